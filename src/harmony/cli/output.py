@@ -1,0 +1,16 @@
+"""Shared terminal output helpers for the CLI modules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout, unstyled, so scripts can parse it."""
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))

@@ -1,0 +1,25 @@
+"""The one exception hierarchy of Harmony.
+
+Every error a DJ can meet derives from :class:`HarmonyError` and carries a message that says what went wrong
+and, where possible, what to do about it. The CLI prints ``str(error)`` on one line and exits non-zero.
+"""
+
+
+class HarmonyError(Exception):
+    """Base of every error Harmony raises on purpose."""
+
+
+class NMLError(HarmonyError):
+    """A collection.nml file cannot be read or written."""
+
+
+class LibraryError(HarmonyError):
+    """The Harmony library database cannot be opened, read or changed."""
+
+
+class WorkerError(HarmonyError):
+    """A background worker or pool failed."""
+
+
+class SyncError(HarmonyError):
+    """An import from or export to Traktor cannot go ahead."""
