@@ -14,8 +14,8 @@ The wheels, for reference (both go round the circle of fifths):
 Parsing conventions (decided here, used by :func:`from_musical` and :func:`parse_key_text`):
 
 * A root letter followed by ``m``, ``min`` or ``minor`` is minor; by nothing, ``maj`` or ``major`` is major.
-  Words are case-insensitive (``A MIN``, ``Eb Minor``); ``♯``/``♭`` equal ``#``/``b``; the words ``sharp`` and
-  ``flat`` are understood; several accidentals stack (``Cb`` = B, ``E#`` = F, ``Bbb`` = A).
+  Words are case-insensitive (``A MIN``, ``Eb Minor``, ``EB MINOR``); ``♯``/``♭`` equal ``#``/``b``; the words
+  ``sharp`` and ``flat`` are understood; several accidentals stack (``Cb`` = B, ``E#`` = F, ``Bbb`` = A).
 * A bare **lower-case** root means minor, upper-case major (``e`` = Em, ``E`` = E major). This is the
   classical convention of the tools that write ``e♭``, ``f♯`` or ``G/g``; in a real collection the lower-case
   letters outnumber the upper-case ones four to one, as minor keys do in electronic music.
@@ -57,7 +57,7 @@ _OPEN_KEY = re.compile(r"0*(\d{1,2})\s*([dm])", re.IGNORECASE | re.ASCII)
 _CAMELOT = re.compile(r"0*(\d{1,2})\s*([ab])", re.IGNORECASE | re.ASCII)
 # Root, accidentals, quality. The quality group is matched case-sensitively below so that 'm' ≠ 'M'.
 _MUSICAL = re.compile(
-    r"(?P<root>[A-Ga-g])[\s_-]*(?P<accidentals>(?:[#b]|sharp|flat)*)[\s_-]*(?P<quality>[A-Za-z]*)\.?",
+    r"(?P<root>[A-Ga-g])[\s_-]*(?P<accidentals>(?:[#♯bB♭]|sharp|flat)*)[\s_-]*(?P<quality>[A-Za-z]*)\.?",
     re.ASCII,
 )
 _MINOR_WORDS: Final = frozenset({"m", "min", "minor", "moll"})
@@ -146,8 +146,7 @@ def from_musical(text: str) -> int:
 
     See the module docstring for the conventions. Raises ``ValueError`` for anything else.
     """
-    cleaned = text.strip().replace("♯", "#").replace("♭", "b")
-    match = _MUSICAL.fullmatch(cleaned)
+    match = _MUSICAL.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"{text!r} is not a musical key such as 'Am', 'F#m' or 'Eb major'")
     root_letter, accidentals, quality = match.group("root", "accidentals", "quality")
@@ -161,8 +160,8 @@ def from_musical(text: str) -> int:
     else:
         raise ValueError(f"{text!r} is not a musical key: unknown quality {quality!r}")
     shift = 0
-    for accidental in re.findall(r"#|b|sharp|flat", accidentals):
-        shift += 1 if accidental in ("#", "sharp") else -1
+    for accidental in re.findall(r"[#♯bB♭]|sharp|flat", accidentals):
+        shift += 1 if accidental in ("#", "♯", "sharp") else -1
     root = (_NATURALS[root_letter.upper()] + shift) % 12
     return root + 12 if minor else root
 
