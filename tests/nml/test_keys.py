@@ -91,6 +91,8 @@ def test_wheel_notation_variants(
         ("G♭m", 18),
         ("F♯ minor", 18),
         ("F sharp minor", 18),
+        ("F Sharp Minor", 18),
+        ("B FLAT MAJOR", 10),
         ("Cb", 11),  # enharmonic spellings across the B/C and E/F gaps
         ("B#", 0),
         ("E#", 5),

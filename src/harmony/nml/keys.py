@@ -57,7 +57,7 @@ _OPEN_KEY = re.compile(r"0*(\d{1,2})\s*([dm])", re.IGNORECASE | re.ASCII)
 _CAMELOT = re.compile(r"0*(\d{1,2})\s*([ab])", re.IGNORECASE | re.ASCII)
 # Root, accidentals, quality. The quality group is matched case-sensitively below so that 'm' ≠ 'M'.
 _MUSICAL = re.compile(
-    r"(?P<root>[A-Ga-g])[\s_-]*(?P<accidentals>(?:[#♯bB♭]|sharp|flat)*)[\s_-]*(?P<quality>[A-Za-z]*)\.?",
+    r"(?P<root>[A-Ga-g])[\s_-]*(?P<accidentals>(?:[#♯bB♭]|(?i:sharp|flat))*)[\s_-]*(?P<quality>[A-Za-z]*)\.?",
     re.ASCII,
 )
 _MINOR_WORDS: Final = frozenset({"m", "min", "minor", "moll"})
@@ -160,8 +160,8 @@ def from_musical(text: str) -> int:
     else:
         raise ValueError(f"{text!r} is not a musical key: unknown quality {quality!r}")
     shift = 0
-    for accidental in re.findall(r"[#♯bB♭]|sharp|flat", accidentals):
-        shift += 1 if accidental in ("#", "♯", "sharp") else -1
+    for accidental in re.findall(r"[#♯bB♭]|(?i:sharp|flat)", accidentals):
+        shift += 1 if accidental.lower() in ("#", "♯", "sharp") else -1
     root = (_NATURALS[root_letter.upper()] + shift) % 12
     return root + 12 if minor else root
 
