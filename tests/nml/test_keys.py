@@ -73,9 +73,7 @@ def test_text_to_value(value: int, open_key: str, camelot: str, usual: str, shar
 
 
 @pytest.mark.parametrize(("value", "open_key", "camelot", "usual", "sharps", "flats"), KEYS)
-def test_wheel_notation_variants(
-    value: int, open_key: str, camelot: str, usual: str, sharps: str, flats: str
-) -> None:
+def test_wheel_notation_variants(value: int, open_key: str, camelot: str, usual: str, sharps: str, flats: str) -> None:
     assert from_open_key(open_key.upper()) == value
     assert from_open_key(f" 0{open_key} ") == value
     assert from_camelot(camelot.lower()) == value

@@ -241,9 +241,7 @@ def test_cue_color(text: str, rgb: tuple[int, int, int], canonical: str) -> None
     assert format_cue_color(rgb) == canonical
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "FFFFFF", "#FFF", "#FFFFFFF", "#GGGGGG", " #FFFFFF", "#FF FF FF", "#１２３４５６"]
-)
+@pytest.mark.parametrize("bad", ["", "FFFFFF", "#FFF", "#FFFFFFF", "#GGGGGG", " #FFFFFF", "#FF FF FF", "#１２３４５６"])
 def test_parse_cue_color_rejects(bad: str) -> None:
     with pytest.raises(ValueError, match="#RRGGBB"):
         parse_cue_color(bad)

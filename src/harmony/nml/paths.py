@@ -183,8 +183,7 @@ def location_to_path(
     if platform == "windows":
         if not _WINDOWS_DRIVE.fullmatch(loc.volume):
             raise NMLError(
-                f"volume {loc.volume!r} is not a Windows drive such as 'C:'; "
-                "this track was added on another computer"
+                f"volume {loc.volume!r} is not a Windows drive such as 'C:'; this track was added on another computer"
             )
         for name in names:
             if "\\" in name:

@@ -150,9 +150,7 @@ def parse_cue_color(text: str) -> tuple[int, int, int]:
 
 def format_cue_color(rgb: tuple[int, int, int]) -> str:
     """A cue ``COLOR`` as Traktor 4 writes it: ``#RRGGBB`` in upper case. Channels must be integers 0–255."""
-    if len(rgb) != 3 or not all(
-        isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in rgb
-    ):
+    if len(rgb) != 3 or not all(isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in rgb):
         raise ValueError(f"a cue colour needs three whole numbers from 0 to 255, not {rgb!r}")
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
@@ -187,6 +185,13 @@ def parse_float(text: str) -> float | None:
 
     Empty, unreadable or non-finite text gives ``None``.
     """
+    if text and not text.strip("0123456789.-"):
+        # The common case, read a million times in a big collection: plain digits. float() rejects the
+        # malformed ones ("1.2.3", "-") exactly as the pattern below would.
+        try:
+            return float(text)
+        except ValueError:
+            return None
     stripped = text.strip()
     if not _FLOAT.fullmatch(stripped):
         return None
@@ -199,6 +204,8 @@ def parse_int(text: str) -> int | None:
 
     Empty or unreadable text, and fractions (``12.5``), give ``None``.
     """
+    if text.isascii() and (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())):
+        return int(text)  # the common case, without the pattern
     stripped = text.strip()
     if _INT.fullmatch(stripped):
         return int(stripped)

@@ -1,0 +1,458 @@
+"""The collection document: load, typed access, edits and Traktor-style writing.
+
+The file stays in memory as bytes (see :mod:`harmony.nml.scan`): the small skeleton (head, sets, playlists,
+indexing) is one lxml tree, and each track is parsed from its byte span when it is read. Untouched tracks are
+copied back verbatim, so a Traktor-written file with no edits comes back byte for byte and a few edits to a
+100,000-track collection cost little more than copying the file. A file written by another tool (BOM, CRLF,
+indentation, self-closing tags, another prolog) is written back in Traktor's own layout.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, overload
+
+from lxml import etree
+
+from harmony.errors import NMLError
+from harmony.nml.atomic import write_atomically
+from harmony.nml.canonical import set_attribute
+from harmony.nml.paths import Location, playlist_key
+from harmony.nml.playlists import ROOT_NAME, Folder, fix_counts
+from harmony.nml.scan import (
+    Item,
+    ScannedFile,
+    check_well_formed,
+    hardened_parser,
+    parse_skeleton,
+    scan,
+    xml_error,
+)
+from harmony.nml.serialize import PROLOG, serialize
+from harmony.nml.track import Track, TrackData
+from harmony.nml.values import modified_stamp
+
+# Put in COLLECTION's text while the skeleton is serialised, to find where the tracks go. Private-use
+# characters, so no real collection can contain it by accident.
+_MARKER = "\ue000harmony-collection-items\ue000"
+_MARKER_BYTES = _MARKER.encode("utf-8")
+
+# NML children in Traktor's document order, to place a COLLECTION or PLAYLISTS that an edit creates.
+_NML_CHILD_ORDER = ("HEAD", "MUSICFOLDERS", "COLLECTION", "SETS", "PLAYLISTS", "SORTING_ORDER", "INDEXING")
+
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def load(source: Source) -> Collection:
+    """Read a collection.nml from a path or from bytes. Raises :class:`NMLError` for anything that is not a
+    readable Traktor collection, with a one-line reason (and line and column for malformed XML)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        raw = bytes(source)
+    else:
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except IsADirectoryError:
+            raise NMLError(f"{path} is a folder, not a collection.nml file") from None
+        except FileNotFoundError:
+            raise NMLError(f"{path} does not exist") from None
+        except OSError as error:
+            raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
+    return Collection(scan(raw))
+
+
+class TrackList(Sequence[Track]):
+    """The collection's tracks in document order. Each is parsed when it is read; read them one by one rather
+    than keeping them all, and a 100,000-track collection stays small in memory."""
+
+    __slots__ = ("_collection",)
+
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+
+    def __len__(self) -> int:
+        return len(self._collection._track_slots)
+
+    @overload
+    def __getitem__(self, index: int) -> Track: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Track]: ...
+
+    def __getitem__(self, index: int | slice) -> Track | list[Track]:
+        slots = self._collection._track_slots
+        if isinstance(index, slice):
+            return [self._collection._track(slot) for slot in slots[index]]
+        return self._collection._track(slots[index])
+
+    def __iter__(self) -> Iterator[Track]:
+        track = self._collection._track
+        for slot in list(self._collection._track_slots):
+            yield track(slot)
+
+
+class Collection:
+    """A Traktor collection.nml in memory. Create one with :func:`load` or :meth:`Collection.new`."""
+
+    def __init__(self, scanned: ScannedFile, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.clock = clock
+        self._data = scanned.data
+        self._parser = hardened_parser()
+        self._head_end = scanned.head_end
+        self._tail_start = scanned.tail_start
+        self._tree = parse_skeleton(scanned)
+        self._root = self._tree.getroot()
+        self._check_root(scanned.has_collection)
+        # Every child of COLLECTION has a slot id; _items[slot] is its original byte span (None for new ones).
+        self._items: list[Item | None] = list(scanned.items)
+        self._order: list[int] = list(range(len(self._items)))
+        self._track_slots: list[int] = [slot for slot, item in enumerate(scanned.items) if item.tag == "ENTRY"]
+        self._changed: dict[int, etree._Element] = {}
+        self._views: weakref.WeakValueDictionary[int, Track] = weakref.WeakValueDictionary()
+        self._key_index: dict[str, int] | None = None
+        self._duplicates: dict[str, list[int]] = {}
+        self._skeleton_dirty = False
+        self._dirty = False
+        self.six_decimals = self._detect_six_decimals()
+        self._verbatim = self._detect_traktor_layout(scanned)
+
+    # -- construction --
+
+    @classmethod
+    def new(cls, version: int = 19) -> Collection:
+        """An empty collection in Traktor's layout (VERSION 19 for Traktor 3, 20 for Traktor 4)."""
+        program = "Traktor Pro 4" if version >= 20 else "Traktor"
+        text = (
+            f'<NML VERSION="{version}"><HEAD COMPANY="www.native-instruments.com" PROGRAM="{program}"></HEAD>\n'
+            "<MUSICFOLDERS></MUSICFOLDERS>\n"
+            '<COLLECTION ENTRIES="0"></COLLECTION>\n'
+            '<SETS ENTRIES="0"></SETS>\n'
+            f'<PLAYLISTS><NODE TYPE="FOLDER" NAME="{ROOT_NAME}"><SUBNODES COUNT="0"></SUBNODES>\n</NODE>\n'
+            "</PLAYLISTS>\n"
+            "</NML>\n"
+        )
+        return cls(scan(PROLOG + text.encode("utf-8")))
+
+    def _check_root(self, has_collection: bool) -> None:
+        root = self._root
+        if root.tag != "NML":
+            raise NMLError(f"this XML file is not a Traktor collection (its root element is <{root.tag}>, not <NML>)")
+        if root.find(".//PLAYLIST[@TYPE='PROTOCOL']") is not None:
+            raise NMLError(
+                "this is a Traktor history file (a recorded mix session), not a collection; open collection.nml instead"
+            )
+        if has_collection and root.find("COLLECTION") is None:
+            raise NMLError("the collection file is not valid: <COLLECTION> is not a child of <NML>")
+
+    def check(self) -> None:
+        """Check that every entry is well-formed XML, at C speed, raising :class:`NMLError` with the line and
+        column of the first fault.
+
+        :func:`load` checks the file's outer shape (prolog, DTD, root, truncation) and the skeleton; entries
+        are checked when they are read, so that a full read does not pay for parsing everything twice. Call
+        this to know up front."""
+        if self._head_end < self._tail_start:
+            check_well_formed(self._data, self._head_end, self._tail_start)
+
+    @property
+    def _by_key(self) -> dict[str, int]:
+        """Track slot by playlist key, built on first use (it needs every entry parsed once)."""
+        if self._key_index is None:
+            index: dict[str, int] = {}
+            for slot in self._track_slots:
+                element = self._changed.get(slot)
+                if element is None:
+                    element = self._parse_item(slot)
+                location = element.find("LOCATION")
+                if location is None:
+                    continue
+                key = location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
+                if key in index:
+                    self._duplicates.setdefault(key, []).append(slot)
+                else:
+                    index[key] = slot
+            self._key_index = index
+        return self._key_index
+
+    def _parse_item(self, slot: int) -> etree._Element:
+        item = self._items[slot]
+        assert item is not None
+        try:
+            return etree.fromstring(self._data[item.start : item.end], self._parser)
+        except etree.XMLSyntaxError as error:
+            raise xml_error(self._data, error, item.start) from None
+
+    def _detect_six_decimals(self) -> bool:
+        """Traktor 3/4 write numbers ``%.6f``; Traktor 2 wrote them short. Follow what the file does."""
+        version = self.version or 0
+        for track in self.tracks[:20]:
+            for text in (track.bpm_text, *(cue.element.get("START") for cue in track.cues)):
+                if text and "." in text:
+                    return len(text.rsplit(".", 1)[1]) == 6
+                if text:
+                    return False
+        return version >= 19
+
+    def _detect_traktor_layout(self, scanned: ScannedFile) -> bool:
+        """True if the file is already in Traktor's exact layout, so untouched parts can be copied verbatim.
+
+        Checks the prolog, that the skeleton re-serialises to its own bytes, that items are separated by one
+        newline, and that a few entries re-serialise to their own bytes. Anything else is re-written.
+        """
+        data = self._data
+        if scanned.had_bom or not data.startswith(PROLOG) or not scanned.has_collection:
+            return False
+        head, tail = self._serialize_skeleton()
+        if head != data[: scanned.head_end] or tail != data[scanned.tail_start :]:
+            return False
+        items = scanned.items
+        if items and items[0].start != scanned.head_end:
+            return False
+        ends = [item.end for item in items]
+        starts = [item.start for item in items[1:]] + [scanned.tail_start]
+        if any(start != end + 1 or data[end] != 0x0A for start, end in zip(starts, ends, strict=True)):
+            return False
+        samples = {0, len(items) // 2, len(items) - 1} if items else set()
+        for slot in samples:
+            item = items[slot]
+            if item.tag == "#markup":
+                continue
+            if serialize(self._parse_item(slot)) != data[item.start : item.end + 1]:
+                return False
+        return True
+
+    # -- reading --
+
+    @property
+    def version(self) -> int | None:
+        """The NML VERSION (14, 15, 19, 20…), or None if the file has none."""
+        text = self._root.get("VERSION")
+        try:
+            return int(text) if text is not None else None
+        except ValueError:
+            return None
+
+    @property
+    def tracks(self) -> TrackList:
+        return TrackList(self)
+
+    @property
+    def root(self) -> etree._Element:
+        """The skeleton's ``NML`` element (everything but the tracks), for what the views do not model."""
+        return self._root
+
+    def _track(self, slot: int) -> Track:
+        view = self._views.get(slot)
+        if view is None:
+            element = self._changed.get(slot)
+            if element is None:
+                element = self._parse_item(slot)
+            view = Track(self, slot, element)
+            self._views[slot] = view
+        return view
+
+    def iter_data(self) -> Iterator[TrackData]:
+        """Every track's fields and cues as plain values, in document order: the fast whole-collection read
+        (about half the cost of reading the same through the track views)."""
+        from harmony.nml.stream import iter_track_data
+
+        return iter_track_data(self)
+
+    def track_by_key(self, key: str) -> Track | None:
+        """The track whose playlist key (VOLUME + DIR + FILE, exactly as stored) is ``key``, or None."""
+        slot = self._by_key.get(key)
+        return None if slot is None else self._track(slot)
+
+    @property
+    def duplicate_keys(self) -> dict[str, int]:
+        """Keys held by more than one entry, with how many entries hold each (Traktor itself allows it)."""
+        return {key: len(slots) + 1 for key, slots in self._duplicates.items()}
+
+    @property
+    def playlists(self) -> Folder:
+        """The ``$ROOT`` folder of the playlist tree (created, empty, if the file has none)."""
+        node = self._root.find(f"PLAYLISTS/NODE[@NAME='{ROOT_NAME}']")
+        if node is None:
+            playlists = self._root.find("PLAYLISTS")
+            if playlists is None:
+                playlists = self._insert_top_level("PLAYLISTS")
+            node = etree.SubElement(playlists, "NODE")
+            node.set("TYPE", "FOLDER")
+            node.set("NAME", ROOT_NAME)
+            etree.SubElement(node, "SUBNODES").set("COUNT", "0")
+        return Folder(self, node)
+
+    # -- edits --
+
+    def entry_changed(self, track: Track) -> None:
+        """Called by a track whose content changed: it will be written anew."""
+        self._changed[track.slot] = track.element
+        self._dirty = True
+
+    def key_changed(self, track: Track, old_key: str) -> None:
+        """Called by a track whose location changed: keep the key index true."""
+        if self._by_key.get(old_key) == track.slot:
+            del self._by_key[old_key]
+        self._by_key.setdefault(track.key, track.slot)
+
+    def skeleton_changed(self) -> None:
+        """Called by the playlist views after an edit of the tree."""
+        self._skeleton_dirty = True
+        self._dirty = True
+
+    def add_track(self, location: Location, **fields: Any) -> Track:
+        """Add an entry for a file Traktor does not know yet, with ``fields`` set (e.g. ``title="…"``).
+
+        Only what is given is written: no ``AUDIO_ID`` (Traktor computes it when it analyses the file)."""
+        key = playlist_key(location)
+        if not location.file:
+            raise NMLError("a new track needs a file name")
+        if key in self._by_key:
+            raise NMLError(f"the collection already has an entry for {key!r}")
+        element = etree.Element("ENTRY")
+        stamp_date, stamp_time = modified_stamp(self.clock())
+        element.set("MODIFIED_DATE", stamp_date)
+        element.set("MODIFIED_TIME", stamp_time)
+        loc = etree.SubElement(element, "LOCATION")
+        for name, value in (
+            ("DIR", location.dir),
+            ("FILE", location.file),
+            ("VOLUME", location.volume),
+            ("VOLUMEID", location.volume_id),
+        ):
+            loc.set(name, value)
+        slot = len(self._items)
+        self._items.append(None)
+        self._order.append(slot)
+        self._track_slots.append(slot)
+        self._changed[slot] = element
+        self._by_key[key] = slot
+        self._dirty = True
+        if self._root.find("COLLECTION") is None:
+            self._insert_top_level("COLLECTION")
+        track = self._track(slot)
+        track.set(**fields)
+        return track
+
+    def remove_track(self, track: Track, *, from_playlists: bool = True) -> None:
+        """Remove a track's entry (and, by default, its entries in every playlist, as Traktor does)."""
+        slot = track.slot
+        if self._views.get(slot) is not track:
+            raise NMLError("that track is not part of this collection")
+        key = track.key
+        by_key = self._by_key
+        self._order.remove(slot)
+        self._track_slots.remove(slot)
+        self._changed.pop(slot, None)
+        del self._views[slot]
+        if by_key.get(key) == slot:
+            del by_key[key]
+            others = self._duplicates.pop(key, [])
+            if others:
+                by_key[key] = others[0]
+                if others[1:]:
+                    self._duplicates[key] = others[1:]
+        self._dirty = True
+        if from_playlists and self._by_key.get(key) is None:
+            for node in self.playlists.walk():
+                entries = getattr(node, "entries", None)
+                if entries is not None and key in entries:
+                    node.set_entries([k for k in entries if k != key])  # type: ignore[attr-defined]
+
+    def _insert_top_level(self, tag: str) -> etree._Element:
+        element = etree.Element(tag)
+        rank = _NML_CHILD_ORDER.index(tag)
+        position = 0
+        for index, child in enumerate(self._root):
+            if child.tag in _NML_CHILD_ORDER and _NML_CHILD_ORDER.index(str(child.tag)) < rank:
+                position = index + 1
+        self._root.insert(position, element)
+        self._skeleton_dirty = True
+        return element
+
+    # -- writing --
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was edited since the file was read."""
+        return self._dirty
+
+    def to_bytes(self) -> bytes:
+        """The whole file as Traktor would write it."""
+        return b"".join(self.chunks())
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the file atomically (temporary file in the same folder, fsync, ``os.replace``)."""
+        write_atomically(path, self.chunks())
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        """The file's bytes in pieces, without joining them (untouched runs are views of the original)."""
+        if self._dirty:
+            self._fix_counts()
+        if self._verbatim and not self._skeleton_dirty:
+            whole = memoryview(self._data)
+            yield whole[: self._head_end]
+            yield from self._item_chunks()
+            yield whole[self._tail_start :]
+            return
+        head, tail = self._serialize_skeleton()
+        yield head
+        yield from self._item_chunks()
+        yield tail
+
+    def _item_chunks(self) -> Iterator[bytes | memoryview]:
+        """Every COLLECTION child in order: runs of untouched ones copied (verbatim layout), the rest written."""
+        data = self._data
+        view = memoryview(data)
+        run_start = run_end = -1
+        for slot in self._order:
+            element = self._changed.get(slot)
+            item = self._items[slot]
+            if element is None and item is not None and self._verbatim:
+                if item.start != run_end:
+                    if run_end > run_start:
+                        yield view[run_start:run_end]
+                    run_start = item.start
+                run_end = item.end + 1  # its newline
+                continue
+            if run_end > run_start:
+                yield view[run_start:run_end]
+                run_start = run_end = -1
+            if element is not None:
+                yield serialize(element)
+            elif item is not None and item.tag == "#markup":
+                yield data[item.start : item.end] + b"\n"
+            else:
+                yield serialize(self._parse_item(slot))
+        if run_end > run_start:
+            yield view[run_start:run_end]
+
+    def _serialize_skeleton(self) -> tuple[bytes, bytes]:
+        """The skeleton in Traktor's layout, split where the collection's items go."""
+        collection = self._root.find("COLLECTION")
+        if collection is None:
+            return PROLOG + serialize(self._root), b""
+        collection.text = _MARKER
+        try:
+            text = serialize(self._root)
+        finally:
+            collection.text = None
+        cut = text.index(_MARKER_BYTES)
+        return PROLOG + text[:cut], text[cut + len(_MARKER_BYTES) :]
+
+    def _fix_counts(self) -> None:
+        collection = self._root.find("COLLECTION")
+        changed = False
+        if collection is not None:
+            changed |= set_attribute(collection, "ENTRIES", str(len(self._track_slots)))
+        changed |= fix_counts(self._root)
+        if changed:
+            self._skeleton_dirty = True
