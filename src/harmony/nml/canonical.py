@@ -93,7 +93,7 @@ def set_attribute(element: etree._Element, name: str, value: str) -> bool:
         return True
     order = ATTRIBUTE_ORDER.get(str(element.tag), ())
     rank = _rank(order, name)
-    names = [str(key) for key in attrib.keys()]
+    names = [str(key) for key in attrib]
     if rank is None or not names:
         attrib[name] = value
         return True
