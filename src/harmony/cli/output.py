@@ -8,7 +8,8 @@ from typing import Any
 from rich.console import Console
 
 console = Console()
-error_console = Console(stderr=True)
+# Errors are one line a script can grep: never hard-wrapped at the terminal's width.
+error_console = Console(stderr=True, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

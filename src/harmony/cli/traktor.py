@@ -2,6 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from harmony import nml
+from harmony.cli.output import console, print_json
+from harmony.nml.summary import summarize
 
 app = typer.Typer(help="Work with Traktor's collection.nml.", no_args_is_help=True)
+
+
+@app.command()
+def info(
+    path: Annotated[Path, typer.Argument(help="The collection.nml to describe.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show what a collection holds: version, tracks, playlists, folders, smart lists and cue points by type."""
+    summary = summarize(nml.load(path))
+    if as_json:
+        print_json({"path": str(path), **summary.to_json()})
+        return
+    table = Table(show_header=False)
+    table.add_row("Collection", str(path))
+    table.add_row("NML version", str(summary.version if summary.version is not None else "unknown"))
+    table.add_row("Tracks", f"{summary.tracks:,}")
+    table.add_row("Playlists", f"{summary.playlists:,}")
+    table.add_row("Folders", f"{summary.folders:,}")
+    table.add_row("Smart lists", f"{summary.smart_lists:,}")
+    for name, count in summary.cue_points.items():
+        label = "Cue points" if name == "total" else f"  {name.replace('_', '-')}"
+        table.add_row(label, f"{count:,}")
+    console.print(table)

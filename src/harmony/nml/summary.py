@@ -1,0 +1,65 @@
+"""What a collection holds, counted from its elements (never from the ENTRIES/COUNT attributes, which Traktor
+itself leaves stale)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harmony.nml.collection import Collection
+from harmony.nml.cue import CueType
+from harmony.nml.playlists import Folder, Playlist, SmartList
+
+CUE_TYPE_NAMES: dict[int, str] = {
+    CueType.CUE: "cue",
+    CueType.FADE_IN: "fade_in",
+    CueType.FADE_OUT: "fade_out",
+    CueType.LOAD: "load",
+    CueType.GRID: "grid",
+    CueType.LOOP: "loop",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionSummary:
+    version: int | None
+    tracks: int
+    playlists: int
+    folders: int
+    smart_lists: int
+    cue_points: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "version": self.version,
+            "tracks": self.tracks,
+            "playlists": self.playlists,
+            "folders": self.folders,
+            "smart_lists": self.smart_lists,
+            "cue_points": dict(self.cue_points),
+        }
+
+
+def summarize(collection: Collection) -> CollectionSummary:
+    """Count tracks, playlists, folders, smart lists and cue points by type.
+
+    Folders are the ``NODE TYPE="FOLDER"`` elements, Traktor's ``$ROOT`` folder included.
+
+    Reads every entry, so a malformed one is reported here with its line and column."""
+    by_type = dict.fromkeys(CUE_TYPE_NAMES.values(), 0)
+    by_type["other"] = 0
+    tracks = 0
+    for track in collection.iter_data():
+        tracks += 1
+        for cue in track.cues:
+            by_type[CUE_TYPE_NAMES.get(cue.type, "other")] += 1
+    if not by_type["other"]:
+        del by_type["other"]
+    nodes = list(collection.playlists.walk())
+    return CollectionSummary(
+        version=collection.version,
+        tracks=tracks,
+        playlists=sum(isinstance(node, Playlist) for node in nodes),
+        folders=1 + sum(isinstance(node, Folder) for node in nodes),
+        smart_lists=sum(isinstance(node, SmartList) for node in nodes),
+        cue_points={"total": sum(by_type.values()), **by_type},
+    )
