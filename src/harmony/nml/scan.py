@@ -32,6 +32,8 @@ _ANY_START = re.compile(_START_TAG % rb"([A-Za-z_][\w.\-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _WHITESPACE = re.compile(rb"\s*")
+# lxml appends its own positions (relative to the piece it parsed): ours replace them.
+_LXML_POSITION = re.compile(r",? line \d+, column \d+\)?$| \(line \d+\)$| line \d+(?= and )")
 
 
 def hardened_parser() -> etree.XMLParser:
@@ -77,7 +79,7 @@ def position(data: bytes, offset: int) -> tuple[int, int]:
 
 def xml_error(data: bytes, error: etree.XMLSyntaxError, base: int = 0) -> NMLError:
     """Turn an lxml syntax error in a piece starting at ``base`` into an NMLError with the file's line and column."""
-    message = str(error.msg or error).split(" (line ")[0].strip()
+    message = _LXML_POSITION.sub("", str(error.msg or error)).strip()
     frag_line, frag_column = error.position if error.position else (1, 1)
     base_line, base_column = position(data, base)
     line = base_line + frag_line - 1
@@ -280,7 +282,7 @@ def parse_skeleton(scanned: ScannedFile) -> etree._ElementTree:
         line, column = error.position if error.position else (1, 1)
         if scanned.has_collection and line > data.count(b"\n", 0, scanned.head_end) + 1:
             line += data.count(b"\n", scanned.head_end, scanned.tail_start)
-        message = str(error.msg or error).split(" (line ")[0].strip()
+        message = _LXML_POSITION.sub("", str(error.msg or error)).strip()
         raise NMLError(f"the collection file is not valid XML: {message} (line {line}, column {column})") from None
     except ValueError as error:  # e.g. an encoding declaration lxml refuses on bytes input
         raise NMLError(f"the collection file cannot be read: {error}") from None

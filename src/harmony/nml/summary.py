@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from harmony.nml.collection import Collection
 from harmony.nml.cue import CueType
-from harmony.nml.playlists import Folder, Playlist, SmartList
 
 CUE_TYPE_NAMES: dict[int, str] = {
     CueType.CUE: "cue",
@@ -54,12 +53,12 @@ def summarize(collection: Collection) -> CollectionSummary:
             by_type[CUE_TYPE_NAMES.get(cue.type, "other")] += 1
     if not by_type["other"]:
         del by_type["other"]
-    nodes = list(collection.playlists.walk())
+    node_types = [node.get("TYPE") for node in collection.root.iterfind("PLAYLISTS//NODE")]
     return CollectionSummary(
         version=collection.version,
         tracks=tracks,
-        playlists=sum(isinstance(node, Playlist) for node in nodes),
-        folders=1 + sum(isinstance(node, Folder) for node in nodes),
-        smart_lists=sum(isinstance(node, SmartList) for node in nodes),
+        playlists=node_types.count("PLAYLIST"),
+        folders=node_types.count("FOLDER"),
+        smart_lists=node_types.count("SMARTLIST"),
         cue_points={"total": sum(by_type.values()), **by_type},
     )
