@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from harmony.errors import NMLError
+
 ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
     "ENTRY": (
         "MODIFIED_DATE",
@@ -88,6 +90,7 @@ def set_attribute(element: etree._Element, name: str, value: str) -> bool:
     current = attrib.get(name)
     if current == value:
         return False
+    _check_xml_text(name, value)
     if current is not None:
         attrib[name] = value
         return True
@@ -112,6 +115,15 @@ def set_attribute(element: etree._Element, name: str, value: str) -> bool:
     for key, moved_value in moved:
         attrib[key] = moved_value
     return True
+
+
+def _check_xml_text(name: str, value: str) -> None:
+    # XML 1.0 cannot hold most control characters; refuse them before lxml half-applies anything.
+    if any(
+        ord(char) < 0x20 and char not in "\t\n\r" or 0xD800 <= ord(char) <= 0xDFFF or char in "\ufffe\uffff"
+        for char in value
+    ):
+        raise NMLError(f"the value for {name} contains characters a collection.nml cannot hold: {value!r}")
 
 
 def remove_attribute(element: etree._Element, name: str) -> bool:

@@ -214,10 +214,10 @@ class Collection:
         if head != data[: scanned.head_end] or tail != data[scanned.tail_start :]:
             return False
         items = scanned.items
-        if items and items[0].start != scanned.head_end:
+        if (items[0].start if items else scanned.tail_start) != scanned.head_end:
             return False
         ends = [item.end for item in items]
-        starts = [item.start for item in items[1:]] + [scanned.tail_start]
+        starts = [item.start for item in items[1:]] + ([scanned.tail_start] if items else [])
         if any(start != end + 1 or data[end] != 0x0A for start, end in zip(starts, ends, strict=True)):
             return False
         samples = {0, len(items) // 2, len(items) - 1} if items else set()

@@ -1,0 +1,64 @@
+"""`harmony traktor info`: counts from the elements, as a table or JSON; errors in one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from harmony.cli import app
+
+from ..nml.test_load import ENTRY, document
+
+runner = CliRunner()
+
+
+def test_info_json_keys_and_counts(tmp_path: Path) -> None:
+    path = tmp_path / "collection.nml"
+    path.write_bytes(document(entries=ENTRY + ENTRY.replace("one.mp3", "two.mp3"), count=7))
+    result = runner.invoke(app, ["traktor", "info", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert list(info) == ["path", "version", "tracks", "playlists", "folders", "smart_lists", "cue_points"]
+    assert info["path"] == str(path)
+    assert info["version"] == 19
+    assert info["tracks"] == 2
+    assert info["playlists"] == 1
+    assert info["folders"] == 1
+    assert info["smart_lists"] == 0
+    assert info["cue_points"] == {
+        "total": 2,
+        "cue": 0,
+        "fade_in": 0,
+        "fade_out": 0,
+        "load": 0,
+        "grid": 2,
+        "loop": 0,
+    }
+
+
+def test_info_table(tmp_path: Path) -> None:
+    path = tmp_path / "collection.nml"
+    path.write_bytes(document())
+    result = runner.invoke(app, ["traktor", "info", str(path)])
+    assert result.exit_code == 0
+    assert "Tracks" in result.stdout and "Cue points" in result.stdout
+
+
+def test_bad_file_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    path = tmp_path / "collection.nml"
+    path.write_bytes(b"\x00\x01garbage")
+    completed = subprocess.run(
+        [sys.executable, "-m", "harmony", "traktor", "info", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"), "COLUMNS": "40"},
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not an XML file" in lines[0]
