@@ -231,3 +231,18 @@ def test_views_of_the_same_entry_are_the_same_object() -> None:
     first.title = "Edited"
     assert collection.tracks[0] is first
     assert collection.track_by_key("C:/:Music/:one.mp3") is first
+
+
+def test_a_bad_value_among_several_changes_nothing() -> None:
+    collection = loaded()
+    track = collection.tracks[0]
+    with pytest.raises(nml.NMLError, match="0 to 5 stars"):
+        track.set(title="New", rating=7)
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        collection.add_track(Location("C:", "/:", "x.mp3"), artist="ok", title="bad\x00")
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        track.comment = "bell\x07"
+    assert track.title == "One"
+    assert len(collection.tracks) == 1
+    assert not collection.changed
+    assert collection.to_bytes() == document()

@@ -8,6 +8,8 @@ Attributes and children Traktor's order does not know stay where they are.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from harmony.errors import NMLError
@@ -90,7 +92,7 @@ def set_attribute(element: etree._Element, name: str, value: str) -> bool:
     current = attrib.get(name)
     if current == value:
         return False
-    _check_xml_text(name, value)
+    check_xml_text(name, value)
     if current is not None:
         attrib[name] = value
         return True
@@ -117,12 +119,13 @@ def set_attribute(element: etree._Element, name: str, value: str) -> bool:
     return True
 
 
-def _check_xml_text(name: str, value: str) -> None:
-    # XML 1.0 cannot hold most control characters; refuse them before lxml half-applies anything.
-    if any(
-        ord(char) < 0x20 and char not in "\t\n\r" or 0xD800 <= ord(char) <= 0xDFFF or char in "\ufffe\uffff"
-        for char in value
-    ):
+# Characters XML 1.0 cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_xml_text(name: str, value: str) -> None:
+    # Refused before lxml is asked, so that a bad value never half-applies an edit.
+    if _NOT_XML.search(value):
         raise NMLError(f"the value for {name} contains characters a collection.nml cannot hold: {value!r}")
 
 

@@ -315,6 +315,10 @@ class Collection:
         key = playlist_key(location)
         if not location.file:
             raise NMLError("a new track needs a file name")
+        probe = Track(self, -1, etree.Element("ENTRY"))  # checks the values before anything is added
+        probe.check_value("location", location)
+        for name, value in fields.items():
+            probe.check_value(name, value)
         if key in self._by_key:
             raise NMLError(f"the collection already has an entry for {key!r}")
         element = etree.Element("ENTRY")

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from lxml import etree
 
 from harmony.errors import NMLError
-from harmony.nml.canonical import ENTRY_CHILD_ORDER, attributes_of, insert_child, remove_attribute, set_attribute
+from harmony.nml.canonical import (
+    ENTRY_CHILD_ORDER,
+    attributes_of,
+    check_xml_text,
+    insert_child,
+    remove_attribute,
+    set_attribute,
+)
 from harmony.nml.cue import Cue, CueData, new_cue_element
 from harmony.nml.paths import Location, location_to_path, playlist_key
 from harmony.nml.values import (
@@ -332,11 +339,29 @@ class Track:
         return {name: getattr(data, name) for name in TRACK_FIELDS}
 
     def set(self, **values: Any) -> None:
-        """Set several fields at once: ``track.set(title="…", rating=4)``."""
+        """Set several fields at once: ``track.set(title="…", rating=4)``. All or nothing: every value is
+        checked before the first is written."""
         for name, value in values.items():
-            if name not in WRITABLE_FIELDS:
-                raise NMLError(f"unknown or read-only track field {name!r}")
+            self.check_value(name, value)
+        for name, value in values.items():
             setattr(self, name, value)
+
+    def check_value(self, name: str, value: Any) -> None:
+        """Raise :class:`NMLError` if ``value`` cannot be written to field ``name``; write nothing."""
+        if name not in WRITABLE_FIELDS:
+            raise NMLError(f"unknown or read-only track field {name!r}")
+        if value is None:
+            return
+        field = type(self).__dict__.get(name)
+        if isinstance(field, Field):
+            check_xml_text(field.attribute, field.codec.write(self, value))
+        elif name == "rating" and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5):
+            raise NMLError(f"a rating is 0 to 5 stars, not {value!r}")
+        elif name == "location":
+            if not isinstance(value, Location):
+                raise NMLError(f"a location is a Location(volume, dir, file, volume_id), not {value!r}")
+            for text in (value.volume, value.dir, value.file, value.volume_id):
+                check_xml_text("LOCATION", text)
 
     def __repr__(self) -> str:
         return f"Track({self.key!r}, title={self.title!r})"
