@@ -70,8 +70,12 @@ def build_tree(
     """
     root = FolderNode("$ROOT")
     folders = [root]
-    for _ in range(max(1, tracks // 1600) if tracks else 0):
-        parent = rng.choice([folder for folder in folders if _depth(folder, root) < 3])
+    for number in range(max(2, tracks // 1600) if tracks else 0):
+        # The second folder always goes inside the first, so even a small collection has nested folders.
+        if number < 2:
+            parent = folders[number]
+        else:
+            parent = rng.choice([folder for folder in folders if _depth(folder, root) < 3])
         folder = FolderNode(_unique_name(parent, _folder_name(rng)))
         parent.children.append(folder)
         folders.append(folder)
@@ -91,7 +95,9 @@ def build_tree(
         name, query = _smart_list(rng)
         parent.children.append(SmartListNode(_unique_name(parent, name), _uuid(rng), query))
 
-    preparation = [rng.randrange(tracks) for _ in range(min(tracks, rng.randint(5, 40)))] if tracks else []
+    preparation = rng.sample(range(tracks), min(tracks, rng.randint(5, 40)))
+    if len(preparation) > 1:
+        preparation.append(preparation[0])  # a track added twice while preparing a set: Traktor allows it
     root.children.append(PlaylistNode(_unique_name(root, "Preparation"), _uuid(rng), preparation))
     root.children.append(PlaylistNode(_unique_name(root, "_LOOPS"), _uuid(rng), list(loop_indices)))
     root.children.append(PlaylistNode(_unique_name(root, "_RECORDINGS"), _uuid(rng), list(recording_indices)))
