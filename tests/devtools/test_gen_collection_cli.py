@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -77,3 +80,21 @@ def test_rejects_a_negative_track_count(tmp_path: Path) -> None:
     result = runner.invoke(app, ["dev", "gen-collection", "--tracks", "-3", str(tmp_path / "c.nml")])
     assert result.exit_code != 0
     assert not (tmp_path / "c.nml").exists()
+
+
+def test_same_bytes_in_separate_processes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # Set and dict iteration must not leak into the output: run the command in two fresh interpreters.
+    source = Path(__file__).resolve().parents[2] / "src"
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}.nml"
+        environment = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(source)}
+        subprocess.run(
+            [sys.executable, "-m", "harmony", "dev", "gen-collection", "--tracks", "300", str(out), "--json"],
+            env=environment,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
