@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from harmony.cli import dev, library, traktor
-from harmony.cli.output import error_console
+from harmony.cli.output import console, error_console
 from harmony.errors import HarmonyError
 
 app = typer.Typer(
@@ -40,6 +40,29 @@ def _global_options(
     ] = None,
 ) -> None:
     ctx.obj = {"library": library_path}
+
+
+@app.command()
+def demo(
+    tracks: Annotated[int, typer.Option("--tracks", min=1, help="How many tracks the demo collection has.")] = 10_000,
+    folder: Annotated[
+        Path | None, typer.Option("--folder", file_okay=False, help="Where to put the demo (default: cache).")
+    ] = None,
+) -> None:
+    """Run Harmony on a generated Traktor collection: no Traktor needed."""
+    from harmony.devtools.demo import run_demo
+
+    with console.status(f"Generating a {tracks:,}-track Traktor collection and reading it back…"):
+        result = run_demo(tracks=tracks, folder=folder)
+    summary = result.summary
+    console.print(f"Demo collection: [bold]{result.generated.path}[/] ({result.generated.size_bytes:,} bytes)")
+    console.print(
+        f"  {summary.tracks:,} tracks, {summary.cue_points['total']:,} cue points, "
+        f"{summary.playlists:,} playlists, {summary.folders:,} folders, {summary.smart_lists:,} smart lists"
+    )
+    console.print(f"  placeholder audio files under {result.generated.files_dir}")
+    for phase, seconds in result.seconds_per_phase.items():
+        console.print(f"  {phase}: {seconds:.2f} s")
 
 
 def main() -> None:

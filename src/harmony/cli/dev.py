@@ -21,9 +21,7 @@ def _check_version(value: int) -> int:
 
 @app.command("gen-collection")
 def gen_collection(
-    out: Annotated[
-        Path, typer.Argument(help="The collection.nml file to write.", dir_okay=False, metavar="OUT.nml")
-    ],
+    out: Annotated[Path, typer.Argument(help="The collection.nml file to write.", dir_okay=False, metavar="OUT.nml")],
     tracks: Annotated[int, typer.Option("--tracks", min=0, help="Number of tracks (entries).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same file.")] = 1,
     files: Annotated[
@@ -55,8 +53,6 @@ def gen_collection(
         f"{result.folders:,} folders, {result.smart_lists:,} smart lists"
     )
     if result.files_dir is not None:
-        console.print(
-            f"  {result.files_created:,} placeholder files under {result.files_dir}; path mappings:"
-        )
+        console.print(f"  {result.files_created:,} placeholder files under {result.files_dir}; path mappings:")
         for volume, folder in result.path_mappings.items():
             console.print(f"    {volume} → {folder}", highlight=False)

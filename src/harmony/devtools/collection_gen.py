@@ -144,9 +144,7 @@ def generate_collection(
 class _CollectionWriter:
     """Streams one collection to an open binary file and keeps the counts and keys the later parts need."""
 
-    def __init__(
-        self, *, tracks: int, seed: int, version: int, placeholders: PlaceholderWriter | None
-    ) -> None:
+    def __init__(self, *, tracks: int, seed: int, version: int, placeholders: PlaceholderWriter | None) -> None:
         self.tracks = tracks
         self.version = version
         self.rng = random.Random(seed)
@@ -205,9 +203,7 @@ class _CollectionWriter:
             self.cue_counts.update(track.cue_types)
             if self.placeholders is not None:
                 self.placeholders.write(track.volume, track.dir_parts, track.file_name)
-                self.volume_folders.setdefault(
-                    track.volume.name, self.placeholders.volume_folder(track.volume)
-                )
+                self.volume_folders.setdefault(track.volume.name, self.placeholders.volume_folder(track.volume))
             if len(chunk) >= _CHUNK_ENTRIES:
                 handle.write("".join(chunk).encode())
                 chunk.clear()

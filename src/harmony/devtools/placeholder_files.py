@@ -47,8 +47,6 @@ class PlaceholderWriter:
             path = folder / file_name
             path.write_bytes(_SIGNATURES.get(path.suffix.lower().lstrip("."), b"\x00"))
         except OSError as error:
-            raise HarmonyError(
-                f"Cannot create the placeholder audio files under {self.base}: {error}"
-            ) from error
+            raise HarmonyError(f"Cannot create the placeholder audio files under {self.base}: {error}") from error
         self.created += 1
         return path

@@ -117,9 +117,7 @@ def render_node(node: FolderNode | PlaylistNode | SmartListNode, keys: Sequence[
             element("ENTRY", None, [element("PRIMARYKEY", {"TYPE": "TRACK", "KEY": keys[index]})])
             for index in node.track_indices
         ]
-        playlist = element(
-            "PLAYLIST", {"ENTRIES": str(len(entries)), "TYPE": "LIST", "UUID": node.uuid}, entries
-        )
+        playlist = element("PLAYLIST", {"ENTRIES": str(len(entries)), "TYPE": "LIST", "UUID": node.uuid}, entries)
         yield element("NODE", {"TYPE": "PLAYLIST", "NAME": node.name}, [playlist])
     else:
         expression = element("SEARCH_EXPRESSION", {"VERSION": "1", "QUERY": node.query})

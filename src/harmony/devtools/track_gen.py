@@ -151,9 +151,7 @@ class TrackMaker:
 
         if kind == "music":
             extension = rng.choices(_EXTENSIONS, _EXTENSION_WEIGHTS)[0]
-            dir_parts, file_stem = self._music_location(
-                volume, artist.name, album, genre, title, track_number
-            )
+            dir_parts, file_stem = self._music_location(volume, artist.name, album, genre, title, track_number)
         else:
             extension = "wav"
             dir_parts, file_stem = self._traktor_location(volume, kind)
@@ -192,9 +190,7 @@ class TrackMaker:
                     },
                 )
             )
-        children.append(
-            element("MODIFICATION_INFO", {"AUTHOR_TYPE": "user" if rng.random() < 0.8 else "importer"})
-        )
+        children.append(element("MODIFICATION_INFO", {"AUTHOR_TYPE": "user" if rng.random() < 0.8 else "importer"}))
         children.append(self._info(extension, genre, analysed, musical_key, playtime, import_day, locked))
         cue_types: tuple[int, ...] = ()
         if bpm is not None:
@@ -286,9 +282,7 @@ class TrackMaker:
     def _traktor_location(self, volume: Volume, kind: str) -> tuple[tuple[str, ...], str]:
         """Traktor's own Samples and Recordings folders, with the date-stamped names Traktor gives them."""
         rng = self._rng
-        when = dt.datetime.fromordinal(rng.randint(_EPOCH, _LAST_DAY)) + dt.timedelta(
-            seconds=rng.randrange(86400)
-        )
+        when = dt.datetime.fromordinal(rng.randint(_EPOCH, _LAST_DAY)) + dt.timedelta(seconds=rng.randrange(86400))
         folder = "Samples" if kind == "loop" else "Recordings"
         label = rng.choice(word_lists.TITLE_WORDS) if kind == "loop" else "Recording"
         stem = f"{label} {when:%Y-%m-%d %H-%M-%S}"
@@ -344,9 +338,7 @@ class TrackMaker:
         release: str | None = None
         if release_draw < 0.55:
             year = rng.randint(1972, 2026)
-            release = (
-                f"{year}/{rng.randint(1, 12)}/{rng.randint(1, 28)}" if release_draw < 0.4 else f"{year}/1/1"
-            )
+            release = f"{year}/{rng.randint(1, 12)}/{rng.randint(1, 28)}" if release_draw < 0.4 else f"{year}/1/1"
         return element(
             "INFO",
             {

@@ -82,9 +82,7 @@ ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
     "CRITERIA": ("ATTRIBUTE", "DIRECTION"),
 }
 
-_KNOWN_ATTRIBUTES: dict[str, frozenset[str]] = {
-    name: frozenset(order) for name, order in ATTRIBUTE_ORDER.items()
-}
+_KNOWN_ATTRIBUTES: dict[str, frozenset[str]] = {name: frozenset(order) for name, order in ATTRIBUTE_ORDER.items()}
 
 # Traktor's child order inside ENTRY (reference B.4); the generator emits children in this order.
 ENTRY_CHILD_ORDER: tuple[str, ...] = (
@@ -123,16 +121,12 @@ def start_tag(name: str, attributes: Mapping[str, str | None]) -> str:
     if unknown:
         raise ValueError(f"{name} has no canonical place for attribute(s) {sorted(unknown)}")
     parts = [
-        f'{attribute}="{escape(value)}"'
-        for attribute in order
-        if (value := attributes.get(attribute)) is not None
+        f'{attribute}="{escape(value)}"' for attribute in order if (value := attributes.get(attribute)) is not None
     ]
     return f"<{name} {' '.join(parts)}>" if parts else f"<{name}>"
 
 
-def element(
-    name: str, attributes: Mapping[str, str | None] | None = None, children: Iterable[str] = ()
-) -> str:
+def element(name: str, attributes: Mapping[str, str | None] | None = None, children: Iterable[str] = ()) -> str:
     """A whole element in Traktor's layout: children inline after the start tag, ``\\n`` after the end tag.
 
     Each child is a string produced by :func:`element` (so it already ends with ``\\n``).
