@@ -274,15 +274,11 @@ def ratios(results: dict[str, StepResult], big: Path) -> dict[str, float | None]
         "full_read_vs_parse": divide(load_read.get("seconds"), parse.get("seconds")),
         "write_vs_parse_tostring": divide(to_bytes.get("seconds"), tostring.get("seconds")),
         "to_bytes_vs_tostring": divide(to_bytes.get("to_bytes_seconds"), tostring.get("tostring_seconds")),
-        "speedup_vs_tnu": divide(
-            results["tnu_load"].get("seconds"), results["small_load_read"].get("seconds")
-        ),
+        "speedup_vs_tnu": divide(results["tnu_load"].get("seconds"), results["small_load_read"].get("seconds")),
         "speedup_vs_tnu_load_only": divide(
             results["tnu_load"].get("seconds"), results["small_load_read"].get("load_seconds")
         ),
-        "tnu_vs_parse_small": divide(
-            results["tnu_load"].get("seconds"), results["small_parse"].get("seconds")
-        ),
+        "tnu_vs_parse_small": divide(results["tnu_load"].get("seconds"), results["small_parse"].get("seconds")),
         "read_memory_vs_file": divide(load_read.get("peak_rss"), size),
         "save_memory_vs_file": divide(save.get("peak_rss"), size),
         "parse_memory_vs_file": divide(parse.get("peak_rss"), size),
@@ -304,9 +300,7 @@ def target_met(value: float | None, comparison: str, limit: float) -> bool | Non
     return value <= limit if comparison == "<=" else value >= limit
 
 
-def report_text(
-    results: dict[str, StepResult], computed: dict[str, float | None], files: dict[str, Path]
-) -> str:
+def report_text(results: dict[str, StepResult], computed: dict[str, float | None], files: dict[str, Path]) -> str:
     lines = ["Files:"]
     for label, path in files.items():
         lines.append(f"  {label:<6} {path}  ({path.stat().st_size / 1e6:.1f} MB)")
@@ -340,12 +334,8 @@ def report_text(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--tracks", type=int, default=100_000, help="tracks in the main file (default 100000)"
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tracks", type=int, default=100_000, help="tracks in the main file (default 100000)")
     parser.add_argument(
         "--tnu-tracks",
         type=int,

@@ -17,9 +17,7 @@ def collection_v19(tmp_path_factory: pytest.TempPathFactory) -> GeneratedCollect
 
 @pytest.fixture(scope="session")
 def collection_v20(tmp_path_factory: pytest.TempPathFactory) -> GeneratedCollection:
-    return generate_collection(
-        tmp_path_factory.mktemp("v20") / "collection.nml", tracks=TRACKS, seed=1, version=20
-    )
+    return generate_collection(tmp_path_factory.mktemp("v20") / "collection.nml", tracks=TRACKS, seed=1, version=20)
 
 
 @pytest.fixture(scope="session")

@@ -235,9 +235,7 @@ def test_numbers_and_dates_are_written_as_traktor_does(collection_v19: Generated
 
 def test_tracks_live_on_several_volumes(collection_v19: GeneratedCollection) -> None:
     locations = [entry.find("LOCATION") for entry in entries(parse(collection_v19.path))]
-    volumes = {
-        (location.get("VOLUME"), location.get("VOLUMEID")) for location in locations if location is not None
-    }
+    volumes = {(location.get("VOLUME"), location.get("VOLUMEID")) for location in locations if location is not None}
     names = {volume for volume, _ in volumes}
     assert {"C:", "D:", "Macintosh HD"} <= names
     assert len(names) == 4  # plus an external macOS drive

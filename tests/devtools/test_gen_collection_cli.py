@@ -48,9 +48,7 @@ def test_json_summary_matches_the_api_and_the_file(tmp_path: Path) -> None:
 
 def test_files_option_creates_placeholders_and_prints_mappings(tmp_path: Path) -> None:
     out, audio = tmp_path / "c.nml", tmp_path / "audio"
-    result = runner.invoke(
-        app, ["dev", "gen-collection", "--tracks", "40", str(out), "--files", str(audio), "--json"]
-    )
+    result = runner.invoke(app, ["dev", "gen-collection", "--tracks", "40", str(out), "--files", str(audio), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["files_created"] == 40

@@ -36,10 +36,7 @@ def test_unknown_attribute_is_refused() -> None:
 def test_elements_use_traktor_layout() -> None:
     assert element("MUSICFOLDERS") == "<MUSICFOLDERS></MUSICFOLDERS>\n"
     child = element("GRID", {"BPM": fmt_float(128)})
-    assert (
-        element("CUE_V2", {"TYPE": "4"}, [child])
-        == '<CUE_V2 TYPE="4"><GRID BPM="128.000000"></GRID>\n</CUE_V2>\n'
-    )
+    assert element("CUE_V2", {"TYPE": "4"}, [child]) == '<CUE_V2 TYPE="4"><GRID BPM="128.000000"></GRID>\n</CUE_V2>\n'
 
 
 # MUSICAL_KEY value -> (Open Key, Camelot, musical), from reference B.8 and the usual Camelot wheel.
