@@ -22,7 +22,7 @@ from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
 from harmony.nml.paths import Location, playlist_key
-from harmony.nml.playlists import ROOT_NAME, Folder, fix_counts
+from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
     Item,
     ScannedFile,
@@ -367,9 +367,8 @@ class Collection:
         self._dirty = True
         if from_playlists and self._by_key.get(key) is None:
             for node in self.playlists.walk():
-                entries = getattr(node, "entries", None)
-                if entries is not None and key in entries:
-                    node.set_entries([k for k in entries if k != key])  # type: ignore[attr-defined]
+                if isinstance(node, Playlist) and key in (entries := node.entries):
+                    node.set_entries([k for k in entries if k != key])
 
     def _insert_top_level(self, tag: str) -> etree._Element:
         element = etree.Element(tag)

@@ -27,7 +27,7 @@ from harmony.nml.canonical import (
     set_attribute,
 )
 from harmony.nml.cue import Cue, CueData, new_cue_element
-from harmony.nml.paths import Location, location_to_path, playlist_key
+from harmony.nml.paths import Location, Platform, location_to_path, playlist_key
 from harmony.nml.values import (
     format_date,
     format_float,
@@ -254,7 +254,7 @@ class Track:
         """The playlist key of this track: VOLUME + DIR + FILE, exactly as stored."""
         return playlist_key(self.location)
 
-    def path(self, platform: Any = None) -> str:
+    def path(self, platform: Platform | None = None) -> str:
         """The file's path on ``platform`` (default: this machine's), per the location rules."""
         return location_to_path(self.location, platform)
 
