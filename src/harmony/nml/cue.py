@@ -15,7 +15,7 @@ from lxml import etree
 
 from harmony.errors import NMLError
 from harmony.nml.canonical import attributes_of, remove_attribute, set_attribute
-from harmony.nml.values import format_float, parse_float, parse_int
+from harmony.nml.values import SMALL_INTS, format_float, parse_float, parse_int
 
 if TYPE_CHECKING:
     from harmony.nml.track import Track
@@ -216,7 +216,11 @@ class Cue:
 
 
 def _int_or(text: str | None, default: int) -> int:
-    value = None if text is None else parse_int(text)
+    if text is None:
+        return default
+    value = SMALL_INTS.get(text)
+    if value is None:
+        value = parse_int(text)
     return default if value is None else value
 
 
@@ -228,16 +232,17 @@ def _float_or_zero(text: str | None) -> float:
 def cue_data(attributes: Mapping[str, str], grid_bpm: str | None) -> CueData:
     """A :class:`CueData` from a ``CUE_V2``'s attributes and its ``GRID BPM`` text (shared by the views and the
     streaming reader, so both read cues the same way)."""
+    get = attributes.get
     return CueData(
-        type=_int_or(attributes.get("TYPE"), 0),
-        start=_float_or_zero(attributes.get("START")),
-        length=_float_or_zero(attributes.get("LEN")),
-        hotcue=_int_or(attributes.get("HOTCUE"), -1),
-        name=attributes.get("NAME", ""),
-        display_order=_int_or(attributes.get("DISPL_ORDER"), 0),
-        repeats=_int_or(attributes.get("REPEATS"), -1),
-        color=attributes.get("COLOR"),
-        grid_bpm=None if grid_bpm is None else parse_float(grid_bpm),
+        _int_or(get("TYPE"), 0),
+        _float_or_zero(get("START")),
+        _float_or_zero(get("LEN")),
+        _int_or(get("HOTCUE"), -1),
+        get("NAME", ""),
+        _int_or(get("DISPL_ORDER"), 0),
+        _int_or(get("REPEATS"), -1),
+        get("COLOR"),
+        None if grid_bpm is None else parse_float(grid_bpm),
     )
 
 

@@ -376,29 +376,28 @@ class Track:
 def track_data(parts: Mapping[str | None, Mapping[str, str]], cues: tuple[CueData, ...]) -> TrackData:
     """A :class:`TrackData` from the attributes of an ENTRY (key None) and of its first child of each tag.
 
-    Shared by :meth:`Track.to_data` and the streaming reader, so both read a track the same way. Copying the
-    attributes into dicts first is what makes a whole-collection read fast: one C call per element instead of
-    one lookup per field."""
-    values: dict[str, Any] = {}
-    for tag, group in _PLAIN_FIELDS_BY_TAG:
+    Shared by :meth:`Track.to_data` and the streaming reader, so both read a track the same way. This is the
+    inner loop of a whole-collection read (100,000 tracks × 45 values): the values go straight into their
+    positions, with no per-field function call where the text needs no conversion."""
+    row: list[Any] = [None] * _FIELD_COUNT
+    for tag, group in _PLAIN_BY_TAG:
         found = parts.get(tag)
         if found is None:
-            for name, _, _ in group:
-                values[name] = None
             continue
-        for name, attribute, read in group:
+        for index, attribute, read in group:
             text = found.get(attribute)
-            values[name] = text if text is None or read is None else read(text)
+            if text is not None:
+                row[index] = text if read is None else read(text)
     location = parts.get("LOCATION") or {}
     volume, folder, file = location.get("VOLUME", ""), location.get("DIR", ""), location.get("FILE", "")
-    values["location"] = Location(volume, folder, file, location.get("VOLUMEID", ""))
-    values["key"] = volume + folder + file
-    ranking = values["ranking"]
-    values["rating"] = None if ranking is None else ranking_to_stars(ranking)
-    entry = parts.get(None) or {}
-    values["lock"] = entry.get("LOCK") == "1"
-    values["cues"] = cues
-    return TrackData(**values)
+    row[_LOCATION] = Location(volume, folder, file, location.get("VOLUMEID", ""))
+    row[_KEY] = volume + folder + file
+    ranking = row[_RANKING]
+    row[_RATING] = None if ranking is None else ranking_to_stars(ranking)
+    entry = parts.get(None)
+    row[_LOCK] = entry is not None and entry.get("LOCK") == "1"
+    row[_CUES] = cues
+    return TrackData(*row)
 
 
 TRACK_FIELDS: tuple[str, ...] = (
@@ -500,16 +499,24 @@ class TrackData:
 assert tuple(f.name for f in dataclass_fields(TrackData))[:-1] == TRACK_FIELDS
 
 
-def _plain_fields_by_tag() -> tuple[tuple[str | None, tuple[tuple[str, str, Callable[[str], Any] | None], ...]], ...]:
-    """The fields stored in one attribute each, grouped by the element that holds them, for the bulk read."""
-    groups: dict[str | None, list[tuple[str, str, Callable[[str], Any] | None]]] = {}
+_DATA_FIELDS = tuple(f.name for f in dataclass_fields(TrackData))
+_FIELD_COUNT = len(_DATA_FIELDS)
+_LOCATION, _KEY, _RATING, _RANKING, _LOCK, _CUES = (
+    _DATA_FIELDS.index(name) for name in ("location", "key", "rating", "ranking", "lock", "cues")
+)
+
+
+def _plain_by_tag() -> tuple[tuple[str | None, tuple[tuple[int, str, Callable[[str], Any] | None], ...]], ...]:
+    """The fields stored in one attribute each, grouped by the element that holds them: (position in
+    TrackData, attribute, converter or None for text)."""
+    groups: dict[str | None, list[tuple[int, str, Callable[[str], Any] | None]]] = {}
     for name in TRACK_FIELDS:
         field = Track.__dict__[name]
         if isinstance(field, Field):
-            groups.setdefault(field.tag, []).append((name, field.attribute, field.read))
+            groups.setdefault(field.tag, []).append((_DATA_FIELDS.index(name), field.attribute, field.read))
     return tuple((tag, tuple(group)) for tag, group in groups.items())
 
 
-_PLAIN_FIELDS_BY_TAG = _plain_fields_by_tag()
+_PLAIN_BY_TAG = _plain_by_tag()
 # The ENTRY children whose attributes hold track fields.
-PART_TAGS = frozenset(tag for tag, _ in _PLAIN_FIELDS_BY_TAG if tag is not None) | {"LOCATION"}
+PART_TAGS = frozenset(tag for tag, _ in _PLAIN_BY_TAG if tag is not None) | {"LOCATION"}
