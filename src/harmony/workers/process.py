@@ -1,0 +1,253 @@
+"""The parent's handle on one worker process, and the thread that starts it and reads its pipe.
+
+All pool state lives on the event loop's thread. The only blocking work — starting the process (which can take
+100 ms the first time, while the forkserver starts) and waiting for its messages or its death — happens on one
+helper thread per worker. That thread hands what it read to the loop through a small inbox; the loop drains the inbox
+in slices of at most :data:`DRAIN_BUDGET` seconds, so a burst of messages never holds the loop for long, and the
+thread stops reading when the inbox is full, which pushes back on a worker that produces faster than the loop
+consumes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any, Final
+
+from harmony.workers import cleanup, protocol
+from harmony.workers.child import worker_main
+from harmony.workers.protocol import FunctionRef
+
+if TYPE_CHECKING:
+    from harmony.workers.task import Task
+
+__all__ = ["DRAIN_BUDGET", "WorkerEvent", "WorkerProcess", "WorkerState"]
+
+log = logging.getLogger(__name__)
+
+DRAIN_BUDGET: Final = 0.004
+"""Seconds the loop may spend handling one worker's messages before it lets other callbacks run."""
+
+INBOX_HIGH: Final = 64
+"""Frames waiting in an inbox at which the reader thread stops reading the pipe until the loop catches up."""
+
+_ids = itertools.count(1)
+
+
+class WorkerState(enum.Enum):
+    STARTING = "starting"  # process starting, not yet ready
+    IDLE = "idle"  # ready, no task
+    BUSY = "busy"  # running a task (or winding one down after a cancel)
+    STOPPING = "stopping"  # asked to exit, or being killed
+
+
+class WorkerEvent(enum.Enum):
+    STARTED = "started"  # data: pid
+    MESSAGE = "message"  # data: one undecoded frame
+    EXITED = "exited"  # data: exit code (None if the process never started)
+    START_FAILED = "start_failed"  # data: why Process.start() raised
+
+
+WorkerHandler = Callable[["WorkerProcess", WorkerEvent, Any], None]
+
+
+class WorkerProcess:
+    """One worker process as the pool sees it. Every attribute is read and written on the loop thread only,
+    except the inbox (guarded by its lock) and the process object (guarded by the start lock)."""
+
+    def __init__(
+        self,
+        pool_name: str,
+        context: BaseContext,
+        initializer: FunctionRef | None,
+        loop: asyncio.AbstractEventLoop,
+        handler: WorkerHandler,
+    ) -> None:
+        self.id = next(_ids)
+        self.pool_name = pool_name
+        self.state = WorkerState.STARTING
+        self.pid: int | None = None
+        self.task: Task | None = None
+        self.tasks_done = 0
+        self.stop_requested = False  # the pool retired or killed it: its exit is no crash
+        self.startup_detail = ""
+        self.idle_timer: asyncio.TimerHandle | None = None
+        self.kill_timer: asyncio.TimerHandle | None = None
+        self.started_at = time.perf_counter()
+
+        self._loop = loop
+        self._handler = handler
+        self._conn, child_conn = context.Pipe(duplex=True)
+        self._child_conn: Connection | None = child_conn
+        self._process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=worker_main,
+            args=(child_conn, pool_name, initializer),
+            name=f"harmony-{pool_name}-worker-{self.id}",
+            daemon=True,
+        )
+        self._start_lock = threading.Lock()
+        self._started = False
+        self._kill_requested = False
+        self._inbox: deque[tuple[WorkerEvent, Any]] = deque()
+        self._inbox_lock = threading.Condition()
+        self._drain_scheduled = False
+        self._loop_gone = False
+        self._thread = threading.Thread(
+            target=self._run, name=f"harmony-{pool_name}-reader-{self.id}", daemon=True
+        )
+
+    def __repr__(self) -> str:
+        return f"<WorkerProcess {self.pool_name}#{self.id} pid={self.pid} {self.state.value}>"
+
+    def start(self) -> None:
+        """Start the process on the helper thread; the loop hears back through the handler."""
+        self._thread.start()
+
+    def send(self, message: tuple[Any, ...]) -> bool:
+        """Send one message to the worker; False if the pipe is broken (the worker is dying; its exit will follow)."""
+        try:
+            self._conn.send_bytes(protocol.encode(message))
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def kill(self) -> None:
+        """Kill the process now (or as soon as it has started). Its exit is reported through the handler."""
+        self.stop_requested = True
+        self.state = WorkerState.STOPPING
+        with self._start_lock:
+            self._kill_requested = True
+            if not self._started:
+                return
+        try:
+            self._process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    # -- helper thread ----------------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        process = self._process
+        try:
+            with self._start_lock:
+                process.start()
+                self._started = True
+                cleanup.register(process)
+                if self._kill_requested:
+                    process.kill()
+        except BaseException as error:
+            log.error("could not start a %s worker: %s", self.pool_name, error)
+            self._post(WorkerEvent.START_FAILED, f"{type(error).__name__}: {error}")
+            self._post(WorkerEvent.EXITED, None)
+            self._close_conns()
+            return
+        if self._child_conn is not None:
+            self._child_conn.close()  # only the worker holds its end now, so its death gives us EOF
+            self._child_conn = None
+        self._post(WorkerEvent.STARTED, process.pid)
+        try:
+            self._read(process)
+        finally:
+            process.join()
+            cleanup.unregister(process)
+            exitcode = process.exitcode
+            self._close_conns()
+            self._post(WorkerEvent.EXITED, exitcode)
+            try:
+                process.close()
+            except ValueError:
+                pass
+
+    def _read(self, process: BaseProcess) -> None:
+        conn = self._conn
+        sentinel = process.sentinel
+        while True:
+            ready = wait([conn, sentinel])
+            if conn in ready:
+                try:
+                    frame = conn.recv_bytes()
+                except (EOFError, OSError):
+                    return
+                if not self._post(WorkerEvent.MESSAGE, frame):
+                    return
+                continue
+            # The process has ended. Read what it sent just before (a worker recycled after its last task exits
+            # right after sending the result; that result must not be lost or read as a crash).
+            try:
+                while conn.poll(0):
+                    if not self._post(WorkerEvent.MESSAGE, conn.recv_bytes()):
+                        return
+            except (EOFError, OSError):
+                pass
+            return
+
+    def _post(self, event: WorkerEvent, data: Any) -> bool:
+        """Queue an event for the loop; False once the loop is gone (the worker is then killed)."""
+        with self._inbox_lock:
+            while len(self._inbox) >= INBOX_HIGH and not self._loop_gone:
+                self._inbox_lock.wait(0.5)
+                if self._loop.is_closed():
+                    self._loop_gone = True
+            if self._loop_gone:
+                self._abandon()
+                return False
+            self._inbox.append((event, data))
+            schedule = not self._drain_scheduled
+            self._drain_scheduled = True
+        if schedule:
+            try:
+                self._loop.call_soon_threadsafe(self._drain)
+            except RuntimeError:  # the loop was closed without closing the pool
+                with self._inbox_lock:
+                    self._loop_gone = True
+                self._abandon()
+                return False
+        return True
+
+    def _abandon(self) -> None:
+        with self._start_lock:
+            self._kill_requested = True
+            if not self._started:
+                return
+        try:
+            self._process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def _close_conns(self) -> None:
+        for conn in (self._conn, self._child_conn):
+            if conn is not None:
+                try:
+                    conn.close()
+                except OSError:
+                    pass
+
+    # -- loop thread ------------------------------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        """Hand queued events to the pool, for at most DRAIN_BUDGET seconds per loop iteration."""
+        deadline = time.perf_counter() + DRAIN_BUDGET
+        while True:
+            with self._inbox_lock:
+                if not self._inbox:
+                    self._drain_scheduled = False
+                    return
+                event, data = self._inbox.popleft()
+                if len(self._inbox) < INBOX_HIGH:
+                    self._inbox_lock.notify()
+            try:
+                self._handler(self, event, data)
+            except Exception:
+                log.exception("the %s pool failed to handle %s from a worker", self.pool_name, event.value)
+            if time.perf_counter() >= deadline:
+                self._loop.call_soon(self._drain)  # let timers and other callbacks run, then carry on
+                return
