@@ -443,6 +443,8 @@ class WorkerPool:
                 error = _rebuild_error(*message[2:])
                 if isinstance(error, TransientError) and task.retries_left > 0:
                     self._requeue(task, error)
+                elif isinstance(error, TaskCancelled):  # the task gave up by itself
+                    self._settle(task, Outcome.CANCELLED, error=error)
                 else:
                     self._settle(task, Outcome.FAILED, error=error)
             else:  # CANCELLED without a cancel request: the task raised TaskCancelled itself
