@@ -1,8 +1,8 @@
 """Fixtures for the worker pool tests.
 
 Worker processes import the task functions by module name, so the stand-in jobs in ``worker_jobs.py`` must be
-importable in a fresh interpreter: this folder goes on ``sys.path`` before any worker starts (workers inherit the
-parent's ``sys.path``).
+importable in a fresh interpreter: this folder goes on ``sys.path`` before any worker starts (workers inherit
+the parent's ``sys.path``).
 """
 
 from __future__ import annotations

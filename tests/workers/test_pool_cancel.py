@@ -60,7 +60,9 @@ async def test_a_cancelled_token_refuses_new_calls(make_pool: MakePool) -> None:
         await pool.run(jobs.echo, 1, cancel_token=token)
 
 
-async def test_cancelling_a_cooperative_running_task_stops_it_without_killing_the_worker(make_pool: MakePool) -> None:
+async def test_cancelling_a_cooperative_running_task_stops_it_without_killing_the_worker(
+    make_pool: MakePool,
+) -> None:
     pool = make_pool(max_workers=1, cancel_grace=10.0)
     reports: list[Progress] = []
     task = asyncio.ensure_future(pool.run(jobs.cooperative_loop, on_progress=reports.append))
@@ -115,7 +117,7 @@ async def test_a_task_ignoring_cancel_is_killed_after_cancel_grace(make_pool: Ma
 
 async def test_timeout_stops_the_task_with_task_timeout_error(make_pool: MakePool) -> None:
     pool = make_pool(max_workers=1, cancel_grace=0.2)
-    with pytest.raises(TaskTimeoutError, match="longer than 0.3 s"):
+    with pytest.raises(TaskTimeoutError, match=r"longer than 0\.3 s"):
         await pool.run(jobs.sleep_then, 30, timeout=0.3)
     assert pool.stats().timed_out == 1
     assert await pool.run(jobs.echo, "next") == "next"

@@ -77,7 +77,14 @@ async def test_stats_count_every_outcome_and_time_every_task(make_pool: MakePool
 
     stats = pool.stats()
     assert stats.name == "test"
-    assert (stats.submitted, stats.completed, stats.failed, stats.crashed, stats.timed_out, stats.cancelled) == (
+    assert (
+        stats.submitted,
+        stats.completed,
+        stats.failed,
+        stats.crashed,
+        stats.timed_out,
+        stats.cancelled,
+    ) == (
         6,
         2,
         1,
@@ -103,7 +110,12 @@ async def test_stats_worker_counts_follow_the_workers(make_pool: MakePool) -> No
     queued = [asyncio.ensure_future(pool.run(jobs.sleep_then, 0.5)) for _ in range(2)]
     await wait_until(lambda: pool.stats().busy_workers == 2, what="two busy workers")
     stats = pool.stats()
-    assert (stats.total_workers, stats.idle_workers, stats.starting_workers, stats.queued_tasks) == (2, 0, 0, 1)
+    assert (stats.total_workers, stats.idle_workers, stats.starting_workers, stats.queued_tasks) == (
+        2,
+        0,
+        0,
+        1,
+    )
     await asyncio.gather(busy, *queued)
 
 

@@ -1,7 +1,7 @@
 """Stand-in jobs for the worker pool tests: small top-level functions a worker can import.
 
-They talk to the test through their arguments, return values, progress reports and, where a test needs to observe
-a worker from outside (how many times a task ran), through files in a temporary folder.
+They talk to the test through their arguments, return values, progress reports and, where a test needs to
+observe a worker from outside (how many times a task ran), through files in a temporary folder.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Background worker processes: the generic pool, its errors and progress events, and the app's pool manager.
 
-Nothing here knows about Traktor: a pool runs any importable top-level function in a worker process and streams its
-progress back. See :class:`WorkerPool` (asyncio), :class:`BlockingWorkerPool` (CLI) and :class:`WorkerManager`.
+Nothing here knows about Traktor: a pool runs any importable top-level function in a worker process and
+streams its progress back. See :class:`WorkerPool` (asyncio), :class:`BlockingWorkerPool` (CLI) and
+:class:`WorkerManager`.
 """
 
 from harmony.errors import WorkerError

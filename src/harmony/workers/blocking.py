@@ -1,15 +1,16 @@
 """A blocking facade over :class:`WorkerPool`, for the CLI and scripts that have no event loop.
 
 The facade runs a private event loop on a background thread and forwards each call to the pool there, so every
-behaviour (progress, cancellation, crash isolation, timeouts) is the asyncio pool's own. ``on_progress`` callbacks run
-on that background thread. Ctrl+C during :meth:`BlockingWorkerPool.run` cancels the task (cooperatively, then by
-killing its worker after ``cancel_grace``) and re-raises ``KeyboardInterrupt``.
+behaviour (progress, cancellation, crash isolation, timeouts) is the asyncio pool's own. ``on_progress``
+callbacks run on that background thread. Ctrl+C during :meth:`BlockingWorkerPool.run` cancels the task
+(cooperatively, then by killing its worker after ``cancel_grace``) and re-raises ``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from types import TracebackType
@@ -78,10 +79,10 @@ class BlockingWorkerPool:
             return future.result()
         except KeyboardInterrupt:
             future.cancel()
-            try:
+            with contextlib.suppress(
+                concurrent.futures.CancelledError, concurrent.futures.TimeoutError, Exception
+            ):
                 future.result(timeout=5.0)
-            except (concurrent.futures.CancelledError, concurrent.futures.TimeoutError, Exception):
-                pass
             raise
 
     def stats(self) -> PoolStats:

@@ -1,9 +1,9 @@
 """A cancel token: a way to cancel a pool task from code that does not hold its asyncio task.
 
-``asyncio`` cancellation of ``pool.run(...)`` is the usual way to cancel. A :class:`CancelToken` serves the other
-cases: a web request that cancels an operation started by another request, or a CLI's Ctrl+C handler. One token may
-be passed to several calls; cancelling it cancels them all, and calls made with an already cancelled token fail
-at once with :class:`~harmony.workers.errors.TaskCancelled`.
+``asyncio`` cancellation of ``pool.run(...)`` is the usual way to cancel. A :class:`CancelToken` serves the
+other cases: a web request that cancels an operation started by another request, or a CLI's Ctrl+C handler.
+One token may be passed to several calls; cancelling it cancels them all, and calls made with an already
+cancelled token fail at once with :class:`~harmony.workers.errors.TaskCancelled`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ class CancelToken:
     def add_callback(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call ``callback`` on cancel (at once if already cancelled); returns a function that unregisters it.
 
-        The callback runs on the thread that calls :meth:`cancel`; the pool's callback hops to its loop itself.
+        The callback runs on the thread that calls :meth:`cancel`; the pool's callback hops to its loop
+        itself.
         """
         with self._lock:
             if not self._cancelled:

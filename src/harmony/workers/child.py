@@ -3,18 +3,19 @@
 A worker has three threads:
 
 * the main thread runs one task at a time, taken from an in-process queue;
-* a receiver thread reads the pipe, so a cancel request reaches a busy worker at once (it sets the flag that the
-  task's ``progress`` and ``cancelled`` look at) and a closed pipe (the parent is gone) ends the process;
+* a receiver thread reads the pipe, so a cancel request reaches a busy worker at once (it sets the flag that
+  the task's ``progress`` and ``cancelled`` look at) and a closed pipe (the parent is gone) ends the process;
 * a watchdog thread waits on the parent's sentinel and ends the process the moment the parent dies, even by
   ``kill -9``, even while a task is running, so no worker outlives the app.
 
 Results that are lists, and results of generator functions, are streamed back in chunks of about
-:data:`CHUNK_BYTES`, so the parent never decodes one huge message (decoding runs under the GIL and would stall its
-event loop).
+:data:`CHUNK_BYTES`, so the parent never decodes one huge message (decoding runs under the GIL and would stall
+its event loop).
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import multiprocessing
@@ -38,13 +39,13 @@ __all__ = ["CHUNK_BYTES", "WORKER_NICENESS", "worker_main"]
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES: Final = 128 * 1024
-"""Target size of one streamed result chunk: decoding it costs the parent's loop a few milliseconds at most."""
+"""Target size of one streamed result chunk: the parent's loop decodes it in a few milliseconds."""
 
 FIRST_CHUNK_ITEMS: Final = 256
 """Items in the first chunk of a streamed result; later chunks are sized from the bytes it took."""
 
 WORKER_NICENESS: Final = 5
-"""How much lower than the app's the workers' CPU priority is, so heavy jobs never starve the app's own loop."""
+"""How far below the app's the workers' CPU priority is, so heavy jobs never starve the app's loop."""
 
 EXIT_PARENT_GONE: Final = 0
 EXIT_STARTUP_FAILED: Final = 70  # EX_SOFTWARE
@@ -69,16 +70,14 @@ class _Worker:
         self.early_cancels: set[int] = set()  # cancels that arrived before their task started
         self.signature_cache: dict[Callable[..., Any], tuple[bool, bool]] = {}
 
-    # -- life cycle -------------------------------------------------------------------------------------------------
+    # -- life cycle ------------------------------------------------------------------------------------------
 
     def serve(self, initializer: FunctionRef | None) -> None:
         # Ctrl+C reaches the whole process group; the parent decides what stops, through the pipe.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if hasattr(os, "nice"):
-            try:
+            with contextlib.suppress(OSError):
                 os.nice(WORKER_NICENESS)
-            except OSError:
-                pass
         threading.Thread(target=self._watch_parent, name="harmony-worker-watchdog", daemon=True).start()
         if initializer is not None:
             try:
@@ -129,7 +128,7 @@ class _Worker:
         with self.send_lock:
             self.conn.send_bytes(frame)
 
-    # -- one task ---------------------------------------------------------------------------------------------------
+    # -- one task --------------------------------------------------------------------------------------------
 
     def _run(self, task_id: int, payload: bytes) -> None:
         cancel_event = threading.Event()
@@ -144,9 +143,7 @@ class _Worker:
             fn = protocol.resolve_function((module, qualname))
             kwargs = self._inject(fn, dict(kwargs), task_id, cancel_event)
             result = fn(*args, **kwargs)
-            if inspect.isgenerator(result):
-                self._stream(task_id, result, cancel_event)
-            elif type(result) is list and len(result) > FIRST_CHUNK_ITEMS:
+            if inspect.isgenerator(result) or (type(result) is list and len(result) > FIRST_CHUNK_ITEMS):
                 self._stream(task_id, result, cancel_event)
             else:
                 self._send_result(task_id, result)

@@ -1,13 +1,14 @@
 """The last line of defence against orphan workers: kill every live worker when the interpreter exits.
 
-Pools close their workers themselves on ``close()``/``destroy()``, and workers exit by themselves when the parent
-dies. This registry covers the remaining case: a program that ends (normally, or by an unhandled exception) while a
-pool still has workers, without awaiting ``close()``.
+Pools close their workers themselves on ``close()``/``destroy()``, and workers exit by themselves when the
+parent dies. This registry covers the remaining case: a program that ends (normally, or by an unhandled
+exception) while a pool still has workers, without awaiting ``close()``.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import threading
 from multiprocessing.process import BaseProcess
@@ -27,8 +28,8 @@ def register(process: BaseProcess) -> None:
     with _lock:
         _live[id(process)] = process
         if not _registered:
-            # Registered after multiprocessing's own exit hook, so it runs first (atexit is last-in, first-out) and
-            # multiprocessing never waits on a busy worker.
+            # Registered after multiprocessing's own exit hook, so it runs first (atexit is last-in,
+            # first-out) and multiprocessing never waits on a busy worker.
             atexit.register(kill_all)
             _registered = True
 
@@ -45,15 +46,11 @@ def kill_all(join_timeout: float = 2.0) -> int:
         processes = list(_live.values())
         _live.clear()
     for process in processes:
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone, or never started
             process.kill()
-        except (OSError, ValueError, AttributeError):
-            pass  # already gone or never started
     for process in processes:
-        try:
+        with contextlib.suppress(OSError, ValueError, AssertionError, AttributeError):
             process.join(join_timeout)
-        except (OSError, ValueError, AssertionError, AttributeError):
-            pass
     if processes:
         log.debug("killed %d worker process(es) at exit", len(processes))
     return len(processes)

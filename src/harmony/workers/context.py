@@ -2,8 +2,8 @@
 
 ``fork`` copies a parent that has threads (the pool's reader threads, a web server) and open database handles,
 which can deadlock the child; its children also inherit each other's pipe ends, which breaks crash and
-parent-death detection. The forkserver is a small clean process that imports ``lxml.etree`` once, so a new worker
-is a cheap fork of it (about 12 ms here instead of 70 ms for spawn).
+parent-death detection. The forkserver is a small clean process that imports ``lxml.etree`` once, so a new
+worker is a cheap fork of it (about 12 ms here instead of 70 ms for spawn).
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def get_context(start_method: str | None = None) -> BaseContext:
         raise ValueError(f"start method {method!r} is not available on this platform")
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        # The preload list is global to the process's one forkserver; it only matters before that server starts.
+        # The preload list is global to the process's one forkserver; it only matters before that server
+        # starts.
         context.set_forkserver_preload(list(_preload))
     return context
 

@@ -1,8 +1,8 @@
 """Errors raised by the worker pool.
 
-Every one derives from :class:`harmony.errors.WorkerError` (and so from :class:`~harmony.errors.HarmonyError`),
-so the CLI and the web app can show any of them as a one-line message. The messages say what happened to the
-task and, where it helps, what the DJ can do next.
+Every one derives from :class:`harmony.errors.WorkerError` (and so from
+:class:`~harmony.errors.HarmonyError`), so the CLI and the web app can show any of them as a one-line message.
+The messages say what happened to the task and, where it helps, what the DJ can do next.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ class QueueFullError(WorkerError):
 
     def __init__(self, pool: str, max_queue: int) -> None:
         super().__init__(
-            f"The {pool} pool is busy: {max_queue} task(s) are already waiting. Try again when one has finished."
+            f"The {pool} pool is busy: {max_queue} task(s) are already waiting. "
+            "Try again when one has finished."
         )
         self.pool = pool
         self.max_queue = max_queue
@@ -93,15 +94,16 @@ class RemoteError(WorkerError):
 class WorkerCrashedError(WorkerError):
     """The worker process running the task died (exit, ``kill -9``, segfault, out of memory).
 
-    Only that task failed; the pool replaces the worker. ``exitcode`` follows :attr:`multiprocessing.Process.exitcode`:
-    negative numbers are signals.
+    Only that task failed; the pool replaces the worker. ``exitcode`` follows
+    :attr:`multiprocessing.Process.exitcode`: negative numbers are signals.
     """
 
     def __init__(self, pool: str, pid: int | None, exitcode: int | None, task: str = "") -> None:
         what = f" while running {task}" if task else ""
         super().__init__(
             f"A {pool} worker (pid {pid}) died with {describe_exit(exitcode)}{what}; "
-            "the task was stopped and the pool carries on. If it keeps happening, the job may be running out of memory."
+            "the task was stopped and the pool carries on. "
+            "If it keeps happening, the job may be running out of memory."
         )
         self.pool = pool
         self.pid = pid
@@ -121,8 +123,8 @@ class WorkerCrashedError(WorkerError):
 class WorkerStartupError(WorkerCrashedError):
     """A worker died before it was ready (a broken import or initializer).
 
-    The pool does not start workers again in a loop after this: it fails the waiting tasks and tries once more only
-    when new work arrives.
+    The pool does not start workers again in a loop after this: it fails the waiting tasks and tries once more
+    only when new work arrives.
     """
 
     def __init__(self, pool: str, pid: int | None, exitcode: int | None, detail: str = "") -> None:
@@ -168,8 +170,9 @@ class TaskCancelled(WorkerError):
 
 
 class TransientError(WorkerError):
-    """Base (or mix-in) for task exceptions that are safe to retry, such as a file briefly locked by another app.
+    """Base (or mix-in) for task exceptions that are safe to retry, such as a file briefly locked by another
+    app.
 
-    A call made with ``retries=N`` is retried after an exception of this kind, or after a worker crash; never after
-    a timeout, a cancellation or any other error.
+    A call made with ``retries=N`` is retried after an exception of this kind, or after a worker crash; never
+    after a timeout, a cancellation or any other error.
     """

@@ -1,9 +1,9 @@
 """``WorkerManager``: the app's two pools — one for sync (import from Traktor), one for export.
 
-Two pools keep an export responsive while a long import runs; ``shared=True`` puts both kinds of work on one pool
-(fewer processes, the seed's "next step"). There is one manager per process (:meth:`WorkerManager.instance`), but
-tests and tools may construct their own. The process-wide manager shuts its workers down at interpreter exit and on
-SIGTERM.
+Two pools keep an export responsive while a long import runs; ``shared=True`` puts both kinds of work on one
+pool (fewer processes, the seed's "next step"). There is one manager per process
+(:meth:`WorkerManager.instance`), but tests and tools may construct their own. The process-wide manager shuts
+its workers down at interpreter exit and on SIGTERM.
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ class WorkerManager:
     def instance(cls) -> WorkerManager:
         """The process's manager, created with the default options on first use.
 
-        Creating it registers :meth:`shutdown_now` to run at interpreter exit and on SIGTERM (when called on the main
-        thread; a previous SIGTERM handler is called after the workers are gone).
+        Creating it registers :meth:`shutdown_now` to run at interpreter exit and on SIGTERM (when called on
+        the main thread; a previous SIGTERM handler is called after the workers are gone).
         """
         with cls._instance_lock:
             if cls._instance is None:
@@ -142,7 +142,10 @@ class WorkerManager:
         return {name: pool.stats() for name, pool in self._pools.items()}
 
     async def shutdown(self, timeout: float | None = 10.0) -> None:
-        """Close the pools: finish queued and running work for up to ``timeout`` seconds, then destroy the rest."""
+        """Close the pools: finish queued and running work for up to ``timeout`` seconds.
+
+        Whatever is still unfinished then is destroyed (its calls fail with ``PoolClosedError``).
+        """
         pools = list(dict.fromkeys(self._pools.values()))
         closing = asyncio.gather(*(pool.close() for pool in pools))
         try:
@@ -161,7 +164,10 @@ class WorkerManager:
                 log.exception("could not stop the %s pool", pool.name)
 
     def install_sigterm_handler(self) -> bool:
-        """On SIGTERM, kill the workers, then do what was done before (by default: terminate). Main thread only."""
+        """On SIGTERM, kill the workers, then do what was done before (by default: terminate).
+
+        Only possible on the main thread; returns False elsewhere.
+        """
         if threading.current_thread() is not threading.main_thread():
             return False
         previous = signal.getsignal(signal.SIGTERM)

@@ -1,26 +1,27 @@
 """``WorkerPool``: runs importable functions in background worker processes, asyncio-first.
 
-The pool is a single-threaded state machine on the event loop: a FIFO queue of tasks, a set of workers, timers for
-idle retirement, timeouts and kills. Each worker has a helper thread (see :mod:`harmony.workers.process`) that does
-the blocking parts — starting the process, reading its pipe — and hands events back to the loop.
+The pool is a single-threaded state machine on the event loop: a FIFO queue of tasks, a set of workers, timers
+for idle retirement, timeouts and kills. Each worker has a helper thread (see :mod:`harmony.workers.process`)
+that does the blocking parts — starting the process, reading its pipe — and hands events back to the loop.
 
 Policies, in short (the issue and ``shared/reference/worker-pools.md`` give the reasons):
 
 * ``min_workers`` start at once and are kept; more start on demand up to ``max_workers``; a worker above the
   minimum that stays idle for ``idle_timeout`` seconds exits; ``max_tasks_per_worker`` recycles a worker.
 * A task's exception fails only its call, re-raised as itself with the worker's traceback as ``__cause__``.
-* A worker that dies fails only its task (``WorkerCrashedError``) and is replaced. A worker that dies before it
-  is ready fails the waiting work with ``WorkerStartupError`` and is *not* replaced until new work arrives.
-* Cancelling (asyncio or :class:`~harmony.workers.cancel.CancelToken`) drops a queued task at once; a running one
-  is asked to stop and its worker is killed if it has not stopped after ``cancel_grace`` seconds. The caller's
-  call ends at once either way. A timeout counts from dispatch and ends the task the same way.
-* ``retries`` re-runs a call after a worker crash or a :class:`~harmony.workers.errors.TransientError`, ahead of
-  the queue; never after a timeout or a cancellation.
+* A worker that dies fails only its task (``WorkerCrashedError``) and is replaced. A worker that dies before
+  it is ready fails the waiting work with ``WorkerStartupError`` and is *not* replaced until new work arrives.
+* Cancelling (asyncio or :class:`~harmony.workers.cancel.CancelToken`) drops a queued task at once; a running
+  one is asked to stop and its worker is killed if it has not stopped after ``cancel_grace`` seconds. The
+  caller's call ends at once either way. A timeout counts from dispatch and ends the task the same way.
+* ``retries`` re-runs a call after a worker crash or a :class:`~harmony.workers.errors.TransientError`, ahead
+  of the queue; never after a timeout or a cancellation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import itertools
 import logging
@@ -60,8 +61,8 @@ _task_ids = itertools.count(1)
 class WorkerPool:
     """A pool of worker processes that runs top-level functions and streams their progress.
 
-    Create it anywhere; it binds to the event loop of its first ``run()`` (or at once, if created inside a running
-    loop, so ``min_workers`` start immediately). Only use it from that loop's thread.
+    Create it anywhere; it binds to the event loop of its first ``run()`` (or at once, if created inside a
+    running loop, so ``min_workers`` start immediately). Only use it from that loop's thread.
     """
 
     def __init__(
@@ -126,7 +127,8 @@ class WorkerPool:
     def __repr__(self) -> str:
         return f"<WorkerPool {self.name!r} workers={len(self._workers)} queued={len(self._queue)}>"
 
-    # -- public API -------------------------------------------------------------------------------------------------
+    # -- public API ------------------------------------------------------------------------------------------
+    # -------------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Start ``min_workers`` (and the forkserver) now and wait until they are ready. Optional."""
@@ -150,12 +152,13 @@ class WorkerPool:
         """Run ``fn(*args, **kwargs)`` in a worker and return its result.
 
         ``on_progress`` receives a :class:`Progress` for each report the task makes, on this loop, in order,
-        before the result. ``timeout`` (default: the pool's ``task_timeout``) counts from dispatch. ``retries``
-        re-runs the call after a crash or a ``TransientError``. ``cancel_token`` cancels it from elsewhere.
-        List and generator results come back as lists, streamed in chunks.
+        before the result. ``timeout`` (default: the pool's ``task_timeout``) counts from dispatch.
+        ``retries`` re-runs the call after a crash or a ``TransientError``. ``cancel_token`` cancels it from
+        elsewhere. List and generator results come back as lists, streamed in chunks.
 
         Raises the task's own exception (or :class:`RemoteError`), :class:`WorkerCrashedError`,
-        :class:`TaskTimeoutError`, :class:`TaskCancelled`, :class:`QueueFullError` or :class:`PoolClosedError`.
+        :class:`TaskTimeoutError`, :class:`TaskCancelled`, :class:`QueueFullError` or
+        :class:`PoolClosedError`.
         """
         task = self._submit(fn, args, kwargs, on_progress, timeout, retries, cancel_token)
         try:
@@ -215,7 +218,9 @@ class WorkerPool:
         await self._wait_all_exited()
 
     def kill_now(self) -> None:
-        """Synchronous part of :meth:`destroy`, safe in a signal handler or an exit hook: fail all, kill all."""
+        """The synchronous part of :meth:`destroy` (fail everything, kill every worker).
+
+        Safe in a signal handler or an exit hook."""
         self._closing = True
         self._destroyed = True
         error = PoolClosedError(self.name, "the pool was destroyed")
@@ -226,7 +231,7 @@ class WorkerPool:
                 self._settle(worker.task, Outcome.FAILED, error=error)
             worker.kill()
 
-    # -- submitting and dispatching ---------------------------------------------------------------------------------
+    # -- submitting and dispatching --------------------------------------------------------------------------
 
     def _bind(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
@@ -377,7 +382,7 @@ class WorkerPool:
         if not self._closing and live > self.min_workers and worker.idle_timer is None:
             worker.idle_timer = self._loop.call_later(self.idle_timeout, self._retire_if_idle, worker)
 
-    # -- events from workers ----------------------------------------------------------------------------------------
+    # -- events from workers ---------------------------------------------------------------------------------
 
     def _on_worker_event(self, worker: WorkerProcess, event: WorkerEvent, data: Any) -> None:
         if event is WorkerEvent.MESSAGE:
@@ -483,16 +488,14 @@ class WorkerPool:
         while self._queue:
             self._settle(self._queue.popleft(), Outcome.FAILED, error=error)
 
-    # -- ending tasks -----------------------------------------------------------------------------------------------
+    # -- ending tasks ----------------------------------------------------------------------------------------
 
     def _cancel_threadsafe(self, task: Task) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        try:
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(self._cancel, task, Outcome.CANCELLED)
-        except RuntimeError:
-            pass
 
     def _cancel(self, task: Task, outcome: Outcome) -> None:
         """End a task by cancel or timeout: drop it if queued, else ask it to stop and arm the kill."""
@@ -505,10 +508,8 @@ class WorkerPool:
         else:
             error = TaskCancelled()
         if worker is None or worker.task is not task:
-            try:
+            with contextlib.suppress(ValueError):
                 self._queue.remove(task)
-            except ValueError:
-                pass
             self._settle(task, outcome, error=error)
             return
         self._settle(task, outcome, error=error)
@@ -581,7 +582,7 @@ class WorkerPool:
         if not future.cancelled() and future.exception() is not None:
             log.error("a progress callback failed", exc_info=future.exception())
 
-    # -- shutting down ----------------------------------------------------------------------------------------------
+    # -- shutting down ---------------------------------------------------------------------------------------
 
     def _check_all_exited(self) -> None:
         if self._closing and not self._workers and not self._queue and self._all_exited is not None:

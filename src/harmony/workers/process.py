@@ -2,15 +2,16 @@
 
 All pool state lives on the event loop's thread. The only blocking work — starting the process (which can take
 100 ms the first time, while the forkserver starts) and waiting for its messages or its death — happens on one
-helper thread per worker. That thread hands what it read to the loop through a small inbox; the loop drains the inbox
-in slices of at most :data:`DRAIN_BUDGET` seconds, so a burst of messages never holds the loop for long, and the
-thread stops reading when the inbox is full, which pushes back on a worker that produces faster than the loop
-consumes.
+helper thread per worker. That thread hands what it read to the loop through a small inbox; the loop drains
+the inbox in slices of at most :data:`DRAIN_BUDGET` seconds, so a burst of messages never holds the loop for
+long, and the thread stops reading when the inbox is full, which pushes back on a worker that produces faster
+than the loop consumes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import itertools
 import logging
@@ -113,7 +114,10 @@ class WorkerProcess:
         self._thread.start()
 
     def send(self, message: tuple[Any, ...]) -> bool:
-        """Send one message to the worker; False if the pipe is broken (the worker is dying; its exit will follow)."""
+        """Send one message to the worker.
+
+        False if the pipe is broken: the worker is dying, and its exit event will follow.
+        """
         try:
             self._conn.send_bytes(protocol.encode(message))
         except (OSError, ValueError):
@@ -128,12 +132,10 @@ class WorkerProcess:
             self._kill_requested = True
             if not self._started:
                 return
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             self._process.kill()
-        except (OSError, ValueError, AttributeError):
-            pass
 
-    # -- helper thread ----------------------------------------------------------------------------------------------
+    # -- helper thread ---------------------------------------------------------------------------------------
 
     def _run(self) -> None:
         process = self._process
@@ -162,10 +164,8 @@ class WorkerProcess:
             exitcode = process.exitcode
             self._close_conns()
             self._post(WorkerEvent.EXITED, exitcode)
-            try:
+            with contextlib.suppress(ValueError):
                 process.close()
-            except ValueError:
-                pass
 
     def _read(self, process: BaseProcess) -> None:
         conn = self._conn
@@ -180,8 +180,8 @@ class WorkerProcess:
                 if not self._post(WorkerEvent.MESSAGE, frame):
                     return
                 continue
-            # The process has ended. Read what it sent just before (a worker recycled after its last task exits
-            # right after sending the result; that result must not be lost or read as a crash).
+            # The process has ended. Read what it sent just before (a worker recycled after its last task
+            # exits right after sending the result; that result must not be lost or read as a crash).
             try:
                 while conn.poll(0):
                     if not self._post(WorkerEvent.MESSAGE, conn.recv_bytes()):
@@ -218,20 +218,16 @@ class WorkerProcess:
             self._kill_requested = True
             if not self._started:
                 return
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             self._process.kill()
-        except (OSError, ValueError, AttributeError):
-            pass
 
     def _close_conns(self) -> None:
         for conn in (self._conn, self._child_conn):
             if conn is not None:
-                try:
+                with contextlib.suppress(OSError):
                     conn.close()
-                except OSError:
-                    pass
 
-    # -- loop thread ------------------------------------------------------------------------------------------------
+    # -- loop thread -----------------------------------------------------------------------------------------
 
     def _drain(self) -> None:
         """Hand queued events to the pool, for at most DRAIN_BUDGET seconds per loop iteration."""

@@ -1,11 +1,11 @@
 """The messages a pool and its workers exchange over one duplex pipe per worker.
 
-Every message is a tuple pickled with protocol 5 and sent as one ``send_bytes`` frame. The first item names the
-kind. Messages from one worker arrive in the order it sent them, which is what guarantees that every progress
-report of a task reaches the caller before its result.
+Every message is a tuple pickled with protocol 5 and sent as one ``send_bytes`` frame. The first item names
+the kind. Messages from one worker arrive in the order it sent them, which is what guarantees that every
+progress report of a task reaches the caller before its result.
 
 Parent to worker:
-    ``("run", task_id, payload)``   payload = pickled ``(module, qualname, args, kwargs)``, pickled once at submit
+    ``("run", task_id, payload)``   payload: ``(module, qualname, args, kwargs)``, pickled once at submit
     ``("cancel", task_id)``         ask the running task to stop (cooperatively)
     ``("exit",)``                   finish and exit (idle retirement, recycling, close)
 
@@ -13,10 +13,11 @@ Worker to parent:
     ``("ready", pid)``                                       bootstrapped; can take tasks
     ``("startup_failed", detail)``                           the initializer failed; the worker exits next
     ``("progress", task_id, phase, percent, message, item)`` one progress report
-    ``("items", task_id, items)``                            one chunk of a streamed (list or generator) result
+    ``("items", task_id, items)``                            one chunk of a streamed list/generator result
     ``("ok", task_id, result)``                              the result, small enough for one frame
     ``("ok_items", task_id)``                                the result is the list of the chunks sent before
-    ``("err", task_id, exc_bytes, type_name, text, tb)``     the task raised; ``exc_bytes`` is None if it won't pickle
+    ``("err", task_id, exc_bytes, type_name, text, tb)``     the task raised (``exc_bytes``: None if
+                                                             the exception does not pickle)
     ``("cancelled", task_id)``                               the task stopped after a cancel request
 """
 
@@ -80,8 +81,8 @@ def decode(frame: bytes) -> tuple[Any, ...]:
 def function_ref(fn: Callable[..., Any]) -> FunctionRef:
     """Name ``fn`` so a worker can import it, or raise TypeError when a worker could not.
 
-    Only top-level functions of importable modules qualify: lambdas, closures and nested functions have no name a
-    worker could import.
+    Only top-level functions of importable modules qualify: lambdas, closures and nested functions have no
+    name a worker could import.
     """
     module = getattr(fn, "__module__", None)
     qualname = getattr(fn, "__qualname__", None)
@@ -89,8 +90,8 @@ def function_ref(fn: Callable[..., Any]) -> FunctionRef:
         raise TypeError(f"{fn!r} cannot run in a worker: it is not a function defined at the top of a module")
     if "<lambda>" in qualname or "<locals>" in qualname:
         raise TypeError(
-            f"{module}.{qualname} cannot run in a worker: lambdas and nested functions cannot be imported there; "
-            "define it at the top level of a module"
+            f"{module}.{qualname} cannot run in a worker: lambdas and nested functions cannot be imported "
+            "there; define it at the top level of a module"
         )
     try:
         found = resolve_function((module, qualname))

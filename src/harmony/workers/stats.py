@@ -18,7 +18,10 @@ WINDOW_SIZE = 4096
 
 @dataclass(frozen=True, slots=True)
 class Percentiles:
-    """A summary of durations in seconds: ``count`` samples in the window; ``max`` is since the pool started."""
+    """A summary of durations in seconds.
+
+    ``count`` samples are in the window; ``max`` is the largest since the pool started.
+    """
 
     count: int
     p50: float
@@ -31,10 +34,10 @@ class Percentiles:
 class PoolStats:
     """A snapshot of one pool.
 
-    Workers: ``total_workers`` = ``starting`` + ``idle`` + ``busy`` + any that are exiting. Tasks: each submitted task
-    ends exactly once as ``completed``, ``failed``, ``cancelled``, ``timed_out`` or ``crashed``, or is still
-    ``queued_tasks`` / running (``busy_workers``); retried attempts are counted in ``retried`` only.
-    ``run_time`` counts from dispatch to the end, ``wait_time`` from submit to dispatch.
+    Workers: ``total_workers`` = ``starting`` + ``idle`` + ``busy`` + any that are exiting. Tasks: each
+    submitted task ends exactly once as ``completed``, ``failed``, ``cancelled``, ``timed_out`` or
+    ``crashed``, or is still ``queued_tasks`` / running (``busy_workers``); retried attempts are counted in
+    ``retried`` only. ``run_time`` counts from dispatch to the end, ``wait_time`` from submit to dispatch.
     """
 
     name: str
