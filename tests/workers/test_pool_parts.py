@@ -90,5 +90,7 @@ async def test_start_waits_for_the_minimum_workers() -> None:
         await pool.start()
         stats = pool.stats()
         assert (stats.idle_workers, stats.starting_workers) == (2, 0)
+        assert stats.start_time.count == 2
+        assert 0 < stats.start_time.p50 <= stats.start_time.max
     finally:
         await pool.destroy()

@@ -117,6 +117,7 @@ class WorkerPool:
         self._startup_failures = 0
         self._run_times = LatencyWindow()
         self._wait_times = LatencyWindow()
+        self._start_times = LatencyWindow()
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -187,6 +188,7 @@ class WorkerPool:
             startup_failures=self._startup_failures,
             run_time=self._run_times.summary(),
             wait_time=self._wait_times.summary(),
+            start_time=self._start_times.summary(),
         )
 
     def worker_pids(self) -> list[int]:
@@ -410,6 +412,7 @@ class WorkerPool:
         kind = message[0]
         if kind == protocol.READY:
             if worker.state is WorkerState.STARTING:
+                self._start_times.add(time.perf_counter() - worker.started_at)
                 self._startup_blocked = False
                 self._became_idle(worker)
                 self._pump()

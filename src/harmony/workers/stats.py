@@ -56,6 +56,7 @@ class PoolStats:
     startup_failures: int
     run_time: Percentiles
     wait_time: Percentiles
+    start_time: Percentiles
 
     @property
     def settled(self) -> int:
