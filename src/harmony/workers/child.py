@@ -44,7 +44,7 @@ CHUNK_BYTES: Final = 128 * 1024
 FIRST_CHUNK_ITEMS: Final = 256
 """Items in the first chunk of a streamed result; later chunks are sized from the bytes it took."""
 
-WORKER_NICENESS: Final = 5
+WORKER_NICENESS: Final = 10
 """How far below the app's the workers' CPU priority is, so heavy jobs never starve the app's loop."""
 
 EXIT_PARENT_GONE: Final = 0

@@ -2,10 +2,8 @@
 
 All pool state lives on the event loop's thread. The only blocking work — starting the process (which can take
 100 ms the first time, while the forkserver starts) and waiting for its messages or its death — happens on one
-helper thread per worker. That thread hands what it read to the loop through a small inbox; the loop drains
-the inbox in slices of at most :data:`DRAIN_BUDGET` seconds, so a burst of messages never holds the loop for
-long, and the thread stops reading when the inbox is full, which pushes back on a worker that produces faster
-than the loop consumes.
+helper thread per worker. That thread hands what it read to the loop through the loop's shared inbox
+(:mod:`harmony.workers.inbox`), which also bounds how long the loop spends on worker messages at a time.
 """
 
 from __future__ import annotations
@@ -17,29 +15,23 @@ import itertools
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from harmony.workers import cleanup, protocol
 from harmony.workers.child import worker_main
+from harmony.workers.inbox import inbox_for
 from harmony.workers.protocol import FunctionRef
 
 if TYPE_CHECKING:
     from harmony.workers.task import Task
 
-__all__ = ["DRAIN_BUDGET", "WorkerEvent", "WorkerProcess", "WorkerState"]
+__all__ = ["WorkerEvent", "WorkerProcess", "WorkerState"]
 
 log = logging.getLogger(__name__)
-
-DRAIN_BUDGET: Final = 0.004
-"""Seconds the loop may spend handling one worker's messages before it lets other callbacks run."""
-
-INBOX_HIGH: Final = 64
-"""Frames waiting in an inbox at which the reader thread stops reading the pipe until the loop catches up."""
 
 _ids = itertools.count(1)
 
@@ -62,8 +54,11 @@ WorkerHandler = Callable[["WorkerProcess", WorkerEvent, Any], None]
 
 
 class WorkerProcess:
-    """One worker process as the pool sees it. Every attribute is read and written on the loop thread only,
-    except the inbox (guarded by its lock) and the process object (guarded by the start lock)."""
+    """One worker process as the pool sees it.
+
+    Every attribute is read and written on the loop thread only, except the process object, which the helper
+    thread starts under the start lock.
+    """
 
     def __init__(
         self,
@@ -98,10 +93,8 @@ class WorkerProcess:
         self._start_lock = threading.Lock()
         self._started = False
         self._kill_requested = False
-        self._inbox: deque[tuple[WorkerEvent, Any]] = deque()
-        self._inbox_lock = threading.Condition()
-        self._drain_scheduled = False
-        self._loop_gone = False
+        self._inbox = inbox_for(loop)
+        self._sender = self._inbox.sender()
         self._thread = threading.Thread(
             target=self._run, name=f"harmony-{pool_name}-reader-{self.id}", daemon=True
         )
@@ -192,26 +185,14 @@ class WorkerProcess:
 
     def _post(self, event: WorkerEvent, data: Any) -> bool:
         """Queue an event for the loop; False once the loop is gone (the worker is then killed)."""
-        with self._inbox_lock:
-            while len(self._inbox) >= INBOX_HIGH and not self._loop_gone:
-                self._inbox_lock.wait(0.5)
-                if self._loop.is_closed():
-                    self._loop_gone = True
-            if self._loop_gone:
-                self._abandon()
-                return False
-            self._inbox.append((event, data))
-            schedule = not self._drain_scheduled
-            self._drain_scheduled = True
-        if schedule:
-            try:
-                self._loop.call_soon_threadsafe(self._drain)
-            except RuntimeError:  # the loop was closed without closing the pool
-                with self._inbox_lock:
-                    self._loop_gone = True
-                self._abandon()
-                return False
-        return True
+        if self._inbox.post(self._sender, self._deliver, (event, data)):
+            return True
+        self._abandon()
+        return False
+
+    def _deliver(self, item: tuple[WorkerEvent, Any]) -> None:
+        event, data = item
+        self._handler(self, event, data)
 
     def _abandon(self) -> None:
         with self._start_lock:
@@ -226,24 +207,3 @@ class WorkerProcess:
             if conn is not None:
                 with contextlib.suppress(OSError):
                     conn.close()
-
-    # -- loop thread -----------------------------------------------------------------------------------------
-
-    def _drain(self) -> None:
-        """Hand queued events to the pool, for at most DRAIN_BUDGET seconds per loop iteration."""
-        deadline = time.perf_counter() + DRAIN_BUDGET
-        while True:
-            with self._inbox_lock:
-                if not self._inbox:
-                    self._drain_scheduled = False
-                    return
-                event, data = self._inbox.popleft()
-                if len(self._inbox) < INBOX_HIGH:
-                    self._inbox_lock.notify()
-            try:
-                self._handler(self, event, data)
-            except Exception:
-                log.exception("the %s pool failed to handle %s from a worker", self.pool_name, event.value)
-            if time.perf_counter() >= deadline:
-                self._loop.call_soon(self._drain)  # let timers and other callbacks run, then carry on
-                return
