@@ -222,3 +222,14 @@ def test_script_helpers_fail_loudly_when_the_parent_dies_early(tmp_path: Path) -
     with pytest.raises(AssertionError, match="no workers today"):
         read_pids(broken)
     assert broken.returncode != 0
+
+
+def test_a_pool_can_serve_one_event_loop_after_another() -> None:
+    # The CLI pattern: one process-wide pool, a fresh asyncio.run() per command.
+    pool = WorkerPool("cli", max_workers=1)
+    try:
+        first_pid = asyncio.run(pool.run(jobs.getpid))
+        assert asyncio.run(pool.run(jobs.add, 1, 2)) == 3
+        assert wait_all_dead([first_pid], 2.0) == []  # the first loop's worker did not linger
+    finally:
+        asyncio.run(pool.destroy())

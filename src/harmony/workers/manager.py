@@ -173,7 +173,11 @@ class WorkerManager:
         previous = signal.getsignal(signal.SIGTERM)
 
         def on_sigterm(signum: int, frame: FrameType | None) -> None:
-            self.shutdown_now()
+            # The handler may interrupt the pools mid-update: kill the processes now, and let each pool fail
+            # its tasks on its own loop.
+            for pool in dict.fromkeys(self._pools.values()):
+                pool.kill_processes()
+                pool.request_kill_now()
             if callable(previous):
                 previous(signum, frame)
             elif previous == signal.SIG_DFL:

@@ -129,7 +129,6 @@ class WorkerPool:
         return f"<WorkerPool {self.name!r} workers={len(self._workers)} queued={len(self._queue)}>"
 
     # -- public API ------------------------------------------------------------------------------------------
-    # -------------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Start ``min_workers`` (and the forkserver) now and wait until they are ready. Optional."""
@@ -219,6 +218,23 @@ class WorkerPool:
         self.kill_now()
         await self._wait_all_exited()
 
+    def kill_processes(self) -> None:
+        """Kill every worker process and touch nothing else.
+
+        Safe in a signal handler that may have interrupted the pool in the middle of an update; the pool hears
+        of the exits as usual, through its reader threads.
+        """
+        for worker in list(self._workers):
+            worker.kill_process()
+
+    def request_kill_now(self) -> None:
+        """Schedule :meth:`kill_now` on the pool's loop; callable from any thread or a signal handler."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self.kill_now)
+
     def kill_now(self) -> None:
         """The synchronous part of :meth:`destroy` (fail everything, kill every worker).
 
@@ -241,9 +257,12 @@ class WorkerPool:
             return loop
         if self._loop is not None and not self._loop.is_closed() and (self._workers or self._queue):
             raise RuntimeError(f"the {self.name} pool is in use by another event loop")
-        for worker in list(self._workers):  # left over from a loop that was closed without closing the pool
+        # Left over from a loop that was closed without closing the pool (a CLI calling asyncio.run() twice):
+        # those workers and tasks belong to a loop that is gone.
+        for worker in list(self._workers):
             worker.kill()
         self._workers.clear()
+        self._queue.clear()
         self._loop = loop
         self._all_exited = asyncio.Event()
         return loop

@@ -128,6 +128,11 @@ class WorkerProcess:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             self._process.kill()
 
+    def kill_process(self) -> None:
+        """Kill the process if it has started, taking no lock and changing no state (for signal handlers)."""
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._process.kill()
+
     # -- helper thread ---------------------------------------------------------------------------------------
 
     def _run(self) -> None:
