@@ -67,6 +67,7 @@ class _Worker:
         self.jobs: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
         self.current_task: int | None = None
         self.cancel_event = threading.Event()
+        self.queued_tasks: set[int] = set()  # received, not yet finished
         self.early_cancels: set[int] = set()  # cancels that arrived before their task started
         self.signature_cache: dict[Callable[..., Any], tuple[bool, bool]] = {}
 
@@ -112,13 +113,16 @@ class _Worker:
                 os._exit(EXIT_PARENT_GONE)  # the parent closed our pipe or died
             kind = message[0]
             if kind == protocol.RUN:
+                with self.state_lock:
+                    self.queued_tasks.add(message[1])
                 self.jobs.put((message[1], message[2]))
             elif kind == protocol.CANCEL:
                 with self.state_lock:
                     if self.current_task == message[1]:
                         self.cancel_event.set()
-                    else:
+                    elif message[1] in self.queued_tasks:
                         self.early_cancels.add(message[1])
+                    # else: the task has already finished here; nothing to stop
             elif kind == protocol.EXIT:
                 self.jobs.put(None)
                 return
@@ -155,6 +159,7 @@ class _Worker:
         finally:
             with self.state_lock:
                 self.current_task = None
+                self.queued_tasks.discard(task_id)
                 self.early_cancels.discard(task_id)
 
     def _inject(
