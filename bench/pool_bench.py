@@ -135,12 +135,14 @@ async def bench_loop_gap(jobs_per_pool: int, records: int, spin: int) -> None:
     await tick
     await manager.shutdown()
     assert all(len(r) == records for r in results)
+    over = sum(1 for gap in gaps if gap > 0.020)
     gaps.sort()
     print(
         f"3. loop gaps, 1 ms ticker, 2 pools x 2 workers, {2 * jobs_per_pool} CPU-bound jobs "
         f"x 1,000 progress messages ({reports} received) x {result_bytes / 1e6:.1f} MB result each, "
         f"{wall:.1f} s: max gap {ms(gaps[-1])}, p99 {ms(gaps[int(0.99 * len(gaps)) - 1])}, "
-        f"{len(gaps)} ticks; idle loop max gap {ms(max(idle_gaps))}   (target: max gap <= 20 ms)"
+        f"{len(gaps)} ticks, {over} over 20 ms; idle loop max gap {ms(max(idle_gaps))}   "
+        "(target: no gap > 20 ms)"
     )
 
 
@@ -204,7 +206,8 @@ async def main(quick: bool) -> None:
     print(f"Python {sys.version.split()[0]}, {psutil.cpu_count()} CPUs")
     await bench_worker_start(5 if quick else 20)
     await bench_round_trip(500 if quick else 3000)
-    await bench_loop_gap(jobs_per_pool=2 if quick else 4, records=100_000, spin=2000)
+    for _ in range(1 if quick else 3):  # the machine is shared and noisy: one run's maximum is one sample
+        await bench_loop_gap(jobs_per_pool=2 if quick else 4, records=100_000, spin=2000)
     await bench_cancel(3 if quick else 5, grace=0.5)
     await bench_many_tasks(2000 if quick else 10_000, None)
     await bench_many_tasks(2000 if quick else 10_000, 100)
