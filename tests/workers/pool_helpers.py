@@ -43,14 +43,14 @@ def wait_all_dead(pids: list[int], timeout: float) -> list[int]:
     return alive
 
 
-def start_script(source: str, tmp_path: Path) -> subprocess.Popen[str]:
+def start_script(source: str, tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     """Run ``source`` as a script in a fresh interpreter that can import harmony and the stand-in jobs."""
     script = tmp_path / "parent_script.py"
     script.write_text(source)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(HERE), env.get("PYTHONPATH", "")])
     return subprocess.Popen(
-        [sys.executable, str(script)],
+        [sys.executable, str(script), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -233,3 +233,42 @@ def test_a_pool_can_serve_one_event_loop_after_another() -> None:
         assert wait_all_dead([first_pid], 2.0) == []  # the first loop's worker did not linger
     finally:
         asyncio.run(pool.destroy())
+
+
+UNGUARDED_SCRIPT = textwrap.dedent(
+    """
+    import asyncio
+    import pathlib
+    import sys
+    import worker_jobs
+    from harmony.workers import WorkerPool
+
+    # A side effect with no `if __name__ == "__main__"` guard: it must run once, in this process only.
+    with open(sys.argv[1], "a") as log:
+        log.write("main script ran\\n")
+
+    def defined_in_main():
+        return "never"
+
+    async def main():
+        pool = WorkerPool("unguarded", max_workers=2)
+        pids = await asyncio.gather(pool.run(worker_jobs.getpid), pool.run(worker_jobs.sleep_report_pid, 0.1))
+        try:
+            await pool.run(defined_in_main)
+        except TypeError as error:
+            print("refused:", error)
+        await pool.close()
+        print(" ".join(map(str, pids)))
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_workers_never_rerun_the_apps_main_script(tmp_path: Path) -> None:
+    side_effects = tmp_path / "side_effects.txt"
+    parent = start_script(UNGUARDED_SCRIPT, tmp_path, str(side_effects))
+    out, err = parent.communicate(timeout=20)
+    assert parent.returncode == 0, err
+    assert side_effects.read_text() == "main script ran\n"
+    assert "refused: defined_in_main cannot run in a worker" in out

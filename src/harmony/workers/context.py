@@ -8,12 +8,24 @@ worker is a cheap fork of it (about 12 ms here instead of 70 ms for spawn).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from multiprocessing import spawn
 from multiprocessing.context import BaseContext
+from typing import Any
 
-__all__ = ["DEFAULT_PRELOAD", "default_start_method", "get_context", "preload_modules", "warm_up"]
+__all__ = [
+    "DEFAULT_PRELOAD",
+    "default_start_method",
+    "get_context",
+    "launching_worker",
+    "preload_modules",
+    "warm_up",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +65,43 @@ def get_context(start_method: str | None = None) -> BaseContext:
         # starts.
         context.set_forkserver_preload(list(_preload))
     return context
+
+
+_launch_state = threading.local()
+_patch_lock = threading.Lock()
+_original_preparation_data: Callable[[str], dict[str, Any]] | None = None
+
+
+def _preparation_data_without_main(name: str) -> dict[str, Any]:
+    """``multiprocessing.spawn.get_preparation_data``, minus the app's main module for Harmony's workers."""
+    assert _original_preparation_data is not None
+    data = _original_preparation_data(name)
+    if getattr(_launch_state, "active", False):
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+    return data
+
+
+@contextlib.contextmanager
+def launching_worker() -> Iterator[None]:
+    """Start processes in this block without re-running the app's ``__main__`` module in them.
+
+    By default a spawn or forkserver child first re-runs the parent's main script (as ``__mp_main__``) so that
+    functions defined there can be unpickled. Task functions must live in importable modules anyway, and
+    re-running the app's entry point in every worker costs start-up time (importing the CLI or the web stack)
+    and risks side effects. Only the current thread is affected: other code starting processes at the same
+    time keeps the standard behaviour.
+    """
+    global _original_preparation_data
+    with _patch_lock:
+        if _original_preparation_data is None:
+            _original_preparation_data = spawn.get_preparation_data
+            spawn.get_preparation_data = _preparation_data_without_main
+    _launch_state.active = True
+    try:
+        yield
+    finally:
+        _launch_state.active = False
 
 
 def warm_up(context: BaseContext) -> None:

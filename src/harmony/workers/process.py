@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmony.workers import cleanup, protocol
 from harmony.workers.child import worker_main
+from harmony.workers.context import launching_worker
 from harmony.workers.inbox import inbox_for
 from harmony.workers.protocol import FunctionRef
 
@@ -138,7 +139,7 @@ class WorkerProcess:
     def _run(self) -> None:
         process = self._process
         try:
-            with self._start_lock:
+            with self._start_lock, launching_worker():
                 process.start()
                 self._started = True
                 cleanup.register(process)

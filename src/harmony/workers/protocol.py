@@ -82,12 +82,17 @@ def function_ref(fn: Callable[..., Any]) -> FunctionRef:
     """Name ``fn`` so a worker can import it, or raise TypeError when a worker could not.
 
     Only top-level functions of importable modules qualify: lambdas, closures and nested functions have no
-    name a worker could import.
+    name a worker could import, and workers never load the app's ``__main__`` script.
     """
     module = getattr(fn, "__module__", None)
     qualname = getattr(fn, "__qualname__", None)
     if not isinstance(module, str) or not isinstance(qualname, str):
         raise TypeError(f"{fn!r} cannot run in a worker: it is not a function defined at the top of a module")
+    if module == "__main__":
+        raise TypeError(
+            f"{qualname} cannot run in a worker: it is defined in the script being run, which workers do not "
+            "load; move it into an importable module"
+        )
     if "<lambda>" in qualname or "<locals>" in qualname:
         raise TypeError(
             f"{module}.{qualname} cannot run in a worker: lambdas and nested functions cannot be imported "
