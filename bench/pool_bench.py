@@ -170,15 +170,16 @@ async def bench_cancel(rounds: int, grace: float) -> None:
     )
 
 
-def parent_usage() -> tuple[float, int, int]:
+def parent_usage(pool: WorkerPool) -> tuple[float, int, int, int]:
+    """Parent RSS (MiB), open fds and threads, and how many workers are alive (each holds 3 fds, 1 thread)."""
     me = psutil.Process()
     gc.collect()
-    return me.memory_info().rss / 2**20, me.num_fds(), me.num_threads()
+    return me.memory_info().rss / 2**20, me.num_fds(), me.num_threads(), pool.stats().total_workers
 
 
 async def bench_many_tasks(total: int, recycle: int | None) -> None:
     pool = WorkerPool("many", max_workers=2, max_tasks_per_worker=recycle)
-    marks: dict[int, tuple[float, int, int]] = {}
+    marks: dict[int, tuple[float, int, int, int]] = {}
     done = 0
     batch = 100
     started = time.perf_counter()
@@ -187,18 +188,18 @@ async def bench_many_tasks(total: int, recycle: int | None) -> None:
         done += batch
         if done in (1000, total // 2, total):
             await asyncio.sleep(0.2)  # let recycled workers' threads finish
-            marks[done] = parent_usage()
+            marks[done] = parent_usage(pool)
     wall = time.perf_counter() - started
     stats = pool.stats()
     await pool.close()
-    rss1, fds1, threads1 = marks[1000]
-    rss2, fds2, threads2 = marks[total]
+    rss1, fds1, threads1, workers1 = marks[1000]
+    rss2, fds2, threads2, workers2 = marks[total]
     label = f"recycling every {recycle} tasks" if recycle else "no recycling"
     print(
         f"5. {total:,} tasks, 2 workers, {label}, {wall:.1f} s ({stats.completed} completed): "
-        f"parent after 1,000: RSS {rss1:.1f} MiB, {fds1} fds, {threads1} threads; "
+        f"parent after 1,000: RSS {rss1:.1f} MiB, {fds1} fds, {threads1} threads, {workers1} workers alive; "
         f"after {total:,}: RSS {rss2:.1f} MiB ({rss2 - rss1:+.1f}), {fds2} fds ({fds2 - fds1:+d}), "
-        f"{threads2} threads ({threads2 - threads1:+d})   (target: no growth)"
+        f"{threads2} threads ({threads2 - threads1:+d}), {workers2} workers alive   (target: no growth)"
     )
 
 
