@@ -63,6 +63,14 @@ class WorkerPool:
 
     Create it anywhere; it binds to the event loop of its first ``run()`` (or at once, if created inside a
     running loop, so ``min_workers`` start immediately). Only use it from that loop's thread.
+
+    Options: ``name`` labels logs, errors and progress (``Progress.operation``); ``max_workers`` /
+    ``min_workers`` bound the processes; ``idle_timeout`` (s) retires idle workers above the minimum;
+    ``max_queue`` bounds the tasks waiting for a busy worker (None: unbounded); ``task_timeout`` (s) is the
+    default per-call timeout; ``cancel_grace`` (s) is how long a cancelled task may take to stop before its
+    worker is killed; ``max_tasks_per_worker`` recycles workers; ``start_method`` is ``"forkserver"`` or
+    ``"spawn"`` (None: forkserver on Linux, spawn elsewhere). ``initializer`` is an importable function each
+    worker runs once before taking work (e.g. to set resource limits); if it fails, that is a startup failure.
     """
 
     def __init__(
