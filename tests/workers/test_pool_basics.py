@@ -41,11 +41,12 @@ async def test_min_workers_start_at_once_and_are_kept(make_pool: MakePool) -> No
 
 async def test_idle_worker_above_minimum_retires_after_idle_timeout(make_pool: MakePool) -> None:
     pool = make_pool(min_workers=1, max_workers=2, idle_timeout=0.2)
-    pids = await asyncio.gather(pool.run(jobs.sleep_report_pid, 0.3), pool.run(jobs.sleep_report_pid, 0.3))
-    assert len(set(pids)) == 2
-    assert pool.stats().total_workers == 2
+    calls = [asyncio.ensure_future(pool.run(jobs.sleep_then, 0.3)) for _ in range(2)]
+    await wait_until(lambda: pool.stats().total_workers == 2, what="a second worker for the second task")
+    await asyncio.gather(*calls)
     await wait_until(lambda: pool.stats().total_workers == 1, what="retirement down to min_workers")
-    assert pool.stats().idle_workers == 1
+    await asyncio.sleep(0.4)  # the minimum is never retired
+    assert (pool.stats().total_workers, pool.stats().idle_workers) == (1, 1)
 
 
 async def test_idle_pool_with_no_minimum_retires_every_worker(make_pool: MakePool) -> None:
@@ -82,7 +83,7 @@ async def test_no_more_than_max_workers_run_at_once(make_pool: MakePool) -> None
     watcher = asyncio.ensure_future(watch())
     pids = await asyncio.gather(*(pool.run(jobs.sleep_report_pid, 0.05) for _ in range(8)))
     watcher.cancel()
-    assert len(set(pids)) == 2
+    assert len(set(pids)) <= 2
     assert peak == 2
 
 

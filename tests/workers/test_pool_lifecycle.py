@@ -102,12 +102,10 @@ async def test_stats_count_every_outcome_and_time_every_task(make_pool: MakePool
 
 async def test_stats_worker_counts_follow_the_workers(make_pool: MakePool) -> None:
     pool = make_pool(max_workers=2, min_workers=1)
-    reports: list[Progress] = []
     first = pool.stats()
     assert (first.total_workers, first.starting_workers) == (1, 1)
     await wait_until(lambda: pool.stats().idle_workers == 1, what="ready")
-    busy = asyncio.ensure_future(pool.run(jobs.sleep_report_pid, 0.5, on_progress=reports.append))
-    queued = [asyncio.ensure_future(pool.run(jobs.sleep_then, 0.5)) for _ in range(2)]
+    calls = [asyncio.ensure_future(pool.run(jobs.sleep_then, 1.0)) for _ in range(3)]
     await wait_until(lambda: pool.stats().busy_workers == 2, what="two busy workers")
     stats = pool.stats()
     assert (stats.total_workers, stats.idle_workers, stats.starting_workers, stats.queued_tasks) == (
@@ -116,7 +114,7 @@ async def test_stats_worker_counts_follow_the_workers(make_pool: MakePool) -> No
         0,
         1,
     )
-    await asyncio.gather(busy, *queued)
+    await asyncio.gather(*calls)
 
 
 ORPHAN_PARENT = textwrap.dedent(
