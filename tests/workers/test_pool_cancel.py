@@ -1,0 +1,197 @@
+"""WorkerPool: cancellation (asyncio and cancel token), timeouts and retries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import worker_jobs as jobs
+from pool_helpers import process_alive, wait_until
+
+from harmony.workers import (
+    CancelToken,
+    Progress,
+    TaskCancelled,
+    TaskTimeoutError,
+    WorkerCrashedError,
+    WorkerPool,
+)
+
+pytestmark = pytest.mark.timeout(30)
+
+MakePool = Callable[..., WorkerPool]
+
+
+async def test_cancelling_a_queued_task_removes_it_at_once(make_pool: MakePool) -> None:
+    pool = make_pool(max_workers=1)
+    running = asyncio.ensure_future(pool.run(jobs.sleep_then, 0.4, "running"))
+    queued = asyncio.ensure_future(pool.run(jobs.echo, "queued"))
+    await wait_until(lambda: pool.stats().busy_workers == 1 and pool.stats().queued_tasks == 1, what="queue")
+
+    queued.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    stats = pool.stats()
+    assert (stats.queued_tasks, stats.cancelled) == (0, 1)
+    assert await running == "running"
+    assert pool.stats().completed == 1
+
+
+async def test_cancel_token_removes_a_queued_task(make_pool: MakePool) -> None:
+    pool = make_pool(max_workers=1)
+    token = CancelToken()
+    running = asyncio.ensure_future(pool.run(jobs.sleep_then, 0.3, "running"))
+    queued = asyncio.ensure_future(pool.run(jobs.echo, "queued", cancel_token=token))
+    await wait_until(lambda: pool.stats().queued_tasks == 1, what="queued task")
+    token.cancel()
+    with pytest.raises(TaskCancelled):
+        await queued
+    assert pool.stats().queued_tasks == 0
+    assert await running == "running"
+
+
+async def test_a_cancelled_token_refuses_new_calls(make_pool: MakePool) -> None:
+    pool = make_pool()
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(TaskCancelled):
+        await pool.run(jobs.echo, 1, cancel_token=token)
+
+
+async def test_cancelling_a_cooperative_running_task_stops_it_without_killing_the_worker(
+    make_pool: MakePool,
+) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    reports: list[Progress] = []
+    task = asyncio.ensure_future(pool.run(jobs.cooperative_loop, on_progress=reports.append))
+    await wait_until(lambda: len(reports) >= 3, what="the task looping")
+    worker_pid = int(reports[0].message)
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The worker stops the task at its next progress report, long before cancel_grace, and is kept.
+    await wait_until(lambda: pool.stats().idle_workers == 1, timeout=5, what="the worker to be free again")
+    assert pool.worker_pids() == [worker_pid]
+    assert await pool.run(jobs.getpid) == worker_pid
+    assert pool.stats().cancelled == 1
+
+
+async def test_a_task_polling_cancelled_sees_the_cancel(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    marker = tmp_path / "stopped"
+    reports: list[Progress] = []
+    token = CancelToken()
+    task = asyncio.ensure_future(
+        pool.run(jobs.polls_cancelled, marker=str(marker), on_progress=reports.append, cancel_token=token)
+    )
+    await wait_until(lambda: bool(reports), what="the task running")
+    token.cancel()
+    with pytest.raises(TaskCancelled):
+        await task
+    await wait_until(marker.exists, timeout=5, what="the task to notice the cancel")
+    await wait_until(lambda: pool.stats().idle_workers == 1, timeout=5, what="the worker to be free again")
+    assert pool.worker_pids() == [int(reports[0].message)]
+
+
+async def test_a_task_ignoring_cancel_is_killed_after_cancel_grace(make_pool: MakePool) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=0.3)
+    reports: list[Progress] = []
+    task = asyncio.ensure_future(pool.run(jobs.sleep_report_pid, 30, on_progress=reports.append))
+    await wait_until(lambda: bool(reports), what="the task running")
+    stubborn_pid = int(reports[0].message)
+    waiting = asyncio.ensure_future(pool.run(jobs.getpid))
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert process_alive(stubborn_pid)  # the call ended at once; the worker gets cancel_grace to stop
+    new_pid = await waiting  # the slot frees when the stubborn worker is killed
+    assert new_pid != stubborn_pid
+    assert not process_alive(stubborn_pid)
+    stats = pool.stats()
+    assert (stats.cancelled, stats.crashed, stats.completed) == (1, 0, 1)
+
+
+async def test_timeout_stops_the_task_with_task_timeout_error(make_pool: MakePool) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=0.2)
+    with pytest.raises(TaskTimeoutError, match=r"longer than 0\.3 s"):
+        await pool.run(jobs.sleep_then, 30, timeout=0.3)
+    assert pool.stats().timed_out == 1
+    assert await pool.run(jobs.echo, "next") == "next"
+
+
+async def test_pool_task_timeout_applies_to_every_call(make_pool: MakePool) -> None:
+    pool = make_pool(task_timeout=0.2, cancel_grace=0.1)
+    with pytest.raises(TaskTimeoutError):
+        await pool.run(jobs.sleep_then, 30)
+
+
+async def test_timeout_counts_from_dispatch_not_from_enqueue(make_pool: MakePool) -> None:
+    pool = make_pool(max_workers=1)
+    first = asyncio.ensure_future(pool.run(jobs.sleep_then, 0.6, "first"))
+    # Waits ~0.6 s in the queue, then runs 0.05 s: well within a 0.4 s timeout counted from dispatch.
+    second = asyncio.ensure_future(pool.run(jobs.sleep_then, 0.05, "second", timeout=0.4))
+    assert await asyncio.gather(first, second) == ["first", "second"]
+    assert pool.stats().timed_out == 0
+
+
+async def test_retries_rerun_a_task_after_a_crash(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool()
+    marker = tmp_path / "runs"
+    assert await pool.run(jobs.crash_first_time, str(marker), retries=1) == "ok after 2 runs"
+    stats = pool.stats()
+    assert (stats.retried, stats.crashed, stats.completed) == (1, 0, 1)
+
+
+async def test_without_retries_a_crash_fails_the_call(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool()
+    with pytest.raises(WorkerCrashedError):
+        await pool.run(jobs.crash_first_time, str(tmp_path / "runs"))
+
+
+async def test_retries_rerun_a_task_after_a_transient_error(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool()
+    assert await pool.run(jobs.transient_first_time, str(tmp_path / "runs"), retries=2) == "ok after 2 runs"
+    assert pool.stats().retried == 1
+
+
+async def test_other_exceptions_are_never_retried(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool()
+    marker = tmp_path / "runs"
+    with pytest.raises(ValueError):
+        await pool.run(jobs.value_error_counting, str(marker), retries=3)
+    assert len(marker.read_text().splitlines()) == 1
+
+
+async def test_timeouts_are_never_retried(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool(cancel_grace=0.1)
+    marker = tmp_path / "runs"
+    with pytest.raises(TaskTimeoutError):
+        await pool.run(jobs.sleep_counting, str(marker), 30, timeout=0.3, retries=3)
+    await asyncio.sleep(0.5)
+    assert len(marker.read_text().splitlines()) == 1
+    assert pool.stats().retried == 0
+
+
+async def test_cancellations_are_never_retried(make_pool: MakePool, tmp_path: Path) -> None:
+    pool = make_pool(cancel_grace=0.1)
+    marker = tmp_path / "runs"
+    task = asyncio.ensure_future(pool.run(jobs.sleep_counting, str(marker), 30, retries=3))
+    await wait_until(marker.exists, what="the task running")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.5)
+    assert len(marker.read_text().splitlines()) == 1
+    assert pool.stats().retried == 0
+
+
+async def test_retries_are_capped(make_pool: MakePool) -> None:
+    pool = make_pool()
+    with pytest.raises(WorkerCrashedError):
+        await pool.run(jobs.mixed, "crash", 0, retries=2)
+    assert pool.stats().retried == 2
+    assert pool.stats().crashed == 1

@@ -1,0 +1,161 @@
+"""Stand-in jobs for the worker pool tests: small top-level functions a worker can import.
+
+They talk to the test through their arguments, return values, progress reports and, where a test needs to
+observe a worker from outside (how many times a task ran), through files in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from harmony.workers import TaskCancelled, TransientError
+
+
+def echo(value: Any) -> Any:
+    return value
+
+
+def add(a: int, b: int, *, scale: int = 1) -> int:
+    return (a + b) * scale
+
+
+def getpid() -> int:
+    return os.getpid()
+
+
+def sleep_then(seconds: float, value: Any = None) -> Any:
+    time.sleep(seconds)
+    return value
+
+
+def sleep_report_pid(seconds: float, progress: Callable[..., None]) -> int:
+    """Report the worker's pid as the first progress message, then sleep without checking for cancellation."""
+    progress("started", 0, str(os.getpid()))
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def report_many(count: int, progress: Callable[..., None]) -> int:
+    for i in range(count):
+        progress("counting", 100.0 * i / count, f"step {i}", current_item=f"item-{i}")
+    return count
+
+
+def cooperative_loop(progress: Callable[..., None]) -> str:
+    """Report progress until cancelled; the reporter raises TaskCancelled then."""
+    progress("started", 0, str(os.getpid()))
+    for i in range(100_000):
+        time.sleep(0.01)
+        progress("looping", 0, f"tick {i}")
+    return "never cancelled"
+
+
+def polls_cancelled(cancelled: Callable[[], bool], progress: Callable[..., None], marker: str) -> str:
+    progress("started", 0, str(os.getpid()))
+    while not cancelled():
+        time.sleep(0.01)
+    Path(marker).write_text("saw cancel")
+    return "stopped"
+
+
+def fail_value_error(message: str) -> None:
+    raise ValueError(message)
+
+
+class NeedsTwoArgs(Exception):
+    """Pickles but cannot be rebuilt (its __init__ needs two arguments): the caller gets a RemoteError."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first}/{second}")
+
+
+def fail_unpicklable() -> None:
+    raise NeedsTwoArgs("a", "b")
+
+
+def raise_task_cancelled() -> None:
+    raise TaskCancelled("stopped by itself")
+
+
+def kill_self() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def exit_with(code: int) -> None:
+    os._exit(code)
+
+
+def segfault() -> None:
+    ctypes.string_at(0)
+
+
+def count_runs(marker: str) -> int:
+    """Append one line per run to ``marker`` and return how many runs there have been."""
+    with open(marker, "a") as handle:
+        handle.write("run\n")
+    return len(Path(marker).read_text().splitlines())
+
+
+def crash_first_time(marker: str) -> str:
+    runs = count_runs(marker)
+    if runs == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return f"ok after {runs} runs"
+
+
+class FileBusy(TransientError):
+    """A transient error, as a locked file would raise."""
+
+
+def transient_first_time(marker: str) -> str:
+    runs = count_runs(marker)
+    if runs == 1:
+        raise FileBusy("the file is busy")
+    return f"ok after {runs} runs"
+
+
+def value_error_counting(marker: str) -> None:
+    count_runs(marker)
+    raise ValueError("not transient")
+
+
+def sleep_counting(marker: str, seconds: float) -> None:
+    count_runs(marker)
+    time.sleep(seconds)
+
+
+def big_list(count: int) -> list[tuple[int, str]]:
+    return [(i, f"track {i:08d}") for i in range(count)]
+
+
+def generate(count: int) -> Iterator[dict[str, int]]:
+    for i in range(count):
+        yield {"index": i}
+
+
+def unpicklable_result() -> Any:
+    return lambda: None
+
+
+def failing_initializer() -> None:
+    raise ImportError("No module named 'broken_dependency'")
+
+
+def mixed(kind: str, value: int) -> int:
+    """The stress test's task: ``kind`` says how it ends."""
+    if kind == "ok":
+        return value * 2
+    if kind == "fail":
+        raise ValueError(f"failing task {value}")
+    if kind == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if kind == "slow":
+        time.sleep(0.05)
+        return value
+    raise AssertionError(kind)
