@@ -6,6 +6,7 @@ the tests all agree on names and limits. The names are the ones the NML layer an
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -99,6 +100,13 @@ CUE_FIELDS: dict[str, FieldSpec] = {
     )
 }
 
+def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldError:
+    """The error for a field name that does not exist, suggesting the closest real one."""
+    close = difflib.get_close_matches(name, list(specs), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return InvalidFieldError(f"Unknown field '{name}'{hint}.")
+
+
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -110,7 +118,7 @@ def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> Fie
     """
     spec = specs.get(name)
     if spec is None:
-        raise InvalidFieldError(f"Unknown field '{name}'. Known fields: {', '.join(specs)}.")
+        raise unknown_field(specs, name)
     if value is None:
         if not spec.nullable:
             raise InvalidFieldError(f"Field '{name}' cannot be empty.")
@@ -166,7 +174,7 @@ def parse_field_text(specs: Mapping[str, FieldSpec], name: str, text: str) -> Fi
     """
     spec = specs.get(name)
     if spec is None:
-        raise InvalidFieldError(f"Unknown field '{name}'. Known fields: {', '.join(specs)}.")
+        raise unknown_field(specs, name)
     stripped = text.strip()
     value: FieldValue
     if spec.kind != "text" and stripped.lower() in _EMPTY:

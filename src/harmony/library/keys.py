@@ -47,3 +47,13 @@ def parse_key(text: str | None) -> int | None:
             minor = False
         return pitch % 12 + (12 if minor else 0)
     return None
+
+
+_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+
+
+def key_name(musical_key: int | None) -> str | None:
+    """The standard name of Traktor key number ``musical_key`` (``0`` -> ``C``, ``21`` -> ``Am``)."""
+    if musical_key is None or not 0 <= musical_key <= 23:
+        return None
+    return _NAMES[musical_key % 12] + ("m" if musical_key >= 12 else "")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Integer, Row, Text, column, func, or_, select, table
+from sqlalchemy import Connection, Integer, Row, Text, column, func, literal_column, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
@@ -47,6 +47,9 @@ SORT_KEYS: dict[str, ColumnElement[Any]] = {
 
 #: The FTS5 index of the track text fields (created by migration 0002; not an ORM model, it is SQLite-only).
 _FTS = table("tracks_fts", column("rowid", Integer), column("tracks_fts", Text))
+
+#: From this many matches on, a search page is read in sort order off the sort index (see search_tracks).
+_MANY_MATCHES = 1000
 
 #: The text columns a LIKE fallback search looks in (when the search text holds no word to index).
 _LIKE_COLUMNS = ("title", "artist", "album", "genre", "label", "comment", "remixer", "mix", "key_text")
@@ -205,23 +208,28 @@ def search_tracks(
         raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(SORT_KEYS)}.")
     if limit < 0 or offset < 0:
         raise InvalidFieldError("The limit and the offset cannot be negative.")
-    condition: ColumnElement[bool] | None = None
-    if search and search.strip():
-        query = fts_query(search)
-        if query is not None:
-            matching = select(_FTS.c.rowid).where(_FTS.c.tracks_fts.op("MATCH")(query))
-            condition = TRACKS.c.id.in_(matching)
-        else:
-            pattern = f"%{search.strip()}%"
-            condition = or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
     key = SORT_KEYS[sort]
     order = (key.desc(), TRACKS.c.id.desc()) if descending else (key.asc(), TRACKS.c.id.asc())
     page = select(TRACKS).order_by(*order).limit(limit).offset(offset)
-    counter = select(func.count()).select_from(TRACKS)
-    if condition is not None:
+    query = fts_query(search) if search and search.strip() else None
+    if query is not None:
+        matching = select(_FTS.c.rowid).where(_FTS.c.tracks_fts.op("MATCH")(query))
+        # The FTS index has exactly one row per track (triggers keep it so), so it counts matches by itself.
+        total = int(conn.execute(select(func.count()).select_from(_FTS).where(matching.whereclause)).scalar_one())
+        if total >= _MANY_MATCHES:
+            # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping after
+            # the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving the
+            # query by id lookups, which would force that sort.
+            page = page.where(literal_column("+tracks.id").in_(matching))
+        else:
+            page = page.where(TRACKS.c.id.in_(matching))
+    elif search and search.strip():
+        pattern = f"%{search.strip()}%"
+        condition = or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
         page = page.where(condition)
-        counter = counter.where(condition)
-    total = int(conn.execute(counter).scalar_one())
+        total = int(conn.execute(select(func.count()).select_from(TRACKS).where(condition)).scalar_one())
+    else:
+        total = int(conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
     tracks = tuple(row_to_track(row) for row in conn.execute(page))
     return TrackPage(total=total, offset=offset, tracks=tracks)
 
