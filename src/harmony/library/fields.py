@@ -126,6 +126,8 @@ def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> Fie
     if spec.kind == "text":
         if not isinstance(value, str):
             raise InvalidFieldError(f"Field '{name}' needs text, not {value!r}.")
+        if not spec.nullable and not value.strip():
+            raise InvalidFieldError(f"Field '{name}' cannot be empty.")
         if specs is CUE_FIELDS and name == "color" and not _COLOR_RE.match(value):
             raise InvalidFieldError(f"Cue colour must look like #RRGGBB, not {value!r}.")
         return value

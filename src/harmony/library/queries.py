@@ -255,11 +255,12 @@ def find_track_ids_by_path_keys(conn: Connection, keys: Sequence[str]) -> dict[s
 
 def playlist_tree(conn: Connection) -> tuple[FolderNode | PlaylistNode, ...]:
     """The whole tree of folders and playlists, top level first, children in their stored order."""
-    counts = dict(
-        conn.execute(select(ENTRIES.c.playlist_id, func.count()).group_by(ENTRIES.c.playlist_id))
-        .tuples()
-        .all()
-    )
+    counts: dict[int, int] = {
+        row.playlist_id: row.count
+        for row in conn.execute(
+            select(ENTRIES.c.playlist_id, func.count().label("count")).group_by(ENTRIES.c.playlist_id)
+        )
+    }
     children: dict[int | None, list[tuple[int, Any]]] = {}
     folders = conn.execute(select(FOLDERS)).all()
     for row in conn.execute(select(PLAYLISTS)):

@@ -264,14 +264,21 @@ def require_playlist(conn: Connection, playlist_id: int) -> None:
         raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
 
 
+#: The position a moving folder or playlist holds while its siblings are renumbered: below every real one.
+_PARKED = -1
+
+
 def _child_count(conn: Connection, parent_id: int | None) -> int:
+    """How many folders and playlists sit in ``parent_id`` (not counting one being moved)."""
     folders = conn.execute(
-        select(func.count()).select_from(FOLDERS).where(FOLDERS.c.parent_id.is_not_distinct_from(parent_id))
+        select(func.count())
+        .select_from(FOLDERS)
+        .where(FOLDERS.c.parent_id.is_not_distinct_from(parent_id), FOLDERS.c.position != _PARKED)
     ).scalar_one()
     playlists = conn.execute(
         select(func.count())
         .select_from(PLAYLISTS)
-        .where(PLAYLISTS.c.folder_id.is_not_distinct_from(parent_id))
+        .where(PLAYLISTS.c.folder_id.is_not_distinct_from(parent_id), PLAYLISTS.c.position != _PARKED)
     ).scalar_one()
     return int(folders) + int(playlists)
 
@@ -335,7 +342,7 @@ def move_folder(
         ancestor = conn.execute(select(FOLDERS.c.parent_id).where(FOLDERS.c.id == ancestor)).scalar_one()
     old = conn.execute(select(FOLDERS.c.parent_id, FOLDERS.c.position).where(FOLDERS.c.id == folder_id)).one()
     _shift(conn, old.parent_id, old.position + 1, -1)
-    conn.execute(update(FOLDERS).where(FOLDERS.c.id == folder_id).values(parent_id=-1, position=-1))
+    conn.execute(update(FOLDERS).where(FOLDERS.c.id == folder_id).values(position=_PARKED))
     slot = _make_room(conn, parent_id, position)
     conn.execute(
         update(FOLDERS)
@@ -415,7 +422,7 @@ def move_playlist(
         select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)
     ).one()
     _shift(conn, old.folder_id, old.position + 1, -1)
-    conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(folder_id=-1, position=-1))
+    conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(position=_PARKED))
     slot = _make_room(conn, folder_id, position)
     conn.execute(
         update(PLAYLISTS)

@@ -1,0 +1,180 @@
+"""Edits of tracks, cues, folders and playlists, and the change journal they bump."""
+
+from __future__ import annotations
+
+import pytest
+
+from harmony.errors import LibraryError
+from harmony.library import (
+    FolderNode,
+    InvalidFieldError,
+    Library,
+    NmlFingerprint,
+    NotFoundError,
+    PlaylistNode,
+    TrackNotFoundError,
+)
+
+from .helpers import cue, track
+
+FINGERPRINT = NmlFingerprint(path="/nml/collection.nml", size=10, mtime_ns=1, sha256="00")
+
+
+def test_each_edit_bumps_the_version_once_and_is_journaled(library: Library) -> None:
+    track_id = library.add_track(track(1), [cue(100.0)])
+    assert library.version == 1
+    library.update_track(track_id, {"rating": 3})
+    cue_id = library.add_cue(track_id, cue(200.0, hotcue=1))
+    library.update_cue(cue_id, {"name": "Break"})
+    library.delete_cue(cue_id)
+    folder_id = library.create_folder("Sets")
+    playlist_id = library.create_playlist("Friday", folder_id, track_ids=[track_id])
+    library.update_playlist(playlist_id, {"name": "Friday night"})
+    assert library.version == 8
+    operations = [c.operation for c in library.changes_since(0)]
+    assert operations == [
+        "tracks.add",
+        "track.update",
+        "cue.add",
+        "cue.update",
+        "cue.delete",
+        "folder.create",
+        "playlist.create",
+        "playlist.update",
+    ]
+    assert [c.version for c in library.changes_since(6)] == [7, 8]
+
+
+def test_a_refused_edit_changes_nothing_not_even_the_version(library: Library) -> None:
+    track_id = library.add_track(track(1, rating=2))
+    with pytest.raises(InvalidFieldError, match="at most 5"):
+        library.update_track(track_id, {"rating": 6})
+    with pytest.raises(InvalidFieldError, match="Unknown field 'ratting'.*rating"):
+        library.update_track(track_id, {"ratting": 1})
+    with pytest.raises(TrackNotFoundError):
+        library.update_track(999, {"rating": 1})
+    with pytest.raises(InvalidFieldError):
+        library.update_track(track_id, {"bpm": float("nan")})
+    with pytest.raises(InvalidFieldError):
+        library.update_track(track_id, {"rating": True})
+    with pytest.raises(InvalidFieldError, match="#RRGGBB"):
+        library.add_cue(track_id, cue(1.0, color="red"))
+    assert library.version == 1
+    assert library.get_track(track_id).track.values.rating == 2
+
+
+def test_pending_export_is_derived_and_survives_an_edit_during_export(library: Library) -> None:
+    track_id = library.add_track(track(1))
+    assert library.pending_export
+    exported_version = library.version  # an export starts: it writes this version...
+    library.update_track(track_id, {"comment": "edited while exporting"})  # ...while the DJ edits
+    library.record_export(exported_version, FINGERPRINT)
+    status = library.status()
+    assert status.last_exported_version == exported_version
+    assert status.pending_export  # the edit made during the export is not forgotten
+    assert status.nml_fingerprint == FINGERPRINT
+    library.record_export(library.version, FINGERPRINT)
+    assert not library.pending_export
+    # An older export finishing late never moves the mark back.
+    library.record_export(exported_version, FINGERPRINT)
+    assert library.status().last_exported_version == library.version
+
+
+def test_an_export_of_a_future_version_is_refused(library: Library) -> None:
+    with pytest.raises(LibraryError, match="version"):
+        library.record_export(5, FINGERPRINT)
+
+
+def test_changed_since_finds_tracks_whose_fields_or_cues_changed(library: Library) -> None:
+    first, second, third = library.add_tracks([(track(1), [cue(1.0)]), (track(2), []), (track(3), [])])
+    mark = library.version
+    library.update_track(second, {"genre": "House"})
+    cue_id = library.get_track(first).cues[0].id
+    library.update_cue(cue_id, {"start": 2.0})
+    assert library.track_ids_changed_since(mark) == [first, second]
+    assert third not in library.track_ids_changed_since(mark)
+
+
+def test_deleting_a_track_removes_its_cues_and_playlist_entries(library: Library) -> None:
+    keep, drop = library.add_tracks([(track(1), [cue(1.0)]), (track(2), [cue(1.0), cue(2.0)])])
+    playlist_id = library.create_playlist("Mix", track_ids=[drop, keep, drop])
+    assert library.delete_tracks([drop]) == 1
+    assert library.stats().cues == 1
+    assert [e.track_id for e in library.playlist_entries(playlist_id)] == [keep]
+    with pytest.raises(TrackNotFoundError):
+        library.get_track(drop)
+
+
+def test_duplicate_path_is_refused(library: Library) -> None:
+    library.add_track(track(1))
+    with pytest.raises(LibraryError, match="already in the library"):
+        library.add_track(track(1, title="Other"))
+    assert library.stats().tracks == 1
+
+
+def test_setting_the_path_updates_the_path_key(library: Library) -> None:
+    track_id = library.add_track(track(1))
+    library.update_track(track_id, {"path": "/moved/Track.mp3"})
+    values = library.get_track(track_id).track.values
+    assert values.path == "/moved/Track.mp3"
+    assert values.path_key is not None and values.path_key.endswith("rack.mp3")
+    with pytest.raises(InvalidFieldError, match="cannot be empty"):
+        library.update_track(track_id, {"path": None})
+
+
+def _shape(nodes: tuple[FolderNode | PlaylistNode, ...]) -> list[object]:
+    return [
+        (n.name, n.position, _shape(n.children)) if isinstance(n, FolderNode) else (n.name, n.position)
+        for n in nodes
+    ]
+
+
+def test_folders_and_playlists_keep_a_shared_gapless_order(library: Library) -> None:
+    house = library.create_folder("House")
+    techno = library.create_folder("Techno")
+    warm = library.create_playlist("Warm-up")
+    first = library.create_playlist("First", position=0)
+    deep = library.create_folder("Deep", parent_id=house)
+    library.create_playlist("Deep 1", deep)
+    assert _shape(library.playlist_tree()) == [
+        ("First", 0),
+        ("House", 1, [("Deep", 0, [("Deep 1", 0)])]),
+        ("Techno", 2, []),
+        ("Warm-up", 3),
+    ]
+    library.move_playlist(warm, techno, 0)
+    library.move_folder(deep, None, 1)
+    assert _shape(library.playlist_tree()) == [
+        ("First", 0),
+        ("Deep", 1, [("Deep 1", 0)]),
+        ("House", 2, []),
+        ("Techno", 3, [("Warm-up", 0)]),
+    ]
+    library.delete_playlist(first)
+    library.delete_folder(techno)  # takes Warm-up with it
+    assert _shape(library.playlist_tree()) == [("Deep", 0, [("Deep 1", 0)]), ("House", 1, [])]
+    assert library.stats().playlists == 1
+
+
+def test_a_folder_cannot_move_inside_itself(library: Library) -> None:
+    outer = library.create_folder("Outer")
+    inner = library.create_folder("Inner", outer)
+    with pytest.raises(LibraryError, match="inside itself"):
+        library.move_folder(outer, inner)
+    with pytest.raises(NotFoundError):
+        library.move_folder(outer, 999)
+
+
+def test_playlist_entries_keep_order_and_duplicates(library: Library) -> None:
+    a, b = library.add_tracks([(track(1), []), (track(2), [])])
+    playlist_id = library.create_playlist("Loop", track_ids=[b, a, b])
+    library.add_to_playlist(playlist_id, [a])
+    assert [e.track_id for e in library.playlist_entries(playlist_id)] == [b, a, b, a]
+    assert [e.position for e in library.playlist_entries(playlist_id)] == [0, 1, 2, 3]
+    library.set_playlist_tracks(playlist_id, [a])
+    assert [e.track_id for e in library.playlist_entries(playlist_id)] == [a]
+    with pytest.raises(TrackNotFoundError):
+        library.set_playlist_tracks(playlist_id, [999])
+    with pytest.raises(LibraryError, match="UUID"):
+        library.create_playlist("Twin", uuid="same")
+        library.create_playlist("Twin 2", uuid="same")
