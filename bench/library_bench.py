@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -25,11 +24,15 @@ from harmony.library import CueValues, ImportPlan, Library, NewTrack, TrackBase,
 from harmony.library.database import _connect
 from harmony.library.writes import cue_row, track_row
 
-WORDS = (
-    "love night deep house dub techno acid dream fire soul light dark city groove space bass rhythm funk "
-    "disco vocal edit remix original mix sunset ocean dance floor energy machine electric velvet gold"
-).split()
-ARTISTS = [f"{random.Random(i).choice(WORDS).title()} {random.Random(i + 7).choice(WORDS).title()}" for i in range(3000)]
+WORDS = [
+    "love", "night", "deep", "house", "dub", "techno", "acid", "dream", "fire", "soul", "light", "dark",
+    "city", "groove", "space", "bass", "rhythm", "funk", "disco", "vocal", "edit", "remix", "original", "mix",
+    "sunset", "ocean", "dance", "floor", "energy", "machine", "electric", "velvet", "gold",
+]  # fmt: skip
+ARTISTS = [
+    f"{random.Random(i).choice(WORDS).title()} {random.Random(i + 7).choice(WORDS).title()}"
+    for i in range(3000)
+]
 
 
 def make_tracks(count: int, seed: int = 7) -> list[tuple[TrackValues, tuple[CueValues, ...]]]:
@@ -74,7 +77,9 @@ def make_tracks(count: int, seed: int = 7) -> list[tuple[TrackValues, tuple[CueV
         cues = (
             CueValues(type=4, start=first_beat, length=0.0, hotcue=-1, name="AutoGrid", grid_bpm=bpm),
             CueValues(type=0, start=first_beat + 30000.5, hotcue=0, name="Drop", display_order=0, repeats=-1),
-            CueValues(type=5, start=first_beat + 60000.25, length=3750.0, hotcue=1, name="Loop", color="#FF0000"),
+            CueValues(
+                type=5, start=first_beat + 60000.25, length=3750.0, hotcue=1, name="Loop", color="#FF0000"
+            ),
         )
         items.append((values, cues))
     return items
@@ -105,7 +110,9 @@ def bare_insert(path: Path, items: list[tuple[TrackValues, tuple[CueValues, ...]
     track_sql = (
         f"INSERT INTO tracks ({', '.join(track_columns)}) VALUES ({', '.join('?' * len(track_columns))})"
     )
-    cue_sql = f"INSERT INTO cue_points ({', '.join(cue_columns)}) VALUES ({', '.join('?' * len(cue_columns))})"
+    cue_sql = (
+        f"INSERT INTO cue_points ({', '.join(cue_columns)}) VALUES ({', '.join('?' * len(cue_columns))})"
+    )
     raw = _connect(path, read_only=False)  # the same pragmas as the library's own connections
 
     def run() -> None:
@@ -129,7 +136,11 @@ def page_times(library: Library, runs: int = 15) -> dict[str, float]:
         "search 'techno' page 50, sort artist": {"search": "techno", "sort": "artist", "offset": 5000},
         "search rare artist, sort title": {"search": ARTISTS[17], "sort": "title"},
         "no search, sort artist": {"sort": "artist"},
-        "no search, sort date_added desc, page 200": {"sort": "date_added", "descending": True, "offset": 20000},
+        "no search, sort date_added desc, page 200": {
+            "sort": "date_added",
+            "descending": True,
+            "offset": 20000,
+        },
     }
     results = {}
     for name, kwargs in cases.items():
@@ -144,7 +155,9 @@ def page_times(library: Library, runs: int = 15) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="Write the databases here instead of a temporary folder.")
     args = parser.parse_args()

@@ -35,7 +35,9 @@ def big_plan(library: Library) -> ImportPlan:
             ref=f"new-{i}",
             values=TrackValues(path=f"/crash/new {i}.mp3", title=f"Crash new {i}", bpm=120.0 + i / 1000),
             cues=tuple(CueValues(type=0, start=1000.0 * j, hotcue=j) for j in range(3)),
-            base=TrackBase(nml_key=f"vol/:crash/:new {i}.mp3", values=TrackValues(path=f"/crash/new {i}.mp3")),
+            base=TrackBase(
+                nml_key=f"vol/:crash/:new {i}.mp3", values=TrackValues(path=f"/crash/new {i}.mp3")
+            ),
         )
         for i in range(3000)
     )
@@ -71,7 +73,7 @@ def import_then_hang(path: str, marker: str) -> None:
 
 
 def write_generations(path: str, stop_file: str) -> None:
-    """Apply imports, each setting every track's comment to ``gen-N`` where N counts imports, until told to stop."""
+    """Apply imports, each setting every track's comment to ``gen-N`` (N counts them), until told to stop."""
     library = Library.open(path)
     with library.reader() as reader:
         ids = [t.track.id for t in reader.iter_tracks()]

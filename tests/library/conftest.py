@@ -16,7 +16,9 @@ from harmony.library import Library
 def _no_real_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point platformdirs' data folder into tmp_path for every test of the library."""
     fake = tmp_path / "user-data"
-    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *args, **kwargs: str(fake / (args[0] if args else "")))
+    monkeypatch.setattr(
+        platformdirs, "user_data_dir", lambda *args, **kwargs: str(fake / (args[0] if args else ""))
+    )
 
 
 @pytest.fixture
@@ -28,4 +30,3 @@ def library_path(tmp_path: Path) -> Path:
 def library(library_path: Path) -> Iterator[Library]:
     with Library.open(library_path) as opened:
         yield opened
-

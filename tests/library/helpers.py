@@ -7,7 +7,11 @@ from harmony.library import CueValues, TrackValues
 
 def track(n: int, **fields: object) -> TrackValues:
     """A small valid track whose path is unique for ``n``."""
-    values: dict[str, object] = {"path": f"/music/track {n}.mp3", "title": f"Title {n}", "artist": f"Artist {n}"}
+    values: dict[str, object] = {
+        "path": f"/music/track {n}.mp3",
+        "title": f"Title {n}",
+        "artist": f"Artist {n}",
+    }
     values.update(fields)
     return TrackValues(**values)  # type: ignore[arg-type]
 

@@ -48,7 +48,9 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         if not name.startswith("tracks_fts") and not name.startswith("sqlite_")
     ]
     state = {name: raw.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall() for name in tables}
-    state["fts"] = raw.execute("SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH 'title*' ORDER BY rowid").fetchall()
+    state["fts"] = raw.execute(
+        "SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH 'title*' ORDER BY rowid"
+    ).fetchall()
     raw.close()
     return state
 
@@ -98,7 +100,9 @@ def test_a_full_plan_is_applied(library: Library) -> None:
         ),
         bases=BaseUpdates(
             tracks=(TrackBaseSet(TrackBase("vol/:m/:1.mp3", track(1)), track=first),),
-            playlists=(PlaylistBaseSet(PlaylistBase("uuid-peak", "Peak", ("Sets", "Friday"), 0, ("a",)), "p-1"),),
+            playlists=(
+                PlaylistBaseSet(PlaylistBase("uuid-peak", "Peak", ("Sets", "Friday"), 0, ("a",)), "p-1"),
+            ),
             folders=(FolderBaseSet(FolderBase(("Sets",), 0), "f-sets"),),
         ),
     )
@@ -162,7 +166,9 @@ def test_a_failing_plan_changes_nothing(library: Library, library_path: Path) ->
     assert dump(library_path) == before
 
 
-def test_a_plan_naming_an_unknown_ref_or_repeating_one_is_refused(library: Library, library_path: Path) -> None:
+def test_a_plan_naming_an_unknown_ref_or_repeating_one_is_refused(
+    library: Library, library_path: Path
+) -> None:
     _seeded(library)
     before = dump(library_path)
     with pytest.raises(LibraryError, match="does not create"):
@@ -220,8 +226,12 @@ def test_bases_outlive_deleted_playlists_until_removed(library: Library) -> None
 
 def test_a_new_track_base_replaces_the_old_one(library: Library) -> None:
     first, _, _ = _seeded(library)
-    library.record_export(library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("old", track(1)), first),)))
-    library.record_export(library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("new", track(1)), first),)))
+    library.record_export(
+        library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("old", track(1)), first),))
+    )
+    library.record_export(
+        library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("new", track(1)), first),))
+    )
     with library.reader() as reader:
         bases = {t.track.id: t.base for t in reader.iter_tracks()}
         assert list(reader.unlinked_track_bases()) == []
@@ -230,7 +240,9 @@ def test_a_new_track_base_replaces_the_old_one(library: Library) -> None:
 
 def test_record_export_may_not_name_plan_refs(library: Library) -> None:
     with pytest.raises(LibraryError, match="does not create"):
-        library.record_export(0, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("k", track(1)), "ref"),)))
+        library.record_export(
+            0, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("k", track(1)), "ref"),))
+        )
 
 
 def test_moves_and_updates_of_existing_playlists(library: Library) -> None:
@@ -239,7 +251,9 @@ def test_moves_and_updates_of_existing_playlists(library: Library) -> None:
     playlist = library.create_playlist("List", track_ids=[a])
     library.apply_import(
         ImportPlan(
-            playlist_updates=(PlaylistUpdate(playlist, {"name": "List 2", "uuid": "u-2"}, (EntryRef(b), EntryRef(a))),),
+            playlist_updates=(
+                PlaylistUpdate(playlist, {"name": "List 2", "uuid": "u-2"}, (EntryRef(b), EntryRef(a))),
+            ),
             playlist_moves=(PlaylistMove(playlist, folder, 0),),
         )
     )

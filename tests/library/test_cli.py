@@ -25,7 +25,14 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 def filled(library_path: Path) -> Path:
     with Library.open(library_path) as library:
         library.add_track(
-            TrackValues(path="/m/1.mp3", title="Around the World", artist="Daft Punk", bpm=121.0, musical_key=21, rating=4),
+            TrackValues(
+                path="/m/1.mp3",
+                title="Around the World",
+                artist="Daft Punk",
+                bpm=121.0,
+                musical_key=21,
+                rating=4,
+            ),
             [CueValues(type=0, start=1500.0, hotcue=0, name="Drop")],
         )
         library.add_track(TrackValues(path="/m/2.mp3", title="Eple", artist="Röyksopp", key_text="8A"))
@@ -92,9 +99,23 @@ def test_show_json_includes_cues(filled: Path) -> None:
 
 def test_set_changes_fields_and_refuses_bad_ones(filled: Path) -> None:
     data = json.loads(
-        _run(filled, "set", "1", "rating=2", "comment=warm-up", "release_date=1997-03-17", "lock=true", "--json").stdout  # type: ignore[attr-defined]
+        _run(
+            filled,
+            "set",
+            "1",
+            "rating=2",
+            "comment=warm-up",
+            "release_date=1997-03-17",
+            "lock=true",
+            "--json",
+        ).stdout  # type: ignore[attr-defined]
     )
-    assert (data["rating"], data["comment"], data["release_date"], data["lock"]) == (2, "warm-up", "1997-03-17", True)
+    assert (data["rating"], data["comment"], data["release_date"], data["lock"]) == (
+        2,
+        "warm-up",
+        "1997-03-17",
+        True,
+    )
     assert json.loads(_run(filled, "set", "1", "comment=", "--json").stdout)["comment"] is None  # type: ignore[attr-defined]
     with pytest.raises(InvalidFieldError, match="Unknown field 'ratng'"):
         _run(filled, "set", "1", "ratng=3")

@@ -31,7 +31,9 @@ def _wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 90.
     deadline = time.monotonic() + timeout
     while not path.exists():
         if process.poll() is not None:
-            raise AssertionError(f"child exited early: {process.stderr.read().decode() if process.stderr else ''}")
+            raise AssertionError(
+                f"child exited early: {process.stderr.read().decode() if process.stderr else ''}"
+            )
         if time.monotonic() > deadline:
             process.kill()
             raise AssertionError("child never reached the middle of apply_import")

@@ -93,7 +93,7 @@ def test_read_only_library_cannot_write(library_path: Path) -> None:
     Library.open(library_path).close()
     with Library.open(library_path, read_only=True) as library:
         assert library.stats().tracks == 0
-        with pytest.raises(Exception, match="readonly|read-only"):
+        with pytest.raises(Exception, match=r"readonly|read-only"):
             library.add_track(track(1))
 
 

@@ -49,7 +49,7 @@ def test_a_refused_edit_changes_nothing_not_even_the_version(library: Library) -
     track_id = library.add_track(track(1, rating=2))
     with pytest.raises(InvalidFieldError, match="at most 5"):
         library.update_track(track_id, {"rating": 6})
-    with pytest.raises(InvalidFieldError, match="Unknown field 'ratting'.*rating"):
+    with pytest.raises(InvalidFieldError, match=r"Unknown field 'ratting'.*rating"):
         library.update_track(track_id, {"ratting": 1})
     with pytest.raises(TrackNotFoundError):
         library.update_track(999, {"rating": 1})
@@ -171,6 +171,7 @@ def test_playlist_entries_keep_order_and_duplicates(library: Library) -> None:
     library.add_to_playlist(playlist_id, [a])
     assert [e.track_id for e in library.playlist_entries(playlist_id)] == [b, a, b, a]
     assert [e.position for e in library.playlist_entries(playlist_id)] == [0, 1, 2, 3]
+    assert [(n.name, n.entry_count) for n in library.playlist_tree()] == [("Loop", 4)]  # type: ignore[union-attr]
     library.set_playlist_tracks(playlist_id, [a])
     assert [e.track_id for e in library.playlist_entries(playlist_id)] == [a]
     with pytest.raises(TrackNotFoundError):
@@ -178,3 +179,9 @@ def test_playlist_entries_keep_order_and_duplicates(library: Library) -> None:
     with pytest.raises(LibraryError, match="UUID"):
         library.create_playlist("Twin", uuid="same")
         library.create_playlist("Twin 2", uuid="same")
+
+
+def test_a_track_needs_a_path(library: Library) -> None:
+    with pytest.raises(InvalidFieldError, match="'path' cannot be empty"):
+        library.add_track(track(1, path="  "))
+    assert library.stats().tracks == 0

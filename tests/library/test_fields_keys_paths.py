@@ -13,14 +13,31 @@ from harmony.library.keys import key_name, parse_key
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("rating", 6), ("rating", -1), ("ranking", 256), ("color", 0), ("color", 8), ("musical_key", 24), ("bpm", -1.0), ("bpm", float("inf")), ("year", 10_000), ("lock", 1), ("title", 5), ("release_date", "2020-01-01"), ("track_number", 1.5)],
+    [
+        ("rating", 6),
+        ("rating", -1),
+        ("ranking", 256),
+        ("color", 0),
+        ("color", 8),
+        ("musical_key", 24),
+        ("bpm", -1.0),
+        ("bpm", float("inf")),
+        ("year", 10_000),
+        ("lock", 1),
+        ("title", 5),
+        ("release_date", "2020-01-01"),
+        ("track_number", 1.5),
+    ],
 )
 def test_out_of_range_or_wrong_type_track_values_are_refused(name: str, value: object) -> None:
     with pytest.raises(InvalidFieldError, match=name):
         check_value(TRACK_FIELDS, name, value)
 
 
-@pytest.mark.parametrize(("name", "value"), [("type", 6), ("hotcue", 8), ("hotcue", -2), ("length", -1.0), ("color", "#12345"), ("start", None)])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("type", 6), ("hotcue", 8), ("hotcue", -2), ("length", -1.0), ("color", "#12345"), ("start", None)],
+)
 def test_bad_cue_values_are_refused(name: str, value: object) -> None:
     with pytest.raises(InvalidFieldError):
         check_value(CUE_FIELDS, name, value)
@@ -86,7 +103,16 @@ def test_key_spellings(value: int, standard: str, open_key: str, camelot: str) -
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("F#m", 18), ("C#", 1), ("Eb Minor", 15), ("F Major", 5), ("Gmin", 19), ("A# Major", 10), ("08A", 21), (" am ", 21)],
+    [
+        ("F#m", 18),
+        ("C#", 1),
+        ("Eb Minor", 15),
+        ("F Major", 5),
+        ("Gmin", 19),
+        ("A# Major", 10),
+        ("08A", 21),
+        (" am ", 21),
+    ],
 )
 def test_long_and_enharmonic_key_spellings(text: str, value: int) -> None:
     assert parse_key(text) == value
@@ -102,4 +128,6 @@ def test_path_key_normalises_unicode_and_case_where_the_fs_ignores_case() -> Non
     composed = "/Music/Caf\u00e9.mp3"
     assert path_key(decomposed, case_insensitive=False) == path_key(composed, case_insensitive=False)
     assert path_key("/Music/A.mp3", case_insensitive=True) == path_key("/music/a.MP3", case_insensitive=True)
-    assert path_key("/Music/A.mp3", case_insensitive=False) != path_key("/music/a.mp3", case_insensitive=False)
+    assert path_key("/Music/A.mp3", case_insensitive=False) != path_key(
+        "/music/a.mp3", case_insensitive=False
+    )

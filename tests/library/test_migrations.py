@@ -24,7 +24,8 @@ def _make_first_revision_library(path: Path) -> None:
     migrate(path, "0001")
     raw = sqlite3.connect(path)
     raw.execute(
-        "INSERT INTO tracks (id, path, path_key, title, artist, bpm, bpm_text, release_date, changed_version) "
+        "INSERT INTO tracks "
+        "(id, path, path_key, title, artist, bpm, bpm_text, release_date, changed_version) "
         "VALUES (1, '/m/Daft Punk - Da Funk.mp3', '/m/daft punk - da funk.mp3', 'Da Funk', 'Daft Punk', "
         "111.999, '111.999001', '1995-06-01', 3)"
     )
@@ -39,7 +40,9 @@ def _make_first_revision_library(path: Path) -> None:
 def test_fresh_library_is_at_head(library_path: Path) -> None:
     Library.open(library_path).close()
     assert _revision(library_path) == head_revision()
-    assert {"tracks", "cue_points", "tracks_fts", "tracks_fts_insert", "library_state"} <= _tables(library_path)
+    assert {"tracks", "cue_points", "tracks_fts", "tracks_fts_insert", "library_state"} <= _tables(
+        library_path
+    )
 
 
 def test_upgrade_from_the_first_revision_keeps_data_and_backs_up(library_path: Path) -> None:

@@ -36,7 +36,8 @@ def _strategy(spec: FieldSpec) -> st.SearchStrategy[object]:
     hi = None if spec.maximum is None else spec.maximum
     if spec.kind == "int":
         return st.integers(
-            min_value=int(lo) if lo is not None else -(2**63), max_value=int(hi) if hi is not None else 2**63 - 1
+            min_value=int(lo) if lo is not None else -(2**63),
+            max_value=int(hi) if hi is not None else 2**63 - 1,
         )
     return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False)
 
@@ -55,11 +56,15 @@ tracks = _values(TRACK_FIELDS, skip=("path", "path_key")).map(
     lambda v: TrackValues(path=f"/music/{next(_counter)}/x.mp3", path_key=None, **v)  # type: ignore[arg-type]
 )
 tracks_with_text_paths = st.tuples(tracks, st.text(min_size=1)).map(
-    lambda pair: TrackValues(**{**pair[0].as_dict(), "path": pair[0].path + pair[1], "path_key": pair[1] + pair[0].path})
+    lambda pair: TrackValues(
+        **{**pair[0].as_dict(), "path": pair[0].path + pair[1], "path_key": pair[1] + pair[0].path}
+    )
 )
 cues = _values(CUE_FIELDS).map(lambda v: CueValues(**v))  # type: ignore[arg-type]
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _same(a: object, b: object) -> bool:
@@ -85,7 +90,9 @@ def _assert_cues_equal(stored: tuple[CueValues, ...], original: tuple[CueValues,
 
 @SETTINGS
 @given(values=tracks_with_text_paths, track_cues=st.lists(cues, max_size=4))
-def test_track_and_cues_round_trip(library: Library, values: TrackValues, track_cues: list[CueValues]) -> None:
+def test_track_and_cues_round_trip(
+    library: Library, values: TrackValues, track_cues: list[CueValues]
+) -> None:
     track_id = library.add_track(values, track_cues)
     detail = library.get_track(track_id)
     _assert_track_equal(detail.track.values, values)

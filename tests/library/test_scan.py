@@ -114,7 +114,15 @@ def _by_name(result: ScanResult) -> dict[str, object]:
 
 def test_every_readable_format_is_found_and_the_rest_reported(scanned: tuple[ScanResult, list]) -> None:
     result, _ = scanned
-    assert sorted(_by_name(result)) == ["a.mp3", "b.flac", "c.ogg", "d.opus", "e.aiff", "f.wav", "no tags.wav"]
+    assert sorted(_by_name(result)) == [
+        "a.mp3",
+        "b.flac",
+        "c.ogg",
+        "d.opus",
+        "e.aiff",
+        "f.wav",
+        "no tags.wav",
+    ]
     failed = {Path(f.path).name: f.reason for f in result.failures}
     assert set(failed) == {"corrupt.flac", "noise.mp3"}
     assert all(reason for reason in failed.values())
@@ -146,7 +154,12 @@ def test_id3_tags_of_an_mp3(scanned: tuple[ScanResult, list]) -> None:
 def test_vorbis_comments_of_flac_ogg_and_opus(scanned: tuple[ScanResult, list]) -> None:
     tracks = _by_name(scanned[0])
     flac, ogg, opus = tracks["b.flac"], tracks["c.ogg"], tracks["d.opus"]
-    assert (flac.title, flac.artist, flac.label, flac.bpm) == ("Flac Title", "Flac Artist", "Flac Label", 124.5)  # type: ignore[attr-defined]
+    assert (flac.title, flac.artist, flac.label, flac.bpm) == (
+        "Flac Title",
+        "Flac Artist",
+        "Flac Label",
+        124.5,
+    )  # type: ignore[attr-defined]
     assert (flac.key_text, flac.musical_key, flac.year) == ("8A", 21, 2021)  # type: ignore[attr-defined]
     assert (flac.track_number, flac.of_tracks) == (2, 9)  # type: ignore[attr-defined]
     assert flac.duration == pytest.approx(1.5, abs=0.01)  # type: ignore[attr-defined]
@@ -181,7 +194,9 @@ def test_missing_paths_are_reported_not_fatal(music: Path, tmp_path: Path) -> No
     assert result.missing == (str(tmp_path / "nowhere"),)
 
 
-def test_adding_a_scan_skips_files_already_in_the_library(library: Library, scanned: tuple[ScanResult, list]) -> None:
+def test_adding_a_scan_skips_files_already_in_the_library(
+    library: Library, scanned: tuple[ScanResult, list]
+) -> None:
     result, _ = scanned
     first = library.add_scanned(result)
     assert len(first.added) == 7 and first.already_present == 0

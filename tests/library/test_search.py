@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harmony.library import InvalidFieldError, Library, TrackValues
-from harmony.library import queries
+from harmony.library import InvalidFieldError, Library, TrackValues, queries
 
 from .helpers import track
 
@@ -88,7 +87,10 @@ def test_pages_cover_everything_once(filled: Library) -> None:
 def test_both_page_strategies_agree(library: Library, monkeypatch: pytest.MonkeyPatch, many: bool) -> None:
     """Large result sets are read off the sort index, small ones sorted: both give the same pages."""
     library.add_tracks(
-        [(track(i, genre="House" if i % 3 else "Techno", bpm=float(100 + i % 17), artist=f"A{i % 5}"), []) for i in range(300)]
+        [
+            (track(i, genre="House" if i % 3 else "Techno", bpm=float(100 + i % 17), artist=f"A{i % 5}"), [])
+            for i in range(300)
+        ]
     )
     monkeypatch.setattr(queries, "_MANY_MATCHES", 1 if many else 10**9)
     expected = sorted(

@@ -20,7 +20,11 @@ def test_defaults_match_the_original_app(library: Library) -> None:
         auto_backup=True,
         backups_to_keep=10,
         auto_sync=AutoSyncSettings(
-            enabled=False, direction="bidirectional", on_startup=True, on_library_change=True, debounce_ms=5000
+            enabled=False,
+            direction="bidirectional",
+            on_startup=True,
+            on_library_change=True,
+            debounce_ms=5000,
         ),
     )
 

@@ -180,7 +180,7 @@ def add(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Audio files or folders to add.")],
     json: JsonOption = False,
 ) -> None:
-    """Add audio files (mp3, flac, m4a/aac, aiff, wav, ogg, opus), reading their tags; folders are searched."""
+    """Add audio files (mp3, flac, m4a/aac, aiff, wav, ogg, opus) with their tags; folders are searched."""
     with _open(ctx) as library:
         if json:
             result = scan_paths(paths)
@@ -190,7 +190,9 @@ def add(
             ) as bar:
                 task = bar.add_task("Looking for audio files…", total=100)
 
-                def progress(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+                def progress(
+                    phase: str, percent: float, message: str, current_item: str | None = None
+                ) -> None:
                     bar.update(task, completed=percent, description=message)
 
                 result = scan_paths(paths, progress)
@@ -223,7 +225,7 @@ def set_fields(
     ctx: typer.Context,
     track_id: Annotated[int, typer.Argument(metavar="ID", help="The track's id.")],
     assignments: Annotated[
-        list[str], typer.Argument(metavar="FIELD=VALUE...", help="e.g. rating=4 comment=\"warm-up\"")
+        list[str], typer.Argument(metavar="FIELD=VALUE...", help='e.g. rating=4 comment="warm-up"')
     ],
     json: JsonOption = False,
 ) -> None:

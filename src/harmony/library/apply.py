@@ -1,7 +1,8 @@
 """Applying an :class:`~harmony.library.plan.ImportPlan`, and recording an export, each in one transaction.
 
 The caller passes a connection inside a ``BEGIN IMMEDIATE`` transaction; any error raised here propagates, the
-transaction rolls back, and the library is exactly as before. A process killed half-way leaves the same result:
+transaction rolls back, and the library is exactly as before. A process killed half-way leaves the same
+result:
 SQLite never shows an uncommitted transaction to the next reader.
 """
 
@@ -19,8 +20,9 @@ from harmony.errors import LibraryError
 from harmony.library import writes
 from harmony.library.errors import LibraryChangedError
 from harmony.library.journal import bump_version, current_version, record_nml_state
-from harmony.library.models import FolderSyncBase, PlaylistSyncBase, TrackSyncBase
+from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
 from harmony.library.plan import (
+    NO_BASE_UPDATES,
     BaseUpdates,
     EntryRef,
     FolderBaseSet,
@@ -34,10 +36,6 @@ from harmony.library.plan import (
 from harmony.library.values import cues_to_json, track_values_to_json
 
 log = logging.getLogger(__name__)
-
-TRACK_BASES = TrackSyncBase.__table__
-PLAYLIST_BASES = PlaylistSyncBase.__table__
-FOLDER_BASES = FolderSyncBase.__table__
 
 
 @dataclass(slots=True)
@@ -159,9 +157,9 @@ def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
 
 
 def record_export(
-    conn: Connection, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = BaseUpdates()
+    conn: Connection, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
 ) -> None:
-    """Record that the NML at ``fingerprint`` now holds library version ``library_version``, with its bases."""
+    """Record that the NML at ``fingerprint`` now holds version ``library_version``, with its bases."""
     write_bases(conn, bases, _Refs())
     record_nml_state(conn, fingerprint, exported_version=library_version)
     log.info("recorded export of library version %d to %s", library_version, fingerprint.path)

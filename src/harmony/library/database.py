@@ -8,7 +8,8 @@
   would not see one snapshot, and a read that turns into a write could fail with "database is locked".
 
 A file is a Harmony library when its SQLite ``application_id`` is :data:`APPLICATION_ID`. An older schema is
-copied to a timestamped backup next to the file, then upgraded in one transaction; a schema from a newer Harmony
+copied to a timestamped backup next to the file, then upgraded in one transaction; a schema from a newer
+Harmony
 is refused.
 """
 
@@ -92,7 +93,8 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` whose connections carry Harmony's pragmas and explicit transactions.
 
-    ``conn.execution_options(harmony_begin="IMMEDIATE")`` makes the next transaction on ``conn`` take the write
+    ``conn.execution_options(harmony_begin="IMMEDIATE")`` makes the next transaction on ``conn`` take the
+    write
     lock at once; every write in the library does so.
     """
     engine = create_engine(
@@ -111,7 +113,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 
 def _inspect(path: Path) -> tuple[int, bool, str | None]:
-    """Return (application_id, has_tables, alembic revision) of an existing file, or refuse a non-SQLite file."""
+    """(application_id, has tables, alembic revision) of an existing file; refuse a non-SQLite file."""
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as raw:
             app_id = raw.execute("PRAGMA application_id").fetchone()[0]
@@ -189,7 +191,8 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
 def _upgrade(path: Path, engine: Engine) -> None:
     """Bring the schema to head inside one write transaction, after a backup when data already exists.
 
-    The revision is read again under the write lock, so two processes opening an old library at once upgrade it
+    The revision is read again under the write lock, so two processes opening an old library at once upgrade
+    it
     only once.
     """
     head = head_revision()
@@ -202,7 +205,8 @@ def _upgrade(path: Path, engine: Engine) -> None:
             if current is not None:
                 if not _known_revision(current):
                     raise NewerLibraryError(
-                        f"{path} was written by a newer Harmony (schema {current}); update Harmony to open it."
+                        f"{path} was written by a newer Harmony (schema {current}); "
+                        "update Harmony to open it."
                     )
                 backup_file(path, f"schema-{current}")
                 log.info("upgrading library %s from schema %s to %s", path, current, head)
@@ -240,7 +244,7 @@ def _ancestors(script: ScriptDirectory, current: str) -> set[str]:
 
 @contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection inside a ``BEGIN IMMEDIATE`` transaction that commits on success and rolls back on error."""
+    """A connection in a ``BEGIN IMMEDIATE`` transaction: commits on success, rolls back on error."""
     with engine.connect() as conn:
         conn.execution_options(harmony_begin="IMMEDIATE")
         with conn.begin():

@@ -1,4 +1,5 @@
-"""The fields of a track and of a cue point: their kinds, their allowed ranges, and how to read them from text.
+"""The fields of a track and of a cue point: their kinds, their allowed ranges, and how to read them from
+text.
 
 One table describes every field, so the database writes, the import plan, the CLI's ``set ID FIELD=VALUE`` and
 the tests all agree on names and limits. The names are the ones the NML layer and the sync engine use.
@@ -99,6 +100,7 @@ CUE_FIELDS: dict[str, FieldSpec] = {
         _spec("grid_bpm", "float", 0, None),
     )
 }
+
 
 def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldError:
     """The error for a field name that does not exist, suggesting the closest real one."""

@@ -3,7 +3,8 @@
 Tracks, cues, playlists and folders are edited only through functions that first call :func:`bump_version` on
 the same connection, so the new version and the edit commit together or not at all. Each version also gets one
 row in ``changes`` (which operation, what it touched). "Pending export" is derived, never stored as a flag:
-``version > last_exported_version``. An export records the version it exported, not the version current when it
+``version > last_exported_version``. An export records the version it exported, not the version current when
+it
 finishes, so an edit made while an export runs stays pending.
 """
 
@@ -16,13 +17,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, insert, select, update
 
 from harmony.errors import LibraryError
-from harmony.library.models import Change, LibraryState
+from harmony.library.models import CHANGES, STATE
 from harmony.library.plan import NmlFingerprint
 
 log = logging.getLogger(__name__)
 
-_STATE = LibraryState.__table__
-_CHANGES = Change.__table__
+_STATE = STATE
+_CHANGES = CHANGES
 
 
 @dataclass(frozen=True, slots=True)

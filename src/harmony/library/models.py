@@ -3,14 +3,17 @@
 The schema itself is created and changed only by the Alembic migrations in :mod:`harmony.library.migrations`;
 these models describe it for queries and writes, and a test checks that the two agree.
 
-Every edited row carries ``changed_version``, the library version of its last change, so "what changed since the
-last export" is one indexed query. The full-text search index (``tracks_fts``) lives outside the models: it is an
+Every edited row carries ``changed_version``, the library version of its last change, so "what changed since
+the
+last export" is one indexed query. The full-text search index (``tracks_fts``) lives outside the models: it
+is an
 FTS5 table kept in step with ``tracks`` by triggers (see the migration that creates it).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +25,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -127,7 +131,8 @@ class Folder(Base):
 
 
 class Playlist(Base):
-    """A playlist in a folder, with its Traktor UUID when it came from (or went to) Traktor. A smart list keeps
+    """A playlist in a folder, with its Traktor UUID when it came from (or went to) Traktor. A smart list
+    keeps
     its query text in ``smart_query``."""
 
     __tablename__ = "playlists"
@@ -230,10 +235,25 @@ class Change(Base):
 
 
 class Setting(Base):
-    """A named group of settings stored as JSON (e.g. ``traktor``), with the format version it was written in."""
+    """A named group of settings stored as JSON (e.g. ``traktor``), with the format it was written in."""
 
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     format: Mapped[int] = mapped_column(Integer, default=1)
     value_json: Mapped[str] = mapped_column(Text)
+
+
+# The Core tables behind the models, typed as tables (``Model.__table__`` is typed as a bare FromClause),
+# for the bulk statements the library runs without the ORM unit of work.
+TRACKS = cast(Table, Track.__table__)
+CUES = cast(Table, CuePoint.__table__)
+FOLDERS = cast(Table, Folder.__table__)
+PLAYLISTS = cast(Table, Playlist.__table__)
+ENTRIES = cast(Table, PlaylistEntry.__table__)
+TRACK_BASES = cast(Table, TrackSyncBase.__table__)
+PLAYLIST_BASES = cast(Table, PlaylistSyncBase.__table__)
+FOLDER_BASES = cast(Table, FolderSyncBase.__table__)
+STATE = cast(Table, LibraryState.__table__)
+CHANGES = cast(Table, Change.__table__)
+SETTINGS = cast(Table, Setting.__table__)

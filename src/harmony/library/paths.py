@@ -15,7 +15,7 @@ CASE_INSENSITIVE_FS = sys.platform in ("win32", "darwin")
 
 
 def path_key(path: str, *, case_insensitive: bool | None = None) -> str:
-    """The comparison key of ``path``: NFC, forward slashes on Windows, case-folded where names ignore case."""
+    """The key of ``path``: NFC, forward slashes on Windows, case-folded where names ignore case."""
     fold = CASE_INSENSITIVE_FS if case_insensitive is None else case_insensitive
     key = unicodedata.normalize("NFC", path)
     if sys.platform == "win32":

@@ -4,7 +4,8 @@ The sync engine is pure code running in a worker: it reads the library (see :mod
 the NML, and builds an :class:`ImportPlan` out of these frozen, slotted dataclasses, with no database at hand.
 :meth:`harmony.library.Library.apply_import` then applies the whole plan in one transaction, or nothing.
 
-References: things that already exist in the library are named by their row id (``int``); things created by the
+References: things that already exist in the library are named by their row id (``int``); things created by
+the
 same plan are named by the plan-local ``ref`` string given at creation (a :data:`Ref`). A new track's ref is
 usually its NML key, so playlist entries can point at tracks created in the same import.
 """
@@ -23,7 +24,7 @@ Ref = int | str
 
 @dataclass(frozen=True, slots=True)
 class NmlFingerprint:
-    """Identifies one state of a collection.nml file, to tell whether it changed since it was read or written."""
+    """One state of a collection.nml file, to tell whether it changed since it was read or written."""
 
     path: str
     size: int
@@ -31,12 +32,14 @@ class NmlFingerprint:
     sha256: str
 
 
-# --- sync bases: the values last exchanged with Traktor ---------------------------------------------------------
+# --- sync bases: the values last exchanged with Traktor
+# ---------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class TrackBase:
-    """A track as it was last exchanged with Traktor: its NML key (``VOLUME + DIR + FILE``, the PRIMARYKEY text),
+    """A track as it was last exchanged with Traktor: its NML key (``VOLUME + DIR + FILE``, the PRIMARYKEY
+    text),
     its values and its cue points. The base of the three-way merge of fields and of cues."""
 
     nml_key: str
@@ -114,7 +117,12 @@ class BaseUpdates:
         )
 
 
-# --- tracks and cues --------------------------------------------------------------------------------------------
+#: The empty set of base changes (a shared, immutable default).
+NO_BASE_UPDATES = BaseUpdates()
+
+
+# --- tracks and cues
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +159,8 @@ class CueUpdate:
     changes: Mapping[str, FieldValue]
 
 
-# --- folders and playlists --------------------------------------------------------------------------------------
+# --- folders and playlists
+# --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +201,7 @@ class FolderMove:
 
 @dataclass(frozen=True, slots=True)
 class PlaylistCreate:
-    """Create a playlist with its ordered entries (duplicates allowed). ``smart_query`` makes it a smart list."""
+    """Create a playlist with ordered entries (duplicates allowed); ``smart_query`` makes a smart list."""
 
     ref: str
     name: str
@@ -205,7 +214,8 @@ class PlaylistCreate:
 
 @dataclass(frozen=True, slots=True)
 class PlaylistUpdate:
-    """Change a playlist: any of ``name``, ``uuid``, ``smart_query`` through ``changes``, and, when ``entries``
+    """Change a playlist: any of ``name``, ``uuid``, ``smart_query`` through ``changes``, and, when
+    ``entries``
     is not None, replace its entries with these, in this order."""
 
     playlist_id: int
@@ -222,7 +232,8 @@ class PlaylistMove:
     position: int | None = None
 
 
-# --- the plan ---------------------------------------------------------------------------------------------------
+# --- the plan
+# ---------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +241,8 @@ class ImportPlan:
     """Everything one import applies. Applied in this order: folders, tracks, cues, playlists, bases, state.
 
     ``based_on_version`` is the library version the plan was computed from: if the library changed since,
-    applying it could overwrite a newer edit, so it is refused (None skips the check). ``leaves_nml_current`` says
+    applying it could overwrite a newer edit, so it is refused (None skips the check). ``leaves_nml_current``
+    says
     that after this import the NML holds everything the library does, so nothing is pending export.
     """
 
@@ -250,7 +262,7 @@ class ImportPlan:
     playlist_updates: tuple[PlaylistUpdate, ...] = ()
     playlist_moves: tuple[PlaylistMove, ...] = ()
     playlist_deletes: tuple[int, ...] = ()  # playlist ids
-    bases: BaseUpdates = BaseUpdates()
+    bases: BaseUpdates = NO_BASE_UPDATES
 
     def changes_library(self) -> bool:
         """Whether applying the plan edits tracks, cues, playlists or folders (and so bumps the version)."""

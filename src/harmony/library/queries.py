@@ -1,4 +1,5 @@
-"""Reads the app needs: counts, a searched and sorted page of tracks, a track with its cues, the playlist tree.
+"""Reads the app needs: counts, a searched and sorted page of tracks, a track with its cues, the playlist
+tree.
 
 Each function takes a connection (inside a read transaction when several statements must agree) and returns
 plain frozen dataclasses, never ORM objects, so results can cross threads and processes.
@@ -16,14 +17,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.journal import read_status
-from harmony.library.models import CuePoint, Folder, Playlist, PlaylistEntry, Track
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
-
-TRACKS = Track.__table__
-CUES = CuePoint.__table__
-FOLDERS = Folder.__table__
-PLAYLISTS = Playlist.__table__
-ENTRIES = PlaylistEntry.__table__
 
 #: Sort keys a track list accepts, and the column each sorts by. Text sorts ignore case.
 SORT_KEYS: dict[str, ColumnElement[Any]] = {
@@ -213,12 +208,15 @@ def search_tracks(
     page = select(TRACKS).order_by(*order).limit(limit).offset(offset)
     query = fts_query(search) if search and search.strip() else None
     if query is not None:
-        matching = select(_FTS.c.rowid).where(_FTS.c.tracks_fts.op("MATCH")(query))
+        match = _FTS.c.tracks_fts.op("MATCH")(query)
+        matching = select(_FTS.c.rowid).where(match)
         # The FTS index has exactly one row per track (triggers keep it so), so it counts matches by itself.
-        total = int(conn.execute(select(func.count()).select_from(_FTS).where(matching.whereclause)).scalar_one())
+        total = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
         if total >= _MANY_MATCHES:
-            # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping after
-            # the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving the
+            # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping
+            # after
+            # the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving
+            # the
             # query by id lookups, which would force that sort.
             page = page.where(literal_column("+tracks.id").in_(matching))
         else:
@@ -256,9 +254,9 @@ def find_track_ids_by_path_keys(conn: Connection, keys: Sequence[str]) -> dict[s
 def playlist_tree(conn: Connection) -> tuple[FolderNode | PlaylistNode, ...]:
     """The whole tree of folders and playlists, top level first, children in their stored order."""
     counts: dict[int, int] = {
-        row.playlist_id: row.count
+        row.playlist_id: row.entries
         for row in conn.execute(
-            select(ENTRIES.c.playlist_id, func.count().label("count")).group_by(ENTRIES.c.playlist_id)
+            select(ENTRIES.c.playlist_id, func.count().label("entries")).group_by(ENTRIES.c.playlist_id)
         )
     }
     children: dict[int | None, list[tuple[int, Any]]] = {}

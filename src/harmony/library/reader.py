@@ -1,7 +1,8 @@
 """A streaming, read-only view of the library for a worker process building a sync plan.
 
 A worker opens the library file itself (WAL lets it read while the app writes) instead of receiving the whole
-library through a pipe. Everything read through one :class:`LibraryReader` comes from one snapshot, so a plan is
+library through a pipe. Everything read through one :class:`LibraryReader` comes from one snapshot, so a plan
+is
 computed against one consistent library version (:attr:`LibraryReader.version`), which the plan then names in
 ``ImportPlan.based_on_version``.
 """
@@ -19,14 +20,18 @@ from sqlalchemy import Connection, select
 
 from harmony.library.database import open_database, read_connection
 from harmony.library.journal import LibraryStatus, read_status
-from harmony.library.models import FolderSyncBase, PlaylistSyncBase, TrackSyncBase
-from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
-from harmony.library.queries import (
+from harmony.library.models import (
     CUES,
     ENTRIES,
+    FOLDER_BASES,
     FOLDERS,
+    PLAYLIST_BASES,
     PLAYLISTS,
+    TRACK_BASES,
     TRACKS,
+)
+from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
+from harmony.library.queries import (
     StoredCue,
     StoredEntry,
     StoredTrack,
@@ -36,10 +41,6 @@ from harmony.library.queries import (
 from harmony.library.values import cues_from_json, track_values_from_json
 
 log = logging.getLogger(__name__)
-
-TRACK_BASES = TrackSyncBase.__table__
-PLAYLIST_BASES = PlaylistSyncBase.__table__
-FOLDER_BASES = FolderSyncBase.__table__
 
 
 @dataclass(frozen=True, slots=True)

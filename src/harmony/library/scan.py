@@ -92,7 +92,8 @@ def scan_paths(
     """
     report = progress or _no_progress
     report("scanning", 0.0, "Looking for audio files…")
-    # Absolute (not symlink-resolved) paths: the path the DJ sees is the one stored and matched against Traktor.
+    # Absolute (not symlink-resolved) paths: the path the DJ sees is the one stored and matched against
+    # Traktor.
     files, missing = find_audio_files(Path(os.path.abspath(Path(p).expanduser())) for p in paths)
     total = len(files)
     report("reading", 0.0, f"Reading {total} audio files…")

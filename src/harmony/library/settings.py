@@ -19,11 +19,10 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from harmony.library.errors import SettingsError
-from harmony.library.models import Setting
+from harmony.library.models import SETTINGS
 
 log = logging.getLogger(__name__)
 
-SETTINGS = Setting.__table__
 SETTINGS_KEY = "traktor"
 #: The format :func:`settings_to_dict` writes. 1 is this module's; 0 stands for the original app's format.
 SETTINGS_FORMAT = 1

@@ -21,7 +21,7 @@ from harmony.library import apply, journal, queries, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.paths import path_key
-from harmony.library.plan import BaseUpdates, ImportPlan, ImportResult, NmlFingerprint
+from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult, NmlFingerprint
 from harmony.library.queries import (
     FolderNode,
     LibraryStats,
@@ -83,12 +83,13 @@ class Library:
 
     @contextmanager
     def _edit(self, operation: str, summary: object = "") -> Iterator[tuple[Connection, int]]:
-        """A write transaction that is one edit: it bumps the version first and yields it with the connection."""
+        """A write transaction that is one edit: it bumps the version and yields it with the connection."""
         with write_connection(self._engine) as conn:
             text = summary if isinstance(summary, str) else json.dumps(summary)
             yield conn, journal.bump_version(conn, operation, text)
 
-    # --- state ------------------------------------------------------------------------------------------------
+    # --- state
+    # ------------------------------------------------------------------------------------------------
 
     def status(self) -> LibraryStatus:
         """Version, last exported version, last NML fingerprint."""
@@ -110,7 +111,8 @@ class Library:
         with self._read() as conn:
             return journal.changes_since(conn, version, limit)
 
-    # --- reads ------------------------------------------------------------------------------------------------
+    # --- reads
+    # ------------------------------------------------------------------------------------------------
 
     def stats(self) -> LibraryStats:
         """Counts of tracks, cues, playlists and folders, and the version."""
@@ -163,7 +165,8 @@ class Library:
         with self._read() as conn:
             yield LibraryReader(conn)
 
-    # --- tracks and cues ---------------------------------------------------------------------------------------
+    # --- tracks and cues
+    # ---------------------------------------------------------------------------------------
 
     def add_track(self, values: TrackValues, cues: Sequence[CueValues] = ()) -> int:
         """Add one track with its cues; return its id."""
@@ -223,7 +226,8 @@ class Library:
             writes.delete_cues(conn, [cue_id])
             writes.touch_tracks(conn, version, owners.values())
 
-    # --- folders and playlists ---------------------------------------------------------------------------------
+    # --- folders and playlists
+    # ---------------------------------------------------------------------------------
 
     def create_folder(self, name: str, parent_id: int | None = None, position: int | None = None) -> int:
         """Create a folder (at the end of its parent unless ``position`` is given); return its id."""
@@ -289,7 +293,7 @@ class Library:
             entries.extend((t, None) for t in track_ids)
             writes.set_playlist_entries(conn, version, playlist_id, entries)
 
-    # --- sync ---------------------------------------------------------------------------------------------------
+    # --- sync -----------------------------------------------------------------------------------------------
 
     def apply_import(self, plan: ImportPlan) -> ImportResult:
         """Apply an import plan: everything in one transaction, or nothing (the error is raised)."""
@@ -297,13 +301,14 @@ class Library:
             return apply.apply_import(conn, plan)
 
     def record_export(
-        self, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = BaseUpdates()
+        self, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
     ) -> None:
         """Record that an export wrote ``library_version`` to the NML at ``fingerprint``, with new bases."""
         with write_connection(self._engine) as conn:
             apply.record_export(conn, library_version, fingerprint, bases)
 
-    # --- settings -----------------------------------------------------------------------------------------------
+    # --- settings
+    # -----------------------------------------------------------------------------------------------
 
     def settings(self) -> TraktorSettings:
         """The Traktor settings (defaults when never saved)."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import mutagen
 from mutagen.id3 import ID3
@@ -56,7 +56,7 @@ def _first_text(value: Any) -> str | None:
 
 def _id3_fields(tags: ID3) -> dict[str, str | None]:
     def frame(name: str) -> str | None:
-        return _first_text(tags.get(name))
+        return _first_text(cast(Any, tags).get(name))
 
     comment = None
     for key in tags:
@@ -121,10 +121,11 @@ def _mp4_fields(tags: MP4Tags) -> dict[str, str | None]:
         return None
 
     track = None
-    if tags.get("trkn"):
+    atoms = cast(Any, tags)
+    if atoms.get("trkn"):
         number, total = tags["trkn"][0]
         track = f"{number}/{total}" if total else str(number)
-    tempo = tags.get("tmpo")
+    tempo = atoms.get("tmpo")
     return {
         "title": atom("©nam"),
         "artist": atom("©ART"),

@@ -72,7 +72,7 @@ class TrackValues:
 
 @dataclass(frozen=True, slots=True)
 class CueValues:
-    """One cue point, loop or grid marker. ``start`` and ``length`` are milliseconds, exactly as in the NML."""
+    """A cue point, loop or grid marker. ``start`` and ``length`` are milliseconds, as in the NML."""
 
     type: int
     start: float
@@ -126,7 +126,7 @@ def _decode(specs: Mapping[str, FieldSpec], values: Mapping[str, Any]) -> dict[s
 
 
 def track_values_to_json(values: TrackValues) -> str:
-    """Serialise for a sync base. JSON keeps floats exactly (shortest repr round-trips) and dates as ISO text."""
+    """Serialise for a sync base: JSON keeps floats exactly (shortest repr) and dates as ISO text."""
     return json.dumps(_encode(values.as_dict()), ensure_ascii=False, allow_nan=False)
 
 

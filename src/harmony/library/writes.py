@@ -20,26 +20,22 @@ from sqlalchemy.exc import IntegrityError
 from harmony.errors import LibraryError
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_value, check_values
-from harmony.library.models import CuePoint, Folder, Playlist, PlaylistEntry, Track
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.paths import path_key
 from harmony.library.values import CueValues, TrackValues
 
 log = logging.getLogger(__name__)
 
-TRACKS = Track.__table__
-CUES = CuePoint.__table__
-FOLDERS = Folder.__table__
-PLAYLISTS = Playlist.__table__
-ENTRIES = PlaylistEntry.__table__
 
-# --- validation, kept tight because an import checks every field of 100,000 tracks ---------------------------
+# --- validation, kept tight because an import checks every field of 100,000 tracks
+# ---------------------------
 
 
 def _quick_types(specs: Mapping[str, FieldSpec]) -> dict[str, type]:
     """Fields whose value needs only an exact type test (free text and flags); the rest get a full check."""
-    quick = {}
+    quick: dict[str, type] = {}
     for name, spec in specs.items():
-        if spec.kind == "text" and not (specs is CUE_FIELDS and name == "color"):
+        if spec.kind == "text" and spec.nullable and not (specs is CUE_FIELDS and name == "color"):
             quick[name] = str
         elif spec.kind == "bool":
             quick[name] = bool
@@ -98,14 +94,15 @@ def insert_tracks(
 ) -> list[int]:
     """Insert tracks with their cues in bulk and return the new track ids, in order.
 
-    Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so no
+    Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so
+    no
     one else can take them, and the cue rows can be built without a round trip per track.
     """
     if not items:
         return []
     first_id = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one()) + 1
-    track_rows = []
-    cue_rows = []
+    track_rows: list[dict[str, FieldValue]] = []
+    cue_rows: list[dict[str, FieldValue]] = []
     for offset, (values, cues) in enumerate(items):
         track_id = first_id + offset
         row = track_row(values, version)
@@ -446,8 +443,8 @@ def set_playlist_entries(
 ) -> None:
     """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed)."""
     require_playlist(conn, playlist_id)
-    for track_id in {t for t, _ in entries if t is not None}:
-        require_track(conn, track_id)
+    for known in {t for t, _ in entries if t is not None}:
+        require_track(conn, known)
     for track_id, nml_key in entries:
         if track_id is None and nml_key is None:
             raise LibraryError("A playlist entry needs a track or an NML key.")
