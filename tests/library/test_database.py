@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from harmony.library import Library, NewerLibraryError, NotALibraryError
+from harmony.library import Library, NewerLibraryError, NotALibraryError, database
 from harmony.library.database import APPLICATION_ID, head_revision, make_engine
 from harmony.library.errors import LibraryError
 from harmony.library.models import Base
@@ -93,8 +93,23 @@ def test_read_only_library_cannot_write(library_path: Path) -> None:
     Library.open(library_path).close()
     with Library.open(library_path, read_only=True) as library:
         assert library.stats().tracks == 0
-        with pytest.raises(Exception, match=r"readonly|read-only"):
+        with pytest.raises(LibraryError, match="opened read-only"):
             library.add_track(track(1))
+
+
+def test_a_busy_library_gives_a_clear_error(library_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    Library.open(library_path).close()
+    blocker = sqlite3.connect(library_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with Library.open(library_path) as library:  # opening a library at head needs no write lock
+            assert library.stats().tracks == 0  # reading goes on
+            with pytest.raises(LibraryError, match="busy"):
+                library.add_track(track(1))
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
 
 
 def test_models_match_the_migrations(library_path: Path) -> None:

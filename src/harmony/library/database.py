@@ -29,6 +29,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from harmony.errors import LibraryError
@@ -181,7 +182,8 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
             raise LibraryError(f"Cannot use {target}: its folder does not allow SQLite's WAL mode ({mode}).")
     engine = make_engine(target)
     try:
-        _upgrade(target, engine)
+        with _explained_errors():
+            _upgrade(target, engine)
     except BaseException:
         engine.dispose()
         raise
@@ -196,6 +198,10 @@ def _upgrade(path: Path, engine: Engine) -> None:
     only once.
     """
     head = head_revision()
+    with engine.connect() as conn, conn.begin():
+        # The usual case, checked without the write lock so opening never waits for another writer.
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
     with engine.connect() as conn:
         conn.execution_options(harmony_begin="IMMEDIATE")
         with conn.begin():
@@ -245,7 +251,7 @@ def _ancestors(script: ScriptDirectory, current: str) -> set[str]:
 @contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """A connection in a ``BEGIN IMMEDIATE`` transaction: commits on success, rolls back on error."""
-    with engine.connect() as conn:
+    with _explained_errors(), engine.connect() as conn:
         conn.execution_options(harmony_begin="IMMEDIATE")
         with conn.begin():
             yield conn
@@ -254,5 +260,27 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
     """A connection inside a read transaction: every statement in it sees the same snapshot."""
-    with engine.connect() as conn, conn.begin():
+    with _explained_errors(), engine.connect() as conn, conn.begin():
         yield conn
+
+
+_SQLITE_PROBLEMS = {
+    "readonly": "The library was opened read-only (or its file cannot be written); nothing was changed.",
+    "database is locked": "The library is busy: another Harmony is writing to it. Try again in a moment.",
+    "disk is full": "The disk holding the library is full; free some space and try again.",
+    "disk i/o error": "The library file could not be read or written (disk error); check the disk.",
+    "malformed": "The library file is damaged; restore it from one of its backups.",
+}
+
+
+@contextmanager
+def _explained_errors() -> Iterator[None]:
+    """Turn the SQLite failures a DJ can meet into a :class:`LibraryError` saying what to do."""
+    try:
+        yield
+    except OperationalError as error:
+        text = str(error.orig).lower()
+        for needle, message in _SQLITE_PROBLEMS.items():
+            if needle in text:
+                raise LibraryError(message) from error
+        raise
