@@ -185,3 +185,17 @@ def test_a_track_needs_a_path(library: Library) -> None:
     with pytest.raises(InvalidFieldError, match="'path' cannot be empty"):
         library.add_track(track(1, path="  "))
     assert library.stats().tracks == 0
+
+
+def test_cue_updates_are_checked(library: Library) -> None:
+    track_id = library.add_track(track(1), [cue(1.0)])
+    cue_id = library.get_track(track_id).cues[0].id
+    with pytest.raises(InvalidFieldError, match="'start' cannot be empty"):
+        library.update_cue(cue_id, {"start": None})
+    with pytest.raises(InvalidFieldError, match="at most 5"):
+        library.update_cue(cue_id, {"type": 9})
+    with pytest.raises(NotFoundError):
+        library.update_cue(cue_id + 100, {"name": "x"})
+    library.update_cue(cue_id, {"type": 5, "length": 2000.0, "color": "#0000FF"})
+    stored = library.get_track(track_id).cues[0].values
+    assert (stored.type, stored.length, stored.color, stored.start) == (5, 2000.0, "#0000FF", 1.0)

@@ -120,8 +120,18 @@ def insert_tracks(
 
 def require_track(conn: Connection, track_id: int) -> None:
     """Raise :class:`TrackNotFoundError` unless track ``track_id`` exists."""
-    if conn.execute(select(TRACKS.c.id).where(TRACKS.c.id == track_id)).first() is None:
-        raise TrackNotFoundError(f"No track with id {track_id} in the library.")
+    require_tracks(conn, [track_id])
+
+
+def require_tracks(conn: Connection, track_ids: Iterable[int]) -> None:
+    """Raise :class:`TrackNotFoundError` naming the first of ``track_ids`` that does not exist."""
+    wanted = sorted(set(track_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found = set(conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(chunk))).scalars())
+        missing = [track_id for track_id in chunk if track_id not in found]
+        if missing:
+            raise TrackNotFoundError(f"No track with id {missing[0]} in the library.")
 
 
 def check_track_changes(changes: Mapping[str, object]) -> dict[str, FieldValue]:
@@ -195,8 +205,7 @@ def insert_cues(conn: Connection, cues: Sequence[tuple[int, CueValues]]) -> list
     """Add cues to existing tracks and return their ids, in order."""
     if not cues:
         return []
-    for track_id in {track_id for track_id, _ in cues}:
-        require_track(conn, track_id)
+    require_tracks(conn, (track_id for track_id, _ in cues))
     first_id = int(conn.execute(select(func.coalesce(func.max(CUES.c.id), 0))).scalar_one()) + 1
     rows = []
     for offset, (track_id, cue) in enumerate(cues):
@@ -227,13 +236,23 @@ def cue_track_ids(conn: Connection, cue_ids: Iterable[int]) -> dict[int, int]:
 def update_cues(conn: Connection, updates: Sequence[tuple[int, Mapping[str, object]]]) -> None:
     """Apply field changes to cues (field -> value)."""
     cue_track_ids(conn, (cue_id for cue_id, _ in updates))
+    # Updates touching the same fields go in one executemany, as for tracks.
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
     for cue_id, changes in updates:
         checked = check_values(CUE_FIELDS, changes)
-        for name in ("type", "start", "length", "hotcue"):
-            if name in checked and checked[name] is None:
-                raise InvalidFieldError(f"Cue field '{name}' cannot be empty.")
         if checked:
-            conn.execute(update(CUES).where(CUES.c.id == cue_id).values(**checked))
+            row = {f"v_{name}": value for name, value in checked.items()}
+            groups[tuple(sorted(checked))].append({"_id": cue_id, **row})
+    for fields, rows in groups.items():
+        statement = (
+            update(CUES)
+            .where(CUES.c.id == bindparam("_id"))
+            .values({name: bindparam(f"v_{name}") for name in fields})
+        )
+        try:
+            conn.execute(statement, rows)
+        except IntegrityError as error:
+            raise _integrity(error) from error
 
 
 def delete_cues(conn: Connection, cue_ids: Sequence[int]) -> None:
@@ -443,8 +462,7 @@ def set_playlist_entries(
 ) -> None:
     """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed)."""
     require_playlist(conn, playlist_id)
-    for known in {t for t, _ in entries if t is not None}:
-        require_track(conn, known)
+    require_tracks(conn, (t for t, _ in entries if t is not None))
     for track_id, nml_key in entries:
         if track_id is None and nml_key is None:
             raise LibraryError("A playlist entry needs a track or an NML key.")
