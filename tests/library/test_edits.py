@@ -6,6 +6,7 @@ import pytest
 
 from harmony.errors import LibraryError
 from harmony.library import (
+    CueValues,
     FolderNode,
     InvalidFieldError,
     Library,
@@ -199,3 +200,40 @@ def test_cue_updates_are_checked(library: Library) -> None:
     library.update_cue(cue_id, {"type": 5, "length": 2000.0, "color": "#0000FF"})
     stored = library.get_track(track_id).cues[0].values
     assert (stored.type, stored.length, stored.color, stored.start) == (5, 2000.0, "#0000FF", 1.0)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"rating": 6},
+        {"rating": True},
+        {"bpm": float("nan")},
+        {"bpm": float("inf")},
+        {"bpm": -0.5},
+        {"lock": 1},
+        {"release_date": "2020-01-01"},
+        {"title": 42},
+        {"musical_key": 24},
+        {"color": 0},
+    ],
+)
+def test_new_tracks_are_checked_field_by_field(library: Library, bad: dict[str, object]) -> None:
+    with pytest.raises(InvalidFieldError, match=next(iter(bad))):
+        library.add_tracks([(track(1), []), (track(2, **bad), [])])
+    assert library.stats().tracks == 0
+
+
+@pytest.mark.parametrize(
+    "bad", [{"hotcue": 8}, {"start": float("-inf")}, {"type": -1}, {"color": "#GGGGGG"}, {"length": -1.0}]
+)
+def test_new_cues_are_checked(library: Library, bad: dict[str, object]) -> None:
+    with pytest.raises(InvalidFieldError):
+        library.add_track(track(1), [CueValues(**{"type": 0, "start": 1.0, **bad})])  # type: ignore[arg-type]
+    assert library.stats().tracks == 0
+
+
+def test_whole_numbers_are_accepted_for_float_fields(library: Library) -> None:
+    track_id = library.add_track(track(1, bpm=128, duration=300), [cue(1000, length=0)])
+    detail = library.get_track(track_id)
+    assert detail.track.values.bpm == 128.0 and isinstance(detail.track.values.bpm, float)
+    assert isinstance(detail.cues[0].values.start, float)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,28 +32,54 @@ log = logging.getLogger(__name__)
 # ---------------------------
 
 
-def _quick_types(specs: Mapping[str, FieldSpec]) -> dict[str, type]:
-    """Fields whose value needs only an exact type test (free text and flags); the rest get a full check."""
-    quick: dict[str, type] = {}
+_INF = float("inf")
+
+
+def _row_plan(specs: Mapping[str, FieldSpec]) -> tuple[tuple[str, str, float, float, bool], ...]:
+    """Per field: name, kind, inclusive range (open ends as infinities), and whether it may be empty."""
+    plan = []
     for name, spec in specs.items():
-        if spec.kind == "text" and spec.nullable and not (specs is CUE_FIELDS and name == "color"):
-            quick[name] = str
-        elif spec.kind == "bool":
-            quick[name] = bool
-    return quick
+        kind = "color" if specs is CUE_FIELDS and name == "color" else spec.kind
+        lo = -_INF if spec.minimum is None else spec.minimum
+        hi = _INF if spec.maximum is None else spec.maximum
+        plan.append((name, kind, lo, hi, spec.nullable))
+    return tuple(plan)
 
 
-_TRACK_QUICK = _quick_types(TRACK_FIELDS)
-_CUE_QUICK = _quick_types(CUE_FIELDS)
+_TRACK_PLAN = _row_plan(TRACK_FIELDS)
+_CUE_PLAN = _row_plan(CUE_FIELDS)
 
 
-def _check_row(specs: Mapping[str, FieldSpec], quick: Mapping[str, type], row: dict[str, FieldValue]) -> None:
-    """Check every value of a full row in place: an exact type test where that suffices, else
-    :func:`check_value` (ranges, finiteness, int widening)."""
-    for name, value in row.items():
-        if value is None and specs[name].nullable:
-            continue
-        if type(value) is quick.get(name):
+def _check_row(
+    specs: Mapping[str, FieldSpec],
+    plan: tuple[tuple[str, str, float, float, bool], ...],
+    row: dict[str, FieldValue],
+) -> None:
+    """Check every value of a full row in place.
+
+    An import checks every field of 100,000 tracks, so the common, valid case is decided inline by exact type
+    and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises
+    the error that explains what is wrong.
+    """
+    for name, kind, lo, hi, nullable in plan:
+        value = row[name]
+        kind_of_value = type(value)
+        if value is None:
+            if nullable:
+                continue
+        elif kind == "text":
+            if kind_of_value is str and (nullable or value.strip()):  # type: ignore[union-attr]
+                continue
+        elif kind == "int":
+            if kind_of_value is int and lo <= value <= hi:  # type: ignore[operator]
+                continue
+        elif kind == "float":
+            if kind_of_value is float and lo <= value <= hi and value != _INF and value != -_INF:  # type: ignore[operator]
+                continue  # NaN fails every comparison, so it falls through to the full check
+        elif kind == "date":
+            if kind_of_value is date:
+                continue
+        elif kind == "bool" and kind_of_value is bool:
             continue
         row[name] = check_value(specs, name, value)
 
@@ -62,7 +89,7 @@ def track_row(values: TrackValues, version: int) -> dict[str, FieldValue]:
     row = values.as_dict()
     if row["path_key"] is None:
         row["path_key"] = path_key(values.path)
-    _check_row(TRACK_FIELDS, _TRACK_QUICK, row)
+    _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
     row["changed_version"] = version
     return row
 
@@ -70,7 +97,7 @@ def track_row(values: TrackValues, version: int) -> dict[str, FieldValue]:
 def cue_row(cue: CueValues, track_id: int) -> dict[str, FieldValue]:
     """The checked database row of ``cue`` on track ``track_id``."""
     row = cue.as_dict()
-    _check_row(CUE_FIELDS, _CUE_QUICK, row)
+    _check_row(CUE_FIELDS, _CUE_PLAN, row)
     row["track_id"] = track_id
     return row
 
