@@ -161,11 +161,18 @@ def main() -> None:
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="Write the databases here instead of a temporary folder.")
     args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="harmony-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(args.tracks, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="harmony-bench-") as folder:
+            run(args.tracks, Path(folder))
 
-    print(f"Generating {args.tracks:,} tracks with {3 * args.tracks:,} cues…")
-    items = make_tracks(args.tracks)
+
+def run(tracks: int, folder: Path) -> None:
+    """Build the libraries in ``folder`` and print the figures."""
+    print(f"Generating {tracks:,} tracks with {3 * tracks:,} cues…")
+    items = make_tracks(tracks)
 
     bare_path = folder / "bare.db"
     Library.open(bare_path).close()
@@ -184,7 +191,7 @@ def main() -> None:
     imported = timed(lambda: plan_library.apply_import(plan))
     plan_library.close()
 
-    print(f"\nBulk insert of {args.tracks:,} tracks + {3 * args.tracks:,} cues, one transaction:")
+    print(f"\nBulk insert of {tracks:,} tracks + {3 * tracks:,} cues, one transaction:")
     print(f"  bare sqlite3.executemany        {bare:7.2f} s")
     print(f"  Library.add_tracks              {orm:7.2f} s   ratio {orm / bare:.2f} x bare (target <= 2)")
     print(f"  Library.apply_import (+ bases)  {imported:7.2f} s   ratio {imported / bare:.2f} x bare")
@@ -193,7 +200,6 @@ def main() -> None:
     for name, ms in page_times(library).items():
         print(f"  {ms:7.2f} ms  {name}")
     library.close()
-    print(f"\nDatabases in {folder}")
 
 
 if __name__ == "__main__":
