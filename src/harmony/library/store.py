@@ -197,6 +197,10 @@ class Library:
     def update_track(self, track_id: int, changes: Mapping[str, object]) -> None:
         """Set fields of a track (field -> value); unknown fields and bad values are refused."""
         checked = writes.check_track_changes(changes)
+        if not checked:  # nothing to change is not an edit: no new version, but a wrong id is still an error
+            with self._read() as conn:
+                writes.require_track(conn, track_id)
+            return
         with self._edit("track.update", {"track": track_id, "fields": sorted(checked)}) as (conn, version):
             writes.update_tracks(conn, version, [(track_id, checked)])
 

@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import cast
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -183,6 +184,7 @@ def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, M
     for track_id, changes in updates:
         checked = check_track_changes(changes)
         if not checked:
+            require_track(conn, track_id)
             continue
         fields = tuple(sorted(checked))
         groups[fields].append({"_id": track_id, **{f"v_{name}": value for name, value in checked.items()}})
@@ -198,14 +200,9 @@ def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, M
         except IntegrityError as error:
             raise _integrity(error) from error
         if result.rowcount != len(rows):
-            missing = [r["_id"] for r in rows if not _track_exists(conn, int(r["_id"]))]  # type: ignore[call-overload]
-            raise TrackNotFoundError(f"No track with id {missing[0]} in the library.")
+            require_tracks(conn, (cast(int, row["_id"]) for row in rows))
         count += len(rows)
     return count
-
-
-def _track_exists(conn: Connection, track_id: int) -> bool:
-    return conn.execute(select(TRACKS.c.id).where(TRACKS.c.id == track_id)).first() is not None
 
 
 def touch_tracks(conn: Connection, version: int, track_ids: Iterable[int]) -> None:
