@@ -4,7 +4,8 @@
    ``Library.add_tracks`` and through ``Library.apply_import`` (with a sync base per track), against the same
    rows inserted with bare ``sqlite3.executemany`` into an identical fresh database (same schema, triggers,
    indexes and pragmas). Target: ``add_tracks`` ≤ 2 × bare.
-2. A page of 100 tracks, filtered by a text search and sorted, from that library. Target: ≤ 50 ms.
+2. A streaming read of every track with its cues and base, as a worker does (for information).
+3. A page of 100 tracks, filtered by a text search and sorted, from that library. Target: ≤ 50 ms.
 
 Run: ``PYTHONPATH=src python bench/library_bench.py [--tracks N] [--keep DIR]``
 """
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from harmony.library import CueValues, ImportPlan, Library, NewTrack, TrackBase, TrackValues
+from harmony.library import CueValues, ImportPlan, Library, NewTrack, TrackBase, TrackValues, open_reader
 from harmony.library.database import _connect
 from harmony.library.writes import cue_row, track_row
 
@@ -191,10 +192,18 @@ def run(tracks: int, folder: Path) -> None:
     imported = timed(lambda: plan_library.apply_import(plan))
     plan_library.close()
 
+    def stream() -> None:
+        with open_reader(folder / "import.db") as reader:
+            for _ in reader.iter_tracks():
+                pass
+
+    streamed = timed(stream)
+
     print(f"\nBulk insert of {tracks:,} tracks + {3 * tracks:,} cues, one transaction:")
     print(f"  bare sqlite3.executemany        {bare:7.2f} s")
     print(f"  Library.add_tracks              {orm:7.2f} s   ratio {orm / bare:.2f} x bare (target <= 2)")
     print(f"  Library.apply_import (+ bases)  {imported:7.2f} s   ratio {imported / bare:.2f} x bare")
+    print(f"\nStreaming read (worker, read-only) of every track + cues + base: {streamed:.2f} s")
 
     print(f"\nPage of 100 tracks from {library.stats().tracks:,} (median of 15 runs; target <= 50 ms):")
     for name, ms in page_times(library).items():

@@ -208,8 +208,9 @@ def _upsert_track_bases(
             {
                 "nml_key": item.base.nml_key,
                 "track_id": track_id,
-                "values_json": track_values_to_json(item.base.values),
-                "cues_json": cues_to_json(item.base.cues),
+                # Bases are checked like stored values, so the JSON holds the same types they would.
+                "values_json": track_values_to_json(writes.checked_track(item.base.values)),
+                "cues_json": cues_to_json(tuple(writes.checked_cue(c) for c in item.base.cues)),
             }
         )
     statement = sqlite_insert(TRACK_BASES)

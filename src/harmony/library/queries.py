@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Integer, Row, Text, column, func, literal_column, or_, select, table
+from sqlalchemy import Connection, Integer, Text, column, func, literal_column, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
@@ -136,24 +136,22 @@ class StoredEntry:
     nml_key: str | None
 
 
-def row_to_track(row: Row[Any]) -> StoredTrack:
-    """Build a :class:`StoredTrack` from a full ``tracks`` row."""
-    mapping = row._mapping
-    return StoredTrack(
-        id=mapping["id"],
-        values=TrackValues(**{name: mapping[name] for name in TRACK_FIELD_NAMES}),
-        changed_version=mapping["changed_version"],
-    )
+#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version.
+TRACK_COLUMNS = (TRACKS.c.id, *(TRACKS.c[name] for name in TRACK_FIELD_NAMES), TRACKS.c.changed_version)
+#: The columns a cue is read from, in the order :func:`row_to_cue` expects: id, track_id, fields.
+CUE_COLUMNS = (CUES.c.id, CUES.c.track_id, *(CUES.c[name] for name in CUE_FIELD_NAMES))
+_TRACK_END = 1 + len(TRACK_FIELD_NAMES)
 
 
-def row_to_cue(row: Row[Any]) -> StoredCue:
-    """Build a :class:`StoredCue` from a full ``cue_points`` row."""
-    mapping = row._mapping
-    return StoredCue(
-        id=mapping["id"],
-        track_id=mapping["track_id"],
-        values=CueValues(**{name: mapping[name] for name in CUE_FIELD_NAMES}),
-    )
+def row_to_track(row: Sequence[Any]) -> StoredTrack:
+    """Build a :class:`StoredTrack` from a row that starts with :data:`TRACK_COLUMNS` (positional: a worker
+    reads 100,000 of these, and name lookups per field would cost more than the query)."""
+    return StoredTrack(id=row[0], values=TrackValues(*row[1:_TRACK_END]), changed_version=row[_TRACK_END])
+
+
+def row_to_cue(row: Sequence[Any]) -> StoredCue:
+    """Build a :class:`StoredCue` from a row of :data:`CUE_COLUMNS`."""
+    return StoredCue(id=row[0], track_id=row[1], values=CueValues(*row[2:]))
 
 
 def stats(conn: Connection) -> LibraryStats:
@@ -205,7 +203,7 @@ def search_tracks(
         raise InvalidFieldError("The limit and the offset cannot be negative.")
     key = SORT_KEYS[sort]
     order = (key.desc(), TRACKS.c.id.desc()) if descending else (key.asc(), TRACKS.c.id.asc())
-    page = select(TRACKS).order_by(*order).limit(limit).offset(offset)
+    page = select(*TRACK_COLUMNS).order_by(*order).limit(limit).offset(offset)
     query = fts_query(search) if search and search.strip() else None
     if query is not None:
         match = _FTS.c.tracks_fts.op("MATCH")(query)
@@ -234,10 +232,12 @@ def search_tracks(
 
 def get_track(conn: Connection, track_id: int) -> TrackDetail:
     """A track with its cues (by start position), or :class:`TrackNotFoundError`."""
-    row = conn.execute(select(TRACKS).where(TRACKS.c.id == track_id)).first()
+    row = conn.execute(select(*TRACK_COLUMNS).where(TRACKS.c.id == track_id)).first()
     if row is None:
         raise TrackNotFoundError(f"No track with id {track_id} in the library.")
-    cues = conn.execute(select(CUES).where(CUES.c.track_id == track_id).order_by(CUES.c.start, CUES.c.id))
+    cues = conn.execute(
+        select(*CUE_COLUMNS).where(CUES.c.track_id == track_id).order_by(CUES.c.start, CUES.c.id)
+    )
     return TrackDetail(track=row_to_track(row), cues=tuple(row_to_cue(c) for c in cues))
 
 

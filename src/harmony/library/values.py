@@ -112,17 +112,19 @@ def _encode(values: Mapping[str, FieldValue]) -> dict[str, Any]:
 
 
 def _decode(specs: Mapping[str, FieldSpec], values: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        spec = specs.get(name)
-        if spec is None:
-            continue  # a field a newer Harmony knew; the base is advisory, so it is dropped, not fatal
-        if value is not None and spec.kind == "date":
-            value = date.fromisoformat(value)
-        elif value is not None and spec.kind == "float":
-            value = float(value)
-        out[name] = value
-    return out
+    """Back from JSON: dates from ISO text; a field a newer Harmony wrote is dropped (a base is advisory)."""
+    dates = _DATE_FIELDS[id(specs)]
+    return {
+        name: (date.fromisoformat(value) if value is not None and name in dates else value)
+        for name, value in values.items()
+        if name in specs
+    }
+
+
+_DATE_FIELDS = {
+    id(specs): frozenset(name for name, spec in specs.items() if spec.kind == "date")
+    for specs in (TRACK_FIELDS, CUE_FIELDS)
+}
 
 
 def track_values_to_json(values: TrackValues) -> str:

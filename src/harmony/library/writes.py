@@ -103,6 +103,20 @@ def cue_row(cue: CueValues, track_id: int) -> dict[str, FieldValue]:
     return row
 
 
+def checked_track(values: TrackValues) -> TrackValues:
+    """``values`` after the checks a stored track gets (whole numbers widened for float fields)."""
+    row = values.as_dict()
+    _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
+    return TrackValues(**row)  # type: ignore[arg-type]
+
+
+def checked_cue(cue: CueValues) -> CueValues:
+    """``cue`` after the checks a stored cue gets."""
+    row = cue.as_dict()
+    _check_row(CUE_FIELDS, _CUE_PLAN, row)
+    return CueValues(**row)  # type: ignore[arg-type]
+
+
 def _integrity(error: IntegrityError) -> LibraryError:
     text = str(error.orig)
     if "UNIQUE" in text and "tracks.path" in text:
