@@ -276,3 +276,14 @@ def test_bases_are_checked_and_typed_like_stored_values(library: Library) -> Non
     bad = TrackBase("k", track(1, rating=9))
     with pytest.raises(LibraryError, match="rating"):
         library.record_export(library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(bad, first),)))
+
+
+def test_two_bases_for_one_track_are_refused(library: Library) -> None:
+    first, _, _ = _seeded(library)
+    twice = BaseUpdates(
+        tracks=(TrackBaseSet(TrackBase("a", track(1)), first), TrackBaseSet(TrackBase("b", track(1)), first))
+    )
+    with pytest.raises(LibraryError, match="two sync bases"):
+        library.record_export(library.version, FINGERPRINT, twice)
+    with library.reader() as reader:
+        assert all(t.base is None for t in reader.iter_tracks())
