@@ -7,9 +7,10 @@ the store writes. They carry no database identity; :mod:`harmony.library.reader`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_values
@@ -57,7 +58,7 @@ class TrackValues:
 
     def as_dict(self) -> dict[str, FieldValue]:
         """The fields as a plain dict, in declaration order."""
-        return {name: getattr(self, name) for name in TRACK_FIELD_NAMES}
+        return dict(zip(TRACK_FIELD_NAMES, _track_getter(self), strict=True))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrackValues:
@@ -86,7 +87,7 @@ class CueValues:
 
     def as_dict(self) -> dict[str, FieldValue]:
         """The fields as a plain dict, in declaration order."""
-        return {name: getattr(self, name) for name in CUE_FIELD_NAMES}
+        return dict(zip(CUE_FIELD_NAMES, _cue_getter(self), strict=True))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CueValues:
@@ -101,6 +102,9 @@ class CueValues:
 
 TRACK_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(TrackValues))
 CUE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(CueValues))
+# One C-level call reads every field (imports turn 100,000 tracks into rows, so this is a hot path).
+_track_getter = attrgetter(*TRACK_FIELD_NAMES)
+_cue_getter = attrgetter(*CUE_FIELD_NAMES)
 
 # The dataclasses and the field table must name the same fields; a mismatch is a programming error.
 assert set(TRACK_FIELD_NAMES) == set(TRACK_FIELDS), "TrackValues and TRACK_FIELDS disagree"
@@ -127,9 +131,10 @@ _DATE_FIELDS = {
 }
 
 
-def track_values_to_json(values: TrackValues) -> str:
+def track_values_to_json(values: TrackValues | Mapping[str, FieldValue]) -> str:
     """Serialise for a sync base: JSON keeps floats exactly (shortest repr) and dates as ISO text."""
-    return json.dumps(_encode(values.as_dict()), ensure_ascii=False, allow_nan=False)
+    mapping = values.as_dict() if isinstance(values, TrackValues) else values
+    return json.dumps(_encode(mapping), ensure_ascii=False, allow_nan=False)
 
 
 def track_values_from_json(text: str) -> TrackValues:
@@ -137,9 +142,13 @@ def track_values_from_json(text: str) -> TrackValues:
     return TrackValues(**_decode(TRACK_FIELDS, json.loads(text)))
 
 
-def cues_to_json(cues: tuple[CueValues, ...]) -> str:
+def cues_to_json(cues: Sequence[CueValues | Mapping[str, FieldValue]]) -> str:
     """Serialise a list of cues for a sync base."""
-    return json.dumps([_encode(cue.as_dict()) for cue in cues], ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        [_encode(cue.as_dict() if isinstance(cue, CueValues) else cue) for cue in cues],
+        ensure_ascii=False,
+        allow_nan=False,
+    )
 
 
 def cues_from_json(text: str) -> tuple[CueValues, ...]:

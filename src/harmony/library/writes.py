@@ -103,18 +103,18 @@ def cue_row(cue: CueValues, track_id: int) -> dict[str, FieldValue]:
     return row
 
 
-def checked_track(values: TrackValues) -> TrackValues:
-    """``values`` after the checks a stored track gets (whole numbers widened for float fields)."""
+def checked_track(values: TrackValues) -> dict[str, FieldValue]:
+    """The fields of ``values`` after the checks a stored track gets (whole numbers widened for floats)."""
     row = values.as_dict()
     _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
-    return TrackValues(**row)  # type: ignore[arg-type]
+    return row
 
 
-def checked_cue(cue: CueValues) -> CueValues:
-    """``cue`` after the checks a stored cue gets."""
+def checked_cue(cue: CueValues) -> dict[str, FieldValue]:
+    """The fields of ``cue`` after the checks a stored cue gets."""
     row = cue.as_dict()
     _check_row(CUE_FIELDS, _CUE_PLAN, row)
-    return CueValues(**row)  # type: ignore[arg-type]
+    return row
 
 
 def _integrity(error: IntegrityError) -> LibraryError:
