@@ -2,9 +2,7 @@
 
 The caller passes a connection inside a ``BEGIN IMMEDIATE`` transaction; any error raised here propagates, the
 transaction rolls back, and the library is exactly as before. A process killed half-way leaves the same
-result:
-SQLite never shows an uncommitted transaction to the next reader.
-"""
+result: SQLite never shows an uncommitted transaction to the next reader."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Reads the app needs: counts, a searched and sorted page of tracks, a track with its cues, the playlist
-tree.
+"""Reads the app needs: counts, a searched and sorted page of tracks, a track with cues, the playlist tree.
 
 Each function takes a connection (inside a read transaction when several statements must agree) and returns
 plain frozen dataclasses, never ORM objects, so results can cross threads and processes.
@@ -175,8 +174,7 @@ def fts_query(search: str) -> str | None:
     """Turn what a DJ types into an FTS5 query: every word must appear, each as a word prefix.
 
     Words are quoted, so FTS5 operators typed by accident (``AND``, ``-``, ``*``, ``"``) are plain text.
-    Returns None when the text holds no word at all.
-    """
+    Returns None when the text holds no word at all."""
     words = re.findall(r"\w+", search)
     if not words:
         return None
@@ -195,8 +193,7 @@ def search_tracks(
     """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``.
 
     Ties are broken by id, so pages never overlap or skip. Call inside a read transaction so the count and the
-    page agree.
-    """
+    page agree."""
     if sort not in SORT_KEYS:
         raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(SORT_KEYS)}.")
     if limit < 0 or offset < 0:
@@ -212,10 +209,8 @@ def search_tracks(
         total = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
         if total >= _MANY_MATCHES:
             # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping
-            # after
-            # the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving
-            # the
-            # query by id lookups, which would force that sort.
+            # after the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from
+            # driving the query by id lookups, which would force that sort.
             page = page.where(literal_column("+tracks.id").in_(matching))
         else:
             page = page.where(TRACKS.c.id.in_(matching))

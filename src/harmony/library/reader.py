@@ -2,10 +2,8 @@
 
 A worker opens the library file itself (WAL lets it read while the app writes) instead of receiving the whole
 library through a pipe. Everything read through one :class:`LibraryReader` comes from one snapshot, so a plan
-is
-computed against one consistent library version (:attr:`LibraryReader.version`), which the plan then names in
-``ImportPlan.based_on_version``.
-"""
+is computed against one consistent library version (:attr:`LibraryReader.version`), which the plan then names
+in ``ImportPlan.based_on_version``."""
 
 from __future__ import annotations
 

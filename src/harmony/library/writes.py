@@ -29,8 +29,7 @@ from harmony.library.values import CueValues, TrackValues
 log = logging.getLogger(__name__)
 
 
-# --- validation, kept tight because an import checks every field of 100,000 tracks
-# ---------------------------
+# --- validation, kept tight because an import checks every field of 100,000 tracks ---
 
 
 _INF = float("inf")
@@ -59,9 +58,8 @@ def _check_row(
     """Check every value of a full row in place.
 
     An import checks every field of 100,000 tracks, so the common, valid case is decided inline by exact type
-    and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises
-    the error that explains what is wrong.
-    """
+    and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises the
+    error that explains what is wrong."""
     for name, kind, lo, hi, nullable in plan:
         value = row[name]
         kind_of_value = type(value)
@@ -137,9 +135,7 @@ def insert_tracks(
     """Insert tracks with their cues in bulk and return the new track ids, in order.
 
     Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so
-    no
-    one else can take them, and the cue rows can be built without a round trip per track.
-    """
+    no one else can take them, and the cue rows can be built without a round trip per track."""
     if not items:
         return []
     first_id = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one()) + 1

@@ -2,6 +2,4 @@
 :mod:`harmony.library.database`.
 
 Add a revision with ``alembic -c <an ini whose script_location is harmony.library:migrations> revision -m
-"..."``
-or by copying the newest file in ``versions/``; every revision must have a working ``downgrade``.
-"""
+"..."`` or by copying the newest file in ``versions/``; every revision must have a working ``downgrade``."""
