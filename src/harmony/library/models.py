@@ -253,3 +253,10 @@ FOLDER_BASES = cast(Table, FolderSyncBase.__table__)
 STATE = cast(Table, LibraryState.__table__)
 CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
+
+
+def include_in_autogenerate(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic filter: skip the search index and sort indexes, which migrations manage outside the models."""
+    return not (name or "").startswith(("tracks_fts", "ix_tracks_sort_"))

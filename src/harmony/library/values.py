@@ -112,7 +112,9 @@ assert set(CUE_FIELD_NAMES) == set(CUE_FIELDS), "CueValues and CUE_FIELDS disagr
 
 
 def _encode(values: Mapping[str, FieldValue]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+    """To JSON-ready values: dates as ISO text; empty fields left out (they decode to the same None default),
+    which keeps a 100,000-track library's bases small."""
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v is not None}
 
 
 def _decode(specs: Mapping[str, FieldSpec], values: Mapping[str, Any]) -> dict[str, Any]:
