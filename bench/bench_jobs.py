@@ -21,9 +21,7 @@ def stubborn(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def heavy(
-    progress: Callable[..., None], reports: int, spin: int, records: int
-) -> list[tuple[int, str, float]]:
+def heavy(progress: Callable[..., None], reports: int, spin: int, records: int) -> list[tuple[int, str, float]]:
     """CPU-bound work that reports ``reports`` progress messages, then returns ~100 bytes per record."""
     acc = 0
     for step in range(reports):

@@ -120,9 +120,7 @@ async def test_idle_worker_killed_from_outside_is_replaced_quietly(make_pool: Ma
     pool = make_pool(min_workers=1, max_workers=1)
     await wait_until(lambda: pool.stats().idle_workers == 1, what="the minimum worker")
     os.kill(pool.worker_pids()[0], signal.SIGKILL)
-    await wait_until(
-        lambda: pool.stats().total_workers == 0 or pool.stats().starting_workers == 1, what="exit seen"
-    )
+    await wait_until(lambda: pool.stats().total_workers == 0 or pool.stats().starting_workers == 1, what="exit seen")
     assert await pool.run(jobs.echo, "fine") == "fine"
     assert pool.stats().crashed == 0
 

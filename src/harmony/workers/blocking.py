@@ -31,9 +31,7 @@ class BlockingWorkerPool:
 
     def __init__(self, name: str = "sync", **options: Any) -> None:
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name=f"harmony-{name}-pool-loop", daemon=True
-        )
+        self._thread = threading.Thread(target=self._loop.run_forever, name=f"harmony-{name}-pool-loop", daemon=True)
         self._thread.start()
         self._finished = False
 
@@ -79,9 +77,7 @@ class BlockingWorkerPool:
             return future.result()
         except KeyboardInterrupt:
             future.cancel()
-            with contextlib.suppress(
-                concurrent.futures.CancelledError, concurrent.futures.TimeoutError, Exception
-            ):
+            with contextlib.suppress(concurrent.futures.CancelledError, concurrent.futures.TimeoutError, Exception):
                 future.result(timeout=5.0)
             raise
 

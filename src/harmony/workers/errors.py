@@ -59,8 +59,7 @@ class QueueFullError(WorkerError):
 
     def __init__(self, pool: str, max_queue: int) -> None:
         super().__init__(
-            f"The {pool} pool is busy: {max_queue} task(s) are already waiting. "
-            "Try again when one has finished."
+            f"The {pool} pool is busy: {max_queue} task(s) are already waiting. Try again when one has finished."
         )
         self.pool = pool
         self.max_queue = max_queue

@@ -298,9 +298,7 @@ class WorkerPool:
         try:
             payload = pickle.dumps((ref[0], ref[1], tuple(args), kwargs), protocol=protocol.PICKLE_PROTOCOL)
         except Exception as error:
-            raise TypeError(
-                f"the arguments of {'.'.join(ref)} cannot be sent to a worker: {error}"
-            ) from error
+            raise TypeError(f"the arguments of {'.'.join(ref)} cannot be sent to a worker: {error}") from error
         if self.max_queue is not None and self._waiting_beyond_capacity() >= self.max_queue:
             raise QueueFullError(self.name, self.max_queue)
         task = Task(
@@ -453,9 +451,7 @@ class WorkerPool:
             return
         if kind == protocol.PROGRESS:
             if not task.settled:
-                self._deliver_progress(
-                    task, Progress(self.name, message[2], message[3], message[4], message[5])
-                )
+                self._deliver_progress(task, Progress(self.name, message[2], message[3], message[4], message[5]))
         elif kind == protocol.ITEMS:
             if not task.settled:
                 task.items.extend(message[2])
@@ -545,9 +541,7 @@ class WorkerPool:
         self._settle(task, outcome, error=error)
         log.debug("stopping %s on %r (%s)", task.label, worker, outcome.value)
         if worker.send((protocol.CANCEL, task.id)) and self._loop is not None:
-            worker.kill_timer = self._loop.call_later(
-                self.cancel_grace, self._kill_if_still_running, worker, task
-            )
+            worker.kill_timer = self._loop.call_later(self.cancel_grace, self._kill_if_still_running, worker, task)
         else:
             worker.kill()
 
@@ -570,9 +564,7 @@ class WorkerPool:
         log.info("retrying %s after %s", task.label, type(error).__name__)
         self._queue.appendleft(task)
 
-    def _settle(
-        self, task: Task, outcome: Outcome, *, result: Any = None, error: BaseException | None = None
-    ) -> None:
+    def _settle(self, task: Task, outcome: Outcome, *, result: Any = None, error: BaseException | None = None) -> None:
         """Record how ``task`` ended and resolve its future (once)."""
         if task.settled:
             return

@@ -96,9 +96,7 @@ class WorkerProcess:
         self._kill_requested = False
         self._inbox = inbox_for(loop)
         self._sender = self._inbox.sender()
-        self._thread = threading.Thread(
-            target=self._run, name=f"harmony-{pool_name}-reader-{self.id}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, name=f"harmony-{pool_name}-reader-{self.id}", daemon=True)
 
     def __repr__(self) -> str:
         return f"<WorkerProcess {self.pool_name}#{self.id} pid={self.pid} {self.state.value}>"
