@@ -31,8 +31,7 @@ WORDS = [
     "sunset", "ocean", "dance", "floor", "energy", "machine", "electric", "velvet", "gold",
 ]  # fmt: skip
 ARTISTS = [
-    f"{random.Random(i).choice(WORDS).title()} {random.Random(i + 7).choice(WORDS).title()}"
-    for i in range(3000)
+    f"{random.Random(i).choice(WORDS).title()} {random.Random(i + 7).choice(WORDS).title()}" for i in range(3000)
 ]
 
 
@@ -78,9 +77,7 @@ def make_tracks(count: int, seed: int = 7) -> list[tuple[TrackValues, tuple[CueV
         cues = (
             CueValues(type=4, start=first_beat, length=0.0, hotcue=-1, name="AutoGrid", grid_bpm=bpm),
             CueValues(type=0, start=first_beat + 30000.5, hotcue=0, name="Drop", display_order=0, repeats=-1),
-            CueValues(
-                type=5, start=first_beat + 60000.25, length=3750.0, hotcue=1, name="Loop", color="#FF0000"
-            ),
+            CueValues(type=5, start=first_beat + 60000.25, length=3750.0, hotcue=1, name="Loop", color="#FF0000"),
         )
         items.append((values, cues))
     return items
@@ -108,12 +105,8 @@ def bare_insert(path: Path, items: list[tuple[TrackValues, tuple[CueValues, ...]
     cue_columns = list(cue_rows[0])
     track_tuples = [tuple(r[c] for c in track_columns) for r in track_rows]
     cue_tuples = [tuple(r[c] for c in cue_columns) for r in cue_rows]
-    track_sql = (
-        f"INSERT INTO tracks ({', '.join(track_columns)}) VALUES ({', '.join('?' * len(track_columns))})"
-    )
-    cue_sql = (
-        f"INSERT INTO cue_points ({', '.join(cue_columns)}) VALUES ({', '.join('?' * len(cue_columns))})"
-    )
+    track_sql = f"INSERT INTO tracks ({', '.join(track_columns)}) VALUES ({', '.join('?' * len(track_columns))})"
+    cue_sql = f"INSERT INTO cue_points ({', '.join(cue_columns)}) VALUES ({', '.join('?' * len(cue_columns))})"
     raw = _connect(path, read_only=False)  # the same pragmas as the library's own connections
 
     def run() -> None:
@@ -156,9 +149,7 @@ def page_times(library: Library, runs: int = 15) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="Write the databases here instead of a temporary folder.")
     parser.add_argument("--repeats", type=int, default=3, help="Insert runs of each kind (best one counts).")
@@ -216,9 +207,7 @@ def run(tracks: int, folder: Path, repeats: int) -> None:
     print(f"  bare sqlite3.executemany        {bare:7.2f} s   runs: {_runs(bare_runs)}")
     print(f"  Library.add_tracks              {orm:7.2f} s   runs: {_runs(library_runs)}")
     print(f"  ratio add_tracks / bare         {orm / bare:7.2f}     (target <= 2)")
-    print(
-        f"  Library.apply_import (+ bases)  {imported:7.2f} s   ratio {imported / bare:.2f} x bare (one run)"
-    )
+    print(f"  Library.apply_import (+ bases)  {imported:7.2f} s   ratio {imported / bare:.2f} x bare (one run)")
     print(f"\nStreaming read (worker, read-only) of every track + cues + base: {streamed:.2f} s")
 
     print(f"\nPage of 100 tracks from {library.stats().tracks:,} (median of 15 runs; target <= 50 ms):")

@@ -35,9 +35,7 @@ def big_plan(library: Library) -> ImportPlan:
             ref=f"new-{i}",
             values=TrackValues(path=f"/crash/new {i}.mp3", title=f"Crash new {i}", bpm=120.0 + i / 1000),
             cues=tuple(CueValues(type=0, start=1000.0 * j, hotcue=j) for j in range(3)),
-            base=TrackBase(
-                nml_key=f"vol/:crash/:new {i}.mp3", values=TrackValues(path=f"/crash/new {i}.mp3")
-            ),
+            base=TrackBase(nml_key=f"vol/:crash/:new {i}.mp3", values=TrackValues(path=f"/crash/new {i}.mp3")),
         )
         for i in range(3000)
     )

@@ -16,9 +16,7 @@ from harmony.library import Library
 def _no_real_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point platformdirs' data folder into tmp_path for every test of the library."""
     fake = tmp_path / "user-data"
-    monkeypatch.setattr(
-        platformdirs, "user_data_dir", lambda *args, **kwargs: str(fake / (args[0] if args else ""))
-    )
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *args, **kwargs: str(fake / (args[0] if args else "")))
 
 
 @pytest.fixture

@@ -48,9 +48,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         if not name.startswith("tracks_fts") and not name.startswith("sqlite_")
     ]
     state = {name: raw.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall() for name in tables}
-    state["fts"] = raw.execute(
-        "SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH 'title*' ORDER BY rowid"
-    ).fetchall()
+    state["fts"] = raw.execute("SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH 'title*' ORDER BY rowid").fetchall()
     raw.close()
     return state
 
@@ -100,9 +98,7 @@ def test_a_full_plan_is_applied(library: Library) -> None:
         ),
         bases=BaseUpdates(
             tracks=(TrackBaseSet(TrackBase("vol/:m/:1.mp3", track(1)), track=first),),
-            playlists=(
-                PlaylistBaseSet(PlaylistBase("uuid-peak", "Peak", ("Sets", "Friday"), 0, ("a",)), "p-1"),
-            ),
+            playlists=(PlaylistBaseSet(PlaylistBase("uuid-peak", "Peak", ("Sets", "Friday"), 0, ("a",)), "p-1"),),
             folders=(FolderBaseSet(FolderBase(("Sets",), 0), "f-sets"),),
         ),
     )
@@ -166,9 +162,7 @@ def test_a_failing_plan_changes_nothing(library: Library, library_path: Path) ->
     assert dump(library_path) == before
 
 
-def test_a_plan_naming_an_unknown_ref_or_repeating_one_is_refused(
-    library: Library, library_path: Path
-) -> None:
+def test_a_plan_naming_an_unknown_ref_or_repeating_one_is_refused(library: Library, library_path: Path) -> None:
     _seeded(library)
     before = dump(library_path)
     with pytest.raises(LibraryError, match="does not create"):
@@ -202,9 +196,7 @@ def test_an_import_that_leaves_the_nml_current_clears_pending_export(library: Li
 def test_a_plan_with_only_bases_does_not_bump_the_version(library: Library) -> None:
     first, _, _ = _seeded(library)
     before = library.version
-    library.apply_import(
-        ImportPlan(bases=BaseUpdates(tracks=(TrackBaseSet(TrackBase("k1", track(1)), first),)))
-    )
+    library.apply_import(ImportPlan(bases=BaseUpdates(tracks=(TrackBaseSet(TrackBase("k1", track(1)), first),))))
     assert library.version == before
 
 
@@ -240,9 +232,7 @@ def test_a_new_track_base_replaces_the_old_one(library: Library) -> None:
 
 def test_record_export_may_not_name_plan_refs(library: Library) -> None:
     with pytest.raises(LibraryError, match="does not create"):
-        library.record_export(
-            0, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("k", track(1)), "ref"),))
-        )
+        library.record_export(0, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(TrackBase("k", track(1)), "ref"),)))
 
 
 def test_moves_and_updates_of_existing_playlists(library: Library) -> None:
@@ -251,9 +241,7 @@ def test_moves_and_updates_of_existing_playlists(library: Library) -> None:
     playlist = library.create_playlist("List", track_ids=[a])
     library.apply_import(
         ImportPlan(
-            playlist_updates=(
-                PlaylistUpdate(playlist, {"name": "List 2", "uuid": "u-2"}, (EntryRef(b), EntryRef(a))),
-            ),
+            playlist_updates=(PlaylistUpdate(playlist, {"name": "List 2", "uuid": "u-2"}, (EntryRef(b), EntryRef(a))),),
             playlist_moves=(PlaylistMove(playlist, folder, 0),),
         )
     )

@@ -31,9 +31,7 @@ def _wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 90.
     deadline = time.monotonic() + timeout
     while not path.exists():
         if process.poll() is not None:
-            raise AssertionError(
-                f"child exited early: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+            raise AssertionError(f"child exited early: {process.stderr.read().decode() if process.stderr else ''}")
         if time.monotonic() > deadline:
             process.kill()
             raise AssertionError("child never reached the middle of apply_import")
@@ -41,9 +39,7 @@ def _wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 90.
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_kill_9_in_the_middle_of_apply_import_leaves_the_library_as_before(
-    library_path: Path, tmp_path: Path
-) -> None:
+def test_kill_9_in_the_middle_of_apply_import_leaves_the_library_as_before(library_path: Path, tmp_path: Path) -> None:
     with Library.open(library_path) as library:
         library.add_tracks([(track(i), [cue(10.0 * i), cue(20.0 * i, hotcue=1)]) for i in range(200)])
         library.create_playlist("Before", track_ids=[1, 2, 3])

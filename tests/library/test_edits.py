@@ -125,8 +125,7 @@ def test_setting_the_path_updates_the_path_key(library: Library) -> None:
 
 def _shape(nodes: tuple[FolderNode | PlaylistNode, ...]) -> list[object]:
     return [
-        (n.name, n.position, _shape(n.children)) if isinstance(n, FolderNode) else (n.name, n.position)
-        for n in nodes
+        (n.name, n.position, _shape(n.children)) if isinstance(n, FolderNode) else (n.name, n.position) for n in nodes
     ]
 
 

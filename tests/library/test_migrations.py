@@ -40,9 +40,7 @@ def _make_first_revision_library(path: Path) -> None:
 def test_fresh_library_is_at_head(library_path: Path) -> None:
     Library.open(library_path).close()
     assert _revision(library_path) == head_revision()
-    assert {"tracks", "cue_points", "tracks_fts", "tracks_fts_insert", "library_state"} <= _tables(
-        library_path
-    )
+    assert {"tracks", "cue_points", "tracks_fts", "tracks_fts_insert", "library_state"} <= _tables(library_path)
 
 
 def test_upgrade_from_the_first_revision_keeps_data_and_backs_up(library_path: Path) -> None:

@@ -62,9 +62,7 @@ tracks_with_text_paths = st.tuples(tracks, st.text(min_size=1)).map(
 )
 cues = _values(CUE_FIELDS).map(lambda v: CueValues(**v))  # type: ignore[arg-type]
 
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _same(a: object, b: object) -> bool:
@@ -90,9 +88,7 @@ def _assert_cues_equal(stored: tuple[CueValues, ...], original: tuple[CueValues,
 
 @SETTINGS
 @given(values=tracks_with_text_paths, track_cues=st.lists(cues, max_size=4))
-def test_track_and_cues_round_trip(
-    library: Library, values: TrackValues, track_cues: list[CueValues]
-) -> None:
+def test_track_and_cues_round_trip(library: Library, values: TrackValues, track_cues: list[CueValues]) -> None:
     track_id = library.add_track(values, track_cues)
     detail = library.get_track(track_id)
     _assert_track_equal(detail.track.values, values)

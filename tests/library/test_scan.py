@@ -194,9 +194,7 @@ def test_missing_paths_are_reported_not_fatal(music: Path, tmp_path: Path) -> No
     assert result.missing == (str(tmp_path / "nowhere"),)
 
 
-def test_adding_a_scan_skips_files_already_in_the_library(
-    library: Library, scanned: tuple[ScanResult, list]
-) -> None:
+def test_adding_a_scan_skips_files_already_in_the_library(library: Library, scanned: tuple[ScanResult, list]) -> None:
     result, _ = scanned
     first = library.add_scanned(result)
     assert len(first.added) == 7 and first.already_present == 0

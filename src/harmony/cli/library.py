@@ -19,8 +19,8 @@ from harmony.cli.output import console, error_console, print_json
 from harmony.library import Library, StoredTrack, TrackDetail, scan_paths
 from harmony.library.errors import InvalidFieldError
 from harmony.library.fields import TRACK_FIELDS, parse_field_text, unknown_field
-from harmony.library.keys import key_name
 from harmony.library.queries import SORT_KEYS
+from harmony.nml.keys import to_musical
 
 app = typer.Typer(help="Look at and edit Harmony's own library.", no_args_is_help=True)
 
@@ -39,7 +39,8 @@ def _plain(value: Any) -> Any:
 
 
 def _display_key(track: StoredTrack) -> str | None:
-    return track.values.key_text or key_name(track.values.musical_key)
+    musical_key = track.values.musical_key
+    return track.values.key_text or (None if musical_key is None else to_musical(musical_key))
 
 
 def track_summary(track: StoredTrack) -> dict[str, Any]:
@@ -190,9 +191,7 @@ def add(
             ) as bar:
                 task = bar.add_task("Looking for audio files…", total=100)
 
-                def progress(
-                    phase: str, percent: float, message: str, current_item: str | None = None
-                ) -> None:
+                def progress(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
                     bar.update(task, completed=percent, description=message)
 
                 result = scan_paths(paths, progress)
@@ -224,9 +223,7 @@ def add(
 def set_fields(
     ctx: typer.Context,
     track_id: Annotated[int, typer.Argument(metavar="ID", help="The track's id.")],
-    assignments: Annotated[
-        list[str], typer.Argument(metavar="FIELD=VALUE...", help='e.g. rating=4 comment="warm-up"')
-    ],
+    assignments: Annotated[list[str], typer.Argument(metavar="FIELD=VALUE...", help='e.g. rating=4 comment="warm-up"')],
     json: JsonOption = False,
 ) -> None:
     """Change fields of a track. An empty value (or none) clears a field. Every value is checked first.

@@ -93,9 +93,7 @@ def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
 
     for create in plan.folder_creates:
         parent = refs.resolve(create.parent, "folder")
-        refs.add(
-            "folder", create.ref, writes.create_folder(conn, version, create.name, parent, create.position)
-        )
+        refs.add("folder", create.ref, writes.create_folder(conn, version, create.name, parent, create.position))
     for rename in plan.folder_updates:
         writes.rename_folder(conn, version, rename.folder_id, rename.name)
     for move in plan.folder_moves:
@@ -150,9 +148,7 @@ def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
         exported_version=version if plan.leaves_nml_current else None,
     )
     log.info("applied import: library version %d -> %d", before, version)
-    return ImportResult(
-        version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists
-    )
+    return ImportResult(version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists)
 
 
 def record_export(
@@ -168,9 +164,7 @@ def _entries(refs: _Refs, entries: Iterable[EntryRef]) -> list[tuple[int | None,
     return [(refs.resolve(entry.track, "track"), entry.nml_key) for entry in entries]
 
 
-def write_bases(
-    conn: Connection, bases: BaseUpdates, refs: _Refs, extra_tracks: tuple[TrackBaseSet, ...] = ()
-) -> None:
+def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs, extra_tracks: tuple[TrackBaseSet, ...] = ()) -> None:
     """Apply sync-base changes: deletes first, then upserts (a base replaces the older base of its track)."""
     for start in range(0, len(bases.track_deletes), 500):
         chunk = list(bases.track_deletes[start : start + 500])
@@ -189,9 +183,7 @@ def write_bases(
         _upsert_folder_base(conn, refs, folder_base)
 
 
-def _upsert_track_bases(
-    conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...], *, replace_old: bool
-) -> None:
+def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...], *, replace_old: bool) -> None:
     if not items:
         return
     rows = []
@@ -273,9 +265,7 @@ def _upsert_folder_base(conn: Connection, refs: _Refs, item: FolderBaseSet) -> N
     path_json = _path_json(item.base.path)
     if folder_id is not None:
         conn.execute(
-            delete(FOLDER_BASES).where(
-                FOLDER_BASES.c.folder_id == folder_id, FOLDER_BASES.c.path_json != path_json
-            )
+            delete(FOLDER_BASES).where(FOLDER_BASES.c.folder_id == folder_id, FOLDER_BASES.c.path_json != path_json)
         )
     statement = sqlite_insert(FOLDER_BASES).values(
         path_json=path_json, folder_id=folder_id, position=item.base.position

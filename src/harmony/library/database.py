@@ -205,8 +205,7 @@ def _upgrade(path: Path, engine: Engine) -> None:
             if current is not None:
                 if not _known_revision(current):
                     raise NewerLibraryError(
-                        f"{path} was written by a newer Harmony (schema {current}); "
-                        "update Harmony to open it."
+                        f"{path} was written by a newer Harmony (schema {current}); update Harmony to open it."
                     )
                 backup_file(path, f"schema-{current}")
                 log.info("upgrading library %s from schema %s to %s", path, current, head)

@@ -86,9 +86,7 @@ TRACK_FIELDS: dict[str, FieldSpec] = {
 CUE_FIELDS: dict[str, FieldSpec] = {
     spec.name: spec
     for spec in (
-        _spec(
-            "type", "int", 0, 5, nullable=False, help="0 cue, 1 fade-in, 2 fade-out, 3 load, 4 grid, 5 loop"
-        ),
+        _spec("type", "int", 0, 5, nullable=False, help="0 cue, 1 fade-in, 2 fade-out, 3 load, 4 grid, 5 loop"),
         _spec("start", "float", None, None, nullable=False, help="milliseconds"),
         _spec("length", "float", 0, None, nullable=False, help="milliseconds"),
         _spec("hotcue", "int", -1, 7, nullable=False, help="-1 for none, else slot 0-7"),

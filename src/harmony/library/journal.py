@@ -58,10 +58,7 @@ def now() -> datetime:
 def bump_version(conn: Connection, operation: str, summary: str = "") -> int:
     """Increase the library version by one, journal it, and return the new version. Call inside the write."""
     new_version = conn.execute(
-        update(_STATE)
-        .where(_STATE.c.id == 1)
-        .values(version=_STATE.c.version + 1)
-        .returning(_STATE.c.version)
+        update(_STATE).where(_STATE.c.id == 1).values(version=_STATE.c.version + 1).returning(_STATE.c.version)
     ).scalar_one()
     conn.execute(insert(_CHANGES).values(version=new_version, at=now(), operation=operation, summary=summary))
     log.debug("library version %d: %s %s", new_version, operation, summary)
@@ -122,7 +119,5 @@ def record_nml_state(
 
 def changes_since(conn: Connection, version: int, limit: int = 1000) -> list[ChangeRecord]:
     """Journal rows after ``version``, oldest first."""
-    rows = conn.execute(
-        select(_CHANGES).where(_CHANGES.c.version > version).order_by(_CHANGES.c.version).limit(limit)
-    )
+    rows = conn.execute(select(_CHANGES).where(_CHANGES.c.version > version).order_by(_CHANGES.c.version).limit(limit))
     return [ChangeRecord(r.version, r.at, r.operation, r.summary) for r in rows]

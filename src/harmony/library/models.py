@@ -180,9 +180,7 @@ class PlaylistSyncBase(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(Text, unique=True)
-    playlist_id: Mapped[int | None] = mapped_column(
-        ForeignKey("playlists.id", ondelete="SET NULL"), unique=True
-    )
+    playlist_id: Mapped[int | None] = mapped_column(ForeignKey("playlists.id", ondelete="SET NULL"), unique=True)
     name: Mapped[str] = mapped_column(Text)
     folder_path_json: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
@@ -255,8 +253,6 @@ CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
 
 
-def include_in_autogenerate(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
+def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Alembic filter: skip the search index and sort indexes, which migrations manage outside the models."""
     return not (name or "").startswith(("tracks_fts", "ix_tracks_sort_"))

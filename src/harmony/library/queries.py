@@ -230,9 +230,7 @@ def get_track(conn: Connection, track_id: int) -> TrackDetail:
     row = conn.execute(select(*TRACK_COLUMNS).where(TRACKS.c.id == track_id)).first()
     if row is None:
         raise TrackNotFoundError(f"No track with id {track_id} in the library.")
-    cues = conn.execute(
-        select(*CUE_COLUMNS).where(CUES.c.track_id == track_id).order_by(CUES.c.start, CUES.c.id)
-    )
+    cues = conn.execute(select(*CUE_COLUMNS).where(CUES.c.track_id == track_id).order_by(CUES.c.start, CUES.c.id))
     return TrackDetail(track=row_to_track(row), cues=tuple(row_to_cue(c) for c in cues))
 
 
@@ -291,7 +289,5 @@ def playlist_entries(conn: Connection, playlist_id: int) -> tuple[StoredEntry, .
 
 def track_ids_changed_since(conn: Connection, version: int) -> list[int]:
     """Ids of tracks whose fields or cues changed after library ``version`` (e.g. since the last export)."""
-    rows = conn.execute(
-        select(TRACKS.c.id).where(TRACKS.c.changed_version > version).order_by(TRACKS.c.id)
-    ).scalars()
+    rows = conn.execute(select(TRACKS.c.id).where(TRACKS.c.changed_version > version).order_by(TRACKS.c.id)).scalars()
     return list(rows)

@@ -79,9 +79,7 @@ class SyncPlaylist:
 
 def track_base_from_row(nml_key: str, values_json: str, cues_json: str) -> TrackBase:
     """Decode a stored track base."""
-    return TrackBase(
-        nml_key=nml_key, values=track_values_from_json(values_json), cues=cues_from_json(cues_json)
-    )
+    return TrackBase(nml_key=nml_key, values=track_values_from_json(values_json), cues=cues_from_json(cues_json))
 
 
 def playlist_base_from_row(row: object) -> PlaylistBase:
@@ -169,15 +167,11 @@ class LibraryReader:
         """Every playlist with its ordered entries and base."""
         bases = {
             row.playlist_id: playlist_base_from_row(row)
-            for row in self._conn.execute(
-                select(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_not(None))
-            )
+            for row in self._conn.execute(select(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_not(None)))
         }
         entries: dict[int, list[StoredEntry]] = {}
         for row in self._conn.execute(select(ENTRIES).order_by(ENTRIES.c.playlist_id, ENTRIES.c.position)):
-            entries.setdefault(row.playlist_id, []).append(
-                StoredEntry(row.id, row.position, row.track_id, row.nml_key)
-            )
+            entries.setdefault(row.playlist_id, []).append(StoredEntry(row.id, row.position, row.track_id, row.nml_key))
         return tuple(
             SyncPlaylist(
                 id=row.id,

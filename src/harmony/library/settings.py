@@ -125,9 +125,7 @@ def _from_original(raw: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "nml_path": raw.get("nmlPath") or None,
         "track_strategy": raw.get("syncStrategy", "smart_merge"),
-        "cue_strategy": _ORIGINAL_CUE_STRATEGIES.get(
-            raw.get("cueStrategy", "SMART_MERGE"), raw.get("cueStrategy")
-        ),
+        "cue_strategy": _ORIGINAL_CUE_STRATEGIES.get(raw.get("cueStrategy", "SMART_MERGE"), raw.get("cueStrategy")),
         "auto_backup": raw.get("autoBackup", True),
     }
     if isinstance(auto_raw, Mapping):

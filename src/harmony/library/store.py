@@ -128,9 +128,7 @@ class Library:
     ) -> TrackPage:
         """A page of tracks matching ``search``, sorted (see :func:`queries.search_tracks`)."""
         with self._read() as conn:
-            return queries.search_tracks(
-                conn, search, sort=sort, descending=descending, limit=limit, offset=offset
-            )
+            return queries.search_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset)
 
     def get_track(self, track_id: int) -> TrackDetail:
         """A track with its cues."""

@@ -20,9 +20,9 @@ from mutagen.id3 import ID3
 from mutagen.mp4 import MP4Tags
 
 from harmony.errors import LibraryError
-from harmony.library.keys import parse_key
 from harmony.library.paths import path_key
 from harmony.library.values import TrackValues
+from harmony.nml.keys import parse_key_text
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def read_track(path: Path, today: date | None = None) -> TrackValues:
         bitrate=int(bitrate) if bitrate and bitrate > 0 else None,
         file_size=os.stat(path).st_size,
         bpm=_parse_bpm(fields.get("bpm")),
-        musical_key=parse_key(key_text),
+        musical_key=parse_key_text(key_text) if key_text else None,
         key_text=key_text,
         date_added=today or date.today(),
     )

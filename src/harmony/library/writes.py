@@ -279,9 +279,7 @@ def update_cues(conn: Connection, updates: Sequence[tuple[int, Mapping[str, obje
             groups[tuple(sorted(checked))].append({"_id": cue_id, **row})
     for fields, rows in groups.items():
         statement = (
-            update(CUES)
-            .where(CUES.c.id == bindparam("_id"))
-            .values({name: bindparam(f"v_{name}") for name in fields})
+            update(CUES).where(CUES.c.id == bindparam("_id")).values({name: bindparam(f"v_{name}") for name in fields})
         )
         try:
             conn.execute(statement, rows)
@@ -301,10 +299,7 @@ def delete_cues(conn: Connection, cue_ids: Sequence[int]) -> None:
 
 def require_folder(conn: Connection, folder_id: int | None) -> None:
     """Raise :class:`NotFoundError` unless ``folder_id`` is None (the top level) or an existing folder."""
-    if (
-        folder_id is not None
-        and conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.id == folder_id)).first() is None
-    ):
+    if folder_id is not None and conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.id == folder_id)).first() is None:
         raise NotFoundError(f"No folder with id {folder_id} in the library.")
 
 
@@ -442,22 +437,16 @@ def create_playlist(
 _PLAYLIST_FIELDS = {"name", "uuid", "smart_query"}
 
 
-def update_playlist(
-    conn: Connection, version: int, playlist_id: int, changes: Mapping[str, str | None]
-) -> None:
+def update_playlist(conn: Connection, version: int, playlist_id: int, changes: Mapping[str, str | None]) -> None:
     """Change a playlist's ``name``, ``uuid`` or ``smart_query``."""
     unknown = set(changes) - _PLAYLIST_FIELDS
     if unknown:
-        raise InvalidFieldError(
-            f"Unknown playlist field '{sorted(unknown)[0]}'. Known: name, uuid, smart_query."
-        )
+        raise InvalidFieldError(f"Unknown playlist field '{sorted(unknown)[0]}'. Known: name, uuid, smart_query.")
     if "name" in changes:
         _check_name(changes["name"], "playlist")
     require_playlist(conn, playlist_id)
     try:
-        conn.execute(
-            update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(**changes, changed_version=version)
-        )
+        conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(**changes, changed_version=version))
     except IntegrityError as error:
         raise _integrity(error) from error
 
@@ -468,9 +457,7 @@ def move_playlist(
     """Move a playlist into ``folder_id`` at ``position``."""
     require_playlist(conn, playlist_id)
     require_folder(conn, folder_id)
-    old = conn.execute(
-        select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)
-    ).one()
+    old = conn.execute(select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)).one()
     _shift(conn, old.folder_id, old.position + 1, -1)
     conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(position=_PARKED))
     slot = _make_room(conn, folder_id, position)
@@ -484,9 +471,7 @@ def move_playlist(
 def delete_playlist(conn: Connection, playlist_id: int) -> None:
     """Delete a playlist and its entries, closing the gap among its siblings."""
     require_playlist(conn, playlist_id)
-    old = conn.execute(
-        select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)
-    ).one()
+    old = conn.execute(select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)).one()
     conn.execute(delete(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id))
     _shift(conn, old.folder_id, old.position + 1, -1)
 

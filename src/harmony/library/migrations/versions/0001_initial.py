@@ -106,9 +106,7 @@ def upgrade() -> None:
     op.create_table(
         "playlist_entries",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "playlist_id", sa.Integer, sa.ForeignKey("playlists.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("playlist_id", sa.Integer, sa.ForeignKey("playlists.id", ondelete="CASCADE"), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("track_id", sa.Integer, sa.ForeignKey("tracks.id", ondelete="CASCADE")),
         sa.Column("nml_key", sa.Text),
