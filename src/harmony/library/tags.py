@@ -82,14 +82,19 @@ def _id3_fields(tags: ID3) -> dict[str, str | None]:
     }
 
 
+def _first_of(tags: Mapping[str, Any] | MP4Tags, names: tuple[str, ...]) -> str | None:
+    """The first non-empty text among the tags ``names``, in that order of preference."""
+    for name in names:
+        if name in tags:
+            text = _first_text(tags[name])
+            if text:
+                return text
+    return None
+
+
 def _vorbis_fields(tags: Mapping[str, Any]) -> dict[str, str | None]:
     def first(*names: str) -> str | None:
-        for name in names:
-            if name in tags:
-                text = _first_text(tags[name])
-                if text:
-                    return text
-        return None
+        return _first_of(tags, names)
 
     track = first("tracknumber")
     total = first("totaltracks", "tracktotal")
@@ -113,12 +118,7 @@ def _vorbis_fields(tags: Mapping[str, Any]) -> dict[str, str | None]:
 
 def _mp4_fields(tags: MP4Tags) -> dict[str, str | None]:
     def atom(*names: str) -> str | None:
-        for name in names:
-            if name in tags:
-                text = _first_text(tags[name])
-                if text:
-                    return text
-        return None
+        return _first_of(tags, names)
 
     track = None
     atoms = cast(Any, tags)

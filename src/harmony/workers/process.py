@@ -120,12 +120,7 @@ class WorkerProcess:
         """Kill the process now (or as soon as it has started). Its exit is reported through the handler."""
         self.stop_requested = True
         self.state = WorkerState.STOPPING
-        with self._start_lock:
-            self._kill_requested = True
-            if not self._started:
-                return
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            self._process.kill()
+        self._abandon()
 
     def kill_process(self) -> None:
         """Kill the process if it has started, taking no lock and changing no state (for signal handlers)."""
