@@ -14,9 +14,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Column, Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
@@ -353,6 +353,35 @@ def _make_room(conn: Connection, parent_id: int | None, position: int | None) ->
     return position
 
 
+def _reposition(
+    conn: Connection,
+    table: Table,
+    parent_column: Column[Any],
+    node_id: int,
+    parent_id: int | None,
+    position: int | None,
+    version: int,
+) -> None:
+    """Move a folder or playlist (they share one order among siblings) under ``parent_id`` at ``position``:
+    close its old gap, park it, open a slot in the new place, and put it there."""
+    old = conn.execute(select(parent_column, table.c.position).where(table.c.id == node_id)).one()
+    _shift(conn, old[0], old.position + 1, -1)
+    conn.execute(update(table).where(table.c.id == node_id).values(position=_PARKED))
+    slot = _make_room(conn, parent_id, position)
+    conn.execute(
+        update(table)
+        .where(table.c.id == node_id)
+        .values({parent_column.name: parent_id, "position": slot, "changed_version": version})
+    )
+
+
+def _delete_node(conn: Connection, table: Table, parent_column: Column[Any], node_id: int) -> None:
+    """Delete a folder or playlist and close the gap among its siblings."""
+    old = conn.execute(select(parent_column, table.c.position).where(table.c.id == node_id)).one()
+    conn.execute(delete(table).where(table.c.id == node_id))
+    _shift(conn, old[0], old.position + 1, -1)
+
+
 def create_folder(
     conn: Connection, version: int, name: str, parent_id: int | None = None, position: int | None = None
 ) -> int:
@@ -385,23 +414,13 @@ def move_folder(
         if ancestor == folder_id:
             raise LibraryError("A folder cannot be moved inside itself.")
         ancestor = conn.execute(select(FOLDERS.c.parent_id).where(FOLDERS.c.id == ancestor)).scalar_one()
-    old = conn.execute(select(FOLDERS.c.parent_id, FOLDERS.c.position).where(FOLDERS.c.id == folder_id)).one()
-    _shift(conn, old.parent_id, old.position + 1, -1)
-    conn.execute(update(FOLDERS).where(FOLDERS.c.id == folder_id).values(position=_PARKED))
-    slot = _make_room(conn, parent_id, position)
-    conn.execute(
-        update(FOLDERS)
-        .where(FOLDERS.c.id == folder_id)
-        .values(parent_id=parent_id, position=slot, changed_version=version)
-    )
+    _reposition(conn, FOLDERS, FOLDERS.c.parent_id, folder_id, parent_id, position, version)
 
 
 def delete_folder(conn: Connection, folder_id: int) -> None:
     """Delete a folder with everything inside it, closing the gap among its siblings."""
     require_folder(conn, folder_id)
-    old = conn.execute(select(FOLDERS.c.parent_id, FOLDERS.c.position).where(FOLDERS.c.id == folder_id)).one()
-    conn.execute(delete(FOLDERS).where(FOLDERS.c.id == folder_id))
-    _shift(conn, old.parent_id, old.position + 1, -1)
+    _delete_node(conn, FOLDERS, FOLDERS.c.parent_id, folder_id)
 
 
 def create_playlist(
@@ -457,23 +476,13 @@ def move_playlist(
     """Move a playlist into ``folder_id`` at ``position``."""
     require_playlist(conn, playlist_id)
     require_folder(conn, folder_id)
-    old = conn.execute(select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)).one()
-    _shift(conn, old.folder_id, old.position + 1, -1)
-    conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(position=_PARKED))
-    slot = _make_room(conn, folder_id, position)
-    conn.execute(
-        update(PLAYLISTS)
-        .where(PLAYLISTS.c.id == playlist_id)
-        .values(folder_id=folder_id, position=slot, changed_version=version)
-    )
+    _reposition(conn, PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, folder_id, position, version)
 
 
 def delete_playlist(conn: Connection, playlist_id: int) -> None:
     """Delete a playlist and its entries, closing the gap among its siblings."""
     require_playlist(conn, playlist_id)
-    old = conn.execute(select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)).one()
-    conn.execute(delete(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id))
-    _shift(conn, old.folder_id, old.position + 1, -1)
+    _delete_node(conn, PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id)
 
 
 def set_playlist_entries(
