@@ -39,6 +39,8 @@ def test_bench_runs_every_step_and_forms_the_ratios(tmp_path: Path) -> None:
         assert step["figures"]["peak_rss"] >= step["figures"]["baseline_rss"] > 0
     # The full read saw every track, and a no-edit write of a Traktor-style file gives the same bytes back.
     assert steps["load_read"]["figures"]["tracks"] == 300
+    assert steps["load_iter_data"]["figures"]["tracks"] == 300
+    assert steps["load_iter_data"]["figures"]["cues"] == steps["load_read"]["figures"]["cues"]
     assert steps["small_load_read"]["figures"]["tracks"] == 120
     assert steps["tnu_load"]["figures"]["tracks"] == 120
     assert steps["load_to_bytes"]["figures"]["identical"] is True
