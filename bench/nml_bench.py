@@ -5,6 +5,7 @@ One run measures, on one generated collection (100,000 tracks by default, cached
 - ``parse``           a bare ``lxml.etree.parse`` of the file;
 - ``parse_tostring``  bare parse plus ``etree.tostring`` of the tree;
 - ``load_read``       ``harmony.nml.load`` plus a read of every track field and every cue field;
+- ``load_iter_data``  the same read through ``Collection.iter_data()`` (plain values), for information;
 - ``load_to_bytes``   ``harmony.nml.load`` plus ``Collection.to_bytes()`` with no edits;
 - ``load_edit_save``  ``harmony.nml.load``, an edit of 1 % of the tracks (title, rating), ``Collection.save``;
 
@@ -126,6 +127,32 @@ def step_load_read(path: Path) -> dict[str, Any]:
     }
 
 
+def step_load_iter_data(path: Path) -> dict[str, Any]:
+    """The same complete read through ``Collection.iter_data()`` (plain values) instead of the track views."""
+    import harmony.nml as nml
+
+    started = time.perf_counter()
+    collection = nml.load(path)
+    loaded = time.perf_counter()
+    tracks = cues = 0
+    for track in collection.iter_data():
+        tracks += 1
+        for name in nml.TRACK_FIELDS:
+            getattr(track, name)
+        for cue in track.cues:
+            cues += 1
+            for name in nml.CUE_FIELDS:
+                getattr(cue, name)
+    done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "load_seconds": loaded - started,
+        "read_seconds": done - loaded,
+        "tracks": tracks,
+        "cues": cues,
+    }
+
+
 def step_load_to_bytes(path: Path) -> dict[str, Any]:
     import harmony.nml as nml
 
@@ -185,6 +212,7 @@ STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "parse": step_parse,
     "parse_tostring": step_parse_tostring,
     "load_read": step_load_read,
+    "load_iter_data": step_load_iter_data,
     "load_to_bytes": step_load_to_bytes,
     "load_edit_save": step_load_edit_save,
     "tnu_load": step_tnu_load,
@@ -196,7 +224,7 @@ def run_step_here(name: str, path: Path) -> None:
     # Import what the step needs before the baseline, so the baseline is the interpreter plus libraries.
     from lxml import etree  # noqa: F401
 
-    if name in {"load_read", "load_to_bytes", "load_edit_save"}:
+    if name.startswith("load_"):
         import harmony.nml  # noqa: F401
     if name == "tnu_load":
         import traktor_nml_utils  # noqa: F401
@@ -272,6 +300,7 @@ def ratios(results: dict[str, StepResult], big: Path) -> dict[str, float | None]
     load_read, to_bytes, save = results["load_read"], results["load_to_bytes"], results["load_edit_save"]
     return {
         "full_read_vs_parse": divide(load_read.get("seconds"), parse.get("seconds")),
+        "full_read_iter_data_vs_parse": divide(results["load_iter_data"].get("seconds"), parse.get("seconds")),
         "write_vs_parse_tostring": divide(to_bytes.get("seconds"), tostring.get("seconds")),
         "to_bytes_vs_tostring": divide(to_bytes.get("to_bytes_seconds"), tostring.get("tostring_seconds")),
         "speedup_vs_tnu": divide(results["tnu_load"].get("seconds"), results["small_load_read"].get("seconds")),
@@ -359,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     big = cached_collection(args.out_dir, args.tracks, args.seed)
     small = cached_collection(args.out_dir, args.tnu_tracks, args.seed)
     results: dict[str, StepResult] = {}
-    for name in ("parse", "parse_tostring", "load_read", "load_to_bytes", "load_edit_save"):
+    for name in ("parse", "parse_tostring", "load_read", "load_iter_data", "load_to_bytes", "load_edit_save"):
         results[name] = run_step(name, big, args.repeat)
     results["small_parse"] = run_step("parse", small, args.repeat)
     results["small_load_read"] = run_step("load_read", small, args.repeat)

@@ -96,3 +96,14 @@ def test_same_bytes_in_separate_processes_whatever_the_hash_seed(tmp_path: Path)
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_counts_agree_with_traktor_info(tmp_path: Path) -> None:
+    out = tmp_path / "c.nml"
+    generated = runner.invoke(app, ["dev", "gen-collection", "--tracks", "500", "--seed", "8", str(out), "--json"])
+    assert generated.exit_code == 0, generated.output
+    info = runner.invoke(app, ["traktor", "info", str(out), "--json"])
+    assert info.exit_code == 0, info.output
+    summary, counted = json.loads(generated.stdout), json.loads(info.stdout)
+    for key in ("version", "tracks", "playlists", "folders", "smart_lists", "cue_points"):
+        assert summary[key] == counted[key], key

@@ -60,7 +60,7 @@ class GeneratedCollection:
     playlists: int
     """Every PLAYLIST node, Traktor's own ``Preparation``, ``_LOOPS`` and ``_RECORDINGS`` included."""
     folders: int
-    """FOLDER nodes below ``$ROOT`` (the root itself is not counted)."""
+    """FOLDER nodes, Traktor's ``$ROOT`` included (as ``harmony traktor info`` counts them)."""
     smart_lists: int
     playlist_entries: int
     size_bytes: int
@@ -122,7 +122,7 @@ def generate_collection(
         tracks=tracks,
         cues_by_type={name: writer.cue_counts[number] for number, name in CUE_TYPE_NAMES.items()},
         playlists=sum(isinstance(node, PlaylistNode) for node in nodes),
-        folders=sum(isinstance(node, FolderNode) for node in nodes),
+        folders=1 + sum(isinstance(node, FolderNode) for node in nodes),  # 1: $ROOT
         smart_lists=sum(isinstance(node, SmartListNode) for node in nodes),
         playlist_entries=sum(len(node.track_indices) for node in nodes if isinstance(node, PlaylistNode)),
         size_bytes=out.stat().st_size,

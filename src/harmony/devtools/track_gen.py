@@ -81,10 +81,12 @@ class _Artist:
 
 
 class TrackMaker:
-    """Makes the collection's entries one by one, streaming-friendly (nothing but the artist pool is kept).
+    """Makes the collection's entries one by one, streaming-friendly: it keeps only the artist pool and the
+    locations already used (so that no two entries share a file).
 
-    ``special_kinds`` marks the last indices as Traktor's own files: loop samples (``_LOOPS``) and recordings
-    (``_RECORDINGS``), which live in the Traktor folder and are WAV files.
+    ``make(index, kind)`` with ``kind`` ``loop`` or ``recording`` makes one of Traktor's own files instead of a
+    music track: a loop sample (for ``_LOOPS``) or a recording (for ``_RECORDINGS``), WAV files in the Traktor
+    folder.
     """
 
     def __init__(
@@ -178,47 +180,13 @@ class TrackMaker:
             ),
         ]
         if album is not None or track_number is not None:
-            children.append(
-                element(
-                    "ALBUM",
-                    {
-                        "OF_TRACKS": str(rng.randint(track_number, 16))
-                        if track_number and rng.random() < 0.4
-                        else None,
-                        "TRACK": str(track_number) if track_number else None,
-                        "TITLE": album,
-                    },
-                )
-            )
+            children.append(self._album(album, track_number))
         children.append(element("MODIFICATION_INFO", {"AUTHOR_TYPE": "user" if rng.random() < 0.8 else "importer"}))
         children.append(self._info(extension, genre, analysed, musical_key, playtime, import_day, locked))
         cue_types: tuple[int, ...] = ()
         if bpm is not None:
-            children.append(
-                element(
-                    "TEMPO",
-                    {
-                        "BPM_TRANSIENTCOHERENCE": fmt_float(bpm) if rng.random() < 0.08 else None,
-                        "BPM": fmt_float(bpm),
-                        "BPM_QUALITY": "100.000000"
-                        if rng.random() < 0.95
-                        else fmt_float(rng.choice((0.0, 50.0, 75.0))),
-                    },
-                )
-            )
-            perceived = rng.uniform(-9.0, 2.0)
-            children.append(
-                element(
-                    "LOUDNESS",
-                    {
-                        "PEAK_DB": fmt_float(rng.uniform(-3.0, 1.5)),
-                        "PERCEIVED_DB": fmt_float(perceived),
-                        "ANALYZED_DB": fmt_float(
-                            perceived if rng.random() < 0.9 else perceived + rng.uniform(-0.5, 0.5)
-                        ),
-                    },
-                )
-            )
+            children.append(self._tempo(bpm))
+            children.append(self._loudness())
         if musical_key is not None:
             children.append(element("MUSICAL_KEY", {"VALUE": str(musical_key)}))
         if kind == "loop":
@@ -299,6 +267,28 @@ class TrackMaker:
             name = f"{stem} ({number}).{extension}"
         self._seen_keys.add(fold)
         return name
+
+    def _album(self, album: str | None, track_number: int | None) -> str:
+        rng = self._rng
+        of_tracks = str(rng.randint(track_number, 16)) if track_number and rng.random() < 0.4 else None
+        track = str(track_number) if track_number else None
+        return element("ALBUM", {"OF_TRACKS": of_tracks, "TRACK": track, "TITLE": album})
+
+    def _tempo(self, bpm: float) -> str:
+        rng = self._rng
+        coherence = fmt_float(bpm) if rng.random() < 0.08 else None  # written by older analysis only
+        quality = "100.000000" if rng.random() < 0.95 else fmt_float(rng.choice((0.0, 50.0, 75.0)))
+        return element("TEMPO", {"BPM_TRANSIENTCOHERENCE": coherence, "BPM": fmt_float(bpm), "BPM_QUALITY": quality})
+
+    def _loudness(self) -> str:
+        rng = self._rng
+        perceived = rng.uniform(-9.0, 2.0)
+        peak = rng.uniform(-3.0, 1.5)
+        analysed = perceived if rng.random() < 0.9 else perceived + rng.uniform(-0.5, 0.5)
+        return element(
+            "LOUDNESS",
+            {"PEAK_DB": fmt_float(peak), "PERCEIVED_DB": fmt_float(perceived), "ANALYZED_DB": fmt_float(analysed)},
+        )
 
     # -- tags and analysis ------------------------------------------------------------------------
 

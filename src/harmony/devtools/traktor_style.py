@@ -84,20 +84,6 @@ ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
 
 _KNOWN_ATTRIBUTES: dict[str, frozenset[str]] = {name: frozenset(order) for name, order in ATTRIBUTE_ORDER.items()}
 
-# Traktor's child order inside ENTRY (reference B.4); the generator emits children in this order.
-ENTRY_CHILD_ORDER: tuple[str, ...] = (
-    "LOCATION",
-    "ALBUM",
-    "MODIFICATION_INFO",
-    "INFO",
-    "TEMPO",
-    "LOUDNESS",
-    "MUSICAL_KEY",
-    "LOOPINFO",
-    "CUE_V2",
-    "STEMS",
-)
-
 
 def escape(value: str) -> str:
     """Escape an attribute value as Traktor does: ``&``, ``<`` and ``"`` only; ``>`` and ``'`` stay raw."""
