@@ -12,75 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-PROLOG = '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
+from harmony.nml.canonical import ATTRIBUTE_ORDER
+from harmony.nml.serialize import PROLOG as PROLOG_BYTES
 
-# Traktor's attribute order per element. The B.4 rows come from Traktor-written files; the rows for HEAD,
-# NODE, PRIMARYKEY, SMARTLIST, SEARCH_EXPRESSION, SORTING_INFO and CRITERIA are the order real files show.
-ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
-    "NML": ("VERSION",),
-    "HEAD": ("COMPANY", "PROGRAM"),
-    "MUSICFOLDERS": (),
-    "COLLECTION": ("ENTRIES",),
-    "ENTRY": (
-        "MODIFIED_DATE",
-        "MODIFIED_TIME",
-        "LOCK",
-        "LOCK_MODIFICATION_TIME",
-        "AUDIO_ID",
-        "TITLE",
-        "ARTIST",
-    ),
-    "LOCATION": ("DIR", "FILE", "VOLUME", "VOLUMEID"),
-    "ALBUM": ("OF_TRACKS", "TRACK", "TITLE"),
-    "MODIFICATION_INFO": ("AUTHOR_TYPE",),
-    "INFO": (
-        "BITRATE",
-        "GENRE",
-        "LABEL",
-        "COMMENT",
-        "KEY_LYRICS",
-        "RATING",
-        "REMIXER",
-        "PRODUCER",
-        "COVERARTID",
-        "MIX",
-        "CATALOG_NO",
-        "KEY",
-        "PLAYCOUNT",
-        "PLAYTIME",
-        "PLAYTIME_FLOAT",
-        "RANKING",
-        "IMPORT_DATE",
-        "LAST_PLAYED",
-        "RELEASE_DATE",
-        "FLAGS",
-        "FILESIZE",
-        "COLOR",
-    ),
-    "TEMPO": ("BPM_TRANSIENTCOHERENCE", "BPM", "BPM_QUALITY"),
-    "LOUDNESS": ("PEAK_DB", "PERCEIVED_DB", "ANALYZED_DB"),
-    "MUSICAL_KEY": ("VALUE",),
-    "LOOPINFO": (
-        "ORIGINAL_TITLE",
-        "ORIGINAL_TRACKID",
-        "ORIGINAL_LOOP_SIZE",
-        "ORIGINAL_LOOP_START",
-        "SAMPLE_TYPE_INFO",
-    ),
-    "CUE_V2": ("NAME", "DISPL_ORDER", "TYPE", "START", "LEN", "REPEATS", "HOTCUE", "COLOR"),
-    "GRID": ("BPM",),
-    "SETS": ("ENTRIES",),
-    "PLAYLISTS": (),
-    "NODE": ("TYPE", "NAME"),
-    "SUBNODES": ("COUNT",),
-    "PLAYLIST": ("ENTRIES", "TYPE", "UUID"),
-    "PRIMARYKEY": ("TYPE", "KEY"),
-    "SMARTLIST": ("UUID",),
-    "SEARCH_EXPRESSION": ("VERSION", "QUERY"),
-    "INDEXING": (),
-    "SORTING_INFO": ("PATH",),
-    "CRITERIA": ("ATTRIBUTE", "DIRECTION"),
-}
+PROLOG = PROLOG_BYTES.decode("ascii")
 
 _KNOWN_ATTRIBUTES: dict[str, frozenset[str]] = {name: frozenset(order) for name, order in ATTRIBUTE_ORDER.items()}
 

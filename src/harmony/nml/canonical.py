@@ -14,7 +14,13 @@ from lxml import etree
 
 from harmony.errors import NMLError
 
+# Traktor's attribute order per element. The B.4 rows come from Traktor-written files; the rows for HEAD,
+# NODE, PRIMARYKEY, SMARTLIST, SEARCH_EXPRESSION, SORTING_INFO and CRITERIA are the order real files show.
 ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
+    "NML": ("VERSION",),
+    "HEAD": ("COMPANY", "PROGRAM"),
+    "MUSICFOLDERS": (),
+    "COLLECTION": ("ENTRIES",),
     "ENTRY": (
         "MODIFIED_DATE",
         "MODIFIED_TIME",
@@ -26,6 +32,7 @@ ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "LOCATION": ("DIR", "FILE", "VOLUME", "VOLUMEID", "WEBADDRESS"),
     "ALBUM": ("OF_TRACKS", "TRACK", "TITLE"),
+    "MODIFICATION_INFO": ("AUTHOR_TYPE",),
     "INFO": (
         "BITRATE",
         "GENRE",
@@ -52,8 +59,27 @@ ATTRIBUTE_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "TEMPO": ("BPM_TRANSIENTCOHERENCE", "BPM", "BPM_QUALITY"),
     "LOUDNESS": ("PEAK_DB", "PERCEIVED_DB", "ANALYZED_DB"),
+    "MUSICAL_KEY": ("VALUE",),
+    "LOOPINFO": (
+        "ORIGINAL_TITLE",
+        "ORIGINAL_TRACKID",
+        "ORIGINAL_LOOP_SIZE",
+        "ORIGINAL_LOOP_START",
+        "SAMPLE_TYPE_INFO",
+    ),
     "CUE_V2": ("NAME", "DISPL_ORDER", "TYPE", "START", "LEN", "REPEATS", "HOTCUE", "COLOR"),
+    "GRID": ("BPM",),
+    "SETS": ("ENTRIES",),
+    "PLAYLISTS": (),
+    "NODE": ("TYPE", "NAME"),
+    "SUBNODES": ("COUNT",),
     "PLAYLIST": ("ENTRIES", "TYPE", "UUID"),
+    "PRIMARYKEY": ("TYPE", "KEY"),
+    "SMARTLIST": ("UUID",),
+    "SEARCH_EXPRESSION": ("VERSION", "QUERY"),
+    "INDEXING": (),
+    "SORTING_INFO": ("PATH",),
+    "CRITERIA": ("ATTRIBUTE", "DIRECTION"),
 }
 
 ENTRY_CHILD_ORDER: tuple[str, ...] = (
