@@ -231,16 +231,22 @@ def _float_or_zero(text: str | None) -> float:
 
 def cue_data(attributes: Mapping[str, str], grid_bpm: str | None) -> CueData:
     """A :class:`CueData` from a ``CUE_V2``'s attributes and its ``GRID BPM`` text (shared by the views and the
-    streaming reader, so both read cues the same way)."""
+    streaming reader, so both read cues the same way). The small whole numbers are looked up, not parsed: a
+    big collection has over a million of them."""
     get = attributes.get
+    small = SMALL_INTS.get
+    cue_type = small(get("TYPE", "0"))
+    hotcue = small(get("HOTCUE", "-1"))
+    display_order = small(get("DISPL_ORDER", "0"))
+    repeats = small(get("REPEATS", "-1"))
     return CueData(
-        _int_or(get("TYPE"), 0),
+        _int_or(get("TYPE"), 0) if cue_type is None else cue_type,
         _float_or_zero(get("START")),
         _float_or_zero(get("LEN")),
-        _int_or(get("HOTCUE"), -1),
+        _int_or(get("HOTCUE"), -1) if hotcue is None else hotcue,
         get("NAME", ""),
-        _int_or(get("DISPL_ORDER"), 0),
-        _int_or(get("REPEATS"), -1),
+        _int_or(get("DISPL_ORDER"), 0) if display_order is None else display_order,
+        _int_or(get("REPEATS"), -1) if repeats is None else repeats,
         get("COLOR"),
         None if grid_bpm is None else parse_float(grid_bpm),
     )
