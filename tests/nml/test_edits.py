@@ -246,3 +246,16 @@ def test_a_bad_value_among_several_changes_nothing() -> None:
     assert len(collection.tracks) == 1
     assert not collection.changed
     assert collection.to_bytes() == document()
+
+
+def test_fast_read_reflects_edits_removals_and_additions_in_order() -> None:
+    many = "".join(ENTRY.replace("one.mp3", f"{i}.mp3") for i in range(6))
+    collection = loaded(many)
+    collection.tracks[1].title = "Edited"
+    collection.tracks[3].add_cue(CueData(type=CueType.LOOP, start=1.0, length=2.0))
+    collection.remove_track(collection.tracks[4])
+    collection.add_track(Location("D:", "/:", "new.mp3"), title="New")
+    streamed = list(collection.iter_data())
+    assert streamed == [track.to_data() for track in collection.tracks]
+    assert [data.title for data in streamed] == ["One", "Edited", "One", "One", "One", "New"]
+    assert len(streamed[3].cues) == 2

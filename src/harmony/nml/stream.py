@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 from harmony.errors import NMLError
-from harmony.nml.cue import CueData, cue_data
-from harmony.nml.scan import position
+from harmony.nml.cue import cue_data
+from harmony.nml.scan import check_well_formed, position
 from harmony.nml.track import PART_TAGS, TrackData, track_data
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class _EntryReader:
         depth = 0
         in_cue = False
         part_tags = PART_TAGS
+        done: list[TrackData] = []
 
         def start(name: str, attributes: dict[str, str]) -> None:
             nonlocal depth, in_cue
@@ -54,16 +55,23 @@ class _EntryReader:
         def end(name: str) -> None:
             nonlocal depth
             depth -= 1
+            if depth == 0:  # an ENTRY just closed
+                done.append(track_data(parts, tuple(cue_data(a, grid) for a, grid in cues)))
 
         parser.StartElementHandler = start
         parser.EndElementHandler = end
-        self._parts = parts
-        self._cues = cues
+        self._done = done
 
-    def take(self) -> TrackData:
-        """The entry just read, as values."""
-        cues: tuple[CueData, ...] = tuple(cue_data(a, grid) for a, grid in self._cues)
-        return track_data(self._parts, cues)
+    def take_all(self) -> list[TrackData]:
+        """The entries completed since the last call, in order."""
+        done = list(self._done)
+        self._done.clear()
+        return done
+
+
+# Untouched entries that follow each other in the file are fed to expat together, up to this many bytes at a
+# time: one call per few hundred entries instead of one per entry.
+_RUN_BYTES = 1 << 18
 
 
 def iter_track_data(collection: Collection) -> Iterator[TrackData]:
@@ -75,15 +83,33 @@ def iter_track_data(collection: Collection) -> Iterator[TrackData]:
     reader = _EntryReader(parser)
     items = collection._items
     changed = collection._changed
-    for slot in collection._track_slots:
-        element = changed.get(slot)
-        item = items[slot]
-        if element is not None or item is None:
-            yield collection._track(slot).to_data()
-            continue
+
+    def read_run(start: int, end: int) -> list[TrackData]:
         try:
-            parser.Parse(view[item.start : item.end], False)
-        except expat.ExpatError as error:  # checked at load; only a changed file in memory could get here
-            line, _ = position(data, item.start)
-            raise NMLError(f"the collection file is not valid XML near line {line}: {error}") from None
-        yield reader.take()  # each item is one whole element, so the entry is complete
+            parser.Parse(view[start:end], False)
+        except expat.ExpatError:
+            check_well_formed(data, start, end)  # raises with the file's own line and column
+            raise NMLError(f"the collection file is not valid XML near line {position(data, start)[0]}") from None
+        return reader.take_all()
+
+    run_start = run_end = -1
+    previous = -2
+    for slot in collection._track_slots:
+        item = items[slot]
+        untouched = item is not None and slot not in changed
+        if untouched and slot == previous + 1 and run_end - run_start < _RUN_BYTES:
+            assert item is not None
+            run_end = item.end  # the next item in the file: extend the run (with the newline between)
+            previous = slot
+            continue
+        if run_end > run_start:
+            yield from read_run(run_start, run_end)
+            run_start = run_end = -1
+        if untouched:
+            assert item is not None
+            run_start, run_end, previous = item.start, item.end, slot
+        else:
+            previous = -2
+            yield collection._track(slot).to_data()
+    if run_end > run_start:
+        yield from read_run(run_start, run_end)

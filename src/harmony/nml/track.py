@@ -380,13 +380,14 @@ def track_data(parts: Mapping[str | None, Mapping[str, str]], cues: tuple[CueDat
     inner loop of a whole-collection read (100,000 tracks × 45 values): the values go straight into their
     positions, with no per-field function call where the text needs no conversion."""
     row: list[Any] = [None] * _FIELD_COUNT
-    for tag, group in _PLAIN_BY_TAG:
-        found = parts.get(tag)
-        if found is None:
+    for tag, found in parts.items():
+        fields = _FIELDS_BY_TAG.get(tag)
+        if fields is None:
             continue
-        for index, attribute, read in group:
-            text = found.get(attribute)
-            if text is not None:
+        for attribute, text in found.items():  # only the attributes present: most tracks lack many fields
+            spec = fields.get(attribute)
+            if spec is not None:
+                index, read = spec
                 row[index] = text if read is None else read(text)
     location = parts.get("LOCATION") or {}
     volume, folder, file = location.get("VOLUME", ""), location.get("DIR", ""), location.get("FILE", "")
@@ -518,5 +519,9 @@ def _plain_by_tag() -> tuple[tuple[str | None, tuple[tuple[int, str, Callable[[s
 
 
 _PLAIN_BY_TAG = _plain_by_tag()
+# The same, as lookups: tag → attribute → (position in TrackData, converter or None).
+_FIELDS_BY_TAG: dict[str | None, dict[str, tuple[int, Callable[[str], Any] | None]]] = {
+    tag: {attribute: (index, read) for index, attribute, read in group} for tag, group in _PLAIN_BY_TAG
+}
 # The ENTRY children whose attributes hold track fields.
 PART_TAGS = frozenset(tag for tag, _ in _PLAIN_BY_TAG if tag is not None) | {"LOCATION"}
