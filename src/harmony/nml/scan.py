@@ -32,6 +32,8 @@ _ANY_START = re.compile(_START_TAG % rb"([A-Za-z_][\w.\-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _WHITESPACE = re.compile(rb"\s*")
+_ENTRY_END = re.compile(rb"</ENTRY>")
+_AFTER_TAG_NAME = (b" ", b">", b"\t", b"\n", b"\r")
 # lxml appends its own positions (relative to the piece it parsed): ours replace them.
 _LXML_POSITION = re.compile(r",? line \d+, column \d+\)?$| \(line \d+\)$| line \d+(?= and )")
 
@@ -140,32 +142,23 @@ def _skip_markup(data: bytes, at: int, end: int) -> int:
 
 def _scan_traktor_items(data: bytes, start: int, end: int) -> list[Item] | None:
     """The fast cut for what Traktor writes: nothing but ``<ENTRY …>…</ENTRY>`` items with whitespace between
-    them and no self-closing tag anywhere. Returns None when the region is anything else."""
-    if data.find(b"/>", start, end) >= 0 or data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+    them. Returns None when the region is anything else, and the general cut takes over.
+
+    Every end tag is found in one C-level pass; as many ``<ENTRY`` as ``</ENTRY>`` means no entry is
+    self-closing, and each item must start right after the previous one's whitespace."""
+    ends = [match.end() for match in _ENTRY_END.finditer(data, start, end)]
+    if data.count(b"<ENTRY", start, end) != len(ends):
         return None
     items: list[Item] = []
     pos = start
     find = data.find
-    closing = b"</ENTRY>"
-    while True:
-        lt = find(b"<", pos, end)
-        if lt < 0:
-            return items if not data[pos:end].strip() else None
-        if lt > pos and data[pos:lt].strip():
+    for item_end in ends:
+        lt = find(b"<ENTRY", pos, item_end)
+        if lt < 0 or (lt > pos and data[pos:lt].strip()) or data[lt + 6 : lt + 7] not in _AFTER_TAG_NAME:
             return None
-        if not data.startswith(b"<ENTRY", lt) or data[lt + 6 : lt + 7] not in (
-            b" ",
-            b">",
-            b"\t",
-            b"\n",
-            b"\r",
-        ):
-            return None
-        close = find(closing, lt, end)
-        if close < 0:
-            return None
-        pos = close + len(closing)
-        items.append(Item("ENTRY", lt, pos))
+        items.append(Item("ENTRY", lt, item_end))
+        pos = item_end
+    return items if not data[pos:end].strip() else None
 
 
 def _scan_items(data: bytes, start: int, end: int) -> list[Item]:
