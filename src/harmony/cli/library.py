@@ -1,7 +1,254 @@
-"""`harmony library …` commands."""
+"""`harmony library …`: look at and edit Harmony's own library.
+
+Thin: each command opens the library named by the global ``--library`` option (or the per-user default), calls
+one :class:`harmony.library.Library` method and prints the result, as a table or, with ``--json``, as JSON.
+Errors are :class:`harmony.errors.HarmonyError`; the entry point prints them on one line and exits non-zero.
+"""
 
 from __future__ import annotations
 
-import typer
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
 
-app = typer.Typer(help="library commands.", no_args_is_help=True)
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table
+
+from harmony.cli.output import console, error_console, print_json
+from harmony.library import Library, StoredTrack, TrackDetail, scan_paths
+from harmony.library.errors import InvalidFieldError
+from harmony.library.fields import TRACK_FIELDS, parse_field_text, unknown_field
+from harmony.library.keys import key_name
+from harmony.library.queries import SORT_KEYS
+
+app = typer.Typer(help="Look at and edit Harmony's own library.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _open(ctx: typer.Context) -> Library:
+    path = (ctx.obj or {}).get("library")
+    return Library.open(path)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _display_key(track: StoredTrack) -> str | None:
+    return track.values.key_text or key_name(track.values.musical_key)
+
+
+def track_summary(track: StoredTrack) -> dict[str, Any]:
+    """The fields a track list shows, as JSON-ready values."""
+    values = track.values
+    return {
+        "id": track.id,
+        "path": values.path,
+        "title": values.title,
+        "artist": values.artist,
+        "album": values.album,
+        "genre": values.genre,
+        "bpm": values.bpm,
+        "key": _display_key(track),
+        "musical_key": values.musical_key,
+        "rating": values.rating,
+        "duration": values.duration,
+    }
+
+
+def track_detail(detail: TrackDetail) -> dict[str, Any]:
+    """Every field of a track and its cues, as JSON-ready values."""
+    data: dict[str, Any] = {"id": detail.track.id}
+    data.update({name: _plain(value) for name, value in detail.track.values.as_dict().items()})
+    data["key"] = _display_key(detail.track)
+    data["changed_version"] = detail.track.changed_version
+    data["cues"] = [{"id": cue.id, **cue.values.as_dict()} for cue in detail.cues]
+    return data
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def _bpm(bpm: float | None) -> str:
+    return "" if bpm is None else f"{bpm:.2f}".rstrip("0").rstrip(".")
+
+
+@app.command()
+def stats(ctx: typer.Context, json: JsonOption = False) -> None:
+    """Counts of tracks, cue points, playlists and folders, and the library version."""
+    with _open(ctx) as library:
+        figures = library.stats()
+    data = {
+        "tracks": figures.tracks,
+        "cues": figures.cues,
+        "playlists": figures.playlists,
+        "folders": figures.folders,
+        "version": figures.version,
+        "last_exported_version": figures.last_exported_version,
+        "pending_export": figures.pending_export,
+    }
+    if json:
+        print_json(data)
+        return
+    table = Table(show_header=False, box=None)
+    for name, value in data.items():
+        table.add_row(name.replace("_", " ").capitalize(), str(value))
+    console.print(table)
+
+
+@app.command()
+def tracks(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Words to look for.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many tracks to show.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")] = 0,
+    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(SORT_KEYS)}.")] = "artist",
+    descending: Annotated[bool, typer.Option("--desc", help="Sort in reverse.")] = False,
+    json: JsonOption = False,
+) -> None:
+    """List tracks, optionally filtered by a text search (every word must match the start of a word)."""
+    with _open(ctx) as library:
+        page = library.search_tracks(search, sort=sort, descending=descending, limit=limit, offset=offset)
+    rows = [track_summary(track) for track in page.tracks]
+    if json:
+        print_json(rows)
+        return
+    table = Table(title=f"{page.total} tracks" + (f" matching {search!r}" if search else ""))
+    for heading in ("ID", "Artist", "Title", "BPM", "Key", "Rating", "Time"):
+        table.add_column(heading, justify="right" if heading in ("ID", "BPM", "Time") else "left")
+    for row, track in zip(rows, page.tracks, strict=True):
+        title = row["title"] or Path(row["path"]).name
+        rating = "★" * (row["rating"] or 0)
+        table.add_row(
+            str(row["id"]),
+            row["artist"] or "",
+            title,
+            _bpm(row["bpm"]),
+            row["key"] or "",
+            rating,
+            _duration(track.values.duration),
+        )
+    console.print(table)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    track_id: Annotated[int, typer.Argument(metavar="ID", help="The track's id.")],
+    json: JsonOption = False,
+) -> None:
+    """Show every field of one track, with its cue points."""
+    with _open(ctx) as library:
+        detail = library.get_track(track_id)
+    data = track_detail(detail)
+    if json:
+        print_json(data)
+        return
+    table = Table(show_header=False, box=None)
+    for name, value in data.items():
+        if name != "cues" and value is not None:
+            table.add_row(name, str(value))
+    console.print(table)
+    if detail.cues:
+        cues = Table(title=f"{len(detail.cues)} cue points")
+        for heading in ("ID", "Type", "Start (ms)", "Length (ms)", "Hot cue", "Name"):
+            cues.add_column(heading)
+        for cue in detail.cues:
+            v = cue.values
+            cues.add_row(
+                str(cue.id),
+                str(v.type),
+                f"{v.start:.3f}",
+                f"{v.length:.3f}",
+                "" if v.hotcue < 0 else str(v.hotcue + 1),
+                v.name or "",
+            )
+        console.print(cues)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Audio files or folders to add.")],
+    json: JsonOption = False,
+) -> None:
+    """Add audio files (mp3, flac, m4a/aac, aiff, wav, ogg, opus) with their tags; folders are searched."""
+    with _open(ctx) as library:
+        if json:
+            result = scan_paths(paths)
+        else:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=error_console
+            ) as bar:
+                task = bar.add_task("Looking for audio files…", total=100)
+
+                def progress(
+                    phase: str, percent: float, message: str, current_item: str | None = None
+                ) -> None:
+                    bar.update(task, completed=percent, description=message)
+
+                result = scan_paths(paths, progress)
+        added = library.add_scanned(result)
+    data = {
+        "added": len(added.added),
+        "already_present": added.already_present,
+        "track_ids": list(added.added),
+        "unreadable": [{"path": f.path, "reason": f.reason} for f in added.failures],
+        "missing": list(added.missing),
+    }
+    if json:
+        print_json(data)
+    else:
+        console.print(
+            f"Added {data['added']} tracks"
+            + (f", {data['already_present']} already in the library" if data["already_present"] else "")
+            + "."
+        )
+        for failure in added.failures:
+            error_console.print(f"[yellow]Skipped[/] {failure.path}: {failure.reason}", highlight=False)
+        for path in added.missing:
+            error_console.print(f"[red]Not found:[/] {path}", highlight=False)
+    if added.missing:
+        raise typer.Exit(1)
+
+
+@app.command(name="set")
+def set_fields(
+    ctx: typer.Context,
+    track_id: Annotated[int, typer.Argument(metavar="ID", help="The track's id.")],
+    assignments: Annotated[
+        list[str], typer.Argument(metavar="FIELD=VALUE...", help='e.g. rating=4 comment="warm-up"')
+    ],
+    json: JsonOption = False,
+) -> None:
+    """Change fields of a track. An empty value (or none) clears a field. Every value is checked first.
+
+    Fields: path, title, artist, album, track_number, of_tracks, genre, label, comment, comment2, remixer,
+    producer, mix, catalog_number, key_lyrics, year, release_date (YYYY-MM-DD), duration, bitrate, file_size,
+    bpm, bpm_text, bpm_quality, musical_key (0-23), key_text, rating (0-5), ranking (0-255), color (1-7),
+    play_count, last_played, import_date, date_added, date_modified, lock (true/false).
+    """
+    changes: dict[str, Any] = {}
+    for assignment in assignments:
+        name, sep, text = assignment.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InvalidFieldError(f"Write each change as FIELD=VALUE, not {assignment!r}.")
+        if name not in TRACK_FIELDS:
+            raise unknown_field(TRACK_FIELDS, name)
+        changes[name] = parse_field_text(TRACK_FIELDS, name, text)
+    with _open(ctx) as library:
+        library.update_track(track_id, changes)
+        detail = library.get_track(track_id)
+    if json:
+        print_json(track_detail(detail))
+    else:
+        console.print(f"Track {track_id}: set {', '.join(changes)}.")

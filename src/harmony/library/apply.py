@@ -1,0 +1,282 @@
+"""Applying an :class:`~harmony.library.plan.ImportPlan`, and recording an export, each in one transaction.
+
+The caller passes a connection inside a ``BEGIN IMMEDIATE`` transaction; any error raised here propagates, the
+transaction rolls back, and the library is exactly as before. A process killed half-way leaves the same
+result:
+SQLite never shows an uncommitted transaction to the next reader.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, delete
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from harmony.errors import LibraryError
+from harmony.library import writes
+from harmony.library.errors import LibraryChangedError
+from harmony.library.journal import bump_version, current_version, record_nml_state
+from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
+from harmony.library.plan import (
+    NO_BASE_UPDATES,
+    BaseUpdates,
+    EntryRef,
+    FolderBaseSet,
+    ImportPlan,
+    ImportResult,
+    NmlFingerprint,
+    PlaylistBaseSet,
+    Ref,
+    TrackBaseSet,
+)
+from harmony.library.values import cues_to_json, track_values_to_json
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Refs:
+    """Ids given to the plan-local refs of things the plan creates."""
+
+    tracks: dict[str, int] = field(default_factory=dict)
+    folders: dict[str, int] = field(default_factory=dict)
+    playlists: dict[str, int] = field(default_factory=dict)
+
+    def resolve(self, ref: Ref | None, kind: str) -> int | None:
+        if ref is None or isinstance(ref, int):
+            return ref
+        table = {"track": self.tracks, "folder": self.folders, "playlist": self.playlists}[kind]
+        try:
+            return table[ref]
+        except KeyError:
+            raise LibraryError(f"The import plan names a {kind} '{ref}' that it does not create.") from None
+
+    def add(self, kind: str, ref: str, new_id: int) -> None:
+        table = {"track": self.tracks, "folder": self.folders, "playlist": self.playlists}[kind]
+        if ref in table:
+            raise LibraryError(f"The import plan creates two {kind}s with the same ref '{ref}'.")
+        table[ref] = new_id
+
+
+def _summary(plan: ImportPlan) -> str:
+    counts = {
+        "new_tracks": len(plan.new_tracks),
+        "track_updates": len(plan.track_updates),
+        "cue_adds": len(plan.cue_adds) + sum(len(t.cues) for t in plan.new_tracks),
+        "cue_updates": len(plan.cue_updates),
+        "cue_removals": len(plan.cue_removals),
+        "folder_changes": len(plan.folder_creates)
+        + len(plan.folder_updates)
+        + len(plan.folder_moves)
+        + len(plan.folder_deletes),
+        "playlist_changes": len(plan.playlist_creates)
+        + len(plan.playlist_updates)
+        + len(plan.playlist_moves)
+        + len(plan.playlist_deletes),
+    }
+    return json.dumps({k: v for k, v in counts.items() if v})
+
+
+def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
+    """Apply every part of ``plan`` on ``conn`` (inside the caller's write transaction)."""
+    before = current_version(conn)
+    if plan.based_on_version is not None and plan.based_on_version != before:
+        raise LibraryChangedError(
+            f"The library changed while the import was being prepared (version {plan.based_on_version} -> "
+            f"{before}); run the import again."
+        )
+    version = bump_version(conn, "import", _summary(plan)) if plan.changes_library() else before
+    refs = _Refs()
+
+    for create in plan.folder_creates:
+        parent = refs.resolve(create.parent, "folder")
+        refs.add(
+            "folder", create.ref, writes.create_folder(conn, version, create.name, parent, create.position)
+        )
+    for rename in plan.folder_updates:
+        writes.rename_folder(conn, version, rename.folder_id, rename.name)
+    for move in plan.folder_moves:
+        writes.move_folder(conn, version, move.folder_id, refs.resolve(move.parent, "folder"), move.position)
+
+    if plan.new_tracks:
+        new_ids = writes.insert_tracks(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
+        for new_track, new_id in zip(plan.new_tracks, new_ids, strict=True):
+            refs.add("track", new_track.ref, new_id)
+    writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in plan.track_updates))
+
+    touched: set[int] = set()
+    if plan.cue_removals:
+        touched.update(writes.cue_track_ids(conn, plan.cue_removals).values())
+        writes.delete_cues(conn, plan.cue_removals)
+    if plan.cue_updates:
+        touched.update(writes.cue_track_ids(conn, (u.cue_id for u in plan.cue_updates)).values())
+        writes.update_cues(conn, [(u.cue_id, u.changes) for u in plan.cue_updates])
+    if plan.cue_adds:
+        writes.insert_cues(conn, [(add.track_id, add.cue) for add in plan.cue_adds])
+        touched.update(add.track_id for add in plan.cue_adds)
+    writes.touch_tracks(conn, version, touched)
+
+    for create_pl in plan.playlist_creates:
+        folder = refs.resolve(create_pl.folder, "folder")
+        playlist_id = writes.create_playlist(
+            conn, version, create_pl.name, folder, create_pl.position, create_pl.uuid, create_pl.smart_query
+        )
+        refs.add("playlist", create_pl.ref, playlist_id)
+        if create_pl.entries:
+            writes.set_playlist_entries(conn, version, playlist_id, _entries(refs, create_pl.entries))
+    for change in plan.playlist_updates:
+        if change.changes:
+            writes.update_playlist(conn, version, change.playlist_id, change.changes)
+        if change.entries is not None:
+            writes.set_playlist_entries(conn, version, change.playlist_id, _entries(refs, change.entries))
+    for move_pl in plan.playlist_moves:
+        writes.move_playlist(
+            conn, version, move_pl.playlist_id, refs.resolve(move_pl.folder, "folder"), move_pl.position
+        )
+    for playlist_id in plan.playlist_deletes:
+        writes.delete_playlist(conn, playlist_id)
+    for folder_id in plan.folder_deletes:
+        writes.delete_folder(conn, folder_id)
+
+    new_bases = tuple(TrackBaseSet(base=t.base, track=t.ref) for t in plan.new_tracks if t.base is not None)
+    write_bases(conn, plan.bases, refs, extra_tracks=new_bases)
+    record_nml_state(
+        conn,
+        plan.nml_fingerprint,
+        imported=True,
+        exported_version=version if plan.leaves_nml_current else None,
+    )
+    log.info("applied import: library version %d -> %d", before, version)
+    return ImportResult(
+        version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists
+    )
+
+
+def record_export(
+    conn: Connection, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
+) -> None:
+    """Record that the NML at ``fingerprint`` now holds version ``library_version``, with its bases."""
+    write_bases(conn, bases, _Refs())
+    record_nml_state(conn, fingerprint, exported_version=library_version)
+    log.info("recorded export of library version %d to %s", library_version, fingerprint.path)
+
+
+def _entries(refs: _Refs, entries: Iterable[EntryRef]) -> list[tuple[int | None, str | None]]:
+    return [(refs.resolve(entry.track, "track"), entry.nml_key) for entry in entries]
+
+
+def write_bases(
+    conn: Connection, bases: BaseUpdates, refs: _Refs, extra_tracks: tuple[TrackBaseSet, ...] = ()
+) -> None:
+    """Apply sync-base changes: deletes first, then upserts (a base replaces the older base of its track)."""
+    for start in range(0, len(bases.track_deletes), 500):
+        chunk = list(bases.track_deletes[start : start + 500])
+        conn.execute(delete(TRACK_BASES).where(TRACK_BASES.c.nml_key.in_(chunk)))
+    for uuid in bases.playlist_deletes:
+        conn.execute(delete(PLAYLIST_BASES).where(PLAYLIST_BASES.c.uuid == uuid))
+    for path in bases.folder_deletes:
+        conn.execute(delete(FOLDER_BASES).where(FOLDER_BASES.c.path_json == _path_json(path)))
+
+    _upsert_track_bases(conn, refs, bases.tracks, replace_old=True)
+    # Bases of tracks this plan created: their ids are new, so no older base can point at them.
+    _upsert_track_bases(conn, refs, extra_tracks, replace_old=False)
+    for playlist_base in bases.playlists:
+        _upsert_playlist_base(conn, refs, playlist_base)
+    for folder_base in bases.folders:
+        _upsert_folder_base(conn, refs, folder_base)
+
+
+def _upsert_track_bases(
+    conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...], *, replace_old: bool
+) -> None:
+    if not items:
+        return
+    rows = []
+    for item in items:
+        track_id = refs.resolve(item.track, "track")
+        if replace_old and track_id is not None:
+            conn.execute(
+                delete(TRACK_BASES).where(
+                    TRACK_BASES.c.track_id == track_id, TRACK_BASES.c.nml_key != item.base.nml_key
+                )
+            )
+        rows.append(
+            {
+                "nml_key": item.base.nml_key,
+                "track_id": track_id,
+                "values_json": track_values_to_json(item.base.values),
+                "cues_json": cues_to_json(item.base.cues),
+            }
+        )
+    statement = sqlite_insert(TRACK_BASES)
+    statement = statement.on_conflict_do_update(
+        index_elements=[TRACK_BASES.c.nml_key],
+        set_={
+            "track_id": statement.excluded.track_id,
+            "values_json": statement.excluded.values_json,
+            "cues_json": statement.excluded.cues_json,
+        },
+    )
+    conn.execute(statement, rows)
+
+
+def _upsert_playlist_base(conn: Connection, refs: _Refs, item: PlaylistBaseSet) -> None:
+    playlist_id = refs.resolve(item.playlist, "playlist")
+    if playlist_id is not None:
+        conn.execute(
+            delete(PLAYLIST_BASES).where(
+                PLAYLIST_BASES.c.playlist_id == playlist_id, PLAYLIST_BASES.c.uuid != item.base.uuid
+            )
+        )
+    base = item.base
+    statement = sqlite_insert(PLAYLIST_BASES).values(
+        uuid=base.uuid,
+        playlist_id=playlist_id,
+        name=base.name,
+        folder_path_json=_path_json(base.folder_path),
+        position=base.position,
+        entries_json=json.dumps(list(base.entries), ensure_ascii=False),
+        smart_query=base.smart_query,
+    )
+    excluded = statement.excluded
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[PLAYLIST_BASES.c.uuid],
+            set_={
+                "playlist_id": excluded.playlist_id,
+                "name": excluded.name,
+                "folder_path_json": excluded.folder_path_json,
+                "position": excluded.position,
+                "entries_json": excluded.entries_json,
+                "smart_query": excluded.smart_query,
+            },
+        )
+    )
+
+
+def _upsert_folder_base(conn: Connection, refs: _Refs, item: FolderBaseSet) -> None:
+    folder_id = refs.resolve(item.folder, "folder")
+    path_json = _path_json(item.base.path)
+    if folder_id is not None:
+        conn.execute(
+            delete(FOLDER_BASES).where(
+                FOLDER_BASES.c.folder_id == folder_id, FOLDER_BASES.c.path_json != path_json
+            )
+        )
+    statement = sqlite_insert(FOLDER_BASES).values(
+        path_json=path_json, folder_id=folder_id, position=item.base.position
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[FOLDER_BASES.c.path_json],
+            set_={"folder_id": statement.excluded.folder_id, "position": statement.excluded.position},
+        )
+    )
+
+
+def _path_json(path: tuple[str, ...]) -> str:
+    return json.dumps(list(path), ensure_ascii=False)

@@ -1,0 +1,286 @@
+"""Opening the library file: SQLite settings, recognising a Harmony library, backups and schema upgrades.
+
+- WAL mode, so a worker process can read a consistent snapshot while the app writes.
+- ``synchronous=FULL``: a committed import or export record survives a power cut, not just a crash.
+- Foreign keys on, and a busy timeout, so two writers wait for each other instead of failing.
+- Transactions are begun explicitly (``BEGIN`` for reads, ``BEGIN IMMEDIATE`` for writes). Python's sqlite3
+  module would otherwise start a transaction only at the first write, so a read spanning several statements
+  would not see one snapshot, and a read that turns into a write could fail with "database is locked".
+
+A file is a Harmony library when its SQLite ``application_id`` is :data:`APPLICATION_ID`. An older schema is
+copied to a timestamped backup next to the file, then upgraded in one transaction; a schema from a newer
+Harmony
+is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from harmony.errors import LibraryError
+from harmony.library.errors import NewerLibraryError, NotALibraryError
+
+log = logging.getLogger(__name__)
+
+#: SQLite ``PRAGMA application_id`` of a Harmony library: "HMNY" in ASCII.
+APPLICATION_ID = 0x484D4E59
+#: Milliseconds a connection waits for another writer before giving up.
+BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS = "harmony.library:migrations"
+
+
+def default_library_path() -> Path:
+    """The per-user library file: ``platformdirs.user_data_dir("harmony")/library.db``."""
+    return Path(platformdirs.user_data_dir("harmony")) / "library.db"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for the packaged migrations, optionally bound to ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this Harmony knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        raw = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+    else:
+        raw = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    raw.isolation_level = None  # we issue BEGIN ourselves (see the module docstring)
+    raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    raw.execute("PRAGMA foreign_keys = ON")
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports of 100,000 tracks stay in memory
+    raw.execute("PRAGMA temp_store = MEMORY")
+    return raw
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on ``path`` whose connections carry Harmony's pragmas and explicit transactions.
+
+    ``conn.execution_options(harmony_begin="IMMEDIATE")`` makes the next transaction on ``conn`` take the
+    write
+    lock at once; every write in the library does so.
+    """
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: _connect(path, read_only),
+        # A read-only worker keeps one connection; the app's pool is small because SQLite has one writer.
+        poolclass=NullPool if read_only else None,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("harmony_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _inspect(path: Path) -> tuple[int, bool, str | None]:
+    """(application_id, has tables, alembic revision) of an existing file; refuse a non-SQLite file."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as raw:
+            app_id = raw.execute("PRAGMA application_id").fetchone()[0]
+            names = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in names:
+                row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+    except sqlite3.DatabaseError as error:
+        raise NotALibraryError(
+            f"{path} is not a Harmony library (not an SQLite database: {error}). Choose another file."
+        ) from error
+    return app_id, bool(names), revision
+
+
+def backup_file(path: Path, label: str) -> Path:
+    """Copy the library to ``<name>.backup-<UTC timestamp>-<label>.db`` beside it, consistently even while
+    other connections use it (SQLite's online backup), and return the copy's path."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.backup-{stamp}-{label}.db")
+    with closing(sqlite3.connect(str(path))) as source, closing(sqlite3.connect(str(target))) as copy:
+        source.backup(copy)
+    log.info("backed up %s to %s", path, target)
+    return target
+
+
+def open_database(path: Path | str | None = None, *, read_only: bool = False) -> tuple[Path, Engine]:
+    """Open (creating or upgrading as needed) the library at ``path``; return its resolved path and an engine.
+
+    Read-only opening never creates or upgrades: it is for workers reading a library the app already opened.
+    """
+    target = Path(path).expanduser() if path is not None else default_library_path()
+    exists = target.exists()
+    if exists and target.is_dir():
+        raise LibraryError(f"{target} is a folder; give the path of a library file (e.g. library.db).")
+    if exists and target.stat().st_size > 0:
+        app_id, has_tables, revision = _inspect(target)
+        if has_tables and app_id != APPLICATION_ID:
+            raise NotALibraryError(
+                f"{target} is not a Harmony library (it is another SQLite database). Choose another file."
+            )
+        if revision is not None and not _known_revision(revision):
+            raise NewerLibraryError(
+                f"{target} was written by a newer Harmony (schema {revision}); update Harmony to open it."
+            )
+    elif read_only:
+        raise LibraryError(f"No Harmony library at {target}; open it once with Harmony to create it.")
+
+    if read_only:
+        engine = make_engine(target, read_only=True)
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current != head_revision():
+            engine.dispose()
+            raise LibraryError(f"The library {target} needs an upgrade; open it with Harmony first.")
+        return target, engine
+
+    if not exists:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        log.info("creating a new library at %s", target)
+    with closing(sqlite3.connect(str(target))) as raw:
+        # WAL is a property of the file and cannot be switched inside a transaction, so it is set here.
+        mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise LibraryError(f"Cannot use {target}: its folder does not allow SQLite's WAL mode ({mode}).")
+    engine = make_engine(target)
+    try:
+        with _explained_errors():
+            _upgrade(target, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return target, engine
+
+
+def _upgrade(path: Path, engine: Engine) -> None:
+    """Bring the schema to head inside one write transaction, after a backup when data already exists.
+
+    The revision is read again under the write lock, so two processes opening an old library at once upgrade
+    it
+    only once.
+    """
+    head = head_revision()
+    with engine.connect() as conn, conn.begin():
+        # The usual case, checked without the write lock so opening never waits for another writer.
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+    with engine.connect() as conn:
+        conn.execution_options(harmony_begin="IMMEDIATE")
+        with conn.begin():
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current == head:
+                return
+            if current is not None:
+                if not _known_revision(current):
+                    raise NewerLibraryError(
+                        f"{path} was written by a newer Harmony (schema {current}); "
+                        "update Harmony to open it."
+                    )
+                backup_file(path, f"schema-{current}")
+                log.info("upgrading library %s from schema %s to %s", path, current, head)
+            else:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            command.upgrade(alembic_config(conn), "head")
+
+
+def migrate(path: Path | str, revision: str) -> None:
+    """Move an existing library's schema to ``revision`` (up or down) in one transaction.
+
+    For developers and tests: the app itself only ever upgrades, through :func:`open_database`.
+    """
+    engine = make_engine(Path(path))
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(harmony_begin="IMMEDIATE")
+            with conn.begin():
+                current = MigrationContext.configure(conn).get_current_revision()
+                config = alembic_config(conn)
+                script = ScriptDirectory.from_config(config)
+                below = set() if current is None else _ancestors(script, current)
+                if revision == "base" or revision in below:
+                    command.downgrade(config, revision)
+                else:
+                    command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def _ancestors(script: ScriptDirectory, current: str) -> set[str]:
+    """The revisions strictly below ``current`` (reaching one of them is a downgrade)."""
+    return {rev.revision for rev in script.iterate_revisions(current, "base") if rev.revision != current}
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a ``BEGIN IMMEDIATE`` transaction: commits on success, rolls back on error."""
+    with _explained_errors(), engine.connect() as conn:
+        conn.execution_options(harmony_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a read transaction: every statement in it sees the same snapshot."""
+    with _explained_errors(), engine.connect() as conn, conn.begin():
+        yield conn
+
+
+_SQLITE_PROBLEMS = {
+    "readonly": "The library was opened read-only (or its file cannot be written); nothing was changed.",
+    "database is locked": "The library is busy: another Harmony is writing to it. Try again in a moment.",
+    "disk is full": "The disk holding the library is full; free some space and try again.",
+    "disk i/o error": "The library file could not be read or written (disk error); check the disk.",
+    "malformed": "The library file is damaged; restore it from one of its backups.",
+}
+
+
+@contextmanager
+def _explained_errors() -> Iterator[None]:
+    """Turn the SQLite failures a DJ can meet into a :class:`LibraryError` saying what to do."""
+    try:
+        yield
+    except OperationalError as error:
+        text = str(error.orig).lower()
+        for needle, message in _SQLITE_PROBLEMS.items():
+            if needle in text:
+                raise LibraryError(message) from error
+        raise

@@ -1,0 +1,33 @@
+"""Errors of the library store, each a :class:`harmony.errors.LibraryError` with a message a DJ can act on."""
+
+from __future__ import annotations
+
+from harmony.errors import LibraryError
+
+
+class NotALibraryError(LibraryError):
+    """The file exists but is not a Harmony library (another SQLite database, or not SQLite at all)."""
+
+
+class NewerLibraryError(LibraryError):
+    """The library was written by a newer Harmony whose schema this version does not know."""
+
+
+class TrackNotFoundError(LibraryError):
+    """No track has the given id."""
+
+
+class NotFoundError(LibraryError):
+    """No cue point, playlist or folder has the given id."""
+
+
+class InvalidFieldError(LibraryError):
+    """A field name is unknown or a value is out of range for that field."""
+
+
+class LibraryChangedError(LibraryError):
+    """The library changed after an import was planned, so the plan may overwrite a newer edit."""
+
+
+class SettingsError(LibraryError):
+    """A stored or submitted setting is invalid."""

@@ -1,0 +1,302 @@
+"""Reads the app needs: counts, a searched and sorted page of tracks, a track with its cues, the playlist
+tree.
+
+Each function takes a connection (inside a read transaction when several statements must agree) and returns
+plain frozen dataclasses, never ORM objects, so results can cross threads and processes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Integer, Row, Text, column, func, literal_column, or_, select, table
+from sqlalchemy.sql.elements import ColumnElement
+
+from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
+from harmony.library.journal import read_status
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
+
+#: Sort keys a track list accepts, and the column each sorts by. Text sorts ignore case.
+SORT_KEYS: dict[str, ColumnElement[Any]] = {
+    "id": TRACKS.c.id,
+    "title": TRACKS.c.title.collate("NOCASE"),
+    "artist": TRACKS.c.artist.collate("NOCASE"),
+    "album": TRACKS.c.album.collate("NOCASE"),
+    "genre": TRACKS.c.genre.collate("NOCASE"),
+    "label": TRACKS.c.label.collate("NOCASE"),
+    "bpm": TRACKS.c.bpm,
+    "key": TRACKS.c.musical_key,
+    "musical_key": TRACKS.c.musical_key,
+    "rating": TRACKS.c.rating,
+    "year": TRACKS.c.year,
+    "duration": TRACKS.c.duration,
+    "date_added": TRACKS.c.date_added,
+    "play_count": TRACKS.c.play_count,
+    "last_played": TRACKS.c.last_played,
+    "path": TRACKS.c.path,
+}
+
+#: The FTS5 index of the track text fields (created by migration 0002; not an ORM model, it is SQLite-only).
+_FTS = table("tracks_fts", column("rowid", Integer), column("tracks_fts", Text))
+
+#: From this many matches on, a search page is read in sort order off the sort index (see search_tracks).
+_MANY_MATCHES = 1000
+
+#: The text columns a LIKE fallback search looks in (when the search text holds no word to index).
+_LIKE_COLUMNS = ("title", "artist", "album", "genre", "label", "comment", "remixer", "mix", "key_text")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTrack:
+    """A track as stored: its id, its values and the library version of its last change."""
+
+    id: int
+    values: TrackValues
+    changed_version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCue:
+    """A cue point as stored: its id, its track and its values."""
+
+    id: int
+    track_id: int
+    values: CueValues
+
+
+@dataclass(frozen=True, slots=True)
+class TrackDetail:
+    """A track with its cue points, ordered by position."""
+
+    track: StoredTrack
+    cues: tuple[StoredCue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPage:
+    """One page of a track list: ``total`` tracks matched, ``tracks`` are those from ``offset`` on."""
+
+    total: int
+    offset: int
+    tracks: tuple[StoredTrack, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStats:
+    """Counts shown by ``harmony library stats``."""
+
+    tracks: int
+    cues: int
+    playlists: int
+    folders: int
+    version: int
+    last_exported_version: int
+
+    @property
+    def pending_export(self) -> bool:
+        """Whether edits are waiting to be exported to Traktor."""
+        return self.version > self.last_exported_version
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistNode:
+    """A playlist in the tree."""
+
+    id: int
+    name: str
+    position: int
+    uuid: str | None
+    smart_query: str | None
+    entry_count: int
+    kind: Literal["playlist"] = "playlist"
+
+
+@dataclass(frozen=True, slots=True)
+class FolderNode:
+    """A folder in the tree, with its children (folders and playlists) in order."""
+
+    id: int
+    name: str
+    position: int
+    children: tuple[FolderNode | PlaylistNode, ...] = field(default=())
+    kind: Literal["folder"] = "folder"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """One entry of a playlist: a library track, or a dangling NML key, or both."""
+
+    id: int
+    position: int
+    track_id: int | None
+    nml_key: str | None
+
+
+def row_to_track(row: Row[Any]) -> StoredTrack:
+    """Build a :class:`StoredTrack` from a full ``tracks`` row."""
+    mapping = row._mapping
+    return StoredTrack(
+        id=mapping["id"],
+        values=TrackValues(**{name: mapping[name] for name in TRACK_FIELD_NAMES}),
+        changed_version=mapping["changed_version"],
+    )
+
+
+def row_to_cue(row: Row[Any]) -> StoredCue:
+    """Build a :class:`StoredCue` from a full ``cue_points`` row."""
+    mapping = row._mapping
+    return StoredCue(
+        id=mapping["id"],
+        track_id=mapping["track_id"],
+        values=CueValues(**{name: mapping[name] for name in CUE_FIELD_NAMES}),
+    )
+
+
+def stats(conn: Connection) -> LibraryStats:
+    """Counts of tracks, cues, playlists and folders, and the library version."""
+    status = read_status(conn)
+
+    def count(table: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    return LibraryStats(
+        tracks=count(TRACKS),
+        cues=count(CUES),
+        playlists=count(PLAYLISTS),
+        folders=count(FOLDERS),
+        version=status.version,
+        last_exported_version=status.last_exported_version,
+    )
+
+
+def fts_query(search: str) -> str | None:
+    """Turn what a DJ types into an FTS5 query: every word must appear, each as a word prefix.
+
+    Words are quoted, so FTS5 operators typed by accident (``AND``, ``-``, ``*``, ``"``) are plain text.
+    Returns None when the text holds no word at all.
+    """
+    words = re.findall(r"\w+", search)
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def search_tracks(
+    conn: Connection,
+    search: str | None = None,
+    *,
+    sort: str = "artist",
+    descending: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> TrackPage:
+    """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``.
+
+    Ties are broken by id, so pages never overlap or skip. Call inside a read transaction so the count and the
+    page agree.
+    """
+    if sort not in SORT_KEYS:
+        raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(SORT_KEYS)}.")
+    if limit < 0 or offset < 0:
+        raise InvalidFieldError("The limit and the offset cannot be negative.")
+    key = SORT_KEYS[sort]
+    order = (key.desc(), TRACKS.c.id.desc()) if descending else (key.asc(), TRACKS.c.id.asc())
+    page = select(TRACKS).order_by(*order).limit(limit).offset(offset)
+    query = fts_query(search) if search and search.strip() else None
+    if query is not None:
+        match = _FTS.c.tracks_fts.op("MATCH")(query)
+        matching = select(_FTS.c.rowid).where(match)
+        # The FTS index has exactly one row per track (triggers keep it so), so it counts matches by itself.
+        total = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
+        if total >= _MANY_MATCHES:
+            # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping
+            # after
+            # the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving
+            # the
+            # query by id lookups, which would force that sort.
+            page = page.where(literal_column("+tracks.id").in_(matching))
+        else:
+            page = page.where(TRACKS.c.id.in_(matching))
+    elif search and search.strip():
+        pattern = f"%{search.strip()}%"
+        condition = or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
+        page = page.where(condition)
+        total = int(conn.execute(select(func.count()).select_from(TRACKS).where(condition)).scalar_one())
+    else:
+        total = int(conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
+    tracks = tuple(row_to_track(row) for row in conn.execute(page))
+    return TrackPage(total=total, offset=offset, tracks=tracks)
+
+
+def get_track(conn: Connection, track_id: int) -> TrackDetail:
+    """A track with its cues (by start position), or :class:`TrackNotFoundError`."""
+    row = conn.execute(select(TRACKS).where(TRACKS.c.id == track_id)).first()
+    if row is None:
+        raise TrackNotFoundError(f"No track with id {track_id} in the library.")
+    cues = conn.execute(select(CUES).where(CUES.c.track_id == track_id).order_by(CUES.c.start, CUES.c.id))
+    return TrackDetail(track=row_to_track(row), cues=tuple(row_to_cue(c) for c in cues))
+
+
+def find_track_ids_by_path_keys(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
+    """Map each of ``keys`` (path keys) that is in the library to its track id."""
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        rows = conn.execute(select(TRACKS.c.path_key, TRACKS.c.id).where(TRACKS.c.path_key.in_(chunk)))
+        found.update({row.path_key: row.id for row in rows})
+    return found
+
+
+def playlist_tree(conn: Connection) -> tuple[FolderNode | PlaylistNode, ...]:
+    """The whole tree of folders and playlists, top level first, children in their stored order."""
+    counts: dict[int, int] = {
+        row.playlist_id: row.entries
+        for row in conn.execute(
+            select(ENTRIES.c.playlist_id, func.count().label("entries")).group_by(ENTRIES.c.playlist_id)
+        )
+    }
+    children: dict[int | None, list[tuple[int, Any]]] = {}
+    folders = conn.execute(select(FOLDERS)).all()
+    for row in conn.execute(select(PLAYLISTS)):
+        node = PlaylistNode(row.id, row.name, row.position, row.uuid, row.smart_query, counts.get(row.id, 0))
+        children.setdefault(row.folder_id, []).append((row.position, node))
+
+    def build(folder_id: int | None) -> tuple[FolderNode | PlaylistNode, ...]:
+        items = list(children.get(folder_id, []))
+        return tuple(node for _, node in sorted(items, key=lambda item: (item[0], item[1].kind, item[1].id)))
+
+    # Folders are built bottom-up: a folder's node needs its finished children.
+    by_parent: dict[int | None, list[Any]] = {}
+    for row in folders:
+        by_parent.setdefault(row.parent_id, []).append(row)
+
+    def add_folders(parent_id: int | None) -> None:
+        for row in by_parent.get(parent_id, []):
+            add_folders(row.id)
+            node = FolderNode(row.id, row.name, row.position, build(row.id))
+            children.setdefault(parent_id, []).append((row.position, node))
+
+    add_folders(None)
+    return build(None)
+
+
+def playlist_entries(conn: Connection, playlist_id: int) -> tuple[StoredEntry, ...]:
+    """The entries of a playlist in order, or :class:`NotFoundError`."""
+    if conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == playlist_id)).first() is None:
+        raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+    rows = conn.execute(
+        select(ENTRIES).where(ENTRIES.c.playlist_id == playlist_id).order_by(ENTRIES.c.position, ENTRIES.c.id)
+    )
+    return tuple(StoredEntry(r.id, r.position, r.track_id, r.nml_key) for r in rows)
+
+
+def track_ids_changed_since(conn: Connection, version: int) -> list[int]:
+    """Ids of tracks whose fields or cues changed after library ``version`` (e.g. since the last export)."""
+    rows = conn.execute(
+        select(TRACKS.c.id).where(TRACKS.c.changed_version > version).order_by(TRACKS.c.id)
+    ).scalars()
+    return list(rows)

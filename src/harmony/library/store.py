@@ -1,0 +1,325 @@
+"""The :class:`Library`: the one object the rest of Harmony uses to read and change the library.
+
+Each public method is one operation: one transaction, and for an edit one new library version in the change
+journal. Reads see one snapshot. The class holds only the engine; the work is done by :mod:`queries`,
+:mod:`writes`, :mod:`apply`, :mod:`journal` and :mod:`settings`, which a test or a worker can call directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from harmony.library import apply, journal, queries, writes
+from harmony.library.database import open_database, read_connection, write_connection
+from harmony.library.journal import ChangeRecord, LibraryStatus
+from harmony.library.paths import path_key
+from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult, NmlFingerprint
+from harmony.library.queries import (
+    FolderNode,
+    LibraryStats,
+    PlaylistNode,
+    StoredEntry,
+    TrackDetail,
+    TrackPage,
+)
+from harmony.library.reader import LibraryReader
+from harmony.library.scan import ScanFailure, ScanResult
+from harmony.library.settings import TraktorSettings, load_settings, save_settings
+from harmony.library.values import CueValues, TrackValues
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What adding scanned files did: new track ids, how many were already there, what could not be read."""
+
+    added: tuple[int, ...]
+    already_present: int
+    failures: tuple[ScanFailure, ...]
+    missing: tuple[str, ...]
+
+
+class Library:
+    """Harmony's music library: tracks, cue points, playlists, folders, sync bases and settings."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self._engine = engine
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> Library:
+        """Open the library at ``path`` (default: the per-user ``library.db``), creating or upgrading it.
+
+        See :func:`harmony.library.database.open_database` for what is refused and how upgrades are backed up.
+        """
+        resolved, engine = open_database(path, read_only=read_only)
+        return cls(resolved, engine)
+
+    def close(self) -> None:
+        """Close every connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with read_connection(self._engine) as conn:
+            yield conn
+
+    @contextmanager
+    def _edit(self, operation: str, summary: object = "") -> Iterator[tuple[Connection, int]]:
+        """A write transaction that is one edit: it bumps the version and yields it with the connection."""
+        with write_connection(self._engine) as conn:
+            text = summary if isinstance(summary, str) else json.dumps(summary)
+            yield conn, journal.bump_version(conn, operation, text)
+
+    # --- state
+    # ------------------------------------------------------------------------------------------------
+
+    def status(self) -> LibraryStatus:
+        """Version, last exported version, last NML fingerprint."""
+        with self._read() as conn:
+            return journal.read_status(conn)
+
+    @property
+    def version(self) -> int:
+        """The current library version (bumped by every edit)."""
+        return self.status().version
+
+    @property
+    def pending_export(self) -> bool:
+        """Whether edits are waiting to be exported to Traktor."""
+        return self.status().pending_export
+
+    def changes_since(self, version: int, limit: int = 1000) -> list[ChangeRecord]:
+        """The change journal after ``version``."""
+        with self._read() as conn:
+            return journal.changes_since(conn, version, limit)
+
+    # --- reads
+    # ------------------------------------------------------------------------------------------------
+
+    def stats(self) -> LibraryStats:
+        """Counts of tracks, cues, playlists and folders, and the version."""
+        with self._read() as conn:
+            return queries.stats(conn)
+
+    def search_tracks(
+        self,
+        search: str | None = None,
+        *,
+        sort: str = "artist",
+        descending: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> TrackPage:
+        """A page of tracks matching ``search``, sorted (see :func:`queries.search_tracks`)."""
+        with self._read() as conn:
+            return queries.search_tracks(
+                conn, search, sort=sort, descending=descending, limit=limit, offset=offset
+            )
+
+    def get_track(self, track_id: int) -> TrackDetail:
+        """A track with its cues."""
+        with self._read() as conn:
+            return queries.get_track(conn, track_id)
+
+    def find_tracks_by_path_key(self, keys: Sequence[str]) -> dict[str, int]:
+        """Track ids of the given path keys that are in the library."""
+        with self._read() as conn:
+            return queries.find_track_ids_by_path_keys(conn, keys)
+
+    def playlist_tree(self) -> tuple[FolderNode | PlaylistNode, ...]:
+        """The tree of folders and playlists."""
+        with self._read() as conn:
+            return queries.playlist_tree(conn)
+
+    def playlist_entries(self, playlist_id: int) -> tuple[StoredEntry, ...]:
+        """A playlist's entries in order."""
+        with self._read() as conn:
+            return queries.playlist_entries(conn, playlist_id)
+
+    def track_ids_changed_since(self, version: int) -> list[int]:
+        """Tracks changed after ``version``."""
+        with self._read() as conn:
+            return queries.track_ids_changed_since(conn, version)
+
+    @contextmanager
+    def reader(self) -> Iterator[LibraryReader]:
+        """A streaming reader over one snapshot (in this process; a worker uses :func:`open_reader`)."""
+        with self._read() as conn:
+            yield LibraryReader(conn)
+
+    # --- tracks and cues
+    # ---------------------------------------------------------------------------------------
+
+    def add_track(self, values: TrackValues, cues: Sequence[CueValues] = ()) -> int:
+        """Add one track with its cues; return its id."""
+        return self.add_tracks([(values, cues)])[0]
+
+    def add_tracks(self, items: Sequence[tuple[TrackValues, Sequence[CueValues]]]) -> list[int]:
+        """Add tracks with their cues in one transaction; return their ids in order."""
+        with self._edit("tracks.add", {"tracks": len(items)}) as (conn, version):
+            return writes.insert_tracks(conn, version, items)
+
+    def add_scanned(self, result: ScanResult) -> AddResult:
+        """Add the tracks a folder scan found, skipping files already in the library (same path key)."""
+        with write_connection(self._engine) as conn:
+            keyed = {(t.path_key or path_key(t.path)): t for t in result.tracks}
+            present = queries.find_track_ids_by_path_keys(conn, list(keyed))
+            new = [t for key, t in keyed.items() if key not in present]
+            ids: list[int] = []
+            if new:
+                version = journal.bump_version(conn, "tracks.add", json.dumps({"tracks": len(new)}))
+                ids = writes.insert_tracks(conn, version, [(t, ()) for t in new])
+        return AddResult(
+            added=tuple(ids),
+            already_present=len(result.tracks) - len(new),
+            failures=result.failures,
+            missing=result.missing,
+        )
+
+    def update_track(self, track_id: int, changes: Mapping[str, object]) -> None:
+        """Set fields of a track (field -> value); unknown fields and bad values are refused."""
+        checked = writes.check_track_changes(changes)
+        if not checked:  # nothing to change is not an edit: no new version, but a wrong id is still an error
+            with self._read() as conn:
+                writes.require_track(conn, track_id)
+            return
+        with self._edit("track.update", {"track": track_id, "fields": sorted(checked)}) as (conn, version):
+            writes.update_tracks(conn, version, [(track_id, checked)])
+
+    def delete_tracks(self, track_ids: Sequence[int]) -> int:
+        """Delete tracks with their cues and playlist entries; return how many existed."""
+        with self._edit("tracks.delete", {"tracks": len(track_ids)}) as (conn, _version):
+            return writes.delete_tracks(conn, track_ids)
+
+    def add_cue(self, track_id: int, cue: CueValues) -> int:
+        """Add a cue to a track; return its id."""
+        with self._edit("cue.add", {"track": track_id}) as (conn, version):
+            cue_id = writes.insert_cues(conn, [(track_id, cue)])[0]
+            writes.touch_tracks(conn, version, [track_id])
+            return cue_id
+
+    def update_cue(self, cue_id: int, changes: Mapping[str, object]) -> None:
+        """Set fields of a cue."""
+        with self._edit("cue.update", {"cue": cue_id}) as (conn, version):
+            owners = writes.cue_track_ids(conn, [cue_id])
+            writes.update_cues(conn, [(cue_id, changes)])
+            writes.touch_tracks(conn, version, owners.values())
+
+    def delete_cue(self, cue_id: int) -> None:
+        """Delete a cue."""
+        with self._edit("cue.delete", {"cue": cue_id}) as (conn, version):
+            owners = writes.cue_track_ids(conn, [cue_id])
+            writes.delete_cues(conn, [cue_id])
+            writes.touch_tracks(conn, version, owners.values())
+
+    # --- folders and playlists
+    # ---------------------------------------------------------------------------------
+
+    def create_folder(self, name: str, parent_id: int | None = None, position: int | None = None) -> int:
+        """Create a folder (at the end of its parent unless ``position`` is given); return its id."""
+        with self._edit("folder.create", {"name": name}) as (conn, version):
+            return writes.create_folder(conn, version, name, parent_id, position)
+
+    def rename_folder(self, folder_id: int, name: str) -> None:
+        """Rename a folder."""
+        with self._edit("folder.rename", {"folder": folder_id}) as (conn, version):
+            writes.rename_folder(conn, version, folder_id, name)
+
+    def move_folder(self, folder_id: int, parent_id: int | None, position: int | None = None) -> None:
+        """Move a folder."""
+        with self._edit("folder.move", {"folder": folder_id}) as (conn, version):
+            writes.move_folder(conn, version, folder_id, parent_id, position)
+
+    def delete_folder(self, folder_id: int) -> None:
+        """Delete a folder and everything in it."""
+        with self._edit("folder.delete", {"folder": folder_id}) as (conn, _version):
+            writes.delete_folder(conn, folder_id)
+
+    def create_playlist(
+        self,
+        name: str,
+        folder_id: int | None = None,
+        position: int | None = None,
+        *,
+        uuid: str | None = None,
+        smart_query: str | None = None,
+        track_ids: Sequence[int] = (),
+    ) -> int:
+        """Create a playlist, optionally with tracks; return its id."""
+        with self._edit("playlist.create", {"name": name}) as (conn, version):
+            playlist_id = writes.create_playlist(conn, version, name, folder_id, position, uuid, smart_query)
+            if track_ids:
+                writes.set_playlist_entries(conn, version, playlist_id, [(t, None) for t in track_ids])
+            return playlist_id
+
+    def update_playlist(self, playlist_id: int, changes: Mapping[str, str | None]) -> None:
+        """Change a playlist's name, uuid or smart query."""
+        with self._edit("playlist.update", {"playlist": playlist_id}) as (conn, version):
+            writes.update_playlist(conn, version, playlist_id, changes)
+
+    def move_playlist(self, playlist_id: int, folder_id: int | None, position: int | None = None) -> None:
+        """Move a playlist."""
+        with self._edit("playlist.move", {"playlist": playlist_id}) as (conn, version):
+            writes.move_playlist(conn, version, playlist_id, folder_id, position)
+
+    def delete_playlist(self, playlist_id: int) -> None:
+        """Delete a playlist."""
+        with self._edit("playlist.delete", {"playlist": playlist_id}) as (conn, _version):
+            writes.delete_playlist(conn, playlist_id)
+
+    def set_playlist_tracks(self, playlist_id: int, track_ids: Sequence[int]) -> None:
+        """Replace a playlist's entries with these tracks, in order (duplicates allowed)."""
+        with self._edit("playlist.entries", {"playlist": playlist_id}) as (conn, version):
+            writes.set_playlist_entries(conn, version, playlist_id, [(t, None) for t in track_ids])
+
+    def add_to_playlist(self, playlist_id: int, track_ids: Iterable[int]) -> None:
+        """Append tracks to a playlist."""
+        with self._edit("playlist.entries", {"playlist": playlist_id}) as (conn, version):
+            entries = writes.playlist_entry_pairs(conn, playlist_id)
+            entries.extend((t, None) for t in track_ids)
+            writes.set_playlist_entries(conn, version, playlist_id, entries)
+
+    # --- sync -----------------------------------------------------------------------------------------------
+
+    def apply_import(self, plan: ImportPlan) -> ImportResult:
+        """Apply an import plan: everything in one transaction, or nothing (the error is raised)."""
+        with write_connection(self._engine) as conn:
+            return apply.apply_import(conn, plan)
+
+    def record_export(
+        self, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
+    ) -> None:
+        """Record that an export wrote ``library_version`` to the NML at ``fingerprint``, with new bases."""
+        with write_connection(self._engine) as conn:
+            apply.record_export(conn, library_version, fingerprint, bases)
+
+    # --- settings
+    # -----------------------------------------------------------------------------------------------
+
+    def settings(self) -> TraktorSettings:
+        """The Traktor settings (defaults when never saved)."""
+        with self._read() as conn:
+            return load_settings(conn)
+
+    def save_settings(self, settings: TraktorSettings) -> None:
+        """Validate and store the Traktor settings."""
+        with write_connection(self._engine) as conn:
+            save_settings(conn, settings)

@@ -1,0 +1,145 @@
+"""Plain values of a track and of a cue point, as they cross process boundaries.
+
+These frozen, slotted dataclasses are what the sync engine (pure code, in a worker) reads and builds, and what
+the store writes. They carry no database identity; :mod:`harmony.library.reader` pairs them with row ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_values
+
+
+@dataclass(frozen=True, slots=True)
+class TrackValues:
+    """Every field of a track. Only ``path`` is required; ``path_key`` is derived from it when left empty."""
+
+    path: str
+    path_key: str | None = None
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    track_number: int | None = None
+    of_tracks: int | None = None
+    genre: str | None = None
+    label: str | None = None
+    comment: str | None = None
+    comment2: str | None = None
+    remixer: str | None = None
+    producer: str | None = None
+    mix: str | None = None
+    catalog_number: str | None = None
+    key_lyrics: str | None = None
+    year: int | None = None
+    release_date: date | None = None
+    duration: float | None = None
+    bitrate: int | None = None
+    file_size: int | None = None
+    bpm: float | None = None
+    bpm_text: str | None = None
+    bpm_quality: float | None = None
+    musical_key: int | None = None
+    key_text: str | None = None
+    rating: int | None = None
+    ranking: int | None = None
+    color: int | None = None
+    play_count: int | None = None
+    last_played: date | None = None
+    import_date: date | None = None
+    date_added: date | None = None
+    date_modified: date | None = None
+    lock: bool | None = None
+
+    def as_dict(self) -> dict[str, FieldValue]:
+        """The fields as a plain dict, in declaration order."""
+        return {name: getattr(self, name) for name in TRACK_FIELD_NAMES}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> TrackValues:
+        """Build from a mapping of field names (unknown names are refused, missing ones are empty)."""
+        return cls(**check_values(TRACK_FIELDS, values))  # type: ignore[arg-type]
+
+    def checked(self) -> TrackValues:
+        """Return self after checking every value against :data:`TRACK_FIELDS` (raises InvalidFieldError)."""
+        check_values(TRACK_FIELDS, self.as_dict())
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class CueValues:
+    """A cue point, loop or grid marker. ``start`` and ``length`` are milliseconds, as in the NML."""
+
+    type: int
+    start: float
+    length: float = 0.0
+    hotcue: int = -1
+    name: str | None = None
+    display_order: int | None = None
+    repeats: int | None = None
+    color: str | None = None
+    grid_bpm: float | None = None
+
+    def as_dict(self) -> dict[str, FieldValue]:
+        """The fields as a plain dict, in declaration order."""
+        return {name: getattr(self, name) for name in CUE_FIELD_NAMES}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> CueValues:
+        """Build from a mapping of field names (unknown names are refused)."""
+        return cls(**check_values(CUE_FIELDS, values))  # type: ignore[arg-type]
+
+    def checked(self) -> CueValues:
+        """Return self after checking every value against :data:`CUE_FIELDS` (raises InvalidFieldError)."""
+        check_values(CUE_FIELDS, self.as_dict())
+        return self
+
+
+TRACK_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(TrackValues))
+CUE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(CueValues))
+
+# The dataclasses and the field table must name the same fields; a mismatch is a programming error.
+assert set(TRACK_FIELD_NAMES) == set(TRACK_FIELDS), "TrackValues and TRACK_FIELDS disagree"
+assert set(CUE_FIELD_NAMES) == set(CUE_FIELDS), "CueValues and CUE_FIELDS disagree"
+
+
+def _encode(values: Mapping[str, FieldValue]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def _decode(specs: Mapping[str, FieldSpec], values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            continue  # a field a newer Harmony knew; the base is advisory, so it is dropped, not fatal
+        if value is not None and spec.kind == "date":
+            value = date.fromisoformat(value)
+        elif value is not None and spec.kind == "float":
+            value = float(value)
+        out[name] = value
+    return out
+
+
+def track_values_to_json(values: TrackValues) -> str:
+    """Serialise for a sync base: JSON keeps floats exactly (shortest repr) and dates as ISO text."""
+    return json.dumps(_encode(values.as_dict()), ensure_ascii=False, allow_nan=False)
+
+
+def track_values_from_json(text: str) -> TrackValues:
+    """Inverse of :func:`track_values_to_json`."""
+    return TrackValues(**_decode(TRACK_FIELDS, json.loads(text)))
+
+
+def cues_to_json(cues: tuple[CueValues, ...]) -> str:
+    """Serialise a list of cues for a sync base."""
+    return json.dumps([_encode(cue.as_dict()) for cue in cues], ensure_ascii=False, allow_nan=False)
+
+
+def cues_from_json(text: str) -> tuple[CueValues, ...]:
+    """Inverse of :func:`cues_to_json`."""
+    return tuple(CueValues(**_decode(CUE_FIELDS, item)) for item in json.loads(text))

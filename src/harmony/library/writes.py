@@ -1,0 +1,517 @@
+"""Writes to tracks, cue points, folders and playlists, on a connection inside a write transaction.
+
+These functions do not open or commit transactions and do not bump the library version: the caller
+(:class:`harmony.library.Library` or :mod:`harmony.library.apply`) does both, so one operation is one version
+and one transaction. Each takes the ``version`` that operation produced and stamps it on the rows it changes.
+
+Folders and playlists share one ``position`` order among the children of a folder (as NML nodes do); positions
+stay gapless (0..n-1), so a move or insert shifts its siblings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import cast
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from harmony.errors import LibraryError
+from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
+from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_value, check_values
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.paths import path_key
+from harmony.library.values import CueValues, TrackValues
+
+log = logging.getLogger(__name__)
+
+
+# --- validation, kept tight because an import checks every field of 100,000 tracks
+# ---------------------------
+
+
+_INF = float("inf")
+
+
+def _row_plan(specs: Mapping[str, FieldSpec]) -> tuple[tuple[str, str, float, float, bool], ...]:
+    """Per field: name, kind, inclusive range (open ends as infinities), and whether it may be empty."""
+    plan = []
+    for name, spec in specs.items():
+        kind = "color" if specs is CUE_FIELDS and name == "color" else spec.kind
+        lo = -_INF if spec.minimum is None else spec.minimum
+        hi = _INF if spec.maximum is None else spec.maximum
+        plan.append((name, kind, lo, hi, spec.nullable))
+    return tuple(plan)
+
+
+_TRACK_PLAN = _row_plan(TRACK_FIELDS)
+_CUE_PLAN = _row_plan(CUE_FIELDS)
+
+
+def _check_row(
+    specs: Mapping[str, FieldSpec],
+    plan: tuple[tuple[str, str, float, float, bool], ...],
+    row: dict[str, FieldValue],
+) -> None:
+    """Check every value of a full row in place.
+
+    An import checks every field of 100,000 tracks, so the common, valid case is decided inline by exact type
+    and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises
+    the error that explains what is wrong.
+    """
+    for name, kind, lo, hi, nullable in plan:
+        value = row[name]
+        kind_of_value = type(value)
+        if value is None:
+            if nullable:
+                continue
+        elif kind == "text":
+            if kind_of_value is str and (nullable or value.strip()):  # type: ignore[union-attr]
+                continue
+        elif kind == "int":
+            if kind_of_value is int and lo <= value <= hi:  # type: ignore[operator]
+                continue
+        elif kind == "float":
+            if kind_of_value is float and lo <= value <= hi and value != _INF and value != -_INF:  # type: ignore[operator]
+                continue  # NaN fails every comparison, so it falls through to the full check
+        elif kind == "date":
+            if kind_of_value is date:
+                continue
+        elif kind == "bool" and kind_of_value is bool:
+            continue
+        row[name] = check_value(specs, name, value)
+
+
+def track_row(values: TrackValues, version: int) -> dict[str, FieldValue]:
+    """The checked database row of ``values`` (``path_key`` derived from ``path`` when empty)."""
+    row = values.as_dict()
+    if row["path_key"] is None:
+        row["path_key"] = path_key(values.path)
+    _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
+    row["changed_version"] = version
+    return row
+
+
+def cue_row(cue: CueValues, track_id: int) -> dict[str, FieldValue]:
+    """The checked database row of ``cue`` on track ``track_id``."""
+    row = cue.as_dict()
+    _check_row(CUE_FIELDS, _CUE_PLAN, row)
+    row["track_id"] = track_id
+    return row
+
+
+def _integrity(error: IntegrityError) -> LibraryError:
+    text = str(error.orig)
+    if "UNIQUE" in text and "tracks.path" in text:
+        return LibraryError("A track with that file path is already in the library.")
+    if "UNIQUE" in text and "playlists.uuid" in text:
+        return LibraryError("A playlist with that Traktor UUID is already in the library.")
+    if "CHECK" in text:
+        return InvalidFieldError(f"A value is out of range ({text}).")
+    return LibraryError(f"The library refused the change ({text}).")
+
+
+# --- tracks -------------------------------------------------------------------------------------------------
+
+
+def insert_tracks(
+    conn: Connection, version: int, items: Sequence[tuple[TrackValues, Sequence[CueValues]]]
+) -> list[int]:
+    """Insert tracks with their cues in bulk and return the new track ids, in order.
+
+    Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so
+    no
+    one else can take them, and the cue rows can be built without a round trip per track.
+    """
+    if not items:
+        return []
+    first_id = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one()) + 1
+    track_rows: list[dict[str, FieldValue]] = []
+    cue_rows: list[dict[str, FieldValue]] = []
+    for offset, (values, cues) in enumerate(items):
+        track_id = first_id + offset
+        row = track_row(values, version)
+        row["id"] = track_id
+        track_rows.append(row)
+        cue_rows.extend(cue_row(cue, track_id) for cue in cues)
+    try:
+        conn.execute(insert(TRACKS), track_rows)
+        if cue_rows:
+            conn.execute(insert(CUES), cue_rows)
+    except IntegrityError as error:
+        raise _integrity(error) from error
+    return [first_id + offset for offset in range(len(items))]
+
+
+def require_track(conn: Connection, track_id: int) -> None:
+    """Raise :class:`TrackNotFoundError` unless track ``track_id`` exists."""
+    require_tracks(conn, [track_id])
+
+
+def require_tracks(conn: Connection, track_ids: Iterable[int]) -> None:
+    """Raise :class:`TrackNotFoundError` naming the first of ``track_ids`` that does not exist."""
+    wanted = sorted(set(track_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found = set(conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(chunk))).scalars())
+        missing = [track_id for track_id in chunk if track_id not in found]
+        if missing:
+            raise TrackNotFoundError(f"No track with id {missing[0]} in the library.")
+
+
+def check_track_changes(changes: Mapping[str, object]) -> dict[str, FieldValue]:
+    """Check a field -> value mapping for a track update; ``path_key`` follows ``path`` unless given."""
+    checked = check_values(TRACK_FIELDS, changes)
+    if "path" in checked and "path_key" not in checked:
+        if checked["path"] is None:
+            raise InvalidFieldError("Field 'path' cannot be empty.")
+        checked["path_key"] = path_key(str(checked["path"]))
+    for required in ("path", "path_key"):
+        if required in checked and checked[required] is None:
+            raise InvalidFieldError(f"Field '{required}' cannot be empty.")
+    return checked
+
+
+def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, Mapping[str, object]]]) -> int:
+    """Apply field changes to tracks; updates touching the same fields go in one ``executemany``.
+
+    Returns how many tracks were updated; raises :class:`TrackNotFoundError` if an id does not exist.
+    """
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for track_id, changes in updates:
+        checked = check_track_changes(changes)
+        if not checked:
+            require_track(conn, track_id)
+            continue
+        fields = tuple(sorted(checked))
+        groups[fields].append({"_id": track_id, **{f"v_{name}": value for name, value in checked.items()}})
+    count = 0
+    for fields, rows in groups.items():
+        statement = (
+            update(TRACKS)
+            .where(TRACKS.c.id == bindparam("_id"))
+            .values({**{name: bindparam(f"v_{name}") for name in fields}, "changed_version": version})
+        )
+        try:
+            result = conn.execute(statement, rows)
+        except IntegrityError as error:
+            raise _integrity(error) from error
+        if result.rowcount != len(rows):
+            require_tracks(conn, (cast(int, row["_id"]) for row in rows))
+        count += len(rows)
+    return count
+
+
+def touch_tracks(conn: Connection, version: int, track_ids: Iterable[int]) -> None:
+    """Stamp ``version`` on tracks whose cues changed, so "changed since export" finds them."""
+    ids = sorted(set(track_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(update(TRACKS).where(TRACKS.c.id.in_(chunk)).values(changed_version=version))
+
+
+def delete_tracks(conn: Connection, track_ids: Sequence[int]) -> int:
+    """Delete tracks (their cues and playlist entries go with them); return how many existed."""
+    total = 0
+    for start in range(0, len(track_ids), 500):
+        chunk = list(track_ids[start : start + 500])
+        total += conn.execute(delete(TRACKS).where(TRACKS.c.id.in_(chunk))).rowcount
+    return total
+
+
+# --- cues ---------------------------------------------------------------------------------------------------
+
+
+def insert_cues(conn: Connection, cues: Sequence[tuple[int, CueValues]]) -> list[int]:
+    """Add cues to existing tracks and return their ids, in order."""
+    if not cues:
+        return []
+    require_tracks(conn, (track_id for track_id, _ in cues))
+    first_id = int(conn.execute(select(func.coalesce(func.max(CUES.c.id), 0))).scalar_one()) + 1
+    rows = []
+    for offset, (track_id, cue) in enumerate(cues):
+        row = cue_row(cue, track_id)
+        row["id"] = first_id + offset
+        rows.append(row)
+    try:
+        conn.execute(insert(CUES), rows)
+    except IntegrityError as error:
+        raise _integrity(error) from error
+    return [first_id + offset for offset in range(len(cues))]
+
+
+def cue_track_ids(conn: Connection, cue_ids: Iterable[int]) -> dict[int, int]:
+    """Map cue id -> track id for existing cues; raise :class:`NotFoundError` for a missing one."""
+    ids = sorted(set(cue_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(select(CUES.c.id, CUES.c.track_id).where(CUES.c.id.in_(chunk)))
+        found.update({row.id: row.track_id for row in rows})
+    missing = [cue_id for cue_id in ids if cue_id not in found]
+    if missing:
+        raise NotFoundError(f"No cue point with id {missing[0]} in the library.")
+    return found
+
+
+def update_cues(conn: Connection, updates: Sequence[tuple[int, Mapping[str, object]]]) -> None:
+    """Apply field changes to cues (field -> value)."""
+    cue_track_ids(conn, (cue_id for cue_id, _ in updates))
+    # Updates touching the same fields go in one executemany, as for tracks.
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for cue_id, changes in updates:
+        checked = check_values(CUE_FIELDS, changes)
+        if checked:
+            row = {f"v_{name}": value for name, value in checked.items()}
+            groups[tuple(sorted(checked))].append({"_id": cue_id, **row})
+    for fields, rows in groups.items():
+        statement = (
+            update(CUES)
+            .where(CUES.c.id == bindparam("_id"))
+            .values({name: bindparam(f"v_{name}") for name in fields})
+        )
+        try:
+            conn.execute(statement, rows)
+        except IntegrityError as error:
+            raise _integrity(error) from error
+
+
+def delete_cues(conn: Connection, cue_ids: Sequence[int]) -> None:
+    """Delete cues by id (a missing id is an error: the plan that named it is stale)."""
+    cue_track_ids(conn, cue_ids)
+    for start in range(0, len(cue_ids), 500):
+        conn.execute(delete(CUES).where(CUES.c.id.in_(list(cue_ids[start : start + 500]))))
+
+
+# --- folders and playlists ----------------------------------------------------------------------------------
+
+
+def require_folder(conn: Connection, folder_id: int | None) -> None:
+    """Raise :class:`NotFoundError` unless ``folder_id`` is None (the top level) or an existing folder."""
+    if (
+        folder_id is not None
+        and conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.id == folder_id)).first() is None
+    ):
+        raise NotFoundError(f"No folder with id {folder_id} in the library.")
+
+
+def require_playlist(conn: Connection, playlist_id: int) -> None:
+    """Raise :class:`NotFoundError` unless playlist ``playlist_id`` exists."""
+    if conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == playlist_id)).first() is None:
+        raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+
+
+#: The position a moving folder or playlist holds while its siblings are renumbered: below every real one.
+_PARKED = -1
+
+
+def _child_count(conn: Connection, parent_id: int | None) -> int:
+    """How many folders and playlists sit in ``parent_id`` (not counting one being moved)."""
+    folders = conn.execute(
+        select(func.count())
+        .select_from(FOLDERS)
+        .where(FOLDERS.c.parent_id.is_not_distinct_from(parent_id), FOLDERS.c.position != _PARKED)
+    ).scalar_one()
+    playlists = conn.execute(
+        select(func.count())
+        .select_from(PLAYLISTS)
+        .where(PLAYLISTS.c.folder_id.is_not_distinct_from(parent_id), PLAYLISTS.c.position != _PARKED)
+    ).scalar_one()
+    return int(folders) + int(playlists)
+
+
+def _shift(conn: Connection, parent_id: int | None, from_position: int, delta: int) -> None:
+    """Shift the positions of the children of ``parent_id`` at or after ``from_position`` by ``delta``."""
+    conn.execute(
+        update(FOLDERS)
+        .where(FOLDERS.c.parent_id.is_not_distinct_from(parent_id), FOLDERS.c.position >= from_position)
+        .values(position=FOLDERS.c.position + delta)
+    )
+    conn.execute(
+        update(PLAYLISTS)
+        .where(PLAYLISTS.c.folder_id.is_not_distinct_from(parent_id), PLAYLISTS.c.position >= from_position)
+        .values(position=PLAYLISTS.c.position + delta)
+    )
+
+
+def _make_room(conn: Connection, parent_id: int | None, position: int | None) -> int:
+    """Return the position a new child of ``parent_id`` gets, shifting later siblings when inserting."""
+    count = _child_count(conn, parent_id)
+    if position is None or position >= count:
+        return count
+    if position < 0:
+        raise LibraryError(f"Position {position} is not valid; positions start at 0.")
+    _shift(conn, parent_id, position, +1)
+    return position
+
+
+def create_folder(
+    conn: Connection, version: int, name: str, parent_id: int | None = None, position: int | None = None
+) -> int:
+    """Create a folder and return its id."""
+    _check_name(name, "folder")
+    require_folder(conn, parent_id)
+    slot = _make_room(conn, parent_id, position)
+    result = conn.execute(
+        insert(FOLDERS).values(name=name, parent_id=parent_id, position=slot, changed_version=version)
+    )
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def rename_folder(conn: Connection, version: int, folder_id: int, name: str) -> None:
+    """Rename a folder."""
+    _check_name(name, "folder")
+    require_folder(conn, folder_id)
+    conn.execute(update(FOLDERS).where(FOLDERS.c.id == folder_id).values(name=name, changed_version=version))
+
+
+def move_folder(
+    conn: Connection, version: int, folder_id: int, parent_id: int | None, position: int | None = None
+) -> None:
+    """Move a folder under ``parent_id`` at ``position``; a folder cannot go inside itself."""
+    require_folder(conn, folder_id)
+    require_folder(conn, parent_id)
+    ancestor = parent_id
+    while ancestor is not None:
+        if ancestor == folder_id:
+            raise LibraryError("A folder cannot be moved inside itself.")
+        ancestor = conn.execute(select(FOLDERS.c.parent_id).where(FOLDERS.c.id == ancestor)).scalar_one()
+    old = conn.execute(select(FOLDERS.c.parent_id, FOLDERS.c.position).where(FOLDERS.c.id == folder_id)).one()
+    _shift(conn, old.parent_id, old.position + 1, -1)
+    conn.execute(update(FOLDERS).where(FOLDERS.c.id == folder_id).values(position=_PARKED))
+    slot = _make_room(conn, parent_id, position)
+    conn.execute(
+        update(FOLDERS)
+        .where(FOLDERS.c.id == folder_id)
+        .values(parent_id=parent_id, position=slot, changed_version=version)
+    )
+
+
+def delete_folder(conn: Connection, folder_id: int) -> None:
+    """Delete a folder with everything inside it, closing the gap among its siblings."""
+    require_folder(conn, folder_id)
+    old = conn.execute(select(FOLDERS.c.parent_id, FOLDERS.c.position).where(FOLDERS.c.id == folder_id)).one()
+    conn.execute(delete(FOLDERS).where(FOLDERS.c.id == folder_id))
+    _shift(conn, old.parent_id, old.position + 1, -1)
+
+
+def create_playlist(
+    conn: Connection,
+    version: int,
+    name: str,
+    folder_id: int | None = None,
+    position: int | None = None,
+    uuid: str | None = None,
+    smart_query: str | None = None,
+) -> int:
+    """Create an empty playlist and return its id."""
+    _check_name(name, "playlist")
+    require_folder(conn, folder_id)
+    slot = _make_room(conn, folder_id, position)
+    try:
+        result = conn.execute(
+            insert(PLAYLISTS).values(
+                name=name,
+                folder_id=folder_id,
+                position=slot,
+                uuid=uuid,
+                smart_query=smart_query,
+                changed_version=version,
+            )
+        )
+    except IntegrityError as error:
+        raise _integrity(error) from error
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+_PLAYLIST_FIELDS = {"name", "uuid", "smart_query"}
+
+
+def update_playlist(
+    conn: Connection, version: int, playlist_id: int, changes: Mapping[str, str | None]
+) -> None:
+    """Change a playlist's ``name``, ``uuid`` or ``smart_query``."""
+    unknown = set(changes) - _PLAYLIST_FIELDS
+    if unknown:
+        raise InvalidFieldError(
+            f"Unknown playlist field '{sorted(unknown)[0]}'. Known: name, uuid, smart_query."
+        )
+    if "name" in changes:
+        _check_name(changes["name"], "playlist")
+    require_playlist(conn, playlist_id)
+    try:
+        conn.execute(
+            update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(**changes, changed_version=version)
+        )
+    except IntegrityError as error:
+        raise _integrity(error) from error
+
+
+def move_playlist(
+    conn: Connection, version: int, playlist_id: int, folder_id: int | None, position: int | None = None
+) -> None:
+    """Move a playlist into ``folder_id`` at ``position``."""
+    require_playlist(conn, playlist_id)
+    require_folder(conn, folder_id)
+    old = conn.execute(
+        select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)
+    ).one()
+    _shift(conn, old.folder_id, old.position + 1, -1)
+    conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(position=_PARKED))
+    slot = _make_room(conn, folder_id, position)
+    conn.execute(
+        update(PLAYLISTS)
+        .where(PLAYLISTS.c.id == playlist_id)
+        .values(folder_id=folder_id, position=slot, changed_version=version)
+    )
+
+
+def delete_playlist(conn: Connection, playlist_id: int) -> None:
+    """Delete a playlist and its entries, closing the gap among its siblings."""
+    require_playlist(conn, playlist_id)
+    old = conn.execute(
+        select(PLAYLISTS.c.folder_id, PLAYLISTS.c.position).where(PLAYLISTS.c.id == playlist_id)
+    ).one()
+    conn.execute(delete(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id))
+    _shift(conn, old.folder_id, old.position + 1, -1)
+
+
+def set_playlist_entries(
+    conn: Connection, version: int, playlist_id: int, entries: Sequence[tuple[int | None, str | None]]
+) -> None:
+    """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed)."""
+    require_playlist(conn, playlist_id)
+    require_tracks(conn, (t for t, _ in entries if t is not None))
+    for track_id, nml_key in entries:
+        if track_id is None and nml_key is None:
+            raise LibraryError("A playlist entry needs a track or an NML key.")
+    conn.execute(delete(ENTRIES).where(ENTRIES.c.playlist_id == playlist_id))
+    if entries:
+        conn.execute(
+            insert(ENTRIES),
+            [
+                {"playlist_id": playlist_id, "position": i, "track_id": track_id, "nml_key": nml_key}
+                for i, (track_id, nml_key) in enumerate(entries)
+            ],
+        )
+    conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(changed_version=version))
+
+
+def playlist_entry_pairs(conn: Connection, playlist_id: int) -> list[tuple[int | None, str | None]]:
+    """The ``(track_id, nml_key)`` entries of a playlist, in order."""
+    rows = conn.execute(
+        select(ENTRIES.c.track_id, ENTRIES.c.nml_key)
+        .where(ENTRIES.c.playlist_id == playlist_id)
+        .order_by(ENTRIES.c.position)
+    )
+    return [(row.track_id, row.nml_key) for row in rows]
+
+
+def _check_name(name: object, what: str) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidFieldError(f"A {what} needs a name.")

@@ -1,0 +1,96 @@
+"""Schema migrations: a fresh library at head, an upgrade of an old library with data, downgrades."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from harmony.library import Library
+from harmony.library.database import APPLICATION_ID, head_revision, migrate
+
+
+def _revision(path: Path) -> str:
+    return sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def _tables(path: Path) -> set[str]:
+    rows = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+    return {name for (name,) in rows}
+
+
+def _make_first_revision_library(path: Path) -> None:
+    """A library as the first schema revision left it, with a track, a cue, a playlist and an entry."""
+    Library.open(path).close()
+    migrate(path, "0001")
+    raw = sqlite3.connect(path)
+    raw.execute(
+        "INSERT INTO tracks "
+        "(id, path, path_key, title, artist, bpm, bpm_text, release_date, changed_version) "
+        "VALUES (1, '/m/Daft Punk - Da Funk.mp3', '/m/daft punk - da funk.mp3', 'Da Funk', 'Daft Punk', "
+        "111.999, '111.999001', '1995-06-01', 3)"
+    )
+    raw.execute("INSERT INTO cue_points (track_id, type, start, length, hotcue) VALUES (1, 0, 1234.5, 0, 2)")
+    raw.execute("INSERT INTO playlists (id, name, position, uuid) VALUES (1, 'Classics', 0, 'u-1')")
+    raw.execute("INSERT INTO playlist_entries (playlist_id, position, track_id) VALUES (1, 0, 1)")
+    raw.execute("UPDATE library_state SET version = 3, last_exported_version = 2")
+    raw.commit()
+    raw.close()
+
+
+def test_fresh_library_is_at_head(library_path: Path) -> None:
+    Library.open(library_path).close()
+    assert _revision(library_path) == head_revision()
+    assert {"tracks", "cue_points", "tracks_fts", "tracks_fts_insert", "library_state"} <= _tables(
+        library_path
+    )
+
+
+def test_upgrade_from_the_first_revision_keeps_data_and_backs_up(library_path: Path) -> None:
+    _make_first_revision_library(library_path)
+    assert _revision(library_path) == "0001"
+    assert "tracks_fts" not in _tables(library_path)
+
+    with Library.open(library_path) as library:
+        detail = library.get_track(1)
+        assert detail.track.values.title == "Da Funk"
+        assert detail.track.values.bpm == 111.999
+        assert detail.track.values.bpm_text == "111.999001"
+        assert [c.values.start for c in detail.cues] == [1234.5]
+        assert library.status().version == 3
+        assert library.pending_export
+        # The search index added by the upgrade covers the rows that were already there.
+        assert [t.id for t in library.search_tracks("daft fun").tracks] == [1]
+        assert library.playlist_entries(1)[0].track_id == 1
+    assert _revision(library_path) == head_revision()
+
+    backups = sorted(library_path.parent.glob("library.db.backup-*-schema-0001.db"))
+    assert len(backups) == 1
+    backup = sqlite3.connect(backups[0])
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert backup.execute("SELECT title FROM tracks").fetchall() == [("Da Funk",)]
+    assert backup.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_opening_a_library_at_head_makes_no_backup(library_path: Path) -> None:
+    Library.open(library_path).close()
+    Library.open(library_path).close()
+    assert list(library_path.parent.glob("*.backup-*")) == []
+
+
+def test_downgrade_to_the_first_revision_keeps_data(library_path: Path) -> None:
+    _make_first_revision_library(library_path)
+    Library.open(library_path).close()  # upgrade to head
+    migrate(library_path, "0001")
+    assert _revision(library_path) == "0001"
+    assert "tracks_fts" not in _tables(library_path)
+    assert "tracks_fts_insert" not in _tables(library_path)
+    assert sqlite3.connect(library_path).execute("SELECT title FROM tracks").fetchall() == [("Da Funk",)]
+    # And up again: the index is rebuilt from the rows.
+    with Library.open(library_path) as library:
+        assert [t.id for t in library.search_tracks("funk").tracks] == [1]
+
+
+def test_downgrade_to_base_removes_everything(library_path: Path) -> None:
+    Library.open(library_path).close()
+    migrate(library_path, "base")
+    assert _tables(library_path) == {"alembic_version"}

@@ -1,0 +1,105 @@
+"""Track search, sort and pagination."""
+
+from __future__ import annotations
+
+import pytest
+
+from harmony.library import InvalidFieldError, Library, TrackValues, queries
+
+from .helpers import track
+
+ROWS = [
+    ("Daft Punk", "Around the World", 121.0, "House"),
+    ("Daft Punk", "Da Funk", 111.0, "House"),
+    ("Röyksopp", "Eple", 100.0, "Downtempo"),
+    ("Björk", "Hyperballad", 134.0, "Electronic"),
+    ("Deep Dish", "Flashdance", 128.0, "Deep House"),
+    (None, "Untitled", None, None),
+    ("daft punk", "One More Time", 123.0, "house"),
+]
+
+
+@pytest.fixture
+def filled(library: Library) -> Library:
+    library.add_tracks(
+        [
+            (TrackValues(path=f"/m/{i}.mp3", artist=a, title=t, bpm=b, genre=g), [])
+            for i, (a, t, b, g) in enumerate(ROWS)
+        ]
+    )
+    return library
+
+
+def _titles(page: queries.TrackPage) -> list[str | None]:
+    return [t.values.title for t in page.tracks]
+
+
+def test_every_word_must_match_the_start_of_a_word(filled: Library) -> None:
+    assert sorted(_titles(filled.search_tracks("daft"))) == ["Around the World", "Da Funk", "One More Time"]
+    assert _titles(filled.search_tracks("daf wor")) == ["Around the World"]
+    assert _titles(filled.search_tracks("unk")) == []  # not a word start
+    assert filled.search_tracks("daft").total == 3
+
+
+def test_search_ignores_case_and_accents(filled: Library) -> None:
+    assert _titles(filled.search_tracks("ROYKSOPP")) == ["Eple"]
+    assert _titles(filled.search_tracks("bjork")) == ["Hyperballad"]
+
+
+def test_search_treats_operators_as_text(filled: Library) -> None:
+    assert _titles(filled.search_tracks('deep "house" - *')) == ["Flashdance"]
+    assert filled.search_tracks("deep AND house").total == 0  # AND is a word to find, not an operator
+    assert filled.search_tracks("NOT").total == 0
+    assert _titles(filled.search_tracks("***")) == []  # no word at all: a plain substring search
+
+
+def test_search_follows_edits(filled: Library) -> None:
+    eple = filled.search_tracks("eple").tracks[0].id
+    filled.update_track(eple, {"title": "Poor Leno"})
+    assert filled.search_tracks("eple").total == 0
+    assert _titles(filled.search_tracks("leno")) == ["Poor Leno"]
+    filled.delete_tracks([eple])
+    assert filled.search_tracks("leno").total == 0
+
+
+def test_sort_orders_and_ties(filled: Library) -> None:
+    by_bpm = filled.search_tracks(sort="bpm", descending=True)
+    assert [t.values.bpm for t in by_bpm.tracks] == [134.0, 128.0, 123.0, 121.0, 111.0, 100.0, None]
+    by_artist = filled.search_tracks(sort="artist")
+    artists = [t.values.artist for t in by_artist.tracks]
+    assert artists[0] is None
+    # Case is ignored, and equal artists keep id order.
+    assert artists[1:6] == ["Björk", "Daft Punk", "Daft Punk", "daft punk", "Deep Dish"]
+    with pytest.raises(InvalidFieldError, match="Cannot sort by"):
+        filled.search_tracks(sort="colour")
+
+
+def test_pages_cover_everything_once(filled: Library) -> None:
+    seen = []
+    for offset in range(0, 7, 3):
+        page = filled.search_tracks(sort="title", limit=3, offset=offset)
+        assert page.total == 7
+        seen.extend(t.id for t in page.tracks)
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 7
+
+
+@pytest.mark.parametrize("many", [True, False])
+def test_both_page_strategies_agree(library: Library, monkeypatch: pytest.MonkeyPatch, many: bool) -> None:
+    """Large result sets are read off the sort index, small ones sorted: both give the same pages."""
+    library.add_tracks(
+        [
+            (track(i, genre="House" if i % 3 else "Techno", bpm=float(100 + i % 17), artist=f"A{i % 5}"), [])
+            for i in range(300)
+        ]
+    )
+    monkeypatch.setattr(queries, "_MANY_MATCHES", 1 if many else 10**9)
+    expected = sorted(
+        (t for t in (library.get_track(i).track for i in range(1, 301)) if t.values.genre == "House"),
+        key=lambda t: (-(t.values.bpm or 0), -t.id),
+    )
+    got = []
+    for offset in range(0, 250, 40):
+        page = library.search_tracks("house", sort="bpm", descending=True, limit=40, offset=offset)
+        assert page.total == len(expected)
+        got.extend(page.tracks)
+    assert [t.id for t in got] == [t.id for t in expected]
