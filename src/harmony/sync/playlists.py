@@ -1,0 +1,807 @@
+"""Three-way merge of the playlist tree: folders, playlists and smart lists, their names, places, order and
+entries, against the bases of the last sync.
+
+Identity: a playlist or smart list is its Traktor ``UUID``; a folder, which has none, is its path of names,
+and when that changed (renamed or moved in Traktor) it is recognised by the playlists it holds. On a first sync
+a Harmony playlist with no UUID and the same name in the same folder is taken to be the same playlist.
+
+For each part of a node (name, parent folder, entries, smart query, order among its siblings): changed only in
+Traktor → Traktor's; changed only in Harmony → Harmony's; changed on both sides → a conflict settled by the
+strategy and reported. Entries are compared by the track they name, duplicates and order included; an entry
+whose track is unknown stays as a dangling reference to its NML key. A playlist deleted in Traktor is deleted in
+Harmony unless Harmony changed it since; one deleted in Harmony is not brought back unless Traktor changed it and
+the strategy is ``traktor_wins``. A folder deleted in Traktor goes only if nothing Harmony keeps is left in it.
+
+Positions: folders and playlists share one order among the children of a folder. The planner simulates how
+the library applies the plan (folder creates, folder moves, playlist creates, playlist moves, in that order) and
+gives each create or move the position that leaves every folder in the merged order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from harmony.library.plan import (
+    EntryRef,
+    FolderBase,
+    FolderBaseSet,
+    FolderCreate,
+    FolderMove,
+    FolderUpdate,
+    PlaylistBase,
+    PlaylistBaseSet,
+    PlaylistCreate,
+    PlaylistMove,
+    PlaylistUpdate,
+    Ref,
+)
+from harmony.library.queries import StoredEntry
+from harmony.library.reader import SyncFolder, SyncPlaylist
+from harmony.sync.merge import Winner, settle
+from harmony.sync.options import Strategy
+from harmony.sync.report import Conflict, PlaylistChange
+from harmony.sync.tree import TraktorFolder, TraktorPlaylist
+
+log = logging.getLogger(__name__)
+
+__all__ = ["EntryResolver", "Ident", "PlaylistPlan", "merge_lists", "plan_playlists"]
+
+#: What an entry points at, for comparing lists: ("t", track id), ("n", new-track ref) or ("k", file key).
+Ident = tuple[str, object]
+#: A node of Harmony's tree: ("f", folder id or ref) or ("p", playlist id or ref).
+NodeId = tuple[str, Ref]
+Path = tuple[str, ...]
+_UNKNOWN = ("?", "unknown")  # a base parent that no longer exists in Harmony
+
+
+class EntryResolver(Protocol):
+    """Turns playlist entries into plan entries and comparable identities (given by the planner, which knows
+    the tracks)."""
+
+    def for_key(self, nml_key: str) -> tuple[EntryRef, Ident]: ...
+
+    def for_stored(self, entry: StoredEntry) -> tuple[EntryRef, Ident]: ...
+
+
+@dataclass(slots=True)
+class PlaylistPlan:
+    """The playlist and folder part of an import plan, with its report lines."""
+
+    folder_creates: list[FolderCreate] = field(default_factory=list)
+    folder_updates: list[FolderUpdate] = field(default_factory=list)
+    folder_moves: list[FolderMove] = field(default_factory=list)
+    folder_deletes: list[int] = field(default_factory=list)
+    playlist_creates: list[PlaylistCreate] = field(default_factory=list)
+    playlist_updates: list[PlaylistUpdate] = field(default_factory=list)
+    playlist_moves: list[PlaylistMove] = field(default_factory=list)
+    playlist_deletes: list[int] = field(default_factory=list)
+    playlist_bases: list[PlaylistBaseSet] = field(default_factory=list)
+    playlist_base_deletes: list[str] = field(default_factory=list)
+    folder_bases: list[FolderBaseSet] = field(default_factory=list)
+    folder_base_deletes: list[Path] = field(default_factory=list)
+    changes: list[PlaylistChange] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    updated_playlists: set[int] = field(default_factory=set)
+    harmony_ahead: bool = False
+
+    @property
+    def imported(self) -> int:
+        """Playlists and smart lists created."""
+        return len(self.playlist_creates)
+
+    @property
+    def updated(self) -> int:
+        """Existing playlists and smart lists renamed, moved, refilled or deleted."""
+        return len(self.updated_playlists)
+
+
+def merge_lists(ours: Sequence[Ident], theirs: Sequence[Ident], was: Sequence[Ident]) -> list[Ident]:
+    """Apply Traktor's additions and removals since ``was`` to Harmony's list, keeping Harmony's order.
+
+    Counted per track, so duplicates merge too: each track ends up ``ours + theirs - was`` times (at least 0);
+    surplus copies go from the end, missing ones are appended in Traktor's order."""
+    target = Counter(ours)
+    target.update(theirs)
+    target.subtract(was)
+    kept: Counter[Ident] = Counter()
+    result: list[Ident] = []
+    for item in (*ours, *theirs):
+        if kept[item] < target[item]:
+            result.append(item)
+            kept[item] += 1
+    return result
+
+
+def _three_way(
+    ours: object,
+    theirs: object,
+    was: object,
+    has_base: bool,
+    strategy: Strategy,
+    ours_empty: bool = False,
+    theirs_empty: bool = False,
+) -> tuple[Winner | None, bool]:
+    """Like :func:`harmony.sync.merge.decide`, with the emptiness of each side given by the caller."""
+    if ours == theirs:
+        return None, False
+    if has_base:
+        if theirs == was:
+            return None, False
+        if ours == was:
+            return "traktor", False
+        return settle(strategy, ours_empty, theirs_empty), True
+    return settle(strategy, ours_empty, theirs_empty), not ours_empty and not theirs_empty
+
+
+@dataclass(slots=True)
+class _TNode:
+    """A node of Traktor's tree and what the merge decided for it."""
+
+    kind: Literal["f", "p"]
+    path: Path
+    index: int
+    folder: TraktorFolder | None = None
+    playlist: TraktorPlaylist | None = None
+    harmony_folder: SyncFolder | None = None
+    harmony_playlist: SyncPlaylist | None = None
+    deleted_in_harmony: PlaylistBase | FolderBase | None = None
+    node: NodeId | None = None
+    survives: bool = False
+    final_parent: Ref | None = None
+    traktor_placed: bool = False
+
+    @property
+    def parent_path(self) -> Path:
+        return self.path[:-1]
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+class _Planner:
+    def __init__(
+        self,
+        tree: TraktorFolder,
+        folders: Sequence[SyncFolder],
+        playlists: Sequence[SyncPlaylist],
+        unlinked_playlist_bases: Sequence[PlaylistBase],
+        unlinked_folder_bases: Sequence[FolderBase],
+        resolver: EntryResolver,
+        strategy: Strategy,
+    ) -> None:
+        self.resolver = resolver
+        self.strategy = strategy
+        self.out = PlaylistPlan()
+        self.folders = {f.id: f for f in folders}
+        self.playlists = {p.id: p for p in playlists}
+        self.deleted_playlists = {b.uuid: b for b in unlinked_playlist_bases}
+        self.deleted_folders = {b.path: b for b in unlinked_folder_bases}
+        self.t_nodes: list[_TNode] = []
+        self._flatten(tree, ())
+        self.t_folders = {n.path: n for n in self.t_nodes if n.kind == "f"}
+        self.t_uuids = {n.playlist.uuid for n in self.t_nodes if n.playlist is not None and n.playlist.uuid}
+        # Harmony's tree as it is now: children of each folder (None: the top level) in position order.
+        self.children: dict[Ref | None, list[NodeId]] = {None: []}
+        for f in folders:
+            self.children.setdefault(f.id, [])
+        placed: list[tuple[Ref | None, int, NodeId]] = [(f.parent_id, f.position, ("f", f.id)) for f in folders]
+        placed += [(p.folder_id, p.position, ("p", p.id)) for p in playlists]
+        for parent, _, node in sorted(placed, key=lambda item: (str(item[0]), item[1], item[2][0], str(item[2][1]))):
+            self.children.setdefault(parent, []).append(node)
+        self.h_parent: dict[NodeId, Ref | None] = {node: parent for parent, _, node in placed}
+        self.folder_by_base_path = {f.base.path: f for f in folders if f.base is not None}
+        self.linked_folders: dict[int, _TNode] = {}
+        self.linked_playlists: dict[int, _TNode] = {}
+        self._refs = 0
+
+    # -- helpers --
+
+    def _ref(self, kind: str) -> str:
+        self._refs += 1
+        return f"{kind}:{self._refs}"
+
+    def _harmony_path(self, folder_id: int | None) -> Path:
+        names: list[str] = []
+        while folder_id is not None:
+            folder = self.folders[folder_id]
+            names.append(folder.name)
+            folder_id = folder.parent_id
+        return tuple(reversed(names))
+
+    def _flatten(self, folder: TraktorFolder, path: Path) -> None:
+        for index, child in enumerate(folder.children):
+            child_path = (*path, child.name)
+            if isinstance(child, TraktorFolder):
+                self.t_nodes.append(_TNode("f", child_path, index, folder=child))
+                self._flatten(child, child_path)
+            else:
+                self.t_nodes.append(_TNode("p", child_path, index, playlist=child))
+
+    def _parent_ref(self, parent_path: Path) -> Ref | tuple[str, str] | None:
+        """Harmony's id or ref for Traktor's folder at ``parent_path`` (None: the top level)."""
+        if not parent_path:
+            return None
+        node = self.t_folders[parent_path].node
+        return _UNKNOWN if node is None else node[1]
+
+    def _base_parent(self, base_parent_path: Path) -> Ref | tuple[str, str] | None:
+        if not base_parent_path:
+            return None
+        folder = self.folder_by_base_path.get(base_parent_path)
+        return _UNKNOWN if folder is None else folder.id
+
+    def _uuids_below_traktor(self, path: Path) -> set[str]:
+        return {
+            n.playlist.uuid
+            for n in self.t_nodes
+            if n.playlist is not None and n.playlist.uuid and n.path[: len(path)] == path
+        }
+
+    def _uuids_below_harmony(self, folder_id: int) -> set[str]:
+        found: set[str] = set()
+        for kind, ident in self.children.get(folder_id, []):
+            if kind == "f":
+                assert isinstance(ident, int)
+                found |= self._uuids_below_harmony(ident)
+            else:
+                playlist = self.playlists[int(ident)]
+                found |= {u for u in (playlist.uuid, playlist.base.uuid if playlist.base else None) if u}
+        return found
+
+    def _change(self, kind: str, node: str, path: Path, detail: str = "") -> None:
+        self.out.changes.append(PlaylistChange(kind, node, path, detail))  # type: ignore[arg-type]
+
+    def _conflict(
+        self, path: Path, item: str, harmony: str, traktor: str, base: str | None, winner: Winner | Literal["both"]
+    ) -> None:
+        self.out.conflicts.append(Conflict("/".join(path), item, harmony, traktor, base, winner, self.strategy))
+
+    # -- linking --
+
+    def link(self) -> None:
+        for node in self.t_nodes:
+            if node.kind == "f":
+                self._link_folder(node)
+        by_uuid: dict[str, SyncPlaylist] = {}
+        for playlist in self.playlists.values():
+            for uuid in (playlist.base.uuid if playlist.base else None, playlist.uuid):
+                if uuid:
+                    by_uuid.setdefault(uuid, playlist)
+        for node in self.t_nodes:
+            if node.kind == "p":
+                self._link_playlist(node, by_uuid)
+
+    def _take_folder(self, node: _TNode, folder: SyncFolder) -> None:
+        node.harmony_folder = folder
+        node.node = ("f", folder.id)
+        self.linked_folders[folder.id] = node
+
+    def _link_folder(self, node: _TNode) -> None:
+        folder = self.folder_by_base_path.get(node.path)
+        if folder is not None and folder.id not in self.linked_folders:
+            self._take_folder(node, folder)
+            return
+        gone = [  # folders exchanged before whose place Traktor no longer has: renamed or moved there
+            f
+            for f in self.folders.values()
+            if f.id not in self.linked_folders and f.base is not None and f.base.path not in self.t_folders
+        ]
+        parent = self._parent_ref(node.parent_path)
+        if not isinstance(parent, tuple):
+            siblings = [f for f in self.folders.values() if f.parent_id == parent and f.id not in self.linked_folders]
+            for candidate in siblings:
+                if candidate in gone and candidate.base is not None and candidate.base.path[-1] == node.name:
+                    self._take_folder(node, candidate)  # its parent was renamed in Traktor
+                    return
+            for candidate in siblings:
+                if candidate.name == node.name and (candidate.base is None or candidate in gone):
+                    self._take_folder(node, candidate)
+                    return
+        uuids = self._uuids_below_traktor(node.path)
+        best = max(gone, key=lambda f: len(uuids & self._uuids_below_harmony(f.id)), default=None)
+        if best is not None and uuids & self._uuids_below_harmony(best.id):
+            self._take_folder(node, best)
+            return
+        node.deleted_in_harmony = self.deleted_folders.get(node.path)
+        node.node = ("f", self._ref("folder"))
+
+    def _link_playlist(self, node: _TNode, by_uuid: dict[str, SyncPlaylist]) -> None:
+        assert node.playlist is not None
+        uuid = node.playlist.uuid
+        found = by_uuid.get(uuid) if uuid else None
+        if found is not None and found.id not in self.linked_playlists:
+            self._take_playlist(node, found)
+            return
+        if uuid and uuid in self.deleted_playlists:
+            node.deleted_in_harmony = self.deleted_playlists[uuid]
+        else:
+            parent = self._parent_ref(node.parent_path)
+            for candidate in self.playlists.values():
+                if (
+                    candidate.id not in self.linked_playlists
+                    and candidate.base is None
+                    and candidate.folder_id == parent
+                    and candidate.name == node.name
+                    and (candidate.smart_query is not None) == node.playlist.is_smart
+                    and (candidate.uuid is None or candidate.uuid not in self.t_uuids)
+                ):
+                    self._take_playlist(node, candidate)
+                    if uuid:  # the Harmony playlist takes Traktor's UUID from now on
+                        self._change("link", _node_kind(node.playlist), node.path, "same name, first sync")
+                    return
+        node.node = ("p", self._ref("playlist"))
+
+    def _take_playlist(self, node: _TNode, playlist: SyncPlaylist) -> None:
+        node.harmony_playlist = playlist
+        node.node = ("p", playlist.id)
+        self.linked_playlists[playlist.id] = node
+
+    # -- decisions --
+
+    def decide(self) -> None:
+        for node in self.t_nodes:
+            if node.kind == "p":
+                self._decide_playlist(node)
+        for node in reversed([n for n in self.t_nodes if n.kind == "f"]):
+            self._decide_folder(node)
+        self._deleted_in_traktor()
+
+    def _decide_parent(self, node: _TNode, ours: Ref | None, has_base: bool, base_parent_path: Path) -> None:
+        theirs = self._parent_ref(node.parent_path)
+        was = self._base_parent(base_parent_path) if has_base else None
+        winner, conflict = _three_way(ours, theirs, was, has_base, self.strategy)
+        kind = "folder" if node.kind == "f" else _node_kind(node.playlist)
+        if conflict and winner is not None:
+            self._conflict(
+                node.path, "folder", "/".join(self._harmony_path(_int(ours))) or "(top)",
+                "/".join(node.parent_path) or "(top)", "/".join(base_parent_path) or "(top)", winner,
+            )  # fmt: skip
+        if winner == "traktor":
+            assert not isinstance(theirs, tuple)
+            node.final_parent = theirs
+            node.traktor_placed = True
+            self._change("move", kind, node.path, f"into {'/'.join(node.parent_path) or 'the top level'}")
+            if node.harmony_playlist is not None:
+                self.out.updated_playlists.add(node.harmony_playlist.id)
+        else:
+            node.final_parent = ours
+            node.traktor_placed = ours == theirs
+            if ours != theirs:
+                self.out.harmony_ahead = True
+
+    def _decide_name(self, node: _TNode, ours: str, base_name: str | None, kind: str) -> str | None:
+        winner, conflict = _three_way(ours, node.name, base_name, base_name is not None, self.strategy)
+        if conflict and winner is not None:
+            was = None if base_name is None else repr(base_name)
+            self._conflict(node.path, "name", repr(ours), repr(node.name), was, winner)
+        if winner == "traktor":
+            self._change("rename", kind, node.path, f"from {ours!r}")
+            return node.name
+        if ours != node.name:
+            self.out.harmony_ahead = True
+        return None
+
+    def _decide_playlist(self, node: _TNode) -> None:
+        t = node.playlist
+        assert t is not None and node.node is not None
+        kind = _node_kind(t)
+        h = node.harmony_playlist
+        traktor_entries = [self.resolver.for_key(key) for key in t.entries]
+        if h is None:
+            deleted = node.deleted_in_harmony
+            if isinstance(deleted, PlaylistBase):
+                unchanged = (
+                    deleted.name == node.name
+                    and deleted.smart_query == t.smart_query
+                    and deleted.folder_path == node.parent_path
+                    and [i for _, i in traktor_entries] == [self.resolver.for_key(k)[1] for k in deleted.entries]
+                )
+                self.out.harmony_ahead = True
+                if unchanged or self.strategy != "traktor_wins":
+                    if not unchanged:
+                        self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "harmony")
+                    self._base(node, None)
+                    return
+                self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "traktor")
+            node.survives = True
+            parent = self._parent_ref(node.parent_path)
+            assert not isinstance(parent, tuple)
+            node.final_parent = parent
+            node.traktor_placed = True
+            self._change("create", kind, node.path, "" if t.is_smart else f"{len(t.entries)} entries")
+            self.out.playlist_creates.append(
+                PlaylistCreate(
+                    ref=str(node.node[1]),
+                    name=node.name,
+                    uuid=t.uuid,
+                    smart_query=t.smart_query,
+                    entries=tuple(ref for ref, _ in traktor_entries),
+                )
+            )
+            self._base(node, node.node[1])
+            return
+        node.survives = True
+        base = h.base
+        changes: dict[str, str | None] = {}
+        if t.uuid and h.uuid != t.uuid:
+            changes["uuid"] = t.uuid
+        name = self._decide_name(node, h.name, base.name if base else None, kind)
+        if name is not None:
+            changes["name"] = name
+        self._decide_parent(node, h.folder_id, base is not None, base.folder_path if base else ())
+        entries: tuple[EntryRef, ...] | None = None
+        if t.is_smart or h.smart_query is not None:
+            winner, conflict = _three_way(
+                h.smart_query, t.smart_query, base.smart_query if base else None, base is not None, self.strategy,
+                not h.smart_query, not t.smart_query,
+            )  # fmt: skip
+            if conflict and winner is not None:
+                was = None if base is None else repr(base.smart_query)
+                self._conflict(node.path, "query", repr(h.smart_query), repr(t.smart_query), was, winner)
+            if winner == "traktor":
+                changes["smart_query"] = t.smart_query
+                self._change("query", kind, node.path, f"{t.smart_query!r}")
+            elif h.smart_query != t.smart_query:
+                self.out.harmony_ahead = True
+        if not t.is_smart:
+            entries = self._decide_entries(node, h, traktor_entries)
+        if changes or entries is not None:
+            self.out.playlist_updates.append(PlaylistUpdate(h.id, changes, entries))
+            self.out.updated_playlists.add(h.id)
+        self._base(node, h.id)
+
+    def _decide_entries(
+        self, node: _TNode, h: SyncPlaylist, traktor_entries: list[tuple[EntryRef, Ident]]
+    ) -> tuple[EntryRef, ...] | None:
+        ours_pairs = [self.resolver.for_stored(entry) for entry in h.entries]
+        ours = [i for _, i in ours_pairs]
+        theirs = [i for _, i in traktor_entries]
+        base = h.base
+        was = None if base is None else [self.resolver.for_key(key)[1] for key in base.entries]
+        refs: dict[Ident, EntryRef] = {}
+        for ref, ident in (*traktor_entries, *ours_pairs):
+            refs.setdefault(ident, ref)
+        winner, conflict = _three_way(ours, theirs, was, base is not None, self.strategy, not ours, not theirs)
+        result: list[Ident] = ours
+        if winner == "traktor":
+            result = theirs
+        if conflict and winner is not None:
+            both = self.strategy == "smart_merge" and was is not None and bool(ours) and bool(theirs)
+            if both:
+                assert was is not None
+                result = merge_lists(ours, theirs, was)  # Traktor's additions and removals, Harmony's order
+            was_text = None if was is None else f"{len(was)} entries"
+            ours_text, theirs_text = f"{len(ours)} entries", f"{len(theirs)} entries"
+            self._conflict(node.path, "entries", ours_text, theirs_text, was_text, "both" if both else winner)
+        if result != theirs:
+            self.out.harmony_ahead = True
+        relinked = [ref for ref, _ in ours_pairs] != [entry_ref(e) for e in h.entries]
+        if result == ours and not relinked:
+            return None
+        added = sum((Counter(result) - Counter(ours)).values())
+        removed = sum((Counter(ours) - Counter(result)).values())
+        detail = f"+{added} −{removed} entries" if added or removed else "order or links of entries"
+        self._change("entries", "playlist", node.path, detail)
+        ours_refs = {ident: ref for ref, ident in ours_pairs}
+        return tuple(ours_refs.get(ident) or refs[ident] for ident in result)
+
+    def _decide_folder(self, node: _TNode) -> None:
+        assert node.node is not None
+        h = node.harmony_folder
+        if h is None:
+            needed = any(n.survives and n.final_parent == node.node[1] for n in self.t_nodes)
+            if node.deleted_in_harmony is not None and not needed:
+                self.out.harmony_ahead = True
+                return
+            node.survives = True
+            parent = self._parent_ref(node.parent_path)
+            assert not isinstance(parent, tuple)
+            node.final_parent = parent
+            node.traktor_placed = True
+            self._change("create", "folder", node.path)
+            self._folder_base(node, node.node[1])
+            return
+        node.survives = True
+        base = h.base
+        name = self._decide_name(node, h.name, base.path[-1] if base else None, "folder")
+        if name is not None:
+            self.out.folder_updates.append(FolderUpdate(h.id, name))
+        self._decide_parent(node, h.parent_id, base is not None, base.path[:-1] if base else ())
+        self._folder_base(node, h.id)
+
+    def _deleted_in_traktor(self) -> None:
+        """Harmony nodes exchanged before that Traktor no longer has."""
+        for playlist in self.playlists.values():
+            if playlist.id in self.linked_playlists or playlist.base is None:
+                continue
+            base = playlist.base
+            unchanged = (
+                playlist.name == base.name
+                and playlist.smart_query == base.smart_query
+                and [self.resolver.for_stored(e)[1] for e in playlist.entries]
+                == [self.resolver.for_key(k)[1] for k in base.entries]
+            )
+            path = (*self._harmony_path(playlist.folder_id), playlist.name)
+            kind: str = "smart list" if playlist.smart_query is not None else "playlist"
+            if unchanged or self.strategy == "traktor_wins":
+                if not unchanged:
+                    self._conflict(path, kind, "changed", "deleted", "as last synced", "traktor")
+                self.out.playlist_deletes.append(playlist.id)
+                self.out.updated_playlists.add(playlist.id)
+                self._change("delete", kind, path)
+            else:
+                self._conflict(path, kind, "changed", "deleted", "as last synced", "harmony")
+                self.out.harmony_ahead = True
+            self.out.playlist_base_deletes.append(base.uuid)
+        deleted_playlists = set(self.out.playlist_deletes)
+        # Deepest first, so a folder emptied by the deletion of its sub-folders can go too.
+        gone = [f for f in self.folders.values() if f.id not in self.linked_folders and f.base is not None]
+        gone.sort(key=lambda f: len(self._harmony_path(f.id)), reverse=True)
+        deleted_folders: set[int] = set()
+        for folder in gone:
+            assert folder.base is not None
+            keeps = self._keeps_something(folder.id, deleted_playlists, deleted_folders)
+            path = self._harmony_path(folder.id)
+            if keeps:
+                self._conflict(path, "folder", "holds playlists", "deleted", "as last synced", "harmony")
+                self.out.harmony_ahead = True
+            else:
+                self.out.folder_deletes.append(folder.id)
+                deleted_folders.add(folder.id)
+                self._change("delete", "folder", path)
+            self.out.folder_base_deletes.append(folder.base.path)
+
+    def _keeps_something(self, folder_id: int, deleted_playlists: set[int], deleted_folders: set[int]) -> bool:
+        """Whether anything that stays ends up in ``folder_id`` after the plan."""
+        for n in self.t_nodes:
+            if n.survives and n.final_parent == folder_id:
+                return True
+        for kind, ident in self.children.get(folder_id, []):
+            linked = self.linked_folders.get(int(ident)) if kind == "f" else self.linked_playlists.get(int(ident))
+            if linked is not None:
+                continue  # placed by the decisions above
+            if kind == "p" and int(ident) not in deleted_playlists:
+                return True
+            if kind == "f" and int(ident) not in deleted_folders:
+                return True
+        return False
+
+    # -- bases --
+
+    def _base(self, node: _TNode, target: Ref | None) -> None:
+        t = node.playlist
+        assert t is not None
+        if not t.uuid:
+            return
+        base = PlaylistBase(
+            uuid=t.uuid,
+            name=node.name,
+            folder_path=node.parent_path,
+            position=node.index,
+            entries=t.entries,
+            smart_query=t.smart_query,
+        )
+        old = node.harmony_playlist.base if node.harmony_playlist is not None else node.deleted_in_harmony
+        if base != old:
+            self.out.playlist_bases.append(PlaylistBaseSet(base, target))
+
+    def _folder_base(self, node: _TNode, target: Ref) -> None:
+        base = FolderBase(node.path, node.index)
+        old = node.harmony_folder.base if node.harmony_folder is not None else None
+        if base != old:
+            self.out.folder_bases.append(FolderBaseSet(base, target))
+
+    # -- order and positions --
+
+    def place(self) -> None:
+        """Give every create and move its position (see the module doc)."""
+        final: dict[Ref | None, list[NodeId]] = {}
+        t_placed: dict[Ref | None, list[_TNode]] = {}
+        survivors = [n for n in self.t_nodes if n.survives]
+        for n in survivors:
+            assert n.node is not None
+            final.setdefault(n.final_parent, [])
+            if n.traktor_placed:
+                t_placed.setdefault(n.final_parent, []).append(n)
+        linked_nodes = {n.node for n in self.t_nodes if n.node is not None and (n.harmony_folder or n.harmony_playlist)}
+        deleted = {("p", i) for i in self.out.playlist_deletes} | {("f", i) for i in self.out.folder_deletes}
+        current_of: dict[Ref | None, list[NodeId]] = {}
+        for parent, nodes in self.children.items():
+            for node in nodes:
+                if node in deleted:
+                    continue
+                t = self._t_of(node)
+                final_parent = t.final_parent if t is not None and t.survives else parent
+                if t is not None and not t.survives:
+                    continue
+                if final_parent == parent:
+                    current_of.setdefault(parent, []).append(node)
+                    final.setdefault(parent, [])
+        desired: dict[Ref | None, list[NodeId]] = {}
+        for parent in final:
+            desired[parent] = self._desired(parent, current_of.get(parent, []), t_placed.get(parent, []), linked_nodes)
+        self._simulate(desired)
+
+    def _t_of(self, node: NodeId) -> _TNode | None:
+        kind, ident = node
+        if not isinstance(ident, int):
+            return None
+        return (self.linked_folders if kind == "f" else self.linked_playlists).get(ident)
+
+    def _desired(
+        self, parent: Ref | None, current: list[NodeId], t_placed: list[_TNode], linked: set[NodeId]
+    ) -> list[NodeId]:
+        """The merged order of ``parent``'s children after the plan."""
+        in_traktor = sorted(t_placed, key=lambda n: n.index)
+        traktor_order = [n.node for n in in_traktor if n.node is not None]
+        # Nodes in their place on both sides, with a base there: their order tells who reordered them.
+        common = [
+            n
+            for n in in_traktor
+            if n.node in current and self._base_parent_matches(n) and self._base_position(n) is not None
+        ]
+        was = [n.node for n in sorted(common, key=lambda n: self._base_position(n) or 0)]
+        theirs = [n.node for n in common]
+        ours = [node for node in current if node in set(theirs)]
+        traktor_changed, harmony_changed = theirs != was, ours != was
+        if traktor_changed and harmony_changed and theirs != ours:
+            winner: Winner = "traktor" if self.strategy == "traktor_wins" else "harmony"
+            path = self._harmony_path(parent) if isinstance(parent, int) else ()
+            self._conflict(path, "order", "reordered", "reordered", "as last synced", winner)
+        if traktor_changed and (not harmony_changed or self.strategy == "traktor_wins"):
+            primary = traktor_order
+            rest = [node for node in current if node not in set(primary)]
+            return _weave(primary, rest, current)
+        if traktor_order != [node for node in current if node in set(traktor_order)]:
+            self.out.harmony_ahead = True
+        rest = [node for node in traktor_order if node not in set(current)]
+        return _weave(list(current), rest, traktor_order)
+
+    def _base_parent_matches(self, n: _TNode) -> bool:
+        if n.harmony_playlist is not None and n.harmony_playlist.base is not None:
+            return n.harmony_playlist.base.folder_path == n.parent_path
+        if n.harmony_folder is not None and n.harmony_folder.base is not None:
+            return n.harmony_folder.base.path[:-1] == n.parent_path
+        return False
+
+    def _base_position(self, n: _TNode) -> int | None:
+        if n.harmony_playlist is not None and n.harmony_playlist.base is not None:
+            return n.harmony_playlist.base.position
+        if n.harmony_folder is not None and n.harmony_folder.base is not None:
+            return n.harmony_folder.base.position
+        return None
+
+    def _simulate(self, desired: dict[Ref | None, list[NodeId]]) -> None:
+        live: dict[Ref | None, list[NodeId]] = {parent: list(nodes) for parent, nodes in self.children.items()}
+        where: dict[NodeId, Ref | None] = dict(self.h_parent)
+        creates = {
+            n.node: n for n in self.t_nodes if n.survives and n.node and not (n.harmony_folder or n.harmony_playlist)
+        }
+
+        def position_after(parent: Ref | None, node: NodeId, placed: set[NodeId]) -> int:
+            order = desired[parent]
+            index = order.index(node)
+            pred = next((m for m in reversed(order[:index]) if m in placed), None)
+            siblings = live.setdefault(parent, [])
+            return 0 if pred is None else siblings.index(pred) + 1
+
+        def in_place(parent: Ref | None, node: NodeId, placed: set[NodeId]) -> bool:
+            if where.get(node, "?") != parent:
+                return False
+            order = desired[parent]
+            index = order.index(node)
+            pred = next((m for m in reversed(order[:index]) if m in placed), None)
+            siblings = live[parent]
+            before = [m for m in siblings[: siblings.index(node)] if m in placed]
+            return (before[-1] if before else None) == pred
+
+        def run(kind: str, creating: bool, placed_of: Callable[[Ref | None], set[NodeId]]) -> None:
+            for t in self.t_nodes if creating else []:
+                if t.kind != kind or t.node not in creates:
+                    continue
+                parent = t.final_parent
+                node = t.node
+                assert node is not None
+                position = position_after(parent, node, placed_of(parent))
+                live.setdefault(parent, []).insert(position, node)
+                live.setdefault(node[1], [])
+                where[node] = parent
+                placed_of(parent).add(node)
+                self._emit_create(t, parent, position)
+            if creating:
+                return
+            for parent, order in desired.items():
+                placed = placed_of(parent)
+                for node in order:
+                    if node[0] != kind or node in creates:
+                        continue
+                    if in_place(parent, node, placed):
+                        placed.add(node)
+                        continue
+                    old_parent = where.get(node)
+                    live[old_parent].remove(node)
+                    position = position_after(parent, node, placed)
+                    live.setdefault(parent, []).insert(position, node)
+                    where[node] = parent
+                    placed.add(node)
+                    self._emit_move(node, parent, position, moved=old_parent != parent)
+
+        folder_sets: dict[Ref | None, set[NodeId]] = {}
+        run("f", True, lambda p: folder_sets.setdefault(p, set()))
+        run("f", False, lambda p: folder_sets.setdefault(p, set()))
+        full_sets: dict[Ref | None, set[NodeId]] = {
+            p: {n for n in desired.get(p, []) if n[0] == "f"} for p in set(desired) | set(folder_sets)
+        }
+        run("p", True, lambda p: full_sets.setdefault(p, set()))
+        run("p", False, lambda p: full_sets.setdefault(p, set()))
+
+    def _emit_create(self, t: _TNode, parent: Ref | None, position: int) -> None:
+        assert t.node is not None
+        if t.kind == "f":
+            self.out.folder_creates.append(FolderCreate(str(t.node[1]), t.name, parent, position))
+            return
+        for index, create in enumerate(self.out.playlist_creates):
+            if create.ref == t.node[1]:
+                self.out.playlist_creates[index] = PlaylistCreate(
+                    create.ref, create.name, parent, position, create.uuid, create.smart_query, create.entries
+                )
+
+    def _emit_move(self, node: NodeId, parent: Ref | None, position: int, *, moved: bool) -> None:
+        kind, ident = node
+        assert isinstance(ident, int)
+        if kind == "f":
+            self.out.folder_moves.append(FolderMove(ident, parent, position))
+        else:
+            self.out.playlist_moves.append(PlaylistMove(ident, parent, position))
+            self.out.updated_playlists.add(ident)
+        if not moved:
+            name = self.folders[ident].name if kind == "f" else self.playlists[ident].name
+            self._change("move", "folder" if kind == "f" else "playlist", (name,), f"to position {position + 1}")
+
+
+def _weave(primary: list[NodeId], rest: list[NodeId], rest_order: list[NodeId]) -> list[NodeId]:
+    """Insert each node of ``rest`` (in order) right after its nearest predecessor in ``rest_order`` that is
+    already placed, or first when none is."""
+    result = list(primary)
+    placed = set(result)
+    for node in rest:
+        index = rest_order.index(node)
+        anchor = next((m for m in reversed(rest_order[:index]) if m in placed), None)
+        result.insert(0 if anchor is None else result.index(anchor) + 1, node)
+        placed.add(node)
+    return result
+
+
+def _int(ref: Ref | None) -> int | None:
+    return ref if isinstance(ref, int) else None
+
+
+def _node_kind(playlist: TraktorPlaylist | None) -> str:
+    return "smart list" if playlist is not None and playlist.is_smart else "playlist"
+
+
+def entry_ref(entry: StoredEntry) -> EntryRef:
+    """A stored entry as a plan entry, unchanged."""
+    return EntryRef(track=entry.track_id, nml_key=entry.nml_key)
+
+
+def plan_playlists(
+    tree: TraktorFolder,
+    folders: Sequence[SyncFolder],
+    playlists: Sequence[SyncPlaylist],
+    unlinked_playlist_bases: Sequence[PlaylistBase],
+    unlinked_folder_bases: Sequence[FolderBase],
+    resolver: EntryResolver,
+    strategy: Strategy,
+) -> PlaylistPlan:
+    """Plan the folder and playlist part of an import (see the module doc)."""
+    planner = _Planner(tree, folders, playlists, unlinked_playlist_bases, unlinked_folder_bases, resolver, strategy)
+    planner.link()
+    planner.decide()
+    planner.place()
+    return planner.out
