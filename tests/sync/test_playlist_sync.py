@@ -231,3 +231,46 @@ def test_harmony_only_playlists_are_left_alone_and_keep_their_place(world: World
     world.sync()
     assert [n.name for n in world.library.playlist_tree()] == ["First", "Theirs", "Last", "Mine"]
     world.assert_nothing_to_do()
+
+
+def test_folder_moved_in_traktor_is_followed(world: World) -> None:
+    _setup(world)
+    world.sync()
+    root = world.collection.playlists
+    root.find(["Sets", "Old"]).move_to(root, 0)
+    result = world.sync()
+    assert _tree(world) == _nml_tree(world)
+    assert _tree(world)[0] == ("Old", [("2019", ["C"])])
+    assert not result.plan.folder_creates and not result.plan.folder_deletes  # the same folder, moved
+    world.assert_nothing_to_do()
+
+
+def test_rename_on_both_sides_is_a_conflict(world: World) -> None:
+    _setup(world)
+    world.sync()
+    fast = next(n for n in world.library.playlist_tree() if n.name == "Fast")
+    world.library.update_playlist(fast.id, {"name": "Quick"})
+    world.collection.playlists.find(["Fast"]).name = "Rapid"
+    result = world.sync()
+    assert "Quick" in [n.name for n in world.library.playlist_tree()]
+    [conflict] = result.stats.conflicts
+    assert (conflict.item, conflict.harmony, conflict.traktor, conflict.base) == (
+        "name",
+        "'Quick'",
+        "'Rapid'",
+        "'Fast'",
+    )
+    world.sync(strategy="traktor_wins")  # settled already: the base moved on
+    assert "Quick" in [n.name for n in world.library.playlist_tree()]
+
+
+def test_reorder_only_in_harmony_is_kept(world: World) -> None:
+    root = world.collection.playlists
+    for name in ("one", "two", "three"):
+        root.create_playlist(name, [])
+    world.sync()
+    three = next(n for n in world.library.playlist_tree() if n.name == "three")
+    world.library.move_playlist(three.id, None, 0)
+    result = world.sync()
+    assert [n.name for n in world.library.playlist_tree()] == ["three", "one", "two"]
+    assert not result.plan.changes_library() and not result.plan.leaves_nml_current
