@@ -20,17 +20,20 @@ from harmony.sync.mapping import (
 )
 from harmony.sync.merge import UNITS, agrees, is_empty, merge_fields
 
-TRAKTOR2_ENTRY = b"""<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
-<NML VERSION="15"><HEAD COMPANY="www.native-instruments.com" PROGRAM="Traktor"></HEAD>
-<COLLECTION ENTRIES="1"><ENTRY MODIFIED_DATE="2012/1/1" MODIFIED_TIME="1" TITLE="T" ARTIST="A"><LOCATION DIR="/:m/:" FILE="a.mp3" VOLUME="Music" VOLUMEID="Music"></LOCATION>
-<INFO BITRATE="320000" RATING="second comment" KEY="e" PLAYTIME="321" RANKING="196" RELEASE_DATE="2011/1/1" FILESIZE="9676"></INFO>
-<TEMPO BPM="130" BPM_QUALITY="100"></TEMPO>
-<MUSICAL_KEY VALUE="16"></MUSICAL_KEY>
-<CUE_V2 NAME="n.n." DISPL_ORDER="0" TYPE="0" START="12.5" LEN="0" REPEATS="-1" HOTCUE="0"></CUE_V2>
-</ENTRY>
-</COLLECTION>
-</NML>
-"""
+# fmt: off
+TRAKTOR2_ENTRY = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
+    b'<NML VERSION="15"><HEAD COMPANY="www.native-instruments.com" PROGRAM="Traktor"></HEAD>\n'
+    b'<COLLECTION ENTRIES="1"><ENTRY MODIFIED_DATE="2012/1/1" MODIFIED_TIME="1" TITLE="T" ARTIST="A">'
+    b'<LOCATION DIR="/:m/:" FILE="a.mp3" VOLUME="Music" VOLUMEID="Music"></LOCATION>\n'
+    b'<INFO BITRATE="320000" RATING="second comment" KEY="e" PLAYTIME="321" RANKING="196" '
+    b'RELEASE_DATE="2011/1/1" FILESIZE="9676"></INFO>\n'
+    b'<TEMPO BPM="130" BPM_QUALITY="100"></TEMPO>\n'
+    b'<MUSICAL_KEY VALUE="16"></MUSICAL_KEY>\n'
+    b'<CUE_V2 NAME="n.n." DISPL_ORDER="0" TYPE="0" START="12.5" LEN="0" REPEATS="-1" HOTCUE="0"></CUE_V2>\n'
+    b"</ENTRY>\n</COLLECTION>\n</NML>\n"
+)
+# fmt: on
 
 
 def _data() -> nml.TrackData:

@@ -26,7 +26,7 @@ def test_mapping_is_parsed_from_the_cli_form() -> None:
 
 @pytest.mark.parametrize("text", ["no equals sign", "=/home/dj", "C:/Music=", "/=/home"])
 def test_bad_mapping_says_what_is_expected(text: str) -> None:
-    with pytest.raises(SyncError, match="NML_PREFIX=LOCAL|no volume"):
+    with pytest.raises(SyncError, match=r"NML_PREFIX=LOCAL|no volume"):
         PathMapping.parse(text)
 
 
