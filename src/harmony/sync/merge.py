@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Final, Literal
 
 from harmony.library.fields import FieldValue
@@ -134,6 +135,11 @@ def merge_fields(
     return FieldMerge(changes, tuple(conflicts))
 
 
+_ALL_MERGED = attrgetter(*MERGED_FIELDS)
+
+
 def agrees(harmony: TrackValues, traktor: TrackValues) -> bool:
     """Whether the two sides hold the same value in every merged field (so nothing waits to be exported)."""
+    if _ALL_MERGED(harmony) == _ALL_MERGED(traktor):
+        return True  # the common case, at C speed
     return all(_key(harmony, fields, compared) == _key(traktor, fields, compared) for _, fields, compared in UNITS)

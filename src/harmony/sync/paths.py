@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 __all__ = ["PathMapping", "PathResolver", "path_comparison_key"]
 
+# A file name no real file has, used to resolve a folder through the rules for files.
+_PLACEHOLDER = "harmony-folder-probe"
+
 
 def _fold(name: str) -> str:
     """A name folded for comparing mapping prefixes: NFC and case-folded."""
@@ -117,6 +120,7 @@ class PathResolver:
         self._forward = [(tuple(_fold(n) for n in m.nml_names), m) for m in ordered]
         by_local = sorted(ordered, key=lambda m: len(_local_names(m.local_prefix, platform)[1]), reverse=True)
         self._reverse = [(self._local_fold(m.local_prefix), m) for m in by_local]
+        self._folders: dict[tuple[str, str], str | NMLError] = {}
 
     @property
     def mappings(self) -> tuple[PathMapping, ...]:
@@ -133,6 +137,31 @@ class PathResolver:
         Raises :class:`NMLError` when the location names no file on this platform (a malformed ``DIR``, a
         macOS volume on Windows with no mapping…).
         """
+        folder = self._folders.get((location.volume, location.dir))
+        if folder is None:
+            folder = self._folder(location)
+            self._folders[(location.volume, location.dir)] = folder
+        if isinstance(folder, NMLError):
+            raise NMLError(str(folder))
+        name = location.name
+        if name in ("", ".", "..") or "/" in name or (self.platform == "windows" and "\\" in name):
+            raise NMLError(f"file name {name!r} is not a valid file name")
+        return folder + name
+
+    def _folder(self, location: Location) -> str | NMLError:
+        """The local folder (with its final separator) of a location's volume and ``DIR``.
+
+        Collections hold many tracks per folder, so this is worked out once per folder: a placeholder file
+        name goes through the full rules, and is cut off again."""
+        try:
+            path = self._full_path(Location(location.volume, location.dir, _PLACEHOLDER))
+        except NMLError as error:
+            return error
+        return path[: -len(_PLACEHOLDER)]
+
+    def _full_path(self, location: Location) -> str:
+        if not self._forward:
+            return location_to_path(location, self.platform, startup_volume=self.startup_volume)
         names = (location.volume, *location.parts, location.name)
         folded = tuple(_fold(name) for name in names)
         for prefix, mapping in self._forward:

@@ -193,6 +193,17 @@ class _Importer:
         subject = stored.values.path
         base = track.base
         strategy = self.options.strategy
+        if (
+            base is not None
+            and base.values == values
+            and base.cues == cues
+            and base.nml_key == entry.data.key
+            and self.options.cue_strategy != "replace"
+        ):
+            # Traktor changed nothing since the last sync (the usual re-import): Harmony keeps all it has.
+            if not self.harmony_ahead:
+                self.harmony_ahead = not agrees(stored.values, values) or not _same_cues(track, [], [], [], cues)
+            return
         merged = merge_fields(stored.values, values, None if base is None else base.values, strategy)
         for conflict in merged.conflicts:
             self.conflicts.append(
@@ -306,6 +317,8 @@ def _same_cues(
     traktor: tuple[CueValues, ...],
 ) -> bool:
     """Whether Harmony's cues after the merge equal Traktor's (as a set of values, order aside)."""
+    if not updates and not removals and not adds and [cue.values for cue in track.cues] == list(traktor):
+        return True  # the same cues in the same order
     changes = dict(updates)
     gone = set(removals)
     after = [
