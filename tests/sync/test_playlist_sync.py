@@ -274,3 +274,62 @@ def test_reorder_only_in_harmony_is_kept(world: World) -> None:
     result = world.sync()
     assert [n.name for n in world.library.playlist_tree()] == ["three", "one", "two"]
     assert not result.plan.changes_library() and not result.plan.leaves_nml_current
+
+
+def _strip_uuid(playlist: object) -> None:
+    element = playlist.element.find("PLAYLIST")  # type: ignore[attr-defined]
+    del element.attrib["UUID"]
+
+
+def test_playlist_without_uuid_is_followed_by_its_path(world: World) -> None:
+    _setup(world)
+    _strip_uuid(world.collection.playlists.find(["Sets", "Friday"]))  # as Traktor 2 files have them
+    world.sync()
+    world.collection.playlists.find(["Sets", "Friday"]).set_entries([nml_key("c.mp3"), nml_key("a.mp3")])
+    result = world.sync()
+    assert not result.stats.conflicts
+    assert _tree(world) == _nml_tree(world)
+    world.assert_nothing_to_do()
+
+
+def test_two_traktor_playlists_with_one_uuid_are_both_imported(world: World) -> None:
+    root = world.collection.playlists
+    first = root.create_playlist("One", [])
+    root.create_playlist("Two", [], uuid=first.uuid)
+    result = world.sync()
+    assert [n.name for n in world.library.playlist_tree()] == ["One", "Two"]
+    assert [c.uuid for c in result.plan.playlist_creates] == [first.uuid, None]
+    world.assert_nothing_to_do()
+
+
+def test_moved_on_both_sides_is_a_conflict(world: World) -> None:
+    _setup(world)
+    world.sync()
+    root = world.collection.playlists
+    friday = next(n for n in world.library.playlist_tree() if n.name == "Sets").children[0]  # type: ignore[union-attr]
+    world.library.move_playlist(friday.id, None, 0)  # Harmony: to the top level
+    root.find(["Sets", "Friday"]).move_to(root.find(["Sets", "Old"]))  # Traktor: into Sets/Old
+    result = world.sync(strategy="traktor_wins")
+    [conflict] = result.stats.conflicts
+    assert (conflict.item, conflict.harmony, conflict.traktor, conflict.winner) == (
+        "folder",
+        "(top)",
+        "Sets/Old",
+        "traktor",
+    )
+    assert _tree(world) == _nml_tree(world)
+    world.assert_nothing_to_do()
+
+
+def test_reordered_on_both_sides_is_a_conflict(world: World) -> None:
+    root = world.collection.playlists
+    for name in ("one", "two", "three"):
+        root.create_playlist(name, [])
+    world.sync()
+    three = next(n for n in world.library.playlist_tree() if n.name == "three")
+    world.library.move_playlist(three.id, None, 0)
+    root.find(["one"]).move_to(root)
+    result = world.sync()
+    assert [n.name for n in world.library.playlist_tree()] == ["three", "one", "two"]  # Harmony's order kept
+    assert [(c.item, c.winner) for c in result.stats.conflicts] == [("order", "harmony")]
+    world.assert_nothing_to_do()

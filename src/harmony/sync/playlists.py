@@ -19,10 +19,11 @@ gives each create or move the position that leaves every folder in the merged or
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from harmony.library.plan import (
@@ -149,6 +150,7 @@ class _TNode:
     harmony_folder: SyncFolder | None = None
     harmony_playlist: SyncPlaylist | None = None
     deleted_in_harmony: PlaylistBase | FolderBase | None = None
+    identity: str = ""  # the UUID, or for a playlist without one (Traktor 2) a key made from its path
     node: NodeId | None = None
     survives: bool = False
     final_parent: Ref | None = None
@@ -182,6 +184,7 @@ class _Planner:
         self.deleted_playlists = {b.uuid: b for b in unlinked_playlist_bases}
         self.deleted_folders = {b.path: b for b in unlinked_folder_bases}
         self.t_nodes: list[_TNode] = []
+        self._seen_uuids: set[str] = set()
         self._flatten(tree, ())
         self.t_folders = {n.path: n for n in self.t_nodes if n.kind == "f"}
         self.t_uuids = {n.playlist.uuid for n in self.t_nodes if n.playlist is not None and n.playlist.uuid}
@@ -220,7 +223,13 @@ class _Planner:
                 self.t_nodes.append(_TNode("f", child_path, index, folder=child))
                 self._flatten(child, child_path)
             else:
-                self.t_nodes.append(_TNode("p", child_path, index, playlist=child))
+                identity = child.uuid or ""
+                if not identity or identity in self._seen_uuids:
+                    # No UUID (Traktor 2), or one already taken: known by its path, created without a UUID.
+                    identity = "nml-path:" + json.dumps(child_path, ensure_ascii=False)
+                    child = replace(child, uuid=None)
+                self._seen_uuids.add(identity)
+                self.t_nodes.append(_TNode("p", child_path, index, playlist=child, identity=identity))
 
     def _parent_ref(self, parent_path: Path) -> Ref | tuple[str, str] | None:
         """Harmony's id or ref for Traktor's folder at ``parent_path`` (None: the top level)."""
@@ -236,11 +245,7 @@ class _Planner:
         return _UNKNOWN if folder is None else folder.id
 
     def _uuids_below_traktor(self, path: Path) -> set[str]:
-        return {
-            n.playlist.uuid
-            for n in self.t_nodes
-            if n.playlist is not None and n.playlist.uuid and n.path[: len(path)] == path
-        }
+        return {n.identity for n in self.t_nodes if n.kind == "p" and n.path[: len(path)] == path}
 
     def _uuids_below_harmony(self, folder_id: int) -> set[str]:
         found: set[str] = set()
@@ -313,12 +318,12 @@ class _Planner:
     def _link_playlist(self, node: _TNode, by_uuid: dict[str, SyncPlaylist]) -> None:
         assert node.playlist is not None
         uuid = node.playlist.uuid
-        found = by_uuid.get(uuid) if uuid else None
+        found = by_uuid.get(node.identity)
         if found is not None and found.id not in self.linked_playlists:
             self._take_playlist(node, found)
             return
-        if uuid and uuid in self.deleted_playlists:
-            node.deleted_in_harmony = self.deleted_playlists[uuid]
+        if node.identity in self.deleted_playlists:
+            node.deleted_in_harmony = self.deleted_playlists[node.identity]
         else:
             parent = self._parent_ref(node.parent_path)
             for candidate in self.playlists.values():
@@ -352,15 +357,27 @@ class _Planner:
         self._deleted_in_traktor()
 
     def _decide_parent(self, node: _TNode, ours: Ref | None, has_base: bool, base_parent_path: Path) -> None:
+        """Where a node that exists on both sides ends up. Traktor moved it if its parent's path changed and
+        that path now leads to another Harmony folder (a renamed parent is no move); Harmony moved it if its
+        folder is no longer the one that held it at the last sync."""
         theirs = self._parent_ref(node.parent_path)
-        was = self._base_parent(base_parent_path) if has_base else None
-        winner, conflict = _three_way(ours, theirs, was, has_base, self.strategy)
+        winner: Winner = "harmony"
+        if ours != theirs:
+            if not has_base:
+                winner = settle(self.strategy, False, False)
+            else:
+                was = self._base_parent(base_parent_path)
+                traktor_moved = node.parent_path != base_parent_path and theirs != was
+                harmony_moved = ours != was
+                if traktor_moved and not harmony_moved:
+                    winner = "traktor"
+                elif traktor_moved:
+                    winner = settle(self.strategy, False, False)
+                    self._conflict(
+                        node.path, "folder", "/".join(self._harmony_path(_int(ours))) or "(top)",
+                        "/".join(node.parent_path) or "(top)", "/".join(base_parent_path) or "(top)", winner,
+                    )  # fmt: skip
         kind = "folder" if node.kind == "f" else _node_kind(node.playlist)
-        if conflict and winner is not None:
-            self._conflict(
-                node.path, "folder", "/".join(self._harmony_path(_int(ours))) or "(top)",
-                "/".join(node.parent_path) or "(top)", "/".join(base_parent_path) or "(top)", winner,
-            )  # fmt: skip
         if winner == "traktor":
             assert not isinstance(theirs, tuple)
             node.final_parent = theirs
@@ -576,10 +593,8 @@ class _Planner:
     def _base(self, node: _TNode, target: Ref | None) -> None:
         t = node.playlist
         assert t is not None
-        if not t.uuid:
-            return
         base = PlaylistBase(
-            uuid=t.uuid,
+            uuid=node.identity,
             name=node.name,
             folder_path=node.parent_path,
             position=node.index,
