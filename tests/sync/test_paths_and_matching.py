@@ -153,3 +153,14 @@ def test_unusable_locations_are_left_out_and_reported() -> None:
     assert len(result.plan.new_tracks) == 1
     [skipped] = result.report.skipped
     assert "bad.mp3" in skipped.key and "form" in skipped.reason
+
+
+def test_a_file_the_library_already_holds_under_its_own_rules_is_reported_not_planned() -> None:
+    # The planner is told Linux (case matters) but the library's own key of the path clashes with a track it
+    # holds: importing it would break the library's unique path, so it is reported as a duplicate instead.
+    from harmony.library.paths import path_key
+
+    existing = SyncTrack(StoredTrack(1, TrackValues(path="/m/other.mp3", path_key=path_key("/m/a.mp3"))), (), None)
+    result = _plan("linux", _collection("linux", "a.mp3", "b.mp3"), existing)
+    assert [t.values.path for t in result.plan.new_tracks] == ["/m/b.mp3"]
+    assert [d.path for d in result.report.duplicates] == ["/m/a.mp3"]

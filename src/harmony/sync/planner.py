@@ -20,6 +20,7 @@ from typing import Final, Literal, Protocol
 
 from harmony.errors import NMLError
 from harmony.library.fields import FieldValue
+from harmony.library.paths import path_key as library_path_key
 from harmony.library.plan import (
     BaseUpdates,
     CueAdd,
@@ -46,6 +47,7 @@ from harmony.sync.paths import PathResolver
 from harmony.sync.playlists import Ident, plan_playlists
 from harmony.sync.report import (
     Conflict,
+    DuplicateEntry,
     FieldChange,
     ImportReport,
     ImportStats,
@@ -146,6 +148,7 @@ class _Importer:
         self.new_summaries: list[NewTrackSummary] = []
         self.conflicts: list[Conflict] = []
         self.missing: list[str] = []
+        self.clashes: list[DuplicateEntry] = []
         self.skipped: list[SkippedEntry] = []
         self.fields_updated: Counter[str] = Counter()
         self.updated_tracks = 0
@@ -268,9 +271,19 @@ class _Importer:
     def validate(self, progress: Progress | None) -> None:
         ticker = _Ticker(progress, "validating", len(self.candidates), "Validating imported tracks")
         exists = self.options.file_exists
+        # The library keeps paths unique under its own rules (those of the machine it runs on). A planner told
+        # another platform could see two files where the library sees one: such a track is reported, not
+        # planned, so the import cannot fail half-way at the library's unique index.
+        taken = {t.track.values.path_key or library_path_key(t.track.values.path) for t in self.library.tracks}
+        taken_by: dict[str, tuple[str, ...]] = {}
         for done, candidate in enumerate(self.candidates, 1):
             entry = candidate.entry
-            if exists(entry.path):
+            stored_key = library_path_key(entry.path)
+            if stored_key in taken:
+                self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
+            elif exists(entry.path):
+                taken.add(stored_key)
+                taken_by[stored_key] = (entry.data.key,)
                 ref = entry.data.key
                 base = TrackBase(ref, candidate.values, candidate.cues)
                 self.new_tracks.append(NewTrack(ref, candidate.values, candidate.cues, base))
@@ -412,7 +425,7 @@ def plan_import(
         new_tracks=tuple(importer.new_summaries),
         track_changes=tuple(importer.track_changes),
         playlist_changes=tuple(playlists.changes),
-        duplicates=(*matcher.duplicates, *importer.index.duplicates),
+        duplicates=(*matcher.duplicates, *importer.index.duplicates, *importer.clashes),
         skipped=(*matcher.skipped, *importer.skipped),
         not_in_traktor=not_in_traktor,
     )
