@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -44,6 +44,7 @@ from harmony.library.queries import StoredEntry
 from harmony.library.reader import SyncFolder, SyncPlaylist
 from harmony.sync.merge import Winner, settle
 from harmony.sync.options import Strategy
+from harmony.sync.order import NodeId, place, weave
 from harmony.sync.report import Conflict, PlaylistChange
 from harmony.sync.tree import TraktorFolder, TraktorPlaylist
 
@@ -53,8 +54,6 @@ __all__ = ["EntryResolver", "Ident", "PlaylistPlan", "merge_lists", "plan_playli
 
 #: What an entry points at, for comparing lists: ("t", track id), ("n", new-track ref) or ("k", file key).
 Ident = tuple[str, object]
-#: A node of Harmony's tree: ("f", folder id or ref) or ("p", playlist id or ref).
-NodeId = tuple[str, Ref]
 Path = tuple[str, ...]
 _UNKNOWN = ("?", "unknown")  # a base parent that no longer exists in Harmony
 
@@ -640,7 +639,17 @@ class _Planner:
         desired: dict[Ref | None, list[NodeId]] = {}
         for parent in final:
             desired[parent] = self._desired(parent, current_of.get(parent, []), t_placed.get(parent, []), linked_nodes)
-        self._simulate(desired)
+        creates = [
+            (n.node, n.final_parent)
+            for n in self.t_nodes
+            if n.survives and n.node is not None and not (n.harmony_folder or n.harmony_playlist)
+        ]
+        by_node = {n.node: n for n in self.t_nodes if n.node is not None}
+        placement = place(self.children, desired, creates)
+        for node, parent, position in placement.creates:
+            self._emit_create(by_node[node], parent, position)
+        for node, parent, position, moved in placement.moves:
+            self._emit_move(node, parent, position, moved=moved)
 
     def _t_of(self, node: NodeId) -> _TNode | None:
         kind, ident = node
@@ -671,11 +680,11 @@ class _Planner:
         if traktor_changed and (not harmony_changed or self.strategy == "traktor_wins"):
             primary = traktor_order
             rest = [node for node in current if node not in set(primary)]
-            return _weave(primary, rest, current)
+            return weave(primary, rest, current)
         if traktor_order != [node for node in current if node in set(traktor_order)]:
             self.out.harmony_ahead = True
         rest = [node for node in traktor_order if node not in set(current)]
-        return _weave(list(current), rest, traktor_order)
+        return weave(list(current), rest, traktor_order)
 
     def _base_parent_matches(self, n: _TNode) -> bool:
         if n.harmony_playlist is not None and n.harmony_playlist.base is not None:
@@ -690,70 +699,6 @@ class _Planner:
         if n.harmony_folder is not None and n.harmony_folder.base is not None:
             return n.harmony_folder.base.position
         return None
-
-    def _simulate(self, desired: dict[Ref | None, list[NodeId]]) -> None:
-        live: dict[Ref | None, list[NodeId]] = {parent: list(nodes) for parent, nodes in self.children.items()}
-        where: dict[NodeId, Ref | None] = dict(self.h_parent)
-        creates = {
-            n.node: n for n in self.t_nodes if n.survives and n.node and not (n.harmony_folder or n.harmony_playlist)
-        }
-
-        def position_after(parent: Ref | None, node: NodeId, placed: set[NodeId]) -> int:
-            order = desired[parent]
-            index = order.index(node)
-            pred = next((m for m in reversed(order[:index]) if m in placed), None)
-            siblings = live.setdefault(parent, [])
-            return 0 if pred is None else siblings.index(pred) + 1
-
-        def in_place(parent: Ref | None, node: NodeId, placed: set[NodeId]) -> bool:
-            if where.get(node, "?") != parent:
-                return False
-            order = desired[parent]
-            index = order.index(node)
-            pred = next((m for m in reversed(order[:index]) if m in placed), None)
-            siblings = live[parent]
-            before = [m for m in siblings[: siblings.index(node)] if m in placed]
-            return (before[-1] if before else None) == pred
-
-        def run(kind: str, creating: bool, placed_of: Callable[[Ref | None], set[NodeId]]) -> None:
-            for t in self.t_nodes if creating else []:
-                if t.kind != kind or t.node not in creates:
-                    continue
-                parent = t.final_parent
-                node = t.node
-                assert node is not None
-                position = position_after(parent, node, placed_of(parent))
-                live.setdefault(parent, []).insert(position, node)
-                live.setdefault(node[1], [])
-                where[node] = parent
-                placed_of(parent).add(node)
-                self._emit_create(t, parent, position)
-            if creating:
-                return
-            for parent, order in desired.items():
-                placed = placed_of(parent)
-                for node in order:
-                    if node[0] != kind or node in creates:
-                        continue
-                    if in_place(parent, node, placed):
-                        placed.add(node)
-                        continue
-                    old_parent = where.get(node)
-                    live[old_parent].remove(node)
-                    position = position_after(parent, node, placed)
-                    live.setdefault(parent, []).insert(position, node)
-                    where[node] = parent
-                    placed.add(node)
-                    self._emit_move(node, parent, position, moved=old_parent != parent)
-
-        folder_sets: dict[Ref | None, set[NodeId]] = {}
-        run("f", True, lambda p: folder_sets.setdefault(p, set()))
-        run("f", False, lambda p: folder_sets.setdefault(p, set()))
-        full_sets: dict[Ref | None, set[NodeId]] = {
-            p: {n for n in desired.get(p, []) if n[0] == "f"} for p in set(desired) | set(folder_sets)
-        }
-        run("p", True, lambda p: full_sets.setdefault(p, set()))
-        run("p", False, lambda p: full_sets.setdefault(p, set()))
 
     def _emit_create(self, t: _TNode, parent: Ref | None, position: int) -> None:
         assert t.node is not None
@@ -777,19 +722,6 @@ class _Planner:
         if not moved:
             name = self.folders[ident].name if kind == "f" else self.playlists[ident].name
             self._change("move", "folder" if kind == "f" else "playlist", (name,), f"to position {position + 1}")
-
-
-def _weave(primary: list[NodeId], rest: list[NodeId], rest_order: list[NodeId]) -> list[NodeId]:
-    """Insert each node of ``rest`` (in order) right after its nearest predecessor in ``rest_order`` that is
-    already placed, or first when none is."""
-    result = list(primary)
-    placed = set(result)
-    for node in rest:
-        index = rest_order.index(node)
-        anchor = next((m for m in reversed(rest_order[:index]) if m in placed), None)
-        result.insert(0 if anchor is None else result.index(anchor) + 1, node)
-        placed.add(node)
-    return result
 
 
 def _int(ref: Ref | None) -> int | None:
