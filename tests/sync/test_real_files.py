@@ -81,3 +81,12 @@ def test_real_collection_imports_what_it_holds(real_fixtures: Path, tmp_path: Pa
         assert not again.plan.changes_library(), again.report.lines()[:20]
         assert not again.plan.bases
         assert again.stats.summary() == "No changes needed"
+
+
+@pytest.mark.parametrize("name", COLLECTIONS)
+def test_first_import_into_an_empty_library_leaves_nothing_to_export(real_fixtures: Path, name: str) -> None:
+    collection = nml.load(real_fixtures / name)
+    options = SyncOptions(platform="linux", file_exists=lambda path: True)
+    result = plan_import(TraktorSnapshot.from_collection(collection), LibrarySnapshot(), options)
+    assert result.plan.leaves_nml_current
+    assert not result.stats.conflicts

@@ -681,8 +681,9 @@ class _Planner:
             primary = traktor_order
             rest = [node for node in current if node not in set(primary)]
             return weave(primary, rest, current)
-        if traktor_order != [node for node in current if node in set(traktor_order)]:
-            self.out.harmony_ahead = True
+        in_both = set(traktor_order) & set(current)
+        if [n for n in traktor_order if n in in_both] != [n for n in current if n in in_both]:
+            self.out.harmony_ahead = True  # Harmony's order differs from Traktor's: an export will carry it
         rest = [node for node in traktor_order if node not in set(current)]
         return weave(list(current), rest, traktor_order)
 
