@@ -333,3 +333,16 @@ def test_reordered_on_both_sides_is_a_conflict(world: World) -> None:
     assert [n.name for n in world.library.playlist_tree()] == ["three", "one", "two"]  # Harmony's order kept
     assert [(c.item, c.winner) for c in result.stats.conflicts] == [("order", "harmony")]
     world.assert_nothing_to_do()
+
+
+def test_folder_deleted_in_harmony_comes_back_only_for_a_new_playlist_in_it(world: World) -> None:
+    _setup(world)
+    world.sync()
+    sets = next(n for n in world.library.playlist_tree() if n.name == "Sets")
+    world.library.delete_folder(sets.id)
+    assert world.sync().stats.playlists_imported == 0  # deleted in Harmony, untouched in Traktor: stays deleted
+    world.collection.playlists.find(["Sets"]).create_playlist("Sunday", [nml_key("b.mp3")])
+    result = world.sync()
+    assert result.stats.playlists_imported == 1
+    assert ("Sets", [("Sunday", ["B"])]) in _tree(world)
+    world.assert_nothing_to_do()

@@ -282,3 +282,18 @@ def test_preview_says_what_apply_does(world: World) -> None:
     assert [c.name for c in world.cues("a.mp3")] == ["Drop"]
     text = "\n".join(preview.report.lines())
     assert "Tracks to import (1)" in text and "title: 'A' → 'A2'" in text
+
+
+def test_plan_is_deterministic_and_crosses_process_boundaries(world: World) -> None:
+    import pickle
+
+    world.add("a.mp3", (cue(1.0, hotcue=0),), title="A")
+    world.add("b.mp3", title="B")
+    world.collection.playlists.create_folder("F").create_playlist("P", [nml_key("a.mp3"), nml_key("b.mp3")])
+    world.sync()
+    world.entry("a.mp3").title = "A2"
+    world.collection.playlists.find(["F", "P"]).name = "Q"
+    first, second = world.plan(), world.plan()
+    assert first == second
+    copy = pickle.loads(pickle.dumps(first))
+    assert copy == first and copy.stats.to_json() == first.stats.to_json()

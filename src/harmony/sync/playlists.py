@@ -181,6 +181,7 @@ class _Planner:
         self.folders = {f.id: f for f in folders}
         self.playlists = {p.id: p for p in playlists}
         self.deleted_playlists = {b.uuid: b for b in unlinked_playlist_bases}
+        self.uuid_holders = {p.uuid: p.id for p in playlists if p.uuid}
         self.deleted_folders = {b.path: b for b in unlinked_folder_bases}
         self.t_nodes: list[_TNode] = []
         self._seen_uuids: set[str] = set()
@@ -434,7 +435,7 @@ class _Planner:
                 PlaylistCreate(
                     ref=str(node.node[1]),
                     name=node.name,
-                    uuid=t.uuid,
+                    uuid=t.uuid if t.uuid not in self.uuid_holders else None,
                     smart_query=t.smart_query,
                     entries=tuple(ref for ref, _ in traktor_entries),
                 )
@@ -444,8 +445,8 @@ class _Planner:
         node.survives = True
         base = h.base
         changes: dict[str, str | None] = {}
-        if t.uuid and h.uuid != t.uuid:
-            changes["uuid"] = t.uuid
+        if t.uuid and h.uuid != t.uuid and self.uuid_holders.get(t.uuid, h.id) == h.id:
+            changes["uuid"] = t.uuid  # unless another playlist holds it: the library keeps UUIDs unique
         name = self._decide_name(node, h.name, base.name if base else None, kind)
         if name is not None:
             changes["name"] = name
