@@ -297,3 +297,17 @@ def test_plan_is_deterministic_and_crosses_process_boundaries(world: World) -> N
     assert first == second
     copy = pickle.loads(pickle.dumps(first))
     assert copy == first and copy.stats.to_json() == first.stats.to_json()
+
+
+def test_collection_without_playlists_is_read_without_being_changed() -> None:
+    from harmony import nml
+    from harmony.sync import TraktorSnapshot
+
+    raw = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n<NML VERSION="19"><HEAD></HEAD>\n'
+        b'<COLLECTION ENTRIES="0"></COLLECTION>\n</NML>\n'
+    )
+    collection = nml.load(raw)
+    snapshot = TraktorSnapshot.from_collection(collection)
+    assert snapshot.playlists.children == () and snapshot.track_count == 0
+    assert collection.to_bytes() == raw

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
 from harmony.library.reader import LibraryReader, SyncFolder, SyncPlaylist, SyncTrack
 from harmony.nml.collection import Collection
+from harmony.nml.playlists import ROOT_NAME
 from harmony.nml.track import TrackData
 from harmony.sync.tree import TraktorFolder, tree_from_nml
 
@@ -26,7 +27,10 @@ class TraktorSnapshot:
     @classmethod
     def from_collection(cls, collection: Collection) -> TraktorSnapshot:
         """The snapshot of a loaded collection, streaming its tracks (see ``Collection.iter_data``)."""
-        return cls(collection.iter_data(), len(collection.tracks), tree_from_nml(collection.playlists))
+        # ``collection.playlists`` would add an empty tree to a file that has none: read without touching it.
+        has_tree = collection.root.find(f"PLAYLISTS/NODE[@NAME='{ROOT_NAME}']") is not None
+        tree = tree_from_nml(collection.playlists) if has_tree else TraktorFolder(ROOT_NAME)
+        return cls(collection.iter_data(), len(collection.tracks), tree)
 
 
 @dataclass(frozen=True, slots=True)
