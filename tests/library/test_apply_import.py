@@ -262,3 +262,28 @@ def test_moves_and_updates_of_existing_playlists(library: Library) -> None:
     child = tree[0].children[0]  # type: ignore[union-attr]
     assert (child.name, child.uuid) == ("List 2", "u-2")  # type: ignore[union-attr]
     assert [e.track_id for e in library.playlist_entries(playlist)] == [b, a]
+
+
+def test_bases_are_checked_and_typed_like_stored_values(library: Library) -> None:
+    first, _, _ = _seeded(library)
+    good = TrackBase("k", track(1, bpm=128, duration=61), (cue(1000),))  # whole numbers for float fields
+    library.record_export(library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(good, first),)))
+    with library.reader() as reader:
+        base = next(t.base for t in reader.iter_tracks() if t.track.id == first)
+    assert base is not None
+    assert isinstance(base.values.bpm, float) and base.values.bpm == 128.0
+    assert isinstance(base.cues[0].start, float)
+    bad = TrackBase("k", track(1, rating=9))
+    with pytest.raises(LibraryError, match="rating"):
+        library.record_export(library.version, FINGERPRINT, BaseUpdates(tracks=(TrackBaseSet(bad, first),)))
+
+
+def test_two_bases_for_one_track_are_refused(library: Library) -> None:
+    first, _, _ = _seeded(library)
+    twice = BaseUpdates(
+        tracks=(TrackBaseSet(TrackBase("a", track(1)), first), TrackBaseSet(TrackBase("b", track(1)), first))
+    )
+    with pytest.raises(LibraryError, match="two sync bases"):
+        library.record_export(library.version, FINGERPRINT, twice)
+    with library.reader() as reader:
+        assert all(t.base is None for t in reader.iter_tracks())

@@ -1,9 +1,8 @@
 """The library store: Harmony's own music library in SQLite, through SQLAlchemy 2 and Alembic.
 
 The public API is :class:`Library` (open, read, edit, ``apply_import``, ``record_export``, settings), the
-value
-types that cross process boundaries (:class:`TrackValues`, :class:`CueValues`, the :mod:`plan` dataclasses),
-:func:`open_reader` for a worker reading the library, and :func:`scan_paths`, the folder scan job.
+value types that cross process boundaries (:class:`TrackValues`, :class:`CueValues`, the :mod:`plan`
+dataclasses), :func:`open_reader` for a worker reading the library, and :func:`scan_paths`, the folder scan.
 """
 
 from harmony.library.database import default_library_path

@@ -2,9 +2,7 @@
 
 The caller passes a connection inside a ``BEGIN IMMEDIATE`` transaction; any error raised here propagates, the
 transaction rolls back, and the library is exactly as before. A process killed half-way leaves the same
-result:
-SQLite never shows an uncommitted transaction to the next reader.
-"""
+result: SQLite never shows an uncommitted transaction to the next reader."""
 
 from __future__ import annotations
 
@@ -13,8 +11,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete
+from sqlalchemy import Connection, bindparam, delete
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
 from harmony.library import writes
@@ -196,21 +195,29 @@ def _upsert_track_bases(
     if not items:
         return
     rows = []
+    linked: set[int] = set()
     for item in items:
         track_id = refs.resolve(item.track, "track")
-        if replace_old and track_id is not None:
-            conn.execute(
-                delete(TRACK_BASES).where(
-                    TRACK_BASES.c.track_id == track_id, TRACK_BASES.c.nml_key != item.base.nml_key
-                )
-            )
+        if track_id is not None:
+            if track_id in linked:
+                raise LibraryError(f"The plan gives track {track_id} two sync bases; a track has one.")
+            linked.add(track_id)
         rows.append(
             {
                 "nml_key": item.base.nml_key,
                 "track_id": track_id,
-                "values_json": track_values_to_json(item.base.values),
-                "cues_json": cues_to_json(item.base.cues),
+                # Bases are checked like stored values, so the JSON holds the same types they would.
+                "values_json": track_values_to_json(writes.checked_track(item.base.values)),
+                "cues_json": cues_to_json(tuple(writes.checked_cue(c) for c in item.base.cues)),
             }
+        )
+    if replace_old and linked:
+        # A track has one base: a base under another NML key (the file moved) is replaced, not kept.
+        conn.execute(
+            delete(TRACK_BASES).where(
+                TRACK_BASES.c.track_id == bindparam("t"), TRACK_BASES.c.nml_key != bindparam("k")
+            ),
+            [{"t": row["track_id"], "k": row["nml_key"]} for row in rows if row["track_id"] is not None],
         )
     statement = sqlite_insert(TRACK_BASES)
     statement = statement.on_conflict_do_update(
@@ -221,7 +228,10 @@ def _upsert_track_bases(
             "cues_json": statement.excluded.cues_json,
         },
     )
-    conn.execute(statement, rows)
+    try:
+        conn.execute(statement, rows)
+    except IntegrityError as error:
+        raise LibraryError(f"The plan's track sync bases conflict ({error.orig}).") from error
 
 
 def _upsert_playlist_base(conn: Connection, refs: _Refs, item: PlaylistBaseSet) -> None:

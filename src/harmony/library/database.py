@@ -9,9 +9,7 @@
 
 A file is a Harmony library when its SQLite ``application_id`` is :data:`APPLICATION_ID`. An older schema is
 copied to a timestamped backup next to the file, then upgraded in one transaction; a schema from a newer
-Harmony
-is refused.
-"""
+Harmony is refused."""
 
 from __future__ import annotations
 
@@ -95,9 +93,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` whose connections carry Harmony's pragmas and explicit transactions.
 
     ``conn.execution_options(harmony_begin="IMMEDIATE")`` makes the next transaction on ``conn`` take the
-    write
-    lock at once; every write in the library does so.
-    """
+    write lock at once; every write in the library does so."""
     engine = create_engine(
         "sqlite+pysqlite://",
         creator=lambda: _connect(path, read_only),
@@ -194,9 +190,7 @@ def _upgrade(path: Path, engine: Engine) -> None:
     """Bring the schema to head inside one write transaction, after a backup when data already exists.
 
     The revision is read again under the write lock, so two processes opening an old library at once upgrade
-    it
-    only once.
-    """
+    it only once."""
     head = head_revision()
     with engine.connect() as conn, conn.begin():
         # The usual case, checked without the write lock so opening never waits for another writer.

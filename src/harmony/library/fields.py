@@ -1,5 +1,4 @@
-"""The fields of a track and of a cue point: their kinds, their allowed ranges, and how to read them from
-text.
+"""The fields of a track and of a cue point: their kinds, their ranges, and how to read them from text.
 
 One table describes every field, so the database writes, the import plan, the CLI's ``set ID FIELD=VALUE`` and
 the tests all agree on names and limits. The names are the ones the NML layer and the sync engine use.

@@ -4,9 +4,7 @@ Tracks, cues, playlists and folders are edited only through functions that first
 the same connection, so the new version and the edit commit together or not at all. Each version also gets one
 row in ``changes`` (which operation, what it touched). "Pending export" is derived, never stored as a flag:
 ``version > last_exported_version``. An export records the version it exported, not the version current when
-it
-finishes, so an edit made while an export runs stays pending.
-"""
+it finishes, so an edit made while an export runs stays pending."""
 
 from __future__ import annotations
 

@@ -4,11 +4,8 @@ The schema itself is created and changed only by the Alembic migrations in :mod:
 these models describe it for queries and writes, and a test checks that the two agree.
 
 Every edited row carries ``changed_version``, the library version of its last change, so "what changed since
-the
-last export" is one indexed query. The full-text search index (``tracks_fts``) lives outside the models: it
-is an
-FTS5 table kept in step with ``tracks`` by triggers (see the migration that creates it).
-"""
+the last export" is one indexed query. The full-text search index (``tracks_fts``) lives outside the models:
+it is an FTS5 table kept in step with ``tracks`` by triggers (see the migration that creates it)."""
 
 from __future__ import annotations
 
@@ -132,8 +129,7 @@ class Folder(Base):
 
 class Playlist(Base):
     """A playlist in a folder, with its Traktor UUID when it came from (or went to) Traktor. A smart list
-    keeps
-    its query text in ``smart_query``."""
+    keeps its query text in ``smart_query``."""
 
     __tablename__ = "playlists"
 
@@ -257,3 +253,10 @@ FOLDER_BASES = cast(Table, FolderSyncBase.__table__)
 STATE = cast(Table, LibraryState.__table__)
 CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
+
+
+def include_in_autogenerate(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic filter: skip the search index and sort indexes, which migrations manage outside the models."""
+    return not (name or "").startswith(("tracks_fts", "ix_tracks_sort_"))

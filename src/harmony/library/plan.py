@@ -5,10 +5,8 @@ the NML, and builds an :class:`ImportPlan` out of these frozen, slotted dataclas
 :meth:`harmony.library.Library.apply_import` then applies the whole plan in one transaction, or nothing.
 
 References: things that already exist in the library are named by their row id (``int``); things created by
-the
-same plan are named by the plan-local ``ref`` string given at creation (a :data:`Ref`). A new track's ref is
-usually its NML key, so playlist entries can point at tracks created in the same import.
-"""
+the same plan are named by the plan-local ``ref`` string given at creation (a :data:`Ref`). A new track's ref
+is usually its NML key, so playlist entries can point at tracks created in the same import."""
 
 from __future__ import annotations
 
@@ -32,15 +30,13 @@ class NmlFingerprint:
     sha256: str
 
 
-# --- sync bases: the values last exchanged with Traktor
-# ---------------------------------------------------------
+# --- sync bases: the values last exchanged with Traktor ---
 
 
 @dataclass(frozen=True, slots=True)
 class TrackBase:
     """A track as it was last exchanged with Traktor: its NML key (``VOLUME + DIR + FILE``, the PRIMARYKEY
-    text),
-    its values and its cue points. The base of the three-way merge of fields and of cues."""
+    text), its values and its cue points. The base of the three-way merge of fields and of cues."""
 
     nml_key: str
     values: TrackValues
@@ -121,8 +117,7 @@ class BaseUpdates:
 NO_BASE_UPDATES = BaseUpdates()
 
 
-# --- tracks and cues
-# --------------------------------------------------------------------------------------------
+# --- tracks and cues ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +154,7 @@ class CueUpdate:
     changes: Mapping[str, FieldValue]
 
 
-# --- folders and playlists
-# --------------------------------------------------------------------------------------
+# --- folders and playlists ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +209,7 @@ class PlaylistCreate:
 @dataclass(frozen=True, slots=True)
 class PlaylistUpdate:
     """Change a playlist: any of ``name``, ``uuid``, ``smart_query`` through ``changes``, and, when
-    ``entries``
-    is not None, replace its entries with these, in this order."""
+    ``entries`` is not None, replace its entries with these, in this order."""
 
     playlist_id: int
     changes: Mapping[str, str | None] = field(default_factory=dict)
@@ -232,8 +225,7 @@ class PlaylistMove:
     position: int | None = None
 
 
-# --- the plan
-# ---------------------------------------------------------------------------------------------------
+# --- the plan ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +234,7 @@ class ImportPlan:
 
     ``based_on_version`` is the library version the plan was computed from: if the library changed since,
     applying it could overwrite a newer edit, so it is refused (None skips the check). ``leaves_nml_current``
-    says
-    that after this import the NML holds everything the library does, so nothing is pending export.
-    """
+    says that after this import the NML holds everything the library does, so nothing is pending export."""
 
     nml_fingerprint: NmlFingerprint | None = None
     based_on_version: int | None = None

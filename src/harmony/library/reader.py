@@ -2,10 +2,8 @@
 
 A worker opens the library file itself (WAL lets it read while the app writes) instead of receiving the whole
 library through a pipe. Everything read through one :class:`LibraryReader` comes from one snapshot, so a plan
-is
-computed against one consistent library version (:attr:`LibraryReader.version`), which the plan then names in
-``ImportPlan.based_on_version``.
-"""
+is computed against one consistent library version (:attr:`LibraryReader.version`), which the plan then names
+in ``ImportPlan.based_on_version``."""
 
 from __future__ import annotations
 
@@ -32,6 +30,8 @@ from harmony.library.models import (
 )
 from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
 from harmony.library.queries import (
+    CUE_COLUMNS,
+    TRACK_COLUMNS,
     StoredCue,
     StoredEntry,
     StoredTrack,
@@ -126,7 +126,7 @@ class LibraryReader:
         base_columns = (TRACK_BASES.c.nml_key, TRACK_BASES.c.values_json, TRACK_BASES.c.cues_json)
         while True:
             rows = self._conn.execute(
-                select(TRACKS, *base_columns)
+                select(*TRACK_COLUMNS, *base_columns)
                 .outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id)
                 .where(TRACKS.c.id > last_id)
                 .order_by(TRACKS.c.id)
@@ -137,11 +137,12 @@ class LibraryReader:
             first_id, last_id = rows[0].id, rows[-1].id
             cues: dict[int, list[StoredCue]] = {}
             for cue_row in self._conn.execute(
-                select(CUES)
+                select(*CUE_COLUMNS)
                 .where(CUES.c.track_id.between(first_id, last_id))
                 .order_by(CUES.c.track_id, CUES.c.start, CUES.c.id)
-            ):
-                cues.setdefault(cue_row.track_id, []).append(row_to_cue(cue_row))
+            ).all():
+                stored = row_to_cue(cue_row)
+                cues.setdefault(stored.track_id, []).append(stored)
             for row in rows:
                 base = None
                 if row.nml_key is not None:

@@ -3,8 +3,7 @@
 :func:`scan_paths` is a job function: top-level, picklable arguments and result, no database, so a worker pool
 can run it in another process and stream its progress; the main process then adds the result to the library
 (:meth:`harmony.library.Library.add_scanned`). An unreadable file is reported in ``failures`` and skipped;
-nothing else stops the scan.
-"""
+nothing else stops the scan."""
 
 from __future__ import annotations
 
@@ -92,8 +91,7 @@ def scan_paths(
     """
     report = progress or _no_progress
     report("scanning", 0.0, "Looking for audio files…")
-    # Absolute (not symlink-resolved) paths: the path the DJ sees is the one stored and matched against
-    # Traktor.
+    # Absolute, not symlink-resolved: the path the DJ sees is the one stored and matched against Traktor.
     files, missing = find_audio_files(Path(os.path.abspath(Path(p).expanduser())) for p in paths)
     total = len(files)
     report("reading", 0.0, f"Reading {total} audio files…")

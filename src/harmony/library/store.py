@@ -88,8 +88,7 @@ class Library:
             text = summary if isinstance(summary, str) else json.dumps(summary)
             yield conn, journal.bump_version(conn, operation, text)
 
-    # --- state
-    # ------------------------------------------------------------------------------------------------
+    # --- state ---
 
     def status(self) -> LibraryStatus:
         """Version, last exported version, last NML fingerprint."""
@@ -111,8 +110,7 @@ class Library:
         with self._read() as conn:
             return journal.changes_since(conn, version, limit)
 
-    # --- reads
-    # ------------------------------------------------------------------------------------------------
+    # --- reads ---
 
     def stats(self) -> LibraryStats:
         """Counts of tracks, cues, playlists and folders, and the version."""
@@ -165,8 +163,7 @@ class Library:
         with self._read() as conn:
             yield LibraryReader(conn)
 
-    # --- tracks and cues
-    # ---------------------------------------------------------------------------------------
+    # --- tracks and cues ---
 
     def add_track(self, values: TrackValues, cues: Sequence[CueValues] = ()) -> int:
         """Add one track with its cues; return its id."""
@@ -230,8 +227,7 @@ class Library:
             writes.delete_cues(conn, [cue_id])
             writes.touch_tracks(conn, version, owners.values())
 
-    # --- folders and playlists
-    # ---------------------------------------------------------------------------------
+    # --- folders and playlists ---
 
     def create_folder(self, name: str, parent_id: int | None = None, position: int | None = None) -> int:
         """Create a folder (at the end of its parent unless ``position`` is given); return its id."""
@@ -311,8 +307,7 @@ class Library:
         with write_connection(self._engine) as conn:
             apply.record_export(conn, library_version, fingerprint, bases)
 
-    # --- settings
-    # -----------------------------------------------------------------------------------------------
+    # --- settings ---
 
     def settings(self) -> TraktorSettings:
         """The Traktor settings (defaults when never saved)."""

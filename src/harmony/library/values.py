@@ -7,9 +7,10 @@ the store writes. They carry no database identity; :mod:`harmony.library.reader`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_values
@@ -57,7 +58,7 @@ class TrackValues:
 
     def as_dict(self) -> dict[str, FieldValue]:
         """The fields as a plain dict, in declaration order."""
-        return {name: getattr(self, name) for name in TRACK_FIELD_NAMES}
+        return dict(zip(TRACK_FIELD_NAMES, _track_getter(self), strict=True))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrackValues:
@@ -86,7 +87,7 @@ class CueValues:
 
     def as_dict(self) -> dict[str, FieldValue]:
         """The fields as a plain dict, in declaration order."""
-        return {name: getattr(self, name) for name in CUE_FIELD_NAMES}
+        return dict(zip(CUE_FIELD_NAMES, _cue_getter(self), strict=True))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CueValues:
@@ -101,6 +102,9 @@ class CueValues:
 
 TRACK_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(TrackValues))
 CUE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(CueValues))
+# One C-level call reads every field (imports turn 100,000 tracks into rows, so this is a hot path).
+_track_getter = attrgetter(*TRACK_FIELD_NAMES)
+_cue_getter = attrgetter(*CUE_FIELD_NAMES)
 
 # The dataclasses and the field table must name the same fields; a mismatch is a programming error.
 assert set(TRACK_FIELD_NAMES) == set(TRACK_FIELDS), "TrackValues and TRACK_FIELDS disagree"
@@ -108,26 +112,31 @@ assert set(CUE_FIELD_NAMES) == set(CUE_FIELDS), "CueValues and CUE_FIELDS disagr
 
 
 def _encode(values: Mapping[str, FieldValue]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+    """To JSON-ready values: dates as ISO text; empty fields left out (they decode to the same None default),
+    which keeps a 100,000-track library's bases small."""
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v is not None}
 
 
 def _decode(specs: Mapping[str, FieldSpec], values: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        spec = specs.get(name)
-        if spec is None:
-            continue  # a field a newer Harmony knew; the base is advisory, so it is dropped, not fatal
-        if value is not None and spec.kind == "date":
-            value = date.fromisoformat(value)
-        elif value is not None and spec.kind == "float":
-            value = float(value)
-        out[name] = value
-    return out
+    """Back from JSON: dates from ISO text; a field a newer Harmony wrote is dropped (a base is advisory)."""
+    dates = _DATE_FIELDS[id(specs)]
+    return {
+        name: (date.fromisoformat(value) if value is not None and name in dates else value)
+        for name, value in values.items()
+        if name in specs
+    }
 
 
-def track_values_to_json(values: TrackValues) -> str:
+_DATE_FIELDS = {
+    id(specs): frozenset(name for name, spec in specs.items() if spec.kind == "date")
+    for specs in (TRACK_FIELDS, CUE_FIELDS)
+}
+
+
+def track_values_to_json(values: TrackValues | Mapping[str, FieldValue]) -> str:
     """Serialise for a sync base: JSON keeps floats exactly (shortest repr) and dates as ISO text."""
-    return json.dumps(_encode(values.as_dict()), ensure_ascii=False, allow_nan=False)
+    mapping = values.as_dict() if isinstance(values, TrackValues) else values
+    return json.dumps(_encode(mapping), ensure_ascii=False, allow_nan=False)
 
 
 def track_values_from_json(text: str) -> TrackValues:
@@ -135,9 +144,13 @@ def track_values_from_json(text: str) -> TrackValues:
     return TrackValues(**_decode(TRACK_FIELDS, json.loads(text)))
 
 
-def cues_to_json(cues: tuple[CueValues, ...]) -> str:
+def cues_to_json(cues: Sequence[CueValues | Mapping[str, FieldValue]]) -> str:
     """Serialise a list of cues for a sync base."""
-    return json.dumps([_encode(cue.as_dict()) for cue in cues], ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        [_encode(cue.as_dict() if isinstance(cue, CueValues) else cue) for cue in cues],
+        ensure_ascii=False,
+        allow_nan=False,
+    )
 
 
 def cues_from_json(text: str) -> tuple[CueValues, ...]:

@@ -29,8 +29,7 @@ from harmony.library.values import CueValues, TrackValues
 log = logging.getLogger(__name__)
 
 
-# --- validation, kept tight because an import checks every field of 100,000 tracks
-# ---------------------------
+# --- validation, kept tight because an import checks every field of 100,000 tracks ---
 
 
 _INF = float("inf")
@@ -59,9 +58,8 @@ def _check_row(
     """Check every value of a full row in place.
 
     An import checks every field of 100,000 tracks, so the common, valid case is decided inline by exact type
-    and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises
-    the error that explains what is wrong.
-    """
+    and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises the
+    error that explains what is wrong."""
     for name, kind, lo, hi, nullable in plan:
         value = row[name]
         kind_of_value = type(value)
@@ -103,6 +101,20 @@ def cue_row(cue: CueValues, track_id: int) -> dict[str, FieldValue]:
     return row
 
 
+def checked_track(values: TrackValues) -> dict[str, FieldValue]:
+    """The fields of ``values`` after the checks a stored track gets (whole numbers widened for floats)."""
+    row = values.as_dict()
+    _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
+    return row
+
+
+def checked_cue(cue: CueValues) -> dict[str, FieldValue]:
+    """The fields of ``cue`` after the checks a stored cue gets."""
+    row = cue.as_dict()
+    _check_row(CUE_FIELDS, _CUE_PLAN, row)
+    return row
+
+
 def _integrity(error: IntegrityError) -> LibraryError:
     text = str(error.orig)
     if "UNIQUE" in text and "tracks.path" in text:
@@ -123,9 +135,7 @@ def insert_tracks(
     """Insert tracks with their cues in bulk and return the new track ids, in order.
 
     Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so
-    no
-    one else can take them, and the cue rows can be built without a round trip per track.
-    """
+    no one else can take them, and the cue rows can be built without a round trip per track."""
     if not items:
         return []
     first_id = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one()) + 1
