@@ -70,13 +70,15 @@ def pair_cues(
     pairs: list[tuple[int, int]] = []
 
     def run(match: Callable[[CueValues, CueValues], bool]) -> None:
+        # Closest first; among equally close ones, identical cues first, so that a pairing that is already
+        # right is found again (two cues on one pad must not swap their names on every sync).
         candidates = sorted(
-            (abs(left[i].start - right[j].start), i, j)
+            (abs(left[i].start - right[j].start), left[i] != right[j], i, j)
             for i in free_left
             for j in free_right
             if match(left[i], right[j])
         )
-        for _, i, j in candidates:
+        for _, _, i, j in candidates:
             if i in free_left and j in free_right:
                 free_left.discard(i)
                 free_right.discard(j)
