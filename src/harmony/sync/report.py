@@ -24,6 +24,7 @@ __all__ = [
     "PlaylistChange",
     "SkippedEntry",
     "TrackChange",
+    "show",
 ]
 
 
@@ -36,10 +37,11 @@ class FieldChange:
     new: FieldValue
 
     def __str__(self) -> str:
-        return f"{self.field}: {_show(self.old)} → {_show(self.new)}"
+        return f"{self.field}: {show(self.old)} → {show(self.new)}"
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
+    """A value as the report shows it: text quoted, dates as ISO, nothing as (empty)."""
     if value is None:
         return "(empty)"
     if isinstance(value, date):
@@ -94,11 +96,6 @@ class Conflict:
             "winner": self.winner,
             "strategy": self.strategy,
         }
-
-
-def show(value: object) -> str:
-    """A value as the report shows it."""
-    return _show(value)
 
 
 @dataclass(frozen=True, slots=True)
