@@ -346,3 +346,17 @@ def test_folder_deleted_in_harmony_comes_back_only_for_a_new_playlist_in_it(worl
     assert result.stats.playlists_imported == 1
     assert ("Sets", [("Sunday", ["B"])]) in _tree(world)
     world.assert_nothing_to_do()
+
+
+def test_reorder_inside_a_folder_renamed_in_traktor_is_followed(world: World) -> None:
+    root = world.collection.playlists
+    folder = root.create_folder("Old name")
+    folder.create_playlist("first", [])
+    folder.create_playlist("second", [])
+    world.sync()
+    folder = root.find(["Old name"])
+    folder.name = "New name"
+    folder.find(["first"]).move_to(folder)  # to the end
+    world.sync()
+    assert _tree(world) == [("New name", [("second", []), ("first", [])])]
+    world.assert_nothing_to_do()

@@ -668,7 +668,7 @@ class _Planner:
         common = [
             n
             for n in in_traktor
-            if n.node in current and self._base_parent_matches(n) and self._base_position(n) is not None
+            if n.node in current and self._base_parent_matches(n, parent) and self._base_position(n) is not None
         ]
         was = [n.node for n in sorted(common, key=lambda n: self._base_position(n) or 0)]
         theirs = [n.node for n in common]
@@ -688,11 +688,13 @@ class _Planner:
         rest = [node for node in traktor_order if node not in set(current)]
         return weave(list(current), rest, traktor_order)
 
-    def _base_parent_matches(self, n: _TNode) -> bool:
+    def _base_parent_matches(self, n: _TNode, parent: Ref | None) -> bool:
+        """Whether ``n`` was in ``parent`` at the last sync (compared by folder, so a renamed folder is the
+        same folder)."""
         if n.harmony_playlist is not None and n.harmony_playlist.base is not None:
-            return n.harmony_playlist.base.folder_path == n.parent_path
+            return self._base_parent(n.harmony_playlist.base.folder_path) == parent
         if n.harmony_folder is not None and n.harmony_folder.base is not None:
-            return n.harmony_folder.base.path[:-1] == n.parent_path
+            return self._base_parent(n.harmony_folder.base.path[:-1]) == parent
         return False
 
     def _base_position(self, n: _TNode) -> int | None:
