@@ -311,3 +311,14 @@ def test_collection_without_playlists_is_read_without_being_changed() -> None:
     snapshot = TraktorSnapshot.from_collection(collection)
     assert snapshot.playlists.children == () and snapshot.track_count == 0
     assert collection.to_bytes() == raw
+
+
+def test_a_collection_stream_read_twice_is_refused(world: World) -> None:
+    from harmony.errors import SyncError
+    from harmony.sync import LibrarySnapshot, TraktorSnapshot, plan_import
+
+    world.add("a.mp3", title="A")
+    snapshot = TraktorSnapshot.from_collection(world.collection)
+    plan_import(snapshot, LibrarySnapshot(), world.options())
+    with pytest.raises(SyncError, match="1 were announced"):
+        plan_import(snapshot, LibrarySnapshot(), world.options())

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final, Literal, Protocol
 
-from harmony.errors import NMLError
+from harmony.errors import NMLError, SyncError
 from harmony.library.fields import FieldValue
 from harmony.library.paths import path_key as library_path_key
 from harmony.library.plan import (
@@ -361,6 +361,13 @@ def plan_import(
     options = options or SyncOptions()
     importer = _Importer(traktor, library, options)
     importer.analyze(progress)
+    if importer.processed != traktor.track_count:
+        # A stream read twice, or a count that does not match: planning on would take every missing track's
+        # playlist entries for dangling ones. Refuse instead.
+        raise SyncError(
+            f"The collection gave {importer.processed} tracks where {traktor.track_count} were announced; "
+            "read the collection again and retry."
+        )
     importer.validate(progress)
 
     syncing_start, syncing_end = PHASE_SPANS["syncing"]
