@@ -615,31 +615,25 @@ class _Planner:
 
     def place(self) -> None:
         """Give every create and move its position (see the module doc)."""
-        final: dict[Ref | None, list[NodeId]] = {}
+        final: set[Ref | None] = set()
         t_placed: dict[Ref | None, list[_TNode]] = {}
-        survivors = [n for n in self.t_nodes if n.survives]
-        for n in survivors:
-            assert n.node is not None
-            final.setdefault(n.final_parent, [])
-            if n.traktor_placed:
-                t_placed.setdefault(n.final_parent, []).append(n)
-        linked_nodes = {n.node for n in self.t_nodes if n.node is not None and (n.harmony_folder or n.harmony_playlist)}
+        for n in self.t_nodes:
+            if n.survives:
+                final.add(n.final_parent)
+                if n.traktor_placed:
+                    t_placed.setdefault(n.final_parent, []).append(n)
         deleted = {("p", i) for i in self.out.playlist_deletes} | {("f", i) for i in self.out.folder_deletes}
-        current_of: dict[Ref | None, list[NodeId]] = {}
+        current_of: dict[Ref | None, list[NodeId]] = {}  # what stays where it is, in Harmony's order
         for parent, nodes in self.children.items():
             for node in nodes:
-                if node in deleted:
+                linked = self._t_of(node)
+                if node in deleted or (linked is not None and linked.final_parent != parent):
                     continue
-                t = self._t_of(node)
-                final_parent = t.final_parent if t is not None and t.survives else parent
-                if t is not None and not t.survives:
-                    continue
-                if final_parent == parent:
-                    current_of.setdefault(parent, []).append(node)
-                    final.setdefault(parent, [])
-        desired: dict[Ref | None, list[NodeId]] = {}
-        for parent in final:
-            desired[parent] = self._desired(parent, current_of.get(parent, []), t_placed.get(parent, []), linked_nodes)
+                current_of.setdefault(parent, []).append(node)
+                final.add(parent)
+        desired = {
+            parent: self._desired(parent, current_of.get(parent, []), t_placed.get(parent, [])) for parent in final
+        }
         creates = [
             (n.node, n.final_parent)
             for n in self.t_nodes
@@ -658,9 +652,7 @@ class _Planner:
             return None
         return (self.linked_folders if kind == "f" else self.linked_playlists).get(ident)
 
-    def _desired(
-        self, parent: Ref | None, current: list[NodeId], t_placed: list[_TNode], linked: set[NodeId]
-    ) -> list[NodeId]:
+    def _desired(self, parent: Ref | None, current: list[NodeId], t_placed: list[_TNode]) -> list[NodeId]:
         """The merged order of ``parent``'s children after the plan."""
         in_traktor = sorted(t_placed, key=lambda n: n.index)
         traktor_order = [n.node for n in in_traktor if n.node is not None]
