@@ -1,9 +1,8 @@
 """Three-way merge of the playlist tree: folders, playlists and smart lists, their names, places, order and
 entries, against the bases of the last sync.
 
-Identity: a playlist or smart list is its Traktor ``UUID``; a folder, which has none, is its path of names,
-and when that changed (renamed or moved in Traktor) it is recognised by the playlists it holds. On a first sync
-a Harmony playlist with no UUID and the same name in the same folder is taken to be the same playlist.
+Which Traktor node is which Harmony node is decided first (:mod:`harmony.sync.links`: playlists by UUID,
+folders by path or by the playlists they hold).
 
 For each part of a node (name, parent folder, entries, smart query, order among its siblings): changed only in
 Traktor → Traktor's; changed only in Harmony → Harmony's; changed on both sides → a conflict settled by the
@@ -12,18 +11,17 @@ whose track is unknown stays as a dangling reference to its NML key. A playlist 
 Harmony unless Harmony changed it since; one deleted in Harmony is not brought back unless Traktor changed it and
 the strategy is ``traktor_wins``. A folder deleted in Traktor goes only if nothing Harmony keeps is left in it.
 
-Positions: folders and playlists share one order among the children of a folder. The planner simulates how
-the library applies the plan (folder creates, folder moves, playlist creates, playlist moves, in that order) and
-gives each create or move the position that leaves every folder in the merged order.
+Order: folders and playlists share one order among the children of a folder. Traktor's order is followed when
+Traktor reordered and Harmony did not; nodes only one side placed go right after their predecessor on that side.
+:mod:`harmony.sync.order` then gives each create and move the position that leaves every folder in that order.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from harmony.library.plan import (
@@ -42,6 +40,7 @@ from harmony.library.plan import (
 )
 from harmony.library.queries import StoredEntry
 from harmony.library.reader import SyncFolder, SyncPlaylist
+from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.merge import Winner, settle
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, place, weave
@@ -55,7 +54,6 @@ __all__ = ["EntryResolver", "Ident", "PlaylistPlan", "merge_lists", "plan_playli
 #: What an entry points at, for comparing lists: ("t", track id), ("n", new-track ref) or ("k", file key).
 Ident = tuple[str, object]
 Path = tuple[str, ...]
-_UNKNOWN = ("?", "unknown")  # a base parent that no longer exists in Harmony
 
 
 class EntryResolver(Protocol):
@@ -137,33 +135,6 @@ def _three_way(
     return settle(strategy, ours_empty, theirs_empty), not ours_empty and not theirs_empty
 
 
-@dataclass(slots=True)
-class _TNode:
-    """A node of Traktor's tree and what the merge decided for it."""
-
-    kind: Literal["f", "p"]
-    path: Path
-    index: int
-    folder: TraktorFolder | None = None
-    playlist: TraktorPlaylist | None = None
-    harmony_folder: SyncFolder | None = None
-    harmony_playlist: SyncPlaylist | None = None
-    deleted_in_harmony: PlaylistBase | FolderBase | None = None
-    identity: str = ""  # the UUID, or for a playlist without one (Traktor 2) a key made from its path
-    node: NodeId | None = None
-    survives: bool = False
-    final_parent: Ref | None = None
-    traktor_placed: bool = False
-
-    @property
-    def parent_path(self) -> Path:
-        return self.path[:-1]
-
-    @property
-    def name(self) -> str:
-        return self.path[-1]
-
-
 class _Planner:
     def __init__(
         self,
@@ -178,85 +149,13 @@ class _Planner:
         self.resolver = resolver
         self.strategy = strategy
         self.out = PlaylistPlan()
-        self.folders = {f.id: f for f in folders}
-        self.playlists = {p.id: p for p in playlists}
-        self.deleted_playlists = {b.uuid: b for b in unlinked_playlist_bases}
-        self.uuid_holders = {p.uuid: p.id for p in playlists if p.uuid}
-        self.deleted_folders = {b.path: b for b in unlinked_folder_bases}
-        self.t_nodes: list[_TNode] = []
-        self._seen_uuids: set[str] = set()
-        self._flatten(tree, ())
-        self.t_folders = {n.path: n for n in self.t_nodes if n.kind == "f"}
-        self.t_uuids = {n.playlist.uuid for n in self.t_nodes if n.playlist is not None and n.playlist.uuid}
-        # Harmony's tree as it is now: children of each folder (None: the top level) in position order.
-        self.children: dict[Ref | None, list[NodeId]] = {None: []}
-        for f in folders:
-            self.children.setdefault(f.id, [])
-        placed: list[tuple[Ref | None, int, NodeId]] = [(f.parent_id, f.position, ("f", f.id)) for f in folders]
-        placed += [(p.folder_id, p.position, ("p", p.id)) for p in playlists]
-        for parent, _, node in sorted(placed, key=lambda item: (str(item[0]), item[1], item[2][0], str(item[2][1]))):
-            self.children.setdefault(parent, []).append(node)
-        self.h_parent: dict[NodeId, Ref | None] = {node: parent for parent, _, node in placed}
-        self.folder_by_base_path = {f.base.path: f for f in folders if f.base is not None}
-        self.linked_folders: dict[int, _TNode] = {}
-        self.linked_playlists: dict[int, _TNode] = {}
-        self._refs = 0
-
-    # -- helpers --
-
-    def _ref(self, kind: str) -> str:
-        self._refs += 1
-        return f"{kind}:{self._refs}"
-
-    def _harmony_path(self, folder_id: int | None) -> Path:
-        names: list[str] = []
-        while folder_id is not None:
-            folder = self.folders[folder_id]
-            names.append(folder.name)
-            folder_id = folder.parent_id
-        return tuple(reversed(names))
-
-    def _flatten(self, folder: TraktorFolder, path: Path) -> None:
-        for index, child in enumerate(folder.children):
-            child_path = (*path, child.name)
-            if isinstance(child, TraktorFolder):
-                self.t_nodes.append(_TNode("f", child_path, index, folder=child))
-                self._flatten(child, child_path)
-            else:
-                identity = child.uuid or ""
-                if not identity or identity in self._seen_uuids:
-                    # No UUID (Traktor 2), or one already taken: known by its path, created without a UUID.
-                    identity = "nml-path:" + json.dumps(child_path, ensure_ascii=False)
-                    child = replace(child, uuid=None)
-                self._seen_uuids.add(identity)
-                self.t_nodes.append(_TNode("p", child_path, index, playlist=child, identity=identity))
-
-    def _parent_ref(self, parent_path: Path) -> Ref | tuple[str, str] | None:
-        """Harmony's id or ref for Traktor's folder at ``parent_path`` (None: the top level)."""
-        if not parent_path:
-            return None
-        node = self.t_folders[parent_path].node
-        return _UNKNOWN if node is None else node[1]
-
-    def _base_parent(self, base_parent_path: Path) -> Ref | tuple[str, str] | None:
-        if not base_parent_path:
-            return None
-        folder = self.folder_by_base_path.get(base_parent_path)
-        return _UNKNOWN if folder is None else folder.id
-
-    def _uuids_below_traktor(self, path: Path) -> set[str]:
-        return {n.identity for n in self.t_nodes if n.kind == "p" and n.path[: len(path)] == path}
-
-    def _uuids_below_harmony(self, folder_id: int) -> set[str]:
-        found: set[str] = set()
-        for kind, ident in self.children.get(folder_id, []):
-            if kind == "f":
-                assert isinstance(ident, int)
-                found |= self._uuids_below_harmony(ident)
-            else:
-                playlist = self.playlists[int(ident)]
-                found |= {u for u in (playlist.uuid, playlist.base.uuid if playlist.base else None) if u}
-        return found
+        self.traktor = TraktorTree(tree)
+        self.harmony = HarmonyTree(folders, playlists)
+        self.links = link(self.traktor, self.harmony, unlinked_playlist_bases, unlinked_folder_bases)
+        for node in self.traktor.nodes:
+            if node.linked_by_name and node.playlist is not None and node.playlist.uuid:
+                # the Harmony playlist takes Traktor's UUID from now on
+                self._change("link", _node_kind(node.playlist), node.path, "same name, first sync")
 
     def _change(self, kind: str, node: str, path: Path, detail: str = "") -> None:
         self.out.changes.append(PlaylistChange(kind, node, path, detail))  # type: ignore[arg-type]
@@ -266,107 +165,27 @@ class _Planner:
     ) -> None:
         self.out.conflicts.append(Conflict("/".join(path), item, harmony, traktor, base, winner, self.strategy))
 
-    # -- linking --
-
-    def link(self) -> None:
-        for node in self.t_nodes:
-            if node.kind == "f":
-                self._link_folder(node)
-        by_uuid: dict[str, SyncPlaylist] = {}
-        for playlist in self.playlists.values():
-            for uuid in (playlist.base.uuid if playlist.base else None, playlist.uuid):
-                if uuid:
-                    by_uuid.setdefault(uuid, playlist)
-        for node in self.t_nodes:
-            if node.kind == "p":
-                self._link_playlist(node, by_uuid)
-
-    def _take_folder(self, node: _TNode, folder: SyncFolder) -> None:
-        node.harmony_folder = folder
-        node.node = ("f", folder.id)
-        self.linked_folders[folder.id] = node
-
-    def _link_folder(self, node: _TNode) -> None:
-        folder = self.folder_by_base_path.get(node.path)
-        if folder is not None and folder.id not in self.linked_folders:
-            self._take_folder(node, folder)
-            return
-        gone = [  # folders exchanged before whose place Traktor no longer has: renamed or moved there
-            f
-            for f in self.folders.values()
-            if f.id not in self.linked_folders and f.base is not None and f.base.path not in self.t_folders
-        ]
-        parent = self._parent_ref(node.parent_path)
-        if not isinstance(parent, tuple):
-            siblings = [f for f in self.folders.values() if f.parent_id == parent and f.id not in self.linked_folders]
-            for candidate in siblings:
-                if candidate in gone and candidate.base is not None and candidate.base.path[-1] == node.name:
-                    self._take_folder(node, candidate)  # its parent was renamed in Traktor
-                    return
-            for candidate in siblings:
-                if candidate.name == node.name and (candidate.base is None or candidate in gone):
-                    self._take_folder(node, candidate)
-                    return
-        uuids = self._uuids_below_traktor(node.path)
-        best = max(gone, key=lambda f: len(uuids & self._uuids_below_harmony(f.id)), default=None)
-        if best is not None and uuids & self._uuids_below_harmony(best.id):
-            self._take_folder(node, best)
-            return
-        node.deleted_in_harmony = self.deleted_folders.get(node.path)
-        node.node = ("f", self._ref("folder"))
-
-    def _link_playlist(self, node: _TNode, by_uuid: dict[str, SyncPlaylist]) -> None:
-        assert node.playlist is not None
-        uuid = node.playlist.uuid
-        found = by_uuid.get(node.identity)
-        if found is not None and found.id not in self.linked_playlists:
-            self._take_playlist(node, found)
-            return
-        if node.identity in self.deleted_playlists:
-            node.deleted_in_harmony = self.deleted_playlists[node.identity]
-        else:
-            parent = self._parent_ref(node.parent_path)
-            for candidate in self.playlists.values():
-                if (
-                    candidate.id not in self.linked_playlists
-                    and candidate.base is None
-                    and candidate.folder_id == parent
-                    and candidate.name == node.name
-                    and (candidate.smart_query is not None) == node.playlist.is_smart
-                    and (candidate.uuid is None or candidate.uuid not in self.t_uuids)
-                ):
-                    self._take_playlist(node, candidate)
-                    if uuid:  # the Harmony playlist takes Traktor's UUID from now on
-                        self._change("link", _node_kind(node.playlist), node.path, "same name, first sync")
-                    return
-        node.node = ("p", self._ref("playlist"))
-
-    def _take_playlist(self, node: _TNode, playlist: SyncPlaylist) -> None:
-        node.harmony_playlist = playlist
-        node.node = ("p", playlist.id)
-        self.linked_playlists[playlist.id] = node
-
     # -- decisions --
 
     def decide(self) -> None:
-        for node in self.t_nodes:
+        for node in self.traktor.nodes:
             if node.kind == "p":
                 self._decide_playlist(node)
-        for node in reversed([n for n in self.t_nodes if n.kind == "f"]):
+        for node in reversed([n for n in self.traktor.nodes if n.kind == "f"]):
             self._decide_folder(node)
         self._deleted_in_traktor()
 
-    def _decide_parent(self, node: _TNode, ours: Ref | None, has_base: bool, base_parent_path: Path) -> None:
+    def _decide_parent(self, node: PlannedNode, ours: Ref | None, has_base: bool, base_parent_path: Path) -> None:
         """Where a node that exists on both sides ends up. Traktor moved it if its parent's path changed and
         that path now leads to another Harmony folder (a renamed parent is no move); Harmony moved it if its
         folder is no longer the one that held it at the last sync."""
-        theirs = self._parent_ref(node.parent_path)
+        theirs = self.traktor.parent_ref(node.parent_path)
         winner: Winner = "harmony"
         if ours != theirs:
             if not has_base:
                 winner = settle(self.strategy, False, False)
             else:
-                was = self._base_parent(base_parent_path)
+                was = self.harmony.base_parent(base_parent_path)
                 traktor_moved = node.parent_path != base_parent_path and theirs != was
                 harmony_moved = ours != was
                 if traktor_moved and not harmony_moved:
@@ -374,7 +193,7 @@ class _Planner:
                 elif traktor_moved:
                     winner = settle(self.strategy, False, False)
                     self._conflict(
-                        node.path, "folder", "/".join(self._harmony_path(_int(ours))) or "(top)",
+                        node.path, "folder", "/".join(self.harmony.path(_int(ours))) or "(top)",
                         "/".join(node.parent_path) or "(top)", "/".join(base_parent_path) or "(top)", winner,
                     )  # fmt: skip
         kind = "folder" if node.kind == "f" else _node_kind(node.playlist)
@@ -391,7 +210,7 @@ class _Planner:
             if ours != theirs:
                 self.out.harmony_ahead = True
 
-    def _decide_name(self, node: _TNode, ours: str, base_name: str | None, kind: str) -> str | None:
+    def _decide_name(self, node: PlannedNode, ours: str, base_name: str | None, kind: str) -> str | None:
         winner, conflict = _three_way(ours, node.name, base_name, base_name is not None, self.strategy)
         if conflict and winner is not None:
             was = None if base_name is None else repr(base_name)
@@ -403,7 +222,7 @@ class _Planner:
             self.out.harmony_ahead = True
         return None
 
-    def _decide_playlist(self, node: _TNode) -> None:
+    def _decide_playlist(self, node: PlannedNode) -> None:
         t = node.playlist
         assert t is not None and node.node is not None
         kind = _node_kind(t)
@@ -426,7 +245,7 @@ class _Planner:
                     return
                 self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "traktor")
             node.survives = True
-            parent = self._parent_ref(node.parent_path)
+            parent = self.traktor.parent_ref(node.parent_path)
             assert not isinstance(parent, tuple)
             node.final_parent = parent
             node.traktor_placed = True
@@ -435,7 +254,7 @@ class _Planner:
                 PlaylistCreate(
                     ref=str(node.node[1]),
                     name=node.name,
-                    uuid=t.uuid if t.uuid not in self.uuid_holders else None,
+                    uuid=t.uuid if t.uuid not in self.harmony.uuid_holders else None,
                     smart_query=t.smart_query,
                     entries=tuple(ref for ref, _ in traktor_entries),
                 )
@@ -445,7 +264,7 @@ class _Planner:
         node.survives = True
         base = h.base
         changes: dict[str, str | None] = {}
-        if t.uuid and h.uuid != t.uuid and self.uuid_holders.get(t.uuid, h.id) == h.id:
+        if t.uuid and h.uuid != t.uuid and self.harmony.uuid_holders.get(t.uuid, h.id) == h.id:
             changes["uuid"] = t.uuid  # unless another playlist holds it: the library keeps UUIDs unique
         name = self._decide_name(node, h.name, base.name if base else None, kind)
         if name is not None:
@@ -473,7 +292,7 @@ class _Planner:
         self._base(node, h.id)
 
     def _decide_entries(
-        self, node: _TNode, h: SyncPlaylist, traktor_entries: list[tuple[EntryRef, Ident]]
+        self, node: PlannedNode, h: SyncPlaylist, traktor_entries: list[tuple[EntryRef, Ident]]
     ) -> tuple[EntryRef, ...] | None:
         ours_pairs = [self.resolver.for_stored(entry) for entry in h.entries]
         ours = [i for _, i in ours_pairs]
@@ -507,16 +326,16 @@ class _Planner:
         ours_refs = {ident: ref for ref, ident in ours_pairs}
         return tuple(ours_refs.get(ident) or refs[ident] for ident in result)
 
-    def _decide_folder(self, node: _TNode) -> None:
+    def _decide_folder(self, node: PlannedNode) -> None:
         assert node.node is not None
         h = node.harmony_folder
         if h is None:
-            needed = any(n.survives and n.final_parent == node.node[1] for n in self.t_nodes)
+            needed = any(n.survives and n.final_parent == node.node[1] for n in self.traktor.nodes)
             if node.deleted_in_harmony is not None and not needed:
                 self.out.harmony_ahead = True
                 return
             node.survives = True
-            parent = self._parent_ref(node.parent_path)
+            parent = self.traktor.parent_ref(node.parent_path)
             assert not isinstance(parent, tuple)
             node.final_parent = parent
             node.traktor_placed = True
@@ -533,8 +352,8 @@ class _Planner:
 
     def _deleted_in_traktor(self) -> None:
         """Harmony nodes exchanged before that Traktor no longer has."""
-        for playlist in self.playlists.values():
-            if playlist.id in self.linked_playlists or playlist.base is None:
+        for playlist in self.harmony.playlists.values():
+            if playlist.id in self.links.playlists or playlist.base is None:
                 continue
             base = playlist.base
             unchanged = (
@@ -543,7 +362,7 @@ class _Planner:
                 and [self.resolver.for_stored(e)[1] for e in playlist.entries]
                 == [self.resolver.for_key(k)[1] for k in base.entries]
             )
-            path = (*self._harmony_path(playlist.folder_id), playlist.name)
+            path = (*self.harmony.path(playlist.folder_id), playlist.name)
             kind: str = "smart list" if playlist.smart_query is not None else "playlist"
             if unchanged or self.strategy == "traktor_wins":
                 if not unchanged:
@@ -557,13 +376,13 @@ class _Planner:
             self.out.playlist_base_deletes.append(base.uuid)
         deleted_playlists = set(self.out.playlist_deletes)
         # Deepest first, so a folder emptied by the deletion of its sub-folders can go too.
-        gone = [f for f in self.folders.values() if f.id not in self.linked_folders and f.base is not None]
-        gone.sort(key=lambda f: len(self._harmony_path(f.id)), reverse=True)
+        gone = [f for f in self.harmony.folders.values() if f.id not in self.links.folders and f.base is not None]
+        gone.sort(key=lambda f: len(self.harmony.path(f.id)), reverse=True)
         deleted_folders: set[int] = set()
         for folder in gone:
             assert folder.base is not None
             keeps = self._keeps_something(folder.id, deleted_playlists, deleted_folders)
-            path = self._harmony_path(folder.id)
+            path = self.harmony.path(folder.id)
             if keeps:
                 self._conflict(path, "folder", "holds playlists", "deleted", "as last synced", "harmony")
                 self.out.harmony_ahead = True
@@ -575,11 +394,11 @@ class _Planner:
 
     def _keeps_something(self, folder_id: int, deleted_playlists: set[int], deleted_folders: set[int]) -> bool:
         """Whether anything that stays ends up in ``folder_id`` after the plan."""
-        for n in self.t_nodes:
+        for n in self.traktor.nodes:
             if n.survives and n.final_parent == folder_id:
                 return True
-        for kind, ident in self.children.get(folder_id, []):
-            linked = self.linked_folders.get(int(ident)) if kind == "f" else self.linked_playlists.get(int(ident))
+        for kind, ident in self.harmony.children.get(folder_id, []):
+            linked = self.links.folders.get(int(ident)) if kind == "f" else self.links.playlists.get(int(ident))
             if linked is not None:
                 continue  # placed by the decisions above
             if kind == "p" and int(ident) not in deleted_playlists:
@@ -590,7 +409,7 @@ class _Planner:
 
     # -- bases --
 
-    def _base(self, node: _TNode, target: Ref | None) -> None:
+    def _base(self, node: PlannedNode, target: Ref | None) -> None:
         t = node.playlist
         assert t is not None
         base = PlaylistBase(
@@ -605,7 +424,7 @@ class _Planner:
         if base != old:
             self.out.playlist_bases.append(PlaylistBaseSet(base, target))
 
-    def _folder_base(self, node: _TNode, target: Ref) -> None:
+    def _folder_base(self, node: PlannedNode, target: Ref) -> None:
         base = FolderBase(node.path, node.index)
         old = node.harmony_folder.base if node.harmony_folder is not None else None
         if base != old:
@@ -616,17 +435,17 @@ class _Planner:
     def place(self) -> None:
         """Give every create and move its position (see the module doc)."""
         final: set[Ref | None] = set()
-        t_placed: dict[Ref | None, list[_TNode]] = {}
-        for n in self.t_nodes:
+        t_placed: dict[Ref | None, list[PlannedNode]] = {}
+        for n in self.traktor.nodes:
             if n.survives:
                 final.add(n.final_parent)
                 if n.traktor_placed:
                     t_placed.setdefault(n.final_parent, []).append(n)
         deleted = {("p", i) for i in self.out.playlist_deletes} | {("f", i) for i in self.out.folder_deletes}
         current_of: dict[Ref | None, list[NodeId]] = {}  # what stays where it is, in Harmony's order
-        for parent, nodes in self.children.items():
+        for parent, nodes in self.harmony.children.items():
             for node in nodes:
-                linked = self._t_of(node)
+                linked = self.links.of(node)
                 if node in deleted or (linked is not None and linked.final_parent != parent):
                     continue
                 current_of.setdefault(parent, []).append(node)
@@ -636,23 +455,17 @@ class _Planner:
         }
         creates = [
             (n.node, n.final_parent)
-            for n in self.t_nodes
+            for n in self.traktor.nodes
             if n.survives and n.node is not None and not (n.harmony_folder or n.harmony_playlist)
         ]
-        by_node = {n.node: n for n in self.t_nodes if n.node is not None}
-        placement = place(self.children, desired, creates)
+        by_node = {n.node: n for n in self.traktor.nodes if n.node is not None}
+        placement = place(self.harmony.children, desired, creates)
         for node, parent, position in placement.creates:
             self._emit_create(by_node[node], parent, position)
         for node, parent, position, moved in placement.moves:
             self._emit_move(node, parent, position, moved=moved)
 
-    def _t_of(self, node: NodeId) -> _TNode | None:
-        kind, ident = node
-        if not isinstance(ident, int):
-            return None
-        return (self.linked_folders if kind == "f" else self.linked_playlists).get(ident)
-
-    def _desired(self, parent: Ref | None, current: list[NodeId], t_placed: list[_TNode]) -> list[NodeId]:
+    def _desired(self, parent: Ref | None, current: list[NodeId], t_placed: list[PlannedNode]) -> list[NodeId]:
         """The merged order of ``parent``'s children after the plan."""
         in_traktor = sorted(t_placed, key=lambda n: n.index)
         traktor_order = [n.node for n in in_traktor if n.node is not None]
@@ -668,7 +481,7 @@ class _Planner:
         traktor_changed, harmony_changed = theirs != was, ours != was
         if traktor_changed and harmony_changed and theirs != ours:
             winner: Winner = "traktor" if self.strategy == "traktor_wins" else "harmony"
-            path = self._harmony_path(parent) if isinstance(parent, int) else ()
+            path = self.harmony.path(parent) if isinstance(parent, int) else ()
             self._conflict(path, "order", "reordered", "reordered", "as last synced", winner)
         if traktor_changed and (not harmony_changed or self.strategy == "traktor_wins"):
             primary = traktor_order
@@ -680,23 +493,23 @@ class _Planner:
         rest = [node for node in traktor_order if node not in set(current)]
         return weave(list(current), rest, traktor_order)
 
-    def _base_parent_matches(self, n: _TNode, parent: Ref | None) -> bool:
+    def _base_parent_matches(self, n: PlannedNode, parent: Ref | None) -> bool:
         """Whether ``n`` was in ``parent`` at the last sync (compared by folder, so a renamed folder is the
         same folder)."""
         if n.harmony_playlist is not None and n.harmony_playlist.base is not None:
-            return self._base_parent(n.harmony_playlist.base.folder_path) == parent
+            return self.harmony.base_parent(n.harmony_playlist.base.folder_path) == parent
         if n.harmony_folder is not None and n.harmony_folder.base is not None:
-            return self._base_parent(n.harmony_folder.base.path[:-1]) == parent
+            return self.harmony.base_parent(n.harmony_folder.base.path[:-1]) == parent
         return False
 
-    def _base_position(self, n: _TNode) -> int | None:
+    def _base_position(self, n: PlannedNode) -> int | None:
         if n.harmony_playlist is not None and n.harmony_playlist.base is not None:
             return n.harmony_playlist.base.position
         if n.harmony_folder is not None and n.harmony_folder.base is not None:
             return n.harmony_folder.base.position
         return None
 
-    def _emit_create(self, t: _TNode, parent: Ref | None, position: int) -> None:
+    def _emit_create(self, t: PlannedNode, parent: Ref | None, position: int) -> None:
         assert t.node is not None
         if t.kind == "f":
             self.out.folder_creates.append(FolderCreate(str(t.node[1]), t.name, parent, position))
@@ -716,7 +529,7 @@ class _Planner:
             self.out.playlist_moves.append(PlaylistMove(ident, parent, position))
             self.out.updated_playlists.add(ident)
         if not moved:
-            name = self.folders[ident].name if kind == "f" else self.playlists[ident].name
+            name = self.harmony.folders[ident].name if kind == "f" else self.harmony.playlists[ident].name
             self._change("move", "folder" if kind == "f" else "playlist", (name,), f"to position {position + 1}")
 
 
@@ -744,7 +557,6 @@ def plan_playlists(
 ) -> PlaylistPlan:
     """Plan the folder and playlist part of an import (see the module doc)."""
     planner = _Planner(tree, folders, playlists, unlinked_playlist_bases, unlinked_folder_bases, resolver, strategy)
-    planner.link()
     planner.decide()
     planner.place()
     return planner.out
