@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Final, Literal, Protocol
 
-from harmony.errors import NMLError, SyncError
+from harmony.errors import SyncError
 from harmony.library.fields import FieldValue
 from harmony.library.paths import path_key as library_path_key
 from harmony.library.plan import (
@@ -36,7 +36,6 @@ from harmony.library.plan import (
 from harmony.library.queries import StoredEntry
 from harmony.library.reader import SyncTrack
 from harmony.library.values import CueValues, TrackValues
-from harmony.nml.paths import Location, split_playlist_key
 from harmony.nml.track import TrackData
 from harmony.sync.cues import merge_cues
 from harmony.sync.mapping import cue_values_from_nml, track_values_from_nml
@@ -133,7 +132,7 @@ class _Importer:
         self.matcher = EntryMatcher(self.index, self.resolver)
         self.deleted_in_harmony: dict[str, TrackBase] = {}
         for base in library.unlinked_track_bases:
-            key = self._file_of_nml_key(base.nml_key)
+            key = self.matcher.file_of_key(base.nml_key)
             if key is not None:
                 self.deleted_in_harmony.setdefault(key, base)
         self.track_updates: list[TrackUpdate] = []
@@ -154,13 +153,6 @@ class _Importer:
         self.updated_tracks = 0
         self.processed = 0
         self.harmony_ahead = False
-
-    def _file_of_nml_key(self, nml_key: str) -> str | None:
-        try:
-            volume, folders, file = split_playlist_key(nml_key)
-        except NMLError:
-            return None
-        return self.resolver.key_of_location(Location(volume, folders, file))
 
     # -- tracks --
 
