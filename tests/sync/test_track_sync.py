@@ -322,3 +322,17 @@ def test_a_collection_stream_read_twice_is_refused(world: World) -> None:
     plan_import(snapshot, LibrarySnapshot(), world.options())
     with pytest.raises(SyncError, match="1 were announced"):
         plan_import(snapshot, LibrarySnapshot(), world.options())
+
+
+def test_values_as_precise_as_the_nml_holds_them_are_the_same(world: World) -> None:
+    # Harmony read exact bytes and a longer duration from the file; Traktor stores kibibytes and 6 decimals.
+    _scanned(world, title="A", file_size=7984 * 1024 + 300, duration=320.7500001, bpm=128.0000001)
+    world.add("a.mp3", title="A", file_size=7984, playtime_float=320.75, bpm=128.0)
+    result = world.sync(strategy="traktor_wins")
+    assert not result.plan.track_updates and not result.stats.conflicts
+    assert result.plan.leaves_nml_current
+    assert world.track("a.mp3").track.values.file_size == 7984 * 1024 + 300  # Harmony keeps the exact value
+    world.assert_nothing_to_do()
+    world.entry("a.mp3").file_size = 8000  # a real change still follows
+    world.sync()
+    assert world.track("a.mp3").track.values.file_size == 8000 * 1024

@@ -16,14 +16,14 @@ or raw form of the other: ``bpm`` with ``bpm_text`` (compared by the number) and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Final, Literal
 
 from harmony.library.fields import FieldValue
 from harmony.library.values import TrackValues
-from harmony.sync.mapping import MERGED_FIELDS
+from harmony.sync.mapping import FILE_SIZE_UNIT, MERGED_FIELDS
 from harmony.sync.options import Strategy
 
 __all__ = ["FieldConflict", "FieldMerge", "Winner", "agrees", "decide", "is_empty", "merge_fields", "settle"]
@@ -79,10 +79,32 @@ def settle(strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Winn
     return "traktor" if harmony_empty and not traktor_empty else "harmony"
 
 
+def _kibibytes(value: FieldValue) -> FieldValue:
+    return None if not isinstance(value, int) else (value + FILE_SIZE_UNIT // 2) // FILE_SIZE_UNIT
+
+
+def _six_decimals(value: FieldValue) -> FieldValue:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+#: Values compared as precisely as the NML can hold them, so that a value read from a file's tags (exact bytes,
+#: a longer duration) is not "changed" against the same value as Traktor stores it: otherwise it would stay a
+#: difference after every export, and the library would never be in step with the collection.
+_AS_STORED: Final[Mapping[str, Callable[[FieldValue], FieldValue]]] = {
+    "file_size": _kibibytes,
+    "duration": _six_decimals,
+    "bpm": _six_decimals,
+}
+
+
 def _key(values: TrackValues, fields: tuple[str, ...], compared: int) -> tuple[FieldValue, ...]:
-    if fields[0] == "lock":
+    name = fields[0]
+    if name == "lock":
         return (bool(values.lock),)
-    return tuple(getattr(values, name) for name in fields[:compared])
+    as_stored = _AS_STORED.get(name)
+    if as_stored is not None:
+        return (as_stored(getattr(values, name)),)
+    return tuple(getattr(values, field) for field in fields[:compared])
 
 
 def decide(
@@ -124,8 +146,9 @@ def merge_fields(
         winner, conflict = decide(name, ours, theirs, was, base is not None, strategy)
         if conflict:
             assert winner is not None
+            old = None if base is None else getattr(base, name)
             conflicts.append(
-                FieldConflict(name, ours[0], theirs[0], None if was is None else was[0], base is not None, winner)
+                FieldConflict(name, getattr(harmony, name), getattr(traktor, name), old, base is not None, winner)
             )
         if winner == "traktor":
             for field in fields:
