@@ -164,3 +164,38 @@ def test_a_file_the_library_already_holds_under_its_own_rules_is_reported_not_pl
     result = _plan("linux", _collection("linux", "a.mp3", "b.mp3"), existing)
     assert [t.values.path for t in result.plan.new_tracks] == ["/m/b.mp3"]
     assert [d.path for d in result.report.duplicates] == ["/m/a.mp3"]
+
+
+def test_tracks_follow_a_changed_path_mapping() -> None:
+    """The DJ's drive got another letter (or they moved to another computer): with the mapping changed, the
+    same collection entries name files elsewhere, and the library's tracks move there, edits and all."""
+    import tempfile
+    from pathlib import Path
+
+    from harmony.library import Library
+
+    from .helpers import World
+
+    collection = nml.Collection.new()
+    collection.add_track(WINDOWS_MUSIC, title="A")
+    collection.playlists.create_playlist("Set", ["C:/:Users/:josev/:Music/:a.mp3"])
+    old = (PathMapping.parse("C:/Users/josev/Music=/mnt/e/Music"),)
+    new = (PathMapping.parse("C:/Users/josev/Music=/mnt/f/Music"),)
+    with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
+        world = World(library, collection)
+        world.sync(path_mappings=old)
+        [track_id] = library.find_tracks_by_path_key(["/mnt/e/Music/a.mp3"]).values()
+        library.update_track(track_id, {"comment": "edited in Harmony"})
+
+        world.missing.add("/mnt/f/Music/a.mp3")  # not there yet: nothing moves, nothing is imported
+        waiting = world.sync(path_mappings=new)
+        assert waiting.stats.missing_files == ("/mnt/f/Music/a.mp3",) and not waiting.plan.changes_library()
+
+        world.missing.clear()
+        result = world.sync(path_mappings=new)
+        assert result.stats.tracks_imported == 0 and result.stats.fields_updated == {"path": 1}
+        moved = library.get_track(track_id).track.values
+        assert (moved.path, moved.comment) == ("/mnt/f/Music/a.mp3", "edited in Harmony")
+        [playlist] = library.playlist_tree()
+        assert [e.track_id for e in library.playlist_entries(playlist.id)] == [track_id]
+        world.assert_nothing_to_do(path_mappings=new)

@@ -33,7 +33,6 @@ class LibraryIndex:
 
     def __init__(self, tracks: Iterable[SyncTrack], resolver: PathResolver) -> None:
         self.by_key: dict[str, SyncTrack] = {}
-        self.duplicates: list[DuplicateEntry] = []
         clashes: dict[str, list[str]] = {}
         for track in sorted(tracks, key=lambda t: t.track.id):
             key = resolver.key_of_path(track.track.values.path)
@@ -41,6 +40,8 @@ class LibraryIndex:
             if first is not track:
                 clashes.setdefault(key, [first.track.values.path]).append(track.track.values.path)
         self.duplicates = [DuplicateEntry(paths[0], tuple(paths)) for paths in clashes.values()]
+        # The track each NML key was last synced with: it is still that track if its file moved locally.
+        self.by_base_key = {t.base.nml_key: t for t in self.by_key.values() if t.base is not None}
 
     def __len__(self) -> int:
         return len(self.by_key)

@@ -120,6 +120,7 @@ class _Candidate:
     entry: ResolvedEntry
     values: TrackValues
     cues: tuple[CueValues, ...]
+    moved_track: SyncTrack | None = None  # the library track last synced under this NML key, elsewhere
 
 
 class _Importer:
@@ -142,6 +143,7 @@ class _Importer:
         self.base_sets: list[TrackBaseSet] = []
         self.new_tracks: list[NewTrack] = []
         self.new_by_file: dict[str, str] = {}
+        self.moved_by_file: dict[str, int] = {}
         self.candidates: list[_Candidate] = []
         self.track_changes: list[TrackChange] = []
         self.new_summaries: list[NewTrackSummary] = []
@@ -183,13 +185,22 @@ class _Importer:
             ticker.tick(self.processed, data.key)
         ticker.report(self.processed, None)
 
-    def _merge(self, entry: ResolvedEntry, track: SyncTrack, values: TrackValues, cues: tuple[CueValues, ...]) -> None:
+    def _merge(
+        self,
+        entry: ResolvedEntry,
+        track: SyncTrack,
+        values: TrackValues,
+        cues: tuple[CueValues, ...],
+        moved_to: str | None = None,
+    ) -> None:
+        """Merge an entry into the library track it matched (``moved_to``: the track's file is now there)."""
         stored = track.track
         subject = stored.values.path
         base = track.base
         strategy = self.options.strategy
         if (
-            base is not None
+            moved_to is None
+            and base is not None
             and base.values == values
             and base.cues == cues
             and base.nml_key == entry.data.key
@@ -222,15 +233,18 @@ class _Importer:
             self.options.cue_tolerance_ms,
         )
         self.conflicts.extend(cue_merge.conflicts)
-        if merged.changes:
-            self.track_updates.append(TrackUpdate(stored.id, dict(merged.changes)))
-            self.fields_updated.update(merged.changes.keys())
+        changes = dict(merged.changes)
+        if moved_to is not None:
+            changes["path"] = moved_to  # the library derives the path key from it
+        if changes:
+            self.track_updates.append(TrackUpdate(stored.id, changes))
+            self.fields_updated.update(changes.keys())
         self.cue_adds.extend(CueAdd(stored.id, cue) for cue in cue_merge.adds)
-        self.cue_updates.extend(CueUpdate(cue_id, changes) for cue_id, changes in cue_merge.updates)
+        self.cue_updates.extend(CueUpdate(cue_id, cue_changes) for cue_id, cue_changes in cue_merge.updates)
         self.cue_removals.extend(cue_merge.removals)
-        if merged.changes or cue_merge:
+        if changes or cue_merge:
             self.updated_tracks += 1
-            fields = tuple(FieldChange(name, getattr(stored.values, name), new) for name, new in merged.changes.items())
+            fields = tuple(FieldChange(name, getattr(stored.values, name), new) for name, new in changes.items())
             self.track_changes.append(
                 TrackChange(stored.id, subject, stored.values.title, fields, tuple(cue_merge.changes))
             )
@@ -238,7 +252,7 @@ class _Importer:
         if new_base != base:
             self.base_sets.append(TrackBaseSet(new_base, stored.id))
         if not self.harmony_ahead:
-            after = replace(stored.values, **merged.changes)  # type: ignore[arg-type]
+            after = replace(stored.values, **changes)  # type: ignore[arg-type]
             self.harmony_ahead = not agrees(after, values) or not _same_cues(
                 track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues
             )
@@ -258,7 +272,7 @@ class _Importer:
             if not bring_back:
                 self.skipped.append(SkippedEntry(entry.data.key, "deleted in Harmony since the last sync"))
                 return
-        self.candidates.append(_Candidate(entry, values, cues))
+        self.candidates.append(_Candidate(entry, values, cues, self.index.by_base_key.get(entry.data.key)))
 
     def validate(self, progress: Progress | None) -> None:
         ticker = _Ticker(progress, "validating", len(self.candidates), "Validating imported tracks")
@@ -271,7 +285,20 @@ class _Importer:
         for done, candidate in enumerate(self.candidates, 1):
             entry = candidate.entry
             stored_key = library_path_key(entry.path)
-            if stored_key in taken:
+            moved = candidate.moved_track
+            if (
+                moved is not None
+                and moved.track.id not in self.matcher.matched_track_ids
+                and stored_key not in taken
+                and exists(entry.path)
+            ):
+                # The entry Harmony last synced with this track now names another file here: the DJ's path
+                # mappings changed (a new drive letter, another computer). The track follows, edits and all.
+                self.matcher.matched_track_ids.add(moved.track.id)
+                self.moved_by_file[entry.key] = moved.track.id
+                taken.add(stored_key)
+                self._merge(entry, moved, candidate.values, candidate.cues, moved_to=entry.path)
+            elif stored_key in taken:
                 self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
             elif exists(entry.path):
                 taken.add(stored_key)
@@ -301,6 +328,9 @@ class _Importer:
         ref = self.new_by_file.get(file)
         if ref is not None:
             return EntryRef(track=ref, nml_key=nml_key), ("n", ref)
+        moved = self.moved_by_file.get(file)
+        if moved is not None:
+            return EntryRef(track=moved, nml_key=nml_key), ("t", moved)
         track = self.index.get(file)
         if track is not None:
             return EntryRef(track=track.track.id, nml_key=nml_key), ("t", track.track.id)
