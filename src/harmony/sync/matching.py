@@ -4,6 +4,10 @@ Both sides become a *comparison key*: the local path (a Traktor location through
 normalised the way the platform's file system compares names (Unicode NFC everywhere, case-folded on Windows and
 macOS). Keys are only compared, never written: the stored strings stay the truth on both sides.
 
+An entry whose file matches no library track, but whose NML key is the one a library track was last synced
+under, is that track: its local path changed (the DJ's path mappings changed). The planner moves the track there
+once it has seen every entry and the file exists.
+
 Two collection entries that name the same file are *duplicates*: the first is used and the others reported,
 never silently collapsed into it. A location that names no file on this platform (a web stream, a malformed
 folder, a macOS volume on Windows without a path mapping) is left out and reported.
