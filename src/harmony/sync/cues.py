@@ -1,0 +1,221 @@
+"""Cue-by-cue merge of one track's cue points, loops and grid markers against the base.
+
+A cue's identity is its type, its hotcue pad and its position (within a tolerance, 1 ms by default). Cues are
+paired across Harmony, Traktor and the base in passes: same type, pad and position first; then, for cues on a
+pad, same pad and type (a hot cue moved on its pad); then same pad (a pad whose cue became a loop).
+
+Against the base, what Traktor did happens in Harmony: a cue added, moved, renamed, recoloured or deleted in
+Traktor is added, moved, renamed, recoloured or deleted in Harmony, field by field, unless Harmony changed that
+same field (or deleted or edited that cue) too: then the strategy decides and the conflict is reported. A cue
+added or deleted only in Harmony stays that way. ``replace`` makes Harmony's cues equal Traktor's.
+
+With no base (a first sync) Traktor's cues that Harmony lacks are added, and paired cues whose values differ
+are settled field by field by the strategy; ``harmony_wins`` leaves Harmony's cues as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from harmony.library.fields import FieldValue
+from harmony.library.queries import StoredCue
+from harmony.library.values import CUE_FIELD_NAMES, CueValues
+from harmony.sync.merge import decide
+from harmony.sync.options import CueStrategy, Strategy
+from harmony.sync.report import Conflict, CueChange, FieldChange, show
+
+__all__ = ["CueMerge", "describe_cue", "merge_cues", "pair_cues"]
+
+_KINDS: Final = {0: "cue", 1: "fade-in", 2: "fade-out", 3: "load marker", 4: "grid marker", 5: "loop"}
+
+
+def describe_cue(cue: CueValues) -> str:
+    """A cue as a DJ names it: ``hot cue 2 at 1:02.345``, ``loop at 0:31.000``."""
+    kind = _KINDS.get(cue.type, f"type {cue.type} cue")
+    if cue.hotcue >= 0:
+        kind = f"hot {kind}" if cue.type == 0 else kind
+        kind = f"{kind} {cue.hotcue + 1}"
+    seconds = cue.start / 1000.0
+    sign = "-" if seconds < 0 else ""
+    minutes, rest = divmod(abs(seconds), 60.0)
+    return f"{kind} at {sign}{int(minutes)}:{rest:06.3f}"
+
+
+@dataclass(slots=True)
+class CueMerge:
+    """What the merge of one track's cues decided."""
+
+    adds: list[CueValues] = field(default_factory=list)
+    updates: list[tuple[int, dict[str, FieldValue]]] = field(default_factory=list)
+    removals: list[int] = field(default_factory=list)
+    changes: list[CueChange] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.adds or self.updates or self.removals)
+
+
+def pair_cues(
+    left: Sequence[CueValues], right: Sequence[CueValues], tolerance: float
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pair cues of two lists by identity; returns the pairs (left index, right index) and the unpaired of each.
+
+    Passes, each pairing the closest positions first: same type, pad and position within ``tolerance``; same
+    pad and type (pads only); same pad (pads only).
+    """
+    free_left = set(range(len(left)))
+    free_right = set(range(len(right)))
+    pairs: list[tuple[int, int]] = []
+
+    def run(match: Callable[[CueValues, CueValues], bool]) -> None:
+        # Closest first; among equally close ones, identical cues first, so that a pairing that is already
+        # right is found again (two cues on one pad must not swap their names on every sync).
+        candidates = sorted(
+            (abs(left[i].start - right[j].start), left[i] != right[j], i, j)
+            for i in free_left
+            for j in free_right
+            if match(left[i], right[j])
+        )
+        for _, _, i, j in candidates:
+            if i in free_left and j in free_right:
+                free_left.discard(i)
+                free_right.discard(j)
+                pairs.append((i, j))
+
+    run(lambda a, b: a.type == b.type and a.hotcue == b.hotcue and abs(a.start - b.start) <= tolerance)
+    run(lambda a, b: a.hotcue >= 0 and a.hotcue == b.hotcue and a.type == b.type)
+    run(lambda a, b: a.hotcue >= 0 and a.hotcue == b.hotcue)
+    pairs.sort()
+    return pairs, sorted(free_left), sorted(free_right)
+
+
+def merge_cues(
+    subject: str,
+    harmony: Sequence[StoredCue],
+    traktor: Sequence[CueValues],
+    base: Sequence[CueValues] | None,
+    cue_strategy: CueStrategy,
+    conflict_strategy: Strategy,
+    tolerance: float,
+) -> CueMerge:
+    """Merge Traktor's cues of one track (``subject`` names it in conflicts) into Harmony's.
+
+    ``base`` is None when the track was never synced; ``conflict_strategy`` settles cues changed on both sides.
+    """
+    merge = _Merger(subject, harmony, conflict_strategy)
+    ours = [cue.values for cue in harmony]
+    if cue_strategy == "replace":
+        pairs, only_ours, only_theirs = pair_cues(ours, traktor, tolerance)
+        for i, j in pairs:
+            merge.take_all(i, traktor[j])
+        for i in only_ours:
+            merge.remove(i)
+        for j in only_theirs:
+            merge.add(traktor[j])
+        return merge.result
+    if base is None:
+        if conflict_strategy != "harmony_wins":
+            merge.added_on_both_sides(list(range(len(ours))), list(traktor), tolerance)
+        return merge.result
+
+    base_to_ours = {b: i for i, b in pair_cues(ours, base, tolerance)[0]}
+    base_to_theirs = {b: j for j, b in pair_cues(traktor, base, tolerance)[0]}
+    for b, was in enumerate(base):
+        mine, theirs = base_to_ours.get(b), base_to_theirs.get(b)
+        if mine is not None and theirs is not None:
+            merge.three_way(mine, traktor[theirs], was)
+        elif mine is not None:  # deleted in Traktor
+            if ours[mine] == was:
+                merge.remove(mine)
+            else:
+                winner = "traktor" if conflict_strategy == "traktor_wins" else "harmony"
+                merge.conflict(describe_cue(ours[mine]), "edited", "deleted", describe_cue(was), winner)
+                if winner == "traktor":
+                    merge.remove(mine)
+        elif theirs is not None and traktor[theirs] != was:  # deleted in Harmony, edited in Traktor
+            winner = "traktor" if conflict_strategy == "traktor_wins" else "harmony"
+            merge.conflict(describe_cue(traktor[theirs]), "deleted", "edited", describe_cue(was), winner)
+            if winner == "traktor":
+                merge.add(traktor[theirs])
+    added_ours = [i for i in range(len(ours)) if i not in base_to_ours.values()]
+    added_theirs = [traktor[j] for j in range(len(traktor)) if j not in base_to_theirs.values()]
+    merge.added_on_both_sides(added_ours, added_theirs, tolerance)
+    return merge.result
+
+
+class _Merger:
+    """Collects the cue operations and report lines of one track."""
+
+    def __init__(self, subject: str, harmony: Sequence[StoredCue], strategy: Strategy) -> None:
+        self.subject = subject
+        self.harmony = harmony
+        self.strategy = strategy
+        self.result = CueMerge()
+
+    def add(self, cue: CueValues) -> None:
+        self.result.adds.append(cue)
+        self.result.changes.append(CueChange("added", describe_cue(cue)))
+
+    def remove(self, index: int) -> None:
+        stored = self.harmony[index]
+        self.result.removals.append(stored.id)
+        self.result.changes.append(CueChange("removed", describe_cue(stored.values)))
+
+    def _update(self, index: int, changes: dict[str, FieldValue]) -> None:
+        if not changes:
+            return
+        stored = self.harmony[index]
+        self.result.updates.append((stored.id, changes))
+        fields = tuple(FieldChange(name, getattr(stored.values, name), value) for name, value in changes.items())
+        self.result.changes.append(CueChange("changed", describe_cue(stored.values), fields))
+
+    def take_all(self, index: int, theirs: CueValues) -> None:
+        ours = self.harmony[index].values
+        self._update(
+            index,
+            {name: getattr(theirs, name) for name in CUE_FIELD_NAMES if getattr(theirs, name) != getattr(ours, name)},
+        )
+
+    def three_way(self, index: int, theirs: CueValues, was: CueValues | None) -> None:
+        """Merge one cue field by field (``was`` None: both sides added it, no base)."""
+        ours = self.harmony[index].values
+        changes: dict[str, FieldValue] = {}
+        for name in CUE_FIELD_NAMES:
+            mine, their_value = getattr(ours, name), getattr(theirs, name)
+            old = None if was is None else getattr(was, name)
+            winner, conflict = decide(f"cue {name}", mine, their_value, old, was is not None, self.strategy)
+            if conflict and winner is not None:
+                self.conflict(
+                    f"{describe_cue(ours)} {name}",
+                    show(mine),
+                    show(their_value),
+                    None if was is None else show(old),
+                    winner,
+                )
+            if winner == "traktor":
+                changes[name] = their_value
+        self._update(index, changes)
+
+    def added_on_both_sides(self, ours: list[int], theirs: list[CueValues], tolerance: float) -> None:
+        """Cues new on either side since the base (or with no base): the same cue added on both sides is
+        merged field by field; a cue only Traktor added is added to Harmony."""
+        pairs, _, only_theirs = pair_cues([self.harmony[i].values for i in ours], theirs, tolerance)
+        for i, j in pairs:
+            self.three_way(ours[i], theirs[j], None)
+        for j in only_theirs:
+            self.add(theirs[j])
+
+    def conflict(self, item: str, harmony: str, traktor: str, base: str | None, winner: str) -> None:
+        self.result.conflicts.append(
+            Conflict(
+                self.subject,
+                item,
+                harmony,
+                traktor,
+                base,
+                "traktor" if winner == "traktor" else "harmony",
+                self.strategy,
+            )
+        )

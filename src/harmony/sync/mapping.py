@@ -1,0 +1,214 @@
+"""Field-by-field translation between Traktor's track and cue values and Harmony's.
+
+Import: :func:`track_values_from_nml` turns an NML :class:`~harmony.nml.TrackData` into library
+:class:`~harmony.library.TrackValues`; :func:`cue_values_from_nml` does the same for cues. Export:
+:func:`nml_fields_from_track_values` and :func:`cue_data_from_values` go back. Nothing is rounded on the way:
+the BPM keeps its exact text beside the float, the raw ``RANKING`` beside the stars, the full release date
+beside the year, ``PLAYTIME_FLOAT`` over the whole seconds of ``PLAYTIME``.
+
+Real collections hold values the library refuses (``BITRATE="-1"``, a cue of an unknown type); such a value is
+left out of the import and named in :attr:`MappedTrack.dropped`, so the report can say so, instead of failing
+the whole import when the library checks it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from operator import attrgetter
+from typing import Any, Final
+
+from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS
+from harmony.library.values import CueValues, TrackValues
+from harmony.nml.cue import CueData
+from harmony.nml.track import TrackData
+from harmony.nml.values import parse_float, ranking_to_stars
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FILE_SIZE_UNIT",
+    "MERGED_FIELDS",
+    "NML_TRACK_FIELDS",
+    "MappedCue",
+    "MappedTrack",
+    "cue_data_from_values",
+    "cue_values_from_nml",
+    "nml_fields_from_track_values",
+    "track_values_from_nml",
+]
+
+#: Traktor's ``INFO FILESIZE`` counts kibibytes; Harmony's ``file_size`` counts bytes.
+FILE_SIZE_UNIT: Final = 1024
+
+#: Library fields copied from the NML field of the same name.
+_SAME_NAME: Final = (
+    "title",
+    "artist",
+    "album",
+    "track_number",
+    "of_tracks",
+    "genre",
+    "label",
+    "comment",
+    "comment2",
+    "remixer",
+    "producer",
+    "mix",
+    "catalog_number",
+    "key_lyrics",
+    "release_date",
+    "bitrate",
+    "bpm",
+    "bpm_text",
+    "bpm_quality",
+    "musical_key",
+    "key_text",
+    "rating",
+    "ranking",
+    "color",
+    "play_count",
+    "last_played",
+    "import_date",
+)
+
+#: Every library field an import takes from Traktor (and an export gives back). ``path`` is the identity, not
+#: a value to merge; ``path_key``, ``date_added`` and ``date_modified`` are Harmony's own.
+MERGED_FIELDS: Final = (
+    *_SAME_NAME[:14],  # title … key_lyrics
+    "year",
+    "release_date",
+    "duration",
+    *_SAME_NAME[15:],  # bitrate … import_date
+    "file_size",
+    "lock",
+)
+
+#: The NML track fields :func:`nml_fields_from_track_values` may return.
+NML_TRACK_FIELDS: Final = (*_SAME_NAME, "playtime", "playtime_float", "file_size", "lock")
+
+_SAME_VALUES: Final = attrgetter(*_SAME_NAME)
+
+# (name, lowest, highest) of every numeric library field, to check values before the library does.
+_RANGES: Final = tuple(
+    (name, spec.minimum, spec.maximum)
+    for name, spec in TRACK_FIELDS.items()
+    if spec.kind in ("int", "float") and (spec.minimum is not None or spec.maximum is not None)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MappedTrack:
+    """A track's library values from the NML, with the names of values left out because the library would
+    refuse them (e.g. ``bitrate=-1``)."""
+
+    values: TrackValues
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MappedCue:
+    """A cue's library values, or None with the reason it cannot be imported."""
+
+    values: CueValues | None
+    problem: str | None = None
+
+
+def track_values_from_nml(data: TrackData, path: str) -> MappedTrack:
+    """The library values of an NML track whose file is at ``path`` (see the module doc for the rules)."""
+    values: dict[str, Any] = dict(zip(_SAME_NAME, _SAME_VALUES(data), strict=True))
+    values["path"] = path
+    release = data.release_date
+    values["year"] = None if release is None else release.year
+    values["duration"] = data.playtime_float if data.playtime_float is not None else _float(data.playtime)
+    values["file_size"] = None if data.file_size is None else data.file_size * FILE_SIZE_UNIT
+    values["lock"] = True if data.lock else None
+    dropped: list[str] = []
+    for name, low, high in _RANGES:
+        value = values.get(name)
+        if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+            dropped.append(f"{name}={value!r}")
+            values[name] = None
+            if name == "ranking":
+                values["rating"] = None
+            elif name == "bpm":
+                values["bpm_text"] = None
+    return MappedTrack(TrackValues(**values), tuple(dropped))
+
+
+def _float(value: int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+_TYPE_LOW, _TYPE_HIGH = int(CUE_FIELDS["type"].minimum or 0), int(CUE_FIELDS["type"].maximum or 0)
+_PAD_LOW, _PAD_HIGH = int(CUE_FIELDS["hotcue"].minimum or 0), int(CUE_FIELDS["hotcue"].maximum or 0)
+
+
+def cue_values_from_nml(cue: CueData) -> MappedCue:
+    """The library values of an NML cue, kept exactly (the name ``n.n.`` included); a cue the library cannot
+    hold (unknown type, pad out of range, negative length) comes back with its problem instead."""
+    if not _TYPE_LOW <= cue.type <= _TYPE_HIGH:
+        return MappedCue(None, f"cue of unknown type {cue.type} at {cue.start:.3f} ms")
+    if not _PAD_LOW <= cue.hotcue <= _PAD_HIGH:
+        return MappedCue(None, f"cue on hotcue pad {cue.hotcue} at {cue.start:.3f} ms")
+    if cue.length < 0:
+        return MappedCue(None, f"cue with negative length {cue.length} at {cue.start:.3f} ms")
+    color = cue.color if cue.color is not None and _is_color(cue.color) else None
+    grid_bpm = cue.grid_bpm if cue.grid_bpm is None or cue.grid_bpm >= 0 else None
+    # Positional: this runs for every cue of a collection (300,000 in a big one).
+    values = CueValues(
+        cue.type, cue.start, cue.length, cue.hotcue, cue.name, cue.display_order, cue.repeats, color, grid_bpm
+    )
+    return MappedCue(values)
+
+
+def _is_color(text: str) -> bool:
+    return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+
+
+def cue_data_from_values(cue: CueValues) -> CueData:
+    """The NML cue of library cue values (for an export); empty optional values take Traktor's defaults."""
+    return CueData(
+        type=cue.type,
+        start=cue.start,
+        length=cue.length,
+        hotcue=cue.hotcue,
+        name="n.n." if cue.name is None else cue.name,
+        display_order=0 if cue.display_order is None else cue.display_order,
+        repeats=-1 if cue.repeats is None else cue.repeats,
+        color=cue.color,
+        grid_bpm=cue.grid_bpm,
+    )
+
+
+def nml_fields_from_track_values(values: TrackValues) -> dict[str, Any]:
+    """The NML track fields (names of :class:`harmony.nml.Track`) that hold ``values``, for an export.
+
+    Exact texts win where they still say the same thing as the value: ``bpm_text`` is written verbatim when it
+    reads as ``bpm`` (so ``130`` from a Traktor 2 file stays ``130``), the raw ``ranking`` when it gives the
+    same stars as ``rating``. A year without a release date becomes January 1st of that year, as Traktor does.
+    """
+    out: dict[str, Any] = {name: getattr(values, name) for name in _SAME_NAME[:14]}
+    release = values.release_date
+    if release is None and values.year is not None and values.year >= 1:
+        release = date(values.year, 1, 1)
+    out["release_date"] = release
+    for name in ("bitrate", "bpm_quality", "musical_key", "key_text", "color", "play_count"):
+        out[name] = getattr(values, name)
+    out["last_played"] = values.last_played
+    out["import_date"] = values.import_date
+    if values.bpm is not None and values.bpm_text is not None and parse_float(values.bpm_text) == values.bpm:
+        out["bpm_text"] = values.bpm_text
+    else:
+        out["bpm"] = values.bpm
+    if values.ranking is not None and (values.rating is None or ranking_to_stars(values.ranking) == values.rating):
+        out["ranking"] = values.ranking
+    else:
+        out["rating"] = values.rating
+    duration = values.duration
+    out["playtime_float"] = duration
+    out["playtime"] = None if duration is None else int(duration + 0.5)
+    out["file_size"] = None if values.file_size is None else (values.file_size + FILE_SIZE_UNIT // 2) // FILE_SIZE_UNIT
+    out["lock"] = bool(values.lock)
+    return out

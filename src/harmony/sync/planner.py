@@ -1,0 +1,462 @@
+"""The import planner: from a collection and a library snapshot to an :class:`~harmony.library.ImportPlan` and
+the report that says what it does.
+
+Pure: it reads its inputs and returns values (no database, no process, no global state); the only outside call
+is ``options.file_exists``, asked once per track to import. It runs in a worker on a 100,000-track collection, so
+tracks stream through one at a time and progress is reported at least every 2 % of them.
+
+Phases (with their share of the whole import's progress, as the original app showed them): ``analyzing``
+(match and merge every track, 60–80 %), ``validating`` (check the files of new tracks, 80–90 %), ``syncing``
+(folders and playlists, 90–95 %).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Final, Literal, Protocol
+
+from harmony.errors import SyncError
+from harmony.library.fields import FieldValue
+from harmony.library.paths import path_key as library_path_key
+from harmony.library.plan import (
+    BaseUpdates,
+    CueAdd,
+    CueUpdate,
+    EntryRef,
+    ImportPlan,
+    NewTrack,
+    NmlFingerprint,
+    TrackBase,
+    TrackBaseSet,
+    TrackUpdate,
+)
+from harmony.library.queries import StoredEntry
+from harmony.library.reader import SyncTrack
+from harmony.library.values import CueValues, TrackValues
+from harmony.nml.track import TrackData
+from harmony.sync.cues import merge_cues
+from harmony.sync.mapping import cue_values_from_nml, track_values_from_nml
+from harmony.sync.matching import EntryMatcher, LibraryIndex, ResolvedEntry
+from harmony.sync.merge import agrees, merge_fields
+from harmony.sync.options import SyncOptions
+from harmony.sync.paths import PathResolver
+from harmony.sync.playlists import Ident, plan_playlists
+from harmony.sync.report import (
+    Conflict,
+    DuplicateEntry,
+    FieldChange,
+    ImportReport,
+    ImportStats,
+    NewTrackSummary,
+    SkippedEntry,
+    TrackChange,
+    show,
+)
+from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PHASE_SPANS", "PlannedImport", "Progress", "plan_import"]
+
+#: The share of the whole import's progress (percent, from, to) each planning phase covers.
+PHASE_SPANS: Final[Mapping[str, tuple[float, float]]] = {
+    "analyzing": (60.0, 80.0),
+    "validating": (80.0, 90.0),
+    "syncing": (90.0, 95.0),
+}
+#: Progress is reported at least this often, as a share of the items of a phase.
+_STEP: Final = 0.02
+
+
+class Progress(Protocol):
+    """``progress(phase, percent, message, current_item=None)``: where the planning is."""
+
+    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedImport:
+    """The plan to apply and the report describing it (the preview shows the report and applies nothing)."""
+
+    plan: ImportPlan
+    report: ImportReport
+
+    @property
+    def stats(self) -> ImportStats:
+        return self.report.stats
+
+
+class _Ticker:
+    """Reports progress through one phase at least every 2 % of its items."""
+
+    def __init__(self, progress: Progress | None, phase: str, total: int, message: str) -> None:
+        self.progress = progress
+        self.phase = phase
+        self.total = total
+        self.message = message
+        self.every = max(1, int(total * _STEP))
+        self.start, self.end = PHASE_SPANS[phase]
+        self.report(0, None)
+
+    def report(self, done: int, item: str | None) -> None:
+        if self.progress is None:
+            return
+        share = 1.0 if self.total == 0 else min(1.0, done / self.total)
+        percent = self.start + (self.end - self.start) * share
+        self.progress(self.phase, round(percent, 2), f"{self.message} ({done}/{self.total})", item)
+
+    def tick(self, done: int, item: str | None) -> None:
+        if done % self.every == 0 or done == self.total:
+            self.report(done, item)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A collection entry that is not in the library yet: imported if its file exists."""
+
+    entry: ResolvedEntry
+    values: TrackValues
+    cues: tuple[CueValues, ...]
+    moved_track: SyncTrack | None = None  # the library track last synced under this NML key, elsewhere
+
+
+class _Importer:
+    def __init__(self, traktor: TraktorSnapshot, library: LibrarySnapshot, options: SyncOptions) -> None:
+        self.traktor = traktor
+        self.library = library
+        self.options = options
+        self.resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
+        self.index = LibraryIndex(library.tracks, self.resolver)
+        self.matcher = EntryMatcher(self.index, self.resolver)
+        self.deleted_in_harmony: dict[str, TrackBase] = {}
+        for base in library.unlinked_track_bases:
+            key = self.matcher.file_of_key(base.nml_key)
+            if key is not None:
+                self.deleted_in_harmony.setdefault(key, base)
+        self.track_updates: list[TrackUpdate] = []
+        self.cue_adds: list[CueAdd] = []
+        self.cue_updates: list[CueUpdate] = []
+        self.cue_removals: list[int] = []
+        self.base_sets: list[TrackBaseSet] = []
+        self.new_tracks: list[NewTrack] = []
+        self.new_by_file: dict[str, str] = {}
+        self.moved_by_file: dict[str, int] = {}
+        self.candidates: list[_Candidate] = []
+        self.track_changes: list[TrackChange] = []
+        self.new_summaries: list[NewTrackSummary] = []
+        self.conflicts: list[Conflict] = []
+        self.missing: list[str] = []
+        self.clashes: list[DuplicateEntry] = []
+        self.skipped: list[SkippedEntry] = []
+        self.fields_updated: Counter[str] = Counter()
+        self.updated_tracks = 0
+        self.processed = 0
+        self.harmony_ahead = False
+
+    # -- tracks --
+
+    def _map(self, data: TrackData, path: str) -> tuple[TrackValues, tuple[CueValues, ...]]:
+        mapped = track_values_from_nml(data, path)
+        if mapped.dropped:
+            self.skipped.append(SkippedEntry(data.key, f"values the library cannot hold: {', '.join(mapped.dropped)}"))
+        cues: list[CueValues] = []
+        for cue in data.cues:
+            result = cue_values_from_nml(cue)
+            if result.values is None:
+                self.skipped.append(SkippedEntry(data.key, result.problem or "cue left out"))
+            else:
+                cues.append(result.values)
+        return mapped.values, tuple(cues)
+
+    def analyze(self, progress: Progress | None) -> None:
+        ticker = _Ticker(progress, "analyzing", self.traktor.track_count, "Analyzing differences")
+        for data in self.traktor.tracks:
+            self.processed += 1
+            entry = self.matcher.match(data)
+            if entry is not None:
+                values, cues = self._map(data, entry.path)
+                if entry.track is not None:
+                    self._merge(entry, entry.track, values, cues)
+                else:
+                    self._consider_new(entry, values, cues)
+            ticker.tick(self.processed, data.key)
+        ticker.report(self.processed, None)
+
+    def _merge(
+        self,
+        entry: ResolvedEntry,
+        track: SyncTrack,
+        values: TrackValues,
+        cues: tuple[CueValues, ...],
+        moved_to: str | None = None,
+    ) -> None:
+        """Merge an entry into the library track it matched (``moved_to``: the track's file is now there)."""
+        stored = track.track
+        subject = stored.values.path
+        base = track.base
+        strategy = self.options.strategy
+        if (
+            moved_to is None
+            and base is not None
+            and base.values == values
+            and base.cues == cues
+            and base.nml_key == entry.data.key
+            and self.options.cue_strategy != "replace"
+        ):
+            # Traktor changed nothing since the last sync (the usual re-import): Harmony keeps all it has.
+            if not self.harmony_ahead:
+                self.harmony_ahead = not agrees(stored.values, values) or not _same_cues(track, [], [], [], cues)
+            return
+        merged = merge_fields(stored.values, values, None if base is None else base.values, strategy)
+        for conflict in merged.conflicts:
+            self.conflicts.append(
+                Conflict(
+                    subject,
+                    conflict.field,
+                    show(conflict.harmony),
+                    show(conflict.traktor),
+                    show(conflict.base) if conflict.has_base else None,
+                    conflict.winner,
+                    strategy,
+                )
+            )
+        cue_merge = merge_cues(
+            subject,
+            track.cues,
+            cues,
+            None if base is None else base.cues,
+            self.options.cue_strategy,
+            self.options.cue_conflict_strategy,
+            self.options.cue_tolerance_ms,
+        )
+        self.conflicts.extend(cue_merge.conflicts)
+        changes = dict(merged.changes)
+        if moved_to is not None:
+            changes["path"] = moved_to  # the library derives the path key from it
+        if changes:
+            self.track_updates.append(TrackUpdate(stored.id, changes))
+            self.fields_updated.update(changes.keys())
+        self.cue_adds.extend(CueAdd(stored.id, cue) for cue in cue_merge.adds)
+        self.cue_updates.extend(CueUpdate(cue_id, cue_changes) for cue_id, cue_changes in cue_merge.updates)
+        self.cue_removals.extend(cue_merge.removals)
+        if changes or cue_merge:
+            self.updated_tracks += 1
+            fields = tuple(FieldChange(name, getattr(stored.values, name), new) for name, new in changes.items())
+            self.track_changes.append(
+                TrackChange(stored.id, subject, stored.values.title, fields, tuple(cue_merge.changes))
+            )
+        new_base = TrackBase(entry.data.key, values, cues)
+        if new_base != base:
+            self.base_sets.append(TrackBaseSet(new_base, stored.id))
+        if not self.harmony_ahead:
+            after = replace(stored.values, **changes)  # type: ignore[arg-type]
+            self.harmony_ahead = not agrees(after, values) or not _same_cues(
+                track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues
+            )
+
+    def _consider_new(self, entry: ResolvedEntry, values: TrackValues, cues: tuple[CueValues, ...]) -> None:
+        deleted = self.deleted_in_harmony.get(entry.key)
+        if deleted is not None:
+            unchanged = deleted.values == values and deleted.cues == cues
+            self.harmony_ahead = True
+            strategy = self.options.strategy
+            bring_back = not unchanged and strategy == "traktor_wins"
+            if not unchanged:
+                winner: Literal["traktor", "harmony"] = "traktor" if bring_back else "harmony"
+                self.conflicts.append(
+                    Conflict(entry.path, "track", "deleted", "changed", "as last synced", winner, strategy)
+                )
+            if not bring_back:
+                self.skipped.append(SkippedEntry(entry.data.key, "deleted in Harmony since the last sync"))
+                return
+        self.candidates.append(_Candidate(entry, values, cues, self.index.by_base_key.get(entry.data.key)))
+
+    def validate(self, progress: Progress | None) -> None:
+        ticker = _Ticker(progress, "validating", len(self.candidates), "Validating imported tracks")
+        exists = self.options.file_exists
+        # The library keeps paths unique under its own rules (those of the machine it runs on). A planner told
+        # another platform could see two files where the library sees one: such a track is reported, not
+        # planned, so the import cannot fail half-way at the library's unique index.
+        taken = {t.track.values.path_key or library_path_key(t.track.values.path) for t in self.library.tracks}
+        taken_by: dict[str, tuple[str, ...]] = {}
+        for done, candidate in enumerate(self.candidates, 1):
+            entry = candidate.entry
+            stored_key = library_path_key(entry.path)
+            moved = candidate.moved_track
+            if (
+                moved is not None
+                and moved.track.id not in self.matcher.matched_track_ids
+                and stored_key not in taken
+                and exists(entry.path)
+            ):
+                # The entry Harmony last synced with this track now names another file here: the DJ's path
+                # mappings changed (a new drive letter, another computer). The track follows, edits and all.
+                self.matcher.matched_track_ids.add(moved.track.id)
+                self.moved_by_file[entry.key] = moved.track.id
+                taken.add(stored_key)
+                self._merge(entry, moved, candidate.values, candidate.cues, moved_to=entry.path)
+            elif stored_key in taken:
+                self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
+            elif exists(entry.path):
+                taken.add(stored_key)
+                taken_by[stored_key] = (entry.data.key,)
+                ref = entry.data.key
+                base = TrackBase(ref, candidate.values, candidate.cues)
+                self.new_tracks.append(NewTrack(ref, candidate.values, candidate.cues, base))
+                self.new_by_file[entry.key] = ref
+                self.new_summaries.append(
+                    NewTrackSummary(entry.path, candidate.values.title, candidate.values.artist, len(candidate.cues))
+                )
+            else:
+                self.missing.append(entry.path)
+            ticker.tick(done, entry.path)
+        ticker.report(len(self.candidates), None)
+        if self.missing and progress is not None:
+            end = PHASE_SPANS["validating"][1]
+            progress("validating", end, f"Skipped {len(self.missing)} tracks (files not found)", None)
+        self.candidates = []
+
+    # -- playlist entries --
+
+    def for_key(self, nml_key: str) -> tuple[EntryRef, Ident]:
+        file = self.matcher.file_of_key(nml_key)
+        if file is None:
+            return EntryRef(nml_key=nml_key), ("k", "raw:" + nml_key)
+        ref = self.new_by_file.get(file)
+        if ref is not None:
+            return EntryRef(track=ref, nml_key=nml_key), ("n", ref)
+        moved = self.moved_by_file.get(file)
+        if moved is not None:
+            return EntryRef(track=moved, nml_key=nml_key), ("t", moved)
+        track = self.index.get(file)
+        if track is not None:
+            return EntryRef(track=track.track.id, nml_key=nml_key), ("t", track.track.id)
+        return EntryRef(nml_key=nml_key), ("k", file)
+
+    def for_stored(self, entry: StoredEntry) -> tuple[EntryRef, Ident]:
+        if entry.track_id is not None:
+            return EntryRef(track=entry.track_id, nml_key=entry.nml_key), ("t", entry.track_id)
+        if entry.nml_key is None:
+            return EntryRef(), ("k", f"entry:{entry.id}")
+        return self.for_key(entry.nml_key)
+
+
+def _same_cues(
+    track: SyncTrack,
+    updates: list[tuple[int, dict[str, FieldValue]]],
+    removals: list[int],
+    adds: list[CueValues],
+    traktor: tuple[CueValues, ...],
+) -> bool:
+    """Whether Harmony's cues after the merge equal Traktor's (as a set of values, order aside)."""
+    if not updates and not removals and not adds and [cue.values for cue in track.cues] == list(traktor):
+        return True  # the same cues in the same order
+    changes = dict(updates)
+    gone = set(removals)
+    after = [
+        replace(cue.values, **changes.get(cue.id, {}))  # type: ignore[arg-type]
+        for cue in track.cues
+        if cue.id not in gone
+    ]
+    after.extend(adds)
+    return sorted(map(_cue_sort_key, after)) == sorted(map(_cue_sort_key, traktor))
+
+
+def _cue_sort_key(cue: CueValues) -> tuple[tuple[bool, object], ...]:
+    # None sorts before any value of its field, so cues with and without a name or colour can be ordered.
+    return tuple((value is not None, "" if value is None else value) for value in cue.as_dict().values())
+
+
+def plan_import(
+    traktor: TraktorSnapshot,
+    library: LibrarySnapshot,
+    options: SyncOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    fingerprint: NmlFingerprint | None = None,
+) -> PlannedImport:
+    """Plan the import of ``traktor`` into ``library`` (see the module doc). Applying ``result.plan`` does
+    exactly what ``result.report`` says; planning again after applying it plans nothing."""
+    options = options or SyncOptions()
+    importer = _Importer(traktor, library, options)
+    importer.analyze(progress)
+    if importer.processed != traktor.track_count:
+        # A stream read twice, or a count that does not match: planning on would take every missing track's
+        # playlist entries for dangling ones. Refuse instead.
+        raise SyncError(
+            f"The collection gave {importer.processed} tracks where {traktor.track_count} were announced; "
+            "read the collection again and retry."
+        )
+    importer.validate(progress)
+
+    syncing_start, syncing_end = PHASE_SPANS["syncing"]
+    if progress is not None:
+        progress("syncing", syncing_start, "Merging playlists and folders", None)
+    playlists = plan_playlists(
+        traktor.playlists,
+        library.folders,
+        library.playlists,
+        library.unlinked_playlist_bases,
+        library.unlinked_folder_bases,
+        importer,
+        options.strategy,
+    )
+    if progress is not None:
+        progress("syncing", syncing_end, "Plan complete", None)
+
+    matcher = importer.matcher
+    not_in_traktor = sum(1 for t in library.tracks if t.track.id not in matcher.matched_track_ids)
+    plan = ImportPlan(
+        nml_fingerprint=fingerprint,
+        based_on_version=library.version,
+        leaves_nml_current=not (
+            importer.harmony_ahead or playlists.harmony_ahead or not_in_traktor or importer.index.duplicates
+        ),
+        new_tracks=tuple(importer.new_tracks),
+        track_updates=tuple(importer.track_updates),
+        cue_adds=tuple(importer.cue_adds),
+        cue_updates=tuple(importer.cue_updates),
+        cue_removals=tuple(importer.cue_removals),
+        folder_creates=tuple(playlists.folder_creates),
+        folder_updates=tuple(playlists.folder_updates),
+        folder_moves=tuple(playlists.folder_moves),
+        folder_deletes=tuple(playlists.folder_deletes),
+        playlist_creates=tuple(playlists.playlist_creates),
+        playlist_updates=tuple(playlists.playlist_updates),
+        playlist_moves=tuple(playlists.playlist_moves),
+        playlist_deletes=tuple(playlists.playlist_deletes),
+        bases=BaseUpdates(
+            tracks=tuple(importer.base_sets),
+            playlists=tuple(playlists.playlist_bases),
+            playlist_deletes=tuple(playlists.playlist_base_deletes),
+            folders=tuple(playlists.folder_bases),
+            folder_deletes=tuple(playlists.folder_base_deletes),
+        ),
+    )
+    stats = ImportStats(
+        tracks_processed=importer.processed,
+        tracks_updated=importer.updated_tracks,
+        tracks_imported=len(importer.new_tracks),
+        cue_points_added=len(importer.cue_adds) + sum(len(t.cues) for t in importer.new_tracks),
+        cue_points_updated=len(importer.cue_updates),
+        cue_points_removed=len(importer.cue_removals),
+        playlists_imported=playlists.imported,
+        playlists_updated=playlists.updated,
+        fields_updated=dict(importer.fields_updated),
+        conflicts=(*importer.conflicts, *playlists.conflicts),
+        missing_files=tuple(importer.missing),
+    )
+    report = ImportReport(
+        stats=stats,
+        new_tracks=tuple(importer.new_summaries),
+        track_changes=tuple(importer.track_changes),
+        playlist_changes=tuple(playlists.changes),
+        duplicates=(*matcher.duplicates, *importer.index.duplicates, *importer.clashes),
+        skipped=(*matcher.skipped, *importer.skipped),
+        not_in_traktor=not_in_traktor,
+    )
+    log.info("planned import: %s", stats.summary())
+    return PlannedImport(plan, report)

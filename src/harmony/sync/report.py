@@ -1,0 +1,255 @@
+"""What an import plan will do, for people: the statistics (the issue's JSON keys) and a readable diff.
+
+The planner fills an :class:`ImportReport` while it builds the :class:`~harmony.library.ImportPlan`, from the
+same decisions, so the preview says exactly what applying the plan does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from harmony.library.fields import FieldValue
+
+__all__ = [
+    "Conflict",
+    "CueChange",
+    "DuplicateEntry",
+    "FieldChange",
+    "ImportReport",
+    "ImportStats",
+    "NewTrackSummary",
+    "PlaylistChange",
+    "SkippedEntry",
+    "TrackChange",
+    "show",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One value going from ``old`` to ``new``."""
+
+    field: str
+    old: FieldValue
+    new: FieldValue
+
+    def __str__(self) -> str:
+        return f"{self.field}: {show(self.old)} → {show(self.new)}"
+
+
+def show(value: object) -> str:
+    """A value as the report shows it: text quoted, dates as ISO, nothing as (empty)."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CueChange:
+    """A cue point added, changed or removed in Harmony; ``cue`` describes it (``hot cue 2 at 1:02.345``)."""
+
+    kind: Literal["added", "changed", "removed"]
+    cue: str
+    fields: tuple[FieldChange, ...] = ()
+
+    def __str__(self) -> str:
+        detail = f" ({', '.join(str(f) for f in self.fields)})" if self.fields else ""
+        return f"{self.kind} {self.cue}{detail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Something changed on both sides (or, on a first sync, two different values), and how it was settled.
+
+    ``subject`` is the track's path or the playlist's name; ``item`` the field, cue or part of a playlist.
+    """
+
+    subject: str
+    item: str
+    harmony: str
+    traktor: str
+    base: str | None
+    winner: Literal["traktor", "harmony", "both"]
+    strategy: str
+
+    def __str__(self) -> str:
+        base = "no earlier sync" if self.base is None else f"was {self.base}"
+        return (
+            f"{self.subject}: {self.item}: Harmony {self.harmony}, Traktor {self.traktor} ({base}); "
+            f"kept {self.winner} ({self.strategy})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "item": self.item,
+            "harmony": self.harmony,
+            "traktor": self.traktor,
+            "base": self.base,
+            "winner": self.winner,
+            "strategy": self.strategy,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewTrackSummary:
+    """A track the import adds to the library."""
+
+    path: str
+    title: str | None
+    artist: str | None
+    cues: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrackChange:
+    """An existing track whose fields or cues the import changes."""
+
+    track_id: int
+    path: str
+    title: str | None
+    fields: tuple[FieldChange, ...] = ()
+    cues: tuple[CueChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistChange:
+    """A folder, playlist or smart list created, renamed, moved, refilled or deleted in Harmony."""
+
+    kind: Literal["create", "rename", "move", "entries", "query", "link", "delete"]
+    node: Literal["folder", "playlist", "smart list"]
+    path: tuple[str, ...]
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = "/".join(self.path)
+        return f"{self.kind} {self.node} {where}" + (f": {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateEntry:
+    """Collection entries that name the same file: the first is used, the others are reported, not merged."""
+
+    path: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedEntry:
+    """A collection entry or value the import leaves out, and why."""
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStats:
+    """The import's numbers, with exactly the keys of ``harmony traktor sync --json``."""
+
+    tracks_processed: int = 0
+    tracks_updated: int = 0
+    tracks_imported: int = 0
+    cue_points_added: int = 0
+    cue_points_updated: int = 0
+    cue_points_removed: int = 0
+    playlists_imported: int = 0
+    playlists_updated: int = 0
+    fields_updated: Mapping[str, int] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
+    missing_files: tuple[str, ...] = ()
+    seconds_per_phase: Mapping[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``--json``: counts, ``fields_updated`` (field → count), the conflicts and the
+        missing files as lists, and ``seconds_per_phase`` (filled by the service)."""
+        return {
+            "tracks_processed": self.tracks_processed,
+            "tracks_updated": self.tracks_updated,
+            "tracks_imported": self.tracks_imported,
+            "cue_points_added": self.cue_points_added,
+            "cue_points_updated": self.cue_points_updated,
+            "cue_points_removed": self.cue_points_removed,
+            "playlists_imported": self.playlists_imported,
+            "playlists_updated": self.playlists_updated,
+            "fields_updated": dict(sorted(self.fields_updated.items())),
+            "conflicts": [conflict.to_json() for conflict in self.conflicts],
+            "missing_files": list(self.missing_files),
+            "seconds_per_phase": dict(self.seconds_per_phase),
+        }
+
+    def summary(self) -> str:
+        """One line in the original app's words: ``Imported 15 tracks, Updated 3 tracks, 32 cue points,
+        Imported 2 playlists``, or ``No changes needed``."""
+        cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
+        parts = [
+            text
+            for count, text in (
+                (self.tracks_imported, f"Imported {self.tracks_imported} tracks"),
+                (self.tracks_updated, f"Updated {self.tracks_updated} tracks"),
+                (cues, f"{cues} cue points"),
+                (self.playlists_imported, f"Imported {self.playlists_imported} playlists"),
+                (self.playlists_updated, f"Updated {self.playlists_updated} playlists"),
+            )
+            if count
+        ]
+        return ", ".join(parts) if parts else "No changes needed"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """The readable diff of an import: what a preview shows and what applying the plan does."""
+
+    stats: ImportStats
+    new_tracks: tuple[NewTrackSummary, ...] = ()
+    track_changes: tuple[TrackChange, ...] = ()
+    playlist_changes: tuple[PlaylistChange, ...] = ()
+    duplicates: tuple[DuplicateEntry, ...] = ()
+    skipped: tuple[SkippedEntry, ...] = ()
+    not_in_traktor: int = 0
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        return self.stats.conflicts
+
+    @property
+    def missing_files(self) -> tuple[str, ...]:
+        return self.stats.missing_files
+
+    def lines(self) -> list[str]:
+        """The diff as plain text lines, section by section (empty sections left out)."""
+        out: list[str] = []
+        if self.new_tracks:
+            out.append(f"Tracks to import ({len(self.new_tracks)}):")
+            for new in self.new_tracks:
+                name = " - ".join(part for part in (new.artist, new.title) if part) or new.path
+                out.append(f"  + {name} ({new.cues} cue points) {new.path}")
+        if self.track_changes:
+            out.append(f"Tracks to update ({len(self.track_changes)}):")
+            for change in self.track_changes:
+                out.append(f"  ~ {change.title or change.path}")
+                out.extend(f"      {field_change}" for field_change in change.fields)
+                out.extend(f"      cue {cue_change}" for cue_change in change.cues)
+        if self.playlist_changes:
+            out.append(f"Playlists and folders ({len(self.playlist_changes)}):")
+            out.extend(f"  {change}" for change in self.playlist_changes)
+        if self.conflicts:
+            out.append(f"Conflicts ({len(self.conflicts)}):")
+            out.extend(f"  ! {conflict}" for conflict in self.conflicts)
+        if self.missing_files:
+            out.append(f"Files missing on disk, not imported ({len(self.missing_files)}):")
+            out.extend(f"  ? {path}" for path in self.missing_files)
+        if self.duplicates:
+            out.append(f"Entries naming the same file ({len(self.duplicates)}):")
+            out.extend(f"  = {dup.path}: {', '.join(dup.keys)}" for dup in self.duplicates)
+        if self.skipped:
+            out.append(f"Left out ({len(self.skipped)}):")
+            out.extend(f"  - {skip.key}: {skip.reason}" for skip in self.skipped)
+        out.append(self.stats.summary())
+        return out
