@@ -385,9 +385,7 @@ def track_data(parts: Mapping[str | None, Mapping[str, str]], cues: tuple[CueDat
         if fields is None:
             continue
         for attribute, text in found.items():  # only the attributes present: most tracks lack many fields
-            spec = fields.get(attribute)
-            if spec is not None:
-                index, read = spec
+            for index, read in fields.get(attribute, ()):  # TEMPO BPM feeds both bpm and bpm_text
                 row[index] = text if read is None else read(text)
     location = parts.get("LOCATION") or {}
     volume, folder, file = location.get("VOLUME", ""), location.get("DIR", ""), location.get("FILE", "")
@@ -519,9 +517,12 @@ def _plain_by_tag() -> tuple[tuple[str | None, tuple[tuple[int, str, Callable[[s
 
 
 _PLAIN_BY_TAG = _plain_by_tag()
-# The same, as lookups: tag → attribute → (position in TrackData, converter or None).
-_FIELDS_BY_TAG: dict[str | None, dict[str, tuple[int, Callable[[str], Any] | None]]] = {
-    tag: {attribute: (index, read) for index, attribute, read in group} for tag, group in _PLAIN_BY_TAG
+# The same, as lookups: tag → attribute → the (position in TrackData, converter or None) it feeds.
+_FIELDS_BY_TAG: dict[str | None, dict[str, tuple[tuple[int, Callable[[str], Any] | None], ...]]] = {
+    tag: {
+        attribute: tuple((index, read) for index, name, read in group if name == attribute) for _, attribute, _ in group
+    }
+    for tag, group in _PLAIN_BY_TAG
 }
 # The ENTRY children whose attributes hold track fields.
 PART_TAGS = frozenset(tag for tag, _ in _PLAIN_BY_TAG if tag is not None) | {"LOCATION"}
