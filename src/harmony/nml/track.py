@@ -9,11 +9,9 @@ the collection that this entry must be written anew. ``AUDIO_ID`` and ``FLAGS`` 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -444,9 +442,10 @@ READ_ONLY_FIELDS = frozenset({"key", "flags", "audio_id", "modified_date", "modi
 WRITABLE_FIELDS = frozenset(TRACK_FIELDS) - READ_ONLY_FIELDS
 
 
-@dataclass(frozen=True, slots=True)
-class TrackData:
-    """A track's typed fields as plain values (see :class:`Track` for their meaning)."""
+class TrackData(NamedTuple):
+    """A track's typed fields as plain values (see :class:`Track` for their meaning).
+
+    A NamedTuple, like :class:`~harmony.nml.cue.CueData`, because it is built once per track of a full read."""
 
     location: Location
     key: str
@@ -492,10 +491,10 @@ class TrackData:
     cues: tuple[CueData, ...] = ()
 
 
-assert tuple(f.name for f in dataclass_fields(TrackData))[:-1] == TRACK_FIELDS
+assert TrackData._fields[:-1] == TRACK_FIELDS
 
 
-_DATA_FIELDS = tuple(f.name for f in dataclass_fields(TrackData))
+_DATA_FIELDS = TrackData._fields
 _FIELD_COUNT = len(_DATA_FIELDS)
 _LOCATION, _KEY, _RATING, _RANKING, _LOCK, _CUES = (
     _DATA_FIELDS.index(name) for name in ("location", "key", "rating", "ranking", "lock", "cues")
