@@ -56,7 +56,7 @@ class _EntryReader:
             nonlocal depth
             depth -= 1
             if depth == 0:  # an ENTRY just closed
-                done.append(track_data(parts, tuple(cue_data(a, grid) for a, grid in cues)))
+                done.append(track_data(parts, tuple([cue_data(a, grid) for a, grid in cues])))
 
         parser.StartElementHandler = start
         parser.EndElementHandler = end

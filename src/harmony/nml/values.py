@@ -164,6 +164,10 @@ _INTEGRAL_FLOAT = re.compile(r"[+-]?\d+\.0*", re.ASCII)
 # The whole numbers NML repeats most (cue types, hotcue slots, flags, rankings, play counts): read from a
 # table instead of parsed, which matters when a big collection holds millions of them.
 SMALL_INTS: dict[str, int] = {str(number): number for number in range(-1, 1000)}
+# Likewise the decimal texts most cues and tracks carry (a cue's LEN, a track's BPM_QUALITY), in both styles.
+COMMON_FLOATS: dict[str, float] = {
+    text: float(number) for number in (0, 100) for text in (str(number), f"{number:.6f}")
+}
 
 
 def format_float(value: float, *, six_decimals: bool) -> str:
@@ -191,6 +195,9 @@ def parse_float(text: str) -> float | None:
     holds millions of numbers): for ASCII text without underscores it accepts exactly the decimal forms above,
     and the only extra words it knows, ``nan`` and ``inf``, are refused as non-finite.
     """
+    common = COMMON_FLOATS.get(text)
+    if common is not None:
+        return common
     if not text.isascii() or "_" in text:
         return None
     try:
