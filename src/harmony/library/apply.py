@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, delete
+from sqlalchemy import Connection, delete
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -30,9 +30,10 @@ from harmony.library.plan import (
     NmlFingerprint,
     PlaylistBaseSet,
     Ref,
+    TrackBase,
     TrackBaseSet,
 )
-from harmony.library.values import cues_to_json, track_values_to_json
+from harmony.library.values import cue_lists_to_json, track_list_to_json
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +100,9 @@ def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
     for move in plan.folder_moves:
         writes.move_folder(conn, version, move.folder_id, refs.resolve(move.parent, "folder"), move.position)
 
-    if plan.new_tracks:
-        new_ids = writes.insert_tracks(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
-        for new_track, new_id in zip(plan.new_tracks, new_ids, strict=True):
-            refs.add("track", new_track.ref, new_id)
+    inserted = writes.insert_track_rows(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
+    for new_track, new_id in zip(plan.new_tracks, inserted.track_ids, strict=True):
+        refs.add("track", new_track.ref, new_id)
     writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in plan.track_updates))
 
     touched: set[int] = set()
@@ -117,14 +117,20 @@ def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
         touched.update(add.track_id for add in plan.cue_adds)
     writes.touch_tracks(conn, version, touched)
 
+    # New playlists' entries go in one executemany after the playlists exist: an import creates hundreds of
+    # playlists with a hundred thousand entries between them, and one statement per playlist cost seconds.
+    new_entries: list[tuple[int, int, int | None, str | None]] = []
     for create_pl in plan.playlist_creates:
         folder = refs.resolve(create_pl.folder, "folder")
         playlist_id = writes.create_playlist(
             conn, version, create_pl.name, folder, create_pl.position, create_pl.uuid, create_pl.smart_query
         )
         refs.add("playlist", create_pl.ref, playlist_id)
-        if create_pl.entries:
-            writes.set_playlist_entries(conn, version, playlist_id, _entries(refs, create_pl.entries))
+        new_entries.extend(
+            (playlist_id, position, track_id, nml_key)
+            for position, (track_id, nml_key) in enumerate(_entries(refs, create_pl.entries))
+        )
+    writes.insert_entries(conn, new_entries, known_tracks=inserted.track_ids)
     for change in plan.playlist_updates:
         if change.changes:
             writes.update_playlist(conn, version, change.playlist_id, change.changes)
@@ -139,8 +145,8 @@ def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
     for folder_id in plan.folder_deletes:
         writes.delete_folder(conn, folder_id)
 
-    new_bases = tuple(TrackBaseSet(base=t.base, track=t.ref) for t in plan.new_tracks if t.base is not None)
-    write_bases(conn, plan.bases, refs, extra_tracks=new_bases)
+    write_bases(conn, plan.bases, refs)
+    _insert_new_track_bases(conn, plan, inserted)
     record_nml_state(
         conn,
         plan.nml_fingerprint,
@@ -164,7 +170,7 @@ def _entries(refs: _Refs, entries: Iterable[EntryRef]) -> list[tuple[int | None,
     return [(refs.resolve(entry.track, "track"), entry.nml_key) for entry in entries]
 
 
-def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs, extra_tracks: tuple[TrackBaseSet, ...] = ()) -> None:
+def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs) -> None:
     """Apply sync-base changes: deletes first, then upserts (a base replaces the older base of its track)."""
     for start in range(0, len(bases.track_deletes), 500):
         chunk = list(bases.track_deletes[start : start + 500])
@@ -174,19 +180,29 @@ def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs, extra_tracks:
     for path in bases.folder_deletes:
         conn.execute(delete(FOLDER_BASES).where(FOLDER_BASES.c.path_json == _path_json(path)))
 
-    _upsert_track_bases(conn, refs, bases.tracks, replace_old=True)
-    # Bases of tracks this plan created: their ids are new, so no older base can point at them.
-    _upsert_track_bases(conn, refs, extra_tracks, replace_old=False)
+    _upsert_track_bases(conn, refs, bases.tracks)
     for playlist_base in bases.playlists:
         _upsert_playlist_base(conn, refs, playlist_base)
     for folder_base in bases.folders:
         _upsert_folder_base(conn, refs, folder_base)
 
 
-def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...], *, replace_old: bool) -> None:
+# Track bases are written through the driver's executemany (see :func:`writes.executemany`): an import writes
+# one per track.
+_UPSERT_TRACK_BASE_SQL = (
+    f"INSERT INTO {TRACK_BASES.name} (nml_key, track_id, values_json, cues_json) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (nml_key) DO UPDATE SET track_id = excluded.track_id, values_json = excluded.values_json, "
+    "cues_json = excluded.cues_json"
+)
+_DELETE_OTHER_TRACK_BASE_SQL = f"DELETE FROM {TRACK_BASES.name} WHERE track_id = ? AND nml_key != ?"
+
+_TrackBaseRow = tuple[str, int | None, str, str]
+
+
+def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...]) -> None:
     if not items:
         return
-    rows = []
+    rows: list[_TrackBaseRow] = []
     linked: set[int] = set()
     for item in items:
         track_id = refs.resolve(item.track, "track")
@@ -194,34 +210,45 @@ def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet
             if track_id in linked:
                 raise LibraryError(f"The plan gives track {track_id} two sync bases; a track has one.")
             linked.add(track_id)
-        rows.append(
-            {
-                "nml_key": item.base.nml_key,
-                "track_id": track_id,
-                # Bases are checked like stored values, so the JSON holds the same types they would.
-                "values_json": track_values_to_json(writes.checked_track(item.base.values)),
-                "cues_json": cues_to_json(tuple(writes.checked_cue(c) for c in item.base.cues)),
-            }
-        )
-    if replace_old and linked:
+        rows.append((item.base.nml_key, track_id, *_base_json(item.base)))
+    if linked:
         # A track has one base: a base under another NML key (the file moved) is replaced, not kept.
-        conn.execute(
-            delete(TRACK_BASES).where(
-                TRACK_BASES.c.track_id == bindparam("t"), TRACK_BASES.c.nml_key != bindparam("k")
-            ),
-            [{"t": row["track_id"], "k": row["nml_key"]} for row in rows if row["track_id"] is not None],
+        writes.executemany(
+            conn,
+            _DELETE_OTHER_TRACK_BASE_SQL,
+            [(track_id, key) for key, track_id, _, _ in rows if track_id is not None],
         )
-    statement = sqlite_insert(TRACK_BASES)
-    statement = statement.on_conflict_do_update(
-        index_elements=[TRACK_BASES.c.nml_key],
-        set_={
-            "track_id": statement.excluded.track_id,
-            "values_json": statement.excluded.values_json,
-            "cues_json": statement.excluded.cues_json,
-        },
+    _write_track_base_rows(conn, rows)
+
+
+def _insert_new_track_bases(conn: Connection, plan: ImportPlan, inserted: writes.InsertedTracks) -> None:
+    """Store the bases of the tracks this plan created. Their ids are new, so no older base can point at them;
+    a base holding the very values (and cues) the track was created from reuses their checked form."""
+    rows: list[_TrackBaseRow] = []
+    for new_track, track_id, checked_values, checked_cues in zip(
+        plan.new_tracks, inserted.track_ids, inserted.checked_values, inserted.checked_cues, strict=True
+    ):
+        base = new_track.base
+        if base is None:
+            continue
+        if base.values is new_track.values and base.cues is new_track.cues:
+            rows.append((base.nml_key, track_id, track_list_to_json(checked_values), cue_lists_to_json(checked_cues)))
+        else:
+            rows.append((base.nml_key, track_id, *_base_json(base)))
+    _write_track_base_rows(conn, rows)
+
+
+def _base_json(base: TrackBase) -> tuple[str, str]:
+    """A base's values and cues as stored: checked like stored values, so the JSON holds the same types."""
+    return (
+        track_list_to_json(writes.checked_track_values(base.values)),
+        cue_lists_to_json([writes.checked_cue_values(cue) for cue in base.cues]),
     )
+
+
+def _write_track_base_rows(conn: Connection, rows: list[_TrackBaseRow]) -> None:
     try:
-        conn.execute(statement, rows)
+        writes.executemany(conn, _UPSERT_TRACK_BASE_SQL, rows)
     except IntegrityError as error:
         raise LibraryError(f"The plan's track sync bases conflict ({error.orig}).") from error
 

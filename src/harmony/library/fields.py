@@ -106,7 +106,8 @@ def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldErro
     return InvalidFieldError(f"Unknown field '{name}'{hint}.")
 
 
-_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: What a cue colour looks like (``#RRGGBB``).
+COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> FieldValue:
@@ -127,7 +128,7 @@ def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> Fie
             raise InvalidFieldError(f"Field '{name}' needs text, not {value!r}.")
         if not spec.nullable and not value.strip():
             raise InvalidFieldError(f"Field '{name}' cannot be empty.")
-        if specs is CUE_FIELDS and name == "color" and not _COLOR_RE.match(value):
+        if specs is CUE_FIELDS and name == "color" and not COLOR_RE.match(value):
             raise InvalidFieldError(f"Cue colour must look like #RRGGBB, not {value!r}.")
         return value
     if spec.kind == "bool":

@@ -7,7 +7,7 @@ the store writes. They carry no database identity; :mod:`harmony.library.reader`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
@@ -58,7 +58,7 @@ class TrackValues:
 
     def as_dict(self) -> dict[str, FieldValue]:
         """The fields as a plain dict, in declaration order."""
-        return dict(zip(TRACK_FIELD_NAMES, _track_getter(self), strict=True))
+        return dict(zip(TRACK_FIELD_NAMES, track_getter(self), strict=True))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrackValues:
@@ -87,7 +87,7 @@ class CueValues:
 
     def as_dict(self) -> dict[str, FieldValue]:
         """The fields as a plain dict, in declaration order."""
-        return dict(zip(CUE_FIELD_NAMES, _cue_getter(self), strict=True))
+        return dict(zip(CUE_FIELD_NAMES, cue_getter(self), strict=True))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CueValues:
@@ -103,8 +103,8 @@ class CueValues:
 TRACK_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(TrackValues))
 CUE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(CueValues))
 # One C-level call reads every field (imports turn 100,000 tracks into rows, so this is a hot path).
-_track_getter = attrgetter(*TRACK_FIELD_NAMES)
-_cue_getter = attrgetter(*CUE_FIELD_NAMES)
+track_getter = attrgetter(*TRACK_FIELD_NAMES)
+cue_getter = attrgetter(*CUE_FIELD_NAMES)
 
 # The dataclasses and the field table must name the same fields; a mismatch is a programming error.
 assert set(TRACK_FIELD_NAMES) == set(TRACK_FIELDS), "TrackValues and TRACK_FIELDS disagree"
@@ -112,9 +112,21 @@ assert set(CUE_FIELD_NAMES) == set(CUE_FIELDS), "CueValues and CUE_FIELDS disagr
 
 
 def _encode(values: Mapping[str, FieldValue]) -> dict[str, Any]:
-    """To JSON-ready values: dates as ISO text; empty fields left out (they decode to the same None default),
-    which keeps a 100,000-track library's bases small."""
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v is not None}
+    """To JSON-ready values: empty fields left out (they decode to the same None default), which keeps a
+    100,000-track library's bases small. Dates become ISO text in :data:`_BASE_ENCODER`."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _iso_date(value: object) -> str:
+    """Dates as ISO text; anything else JSON cannot hold is a programming error."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder for every base: ``json.dumps`` with options builds a new encoder per call, and an import encodes
+# 200,000 of these. Floats keep their shortest repr, so they come back exactly.
+_BASE_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_iso_date)
 
 
 def _decode(specs: Mapping[str, FieldSpec], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,7 +148,12 @@ _DATE_FIELDS = {
 def track_values_to_json(values: TrackValues | Mapping[str, FieldValue]) -> str:
     """Serialise for a sync base: JSON keeps floats exactly (shortest repr) and dates as ISO text."""
     mapping = values.as_dict() if isinstance(values, TrackValues) else values
-    return json.dumps(_encode(mapping), ensure_ascii=False, allow_nan=False)
+    return _BASE_ENCODER.encode(_encode(mapping))
+
+
+def track_list_to_json(values: Sequence[FieldValue]) -> str:
+    """:func:`track_values_to_json` of the field values in :data:`TRACK_FIELD_NAMES` order (a bulk path)."""
+    return _BASE_ENCODER.encode({k: v for k, v in zip(TRACK_FIELD_NAMES, values, strict=True) if v is not None})
 
 
 def track_values_from_json(text: str) -> TrackValues:
@@ -146,10 +163,14 @@ def track_values_from_json(text: str) -> TrackValues:
 
 def cues_to_json(cues: Sequence[CueValues | Mapping[str, FieldValue]]) -> str:
     """Serialise a list of cues for a sync base."""
-    return json.dumps(
-        [_encode(cue.as_dict() if isinstance(cue, CueValues) else cue) for cue in cues],
-        ensure_ascii=False,
-        allow_nan=False,
+    return _BASE_ENCODER.encode([_encode(cue.as_dict() if isinstance(cue, CueValues) else cue) for cue in cues])
+
+
+def cue_lists_to_json(cues: Iterable[Sequence[FieldValue]]) -> str:
+    """:func:`cues_to_json` of cues given as field values in :data:`CUE_FIELD_NAMES` order (a bulk path;
+    values past the cue's fields, such as a track id, are ignored)."""
+    return _BASE_ENCODER.encode(
+        [{k: v for k, v in zip(CUE_FIELD_NAMES, cue, strict=False) if v is not None} for cue in cues]
     )
 
 

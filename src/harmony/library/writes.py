@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -21,10 +22,25 @@ from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
-from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_value, check_values
+from harmony.library.fields import (
+    COLOR_RE,
+    CUE_FIELDS,
+    TRACK_FIELDS,
+    FieldSpec,
+    FieldValue,
+    check_value,
+    check_values,
+)
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.paths import path_key
-from harmony.library.values import CueValues, TrackValues
+from harmony.library.values import (
+    CUE_FIELD_NAMES,
+    TRACK_FIELD_NAMES,
+    CueValues,
+    TrackValues,
+    cue_getter,
+    track_getter,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,33 +51,39 @@ log = logging.getLogger(__name__)
 _INF = float("inf")
 
 
-def _row_plan(specs: Mapping[str, FieldSpec]) -> tuple[tuple[str, str, float, float, bool], ...]:
-    """Per field: name, kind, inclusive range (open ends as infinities), and whether it may be empty."""
+def _row_plan(
+    specs: Mapping[str, FieldSpec], names: Sequence[str]
+) -> tuple[tuple[int, str, str, float, float, bool], ...]:
+    """Per field, in the order of ``specs``: its index in ``names`` (the order of the values dataclass and of
+    the insert statements), name, kind, inclusive range (open ends as infinities), and whether it may be
+    empty."""
     plan = []
     for name, spec in specs.items():
         kind = "color" if specs is CUE_FIELDS and name == "color" else spec.kind
         lo = -_INF if spec.minimum is None else spec.minimum
         hi = _INF if spec.maximum is None else spec.maximum
-        plan.append((name, kind, lo, hi, spec.nullable))
+        plan.append((names.index(name), name, kind, lo, hi, spec.nullable))
     return tuple(plan)
 
 
-_TRACK_PLAN = _row_plan(TRACK_FIELDS)
-_CUE_PLAN = _row_plan(CUE_FIELDS)
+_TRACK_PLAN = _row_plan(TRACK_FIELDS, TRACK_FIELD_NAMES)
+_CUE_PLAN = _row_plan(CUE_FIELDS, CUE_FIELD_NAMES)
+_PATH_KEY = TRACK_FIELD_NAMES.index("path_key")
+_TRACK_DATES = tuple(i for i, name in enumerate(TRACK_FIELD_NAMES) if TRACK_FIELDS[name].kind == "date")
 
 
-def _check_row(
+def _check_values(
     specs: Mapping[str, FieldSpec],
-    plan: tuple[tuple[str, str, float, float, bool], ...],
-    row: dict[str, FieldValue],
+    plan: tuple[tuple[int, str, str, float, float, bool], ...],
+    values: list[FieldValue],
 ) -> None:
-    """Check every value of a full row in place.
+    """Check every value of a full row (in the values dataclass's field order) in place.
 
     An import checks every field of 100,000 tracks, so the common, valid case is decided inline by exact type
     and range; anything else goes to :func:`check_value`, which widens an int for a float field or raises the
     error that explains what is wrong."""
-    for name, kind, lo, hi, nullable in plan:
-        value = row[name]
+    for index, name, kind, lo, hi, nullable in plan:
+        value = values[index]
         kind_of_value = type(value)
         if value is None:
             if nullable:
@@ -78,41 +100,91 @@ def _check_row(
         elif kind == "date":
             if kind_of_value is date:
                 continue
-        elif kind == "bool" and kind_of_value is bool:
+        elif kind == "bool":
+            if kind_of_value is bool:
+                continue
+        elif kind == "color" and kind_of_value is str and COLOR_RE.match(value):  # type: ignore[arg-type]
             continue
-        row[name] = check_value(specs, name, value)
+        values[index] = check_value(specs, name, value)
+
+
+def checked_track_values(values: TrackValues) -> list[FieldValue]:
+    """The checked fields of ``values`` as a list in :data:`TRACK_FIELD_NAMES` order (``path_key`` as given)."""
+    row = list(track_getter(values))
+    _check_values(TRACK_FIELDS, _TRACK_PLAN, row)
+    return row
+
+
+def checked_cue_values(cue: CueValues) -> list[FieldValue]:
+    """The checked fields of ``cue`` as a list in :data:`CUE_FIELD_NAMES` order."""
+    row = list(cue_getter(cue))
+    _check_values(CUE_FIELDS, _CUE_PLAN, row)
+    return row
 
 
 def track_row(values: TrackValues, version: int) -> dict[str, FieldValue]:
     """The checked database row of ``values`` (``path_key`` derived from ``path`` when empty)."""
-    row = values.as_dict()
-    if row["path_key"] is None:
-        row["path_key"] = path_key(values.path)
-    _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
-    row["changed_version"] = version
-    return row
+    row = list(track_getter(values))
+    if row[_PATH_KEY] is None:
+        row[_PATH_KEY] = path_key(values.path)
+    _check_values(TRACK_FIELDS, _TRACK_PLAN, row)
+    result = dict(zip(TRACK_FIELD_NAMES, row, strict=True))
+    result["changed_version"] = version
+    return result
 
 
 def cue_row(cue: CueValues, track_id: int) -> dict[str, FieldValue]:
     """The checked database row of ``cue`` on track ``track_id``."""
-    row = cue.as_dict()
-    _check_row(CUE_FIELDS, _CUE_PLAN, row)
-    row["track_id"] = track_id
-    return row
+    result = dict(zip(CUE_FIELD_NAMES, checked_cue_values(cue), strict=True))
+    result["track_id"] = track_id
+    return result
 
 
 def checked_track(values: TrackValues) -> dict[str, FieldValue]:
     """The fields of ``values`` after the checks a stored track gets (whole numbers widened for floats)."""
-    row = values.as_dict()
-    _check_row(TRACK_FIELDS, _TRACK_PLAN, row)
-    return row
+    return dict(zip(TRACK_FIELD_NAMES, checked_track_values(values), strict=True))
 
 
 def checked_cue(cue: CueValues) -> dict[str, FieldValue]:
     """The fields of ``cue`` after the checks a stored cue gets."""
-    row = cue.as_dict()
-    _check_row(CUE_FIELDS, _CUE_PLAN, row)
-    return row
+    return dict(zip(CUE_FIELD_NAMES, checked_cue_values(cue), strict=True))
+
+
+def sqlite_date(value: date) -> str:
+    """A date as the library stores it (``YYYY-MM-DD``, as SQLAlchemy's SQLite ``Date`` type writes it).
+
+    Bulk inserts go to the driver with plain tuples, so they convert dates themselves; a ``datetime`` keeps
+    only its date part, as the ``Date`` type does."""
+    if type(value) is date:
+        return value.isoformat()
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+# Bulk inserts run as precompiled SQL through the driver's executemany, on the caller's connection and inside
+# its transaction: building and binding 400,000 rows through SQLAlchemy's compiled-statement machinery cost more
+# than SQLite's own work. Column lists come from the same names the values dataclasses use.
+_INSERT_TRACK_SQL = (
+    f"INSERT INTO {TRACKS.name} ({_quoted((*TRACK_FIELD_NAMES, 'changed_version', 'id'))}) "
+    f"VALUES ({', '.join('?' * (len(TRACK_FIELD_NAMES) + 2))})"
+)
+_INSERT_CUE_SQL = (
+    f"INSERT INTO {CUES.name} ({_quoted((*CUE_FIELD_NAMES, 'track_id'))}) "
+    f"VALUES ({', '.join('?' * (len(CUE_FIELD_NAMES) + 1))})"
+)
+_INSERT_ENTRY_SQL = (
+    f"INSERT INTO {ENTRIES.name} ({_quoted(('playlist_id', 'position', 'track_id', 'nml_key'))}) VALUES (?, ?, ?, ?)"
+)
+
+
+def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[object]]) -> None:
+    """Run ``sql`` once per row through the driver, in ``conn``'s transaction; SQLAlchemy still wraps errors
+    (so an :class:`IntegrityError` or a locked database reads as it does elsewhere)."""
+    if rows:
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
 
 
 def _integrity(error: IntegrityError) -> LibraryError:
@@ -132,28 +204,65 @@ def _integrity(error: IntegrityError) -> LibraryError:
 def insert_tracks(
     conn: Connection, version: int, items: Sequence[tuple[TrackValues, Sequence[CueValues]]]
 ) -> list[int]:
-    """Insert tracks with their cues in bulk and return the new track ids, in order.
+    """Insert tracks with their cues in bulk and return the new track ids, in order."""
+    return insert_track_rows(conn, version, items).track_ids
+
+
+@dataclass(slots=True)
+class InsertedTracks:
+    """What :func:`insert_track_rows` wrote: the new ids, in order, and per track its checked values (in
+    :data:`TRACK_FIELD_NAMES` order, ``path_key`` as given) and its checked cues (each in
+    :data:`CUE_FIELD_NAMES` order, followed by the track id), so a caller can reuse them without checking the
+    same values twice."""
+
+    track_ids: list[int]
+    checked_values: list[list[FieldValue]]
+    checked_cues: list[list[tuple[FieldValue, ...]]]
+
+
+def insert_track_rows(
+    conn: Connection, version: int, items: Sequence[tuple[TrackValues, Sequence[CueValues]]]
+) -> InsertedTracks:
+    """Insert tracks with their cues in bulk, one ``executemany`` per table.
 
     Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so
     no one else can take them, and the cue rows can be built without a round trip per track."""
     if not items:
-        return []
+        return InsertedTracks([], [], [])
     first_id = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one()) + 1
-    track_rows: list[dict[str, FieldValue]] = []
-    cue_rows: list[dict[str, FieldValue]] = []
+    track_rows: list[tuple[FieldValue, ...]] = []
+    cue_rows: list[tuple[FieldValue, ...]] = []
+    checked_values: list[list[FieldValue]] = []
+    checked_cues: list[list[tuple[FieldValue, ...]]] = []
     for offset, (values, cues) in enumerate(items):
         track_id = first_id + offset
-        row = track_row(values, version)
-        row["id"] = track_id
-        track_rows.append(row)
-        cue_rows.extend(cue_row(cue, track_id) for cue in cues)
+        checked = list(track_getter(values))
+        given_key = checked[_PATH_KEY]
+        if given_key is None:
+            checked[_PATH_KEY] = path_key(values.path)
+        _check_values(TRACK_FIELDS, _TRACK_PLAN, checked)
+        row = [*checked, version, track_id]
+        for index in _TRACK_DATES:
+            day = row[index]
+            if day is not None:
+                row[index] = sqlite_date(day)  # type: ignore[arg-type]
+        track_rows.append(tuple(row))
+        if given_key is None:
+            checked[_PATH_KEY] = None  # the values as given, as a sync base stores them
+        checked_values.append(checked)
+        track_cues = []
+        for cue in cues:
+            cue_values = list(cue_getter(cue))
+            _check_values(CUE_FIELDS, _CUE_PLAN, cue_values)
+            track_cues.append((*cue_values, track_id))
+        cue_rows.extend(track_cues)
+        checked_cues.append(track_cues)
     try:
-        conn.execute(insert(TRACKS), track_rows)
-        if cue_rows:
-            conn.execute(insert(CUES), cue_rows)
+        executemany(conn, _INSERT_TRACK_SQL, track_rows)
+        executemany(conn, _INSERT_CUE_SQL, cue_rows)
     except IntegrityError as error:
         raise _integrity(error) from error
-    return [first_id + offset for offset in range(len(items))]
+    return InsertedTracks(list(range(first_id, first_id + len(items))), checked_values, checked_cues)
 
 
 def require_track(conn: Connection, track_id: int) -> None:
@@ -311,6 +420,8 @@ def require_playlist(conn: Connection, playlist_id: int) -> None:
 
 #: The position a moving folder or playlist holds while its siblings are renumbered: below every real one.
 _PARKED = -1
+
+_NO_IDS: set[int] = set()
 
 
 def _child_count(conn: Connection, parent_id: int | None) -> int:
@@ -490,20 +601,33 @@ def set_playlist_entries(
 ) -> None:
     """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed)."""
     require_playlist(conn, playlist_id)
-    require_tracks(conn, (t for t, _ in entries if t is not None))
-    for track_id, nml_key in entries:
-        if track_id is None and nml_key is None:
-            raise LibraryError("A playlist entry needs a track or an NML key.")
+    rows = [(playlist_id, position, track_id, nml_key) for position, (track_id, nml_key) in enumerate(entries)]
+    _check_entries(conn, rows)
     conn.execute(delete(ENTRIES).where(ENTRIES.c.playlist_id == playlist_id))
-    if entries:
-        conn.execute(
-            insert(ENTRIES),
-            [
-                {"playlist_id": playlist_id, "position": i, "track_id": track_id, "nml_key": nml_key}
-                for i, (track_id, nml_key) in enumerate(entries)
-            ],
-        )
+    executemany(conn, _INSERT_ENTRY_SQL, rows)
     conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(changed_version=version))
+
+
+def insert_entries(
+    conn: Connection,
+    rows: Sequence[tuple[int, int, int | None, str | None]],
+    known_tracks: Sequence[int] = (),
+) -> None:
+    """Add ``(playlist_id, position, track_id, nml_key)`` entries to playlists that have none at those positions
+    (new playlists), in one ``executemany``. ``known_tracks`` are ids the caller just created in this
+    transaction: they need no look-up."""
+    _check_entries(conn, rows, set(known_tracks))
+    executemany(conn, _INSERT_ENTRY_SQL, rows)
+
+
+def _check_entries(
+    conn: Connection, rows: Sequence[tuple[int, int, int | None, str | None]], known_tracks: set[int] = _NO_IDS
+) -> None:
+    """Refuse an entry with neither a track nor an NML key, or naming a track that does not exist."""
+    require_tracks(conn, (row[2] for row in rows if row[2] is not None and row[2] not in known_tracks))
+    for row in rows:
+        if row[2] is None and row[3] is None:
+            raise LibraryError("A playlist entry needs a track or an NML key.")
 
 
 def playlist_entry_pairs(conn: Connection, playlist_id: int) -> list[tuple[int | None, str | None]]:
