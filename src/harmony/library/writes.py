@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -258,11 +259,50 @@ def insert_track_rows(
         cue_rows.extend(track_cues)
         checked_cues.append(track_cues)
     try:
-        executemany(conn, _INSERT_TRACK_SQL, track_rows)
+        with _search_index_in_bulk(conn, first_id, len(track_rows)):
+            executemany(conn, _INSERT_TRACK_SQL, track_rows)
         executemany(conn, _INSERT_CUE_SQL, cue_rows)
     except IntegrityError as error:
         raise _integrity(error) from error
     return InsertedTracks(list(range(first_id, first_id + len(items))), checked_values, checked_cues)
+
+
+#: From this many tracks on, an insert fills the search index in one statement rather than row by row.
+BULK_SEARCH_INDEX_MIN = 1000
+_SEARCH_TABLE = "tracks_fts"
+_SEARCH_INSERT_TRIGGER = "tracks_fts_insert"
+
+
+@contextmanager
+def _search_index_in_bulk(conn: Connection, first_id: int, count: int) -> Iterator[None]:
+    """Index tracks ``first_id`` .. ``first_id + count - 1`` in the search index with one ``INSERT … SELECT``
+    after they are written, instead of through the per-row insert trigger.
+
+    The FTS5 index with prefix indexes costs far more fed one row at a time by a trigger (about 5 s for
+    100,000 tracks) than in one statement (about 0.5 s). So for a big insert the trigger is dropped and created
+    again, from its own stored SQL, inside the caller's transaction: SQLite DDL is transactional, so a crash or
+    a rollback brings back the trigger with everything else, and no committed state ever lacks it. The rows it
+    indexes are the ones the trigger would have indexed, with the same values."""
+    trigger_sql = None
+    if count >= BULK_SEARCH_INDEX_MIN:
+        trigger_sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_SEARCH_INSERT_TRIGGER,)
+        ).scalar()
+    if trigger_sql is None:  # a small insert, or a schema without the search index
+        yield
+        return
+    columns = _quoted(row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({_SEARCH_TABLE})"))
+    conn.exec_driver_sql(f"DROP TRIGGER {_SEARCH_INSERT_TRIGGER}")
+    try:
+        yield
+        conn.exec_driver_sql(
+            f"INSERT INTO {_SEARCH_TABLE} (rowid, {columns}) SELECT id, {columns} FROM {TRACKS.name} "
+            "WHERE id BETWEEN ? AND ?",
+            (first_id, first_id + count - 1),
+        )
+    finally:
+        # Also after an error: a caller that catches it and commits the rest must not lose the trigger.
+        conn.exec_driver_sql(trigger_sql)
 
 
 def require_track(conn: Connection, track_id: int) -> None:
