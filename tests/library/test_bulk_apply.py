@@ -1,0 +1,169 @@
+"""Big imports take the bulk paths (driver executemany, the search index filled in one statement): they must
+store exactly what the row-by-row paths store, keep the search index and its trigger right, and stay all or
+nothing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from harmony.errors import LibraryError
+from harmony.library import (
+    CueValues,
+    EntryRef,
+    ImportPlan,
+    Library,
+    NewTrack,
+    PlaylistCreate,
+    TrackBase,
+    TrackNotFoundError,
+    TrackValues,
+)
+from harmony.library.writes import BULK_SEARCH_INDEX_MIN
+
+from .helpers import cue, track
+from .test_apply_import import dump
+
+BIG = BULK_SEARCH_INDEX_MIN  # the smallest insert that takes the bulk path
+
+
+def _values(n: int) -> TrackValues:
+    return track(
+        n,
+        title=f"Title {n} word{n}",
+        bpm=120 + n % 10 + 0.25,
+        rating=n % 6,
+        release_date=date(2001, 2, 3),
+        last_played=date(2020, 12, 31),
+        lock=n % 2 == 0,
+        comment="Überlänge ß" if n % 3 == 0 else None,
+    )
+
+
+def _cues(n: int) -> tuple[CueValues, ...]:
+    return (cue(100.0 + n), cue(2000.5, hotcue=1, name="Drop", color="#00FF00"), CueValues(type=4, start=5.0))
+
+
+def _plan(count: int, first: int = 0) -> ImportPlan:
+    new_tracks = []
+    for n in range(first, first + count):
+        values, cues = _values(n), _cues(n)
+        # Half the bases are the very objects the track is created from, half are equal copies.
+        base_values = values if n % 2 else _values(n)
+        base_cues = cues if n % 2 else _cues(n)
+        new_tracks.append(NewTrack(f"key{n}", values, cues, TrackBase(f"key{n}", base_values, base_cues)))
+    return ImportPlan(new_tracks=tuple(new_tracks))
+
+
+def _expected_json(values: dict[str, object]) -> str:
+    """The base JSON as Harmony has always written it: empty fields left out, dates as ISO text."""
+    encoded = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v is not None}
+    return json.dumps(encoded, ensure_ascii=False, allow_nan=False)
+
+
+def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    raw = sqlite3.connect(path)
+    try:
+        return raw.execute(sql).fetchall()
+    finally:
+        raw.close()
+
+
+def _trigger_sql(path: Path) -> list[tuple[object, ...]]:
+    return _rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+
+
+def test_a_bulk_import_stores_what_small_imports_store(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "bulk.db") as bulk:
+        bulk.apply_import(_plan(BIG))
+    with Library.open(tmp_path / "small.db") as small:
+        for first in range(0, BIG, 100):
+            small.apply_import(_plan(100, first))
+    track_sql = "SELECT * FROM tracks ORDER BY id"
+    bulk_tracks = _rows(tmp_path / "bulk.db", track_sql)
+    small_tracks = _rows(tmp_path / "small.db", track_sql)
+    # Everything but changed_version (the last column: one version per import) is the same.
+    assert [row[:-1] for row in bulk_tracks] == [row[:-1] for row in small_tracks]
+    for table in ("cue_points", "track_sync_bases"):
+        assert _rows(tmp_path / "bulk.db", f"SELECT * FROM {table} ORDER BY id") == _rows(
+            tmp_path / "small.db", f"SELECT * FROM {table} ORDER BY id"
+        )
+    search = "SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH 'uberl*' ORDER BY rowid"
+    assert _rows(tmp_path / "bulk.db", search) == _rows(tmp_path / "small.db", search)
+
+
+def test_bulk_rows_hold_the_library_s_own_formats(library: Library, library_path: Path) -> None:
+    result = library.apply_import(_plan(BIG))
+    track_id = result.track_ids["key3"]
+    release, lock = _rows(library_path, f"SELECT release_date, lock FROM tracks WHERE id = {track_id}")[0]
+    assert (release, lock) == ("2001-02-03", 0)
+    values_json, cues_json = _rows(
+        library_path, f"SELECT values_json, cues_json FROM track_sync_bases WHERE track_id = {track_id}"
+    )[0]
+    assert values_json == _expected_json(_values(3).as_dict())
+    assert cues_json == json.dumps(
+        [{k: v for k, v in c.as_dict().items() if v is not None} for c in _cues(3)], ensure_ascii=False
+    )
+    with library.reader() as reader:
+        stored = {t.track.id: t for t in reader.iter_tracks()}
+    assert stored[track_id].track.values.release_date == date(2001, 2, 3)
+    assert stored[track_id].base is not None and stored[track_id].base.values == _values(3)
+    assert stored[track_id].base.cues == _cues(3)
+
+
+def test_the_search_index_follows_a_bulk_import_and_later_edits(library: Library, library_path: Path) -> None:
+    triggers = _trigger_sql(library_path)
+    result = library.apply_import(_plan(BIG))
+    assert _trigger_sql(library_path) == triggers
+    assert [t.id for t in library.search_tracks(f"word{BIG - 1}").tracks] == [result.track_ids[f"key{BIG - 1}"]]
+    assert library.search_tracks("uberl").total == len(range(0, BIG, 3))
+    (later,) = library.add_tracks([(track(BIG + 5, title="Afterwards"), [])])  # the trigger still indexes
+    assert [t.id for t in library.search_tracks("afterwards").tracks] == [later]
+    raw = sqlite3.connect(library_path)
+    raw.execute("INSERT INTO tracks_fts(tracks_fts) VALUES ('integrity-check')")  # raises if out of step
+    raw.close()
+
+
+def test_a_failing_bulk_import_changes_nothing_and_keeps_the_trigger(library: Library, library_path: Path) -> None:
+    library.add_tracks([(track(BIG - 1), [])])
+    triggers = _trigger_sql(library_path)
+    before = dump(library_path)
+    with pytest.raises(LibraryError, match="already in the library"):
+        library.apply_import(_plan(BIG))  # its last track has the path of the one already there
+    assert dump(library_path) == before
+    assert _trigger_sql(library_path) == triggers
+    late = ImportPlan(
+        new_tracks=_plan(BIG, first=BIG).new_tracks,
+        playlist_creates=(PlaylistCreate("p", "P", entries=(EntryRef(track="key1500"), EntryRef(track=987654))),),
+    )
+    with pytest.raises(TrackNotFoundError, match="987654"):
+        library.apply_import(late)  # fails after the tracks and the search index were written
+    assert dump(library_path) == before
+    assert _trigger_sql(library_path) == triggers
+
+
+def test_new_playlists_get_their_entries_in_order(library: Library) -> None:
+    (existing,) = library.add_tracks([(track(9999), [])])
+    plan = ImportPlan(
+        new_tracks=_plan(3).new_tracks,
+        playlist_creates=(
+            PlaylistCreate("a", "A", entries=(EntryRef(track="key2"), EntryRef(nml_key="gone"), EntryRef("key2"))),
+            PlaylistCreate("b", "B", entries=(EntryRef(track=existing), EntryRef(track="key0"))),
+            PlaylistCreate("c", "C"),
+        ),
+    )
+    result = library.apply_import(plan)
+    with library.reader() as reader:
+        entries = {p.name: [(e.track_id, e.nml_key) for e in p.entries] for p in reader.playlists()}
+    key0, key2 = result.track_ids["key0"], result.track_ids["key2"]
+    assert entries == {
+        "A": [(key2, None), (None, "gone"), (key2, None)],
+        "B": [(existing, None), (key0, None)],
+        "C": [],
+    }
+    with pytest.raises(LibraryError, match="needs a track or an NML key"):
+        library.apply_import(ImportPlan(playlist_creates=(PlaylistCreate("d", "D", entries=(EntryRef(),)),)))
