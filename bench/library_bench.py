@@ -1,11 +1,15 @@
 """Benchmarks of the library store (issue 3 targets). Prints its figures; asserts nothing about speed.
 
 1. Bulk insert of N tracks (default 100,000) with 3 cues each, in one transaction, through
-   ``Library.add_tracks`` and through ``Library.apply_import`` (with a sync base per track), against the same
-   rows inserted with bare ``sqlite3.executemany`` into an identical fresh database (same schema, triggers,
-   indexes and pragmas). Target: ``add_tracks`` ≤ 2 × bare.
-2. A streaming read of every track with its cues and base, as a worker does (for information).
-3. A page of 100 tracks, filtered by a text search and sorted, from that library. Target: ≤ 50 ms.
+   ``Library.add_tracks``, against the same rows inserted with bare ``sqlite3.executemany`` into an identical
+   fresh database (same schema, triggers, indexes and pragmas). Target: ``add_tracks`` ≤ 2 × bare.
+2. ``Library.apply_import`` of a first-import plan: N new tracks with their cues and a sync base each, 20
+   folders and 500 playlists of 200 entries with their bases, against bare ``sqlite3.executemany`` of the same
+   rows (base JSON encoded before the clock starts), twice: as the schema stands (the search index fed row by
+   row by its trigger) and with the search index filled in one statement, as ``apply_import`` does for a big
+   insert (the fair floor). Issue 5 needs the apply step well under its end-to-end budget.
+3. A streaming read of every track with its cues and base, as a worker does (for information).
+4. A page of 100 tracks, filtered by a text search and sorted, from that library. Target: ≤ 50 ms.
 
 Run: ``PYTHONPATH=src python bench/library_bench.py [--tracks N] [--repeats R] [--keep DIR]``
 """
@@ -13,6 +17,7 @@ Run: ``PYTHONPATH=src python bench/library_bench.py [--tracks N] [--repeats R] [
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import tempfile
@@ -21,9 +26,28 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from harmony.library import CueValues, ImportPlan, Library, NewTrack, TrackBase, TrackValues, open_reader
+from harmony.library import (
+    BaseUpdates,
+    CueValues,
+    EntryRef,
+    FolderBase,
+    FolderBaseSet,
+    FolderCreate,
+    ImportPlan,
+    Library,
+    NewTrack,
+    PlaylistBase,
+    PlaylistBaseSet,
+    PlaylistCreate,
+    TrackBase,
+    TrackValues,
+    open_reader,
+)
 from harmony.library.database import _connect
-from harmony.library.writes import cue_row, track_row
+from harmony.library.values import cues_to_json, track_values_to_json
+from harmony.library.writes import checked_cue, checked_track, cue_row, track_row
+
+SEARCH_COLUMNS = "title, artist, album, genre, label, comment, remixer, mix, key_text"
 
 WORDS = [
     "love", "night", "deep", "house", "dub", "techno", "acid", "dream", "fire", "soul", "light", "dark",
@@ -89,8 +113,15 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def bare_insert(path: Path, items: list[tuple[TrackValues, tuple[CueValues, ...]]]) -> float:
-    """Insert the same rows with bare sqlite3.executemany (rows prepared before the clock starts)."""
+Statement = tuple[str, list[tuple[object, ...]]]
+
+
+def _insert_sql(table: str, columns: list[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def track_statements(items: list[tuple[TrackValues, tuple[CueValues, ...]]]) -> list[Statement]:
+    """The INSERTs of ``items`` as tracks 1..N with their cues, rows prepared as the library stores them."""
     track_rows = []
     cue_rows = []
     for track_id, (values, cues) in enumerate(items, start=1):
@@ -103,22 +134,139 @@ def bare_insert(path: Path, items: list[tuple[TrackValues, tuple[CueValues, ...]
         cue_rows.extend(cue_row(cue, track_id) for cue in cues)
     track_columns = list(track_rows[0])
     cue_columns = list(cue_rows[0])
-    track_tuples = [tuple(r[c] for c in track_columns) for r in track_rows]
-    cue_tuples = [tuple(r[c] for c in cue_columns) for r in cue_rows]
-    track_sql = f"INSERT INTO tracks ({', '.join(track_columns)}) VALUES ({', '.join('?' * len(track_columns))})"
-    cue_sql = f"INSERT INTO cue_points ({', '.join(cue_columns)}) VALUES ({', '.join('?' * len(cue_columns))})"
+    return [
+        (_insert_sql("tracks", track_columns), [tuple(r[c] for c in track_columns) for r in track_rows]),
+        (_insert_sql("cue_points", cue_columns), [tuple(r[c] for c in cue_columns) for r in cue_rows]),
+    ]
+
+
+def bare_insert(path: Path, statements: list[Statement], *, bulk_search_index: bool = False) -> float:
+    """Run ``statements`` with bare sqlite3.executemany in one transaction (rows prepared before the clock
+    starts). With ``bulk_search_index`` the search-index trigger is dropped first and the index filled in one
+    statement at the end (the trigger is not put back: the file is thrown away)."""
     raw = _connect(path, read_only=False)  # the same pragmas as the library's own connections
 
     def run() -> None:
         raw.execute("BEGIN IMMEDIATE")
-        raw.executemany(track_sql, track_tuples)
-        raw.executemany(cue_sql, cue_tuples)
+        if bulk_search_index:
+            raw.execute("DROP TRIGGER tracks_fts_insert")
+        for sql, rows in statements:
+            raw.executemany(sql, rows)
+        if bulk_search_index:
+            raw.execute(f"INSERT INTO tracks_fts (rowid, {SEARCH_COLUMNS}) SELECT id, {SEARCH_COLUMNS} FROM tracks")
         raw.execute("UPDATE library_state SET version = version + 1 WHERE id = 1")
         raw.execute("COMMIT")
 
     elapsed = timed(run)
     raw.close()
     return elapsed
+
+
+def make_plan(
+    items: list[tuple[TrackValues, tuple[CueValues, ...]]], playlists: int = 500, folders: int = 20, size: int = 200
+) -> ImportPlan:
+    """A first import: every track new with its base, ``playlists`` playlists of ``size`` entries (one of them
+    dangling) spread over ``folders`` top-level folders, with the bases of both."""
+    rng = random.Random(11)
+    count = len(items)
+    entries = [[rng.randrange(count) for _ in range(size - 1)] for _ in range(playlists)]
+    return ImportPlan(
+        new_tracks=tuple(
+            NewTrack(ref=f"key{i}", values=v, cues=c, base=TrackBase(nml_key=f"key{i}", values=v, cues=c))
+            for i, (v, c) in enumerate(items)
+        ),
+        folder_creates=tuple(FolderCreate(ref=f"f{i}", name=f"Folder {i}") for i in range(folders)),
+        playlist_creates=tuple(
+            PlaylistCreate(
+                ref=f"p{i}",
+                name=f"Playlist {i}",
+                folder=f"f{i % folders}",
+                uuid=f"uuid-{i}",
+                entries=(*(EntryRef(track=f"key{n}") for n in entries[i]), EntryRef(nml_key="gone")),
+            )
+            for i in range(playlists)
+        ),
+        bases=BaseUpdates(
+            playlists=tuple(
+                PlaylistBaseSet(
+                    PlaylistBase(
+                        uuid=f"uuid-{i}",
+                        name=f"Playlist {i}",
+                        folder_path=(f"Folder {i % folders}",),
+                        position=i // folders,
+                        entries=(*(f"key{n}" for n in entries[i]), "gone"),
+                    ),
+                    playlist=f"p{i}",
+                )
+                for i in range(playlists)
+            ),
+            folders=tuple(FolderBaseSet(FolderBase((f"Folder {i}",), i), folder=f"f{i}") for i in range(folders)),
+        ),
+    )
+
+
+def plan_statements(plan: ImportPlan, items: list[tuple[TrackValues, tuple[CueValues, ...]]]) -> list[Statement]:
+    """The rows ``plan`` writes into an empty library, as bare INSERTs (track ids 1..N, in plan order)."""
+    track_ids = {t.ref: i for i, t in enumerate(plan.new_tracks, start=1)}
+    folder_ids = {f.ref: i for i, f in enumerate(plan.folder_creates, start=1)}
+    children: dict[str, int] = {}
+    playlist_rows: list[tuple[object, ...]] = []
+    entry_rows: list[tuple[object, ...]] = []
+    for playlist_id, p in enumerate(plan.playlist_creates, start=1):
+        folder = str(p.folder)
+        position = children.get(folder, 0)
+        children[folder] = position + 1
+        playlist_rows.append((playlist_id, folder_ids[folder], p.name, position, p.uuid, p.smart_query, 1))
+        entry_rows.extend(
+            (playlist_id, n, None if e.track is None else track_ids[str(e.track)], e.nml_key)
+            for n, e in enumerate(p.entries)
+        )
+    base_rows: list[tuple[object, ...]] = [
+        (
+            t.base.nml_key,
+            track_ids[t.ref],
+            track_values_to_json(checked_track(t.base.values)),
+            cues_to_json([checked_cue(c) for c in t.base.cues]),
+        )
+        for t in plan.new_tracks
+        if t.base is not None
+    ]
+    playlist_base_rows: list[tuple[object, ...]] = [
+        (
+            b.base.uuid,
+            i,
+            b.base.name,
+            json.dumps(list(b.base.folder_path), ensure_ascii=False),
+            b.base.position,
+            json.dumps(list(b.base.entries), ensure_ascii=False),
+            b.base.smart_query,
+        )
+        for i, b in enumerate(plan.bases.playlists, start=1)
+    ]
+    folder_base_rows: list[tuple[object, ...]] = [
+        (json.dumps(list(b.base.path), ensure_ascii=False), i, b.base.position)
+        for i, b in enumerate(plan.bases.folders, start=1)
+    ]
+    folder_columns = ["id", "parent_id", "name", "position", "changed_version"]
+    folder_rows: list[tuple[object, ...]] = [(i, None, f.name, i - 1, 1) for i, f in enumerate(plan.folder_creates, 1)]
+    return [
+        (_insert_sql("folders", folder_columns), folder_rows),
+        *track_statements(items),
+        (
+            _insert_sql("playlists", ["id", "folder_id", "name", "position", "uuid", "smart_query", "changed_version"]),
+            playlist_rows,
+        ),
+        (_insert_sql("playlist_entries", ["playlist_id", "position", "track_id", "nml_key"]), entry_rows),
+        (_insert_sql("track_sync_bases", ["nml_key", "track_id", "values_json", "cues_json"]), base_rows),
+        (
+            _insert_sql(
+                "playlist_sync_bases",
+                ["uuid", "playlist_id", "name", "folder_path_json", "position", "entries_json", "smart_query"],
+            ),
+            playlist_base_rows,
+        ),
+        (_insert_sql("folder_sync_bases", ["path_json", "folder_id", "position"]), folder_base_rows),
+    ]
 
 
 def page_times(library: Library, runs: int = 15) -> dict[str, float]:
@@ -171,12 +319,13 @@ def run(tracks: int, folder: Path, repeats: int) -> None:
     print(f"Generating {tracks:,} tracks with {3 * tracks:,} cues…")
     items = make_tracks(tracks)
 
+    insert_statements = track_statements(items)
     bare_runs: list[float] = []
     library_runs: list[float] = []
     for turn in range(repeats):
         bare_path = folder / f"bare-{turn}.db"
         Library.open(bare_path).close()
-        bare_runs.append(bare_insert(bare_path, items))
+        bare_runs.append(bare_insert(bare_path, insert_statements))
         bare_path.unlink()
         if turn < repeats - 1:
             with Library.open(folder / f"library-{turn}.db") as scratch:
@@ -184,16 +333,40 @@ def run(tracks: int, folder: Path, repeats: int) -> None:
             (folder / f"library-{turn}.db").unlink()
     library = Library.open(folder / "library.db")  # the last run's library is kept for the page queries
     library_runs.append(timed(lambda: library.add_tracks(items)))
+    bare, orm = min(bare_runs), min(library_runs)
+    print(f"\nBulk insert of {tracks:,} tracks + {3 * tracks:,} cues, one transaction (best of {repeats}):")
+    print(f"  bare sqlite3.executemany        {bare:7.2f} s   runs: {_runs(bare_runs)}")
+    print(f"  Library.add_tracks              {orm:7.2f} s   runs: {_runs(library_runs)}")
+    print(f"  ratio add_tracks / bare         {orm / bare:7.2f}     (target <= 2)")
 
-    plan = ImportPlan(
-        new_tracks=tuple(
-            NewTrack(ref=f"key{i}", values=v, cues=c, base=TrackBase(nml_key=f"key{i}", values=v, cues=c))
-            for i, (v, c) in enumerate(items)
-        )
+    plan = make_plan(items)
+    statements = plan_statements(plan, items)
+    entries = sum(len(p.entries) for p in plan.playlist_creates)
+    bare_trigger_runs: list[float] = []
+    bare_bulk_runs: list[float] = []
+    apply_runs: list[float] = []
+    for turn in range(repeats):
+        for runs, bulk in ((bare_trigger_runs, False), (bare_bulk_runs, True)):
+            bare_path = folder / f"bare-plan-{turn}.db"
+            Library.open(bare_path).close()
+            runs.append(bare_insert(bare_path, statements, bulk_search_index=bulk))
+            bare_path.unlink()
+        import_path = folder / ("import.db" if turn == repeats - 1 else f"import-{turn}.db")
+        with Library.open(import_path) as plan_library:
+            apply_runs.append(timed(lambda lib=plan_library: lib.apply_import(plan)))  # type: ignore[misc]
+        if turn < repeats - 1:
+            import_path.unlink()
+    applied, bare_trigger, bare_bulk = min(apply_runs), min(bare_trigger_runs), min(bare_bulk_runs)
+    print(
+        f"\nFirst-import plan: {tracks:,} tracks + {3 * tracks:,} cues + {tracks:,} bases, "
+        f"{len(plan.playlist_creates)} playlists ({entries:,} entries) in {len(plan.folder_creates)} folders "
+        f"(best of {repeats}):"
     )
-    plan_library = Library.open(folder / "import.db")
-    imported = timed(lambda: plan_library.apply_import(plan))
-    plan_library.close()
+    print(f"  bare executemany, FTS by trigger     {bare_trigger:7.2f} s   runs: {_runs(bare_trigger_runs)}")
+    print(f"  bare executemany, FTS in one go      {bare_bulk:7.2f} s   runs: {_runs(bare_bulk_runs)}")
+    print(f"  Library.apply_import                 {applied:7.2f} s   runs: {_runs(apply_runs)}")
+    print(f"  ratio apply_import / bare (trigger)  {applied / bare_trigger:7.2f}")
+    print(f"  ratio apply_import / bare (one go)   {applied / bare_bulk:7.2f}")
 
     def stream() -> None:
         with open_reader(folder / "import.db") as reader:
@@ -201,13 +374,6 @@ def run(tracks: int, folder: Path, repeats: int) -> None:
                 pass
 
     streamed = timed(stream)
-
-    bare, orm = min(bare_runs), min(library_runs)
-    print(f"\nBulk insert of {tracks:,} tracks + {3 * tracks:,} cues, one transaction (best of {repeats}):")
-    print(f"  bare sqlite3.executemany        {bare:7.2f} s   runs: {_runs(bare_runs)}")
-    print(f"  Library.add_tracks              {orm:7.2f} s   runs: {_runs(library_runs)}")
-    print(f"  ratio add_tracks / bare         {orm / bare:7.2f}     (target <= 2)")
-    print(f"  Library.apply_import (+ bases)  {imported:7.2f} s   ratio {imported / bare:.2f} x bare (one run)")
     print(f"\nStreaming read (worker, read-only) of every track + cues + base: {streamed:.2f} s")
 
     print(f"\nPage of 100 tracks from {library.stats().tracks:,} (median of 15 runs; target <= 50 ms):")
