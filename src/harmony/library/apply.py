@@ -83,6 +83,11 @@ def _summary(plan: ImportPlan) -> str:
 
 def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
     """Apply every part of ``plan`` on ``conn`` (inside the caller's write transaction)."""
+    with writes.gc_paused():
+        return _apply_import(conn, plan)
+
+
+def _apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
     before = current_version(conn)
     if plan.based_on_version is not None and plan.based_on_version != before:
         raise LibraryChangedError(
