@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -167,3 +167,13 @@ def test_new_playlists_get_their_entries_in_order(library: Library) -> None:
     }
     with pytest.raises(LibraryError, match="needs a track or an NML key"):
         library.apply_import(ImportPlan(playlist_creates=(PlaylistCreate("d", "D", entries=(EntryRef(),)),)))
+
+
+def test_a_datetime_is_stored_as_its_date_and_kept_whole_in_the_base(library: Library, library_path: Path) -> None:
+    when = datetime(2001, 2, 3, 4, 5, 6)
+    values = track(1, release_date=when)
+    result = library.apply_import(ImportPlan(new_tracks=(NewTrack("k", values, (), TrackBase("k", values)),)))
+    track_id = result.track_ids["k"]
+    assert _rows(library_path, f"SELECT release_date FROM tracks WHERE id = {track_id}") == [("2001-02-03",)]
+    (values_json,) = _rows(library_path, f"SELECT values_json FROM track_sync_bases WHERE track_id = {track_id}")[0]
+    assert json.loads(values_json)["release_date"] == "2001-02-03T04:05:06"

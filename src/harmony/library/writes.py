@@ -231,9 +231,9 @@ def insert_tracks(
 @dataclass(slots=True)
 class InsertedTracks:
     """What :func:`insert_track_rows` wrote: the new ids, in order, and per track its checked values (in
-    :data:`TRACK_FIELD_NAMES` order, ``path_key`` as given) and its checked cues (each in
-    :data:`CUE_FIELD_NAMES` order, followed by the track id), so a caller can reuse them without checking the
-    same values twice."""
+    :data:`TRACK_FIELD_NAMES` order, ``path_key`` as given, dates already as ISO text) and its checked cues
+    (each in :data:`CUE_FIELD_NAMES` order, followed by the track id), so a caller can encode a sync base of
+    the same values without checking them twice."""
 
     track_ids: list[int]
     checked_values: list[list[FieldValue]]
@@ -261,12 +261,20 @@ def insert_track_rows(
         if given_key is None:
             checked[_PATH_KEY] = path_key(values.path)
         _check_values(TRACK_FIELDS, _TRACK_PLAN, checked)
-        row = [*checked, version, track_id]
+        odd_dates = False
         for index in _TRACK_DATES:
-            day = row[index]
-            if day is not None:
-                row[index] = sqlite_date(day)  # type: ignore[arg-type]
-        track_rows.append(tuple(row))
+            day = checked[index]
+            if type(day) is date:
+                checked[index] = day.isoformat()  # the text both the row and a base's JSON hold
+            elif day is not None:
+                odd_dates = True  # a datetime: the row keeps its date part, a base's JSON all of it
+        row = (*checked, version, track_id)
+        if odd_dates:
+            row = tuple(
+                sqlite_date(value) if index in _TRACK_DATES and isinstance(value, date) else value  # type: ignore[misc]
+                for index, value in enumerate(row)
+            )
+        track_rows.append(row)
         if given_key is None:
             checked[_PATH_KEY] = None  # the values as given, as a sync base stores them
         checked_values.append(checked)
