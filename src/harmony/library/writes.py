@@ -186,7 +186,7 @@ def executemany(conn: Connection, sql: str, rows: Sequence[Sequence[object]]) ->
     """Run ``sql`` once per row through the driver, in ``conn``'s transaction; SQLAlchemy still wraps errors
     (so an :class:`IntegrityError` or a locked database reads as it does elsewhere)."""
     if rows:
-        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql, rows)
 
 
 def _integrity(error: IntegrityError) -> LibraryError:
@@ -271,7 +271,7 @@ def insert_track_rows(
         row = (*checked, version, track_id)
         if odd_dates:
             row = tuple(
-                sqlite_date(value) if index in _TRACK_DATES and isinstance(value, date) else value  # type: ignore[misc]
+                sqlite_date(value) if index in _TRACK_DATES and isinstance(value, date) else value
                 for index, value in enumerate(row)
             )
         track_rows.append(row)
