@@ -70,6 +70,22 @@ def import_then_hang(path: str, marker: str) -> None:
     raise SystemExit("apply_import finished: the test should have killed this process first")
 
 
+def import_then_hang_without_search_trigger(path: str, marker: str) -> None:
+    """Start a big apply_import and freeze right after its bulk track insert: the search index's insert
+    trigger is dropped (inside the transaction) and the index not filled yet. The test then kills this
+    process."""
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def _freeze(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO tracks "):
+            Path(marker).write_text("search trigger dropped")
+            time.sleep(600)
+
+    library = Library.open(path)
+    library.apply_import(big_plan(library))
+    raise SystemExit("apply_import finished: the test should have killed this process first")
+
+
 def write_generations(path: str, stop_file: str) -> None:
     """Apply imports, each setting every track's comment to ``gen-N`` (N counts them), until told to stop."""
     library = Library.open(path)
@@ -91,4 +107,8 @@ def write_generations(path: str, stop_file: str) -> None:
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    {"import_then_hang": import_then_hang, "write_generations": write_generations}[command](*arguments)
+    {
+        "import_then_hang": import_then_hang,
+        "import_then_hang_without_search_trigger": import_then_hang_without_search_trigger,
+        "write_generations": write_generations,
+    }[command](*arguments)

@@ -5,6 +5,8 @@ nothing."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +29,7 @@ from harmony.library.writes import BULK_SEARCH_INDEX_MIN
 
 from .helpers import cue, track
 from .test_apply_import import dump
+from .test_crash_safety import _start, _wait_for
 
 BIG = BULK_SEARCH_INDEX_MIN  # the smallest insert that takes the bulk path
 
@@ -177,3 +180,26 @@ def test_a_datetime_is_stored_as_its_date_and_kept_whole_in_the_base(library: Li
     assert _rows(library_path, f"SELECT release_date FROM tracks WHERE id = {track_id}") == [("2001-02-03",)]
     (values_json,) = _rows(library_path, f"SELECT values_json FROM track_sync_bases WHERE track_id = {track_id}")[0]
     assert json.loads(values_json)["release_date"] == "2001-02-03T04:05:06"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_kill_9_while_the_search_trigger_is_dropped_brings_it_back(library_path: Path, tmp_path: Path) -> None:
+    with Library.open(library_path) as library:
+        library.add_tracks([(track(i), [cue(10.0 * i)]) for i in range(20)])
+    triggers = _trigger_sql(library_path)
+    before = dump(library_path)
+    marker = tmp_path / "trigger-dropped"
+    child = _start("import_then_hang_without_search_trigger", str(library_path), str(marker))
+    _wait_for(marker, child)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    assert _trigger_sql(library_path) == triggers
+    assert dump(library_path) == before
+    raw = sqlite3.connect(library_path)
+    raw.execute("INSERT INTO tracks_fts(tracks_fts) VALUES ('integrity-check')")
+    raw.close()
+    with Library.open(library_path) as library:
+        (later,) = library.add_tracks([(track(999, title="Survivor"), [])])
+        assert [t.id for t in library.search_tracks("survivor").tracks] == [later]
