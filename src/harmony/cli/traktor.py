@@ -10,9 +10,12 @@ from rich.table import Table
 
 from harmony import nml
 from harmony.cli.output import console, print_json
+from harmony.cli.traktor_sync import preview, sync
 from harmony.nml.summary import summarize
 
 app = typer.Typer(help="Work with Traktor's collection.nml.", no_args_is_help=True)
+app.command()(sync)
+app.command()(preview)
 
 
 @app.command()

@@ -7,6 +7,7 @@ dataclasses), :func:`open_reader` for a worker reading the library, and :func:`s
 
 from harmony.library.database import default_library_path
 from harmony.library.errors import (
+    ImportCancelled,
     InvalidFieldError,
     LibraryChangedError,
     NewerLibraryError,
@@ -75,6 +76,7 @@ __all__ = [
     "FolderMove",
     "FolderNode",
     "FolderUpdate",
+    "ImportCancelled",
     "ImportPlan",
     "ImportResult",
     "InvalidFieldError",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete
@@ -17,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
 from harmony.library import writes
-from harmony.library.errors import LibraryChangedError
-from harmony.library.journal import bump_version, current_version, record_nml_state
+from harmony.library.errors import ImportCancelled, LibraryChangedError
+from harmony.library.journal import bump_version, current_version, record_nml_state, set_summary
 from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
 from harmony.library.plan import (
     NO_BASE_UPDATES,
@@ -62,104 +63,160 @@ class _Refs:
         table[ref] = new_id
 
 
-def _summary(plan: ImportPlan) -> str:
-    counts = {
-        "new_tracks": len(plan.new_tracks),
-        "track_updates": len(plan.track_updates),
-        "cue_adds": len(plan.cue_adds) + sum(len(t.cues) for t in plan.new_tracks),
-        "cue_updates": len(plan.cue_updates),
-        "cue_removals": len(plan.cue_removals),
-        "folder_changes": len(plan.folder_creates)
-        + len(plan.folder_updates)
-        + len(plan.folder_moves)
-        + len(plan.folder_deletes),
-        "playlist_changes": len(plan.playlist_creates)
-        + len(plan.playlist_updates)
-        + len(plan.playlist_moves)
-        + len(plan.playlist_deletes),
-    }
-    return json.dumps({k: v for k, v in counts.items() if v})
+_SUMMARY_KEYS = (
+    "new_tracks",
+    "track_updates",
+    "cue_adds",
+    "cue_updates",
+    "cue_removals",
+    "folder_changes",
+    "playlist_changes",
+)
+
+
+def _counts(plan: ImportPlan) -> Counter[str]:
+    return Counter(
+        {
+            "new_tracks": len(plan.new_tracks),
+            "track_updates": len(plan.track_updates),
+            "cue_adds": len(plan.cue_adds) + sum(len(t.cues) for t in plan.new_tracks),
+            "cue_updates": len(plan.cue_updates),
+            "cue_removals": len(plan.cue_removals),
+            "folder_changes": len(plan.folder_creates)
+            + len(plan.folder_updates)
+            + len(plan.folder_moves)
+            + len(plan.folder_deletes),
+            "playlist_changes": len(plan.playlist_creates)
+            + len(plan.playlist_updates)
+            + len(plan.playlist_moves)
+            + len(plan.playlist_deletes),
+        }
+    )
+
+
+def _summary(counts: Counter[str]) -> str:
+    return json.dumps({key: counts[key] for key in _SUMMARY_KEYS if counts[key]})
 
 
 def apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
     """Apply every part of ``plan`` on ``conn`` (inside the caller's write transaction)."""
+    return apply_import_parts(conn, (plan,))
+
+
+def apply_import_parts(
+    conn: Connection, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None = None
+) -> ImportResult:
+    """Apply the parts of one plan (see :meth:`ImportPlan.split`) in order, on ``conn``, inside the caller's
+    write transaction. ``cancelled`` is asked before each part; once it says yes, :class:`ImportCancelled` is
+    raised and the caller's rollback leaves the library as it was."""
     with writes.gc_paused():
-        return _apply_import(conn, plan)
+        state = _Applying(current_version(conn))
+        last: ImportPlan | None = None
+        for part in parts:
+            if cancelled is not None and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was changed.")
+            if last is None:
+                _check_based_on(part, state.before)
+            state.apply(conn, part)
+            last = part
+        if last is None:
+            raise LibraryError("An import plan needs at least one part.")
+        if state.version is not None:
+            set_summary(conn, state.version, _summary(state.counts))
+        version = state.version if state.version is not None else state.before
+        record_nml_state(
+            conn,
+            last.nml_fingerprint,
+            imported=True,
+            exported_version=version if last.leaves_nml_current else None,
+        )
+        log.info("applied import: library version %d -> %d", state.before, version)
+        refs = state.refs
+        return ImportResult(
+            version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists
+        )
 
 
-def _apply_import(conn: Connection, plan: ImportPlan) -> ImportResult:
-    before = current_version(conn)
-    if plan.based_on_version is not None and plan.based_on_version != before:
+def _check_based_on(plan: ImportPlan, current: int) -> None:
+    if plan.based_on_version is not None and plan.based_on_version != current:
         raise LibraryChangedError(
             f"The library changed while the import was being prepared (version {plan.based_on_version} -> "
-            f"{before}); run the import again."
+            f"{current}); run the import again."
         )
-    version = bump_version(conn, "import", _summary(plan)) if plan.changes_library() else before
-    refs = _Refs()
 
-    for create in plan.folder_creates:
-        parent = refs.resolve(create.parent, "folder")
-        refs.add("folder", create.ref, writes.create_folder(conn, version, create.name, parent, create.position))
-    for rename in plan.folder_updates:
-        writes.rename_folder(conn, version, rename.folder_id, rename.name)
-    for move in plan.folder_moves:
-        writes.move_folder(conn, version, move.folder_id, refs.resolve(move.parent, "folder"), move.position)
 
-    inserted = writes.insert_track_rows(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
-    for new_track, new_id in zip(plan.new_tracks, inserted.track_ids, strict=True):
-        refs.add("track", new_track.ref, new_id)
-    writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in plan.track_updates))
+class _Applying:
+    """One import being applied part by part: the version it writes and the ids given to the plan's refs."""
 
-    touched: set[int] = set()
-    if plan.cue_removals:
-        touched.update(writes.cue_track_ids(conn, plan.cue_removals).values())
-        writes.delete_cues(conn, plan.cue_removals)
-    if plan.cue_updates:
-        touched.update(writes.cue_track_ids(conn, (u.cue_id for u in plan.cue_updates)).values())
-        writes.update_cues(conn, [(u.cue_id, u.changes) for u in plan.cue_updates])
-    if plan.cue_adds:
-        writes.insert_cues(conn, [(add.track_id, add.cue) for add in plan.cue_adds])
-        touched.update(add.track_id for add in plan.cue_adds)
-    writes.touch_tracks(conn, version, touched)
+    def __init__(self, before: int) -> None:
+        self.before = before
+        self.version: int | None = None  # bumped by the first part that changes the library
+        self.refs = _Refs()
+        self.counts: Counter[str] = Counter()
 
-    # New playlists' entries go in one executemany after the playlists exist: an import creates hundreds of
-    # playlists with a hundred thousand entries between them, and one statement per playlist cost seconds.
-    new_entries: list[tuple[int, int, int | None, str | None]] = []
-    for create_pl in plan.playlist_creates:
-        folder = refs.resolve(create_pl.folder, "folder")
-        playlist_id = writes.create_playlist(
-            conn, version, create_pl.name, folder, create_pl.position, create_pl.uuid, create_pl.smart_query
-        )
-        refs.add("playlist", create_pl.ref, playlist_id)
-        new_entries.extend(
-            (playlist_id, position, track_id, nml_key)
-            for position, (track_id, nml_key) in enumerate(_entries(refs, create_pl.entries))
-        )
-    writes.insert_entries(conn, new_entries, known_tracks=inserted.track_ids)
-    for change in plan.playlist_updates:
-        if change.changes:
-            writes.update_playlist(conn, version, change.playlist_id, change.changes)
-        if change.entries is not None:
-            writes.set_playlist_entries(conn, version, change.playlist_id, _entries(refs, change.entries))
-    for move_pl in plan.playlist_moves:
-        writes.move_playlist(
-            conn, version, move_pl.playlist_id, refs.resolve(move_pl.folder, "folder"), move_pl.position
-        )
-    for playlist_id in plan.playlist_deletes:
-        writes.delete_playlist(conn, playlist_id)
-    for folder_id in plan.folder_deletes:
-        writes.delete_folder(conn, folder_id)
+    def apply(self, conn: Connection, plan: ImportPlan) -> None:
+        if self.version is None and plan.changes_library():
+            self.version = bump_version(conn, "import")
+        version = self.version if self.version is not None else self.before
+        self.counts.update(_counts(plan))
+        refs = self.refs
 
-    write_bases(conn, plan.bases, refs)
-    _insert_new_track_bases(conn, plan, inserted)
-    record_nml_state(
-        conn,
-        plan.nml_fingerprint,
-        imported=True,
-        exported_version=version if plan.leaves_nml_current else None,
-    )
-    log.info("applied import: library version %d -> %d", before, version)
-    return ImportResult(version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists)
+        for create in plan.folder_creates:
+            parent = refs.resolve(create.parent, "folder")
+            refs.add("folder", create.ref, writes.create_folder(conn, version, create.name, parent, create.position))
+        for rename in plan.folder_updates:
+            writes.rename_folder(conn, version, rename.folder_id, rename.name)
+        for move in plan.folder_moves:
+            writes.move_folder(conn, version, move.folder_id, refs.resolve(move.parent, "folder"), move.position)
+
+        inserted = writes.insert_track_rows(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
+        for new_track, new_id in zip(plan.new_tracks, inserted.track_ids, strict=True):
+            refs.add("track", new_track.ref, new_id)
+        writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in plan.track_updates))
+
+        touched: set[int] = set()
+        if plan.cue_removals:
+            touched.update(writes.cue_track_ids(conn, plan.cue_removals).values())
+            writes.delete_cues(conn, plan.cue_removals)
+        if plan.cue_updates:
+            touched.update(writes.cue_track_ids(conn, (u.cue_id for u in plan.cue_updates)).values())
+            writes.update_cues(conn, [(u.cue_id, u.changes) for u in plan.cue_updates])
+        if plan.cue_adds:
+            writes.insert_cues(conn, [(add.track_id, add.cue) for add in plan.cue_adds])
+            touched.update(add.track_id for add in plan.cue_adds)
+        writes.touch_tracks(conn, version, touched)
+
+        # New playlists' entries go in one executemany after the playlists exist: an import creates hundreds
+        # of playlists with a hundred thousand entries between them, and one statement per playlist cost
+        # seconds.
+        new_entries: list[tuple[int, int, int | None, str | None]] = []
+        for create_pl in plan.playlist_creates:
+            folder = refs.resolve(create_pl.folder, "folder")
+            playlist_id = writes.create_playlist(
+                conn, version, create_pl.name, folder, create_pl.position, create_pl.uuid, create_pl.smart_query
+            )
+            refs.add("playlist", create_pl.ref, playlist_id)
+            new_entries.extend(
+                (playlist_id, position, track_id, nml_key)
+                for position, (track_id, nml_key) in enumerate(_entries(refs, create_pl.entries))
+            )
+        writes.insert_entries(conn, new_entries, known_tracks=list(refs.tracks.values()))
+        for change in plan.playlist_updates:
+            if change.changes:
+                writes.update_playlist(conn, version, change.playlist_id, change.changes)
+            if change.entries is not None:
+                writes.set_playlist_entries(conn, version, change.playlist_id, _entries(refs, change.entries))
+        for move_pl in plan.playlist_moves:
+            writes.move_playlist(
+                conn, version, move_pl.playlist_id, refs.resolve(move_pl.folder, "folder"), move_pl.position
+            )
+        for playlist_id in plan.playlist_deletes:
+            writes.delete_playlist(conn, playlist_id)
+        for folder_id in plan.folder_deletes:
+            writes.delete_folder(conn, folder_id)
+
+        write_bases(conn, plan.bases, refs)
+        _insert_new_track_bases(conn, plan, inserted)
 
 
 def record_export(

@@ -31,3 +31,7 @@ class LibraryChangedError(LibraryError):
 
 class SettingsError(LibraryError):
     """A stored or submitted setting is invalid."""
+
+
+class ImportCancelled(LibraryError):
+    """An import was cancelled while it was being applied; its transaction is rolled back."""

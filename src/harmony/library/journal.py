@@ -65,6 +65,11 @@ def bump_version(conn: Connection, operation: str, summary: str = "") -> int:
     return int(new_version)
 
 
+def set_summary(conn: Connection, version: int, summary: str) -> None:
+    """Replace the journal summary of ``version`` (an edit that learns its totals only once it is done)."""
+    conn.execute(update(_CHANGES).where(_CHANGES.c.version == version).values(summary=summary))
+
+
 def read_status(conn: Connection) -> LibraryStatus:
     """The library-wide state as of the connection's snapshot."""
     row = conn.execute(select(_STATE).where(_STATE.c.id == 1)).one()

@@ -11,7 +11,7 @@ is usually its NML key, so playlist entries can point at tracks created in the s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harmony.library.fields import FieldValue
 from harmony.library.values import CueValues, TrackValues
@@ -253,6 +253,58 @@ class ImportPlan:
     playlist_moves: tuple[PlaylistMove, ...] = ()
     playlist_deletes: tuple[int, ...] = ()  # playlist ids
     bases: BaseUpdates = NO_BASE_UPDATES
+
+    def split(self, size: int = 5000) -> list[ImportPlan]:
+        """This plan as parts to apply one after another in one transaction (``apply_import_parts``).
+
+        The track work (new tracks, updates, cue changes, track bases) is cut into parts of at most ``size``
+        items of each kind, so neither side ever holds more than one part's rows; the last part carries the
+        folders, playlists and their bases, which may name tracks the earlier parts create. Every part keeps
+        the plan's fingerprint, version and ``leaves_nml_current``."""
+        if size < 1:
+            raise ValueError("a part holds at least one item")
+        empty = replace(
+            self,
+            new_tracks=(),
+            track_updates=(),
+            cue_adds=(),
+            cue_updates=(),
+            cue_removals=(),
+            bases=replace(self.bases, tracks=(), track_deletes=()),
+        )
+        track_work = (
+            "new_tracks",
+            "track_updates",
+            "cue_adds",
+            "cue_updates",
+            "cue_removals",
+        )
+        longest = max(
+            max(len(getattr(self, name)) for name in track_work),
+            len(self.bases.tracks),
+            len(self.bases.track_deletes),
+        )
+        parts = [
+            replace(
+                self,
+                **{name: getattr(self, name)[start : start + size] for name in track_work},
+                folder_creates=(),
+                folder_updates=(),
+                folder_moves=(),
+                folder_deletes=(),
+                playlist_creates=(),
+                playlist_updates=(),
+                playlist_moves=(),
+                playlist_deletes=(),
+                bases=BaseUpdates(
+                    tracks=self.bases.tracks[start : start + size],
+                    track_deletes=self.bases.track_deletes[start : start + size],
+                ),
+            )
+            for start in range(0, longest, size)
+        ]
+        parts.append(empty)
+        return parts
 
     def changes_library(self) -> bool:
         """Whether applying the plan edits tracks, cues, playlists or folders (and so bumps the version)."""

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from harmony.library.database import open_database, read_connection
 from harmony.library.journal import LibraryStatus, read_status
@@ -117,6 +117,10 @@ class LibraryReader:
     def version(self) -> int:
         """The library version this snapshot shows."""
         return self._status.version
+
+    def track_count(self) -> int:
+        """How many tracks this snapshot holds (to report progress while reading them)."""
+        return int(self._conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
 
     def iter_tracks(self, batch_size: int = 2000) -> Iterator[SyncTrack]:
         """Every track with its cues and base, by id, fetched ``batch_size`` tracks at a time."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,6 +297,16 @@ class Library:
         """Apply an import plan: everything in one transaction, or nothing (the error is raised)."""
         with write_connection(self._engine) as conn:
             return apply.apply_import(conn, plan)
+
+    def apply_import_parts(
+        self, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None = None
+    ) -> ImportResult:
+        """Apply the parts of one plan (:meth:`ImportPlan.split`), read one at a time, in one transaction.
+
+        ``cancelled`` is asked before each part; once it returns True the transaction is rolled back and
+        :class:`~harmony.library.errors.ImportCancelled` is raised. Any error leaves the library as it was."""
+        with write_connection(self._engine) as conn:
+            return apply.apply_import_parts(conn, parts, cancelled)
 
     def record_export(
         self, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES

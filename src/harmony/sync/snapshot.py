@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
@@ -47,10 +47,23 @@ class LibrarySnapshot:
     version: int | None = None
 
     @classmethod
-    def read(cls, reader: LibraryReader) -> LibrarySnapshot:
-        """Read everything the planner needs from one library snapshot."""
+    def read(cls, reader: LibraryReader, progress: Callable[[int, int], None] | None = None) -> LibrarySnapshot:
+        """Read everything the planner needs from one library snapshot; ``progress(done, total)`` is told how
+        many tracks are read, at least every 2 % of them."""
+        tracks: list[SyncTrack] = []
+        if progress is None:
+            tracks.extend(reader.iter_tracks())
+        else:
+            total = reader.track_count()
+            every = max(1, total // 50)
+            progress(0, total)
+            for track in reader.iter_tracks():
+                tracks.append(track)
+                if len(tracks) % every == 0:
+                    progress(len(tracks), total)
+            progress(len(tracks), total)
         return cls(
-            tracks=tuple(reader.iter_tracks()),
+            tracks=tracks,
             folders=reader.folders(),
             playlists=reader.playlists(),
             unlinked_track_bases=tuple(reader.unlinked_track_bases()),

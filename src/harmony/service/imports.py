@@ -1,0 +1,103 @@
+"""What an import is asked to do (:class:`ImportRequest`) and what it did (:class:`ImportOutcome`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, cast
+
+from harmony.errors import SyncError
+from harmony.library.settings import TraktorSettings
+from harmony.sync import ImportReport, ImportStats, PathMapping, SyncOptions
+from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
+
+__all__ = ["ImportOutcome", "ImportRequest", "resolve_nml_path"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRequest:
+    """An import (or preview) as the DJ asked for it; anything left None comes from the settings.
+
+    ``path_mappings`` (``NML_PREFIX=LOCAL`` texts) are used together with the configured ones; for the same
+    NML prefix the request's mapping wins."""
+
+    nml_path: str | None = None
+    strategy: str | None = None
+    cue_strategy: str | None = None
+    path_mappings: tuple[str, ...] = ()
+
+    def check(self) -> ImportRequest:
+        """Return self, or raise :class:`SyncError` for a bad strategy or mapping (before any work starts)."""
+        if self.strategy is not None and self.strategy not in STRATEGIES:
+            raise SyncError(f"Unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}.")
+        if self.cue_strategy is not None and self.cue_strategy not in CUE_STRATEGIES:
+            raise SyncError(f"Unknown cue strategy {self.cue_strategy!r}; choose one of {', '.join(CUE_STRATEGIES)}.")
+        for text in self.path_mappings:
+            PathMapping.parse(text)
+        return self
+
+    def options(self, settings: TraktorSettings) -> SyncOptions:
+        """The planner's options: this request over the stored settings."""
+        self.check()
+        given = [PathMapping.parse(text) for text in self.path_mappings]
+        prefixes = {_prefix_key(mapping) for mapping in given}
+        stored = [PathMapping.parse(text) for text in _stored_mappings(settings)]
+        mappings = given + [mapping for mapping in stored if _prefix_key(mapping) not in prefixes]
+        return SyncOptions(
+            strategy=cast(Strategy, self.strategy or settings.track_strategy),
+            cue_strategy=cast(CueStrategy, self.cue_strategy or settings.cue_strategy),
+            path_mappings=tuple(mappings),
+        )
+
+
+def _stored_mappings(settings: TraktorSettings) -> tuple[str, ...]:
+    # Libraries whose settings predate the ``path_mappings`` setting have none.
+    return tuple(getattr(settings, "path_mappings", ()) or ())
+
+
+def _prefix_key(mapping: PathMapping) -> tuple[str, ...]:
+    return tuple(name.casefold() for name in mapping.nml_names)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """The result of an import or a preview: the report (what the plan does), its statistics with the time
+    per phase, and whether it was applied (a preview or a dry run is not)."""
+
+    report: ImportReport
+    applied: bool
+    library_version: int | None = None
+    nml_path: str = ""
+
+    @property
+    def stats(self) -> ImportStats:
+        return self.report.stats
+
+    def with_seconds(self, seconds_per_phase: dict[str, float]) -> ImportOutcome:
+        stats = replace(self.report.stats, seconds_per_phase=dict(seconds_per_phase))
+        return replace(self, report=replace(self.report, stats=stats))
+
+    def summary(self) -> str:
+        """The seed's one line: "Imported 15 tracks, Updated 3 tracks, 32 cue points, …" or "No changes
+        needed"."""
+        return self.stats.summary()
+
+    def to_json(self) -> dict[str, Any]:
+        """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``summary``,
+        ``applied``, ``nml_path`` and ``library_version``."""
+        return {
+            **self.stats.to_json(),
+            "summary": self.summary(),
+            "applied": self.applied,
+            "nml_path": self.nml_path,
+            "library_version": self.library_version,
+        }
+
+
+def resolve_nml_path(requested: str | None, settings: TraktorSettings) -> Path:
+    """The collection to use: the one asked for, else the configured one, else the newest Traktor's."""
+    if requested:
+        return Path(requested).expanduser().absolute()
+    from harmony.sync.locate import default_nml_path
+
+    return default_nml_path(settings.nml_path)

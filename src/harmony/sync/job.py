@@ -1,0 +1,145 @@
+"""The import job a sync worker runs: read the collection, read the library, plan, and hand the plan over.
+
+Everything heavy happens here, in the worker process: reading and fingerprinting the NML, opening the library
+read-only and reading one consistent snapshot of it, matching, merging and checking files
+(:func:`~harmony.sync.planner.plan_import`). The plan goes back to the service split into parts, written to a
+spool file (:mod:`harmony.sync.spool`); only the report, which says what the plan does, travels through the
+pool's pipe. A preview asks for the report alone.
+
+Progress follows the original app's phases, each with its share of the whole operation: ``parsing`` 0–25 %,
+``loading`` 25–60 %, then the planner's ``analyzing``, ``validating`` and ``syncing`` (60–95 %). The service
+adds ``saving`` (95–100 %) and ``complete``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from harmony import nml
+from harmony.library.plan import NmlFingerprint
+from harmony.library.reader import open_reader
+from harmony.sync.fingerprint import read_with_fingerprint
+from harmony.sync.options import SyncOptions
+from harmony.sync.planner import PlannedImport, Progress, plan_import
+from harmony.sync.report import ImportReport
+from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
+from harmony.sync.spool import write_parts
+
+__all__ = ["PART_SIZE", "ImportJobResult", "PhaseClock", "plan_from_files", "run_import_job"]
+
+log = logging.getLogger(__name__)
+
+#: Tracks (and cue changes, and track bases) per plan part: small enough that the app holds little at a time,
+#: big enough that each part's inserts run in bulk.
+PART_SIZE: Final = 5000
+
+_PARSING = (0.0, 25.0)
+_LOADING = (25.0, 60.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportJobResult:
+    """What the worker sends back: the report, where the plan's parts are (None for a preview), and the time
+    each phase took."""
+
+    report: ImportReport
+    fingerprint: NmlFingerprint
+    based_on_version: int | None
+    spool: str | None
+    parts: int
+    seconds_per_phase: dict[str, float] = field(default_factory=dict)
+
+
+class PhaseClock:
+    """A progress reporter that also times each phase: a phase lasts from its first report to the first report
+    of the next one (or to :meth:`stop`)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._phase: str | None = None
+        self._since = 0.0
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+        self._switch(phase)
+        if self._progress is not None:
+            self._progress(phase, percent, message, current_item)
+
+    def _switch(self, phase: str | None) -> None:
+        now = time.perf_counter()
+        if phase == self._phase:
+            return
+        if self._phase is not None:
+            self.seconds[self._phase] = round(self.seconds.get(self._phase, 0.0) + now - self._since, 3)
+        self._phase = phase
+        self._since = now
+
+    def stop(self) -> dict[str, float]:
+        """End the current phase; return the seconds per phase."""
+        self._switch(None)
+        return dict(self.seconds)
+
+
+def plan_from_files(
+    nml_path: Path, library_path: Path, options: SyncOptions, progress: Progress | None = None
+) -> tuple[PlannedImport, NmlFingerprint]:
+    """Read the collection at ``nml_path`` and the library at ``library_path`` (read-only) and plan the import.
+
+    Raises :class:`~harmony.errors.NMLError` for a file that is not a readable collection and
+    :class:`~harmony.errors.LibraryError` for a library that cannot be read; nothing is written anywhere."""
+    report = progress or _silent
+    report("parsing", _PARSING[0], "Parsing Traktor NML file...")
+    data, fingerprint = read_with_fingerprint(nml_path)
+    collection = nml.load(data)
+    del data  # the collection keeps the bytes it needs
+    traktor = TraktorSnapshot.from_collection(collection)
+    report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")
+
+    def loading(done: int, total: int) -> None:
+        share = 1.0 if total == 0 else done / total
+        percent = _LOADING[0] + (_LOADING[1] - _LOADING[0]) * share
+        report("loading", round(percent, 2), f"Preparing sync... ({done}/{total} library tracks)")
+
+    with open_reader(library_path) as reader:
+        library = LibrarySnapshot.read(reader, loading)
+    planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
+    return planned, fingerprint
+
+
+def run_import_job(
+    nml_path: str,
+    library_path: str,
+    options: SyncOptions,
+    keep_plan: bool = True,
+    spool_dir: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportJobResult:
+    """The sync worker's task: plan the import of ``nml_path`` into ``library_path``.
+
+    With ``keep_plan`` the plan's parts are written to a spool file in ``spool_dir`` for the service to apply
+    (it removes the file); without it (a preview) only the report comes back."""
+    clock = PhaseClock(progress)
+    planned, fingerprint = plan_from_files(Path(nml_path), Path(library_path), options, clock)
+    spool: str | None = None
+    parts = 0
+    if keep_plan:
+        path, parts = write_parts(planned.plan.split(PART_SIZE), spool_dir)
+        spool = str(path)
+        log.info("import plan of %s written in %d parts to %s", nml_path, parts, spool)
+    return ImportJobResult(
+        report=planned.report,
+        fingerprint=fingerprint,
+        based_on_version=planned.plan.based_on_version,
+        spool=spool,
+        parts=parts,
+        seconds_per_phase=clock.stop(),
+    )
+
+
+def _silent(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+    """The reporter of a plan made outside a pool (tests, scripts): says nothing."""

@@ -1,0 +1,74 @@
+"""A plan too big to send in one piece, handed from the worker to the service through a file, part by part.
+
+The worker writes the parts of the plan (:meth:`ImportPlan.split`) one after another; the service reads them
+back one at a time while it applies them, so the app never holds a 100,000-track plan in memory at once. The
+file is private to this user (``mkstemp`` makes it ``0600``) and is removed once the import is applied or
+given up."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from harmony.errors import SyncError
+from harmony.library.plan import ImportPlan
+
+__all__ = ["read_parts", "remove_spool", "write_parts"]
+
+_PREFIX = "harmony-import-"
+_SUFFIX = ".plan"
+
+
+def write_parts(parts: Iterable[ImportPlan], folder: str | None = None) -> tuple[Path, int]:
+    """Write ``parts`` to a new file in ``folder`` (default: the system's temporary folder); return its path
+    and how many parts it holds. A failure removes the half-written file."""
+    handle, name = tempfile.mkstemp(prefix=_PREFIX, suffix=_SUFFIX, dir=folder)
+    path = Path(name)
+    count = 0
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for part in parts:
+                # One pickle per part: each stands alone, so reading one never needs (or keeps) the others.
+                pickle.dump(part, out, protocol=pickle.HIGHEST_PROTOCOL)
+                count += 1
+    except BaseException:
+        remove_spool(path)
+        raise
+    return path, count
+
+
+def read_parts(path: Path, expected: int) -> Iterator[ImportPlan]:
+    """The parts in the file at ``path``, in order, one at a time.
+
+    A file holding other than ``expected`` parts, or anything but plan parts, raises :class:`SyncError` while
+    the caller is still iterating, so a transaction applying the parts is rolled back rather than committed."""
+    try:
+        source = path.open("rb")
+    except OSError as error:
+        raise SyncError(
+            f"The import plan could not be read back ({error.strerror or error}); run the import again."
+        ) from None
+    with source:
+        for index in range(expected):
+            try:
+                part = pickle.load(source)
+            except (EOFError, pickle.UnpicklingError) as error:
+                raise SyncError(
+                    f"The import plan file is incomplete (part {index + 1} of {expected}: {error}); "
+                    "run the import again."
+                ) from None
+            if not isinstance(part, ImportPlan):
+                raise SyncError("The import plan file holds something else than a plan; run the import again.")
+            yield part
+        if source.read(1):
+            raise SyncError("The import plan file holds more than it should; run the import again.")
+
+
+def remove_spool(path: Path) -> None:
+    """Remove a plan file (already gone is fine)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
