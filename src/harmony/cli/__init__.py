@@ -44,25 +44,33 @@ def _global_options(
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     tracks: Annotated[int, typer.Option("--tracks", min=1, help="How many tracks the demo collection has.")] = 10_000,
     folder: Annotated[
         Path | None, typer.Option("--folder", file_okay=False, help="Where to put the demo (default: cache).")
     ] = None,
 ) -> None:
-    """Run Harmony on a generated Traktor collection: no Traktor needed."""
-    from harmony.devtools.demo import run_demo
+    """Import a generated Traktor collection (with placeholder audio files) into the library: no Traktor needed."""
+    from harmony.cli.traktor_sync import print_outcome, run_operation
+    from harmony.devtools.demo import prepare_demo
+    from harmony.library import default_library_path
+    from harmony.service import ImportRequest
 
-    with console.status(f"Generating a {tracks:,}-track Traktor collection and reading it back…"):
-        result = run_demo(tracks=tracks, folder=folder)
-    summary = result.summary
-    console.print(f"Demo collection: [bold]{result.generated.path}[/] ({result.generated.size_bytes:,} bytes)")
+    with console.status(f"Generating a {tracks:,}-track Traktor collection with its audio files…"):
+        prepared = prepare_demo(tracks=tracks, folder=folder)
+    summary = prepared.summary
+    console.print(f"Demo collection: [bold]{prepared.generated.path}[/] ({prepared.generated.size_bytes:,} bytes)")
     console.print(
         f"  {summary.tracks:,} tracks, {summary.cue_points['total']:,} cue points, "
         f"{summary.playlists:,} playlists, {summary.folders:,} folders, {summary.smart_lists:,} smart lists"
     )
-    console.print(f"  placeholder audio files under {result.generated.files_dir}")
-    for phase, seconds in result.seconds_per_phase.items():
-        console.print(f"  {phase}: {seconds:.2f} s")
+    console.print(f"  placeholder audio files under {prepared.generated.files_dir}")
+    console.print(f"  generating: {prepared.seconds:.2f} s")
+    request = ImportRequest(nml_path=str(prepared.generated.path), path_mappings=prepared.path_mappings)
+    library_path = (ctx.obj or {}).get("library") or default_library_path()
+    outcome = run_operation(library_path, request, "import")
+    console.print(f"Library: [bold]{library_path}[/]")
+    print_outcome(outcome)
 
 
 def main() -> None:

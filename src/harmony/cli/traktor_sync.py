@@ -20,7 +20,7 @@ from harmony.errors import SyncError
 from harmony.service import ImportOutcome, ImportRequest, Operation, OperationEvent, TraktorService
 from harmony.workers import WorkerManager
 
-__all__ = ["preview", "sync"]
+__all__ = ["preview", "print_outcome", "run_operation", "sync"]
 
 NmlOption = Annotated[
     Path | None,
@@ -74,7 +74,7 @@ def sync(
         return
     if dry_run:
         console.print("[bold]Dry run[/]: nothing was changed. The import would do:")
-    _print_result(outcome)
+    print_outcome(outcome)
 
 
 def preview(
@@ -93,7 +93,7 @@ def preview(
         return
     for line in outcome.report.lines()[:-1]:
         console.print(_styled(line), highlight=False)
-    _print_result(outcome)
+    print_outcome(outcome)
 
 
 def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps: list[str] | None) -> ImportRequest:
@@ -106,7 +106,14 @@ def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps
 
 
 def _run(ctx: typer.Context, request: ImportRequest, kind: str, *, quiet: bool, dry_run: bool) -> ImportOutcome:
-    library_path = (ctx.obj or {}).get("library")
+    return run_operation((ctx.obj or {}).get("library"), request, kind, quiet=quiet, dry_run=dry_run)
+
+
+def run_operation(
+    library_path: Path | None, request: ImportRequest, kind: str, *, quiet: bool = False, dry_run: bool = False
+) -> ImportOutcome:
+    """Run an import (``kind="import"``) or a preview with a progress bar (none when ``quiet``) and return its
+    outcome; a failure raises its error, and Ctrl-C, once the operation has stopped, ``KeyboardInterrupt``."""
     op = asyncio.run(_operate(library_path, request, kind, quiet=quiet, dry_run=dry_run))
     if op.status == "cancelled":
         raise KeyboardInterrupt  # the user's Ctrl-C, seen through: exit code 130
@@ -166,16 +173,16 @@ class _ProgressBar:
         self._progress.update(self._task, completed=event.percent, description=event.message, phase=event.phase)
 
 
-def _print_result(outcome: ImportOutcome) -> None:
+def print_outcome(outcome: ImportOutcome) -> None:
+    """The summary line, conflicts and missing files in a word, and the time per phase."""
     stats = outcome.stats
     console.print(f"[bold green]{outcome.summary()}[/]", highlight=False)
     if stats.conflicts:
         console.print(f"  {len(stats.conflicts)} conflicts settled (see `harmony traktor preview`)")
     if stats.missing_files:
         console.print(f"  {len(stats.missing_files)} tracks not imported: their files are missing on disk")
-    phases = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in stats.seconds_per_phase.items())
-    if phases:
-        console.print(f"  [dim]{phases}[/]", highlight=False)
+    for phase, seconds in stats.seconds_per_phase.items():
+        console.print(f"  {phase}: {seconds:.2f} s", highlight=False)
 
 
 _LINE_STYLES = {"+": "green", "~": "yellow", "!": "red", "?": "magenta", "-": "dim", "=": "cyan"}

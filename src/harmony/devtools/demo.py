@@ -1,8 +1,9 @@
 """`harmony demo`: Harmony's main job on a machine with no Traktor.
 
-Generates a realistic collection (with a placeholder file for every track) in Harmony's cache folder, reads it
-back completely, and reports what it holds and how long each phase took. The import into the library builds on
-this (it is the next phase of the same demo).
+Generates a realistic collection (with a placeholder file for every track) in Harmony's cache folder, a
+folder that is Harmony's own and may be emptied at any time; the CLI then imports it into the library like any
+Traktor collection. Generating the same size and seed again gives the same collection, so a second demo shows
+an import with nothing to change.
 """
 
 from __future__ import annotations
@@ -24,25 +25,29 @@ def default_demo_folder() -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class DemoResult:
+class DemoCollection:
+    """A generated demo collection, and how long generating it took."""
+
     folder: Path
     generated: GeneratedCollection
     summary: CollectionSummary
-    seconds_per_phase: dict[str, float]
+    seconds: float
+
+    @property
+    def path_mappings(self) -> tuple[str, ...]:
+        """``--map`` texts that point each of the collection's volumes at its placeholder files."""
+        return tuple(f"{volume}={folder}" for volume, folder in self.generated.path_mappings.items())
 
 
-def run_demo(tracks: int = 10_000, folder: Path | None = None, seed: int = 1) -> DemoResult:
-    """Generate a demo collection of ``tracks`` tracks in ``folder`` (replacing an earlier demo) and read it."""
+def prepare_demo(tracks: int = 10_000, folder: Path | None = None, seed: int = 1) -> DemoCollection:
+    """Generate a demo collection of ``tracks`` tracks with a placeholder file per track in ``folder``
+    (replacing an earlier demo there), ready to import with its :attr:`DemoCollection.path_mappings`."""
     folder = folder or default_demo_folder()
     files = folder / "Music"
     if files.exists():
         shutil.rmtree(files)  # only ever Harmony's own demo placeholders
     folder.mkdir(parents=True, exist_ok=True)
-    phases: dict[str, float] = {}
     started = time.perf_counter()
     generated = generate_collection(folder / "collection.nml", tracks=tracks, seed=seed, files_dir=files)
-    phases["generating"] = time.perf_counter() - started
-    started = time.perf_counter()
-    summary = summarize(nml.load(generated.path))
-    phases["reading"] = time.perf_counter() - started
-    return DemoResult(folder, generated, summary, phases)
+    seconds = time.perf_counter() - started
+    return DemoCollection(folder, generated, summarize(nml.load(generated.path)), seconds)

@@ -1,0 +1,244 @@
+"""TraktorService imports end to end: worker job, spool, one-transaction apply, events, history, failures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from harmony.library import Library
+from harmony.service import ImportOutcome, OperationEvent, OperationRunningError, TraktorService
+from harmony.workers import WorkerManager
+
+from .conftest import Demo
+
+ISSUE_KEYS = {
+    "tracks_processed",
+    "tracks_updated",
+    "tracks_imported",
+    "cue_points_added",
+    "cue_points_updated",
+    "cue_points_removed",
+    "playlists_imported",
+    "playlists_updated",
+    "fields_updated",
+    "conflicts",
+    "missing_files",
+    "seconds_per_phase",
+}
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of the library, as SQL text: equal dumps mean nothing at all was written."""
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+def outcome_of(op: object) -> ImportOutcome:
+    result = getattr(op, "result", None)
+    assert isinstance(result, ImportOutcome), getattr(op, "error", None)
+    return result
+
+
+async def test_first_import_then_unchanged_reimport(service: TraktorService, demo: Demo) -> None:
+    op = await service.sync(demo.request())
+    assert op.status == "succeeded", op.error
+    stats = outcome_of(op).stats
+    gen = demo.generated
+    assert stats.tracks_processed == stats.tracks_imported == gen.tracks
+    assert stats.cue_points_added == sum(gen.cues_by_type.values())
+    assert stats.playlists_imported == gen.playlists + gen.smart_lists
+    assert set(stats.to_json()) == ISSUE_KEYS
+    assert {"parsing", "loading", "analyzing", "validating", "syncing", "saving"} <= set(stats.seconds_per_phase)
+    with Library.open(service.library_path) as library:
+        counts = library.stats()
+        version = library.version
+    assert (counts.tracks, counts.cues) == (gen.tracks, sum(gen.cues_by_type.values()))
+    assert counts.playlists == gen.playlists + gen.smart_lists
+
+    before = dump(service.library_path)
+    again = await service.sync(demo.request())
+    assert again.status == "succeeded", again.error
+    assert outcome_of(again).summary() == "No changes needed"
+    assert outcome_of(again).stats.tracks_processed == gen.tracks
+    with Library.open(service.library_path) as library:
+        assert library.version == version
+    # Nothing but the record of when the collection was last read may change.
+    changed = set(dump(service.library_path)) ^ set(before)
+    assert all("library_state" in line for line in changed), sorted(changed)[:5]
+
+
+async def test_preview_plans_exactly_what_the_import_applies(service: TraktorService, demo: Demo) -> None:
+    demo.files()[3].unlink()  # one missing file, so the preview has something to report besides imports
+    preview = await service.preview(demo.request())
+    assert preview.status == "succeeded", preview.error
+    assert not outcome_of(preview).applied
+    with Library.open(service.library_path) as library:
+        assert library.stats().tracks == 0 and library.version == 0
+    applied = await service.sync(demo.request())
+    planned, done = outcome_of(preview).stats.to_json(), outcome_of(applied).stats.to_json()
+    planned.pop("seconds_per_phase"), done.pop("seconds_per_phase")
+    assert planned == done
+    assert len(done["missing_files"]) == 1
+    with Library.open(service.library_path) as library:
+        assert library.stats().tracks == done["tracks_imported"] == demo.generated.tracks - 1
+
+
+async def test_dry_run_applies_nothing(service: TraktorService, demo: Demo) -> None:
+    op = await service.sync(demo.request(), dry_run=True)
+    assert op.status == "succeeded" and not outcome_of(op).applied
+    assert outcome_of(op).stats.tracks_imported == demo.generated.tracks
+    with Library.open(service.library_path) as library:
+        assert library.stats().tracks == 0
+
+
+async def test_events_move_through_the_phases_in_order(service: TraktorService, demo: Demo) -> None:
+    events: list[OperationEvent] = []
+    service.subscribe(events.append)
+    op = await service.sync(demo.request())
+    mine = [e for e in events if e.operation_id == op.id]
+    assert mine[0].status == "queued" and mine[1].status == "running"
+    assert mine[1].message == "Starting sync..."
+    phases = list(dict.fromkeys(e.phase for e in mine[2:]))
+    assert phases == ["parsing", "loading", "analyzing", "validating", "syncing", "saving", "complete"]
+    percents = [e.percent for e in mine if e.status == "running"]
+    assert percents == sorted(percents)
+    last = mine[-1]
+    assert last.status == "succeeded" and last.percent == 100
+    assert last.result is not None and ISSUE_KEYS <= set(last.result)
+    assert last.message.startswith("Sync complete: Imported 300 tracks")
+    assert service.history()[0] is op and op.finished_at is not None
+
+
+async def test_cancel_while_planning_changes_nothing(service: TraktorService, demo: Demo) -> None:
+    service.settings()  # creates the library
+    before = dump(service.library_path)
+
+    def cancel_when_analyzing(event: OperationEvent) -> None:
+        if event.phase == "analyzing":
+            service.cancel(event.operation_id)
+
+    unsubscribe = service.subscribe(cancel_when_analyzing)
+    op = await service.sync(demo.request())
+    unsubscribe()
+    assert op.status == "cancelled"
+    assert dump(service.library_path) == before
+    assert not list(Path(service._spool_dir or "/nonexistent").glob("harmony-import-*.plan"))
+    assert (await service.sync(demo.request())).status == "succeeded"
+
+
+async def test_cancel_while_saving_rolls_the_transaction_back(service: TraktorService, demo: Demo) -> None:
+    await service.sync(demo.request(), dry_run=True)  # creates the library file
+    before = dump(service.library_path)
+
+    def cancel_when_saving(event: OperationEvent) -> None:
+        if event.phase == "saving":
+            service.cancel(event.operation_id)
+
+    service.subscribe(cancel_when_saving)
+    op = await service.sync(demo.request())
+    assert op.status == "cancelled", op.error
+    assert dump(service.library_path) == before
+    assert not list(Path(service._spool_dir or "/nonexistent").glob("harmony-import-*.plan"))
+
+
+async def test_corrupt_collection_fails_clearly_and_changes_nothing(service: TraktorService, demo: Demo) -> None:
+    await service.sync(demo.request())
+    before = dump(service.library_path)
+    demo.nml.write_bytes(demo.nml.read_bytes()[: demo.nml.stat().st_size // 2])  # cut off mid-file
+    op = await service.sync(demo.request())
+    assert op.status == "failed"
+    assert op.error is not None and "line" in op.error  # the XML error says where
+    assert dump(service.library_path) == before
+
+
+async def test_missing_collection_fails_clearly(service: TraktorService, demo: Demo) -> None:
+    op = await service.sync(demo.request(nml_path=str(demo.nml.with_name("nope.nml"))))
+    assert op.status == "failed" and op.error is not None and "does not exist" in op.error
+
+
+async def test_worker_killed_mid_import_fails_the_operation_and_the_pool_recovers(
+    service: TraktorService, manager: WorkerManager, demo: Demo
+) -> None:
+    killed: list[int] = []
+
+    def kill_when_analyzing(event: OperationEvent) -> None:
+        if event.phase == "analyzing" and not killed:
+            for pid in manager.sync_pool.worker_pids():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    unsubscribe = service.subscribe(kill_when_analyzing)
+    op = await service.sync(demo.request())
+    unsubscribe()
+    assert killed
+    assert op.status == "failed"
+    assert op.error is not None and "worker stopped unexpectedly" in op.error
+    with Library.open(service.library_path) as library:
+        assert library.stats().tracks == 0
+    again = await service.sync(demo.request())
+    assert again.status == "succeeded", again.error
+    assert outcome_of(again).stats.tracks_imported == demo.generated.tracks
+
+
+async def test_a_second_import_of_the_same_collection_is_refused_while_one_runs(
+    service: TraktorService, demo: Demo
+) -> None:
+    first = service.start_import(demo.request())
+    with pytest.raises(OperationRunningError, match="already being imported"):
+        service.start_import(demo.request())
+    preview = service.start_preview(demo.request())  # reading is fine
+    await service.wait(first.id)
+    await service.wait(preview.id)
+    assert first.status == "succeeded" and preview.status == "succeeded"
+    second = await service.sync(demo.request())
+    assert second.status == "succeeded"
+
+
+async def test_missing_files_are_listed_and_imported_once_they_appear(service: TraktorService, demo: Demo) -> None:
+    files = demo.files()
+    gone = {files[0]: files[0].read_bytes(), files[10]: files[10].read_bytes()}
+    for path in gone:
+        path.unlink()
+    first = outcome_of(await service.sync(demo.request())).stats
+    assert sorted(first.missing_files) == sorted(str(path) for path in gone)
+    assert first.tracks_imported == demo.generated.tracks - 2
+    for path, data in gone.items():
+        path.write_bytes(data)
+    second = outcome_of(await service.sync(demo.request())).stats
+    assert second.tracks_imported == 2 and not second.missing_files
+
+
+async def test_cancel_of_a_finished_operation_says_so(service: TraktorService, demo: Demo) -> None:
+    op = await service.preview(demo.request())
+    assert service.cancel(op.id) is False
+    with pytest.raises(Exception, match="no operation"):
+        service.cancel("nope")
+
+
+async def test_library_edit_during_planning_is_not_overwritten(service: TraktorService, demo: Demo) -> None:
+    await service.sync(demo.request())
+    with Library.open(service.library_path) as library:
+        track_id = library.search_tracks(limit=1).tracks[0].id
+
+    edited = asyncio.Event()
+
+    def edit_while_analyzing(event: OperationEvent) -> None:
+        if event.phase == "analyzing" and not edited.is_set():
+            with Library.open(service.library_path) as library:
+                library.update_track(track_id, {"comment": "edited in Harmony meanwhile"})
+            edited.set()
+
+    demo.nml.write_bytes(demo.nml.read_bytes().replace(b'COMMENT="', b'COMMENT="changed in Traktor ', 1))
+    service.subscribe(edit_while_analyzing)
+    op = await service.sync(demo.request())
+    assert edited.is_set()
+    assert op.status == "failed" and op.error is not None and "changed while the import" in op.error
+    with Library.open(service.library_path) as library:
+        assert library.get_track(track_id).track.values.comment == "edited in Harmony meanwhile"
