@@ -191,7 +191,7 @@ def test_nml_path_none_unsets_it(library_path: Path, nml: Path, word: str) -> No
 
 def test_nml_path_must_be_an_existing_file(library_path: Path, nml: Path, tmp_path: Path) -> None:
     invoke(library_path, "set", "nml_path", str(nml))
-    with pytest.raises(SettingsError, match=r"No collection\.nml at"):
+    with pytest.raises(SettingsError, match=r"No file at .*missing\.nml"):
         invoke(library_path, "set", "nml_path", str(tmp_path / "missing.nml"))
     with pytest.raises(SettingsError, match="is a folder"):
         invoke(library_path, "set", "nml_path", str(nml.parent))

@@ -134,7 +134,7 @@ def _parse_path(text: str) -> str | None:
     if path.is_dir():
         raise SettingsError(f"{path} is a folder; give the collection.nml file inside it.")
     if not path.is_file():
-        raise SettingsError(f"No collection.nml at {path}; check the path.")
+        raise SettingsError(f"No file at {path}; give the path of a collection.nml.")
     return str(path)
 
 
