@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from harmony.cli import app
+from harmony.library import Library
 
 from ..nml.test_load import ENTRY, document
 
@@ -62,3 +64,55 @@ def test_bad_file_is_one_line_and_non_zero(tmp_path: Path) -> None:
     assert completed.stdout == ""
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and "not an XML file" in lines[0]
+
+
+def test_info_without_a_path_uses_the_configured_collection(tmp_path: Path) -> None:
+    configured = tmp_path / "mine" / "collection.nml"
+    configured.parent.mkdir()
+    configured.write_bytes(document(entries=ENTRY + ENTRY.replace("one.mp3", "two.mp3")))
+    library_path = tmp_path / "lib.db"
+    with Library.open(library_path) as library:
+        library.save_settings(library.settings().updated(nml_path=str(configured)))
+    result = runner.invoke(app, ["--library", str(library_path), "traktor", "info", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["path"] == str(configured)
+    assert info["tracks"] == 2
+
+
+def test_info_without_a_path_or_setting_uses_the_newest_traktors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    native_instruments = home / "Documents" / "Native Instruments"
+    for version, entries in (("3.9.2", ENTRY), ("3.10.0", ENTRY + ENTRY.replace("one.mp3", "two.mp3"))):
+        (native_instruments / f"Traktor {version}").mkdir(parents=True)
+        (native_instruments / f"Traktor {version}" / "collection.nml").write_bytes(document(entries=entries))
+    result = runner.invoke(app, ["--library", str(tmp_path / "lib.db"), "traktor", "info", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["path"] == str(native_instruments / "Traktor 3.10.0" / "collection.nml")
+    assert info["tracks"] == 2
+
+
+def test_info_without_any_collection_says_how_to_set_one(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    completed = subprocess.run(
+        [sys.executable, "-m", "harmony", "--library", str(tmp_path / "lib.db"), "traktor", "info"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+            "COLUMNS": "40",
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+        },
+    )
+    assert completed.returncode == 1
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "No Traktor collection found in" in lines[0]
+    assert "harmony traktor config set nml_path PATH" in lines[0]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from harmony.library import AutoSyncSettings, Library, SettingsError, TraktorSettings
-from harmony.library.settings import settings_from_dict
+from harmony.library.settings import CUE_STRATEGIES, settings_from_dict, settings_to_dict
 
 
 def test_defaults_match_the_original_app(library: Library) -> None:
@@ -19,6 +20,7 @@ def test_defaults_match_the_original_app(library: Library) -> None:
         cue_strategy="smart_merge",
         auto_backup=True,
         backups_to_keep=10,
+        path_mappings=(),
         auto_sync=AutoSyncSettings(
             enabled=False,
             direction="bidirectional",
@@ -35,12 +37,19 @@ def test_saved_settings_come_back_and_do_not_bump_the_version(library_path: Path
             nml_path="/Users/dj/Documents/Native Instruments/Traktor 3.11.1/collection.nml",
             track_strategy="traktor_wins",
             backups_to_keep=3,
+            cue_strategy="replace",
+            path_mappings=["C:/Users/josev/Music=/home/dj/Music", "Macintosh HD/Users/dj=/home/dj"],
             auto_sync={"enabled": True, "direction": "import", "debounce_ms": 10_000},
         )
         library.save_settings(changed)
         assert library.version == 0
     with Library.open(library_path) as library:
         assert library.settings() == changed
+        assert library.settings().path_mappings == (
+            "C:/Users/josev/Music=/home/dj/Music",
+            "Macintosh HD/Users/dj=/home/dj",
+        )
+        assert library.settings().cue_strategy == "replace"
         assert library.settings().auto_sync.on_startup is True  # untouched values keep their defaults
 
 
@@ -49,6 +58,17 @@ def test_saved_settings_come_back_and_do_not_bump_the_version(library_path: Path
     [
         ({"track_strategy": "newest_wins"}, "track_strategy"),
         ({"cue_strategy": "REPLACE"}, "cue_strategy"),
+        ({"cue_strategy": "newest_wins"}, "cue_strategy"),
+        ({"track_strategy": "replace"}, "track_strategy"),
+        ({"path_mappings": "C:/Music=/music"}, "path_mappings"),
+        ({"path_mappings": ("C:/Music",)}, "'C:/Music' is not NML_PREFIX=LOCAL_FOLDER"),
+        ({"path_mappings": ("=/music",)}, "'=/music' is not NML_PREFIX"),
+        ({"path_mappings": ("  =/music",)}, "is not NML_PREFIX"),
+        ({"path_mappings": ("///=/music",)}, "is not NML_PREFIX"),
+        ({"path_mappings": ("C:/Music=  ",)}, "'C:/Music=  ' is not NML_PREFIX"),
+        ({"path_mappings": ("",)}, "'' is not NML_PREFIX"),
+        ({"path_mappings": (7,)}, "Path mapping 7"),
+        ({"path_mappings": ("C:/Music=/a", "c:/music/=/b")}, "map the same NML folder"),
         ({"backups_to_keep": 0}, "backups_to_keep"),
         ({"backups_to_keep": True}, "backups_to_keep"),
         ({"auto_backup": "yes"}, "auto_backup"),
@@ -79,7 +99,8 @@ def test_the_original_apps_config_is_migrated() -> None:
     settings = settings_from_dict(original, format=0)
     assert settings.nml_path == "/Users/dj/collection.nml"
     assert settings.track_strategy == "harmony_wins"
-    assert settings.cue_strategy == "traktor_wins"
+    assert settings.cue_strategy == "replace"
+    assert settings.path_mappings == ()
     assert settings.auto_backup is False
     assert settings.auto_sync == AutoSyncSettings(
         enabled=True, direction="export", on_startup=False, on_library_change=True, debounce_ms=2000
@@ -104,6 +125,55 @@ def test_stored_settings_in_an_older_format_are_read(library_path: Path) -> None
     with Library.open(library_path) as library:
         assert library.settings().nml_path == "/c.nml"
         assert library.settings().cue_strategy == "smart_merge"
+
+
+def test_every_cue_strategy_is_accepted() -> None:
+    for name in ("smart_merge", "replace", "traktor_wins", "harmony_wins"):
+        assert TraktorSettings().updated(cue_strategy=name).cue_strategy == name
+
+
+def test_the_cue_strategies_match_the_sync_layers() -> None:
+    from harmony.sync.options import CUE_STRATEGIES as SYNC_CUE_STRATEGIES
+
+    assert CUE_STRATEGIES == SYNC_CUE_STRATEGIES
+
+
+def test_path_mappings_are_a_json_list_and_come_back_as_a_tuple() -> None:
+    settings = TraktorSettings().updated(path_mappings=("C:/Music=/home/dj/Music", "D:=/mnt/usb"))
+    data = settings_to_dict(settings)
+    assert data["path_mappings"] == ["C:/Music=/home/dj/Music", "D:=/mnt/usb"]
+    again = settings_from_dict(json.loads(json.dumps(data)))
+    assert again == settings
+    assert again.path_mappings == ("C:/Music=/home/dj/Music", "D:=/mnt/usb")
+
+
+def test_stored_path_mappings_the_sync_layer_can_parse() -> None:
+    from harmony.sync.paths import PathMapping
+
+    settings = TraktorSettings().updated(path_mappings=["Macintosh HD/Users/dj/Music = /home/dj/Music"])
+    mapping = PathMapping.parse(settings.path_mappings[0])
+    assert (mapping.nml_prefix, mapping.local_prefix) == ("Macintosh HD/Users/dj/Music", "/home/dj/Music")
+
+
+def test_stored_settings_without_path_mappings_still_load(library_path: Path) -> None:
+    Library.open(library_path).close()
+    raw = sqlite3.connect(library_path)
+    raw.execute(
+        "INSERT INTO settings (key, format, value_json) VALUES ('traktor', 1, ?)",
+        ('{"nml_path": "/c.nml", "cue_strategy": "smart_merge", "backups_to_keep": 4}',),
+    )
+    raw.commit()
+    raw.close()
+    with Library.open(library_path) as library:
+        assert library.settings().path_mappings == ()
+        assert library.settings().backups_to_keep == 4
+
+
+def test_bad_stored_path_mappings_are_refused() -> None:
+    with pytest.raises(SettingsError, match="path_mappings"):
+        settings_from_dict({"path_mappings": "C:/Music=/music"})
+    with pytest.raises(SettingsError, match="'nothing' is not NML_PREFIX"):
+        settings_from_dict({"path_mappings": ["nothing"]})
 
 
 def test_settings_from_a_newer_harmony_are_refused() -> None:

@@ -5,6 +5,10 @@ Stored in the library (table ``settings``, key ``traktor``) as JSON with a forma
 its own sync configuration. Older formats are read and upgraded in memory: the original Harmony's
 ``traktorConfig`` (camelCase, ``cueStrategy`` ``SMART_MERGE``/``REPLACE``, ``syncOnStartup``,
 ``hasPendingExportChanges``). Pending export is no longer a stored flag: the change journal derives it.
+
+The names here mirror :mod:`harmony.sync.options` (``Strategy``, ``CueStrategy``) and the ``NML_PREFIX=LOCAL``
+text of :meth:`harmony.sync.paths.PathMapping.parse`, but this layer sits below the sync layer and must not
+import it: the checks here are the syntactic ones, and the sync layer parses the values for real.
 """
 
 from __future__ import annotations
@@ -28,8 +32,11 @@ SETTINGS_KEY = "traktor"
 SETTINGS_FORMAT = 1
 
 Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
+#: The same four names as ``harmony.sync.options.CueStrategy``: ``replace`` makes Harmony's cues equal Traktor's.
+CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
 Direction = Literal["import", "export", "bidirectional"]
 STRATEGIES: tuple[str, ...] = get_args(Strategy)
+CUE_STRATEGIES: tuple[str, ...] = get_args(CueStrategy)
 DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
 DEBOUNCE_MIN_MS = 1_000
@@ -51,13 +58,19 @@ class AutoSyncSettings:
 
 @dataclass(frozen=True, slots=True)
 class TraktorSettings:
-    """The Traktor configuration. ``nml_path`` None means "not chosen yet" (nothing to sync with)."""
+    """The Traktor configuration. ``nml_path`` None means "not chosen yet" (the sync layer then looks for the
+    newest collection in the Native Instruments folder).
+
+    ``path_mappings`` are ``NML_PREFIX=LOCAL`` texts, exactly as the CLI's ``--map`` takes them, e.g.
+    ``C:/Users/josev/Music=/home/dj/Music``; they are kept as text so the DJ sees back what they typed.
+    """
 
     nml_path: str | None = None
     track_strategy: Strategy = "smart_merge"
-    cue_strategy: Strategy = "smart_merge"
+    cue_strategy: CueStrategy = "smart_merge"
     auto_backup: bool = True
     backups_to_keep: int = 10
+    path_mappings: tuple[str, ...] = ()
     auto_sync: AutoSyncSettings = field(default_factory=AutoSyncSettings)
 
     def validated(self) -> TraktorSettings:
@@ -66,9 +79,10 @@ class TraktorSettings:
         if self.nml_path is not None and not self.nml_path.strip():
             raise SettingsError("The collection.nml path cannot be blank; leave it unset instead.")
         _check_choice("track_strategy", self.track_strategy, STRATEGIES)
-        _check_choice("cue_strategy", self.cue_strategy, STRATEGIES)
+        _check_choice("cue_strategy", self.cue_strategy, CUE_STRATEGIES)
         _check_type("auto_backup", self.auto_backup, (bool,))
         _check_int("backups_to_keep", self.backups_to_keep, BACKUPS_MIN, BACKUPS_MAX)
+        _check_path_mappings(self.path_mappings)
         auto = self.auto_sync
         _check_type("auto_sync", auto, (AutoSyncSettings,))
         _check_type("auto_sync.enabled", auto.enabled, (bool,))
@@ -89,6 +103,8 @@ class TraktorSettings:
                 raise SettingsError(f"Unknown auto-sync setting: {error}.") from None
         elif auto_changes is not None:
             auto = auto_changes
+        if isinstance(changes.get("path_mappings"), list):
+            changes["path_mappings"] = tuple(changes["path_mappings"])
         try:
             return replace(self, auto_sync=auto, **changes).validated()
         except TypeError as error:
@@ -111,12 +127,39 @@ def _check_int(name: str, value: object, lo: int, hi: int) -> None:
         raise SettingsError(f"Setting '{name}' must be a whole number from {lo} to {hi}, not {value!r}.")
 
 
+def _mapping_names(prefix: str) -> tuple[str, ...]:
+    # The volume and folders of a mapping's left side, as harmony.sync.paths reads them ("/" or "\\" separate).
+    return tuple(name for name in prefix.replace("\\", "/").split("/") if name)
+
+
+def _check_path_mappings(mappings: object) -> None:
+    """Each mapping must read as ``NML_PREFIX=LOCAL`` (both sides non-blank), and no NML prefix may repeat."""
+    _check_type("path_mappings", mappings, (tuple,))
+    seen: dict[tuple[str, ...], str] = {}
+    for item in cast(tuple[object, ...], mappings):
+        if type(item) is not str:
+            raise SettingsError(f"Path mapping {item!r} must be text like 'C:/Users/me/Music=/home/me/Music'.")
+        left, sep, right = item.partition("=")
+        names = _mapping_names(left.strip())
+        if not sep or not names or not right.strip():
+            raise SettingsError(
+                f"Path mapping {item!r} is not NML_PREFIX=LOCAL_FOLDER, e.g. 'C:/Users/me/Music=/home/me/Music'."
+            )
+        # Traktor prefixes compare ignoring case (see harmony.sync.paths), so these two would fight.
+        key = tuple(name.casefold() for name in names)
+        if key in seen:
+            raise SettingsError(f"Path mappings {seen[key]!r} and {item!r} map the same NML folder; keep one.")
+        seen[key] = item
+
+
 def settings_to_dict(settings: TraktorSettings) -> dict[str, Any]:
-    """The JSON-ready form of ``settings`` (current format)."""
-    return asdict(settings)
+    """The JSON-ready form of ``settings`` (current format; ``path_mappings`` as a list)."""
+    data = asdict(settings)
+    data["path_mappings"] = list(settings.path_mappings)
+    return data
 
 
-_ORIGINAL_CUE_STRATEGIES = {"SMART_MERGE": "smart_merge", "REPLACE": "traktor_wins"}
+_ORIGINAL_CUE_STRATEGIES = {"SMART_MERGE": "smart_merge", "REPLACE": "replace"}
 
 
 def _from_original(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,8 +190,18 @@ def settings_from_dict(raw: Mapping[str, Any], format: int = SETTINGS_FORMAT) ->
         raw = _from_original(raw)
     elif format > SETTINGS_FORMAT:
         raise SettingsError("These settings were saved by a newer Harmony; update Harmony to read them.")
-    known = {"nml_path", "track_strategy", "cue_strategy", "auto_backup", "backups_to_keep", "auto_sync"}
+    known = {
+        "nml_path",
+        "track_strategy",
+        "cue_strategy",
+        "auto_backup",
+        "backups_to_keep",
+        "path_mappings",
+        "auto_sync",
+    }
     values = {k: v for k, v in raw.items() if k in known}
+    if isinstance(values.get("path_mappings"), list):
+        values["path_mappings"] = tuple(values["path_mappings"])  # stored as a JSON list
     auto = values.pop("auto_sync", None) or {}
     if not isinstance(auto, Mapping):
         raise SettingsError(f"Setting 'auto_sync' has a wrong value: {auto!r}.")

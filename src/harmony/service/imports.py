@@ -41,18 +41,13 @@ class ImportRequest:
         self.check()
         given = [PathMapping.parse(text) for text in self.path_mappings]
         prefixes = {_prefix_key(mapping) for mapping in given}
-        stored = [PathMapping.parse(text) for text in _stored_mappings(settings)]
+        stored = [PathMapping.parse(text) for text in settings.path_mappings]
         mappings = given + [mapping for mapping in stored if _prefix_key(mapping) not in prefixes]
         return SyncOptions(
             strategy=cast(Strategy, self.strategy or settings.track_strategy),
             cue_strategy=cast(CueStrategy, self.cue_strategy or settings.cue_strategy),
             path_mappings=tuple(mappings),
         )
-
-
-def _stored_mappings(settings: TraktorSettings) -> tuple[str, ...]:
-    # Libraries whose settings predate the ``path_mappings`` setting have none.
-    return tuple(getattr(settings, "path_mappings", ()) or ())
 
 
 def _prefix_key(mapping: PathMapping) -> tuple[str, ...]:
