@@ -1,4 +1,4 @@
-"""`harmony demo` generates a collection with its files and reads it back."""
+"""`harmony demo` generates a collection with its files and imports it into the library."""
 
 from __future__ import annotations
 
@@ -8,19 +8,32 @@ from typer.testing import CliRunner
 
 from harmony import nml
 from harmony.cli import app
+from harmony.library import Library
 
 
-def test_demo_generates_reads_and_reports(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "--tracks", "120", "--folder", str(tmp_path)])
+def test_demo_generates_imports_and_reports(tmp_path: Path) -> None:
+    library = tmp_path / "library.db"
+    args = ["--library", str(library), "demo", "--tracks", "120", "--folder", str(tmp_path / "demo")]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "120 tracks" in result.stdout
-    assert "generating:" in result.stdout and "reading:" in result.stdout
-    collection = nml.load(tmp_path / "collection.nml")
+    assert "Imported 120 tracks" in result.stdout
+    for phase in ("generating:", "parsing:", "analyzing:", "saving:"):
+        assert phase in result.stdout
+    collection = nml.load(tmp_path / "demo" / "collection.nml")
     assert len(collection.tracks) == 120
+    with Library.open(library) as opened:
+        assert opened.stats().tracks == 120
     # every track's file exists under the demo folder (through the generator's path mappings)
-    music = tmp_path / "Music"
+    music = tmp_path / "demo" / "Music"
     assert sum(1 for p in music.rglob("*") if p.is_file()) == 120
-    # running it again replaces the demo instead of piling files up
-    again = CliRunner().invoke(app, ["demo", "--tracks", "50", "--folder", str(tmp_path)])
-    assert again.exit_code == 0
+
+    # the same demo again: the same collection, so nothing to import
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "No changes needed" in again.stdout
+
+    # a smaller demo replaces the files instead of piling them up
+    smaller = CliRunner().invoke(app, [*args[:-3], "50", "--folder", str(tmp_path / "demo")])
+    assert smaller.exit_code == 0, smaller.output
     assert sum(1 for p in music.rglob("*") if p.is_file()) == 50

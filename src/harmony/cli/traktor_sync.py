@@ -113,10 +113,12 @@ def run_operation(
     library_path: Path | None, request: ImportRequest, kind: str, *, quiet: bool = False, dry_run: bool = False
 ) -> ImportOutcome:
     """Run an import (``kind="import"``) or a preview with a progress bar (none when ``quiet``) and return its
-    outcome; a failure raises its error, and Ctrl-C, once the operation has stopped, ``KeyboardInterrupt``."""
+    outcome; a failure raises its error, and Ctrl-C, once the operation has stopped, exits with code 130."""
     op = asyncio.run(_operate(library_path, request, kind, quiet=quiet, dry_run=dry_run))
     if op.status == "cancelled":
-        raise KeyboardInterrupt  # the user's Ctrl-C, seen through: exit code 130
+        # The user's Ctrl-C, seen through: the operation has stopped and rolled back.
+        error_console.print(f"Cancelled: {op.message}")
+        raise typer.Exit(130)
     if op.status != "succeeded" or not isinstance(op.result, ImportOutcome):
         raise SyncError(op.error or f"The {kind} did not finish.")
     return op.result
@@ -137,10 +139,9 @@ async def _operate(
             try:
                 return await service.wait(op.id)
             except asyncio.CancelledError:
-                # Ctrl-C: stop the work and wait until the library is as it was, then let the interrupt out.
+                # Ctrl-C: stop the work and wait until the library is as it was; the caller reports it.
                 service.cancel(op.id)
-                await service.wait(op.id)
-                raise
+                return await service.wait(op.id)
     finally:
         await service.close()
         await manager.shutdown(timeout=5)

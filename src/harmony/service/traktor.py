@@ -27,7 +27,7 @@ from harmony.library.settings import TraktorSettings
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
 from harmony.service.operations import Operation, OperationEvent, OperationLog
 from harmony.sync.job import ImportJobResult, run_import_job
-from harmony.sync.spool import read_parts, remove_spool
+from harmony.sync.spool import read_parts, remove_spool, remove_stale_spools
 from harmony.workers import Job, Progress, TaskCancelled, WorkerCrashedError, WorkerManager
 
 __all__ = ["OperationRunningError", "TraktorService"]
@@ -59,6 +59,7 @@ class TraktorService:
         self._spool_dir = spool_dir
         self.log = OperationLog(history_size)
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        remove_stale_spools(spool_dir)
 
     @property
     def manager(self) -> WorkerManager:

@@ -11,13 +11,14 @@ import contextlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from harmony.errors import SyncError
 from harmony.library.plan import ImportPlan
 
-__all__ = ["read_parts", "remove_spool", "write_parts"]
+__all__ = ["read_parts", "remove_spool", "remove_stale_spools", "write_parts"]
 
 _PREFIX = "harmony-import-"
 _SUFFIX = ".plan"
@@ -72,3 +73,17 @@ def remove_spool(path: Path) -> None:
     """Remove a plan file (already gone is fine)."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def remove_stale_spools(folder: str | None = None, older_than: float = 24 * 3600) -> int:
+    """Remove plan files left behind in ``folder`` (default: the temporary folder) by an app that was killed
+    between planning and applying; only files older than ``older_than`` seconds, so a running import's file is
+    never touched. Returns how many were removed."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{_PREFIX}*{_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed
