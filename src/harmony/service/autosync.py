@@ -1,0 +1,286 @@
+"""Auto-sync: keep the library and collection.nml in step without the DJ pressing a button.
+
+Triggers (each subject to the ``auto_sync`` settings, read afresh every time):
+
+- start-up (``on_startup``);
+- a library change (``on_library_change``), debounced by ``debounce_ms``. The app calls
+  :meth:`AutoSyncService.library_changed` after its own edits, and a poll of the library's version catches
+  edits made by other processes (the CLI);
+- the collection changing on disk (Traktor saved it), seen with watchfiles. A file whose fingerprint is the one
+  Harmony last read or wrote is Harmony's own write and is ignored.
+
+A trigger that arrives while a sync runs is not dropped (the original's defect): one more run follows.
+``direction`` decides what a run does: ``import``, ``export`` (only when the library has edits no export has
+written yet), or ``bidirectional`` (import, then export what is pending). The status, with ``running``,
+``phase``, ``percent``, ``message``, ``direction``, ``last_sync_at`` and ``last_error``, is published to
+subscribers on every change, and a success clears the last error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from harmony.errors import HarmonyError
+from harmony.library import Library
+from harmony.library.settings import TraktorSettings
+from harmony.service.operations import Operation
+
+__all__ = ["AutoSyncService", "AutoSyncStatus", "SyncRunner"]
+
+log = logging.getLogger(__name__)
+
+#: How often the library's version is read to notice edits made by other processes.
+LIBRARY_POLL_SECONDS: Final = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class AutoSyncStatus:
+    """What the auto-sync is doing; ``last_error`` is the error of the last run, cleared by a success."""
+
+    enabled: bool = False
+    running: bool = False
+    phase: str | None = None
+    percent: float = 0.0
+    message: str = ""
+    direction: str | None = None
+    last_sync_at: datetime | None = None
+    last_error: str | None = None
+    pending: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["last_sync_at"] = None if self.last_sync_at is None else self.last_sync_at.isoformat()
+        return out
+
+
+class SyncRunner:
+    """What auto-sync needs from the service: import, export, and whether an export is pending."""
+
+    def __init__(
+        self,
+        run_import: Callable[[], Awaitable[Operation]],
+        run_export: Callable[[], Awaitable[Operation]],
+        settings: Callable[[], TraktorSettings],
+        library_path: Path,
+    ) -> None:
+        self.run_import = run_import
+        self.run_export = run_export
+        self.settings = settings
+        self.library_path = library_path
+
+    def library_state(self) -> tuple[int, bool, str | None]:
+        """The library's version, whether an export is pending, and the hash of the NML it last saw."""
+        with Library.open(self.library_path) as library:
+            status = library.status()
+        fingerprint = status.nml_fingerprint
+        return status.version, status.pending_export, None if fingerprint is None else fingerprint.sha256
+
+
+class AutoSyncService:
+    """Runs syncs on the triggers above, one at a time, never losing a trigger."""
+
+    def __init__(self, runner: SyncRunner, *, poll_seconds: float = LIBRARY_POLL_SECONDS) -> None:
+        self.runner = runner
+        self.poll_seconds = poll_seconds
+        self.status = AutoSyncStatus()
+        self._subscribers: list[Callable[[AutoSyncStatus], object]] = []
+        self._wake = asyncio.Event()
+        self._reasons: list[str] = []
+        self._debounce: asyncio.TimerHandle | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._last_version: int | None = None
+
+    # --- subscribers and status ---------------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[AutoSyncStatus], object]) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _set(self, **changes: Any) -> None:
+        # Every key is applied as given, None included: a success really clears the last error and direction.
+        self.status = replace(self.status, **changes)
+        for callback in list(self._subscribers):
+            try:
+                callback(self.status)
+            except Exception:
+                log.exception("an auto-sync status subscriber failed")
+
+    # --- life cycle -----------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start watching (library and collection) and, if configured, sync once for the start-up."""
+        settings = self.runner.settings()
+        auto = settings.auto_sync
+        self._set(enabled=auto.enabled)
+        self._tasks.append(asyncio.create_task(self._loop(), name="auto-sync"))
+        if not auto.enabled:
+            log.info("auto-sync is off")
+            return
+        self._tasks.append(asyncio.create_task(self._poll_library(), name="auto-sync library poll"))
+        if settings.nml_path:
+            self._tasks.append(asyncio.create_task(self._watch_collection(Path(settings.nml_path))))
+        if auto.on_startup:
+            self.trigger("startup")
+
+    async def stop(self) -> None:
+        """Stop watching; a sync under way finishes first (its operation can be cancelled through the service)."""
+        if self._debounce is not None:
+            self._debounce.cancel()
+        await self._idle.wait()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    # --- triggers -------------------------------------------------------------------------------------------
+
+    def trigger(self, reason: str) -> None:
+        """Ask for a sync; while one runs, one more follows it."""
+        self._reasons.append(reason)
+        self._set(pending=True)
+        self._wake.set()
+
+    def library_changed(self) -> None:
+        """The library was edited: sync after ``debounce_ms`` without further edits (if configured)."""
+        auto = self.runner.settings().auto_sync
+        if not (auto.enabled and auto.on_library_change):
+            return
+        if self._debounce is not None:
+            self._debounce.cancel()
+        loop = asyncio.get_running_loop()
+        self._debounce = loop.call_later(auto.debounce_ms / 1000, self.trigger, "library change")
+
+    async def run_once(self, direction: str | None = None, reason: str = "manual") -> AutoSyncStatus:
+        """Run one sync now (after any that runs) in ``direction`` (default: the configured one)."""
+        await self._idle.wait()
+        self._idle.clear()
+        try:
+            await self._run(direction, reason)
+        finally:
+            self._idle.set()
+        return self.status
+
+    async def settled(self) -> None:
+        """Wait until no sync runs and none is waiting (for tests and shutdown)."""
+        while True:
+            await self._idle.wait()
+            if not self._reasons and not self._wake.is_set():
+                return
+            await asyncio.sleep(0.01)
+
+    # --- the work -------------------------------------------------------------------------------------------
+
+    async def _loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            await self._idle.wait()
+            self._wake.clear()
+            reasons, self._reasons = self._reasons, []
+            if not reasons:
+                continue
+            self._idle.clear()
+            try:
+                await self._run(None, ", ".join(dict.fromkeys(reasons)))
+            except Exception:
+                log.exception("auto-sync run failed")
+            finally:
+                self._idle.set()
+
+    async def _run(self, direction: str | None, reason: str) -> None:
+        settings = self.runner.settings()
+        direction = direction or settings.auto_sync.direction
+        self._set(
+            running=True,
+            pending=bool(self._reasons),
+            phase="starting",
+            percent=0.0,
+            message=f"Starting auto-sync ({reason})...",
+            direction=direction,
+        )
+        log.info("auto-sync (%s): %s", reason, direction)
+        try:
+            messages: list[str] = []
+            if direction in ("import", "bidirectional"):
+                self._set(phase="syncing", percent=10.0, message="Importing from Traktor...")
+                op = await self.runner.run_import()
+                messages.append(f"Import: {_summary(op)}")
+                self._set(percent=50.0 if direction == "bidirectional" else 90.0, message=messages[-1])
+            if direction in ("export", "bidirectional"):
+                _, pending, _ = self.runner.library_state()
+                if pending:
+                    percent = 60.0 if direction == "bidirectional" else 10.0
+                    self._set(phase="writing", percent=percent, message="Exporting to Traktor...")
+                    op = await self.runner.run_export()
+                    messages.append(f"Export: {_summary(op)}")
+                else:
+                    messages.append("Export: nothing pending")
+        except HarmonyError as error:
+            self._set(running=False, phase=None, percent=0.0, message="Auto-sync failed", last_error=str(error))
+            return
+        self._last_version = self.runner.library_state()[0]
+        self._set(
+            running=False,
+            phase="complete",
+            percent=100.0,
+            message="; ".join(messages) or "Auto-sync complete",
+            direction=None,
+            last_sync_at=datetime.now(UTC),
+            last_error=None,
+            pending=bool(self._reasons),
+        )
+
+    async def _poll_library(self) -> None:
+        """Notice edits other processes make: a new library version with an export pending."""
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                version, pending, _ = await asyncio.to_thread(self.runner.library_state)
+            except HarmonyError as error:
+                log.warning("auto-sync cannot read the library: %s", error)
+                continue
+            if self._last_version is None:
+                self._last_version = version
+            elif version != self._last_version and self._idle.is_set():
+                self._last_version = version
+                if pending:
+                    self.library_changed()
+
+    async def _watch_collection(self, nml_path: Path) -> None:
+        """Trigger a sync when Traktor saves the collection (not when Harmony wrote it)."""
+        import watchfiles
+
+        from harmony.sync.fingerprint import read_with_fingerprint
+
+        target = nml_path.resolve()
+
+        def is_collection(change: watchfiles.Change, path: str) -> bool:
+            return Path(path).resolve() == target
+
+        async for _changes in watchfiles.awatch(nml_path.parent, watch_filter=is_collection, debounce=500):
+            try:
+                _, fingerprint = await asyncio.to_thread(read_with_fingerprint, nml_path)
+                _, _, known = await asyncio.to_thread(self.runner.library_state)
+            except HarmonyError as error:
+                log.info("collection changed but cannot be read yet: %s", error)
+                continue
+            if fingerprint.sha256 == known:
+                continue  # Harmony's own write, or a save that changed nothing
+            self.trigger("collection changed")
+
+
+def _summary(op: Operation) -> str:
+    if op.status != "succeeded":
+        raise HarmonyError(op.error or f"The {op.operation} was {op.status}.")
+    summary = getattr(op.result, "summary", None)
+    return summary() if callable(summary) else "done"

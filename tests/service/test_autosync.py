@@ -1,0 +1,153 @@
+"""Auto-sync: start-up, debounced library changes, collection changes on disk, triggers during a run, errors
+cleared by a success."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from harmony.library import Library
+from harmony.service import ImportRequest, Operation, TraktorService
+from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
+
+from .conftest import Demo
+
+
+def _configure(service: TraktorService, demo: Demo, **auto: object) -> None:
+    settings = service.settings()
+    mappings = tuple(f"{volume}={folder}" for volume, folder in demo.generated.path_mappings.items())
+    service.save_settings(
+        settings.updated(
+            nml_path=str(demo.nml), path_mappings=mappings, auto_sync={"enabled": True, "direction": "import", **auto}
+        )
+    )
+
+
+class Counting:
+    """A runner around the real service that counts imports (and can hold one open)."""
+
+    def __init__(self, service: TraktorService) -> None:
+        self.service = service
+        self.imports = 0
+        self.gate: asyncio.Event | None = None
+        self.started = asyncio.Event()
+
+    async def run_import(self) -> Operation:
+        self.imports += 1
+        self.started.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        return await self.service.sync(ImportRequest())
+
+    async def run_export(self) -> Operation:
+        raise AssertionError("no export in these tests")
+
+    def runner(self) -> SyncRunner:
+        return SyncRunner(self.run_import, self.run_export, self.service.settings, self.service.library_path)
+
+
+async def _until(condition: object, timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():  # type: ignore[operator]
+            await asyncio.sleep(0.02)
+
+
+async def test_startup_sync_imports_and_records_the_time(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo)
+    counting = Counting(service)
+    auto = AutoSyncService(counting.runner(), poll_seconds=0.2)
+    statuses: list[AutoSyncStatus] = []
+    auto.subscribe(statuses.append)
+    await auto.start()
+    await _until(lambda: auto.status.last_sync_at is not None)
+    await auto.stop()
+    assert counting.imports == 1
+    assert auto.status.last_error is None and not auto.status.running and auto.status.direction is None
+    assert auto.status.message.startswith("Import: Imported 300 tracks")
+    assert statuses[0].enabled and any(s.running for s in statuses)
+    with Library.open(service.library_path) as library:
+        assert library.stats().tracks == 300
+
+
+async def test_disabled_auto_sync_does_nothing(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, enabled=False)
+    counting = Counting(service)
+    auto = AutoSyncService(counting.runner(), poll_seconds=0.05)
+    await auto.start()
+    auto.library_changed()
+    await asyncio.sleep(0.3)
+    await auto.stop()
+    assert counting.imports == 0 and not auto.status.enabled
+
+
+async def test_triggers_during_a_run_give_exactly_one_more_run(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, on_startup=False)
+    counting = Counting(service)
+    counting.gate = asyncio.Event()
+    auto = AutoSyncService(counting.runner(), poll_seconds=60)
+    await auto.start()
+    auto.trigger("first")
+    await counting.started.wait()
+    for reason in ("second", "third", "fourth"):
+        auto.trigger(reason)
+    assert auto.status.pending
+    counting.gate.set()
+    await _until(lambda: counting.imports == 2 and not auto.status.running and not auto.status.pending)
+    await auto.settled()
+    await auto.stop()
+    assert counting.imports == 2
+
+
+async def test_library_changes_are_debounced(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, on_startup=False, debounce_ms=1000)
+    counting = Counting(service)
+    auto = AutoSyncService(counting.runner(), poll_seconds=60)
+    await auto.start()
+    for _ in range(5):
+        auto.library_changed()
+        await asyncio.sleep(0.1)
+    assert counting.imports == 0  # still inside the debounce
+    await _until(lambda: counting.imports == 1 and auto.status.last_sync_at is not None)
+    await asyncio.sleep(0.3)
+    await auto.stop()
+    assert counting.imports == 1
+
+
+async def test_an_error_is_shown_then_cleared_by_a_success(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, on_startup=False)
+    good = demo.nml.read_bytes()
+    demo.nml.write_bytes(b"not a collection")
+    auto = AutoSyncService(Counting(service).runner(), poll_seconds=60)
+    await auto.start()
+    status = await auto.run_once()
+    assert status.last_error is not None and status.message == "Auto-sync failed" and not status.running
+    demo.nml.write_bytes(good)
+    status = await auto.run_once()
+    await auto.stop()
+    assert status.last_error is None and status.last_sync_at is not None and status.phase == "complete"
+
+
+async def test_traktor_saving_the_collection_triggers_an_import(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, on_startup=False)
+    counting = Counting(service)
+    auto = AutoSyncService(counting.runner(), poll_seconds=60)
+    await auto.run_once()  # the library now knows this file
+    await auto.start()
+    await asyncio.sleep(0.5)  # the watcher is up
+    demo.nml.write_bytes(demo.nml.read_bytes().replace(b'TITLE="', b'TITLE="Edited ', 1))
+    await _until(lambda: counting.imports == 2 and not auto.status.running and auto.status.last_sync_at is not None)
+    await auto.stop()
+    assert "Updated 1 tracks" in auto.status.message
+
+
+async def test_rewriting_the_same_bytes_is_not_a_change(service: TraktorService, demo: Demo, tmp_path: Path) -> None:
+    _configure(service, demo, on_startup=False)
+    counting = Counting(service)
+    auto = AutoSyncService(counting.runner(), poll_seconds=60)
+    await auto.run_once()
+    await auto.start()
+    await asyncio.sleep(0.5)
+    demo.nml.write_bytes(demo.nml.read_bytes())  # touched, same content (as Harmony's own write would be)
+    await asyncio.sleep(1.5)
+    await auto.stop()
+    assert counting.imports == 1
