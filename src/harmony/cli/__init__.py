@@ -73,6 +73,23 @@ def demo(
     print_outcome(outcome)
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on (keep 127.0.0.1 unless you know why).")
+    ] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the library page in the browser.")] = False,
+) -> None:
+    """Run the Harmony web app: the library, the Traktor page and live notifications. Ctrl-C stops it."""
+    from harmony.web import serve as serve_app
+
+    library_path = (ctx.obj or {}).get("library")
+    console.print(f"Harmony on [bold]http://{host}:{port}/library[/] — Ctrl-C stops it.")
+    serve_app(library_path, host=host, port=port, open_browser=open_browser)
+
+
 def main() -> None:
     """Entry point of the console script: one line per error, non-zero exit."""
     try:

@@ -1,0 +1,100 @@
+"""The operations' JSON API: the history, one operation (with a preview's diff), cancel, the pool statistics, and
+the server-sent event stream."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi.responses import StreamingResponse
+
+from harmony.service import ImportOutcome, Operation
+from harmony.web.state import WebState, web_state
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["operations"])
+
+#: A preview of a first import of 100,000 tracks has a line per track; the page shows the start of it.
+MAX_DIFF_LINES = 2000
+OperationId = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+def _require(state: WebState, operation_id: str) -> Operation:
+    op = state.service.get(operation_id)
+    if op is None:
+        raise HTTPException(404, f"There is no operation {operation_id!r}.")
+    return op
+
+
+@router.get("/operations", summary="Running, queued and recent operations")
+async def operations(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``{"operations": [...]}``, newest first; ``running`` and ``queued`` hold the ids of unfinished ones."""
+    history = state.service.history()
+    return {
+        "operations": [op.to_json() for op in history],
+        "running": [op.id for op in history if op.status == "running"],
+        "queued": [op.id for op in history if op.status == "queued"],
+    }
+
+
+@router.get("/operations/{operation_id}", summary="One operation; a finished preview includes its diff")
+async def operation(state: Annotated[WebState, Depends(web_state)], operation_id: OperationId) -> dict[str, Any]:
+    op = _require(state, operation_id)
+    out = op.to_json()
+    if op.status == "succeeded" and isinstance(op.result, ImportOutcome):
+        report = op.result.report
+        lines = await state.call(report.lines)
+        out["diff"] = lines[:MAX_DIFF_LINES]
+        out["diff_lines"] = len(lines)
+    return out
+
+
+@router.post("/operations/{operation_id}/cancel", summary="Cancel a queued or running operation")
+async def cancel(state: Annotated[WebState, Depends(web_state)], operation_id: OperationId) -> dict[str, Any]:
+    """``cancelled`` is false when the operation had already finished; its final state comes on the stream."""
+    _require(state, operation_id)
+    return {"operation_id": operation_id, "cancelled": state.service.cancel(operation_id)}
+
+
+@router.get("/stats", summary="Worker pool statistics and the library's counts")
+async def stats(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``pools`` (per pool: workers, queued tasks, counters, run and wait time percentiles), ``library`` counts,
+    how many ``operations`` run and wait, and how many pages listen to the ``event_streams``."""
+    pools = {name: dataclasses.asdict(snapshot) for name, snapshot in state.service.manager.stats().items()}
+    library = await state.read(lambda lib: lib.stats())
+    active = [op for op in state.service.history() if not op.finished]
+    return {
+        "pools": pools,
+        "library": {
+            "tracks": library.tracks,
+            "cues": library.cues,
+            "playlists": library.playlists,
+            "folders": library.folders,
+            "version": library.version,
+            "pending_export": library.pending_export,
+        },
+        "operations": {
+            "running": sum(op.status == "running" for op in active),
+            "queued": sum(op.status == "queued" for op in active),
+        },
+        "event_streams": state.hub.clients,
+    }
+
+
+@router.get(
+    "/events",
+    summary="Server-sent events: every operation's progress",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def events(state: Annotated[WebState, Depends(web_state)]) -> StreamingResponse:
+    """Each ``data:`` line is JSON: ``operation_id``, ``operation``, ``status``, ``phase``, ``percent``,
+    ``message``, and ``result`` or ``error`` at the end. Auto-sync status changes come as ``event: auto_sync``.
+    A new stream starts with the current state of every unfinished operation."""
+    return StreamingResponse(
+        state.hub.stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

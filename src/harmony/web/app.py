@@ -1,0 +1,126 @@
+"""``create_app``: the FastAPI application over one library and one :class:`~harmony.service.TraktorService`.
+
+Start-up opens the library (creating or upgrading it) on a thread, subscribes the event hub to the service and
+starts auto-sync when the service provides it. Shutdown ends the event streams, cancels running operations,
+waits for them to stop (nothing is left half-written) and stops the worker pools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import harmony
+from harmony.library import Library
+from harmony.service import TraktorService
+from harmony.web import api_library, api_operations, api_traktor, files, pages
+from harmony.web.collection_info import CollectionInfoCache
+from harmony.web.errors import install_error_handlers
+from harmony.web.events import EventHub
+from harmony.web.security import Guard, SecurityMiddleware
+from harmony.web.state import WebState
+from harmony.workers import WorkerManager
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(
+    library_path: Path | str | None = None,
+    manager: WorkerManager | None = None,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    extra_hosts: Iterable[str] = (),
+    browse_root: Path | None = None,
+    spool_dir: str | None = None,
+    auto_sync: bool = True,
+    freeze_gc: bool = True,
+) -> FastAPI:
+    """The web app for the library at ``library_path`` (default: the per-user library).
+
+    ``host`` and ``port`` are the address the server is bound to: requests for any other ``Host`` are refused.
+    ``manager`` runs the work (default: the process's :class:`WorkerManager`); the app shuts it down when it
+    stops. ``browse_root`` limits the folder browser (default: the home folder). ``freeze_gc`` moves the objects
+    of start-up out of the garbage collector's reach, which shortens its pauses of the event loop.
+    """
+    service = TraktorService(library_path, manager, spool_dir=spool_dir)
+    guard = Guard.for_address(host, port, extra_hosts)
+    state = WebState(
+        service=service,
+        hub=EventHub(service),
+        collection_info=CollectionInfoCache(service.manager),
+        guard=guard,
+        browse_root=(browse_root or Path.home()).resolve(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state.library = await asyncio.to_thread(Library.open, service.library_path)
+        state.hub.start()
+        if auto_sync:
+            await _start_auto_sync(state)
+        if freeze_gc:
+            gc.collect()
+            gc.freeze()
+        log.info("Harmony web app ready on http://%s:%d (library %s)", host, port, service.library_path)
+        try:
+            yield
+        finally:
+            await _shutdown(state)
+
+    app = FastAPI(
+        title="Harmony",
+        version=harmony.__version__,
+        description="The DJ library kept in sync with Traktor: library, Traktor settings, background operations.",
+        lifespan=lifespan,
+    )
+    app.state.web = state
+    install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware, guard=guard)
+    app.include_router(api_library.router)
+    app.include_router(api_traktor.router)
+    app.include_router(api_operations.router)
+    app.include_router(files.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+async def _start_auto_sync(state: WebState) -> None:
+    """Auto-sync arrives with the export service; until then the app runs without it."""
+    runner = getattr(state.service, "auto_sync_runner", None)
+    if runner is None:
+        return
+    from harmony.service.autosync import AutoSyncService
+
+    state.auto_sync = AutoSyncService(runner())
+    state.hub.add_source(state.auto_sync.subscribe, "auto_sync", lambda: state.auto_sync.status)  # type: ignore[union-attr]
+    await state.auto_sync.start()
+
+
+async def _shutdown(state: WebState) -> None:
+    """End the streams, cancel and await running work, stop the pools, close the library."""
+    log.info("Harmony web app stopping")
+    state.hub.close()
+    if state.auto_sync is not None:
+        for op in state.service.log.active():
+            state.service.cancel(op.id)
+        await state.auto_sync.stop()
+    await state.service.close()
+    await state.service.manager.shutdown(timeout=10)
+    if state.library is not None:
+        await asyncio.to_thread(state.library.close)
+    gc.unfreeze()

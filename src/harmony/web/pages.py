@@ -1,0 +1,48 @@
+"""The HTML pages: the library and the Traktor page, rendered by Jinja2; the scripts fill them from the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from harmony.library.queries import SORT_KEYS
+from harmony.library.settings import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
+from harmony.web.state import WebState, web_state
+
+__all__ = ["TEMPLATES", "router"]
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+
+router = APIRouter(include_in_schema=False)
+
+
+def _render(request: Request, state: WebState, name: str, page: str, **context: object) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(
+        request, name, {"token": state.guard.token, "page": page, **context}, headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.get("/")
+async def home() -> RedirectResponse:
+    return RedirectResponse("/library", status_code=307)
+
+
+@router.get("/library", response_class=HTMLResponse)
+async def library_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(request, state, "library.html", "library", sort_keys=list(SORT_KEYS))
+
+
+@router.get("/traktor", response_class=HTMLResponse)
+async def traktor_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(
+        request,
+        state,
+        "traktor.html",
+        "traktor",
+        debounce_min=DEBOUNCE_MIN_MS // 1000,
+        debounce_max=DEBOUNCE_MAX_MS // 1000,
+    )

@@ -1,0 +1,67 @@
+"""What every endpoint shares: the service, the library, the event hub, the collection badge cache, the guard.
+
+One :class:`WebState` per app, stored on ``app.state.web``; endpoints get it through :func:`web_state`. Library
+reads go through :meth:`WebState.read`, which runs them on a worker thread: a query on a 100,000-track library
+must never run on the event loop, where it would hold up every other request and the event stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from harmony.library import Library
+from harmony.service import TraktorService
+from harmony.service.autosync import AutoSyncService
+from harmony.web.collection_info import CollectionInfoCache
+from harmony.web.events import EventHub
+from harmony.web.security import Guard
+
+__all__ = ["WebState", "web_state"]
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class WebState:
+    """The app's collaborators. ``library`` is opened at start-up (see :mod:`harmony.web.app`)."""
+
+    service: TraktorService
+    hub: EventHub
+    collection_info: CollectionInfoCache
+    guard: Guard
+    browse_root: Path
+    library: Library | None = None
+    auto_sync: AutoSyncService | None = None
+
+    async def read(self, fn: Callable[[Library], T]) -> T:
+        """Run ``fn(library)`` on a worker thread and return its result."""
+        library = self.library
+        if library is None:
+            raise RuntimeError("the library is not open yet (the app has not started)")
+        return await run_in_threadpool(fn, library)
+
+    async def call(self, fn: Callable[[], T]) -> T:
+        """Run any blocking call (settings, file system) on a worker thread."""
+        return await run_in_threadpool(fn)
+
+    def auto_sync_status(self) -> dict[str, object] | None:
+        """The auto-sync status as JSON, or None when the app runs without auto-sync."""
+        return None if self.auto_sync is None else self.auto_sync.status.to_json()
+
+    async def settings_changed(self) -> None:
+        """The settings were saved: restart auto-sync, so its watchers follow the new collection and switches."""
+        if self.auto_sync is not None:
+            await self.auto_sync.stop()
+            await self.auto_sync.start()
+
+
+def web_state(request: Request) -> WebState:
+    """FastAPI dependency: the app's :class:`WebState`."""
+    state: WebState = request.app.state.web
+    return state

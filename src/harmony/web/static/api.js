@@ -1,0 +1,83 @@
+// Harmony's page helpers: JSON calls with the session token, and the one shared event stream.
+"use strict";
+
+window.Harmony = (() => {
+  const token = document.querySelector('meta[name="harmony-token"]').content;
+  const operationListeners = [];
+  const autoSyncListeners = [];
+  let source = null;
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  // Every change carries the token: the server refuses changes from pages it did not serve (CSRF).
+  async function api(method, url, body) {
+    const options = { method, headers: { "X-Harmony-Token": token, Accept: "application/json" } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    const response = await fetch(url, options);
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (_) {
+      data = null;
+    }
+    if (!response.ok) {
+      throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`);
+    }
+    return data;
+  }
+
+  function connect() {
+    if (source) return;
+    source = new EventSource("/api/events");
+    source.onmessage = (message) => {
+      const event = JSON.parse(message.data);
+      for (const listener of operationListeners) listener(event);
+    };
+    source.addEventListener("auto_sync", (message) => {
+      const status = JSON.parse(message.data);
+      for (const listener of autoSyncListeners) listener(status);
+    });
+  }
+
+  function onOperation(listener) {
+    operationListeners.push(listener);
+    connect();
+  }
+
+  function onAutoSync(listener) {
+    autoSyncListeners.push(listener);
+    connect();
+  }
+
+  function text(value) {
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(text(child)));
+    }
+    return node;
+  }
+
+  function number(value) {
+    return new Intl.NumberFormat().format(value);
+  }
+
+  return { api, ApiError, onOperation, onAutoSync, el, text, number, token };
+})();

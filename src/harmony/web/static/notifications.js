@@ -1,0 +1,127 @@
+// Notifications exactly as the seed describes them: blue while running ("Phase: message (NN%)"), green on
+// success (closes after 3 s), red on failure (closes after 5 s); several at once; each can be closed by hand.
+"use strict";
+
+window.HarmonyNotifications = (() => {
+  const { el } = window.Harmony;
+  const container = document.getElementById("notifications");
+  const shown = new Map(); // id -> {node, timer}
+  const dismissed = new Set(); // ids the DJ closed while running: later progress does not reopen them
+
+  const LABELS = {
+    import: { running: "Traktor: Import from Traktor", start: "Starting sync...", done: "Traktor Import Complete",
+      failed: "Traktor Import Failed", cancelled: "Traktor Import Cancelled", ok: null },
+    export: { running: "Traktor: Export to Traktor", start: "Starting export...", done: "Traktor Export Complete",
+      failed: "Traktor Export Failed", cancelled: "Traktor Export Cancelled", ok: "Successfully exported to Traktor" },
+  };
+  const AUTO_OPERATION = { import: "Import from Traktor", export: "Export to Traktor" };
+  const AUTO_SHORT = { import: "Import", export: "Export" };
+
+  function capitalise(text) {
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
+  }
+
+  // `${Phase}: ${message} (${Math.round(progress)}%)`, the original app's progress line.
+  function progressLine(phase, message, percent) {
+    return `${capitalise(phase)}: ${message} (${Math.round(percent)}%)`;
+  }
+
+  function hide(id) {
+    const entry = shown.get(id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.node.remove();
+    shown.delete(id);
+  }
+
+  function show(id, { title, message, color = "blue", loading = false, autoClose = 0 }) {
+    let entry = shown.get(id);
+    if (!entry) {
+      const node = el("div", { class: "notification", role: "status", "data-id": id },
+        el("span", { class: "spinner", "aria-hidden": "true" }),
+        el("div", { class: "body" }, el("strong", { class: "title" }), el("p", { class: "message" })),
+        el("button", { type: "button", class: "close", "aria-label": "Close", onclick: () => {
+          dismissed.add(id);
+          hide(id);
+        } }, "×"));
+      container.append(node);
+      entry = { node, timer: null };
+      shown.set(id, entry);
+    }
+    const { node } = entry;
+    node.dataset.color = color;
+    node.classList.toggle("loading", loading);
+    node.querySelector(".title").textContent = title;
+    node.querySelector(".message").textContent = message;
+    clearTimeout(entry.timer);
+    entry.timer = autoClose ? setTimeout(() => hide(id), autoClose) : null;
+  }
+
+  // Operations that auto-sync started report through the auto-sync notification instead of their own.
+  let autoSync = { running: false, direction: null, operations: new Set() };
+
+  function onOperation(event) {
+    const labels = LABELS[event.operation];
+    if (!labels) return; // previews show their progress on the Traktor page
+    const id = `traktor-${event.operation}-${event.operation_id}`;
+    if (autoSync.running && (event.status === "queued" || autoSync.operations.has(event.operation_id))) {
+      autoSync.operations.add(event.operation_id);
+      if (event.status === "running" && event.phase !== "starting") {
+        updateAutoSync({ message: progressLine(event.phase, event.message, event.percent) });
+      }
+      return;
+    }
+    if (event.status === "succeeded") {
+      const summary = (event.result && event.result.summary) || labels.ok || "Done";
+      show(id, { title: labels.done, message: labels.ok && event.operation === "export" ? labels.ok : summary,
+        color: "green", autoClose: 3000 });
+    } else if (event.status === "failed") {
+      show(id, { title: labels.failed, message: event.error || event.message, color: "red", autoClose: 5000 });
+    } else if (event.status === "cancelled") {
+      show(id, { title: labels.cancelled, message: event.message, color: "gray", autoClose: 3000 });
+    } else if (!dismissed.has(id)) {
+      const starting = event.status === "queued" || event.phase === "starting";
+      const message = starting ? labels.start : progressLine(event.phase, event.message, event.percent);
+      show(id, { title: labels.running, message, color: "blue", loading: true });
+    }
+  }
+
+  function autoOperation(direction) {
+    return AUTO_OPERATION[direction] || "Sync with Traktor";
+  }
+
+  function updateAutoSync({ message }) {
+    show("auto-sync-notification", { title: `Traktor: ${autoOperation(autoSync.direction)}`, message,
+      color: "blue", loading: true });
+  }
+
+  function onAutoSync(status) {
+    const id = "auto-sync-notification";
+    if (status.running) {
+      const first = !autoSync.running;
+      autoSync.running = true;
+      autoSync.direction = status.direction || autoSync.direction;
+      if (first || !dismissed.has(id)) {
+        if (first) dismissed.delete(id);
+        const base = status.message || (first ? "Starting..." : "Processing...");
+        const message = status.phase && status.percent > 0 && status.phase !== "starting"
+          ? progressLine(status.phase, base, status.percent) : base;
+        updateAutoSync({ message });
+      }
+      return;
+    }
+    if (!autoSync.running) return;
+    const direction = autoSync.direction;
+    autoSync = { running: false, direction: null, operations: new Set() };
+    if (status.last_error) {
+      show(id, { title: "Traktor Sync Failed", message: status.last_error, color: "red", autoClose: 5000 });
+    } else {
+      show(id, { title: `Traktor ${AUTO_SHORT[direction] || "Sync"} Complete`,
+        message: status.message || "Operation completed successfully", color: "green", autoClose: 3000 });
+    }
+  }
+
+  window.Harmony.onOperation(onOperation);
+  window.Harmony.onAutoSync(onAutoSync);
+  return { show, hide, progressLine };
+})();

@@ -1,0 +1,260 @@
+// The Traktor page: the collection and its badges, the sync options, auto-sync, Preview / Sync / Cancel.
+"use strict";
+
+(() => {
+  const { api, el, onOperation, onAutoSync, number } = window.Harmony;
+  const $ = (id) => document.getElementById(id);
+  const notify = window.HarmonyNotifications;
+  const mine = new Set(); // operations started from this page, which Cancel stops
+  let previewId = null;
+
+  function fail(title, error) {
+    notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 5000 });
+  }
+
+  // --- settings ---------------------------------------------------------------------------------------------
+
+  function mappingsText(list) {
+    return list.map((text) => text.replace("=", " = ")).join("\n");
+  }
+
+  function mappingsObject(text) {
+    const out = {};
+    for (const line of text.split("\n")) {
+      const at = line.indexOf("=");
+      if (at < 0) continue;
+      const prefix = line.slice(0, at).trim();
+      const folder = line.slice(at + 1).trim();
+      if (prefix && folder) out[prefix] = folder;
+    }
+    return out;
+  }
+
+  function fill(config) {
+    $("nml-path").value = config.nml_path || "";
+    $("track-strategy").value = config.track_strategy;
+    $("cue-strategy").value = config.cue_strategy;
+    $("auto-backup").checked = config.auto_backup;
+    $("backups-to-keep").value = config.backups_to_keep;
+    $("path-mappings").value = mappingsText(config.path_mappings);
+    const auto = config.auto_sync;
+    $("auto-sync-enabled").checked = auto.enabled;
+    $("auto-sync-enabled").disabled = !config.nml_path;
+    $("auto-sync-direction").value = auto.direction;
+    $("auto-sync-startup").checked = auto.on_startup;
+    $("auto-sync-library").checked = auto.on_library_change;
+    $("auto-sync-debounce").value = Math.round(auto.debounce_ms / 1000);
+    $("auto-sync-options").hidden = !auto.enabled;
+    $("debounce-field").hidden = !auto.on_library_change;
+  }
+
+  async function save(changes) {
+    try {
+      fill(await api("PUT", "/api/traktor/config", changes));
+      return true;
+    } catch (error) {
+      fail("Failed to save the settings", error);
+      fill(await api("GET", "/api/traktor/config"));
+      return false;
+    }
+  }
+
+  function badge(text, color) {
+    return el("span", { class: `badge ${color}` }, text);
+  }
+
+  async function loadInfo() {
+    $("nml-badges").replaceChildren(el("span", { class: "muted" }, "Reading the collection…"));
+    let info;
+    try {
+      info = await api("GET", "/api/traktor/info");
+    } catch (error) {
+      $("nml-badges").replaceChildren();
+      fail("Failed to parse collection.nml", error);
+      return;
+    }
+    const c = info.collection;
+    $("nml-badges").replaceChildren(...(c ? [
+      badge(`${number(c.tracks)} tracks`, "blue"), badge(`${number(c.playlists)} playlists`, "green"),
+      badge(`${number(c.folders)} folders`, "violet"), badge(`${number(c.cue_points.total)} cue points`, "orange"),
+      el("span", { class: "muted" }, `NML v${c.version ?? "?"}`)] : []));
+    $("nml-error").hidden = !info.error;
+    $("nml-error").textContent = info.error || "";
+    const suggestion = info.default_nml_path || null;
+    $("nml-suggestion").hidden = !suggestion || suggestion === info.configured_nml_path;
+    $("use-default").textContent = suggestion || "";
+    if (!$("nml-path").value && info.nml_path) $("nml-path").placeholder = info.nml_path;
+    showAutoSync(info.auto_sync, info.library);
+  }
+
+  // --- auto-sync --------------------------------------------------------------------------------------------
+
+  let lastLibrary = null;
+  function showAutoSync(status, library) {
+    if (library) lastLibrary = library;
+    const b = $("auto-sync-badge");
+    if (!status) {
+      b.textContent = "Off";
+      b.className = "badge gray";
+    } else if (status.running) {
+      b.textContent = "Syncing...";
+      b.className = "badge blue";
+    } else if (status.last_error) {
+      b.textContent = "Error";
+      b.className = "badge red";
+    } else {
+      b.textContent = "Idle";
+      b.className = "badge gray";
+    }
+    const last = (status && status.last_sync_at) || (lastLibrary && lastLibrary.last_import_at);
+    $("auto-sync-last").textContent = last ? `Last sync: ${new Date(last).toLocaleTimeString()}` : "";
+    $("auto-sync-error").hidden = !(status && status.last_error && !status.running);
+    $("auto-sync-error").textContent = (status && status.last_error) || "";
+  }
+
+  // --- the folder browser -----------------------------------------------------------------------------------
+
+  async function browse(path) {
+    let listing;
+    try {
+      listing = await api("GET", `/api/files${path ? `?path=${encodeURIComponent(path)}` : ""}`);
+    } catch (error) {
+      fail("Failed to select file", error);
+      return;
+    }
+    $("browser").hidden = false;
+    $("browser-path").textContent = listing.path;
+    $("browser-up").disabled = !listing.parent;
+    $("browser-up").onclick = () => browse(listing.parent);
+    $("browser-entries").replaceChildren(...listing.entries.map((entry) => el("li", {},
+      el("button", { type: "button", class: `link ${entry.kind}`, onclick: async () => {
+        if (entry.kind === "folder") return browse(entry.path);
+        $("nml-path").value = entry.path;
+        $("browser").hidden = true;
+        if (await save({ nml_path: entry.path })) loadInfo();
+      } }, `${entry.kind === "folder" ? "📁" : "🎛"} ${entry.name}`))));
+    if (!listing.entries.length) $("browser-entries").append(el("li", { class: "muted" }, "No folders or .nml files here."));
+  }
+
+  // --- operations -------------------------------------------------------------------------------------------
+
+  function body() {
+    const mappings = mappingsObject($("path-mappings").value);
+    return Object.keys(mappings).length ? { path_mappings: mappings } : {};
+  }
+
+  async function start(url, button) {
+    button.disabled = true;
+    try {
+      const accepted = await api("POST", url, body());
+      mine.add(accepted.operation_id);
+      $("cancel-button").disabled = false;
+      return accepted;
+    } catch (error) {
+      fail(url.endsWith("preview") ? "Failed to analyze sync" : url.endsWith("sync") ? "Sync failed" : "Export failed", error);
+      return null;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function previewProgress(event) {
+    const bar = $("preview-progress");
+    bar.hidden = event.status !== "queued" && event.status !== "running";
+    bar.querySelector(".bar").style.width = `${Math.round(event.percent)}%`;
+    bar.querySelector(".message").textContent = notify.progressLine(event.phase, event.message, event.percent);
+  }
+
+  async function previewDone(event) {
+    previewProgress(event);
+    $("preview-error").hidden = event.status !== "failed" && event.status !== "cancelled";
+    $("preview-error").textContent = event.error || (event.status === "cancelled" ? event.message : "");
+    if (event.status !== "succeeded") return;
+    const r = event.result;
+    const matched = r.tracks_processed - r.tracks_imported;
+    $("preview-summary").replaceChildren(
+      el("li", {}, `${number(matched)} tracks matched`),
+      el("li", {}, `${number(r.tracks_updated)} will be updated`),
+      ...(r.tracks_imported > 0 ? [el("li", {}, `${number(r.tracks_imported)} will be imported`)] : []),
+      el("li", { class: "muted" }, r.summary));
+    const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
+    $("preview-diff").textContent = op.diff.join("\n");
+    $("preview-diff-count").textContent = op.diff_lines > op.diff.length
+      ? `(first ${number(op.diff.length)} of ${number(op.diff_lines)} lines)` : `(${number(op.diff_lines)} lines)`;
+    $("preview-diff-box").hidden = false;
+  }
+
+  const lastEvents = new Map(); // the latest event of each operation, for one that ends before its 202 arrives
+
+  function onPreviewEvent(event) {
+    if (event.status === "queued" || event.status === "running") previewProgress(event);
+    else previewDone(event);
+  }
+
+  onOperation((event) => {
+    lastEvents.set(event.operation_id, event);
+    if (event.operation_id === previewId) onPreviewEvent(event);
+    if (event.status !== "queued" && event.status !== "running") {
+      mine.delete(event.operation_id);
+      $("cancel-button").disabled = mine.size === 0;
+      if (event.status === "succeeded" && event.operation !== "preview") loadInfo();
+    } else if (event.operation !== "preview" || event.operation_id === previewId) {
+      mine.add(event.operation_id); // a page opened mid-operation can cancel it too
+      $("cancel-button").disabled = false;
+    }
+  });
+  onAutoSync((status) => showAutoSync(status, null));
+
+  // --- wiring -----------------------------------------------------------------------------------------------
+
+  $("nml-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const path = $("nml-path").value.trim();
+    if (await save({ nml_path: path || null })) loadInfo();
+  });
+  $("use-default").addEventListener("click", async () => {
+    if (await save({ nml_path: $("use-default").textContent })) loadInfo();
+  });
+  $("browse-button").addEventListener("click", () => browse(null));
+  $("browser-close").addEventListener("click", () => { $("browser").hidden = true; });
+  $("path-mappings").addEventListener("change", () => save({ path_mappings: mappingsObject($("path-mappings").value) }));
+  for (const input of document.querySelectorAll("[data-setting]")) {
+    input.addEventListener("change", () => {
+      const value = input.type === "checkbox" ? input.checked : input.type === "number" ? Number(input.value) : input.value;
+      save({ [input.dataset.setting]: value });
+    });
+  }
+  for (const input of document.querySelectorAll("[data-auto]")) {
+    input.addEventListener("change", () => {
+      save({ auto_sync: { [input.dataset.auto]: input.type === "checkbox" ? input.checked : input.value } });
+    });
+  }
+  $("auto-sync-debounce").addEventListener("change", () => {
+    save({ auto_sync: { debounce_ms: Math.round(Number($("auto-sync-debounce").value) * 1000) } });
+  });
+  $("preview-button").addEventListener("click", async () => {
+    $("preview").hidden = false;
+    $("preview-summary").replaceChildren();
+    $("preview-diff-box").hidden = true;
+    $("preview-error").hidden = true;
+    previewProgress({ status: "queued", phase: "starting", message: "Starting preview...", percent: 0 });
+    const accepted = await start("/api/traktor/preview", $("preview-button"));
+    previewId = accepted ? accepted.operation_id : null;
+    if (previewId && lastEvents.has(previewId)) onPreviewEvent(lastEvents.get(previewId));
+  });
+  $("sync-button").addEventListener("click", () => start("/api/traktor/sync", $("sync-button")));
+  const exportButton = $("export-button");
+  if (exportButton) exportButton.addEventListener("click", () => start("/api/traktor/export", exportButton));
+  $("cancel-button").addEventListener("click", async () => {
+    for (const id of mine) {
+      try {
+        await api("POST", `/api/operations/${encodeURIComponent(id)}/cancel`);
+      } catch (error) {
+        fail("Cancel failed", error);
+      }
+    }
+  });
+
+  api("GET", "/api/traktor/config").then(fill, (error) => fail("Failed to load configuration", error));
+  loadInfo();
+})();
