@@ -1,0 +1,297 @@
+"""The JSON API, endpoint by endpoint, in-process through httpx."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from harmony.library import Library
+
+from .conftest import Api, Demo
+
+OPERATION_KEYS = {"operation_id", "operation", "status", "phase", "percent", "message"}
+
+
+async def test_config_defaults_and_partial_update(api: Api, demo: Demo) -> None:
+    first = (await api.client.get("/api/traktor/config")).json()
+    assert first["nml_path"] is None
+    assert first["track_strategy"] == "smart_merge"
+    assert first["auto_sync"]["debounce_ms"] == 5000
+
+    body = {"track_strategy": "traktor_wins", "auto_sync": {"debounce_ms": 12_000, "enabled": True}}
+    changed = await api.client.put("/api/traktor/config", json=body, headers=api.token)
+    assert changed.status_code == 200
+    data = changed.json()
+    assert data["track_strategy"] == "traktor_wins"
+    assert data["cue_strategy"] == "smart_merge"  # untouched
+    assert data["auto_sync"]["debounce_ms"] == 12_000
+    assert data["auto_sync"]["enabled"] is True
+    assert data["auto_sync"]["direction"] == "bidirectional"  # untouched
+    # It was stored, not just echoed.
+    with Library.open(api.state.service.library_path) as library:
+        assert library.settings().track_strategy == "traktor_wins"
+
+    await api.configure(demo)
+    data = (await api.client.get("/api/traktor/config")).json()
+    assert data["nml_path"] == str(demo.nml)
+    assert sorted(data["path_mappings"]) == sorted(f"{k}={v}" for k, v in demo.mappings.items())
+
+
+async def test_config_refuses_bad_values(api: Api) -> None:
+    for body in (
+        {"auto_sync": {"debounce_ms": 500}},  # below 1 s
+        {"auto_sync": {"debounce_ms": 61_000}},  # above 60 s
+        {"track_strategy": "loudest_wins"},
+        {"backups_to_keep": 0},
+        {"unknown": 1},
+    ):
+        response = await api.client.put("/api/traktor/config", json=body, headers=api.token)
+        assert response.status_code == 422, body
+        assert "error" in response.json()
+    # A mapping the settings refuse (two spellings of the same NML folder) is the settings' own 400.
+    response = await api.client.put(
+        "/api/traktor/config", json={"path_mappings": {"C:/Music": "/a", "c:/music": "/b"}}, headers=api.token
+    )
+    assert response.status_code == 400
+    assert "same NML folder" in response.json()["error"]
+    assert (await api.client.get("/api/traktor/config")).json()["path_mappings"] == []
+
+
+async def test_info_counts_the_collection(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    info = (await api.client.get("/api/traktor/info")).json()
+    assert info["nml_path"] == str(demo.nml)
+    assert info["exists"] is True
+    assert info["error"] is None
+    collection = info["collection"]
+    assert collection["tracks"] == demo.generated.tracks
+    assert collection["version"] == demo.generated.version
+    assert collection["cue_points"]["total"] == sum(demo.generated.cues_by_type.values())
+    assert {"playlists", "folders"} <= collection.keys()
+    assert "suggested_folder" in info
+    assert info["library"]["last_import_at"] is None
+
+
+async def test_info_explains_a_missing_or_broken_collection(api: Api, home: Path) -> None:
+    missing = (await api.client.get("/api/traktor/info", params={"nml_path": str(home / "none.nml")})).json()
+    assert missing["exists"] is False
+    assert "does not exist" in missing["error"]
+    broken = home / "broken.nml"
+    broken.write_text("<NML VERSION='19'><COLLECTION")
+    answer = await api.client.get("/api/traktor/info", params={"nml_path": str(broken)})
+    assert answer.status_code == 200
+    assert answer.json()["collection"] is None
+    assert answer.json()["error"].startswith("Failed to parse collection.nml")
+
+
+async def test_sync_answers_202_at_once_then_imports(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    response = await api.client.post("/api/traktor/sync", headers=api.token)
+    assert response.status_code == 202
+    accepted = response.json()
+    assert accepted["status"] == "queued"  # nothing was awaited before answering
+    op = await api.state.service.wait(accepted["operation_id"])
+    assert op.status == "succeeded", op.error
+    done = (await api.client.get(f"/api/operations/{op.id}")).json()
+    assert done.keys() >= OPERATION_KEYS
+    assert done["result"]["tracks_imported"] == demo.generated.tracks
+    assert done["result"]["summary"].startswith(f"Imported {demo.generated.tracks} tracks")
+
+    tracks = (await api.client.get("/api/library/tracks", params={"limit": 500})).json()
+    assert tracks["total"] == demo.generated.tracks
+    assert len(tracks["tracks"]) == demo.generated.tracks
+
+
+async def test_sync_body_overrides_path_and_mappings(api: Api, demo: Demo) -> None:
+    body = {"nml_path": str(demo.nml), "strategy": "traktor_wins", "path_mappings": demo.mappings}
+    done = await api.run("/api/traktor/sync", body)
+    assert done["status"] == "succeeded", done
+    assert done["result"]["tracks_imported"] == demo.generated.tracks
+    assert done["result"]["missing_files"] == []  # the mappings were used
+
+
+async def test_sync_bad_body(api: Api, demo: Demo) -> None:
+    bad = await api.client.post("/api/traktor/sync", json={"strategy": "nope"}, headers=api.token)
+    assert bad.status_code == 422
+    bad_map = await api.client.post("/api/traktor/sync", json={"path_mappings": {"": "/x"}}, headers=api.token)
+    assert bad_map.status_code == 400
+    assert "NML_PREFIX=LOCAL_FOLDER" in bad_map.json()["error"]
+
+
+async def test_second_import_of_same_collection_is_409(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    first = await api.client.post("/api/traktor/sync", headers=api.token)
+    second = await api.client.post("/api/traktor/sync", headers=api.token)
+    assert second.status_code == 409
+    assert "already being imported" in second.json()["error"]
+    await api.state.service.wait(first.json()["operation_id"])
+
+
+async def test_preview_has_summary_and_diff_and_changes_nothing(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    done = await api.run("/api/traktor/preview")
+    assert done["operation"] == "preview"
+    assert done["status"] == "succeeded"
+    assert done["result"]["tracks_imported"] == demo.generated.tracks
+    assert done["result"]["applied"] is False
+    assert done["diff"][0] == f"Tracks to import ({demo.generated.tracks}):"
+    assert done["diff_lines"] >= demo.generated.tracks
+    assert (await api.client.get("/api/library/tracks")).json()["total"] == 0
+
+
+async def test_cancel_a_running_import(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    started = (await api.client.post("/api/traktor/sync", headers=api.token)).json()
+    answer = await api.client.post(f"/api/operations/{started['operation_id']}/cancel", headers=api.token)
+    assert answer.status_code == 200
+    assert answer.json() == {"operation_id": started["operation_id"], "cancelled": True}
+    op = await api.state.service.wait(started["operation_id"])
+    assert op.status == "cancelled"
+    assert (await api.client.get("/api/library/tracks")).json()["total"] == 0
+    again = await api.client.post(f"/api/operations/{op.id}/cancel", headers=api.token)
+    assert again.json()["cancelled"] is False
+    missing = await api.client.post("/api/operations/nope/cancel", headers=api.token)
+    assert missing.status_code == 404
+
+
+async def test_operations_list(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    assert (await api.client.get("/api/operations")).json() == {"operations": [], "running": [], "queued": []}
+    started = (await api.client.post("/api/traktor/preview", headers=api.token)).json()
+    listing = (await api.client.get("/api/operations")).json()
+    assert listing["operations"][0]["operation_id"] == started["operation_id"]
+    assert started["operation_id"] in listing["queued"] + listing["running"]
+    await api.state.service.wait(started["operation_id"])
+    listing = (await api.client.get("/api/operations")).json()
+    assert listing["operations"][0]["status"] == "succeeded"
+    assert listing["running"] == listing["queued"] == []
+    assert (await api.client.get("/api/operations/nope")).status_code == 404
+
+
+async def test_tracks_search_sort_pages_and_detail(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    everything = (await api.client.get("/api/library/tracks", params={"limit": 500, "sort": "id"})).json()
+    ids = [t["id"] for t in everything["tracks"]]
+    assert ids == sorted(ids)
+
+    page = (await api.client.get("/api/library/tracks", params={"limit": 10, "offset": 10, "sort": "id"})).json()
+    assert [t["id"] for t in page["tracks"]] == ids[10:20]
+    assert page["total"] == len(ids)
+
+    by_bpm = (await api.client.get("/api/library/tracks", params={"sort": "-bpm", "limit": 500})).json()["tracks"]
+    bpms = [t["bpm"] for t in by_bpm if t["bpm"] is not None]
+    assert bpms == sorted(bpms, reverse=True)
+
+    target = next(t for t in everything["tracks"] if t["title"])
+    word = target["title"].split()[0]
+    found = (await api.client.get("/api/library/tracks", params={"search": word, "limit": 500})).json()
+    assert target["id"] in [t["id"] for t in found["tracks"]]
+    assert 0 < found["total"] <= len(ids)
+
+    bad_sort = await api.client.get("/api/library/tracks", params={"sort": "loudness"})
+    assert bad_sort.status_code == 400
+    assert "Cannot sort by" in bad_sort.json()["error"]
+    assert (await api.client.get("/api/library/tracks", params={"limit": 0})).status_code == 422
+
+    with_cues = None
+    for track in everything["tracks"]:
+        detail = (await api.client.get(f"/api/library/tracks/{track['id']}")).json()
+        if detail["cues"]:
+            with_cues = detail
+            break
+    assert with_cues is not None
+    cue = with_cues["cues"][0]
+    assert {"type", "slot", "position", "length", "name", "color"} <= cue.keys()
+    positions = [c["position"] for c in with_cues["cues"]]
+    assert positions == sorted(positions)
+    missing = await api.client.get("/api/library/tracks/999999")
+    assert missing.status_code == 404
+    assert "No track with id 999999" in missing.json()["error"]
+
+
+async def test_playlist_tree(api: Api, demo: Demo) -> None:
+    assert (await api.client.get("/api/playlists")).json() == {"nodes": []}
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    nodes = (await api.client.get("/api/playlists")).json()["nodes"]
+
+    def walk(items: list[dict[str, object]]) -> list[dict[str, object]]:
+        out = []
+        for node in items:
+            out.append(node)
+            if node["kind"] == "folder":
+                out.extend(walk(node["children"]))  # type: ignore[arg-type]
+        return out
+
+    every = walk(nodes)
+    lists = [n for n in every if n["kind"] in ("playlist", "smart list")]
+    assert len(lists) == demo.generated.playlists + demo.generated.smart_lists
+    assert any(n["kind"] == "folder" for n in every)
+    assert sum(int(n["entry_count"]) for n in lists if n["kind"] == "playlist") > 0  # type: ignore[call-overload]
+
+
+async def test_stats(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    stats = (await api.client.get("/api/stats")).json()
+    assert set(stats["pools"]) == {"sync", "export"}
+    sync_pool = stats["pools"]["sync"]
+    assert sync_pool["completed"] >= 1
+    assert {"p50", "p90", "p99", "max", "count"} <= sync_pool["run_time"].keys()
+    assert stats["library"]["tracks"] == demo.generated.tracks
+    assert stats["operations"] == {"running": 0, "queued": 0}
+
+
+async def test_pages_render_with_the_session_token(api: Api) -> None:
+    assert (await api.client.get("/")).headers["location"] == "/library"
+    for path, marker in (("/library", 'id="tracks-table"'), ("/traktor", "Sync from Traktor")):
+        page = await api.client.get(path)
+        assert page.status_code == 200
+        assert marker in page.text
+        assert f'content="{api.state.guard.token}"' in page.text
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert (await api.client.get("/static/notifications.js")).status_code == 200
+
+
+async def test_openapi_lists_the_issue_paths(api: Api) -> None:
+    schema = (await api.client.get("/openapi.json")).json()
+    for path in (
+        "/api/library/tracks",
+        "/api/library/tracks/{track_id}",
+        "/api/playlists",
+        "/api/traktor/config",
+        "/api/traktor/info",
+        "/api/traktor/preview",
+        "/api/traktor/sync",
+        "/api/operations/{operation_id}/cancel",
+        "/api/operations",
+        "/api/stats",
+        "/api/events",
+    ):
+        assert path in schema["paths"], path
+    assert {"get", "put"} <= schema["paths"]["/api/traktor/config"].keys()
+    assert (await api.client.get("/docs")).status_code == 200
+
+
+async def test_shutdown_cancels_running_operations(tmp_path: Path, home: Path, demo: Demo) -> None:
+    from .conftest import BASE, build_app
+
+    app = build_app(tmp_path, home)
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+            token = {"X-Harmony-Token": app.state.web.guard.token}
+            await client.put("/api/traktor/config", json=demo.config(), headers=token)
+            started = (await client.post("/api/traktor/sync", headers=token)).json()
+            await asyncio.sleep(0.05)
+    op = app.state.web.service.get(started["operation_id"])
+    assert op.status in ("cancelled", "succeeded")  # never left running or half-done
+    assert app.state.web.service.log.active() == []
+    stats = app.state.web.service.manager.stats()
+    assert all(pool.total_workers == 0 for pool in stats.values())
+    with Library.open(tmp_path / "library.db") as library:
+        count = library.stats().tracks
+    assert count in (0, demo.generated.tracks)  # all or nothing
