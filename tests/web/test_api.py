@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import httpx
+
 from harmony.library import Library
 
-from .conftest import Api, Demo
+from .conftest import BASE, Api, Demo, build_app
 
 OPERATION_KEYS = {"operation_id", "operation", "status", "phase", "percent", "message"}
 
@@ -276,17 +278,13 @@ async def test_openapi_lists_the_issue_paths(api: Api) -> None:
 
 
 async def test_shutdown_cancels_running_operations(tmp_path: Path, home: Path, demo: Demo) -> None:
-    from .conftest import BASE, build_app
-
     app = build_app(tmp_path, home)
-    import httpx
-
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
-            token = {"X-Harmony-Token": app.state.web.guard.token}
-            await client.put("/api/traktor/config", json=demo.config(), headers=token)
-            started = (await client.post("/api/traktor/sync", headers=token)).json()
-            await asyncio.sleep(0.05)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        token = {"X-Harmony-Token": app.state.web.guard.token}
+        await client.put("/api/traktor/config", json=demo.config(), headers=token)
+        started = (await client.post("/api/traktor/sync", headers=token)).json()
+        await asyncio.sleep(0.05)
     op = app.state.web.service.get(started["operation_id"])
     assert op.status in ("cancelled", "succeeded")  # never left running or half-done
     assert app.state.web.service.log.active() == []
