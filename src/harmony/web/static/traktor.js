@@ -255,6 +255,9 @@
     }
   });
 
-  api("GET", "/api/traktor/config").then(fill, (error) => fail("Failed to load configuration", error));
+  // The page is ready (its fields hold the stored settings) once the configuration has arrived.
+  api("GET", "/api/traktor/config")
+    .then(fill, (error) => fail("Failed to load configuration", error))
+    .finally(() => { document.body.dataset.ready = "true"; });
   loadInfo();
 })();

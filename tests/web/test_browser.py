@@ -1,0 +1,183 @@
+"""The pages in a real Chromium (Debian's, driven by Playwright): the import notification from blue through its
+phases to green, the library browsed and searched while an import runs.
+
+Skipped with a reason when Playwright or Chromium is missing on a workstation; under CI they must run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import require
+
+from .conftest import Demo, LiveServer, make_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROGRESS_LINE = re.compile(r"^[A-Z][a-z]+: .+ \(\d{1,3}%\)$")
+
+# Collects the title and message of every notification change, so the test sees states that last milliseconds.
+RECORD_NOTIFICATIONS = """
+window.__notes = [];
+new MutationObserver(() => {
+  for (const n of document.querySelectorAll('.notification')) {
+    const entry = {id: n.dataset.id, color: n.dataset.color, title: n.querySelector('.title').textContent,
+                   message: n.querySelector('.message').textContent, loading: n.classList.contains('loading')};
+    const last = window.__notes.filter(e => e.id === entry.id).pop();
+    if (!last || last.title !== entry.title || last.message !== entry.message || last.color !== entry.color)
+      window.__notes.push(entry);
+  }
+}).observe(document.getElementById('notifications'), {subtree: true, childList: true, characterData: true,
+                                                      attributes: true});
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None, "Playwright is not installed (pip install playwright)")
+    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    assert sync_playwright is not None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def configure(server: LiveServer, demo: Demo) -> None:
+    with httpx.Client(base_url=server.url, headers=server.token) as client:
+        assert client.put("/api/traktor/config", json=demo.config()).status_code == 200
+
+
+def test_sync_notification_goes_blue_through_phases_to_green(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Traktor", tracks=2500, seed=3)
+    configure(live_server, demo)
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("#nml-badges .badge.blue")
+    assert page.text_content("#nml-badges .badge.blue") == f"{demo.generated.tracks:,} tracks"
+    page.evaluate(RECORD_NOTIFICATIONS)
+
+    page.click("text=Sync from Traktor")
+    note = page.locator(".notification").first
+    note.wait_for()
+    green = page.locator('.notification[data-color="green"]')
+    green.wait_for(timeout=60_000)
+
+    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
+    assert len({n["id"] for n in notes}) == 1
+    running = [n for n in notes if n["color"] == "blue"]
+    assert running[0]["title"] == "Traktor: Import from Traktor"
+    assert running[0]["message"] == "Starting sync..."
+    assert all(n["loading"] for n in running)
+    progress = [n["message"] for n in running[1:]]
+    assert progress, "no progress update was shown"
+    assert all(PROGRESS_LINE.match(message) for message in progress), progress
+    phases = {message.split(":")[0] for message in progress}
+    assert {"Parsing", "Saving"} <= phases, phases
+    done = notes[-1]
+    assert done["color"] == "green"
+    assert done["title"] == "Traktor Import Complete"
+    with httpx.Client(base_url=live_server.url) as client:
+        op = client.get("/api/operations").json()["operations"][0]
+    assert done["message"] == op["result"]["summary"]
+    assert done["message"].startswith(f"Imported {demo.generated.tracks} tracks")
+
+    # Green closes by itself after 3 s; the badges were reloaded.
+    green.wait_for(state="detached", timeout=6_000)
+    assert page.locator(".notification").count() == 0
+
+
+def test_notifications_can_be_closed_and_errors_are_red(live_server: LiveServer, page: Any, home: Path) -> None:
+    broken = home / "broken.nml"
+    broken.write_text("<NML VERSION='19'><COLLECTION ENTRIES='1'><ENTRY")
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.fill("#nml-path", str(broken))
+    page.click("#save-path")
+    page.wait_for_function("() => document.querySelector('#nml-error').textContent.includes('Failed to parse')")
+    assert page.is_visible("#nml-error")
+    page.click("text=Sync from Traktor")
+    red = page.locator('.notification[data-color="red"]')
+    red.wait_for(timeout=30_000)
+    assert red.locator(".title").text_content() == "Traktor Import Failed"
+    assert red.locator(".message").text_content()
+    red.locator("button.close").click()
+    assert page.locator(".notification").count() == 0
+
+
+def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServer, page: Any, home: Path) -> None:
+    first = make_demo(home / "First", tracks=300, seed=21)
+    configure(live_server, first)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        live_server.call(live_server.state.service.wait(op))
+        sample = client.get("/api/library/tracks", params={"sort": "title", "limit": 1, "offset": 150}).json()
+    title = sample["tracks"][0]["title"]
+    word = max(re.findall(r"\w+", title), key=len)
+
+    big = make_demo(home / "Big", tracks=12_000, seed=22)
+    page.goto(f"{live_server.url}/library")
+    page.wait_for_selector("#tracks-body tr")
+    assert page.text_content("#track-count") == "300 tracks"
+
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        body = {"nml_path": str(big.nml), "path_mappings": big.mappings}
+        running = client.post("/api/traktor/sync", json=body).json()["operation_id"]
+        page.wait_for_selector("#background-count.busy")
+
+        page.fill("#search", word)
+        page.wait_for_function(
+            "() => document.querySelector('#tracks-body tr') && "
+            "document.querySelector('#track-count').textContent !== '300 tracks'"
+        )
+        rows = page.locator("#tracks-body tr")
+        assert 0 < rows.count() < 300
+        page.locator("#tracks-body tr", has_text=title).first.click()
+        page.wait_for_selector("#track-detail:not([hidden])")
+        assert page.text_content("#detail-title") == title
+
+        page.click("th[data-sort='bpm']")
+        page.wait_for_selector("th[data-sort='bpm'][aria-sort='ascending']")
+        page.fill("#search", "")
+        page.wait_for_function("() => document.querySelector('#track-count').textContent === '300 tracks'")
+        page.click("#next-page")
+        page.wait_for_function("() => document.querySelector('#page-info').textContent.startsWith('101')")
+
+        still = client.get(f"/api/operations/{running}").json()["status"]
+        assert still in ("queued", "running"), "the import ended before the library was browsed"
+        # The background panel lists it with Cancel, and the pool statistics are shown.
+        page.click("#background-toggle")
+        page.wait_for_selector(f'#background-operations li[data-operation="{running}"]')
+        page.wait_for_selector("#pool-stats tbody tr")
+        live_server.call(live_server.state.service.wait(running), timeout=120)
+    page.wait_for_function("() => document.querySelector('#background-count').textContent === '0'")
