@@ -128,3 +128,13 @@ async def test_unknown_paths_are_json_404(api: Api) -> None:
     response = await api.client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json() == {"error": "Not Found"}
+
+
+async def test_unknown_home_folders_are_client_errors(api: Api) -> None:
+    # Python's expanduser raises for "~user" of a user that does not exist: that must be a 4xx, not a crash.
+    path = "~no_such_user_harmony/collection.nml"
+    info = await api.client.get("/api/traktor/info", params={"nml_path": path})
+    assert info.status_code == 422
+    sync = await api.client.post("/api/traktor/sync", json={"nml_path": path}, headers=api.token)
+    assert sync.status_code == 422
+    assert (await api.client.get("/api/files", params={"path": path})).status_code == 404

@@ -20,6 +20,7 @@ __all__ = ["router", "track_json"]
 router = APIRouter(prefix="/api", tags=["library"])
 
 MAX_PAGE = 500
+SORT_PATTERN = f"^-?({'|'.join(SORT_KEYS)})$"
 #: SQLite integers are 64-bit; a larger id or offset would overflow inside the driver.
 MAX_INT = 2**63 - 1
 
@@ -75,7 +76,11 @@ async def list_tracks(
     state: Annotated[WebState, Depends(web_state)],
     search: Annotated[str | None, Query(max_length=500, description="Words every track must contain")] = None,
     sort: Annotated[
-        str, Query(max_length=40, description=f"One of {', '.join(SORT_KEYS)}; a leading '-' sorts descending")
+        str,
+        Query(
+            pattern=SORT_PATTERN,
+            description=f"One of {', '.join(SORT_KEYS)}; a leading '-' sorts descending",
+        ),
     ] = "artist",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,

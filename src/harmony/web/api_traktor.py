@@ -17,7 +17,7 @@ from harmony.errors import HarmonyError
 from harmony.library.settings import settings_to_dict
 from harmony.service import Operation
 from harmony.sync.locate import default_nml_path, native_instruments_folder
-from harmony.web.schemas import ConfigUpdate, OperationBody
+from harmony.web.schemas import ConfigUpdate, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
@@ -69,7 +69,7 @@ def _suggestions() -> dict[str, str | None]:
 @router.get("/info", summary="The collection's badges and the sync status")
 async def info(
     state: Annotated[WebState, Depends(web_state)],
-    nml_path: Annotated[str | None, Query(min_length=1, max_length=4096)] = None,
+    nml_path: Annotated[NmlPathText | None, Query()] = None,
 ) -> dict[str, Any]:
     """The collection the next operation would use (``nml_path`` or the settings or the newest Traktor's), its
     counts (``collection``: tracks, playlists, folders, cue points, NML version) or why they are missing

@@ -49,7 +49,10 @@ class FolderBrowser:
             return root
         if "\x00" in text:
             raise BrowseError("That path is not valid.")
-        raw = PurePath(Path(text).expanduser()) if text.startswith("~") else PurePath(text)
+        try:
+            raw = PurePath(Path(text).expanduser()) if text.startswith("~") else PurePath(text)
+        except RuntimeError:  # "~someone" for a user that does not exist
+            raise BrowseError(f"{text} does not exist.") from None
         if ".." in raw.parts:
             raise OutsideRootError("Paths with '..' are not allowed; pick a folder from the list.")
         candidate = raw if raw.is_absolute() else root / raw

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from harmony.library.settings import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
 from harmony.service import ImportRequest
 
-__all__ = ["AutoSyncUpdate", "ConfigUpdate", "OperationBody"]
+__all__ = ["AutoSyncUpdate", "ConfigUpdate", "NmlPathText", "OperationBody", "checked_path"]
 
 Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
 CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
 Direction = Literal["import", "export", "bidirectional"]
-PathText = Field(default=None, min_length=1, max_length=4096)
+
+
+def checked_path(text: str) -> str:
+    """A path the layers below can resolve: no NUL byte, and a ``~user`` that names a real user (Python's
+    ``expanduser`` raises RuntimeError for an unknown one)."""
+    if "\x00" in text:
+        raise ValueError("a path cannot contain a NUL character")
+    if text.startswith("~"):
+        try:
+            Path(text).expanduser()
+        except RuntimeError:
+            raise ValueError(f"{text.split('/')[0]} is not a known home folder") from None
+    return text
+
+
+#: A collection path as the API takes it.
+NmlPathText = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(checked_path)]
 
 
 class OperationBody(BaseModel):
@@ -22,7 +39,7 @@ class OperationBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nml_path: str | None = PathText
+    nml_path: NmlPathText | None = None
     strategy: Strategy | None = None
     cue_strategy: CueStrategy | None = None
     path_mappings: dict[str, str] | None = Field(
@@ -59,7 +76,7 @@ class ConfigUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nml_path: str | None = PathText
+    nml_path: NmlPathText | None = None
     track_strategy: Strategy | None = None
     cue_strategy: CueStrategy | None = None
     auto_backup: bool | None = None
