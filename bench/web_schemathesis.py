@@ -46,7 +46,7 @@ def main() -> int:
 
         @given(case=operation.as_strategy())
         @settings(max_examples=args.examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def run(case: Any) -> None:
+        def run(case: Any, codes: collections.Counter[int] = codes) -> None:
             response = case.call(headers={"X-Harmony-Token": token})
             codes[response.status_code] += 1
             if response.status_code >= 500:

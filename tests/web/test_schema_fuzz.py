@@ -5,7 +5,6 @@ requests carry the session token, so the state-changing endpoints are really exe
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
