@@ -67,4 +67,7 @@ def serve(
                 threading.Event().wait(0.1)
 
         threading.Thread(target=open_when_ready, name="open browser", daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the Ctrl-C it has already handled: the app is stopped, nothing to add

@@ -1,0 +1,239 @@
+"""Is the web app responsive while it works? Search latency and event-loop gaps during a big import (and export).
+
+Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--no-preload]
+
+1. Generates two Traktor collections of ``--tracks`` tracks each (with placeholder audio files).
+2. Starts ``harmony serve``'s app in a child process, with a ticker task on its event loop that wakes every
+   5 ms and records how late it woke (an event-loop gap: the time the loop could not answer anyone).
+3. Imports collection A (untimed), so the library holds ``--tracks`` tracks to search; then starts importing
+   collection B (``--tracks`` new tracks: parsing, matching, then one big write transaction) and, until it ends,
+   sends the library page's requests one after another: a search for a word from the library, sorted by a
+   random column, at a random page; now and then a track's detail.
+4. Prints the search latency (p50, p95, max) during the import, and the ticker's gaps in the same window.
+
+Targets (issue 7): search p95 <= 150 ms, no event-loop gap over 25 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+TICK = 0.005
+SORTS = ["artist", "title", "-bpm", "album", "-date_added", "genre", "key", "-rating"]
+
+
+# --- the server process ---------------------------------------------------------------------------------------
+
+
+async def _ticker(gaps: list[tuple[float, float]]) -> None:
+    loop = asyncio.get_running_loop()
+    expected = loop.time() + TICK
+    while True:
+        await asyncio.sleep(TICK)
+        now = loop.time()
+        late = now - expected
+        if late > 0.002:
+            gaps.append((time.time(), late))
+        expected = now + TICK
+
+
+def serve(library: Path, port: int, out: Path, spool: Path) -> None:
+    """The child: the app on uvicorn plus the ticker; writes the gaps to ``out`` when stopped (SIGINT)."""
+    import logging
+
+    import uvicorn
+
+    from harmony.web import create_app
+
+    logging.basicConfig(level=logging.WARNING)
+    app = create_app(library, port=port, spool_dir=str(spool), browse_root=library.parent)
+    gaps: list[tuple[float, float]] = []
+
+    async def main() -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=3)
+        server = uvicorn.Server(config)
+        ticker = asyncio.create_task(_ticker(gaps))
+        try:
+            await server.serve()
+        finally:
+            ticker.cancel()
+            out.write_text(json.dumps(gaps))
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the SIGINT it handled, once it has shut down
+
+
+# --- the client -----------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def generate(folder: Path, tracks: int, seed: int) -> tuple[Path, dict[str, str]]:
+    from harmony.devtools.collection_gen import generate_collection
+
+    folder.mkdir(parents=True)
+    made = generate_collection(folder / "collection.nml", tracks=tracks, seed=seed, files_dir=folder / "files")
+    return made.path, {volume: str(path) for volume, path in made.path_mappings.items()}
+
+
+def wait_operation(client: httpx.Client, op_id: str) -> dict[str, Any]:
+    while True:
+        op: dict[str, Any] = client.get(f"/api/operations/{op_id}").json()
+        if op["status"] in ("succeeded", "failed", "cancelled"):
+            return op
+        time.sleep(0.2)
+
+
+def browse_while(client: httpx.Client, op_id: str, words: list[str], ids: list[int]) -> dict[str, Any]:
+    """Send library requests until the operation ends; return latencies and the window."""
+    rng = random.Random(1)
+    searches: list[float] = []
+    details: list[float] = []
+    started = time.time()
+    checked = 0.0
+    op: dict[str, Any] = {}
+    while True:
+        now = time.monotonic()
+        if now - checked > 0.25:
+            op = client.get(f"/api/operations/{op_id}").json()
+            checked = now
+            if op["status"] in ("succeeded", "failed", "cancelled"):
+                break
+        params = {
+            "search": rng.choice(words),
+            "sort": rng.choice(SORTS),
+            "limit": 100,
+            "offset": rng.choice([0, 0, 100, 500]),
+        }
+        began = time.perf_counter()
+        response = client.get("/api/library/tracks", params=params)
+        searches.append(time.perf_counter() - began)
+        response.raise_for_status()
+        if rng.random() < 0.2 and ids:
+            began = time.perf_counter()
+            client.get(f"/api/library/tracks/{rng.choice(ids)}").raise_for_status()
+            details.append(time.perf_counter() - began)
+    return {"op": op, "searches": searches, "details": details, "window": (started, time.time())}
+
+
+def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float]]) -> None:
+    start, end = run["window"]
+    inside = [gap for at, gap in gaps if start <= at <= end]
+    searches = run["searches"]
+    op = run["op"]
+    print(f"\n{name}: {op['status']} in {op.get('seconds')} s — {op['message'][:100]}")
+    print(
+        f"  search requests: {len(searches)}, p50 {percentile(searches, 0.5) * 1000:.1f} ms, "
+        f"p95 {percentile(searches, 0.95) * 1000:.1f} ms, max {max(searches, default=0) * 1000:.1f} ms"
+        f"   (target p95 <= 150 ms)"
+    )
+    if run["details"]:
+        print(f"  track details: {len(run['details'])}, p95 {percentile(run['details'], 0.95) * 1000:.1f} ms")
+    over = [gap for gap in inside if gap > 0.025]
+    print(
+        f"  event-loop ticker ({TICK * 1000:.0f} ms): max gap {max(inside, default=0) * 1000:.1f} ms, "
+        f"gaps > 25 ms: {len(over)}, p99 of late wake-ups {percentile(inside, 0.99) * 1000:.1f} ms"
+        f"   (target: none over 25 ms)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Web app responsiveness during a big import.")
+    parser.add_argument("--tracks", type=int, default=100_000)
+    parser.add_argument("--no-preload", action="store_true", help="search an empty library during the import")
+    parser.add_argument("--serve", nargs=4, metavar=("LIBRARY", "PORT", "OUT", "SPOOL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        library, port, out, spool = args.serve
+        serve(Path(library), int(port), Path(out), Path(spool))
+        return 0
+
+    folder = Path(tempfile.mkdtemp(prefix="harmony-web-bench-"))
+    began = time.perf_counter()
+    first = generate(folder / "a", args.tracks, seed=101)
+    second = generate(folder / "b", args.tracks, seed=202)
+    print(f"generated 2 × {args.tracks:,} tracks in {time.perf_counter() - began:.1f} s under {folder}")
+
+    port = free_port()
+    gaps_file = folder / "gaps.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parents[1] / "src"), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(folder / "library.db"), str(port), str(gaps_file), str(folder)],
+        env=env,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            for _ in range(300):
+                try:
+                    client.get("/api/stats")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            page = client.get("/library").text
+            token = re.search(r'name="harmony-token" content="([^"]+)"', page)
+            assert token is not None
+            client.headers["X-Harmony-Token"] = token.group(1)
+
+            words = ["techno", "house", "deep", "mix", "love", "night", "dub", "acid"]
+            ids: list[int] = []
+            if not args.no_preload:
+                began = time.perf_counter()
+                op = client.post(
+                    "/api/traktor/sync", json={"nml_path": str(first[0]), "path_mappings": first[1]}
+                ).json()
+                done = wait_operation(client, op["operation_id"])
+                print(f"preload import: {done['status']} in {time.perf_counter() - began:.1f} s")
+                sample = client.get("/api/library/tracks", params={"limit": 500, "sort": "title"}).json()["tracks"]
+                ids = [t["id"] for t in sample]
+                titles = " ".join(t["title"] or "" for t in sample)
+                words += sorted({w for w in re.findall(r"[A-Za-z]{4,}", titles)})[:40]
+
+            body = {"nml_path": str(second[0]), "path_mappings": second[1]}
+            op = client.post("/api/traktor/sync", json=body).json()
+            run = browse_while(client, op["operation_id"], words, ids)
+            stats = client.get("/api/stats").json()
+        child.send_signal(signal.SIGINT)
+        child.wait(60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    gaps = [tuple(g) for g in json.loads(gaps_file.read_text())] if gaps_file.exists() else []
+    print(f"\nlibrary: {stats['library']['tracks']:,} tracks after the import; machine: {os.cpu_count()} cores")
+    report(f"import of {args.tracks:,} new tracks", run, gaps)  # type: ignore[arg-type]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
