@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -74,10 +75,8 @@ def serve(library: Path, port: int, out: Path, spool: Path) -> None:
             ticker.cancel()
             out.write_text(json.dumps(gaps))
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled, once shut down
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass  # uvicorn re-raises the SIGINT it handled, once it has shut down
 
 
 # --- the client -----------------------------------------------------------------------------------------------

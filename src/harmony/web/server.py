@@ -8,6 +8,7 @@ operations and stops the worker pools.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import webbrowser
@@ -67,7 +68,6 @@ def serve(
                 threading.Event().wait(0.1)
 
         threading.Thread(target=open_when_ready, name="open browser", daemon=True).start()
-    try:
+    # uvicorn re-raises the Ctrl-C it has already handled: the app is stopped by then, nothing to add.
+    with contextlib.suppress(KeyboardInterrupt):
         server.run()
-    except KeyboardInterrupt:
-        pass  # uvicorn re-raises the Ctrl-C it has already handled: the app is stopped, nothing to add
