@@ -49,7 +49,7 @@
       onclick: () => showTrack(t.id), onkeydown: (e) => { if (e.key === "Enter") showTrack(t.id); } },
       el("td", {}, t.title || t.path.split(/[\\/]/).pop()), el("td", {}, t.artist), el("td", {}, t.album),
       el("td", {}, t.genre), el("td", { class: "num" }, t.bpm ? t.bpm.toFixed(2) : ""), el("td", {}, t.key_text),
-      el("td", { class: "num" }, t.rating ? "★".repeat(Math.round(t.rating / 51)) : ""),
+      el("td", { class: "num" }, t.rating ? "★".repeat(t.rating) : ""),
       el("td", { class: "num" }, duration(t.duration)), el("td", {}, t.date_added))));
     countText.textContent = `${number(page.total)} tracks`;
     const last = Math.min(page.offset + page.tracks.length, page.total);
