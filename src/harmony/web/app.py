@@ -19,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library
-from harmony.service import TraktorService
+from harmony.service import OperationEvent, TraktorService
+from harmony.service.operations import FINISHED
 from harmony.web import api_library, api_operations, api_traktor, files, pages
 from harmony.web.collection_info import CollectionInfoCache
 from harmony.web.errors import install_error_handlers
@@ -75,10 +76,13 @@ def create_app(
         if freeze_gc:
             gc.collect()
             gc.freeze()
+            unfreeze = service.subscribe(_GcFreezer())
         log.info("Harmony web app ready on http://%s:%d (library %s)", host, port, service.library_path)
         try:
             yield
         finally:
+            if freeze_gc:
+                unfreeze()
             await _shutdown(state)
 
     app = FastAPI(
@@ -97,6 +101,27 @@ def create_app(
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+class _GcFreezer:
+    """Freeze the garbage collector's view whenever an operation enters a new phase.
+
+    A full collection walks every tracked object and stops every thread, the event loop included. An import
+    brings big, long-lived object graphs into this process (the plan's report, the parts being applied); walked
+    by every full collection they turn into pauses of hundreds of milliseconds at 100,000 tracks. Freezing is
+    cheap (it moves the current objects to a permanent generation) and they are still freed by reference
+    counting when the operation lets go of them."""
+
+    def __init__(self) -> None:
+        self._phases: dict[str, str] = {}
+
+    def __call__(self, event: OperationEvent) -> None:
+        if event.status in FINISHED:
+            self._phases.pop(event.operation_id, None)
+            gc.freeze()
+        elif self._phases.get(event.operation_id) != event.phase:
+            self._phases[event.operation_id] = event.phase
+            gc.freeze()
 
 
 async def _start_auto_sync(state: WebState) -> None:
