@@ -181,3 +181,35 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
         page.wait_for_selector("#pool-stats tbody tr")
         live_server.call(live_server.state.service.wait(running), timeout=120)
     page.wait_for_function("() => document.querySelector('#background-count').textContent === '0'")
+
+
+def test_pick_collection_with_the_folder_browser_then_preview(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Documents" / "Native Instruments" / "Traktor 3.11.1", tracks=150, seed=9)
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.click("#browse-button")
+    for name in ("Documents", "Native Instruments", "Traktor 3.11.1"):
+        page.locator("#browser-entries button", has_text=name).click()
+        page.wait_for_function("name => document.querySelector('#browser-path').textContent.endsWith(name)", arg=name)
+    page.locator("#browser-entries button", has_text="collection.nml").click()
+    page.wait_for_selector("#nml-badges .badge.blue")
+    assert page.input_value("#nml-path") == str(demo.nml)
+    badges = page.locator("#nml-badges .badge").all_text_contents()
+    assert badges[0] == f"{demo.generated.tracks} tracks"
+    assert badges[3].endswith("cue points")
+    assert page.is_hidden("#browser")
+
+    page.fill("#path-mappings", "\n".join(f"{k} = {v}" for k, v in demo.mappings.items()))
+    page.locator("#path-mappings").blur()
+    page.click("text=Preview Sync")
+    page.wait_for_selector("#preview-summary li", timeout=30_000)
+    summary = page.locator("#preview-summary li").all_text_contents()
+    assert summary[0] == "0 tracks matched"
+    assert f"{demo.generated.tracks} will be imported" in summary
+    page.wait_for_selector("#preview-diff-box:not([hidden])")
+    assert page.text_content("#preview-diff").startswith(f"Tracks to import ({demo.generated.tracks}):")
+    # A preview changes nothing, and raises no notification of its own.
+    assert page.locator(".notification").count() == 0
+    with httpx.Client(base_url=live_server.url) as client:
+        assert client.get("/api/library/tracks").json()["total"] == 0
+        assert client.get("/api/traktor/config").json()["nml_path"] == str(demo.nml)

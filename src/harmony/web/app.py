@@ -140,9 +140,12 @@ async def _shutdown(state: WebState) -> None:
     """End the streams, cancel and await running work, stop the pools, close the library."""
     log.info("Harmony web app stopping")
     state.hub.close()
+    # Cancel first: stopping auto-sync (or restarting it after a settings change) waits for a sync under way.
+    for op in state.service.log.active():
+        state.service.cancel(op.id)
+    if state.restarting is not None:
+        await asyncio.gather(state.restarting, return_exceptions=True)
     if state.auto_sync is not None:
-        for op in state.service.log.active():
-            state.service.cancel(op.id)
         await state.auto_sync.stop()
     await state.service.close()
     await state.service.manager.shutdown(timeout=10)

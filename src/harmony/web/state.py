@@ -7,8 +7,9 @@ must never run on the event loop, where it would hold up every other request and
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,6 +39,7 @@ class WebState:
     browse_root: Path
     library: Library | None = None
     auto_sync: AutoSyncService | None = None
+    restarting: asyncio.Future[None] | None = field(default=None, repr=False)
 
     async def read(self, fn: Callable[[Library], T]) -> T:
         """Run ``fn(library)`` on a worker thread and return its result."""
@@ -55,10 +57,22 @@ class WebState:
         return None if self.auto_sync is None else self.auto_sync.status.to_json()
 
     async def settings_changed(self) -> None:
-        """The settings were saved: restart auto-sync, so its watchers follow the new collection and switches."""
-        if self.auto_sync is not None:
-            await self.auto_sync.stop()
-            await self.auto_sync.start()
+        """The settings were saved: restart auto-sync, so its watchers follow the new collection and switches.
+
+        The restart runs in the background: stopping auto-sync waits for a sync under way, and the request that
+        saved the settings must not wait for that."""
+        if self.auto_sync is None:
+            return
+        auto_sync = self.auto_sync
+        previous = self.restarting
+
+        async def restart() -> None:
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            await auto_sync.stop()
+            await auto_sync.start()
+
+        self.restarting = asyncio.ensure_future(restart())
 
 
 def web_state(request: Request) -> WebState:
