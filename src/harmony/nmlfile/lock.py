@@ -53,9 +53,12 @@ def nml_lock(nml_path: str | os.PathLike[str], timeout: float = DEFAULT_LOCK_TIM
 
     Waits at most ``timeout`` seconds in all (0: do not wait), then raises :class:`NmlBusyError`. The lock is
     not re-entrant: taking it again in the same thread waits for the timeout and fails, which is the bug it
-    would be. A lock file that cannot be created (the folder is missing or read-only) raises
+    would be. A missing folder, or a lock file that cannot be created (a read-only folder), raises
     :class:`SafeWriteError` for the step ``lock``."""
     path = Path(nml_path).resolve()
+    if not path.parent.is_dir():
+        # filelock would create the missing folders: on an unmounted drive that is a folder on the system disk.
+        raise SafeWriteError("lock", f"the folder {path.parent} does not exist (is its drive connected?)")
     timeout = max(0.0, timeout)
     deadline = time.monotonic() + timeout
     in_process = _thread_lock(path)
@@ -71,12 +74,13 @@ def nml_lock(nml_path: str | os.PathLike[str], timeout: float = DEFAULT_LOCK_TIM
             raise SafeWriteError(
                 "lock", f"cannot create the lock file {lock_file_path(path)}: {error.strerror or error}"
             ) from error
+        # Logged inside the held region on both ends, so the log shows intervals that never overlap.
         logger.debug("locked %s", path)
         try:
             yield path
         finally:
+            logger.debug("unlocking %s", path)
             across_processes.release()
-            logger.debug("unlocked %s", path)
     finally:
         in_process.release()
 
