@@ -147,6 +147,14 @@ def test_a_folder_that_is_a_file_fails_at_the_lock(tmp_path: Path, small: Conten
     assert not_a_folder.read_bytes() == b"x"
 
 
+def test_a_missing_folder_is_never_created(tmp_path: Path, small: Contents, no_other_traktor: None) -> None:
+    """An unmounted drive: writing there must not create its folders on the system disk."""
+    with pytest.raises(SafeWriteError) as caught:
+        write_collection(tmp_path / "USB" / "Traktor" / "collection.nml", small.new, expected=None)
+    assert caught.value.step == "lock" and "is its drive connected" in str(caught.value)
+    assert not (tmp_path / "USB").exists()
+
+
 def test_backup_failure_stops_before_anything_is_written(nml_path: Path, small: Contents) -> None:
     (nml_path.parent / "Backup").write_bytes(b"a file where the backup folder should be")
     error = _fails_at("back up", nml_path, small.old, data=small.new, expected=None)
