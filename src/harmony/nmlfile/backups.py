@@ -170,8 +170,9 @@ def prune_backups(nml_path: str | os.PathLike[str], keep: int, *, protect: Path 
 
     A backup that cannot be deleted is logged and left: a full backup folder is no reason to fail an export."""
     removed: list[Path] = []
+    protected = protect.resolve() if protect is not None else None
     for backup, _ in _harmony_backups(Path(nml_path))[max(keep, 0) :]:
-        if protect is not None and backup == protect:
+        if backup.resolve() == protected:
             continue
         try:
             backup.unlink()
