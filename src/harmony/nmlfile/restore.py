@@ -70,7 +70,7 @@ def restore_backup(
         expected_counts=counts,
         progress=progress,
         lock_timeout=lock_timeout,
-        protect=source.resolve() if source.parent.resolve() == backup_folder(nml_path).resolve() else None,
+        protect=source,
     )
     logger.info("restored %s from %s (%d tracks, %d playlists)", nml_path, source, *counts)
     return result

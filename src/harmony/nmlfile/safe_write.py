@@ -174,7 +174,7 @@ def _write_collection(
         _remove_stale_temp_files(path)
 
         report(10, f"checking that {path.name} is unchanged")
-        current, state = _check_unchanged(path, expected)
+        current, state = _check_unchanged(path, expected, read=backup)
 
         backup_path: Path | None = None
         if backup and current is not None:
@@ -257,8 +257,10 @@ def _state_of(path: Path) -> _State:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _check_unchanged(path: Path, expected: NmlFingerprint | None) -> tuple[bytes | None, _State]:
+def _check_unchanged(path: Path, expected: NmlFingerprint | None, *, read: bool) -> tuple[bytes | None, _State]:
     """Read the current file (its bytes are what the backup stores) and compare it with ``expected``.
+
+    With no ``expected`` and no backup to make (``read`` false), only its size and time are taken.
 
     The hash is always compared, not only when size and time differ: Traktor can rewrite the file within
     one tick of a coarse file-system clock (FAT, network shares), leaving size and time as they were."""
@@ -266,6 +268,8 @@ def _check_unchanged(path: Path, expected: NmlFingerprint | None) -> tuple[bytes
         if expected is not None:
             raise NmlChangedError(path, "it no longer exists")
         return None, None
+    if expected is None and not read:
+        return None, _state_of(path)
     try:
         current, found = read_with_fingerprint(path)
     except TornReadError as error:
