@@ -1,0 +1,315 @@
+"""The track part of an export: every library track into its NML entry, new entries, and removed ones.
+
+Matching mirrors the import's. A library track is the entry under its base's NML key (the entry it was last
+synced with); failing that, the entry whose file is the track's file, compared with the platform's rules
+through the DJ's path mappings (:class:`~harmony.sync.paths.PathResolver`). Two entries naming the same file:
+the first is used, the others are reported and left alone. An entry under another key than the track's base
+(the file relocated in Traktor) is used only once every entry has been seen and the base's own entry is gone.
+
+The collection streams through once (:meth:`~harmony.nml.Collection.iter_data`), so a 100,000-entry file is
+never held as values. A track Harmony did not change since the base is skipped at once, without even reading
+the entry's values: Traktor's own changes stay, and the base stays, so the next import still sees them.
+
+- Fields and cues are decided three ways (:mod:`harmony.sync.export_fields`, :mod:`harmony.sync.export_cues`)
+  and written through the NML edit API, which re-stamps ``MODIFIED_*`` only when something really changed.
+- A library track Traktor does not have gets a new entry (no ``AUDIO_ID``: Traktor computes it). One Traktor
+  removed since the last sync stays out unless Harmony changed it since (then the strategy decides, as for a
+  playlist).
+- An entry whose track was deleted in Harmony since the last sync is removed (from the playlists too, as
+  Traktor does), unless Traktor changed it since and the strategy is ``traktor_wins``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from harmony.errors import NMLError
+from harmony.library.plan import TrackBase, TrackBaseSet
+from harmony.library.reader import SyncTrack
+from harmony.library.values import CueValues
+from harmony.nml.collection import Collection
+from harmony.nml.track import Track, TrackData
+from harmony.sync.export_cues import (
+    CueExport,
+    cues_for_base,
+    export_cues,
+    same_cues,
+    stored_cues,
+)
+from harmony.sync.export_fields import base_values_after, decide_fields
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved
+from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml, nml_fields_from_track_values
+from harmony.sync.mapping import track_values_from_nml as _map_track
+from harmony.sync.matching import LibraryIndex
+from harmony.sync.merge import UNITS, agrees
+from harmony.sync.paths import PathResolver
+from harmony.sync.report import Conflict, DuplicateEntry, FieldChange, SkippedEntry
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TrackExport", "TrackExporter"]
+
+#: Every merge unit: what a new entry carries from Harmony.
+_ALL_UNITS = frozenset(name for name, _, _ in UNITS)
+
+
+@dataclass(slots=True)
+class TrackExport:
+    """What the track part of an export did, for the report and the bases."""
+
+    changed: list[EntryChange] = field(default_factory=list)
+    added: list[EntryAdded] = field(default_factory=list)
+    removed: list[EntryRemoved] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    duplicates: list[DuplicateEntry] = field(default_factory=list)
+    base_sets: list[TrackBaseSet] = field(default_factory=list)
+    base_deletes: list[str] = field(default_factory=list)
+    cues_added: int = 0
+    cues_updated: int = 0
+    cues_removed: int = 0
+
+
+def _map_cues(data: TrackData) -> list[CueValues]:
+    return [values for values in (cue_values_from_nml(cue).values for cue in data.cues) if values is not None]
+
+
+class TrackExporter:
+    """Exports the library's tracks into ``collection`` (see the module doc); run :meth:`entries`, then
+    :meth:`new_entries`, then :meth:`removals`."""
+
+    def __init__(
+        self, collection: Collection, library: ExportSnapshot, options: ExportOptions, resolver: PathResolver
+    ) -> None:
+        self.collection = collection
+        self.library = library
+        self.options = options
+        self.resolver = resolver
+        self.six = collection.six_decimals
+        self.index = LibraryIndex(library.tracks, resolver)
+        self.by_base_key = {t.base.nml_key: t for t in library.tracks if t.base is not None}
+        self.deleted = {base.nml_key: base for base in library.unlinked_track_bases}
+        self.done: set[int] = set()
+        self.key_of_track: dict[int, str] = {}  # library track id -> the NML key of its entry after the export
+        self.deferred: list[tuple[int, TrackData, str, SyncTrack]] = []
+        self.to_remove: list[tuple[int, TrackData]] = []
+        self.out = TrackExport()
+        self.entry_count = 0
+
+    # -- existing entries --
+
+    def entries(self, tick: Callable[[int, str], None]) -> None:
+        """Stream every entry once, exporting into the ones that hold a library track."""
+        count = 0
+        for index, data in enumerate(self.collection.iter_data()):
+            self._entry(index, data)
+            count += 1
+            tick(count, data.key)
+        self.entry_count = count
+        for index, data, path, track in self.deferred:
+            if track.track.id not in self.done:
+                self._export(index, data, track, path)
+        self.deferred = []
+
+    def _entry(self, index: int, data: TrackData) -> None:
+        key = data.key
+        track = self.by_base_key.get(key)
+        if track is not None and track.track.id not in self.done:
+            self._export(index, data, track, None)
+            return
+        try:
+            path = self.resolver.to_path(data.location)
+        except NMLError:
+            path = None
+        if path is not None:
+            track = self.index.get(self.resolver.key_of_path(path))
+            if track is not None and track.track.id not in self.done:
+                if track.base is None or track.base.nml_key == key:
+                    self._export(index, data, track, path)
+                    return
+                if key not in self.deleted:
+                    self.deferred.append((index, data, path, track))
+                    return
+            elif track is not None:
+                self.out.duplicates.append(DuplicateEntry(path, (self.key_of_track[track.track.id], key)))
+        base = self.deleted.get(key)
+        if base is not None:
+            self._deleted_in_harmony(index, data, base, path)
+
+    def _export(self, index: int, data: TrackData, track: SyncTrack, path: str | None) -> None:
+        """Export one library track into the entry at ``index`` (``data``: its values as streamed)."""
+        stored = track.track
+        self.done.add(stored.id)
+        self.key_of_track[stored.id] = data.key
+        harmony = stored.values
+        base = track.base
+        tolerance = self.options.cue_tolerance_ms
+        ours_cues = stored_cues([cue.values for cue in track.cues], self.six, tolerance)
+        if (
+            base is not None
+            and base.nml_key == data.key
+            and agrees(harmony, base.values)
+            and same_cues(ours_cues, base.cues)
+        ):
+            return  # Harmony changed nothing since the last sync: nothing to write, the base stays
+        if path is None:
+            try:
+                path = self.resolver.to_path(data.location)
+            except NMLError as error:
+                self.out.skipped.append(SkippedEntry(data.key, str(error)))
+                return
+        subject = harmony.path
+        traktor = _map_track(data, path).values
+        fields = decide_fields(subject, harmony, traktor, None if base is None else base.values, self.options.strategy)
+        cues = export_cues(
+            subject, ours_cues, data.cues, None if base is None else base.cues, self.options.strategy, tolerance
+        )
+        self.out.conflicts.extend(fields.conflicts)
+        self.out.conflicts.extend(cues.conflicts)
+        written = fields.units
+        after = data
+        if fields.writes or cues:
+            view = self.collection.tracks[index]
+            written, field_changes = self._write_fields(view, fields.writes, fields.units)
+            cue_changes = self._write_cues(view, cues)
+            after = view.to_data()
+            if field_changes or cue_changes:
+                change = EntryChange(data.key, data.title, tuple(field_changes), tuple(cue_changes.changes))
+                self.out.changed.append(change)
+        traktor_after = traktor if after is data else _map_track(after, path).values
+        new_base = TrackBase(
+            data.key,
+            base_values_after(harmony, traktor_after, written),
+            cues_for_base(ours_cues, _map_cues(after)),
+        )
+        if new_base != base:
+            self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
+
+    def _write_fields(
+        self, view: Track, writes: Mapping[str, Any], units: frozenset[str]
+    ) -> tuple[frozenset[str], list[FieldChange]]:
+        """Set the fields (all or nothing); returns the units written and the fields that really changed."""
+        if not writes:
+            return units, []
+        old = {name: getattr(view, name) for name in writes}
+        try:
+            view.set(**writes)
+        except NMLError as error:
+            self.out.skipped.append(SkippedEntry(view.key, f"fields not exported: {error}"))
+            return frozenset(), []
+        changes: list[FieldChange] = []
+        for name in writes:
+            new = getattr(view, name)
+            if new != old[name]:
+                changes.append(FieldChange(name, old[name], new))
+        return units, changes
+
+    def _write_cues(self, view: Track, plan: CueExport) -> CueExport:
+        """Apply the cue edits; returns the plan with only what was applied."""
+        if not plan:
+            return plan
+        current = view.cues
+        before = [cue.to_data() for cue in current]
+        try:
+            for index, data in plan.updates:
+                current[index].update(data)
+            for index in sorted(plan.removals, reverse=True):
+                view.remove_cue(current[index])
+            for data in plan.adds:
+                view.add_cue(data)
+        except NMLError as error:
+            self.out.skipped.append(SkippedEntry(view.key, f"cues not exported: {error}"))
+            return CueExport()
+        if [cue.to_data() for cue in view.cues] == before:
+            return CueExport()
+        self.out.cues_added += len(plan.adds)
+        self.out.cues_updated += len(plan.updates)
+        self.out.cues_removed += len(plan.removals)
+        return plan
+
+    # -- tracks deleted in Harmony --
+
+    def _deleted_in_harmony(self, index: int, data: TrackData, base: TrackBase, path: str | None) -> None:
+        values = None if path is None else _map_track(data, path).values
+        unchanged = (
+            values is not None
+            and replace(values, path=base.values.path) == base.values
+            and tuple(_map_cues(data)) == base.cues
+        )
+        strategy = self.options.strategy
+        if not unchanged:
+            kept = strategy == "traktor_wins"
+            winner: Literal["traktor", "harmony"] = "traktor" if kept else "harmony"
+            self.out.conflicts.append(
+                Conflict(path or data.key, "track", "deleted", "changed", "as last synced", winner, strategy)
+            )
+            if kept:
+                return
+        self.to_remove.append((index, data))
+
+    def removals(self) -> None:
+        """Remove the entries of tracks deleted in Harmony, and drop the bases of every deleted track."""
+        views = [(self.collection.tracks[index], data) for index, data in self.to_remove]
+        for view, data in views:
+            self.collection.remove_track(view)
+            self.out.removed.append(EntryRemoved(data.key, data.title))
+        self.to_remove = []
+        self.out.base_deletes.extend(sorted(self.deleted))
+
+    # -- tracks Traktor does not have --
+
+    def new_entries(self, tick: Callable[[int, str], None]) -> None:
+        """Add an entry for every library track no entry holds (unless Traktor removed it since the last sync)."""
+        missing = [t for t in self.library.tracks if t.track.id not in self.done]
+        for done, track in enumerate(sorted(missing, key=lambda t: t.track.id), 1):
+            self._new_entry(track)
+            tick(done, track.track.values.path)
+
+    def _new_entry(self, track: SyncTrack) -> None:
+        stored = track.track
+        harmony = stored.values
+        resolver = self.resolver
+        tolerance = self.options.cue_tolerance_ms
+        if self.index.get(resolver.key_of_path(harmony.path)) is not track:
+            return  # another library track names the same file here: the index reported it
+        ours_cues = stored_cues([cue.values for cue in track.cues], self.six, tolerance)
+        base = track.base
+        if base is not None:
+            changed = not agrees(harmony, base.values) or not same_cues(ours_cues, base.cues)
+            strategy = self.options.strategy
+            if not changed or strategy == "traktor_wins":
+                if changed:
+                    self.out.conflicts.append(
+                        Conflict(harmony.path, "track", "changed", "removed", "as last synced", "traktor", strategy)
+                    )
+                # Removed in Traktor since the last sync: it stays out; playlists name it by its last key.
+                self.key_of_track[stored.id] = base.nml_key
+                return
+            self.out.conflicts.append(
+                Conflict(harmony.path, "track", "changed", "removed", "as last synced", "harmony", strategy)
+            )
+        try:
+            location = resolver.to_location(harmony.path)
+            fields = {k: v for k, v in nml_fields_from_track_values(harmony).items() if v is not None}
+            view = self.collection.add_track(location, **fields)
+            for cue in ours_cues:
+                view.add_cue(cue_data_from_values(cue))
+            path = resolver.to_path(view.location)
+        except NMLError as error:
+            self.out.skipped.append(SkippedEntry(harmony.path, f"not added to the collection: {error}"))
+            return
+        self.done.add(stored.id)
+        self.key_of_track[stored.id] = view.key
+        after = view.to_data()
+        self.out.added.append(EntryAdded(view.key, harmony.title, harmony.artist, len(ours_cues)))
+        self.out.cues_added += len(ours_cues)
+        new_base = TrackBase(
+            view.key,
+            base_values_after(harmony, _map_track(after, path).values, _ALL_UNITS),
+            cues_for_base(ours_cues, _map_cues(after)),
+        )
+        self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
