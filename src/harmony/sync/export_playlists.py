@@ -466,9 +466,11 @@ class _TreeExporter:
             view.move_to(folder, self._subnode_index(folder, index))
             live.remove(view)
             live.insert(index, view)
+            moved = next((n for n, v in present if v == view), None)
+            if moved is None:
+                continue  # a node only Traktor has, put back in its place among the others
+            self._touch(moved)
             kind: NodeKind = "folder" if isinstance(view, Folder) else _kind(view)
-            node_id = next(n for n, v in present if v == view)
-            self._touch(view if kind == "folder" else node_id)
             self._change("move", kind, (*view.path,), f"to position {index + 1}")
 
     @staticmethod

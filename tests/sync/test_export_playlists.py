@@ -1,0 +1,291 @@
+"""Exporting folders, playlists and smart lists: the tree, names, places, order and entries, deletions three
+ways, Traktor-only nodes kept, dangling entries kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from harmony.library import TrackValues
+from harmony.nml.playlists import Folder, Node, Playlist, SmartList
+
+from .export_helpers import assert_export_changes_nothing, export, export_and_record
+from .helpers import World, local_path, nml_key
+
+
+def _tree(node: Folder) -> list[object]:
+    """The NML tree as nested lists: (name, entries) for playlists, (name, query) for smart lists."""
+    out: list[object] = []
+    for child in node.children:
+        if isinstance(child, Folder):
+            out.append((child.name, _tree(child)))
+        elif isinstance(child, SmartList):
+            out.append((child.name, child.query))
+        elif isinstance(child, Playlist):
+            out.append((child.name, [key.rsplit(":", 1)[-1] for key in child.entries]))
+    return out
+
+
+def _node(world: World, *path: str) -> Node:
+    node = world.collection.playlists.find(path)
+    assert node is not None, path
+    return node
+
+
+def _synced(world: World) -> None:
+    """Three tracks and a tree: Sets/{Friday, Saturday}, Chill, a smart list, imported."""
+    for name in ("a", "b", "c"):
+        world.add(f"{name}.mp3", title=name.upper())
+    root = world.collection.playlists
+    sets = root.create_folder("Sets")
+    sets.create_playlist("Friday", [nml_key("a.mp3"), nml_key("b.mp3")], uuid="f" * 32)
+    sets.create_playlist("Saturday", [nml_key("c.mp3")], uuid="5" * 32)
+    root.create_playlist("Chill", [nml_key("b.mp3")], uuid="c" * 32)
+    root.create_smartlist("Fresh", "$GENRE ~= house", uuid="e" * 32)
+    world.reload()
+    world.sync()
+
+
+def _playlist_id(world: World, name: str) -> int:
+    def find(nodes: tuple[object, ...]) -> int | None:
+        for node in nodes:
+            if getattr(node, "kind", None) == "playlist" and node.name == name:  # type: ignore[attr-defined]
+                return int(node.id)  # type: ignore[attr-defined]
+            found = find(getattr(node, "children", ()))
+            if found is not None:
+                return found
+        return None
+
+    found = find(world.library.playlist_tree())
+    assert found is not None, name
+    return found
+
+
+def _folder_id(world: World, name: str) -> int:
+    for node in world.library.playlist_tree():
+        if node.kind == "folder" and node.name == name:
+            return node.id
+    raise AssertionError(name)
+
+
+def test_an_unchanged_tree_exports_nothing(world: World) -> None:
+    _synced(world)
+    assert_export_changes_nothing(world)
+
+
+def test_a_new_tree_is_created_with_its_order_and_entries(world: World) -> None:
+    ids = [world.library.add_track(TrackValues(path=local_path(f"{n}.mp3"), title=n)) for n in "xyz"]
+    crates = world.library.create_folder("Crates")
+    deep = world.library.create_folder("Deep", crates)
+    world.library.create_playlist("Warmup", crates, uuid="1" * 32, track_ids=[ids[2], ids[0], ids[2]])
+    world.library.create_playlist("Peak", deep, uuid="2" * 32, track_ids=[ids[1]])
+    world.library.create_playlist("Loose", None, uuid="3" * 32, track_ids=[])
+    world.library.create_playlist("Smart", None, uuid="4" * 32, smart_query="$RATING > 3")
+    result = export_and_record(world)
+    assert _tree(world.collection.playlists) == [
+        ("Crates", [("Deep", [("Peak", ["y.mp3"])]), ("Warmup", ["z.mp3", "x.mp3", "z.mp3"])]),
+        ("Loose", []),
+        ("Smart", "$RATING > 3"),
+    ]
+    assert result.stats.playlists_exported == 4 and result.stats.folders_exported == 2
+    assert _node(world, "Crates", "Warmup").uuid == "1" * 32  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_new_playlist_without_a_uuid_gets_one_and_the_import_only_records_it(world: World) -> None:
+    track = world.library.add_track(TrackValues(path=local_path("x.mp3"), title="x"))
+    playlist = world.library.create_playlist("No UUID", track_ids=[track])
+    export_and_record(world)
+    uuid = _node(world, "No UUID").uuid  # type: ignore[attr-defined]
+    assert uuid and len(uuid) == 32
+    plan = world.plan().plan
+    assert [(u.playlist_id, dict(u.changes), u.entries) for u in plan.playlist_updates] == [
+        (playlist, {"uuid": uuid}, None)
+    ]
+    assert not plan.playlist_creates and not plan.new_tracks
+
+
+def test_a_playlist_renamed_in_harmony_is_renamed(world: World) -> None:
+    _synced(world)
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Friday Night"})
+    result = export_and_record(world)
+    assert [n for n, _ in _tree(world.collection.playlists)[0][1]] == ["Friday Night", "Saturday"]  # type: ignore[index]
+    assert "  rename playlist Sets/Friday Night: from 'Friday'" in result.report.lines()
+    world.assert_nothing_to_do()
+
+
+def test_a_playlist_renamed_only_in_traktor_keeps_traktors_name(world: World) -> None:
+    _synced(world)
+    _node(world, "Chill").name = "Chillout"
+    world.reload()
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Fri"})
+    export_and_record(world)
+    names = [entry[0] for entry in _tree(world.collection.playlists)]
+    assert names == ["Sets", "Chillout", "Fresh"]
+    world.sync()
+    assert _playlist_id(world, "Chillout")
+
+
+def test_a_playlist_moved_in_harmony_is_moved(world: World) -> None:
+    _synced(world)
+    world.library.move_playlist(_playlist_id(world, "Chill"), _folder_id(world, "Sets"), 0)
+    result = export_and_record(world)
+    tree = _tree(world.collection.playlists)
+    assert tree[0] == ("Sets", [("Chill", ["b.mp3"]), ("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])])
+    assert [n for n, _ in tree] == ["Sets", "Fresh"]  # type: ignore[misc]
+    assert result.stats.playlists_exported == 1
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_siblings_reordered_in_harmony_are_reordered_around_traktor_only_nodes(world: World) -> None:
+    _synced(world)
+    world.collection.playlists.create_playlist("Traktor only", [], index=1)
+    world.reload()
+    world.library.move_playlist(_playlist_id(world, "Chill"), None, 0)
+    export_and_record(world)
+    names = [entry[0] for entry in _tree(world.collection.playlists)]
+    assert names == ["Chill", "Traktor only", "Sets", "Fresh"]
+
+
+def test_siblings_reordered_only_in_traktor_keep_traktors_order(world: World) -> None:
+    _synced(world)
+    root = world.collection.playlists
+    root.find(("Fresh",)).move_to(root, 0)  # type: ignore[union-attr]
+    world.reload()
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Fri"})
+    export_and_record(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Fresh", "Sets", "Chill"]
+    world.sync()
+    assert [n.name for n in world.library.playlist_tree()] == ["Fresh", "Sets", "Chill"]
+    assert_export_changes_nothing(world)
+
+
+def test_a_folder_renamed_and_a_playlist_reordered_in_harmony(world: World) -> None:
+    _synced(world)
+    world.library.rename_folder(_folder_id(world, "Sets"), "Gigs")
+    world.library.move_playlist(_playlist_id(world, "Saturday"), _folder_id(world, "Gigs"), 0)
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == (
+        "Gigs",
+        [("Saturday", ["c.mp3"]), ("Friday", ["a.mp3", "b.mp3"])],
+    )
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_entries_changed_in_harmony_are_written_with_the_tracks_keys(world: World) -> None:
+    _synced(world)
+    a, b, c = (world.track_id(f"{n}.mp3") for n in "abc")
+    world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [c, a, c, b])
+    export_and_record(world)
+    assert _node(world, "Sets", "Friday").entries == [nml_key(f"{n}.mp3") for n in "cacb"]  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+
+
+def test_entries_changed_on_both_sides_merge_under_smart_merge(world: World) -> None:
+    _synced(world)
+    friday = _node(world, "Sets", "Friday")
+    assert isinstance(friday, Playlist)
+    friday.set_entries([nml_key("a.mp3"), nml_key("b.mp3"), nml_key("c.mp3")])  # Traktor adds c
+    world.reload()
+    world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [world.track_id("b.mp3")])  # Harmony drops a
+    result = export_and_record(world)
+    assert _node(world, "Sets", "Friday").entries == [nml_key("b.mp3"), nml_key("c.mp3")]  # type: ignore[attr-defined]
+    assert [(c.item, c.winner) for c in result.stats.conflicts] == [("entries", "both")]
+    world.sync()
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_smart_query_changed_in_harmony_is_written(world: World) -> None:
+    _synced(world)
+    fresh = next(n for n in world.library.playlist_tree() if n.name == "Fresh")
+    world.library.update_playlist(fresh.id, {"smart_query": "$GENRE ~= techno"})
+    export_and_record(world)
+    assert _node(world, "Fresh").query == "$GENRE ~= techno"  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+
+
+def test_a_playlist_deleted_in_harmony_is_deleted_and_traktor_only_ones_stay(world: World) -> None:
+    _synced(world)
+    world.collection.playlists.create_playlist("Made in Traktor", [nml_key("a.mp3")])
+    world.reload()
+    world.library.delete_playlist(_playlist_id(world, "Chill"))
+    result = export_and_record(world)
+    names = [entry[0] for entry in _tree(world.collection.playlists)]
+    assert names == ["Sets", "Fresh", "Made in Traktor"]
+    assert "c" * 32 in result.bases.playlist_deletes
+    assert "  delete playlist Chill" in result.report.lines()
+
+
+@pytest.mark.parametrize(("strategy", "kept"), [("smart_merge", False), ("traktor_wins", True)])
+def test_a_playlist_deleted_in_harmony_but_changed_in_traktor_follows_the_strategy(
+    world: World, strategy: str, kept: bool
+) -> None:
+    _synced(world)
+    chill = _node(world, "Chill")
+    assert isinstance(chill, Playlist)
+    chill.set_entries([nml_key("c.mp3")])
+    world.reload()
+    world.library.delete_playlist(_playlist_id(world, "Chill"))
+    result = export(world, strategy=strategy)
+    assert (world.collection.playlists.get("Chill") is not None) == kept
+    assert [(c.harmony, c.traktor) for c in result.stats.conflicts] == [("deleted", "changed")]
+
+
+def test_a_folder_deleted_in_harmony_goes_with_its_playlists(world: World) -> None:
+    _synced(world)
+    world.library.delete_folder(_folder_id(world, "Sets"))
+    result = export_and_record(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Chill", "Fresh"]
+    assert ("Sets",) in result.bases.folder_deletes
+    assert {"f" * 32, "5" * 32} <= set(result.bases.playlist_deletes)
+    world.assert_nothing_to_do()
+
+
+def test_a_deleted_folder_that_holds_a_traktor_only_playlist_stays(world: World) -> None:
+    _synced(world)
+    sets = _node(world, "Sets")
+    assert isinstance(sets, Folder)
+    sets.create_playlist("Traktor's", [])
+    world.reload()
+    world.library.delete_folder(_folder_id(world, "Sets"))
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == ("Sets", [("Traktor's", [])])
+
+
+def test_a_playlist_without_a_base_is_never_deleted(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.collection.playlists.create_playlist("Never imported", [nml_key("a.mp3")])
+    world.reload()
+    world.library.add_track(TrackValues(path=local_path("a.mp3"), title="A"))
+    export(world)
+    assert world.collection.playlists.get("Never imported") is not None
+
+
+def test_dangling_entries_are_kept_as_they_are(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.add("b.mp3", title="B")
+    ghost = nml_key("offline.mp3", "gone")
+    world.collection.playlists.create_playlist("Mixed", [nml_key("a.mp3"), ghost, nml_key("b.mp3")], uuid="9" * 32)
+    world.reload()
+    world.sync()
+    assert_export_changes_nothing(world)
+    playlist = _playlist_id(world, "Mixed")
+    world.library.update_playlist(playlist, {"name": "Mixed 2"})
+    export_and_record(world)
+    assert _node(world, "Mixed 2").entries == [nml_key("a.mp3"), ghost, nml_key("b.mp3")]  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+
+
+def test_a_first_sync_links_playlists_by_name(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.collection.playlists.create_playlist("Same", [nml_key("a.mp3")], uuid="7" * 32)
+    world.reload()
+    track = world.library.add_track(TrackValues(path=local_path("a.mp3"), title="A"))
+    world.library.create_playlist("Same", track_ids=[track])
+    result = export(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Same"]
+    assert not result.changed
+    assert [b.base.uuid for b in result.bases.playlists] == ["7" * 32]
