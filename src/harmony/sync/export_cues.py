@@ -24,7 +24,6 @@ from typing import Any, Literal
 
 from harmony.library.values import CUE_FIELD_NAMES, CueValues
 from harmony.nml.cue import CueData
-from harmony.nml.values import format_float, parse_float
 from harmony.sync.cues import describe_cue, pair_cues
 from harmony.sync.export_fields import export_decision
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml
@@ -34,54 +33,57 @@ from harmony.sync.report import Conflict, CueChange, FieldChange, show
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CueExport", "as_stored", "cues_for_base", "export_cues", "same_cues", "stored_cues"]
+__all__ = ["CueExport", "as_stored", "cues_for_base", "dedupe", "export_cues", "same_cues", "stored_cues"]
 
 
-def _stored_float(value: float, six_decimals: bool) -> float:
-    return parse_float(format_float(value, six_decimals=six_decimals)) or 0.0
+def as_stored(cue: CueValues) -> CueValues | None:
+    """A Harmony cue as the import would read it back from the NML: a name, display order and repeat count
+    always (Traktor's defaults when empty); None when the NML cannot hold it. Positions keep their precision:
+    cues compare at the NML's six decimals (:func:`same_cues`) rather than being rounded here, so the exact
+    values a file holds (``0.0261203``) are never changed by an export."""
+    return cue_values_from_nml(cue_data_from_values(cue)).values
 
 
-def as_stored(cue: CueValues, six_decimals: bool) -> CueValues | None:
-    """A Harmony cue as the NML would hold it and the import would read it back (None: the NML cannot hold it)."""
-    data = cue_data_from_values(cue)
-    grid = None if data.grid_bpm is None else _stored_float(data.grid_bpm, six_decimals)
-    data = data._replace(
-        start=_stored_float(data.start, six_decimals),
-        length=_stored_float(data.length, six_decimals),
-        grid_bpm=grid,
-    )
-    return cue_values_from_nml(data).values
-
-
-def stored_cues(cues: Sequence[CueValues], six_decimals: bool, tolerance: float) -> list[CueValues]:
-    """Harmony's cues as the NML would hold them, without duplicates (the first of each identity is kept)."""
-    kept: list[CueValues] = []
-    for cue in cues:
-        stored = as_stored(cue, six_decimals)
-        if stored is None:
-            continue
-        if any(
-            k.type == stored.type and k.hotcue == stored.hotcue and abs(k.start - stored.start) <= tolerance
+def dedupe(cues: Sequence[CueValues], tolerance: float) -> list[CueValues]:
+    """The cues without duplicates, in their order: of cues of one type on one pad within ``tolerance``, the
+    one with the lowest values is kept, whatever the order they come in (the library lists cues by position,
+    the NML by document order, and both must keep the same one)."""
+    kept: list[int] = []
+    for index in sorted(range(len(cues)), key=lambda i: _sort_key(cues[i])):
+        cue = cues[index]
+        if not any(
+            cues[k].type == cue.type and cues[k].hotcue == cue.hotcue and abs(cues[k].start - cue.start) <= tolerance
             for k in kept
         ):
-            continue
-        kept.append(stored)
-    return kept
+            kept.append(index)
+    return [cues[index] for index in sorted(kept)]
+
+
+def stored_cues(cues: Sequence[CueValues], tolerance: float) -> list[CueValues]:
+    """Harmony's cues as the NML would hold them (:func:`as_stored`), without duplicates."""
+    return dedupe([stored for stored in map(as_stored, cues) if stored is not None], tolerance)
 
 
 def _sort_key(cue: CueValues) -> tuple[tuple[bool, object], ...]:
-    return tuple((value is not None, "" if value is None else value) for value in cue.as_dict().values())
+    # Floats at the NML's precision (six decimals); None sorts before any value of its field.
+    return tuple(
+        (value is not None, "" if value is None else round(value, 6) if isinstance(value, float) else value)
+        for value in cue.as_dict().values()
+    )
 
 
 def same_cues(left: Sequence[CueValues], right: Sequence[CueValues]) -> bool:
-    """Whether two lists hold the same cues, order aside."""
+    """Whether two lists hold the same cues, order aside, positions compared at the NML's precision."""
     return list(left) == list(right) or sorted(map(_sort_key, left)) == sorted(map(_sort_key, right))
 
 
-def cues_for_base(harmony: Sequence[CueValues], traktor: Sequence[CueValues]) -> tuple[CueValues, ...]:
-    """The cues of the new base: the entry's (in its order) when both sides hold the same cues, else Harmony's,
-    so that what only Traktor has or changed is what the next import brings in."""
-    return tuple(traktor) if same_cues(harmony, traktor) else tuple(harmony)
+def cues_for_base(
+    harmony: Sequence[CueValues], traktor: Sequence[CueValues], tolerance: float
+) -> tuple[CueValues, ...]:
+    """The cues of the new base: the entry's (in its order, Traktor's own duplicates included) when both sides
+    hold the same cues, else Harmony's, so that what only Traktor has or changed is what the next import
+    brings in."""
+    return tuple(traktor) if same_cues(harmony, dedupe(traktor, tolerance)) else tuple(harmony)
 
 
 @dataclass(slots=True)
@@ -196,6 +198,7 @@ def export_cues(
             out.add(harmony[i])
         return out.result
 
+    base = dedupe(base, tolerance)  # Traktor's own duplicates stay in the entry: they are not Harmony's deletions
     harmony_won = strategy != "traktor_wins"  # the import's winner of a cue deleted on one side, edited on the other
     base_to_ours = {b: i for i, b in pair_cues(harmony, base, tolerance)[0]}
     base_to_theirs = {b: j for j, b in pair_cues(theirs, base, tolerance)[0]}

@@ -35,6 +35,7 @@ from harmony.nml.track import Track, TrackData
 from harmony.sync.export_cues import (
     CueExport,
     cues_for_base,
+    dedupe,
     export_cues,
     same_cues,
     stored_cues,
@@ -89,7 +90,6 @@ class TrackExporter:
         self.library = library
         self.options = options
         self.resolver = resolver
-        self.six = collection.six_decimals
         self.index = LibraryIndex(library.tracks, resolver)
         self.by_base_key = {t.base.nml_key: t for t in library.tracks if t.base is not None}
         self.deleted = {base.nml_key: base for base in library.unlinked_track_bases}
@@ -148,12 +148,12 @@ class TrackExporter:
         harmony = stored.values
         base = track.base
         tolerance = self.options.cue_tolerance_ms
-        ours_cues = stored_cues([cue.values for cue in track.cues], self.six, tolerance)
+        ours_cues = stored_cues([cue.values for cue in track.cues], tolerance)
         if (
             base is not None
             and base.nml_key == data.key
             and agrees(harmony, base.values)
-            and same_cues(ours_cues, base.cues)
+            and same_cues(ours_cues, dedupe(base.cues, tolerance))
         ):
             return  # Harmony changed nothing since the last sync: nothing to write, the base stays
         if path is None:
@@ -184,7 +184,7 @@ class TrackExporter:
         new_base = TrackBase(
             data.key,
             base_values_after(harmony, traktor_after, written),
-            cues_for_base(ours_cues, _map_cues(after)),
+            cues_for_base(ours_cues, _map_cues(after), tolerance),
         )
         if new_base != base:
             self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
@@ -276,10 +276,10 @@ class TrackExporter:
         tolerance = self.options.cue_tolerance_ms
         if self.index.get(resolver.key_of_path(harmony.path)) is not track:
             return  # another library track names the same file here: the index reported it
-        ours_cues = stored_cues([cue.values for cue in track.cues], self.six, tolerance)
+        ours_cues = stored_cues([cue.values for cue in track.cues], tolerance)
         base = track.base
         if base is not None:
-            changed = not agrees(harmony, base.values) or not same_cues(ours_cues, base.cues)
+            changed = not agrees(harmony, base.values) or not same_cues(ours_cues, dedupe(base.cues, tolerance))
             strategy = self.options.strategy
             if not changed or strategy == "traktor_wins":
                 if changed:
@@ -310,6 +310,6 @@ class TrackExporter:
         new_base = TrackBase(
             view.key,
             base_values_after(harmony, _map_track(after, path).values, _ALL_UNITS),
-            cues_for_base(ours_cues, _map_cues(after)),
+            cues_for_base(ours_cues, _map_cues(after), tolerance),
         )
         self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
