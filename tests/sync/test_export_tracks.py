@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -280,5 +281,5 @@ def test_progress_is_reported_in_the_building_phase_every_two_percent(world: Wor
     assert percents == sorted(percents)
     assert percents[0] == 40.0 and percents[-1] == 70.0
     entry_steps = [p for p in percents if 40.0 <= p <= 60.0]
-    assert max(b - a for a, b in zip(entry_steps, entry_steps[1:], strict=False)) <= 20.0 * 0.02 + 1e-9
+    assert max(b - a for a, b in pairwise(entry_steps)) <= 20.0 * 0.02 + 1e-9
     assert ("building", 60.0, "Updated 40 tracks") in seen
