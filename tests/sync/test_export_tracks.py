@@ -283,3 +283,20 @@ def test_progress_is_reported_in_the_building_phase_every_two_percent(world: Wor
     entry_steps = [p for p in percents if 40.0 <= p <= 60.0]
     assert max(b - a for a, b in pairwise(entry_steps)) <= 20.0 * 0.02 + 1e-9
     assert ("building", 60.0, "Updated 40 tracks") in seen
+
+
+def test_a_file_moved_in_harmony_moves_the_entry_and_its_playlist_entries(world: World) -> None:
+    _synced(world)
+    world.collection.playlists.create_playlist("Set", [nml_key("a.mp3"), nml_key("b.mp3")], uuid="a" * 32)
+    world.reload()
+    world.sync()
+    world.library.update_track(world.track_id("a.mp3"), {"path": local_path("a.mp3", "moved")})
+    result = export_and_record(world)
+    assert world.collection.track_by_key(nml_key("a.mp3")) is None
+    entry = world.entry("a.mp3", "moved")
+    assert entry.title == "Alpha"
+    assert world.collection.playlists["Set"].entries == [nml_key("a.mp3", "moved"), nml_key("b.mp3")]  # type: ignore[attr-defined]
+    assert f"      location: '{nml_key('a.mp3')}' → '{nml_key('a.mp3', 'moved')}'" in result.report.lines()
+    assert [b.base.nml_key for b in result.bases.tracks] == [nml_key("a.mp3", "moved")]
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)

@@ -31,6 +31,8 @@ from harmony.library.plan import TrackBase, TrackBaseSet
 from harmony.library.reader import SyncTrack
 from harmony.library.values import CueValues
 from harmony.nml.collection import Collection
+from harmony.nml.paths import playlist_key
+from harmony.nml.playlists import ROOT_NAME, Playlist
 from harmony.nml.track import Track, TrackData
 from harmony.sync.export_cues import (
     CueExport,
@@ -152,6 +154,7 @@ class TrackExporter:
         if (
             base is not None
             and base.nml_key == data.key
+            and harmony.path == base.values.path
             and agrees(harmony, base.values)
             and same_cues(ours_cues, dedupe(base.cues, tolerance))
         ):
@@ -170,11 +173,20 @@ class TrackExporter:
         )
         self.out.conflicts.extend(fields.conflicts)
         self.out.conflicts.extend(cues.conflicts)
+        moved = base is not None and self._moved_in_harmony(harmony.path, base.values.path, path)
         written = fields.units
         after = data
-        if fields.writes or cues:
+        key = data.key
+        if fields.writes or cues or moved:
             view = self.collection.tracks[index]
+            relocated = self._relocate(view, harmony.path) if moved else None
+            if relocated is not None:
+                key = view.key
+                path = self.resolver.to_path(view.location)
+                self.key_of_track[stored.id] = key
             written, field_changes = self._write_fields(view, fields.writes, fields.units)
+            if relocated is not None:
+                field_changes.insert(0, relocated)
             cue_changes = self._write_cues(view, cues)
             after = view.to_data()
             if field_changes or cue_changes:
@@ -182,12 +194,40 @@ class TrackExporter:
                 self.out.changed.append(change)
         traktor_after = traktor if after is data else _map_track(after, path).values
         new_base = TrackBase(
-            data.key,
+            key,
             base_values_after(harmony, traktor_after, written),
             cues_for_base(ours_cues, _map_cues(after), tolerance),
         )
         if new_base != base:
             self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
+
+    def _moved_in_harmony(self, harmony_path: str, base_path: str, entry_path: str) -> bool:
+        """Whether Harmony moved the track's file since the last sync while Traktor's entry still names the file
+        it had then."""
+        key = self.resolver.key_of_path
+        return harmony_path != base_path and key(harmony_path) != key(base_path) and key(entry_path) == key(base_path)
+
+    def _relocate(self, view: Track, path: str) -> FieldChange | None:
+        """Point the entry at the track's new file, and the playlists that list it at its new key (as Traktor's
+        own relocation does); None when the NML cannot (another entry names that file, an unusable path)."""
+        old = view.location
+        old_key = view.key
+        try:
+            new = self.resolver.to_location(path)
+            if new.volume == old.volume:
+                new = replace(new, volume_id=old.volume_id)
+            new_key = playlist_key(new)
+            if self.collection.track_by_key(new_key) is not None:
+                raise NMLError(f"another entry already names {new_key!r}")
+            view.location = new
+        except NMLError as error:
+            self.out.skipped.append(SkippedEntry(old_key, f"not moved to {path}: {error}"))
+            return None
+        if self.collection.root.find(f"PLAYLISTS/NODE[@NAME='{ROOT_NAME}']") is not None:
+            for node in self.collection.playlists.walk():
+                if isinstance(node, Playlist) and old_key in (entries := node.entries):
+                    node.set_entries([new_key if entry == old_key else entry for entry in entries])
+        return FieldChange("location", old_key, new_key)
 
     def _write_fields(
         self, view: Track, writes: Mapping[str, Any], units: frozenset[str]
