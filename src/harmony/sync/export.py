@@ -13,7 +13,7 @@ export right after an import changes nothing:
 - playlists and folders: :mod:`harmony.sync.export_playlists`;
 - entries, nodes and values nobody changed stay untouched, byte for byte, ``MODIFIED_*`` stamps included.
 
-Progress uses the original app's export phases: ``building`` covers 40–70 % (entries 40–60 %, reported at
+Progress uses the original app's export phases: ``building`` covers 40–70 % (library tracks 40–60 %, reported at
 least every 2 % of them; new and removed entries 60–65 %; playlists 65–70 %). ``parsing`` (0–20 %), ``writing``
 (75–95 %) and ``complete`` (100 %) are the worker's.
 """
@@ -100,13 +100,12 @@ def plan_export(
     resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
     tracks = TrackExporter(collection, library, options, resolver)
 
-    ticker = _Ticker(progress, "entries", len(collection.tracks), "Comparing entries")
+    ticker = _Ticker(progress, "entries", len(library.tracks), "Comparing tracks")
     tracks.entries(ticker.tick)
     exported = len(tracks.out.changed)
     say("building", EXPORT_PHASE_SPANS["entries"][1], f"Updated {exported} tracks", None)
 
-    missing = len(library.tracks) - len(tracks.done)
-    ticker = _Ticker(progress, "new entries", missing, "Adding new entries")
+    ticker = _Ticker(progress, "new entries", len(tracks.missing()), "Adding new entries")
     tracks.new_entries(ticker.tick)
     tracks.removals()
 

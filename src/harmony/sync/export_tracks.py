@@ -1,17 +1,19 @@
 """The track part of an export: every library track into its NML entry, new entries, and removed ones.
 
-Matching mirrors the import's. A library track is the entry under its base's NML key (the entry it was last
-synced with); failing that, the entry whose file is the track's file, compared with the platform's rules
-through the DJ's path mappings (:class:`~harmony.sync.paths.PathResolver`). Two entries naming the same file:
-the first is used, the others are reported and left alone. An entry under another key than the track's base
-(the file relocated in Traktor) is used only once every entry has been seen and the base's own entry is gone.
+Only what Harmony changed since the last sync is looked at. A track whose values, cues and file equal its
+base is skipped without reading the collection at all: Traktor's own changes stay, and so does the base, so the
+next import still sees them. That keeps an export of a few edits to a 100,000-track collection close to the
+cost of finding those entries (:meth:`~harmony.nml.Collection.track_by_key`), instead of a full typed read.
 
-The collection streams through once (:meth:`~harmony.nml.Collection.iter_data`), so a 100,000-entry file is
-never held as values. A track Harmony did not change since the base is skipped at once, without even reading
-the entry's values: Traktor's own changes stay, and the base stays, so the next import still sees them.
+Matching mirrors the import's. A changed track is the entry under its base's NML key (the entry it was last
+synced with). A track without a base, or whose base's entry is gone, is the first entry whose file is the
+track's file, compared with the platform's rules through the DJ's path mappings
+(:class:`~harmony.sync.paths.PathResolver`); this needs one streamed pass over the collection, made only when
+such a track exists. An entry another library track was synced with is never taken by a second track.
 
 - Fields and cues are decided three ways (:mod:`harmony.sync.export_fields`, :mod:`harmony.sync.export_cues`)
-  and written through the NML edit API, which re-stamps ``MODIFIED_*`` only when something really changed.
+  and written through the NML edit API, which re-stamps ``MODIFIED_*`` only when something really changed. A
+  file moved in Harmony since the last sync moves its entry (and its playlist entries, as Traktor does).
 - A library track Traktor does not have gets a new entry (no ``AUDIO_ID``: Traktor computes it). One Traktor
   removed since the last sync stays out unless Harmony changed it since (then the strategy decides, as for a
   playlist).
@@ -81,6 +83,33 @@ def _map_cues(data: TrackData) -> list[CueValues]:
     return [values for values in (cue_values_from_nml(cue).values for cue in data.cues) if values is not None]
 
 
+def _given(view: Track) -> Callable[[], Track]:
+    return lambda: view
+
+
+def _entry_at(collection: Collection, index: int) -> Callable[[], Track]:
+    # By position: entries are only added and removed after every existing one was exported.
+    return lambda: collection.tracks[index]
+
+
+def _start(cue: CueValues) -> float:
+    return cue.start
+
+
+def _unchanged_since(track: SyncTrack, base: TrackBase, tolerance: float) -> bool:
+    """Whether Harmony changed nothing of a track since its last sync: file, values and cues (the common case,
+    checked first without converting anything)."""
+    values = track.track.values
+    if values.path != base.values.path or not agrees(values, base.values):
+        return False
+    cues = [cue.values for cue in track.cues]
+    if len(cues) == len(base.cues) and (
+        tuple(cues) == base.cues or sorted(cues, key=_start) == sorted(base.cues, key=_start)
+    ):
+        return True
+    return same_cues(stored_cues(cues, tolerance), dedupe(base.cues, tolerance))
+
+
 class TrackExporter:
     """Exports the library's tracks into ``collection`` (see the module doc); run :meth:`entries`, then
     :meth:`new_entries`, then :meth:`removals`."""
@@ -93,57 +122,74 @@ class TrackExporter:
         self.options = options
         self.resolver = resolver
         self.index = LibraryIndex(library.tracks, resolver)
-        self.by_base_key = {t.base.nml_key: t for t in library.tracks if t.base is not None}
         self.deleted = {base.nml_key: base for base in library.unlinked_track_bases}
+        # Entries that belong to a library track: never taken by another track, never removed.
+        self.used: set[str] = {t.base.nml_key for t in library.tracks if t.base is not None}
         self.done: set[int] = set()
         self.key_of_track: dict[int, str] = {}  # library track id -> the NML key of its entry after the export
-        self.deferred: list[tuple[int, TrackData, str, SyncTrack]] = []
-        self.to_remove: list[tuple[int, TrackData]] = []
+        self.unmatched: list[SyncTrack] = []  # changed tracks no entry was found for by key
+        self.to_remove: list[tuple[Track, TrackData]] = []
         self.out = TrackExport()
-        self.entry_count = 0
 
     # -- existing entries --
 
     def entries(self, tick: Callable[[int, str], None]) -> None:
-        """Stream every entry once, exporting into the ones that hold a library track."""
-        count = 0
+        """Export every track Harmony changed since the last sync into its entry (``tick(done, path)`` after
+        each library track)."""
+        tolerance = self.options.cue_tolerance_ms
+        changed: list[SyncTrack] = []
+        for done, track in enumerate(self.library.tracks, 1):
+            base = track.base
+            if base is not None:
+                self.key_of_track[track.track.id] = base.nml_key
+                if _unchanged_since(track, base, tolerance):
+                    self.done.add(track.track.id)
+                else:
+                    changed.append(track)
+            tick(done, track.track.values.path)
+        for track in changed:
+            assert track.base is not None
+            view = self.collection.track_by_key(track.base.nml_key)
+            if view is None:
+                self.unmatched.append(track)
+            else:
+                self._export(view.to_data(), _given(view), track, None)
+        self.unmatched.extend(t for t in self.library.tracks if t.base is None)
+        if self.unmatched:
+            self._match_files()
+
+    def _match_files(self) -> None:
+        """Find the entries of the tracks left unmatched by their file: one streamed pass over the collection."""
+        wanted: dict[str, SyncTrack] = {}
+        for track in self.unmatched:
+            if self.index.get(self.resolver.key_of_path(track.track.values.path)) is track:
+                wanted[self.resolver.key_of_path(track.track.values.path)] = track
+        self.unmatched = []
+        seen: set[str] = set()
+        found: list[tuple[int, TrackData, str, SyncTrack]] = []
         for index, data in enumerate(self.collection.iter_data()):
-            self._entry(index, data)
-            count += 1
-            tick(count, data.key)
-        self.entry_count = count
-        for index, data, path, track in self.deferred:
-            if track.track.id not in self.done:
-                self._export(index, data, track, path)
-        self.deferred = []
+            try:
+                path = self.resolver.to_path(data.location)
+            except NMLError:
+                continue
+            file = self.resolver.key_of_path(path)
+            owner = wanted.get(file)
+            if owner is None:
+                continue
+            if file in seen:  # a later entry naming the same file: the first is used, this one is reported
+                self.out.duplicates.append(DuplicateEntry(path, (self.key_of_track[owner.track.id], data.key)))
+                continue
+            if data.key in self.used:
+                continue  # the entry another library track was synced with
+            seen.add(file)
+            self.used.add(data.key)
+            self.key_of_track[owner.track.id] = data.key
+            found.append((index, data, path, owner))
+        for index, data, path, owner in found:
+            self._export(data, _entry_at(self.collection, index), owner, path)
 
-    def _entry(self, index: int, data: TrackData) -> None:
-        key = data.key
-        track = self.by_base_key.get(key)
-        if track is not None and track.track.id not in self.done:
-            self._export(index, data, track, None)
-            return
-        try:
-            path = self.resolver.to_path(data.location)
-        except NMLError:
-            path = None
-        if path is not None:
-            track = self.index.get(self.resolver.key_of_path(path))
-            if track is not None and track.track.id not in self.done:
-                if track.base is None or track.base.nml_key == key:
-                    self._export(index, data, track, path)
-                    return
-                if key not in self.deleted:
-                    self.deferred.append((index, data, path, track))
-                    return
-            elif track is not None:
-                self.out.duplicates.append(DuplicateEntry(path, (self.key_of_track[track.track.id], key)))
-        base = self.deleted.get(key)
-        if base is not None:
-            self._deleted_in_harmony(index, data, base, path)
-
-    def _export(self, index: int, data: TrackData, track: SyncTrack, path: str | None) -> None:
-        """Export one library track into the entry at ``index`` (``data``: its values as streamed)."""
+    def _export(self, data: TrackData, view_of: Callable[[], Track], track: SyncTrack, path: str | None) -> None:
+        """Export one library track into the entry ``data`` (``view_of()`` gives its view to edit)."""
         stored = track.track
         self.done.add(stored.id)
         self.key_of_track[stored.id] = data.key
@@ -151,14 +197,6 @@ class TrackExporter:
         base = track.base
         tolerance = self.options.cue_tolerance_ms
         ours_cues = stored_cues([cue.values for cue in track.cues], tolerance)
-        if (
-            base is not None
-            and base.nml_key == data.key
-            and harmony.path == base.values.path
-            and agrees(harmony, base.values)
-            and same_cues(ours_cues, dedupe(base.cues, tolerance))
-        ):
-            return  # Harmony changed nothing since the last sync: nothing to write, the base stays
         if path is None:
             try:
                 path = self.resolver.to_path(data.location)
@@ -178,7 +216,7 @@ class TrackExporter:
         after = data
         key = data.key
         if fields.writes or cues or moved:
-            view = self.collection.tracks[index]
+            view = view_of()
             relocated = self._relocate(view, harmony.path) if moved else None
             if relocated is not None:
                 key = view.key
@@ -273,8 +311,12 @@ class TrackExporter:
 
     # -- tracks deleted in Harmony --
 
-    def _deleted_in_harmony(self, index: int, data: TrackData, base: TrackBase, path: str | None) -> None:
-        values = None if path is None else _map_track(data, path).values
+    def _deleted_in_harmony(self, view: Track, base: TrackBase) -> None:
+        data = view.to_data()
+        try:
+            values = _map_track(data, self.resolver.to_path(data.location)).values
+        except NMLError:
+            values = None
         unchanged = (
             values is not None
             and replace(values, path=base.values.path) == base.values
@@ -284,17 +326,22 @@ class TrackExporter:
         if not unchanged:
             kept = strategy == "traktor_wins"
             winner: Literal["traktor", "harmony"] = "traktor" if kept else "harmony"
-            self.out.conflicts.append(
-                Conflict(path or data.key, "track", "deleted", "changed", "as last synced", winner, strategy)
-            )
+            subject = base.values.path or data.key
+            conflict = Conflict(subject, "track", "deleted", "changed", "as last synced", winner, strategy)
+            self.out.conflicts.append(conflict)
             if kept:
                 return
-        self.to_remove.append((index, data))
+        self.to_remove.append((view, data))
 
     def removals(self) -> None:
-        """Remove the entries of tracks deleted in Harmony, and drop the bases of every deleted track."""
-        views = [(self.collection.tracks[index], data) for index, data in self.to_remove]
-        for view, data in views:
+        """Remove the entries of tracks deleted in Harmony (unless another library track now holds them), and
+        drop the bases of every deleted track."""
+        for key in sorted(self.deleted):
+            if key not in self.used:
+                view = self.collection.track_by_key(key)
+                if view is not None:
+                    self._deleted_in_harmony(view, self.deleted[key])
+        for view, data in self.to_remove:
             self.collection.remove_track(view)
             self.out.removed.append(EntryRemoved(data.key, data.title))
         self.to_remove = []
@@ -302,9 +349,13 @@ class TrackExporter:
 
     # -- tracks Traktor does not have --
 
+    def missing(self) -> list[SyncTrack]:
+        """The library tracks no entry holds after :meth:`entries`."""
+        return [t for t in self.library.tracks if t.track.id not in self.done]
+
     def new_entries(self, tick: Callable[[int, str], None]) -> None:
         """Add an entry for every library track no entry holds (unless Traktor removed it since the last sync)."""
-        missing = [t for t in self.library.tracks if t.track.id not in self.done]
+        missing = self.missing()
         for done, track in enumerate(sorted(missing, key=lambda t: t.track.id), 1):
             self._new_entry(track)
             tick(done, track.track.values.path)
