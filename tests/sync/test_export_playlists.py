@@ -289,3 +289,39 @@ def test_a_first_sync_links_playlists_by_name(world: World) -> None:
     assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Same"]
     assert not result.changed
     assert [b.base.uuid for b in result.bases.playlists] == ["7" * 32]
+
+
+def test_a_folder_moved_in_harmony_moves_with_its_contents(world: World) -> None:
+    _synced(world)
+    crates = world.library.create_folder("Crates")
+    world.library.move_folder(_folder_id(world, "Sets"), crates, 0)
+    result = export_and_record(world)
+    tree = _tree(world.collection.playlists)
+    assert [name for name, _ in tree] == ["Chill", "Fresh", "Crates"]  # type: ignore[misc]
+    assert tree[2] == ("Crates", [("Sets", [("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])])])
+    assert ("Crates", "Sets") in [b.base.path for b in result.bases.folders]
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_playlist_created_in_harmony_inside_an_existing_folder_takes_its_place(world: World) -> None:
+    _synced(world)
+    sets = _folder_id(world, "Sets")
+    world.library.create_playlist("Thursday", sets, 0, uuid="d" * 32, track_ids=[world.track_id("c.mp3")])
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == (
+        "Sets",
+        [("Thursday", ["c.mp3"]), ("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])],
+    )
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_folders_only_traktor_has_are_kept_with_their_contents(world: World) -> None:
+    _synced(world)
+    mine = world.collection.playlists.create_folder("Traktor folder")
+    mine.create_playlist("Inside", [nml_key("a.mp3")])
+    world.reload()
+    world.library.update_playlist(_playlist_id(world, "Chill"), {"name": "Chilled"})
+    export_and_record(world)
+    assert ("Traktor folder", [("Inside", ["a.mp3"])]) in _tree(world.collection.playlists)

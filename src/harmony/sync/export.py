@@ -146,7 +146,7 @@ def plan_export(
         changed=tuple(out.changed),
         removed=tuple(out.removed),
         playlist_changes=tuple(playlists.changes),
-        duplicates=(*tracks.index.duplicates, *out.duplicates),
+        duplicates=(*tracks.library_duplicates, *out.duplicates),
         skipped=(*out.skipped, *playlists.skipped),
     )
     bases = BaseUpdates(

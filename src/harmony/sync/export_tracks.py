@@ -121,7 +121,7 @@ class TrackExporter:
         self.library = library
         self.options = options
         self.resolver = resolver
-        self.index = LibraryIndex(library.tracks, resolver)
+        self._index: LibraryIndex | None = None
         self.deleted = {base.nml_key: base for base in library.unlinked_track_bases}
         # Entries that belong to a library track: never taken by another track, never removed.
         self.used: set[str] = {t.base.nml_key for t in library.tracks if t.base is not None}
@@ -130,6 +130,18 @@ class TrackExporter:
         self.unmatched: list[SyncTrack] = []  # changed tracks no entry was found for by key
         self.to_remove: list[tuple[Track, TrackData]] = []
         self.out = TrackExport()
+
+    @property
+    def index(self) -> LibraryIndex:
+        """The library's tracks by file, built only when a track must be matched by its file."""
+        if self._index is None:
+            self._index = LibraryIndex(self.library.tracks, self.resolver)
+        return self._index
+
+    @property
+    def library_duplicates(self) -> list[DuplicateEntry]:
+        """Library tracks that name the same file here (only known once the index was needed)."""
+        return [] if self._index is None else list(self._index.duplicates)
 
     # -- existing entries --
 
