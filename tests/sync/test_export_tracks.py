@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 
 from harmony.library import CueValues, TrackValues
-from harmony.sync import ExportOptions, plan_export
+from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, plan_export
 
 from .export_helpers import assert_export_changes_nothing, export, export_and_record, snapshot
 from .helpers import World, cue, local_path, nml_key
@@ -163,9 +163,8 @@ def test_a_new_library_track_gets_a_new_entry_without_audio_id(world: World) -> 
     assert entry.key == nml_key("new.mp3", "fresh")
     assert result.report.added[0].key == nml_key("new.mp3", "fresh")
     assert [b.track for b in result.bases.tracks] == [track_id]
-    # The next import knows the entry is this track and plans nothing but the year's release date.
-    plan = world.plan()
-    assert not plan.plan.new_tracks
+    # The next import knows the entry is this track and plans nothing.
+    world.assert_nothing_to_do()
     assert_export_changes_nothing(world)
 
 
@@ -280,8 +279,15 @@ def test_progress_is_reported_in_the_building_phase_every_two_percent(world: Wor
     percents = [percent for _, percent, _ in seen]
     assert percents == sorted(percents)
     assert percents[0] == 40.0 and percents[-1] == 70.0
-    entry_steps = [p for p in percents if 40.0 <= p <= 60.0]
-    assert max(b - a for a, b in pairwise(entry_steps)) <= 20.0 * 0.02 + 1e-9
+    # Each step reports at least every 2 % of its items: of 120 library tracks, of the 40 entries written.
+    for prefix, (start, end), items in (
+        ("Comparing tracks", EXPORT_PHASE_SPANS["checking"], 120),
+        ("Updating entries", EXPORT_PHASE_SPANS["entries"], 40),
+    ):
+        steps = [(p, m) for _, p, m in seen if m.startswith(prefix)]
+        assert steps[0][0] == start and steps[-1][0] == end
+        assert steps[-1][1].endswith(f"({items}/{items})")
+        assert max(b - a for a, b in pairwise(p for p, _ in steps)) <= (end - start) * max(0.02, 1 / items) + 1e-9
     assert ("building", 60.0, "Updated 40 tracks") in seen
 
 

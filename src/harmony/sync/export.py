@@ -13,9 +13,10 @@ export right after an import changes nothing:
 - playlists and folders: :mod:`harmony.sync.export_playlists`;
 - entries, nodes and values nobody changed stay untouched, byte for byte, ``MODIFIED_*`` stamps included.
 
-Progress uses the original app's export phases: ``building`` covers 40–70 % (library tracks 40–60 %, reported at
-least every 2 % of them; new and removed entries 60–65 %; playlists 65–70 %). ``parsing`` (0–20 %), ``writing``
-(75–95 %) and ``complete`` (100 %) are the worker's.
+Progress uses the original app's export phases. ``building`` covers 40–70 %: library tracks compared with
+their bases 40–46 %, the collection streamed when files must be matched 46–52 %, entries written 52–60 %, new
+entries 60–65 % (each reported at least every 2 % of its items), playlists 65–70 %. ``parsing`` (0–20 %),
+``writing`` (75–95 %) and ``complete`` (100 %) are the worker's.
 """
 
 from __future__ import annotations
@@ -41,9 +42,17 @@ __all__ = ["EXPORT_PHASE_SPANS", "PlannedExport", "plan_export"]
 
 #: The share of the whole export's progress (percent, from, to) each part of the ``building`` phase covers.
 EXPORT_PHASE_SPANS: Final[Mapping[str, tuple[float, float]]] = {
-    "entries": (40.0, 60.0),
+    "checking": (40.0, 46.0),
+    "matching": (46.0, 52.0),
+    "entries": (52.0, 60.0),
     "new entries": (60.0, 65.0),
     "playlists": (65.0, 70.0),
+}
+_MESSAGES: Final[Mapping[str, str]] = {
+    "checking": "Comparing tracks with the last sync",
+    "matching": "Finding tracks in the collection",
+    "entries": "Updating entries",
+    "new entries": "Adding new entries",
 }
 #: Progress is reported at least this often, as a share of the items of a step.
 _STEP: Final = 0.02
@@ -86,6 +95,20 @@ class _Ticker:
             self.report(done, item)
 
 
+class _Steps:
+    """Turns the track export's step reports into ``building`` progress, one :class:`_Ticker` per step."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.tickers: dict[str, _Ticker] = {}
+
+    def __call__(self, step: str, done: int, total: int, item: str) -> None:
+        ticker = self.tickers.get(step)
+        if ticker is None or ticker.total != total:
+            ticker = self.tickers[step] = _Ticker(self.progress, step, total, _MESSAGES[step])
+        ticker.tick(done, item)
+
+
 def plan_export(
     collection: Collection,
     library: ExportSnapshot,
@@ -96,17 +119,15 @@ def plan_export(
     options = options or ExportOptions()
     was_changed = collection.changed
     say: Progress = progress or _silent
-    say("building", EXPORT_PHASE_SPANS["entries"][0], "Building export data...", None)
+    say("building", EXPORT_PHASE_SPANS["checking"][0], "Building export data...", None)
     resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
     tracks = TrackExporter(collection, library, options, resolver)
 
-    ticker = _Ticker(progress, "entries", len(library.tracks), "Comparing tracks")
-    tracks.entries(ticker.tick)
+    steps = _Steps(progress)
+    tracks.entries(steps)
     exported = len(tracks.out.changed)
     say("building", EXPORT_PHASE_SPANS["entries"][1], f"Updated {exported} tracks", None)
-
-    ticker = _Ticker(progress, "new entries", len(tracks.missing()), "Adding new entries")
-    tracks.new_entries(ticker.tick)
+    tracks.new_entries(steps)
     tracks.removals()
 
     start, end = EXPORT_PHASE_SPANS["playlists"]

@@ -56,7 +56,12 @@ from harmony.sync.report import Conflict, DuplicateEntry, FieldChange, SkippedEn
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TrackExport", "TrackExporter"]
+__all__ = ["StepProgress", "TrackExport", "TrackExporter"]
+
+#: ``steps(step, done, total, item)``: how far one step of the track export is (``checking``: library tracks
+#: compared with their bases; ``matching``: the collection streamed to find files; ``entries``: entries written;
+#: ``new entries``: entries added).
+StepProgress = Callable[[str, int, int, str], None]
 
 #: Every merge unit: what a new entry carries from Harmony.
 _ALL_UNITS = frozenset(name for name, _, _ in UNITS)
@@ -145,9 +150,9 @@ class TrackExporter:
 
     # -- existing entries --
 
-    def entries(self, tick: Callable[[int, str], None]) -> None:
-        """Export every track Harmony changed since the last sync into its entry (``tick(done, path)`` after
-        each library track)."""
+    def entries(self, steps: StepProgress) -> None:
+        """Export every track Harmony changed since the last sync into its entry, telling ``steps`` after each
+        track or entry."""
         tolerance = self.options.cue_tolerance_ms
         changed: list[SyncTrack] = []
         for done, track in enumerate(self.library.tracks, 1):
@@ -158,19 +163,23 @@ class TrackExporter:
                     self.done.add(track.track.id)
                 else:
                     changed.append(track)
-            tick(done, track.track.values.path)
+            steps("checking", done, len(self.library.tracks), track.track.values.path)
+        found: list[tuple[TrackData, Callable[[], Track], SyncTrack, str | None]] = []
         for track in changed:
             assert track.base is not None
             view = self.collection.track_by_key(track.base.nml_key)
             if view is None:
                 self.unmatched.append(track)
             else:
-                self._export(view.to_data(), _given(view), track, None)
+                found.append((view.to_data(), _given(view), track, None))
         self.unmatched.extend(t for t in self.library.tracks if t.base is None)
         if self.unmatched:
-            self._match_files()
+            found.extend(self._match_files(steps))
+        for done, (data, view_of, track, path) in enumerate(found, 1):
+            self._export(data, view_of, track, path)
+            steps("entries", done, len(found), data.key)
 
-    def _match_files(self) -> None:
+    def _match_files(self, steps: StepProgress) -> list[tuple[TrackData, Callable[[], Track], SyncTrack, str | None]]:
         """Find the entries of the tracks left unmatched by their file: one streamed pass over the collection."""
         wanted: dict[str, SyncTrack] = {}
         for track in self.unmatched:
@@ -178,8 +187,10 @@ class TrackExporter:
                 wanted[self.resolver.key_of_path(track.track.values.path)] = track
         self.unmatched = []
         seen: set[str] = set()
-        found: list[tuple[int, TrackData, str, SyncTrack]] = []
+        found: list[tuple[TrackData, Callable[[], Track], SyncTrack, str | None]] = []
+        total = len(self.collection.tracks)
         for index, data in enumerate(self.collection.iter_data()):
+            steps("matching", index + 1, total, data.key)
             try:
                 path = self.resolver.to_path(data.location)
             except NMLError:
@@ -196,9 +207,8 @@ class TrackExporter:
             seen.add(file)
             self.used.add(data.key)
             self.key_of_track[owner.track.id] = data.key
-            found.append((index, data, path, owner))
-        for index, data, path, owner in found:
-            self._export(data, _entry_at(self.collection, index), owner, path)
+            found.append((data, _entry_at(self.collection, index), owner, path))
+        return found
 
     def _export(self, data: TrackData, view_of: Callable[[], Track], track: SyncTrack, path: str | None) -> None:
         """Export one library track into the entry ``data`` (``view_of()`` gives its view to edit)."""
@@ -365,12 +375,12 @@ class TrackExporter:
         """The library tracks no entry holds after :meth:`entries`."""
         return [t for t in self.library.tracks if t.track.id not in self.done]
 
-    def new_entries(self, tick: Callable[[int, str], None]) -> None:
+    def new_entries(self, steps: StepProgress) -> None:
         """Add an entry for every library track no entry holds (unless Traktor removed it since the last sync)."""
         missing = self.missing()
         for done, track in enumerate(sorted(missing, key=lambda t: t.track.id), 1):
             self._new_entry(track)
-            tick(done, track.track.values.path)
+            steps("new entries", done, len(missing), track.track.values.path)
 
     def _new_entry(self, track: SyncTrack) -> None:
         stored = track.track
