@@ -325,3 +325,19 @@ def test_folders_only_traktor_has_are_kept_with_their_contents(world: World) -> 
     world.library.update_playlist(_playlist_id(world, "Chill"), {"name": "Chilled"})
     export_and_record(world)
     assert ("Traktor folder", [("Inside", ["a.mp3"])]) in _tree(world.collection.playlists)
+
+
+def test_a_folder_renamed_only_in_traktor_keeps_traktors_name_and_the_import_follows(world: World) -> None:
+    _synced(world)
+    _node(world, "Sets").name = "Gigs"
+    world.reload()
+    world.library.set_playlist_tracks(_playlist_id(world, "Saturday"), [world.track_id("a.mp3")])
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == (
+        "Gigs",
+        [("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["a.mp3"])],
+    )
+    world.sync()
+    assert _folder_id(world, "Gigs")
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
