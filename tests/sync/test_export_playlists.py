@@ -341,3 +341,17 @@ def test_a_folder_renamed_only_in_traktor_keeps_traktors_name_and_the_import_fol
     assert _folder_id(world, "Gigs")
     world.assert_nothing_to_do()
     assert_export_changes_nothing(world)
+
+
+def test_a_playlist_without_a_uuid_is_known_by_its_path_across_a_rename(world: World) -> None:
+    world.add("a.mp3", title="A")
+    old = world.collection.playlists.create_playlist("Traktor 2", [nml_key("a.mp3")])
+    del old.element.find("PLAYLIST").attrib["UUID"]  # type: ignore[union-attr]
+    world.reload()
+    world.sync()
+    world.library.update_playlist(_playlist_id(world, "Traktor 2"), {"name": "Renamed"})
+    result = export_and_record(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Renamed"]
+    assert [b.base.uuid for b in result.bases.playlists] == ['nml-path:["Renamed"]']
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)

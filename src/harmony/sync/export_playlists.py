@@ -25,6 +25,7 @@ so that the next import sees Traktor's reordering as Traktor's).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -81,6 +82,31 @@ def _walk(folder: Folder) -> Iterator[Node]:
             yield from _walk(child)
         elif isinstance(child, SmartList | Playlist):
             yield child
+
+
+def _final_places(root: Folder) -> dict[Node, tuple[str, int]]:
+    """The identity and the position among its siblings of every node, exactly as :class:`TraktorTree` gives
+    them to the next import (a playlist's UUID, or its path when it has none or another took it), without
+    reading any entries."""
+    places: dict[Node, tuple[str, int]] = {}
+    seen: set[str] = set()
+
+    def visit(folder: Folder, path: Path) -> None:
+        for index, child in enumerate(_known_children(folder)):
+            child_path = (*path, child.name)
+            if isinstance(child, Folder):
+                places[child] = ("", index)
+                visit(child, child_path)
+                continue
+            assert isinstance(child, Playlist | SmartList)
+            identity = child.uuid or ""
+            if not identity or identity in seen:
+                identity = "nml-path:" + json.dumps(child_path, ensure_ascii=False)
+            seen.add(identity)
+            places[child] = (identity, index)
+
+    visit(root, ())
+    return places
 
 
 def _kind(node: Node | SyncPlaylist) -> NodeKind:
@@ -510,18 +536,17 @@ class _TreeExporter:
 
     def bases(self) -> None:
         """The bases of every exported node: what both sides hold now (see the module doc)."""
-        final = TraktorTree(tree_from_nml(self.root))
-        node_at = {view: node for node, view in zip(final.nodes, _walk(self.root), strict=True)}
+        node_at = _final_places(self.root)
         positions: dict[NodeId, int] = {}
         for parent, children in self.harmony.children.items():
             folder = self.root if parent is None else self.folder_view.get(int(parent))
             present = [(index, n, v) for index, n in enumerate(children) if (v := self._view(n)) is not None]
             in_place = folder is not None and all(v.parent == folder for _, _, v in present)
             in_order = [n for _, n, _ in present] == [
-                n for _, n, v in sorted(present, key=lambda item: node_at[item[2]].index)
+                n for _, n, v in sorted(present, key=lambda item: node_at[item[2]][1])
             ]
             for harmony_index, node_id, view in present:
-                positions[node_id] = node_at[view].index if in_place and in_order else harmony_index
+                positions[node_id] = node_at[view][1] if in_place and in_order else harmony_index
         for folder_id in self.folder_view:
             harmony_folder = self.harmony.folders[folder_id]
             path = (*self.harmony.path(harmony_folder.parent_id), harmony_folder.name)
@@ -532,7 +557,7 @@ class _TreeExporter:
             playlist = self.harmony.playlists[playlist_id]
             base_entries = tuple(self._keys(playlist)) if playlist.smart_query is None else ()
             playlist_base = PlaylistBase(
-                uuid=node_at[view].identity,
+                uuid=node_at[view][0],
                 name=playlist.name,
                 folder_path=self.harmony.path(playlist.folder_id),
                 position=positions[("p", playlist_id)],
