@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 
 from harmony.library import CueValues, TrackValues
-from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, plan_export
+from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, ExportSnapshot, plan_export
 
 from .export_helpers import assert_export_changes_nothing, export, export_and_record, snapshot
 from .helpers import World, cue, local_path, nml_key
@@ -306,3 +306,20 @@ def test_a_file_moved_in_harmony_moves_the_entry_and_its_playlist_entries(world:
     assert [b.base.nml_key for b in result.bases.tracks] == [nml_key("a.mp3", "moved")]
     world.assert_nothing_to_do()
     assert_export_changes_nothing(world)
+
+
+def test_the_snapshot_reports_its_reading_and_holds_everything_the_export_needs(world: World) -> None:
+    for n in range(60):
+        world.add(f"{n}.mp3", title=f"T{n}")
+    world.collection.playlists.create_playlist("Set", [nml_key("1.mp3")], uuid="b" * 32)
+    world.reload()
+    world.sync()
+    world.library.delete_tracks([world.track_id("0.mp3")])
+    seen: list[tuple[int, int]] = []
+    with world.library.reader() as reader:
+        library = ExportSnapshot.read(reader, lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 59) and seen[-1] == (59, 59)
+    assert max(b[0] - a[0] for a, b in pairwise(seen)) <= max(1, 59 // 50)
+    assert len(library.tracks) == 59 and library.version == world.library.version
+    assert [b.nml_key for b in library.unlinked_track_bases] == [nml_key("0.mp3")]
+    assert [p.name for p in library.playlists] == ["Set"] and library.playlists[0].base is not None
