@@ -3,9 +3,15 @@ ways, Traktor-only nodes kept, dangling entries kept."""
 
 from __future__ import annotations
 
-import pytest
+import tempfile
+from pathlib import Path
 
-from harmony.library import TrackValues
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harmony.library import Library, TrackValues
+from harmony.library.queries import FolderNode, PlaylistNode
 from harmony.nml.playlists import Folder, Node, Playlist, SmartList
 
 from .export_helpers import assert_export_changes_nothing, export, export_and_record
@@ -355,3 +361,77 @@ def test_a_playlist_without_a_uuid_is_known_by_its_path_across_a_rename(world: W
     assert [b.base.uuid for b in result.bases.playlists] == ['nml-path:["Renamed"]']
     world.assert_nothing_to_do()
     assert_export_changes_nothing(world)
+
+
+_TREE_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["rename", "move", "entries", "delete", "create", "rename folder"]),
+        st.integers(0, 5),
+        st.integers(0, 3),
+    ),
+    max_size=6,
+)
+
+
+def _harmony_tree(library: Library, nodes: tuple[object, ...] | None = None) -> list[object]:
+    out: list[object] = []
+    for node in library.playlist_tree() if nodes is None else nodes:
+        if isinstance(node, FolderNode):
+            out.append((node.name, _harmony_tree(library, node.children)))
+        elif isinstance(node, PlaylistNode) and node.smart_query is not None:
+            out.append((node.name, node.smart_query))
+        elif isinstance(node, PlaylistNode):
+            files = [local_path_name(e.track_id, library) for e in library.playlist_entries(node.id)]
+            out.append((node.name, files))
+    return out
+
+
+def local_path_name(track_id: int | None, library: Library) -> str:
+    assert track_id is not None
+    return library.get_track(track_id).track.values.path.rsplit("/", 1)[-1]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=_TREE_EDITS)
+def test_random_tree_edits_in_harmony_export_exactly(edits: list[tuple[str, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
+        world = World(library)
+        _synced(world)
+        tracks = [world.track_id(f"{n}.mp3") for n in "abc"]
+        created = 0
+        for action, pick, value in edits:
+            playlists = [(p.id, p.name) for p in _all_playlists(library.playlist_tree()) if p.smart_query is None]
+            folders = [f.id for f in library.playlist_tree() if isinstance(f, FolderNode)]
+            if action == "create":
+                created += 1
+                parent = folders[0] if folders and value % 2 else None
+                library.create_playlist(f"New {created}", parent, value, uuid=f"{created:032x}")
+                continue
+            if action == "rename folder" and folders:
+                library.rename_folder(folders[0], f"Folder {value}")
+                continue
+            if not playlists:
+                continue
+            playlist_id, name = playlists[pick % len(playlists)]
+            if action == "rename":
+                library.update_playlist(playlist_id, {"name": f"{name} {value}"})
+            elif action == "move":
+                library.move_playlist(playlist_id, folders[0] if folders and value % 2 else None, value)
+            elif action == "entries":
+                library.set_playlist_tracks(playlist_id, [tracks[(pick + i) % 3] for i in range(value)])
+            elif action == "delete":
+                library.delete_playlist(playlist_id)
+        export_and_record(world)
+        assert _tree(world.collection.playlists) == _harmony_tree(library)
+        world.assert_nothing_to_do()
+        assert_export_changes_nothing(world)
+
+
+def _all_playlists(nodes: tuple[object, ...]) -> list[PlaylistNode]:
+    found: list[PlaylistNode] = []
+    for node in nodes:
+        if isinstance(node, PlaylistNode):
+            found.append(node)
+        elif isinstance(node, FolderNode):
+            found.extend(_all_playlists(node.children))
+    return found
