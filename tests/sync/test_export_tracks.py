@@ -10,7 +10,8 @@ from itertools import pairwise
 import pytest
 
 from harmony.library import CueValues, TrackValues
-from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, ExportSnapshot, plan_export
+from harmony.nml.paths import Location
+from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, ExportSnapshot, PathMapping, plan_export
 
 from .export_helpers import assert_export_changes_nothing, export, export_and_record, snapshot
 from .helpers import World, cue, local_path, nml_key
@@ -323,3 +324,18 @@ def test_the_snapshot_reports_its_reading_and_holds_everything_the_export_needs(
     assert len(library.tracks) == 59 and library.version == world.library.version
     assert [b.nml_key for b in library.unlinked_track_bases] == [nml_key("0.mp3")]
     assert [p.name for p in library.playlists] == ["Set"] and library.playlists[0].base is not None
+
+
+def test_path_mappings_work_in_reverse_for_new_and_existing_entries(world: World) -> None:
+    mapping = (PathMapping.parse("C:/Users/dj/Music=/home/dj/Music"),)
+    windows = Location("C:", "/:Users/:DJ/:Music/:House/:", "old.mp3")  # another case: the same folder
+    world.collection.add_track(windows, title="Old")
+    world.reload()
+    old_id = world.library.add_track(TrackValues(path="/home/dj/Music/House/old.mp3", title="Old", genre="House"))
+    world.library.add_track(TrackValues(path="/home/dj/Music/Techno/new.mp3", title="New"))
+    result = export(world, path_mappings=mapping, strategy="harmony_wins")
+    assert result.stats.tracks_exported == 1 and result.stats.tracks_added == 1
+    assert world.collection.track_by_key("C:/:Users/:DJ/:Music/:House/:old.mp3").genre == "House"  # type: ignore[union-attr]
+    new = world.collection.track_by_key("C:/:Users/:dj/:Music/:Techno/:new.mp3")
+    assert new is not None and new.title == "New"
+    assert [b.track for b in result.bases.tracks if b.base.nml_key.endswith("old.mp3")] == [old_id]
