@@ -92,11 +92,11 @@
     const ul = el("ul");
     for (const node of nodes) {
       if (node.kind === "folder") {
-        const details = el("details", { open: "" }, el("summary", {}, `📁 ${node.name}`), renderTree(node.children));
+        const details = el("details", { open: "" }, el("summary", {}, node.name), renderTree(node.children));
         ul.append(el("li", { class: "folder" }, details));
       } else {
         ul.append(el("li", { class: node.kind === "playlist" ? "playlist" : "smart" },
-          `${node.kind === "playlist" ? "♪" : "⚙"} ${node.name} `, el("span", { class: "muted" }, number(node.entry_count))));
+          `${node.kind === "playlist" ? "♪" : "✱"} ${node.name} `, el("span", { class: "muted" }, number(node.entry_count))));
       }
     }
     return ul;

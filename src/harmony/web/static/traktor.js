@@ -132,7 +132,7 @@
         $("nml-path").value = entry.path;
         $("browser").hidden = true;
         if (await save({ nml_path: entry.path })) loadInfo();
-      } }, `${entry.kind === "folder" ? "📁" : "🎛"} ${entry.name}`))));
+      } }, entry.kind === "folder" ? `${entry.name}/` : `♪ ${entry.name}`))));
     if (!listing.entries.length) $("browser-entries").append(el("li", { class: "muted" }, "No folders or .nml files here."));
   }
 
