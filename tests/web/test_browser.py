@@ -165,6 +165,8 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
         page.locator("#tracks-body tr", has_text=title).first.click()
         page.wait_for_selector("#track-detail:not([hidden])")
         assert page.text_content("#detail-title") == title
+        page.click("#detail-close")
+        assert page.is_hidden("#track-detail")
 
         page.click("th[data-sort='bpm']")
         page.wait_for_selector("th[data-sort='bpm'][aria-sort='ascending']")
