@@ -41,9 +41,7 @@ class ExportRequest:
         """The export planner's options: this request over the stored settings (mappings as for an import)."""
         self.check()
         mappings = ImportRequest(path_mappings=self.path_mappings).options(settings).path_mappings
-        return ExportOptions(
-            strategy=cast(Strategy, self.strategy or settings.track_strategy), path_mappings=mappings
-        )
+        return ExportOptions(strategy=cast(Strategy, self.strategy or settings.track_strategy), path_mappings=mappings)
 
     def import_request(self) -> ImportRequest:
         """The import to run first when Traktor changed the file since the export read it."""

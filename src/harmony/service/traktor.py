@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from harmony.errors import HarmonyError, SyncError
 from harmony.jobs.export_job import run_export_job
@@ -24,6 +24,8 @@ from harmony.library import Library
 from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
 from harmony.library.settings import TraktorSettings
+from harmony.nmlfile.backups import BackupInfo, list_backups, restore_backup
+from harmony.service.autosync import SyncRunner
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
 from harmony.service.import_run import ImportRun
@@ -142,6 +144,34 @@ class TraktorService:
     async def export(self, request: ExportRequest | None = None) -> Operation:
         """Export and wait for the outcome."""
         return await self.wait(self.start_export(request).id)
+
+    def auto_sync_runner(self) -> SyncRunner:
+        """What :class:`~harmony.service.autosync.AutoSyncService` runs: this service's import and export with
+        the stored settings."""
+        return SyncRunner(
+            lambda: self.sync(ImportRequest()),
+            lambda: self.export(ExportRequest()),
+            self.settings,
+            self.library_path,
+        )
+
+    # --- backups ----------------------------------------------------------------------------------------
+
+    def backups(self, nml_path: str | None = None) -> list[BackupInfo]:
+        """The backups Harmony made of the collection, newest first."""
+        return list_backups(self.nml_path(nml_path))
+
+    def restore(self, backup: str, nml_path: str | None = None, *, force: bool = False) -> dict[str, Any]:
+        """Put ``backup`` back in place of the collection, safely (the current file is backed up first)."""
+        settings = self.settings()
+        target = resolve_nml_path(nml_path, settings)
+        result = restore_backup(target, Path(backup).expanduser(), keep=settings.backups_to_keep, force=force)
+        return {
+            "nml_path": str(target),
+            "restored": str(backup),
+            "backup_path": None if result.backup_path is None else str(result.backup_path),
+            "warnings": list(result.warnings),
+        }
 
     def pending_export(self) -> bool:
         """Whether the library holds edits no export has written yet (from the change journal)."""
