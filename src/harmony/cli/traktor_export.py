@@ -11,7 +11,7 @@ from rich.table import Table
 
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
-from harmony.cli.traktor_sync import MapOption, NmlOption, StrategyOption
+from harmony.cli.traktor_sync import NmlOption, StrategyOption
 from harmony.service import ExportOutcome, ExportRequest, Operation, TraktorService
 
 __all__ = ["backups", "export", "restore"]
