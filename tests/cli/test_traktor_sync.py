@@ -18,23 +18,10 @@ from harmony.cli import app
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
 from harmony.library import Library
 
+from ..issue_keys import IMPORT_STATS_KEYS
+
 runner = CliRunner()
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-
-ISSUE_KEYS = [
-    "tracks_processed",
-    "tracks_updated",
-    "tracks_imported",
-    "cue_points_added",
-    "cue_points_updated",
-    "cue_points_removed",
-    "playlists_imported",
-    "playlists_updated",
-    "fields_updated",
-    "conflicts",
-    "missing_files",
-    "seconds_per_phase",
-]
 
 
 def _maps(generated: GeneratedCollection) -> list[str]:
@@ -61,7 +48,7 @@ def test_sync_json_has_the_issue_keys_and_a_second_sync_changes_nothing(
     code, out = _sync(tmp_path, collection, "--json")
     assert code == 0, out
     stats = json.loads(out)
-    assert list(stats)[: len(ISSUE_KEYS)] == ISSUE_KEYS
+    assert list(stats)[: len(IMPORT_STATS_KEYS)] == IMPORT_STATS_KEYS
     assert stats["tracks_imported"] == 120 and stats["applied"] is True
     code, out = _sync(tmp_path, collection)
     assert code == 0

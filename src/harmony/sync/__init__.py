@@ -5,6 +5,9 @@ snapshot, calls :func:`plan_import`, and hands back the :class:`~harmony.library
 applies in one transaction) and the :class:`ImportReport` (the statistics and the readable diff a preview shows).
 """
 
+from harmony.sync.export import EXPORT_PHASE_SPANS, PlannedExport, plan_export
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved, ExportReport, ExportStats
 from harmony.sync.mapping import (
     cue_data_from_values,
     cue_values_from_nml,
@@ -31,12 +34,20 @@ from harmony.sync.tree import TraktorFolder, TraktorNode, TraktorPlaylist, tree_
 
 __all__ = [
     "CUE_STRATEGIES",
+    "EXPORT_PHASE_SPANS",
     "PHASE_SPANS",
     "STRATEGIES",
     "Conflict",
     "CueChange",
     "CueStrategy",
     "DuplicateEntry",
+    "EntryAdded",
+    "EntryChange",
+    "EntryRemoved",
+    "ExportOptions",
+    "ExportReport",
+    "ExportSnapshot",
+    "ExportStats",
     "FieldChange",
     "ImportReport",
     "ImportStats",
@@ -44,6 +55,7 @@ __all__ = [
     "NewTrackSummary",
     "PathMapping",
     "PathResolver",
+    "PlannedExport",
     "PlannedImport",
     "PlaylistChange",
     "Progress",
@@ -59,6 +71,7 @@ __all__ = [
     "cue_values_from_nml",
     "nml_fields_from_track_values",
     "path_comparison_key",
+    "plan_export",
     "plan_import",
     "track_values_from_nml",
     "tree_from_nml",

@@ -26,7 +26,18 @@ from harmony.library.values import TrackValues
 from harmony.sync.mapping import FILE_SIZE_UNIT, MERGED_FIELDS
 from harmony.sync.options import Strategy
 
-__all__ = ["FieldConflict", "FieldMerge", "Winner", "agrees", "decide", "is_empty", "merge_fields", "settle"]
+__all__ = [
+    "UNITS",
+    "FieldConflict",
+    "FieldMerge",
+    "Winner",
+    "agrees",
+    "decide",
+    "is_empty",
+    "merge_fields",
+    "settle",
+    "unit_key",
+]
 
 Winner = Literal["traktor", "harmony"]
 
@@ -105,6 +116,11 @@ def _key(values: TrackValues, fields: tuple[str, ...], compared: int) -> tuple[F
     if as_stored is not None:
         return (as_stored(getattr(values, name)),)
     return tuple(getattr(values, field) for field in fields[:compared])
+
+
+def unit_key(values: TrackValues, fields: tuple[str, ...], compared: int) -> tuple[FieldValue, ...]:
+    """The value of one merge unit of :data:`UNITS` as it is compared (the export compares the same way)."""
+    return _key(values, fields, compared)
 
 
 def decide(

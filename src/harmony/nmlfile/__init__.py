@@ -1,0 +1,76 @@
+"""The collection.nml file on disk: writing it safely, locking it, backing it up, and spotting Traktor.
+
+Below the service layer: the service plans an export (pure, in ``sync``) and hands the new bytes here.
+
+- :func:`write_collection`: the safe write (Traktor check, lock, unchanged check, backup, temporary file,
+  re-parse, ``os.replace``, folder fsync); :func:`remove_stale_temp_files` cleans what a killed write left.
+- :func:`nml_lock`: one writer per file, in this process and across processes.
+- :func:`create_backup`, :func:`list_backups`, :func:`restore_backup`: ``Backup/Harmony/`` beside the NML.
+- :func:`running_traktor`: the Traktor processes running now.
+- :func:`retry_transient`: retry what fails only for a moment (a busy lock or file), with backoff.
+- :func:`read_with_fingerprint`, :func:`fingerprint_of`: what a file was when it was read.
+"""
+
+from harmony.nmlfile.backups import (
+    DEFAULT_KEEP,
+    BackupInfo,
+    backup_folder,
+    create_backup,
+    list_backups,
+    prune_backups,
+)
+from harmony.nmlfile.errors import (
+    BackupError,
+    NmlBusyError,
+    NmlChangedError,
+    SafeWriteError,
+    TraktorRunningError,
+)
+from harmony.nmlfile.fingerprint import TornReadError, fingerprint_of, read_with_fingerprint
+from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, lock_file_path, nml_lock
+from harmony.nmlfile.restore import find_backup, restore_backup
+from harmony.nmlfile.retry import is_transient, retry_transient
+from harmony.nmlfile.safe_write import (
+    PHASE,
+    STEPS,
+    Counts,
+    WriteProgress,
+    WriteResult,
+    remove_stale_temp_files,
+    write_collection,
+)
+from harmony.nmlfile.traktor_process import TraktorProcess, is_traktor_name, running_traktor
+
+__all__ = [
+    "DEFAULT_KEEP",
+    "DEFAULT_LOCK_TIMEOUT",
+    "PHASE",
+    "STEPS",
+    "BackupError",
+    "BackupInfo",
+    "Counts",
+    "NmlBusyError",
+    "NmlChangedError",
+    "SafeWriteError",
+    "TornReadError",
+    "TraktorProcess",
+    "TraktorRunningError",
+    "WriteProgress",
+    "WriteResult",
+    "backup_folder",
+    "create_backup",
+    "find_backup",
+    "fingerprint_of",
+    "is_traktor_name",
+    "is_transient",
+    "list_backups",
+    "lock_file_path",
+    "nml_lock",
+    "prune_backups",
+    "read_with_fingerprint",
+    "remove_stale_temp_files",
+    "restore_backup",
+    "retry_transient",
+    "running_traktor",
+    "write_collection",
+]

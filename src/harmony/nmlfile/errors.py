@@ -1,0 +1,73 @@
+"""The errors of the collection.nml file layer: each says which step of the write stopped and what to do.
+
+All derive from :class:`harmony.errors.SyncError`, so the CLI and the web app show them like any other failed
+export: one line, non-zero exit, a red notification.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harmony.errors import SyncError
+
+__all__ = [
+    "BackupError",
+    "NmlBusyError",
+    "NmlChangedError",
+    "SafeWriteError",
+    "TraktorRunningError",
+]
+
+
+class SafeWriteError(SyncError):
+    """A step of the safe write failed. ``step`` names it (``"check Traktor"``, ``"lock"``, ``"check unchanged"``,
+    ``"back up"``, ``"write temporary file"``, ``"verify"``, ``"replace"``, ``"fsync folder"``).
+
+    ``unchanged`` says whether the collection file is still exactly as it was (true for every step before the
+    replace; after it the new file is in place)."""
+
+    def __init__(self, step: str, reason: str, *, unchanged: bool = True) -> None:
+        self.step = step
+        self.reason = reason
+        self.unchanged = unchanged
+        outcome = "the collection file was not changed" if unchanged else "the new collection file is in place"
+        super().__init__(f"export stopped at step '{step}': {reason}; {outcome}")
+
+
+class TraktorRunningError(SafeWriteError):
+    """Traktor is running: it keeps its collection in memory and overwrites the file when it quits."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        running = ", ".join(names)
+        super().__init__(
+            "check Traktor",
+            f"Traktor is running ({running}); quit Traktor first (it would overwrite the export when it quits), "
+            "or use --force",
+        )
+
+
+class NmlBusyError(SafeWriteError):
+    """Another export of the same collection file holds the lock (in this process or another). Transient."""
+
+    def __init__(self, nml_path: Path, timeout: float) -> None:
+        self.nml_path = nml_path
+        super().__init__(
+            "lock",
+            f"another export of {nml_path} is running (waited {timeout:g} s); try again when it has finished",
+        )
+
+
+class NmlChangedError(SafeWriteError):
+    """The file is not the one the export was planned from: Traktor (or someone) saved it since."""
+
+    def __init__(self, nml_path: Path, what: str) -> None:
+        self.nml_path = nml_path
+        super().__init__(
+            "check unchanged",
+            f"{nml_path.name} changed since it was read ({what}; Traktor saved it?); import first, then export again",
+        )
+
+
+class BackupError(SyncError):
+    """A backup cannot be listed, made or restored."""

@@ -1,0 +1,45 @@
+"""The fingerprint of a collection.nml as it was read: path, size, modification time and SHA-256.
+
+An import records it and an export compares it, so Harmony can tell whether Traktor saved the file since.
+This is its home; :mod:`harmony.sync.fingerprint` is the older copy, kept until its importers move here."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from harmony.errors import NMLError
+from harmony.library.plan import NmlFingerprint
+
+__all__ = ["TornReadError", "fingerprint_of", "read_with_fingerprint"]
+
+
+class TornReadError(NMLError):
+    """The file changed while it was being read (Traktor saving it): the bytes read are not one version of it."""
+
+
+def fingerprint_of(path: Path, data: bytes, stat: os.stat_result) -> NmlFingerprint:
+    """The fingerprint of ``data``, read from ``path`` whose state before the read was ``stat``."""
+    return NmlFingerprint(str(path), stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+def read_with_fingerprint(path: Path) -> tuple[bytes, NmlFingerprint]:
+    """Read the whole file and fingerprint exactly those bytes.
+
+    The size and time are taken before the read and checked after it: a file Traktor rewrote half-way through
+    our read is refused rather than planned from (a torn read would look like a collection that lost
+    tracks)."""
+    try:
+        before = path.stat()
+        data = path.read_bytes()
+        after = path.stat()
+    except IsADirectoryError:
+        raise NMLError(f"{path} is a folder, not a collection.nml file") from None
+    except FileNotFoundError:
+        raise NMLError(f"{path} does not exist") from None
+    except OSError as error:
+        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise TornReadError(f"{path} changed while it was being read (is Traktor saving it?); try again")
+    return data, fingerprint_of(path, data, after)

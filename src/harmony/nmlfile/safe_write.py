@@ -1,0 +1,302 @@
+"""Writing a new collection.nml so that nothing (a crash, a power cut, Traktor, a second export) can cost the
+DJ their collection.
+
+:func:`write_collection` goes through these steps, in this order; each failure names its step, and every
+failure before ``replace`` leaves the file exactly as it was (see ``docs/export.md``):
+
+1. ``check Traktor``: refuse while Traktor runs (it rewrites the file when it quits); ``force`` goes on with a
+   warning.
+2. ``lock``: one writer per file, in this process and across processes (:mod:`harmony.nmlfile.lock`).
+3. ``check unchanged``: the file is still the one the export was planned from (size, mtime and SHA-256 of
+   ``expected``); if Traktor saved it since, the plan is stale: import first.
+4. ``back up``: a copy of exactly the bytes just checked, in ``Backup/Harmony/``, pruned to ``keep``.
+5. ``write temporary file``: the new bytes into a temporary file in the same folder, flushed and fsynced.
+6. ``verify``: the temporary file re-read from disk parses as a collection with the expected counts.
+7. ``replace``: the file's size and time are checked once more, then ``os.replace`` swaps in the new file in
+   one atomic step.
+8. ``fsync folder``: the rename itself is flushed, so it survives a power cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from harmony import nml
+from harmony.errors import NMLError
+from harmony.library.plan import NmlFingerprint
+from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
+from harmony.nml.summary import summarize
+from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder, write_backup
+from harmony.nmlfile.errors import BackupError, NmlChangedError, SafeWriteError, TraktorRunningError
+from harmony.nmlfile.fingerprint import TornReadError, fingerprint_of, read_with_fingerprint
+from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, nml_lock
+from harmony.nmlfile.traktor_process import TraktorProcess, running_traktor
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["PHASE", "STEPS", "Counts", "WriteProgress", "WriteResult", "remove_stale_temp_files", "write_collection"]
+
+PHASE = "writing"
+"""The progress phase every report of the write carries."""
+
+STEPS = (
+    "check Traktor",
+    "lock",
+    "check unchanged",
+    "back up",
+    "write temporary file",
+    "verify",
+    "replace",
+    "fsync folder",
+)
+"""The steps of the safe write, in order, as :attr:`SafeWriteError.step` names them."""
+
+Counts = tuple[int, int]
+"""``(tracks, playlists)``: ``len(collection.tracks)`` and the PLAYLIST nodes as ``summarize`` counts them."""
+
+# mkstemp's random part: 8 characters from [a-z0-9_].
+_TEMPORARY_RANDOM = r"[a-z0-9_]{8}"
+
+
+class WriteProgress(Protocol):
+    """``progress(phase, percent, message, current_item=None)``; the percent runs 0..100 within the write."""
+
+    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """A completed write: the backup made first (None without one), the new file's fingerprint (to record as
+    "the NML as Harmony last wrote it") and warnings for the DJ (Traktor was running but ``force`` was given)."""
+
+    backup_path: Path | None
+    fingerprint: NmlFingerprint
+    warnings: tuple[str, ...] = ()
+
+
+def write_collection(
+    nml_path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    expected: NmlFingerprint | None,
+    backup: bool = True,
+    keep: int = DEFAULT_KEEP,
+    force: bool = False,
+    expected_counts: Counts | None = None,
+    progress: WriteProgress | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> WriteResult:
+    """Replace the collection file at ``nml_path`` with ``data``, safely (the steps are in the module docs).
+
+    ``expected`` is the fingerprint of the file the export was planned from (None: do not check, e.g. a
+    restore or a first export to a new file). ``expected_counts`` is ``(tracks, playlists)`` the new file must
+    hold (None: only check that it parses). Raises :class:`SafeWriteError` (or :class:`TraktorRunningError`,
+    :class:`NmlBusyError`, :class:`NmlChangedError`) naming the step that failed.
+
+    ``progress`` receives phase ``"writing"`` reports up to the replace; it may raise (a cancellation), which
+    stops the write cleanly. There is no report after the replace: the write can no longer be undone there."""
+    return _write_collection(
+        Path(nml_path),
+        data,
+        expected=expected,
+        backup=backup,
+        keep=keep,
+        force=force,
+        expected_counts=expected_counts,
+        progress=progress,
+        lock_timeout=lock_timeout,
+    )
+
+
+def remove_stale_temp_files(
+    nml_path: str | os.PathLike[str], *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> list[Path]:
+    """Delete the temporary files a killed write left beside the NML and in its backup folder; return them.
+
+    A write killed by SIGKILL or a power cut cannot remove its own temporary file. Such files are hidden and
+    named after the file they stood in for (``.collection.nml.k3j9x0qa.tmp``), so they are recognised by name
+    alone. Takes the lock, so the temporary file of a write in progress is never touched; every
+    :func:`write_collection` does this first too."""
+    path = Path(nml_path)
+    with nml_lock(path, lock_timeout):
+        return _remove_stale_temp_files(path)
+
+
+def _remove_stale_temp_files(path: Path) -> list[Path]:
+    suffix = re.escape(TEMPORARY_SUFFIX)
+    beside = re.compile(re.escape(temporary_prefix(path)) + _TEMPORARY_RANDOM + suffix)
+    # Backups are written through temporary files too: ".collection_2026-11-28T13-00-09.123456Z.nml.xxxx.tmp".
+    in_backups = re.compile(
+        re.escape(f".{path.stem}_") + r"[0-9T.\-]+Z" + re.escape(path.suffix) + r"\." + _TEMPORARY_RANDOM + suffix
+    )
+    removed: list[Path] = []
+    for folder, pattern in ((path.parent, beside), (backup_folder(path), in_backups)):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if pattern.fullmatch(name):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
+                    removed.append(folder / name)
+    if removed:
+        logger.warning("removed %d temporary file(s) left by an interrupted write of %s", len(removed), path)
+    return removed
+
+
+def _write_collection(
+    path: Path,
+    data: bytes,
+    *,
+    expected: NmlFingerprint | None,
+    backup: bool,
+    keep: int,
+    force: bool,
+    expected_counts: Counts | None,
+    progress: WriteProgress | None,
+    lock_timeout: float,
+    protect: Path | None = None,
+) -> WriteResult:
+    """:func:`write_collection`, with ``protect``: a backup pruning must not delete (the one being restored)."""
+    report = _reporter(progress)
+    report(0, "checking that Traktor is not running")
+    warnings = _check_traktor(force)
+    report(5, f"waiting for other exports of {path.name}")
+    with nml_lock(path, lock_timeout):
+        _remove_stale_temp_files(path)
+
+        report(10, f"checking that {path.name} is unchanged")
+        current, state = _check_unchanged(path, expected, read=backup)
+
+        backup_path: Path | None = None
+        if backup and current is not None:
+            report(20, f"backing up {path.name}")
+            try:
+                backup_path = write_backup(path, current, keep, protect=protect)
+            except BackupError as error:
+                raise SafeWriteError("back up", str(error)) from error
+        del current  # the old bytes are no longer needed; at 100,000 tracks they are ~100 MB
+
+        report(40, f"writing the new {path.name}")
+        try:
+            temporary = write_temporary(path, [data])
+        except NMLError as error:
+            raise SafeWriteError("write temporary file", str(error)) from error
+        try:
+            report(60, "checking the written file")
+            _verify(temporary, expected_counts)
+            report(90, f"replacing {path.name}")
+            if _state_of(path) != state:
+                raise NmlChangedError(path, "it was saved while the new file was being written")
+            try:
+                replace_with(temporary, path)
+            except NMLError as error:
+                raise SafeWriteError("replace", str(error)) from error
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+        try:
+            fsync_folder(path.parent)
+        except OSError as error:
+            raise SafeWriteError(
+                "fsync folder",
+                f"cannot flush {path.parent} to disk ({error.strerror or error}); a power cut now could undo it",
+                unchanged=False,
+            ) from error
+        written = fingerprint_of(path, data, path.stat())
+    logger.info("wrote %s (%d bytes, backup %s)", path, len(data), backup_path)
+    return WriteResult(backup_path=backup_path, fingerprint=written, warnings=tuple(warnings))
+
+
+def _reporter(progress: WriteProgress | None) -> Callable[[float, str], None]:
+    def report(percent: float, message: str) -> None:
+        if progress is not None:
+            progress(PHASE, percent, message)
+
+    return report
+
+
+def _check_traktor(force: bool) -> list[str]:
+    try:
+        running: list[TraktorProcess] = running_traktor()
+    except OSError as error:
+        raise SafeWriteError("check Traktor", f"cannot list the running programs: {error}") from error
+    if not running:
+        return []
+    names = [f"{process.name} (pid {process.pid})" for process in running]
+    if not force:
+        raise TraktorRunningError(names)
+    warning = (
+        f"Traktor is running ({', '.join(names)}); written anyway because of --force: "
+        "Traktor will overwrite this export when it saves or quits, unless it is restarted first"
+    )
+    logger.warning("%s", warning)
+    return [warning]
+
+
+_State = tuple[int, int] | None  # (size, mtime_ns) of the file, or None when it does not exist
+
+
+def _state_of(path: Path) -> _State:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise SafeWriteError("check unchanged", f"cannot read {path}: {error.strerror or error}") from error
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _check_unchanged(path: Path, expected: NmlFingerprint | None, *, read: bool) -> tuple[bytes | None, _State]:
+    """Read the current file (its bytes are what the backup stores) and compare it with ``expected``.
+
+    With no ``expected`` and no backup to make (``read`` false), only its size and time are taken.
+
+    The hash is always compared, not only when size and time differ: Traktor can rewrite the file within
+    one tick of a coarse file-system clock (FAT, network shares), leaving size and time as they were."""
+    if not path.exists():
+        if expected is not None:
+            raise NmlChangedError(path, "it no longer exists")
+        return None, None
+    if expected is None and not read:
+        return None, _state_of(path)
+    try:
+        current, found = read_with_fingerprint(path)
+    except TornReadError as error:
+        raise NmlChangedError(path, "it was being saved while Harmony read it") from error
+    except NMLError as error:
+        raise SafeWriteError("check unchanged", str(error)) from error
+    if expected is not None:
+        if found.size != expected.size:
+            raise NmlChangedError(path, f"its size went from {expected.size} to {found.size} bytes")
+        if found.mtime_ns != expected.mtime_ns:
+            raise NmlChangedError(path, "its modification time changed")
+        if found.sha256 != expected.sha256:
+            raise NmlChangedError(path, "its content changed")
+    return current, (found.size, found.mtime_ns)
+
+
+def _verify(temporary: Path, expected_counts: Counts | None) -> None:
+    """Re-read the temporary file from disk: it must parse, every entry included, with the expected counts."""
+    try:
+        written = nml.load(temporary)
+        summary = summarize(written)  # parses every entry: a malformed one fails here, not in Traktor
+        counts = (len(written.tracks), summary.playlists)
+    except NMLError as error:
+        raise SafeWriteError("verify", f"the written file does not read back as a collection: {error}") from error
+    if expected_counts is not None and counts != tuple(expected_counts):
+        raise SafeWriteError(
+            "verify",
+            f"the written file has {counts[0]} tracks and {counts[1]} playlists, "
+            f"expected {expected_counts[0]} and {expected_counts[1]}",
+        )

@@ -1,0 +1,143 @@
+"""What an export does to the NML, for people: the statistics (the issue's JSON keys) and the dry run's diff.
+
+The export planner fills an :class:`ExportReport` from the same decisions it applies to the collection, so the
+dry run says exactly what the written file holds: entry by entry, field by field, cue by cue, and node by node
+for the playlist tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
+
+__all__ = ["EntryAdded", "EntryChange", "EntryRemoved", "ExportReport", "ExportStats"]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryChange:
+    """An existing NML entry the export edits: NML fields (old → new) and cues added, changed or removed."""
+
+    key: str
+    title: str | None
+    fields: tuple[FieldChange, ...] = ()
+    cues: tuple[CueChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryAdded:
+    """A new NML entry for a library track Traktor does not have yet."""
+
+    key: str
+    title: str | None
+    artist: str | None
+    cues: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRemoved:
+    """An NML entry removed because its track was deleted in Harmony since the last sync."""
+
+    key: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportStats:
+    """The export's numbers. ``to_json()`` has the keys of ``harmony traktor export --json`` (``backup_path`` and
+    ``seconds_per_phase`` are the writer's and the service's) plus the details of what changed."""
+
+    tracks_exported: int = 0  # existing entries changed
+    tracks_added: int = 0
+    tracks_removed: int = 0
+    playlists_exported: int = 0  # playlists and smart lists created, renamed, moved, refilled or deleted
+    folders_exported: int = 0  # folders created, renamed, moved or deleted
+    cue_points_added: int = 0
+    cue_points_updated: int = 0
+    cue_points_removed: int = 0
+    fields_exported: Mapping[str, int] = field(default_factory=dict)  # NML field -> entries where it changed
+    conflicts: tuple[Conflict, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tracks_exported": self.tracks_exported,
+            "tracks_added": self.tracks_added,
+            "tracks_removed": self.tracks_removed,
+            "playlists_exported": self.playlists_exported,
+            "folders_exported": self.folders_exported,
+            "cue_points_added": self.cue_points_added,
+            "cue_points_updated": self.cue_points_updated,
+            "cue_points_removed": self.cue_points_removed,
+            "fields_exported": dict(sorted(self.fields_exported.items())),
+            "conflicts": [conflict.to_json() for conflict in self.conflicts],
+        }
+
+    def summary(self) -> str:
+        """One line: ``Exported 3 tracks, Added 2 tracks, Removed 1 track, 4 cue points, Exported 2
+        playlists``, or ``No changes needed``."""
+        cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
+        parts = [
+            f"{verb} {count} {noun}{'' if count == 1 else 's'}"
+            for count, verb, noun in (
+                (self.tracks_exported, "Exported", "track"),
+                (self.tracks_added, "Added", "track"),
+                (self.tracks_removed, "Removed", "track"),
+                (self.playlists_exported, "Exported", "playlist"),
+                (self.folders_exported, "Exported", "folder"),
+            )
+            if count
+        ]
+        if cues:
+            parts.insert(3, f"{cues} cue point{'' if cues == 1 else 's'}")
+        return ", ".join(parts) if parts else "No changes needed"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """The dry run's diff of an export, and its statistics."""
+
+    stats: ExportStats
+    added: tuple[EntryAdded, ...] = ()
+    changed: tuple[EntryChange, ...] = ()
+    removed: tuple[EntryRemoved, ...] = ()
+    playlist_changes: tuple[PlaylistChange, ...] = ()
+    duplicates: tuple[DuplicateEntry, ...] = ()
+    skipped: tuple[SkippedEntry, ...] = ()
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        return self.stats.conflicts
+
+    def lines(self) -> list[str]:
+        """The diff as plain text lines, section by section (empty sections left out)."""
+        out: list[str] = []
+        if self.added:
+            out.append(f"Entries to add ({len(self.added)}):")
+            for new in self.added:
+                name = " - ".join(part for part in (new.artist, new.title) if part) or new.key
+                out.append(f"  + {name} ({new.cues} cue points) {new.key}")
+        if self.changed:
+            out.append(f"Entries to update ({len(self.changed)}):")
+            for change in self.changed:
+                out.append(f"  ~ {change.title or change.key} ({change.key})")
+                out.extend(f"      {field_change}" for field_change in change.fields)
+                out.extend(f"      cue {cue_change}" for cue_change in change.cues)
+        if self.removed:
+            out.append(f"Entries to remove ({len(self.removed)}):")
+            out.extend(f"  - {gone.title or gone.key} ({gone.key})" for gone in self.removed)
+        if self.playlist_changes:
+            out.append(f"Playlists and folders ({len(self.playlist_changes)}):")
+            out.extend(f"  {change}" for change in self.playlist_changes)
+        if self.conflicts:
+            out.append(f"Conflicts ({len(self.conflicts)}):")
+            out.extend(f"  ! {conflict}" for conflict in self.conflicts)
+        if self.duplicates:
+            out.append(f"Entries naming the same file ({len(self.duplicates)}):")
+            out.extend(f"  = {dup.path}: {', '.join(dup.keys)}" for dup in self.duplicates)
+        if self.skipped:
+            out.append(f"Left out ({len(self.skipped)}):")
+            out.extend(f"  - {skip.key}: {skip.reason}" for skip in self.skipped)
+        out.append(self.stats.summary())
+        return out

@@ -1,0 +1,437 @@
+"""Exporting folders, playlists and smart lists: the tree, names, places, order and entries, deletions three
+ways, Traktor-only nodes kept, dangling entries kept."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harmony.library import Library, TrackValues
+from harmony.library.queries import FolderNode, PlaylistNode
+from harmony.nml.playlists import Folder, Node, Playlist, SmartList
+
+from .export_helpers import assert_export_changes_nothing, export, export_and_record
+from .helpers import World, local_path, nml_key
+
+
+def _tree(node: Folder) -> list[object]:
+    """The NML tree as nested lists: (name, entries) for playlists, (name, query) for smart lists."""
+    out: list[object] = []
+    for child in node.children:
+        if isinstance(child, Folder):
+            out.append((child.name, _tree(child)))
+        elif isinstance(child, SmartList):
+            out.append((child.name, child.query))
+        elif isinstance(child, Playlist):
+            out.append((child.name, [key.rsplit(":", 1)[-1] for key in child.entries]))
+    return out
+
+
+def _node(world: World, *path: str) -> Node:
+    node = world.collection.playlists.find(path)
+    assert node is not None, path
+    return node
+
+
+def _synced(world: World) -> None:
+    """Three tracks and a tree: Sets/{Friday, Saturday}, Chill, a smart list, imported."""
+    for name in ("a", "b", "c"):
+        world.add(f"{name}.mp3", title=name.upper())
+    root = world.collection.playlists
+    sets = root.create_folder("Sets")
+    sets.create_playlist("Friday", [nml_key("a.mp3"), nml_key("b.mp3")], uuid="f" * 32)
+    sets.create_playlist("Saturday", [nml_key("c.mp3")], uuid="5" * 32)
+    root.create_playlist("Chill", [nml_key("b.mp3")], uuid="c" * 32)
+    root.create_smartlist("Fresh", "$GENRE ~= house", uuid="e" * 32)
+    world.reload()
+    world.sync()
+
+
+def _playlist_id(world: World, name: str) -> int:
+    def find(nodes: tuple[object, ...]) -> int | None:
+        for node in nodes:
+            if getattr(node, "kind", None) == "playlist" and node.name == name:  # type: ignore[attr-defined]
+                return int(node.id)  # type: ignore[attr-defined]
+            found = find(getattr(node, "children", ()))
+            if found is not None:
+                return found
+        return None
+
+    found = find(world.library.playlist_tree())
+    assert found is not None, name
+    return found
+
+
+def _folder_id(world: World, name: str) -> int:
+    for node in world.library.playlist_tree():
+        if node.kind == "folder" and node.name == name:
+            return node.id
+    raise AssertionError(name)
+
+
+def test_an_unchanged_tree_exports_nothing(world: World) -> None:
+    _synced(world)
+    assert_export_changes_nothing(world)
+
+
+def test_a_new_tree_is_created_with_its_order_and_entries(world: World) -> None:
+    ids = [world.library.add_track(TrackValues(path=local_path(f"{n}.mp3"), title=n)) for n in "xyz"]
+    crates = world.library.create_folder("Crates")
+    deep = world.library.create_folder("Deep", crates)
+    world.library.create_playlist("Warmup", crates, uuid="1" * 32, track_ids=[ids[2], ids[0], ids[2]])
+    world.library.create_playlist("Peak", deep, uuid="2" * 32, track_ids=[ids[1]])
+    world.library.create_playlist("Loose", None, uuid="3" * 32, track_ids=[])
+    world.library.create_playlist("Smart", None, uuid="4" * 32, smart_query="$RATING > 3")
+    result = export_and_record(world)
+    assert _tree(world.collection.playlists) == [
+        ("Crates", [("Deep", [("Peak", ["y.mp3"])]), ("Warmup", ["z.mp3", "x.mp3", "z.mp3"])]),
+        ("Loose", []),
+        ("Smart", "$RATING > 3"),
+    ]
+    assert result.stats.playlists_exported == 4 and result.stats.folders_exported == 2
+    assert _node(world, "Crates", "Warmup").uuid == "1" * 32  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_new_playlist_without_a_uuid_gets_one_and_the_import_only_records_it(world: World) -> None:
+    track = world.library.add_track(TrackValues(path=local_path("x.mp3"), title="x"))
+    playlist = world.library.create_playlist("No UUID", track_ids=[track])
+    export_and_record(world)
+    uuid = _node(world, "No UUID").uuid  # type: ignore[attr-defined]
+    assert uuid and len(uuid) == 32
+    plan = world.plan().plan
+    assert [(u.playlist_id, dict(u.changes), u.entries) for u in plan.playlist_updates] == [
+        (playlist, {"uuid": uuid}, None)
+    ]
+    assert not plan.playlist_creates and not plan.new_tracks
+
+
+def test_a_playlist_renamed_in_harmony_is_renamed(world: World) -> None:
+    _synced(world)
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Friday Night"})
+    result = export_and_record(world)
+    assert [n for n, _ in _tree(world.collection.playlists)[0][1]] == ["Friday Night", "Saturday"]  # type: ignore[index]
+    assert "  rename playlist Sets/Friday Night: from 'Friday'" in result.report.lines()
+    world.assert_nothing_to_do()
+
+
+def test_a_playlist_renamed_only_in_traktor_keeps_traktors_name(world: World) -> None:
+    _synced(world)
+    _node(world, "Chill").name = "Chillout"
+    world.reload()
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Fri"})
+    export_and_record(world)
+    names = [entry[0] for entry in _tree(world.collection.playlists)]
+    assert names == ["Sets", "Chillout", "Fresh"]
+    world.sync()
+    assert _playlist_id(world, "Chillout")
+
+
+def test_a_playlist_moved_in_harmony_is_moved(world: World) -> None:
+    _synced(world)
+    world.library.move_playlist(_playlist_id(world, "Chill"), _folder_id(world, "Sets"), 0)
+    result = export_and_record(world)
+    tree = _tree(world.collection.playlists)
+    assert tree[0] == ("Sets", [("Chill", ["b.mp3"]), ("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])])
+    assert [n for n, _ in tree] == ["Sets", "Fresh"]  # type: ignore[misc]
+    assert result.stats.playlists_exported == 1
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_siblings_reordered_in_harmony_are_reordered_around_traktor_only_nodes(world: World) -> None:
+    _synced(world)
+    world.collection.playlists.create_playlist("Traktor only", [], index=1)
+    world.reload()
+    world.library.move_playlist(_playlist_id(world, "Chill"), None, 0)
+    export_and_record(world)
+    names = [entry[0] for entry in _tree(world.collection.playlists)]
+    assert names == ["Chill", "Traktor only", "Sets", "Fresh"]
+
+
+def test_siblings_reordered_only_in_traktor_keep_traktors_order(world: World) -> None:
+    _synced(world)
+    root = world.collection.playlists
+    root.find(("Fresh",)).move_to(root, 0)  # type: ignore[union-attr]
+    world.reload()
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Fri"})
+    export_and_record(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Fresh", "Sets", "Chill"]
+    world.sync()
+    assert [n.name for n in world.library.playlist_tree()] == ["Fresh", "Sets", "Chill"]
+    assert_export_changes_nothing(world)
+
+
+def test_a_folder_renamed_and_a_playlist_reordered_in_harmony(world: World) -> None:
+    _synced(world)
+    world.library.rename_folder(_folder_id(world, "Sets"), "Gigs")
+    world.library.move_playlist(_playlist_id(world, "Saturday"), _folder_id(world, "Gigs"), 0)
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == (
+        "Gigs",
+        [("Saturday", ["c.mp3"]), ("Friday", ["a.mp3", "b.mp3"])],
+    )
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_entries_changed_in_harmony_are_written_with_the_tracks_keys(world: World) -> None:
+    _synced(world)
+    a, b, c = (world.track_id(f"{n}.mp3") for n in "abc")
+    world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [c, a, c, b])
+    export_and_record(world)
+    assert _node(world, "Sets", "Friday").entries == [nml_key(f"{n}.mp3") for n in "cacb"]  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+
+
+def test_entries_changed_on_both_sides_merge_under_smart_merge(world: World) -> None:
+    _synced(world)
+    friday = _node(world, "Sets", "Friday")
+    assert isinstance(friday, Playlist)
+    friday.set_entries([nml_key("a.mp3"), nml_key("b.mp3"), nml_key("c.mp3")])  # Traktor adds c
+    world.reload()
+    world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [world.track_id("b.mp3")])  # Harmony drops a
+    result = export_and_record(world)
+    assert _node(world, "Sets", "Friday").entries == [nml_key("b.mp3"), nml_key("c.mp3")]  # type: ignore[attr-defined]
+    assert [(c.item, c.winner) for c in result.stats.conflicts] == [("entries", "both")]
+    world.sync()
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_smart_query_changed_in_harmony_is_written(world: World) -> None:
+    _synced(world)
+    fresh = next(n for n in world.library.playlist_tree() if n.name == "Fresh")
+    world.library.update_playlist(fresh.id, {"smart_query": "$GENRE ~= techno"})
+    export_and_record(world)
+    assert _node(world, "Fresh").query == "$GENRE ~= techno"  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+
+
+def test_a_playlist_deleted_in_harmony_is_deleted_and_traktor_only_ones_stay(world: World) -> None:
+    _synced(world)
+    world.collection.playlists.create_playlist("Made in Traktor", [nml_key("a.mp3")])
+    world.reload()
+    world.library.delete_playlist(_playlist_id(world, "Chill"))
+    result = export_and_record(world)
+    names = [entry[0] for entry in _tree(world.collection.playlists)]
+    assert names == ["Sets", "Fresh", "Made in Traktor"]
+    assert "c" * 32 in result.bases.playlist_deletes
+    assert "  delete playlist Chill" in result.report.lines()
+
+
+@pytest.mark.parametrize(("strategy", "kept"), [("smart_merge", False), ("traktor_wins", True)])
+def test_a_playlist_deleted_in_harmony_but_changed_in_traktor_follows_the_strategy(
+    world: World, strategy: str, kept: bool
+) -> None:
+    _synced(world)
+    chill = _node(world, "Chill")
+    assert isinstance(chill, Playlist)
+    chill.set_entries([nml_key("c.mp3")])
+    world.reload()
+    world.library.delete_playlist(_playlist_id(world, "Chill"))
+    result = export(world, strategy=strategy)
+    assert (world.collection.playlists.get("Chill") is not None) == kept
+    assert [(c.harmony, c.traktor) for c in result.stats.conflicts] == [("deleted", "changed")]
+
+
+def test_a_folder_deleted_in_harmony_goes_with_its_playlists(world: World) -> None:
+    _synced(world)
+    world.library.delete_folder(_folder_id(world, "Sets"))
+    result = export_and_record(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Chill", "Fresh"]
+    assert ("Sets",) in result.bases.folder_deletes
+    assert {"f" * 32, "5" * 32} <= set(result.bases.playlist_deletes)
+    world.assert_nothing_to_do()
+
+
+def test_a_deleted_folder_that_holds_a_traktor_only_playlist_stays(world: World) -> None:
+    _synced(world)
+    sets = _node(world, "Sets")
+    assert isinstance(sets, Folder)
+    sets.create_playlist("Traktor's", [])
+    world.reload()
+    world.library.delete_folder(_folder_id(world, "Sets"))
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == ("Sets", [("Traktor's", [])])
+
+
+def test_a_playlist_without_a_base_is_never_deleted(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.collection.playlists.create_playlist("Never imported", [nml_key("a.mp3")])
+    world.reload()
+    world.library.add_track(TrackValues(path=local_path("a.mp3"), title="A"))
+    export(world)
+    assert world.collection.playlists.get("Never imported") is not None
+
+
+def test_dangling_entries_are_kept_as_they_are(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.add("b.mp3", title="B")
+    ghost = nml_key("offline.mp3", "gone")
+    world.collection.playlists.create_playlist("Mixed", [nml_key("a.mp3"), ghost, nml_key("b.mp3")], uuid="9" * 32)
+    world.reload()
+    world.sync()
+    assert_export_changes_nothing(world)
+    playlist = _playlist_id(world, "Mixed")
+    world.library.update_playlist(playlist, {"name": "Mixed 2"})
+    export_and_record(world)
+    assert _node(world, "Mixed 2").entries == [nml_key("a.mp3"), ghost, nml_key("b.mp3")]  # type: ignore[attr-defined]
+    world.assert_nothing_to_do()
+
+
+def test_a_first_sync_links_playlists_by_name(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.collection.playlists.create_playlist("Same", [nml_key("a.mp3")], uuid="7" * 32)
+    world.reload()
+    track = world.library.add_track(TrackValues(path=local_path("a.mp3"), title="A"))
+    world.library.create_playlist("Same", track_ids=[track])
+    result = export(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Same"]
+    assert not result.changed
+    assert [b.base.uuid for b in result.bases.playlists] == ["7" * 32]
+
+
+def test_a_folder_moved_in_harmony_moves_with_its_contents(world: World) -> None:
+    _synced(world)
+    crates = world.library.create_folder("Crates")
+    world.library.move_folder(_folder_id(world, "Sets"), crates, 0)
+    result = export_and_record(world)
+    tree = _tree(world.collection.playlists)
+    assert [name for name, _ in tree] == ["Chill", "Fresh", "Crates"]  # type: ignore[misc]
+    assert tree[2] == ("Crates", [("Sets", [("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])])])
+    assert ("Crates", "Sets") in [b.base.path for b in result.bases.folders]
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_playlist_created_in_harmony_inside_an_existing_folder_takes_its_place(world: World) -> None:
+    _synced(world)
+    sets = _folder_id(world, "Sets")
+    world.library.create_playlist("Thursday", sets, 0, uuid="d" * 32, track_ids=[world.track_id("c.mp3")])
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == (
+        "Sets",
+        [("Thursday", ["c.mp3"]), ("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])],
+    )
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_folders_only_traktor_has_are_kept_with_their_contents(world: World) -> None:
+    _synced(world)
+    mine = world.collection.playlists.create_folder("Traktor folder")
+    mine.create_playlist("Inside", [nml_key("a.mp3")])
+    world.reload()
+    world.library.update_playlist(_playlist_id(world, "Chill"), {"name": "Chilled"})
+    export_and_record(world)
+    assert ("Traktor folder", [("Inside", ["a.mp3"])]) in _tree(world.collection.playlists)
+
+
+def test_a_folder_renamed_only_in_traktor_keeps_traktors_name_and_the_import_follows(world: World) -> None:
+    _synced(world)
+    _node(world, "Sets").name = "Gigs"
+    world.reload()
+    world.library.set_playlist_tracks(_playlist_id(world, "Saturday"), [world.track_id("a.mp3")])
+    export_and_record(world)
+    assert _tree(world.collection.playlists)[0] == (
+        "Gigs",
+        [("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["a.mp3"])],
+    )
+    world.sync()
+    assert _folder_id(world, "Gigs")
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_playlist_without_a_uuid_is_known_by_its_path_across_a_rename(world: World) -> None:
+    world.add("a.mp3", title="A")
+    old = world.collection.playlists.create_playlist("Traktor 2", [nml_key("a.mp3")])
+    del old.element.find("PLAYLIST").attrib["UUID"]  # type: ignore[union-attr]
+    world.reload()
+    world.sync()
+    world.library.update_playlist(_playlist_id(world, "Traktor 2"), {"name": "Renamed"})
+    result = export_and_record(world)
+    assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Renamed"]
+    assert [b.base.uuid for b in result.bases.playlists] == ['nml-path:["Renamed"]']
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+_TREE_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["rename", "move", "entries", "delete", "create", "rename folder"]),
+        st.integers(0, 5),
+        st.integers(0, 3),
+    ),
+    max_size=6,
+)
+
+
+def _harmony_tree(library: Library, nodes: tuple[object, ...] | None = None) -> list[object]:
+    out: list[object] = []
+    for node in library.playlist_tree() if nodes is None else nodes:
+        if isinstance(node, FolderNode):
+            out.append((node.name, _harmony_tree(library, node.children)))
+        elif isinstance(node, PlaylistNode) and node.smart_query is not None:
+            out.append((node.name, node.smart_query))
+        elif isinstance(node, PlaylistNode):
+            files = [local_path_name(e.track_id, library) for e in library.playlist_entries(node.id)]
+            out.append((node.name, files))
+    return out
+
+
+def local_path_name(track_id: int | None, library: Library) -> str:
+    assert track_id is not None
+    return library.get_track(track_id).track.values.path.rsplit("/", 1)[-1]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=_TREE_EDITS)
+def test_random_tree_edits_in_harmony_export_exactly(edits: list[tuple[str, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
+        world = World(library)
+        _synced(world)
+        tracks = [world.track_id(f"{n}.mp3") for n in "abc"]
+        created = 0
+        for action, pick, value in edits:
+            playlists = [(p.id, p.name) for p in _all_playlists(library.playlist_tree()) if p.smart_query is None]
+            folders = [f.id for f in library.playlist_tree() if isinstance(f, FolderNode)]
+            if action == "create":
+                created += 1
+                parent = folders[0] if folders and value % 2 else None
+                library.create_playlist(f"New {created}", parent, value, uuid=f"{created:032x}")
+                continue
+            if action == "rename folder" and folders:
+                library.rename_folder(folders[0], f"Folder {value}")
+                continue
+            if not playlists:
+                continue
+            playlist_id, name = playlists[pick % len(playlists)]
+            if action == "rename":
+                library.update_playlist(playlist_id, {"name": f"{name} {value}"})
+            elif action == "move":
+                library.move_playlist(playlist_id, folders[0] if folders and value % 2 else None, value)
+            elif action == "entries":
+                library.set_playlist_tracks(playlist_id, [tracks[(pick + i) % 3] for i in range(value)])
+            elif action == "delete":
+                library.delete_playlist(playlist_id)
+        export_and_record(world)
+        assert _tree(world.collection.playlists) == _harmony_tree(library)
+        world.assert_nothing_to_do()
+        assert_export_changes_nothing(world)
+
+
+def _all_playlists(nodes: tuple[object, ...]) -> list[PlaylistNode]:
+    found: list[PlaylistNode] = []
+    for node in nodes:
+        if isinstance(node, PlaylistNode):
+            found.append(node)
+        elif isinstance(node, FolderNode):
+            found.extend(_all_playlists(node.children))
+    return found
