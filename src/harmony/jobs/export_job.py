@@ -22,7 +22,9 @@ from harmony.nml.summary import summarize
 from harmony.nmlfile.fingerprint import read_with_fingerprint
 from harmony.nmlfile.retry import retry_transient
 from harmony.nmlfile.safe_write import write_collection
-from harmony.sync.export import ExportOptions, ExportReport, ExportSnapshot, plan_export
+from harmony.sync.export import plan_export
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_report import ExportReport
 
 __all__ = ["ExportJobResult", "run_export_job"]
 
@@ -68,6 +70,7 @@ def run_export_job(
     clock("building", 20.0, "Loading Harmony data...")
     with open_reader(Path(library_path)) as reader:
         snapshot = ExportSnapshot.read(reader, counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks..."))
+    assert snapshot.version is not None  # ExportSnapshot.read always knows the version it read
     planned = plan_export(collection, snapshot, options, clock)
     written: NmlFingerprint | None = None
     backup_path: str | None = None
@@ -91,7 +94,7 @@ def run_export_job(
         written = result.fingerprint
         backup_path = None if result.backup_path is None else str(result.backup_path)
         warnings = tuple(result.warnings)
-        clock("writing", 95.0, "NML file written")
+        # No progress report after this point: a cancel raised from one would call a written file unwritten.
         log.info("exported library version %d to %s", snapshot.version, nml_path)
     return ExportJobResult(
         report=planned.report,

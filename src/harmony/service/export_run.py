@@ -33,7 +33,9 @@ class ExportRun:
         self.service.log.progress(self.op, report.phase, report.percent, report.message, report.current_item)
 
     async def _export(self) -> ExportJobResult:
-        return await self.service.manager.execute_export(self.job, self.forward, cancel_token=self.op.cancel_token)
+        result = await self.service.manager.execute_export(self.job, self.forward, cancel_token=self.op.cancel_token)
+        assert isinstance(result, ExportJobResult)
+        return result
 
     async def run(self) -> ExportOutcome:
         try:

@@ -9,7 +9,8 @@ from harmony.errors import SyncError
 from harmony.library.settings import TraktorSettings
 from harmony.service.imports import ImportRequest
 from harmony.sync import PathMapping
-from harmony.sync.export import ExportOptions, ExportReport
+from harmony.sync.export_inputs import ExportOptions
+from harmony.sync.export_report import ExportReport
 from harmony.sync.options import STRATEGIES, Strategy
 
 __all__ = ["ExportOutcome", "ExportRequest"]
@@ -62,7 +63,7 @@ class ExportOutcome:
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return self.report.summary()
+        return self.report.stats.summary()
 
     def to_json(self) -> dict[str, Any]:
         """``tracks_exported``, ``tracks_added``, ``tracks_removed``, ``playlists_exported``, ``backup_path``,

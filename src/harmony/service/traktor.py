@@ -24,7 +24,8 @@ from harmony.library import Library
 from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
 from harmony.library.settings import TraktorSettings
-from harmony.nmlfile.backups import BackupInfo, list_backups, restore_backup
+from harmony.nmlfile.backups import BackupInfo, list_backups
+from harmony.nmlfile.restore import restore_backup
 from harmony.service.autosync import SyncRunner
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
