@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from harmony import nml
 from harmony.library import Library
 from harmony.service import ImportRequest, Operation, TraktorService
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
@@ -151,3 +152,41 @@ async def test_rewriting_the_same_bytes_is_not_a_change(service: TraktorService,
     await asyncio.sleep(1.5)
     await auto.stop()
     assert counting.imports == 1
+
+
+async def test_bidirectional_exports_only_what_is_pending(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, direction="bidirectional", on_startup=False, debounce_ms=1000)
+    auto = AutoSyncService(service.auto_sync_runner(), poll_seconds=60)
+    status = await auto.run_once()
+    assert status.last_error is None, status.last_error
+    assert "Export: nothing pending" in status.message
+    assert [op.operation for op in service.history()] == ["import"]
+    before = demo.nml.read_bytes()
+
+    await auto.start()
+    with Library.open(service.library_path) as library:
+        track_id = library.search_tracks(limit=1).tracks[0].id
+        library.update_track(track_id, {"comment": "auto-exported"})
+    auto.library_changed()
+    await _until(lambda: any(op.operation == "export" and op.finished for op in service.history()))
+    await auto.settled()
+    await auto.stop()
+    assert auto.status.last_error is None, auto.status.last_error
+    assert demo.nml.read_bytes() != before
+    assert any(track.comment == "auto-exported" for track in nml.load(demo.nml).tracks)
+    with Library.open(service.library_path) as library:
+        assert not library.pending_export
+
+
+async def test_edits_by_another_process_are_noticed_by_polling(service: TraktorService, demo: Demo) -> None:
+    _configure(service, demo, direction="export", on_startup=False, debounce_ms=1000)
+    await service.sync(ImportRequest())
+    auto = AutoSyncService(service.auto_sync_runner(), poll_seconds=0.1)
+    await auto.start()
+    await asyncio.sleep(0.3)  # the poll has seen the current version
+    with Library.open(service.library_path) as library:  # as `harmony library set` would, from outside
+        library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "from the CLI"})
+    await _until(lambda: any(op.operation == "export" and op.finished for op in service.history()))
+    await auto.settled()
+    await auto.stop()
+    assert auto.status.last_error is None, auto.status.last_error

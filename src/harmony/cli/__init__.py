@@ -51,7 +51,7 @@ def demo(
     ] = None,
 ) -> None:
     """Import a generated Traktor collection (with placeholder audio files) into the library: no Traktor needed."""
-    from harmony.cli.traktor_sync import print_outcome, run_operation
+    from harmony.cli.traktor_sync import print_outcome, run_import
     from harmony.devtools.demo import prepare_demo
     from harmony.library import default_library_path
     from harmony.service import ImportRequest
@@ -68,7 +68,7 @@ def demo(
     console.print(f"  generating: {prepared.seconds:.2f} s")
     request = ImportRequest(nml_path=str(prepared.generated.path), path_mappings=prepared.path_mappings)
     library_path = (ctx.obj or {}).get("library") or default_library_path()
-    outcome = run_operation(library_path, request, "import")
+    outcome = run_import(library_path, request)
     console.print(f"Library: [bold]{library_path}[/]")
     print_outcome(outcome)
 

@@ -7,20 +7,17 @@ diff). Ctrl-C cancels the operation, waits until nothing is left half-done, and 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from harmony.cli.output import console, error_console, print_json
-from harmony.errors import SyncError
-from harmony.service import ImportOutcome, ImportRequest, Operation, OperationEvent, TraktorService
-from harmony.workers import WorkerManager
+from harmony.cli.operation import run_operation
+from harmony.cli.output import console, print_json
+from harmony.service import ImportOutcome, ImportRequest, Operation, TraktorService
 
-__all__ = ["preview", "print_outcome", "run_operation", "sync"]
+__all__ = ["preview", "print_outcome", "run_import", "sync"]
 
 NmlOption = Annotated[
     Path | None,
@@ -106,72 +103,27 @@ def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps
 
 
 def _run(ctx: typer.Context, request: ImportRequest, kind: str, *, quiet: bool, dry_run: bool) -> ImportOutcome:
-    return run_operation((ctx.obj or {}).get("library"), request, kind, quiet=quiet, dry_run=dry_run)
+    return run_import((ctx.obj or {}).get("library"), request, kind, quiet=quiet, dry_run=dry_run)
 
 
-def run_operation(
-    library_path: Path | None, request: ImportRequest, kind: str, *, quiet: bool = False, dry_run: bool = False
+def run_import(
+    library_path: Path | None,
+    request: ImportRequest,
+    kind: str = "import",
+    *,
+    quiet: bool = False,
+    dry_run: bool = False,
 ) -> ImportOutcome:
-    """Run an import (``kind="import"``) or a preview with a progress bar (none when ``quiet``) and return its
-    outcome; a failure raises its error, and Ctrl-C, once the operation has stopped, exits with code 130."""
-    op = asyncio.run(_operate(library_path, request, kind, quiet=quiet, dry_run=dry_run))
-    if op.status == "cancelled":
-        # The user's Ctrl-C, seen through: the operation has stopped and rolled back.
-        error_console.print(f"Cancelled: {op.message}")
-        raise typer.Exit(130)
-    if op.status != "succeeded" or not isinstance(op.result, ImportOutcome):
-        raise SyncError(op.error or f"The {kind} did not finish.")
-    return op.result
+    """Run an import (``kind="import"``) or a preview with a progress bar (none when ``quiet``)."""
 
+    def start(service: TraktorService) -> Operation:
+        if kind == "preview":
+            return service.start_preview(request)
+        return service.start_import(request, dry_run=dry_run)
 
-async def _operate(
-    library_path: Path | None, request: ImportRequest, kind: str, *, quiet: bool, dry_run: bool
-) -> Operation:
-    manager = WorkerManager()
-    service = TraktorService(library_path, manager)
-    try:
-        with _ProgressBar(quiet) as bar:
-            service.subscribe(bar.show)
-            if kind == "preview":
-                op = service.start_preview(request)
-            else:
-                op = service.start_import(request, dry_run=dry_run)
-            try:
-                return await service.wait(op.id)
-            except asyncio.CancelledError:
-                # Ctrl-C: stop the work and wait until the library is as it was; the caller reports it.
-                service.cancel(op.id)
-                return await service.wait(op.id)
-    finally:
-        await service.close()
-        await manager.shutdown(timeout=5)
-
-
-class _ProgressBar:
-    """A rich progress bar fed by operation events: the phase, the message and the percentage."""
-
-    def __init__(self, quiet: bool) -> None:
-        self._progress = Progress(
-            TextColumn("[bold blue]{task.fields[phase]:<10}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=error_console,
-            transient=True,
-            disable=quiet,
-        )
-        self._task = self._progress.add_task("Starting…", total=100, phase="")
-
-    def __enter__(self) -> _ProgressBar:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._progress.stop()
-
-    def show(self, event: OperationEvent) -> None:
-        self._progress.update(self._task, completed=event.percent, description=event.message, phase=event.phase)
+    outcome = run_operation(library_path, start, quiet=quiet)
+    assert isinstance(outcome, ImportOutcome)
+    return outcome
 
 
 def print_outcome(outcome: ImportOutcome) -> None:

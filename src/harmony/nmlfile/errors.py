@@ -7,6 +7,7 @@ export: one line, non-zero exit, a red notification.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from harmony.errors import SyncError
 
@@ -32,6 +33,18 @@ class SafeWriteError(SyncError):
         self.unchanged = unchanged
         outcome = "the collection file was not changed" if unchanged else "the new collection file is in place"
         super().__init__(f"export stopped at step '{step}': {reason}; {outcome}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # These errors travel from the export worker to the app by pickle. Their constructors take other
+        # arguments than ``args`` holds, so they are rebuilt from their state instead of by calling them.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[SafeWriteError], args: tuple[Any, ...], state: dict[str, Any]) -> SafeWriteError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class TraktorRunningError(SafeWriteError):

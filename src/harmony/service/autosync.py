@@ -86,9 +86,20 @@ class SyncRunner:
 class AutoSyncService:
     """Runs syncs on the triggers above, one at a time, never losing a trigger."""
 
-    def __init__(self, runner: SyncRunner, *, poll_seconds: float = LIBRARY_POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        runner: SyncRunner,
+        *,
+        poll_seconds: float = LIBRARY_POLL_SECONDS,
+        direction: str | None = None,
+        always_on: bool = False,
+    ) -> None:
+        """``direction`` overrides the configured one; ``always_on`` (``harmony traktor watch``) runs even when
+        the ``enabled`` setting is off (the other settings still apply)."""
         self.runner = runner
         self.poll_seconds = poll_seconds
+        self.direction = direction
+        self.always_on = always_on
         self.status = AutoSyncStatus()
         self._subscribers: list[Callable[[AutoSyncStatus], object]] = []
         self._wake = asyncio.Event()
@@ -120,9 +131,10 @@ class AutoSyncService:
         """Start watching (library and collection) and, if configured, sync once for the start-up."""
         settings = self.runner.settings()
         auto = settings.auto_sync
-        self._set(enabled=auto.enabled)
+        enabled = auto.enabled or self.always_on
+        self._set(enabled=enabled)
         self._tasks.append(asyncio.create_task(self._loop(), name="auto-sync"))
-        if not auto.enabled:
+        if not enabled:
             log.info("auto-sync is off")
             return
         self._tasks.append(asyncio.create_task(self._poll_library(), name="auto-sync library poll"))
@@ -154,7 +166,7 @@ class AutoSyncService:
     def library_changed(self) -> None:
         """The library was edited: sync after ``debounce_ms`` without further edits (if configured)."""
         auto = self.runner.settings().auto_sync
-        if not (auto.enabled and auto.on_library_change):
+        if not ((auto.enabled or self.always_on) and auto.on_library_change):
             return
         if self._debounce is not None:
             self._debounce.cancel()
@@ -199,7 +211,7 @@ class AutoSyncService:
 
     async def _run(self, direction: str | None, reason: str) -> None:
         settings = self.runner.settings()
-        direction = direction or settings.auto_sync.direction
+        direction = direction or self.direction or settings.auto_sync.direction
         self._set(
             running=True,
             pending=bool(self._reasons),

@@ -1,10 +1,11 @@
 """``TraktorService``: the one place the CLI and the web app start, follow and cancel work with Traktor.
 
-It loads the settings from the library, runs the heavy part of each operation on the sync pool of a
-:class:`~harmony.workers.WorkerManager`, applies an import's plan in one transaction on a thread (never on the
-event loop), forwards every progress report to its subscribers as an
-:class:`~harmony.service.operations.OperationEvent`, refuses a second import of a collection that is being
-imported, and keeps the history of its operations.
+It loads the settings from the library, runs the heavy part of each operation on a pool of a
+:class:`~harmony.workers.WorkerManager` (imports on the sync pool, exports on the export pool), applies the
+results on a thread (never on the event loop: :mod:`~harmony.service.import_run`,
+:mod:`~harmony.service.export_run`), forwards every progress report to its subscribers as an
+:class:`~harmony.service.operations.OperationEvent`, refuses a second import (or export) of a collection that
+is being imported (exported), and keeps the history of its operations.
 
 Every public coroutine must be awaited on the same event loop; the service is not thread-safe.
 """
@@ -13,22 +14,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Protocol
 
 from harmony.errors import HarmonyError, SyncError
+from harmony.jobs.export_job import run_export_job
 from harmony.library import Library
 from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
-from harmony.library.plan import ImportPlan
 from harmony.library.settings import TraktorSettings
-from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
+from harmony.nmlfile.backups import BackupInfo, list_backups
+from harmony.nmlfile.restore import restore_backup
+from harmony.service.autosync import SyncRunner
+from harmony.service.export_run import ExportRun
+from harmony.service.exports import ExportRequest
+from harmony.service.import_run import ImportRun
+from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.operations import Operation, OperationEvent, OperationLog
-from harmony.sync.job import ImportJobResult, run_import_job
-from harmony.sync.spool import read_parts, remove_spool, remove_stale_spools
-from harmony.workers import Job, Progress, TaskCancelled, WorkerCrashedError, WorkerManager
+from harmony.sync.job import run_import_job
+from harmony.sync.spool import remove_stale_spools
+from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager
 
 __all__ = ["OperationRunningError", "TraktorService"]
 
@@ -36,15 +42,21 @@ log = logging.getLogger(__name__)
 
 IMPORT: Final = "import"
 PREVIEW: Final = "preview"
-_SAVING = (95.0, 100.0)
+EXPORT: Final = "export"
 
 
 class OperationRunningError(SyncError):
-    """The same collection is already being imported."""
+    """The same collection is already being imported (or exported)."""
+
+
+class Outcome(Protocol):
+    """What a finished operation holds: a one-line summary and its JSON."""
+
+    def summary(self) -> str: ...
 
 
 class TraktorService:
-    """Imports (and previews) of Traktor collections into one library, run in the background."""
+    """Imports, previews and exports of Traktor collections for one library, run in the background."""
 
     def __init__(
         self,
@@ -123,6 +135,50 @@ class TraktorService:
         """Preview and wait for the outcome."""
         return await self.wait(self.start_preview(request).id)
 
+    def start_export(self, request: ExportRequest | None = None) -> Operation:
+        """Start exporting the library into the collection and return the operation at once.
+
+        Raises at once for a bad request, unreadable settings, a collection that cannot be found, or an export
+        of the same collection already running."""
+        return self._start_export(request or ExportRequest())
+
+    async def export(self, request: ExportRequest | None = None) -> Operation:
+        """Export and wait for the outcome."""
+        return await self.wait(self.start_export(request).id)
+
+    def auto_sync_runner(self) -> SyncRunner:
+        """What :class:`~harmony.service.autosync.AutoSyncService` runs: this service's import and export with
+        the stored settings."""
+        return SyncRunner(
+            lambda: self.sync(ImportRequest()),
+            lambda: self.export(ExportRequest()),
+            self.settings,
+            self.library_path,
+        )
+
+    # --- backups ----------------------------------------------------------------------------------------
+
+    def backups(self, nml_path: str | None = None) -> list[BackupInfo]:
+        """The backups Harmony made of the collection, newest first."""
+        return list_backups(self.nml_path(nml_path))
+
+    def restore(self, backup: str, nml_path: str | None = None, *, force: bool = False) -> dict[str, Any]:
+        """Put ``backup`` back in place of the collection, safely (the current file is backed up first)."""
+        settings = self.settings()
+        target = resolve_nml_path(nml_path, settings)
+        result = restore_backup(target, Path(backup).expanduser(), keep=settings.backups_to_keep, force=force)
+        return {
+            "nml_path": str(target),
+            "restored": str(backup),
+            "backup_path": None if result.backup_path is None else str(result.backup_path),
+            "warnings": list(result.warnings),
+        }
+
+    def pending_export(self) -> bool:
+        """Whether the library holds edits no export has written yet (from the change journal)."""
+        with Library.open(self.library_path) as library:
+            return library.pending_export
+
     def cancel(self, operation_id: str) -> bool:
         """Ask a queued or running operation to stop; False if it had already finished.
 
@@ -157,78 +213,60 @@ class TraktorService:
         nml_path = resolve_nml_path(request.nml_path, settings)
         options = request.options(settings)
         if apply:
-            for other in self.log.active():
-                if other.operation == IMPORT and Path(other.nml_path) == nml_path:
-                    raise OperationRunningError(
-                        f"{nml_path} is already being imported (operation {other.id}); wait for it or cancel it."
-                    )
+            self._refuse_if_running(IMPORT, nml_path, "imported")
         op = self.log.new(kind, str(nml_path))
         job = Job(run_import_job, (str(nml_path), str(self.library_path), options, apply, self._spool_dir))
-        self._tasks[op.id] = asyncio.get_running_loop().create_task(self._run(op, job, apply))
+        run = ImportRun(self.manager, self.log, self.library_path, op, job, apply=apply)
+        started = "Starting sync..." if kind == IMPORT else "Starting preview..."
+        done = "Sync complete" if kind == IMPORT else "Analysis complete"
+        self._launch(op, run.run, started, done, "sync")
         return op
 
-    async def _run(self, op: Operation, job: Job, apply: bool) -> None:
-        started = "Starting sync..." if op.operation == IMPORT else "Starting preview..."
-        self.log.start(op, started)
+    def _start_export(self, request: ExportRequest) -> Operation:
+        request.check()
+        settings = self.settings()
+        nml_path = resolve_nml_path(request.nml_path, settings)
+        options = request.options(settings)
+        if not request.dry_run:
+            self._refuse_if_running(EXPORT, nml_path, "exported")
+        op = self.log.new(EXPORT, str(nml_path))
+        backup = settings.auto_backup if request.backup is None else request.backup
+        job = Job(
+            run_export_job,
+            (str(nml_path), str(self.library_path), options, request.dry_run, backup, settings.backups_to_keep),
+            {"force": request.force},
+        )
+        run = ExportRun(self, op, job, request)
+        self._launch(op, run.run, "Starting export...", "Export complete", "export")
+        return op
 
-        def forward(report: Progress) -> None:
-            self.log.progress(op, report.phase, report.percent, report.message, report.current_item)
+    def _refuse_if_running(self, kind: str, nml_path: Path, verb: str) -> None:
+        for other in self.log.active():
+            if other.operation == kind and Path(other.nml_path) == nml_path:
+                raise OperationRunningError(
+                    f"{nml_path} is already being {verb} (operation {other.id}); wait for it or cancel it."
+                )
 
-        result: ImportJobResult | None = None
-        try:
-            result = await self.manager.execute_sync(job, forward, cancel_token=op.cancel_token)
-            if op.cancel_event.is_set():
-                raise ImportCancelled("The import was cancelled; nothing was changed.")
-            outcome = ImportOutcome(result.report, applied=False, nml_path=op.nml_path)
-            seconds = dict(result.seconds_per_phase)
-            if apply and result.spool is not None:
-                began = time.perf_counter()
-                version = await self._apply(op, result)
-                seconds["saving"] = round(time.perf_counter() - began, 3)
-                outcome = ImportOutcome(result.report, applied=True, library_version=version, nml_path=op.nml_path)
-            outcome = outcome.with_seconds(seconds)
-            done = "Sync complete" if op.operation == IMPORT else "Analysis complete"
-            self.log.finish(op, "succeeded", f"{done}: {outcome.summary()}", result=outcome)
-        except (TaskCancelled, ImportCancelled, asyncio.CancelledError):
-            self.log.finish(op, "cancelled", "Cancelled; nothing was changed.")
-        except WorkerCrashedError as error:
-            self.log.finish(op, "failed", "Failed", error=f"The sync worker stopped unexpectedly ({error}).")
-        except HarmonyError as error:
-            self.log.finish(op, "failed", "Failed", error=str(error))
-        except Exception as error:  # a bug: say so plainly, keep the traceback in the log
-            log.exception("%s %s failed", op.operation, op.id)
-            self.log.finish(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")
-        finally:
-            if result is not None and result.spool is not None:
-                remove_spool(Path(result.spool))
-            self._tasks.pop(op.id, None)
+    def _launch(
+        self, op: Operation, work: Callable[[], Awaitable[Outcome]], started: str, done: str, worker: str
+    ) -> None:
+        """Run ``work`` as the operation ``op`` in a task of its own: start, success, failure, cancellation."""
 
-    async def _apply(self, op: Operation, result: ImportJobResult) -> int:
-        """Apply the spooled plan in one transaction on a worker thread, reporting each part."""
-        assert result.spool is not None
-        loop = asyncio.get_running_loop()
-        start, end = _SAVING
-        total = max(1, result.parts)
-        self.log.progress(op, "saving", start, "Saving to database...")
+        async def execute() -> None:
+            self.log.start(op, started)
+            try:
+                outcome = await work()
+                self.log.finish(op, "succeeded", f"{done}: {outcome.summary()}", result=outcome)
+            except (TaskCancelled, ImportCancelled, asyncio.CancelledError):
+                self.log.finish(op, "cancelled", "Cancelled; nothing was changed.")
+            except WorkerCrashedError as error:
+                self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
+            except HarmonyError as error:
+                self.log.finish(op, "failed", "Failed", error=str(error))
+            except Exception as error:  # a bug: say so plainly, keep the traceback in the log
+                log.exception("%s %s failed", op.operation, op.id)
+                self.log.finish(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")
+            finally:
+                self._tasks.pop(op.id, None)
 
-        def report(done: int) -> None:
-            percent = round(start + (end - start) * done / total, 2)
-            self.log.progress(op, "saving", percent, f"Saving to database... ({done}/{total})")
-
-        def parts() -> Iterator[ImportPlan]:
-            for done, part in enumerate(read_parts(Path(result.spool or ""), result.parts), 1):
-                yield part
-                loop.call_soon_threadsafe(report, done)
-
-        def apply_all() -> int:
-            with Library.open(self.library_path) as library:
-                return library.apply_import_parts(parts(), cancelled=op.cancel_event.is_set).version
-
-        applying = asyncio.ensure_future(asyncio.to_thread(apply_all))
-        try:
-            return await asyncio.shield(applying)
-        except asyncio.CancelledError:
-            # The thread cannot be interrupted: tell it to roll back at its next part, and report what really
-            # happened (a commit that was already under way stands).
-            op.cancel_event.set()
-            return await applying
+        self._tasks[op.id] = asyncio.get_running_loop().create_task(execute(), name=f"{op.operation} {op.id}")

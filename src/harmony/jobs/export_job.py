@@ -1,0 +1,109 @@
+"""The export job an export worker runs: read the collection, apply the library's state, write it safely.
+
+Phases and percentages follow the original app's export worker: ``parsing`` 0–20 % ("Parsing existing NML
+file..." → "NML parsed successfully"), ``building`` 20–75 % (reading the library, then the tracks, cues,
+playlists and folders, with steps at least every 2 % of tracks), ``writing`` 75–95 % (backup, temporary file,
+check, replace). The service records the result and reports ``complete``.
+
+Nothing is written when the plan changes nothing, or for a dry run; then the report says what would change.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harmony import nml
+from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
+from harmony.library.plan import BaseUpdates, NmlFingerprint
+from harmony.library.reader import open_reader
+from harmony.nml.summary import summarize
+from harmony.nmlfile.fingerprint import read_with_fingerprint
+from harmony.nmlfile.retry import retry_transient
+from harmony.nmlfile.safe_write import write_collection
+from harmony.sync.export import plan_export
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_report import ExportReport
+
+__all__ = ["ExportJobResult", "run_export_job"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportJobResult:
+    """What the export worker sends back. ``written`` is the new file's fingerprint (None when nothing was
+    written); ``bases`` are the sync bases to record with ``based_on_version``."""
+
+    report: ExportReport
+    read: NmlFingerprint
+    written: NmlFingerprint | None
+    backup_path: str | None
+    bases: BaseUpdates
+    based_on_version: int
+    changed: bool
+    warnings: tuple[str, ...] = ()
+    seconds_per_phase: dict[str, float] = field(default_factory=dict)
+
+
+def run_export_job(
+    nml_path: str,
+    library_path: str,
+    options: ExportOptions,
+    dry_run: bool = False,
+    backup: bool = True,
+    keep_backups: int = 10,
+    force: bool = False,
+    *,
+    progress: Reporter | None = None,
+) -> ExportJobResult:
+    """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``."""
+    clock = PhaseClock(progress)
+    path = Path(nml_path)
+    clock("parsing", 0.0, "Parsing existing NML file...")
+    data, fingerprint = read_with_fingerprint(path)
+    collection = nml.load(data)
+    del data
+    clock("parsing", 20.0, "NML parsed successfully")
+
+    clock("building", 20.0, "Loading Harmony data...")
+    with open_reader(Path(library_path)) as reader:
+        snapshot = ExportSnapshot.read(reader, counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks..."))
+    assert snapshot.version is not None  # ExportSnapshot.read always knows the version it read
+    planned = plan_export(collection, snapshot, options, clock)
+    written: NmlFingerprint | None = None
+    backup_path: str | None = None
+    warnings: tuple[str, ...] = ()
+    if planned.changed and not dry_run:
+        clock("writing", 75.0, "Preparing to write NML file...")
+        counts = summarize(collection)
+        output = collection.to_bytes()
+        result = retry_transient(
+            lambda: write_collection(
+                path,
+                output,
+                expected=fingerprint,
+                backup=backup,
+                keep=keep_backups,
+                force=force,
+                expected_counts=(counts.tracks, counts.playlists),
+                progress=sliced(clock, 75.0, 95.0),
+            )
+        )
+        written = result.fingerprint
+        backup_path = None if result.backup_path is None else str(result.backup_path)
+        warnings = tuple(result.warnings)
+        # No progress report after this point: a cancel raised from one would call a written file unwritten.
+        log.info("exported library version %d to %s", snapshot.version, nml_path)
+    return ExportJobResult(
+        report=planned.report,
+        read=fingerprint,
+        written=written,
+        backup_path=backup_path,
+        bases=planned.bases,
+        based_on_version=snapshot.version,
+        changed=planned.changed,
+        warnings=warnings,
+        seconds_per_phase=clock.stop(),
+    )

@@ -1,0 +1,74 @@
+"""One export being run: the worker job, an import first if Traktor saved the file meanwhile, then the new sync
+bases recorded with the exported library version in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from harmony.errors import SyncError
+from harmony.jobs.export_job import ExportJobResult
+from harmony.library import Library
+from harmony.nmlfile.errors import NmlChangedError
+from harmony.service.exports import ExportOutcome, ExportRequest
+from harmony.service.operations import Operation
+from harmony.workers import Job, Progress
+
+if TYPE_CHECKING:
+    from harmony.service.traktor import TraktorService
+
+__all__ = ["ExportRun"]
+
+
+class ExportRun:
+    """Runs ``job`` (``run_export_job``) on the export pool for ``op``."""
+
+    def __init__(self, service: TraktorService, op: Operation, job: Job, request: ExportRequest) -> None:
+        self.service = service
+        self.op = op
+        self.job = job
+        self.request = request
+
+    def forward(self, report: Progress) -> None:
+        self.service.log.progress(self.op, report.phase, report.percent, report.message, report.current_item)
+
+    async def _export(self) -> ExportJobResult:
+        result = await self.service.manager.execute_export(self.job, self.forward, cancel_token=self.op.cancel_token)
+        assert isinstance(result, ExportJobResult)
+        return result
+
+    async def run(self) -> ExportOutcome:
+        try:
+            result = await self._export()
+        except NmlChangedError:
+            if self.request.dry_run:
+                raise
+            # Traktor saved the collection after the export read it: bring its changes in, then plan again.
+            # A second change while that runs is reported, not chased.
+            self.service.log.progress(
+                self.op, "parsing", 0.0, "collection.nml changed since it was read: importing it first..."
+            )
+            imported = await self.service.sync(self.request.import_request())
+            if imported.status != "succeeded":
+                raise SyncError(
+                    f"collection.nml changed during the export, and importing it failed: {imported.error}"
+                ) from None
+            result = await self._export()
+        if not self.request.dry_run:
+            await asyncio.to_thread(self._record, result)
+        return ExportOutcome(
+            report=result.report,
+            written=result.written is not None,
+            dry_run=self.request.dry_run,
+            backup_path=result.backup_path,
+            nml_path=self.op.nml_path,
+            warnings=result.warnings,
+            seconds_per_phase=result.seconds_per_phase,
+        )
+
+    def _record(self, result: ExportJobResult) -> None:
+        """The NML now holds library version ``based_on_version``: record it with the new bases (an edit made
+        during the export has a newer version, so it stays pending)."""
+        fingerprint = result.written or result.read
+        with Library.open(self.service.library_path) as library:
+            library.record_export(result.based_on_version, fingerprint, result.bases)

@@ -1,0 +1,86 @@
+"""What an export is asked to do (:class:`ExportRequest`) and what it did (:class:`ExportOutcome`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from harmony.errors import SyncError
+from harmony.library.settings import TraktorSettings
+from harmony.service.imports import ImportRequest
+from harmony.sync import PathMapping
+from harmony.sync.export_inputs import ExportOptions
+from harmony.sync.export_report import ExportReport
+from harmony.sync.options import STRATEGIES, Strategy
+
+__all__ = ["ExportOutcome", "ExportRequest"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """An export as the DJ asked for it; anything left None comes from the settings.
+
+    ``backup`` None follows the ``auto_backup`` setting; ``force`` writes even while Traktor runs (with a
+    warning); ``dry_run`` plans and writes nothing."""
+
+    nml_path: str | None = None
+    strategy: str | None = None
+    path_mappings: tuple[str, ...] = ()
+    backup: bool | None = None
+    force: bool = False
+    dry_run: bool = False
+
+    def check(self) -> ExportRequest:
+        """Return self, or raise :class:`SyncError` for a bad strategy or mapping (before any work starts)."""
+        if self.strategy is not None and self.strategy not in STRATEGIES:
+            raise SyncError(f"Unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}.")
+        for text in self.path_mappings:
+            PathMapping.parse(text)
+        return self
+
+    def options(self, settings: TraktorSettings) -> ExportOptions:
+        """The export planner's options: this request over the stored settings (mappings as for an import)."""
+        self.check()
+        mappings = ImportRequest(path_mappings=self.path_mappings).options(settings).path_mappings
+        return ExportOptions(strategy=cast(Strategy, self.strategy or settings.track_strategy), path_mappings=mappings)
+
+    def import_request(self) -> ImportRequest:
+        """The import to run first when Traktor changed the file since the export read it."""
+        return ImportRequest(nml_path=self.nml_path, strategy=self.strategy, path_mappings=self.path_mappings)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOutcome:
+    """The result of an export: the report (what changed in the NML, entry by entry), the backup made, whether
+    the file was written, and the time per phase."""
+
+    report: ExportReport
+    written: bool
+    dry_run: bool
+    backup_path: str | None = None
+    nml_path: str = ""
+    warnings: tuple[str, ...] = ()
+    seconds_per_phase: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return self.report.stats.summary()
+
+    def to_json(self) -> dict[str, Any]:
+        """``tracks_exported``, ``tracks_added``, ``tracks_removed``, ``playlists_exported``, ``backup_path``,
+        ``seconds_per_phase``, then the report's other figures, ``summary``, ``written``, ``dry_run``,
+        ``nml_path`` and ``warnings``."""
+        stats = self.report.stats.to_json()
+        return {
+            "tracks_exported": stats.pop("tracks_exported"),
+            "tracks_added": stats.pop("tracks_added"),
+            "tracks_removed": stats.pop("tracks_removed"),
+            "playlists_exported": stats.pop("playlists_exported"),
+            "backup_path": self.backup_path,
+            "seconds_per_phase": dict(self.seconds_per_phase),
+            **stats,
+            "summary": self.summary(),
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "nml_path": self.nml_path,
+            "warnings": list(self.warnings),
+        }
