@@ -267,6 +267,7 @@ async def test_openapi_lists_the_issue_paths(api: Api) -> None:
         "/api/traktor/info",
         "/api/traktor/preview",
         "/api/traktor/sync",
+        "/api/traktor/export",
         "/api/operations/{operation_id}/cancel",
         "/api/operations",
         "/api/stats",
@@ -293,3 +294,73 @@ async def test_shutdown_cancels_running_operations(tmp_path: Path, home: Path, d
     with Library.open(tmp_path / "library.db") as library:
         count = library.stats().tracks
     assert count in (0, demo.generated.tracks)  # all or nothing
+
+
+def first_track_id(api: Api) -> int:
+    with Library.open(api.state.service.library_path) as library:
+        return library.search_tracks(limit=1, sort="id").tracks[0].id
+
+
+async def test_export_answers_202_then_writes_with_a_backup(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(first_track_id(api), {"comment": "exported from the web"})
+    info = (await api.client.get("/api/traktor/info")).json()
+    assert info["library"]["pending_export"] is True
+
+    response = await api.client.post("/api/traktor/export", headers=api.token)
+    assert response.status_code == 202
+    assert response.json()["operation"] == "export"
+    assert response.json()["status"] == "queued"
+    op = await api.state.service.wait(response.json()["operation_id"])
+    assert op.status == "succeeded", op.error
+    done = (await api.client.get(f"/api/operations/{op.id}")).json()
+    result = done["result"]
+    assert result["written"] is True
+    backup = Path(result["backup_path"])
+    assert backup.is_file()
+    assert backup.parent == demo.nml.parent / "Backup" / "Harmony"
+    assert {"tracks_exported", "tracks_added", "tracks_removed", "playlists_exported", "summary"} <= result.keys()
+    assert b"exported from the web" in demo.nml.read_bytes()
+    info = (await api.client.get("/api/traktor/info")).json()
+    assert info["library"]["pending_export"] is False
+    assert info["library"]["last_export_at"] is not None
+
+
+async def test_export_body_and_failures(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(first_track_id(api), {"comment": "no backup asked"})
+    body = {"nml_path": str(demo.nml), "strategy": "harmony_wins", "path_mappings": demo.mappings, "backup": False}
+    done = await api.run("/api/traktor/export", body)
+    assert done["status"] == "succeeded", done
+    assert done["result"]["backup_path"] is None
+    assert not (demo.nml.parent / "Backup" / "Harmony").exists()
+
+    assert (await api.client.post("/api/traktor/export", json={"strategy": "x"}, headers=api.token)).status_code == 422
+    assert (await api.client.post("/api/traktor/export", json={"force": "maybe"}, headers=api.token)).status_code == 422
+    assert (await api.client.post("/api/traktor/export")).status_code == 403  # no token, no same origin
+
+    # A write that cannot happen (the backup folder is blocked by a file) fails with the reason, file untouched.
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(first_track_id(api), {"comment": "never written"})
+    before = demo.nml.read_bytes()
+    (demo.nml.parent / "Backup").write_bytes(b"a file where the backup folder should be")
+    failed = await api.run("/api/traktor/export")
+    assert failed["status"] == "failed"
+    assert "back up" in failed["error"]
+    assert "result" not in failed
+    assert demo.nml.read_bytes() == before
+
+
+async def test_second_export_of_same_collection_is_409(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    first = await api.client.post("/api/traktor/export", headers=api.token)
+    second = await api.client.post("/api/traktor/export", headers=api.token)
+    assert first.status_code == 202
+    assert second.status_code == 409
+    assert "already being exported" in second.json()["error"]
+    await api.state.service.wait(first.json()["operation_id"])

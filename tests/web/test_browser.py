@@ -5,6 +5,7 @@ Skipped with a reason when Playwright or Chromium is missing on a workstation; u
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -215,3 +216,91 @@ def test_pick_collection_with_the_folder_browser_then_preview(live_server: LiveS
     with httpx.Client(base_url=live_server.url) as client:
         assert client.get("/api/library/tracks").json()["total"] == 0
         assert client.get("/api/traktor/config").json()["nml_path"] == str(demo.nml)
+
+
+def import_and_edit(server: LiveServer, demo: Demo, comment: str) -> None:
+    """Import ``demo`` through the API and change one track in the library, so an export has work to do."""
+    from harmony.library import Library
+
+    configure(server, demo)
+    with httpx.Client(base_url=server.url, headers=server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        server.call(server.state.service.wait(op))
+    with Library.open(server.state.service.library_path) as library:
+        first = library.search_tracks(limit=1, sort="id").tracks[0].id
+        library.update_track(first, {"comment": comment})
+
+
+def test_export_notification_and_backup(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Traktor", tracks=400, seed=13)
+    import_and_edit(live_server, demo, "exported by the browser test")
+    backups = demo.nml.parent / "Backup" / "Harmony"
+    assert not backups.exists()
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.wait_for_function("() => document.querySelector('#export-status').textContent.includes('waiting')")
+    page.evaluate(RECORD_NOTIFICATIONS)
+
+    page.click("#export-button")
+    green = page.locator('.notification[data-color="green"]')
+    green.wait_for(timeout=60_000)
+    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
+    running = [n for n in notes if n["color"] == "blue"]
+    assert running[0]["title"] == "Traktor: Export to Traktor"
+    assert running[0]["message"] == "Starting export..."
+    assert all(PROGRESS_LINE.match(n["message"]) for n in running[1:]), running
+    assert green.locator(".title").text_content() == "Traktor Export Complete"
+    assert green.locator(".message").text_content() == "Successfully exported to Traktor"
+
+    made = list(backups.iterdir())
+    assert len(made) == 1 and made[0].suffix == ".nml"
+    assert b"exported by the browser test" in demo.nml.read_bytes()
+    page.wait_for_function("() => document.querySelector('#export-status').textContent.includes('Backup: ')")
+    assert str(made[0]) in page.text_content("#export-status")
+    green.wait_for(state="detached", timeout=6_000)
+
+
+def test_failing_export_shows_red(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Traktor", tracks=100, seed=14)
+    import_and_edit(live_server, demo, "never written")
+    before = demo.nml.read_bytes()
+    folder = demo.nml.parent
+    if os.geteuid() == 0:
+        # Root writes anywhere: make the folder unusable instead, with a file where the backups go.
+        (folder / "Backup").write_bytes(b"not a folder")
+    else:
+        folder.chmod(0o555)
+    try:
+        page.goto(f"{live_server.url}/traktor")
+        page.wait_for_selector("body[data-ready='true']")
+        page.click("#export-button")
+        red = page.locator('.notification[data-color="red"]')
+        red.wait_for(timeout=60_000)
+        assert red.locator(".title").text_content() == "Traktor Export Failed"
+        message = red.locator(".message").text_content() or ""
+        assert message and "Traceback" not in message
+        assert demo.nml.read_bytes() == before
+        red.wait_for(state="detached", timeout=8_000)  # red closes by itself after 5 s
+    finally:
+        folder.chmod(0o755)
+
+
+def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Traktor", tracks=1500, seed=15)
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.evaluate(RECORD_NOTIFICATIONS)
+    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "import", "on_startup": True}}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json=body).status_code == 200  # restarts auto-sync: start-up sync
+    green = page.locator('.notification[data-color="green"]')
+    green.wait_for(timeout=60_000)
+    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
+    assert {n["id"] for n in notes} == {"auto-sync-notification"}  # the import it ran shows no second one
+    assert notes[0]["title"] == "Traktor: Import from Traktor"
+    assert green.locator(".title").text_content() == "Traktor Import Complete"
+    assert (green.locator(".message").text_content() or "").startswith(f"Import: Imported {demo.generated.tracks}")
+    page.reload()
+    page.wait_for_selector("#auto-sync-badge")
+    page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent.startsWith('Last sync: ')")
+    assert page.text_content("#auto-sync-badge") == "Idle"

@@ -14,20 +14,30 @@ from .conftest import Demo, LiveServer, make_demo
 
 
 def read_events(
-    url: str, until: Any, events: list[dict[str, Any]], ready: threading.Event | None = None, timeout: float = 60
+    url: str,
+    until: Any,
+    events: list[dict[str, Any]],
+    ready: threading.Event | None = None,
+    timeout: float = 60,
+    name: str = "message",
 ) -> None:
-    """Collect the ``data:`` JSON of the stream until ``until(event)`` is true."""
+    """Collect the ``data:`` JSON of the stream's ``name`` events until ``until(event)`` is true."""
     with httpx.Client(timeout=timeout) as client, client.stream("GET", f"{url}/api/events") as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         if ready is not None:
             ready.set()
+        current = "message"
         for line in response.iter_lines():
-            if line.startswith("data: "):
+            if line.startswith("event: "):
+                current = line.removeprefix("event: ")
+            elif line.startswith("data: ") and current == name:
                 event = json.loads(line.removeprefix("data: "))
                 events.append(event)
                 if until(event):
                     return
+            elif not line:
+                current = "message"
 
 
 def finished(event: dict[str, Any]) -> bool:
@@ -111,3 +121,35 @@ def test_shutdown_ends_open_streams(live_server: LiveServer) -> None:
     live_server.loop.call_soon_threadsafe(live_server.state.hub.close)
     reader.join(10)
     assert not reader.is_alive()  # the stream ended instead of hanging the server's shutdown
+
+
+def test_auto_sync_status_streams_as_its_own_event(live_server: LiveServer, demo: Demo) -> None:
+    statuses: list[dict[str, Any]] = []
+
+    def synced(status: dict[str, Any]) -> bool:
+        return not status["running"] and status["last_sync_at"] is not None
+
+    reader = threading.Thread(
+        target=read_events, args=(live_server.url, synced, statuses), kwargs={"name": "auto_sync"}
+    )
+    reader.start()
+    # The snapshot comes first: auto-sync is off.
+    deadline = time.monotonic() + 10
+    while not statuses and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert statuses[0]["enabled"] is False
+    assert statuses[0]["running"] is False
+    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "import", "on_startup": True}}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json=body).status_code == 200
+        reader.join(60)
+        assert not reader.is_alive()
+        running = [s for s in statuses if s["running"]]
+        assert running and running[0]["direction"] == "import"
+        assert statuses[-1]["phase"] == "complete"
+        assert statuses[-1]["last_error"] is None
+        assert statuses[-1]["message"].startswith(f"Import: Imported {demo.generated.tracks} tracks")
+        info = client.get("/api/traktor/info").json()
+        assert info["auto_sync"]["enabled"] is True
+        assert info["auto_sync"]["last_sync_at"] == statuses[-1]["last_sync_at"]
+        assert client.get("/api/library/tracks").json()["total"] == demo.generated.tracks

@@ -1,4 +1,4 @@
-"""The Traktor JSON API: settings, the collection's badges, and starting a preview or an import.
+"""The Traktor JSON API: settings, the collection's badges, and starting a preview, an import or an export.
 
 Starting work answers 202 with the ``operation_id`` at once; the progress and the outcome arrive on the event
 stream (``GET /api/events``) and from ``GET /api/operations/{id}``.
@@ -17,7 +17,7 @@ from harmony.errors import HarmonyError
 from harmony.library.settings import settings_to_dict
 from harmony.service import Operation
 from harmony.sync.locate import default_nml_path, native_instruments_folder
-from harmony.web.schemas import ConfigUpdate, NmlPathText, OperationBody
+from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
@@ -123,3 +123,13 @@ async def sync(
     """Starts an import; answers 409 when the same collection is already being imported."""
     request = (body or OperationBody()).import_request()
     return accepted(state.service.start_import(request))
+
+
+@router.post("/export", status_code=202, summary="Export the library into the collection")
+async def export(
+    state: Annotated[WebState, Depends(web_state)], body: Annotated[ExportBody | None, Body()] = None
+) -> JSONResponse:
+    """Starts an export (backup first, safe write; an import first when Traktor saved the file meanwhile); the
+    finished operation's ``result`` has ``backup_path`` and the counts. 409 when that collection is already being
+    exported."""
+    return accepted(state.service.start_export((body or ExportBody()).export_request()))

@@ -20,11 +20,12 @@ from fastapi.staticfiles import StaticFiles
 import harmony
 from harmony.library import Library
 from harmony.service import OperationEvent, TraktorService
+from harmony.service.autosync import AutoSyncService
 from harmony.service.operations import FINISHED
 from harmony.web import api_library, api_operations, api_traktor, files, pages
 from harmony.web.collection_info import CollectionInfoCache
 from harmony.web.errors import install_error_handlers
-from harmony.web.events import EventHub
+from harmony.web.events import AUTO_SYNC_EVENT, EventHub
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
 from harmony.workers import WorkerManager
@@ -125,15 +126,11 @@ class _GcFreezer:
 
 
 async def _start_auto_sync(state: WebState) -> None:
-    """Auto-sync arrives with the export service; until then the app runs without it."""
-    runner = getattr(state.service, "auto_sync_runner", None)
-    if runner is None:
-        return
-    from harmony.service.autosync import AutoSyncService
-
-    state.auto_sync = AutoSyncService(runner())
-    state.hub.add_source(state.auto_sync.subscribe, "auto_sync", lambda: state.auto_sync.status)  # type: ignore[union-attr]
-    await state.auto_sync.start()
+    """Run auto-sync in the app: its status goes to the pages as ``event: auto_sync``."""
+    auto_sync = AutoSyncService(state.service.auto_sync_runner())
+    state.auto_sync = auto_sync
+    state.hub.add_source(auto_sync.subscribe, AUTO_SYNC_EVENT, lambda: auto_sync.status)
+    await auto_sync.start()
 
 
 async def _shutdown(state: WebState) -> None:

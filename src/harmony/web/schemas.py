@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from harmony.library.settings import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
-from harmony.service import ImportRequest
+from harmony.service import ExportRequest, ImportRequest
 
-__all__ = ["AutoSyncUpdate", "ConfigUpdate", "NmlPathText", "OperationBody", "checked_path"]
+__all__ = ["AutoSyncUpdate", "ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
 
 Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
 CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
@@ -58,6 +58,24 @@ class OperationBody(BaseModel):
             strategy=self.strategy,
             cue_strategy=self.cue_strategy,
             path_mappings=self.mapping_texts(),
+        )
+
+
+class ExportBody(OperationBody):
+    """An export: the shared keys, plus whether to back the collection up first (default: the ``auto_backup``
+    setting) and whether to write even while Traktor runs. ``cue_strategy`` is accepted like for an import but
+    has no effect: an export writes Harmony's cue points as they are."""
+
+    backup: bool | None = None
+    force: bool = False
+
+    def export_request(self) -> ExportRequest:
+        return ExportRequest(
+            nml_path=self.nml_path,
+            strategy=self.strategy,
+            path_mappings=self.mapping_texts(),
+            backup=self.backup,
+            force=self.force,
         )
 
 

@@ -85,6 +85,20 @@
     $("use-default").textContent = suggestion || "";
     if (!$("nml-path").value && info.nml_path) $("nml-path").placeholder = info.nml_path;
     showAutoSync(info.auto_sync, info.library);
+    showExport(info.library, null);
+  }
+
+  let exportLibrary = null;
+  function showExport(given, outcome) {
+    const library = given || exportLibrary;
+    exportLibrary = library;
+    const parts = [];
+    if (library) {
+      parts.push(library.pending_export ? "Library edits are waiting to be exported." : "Nothing waits to be exported.");
+      if (library.last_export_at) parts.push(`Last export: ${new Date(library.last_export_at).toLocaleString()}.`);
+    }
+    if (outcome && outcome.backup_path) parts.push(`Backup: ${outcome.backup_path}`);
+    if (parts.length) $("export-status").textContent = parts.join(" ");
   }
 
   // --- auto-sync --------------------------------------------------------------------------------------------
@@ -197,7 +211,9 @@
     if (event.status !== "queued" && event.status !== "running") {
       mine.delete(event.operation_id);
       $("cancel-button").disabled = mine.size === 0;
-      if (event.status === "succeeded" && event.operation !== "preview") loadInfo();
+      if (event.status === "succeeded" && event.operation !== "preview") {
+        loadInfo().then(() => { if (event.operation === "export") showExport(null, event.result); });
+      }
     } else if (event.operation !== "preview" || event.operation_id === previewId) {
       mine.add(event.operation_id); // a page opened mid-operation can cancel it too
       $("cancel-button").disabled = false;
@@ -243,8 +259,7 @@
     if (previewId && lastEvents.has(previewId)) onPreviewEvent(lastEvents.get(previewId));
   });
   $("sync-button").addEventListener("click", () => start("/api/traktor/sync", $("sync-button")));
-  const exportButton = $("export-button");
-  if (exportButton) exportButton.addEventListener("click", () => start("/api/traktor/export", exportButton));
+  $("export-button").addEventListener("click", () => start("/api/traktor/export", $("export-button")));
   $("cancel-button").addEventListener("click", async () => {
     for (const id of mine) {
       try {
