@@ -1,6 +1,6 @@
-"""Is the web app responsive while it works? Search latency and event-loop gaps during a big import (and export).
+"""Is the web app responsive while it works? Search latency and event-loop gaps during a big import and export.
 
-Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--no-preload]
+Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [--folder DIR] [--no-export]
 
 1. Generates two Traktor collections of ``--tracks`` tracks each (with placeholder audio files).
 2. Starts ``harmony serve``'s app in a child process, with a ticker task on its event loop that wakes every
@@ -9,7 +9,10 @@ Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--no-preload]
    collection B (``--tracks`` new tracks: parsing, matching, then one big write transaction) and, until it ends,
    sends the library page's requests one after another: a search for a word from the library, sorted by a
    random column, at a random page; now and then a track's detail.
-4. Prints the search latency (p50, p95, max) during the import, and the ticker's gaps in the same window.
+4. Edits one track in 100 in the library, then exports the library into collection B (backup, safe write) and
+   sends the same requests until the export ends.
+5. Prints, for the import and for the export, the search latency (p50, p95, max) and the ticker's gaps in the
+   same window (by phase, with the CPU time the server used meanwhile), and the server's long GC pauses.
 
 Targets (issue 7): search p95 <= 150 ms, no event-loop gap over 25 ms.
 """
@@ -129,6 +132,17 @@ def generate(folder: Path, tracks: int, seed: int) -> tuple[Path, dict[str, str]
     return made.path, mappings
 
 
+def edit_tracks(library_path: Path, count: int) -> int:
+    """Change the comment of ``count`` tracks (one edit), as a DJ tagging in Harmony would, so there is an export."""
+    from harmony.library import Library
+
+    with Library.open(library_path) as library:
+        ids = [track.id for track in library.search_tracks(limit=count, sort="id").tracks]
+        for number, track_id in enumerate(ids):
+            library.update_track(track_id, {"comment": f"edited in Harmony {number}"})
+    return len(ids)
+
+
 def wait_operation(client: httpx.Client, op_id: str) -> dict[str, Any]:
     while True:
         op: dict[str, Any] = client.get(f"/api/operations/{op_id}").json()
@@ -206,6 +220,7 @@ def main() -> int:
     parser.add_argument(
         "--pause", type=float, default=0.0, help="seconds between the page's requests (0: back to back, the worst case)"
     )
+    parser.add_argument("--no-export", action="store_true", help="measure the import only")
     parser.add_argument("--folder", type=Path, help="work here and reuse the collections of an earlier run")
     parser.add_argument("--serve", nargs=4, metavar=("LIBRARY", "PORT", "OUT", "SPOOL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -265,6 +280,13 @@ def main() -> int:
             body = {"nml_path": str(second[0]), "path_mappings": second[1]}
             op = client.post("/api/traktor/sync", json=body).json()
             run = browse_while(client, op["operation_id"], words, ids, args.pause)
+            runs = [(f"import of {args.tracks:,} new tracks", run)]
+            if not args.no_export:
+                edited = edit_tracks(folder / "library.db", max(1, args.tracks // 100))
+                print(f"edited {edited:,} tracks in the library for the export to write")
+                op = client.post("/api/traktor/export", json=body).json()
+                run = browse_while(client, op["operation_id"], words, ids, args.pause)
+                runs.append((f"export of {2 * args.tracks:,} tracks into collection B", run))
             stats = client.get("/api/stats").json()
         child.send_signal(signal.SIGINT)
         child.wait(60)
@@ -273,10 +295,12 @@ def main() -> int:
             child.kill()
     measured = json.loads(gaps_file.read_text()) if gaps_file.exists() else {"gaps": [], "gc": []}
     gaps = [(at, gap, phase, cpu) for at, gap, phase, cpu in measured["gaps"]]
-    pauses = [(at, took, what) for at, took, what in measured["gc"] if run["window"][0] <= at <= run["window"][1]]
+    start, end = runs[0][1]["window"][0], runs[-1][1]["window"][1]
+    pauses = [(at, took, what) for at, took, what in measured["gc"] if start <= at <= end]
     print(f"\nlibrary: {stats['library']['tracks']:,} tracks after the import; machine: {os.cpu_count()} cores")
     print("page requests: " + (f"one, then a {args.pause} s pause" if args.pause else "back to back (worst case)"))
-    report(f"import of {args.tracks:,} new tracks", run, gaps)
+    for name, measured_run in runs:
+        report(name, measured_run, gaps)
     if pauses:
         longest = max(pauses, key=lambda p: p[1])
         print(
