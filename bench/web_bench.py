@@ -286,7 +286,7 @@ def main() -> int:
                 print(f"edited {edited:,} tracks in the library for the export to write")
                 op = client.post("/api/traktor/export", json=body).json()
                 run = browse_while(client, op["operation_id"], words, ids, args.pause)
-                runs.append((f"export of {2 * args.tracks:,} tracks into collection B", run))
+                runs.append((f"export of the {2 * args.tracks:,}-track library into collection B", run))
             stats = client.get("/api/stats").json()
         child.send_signal(signal.SIGINT)
         child.wait(60)
