@@ -1,8 +1,8 @@
 """``create_app``: the FastAPI application over one library and one :class:`~harmony.service.TraktorService`.
 
 Start-up opens the library (creating or upgrading it) on a thread, subscribes the event hub to the service and
-starts auto-sync (which syncs at once when its settings say so). Shutdown ends the event streams, cancels running operations,
-waits for them to stop (nothing is left half-written) and stops the worker pools.
+starts auto-sync (which syncs at once when its settings say so). Shutdown ends the event streams, cancels
+running operations, waits for them to stop (nothing is left half-written) and stops the worker pools.
 """
 
 from __future__ import annotations
