@@ -22,6 +22,22 @@ from harmony.web import create_app
 from harmony.workers import PoolConfig, WorkerManager
 
 
+def fuzz(operation: Any, token: str, examples: int) -> collections.Counter[int]:
+    """Send ``examples`` generated requests to one endpoint; count the answers by status code."""
+    codes: collections.Counter[int] = collections.Counter()
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case: Any) -> None:
+        response = case.call(headers={"X-Harmony-Token": token})
+        codes[response.status_code] += 1
+        if response.status_code >= 500:
+            print(f"  5xx: {case.method} {case.formatted_path} {case.query} {case.body!r}: {response.text}")
+
+    run()
+    return codes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=200, help="generated requests per endpoint")
@@ -42,17 +58,7 @@ def main() -> int:
     errors = 0
     for result in schema.get_all_operations():
         operation = result.ok()
-        codes: collections.Counter[int] = collections.Counter()
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=args.examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def run(case: Any, codes: collections.Counter[int] = codes) -> None:
-            response = case.call(headers={"X-Harmony-Token": token})
-            codes[response.status_code] += 1
-            if response.status_code >= 500:
-                print(f"  5xx: {case.method} {case.formatted_path} {case.query} {case.body!r}: {response.text}")
-
-        run()
+        codes = fuzz(operation, token, args.examples)
         errors += sum(n for code, n in codes.items() if code >= 500)
         print(f"{operation.method.upper():5} {operation.path:40} {dict(sorted(codes.items()))}")
     print(f"5xx answers: {errors}")
