@@ -304,3 +304,23 @@ def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, ho
     page.wait_for_selector("#auto-sync-badge")
     page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent.startsWith('Last sync: ')")
     assert page.text_content("#auto-sync-badge") == "Idle"
+
+
+def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Traktor", tracks=6000, seed=16)
+    configure(live_server, demo)
+    page.goto(f"{live_server.url}/library")
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '0 tracks'")
+    page.click("#background-toggle")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+    entry = page.locator(f'#background-operations li[data-operation="{op}"]')
+    entry.wait_for()
+    entry.locator("button", has_text="Cancel").click()
+    grey = page.locator('.notification[data-color="gray"]')
+    grey.wait_for(timeout=60_000)
+    assert grey.locator(".title").text_content() == "Traktor Import Cancelled"
+    page.wait_for_function("() => document.querySelector('#background-count').textContent === '0'")
+    with httpx.Client(base_url=live_server.url) as client:
+        assert client.get(f"/api/operations/{op}").json()["status"] == "cancelled"
+        assert client.get("/api/library/tracks").json()["total"] == 0
