@@ -8,6 +8,7 @@ journal. Reads see one snapshot. The class holds only the engine; the work is do
 from __future__ import annotations
 
 import json
+from uuid import uuid4
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -257,7 +258,11 @@ class Library:
         smart_query: str | None = None,
         track_ids: Sequence[int] = (),
     ) -> int:
-        """Create a playlist, optionally with tracks; return its id."""
+        """Create a playlist, optionally with tracks; return its id.
+
+        A playlist made in Harmony gets a UUID of Traktor's form (32 hex digits) unless one is given: it is how
+        an export and the imports after it know the playlist is the same, whatever it is renamed to."""
+        uuid = uuid if uuid is not None else uuid4().hex
         with self._edit("playlist.create", {"name": name}) as (conn, version):
             playlist_id = writes.create_playlist(conn, version, name, folder_id, position, uuid, smart_query)
             if track_ids:
