@@ -8,13 +8,13 @@ journal. Reads see one snapshot. The class holds only the engine; the work is do
 from __future__ import annotations
 
 import json
-from uuid import uuid4
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
