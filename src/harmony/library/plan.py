@@ -41,6 +41,9 @@ class TrackBase:
     nml_key: str
     values: TrackValues
     cues: tuple[CueValues, ...] = ()
+    #: The digest of the raw NML entry these values were taken from, when Harmony's track agreed with it (see
+    #: :mod:`harmony.sync.digest`); None when unknown. Stored with the library version it was written at.
+    digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
