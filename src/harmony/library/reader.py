@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import starmap
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select
@@ -165,9 +166,8 @@ class LibraryReader:
         """How many tracks this snapshot holds (to report progress while reading them)."""
         return int(self._conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
 
-    def iter_tracks(self, batch_size: int = 2000, *, skip: Collection[int] = ()) -> Iterator[SyncTrack]:
-        """Every track with its cues and base, by id, fetched ``batch_size`` tracks at a time; tracks whose id
-        is in ``skip`` are left out (their cues and bases are not even decoded)."""
+    def iter_tracks(self, batch_size: int = 2000) -> Iterator[SyncTrack]:
+        """Every track with its cues and base, by id, fetched ``batch_size`` tracks at a time."""
         last_id = 0
         while True:
             rows = self._conn.execute(
@@ -180,13 +180,7 @@ class LibraryReader:
             if not rows:
                 return
             last_id = rows[-1].id
-            if skip:
-                kept = [row for row in rows if row.id not in skip]
-                if len(kept) < len(rows):
-                    if kept:
-                        yield from self._sync_tracks(kept, ids=[row.id for row in kept])
-                    continue
-            yield from self._sync_tracks(rows, between=(rows[0].id, rows[-1].id))
+            yield from self._sync_tracks(rows, between=(rows[0].id, last_id))
 
     def tracks_by_id(self, track_ids: Sequence[int]) -> list[SyncTrack]:
         """The given tracks with their cues and bases, by id (ids not in the library are left out)."""
@@ -225,12 +219,21 @@ class LibraryReader:
             )
 
     def track_refs(self) -> list[TrackRef]:
-        """Every track as a :class:`TrackRef`, by id: one light query, no cues, no base values decoded."""
+        """Every track as a :class:`TrackRef`, by id: one light query, no cues, no base values decoded.
+
+        Read through the driver's own cursor, in this reader's transaction (same connection, same snapshot):
+        a re-import reads 100,000 of these, and SQLAlchemy's row objects would cost more than the query."""
         sql = (
             "SELECT t.id, t.path, t.path_key, t.changed_version, b.nml_key, b.entry_digest, b.synced_version "
             f"FROM {TRACKS.name} AS t LEFT JOIN {TRACK_BASES.name} AS b ON b.track_id = t.id ORDER BY t.id"
         )
-        return [TrackRef(*row) for row in self._conn.exec_driver_sql(sql)]
+        driver = self._conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            return list(starmap(TrackRef, cursor.execute(sql)))
+        finally:
+            cursor.close()
 
     def unlinked_track_bases(self) -> Iterator[TrackBase]:
         """Bases whose track was deleted in Harmony since they were exchanged."""

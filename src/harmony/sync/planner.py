@@ -225,15 +225,15 @@ class _Importer:
                     match_unchanged(track)
                     ticker.tick(self.processed, track.base_key)
                     continue
-                data = next(changed, None)
-                if data is None:
+                read = next(changed, None)
+                if read is None:
                     break  # fewer tracks than announced: plan_import refuses the plan
-                entry = match(data, digest)
+                entry = match(read, digest)
                 if entry is not None:
                     pending.append(entry)
                     if len(pending) >= _BATCH:
                         self._flush(pending)
-                ticker.tick(self.processed, data.key)
+                ticker.tick(self.processed, read.key)
         self._flush(pending)
         ticker.report(self.processed, None)
 
@@ -289,7 +289,7 @@ class _Importer:
             # Traktor changed nothing since the last sync (the usual re-import): Harmony keeps all it has.
             in_step = agrees(stored.values, values) and _same_cues(track, [], [], [], cues)
             self.harmony_ahead = self.harmony_ahead or not in_step
-            self._set_base(stored.id, base, TrackBase(entry.data.key, values, cues, digest if in_step else None))
+            self._set_base(track, TrackBase(entry.data.key, values, cues, digest if in_step else None), False)
             return
         merged = merge_fields(stored.values, values, None if base is None else base.values, strategy)
         for conflict in merged.conflicts:
@@ -334,17 +334,25 @@ class _Importer:
             track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues
         )
         self.harmony_ahead = self.harmony_ahead or not in_step
-        self._set_base(stored.id, base, TrackBase(entry.data.key, values, cues, digest if in_step else None))
+        new_base = TrackBase(entry.data.key, values, cues, digest if in_step else None)
+        self._set_base(track, new_base, bool(changes or cue_merge))
 
-    def _set_base(self, track_id: int, old: TrackBase | None, new: TrackBase) -> None:
-        """Store ``new`` as the track's base unless it says nothing ``old`` does not.
+    def _set_base(self, track: SyncTrack, new: TrackBase, changed_now: bool) -> None:
+        """Store ``new`` as the track's base unless it says nothing the stored one does not.
 
         A base whose only difference is a digest the new one lacks is kept as it is: its digest can no
         longer let an entry be skipped (the track was changed in Harmony since it was written, or it would
-        still agree), and rewriting it would write a row on every import while Harmony is ahead."""
-        if new == old or (old is not None and new.digest is None and replace(new, digest=old.digest) == old):
+        still agree), and rewriting it would write a row on every import while Harmony is ahead. The same
+        base with a digest is written again when the track changed since the base was written (in Harmony,
+        or by this very merge): stamped with this import's version, it lets the next import skip the entry."""
+        old = track.base
+        if old is not None and new.digest is None and replace(new, digest=old.digest) == old:
             return
-        self.base_sets.append(TrackBaseSet(new, track_id))
+        if new == old:
+            stale = track.synced_version is None or track.track.changed_version > track.synced_version
+            if new.digest is None or not (changed_now or stale):
+                return
+        self.base_sets.append(TrackBaseSet(new, track.track.id))
 
     def _consider_new(
         self, entry: ResolvedEntry, values: TrackValues, cues: tuple[CueValues, ...], digest: str | None

@@ -56,6 +56,14 @@ class TraktorSnapshot:
         return self.collection.iter_data(positions)
 
 
+#: Tracks read in full per query when only some are read (at most 2 % of 100,000, for the progress reports).
+_CHUNK = 500
+
+
+def _silent(done: int, total: int) -> None:
+    """The progress reporter of a read nobody follows."""
+
+
 def _unchanged_since_synced(ref: TrackRef, digests: Collection[str]) -> bool:
     """Whether the track may be skipped by the import: its base came from an entry the collection still holds
     byte for byte, and Harmony did not change the track since (the planner checks the rest)."""
@@ -100,21 +108,31 @@ class LibrarySnapshot:
         With ``entry_digests`` (the digests of the collection's entries, see :meth:`TraktorSnapshot.digests`)
         a track whose base came from one of those entries and that Harmony did not change since is read only
         as a :class:`TrackRef`: such tracks need no merge. Plan while ``reader`` is open (``load`` uses it)."""
-        skip: set[int] = set()
         light: list[TrackRef] = []
+        tracks: list[SyncTrack] = []
+        report = progress or _silent
         if entry_digests:
+            to_read: list[int] = []
             for ref in reader.track_refs():
                 if _unchanged_since_synced(ref, entry_digests):
-                    skip.add(ref.id)
                     light.append(ref)
-        tracks: list[SyncTrack] = []
-        if progress is None:
-            tracks.extend(reader.iter_tracks(skip=skip))
+                else:
+                    to_read.append(ref.id)
+            total = len(to_read)
+            every = max(_CHUNK, total // 50 // _CHUNK * _CHUNK)
+            report(0, total)
+            for start in range(0, total, _CHUNK):
+                tracks.extend(reader.tracks_by_id(to_read[start : start + _CHUNK]))
+                if (start + _CHUNK) % every == 0:
+                    report(len(tracks), total)
+            report(len(tracks), total)
+        elif progress is None:
+            tracks.extend(reader.iter_tracks())
         else:
-            total = reader.track_count() - len(skip)
+            total = reader.track_count()
             every = max(1, total // 50)
             progress(0, total)
-            for track in reader.iter_tracks(skip=skip):
+            for track in reader.iter_tracks():
                 tracks.append(track)
                 if len(tracks) % every == 0:
                     progress(len(tracks), total)
