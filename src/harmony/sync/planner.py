@@ -50,6 +50,7 @@ from harmony.sync.report import (
     FieldChange,
     ImportReport,
     ImportStats,
+    NewTrackList,
     NewTrackSummary,
     SkippedEntry,
     TrackChange,
@@ -552,7 +553,7 @@ def plan_import(
     )
     report = ImportReport(
         stats=stats,
-        new_tracks=tuple(importer.new_summaries),
+        new_tracks=NewTrackList(importer.new_summaries),
         track_changes=tuple(importer.track_changes),
         playlist_changes=tuple(playlists.changes),
         duplicates=(*matcher.duplicates, *importer.index.duplicates, *importer.clashes),
