@@ -215,14 +215,19 @@ class Ticker:
     interval: float = 0.001
     max_gap: float = 0.0
     ticks: int = 0
+    where: Any = None  # called for a label of what runs when a gap over 25 ms ends (the operation's phase)
+    long_gaps: list[tuple[float, float, str]] = field(default_factory=list)  # (at s, gap ms, label)
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def _run(self) -> None:
-        last = time.perf_counter()
+        started = last = time.perf_counter()
         while True:
             await asyncio.sleep(self.interval)
             now = time.perf_counter()
             self.max_gap = max(self.max_gap, now - last)
+            if now - last > 0.025:
+                label = "" if self.where is None else str(self.where())
+                self.long_gaps.append((round(now - started, 2), round((now - last) * 1000, 1), label))
             self.ticks += 1
             last = now
 
@@ -286,7 +291,9 @@ def content_checksum(library: Path) -> dict[str, Any]:
 
 async def run_import(service: Any, request: Any, *, watch: bool) -> dict[str, Any]:
     """One import through the service: wall time, outcome, and (``watch``) memory and the ticker."""
-    ticker = Ticker()
+    phase = {"now": "starting"}
+    ticker = Ticker(where=lambda: phase["now"])
+    unsubscribe = service.subscribe(lambda event: phase.__setitem__("now", f"{event.phase} {event.percent:.1f}%"))
     sampler: MemorySampler | None = None
     hwm_reset = False
     start_rss_kb = 0
@@ -299,6 +306,7 @@ async def run_import(service: Any, request: Any, *, watch: bool) -> dict[str, An
     op = service.start_import(request)
     await service.wait(op.id)
     seconds = time.perf_counter() - started
+    unsubscribe()
     figures: dict[str, Any] = {"seconds": seconds, "status": op.status}
     if watch:
         await ticker.stop()
@@ -306,6 +314,7 @@ async def run_import(service: Any, request: Any, *, watch: bool) -> dict[str, An
         sampler.__exit__()
         figures["ticker_max_gap_ms"] = ticker.max_gap * 1000
         figures["ticker_ticks"] = ticker.ticks
+        figures["ticker_long_gaps"] = sorted(ticker.long_gaps, key=lambda gap: -gap[1])[:10]
         figures["sampled_growth_mb"] = (sampler.peak_rss - sampler.start_rss) / 1e6
         hwm_kb = _status_kb("VmHWM")
         if hwm_reset and hwm_kb is not None:
@@ -408,6 +417,9 @@ def report_text(collection: BenchCollection, parse: dict[str, Any], imports: dic
             f"{first['sampled_growth_mb']:.0f}, VmHWM {'n/a' if hwm is None else f'{hwm:.0f}'}), "
             f"ticker max gap {first['ticker_max_gap_ms']:.1f} ms over {first['ticker_ticks']} ticks"
         )
+        if first["ticker_long_gaps"]:
+            shown = "; ".join(f"{ms:.0f} ms at {at:.1f} s ({label})" for at, ms, label in first["ticker_long_gaps"][:5])
+            lines.append(f"    longest ticker gaps: {shown}")
     again = imports.get("reimport", {})
     if "rows_written" in again:
         written = {table: sum(ops.values()) for table, ops in again["rows_written"].items() if sum(ops.values())}
