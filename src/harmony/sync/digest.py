@@ -5,9 +5,10 @@ base from. The next import digests every entry again (hashing is far cheaper tha
 digest equals its base's holds the very values of the base, so Traktor changed nothing in it since.
 
 What an entry *maps to* also depends on the import's options (platform, path mappings, start-up volume) and
-on Harmony's own reading and mapping rules. All of them go into the digest's key (:func:`entry_salt`), so a
-changed path mapping, another platform or a new Harmony whose mapping differs (bump :data:`MAPPING_RULES`)
-gives every entry a new digest: no base matches, and every entry takes the full three-way merge once.
+on Harmony's own reading and mapping rules. All of them make the salt hashed before the entry's bytes
+(:func:`entry_salt`), so a changed path mapping, another platform or a new Harmony whose mapping differs (bump
+:data:`MAPPING_RULES`) gives every entry a new digest: no base matches, and every entry takes the full
+three-way merge once.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ __all__ = ["MAPPING_RULES", "entry_digests", "entry_salt"]
 #: nothing, and the next import merges every entry in full.
 MAPPING_RULES: Final = 1
 
-_DIGEST_SIZE: Final = 16
+_HEX_LENGTH: Final = 32  # 128 bits
 
 
 def entry_salt(options: SyncOptions) -> bytes:
@@ -39,10 +40,23 @@ def entry_salt(options: SyncOptions) -> bytes:
             tuple((mapping.nml_prefix, mapping.local_prefix) for mapping in options.path_mappings),
         )
     )
-    return hashlib.blake2b(described.encode("utf-8"), digest_size=32).digest()
+    return hashlib.sha256(described.encode("utf-8")).digest()
 
 
 def entry_digests(entries: Iterable[bytes | memoryview | None], salt: bytes) -> list[str | None]:
-    """The digest of each raw entry under ``salt`` (None stays None: an entry with no raw bytes)."""
-    blake2b = hashlib.blake2b
-    return [None if raw is None else blake2b(raw, digest_size=_DIGEST_SIZE, key=salt).hexdigest() for raw in entries]
+    """The digest of each raw entry under ``salt`` (None stays None: an entry with no raw bytes).
+
+    SHA-256 of the salt (fixed length) followed by the entry, cut to 128 bits: a re-import hashes the whole
+    collection, and SHA-256 is the fastest of hashlib's hashes where the CPU has SHA instructions (about 1 GB/s,
+    against 0.4 GB/s for keyed BLAKE2b)."""
+    salted = hashlib.sha256(salt)
+    digests: list[str | None] = []
+    append = digests.append
+    for raw in entries:
+        if raw is None:
+            append(None)
+            continue
+        digest = salted.copy()
+        digest.update(raw)
+        append(digest.hexdigest()[:_HEX_LENGTH])
+    return digests
