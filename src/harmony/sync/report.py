@@ -7,6 +7,7 @@ same decisions, so the preview says exactly what applying the plan does.
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -212,8 +213,8 @@ class NewTrackList(Sequence[NewTrackSummary]):
 
     A first import lists every track of the collection (100,000 in a big one). The report travels from the
     worker to the app, where it is unpickled on the event loop: 100,000 little objects took most of a second
-    there and froze the app. So the list pickles as one opaque blob of four columns, which unpickles in a
-    copy, and is unpacked the first time it is read (a preview shows it; the import itself only counts it).
+    there and froze the app. So the list pickles as one compressed blob of four columns, which unpickles
+    in a copy, and is unpacked the first time it is read (a preview shows it; the import itself only counts it).
     """
 
     __slots__ = ("_columns", "_packed")
@@ -236,14 +237,16 @@ class NewTrackList(Sequence[NewTrackSummary]):
 
     def __reduce__(self) -> tuple[object, tuple[bytes]]:
         if self._packed is None:
-            self._packed = pickle.dumps(self._columns, protocol=pickle.HIGHEST_PROTOCOL)
+            # Compressed (fast, level 1): folder names repeat from path to path, and the app holds the blob
+            # for as long as it holds the report.
+            self._packed = zlib.compress(pickle.dumps(self._columns, protocol=pickle.HIGHEST_PROTOCOL), 1)
         return NewTrackList._unpickle, (self._packed,)
 
     def _unpacked(self) -> _Columns:
         if self._columns is None:
             assert self._packed is not None
             # Only what this class pickled itself is ever here (see __reduce__).
-            self._columns = pickle.loads(self._packed)
+            self._columns = pickle.loads(zlib.decompress(self._packed))
         return self._columns
 
     def __len__(self) -> int:
