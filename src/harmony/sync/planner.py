@@ -38,7 +38,7 @@ from harmony.library.reader import SyncTrack, TrackRef
 from harmony.library.values import CueValues, TrackValues
 from harmony.sync.cues import merge_cues
 from harmony.sync.digest import entry_salt
-from harmony.sync.mapping import cue_values_from_nml, track_values_from_nml
+from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
 from harmony.sync.matching import EntryMatcher, LibraryIndex, ResolvedEntry
 from harmony.sync.merge import agrees, merge_fields
 from harmony.sync.options import SyncOptions
@@ -178,12 +178,12 @@ class _Importer:
             digest = None
         cues: list[CueValues] = []
         for cue in data.cues:
-            result = cue_values_from_nml(cue)
-            if result.values is None:
-                self.skipped.append(SkippedEntry(data.key, result.problem or "cue left out"))
+            result = cue_values_or_problem(cue)
+            if isinstance(result, str):
+                self.skipped.append(SkippedEntry(data.key, result))
                 digest = None
             else:
-                cues.append(result.values)
+                cues.append(result)
         return mapped.values, tuple(cues), digest
 
     def _unchanged(self, digests: list[str | None]) -> list[TrackRef | None]:
