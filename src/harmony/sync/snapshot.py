@@ -28,7 +28,7 @@ class TraktorSnapshot:
     track_count: int
     playlists: TraktorFolder
     collection: NmlCollection | None = None
-    _digests: dict[bytes, list[str | None]] = field(default_factory=dict, repr=False, compare=False)
+    _digests: dict[bytes, list[str | None]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_collection(cls, collection: NmlCollection) -> TraktorSnapshot:
