@@ -9,7 +9,8 @@ b. ``first_import``: an import into an empty library through :class:`harmony.ser
    own :class:`~harmony.workers.WorkerManager`, driven by ``asyncio`` in this (the bench's main) process, as
    the CLI and the web app drive it: wall time from ``start_import`` until the operation has finished, and the
    outcome's ``seconds_per_phase`` (the worker's phases plus ``saving``, the apply on a thread);
-c. ``reimport``: the same import again, of the unchanged collection: wall time, and the rows it wrote;
+c. ``reimport``: the same import again, of the unchanged collection: wall time, and the rows it wrote (with
+   ``--repeat R``, R re-imports: the fastest counts, and the rows written are those of all R);
 d. the main process's peak memory growth during the first import;
 e. the longest gap an ``asyncio`` ticker (a task sleeping 1 ms in a loop) in the main process saw during the
    first import: how long the event loop was held up.
@@ -339,7 +340,7 @@ async def run_import(service: Any, request: Any, *, watch: bool) -> dict[str, An
     return figures
 
 
-async def run_imports(collection: BenchCollection, library: Path) -> dict[str, Any]:
+async def run_imports(collection: BenchCollection, library: Path, repeat: int = 1) -> dict[str, Any]:
     from harmony.service import TraktorService
     from harmony.service.imports import ImportRequest
     from harmony.workers import WorkerManager
@@ -356,8 +357,16 @@ async def run_imports(collection: BenchCollection, library: Path) -> dict[str, A
             return results
         before = content_checksum(library)
         install_write_counters(library)
-        _note("re-import of the unchanged collection …")
-        results["reimport"] = await run_import(service, request, watch=False)
+        # Every re-import of the unchanged collection does the same work: with --repeat, the fastest counts
+        # (noise only adds time), and the rows written are those of all of them.
+        runs = []
+        for run in range(repeat):
+            _note(f"re-import of the unchanged collection ({run + 1}/{repeat}) …")
+            runs.append(await run_import(service, request, watch=False))
+            if runs[-1]["status"] != "succeeded":
+                break
+        results["reimport"] = min(runs, key=lambda figures: (figures["status"] != "succeeded", figures["seconds"]))
+        results["reimport"]["runs_seconds"] = [round(figures["seconds"], 3) for figures in runs]
         written = read_write_counters(library)
         after = content_checksum(library)
         results["reimport"]["rows_written"] = written
@@ -409,6 +418,8 @@ def report_text(collection: BenchCollection, parse: dict[str, Any], imports: dic
         lines.append(f"{label:<37}{figures['seconds']:8.2f} s   {figures['summary']}")
         phases = ", ".join(f"{name} {value:.2f}" for name, value in figures["seconds_per_phase"].items())
         lines.append(f"    seconds per phase: {phases}")
+        if len(figures.get("runs_seconds", ())) > 1:
+            lines.append(f"    runs (fastest counts): {', '.join(f'{run:.2f} s' for run in figures['runs_seconds'])}")
     first = imports.get("first_import", {})
     if "memory_growth_mb" in first:
         hwm = first.get("hwm_growth_mb")
@@ -441,7 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tracks", type=int, default=100_000, help="tracks in the collection (default 100000)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--repeat", type=int, default=1, help="bare parses; the fastest counts (default 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="bare parses and re-imports; the fastest counts (default 1)"
+    )
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="where generated files are cached")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
     parser.add_argument("--step", choices=["parse"], help=argparse.SUPPRESS)
@@ -459,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     try:
-        imports = asyncio.run(run_imports(collection, work / "library.db"))
+        imports = asyncio.run(run_imports(collection, work / "library.db", args.repeat))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     computed = ratios(parse, imports)
