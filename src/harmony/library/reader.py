@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import starmap
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -219,19 +220,23 @@ class LibraryReader:
             )
 
     def track_refs(self) -> list[TrackRef]:
-        """Every track as a :class:`TrackRef`, by id: one light query, no cues, no base values decoded.
-
-        Read through the driver's own cursor, in this reader's transaction (same connection, same snapshot):
-        a re-import reads 100,000 of these, and SQLAlchemy's row objects would cost more than the query."""
+        """Every track as a :class:`TrackRef`, by id: one light query, no cues, no base values decoded (a
+        re-import reads 100,000 of these)."""
         sql = (
             "SELECT t.id, t.path, t.path_key, t.changed_version, b.nml_key, b.entry_digest, b.synced_version "
             f"FROM {TRACKS.name} AS t LEFT JOIN {TRACK_BASES.name} AS b ON b.track_id = t.id ORDER BY t.id"
         )
+        return list(starmap(TrackRef, self._driver_rows(sql)))
+
+    def _driver_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of ``sql`` through the driver's own cursor, in this reader's transaction (same connection,
+        same snapshot): for the big reads, where SQLAlchemy's row objects would cost more than the query."""
         driver = self._conn.connection.driver_connection
         assert driver is not None
         cursor = driver.cursor()
         try:
-            return list(starmap(TrackRef, cursor.execute(sql)))
+            rows: list[tuple[Any, ...]] = cursor.execute(sql).fetchall()
+            return rows
         finally:
             cursor.close()
 
@@ -258,8 +263,9 @@ class LibraryReader:
             for row in self._conn.execute(select(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_not(None)))
         }
         entries: dict[int, list[StoredEntry]] = {}
-        for row in self._conn.execute(select(ENTRIES).order_by(ENTRIES.c.playlist_id, ENTRIES.c.position)):
-            entries.setdefault(row.playlist_id, []).append(StoredEntry(row.id, row.position, row.track_id, row.nml_key))
+        sql = f"SELECT playlist_id, id, position, track_id, nml_key FROM {ENTRIES.name} ORDER BY playlist_id, position"
+        for playlist_id, *entry in self._driver_rows(sql):  # 100,000 rows in a big library
+            entries.setdefault(playlist_id, []).append(StoredEntry(*entry))
         return tuple(
             SyncPlaylist(
                 id=row.id,
