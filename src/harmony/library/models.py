@@ -171,6 +171,11 @@ class TrackSyncBase(Base):
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), unique=True)
     values_json: Mapped[str] = mapped_column(Text)
     cues_json: Mapped[str] = mapped_column(Text, default="[]")
+    # The digest of the NML entry this base was taken from (None: unknown, or Harmony differed from it) and
+    # the library version it was written at: together they let an import skip an entry unchanged on both
+    # sides (migration 0003).
+    entry_digest: Mapped[str | None] = mapped_column(Text)
+    synced_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class PlaylistSyncBase(Base):
