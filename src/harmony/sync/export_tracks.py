@@ -140,8 +140,14 @@ class TrackExporter:
     def index(self) -> LibraryIndex:
         """The library's tracks by file, built only when a track must be matched by its file."""
         if self._index is None:
-            self._index = LibraryIndex(self.library.tracks, self.resolver)
+            self._index = LibraryIndex((track.ref for track in self.library.tracks), self.resolver)
         return self._index
+
+    def _is_indexed(self, track: SyncTrack) -> bool:
+        """Whether ``track`` is the library track the index holds for its file (the first by id of any that
+        name the same file here)."""
+        ref = self.index.get(self.resolver.key_of_path(track.track.values.path))
+        return ref is not None and ref.id == track.track.id
 
     @property
     def library_duplicates(self) -> list[DuplicateEntry]:
@@ -183,7 +189,7 @@ class TrackExporter:
         """Find the entries of the tracks left unmatched by their file: one streamed pass over the collection."""
         wanted: dict[str, SyncTrack] = {}
         for track in self.unmatched:
-            if self.index.get(self.resolver.key_of_path(track.track.values.path)) is track:
+            if self._is_indexed(track):
                 wanted[self.resolver.key_of_path(track.track.values.path)] = track
         self.unmatched = []
         seen: set[str] = set()
@@ -387,7 +393,7 @@ class TrackExporter:
         harmony = stored.values
         resolver = self.resolver
         tolerance = self.options.cue_tolerance_ms
-        if self.index.get(resolver.key_of_path(harmony.path)) is not track:
+        if not self._is_indexed(track):
             return  # another library track names the same file here: the index reported it
         ours_cues = stored_cues([cue.values for cue in track.cues], tolerance)
         base = track.base
