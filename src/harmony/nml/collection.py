@@ -277,6 +277,14 @@ class Collection:
             item = items[slot]
             yield None if item is None or slot in changed else view[item.start : item.end]
 
+    def position_of(self, key: str) -> int | None:
+        """The index in :attr:`tracks` of the track whose playlist key is ``key``, or None. The same index
+        finds the track in the bytes this collection writes (``to_bytes`` keeps the entries' order)."""
+        slot = self._by_key.get(key)
+        if slot is None:
+            return None
+        return self._track_slots.index(slot)
+
     def track_by_key(self, key: str) -> Track | None:
         """The track whose playlist key (VOLUME + DIR + FILE, exactly as stored) is ``key``, or None."""
         slot = self._by_key.get(key)

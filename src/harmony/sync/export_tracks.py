@@ -264,7 +264,9 @@ class TrackExporter:
             base_values_after(harmony, traktor_after, written),
             cues_for_base(ours_cues, _map_cues(after), tolerance),
         )
-        if new_base != base:
+        # The digest is the import's bookkeeping of the entry the base came from; an export that leaves the
+        # values and cues as they were leaves the base (and its digest) alone.
+        if base is None or replace(new_base, digest=base.digest) != base:
             self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
 
     def _moved_in_harmony(self, harmony_path: str, base_path: str, entry_path: str) -> bool:
