@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from harmony import nml
+from harmony.jobs.import_job import plan_from_files
 from harmony.library import Library
 from harmony.library.plan import ImportPlan, TrackBase
 from harmony.library.reader import open_reader
 from harmony.sync import LibrarySnapshot, PlannedImport, TraktorSnapshot, plan_import
 from harmony.sync.digest import entry_salt
-from harmony.sync.job import plan_from_files
 
 from .helpers import World, cue
 

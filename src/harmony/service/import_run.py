@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from harmony.jobs.import_job import ImportJobResult
+from harmony.jobs.spool import read_parts, remove_spool
 from harmony.library import Library
 from harmony.library.errors import ImportCancelled
 from harmony.library.plan import ImportPlan
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
-from harmony.sync.job import ImportJobResult
-from harmony.sync.spool import read_parts, remove_spool
 from harmony.workers import Job, Progress, WorkerManager
 
 __all__ = ["ImportRun"]

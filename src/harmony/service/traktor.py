@@ -20,6 +20,8 @@ from typing import Any, Final, Protocol
 
 from harmony.errors import HarmonyError, SyncError
 from harmony.jobs.export_job import run_export_job
+from harmony.jobs.import_job import run_import_job
+from harmony.jobs.spool import remove_stale_spools
 from harmony.library import Library
 from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
@@ -32,8 +34,6 @@ from harmony.service.exports import ExportRequest
 from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.operations import Operation, OperationEvent, OperationLog
-from harmony.sync.job import run_import_job
-from harmony.sync.spool import remove_stale_spools
 from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager
 
 __all__ = ["OperationRunningError", "TraktorService"]

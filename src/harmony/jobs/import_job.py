@@ -3,7 +3,7 @@
 Everything heavy happens here, in the worker process: reading and fingerprinting the NML, opening the library
 read-only and reading one consistent snapshot of it, matching, merging and checking files
 (:func:`~harmony.sync.planner.plan_import`). The plan goes back to the service split into parts, written to a
-spool file (:mod:`harmony.sync.spool`); only the report, which says what the plan does, travels through the
+spool file (:mod:`harmony.jobs.spool`); only the report, which says what the plan does, travels through the
 pool's pipe. A preview asks for the report alone.
 
 Progress follows the original app's phases, each with its share of the whole operation: ``parsing`` 0–25 %,
@@ -14,23 +14,23 @@ adds ``saving`` (95–100 %) and ``complete``.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from harmony import nml
+from harmony.jobs.phases import PhaseClock
+from harmony.jobs.spool import write_parts
 from harmony.library.plan import NmlFingerprint
 from harmony.library.reader import open_reader
+from harmony.nmlfile.fingerprint import read_with_fingerprint
 from harmony.sync.digest import entry_salt
-from harmony.sync.fingerprint import read_with_fingerprint
 from harmony.sync.options import SyncOptions
 from harmony.sync.planner import PlannedImport, Progress, plan_import
 from harmony.sync.report import ImportReport
 from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
-from harmony.sync.spool import write_parts
 
-__all__ = ["PART_SIZE", "ImportJobResult", "PhaseClock", "plan_from_files", "run_import_job"]
+__all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
 log = logging.getLogger(__name__)
 
@@ -55,36 +55,6 @@ class ImportJobResult:
     spool: str | None
     parts: int
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
-
-
-class PhaseClock:
-    """A progress reporter that also times each phase: a phase lasts from its first report to the first report
-    of the next one (or to :meth:`stop`)."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self._progress = progress
-        self._phase: str | None = None
-        self._since = 0.0
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None:
-        self._switch(phase)
-        if self._progress is not None:
-            self._progress(phase, percent, message, current_item)
-
-    def _switch(self, phase: str | None) -> None:
-        now = time.perf_counter()
-        if phase == self._phase:
-            return
-        if self._phase is not None:
-            self.seconds[self._phase] = round(self.seconds.get(self._phase, 0.0) + now - self._since, 3)
-        self._phase = phase
-        self._since = now
-
-    def stop(self) -> dict[str, float]:
-        """End the current phase; return the seconds per phase."""
-        self._switch(None)
-        return dict(self.seconds)
 
 
 def plan_from_files(
