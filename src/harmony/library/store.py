@@ -18,9 +18,10 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, queries, writes
+from harmony.library import apply, journal, operations, queries, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.journal import ChangeRecord, LibraryStatus
+from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult, NmlFingerprint
 from harmony.library.queries import (
@@ -321,6 +322,16 @@ class Library:
             apply.record_export(conn, library_version, fingerprint, bases)
 
     # --- settings ---
+
+    def record_operation(self, record: OperationRecord) -> None:
+        """Add a finished operation to the operations journal (no library version is bumped)."""
+        with write_connection(self._engine) as conn:
+            operations.write_operation(conn, record)
+
+    def recent_operations(self, limit: int = 20) -> list[OperationRecord]:
+        """The newest finished operations, newest first."""
+        with self._read() as conn:
+            return operations.read_operations(conn, limit)
 
     def settings(self) -> TraktorSettings:
         """The Traktor settings (defaults when never saved)."""
