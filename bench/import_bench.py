@@ -23,8 +23,9 @@ Every row written counts, even an ``UPDATE`` that sets the values a row already 
 that). After the re-import the counters are read and the triggers and counter table dropped. As a second,
 independent check the bench compares the library ``version`` and a SHA-256 over every row of the track, cue,
 folder, playlist, entry and sync-base tables, before and after. The target asks for zero track, cue, playlist,
-folder, entry and base rows; ``library_state`` (one row: when the last import ran and the NML's fingerprint) is
-expected to change and is shown apart.
+folder, entry and base rows; ``library_state`` (one row: when the last import ran and the NML's fingerprint) and
+``operations`` (the journal of finished operations, one row per operation) are expected to change and are shown
+apart.
 
 How memory is measured (d). On Linux the peak resident size (``VmHWM``) is reset just before the first import
 (``echo 5 > /proc/self/clear_refs``), so ``VmHWM`` afterwards is the peak during the import; growth is that
@@ -83,7 +84,7 @@ CONTENT_TABLES = (
     "folder_sync_bases",
 )
 # Tables an import writes as bookkeeping (counted and shown, not held against the target).
-BOOKKEEPING_TABLES = ("library_state", "changes")
+BOOKKEEPING_TABLES = ("library_state", "changes", "operations")
 
 
 # -- the bare parse, in a fresh process ---------------------------------------------------------------------
