@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from harmony.jobs.import_job import plan_from_files
 from harmony.library import ImportCancelled, Library
 from harmony.sync import SyncOptions
-from harmony.sync.job import plan_from_files
 
 from .conftest import Demo
 

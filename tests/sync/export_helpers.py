@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from harmony import nml
 from harmony.library import NmlFingerprint
 from harmony.sync import ExportOptions, ExportSnapshot, PlannedExport, plan_export
+from harmony.sync.export_digests import stamp_digests
 
 from .helpers import World
 
@@ -30,9 +32,13 @@ def export_and_record(world: World, **options: Any) -> PlannedExport:
     library = snapshot(world)
     values: dict[str, Any] = {"platform": "linux"}
     values.update(options)
-    result = plan_export(world.collection, library, ExportOptions(**values))
+    export_options = ExportOptions(**values)
+    result = plan_export(world.collection, library, export_options)
     assert library.version is not None
-    world.library.record_export(library.version, FINGERPRINT, result.bases)
+    # As the export job does: the written entries' digests go with the bases (harmony.sync.export_digests).
+    written = nml.load(world.collection.to_bytes())
+    bases = stamp_digests(result.bases, world.collection, written, export_options)
+    world.library.record_export(library.version, FINGERPRINT, bases)
     world.reload()
     return result
 

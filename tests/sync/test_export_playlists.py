@@ -98,9 +98,20 @@ def test_a_new_tree_is_created_with_its_order_and_entries(world: World) -> None:
     assert_export_changes_nothing(world)
 
 
-def test_a_new_playlist_without_a_uuid_gets_one_and_the_import_only_records_it(world: World) -> None:
+def test_a_playlist_made_in_harmony_keeps_its_uuid_through_export_and_import(world: World) -> None:
+    track = world.library.add_track(TrackValues(path=local_path("x.mp3"), title="x"))
+    playlist = world.library.create_playlist("Made Here", track_ids=[track])
+    export_and_record(world)
+    uuid = _node(world, "Made Here").uuid  # type: ignore[attr-defined]
+    assert uuid and len(uuid) == 32 and all(c in "0123456789abcdef" for c in uuid)
+    assert [n.uuid for n in world.library.playlist_tree() if n.id == playlist] == [uuid]
+    world.assert_nothing_to_do()
+
+
+def test_a_playlist_without_a_uuid_gets_one_and_the_import_only_records_it(world: World) -> None:
     track = world.library.add_track(TrackValues(path=local_path("x.mp3"), title="x"))
     playlist = world.library.create_playlist("No UUID", track_ids=[track])
+    world.library.update_playlist(playlist, {"uuid": None})  # as in a library from before UUIDs were given
     export_and_record(world)
     uuid = _node(world, "No UUID").uuid  # type: ignore[attr-defined]
     assert uuid and len(uuid) == 32

@@ -306,10 +306,23 @@ def test_a_collection_stream_read_twice_is_refused(world: World) -> None:
     from harmony.sync import LibrarySnapshot, TraktorSnapshot, plan_import
 
     world.add("a.mp3", title="A")
-    snapshot = TraktorSnapshot.from_collection(world.collection)
+    loaded = TraktorSnapshot.from_collection(world.collection)
+    # A snapshot given only a stream of tracks (no collection to read again) can be planned once.
+    snapshot = TraktorSnapshot(loaded.tracks, loaded.track_count, loaded.playlists)
     plan_import(snapshot, LibrarySnapshot(), world.options())
     with pytest.raises(SyncError, match="1 were announced"):
         plan_import(snapshot, LibrarySnapshot(), world.options())
+
+
+def test_a_snapshot_of_a_loaded_collection_can_be_planned_twice(world: World) -> None:
+    from harmony.sync import LibrarySnapshot, TraktorSnapshot, plan_import
+
+    world.add("a.mp3", title="A")
+    snapshot = TraktorSnapshot.from_collection(world.collection)
+    first = plan_import(snapshot, LibrarySnapshot(), world.options())
+    again = plan_import(snapshot, LibrarySnapshot(), world.options())
+    assert [t.values.title for t in first.plan.new_tracks] == ["A"]
+    assert again.plan == first.plan
 
 
 def test_values_as_precise_as_the_nml_holds_them_are_the_same(world: World) -> None:

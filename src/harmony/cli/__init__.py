@@ -13,6 +13,7 @@ import typer
 
 from harmony.cli import dev, library, traktor
 from harmony.cli.output import console, error_console
+from harmony.cli.stats import stats
 from harmony.errors import HarmonyError
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.add_typer(traktor.app, name="traktor")
 app.add_typer(library.app, name="library")
 app.add_typer(dev.app, name="dev")
+app.command("stats")(stats)
 
 
 @app.callback()

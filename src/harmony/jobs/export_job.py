@@ -23,6 +23,7 @@ from harmony.nmlfile.fingerprint import read_with_fingerprint
 from harmony.nmlfile.retry import retry_transient
 from harmony.nmlfile.safe_write import write_collection
 from harmony.sync.export import plan_export
+from harmony.sync.export_digests import stamp_digests
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
 from harmony.sync.export_report import ExportReport
 
@@ -73,6 +74,7 @@ def run_export_job(
     assert snapshot.version is not None  # ExportSnapshot.read always knows the version it read
     planned = plan_export(collection, snapshot, options, clock)
     written: NmlFingerprint | None = None
+    bases = stamp_digests(planned.bases, collection, collection, options) if not planned.changed else planned.bases
     backup_path: str | None = None
     warnings: tuple[str, ...] = ()
     if planned.changed and not dry_run:
@@ -92,6 +94,7 @@ def run_export_job(
             )
         )
         written = result.fingerprint
+        bases = stamp_digests(planned.bases, collection, nml.load(output), options)
         backup_path = None if result.backup_path is None else str(result.backup_path)
         warnings = tuple(result.warnings)
         # No progress report after this point: a cancel raised from one would call a written file unwritten.
@@ -101,7 +104,7 @@ def run_export_job(
         read=fingerprint,
         written=written,
         backup_path=backup_path,
-        bases=planned.bases,
+        bases=bases,
         based_on_version=snapshot.version,
         changed=planned.changed,
         warnings=warnings,

@@ -6,10 +6,12 @@ result: SQLite never shows an uncommitted transaction to the next reader."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete
@@ -109,32 +111,55 @@ def apply_import_parts(
     """Apply the parts of one plan (see :meth:`ImportPlan.split`) in order, on ``conn``, inside the caller's
     write transaction. ``cancelled`` is asked before each part; once it says yes, :class:`ImportCancelled` is
     raised and the caller's rollback leaves the library as it was."""
-    with writes.gc_paused():
-        state = _Applying(current_version(conn))
-        last: ImportPlan | None = None
-        for part in parts:
-            if cancelled is not None and cancelled():
-                raise ImportCancelled("The import was cancelled; nothing was changed.")
-            if last is None:
-                _check_based_on(part, state.before)
-            state.apply(conn, part)
-            last = part
+    with _collector_spared():
+        return _apply_parts(conn, parts, cancelled)
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """Keep the garbage collector off the objects that were alive before the import, while it runs.
+
+    A big import outlives many collections; each full one walks every object of the process (the whole
+    app's, on any thread), about 30 ms in the app, holding the GIL: its event loop freezes as long. Objects
+    alive before the import are moved aside (``gc.freeze``) and given back at the end, so a full collection
+    during the import walks only what the import made."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _apply_parts(conn: Connection, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None) -> ImportResult:
+    state = _Applying(current_version(conn))
+    last: ImportPlan | None = None
+    for part in parts:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("The import was cancelled; nothing was changed.")
         if last is None:
-            raise LibraryError("An import plan needs at least one part.")
-        if state.version is not None:
-            set_summary(conn, state.version, _summary(state.counts))
-        version = state.version if state.version is not None else state.before
-        record_nml_state(
-            conn,
-            last.nml_fingerprint,
-            imported=True,
-            exported_version=version if last.leaves_nml_current else None,
-        )
-        log.info("applied import: library version %d -> %d", state.before, version)
-        refs = state.refs
-        return ImportResult(
-            version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists
-        )
+            _check_based_on(part, state.before)
+        # The collector is paused for one part at a time, not for the whole import: a paused collector lets
+        # the garbage of every part (and of the app's other threads) pile up, and the one collection that
+        # follows then holds the GIL, and freezes the app's event loop, for over 100 ms. Between parts it
+        # collects one part's worth, in a millisecond or two.
+        with writes.gc_paused():
+            state.apply(conn, part)
+        last = part
+    if last is None:
+        raise LibraryError("An import plan needs at least one part.")
+    if state.version is not None:
+        set_summary(conn, state.version, _summary(state.counts))
+        state.restamp_early_bases(conn)
+    version = state.version if state.version is not None else state.before
+    record_nml_state(
+        conn,
+        last.nml_fingerprint,
+        imported=True,
+        exported_version=version if last.leaves_nml_current else None,
+    )
+    log.info("applied import: library version %d -> %d", state.before, version)
+    refs = state.refs
+    return ImportResult(version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists)
 
 
 def _check_based_on(plan: ImportPlan, current: int) -> None:
@@ -153,6 +178,13 @@ class _Applying:
         self.version: int | None = None  # bumped by the first part that changes the library
         self.refs = _Refs()
         self.counts: Counter[str] = Counter()
+        # NML keys of track bases written before a later part bumped the version: they are restamped with the
+        # import's version at the end, so every base of one import says the same version.
+        self.early_bases: list[str] = []
+
+    def restamp_early_bases(self, conn: Connection) -> None:
+        if self.early_bases and self.version is not None:
+            writes.executemany(conn, _RESTAMP_TRACK_BASE_SQL, [(self.version, key) for key in self.early_bases])
 
     def apply(self, conn: Connection, plan: ImportPlan) -> None:
         if self.version is None and plan.changes_library():
@@ -215,15 +247,17 @@ class _Applying:
         for folder_id in plan.folder_deletes:
             writes.delete_folder(conn, folder_id)
 
-        write_bases(conn, plan.bases, refs)
-        _insert_new_track_bases(conn, plan, inserted)
+        write_bases(conn, plan.bases, refs, version)
+        _insert_new_track_bases(conn, plan, inserted, version)
+        if self.version is None:
+            self.early_bases.extend(item.base.nml_key for item in plan.bases.tracks)
 
 
 def record_export(
     conn: Connection, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
 ) -> None:
     """Record that the NML at ``fingerprint`` now holds version ``library_version``, with its bases."""
-    write_bases(conn, bases, _Refs())
+    write_bases(conn, bases, _Refs(), library_version)
     record_nml_state(conn, fingerprint, exported_version=library_version)
     log.info("recorded export of library version %d to %s", library_version, fingerprint.path)
 
@@ -232,8 +266,9 @@ def _entries(refs: _Refs, entries: Iterable[EntryRef]) -> list[tuple[int | None,
     return [(refs.resolve(entry.track, "track"), entry.nml_key) for entry in entries]
 
 
-def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs) -> None:
-    """Apply sync-base changes: deletes first, then upserts (a base replaces the older base of its track)."""
+def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs, version: int) -> None:
+    """Apply sync-base changes: deletes first, then upserts (a base replaces the older base of its track).
+    Track bases are stamped with ``version``, the library version they were exchanged at."""
     for start in range(0, len(bases.track_deletes), 500):
         chunk = list(bases.track_deletes[start : start + 500])
         conn.execute(delete(TRACK_BASES).where(TRACK_BASES.c.nml_key.in_(chunk)))
@@ -242,7 +277,7 @@ def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs) -> None:
     for path in bases.folder_deletes:
         conn.execute(delete(FOLDER_BASES).where(FOLDER_BASES.c.path_json == _path_json(path)))
 
-    _upsert_track_bases(conn, refs, bases.tracks)
+    _upsert_track_bases(conn, refs, bases.tracks, version)
     for playlist_base in bases.playlists:
         _upsert_playlist_base(conn, refs, playlist_base)
     for folder_base in bases.folders:
@@ -252,16 +287,19 @@ def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs) -> None:
 # Track bases are written through the driver's executemany (see :func:`writes.executemany`): an import writes
 # one per track.
 _UPSERT_TRACK_BASE_SQL = (
-    f"INSERT INTO {TRACK_BASES.name} (nml_key, track_id, values_json, cues_json) VALUES (?, ?, ?, ?) "
+    f"INSERT INTO {TRACK_BASES.name} (nml_key, track_id, values_json, cues_json, entry_digest, synced_version) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (nml_key) DO UPDATE SET track_id = excluded.track_id, values_json = excluded.values_json, "
-    "cues_json = excluded.cues_json"
+    "cues_json = excluded.cues_json, entry_digest = excluded.entry_digest, synced_version = excluded.synced_version"
 )
 _DELETE_OTHER_TRACK_BASE_SQL = f"DELETE FROM {TRACK_BASES.name} WHERE track_id = ? AND nml_key != ?"
+_RESTAMP_TRACK_BASE_SQL = f"UPDATE {TRACK_BASES.name} SET synced_version = ? WHERE nml_key = ?"
 
-_TrackBaseRow = tuple[str, int | None, str, str]
+# nml_key, track_id, values_json, cues_json, entry_digest, synced_version
+_TrackBaseRow = tuple[str, int | None, str, str, str | None, int]
 
 
-def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...]) -> None:
+def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet, ...], version: int) -> None:
     if not items:
         return
     rows: list[_TrackBaseRow] = []
@@ -272,18 +310,18 @@ def _upsert_track_bases(conn: Connection, refs: _Refs, items: tuple[TrackBaseSet
             if track_id in linked:
                 raise LibraryError(f"The plan gives track {track_id} two sync bases; a track has one.")
             linked.add(track_id)
-        rows.append((item.base.nml_key, track_id, *_base_json(item.base)))
+        rows.append((item.base.nml_key, track_id, *_base_json(item.base), item.base.digest, version))
     if linked:
         # A track has one base: a base under another NML key (the file moved) is replaced, not kept.
         writes.executemany(
             conn,
             _DELETE_OTHER_TRACK_BASE_SQL,
-            [(track_id, key) for key, track_id, _, _ in rows if track_id is not None],
+            [(row[1], row[0]) for row in rows if row[1] is not None],
         )
     _write_track_base_rows(conn, rows)
 
 
-def _insert_new_track_bases(conn: Connection, plan: ImportPlan, inserted: writes.InsertedTracks) -> None:
+def _insert_new_track_bases(conn: Connection, plan: ImportPlan, inserted: writes.InsertedTracks, version: int) -> None:
     """Store the bases of the tracks this plan created. Their ids are new, so no older base can point at them;
     a base holding the very values (and cues) the track was created from reuses their checked form."""
     rows: list[_TrackBaseRow] = []
@@ -294,9 +332,10 @@ def _insert_new_track_bases(conn: Connection, plan: ImportPlan, inserted: writes
         if base is None:
             continue
         if base.values is new_track.values and base.cues is new_track.cues:
-            rows.append((base.nml_key, track_id, track_list_to_json(checked_values), cue_lists_to_json(checked_cues)))
+            values_json, cues_json = track_list_to_json(checked_values), cue_lists_to_json(checked_cues)
         else:
-            rows.append((base.nml_key, track_id, *_base_json(base)))
+            values_json, cues_json = _base_json(base)
+        rows.append((base.nml_key, track_id, values_json, cues_json, base.digest, version))
     _write_track_base_rows(conn, rows)
 
 

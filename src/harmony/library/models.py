@@ -171,6 +171,11 @@ class TrackSyncBase(Base):
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), unique=True)
     values_json: Mapped[str] = mapped_column(Text)
     cues_json: Mapped[str] = mapped_column(Text, default="[]")
+    # The digest of the NML entry this base was taken from (None: unknown, or Harmony differed from it) and
+    # the library version it was written at: together they let an import skip an entry unchanged on both
+    # sides (migration 0003).
+    entry_digest: Mapped[str | None] = mapped_column(Text)
+    synced_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class PlaylistSyncBase(Base):
@@ -238,6 +243,27 @@ class Setting(Base):
     value_json: Mapped[str] = mapped_column(Text)
 
 
+class OperationRow(Base):
+    """The operations journal: one finished import, preview or export (see migration 0004)."""
+
+    __tablename__ = "operations"
+    __table_args__ = (Index("ix_operations_finished_at", "finished_at"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    operation_id: Mapped[str] = mapped_column(Text)
+    operation: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    nml_path: Mapped[str] = mapped_column(Text, server_default="")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    summary: Mapped[str] = mapped_column(Text, server_default="")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seconds_per_phase_json: Mapped[str] = mapped_column(Text, server_default="{}")
+    counts_json: Mapped[str] = mapped_column(Text, server_default="{}")
+    pools_json: Mapped[str] = mapped_column(Text, server_default="{}")
+
+
 # The Core tables behind the models, typed as tables (``Model.__table__`` is typed as a bare FromClause),
 # for the bulk statements the library runs without the ORM unit of work.
 TRACKS = cast(Table, Track.__table__)
@@ -251,6 +277,7 @@ FOLDER_BASES = cast(Table, FolderSyncBase.__table__)
 STATE = cast(Table, LibraryState.__table__)
 CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
+OPERATIONS = cast(Table, OperationRow.__table__)
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

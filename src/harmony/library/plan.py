@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from harmony.library.fields import FieldValue
-from harmony.library.values import CueValues, TrackValues
+from harmony.library.values import CueValues, TrackValues, pickled_by_fields
 
 #: A row id of something in the library (int) or the plan-local ref of something this plan creates (str).
 Ref = int | str
@@ -33,6 +33,7 @@ class NmlFingerprint:
 # --- sync bases: the values last exchanged with Traktor ---
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TrackBase:
     """A track as it was last exchanged with Traktor: its NML key (``VOLUME + DIR + FILE``, the PRIMARYKEY
@@ -41,8 +42,12 @@ class TrackBase:
     nml_key: str
     values: TrackValues
     cues: tuple[CueValues, ...] = ()
+    #: The digest of the raw NML entry these values were taken from, when Harmony's track agreed with it (see
+    #: :mod:`harmony.sync.digest`); None when unknown. Stored with the library version it was written at.
+    digest: str | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TrackBaseSet:
     """Store ``base`` (keyed by its NML key, replacing any older one) and link it to ``track`` if given."""
@@ -120,6 +125,7 @@ NO_BASE_UPDATES = BaseUpdates()
 # --- tracks and cues ---
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class NewTrack:
     """A track to create, with its cues and (usually) its sync base. ``ref`` must be unique in the plan."""
@@ -130,6 +136,7 @@ class NewTrack:
     base: TrackBase | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TrackUpdate:
     """Set the given fields of an existing track (field name -> new value)."""
@@ -138,6 +145,7 @@ class TrackUpdate:
     changes: Mapping[str, FieldValue]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CueAdd:
     """Add a cue to an existing track."""
@@ -146,6 +154,7 @@ class CueAdd:
     cue: CueValues
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CueUpdate:
     """Set the given fields of an existing cue (field name -> new value)."""
@@ -157,6 +166,7 @@ class CueUpdate:
 # --- folders and playlists ---
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class EntryRef:
     """One playlist entry: a track (id or new-track ref), or a dangling entry known only by its NML key

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import starmap
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -45,11 +47,45 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class SyncTrack:
-    """A track with its cues and its sync base (None if it was never exchanged with Traktor)."""
+    """A track with its cues and its sync base (None if it was never exchanged with Traktor), and the library
+    version that base was written at (None if unknown)."""
 
     track: StoredTrack
     cues: tuple[StoredCue, ...]
     base: TrackBase | None
+    synced_version: int | None = None
+
+    @property
+    def ref(self) -> TrackRef:
+        """The few values that identify this track for a sync (see :class:`TrackRef`)."""
+        base = self.base
+        values = self.track.values
+        return TrackRef(
+            self.track.id,
+            values.path,
+            values.path_key,
+            self.track.changed_version,
+            None if base is None else base.nml_key,
+            None if base is None else base.digest,
+            self.synced_version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRef:
+    """What a sync needs to know of every library track before it knows which tracks it must merge: its id,
+    file, last change, and the NML key, entry digest and version of its sync base (None without one).
+
+    A re-import reads these for every track and the whole track (values, cues, base values) only for those
+    whose collection entry changed, which is what makes it cheap."""
+
+    id: int
+    path: str
+    path_key: str | None
+    changed_version: int
+    base_key: str | None
+    base_digest: str | None
+    synced_version: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +113,9 @@ class SyncPlaylist:
     base: PlaylistBase | None
 
 
-def track_base_from_row(nml_key: str, values_json: str, cues_json: str) -> TrackBase:
+def track_base_from_row(nml_key: str, values_json: str, cues_json: str, digest: str | None = None) -> TrackBase:
     """Decode a stored track base."""
-    return TrackBase(nml_key=nml_key, values=track_values_from_json(values_json), cues=cues_from_json(cues_json))
+    return TrackBase(nml_key, track_values_from_json(values_json), cues_from_json(cues_json), digest)
 
 
 def playlist_base_from_row(row: object) -> PlaylistBase:
@@ -99,6 +135,15 @@ def folder_base_from_row(row: object) -> FolderBase:
     """Decode a stored folder base row."""
     r = row._mapping  # type: ignore[attr-defined]
     return FolderBase(path=tuple(json.loads(r["path_json"])), position=r["position"])
+
+
+_BASE_COLUMNS = (
+    TRACK_BASES.c.nml_key,
+    TRACK_BASES.c.values_json,
+    TRACK_BASES.c.cues_json,
+    TRACK_BASES.c.entry_digest,
+    TRACK_BASES.c.synced_version,
+)
 
 
 class LibraryReader:
@@ -125,10 +170,9 @@ class LibraryReader:
     def iter_tracks(self, batch_size: int = 2000) -> Iterator[SyncTrack]:
         """Every track with its cues and base, by id, fetched ``batch_size`` tracks at a time."""
         last_id = 0
-        base_columns = (TRACK_BASES.c.nml_key, TRACK_BASES.c.values_json, TRACK_BASES.c.cues_json)
         while True:
             rows = self._conn.execute(
-                select(*TRACK_COLUMNS, *base_columns)
+                select(*TRACK_COLUMNS, *_BASE_COLUMNS)
                 .outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id)
                 .where(TRACKS.c.id > last_id)
                 .order_by(TRACKS.c.id)
@@ -136,25 +180,70 @@ class LibraryReader:
             ).all()
             if not rows:
                 return
-            first_id, last_id = rows[0].id, rows[-1].id
-            cues: dict[int, list[StoredCue]] = {}
-            for cue_row in self._conn.execute(
-                select(*CUE_COLUMNS)
-                .where(CUES.c.track_id.between(first_id, last_id))
-                .order_by(CUES.c.track_id, CUES.c.start, CUES.c.id)
-            ).all():
-                stored = row_to_cue(cue_row)
-                cues.setdefault(stored.track_id, []).append(stored)
-            for row in rows:
-                base = None
-                if row.nml_key is not None:
-                    base = track_base_from_row(row.nml_key, row.values_json, row.cues_json)
-                yield SyncTrack(track=row_to_track(row), cues=tuple(cues.get(row.id, ())), base=base)
+            last_id = rows[-1].id
+            yield from self._sync_tracks(rows, between=(rows[0].id, last_id))
+
+    def tracks_by_id(self, track_ids: Sequence[int]) -> list[SyncTrack]:
+        """The given tracks with their cues and bases, by id (ids not in the library are left out)."""
+        found: list[SyncTrack] = []
+        for start in range(0, len(track_ids), 500):
+            chunk = sorted(set(track_ids[start : start + 500]))
+            rows = self._conn.execute(
+                select(*TRACK_COLUMNS, *_BASE_COLUMNS)
+                .outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id)
+                .where(TRACKS.c.id.in_(chunk))
+                .order_by(TRACKS.c.id)
+            ).all()
+            found.extend(self._sync_tracks(rows, ids=chunk))
+        return found
+
+    def _sync_tracks(
+        self, rows: Sequence[object], *, between: tuple[int, int] | None = None, ids: list[int] | None = None
+    ) -> Iterator[SyncTrack]:
+        cues: dict[int, list[StoredCue]] = {}
+        where = CUES.c.track_id.between(*between) if between is not None else CUES.c.track_id.in_(ids or [])
+        for cue_row in self._conn.execute(
+            select(*CUE_COLUMNS).where(where).order_by(CUES.c.track_id, CUES.c.start, CUES.c.id)
+        ).all():
+            stored = row_to_cue(cue_row)
+            cues.setdefault(stored.track_id, []).append(stored)
+        for row in rows:
+            r = row._mapping  # type: ignore[attr-defined]
+            base = None
+            if r["nml_key"] is not None:
+                base = track_base_from_row(r["nml_key"], r["values_json"], r["cues_json"], r["entry_digest"])
+            yield SyncTrack(
+                track=row_to_track(row),  # type: ignore[arg-type]
+                cues=tuple(cues.get(r["id"], ())),
+                base=base,
+                synced_version=r["synced_version"],
+            )
+
+    def track_refs(self) -> list[TrackRef]:
+        """Every track as a :class:`TrackRef`, by id: one light query, no cues, no base values decoded (a
+        re-import reads 100,000 of these)."""
+        sql = (
+            "SELECT t.id, t.path, t.path_key, t.changed_version, b.nml_key, b.entry_digest, b.synced_version "
+            f"FROM {TRACKS.name} AS t LEFT JOIN {TRACK_BASES.name} AS b ON b.track_id = t.id ORDER BY t.id"
+        )
+        return list(starmap(TrackRef, self._driver_rows(sql)))
+
+    def _driver_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of ``sql`` through the driver's own cursor, in this reader's transaction (same connection,
+        same snapshot): for the big reads, where SQLAlchemy's row objects would cost more than the query."""
+        driver = self._conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            rows: list[tuple[Any, ...]] = cursor.execute(sql).fetchall()
+            return rows
+        finally:
+            cursor.close()
 
     def unlinked_track_bases(self) -> Iterator[TrackBase]:
         """Bases whose track was deleted in Harmony since they were exchanged."""
         for row in self._conn.execute(select(TRACK_BASES).where(TRACK_BASES.c.track_id.is_(None))):
-            yield track_base_from_row(row.nml_key, row.values_json, row.cues_json)
+            yield track_base_from_row(row.nml_key, row.values_json, row.cues_json, row.entry_digest)
 
     def folders(self) -> tuple[SyncFolder, ...]:
         """Every folder with its base, parents before children where ids allow (sort by tree if needed)."""
@@ -174,8 +263,9 @@ class LibraryReader:
             for row in self._conn.execute(select(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_not(None)))
         }
         entries: dict[int, list[StoredEntry]] = {}
-        for row in self._conn.execute(select(ENTRIES).order_by(ENTRIES.c.playlist_id, ENTRIES.c.position)):
-            entries.setdefault(row.playlist_id, []).append(StoredEntry(row.id, row.position, row.track_id, row.nml_key))
+        sql = f"SELECT playlist_id, id, position, track_id, nml_key FROM {ENTRIES.name} ORDER BY playlist_id, position"
+        for playlist_id, *entry in self._driver_rows(sql):  # 100,000 rows in a big library
+            entries.setdefault(playlist_id, []).append(StoredEntry(*entry))
         return tuple(
             SyncPlaylist(
                 id=row.id,

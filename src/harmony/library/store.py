@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, queries, writes
+from harmony.library import apply, journal, operations, queries, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.journal import ChangeRecord, LibraryStatus
+from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult, NmlFingerprint
 from harmony.library.queries import (
@@ -257,7 +259,11 @@ class Library:
         smart_query: str | None = None,
         track_ids: Sequence[int] = (),
     ) -> int:
-        """Create a playlist, optionally with tracks; return its id."""
+        """Create a playlist, optionally with tracks; return its id.
+
+        A playlist made in Harmony gets a UUID of Traktor's form (32 hex digits) unless one is given: it is how
+        an export and the imports after it know the playlist is the same, whatever it is renamed to."""
+        uuid = uuid if uuid is not None else uuid4().hex
         with self._edit("playlist.create", {"name": name}) as (conn, version):
             playlist_id = writes.create_playlist(conn, version, name, folder_id, position, uuid, smart_query)
             if track_ids:
@@ -316,6 +322,16 @@ class Library:
             apply.record_export(conn, library_version, fingerprint, bases)
 
     # --- settings ---
+
+    def record_operation(self, record: OperationRecord) -> None:
+        """Add a finished operation to the operations journal (no library version is bumped)."""
+        with write_connection(self._engine) as conn:
+            operations.write_operation(conn, record)
+
+    def recent_operations(self, limit: int = 20) -> list[OperationRecord]:
+        """The newest finished operations, newest first."""
+        with self._read() as conn:
+            return operations.read_operations(conn, limit)
 
     def settings(self) -> TraktorSettings:
         """The Traktor settings (defaults when never saved)."""

@@ -11,11 +11,33 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, check_values
 
+_T = TypeVar("_T")
 
+
+def pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Make a frozen dataclass pickle as its class and its field values, in order.
+
+    The default pickling of a frozen, slotted dataclass goes through generated ``__getstate__`` and
+    ``__setstate__`` functions that look its fields up again for every object. A first import sends 100,000
+    tracks (with 300,000 cues) from the worker to the app this way, twice over (written, then read back):
+    rebuilding each object through its constructor is about twice as fast, and the app's event loop waits on
+    it (the unpickling of a plan part holds the GIL)."""
+    names = [spec.name for spec in fields(cls)]  # type: ignore[arg-type]
+    getter = attrgetter(*names)
+    single = len(names) == 1  # attrgetter of one name gives the value, not a tuple
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, (getter(self),) if single else getter(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TrackValues:
     """Every field of a track. Only ``path`` is required; ``path_key`` is derived from it when left empty."""
@@ -71,6 +93,7 @@ class TrackValues:
         return self
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CueValues:
     """A cue point, loop or grid marker. ``start`` and ``length`` are milliseconds, as in the NML."""

@@ -9,7 +9,7 @@ from their elements. Both paths turn attributes into values with the same functi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
@@ -74,8 +74,9 @@ class _EntryReader:
 _RUN_BYTES = 1 << 18
 
 
-def iter_track_data(collection: Collection) -> Iterator[TrackData]:
-    """Every track's fields and cues, in document order, reflecting any edits made in memory."""
+def iter_track_data(collection: Collection, positions: Iterable[int] | None = None) -> Iterator[TrackData]:
+    """Every track's fields and cues, in document order, reflecting any edits made in memory; with
+    ``positions`` (ascending indices into the track list) only those tracks, the others unread."""
     data = collection._data
     view = memoryview(data)
     parser = expat.ParserCreate()
@@ -94,7 +95,8 @@ def iter_track_data(collection: Collection) -> Iterator[TrackData]:
 
     run_start = run_end = -1
     previous = -2
-    for slot in collection._track_slots:
+    slots = collection._track_slots
+    for slot in slots if positions is None else (slots[index] for index in positions):
         item = items[slot]
         untouched = item is not None and slot not in changed
         if untouched and slot == previous + 1 and run_end - run_start < _RUN_BYTES:

@@ -1,7 +1,7 @@
 """The fingerprint of a collection.nml as it was read: path, size, modification time and SHA-256.
 
 An import records it and an export compares it, so Harmony can tell whether Traktor saved the file since.
-This is its home; :mod:`harmony.sync.fingerprint` is the older copy, kept until its importers move here."""
+This is its home; :mod:`harmony.nmlfile.fingerprint` is the older copy, kept until its importers move here."""
 
 from __future__ import annotations
 

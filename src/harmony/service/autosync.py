@@ -272,7 +272,7 @@ class AutoSyncService:
         """Trigger a sync when Traktor saves the collection (not when Harmony wrote it)."""
         import watchfiles
 
-        from harmony.sync.fingerprint import read_with_fingerprint
+        from harmony.nmlfile.fingerprint import read_with_fingerprint
 
         target = nml_path.resolve()
 

@@ -1,25 +1,21 @@
-"""One import (or preview) being run: the worker job, then the plan applied from its spool on a thread."""
+"""One import (or preview) being run: the planning job, then the plan applied from its spool by the apply job,
+both on the sync pool (the app's process only follows them)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
 
-from harmony.library import Library
+from harmony.jobs.apply_job import SAVING, apply_import_job
+from harmony.jobs.import_job import ImportJobResult
+from harmony.jobs.spool import remove_spool
 from harmony.library.errors import ImportCancelled
-from harmony.library.plan import ImportPlan
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
-from harmony.sync.job import ImportJobResult
-from harmony.sync.spool import read_parts, remove_spool
 from harmony.workers import Job, Progress, WorkerManager
 
 __all__ = ["ImportRun"]
-
-_SAVING: Final = (95.0, 100.0)
 
 
 class ImportRun:
@@ -65,32 +61,17 @@ class ImportRun:
                 remove_spool(Path(result.spool))
 
     async def _apply(self, result: ImportJobResult) -> int:
-        """Apply the spooled plan in one transaction on a thread, reporting each part."""
+        """Apply the spooled plan in one transaction, in a worker (see :mod:`harmony.jobs.apply_job`)."""
         op = self.op
-        spool = Path(result.spool or "")
-        loop = asyncio.get_running_loop()
-        start, end = _SAVING
-        total = max(1, result.parts)
-        self.log.progress(op, "saving", start, "Saving to database...")
-
-        def report(done: int) -> None:
-            percent = round(start + (end - start) * done / total, 2)
-            self.log.progress(op, "saving", percent, f"Saving to database... ({done}/{total})")
-
-        def parts() -> Iterator[ImportPlan]:
-            for done, part in enumerate(read_parts(spool, result.parts), 1):
-                yield part
-                loop.call_soon_threadsafe(report, done)
-
-        def apply_all() -> int:
-            with Library.open(self.library_path) as library:
-                return library.apply_import_parts(parts(), cancelled=op.cancel_event.is_set).version
-
-        applying = asyncio.ensure_future(asyncio.to_thread(apply_all))
+        self.log.progress(op, "saving", SAVING[0], "Saving to database...")
+        job = Job(apply_import_job, (str(self.library_path), str(result.spool), result.parts))
+        applying = asyncio.ensure_future(self.manager.execute_sync(job, self.forward, cancel_token=op.cancel_token))
         try:
-            return await asyncio.shield(applying)
+            version = await asyncio.shield(applying)
         except asyncio.CancelledError:
-            # The thread cannot be interrupted: tell it to roll back at its next part, and report what really
+            # Cancelled from outside: ask the worker to roll back at its next part, and report what really
             # happened (a commit that was already under way stands).
-            op.cancel_event.set()
-            return await applying
+            op.cancel_token.cancel("cancelled")
+            version = await applying
+        assert isinstance(version, int)
+        return version

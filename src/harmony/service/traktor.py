@@ -20,9 +20,12 @@ from typing import Any, Final, Protocol
 
 from harmony.errors import HarmonyError, SyncError
 from harmony.jobs.export_job import run_export_job
+from harmony.jobs.import_job import run_import_job
+from harmony.jobs.spool import remove_stale_spools
 from harmony.library import Library
 from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
+from harmony.library.operations import OperationRecord
 from harmony.library.settings import TraktorSettings
 from harmony.nmlfile.backups import BackupInfo, list_backups
 from harmony.nmlfile.restore import restore_backup
@@ -31,9 +34,8 @@ from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
 from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
+from harmony.service.metrics import operation_record
 from harmony.service.operations import Operation, OperationEvent, OperationLog
-from harmony.sync.job import run_import_job
-from harmony.sync.spool import remove_stale_spools
 from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager
 
 __all__ = ["OperationRunningError", "TraktorService"]
@@ -240,6 +242,24 @@ class TraktorService:
         self._launch(op, run.run, "Starting export...", "Export complete", "export")
         return op
 
+    async def _record(self, op: Operation) -> None:
+        """Add the finished operation to the library's operations journal (``harmony stats``). A journal that
+        cannot be written is logged: it never changes how the operation ended."""
+        record = operation_record(op, self.manager.stats())
+        try:
+            await asyncio.to_thread(self._write_record, record)
+        except Exception:
+            log.exception("could not record %s %s in the operations journal", op.operation, op.id)
+
+    def _write_record(self, record: OperationRecord) -> None:
+        with Library.open(self.library_path) as library:
+            library.record_operation(record)
+
+    def recent_operations(self, limit: int = 20) -> list[OperationRecord]:
+        """The operations journal of the library, newest first (also those of other processes)."""
+        with Library.open(self.library_path) as library:
+            return library.recent_operations(limit)
+
     def _refuse_if_running(self, kind: str, nml_path: Path, verb: str) -> None:
         for other in self.log.active():
             if other.operation == kind and Path(other.nml_path) == nml_path:
@@ -267,6 +287,7 @@ class TraktorService:
                 log.exception("%s %s failed", op.operation, op.id)
                 self.log.finish(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")
             finally:
+                await self._record(op)
                 self._tasks.pop(op.id, None)
 
         self._tasks[op.id] = asyncio.get_running_loop().create_task(execute(), name=f"{op.operation} {op.id}")

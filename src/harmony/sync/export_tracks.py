@@ -140,8 +140,14 @@ class TrackExporter:
     def index(self) -> LibraryIndex:
         """The library's tracks by file, built only when a track must be matched by its file."""
         if self._index is None:
-            self._index = LibraryIndex(self.library.tracks, self.resolver)
+            self._index = LibraryIndex((track.ref for track in self.library.tracks), self.resolver)
         return self._index
+
+    def _is_indexed(self, track: SyncTrack) -> bool:
+        """Whether ``track`` is the library track the index holds for its file (the first by id of any that
+        name the same file here)."""
+        ref = self.index.get(self.resolver.key_of_path(track.track.values.path))
+        return ref is not None and ref.id == track.track.id
 
     @property
     def library_duplicates(self) -> list[DuplicateEntry]:
@@ -183,7 +189,7 @@ class TrackExporter:
         """Find the entries of the tracks left unmatched by their file: one streamed pass over the collection."""
         wanted: dict[str, SyncTrack] = {}
         for track in self.unmatched:
-            if self.index.get(self.resolver.key_of_path(track.track.values.path)) is track:
+            if self._is_indexed(track):
                 wanted[self.resolver.key_of_path(track.track.values.path)] = track
         self.unmatched = []
         seen: set[str] = set()
@@ -258,7 +264,9 @@ class TrackExporter:
             base_values_after(harmony, traktor_after, written),
             cues_for_base(ours_cues, _map_cues(after), tolerance),
         )
-        if new_base != base:
+        # The digest is the import's bookkeeping of the entry the base came from; an export that leaves the
+        # values and cues as they were leaves the base (and its digest) alone.
+        if base is None or replace(new_base, digest=base.digest) != base:
             self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
 
     def _moved_in_harmony(self, harmony_path: str, base_path: str, entry_path: str) -> bool:
@@ -387,7 +395,7 @@ class TrackExporter:
         harmony = stored.values
         resolver = self.resolver
         tolerance = self.options.cue_tolerance_ms
-        if self.index.get(resolver.key_of_path(harmony.path)) is not track:
+        if not self._is_indexed(track):
             return  # another library track names the same file here: the index reported it
         ours_cues = stored_cues([cue.values for cue in track.cues], tolerance)
         base = track.base

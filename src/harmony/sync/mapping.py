@@ -14,7 +14,8 @@ the whole import when the library checks it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
 from typing import Any, Final
@@ -35,6 +36,7 @@ __all__ = [
     "MappedTrack",
     "cue_data_from_values",
     "cue_values_from_nml",
+    "cue_values_or_problem",
     "nml_fields_from_track_values",
     "track_values_from_nml",
 ]
@@ -115,26 +117,60 @@ class MappedCue:
     problem: str | None = None
 
 
+# Library field positions, to build TrackValues positionally: this runs for every track of a collection.
+_POSITION: Final = {spec.name: index for index, spec in enumerate(fields(TrackValues))}
+_RANGES_AT: Final = tuple((_POSITION[name], name, low, high) for name, low, high in _RANGES)
+_RATING_AT, _BPM_TEXT_AT = _POSITION["rating"], _POSITION["bpm_text"]
+# The row below lists the library fields in TrackValues order; check that order once, here.
+_ROW_ORDER: Final = (
+    "path",
+    "path_key",
+    *_SAME_NAME[:14],
+    "year",
+    "release_date",
+    "duration",
+    "bitrate",
+    "file_size",
+    *_SAME_NAME[16:],
+    "date_added",
+    "date_modified",
+    "lock",
+)
+assert tuple(_POSITION) == _ROW_ORDER, "TrackValues changed its field order: update track_values_from_nml"
+assert _SAME_NAME[14:16] == ("release_date", "bitrate")
+
+
 def track_values_from_nml(data: TrackData, path: str) -> MappedTrack:
     """The library values of an NML track whose file is at ``path`` (see the module doc for the rules)."""
-    values: dict[str, Any] = dict(zip(_SAME_NAME, _SAME_VALUES(data), strict=True))
-    values["path"] = path
+    same = _SAME_VALUES(data)
     release = data.release_date
-    values["year"] = None if release is None else release.year
-    values["duration"] = data.playtime_float if data.playtime_float is not None else _float(data.playtime)
-    values["file_size"] = None if data.file_size is None else data.file_size * FILE_SIZE_UNIT
-    values["lock"] = True if data.lock else None
+    playtime = data.playtime_float if data.playtime_float is not None else _float(data.playtime)
+    file_size = None if data.file_size is None else data.file_size * FILE_SIZE_UNIT
+    row: list[Any] = [
+        path,
+        None,  # path_key: derived by the library
+        *same[:14],
+        None if release is None else release.year,
+        release,
+        playtime,
+        same[15],  # bitrate
+        file_size,
+        *same[16:],
+        None,  # date_added: Harmony's own
+        None,  # date_modified: Harmony's own
+        True if data.lock else None,
+    ]
     dropped: list[str] = []
-    for name, low, high in _RANGES:
-        value = values.get(name)
+    for index, name, low, high in _RANGES_AT:
+        value = row[index]
         if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
             dropped.append(f"{name}={value!r}")
-            values[name] = None
+            row[index] = None
             if name == "ranking":
-                values["rating"] = None
+                row[_RATING_AT] = None
             elif name == "bpm":
-                values["bpm_text"] = None
-    return MappedTrack(TrackValues(**values), tuple(dropped))
+                row[_BPM_TEXT_AT] = None
+    return MappedTrack(TrackValues(*row), tuple(dropped))
 
 
 def _float(value: int | None) -> float | None:
@@ -148,23 +184,30 @@ _PAD_LOW, _PAD_HIGH = int(CUE_FIELDS["hotcue"].minimum or 0), int(CUE_FIELDS["ho
 def cue_values_from_nml(cue: CueData) -> MappedCue:
     """The library values of an NML cue, kept exactly (the name ``n.n.`` included); a cue the library cannot
     hold (unknown type, pad out of range, negative length) comes back with its problem instead."""
+    mapped = cue_values_or_problem(cue)
+    return MappedCue(None, mapped) if isinstance(mapped, str) else MappedCue(mapped)
+
+
+def cue_values_or_problem(cue: CueData) -> CueValues | str:
+    """:func:`cue_values_from_nml` without the wrapper: the values, or the problem as text. It runs for every
+    cue of a collection (300,000 in a big one)."""
     if not _TYPE_LOW <= cue.type <= _TYPE_HIGH:
-        return MappedCue(None, f"cue of unknown type {cue.type} at {cue.start:.3f} ms")
+        return f"cue of unknown type {cue.type} at {cue.start:.3f} ms"
     if not _PAD_LOW <= cue.hotcue <= _PAD_HIGH:
-        return MappedCue(None, f"cue on hotcue pad {cue.hotcue} at {cue.start:.3f} ms")
+        return f"cue on hotcue pad {cue.hotcue} at {cue.start:.3f} ms"
     if cue.length < 0:
-        return MappedCue(None, f"cue with negative length {cue.length} at {cue.start:.3f} ms")
-    color = cue.color if cue.color is not None and _is_color(cue.color) else None
+        return f"cue with negative length {cue.length} at {cue.start:.3f} ms"
+    color = cue.color
+    if color is not None and _COLOR.fullmatch(color) is None:
+        color = None
     grid_bpm = cue.grid_bpm if cue.grid_bpm is None or cue.grid_bpm >= 0 else None
-    # Positional: this runs for every cue of a collection (300,000 in a big one).
-    values = CueValues(
+    return CueValues(
         cue.type, cue.start, cue.length, cue.hotcue, cue.name, cue.display_order, cue.repeats, color, grid_bpm
     )
-    return MappedCue(values)
 
 
-def _is_color(text: str) -> bool:
-    return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+# A colour the library holds: "#" and six hexadecimal digits (ASCII only: \d would take other digits).
+_COLOR: Final = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def cue_data_from_values(cue: CueValues) -> CueData:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harmony.errors import NMLError
-from harmony.library.reader import SyncTrack
+from harmony.library.reader import TrackRef
 from harmony.nml.paths import Location, split_playlist_key
 from harmony.nml.track import TrackData
 from harmony.sync.paths import PathResolver
@@ -35,22 +35,31 @@ class LibraryIndex:
     """The library's tracks by comparison key. Library tracks that share a key (possible when the library was
     built on a platform that tells case apart) are reported; the first, by id, is the one matched."""
 
-    def __init__(self, tracks: Iterable[SyncTrack], resolver: PathResolver) -> None:
-        self.by_key: dict[str, SyncTrack] = {}
+    def __init__(self, tracks: Iterable[TrackRef], resolver: PathResolver) -> None:
+        self.by_key: dict[str, TrackRef] = {}
+        self.key_of: dict[int, str] = {}  # track id -> comparison key of its file
         clashes: dict[str, list[str]] = {}
-        for track in sorted(tracks, key=lambda t: t.track.id):
-            key = resolver.key_of_path(track.track.values.path)
+        key_of_path = resolver.key_of_path
+        for track in sorted(tracks, key=lambda t: t.id):
+            key = self.key_of[track.id] = key_of_path(track.path)
             first = self.by_key.setdefault(key, track)
             if first is not track:
-                clashes.setdefault(key, [first.track.values.path]).append(track.track.values.path)
+                clashes.setdefault(key, [first.path]).append(track.path)
         self.duplicates = [DuplicateEntry(paths[0], tuple(paths)) for paths in clashes.values()]
         # The track each NML key was last synced with: it is still that track if its file moved locally.
-        self.by_base_key = {t.base.nml_key: t for t in self.by_key.values() if t.base is not None}
+        self.by_base_key = {t.base_key: t for t in self.by_key.values() if t.base_key is not None}
+        # The track whose base came from the entry with this digest, for tracks unchanged in Harmony since
+        # (see :mod:`harmony.sync.digest`): such an entry, if still in the collection, needs no merge.
+        self.by_digest = {
+            t.base_digest: t
+            for t in self.by_key.values()
+            if t.base_digest is not None and t.synced_version is not None and t.changed_version <= t.synced_version
+        }
 
     def __len__(self) -> int:
         return len(self.by_key)
 
-    def get(self, key: str) -> SyncTrack | None:
+    def get(self, key: str) -> TrackRef | None:
         return self.by_key.get(key)
 
 
@@ -61,7 +70,8 @@ class ResolvedEntry:
     data: TrackData
     path: str
     key: str
-    track: SyncTrack | None
+    track: TrackRef | None
+    digest: str | None = None  # of the entry's raw bytes (see harmony.sync.digest), when known
 
 
 class EntryMatcher:
@@ -78,7 +88,7 @@ class EntryMatcher:
         self.skipped: list[SkippedEntry] = []
         self.matched_track_ids: set[int] = set()
 
-    def match(self, data: TrackData) -> ResolvedEntry | None:
+    def match(self, data: TrackData, digest: str | None = None) -> ResolvedEntry | None:
         """The resolved entry, or None when it is left out (unusable location, or a duplicate of an earlier
         entry: both are recorded for the report)."""
         try:
@@ -96,8 +106,23 @@ class EntryMatcher:
         self.first_key[key] = data.key
         track = self.library.get(key)
         if track is not None:
-            self.matched_track_ids.add(track.track.id)
-        return ResolvedEntry(data, path, key, track)
+            self.matched_track_ids.add(track.id)
+        return ResolvedEntry(data, path, key, track, digest)
+
+    def match_unchanged(self, track: TrackRef) -> None:
+        """Record an entry known, by its digest, to be the very entry ``track``'s base came from: its NML key
+        is the base's, its file the track's (what :meth:`match` would find, without parsing the entry)."""
+        nml_key = track.base_key
+        assert nml_key is not None
+        key = self.library.key_of[track.id]
+        self.file_of.setdefault(nml_key, key)
+        first = self.first_key.get(key)
+        if first is not None:  # an earlier entry names the same file
+            self.duplicate_keys.setdefault(key, [first]).append(nml_key)
+            self.duplicate_paths.setdefault(key, track.path)
+            return
+        self.first_key[key] = nml_key
+        self.matched_track_ids.add(track.id)
 
     @property
     def duplicates(self) -> list[DuplicateEntry]:

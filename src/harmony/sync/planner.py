@@ -34,11 +34,11 @@ from harmony.library.plan import (
     TrackUpdate,
 )
 from harmony.library.queries import StoredEntry
-from harmony.library.reader import SyncTrack
+from harmony.library.reader import SyncTrack, TrackRef
 from harmony.library.values import CueValues, TrackValues
-from harmony.nml.track import TrackData
 from harmony.sync.cues import merge_cues
-from harmony.sync.mapping import cue_values_from_nml, track_values_from_nml
+from harmony.sync.digest import entry_salt
+from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
 from harmony.sync.matching import EntryMatcher, LibraryIndex, ResolvedEntry
 from harmony.sync.merge import agrees, merge_fields
 from harmony.sync.options import SyncOptions
@@ -50,6 +50,7 @@ from harmony.sync.report import (
     FieldChange,
     ImportReport,
     ImportStats,
+    NewTrackList,
     NewTrackSummary,
     SkippedEntry,
     TrackChange,
@@ -69,6 +70,8 @@ PHASE_SPANS: Final[Mapping[str, tuple[float, float]]] = {
 }
 #: Progress is reported at least this often, as a share of the items of a phase.
 _STEP: Final = 0.02
+#: Entries to merge are gathered this many at a time, so the library tracks they need are read in one query.
+_BATCH: Final = 500
 
 
 class Progress(Protocol):
@@ -120,7 +123,8 @@ class _Candidate:
     entry: ResolvedEntry
     values: TrackValues
     cues: tuple[CueValues, ...]
-    moved_track: SyncTrack | None = None  # the library track last synced under this NML key, elsewhere
+    digest: str | None  # the entry's digest if its mapping lost nothing (see _Importer._map)
+    moved_track: TrackRef | None = None  # the library track last synced under this NML key, elsewhere
 
 
 class _Importer:
@@ -129,7 +133,11 @@ class _Importer:
         self.library = library
         self.options = options
         self.resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
-        self.index = LibraryIndex(library.tracks, self.resolver)
+        # Tracks read in full, by id; the snapshot's light tracks are read when a merge needs them.
+        self.full: dict[int, SyncTrack] = {track.track.id: track for track in library.tracks}
+        self.refs: list[TrackRef] = [track.ref for track in library.tracks]
+        self.refs.extend(library.light)
+        self.index = LibraryIndex(self.refs, self.resolver)
         self.matcher = EntryMatcher(self.index, self.resolver)
         self.deleted_in_harmony: dict[str, TrackBase] = {}
         for base in library.unlinked_track_bases:
@@ -158,32 +166,101 @@ class _Importer:
 
     # -- tracks --
 
-    def _map(self, data: TrackData, path: str) -> tuple[TrackValues, tuple[CueValues, ...]]:
-        mapped = track_values_from_nml(data, path)
+    def _map(self, entry: ResolvedEntry) -> tuple[TrackValues, tuple[CueValues, ...], str | None]:
+        """The entry's library values and cues, and its digest when nothing was left out of them (a base
+        holding less than its entry must not let the entry be skipped: the report would lose what was left
+        out)."""
+        data = entry.data
+        mapped = track_values_from_nml(data, entry.path)
+        digest = entry.digest
         if mapped.dropped:
             self.skipped.append(SkippedEntry(data.key, f"values the library cannot hold: {', '.join(mapped.dropped)}"))
+            digest = None
         cues: list[CueValues] = []
         for cue in data.cues:
-            result = cue_values_from_nml(cue)
-            if result.values is None:
-                self.skipped.append(SkippedEntry(data.key, result.problem or "cue left out"))
+            result = cue_values_or_problem(cue)
+            if isinstance(result, str):
+                self.skipped.append(SkippedEntry(data.key, result))
+                digest = None
             else:
-                cues.append(result.values)
-        return mapped.values, tuple(cues)
+                cues.append(result)
+        return mapped.values, tuple(cues), digest
+
+    def _unchanged(self, digests: list[str | None]) -> list[TrackRef | None]:
+        """For each entry, the library track it is known to be unchanged for (else None): the entry's digest
+        is the one of the track's base, Harmony did not change the track since, and the track is the one its
+        file matches. Such an entry would merge to nothing (Traktor's values are the base's, and Harmony's
+        agreed with them when the base was written), so it is not even parsed."""
+        by_digest = self.index.by_digest
+        if not by_digest:
+            return [None] * len(digests)
+        by_key, key_of = self.index.by_key, self.index.key_of
+        unchanged: list[TrackRef | None] = []
+        for digest in digests:
+            track = None if digest is None else by_digest.get(digest)
+            if track is not None and by_key.get(key_of[track.id]) is not track:
+                track = None  # another library track has the same file: match by file, in full
+            unchanged.append(track)
+        return unchanged
 
     def analyze(self, progress: Progress | None) -> None:
         ticker = _Ticker(progress, "analyzing", self.traktor.track_count, "Analyzing differences")
-        for data in self.traktor.tracks:
-            self.processed += 1
-            entry = self.matcher.match(data)
-            if entry is not None:
-                values, cues = self._map(data, entry.path)
-                if entry.track is not None:
-                    self._merge(entry, entry.track, values, cues)
-                else:
-                    self._consider_new(entry, values, cues)
-            ticker.tick(self.processed, data.key)
+        digests = self.traktor.digests(entry_salt(self.options))
+        pending: list[ResolvedEntry] = []
+        if digests is None:
+            for data in self.traktor.tracks:
+                self.processed += 1
+                entry = self.matcher.match(data)
+                if entry is not None:
+                    pending.append(entry)
+                    if len(pending) >= _BATCH:
+                        self._flush(pending)
+                ticker.tick(self.processed, data.key)
+        else:
+            unchanged = self._unchanged(digests)
+            changed = iter(self.traktor.read(i for i, track in enumerate(unchanged) if track is None))
+            match, match_unchanged = self.matcher.match, self.matcher.match_unchanged
+            for digest, track in zip(digests, unchanged, strict=True):
+                self.processed += 1
+                if track is not None:
+                    match_unchanged(track)
+                    ticker.tick(self.processed, track.base_key)
+                    continue
+                read = next(changed, None)
+                if read is None:
+                    break  # fewer tracks than announced: plan_import refuses the plan
+                entry = match(read, digest)
+                if entry is not None:
+                    pending.append(entry)
+                    if len(pending) >= _BATCH:
+                        self._flush(pending)
+                ticker.tick(self.processed, read.key)
+        self._flush(pending)
         ticker.report(self.processed, None)
+
+    def _full_tracks(self, track_ids: list[int]) -> None:
+        """Make sure the given library tracks are read in full (cues, base values)."""
+        needed = [track_id for track_id in track_ids if track_id not in self.full]
+        if not needed:
+            return
+        if self.library.load is None:
+            raise SyncError("The library snapshot cannot read tracks any more; run the import again.")
+        for track in self.library.load(needed):
+            self.full[track.track.id] = track
+        missing = [track_id for track_id in needed if track_id not in self.full]
+        if missing:
+            raise SyncError(f"Library track {missing[0]} vanished while the import was planned; run it again.")
+
+    def _flush(self, pending: list[ResolvedEntry]) -> None:
+        """Merge (or consider for import) the gathered entries, in collection order."""
+        self._full_tracks([entry.track.id for entry in pending if entry.track is not None])
+        for entry in pending:
+            values, cues, digest = self._map(entry)
+            if entry.track is not None:
+                self._merge(entry, self.full[entry.track.id], values, cues, digest)
+            else:
+                self._consider_new(entry, values, cues, digest)
+        pending.clear()
 
     def _merge(
         self,
@@ -191,9 +268,13 @@ class _Importer:
         track: SyncTrack,
         values: TrackValues,
         cues: tuple[CueValues, ...],
+        digest: str | None,
         moved_to: str | None = None,
     ) -> None:
-        """Merge an entry into the library track it matched (``moved_to``: the track's file is now there)."""
+        """Merge an entry into the library track it matched (``moved_to``: the track's file is now there).
+
+        ``digest`` (the entry's, or None) is stored with the new base when Harmony's track agrees with the
+        entry after the merge, so that the next import can skip the entry while neither side changes it."""
         stored = track.track
         subject = stored.values.path
         base = track.base
@@ -207,8 +288,9 @@ class _Importer:
             and self.options.cue_strategy != "replace"
         ):
             # Traktor changed nothing since the last sync (the usual re-import): Harmony keeps all it has.
-            if not self.harmony_ahead:
-                self.harmony_ahead = not agrees(stored.values, values) or not _same_cues(track, [], [], [], cues)
+            in_step = agrees(stored.values, values) and _same_cues(track, [], [], [], cues)
+            self.harmony_ahead = self.harmony_ahead or not in_step
+            self._set_base(track, TrackBase(entry.data.key, values, cues, digest if in_step else None), False)
             return
         merged = merge_fields(stored.values, values, None if base is None else base.values, strategy)
         for conflict in merged.conflicts:
@@ -248,16 +330,34 @@ class _Importer:
             self.track_changes.append(
                 TrackChange(stored.id, subject, stored.values.title, fields, tuple(cue_merge.changes))
             )
-        new_base = TrackBase(entry.data.key, values, cues)
-        if new_base != base:
-            self.base_sets.append(TrackBaseSet(new_base, stored.id))
-        if not self.harmony_ahead:
-            after = replace(stored.values, **changes)  # type: ignore[arg-type]
-            self.harmony_ahead = not agrees(after, values) or not _same_cues(
-                track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues
-            )
+        after = replace(stored.values, **changes)  # type: ignore[arg-type]
+        in_step = agrees(after, values) and _same_cues(
+            track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues
+        )
+        self.harmony_ahead = self.harmony_ahead or not in_step
+        new_base = TrackBase(entry.data.key, values, cues, digest if in_step else None)
+        self._set_base(track, new_base, bool(changes or cue_merge))
 
-    def _consider_new(self, entry: ResolvedEntry, values: TrackValues, cues: tuple[CueValues, ...]) -> None:
+    def _set_base(self, track: SyncTrack, new: TrackBase, changed_now: bool) -> None:
+        """Store ``new`` as the track's base unless it says nothing the stored one does not.
+
+        A base whose only difference is a digest the new one lacks is kept as it is: its digest can no
+        longer let an entry be skipped (the track was changed in Harmony since it was written, or it would
+        still agree), and rewriting it would write a row on every import while Harmony is ahead. The same
+        base with a digest is written again when the track changed since the base was written (in Harmony,
+        or by this very merge): stamped with this import's version, it lets the next import skip the entry."""
+        old = track.base
+        if old is not None and new.digest is None and replace(new, digest=old.digest) == old:
+            return
+        if new == old:
+            stale = track.synced_version is None or track.track.changed_version > track.synced_version
+            if new.digest is None or not (changed_now or stale):
+                return
+        self.base_sets.append(TrackBaseSet(new, track.track.id))
+
+    def _consider_new(
+        self, entry: ResolvedEntry, values: TrackValues, cues: tuple[CueValues, ...], digest: str | None
+    ) -> None:
         deleted = self.deleted_in_harmony.get(entry.key)
         if deleted is not None:
             unchanged = deleted.values == values and deleted.cues == cues
@@ -272,7 +372,7 @@ class _Importer:
             if not bring_back:
                 self.skipped.append(SkippedEntry(entry.data.key, "deleted in Harmony since the last sync"))
                 return
-        self.candidates.append(_Candidate(entry, values, cues, self.index.by_base_key.get(entry.data.key)))
+        self.candidates.append(_Candidate(entry, values, cues, digest, self.index.by_base_key.get(entry.data.key)))
 
     def validate(self, progress: Progress | None) -> None:
         ticker = _Ticker(progress, "validating", len(self.candidates), "Validating imported tracks")
@@ -280,7 +380,7 @@ class _Importer:
         # The library keeps paths unique under its own rules (those of the machine it runs on). A planner told
         # another platform could see two files where the library sees one: such a track is reported, not
         # planned, so the import cannot fail half-way at the library's unique index.
-        taken = {t.track.values.path_key or library_path_key(t.track.values.path) for t in self.library.tracks}
+        taken = {t.path_key or library_path_key(t.path) for t in self.refs}
         taken_by: dict[str, tuple[str, ...]] = {}
         for done, candidate in enumerate(self.candidates, 1):
             entry = candidate.entry
@@ -288,23 +388,25 @@ class _Importer:
             moved = candidate.moved_track
             if (
                 moved is not None
-                and moved.track.id not in self.matcher.matched_track_ids
+                and moved.id not in self.matcher.matched_track_ids
                 and stored_key not in taken
                 and exists(entry.path)
             ):
                 # The entry Harmony last synced with this track now names another file here: the DJ's path
                 # mappings changed (a new drive letter, another computer). The track follows, edits and all.
-                self.matcher.matched_track_ids.add(moved.track.id)
-                self.moved_by_file[entry.key] = moved.track.id
+                self.matcher.matched_track_ids.add(moved.id)
+                self.moved_by_file[entry.key] = moved.id
                 taken.add(stored_key)
-                self._merge(entry, moved, candidate.values, candidate.cues, moved_to=entry.path)
+                self._full_tracks([moved.id])
+                moved_track = self.full[moved.id]
+                self._merge(entry, moved_track, candidate.values, candidate.cues, candidate.digest, moved_to=entry.path)
             elif stored_key in taken:
                 self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
             elif exists(entry.path):
                 taken.add(stored_key)
                 taken_by[stored_key] = (entry.data.key,)
                 ref = entry.data.key
-                base = TrackBase(ref, candidate.values, candidate.cues)
+                base = TrackBase(ref, candidate.values, candidate.cues, candidate.digest)
                 self.new_tracks.append(NewTrack(ref, candidate.values, candidate.cues, base))
                 self.new_by_file[entry.key] = ref
                 self.new_summaries.append(
@@ -333,7 +435,7 @@ class _Importer:
             return EntryRef(track=moved, nml_key=nml_key), ("t", moved)
         track = self.index.get(file)
         if track is not None:
-            return EntryRef(track=track.track.id, nml_key=nml_key), ("t", track.track.id)
+            return EntryRef(track=track.id, nml_key=nml_key), ("t", track.id)
         return EntryRef(nml_key=nml_key), ("k", file)
 
     def for_stored(self, entry: StoredEntry) -> tuple[EntryRef, Ident]:
@@ -408,7 +510,7 @@ def plan_import(
         progress("syncing", syncing_end, "Plan complete", None)
 
     matcher = importer.matcher
-    not_in_traktor = sum(1 for t in library.tracks if t.track.id not in matcher.matched_track_ids)
+    not_in_traktor = sum(1 for t in importer.refs if t.id not in matcher.matched_track_ids)
     plan = ImportPlan(
         nml_fingerprint=fingerprint,
         based_on_version=library.version,
@@ -451,7 +553,7 @@ def plan_import(
     )
     report = ImportReport(
         stats=stats,
-        new_tracks=tuple(importer.new_summaries),
+        new_tracks=NewTrackList(importer.new_summaries),
         track_changes=tuple(importer.track_changes),
         playlist_changes=tuple(playlists.changes),
         duplicates=(*matcher.duplicates, *importer.index.duplicates, *importer.clashes),

@@ -6,10 +6,12 @@ same decisions, so the preview says exactly what applying the plan does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import pickle
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from harmony.library.fields import FieldValue
 
@@ -20,6 +22,7 @@ __all__ = [
     "FieldChange",
     "ImportReport",
     "ImportStats",
+    "NewTrackList",
     "NewTrackSummary",
     "PlaylistChange",
     "SkippedEntry",
@@ -202,12 +205,88 @@ class ImportStats:
         return ", ".join(parts) if parts else "No changes needed"
 
 
+_Columns = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...], tuple[int, ...]]
+
+
+class NewTrackList(Sequence[NewTrackSummary]):
+    """The tracks an import adds, as a read-only sequence of :class:`NewTrackSummary`.
+
+    A first import lists every track of the collection (100,000 in a big one). The report travels from the
+    worker to the app, where it is unpickled on the event loop: 100,000 little objects took most of a second
+    there and froze the app. So the list pickles as one compressed blob of four columns, which unpickles
+    in a copy, and is unpacked the first time it is read (a preview shows it; the import itself only counts it).
+    """
+
+    __slots__ = ("_columns", "_packed")
+
+    def __init__(self, items: Iterable[NewTrackSummary] = ()) -> None:
+        rows = [(item.path, item.title, item.artist, item.cues) for item in items]
+        self._columns: _Columns | None = (
+            tuple(row[0] for row in rows),
+            tuple(row[1] for row in rows),
+            tuple(row[2] for row in rows),
+            tuple(row[3] for row in rows),
+        )
+        self._packed: bytes | None = None
+
+    @classmethod
+    def _unpickle(cls, packed: bytes) -> NewTrackList:
+        made = cls.__new__(cls)
+        made._columns, made._packed = None, packed
+        return made
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        if self._packed is None:
+            # Compressed (fast, level 1): folder names repeat from path to path, and the app holds the blob
+            # for as long as it holds the report.
+            self._packed = zlib.compress(pickle.dumps(self._columns, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return NewTrackList._unpickle, (self._packed,)
+
+    def _unpacked(self) -> _Columns:
+        if self._columns is None:
+            assert self._packed is not None
+            # Only what this class pickled itself is ever here (see __reduce__).
+            self._columns = pickle.loads(zlib.decompress(self._packed))
+        return self._columns
+
+    def __len__(self) -> int:
+        return len(self._unpacked()[0])
+
+    @overload
+    def __getitem__(self, index: int) -> NewTrackSummary: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[NewTrackSummary]: ...
+
+    def __getitem__(self, index: int | slice) -> NewTrackSummary | list[NewTrackSummary]:
+        paths, titles, artists, cues = self._unpacked()
+        if isinstance(index, slice):
+            return list(map(NewTrackSummary, paths[index], titles[index], artists[index], cues[index]))
+        return NewTrackSummary(paths[index], titles[index], artists[index], cues[index])
+
+    def __iter__(self) -> Iterator[NewTrackSummary]:
+        return map(NewTrackSummary, *self._unpacked())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NewTrackList):
+            return self._unpacked() == other._unpacked()
+        if isinstance(other, tuple | list):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._unpacked())
+
+    def __repr__(self) -> str:
+        return f"NewTrackList({list(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     """The readable diff of an import: what a preview shows and what applying the plan does."""
 
     stats: ImportStats
-    new_tracks: tuple[NewTrackSummary, ...] = ()
+    new_tracks: Sequence[NewTrackSummary] = ()  # a NewTrackList when made by the planner
     track_changes: tuple[TrackChange, ...] = ()
     playlist_changes: tuple[PlaylistChange, ...] = ()
     duplicates: tuple[DuplicateEntry, ...] = ()

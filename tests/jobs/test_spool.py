@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from harmony.errors import SyncError
+from harmony.jobs.spool import read_parts, remove_spool, remove_stale_spools, write_parts
 from harmony.library.plan import CueAdd, ImportPlan, NewTrack
 from harmony.library.values import CueValues, TrackValues
-from harmony.sync.spool import read_parts, remove_spool, remove_stale_spools, write_parts
 
 
 def _plan(tracks: int) -> ImportPlan:

@@ -1,0 +1,68 @@
+"""Entry digests for the sync bases an export records, so that the import after an export skips what it wrote.
+
+An import stores with a base the digest of the exact entry it was taken from (:mod:`harmony.sync.digest`), and
+skips that entry next time while both sides are unchanged. An export writes new entries and new bases; without a
+digest, the next import would merge each of those entries in full and write its base again just to stamp one.
+So the export digests the entries it wrote, exactly as an import would: only when the written entry maps back to
+the very values and cues of its new base (where Traktor keeps a value of its own the base holds Harmony's, and
+such an entry must be merged by the next import, so it gets no digest).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from harmony.errors import HarmonyError
+from harmony.library.plan import BaseUpdates, TrackBaseSet
+from harmony.library.values import CueValues
+from harmony.nml.collection import Collection
+from harmony.sync.digest import entry_digests, entry_salt
+from harmony.sync.export_inputs import ExportOptions
+from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
+from harmony.sync.options import SyncOptions
+from harmony.sync.paths import PathResolver
+
+__all__ = ["stamp_digests"]
+
+
+def stamp_digests(bases: BaseUpdates, edited: Collection, written: Collection, options: ExportOptions) -> BaseUpdates:
+    """``bases`` with each track base that has no digest given the digest of its entry in ``written`` (the
+    collection as the export wrote it), where that entry maps to exactly the base. ``edited`` is the collection
+    the export edited in memory: it locates the entries without parsing the others."""
+    items = list(bases.tracks)
+    wanted: dict[int, int] = {}  # position in the collection -> index in items
+    for index, item in enumerate(items):
+        if item.base.digest is None:
+            position = edited.position_of(item.base.nml_key)
+            if position is not None:
+                wanted[position] = index
+    if not wanted:
+        return bases
+    sync_options = SyncOptions(
+        platform=options.platform, startup_volume=options.startup_volume, path_mappings=options.path_mappings
+    )
+    salt = entry_salt(sync_options)
+    resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
+    positions = sorted(wanted)
+    raw = list(written.raw_entries())
+    for position, data in zip(positions, written.iter_data(positions), strict=True):
+        item = items[wanted[position]]
+        base = item.base
+        entry = raw[position] if position < len(raw) else None
+        if entry is None or data.key != base.nml_key:
+            continue
+        try:
+            path = resolver.to_path(data.location)
+        except HarmonyError:
+            continue
+        mapped = track_values_from_nml(data, path)
+        cues = [cue_values_or_problem(cue) for cue in data.cues]
+        if mapped.dropped or mapped.values != base.values:
+            continue
+        entry_cues = tuple(cue for cue in cues if isinstance(cue, CueValues))
+        if len(entry_cues) != len(cues) or sorted(map(repr, entry_cues)) != sorted(map(repr, base.cues)):
+            continue
+        # The base takes the entry's cue order, as the import would store it.
+        digest = entry_digests([entry], salt)[0]
+        items[wanted[position]] = TrackBaseSet(replace(base, cues=entry_cues, digest=digest), item.track)
+    return replace(bases, tracks=tuple(items))

@@ -1,0 +1,64 @@
+"""Every finished operation lands in the library's operations journal, with its phases, counts and outcome;
+`harmony stats` shows them and the pools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from harmony.cli import app
+from harmony.library import Library
+from harmony.library.operations import KEEP, OperationRecord
+from harmony.service import TraktorService
+
+from .conftest import Demo
+
+
+async def test_each_operation_is_recorded_without_bumping_the_library(service: TraktorService, demo: Demo) -> None:
+    await service.sync(demo.request())
+    with Library.open(service.library_path) as library:
+        version = library.version
+        pending = library.pending_export
+    await service.preview(demo.request())
+    broken = demo.nml.with_name("missing.nml")
+    await service.sync(demo.request(nml_path=str(broken)))
+    records = service.recent_operations()
+    assert [(r.operation, r.status) for r in records] == [
+        ("import", "failed"),
+        ("preview", "succeeded"),
+        ("import", "succeeded"),
+    ]
+    failed, preview, first = records
+    assert failed.error is not None and "does not exist" in failed.error
+    assert first.counts["tracks_imported"] == demo.generated.tracks
+    assert first.counts["missing_files"] == 0 and first.summary.startswith("Imported 300 tracks")
+    assert {"parsing", "analyzing", "saving"} <= set(first.seconds_per_phase)
+    assert "saving" not in preview.seconds_per_phase
+    assert first.pools["sync"]["completed"] >= 1 and first.seconds is not None and first.seconds > 0
+    with Library.open(service.library_path) as library:
+        assert library.version == version and library.pending_export == pending
+
+
+def test_the_journal_keeps_the_newest(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    with Library.open(tmp_path / "lib.db") as library:
+        for number in range(KEEP + 5):
+            library.record_operation(OperationRecord(f"op-{number}", "import", "succeeded", datetime.now(UTC)))
+        newest = library.recent_operations(KEEP + 100)
+    assert len(newest) == KEEP
+    assert newest[0].operation_id == f"op-{KEEP + 4}" and newest[-1].operation_id == "op-5"
+
+
+async def test_stats_command_shows_operations_and_pools(service: TraktorService, demo: Demo) -> None:
+    await service.sync(demo.request())
+    result = CliRunner().invoke(app, ["--library", str(service.library_path), "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [op["operation"] for op in data["operations"]] == ["import"]
+    assert data["operations"][0]["counts"]["tracks_imported"] == demo.generated.tracks
+    assert "analyzing" in data["phases"]["import"] and "sync" in data["pools"]
+    table = CliRunner().invoke(app, ["--library", str(service.library_path), "stats"])
+    assert table.exit_code == 0 and "import" in table.stdout and "succeeded" in table.stdout
