@@ -133,11 +133,12 @@ def generate(folder: Path, tracks: int, seed: int) -> tuple[Path, dict[str, str]
 
 
 def edit_tracks(library_path: Path, count: int) -> int:
-    """Change the comment of ``count`` tracks (one edit), as a DJ tagging in Harmony would, so there is an export."""
+    """Change the comment of ``count`` tracks (one edit each), as a DJ tagging in Harmony would: an export's work."""
     from harmony.library import Library
 
     with Library.open(library_path) as library:
-        ids = [track.id for track in library.search_tracks(limit=count, sort="id").tracks]
+        # The newest tracks: those of collection B, which the export writes into.
+        ids = [track.id for track in library.search_tracks(limit=count, sort="id", descending=True).tracks]
         for number, track_id in enumerate(ids):
             library.update_track(track_id, {"comment": f"edited in Harmony {number}"})
     return len(ids)
@@ -208,7 +209,8 @@ def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float, str, f
         f"gaps > 25 ms: {len(over)}, p99 of late wake-ups {percentile(inside, 0.99) * 1000:.1f} ms"
         f"   (target: none over 25 ms)"
     )
-    print("    gaps over 25 ms by phase, in ms (with the CPU ms this process used meanwhile, all threads):")
+    if by_phase:
+        print("    gaps over 25 ms by phase, in ms (with the CPU ms this process used meanwhile, all threads):")
     for phase, late in by_phase.items():
         print(f"      {phase}: {', '.join(late)}")
 
