@@ -56,7 +56,8 @@ def create_app(
     ``host`` and ``port`` are the address the server is bound to: requests for any other ``Host`` are refused.
     ``manager`` runs the work (default: the process's :class:`WorkerManager`); the app shuts it down when it
     stops. ``browse_root`` limits the folder browser (default: the home folder). ``freeze_gc`` moves the objects
-    of start-up out of the garbage collector's reach, which shortens its pauses of the event loop.
+    of start-up, and those each operation brings in, out of the garbage collector's reach, which keeps its
+    pauses of the event loop short.
     """
     service = TraktorService(library_path, manager, spool_dir=spool_dir)
     guard = Guard.for_address(host, port, extra_hosts)
@@ -107,9 +108,10 @@ def create_app(
 class _GcFreezer:
     """Freeze the garbage collector's view whenever an operation enters a new phase.
 
-    A full collection walks every tracked object and stops every thread, the event loop included. An import
-    brings big, long-lived object graphs into this process (the plan's report, the parts being applied); walked
-    by every full collection they turn into pauses of hundreds of milliseconds at 100,000 tracks. Freezing is
+    A full collection walks every tracked object and stops every thread, the event loop included. An operation
+    brings big, long-lived object graphs into this process (an import's report lists every new track, and the
+    history keeps it); walked by every full collection they turned into pauses of up to 290 ms at 100,000
+    tracks (docs/web.md). Freezing is
     cheap (it moves the current objects to a permanent generation) and they are still freed by reference
     counting when the operation lets go of them."""
 
