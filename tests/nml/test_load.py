@@ -205,3 +205,15 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 def test_non_utf8_encoding_is_refused() -> None:
     refuse(b'<?xml version="1.0" encoding="ISO-8859-1"?><NML VERSION="19"></NML>', "encoding")
     refuse("<NML/>".encode("utf-16"), "UTF-16")
+
+
+def test_a_read_only_collection_reads_the_same_and_cannot_be_written() -> None:
+    from harmony import nml
+    from harmony.errors import NMLError
+
+    raw = document(entries=ENTRY + ENTRY.replace("one.mp3", "two.mp3"), count=2)
+    full, read_only = nml.load(raw), nml.load(raw, read_only=True)
+    assert list(read_only.iter_data()) == list(full.iter_data())
+    assert [t.key for t in read_only.tracks] == [t.key for t in full.tracks]
+    with pytest.raises(NMLError, match="read-only"):
+        read_only.to_bytes()

@@ -67,7 +67,7 @@ def plan_from_files(
     report = progress or _silent
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
     data, fingerprint = read_with_fingerprint(nml_path)
-    collection = nml.load(data)
+    collection = nml.load(data, read_only=True)  # an import never writes it
     del data  # the collection keeps the bytes it needs
     traktor = TraktorSnapshot.from_collection(collection)
     report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")
