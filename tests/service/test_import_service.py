@@ -229,3 +229,11 @@ async def test_library_edit_during_planning_is_not_overwritten(service: TraktorS
     assert op.status == "failed" and op.error is not None and "changed while the import" in op.error
     with Library.open(service.library_path) as library:
         assert library.get_track(track_id).track.values.comment == "edited in Harmony meanwhile"
+
+
+async def test_a_path_naming_an_unknown_home_is_refused_clearly(service: TraktorService) -> None:
+    from harmony.errors import SyncError
+    from harmony.service import ImportRequest
+
+    with pytest.raises(SyncError, match="Cannot use the collection path"):
+        service.start_import(ImportRequest(nml_path="~no-such-user-here/collection.nml"))

@@ -92,7 +92,10 @@ class ImportOutcome:
 def resolve_nml_path(requested: str | None, settings: TraktorSettings) -> Path:
     """The collection to use: the one asked for, else the configured one, else the newest Traktor's."""
     if requested:
-        return Path(requested).expanduser().absolute()
+        try:
+            return Path(requested).expanduser().absolute()
+        except RuntimeError as error:  # "~name" for a user that does not exist
+            raise SyncError(f"Cannot use the collection path {requested!r}: {error}.") from None
     from harmony.sync.locate import default_nml_path
 
     return default_nml_path(settings.nml_path)
