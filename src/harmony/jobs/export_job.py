@@ -18,7 +18,7 @@ from harmony import nml
 from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
 from harmony.library.plan import BaseUpdates, NmlFingerprint
 from harmony.library.reader import open_reader
-from harmony.nml.summary import summarize
+from harmony.nml.summary import count_tracks_and_playlists
 from harmony.nmlfile.fingerprint import read_with_fingerprint
 from harmony.nmlfile.retry import retry_transient
 from harmony.nmlfile.safe_write import write_collection
@@ -77,8 +77,10 @@ def run_export_job(
     warnings: tuple[str, ...] = ()
     if planned.changed and not dry_run:
         clock("writing", 75.0, "Preparing to write NML file...")
-        counts = summarize(collection)
-        output = collection.to_bytes()
+        counts = count_tracks_and_playlists(collection)
+        # The new file as pieces (views of the bytes read, plus the entries written anew), never joined: a
+        # joined copy would cost another file size of memory.
+        output = list(collection.chunks())
         result = retry_transient(
             lambda: write_collection(
                 path,
@@ -87,7 +89,7 @@ def run_export_job(
                 backup=backup,
                 keep=keep_backups,
                 force=force,
-                expected_counts=(counts.tracks, counts.playlists),
+                expected_counts=counts,
                 progress=sliced(clock, 75.0, 95.0),
             )
         )

@@ -21,6 +21,7 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
+from harmony.nml.keyscan import UNSURE, location_key
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -164,17 +165,28 @@ class Collection:
 
     @property
     def _by_key(self) -> dict[str, int]:
-        """Track slot by playlist key, built on first use (it needs every entry parsed once)."""
+        """Track slot by playlist key, built on first use: each untouched entry's key is read from its bytes
+        (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
             index: dict[str, int] = {}
+            data, items = self._data, self._items
             for slot in self._track_slots:
                 element = self._changed.get(slot)
-                if element is None:
-                    element = self._parse_item(slot)
-                location = element.find("LOCATION")
-                if location is None:
+                item = items[slot]
+                key: str | None | object = UNSURE
+                if element is None and item is not None:
+                    key = location_key(data, item.start, item.end)
+                if key is UNSURE:
+                    if element is None:
+                        element = self._parse_item(slot)
+                    location = element.find("LOCATION")
+                    key = (
+                        None
+                        if location is None
+                        else location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
+                    )
+                if not isinstance(key, str):
                     continue
-                key = location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
                 if key in index:
                     self._duplicates.setdefault(key, []).append(slot)
                 else:
