@@ -173,7 +173,7 @@ class Collection:
             for slot in self._track_slots:
                 element = self._changed.get(slot)
                 item = items[slot]
-                key: str | None | object = UNSURE
+                key: str | object | None = UNSURE
                 if element is None and item is not None:
                     key = location_key(data, item.start, item.end)
                 if key is UNSURE:

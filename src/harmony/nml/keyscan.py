@@ -28,7 +28,7 @@ _KEY_PARTS: Final = (b"VOLUME", b"DIR", b"FILE")
 _UNPLAIN: Final = (b"&", b"\t", b"\n", b"\r")
 
 
-def location_key(data: bytes, start: int, end: int) -> str | None | object:
+def location_key(data: bytes, start: int, end: int) -> str | object | None:
     """The key of the entry ``data[start:end]``: a string, None when it has no LOCATION, or :data:`UNSURE`."""
     if data.count(b"<LOCATION", start, end) != 1:
         return None if data.find(b"<LOCATION", start, end) < 0 and not _has_markup(data, start, end) else UNSURE
