@@ -16,6 +16,7 @@ from pathlib import Path
 
 from harmony import nml
 from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
+from harmony.library.export_reader import open_export_reader
 from harmony.library.plan import BaseUpdates, NmlFingerprint
 from harmony.library.reader import open_reader
 from harmony.nml.summary import count_tracks_and_playlists
@@ -23,7 +24,7 @@ from harmony.nmlfile.fingerprint import read_with_fingerprint
 from harmony.nmlfile.retry import retry_transient
 from harmony.nmlfile.safe_write import write_collection
 from harmony.sync.export import plan_export
-from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_report import ExportReport
 
 __all__ = ["ExportJobResult", "run_export_job"]
@@ -63,15 +64,25 @@ def run_export_job(
     path = Path(nml_path)
     clock("parsing", 0.0, "Parsing existing NML file...")
     data, fingerprint = read_with_fingerprint(path)
-    collection = nml.load(data)
-    del data
+    collection = nml.load(data)  # keeps ``data`` itself (no copy): a second load below costs no memory
     clock("parsing", 20.0, "NML parsed successfully")
 
     clock("building", 20.0, "Loading Harmony data...")
-    with open_reader(Path(library_path)) as reader:
-        snapshot = ExportSnapshot.read(reader, counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks..."))
+    reading = counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks...")
+    with open_export_reader(Path(library_path)) as reader:
+        snapshot = ExportSnapshot.read_changed(reader, reading)
+    try:
+        planned = plan_export(collection, snapshot, options, clock)
+    except PartialSnapshotError:
+        # A changed track must be found by its file, against the whole library: read it all, plan afresh on
+        # an unedited collection (the library may have moved on meanwhile; the new read is one snapshot).
+        log.info("export needs the whole library; reading every track")
+        collection = nml.load(data)
+        with open_reader(Path(library_path)) as full:
+            snapshot = ExportSnapshot.read(full, reading)
+        planned = plan_export(collection, snapshot, options, clock)
+    del data
     assert snapshot.version is not None  # ExportSnapshot.read always knows the version it read
-    planned = plan_export(collection, snapshot, options, clock)
     written: NmlFingerprint | None = None
     backup_path: str | None = None
     warnings: tuple[str, ...] = ()
