@@ -31,6 +31,8 @@ __all__ = ["ExportReader", "open_export_reader"]
 
 # SQLite's default limit on bound parameters is 999 in old builds: ids go in batches below it.
 _BATCH = 900
+#: The export reader's SQLite page cache, in KiB.
+_CACHE_KIB = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,9 @@ def open_export_reader(path: Path | str) -> Iterator[ExportReader]:
     _, engine = open_database(path, read_only=True)
     try:
         with read_connection(engine) as conn:
+            # The export reads a few tracks and scans an index or two: a small page cache is enough, and the
+            # library's 64 MiB bulk-import cache would count against the worker's memory.
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{_CACHE_KIB}")
             yield ExportReader(LibraryReader(conn), conn)
     finally:
         engine.dispose()

@@ -21,7 +21,7 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
-from harmony.nml.keyscan import UNSURE, location_key
+from harmony.nml.keyscan import UNSURE, location_keys
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -169,14 +169,15 @@ class Collection:
         (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
             index: dict[str, int] = {}
-            data, items = self._data, self._items
+            items = self._items
+            # Keys read from the bytes of every untouched entry in one pass; written entries by their element.
+            read = [slot for slot in self._track_slots if slot not in self._changed and items[slot] is not None]
+            spans = [(item.start, item.end) for item in (items[slot] for slot in read) if item is not None]
+            from_bytes = dict(zip(read, location_keys(self._data, spans), strict=True))
             for slot in self._track_slots:
-                element = self._changed.get(slot)
-                item = items[slot]
-                key: str | object | None = UNSURE
-                if element is None and item is not None:
-                    key = location_key(data, item.start, item.end)
+                key = from_bytes.get(slot, UNSURE)
                 if key is UNSURE:
+                    element = self._changed.get(slot)
                     if element is None:
                         element = self._parse_item(slot)
                     location = element.find("LOCATION")
