@@ -10,6 +10,7 @@ Nothing is written when the plan changes nothing, or for a dry run; then the rep
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,9 @@ def run_export_job(
             snapshot = ExportSnapshot.read(full, reading)
         planned = plan_export(collection, snapshot, options, clock)
     del data
-    assert snapshot.version is not None  # ExportSnapshot.read always knows the version it read
+    version = snapshot.version
+    assert version is not None  # ExportSnapshot.read always knows the version it read
+    del snapshot  # not needed for the write: its memory is free for the verify
     written: NmlFingerprint | None = None
     backup_path: str | None = None
     warnings: tuple[str, ...] = ()
@@ -92,6 +95,10 @@ def run_export_job(
         # The new file as pieces (views of the bytes read, plus the entries written anew), never joined: a
         # joined copy would cost another file size of memory.
         output = list(collection.chunks())
+        # The pieces hold the bytes they view; the tree, the key index and the track views can go now, so the
+        # write (which reads the new file back) does not need memory on top of them.
+        del collection
+        gc.collect()  # the collection's views refer back to it: only the cycle collector frees them
         result = retry_transient(
             lambda: write_collection(
                 path,
@@ -108,14 +115,14 @@ def run_export_job(
         backup_path = None if result.backup_path is None else str(result.backup_path)
         warnings = tuple(result.warnings)
         # No progress report after this point: a cancel raised from one would call a written file unwritten.
-        log.info("exported library version %d to %s", snapshot.version, nml_path)
+        log.info("exported library version %d to %s", version, nml_path)
     return ExportJobResult(
         report=planned.report,
         read=fingerprint,
         written=written,
         backup_path=backup_path,
         bases=planned.bases,
-        based_on_version=snapshot.version,
+        based_on_version=version,
         changed=planned.changed,
         warnings=warnings,
         seconds_per_phase=clock.stop(),
