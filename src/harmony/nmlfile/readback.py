@@ -3,7 +3,9 @@
 :func:`read_back` streams the file once, in pieces, and never holds it whole (at 100,000 tracks it is 150 MB,
 and the export still holds the collection it wrote from):
 
-- every byte goes through expat, with no handlers (C speed, no tree): the whole file must be well-formed XML;
+- every byte goes through libxml2 (lxml's parser, hardened as the codec's) with a target that takes no events:
+  no tree and no Python call per element, about three times faster than expat with no handlers; the whole file
+  must be well-formed XML;
 - every byte is hashed: the fingerprint the export records is of exactly the bytes checked;
 - the *skeleton* (everything but the collection's entries: prolog, head, playlists…) is kept and loaded with
   :func:`harmony.nml.load`, which checks it is a Traktor collection and counts its playlists;
@@ -20,7 +22,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.parsers import expat as pyexpat
+from typing import Any, cast
+
+from lxml import etree
 
 from harmony import nml
 from harmony.errors import NMLError
@@ -46,6 +50,24 @@ class ReadBack:
     counts: tuple[int, int]
 
 
+class _NoEvents:
+    """A parser target that takes no events: libxml2 then only checks the XML, building nothing."""
+
+    def close(self) -> None:
+        return None
+
+
+def _checker() -> etree.XMLParser:
+    return etree.XMLParser(
+        target=cast(Any, _NoEvents()),  # the stubs' ParserTarget wants the event methods it must not have
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=True,
+    )
+
+
 class _Entries:
     """Counts ``<ENTRY`` tags in the collection's content as it streams past, and watches for markup."""
 
@@ -65,7 +87,7 @@ class _Entries:
 def read_back(path: Path) -> ReadBack:
     """Read ``path`` as described in the module doc; raise :class:`NMLError` if it is not a sound collection."""
     digest = hashlib.sha256()
-    parser = pyexpat.ParserCreate()
+    parser = _checker()
     head = bytearray()
     tail = bytearray()
     collection_start = -1  # in head: where the content of COLLECTION starts
@@ -77,7 +99,7 @@ def read_back(path: Path) -> ReadBack:
             while piece := handle.read(_PIECE):
                 size += len(piece)
                 digest.update(piece)
-                parser.Parse(piece, False)
+                parser.feed(piece)
                 if collection_start < 0:
                     head += piece
                     match = _COLLECTION_START.search(head)
@@ -99,14 +121,13 @@ def read_back(path: Path) -> ReadBack:
                     keep = min(len(buffer), len(_COLLECTION_END) - 1)
                     entries.feed(buffer[: len(buffer) - keep], False)
                     pending = buffer[len(buffer) - keep :]
-        parser.Parse(b"", True)
+        if size == 0:
+            raise NMLError("the collection file is empty")
+        parser.close()
     except OSError as error:
         raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
-    except pyexpat.ExpatError as error:
-        reason = pyexpat.ErrorString(error.code) if error.code is not None else str(error)
-        raise NMLError(
-            f"the collection file is not valid XML: {reason} (line {error.lineno}, column {error.offset + 1})"
-        ) from None
+    except etree.XMLSyntaxError as error:
+        raise NMLError(f"the collection file is not valid XML: {error}") from None
     if collection_start < 0 or not tail or entries.markup:
         return _read_whole(path)
     skeleton = nml.load(bytes(head) + bytes(tail))

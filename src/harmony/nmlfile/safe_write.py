@@ -11,7 +11,7 @@ failure before ``replace`` leaves the file exactly as it was (see ``docs/export.
    ``expected``); if Traktor saved it since, the plan is stale: import first.
 4. ``back up``: a copy of exactly the bytes just checked, in ``Backup/Harmony/``, pruned to ``keep``.
 5. ``write temporary file``: the new bytes into a temporary file in the same folder, flushed and fsynced.
-6. ``verify``: the temporary file re-read from disk, streamed: well-formed XML throughout (expat), a
+6. ``verify``: the temporary file re-read from disk, streamed: well-formed XML throughout (libxml2), a
    collection (its skeleton loaded), with the expected counts of tracks and playlists; its SHA-256 is taken
    from the same read, so the fingerprint returned is of the bytes on disk.
 7. ``replace``: the file's size and time are checked once more, then ``os.replace`` swaps in the new file in
