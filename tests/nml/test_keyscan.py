@@ -72,3 +72,17 @@ def test_track_by_key_finds_every_form() -> None:
             track = collection.track_by_key(key)
             assert track is not None and track.slot == collection.tracks[index].slot, key
     assert collection.track_by_key("C:/:Music/:nothing.mp3") is None
+
+
+def test_traktor_layout_read_at_once_matches_lxml() -> None:
+    entries = [e for e in ENTRIES if b'<LOCATION DIR="' in e and b'VOLUMEID="' in e]
+    entries.append(
+        b'<ENTRY><LOCATION DIR="/:a &amp; b/:" FILE="&#233;.mp3" VOLUME="C:" VOLUMEID="v"></LOCATION></ENTRY>'
+    )
+    assert len(entries) >= 4
+    data, spans = _spans(entries)
+    assert location_keys(data, spans) == [_lxml_key(entry) for entry in entries]
+    # One entry without LOCATION among Traktor-layout ones: the fast path gives way, the answer is the same.
+    mixed = [*entries, ENTRIES[6]]
+    data, spans = _spans(mixed)
+    assert location_keys(data, spans) == [_lxml_key(entry) for entry in mixed]

@@ -44,8 +44,12 @@ def location_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
     keys: list[str | object | None] = [None] * len(spans)
     if not spans:
         return keys
-    starts = [start for start, _ in spans]
     first, last = spans[0][0], spans[-1][1]
+    if _MARKUP.search(data, first, last) is None:
+        traktor = _traktor_keys(data, spans)
+        if traktor is not None:
+            return traktor
+    starts = [start for start, _ in spans]
 
     def owner(position: int) -> int | None:
         index = bisect_right(starts, position) - 1
@@ -65,6 +69,31 @@ def location_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
     return keys
 
 
+def _traktor_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | object | None] | None:
+    """The common case at once: every entry has exactly one LOCATION, in Traktor's attribute order (one C-speed
+    search over all entries). None when that is not so: then each match is looked at on its own."""
+    first, last = spans[0][0], spans[-1][1]
+    if data.count(b"<LOCATION", first, last) != len(spans):
+        return None
+    keys: list[str | object | None] = []
+    append = keys.append
+    for match, (start, end) in zip(_TRAKTOR_LOCATION.finditer(data, first, last), spans, strict=False):
+        if not start <= match.start() or match.end() > end:
+            return None
+        folder, file, volume = match.groups()
+        try:
+            text = (volume + folder + file).decode("utf-8")
+        except UnicodeDecodeError:
+            append(UNSURE)
+            continue
+        # The plain case needs no more than these four searches; anything else takes the careful way.
+        if "&" in text or "\t" in text or "\n" in text or "\r" in text:
+            append(_key_of(volume, folder, file))
+        else:
+            append(text)
+    return keys if len(keys) == len(spans) else None
+
+
 def _key_at(data: bytes, position: int, end: int) -> str | object:
     """The key of the LOCATION tag at ``position`` (before ``end``), or :data:`UNSURE`."""
     match = _TRAKTOR_LOCATION.match(data, position, end)
@@ -81,7 +110,12 @@ def _key_at(data: bytes, position: int, end: int) -> str | object:
                 return UNSURE  # a duplicate attribute: malformed, let the parser say so
             values[name] = double or single
         parts = tuple(values.get(name, b"") for name in _KEY_PARTS)
-    raw = b"".join(parts)
+    return _key_of(*parts)
+
+
+def _key_of(volume: bytes, folder: bytes, file: bytes) -> str | object:
+    """VOLUME + DIR + FILE as XML reads them, or :data:`UNSURE`."""
+    raw = volume + folder + file
     if _NORMALISED.search(raw):
         return UNSURE
     try:
