@@ -37,6 +37,8 @@ _COLLECTION_START = re.compile(rb"""<COLLECTION(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|
 _COLLECTION_END = b"</COLLECTION"
 _ENTRY = re.compile(rb"<ENTRY[\s>/]")
 _MARKUP = re.compile(rb"<[!?]")
+# How far back from a piece's end the COLLECTION start tag may begin (Traktor writes ``<COLLECTION ENTRIES="n">``).
+_TAG_SPAN = 4096
 # A match may start this many bytes before a piece's end and still be cut by it: those bytes wait for the next.
 _OVERLAP = max(7, len(_COLLECTION_END)) - 1
 
@@ -101,8 +103,10 @@ def read_back(path: Path) -> ReadBack:
                 digest.update(piece)
                 parser.feed(piece)
                 if collection_start < 0:
+                    # Only the new bytes (and a start tag cut by the previous piece) are searched again.
+                    searched_from = max(0, len(head) - _TAG_SPAN)
                     head += piece
-                    match = _COLLECTION_START.search(head)
+                    match = _COLLECTION_START.search(head, searched_from)
                     if match is None:
                         continue
                     collection_start = match.end()
