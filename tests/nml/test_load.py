@@ -217,3 +217,18 @@ def test_a_read_only_collection_reads_the_same_and_cannot_be_written() -> None:
     assert [t.key for t in read_only.tracks] == [t.key for t in full.tracks]
     with pytest.raises(NMLError, match="read-only"):
         read_only.to_bytes()
+
+
+def test_entry_bytes_are_the_bytes_the_collection_writes() -> None:
+    from harmony import nml
+
+    raw = document(entries=ENTRY + ENTRY.replace("one.mp3", "two.mp3"), count=2)
+    collection = nml.load(raw)
+    first, second = (track.key for track in collection.tracks)
+    collection.tracks[1].title = "Changed"
+    written = nml.load(collection.to_bytes())
+    assert [collection.entry_bytes(first), collection.entry_bytes(second)] == [
+        bytes(entry) for entry in written.raw_entries() if entry is not None
+    ]
+    assert b'TITLE="Changed"' in (collection.entry_bytes(second) or b"")
+    assert collection.entry_bytes("no such key") is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from harmony import nml
 from harmony.library import NmlFingerprint
 from harmony.sync import ExportOptions, ExportSnapshot, PlannedExport, plan_export
 from harmony.sync.export_digests import stamp_digests
@@ -36,8 +35,7 @@ def export_and_record(world: World, **options: Any) -> PlannedExport:
     result = plan_export(world.collection, library, export_options)
     assert library.version is not None
     # As the export job does: the written entries' digests go with the bases (harmony.sync.export_digests).
-    written = nml.load(world.collection.to_bytes())
-    bases = stamp_digests(result.bases, world.collection, written, export_options)
+    bases = stamp_digests(result.bases, world.collection, export_options)
     world.library.record_export(library.version, FINGERPRINT, bases)
     world.reload()
     return result

@@ -164,7 +164,7 @@ def test_library_edits_come_out_exactly_and_nothing_else_changes(
         # Recording the bases (with the written entries' digests, as the export job does) leaves nothing to
         # import, and nothing more to export.
         assert snapshot.version is not None
-        bases = stamp_digests(result.bases, collection, reread, EXPORT)  # type: ignore[attr-defined]
+        bases = stamp_digests(result.bases, collection, EXPORT)  # type: ignore[attr-defined]
         library.record_export(snapshot.version, FINGERPRINT, bases)
         _plans_nothing(library, after, rewritten=baseline != raw)
         again = nml.load(after)

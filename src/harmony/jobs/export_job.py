@@ -10,21 +10,23 @@ Nothing is written when the plan changes nothing, or for a dry run; then the rep
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harmony import nml
 from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
+from harmony.library.export_reader import open_export_reader
 from harmony.library.plan import BaseUpdates, NmlFingerprint
 from harmony.library.reader import open_reader
-from harmony.nml.summary import summarize
+from harmony.nml.summary import count_tracks_and_playlists
 from harmony.nmlfile.fingerprint import read_with_fingerprint
 from harmony.nmlfile.retry import retry_transient
 from harmony.nmlfile.safe_write import write_collection
 from harmony.sync.export import plan_export
 from harmony.sync.export_digests import stamp_digests
-from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_report import ExportReport
 
 __all__ = ["ExportJobResult", "run_export_job"]
@@ -64,23 +66,42 @@ def run_export_job(
     path = Path(nml_path)
     clock("parsing", 0.0, "Parsing existing NML file...")
     data, fingerprint = read_with_fingerprint(path)
-    collection = nml.load(data)
-    del data
+    collection = nml.load(data)  # keeps ``data`` itself (no copy): a second load below costs no memory
     clock("parsing", 20.0, "NML parsed successfully")
 
     clock("building", 20.0, "Loading Harmony data...")
-    with open_reader(Path(library_path)) as reader:
-        snapshot = ExportSnapshot.read(reader, counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks..."))
-    assert snapshot.version is not None  # ExportSnapshot.read always knows the version it read
-    planned = plan_export(collection, snapshot, options, clock)
+    reading = counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks...")
+    with open_export_reader(Path(library_path)) as reader:
+        snapshot = ExportSnapshot.read_changed(reader, reading)
+    try:
+        planned = plan_export(collection, snapshot, options, clock)
+    except PartialSnapshotError:
+        # A changed track must be found by its file, against the whole library: read it all, plan afresh on
+        # an unedited collection (the library may have moved on meanwhile; the new read is one snapshot).
+        log.info("export needs the whole library; reading every track")
+        collection = nml.load(data)
+        with open_reader(Path(library_path)) as full:
+            snapshot = ExportSnapshot.read(full, reading)
+        planned = plan_export(collection, snapshot, options, clock)
+    del data
+    version = snapshot.version
+    assert version is not None  # ExportSnapshot.read always knows the version it read
+    del snapshot  # not needed for the write: its memory is free for the verify
     written: NmlFingerprint | None = None
-    bases = stamp_digests(planned.bases, collection, collection, options) if not planned.changed else planned.bases
+    # The bases go with the digests of the entries as written, so the next import can skip those entries.
+    bases = stamp_digests(planned.bases, collection, options)
     backup_path: str | None = None
     warnings: tuple[str, ...] = ()
     if planned.changed and not dry_run:
         clock("writing", 75.0, "Preparing to write NML file...")
-        counts = summarize(collection)
-        output = collection.to_bytes()
+        counts = count_tracks_and_playlists(collection)
+        # The new file as pieces (views of the bytes read, plus the entries written anew), never joined: a
+        # joined copy would cost another file size of memory.
+        output = list(collection.chunks())
+        # The pieces hold the bytes they view; the tree, the key index and the track views can go now, so the
+        # write (which reads the new file back) does not need memory on top of them.
+        del collection
+        gc.collect()  # the collection's views refer back to it: only the cycle collector frees them
         result = retry_transient(
             lambda: write_collection(
                 path,
@@ -89,23 +110,22 @@ def run_export_job(
                 backup=backup,
                 keep=keep_backups,
                 force=force,
-                expected_counts=(counts.tracks, counts.playlists),
+                expected_counts=counts,
                 progress=sliced(clock, 75.0, 95.0),
             )
         )
         written = result.fingerprint
-        bases = stamp_digests(planned.bases, collection, nml.load(output), options)
         backup_path = None if result.backup_path is None else str(result.backup_path)
         warnings = tuple(result.warnings)
         # No progress report after this point: a cancel raised from one would call a written file unwritten.
-        log.info("exported library version %d to %s", snapshot.version, nml_path)
+        log.info("exported library version %d to %s", version, nml_path)
     return ExportJobResult(
         report=planned.report,
         read=fingerprint,
         written=written,
         backup_path=backup_path,
         bases=bases,
-        based_on_version=snapshot.version,
+        based_on_version=version,
         changed=planned.changed,
         warnings=warnings,
         seconds_per_phase=clock.stop(),

@@ -21,6 +21,7 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
+from harmony.nml.keyscan import UNSURE, location_keys
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -170,17 +171,29 @@ class Collection:
 
     @property
     def _by_key(self) -> dict[str, int]:
-        """Track slot by playlist key, built on first use (it needs every entry parsed once)."""
+        """Track slot by playlist key, built on first use: each untouched entry's key is read from its bytes
+        (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
             index: dict[str, int] = {}
+            items = self._items
+            # Keys read from the bytes of every untouched entry in one pass; written entries by their element.
+            read = [slot for slot in self._track_slots if slot not in self._changed and items[slot] is not None]
+            spans = [(item.start, item.end) for item in (items[slot] for slot in read) if item is not None]
+            from_bytes = dict(zip(read, location_keys(self._data, spans), strict=True))
             for slot in self._track_slots:
-                element = self._changed.get(slot)
-                if element is None:
-                    element = self._parse_item(slot)
-                location = element.find("LOCATION")
-                if location is None:
+                key = from_bytes.get(slot, UNSURE)
+                if key is UNSURE:
+                    element = self._changed.get(slot)
+                    if element is None:
+                        element = self._parse_item(slot)
+                    location = element.find("LOCATION")
+                    key = (
+                        None
+                        if location is None
+                        else location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
+                    )
+                if not isinstance(key, str):
                     continue
-                key = location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
                 if key in index:
                     self._duplicates.setdefault(key, []).append(slot)
                 else:
@@ -282,6 +295,19 @@ class Collection:
         for slot in self._track_slots:
             item = items[slot]
             yield None if item is None or slot in changed else view[item.start : item.end]
+
+    def entry_bytes(self, key: str) -> bytes | None:
+        """The ``<ENTRY>…</ENTRY>`` bytes of the track whose playlist key is ``key`` exactly as :meth:`chunks`
+        writes them (without the newline after them), or None if no track has that key."""
+        slot = self._by_key.get(key)
+        if slot is None:
+            return None
+        element = self._changed.get(slot)
+        item = self._items[slot]
+        if element is None and item is not None and self._verbatim:
+            return bytes(self._data[item.start : item.end])
+        written = serialize(element if element is not None else self._parse_item(slot))
+        return written[:-1] if written.endswith(b"\n") else written
 
     def position_of(self, key: str) -> int | None:
         """The index in :attr:`tracks` of the track whose playlist key is ``key``, or None. The same index

@@ -38,6 +38,13 @@ class CollectionSummary:
         }
 
 
+def count_tracks_and_playlists(collection: Collection) -> tuple[int, int]:
+    """``(tracks, playlists)`` exactly as :func:`summarize` counts them, without reading a single entry: the
+    tracks are the ENTRY items the codec cut the file into, the playlists the PLAYLIST nodes of the skeleton."""
+    playlists = sum(1 for node in collection.root.iterfind("PLAYLISTS//NODE") if node.get("TYPE") == "PLAYLIST")
+    return len(collection.tracks), playlists
+
+
 def summarize(collection: Collection) -> CollectionSummary:
     """Count tracks, playlists, folders, smart lists and cue points by type.
 

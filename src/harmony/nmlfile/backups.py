@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,9 +119,15 @@ def create_backup(nml_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP) ->
 
 
 def write_backup(
-    nml_path: str | os.PathLike[str], data: bytes, keep: int = DEFAULT_KEEP, *, protect: Path | None = None
+    nml_path: str | os.PathLike[str],
+    data: bytes | Iterable[bytes | memoryview],
+    keep: int = DEFAULT_KEEP,
+    *,
+    protect: Path | None = None,
 ) -> Path:
-    """Store ``data`` (the collection's current bytes, already read) as a new backup of ``nml_path``.
+    """Store ``data`` (the collection's current bytes, already read, or pieces of them as they are read) as a
+    new backup of ``nml_path``. An exception other than ``OSError``/``NMLError`` raised while the pieces are
+    produced passes through, and no backup is left.
 
     The copy is written atomically (a temporary file, fsync, rename, fsync of the folder), so a crash never
     leaves a half backup with a backup's name. Then the oldest backups beyond ``keep`` are deleted, except
@@ -136,7 +142,7 @@ def write_backup(
         raise BackupError(f"cannot create the backup folder {folder}: {error.strerror or error}") from error
     target = folder / _free_name(path, folder)
     try:
-        temporary = write_temporary(target, [data])
+        temporary = write_temporary(target, [data] if isinstance(data, bytes) else data)
         try:
             # A backup gets the collection's permission bits, not mkstemp's private 0600.
             os.chmod(temporary, path.stat().st_mode & 0o7777)
@@ -149,7 +155,7 @@ def write_backup(
         fsync_folder(folder)
     except (NMLError, OSError) as error:
         raise BackupError(f"cannot write the backup {target}: {error}") from error
-    logger.info("backed up %s to %s (%d bytes)", path, target, len(data))
+    logger.info("backed up %s to %s", path, target)
     prune_backups(path, keep, protect=protect)
     return target
 

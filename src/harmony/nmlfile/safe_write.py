@@ -11,7 +11,9 @@ failure before ``replace`` leaves the file exactly as it was (see ``docs/export.
    ``expected``); if Traktor saved it since, the plan is stale: import first.
 4. ``back up``: a copy of exactly the bytes just checked, in ``Backup/Harmony/``, pruned to ``keep``.
 5. ``write temporary file``: the new bytes into a temporary file in the same folder, flushed and fsynced.
-6. ``verify``: the temporary file re-read from disk parses as a collection with the expected counts.
+6. ``verify``: the temporary file re-read from disk, streamed: well-formed XML throughout (libxml2), a
+   collection (its skeleton loaded), with the expected counts of tracks and playlists; its SHA-256 is taken
+   from the same read, so the fingerprint returned is of the bytes on disk.
 7. ``replace``: the file's size and time are checked once more, then ``os.replace`` swaps in the new file in
    one atomic step.
 8. ``fsync folder``: the rename itself is flushed, so it survives a power cut.
@@ -20,23 +22,22 @@ failure before ``replace`` leaves the file exactly as it was (see ``docs/export.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from harmony import nml
 from harmony.errors import NMLError
 from harmony.library.plan import NmlFingerprint
 from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
-from harmony.nml.summary import summarize
 from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder, write_backup
 from harmony.nmlfile.errors import BackupError, NmlChangedError, SafeWriteError, TraktorRunningError
-from harmony.nmlfile.fingerprint import TornReadError, fingerprint_of, read_with_fingerprint
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, nml_lock
+from harmony.nmlfile.readback import read_back
 from harmony.nmlfile.traktor_process import TraktorProcess, running_traktor
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,13 @@ STEPS = (
 Counts = tuple[int, int]
 """``(tracks, playlists)``: ``len(collection.tracks)`` and the PLAYLIST nodes as ``summarize`` counts them."""
 
+Payload = bytes | Sequence[bytes | memoryview]
+"""The new file: its bytes, or its pieces in order (``Collection.chunks()`` as a list: never joined, so a big
+collection is not held twice in memory)."""
+
+# The size of the pieces files are read and hashed in: big enough for full disk speed, small in memory.
+_PIECE = 1 << 20
+
 # mkstemp's random part: 8 characters from [a-z0-9_].
 _TEMPORARY_RANDOM = r"[a-z0-9_]{8}"
 
@@ -83,7 +91,7 @@ class WriteResult:
 
 def write_collection(
     nml_path: str | os.PathLike[str],
-    data: bytes,
+    data: Payload,
     *,
     expected: NmlFingerprint | None,
     backup: bool = True,
@@ -154,7 +162,7 @@ def _remove_stale_temp_files(path: Path) -> list[Path]:
 
 def _write_collection(
     path: Path,
-    data: bytes,
+    data: Payload,
     *,
     expected: NmlFingerprint | None,
     backup: bool,
@@ -174,25 +182,18 @@ def _write_collection(
         _remove_stale_temp_files(path)
 
         report(10, f"checking that {path.name} is unchanged")
-        current, state = _check_unchanged(path, expected, read=backup)
-
-        backup_path: Path | None = None
-        if backup and current is not None:
-            report(20, f"backing up {path.name}")
-            try:
-                backup_path = write_backup(path, current, keep, protect=protect)
-            except BackupError as error:
-                raise SafeWriteError("back up", str(error)) from error
-        del current  # the old bytes are no longer needed; at 100,000 tracks they are ~100 MB
+        if backup and path.exists():
+            report(20, f"checking and backing up {path.name}")
+        state, backup_path = _check_unchanged(path, expected, backup=backup, keep=keep, protect=protect)
 
         report(40, f"writing the new {path.name}")
         try:
-            temporary = write_temporary(path, [data])
+            temporary = write_temporary(path, [data] if isinstance(data, bytes) else data)
         except NMLError as error:
             raise SafeWriteError("write temporary file", str(error)) from error
         try:
             report(60, "checking the written file")
-            _verify(temporary, expected_counts)
+            size, sha256 = _verify(temporary, expected_counts)
             report(90, f"replacing {path.name}")
             if _state_of(path) != state:
                 raise NmlChangedError(path, "it was saved while the new file was being written")
@@ -213,8 +214,9 @@ def _write_collection(
                 f"cannot flush {path.parent} to disk ({error.strerror or error}); a power cut now could undo it",
                 unchanged=False,
             ) from error
-        written = fingerprint_of(path, data, path.stat())
-    logger.info("wrote %s (%d bytes, backup %s)", path, len(data), backup_path)
+        stat = path.stat()
+        written = NmlFingerprint(str(path), stat.st_size, stat.st_mtime_ns, sha256)
+    logger.info("wrote %s (%d bytes, backup %s)", path, size, backup_path)
     return WriteResult(backup_path=backup_path, fingerprint=written, warnings=tuple(warnings))
 
 
@@ -257,10 +259,22 @@ def _state_of(path: Path) -> _State:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _check_unchanged(path: Path, expected: NmlFingerprint | None, *, read: bool) -> tuple[bytes | None, _State]:
-    """Read the current file (its bytes are what the backup stores) and compare it with ``expected``.
+class _Stop(Exception):
+    """Carries a check's failure out of the backup's writing (which passes only foreign exceptions through)."""
 
-    With no ``expected`` and no backup to make (``read`` false), only its size and time are taken.
+    def __init__(self, error: SafeWriteError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _check_unchanged(
+    path: Path, expected: NmlFingerprint | None, *, backup: bool, keep: int, protect: Path | None
+) -> tuple[_State, Path | None]:
+    """Compare the current file with ``expected`` and, with ``backup``, copy exactly the bytes compared into a
+    new backup, in one streamed pass (the file is never held in memory whole: at 100,000 tracks it is 150 MB).
+
+    The backup is only kept (renamed into place) when the check passed. With no ``expected`` and no backup
+    to make, only the file's size and time are taken.
 
     The hash is always compared, not only when size and time differ: Traktor can rewrite the file within
     one tick of a coarse file-system clock (FAT, network shares), leaving size and time as they were."""
@@ -268,35 +282,78 @@ def _check_unchanged(path: Path, expected: NmlFingerprint | None, *, read: bool)
         if expected is not None:
             raise NmlChangedError(path, "it no longer exists")
         return None, None
-    if expected is None and not read:
-        return None, _state_of(path)
-    try:
-        current, found = read_with_fingerprint(path)
-    except TornReadError as error:
-        raise NmlChangedError(path, "it was being saved while Harmony read it") from error
-    except NMLError as error:
-        raise SafeWriteError("check unchanged", str(error)) from error
-    if expected is not None:
-        if found.size != expected.size:
-            raise NmlChangedError(path, f"its size went from {expected.size} to {found.size} bytes")
-        if found.mtime_ns != expected.mtime_ns:
+    if expected is None and not backup:
+        return _state_of(path), None
+    if expected is not None:  # size and time first: a changed file is refused before anything is written
+        state = _state_of(path)
+        if state is not None and state[0] != expected.size:
+            raise NmlChangedError(path, f"its size went from {expected.size} to {state[0]} bytes")
+        if state is not None and state[1] != expected.mtime_ns:
             raise NmlChangedError(path, "its modification time changed")
-        if found.sha256 != expected.sha256:
-            raise NmlChangedError(path, "its content changed")
-    return current, (found.size, found.mtime_ns)
-
-
-def _verify(temporary: Path, expected_counts: Counts | None) -> None:
-    """Re-read the temporary file from disk: it must parse, every entry included, with the expected counts."""
+    found: list[NmlFingerprint] = []
+    pieces = _checked_pieces(path, expected, found)
+    folder = backup_folder(path)
+    new_folders = [f for f in (folder, *folder.parents) if f.is_relative_to(path.parent) and not f.exists()]
     try:
-        written = nml.load(temporary)
-        summary = summarize(written)  # parses every entry: a malformed one fails here, not in Traktor
-        counts = (len(written.tracks), summary.playlists)
+        if backup:
+            try:
+                backup_path: Path | None = write_backup(path, pieces, keep, protect=protect)
+            except BackupError as error:
+                raise SafeWriteError("back up", str(error)) from error
+        else:
+            for _ in pieces:
+                pass
+            backup_path = None
+    except _Stop as stop:
+        for created in new_folders:  # deepest first: a refused write leaves no trace
+            with contextlib.suppress(OSError):
+                created.rmdir()
+        raise stop.error from stop.__cause__
+    return (found[0].size, found[0].mtime_ns), backup_path
+
+
+def _checked_pieces(path: Path, expected: NmlFingerprint | None, found: list[NmlFingerprint]) -> Iterable[bytes]:
+    """The file's bytes in pieces, hashed on the way; after the last piece the file is compared with
+    ``expected`` (its fingerprint appended to ``found``), and :class:`_Stop` raised if it differs."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as handle:
+            before = os.fstat(handle.fileno())
+            while piece := handle.read(_PIECE):
+                digest.update(piece)
+                size += len(piece)
+                yield piece
+        after = path.stat()
+    except OSError as error:
+        failure = SafeWriteError("check unchanged", f"cannot read {path}: {error.strerror or error}")
+        raise _Stop(failure) from error
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or size != after.st_size:
+        raise _Stop(NmlChangedError(path, "it was being saved while Harmony read it"))
+    fingerprint = NmlFingerprint(str(path), after.st_size, after.st_mtime_ns, digest.hexdigest())
+    if expected is not None:
+        if fingerprint.size != expected.size:
+            raise _Stop(NmlChangedError(path, f"its size went from {expected.size} to {fingerprint.size} bytes"))
+        if fingerprint.mtime_ns != expected.mtime_ns:
+            raise _Stop(NmlChangedError(path, "its modification time changed"))
+        if fingerprint.sha256 != expected.sha256:
+            raise _Stop(NmlChangedError(path, "its content changed"))
+    found.append(fingerprint)
+
+
+def _verify(temporary: Path, expected_counts: Counts | None) -> tuple[int, str]:
+    """Re-read the temporary file from disk (:func:`~harmony.nmlfile.readback.read_back`): it must be
+    well-formed XML throughout, load as a collection, and hold the expected counts. Returns its size and SHA-256
+    (of exactly the bytes checked)."""
+    try:
+        found = read_back(temporary)
     except NMLError as error:
         raise SafeWriteError("verify", f"the written file does not read back as a collection: {error}") from error
+    counts = found.counts
     if expected_counts is not None and counts != tuple(expected_counts):
         raise SafeWriteError(
             "verify",
             f"the written file has {counts[0]} tracks and {counts[1]} playlists, "
             f"expected {expected_counts[0]} and {expected_counts[1]}",
         )
+    return found.size, found.sha256

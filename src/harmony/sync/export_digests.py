@@ -25,44 +25,38 @@ from harmony.sync.paths import PathResolver
 __all__ = ["stamp_digests"]
 
 
-def stamp_digests(bases: BaseUpdates, edited: Collection, written: Collection, options: ExportOptions) -> BaseUpdates:
-    """``bases`` with each track base that has no digest given the digest of its entry in ``written`` (the
-    collection as the export wrote it), where that entry maps to exactly the base. ``edited`` is the collection
-    the export edited in memory: it locates the entries without parsing the others."""
-    items = list(bases.tracks)
-    wanted: dict[int, int] = {}  # position in the collection -> index in items
-    for index, item in enumerate(items):
-        if item.base.digest is None:
-            position = edited.position_of(item.base.nml_key)
-            if position is not None:
-                wanted[position] = index
-    if not wanted:
+def stamp_digests(bases: BaseUpdates, collection: Collection, options: ExportOptions) -> BaseUpdates:
+    """``bases`` with each track base that has no digest given the digest of its entry as ``collection`` (the
+    collection the export edited) writes it, where that entry maps to exactly the base."""
+    if all(item.base.digest is not None for item in bases.tracks):
         return bases
     sync_options = SyncOptions(
         platform=options.platform, startup_volume=options.startup_volume, path_mappings=options.path_mappings
     )
     salt = entry_salt(sync_options)
     resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
-    positions = sorted(wanted)
-    raw = list(written.raw_entries())
-    for position, data in zip(positions, written.iter_data(positions), strict=True):
-        item = items[wanted[position]]
+    items = list(bases.tracks)
+    for index, item in enumerate(items):
         base = item.base
-        entry = raw[position] if position < len(raw) else None
-        if entry is None or data.key != base.nml_key:
+        if base.digest is not None:
             continue
+        track = collection.track_by_key(base.nml_key)
+        entry = collection.entry_bytes(base.nml_key)
+        if track is None or entry is None:
+            continue
+        data = track.to_data()
         try:
             path = resolver.to_path(data.location)
         except HarmonyError:
             continue
         mapped = track_values_from_nml(data, path)
-        cues = [cue_values_or_problem(cue) for cue in data.cues]
         if mapped.dropped or mapped.values != base.values:
             continue
+        cues = [cue_values_or_problem(cue) for cue in data.cues]
         entry_cues = tuple(cue for cue in cues if isinstance(cue, CueValues))
         if len(entry_cues) != len(cues) or sorted(map(repr, entry_cues)) != sorted(map(repr, base.cues)):
             continue
         # The base takes the entry's cue order, as the import would store it.
         digest = entry_digests([entry], salt)[0]
-        items[wanted[position]] = TrackBaseSet(replace(base, cues=entry_cues, digest=digest), item.track)
+        items[index] = TrackBaseSet(replace(base, cues=entry_cues, digest=digest), item.track)
     return replace(bases, tracks=tuple(items))

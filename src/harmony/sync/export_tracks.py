@@ -45,7 +45,7 @@ from harmony.sync.export_cues import (
     stored_cues,
 )
 from harmony.sync.export_fields import base_values_after, decide_fields
-from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml, nml_fields_from_track_values
 from harmony.sync.mapping import track_values_from_nml as _map_track
@@ -130,16 +130,21 @@ class TrackExporter:
         self.deleted = {base.nml_key: base for base in library.unlinked_track_bases}
         # Entries that belong to a library track: never taken by another track, never removed.
         self.used: set[str] = {t.base.nml_key for t in library.tracks if t.base is not None}
-        self.done: set[int] = set()
-        self.key_of_track: dict[int, str] = {}  # library track id -> the NML key of its entry after the export
+        self.used.update(library.synced_keys.values())
+        # Tracks a partial snapshot left out are unchanged since their last sync: done, under their base's key.
+        self.done: set[int] = set(library.synced_keys)
+        self.key_of_track: dict[int, str] = dict(library.synced_keys)  # track id -> its entry's key after export
         self.unmatched: list[SyncTrack] = []  # changed tracks no entry was found for by key
         self.to_remove: list[tuple[Track, TrackData]] = []
         self.out = TrackExport()
 
     @property
     def index(self) -> LibraryIndex:
-        """The library's tracks by file, built only when a track must be matched by its file."""
+        """The library's tracks by file, built only when a track must be matched by its file (which a partial
+        snapshot cannot do: :class:`PartialSnapshotError` asks for the whole library)."""
         if self._index is None:
+            if not self.library.complete:
+                raise PartialSnapshotError()
             self._index = LibraryIndex((track.ref for track in self.library.tracks), self.resolver)
         return self._index
 
