@@ -29,15 +29,8 @@ from harmony.sync.export_digests import stamp_digests
 
 from .export_helpers import FINGERPRINT, assert_export_changes_nothing, export_and_record
 from .helpers import World, cue
+from .test_real_files import COLLECTIONS
 
-COLLECTIONS = [
-    "GarethShapiro__iTunesToTraktor__collection.nml",
-    "ryyckxxa__my-traktor-library__collection.nml",
-    "shishoi__MusicAnalyzer__collection_2025-11.nml",
-    "ericanastas__traktor-tagger__collection.nml",
-    "digital-dj-tools__dj-data-converter__collection.nml",
-    "larenagius__rekordbox-to-traktor__collection.nml",
-]
 IMPORT = SyncOptions(platform="linux", file_exists=lambda path: True)
 EXPORT = ExportOptions(platform="linux")
 

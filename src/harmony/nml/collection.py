@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, overload
@@ -62,15 +63,22 @@ def load(source: Source, *, read_only: bool = False) -> Collection:
         raw = bytes(source)
     else:
         path = Path(source)
-        try:
+        with explained_read_errors(path):
             raw = path.read_bytes()
-        except IsADirectoryError:
-            raise NMLError(f"{path} is a folder, not a collection.nml file") from None
-        except FileNotFoundError:
-            raise NMLError(f"{path} does not exist") from None
-        except OSError as error:
-            raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
     return Collection(scan(raw), read_only=read_only)
+
+
+@contextmanager
+def explained_read_errors(path: Path) -> Iterator[None]:
+    """Turn the OS's errors while reading the collection file at ``path`` into one-line :class:`NMLError`."""
+    try:
+        yield
+    except IsADirectoryError:
+        raise NMLError(f"{path} is a folder, not a collection.nml file") from None
+    except FileNotFoundError:
+        raise NMLError(f"{path} does not exist") from None
+    except OSError as error:
+        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 class TrackList(Sequence[Track]):

@@ -35,6 +35,7 @@ from harmony.sync.export_report import ExportReport, ExportStats
 from harmony.sync.export_tracks import TrackExporter
 from harmony.sync.paths import PathResolver
 from harmony.sync.planner import Progress
+from harmony.sync.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ _MESSAGES: Final[Mapping[str, str]] = {
     "entries": "Updating entries",
     "new entries": "Adding new entries",
 }
-#: Progress is reported at least this often, as a share of the items of a step.
-_STEP: Final = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,40 +71,19 @@ class PlannedExport:
         return self.report.stats
 
 
-class _Ticker:
-    """Reports progress through one step of ``building`` at least every 2 % of its items."""
-
-    def __init__(self, progress: Progress | None, step: str, total: int, message: str) -> None:
-        self.progress = progress
-        self.total = total
-        self.message = message
-        self.every = max(1, int(total * _STEP))
-        self.start, self.end = EXPORT_PHASE_SPANS[step]
-        self.report(0, None)
-
-    def report(self, done: int, item: str | None) -> None:
-        if self.progress is None:
-            return
-        share = 1.0 if self.total == 0 else min(1.0, done / self.total)
-        percent = self.start + (self.end - self.start) * share
-        self.progress("building", round(percent, 2), f"{self.message} ({done}/{self.total})", item)
-
-    def tick(self, done: int, item: str | None) -> None:
-        if done % self.every == 0 or done == self.total:
-            self.report(done, item)
-
-
 class _Steps:
-    """Turns the track export's step reports into ``building`` progress, one :class:`_Ticker` per step."""
+    """Turns the track export's step reports into ``building`` progress, one ticker per step."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.tickers: dict[str, _Ticker] = {}
+        self.tickers: dict[str, Ticker] = {}
 
     def __call__(self, step: str, done: int, total: int, item: str) -> None:
         ticker = self.tickers.get(step)
         if ticker is None or ticker.total != total:
-            ticker = self.tickers[step] = _Ticker(self.progress, step, total, _MESSAGES[step])
+            ticker = self.tickers[step] = Ticker(
+                self.progress, "building", EXPORT_PHASE_SPANS[step], total, _MESSAGES[step]
+            )
         ticker.tick(done, item)
 
 

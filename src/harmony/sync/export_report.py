@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
 
 __all__ = ["EntryAdded", "EntryChange", "EntryRemoved", "ExportReport", "ExportStats"]
@@ -113,31 +114,16 @@ class ExportReport:
     def lines(self) -> list[str]:
         """The diff as plain text lines, section by section (empty sections left out)."""
         out: list[str] = []
-        if self.added:
-            out.append(f"Entries to add ({len(self.added)}):")
-            for new in self.added:
-                name = " - ".join(part for part in (new.artist, new.title) if part) or new.key
-                out.append(f"  + {name} ({new.cues} cue points) {new.key}")
-        if self.changed:
-            out.append(f"Entries to update ({len(self.changed)}):")
-            for change in self.changed:
-                out.append(f"  ~ {change.title or change.key} ({change.key})")
-                out.extend(f"      {field_change}" for field_change in change.fields)
-                out.extend(f"      cue {cue_change}" for cue_change in change.cues)
-        if self.removed:
-            out.append(f"Entries to remove ({len(self.removed)}):")
-            out.extend(f"  - {gone.title or gone.key} ({gone.key})" for gone in self.removed)
-        if self.playlist_changes:
-            out.append(f"Playlists and folders ({len(self.playlist_changes)}):")
-            out.extend(f"  {change}" for change in self.playlist_changes)
-        if self.conflicts:
-            out.append(f"Conflicts ({len(self.conflicts)}):")
-            out.extend(f"  ! {conflict}" for conflict in self.conflicts)
-        if self.duplicates:
-            out.append(f"Entries naming the same file ({len(self.duplicates)}):")
-            out.extend(f"  = {dup.path}: {', '.join(dup.keys)}" for dup in self.duplicates)
-        if self.skipped:
-            out.append(f"Left out ({len(self.skipped)}):")
-            out.extend(f"  - {skip.key}: {skip.reason}" for skip in self.skipped)
+        added, changed, removed = self.added, self.changed, self.removed
+        section(out, "Entries to add", len(added), (new_line(e.artist, e.title, e.cues, e.key) for e in added))
+        section(
+            out,
+            "Entries to update",
+            len(changed),
+            (line for c in changed for line in change_lines(f"{c.title or c.key} ({c.key})", c.fields, c.cues)),
+        )
+        section(out, "Entries to remove", len(removed), (f"  - {e.title or e.key} ({e.key})" for e in removed))
+        tree_and_conflicts(out, self.playlist_changes, self.conflicts)
+        duplicates_and_skipped(out, self.duplicates, self.skipped)
         out.append(self.stats.summary())
         return out

@@ -16,7 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Final, Literal, Protocol
+from typing import Final, Literal
 
 from harmony.errors import SyncError
 from harmony.library.fields import FieldValue
@@ -57,6 +57,7 @@ from harmony.sync.report import (
     show,
 )
 from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
+from harmony.sync.ticker import Progress, Ticker
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +69,8 @@ PHASE_SPANS: Final[Mapping[str, tuple[float, float]]] = {
     "validating": (80.0, 90.0),
     "syncing": (90.0, 95.0),
 }
-#: Progress is reported at least this often, as a share of the items of a phase.
-_STEP: Final = 0.02
 #: Entries to merge are gathered this many at a time, so the library tracks they need are read in one query.
 _BATCH: Final = 500
-
-
-class Progress(Protocol):
-    """``progress(phase, percent, message, current_item=None)``: where the planning is."""
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,30 +83,6 @@ class PlannedImport:
     @property
     def stats(self) -> ImportStats:
         return self.report.stats
-
-
-class _Ticker:
-    """Reports progress through one phase at least every 2 % of its items."""
-
-    def __init__(self, progress: Progress | None, phase: str, total: int, message: str) -> None:
-        self.progress = progress
-        self.phase = phase
-        self.total = total
-        self.message = message
-        self.every = max(1, int(total * _STEP))
-        self.start, self.end = PHASE_SPANS[phase]
-        self.report(0, None)
-
-    def report(self, done: int, item: str | None) -> None:
-        if self.progress is None:
-            return
-        share = 1.0 if self.total == 0 else min(1.0, done / self.total)
-        percent = self.start + (self.end - self.start) * share
-        self.progress(self.phase, round(percent, 2), f"{self.message} ({done}/{self.total})", item)
-
-    def tick(self, done: int, item: str | None) -> None:
-        if done % self.every == 0 or done == self.total:
-            self.report(done, item)
 
 
 @dataclass(slots=True)
@@ -204,7 +173,9 @@ class _Importer:
         return unchanged
 
     def analyze(self, progress: Progress | None) -> None:
-        ticker = _Ticker(progress, "analyzing", self.traktor.track_count, "Analyzing differences")
+        ticker = Ticker(
+            progress, "analyzing", PHASE_SPANS["analyzing"], self.traktor.track_count, "Analyzing differences"
+        )
         digests = self.traktor.digests(entry_salt(self.options))
         pending: list[ResolvedEntry] = []
         if digests is None:
@@ -375,7 +346,9 @@ class _Importer:
         self.candidates.append(_Candidate(entry, values, cues, digest, self.index.by_base_key.get(entry.data.key)))
 
     def validate(self, progress: Progress | None) -> None:
-        ticker = _Ticker(progress, "validating", len(self.candidates), "Validating imported tracks")
+        ticker = Ticker(
+            progress, "validating", PHASE_SPANS["validating"], len(self.candidates), "Validating imported tracks"
+        )
         exists = self.options.file_exists
         # The library keeps paths unique under its own rules (those of the machine it runs on). A planner told
         # another platform could see two files where the library sees one: such a track is reported, not

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Literal, overload
 
 from harmony.library.fields import FieldValue
+from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 
 __all__ = [
     "Conflict",
@@ -304,31 +305,16 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The diff as plain text lines, section by section (empty sections left out)."""
         out: list[str] = []
-        if self.new_tracks:
-            out.append(f"Tracks to import ({len(self.new_tracks)}):")
-            for new in self.new_tracks:
-                name = " - ".join(part for part in (new.artist, new.title) if part) or new.path
-                out.append(f"  + {name} ({new.cues} cue points) {new.path}")
-        if self.track_changes:
-            out.append(f"Tracks to update ({len(self.track_changes)}):")
-            for change in self.track_changes:
-                out.append(f"  ~ {change.title or change.path}")
-                out.extend(f"      {field_change}" for field_change in change.fields)
-                out.extend(f"      cue {cue_change}" for cue_change in change.cues)
-        if self.playlist_changes:
-            out.append(f"Playlists and folders ({len(self.playlist_changes)}):")
-            out.extend(f"  {change}" for change in self.playlist_changes)
-        if self.conflicts:
-            out.append(f"Conflicts ({len(self.conflicts)}):")
-            out.extend(f"  ! {conflict}" for conflict in self.conflicts)
-        if self.missing_files:
-            out.append(f"Files missing on disk, not imported ({len(self.missing_files)}):")
-            out.extend(f"  ? {path}" for path in self.missing_files)
-        if self.duplicates:
-            out.append(f"Entries naming the same file ({len(self.duplicates)}):")
-            out.extend(f"  = {dup.path}: {', '.join(dup.keys)}" for dup in self.duplicates)
-        if self.skipped:
-            out.append(f"Left out ({len(self.skipped)}):")
-            out.extend(f"  - {skip.key}: {skip.reason}" for skip in self.skipped)
+        new, changes, missing = self.new_tracks, self.track_changes, self.missing_files
+        section(out, "Tracks to import", len(new), (new_line(t.artist, t.title, t.cues, t.path) for t in new))
+        section(
+            out,
+            "Tracks to update",
+            len(changes),
+            (line for c in changes for line in change_lines(c.title or c.path, c.fields, c.cues)),
+        )
+        tree_and_conflicts(out, self.playlist_changes, self.conflicts)
+        section(out, "Files missing on disk, not imported", len(missing), (f"  ? {path}" for path in missing))
+        duplicates_and_skipped(out, self.duplicates, self.skipped)
         out.append(self.stats.summary())
         return out

@@ -1,0 +1,53 @@
+"""The readable diff's building blocks, shared by the import's and the export's reports: one heading with its
+count per section, then one line (or a few) per item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the report modules import this one
+    from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
+
+__all__ = ["change_lines", "duplicates_and_skipped", "new_line", "section", "tree_and_conflicts"]
+
+
+def section(out: list[str], heading: str, count: int, lines: Iterable[str]) -> None:
+    """``heading (count):`` and its lines, or nothing when the section is empty."""
+    if count:
+        out.append(f"{heading} ({count}):")
+        out.extend(lines)
+
+
+def new_line(artist: str | None, title: str | None, cues: int, where: str) -> str:
+    """A track or entry to create: ``+ Artist - Title (N cue points) where``."""
+    name = " - ".join(part for part in (artist, title) if part) or where
+    return f"  + {name} ({cues} cue points) {where}"
+
+
+def change_lines(header: str, fields: Sequence[FieldChange], cues: Sequence[CueChange]) -> list[str]:
+    """A track or entry to update: its header, then each field (old → new) and each cue change."""
+    return [
+        f"  ~ {header}",
+        *(f"      {field_change}" for field_change in fields),
+        *(f"      cue {cue_change}" for cue_change in cues),
+    ]
+
+
+def tree_and_conflicts(out: list[str], changes: Sequence[PlaylistChange], conflicts: Sequence[Conflict]) -> None:
+    """The playlist and folder changes, then the conflicts and how each was settled."""
+    section(out, "Playlists and folders", len(changes), (f"  {change}" for change in changes))
+    section(out, "Conflicts", len(conflicts), (f"  ! {conflict}" for conflict in conflicts))
+
+
+def duplicates_and_skipped(
+    out: list[str], duplicates: Sequence[DuplicateEntry], skipped: Sequence[SkippedEntry]
+) -> None:
+    """Entries that name one file, then what was left out and why."""
+    section(
+        out,
+        "Entries naming the same file",
+        len(duplicates),
+        (f"  = {dup.path}: {', '.join(dup.keys)}" for dup in duplicates),
+    )
+    section(out, "Left out", len(skipped), (f"  - {skip.key}: {skip.reason}" for skip in skipped))
