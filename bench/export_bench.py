@@ -29,7 +29,6 @@ import asyncio
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src"
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))  # run from a checkout without installing
+
+from common import bare_parse, generator_fingerprint  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 REAL_FIXTURE = Path("/work/shared/fixtures/real/GarethShapiro__iTunesToTraktor__collection.nml")
@@ -75,43 +76,7 @@ def _vm_hwm(pid: int | str = "self") -> int | None:
 # -- the bare parse, in a child process ---------------------------------------------------------------
 
 
-def step_parse(path: Path) -> None:
-    """Entry point of the child: a bare parse, its seconds and peak memory as one JSON line."""
-    from lxml import etree
-
-    baseline = _vm_hwm()
-    started = time.perf_counter()
-    tree = etree.parse(str(path))
-    seconds = time.perf_counter() - started
-    del tree
-    print(json.dumps({"seconds": seconds, "peak_rss": _vm_hwm(), "baseline_rss": baseline}))
-
-
-def run_parse(path: Path, repeat: int) -> dict[str, Any]:
-    best: dict[str, Any] | None = None
-    for _ in range(repeat):
-        completed = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--step", "parse", "--file", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(completed.stdout.strip().splitlines()[-1])
-        if best is None or figures["seconds"] < best["seconds"]:
-            best = figures
-    assert best is not None
-    return best
-
-
 # -- cached cases: a collection imported into its own library -------------------------------------------
-
-
-def generator_fingerprint() -> str:
-    """A short hash of the generator's sources: a cached collection is rebuilt when the generator changes."""
-    digest = hashlib.sha256()
-    for source in sorted((SOURCE / "harmony" / "devtools").glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 @dataclass
@@ -355,17 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="cache folder (bench/out)")
     parser.add_argument("--skip-small", action="store_true", help="skip the 2,646-track and real-fixture exports")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.step == "parse":
-        step_parse(args.file)
-        return 0
     logging_quiet()
 
     big = generated_case(args.out, args.tracks, args.seed)
     figures: dict[str, Any] = {"tracks": args.tracks, "seed": args.seed}
-    figures["parse"] = run_parse(big.pristine_nml, args.repeat)
+    figures["parse"] = bare_parse(big.pristine_nml, args.repeat)
     figures["export"] = run_export(big, args.repeat)
     if not args.skip_small:
         small = generated_case(args.out, ORIGINAL_FIXTURE_TRACKS, args.seed)

@@ -48,7 +48,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -60,6 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src"
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))  # run from a checkout without installing
+
+from common import bare_parse, generator_fingerprint  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
@@ -90,42 +91,7 @@ BOOKKEEPING_TABLES = ("library_state", "changes", "operations")
 # -- the bare parse, in a fresh process ---------------------------------------------------------------------
 
 
-def step_parse(path: Path) -> dict[str, Any]:
-    from lxml import etree
-
-    started = time.perf_counter()
-    tree = etree.parse(str(path))
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "elements": sum(1 for _ in tree.getroot().iter())}
-
-
-def run_parse(path: Path, repeat: int) -> dict[str, Any]:
-    """The bare parse, ``repeat`` times in fresh processes; the fastest counts (noise only adds time)."""
-    best: dict[str, Any] | None = None
-    for _ in range(repeat):
-        _note(f"bare parse of {path.name} …")
-        completed = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--step", "parse", "--file", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(completed.stdout.strip().splitlines()[-1])
-        if best is None or figures["seconds"] < best["seconds"]:
-            best = figures
-    assert best is not None
-    return best
-
-
 # -- the collection ----------------------------------------------------------------------------------------
-
-
-def generator_fingerprint() -> str:
-    """A short hash of the generator's sources: a cached collection is rebuilt when the generator changes."""
-    digest = hashlib.sha256()
-    for source in sorted((SOURCE / "harmony" / "devtools").glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 @dataclass(frozen=True)
@@ -458,17 +424,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="where generated files are cached")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--step", choices=["parse"], help=argparse.SUPPRESS)
-    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
-    if args.step:
-        print(json.dumps(step_parse(args.file)))
-        return 0
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     collection = cached_collection(args.out_dir, args.tracks, args.seed)
-    parse = run_parse(collection.nml, args.repeat)
+    parse = bare_parse(collection.nml, args.repeat)
     work = args.out_dir / f"import-run-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()

@@ -23,7 +23,6 @@ Run ``python bench/nml_bench.py --help`` for the options; ``bench/README.md`` ha
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import resource
 import subprocess
@@ -38,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src"
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))  # run from a checkout without installing
+
+from common import generator_fingerprint  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
@@ -232,14 +233,6 @@ class StepResult:
         if self.figures is None or key not in self.figures:
             return None
         return float(self.figures[key])
-
-
-def generator_fingerprint() -> str:
-    """A short hash of the generator's sources: a cached collection is rebuilt when the generator changes."""
-    digest = hashlib.sha256()
-    for source in sorted((SOURCE / "harmony" / "devtools").glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 def cached_collection(out_dir: Path, tracks: int, seed: int) -> Path:
