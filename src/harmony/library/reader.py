@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import starmap
@@ -166,6 +166,22 @@ class LibraryReader:
     def track_count(self) -> int:
         """How many tracks this snapshot holds (to report progress while reading them)."""
         return int(self._conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
+
+    def all_tracks(self, progress: Callable[[int, int], None] | None = None) -> list[SyncTrack]:
+        """Every track with its cues and base; ``progress(done, total)`` is told how many are read, at the
+        start, at least every 2 % of them and at the end."""
+        if progress is None:
+            return list(self.iter_tracks())
+        total = self.track_count()
+        every = max(1, total // 50)
+        tracks: list[SyncTrack] = []
+        progress(0, total)
+        for track in self.iter_tracks():
+            tracks.append(track)
+            if len(tracks) % every == 0:
+                progress(len(tracks), total)
+        progress(len(tracks), total)
+        return tracks
 
     def iter_tracks(self, batch_size: int = 2000) -> Iterator[SyncTrack]:
         """Every track with its cues and base, by id, fetched ``batch_size`` tracks at a time."""

@@ -75,17 +75,7 @@ class ExportSnapshot:
     def read(cls, reader: LibraryReader, progress: Callable[[int, int], None] | None = None) -> ExportSnapshot:
         """Read everything the export needs from one library snapshot; ``progress(done, total)`` is told how many
         tracks are read, at least every 2 % of them."""
-        tracks: list[SyncTrack] = []
-        total = reader.track_count() if progress is not None else 0
-        every = max(1, total // 50)
-        if progress is not None:
-            progress(0, total)
-        for track in reader.iter_tracks():
-            tracks.append(track)
-            if progress is not None and len(tracks) % every == 0:
-                progress(len(tracks), total)
-        if progress is not None:
-            progress(len(tracks), total)
+        tracks = reader.all_tracks(progress)
         return cls(
             tracks=tracks,
             folders=reader.folders(),

@@ -126,17 +126,8 @@ class LibrarySnapshot:
                 if (start + _CHUNK) % every == 0:
                     report(len(tracks), total)
             report(len(tracks), total)
-        elif progress is None:
-            tracks.extend(reader.iter_tracks())
         else:
-            total = reader.track_count()
-            every = max(1, total // 50)
-            progress(0, total)
-            for track in reader.iter_tracks():
-                tracks.append(track)
-                if len(tracks) % every == 0:
-                    progress(len(tracks), total)
-            progress(len(tracks), total)
+            tracks = reader.all_tracks(progress)
         return cls(
             tracks=tracks,
             folders=reader.folders(),
