@@ -14,7 +14,7 @@ from harmony.cli.traktor_auto import auto, watch
 from harmony.cli.traktor_config import config_app
 from harmony.cli.traktor_export import backups, export, restore
 from harmony.cli.traktor_sync import preview, sync
-from harmony.nml.summary import summarize
+from harmony.nml import summarize
 
 app = typer.Typer(help="Work with Traktor's collection.nml.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -34,7 +34,7 @@ def info(
     """Show what a collection holds: version, tracks, playlists, folders, smart lists and cue points by type."""
     if path is None:
         from harmony.library import Library
-        from harmony.sync.locate import default_nml_path
+        from harmony.nmlfile import default_nml_path
 
         with Library.open((ctx.obj or {}).get("library")) as library:
             path = default_nml_path(library.settings().nml_path)

@@ -7,7 +7,7 @@ Windows' backslashes made forward slashes. The original spelling stays in ``path
 
 from __future__ import annotations
 
-from harmony.nml.paths import Platform, comparison_key, current_platform
+from harmony.nml import Platform, comparison_key, current_platform
 
 
 def path_key(path: str, platform: Platform | None = None) -> str:

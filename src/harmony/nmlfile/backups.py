@@ -19,8 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from harmony.errors import NMLError
-from harmony.nml.atomic import fsync_folder, replace_with, write_temporary
-from harmony.nml.scan import scan
+from harmony.nml import fsync_folder, replace_with, scan, write_temporary
 from harmony.nmlfile.errors import BackupError
 
 logger = logging.getLogger(__name__)

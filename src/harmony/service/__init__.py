@@ -7,10 +7,11 @@ publishes :class:`OperationEvent` progress to its subscribers and keeps the hist
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
-from harmony.service.operations import Operation, OperationEvent, OperationLog
+from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.traktor import OperationRunningError, TraktorService
 
 __all__ = [
+    "FINISHED",
     "AutoSyncService",
     "AutoSyncStatus",
     "ExportOutcome",

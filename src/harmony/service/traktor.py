@@ -19,16 +19,9 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 from harmony.errors import HarmonyError, SyncError
-from harmony.jobs.export_job import run_export_job
-from harmony.jobs.import_job import run_import_job
-from harmony.jobs.spool import remove_stale_spools
-from harmony.library import Library
-from harmony.library.database import default_library_path
-from harmony.library.errors import ImportCancelled
-from harmony.library.operations import OperationRecord
-from harmony.library.settings import TraktorSettings
-from harmony.nmlfile.backups import BackupInfo, list_backups
-from harmony.nmlfile.restore import restore_backup
+from harmony.jobs import remove_stale_spools, run_export_job, run_import_job
+from harmony.library import ImportCancelled, Library, OperationRecord, TraktorSettings, default_library_path
+from harmony.nmlfile import BackupInfo, list_backups, restore_backup
 from harmony.service.autosync import SyncRunner
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from harmony.errors import NMLError, SyncError
-from harmony.nml.paths import (
+from harmony.nml import (
     DEFAULT_STARTUP_VOLUME,
     Location,
     Platform,

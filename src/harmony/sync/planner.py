@@ -19,23 +19,25 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from harmony.errors import SyncError
-from harmony.library.fields import FieldValue
-from harmony.library.paths import path_key as library_path_key
-from harmony.library.plan import (
+from harmony.library import (
     BaseUpdates,
     CueAdd,
     CueUpdate,
+    CueValues,
     EntryRef,
+    FieldValue,
     ImportPlan,
     NewTrack,
-    NmlFingerprint,
+    StoredEntry,
+    SyncTrack,
     TrackBase,
     TrackBaseSet,
+    TrackRef,
     TrackUpdate,
+    TrackValues,
 )
-from harmony.library.queries import StoredEntry
-from harmony.library.reader import SyncTrack, TrackRef
-from harmony.library.values import CueValues, TrackValues
+from harmony.library import path_key as library_path_key
+from harmony.nmlfile import NmlFingerprint
 from harmony.sync.cues import merge_cues
 from harmony.sync.digest import entry_salt
 from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml

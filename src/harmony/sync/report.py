@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, overload
 
-from harmony.library.fields import FieldValue
+from harmony.library import FieldValue
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 
 __all__ = [

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
-from harmony.library.settings import settings_to_dict
+from harmony.library import settings_to_dict
+from harmony.nmlfile import default_nml_path, native_instruments_folder
 from harmony.service import Operation
-from harmony.sync.locate import default_nml_path, native_instruments_folder
 from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 

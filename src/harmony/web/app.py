@@ -19,9 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library
-from harmony.service import OperationEvent, TraktorService
-from harmony.service.autosync import AutoSyncService
-from harmony.service.operations import FINISHED
+from harmony.service import FINISHED, AutoSyncService, OperationEvent, TraktorService
 from harmony.web import api_library, api_operations, api_traktor, files, pages
 from harmony.web.collection_info import CollectionInfoCache
 from harmony.web.errors import install_error_handlers

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def summarize_collection(path: str) -> dict[str, Any]:
     """Worker job: parse ``path`` and count what it holds (see :func:`harmony.nml.summary.summarize`)."""
     from harmony import nml
-    from harmony.nml.summary import summarize
+    from harmony.nml import summarize
 
     return summarize(nml.load(path)).to_json()
 

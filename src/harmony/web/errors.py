@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from harmony.errors import HarmonyError
-from harmony.library.errors import LibraryChangedError, NotFoundError, TrackNotFoundError
+from harmony.library import LibraryChangedError, NotFoundError, TrackNotFoundError
 from harmony.service import OperationRunningError
 from harmony.workers import QueueFullError
 
