@@ -6,6 +6,7 @@ and :func:`summarize_collection`. :mod:`harmony.jobs.snapshots` is where the lib
 """
 
 from harmony.jobs.apply_job import SAVING, apply_import_job
+from harmony.jobs.collection_info import summarize_collection
 from harmony.jobs.export_job import ExportJobResult, run_export_job
 from harmony.jobs.import_job import ImportJobResult, run_import_job
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
@@ -23,4 +24,5 @@ __all__ = [
     "remove_stale_spools",
     "run_export_job",
     "run_import_job",
+    "summarize_collection",
 ]

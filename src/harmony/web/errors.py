@@ -16,8 +16,7 @@ from starlette.exceptions import HTTPException
 
 from harmony.errors import HarmonyError
 from harmony.library import LibraryChangedError, NotFoundError, TrackNotFoundError
-from harmony.service import OperationRunningError
-from harmony.workers import QueueFullError
+from harmony.service import OperationRunningError, QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
 
