@@ -1,4 +1,4 @@
-"""What an import plan will do, for people: the statistics (the JSON keys the CLI and the web API promise) and a readable diff.
+"""What an import plan will do, for people: the statistics (the promised JSON keys) and a readable diff.
 
 The planner fills an :class:`ImportReport` while it builds the :class:`~harmony.library.ImportPlan`, from the
 same decisions, so the preview says exactly what applying the plan does.
