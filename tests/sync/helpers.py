@@ -7,8 +7,7 @@ from typing import Any
 
 from harmony import nml
 from harmony.jobs import read_import_snapshot
-from harmony.library import CueValues, Library, TrackDetail
-from harmony.library.paths import path_key
+from harmony.library import CueValues, Library, TrackDetail, path_key
 from harmony.nml.cue import CueData
 from harmony.nml.paths import Location
 from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, plan_import

@@ -17,7 +17,7 @@ from harmony.sync.mapping import (
     track_values_from_nml,
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
-from harmony.sync.paths import PathMapping, PathResolver, path_comparison_key
+from harmony.sync.paths import PathMapping, PathResolver
 from harmony.sync.planner import PHASE_SPANS, PlannedImport, Progress, plan_import
 from harmony.sync.report import (
     Conflict,
@@ -76,7 +76,6 @@ __all__ = [
     "cue_values_from_nml",
     "entry_salt",
     "nml_fields_from_track_values",
-    "path_comparison_key",
     "plan_export",
     "plan_import",
     "stamp_digests",
