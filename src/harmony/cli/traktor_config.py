@@ -1,31 +1,35 @@
 """`harmony traktor config get|set`: the Traktor settings stored in the library.
 
-The keys are the fields of :class:`harmony.library.TraktorSettings`, with the auto-sync ones dotted
-(``auto_sync.debounce_ms``). Each key's type, and so how its text is read, comes from the settings' own type
-hints, so a new setting cannot be forgotten here: an unknown type stops the import with an error.
-Every value is checked before anything is saved: several changes are saved together or not at all.
+The keys, their kinds, choices, ranges and help come from the one registry the web API uses too
+(:data:`harmony.library.SETTING_KEYS`); this module only reads the words a DJ types. Every value is checked
+before anything is saved: several changes are saved together or not at all.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from harmony.cli.output import console, print_json
 from harmony.errors import SyncError
-from harmony.library import AutoSyncSettings, Library, SettingsError, TraktorSettings, settings_to_dict
+from harmony.library import (
+    AUTO_SYNC,
+    SETTING_KEYS,
+    Library,
+    SettingKey,
+    SettingsError,
+    TraktorSettings,
+    settings_to_dict,
+)
 from harmony.service import default_nml_path
 
 config_app = typer.Typer(help="Show or change the Traktor settings stored in the library.", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-Kind = Literal["path", "bool", "int", "choice", "mappings"]
 
 #: The words a DJ may type for a yes/no setting.
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
@@ -33,49 +37,8 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 #: What clears ``nml_path`` or ``path_mappings``.
 NONE_WORDS = frozenset({"none", ""})
 
-AUTO_SYNC = "auto_sync"
-
-
-@dataclass(frozen=True, slots=True)
-class SettingKey:
-    """One key a DJ can get or set: its dotted name, how its text is read, and its choices if it has some."""
-
-    name: str
-    kind: Kind
-    choices: tuple[str, ...] = ()
-
-
-def _key_for(name: str, hint: Any) -> SettingKey:
-    """The key of a settings field, from its type hint."""
-    if hint is bool:
-        return SettingKey(name, "bool")
-    if hint is int:
-        return SettingKey(name, "int")
-    if get_origin(hint) is Literal:
-        return SettingKey(name, "choice", tuple(str(choice) for choice in get_args(hint)))
-    if get_origin(hint) is tuple and get_args(hint) == (str, ...) and name == "path_mappings":
-        return SettingKey(name, "mappings")
-    if name == "nml_path":
-        return SettingKey(name, "path")
-    raise TypeError(f"harmony traktor config does not know how to read setting {name!r} ({hint!r})")
-
-
-def _all_keys() -> dict[str, SettingKey]:
-    keys: dict[str, SettingKey] = {}
-    top_hints = get_type_hints(TraktorSettings)
-    for field in fields(TraktorSettings):
-        if field.name == AUTO_SYNC:
-            auto_hints = get_type_hints(AutoSyncSettings)
-            for auto_field in fields(AutoSyncSettings):
-                name = f"{AUTO_SYNC}.{auto_field.name}"
-                keys[name] = _key_for(name, auto_hints[auto_field.name])
-        else:
-            keys[field.name] = _key_for(field.name, top_hints[field.name])
-    return keys
-
-
 #: Every settable key, in the order the settings list them.
-KEYS: dict[str, SettingKey] = _all_keys()
+KEYS = SETTING_KEYS
 
 
 def _lookup(name: str) -> SettingKey:
@@ -286,32 +249,24 @@ def get(
         console.print(_display(settings, name), highlight=False, soft_wrap=True)
 
 
-@config_app.command(name="set")
+def _set_help() -> str:
+    """The help of ``config set``: one line per key, from the registry."""
+    width = max(len(name) for name in KEYS) + 2
+    lines = [f"{name.ljust(width)}{key.help}" for name, key in KEYS.items()]
+    return (
+        "Change settings: KEY VALUE, several pairs at once if you like. All are checked before any is saved.\n\n"
+        "\b\n" + "\n".join(lines) + "\n\n"
+        "\b\ne.g. set cue_strategy replace auto_backup off\n"
+        "     set path_mappings 'C:/Users/me/Music=/home/me/Music' 'D:=/mnt/usb'"
+    )
+
+
+@config_app.command(name="set", help=_set_help())
 def set_settings(
     ctx: typer.Context,
     assignments: Annotated[list[str], typer.Argument(metavar="KEY VALUE", help="Settings and their new values.")],
     json: JsonOption = False,
 ) -> None:
-    """Change settings: KEY VALUE, several pairs at once if you like. All are checked before any is saved.
-
-    \b
-    nml_path               a collection.nml (none: the newest Traktor's)
-    track_strategy         smart_merge, traktor_wins, harmony_wins
-    cue_strategy           smart_merge, replace, traktor_wins, harmony_wins
-    auto_backup            true or false (also yes/no, on/off, 1/0)
-    backups_to_keep        a whole number, 1 to 1000
-    path_mappings          'NML_PREFIX=LOCAL' ... (each quoted; replaces
-                           the list; none clears it)
-    auto_sync.enabled      true or false
-    auto_sync.direction    import, export, bidirectional
-    auto_sync.on_startup   true or false
-    auto_sync.on_library_change  true or false
-    auto_sync.debounce_ms  milliseconds, 1000 to 60000
-
-    \b
-    e.g. set cue_strategy replace auto_backup off
-         set path_mappings 'C:/Users/me/Music=/home/me/Music' 'D:=/mnt/usb'
-    """
     changes = parse_assignments(assignments)
     with _open(ctx) as library:
         settings = apply_changes(library.settings(), changes)

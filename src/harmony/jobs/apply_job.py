@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
-from harmony.jobs.phases import Reporter
 from harmony.jobs.spool import read_parts
 from harmony.library import ImportPlan, Library
+from harmony.progress import ProgressReporter
 
 __all__ = ["SAVING", "apply_import_job"]
 
@@ -27,7 +27,7 @@ def apply_import_job(
     spool: str,
     parts: int,
     *,
-    progress: Reporter | None = None,
+    progress: ProgressReporter | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Apply the ``parts`` plan parts in ``spool`` to the library at ``library_path``; return the new version."""

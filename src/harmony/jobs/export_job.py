@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harmony import nml
-from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
+from harmony.jobs.phases import PhaseClock, counting, sliced
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot
 from harmony.library import BaseUpdates, open_export_reader, open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import NmlFingerprint, read_with_fingerprint, retry_transient, write_collection
+from harmony.progress import ProgressReporter
 from harmony.sync import ExportOptions, ExportReport, PartialSnapshotError, plan_export, stamp_digests
 
 __all__ = ["ExportJobResult", "run_export_job"]
@@ -53,7 +54,7 @@ def run_export_job(
     keep_backups: int = 10,
     force: bool = False,
     *,
-    progress: Reporter | None = None,
+    progress: ProgressReporter | None = None,
 ) -> ExportJobResult:
     """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``."""
     clock = PhaseClock(progress)

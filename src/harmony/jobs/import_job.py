@@ -24,7 +24,8 @@ from harmony.jobs.snapshots import read_import_snapshot
 from harmony.jobs.spool import write_parts
 from harmony.library import open_reader
 from harmony.nmlfile import NmlFingerprint, read_with_fingerprint
-from harmony.sync import ImportReport, PlannedImport, Progress, SyncOptions, TraktorSnapshot, entry_salt, plan_import
+from harmony.progress import ProgressReporter
+from harmony.sync import ImportReport, PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, plan_import
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -54,7 +55,7 @@ class ImportJobResult:
 
 
 def plan_from_files(
-    nml_path: Path, library_path: Path, options: SyncOptions, progress: Progress | None = None
+    nml_path: Path, library_path: Path, options: SyncOptions, progress: ProgressReporter | None = None
 ) -> tuple[PlannedImport, NmlFingerprint]:
     """Read the collection at ``nml_path`` and the library at ``library_path`` (read-only) and plan the import.
 
@@ -90,7 +91,7 @@ def run_import_job(
     keep_plan: bool = True,
     spool_dir: str | None = None,
     *,
-    progress: Progress | None = None,
+    progress: ProgressReporter | None = None,
 ) -> ImportJobResult:
     """The sync worker's task: plan the import of ``nml_path`` into ``library_path``.
 

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol
 
-__all__ = ["PhaseClock", "Reporter", "counting", "sliced"]
+from harmony.progress import ProgressReporter
 
-
-class Reporter(Protocol):
-    """``progress(phase, percent, message, current_item=None)``, as a worker task receives it."""
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
+__all__ = ["PhaseClock", "counting", "sliced"]
 
 
 class PhaseClock:
     """A progress reporter that also times each phase: a phase lasts from its first report to the first report
     of the next one (or to :meth:`stop`)."""
 
-    def __init__(self, progress: Reporter | None) -> None:
+    def __init__(self, progress: ProgressReporter | None) -> None:
         self._progress = progress
         self._phase: str | None = None
         self._since = 0.0
@@ -46,7 +41,9 @@ class PhaseClock:
         return dict(self.seconds)
 
 
-def counting(progress: Reporter, phase: str, start: float, end: float, message: str) -> Callable[[int, int], None]:
+def counting(
+    progress: ProgressReporter, phase: str, start: float, end: float, message: str
+) -> Callable[[int, int], None]:
     """A ``(done, total)`` callback that reports ``message (done/total)`` inside ``start``–``end`` of ``phase``."""
 
     def report(done: int, total: int) -> None:
@@ -56,7 +53,7 @@ def counting(progress: Reporter, phase: str, start: float, end: float, message: 
     return report
 
 
-def sliced(progress: Reporter, start: float, end: float) -> Reporter:
+def sliced(progress: ProgressReporter, start: float, end: float) -> ProgressReporter:
     """A reporter for a step that counts its own 0–100 %: its reports land inside ``start``–``end``."""
 
     def report(phase: str, percent: float, message: str, current_item: str | None = None) -> None:

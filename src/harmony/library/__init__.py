@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from harmony.library.queries import SORT_KEYS, FolderNode, LibraryStats, PlaylistNode, TrackDetail, TrackPage
     from harmony.library.reader import LibraryReader, open_reader
     from harmony.library.scan import ScanFailure, ScanResult, scan_paths
+    from harmony.library.setting_keys import AUTO_SYNC, SETTING_KEYS, SettingKey, SettingKind
     from harmony.library.settings import (
         BACKUPS_MAX,
         BACKUPS_MIN,
@@ -73,6 +74,10 @@ if TYPE_CHECKING:
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
+    "AUTO_SYNC": "harmony.library.setting_keys",
+    "SETTING_KEYS": "harmony.library.setting_keys",
+    "SettingKey": "harmony.library.setting_keys",
+    "SettingKind": "harmony.library.setting_keys",
     "BACKUPS_MAX": "harmony.library.settings",
     "BACKUPS_MIN": "harmony.library.settings",
     "DEBOUNCE_MAX_MS": "harmony.library.settings",
@@ -112,12 +117,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AUTO_SYNC",
     "BACKUPS_MAX",
     "BACKUPS_MIN",
     "CUE_FIELDS",
     "CUE_FIELD_NAMES",
     "DEBOUNCE_MAX_MS",
     "DEBOUNCE_MIN_MS",
+    "SETTING_KEYS",
     "SORT_KEYS",
     "TRACK_FIELDS",
     "TRACK_FIELD_NAMES",
@@ -161,6 +168,8 @@ __all__ = [
     "Ref",
     "ScanFailure",
     "ScanResult",
+    "SettingKey",
+    "SettingKind",
     "SettingsError",
     "StoredCue",
     "StoredEntry",

@@ -13,18 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 from harmony.library.tags import AUDIO_EXTENSIONS, TagReadError, read_track
 from harmony.library.values import TrackValues
+from harmony.progress import ProgressReporter
 
 log = logging.getLogger(__name__)
-
-
-class ProgressCallback(Protocol):
-    """Receives progress: ``phase`` ("scanning", "reading", "complete"), 0–100 ``percent``, a message."""
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +74,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def scan_paths(
     paths: Sequence[str | Path],
-    progress: ProgressCallback | None = None,
+    progress: ProgressReporter | None = None,
     *,
     today: date | None = None,
 ) -> ScanResult:

@@ -49,11 +49,13 @@ BACKUPS_MAX = 1_000
 class AutoSyncSettings:
     """When Harmony syncs with Traktor on its own."""
 
-    enabled: bool = False
+    enabled: bool = field(default=False, metadata={"help": "true or false"})
     direction: Direction = "bidirectional"
-    on_startup: bool = True
-    on_library_change: bool = True
-    debounce_ms: int = 5_000
+    on_startup: bool = field(default=True, metadata={"help": "true or false"})
+    on_library_change: bool = field(default=True, metadata={"help": "true or false"})
+    debounce_ms: int = field(
+        default=5_000, metadata={"unit": "milliseconds", "range": (DEBOUNCE_MIN_MS, DEBOUNCE_MAX_MS)}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +67,16 @@ class TraktorSettings:
     ``C:/Users/josev/Music=/home/dj/Music``; they are kept as text so the DJ sees back what they typed.
     """
 
-    nml_path: str | None = None
+    # Each field's metadata feeds the one registry of setting keys (harmony.library.setting_keys) that the CLI's
+    # ``traktor config`` and the web API's settings body are built from: a help text, a number's unit and range.
+    nml_path: str | None = field(default=None, metadata={"help": "a collection.nml (none: the newest Traktor's)"})
     track_strategy: Strategy = "smart_merge"
     cue_strategy: CueStrategy = "smart_merge"
-    auto_backup: bool = True
-    backups_to_keep: int = 10
-    path_mappings: tuple[str, ...] = ()
+    auto_backup: bool = field(default=True, metadata={"help": "true or false (also yes/no, on/off, 1/0)"})
+    backups_to_keep: int = field(default=10, metadata={"range": (BACKUPS_MIN, BACKUPS_MAX)})
+    path_mappings: tuple[str, ...] = field(
+        default=(), metadata={"help": "'NML_PREFIX=LOCAL' ... (each quoted; replaces the list; none clears it)"}
+    )
     auto_sync: AutoSyncSettings = field(default_factory=AutoSyncSettings)
 
     def validated(self) -> TraktorSettings:

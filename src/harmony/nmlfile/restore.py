@@ -17,7 +17,8 @@ from harmony.nml import summarize
 from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder
 from harmony.nmlfile.errors import BackupError
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT
-from harmony.nmlfile.safe_write import WriteProgress, WriteResult, _write_collection
+from harmony.nmlfile.safe_write import WriteResult, _write_collection
+from harmony.progress import ProgressReporter
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def restore_backup(
     keep: int = DEFAULT_KEEP,
     force: bool = False,
     *,
-    progress: WriteProgress | None = None,
+    progress: ProgressReporter | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> WriteResult:
     """Replace the collection at ``nml_path`` with the backup ``backup`` (a path or a name in the backup folder).

@@ -29,7 +29,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from harmony.errors import NMLError
 from harmony.nml import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
@@ -39,10 +38,11 @@ from harmony.nmlfile.fingerprint import NmlFingerprint
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, nml_lock
 from harmony.nmlfile.readback import read_back
 from harmony.nmlfile.traktor_process import TraktorProcess, running_traktor
+from harmony.progress import ProgressReporter
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PHASE", "STEPS", "Counts", "WriteProgress", "WriteResult", "remove_stale_temp_files", "write_collection"]
+__all__ = ["PHASE", "STEPS", "Counts", "WriteResult", "remove_stale_temp_files", "write_collection"]
 
 PHASE = "writing"
 """The progress phase every report of the write carries."""
@@ -73,12 +73,6 @@ _PIECE = 1 << 20
 _TEMPORARY_RANDOM = r"[a-z0-9_]{8}"
 
 
-class WriteProgress(Protocol):
-    """``progress(phase, percent, message, current_item=None)``; the percent runs 0..100 within the write."""
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     """A completed write: the backup made first (None without one), the new file's fingerprint (to record as
@@ -98,7 +92,7 @@ def write_collection(
     keep: int = DEFAULT_KEEP,
     force: bool = False,
     expected_counts: Counts | None = None,
-    progress: WriteProgress | None = None,
+    progress: ProgressReporter | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> WriteResult:
     """Replace the collection file at ``nml_path`` with ``data``, safely (the steps are in the module docs).
@@ -169,7 +163,7 @@ def _write_collection(
     keep: int,
     force: bool,
     expected_counts: Counts | None,
-    progress: WriteProgress | None,
+    progress: ProgressReporter | None,
     lock_timeout: float,
     protect: Path | None = None,
 ) -> WriteResult:
@@ -220,7 +214,7 @@ def _write_collection(
     return WriteResult(backup_path=backup_path, fingerprint=written, warnings=tuple(warnings))
 
 
-def _reporter(progress: WriteProgress | None) -> Callable[[float, str], None]:
+def _reporter(progress: ProgressReporter | None) -> Callable[[float, str], None]:
     def report(percent: float, message: str) -> None:
         if progress is not None:
             progress(PHASE, percent, message)

@@ -18,7 +18,7 @@ from harmony.sync.mapping import (
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
 from harmony.sync.paths import PathMapping, PathResolver
-from harmony.sync.planner import PHASE_SPANS, PlannedImport, Progress, plan_import
+from harmony.sync.planner import PHASE_SPANS, PlannedImport, plan_import
 from harmony.sync.report import (
     Conflict,
     CueChange,
@@ -63,7 +63,6 @@ __all__ = [
     "PlannedExport",
     "PlannedImport",
     "PlaylistChange",
-    "Progress",
     "SkippedEntry",
     "Strategy",
     "SyncOptions",

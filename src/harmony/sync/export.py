@@ -29,12 +29,12 @@ from typing import Final
 
 from harmony.library import BaseUpdates
 from harmony.nml import Collection
+from harmony.progress import ProgressReporter
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
 from harmony.sync.export_playlists import export_playlists
 from harmony.sync.export_report import ExportReport, ExportStats
 from harmony.sync.export_tracks import TrackExporter
 from harmony.sync.paths import PathResolver
-from harmony.sync.planner import Progress
 from harmony.sync.ticker import Ticker
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class PlannedExport:
 class _Steps:
     """Turns the track export's step reports into ``building`` progress, one ticker per step."""
 
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: ProgressReporter | None) -> None:
         self.progress = progress
         self.tickers: dict[str, Ticker] = {}
 
@@ -91,12 +91,12 @@ def plan_export(
     collection: Collection,
     library: ExportSnapshot,
     options: ExportOptions | None = None,
-    progress: Progress | None = None,
+    progress: ProgressReporter | None = None,
 ) -> PlannedExport:
     """Export ``library`` into ``collection`` in place (see the module doc) and say what changed."""
     options = options or ExportOptions()
     was_changed = collection.changed
-    say: Progress = progress or _silent
+    say: ProgressReporter = progress or _silent
     say("building", EXPORT_PHASE_SPANS["checking"][0], "Building export data...", None)
     resolver = PathResolver(options.platform, options.path_mappings, startup_volume=options.startup_volume)
     tracks = TrackExporter(collection, library, options, resolver)

@@ -38,6 +38,7 @@ from harmony.library import (
 )
 from harmony.nml import path_key
 from harmony.nmlfile import NmlFingerprint
+from harmony.progress import ProgressReporter
 from harmony.sync.cues import merge_cues
 from harmony.sync.digest import entry_salt
 from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
@@ -59,11 +60,11 @@ from harmony.sync.report import (
     show,
 )
 from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
-from harmony.sync.ticker import Progress, Ticker
+from harmony.sync.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PHASE_SPANS", "PlannedImport", "Progress", "plan_import"]
+__all__ = ["PHASE_SPANS", "PlannedImport", "plan_import"]
 
 #: The share of the whole import's progress (percent, from, to) each planning phase covers.
 PHASE_SPANS: Final[Mapping[str, tuple[float, float]]] = {
@@ -174,7 +175,7 @@ class _Importer:
             unchanged.append(track)
         return unchanged
 
-    def analyze(self, progress: Progress | None) -> None:
+    def analyze(self, progress: ProgressReporter | None) -> None:
         ticker = Ticker(
             progress, "analyzing", PHASE_SPANS["analyzing"], self.traktor.track_count, "Analyzing differences"
         )
@@ -347,7 +348,7 @@ class _Importer:
                 return
         self.candidates.append(_Candidate(entry, values, cues, digest, self.index.by_base_key.get(entry.data.key)))
 
-    def validate(self, progress: Progress | None) -> None:
+    def validate(self, progress: ProgressReporter | None) -> None:
         ticker = Ticker(
             progress, "validating", PHASE_SPANS["validating"], len(self.candidates), "Validating imported tracks"
         )
@@ -451,7 +452,7 @@ def plan_import(
     traktor: TraktorSnapshot,
     library: LibrarySnapshot,
     options: SyncOptions | None = None,
-    progress: Progress | None = None,
+    progress: ProgressReporter | None = None,
     *,
     fingerprint: NmlFingerprint | None = None,
 ) -> PlannedImport:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Final, Protocol
+from typing import Final
 
-__all__ = ["STEP", "Progress", "Ticker"]
+from harmony.progress import ProgressReporter
+
+__all__ = ["STEP", "Ticker"]
 
 #: Progress is reported at least this often, as a share of the items of a step.
 STEP: Final = 0.02
-
-
-class Progress(Protocol):
-    """``progress(phase, percent, message, current_item=None)``: where the planning is."""
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
 
 
 class Ticker:
@@ -21,7 +17,7 @@ class Ticker:
     placed inside ``span`` of the whole operation; at the start, then at least every 2 % of the items."""
 
     def __init__(
-        self, progress: Progress | None, phase: str, span: tuple[float, float], total: int, message: str
+        self, progress: ProgressReporter | None, phase: str, span: tuple[float, float], total: int, message: str
     ) -> None:
         self.progress = progress
         self.phase = phase

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
-from harmony.library import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
+from harmony.library import AUTO_SYNC, SETTING_KEYS, SettingKey
 from harmony.service import ExportRequest, ImportRequest
 
-__all__ = ["AutoSyncUpdate", "ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
-
-Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
-CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
-Direction = Literal["import", "export", "bidirectional"]
+__all__ = ["ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
 
 
 def checked_path(text: str) -> str:
@@ -32,6 +28,20 @@ def checked_path(text: str) -> str:
 
 #: A collection path as the API takes it.
 NmlPathText = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(checked_path)]
+
+
+def _choice(name: str) -> Any:
+    """The type of a setting key with choices, from the registry (``Literal["smart_merge", ...]``)."""
+    return Literal.__getitem__(SETTING_KEYS[name].choices)
+
+
+if TYPE_CHECKING:
+    Strategy = str
+    CueStrategy = str
+else:
+    # The registry's choices (the API refuses any other word); plain text to the type checker.
+    Strategy = _choice("track_strategy")
+    CueStrategy = _choice("cue_strategy")
 
 
 class OperationBody(BaseModel):
@@ -79,28 +89,11 @@ class ExportBody(OperationBody):
         )
 
 
-class AutoSyncUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool | None = None
-    direction: Direction | None = None
-    on_startup: bool | None = None
-    on_library_change: bool | None = None
-    debounce_ms: int | None = Field(default=None, ge=DEBOUNCE_MIN_MS, le=DEBOUNCE_MAX_MS)
-
-
-class ConfigUpdate(BaseModel):
-    """A partial change of the Traktor settings: only the keys sent change."""
+class SettingsBody(BaseModel):
+    """A partial change of the Traktor settings: only the keys sent change. The keys, their types and ranges
+    come from the registry the CLI uses too (:data:`harmony.library.SETTING_KEYS`)."""
 
     model_config = ConfigDict(extra="forbid")
-
-    nml_path: NmlPathText | None = None
-    track_strategy: Strategy | None = None
-    cue_strategy: CueStrategy | None = None
-    auto_backup: bool | None = None
-    backups_to_keep: int | None = Field(default=None, ge=BACKUPS_MIN, le=BACKUPS_MAX)
-    path_mappings: dict[str, str] | None = Field(default=None, description="NML prefix → local folder")
-    auto_sync: AutoSyncUpdate | None = None
 
     def changes(self) -> dict[str, Any]:
         """The keys that were sent, in the form ``TraktorSettings.updated`` takes. ``nml_path`` may be null
@@ -109,6 +102,38 @@ class ConfigUpdate(BaseModel):
         out: dict[str, Any] = {k: v for k, v in sent.items() if v is not None or k == "nml_path"}
         if "path_mappings" in out:
             out["path_mappings"] = tuple(f"{k}={v}" for k, v in out["path_mappings"].items())
-        if "auto_sync" in out:
-            out["auto_sync"] = {k: v for k, v in out["auto_sync"].items() if v is not None}
+        if AUTO_SYNC in out:
+            out[AUTO_SYNC] = {k: v for k, v in out[AUTO_SYNC].items() if v is not None}
         return out
+
+
+def _field_type(key: SettingKey) -> Any:
+    """The JSON type of a setting key: what the API accepts for it (always optional: only sent keys change)."""
+    if key.kind == "path":
+        return NmlPathText | None
+    if key.kind == "bool":
+        return bool | None
+    if key.kind == "int":
+        return Annotated[int, Field(ge=key.minimum, le=key.maximum)] | None
+    if key.kind == "choice":
+        return _choice(key.name) | None
+    return Annotated[dict[str, str], Field(description="NML prefix → local folder")] | None
+
+
+def _settings_model() -> type[SettingsBody]:
+    groups: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {}
+    for key in SETTING_KEYS.values():
+        fields = top if key.group is None else groups.setdefault(key.group, {})
+        fields[key.field] = (_field_type(key), Field(default=None, description=key.help))
+    for group, fields in groups.items():
+        model = create_model(f"{group.title().replace('_', '')}Update", __config__=ConfigDict(extra="forbid"), **fields)
+        top[group] = (model | None, None)
+    return create_model("ConfigUpdate", __base__=SettingsBody, **top)
+
+
+if TYPE_CHECKING:
+    ConfigUpdate = SettingsBody
+else:
+    # Built from the registry at import; to the type checker it is the SettingsBody it derives from.
+    ConfigUpdate = _settings_model()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+
+from harmony.progress import ProgressReporter
 
 __all__ = ["CancelCheck", "Progress", "ProgressCallback", "ProgressReporter", "no_progress"]
 
@@ -29,17 +30,6 @@ class Progress:
     percent: float
     message: str
     current_item: str | None = None
-
-
-class ProgressReporter(Protocol):
-    """What a task's ``progress`` parameter receives.
-
-    Calling it sends one report to the caller. Once the caller has cancelled the task, the call raises
-    :class:`~harmony.workers.errors.TaskCancelled` instead, so a task that reports progress stops at its next
-    report.
-    """
-
-    def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
 
 
 CancelCheck = Callable[[], bool]
