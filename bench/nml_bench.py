@@ -7,7 +7,7 @@ One run measures, on one generated collection (100,000 tracks by default, cached
 - ``load_read``       ``harmony.nml.load`` plus a read of every track field and every cue field;
 - ``load_iter_data``  the same read through ``Collection.iter_data()`` (plain values): the full typed read;
 - ``load_to_bytes``   ``harmony.nml.load`` plus ``Collection.to_bytes()`` with no edits;
-- ``load_edit_save``  ``harmony.nml.load``, an edit of 1 % of the tracks (title, rating), ``Collection.save``;
+- ``load_edit_save``  ``harmony.nml.load``, an edit of 1 % of the tracks (title, rating), ``write_unchecked``;
 
 and, on a smaller generated file (20,000 tracks; traktor-nml-utils is slow), ``parse``, ``load_read`` and
 traktor-nml-utils' documented load, ``TraktorCollection(path=...)``.
@@ -169,7 +169,7 @@ def step_load_edit_save(path: Path) -> dict[str, Any]:
         track.rating = 3
         edited += 1
     edited_at = time.perf_counter()
-    collection.save(target)
+    collection.write_unchecked(target)
     done = time.perf_counter()
     size = target.stat().st_size
     target.unlink()

@@ -18,7 +18,7 @@ def test_save_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> Non
     path.chmod(0o640)
     collection = nml.load(path)
     collection.tracks[0].title = "Saved"
-    collection.save(path)
+    collection.write_unchecked(path)
     assert nml.load(path).tracks[0].title == "Saved"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["collection.nml"]
@@ -37,7 +37,7 @@ def test_failed_write_leaves_the_original_untouched(tmp_path: Path) -> None:
 
     collection.chunks = exploding_chunks  # type: ignore[method-assign]
     with pytest.raises(nml.NMLError, match="No space left"):
-        collection.save(path)
+        collection.write_unchecked(path)
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["collection.nml"]
 
@@ -45,7 +45,7 @@ def test_failed_write_leaves_the_original_untouched(tmp_path: Path) -> None:
 def test_unwritable_destination_is_a_clear_error(tmp_path: Path) -> None:
     collection = nml.load(document())
     with pytest.raises(nml.NMLError, match="cannot write into"):
-        collection.save(tmp_path / "no-such-folder" / "collection.nml")
+        collection.write_unchecked(tmp_path / "no-such-folder" / "collection.nml")
     assert not (tmp_path / "no-such-folder").exists()
 
 
@@ -53,7 +53,7 @@ def test_new_collection_is_traktor_style(tmp_path: Path) -> None:
     collection = nml.Collection.new(version=20)
     collection.add_track(nml.Location("C:", "/:Music/:", "a.mp3", ""), title="A")
     path = tmp_path / "new.nml"
-    collection.save(path)
+    collection.write_unchecked(path)
     data = path.read_bytes()
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n<NML VERSION="20">')
     assert b'PROGRAM="Traktor Pro 4"' in data and b"/>" not in data

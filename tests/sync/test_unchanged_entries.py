@@ -63,7 +63,7 @@ def _same_as_full(world: World, fast: PlannedImport, **options: Any) -> None:
 def _planned_from_file(world: World, tmp_path: Path, **options: Any) -> tuple[PlannedImport, LibrarySnapshot]:
     """The plan as the import job makes it (file on disk, library read-only), and the snapshot it read."""
     path = tmp_path / "collection.nml"
-    world.collection.save(path)
+    world.collection.write_unchecked(path)
     planned, _ = plan_from_files(path, world.library.path, world.options(**options))
     traktor = TraktorSnapshot.from_collection(nml.load(path))
     digests = traktor.digests(entry_salt(world.options(**options))) or []

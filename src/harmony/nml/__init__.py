@@ -1,7 +1,8 @@
 """The Traktor NML document: lossless parse, Traktor-style write, typed views and codecs.
 
 Pure: data in, data out. ``load`` reads a collection.nml from a path or bytes; the views edit it in place;
-``Collection.to_bytes()``/``save()`` write it back in Traktor's layout, touching only what was edited.
+``Collection.to_bytes()`` writes it back in Traktor's layout, touching only what was edited; a real collection
+on disk is written through ``harmony.nmlfile.write_collection`` (``write_unchecked`` is for tests and tools).
 """
 
 from harmony.errors import NMLError

@@ -451,8 +451,12 @@ class Collection:
         """The whole file as Traktor would write it."""
         return b"".join(self.chunks())
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the file atomically (temporary file in the same folder, fsync, ``os.replace``)."""
+    def write_unchecked(self, path: str | os.PathLike[str]) -> None:
+        """Write the file atomically (temporary file in the same folder, fsync, ``os.replace``) and nothing more.
+
+        A low-level writer for tests, benchmarks and developer tools. It does none of the checks a DJ's
+        collection needs (Traktor not running, the file unchanged since it was read, a lock, a backup, the new
+        file read back): write a real collection with :func:`harmony.nmlfile.write_collection`."""
         write_atomically(path, self.chunks())
 
     def chunks(self) -> Iterator[bytes | memoryview]:
