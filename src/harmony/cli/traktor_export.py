@@ -26,7 +26,7 @@ def export(
     nml_path: NmlOption = None,
     path_map: Annotated[
         list[str] | None,
-        typer.Option("--map", help="NML_PREFIX=LOCAL_FOLDER, as for sync (applied in reverse; repeatable)."),
+        typer.Option("--map", help="NML_PREFIX=LOCAL_FOLDER, as for the import (applied in reverse; repeatable)."),
     ] = None,
     strategy: StrategyOption = None,
     no_backup: Annotated[bool, typer.Option("--no-backup", help="Do not back the file up first.")] = False,
