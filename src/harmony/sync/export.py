@@ -5,7 +5,7 @@ database, no process). The worker that calls it reads the file, writes it back s
 (``Library.record_export``); a dry run calls it the same way and only shows the report, so what the dry run says
 is exactly what the written file holds.
 
-Semantics (see ``../shared/design.md``, "Sync semantics"): the mirror image of the import, with the same
+Semantics (see ``docs/sync.md``, "Sync semantics"): the mirror image of the import, with the same
 identities and the same winner for every conflict, so an import right after an export plans nothing and an
 export right after an import changes nothing:
 
