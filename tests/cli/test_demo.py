@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from harmony import nml
@@ -11,6 +12,8 @@ from harmony.cli import app
 from harmony.library import Library
 
 
+# Slow: generates, then imports, a whole demo collection through the worker pool.
+@pytest.mark.slow
 def test_demo_generates_imports_and_reports(tmp_path: Path) -> None:
     library = tmp_path / "library.db"
     args = ["--library", str(library), "demo", "--tracks", "120", "--folder", str(tmp_path / "demo")]

@@ -131,6 +131,8 @@ def test_corrupt_collection_fails_and_says_why(tmp_path: Path) -> None:
     assert "Error:" in completed.stderr and "line 1" in completed.stderr
 
 
+# Slow: generates a 20,000-track collection so that the import can be interrupted mid-way.
+@pytest.mark.slow
 def test_ctrl_c_cancels_cleanly_with_exit_code_130(tmp_path: Path) -> None:
     generated = generate_collection(tmp_path / "big.nml", tracks=20_000, seed=2, files_dir=tmp_path / "files")
     library = tmp_path / "lib.db"

@@ -7,7 +7,7 @@ import math
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from harmony.library import (
@@ -19,6 +19,8 @@ from harmony.library import (
     TrackValues,
 )
 from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec
+
+from ..runs import quick_and_full
 
 _counter = itertools.count()
 
@@ -62,8 +64,6 @@ tracks_with_text_paths = st.tuples(tracks, st.text(min_size=1)).map(
 )
 cues = _values(CUE_FIELDS).map(lambda v: CueValues(**v))  # type: ignore[arg-type]
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
 
 def _same(a: object, b: object) -> bool:
     """Equal, with -0.0 and 0.0 counted the same (SQLite stores an integral REAL as an integer)."""
@@ -86,9 +86,7 @@ def _assert_cues_equal(stored: tuple[CueValues, ...], original: tuple[CueValues,
             assert _same(getattr(got, name), value), (name, getattr(got, name), value)
 
 
-@SETTINGS
-@given(values=tracks_with_text_paths, track_cues=st.lists(cues, max_size=4))
-def test_track_and_cues_round_trip(library: Library, values: TrackValues, track_cues: list[CueValues]) -> None:
+def _test_track_and_cues_round_trip(library: Library, values: TrackValues, track_cues: list[CueValues]) -> None:
     track_id = library.add_track(values, track_cues)
     detail = library.get_track(track_id)
     _assert_track_equal(detail.track.values, values)
@@ -98,9 +96,16 @@ def test_track_and_cues_round_trip(library: Library, values: TrackValues, track_
     _assert_cues_equal(tuple(sorted(got, key=lambda c: c.start)), expected)
 
 
-@SETTINGS
-@given(values=tracks, changed=tracks)
-def test_every_field_can_be_updated(library: Library, values: TrackValues, changed: TrackValues) -> None:
+test_track_and_cues_round_trip, test_track_and_cues_round_trip_full = quick_and_full(
+    given(values=tracks_with_text_paths, track_cues=st.lists(cues, max_size=4)),
+    _test_track_and_cues_round_trip,
+    examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+def _test_every_field_can_be_updated(library: Library, values: TrackValues, changed: TrackValues) -> None:
     track_id = library.add_track(values)
     changes = {name: value for name, value in changed.as_dict().items() if name not in ("path", "path_key")}
     library.update_track(track_id, changes)
@@ -109,9 +114,16 @@ def test_every_field_can_be_updated(library: Library, values: TrackValues, chang
         assert _same(getattr(stored, name), value), name
 
 
-@SETTINGS
-@given(values=tracks, base_values=tracks, base_cues=st.lists(cues, max_size=3), nml_key=st.text(min_size=1))
-def test_sync_base_round_trips_through_an_import_and_a_reader(
+test_every_field_can_be_updated, test_every_field_can_be_updated_full = quick_and_full(
+    given(values=tracks, changed=tracks),
+    _test_every_field_can_be_updated,
+    examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+def _test_sync_base_round_trips_through_an_import_and_a_reader(
     library: Library, values: TrackValues, base_values: TrackValues, base_cues: list[CueValues], nml_key: str
 ) -> None:
     base = TrackBase(nml_key=f"{values.path}:{nml_key}", values=base_values, cues=tuple(base_cues))
@@ -126,6 +138,18 @@ def test_sync_base_round_trips_through_an_import_and_a_reader(
     _assert_track_equal(stored.values, base_values)
     _assert_cues_equal(stored.cues, base.cues)
     _assert_track_equal(found[0].track.values, values)
+
+
+(
+    test_sync_base_round_trips_through_an_import_and_a_reader,
+    test_sync_base_round_trips_through_an_import_and_a_reader_full,
+) = quick_and_full(
+    given(values=tracks, base_values=tracks, base_cues=st.lists(cues, max_size=3), nml_key=st.text(min_size=1)),
+    _test_sync_base_round_trips_through_an_import_and_a_reader,
+    examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def test_round_trip_across_a_reopen(library_path: Path) -> None:

@@ -29,7 +29,9 @@ from .conftest import Contents
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forkserver and SIGKILL are POSIX")
 
+#: Writers killed at random moments: the whole suite runs many; the quick suite enough to see both outcomes.
 KILLS = 50
+QUICK_KILLS = 16
 TEMPORARY = re.compile(r"\.collection\.nml\.[a-z0-9_]{8}\.tmp")
 BACKUP = re.compile(r"collection_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{6}Z\.nml")
 BACKUP_TEMPORARY = re.compile(r"\.collection_[0-9T.\-]+Z\.nml\.[a-z0-9_]{8}\.tmp")
@@ -57,8 +59,9 @@ def _write_files(folder: Path, contents: Contents) -> tuple[Path, Path]:
     return old_file, new_file
 
 
+@pytest.mark.parametrize("kills", [QUICK_KILLS, pytest.param(KILLS, marks=pytest.mark.slow)])
 def test_a_write_killed_at_any_moment_leaves_the_old_or_the_new_file(
-    tmp_path: Path, big: Contents, context: BaseContext, no_other_traktor: None
+    tmp_path: Path, big: Contents, context: BaseContext, no_other_traktor: None, kills: int
 ) -> None:
     folder = tmp_path / "Traktor"
     folder.mkdir()
@@ -75,7 +78,7 @@ def test_a_write_killed_at_any_moment_leaves_the_old_or_the_new_file(
     rng = random.Random(20261128)
     seen = {"old": 0, "new": 0}
     stale: set[str] = set()
-    for _ in range(KILLS):
+    for _ in range(kills):
         ready = context.Event()
         child = context.Process(target=children.write_forever, args=(str(path), str(old_file), str(new_file), ready))
         child.start()

@@ -7,13 +7,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from harmony.library import Library, TrackValues
 from harmony.library.queries import FolderNode, PlaylistNode
 from harmony.nml.playlists import Folder, Node, Playlist, SmartList
 
+from ..runs import quick_and_full
 from .export_helpers import assert_export_changes_nothing, export, export_and_record
 from .helpers import World, local_path, nml_key
 
@@ -402,9 +403,7 @@ def local_path_name(track_id: int | None, library: Library) -> str:
     return library.get_track(track_id).track.values.path.rsplit("/", 1)[-1]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(edits=_TREE_EDITS)
-def test_random_tree_edits_in_harmony_export_exactly(edits: list[tuple[str, int, int]]) -> None:
+def _test_random_tree_edits_in_harmony_export_exactly(edits: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
         world = World(library)
         _synced(world)
@@ -436,6 +435,17 @@ def test_random_tree_edits_in_harmony_export_exactly(edits: list[tuple[str, int,
         assert _tree(world.collection.playlists) == _harmony_tree(library)
         world.assert_nothing_to_do()
         assert_export_changes_nothing(world)
+
+
+test_random_tree_edits_in_harmony_export_exactly, test_random_tree_edits_in_harmony_export_exactly_full = (
+    quick_and_full(
+        given(edits=_TREE_EDITS),
+        _test_random_tree_edits_in_harmony_export_exactly,
+        examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+)
 
 
 def _all_playlists(nodes: tuple[object, ...]) -> list[PlaylistNode]:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from harmony import nml
@@ -27,6 +27,7 @@ from harmony.sync import (
 )
 from harmony.sync.export_digests import stamp_digests
 
+from ..runs import quick_and_full
 from .export_helpers import FINGERPRINT, assert_export_changes_nothing, export_and_record
 from .helpers import World, cue
 from .test_real_files import COLLECTIONS
@@ -176,9 +177,7 @@ _EDITS = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(edits=_EDITS)
-def test_random_library_edits_export_exactly_those_edits(edits: list[tuple[str, int, int]]) -> None:
+def _test_random_library_edits_export_exactly_those_edits(edits: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
         world = World(library)
         for n in range(6):
@@ -238,3 +237,14 @@ def test_random_library_edits_export_exactly_those_edits(edits: list[tuple[str, 
             assert world.track(f"{n}.mp3").track.values.genre == world.entry(f"{n}.mp3").genre
         world.assert_nothing_to_do()
         assert_export_changes_nothing(world)
+
+
+test_random_library_edits_export_exactly_those_edits, test_random_library_edits_export_exactly_those_edits_full = (
+    quick_and_full(
+        given(edits=_EDITS),
+        _test_random_library_edits_export_exactly_those_edits,
+        examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+)

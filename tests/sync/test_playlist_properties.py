@@ -6,12 +6,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from harmony import nml
 from harmony.library import Library
 
+from ..runs import quick_and_full
 from .helpers import World, nml_key
 from .test_playlist_sync import _nml_tree, _tree
 
@@ -60,9 +61,7 @@ def _apply(collection: nml.Collection, edit: tuple[str, int, int, int, int]) -> 
             node.set_entries(entries)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(EDIT, min_size=1, max_size=6), min_size=1, max_size=4))
-def test_random_traktor_edits_are_followed_exactly(rounds: list[list[tuple[str, int, int, int, int]]]) -> None:
+def _test_random_traktor_edits_are_followed_exactly(rounds: list[list[tuple[str, int, int, int, int]]]) -> None:
     with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
         world = World(library)
         for file in FILES:
@@ -75,6 +74,15 @@ def test_random_traktor_edits_are_followed_exactly(rounds: list[list[tuple[str, 
             world.sync()
             assert _tree(world) == _nml_tree(world)
             world.assert_nothing_to_do()
+
+
+test_random_traktor_edits_are_followed_exactly, test_random_traktor_edits_are_followed_exactly_full = quick_and_full(
+    given(st.lists(st.lists(EDIT, min_size=1, max_size=6), min_size=1, max_size=4)),
+    _test_random_traktor_edits_are_followed_exactly,
+    examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _harmony_edit(world: World, edit: tuple[str, int, int, int, int]) -> None:
@@ -133,13 +141,7 @@ def _contains(folder: object, folder_id: int) -> bool:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.lists(EDIT, max_size=5), min_size=1, max_size=3),
-    st.lists(st.lists(EDIT, max_size=5), min_size=1, max_size=3),
-    st.sampled_from(["smart_merge", "traktor_wins", "harmony_wins"]),
-)
-def test_edits_on_both_sides_settle_in_one_import(
+def _test_edits_on_both_sides_settle_in_one_import(
     traktor_rounds: list[list[tuple[str, int, int, int, int]]],
     harmony_rounds: list[list[tuple[str, int, int, int, int]]],
     strategy: str,
@@ -159,3 +161,16 @@ def test_edits_on_both_sides_settle_in_one_import(
             world.reload()
             world.sync(strategy=strategy)
             world.assert_nothing_to_do(strategy=strategy)
+
+
+test_edits_on_both_sides_settle_in_one_import, test_edits_on_both_sides_settle_in_one_import_full = quick_and_full(
+    given(
+        st.lists(st.lists(EDIT, max_size=5), min_size=1, max_size=3),
+        st.lists(st.lists(EDIT, max_size=5), min_size=1, max_size=3),
+        st.sampled_from(["smart_merge", "traktor_wins", "harmony_wins"]),
+    ),
+    _test_edits_on_both_sides_settle_in_one_import,
+    examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from harmony.library import CueValues, Library
 from harmony.sync.mapping import track_values_from_nml
 
+from ..runs import quick_and_full
 from .helpers import World, cue, local_path
 
 FILES = ("a.mp3", "b.mp3")
@@ -68,13 +69,7 @@ def _harmony_edit(world: World, edit: tuple[str, int, int]) -> None:
         library.delete_cue(cues[number % len(cues)].id)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.tuples(st.lists(TRAKTOR_EDIT, max_size=5), st.lists(HARMONY_EDIT, max_size=4)), min_size=1, max_size=3),
-    st.sampled_from(["smart_merge", "traktor_wins", "harmony_wins"]),
-    st.sampled_from(["smart_merge", "replace"]),
-)
-def test_random_edits_settle_in_one_import(
+def _test_random_edits_settle_in_one_import(
     rounds: list[tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]], strategy: str, cue_strategy: str
 ) -> None:
     with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
@@ -101,3 +96,18 @@ def test_random_edits_settle_in_one_import(
                 assert sorted((c.start, c.hotcue, c.name) for c in world.cues(file)) == sorted(
                     (c.start, c.hotcue, c.name) for c in data.cues
                 )
+
+
+test_random_edits_settle_in_one_import, test_random_edits_settle_in_one_import_full = quick_and_full(
+    given(
+        st.lists(
+            st.tuples(st.lists(TRAKTOR_EDIT, max_size=5), st.lists(HARMONY_EDIT, max_size=4)), min_size=1, max_size=3
+        ),
+        st.sampled_from(["smart_merge", "traktor_wins", "harmony_wins"]),
+        st.sampled_from(["smart_merge", "replace"]),
+    ),
+    _test_random_edits_settle_in_one_import,
+    examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)

@@ -136,6 +136,8 @@ def test_notifications_can_be_closed_and_errors_are_red(live_server: LiveServer,
     assert page.locator(".notification").count() == 0
 
 
+# Slow: a whole import of a big collection while the page is used.
+@pytest.mark.slow
 def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServer, page: Any, home: Path) -> None:
     first = make_demo(home / "First", tracks=300, seed=21)
     configure(live_server, first)
@@ -260,6 +262,8 @@ def test_export_notification_and_backup(live_server: LiveServer, page: Any, home
     green.wait_for(state="detached", timeout=6_000)
 
 
+# Slow: an import, then an export made to fail; the quick suite keeps the red notification of a failing import.
+@pytest.mark.slow
 def test_failing_export_shows_red(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Traktor", tracks=100, seed=14)
     import_and_edit(live_server, demo, "never written")
@@ -285,6 +289,8 @@ def test_failing_export_shows_red(live_server: LiveServer, page: Any, home: Path
         folder.chmod(0o755)
 
 
+# Slow: waits for auto-sync to notice a change.
+@pytest.mark.slow
 def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Traktor", tracks=1500, seed=15)
     page.goto(f"{live_server.url}/traktor")
@@ -306,6 +312,8 @@ def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, ho
     assert page.text_content("#auto-sync-badge") == "Idle"
 
 
+# Slow: an import of a collection big enough to be cancelled mid-way.
+@pytest.mark.slow
 def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Traktor", tracks=6000, seed=16)
     configure(live_server, demo)
