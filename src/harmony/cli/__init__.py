@@ -16,6 +16,8 @@ from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
 from harmony.errors import HarmonyError
 
+__all__ = ["app", "main"]
+
 app = typer.Typer(
     name="harmony",
     help="Harmony keeps a DJ's music library in two-way sync with Traktor's collection.nml.",
