@@ -32,11 +32,15 @@ from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.metrics import operation_record
 from harmony.service.operations import Operation, OperationEvent, OperationLog
-from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager
+from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager, preload_modules
 
 __all__ = ["OperationRunningError", "TraktorService"]
 
 log = logging.getLogger(__name__)
+
+# The pools run the jobs: have the forkserver import them once, so each new worker starts with the NML codec, the
+# planners and the library reader loaded instead of importing them (SQLAlchemy included) on its first job.
+preload_modules("harmony.jobs")
 
 IMPORT: Final = "import"
 PREVIEW: Final = "preview"
