@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from harmony.nmlfile.traktor_process import SCOPE_VARIABLE
+
+# Tests run side by side (pytest-xdist), and other people's may run on this machine too: each test process sees
+# only the stand-in Traktor processes it started itself (and its workers and subprocesses inherit this).
+os.environ[SCOPE_VARIABLE] = str(os.getpid())
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL_FIXTURES = Path(os.environ.get("HARMONY_REAL_FIXTURES", ROOT.parent / "shared" / "fixtures" / "real"))
 

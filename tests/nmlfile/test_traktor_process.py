@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -18,6 +19,7 @@ from harmony.nmlfile import (
     safe_write,
     write_collection,
 )
+from harmony.nmlfile.traktor_process import SCOPE_VARIABLE
 
 from .conftest import Contents
 
@@ -131,3 +133,19 @@ def test_an_export_while_traktor_runs_is_refused_unless_forced(
     _stop(traktor)
     result = write_collection(path, small.old, expected=None)
     assert result.warnings == () and path.read_bytes() == small.old
+
+
+def test_under_a_scope_only_the_traktors_started_below_it_count(
+    tmp_path: Path, started: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run side by side on a shared machine: each sees only the stand-in Traktors it started itself.
+    ours = _start(tmp_path, "Traktor")
+    started.append(ours)
+    other = _start(tmp_path, "not-traktor")
+    started.append(other)
+    monkeypatch.setenv(SCOPE_VARIABLE, str(os.getpid()))
+    assert ours.pid in _pids()
+    monkeypatch.setenv(SCOPE_VARIABLE, str(other.pid))  # a process our stand-in does not descend from
+    assert ours.pid not in _pids()
+    monkeypatch.delenv(SCOPE_VARIABLE)
+    assert ours.pid in _pids()

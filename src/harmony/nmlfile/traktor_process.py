@@ -14,6 +14,7 @@ The whole name must match: helper processes that merely start with the word (``t
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,11 @@ import psutil
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["TraktorProcess", "is_traktor_name", "running_traktor"]
+__all__ = ["SCOPE_VARIABLE", "TraktorProcess", "is_traktor_name", "running_traktor"]
+
+#: For tests on a shared machine: set to a process id, only the Traktor processes started below that process count
+#: (a test's own stand-in Traktor), so tests running side by side, or someone else's, never see each other's.
+SCOPE_VARIABLE = "HARMONY_TRAKTOR_SCOPE"
 
 _TRAKTOR_NAME = re.compile(r"traktor(?: (?:scratch )?pro(?: \d+)?)?", re.IGNORECASE)
 
@@ -46,10 +51,19 @@ def running_traktor() -> list[TraktorProcess]:
     """Every running Traktor process, by pid. Processes that vanish or hide their name while we look are
     skipped (they cannot be told apart, and a Traktor we may not inspect is not ours to wait for)."""
     found: list[TraktorProcess] = []
+    scope = os.environ.get(SCOPE_VARIABLE)
     for process in psutil.process_iter(["pid", "name"]):
         name = process.info.get("name")
-        if isinstance(name, str) and is_traktor_name(name):
+        if isinstance(name, str) and is_traktor_name(name) and (not scope or _started_below(process, scope)):
             found.append(TraktorProcess(pid=int(process.info["pid"]), name=name))
     if found:
         logger.info("Traktor is running: %s", ", ".join(f"{p.name} (pid {p.pid})" for p in found))
     return found
+
+
+def _started_below(process: psutil.Process, scope: str) -> bool:
+    """Whether ``process`` descends from the process whose id is ``scope`` (see :data:`SCOPE_VARIABLE`)."""
+    try:
+        return any(str(parent.pid) == scope for parent in process.parents())
+    except psutil.Error:
+        return False
