@@ -61,7 +61,7 @@ async def test_config_refuses_bad_values(api: Api) -> None:
 
 async def test_info_counts_the_collection(api: Api, demo: Demo) -> None:
     await api.configure(demo)
-    info = (await api.client.get("/api/traktor/info")).json()
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["nml_path"] == str(demo.nml)
     assert info["exists"] is True
     assert info["error"] is None
@@ -75,12 +75,14 @@ async def test_info_counts_the_collection(api: Api, demo: Demo) -> None:
 
 
 async def test_info_explains_a_missing_or_broken_collection(api: Api, home: Path) -> None:
-    missing = (await api.client.get("/api/traktor/info", params={"nml_path": str(home / "none.nml")})).json()
+    missing = (
+        await api.client.get("/api/traktor/info", params={"nml_path": str(home / "none.nml")}, headers=api.token)
+    ).json()
     assert missing["exists"] is False
     assert "does not exist" in missing["error"]
     broken = home / "broken.nml"
     broken.write_text("<NML VERSION='19'><COLLECTION")
-    answer = await api.client.get("/api/traktor/info", params={"nml_path": str(broken)})
+    answer = await api.client.get("/api/traktor/info", params={"nml_path": str(broken)}, headers=api.token)
     assert answer.status_code == 200
     assert answer.json()["collection"] is None
     assert answer.json()["error"].startswith("Failed to parse collection.nml")
@@ -306,7 +308,7 @@ async def test_export_answers_202_then_writes_with_a_backup(api: Api, demo: Demo
     await api.run("/api/traktor/sync")
     with Library.open(api.state.service.library_path) as library:
         library.update_track(first_track_id(api), {"comment": "exported from the web"})
-    info = (await api.client.get("/api/traktor/info")).json()
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["library"]["pending_export"] is True
 
     response = await api.client.post("/api/traktor/export", headers=api.token)
@@ -323,7 +325,7 @@ async def test_export_answers_202_then_writes_with_a_backup(api: Api, demo: Demo
     assert backup.parent == demo.nml.parent / "Backup" / "Harmony"
     assert {"tracks_exported", "tracks_added", "tracks_removed", "playlists_exported", "summary"} <= result.keys()
     assert b"exported from the web" in demo.nml.read_bytes()
-    info = (await api.client.get("/api/traktor/info")).json()
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["library"]["pending_export"] is False
     assert info["library"]["last_export_at"] is not None
 

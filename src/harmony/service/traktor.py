@@ -25,6 +25,7 @@ from harmony.jobs.spool import remove_stale_spools
 from harmony.library import Library
 from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
+from harmony.library.health import is_read_only
 from harmony.library.operations import OperationRecord
 from harmony.library.settings import TraktorSettings
 from harmony.nmlfile.backups import BackupInfo, list_backups
@@ -85,8 +86,9 @@ class TraktorService:
     # --- settings ---------------------------------------------------------------------------------------
 
     def settings(self) -> TraktorSettings:
-        """The Traktor settings stored in the library (created on first use)."""
-        with Library.open(self.library_path) as library:
+        """The Traktor settings stored in the library (defaults when never saved). Read-only when the library
+        cannot be written, so that a preview still works on a read-only disk."""
+        with Library.open(self.library_path, read_only=is_read_only(self.library_path)) as library:
             return library.settings()
 
     def save_settings(self, settings: TraktorSettings) -> None:
@@ -248,6 +250,8 @@ class TraktorService:
         record = operation_record(op, self.manager.stats())
         try:
             await asyncio.to_thread(self._write_record, record)
+        except HarmonyError as error:  # a read-only or damaged library: its own error said so already
+            log.warning("could not record %s %s in the operations journal: %s", op.operation, op.id, error)
         except Exception:
             log.exception("could not record %s %s in the operations journal", op.operation, op.id)
 
@@ -282,6 +286,7 @@ class TraktorService:
             except WorkerCrashedError as error:
                 self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:
+                op.failure = error
                 self.log.finish(op, "failed", "Failed", error=str(error))
             except Exception as error:  # a bug: say so plainly, keep the traceback in the log
                 log.exception("%s %s failed", op.operation, op.id)

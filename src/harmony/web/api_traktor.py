@@ -10,13 +10,14 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
 from harmony.library.settings import settings_to_dict
 from harmony.service import Operation
 from harmony.sync.locate import default_nml_path, native_instruments_folder
+from harmony.web.collection_info import TooManyParsesError
 from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 
@@ -68,6 +69,7 @@ def _suggestions() -> dict[str, str | None]:
 
 @router.get("/info", summary="The collection's badges and the sync status")
 async def info(
+    request: Request,
     state: Annotated[WebState, Depends(web_state)],
     nml_path: Annotated[NmlPathText | None, Query()] = None,
 ) -> dict[str, Any]:
@@ -97,7 +99,10 @@ async def info(
         out["nml_path"] = str(path)
         if exists:
             try:
-                out["collection"] = await state.collection_info.summary(path)
+                client = request.client.host if request.client is not None else ""
+                out["collection"] = await state.collection_info.summary(path, client)
+            except TooManyParsesError:
+                raise
             except (HarmonyError, OSError) as error:
                 out["error"] = f"Failed to parse collection.nml: {error}"
         elif out["error"] is None:

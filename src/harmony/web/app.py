@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library
+from harmony.library.health import is_read_only
 from harmony.service import OperationEvent, TraktorService
 from harmony.service.autosync import AutoSyncService
 from harmony.service.operations import FINISHED
@@ -71,7 +72,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state.library = await asyncio.to_thread(Library.open, service.library_path)
+        # A library on a read-only disk is still shown (and previews work); changes answer with its error.
+        read_only = is_read_only(service.library_path)
+        state.library = await asyncio.to_thread(Library.open, service.library_path, read_only=read_only)
         state.hub.start()
         if auto_sync:
             await _start_auto_sync(state)

@@ -15,8 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from harmony.errors import HarmonyError
-from harmony.library.errors import LibraryChangedError, NotFoundError, TrackNotFoundError
+from harmony.library.errors import (
+    DamagedLibraryError,
+    LibraryChangedError,
+    NotFoundError,
+    ReadOnlyLibraryError,
+    TrackNotFoundError,
+)
 from harmony.service import OperationRunningError
+from harmony.web.collection_info import TooManyParsesError
 from harmony.workers import QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
@@ -30,6 +37,12 @@ GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its l
 
 def status_for(error: HarmonyError) -> int:
     """The HTTP status of a Harmony error."""
+    if isinstance(error, DamagedLibraryError):  # not the request's fault: the library needs repair
+        return 503
+    if isinstance(error, ReadOnlyLibraryError):
+        return 409
+    if isinstance(error, TooManyParsesError):
+        return 429
     if isinstance(error, _NOT_FOUND):
         return 404
     if isinstance(error, _CONFLICT):
