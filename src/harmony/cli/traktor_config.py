@@ -20,7 +20,7 @@ from harmony.cli.output import console, print_json
 from harmony.errors import SyncError
 from harmony.library import AutoSyncSettings, Library, TraktorSettings
 from harmony.library.errors import SettingsError
-from harmony.library.settings import settings_to_dict
+from harmony.library.settings import mapping_text, settings_to_dict
 from harmony.sync.locate import default_nml_path
 
 config_app = typer.Typer(help="Show or change the Traktor settings stored in the library.", no_args_is_help=True)
@@ -55,7 +55,7 @@ def _key_for(name: str, hint: Any) -> SettingKey:
         return SettingKey(name, "int")
     if get_origin(hint) is Literal:
         return SettingKey(name, "choice", tuple(str(choice) for choice in get_args(hint)))
-    if get_origin(hint) is tuple and get_args(hint) == (str, ...) and name == "path_mappings":
+    if get_origin(hint) is tuple and name == "path_mappings":
         return SettingKey(name, "mappings")
     if name == "nml_path":
         return SettingKey(name, "path")
@@ -223,8 +223,8 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "none"
-    if isinstance(value, tuple):
-        return "\n".join(value) if value else "none"
+    if isinstance(value, tuple):  # the path mappings, one "NML_PREFIX=LOCAL" per line
+        return "\n".join(mapping_text(pair) for pair in value) if value else "none"
     return str(value)
 
 

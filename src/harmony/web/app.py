@@ -27,6 +27,7 @@ from harmony.web import api_library, api_operations, api_traktor, files, pages
 from harmony.web.collection_info import CollectionInfoCache
 from harmony.web.errors import install_error_handlers
 from harmony.web.events import AUTO_SYNC_EVENT, EventHub
+from harmony.web.limits import BodyLimitMiddleware
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
 from harmony.workers import WorkerManager
@@ -98,6 +99,7 @@ def create_app(
     )
     app.state.web = state
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)  # inside the security check: a foreign request is refused first
     app.add_middleware(SecurityMiddleware, guard=guard)
     app.include_router(api_library.router)
     app.include_router(api_traktor.router)

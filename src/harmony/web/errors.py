@@ -24,6 +24,7 @@ from harmony.library.errors import (
 )
 from harmony.service import OperationRunningError
 from harmony.web.collection_info import TooManyParsesError
+from harmony.web.events import TooManyStreamsError
 from harmony.workers import QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
@@ -41,7 +42,7 @@ def status_for(error: HarmonyError) -> int:
         return 503
     if isinstance(error, ReadOnlyLibraryError):
         return 409
-    if isinstance(error, TooManyParsesError):
+    if isinstance(error, TooManyParsesError | TooManyStreamsError):
         return 429
     if isinstance(error, _NOT_FOUND):
         return 404
@@ -54,7 +55,9 @@ async def _harmony_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HarmonyError)
     status = status_for(error)
     log.info("%s %s -> %d: %s", request.method, request.url.path, status, error)
-    return JSONResponse({"error": str(error)}, status_code=status)
+    # A refused stream or parse: close the connection too, so a flood of them holds no file descriptors.
+    headers = {"Connection": "close"} if status == 429 else None
+    return JSONResponse({"error": str(error)}, status_code=status, headers=headers)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
