@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harmony.web.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
+from harmony.service import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.workers import PoolConfig, WorkerManager
 
 from .conftest import PORT, Api, Demo

@@ -16,13 +16,24 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from harmony.cli.output import console, error_console, print_json
-from harmony.library import Library, StoredTrack, TrackDetail, default_library_path, scan_paths
-from harmony.library.errors import DamagedLibraryError, InvalidFieldError
-from harmony.library.fields import TRACK_FIELDS, parse_field_text, unknown_field
-from harmony.library.health import check_integrity, damaged_error, is_read_only
-from harmony.library.queries import SORT_KEYS
-from harmony.library.recover import recover_library
-from harmony.nml.keys import to_musical
+from harmony.library import (
+    SORT_KEYS,
+    TRACK_FIELDS,
+    DamagedLibraryError,
+    InvalidFieldError,
+    Library,
+    StoredTrack,
+    TrackDetail,
+    check_integrity,
+    damaged_error,
+    default_library_path,
+    is_read_only,
+    parse_field_text,
+    recover_library,
+    scan_paths,
+    unknown_field,
+)
+from harmony.nml import to_musical
 
 app = typer.Typer(help="Look at and edit Harmony's own library.", no_args_is_help=True)
 

@@ -4,15 +4,25 @@
 publishes :class:`OperationEvent` progress to its subscribers and keeps the history of :class:`Operation`.
 """
 
+# The shells go through this package only: the pools' manager (which they start and stop), the error of a full
+# queue, and where Traktor keeps its collections come from the layers below, named here.
+from harmony.nml import CollectionSummary
+from harmony.nmlfile import default_nml_path, native_instruments_folder
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
+from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
-from harmony.service.operations import Operation, OperationEvent, OperationLog
+from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.traktor import OperationRunningError, TraktorService
+from harmony.workers import QueueFullError, WorkerManager
 
 __all__ = [
+    "FINISHED",
+    "PARSES_PER_CLIENT",
     "AutoSyncService",
     "AutoSyncStatus",
+    "CollectionInfoCache",
+    "CollectionSummary",
     "ExportOutcome",
     "ExportRequest",
     "ImportOutcome",
@@ -21,7 +31,12 @@ __all__ = [
     "OperationEvent",
     "OperationLog",
     "OperationRunningError",
+    "QueueFullError",
     "SyncRunner",
+    "TooManyParsesError",
     "TraktorService",
+    "WorkerManager",
+    "default_nml_path",
+    "native_instruments_folder",
     "resolve_nml_path",
 ]

@@ -14,10 +14,8 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
-from harmony.library.settings import settings_to_dict
-from harmony.service import Operation
-from harmony.sync.locate import default_nml_path, native_instruments_folder
-from harmony.web.collection_info import TooManyParsesError
+from harmony.library import settings_to_dict
+from harmony.service import Operation, TooManyParsesError, default_nml_path, native_instruments_folder
 from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 
@@ -100,7 +98,7 @@ async def info(
         if exists:
             try:
                 client = request.client.host if request.client is not None else ""
-                out["collection"] = await state.collection_info.summary(path, client)
+                out["collection"] = await state.service.collection_summary(path, client)
             except TooManyParsesError:
                 raise
             except (HarmonyError, OSError) as error:

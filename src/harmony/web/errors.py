@@ -15,17 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from harmony.errors import HarmonyError
-from harmony.library.errors import (
+from harmony.library import (
     DamagedLibraryError,
     LibraryChangedError,
     NotFoundError,
     ReadOnlyLibraryError,
     TrackNotFoundError,
 )
-from harmony.service import OperationRunningError
-from harmony.web.collection_info import TooManyParsesError
+from harmony.service import OperationRunningError, QueueFullError, TooManyParsesError
 from harmony.web.events import TooManyStreamsError
-from harmony.workers import QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from harmony.errors import HarmonyError
+from harmony.jobs import summarize_collection
 from harmony.workers import Job, WorkerManager
 
-__all__ = ["PARSES_PER_CLIENT", "CollectionInfoCache", "TooManyParsesError", "summarize_collection"]
+__all__ = ["PARSES_PER_CLIENT", "CollectionInfoCache", "TooManyParsesError"]
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +32,6 @@ PARSES_PER_CLIENT: Final = 1
 
 class TooManyParsesError(HarmonyError):
     """A client asked for the badges of another collection while one it asked for is still being read."""
-
-
-def summarize_collection(path: str) -> dict[str, Any]:
-    """Worker job: parse ``path`` and count what it holds (see :func:`harmony.nml.summary.summarize`)."""
-    from harmony import nml
-    from harmony.nml.summary import summarize
-
-    return summarize(nml.load(path)).to_json()
 
 
 def _file_state(path: Path) -> tuple[str, int, int]:
