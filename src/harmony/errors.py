@@ -8,6 +8,9 @@ and, where possible, what to do about it. The CLI prints ``str(error)`` on one l
 class HarmonyError(Exception):
     """Base of every error Harmony raises on purpose."""
 
+    #: The CLI's exit status for this error (``docs/reliability.md`` lists them); 1 unless a case needs its own.
+    exit_code: int = 1
+
 
 class NMLError(HarmonyError):
     """A collection.nml file cannot be read or written."""

@@ -72,7 +72,7 @@ def test_get_json_gives_the_defaults_with_auto_sync_nested(library_path: Path) -
         "cue_strategy": "smart_merge",
         "auto_backup": True,
         "backups_to_keep": 10,
-        "path_mappings": [],
+        "path_mappings": {},
         "auto_sync": {
             "enabled": False,
             "direction": "bidirectional",
@@ -200,16 +200,16 @@ def test_nml_path_must_be_an_existing_file(library_path: Path, nml: Path, tmp_pa
 
 def test_path_mappings_replace_the_list_and_none_clears_it(library_path: Path) -> None:
     invoke(library_path, "set", "path_mappings", "C:/Users/josev/Music=/home/dj/Music", "D:=/mnt/usb")
-    assert stored(library_path).path_mappings == ("C:/Users/josev/Music=/home/dj/Music", "D:=/mnt/usb")
+    assert stored(library_path).path_mappings == (("C:/Users/josev/Music", "/home/dj/Music"), ("D:", "/mnt/usb"))
     assert json.loads(invoke(library_path, "get", "path_mappings", "--json").stdout) == {
-        "path_mappings": ["C:/Users/josev/Music=/home/dj/Music", "D:=/mnt/usb"]
+        "path_mappings": {"C:/Users/josev/Music": "/home/dj/Music", "D:": "/mnt/usb"}
     }
     assert invoke(library_path, "get", "path_mappings").stdout.split() == [
         "C:/Users/josev/Music=/home/dj/Music",
         "D:=/mnt/usb",
     ]
     invoke(library_path, "set", "path_mappings", "Macintosh HD/Users/dj=/home/dj")
-    assert stored(library_path).path_mappings == ("Macintosh HD/Users/dj=/home/dj",)
+    assert stored(library_path).path_mappings == (("Macintosh HD/Users/dj", "/home/dj"),)
     invoke(library_path, "set", "path_mappings", "none")
     assert stored(library_path).path_mappings == ()
 
@@ -217,7 +217,7 @@ def test_path_mappings_replace_the_list_and_none_clears_it(library_path: Path) -
 def test_path_mappings_end_at_the_next_key(library_path: Path) -> None:
     invoke(library_path, "set", "path_mappings", "C:/M=/m", "D:=/d", "auto_backup", "false")
     settings = stored(library_path)
-    assert settings.path_mappings == ("C:/M=/m", "D:=/d")
+    assert settings.path_mappings == (("C:/M", "/m"), ("D:", "/d"))
     assert settings.auto_backup is False
 
 

@@ -46,8 +46,8 @@ def test_saved_settings_come_back_and_do_not_bump_the_version(library_path: Path
     with Library.open(library_path) as library:
         assert library.settings() == changed
         assert library.settings().path_mappings == (
-            "C:/Users/josev/Music=/home/dj/Music",
-            "Macintosh HD/Users/dj=/home/dj",
+            ("C:/Users/josev/Music", "/home/dj/Music"),
+            ("Macintosh HD/Users/dj", "/home/dj"),
         )
         assert library.settings().cue_strategy == "replace"
         assert library.settings().auto_sync.on_startup is True  # untouched values keep their defaults
@@ -138,20 +138,20 @@ def test_the_cue_strategies_match_the_sync_layers() -> None:
     assert CUE_STRATEGIES == SYNC_CUE_STRATEGIES
 
 
-def test_path_mappings_are_a_json_list_and_come_back_as_a_tuple() -> None:
+def test_path_mappings_are_a_json_object_and_come_back_as_pairs() -> None:
     settings = TraktorSettings().updated(path_mappings=("C:/Music=/home/dj/Music", "D:=/mnt/usb"))
     data = settings_to_dict(settings)
-    assert data["path_mappings"] == ["C:/Music=/home/dj/Music", "D:=/mnt/usb"]
+    assert data["path_mappings"] == {"C:/Music": "/home/dj/Music", "D:": "/mnt/usb"}
     again = settings_from_dict(json.loads(json.dumps(data)))
     assert again == settings
-    assert again.path_mappings == ("C:/Music=/home/dj/Music", "D:=/mnt/usb")
+    assert again.path_mappings == (("C:/Music", "/home/dj/Music"), ("D:", "/mnt/usb"))
 
 
 def test_stored_path_mappings_the_sync_layer_can_parse() -> None:
     from harmony.sync.paths import PathMapping
 
     settings = TraktorSettings().updated(path_mappings=["Macintosh HD/Users/dj/Music = /home/dj/Music"])
-    mapping = PathMapping.parse(settings.path_mappings[0])
+    mapping = PathMapping.of(*settings.path_mappings[0])
     assert (mapping.nml_prefix, mapping.local_prefix) == ("Macintosh HD/Users/dj/Music", "/home/dj/Music")
 
 
@@ -189,3 +189,30 @@ def test_damaged_stored_settings_give_a_clear_error(library_path: Path) -> None:
     raw.close()
     with Library.open(library_path) as library, pytest.raises(SettingsError, match="damaged"):
         library.settings()
+
+
+def test_a_mapping_with_equals_signs_round_trips_through_the_library(library_path: Path) -> None:
+    """Either side may hold "=" (a folder called "Live=Sets"): stored as a pair, it reads back the same."""
+    pair = ("Music=Old/Live=Sets", "/home/dj/Live=Sets")
+    with Library.open(library_path) as library:
+        library.save_settings(library.settings().updated(path_mappings=[pair]))
+    with Library.open(library_path) as library:
+        assert library.settings().path_mappings == (pair,)
+
+
+def test_a_text_mapping_that_reads_two_ways_is_refused() -> None:
+    with pytest.raises(SettingsError, match="more than one '='"):
+        TraktorSettings().updated(path_mappings=["Music=Old=/home/dj"])
+
+
+def test_format_1_mapping_texts_are_read_as_they_always_were(library_path: Path) -> None:
+    Library.open(library_path).close()
+    with sqlite3.connect(library_path) as raw:
+        raw.execute(
+            "INSERT INTO settings (key, format, value_json) VALUES ('traktor', 1, ?)",
+            ('{"path_mappings": ["C:/Music=/home/dj/Music", "D:=/mnt/a=b"]}',),
+        )
+    with Library.open(library_path) as library:
+        assert library.settings().path_mappings == (("C:/Music", "/home/dj/Music"), ("D:", "/mnt/a=b"))
+        library.save_settings(library.settings())  # written back in format 2, unchanged
+        assert library.settings().path_mappings == (("C:/Music", "/home/dj/Music"), ("D:", "/mnt/a=b"))

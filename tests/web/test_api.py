@@ -36,7 +36,7 @@ async def test_config_defaults_and_partial_update(api: Api, demo: Demo) -> None:
     await api.configure(demo)
     data = (await api.client.get("/api/traktor/config")).json()
     assert data["nml_path"] == str(demo.nml)
-    assert sorted(data["path_mappings"]) == sorted(f"{k}={v}" for k, v in demo.mappings.items())
+    assert data["path_mappings"] == demo.mappings
 
 
 async def test_config_refuses_bad_values(api: Api) -> None:
@@ -56,12 +56,12 @@ async def test_config_refuses_bad_values(api: Api) -> None:
     )
     assert response.status_code == 400
     assert "same NML folder" in response.json()["error"]
-    assert (await api.client.get("/api/traktor/config")).json()["path_mappings"] == []
+    assert (await api.client.get("/api/traktor/config")).json()["path_mappings"] == {}
 
 
 async def test_info_counts_the_collection(api: Api, demo: Demo) -> None:
     await api.configure(demo)
-    info = (await api.client.get("/api/traktor/info")).json()
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["nml_path"] == str(demo.nml)
     assert info["exists"] is True
     assert info["error"] is None
@@ -75,12 +75,14 @@ async def test_info_counts_the_collection(api: Api, demo: Demo) -> None:
 
 
 async def test_info_explains_a_missing_or_broken_collection(api: Api, home: Path) -> None:
-    missing = (await api.client.get("/api/traktor/info", params={"nml_path": str(home / "none.nml")})).json()
+    missing = (
+        await api.client.get("/api/traktor/info", params={"nml_path": str(home / "none.nml")}, headers=api.token)
+    ).json()
     assert missing["exists"] is False
     assert "does not exist" in missing["error"]
     broken = home / "broken.nml"
     broken.write_text("<NML VERSION='19'><COLLECTION")
-    answer = await api.client.get("/api/traktor/info", params={"nml_path": str(broken)})
+    answer = await api.client.get("/api/traktor/info", params={"nml_path": str(broken)}, headers=api.token)
     assert answer.status_code == 200
     assert answer.json()["collection"] is None
     assert answer.json()["error"].startswith("Failed to parse collection.nml")
@@ -306,7 +308,7 @@ async def test_export_answers_202_then_writes_with_a_backup(api: Api, demo: Demo
     await api.run("/api/traktor/sync")
     with Library.open(api.state.service.library_path) as library:
         library.update_track(first_track_id(api), {"comment": "exported from the web"})
-    info = (await api.client.get("/api/traktor/info")).json()
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["library"]["pending_export"] is True
 
     response = await api.client.post("/api/traktor/export", headers=api.token)
@@ -323,7 +325,7 @@ async def test_export_answers_202_then_writes_with_a_backup(api: Api, demo: Demo
     assert backup.parent == demo.nml.parent / "Backup" / "Harmony"
     assert {"tracks_exported", "tracks_added", "tracks_removed", "playlists_exported", "summary"} <= result.keys()
     assert b"exported from the web" in demo.nml.read_bytes()
-    info = (await api.client.get("/api/traktor/info")).json()
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["library"]["pending_export"] is False
     assert info["library"]["last_export_at"] is not None
 
@@ -364,3 +366,14 @@ async def test_second_export_of_same_collection_is_409(api: Api, demo: Demo) -> 
     assert second.status_code == 409
     assert "already being exported" in second.json()["error"]
     await api.state.service.wait(first.json()["operation_id"])
+
+
+async def test_a_path_mapping_with_equals_signs_round_trips(api: Api, demo: Demo) -> None:
+    """An NML prefix holding "=" used to be stored as "a=b=c" and read back as another mapping."""
+    mappings = {"Music=Old/Live=Sets": "/home/dj/Live=Sets", **demo.mappings}
+    saved = await api.client.put("/api/traktor/config", json={"path_mappings": mappings}, headers=api.token)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["path_mappings"] == mappings
+    assert (await api.client.get("/api/traktor/config")).json()["path_mappings"] == mappings
+    done = await api.run("/api/traktor/preview", {"nml_path": str(demo.nml), "path_mappings": {"Music=Old": "/x=y"}})
+    assert done["status"] == "succeeded", done

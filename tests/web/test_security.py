@@ -66,24 +66,24 @@ async def test_browser_lists_folders_and_collections_only(api: Api, home: Path) 
     (home / "Documents" / "Native Instruments" / "Traktor 3.11.1" / "collection.nml").write_text("<NML/>")
     (home / "Documents" / "notes.txt").write_text("x")
     (home / ".secret").mkdir()
-    root = (await api.client.get("/api/files")).json()
+    root = (await api.client.get("/api/files", headers=api.token)).json()
     assert root["path"] == str(home.resolve())
     assert root["parent"] is None
     assert {e["name"] for e in root["entries"]} == {"Documents"}
     traktor = home / "Documents" / "Native Instruments" / "Traktor 3.11.1"
-    listing = (await api.client.get("/api/files", params={"path": str(traktor)})).json()
+    listing = (await api.client.get("/api/files", params={"path": str(traktor)}, headers=api.token)).json()
     assert listing["entries"] == [
         {"name": "collection.nml", "path": str(traktor / "collection.nml"), "kind": "collection"}
     ]
     assert listing["parent"] == str(traktor.parent)
-    relative = (await api.client.get("/api/files", params={"path": "Documents"})).json()
+    relative = (await api.client.get("/api/files", params={"path": "Documents"}, headers=api.token)).json()
     assert [e["name"] for e in relative["entries"]] == ["Native Instruments"]  # notes.txt is not a collection
 
 
 @pytest.mark.parametrize("path", ["..", "../..", "Documents/../..", "/etc", "/", "/tmp"])
 async def test_browser_cannot_leave_home(api: Api, home: Path, path: str) -> None:
     (home / "Documents").mkdir()
-    response = await api.client.get("/api/files", params={"path": path})
+    response = await api.client.get("/api/files", params={"path": path}, headers=api.token)
     assert response.status_code in (403, 404)
     assert "error" in response.json()
     assert "/etc" not in str(response.json().get("entries", ""))
@@ -97,14 +97,14 @@ async def test_browser_follows_no_symlink_out_of_home(api: Api, home: Path, tmp_
     inside = home / "Music"
     inside.mkdir()
     os.symlink(inside, home / "shortcut")
-    root = (await api.client.get("/api/files")).json()
+    root = (await api.client.get("/api/files", headers=api.token)).json()
     names = {e["name"] for e in root["entries"]}
     assert "escape" not in names
     assert {"Music", "shortcut"} <= names
-    followed = await api.client.get("/api/files", params={"path": str(home / "escape")})
+    followed = await api.client.get("/api/files", params={"path": str(home / "escape")}, headers=api.token)
     assert followed.status_code == 403
-    assert (await api.client.get("/api/files", params={"path": "escape"})).status_code == 403
-    assert (await api.client.get("/api/files", params={"path": "shortcut"})).status_code == 200
+    assert (await api.client.get("/api/files", params={"path": "escape"}, headers=api.token)).status_code == 403
+    assert (await api.client.get("/api/files", params={"path": "shortcut"}, headers=api.token)).status_code == 200
 
 
 async def test_unexpected_errors_show_no_stack_trace(api: Api) -> None:
@@ -133,8 +133,8 @@ async def test_unknown_paths_are_json_404(api: Api) -> None:
 async def test_unknown_home_folders_are_client_errors(api: Api) -> None:
     # Python's expanduser raises for "~user" of a user that does not exist: that must be a 4xx, not a crash.
     path = "~no_such_user_harmony/collection.nml"
-    info = await api.client.get("/api/traktor/info", params={"nml_path": path})
+    info = await api.client.get("/api/traktor/info", params={"nml_path": path}, headers=api.token)
     assert info.status_code == 422
     sync = await api.client.post("/api/traktor/sync", json={"nml_path": path}, headers=api.token)
     assert sync.status_code == 422
-    assert (await api.client.get("/api/files", params={"path": path})).status_code == 404
+    assert (await api.client.get("/api/files", params={"path": path}, headers=api.token)).status_code == 404

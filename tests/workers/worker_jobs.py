@@ -161,3 +161,9 @@ def mixed(kind: str, value: int) -> int:
         time.sleep(10)
         return value
     raise AssertionError(kind)
+
+
+def hold_the_gil() -> int:
+    """A long C call that never lets go of the GIL (like a big parse inside lxml): the worker's Python threads
+    (its watchdog too) cannot run until it returns, which here is never."""
+    return sum(range(10**15))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from harmony.cli import dev, library, traktor
 from harmony.cli.output import console, error_console
@@ -99,8 +100,8 @@ def main() -> None:
     try:
         app()
     except HarmonyError as error:
-        error_console.print(f"[bold red]Error:[/] {error}", highlight=False)
-        sys.exit(1)
+        error_console.print(f"[bold red]Error:[/] {escape(str(error))}", highlight=False)
+        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         error_console.print("Cancelled.")
         sys.exit(130)

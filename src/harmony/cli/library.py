@@ -19,11 +19,17 @@ from harmony.cli.output import console, error_console, print_json
 from harmony.library import (
     SORT_KEYS,
     TRACK_FIELDS,
+    DamagedLibraryError,
     InvalidFieldError,
     Library,
     StoredTrack,
     TrackDetail,
+    check_integrity,
+    damaged_error,
+    default_library_path,
+    is_read_only,
     parse_field_text,
+    recover_library,
     scan_paths,
     unknown_field,
 )
@@ -34,9 +40,19 @@ app = typer.Typer(help="Look at and edit Harmony's own library.", no_args_is_hel
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _open(ctx: typer.Context) -> Library:
+def _library_path(ctx: typer.Context) -> Path:
     path = (ctx.obj or {}).get("library")
-    return Library.open(path)
+    return Path(path).expanduser() if path is not None else default_library_path()
+
+
+def _open(ctx: typer.Context) -> Library:
+    return Library.open(_library_path(ctx))
+
+
+def _open_to_read(ctx: typer.Context) -> Library:
+    """The library for a command that only reads it: read-only when its file or disk cannot be written."""
+    path = _library_path(ctx)
+    return Library.open(path, read_only=is_read_only(path))
 
 
 def _plain(value: Any) -> Any:
@@ -92,7 +108,7 @@ def _bpm(bpm: float | None) -> str:
 @app.command()
 def stats(ctx: typer.Context, json: JsonOption = False) -> None:
     """Counts of tracks, cue points, playlists and folders, and the library version."""
-    with _open(ctx) as library:
+    with _open_to_read(ctx) as library:
         figures = library.stats()
     data = {
         "tracks": figures.tracks,
@@ -123,7 +139,7 @@ def tracks(
     json: JsonOption = False,
 ) -> None:
     """List tracks, optionally filtered by a text search (every word must match the start of a word)."""
-    with _open(ctx) as library:
+    with _open_to_read(ctx) as library:
         page = library.search_tracks(search, sort=sort, descending=descending, limit=limit, offset=offset)
     rows = [track_summary(track) for track in page.tracks]
     if json:
@@ -154,7 +170,7 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """Show every field of one track, with its cue points."""
-    with _open(ctx) as library:
+    with _open_to_read(ctx) as library:
         detail = library.get_track(track_id)
     data = track_detail(detail)
     if json:
@@ -256,3 +272,55 @@ def set_fields(
         print_json(track_detail(detail))
     else:
         console.print(f"Track {track_id}: set {', '.join(changes)}.")
+
+
+_PROBLEMS_SHOWN = 20
+
+
+@app.command()
+def check(ctx: typer.Context, json: JsonOption = False) -> None:
+    """Run SQLite's integrity check on the library (read-only); exit code 4 when it finds damage."""
+    report = check_integrity(_library_path(ctx))
+    if json:
+        print_json(report.to_json())
+    elif report.ok:
+        console.print(f"The library {report.path} is intact (SQLite's integrity check found no problem).")
+    else:
+        for problem in report.problems[:_PROBLEMS_SHOWN]:
+            error_console.print(f"  {problem}", highlight=False, markup=False)
+        if len(report.problems) > _PROBLEMS_SHOWN:
+            error_console.print(f"  … and {len(report.problems) - _PROBLEMS_SHOWN} more (--json lists them all)")
+    if not report.ok:
+        damage = f"{len(report.problems)} problem(s) found by SQLite's integrity check"
+        if json:
+            raise typer.Exit(DamagedLibraryError.exit_code)
+        raise damaged_error(report.path, damage)
+
+
+@app.command()
+def recover(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Argument(metavar="[OUT]", dir_okay=False, help="The new library file (default: beside the old one)."),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """Save what can still be read from a damaged library into a new file; the damaged one is not changed."""
+    report = recover_library(_library_path(ctx), out)
+    if json:
+        print_json(report.to_json())
+        return
+    lost = sum(t.damaged_reads for t in report.tables)
+    console.print(
+        f"Recovered {report.rows:,} rows into {report.target}"
+        + ("" if report.complete else f" ({lost} damaged reads skipped: some rows were lost)")
+        + (", which passes SQLite's integrity check." if report.target_ok else ", which still fails the check.")
+    )
+    for table in report.tables:
+        if table.error:
+            error_console.print(f"[yellow]{table.name}[/]: {table.error}", highlight=False)
+    console.print(
+        f"Look at it with `harmony --library {report.target} library stats`; to use it, put it in place of "
+        f"{report.source} (keep the damaged file until you are sure)."
+    )

@@ -27,13 +27,15 @@ def run_operation(
 ) -> Any:
     """Start an operation with ``start(service)``, follow it, and return its result.
 
-    A failure raises its error (one line, exit code 1, via the CLI's error handler); Ctrl-C, once the
+    A failure raises its error (one line, its exit code, via the CLI's error handler); Ctrl-C, once the
     operation has stopped, exits with code 130."""
     op = asyncio.run(_follow(library_path, start, quiet))
     if op.status == "cancelled":
         error_console.print(f"Cancelled: {op.message}")
         raise typer.Exit(130)
     if op.status != "succeeded":
+        if op.failure is not None:  # the error itself, so its exit code (a damaged library: 4) reaches the shell
+            raise op.failure
         raise SyncError(op.error or f"The {op.operation} did not finish.")
     return op.result
 

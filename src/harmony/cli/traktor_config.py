@@ -23,6 +23,7 @@ from harmony.library import (
     SettingKey,
     SettingsError,
     TraktorSettings,
+    mapping_text,
     settings_to_dict,
 )
 from harmony.service import default_nml_path
@@ -184,8 +185,8 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "none"
-    if isinstance(value, tuple):
-        return "\n".join(value) if value else "none"
+    if isinstance(value, tuple):  # the path mappings, one "NML_PREFIX=LOCAL" per line
+        return "\n".join(mapping_text(pair) for pair in value) if value else "none"
     return str(value)
 
 

@@ -15,12 +15,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from harmony.library.errors import (
+    DamagedLibraryError,
     ImportCancelled,
     InvalidFieldError,
     LibraryChangedError,
     NewerLibraryError,
     NotALibraryError,
     NotFoundError,
+    ReadOnlyLibraryError,
     SettingsError,
     TrackNotFoundError,
 )
@@ -55,10 +57,12 @@ from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues
 if TYPE_CHECKING:
     from harmony.library.database import default_library_path
     from harmony.library.export_reader import ExportReader, open_export_reader
+    from harmony.library.health import IntegrityReport, check_integrity, damaged_error, is_read_only
     from harmony.library.journal import ChangeRecord, LibraryStatus
     from harmony.library.operations import OperationRecord
     from harmony.library.queries import SORT_KEYS, FolderNode, LibraryStats, PlaylistNode, TrackDetail, TrackPage
     from harmony.library.reader import LibraryReader, open_reader
+    from harmony.library.recover import RecoveryReport, recover_library
     from harmony.library.scan import ScanFailure, ScanResult, scan_paths
     from harmony.library.setting_keys import AUTO_SYNC, SETTING_KEYS, SettingKey, SettingKind
     from harmony.library.settings import (
@@ -67,7 +71,9 @@ if TYPE_CHECKING:
         DEBOUNCE_MAX_MS,
         DEBOUNCE_MIN_MS,
         AutoSyncSettings,
+        PathMappingPair,
         TraktorSettings,
+        mapping_text,
         settings_to_dict,
     )
     from harmony.library.store import AddResult, Library
@@ -83,6 +89,14 @@ _LAZY: dict[str, str] = {
     "DEBOUNCE_MAX_MS": "harmony.library.settings",
     "DEBOUNCE_MIN_MS": "harmony.library.settings",
     "settings_to_dict": "harmony.library.settings",
+    "mapping_text": "harmony.library.settings",
+    "PathMappingPair": "harmony.library.settings",
+    "IntegrityReport": "harmony.library.health",
+    "check_integrity": "harmony.library.health",
+    "damaged_error": "harmony.library.health",
+    "is_read_only": "harmony.library.health",
+    "RecoveryReport": "harmony.library.recover",
+    "recover_library": "harmony.library.recover",
     "SORT_KEYS": "harmony.library.queries",
     "OperationRecord": "harmony.library.operations",
     "default_library_path": "harmony.library.database",
@@ -135,6 +149,7 @@ __all__ = [
     "CueAdd",
     "CueUpdate",
     "CueValues",
+    "DamagedLibraryError",
     "EntryRef",
     "ExportReader",
     "FieldSpec",
@@ -148,6 +163,7 @@ __all__ = [
     "ImportCancelled",
     "ImportPlan",
     "ImportResult",
+    "IntegrityReport",
     "InvalidFieldError",
     "Library",
     "LibraryChangedError",
@@ -159,12 +175,15 @@ __all__ = [
     "NotALibraryError",
     "NotFoundError",
     "OperationRecord",
+    "PathMappingPair",
     "PlaylistBase",
     "PlaylistBaseSet",
     "PlaylistCreate",
     "PlaylistMove",
     "PlaylistNode",
     "PlaylistUpdate",
+    "ReadOnlyLibraryError",
+    "RecoveryReport",
     "Ref",
     "ScanFailure",
     "ScanResult",
@@ -186,11 +205,16 @@ __all__ = [
     "TrackUpdate",
     "TrackValues",
     "TraktorSettings",
+    "check_integrity",
+    "damaged_error",
     "default_library_path",
+    "is_read_only",
+    "mapping_text",
     "open_export_reader",
     "open_reader",
     "parse_field_text",
     "path_key",
+    "recover_library",
     "scan_paths",
     "settings_to_dict",
     "unknown_field",

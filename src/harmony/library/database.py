@@ -26,12 +26,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, ExceptionContext, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from harmony.errors import LibraryError
 from harmony.library.errors import NewerLibraryError, NotALibraryError
+from harmony.library.health import explain_sqlite_error, is_read_only, read_only_error, reading_uri
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def _known_revision(revision: str) -> bool:
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         raw = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro",
+            reading_uri(path),
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
@@ -106,13 +107,20 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         mode = conn.get_execution_options().get("harmony_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
+    @event.listens_for(engine, "handle_error")
+    def _explain(context: ExceptionContext) -> None:
+        # Every query, in the app and in workers: a damaged or read-only file becomes its own one-line error.
+        problem = explain_sqlite_error(path, context.original_exception)
+        if problem is not None:
+            raise problem from context.original_exception
+
     return engine
 
 
 def _inspect(path: Path) -> tuple[int, bool, str | None]:
     """(application_id, has tables, alembic revision) of an existing file; refuse a non-SQLite file."""
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as raw:
+        with closing(sqlite3.connect(reading_uri(path), uri=True)) as raw:
             app_id = raw.execute("PRAGMA application_id").fetchone()[0]
             names = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             revision = None
@@ -120,6 +128,11 @@ def _inspect(path: Path) -> tuple[int, bool, str | None]:
                 row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
                 revision = row[0] if row else None
     except sqlite3.DatabaseError as error:
+        problem = explain_sqlite_error(path, error)
+        if problem is not None:
+            raise problem from error
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_CANTOPEN":
+            raise LibraryError(f"Cannot open the library {path} ({error}); check its permissions.") from error
         raise NotALibraryError(
             f"{path} is not a Harmony library (not an SQLite database: {error}). Choose another file."
         ) from error
@@ -140,7 +153,10 @@ def backup_file(path: Path, label: str) -> Path:
 def open_database(path: Path | str | None = None, *, read_only: bool = False) -> tuple[Path, Engine]:
     """Open (creating or upgrading as needed) the library at ``path``; return its resolved path and an engine.
 
-    Read-only opening never creates or upgrades: it is for workers reading a library the app already opened.
+    Read-only opening never creates or upgrades: it is for workers reading a library the app already opened,
+    and for reading a library on a read-only disk. Opening such a library for writing raises
+    :class:`ReadOnlyLibraryError`; a damaged one raises :class:`DamagedLibraryError` (here or at the first
+    query that meets the damage).
     """
     target = Path(path).expanduser() if path is not None else default_library_path()
     exists = target.exists()
@@ -158,6 +174,8 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
             )
     elif read_only:
         raise LibraryError(f"No Harmony library at {target}; open it once with Harmony to create it.")
+    if exists and not read_only and is_read_only(target):
+        raise read_only_error(target)
 
     if read_only:
         engine = make_engine(target, read_only=True)
@@ -171,11 +189,17 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
     if not exists:
         target.parent.mkdir(parents=True, exist_ok=True)
         log.info("creating a new library at %s", target)
-    with closing(sqlite3.connect(str(target))) as raw:
-        # WAL is a property of the file and cannot be switched inside a transaction, so it is set here.
-        mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise LibraryError(f"Cannot use {target}: its folder does not allow SQLite's WAL mode ({mode}).")
+    try:
+        with closing(sqlite3.connect(str(target))) as raw:
+            # WAL is a property of the file and cannot be switched inside a transaction, so it is set here.
+            mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        problem = explain_sqlite_error(target, error)
+        if problem is None:
+            raise
+        raise problem from error
+    if mode.lower() != "wal":
+        raise LibraryError(f"Cannot use {target}: its folder does not allow SQLite's WAL mode ({mode}).")
     engine = make_engine(target)
     try:
         with _explained_errors():
@@ -258,11 +282,9 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
 
 
 _SQLITE_PROBLEMS = {
-    "readonly": "The library was opened read-only (or its file cannot be written); nothing was changed.",
     "database is locked": "The library is busy: another Harmony is writing to it. Try again in a moment.",
     "disk is full": "The disk holding the library is full; free some space and try again.",
     "disk i/o error": "The library file could not be read or written (disk error); check the disk.",
-    "malformed": "The library file is damaged; restore it from one of its backups.",
 }
 
 

@@ -13,6 +13,18 @@ class NewerLibraryError(LibraryError):
     """The library was written by a newer Harmony whose schema this version does not know."""
 
 
+class ReadOnlyLibraryError(LibraryError):
+    """The library's file or disk cannot be written: it can be read, not changed."""
+
+    exit_code = 3
+
+
+class DamagedLibraryError(LibraryError):
+    """SQLite found the library file damaged (corrupted pages); ``harmony library recover`` salvages it."""
+
+    exit_code = 4
+
+
 class TrackNotFoundError(LibraryError):
     """No track has the given id."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import starmap
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from harmony.library.database import open_database, read_connection
+from harmony.library.health import explain_sqlite_error
 from harmony.library.journal import LibraryStatus, read_status
 from harmony.library.models import (
     CUES,
@@ -239,9 +241,15 @@ class LibraryReader:
 @contextmanager
 def open_reader(path: Path | str) -> Iterator[LibraryReader]:
     """Open the library at ``path`` read-only (for a worker process) and read from one snapshot."""
-    _, engine = open_database(path, read_only=True)
+    resolved, engine = open_database(path, read_only=True)
     try:
         with read_connection(engine) as conn:
             yield LibraryReader(conn)
+    except sqlite3.DatabaseError as error:
+        # The reader's fastest queries go straight to the driver, past the engine's error translation.
+        problem = explain_sqlite_error(resolved, error)
+        if problem is None:
+            raise
+        raise problem from error
     finally:
         engine.dispose()

@@ -58,7 +58,7 @@ def _key_for(name: str, hint: Any, field: Field[Any]) -> SettingKey:
     if get_origin(hint) is Literal:
         choices = tuple(str(choice) for choice in get_args(hint))
         return SettingKey(name, "choice", help_text or ", ".join(choices), choices)
-    if get_origin(hint) is tuple and get_args(hint) == (str, ...) and name == "path_mappings":
+    if get_origin(hint) is tuple and name == "path_mappings":
         return SettingKey(name, "mappings", help_text)
     if name == "nml_path":
         return SettingKey(name, "path", help_text)

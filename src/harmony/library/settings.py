@@ -9,6 +9,11 @@ its own sync configuration. Older formats are read and upgraded in memory: the o
 The names here mirror :mod:`harmony.sync.options` (``Strategy``, ``CueStrategy``) and the ``NML_PREFIX=LOCAL``
 text of :meth:`harmony.sync.paths.PathMapping.parse`, but this layer sits below the sync layer and must not
 import it: the checks here are the syntactic ones, and the sync layer parses the values for real.
+
+Path mappings are pairs ``(NML prefix, local folder)``, stored as a JSON object (format 2), because either side
+may hold ``=`` (a folder called ``Live=Sets``): format 1 stored ``NML_PREFIX=LOCAL`` texts, which are still read
+(split at their first ``=``, as they always were). A text typed by the DJ (``--map``, ``traktor config set``)
+is split at its ``=``; one with several ``=`` is refused, since it could be read two ways.
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ from harmony.library.models import SETTINGS
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "traktor"
-#: The format :func:`settings_to_dict` writes. 1 is this module's; 0 stands for the original app's format.
-SETTINGS_FORMAT = 1
+#: The format :func:`settings_to_dict` writes: 2 (mappings as pairs); 1 had them as texts; 0 is the original app's.
+SETTINGS_FORMAT = 2
+
+PathMappingPair = tuple[str, str]
+"""``(NML prefix, local folder)``, e.g. ``("C:/Users/josev/Music", "/home/dj/Music")``."""
 
 Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
 #: The same four names as ``harmony.sync.options.CueStrategy``: ``replace`` makes Harmony's cues equal Traktor's.
@@ -63,8 +71,8 @@ class TraktorSettings:
     """The Traktor configuration. ``nml_path`` None means "not chosen yet" (the sync layer then looks for the
     newest collection in the Native Instruments folder).
 
-    ``path_mappings`` are ``NML_PREFIX=LOCAL`` texts, exactly as the CLI's ``--map`` takes them, e.g.
-    ``C:/Users/josev/Music=/home/dj/Music``; they are kept as text so the DJ sees back what they typed.
+    ``path_mappings`` are ``(NML prefix, local folder)`` pairs, e.g. ``("C:/Users/josev/Music", "/home/dj/Music")``,
+    each side exactly as the DJ typed it; :meth:`updated` also takes the ``NML_PREFIX=LOCAL`` texts of the CLI.
     """
 
     # Each field's metadata feeds the one registry of setting keys (harmony.library.setting_keys) that the CLI's
@@ -74,7 +82,7 @@ class TraktorSettings:
     cue_strategy: CueStrategy = "smart_merge"
     auto_backup: bool = field(default=True, metadata={"help": "true or false (also yes/no, on/off, 1/0)"})
     backups_to_keep: int = field(default=10, metadata={"range": (BACKUPS_MIN, BACKUPS_MAX)})
-    path_mappings: tuple[str, ...] = field(
+    path_mappings: tuple[PathMappingPair, ...] = field(
         default=(), metadata={"help": "'NML_PREFIX=LOCAL' ... (each quoted; replaces the list; none clears it)"}
     )
     auto_sync: AutoSyncSettings = field(default_factory=AutoSyncSettings)
@@ -109,8 +117,8 @@ class TraktorSettings:
                 raise SettingsError(f"Unknown auto-sync setting: {error}.") from None
         elif auto_changes is not None:
             auto = auto_changes
-        if isinstance(changes.get("path_mappings"), list):
-            changes["path_mappings"] = tuple(changes["path_mappings"])
+        if "path_mappings" in changes:
+            changes["path_mappings"] = mapping_pairs(changes["path_mappings"])
         try:
             return replace(self, auto_sync=auto, **changes).validated()
         except TypeError as error:
@@ -138,30 +146,74 @@ def _mapping_names(prefix: str) -> tuple[str, ...]:
     return tuple(name for name in prefix.replace("\\", "/").split("/") if name)
 
 
+_MAPPING_EXAMPLE = "'C:/Users/me/Music=/home/me/Music'"
+
+
+def mapping_from_text(text: str, *, stored: bool = False) -> PathMappingPair:
+    """``NML_PREFIX=LOCAL`` as a pair. Refused: no ``=``, or more than one (which side would it belong to?),
+    except in a text stored by an older Harmony (``stored``), which is read as it always was: at its first ``=``."""
+    if text.count("=") > 1 and not stored:
+        raise SettingsError(
+            f"Path mapping {text!r} has more than one '=', so it could be read two ways; give it as a pair "
+            "(in the web app, or as JSON) or rename the folder."
+        )
+    left, sep, right = text.partition("=")
+    if not sep or not _mapping_names(left.strip()) or not right.strip():
+        raise SettingsError(f"Path mapping {text!r} is not NML_PREFIX=LOCAL_FOLDER, e.g. {_MAPPING_EXAMPLE}.")
+    return left.strip(), right.strip()
+
+
+def mapping_text(pair: PathMappingPair) -> str:
+    """The pair as the DJ would type it (for display): ``NML_PREFIX=LOCAL``."""
+    return f"{pair[0]}={pair[1]}"
+
+
+def mapping_pairs(value: object, *, stored: bool = False) -> tuple[PathMappingPair, ...]:
+    """Path mappings given as pairs, ``NML_PREFIX=LOCAL`` texts or a ``{prefix: folder}`` mapping, as pairs
+    (``stored``: texts saved by an older Harmony, see :func:`mapping_from_text`)."""
+    if isinstance(value, Mapping):
+        items: list[object] = [(prefix, folder) for prefix, folder in value.items()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise SettingsError(f"Setting 'path_mappings' has a wrong value: {value!r}.")
+    pairs: list[PathMappingPair] = []
+    for item in items:
+        if type(item) is str:
+            pairs.append(mapping_from_text(item, stored=stored))
+        elif isinstance(item, list | tuple) and len(item) == 2 and all(type(side) is str for side in item):
+            pairs.append((item[0], item[1]))
+        else:
+            raise SettingsError(f"Path mapping {item!r} must be text like {_MAPPING_EXAMPLE}.")
+    return tuple(pairs)
+
+
 def _check_path_mappings(mappings: object) -> None:
-    """Each mapping must read as ``NML_PREFIX=LOCAL`` (both sides non-blank), and no NML prefix may repeat."""
+    """Each mapping is a pair of non-blank sides, and no NML prefix repeats."""
     _check_type("path_mappings", mappings, (tuple,))
     seen: dict[tuple[str, ...], str] = {}
     for item in cast(tuple[object, ...], mappings):
-        if type(item) is not str:
-            raise SettingsError(f"Path mapping {item!r} must be text like 'C:/Users/me/Music=/home/me/Music'.")
-        left, sep, right = item.partition("=")
+        if not (type(item) is tuple and len(item) == 2 and all(type(side) is str for side in item)):
+            raise SettingsError(f"Path mapping {item!r} must be text like {_MAPPING_EXAMPLE}.")
+        left, right = cast(PathMappingPair, item)
         names = _mapping_names(left.strip())
-        if not sep or not names or not right.strip():
+        if not names or not right.strip():
             raise SettingsError(
-                f"Path mapping {item!r} is not NML_PREFIX=LOCAL_FOLDER, e.g. 'C:/Users/me/Music=/home/me/Music'."
+                f"Path mapping {mapping_text((left, right))!r} is not NML_PREFIX=LOCAL_FOLDER, e.g. {_MAPPING_EXAMPLE}."
             )
         # Traktor prefixes compare ignoring case (see harmony.sync.paths), so these two would fight.
         key = tuple(name.casefold() for name in names)
         if key in seen:
-            raise SettingsError(f"Path mappings {seen[key]!r} and {item!r} map the same NML folder; keep one.")
-        seen[key] = item
+            raise SettingsError(
+                f"Path mappings {seen[key]!r} and {mapping_text((left, right))!r} map the same NML folder; keep one."
+            )
+        seen[key] = mapping_text((left, right))
 
 
 def settings_to_dict(settings: TraktorSettings) -> dict[str, Any]:
-    """The JSON-ready form of ``settings`` (current format; ``path_mappings`` as a list)."""
+    """The JSON-ready form of ``settings`` (current format; ``path_mappings`` as ``{prefix: folder}``)."""
     data = asdict(settings)
-    data["path_mappings"] = list(settings.path_mappings)
+    data["path_mappings"] = dict(settings.path_mappings)
     return data
 
 
@@ -206,8 +258,8 @@ def settings_from_dict(raw: Mapping[str, Any], format: int = SETTINGS_FORMAT) ->
         "auto_sync",
     }
     values = {k: v for k, v in raw.items() if k in known}
-    if isinstance(values.get("path_mappings"), list):
-        values["path_mappings"] = tuple(values["path_mappings"])  # stored as a JSON list
+    if "path_mappings" in values:  # format 2: {prefix: folder}; format 1: a list of NML_PREFIX=LOCAL texts
+        values["path_mappings"] = mapping_pairs(values["path_mappings"], stored=True)
     auto = values.pop("auto_sync", None) or {}
     if not isinstance(auto, Mapping):
         raise SettingsError(f"Setting 'auto_sync' has a wrong value: {auto!r}.")

@@ -22,6 +22,7 @@ from harmony import nml
 from harmony.errors import NMLError
 from harmony.nml import fsync_folder, replace_with, write_temporary
 from harmony.nmlfile.errors import BackupError
+from harmony.nmlfile.target import real_collection_path
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +70,13 @@ class BackupInfo:
 
 
 def backup_folder(nml_path: str | os.PathLike[str]) -> Path:
-    """``<folder of the NML>/Backup/Harmony/``."""
-    return Path(nml_path).parent / "Backup" / "Harmony"
+    """``<folder of the NML>/Backup/Harmony/`` (of the real file, when ``nml_path`` is a symbolic link)."""
+    return real_collection_path(nml_path).parent / "Backup" / "Harmony"
 
 
 def backup_name(nml_path: str | os.PathLike[str], created_at: datetime) -> str:
     """The file name of a backup of ``nml_path`` made at ``created_at`` (converted to UTC)."""
-    path = Path(nml_path)
+    path = real_collection_path(nml_path)
     return f"{path.stem}_{created_at.astimezone(UTC).strftime(_TIME_FORMAT)}Z{path.suffix}"
 
 
@@ -110,7 +111,7 @@ def create_backup(nml_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP) ->
 
     Call it while holding :func:`~harmony.nmlfile.lock.nml_lock`, as the safe write does: the lock is what
     keeps two backups made in the same microsecond by two processes from choosing the same name."""
-    path = Path(nml_path)
+    path = real_collection_path(nml_path)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -134,7 +135,7 @@ def write_backup(
     ``protect`` (the backup being restored). Raises :class:`BackupError`."""
     if keep < 1:
         raise BackupError(f"the number of backups to keep must be 1 or more, not {keep}")
-    path = Path(nml_path)
+    path = real_collection_path(nml_path)
     folder = backup_folder(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -177,7 +178,7 @@ def prune_backups(nml_path: str | os.PathLike[str], keep: int, *, protect: Path 
     A backup that cannot be deleted is logged and left: a full backup folder is no reason to fail an export."""
     removed: list[Path] = []
     protected = protect.resolve() if protect is not None else None
-    for backup, _ in _harmony_backups(Path(nml_path))[max(keep, 0) :]:
+    for backup, _ in _harmony_backups(real_collection_path(nml_path))[max(keep, 0) :]:
         if backup.resolve() == protected:
             continue
         try:
@@ -199,7 +200,7 @@ def list_backups(nml_path: str | os.PathLike[str]) -> list[BackupInfo]:
     Reads each backup once to count its tracks; a damaged backup is listed with ``tracks=None`` rather than
     failing the list (the DJ needs to see the good ones most when something is wrong)."""
     listed: list[BackupInfo] = []
-    for backup, created in _harmony_backups(Path(nml_path)):
+    for backup, created in _harmony_backups(real_collection_path(nml_path)):
         try:
             size = backup.stat().st_size
         except FileNotFoundError:  # pruned while we looked

@@ -37,6 +37,7 @@ from harmony.nmlfile.errors import BackupError, NmlChangedError, SafeWriteError,
 from harmony.nmlfile.fingerprint import NmlFingerprint
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, nml_lock
 from harmony.nmlfile.readback import read_back
+from harmony.nmlfile.target import real_collection_path
 from harmony.nmlfile.traktor_process import TraktorProcess, running_traktor
 from harmony.progress import ProgressReporter
 
@@ -103,7 +104,9 @@ def write_collection(
     :class:`NmlBusyError`, :class:`NmlChangedError`) naming the step that failed.
 
     ``progress`` receives phase ``"writing"`` reports up to the replace; it may raise (a cancellation), which
-    stops the write cleanly. There is no report after the replace: the write can no longer be undone there."""
+    stops the write cleanly. There is no report after the replace: the write can no longer be undone there.
+
+    A symbolic link is followed: the file it points to is written, in its own folder, and the link stays."""
     return _write_collection(
         Path(nml_path),
         data,
@@ -126,7 +129,7 @@ def remove_stale_temp_files(
     named after the file they stood in for (``.collection.nml.k3j9x0qa.tmp``), so they are recognised by name
     alone. Takes the lock, so the temporary file of a write in progress is never touched; every
     :func:`write_collection` does this first too."""
-    path = Path(nml_path)
+    path = real_collection_path(nml_path)
     with nml_lock(path, lock_timeout):
         return _remove_stale_temp_files(path)
 
@@ -168,6 +171,7 @@ def _write_collection(
     protect: Path | None = None,
 ) -> WriteResult:
     """:func:`write_collection`, with ``protect``: a backup pruning must not delete (the one being restored)."""
+    given, path = path, real_collection_path(path)
     report = _reporter(progress)
     report(0, "checking that Traktor is not running")
     warnings = _check_traktor(force)
@@ -209,7 +213,8 @@ def _write_collection(
                 unchanged=False,
             ) from error
         stat = path.stat()
-        written = NmlFingerprint(str(path), stat.st_size, stat.st_mtime_ns, sha256)
+        # Named as the caller named it (the link, if it is one): that is the path the settings and journal know.
+        written = NmlFingerprint(str(given), stat.st_size, stat.st_mtime_ns, sha256)
     logger.info("wrote %s (%d bytes, backup %s)", path, size, backup_path)
     return WriteResult(backup_path=backup_path, fingerprint=written, warnings=tuple(warnings))
 

@@ -9,6 +9,7 @@ publishes :class:`OperationEvent` progress to its subscribers and keeps the hist
 from harmony.nml import CollectionSummary
 from harmony.nmlfile import default_nml_path, native_instruments_folder
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
+from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
@@ -17,8 +18,10 @@ from harmony.workers import QueueFullError, WorkerManager
 
 __all__ = [
     "FINISHED",
+    "PARSES_PER_CLIENT",
     "AutoSyncService",
     "AutoSyncStatus",
+    "CollectionInfoCache",
     "CollectionSummary",
     "ExportOutcome",
     "ExportRequest",
@@ -30,6 +33,7 @@ __all__ = [
     "OperationRunningError",
     "QueueFullError",
     "SyncRunner",
+    "TooManyParsesError",
     "TraktorService",
     "WorkerManager",
     "default_nml_path",

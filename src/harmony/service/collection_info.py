@@ -3,6 +3,10 @@
 Counting means parsing the whole collection.nml: at 100,000 tracks that is seconds of CPU, which on a thread
 would hold the GIL and stall the web server. It runs as a job on the sync pool instead, and the answer is cached
 per file state (path, size, modification time), so the Traktor page asks for it as often as it likes.
+
+Each client may have only :data:`PARSES_PER_CLIENT` parses of its own running at once (asking again for a
+file being parsed joins that parse for free): one client can never fill the sync workers and make the DJ's
+own import or preview wait behind it.
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from harmony.errors import HarmonyError
 from harmony.jobs import summarize_collection
 from harmony.workers import Job, WorkerManager
 
-__all__ = ["CollectionInfoCache"]
+__all__ = ["PARSES_PER_CLIENT", "CollectionInfoCache", "TooManyParsesError"]
 
 log = logging.getLogger(__name__)
+
+#: Parses of different collections one client may have running at once (the sync pool has two workers).
+PARSES_PER_CLIENT: Final = 1
+
+
+class TooManyParsesError(HarmonyError):
+    """A client asked for the badges of another collection while one it asked for is still being read."""
 
 
 def _file_state(path: Path) -> tuple[str, int, int]:
@@ -29,24 +42,38 @@ def _file_state(path: Path) -> tuple[str, int, int]:
 class CollectionInfoCache:
     """Summaries of collections, one per file state; concurrent asks for the same file share one parse."""
 
-    def __init__(self, manager: WorkerManager) -> None:
+    def __init__(self, manager: WorkerManager, *, per_client: int = PARSES_PER_CLIENT) -> None:
         self._manager = manager
+        self._per_client = per_client
         self._done: dict[str, tuple[tuple[str, int, int], dict[str, Any]]] = {}
         self._running: dict[tuple[str, int, int], asyncio.Future[dict[str, Any]]] = {}
+        self._started_by: Counter[str] = Counter()
 
-    async def summary(self, path: Path) -> dict[str, Any]:
+    async def summary(self, path: Path, client: str = "") -> dict[str, Any]:
         """The summary of the collection at ``path`` (raises ``OSError`` if it cannot be read, ``NMLError``
-        if it is not a collection)."""
+        if it is not a collection, :class:`TooManyParsesError` if ``client`` already has its share of parses
+        running)."""
         state = await asyncio.to_thread(_file_state, path)
         cached = self._done.get(state[0])
         if cached is not None and cached[0] == state:
             return cached[1]
         running = self._running.get(state)
         if running is None:
+            if self._started_by[client] >= self._per_client:
+                raise TooManyParsesError(
+                    "Harmony is still reading the collection asked for before; try again when it is done."
+                )
+            self._started_by[client] += 1
             running = asyncio.ensure_future(self._count(state))
             self._running[state] = running
-            running.add_done_callback(lambda _: self._running.pop(state, None))
+            running.add_done_callback(lambda _: self._finished(state, client))
         return await asyncio.shield(running)
+
+    def _finished(self, state: tuple[str, int, int], client: str) -> None:
+        self._running.pop(state, None)
+        self._started_by[client] -= 1
+        if self._started_by[client] <= 0:
+            del self._started_by[client]
 
     async def _count(self, state: tuple[str, int, int]) -> dict[str, Any]:
         summary: dict[str, Any] = await self._manager.execute_sync(Job(summarize_collection, (state[0],)))

@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from harmony.errors import SyncError
 from harmony.library import TraktorSettings
-from harmony.service.imports import ImportRequest
-from harmony.sync import STRATEGIES, ExportOptions, ExportReport, PathMapping, Strategy
+from harmony.service.imports import ImportRequest, request_mapping
+from harmony.sync import STRATEGIES, ExportOptions, ExportReport, Strategy
 
 __all__ = ["ExportOutcome", "ExportRequest"]
 
@@ -22,7 +22,7 @@ class ExportRequest:
 
     nml_path: str | None = None
     strategy: str | None = None
-    path_mappings: tuple[str, ...] = ()
+    path_mappings: tuple[str | tuple[str, str], ...] = ()
     backup: bool | None = None
     force: bool = False
     dry_run: bool = False
@@ -31,8 +31,8 @@ class ExportRequest:
         """Return self, or raise :class:`SyncError` for a bad strategy or mapping (before any work starts)."""
         if self.strategy is not None and self.strategy not in STRATEGIES:
             raise SyncError(f"Unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}.")
-        for text in self.path_mappings:
-            PathMapping.parse(text)
+        for given in self.path_mappings:
+            request_mapping(given)
         return self
 
     def options(self, settings: TraktorSettings) -> ExportOptions:

@@ -26,13 +26,14 @@ __all__ = ["ImportOutcome", "ImportRequest", "resolve_nml_path"]
 class ImportRequest:
     """An import (or preview) as the DJ asked for it; anything left None comes from the settings.
 
-    ``path_mappings`` (``NML_PREFIX=LOCAL`` texts) are used together with the configured ones; for the same
+    ``path_mappings`` (``NML_PREFIX=LOCAL`` texts, or ``(prefix, folder)`` pairs when a side may hold ``=``)
+    are used together with the configured ones; for the same
     NML prefix the request's mapping wins."""
 
     nml_path: str | None = None
     strategy: str | None = None
     cue_strategy: str | None = None
-    path_mappings: tuple[str, ...] = ()
+    path_mappings: tuple[str | tuple[str, str], ...] = ()
 
     def check(self) -> ImportRequest:
         """Return self, or raise :class:`SyncError` for a bad strategy or mapping (before any work starts)."""
@@ -40,22 +41,27 @@ class ImportRequest:
             raise SyncError(f"Unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}.")
         if self.cue_strategy is not None and self.cue_strategy not in CUE_STRATEGIES:
             raise SyncError(f"Unknown cue strategy {self.cue_strategy!r}; choose one of {', '.join(CUE_STRATEGIES)}.")
-        for text in self.path_mappings:
-            PathMapping.parse(text)
+        for given in self.path_mappings:
+            request_mapping(given)
         return self
 
     def options(self, settings: TraktorSettings) -> SyncOptions:
         """The planner's options: this request over the stored settings."""
         self.check()
-        given = [PathMapping.parse(text) for text in self.path_mappings]
+        given = [request_mapping(item) for item in self.path_mappings]
         prefixes = {_prefix_key(mapping) for mapping in given}
-        stored = [PathMapping.parse(text) for text in settings.path_mappings]
+        stored = [PathMapping.of(prefix, local) for prefix, local in settings.path_mappings]
         mappings = given + [mapping for mapping in stored if _prefix_key(mapping) not in prefixes]
         return SyncOptions(
             strategy=cast(Strategy, self.strategy or settings.track_strategy),
             cue_strategy=cast(CueStrategy, self.cue_strategy or settings.cue_strategy),
             path_mappings=tuple(mappings),
         )
+
+
+def request_mapping(given: str | tuple[str, str]) -> PathMapping:
+    """A mapping of a request: an ``NML_PREFIX=LOCAL`` text (split at its ``=``) or a ``(prefix, folder)`` pair."""
+    return PathMapping.parse(given) if isinstance(given, str) else PathMapping.of(*given)
 
 
 def _prefix_key(mapping: PathMapping) -> tuple[str, ...]:

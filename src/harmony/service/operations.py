@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
+from harmony.errors import HarmonyError
 from harmony.workers import CancelToken
 
 __all__ = ["FINISHED", "Operation", "OperationEvent", "OperationLog", "Status"]
@@ -78,6 +79,7 @@ class Operation:
     finished_at: datetime | None = None
     result: Any = None  # what the operation produced (for an import: an ImportOutcome)
     error: str | None = None
+    failure: HarmonyError | None = None  # the error behind ``error`` (the CLI exits with its code)
     cancel_token: CancelToken = field(default_factory=CancelToken)
     cancel_event: threading.Event = field(default_factory=threading.Event)  # for work running in a thread
 

@@ -21,7 +21,14 @@ from typing import Any, Final, Protocol
 from harmony import nml
 from harmony.errors import HarmonyError, SyncError
 from harmony.jobs import remove_stale_spools, run_export_job, run_import_job
-from harmony.library import ImportCancelled, Library, OperationRecord, TraktorSettings, default_library_path
+from harmony.library import (
+    ImportCancelled,
+    Library,
+    OperationRecord,
+    TraktorSettings,
+    default_library_path,
+    is_read_only,
+)
 from harmony.nml import CollectionSummary
 from harmony.nmlfile import BackupInfo, list_backups, restore_backup
 from harmony.service.autosync import SyncRunner
@@ -86,8 +93,9 @@ class TraktorService:
     # --- settings ---------------------------------------------------------------------------------------
 
     def settings(self) -> TraktorSettings:
-        """The Traktor settings stored in the library (created on first use)."""
-        with Library.open(self.library_path) as library:
+        """The Traktor settings stored in the library (defaults when never saved). Read-only when the library
+        cannot be written, so that a preview still works on a read-only disk."""
+        with Library.open(self.library_path, read_only=is_read_only(self.library_path)) as library:
             return library.settings()
 
     def save_settings(self, settings: TraktorSettings) -> None:
@@ -107,13 +115,13 @@ class TraktorService:
             path = self.nml_path()
         return path, nml.summarize(nml.load(path))
 
-    async def collection_summary(self, path: Path) -> dict[str, Any]:
+    async def collection_summary(self, path: Path, client: str = "") -> dict[str, Any]:
         """What the collection at ``path`` holds, as JSON values, counted on the sync pool (never on the event
         loop) and cached per file state. Raises ``OSError`` if it cannot be read, ``NMLError`` if it is not a
-        collection."""
+        collection, :class:`TooManyParsesError` if ``client`` (an address) already has a parse running."""
         if self._collection_info is None:
             self._collection_info = CollectionInfoCache(self.manager)
-        return await self._collection_info.summary(path)
+        return await self._collection_info.summary(path, client)
 
     # --- operations -------------------------------------------------------------------------------------
 
@@ -266,6 +274,8 @@ class TraktorService:
         record = operation_record(op, self.manager.stats())
         try:
             await asyncio.to_thread(self._write_record, record)
+        except HarmonyError as error:  # a read-only or damaged library: its own error said so already
+            log.warning("could not record %s %s in the operations journal: %s", op.operation, op.id, error)
         except Exception:
             log.exception("could not record %s %s in the operations journal", op.operation, op.id)
 
@@ -300,6 +310,7 @@ class TraktorService:
             except WorkerCrashedError as error:
                 self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:
+                op.failure = error
                 self.log.finish(op, "failed", "Failed", error=str(error))
             except Exception as error:  # a bug: say so plainly, keep the traceback in the log
                 log.exception("%s %s failed", op.operation, op.id)

@@ -81,6 +81,17 @@ class PathMapping:
             raise SyncError(f"Path mapping {text!r} has no volume on its left side.")
         return cls(left, right)
 
+    @classmethod
+    def of(cls, nml_prefix: str, local_prefix: str) -> PathMapping:
+        """The mapping of a stored pair (either side may hold ``=``); the same checks as :meth:`parse`."""
+        left, right = nml_prefix.strip(), local_prefix.strip()
+        if not left or not right or not _nml_names(left):
+            raise SyncError(
+                f"Path mapping {nml_prefix!r} → {local_prefix!r} is not NML_PREFIX=LOCAL_FOLDER: "
+                "it needs an NML volume on its left side and a local folder on its right."
+            )
+        return cls(left, right)
+
     @property
     def nml_names(self) -> tuple[str, ...]:
         """The volume and the folder names of the left side."""

@@ -46,7 +46,7 @@ from harmony.sync.matching import EntryMatcher, LibraryIndex, ResolvedEntry
 from harmony.sync.merge import agrees, merge_fields
 from harmony.sync.options import SyncOptions
 from harmony.sync.paths import PathResolver
-from harmony.sync.playlists import Ident, plan_playlists
+from harmony.sync.playlists import Ident, PlaylistPlan, plan_playlists
 from harmony.sync.report import (
     Conflict,
     DuplicateEntry,
@@ -473,14 +473,19 @@ def plan_import(
     syncing_start, syncing_end = PHASE_SPANS["syncing"]
     if progress is not None:
         progress("syncing", syncing_start, "Merging playlists and folders", None)
-    playlists = plan_playlists(
-        traktor.playlists,
-        library.folders,
-        library.playlists,
-        library.unlinked_playlist_bases,
-        library.unlinked_folder_bases,
-        importer,
-        options.strategy,
+    # A file with no playlist tree says nothing about playlists: keep the library's (they are then ahead).
+    playlists = (
+        plan_playlists(
+            traktor.playlists,
+            library.folders,
+            library.playlists,
+            library.unlinked_playlist_bases,
+            library.unlinked_folder_bases,
+            importer,
+            options.strategy,
+        )
+        if traktor.has_playlists
+        else PlaylistPlan(harmony_ahead=bool(library.playlists or library.folders))
     )
     if progress is not None:
         progress("syncing", syncing_end, "Plan complete", None)
@@ -526,6 +531,7 @@ def plan_import(
         fields_updated=dict(importer.fields_updated),
         conflicts=(*importer.conflicts, *playlists.conflicts),
         missing_files=tuple(importer.missing),
+        playlists_kept=not traktor.has_playlists and bool(library.playlists or library.folders),
     )
     report = ImportReport(
         stats=stats,

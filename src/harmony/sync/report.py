@@ -153,6 +153,12 @@ class SkippedEntry:
     reason: str
 
 
+#: Added to the summary of an import from a file without a playlist tree (it says nothing about playlists).
+NO_PLAYLISTS_NOTE = (
+    "; the collection has no playlists section: the library's playlists and folders are left as they are"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportStats:
     """The import's numbers, with exactly the keys of ``harmony traktor sync --json``."""
@@ -169,6 +175,9 @@ class ImportStats:
     conflicts: tuple[Conflict, ...] = ()
     missing_files: tuple[str, ...] = ()
     seconds_per_phase: Mapping[str, float] = field(default_factory=dict)
+    #: True when the collection had no playlist tree while the library has playlists or folders: those are
+    #: left alone (a missing section is unknown, not empty), and the summary says why nothing changed there.
+    playlists_kept: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``--json``: counts, ``fields_updated`` (field → count), the conflicts and the
@@ -190,7 +199,8 @@ class ImportStats:
 
     def summary(self) -> str:
         """One line in the original app's words: ``Imported 15 tracks, Updated 3 tracks, 32 cue points,
-        Imported 2 playlists``, or ``No changes needed``."""
+        Imported 2 playlists``, or ``No changes needed``; then, when the collection had no playlist tree, that
+        the library's playlists and folders are left as they are."""
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
         parts = [
             text
@@ -203,7 +213,10 @@ class ImportStats:
             )
             if count
         ]
-        return ", ".join(parts) if parts else "No changes needed"
+        line = ", ".join(parts) if parts else "No changes needed"
+        if self.playlists_kept:
+            line += NO_PLAYLISTS_NOTE
+        return line
 
 
 _Columns = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...], tuple[int, ...]]

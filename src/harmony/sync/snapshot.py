@@ -19,6 +19,9 @@ class TraktorSnapshot:
     """The collection: its tracks (read once, in order: a stream is fine), how many there are (for progress)
     and its playlist tree.
 
+    ``has_playlists`` is False for a file with no playlist tree at all (no ``PLAYLISTS`` section): that says
+    nothing about the DJ's playlists, unlike a tree with no playlists in it, so an import leaves them alone.
+
     A snapshot of a loaded collection can also give each entry's digest (:meth:`digests`) and read only some
     tracks (:meth:`read`), so that a re-import parses only the entries that changed."""
 
@@ -26,6 +29,7 @@ class TraktorSnapshot:
     track_count: int
     playlists: TraktorFolder
     collection: NmlCollection | None = None
+    has_playlists: bool = True
     _digests: dict[bytes, list[str | None]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -34,7 +38,7 @@ class TraktorSnapshot:
         # ``collection.playlists`` would add an empty tree to a file that has none: read without touching it.
         has_tree = collection.root.find(f"PLAYLISTS/NODE[@NAME='{ROOT_NAME}']") is not None
         tree = tree_from_nml(collection.playlists) if has_tree else TraktorFolder(ROOT_NAME)
-        return cls(collection.iter_data(), len(collection.tracks), tree, collection)
+        return cls(collection.iter_data(), len(collection.tracks), tree, collection, has_playlists=has_tree)
 
     def digests(self, salt: bytes) -> list[str | None] | None:
         """Each track's entry digest under ``salt`` (see :mod:`harmony.sync.digest`), in track order; None when

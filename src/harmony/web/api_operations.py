@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import StreamingResponse
 
 from harmony.service import ImportOutcome, Operation
@@ -89,12 +89,14 @@ async def stats(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-async def events(state: Annotated[WebState, Depends(web_state)]) -> StreamingResponse:
+async def events(request: Request, state: Annotated[WebState, Depends(web_state)]) -> StreamingResponse:
     """Each ``data:`` line is JSON: ``operation_id``, ``operation``, ``status``, ``phase``, ``percent``,
     ``message``, and ``result`` or ``error`` at the end. Auto-sync status changes come as ``event: auto_sync``.
-    A new stream starts with the current state of every unfinished operation."""
+    A new stream starts with the current state of every unfinished operation. Over the cap of open streams
+    (per client address and in all) the answer is 429."""
+    address = request.client.host if request.client is not None else ""
     return StreamingResponse(
-        state.hub.stream(),
+        state.hub.open_stream(address),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

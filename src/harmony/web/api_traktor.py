@@ -10,12 +10,12 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
 from harmony.library import settings_to_dict
-from harmony.service import Operation, default_nml_path, native_instruments_folder
+from harmony.service import Operation, TooManyParsesError, default_nml_path, native_instruments_folder
 from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 
@@ -67,6 +67,7 @@ def _suggestions() -> dict[str, str | None]:
 
 @router.get("/info", summary="The collection's badges and the sync status")
 async def info(
+    request: Request,
     state: Annotated[WebState, Depends(web_state)],
     nml_path: Annotated[NmlPathText | None, Query()] = None,
 ) -> dict[str, Any]:
@@ -96,7 +97,10 @@ async def info(
         out["nml_path"] = str(path)
         if exists:
             try:
-                out["collection"] = await state.service.collection_summary(path)
+                client = request.client.host if request.client is not None else ""
+                out["collection"] = await state.service.collection_summary(path, client)
+            except TooManyParsesError:
+                raise
             except (HarmonyError, OSError) as error:
                 out["error"] = f"Failed to parse collection.nml: {error}"
         elif out["error"] is None:

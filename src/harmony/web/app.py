@@ -18,11 +18,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import harmony
-from harmony.library import Library
+from harmony.library import Library, is_read_only
 from harmony.service import FINISHED, AutoSyncService, OperationEvent, TraktorService, WorkerManager
 from harmony.web import api_library, api_operations, api_traktor, files, pages
 from harmony.web.errors import install_error_handlers
 from harmony.web.events import AUTO_SYNC_EVENT, EventHub
+from harmony.web.limits import BodyLimitMiddleware
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
 
@@ -66,7 +67,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state.library = await asyncio.to_thread(Library.open, service.library_path)
+        # A library on a read-only disk is still shown (and previews work); changes answer with its error.
+        read_only = is_read_only(service.library_path)
+        state.library = await asyncio.to_thread(Library.open, service.library_path, read_only=read_only)
         state.hub.start()
         if auto_sync:
             await _start_auto_sync(state)
@@ -90,6 +93,7 @@ def create_app(
     )
     app.state.web = state
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)  # inside the security check: a foreign request is refused first
     app.add_middleware(SecurityMiddleware, guard=guard)
     app.include_router(api_library.router)
     app.include_router(api_traktor.router)

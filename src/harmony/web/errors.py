@@ -15,8 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from harmony.errors import HarmonyError
-from harmony.library import LibraryChangedError, NotFoundError, TrackNotFoundError
-from harmony.service import OperationRunningError, QueueFullError
+from harmony.library import (
+    DamagedLibraryError,
+    LibraryChangedError,
+    NotFoundError,
+    ReadOnlyLibraryError,
+    TrackNotFoundError,
+)
+from harmony.service import OperationRunningError, QueueFullError, TooManyParsesError
+from harmony.web.events import TooManyStreamsError
 
 __all__ = ["install_error_handlers", "status_for"]
 
@@ -29,6 +36,12 @@ GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its l
 
 def status_for(error: HarmonyError) -> int:
     """The HTTP status of a Harmony error."""
+    if isinstance(error, DamagedLibraryError):  # not the request's fault: the library needs repair
+        return 503
+    if isinstance(error, ReadOnlyLibraryError):
+        return 409
+    if isinstance(error, TooManyParsesError | TooManyStreamsError):
+        return 429
     if isinstance(error, _NOT_FOUND):
         return 404
     if isinstance(error, _CONFLICT):
@@ -40,7 +53,9 @@ async def _harmony_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HarmonyError)
     status = status_for(error)
     log.info("%s %s -> %d: %s", request.method, request.url.path, status, error)
-    return JSONResponse({"error": str(error)}, status_code=status)
+    # A refused stream or parse: close the connection too, so a flood of them holds no file descriptors.
+    headers = {"Connection": "close"} if status == 429 else None
+    return JSONResponse({"error": str(error)}, status_code=status, headers=headers)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

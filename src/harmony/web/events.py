@@ -8,6 +8,10 @@ notification shows at once where the work is.
 A slow page never slows the service: when its queue is full the oldest event is dropped (later events carry the
 newer state, and the final event of an operation is always the last one queued).
 
+Streams are capped, per client (:data:`STREAMS_PER_CLIENT`) and in all (:data:`MAX_STREAMS`): each holds a
+connection, so an unbounded number would use up the process's file descriptors, and the server could accept no
+other request. A stream over a cap is refused with 429 and its connection closed.
+
 Operation events go out as plain ``data:`` lines (JSON with ``operation_id``, ``operation``, ``status``,
 ``phase``, ``percent``, ``message``, and ``result`` or ``error`` at the end); auto-sync status changes go out
 as ``event: auto_sync``.
@@ -19,19 +23,30 @@ import asyncio
 import contextlib
 import json
 import logging
+import weakref
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from harmony.errors import HarmonyError
 from harmony.service import OperationEvent, TraktorService
 
-__all__ = ["AUTO_SYNC_EVENT", "EventHub", "ServerEvent"]
+__all__ = ["AUTO_SYNC_EVENT", "MAX_STREAMS", "STREAMS_PER_CLIENT", "EventHub", "ServerEvent", "TooManyStreamsError"]
 
 log = logging.getLogger(__name__)
 
 AUTO_SYNC_EVENT: Final = "auto_sync"
 #: A comment line sent when nothing happened for this long, so proxies and browsers keep the stream open.
 HEARTBEAT_SECONDS: Final = 15.0
+#: Open streams in all: far more than the pages of one DJ, far fewer than the 1,024 files a process may open.
+MAX_STREAMS: Final = 100
+#: Open streams per client address (a page holds one; a DJ with many tabs open stays well under).
+STREAMS_PER_CLIENT: Final = 20
+
+
+class TooManyStreamsError(HarmonyError):
+    """A new event stream would pass the cap of its client or of the server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +83,19 @@ class _Client:
 class EventHub:
     """The fan-out from the service (and auto-sync) to the pages' event streams."""
 
-    def __init__(self, service: TraktorService, *, heartbeat: float = HEARTBEAT_SECONDS) -> None:
+    def __init__(
+        self,
+        service: TraktorService,
+        *,
+        heartbeat: float = HEARTBEAT_SECONDS,
+        max_streams: int = MAX_STREAMS,
+        per_client: int = STREAMS_PER_CLIENT,
+    ) -> None:
         self._service = service
         self._heartbeat = heartbeat
+        self._max_streams = max_streams
+        self._per_client = per_client
+        self._open: Counter[str] = Counter()  # streams opened (or about to be) per client address
         self._clients: set[_Client] = set()
         self._unsubscribe: list[Callable[[], None]] = []
         self._snapshots: list[Callable[[], list[ServerEvent]]] = [self._running_operations]
@@ -111,8 +136,42 @@ class EventHub:
         for client in self._clients:
             client.put(_CLOSE)
 
-    async def stream(self) -> AsyncIterator[str]:
-        """The text of one page's event stream: the current state first, then every event as it happens."""
+    def open_stream(self, address: str = "") -> AsyncIterator[str]:
+        """Reserve a stream for the client at ``address`` and return its text (see :meth:`stream`); raises
+        :class:`TooManyStreamsError` over a cap. The reservation ends with the stream, or with the iterator if
+        it is never started (a client that went away before its answer)."""
+        if self._open[address] >= self._per_client:
+            raise TooManyStreamsError(
+                f"Too many open event streams from this address (at most {self._per_client}); close some tabs."
+            )
+        if self._open.total() >= self._max_streams:
+            raise TooManyStreamsError(f"Too many open event streams (at most {self._max_streams}); try again later.")
+        self._open[address] += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._open[address] -= 1
+                if self._open[address] <= 0:
+                    del self._open[address]
+
+        text = self.stream(release)
+        weakref.finalize(text, release)
+        return text
+
+    async def stream(self, release: Callable[[], None] | None = None) -> AsyncIterator[str]:
+        """The text of one page's event stream: the current state first, then every event as it happens.
+        ``release`` is called when it ends."""
+        try:
+            async for text in self._stream():
+                yield text
+        finally:
+            if release is not None:
+                release()
+
+    async def _stream(self) -> AsyncIterator[str]:
         client = _Client()
         for snapshot in self._snapshots:
             for event in snapshot():

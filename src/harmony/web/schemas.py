@@ -58,16 +58,16 @@ class OperationBody(BaseModel):
         examples=[{"C:/Users/me/Music": "/home/me/Music"}],
     )
 
-    def mapping_texts(self) -> tuple[str, ...]:
-        """The mappings as ``NML_PREFIX=LOCAL`` texts (the form the service and the settings use)."""
-        return tuple(f"{prefix}={folder}" for prefix, folder in (self.path_mappings or {}).items())
+    def mapping_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The mappings as ``(prefix, folder)`` pairs: either side may hold ``=``, so they are never joined."""
+        return tuple((self.path_mappings or {}).items())
 
     def import_request(self) -> ImportRequest:
         return ImportRequest(
             nml_path=self.nml_path,
             strategy=self.strategy,
             cue_strategy=self.cue_strategy,
-            path_mappings=self.mapping_texts(),
+            path_mappings=self.mapping_pairs(),
         )
 
 
@@ -83,7 +83,7 @@ class ExportBody(OperationBody):
         return ExportRequest(
             nml_path=self.nml_path,
             strategy=self.strategy,
-            path_mappings=self.mapping_texts(),
+            path_mappings=self.mapping_pairs(),
             backup=self.backup,
             force=self.force,
         )
@@ -101,7 +101,7 @@ class SettingsBody(BaseModel):
         sent = self.model_dump(exclude_unset=True)
         out: dict[str, Any] = {k: v for k, v in sent.items() if v is not None or k == "nml_path"}
         if "path_mappings" in out:
-            out["path_mappings"] = tuple(f"{k}={v}" for k, v in out["path_mappings"].items())
+            out["path_mappings"] = tuple(out["path_mappings"].items())
         if AUTO_SYNC in out:
             out[AUTO_SYNC] = {k: v for k, v in out[AUTO_SYNC].items() if v is not None}
         return out

@@ -5,9 +5,12 @@ request forgery), and a hostile domain that re-resolves to 127.0.0.1 can even re
 rebinding). So:
 
 - a request whose ``Host`` is not the address the server is bound to is refused with 400;
-- a request that changes something (anything but GET, HEAD, OPTIONS) must come from one of the app's own pages:
-  either its ``Origin`` is the app's own origin, or it carries the per-session token in ``X-Harmony-Token``
-  (the pages read it from a ``<meta>`` tag; a foreign page cannot read it). Otherwise 403.
+- a request that changes something (anything but GET, HEAD, OPTIONS), or that makes Harmony read a file the
+  request names or start a job (:data:`READING_PATHS`: the collection's badges parse the NML on a worker, the
+  folder browser lists folders), must come from one of the app's own pages: either its ``Origin`` is the
+  app's own origin, or it carries the per-session token in ``X-Harmony-Token`` (the pages read it from a
+  ``<meta>`` tag and send it with every request; a foreign page cannot read it). Otherwise 403. Without
+  this, any web page the DJ visits could keep the sync workers busy parsing files of its choosing.
 
 Implemented as a plain ASGI middleware so it also guards the event stream and never buffers a response.
 """
@@ -23,13 +26,15 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["TOKEN_HEADER", "Guard", "SecurityMiddleware", "allowed_hosts"]
+__all__ = ["READING_PATHS", "TOKEN_HEADER", "Guard", "SecurityMiddleware", "allowed_hosts"]
 
 log = logging.getLogger(__name__)
 
 TOKEN_HEADER: Final = "x-harmony-token"
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost", "[::1]")
+#: GET endpoints that read a file named in the request or start a job: guarded like changes.
+READING_PATHS: Final = frozenset({"/api/traktor/info", "/api/files"})
 
 #: Sent with every answer: no framing by other sites, no MIME sniffing, scripts and styles only from the app.
 SECURITY_HEADERS: Final = (
@@ -76,9 +81,10 @@ class Guard:
     def host_ok(self, host: str | None) -> bool:
         return host is not None and host.lower() in self.hosts
 
-    def request_ok(self, method: str, origin: str | None, token: str | None) -> bool:
-        """Whether a request may run: safe methods always; others with the token or from the app's origin."""
-        if method in SAFE_METHODS:
+    def request_ok(self, method: str, origin: str | None, token: str | None, path: str = "") -> bool:
+        """Whether a request may run: safe methods always, except on :data:`READING_PATHS`; others with the
+        token or from the app's origin."""
+        if method in SAFE_METHODS and path.rstrip("/") not in READING_PATHS:
             return True
         if token is not None and secrets.compare_digest(token.encode(), self.token.encode()):
             return True
@@ -109,7 +115,8 @@ class SecurityMiddleware:
             await _refuse(send, 400, "This Harmony server only answers to its own address.")
             return
         method = scope.get("method", "GET")
-        if not self.guard.request_ok(method, _header(scope, b"origin"), _header(scope, TOKEN_HEADER.encode())):
+        origin, token = _header(scope, b"origin"), _header(scope, TOKEN_HEADER.encode())
+        if not self.guard.request_ok(method, origin, token, str(scope.get("path", ""))):
             log.warning("refused a cross-site %s %s", method, scope.get("path"))
             await _refuse(send, 403, "This request did not come from a Harmony page; reload the page and retry.")
             return

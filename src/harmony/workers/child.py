@@ -6,7 +6,9 @@ A worker has three threads:
 * a receiver thread reads the pipe, so a cancel request reaches a busy worker at once (it sets the flag that
   the task's ``progress`` and ``cancelled`` look at) and a closed pipe (the parent is gone) ends the process;
 * a watchdog thread waits on the parent's sentinel and ends the process the moment the parent dies, even by
-  ``kill -9``, even while a task is running, so no worker outlives the app.
+  ``kill -9``, even while a task is running, so no worker outlives the app. A task inside a long C call that
+  holds the GIL keeps the watchdog from running: a worker of the forkserver also has the kernel kill it when
+  the forkserver dies, which dies with the app (:mod:`harmony.workers.lifeline`).
 
 Results that are lists, and results of generator functions, are streamed back in chunks of about
 :data:`CHUNK_BYTES`, so the parent never decodes one huge message (decoding runs under the GIL and would stall
@@ -32,6 +34,7 @@ from typing import Any, Final
 
 from harmony.workers import protocol
 from harmony.workers.errors import TaskCancelled
+from harmony.workers.lifeline import die_with_parent
 from harmony.workers.protocol import FunctionRef
 
 __all__ = ["CHUNK_BYTES", "WORKER_NICENESS", "worker_main"]
@@ -54,6 +57,15 @@ EXIT_STARTUP_FAILED: Final = 70  # EX_SOFTWARE
 def worker_main(conn: Connection, pool_name: str, initializer: FunctionRef | None) -> None:
     """Entry point of a worker process (the ``target`` of its ``multiprocessing.Process``)."""
     _Worker(conn, pool_name).serve(initializer)
+
+
+def _forked_by_a_forkserver() -> bool:
+    """Whether this worker's parent process is the forkserver (which dies with the app) rather than the app.
+
+    A worker started with ``spawn`` is the child of an app thread that may end before the app does: the
+    parent-death signal would kill it then, so it relies on its watchdog alone."""
+    parent = multiprocessing.parent_process()
+    return parent is not None and parent.pid != os.getppid()
 
 
 class _Worker:
@@ -80,6 +92,9 @@ class _Worker:
             with contextlib.suppress(OSError):
                 os.nice(WORKER_NICENESS)
         threading.Thread(target=self._watch_parent, name="harmony-worker-watchdog", daemon=True).start()
+        if _forked_by_a_forkserver():
+            # The watchdog cannot run while a task holds the GIL in a long C call; the kernel's signal can.
+            die_with_parent()
         if initializer is not None:
             try:
                 protocol.resolve_function(initializer)()

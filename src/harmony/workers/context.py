@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -29,8 +30,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PRELOAD: tuple[str, ...] = ("lxml.etree", "harmony.workers.child")
-"""Modules the forkserver imports once, so every worker starts with them loaded."""
+DEFAULT_PRELOAD: tuple[str, ...] = ("harmony.workers._forkserver_init", "lxml.etree", "harmony.workers.child")
+"""Modules the forkserver imports once, so every worker starts with them loaded; the first one makes the
+forkserver die with the app (:mod:`harmony.workers.lifeline`)."""
 
 _preload: list[str] = list(DEFAULT_PRELOAD)
 
@@ -105,9 +107,54 @@ def launching_worker() -> Iterator[None]:
 
 
 def warm_up(context: BaseContext) -> None:
-    """Start the forkserver now if ``context`` uses one (blocking: call it off the event loop)."""
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    """Start the forkserver now if ``context`` uses one (blocking: call it off the event loop).
 
-        forkserver.ensure_running()
+    The forkserver is started from a thread kept for the life of the app: it is killed when the thread that
+    started it ends (its parent-death signal, :mod:`harmony.workers.lifeline`), and a pool's executor thread
+    may end long before the app does."""
+    if context.get_start_method() == "forkserver":
+        error = _keeper.run(_ensure_forkserver)
+        if error is not None:
+            raise error
         log.debug("forkserver running with preload %s", _preload)
+
+
+def _ensure_forkserver() -> None:
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+class _Keeper:
+    """One daemon thread that runs the calls it is given, one at a time, and stays alive until the app ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: queue.SimpleQueue[tuple[Callable[[], None], threading.Event, list[BaseException]]] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+
+    def run(self, call: Callable[[], None]) -> BaseException | None:
+        """Run ``call`` on the keeper thread and wait for it; return what it raised (None if nothing)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, name="harmony-forkserver-keeper", daemon=True)
+                self._thread.start()
+        done, raised = threading.Event(), list[BaseException]()
+        self._calls.put((call, done, raised))
+        done.wait()
+        return raised[0] if raised else None
+
+    def _serve(self) -> None:
+        while True:
+            call, done, raised = self._calls.get()
+            try:
+                call()
+            except BaseException as error:  # handed back to the caller
+                raised.append(error)
+            finally:
+                done.set()
+
+
+_keeper = _Keeper()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmony.workers import cleanup, protocol
 from harmony.workers.child import worker_main
-from harmony.workers.context import launching_worker
+from harmony.workers.context import launching_worker, warm_up
 from harmony.workers.inbox import inbox_for
 from harmony.workers.protocol import FunctionRef
 
@@ -85,6 +85,7 @@ class WorkerProcess:
         self._handler = handler
         self._conn, child_conn = context.Pipe(duplex=True)
         self._child_conn: Connection | None = child_conn
+        self._context = context
         self._process: BaseProcess = context.Process(  # type: ignore[attr-defined]
             target=worker_main,
             args=(child_conn, pool_name, initializer),
@@ -132,6 +133,9 @@ class WorkerProcess:
     def _run(self) -> None:
         process = self._process
         try:
+            # The forkserver must not be started from this thread: it ends with the worker, and the forkserver
+            # dies with the thread that started it (see harmony.workers.lifeline). A no-op once it runs.
+            warm_up(self._context)
             with self._start_lock, launching_worker():
                 process.start()
                 self._started = True

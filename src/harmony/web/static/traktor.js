@@ -14,17 +14,20 @@
 
   // --- settings ---------------------------------------------------------------------------------------------
 
-  function mappingsText(list) {
-    return list.map((text) => text.replace("=", " = ")).join("\n");
+  // Mappings arrive as {NML prefix: local folder}; shown one per line as "prefix = folder". Either side may
+  // hold "=", so a line is split at " = " when it has one, else at its first "=".
+  function mappingsText(mappings) {
+    return Object.entries(mappings).map(([prefix, folder]) => `${prefix} = ${folder}`).join("\n");
   }
 
   function mappingsObject(text) {
     const out = {};
     for (const line of text.split("\n")) {
-      const at = line.indexOf("=");
+      const spaced = line.indexOf(" = ");
+      const at = spaced >= 0 ? spaced : line.indexOf("=");
       if (at < 0) continue;
       const prefix = line.slice(0, at).trim();
-      const folder = line.slice(at + 1).trim();
+      const folder = line.slice(at + (spaced >= 0 ? 3 : 1)).trim();
       if (prefix && folder) out[prefix] = folder;
     }
     return out;
