@@ -23,6 +23,7 @@ from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
 from harmony.nml.keyscan import UNSURE, location_keys
+from harmony.nml.limits import ENTRY_DEPTH, check_tree
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -125,12 +126,14 @@ class Collection:
         self._tail_start = scanned.tail_start
         self._tree = parse_skeleton(scanned)
         self._root = self._tree.getroot()
+        check_tree(self._root)
         self._check_root(scanned.has_collection)
         # Every child of COLLECTION has a slot id; _items[slot] is its original byte span (None for new ones).
         self._items: list[Item | None] = list(scanned.items)
         self._order: list[int] = list(range(len(self._items)))
         self._track_slots: list[int] = [slot for slot, item in enumerate(scanned.items) if item.tag == "ENTRY"]
         self._changed: dict[int, etree._Element] = {}
+        self._shape_checked: set[int] = set()
         self._views: weakref.WeakValueDictionary[int, Track] = weakref.WeakValueDictionary()
         self._key_index: dict[str, int] | None = None
         self._duplicates: dict[str, list[int]] = {}
@@ -213,9 +216,13 @@ class Collection:
         item = self._items[slot]
         assert item is not None
         try:
-            return etree.fromstring(self._data[item.start : item.end], self._parser)
+            element = etree.fromstring(self._data[item.start : item.end], self._parser)
         except etree.XMLSyntaxError as error:
             raise xml_error(self._data, error, item.start) from None
+        if slot not in self._shape_checked:  # the same entry may be parsed again (it is not kept unless edited)
+            check_tree(element, ENTRY_DEPTH)
+            self._shape_checked.add(slot)
+        return element
 
     def _detect_six_decimals(self) -> bool:
         """Traktor 3/4 write numbers ``%.6f``; Traktor 2 wrote them short. Follow what the file does."""
