@@ -21,6 +21,7 @@ from harmony.errors import SyncError
 from harmony.library import AutoSyncSettings, Library, TraktorSettings
 from harmony.library.errors import SettingsError
 from harmony.library.settings import settings_to_dict
+from harmony.nml.source import CollectionPathError, check_collection_path
 from harmony.sync.locate import default_nml_path
 
 config_app = typer.Typer(help="Show or change the Traktor settings stored in the library.", no_args_is_help=True)
@@ -130,11 +131,12 @@ def _parse_path(text: str) -> str | None:
     """An existing file, made absolute (``~`` expanded); ``none`` or nothing unsets it."""
     if text.strip().lower() in NONE_WORDS:
         return None
-    path = Path(os.path.abspath(Path(text.strip()).expanduser()))
-    if path.is_dir():
-        raise SettingsError(f"{path} is a folder; give the collection.nml file inside it.")
-    if not path.is_file():
-        raise SettingsError(f"No file at {path}; give the path of a collection.nml.")
+    try:
+        path = check_collection_path(os.path.abspath(Path(text.strip()).expanduser()))
+    except CollectionPathError as error:
+        raise SettingsError(f"{error}; give the path of a collection.nml file.") from None
+    except RuntimeError as error:  # "~name" for a user that does not exist
+        raise SettingsError(f"Cannot use {text.strip()!r}: {error}.") from None
     return str(path)
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, overload
 
 from lxml import etree
@@ -36,6 +34,7 @@ from harmony.nml.scan import (
     xml_error,
 )
 from harmony.nml.serialize import PROLOG, serialize
+from harmony.nml.source import read_collection_file
 from harmony.nml.track import Track, TrackData
 from harmony.nml.values import modified_stamp
 
@@ -63,23 +62,8 @@ def load(source: Source, *, read_only: bool = False) -> Collection:
     if isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
     else:
-        path = Path(source)
-        with explained_read_errors(path):
-            raw = path.read_bytes()
+        raw, _ = read_collection_file(source)
     return Collection(scan(raw), read_only=read_only)
-
-
-@contextmanager
-def explained_read_errors(path: Path) -> Iterator[None]:
-    """Turn the OS's errors while reading the collection file at ``path`` into one-line :class:`NMLError`."""
-    try:
-        yield
-    except IsADirectoryError:
-        raise NMLError(f"{path} is a folder, not a collection.nml file") from None
-    except FileNotFoundError:
-        raise NMLError(f"{path} does not exist") from None
-    except OSError as error:
-        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 class TrackList(Sequence[Track]):

@@ -102,15 +102,21 @@ def parse_piece(data: bytes | bytearray, start: int, end: int, whole: bytes | No
         raise xml_error(whole if whole is not None else bytes(data), error, start) from None
 
 
-def _check_prolog(data: bytes) -> None:
-    # Only the start is looked at: stripping the whole file would copy it (100+ MB for a big collection).
-    first = _WHITESPACE.match(data).end()  # type: ignore[union-attr]
-    if first == len(data):
-        raise NMLError("the collection file is empty")
+def check_xml_start(data: bytes) -> None:
+    """The first bytes (after any byte-order mark) must be those of a UTF-8 XML file: ``<`` after whitespace.
+    Enough of a file to decide, so a huge file that is not XML is refused before the rest is read."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NMLError("the collection file is UTF-16 encoded; Traktor collections are UTF-8")
-    if data[first : first + 1] != b"<":
+    first = _WHITESPACE.match(data).end()  # type: ignore[union-attr]
+    if first < len(data) and data[first : first + 1] != b"<":
         raise NMLError("the collection file is not an XML file (it does not start with '<')")
+
+
+def _check_prolog(data: bytes) -> None:
+    # Only the start is looked at: stripping the whole file would copy it (100+ MB for a big collection).
+    if _WHITESPACE.match(data).end() == len(data):  # type: ignore[union-attr]
+        raise NMLError("the collection file is empty")
+    check_xml_start(data)
     encoding = _ENCODING.match(data[:200])
     if encoding and encoding.group(1).decode("ascii", "replace").lower().replace("_", "-") not in {
         "utf-8",

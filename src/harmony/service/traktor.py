@@ -27,16 +27,19 @@ from harmony.library.database import default_library_path
 from harmony.library.errors import ImportCancelled
 from harmony.library.operations import OperationRecord
 from harmony.library.settings import TraktorSettings
+from harmony.nml.source import check_collection_path
 from harmony.nmlfile.backups import BackupInfo, list_backups
 from harmony.nmlfile.restore import restore_backup
 from harmony.service.autosync import SyncRunner
+from harmony.service.budget import job_budget as budget_of
+from harmony.service.budget import over_budget_message
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
 from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.metrics import operation_record
 from harmony.service.operations import Operation, OperationEvent, OperationLog
-from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager
+from harmony.workers import Job, TaskCancelled, TaskTimeoutError, WorkerCrashedError, WorkerManager
 
 __all__ = ["OperationRunningError", "TraktorService"]
 
@@ -67,7 +70,10 @@ class TraktorService:
         *,
         spool_dir: str | None = None,
         history_size: int = 100,
+        job_budget: float | None = None,
     ) -> None:
+        """``job_budget`` (seconds) bounds each job in a worker (default: see :mod:`harmony.service.budget`)."""
+        self.job_budget = budget_of(job_budget)
         self.library_path = Path(library_path).expanduser() if library_path is not None else default_library_path()
         self._manager = manager
         self._spool_dir = spool_dir
@@ -90,6 +96,9 @@ class TraktorService:
             return library.settings()
 
     def save_settings(self, settings: TraktorSettings) -> None:
+        """Store ``settings``; a collection path that can never be a collection file is refused first."""
+        if settings.nml_path is not None:
+            check_collection_path(settings.nml_path, must_exist=False)
         with Library.open(self.library_path) as library:
             library.save_settings(settings)
 
@@ -217,7 +226,11 @@ class TraktorService:
         if apply:
             self._refuse_if_running(IMPORT, nml_path, "imported")
         op = self.log.new(kind, str(nml_path))
-        job = Job(run_import_job, (str(nml_path), str(self.library_path), options, apply, self._spool_dir))
+        job = Job(
+            run_import_job,
+            (str(nml_path), str(self.library_path), options, apply, self._spool_dir),
+            timeout=self.job_budget,
+        )
         run = ImportRun(self.manager, self.log, self.library_path, op, job, apply=apply)
         started = "Starting sync..." if kind == IMPORT else "Starting preview..."
         done = "Sync complete" if kind == IMPORT else "Analysis complete"
@@ -237,6 +250,7 @@ class TraktorService:
             run_export_job,
             (str(nml_path), str(self.library_path), options, request.dry_run, backup, settings.backups_to_keep),
             {"force": request.force},
+            timeout=self.job_budget,
         )
         run = ExportRun(self, op, job, request)
         self._launch(op, run.run, "Starting export...", "Export complete", "export")
@@ -279,6 +293,8 @@ class TraktorService:
                 self.log.finish(op, "succeeded", f"{done}: {outcome.summary()}", result=outcome)
             except (TaskCancelled, ImportCancelled, asyncio.CancelledError):
                 self.log.finish(op, "cancelled", "Cancelled; nothing was changed.")
+            except TaskTimeoutError as error:
+                self.log.finish(op, "failed", "Failed", error=over_budget_message(op.operation, error.timeout))
             except WorkerCrashedError as error:
                 self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:

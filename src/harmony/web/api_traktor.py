@@ -7,6 +7,7 @@ stream (``GET /api/events``) and from ``GET /api/operations/{id}``.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
 from harmony.library.settings import settings_to_dict
+from harmony.nml.source import CollectionPathError, check_collection_path
 from harmony.service import Operation
 from harmony.sync.locate import default_nml_path, native_instruments_folder
 from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
@@ -66,6 +68,19 @@ def _suggestions() -> dict[str, str | None]:
     return {"default_nml_path": found, "suggested_folder": str(folder)}
 
 
+def _readable(path: Path | None, out: dict[str, Any]) -> bool:
+    """Whether ``path`` is a file the badges can be counted from; if not, why goes to ``out["error"]``."""
+    if path is None:
+        return False
+    try:
+        check_collection_path(path)
+    except CollectionPathError as error:
+        if out["error"] is None and os.path.lexists(path):
+            out["error"] = str(error)
+        return False
+    return True
+
+
 @router.get("/info", summary="The collection's badges and the sync status")
 async def info(
     state: Annotated[WebState, Depends(web_state)],
@@ -80,6 +95,11 @@ async def info(
         settings = state.service.settings()
         try:
             path: Path | None = state.service.nml_path(nml_path)
+        except CollectionPathError as error:
+            if nml_path is not None:
+                raise  # a path the DJ asked for that can never be a collection: 400, like every endpoint
+            out["error"] = str(error)
+            path = None
         except HarmonyError as error:
             out["error"] = str(error)
             path = None
@@ -89,7 +109,7 @@ async def info(
             "last_export_at": status.last_export_at.isoformat() if status and status.last_export_at else None,
             "pending_export": bool(status and status.pending_export),
         }
-        return settings.nml_path, path, bool(path and path.is_file()), _suggestions(), library
+        return settings.nml_path, path, _readable(path, out), _suggestions(), library
 
     configured, path, exists, suggestions, library = await state.call(locate)
     out.update(configured_nml_path=configured, exists=exists, library=library, **suggestions)

@@ -64,7 +64,7 @@ def create_app(
     state = WebState(
         service=service,
         hub=EventHub(service),
-        collection_info=CollectionInfoCache(service.manager),
+        collection_info=CollectionInfoCache(service.manager, service.job_budget),
         guard=guard,
         browse_root=(browse_root or Path.home()).resolve(),
     )

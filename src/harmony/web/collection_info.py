@@ -36,8 +36,9 @@ def _file_state(path: Path) -> tuple[str, int, int]:
 class CollectionInfoCache:
     """Summaries of collections, one per file state; concurrent asks for the same file share one parse."""
 
-    def __init__(self, manager: WorkerManager) -> None:
+    def __init__(self, manager: WorkerManager, budget: float | None = None) -> None:
         self._manager = manager
+        self._budget = budget  # seconds a count may take in the worker (the service's job budget)
         self._done: dict[str, tuple[tuple[str, int, int], dict[str, Any]]] = {}
         self._running: dict[tuple[str, int, int], asyncio.Future[dict[str, Any]]] = {}
 
@@ -56,7 +57,9 @@ class CollectionInfoCache:
         return await asyncio.shield(running)
 
     async def _count(self, state: tuple[str, int, int]) -> dict[str, Any]:
-        summary: dict[str, Any] = await self._manager.execute_sync(Job(summarize_collection, (state[0],)))
+        summary: dict[str, Any] = await self._manager.execute_sync(
+            Job(summarize_collection, (state[0],), timeout=self._budget)
+        )
         self._done[state[0]] = (state, summary)
         log.info("counted %s: %s tracks", state[0], summary.get("tracks"))
         return summary
