@@ -132,11 +132,14 @@ def _parse_path(text: str) -> str | None:
     if text.strip().lower() in NONE_WORDS:
         return None
     try:
-        path = check_collection_path(os.path.abspath(Path(text.strip()).expanduser()))
-    except CollectionPathError as error:
-        raise SettingsError(f"{error}; give the path of a collection.nml file.") from None
+        absolute = os.path.abspath(Path(text.strip()).expanduser())
+        path = check_collection_path(absolute)
     except RuntimeError as error:  # "~name" for a user that does not exist
         raise SettingsError(f"Cannot use {text.strip()!r}: {error}.") from None
+    except CollectionPathError as error:
+        if error.missing:
+            raise SettingsError(f"No file at {absolute}; give the path of a collection.nml.") from None
+        raise SettingsError(f"{error}; give the path of a collection.nml file.") from None
     return str(path)
 
 

@@ -45,8 +45,12 @@ _REASONS: Final = {
 
 
 class CollectionPathError(NMLError):
-    """A path that cannot be read as a collection file: it does not exist, the OS refuses it, or it is not a
-    regular file."""
+    """A path that cannot be read as a collection file: it does not exist (``missing``), the OS refuses it, or
+    it is not a regular file."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def _shown(path: str | os.PathLike[str]) -> str:
@@ -56,7 +60,7 @@ def _shown(path: str | os.PathLike[str]) -> str:
 
 def _os_error(path: str | os.PathLike[str], error: OSError) -> CollectionPathError:
     reason = _REASONS.get(error.errno or 0) or f"cannot be read: {error.strerror or error}"
-    return CollectionPathError(f"{_shown(path)} {reason}")
+    return CollectionPathError(f"{_shown(path)} {reason}", missing=error.errno in (errno.ENOENT, errno.ENOTDIR))
 
 
 def _kind_error(path: str | os.PathLike[str], mode: int) -> CollectionPathError | None:
