@@ -137,7 +137,7 @@ def _parse_path(text: str) -> str | None:
     except RuntimeError as error:  # "~name" for a user that does not exist
         raise SettingsError(f"Cannot use {text.strip()!r}: {error}.") from None
     except CollectionPathError as error:
-        if error.missing:
+        if error.kind == "missing" and not os.path.lexists(absolute):
             raise SettingsError(f"No file at {absolute}; give the path of a collection.nml.") from None
         raise SettingsError(f"{error}; give the path of a collection.nml file.") from None
     return str(path)

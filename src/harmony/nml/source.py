@@ -45,12 +45,29 @@ _REASONS: Final = {
 
 
 class CollectionPathError(NMLError):
-    """A path that cannot be read as a collection file: it does not exist (``missing``), the OS refuses it, or
-    it is not a regular file."""
+    """A path that cannot be read as a collection file. ``kind`` says why: ``missing`` (nothing there, or a name
+    no file can have), ``forbidden`` (no permission), ``not_a_file`` (a folder, a device, a FIFO, a socket) or
+    ``refused`` (anything else the OS refuses)."""
 
-    def __init__(self, message: str, *, missing: bool = False) -> None:
+    def __init__(self, message: str, kind: str = "refused") -> None:
         super().__init__(message)
-        self.missing = missing
+        self.kind = kind
+
+    def __reduce__(self) -> tuple[object, ...]:  # it travels from the workers by pickle
+        return (CollectionPathError, (str(self), self.kind))
+
+    @property
+    def missing(self) -> bool:
+        return self.kind == "missing"
+
+
+_KINDS: Final = {
+    errno.ENOENT: "missing",
+    errno.ENOTDIR: "missing",
+    errno.ENAMETOOLONG: "missing",
+    errno.EACCES: "forbidden",
+    errno.EPERM: "forbidden",
+}
 
 
 def _shown(path: str | os.PathLike[str]) -> str:
@@ -60,14 +77,14 @@ def _shown(path: str | os.PathLike[str]) -> str:
 
 def _os_error(path: str | os.PathLike[str], error: OSError) -> CollectionPathError:
     reason = _REASONS.get(error.errno or 0) or f"cannot be read: {error.strerror or error}"
-    return CollectionPathError(f"{_shown(path)} {reason}", missing=error.errno in (errno.ENOENT, errno.ENOTDIR))
+    return CollectionPathError(f"{_shown(path)} {reason}", _KINDS.get(error.errno or 0, "refused"))
 
 
 def _kind_error(path: str | os.PathLike[str], mode: int) -> CollectionPathError | None:
     if stat.S_ISREG(mode):
         return None
     kind = _NOT_FILE.get(stat.S_IFMT(mode), "not a regular file")
-    return CollectionPathError(f"{_shown(path)} is {kind}, not a collection.nml file")
+    return CollectionPathError(f"{_shown(path)} is {kind}, not a collection.nml file", "not_a_file")
 
 
 def check_collection_path(path: str | os.PathLike[str], *, must_exist: bool = True) -> Path:

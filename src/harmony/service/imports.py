@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from harmony.errors import SyncError
 from harmony.library.settings import TraktorSettings
-from harmony.nml.source import check_collection_path
+from harmony.nml.source import CollectionPathError, check_collection_path
 from harmony.sync import ImportReport, ImportStats, PathMapping, SyncOptions
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
 
@@ -101,7 +101,10 @@ def resolve_nml_path(requested: str | None, settings: TraktorSettings) -> Path:
     else:
         from harmony.sync.locate import default_nml_path
 
-        path = default_nml_path(settings.nml_path)
+        try:
+            path = default_nml_path(settings.nml_path)
+        except SyncError as error:  # none configured and none found: a collection that is not there
+            raise CollectionPathError(str(error), "missing") from None
     # A path the OS refuses, or a folder, a device, a FIFO: the DJ's error, said now rather than by a worker.
     # A file that does not exist yet is said by the operation itself (it may be created meanwhile).
     return check_collection_path(path, must_exist=False)

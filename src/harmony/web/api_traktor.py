@@ -19,14 +19,24 @@ from harmony.library.settings import settings_to_dict
 from harmony.nml.source import CollectionPathError, check_collection_path
 from harmony.service import Operation
 from harmony.sync.locate import default_nml_path, native_instruments_folder
-from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
+from harmony.web.schemas import (
+    CHANGE_ERRORS,
+    COMMON_ERRORS,
+    ConfigUpdate,
+    ExportBody,
+    NmlPathText,
+    OperationBody,
+    error_responses,
+)
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/traktor", tags=["traktor"])
+router = APIRouter(prefix="/api/traktor", tags=["traktor"], responses=error_responses(*COMMON_ERRORS))
+# A collection path that cannot be used answers 403 (no permission), 404 (nothing there) or 409 (not a file).
+_PATH_ERRORS = (403, 404, 409)
 
 
 def accepted(op: Operation) -> JSONResponse:
@@ -44,7 +54,7 @@ async def get_config(state: Annotated[WebState, Depends(web_state)]) -> dict[str
     return settings_to_dict(settings)
 
 
-@router.put("/config", summary="Change some Traktor settings")
+@router.put("/config", summary="Change some Traktor settings", responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS))
 async def put_config(state: Annotated[WebState, Depends(web_state)], body: ConfigUpdate) -> dict[str, Any]:
     """Only the keys sent change; the result is validated as a whole and saved. Answers with all settings."""
     changes = body.changes()
@@ -81,7 +91,7 @@ def _readable(path: Path | None, out: dict[str, Any]) -> bool:
     return True
 
 
-@router.get("/info", summary="The collection's badges and the sync status")
+@router.get("/info", summary="The collection's badges and the sync status", responses=error_responses(*_PATH_ERRORS))
 async def info(
     state: Annotated[WebState, Depends(web_state)],
     nml_path: Annotated[NmlPathText | None, Query()] = None,
@@ -126,7 +136,12 @@ async def info(
     return out
 
 
-@router.post("/preview", status_code=202, summary="Plan an import without applying it")
+@router.post(
+    "/preview",
+    status_code=202,
+    summary="Plan an import without applying it",
+    responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
+)
 async def preview(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[OperationBody | None, Body()] = None
 ) -> JSONResponse:
@@ -136,7 +151,12 @@ async def preview(
     return accepted(state.service.start_preview(request))
 
 
-@router.post("/sync", status_code=202, summary="Import the collection into the library")
+@router.post(
+    "/sync",
+    status_code=202,
+    summary="Import the collection into the library",
+    responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
+)
 async def sync(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[OperationBody | None, Body()] = None
 ) -> JSONResponse:
@@ -145,7 +165,12 @@ async def sync(
     return accepted(state.service.start_import(request))
 
 
-@router.post("/export", status_code=202, summary="Export the library into the collection")
+@router.post(
+    "/export",
+    status_code=202,
+    summary="Export the library into the collection",
+    responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
+)
 async def export(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[ExportBody | None, Body()] = None
 ) -> JSONResponse:
