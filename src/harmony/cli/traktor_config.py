@@ -137,10 +137,21 @@ def _parse_path(text: str) -> str | None:
     except RuntimeError as error:  # "~name" for a user that does not exist
         raise SettingsError(f"Cannot use {text.strip()!r}: {error}.") from None
     except CollectionPathError as error:
-        if error.kind == "missing" and not os.path.lexists(absolute):
+        if _nothing_at(absolute):
             raise SettingsError(f"No file at {absolute}; give the path of a collection.nml.") from None
         raise SettingsError(f"{error}; give the path of a collection.nml file.") from None
     return str(path)
+
+
+def _nothing_at(path: str) -> bool:
+    """True when the OS says nothing is at ``path`` (not when it refuses the path itself, e.g. a name too long)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _parse_mappings(texts: list[str]) -> tuple[str, ...]:

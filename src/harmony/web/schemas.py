@@ -98,7 +98,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 class OperationBody(BaseModel):
     """What an import, a preview or an export may override; anything left out comes from the settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says: no "1" for 1
 
     nml_path: NmlPathText | None = None
     strategy: Strategy | None = None
@@ -141,7 +141,7 @@ class ExportBody(OperationBody):
 
 
 class AutoSyncUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says: no "1" for 1
 
     enabled: bool | None = None
     direction: Direction | None = None
@@ -153,7 +153,7 @@ class AutoSyncUpdate(BaseModel):
 class ConfigUpdate(BaseModel):
     """A partial change of the Traktor settings: only the keys sent change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says: no "1" for 1
 
     nml_path: NmlPathText | None = None
     track_strategy: Strategy | None = None
