@@ -15,10 +15,9 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
-from harmony.library.settings import settings_to_dict
-from harmony.nml.source import CollectionPathError, check_collection_path
-from harmony.service import Operation
-from harmony.sync.locate import default_nml_path, native_instruments_folder
+from harmony.library import settings_to_dict
+from harmony.nml import CollectionPathError, check_collection_path
+from harmony.service import Operation, default_nml_path, native_instruments_folder
 from harmony.web.schemas import (
     CHANGE_ERRORS,
     COMMON_ERRORS,
@@ -107,7 +106,7 @@ async def info(
             path: Path | None = state.service.nml_path(nml_path)
         except CollectionPathError as error:
             if nml_path is not None:
-                raise  # a path the DJ asked for that can never be a collection: 400, like every endpoint
+                raise  # a path the DJ asked for that can never be a collection: a 4xx, like every endpoint
             out["error"] = str(error)
             path = None
         except HarmonyError as error:
@@ -127,7 +126,7 @@ async def info(
         out["nml_path"] = str(path)
         if exists:
             try:
-                out["collection"] = await state.collection_info.summary(path)
+                out["collection"] = await state.service.collection_summary(path)
             except (HarmonyError, OSError) as error:
                 out["error"] = f"Failed to parse collection.nml: {error}"
         elif out["error"] is None:

@@ -16,10 +16,9 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from harmony.errors import HarmonyError
-from harmony.library.errors import LibraryChangedError, NotFoundError, TrackNotFoundError
-from harmony.nml.source import CollectionPathError
-from harmony.service import OperationRunningError
-from harmony.workers import QueueFullError
+from harmony.library import LibraryChangedError, NotFoundError, TrackNotFoundError
+from harmony.nml import CollectionPathError
+from harmony.service import OperationRunningError, QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
 
