@@ -111,10 +111,14 @@ try:
         from harmony.cli import main
         sys.argv = ["harmony", "traktor", "info", path]
         main()
-    else:
-        from harmony.jobs.import_job import plan_from_files
-        from harmony.sync.options import SyncOptions
-        plan_from_files(__import__("pathlib").Path(path), __import__("pathlib").Path(sys.argv[3]), SyncOptions())
+    elif step == "sync":  # the import job (a web preview runs the same)
+        from harmony.jobs import run_import_job
+        from harmony.sync import SyncOptions
+        run_import_job(path, sys.argv[3], SyncOptions(), keep_plan=False)
+    else:  # the export job
+        from harmony.jobs import run_export_job
+        from harmony.sync import ExportOptions
+        run_export_job(path, sys.argv[3], ExportOptions(), dry_run=True, backup=False)
     error = None
 except SystemExit as stop:
     error = f"exit {stop.code}"
@@ -138,7 +142,7 @@ def _measure(step: str, path: Path, library: Path) -> tuple[str, int, str]:
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("head", [document(), b""], ids=["3 tracks padded with NULs", "zeros"])
-@pytest.mark.parametrize("step", ["info", "sync"])
+@pytest.mark.parametrize("step", ["info", "sync", "export"])
 def test_a_2_gb_file_is_refused_with_bounded_memory(tmp_path: Path, head: bytes, step: str) -> None:
     path = _sparse(tmp_path / "collection.nml", head, TWO_GB)
     error, peak, stderr = _measure(step, path, tmp_path / "library.db")
@@ -152,7 +156,7 @@ def test_a_2_gb_file_is_refused_with_bounded_memory(tmp_path: Path, head: bytes,
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("step", ["info", "sync"])
+@pytest.mark.parametrize("step", ["info", "sync", "export"])
 def test_a_padded_file_under_the_limit_is_refused_without_reading_it_whole(tmp_path: Path, step: str) -> None:
     path = _sparse(tmp_path / "collection.nml", document(), 600 * 1024**2)
     assert path.stat().st_size < MAX_COLLECTION_BYTES
