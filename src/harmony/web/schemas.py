@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from harmony.library import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
 from harmony.service import ExportRequest, ImportRequest
@@ -66,6 +66,18 @@ PathMappings = Annotated[
         }
     ),
 ]
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema's ``integer`` includes ``1.0``: take it as 1 (the models are strict: no ``"1"``, no ``true``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: The whole-number conversion (after any ``Field`` constraints in an ``Annotated``: placed before them,
+#: pydantic would write ``ge``/``le`` into the schema instead of ``minimum``/``maximum``).
+WHOLE_NUMBER = BeforeValidator(_whole_number)
 
 
 class ErrorBody(BaseModel):
@@ -147,7 +159,7 @@ class AutoSyncUpdate(BaseModel):
     direction: Direction | None = None
     on_startup: bool | None = None
     on_library_change: bool | None = None
-    debounce_ms: int | None = Field(default=None, ge=DEBOUNCE_MIN_MS, le=DEBOUNCE_MAX_MS)
+    debounce_ms: Annotated[int, Field(ge=DEBOUNCE_MIN_MS, le=DEBOUNCE_MAX_MS), WHOLE_NUMBER] | None = None
 
 
 class ConfigUpdate(BaseModel):
@@ -159,7 +171,7 @@ class ConfigUpdate(BaseModel):
     track_strategy: Strategy | None = None
     cue_strategy: CueStrategy | None = None
     auto_backup: bool | None = None
-    backups_to_keep: int | None = Field(default=None, ge=BACKUPS_MIN, le=BACKUPS_MAX)
+    backups_to_keep: Annotated[int, Field(ge=BACKUPS_MIN, le=BACKUPS_MAX), WHOLE_NUMBER] | None = None
     path_mappings: PathMappings | None = Field(default=None, description="NML prefix → local folder")
     auto_sync: AutoSyncUpdate | None = None
 
