@@ -101,9 +101,10 @@ def _sparse(path: Path, head: bytes, size: int) -> Path:
     return path
 
 
-# Runs the real command's code in a child and reports its own peak memory (ru_maxrss, KB on Linux).
+# Runs the real command's code in a child and reports its own peak memory: VmHWM, which starts afresh with the
+# new program (ru_maxrss would keep the high-water mark of the pytest process the child was forked from).
 _MEASURE = """
-import json, resource, sys
+import json, sys
 from harmony.errors import HarmonyError
 step, path = sys.argv[1], sys.argv[2]
 try:
@@ -124,7 +125,8 @@ except SystemExit as stop:
     error = f"exit {stop.code}"
 except HarmonyError as caught:
     error = str(caught)
-print(json.dumps({"error": error, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"error": error, "peak_kb": peak_kb}))
 """
 
 
