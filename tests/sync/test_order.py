@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,3 +66,15 @@ def test_weave_keeps_each_node_after_its_predecessor() -> None:
     a, b, c, d = ("p", 1), ("p", 2), ("p", 3), ("p", 4)
     assert weave([a, c], [b, d], [a, b, c, d]) == [a, b, c, d]
     assert weave([c], [a], [a, b, c]) == [a, c]
+
+
+@pytest.mark.timeout(30)
+def test_many_playlists_in_one_folder_are_placed_in_linear_time() -> None:
+    # 60,000 new playlists in one folder: a scan of the order per node would take minutes here.
+    nodes: list[NodeId] = [("p", f"new{i}") for i in range(60_000)]
+    placement = place({None: []}, {None: nodes}, [(node, None) for node in nodes])
+    assert [node for node, _, _ in placement.creates] == nodes
+    assert [position for _, _, position in placement.creates] == list(range(len(nodes)))
+    existing: list[NodeId] = [("p", i) for i in range(30_000)]
+    assert weave(existing, nodes, nodes) == nodes + existing  # no predecessor placed: the first goes first
+    assert weave([], nodes, nodes) == nodes

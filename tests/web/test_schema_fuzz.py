@@ -1,7 +1,10 @@
-"""Schemathesis against the app's own ``/openapi.json``: no generated request gets a 5xx answer.
+"""Schemathesis against the app's own ``/openapi.json``, with every check it has (``--checks all``): no 5xx,
+every answer's status, headers and body as documented, every schema-valid request accepted and every
+schema-violating one refused, ``Allow`` as documented; then the stateful phase, which follows the links between
+operations (an operation's id into its cancel, a track's id into its page).
 
-A limited number of examples per endpoint keeps it quick; ``bench/web_schemathesis.py`` runs many more. The
-requests carry the session token, so the state-changing endpoints are really exercised (not just refused)."""
+A limited number of examples keeps it quick; ``bench/web_schemathesis.py`` runs many more. The requests carry
+the session token, so the state-changing endpoints are really exercised (not just refused)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from hypothesis import HealthCheck, settings
 
 schemathesis = pytest.importorskip("schemathesis")
 
+from harmony.devtools.api_fuzz import run_stateful, stateless_failures  # noqa: E402
 from harmony.web import create_app  # noqa: E402
 from harmony.workers import PoolConfig, WorkerManager  # noqa: E402
 
@@ -39,25 +43,22 @@ def web_schema(web_app: Any) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", web_app).exclude(path="/api/events")
 
 
-def fuzz(web_schema: Any, token: str, examples: int) -> list[str]:
-    """Send ``examples`` generated requests to every endpoint; return the ones answered with a 5xx."""
-    from hypothesis import given
-
-    failures: list[str] = []
-    for result in web_schema.get_all_operations():
-        operation = result.ok()
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def run(case: Any) -> None:
-            response = case.call(headers={"X-Harmony-Token": token})
-            if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text}")
-
-        run()
-    return failures
-
-
-def test_no_server_errors(web_app: Any, web_schema: Any) -> None:
-    failures = fuzz(web_schema, web_app.state.web.guard.token, examples=15)
+@pytest.mark.timeout(300)
+def test_every_check_holds_for_generated_requests(web_app: Any, web_schema: Any) -> None:
+    failures = stateless_failures(web_schema, web_app.state.web.guard.token, examples=12)
     assert failures == []
+
+
+@pytest.mark.timeout(300)
+def test_the_stateful_phase_finds_nothing(web_app: Any, web_schema: Any) -> None:
+    run_stateful(
+        web_schema,
+        web_app.state.web.guard.token,
+        settings(
+            max_examples=15,
+            stateful_step_count=5,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )

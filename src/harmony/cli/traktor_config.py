@@ -26,6 +26,7 @@ from harmony.library import (
     mapping_text,
     settings_to_dict,
 )
+from harmony.nml import CollectionPathError, check_collection_path
 from harmony.service import default_nml_path
 
 config_app = typer.Typer(help="Show or change the Traktor settings stored in the library.", no_args_is_help=True)
@@ -92,12 +93,27 @@ def _parse_path(text: str) -> str | None:
     """An existing file, made absolute (``~`` expanded); ``none`` or nothing unsets it."""
     if text.strip().lower() in NONE_WORDS:
         return None
-    path = Path(os.path.abspath(Path(text.strip()).expanduser()))
-    if path.is_dir():
-        raise SettingsError(f"{path} is a folder; give the collection.nml file inside it.")
-    if not path.is_file():
-        raise SettingsError(f"No file at {path}; give the path of a collection.nml.")
+    try:
+        absolute = os.path.abspath(Path(text.strip()).expanduser())
+        path = check_collection_path(absolute)
+    except RuntimeError as error:  # "~name" for a user that does not exist
+        raise SettingsError(f"Cannot use {text.strip()!r}: {error}.") from None
+    except CollectionPathError as error:
+        if _nothing_at(absolute):
+            raise SettingsError(f"No file at {absolute}; give the path of a collection.nml.") from None
+        raise SettingsError(f"{error}; give the path of a collection.nml file.") from None
     return str(path)
+
+
+def _nothing_at(path: str) -> bool:
+    """True when the OS says nothing is at ``path`` (not when it refuses the path itself, e.g. a name too long)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _parse_mappings(texts: list[str]) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ on disk is written through ``harmony.nmlfile.write_collection`` (``write_uncheck
 from harmony.errors import NMLError
 from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
 from harmony.nml.canonical import ATTRIBUTE_ORDER
-from harmony.nml.collection import Collection, TrackList, explained_read_errors, load
+from harmony.nml.collection import Collection, TrackList, load
 from harmony.nml.cue import CUE_FIELDS, Cue, CueData, CueType
 from harmony.nml.keys import parse_key_text, to_musical
 from harmony.nml.paths import (
@@ -28,6 +28,7 @@ from harmony.nml.paths import (
 from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
 from harmony.nml.scan import scan
 from harmony.nml.serialize import PROLOG
+from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file
 from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
 from harmony.nml.track import TRACK_FIELDS, WRITABLE_FIELDS, Track, TrackData
 from harmony.nml.values import parse_float, ranking_to_stars
@@ -43,6 +44,7 @@ __all__ = [
     "TRACK_FIELDS",
     "WRITABLE_FIELDS",
     "Collection",
+    "CollectionPathError",
     "CollectionSummary",
     "Cue",
     "CueData",
@@ -57,11 +59,11 @@ __all__ = [
     "Track",
     "TrackData",
     "TrackList",
+    "check_collection_path",
     "comparison_key",
     "count_tracks_and_playlists",
     "current_platform",
     "encode_name",
-    "explained_read_errors",
     "fsync_folder",
     "load",
     "location_to_path",
@@ -72,6 +74,7 @@ __all__ = [
     "path_to_location",
     "playlist_key",
     "ranking_to_stars",
+    "read_collection_file",
     "replace_with",
     "scan",
     "split_playlist_key",

@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, overload
 
 from lxml import etree
@@ -23,6 +21,7 @@ from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
 from harmony.nml.keyscan import UNSURE, location_keys
+from harmony.nml.limits import ENTRY_DEPTH, check_tree
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -35,6 +34,7 @@ from harmony.nml.scan import (
     xml_error,
 )
 from harmony.nml.serialize import PROLOG, serialize
+from harmony.nml.source import read_collection_file
 from harmony.nml.track import Track, TrackData
 from harmony.nml.values import modified_stamp
 
@@ -62,23 +62,8 @@ def load(source: Source, *, read_only: bool = False) -> Collection:
     if isinstance(source, bytes | bytearray | memoryview):
         raw = bytes(source)
     else:
-        path = Path(source)
-        with explained_read_errors(path):
-            raw = path.read_bytes()
+        raw, _ = read_collection_file(source)
     return Collection(scan(raw), read_only=read_only)
-
-
-@contextmanager
-def explained_read_errors(path: Path) -> Iterator[None]:
-    """Turn the OS's errors while reading the collection file at ``path`` into one-line :class:`NMLError`."""
-    try:
-        yield
-    except IsADirectoryError:
-        raise NMLError(f"{path} is a folder, not a collection.nml file") from None
-    except FileNotFoundError:
-        raise NMLError(f"{path} does not exist") from None
-    except OSError as error:
-        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 class TrackList(Sequence[Track]):
@@ -125,12 +110,14 @@ class Collection:
         self._tail_start = scanned.tail_start
         self._tree = parse_skeleton(scanned)
         self._root = self._tree.getroot()
+        check_tree(self._root)
         self._check_root(scanned.has_collection)
         # Every child of COLLECTION has a slot id; _items[slot] is its original byte span (None for new ones).
         self._items: list[Item | None] = list(scanned.items)
         self._order: list[int] = list(range(len(self._items)))
         self._track_slots: list[int] = [slot for slot, item in enumerate(scanned.items) if item.tag == "ENTRY"]
         self._changed: dict[int, etree._Element] = {}
+        self._shape_checked: set[int] = set()
         self._views: weakref.WeakValueDictionary[int, Track] = weakref.WeakValueDictionary()
         self._key_index: dict[str, int] | None = None
         self._duplicates: dict[str, list[int]] = {}
@@ -213,9 +200,13 @@ class Collection:
         item = self._items[slot]
         assert item is not None
         try:
-            return etree.fromstring(self._data[item.start : item.end], self._parser)
+            element = etree.fromstring(self._data[item.start : item.end], self._parser)
         except etree.XMLSyntaxError as error:
             raise xml_error(self._data, error, item.start) from None
+        if slot not in self._shape_checked:  # the same entry may be parsed again (it is not kept unless edited)
+            check_tree(element, ENTRY_DEPTH)
+            self._shape_checked.add(slot)
+        return element
 
     def _detect_six_decimals(self) -> bool:
         """Traktor 3/4 write numbers ``%.6f``; Traktor 2 wrote them short. Follow what the file does."""

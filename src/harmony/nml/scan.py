@@ -21,6 +21,7 @@ from xml.parsers import expat as pyexpat
 from lxml import etree
 
 from harmony.errors import NMLError
+from harmony.nml.limits import MAX_ENTRY_BYTES, check_collection_size, check_entry_size, too_deep
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -35,6 +36,8 @@ _WHITESPACE = re.compile(rb"\s*")
 _ENTRY_END = re.compile(rb"</ENTRY>")
 _AFTER_TAG_NAME = (b" ", b">", b"\t", b"\n", b"\r")
 # lxml appends its own positions (relative to the piece it parsed): ours replace them.
+# libxml2's own depth limit (2048 levels, above Harmony's): its message names a parser option, not the file.
+_LIBXML_TOO_DEEP = "Excessive depth in document"
 _LXML_POSITION = re.compile(r",? line \d+, column \d+\)?$| \(line \d+\)$| line \d+(?= and )")
 
 
@@ -82,6 +85,8 @@ def position(data: bytes, offset: int) -> tuple[int, int]:
 def xml_error(data: bytes, error: etree.XMLSyntaxError, base: int = 0) -> NMLError:
     """Turn an lxml syntax error in a piece starting at ``base`` into an NMLError with the file's line and column."""
     message = _LXML_POSITION.sub("", str(error.msg or error)).strip()
+    if message.startswith(_LIBXML_TOO_DEEP):
+        return too_deep()
     frag_line, frag_column = error.position if error.position else (1, 1)
     base_line, base_column = position(data, base)
     line = base_line + frag_line - 1
@@ -97,15 +102,21 @@ def parse_piece(data: bytes | bytearray, start: int, end: int, whole: bytes | No
         raise xml_error(whole if whole is not None else bytes(data), error, start) from None
 
 
-def _check_prolog(data: bytes) -> None:
-    # Only the start is looked at: stripping the whole file would copy it (100+ MB for a big collection).
-    first = _WHITESPACE.match(data).end()  # type: ignore[union-attr]
-    if first == len(data):
-        raise NMLError("the collection file is empty")
+def check_xml_start(data: bytes) -> None:
+    """The first bytes (after any byte-order mark) must be those of a UTF-8 XML file: ``<`` after whitespace.
+    Enough of a file to decide, so a huge file that is not XML is refused before the rest is read."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NMLError("the collection file is UTF-16 encoded; Traktor collections are UTF-8")
-    if data[first : first + 1] != b"<":
+    first = _WHITESPACE.match(data).end()  # type: ignore[union-attr]
+    if first < len(data) and data[first : first + 1] != b"<":
         raise NMLError("the collection file is not an XML file (it does not start with '<')")
+
+
+def _check_prolog(data: bytes) -> None:
+    # Only the start is looked at: stripping the whole file would copy it (100+ MB for a big collection).
+    if _WHITESPACE.match(data).end() == len(data):  # type: ignore[union-attr]
+        raise NMLError("the collection file is empty")
+    check_xml_start(data)
     encoding = _ENCODING.match(data[:200])
     if encoding and encoding.group(1).decode("ascii", "replace").lower().replace("_", "-") not in {
         "utf-8",
@@ -218,6 +229,7 @@ def _located(data: bytes, offset: int, message: str) -> str:
 
 def scan(raw: bytes) -> ScannedFile:
     """Check the file's outer shape and cut it into head, collection items and tail."""
+    check_collection_size(len(raw))
     had_bom = raw.startswith(UTF8_BOM)
     data = raw[len(UTF8_BOM) :] if had_bom else raw
     _check_prolog(data)
@@ -231,6 +243,9 @@ def scan(raw: bytes) -> ScannedFile:
     items = _scan_traktor_items(data, match.end(), closing)
     if items is None:
         items = _scan_items(data, match.end(), closing)
+    for item in items:
+        if item.end - item.start > MAX_ENTRY_BYTES:
+            check_entry_size(item.end - item.start, position(data, item.start)[0])
     return ScannedFile(data, had_bom, head_end=match.end(), tail_start=closing, items=items)
 
 
@@ -276,6 +291,8 @@ def parse_skeleton(scanned: ScannedFile) -> etree._ElementTree:
         if scanned.has_collection and line > data.count(b"\n", 0, scanned.head_end) + 1:
             line += data.count(b"\n", scanned.head_end, scanned.tail_start)
         message = _LXML_POSITION.sub("", str(error.msg or error)).strip()
+        if message.startswith(_LIBXML_TOO_DEEP):
+            raise too_deep() from None
         raise NMLError(f"the collection file is not valid XML: {message} (line {line}, column {column})") from None
     except ValueError as error:  # e.g. an encoding declaration lxml refuses on bytes input
         raise NMLError(f"the collection file cannot be read: {error}") from None

@@ -15,6 +15,7 @@ from xml.parsers import expat
 
 from harmony.errors import NMLError
 from harmony.nml.cue import cue_data
+from harmony.nml.limits import ENTRY_DEPTH, MAX_ATTRIBUTES, MAX_DEPTH, check_attribute_count, too_deep
 from harmony.nml.scan import check_well_formed, position
 from harmony.nml.track import PART_TAGS, TrackData, track_data
 
@@ -34,11 +35,19 @@ class _EntryReader:
         depth = 0
         in_cue = False
         part_tags = PART_TAGS
+        max_attributes = MAX_ATTRIBUTES
+        max_depth = MAX_DEPTH - ENTRY_DEPTH + 1  # depth 1 here is an ENTRY
         done: list[TrackData] = []
 
         def start(name: str, attributes: dict[str, str]) -> None:
             nonlocal depth, in_cue
             depth += 1
+            # The shape limits, as the lxml path checks them (expat itself reads any shape in linear time,
+            # but what it reads must be readable by every other path too).
+            if len(attributes) > max_attributes:
+                check_attribute_count(name, len(attributes))
+            if depth > max_depth:
+                raise too_deep()
             if depth == 2:
                 in_cue = name == "CUE_V2"
                 if in_cue:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harmony.errors import NMLError
-from harmony.nml import explained_read_errors
+from harmony.nml import read_collection_file
 
 __all__ = ["NmlFingerprint", "TornReadError", "fingerprint_of", "read_with_fingerprint"]
 
@@ -41,10 +41,11 @@ def read_with_fingerprint(path: Path) -> tuple[bytes, NmlFingerprint]:
     The size and time are taken before the read and checked after it: a file Traktor rewrote half-way through
     our read is refused rather than planned from (a torn read would look like a collection that lost
     tracks)."""
-    with explained_read_errors(path):
-        before = path.stat()
-        data = path.read_bytes()
+    data, before = read_collection_file(path)  # refuses what cannot be a collection, before reading it all
+    try:
         after = path.stat()
+    except OSError as error:
+        raise TornReadError(f"{path} changed while it was being read ({error.strerror or error}); try again") from None
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
         raise TornReadError(f"{path} changed while it was being read (is Traktor saving it?); try again")
     return data, fingerprint_of(path, data, after)

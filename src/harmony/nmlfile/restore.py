@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harmony import nml
 from harmony.errors import NMLError
-from harmony.nml import summarize
+from harmony.nml import CollectionPathError, check_collection_path, read_collection_file, summarize
 from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder
 from harmony.nmlfile.errors import BackupError
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT
@@ -28,11 +28,13 @@ __all__ = ["find_backup", "restore_backup"]
 def find_backup(nml_path: str | os.PathLike[str], backup: str | os.PathLike[str]) -> Path:
     """The backup file ``backup`` names: a path, or a bare file name in the collection's backup folder."""
     given = Path(backup)
-    if given.is_file():
-        return given
-    in_folder = backup_folder(nml_path) / given.name
-    if given.name == str(backup) and in_folder.is_file():
-        return in_folder
+    candidates = [given] + ([backup_folder(nml_path) / given.name] if given.name == str(backup) else [])
+    for candidate in candidates:
+        if os.path.lexists(candidate):  # False for a path the OS refuses outright (too long, NUL)
+            try:
+                return check_collection_path(candidate)
+            except CollectionPathError as error:
+                raise BackupError(f"cannot restore that backup: {error}") from None
     raise BackupError(f"no backup {backup} (see `harmony traktor backups` for the list)")
 
 
@@ -52,9 +54,9 @@ def restore_backup(
     to ``keep`` never deletes the backup being restored. Refuses while Traktor runs unless ``force``."""
     source = find_backup(nml_path, backup)
     try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise BackupError(f"cannot read the backup {source}: {error.strerror or error}") from error
+        data, _ = read_collection_file(source)
+    except NMLError as error:
+        raise BackupError(f"cannot read the backup {source}: {error}") from None
     try:
         collection = nml.load(data)
         counts = (len(collection.tracks), summarize(collection).playlists)

@@ -42,9 +42,12 @@ def _file_state(path: Path) -> tuple[str, int, int]:
 class CollectionInfoCache:
     """Summaries of collections, one per file state; concurrent asks for the same file share one parse."""
 
-    def __init__(self, manager: WorkerManager, *, per_client: int = PARSES_PER_CLIENT) -> None:
+    def __init__(
+        self, manager: WorkerManager, *, per_client: int = PARSES_PER_CLIENT, budget: float | None = None
+    ) -> None:
         self._manager = manager
         self._per_client = per_client
+        self._budget = budget  # seconds a count may take in the worker (the service's job budget)
         self._done: dict[str, tuple[tuple[str, int, int], dict[str, Any]]] = {}
         self._running: dict[tuple[str, int, int], asyncio.Future[dict[str, Any]]] = {}
         self._started_by: Counter[str] = Counter()
@@ -76,7 +79,9 @@ class CollectionInfoCache:
             del self._started_by[client]
 
     async def _count(self, state: tuple[str, int, int]) -> dict[str, Any]:
-        summary: dict[str, Any] = await self._manager.execute_sync(Job(summarize_collection, (state[0],)))
+        summary: dict[str, Any] = await self._manager.execute_sync(
+            Job(summarize_collection, (state[0],), timeout=self._budget)
+        )
         self._done[state[0]] = (state, summary)
         log.info("counted %s: %s tracks", state[0], summary.get("tracks"))
         return summary

@@ -62,7 +62,11 @@ class ImportRun:
         """Apply the spooled plan in one transaction, in a worker (see :mod:`harmony.jobs.apply_job`)."""
         op = self.op
         self.log.progress(op, "saving", SAVING[0], "Saving to database...")
-        job = Job(apply_import_job, (str(self.library_path), str(result.spool), result.parts))
+        job = Job(
+            apply_import_job,
+            (str(self.library_path), str(result.spool), result.parts),
+            timeout=self.job.timeout,  # the same budget as the planning
+        )
         applying = asyncio.ensure_future(self.manager.execute_sync(job, self.forward, cancel_token=op.cancel_token))
         try:
             version = await asyncio.shield(applying)

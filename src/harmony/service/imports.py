@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from harmony.errors import SyncError
 from harmony.library import TraktorSettings
+from harmony.nml import CollectionPathError, check_collection_path
 from harmony.sync import (
     CUE_STRATEGIES,
     STRATEGIES,
@@ -104,12 +105,20 @@ class ImportOutcome:
 
 
 def resolve_nml_path(requested: str | None, settings: TraktorSettings) -> Path:
-    """The collection to use: the one asked for, else the configured one, else the newest Traktor's."""
+    """The collection to use: the one asked for, else the configured one, else the newest Traktor's.
+    Raises :class:`~harmony.nml.source.CollectionPathError` for a path that can never be a collection file."""
     if requested:
         try:
-            return Path(requested).expanduser().absolute()
+            path = Path(requested).expanduser().absolute()
         except RuntimeError as error:  # "~name" for a user that does not exist
             raise SyncError(f"Cannot use the collection path {requested!r}: {error}.") from None
-    from harmony.nmlfile import default_nml_path
+    else:
+        from harmony.nmlfile import default_nml_path
 
-    return default_nml_path(settings.nml_path)
+        try:
+            path = default_nml_path(settings.nml_path)
+        except SyncError as error:  # none configured and none found: a collection that is not there
+            raise CollectionPathError(str(error), "missing") from None
+    # A path the OS refuses, or a folder, a device, a FIFO: the DJ's error, said now rather than by a worker.
+    # A file that does not exist yet is said by the operation itself (it may be created meanwhile).
+    return check_collection_path(path, must_exist=False)

@@ -29,9 +29,11 @@ from harmony.library import (
     default_library_path,
     is_read_only,
 )
-from harmony.nml import CollectionSummary
+from harmony.nml import CollectionSummary, check_collection_path
 from harmony.nmlfile import BackupInfo, list_backups, restore_backup
 from harmony.service.autosync import SyncRunner
+from harmony.service.budget import job_budget as budget_of
+from harmony.service.budget import over_budget_message
 from harmony.service.collection_info import CollectionInfoCache
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
@@ -39,7 +41,7 @@ from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.metrics import operation_record
 from harmony.service.operations import Operation, OperationEvent, OperationLog
-from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager, preload_modules
+from harmony.workers import Job, TaskCancelled, TaskTimeoutError, WorkerCrashedError, WorkerManager, preload_modules
 
 __all__ = ["OperationRunningError", "TraktorService"]
 
@@ -74,7 +76,10 @@ class TraktorService:
         *,
         spool_dir: str | None = None,
         history_size: int = 100,
+        job_budget: float | None = None,
     ) -> None:
+        """``job_budget`` (seconds) bounds each job in a worker (default: see :mod:`harmony.service.budget`)."""
+        self.job_budget = budget_of(job_budget)
         self.library_path = Path(library_path).expanduser() if library_path is not None else default_library_path()
         self._manager = manager
         self._spool_dir = spool_dir
@@ -99,6 +104,9 @@ class TraktorService:
             return library.settings()
 
     def save_settings(self, settings: TraktorSettings) -> None:
+        """Store ``settings``; a collection path that can never be a collection file is refused first."""
+        if settings.nml_path is not None:
+            check_collection_path(settings.nml_path, must_exist=False)
         with Library.open(self.library_path) as library:
             library.save_settings(settings)
 
@@ -120,7 +128,7 @@ class TraktorService:
         loop) and cached per file state. Raises ``OSError`` if it cannot be read, ``NMLError`` if it is not a
         collection, :class:`TooManyParsesError` if ``client`` (an address) already has a parse running."""
         if self._collection_info is None:
-            self._collection_info = CollectionInfoCache(self.manager)
+            self._collection_info = CollectionInfoCache(self.manager, budget=self.job_budget)
         return await self._collection_info.summary(path, client)
 
     # --- operations -------------------------------------------------------------------------------------
@@ -243,7 +251,11 @@ class TraktorService:
         if apply:
             self._refuse_if_running(IMPORT, nml_path, "imported")
         op = self.log.new(kind, str(nml_path))
-        job = Job(run_import_job, (str(nml_path), str(self.library_path), options, apply, self._spool_dir))
+        job = Job(
+            run_import_job,
+            (str(nml_path), str(self.library_path), options, apply, self._spool_dir),
+            timeout=self.job_budget,
+        )
         run = ImportRun(self.manager, self.log, self.library_path, op, job, apply=apply)
         started = "Starting sync..." if kind == IMPORT else "Starting preview..."
         done = "Sync complete" if kind == IMPORT else "Analysis complete"
@@ -263,6 +275,7 @@ class TraktorService:
             run_export_job,
             (str(nml_path), str(self.library_path), options, request.dry_run, backup, settings.backups_to_keep),
             {"force": request.force},
+            timeout=self.job_budget,
         )
         run = ExportRun(self, op, job, request)
         self._launch(op, run.run, "Starting export...", "Export complete", "export")
@@ -307,6 +320,8 @@ class TraktorService:
                 self.log.finish(op, "succeeded", f"{done}: {outcome.summary()}", result=outcome)
             except (TaskCancelled, ImportCancelled, asyncio.CancelledError):
                 self.log.finish(op, "cancelled", "Cancelled; nothing was changed.")
+            except TaskTimeoutError as error:
+                self.log.finish(op, "failed", "Failed", error=over_budget_message(op.operation, error.timeout))
             except WorkerCrashedError as error:
                 self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:

@@ -150,6 +150,7 @@ class _Planner:
         self.resolver = resolver
         self.strategy = strategy
         self.out = PlaylistPlan()
+        self._create_index: dict[Ref, int] | None = None  # playlist ref → its index in out.playlist_creates
         self.traktor = TraktorTree(tree)
         self.harmony = HarmonyTree(folders, playlists)
         self.links = link(self.traktor, self.harmony, unlinked_playlist_bases, unlinked_folder_bases)
@@ -515,11 +516,16 @@ class _Planner:
         if t.kind == "f":
             self.out.folder_creates.append(FolderCreate(str(t.node[1]), t.name, parent, position))
             return
-        for index, create in enumerate(self.out.playlist_creates):
-            if create.ref == t.node[1]:
-                self.out.playlist_creates[index] = PlaylistCreate(
-                    create.ref, create.name, parent, position, create.uuid, create.smart_query, create.entries
-                )
+        creates = self.out.playlist_creates
+        if self._create_index is None or len(self._create_index) != len(creates):
+            # Built once per plan: a scan per create would make many playlists cost quadratic time.
+            self._create_index = {create.ref: index for index, create in enumerate(creates)}
+        index = self._create_index.get(t.node[1])
+        if index is not None:
+            create = creates[index]
+            creates[index] = PlaylistCreate(
+                create.ref, create.name, parent, position, create.uuid, create.smart_query, create.entries
+            )
 
     def _emit_move(self, node: NodeId, parent: Ref | None, position: int, *, moved: bool) -> None:
         kind, ident = node

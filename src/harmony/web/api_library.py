@@ -12,11 +12,12 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from harmony.library import SORT_KEYS, FolderNode, PlaylistNode, StoredCue, StoredTrack
 from harmony.nml import CUE_TYPE_NAMES
+from harmony.web.schemas import COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router", "track_json"]
 
-router = APIRouter(prefix="/api", tags=["library"])
+router = APIRouter(prefix="/api", tags=["library"], responses=error_responses(*COMMON_ERRORS))
 
 MAX_PAGE = 500
 SORT_PATTERN = f"^-?({'|'.join(SORT_KEYS)})$"
@@ -101,7 +102,7 @@ async def list_tracks(
     }
 
 
-@router.get("/library/tracks/{track_id}", summary="One track with its cue points")
+@router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))
 async def get_track(
     state: Annotated[WebState, Depends(web_state)], track_id: Annotated[int, Path(ge=1, le=MAX_INT)]
 ) -> dict[str, Any]:

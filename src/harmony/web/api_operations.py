@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import StreamingResponse
 
 from harmony.service import ImportOutcome, Operation
+from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api", tags=["operations"])
+router = APIRouter(prefix="/api", tags=["operations"], responses=error_responses(*COMMON_ERRORS))
 
 #: A preview of a first import of 100,000 tracks has a line per track; the page shows the start of it.
 MAX_DIFF_LINES = 2000
@@ -39,7 +40,11 @@ async def operations(state: Annotated[WebState, Depends(web_state)]) -> dict[str
     }
 
 
-@router.get("/operations/{operation_id}", summary="One operation; a finished preview includes its diff")
+@router.get(
+    "/operations/{operation_id}",
+    summary="One operation; a finished preview includes its diff",
+    responses=error_responses(404),
+)
 async def operation(state: Annotated[WebState, Depends(web_state)], operation_id: OperationId) -> dict[str, Any]:
     op = _require(state, operation_id)
     out = op.to_json()
@@ -51,7 +56,11 @@ async def operation(state: Annotated[WebState, Depends(web_state)], operation_id
     return out
 
 
-@router.post("/operations/{operation_id}/cancel", summary="Cancel a queued or running operation")
+@router.post(
+    "/operations/{operation_id}/cancel",
+    summary="Cancel a queued or running operation",
+    responses=error_responses(*CHANGE_ERRORS, 404),
+)
 async def cancel(state: Annotated[WebState, Depends(web_state)], operation_id: OperationId) -> dict[str, Any]:
     """``cancelled`` is false when the operation had already finished; its final state comes on the stream."""
     _require(state, operation_id)

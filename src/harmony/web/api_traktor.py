@@ -7,6 +7,7 @@ stream (``GET /api/events``) and from ``GET /api/operations/{id}``.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,15 +16,26 @@ from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
 from harmony.library import settings_to_dict
+from harmony.nml import CollectionPathError, check_collection_path
 from harmony.service import Operation, TooManyParsesError, default_nml_path, native_instruments_folder
-from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
+from harmony.web.schemas import (
+    CHANGE_ERRORS,
+    COMMON_ERRORS,
+    ConfigUpdate,
+    ExportBody,
+    NmlPathText,
+    OperationBody,
+    error_responses,
+)
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/traktor", tags=["traktor"])
+router = APIRouter(prefix="/api/traktor", tags=["traktor"], responses=error_responses(*COMMON_ERRORS))
+# A collection path that cannot be used answers 403 (no permission), 404 (nothing there) or 409 (not a file).
+_PATH_ERRORS = (403, 404, 409)
 
 
 def accepted(op: Operation) -> JSONResponse:
@@ -41,7 +53,7 @@ async def get_config(state: Annotated[WebState, Depends(web_state)]) -> dict[str
     return settings_to_dict(settings)
 
 
-@router.put("/config", summary="Change some Traktor settings")
+@router.put("/config", summary="Change some Traktor settings", responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS))
 async def put_config(state: Annotated[WebState, Depends(web_state)], body: ConfigUpdate) -> dict[str, Any]:
     """Only the keys sent change; the result is validated as a whole and saved. Answers with all settings."""
     changes = body.changes()
@@ -65,7 +77,20 @@ def _suggestions() -> dict[str, str | None]:
     return {"default_nml_path": found, "suggested_folder": str(folder)}
 
 
-@router.get("/info", summary="The collection's badges and the sync status")
+def _readable(path: Path | None, out: dict[str, Any]) -> bool:
+    """Whether ``path`` is a file the badges can be counted from; if not, why goes to ``out["error"]``."""
+    if path is None:
+        return False
+    try:
+        check_collection_path(path)
+    except CollectionPathError as error:
+        if out["error"] is None and os.path.lexists(path):
+            out["error"] = str(error)
+        return False
+    return True
+
+
+@router.get("/info", summary="The collection's badges and the sync status", responses=error_responses(*_PATH_ERRORS))
 async def info(
     request: Request,
     state: Annotated[WebState, Depends(web_state)],
@@ -80,6 +105,11 @@ async def info(
         settings = state.service.settings()
         try:
             path: Path | None = state.service.nml_path(nml_path)
+        except CollectionPathError as error:
+            if nml_path is not None:
+                raise  # a path the DJ asked for that can never be a collection: a 4xx, like every endpoint
+            out["error"] = str(error)
+            path = None
         except HarmonyError as error:
             out["error"] = str(error)
             path = None
@@ -89,7 +119,7 @@ async def info(
             "last_export_at": status.last_export_at.isoformat() if status and status.last_export_at else None,
             "pending_export": bool(status and status.pending_export),
         }
-        return settings.nml_path, path, bool(path and path.is_file()), _suggestions(), library
+        return settings.nml_path, path, _readable(path, out), _suggestions(), library
 
     configured, path, exists, suggestions, library = await state.call(locate)
     out.update(configured_nml_path=configured, exists=exists, library=library, **suggestions)
@@ -109,7 +139,12 @@ async def info(
     return out
 
 
-@router.post("/preview", status_code=202, summary="Plan an import without applying it")
+@router.post(
+    "/preview",
+    status_code=202,
+    summary="Plan an import without applying it",
+    responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
+)
 async def preview(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[OperationBody | None, Body()] = None
 ) -> JSONResponse:
@@ -119,7 +154,12 @@ async def preview(
     return accepted(state.service.start_preview(request))
 
 
-@router.post("/sync", status_code=202, summary="Import the collection into the library")
+@router.post(
+    "/sync",
+    status_code=202,
+    summary="Import the collection into the library",
+    responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
+)
 async def sync(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[OperationBody | None, Body()] = None
 ) -> JSONResponse:
@@ -128,7 +168,12 @@ async def sync(
     return accepted(state.service.start_import(request))
 
 
-@router.post("/export", status_code=202, summary="Export the library into the collection")
+@router.post(
+    "/export",
+    status_code=202,
+    summary="Export the library into the collection",
+    responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
+)
 async def export(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[ExportBody | None, Body()] = None
 ) -> JSONResponse:

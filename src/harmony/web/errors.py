@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from harmony.errors import HarmonyError
 from harmony.library import (
@@ -22,6 +23,7 @@ from harmony.library import (
     ReadOnlyLibraryError,
     TrackNotFoundError,
 )
+from harmony.nml import CollectionPathError
 from harmony.service import OperationRunningError, QueueFullError, TooManyParsesError
 from harmony.web.events import TooManyStreamsError
 
@@ -34,6 +36,11 @@ _CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
 
+#: A collection path that cannot be used, by why: nothing there (or a name no file can have), no permission,
+#: or something that is not a file (a folder, a FIFO…), which clashes with the request rather than breaking it.
+_PATH_STATUS = {"missing": 404, "forbidden": 403, "not_a_file": 409, "refused": 409}
+
+
 def status_for(error: HarmonyError) -> int:
     """The HTTP status of a Harmony error."""
     if isinstance(error, DamagedLibraryError):  # not the request's fault: the library needs repair
@@ -42,6 +49,8 @@ def status_for(error: HarmonyError) -> int:
         return 409
     if isinstance(error, TooManyParsesError | TooManyStreamsError):
         return 429
+    if isinstance(error, CollectionPathError):
+        return _PATH_STATUS.get(error.kind, 409)
     if isinstance(error, _NOT_FOUND):
         return 404
     if isinstance(error, _CONFLICT):
@@ -60,15 +69,43 @@ async def _harmony_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=error.headers)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path. Starlette names only those of the first route that matched
+    the path, but GET and PUT of one path are two routes here."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+# What the API's patterns (see harmony.web.schemas) ask for, in words.
+_PATTERN_MEANING = {
+    "path_mappings": 'each mapping is NML_PREFIX=LOCAL_FOLDER, e.g. {"C:/Users/me/Music": "/home/me/Music"}: '
+    "a volume or folder on the left (no '='), a folder on the right",
+    "nml_path": "a collection path cannot contain a NUL character, and only ~ (your own home folder) can start it",
+}
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-        problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else str(item.get("msg", "invalid")))
+        location = [str(part) for part in item.get("loc", ()) if part != "body"]
+        where = ".".join(location)
+        message = str(item.get("msg", "invalid"))
+        field = next((part for part in location if part not in ("query", "path", "header")), "")
+        if item.get("type") == "string_pattern_mismatch" and field in _PATTERN_MEANING:
+            # The pattern itself means nothing to a DJ.
+            message, where = _PATTERN_MEANING[field], field
+        problems.append(f"{where}: {message}" if where else message)
     text = "; ".join(problems) or "The request is not valid."
     return JSONResponse({"error": text}, status_code=422)
 

@@ -17,13 +17,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from harmony.errors import HarmonyError
 from harmony.service import native_instruments_folder
+from harmony.web.schemas import COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
 
 __all__ = ["BrowseError", "FolderBrowser", "OutsideRootError", "router"]
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["files"])
+router = APIRouter(prefix="/api", tags=["files"], responses=error_responses(*COMMON_ERRORS))
 
 MAX_ENTRIES = 2000
 
@@ -115,7 +116,11 @@ class FolderBrowser:
         return str(folder) if folder.is_dir() and self.inside(folder) else None
 
 
-@router.get("/files", summary="Browse folders for a collection.nml (inside the home folder only)")
+@router.get(
+    "/files",
+    summary="Browse folders for a collection.nml (inside the home folder only)",
+    responses=error_responses(403, 404),
+)
 async def files(
     state: Annotated[WebState, Depends(web_state)],
     path: Annotated[str | None, Query(max_length=4096, description="A folder inside the home folder")] = None,

@@ -2,32 +2,97 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from harmony.library import AUTO_SYNC, SETTING_KEYS, SettingKey
 from harmony.service import ExportRequest, ImportRequest
 
-__all__ = ["ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
+__all__ = ["ConfigUpdate", "ErrorBody", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
 
 
 def checked_path(text: str) -> str:
-    """A path the layers below can resolve: no NUL byte, and a ``~user`` that names a real user (Python's
-    ``expanduser`` raises RuntimeError for an unknown one)."""
+    """A path the layers below can resolve: no NUL byte, and ``~`` only as the DJ's own home (``~/…``): Python's
+    ``expanduser`` raises for the ``~user`` of an unknown user, so that form is not taken at all. The same rule
+    is the schema's ``pattern``, so a client generated from ``/openapi.json`` never sends what this refuses."""
     if "\x00" in text:
         raise ValueError("a path cannot contain a NUL character")
-    if text.startswith("~"):
-        try:
-            Path(text).expanduser()
-        except RuntimeError:
-            raise ValueError(f"{text.split('/')[0]} is not a known home folder") from None
+    if text.startswith("~") and not text.startswith("~/") and text != "~":
+        raise ValueError(f"{text.split('/')[0]}: only ~ (your own home folder) can start a path")
     return text
 
 
+# Python's str.strip() whitespace, spelled out: the API's patterns and the checks below (which strip) must agree
+# on every character, whichever regex engine reads the schema.
+_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
+
 #: A collection path as the API takes it.
-NmlPathText = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(checked_path)]
+NmlPathText = Annotated[
+    str,
+    Field(min_length=1, max_length=4096, pattern=r"^(~|~/[^\x00]*|[^~\x00][^\x00]*)$"),
+    AfterValidator(checked_path),
+]
+
+#: The NML side of a path mapping: a volume (and folders), so something besides spaces and slashes (``=`` is
+#: fine: mappings are stored as pairs).
+_PREFIX_PATTERN = f"[^/\\\\{_SPACE_CLASS}]"
+MappingPrefix = Annotated[str, Field(pattern=_PREFIX_PATTERN)]
+#: The local side of a path mapping: a folder, so something besides spaces.
+_FOLDER_PATTERN = f"[^{_SPACE_CLASS}]"
+MappingFolder = Annotated[str, Field(pattern=_FOLDER_PATTERN)]
+#: The mappings as JSON: the key rule goes in ``propertyNames`` (pydantic's ``patternProperties`` would leave
+#: other keys unconstrained in the schema while the model refuses them).
+PathMappings = Annotated[
+    dict[MappingPrefix, MappingFolder],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "propertyNames": {"pattern": _PREFIX_PATTERN},
+            "additionalProperties": {"type": "string", "pattern": _FOLDER_PATTERN},
+        }
+    ),
+]
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema's ``integer`` includes ``1.0``: take it as 1 (the models are strict: no ``"1"``, no ``true``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: The whole-number conversion (after any ``Field`` constraints in an ``Annotated``: placed before them,
+#: pydantic would write ``ge``/``le`` into the schema instead of ``minimum``/``maximum``).
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: one line a DJ can act on."""
+
+    error: str = Field(description="What went wrong, in one line", examples=["/music/none.nml does not exist"])
+
+
+_MEANING = {
+    400: "Not a request Harmony can take: a body that is not JSON, a foreign Host, or a value it refuses",
+    403: "Not from a Harmony page (no session token, or another site), or a path the DJ may not read",
+    404: "Nothing by that id or at that path",
+    409: "Clashes with work already running, or with what is on disk (e.g. a folder where a file should be)",
+    422: "The request does not match this schema",
+    500: "A bug inside Harmony; the details are in its log",
+}
+
+#: What every API endpoint can answer besides success: the middleware refuses a foreign Host with 400, a
+#: request may not match the schema (422), and a bug answers 500.
+COMMON_ERRORS = (400, 422, 500)
+#: What a state-changing endpoint adds: the token check.
+CHANGE_ERRORS = (403,)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of these error statuses, each with :class:`ErrorBody` as its body."""
+    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in sorted(set(statuses))}
 
 
 def _choice(name: str) -> Any:
@@ -47,12 +112,12 @@ else:
 class OperationBody(BaseModel):
     """What an import, a preview or an export may override; anything left out comes from the settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says: no "1" for 1
 
     nml_path: NmlPathText | None = None
     strategy: Strategy | None = None
     cue_strategy: CueStrategy | None = None
-    path_mappings: dict[str, str] | None = Field(
+    path_mappings: PathMappings | None = Field(
         default=None,
         description='NML prefix → local folder, e.g. {"C:/Users/me/Music": "/home/me/Music"}',
         examples=[{"C:/Users/me/Music": "/home/me/Music"}],
@@ -93,7 +158,7 @@ class SettingsBody(BaseModel):
     """A partial change of the Traktor settings: only the keys sent change. The keys, their types and ranges
     come from the registry the CLI uses too (:data:`harmony.library.SETTING_KEYS`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says: no "1" for 1
 
     def changes(self) -> dict[str, Any]:
         """The keys that were sent, in the form ``TraktorSettings.updated`` takes. ``nml_path`` may be null
@@ -114,10 +179,10 @@ def _field_type(key: SettingKey) -> Any:
     if key.kind == "bool":
         return bool | None
     if key.kind == "int":
-        return Annotated[int, Field(ge=key.minimum, le=key.maximum)] | None
+        return Annotated[int, Field(ge=key.minimum, le=key.maximum), WHOLE_NUMBER] | None
     if key.kind == "choice":
         return _choice(key.name) | None
-    return Annotated[dict[str, str], Field(description="NML prefix → local folder")] | None
+    return PathMappings | None
 
 
 def _settings_model() -> type[SettingsBody]:
@@ -127,7 +192,9 @@ def _settings_model() -> type[SettingsBody]:
         fields = top if key.group is None else groups.setdefault(key.group, {})
         fields[key.field] = (_field_type(key), Field(default=None, description=key.help))
     for group, fields in groups.items():
-        model = create_model(f"{group.title().replace('_', '')}Update", __config__=ConfigDict(extra="forbid"), **fields)
+        model = create_model(
+            f"{group.title().replace('_', '')}Update", __config__=ConfigDict(extra="forbid", strict=True), **fields
+        )
         top[group] = (model | None, None)
     return create_model("ConfigUpdate", __base__=SettingsBody, **top)
 

@@ -1,0 +1,69 @@
+"""Fuzzing the web API from its own ``/openapi.json`` with Schemathesis and all its checks, stateless and
+stateful: what tests/web/test_schema_fuzz.py runs briefly and bench/web_schemathesis.py at length.
+
+Needs the ``test`` extra (Schemathesis)."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import schemathesis
+import schemathesis.specs.openapi.checks  # registers the OpenAPI checks  # noqa: F401
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.checks import CHECKS
+from schemathesis.generation import GenerationMode
+
+__all__ = ["all_checks", "run_stateful", "stateless_failures"]
+
+
+def all_checks() -> list[Any]:
+    """Every check Schemathesis has (what ``--checks all`` runs)."""
+    return list(CHECKS.get_all())
+
+
+def stateless_failures(schema: Any, token: str, examples: int) -> list[str]:
+    """Send ``examples`` schema-valid and ``examples`` schema-violating requests to every operation, checking
+    each answer with every check; return one line per distinct failure."""
+    failures: dict[str, None] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in GenerationMode:
+            with contextlib.suppress(Unsatisfiable):  # an operation without inputs has no schema-violating request
+                _fuzz(operation, mode, token, examples, failures)
+    return list(failures)
+
+
+def _fuzz(operation: Any, mode: GenerationMode, token: str, examples: int, failures: dict[str, None]) -> None:
+    checks = all_checks()
+    headers = {"X-Harmony-Token": token}
+    where = f"{operation.method.upper()} {operation.path} [{mode.value}]"
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case: Any) -> None:
+        try:
+            case.call_and_validate(headers=headers, checks=checks)
+        except (AssertionError, BaseExceptionGroup) as failure:
+            lines = [line.strip() for line in str(failure).strip().splitlines() if line.strip()]
+            failures.setdefault(f"{where}: {' / '.join(lines[:8])}")
+
+    run()
+
+
+def run_stateful(schema: Any, token: str, hypothesis_settings: settings) -> None:
+    """The stateful phase: sequences of calls following the links between operations, every answer checked
+    with every check. Raises on the first failure."""
+    checks = all_checks()
+    headers = {"X-Harmony-Token": token}
+
+    class Stateful(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = (), **kwargs: Any) -> None:
+            case.validate_response(response, checks=checks, headers=headers)
+
+    run_state_machine_as_test(Stateful, settings=hypothesis_settings)
