@@ -42,13 +42,13 @@ from harmony.library.plan import (
 from harmony.library.reader import SyncFolder, SyncPlaylist
 from harmony.nml.collection import Collection
 from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
-from harmony.sync.export_fields import export_decision
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
-from harmony.sync.merge import settle
+from harmony.sync.merge import decide_unit
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, weave
 from harmony.sync.playlists import merge_lists
 from harmony.sync.report import Conflict, PlaylistChange, SkippedEntry
+from harmony.sync.three_way import decide, decide_deletion, settle
 from harmony.sync.tree import tree_from_nml
 
 log = logging.getLogger(__name__)
@@ -183,11 +183,11 @@ class _TreeExporter:
                 and base.entries == node.playlist.entries
             )
             kind = _kind(view)
-            if not unchanged:
-                kept = self.strategy == "traktor_wins"
-                self._conflict(node.path, kind, "deleted", "changed", "as last synced", not kept)
-                if kept:
-                    continue
+            decision = decide_deletion("harmony", not unchanged, self.strategy)
+            if decision.conflict:
+                self._conflict(node.path, kind, "deleted", "changed", "as last synced", decision.writes_harmony)
+            if not decision.writes_harmony:
+                continue
             view.delete()
             self._touch(view)
             self._change("delete", kind, node.path)
@@ -248,7 +248,7 @@ class _TreeExporter:
     def _comes_back(self, playlist: SyncPlaylist) -> bool:
         """Whether a playlist Traktor removed since the last sync is written again: Harmony changed it since,
         and the strategy settles that conflict Harmony's way (as the import does)."""
-        return self._changed_in_harmony(playlist) and self.strategy != "traktor_wins"
+        return decide_deletion("traktor", self._changed_in_harmony(playlist), self.strategy).writes_harmony
 
     def _export_folder(self, folder: SyncFolder, parent: Folder) -> None:
         path = (*self.harmony.path(folder.parent_id), folder.name)
@@ -302,7 +302,7 @@ class _TreeExporter:
         if view is None:
             if base is not None:
                 changed = self._changed_in_harmony(playlist)
-                back = changed and self.strategy != "traktor_wins"
+                back = decide_deletion("traktor", changed, self.strategy).writes_harmony
                 if changed:
                     self._conflict(path, kind, "changed", "deleted", "as last synced", back)
                 if not back:
@@ -333,7 +333,8 @@ class _TreeExporter:
             self.out.skipped.append(SkippedEntry("/".join(path), "a playlist on one side is a smart list on the other"))
 
     def _rename(self, view: Node, name: str, base_name: str | None, kind: NodeKind, path: Path, node: NodeId) -> None:
-        write, conflict = export_decision("name", name, view.name, base_name, base_name is not None, self.strategy)
+        decision = decide_unit("name", name, view.name, base_name, base_name is not None, self.strategy, "export")
+        write, conflict = decision.writes_harmony, decision.conflict
         if conflict:
             was = None if base_name is None else repr(base_name)
             self._conflict(path, "name", repr(name), repr(view.name), was, write)
@@ -395,7 +396,8 @@ class _TreeExporter:
         base = playlist.base
         ours, theirs = playlist.smart_query or "", view.query
         was = None if base is None else base.smart_query
-        write, conflict = export_decision("query", ours, theirs, was, base is not None, self.strategy)
+        decision = decide_unit("query", ours, theirs, was, base is not None, self.strategy, "export")
+        write, conflict = decision.writes_harmony, decision.conflict
         if conflict:
             self._conflict(path, "query", repr(ours), repr(theirs), None if was is None else repr(was), write)
         if write:
@@ -408,35 +410,32 @@ class _TreeExporter:
         if keys == theirs:
             return
         base = playlist.base
-        wanted = keys
-        if base is not None:
-            was = list(base.entries)
-            if keys == was:
-                return  # only Traktor changed them
-            if theirs != was:  # changed on both sides: the import's winner
-                harmony_won = settle(self.strategy, not keys, not theirs) == "harmony"
-                both = self.strategy == "smart_merge" and bool(keys) and bool(theirs)
-                if both:
-                    merged = merge_lists([("k", k) for k in keys], [("k", k) for k in theirs], [("k", k) for k in was])
-                    wanted = [str(key) for _, key in merged]
-                elif not harmony_won:
-                    wanted = theirs
-                winner: Literal["harmony", "traktor", "both"] = (
-                    "both" if both else ("harmony" if harmony_won else "traktor")
+        was = None if base is None else list(base.entries)
+        decision = decide(
+            keys, theirs, was, base is not None, self.strategy, "export",
+            harmony_empty=not keys, traktor_empty=not theirs, lists=True,
+        )  # fmt: skip
+        if decision.conflict and was is not None:
+            winner: Literal["harmony", "traktor", "both"] = "both" if decision.both else decision.winner or "harmony"
+            self.out.conflicts.append(
+                Conflict(
+                    "/".join(path),
+                    "entries",
+                    f"{len(keys)} entries",
+                    f"{len(theirs)} entries",
+                    f"{len(was)} entries",
+                    winner,
+                    self.strategy,
                 )
-                self.out.conflicts.append(
-                    Conflict(
-                        "/".join(path),
-                        "entries",
-                        f"{len(keys)} entries",
-                        f"{len(theirs)} entries",
-                        f"{len(was)} entries",
-                        winner,
-                        self.strategy,
-                    )
-                )
-        elif self.strategy == "traktor_wins" or not keys or (self.strategy == "smart_merge" and theirs):
-            return  # a first sync: Traktor's entries stay unless the seed rule fills or overwrites them
+            )
+        if decision.both:
+            assert was is not None
+            merged = merge_lists([("k", k) for k in keys], [("k", k) for k in theirs], [("k", k) for k in was])
+            wanted = [str(key) for _, key in merged]
+        elif decision.writes_harmony:
+            wanted = keys
+        else:
+            return
         if wanted == theirs:
             return
         added = sum((Counter(wanted) - Counter(theirs)).values())

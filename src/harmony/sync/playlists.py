@@ -41,10 +41,10 @@ from harmony.library.plan import (
 from harmony.library.queries import StoredEntry
 from harmony.library.reader import SyncFolder, SyncPlaylist
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
-from harmony.sync.merge import Winner, settle
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, place, weave
 from harmony.sync.report import Conflict, PlaylistChange
+from harmony.sync.three_way import Side, decide, decide_deletion, settle
 from harmony.sync.tree import TraktorFolder, TraktorPlaylist
 
 log = logging.getLogger(__name__)
@@ -122,17 +122,12 @@ def _three_way(
     strategy: Strategy,
     ours_empty: bool = False,
     theirs_empty: bool = False,
-) -> tuple[Winner | None, bool]:
-    """Like :func:`harmony.sync.merge.decide`, with the emptiness of each side given by the caller."""
-    if ours == theirs:
-        return None, False
-    if has_base:
-        if theirs == was:
-            return None, False
-        if ours == was:
-            return "traktor", False
-        return settle(strategy, ours_empty, theirs_empty), True
-    return settle(strategy, ours_empty, theirs_empty), not ours_empty and not theirs_empty
+) -> tuple[Side | None, bool]:
+    """The import's decision of one value (:func:`harmony.sync.three_way.decide`), as (winner, conflict)."""
+    decision = decide(
+        ours, theirs, was, has_base, strategy, "import", harmony_empty=ours_empty, traktor_empty=theirs_empty
+    )
+    return decision.winner, decision.conflict
 
 
 class _Planner:
@@ -161,7 +156,7 @@ class _Planner:
         self.out.changes.append(PlaylistChange(kind, node, path, detail))  # type: ignore[arg-type]
 
     def _conflict(
-        self, path: Path, item: str, harmony: str, traktor: str, base: str | None, winner: Winner | Literal["both"]
+        self, path: Path, item: str, harmony: str, traktor: str, base: str | None, winner: Side | Literal["both"]
     ) -> None:
         self.out.conflicts.append(Conflict("/".join(path), item, harmony, traktor, base, winner, self.strategy))
 
@@ -180,7 +175,7 @@ class _Planner:
         that path now leads to another Harmony folder (a renamed parent is no move); Harmony moved it if its
         folder is no longer the one that held it at the last sync."""
         theirs = self.traktor.parent_ref(node.parent_path)
-        winner: Winner = "harmony"
+        winner: Side = "harmony"
         if ours != theirs:
             if not has_base:
                 winner = settle(self.strategy, False, False)
@@ -238,12 +233,13 @@ class _Planner:
                     and [i for _, i in traktor_entries] == [self.resolver.for_key(k)[1] for k in deleted.entries]
                 )
                 self.out.harmony_ahead = True
-                if unchanged or self.strategy != "traktor_wins":
-                    if not unchanged:
-                        self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "harmony")
+                decision = decide_deletion("harmony", not unchanged, self.strategy)
+                if decision.conflict:
+                    assert decision.winner is not None
+                    self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", decision.winner)
+                if not decision.takes_traktor:
                     self._base(node, None)
                     return
-                self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "traktor")
             node.survives = True
             parent = self.traktor.parent_ref(node.parent_path)
             assert not isinstance(parent, tuple)
@@ -302,12 +298,15 @@ class _Planner:
         refs: dict[Ident, EntryRef] = {}
         for ref, ident in (*traktor_entries, *ours_pairs):
             refs.setdefault(ident, ref)
-        winner, conflict = _three_way(ours, theirs, was, base is not None, self.strategy, not ours, not theirs)
+        decision = decide(
+            ours, theirs, was, base is not None, self.strategy, "import",
+            harmony_empty=not ours, traktor_empty=not theirs, lists=True,
+        )  # fmt: skip
+        winner, both = decision.winner, decision.both
         result: list[Ident] = ours
         if winner == "traktor":
             result = theirs
-        if conflict and winner is not None:
-            both = self.strategy == "smart_merge" and was is not None and bool(ours) and bool(theirs)
+        if decision.conflict and winner is not None:
             if both:
                 assert was is not None
                 result = merge_lists(ours, theirs, was)  # Traktor's additions and removals, Harmony's order
@@ -364,14 +363,15 @@ class _Planner:
             )
             path = (*self.harmony.path(playlist.folder_id), playlist.name)
             kind: str = "smart list" if playlist.smart_query is not None else "playlist"
-            if unchanged or self.strategy == "traktor_wins":
-                if not unchanged:
-                    self._conflict(path, kind, "changed", "deleted", "as last synced", "traktor")
+            decision = decide_deletion("traktor", not unchanged, self.strategy)
+            if decision.conflict:
+                assert decision.winner is not None
+                self._conflict(path, kind, "changed", "deleted", "as last synced", decision.winner)
+            if decision.takes_traktor:
                 self.out.playlist_deletes.append(playlist.id)
                 self.out.updated_playlists.add(playlist.id)
                 self._change("delete", kind, path)
             else:
-                self._conflict(path, kind, "changed", "deleted", "as last synced", "harmony")
                 self.out.harmony_ahead = True
             self.out.playlist_base_deletes.append(base.uuid)
         deleted_playlists = set(self.out.playlist_deletes)
@@ -480,7 +480,7 @@ class _Planner:
         ours = [node for node in current if node in set(theirs)]
         traktor_changed, harmony_changed = theirs != was, ours != was
         if traktor_changed and harmony_changed and theirs != ours:
-            winner: Winner = "traktor" if self.strategy == "traktor_wins" else "harmony"
+            winner: Side = "traktor" if self.strategy == "traktor_wins" else "harmony"
             path = self.harmony.path(parent) if isinstance(parent, int) else ()
             self._conflict(path, "order", "reordered", "reordered", "as last synced", winner)
         if traktor_changed and (not harmony_changed or self.strategy == "traktor_wins"):

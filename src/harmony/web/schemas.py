@@ -9,11 +9,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from harmony.library.settings import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
 from harmony.service import ExportRequest, ImportRequest
+from harmony.strategies import CueStrategy, Strategy
 
 __all__ = ["AutoSyncUpdate", "ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
 
-Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
-CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
 Direction = Literal["import", "export", "bidirectional"]
 
 
