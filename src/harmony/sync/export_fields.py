@@ -37,6 +37,7 @@ UNIT_NML_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "year": ("release_date",),
     "duration": ("playtime", "playtime_float"),
     "bpm": ("bpm", "bpm_text"),
+    "musical_key": ("musical_key", "key_text"),
     "rating": ("rating", "ranking"),
 }
 

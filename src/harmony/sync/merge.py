@@ -10,7 +10,8 @@ exchanged with Traktor).
 
 A field is "changed" only when its *value* differs: the same rating read twice is not a change, so a second
 import of an unchanged collection changes nothing. Some fields travel in pairs because one is the exact text
-or raw form of the other: ``bpm`` with ``bpm_text`` (compared by the number) and ``rating`` with ``ranking``
+or raw form of the other (:mod:`harmony.library.twins` keeps them one value on Harmony's side): ``bpm`` with
+``bpm_text`` (compared by the number), ``musical_key`` with ``key_text`` and ``rating`` with ``ranking``
 (compared together, so a raw ranking of 204 replacing 196 is seen though both are four stars).
 """
 
@@ -39,8 +40,12 @@ __all__ = [
 ]
 
 #: Merge units: a name, the fields it sets, and how many of those (from the start) its value is compared by.
-_PAIRS: Final = {"bpm": (("bpm", "bpm_text"), 1), "rating": (("rating", "ranking"), 2)}
-_PAIRED: Final = frozenset(("bpm_text", "ranking"))
+_PAIRS: Final = {
+    "bpm": (("bpm", "bpm_text"), 1),
+    "musical_key": (("musical_key", "key_text"), 2),
+    "rating": (("rating", "ranking"), 2),
+}
+_PAIRED: Final = frozenset(("bpm_text", "key_text", "ranking"))
 UNITS: Final[tuple[tuple[str, tuple[str, ...], int], ...]] = tuple(
     (name, *_PAIRS.get(name, ((name,), 1))) for name in MERGED_FIELDS if name not in _PAIRED
 )
