@@ -42,6 +42,7 @@ class OperationEvent:
     current_item: str | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
+    error_code: str | None = None  # what kind of failure a page can act on, e.g. "mass_removal"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -58,6 +59,8 @@ class OperationEvent:
             out["result"] = self.result
         if self.error is not None:
             out["error"] = self.error
+        if self.error_code is not None:
+            out["error_code"] = self.error_code
         return out
 
 
@@ -78,6 +81,7 @@ class Operation:
     finished_at: datetime | None = None
     result: Any = None  # what the operation produced (for an import: an ImportOutcome)
     error: str | None = None
+    error_code: str | None = None
     cancel_token: CancelToken = field(default_factory=CancelToken)
     cancel_event: threading.Event = field(default_factory=threading.Event)  # for work running in a thread
 
@@ -105,6 +109,7 @@ class Operation:
             current_item=self.current_item,
             result=result,
             error=self.error,
+            error_code=self.error_code,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -174,7 +179,14 @@ class OperationLog:
         self.publish(op)
 
     def finish(
-        self, op: Operation, status: Status, message: str, *, result: Any = None, error: str | None = None
+        self,
+        op: Operation,
+        status: Status,
+        message: str,
+        *,
+        result: Any = None,
+        error: str | None = None,
+        error_code: str | None = None,
     ) -> None:
         op.status = status
         op.finished_at = datetime.now(UTC)
@@ -182,6 +194,7 @@ class OperationLog:
         op.current_item = None
         op.result = result
         op.error = error
+        op.error_code = error_code
         if status == "succeeded":
             op.phase, op.percent = "complete", 100.0
         self._active.pop(op.id, None)

@@ -133,6 +133,7 @@ class _TreeExporter:
         self.collection = collection
         self.strategy = strategy
         self.key_of_track = key_of_track
+        self._track_keys: set[str] | None = None
         self.unlinked_playlist_bases = unlinked_playlist_bases
         self.unlinked_folder_bases = unlinked_folder_bases
         self.out = PlaylistExport()
@@ -238,12 +239,21 @@ class _TreeExporter:
         """Whether Harmony changed a playlist since the last sync (name, place, query or entries)."""
         base = playlist.base
         assert base is not None
+        keys = self._keys(playlist)
         return (
             playlist.name != base.name
             or playlist.smart_query != base.smart_query
-            or tuple(self._keys(playlist)) != base.entries
+            or keys != self._surviving(base.entries, keys)
             or self.harmony.path(playlist.folder_id) != base.folder_path
         )
+
+    def _surviving(self, entries: Sequence[str], keys: Sequence[str]) -> list[str]:
+        """The base's entries without those of tracks deleted since: an entry that left a playlist with its
+        track is no change of the playlist (the track's deletion travels on its own)."""
+        if self._track_keys is None:
+            self._track_keys = set(self.key_of_track.values())
+        kept = set(keys)
+        return [key for key in entries if key in self._track_keys or key in kept]
 
     def _comes_back(self, playlist: SyncPlaylist) -> bool:
         """Whether a playlist Traktor removed since the last sync is written again: Harmony changed it since,

@@ -36,6 +36,7 @@ from harmony.nml.collection import Collection
 from harmony.nml.paths import playlist_key
 from harmony.nml.playlists import ROOT_NAME, Playlist
 from harmony.nml.track import Track, TrackData
+from harmony.nml.values import ranking_to_stars
 from harmony.sync.export_cues import (
     CueExport,
     cues_for_base,
@@ -113,6 +114,16 @@ def _unchanged_since(track: SyncTrack, base: TrackBase, tolerance: float) -> boo
     ):
         return True
     return same_cues(stored_cues(cues, tolerance), dedupe(base.cues, tolerance))
+
+
+def _shown(name: str, old: Any, new: Any) -> FieldChange:
+    """A field the export changed, as the DJ sees it: a new raw ``RANKING`` is a new rating when its stars
+    changed (Harmony writes its rating as the ranking it stands for, see harmony.library.twins)."""
+    if name == "ranking":
+        stars = (None if old is None else ranking_to_stars(old), None if new is None else ranking_to_stars(new))
+        if stars[0] != stars[1]:
+            return FieldChange("rating", *stars)
+    return FieldChange(name, old, new)
 
 
 class TrackExporter:
@@ -318,7 +329,7 @@ class TrackExporter:
         for name in writes:
             new = getattr(view, name)
             if new != old[name]:
-                changes.append(FieldChange(name, old[name], new))
+                changes.append(_shown(name, old[name], new))
         return units, changes
 
     def _write_cues(self, view: Track, plan: CueExport) -> CueExport:

@@ -64,6 +64,11 @@ class EntryResolver(Protocol):
 
     def for_stored(self, entry: StoredEntry) -> tuple[EntryRef, Ident]: ...
 
+    def gone(self, nml_key: str) -> bool:
+        """Whether the track an entry names was deleted in Harmony since the last sync and stays deleted: the
+        export takes it out of Traktor's playlists, so the import does not bring the entry in."""
+        ...
+
 
 @dataclass(slots=True)
 class PlaylistPlan:
@@ -128,6 +133,14 @@ def _three_way(
         ours, theirs, was, has_base, strategy, "import", harmony_empty=ours_empty, traktor_empty=theirs_empty
     )
     return decision.winner, decision.conflict
+
+
+def _surviving(base: list[Ident], ours: list[Ident]) -> list[Ident]:
+    """The base's entries without those whose track Harmony no longer has (an entry that names no library
+    track and that Harmony does not keep as a dangling one): an entry that left a playlist with its track is
+    no change of the playlist (the track's deletion travels on its own)."""
+    kept = set(ours)
+    return [ident for ident in base if ident[0] != "k" or ident in kept]
 
 
 class _Planner:
@@ -222,7 +235,7 @@ class _Planner:
         assert t is not None and node.node is not None
         kind = _node_kind(t)
         h = node.harmony_playlist
-        traktor_entries = [self.resolver.for_key(key) for key in t.entries]
+        traktor_entries = [self.resolver.for_key(key) for key in t.entries if not self.resolver.gone(key)]
         if h is None:
             deleted = node.deleted_in_harmony
             if isinstance(deleted, PlaylistBase):
@@ -355,11 +368,11 @@ class _Planner:
             if playlist.id in self.links.playlists or playlist.base is None:
                 continue
             base = playlist.base
+            ours = [self.resolver.for_stored(e)[1] for e in playlist.entries]
             unchanged = (
                 playlist.name == base.name
                 and playlist.smart_query == base.smart_query
-                and [self.resolver.for_stored(e)[1] for e in playlist.entries]
-                == [self.resolver.for_key(k)[1] for k in base.entries]
+                and ours == _surviving([self.resolver.for_key(k)[1] for k in base.entries], ours)
             )
             path = (*self.harmony.path(playlist.folder_id), playlist.name)
             kind: str = "smart list" if playlist.smart_query is not None else "playlist"

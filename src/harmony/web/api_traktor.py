@@ -17,7 +17,7 @@ from harmony.errors import HarmonyError
 from harmony.library.settings import settings_to_dict
 from harmony.service import Operation
 from harmony.sync.locate import default_nml_path, native_instruments_folder
-from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
+from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody, SyncBody
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
@@ -118,10 +118,12 @@ async def preview(
 
 @router.post("/sync", status_code=202, summary="Import the collection into the library")
 async def sync(
-    state: Annotated[WebState, Depends(web_state)], body: Annotated[OperationBody | None, Body()] = None
+    state: Annotated[WebState, Depends(web_state)], body: Annotated[SyncBody | None, Body()] = None
 ) -> JSONResponse:
-    """Starts an import; answers 409 when the same collection is already being imported."""
-    request = (body or OperationBody()).import_request()
+    """Starts an import; answers 409 when the same collection is already being imported. An import that would
+    remove more than 20 % of the library's tracks or playlists fails (``error_code`` ``mass_removal``, the
+    message says what it would remove) unless ``allow_mass_removal`` is true."""
+    request = (body or SyncBody()).import_request()
     return accepted(state.service.start_import(request))
 
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from harmony.errors import HarmonyError
 from harmony.library.errors import LibraryChangedError, NotFoundError, TrackNotFoundError
 from harmony.service import OperationRunningError
+from harmony.sync.removals import MassRemovalError
 from harmony.workers import QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
@@ -24,7 +25,7 @@ __all__ = ["install_error_handlers", "status_for"]
 log = logging.getLogger(__name__)
 
 _NOT_FOUND = (NotFoundError, TrackNotFoundError)
-_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError)
+_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -11,7 +12,7 @@ from harmony.library.settings import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, 
 from harmony.service import ExportRequest, ImportRequest
 from harmony.strategies import CueStrategy, Strategy
 
-__all__ = ["AutoSyncUpdate", "ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
+__all__ = ["AutoSyncUpdate", "ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "SyncBody", "checked_path"]
 
 Direction = Literal["import", "export", "bidirectional"]
 
@@ -58,6 +59,17 @@ class OperationBody(BaseModel):
             cue_strategy=self.cue_strategy,
             path_mappings=self.mapping_texts(),
         )
+
+
+class SyncBody(OperationBody):
+    """An import: the shared keys, plus whether it may remove more than 20 % of the library's tracks or
+    playlists (those removed from collection.nml); without it such an import fails with ``error_code``
+    ``mass_removal`` and changes nothing."""
+
+    allow_mass_removal: bool = False
+
+    def import_request(self) -> ImportRequest:
+        return replace(super().import_request(), allow_mass_removal=self.allow_mass_removal)
 
 
 class ExportBody(OperationBody):
