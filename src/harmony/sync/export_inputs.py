@@ -4,43 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import get_args
 
 from harmony.errors import SyncError
 from harmony.library.export_reader import ExportReader
 from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
 from harmony.library.reader import LibraryReader, SyncFolder, SyncPlaylist, SyncTrack
-from harmony.nml.paths import DEFAULT_STARTUP_VOLUME, Platform, current_platform
-from harmony.sync.options import CUE_TOLERANCE_MS, STRATEGIES, Strategy
-from harmony.sync.paths import PathMapping
+from harmony.sync.options import SyncOptions
 
 __all__ = ["ExportOptions", "ExportSnapshot", "PartialSnapshotError"]
 
 
-@dataclass(frozen=True, slots=True)
-class ExportOptions:
-    """Everything an export plan depends on besides the collection and the library.
-
-    ``strategy`` settles a value changed on both sides since the last sync exactly as the import does (so an
-    import and an export never undo each other), and seeds a first sync the export's way: ``smart_merge`` fills
-    Traktor's empty fields, ``traktor_wins`` keeps Traktor's values, ``harmony_wins`` writes Harmony's non-empty
-    values. ``platform`` and ``path_mappings`` turn library paths into NML locations (the mappings reversed) and
-    decide how two spellings of a file compare, as on import.
-    """
-
-    strategy: Strategy = "smart_merge"
-    platform: Platform = field(default_factory=current_platform)
-    path_mappings: tuple[PathMapping, ...] = ()
-    startup_volume: str = DEFAULT_STARTUP_VOLUME
-    cue_tolerance_ms: float = CUE_TOLERANCE_MS
-
-    def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise SyncError(f"Unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}.")
-        if self.platform not in get_args(Platform):
-            raise SyncError(f"Unknown platform {self.platform!r}; choose one of windows, macos, linux.")
-        if not self.cue_tolerance_ms >= 0:
-            raise SyncError("The cue position tolerance cannot be negative.")
+#: The export is planned with the import's options (one type, so both directions see the same strategy,
+#: platform, path mappings and cue tolerance): ``strategy`` settles a value changed on both sides exactly as the
+#: import does, and seeds a first sync the export's way (:data:`harmony.sync.three_way.FIRST_SYNC`);
+#: ``platform`` and ``path_mappings`` turn library paths into NML locations (the mappings reversed). The cue
+#: strategy and the file check are the import's alone.
+ExportOptions = SyncOptions
 
 
 class PartialSnapshotError(SyncError):

@@ -56,6 +56,6 @@ def check_removals(report: ImportReport, allow: bool) -> None:
     if what is not None:
         raise MassRemovalError(
             f"This import would remove {what} from the library, because they are no longer in "
-            "collection.nml. Nothing was changed; if that is right, import again allowing mass removal "
-            "(--allow-mass-removal)."
+            "collection.nml. Nothing was changed. If that is right, import again allowing it "
+            "(--allow-mass-removal, or confirm on the Traktor page)."
         )
