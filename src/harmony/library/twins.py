@@ -17,8 +17,7 @@ from typing import Final
 
 from harmony.library.errors import InvalidFieldError
 from harmony.library.fields import FieldValue
-from harmony.nml.keys import parse_key_text, to_open_key
-from harmony.nml.values import parse_float, ranking_to_stars, stars_to_ranking
+from harmony.nml import parse_float, parse_key_text, ranking_to_stars, stars_to_ranking, to_open_key
 
 __all__ = ["TWINS", "with_twins"]
 

@@ -26,7 +26,8 @@ from harmony.nmlfile.errors import (
     SafeWriteError,
     TraktorRunningError,
 )
-from harmony.nmlfile.fingerprint import TornReadError, fingerprint_of, read_with_fingerprint
+from harmony.nmlfile.fingerprint import NmlFingerprint, TornReadError, fingerprint_of, read_with_fingerprint
+from harmony.nmlfile.locate import COLLECTION_FILE, default_nml_path, find_collections, native_instruments_folder
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, lock_file_path, nml_lock
 from harmony.nmlfile.restore import find_backup, restore_backup
 from harmony.nmlfile.retry import is_transient, retry_transient
@@ -42,6 +43,7 @@ from harmony.nmlfile.safe_write import (
 from harmony.nmlfile.traktor_process import TraktorProcess, is_traktor_name, running_traktor
 
 __all__ = [
+    "COLLECTION_FILE",
     "DEFAULT_KEEP",
     "DEFAULT_LOCK_TIMEOUT",
     "PHASE",
@@ -51,6 +53,7 @@ __all__ = [
     "Counts",
     "NmlBusyError",
     "NmlChangedError",
+    "NmlFingerprint",
     "SafeWriteError",
     "TornReadError",
     "TraktorProcess",
@@ -59,12 +62,15 @@ __all__ = [
     "WriteResult",
     "backup_folder",
     "create_backup",
+    "default_nml_path",
     "find_backup",
+    "find_collections",
     "fingerprint_of",
     "is_traktor_name",
     "is_transient",
     "list_backups",
     "lock_file_path",
+    "native_instruments_folder",
     "nml_lock",
     "prune_backups",
     "read_with_fingerprint",

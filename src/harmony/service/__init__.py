@@ -4,24 +4,37 @@
 publishes :class:`OperationEvent` progress to its subscribers and keeps the history of :class:`Operation`.
 """
 
+# The shells go through this package only: the pools' manager (which they start and stop), the error of a full
+# queue, and where Traktor keeps its collections come from the layers below, named here.
+from harmony.nml import CollectionSummary
+from harmony.nmlfile import default_nml_path, native_instruments_folder
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
-from harmony.service.operations import Operation, OperationEvent, OperationLog
+from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.traktor import OperationRunningError, TraktorService
+from harmony.sync import MassRemovalError
+from harmony.workers import QueueFullError, WorkerManager
 
 __all__ = [
+    "FINISHED",
     "AutoSyncService",
     "AutoSyncStatus",
+    "CollectionSummary",
     "ExportOutcome",
     "ExportRequest",
     "ImportOutcome",
     "ImportRequest",
+    "MassRemovalError",
     "Operation",
     "OperationEvent",
     "OperationLog",
     "OperationRunningError",
+    "QueueFullError",
     "SyncRunner",
     "TraktorService",
+    "WorkerManager",
+    "default_nml_path",
+    "native_instruments_folder",
     "resolve_nml_path",
 ]

@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from harmony.errors import HarmonyError
-from harmony.library import Library
-from harmony.library.settings import TraktorSettings
+from harmony.library import Library, TraktorSettings
 from harmony.service.operations import Operation
 
 __all__ = ["AutoSyncService", "AutoSyncStatus", "SyncRunner"]
@@ -272,7 +271,7 @@ class AutoSyncService:
         """Trigger a sync when Traktor saves the collection (not when Harmony wrote it)."""
         import watchfiles
 
-        from harmony.nmlfile.fingerprint import read_with_fingerprint
+        from harmony.nmlfile import read_with_fingerprint
 
         target = nml_path.resolve()
 

@@ -7,13 +7,11 @@ import asyncio
 import time
 from pathlib import Path
 
-from harmony.jobs.apply_job import SAVING, apply_import_job
-from harmony.jobs.import_job import ImportJobResult
-from harmony.jobs.spool import remove_spool
-from harmony.library.errors import ImportCancelled
+from harmony.jobs import SAVING, ImportJobResult, apply_import_job, remove_spool
+from harmony.library import ImportCancelled
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
-from harmony.sync.removals import check_removals
+from harmony.sync import check_removals
 from harmony.workers import Job, Progress, WorkerManager
 
 __all__ = ["ImportRun"]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from harmony.library.operations import OperationRecord
+from harmony.library import OperationRecord
 from harmony.service.operations import Operation
 from harmony.workers import PoolStats
 

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Final
 
-from harmony.library.fields import FieldValue
-from harmony.library.values import TrackValues
+from harmony.library import FieldValue, TrackValues
 from harmony.sync.mapping import FILE_SIZE_UNIT, MERGED_FIELDS
 from harmony.sync.options import Strategy
 from harmony.sync.three_way import Decision, Direction, Side, decide

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from harmony.library.settings import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
+from harmony.library import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
 from harmony.service import ExportRequest, ImportRequest
 from harmony.strategies import CueStrategy, Strategy
 
