@@ -6,10 +6,11 @@ applies in one transaction) and the :class:`ImportReport` (the statistics and th
 """
 
 from harmony.sync.digest import entry_salt
-from harmony.sync.export import EXPORT_PHASE_SPANS, PlannedExport, plan_export
 from harmony.sync.export_digests import stamp_digests
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
+from harmony.sync.export_plan import EXPORT_PHASE_SPANS, PlannedExport, plan_export
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved, ExportReport, ExportStats
+from harmony.sync.import_plan import PHASE_SPANS, PlannedImport, Progress, plan_import
 from harmony.sync.mapping import (
     cue_data_from_values,
     cue_values_from_nml,
@@ -18,7 +19,6 @@ from harmony.sync.mapping import (
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
 from harmony.sync.paths import PathMapping, PathResolver
-from harmony.sync.planner import PHASE_SPANS, PlannedImport, Progress, plan_import
 from harmony.sync.removals import MASS_REMOVAL_SHARE, MassRemovalError, check_removals, mass_removal
 from harmony.sync.report import (
     Conflict,

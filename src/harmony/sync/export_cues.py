@@ -1,6 +1,6 @@
 """Cue-by-cue export of one track's cue points, loops and grid markers into its NML entry, against the base.
 
-The mirror of :mod:`harmony.sync.cues`, with the same identity (type, pad, position within a tolerance) and the
+The mirror of :mod:`harmony.sync.import_cues`, with the same identity (type, pad, position within a tolerance) and the
 same pairing passes. Harmony's cues are first put in the form the NML stores them (``n.n.`` for no name, floats
 at the file's precision) and deduplicated: two cues of one type on one pad within the tolerance are one cue (the
 original app exported duplicates). Then, against the base:
@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 from harmony.library import CUE_FIELD_NAMES, CueValues
 from harmony.nml import CueData
-from harmony.sync.cues import describe_cue, pair_cues
+from harmony.sync.import_cues import describe_cue, pair_cues
+from harmony.sync.import_fields import decide_unit, is_empty
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml
-from harmony.sync.merge import decide_unit, is_empty
 from harmony.sync.options import Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
 from harmony.sync.three_way import decide_deletion, first_sync, settle

@@ -1,7 +1,7 @@
 """The export of a track's fields: which of Harmony's values go into the NML entry, and the sync base both
 sides share afterwards.
 
-The mirror of :mod:`harmony.sync.merge`: each merge unit is decided by :mod:`harmony.sync.three_way`, the same
+The mirror of :mod:`harmony.sync.import_fields`: each merge unit is decided by :mod:`harmony.sync.three_way`, the same
 decision the import makes (a value changed on both sides is settled with the *same* winner), and Harmony's
 value is written where Harmony wins. Only the first sync of a value (no base) follows the export's row of
 :data:`~harmony.sync.three_way.FIRST_SYNC`: ``smart_merge`` fills Traktor's empty fields, ``traktor_wins`` keeps
@@ -21,8 +21,8 @@ from datetime import date
 from typing import Any, Final
 
 from harmony.library import TrackValues
+from harmony.sync.import_fields import UNITS, decide_unit, unit_key
 from harmony.sync.mapping import nml_fields_from_track_values
-from harmony.sync.merge import UNITS, decide_unit, unit_key
 from harmony.sync.options import Strategy
 from harmony.sync.report import Conflict, show
 

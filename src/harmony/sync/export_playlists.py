@@ -35,11 +35,11 @@ from typing import Literal
 from harmony.errors import NMLError
 from harmony.library import FolderBase, FolderBaseSet, PlaylistBase, PlaylistBaseSet, SyncFolder, SyncPlaylist
 from harmony.nml import ROOT_NAME, Collection, Folder, Node, Playlist, SmartList
+from harmony.sync.import_fields import decide_unit
+from harmony.sync.import_playlists import merge_lists
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
-from harmony.sync.merge import decide_unit
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, weave
-from harmony.sync.playlists import merge_lists
 from harmony.sync.report import Conflict, PlaylistChange, SkippedEntry
 from harmony.sync.three_way import decide, decide_deletion, settle
 from harmony.sync.tree import tree_from_nml

@@ -42,10 +42,10 @@ from harmony.sync.export_cues import (
 from harmony.sync.export_fields import base_values_after, decide_fields
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved
+from harmony.sync.import_fields import UNITS, agrees
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml, nml_fields_from_track_values
 from harmony.sync.mapping import track_values_from_nml as _map_track
 from harmony.sync.matching import LibraryIndex
-from harmony.sync.merge import UNITS, agrees
 from harmony.sync.paths import PathResolver
 from harmony.sync.report import Conflict, DuplicateEntry, FieldChange, SkippedEntry
 from harmony.sync.three_way import decide_deletion

@@ -38,14 +38,14 @@ from harmony.library import (
 )
 from harmony.nml import path_key
 from harmony.nmlfile import NmlFingerprint
-from harmony.sync.cues import merge_cues
 from harmony.sync.digest import entry_salt
+from harmony.sync.import_cues import merge_cues
+from harmony.sync.import_fields import agrees, merge_fields
+from harmony.sync.import_playlists import Ident, plan_playlists
 from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
 from harmony.sync.matching import EntryMatcher, LibraryIndex, ResolvedEntry
-from harmony.sync.merge import agrees, merge_fields
 from harmony.sync.options import SyncOptions
 from harmony.sync.paths import PathResolver
-from harmony.sync.playlists import Ident, plan_playlists
 from harmony.sync.report import (
     Conflict,
     DuplicateEntry,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from harmony.library import CUE_FIELD_NAMES, CueValues, FieldValue, StoredCue
-from harmony.sync.merge import decide_unit
+from harmony.sync.import_fields import decide_unit
 from harmony.sync.options import CueStrategy, Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
 from harmony.sync.three_way import decide_deletion, first_sync

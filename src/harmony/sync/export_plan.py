@@ -33,8 +33,8 @@ from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
 from harmony.sync.export_playlists import export_playlists
 from harmony.sync.export_report import ExportReport, ExportStats
 from harmony.sync.export_tracks import TrackExporter
+from harmony.sync.import_plan import Progress
 from harmony.sync.paths import PathResolver
-from harmony.sync.planner import Progress
 from harmony.sync.ticker import Ticker
 
 log = logging.getLogger(__name__)
