@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
 from harmony.errors import SyncError
-from harmony.library import FolderBase, PlaylistBase, SyncFolder, SyncPlaylist, SyncTrack, TrackBase
 from harmony.sync.options import SyncOptions
+from harmony.sync.snapshot import LibrarySnapshot
 
 __all__ = ["ExportOptions", "ExportSnapshot", "PartialSnapshotError"]
 
@@ -28,23 +25,5 @@ class PartialSnapshotError(SyncError):
         super().__init__("The export needs every library track; read the whole library and plan again.")
 
 
-@dataclass(frozen=True, slots=True)
-class ExportSnapshot:
-    """The library as one consistent read, for an export: tracks with cues and bases, folders and playlists with
-    theirs, the bases of what was deleted in Harmony since the last sync, and the library version it shows (the
-    version the export records as written).
-
-    A *partial* snapshot (``complete`` False, see :meth:`read_changed`) holds in ``tracks`` only the tracks that
-    can differ from their base; every other library track is in ``synced_keys`` (track id -> the NML key of its
-    base), known to be in the NML exactly as its base says. The jobs read it
-    (``harmony.jobs.read_export_snapshot``, ``harmony.jobs.read_changed_export_snapshot``)."""
-
-    tracks: Sequence[SyncTrack] = ()
-    folders: Sequence[SyncFolder] = ()
-    playlists: Sequence[SyncPlaylist] = ()
-    unlinked_track_bases: Sequence[TrackBase] = ()
-    unlinked_playlist_bases: Sequence[PlaylistBase] = ()
-    unlinked_folder_bases: Sequence[FolderBase] = ()
-    version: int | None = None
-    synced_keys: Mapping[int, str] = field(default_factory=dict)
-    complete: bool = True
+#: The library as an export reads it: the same type as the import's (see its doc for a partial read).
+ExportSnapshot = LibrarySnapshot
