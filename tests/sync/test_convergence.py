@@ -486,4 +486,4 @@ def test_import_and_export_converge() -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
 def test_import_and_export_converge_at_length() -> None:
-    _run(examples=2000, steps=25)
+    _run(examples=600, steps=15)
