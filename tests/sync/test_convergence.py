@@ -446,17 +446,12 @@ class Convergence(RuleBasedStateMachine):
     @precondition(lambda self: all(self.exchanged_since_edit.values()))
     @invariant()
     def in_step_after_an_import_and_an_export(self) -> None:
-        # Only meaningful when the last two exchanges ran with no edit between them: then both sides agree,
-        # and neither direction has anything left to do.
-        if not self.last_two_were_exchanges():
-            return
+        """Once an import and an export ran with no edit between them, both sides agree and neither direction
+        has anything left to do."""
         assert self.harmony_state() == self.traktor_state()
         planned = self.exchange.plan_import()
         assert not planned.plan.changes_library(), planned.report.lines()
         assert not self.exchange.export(dry_run=True).changed
-
-    def last_two_were_exchanges(self) -> bool:
-        return all(self.exchanged_since_edit.values())
 
 
 def _run(examples: int, steps: int, **options: Any) -> None:
