@@ -175,6 +175,22 @@ class Convergence(RuleBasedStateMachine):
             del self.pending[key]
         self.exchanged_since_edit = {"import": False, "export": False}
 
+    def added(self, side: str, file: str, title: str) -> None:
+        """A track added on one side: its title is that side's change. When the other side holds the file
+        already, the next exchange is the two entries' first sync, where both sides' values count as changed."""
+        self.forget(file)
+        sides = {side: title}
+        other = self.traktor_titles() if side == "harmony" else self.harmony_titles()
+        if file in other:
+            sides["traktor" if side == "harmony" else "harmony"] = other[file]
+        self.pending[(file, "title")] = sides
+
+    def harmony_titles(self) -> dict[str, Any]:
+        return {file: self.harmony_values(track_id)["title"] for file, track_id in self.harmony_tracks().items()}
+
+    def traktor_titles(self) -> dict[str, Any]:
+        return {entry.location.file: entry.title for entry in self.exchange.collection().tracks}
+
     def check_conflicts(self, conflicts: tuple[Conflict, ...]) -> None:
         for conflict in conflicts:
             if conflict.item in FIELDS:
@@ -232,7 +248,7 @@ class Convergence(RuleBasedStateMachine):
     def harmony_adds_a_track(self, file: str, title: str) -> None:
         if file not in self.harmony_tracks():
             self.library.add_track(TrackValues(path=local_path(file), title=title))
-            self.forget(file)
+            self.added("harmony", file, title)
 
     @rule(index=st.integers(0, 10))
     def harmony_deletes_a_track(self, index: int) -> None:
@@ -354,7 +370,7 @@ class Convergence(RuleBasedStateMachine):
     def traktor_adds_a_track(self, file: str, title: str) -> None:
         if file not in self.traktor_files():
             self.exchange.add_in_traktor(file, title=title)
-            self.forget(file)
+            self.added("traktor", file, title)
 
     @rule(index=st.integers(0, 10))
     def traktor_removes_a_track(self, index: int) -> None:
