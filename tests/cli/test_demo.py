@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from harmony import nml
 from harmony.cli import app
+from harmony.devtools import generate_collection
 from harmony.library import Library
 
 
@@ -40,3 +41,18 @@ def test_demo_generates_imports_and_reports(tmp_path: Path) -> None:
     smaller = CliRunner().invoke(app, [*args[:-3], "50", "--folder", str(tmp_path / "demo")])
     assert smaller.exit_code == 0, smaller.output
     assert sum(1 for p in music.rglob("*") if p.is_file()) == 50
+
+
+def test_demo_into_a_library_synced_with_another_collection_stops_before_removing_it(tmp_path: Path) -> None:
+    library = tmp_path / "library.db"
+    real = generate_collection(tmp_path / "real" / "collection.nml", tracks=30, seed=3, files_dir=tmp_path / "files")
+    maps = [arg for volume, folder in real.path_mappings.items() for arg in ("--map", f"{volume}={folder}")]
+    synced = CliRunner().invoke(app, ["--library", str(library), "traktor", "sync", "--nml", str(real.path), *maps])
+    assert synced.exit_code == 0, synced.output
+
+    args = ["--library", str(library), "demo", "--tracks", "20", "--folder", str(tmp_path / "demo")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0
+    assert "30 of 30 tracks" in str(result.exception)
+    with Library.open(library) as opened:
+        assert opened.stats().tracks == 30  # the DJ's own tracks are all still there

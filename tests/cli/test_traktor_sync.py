@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from harmony import nml
 from harmony.cli import app
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
 from harmony.library import Library
@@ -165,3 +166,27 @@ def test_ctrl_c_cancels_cleanly_with_exit_code_130(tmp_path: Path) -> None:
     with sqlite3.connect(library) as conn:
         assert conn.execute("SELECT count(*) FROM tracks").fetchone() == (0,)
     assert not list(Path(tmp_path).glob("harmony-import-*.plan"))
+
+
+def test_sync_that_would_remove_much_of_the_library_stops_until_allowed(
+    tmp_path: Path, collection: GeneratedCollection
+) -> None:
+    code, out = _sync(tmp_path, collection)
+    assert code == 0, out
+    edited = nml.load(collection.path.read_bytes())
+    for track in list(edited.tracks)[:30]:
+        edited.remove_track(track)
+    collection.path.write_bytes(edited.to_bytes())
+
+    args = ["--library", str(tmp_path / "lib.db"), "traktor", "sync", "--nml", str(collection.path)]
+    refused = runner.invoke(app, [*args, *_maps(collection)])
+    assert refused.exit_code != 0
+    assert "30 of 120 tracks (25%)" in str(refused.exception)
+    with Library.open(tmp_path / "lib.db") as library:
+        assert library.stats().tracks == 120
+
+    code, out = _sync(tmp_path, collection, "--allow-mass-removal", "--json")
+    assert code == 0, out
+    assert json.loads(out)["tracks_removed"] == 30
+    with Library.open(tmp_path / "lib.db") as library:
+        assert library.stats().tracks == 90

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harmony.library import CueValues, StoredCue
-from harmony.sync.cues import CueMerge, merge_cues
+from harmony.sync.import_cues import CueMerge, merge_cues
 
 CUE = st.builds(
     CueValues,

@@ -12,13 +12,13 @@ from harmony import nml
 from harmony.library import TrackValues
 from harmony.nml.cue import CueData
 from harmony.nml.paths import Location
+from harmony.sync.import_fields import UNITS, agrees, is_empty, merge_fields
 from harmony.sync.mapping import (
     cue_data_from_values,
     cue_values_from_nml,
     nml_fields_from_track_values,
     track_values_from_nml,
 )
-from harmony.sync.merge import UNITS, agrees, is_empty, merge_fields
 
 # fmt: off
 TRAKTOR2_ENTRY = (

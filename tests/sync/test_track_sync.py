@@ -200,14 +200,28 @@ def test_missing_file_is_not_imported_and_removes_nothing(world: World) -> None:
     world.assert_nothing_to_do()
 
 
-def test_track_missing_from_traktor_is_not_removed(world: World) -> None:
+def test_track_removed_in_traktor_since_the_last_sync_is_removed(world: World) -> None:
+    world.add("a.mp3", title="A")
+    world.add("b.mp3", title="B")
+    world.sync()
+    removed = world.track_id("a.mp3")
+    world.collection.remove_track(world.entry("a.mp3"))
+    result = world.sync()
+    assert result.plan.track_deletes == (removed,)
+    assert result.stats.tracks_removed == 1 and result.report.not_in_traktor == 0
+    with pytest.raises(AssertionError, match="not in the library"):
+        world.track_id("a.mp3")
+    assert world.track("b.mp3").track.values.title == "B"
+    world.assert_nothing_to_do()
+
+
+def test_track_never_synced_and_missing_from_traktor_is_not_removed(world: World) -> None:
     world.add("a.mp3", title="A")
     world.sync()
-    world.collection.remove_track(world.entry("a.mp3"))
+    world.library.add_track(TrackValues(path=local_path("new.mp3"), title="Only in Harmony"))
     result = world.sync()
     assert not result.plan.changes_library()
     assert result.report.not_in_traktor == 1
-    assert world.track("a.mp3").track.values.title == "A"
 
 
 def test_track_deleted_in_harmony_is_not_brought_back(world: World) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 
+from harmony import nml
 from harmony.library import Library
 
 from .conftest import BASE, Api, Demo, build_app
@@ -378,3 +379,32 @@ async def test_a_path_mapping_with_equals_signs_round_trips(api: Api, demo: Demo
     assert (await api.client.get("/api/traktor/config")).json()["path_mappings"] == mappings
     done = await api.run("/api/traktor/preview", {"nml_path": str(demo.nml), "path_mappings": {"Music=Old": "/x=y"}})
     assert done["status"] == "succeeded", done
+
+
+def _remove_entries(path: Path, count: int) -> None:
+    """Remove the first ``count`` entries from the collection file, as Traktor would."""
+    collection = nml.load(path.read_bytes())
+    for track in list(collection.tracks)[:count]:
+        collection.remove_track(track)
+    path.write_bytes(collection.to_bytes())
+
+
+async def test_sync_removing_much_of_the_library_fails_until_allowed(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    first = await api.run("/api/traktor/sync")
+    assert first["status"] == "succeeded", first
+    total = demo.generated.tracks
+    _remove_entries(demo.nml, total // 2)
+
+    refused = await api.run("/api/traktor/sync")
+    assert refused["status"] == "failed"
+    assert refused["error_code"] == "mass_removal"
+    assert f"remove {total // 2} of {total} tracks" in refused["error"]
+    tracks = (await api.client.get("/api/library/tracks", params={"limit": 1})).json()
+    assert tracks["total"] == total  # nothing was changed
+
+    allowed = await api.run("/api/traktor/sync", {"allow_mass_removal": True})
+    assert allowed["status"] == "succeeded", allowed
+    assert allowed["result"]["tracks_removed"] == total // 2
+    tracks = (await api.client.get("/api/library/tracks", params={"limit": 1})).json()
+    assert tracks["total"] == total - total // 2

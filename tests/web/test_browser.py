@@ -332,3 +332,36 @@ def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, ho
     with httpx.Client(base_url=live_server.url) as client:
         assert client.get(f"/api/operations/{op}").json()["status"] == "cancelled"
         assert client.get("/api/library/tracks").json()["total"] == 0
+
+
+def test_a_sync_removing_much_of_the_library_asks_and_resends(
+    live_server: LiveServer, page: Any, home: Path, tmp_path: Path
+) -> None:
+    from harmony import nml
+    from harmony.library import Library
+
+    demo = make_demo(home / "Traktor", tracks=40, seed=17)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        live_server.call(live_server.state.service.wait(op))
+    collection = nml.load(demo.nml.read_bytes())
+    for track in list(collection.tracks)[:20]:
+        collection.remove_track(track)
+    demo.nml.write_bytes(collection.to_bytes())
+
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.click("#sync-button")
+    dialog = page.locator("#mass-removal")
+    dialog.wait_for(state="visible", timeout=60_000)
+    assert "remove 20 of 40 tracks" in page.text_content("#mass-removal-message")
+    page.screenshot(path=str(tmp_path / "mass-removal.png"))
+    with Library.open(live_server.state.service.library_path) as library:
+        assert library.stats().tracks == 40  # nothing changed while the page asks
+
+    page.click("#mass-removal-confirm")
+    assert dialog.is_hidden()
+    page.locator('.notification[data-color="green"]').wait_for(timeout=60_000)
+    with Library.open(live_server.state.service.library_path) as library:
+        assert library.stats().tracks == 20

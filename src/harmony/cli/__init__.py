@@ -71,8 +71,12 @@ def demo(
     )
     console.print(f"  placeholder audio files under {prepared.generated.files_dir}")
     console.print(f"  generating: {prepared.seconds:.2f} s")
-    request = ImportRequest(nml_path=str(prepared.generated.path), path_mappings=prepared.path_mappings)
     library_path = (ctx.obj or {}).get("library") or default_library_path()
+    request = ImportRequest(
+        nml_path=str(prepared.generated.path),
+        path_mappings=prepared.path_mappings,
+        allow_mass_removal=prepared.replaces_only_demo_tracks(Path(library_path)),
+    )
     outcome = run_import(library_path, request)
     console.print(f"Library: [bold]{library_path}[/]")
     print_outcome(outcome)

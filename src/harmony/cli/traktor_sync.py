@@ -7,6 +7,7 @@ diff). Ctrl-C cancels the operation, waits until nothing is left half-done, and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -61,10 +62,19 @@ def sync(
     cues: CuesOption = None,
     path_map: MapOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan the import and apply nothing.")] = False,
+    allow_mass_removal: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mass-removal",
+            help="Let the import remove more than 20 % of the library's tracks or playlists (those removed "
+            "from collection.nml); without it such an import stops and changes nothing.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import from Traktor: new tracks, changed fields, cue points, playlists and folders."""
-    request = _request(nml_path, strategy, cues, path_map)
+    """Import from Traktor: new tracks, changed fields, cue points, playlists and folders; tracks and
+    playlists removed in Traktor since the last sync leave the library."""
+    request = replace(_request(nml_path, strategy, cues, path_map), allow_mass_removal=allow_mass_removal)
     outcome = _run(ctx, request, "import", quiet=as_json, dry_run=dry_run)
     if as_json:
         print_json(outcome.to_json())
@@ -132,6 +142,8 @@ def print_outcome(outcome: ImportOutcome) -> None:
     console.print(f"[bold green]{outcome.summary()}[/]", highlight=False)
     if stats.conflicts:
         console.print(f"  {len(stats.conflicts)} conflicts settled (see `harmony traktor preview`)")
+    if stats.tracks_removed:
+        console.print(f"  {stats.tracks_removed} tracks removed: Traktor removed them from its collection")
     if stats.missing_files:
         console.print(f"  {len(stats.missing_files)} tracks not imported: their files are missing on disk")
     for phase, seconds in stats.seconds_per_phase.items():

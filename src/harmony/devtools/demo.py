@@ -38,6 +38,18 @@ class DemoCollection:
         """``--map`` texts that point each of the collection's volumes at its placeholder files."""
         return tuple(f"{volume}={folder}" for volume, folder in self.generated.path_mappings.items())
 
+    def replaces_only_demo_tracks(self, library_path: Path) -> bool:
+        """Whether every track of the library at ``library_path`` is a placeholder of a demo in this folder.
+        A new demo replaces the old one, so its import may then remove the old demo's tracks however many they
+        are; a library that holds anything else keeps the import's guard against removing much of it."""
+        from harmony.library import Library
+
+        if not library_path.exists():
+            return True
+        files = (self.folder / "Music").resolve()
+        with Library.open(library_path) as library, library.reader() as reader:
+            return all(Path(ref.path).resolve().is_relative_to(files) for ref in reader.track_refs())
+
 
 def prepare_demo(tracks: int = 10_000, folder: Path | None = None, seed: int = 1) -> DemoCollection:
     """Generate a demo collection of ``tracks`` tracks with a placeholder file per track in ``folder``

@@ -2,7 +2,7 @@
 
 Everything heavy happens here, in the worker process: reading and fingerprinting the NML, opening the library
 read-only and reading one consistent snapshot of it, matching, merging and checking files
-(:func:`~harmony.sync.planner.plan_import`). The plan goes back to the service split into parts, written to a
+(:func:`~harmony.sync.import_plan.plan_import`). The plan goes back to the service split into parts, written to a
 spool file (:mod:`harmony.jobs.spool`); only the report, which says what the plan does, travels through the
 pool's pipe. A preview asks for the report alone.
 

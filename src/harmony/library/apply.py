@@ -73,6 +73,7 @@ _SUMMARY_KEYS = (
     "cue_removals",
     "folder_changes",
     "playlist_changes",
+    "track_deletes",
 )
 
 
@@ -92,6 +93,7 @@ def _counts(plan: ImportPlan) -> Counter[str]:
             + len(plan.playlist_updates)
             + len(plan.playlist_moves)
             + len(plan.playlist_deletes),
+            "track_deletes": len(plan.track_deletes),
         }
     )
 
@@ -246,6 +248,7 @@ class _Applying:
             writes.delete_playlist(conn, playlist_id)
         for folder_id in plan.folder_deletes:
             writes.delete_folder(conn, folder_id)
+        writes.delete_tracks(conn, plan.track_deletes)
 
         write_bases(conn, plan.bases, refs, version)
         _insert_new_track_bases(conn, plan, inserted, version)

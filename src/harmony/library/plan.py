@@ -254,13 +254,17 @@ class ImportPlan:
     playlist_moves: tuple[PlaylistMove, ...] = ()
     playlist_deletes: tuple[int, ...] = ()  # playlist ids
     bases: BaseUpdates = NO_BASE_UPDATES
+    #: Tracks removed from the collection in Traktor since the last sync (ids); their cues and playlist
+    #: entries go with them. Applied last, after the playlists.
+    track_deletes: tuple[int, ...] = ()
 
     def split(self, size: int = 5000) -> list[ImportPlan]:
         """This plan as parts to apply one after another in one transaction (``apply_import_parts``).
 
         The track work (new tracks, updates, cue changes, track bases) is cut into parts of at most ``size``
         items of each kind, so neither side ever holds more than one part's rows; the last part carries the
-        folders, playlists and their bases, which may name tracks the earlier parts create. Every part keeps
+        folders, playlists and their bases, which may name tracks the earlier parts create, and the tracks
+        to delete. Every part keeps
         the plan's fingerprint, version and ``leaves_nml_current``."""
         if size < 1:
             raise ValueError("a part holds at least one item")
@@ -297,6 +301,7 @@ class ImportPlan:
                 playlist_updates=(),
                 playlist_moves=(),
                 playlist_deletes=(),
+                track_deletes=(),
                 bases=BaseUpdates(
                     tracks=self.bases.tracks[start : start + size],
                     track_deletes=self.bases.track_deletes[start : start + size],
@@ -324,6 +329,7 @@ class ImportPlan:
                 self.playlist_updates,
                 self.playlist_moves,
                 self.playlist_deletes,
+                self.track_deletes,
             )
         )
 

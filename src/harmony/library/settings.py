@@ -6,7 +6,7 @@ its own sync configuration. Older formats are read and upgraded in memory: the o
 ``traktorConfig`` (camelCase, ``cueStrategy`` ``SMART_MERGE``/``REPLACE``, ``syncOnStartup``,
 ``hasPendingExportChanges``). Pending export is no longer a stored flag: the change journal derives it.
 
-The names here mirror :mod:`harmony.sync.options` (``Strategy``, ``CueStrategy``) and the ``NML_PREFIX=LOCAL``
+The strategies are the ones of :mod:`harmony.strategies`. Path mappings are kept as the ``NML_PREFIX=LOCAL``
 text of :meth:`harmony.sync.paths.PathMapping.parse`, but this layer sits below the sync layer and must not
 import it: the checks here are the syntactic ones, and the sync layer parses the values for real.
 
@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from harmony.library.errors import SettingsError
 from harmony.library.models import SETTINGS
+from harmony.strategies import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,7 @@ SETTINGS_FORMAT = 2
 PathMappingPair = tuple[str, str]
 """``(NML prefix, local folder)``, e.g. ``("C:/Users/josev/Music", "/home/dj/Music")``."""
 
-Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
-#: The same four names as ``harmony.sync.options.CueStrategy``: ``replace`` makes Harmony's cues equal Traktor's.
-CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
 Direction = Literal["import", "export", "bidirectional"]
-STRATEGIES: tuple[str, ...] = get_args(Strategy)
-CUE_STRATEGIES: tuple[str, ...] = get_args(CueStrategy)
 DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
 DEBOUNCE_MIN_MS = 1_000

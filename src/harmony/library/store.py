@@ -35,6 +35,7 @@ from harmony.library.reader import LibraryReader
 from harmony.library.records import StoredEntry
 from harmony.library.scan import ScanFailure, ScanResult
 from harmony.library.settings import TraktorSettings, load_settings, save_settings
+from harmony.library.twins import with_twins
 from harmony.library.values import CueValues, TrackValues
 from harmony.nmlfile import NmlFingerprint
 
@@ -193,8 +194,10 @@ class Library:
         )
 
     def update_track(self, track_id: int, changes: Mapping[str, object]) -> None:
-        """Set fields of a track (field -> value); unknown fields and bad values are refused."""
-        checked = writes.check_track_changes(changes)
+        """Set fields of a track (field -> value); unknown fields and bad values are refused. A value Traktor
+        stores twice (rating and ranking, BPM and its text, key and key text) changes as one
+        (:func:`~harmony.library.twins.with_twins`)."""
+        checked = writes.check_track_changes(with_twins(writes.check_track_changes(changes)))
         if not checked:  # nothing to change is not an edit: no new version, but a wrong id is still an error
             with self._read() as conn:
                 writes.require_track(conn, track_id)

@@ -10,7 +10,7 @@ from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, tem
 from harmony.nml.canonical import ATTRIBUTE_ORDER
 from harmony.nml.collection import Collection, TrackList, load
 from harmony.nml.cue import CUE_FIELDS, Cue, CueData, CueType
-from harmony.nml.keys import parse_key_text, to_musical
+from harmony.nml.keys import parse_key_text, to_musical, to_open_key
 from harmony.nml.paths import (
     DEFAULT_STARTUP_VOLUME,
     Location,
@@ -31,7 +31,7 @@ from harmony.nml.serialize import PROLOG
 from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file
 from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
 from harmony.nml.track import TRACK_FIELDS, WRITABLE_FIELDS, Track, TrackData
-from harmony.nml.values import parse_float, ranking_to_stars
+from harmony.nml.values import parse_float, ranking_to_stars, stars_to_ranking
 
 __all__ = [
     "ATTRIBUTE_ORDER",
@@ -78,8 +78,10 @@ __all__ = [
     "replace_with",
     "scan",
     "split_playlist_key",
+    "stars_to_ranking",
     "summarize",
     "temporary_prefix",
     "to_musical",
+    "to_open_key",
     "write_temporary",
 ]

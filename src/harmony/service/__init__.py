@@ -14,6 +14,7 @@ from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.traktor import OperationRunningError, TraktorService
+from harmony.sync import MassRemovalError
 from harmony.workers import QueueFullError, WorkerManager
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ExportRequest",
     "ImportOutcome",
     "ImportRequest",
+    "MassRemovalError",
     "Operation",
     "OperationEvent",
     "OperationLog",

@@ -11,6 +11,7 @@ from harmony.jobs import SAVING, ImportJobResult, apply_import_job, remove_spool
 from harmony.library import ImportCancelled
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
+from harmony.sync import check_removals
 from harmony.workers import Job, Progress, WorkerManager
 
 __all__ = ["ImportRun"]
@@ -28,6 +29,7 @@ class ImportRun:
         job: Job,
         *,
         apply: bool,
+        allow_mass_removal: bool = False,
     ) -> None:
         self.manager = manager
         self.log = log
@@ -35,6 +37,7 @@ class ImportRun:
         self.op = op
         self.job = job
         self.apply = apply
+        self.allow_mass_removal = allow_mass_removal
 
     def forward(self, report: Progress) -> None:
         self.log.progress(self.op, report.phase, report.percent, report.message, report.current_item)
@@ -49,6 +52,7 @@ class ImportRun:
             seconds = dict(result.seconds_per_phase)
             outcome = ImportOutcome(result.report, applied=False, nml_path=op.nml_path)
             if self.apply and result.spool is not None:
+                check_removals(result.report, self.allow_mass_removal)
                 began = time.perf_counter()
                 version = await self._apply(result)
                 seconds["saving"] = round(time.perf_counter() - began, 3)

@@ -35,6 +35,8 @@ class ImportRequest:
     strategy: str | None = None
     cue_strategy: str | None = None
     path_mappings: tuple[str | tuple[str, str], ...] = ()
+    #: Let the import remove more than a fifth of the library's tracks or playlists (see harmony.sync.removals).
+    allow_mass_removal: bool = False
 
     def check(self) -> ImportRequest:
         """Return self, or raise :class:`SyncError` for a bad strategy or mapping (before any work starts)."""
@@ -93,10 +95,13 @@ class ImportOutcome:
         return self.stats.summary()
 
     def to_json(self) -> dict[str, Any]:
-        """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``summary``,
-        ``applied``, ``nml_path`` and ``library_version``."""
+        """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``tracks_removed``
+        and ``playlists_removed`` (removed in Traktor since the last sync), ``summary``, ``applied``,
+        ``nml_path`` and ``library_version``."""
         return {
             **self.stats.to_json(),
+            "tracks_removed": self.stats.tracks_removed,
+            "playlists_removed": self.stats.playlists_removed,
             "summary": self.summary(),
             "applied": self.applied,
             "nml_path": self.nml_path,

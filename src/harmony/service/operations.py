@@ -43,6 +43,7 @@ class OperationEvent:
     current_item: str | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
+    error_code: str | None = None  # what kind of failure a page can act on, e.g. "mass_removal"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -59,6 +60,8 @@ class OperationEvent:
             out["result"] = self.result
         if self.error is not None:
             out["error"] = self.error
+        if self.error_code is not None:
+            out["error_code"] = self.error_code
         return out
 
 
@@ -80,6 +83,7 @@ class Operation:
     result: Any = None  # what the operation produced (for an import: an ImportOutcome)
     error: str | None = None
     failure: HarmonyError | None = None  # the error behind ``error`` (the CLI exits with its code)
+    error_code: str | None = None
     cancel_token: CancelToken = field(default_factory=CancelToken)
     cancel_event: threading.Event = field(default_factory=threading.Event)  # for work running in a thread
 
@@ -107,6 +111,7 @@ class Operation:
             current_item=self.current_item,
             result=result,
             error=self.error,
+            error_code=self.error_code,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -176,7 +181,14 @@ class OperationLog:
         self.publish(op)
 
     def finish(
-        self, op: Operation, status: Status, message: str, *, result: Any = None, error: str | None = None
+        self,
+        op: Operation,
+        status: Status,
+        message: str,
+        *,
+        result: Any = None,
+        error: str | None = None,
+        error_code: str | None = None,
     ) -> None:
         op.status = status
         op.finished_at = datetime.now(UTC)
@@ -184,6 +196,7 @@ class OperationLog:
         op.current_item = None
         op.result = result
         op.error = error
+        op.error_code = error_code
         if status == "succeeded":
             op.phase, op.percent = "complete", 100.0
         self._active.pop(op.id, None)

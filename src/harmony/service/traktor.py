@@ -256,7 +256,15 @@ class TraktorService:
             (str(nml_path), str(self.library_path), options, apply, self._spool_dir),
             timeout=self.job_budget,
         )
-        run = ImportRun(self.manager, self.log, self.library_path, op, job, apply=apply)
+        run = ImportRun(
+            self.manager,
+            self.log,
+            self.library_path,
+            op,
+            job,
+            apply=apply,
+            allow_mass_removal=request.allow_mass_removal,
+        )
         started = "Starting sync..." if kind == IMPORT else "Starting preview..."
         done = "Sync complete" if kind == IMPORT else "Analysis complete"
         self._launch(op, run.run, started, done, "sync")
@@ -326,7 +334,7 @@ class TraktorService:
                 self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:
                 op.failure = error
-                self.log.finish(op, "failed", "Failed", error=str(error))
+                self.log.finish(op, "failed", "Failed", error=str(error), error_code=getattr(error, "code", None))
             except Exception as error:  # a bug: say so plainly, keep the traceback in the log
                 log.exception("%s %s failed", op.operation, op.id)
                 self.log.finish(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")

@@ -6,10 +6,11 @@ applies in one transaction) and the :class:`ImportReport` (the statistics and th
 """
 
 from harmony.sync.digest import entry_salt
-from harmony.sync.export import EXPORT_PHASE_SPANS, PlannedExport, plan_export
 from harmony.sync.export_digests import stamp_digests
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
+from harmony.sync.export_plan import EXPORT_PHASE_SPANS, PlannedExport, plan_export
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved, ExportReport, ExportStats
+from harmony.sync.import_plan import PHASE_SPANS, PlannedImport, plan_import
 from harmony.sync.mapping import (
     cue_data_from_values,
     cue_values_from_nml,
@@ -18,7 +19,7 @@ from harmony.sync.mapping import (
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
 from harmony.sync.paths import PathMapping, PathResolver
-from harmony.sync.planner import PHASE_SPANS, PlannedImport, plan_import
+from harmony.sync.removals import MASS_REMOVAL_SHARE, MassRemovalError, check_removals, mass_removal
 from harmony.sync.report import (
     Conflict,
     CueChange,
@@ -29,20 +30,25 @@ from harmony.sync.report import (
     NewTrackList,
     NewTrackSummary,
     PlaylistChange,
+    RemovedTrack,
     SkippedEntry,
     TrackChange,
 )
 from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
+from harmony.sync.three_way import FIRST_SYNC, Decision, decide, decide_deletion, settle
 from harmony.sync.tree import TraktorFolder, TraktorNode, TraktorPlaylist, tree_from_nml
 
 __all__ = [
     "CUE_STRATEGIES",
     "EXPORT_PHASE_SPANS",
+    "FIRST_SYNC",
+    "MASS_REMOVAL_SHARE",
     "PHASE_SPANS",
     "STRATEGIES",
     "Conflict",
     "CueChange",
     "CueStrategy",
+    "Decision",
     "DuplicateEntry",
     "EntryAdded",
     "EntryChange",
@@ -55,6 +61,7 @@ __all__ = [
     "ImportReport",
     "ImportStats",
     "LibrarySnapshot",
+    "MassRemovalError",
     "NewTrackList",
     "NewTrackSummary",
     "PartialSnapshotError",
@@ -63,6 +70,7 @@ __all__ = [
     "PlannedExport",
     "PlannedImport",
     "PlaylistChange",
+    "RemovedTrack",
     "SkippedEntry",
     "Strategy",
     "SyncOptions",
@@ -71,12 +79,17 @@ __all__ = [
     "TraktorNode",
     "TraktorPlaylist",
     "TraktorSnapshot",
+    "check_removals",
     "cue_data_from_values",
     "cue_values_from_nml",
+    "decide",
+    "decide_deletion",
     "entry_salt",
+    "mass_removal",
     "nml_fields_from_track_values",
     "plan_export",
     "plan_import",
+    "settle",
     "stamp_digests",
     "track_values_from_nml",
     "tree_from_nml",

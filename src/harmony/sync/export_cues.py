@@ -1,6 +1,6 @@
 """Cue-by-cue export of one track's cue points, loops and grid markers into its NML entry, against the base.
 
-The mirror of :mod:`harmony.sync.cues`, with the same identity (type, pad, position within a tolerance) and the
+The mirror of :mod:`harmony.sync.import_cues`, with the same identity (type, pad, position within a tolerance) and the
 same pairing passes. Harmony's cues are first put in the form the NML stores them (``n.n.`` for no name, floats
 at the file's precision) and deduplicated: two cues of one type on one pad within the tolerance are one cue (the
 original app exported duplicates). Then, against the base:
@@ -8,7 +8,7 @@ original app exported duplicates). Then, against the base:
 - a cue added in Harmony is added to the entry; one added in Traktor stays;
 - a cue deleted in Harmony is removed from the entry, unless Traktor edited it since (a conflict, settled the
   way the import settles it); one deleted in Traktor stays deleted, unless Harmony edited it since;
-- a cue on both sides is merged field by field (:func:`~harmony.sync.export_fields.export_decision`).
+- a cue on both sides is merged field by field (:func:`harmony.sync.three_way.decide`).
 
 With no base (a first sync) Harmony's cues that Traktor lacks are added (except with ``traktor_wins``), and
 paired cues follow the seed rules field by field. Cues the library cannot hold (an unknown type) are never
@@ -24,12 +24,12 @@ from typing import Any, Literal
 
 from harmony.library import CUE_FIELD_NAMES, CueValues
 from harmony.nml import CueData
-from harmony.sync.cues import describe_cue, pair_cues
-from harmony.sync.export_fields import export_decision
+from harmony.sync.import_cues import describe_cue, pair_cues
+from harmony.sync.import_fields import decide_unit, is_empty
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml
-from harmony.sync.merge import is_empty, settle
 from harmony.sync.options import Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
+from harmony.sync.three_way import decide_deletion, first_sync, settle
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +129,14 @@ class _Exporter:
             if mine == their_value:
                 continue
             if was is None and has_base:
+                # Added on both sides since the base: both changed it, so the conflict rule settles it.
                 empty_h, empty_t = _empty(name, mine), _empty(name, their_value)
                 write = settle(self.strategy, empty_h, empty_t) == "harmony"
                 conflict = not empty_h and not empty_t
             else:
                 old = None if was is None else getattr(was, name)
-                write, conflict = export_decision(f"cue {name}", mine, their_value, old, was is not None, self.strategy)
+                decision = decide_unit(f"cue {name}", mine, their_value, old, was is not None, self.strategy, "export")
+                write, conflict = decision.writes_harmony, decision.conflict
             if conflict:
                 self.conflict(
                     f"{describe_cue(theirs)} {name}",
@@ -189,7 +191,8 @@ def export_cues(
     theirs = [values for _, values in mapped]
     out = _Exporter(subject, entry, mapped, strategy)
     if base is None:
-        if strategy == "traktor_wins":
+        # A cue Traktor lacks is an empty value on Traktor's side: the first-sync table says whether it goes in.
+        if not first_sync("export", strategy, harmony_empty=False, traktor_empty=True).writes_harmony:
             return out.result
         pairs, only_ours, _ = pair_cues(harmony, theirs, tolerance)
         for i, j in pairs:
@@ -199,7 +202,6 @@ def export_cues(
         return out.result
 
     base = dedupe(base, tolerance)  # Traktor's own duplicates stay in the entry: they are not Harmony's deletions
-    harmony_won = strategy != "traktor_wins"  # the import's winner of a cue deleted on one side, edited on the other
     base_to_ours = {b: i for i, b in pair_cues(harmony, base, tolerance)[0]}
     base_to_theirs = {b: j for j, b in pair_cues(theirs, base, tolerance)[0]}
     for b, was in enumerate(base):
@@ -207,15 +209,20 @@ def export_cues(
         if mine is not None and their is not None:
             out.merge(harmony[mine], their, was, has_base=True)
         elif their is not None:  # deleted in Harmony
-            if theirs[their] == was:
+            decision = decide_deletion("harmony", theirs[their] != was, strategy)
+            if decision.conflict:
+                out.conflict(
+                    describe_cue(theirs[their]), "deleted", "edited", describe_cue(was), decision.writes_harmony
+                )
+            if decision.writes_harmony:
                 out.remove(their)
-            else:
-                out.conflict(describe_cue(theirs[their]), "deleted", "edited", describe_cue(was), harmony_won)
-                if harmony_won:
-                    out.remove(their)
-        elif mine is not None and harmony[mine] != was:  # deleted in Traktor, edited in Harmony
-            out.conflict(describe_cue(harmony[mine]), "edited", "deleted", describe_cue(was), harmony_won)
-            if harmony_won:
+        elif mine is not None:  # deleted in Traktor
+            decision = decide_deletion("traktor", harmony[mine] != was, strategy)
+            if decision.conflict:
+                out.conflict(
+                    describe_cue(harmony[mine]), "edited", "deleted", describe_cue(was), decision.writes_harmony
+                )
+            if decision.writes_harmony:
                 out.add(harmony[mine])
     added_ours = [i for i in range(len(harmony)) if i not in base_to_ours.values()]
     added_theirs = [j for j in range(len(theirs)) if j not in base_to_theirs.values()]

@@ -1,11 +1,11 @@
-"""The export's three-way decision for one value, and for a track's fields: which of Harmony's values go into
-the NML entry, and the sync base both sides share afterwards.
+"""The export of a track's fields: which of Harmony's values go into the NML entry, and the sync base both
+sides share afterwards.
 
-The mirror of :mod:`harmony.sync.merge`, with one rule that keeps import and export from undoing each other: a
-value changed on both sides since the base is settled by :func:`~harmony.sync.merge.settle` with the *same*
-winner the import would pick. Only the first sync of a value (no base) follows the export's own seed rules:
-``smart_merge`` fills Traktor's empty fields, ``traktor_wins`` keeps Traktor's, ``harmony_wins`` writes
-Harmony's non-empty values.
+The mirror of :mod:`harmony.sync.import_fields`: each merge unit is decided by :mod:`harmony.sync.three_way`, the same
+decision the import makes (a value changed on both sides is settled with the *same* winner), and Harmony's
+value is written where Harmony wins. Only the first sync of a value (no base) follows the export's row of
+:data:`~harmony.sync.three_way.FIRST_SYNC`: ``smart_merge`` fills Traktor's empty fields, ``traktor_wins`` keeps
+Traktor's, ``harmony_wins`` writes Harmony's non-empty values.
 
 The new base of a merge unit is what both sides now hold: the NML's value where Harmony's was written or the two
 already agree; Harmony's value where Traktor keeps a different one (changed only in Traktor, or a conflict
@@ -20,15 +20,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
-from harmony.library import FieldValue, TrackValues
+from harmony.library import TrackValues
+from harmony.sync.import_fields import UNITS, decide_unit, unit_key
 from harmony.sync.mapping import nml_fields_from_track_values
-from harmony.sync.merge import UNITS, is_empty, settle, unit_key
 from harmony.sync.options import Strategy
 from harmony.sync.report import Conflict, show
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FieldDecision", "base_values_after", "decide_fields", "export_decision"]
+__all__ = ["FieldDecision", "base_values_after", "decide_fields"]
 
 #: The NML track fields (names of :class:`harmony.nml.Track`) that hold each merge unit; a unit not listed is held
 #: by the NML field of its own name. ``nml_fields_from_track_values`` gives one of ``bpm``/``bpm_text`` and one
@@ -37,38 +37,9 @@ UNIT_NML_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "year": ("release_date",),
     "duration": ("playtime", "playtime_float"),
     "bpm": ("bpm", "bpm_text"),
+    "musical_key": ("musical_key", "key_text"),
     "rating": ("rating", "ranking"),
 }
-
-
-def export_decision(
-    name: str, harmony: object, traktor: object, base: object, has_base: bool, strategy: Strategy
-) -> tuple[bool, bool]:
-    """Whether Harmony's value is written over Traktor's, and whether that settled a conflict.
-
-    ``name`` says what counts as empty (see :func:`~harmony.sync.merge.is_empty`); tuples are judged by their
-    first value. Changed only in Harmony → written; changed only in Traktor → kept; changed on both sides → the
-    import's winner; no base → the export's seed rule (module doc)."""
-    if harmony == traktor:
-        return False, False
-    harmony_empty, traktor_empty = is_empty(name, _first(harmony)), is_empty(name, _first(traktor))
-    if has_base:
-        if harmony == base:
-            return False, False
-        if traktor == base:
-            return True, False
-        return settle(strategy, harmony_empty, traktor_empty) == "harmony", True
-    if strategy == "traktor_wins":
-        write = False
-    elif strategy == "harmony_wins":
-        write = not harmony_empty
-    else:
-        write = traktor_empty and not harmony_empty
-    return write, not harmony_empty and not traktor_empty
-
-
-def _first(value: object) -> FieldValue:
-    return value[0] if isinstance(value, tuple) else value  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +63,9 @@ def decide_fields(
         if ours == theirs:
             continue
         was = None if base is None else unit_key(base, fields, compared)
-        write, conflict = export_decision(name, ours, theirs, was, base is not None, strategy)
-        if conflict:
+        decision = decide_unit(name, ours, theirs, was, base is not None, strategy, "export")
+        write = decision.writes_harmony
+        if decision.conflict:
             conflicts.append(
                 Conflict(
                     subject,

@@ -35,13 +35,13 @@ from typing import Literal
 from harmony.errors import NMLError
 from harmony.library import FolderBase, FolderBaseSet, PlaylistBase, PlaylistBaseSet, SyncFolder, SyncPlaylist
 from harmony.nml import ROOT_NAME, Collection, Folder, Node, Playlist, SmartList
-from harmony.sync.export_fields import export_decision
+from harmony.sync.import_fields import decide_unit
+from harmony.sync.import_playlists import merge_lists
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
-from harmony.sync.merge import settle
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, weave
-from harmony.sync.playlists import merge_lists
 from harmony.sync.report import Conflict, PlaylistChange, SkippedEntry
+from harmony.sync.three_way import decide, decide_deletion, settle
 from harmony.sync.tree import tree_from_nml
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ class _TreeExporter:
         self.collection = collection
         self.strategy = strategy
         self.key_of_track = key_of_track
+        self._track_keys: set[str] | None = None
         self.unlinked_playlist_bases = unlinked_playlist_bases
         self.unlinked_folder_bases = unlinked_folder_bases
         self.out = PlaylistExport()
@@ -176,11 +177,11 @@ class _TreeExporter:
                 and base.entries == node.playlist.entries
             )
             kind = _kind(view)
-            if not unchanged:
-                kept = self.strategy == "traktor_wins"
-                self._conflict(node.path, kind, "deleted", "changed", "as last synced", not kept)
-                if kept:
-                    continue
+            decision = decide_deletion("harmony", not unchanged, self.strategy)
+            if decision.conflict:
+                self._conflict(node.path, kind, "deleted", "changed", "as last synced", decision.writes_harmony)
+            if not decision.writes_harmony:
+                continue
             view.delete()
             self._touch(view)
             self._change("delete", kind, node.path)
@@ -231,17 +232,26 @@ class _TreeExporter:
         """Whether Harmony changed a playlist since the last sync (name, place, query or entries)."""
         base = playlist.base
         assert base is not None
+        keys = self._keys(playlist)
         return (
             playlist.name != base.name
             or playlist.smart_query != base.smart_query
-            or tuple(self._keys(playlist)) != base.entries
+            or keys != self._surviving(base.entries, keys)
             or self.harmony.path(playlist.folder_id) != base.folder_path
         )
+
+    def _surviving(self, entries: Sequence[str], keys: Sequence[str]) -> list[str]:
+        """The base's entries without those of tracks deleted since: an entry that left a playlist with its
+        track is no change of the playlist (the track's deletion travels on its own)."""
+        if self._track_keys is None:
+            self._track_keys = set(self.key_of_track.values())
+        kept = set(keys)
+        return [key for key in entries if key in self._track_keys or key in kept]
 
     def _comes_back(self, playlist: SyncPlaylist) -> bool:
         """Whether a playlist Traktor removed since the last sync is written again: Harmony changed it since,
         and the strategy settles that conflict Harmony's way (as the import does)."""
-        return self._changed_in_harmony(playlist) and self.strategy != "traktor_wins"
+        return decide_deletion("traktor", self._changed_in_harmony(playlist), self.strategy).writes_harmony
 
     def _export_folder(self, folder: SyncFolder, parent: Folder) -> None:
         path = (*self.harmony.path(folder.parent_id), folder.name)
@@ -295,7 +305,7 @@ class _TreeExporter:
         if view is None:
             if base is not None:
                 changed = self._changed_in_harmony(playlist)
-                back = changed and self.strategy != "traktor_wins"
+                back = decide_deletion("traktor", changed, self.strategy).writes_harmony
                 if changed:
                     self._conflict(path, kind, "changed", "deleted", "as last synced", back)
                 if not back:
@@ -326,7 +336,8 @@ class _TreeExporter:
             self.out.skipped.append(SkippedEntry("/".join(path), "a playlist on one side is a smart list on the other"))
 
     def _rename(self, view: Node, name: str, base_name: str | None, kind: NodeKind, path: Path, node: NodeId) -> None:
-        write, conflict = export_decision("name", name, view.name, base_name, base_name is not None, self.strategy)
+        decision = decide_unit("name", name, view.name, base_name, base_name is not None, self.strategy, "export")
+        write, conflict = decision.writes_harmony, decision.conflict
         if conflict:
             was = None if base_name is None else repr(base_name)
             self._conflict(path, "name", repr(name), repr(view.name), was, write)
@@ -388,7 +399,8 @@ class _TreeExporter:
         base = playlist.base
         ours, theirs = playlist.smart_query or "", view.query
         was = None if base is None else base.smart_query
-        write, conflict = export_decision("query", ours, theirs, was, base is not None, self.strategy)
+        decision = decide_unit("query", ours, theirs, was, base is not None, self.strategy, "export")
+        write, conflict = decision.writes_harmony, decision.conflict
         if conflict:
             self._conflict(path, "query", repr(ours), repr(theirs), None if was is None else repr(was), write)
         if write:
@@ -401,35 +413,32 @@ class _TreeExporter:
         if keys == theirs:
             return
         base = playlist.base
-        wanted = keys
-        if base is not None:
-            was = list(base.entries)
-            if keys == was:
-                return  # only Traktor changed them
-            if theirs != was:  # changed on both sides: the import's winner
-                harmony_won = settle(self.strategy, not keys, not theirs) == "harmony"
-                both = self.strategy == "smart_merge" and bool(keys) and bool(theirs)
-                if both:
-                    merged = merge_lists([("k", k) for k in keys], [("k", k) for k in theirs], [("k", k) for k in was])
-                    wanted = [str(key) for _, key in merged]
-                elif not harmony_won:
-                    wanted = theirs
-                winner: Literal["harmony", "traktor", "both"] = (
-                    "both" if both else ("harmony" if harmony_won else "traktor")
+        was = None if base is None else list(base.entries)
+        decision = decide(
+            keys, theirs, was, base is not None, self.strategy, "export",
+            harmony_empty=not keys, traktor_empty=not theirs, lists=True,
+        )  # fmt: skip
+        if decision.conflict and was is not None:
+            winner: Literal["harmony", "traktor", "both"] = "both" if decision.both else decision.winner or "harmony"
+            self.out.conflicts.append(
+                Conflict(
+                    "/".join(path),
+                    "entries",
+                    f"{len(keys)} entries",
+                    f"{len(theirs)} entries",
+                    f"{len(was)} entries",
+                    winner,
+                    self.strategy,
                 )
-                self.out.conflicts.append(
-                    Conflict(
-                        "/".join(path),
-                        "entries",
-                        f"{len(keys)} entries",
-                        f"{len(theirs)} entries",
-                        f"{len(was)} entries",
-                        winner,
-                        self.strategy,
-                    )
-                )
-        elif self.strategy == "traktor_wins" or not keys or (self.strategy == "smart_merge" and theirs):
-            return  # a first sync: Traktor's entries stay unless the seed rule fills or overwrites them
+            )
+        if decision.both:
+            assert was is not None
+            merged = merge_lists([("k", k) for k in keys], [("k", k) for k in theirs], [("k", k) for k in was])
+            wanted = [str(key) for _, key in merged]
+        elif decision.writes_harmony:
+            wanted = keys
+        else:
+            return
         if wanted == theirs:
             return
         added = sum((Counter(wanted) - Counter(theirs)).values())

@@ -15,8 +15,8 @@ such a track exists. An entry another library track was synced with is never tak
   and written through the NML edit API, which re-stamps ``MODIFIED_*`` only when something really changed. A
   file moved in Harmony since the last sync moves its entry (and its playlist entries, as Traktor does).
 - A library track Traktor does not have gets a new entry (no ``AUDIO_ID``: Traktor computes it). One Traktor
-  removed since the last sync stays out unless Harmony changed it since (then the strategy decides, as for a
-  playlist).
+  removed since the last sync stays out (the next import removes it from the library) unless Harmony changed
+  it since: then the strategy decides, by the import's rule (:func:`~harmony.sync.three_way.decide_deletion`).
 - An entry whose track was deleted in Harmony since the last sync is removed (from the playlists too, as
   Traktor does), unless Traktor changed it since and the strategy is ``traktor_wins``.
 """
@@ -26,11 +26,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
 from harmony.errors import NMLError
 from harmony.library import CueValues, SyncTrack, TrackBase, TrackBaseSet
-from harmony.nml import ROOT_NAME, Collection, Playlist, Track, TrackData, playlist_key
+from harmony.nml import ROOT_NAME, Collection, Playlist, Track, TrackData, playlist_key, ranking_to_stars
 from harmony.sync.export_cues import (
     CueExport,
     cues_for_base,
@@ -42,12 +42,13 @@ from harmony.sync.export_cues import (
 from harmony.sync.export_fields import base_values_after, decide_fields
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved
+from harmony.sync.import_fields import UNITS, agrees
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml, nml_fields_from_track_values
 from harmony.sync.mapping import track_values_from_nml as _map_track
 from harmony.sync.matching import LibraryIndex
-from harmony.sync.merge import UNITS, agrees
 from harmony.sync.paths import PathResolver
 from harmony.sync.report import Conflict, DuplicateEntry, FieldChange, SkippedEntry
+from harmony.sync.three_way import decide_deletion
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,16 @@ def _unchanged_since(track: SyncTrack, base: TrackBase, tolerance: float) -> boo
     ):
         return True
     return same_cues(stored_cues(cues, tolerance), dedupe(base.cues, tolerance))
+
+
+def _shown(name: str, old: Any, new: Any) -> FieldChange:
+    """A field the export changed, as the DJ sees it: a new raw ``RANKING`` is a new rating when its stars
+    changed (Harmony writes its rating as the ranking it stands for, see harmony.library.twins)."""
+    if name == "ranking":
+        stars = (None if old is None else ranking_to_stars(old), None if new is None else ranking_to_stars(new))
+        if stars[0] != stars[1]:
+            return FieldChange("rating", *stars)
+    return FieldChange(name, old, new)
 
 
 class TrackExporter:
@@ -313,7 +324,7 @@ class TrackExporter:
         for name in writes:
             new = getattr(view, name)
             if new != old[name]:
-                changes.append(FieldChange(name, old[name], new))
+                changes.append(_shown(name, old[name], new))
         return units, changes
 
     def _write_cues(self, view: Track, plan: CueExport) -> CueExport:
@@ -353,15 +364,14 @@ class TrackExporter:
             and tuple(_map_cues(data)) == base.cues
         )
         strategy = self.options.strategy
-        if not unchanged:
-            kept = strategy == "traktor_wins"
-            winner: Literal["traktor", "harmony"] = "traktor" if kept else "harmony"
+        decision = decide_deletion("harmony", not unchanged, strategy)
+        if decision.conflict:
+            assert decision.winner is not None
             subject = base.values.path or data.key
-            conflict = Conflict(subject, "track", "deleted", "changed", "as last synced", winner, strategy)
+            conflict = Conflict(subject, "track", "deleted", "changed", "as last synced", decision.winner, strategy)
             self.out.conflicts.append(conflict)
-            if kept:
-                return
-        self.to_remove.append((view, data))
+        if decision.writes_harmony:
+            self.to_remove.append((view, data))
 
     def removals(self) -> None:
         """Remove the entries of tracks deleted in Harmony (unless another library track now holds them), and
@@ -400,19 +410,19 @@ class TrackExporter:
         ours_cues = stored_cues([cue.values for cue in track.cues], tolerance)
         base = track.base
         if base is not None:
+            # Removed in Traktor since the last sync: the same rule as the import's (harmony.sync.three_way).
             changed = not agrees(harmony, base.values) or not same_cues(ours_cues, dedupe(base.cues, tolerance))
             strategy = self.options.strategy
-            if not changed or strategy == "traktor_wins":
-                if changed:
-                    self.out.conflicts.append(
-                        Conflict(harmony.path, "track", "changed", "removed", "as last synced", "traktor", strategy)
-                    )
-                # Removed in Traktor since the last sync: it stays out; playlists name it by its last key.
+            decision = decide_deletion("traktor", changed, strategy)
+            if decision.conflict:
+                assert decision.winner is not None
+                self.out.conflicts.append(
+                    Conflict(harmony.path, "track", "changed", "removed", "as last synced", decision.winner, strategy)
+                )
+            if not decision.writes_harmony:
+                # It stays out (the next import removes it from the library); playlists name it by its last key.
                 self.key_of_track[stored.id] = base.nml_key
                 return
-            self.out.conflicts.append(
-                Conflict(harmony.path, "track", "changed", "removed", "as last synced", "harmony", strategy)
-            )
         try:
             location = resolver.to_location(harmony.path)
             fields = {k: v for k, v in nml_fields_from_track_values(harmony).items() if v is not None}

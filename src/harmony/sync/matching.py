@@ -86,10 +86,12 @@ class EntryMatcher:
         self.duplicate_paths: dict[str, str] = {}
         self.skipped: list[SkippedEntry] = []
         self.matched_track_ids: set[int] = set()
+        self.seen_keys: set[str] = set()  # the NML key of every entry, usable or not
 
     def match(self, data: TrackData, digest: str | None = None) -> ResolvedEntry | None:
         """The resolved entry, or None when it is left out (unusable location, or a duplicate of an earlier
         entry: both are recorded for the report)."""
+        self.seen_keys.add(data.key)
         try:
             path = self.resolver.to_path(data.location)
         except NMLError as error:
@@ -113,6 +115,7 @@ class EntryMatcher:
         is the base's, its file the track's (what :meth:`match` would find, without parsing the entry)."""
         nml_key = track.base_key
         assert nml_key is not None
+        self.seen_keys.add(nml_key)
         key = self.library.key_of[track.id]
         self.file_of.setdefault(nml_key, key)
         first = self.first_key.get(key)

@@ -5,25 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final, Literal, get_args
+from typing import Final, get_args
 
 from harmony.errors import SyncError
 from harmony.nml import DEFAULT_STARTUP_VOLUME, Platform, current_platform
+from harmony.strategies import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
 from harmony.sync.paths import PathMapping
 
 __all__ = ["CUE_STRATEGIES", "STRATEGIES", "CueStrategy", "Strategy", "SyncOptions"]
 
-#: How a conflict (a value changed on both sides, or two different values on a first sync) is settled.
-#: ``smart_merge`` keeps Harmony's value unless it is empty, ``traktor_wins`` takes Traktor's unless it is
-#: empty, ``harmony_wins`` keeps Harmony's.
-Strategy = Literal["smart_merge", "traktor_wins", "harmony_wins"]
-#: How cues are merged: ``smart_merge`` cue by cue against the base (conflicts settled by the track strategy),
-#: ``replace`` makes Harmony's cues equal Traktor's, ``traktor_wins``/``harmony_wins`` merge cue by cue but
-#: settle cue conflicts their own way.
-CueStrategy = Literal["smart_merge", "replace", "traktor_wins", "harmony_wins"]
-
-STRATEGIES: Final[tuple[str, ...]] = get_args(Strategy)
-CUE_STRATEGIES: Final[tuple[str, ...]] = get_args(CueStrategy)
 
 #: Two cues of one type and pad whose positions differ by at most this many milliseconds are the same cue.
 CUE_TOLERANCE_MS: Final = 1.0

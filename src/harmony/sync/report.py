@@ -26,6 +26,7 @@ __all__ = [
     "NewTrackList",
     "NewTrackSummary",
     "PlaylistChange",
+    "RemovedTrack",
     "SkippedEntry",
     "TrackChange",
     "show",
@@ -113,6 +114,15 @@ class NewTrackSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedTrack:
+    """A library track the import removes: Traktor removed it from the collection since the last sync."""
+
+    path: str
+    title: str | None
+    artist: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class TrackChange:
     """An existing track whose fields or cues the import changes."""
 
@@ -166,11 +176,13 @@ class ImportStats:
     tracks_processed: int = 0
     tracks_updated: int = 0
     tracks_imported: int = 0
+    tracks_removed: int = 0
     cue_points_added: int = 0
     cue_points_updated: int = 0
     cue_points_removed: int = 0
     playlists_imported: int = 0
     playlists_updated: int = 0
+    playlists_removed: int = 0
     fields_updated: Mapping[str, int] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     missing_files: tuple[str, ...] = ()
@@ -207,6 +219,7 @@ class ImportStats:
             for count, text in (
                 (self.tracks_imported, f"Imported {self.tracks_imported} tracks"),
                 (self.tracks_updated, f"Updated {self.tracks_updated} tracks"),
+                (self.tracks_removed, f"Removed {self.tracks_removed} tracks"),
                 (cues, f"{cues} cue points"),
                 (self.playlists_imported, f"Imported {self.playlists_imported} playlists"),
                 (self.playlists_updated, f"Updated {self.playlists_updated} playlists"),
@@ -306,6 +319,10 @@ class ImportReport:
     duplicates: tuple[DuplicateEntry, ...] = ()
     skipped: tuple[SkippedEntry, ...] = ()
     not_in_traktor: int = 0
+    removed_tracks: tuple[RemovedTrack, ...] = ()
+    #: How many tracks and playlists the library held when the import was planned (for the removal guard).
+    library_tracks: int = 0
+    library_playlists: int = 0
 
     @property
     def conflicts(self) -> tuple[Conflict, ...]:
@@ -325,6 +342,13 @@ class ImportReport:
             "Tracks to update",
             len(changes),
             (line for c in changes for line in change_lines(c.title or c.path, c.fields, c.cues)),
+        )
+        removed = self.removed_tracks
+        section(
+            out,
+            "Tracks removed in Traktor, to remove",
+            len(removed),
+            (f"  - {' - '.join(p for p in (t.artist, t.title) if p) or t.path} {t.path}" for t in removed),
         )
         tree_and_conflicts(out, self.playlist_changes, self.conflicts)
         section(out, "Files missing on disk, not imported", len(missing), (f"  ? {path}" for path in missing))

@@ -1,8 +1,8 @@
-"""The two inputs of an import plan as plain values: the Traktor side and the library side."""
+"""The two inputs of a plan as plain values: the Traktor side and the library side (one type for both directions)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from harmony.library import FolderBase, PlaylistBase, SyncFolder, SyncPlaylist, SyncTrack, TrackBase, TrackRef
@@ -60,12 +60,17 @@ class TraktorSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class LibrarySnapshot:
-    """The library as one consistent read: tracks with cues and bases, folders and playlists with theirs, the
-    bases of what was deleted in Harmony since the last sync, and the library version it shows.
+    """The library as one consistent read, for an import or an export: tracks with cues and bases, folders and
+    playlists with theirs, the bases of what was deleted in Harmony since the last sync, and the library
+    version it shows (the version an export records as written).
 
-    ``light`` holds the tracks read only as :class:`~harmony.library.reader.TrackRef` (a re-import reads in
-    full only the tracks whose entry may have changed); ``load`` reads such tracks in full on demand while
-    the reader the snapshot came from is open. The jobs read it (``harmony.jobs.read_import_snapshot``)."""
+    Each direction may read less than every track in full. An import: ``light`` holds the tracks read only as
+    :class:`~harmony.library.reader.TrackRef` (a re-import reads in full only the tracks whose entry may have
+    changed); ``load`` reads such tracks in full on demand while the reader the snapshot came from is open. An
+    export: a *partial* snapshot (``complete`` False) holds in ``tracks`` only the tracks that can differ from
+    their base; every other library track is in ``synced_keys`` (track id -> the NML key of its base), known
+    to be in the NML exactly as its base says. The jobs read it (``harmony.jobs.read_import_snapshot``,
+    ``read_export_snapshot``, ``read_changed_export_snapshot``)."""
 
     tracks: Sequence[SyncTrack] = ()
     folders: Sequence[SyncFolder] = ()
@@ -76,3 +81,5 @@ class LibrarySnapshot:
     version: int | None = None
     light: Sequence[TrackRef] = ()
     load: Callable[[Sequence[int]], list[SyncTrack]] | None = None
+    synced_keys: Mapping[int, str] = field(default_factory=dict)
+    complete: bool = True

@@ -25,6 +25,7 @@ from harmony.web.schemas import (
     ExportBody,
     NmlPathText,
     OperationBody,
+    SyncBody,
     error_responses,
 )
 from harmony.web.state import WebState, web_state
@@ -161,10 +162,12 @@ async def preview(
     responses=error_responses(*CHANGE_ERRORS, *_PATH_ERRORS),
 )
 async def sync(
-    state: Annotated[WebState, Depends(web_state)], body: Annotated[OperationBody | None, Body()] = None
+    state: Annotated[WebState, Depends(web_state)], body: Annotated[SyncBody | None, Body()] = None
 ) -> JSONResponse:
-    """Starts an import; answers 409 when the same collection is already being imported."""
-    request = (body or OperationBody()).import_request()
+    """Starts an import; answers 409 when the same collection is already being imported. An import that would
+    remove more than 20 % of the library's tracks or playlists fails (``error_code`` ``mass_removal``, the
+    message says what it would remove) unless ``allow_mass_removal`` is true."""
+    request = (body or SyncBody()).import_request()
     return accepted(state.service.start_import(request))
 
 

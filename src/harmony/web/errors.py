@@ -24,7 +24,7 @@ from harmony.library import (
     TrackNotFoundError,
 )
 from harmony.nml import CollectionPathError
-from harmony.service import OperationRunningError, QueueFullError, TooManyParsesError
+from harmony.service import MassRemovalError, OperationRunningError, QueueFullError, TooManyParsesError
 from harmony.web.events import TooManyStreamsError
 
 __all__ = ["install_error_handlers", "status_for"]
@@ -32,7 +32,7 @@ __all__ = ["install_error_handlers", "status_for"]
 log = logging.getLogger(__name__)
 
 _NOT_FOUND = (NotFoundError, TrackNotFoundError)
-_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError)
+_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
 

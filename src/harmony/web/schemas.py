@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from harmony.library import AUTO_SYNC, SETTING_KEYS, SettingKey
 from harmony.service import ExportRequest, ImportRequest
+from harmony.strategies import CueStrategy, Strategy
 
-__all__ = ["ConfigUpdate", "ErrorBody", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]
+__all__ = ["ConfigUpdate", "ErrorBody", "ExportBody", "NmlPathText", "OperationBody", "SyncBody", "checked_path"]
 
 
 def checked_path(text: str) -> str:
@@ -100,15 +102,6 @@ def _choice(name: str) -> Any:
     return Literal.__getitem__(SETTING_KEYS[name].choices)
 
 
-if TYPE_CHECKING:
-    Strategy = str
-    CueStrategy = str
-else:
-    # The registry's choices (the API refuses any other word); plain text to the type checker.
-    Strategy = _choice("track_strategy")
-    CueStrategy = _choice("cue_strategy")
-
-
 class OperationBody(BaseModel):
     """What an import, a preview or an export may override; anything left out comes from the settings."""
 
@@ -134,6 +127,17 @@ class OperationBody(BaseModel):
             cue_strategy=self.cue_strategy,
             path_mappings=self.mapping_pairs(),
         )
+
+
+class SyncBody(OperationBody):
+    """An import: the shared keys, plus whether it may remove more than 20 % of the library's tracks or
+    playlists (those removed from collection.nml); without it such an import fails with ``error_code``
+    ``mass_removal`` and changes nothing."""
+
+    allow_mass_removal: bool = False
+
+    def import_request(self) -> ImportRequest:
+        return replace(super().import_request(), allow_mass_removal=self.allow_mass_removal)
 
 
 class ExportBody(OperationBody):

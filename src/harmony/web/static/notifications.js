@@ -75,6 +75,9 @@ window.HarmonyNotifications = (() => {
       const summary = (event.result && event.result.summary) || labels.ok || "Done";
       show(id, { title: labels.done, message: labels.ok && event.operation === "export" ? labels.ok : summary,
         color: "green", autoClose: 3000 });
+    } else if (event.status === "failed" && event.error_code === "mass_removal") {
+      // Not a failure: the import stopped to ask (the Traktor page offers to confirm).
+      show(id, { title: "Traktor Import Stopped", message: event.error, color: "gray", autoClose: 8000 });
     } else if (event.status === "failed") {
       show(id, { title: labels.failed, message: event.error || event.message, color: "red", autoClose: 5000 });
     } else if (event.status === "cancelled") {

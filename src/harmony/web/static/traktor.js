@@ -160,10 +160,10 @@
     return Object.keys(mappings).length ? { path_mappings: mappings } : {};
   }
 
-  async function start(url, button) {
+  async function start(url, button, extra = {}) {
     button.disabled = true;
     try {
-      const accepted = await api("POST", url, body());
+      const accepted = await api("POST", url, { ...body(), ...extra });
       mine.add(accepted.operation_id);
       $("cancel-button").disabled = false;
       return accepted;
@@ -208,8 +208,18 @@
     else previewDone(event);
   }
 
+  // An import that would remove much of the library stops and asks: the DJ confirms, and it is sent again.
+  function askMassRemoval(event) {
+    $("mass-removal-message").textContent = event.error;
+    $("mass-removal").hidden = false;
+    $("mass-removal-confirm").focus();
+  }
+
   onOperation((event) => {
     lastEvents.set(event.operation_id, event);
+    if (event.status === "failed" && event.error_code === "mass_removal") {
+      askMassRemoval(event);
+    }
     if (event.operation_id === previewId) onPreviewEvent(event);
     if (event.status !== "queued" && event.status !== "running") {
       mine.delete(event.operation_id);
@@ -261,7 +271,15 @@
     previewId = accepted ? accepted.operation_id : null;
     if (previewId && lastEvents.has(previewId)) onPreviewEvent(lastEvents.get(previewId));
   });
-  $("sync-button").addEventListener("click", () => start("/api/traktor/sync", $("sync-button")));
+  $("sync-button").addEventListener("click", () => {
+    $("mass-removal").hidden = true;
+    start("/api/traktor/sync", $("sync-button"));
+  });
+  $("mass-removal-confirm").addEventListener("click", () => {
+    $("mass-removal").hidden = true;
+    start("/api/traktor/sync", $("sync-button"), { allow_mass_removal: true });
+  });
+  $("mass-removal-keep").addEventListener("click", () => { $("mass-removal").hidden = true; });
   $("export-button").addEventListener("click", () => start("/api/traktor/export", $("export-button")));
   $("cancel-button").addEventListener("click", async () => {
     for (const id of mine) {

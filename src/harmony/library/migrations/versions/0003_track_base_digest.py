@@ -5,7 +5,7 @@ base holds (salted with what else shapes the mapping: platform, path mappings, s
 rules), stored only when Harmony's track agreed with that entry after the import. ``synced_version`` is the
 library version the base was written at. An entry whose digest equals its base's, on a track not edited
 since ``synced_version``, is unchanged on both sides: the next import skips it without parsing it (see
-:mod:`harmony.sync.planner`). Both columns are NULL for bases written before this revision, or by anything
+:mod:`harmony.sync.import_plan`). Both columns are NULL for bases written before this revision, or by anything
 but an import: such a base goes through the full three-way merge, exactly as before.
 
 Revision ID: 0003

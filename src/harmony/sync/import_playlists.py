@@ -42,10 +42,10 @@ from harmony.library import (
     SyncPlaylist,
 )
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
-from harmony.sync.merge import Winner, settle
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, place, weave
 from harmony.sync.report import Conflict, PlaylistChange
+from harmony.sync.three_way import Side, decide, decide_deletion, settle
 from harmony.sync.tree import TraktorFolder, TraktorPlaylist
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,11 @@ class EntryResolver(Protocol):
     def for_key(self, nml_key: str) -> tuple[EntryRef, Ident]: ...
 
     def for_stored(self, entry: StoredEntry) -> tuple[EntryRef, Ident]: ...
+
+    def gone(self, nml_key: str) -> bool:
+        """Whether the track an entry names was deleted in Harmony since the last sync and stays deleted: the
+        export takes it out of Traktor's playlists, so the import does not bring the entry in."""
+        ...
 
 
 @dataclass(slots=True)
@@ -123,17 +128,20 @@ def _three_way(
     strategy: Strategy,
     ours_empty: bool = False,
     theirs_empty: bool = False,
-) -> tuple[Winner | None, bool]:
-    """Like :func:`harmony.sync.merge.decide`, with the emptiness of each side given by the caller."""
-    if ours == theirs:
-        return None, False
-    if has_base:
-        if theirs == was:
-            return None, False
-        if ours == was:
-            return "traktor", False
-        return settle(strategy, ours_empty, theirs_empty), True
-    return settle(strategy, ours_empty, theirs_empty), not ours_empty and not theirs_empty
+) -> tuple[Side | None, bool]:
+    """The import's decision of one value (:func:`harmony.sync.three_way.decide`), as (winner, conflict)."""
+    decision = decide(
+        ours, theirs, was, has_base, strategy, "import", harmony_empty=ours_empty, traktor_empty=theirs_empty
+    )
+    return decision.winner, decision.conflict
+
+
+def _surviving(base: list[Ident], ours: list[Ident]) -> list[Ident]:
+    """The base's entries without those whose track Harmony no longer has (an entry that names no library
+    track and that Harmony does not keep as a dangling one): an entry that left a playlist with its track is
+    no change of the playlist (the track's deletion travels on its own)."""
+    kept = set(ours)
+    return [ident for ident in base if ident[0] != "k" or ident in kept]
 
 
 class _Planner:
@@ -163,7 +171,7 @@ class _Planner:
         self.out.changes.append(PlaylistChange(kind, node, path, detail))  # type: ignore[arg-type]
 
     def _conflict(
-        self, path: Path, item: str, harmony: str, traktor: str, base: str | None, winner: Winner | Literal["both"]
+        self, path: Path, item: str, harmony: str, traktor: str, base: str | None, winner: Side | Literal["both"]
     ) -> None:
         self.out.conflicts.append(Conflict("/".join(path), item, harmony, traktor, base, winner, self.strategy))
 
@@ -182,7 +190,7 @@ class _Planner:
         that path now leads to another Harmony folder (a renamed parent is no move); Harmony moved it if its
         folder is no longer the one that held it at the last sync."""
         theirs = self.traktor.parent_ref(node.parent_path)
-        winner: Winner = "harmony"
+        winner: Side = "harmony"
         if ours != theirs:
             if not has_base:
                 winner = settle(self.strategy, False, False)
@@ -229,7 +237,7 @@ class _Planner:
         assert t is not None and node.node is not None
         kind = _node_kind(t)
         h = node.harmony_playlist
-        traktor_entries = [self.resolver.for_key(key) for key in t.entries]
+        traktor_entries = [self.resolver.for_key(key) for key in t.entries if not self.resolver.gone(key)]
         if h is None:
             deleted = node.deleted_in_harmony
             if isinstance(deleted, PlaylistBase):
@@ -240,12 +248,13 @@ class _Planner:
                     and [i for _, i in traktor_entries] == [self.resolver.for_key(k)[1] for k in deleted.entries]
                 )
                 self.out.harmony_ahead = True
-                if unchanged or self.strategy != "traktor_wins":
-                    if not unchanged:
-                        self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "harmony")
+                decision = decide_deletion("harmony", not unchanged, self.strategy)
+                if decision.conflict:
+                    assert decision.winner is not None
+                    self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", decision.winner)
+                if not decision.takes_traktor:
                     self._base(node, None)
                     return
-                self._conflict(node.path, "playlist", "deleted", "changed", "as last synced", "traktor")
             node.survives = True
             parent = self.traktor.parent_ref(node.parent_path)
             assert not isinstance(parent, tuple)
@@ -304,12 +313,15 @@ class _Planner:
         refs: dict[Ident, EntryRef] = {}
         for ref, ident in (*traktor_entries, *ours_pairs):
             refs.setdefault(ident, ref)
-        winner, conflict = _three_way(ours, theirs, was, base is not None, self.strategy, not ours, not theirs)
+        decision = decide(
+            ours, theirs, was, base is not None, self.strategy, "import",
+            harmony_empty=not ours, traktor_empty=not theirs, lists=True,
+        )  # fmt: skip
+        winner, both = decision.winner, decision.both
         result: list[Ident] = ours
         if winner == "traktor":
             result = theirs
-        if conflict and winner is not None:
-            both = self.strategy == "smart_merge" and was is not None and bool(ours) and bool(theirs)
+        if decision.conflict and winner is not None:
             if both:
                 assert was is not None
                 result = merge_lists(ours, theirs, was)  # Traktor's additions and removals, Harmony's order
@@ -358,22 +370,23 @@ class _Planner:
             if playlist.id in self.links.playlists or playlist.base is None:
                 continue
             base = playlist.base
+            ours = [self.resolver.for_stored(e)[1] for e in playlist.entries]
             unchanged = (
                 playlist.name == base.name
                 and playlist.smart_query == base.smart_query
-                and [self.resolver.for_stored(e)[1] for e in playlist.entries]
-                == [self.resolver.for_key(k)[1] for k in base.entries]
+                and ours == _surviving([self.resolver.for_key(k)[1] for k in base.entries], ours)
             )
             path = (*self.harmony.path(playlist.folder_id), playlist.name)
             kind: str = "smart list" if playlist.smart_query is not None else "playlist"
-            if unchanged or self.strategy == "traktor_wins":
-                if not unchanged:
-                    self._conflict(path, kind, "changed", "deleted", "as last synced", "traktor")
+            decision = decide_deletion("traktor", not unchanged, self.strategy)
+            if decision.conflict:
+                assert decision.winner is not None
+                self._conflict(path, kind, "changed", "deleted", "as last synced", decision.winner)
+            if decision.takes_traktor:
                 self.out.playlist_deletes.append(playlist.id)
                 self.out.updated_playlists.add(playlist.id)
                 self._change("delete", kind, path)
             else:
-                self._conflict(path, kind, "changed", "deleted", "as last synced", "harmony")
                 self.out.harmony_ahead = True
             self.out.playlist_base_deletes.append(base.uuid)
         deleted_playlists = set(self.out.playlist_deletes)
@@ -482,7 +495,7 @@ class _Planner:
         ours = [node for node in current if node in set(theirs)]
         traktor_changed, harmony_changed = theirs != was, ours != was
         if traktor_changed and harmony_changed and theirs != ours:
-            winner: Winner = "traktor" if self.strategy == "traktor_wins" else "harmony"
+            winner: Side = "traktor" if self.strategy == "traktor_wins" else "harmony"
             path = self.harmony.path(parent) if isinstance(parent, int) else ()
             self._conflict(path, "order", "reordered", "reordered", "as last synced", winner)
         if traktor_changed and (not harmony_changed or self.strategy == "traktor_wins"):

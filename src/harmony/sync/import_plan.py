@@ -39,14 +39,14 @@ from harmony.library import (
 from harmony.nml import path_key
 from harmony.nmlfile import NmlFingerprint
 from harmony.progress import ProgressReporter
-from harmony.sync.cues import merge_cues
 from harmony.sync.digest import entry_salt
+from harmony.sync.import_cues import merge_cues
+from harmony.sync.import_fields import agrees, merge_fields
+from harmony.sync.import_playlists import Ident, PlaylistPlan, plan_playlists
 from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
 from harmony.sync.matching import EntryMatcher, LibraryIndex, ResolvedEntry
-from harmony.sync.merge import agrees, merge_fields
 from harmony.sync.options import SyncOptions
 from harmony.sync.paths import PathResolver
-from harmony.sync.playlists import Ident, PlaylistPlan, plan_playlists
 from harmony.sync.report import (
     Conflict,
     DuplicateEntry,
@@ -55,11 +55,13 @@ from harmony.sync.report import (
     ImportStats,
     NewTrackList,
     NewTrackSummary,
+    RemovedTrack,
     SkippedEntry,
     TrackChange,
     show,
 )
 from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
+from harmony.sync.three_way import decide_deletion
 from harmony.sync.ticker import Ticker
 
 log = logging.getLogger(__name__)
@@ -131,6 +133,10 @@ class _Importer:
         self.missing: list[str] = []
         self.clashes: list[DuplicateEntry] = []
         self.skipped: list[SkippedEntry] = []
+        self.gone_files: set[str] = set()  # files of tracks deleted in Harmony that stay deleted
+        self.track_deletes: list[int] = []
+        self.base_deletes: list[str] = []
+        self.removed: list[RemovedTrack] = []
         self.fields_updated: Counter[str] = Counter()
         self.updated_tracks = 0
         self.processed = 0
@@ -345,6 +351,7 @@ class _Importer:
                 )
             if not bring_back:
                 self.skipped.append(SkippedEntry(entry.data.key, "deleted in Harmony since the last sync"))
+                self.gone_files.add(entry.key)
                 return
         self.candidates.append(_Candidate(entry, values, cues, digest, self.index.by_base_key.get(entry.data.key)))
 
@@ -397,6 +404,43 @@ class _Importer:
             progress("validating", end, f"Skipped {len(self.missing)} tracks (files not found)", None)
         self.candidates = []
 
+    def removals(self) -> None:
+        """The library tracks Traktor removed from the collection since the last sync: their base's entry is
+        gone and no entry names their file. Each leaves the library (cues and playlist entries with it) unless
+        Harmony changed it since: then the strategy settles it as the export would (:mod:`.three_way`)."""
+        matched, seen, index = self.matcher.matched_track_ids, self.matcher.seen_keys, self.index
+        gone = [
+            ref
+            for ref in self.refs
+            if ref.base_key is not None
+            and ref.id not in matched
+            and ref.base_key not in seen
+            and index.get(index.key_of[ref.id]) is ref  # not a second library track naming the same file
+        ]
+        if not gone:
+            return
+        self._full_tracks([ref.id for ref in gone])
+        strategy = self.options.strategy
+        for ref in gone:
+            track = self.full[ref.id]
+            base = track.base
+            if base is None:
+                continue
+            values = track.track.values
+            changed = not agrees(values, base.values) or not _same_cues(track, [], [], [], base.cues)
+            decision = decide_deletion("traktor", changed, strategy)
+            if decision.conflict:
+                assert decision.winner is not None
+                self.conflicts.append(
+                    Conflict(values.path, "track", "changed", "removed", "as last synced", decision.winner, strategy)
+                )
+            if decision.takes_traktor:
+                self.track_deletes.append(ref.id)
+                self.base_deletes.append(base.nml_key)
+                self.removed.append(RemovedTrack(values.path, values.title, values.artist))
+            else:
+                self.harmony_ahead = True  # kept: the next export writes it back
+
     # -- playlist entries --
 
     def for_key(self, nml_key: str) -> tuple[EntryRef, Ident]:
@@ -413,6 +457,9 @@ class _Importer:
         if track is not None:
             return EntryRef(track=track.id, nml_key=nml_key), ("t", track.id)
         return EntryRef(nml_key=nml_key), ("k", file)
+
+    def gone(self, nml_key: str) -> bool:
+        return bool(self.gone_files) and self.matcher.file_of_key(nml_key) in self.gone_files
 
     def for_stored(self, entry: StoredEntry) -> tuple[EntryRef, Ident]:
         if entry.track_id is not None:
@@ -469,6 +516,7 @@ def plan_import(
             "read the collection again and retry."
         )
     importer.validate(progress)
+    importer.removals()
 
     syncing_start, syncing_end = PHASE_SPANS["syncing"]
     if progress is not None:
@@ -491,7 +539,8 @@ def plan_import(
         progress("syncing", syncing_end, "Plan complete", None)
 
     matcher = importer.matcher
-    not_in_traktor = sum(1 for t in importer.refs if t.id not in matcher.matched_track_ids)
+    removed = set(importer.track_deletes)
+    not_in_traktor = sum(1 for t in importer.refs if t.id not in matcher.matched_track_ids and t.id not in removed)
     plan = ImportPlan(
         nml_fingerprint=fingerprint,
         based_on_version=library.version,
@@ -511,8 +560,10 @@ def plan_import(
         playlist_updates=tuple(playlists.playlist_updates),
         playlist_moves=tuple(playlists.playlist_moves),
         playlist_deletes=tuple(playlists.playlist_deletes),
+        track_deletes=tuple(importer.track_deletes),
         bases=BaseUpdates(
             tracks=tuple(importer.base_sets),
+            track_deletes=tuple(importer.base_deletes),
             playlists=tuple(playlists.playlist_bases),
             playlist_deletes=tuple(playlists.playlist_base_deletes),
             folders=tuple(playlists.folder_bases),
@@ -523,11 +574,13 @@ def plan_import(
         tracks_processed=importer.processed,
         tracks_updated=importer.updated_tracks,
         tracks_imported=len(importer.new_tracks),
+        tracks_removed=len(importer.track_deletes),
         cue_points_added=len(importer.cue_adds) + sum(len(t.cues) for t in importer.new_tracks),
         cue_points_updated=len(importer.cue_updates),
         cue_points_removed=len(importer.cue_removals),
         playlists_imported=playlists.imported,
         playlists_updated=playlists.updated,
+        playlists_removed=len(playlists.playlist_deletes),
         fields_updated=dict(importer.fields_updated),
         conflicts=(*importer.conflicts, *playlists.conflicts),
         missing_files=tuple(importer.missing),
@@ -541,6 +594,9 @@ def plan_import(
         duplicates=(*matcher.duplicates, *importer.index.duplicates, *importer.clashes),
         skipped=(*matcher.skipped, *importer.skipped),
         not_in_traktor=not_in_traktor,
+        removed_tracks=tuple(importer.removed),
+        library_tracks=len(importer.refs),
+        library_playlists=len(library.playlists),
     )
     log.info("planned import: %s", stats.summary())
     return PlannedImport(plan, report)

@@ -10,7 +10,8 @@ exchanged with Traktor).
 
 A field is "changed" only when its *value* differs: the same rating read twice is not a change, so a second
 import of an unchanged collection changes nothing. Some fields travel in pairs because one is the exact text
-or raw form of the other: ``bpm`` with ``bpm_text`` (compared by the number) and ``rating`` with ``ranking``
+or raw form of the other (:mod:`harmony.library.twins` keeps them one value on Harmony's side): ``bpm`` with
+``bpm_text`` (compared by the number), ``musical_key`` with ``key_text`` and ``rating`` with ``ranking``
 (compared together, so a raw ranking of 204 replacing 196 is seen though both are four stars).
 """
 
@@ -19,30 +20,31 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Final, Literal
+from typing import Final
 
 from harmony.library import FieldValue, TrackValues
 from harmony.sync.mapping import FILE_SIZE_UNIT, MERGED_FIELDS
 from harmony.sync.options import Strategy
+from harmony.sync.three_way import Decision, Direction, Side, decide
 
 __all__ = [
     "UNITS",
     "FieldConflict",
     "FieldMerge",
-    "Winner",
     "agrees",
-    "decide",
+    "decide_unit",
     "is_empty",
     "merge_fields",
-    "settle",
     "unit_key",
 ]
 
-Winner = Literal["traktor", "harmony"]
-
 #: Merge units: a name, the fields it sets, and how many of those (from the start) its value is compared by.
-_PAIRS: Final = {"bpm": (("bpm", "bpm_text"), 1), "rating": (("rating", "ranking"), 2)}
-_PAIRED: Final = frozenset(("bpm_text", "ranking"))
+_PAIRS: Final = {
+    "bpm": (("bpm", "bpm_text"), 1),
+    "musical_key": (("musical_key", "key_text"), 2),
+    "rating": (("rating", "ranking"), 2),
+}
+_PAIRED: Final = frozenset(("bpm_text", "key_text", "ranking"))
 UNITS: Final[tuple[tuple[str, tuple[str, ...], int], ...]] = tuple(
     (name, *_PAIRS.get(name, ((name,), 1))) for name in MERGED_FIELDS if name not in _PAIRED
 )
@@ -59,7 +61,7 @@ class FieldConflict:
     traktor: FieldValue
     base: FieldValue
     has_base: bool
-    winner: Winner
+    winner: Side
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +80,6 @@ def is_empty(field: str, value: FieldValue) -> bool:
         # "n.n." is the name Traktor gives a cue nobody named.
         return not value.strip() or (field == "cue name" and value == "n.n.")
     return field in _ZERO_IS_EMPTY and value == 0
-
-
-def settle(strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Winner:
-    """The side whose value a conflict keeps under ``strategy``."""
-    if strategy == "harmony_wins":
-        return "harmony"
-    if strategy == "traktor_wins":
-        return "harmony" if traktor_empty else "traktor"
-    return "traktor" if harmony_empty and not traktor_empty else "harmony"
 
 
 def _kibibytes(value: FieldValue) -> FieldValue:
@@ -122,28 +115,25 @@ def unit_key(values: TrackValues, fields: tuple[str, ...], compared: int) -> tup
     return _key(values, fields, compared)
 
 
-def decide(
-    name: str, ours: object, theirs: object, was: object, has_base: bool, strategy: Strategy
-) -> tuple[Winner | None, bool]:
-    """Which side one value takes, and whether that settled a conflict.
-
-    ``ours``/``theirs``/``was`` are Harmony's, Traktor's and the base's values (compared with ``==``);
-    ``name`` says what counts as empty. Returns ``(None, False)`` when Harmony's value stays without question.
-    """
-    if ours == theirs:
-        return None, False
-    if has_base:
-        if theirs == was:
-            return None, False  # only Harmony changed it
-        if ours == was:
-            return "traktor", False  # only Traktor changed it
-        return settle(strategy, is_empty(name, _first(ours)), is_empty(name, _first(theirs))), True
-    harmony_empty, traktor_empty = is_empty(name, _first(ours)), is_empty(name, _first(theirs))
-    return settle(strategy, harmony_empty, traktor_empty), not harmony_empty and not traktor_empty
-
-
 def _first(value: object) -> FieldValue:
     return value[0] if isinstance(value, tuple) else value  # type: ignore[return-value]
+
+
+def decide_unit(
+    name: str, harmony: object, traktor: object, base: object, has_base: bool, strategy: Strategy, direction: Direction
+) -> Decision:
+    """The three-way decision of one merge unit's compared value (:func:`unit_key`), tuples judged empty by
+    their first value (see :func:`is_empty`)."""
+    return decide(
+        harmony,
+        traktor,
+        base,
+        has_base,
+        strategy,
+        direction,
+        harmony_empty=is_empty(name, _first(harmony)),
+        traktor_empty=is_empty(name, _first(traktor)),
+    )
 
 
 def merge_fields(
@@ -158,14 +148,15 @@ def merge_fields(
         if ours == theirs:
             continue
         was = None if base is None else _key(base, fields, compared)
-        winner, conflict = decide(name, ours, theirs, was, base is not None, strategy)
-        if conflict:
+        decision = decide_unit(name, ours, theirs, was, base is not None, strategy, "import")
+        winner = decision.winner
+        if decision.conflict:
             assert winner is not None
             old = None if base is None else getattr(base, name)
             conflicts.append(
                 FieldConflict(name, getattr(harmony, name), getattr(traktor, name), old, base is not None, winner)
             )
-        if winner == "traktor":
+        if decision.takes_traktor:
             for field in fields:
                 value = getattr(traktor, field)
                 if value != getattr(harmony, field):

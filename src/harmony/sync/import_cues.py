@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from harmony.library import CUE_FIELD_NAMES, CueValues, FieldValue, StoredCue
-from harmony.sync.merge import decide
+from harmony.sync.import_fields import decide_unit
 from harmony.sync.options import CueStrategy, Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
+from harmony.sync.three_way import decide_deletion, first_sync
 
 __all__ = ["CueMerge", "describe_cue", "merge_cues", "pair_cues"]
 
@@ -114,7 +115,8 @@ def merge_cues(
             merge.add(traktor[j])
         return merge.result
     if base is None:
-        if conflict_strategy != "harmony_wins":
+        # A cue Harmony lacks is an empty value on Harmony's side: the first-sync table says whether it comes in.
+        if first_sync("import", conflict_strategy, harmony_empty=True, traktor_empty=False).takes_traktor:
             merge.added_on_both_sides(list(range(len(ours))), list(traktor), tolerance)
         return merge.result
 
@@ -125,17 +127,16 @@ def merge_cues(
         if mine is not None and theirs is not None:
             merge.three_way(mine, traktor[theirs], was)
         elif mine is not None:  # deleted in Traktor
-            if ours[mine] == was:
+            decision = decide_deletion("traktor", ours[mine] != was, conflict_strategy)
+            if decision.conflict:
+                merge.conflict(describe_cue(ours[mine]), "edited", "deleted", describe_cue(was), decision.winner)
+            if decision.takes_traktor:
                 merge.remove(mine)
-            else:
-                winner = "traktor" if conflict_strategy == "traktor_wins" else "harmony"
-                merge.conflict(describe_cue(ours[mine]), "edited", "deleted", describe_cue(was), winner)
-                if winner == "traktor":
-                    merge.remove(mine)
-        elif theirs is not None and traktor[theirs] != was:  # deleted in Harmony, edited in Traktor
-            winner = "traktor" if conflict_strategy == "traktor_wins" else "harmony"
-            merge.conflict(describe_cue(traktor[theirs]), "deleted", "edited", describe_cue(was), winner)
-            if winner == "traktor":
+        elif theirs is not None:  # deleted in Harmony
+            decision = decide_deletion("harmony", traktor[theirs] != was, conflict_strategy)
+            if decision.conflict:
+                merge.conflict(describe_cue(traktor[theirs]), "deleted", "edited", describe_cue(was), decision.winner)
+            if decision.takes_traktor:
                 merge.add(traktor[theirs])
     added_ours = [i for i in range(len(ours)) if i not in base_to_ours.values()]
     added_theirs = [traktor[j] for j in range(len(traktor)) if j not in base_to_theirs.values()]
@@ -183,8 +184,9 @@ class _Merger:
         for name in CUE_FIELD_NAMES:
             mine, their_value = getattr(ours, name), getattr(theirs, name)
             old = None if was is None else getattr(was, name)
-            winner, conflict = decide(f"cue {name}", mine, their_value, old, was is not None, self.strategy)
-            if conflict and winner is not None:
+            decision = decide_unit(f"cue {name}", mine, their_value, old, was is not None, self.strategy, "import")
+            winner = decision.winner
+            if decision.conflict and winner is not None:
                 self.conflict(
                     f"{describe_cue(ours)} {name}",
                     show(mine),
@@ -192,7 +194,7 @@ class _Merger:
                     None if was is None else show(old),
                     winner,
                 )
-            if winner == "traktor":
+            if decision.takes_traktor:
                 changes[name] = their_value
         self._update(index, changes)
 
@@ -205,7 +207,7 @@ class _Merger:
         for j in only_theirs:
             self.add(theirs[j])
 
-    def conflict(self, item: str, harmony: str, traktor: str, base: str | None, winner: str) -> None:
+    def conflict(self, item: str, harmony: str, traktor: str, base: str | None, winner: str | None) -> None:
         self.result.conflicts.append(
             Conflict(
                 self.subject,

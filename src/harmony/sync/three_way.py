@@ -1,0 +1,139 @@
+"""The one three-way decision of the sync, for both directions.
+
+Every value the sync exchanges (a track field, a cue field, a playlist's name, folder, query or entry list, a
+node's place) and every thing that can be deleted (a track, a cue, a playlist) is decided here, from three
+values: Harmony's, Traktor's, and the base (what both sides held after the last exchange).
+
+- Both sides hold the same value: nothing to do.
+- Changed only on one side since the base: that side wins, and it is no conflict.
+- Changed on both sides: a conflict, settled by the strategy (:func:`settle`) the same way whichever direction
+  runs, so that an import and an export never undo each other.
+- No base (a first sync of that value): the side *receiving* the value keeps its own unless the strategy says
+  otherwise (:data:`FIRST_SYNC`); two different non-empty values are reported as a conflict.
+- One side deleted a thing the other did not touch: the deletion goes through. If the other side changed it
+  since, that is a conflict, which ``traktor_wins`` settles Traktor's way and the other strategies Harmony's way.
+
+The import (:mod:`harmony.sync.import_tracks` and its siblings) applies a decision whose winner is Traktor; the
+export (:mod:`harmony.sync.export_tracks` and its siblings) writes a decision whose winner is Harmony. Nothing
+else in the sync decides who wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from harmony.strategies import Strategy
+
+__all__ = [
+    "FIRST_SYNC",
+    "SAME",
+    "Decision",
+    "Direction",
+    "Side",
+    "decide",
+    "decide_deletion",
+    "settle",
+]
+
+#: One side of the sync.
+Side = Literal["harmony", "traktor"]
+#: Which way values travel: an import brings Traktor's into Harmony, an export Harmony's into Traktor.
+Direction = Literal["import", "export"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Who wins one value (None: both sides already hold it), whether that settled a conflict, and, for lists
+    of entries, whether both sides' changes are merged (``smart_merge`` of a list changed on both sides)."""
+
+    winner: Side | None
+    conflict: bool = False
+    both: bool = False
+
+    @property
+    def takes_traktor(self) -> bool:
+        """Whether an import changes Harmony's value to Traktor's."""
+        return self.winner == "traktor"
+
+    @property
+    def writes_harmony(self) -> bool:
+        """Whether an export writes Harmony's value over Traktor's."""
+        return self.winner == "harmony"
+
+
+#: Nothing to decide: both sides hold the same value.
+SAME: Final = Decision(None)
+_HARMONY: Final = Decision("harmony")
+_TRAKTOR: Final = Decision("traktor")
+
+
+def settle(strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Side:
+    """The side a value changed on both sides since the base keeps, in either direction: ``harmony_wins``
+    Harmony's; ``traktor_wins`` Traktor's unless it is empty; ``smart_merge`` Harmony's unless it is empty."""
+    if strategy == "harmony_wins":
+        return "harmony"
+    if strategy == "traktor_wins":
+        return "harmony" if traktor_empty else "traktor"
+    return "traktor" if harmony_empty and not traktor_empty else "harmony"
+
+
+#: The first sync of a value (no base): for each direction and strategy, the winner when neither side is
+#: empty, when only Harmony's is, and when only Traktor's is. When both are empty the receiving side keeps its
+#: own. An import's ``smart_merge`` fills Harmony's empty values, an export's fills Traktor's.
+FIRST_SYNC: Final[Mapping[tuple[Direction, Strategy], tuple[Side, Side, Side]]] = {
+    #                          neither empty  Harmony empty  Traktor empty
+    ("import", "smart_merge"): ("harmony", "traktor", "harmony"),
+    ("import", "traktor_wins"): ("traktor", "traktor", "harmony"),
+    ("import", "harmony_wins"): ("harmony", "harmony", "harmony"),
+    ("export", "smart_merge"): ("traktor", "traktor", "harmony"),
+    ("export", "traktor_wins"): ("traktor", "traktor", "traktor"),
+    ("export", "harmony_wins"): ("harmony", "traktor", "harmony"),
+}
+_RECEIVER: Final[Mapping[Direction, Side]] = {"import": "harmony", "export": "traktor"}
+
+
+def first_sync(direction: Direction, strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Decision:
+    """The decision for two different values with no base (see :data:`FIRST_SYNC`)."""
+    if harmony_empty and traktor_empty:
+        return Decision(_RECEIVER[direction])
+    row = FIRST_SYNC[(direction, strategy)]
+    winner = row[1] if harmony_empty else row[2] if traktor_empty else row[0]
+    return Decision(winner, conflict=not harmony_empty and not traktor_empty)
+
+
+def decide(
+    harmony: object,
+    traktor: object,
+    base: object,
+    has_base: bool,
+    strategy: Strategy,
+    direction: Direction,
+    *,
+    harmony_empty: bool = False,
+    traktor_empty: bool = False,
+    lists: bool = False,
+) -> Decision:
+    """Who wins one value (see the module doc); values are compared with ``==``. The emptiness of each side is
+    given by the caller (what "empty" means depends on the value). With ``lists`` the values are entry lists:
+    changed on both sides and neither empty, ``smart_merge`` merges both sides' changes (``both``)."""
+    if harmony == traktor:
+        return SAME
+    if not has_base:
+        return first_sync(direction, strategy, harmony_empty, traktor_empty)
+    if traktor == base:
+        return _HARMONY  # only Harmony changed it
+    if harmony == base:
+        return _TRAKTOR  # only Traktor changed it
+    both = lists and strategy == "smart_merge" and not harmony_empty and not traktor_empty
+    return Decision(settle(strategy, harmony_empty, traktor_empty), conflict=True, both=both)
+
+
+def decide_deletion(deleted_by: Side, changed_by_other: bool, strategy: Strategy) -> Decision:
+    """A thing ``deleted_by`` deleted since the last exchange: the deletion wins (``winner`` is the deleting
+    side) unless the other side changed the thing since, a conflict that ``traktor_wins`` settles Traktor's
+    way and every other strategy Harmony's way."""
+    if not changed_by_other:
+        return Decision(deleted_by)
+    return Decision("traktor" if strategy == "traktor_wins" else "harmony", conflict=True)

@@ -1,0 +1,500 @@
+"""Convergence, proven by a state machine: a real library and a real collection.nml file, edited on both sides
+(Harmony through ``Library``, Traktor through ``harmony.nml`` edits saved to the file), exchanged by the import
+and the export in any order.
+
+Invariants:
+
+- after an import and an export with no edits between, the library and the collection agree on every modelled
+  value (tracks and their fields, cues, playlists with their entries, folders);
+- a value changed on one side only is never lost: the next exchange in its direction carries it;
+- a conflict is reported only for a value both sides changed since the last exchange;
+- a second import or export plans nothing.
+
+The normal suite runs a short version; ``pytest -m slow`` runs many more examples.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from harmony import nml
+from harmony.library import CueValues, Library, TrackValues
+from harmony.nml.keys import to_open_key
+from harmony.nml.playlists import Folder, Playlist, SmartList
+from harmony.sync.report import Conflict
+
+from .exchange import Exchange
+from .helpers import cue, local_path, location, nml_key
+
+#: The track fields the machine edits, with the values it may set.
+FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    "title": st.sampled_from(["Alpha", "Beta", "Gamma", "Delta"]),
+    "genre": st.sampled_from(["House", "Techno", "Disco"]),
+    "comment": st.sampled_from(["warm-up", "peak", "closer"]),
+    "rating": st.integers(0, 5),
+    "bpm": st.sampled_from([120.0, 124.5, 128.0]),
+    "musical_key": st.integers(0, 23),
+}
+FILES = ("a.mp3", "b.mp3", "c.mp3", "d.mp3", "e.mp3")
+NAMES = ("Warm up", "Peak", "Closing")
+FOLDER = "Crates"
+SIDES = ("harmony", "traktor")
+
+
+def _file_of_path(path: str) -> str:
+    return path.rsplit("/", 1)[1]
+
+
+def _file_of_key(key: str) -> str:
+    return key.rsplit("/:", 1)[1]
+
+
+def _comparable(field: str, value: Any) -> Any:
+    if field == "bpm" and value is not None:
+        return round(value, 6)
+    if field == "rating" and not value:
+        return 0  # no rating and none of five stars are the same to Traktor
+    return value
+
+
+class _Template:
+    """The starting point of every example, made once: a collection of three tracks and a playlist, imported
+    and exported once, so every value has a base."""
+
+    folder: ClassVar[Path | None] = None
+
+    @classmethod
+    def copy_to(cls, target: Path) -> None:
+        if cls.folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="harmony-convergence-"))
+            collection = nml.Collection.new()
+            for file, title in zip(FILES[:3], ("Alpha", "Beta", "Gamma"), strict=True):
+                track = collection.add_track(location(file), title=title, rating=3, bpm=124.5, musical_key=21)
+                track.add_cue(cue(1000.0, hotcue=0))
+            collection.playlists.create_playlist(NAMES[0], [nml_key("a.mp3"), nml_key("b.mp3")])
+            (folder / "collection.nml").write_bytes(collection.to_bytes())
+            with Library.open(folder / "library.db") as library:
+                exchange = Exchange(library, folder / "library.db", folder / "collection.nml")
+                exchange.import_()
+                exchange.export()
+            cls.folder = folder
+        for name in ("library.db", "collection.nml"):
+            shutil.copyfile(cls.folder / name, target / name)
+
+
+class Convergence(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="harmony-convergence-"))
+        _Template.copy_to(self.folder)
+        self.library = Library.open(self.folder / "library.db")
+        self.exchange = Exchange(self.library, self.folder / "library.db", self.folder / "collection.nml")
+        # (file, field) -> the value each side set since that side's value was last carried across.
+        self.pending: dict[tuple[str, str], dict[str, Any]] = {}
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    def teardown(self) -> None:
+        self.library.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @initialize(strategy=st.sampled_from(["smart_merge", "traktor_wins", "harmony_wins"]))
+    def choose_strategy(self, strategy: str) -> None:
+        self.exchange.strategy = strategy
+
+    # -- what each side holds --------------------------------------------------------------------------------
+
+    def harmony_tracks(self) -> dict[str, int]:
+        with self.library.reader() as reader:
+            return {_file_of_path(t.track.values.path): t.track.id for t in reader.iter_tracks()}
+
+    def harmony_values(self, track_id: int) -> dict[str, Any]:
+        values = self.library.get_track(track_id).track.values
+        return {field: _comparable(field, getattr(values, field)) for field in FIELDS}
+
+    def traktor_values(self, entry: nml.Track) -> dict[str, Any]:
+        return {field: _comparable(field, getattr(entry, field)) for field in FIELDS}
+
+    def harmony_state(self) -> dict[str, Any]:
+        tracks = {}
+        for file, track_id in self.harmony_tracks().items():
+            detail = self.library.get_track(track_id)
+            cues = sorted((c.values.type, c.values.hotcue, round(c.values.start, 3)) for c in detail.cues)
+            tracks[file] = (self.harmony_values(track_id), cues)
+        paths = {track_id: file for file, track_id in self.harmony_tracks().items()}
+        playlists: dict[tuple[str, ...], list[str]] = {}
+        folders: set[tuple[str, ...]] = set()
+
+        def walk(nodes: Any, where: tuple[str, ...]) -> None:
+            for node in nodes:
+                if node.kind == "folder":
+                    folders.add((*where, node.name))
+                    walk(node.children, (*where, node.name))
+                elif node.smart_query is None:
+                    entries = self.library.playlist_entries(node.id)
+                    playlists[(*where, node.name)] = [
+                        paths[e.track_id] if e.track_id is not None else _file_of_key(e.nml_key or "") for e in entries
+                    ]
+
+        walk(self.library.playlist_tree(), ())
+        return {"tracks": tracks, "playlists": playlists, "folders": folders}
+
+    def traktor_state(self) -> dict[str, Any]:
+        collection = self.exchange.collection()
+        tracks = {}
+        for entry in collection.tracks:
+            cues = sorted((c.type, c.hotcue, round(c.start, 3)) for c in entry.to_data().cues)
+            tracks[entry.location.file] = (self.traktor_values(entry), cues)
+        playlists: dict[tuple[str, ...], list[str]] = {}
+        folders: set[tuple[str, ...]] = set()
+        for node in collection.playlists.walk():
+            if isinstance(node, Folder):
+                if node.path:
+                    folders.add(node.path)
+            elif isinstance(node, Playlist) and not isinstance(node, SmartList):
+                playlists[node.path] = [_file_of_key(key) for key in node.entries]
+        return {"tracks": tracks, "playlists": playlists, "folders": folders}
+
+    # -- bookkeeping of one-sided changes ---------------------------------------------------------------------
+
+    def edited(self, side: str, file: str, field: str, before: Any, after: Any) -> None:
+        if _comparable(field, before) != _comparable(field, after):
+            self.pending.setdefault((file, field), {})[side] = _comparable(field, after)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    def forget(self, file: str) -> None:
+        for key in [key for key in self.pending if key[0] == file]:
+            del self.pending[key]
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    def added(self, side: str, file: str, title: str) -> None:
+        """A track added on one side: its title is that side's change. When the other side holds the file
+        already, the next exchange is the two entries' first sync, where both sides' values count as changed."""
+        self.forget(file)
+        sides = {side: title}
+        other = self.traktor_titles() if side == "harmony" else self.harmony_titles()
+        if file in other:
+            sides["traktor" if side == "harmony" else "harmony"] = other[file]
+        self.pending[(file, "title")] = sides
+
+    def harmony_titles(self) -> dict[str, Any]:
+        return {file: self.harmony_values(track_id)["title"] for file, track_id in self.harmony_tracks().items()}
+
+    def traktor_titles(self) -> dict[str, Any]:
+        return {entry.location.file: entry.title for entry in self.exchange.collection().tracks}
+
+    def check_conflicts(self, conflicts: tuple[Conflict, ...]) -> None:
+        for conflict in conflicts:
+            if conflict.item in FIELDS:
+                sides = self.pending.get((_file_of_path(conflict.subject), conflict.item), {})
+                assert set(sides) == set(SIDES), f"conflict on a value one side changed: {conflict} {sides}"
+
+    def delivered(self, sender: str, held: dict[str, Any]) -> None:
+        """After an exchange from ``sender``: each value only ``sender`` changed is now held by the other side
+        (``held``: file -> values); values both sides changed were settled as conflicts."""
+        for (file, field), sides in list(self.pending.items()):
+            if sender not in sides:
+                continue
+            if set(sides) == {sender} and file in held:
+                assert held[file][field] == sides[sender], f"{sender}'s {field} of {file} was lost"
+            if len(sides) == 2:
+                del self.pending[(file, field)]
+            else:
+                del sides[sender]
+                if not sides:
+                    del self.pending[(file, field)]
+
+    # -- Harmony's side ---------------------------------------------------------------------------------------
+
+    @rule(index=st.integers(0, 10), field=st.sampled_from(sorted(FIELDS)), data=st.data())
+    def harmony_edits_a_field(self, index: int, field: str, data: st.DataObject) -> None:
+        tracks = sorted(self.harmony_tracks().items())
+        if not tracks:
+            return
+        file, track_id = tracks[index % len(tracks)]
+        value = data.draw(FIELDS[field])
+        before = self.harmony_values(track_id)[field]
+        self.library.update_track(track_id, {field: value})
+        self.edited("harmony", file, field, before, self.harmony_values(track_id)[field])
+
+    @rule(index=st.integers(0, 10), slot=st.integers(1, 3), start=st.sampled_from([2000.0, 5000.5, 9000.0]))
+    def harmony_adds_a_cue(self, index: int, slot: int, start: float) -> None:
+        tracks = sorted(self.harmony_tracks().items())
+        if tracks:
+            _, track_id = tracks[index % len(tracks)]
+            if all(c.values.hotcue != slot for c in self.library.get_track(track_id).cues):
+                self.library.add_cue(track_id, CueValues(type=0, start=start, hotcue=slot))
+                self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10))
+    def harmony_removes_a_cue(self, index: int) -> None:
+        tracks = sorted(self.harmony_tracks().items())
+        if tracks:
+            _, track_id = tracks[index % len(tracks)]
+            cues = self.library.get_track(track_id).cues
+            if cues:
+                self.library.delete_cue(cues[0].id)
+                self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(file=st.sampled_from(FILES), title=FIELDS["title"])
+    def harmony_adds_a_track(self, file: str, title: str) -> None:
+        if file not in self.harmony_tracks():
+            self.library.add_track(TrackValues(path=local_path(file), title=title))
+            self.added("harmony", file, title)
+
+    @rule(index=st.integers(0, 10))
+    def harmony_deletes_a_track(self, index: int) -> None:
+        tracks = sorted(self.harmony_tracks().items())
+        if tracks:
+            file, track_id = tracks[index % len(tracks)]
+            self.library.delete_tracks([track_id])
+            self.forget(file)
+
+    def harmony_playlists(self) -> list[tuple[int, str]]:
+        found: list[tuple[int, str]] = []
+
+        def walk(nodes: Any) -> None:
+            for node in nodes:
+                if node.kind == "folder":
+                    walk(node.children)
+                elif node.smart_query is None:
+                    found.append((node.id, node.name))
+
+        walk(self.library.playlist_tree())
+        return found
+
+    def harmony_folder(self) -> int | None:
+        for node in self.library.playlist_tree():
+            if node.kind == "folder" and node.name == FOLDER:
+                return node.id
+        return None
+
+    @rule(name=st.sampled_from(NAMES), in_folder=st.booleans(), picks=st.lists(st.integers(0, 10), max_size=4))
+    def harmony_creates_a_playlist(self, name: str, in_folder: bool, picks: list[int]) -> None:
+        if any(existing == name for _, existing in self.harmony_playlists()):
+            return
+        folder = self.harmony_folder()
+        if in_folder and folder is None:
+            folder = self.library.create_folder(FOLDER)
+        tracks = [track_id for _, track_id in sorted(self.harmony_tracks().items())]
+        chosen = [tracks[i % len(tracks)] for i in picks] if tracks else []
+        self.library.create_playlist(name, folder if in_folder else None, track_ids=chosen)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10), picks=st.lists(st.integers(0, 10), max_size=4))
+    def harmony_sets_playlist_entries(self, index: int, picks: list[int]) -> None:
+        playlists = self.harmony_playlists()
+        tracks = [track_id for _, track_id in sorted(self.harmony_tracks().items())]
+        if playlists:
+            playlist_id, _ = playlists[index % len(playlists)]
+            self.library.set_playlist_tracks(playlist_id, [tracks[i % len(tracks)] for i in picks] if tracks else [])
+            self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10), name=st.sampled_from(NAMES))
+    def harmony_renames_a_playlist(self, index: int, name: str) -> None:
+        playlists = self.harmony_playlists()
+        if playlists and all(existing != name for _, existing in playlists):
+            playlist_id, _ = playlists[index % len(playlists)]
+            self.library.update_playlist(playlist_id, {"name": name})
+            self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10))
+    def harmony_deletes_a_playlist(self, index: int) -> None:
+        playlists = self.harmony_playlists()
+        if playlists:
+            self.library.delete_playlist(playlists[index % len(playlists)][0])
+            self.exchanged_since_edit = {"import": False, "export": False}
+
+    # -- Traktor's side ---------------------------------------------------------------------------------------
+
+    def traktor_files(self) -> list[str]:
+        return sorted(entry.location.file for entry in self.exchange.collection().tracks)
+
+    @rule(index=st.integers(0, 10), field=st.sampled_from(sorted(FIELDS)), data=st.data())
+    def traktor_edits_a_field(self, index: int, field: str, data: st.DataObject) -> None:
+        files = self.traktor_files()
+        if not files:
+            return
+        file = files[index % len(files)]
+        value = data.draw(FIELDS[field])
+        seen: dict[str, Any] = {}
+
+        def edit(collection: nml.Collection) -> None:
+            entry = self.exchange.entry(collection, file)
+            seen["before"] = self.traktor_values(entry)[field]
+            # Traktor writes a key as its number and its Open Key text together.
+            changes = {field: value, "key_text": to_open_key(value)} if field == "musical_key" else {field: value}
+            entry.set(**changes)
+            seen["after"] = self.traktor_values(entry)[field]
+
+        self.exchange.edit_in_traktor(edit)
+        self.edited("traktor", file, field, seen["before"], seen["after"])
+
+    @rule(index=st.integers(0, 10), slot=st.integers(1, 3), start=st.sampled_from([3000.0, 6000.25, 8000.0]))
+    def traktor_adds_a_cue(self, index: int, slot: int, start: float) -> None:
+        files = self.traktor_files()
+        if not files:
+            return
+
+        def edit(collection: nml.Collection) -> None:
+            entry = self.exchange.entry(collection, files[index % len(files)])
+            if all(c.hotcue != slot for c in entry.to_data().cues):
+                entry.add_cue(cue(start, hotcue=slot))
+
+        self.exchange.edit_in_traktor(edit)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10))
+    def traktor_removes_a_cue(self, index: int) -> None:
+        files = self.traktor_files()
+        if not files:
+            return
+
+        def edit(collection: nml.Collection) -> None:
+            entry = self.exchange.entry(collection, files[index % len(files)])
+            if entry.cues:
+                entry.remove_cue(entry.cues[0])
+
+        self.exchange.edit_in_traktor(edit)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(file=st.sampled_from(FILES), title=FIELDS["title"])
+    def traktor_adds_a_track(self, file: str, title: str) -> None:
+        if file not in self.traktor_files():
+            self.exchange.add_in_traktor(file, title=title)
+            self.added("traktor", file, title)
+
+    @rule(index=st.integers(0, 10))
+    def traktor_removes_a_track(self, index: int) -> None:
+        files = self.traktor_files()
+        if files:
+            file = files[index % len(files)]
+            self.exchange.edit_in_traktor(lambda c: c.remove_track(self.exchange.entry(c, file)))
+            self.forget(file)
+
+    def traktor_playlists(self, collection: nml.Collection) -> list[Playlist]:
+        return [
+            node
+            for node in collection.playlists.walk()
+            if isinstance(node, Playlist) and not isinstance(node, SmartList)
+        ]
+
+    @rule(name=st.sampled_from(NAMES), in_folder=st.booleans(), picks=st.lists(st.integers(0, 10), max_size=4))
+    def traktor_creates_a_playlist(self, name: str, in_folder: bool, picks: list[int]) -> None:
+        def edit(collection: nml.Collection) -> None:
+            if any(p.name == name for p in self.traktor_playlists(collection)):
+                return
+            root = collection.playlists
+            parent = root
+            if in_folder:
+                found = root.get(FOLDER)
+                parent = found if isinstance(found, Folder) else root.create_folder(FOLDER)
+            keys = [entry.key for entry in collection.tracks]
+            parent.create_playlist(name, [keys[i % len(keys)] for i in picks] if keys else [])
+
+        self.exchange.edit_in_traktor(edit)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10), picks=st.lists(st.integers(0, 10), max_size=4))
+    def traktor_sets_playlist_entries(self, index: int, picks: list[int]) -> None:
+        def edit(collection: nml.Collection) -> None:
+            playlists = self.traktor_playlists(collection)
+            keys = [entry.key for entry in collection.tracks]
+            if playlists:
+                playlists[index % len(playlists)].set_entries([keys[i % len(keys)] for i in picks] if keys else [])
+
+        self.exchange.edit_in_traktor(edit)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10), name=st.sampled_from(NAMES))
+    def traktor_renames_a_playlist(self, index: int, name: str) -> None:
+        def edit(collection: nml.Collection) -> None:
+            playlists = self.traktor_playlists(collection)
+            if playlists and all(p.name != name for p in playlists):
+                playlists[index % len(playlists)].name = name
+
+        self.exchange.edit_in_traktor(edit)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    @rule(index=st.integers(0, 10))
+    def traktor_deletes_a_playlist(self, index: int) -> None:
+        def edit(collection: nml.Collection) -> None:
+            playlists = self.traktor_playlists(collection)
+            if playlists:
+                playlists[index % len(playlists)].delete()
+
+        self.exchange.edit_in_traktor(edit)
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    # -- exchanges ----------------------------------------------------------------------------------------------
+
+    @rule()
+    def import_(self) -> None:
+        planned = self.exchange.plan_import()
+        self.check_conflicts(planned.stats.conflicts)
+        self.library.apply_import(planned.plan)
+        held = {file: self.harmony_values(track_id) for file, track_id in self.harmony_tracks().items()}
+        self.delivered("traktor", held)
+        self.exchanged_since_edit["import"] = True
+
+    @rule()
+    def export(self) -> None:
+        result = self.exchange.export()
+        self.check_conflicts(result.report.stats.conflicts)
+        held = {entry.location.file: self.traktor_values(entry) for entry in self.exchange.collection().tracks}
+        self.delivered("harmony", held)
+        self.exchanged_since_edit["export"] = True
+
+    @rule()
+    def sync_both_ways(self) -> None:
+        """An import then an export, as auto-sync's bidirectional step does."""
+        self.import_()
+        self.export()
+
+    @precondition(lambda self: all(self.exchanged_since_edit.values()))
+    @invariant()
+    def in_step_after_an_import_and_an_export(self) -> None:
+        """Once an import and an export ran with no edit between them, both sides agree and neither direction
+        has anything left to do."""
+        assert self.harmony_state() == self.traktor_state()
+        planned = self.exchange.plan_import()
+        assert not planned.plan.changes_library(), planned.report.lines()
+        assert not self.exchange.export(dry_run=True).changed
+
+
+def _run(examples: int, steps: int, **options: Any) -> None:
+    Convergence.TestCase.settings = settings(
+        max_examples=examples,
+        **options,
+        stateful_step_count=steps,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    Convergence.TestCase().runTest()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _template() -> Iterator[None]:
+    yield
+    if _Template.folder is not None:
+        shutil.rmtree(_Template.folder, ignore_errors=True)
+        _Template.folder = None
+
+
+@pytest.mark.timeout(600)
+def test_import_and_export_converge() -> None:
+    _run(examples=200, steps=8)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_import_and_export_converge_at_length() -> None:
+    _run(examples=600, steps=15)
