@@ -12,13 +12,14 @@ from harmony import nml
 from harmony.cli.output import console, print_json
 from harmony.cli.traktor_auto import auto, watch
 from harmony.cli.traktor_config import config_app
-from harmony.cli.traktor_export import backups, export, restore
+from harmony.cli.traktor_export import export, restore
+from harmony.cli.traktor_recovery import backups, check, rebuild, status
 from harmony.cli.traktor_sync import preview, sync
 from harmony.nml.summary import summarize
 
 app = typer.Typer(help="Work with Traktor's collection.nml.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
-for command in (sync, preview, export, backups, restore, auto, watch):
+for command in (sync, preview, export, backups, restore, rebuild, check, status, auto, watch):
     app.command()(command)
 
 

@@ -22,6 +22,7 @@ from harmony.library.plan import BaseUpdates, NmlFingerprint
 from harmony.library.reader import open_reader
 from harmony.nml.summary import count_tracks_and_playlists
 from harmony.nmlfile.fingerprint import read_with_fingerprint
+from harmony.nmlfile.health import refuse_if_damaged
 from harmony.nmlfile.retry import retry_transient
 from harmony.nmlfile.safe_write import write_collection
 from harmony.sync.export import plan_export
@@ -48,6 +49,7 @@ class ExportJobResult:
     changed: bool
     warnings: tuple[str, ...] = ()
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
+    counts: tuple[int, int] | None = None
 
 
 def run_export_job(
@@ -59,14 +61,20 @@ def run_export_job(
     keep_backups: int = 10,
     force: bool = False,
     *,
+    known: tuple[int, int] | None = None,
     progress: Reporter | None = None,
 ) -> ExportJobResult:
-    """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``."""
+    """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``.
+
+    ``known`` are the collection's counts when Harmony last saw it: a collection that lost most of them is
+    refused as damaged (writing over it would make the damage permanent)."""
     clock = PhaseClock(progress)
     path = Path(nml_path)
     clock("parsing", 0.0, "Parsing existing NML file...")
     data, fingerprint = read_with_fingerprint(path)
     collection = nml.load(data)  # keeps ``data`` itself (no copy): a second load below costs no memory
+    counts_after = count_tracks_and_playlists(collection)  # what the file holds when nothing is written
+    refuse_if_damaged(nml_path, counts_after, known)
     clock("parsing", 20.0, "NML parsed successfully")
 
     clock("building", 20.0, "Loading Harmony data...")
@@ -94,7 +102,7 @@ def run_export_job(
     warnings: tuple[str, ...] = ()
     if planned.changed and not dry_run:
         clock("writing", 75.0, "Preparing to write NML file...")
-        counts = count_tracks_and_playlists(collection)
+        counts = counts_after = count_tracks_and_playlists(collection)
         # The new file as pieces (views of the bytes read, plus the entries written anew), never joined: a
         # joined copy would cost another file size of memory.
         output = list(collection.chunks())
@@ -129,4 +137,5 @@ def run_export_job(
         changed=planned.changed,
         warnings=warnings,
         seconds_per_phase=clock.stop(),
+        counts=counts_after,
     )

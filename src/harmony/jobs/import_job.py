@@ -23,7 +23,9 @@ from harmony.jobs.phases import PhaseClock
 from harmony.jobs.spool import write_parts
 from harmony.library.plan import NmlFingerprint
 from harmony.library.reader import open_reader
+from harmony.nml.summary import count_tracks_and_playlists
 from harmony.nmlfile.fingerprint import read_with_fingerprint
+from harmony.nmlfile.health import refuse_if_damaged
 from harmony.sync.digest import entry_salt
 from harmony.sync.options import SyncOptions
 from harmony.sync.planner import PlannedImport, Progress, plan_import
@@ -55,6 +57,7 @@ class ImportJobResult:
     spool: str | None
     parts: int
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
+    counts: tuple[int, int] | None = None
 
 
 def plan_from_files(
@@ -64,11 +67,27 @@ def plan_from_files(
 
     Raises :class:`~harmony.errors.NMLError` for a file that is not a readable collection and
     :class:`~harmony.errors.LibraryError` for a library that cannot be read; nothing is written anywhere."""
+    planned, fingerprint, _ = _plan_checked(nml_path, library_path, options, progress, None)
+    return planned, fingerprint
+
+
+def _plan_checked(
+    nml_path: Path,
+    library_path: Path,
+    options: SyncOptions,
+    progress: Progress | None,
+    known: tuple[int, int] | None,
+) -> tuple[PlannedImport, NmlFingerprint, tuple[int, int]]:
+    """:func:`plan_from_files`, refusing a collection whose counts are implausible against ``known`` (the
+    health check's rule: a file that lost most of its tracks is never imported as a mass removal); also returns
+    the collection's ``(tracks, playlists)``."""
     report = progress or _silent
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
     data, fingerprint = read_with_fingerprint(nml_path)
     collection = nml.load(data, read_only=True)  # an import never writes it
     del data  # the collection keeps the bytes it needs
+    counts = count_tracks_and_playlists(collection)
+    refuse_if_damaged(str(nml_path), counts, known)
     traktor = TraktorSnapshot.from_collection(collection)
     report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")
 
@@ -84,7 +103,7 @@ def plan_from_files(
     with open_reader(library_path) as reader:
         library = LibrarySnapshot.read(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
         planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
-    return planned, fingerprint
+    return planned, fingerprint, counts
 
 
 def run_import_job(
@@ -94,14 +113,16 @@ def run_import_job(
     keep_plan: bool = True,
     spool_dir: str | None = None,
     *,
+    known: tuple[int, int] | None = None,
     progress: Progress | None = None,
 ) -> ImportJobResult:
     """The sync worker's task: plan the import of ``nml_path`` into ``library_path``.
 
     With ``keep_plan`` the plan's parts are written to a spool file in ``spool_dir`` for the service to apply
-    (it removes the file); without it (a preview) only the report comes back."""
+    (it removes the file); without it (a preview) only the report comes back. ``known`` are the collection's
+    counts when Harmony last saw it: a collection that lost most of them is refused as damaged."""
     clock = PhaseClock(progress)
-    planned, fingerprint = plan_from_files(Path(nml_path), Path(library_path), options, clock)
+    planned, fingerprint, counts = _plan_checked(Path(nml_path), Path(library_path), options, clock, known)
     spool: str | None = None
     parts = 0
     if keep_plan:
@@ -115,6 +136,7 @@ def run_import_job(
         spool=spool,
         parts=parts,
         seconds_per_phase=clock.stop(),
+        counts=counts,
     )
 
 

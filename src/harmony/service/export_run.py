@@ -72,3 +72,5 @@ class ExportRun:
         fingerprint = result.written or result.read
         with Library.open(self.service.library_path) as library:
             library.record_export(result.based_on_version, fingerprint, result.bases)
+            if result.counts is not None:
+                library.record_known_counts(self.op.nml_path, *result.counts)

@@ -10,6 +10,7 @@ from pathlib import Path
 from harmony.jobs.apply_job import SAVING, apply_import_job
 from harmony.jobs.import_job import ImportJobResult
 from harmony.jobs.spool import remove_spool
+from harmony.library import Library
 from harmony.library.errors import ImportCancelled
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
@@ -54,11 +55,17 @@ class ImportRun:
                 began = time.perf_counter()
                 version = await self._apply(result)
                 seconds["saving"] = round(time.perf_counter() - began, 3)
+                if result.counts is not None:
+                    await asyncio.to_thread(self._record_counts, result.counts)
                 outcome = ImportOutcome(result.report, applied=True, library_version=version, nml_path=op.nml_path)
             return outcome.with_seconds(seconds)
         finally:
             if result is not None and result.spool is not None:
                 remove_spool(Path(result.spool))
+
+    def _record_counts(self, counts: tuple[int, int]) -> None:
+        with Library.open(self.library_path) as library:
+            library.record_known_counts(self.op.nml_path, *counts)
 
     async def _apply(self, result: ImportJobResult) -> int:
         """Apply the spooled plan in one transaction, in a worker (see :mod:`harmony.jobs.apply_job`)."""
