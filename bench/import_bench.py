@@ -1,4 +1,4 @@
-"""Benchmark the import from Traktor end to end (issue 5 targets). Prints its figures; asserts nothing.
+"""Benchmark the import from Traktor end to end. Prints its figures; asserts nothing.
 
 One run, on one generated collection (100,000 tracks by default, with a placeholder audio file for every
 track, cached under ``bench/out/``), measures:
@@ -64,7 +64,7 @@ from common import bare_parse, generator_fingerprint  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
-# The targets of issue 5, "Targets": key -> (description, comparison, limit).
+# The targets: key -> (description, comparison, limit).
 TARGETS: dict[str, tuple[str, str, float]] = {
     "first_import_vs_parse": ("first import, end to end / bare parse", "<=", 3.0),
     "reimport_vs_parse": ("re-import of the unchanged collection / bare parse", "<=", 1.5),
@@ -405,7 +405,7 @@ def report_text(collection: BenchCollection, parse: dict[str, Any], imports: dic
             f"    re-import rows written: {written or 'none'}; library version {again['version_before']} -> "
             f"{again['version_after']}; content checksum {'unchanged' if again['content_unchanged'] else 'CHANGED'}"
         )
-    lines += ["", "Targets of issue 5:"]
+    lines += ["", "Targets:"]
     for key, (description, comparison, limit) in TARGETS.items():
         value = computed.get(key)
         met = target_met(value, comparison, limit)

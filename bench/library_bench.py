@@ -1,4 +1,4 @@
-"""Benchmarks of the library store (issue 3 targets). Prints its figures; asserts nothing about speed.
+"""Benchmarks of the library store. Prints its figures; asserts nothing about speed.
 
 1. Bulk insert of N tracks (default 100,000) with 3 cues each, in one transaction, through
    ``Library.add_tracks``, against the same rows inserted with bare ``sqlite3.executemany`` into an identical
@@ -7,7 +7,7 @@
    folders and 500 playlists of 200 entries with their bases, against bare ``sqlite3.executemany`` of the same
    rows (base JSON encoded before the clock starts), twice: as the schema stands (the search index fed row by
    row by its trigger) and with the search index filled in one statement, as ``apply_import`` does for a big
-   insert (the fair floor). Issue 5 needs the apply step well under its end-to-end budget.
+   insert (the fair floor). The import needs the apply step well under its end-to-end budget.
 3. A streaming read of every track with its cues and base, as a worker does (for information).
 4. A page of 100 tracks, filtered by a text search and sorted, from that library. Target: ≤ 50 ms.
 

@@ -14,7 +14,7 @@ traktor-nml-utils' documented load, ``TraktorCollection(path=...)``.
 
 Every step runs in a fresh Python process, so its peak memory (Linux ``VmHWM``, else ``ru_maxrss``) is its
 own and no step warms a cache for the next. Times are wall-clock seconds of the step alone (imports
-excluded). The figures are compared with the targets of issue 2; the ratios matter, not the absolute times,
+excluded). The figures are compared with the targets; the ratios matter, not the absolute times,
 since the machine is shared and noisy.
 
 Run ``python bench/nml_bench.py --help`` for the options; ``bench/README.md`` has examples.
@@ -42,7 +42,7 @@ from common import generator_fingerprint  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
-# The targets of issue 2, "Targets": (description, comparison, limit).
+# The targets: (description, comparison, limit).
 TARGETS: dict[str, tuple[str, str, float]] = {
     "full_read_vs_parse": ("full typed read (iter_data) / bare parse", "<=", 2.0),
     "write_vs_parse_tostring": ("load + to_bytes / (bare parse + tostring)", "<=", 1.5),
@@ -330,7 +330,7 @@ def report_text(results: dict[str, StepResult], computed: dict[str, float | None
             f"{result.name:<22}{label:<8}{figures['seconds']:>10.2f}{figures['peak_rss'] / 1e6:>10.0f}"
             f"{(figures['peak_rss'] - figures['baseline_rss']) / 1e6:>10.0f}  {details}"
         )
-    lines += ["", "Ratios against the targets of issue 2:"]
+    lines += ["", "Ratios against the targets:"]
     for key, value in computed.items():
         if key in TARGETS:
             description, comparison, limit = TARGETS[key]

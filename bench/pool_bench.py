@@ -1,6 +1,6 @@
-"""Measure the worker pool against the targets of issue 4 and print the figures.
+"""Measure the worker pool against the targets and print the figures.
 
-Run from the repository root:  /work/venv/bin/python bench/pool_bench.py [--quick]
+Run from the repository root:  python bench/pool_bench.py [--quick]
 
 1. warm round trip of a tiny task (median, p99)                      target: median <= 1 ms
 2. a new worker ready (forkserver, lxml preloaded; first and steady)  target: <= 100 ms

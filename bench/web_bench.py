@@ -14,7 +14,7 @@ Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [-
 5. Prints, for the import and for the export, the search latency (p50, p95, max) and the ticker's gaps in the
    same window (by phase, with the CPU time the server used meanwhile), and the server's long GC pauses.
 
-Targets (issue 7): search p95 <= 150 ms, no event-loop gap over 25 ms.
+Targets: search p95 <= 150 ms, no event-loop gap over 25 ms.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""JSON keys the issues name word for word; tests check the product against these lists, written from the
-issue texts rather than from the code."""
+"""JSON keys the product promises word for word (``--json`` output, the web API); tests check the product
+against these lists, written from the specification rather than from the code."""
 
 from __future__ import annotations
 
-#: Issue 5: the keys of ``harmony traktor sync --json``, in the issue's order.
+#: The keys of ``harmony traktor sync --json``, in their documented order.
 IMPORT_STATS_KEYS = [
     "tracks_processed",
     "tracks_updated",

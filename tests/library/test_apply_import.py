@@ -22,7 +22,6 @@ from harmony.library import (
     Library,
     LibraryChangedError,
     NewTrack,
-    NmlFingerprint,
     NotFoundError,
     PlaylistBase,
     PlaylistBaseSet,
@@ -33,6 +32,7 @@ from harmony.library import (
     TrackBaseSet,
     TrackUpdate,
 )
+from harmony.nmlfile import NmlFingerprint
 
 from .helpers import cue, track
 

@@ -10,11 +10,11 @@ from harmony.library import (
     FolderNode,
     InvalidFieldError,
     Library,
-    NmlFingerprint,
     NotFoundError,
     PlaylistNode,
     TrackNotFoundError,
 )
+from harmony.nmlfile import NmlFingerprint
 
 from .helpers import cue, track
 

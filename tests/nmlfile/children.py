@@ -60,8 +60,7 @@ def write_from_plan(
     nml: str, data_file: str, plan_sha256: str, plan_size: int, plan_mtime: int, start: Barrier, out: str
 ) -> None:
     """Write as an export planned from the file with that fingerprint; record ``ok`` or the error's step."""
-    from harmony.library.plan import NmlFingerprint
-    from harmony.nmlfile import SafeWriteError
+    from harmony.nmlfile import NmlFingerprint, SafeWriteError
 
     _ignore_other_traktors()
     expected = NmlFingerprint(nml, plan_size, plan_mtime, plan_sha256)

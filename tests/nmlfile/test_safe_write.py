@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from harmony import nml
-from harmony.library.plan import NmlFingerprint
 from harmony.nmlfile import (
     STEPS,
     NmlBusyError,
     NmlChangedError,
+    NmlFingerprint,
     SafeWriteError,
     backup_folder,
     lock_file_path,

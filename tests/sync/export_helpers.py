@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harmony.library import NmlFingerprint
+from harmony.jobs import read_export_snapshot
+from harmony.nmlfile import NmlFingerprint
 from harmony.sync import ExportOptions, ExportSnapshot, PlannedExport, plan_export
 from harmony.sync.export_digests import stamp_digests
 
@@ -16,7 +17,7 @@ FINGERPRINT = NmlFingerprint(path="/tmp/collection.nml", size=1, mtime_ns=1, sha
 
 def snapshot(world: World) -> ExportSnapshot:
     with world.library.reader() as reader:
-        return ExportSnapshot.read(reader)
+        return read_export_snapshot(reader)
 
 
 def export(world: World, **options: Any) -> PlannedExport:

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harmony import nml
-from harmony.library import CueValues, Library, TrackDetail
-from harmony.library.paths import path_key
+from harmony.jobs import read_import_snapshot
+from harmony.library import CueValues, Library, TrackDetail, path_key
 from harmony.nml.cue import CueData
 from harmony.nml.paths import Location
-from harmony.sync import LibrarySnapshot, PlannedImport, SyncOptions, TraktorSnapshot, plan_import
+from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, plan_import
 
 VOLUME = "Macintosh HD"
 
@@ -63,7 +63,7 @@ class World:
 
     def plan(self, **changes: Any) -> PlannedImport:
         with self.library.reader() as reader:
-            snapshot = LibrarySnapshot.read(reader)
+            snapshot = read_import_snapshot(reader)
         return plan_import(TraktorSnapshot.from_collection(self.collection), snapshot, self.options(**changes))
 
     def sync(self, **changes: Any) -> PlannedImport:

@@ -8,8 +8,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harmony.library import CueValues
-from harmony.library.queries import StoredCue
+from harmony.library import CueValues, StoredCue
 from harmony.sync.cues import CueMerge, merge_cues
 
 CUE = st.builds(

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harmony.library import CueValues, TrackValues
-from harmony.library.queries import StoredCue
+from harmony.library import CueValues, StoredCue, TrackValues
 from harmony.sync.cues import describe_cue, merge_cues, pair_cues
 
 from .helpers import World, cue

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from harmony import nml
+from harmony.jobs import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
 from harmony.jobs.export_job import run_export_job
 from harmony.library import CueValues, Library
 from harmony.library.export_reader import open_export_reader
@@ -20,7 +21,6 @@ from harmony.library.values import TrackValues
 from harmony.sync import (
     ExportOptions,
     ExportSnapshot,
-    LibrarySnapshot,
     PlannedExport,
     SyncOptions,
     TraktorSnapshot,
@@ -43,7 +43,7 @@ def pristine(real_fixtures: Path, tmp_path_factory: pytest.TempPathFactory) -> t
     path = tmp_path_factory.mktemp("pristine") / "library.db"
     with Library.open(path) as library:
         with library.reader() as reader:
-            snapshot = LibrarySnapshot.read(reader)
+            snapshot = read_import_snapshot(reader)
         library.apply_import(plan_import(TraktorSnapshot.from_collection(nml.load(raw)), snapshot, IMPORT).plan)
         assert not library.pending_export
     return path, raw
@@ -62,7 +62,7 @@ def _plan(library_path: Path, raw: bytes, *, partial: bool) -> tuple[bytes, Plan
     collection = nml.load(raw)
     collection.clock = lambda: MOMENT
     with open_export_reader(library_path) as reader:
-        snapshot = ExportSnapshot.read_changed(reader) if partial else ExportSnapshot.read(reader.library)
+        snapshot = read_changed_export_snapshot(reader) if partial else read_export_snapshot(reader.library)
     result = plan_export(collection, snapshot, EXPORT)
     return collection.to_bytes(), result, snapshot
 
@@ -119,7 +119,7 @@ def test_a_changed_track_whose_entry_is_gone_needs_the_whole_library(
     without = collection.to_bytes()
 
     with open_export_reader(path) as reader:
-        snapshot = ExportSnapshot.read_changed(reader)
+        snapshot = read_changed_export_snapshot(reader)
     with pytest.raises(PartialSnapshotError):
         plan_export(nml.load(without), snapshot, EXPORT)
 
@@ -129,7 +129,7 @@ def test_a_changed_track_whose_entry_is_gone_needs_the_whole_library(
     result = run_export_job(str(nml_path), str(path), EXPORT, backup=False)
     expected_collection = nml.load(without)
     with open_export_reader(path) as reader:
-        expected = plan_export(expected_collection, ExportSnapshot.read(reader.library), EXPORT)
+        expected = plan_export(expected_collection, read_export_snapshot(reader.library), EXPORT)
     expected_bytes = expected_collection.to_bytes()
     assert result.report.stats == expected.stats
     # The job records its bases with the digests of the entries it wrote (harmony.sync.export_digests); the

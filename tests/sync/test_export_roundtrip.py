@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harmony import nml
+from harmony.jobs import read_export_snapshot, read_import_snapshot
 from harmony.library import CueValues, Library
 from harmony.nml.playlists import Folder, Playlist
 from harmony.sync import (
     ExportOptions,
     ExportSnapshot,
-    LibrarySnapshot,
     SyncOptions,
     TraktorSnapshot,
     plan_export,
@@ -41,7 +41,7 @@ def _entries(raw: bytes) -> list[bytes]:
 
 def _import(library: Library, raw: bytes) -> None:
     with library.reader() as reader:
-        snapshot = LibrarySnapshot.read(reader)
+        snapshot = read_import_snapshot(reader)
     library.apply_import(plan_import(TraktorSnapshot.from_collection(nml.load(raw)), snapshot, IMPORT).plan)
 
 
@@ -50,7 +50,7 @@ def _plans_nothing(library: Library, raw: bytes, *, rewritten: bool = False) -> 
     layout comes back in Traktor's), the bases of the entries it did not change still hold the digests of the
     old bytes: the import may stamp them anew, and do nothing else."""
     with library.reader() as reader:
-        snapshot = LibrarySnapshot.read(reader)
+        snapshot = read_import_snapshot(reader)
         stored = {track.track.id: track.base for track in reader.iter_tracks()}
     result = plan_import(TraktorSnapshot.from_collection(nml.load(raw)), snapshot, IMPORT)
     assert not result.plan.changes_library(), result.report.lines()[:20]
@@ -66,7 +66,7 @@ def _plans_nothing(library: Library, raw: bytes, *, rewritten: bool = False) -> 
 
 def _export(library: Library, collection: nml.Collection) -> tuple[ExportSnapshot, object]:
     with library.reader() as reader:
-        snapshot = ExportSnapshot.read(reader)
+        snapshot = read_export_snapshot(reader)
     return snapshot, plan_export(collection, snapshot, EXPORT)
 
 

@@ -9,9 +9,10 @@ from itertools import pairwise
 
 import pytest
 
+from harmony.jobs import read_export_snapshot
 from harmony.library import CueValues, TrackValues
 from harmony.nml.paths import Location
-from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, ExportSnapshot, PathMapping, plan_export
+from harmony.sync import EXPORT_PHASE_SPANS, ExportOptions, PathMapping, plan_export
 
 from .export_helpers import assert_export_changes_nothing, export, export_and_record, snapshot
 from .helpers import World, cue, local_path, nml_key
@@ -318,7 +319,7 @@ def test_the_snapshot_reports_its_reading_and_holds_everything_the_export_needs(
     world.library.delete_tracks([world.track_id("0.mp3")])
     seen: list[tuple[int, int]] = []
     with world.library.reader() as reader:
-        library = ExportSnapshot.read(reader, lambda done, total: seen.append((done, total)))
+        library = read_export_snapshot(reader, lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 59) and seen[-1] == (59, 59)
     assert max(b[0] - a[0] for a, b in pairwise(seen)) <= max(1, 59 // 50)
     assert len(library.tracks) == 59 and library.version == world.library.version

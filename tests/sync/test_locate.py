@@ -8,7 +8,7 @@ import pytest
 
 from harmony.errors import SyncError
 from harmony.nml.paths import Platform
-from harmony.sync.locate import default_nml_path, find_collections, native_instruments_folder
+from harmony.nmlfile.locate import default_nml_path, find_collections, native_instruments_folder
 
 
 def make_collection(folder: Path, name: str, *, with_nml: bool = True) -> Path:

@@ -9,9 +9,10 @@ import pytest
 from harmony import nml
 from harmony.errors import NMLError, SyncError
 from harmony.library import StoredTrack, SyncTrack, TrackValues
+from harmony.library import path_key as library_path_key
+from harmony.nml import path_key
 from harmony.nml.paths import Location, Platform
 from harmony.sync import LibrarySnapshot, PathMapping, PathResolver, SyncOptions, TraktorSnapshot, plan_import
-from harmony.sync.paths import path_comparison_key
 
 WINDOWS_MUSIC = Location("C:", "/:Users/:josev/:Music/:", "a.mp3")
 
@@ -77,14 +78,29 @@ NFD = unicodedata.normalize("NFD", "Café.mp3")
 @pytest.mark.parametrize("platform", ["windows", "macos", "linux"])
 def test_comparison_keys_are_nfc_everywhere(platform: Platform) -> None:
     assert NFC != NFD
-    assert path_comparison_key("/m/" + NFC, platform) == path_comparison_key("/m/" + NFD, platform)
+    assert path_key("/m/" + NFC, platform) == path_key("/m/" + NFD, platform)
 
 
 @pytest.mark.parametrize(("platform", "same"), [("windows", True), ("macos", True), ("linux", False)])
 def test_comparison_keys_ignore_case_on_windows_and_macos(platform: Platform, same: bool) -> None:
-    assert (path_comparison_key("/M/Track.MP3", platform) == path_comparison_key("/m/track.mp3", platform)) is same
+    assert (path_key("/M/Track.MP3", platform) == path_key("/m/track.mp3", platform)) is same
     if platform == "windows":
-        assert path_comparison_key("C:/M/a.mp3", platform) == path_comparison_key("C:\\m\\A.mp3", platform)
+        assert path_key("C:/M/a.mp3", platform) == path_key("C:\\m\\A.mp3", platform)
+
+
+def test_the_library_and_the_sync_key_a_windows_file_alike() -> None:
+    # The key the library stores and the key the sync matches files with are one function: a Windows path
+    # read from the collection (backslashes) finds the track the library keyed from a forward-slash spelling.
+    resolver = PathResolver("windows")
+    path = resolver.to_path(Location("C:", "/:Music/:Sets/:", "Track.MP3"))
+    assert "\\" in path
+    assert resolver.key_of_path(path) == library_path_key("C:/music/sets/track.mp3", "windows")
+    assert resolver.key_of_path(path) == "c:/music/sets/track.mp3"
+
+
+def test_a_backslash_is_part_of_a_name_outside_windows() -> None:
+    assert path_key("/m/a\\b.mp3", "linux") == "/m/a\\b.mp3"
+    assert path_key("/m/a\\b.mp3", "macos") != path_key("/m/a/b.mp3", "macos")
 
 
 def _collection(platform: Platform, *files: str) -> nml.Collection:

@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from harmony import nml
+from harmony.jobs import read_import_snapshot
 from harmony.library import Library
 from harmony.sync import LibrarySnapshot, SyncOptions, TraktorSnapshot, plan_import
 
@@ -63,7 +64,7 @@ def test_real_collection_imports_what_it_holds(real_fixtures: Path, tmp_path: Pa
     options = SyncOptions(platform="linux", file_exists=lambda path: path not in missing)
     with Library.open(tmp_path / "library.db") as library:
         with library.reader() as reader:
-            snapshot = LibrarySnapshot.read(reader)
+            snapshot = read_import_snapshot(reader)
         result = plan_import(TraktorSnapshot.from_collection(collection), snapshot, options)
         stats = result.stats
         assert stats.tracks_processed == len(collection.tracks)
@@ -76,7 +77,7 @@ def test_real_collection_imports_what_it_holds(real_fixtures: Path, tmp_path: Pa
         assert (counts.tracks, counts.cues, counts.playlists) == (tracks, cues, playlists)
 
         with library.reader() as reader:
-            snapshot = LibrarySnapshot.read(reader)
+            snapshot = read_import_snapshot(reader)
         again = plan_import(TraktorSnapshot.from_collection(nml.load(raw)), snapshot, options)
         assert not again.plan.changes_library(), again.report.lines()[:20]
         assert not again.plan.bases

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harmony import nml
+from harmony.jobs import read_import_snapshot
 from harmony.jobs.import_job import plan_from_files
 from harmony.library import Library
 from harmony.library.plan import ImportPlan, TrackBase
@@ -32,7 +33,7 @@ def _full_plan(world: World, **options: Any) -> PlannedImport:
     loaded = TraktorSnapshot.from_collection(world.collection)
     stream = TraktorSnapshot(loaded.tracks, loaded.track_count, loaded.playlists)
     with world.library.reader() as reader:
-        snapshot = LibrarySnapshot.read(reader)
+        snapshot = read_import_snapshot(reader)
     return plan_import(stream, snapshot, world.options(**options))
 
 
@@ -67,7 +68,7 @@ def _planned_from_file(world: World, tmp_path: Path, **options: Any) -> tuple[Pl
     traktor = TraktorSnapshot.from_collection(nml.load(path))
     digests = traktor.digests(entry_salt(world.options(**options))) or []
     with open_reader(world.library.path) as reader:
-        snapshot = LibrarySnapshot.read(reader, entry_digests={d for d in digests if d is not None})
+        snapshot = read_import_snapshot(reader, entry_digests={d for d in digests if d is not None})
     return planned, snapshot
 
 
@@ -235,7 +236,7 @@ def test_a_library_reader_closed_before_planning_is_refused_clearly(world: World
     traktor = TraktorSnapshot.from_collection(world.collection)
     digests = {d for d in traktor.digests(entry_salt(world.options())) or [] if d is not None}
     with Library.open(world.library.path) as library, library.reader() as reader:
-        snapshot = LibrarySnapshot.read(reader, entry_digests=digests)
+        snapshot = read_import_snapshot(reader, entry_digests=digests)
     # t1 is light; t0 was read in full: planning after the reader closed works as long as no light track
     # needs a merge.
     planned = plan_import(traktor, snapshot, world.options())

@@ -54,7 +54,7 @@ def demo(
 ) -> None:
     """Import a generated Traktor collection (with placeholder audio files) into the library: no Traktor needed."""
     from harmony.cli.traktor_sync import print_outcome, run_import
-    from harmony.devtools.demo import prepare_demo
+    from harmony.devtools import prepare_demo
     from harmony.library import Library, default_library_path
     from harmony.service import ImportRequest
 

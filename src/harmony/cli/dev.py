@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from harmony.cli.output import console, print_json
-from harmony.devtools.collection_gen import SUPPORTED_VERSIONS, generate_collection
+from harmony.devtools import SUPPORTED_VERSIONS, generate_collection
 
 app = typer.Typer(help="Tools for developers, tests and benchmarks.", no_args_is_help=True)
 

@@ -16,11 +16,18 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from harmony.cli.output import console, error_console, print_json
-from harmony.library import Library, StoredTrack, TrackDetail, scan_paths
-from harmony.library.errors import InvalidFieldError
-from harmony.library.fields import TRACK_FIELDS, parse_field_text, unknown_field
-from harmony.library.queries import SORT_KEYS
-from harmony.nml.keys import to_musical
+from harmony.library import (
+    SORT_KEYS,
+    TRACK_FIELDS,
+    InvalidFieldError,
+    Library,
+    StoredTrack,
+    TrackDetail,
+    parse_field_text,
+    scan_paths,
+    unknown_field,
+)
+from harmony.nml import to_musical
 
 app = typer.Typer(help="Look at and edit Harmony's own library.", no_args_is_help=True)
 

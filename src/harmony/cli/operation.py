@@ -17,8 +17,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from harmony.cli.output import error_console
 from harmony.errors import SyncError
-from harmony.service import Operation, OperationEvent, TraktorService
-from harmony.workers import WorkerManager
+from harmony.service import Operation, OperationEvent, TraktorService, WorkerManager
 
 __all__ = ["ProgressBar", "run_operation"]
 

@@ -11,8 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harmony.cli.output import console, print_json
-from harmony.library import Library
-from harmony.library.operations import OperationRecord
+from harmony.library import Library, OperationRecord
 
 __all__ = ["stats"]
 

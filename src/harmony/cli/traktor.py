@@ -8,14 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from harmony import nml
 from harmony.cli.output import console, print_json
 from harmony.cli.traktor_auto import auto, watch
 from harmony.cli.traktor_config import config_app
 from harmony.cli.traktor_export import export, restore
 from harmony.cli.traktor_recovery import backups, check, rebuild, status
 from harmony.cli.traktor_sync import preview, sync
-from harmony.nml.summary import summarize
 
 app = typer.Typer(help="Work with Traktor's collection.nml.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -33,13 +31,9 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Show what a collection holds: version, tracks, playlists, folders, smart lists and cue points by type."""
-    if path is None:
-        from harmony.library import Library
-        from harmony.sync.locate import default_nml_path
+    from harmony.service import TraktorService
 
-        with Library.open((ctx.obj or {}).get("library")) as library:
-            path = default_nml_path(library.settings().nml_path)
-    summary = summarize(nml.load(path))
+    path, summary = TraktorService((ctx.obj or {}).get("library")).describe_collection(path)
     if as_json:
         print_json({"path": str(path), **summary.to_json()})
         return

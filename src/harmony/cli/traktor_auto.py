@@ -12,8 +12,7 @@ from rich.markup import escape
 
 from harmony.cli.output import console, error_console
 from harmony.errors import SyncError
-from harmony.service import AutoSyncService, AutoSyncStatus, OperationEvent, TraktorService
-from harmony.workers import WorkerManager
+from harmony.service import AutoSyncService, AutoSyncStatus, OperationEvent, TraktorService, WorkerManager
 
 __all__ = ["auto", "watch"]
 

@@ -18,10 +18,8 @@ from rich.table import Table
 
 from harmony.cli.output import console, print_json
 from harmony.errors import SyncError
-from harmony.library import AutoSyncSettings, Library, TraktorSettings
-from harmony.library.errors import SettingsError
-from harmony.library.settings import settings_to_dict
-from harmony.sync.locate import default_nml_path
+from harmony.library import AutoSyncSettings, Library, SettingsError, TraktorSettings, settings_to_dict
+from harmony.service import default_nml_path
 
 config_app = typer.Typer(help="Show or change the Traktor settings stored in the library.", no_args_is_help=True)
 

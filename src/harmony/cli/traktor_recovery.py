@@ -14,13 +14,16 @@ from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
 from harmony.cli.traktor_sync import NmlOption
 from harmony.errors import SyncError
-from harmony.jobs.rebuild_job import RebuildResult
 from harmony.library import Library
-from harmony.nmlfile.health import CollectionHealth
-from harmony.nmlfile.traktor_process import running_traktor
-from harmony.service import Operation, TraktorService
-from harmony.service.recovery import REBUILD_LOSES
-from harmony.service.status import status_json
+from harmony.service import (
+    REBUILD_LOSES,
+    CollectionHealth,
+    Operation,
+    RebuildResult,
+    TraktorService,
+    running_traktor,
+    status_json,
+)
 
 __all__ = ["backups", "check", "rebuild", "status"]
 

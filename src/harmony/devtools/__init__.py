@@ -1,5 +1,7 @@
-"""Developer, test and benchmark tools: synthetic Traktor collections (`harmony dev gen-collection`)."""
+"""Developer, test and benchmark tools: synthetic Traktor collections (`harmony dev gen-collection`) and the
+demo (`harmony demo`)."""
 
-from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
+from harmony.devtools.collection_gen import SUPPORTED_VERSIONS, GeneratedCollection, generate_collection
+from harmony.devtools.demo import prepare_demo
 
-__all__ = ["GeneratedCollection", "generate_collection"]
+__all__ = ["SUPPORTED_VERSIONS", "GeneratedCollection", "generate_collection", "prepare_demo"]

@@ -17,7 +17,7 @@ import platformdirs
 
 from harmony import nml
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
-from harmony.nml.summary import CollectionSummary, summarize
+from harmony.nml import CollectionSummary, summarize
 
 
 def default_demo_folder() -> Path:

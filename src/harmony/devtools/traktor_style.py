@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from harmony.nml.canonical import ATTRIBUTE_ORDER
-from harmony.nml.serialize import PROLOG as PROLOG_BYTES
+from harmony.nml import ATTRIBUTE_ORDER
+from harmony.nml import PROLOG as PROLOG_BYTES
 
 PROLOG = PROLOG_BYTES.decode("ascii")
 

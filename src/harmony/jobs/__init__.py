@@ -1,5 +1,33 @@
 """The job functions the worker pools run: thin compositions of ``nml``, ``sync`` and ``nmlfile``.
 
 Each reads what it needs itself (the collection.nml, the library read-only), calls the pure planners, and hands
-back a result the service can apply: :mod:`harmony.jobs.import_job` and :mod:`harmony.jobs.export_job`.
+back a result the service can apply: :func:`run_import_job`, :func:`run_export_job`, :func:`apply_import_job`
+and :func:`summarize_collection`. :mod:`harmony.jobs.snapshots` is where the library side of a sync is read.
 """
+
+from harmony.jobs.apply_job import SAVING, apply_import_job
+from harmony.jobs.collection_info import summarize_collection
+from harmony.jobs.export_job import ExportJobResult, run_export_job
+from harmony.jobs.import_job import ImportJobResult, run_import_job
+from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
+from harmony.jobs.restore_job import run_restore_job
+from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
+from harmony.jobs.spool import remove_spool, remove_stale_spools
+
+__all__ = [
+    "SAVING",
+    "ExportJobResult",
+    "ImportJobResult",
+    "RebuildResult",
+    "apply_import_job",
+    "read_changed_export_snapshot",
+    "read_export_snapshot",
+    "read_import_snapshot",
+    "remove_spool",
+    "remove_stale_spools",
+    "run_export_job",
+    "run_import_job",
+    "run_rebuild_job",
+    "run_restore_job",
+    "summarize_collection",
+]

@@ -14,8 +14,7 @@ from typing import Final
 
 from harmony.jobs.phases import Reporter
 from harmony.jobs.spool import read_parts
-from harmony.library import Library
-from harmony.library.plan import ImportPlan
+from harmony.library import ImportPlan, Library
 
 __all__ = ["SAVING", "apply_import_job"]
 

@@ -17,18 +17,17 @@ from pathlib import Path
 
 from harmony import nml
 from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
-from harmony.library.export_reader import open_export_reader
-from harmony.library.plan import BaseUpdates, NmlFingerprint
-from harmony.library.reader import open_reader
-from harmony.nml.summary import count_tracks_and_playlists
-from harmony.nmlfile.fingerprint import read_with_fingerprint
-from harmony.nmlfile.health import refuse_if_damaged
-from harmony.nmlfile.retry import retry_transient
-from harmony.nmlfile.safe_write import write_collection
-from harmony.sync.export import plan_export
-from harmony.sync.export_digests import stamp_digests
-from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
-from harmony.sync.export_report import ExportReport
+from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot
+from harmony.library import BaseUpdates, open_export_reader, open_reader
+from harmony.nml import count_tracks_and_playlists
+from harmony.nmlfile import (
+    NmlFingerprint,
+    read_with_fingerprint,
+    refuse_if_damaged,
+    retry_transient,
+    write_collection,
+)
+from harmony.sync import ExportOptions, ExportReport, PartialSnapshotError, plan_export, stamp_digests
 
 __all__ = ["ExportJobResult", "run_export_job"]
 
@@ -80,7 +79,7 @@ def run_export_job(
     clock("building", 20.0, "Loading Harmony data...")
     reading = counting(clock, "building", 20.0, 40.0, "Loading Harmony tracks...")
     with open_export_reader(Path(library_path)) as reader:
-        snapshot = ExportSnapshot.read_changed(reader, reading)
+        snapshot = read_changed_export_snapshot(reader, reading)
     try:
         planned = plan_export(collection, snapshot, options, clock)
     except PartialSnapshotError:
@@ -89,11 +88,11 @@ def run_export_job(
         log.info("export needs the whole library; reading every track")
         collection = nml.load(data)
         with open_reader(Path(library_path)) as full:
-            snapshot = ExportSnapshot.read(full, reading)
+            snapshot = read_export_snapshot(full, reading)
         planned = plan_export(collection, snapshot, options, clock)
     del data
     version = snapshot.version
-    assert version is not None  # ExportSnapshot.read always knows the version it read
+    assert version is not None  # a whole read always knows the version it read
     del snapshot  # not needed for the write: its memory is free for the verify
     written: NmlFingerprint | None = None
     # The bases go with the digests of the entries as written, so the next import can skip those entries.

@@ -20,17 +20,12 @@ from typing import Final
 
 from harmony import nml
 from harmony.jobs.phases import PhaseClock
+from harmony.jobs.snapshots import read_import_snapshot
 from harmony.jobs.spool import write_parts
-from harmony.library.plan import NmlFingerprint
-from harmony.library.reader import open_reader
-from harmony.nml.summary import count_tracks_and_playlists
-from harmony.nmlfile.fingerprint import read_with_fingerprint
-from harmony.nmlfile.health import refuse_if_damaged
-from harmony.sync.digest import entry_salt
-from harmony.sync.options import SyncOptions
-from harmony.sync.planner import PlannedImport, Progress, plan_import
-from harmony.sync.report import ImportReport
-from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
+from harmony.library import open_reader
+from harmony.nml import count_tracks_and_playlists
+from harmony.nmlfile import NmlFingerprint, read_with_fingerprint, refuse_if_damaged
+from harmony.sync import ImportReport, PlannedImport, Progress, SyncOptions, TraktorSnapshot, entry_salt, plan_import
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -101,7 +96,7 @@ def _plan_checked(
     # some of them, so it plans while the reader (one consistent snapshot) is open.
     digests = traktor.digests(entry_salt(options)) or []
     with open_reader(library_path) as reader:
-        library = LibrarySnapshot.read(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
+        library = read_import_snapshot(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
         planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
     return planned, fingerprint, counts
 

@@ -19,14 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
-from harmony.library.reader import open_reader
-from harmony.nml.collection import Collection
-from harmony.nml.summary import count_tracks_and_playlists
-from harmony.nmlfile.errors import SafeWriteError
-from harmony.nmlfile.retry import retry_transient
-from harmony.nmlfile.safe_write import write_collection
-from harmony.sync.export import plan_export
-from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.jobs.snapshots import read_export_snapshot
+from harmony.library import open_reader
+from harmony.nml import Collection, count_tracks_and_playlists
+from harmony.nmlfile import SafeWriteError, retry_transient, write_collection
+from harmony.sync import ExportOptions, ExportSnapshot, plan_export
 
 __all__ = ["RebuildResult", "run_rebuild_job", "without_bases"]
 
@@ -97,7 +94,7 @@ def run_rebuild_job(
     clock("building", 0.0, "Loading Harmony data...")
     reading = counting(clock, "building", 0.0, 40.0, "Loading Harmony tracks...")
     with open_reader(Path(library_path)) as reader:
-        snapshot = without_bases(ExportSnapshot.read(reader, reading))
+        snapshot = without_bases(read_export_snapshot(reader, reading))
     collection = Collection.new(REBUILD_VERSION)
     planned = plan_export(collection, snapshot, options, clock)
     del snapshot

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from harmony.errors import SyncError
-from harmony.library.plan import ImportPlan
+from harmony.library import ImportPlan
 
 __all__ = ["read_parts", "remove_spool", "remove_stale_spools", "write_parts"]
 

@@ -3,9 +3,17 @@
 The public API is :class:`Library` (open, read, edit, ``apply_import``, ``record_export``, settings), the
 value types that cross process boundaries (:class:`TrackValues`, :class:`CueValues`, the :mod:`plan`
 dataclasses), :func:`open_reader` for a worker reading the library, and :func:`scan_paths`, the folder scan.
+
+Importing this package stays light: the errors, fields, values, plan and record types come from small modules
+without SQLAlchemy behind them, so the pure sync layer can use them. The names that need the database
+(``Library``, the readers, the queries, the settings, the scan) are imported on first use.
 """
 
-from harmony.library.database import default_library_path
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from harmony.library.errors import (
     ImportCancelled,
     InvalidFieldError,
@@ -16,8 +24,7 @@ from harmony.library.errors import (
     SettingsError,
     TrackNotFoundError,
 )
-from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldValue
-from harmony.library.journal import ChangeRecord, LibraryStatus
+from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, parse_field_text, unknown_field
 from harmony.library.paths import path_key
 from harmony.library.plan import (
     BaseUpdates,
@@ -32,35 +39,88 @@ from harmony.library.plan import (
     ImportPlan,
     ImportResult,
     NewTrack,
-    NmlFingerprint,
     PlaylistBase,
     PlaylistBaseSet,
     PlaylistCreate,
     PlaylistMove,
     PlaylistUpdate,
+    Ref,
     TrackBase,
     TrackBaseSet,
     TrackUpdate,
 )
-from harmony.library.queries import (
-    FolderNode,
-    LibraryStats,
-    PlaylistNode,
-    StoredCue,
-    StoredEntry,
-    StoredTrack,
-    TrackDetail,
-    TrackPage,
-)
-from harmony.library.reader import LibraryReader, SyncFolder, SyncPlaylist, SyncTrack, open_reader
-from harmony.library.scan import ScanFailure, ScanResult, scan_paths
-from harmony.library.settings import AutoSyncSettings, TraktorSettings
-from harmony.library.store import AddResult, Library
-from harmony.library.values import CueValues, TrackValues
+from harmony.library.records import StoredCue, StoredEntry, StoredTrack, SyncFolder, SyncPlaylist, SyncTrack, TrackRef
+from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
+
+if TYPE_CHECKING:
+    from harmony.library.database import default_library_path
+    from harmony.library.export_reader import ExportReader, open_export_reader
+    from harmony.library.journal import ChangeRecord, LibraryStatus
+    from harmony.library.operations import OperationRecord
+    from harmony.library.queries import SORT_KEYS, FolderNode, LibraryStats, PlaylistNode, TrackDetail, TrackPage
+    from harmony.library.reader import LibraryReader, open_reader
+    from harmony.library.scan import ScanFailure, ScanResult, scan_paths
+    from harmony.library.settings import (
+        BACKUPS_MAX,
+        BACKUPS_MIN,
+        DEBOUNCE_MAX_MS,
+        DEBOUNCE_MIN_MS,
+        AutoSyncSettings,
+        TraktorSettings,
+        settings_to_dict,
+    )
+    from harmony.library.store import AddResult, Library
+
+#: The names that need the database, and the module each comes from (imported on first use).
+_LAZY: dict[str, str] = {
+    "BACKUPS_MAX": "harmony.library.settings",
+    "BACKUPS_MIN": "harmony.library.settings",
+    "DEBOUNCE_MAX_MS": "harmony.library.settings",
+    "DEBOUNCE_MIN_MS": "harmony.library.settings",
+    "settings_to_dict": "harmony.library.settings",
+    "SORT_KEYS": "harmony.library.queries",
+    "OperationRecord": "harmony.library.operations",
+    "default_library_path": "harmony.library.database",
+    "ChangeRecord": "harmony.library.journal",
+    "LibraryStatus": "harmony.library.journal",
+    "FolderNode": "harmony.library.queries",
+    "LibraryStats": "harmony.library.queries",
+    "PlaylistNode": "harmony.library.queries",
+    "TrackDetail": "harmony.library.queries",
+    "TrackPage": "harmony.library.queries",
+    "LibraryReader": "harmony.library.reader",
+    "open_reader": "harmony.library.reader",
+    "ScanFailure": "harmony.library.scan",
+    "ScanResult": "harmony.library.scan",
+    "scan_paths": "harmony.library.scan",
+    "AutoSyncSettings": "harmony.library.settings",
+    "TraktorSettings": "harmony.library.settings",
+    "AddResult": "harmony.library.store",
+    "Library": "harmony.library.store",
+    "ExportReader": "harmony.library.export_reader",
+    "open_export_reader": "harmony.library.export_reader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
+    "BACKUPS_MAX",
+    "BACKUPS_MIN",
     "CUE_FIELDS",
+    "CUE_FIELD_NAMES",
+    "DEBOUNCE_MAX_MS",
+    "DEBOUNCE_MIN_MS",
+    "SORT_KEYS",
     "TRACK_FIELDS",
+    "TRACK_FIELD_NAMES",
     "AddResult",
     "AutoSyncSettings",
     "BaseUpdates",
@@ -69,6 +129,8 @@ __all__ = [
     "CueUpdate",
     "CueValues",
     "EntryRef",
+    "ExportReader",
+    "FieldSpec",
     "FieldValue",
     "FolderBase",
     "FolderBaseSet",
@@ -87,15 +149,16 @@ __all__ = [
     "LibraryStatus",
     "NewTrack",
     "NewerLibraryError",
-    "NmlFingerprint",
     "NotALibraryError",
     "NotFoundError",
+    "OperationRecord",
     "PlaylistBase",
     "PlaylistBaseSet",
     "PlaylistCreate",
     "PlaylistMove",
     "PlaylistNode",
     "PlaylistUpdate",
+    "Ref",
     "ScanFailure",
     "ScanResult",
     "SettingsError",
@@ -110,11 +173,16 @@ __all__ = [
     "TrackDetail",
     "TrackNotFoundError",
     "TrackPage",
+    "TrackRef",
     "TrackUpdate",
     "TrackValues",
     "TraktorSettings",
     "default_library_path",
+    "open_export_reader",
     "open_reader",
+    "parse_field_text",
     "path_key",
     "scan_paths",
+    "settings_to_dict",
+    "unknown_field",
 ]

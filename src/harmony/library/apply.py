@@ -30,13 +30,13 @@ from harmony.library.plan import (
     FolderBaseSet,
     ImportPlan,
     ImportResult,
-    NmlFingerprint,
     PlaylistBaseSet,
     Ref,
     TrackBase,
     TrackBaseSet,
 )
 from harmony.library.values import cue_lists_to_json, track_list_to_json
+from harmony.nmlfile import NmlFingerprint
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,9 @@ from sqlalchemy import Connection, func, select
 
 from harmony.library.database import open_database, read_connection
 from harmony.library.models import CUES, TRACK_BASES, TRACKS
-from harmony.library.queries import CUE_COLUMNS, TRACK_COLUMNS, StoredCue, row_to_cue, row_to_track
-from harmony.library.reader import LibraryReader, SyncTrack, track_base_from_row
+from harmony.library.queries import CUE_COLUMNS, TRACK_COLUMNS, row_to_cue, row_to_track
+from harmony.library.reader import LibraryReader, track_base_from_row
+from harmony.library.records import StoredCue, SyncTrack
 
 __all__ = ["ExportReader", "open_export_reader"]
 

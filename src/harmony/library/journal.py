@@ -16,7 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from harmony.errors import LibraryError
 from harmony.library.models import CHANGES, STATE
-from harmony.library.plan import NmlFingerprint
+from harmony.nmlfile import NmlFingerprint
 
 log = logging.getLogger(__name__)
 

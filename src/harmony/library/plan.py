@@ -15,19 +15,10 @@ from dataclasses import dataclass, field, replace
 
 from harmony.library.fields import FieldValue
 from harmony.library.values import CueValues, TrackValues, pickled_by_fields
+from harmony.nmlfile import NmlFingerprint
 
 #: A row id of something in the library (int) or the plan-local ref of something this plan creates (str).
 Ref = int | str
-
-
-@dataclass(frozen=True, slots=True)
-class NmlFingerprint:
-    """One state of a collection.nml file, to tell whether it changed since it was read or written."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    sha256: str
 
 
 # --- sync bases: the values last exchanged with Traktor ---

@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.journal import read_status
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.records import StoredCue, StoredEntry, StoredTrack
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 #: Sort keys a track list accepts, and the column each sorts by. Text sorts ignore case.
@@ -47,24 +48,6 @@ _MANY_MATCHES = 1000
 
 #: The text columns a LIKE fallback search looks in (when the search text holds no word to index).
 _LIKE_COLUMNS = ("title", "artist", "album", "genre", "label", "comment", "remixer", "mix", "key_text")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredTrack:
-    """A track as stored: its id, its values and the library version of its last change."""
-
-    id: int
-    values: TrackValues
-    changed_version: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCue:
-    """A cue point as stored: its id, its track and its values."""
-
-    id: int
-    track_id: int
-    values: CueValues
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +106,6 @@ class FolderNode:
     position: int
     children: tuple[FolderNode | PlaylistNode, ...] = field(default=())
     kind: Literal["folder"] = "folder"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEntry:
-    """One entry of a playlist: a library track, or a dangling NML key, or both."""
-
-    id: int
-    position: int
-    track_id: int | None
-    nml_key: str | None
 
 
 #: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version.

@@ -11,7 +11,6 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import starmap
 from pathlib import Path
 from typing import Any
@@ -34,83 +33,13 @@ from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
 from harmony.library.queries import (
     CUE_COLUMNS,
     TRACK_COLUMNS,
-    StoredCue,
-    StoredEntry,
-    StoredTrack,
     row_to_cue,
     row_to_track,
 )
+from harmony.library.records import StoredCue, StoredEntry, SyncFolder, SyncPlaylist, SyncTrack, TrackRef
 from harmony.library.values import cues_from_json, track_values_from_json
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class SyncTrack:
-    """A track with its cues and its sync base (None if it was never exchanged with Traktor), and the library
-    version that base was written at (None if unknown)."""
-
-    track: StoredTrack
-    cues: tuple[StoredCue, ...]
-    base: TrackBase | None
-    synced_version: int | None = None
-
-    @property
-    def ref(self) -> TrackRef:
-        """The few values that identify this track for a sync (see :class:`TrackRef`)."""
-        base = self.base
-        values = self.track.values
-        return TrackRef(
-            self.track.id,
-            values.path,
-            values.path_key,
-            self.track.changed_version,
-            None if base is None else base.nml_key,
-            None if base is None else base.digest,
-            self.synced_version,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class TrackRef:
-    """What a sync needs to know of every library track before it knows which tracks it must merge: its id,
-    file, last change, and the NML key, entry digest and version of its sync base (None without one).
-
-    A re-import reads these for every track and the whole track (values, cues, base values) only for those
-    whose collection entry changed, which is what makes it cheap."""
-
-    id: int
-    path: str
-    path_key: str | None
-    changed_version: int
-    base_key: str | None
-    base_digest: str | None
-    synced_version: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class SyncFolder:
-    """A folder with its sync base."""
-
-    id: int
-    parent_id: int | None
-    name: str
-    position: int
-    base: FolderBase | None
-
-
-@dataclass(frozen=True, slots=True)
-class SyncPlaylist:
-    """A playlist with its ordered entries and its sync base."""
-
-    id: int
-    folder_id: int | None
-    name: str
-    position: int
-    uuid: str | None
-    smart_query: str | None
-    entries: tuple[StoredEntry, ...]
-    base: PlaylistBase | None
 
 
 def track_base_from_row(nml_key: str, values_json: str, cues_json: str, digest: str | None = None) -> TrackBase:

@@ -24,19 +24,20 @@ from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
 from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
-from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult, NmlFingerprint
+from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult
 from harmony.library.queries import (
     FolderNode,
     LibraryStats,
     PlaylistNode,
-    StoredEntry,
     TrackDetail,
     TrackPage,
 )
 from harmony.library.reader import LibraryReader
+from harmony.library.records import StoredEntry
 from harmony.library.scan import ScanFailure, ScanResult
 from harmony.library.settings import TraktorSettings, load_settings, save_settings
 from harmony.library.values import CueValues, TrackValues
+from harmony.nmlfile import NmlFingerprint
 
 log = logging.getLogger(__name__)
 

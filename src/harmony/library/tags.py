@@ -22,7 +22,7 @@ from mutagen.mp4 import MP4Tags
 from harmony.errors import LibraryError
 from harmony.library.paths import path_key
 from harmony.library.values import TrackValues
-from harmony.nml.keys import parse_key_text
+from harmony.nml import parse_key_text
 
 log = logging.getLogger(__name__)
 

@@ -5,17 +5,44 @@ Pure: data in, data out. ``load`` reads a collection.nml from a path or bytes; t
 """
 
 from harmony.errors import NMLError
-from harmony.nml.collection import Collection, TrackList, load
+from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
+from harmony.nml.canonical import ATTRIBUTE_ORDER
+from harmony.nml.collection import Collection, TrackList, explained_read_errors, load
 from harmony.nml.cue import CUE_FIELDS, Cue, CueData, CueType
-from harmony.nml.paths import Location
-from harmony.nml.playlists import Folder, Node, Playlist, SmartList
+from harmony.nml.keys import parse_key_text, to_musical
+from harmony.nml.paths import (
+    DEFAULT_STARTUP_VOLUME,
+    Location,
+    Platform,
+    comparison_key,
+    current_platform,
+    encode_name,
+    location_to_path,
+    parts_to_dir,
+    path_key,
+    path_to_location,
+    playlist_key,
+    split_playlist_key,
+)
+from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
+from harmony.nml.scan import scan
+from harmony.nml.serialize import PROLOG
+from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
 from harmony.nml.track import TRACK_FIELDS, WRITABLE_FIELDS, Track, TrackData
+from harmony.nml.values import parse_float, ranking_to_stars
 
 __all__ = [
+    "ATTRIBUTE_ORDER",
     "CUE_FIELDS",
+    "CUE_TYPE_NAMES",
+    "DEFAULT_STARTUP_VOLUME",
+    "PROLOG",
+    "ROOT_NAME",
+    "TEMPORARY_SUFFIX",
     "TRACK_FIELDS",
     "WRITABLE_FIELDS",
     "Collection",
+    "CollectionSummary",
     "Cue",
     "CueData",
     "CueType",
@@ -23,10 +50,32 @@ __all__ = [
     "Location",
     "NMLError",
     "Node",
+    "Platform",
     "Playlist",
     "SmartList",
     "Track",
     "TrackData",
     "TrackList",
+    "comparison_key",
+    "count_tracks_and_playlists",
+    "current_platform",
+    "encode_name",
+    "explained_read_errors",
+    "fsync_folder",
     "load",
+    "location_to_path",
+    "parse_float",
+    "parse_key_text",
+    "parts_to_dir",
+    "path_key",
+    "path_to_location",
+    "playlist_key",
+    "ranking_to_stars",
+    "replace_with",
+    "scan",
+    "split_playlist_key",
+    "summarize",
+    "temporary_prefix",
+    "to_musical",
+    "write_temporary",
 ]

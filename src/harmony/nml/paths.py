@@ -41,6 +41,7 @@ __all__ = [
     "encode_name",
     "location_to_path",
     "parts_to_dir",
+    "path_key",
     "path_to_location",
     "playlist_key",
     "split_playlist_key",
@@ -299,3 +300,17 @@ def comparison_key(text: str, platform: Platform | None = None) -> str:
         return unicodedata.normalize("NFC", text)
     # Canonical caseless matching (Unicode 3.13, D145): fold the decomposed form, then recompose.
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold())
+
+
+def path_key(path: str, platform: Platform | None = None) -> str:
+    """The key two spellings of one local file share on ``platform`` (default: this machine's), for matching only.
+
+    :func:`comparison_key` of the path (Unicode NFC; case-folded on Windows and macOS) and, on Windows, where
+    ``\\`` and ``/`` are one separator, with every ``\\`` made ``/``. The forward slash is the one the library
+    has always stored in its ``path_key`` column, so a key computed here and a stored one compare equal. Never
+    write a key back: the original spelling is the truth.
+    """
+    platform = _resolve_platform(platform)
+    if platform == "windows":
+        path = path.replace("\\", "/")
+    return comparison_key(path, platform)

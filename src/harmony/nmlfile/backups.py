@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from harmony import nml
 from harmony.errors import NMLError
-from harmony.nml.atomic import fsync_folder, replace_with, write_temporary
-from harmony.nml.scan import scan
+from harmony.nml import fsync_folder, replace_with, write_temporary
 from harmony.nmlfile.errors import BackupError
 
 logger = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ def count_tracks(path: Path) -> int | None:
 
     Uses the NML layer's byte scanner: it finds each entry's extent without building any XML tree."""
     try:
-        scanned = scan(path.read_bytes())
+        scanned = nml.scan(path.read_bytes())
     except (NMLError, OSError, ValueError) as error:
         logger.warning("the backup %s cannot be read: %s", path, error)
         return None

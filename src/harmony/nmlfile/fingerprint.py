@@ -1,19 +1,29 @@
 """The fingerprint of a collection.nml as it was read: path, size, modification time and SHA-256.
 
 An import records it and an export compares it, so Harmony can tell whether Traktor saved the file since.
-This is its home; :mod:`harmony.nmlfile.fingerprint` is the older copy, kept until its importers move here."""
+:class:`NmlFingerprint` is a plain value: the import plan and the library's sync state carry it."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from harmony.errors import NMLError
-from harmony.library.plan import NmlFingerprint
-from harmony.nml.collection import explained_read_errors
+from harmony.nml import explained_read_errors
 
-__all__ = ["TornReadError", "fingerprint_of", "read_with_fingerprint"]
+__all__ = ["NmlFingerprint", "TornReadError", "fingerprint_of", "read_with_fingerprint"]
+
+
+@dataclass(frozen=True, slots=True)
+class NmlFingerprint:
+    """One state of a collection.nml file, to tell whether it changed since it was read or written."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
 
 
 class TornReadError(NMLError):

@@ -28,7 +28,7 @@ from lxml import etree
 
 from harmony import nml
 from harmony.errors import NMLError
-from harmony.nml.summary import count_tracks_and_playlists
+from harmony.nml import count_tracks_and_playlists
 
 __all__ = ["ReadBack", "read_back"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harmony import nml
 from harmony.errors import NMLError
-from harmony.nml.summary import summarize
+from harmony.nml import summarize
 from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder
 from harmony.nmlfile.errors import BackupError
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT

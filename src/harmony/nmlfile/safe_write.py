@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Protocol
 
 from harmony.errors import NMLError
-from harmony.library.plan import NmlFingerprint
-from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
+from harmony.nml import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
 from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder, write_backup
 from harmony.nmlfile.errors import BackupError, NmlChangedError, SafeWriteError, TraktorRunningError
+from harmony.nmlfile.fingerprint import NmlFingerprint
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, nml_lock
 from harmony.nmlfile.readback import read_back
 from harmony.nmlfile.traktor_process import TraktorProcess, running_traktor

@@ -39,10 +39,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from harmony.errors import HarmonyError
-from harmony.library import Library
-from harmony.library.settings import TraktorSettings
-from harmony.nmlfile.health import CollectionHealth
-from harmony.nmlfile.traktor_process import running_traktor
+from harmony.library import Library, TraktorSettings
+from harmony.nmlfile import CollectionHealth, running_traktor
 from harmony.service.operations import Operation
 
 __all__ = ["AutoSyncService", "AutoSyncStatus", "SyncRunner"]
@@ -437,7 +435,7 @@ class AutoSyncService:
         """Trigger a sync when Traktor saves the collection (not when Harmony wrote it)."""
         import watchfiles
 
-        from harmony.nmlfile.fingerprint import read_with_fingerprint
+        from harmony.nmlfile import read_with_fingerprint
 
         target = nml_path.resolve()
 

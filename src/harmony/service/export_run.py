@@ -7,9 +7,9 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from harmony.errors import SyncError
-from harmony.jobs.export_job import ExportJobResult
+from harmony.jobs import ExportJobResult
 from harmony.library import Library
-from harmony.nmlfile.errors import NmlChangedError
+from harmony.nmlfile import NmlChangedError
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.operations import Operation
 from harmony.workers import Job, Progress

@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from harmony.errors import SyncError
-from harmony.library.settings import TraktorSettings
+from harmony.library import TraktorSettings
 from harmony.service.imports import ImportRequest
-from harmony.sync import PathMapping
-from harmony.sync.export_inputs import ExportOptions
-from harmony.sync.export_report import ExportReport
-from harmony.sync.options import STRATEGIES, Strategy
+from harmony.sync import STRATEGIES, ExportOptions, ExportReport, PathMapping, Strategy
 
 __all__ = ["ExportOutcome", "ExportRequest"]
 

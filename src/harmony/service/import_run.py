@@ -7,11 +7,8 @@ import asyncio
 import time
 from pathlib import Path
 
-from harmony.jobs.apply_job import SAVING, apply_import_job
-from harmony.jobs.import_job import ImportJobResult
-from harmony.jobs.spool import remove_spool
-from harmony.library import Library
-from harmony.library.errors import ImportCancelled
+from harmony.jobs import SAVING, ImportJobResult, apply_import_job, remove_spool
+from harmony.library import ImportCancelled, Library
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
 from harmony.workers import Job, Progress, WorkerManager

@@ -7,9 +7,17 @@ from pathlib import Path
 from typing import Any, cast
 
 from harmony.errors import SyncError
-from harmony.library.settings import TraktorSettings
-from harmony.sync import ImportReport, ImportStats, PathMapping, SyncOptions
-from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
+from harmony.library import TraktorSettings
+from harmony.sync import (
+    CUE_STRATEGIES,
+    STRATEGIES,
+    CueStrategy,
+    ImportReport,
+    ImportStats,
+    PathMapping,
+    Strategy,
+    SyncOptions,
+)
 
 __all__ = ["ImportOutcome", "ImportRequest", "resolve_nml_path"]
 
@@ -96,6 +104,6 @@ def resolve_nml_path(requested: str | None, settings: TraktorSettings) -> Path:
             return Path(requested).expanduser().absolute()
         except RuntimeError as error:  # "~name" for a user that does not exist
             raise SyncError(f"Cannot use the collection path {requested!r}: {error}.") from None
-    from harmony.sync.locate import default_nml_path
+    from harmony.nmlfile import default_nml_path
 
     return default_nml_path(settings.nml_path)

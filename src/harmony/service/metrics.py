@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from harmony.library.operations import OperationRecord
+from harmony.library import OperationRecord
 from harmony.service.operations import Operation
 from harmony.workers import PoolStats
 
@@ -25,6 +25,7 @@ def operation_record(op: Operation, pools: Mapping[str, PoolStats]) -> Operation
         status=op.status,
         finished_at=op.finished_at or datetime.now(UTC),
         nml_path=op.nml_path,
+        trigger=op.trigger,
         started_at=op.started_at,
         seconds=op.seconds,
         summary=str(summary),

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
-from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
-from harmony.nmlfile.backups import backup_folder
-from harmony.nmlfile.errors import BackupError
-from harmony.nmlfile.health import CollectionHealth, check_collection
-from harmony.nmlfile.readback import read_back
-from harmony.nmlfile.restorable import RestorableCopy, list_restorable
-from harmony.nmlfile.restore import restore_backup
+from harmony.jobs import RebuildResult, run_rebuild_job, run_restore_job
+from harmony.nmlfile import (
+    BackupError,
+    CollectionHealth,
+    RestorableCopy,
+    backup_folder,
+    check_collection,
+    list_restorable,
+    read_back,
+)
 from harmony.service.exports import ExportRequest
 from harmony.service.operations import Operation
 from harmony.workers import Job
@@ -145,20 +148,28 @@ class Recovery:
     ) -> dict[str, Any]:
         """Put ``backup`` back in place of the collection through the safe write (the current file, damaged
         or not, is backed up first). ``listed_only``: refuse anything but a listed copy (the web app)."""
+        target, args = self._restore_args(backup, nml_path, force, listed_only)
+        result = run_restore_job(*args)
+        self.service.record_counts(target, (result["tracks"], result["playlists"]))
+        return result
+
+    async def restore_in_pool(
+        self, backup: str, nml_path: str | None = None, *, force: bool = False, listed_only: bool = True
+    ) -> dict[str, Any]:
+        """:meth:`restore`, run on the export pool (the web app)."""
+        target, args = await asyncio.to_thread(self._restore_args, backup, nml_path, force, listed_only)
+        result = await self.service.manager.execute_export(Job(run_restore_job, args))
+        assert isinstance(result, dict)
+        await asyncio.to_thread(self.service.record_counts, target, (result["tracks"], result["playlists"]))
+        return result
+
+    def _restore_args(
+        self, backup: str, nml_path: str | None, force: bool, listed_only: bool
+    ) -> tuple[Path, tuple[str, str, int, bool]]:
         settings = self.service.settings()
         target = self.service.nml_path(nml_path)
         source = self._listed(target, backup) if listed_only else Path(backup).expanduser()
-        result = restore_backup(target, source, keep=settings.backups_to_keep, force=force)
-        counts = read_back(target).counts
-        self.service.record_counts(target, counts)
-        return {
-            "nml_path": str(target),
-            "restored": str(backup),
-            "backup_path": None if result.backup_path is None else str(result.backup_path),
-            "warnings": list(result.warnings),
-            "tracks": counts[0],
-            "playlists": counts[1],
-        }
+        return target, (str(target), str(source), settings.backups_to_keep, force)
 
     # --- rebuild ----------------------------------------------------------------------------------------
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from harmony.library import Library
-from harmony.nmlfile.health import CollectionHealth
-from harmony.nmlfile.traktor_process import TraktorProcess
+from harmony.nmlfile import CollectionHealth, TraktorProcess
 from harmony.service.autosync import AutoSyncStatus, waiting_message
 from harmony.service.operations import Operation
 

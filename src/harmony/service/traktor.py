@@ -18,23 +18,20 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from harmony import nml
 from harmony.errors import HarmonyError, SyncError
-from harmony.jobs.export_job import run_export_job
-from harmony.jobs.import_job import run_import_job
-from harmony.jobs.spool import remove_stale_spools
-from harmony.library import Library
-from harmony.library.database import default_library_path
-from harmony.library.errors import ImportCancelled
-from harmony.library.operations import OperationRecord
-from harmony.library.settings import TraktorSettings
-from harmony.nmlfile.restorable import RestorableCopy
+from harmony.jobs import remove_stale_spools, run_export_job, run_import_job
+from harmony.library import ImportCancelled, Library, OperationRecord, TraktorSettings, default_library_path
+from harmony.nml import CollectionSummary
+from harmony.nmlfile import RestorableCopy
 from harmony.service.autosync import SyncRunner
+from harmony.service.collection_info import CollectionInfoCache
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
 from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.metrics import operation_record
-from harmony.service.operations import Operation, OperationEvent, OperationLog
+from harmony.service.operations import TRIGGER, Operation, OperationEvent, OperationLog
 from harmony.service.recovery import Recovery
 from harmony.workers import Job, TaskCancelled, WorkerCrashedError, WorkerManager
 
@@ -45,6 +42,8 @@ log = logging.getLogger(__name__)
 IMPORT: Final = "import"
 PREVIEW: Final = "preview"
 EXPORT: Final = "export"
+#: The trigger of the operations auto-sync starts (see the operations journal).
+AUTO_SYNC: Final = "auto-sync"
 
 
 class OperationRunningError(SyncError):
@@ -74,6 +73,7 @@ class TraktorService:
         self.log = OperationLog(history_size)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self.recovery = Recovery(self)
+        self._collection_info: CollectionInfoCache | None = None
         remove_stale_spools(spool_dir)
 
     @property
@@ -97,6 +97,23 @@ class TraktorService:
     def nml_path(self, requested: str | None = None) -> Path:
         """The collection an operation would use (see :func:`~harmony.service.imports.resolve_nml_path`)."""
         return resolve_nml_path(requested, self.settings())
+
+    # --- what a collection holds -------------------------------------------------------------------------
+
+    def describe_collection(self, path: Path | None = None) -> tuple[Path, CollectionSummary]:
+        """The collection at ``path`` (default: the configured one, else the newest Traktor's) and what it holds,
+        parsed in this process (``harmony traktor info``)."""
+        if path is None:
+            path = self.nml_path()
+        return path, nml.summarize(nml.load(path))
+
+    async def collection_summary(self, path: Path) -> dict[str, Any]:
+        """What the collection at ``path`` holds, as JSON values, counted on the sync pool (never on the event
+        loop) and cached per file state. Raises ``OSError`` if it cannot be read, ``NMLError`` if it is not a
+        collection."""
+        if self._collection_info is None:
+            self._collection_info = CollectionInfoCache(self.manager)
+        return await self._collection_info.summary(path)
 
     # --- operations -------------------------------------------------------------------------------------
 
@@ -153,13 +170,22 @@ class TraktorService:
         """What :class:`~harmony.service.autosync.AutoSyncService` runs: this service's import and export with
         the stored settings."""
         return SyncRunner(
-            lambda: self.sync(ImportRequest()),
-            lambda: self.export(ExportRequest()),
+            lambda: self._triggered(AUTO_SYNC, self.sync(ImportRequest())),
+            lambda: self._triggered(AUTO_SYNC, self.export(ExportRequest())),
             self.settings,
             self.library_path,
             check=self.recovery.check,
             nml_path=self.nml_path,
         )
+
+    @staticmethod
+    async def _triggered(trigger: str, work: Awaitable[Operation]) -> Operation:
+        """Await ``work`` with the operations it starts marked as started by ``trigger``."""
+        token = TRIGGER.set(trigger)
+        try:
+            return await work
+        finally:
+            TRIGGER.reset(token)
 
     # --- backups ----------------------------------------------------------------------------------------
 

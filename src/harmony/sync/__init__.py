@@ -5,8 +5,10 @@ snapshot, calls :func:`plan_import`, and hands back the :class:`~harmony.library
 applies in one transaction) and the :class:`ImportReport` (the statistics and the readable diff a preview shows).
 """
 
+from harmony.sync.digest import entry_salt
 from harmony.sync.export import EXPORT_PHASE_SPANS, PlannedExport, plan_export
-from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
+from harmony.sync.export_digests import stamp_digests
+from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved, ExportReport, ExportStats
 from harmony.sync.mapping import (
     cue_data_from_values,
@@ -15,7 +17,7 @@ from harmony.sync.mapping import (
     track_values_from_nml,
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
-from harmony.sync.paths import PathMapping, PathResolver, path_comparison_key
+from harmony.sync.paths import PathMapping, PathResolver
 from harmony.sync.planner import PHASE_SPANS, PlannedImport, Progress, plan_import
 from harmony.sync.report import (
     Conflict,
@@ -55,6 +57,7 @@ __all__ = [
     "LibrarySnapshot",
     "NewTrackList",
     "NewTrackSummary",
+    "PartialSnapshotError",
     "PathMapping",
     "PathResolver",
     "PlannedExport",
@@ -71,10 +74,11 @@ __all__ = [
     "TraktorSnapshot",
     "cue_data_from_values",
     "cue_values_from_nml",
+    "entry_salt",
     "nml_fields_from_track_values",
-    "path_comparison_key",
     "plan_export",
     "plan_import",
+    "stamp_digests",
     "track_values_from_nml",
     "tree_from_nml",
 ]

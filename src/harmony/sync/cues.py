@@ -19,9 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from harmony.library.fields import FieldValue
-from harmony.library.queries import StoredCue
-from harmony.library.values import CUE_FIELD_NAMES, CueValues
+from harmony.library import CUE_FIELD_NAMES, CueValues, FieldValue, StoredCue
 from harmony.sync.merge import decide
 from harmony.sync.options import CueStrategy, Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show

@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from harmony.library.plan import BaseUpdates
-from harmony.nml.collection import Collection
+from harmony.library import BaseUpdates
+from harmony.nml import Collection
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot
 from harmony.sync.export_playlists import export_playlists
 from harmony.sync.export_report import ExportReport, ExportStats

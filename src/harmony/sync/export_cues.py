@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from harmony.library.values import CUE_FIELD_NAMES, CueValues
-from harmony.nml.cue import CueData
+from harmony.library import CUE_FIELD_NAMES, CueValues
+from harmony.nml import CueData
 from harmony.sync.cues import describe_cue, pair_cues
 from harmony.sync.export_fields import export_decision
 from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml

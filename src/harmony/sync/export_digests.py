@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from harmony.errors import HarmonyError
-from harmony.library.plan import BaseUpdates, TrackBaseSet
-from harmony.library.values import CueValues
-from harmony.nml.collection import Collection
+from harmony.library import BaseUpdates, CueValues, TrackBaseSet
+from harmony.nml import Collection
 from harmony.sync.digest import entry_digests, entry_salt
 from harmony.sync.export_inputs import ExportOptions
 from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml

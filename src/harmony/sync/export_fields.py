@@ -20,8 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
-from harmony.library.fields import FieldValue
-from harmony.library.values import TrackValues
+from harmony.library import FieldValue, TrackValues
 from harmony.sync.mapping import nml_fields_from_track_values
 from harmony.sync.merge import UNITS, is_empty, settle, unit_key
 from harmony.sync.options import Strategy

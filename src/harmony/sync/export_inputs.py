@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import get_args
 
 from harmony.errors import SyncError
-from harmony.library.export_reader import ExportReader
-from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
-from harmony.library.reader import LibraryReader, SyncFolder, SyncPlaylist, SyncTrack
-from harmony.nml.paths import DEFAULT_STARTUP_VOLUME, Platform, current_platform
+from harmony.library import FolderBase, PlaylistBase, SyncFolder, SyncPlaylist, SyncTrack, TrackBase
+from harmony.nml import DEFAULT_STARTUP_VOLUME, Platform, current_platform
 from harmony.sync.options import CUE_TOLERANCE_MS, STRATEGIES, Strategy
 from harmony.sync.paths import PathMapping
 
@@ -59,7 +57,8 @@ class ExportSnapshot:
 
     A *partial* snapshot (``complete`` False, see :meth:`read_changed`) holds in ``tracks`` only the tracks that
     can differ from their base; every other library track is in ``synced_keys`` (track id -> the NML key of its
-    base), known to be in the NML exactly as its base says."""
+    base), known to be in the NML exactly as its base says. The jobs read it
+    (``harmony.jobs.read_export_snapshot``, ``harmony.jobs.read_changed_export_snapshot``)."""
 
     tracks: Sequence[SyncTrack] = ()
     folders: Sequence[SyncFolder] = ()
@@ -70,46 +69,3 @@ class ExportSnapshot:
     version: int | None = None
     synced_keys: Mapping[int, str] = field(default_factory=dict)
     complete: bool = True
-
-    @classmethod
-    def read(cls, reader: LibraryReader, progress: Callable[[int, int], None] | None = None) -> ExportSnapshot:
-        """Read everything the export needs from one library snapshot; ``progress(done, total)`` is told how many
-        tracks are read, at least every 2 % of them."""
-        tracks = reader.all_tracks(progress)
-        return cls(
-            tracks=tracks,
-            folders=reader.folders(),
-            playlists=reader.playlists(),
-            unlinked_track_bases=tuple(reader.unlinked_track_bases()),
-            unlinked_playlist_bases=reader.unlinked_playlist_bases(),
-            unlinked_folder_bases=reader.unlinked_folder_bases(),
-            version=reader.version,
-        )
-
-    @classmethod
-    def read_changed(cls, reader: ExportReader, progress: Callable[[int, int], None] | None = None) -> ExportSnapshot:
-        """Read only the tracks that can need writing (see :mod:`harmony.library.export_reader`): those changed
-        since the last export. When a track has no base (it must be matched by its file against every other
-        track), the whole library is read instead, as :meth:`read` does."""
-        if reader.tracks_without_base():
-            return cls.read(reader.library, progress)
-        changed = reader.changed_track_ids()
-        synced = reader.synced_track_keys()
-        if progress is not None:
-            progress(0, len(changed))
-        tracks = list(reader.tracks_by_id(changed))
-        if progress is not None:
-            progress(len(tracks), len(changed))
-        read = {track.track.id for track in tracks}
-        library = reader.library
-        return cls(
-            tracks=tracks,
-            folders=library.folders(),
-            playlists=library.playlists(),
-            unlinked_track_bases=tuple(library.unlinked_track_bases()),
-            unlinked_playlist_bases=library.unlinked_playlist_bases(),
-            unlinked_folder_bases=library.unlinked_folder_bases(),
-            version=library.version,
-            synced_keys={track_id: key for track_id, key in synced.items() if track_id not in read},
-            complete=False,
-        )

@@ -33,15 +33,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from harmony.errors import NMLError
-from harmony.library.plan import (
-    FolderBase,
-    FolderBaseSet,
-    PlaylistBase,
-    PlaylistBaseSet,
-)
-from harmony.library.reader import SyncFolder, SyncPlaylist
-from harmony.nml.collection import Collection
-from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
+from harmony.library import FolderBase, FolderBaseSet, PlaylistBase, PlaylistBaseSet, SyncFolder, SyncPlaylist
+from harmony.nml import ROOT_NAME, Collection, Folder, Node, Playlist, SmartList
 from harmony.sync.export_fields import export_decision
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.merge import settle

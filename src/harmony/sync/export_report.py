@@ -1,4 +1,4 @@
-"""What an export does to the NML, for people: the statistics (the issue's JSON keys) and the dry run's diff.
+"""What an export does to the NML, for people: the statistics (the promised JSON keys) and the dry run's diff.
 
 The export planner fills an :class:`ExportReport` from the same decisions it applies to the collection, so the
 dry run says exactly what the written file holds: entry by entry, field by field, cue by cue, and node by node

@@ -29,13 +29,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from harmony.errors import NMLError
-from harmony.library.plan import TrackBase, TrackBaseSet
-from harmony.library.reader import SyncTrack
-from harmony.library.values import CueValues
-from harmony.nml.collection import Collection
-from harmony.nml.paths import playlist_key
-from harmony.nml.playlists import ROOT_NAME, Playlist
-from harmony.nml.track import Track, TrackData
+from harmony.library import CueValues, SyncTrack, TrackBase, TrackBaseSet
+from harmony.nml import ROOT_NAME, Collection, Playlist, Track, TrackData, playlist_key
 from harmony.sync.export_cues import (
     CueExport,
     cues_for_base,

@@ -20,8 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
-from harmony.library.plan import FolderBase, PlaylistBase, Ref
-from harmony.library.reader import SyncFolder, SyncPlaylist
+from harmony.library import FolderBase, PlaylistBase, Ref, SyncFolder, SyncPlaylist
 from harmony.sync.order import NodeId
 from harmony.sync.tree import TraktorFolder, TraktorPlaylist
 

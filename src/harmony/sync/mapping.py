@@ -20,11 +20,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, Final
 
-from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS
-from harmony.library.values import CueValues, TrackValues
-from harmony.nml.cue import CueData
-from harmony.nml.track import TrackData
-from harmony.nml.values import parse_float, ranking_to_stars
+from harmony.library import CUE_FIELDS, TRACK_FIELDS, CueValues, TrackValues
+from harmony.nml import CueData, TrackData, parse_float, ranking_to_stars
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harmony.errors import NMLError
-from harmony.library.reader import TrackRef
-from harmony.nml.paths import Location, split_playlist_key
-from harmony.nml.track import TrackData
+from harmony.library import TrackRef
+from harmony.nml import Location, TrackData, split_playlist_key
 from harmony.sync.paths import PathResolver
 from harmony.sync.report import DuplicateEntry, SkippedEntry
 

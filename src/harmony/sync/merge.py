@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Final, Literal
 
-from harmony.library.fields import FieldValue
-from harmony.library.values import TrackValues
+from harmony.library import FieldValue, TrackValues
 from harmony.sync.mapping import FILE_SIZE_UNIT, MERGED_FIELDS
 from harmony.sync.options import Strategy
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, get_args
 
 from harmony.errors import SyncError
-from harmony.nml.paths import DEFAULT_STARTUP_VOLUME, Platform, current_platform
+from harmony.nml import DEFAULT_STARTUP_VOLUME, Platform, current_platform
 from harmony.sync.paths import PathMapping
 
 __all__ = ["CUE_STRATEGIES", "STRATEGIES", "CueStrategy", "Strategy", "SyncOptions"]

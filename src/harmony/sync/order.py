@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from harmony.library.plan import Ref
+from harmony.library import Ref
 
 __all__ = ["NodeId", "Parent", "Placement", "place", "weave"]
 

@@ -22,20 +22,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from harmony.errors import NMLError, SyncError
-from harmony.nml.paths import (
+from harmony.nml import (
     DEFAULT_STARTUP_VOLUME,
     Location,
     Platform,
-    comparison_key,
     encode_name,
     location_to_path,
     parts_to_dir,
+    path_key,
     path_to_location,
 )
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PathMapping", "PathResolver", "path_comparison_key"]
+__all__ = ["PathMapping", "PathResolver"]
 
 # A file name no real file has, used to resolve a folder through the rules for files.
 _PLACEHOLDER = "harmony-folder-probe"
@@ -93,14 +93,6 @@ class PathMapping:
 def _nml_names(prefix: str) -> tuple[str, ...]:
     # A volume may itself contain spaces ("Macintosh HD"); "/" only separates. A trailing "/" is harmless.
     return tuple(name for name in prefix.replace("\\", "/").split("/") if name)
-
-
-def path_comparison_key(path: str, platform: Platform) -> str:
-    """The key two spellings of one local file share on ``platform`` (NFC; case-folded on Windows and macOS;
-    on Windows ``/`` and ``\\`` are the same separator)."""
-    if platform == "windows":
-        path = path.replace("/", "\\")
-    return comparison_key(path, platform)
 
 
 class PathResolver:
@@ -187,7 +179,7 @@ class PathResolver:
 
     def key_of_path(self, path: str) -> str:
         """The comparison key of a local path on this resolver's platform."""
-        return path_comparison_key(path, self.platform)
+        return path_key(path, self.platform)
 
     def key_of_location(self, location: Location) -> str | None:
         """The comparison key of the local file a location names, or None when it names none here."""

@@ -19,23 +19,25 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from harmony.errors import SyncError
-from harmony.library.fields import FieldValue
-from harmony.library.paths import path_key as library_path_key
-from harmony.library.plan import (
+from harmony.library import (
     BaseUpdates,
     CueAdd,
     CueUpdate,
+    CueValues,
     EntryRef,
+    FieldValue,
     ImportPlan,
     NewTrack,
-    NmlFingerprint,
+    StoredEntry,
+    SyncTrack,
     TrackBase,
     TrackBaseSet,
+    TrackRef,
     TrackUpdate,
+    TrackValues,
 )
-from harmony.library.queries import StoredEntry
-from harmony.library.reader import SyncTrack, TrackRef
-from harmony.library.values import CueValues, TrackValues
+from harmony.nml import path_key
+from harmony.nmlfile import NmlFingerprint
 from harmony.sync.cues import merge_cues
 from harmony.sync.digest import entry_salt
 from harmony.sync.mapping import cue_values_or_problem, track_values_from_nml
@@ -353,11 +355,11 @@ class _Importer:
         # The library keeps paths unique under its own rules (those of the machine it runs on). A planner told
         # another platform could see two files where the library sees one: such a track is reported, not
         # planned, so the import cannot fail half-way at the library's unique index.
-        taken = {t.path_key or library_path_key(t.path) for t in self.refs}
+        taken = {t.path_key or path_key(t.path) for t in self.refs}
         taken_by: dict[str, tuple[str, ...]] = {}
         for done, candidate in enumerate(self.candidates, 1):
             entry = candidate.entry
-            stored_key = library_path_key(entry.path)
+            stored_key = path_key(entry.path)
             moved = candidate.moved_track
             if (
                 moved is not None

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from harmony.library.plan import (
+from harmony.library import (
     EntryRef,
     FolderBase,
     FolderBaseSet,
@@ -37,9 +37,10 @@ from harmony.library.plan import (
     PlaylistMove,
     PlaylistUpdate,
     Ref,
+    StoredEntry,
+    SyncFolder,
+    SyncPlaylist,
 )
-from harmony.library.queries import StoredEntry
-from harmony.library.reader import SyncFolder, SyncPlaylist
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.merge import Winner, settle
 from harmony.sync.options import Strategy

@@ -1,4 +1,4 @@
-"""What an import plan will do, for people: the statistics (the issue's JSON keys) and a readable diff.
+"""What an import plan will do, for people: the statistics (the promised JSON keys) and a readable diff.
 
 The planner fills an :class:`ImportReport` while it builds the :class:`~harmony.library.ImportPlan`, from the
 same decisions, so the preview says exactly what applying the plan does.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, overload
 
-from harmony.library.fields import FieldValue
+from harmony.library import FieldValue
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 
 __all__ = [

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
-from harmony.library.reader import LibraryReader, SyncFolder, SyncPlaylist, SyncTrack, TrackRef
-from harmony.nml.collection import Collection as NmlCollection
-from harmony.nml.playlists import ROOT_NAME
-from harmony.nml.track import TrackData
+from harmony.library import FolderBase, PlaylistBase, SyncFolder, SyncPlaylist, SyncTrack, TrackBase, TrackRef
+from harmony.nml import ROOT_NAME, TrackData
+from harmony.nml import Collection as NmlCollection
 from harmony.sync.digest import entry_digests
 from harmony.sync.tree import TraktorFolder, tree_from_nml
 
@@ -56,25 +54,6 @@ class TraktorSnapshot:
         return self.collection.iter_data(positions)
 
 
-#: Tracks read in full per query when only some are read (at most 2 % of 100,000, for the progress reports).
-_CHUNK = 500
-
-
-def _silent(done: int, total: int) -> None:
-    """The progress reporter of a read nobody follows."""
-
-
-def _unchanged_since_synced(ref: TrackRef, digests: Collection[str]) -> bool:
-    """Whether the track may be skipped by the import: its base came from an entry the collection still holds
-    byte for byte, and Harmony did not change the track since (the planner checks the rest)."""
-    return (
-        ref.base_digest is not None
-        and ref.synced_version is not None
-        and ref.changed_version <= ref.synced_version
-        and ref.base_digest in digests
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class LibrarySnapshot:
     """The library as one consistent read: tracks with cues and bases, folders and playlists with theirs, the
@@ -82,7 +61,7 @@ class LibrarySnapshot:
 
     ``light`` holds the tracks read only as :class:`~harmony.library.reader.TrackRef` (a re-import reads in
     full only the tracks whose entry may have changed); ``load`` reads such tracks in full on demand while
-    the reader the snapshot came from is open."""
+    the reader the snapshot came from is open. The jobs read it (``harmony.jobs.read_import_snapshot``)."""
 
     tracks: Sequence[SyncTrack] = ()
     folders: Sequence[SyncFolder] = ()
@@ -93,49 +72,3 @@ class LibrarySnapshot:
     version: int | None = None
     light: Sequence[TrackRef] = ()
     load: Callable[[Sequence[int]], list[SyncTrack]] | None = None
-
-    @classmethod
-    def read(
-        cls,
-        reader: LibraryReader,
-        progress: Callable[[int, int], None] | None = None,
-        *,
-        entry_digests: Collection[str] | None = None,
-    ) -> LibrarySnapshot:
-        """Read everything the planner needs from one library snapshot; ``progress(done, total)`` is told how
-        many tracks are read, at least every 2 % of them.
-
-        With ``entry_digests`` (the digests of the collection's entries, see :meth:`TraktorSnapshot.digests`)
-        a track whose base came from one of those entries and that Harmony did not change since is read only
-        as a :class:`TrackRef`: such tracks need no merge. Plan while ``reader`` is open (``load`` uses it)."""
-        light: list[TrackRef] = []
-        tracks: list[SyncTrack] = []
-        report = progress or _silent
-        if entry_digests:
-            to_read: list[int] = []
-            for ref in reader.track_refs():
-                if _unchanged_since_synced(ref, entry_digests):
-                    light.append(ref)
-                else:
-                    to_read.append(ref.id)
-            total = len(to_read)
-            every = max(_CHUNK, total // 50 // _CHUNK * _CHUNK)
-            report(0, total)
-            for start in range(0, total, _CHUNK):
-                tracks.extend(reader.tracks_by_id(to_read[start : start + _CHUNK]))
-                if (start + _CHUNK) % every == 0:
-                    report(len(tracks), total)
-            report(len(tracks), total)
-        else:
-            tracks = reader.all_tracks(progress)
-        return cls(
-            tracks=tracks,
-            folders=reader.folders(),
-            playlists=reader.playlists(),
-            unlinked_track_bases=tuple(reader.unlinked_track_bases()),
-            unlinked_playlist_bases=reader.unlinked_playlist_bases(),
-            unlinked_folder_bases=reader.unlinked_folder_bases(),
-            version=reader.version,
-            light=light,
-            load=reader.tracks_by_id,
-        )

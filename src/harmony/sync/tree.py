@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from harmony.nml.playlists import Folder, Playlist, SmartList
+from harmony.nml import Folder, Playlist, SmartList
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ A thin shell: every page and endpoint calls :mod:`harmony.service` or :mod:`harm
 plans, merges or writes a collection. :func:`create_app` builds the FastAPI application and :func:`serve` runs
 it on uvicorn (``harmony serve``).
 
-The names are imported lazily: a worker process imports :mod:`harmony.web.collection_info` to count a
-collection, and must not pay for FastAPI and Jinja2 to do so.
+The names are imported lazily: ``import harmony.web`` does not pay for FastAPI and Jinja2 until the app is
+built.
 """
 
 from __future__ import annotations

@@ -10,9 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from harmony.library import FolderNode, PlaylistNode, StoredCue, StoredTrack
-from harmony.library.queries import SORT_KEYS
-from harmony.nml.summary import CUE_TYPE_NAMES
+from harmony.library import SORT_KEYS, FolderNode, PlaylistNode, StoredCue, StoredTrack
+from harmony.nml import CUE_TYPE_NAMES
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router", "track_json"]

@@ -14,9 +14,8 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
-from harmony.library.settings import settings_to_dict
-from harmony.service import Operation
-from harmony.sync.locate import default_nml_path, native_instruments_folder
+from harmony.library import settings_to_dict
+from harmony.service import Operation, default_nml_path, native_instruments_folder
 from harmony.web.schemas import ConfigUpdate, ExportBody, NmlPathText, OperationBody
 from harmony.web.state import WebState, web_state
 
@@ -97,7 +96,7 @@ async def info(
         out["nml_path"] = str(path)
         if exists:
             try:
-                out["collection"] = await state.collection_info.summary(path)
+                out["collection"] = await state.service.collection_summary(path)
             except (HarmonyError, OSError) as error:
                 out["error"] = f"Failed to parse collection.nml: {error}"
         elif out["error"] is None:

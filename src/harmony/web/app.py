@@ -19,16 +19,12 @@ from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library
-from harmony.service import OperationEvent, TraktorService
-from harmony.service.autosync import AutoSyncService
-from harmony.service.operations import FINISHED
-from harmony.web import api_library, api_operations, api_traktor, files, pages
-from harmony.web.collection_info import CollectionInfoCache
+from harmony.service import FINISHED, AutoSyncService, OperationEvent, TraktorService, WorkerManager
+from harmony.web import api_library, api_operations, api_recovery, api_traktor, files, pages
 from harmony.web.errors import install_error_handlers
 from harmony.web.events import AUTO_SYNC_EVENT, EventHub
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
-from harmony.workers import WorkerManager
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app"]
 
@@ -64,7 +60,6 @@ def create_app(
     state = WebState(
         service=service,
         hub=EventHub(service),
-        collection_info=CollectionInfoCache(service.manager),
         guard=guard,
         browse_root=(browse_root or Path.home()).resolve(),
     )
@@ -99,6 +94,7 @@ def create_app(
     app.include_router(api_library.router)
     app.include_router(api_traktor.router)
     app.include_router(api_operations.router)
+    app.include_router(api_recovery.router)
     app.include_router(files.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -15,9 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from harmony.errors import HarmonyError
-from harmony.library.errors import LibraryChangedError, NotFoundError, TrackNotFoundError
-from harmony.service import OperationRunningError
-from harmony.workers import QueueFullError
+from harmony.library import LibraryChangedError, NotFoundError, TrackNotFoundError
+from harmony.service import OperationRunningError, QueueFullError
 
 __all__ = ["install_error_handlers", "status_for"]
 

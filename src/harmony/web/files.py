@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from harmony.errors import HarmonyError
-from harmony.sync.locate import native_instruments_folder
+from harmony.service import native_instruments_folder
 from harmony.web.state import WebState, web_state
 
 __all__ = ["BrowseError", "FolderBrowser", "OutsideRootError", "router"]

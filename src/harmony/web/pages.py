@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from harmony.library.queries import SORT_KEYS
-from harmony.library.settings import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
+from harmony.library import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, SORT_KEYS
 from harmony.web.state import WebState, web_state
 
 __all__ = ["TEMPLATES", "router"]

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from harmony.library.settings import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
+from harmony.library import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS
 from harmony.service import ExportRequest, ImportRequest
 
 __all__ = ["AutoSyncUpdate", "ConfigUpdate", "ExportBody", "NmlPathText", "OperationBody", "checked_path"]

@@ -17,9 +17,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from harmony.library import Library
-from harmony.service import TraktorService
-from harmony.service.autosync import AutoSyncService
-from harmony.web.collection_info import CollectionInfoCache
+from harmony.service import AutoSyncService, TraktorService
 from harmony.web.events import EventHub
 from harmony.web.security import Guard
 
@@ -34,7 +32,6 @@ class WebState:
 
     service: TraktorService
     hub: EventHub
-    collection_info: CollectionInfoCache
     guard: Guard
     browse_root: Path
     library: Library | None = None

@@ -4,7 +4,7 @@ The pool is a single-threaded state machine on the event loop: a FIFO queue of t
 for idle retirement, timeouts and kills. Each worker has a helper thread (see :mod:`harmony.workers.process`)
 that does the blocking parts — starting the process, reading its pipe — and hands events back to the loop.
 
-Policies, in short (the issue and ``shared/reference/worker-pools.md`` give the reasons):
+Policies, in short (``docs/workers.md`` gives the reasons):
 
 * ``min_workers`` start at once and are kept; more start on demand up to ``max_workers``; a worker above the
   minimum that stays idle for ``idle_timeout`` seconds exits; ``max_tasks_per_worker`` recycles a worker.

@@ -20,7 +20,7 @@ from typing import get_args
 import platformdirs
 
 from harmony.errors import SyncError
-from harmony.nml.paths import Platform, current_platform
+from harmony.nml import Platform, current_platform
 
 log = logging.getLogger(__name__)
 

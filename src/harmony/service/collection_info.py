@@ -13,19 +13,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from harmony.jobs import summarize_collection
 from harmony.workers import Job, WorkerManager
 
-__all__ = ["CollectionInfoCache", "summarize_collection"]
+__all__ = ["CollectionInfoCache"]
 
 log = logging.getLogger(__name__)
-
-
-def summarize_collection(path: str) -> dict[str, Any]:
-    """Worker job: parse ``path`` and count what it holds (see :func:`harmony.nml.summary.summarize`)."""
-    from harmony import nml
-    from harmony.nml.summary import summarize
-
-    return summarize(nml.load(path)).to_json()
 
 
 def _file_state(path: Path) -> tuple[str, int, int]:
