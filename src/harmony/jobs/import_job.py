@@ -21,11 +21,11 @@ from typing import Final
 from harmony import nml
 from harmony.jobs.phases import PhaseClock
 from harmony.jobs.snapshots import read_import_snapshot
-from harmony.jobs.spool import write_parts
+from harmony.jobs.spool import write_parts, write_report
 from harmony.library import open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import NmlFingerprint, read_with_fingerprint, refuse_if_damaged
-from harmony.sync import ImportReport, PlannedImport, Progress, SyncOptions, TraktorSnapshot, entry_salt, plan_import
+from harmony.sync import PlannedImport, Progress, SyncOptions, TraktorSnapshot, entry_salt, plan_import
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -43,10 +43,11 @@ _LOADING = (25.0, 60.0)
 
 @dataclass(frozen=True, slots=True)
 class ImportJobResult:
-    """What the worker sends back: the report, where the plan's parts are (None for a preview), and the time
-    each phase took."""
+    """What the worker sends back: where the report and the plan's parts are (the plan None for a preview), and
+    the time each phase took. The report travels through a file (``report_file``), read by the service on a
+    thread: it grows with the collection, and the pool's answer is unpickled on the app's event loop."""
 
-    report: ImportReport
+    report_file: str
     fingerprint: NmlFingerprint
     based_on_version: int | None
     spool: str | None
@@ -124,8 +125,9 @@ def run_import_job(
         path, parts = write_parts(planned.plan.split(PART_SIZE), spool_dir)
         spool = str(path)
         log.info("import plan of %s written in %d parts to %s", nml_path, parts, spool)
+    report_file = write_report(planned.report, spool_dir)
     return ImportJobResult(
-        report=planned.report,
+        report_file=str(report_file),
         fingerprint=fingerprint,
         based_on_version=planned.plan.based_on_version,
         spool=spool,
