@@ -133,7 +133,7 @@ async def test_a_damaged_collection_is_refused_paused_and_restored(
     assert demo.nml.read_bytes() == damaged
 
     harmony_backups = [copy for copy in service.backups() if copy.source == "harmony" and copy.readable]
-    result = service.restore(str(harmony_backups[0].path))
+    result = service.restore(str(harmony_backups[0].path), force=True)
     assert result["backup_path"] is not None
     with open(result["backup_path"], "rb") as kept:
         assert kept.read() == damaged  # the damaged file is kept as a backup too
@@ -152,7 +152,7 @@ async def test_rebuild_replaces_a_damaged_collection(service: TraktorService, de
     demo.nml.write_bytes(damaged)
     with pytest.raises(Exception, match="already exists"):
         service.recovery.start_rebuild()
-    op = await service.recovery.rebuild(replace=True)
+    op = await service.recovery.rebuild(replace=True, force=True)
     assert op.status == "succeeded", op.error
     assert op.result.backup_path is not None
     with open(op.result.backup_path, "rb") as kept:
