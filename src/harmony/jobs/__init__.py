@@ -12,7 +12,7 @@ from harmony.jobs.import_job import ImportJobResult, run_import_job
 from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
 from harmony.jobs.restore_job import run_restore_job
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
-from harmony.jobs.spool import read_report, remove_spool, remove_stale_spools
+from harmony.jobs.spool import read_export_details, read_report, remove_spool, remove_stale_spools
 
 __all__ = [
     "SAVING",
@@ -21,6 +21,7 @@ __all__ = [
     "RebuildResult",
     "apply_import_job",
     "read_changed_export_snapshot",
+    "read_export_details",
     "read_export_snapshot",
     "read_import_snapshot",
     "read_report",

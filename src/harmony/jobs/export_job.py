@@ -18,6 +18,7 @@ from pathlib import Path
 from harmony import nml
 from harmony.jobs.phases import PhaseClock, Reporter, counting, sliced
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot
+from harmony.jobs.spool import write_export_details
 from harmony.library import BaseUpdates, open_export_reader, open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import (
@@ -39,16 +40,17 @@ class ExportJobResult:
     """What the export worker sends back. ``written`` is the new file's fingerprint (None when nothing was
     written); ``bases`` are the sync bases to record with ``based_on_version``."""
 
-    report: ExportReport
+    report: ExportReport | None
     read: NmlFingerprint
     written: NmlFingerprint | None
     backup_path: str | None
-    bases: BaseUpdates
+    bases: BaseUpdates | None
     based_on_version: int
     changed: bool
     warnings: tuple[str, ...] = ()
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
     counts: tuple[int, int] | None = None
+    details_file: str | None = None
 
 
 def run_export_job(
@@ -61,12 +63,15 @@ def run_export_job(
     force: bool = False,
     *,
     known: tuple[int, int] | None = None,
+    spool_dir: str | None = None,
     progress: Reporter | None = None,
 ) -> ExportJobResult:
     """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``.
 
     ``known`` are the collection's counts when Harmony last saw it: a collection that lost most of them is
-    refused as damaged (writing over it would make the damage permanent)."""
+    refused as damaged (writing over it would make the damage permanent). With ``spool_dir``, the report and the
+    new bases (which grow with the tracks written) go back through a file there (``details_file``; ``report``
+    and ``bases`` are then None), for the service to read on a thread rather than on its event loop."""
     clock = PhaseClock(progress)
     path = Path(nml_path)
     clock("parsing", 0.0, "Parsing existing NML file...")
@@ -126,15 +131,22 @@ def run_export_job(
         warnings = tuple(result.warnings)
         # No progress report after this point: a cancel raised from one would call a written file unwritten.
         log.info("exported library version %d to %s", version, nml_path)
+    report: ExportReport | None = planned.report
+    sent_bases: BaseUpdates | None = bases
+    details_file: str | None = None
+    if spool_dir is not None:
+        details_file = str(write_export_details(planned.report, bases, spool_dir))
+        report, sent_bases = None, None
     return ExportJobResult(
-        report=planned.report,
+        report=report,
         read=fingerprint,
         written=written,
         backup_path=backup_path,
-        bases=bases,
+        bases=sent_bases,
         based_on_version=version,
         changed=planned.changed,
         warnings=warnings,
         seconds_per_phase=clock.stop(),
         counts=counts_after,
+        details_file=details_file,
     )

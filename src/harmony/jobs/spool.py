@@ -16,10 +16,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from harmony.errors import SyncError
-from harmony.library import ImportPlan
-from harmony.sync import ImportReport
+from harmony.library import BaseUpdates, ImportPlan
+from harmony.sync import ExportReport, ImportReport
 
-__all__ = ["read_parts", "read_report", "remove_spool", "remove_stale_spools", "write_parts", "write_report"]
+__all__ = [
+    "read_export_details",
+    "read_parts",
+    "read_report",
+    "remove_spool",
+    "remove_stale_spools",
+    "write_export_details",
+    "write_parts",
+    "write_report",
+]
 
 _PREFIX = "harmony-import-"
 _SUFFIX = ".plan"
@@ -73,31 +82,57 @@ def read_parts(path: Path, expected: int) -> Iterator[ImportPlan]:
             raise SyncError("The import plan file holds more than it should; run the import again.")
 
 
-def write_report(report: ImportReport, folder: str | None = None) -> Path:
-    """Write an import's report to a new private file in ``folder``; return its path."""
+def _write_one(value: object, folder: str | None) -> Path:
     handle, name = tempfile.mkstemp(prefix=_PREFIX, suffix=_REPORT_SUFFIX, dir=folder)
     path = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
         remove_spool(path)
         raise
     return path
 
 
-def read_report(path: Path) -> ImportReport:
-    """The report in the file at ``path`` (call it on a thread, never on the event loop); the file is removed."""
+def _read_one(path: Path, what: str) -> object:
     try:
         with path.open("rb") as source:
-            report = pickle.load(source)
-        if not isinstance(report, ImportReport):
-            raise pickle.UnpicklingError("it holds something else than a report")
-        return report
+            return pickle.load(source)
     except (OSError, EOFError, pickle.UnpicklingError) as error:
-        raise SyncError(f"The import's report could not be read back ({error}); run the import again.") from None
+        raise SyncError(f"The {what} could not be read back ({error}); run it again.") from None
     finally:
         remove_spool(path)
+
+
+def write_report(report: ImportReport, folder: str | None = None) -> Path:
+    """Write an import's report to a new private file in ``folder``; return its path."""
+    return _write_one(report, folder)
+
+
+def read_report(path: Path) -> ImportReport:
+    """The report in the file at ``path`` (call it on a thread, never on the event loop); the file is removed."""
+    report = _read_one(path, "import's report")
+    if not isinstance(report, ImportReport):
+        raise SyncError("The import's report file holds something else than a report; run the import again.")
+    return report
+
+
+def write_export_details(report: ExportReport, bases: BaseUpdates, folder: str | None = None) -> Path:
+    """Write an export's report and new sync bases (both grow with the tracks it wrote) to a private file."""
+    return _write_one((report, bases), folder)
+
+
+def read_export_details(path: Path) -> tuple[ExportReport, BaseUpdates]:
+    """The report and bases in the file at ``path`` (on a thread, never on the event loop); the file is removed."""
+    found = _read_one(path, "export's report")
+    if not (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and isinstance(found[0], ExportReport)
+        and isinstance(found[1], BaseUpdates)
+    ):
+        raise SyncError("The export's report file holds something else than a report; run the export again.")
+    return found[0], found[1]
 
 
 def remove_spool(path: Path) -> None:

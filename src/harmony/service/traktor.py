@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -261,7 +262,11 @@ class TraktorService:
         job = Job(
             run_export_job,
             (str(nml_path), str(self.library_path), options, request.dry_run, backup, settings.backups_to_keep),
-            {"force": request.force, "known": self.known_counts(nml_path)},
+            {
+                "force": request.force,
+                "known": self.known_counts(nml_path),
+                "spool_dir": self._spool_dir or tempfile.gettempdir(),
+            },
         )
         run = ExportRun(self, op, job, request)
         self.launch(op, run.run, "Starting export...", "Export complete", "export")
