@@ -4,13 +4,10 @@ file meanwhile, Traktor running, failures that leave the file alone."""
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
-import subprocess
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 from harmony import nml
@@ -18,6 +15,7 @@ from harmony.library import Library
 from harmony.service import ExportOutcome, ExportRequest, ImportOutcome, OperationEvent, TraktorService
 
 from .conftest import Demo
+from .stand_in import StandIn, start_traktor
 
 
 def _entries(raw: bytes) -> list[bytes]:
@@ -174,21 +172,10 @@ async def test_a_failed_write_leaves_the_file_and_the_pending_edits(service: Tra
 
 
 @pytest.fixture
-def fake_traktor(tmp_path: Path):  # type: ignore[no-untyped-def]
-    program = tmp_path / "Traktor Pro 4"
-    shutil.copy("/bin/sleep", program)
-    process = subprocess.Popen([str(program), "60"])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(process.pid).name() == "Traktor Pro 4":
-                break
-        except psutil.Error:
-            pass
-        time.sleep(0.02)
-    yield process
-    process.kill()
-    process.wait(10)
+def fake_traktor(tmp_path: Path) -> Iterator[StandIn]:
+    traktor = start_traktor(tmp_path)
+    yield traktor
+    traktor.kill()
 
 
 async def test_traktor_running_refuses_unless_forced(service: TraktorService, demo: Demo, fake_traktor: object) -> None:

@@ -58,7 +58,7 @@ def demo(
     """Import a generated Traktor collection (with placeholder audio files) into the library: no Traktor needed."""
     from harmony.cli.traktor_sync import print_outcome, run_import
     from harmony.devtools import prepare_demo
-    from harmony.library import default_library_path
+    from harmony.library import Library, default_library_path
     from harmony.service import ImportRequest
 
     with console.status(f"Generating a {tracks:,}-track Traktor collection with its audio files…"):
@@ -77,6 +77,9 @@ def demo(
         path_mappings=prepared.path_mappings,
         allow_mass_removal=prepared.replaces_only_demo_tracks(Path(library_path)),
     )
+    # A new demo replaces the collection on purpose: its counts are the ones the health check expects now.
+    with Library.open(library_path) as opened:
+        opened.record_known_counts(str(prepared.generated.path), summary.tracks, summary.playlists)
     outcome = run_import(library_path, request)
     console.print(f"Library: [bold]{library_path}[/]")
     print_outcome(outcome)

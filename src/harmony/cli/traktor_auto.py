@@ -57,6 +57,7 @@ async def _watch(library_path: Path | None, direction: str | None) -> None:
     service = TraktorService(library_path, manager)
     service.subscribe(_print_finished)
     auto_sync = AutoSyncService(service.auto_sync_runner(), direction=direction, always_on=True)
+    auto_sync.subscribe(_StateLine())
     await auto_sync.start()
     console.print("Watching for changes (Ctrl-C stops).")
     try:
@@ -65,6 +66,23 @@ async def _watch(library_path: Path | None, direction: str | None) -> None:
         await auto_sync.stop()
         await service.close()
         await manager.shutdown(timeout=5)
+
+
+class _StateLine:
+    """One line when auto-sync starts waiting for Traktor or pauses on a damaged collection (not on every
+    status change)."""
+
+    def __init__(self) -> None:
+        self.state: str | None = None
+
+    def __call__(self, status: AutoSyncStatus) -> None:
+        if status.state == self.state:
+            return
+        self.state = status.state
+        if status.state in ("waiting_for_traktor", "damaged"):
+            when = datetime.now().strftime("%H:%M:%S")
+            line = f"{when} {status.message}"
+            (error_console if status.state == "damaged" else console).print(escape(line), highlight=False)
 
 
 def _print_finished(event: OperationEvent) -> None:

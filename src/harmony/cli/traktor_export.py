@@ -1,4 +1,4 @@
-"""`harmony traktor export`, `backups` and `restore`: write the library into collection.nml, safely."""
+"""`harmony traktor export` and `restore`: write the library (or a backup) into collection.nml, safely."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
 from harmony.cli.traktor_sync import NmlOption, StrategyOption
 from harmony.service import ExportOutcome, ExportRequest, Operation, TraktorService
 
-__all__ = ["backups", "export", "restore"]
+__all__ = ["export", "restore"]
 
 
 def _library(ctx: typer.Context) -> Path | None:
@@ -71,27 +70,6 @@ def export(
         console.print(f"  {phase}: {seconds:.2f} s", highlight=False)
 
 
-def backups(
-    ctx: typer.Context,
-    nml_path: NmlOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-) -> None:
-    """List the backups Harmony made of the collection (newest first)."""
-    service = TraktorService(_library(ctx))
-    found = service.backups(None if nml_path is None else str(nml_path))
-    if as_json:
-        print_json([backup.to_json() for backup in found])
-        return
-    if not found:
-        console.print("No backups yet.")
-        return
-    table = Table("Made (UTC)", "Size", "Tracks", "File")
-    for backup in found:
-        tracks = "?" if backup.tracks is None else f"{backup.tracks:,}"
-        table.add_row(backup.created_at.strftime("%Y-%m-%d %H:%M:%S"), f"{backup.size:,}", tracks, str(backup.path))
-    console.print(table)
-
-
 def restore(
     ctx: typer.Context,
     backup: Annotated[Path, typer.Argument(help="The backup to put back (see `harmony traktor backups`).")],
@@ -105,6 +83,10 @@ def restore(
     if as_json:
         print_json(result)
         return
-    console.print(f"Restored {escape(str(backup))} to {escape(result['nml_path'])}.", highlight=False)
+    console.print(
+        f"Restored {escape(str(backup))} to {escape(result['nml_path'])} "
+        f"({result['tracks']:,} tracks, {result['playlists']:,} playlists).",
+        highlight=False,
+    )
     if result.get("backup_path"):
         console.print(f"  the file it replaced was backed up to {escape(result['backup_path'])}", highlight=False)

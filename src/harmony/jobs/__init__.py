@@ -9,20 +9,27 @@ from harmony.jobs.apply_job import SAVING, apply_import_job
 from harmony.jobs.collection_info import summarize_collection
 from harmony.jobs.export_job import ExportJobResult, run_export_job
 from harmony.jobs.import_job import ImportJobResult, run_import_job
+from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
+from harmony.jobs.restore_job import run_restore_job
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
-from harmony.jobs.spool import remove_spool, remove_stale_spools
+from harmony.jobs.spool import read_export_details, read_report, remove_spool, remove_stale_spools
 
 __all__ = [
     "SAVING",
     "ExportJobResult",
     "ImportJobResult",
+    "RebuildResult",
     "apply_import_job",
     "read_changed_export_snapshot",
+    "read_export_details",
     "read_export_snapshot",
     "read_import_snapshot",
+    "read_report",
     "remove_spool",
     "remove_stale_spools",
     "run_export_job",
     "run_import_job",
+    "run_rebuild_job",
+    "run_restore_job",
     "summarize_collection",
 ]

@@ -18,9 +18,16 @@ from pathlib import Path
 from harmony import nml
 from harmony.jobs.phases import PhaseClock, counting, sliced
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot
+from harmony.jobs.spool import write_export_details
 from harmony.library import BaseUpdates, open_export_reader, open_reader
 from harmony.nml import count_tracks_and_playlists
-from harmony.nmlfile import NmlFingerprint, read_with_fingerprint, retry_transient, write_collection
+from harmony.nmlfile import (
+    NmlFingerprint,
+    read_with_fingerprint,
+    refuse_if_damaged,
+    retry_transient,
+    write_collection,
+)
 from harmony.progress import ProgressReporter
 from harmony.sync import ExportOptions, ExportReport, PartialSnapshotError, plan_export, stamp_digests
 
@@ -34,15 +41,17 @@ class ExportJobResult:
     """What the export worker sends back. ``written`` is the new file's fingerprint (None when nothing was
     written); ``bases`` are the sync bases to record with ``based_on_version``."""
 
-    report: ExportReport
+    report: ExportReport | None
     read: NmlFingerprint
     written: NmlFingerprint | None
     backup_path: str | None
-    bases: BaseUpdates
+    bases: BaseUpdates | None
     based_on_version: int
     changed: bool
     warnings: tuple[str, ...] = ()
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
+    counts: tuple[int, int] | None = None
+    details_file: str | None = None
 
 
 def run_export_job(
@@ -54,14 +63,23 @@ def run_export_job(
     keep_backups: int = 10,
     force: bool = False,
     *,
+    known: tuple[int, int] | None = None,
+    spool_dir: str | None = None,
     progress: ProgressReporter | None = None,
 ) -> ExportJobResult:
-    """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``."""
+    """The export worker's task: write the library at ``library_path`` into the collection at ``nml_path``.
+
+    ``known`` are the collection's counts when Harmony last saw it: a collection that lost most of them is
+    refused as damaged (writing over it would make the damage permanent). With ``spool_dir``, the report and the
+    new bases (which grow with the tracks written) go back through a file there (``details_file``; ``report``
+    and ``bases`` are then None), for the service to read on a thread rather than on its event loop."""
     clock = PhaseClock(progress)
     path = Path(nml_path)
     clock("parsing", 0.0, "Parsing existing NML file...")
     data, fingerprint = read_with_fingerprint(path)
     collection = nml.load(data)  # keeps ``data`` itself (no copy): a second load below costs no memory
+    counts_after = count_tracks_and_playlists(collection)  # what the file holds when nothing is written
+    refuse_if_damaged(nml_path, counts_after, known)
     clock("parsing", 20.0, "NML parsed successfully")
 
     clock("building", 20.0, "Loading Harmony data...")
@@ -89,7 +107,7 @@ def run_export_job(
     warnings: tuple[str, ...] = ()
     if planned.changed and not dry_run:
         clock("writing", 75.0, "Preparing to write NML file...")
-        counts = count_tracks_and_playlists(collection)
+        counts = counts_after = count_tracks_and_playlists(collection)
         # The new file as pieces (views of the bytes read, plus the entries written anew), never joined: a
         # joined copy would cost another file size of memory.
         output = list(collection.chunks())
@@ -114,14 +132,22 @@ def run_export_job(
         warnings = tuple(result.warnings)
         # No progress report after this point: a cancel raised from one would call a written file unwritten.
         log.info("exported library version %d to %s", version, nml_path)
+    report: ExportReport | None = planned.report
+    sent_bases: BaseUpdates | None = bases
+    details_file: str | None = None
+    if spool_dir is not None:
+        details_file = str(write_export_details(planned.report, bases, spool_dir))
+        report, sent_bases = None, None
     return ExportJobResult(
-        report=planned.report,
+        report=report,
         read=fingerprint,
         written=written,
         backup_path=backup_path,
-        bases=bases,
+        bases=sent_bases,
         based_on_version=version,
         changed=planned.changed,
         warnings=warnings,
         seconds_per_phase=clock.stop(),
+        counts=counts_after,
+        details_file=details_file,
     )

@@ -21,11 +21,12 @@ from typing import Final
 from harmony import nml
 from harmony.jobs.phases import PhaseClock
 from harmony.jobs.snapshots import read_import_snapshot
-from harmony.jobs.spool import write_parts
+from harmony.jobs.spool import write_parts, write_report
 from harmony.library import open_reader
-from harmony.nmlfile import NmlFingerprint, read_with_fingerprint
+from harmony.nml import count_tracks_and_playlists
+from harmony.nmlfile import NmlFingerprint, read_with_fingerprint, refuse_if_damaged
 from harmony.progress import ProgressReporter
-from harmony.sync import ImportReport, PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, plan_import
+from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, plan_import
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -43,15 +44,17 @@ _LOADING = (25.0, 60.0)
 
 @dataclass(frozen=True, slots=True)
 class ImportJobResult:
-    """What the worker sends back: the report, where the plan's parts are (None for a preview), and the time
-    each phase took."""
+    """What the worker sends back: where the report and the plan's parts are (the plan None for a preview), and
+    the time each phase took. The report travels through a file (``report_file``), read by the service on a
+    thread: it grows with the collection, and the pool's answer is unpickled on the app's event loop."""
 
-    report: ImportReport
+    report_file: str
     fingerprint: NmlFingerprint
     based_on_version: int | None
     spool: str | None
     parts: int
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
+    counts: tuple[int, int] | None = None
 
 
 def plan_from_files(
@@ -61,11 +64,27 @@ def plan_from_files(
 
     Raises :class:`~harmony.errors.NMLError` for a file that is not a readable collection and
     :class:`~harmony.errors.LibraryError` for a library that cannot be read; nothing is written anywhere."""
+    planned, fingerprint, _ = _plan_checked(nml_path, library_path, options, progress, None)
+    return planned, fingerprint
+
+
+def _plan_checked(
+    nml_path: Path,
+    library_path: Path,
+    options: SyncOptions,
+    progress: ProgressReporter | None,
+    known: tuple[int, int] | None,
+) -> tuple[PlannedImport, NmlFingerprint, tuple[int, int]]:
+    """:func:`plan_from_files`, refusing a collection whose counts are implausible against ``known`` (the
+    health check's rule: a file that lost most of its tracks is never imported as a mass removal); also returns
+    the collection's ``(tracks, playlists)``."""
     report = progress or _silent
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
     data, fingerprint = read_with_fingerprint(nml_path)
     collection = nml.load(data, read_only=True)  # an import never writes it
     del data  # the collection keeps the bytes it needs
+    counts = count_tracks_and_playlists(collection)
+    refuse_if_damaged(str(nml_path), counts, known)
     traktor = TraktorSnapshot.from_collection(collection)
     report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")
 
@@ -81,7 +100,7 @@ def plan_from_files(
     with open_reader(library_path) as reader:
         library = read_import_snapshot(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
         planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
-    return planned, fingerprint
+    return planned, fingerprint, counts
 
 
 def run_import_job(
@@ -91,27 +110,31 @@ def run_import_job(
     keep_plan: bool = True,
     spool_dir: str | None = None,
     *,
+    known: tuple[int, int] | None = None,
     progress: ProgressReporter | None = None,
 ) -> ImportJobResult:
     """The sync worker's task: plan the import of ``nml_path`` into ``library_path``.
 
     With ``keep_plan`` the plan's parts are written to a spool file in ``spool_dir`` for the service to apply
-    (it removes the file); without it (a preview) only the report comes back."""
+    (it removes the file); without it (a preview) only the report comes back. ``known`` are the collection's
+    counts when Harmony last saw it: a collection that lost most of them is refused as damaged."""
     clock = PhaseClock(progress)
-    planned, fingerprint = plan_from_files(Path(nml_path), Path(library_path), options, clock)
+    planned, fingerprint, counts = _plan_checked(Path(nml_path), Path(library_path), options, clock, known)
     spool: str | None = None
     parts = 0
     if keep_plan:
         path, parts = write_parts(planned.plan.split(PART_SIZE), spool_dir)
         spool = str(path)
         log.info("import plan of %s written in %d parts to %s", nml_path, parts, spool)
+    report_file = write_report(planned.report, spool_dir)
     return ImportJobResult(
-        report=planned.report,
+        report_file=str(report_file),
         fingerprint=fingerprint,
         based_on_version=planned.plan.based_on_version,
         spool=spool,
         parts=parts,
         seconds_per_phase=clock.stop(),
+        counts=counts,
     )
 
 

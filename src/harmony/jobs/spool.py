@@ -16,12 +16,25 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from harmony.errors import SyncError
-from harmony.library import ImportPlan
+from harmony.library import BaseUpdates, ImportPlan
+from harmony.sync import ExportReport, ImportReport
 
-__all__ = ["read_parts", "remove_spool", "remove_stale_spools", "write_parts"]
+__all__ = [
+    "read_export_details",
+    "read_parts",
+    "read_report",
+    "remove_spool",
+    "remove_stale_spools",
+    "write_export_details",
+    "write_parts",
+    "write_report",
+]
 
 _PREFIX = "harmony-import-"
 _SUFFIX = ".plan"
+# The report of an import (it lists every new track) goes through a file too: unpickled in the app's process
+# on the event loop, as the pool's answer would be, a 100,000-track report stalls it for tens of milliseconds.
+_REPORT_SUFFIX = ".report"
 
 
 def write_parts(parts: Iterable[ImportPlan], folder: str | None = None) -> tuple[Path, int]:
@@ -69,6 +82,59 @@ def read_parts(path: Path, expected: int) -> Iterator[ImportPlan]:
             raise SyncError("The import plan file holds more than it should; run the import again.")
 
 
+def _write_one(value: object, folder: str | None) -> Path:
+    handle, name = tempfile.mkstemp(prefix=_PREFIX, suffix=_REPORT_SUFFIX, dir=folder)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        remove_spool(path)
+        raise
+    return path
+
+
+def _read_one(path: Path, what: str) -> object:
+    try:
+        with path.open("rb") as source:
+            return pickle.load(source)
+    except (OSError, EOFError, pickle.UnpicklingError) as error:
+        raise SyncError(f"The {what} could not be read back ({error}); run it again.") from None
+    finally:
+        remove_spool(path)
+
+
+def write_report(report: ImportReport, folder: str | None = None) -> Path:
+    """Write an import's report to a new private file in ``folder``; return its path."""
+    return _write_one(report, folder)
+
+
+def read_report(path: Path) -> ImportReport:
+    """The report in the file at ``path`` (call it on a thread, never on the event loop); the file is removed."""
+    report = _read_one(path, "import's report")
+    if not isinstance(report, ImportReport):
+        raise SyncError("The import's report file holds something else than a report; run the import again.")
+    return report
+
+
+def write_export_details(report: ExportReport, bases: BaseUpdates, folder: str | None = None) -> Path:
+    """Write an export's report and new sync bases (both grow with the tracks it wrote) to a private file."""
+    return _write_one((report, bases), folder)
+
+
+def read_export_details(path: Path) -> tuple[ExportReport, BaseUpdates]:
+    """The report and bases in the file at ``path`` (on a thread, never on the event loop); the file is removed."""
+    found = _read_one(path, "export's report")
+    if not (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and isinstance(found[0], ExportReport)
+        and isinstance(found[1], BaseUpdates)
+    ):
+        raise SyncError("The export's report file holds something else than a report; run the export again.")
+    return found[0], found[1]
+
+
 def remove_spool(path: Path) -> None:
     """Remove a plan file (already gone is fine)."""
     with contextlib.suppress(FileNotFoundError):
@@ -81,9 +147,10 @@ def remove_stale_spools(folder: str | None = None, older_than: float = 24 * 3600
     never touched. Returns how many were removed."""
     cutoff = time.time() - older_than
     removed = 0
-    for path in Path(folder or tempfile.gettempdir()).glob(f"{_PREFIX}*{_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
+    for suffix in (_SUFFIX, _REPORT_SUFFIX):
+        for path in Path(folder or tempfile.gettempdir()).glob(f"{_PREFIX}*{suffix}"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
     return removed

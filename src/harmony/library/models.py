@@ -254,6 +254,7 @@ class OperationRow(Base):
     operation: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(Text)
     nml_path: Mapped[str] = mapped_column(Text, server_default="")
+    trigger: Mapped[str] = mapped_column(Text, server_default="manual")
     started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[datetime] = mapped_column(DateTime)
     seconds: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -32,6 +32,7 @@ class OperationRecord:
     status: str
     finished_at: datetime
     nml_path: str = ""
+    trigger: str = "manual"
     started_at: datetime | None = None
     seconds: float | None = None
     summary: str = ""
@@ -46,6 +47,7 @@ class OperationRecord:
             "operation": self.operation,
             "status": self.status,
             "nml_path": self.nml_path,
+            "trigger": self.trigger,
             "started_at": None if self.started_at is None else self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat(),
             "seconds": self.seconds,
@@ -65,6 +67,7 @@ def write_operation(conn: Connection, record: OperationRecord, keep: int = KEEP)
             operation=record.operation,
             status=record.status,
             nml_path=record.nml_path,
+            trigger=record.trigger,
             started_at=record.started_at,
             finished_at=record.finished_at,
             seconds=record.seconds,
@@ -92,6 +95,7 @@ def read_operations(conn: Connection, limit: int = 20) -> list[OperationRecord]:
             status=row.status,
             finished_at=row.finished_at,
             nml_path=row.nml_path,
+            trigger=row.trigger,
             started_at=row.started_at,
             seconds=row.seconds,
             summary=row.summary,

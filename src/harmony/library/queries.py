@@ -260,6 +260,12 @@ def playlist_entries(conn: Connection, playlist_id: int) -> tuple[StoredEntry, .
     return tuple(StoredEntry(r.id, r.position, r.track_id, r.nml_key) for r in rows)
 
 
+def count_tracks_changed_since(conn: Connection, version: int) -> int:
+    """How many tracks' fields or cues changed after library ``version``."""
+    found = conn.execute(select(func.count()).select_from(TRACKS).where(TRACKS.c.changed_version > version)).scalar()
+    return int(found or 0)
+
+
 def track_ids_changed_since(conn: Connection, version: int) -> list[int]:
     """Ids of tracks whose fields or cues changed after library ``version`` (e.g. since the last export)."""
     rows = conn.execute(select(TRACKS.c.id).where(TRACKS.c.changed_version > version).order_by(TRACKS.c.id)).scalars()

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 from harmony.library import apply, journal, operations, queries, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.journal import ChangeRecord, LibraryStatus
+from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
 from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult
@@ -108,6 +109,11 @@ class Library:
     def pending_export(self) -> bool:
         """Whether edits are waiting to be exported to Traktor."""
         return self.status().pending_export
+
+    def pending_track_count(self) -> int:
+        """How many tracks hold edits no export has written yet."""
+        with self._read() as conn:
+            return queries.count_tracks_changed_since(conn, journal.read_status(conn).last_exported_version)
 
     def changes_since(self, version: int, limit: int = 1000) -> list[ChangeRecord]:
         """The change journal after ``version``."""
@@ -336,6 +342,16 @@ class Library:
         """The newest finished operations, newest first."""
         with self._read() as conn:
             return operations.read_operations(conn, limit)
+
+    def known_counts(self, nml_path: str) -> KnownCounts | None:
+        """The tracks and playlists the collection at ``nml_path`` held when Harmony last read or wrote it."""
+        with self._read() as conn:
+            return read_known_counts(conn, nml_path)
+
+    def record_known_counts(self, nml_path: str, tracks: int, playlists: int) -> None:
+        """Remember what the collection at ``nml_path`` holds now (no library version is bumped)."""
+        with write_connection(self._engine) as conn:
+            write_known_counts(conn, nml_path, tracks, playlists)
 
     def settings(self) -> TraktorSettings:
         """The Traktor settings (defaults when never saved)."""

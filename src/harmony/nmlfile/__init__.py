@@ -7,6 +7,8 @@ Below the service layer: the service plans an export (pure, in ``sync``) and han
 - :func:`nml_lock`: one writer per file, in this process and across processes.
 - :func:`create_backup`, :func:`list_backups`, :func:`restore_backup`: ``Backup/Harmony/`` beside the NML.
 - :func:`running_traktor`: the Traktor processes running now.
+- :func:`check_collection`: is the file a whole collection with plausible counts (:mod:`harmony.nmlfile.health`);
+  :func:`list_restorable`: every copy that can be put back, Harmony's backups and Traktor's.
 - :func:`retry_transient`: retry what fails only for a moment (a busy lock or file), with backoff.
 - :func:`read_with_fingerprint`, :func:`fingerprint_of`: what a file was when it was read.
 """
@@ -27,8 +29,17 @@ from harmony.nmlfile.errors import (
     TraktorRunningError,
 )
 from harmony.nmlfile.fingerprint import NmlFingerprint, TornReadError, fingerprint_of, read_with_fingerprint
+from harmony.nmlfile.health import (
+    CollectionHealth,
+    DamagedCollectionError,
+    check_collection,
+    judge_counts,
+    refuse_if_damaged,
+)
 from harmony.nmlfile.locate import COLLECTION_FILE, default_nml_path, find_collections, native_instruments_folder
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, lock_file_path, nml_lock
+from harmony.nmlfile.readback import read_back
+from harmony.nmlfile.restorable import RestorableCopy, list_restorable
 from harmony.nmlfile.restore import find_backup, restore_backup
 from harmony.nmlfile.retry import is_transient, retry_transient
 from harmony.nmlfile.safe_write import (
@@ -49,16 +60,20 @@ __all__ = [
     "STEPS",
     "BackupError",
     "BackupInfo",
+    "CollectionHealth",
     "Counts",
+    "DamagedCollectionError",
     "NmlBusyError",
     "NmlChangedError",
     "NmlFingerprint",
+    "RestorableCopy",
     "SafeWriteError",
     "TornReadError",
     "TraktorProcess",
     "TraktorRunningError",
     "WriteResult",
     "backup_folder",
+    "check_collection",
     "create_backup",
     "default_nml_path",
     "find_backup",
@@ -66,12 +81,16 @@ __all__ = [
     "fingerprint_of",
     "is_traktor_name",
     "is_transient",
+    "judge_counts",
     "list_backups",
+    "list_restorable",
     "lock_file_path",
     "native_instruments_folder",
     "nml_lock",
     "prune_backups",
+    "read_back",
     "read_with_fingerprint",
+    "refuse_if_damaged",
     "remove_stale_temp_files",
     "restore_backup",
     "retry_transient",

@@ -6,13 +6,23 @@ publishes :class:`OperationEvent` progress to its subscribers and keeps the hist
 
 # The shells go through this package only: the pools' manager (which they start and stop), the error of a full
 # queue, and where Traktor keeps its collections come from the layers below, named here.
+from harmony.jobs import RebuildResult
 from harmony.nml import CollectionSummary
-from harmony.nmlfile import default_nml_path, native_instruments_folder
+from harmony.nmlfile import (
+    CollectionHealth,
+    RestorableCopy,
+    TraktorProcess,
+    default_nml_path,
+    native_instruments_folder,
+    running_traktor,
+)
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
+from harmony.service.recovery import REBUILD, REBUILD_LOSES, Recovery
+from harmony.service.status import overall_state, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
 from harmony.sync import MassRemovalError
 from harmony.workers import QueueFullError, WorkerManager
@@ -20,8 +30,11 @@ from harmony.workers import QueueFullError, WorkerManager
 __all__ = [
     "FINISHED",
     "PARSES_PER_CLIENT",
+    "REBUILD",
+    "REBUILD_LOSES",
     "AutoSyncService",
     "AutoSyncStatus",
+    "CollectionHealth",
     "CollectionInfoCache",
     "CollectionSummary",
     "ExportOutcome",
@@ -34,11 +47,18 @@ __all__ = [
     "OperationLog",
     "OperationRunningError",
     "QueueFullError",
+    "RebuildResult",
+    "Recovery",
+    "RestorableCopy",
     "SyncRunner",
     "TooManyParsesError",
+    "TraktorProcess",
     "TraktorService",
     "WorkerManager",
     "default_nml_path",
     "native_instruments_folder",
+    "overall_state",
     "resolve_nml_path",
+    "running_traktor",
+    "status_json",
 ]

@@ -11,9 +11,20 @@ Triggers (each subject to the ``auto_sync`` settings, read afresh every time):
 
 A trigger that arrives while a sync runs is not dropped (the original's defect): one more run follows.
 ``direction`` decides what a run does: ``import``, ``export`` (only when the library has edits no export has
-written yet), or ``bidirectional`` (import, then export what is pending). The status, with ``running``,
-``phase``, ``percent``, ``message``, ``direction``, ``last_sync_at`` and ``last_error``, is published to
-subscribers on every change, and a success clears the last error.
+written yet), or ``bidirectional`` (import, then export what is pending). The status, with ``state``,
+``running``, ``phase``, ``percent``, ``message``, ``direction``, ``last_sync_at`` and ``last_error``, is
+published to subscribers on every change, and a success clears the last error.
+
+Living with Traktor: Traktor keeps its collection in memory and writes it when it quits, over anything written
+meanwhile. So an export is held while Traktor runs (state ``waiting_for_traktor``, "Waiting for Traktor to
+close — 3 tracks to export"), and a watch on Traktor's process runs the sync by itself once Traktor has quit
+and the file has settled (no change for :data:`SETTLE_SECONDS`): import what Traktor wrote, then export what
+waits. Whether Traktor saved on quitting or not, the held edits go out.
+
+Before every run the collection's health is checked (:mod:`harmony.nmlfile.health`, on the sync pool): a
+damaged file (truncated, emptied, lost most of its entries) pauses auto-sync (state ``damaged``) until it is
+healthy again (a restore, a rebuild, Traktor saving it, or the DJ accepting it), so auto-sync never imports a
+mass removal nor writes over a damaged file.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from typing import Any, Final
 
 from harmony.errors import HarmonyError
 from harmony.library import Library, TraktorSettings
+from harmony.nmlfile import CollectionHealth, running_traktor
 from harmony.service.operations import Operation
 
 __all__ = ["AutoSyncService", "AutoSyncStatus", "SyncRunner"]
@@ -37,6 +49,15 @@ log = logging.getLogger(__name__)
 
 #: How often the library's version is read to notice edits made by other processes.
 LIBRARY_POLL_SECONDS: Final = 2.0
+#: How often, while an export waits for Traktor, the running programs are listed to see whether it has quit.
+TRAKTOR_POLL_SECONDS: Final = 1.0
+#: After Traktor has quit, how long the collection must stay unchanged before it is imported (Traktor may still
+#: be writing it, and a big collection takes a moment).
+SETTLE_SECONDS: Final = 3.0
+
+#: What auto-sync is doing, as ``state``: switched off, idle, a sync under way, an export held until Traktor
+#: quits, paused on a damaged collection, or the last run failed.
+STATES: Final = ("off", "idle", "syncing", "waiting_for_traktor", "damaged", "error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +73,25 @@ class AutoSyncStatus:
     last_sync_at: datetime | None = None
     last_error: str | None = None
     pending: bool = False
+    state: str = "off"
+    pending_tracks: int = 0
+    traktor_running: bool = False
+    health: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["last_sync_at"] = None if self.last_sync_at is None else self.last_sync_at.isoformat()
         return out
+
+
+def waiting_message(pending_tracks: int) -> str:
+    """What the DJ reads while an export waits for Traktor to quit."""
+    what = f"{pending_tracks:,} track{'s' if pending_tracks != 1 else ''}" if pending_tracks else "playlist edits"
+    return f"Waiting for Traktor to close — {what} to export"
+
+
+def traktor_is_running() -> bool:
+    return bool(running_traktor())
 
 
 class SyncRunner:
@@ -68,11 +103,25 @@ class SyncRunner:
         run_export: Callable[[], Awaitable[Operation]],
         settings: Callable[[], TraktorSettings],
         library_path: Path,
+        *,
+        check: Callable[[], Awaitable[CollectionHealth]] | None = None,
+        traktor_running: Callable[[], bool] = traktor_is_running,
+        nml_path: Callable[[], Path] | None = None,
     ) -> None:
+        """``check`` judges the collection's health (None: not checked); ``traktor_running`` says whether
+        Traktor runs (blocking: called on a thread); ``nml_path`` is the collection the syncs use."""
         self.run_import = run_import
         self.run_export = run_export
         self.settings = settings
         self.library_path = library_path
+        self.check = check
+        self.traktor_running = traktor_running
+        self.nml_path = nml_path
+
+    def pending_tracks(self) -> int:
+        """How many tracks hold edits no export has written yet."""
+        with Library.open(self.library_path) as library:
+            return library.pending_track_count()
 
     def library_state(self) -> tuple[int, bool, str | None]:
         """The library's version, whether an export is pending, and the hash of the NML it last saw."""
@@ -92,6 +141,8 @@ class AutoSyncService:
         poll_seconds: float = LIBRARY_POLL_SECONDS,
         direction: str | None = None,
         always_on: bool = False,
+        traktor_poll_seconds: float = TRAKTOR_POLL_SECONDS,
+        settle_seconds: float = SETTLE_SECONDS,
     ) -> None:
         """``direction`` overrides the configured one; ``always_on`` (``harmony traktor watch``) runs even when
         the ``enabled`` setting is off (the other settings still apply)."""
@@ -108,6 +159,9 @@ class AutoSyncService:
         self._idle = asyncio.Event()
         self._idle.set()
         self._last_version: int | None = None
+        self.traktor_poll_seconds = traktor_poll_seconds
+        self.settle_seconds = settle_seconds
+        self._traktor_watch: asyncio.Task[None] | None = None
 
     # --- subscribers and status ---------------------------------------------------------------------------
 
@@ -131,7 +185,7 @@ class AutoSyncService:
         settings = self.runner.settings()
         auto = settings.auto_sync
         enabled = auto.enabled or self.always_on
-        self._set(enabled=enabled)
+        self._set(enabled=enabled, state="idle" if enabled else "off")
         self._tasks.append(asyncio.create_task(self._loop(), name="auto-sync"))
         if not enabled:
             log.info("auto-sync is off")
@@ -141,12 +195,17 @@ class AutoSyncService:
             self._tasks.append(asyncio.create_task(self._watch_collection(Path(settings.nml_path))))
         if auto.on_startup:
             self.trigger("startup")
+        elif self.runner.check is not None:
+            self._tasks.append(asyncio.create_task(self._check_at_startup(), name="auto-sync health check"))
 
     async def stop(self) -> None:
         """Stop watching; a sync under way finishes first (its operation can be cancelled through the service)."""
         if self._debounce is not None:
             self._debounce.cancel()
         await self._idle.wait()
+        if self._traktor_watch is not None:
+            self._tasks.append(self._traktor_watch)
+            self._traktor_watch = None
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -213,6 +272,7 @@ class AutoSyncService:
         direction = direction or self.direction or settings.auto_sync.direction
         self._set(
             running=True,
+            state="syncing",
             pending=bool(self._reasons),
             phase="starting",
             percent=0.0,
@@ -221,6 +281,8 @@ class AutoSyncService:
         )
         log.info("auto-sync (%s): %s", reason, direction)
         try:
+            if not await self._healthy():
+                return
             messages: list[str] = []
             if direction in ("import", "bidirectional"):
                 self._set(phase="syncing", percent=10.0, message="Importing from Traktor...")
@@ -229,6 +291,9 @@ class AutoSyncService:
                 self._set(percent=50.0 if direction == "bidirectional" else 90.0, message=messages[-1])
             if direction in ("export", "bidirectional"):
                 _, pending, _ = self.runner.library_state()
+                if pending and await asyncio.to_thread(self.runner.traktor_running):
+                    await self._wait_for_traktor(messages)
+                    return
                 if pending:
                     percent = 60.0 if direction == "bidirectional" else 10.0
                     self._set(phase="writing", percent=percent, message="Exporting to Traktor...")
@@ -237,11 +302,19 @@ class AutoSyncService:
                 else:
                     messages.append("Export: nothing pending")
         except HarmonyError as error:
-            self._set(running=False, phase=None, percent=0.0, message="Auto-sync failed", last_error=str(error))
+            self._set(
+                running=False,
+                state="error",
+                phase=None,
+                percent=0.0,
+                message="Auto-sync failed",
+                last_error=str(error),
+            )
             return
         self._last_version = self.runner.library_state()[0]
         self._set(
             running=False,
+            state="idle",
             phase="complete",
             percent=100.0,
             message="; ".join(messages) or "Auto-sync complete",
@@ -249,7 +322,98 @@ class AutoSyncService:
             last_sync_at=datetime.now(UTC),
             last_error=None,
             pending=bool(self._reasons),
+            pending_tracks=0,
+            traktor_running=False,
         )
+
+    async def _healthy(self) -> bool:
+        """Check the collection; on a damaged (or missing) one, pause with that status and say so."""
+        if self.runner.check is None:
+            return True
+        self._set(phase="checking", percent=5.0, message="Checking the collection...")
+        health = await self.runner.check()
+        self._set(health=health.to_json())
+        if health.ok:
+            return True
+        if health.status == "damaged":
+            self._set(
+                running=False,
+                state="damaged",
+                phase=None,
+                percent=0.0,
+                message=f"Paused: the collection looks damaged ({health.reason})",
+                last_error=f"The collection looks damaged: {health.reason}. Restore a backup or rebuild it.",
+                direction=None,
+            )
+        else:
+            raise HarmonyError(f"The collection cannot be found: {health.reason}.")
+        return False
+
+    async def _check_at_startup(self) -> None:
+        """At start-up without a start-up sync: still say at once when the collection is damaged."""
+        assert self.runner.check is not None
+        try:
+            health = await self.runner.check()
+        except HarmonyError as error:
+            log.warning("auto-sync cannot check the collection: %s", error)
+            return
+        if self._idle.is_set() and health.status == "damaged" and self.status.state == "idle":
+            self._set(
+                state="damaged",
+                health=health.to_json(),
+                message=f"Paused: the collection looks damaged ({health.reason})",
+                last_error=f"The collection looks damaged: {health.reason}. Restore a backup or rebuild it.",
+            )
+        else:
+            self._set(health=health.to_json())
+
+    async def _wait_for_traktor(self, messages: list[str]) -> None:
+        """Hold the export while Traktor runs: say so, and sync by itself once Traktor has quit."""
+        count = await asyncio.to_thread(self.runner.pending_tracks)
+        done = "; ".join(messages)
+        self._set(
+            running=False,
+            state="waiting_for_traktor",
+            phase=None,
+            percent=0.0,
+            message=waiting_message(count) + (f" ({done})" if done else ""),
+            direction=None,
+            pending_tracks=count,
+            traktor_running=True,
+            last_error=None,
+        )
+        if self._traktor_watch is None or self._traktor_watch.done():
+            self._traktor_watch = asyncio.create_task(self._watch_traktor(), name="auto-sync waits for Traktor")
+
+    async def _watch_traktor(self) -> None:
+        """Wait for Traktor to quit and the collection to settle, then run the held sync."""
+        while await asyncio.to_thread(self.runner.traktor_running):
+            await asyncio.sleep(self.traktor_poll_seconds)
+        self._set(traktor_running=False, message="Traktor closed: waiting for the collection to settle...")
+        if self.runner.nml_path is not None:
+            await self._settle(self.runner.nml_path())
+        log.info("Traktor has quit: running the sync that waited for it")
+        self._traktor_watch = None
+        self.trigger("Traktor closed")
+
+    async def _settle(self, path: Path) -> None:
+        """Return once ``path`` has not changed (size, modification time) for :attr:`settle_seconds`."""
+
+        def state() -> tuple[int, int] | None:
+            try:
+                stat = path.stat()
+            except OSError:
+                return None
+            return stat.st_size, stat.st_mtime_ns
+
+        step = min(0.25, self.settle_seconds / 4) or 0.05
+        last = await asyncio.to_thread(state)
+        quiet = 0.0
+        while quiet < self.settle_seconds:
+            await asyncio.sleep(step)
+            now = await asyncio.to_thread(state)
+            quiet = quiet + step if now == last else 0.0
+            last = now
 
     async def _poll_library(self) -> None:
         """Notice edits other processes make: a new library version with an export pending."""
@@ -287,6 +451,8 @@ class AutoSyncService:
                 continue
             if fingerprint.sha256 == known:
                 continue  # Harmony's own write, or a save that changed nothing
+            if self.status.state == "waiting_for_traktor":
+                continue  # Traktor is writing: the sync runs once it has quit and the file has settled
             self.trigger("collection changed")
 
 

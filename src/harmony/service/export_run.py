@@ -4,14 +4,16 @@ bases recorded with the exported library version in one transaction."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harmony.errors import SyncError
-from harmony.jobs import ExportJobResult
-from harmony.library import Library
+from harmony.jobs import ExportJobResult, read_export_details
+from harmony.library import BaseUpdates, Library
 from harmony.nmlfile import NmlChangedError
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.operations import Operation
+from harmony.sync import ExportReport
 from harmony.workers import Job, Progress
 
 if TYPE_CHECKING:
@@ -54,10 +56,11 @@ class ExportRun:
                     f"collection.nml changed during the export, and importing it failed: {imported.error}"
                 ) from None
             result = await self._export()
+        report, bases = await asyncio.to_thread(self._details, result)
         if not self.request.dry_run:
-            await asyncio.to_thread(self._record, result)
+            await asyncio.to_thread(self._record, result, bases)
         return ExportOutcome(
-            report=result.report,
+            report=report,
             written=result.written is not None,
             dry_run=self.request.dry_run,
             backup_path=result.backup_path,
@@ -66,9 +69,19 @@ class ExportRun:
             seconds_per_phase=result.seconds_per_phase,
         )
 
-    def _record(self, result: ExportJobResult) -> None:
+    @staticmethod
+    def _details(result: ExportJobResult) -> tuple[ExportReport, BaseUpdates]:
+        """The report and the new bases, from the worker's file (on a thread: they grow with the tracks written)."""
+        if result.details_file is not None:
+            return read_export_details(Path(result.details_file))
+        assert result.report is not None and result.bases is not None
+        return result.report, result.bases
+
+    def _record(self, result: ExportJobResult, bases: BaseUpdates) -> None:
         """The NML now holds library version ``based_on_version``: record it with the new bases (an edit made
         during the export has a newer version, so it stays pending)."""
         fingerprint = result.written or result.read
         with Library.open(self.service.library_path) as library:
-            library.record_export(result.based_on_version, fingerprint, result.bases)
+            library.record_export(result.based_on_version, fingerprint, bases)
+            if result.counts is not None:
+                library.record_known_counts(self.op.nml_path, *result.counts)

@@ -25,6 +25,7 @@ def operation_record(op: Operation, pools: Mapping[str, PoolStats]) -> Operation
         status=op.status,
         finished_at=op.finished_at or datetime.now(UTC),
         nml_path=op.nml_path,
+        trigger=op.trigger,
         started_at=op.started_at,
         seconds=op.seconds,
         summary=str(summary),

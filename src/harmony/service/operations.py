@@ -9,6 +9,7 @@ a progress bar; the web app pushes them to the browser.
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import logging
 import threading
@@ -22,12 +23,16 @@ from typing import Any, Final, Literal
 from harmony.errors import HarmonyError
 from harmony.workers import CancelToken
 
-__all__ = ["FINISHED", "Operation", "OperationEvent", "OperationLog", "Status"]
+__all__ = ["FINISHED", "TRIGGER", "Operation", "OperationEvent", "OperationLog", "Status"]
 
 log = logging.getLogger(__name__)
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 FINISHED: Final[frozenset[str]] = frozenset({"succeeded", "failed", "cancelled"})
+
+#: What started the operations begun in this context: ``manual`` (the DJ, from the CLI or the page) unless
+#: auto-sync (or another caller) sets it around its calls; the operations journal keeps it.
+TRIGGER: contextvars.ContextVar[str] = contextvars.ContextVar("trigger", default="manual")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,7 @@ class Operation:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    trigger: str = "manual"
     result: Any = None  # what the operation produced (for an import: an ImportOutcome)
     error: str | None = None
     failure: HarmonyError | None = None  # the error behind ``error`` (the CLI exits with its code)
@@ -119,6 +125,7 @@ class Operation:
         return {
             **self.event().to_json(),
             "nml_path": self.nml_path,
+            "trigger": self.trigger,
             "created_at": self.created_at.isoformat(),
             "started_at": None if self.started_at is None else self.started_at.isoformat(),
             "finished_at": None if self.finished_at is None else self.finished_at.isoformat(),
@@ -138,7 +145,9 @@ class OperationLog:
 
     def new(self, operation: str, nml_path: str) -> Operation:
         """A new queued operation, announced to the subscribers."""
-        op = Operation(id=f"{self._prefix}-{next(self._ids)}", operation=operation, nml_path=nml_path)
+        op = Operation(
+            id=f"{self._prefix}-{next(self._ids)}", operation=operation, nml_path=nml_path, trigger=TRIGGER.get()
+        )
         self._active[op.id] = op
         self._recent.append(op)
         self.publish(op)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -30,7 +31,7 @@ from harmony.library import (
     is_read_only,
 )
 from harmony.nml import CollectionSummary, check_collection_path
-from harmony.nmlfile import BackupInfo, list_backups, restore_backup
+from harmony.nmlfile import RestorableCopy
 from harmony.service.autosync import SyncRunner
 from harmony.service.budget import job_budget as budget_of
 from harmony.service.budget import over_budget_message
@@ -40,7 +41,8 @@ from harmony.service.exports import ExportRequest
 from harmony.service.import_run import ImportRun
 from harmony.service.imports import ImportRequest, resolve_nml_path
 from harmony.service.metrics import operation_record
-from harmony.service.operations import Operation, OperationEvent, OperationLog
+from harmony.service.operations import TRIGGER, Operation, OperationEvent, OperationLog
+from harmony.service.recovery import Recovery
 from harmony.workers import Job, TaskCancelled, TaskTimeoutError, WorkerCrashedError, WorkerManager, preload_modules
 
 __all__ = ["OperationRunningError", "TraktorService"]
@@ -54,6 +56,8 @@ preload_modules("harmony.jobs")
 IMPORT: Final = "import"
 PREVIEW: Final = "preview"
 EXPORT: Final = "export"
+#: The trigger of the operations auto-sync starts (see the operations journal).
+AUTO_SYNC: Final = "auto-sync"
 
 
 class OperationRunningError(SyncError):
@@ -85,6 +89,7 @@ class TraktorService:
         self._spool_dir = spool_dir
         self.log = OperationLog(history_size)
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self.recovery = Recovery(self)
         self._collection_info: CollectionInfoCache | None = None
         remove_stale_spools(spool_dir)
 
@@ -186,29 +191,32 @@ class TraktorService:
         """What :class:`~harmony.service.autosync.AutoSyncService` runs: this service's import and export with
         the stored settings."""
         return SyncRunner(
-            lambda: self.sync(ImportRequest()),
-            lambda: self.export(ExportRequest()),
+            lambda: self._triggered(AUTO_SYNC, self.sync(ImportRequest())),
+            lambda: self._triggered(AUTO_SYNC, self.export(ExportRequest())),
             self.settings,
             self.library_path,
+            check=self.recovery.check,
+            nml_path=self.nml_path,
         )
+
+    @staticmethod
+    async def _triggered(trigger: str, work: Awaitable[Operation]) -> Operation:
+        """Await ``work`` with the operations it starts marked as started by ``trigger``."""
+        token = TRIGGER.set(trigger)
+        try:
+            return await work
+        finally:
+            TRIGGER.reset(token)
 
     # --- backups ----------------------------------------------------------------------------------------
 
-    def backups(self, nml_path: str | None = None) -> list[BackupInfo]:
-        """The backups Harmony made of the collection, newest first."""
-        return list_backups(self.nml_path(nml_path))
+    def backups(self, nml_path: str | None = None) -> list[RestorableCopy]:
+        """Every restorable copy of the collection (Harmony's backups and Traktor's), newest first."""
+        return self.recovery.copies(nml_path)
 
     def restore(self, backup: str, nml_path: str | None = None, *, force: bool = False) -> dict[str, Any]:
         """Put ``backup`` back in place of the collection, safely (the current file is backed up first)."""
-        settings = self.settings()
-        target = resolve_nml_path(nml_path, settings)
-        result = restore_backup(target, Path(backup).expanduser(), keep=settings.backups_to_keep, force=force)
-        return {
-            "nml_path": str(target),
-            "restored": str(backup),
-            "backup_path": None if result.backup_path is None else str(result.backup_path),
-            "warnings": list(result.warnings),
-        }
+        return self.recovery.restore(backup, nml_path, force=force)
 
     def pending_export(self) -> bool:
         """Whether the library holds edits no export has written yet (from the change journal)."""
@@ -249,11 +257,12 @@ class TraktorService:
         nml_path = resolve_nml_path(request.nml_path, settings)
         options = request.options(settings)
         if apply:
-            self._refuse_if_running(IMPORT, nml_path, "imported")
+            self.refuse_if_running(IMPORT, nml_path, "imported")
         op = self.log.new(kind, str(nml_path))
         job = Job(
             run_import_job,
             (str(nml_path), str(self.library_path), options, apply, self._spool_dir),
+            {"known": self.known_counts(nml_path)},
             timeout=self.job_budget,
         )
         run = ImportRun(
@@ -267,7 +276,7 @@ class TraktorService:
         )
         started = "Starting sync..." if kind == IMPORT else "Starting preview..."
         done = "Sync complete" if kind == IMPORT else "Analysis complete"
-        self._launch(op, run.run, started, done, "sync")
+        self.launch(op, run.run, started, done, "sync")
         return op
 
     def _start_export(self, request: ExportRequest) -> Operation:
@@ -276,17 +285,21 @@ class TraktorService:
         nml_path = resolve_nml_path(request.nml_path, settings)
         options = request.options(settings)
         if not request.dry_run:
-            self._refuse_if_running(EXPORT, nml_path, "exported")
+            self.refuse_if_running(EXPORT, nml_path, "exported")
         op = self.log.new(EXPORT, str(nml_path))
         backup = settings.auto_backup if request.backup is None else request.backup
         job = Job(
             run_export_job,
             (str(nml_path), str(self.library_path), options, request.dry_run, backup, settings.backups_to_keep),
-            {"force": request.force},
+            {
+                "force": request.force,
+                "known": self.known_counts(nml_path),
+                "spool_dir": self._spool_dir or tempfile.gettempdir(),
+            },
             timeout=self.job_budget,
         )
         run = ExportRun(self, op, job, request)
-        self._launch(op, run.run, "Starting export...", "Export complete", "export")
+        self.launch(op, run.run, "Starting export...", "Export complete", "export")
         return op
 
     async def _record(self, op: Operation) -> None:
@@ -304,19 +317,31 @@ class TraktorService:
         with Library.open(self.library_path) as library:
             library.record_operation(record)
 
+    def known_counts(self, nml_path: Path | str) -> tuple[int, int] | None:
+        """``(tracks, playlists)`` the collection held when Harmony last imported, exported or restored it."""
+        with Library.open(self.library_path) as library:
+            known = library.known_counts(str(nml_path))
+        return None if known is None else (known.tracks, known.playlists)
+
+    def record_counts(self, nml_path: Path | str, counts: tuple[int, int]) -> None:
+        """Remember what the collection holds now, for the next health check."""
+        with Library.open(self.library_path) as library:
+            library.record_known_counts(str(nml_path), *counts)
+
     def recent_operations(self, limit: int = 20) -> list[OperationRecord]:
         """The operations journal of the library, newest first (also those of other processes)."""
         with Library.open(self.library_path) as library:
             return library.recent_operations(limit)
 
-    def _refuse_if_running(self, kind: str, nml_path: Path, verb: str) -> None:
+    def refuse_if_running(self, kind: str, nml_path: Path, verb: str) -> None:
+        """Raise :class:`OperationRunningError` when an operation of ``kind`` on ``nml_path`` is under way."""
         for other in self.log.active():
             if other.operation == kind and Path(other.nml_path) == nml_path:
                 raise OperationRunningError(
                     f"{nml_path} is already being {verb} (operation {other.id}); wait for it or cancel it."
                 )
 
-    def _launch(
+    def launch(
         self, op: Operation, work: Callable[[], Awaitable[Outcome]], started: str, done: str, worker: str
     ) -> None:
         """Run ``work`` as the operation ``op`` in a task of its own: start, success, failure, cancellation."""

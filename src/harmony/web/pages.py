@@ -45,3 +45,8 @@ async def traktor_page(request: Request, state: Annotated[WebState, Depends(web_
         debounce_min=DEBOUNCE_MIN_MS // 1000,
         debounce_max=DEBOUNCE_MAX_MS // 1000,
     )
+
+
+@router.get("/operations", response_class=HTMLResponse)
+async def operations_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(request, state, "operations.html", "operations")

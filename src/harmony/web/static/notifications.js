@@ -13,6 +13,8 @@ window.HarmonyNotifications = (() => {
       failed: "Traktor Import Failed", cancelled: "Traktor Import Cancelled", ok: null },
     export: { running: "Traktor: Export to Traktor", start: "Starting export...", done: "Traktor Export Complete",
       failed: "Traktor Export Failed", cancelled: "Traktor Export Cancelled", ok: "Successfully exported to Traktor" },
+    rebuild: { running: "Traktor: Rebuild from library", start: "Starting rebuild...", done: "Collection Rebuilt",
+      failed: "Rebuild Failed", cancelled: "Rebuild Cancelled", ok: null },
   };
   const AUTO_OPERATION = { import: "Import from Traktor", export: "Export to Traktor" };
   const AUTO_SHORT = { import: "Import", export: "Export" };
@@ -116,7 +118,11 @@ window.HarmonyNotifications = (() => {
     if (!autoSync.running) return;
     const direction = autoSync.direction;
     autoSync = { running: false, direction: null, operations: new Set() };
-    if (status.last_error) {
+    if (status.state === "waiting_for_traktor") {
+      show(id, { title: "Traktor: Export Waiting", message: status.message, color: "blue", autoClose: 5000 });
+    } else if (status.state === "damaged") {
+      show(id, { title: "Traktor Sync Paused", message: status.message, color: "red", autoClose: 8000 });
+    } else if (status.last_error) {
       show(id, { title: "Traktor Sync Failed", message: status.last_error, color: "red", autoClose: 5000 });
     } else {
       show(id, { title: `Traktor ${AUTO_SHORT[direction] || "Sync"} Complete`,

@@ -116,6 +116,12 @@
     } else if (status.running) {
       b.textContent = "Syncing...";
       b.className = "badge blue";
+    } else if (status.state === "waiting_for_traktor") {
+      b.textContent = "Waiting for Traktor";
+      b.className = "badge orange";
+    } else if (status.state === "damaged") {
+      b.textContent = "Paused: damaged collection";
+      b.className = "badge red";
     } else if (status.last_error) {
       b.textContent = "Error";
       b.className = "badge red";
@@ -233,6 +239,7 @@
     }
   });
   onAutoSync((status) => showAutoSync(status, null));
+  document.addEventListener("harmony:collection-changed", () => loadInfo());
 
   // --- wiring -----------------------------------------------------------------------------------------------
 

@@ -1,0 +1,225 @@
+"""Keeping the collection recoverable: its health, the copies that can be put back, restore and rebuild.
+
+:class:`Recovery` is reached as ``TraktorService.recovery``. The blocking methods are for the CLI (a terminal
+process with no event loop to keep free); the coroutines run the heavy reads on the sync pool and the rebuild
+on the export pool, for the web app and auto-sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harmony.errors import SyncError
+from harmony.jobs import RebuildResult, run_rebuild_job, run_restore_job
+from harmony.nmlfile import (
+    BackupError,
+    CollectionHealth,
+    RestorableCopy,
+    backup_folder,
+    check_collection,
+    list_restorable,
+    read_back,
+)
+from harmony.service.exports import ExportRequest
+from harmony.service.operations import Operation
+from harmony.workers import Job
+
+if TYPE_CHECKING:
+    from harmony.service.traktor import TraktorService
+
+__all__ = ["REBUILD", "Recovery", "compare_copies"]
+
+log = logging.getLogger(__name__)
+
+REBUILD = "rebuild"
+
+#: What the DJ must know before rebuilding: what the library does not hold is not in the new file.
+REBUILD_LOSES = (
+    "Traktor's analysis data that Harmony does not keep (waveform stripes, loudness, the analysis itself) is not "
+    "in the rebuilt collection; Traktor analyses the tracks again."
+)
+
+#: How many track names a comparison lists on each side.
+COMPARE_LIMIT = 50
+
+
+def _keys(path: str) -> list[str]:
+    from harmony import nml
+
+    collection = nml.load(Path(path).read_bytes(), read_only=True)
+    return [data.key for data in collection.iter_data()]
+
+
+def compare_copies(copy: str, current: str) -> dict[str, Any]:
+    """Worker job: what a copy holds that the current file does not, and the other way round (track keys, the
+    first :data:`COMPARE_LIMIT` of each), with both counts."""
+    mine = _keys(copy)
+    try:
+        theirs = _keys(current)
+        current_counts: tuple[int, int] | None = read_back(Path(current)).counts
+    except Exception as error:  # the current file is what is damaged: everything in the copy is "only in it"
+        log.info("comparing with an unreadable current file: %s", error)
+        theirs, current_counts = [], None
+    mine_set, theirs_set = set(mine), set(theirs)
+    only_copy = [key for key in mine if key not in theirs_set]
+    only_current = [key for key in theirs if key not in mine_set]
+    return {
+        "backup": copy,
+        "nml_path": current,
+        "backup_counts": list(read_back(Path(copy)).counts),
+        "current_counts": None if current_counts is None else list(current_counts),
+        "only_in_backup": len(only_copy),
+        "only_in_current": len(only_current),
+        "only_in_backup_sample": only_copy[:COMPARE_LIMIT],
+        "only_in_current_sample": only_current[:COMPARE_LIMIT],
+    }
+
+
+def _file_state(path: Path, known: tuple[int, int] | None) -> tuple[str, int, int, tuple[int, int] | None] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path), stat.st_size, stat.st_mtime_ns, known
+
+
+class Recovery:
+    """Health, copies, restore and rebuild of the collection of one :class:`TraktorService`."""
+
+    def __init__(self, service: TraktorService) -> None:
+        self.service = service
+        # The last verdict, by file state and counts compared with: the page and auto-sync ask often, and at
+        # 100,000 tracks a check reads 150 MB.
+        self._checked: tuple[tuple[str, int, int, tuple[int, int] | None], CollectionHealth] | None = None
+
+    # --- health -----------------------------------------------------------------------------------------
+
+    def health(self, nml_path: str | None = None) -> CollectionHealth:
+        """The collection's health, read here (blocking)."""
+        path = self.service.nml_path(nml_path)
+        return check_collection(path, self.service.known_counts(path))
+
+    async def check(self, nml_path: str | None = None) -> CollectionHealth:
+        """The collection's health, read on the sync pool."""
+        path = await asyncio.to_thread(self.service.nml_path, nml_path)
+        known = await asyncio.to_thread(self.service.known_counts, path)
+        key = await asyncio.to_thread(_file_state, path, known)
+        if key is not None and self._checked is not None and self._checked[0] == key:
+            return self._checked[1]
+        health = await self.service.manager.execute_sync(Job(check_collection, (str(path), known)))
+        assert isinstance(health, CollectionHealth)
+        if key is not None and key == await asyncio.to_thread(_file_state, path, known):
+            self._checked = (key, health)
+        return health
+
+    def accept(self, nml_path: str | None = None) -> CollectionHealth:
+        """The DJ says the collection is as they want it (they removed those tracks): if it reads as a whole
+        collection, its counts become the ones the next checks compare with."""
+        path = self.service.nml_path(nml_path)
+        health = check_collection(path)
+        if health.ok and health.tracks is not None and health.playlists is not None:
+            self.service.record_counts(path, (health.tracks, health.playlists))
+            log.info("accepted %s as it is: %d tracks, %d playlists", path, health.tracks, health.playlists)
+        known = self.service.known_counts(path)
+        return check_collection(path, known)
+
+    # --- copies -----------------------------------------------------------------------------------------
+
+    def copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
+        """Every restorable copy, newest first (blocking)."""
+        return list_restorable(self.service.nml_path(nml_path))
+
+    async def list_copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
+        """Every restorable copy, newest first, read on the sync pool."""
+        path = await asyncio.to_thread(self.service.nml_path, nml_path)
+        found = await self.service.manager.execute_sync(Job(list_restorable, (str(path),)))
+        assert isinstance(found, list)
+        return found
+
+    async def compare(self, backup: str, nml_path: str | None = None) -> dict[str, Any]:
+        """How one listed copy differs from the current file, track by track (on the sync pool)."""
+        path = await asyncio.to_thread(self.service.nml_path, nml_path)
+        source = await asyncio.to_thread(self._listed, path, backup)
+        found = await self.service.manager.execute_sync(Job(compare_copies, (str(source), str(path))))
+        assert isinstance(found, dict)
+        return found
+
+    def _listed(self, nml_path: Path, backup: str) -> Path:
+        """``backup`` if it is one of the listed copies of the collection (the web app restores nothing else)."""
+        wanted = Path(backup)
+        root = (nml_path.parent / "Backup").resolve()
+        try:
+            resolved = wanted.resolve()
+        except OSError as error:
+            raise BackupError(f"no backup {backup}: {error}") from None
+        if not resolved.is_relative_to(root) or not resolved.is_file() or resolved.suffix.lower() != ".nml":
+            raise BackupError(f"{backup} is not one of the backups of {nml_path} (see the list of backups)")
+        return resolved
+
+    def restore(
+        self, backup: str, nml_path: str | None = None, *, force: bool = False, listed_only: bool = False
+    ) -> dict[str, Any]:
+        """Put ``backup`` back in place of the collection through the safe write (the current file, damaged
+        or not, is backed up first). ``listed_only``: refuse anything but a listed copy (the web app)."""
+        target, args = self._restore_args(backup, nml_path, force, listed_only)
+        result = run_restore_job(*args)
+        self.service.record_counts(target, (result["tracks"], result["playlists"]))
+        return result
+
+    async def restore_in_pool(
+        self, backup: str, nml_path: str | None = None, *, force: bool = False, listed_only: bool = True
+    ) -> dict[str, Any]:
+        """:meth:`restore`, run on the export pool (the web app)."""
+        target, args = await asyncio.to_thread(self._restore_args, backup, nml_path, force, listed_only)
+        result = await self.service.manager.execute_export(Job(run_restore_job, args))
+        assert isinstance(result, dict)
+        await asyncio.to_thread(self.service.record_counts, target, (result["tracks"], result["playlists"]))
+        return result
+
+    def _restore_args(
+        self, backup: str, nml_path: str | None, force: bool, listed_only: bool
+    ) -> tuple[Path, tuple[str, str, int, bool]]:
+        settings = self.service.settings()
+        target = self.service.nml_path(nml_path)
+        source = self._listed(target, backup) if listed_only else Path(backup).expanduser()
+        return target, (str(target), str(source), settings.backups_to_keep, force)
+
+    # --- rebuild ----------------------------------------------------------------------------------------
+
+    def start_rebuild(self, out_path: str | None = None, *, replace: bool = False, force: bool = False) -> Operation:
+        """Start writing a complete collection from the library at ``out_path`` (default: the collection
+        itself, which then needs ``replace``) on the export pool; returns the operation at once."""
+        service = self.service
+        settings = service.settings()
+        target = service.nml_path(out_path)
+        if target.is_dir():
+            raise SyncError(f"{target} is a folder; give the path of the .nml file to write.")
+        if target.exists() and not replace:
+            raise SyncError(f"{target} already exists; give --replace to write over it (it is backed up first).")
+        service.refuse_if_running(REBUILD, target, "rebuilt")
+        options = ExportRequest().options(settings)
+        op = service.log.new(REBUILD, str(target))
+        args = (str(target), str(service.library_path), options, replace, settings.backups_to_keep, force)
+        job = Job(run_rebuild_job, args)
+
+        async def work() -> RebuildResult:
+            def forward(report: Any) -> None:
+                service.log.progress(op, report.phase, report.percent, report.message, report.current_item)
+
+            result = await service.manager.execute_export(job, forward, cancel_token=op.cancel_token)
+            assert isinstance(result, RebuildResult)
+            await asyncio.to_thread(service.record_counts, target, (result.tracks, result.playlists))
+            return result
+
+        service.launch(op, work, "Rebuilding the collection from the library...", "Rebuild complete", "export")
+        return op
+
+    async def rebuild(self, out_path: str | None = None, *, replace: bool = False, force: bool = False) -> Operation:
+        """Rebuild and wait for the outcome."""
+        return await self.service.wait(self.start_rebuild(out_path, replace=replace, force=force).id)
+
+    def backup_folder(self, nml_path: str | None = None) -> Path:
+        return backup_folder(self.service.nml_path(nml_path))

@@ -1,0 +1,83 @@
+"""``harmony traktor status`` and the Traktor page's status line: one picture of where the sync stands.
+
+What runs, what auto-sync does, how many tracks wait to be exported, whether Traktor runs, and the collection's
+health. In the web app (and ``watch``) auto-sync's own status is known; a separate CLI process derives the same
+state from the facts: a damaged file pauses everything, and edits pending while Traktor runs wait for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harmony.library import Library
+from harmony.nmlfile import CollectionHealth, TraktorProcess
+from harmony.service.autosync import AutoSyncStatus, waiting_message
+from harmony.service.operations import Operation
+
+__all__ = ["overall_state", "status_json"]
+
+
+def overall_state(
+    health: CollectionHealth | None,
+    running: Operation | None,
+    pending_tracks: int,
+    pending: bool,
+    traktor_running: bool,
+    auto_sync: AutoSyncStatus | None,
+) -> tuple[str, str]:
+    """``(status, message)``: the one word and the line a DJ reads first."""
+    if health is not None and health.status == "damaged":
+        return "damaged", f"The collection looks damaged ({health.reason}): restore a backup or rebuild it."
+    if health is not None and health.status == "missing":
+        return "missing", f"No collection: {health.reason}."
+    if running is not None:
+        return "running", f"{running.operation.capitalize()} running: {running.message}"
+    if auto_sync is not None and auto_sync.state in ("syncing", "waiting_for_traktor", "error"):
+        return auto_sync.state, auto_sync.last_error if auto_sync.state == "error" and auto_sync.last_error else (
+            auto_sync.message
+        )
+    if pending and traktor_running:
+        return "waiting_for_traktor", waiting_message(pending_tracks)
+    if pending:
+        waiting = f"{pending_tracks:,} tracks wait to be exported" if pending_tracks else "Edits wait to be exported"
+        return "idle", waiting
+    return "idle", "Library and collection are in step"
+
+
+def status_json(
+    library: Library,
+    nml_path: str | None,
+    health: CollectionHealth | None,
+    traktor: list[TraktorProcess],
+    running: Operation | None,
+    auto_sync: AutoSyncStatus | None,
+) -> dict[str, Any]:
+    """The JSON of ``harmony traktor status --json`` and ``GET /api/traktor/status`` (blocking: reads the
+    library)."""
+    library_status = library.status()
+    pending = library_status.pending_export
+    pending_tracks = library.pending_track_count() if pending else 0
+    state, message = overall_state(health, running, pending_tracks, pending, bool(traktor), auto_sync)
+    return {
+        "status": state,
+        "message": message,
+        "nml_path": nml_path,
+        "running_operation": None
+        if running is None
+        else {
+            "operation_id": running.id,
+            "operation": running.operation,
+            "status": running.status,
+            "phase": running.phase,
+            "percent": running.percent,
+            "message": running.message,
+        },
+        "auto_sync": None if auto_sync is None else auto_sync.to_json(),
+        "pending_export": pending,
+        "pending_tracks": pending_tracks,
+        "traktor_running": bool(traktor),
+        "traktor_processes": [{"pid": p.pid, "name": p.name} for p in traktor],
+        "health": None if health is None else health.to_json(),
+        "last_import_at": None if library_status.last_import_at is None else library_status.last_import_at.isoformat(),
+        "last_export_at": None if library_status.last_export_at is None else library_status.last_export_at.isoformat(),
+    }

@@ -1,0 +1,150 @@
+"""The collection's health and recovery, and the sync status: what the Traktor page's banners and its Backups
+section use, and the Operations view's journal.
+
+Reading a collection (a health check, the counts of each copy, a comparison) runs on the sync pool; a restore on
+the export pool; a rebuild is an operation like an export (202, then progress on the event stream). The web app
+restores only copies from the collection's own ``Backup`` folder, never an arbitrary file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from harmony.errors import HarmonyError
+from harmony.service import REBUILD_LOSES, CollectionHealth, running_traktor, status_json
+from harmony.web.api_traktor import accepted
+from harmony.web.schemas import NmlPathText
+from harmony.web.state import WebState, web_state
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["recovery"])
+
+
+class BackupBody(BaseModel):
+    """One listed copy of the collection (its ``path`` from ``GET /api/traktor/backups``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: NmlPathText
+    force: bool = False
+
+
+class RebuildBody(BaseModel):
+    """Rebuild writes over the collection (backed up first); ``force`` writes even while Traktor runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    force: bool = False
+
+
+async def _health(state: WebState) -> CollectionHealth:
+    try:
+        return await state.service.recovery.check()
+    except HarmonyError as error:
+        return CollectionHealth("missing", str(error))
+
+
+@router.get("/traktor/check", summary="The collection's health")
+async def check(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``status`` (``ok``, ``damaged``, ``missing``), ``reason``, ``tracks``, ``playlists``,
+    ``last_known_tracks``, ``last_known_playlists``."""
+    return (await _health(state)).to_json()
+
+
+@router.post("/traktor/check/accept", summary="Accept the collection as it is")
+async def accept(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """The DJ removed those tracks on purpose: a collection that loads has its counts trusted from now on."""
+    health = await state.call(state.service.recovery.accept)
+    if state.auto_sync is not None and health.ok:
+        state.auto_sync.trigger("collection accepted")
+    return health.to_json()
+
+
+@router.get("/traktor/status", summary="Where the sync stands")
+async def status(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``status`` (``idle``, ``running``, ``syncing``, ``waiting_for_traktor``, ``damaged``, ``missing``,
+    ``error``) and its ``message``, the running operation, auto-sync's state, the tracks waiting to be exported,
+    whether Traktor runs, and the collection's health."""
+    health = await _health(state)
+    active = state.service.log.active()
+    auto = state.auto_sync.status if state.auto_sync is not None else None
+
+    def gather() -> dict[str, Any]:
+        try:
+            path: str | None = str(state.service.nml_path())
+        except HarmonyError:
+            path = None
+        if state.library is None:
+            raise HarmonyError("The library is not open yet.")
+        return status_json(state.library, path, health, running_traktor(), active[0] if active else None, auto)
+
+    return await state.call(gather)
+
+
+@router.get("/traktor/backups", summary="Every copy of the collection that can be restored")
+async def backups(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``backups``: newest first, each with ``path``, ``source`` (``harmony`` or ``traktor``), ``created_at``,
+    ``size``, ``tracks``, ``playlists``, ``differs`` (against the current file) and ``error``; ``rebuild_note``
+    says what a rebuild from the library leaves out."""
+    found = await state.service.recovery.list_copies()
+    return {"backups": [copy.to_json() for copy in found], "rebuild_note": REBUILD_LOSES}
+
+
+@router.post("/traktor/backups/compare", summary="How one copy differs from the current file")
+async def compare(state: Annotated[WebState, Depends(web_state)], body: BackupBody) -> dict[str, Any]:
+    """The counts of both, and the tracks only in the copy or only in the current file (the first 50 of each)."""
+    return await state.service.recovery.compare(body.path)
+
+
+@router.post("/traktor/restore", summary="Put a listed copy back in place of the collection")
+async def restore(state: Annotated[WebState, Depends(web_state)], body: BackupBody) -> dict[str, Any]:
+    """Through the safe write: the current file (damaged or not) is backed up first; refused while Traktor runs
+    unless ``force``. Auto-sync then runs, as after Traktor saving the file."""
+    result = await state.service.recovery.restore_in_pool(body.path, force=body.force)
+    if state.auto_sync is not None:
+        state.auto_sync.trigger("collection restored")
+    return result
+
+
+@router.post("/traktor/rebuild", status_code=202, summary="Rebuild the collection from the library")
+async def rebuild(
+    state: Annotated[WebState, Depends(web_state)], body: Annotated[RebuildBody | None, Body()] = None
+) -> JSONResponse:
+    """Writes a complete collection.nml from the library over the current one (backed up first); the outcome
+    arrives on the event stream as operation ``rebuild``."""
+    force = body.force if body is not None else False
+    return accepted(state.service.recovery.start_rebuild(replace=True, force=force))
+
+
+@router.get("/history", summary="The operations journal")
+async def history(
+    state: Annotated[WebState, Depends(web_state)],
+    operation: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+    trigger: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """The finished operations, newest first (also those of other processes): time, kind, trigger, outcome,
+    counts, seconds per phase, error; filtered by ``operation``, ``status`` and ``trigger`` when given."""
+
+    def read() -> list[dict[str, Any]]:
+        records = state.service.recent_operations(500)
+        out = []
+        for record in records:
+            data = record.to_json()
+            data.pop("pools", None)
+            if operation and data["operation"] != operation:
+                continue
+            if status and data["status"] != status:
+                continue
+            if trigger and not str(data.get("trigger") or "").startswith(trigger):
+                continue
+            out.append(data)
+        return out[:limit]
+
+    return {"operations": await state.call(read)}

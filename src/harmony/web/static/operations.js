@@ -1,0 +1,52 @@
+// The Operations view: the operations journal (every finished import, export, preview and rebuild), filterable.
+"use strict";
+
+(() => {
+  const { api, el, onOperation } = window.Harmony;
+  const $ = (id) => document.getElementById(id);
+  const OUTCOME = { succeeded: ["Succeeded", "green"], failed: ["Failed", "red"], cancelled: ["Cancelled", "gray"] };
+
+  // The journal's times are UTC; those stored without a zone say so by the Z added here.
+  function utc(text) {
+    return new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(text) ? text : `${text}Z`);
+  }
+
+  function phases(record) {
+    return Object.entries(record.seconds_per_phase || {}).map(([phase, s]) => `${phase} ${s.toFixed(2)}`).join(", ");
+  }
+
+  function row(record) {
+    const [label, color] = OUTCOME[record.status] || [record.status, "gray"];
+    const text = record.error || record.summary || "";
+    return el("tr", { "data-operation": record.operation, "data-status": record.status },
+      el("td", {}, utc(record.finished_at).toLocaleString()),
+      el("td", {}, record.operation),
+      el("td", {}, record.trigger === "manual" ? "You" : record.trigger),
+      el("td", {}, el("span", { class: `badge ${color}` }, label)),
+      el("td", { class: record.error ? "error" : "", title: text }, text),
+      el("td", { class: "num" }, record.seconds === null ? "" : record.seconds.toFixed(1)),
+      el("td", { class: "muted", title: phases(record) }, phases(record)));
+  }
+
+  async function load() {
+    const params = new URLSearchParams();
+    for (const name of ["operation", "status", "trigger"]) {
+      const value = $(`filter-${name}`).value;
+      if (value) params.set(name, value);
+    }
+    const body = $("history-table").querySelector("tbody");
+    try {
+      const found = await api("GET", `/api/history?${params}`);
+      body.replaceChildren(...(found.operations.length ? found.operations.map(row)
+        : [el("tr", {}, el("td", { colspan: "7", class: "muted" }, "No operations match."))]));
+    } catch (error) {
+      body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "error" }, error.message)));
+    }
+    document.body.dataset.ready = "true";
+  }
+
+  for (const select of document.querySelectorAll("#history-filters select")) select.addEventListener("change", load);
+  $("history-refresh").addEventListener("click", load);
+  onOperation((event) => { if (!["queued", "running"].includes(event.status)) setTimeout(load, 500); });
+  load();
+})();

@@ -1,0 +1,196 @@
+// The Traktor page's banners (waiting for Traktor, damaged collection) and its Backups section: list, compare,
+// restore, rebuild. A restore or a rebuild takes two clicks: the first arms the button, the second does it.
+"use strict";
+
+(() => {
+  const { api, el, onOperation, onAutoSync, number } = window.Harmony;
+  const notify = window.HarmonyNotifications;
+  const $ = (id) => document.getElementById(id);
+
+  function fail(title, error) {
+    notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 5000 });
+  }
+
+  function collectionChanged() {
+    document.dispatchEvent(new CustomEvent("harmony:collection-changed"));
+    loadStatus();
+    loadBackups();
+  }
+
+  // --- banners ----------------------------------------------------------------------------------------------
+
+  function showBanners(state, message, health) {
+    const waiting = state === "waiting_for_traktor";
+    $("waiting-banner").hidden = !waiting;
+    if (waiting) {
+      $("waiting-title").textContent = "Export held while Traktor runs";
+      $("waiting-message").textContent = message || "";
+    }
+    const damaged = state === "damaged" || (health && health.status === "damaged");
+    $("damaged-banner").hidden = !damaged;
+    if (damaged) {
+      const reason = (health && health.reason) || message || "";
+      $("damaged-reason").textContent = reason.charAt(0).toUpperCase() + reason.slice(1);
+    }
+  }
+
+  async function loadStatus() {
+    try {
+      const status = await api("GET", "/api/traktor/status");
+      const auto = status.auto_sync;
+      const state = auto && auto.state === "waiting_for_traktor" ? auto.state : status.status;
+      showBanners(state, auto && auto.state === state ? auto.message : status.message, status.health);
+    } catch (error) {
+      fail("Failed to read the sync status", error);
+    }
+  }
+
+  onAutoSync((status) => {
+    if (status.state === "waiting_for_traktor" || status.state === "damaged") {
+      showBanners(status.state, status.message, status.health);
+    } else if (!status.running) {
+      loadStatus();
+    }
+  });
+
+  // A manual export refused because Traktor runs: say why, and offer to export anyway.
+  onOperation((event) => {
+    if (event.operation === "export" && event.status === "failed" && /Traktor is running/.test(event.error || "")) {
+      $("waiting-banner").hidden = false;
+      $("waiting-title").textContent = "Traktor is running: the export was not written";
+      $("waiting-message").textContent = "Traktor would overwrite it when it quits. Quit Traktor, or export anyway.";
+    }
+    if (event.operation === "rebuild" && event.status === "succeeded") collectionChanged();
+  });
+
+  $("export-anyway").addEventListener("click", async () => {
+    try {
+      await api("POST", "/api/traktor/export", { force: true });
+      $("waiting-banner").hidden = true;
+    } catch (error) {
+      fail("Export failed", error);
+    }
+  });
+
+  // --- two-click buttons ------------------------------------------------------------------------------------
+
+  function twoClicks(button, armedText, action) {
+    const idle = button.textContent;
+    let timer = null;
+    button.addEventListener("click", async () => {
+      if (button.dataset.armed !== "true") {
+        button.dataset.armed = "true";
+        button.textContent = armedText;
+        timer = setTimeout(() => { button.dataset.armed = "false"; button.textContent = idle; }, 6000);
+        return;
+      }
+      clearTimeout(timer);
+      button.dataset.armed = "false";
+      button.textContent = idle;
+      button.disabled = true;
+      try {
+        await action();
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  // --- backups ----------------------------------------------------------------------------------------------
+
+  function size(bytes) {
+    return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${number(Math.round(bytes / 1e3))} kB`;
+  }
+
+  async function compare(copy) {
+    $("compare-box").hidden = false;
+    $("compare-title").textContent = `Compared with now: ${new Date(copy.created_at).toLocaleString()}`;
+    $("compare-summary").textContent = "Comparing…";
+    try {
+      const found = await api("POST", "/api/traktor/backups/compare", { path: copy.path });
+      const [tracks, playlists] = found.backup_counts;
+      const now = found.current_counts ? `${number(found.current_counts[0])} tracks, ${number(found.current_counts[1])} playlists now`
+        : "the current file cannot be read";
+      $("compare-summary").textContent = `The backup holds ${number(tracks)} tracks and ${number(playlists)} playlists (${now}): `
+        + `${number(found.only_in_backup)} tracks only in the backup, ${number(found.only_in_current)} only in the current file.`;
+      $("compare-only-backup").textContent = found.only_in_backup_sample.join("\n");
+      $("compare-only-backup-count").textContent = `(${number(found.only_in_backup)})`;
+      $("compare-only-current").textContent = found.only_in_current_sample.join("\n");
+      $("compare-only-current-count").textContent = `(${number(found.only_in_current)})`;
+    } catch (error) {
+      $("compare-summary").textContent = "";
+      fail("Failed to compare", error);
+    }
+  }
+
+  async function restore(copy) {
+    try {
+      const done = await api("POST", "/api/traktor/restore", { path: copy.path });
+      notify.show(`restore-${Date.now()}`, {
+        title: "Collection Restored", color: "green", autoClose: 6000,
+        message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up.`,
+      });
+      collectionChanged();
+    } catch (error) {
+      fail("Restore failed", error);
+    }
+  }
+
+  function row(copy) {
+    const restoreButton = el("button", { type: "button", class: "small", "data-path": copy.path }, "Restore");
+    restoreButton.disabled = copy.tracks === null;
+    twoClicks(restoreButton, "Click again to restore", () => restore(copy));
+    const compareButton = el("button", { type: "button", class: "ghost small", onclick: () => compare(copy) }, "Compare");
+    compareButton.disabled = copy.tracks === null;
+    return el("tr", { "data-source": copy.source },
+      el("td", {}, new Date(copy.created_at).toLocaleString()),
+      el("td", {}, copy.source === "traktor" ? "Traktor" : "Harmony"),
+      el("td", { class: "num" }, size(copy.size)),
+      el("td", { class: "num" }, copy.tracks === null ? "—" : number(copy.tracks)),
+      el("td", { class: "num" }, copy.playlists === null ? "—" : number(copy.playlists)),
+      el("td", { class: copy.tracks === null ? "error" : "", title: copy.error || "" }, copy.tracks === null ? "damaged" : copy.differs),
+      el("td", {}, compareButton, restoreButton));
+  }
+
+  async function loadBackups() {
+    const body = $("backups-table").querySelector("tbody");
+    try {
+      const found = await api("GET", "/api/traktor/backups");
+      $("rebuild-note").textContent = found.rebuild_note;
+      body.replaceChildren(...(found.backups.length ? found.backups.map(row)
+        : [el("tr", {}, el("td", { colspan: "7", class: "muted" }, "No backups yet."))]));
+    } catch (error) {
+      body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "error" }, error.message)));
+    }
+    document.getElementById("backups-section").dataset.ready = "true";
+  }
+
+  async function rebuild() {
+    try {
+      await api("POST", "/api/traktor/rebuild", {});
+    } catch (error) {
+      fail("Rebuild failed", error);
+    }
+  }
+
+  twoClicks($("rebuild-button"), "Click again to rebuild", rebuild);
+  twoClicks($("damaged-rebuild"), "Click again to rebuild", rebuild);
+  $("damaged-restore").addEventListener("click", () => {
+    $("backups-section").scrollIntoView({ behavior: "smooth" });
+    const first = $("backups-table").querySelector("button[data-path]:not(:disabled)");
+    if (first) first.focus();
+  });
+  $("damaged-accept").addEventListener("click", async () => {
+    try {
+      const health = await api("POST", "/api/traktor/check/accept");
+      if (health.status !== "ok") fail("The collection cannot be kept", new Error(health.reason));
+      collectionChanged();
+    } catch (error) {
+      fail("Failed to keep the collection", error);
+    }
+  });
+  $("backups-refresh").addEventListener("click", loadBackups);
+
+  loadStatus();
+  loadBackups();
+})();

@@ -1,0 +1,74 @@
+"""The recovery API: status, health, backups, restore (only listed copies), rebuild, and the operations journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harmony import nml
+from harmony.library import Library
+
+from .conftest import Api, Demo
+
+CHECK_KEYS = {"status", "reason", "tracks", "playlists", "last_known_tracks", "last_known_playlists"}
+
+
+async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path: Path) -> None:
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    with Library.open(api.state.service.library_path) as library:  # an edit, so the export writes (and backs up)
+        library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "exported"})
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+
+    check = (await api.client.get("/api/traktor/check")).json()
+    assert set(check) == CHECK_KEYS and check["status"] == "ok" and check["tracks"] == demo.generated.tracks
+    status = (await api.client.get("/api/traktor/status")).json()
+    assert status["health"] == check and status["pending_export"] is False and status["running_operation"] is None
+
+    good = demo.nml.read_bytes()
+    demo.nml.write_bytes(b"")
+    damaged = (await api.client.get("/api/traktor/status")).json()
+    assert damaged["status"] == "damaged" and "empty" in damaged["health"]["reason"]
+
+    listed = (await api.client.get("/api/traktor/backups")).json()
+    assert "analys" in listed["rebuild_note"]
+    copies = listed["backups"]
+    assert copies and all(copy["source"] == "harmony" for copy in copies)
+    assert copies[0]["differs"] == "the current file cannot be read"
+
+    outside = tmp_path / "elsewhere.nml"
+    outside.write_bytes(good)
+    for path in (str(outside), "/etc/passwd", f"{demo.nml.parent}/Backup/../collection.nml"):
+        refused = await api.client.post("/api/traktor/restore", json={"path": path}, headers=api.token)
+        assert refused.status_code == 400, (path, refused.text)
+    assert demo.nml.read_bytes() == b""
+
+    compared = await api.client.post(
+        "/api/traktor/backups/compare", json={"path": copies[0]["path"]}, headers=api.token
+    )
+    assert compared.status_code == 200, compared.text
+    assert compared.json()["only_in_backup"] == demo.generated.tracks and compared.json()["current_counts"] is None
+
+    restored = await api.client.post(
+        "/api/traktor/restore", json={"path": copies[0]["path"], "force": True}, headers=api.token
+    )
+    assert restored.status_code == 200, restored.text
+    assert restored.json()["tracks"] == demo.generated.tracks
+    assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
+    assert (await api.client.get("/api/traktor/check")).json()["status"] == "ok"
+
+    journal = (await api.client.get("/api/history")).json()["operations"]
+    assert [record["operation"] for record in journal] == ["export", "import"]
+    assert all(record["trigger"] == "manual" and "pools" not in record for record in journal)
+    only_imports = (await api.client.get("/api/history?operation=import")).json()["operations"]
+    assert [record["operation"] for record in only_imports] == ["import"]
+    assert (await api.client.get("/api/history?trigger=auto-sync")).json()["operations"] == []
+
+
+async def test_rebuild_is_an_operation(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    done = await api.run("/api/traktor/rebuild", {"force": True})
+    assert done["status"] == "succeeded", done.get("error")
+    assert done["operation"] == "rebuild" and done["result"]["tracks"] == demo.generated.tracks
+    assert done["result"]["backup_path"] is not None
+    assert len(nml.load(demo.nml).tracks) == demo.generated.tracks

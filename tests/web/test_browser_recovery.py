@@ -1,0 +1,115 @@
+"""The Traktor page in Chromium when things go wrong: the banner while an export waits for a (stand-in) Traktor,
+the red banner of a damaged collection, a restore from the Backups section in two clicks, and the Operations
+view. Skipped with a reason without Playwright or Chromium; under CI they must run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harmony import nml
+from harmony.library import Library
+
+from ..service.stand_in import start_traktor
+from .conftest import LiveServer, make_demo
+from .test_browser import chromium, configure, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def _run(client: httpx.Client, server: LiveServer, path: str, body: dict[str, Any] | None = None) -> None:
+    started = client.post(path, json=body or {})
+    assert started.status_code == 202, started.text
+    op = server.call(server.state.service.wait(started.json()["operation_id"]))
+    assert op.status == "succeeded", op.error
+
+
+def _edit_first_track(server: LiveServer, comment: str) -> None:
+    with Library.open(server.state.service.library_path) as library:
+        track = library.search_tracks(limit=1, sort="id").tracks[0]
+        library.update_track(track.id, {"comment": comment})
+
+
+def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    demo = make_demo(home / "Traktor", tracks=150, seed=4)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+        _edit_first_track(live_server, "exported")
+        # Leaves a backup of the imported file (forced: the machine is shared, another test may run a "Traktor").
+        _run(client, live_server, "/api/traktor/export", {"force": True})
+    good = demo.nml.read_bytes()
+    damaged = good[: len(good) // 2]
+    demo.nml.write_bytes(damaged)
+
+    page.goto(f"{live_server.url}/traktor")
+    banner = page.locator("#damaged-banner")
+    banner.wait_for(state="visible", timeout=30_000)
+    assert "cannot be read as a collection" in page.text_content("#damaged-reason")
+    page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
+    page.screenshot(path=str(home / "damaged.png"), full_page=True)
+
+    page.click("#damaged-restore")  # takes the DJ to the backups
+    restore = page.locator('#backups-table tr[data-source="harmony"] button[data-path]').first
+    restore.click()
+    assert restore.text_content() == "Click again to restore"
+    assert demo.nml.read_bytes() == damaged  # one click does nothing yet
+    restore.click()
+    page.locator('.notification[data-color="green"]', has_text="Collection Restored").wait_for(timeout=60_000)
+    banner.wait_for(state="hidden", timeout=30_000)
+
+    assert demo.nml.read_bytes() == good[: len(demo.nml.read_bytes())] or nml.load(demo.nml) is not None
+    assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
+    copies = sorted((demo.nml.parent / "Backup" / "Harmony").iterdir())
+    assert any(copy.read_bytes() == damaged for copy in copies)  # the damaged file was kept too
+    page.locator("#backups-table tbody tr[data-source]").nth(1).wait_for(timeout=30_000)
+
+
+def test_waiting_banner_while_traktor_runs(live_server: LiveServer, page: Any, home: Path, tmp_path: Path) -> None:  # noqa: F811
+    demo = make_demo(home / "Traktor", tracks=120, seed=6)
+    auto = {"enabled": True, "direction": "bidirectional", "on_startup": False, "debounce_ms": 1000}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        assert client.put("/api/traktor/config", json={**demo.config(), "auto_sync": auto}).status_code == 200
+        _run(client, live_server, "/api/traktor/sync")
+    traktor = start_traktor(tmp_path)
+    try:
+        page.goto(f"{live_server.url}/traktor")
+        page.wait_for_selector("#nml-badges .badge.blue")
+        before = demo.nml.read_bytes()
+        _edit_first_track(live_server, "waits for Traktor")  # noticed by auto-sync's poll of the library
+
+        banner = page.locator("#waiting-banner")
+        banner.wait_for(state="visible", timeout=60_000)
+        assert page.text_content("#waiting-message").startswith("Waiting for Traktor to close — 1 track to export")
+        page.locator("#auto-sync-badge", has_text="Waiting for Traktor").wait_for(timeout=60_000)
+        assert demo.nml.read_bytes() == before
+        page.screenshot(path=str(home / "waiting.png"), full_page=True)
+
+        traktor.quit()
+        banner.wait_for(state="hidden", timeout=60_000)
+        page.locator("#auto-sync-badge", has_text="Idle").wait_for(timeout=60_000)
+    finally:
+        traktor.kill()
+    assert any(track.comment == "waits for Traktor" for track in nml.load(demo.nml).tracks)
+
+
+def test_operations_view_lists_and_filters_the_journal(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    demo = make_demo(home / "Traktor", tracks=60, seed=8)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+        _run(client, live_server, "/api/traktor/preview")
+    page.goto(f"{live_server.url}/operations")
+    page.wait_for_selector('body[data-ready="true"]')
+    rows = page.locator("#history-table tbody tr[data-operation]")
+    assert rows.count() == 2
+    assert page.text_content("#history-table tbody tr:first-child td:nth-child(2)") == "preview"
+    page.select_option("#filter-operation", "import")
+    page.locator("#history-table tbody tr[data-operation]").nth(1).wait_for(state="detached", timeout=30_000)
+    assert page.text_content("#history-table tbody tr td:nth-child(3)") == "You"
+    assert "Imported 60 tracks" in page.text_content("#history-table tbody tr td:nth-child(5)")
+    page.select_option("#filter-trigger", "auto-sync")
+    page.wait_for_selector("text=No operations match.")
