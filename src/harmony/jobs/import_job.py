@@ -84,6 +84,10 @@ def _plan_checked(
     collection = nml.load(data, read_only=True)  # an import never writes it
     del data  # the collection keeps the bytes it needs
     counts = count_tracks_and_playlists(collection)
+    if collection.root.find("PLAYLISTS") is None and known is not None:
+        # No PLAYLISTS section says nothing about the playlists (the import keeps the library's): judge and
+        # remember the tracks only.
+        counts = (counts[0], known[1])
     refuse_if_damaged(str(nml_path), counts, known)
     traktor = TraktorSnapshot.from_collection(collection)
     report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")

@@ -17,18 +17,23 @@ from pydantic import BaseModel, ConfigDict
 from harmony.errors import HarmonyError
 from harmony.service import REBUILD_LOSES, CollectionHealth, running_traktor, status_json
 from harmony.web.api_traktor import accepted
-from harmony.web.schemas import NmlPathText
+from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, NmlPathText, error_responses
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api", tags=["recovery"])
+router = APIRouter(prefix="/api", tags=["recovery"], responses=error_responses(*COMMON_ERRORS))
+
+#: What a change adds: the token check (403), nothing at that path (404), Traktor running or work in the way (409).
+_CHANGE = error_responses(*CHANGE_ERRORS, 404, 409)
+#: What reading the collection adds: no collection, or a path the system refuses.
+_READ = error_responses(403, 404, 409)
 
 
 class BackupBody(BaseModel):
     """One listed copy of the collection (its ``path`` from ``GET /api/traktor/backups``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says
 
     path: NmlPathText
     force: bool = False
@@ -37,7 +42,7 @@ class BackupBody(BaseModel):
 class RebuildBody(BaseModel):
     """Rebuild writes over the collection (backed up first); ``force`` writes even while Traktor runs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON as the schema says
 
     force: bool = False
 
@@ -49,14 +54,14 @@ async def _health(state: WebState) -> CollectionHealth:
         return CollectionHealth("missing", str(error))
 
 
-@router.get("/traktor/check", summary="The collection's health")
+@router.get("/traktor/check", summary="The collection's health", responses=_READ)
 async def check(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """``status`` (``ok``, ``damaged``, ``missing``), ``reason``, ``tracks``, ``playlists``,
     ``last_known_tracks``, ``last_known_playlists``."""
     return (await _health(state)).to_json()
 
 
-@router.post("/traktor/check/accept", summary="Accept the collection as it is")
+@router.post("/traktor/check/accept", summary="Accept the collection as it is", responses=_CHANGE)
 async def accept(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """The DJ removed those tracks on purpose: a collection that loads has its counts trusted from now on."""
     health = await state.call(state.service.recovery.accept)
@@ -65,7 +70,7 @@ async def accept(state: Annotated[WebState, Depends(web_state)]) -> dict[str, An
     return health.to_json()
 
 
-@router.get("/traktor/status", summary="Where the sync stands")
+@router.get("/traktor/status", summary="Where the sync stands", responses=_READ)
 async def status(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """``status`` (``idle``, ``running``, ``syncing``, ``waiting_for_traktor``, ``damaged``, ``missing``,
     ``error``) and its ``message``, the running operation, auto-sync's state, the tracks waiting to be exported,
@@ -86,7 +91,7 @@ async def status(state: Annotated[WebState, Depends(web_state)]) -> dict[str, An
     return await state.call(gather)
 
 
-@router.get("/traktor/backups", summary="Every copy of the collection that can be restored")
+@router.get("/traktor/backups", summary="Every copy of the collection that can be restored", responses=_READ)
 async def backups(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """``backups``: newest first, each with ``path``, ``source`` (``harmony`` or ``traktor``), ``created_at``,
     ``size``, ``tracks``, ``playlists``, ``differs`` (against the current file) and ``error``; ``rebuild_note``
@@ -95,13 +100,13 @@ async def backups(state: Annotated[WebState, Depends(web_state)]) -> dict[str, A
     return {"backups": [copy.to_json() for copy in found], "rebuild_note": REBUILD_LOSES}
 
 
-@router.post("/traktor/backups/compare", summary="How one copy differs from the current file")
+@router.post("/traktor/backups/compare", summary="How one copy differs from the current file", responses=_CHANGE)
 async def compare(state: Annotated[WebState, Depends(web_state)], body: BackupBody) -> dict[str, Any]:
     """The counts of both, and the tracks only in the copy or only in the current file (the first 50 of each)."""
     return await state.service.recovery.compare(body.path)
 
 
-@router.post("/traktor/restore", summary="Put a listed copy back in place of the collection")
+@router.post("/traktor/restore", summary="Put a listed copy back in place of the collection", responses=_CHANGE)
 async def restore(state: Annotated[WebState, Depends(web_state)], body: BackupBody) -> dict[str, Any]:
     """Through the safe write: the current file (damaged or not) is backed up first; refused while Traktor runs
     unless ``force``. Auto-sync then runs, as after Traktor saving the file."""
@@ -111,7 +116,7 @@ async def restore(state: Annotated[WebState, Depends(web_state)], body: BackupBo
     return result
 
 
-@router.post("/traktor/rebuild", status_code=202, summary="Rebuild the collection from the library")
+@router.post("/traktor/rebuild", status_code=202, summary="Rebuild the collection from the library", responses=_CHANGE)
 async def rebuild(
     state: Annotated[WebState, Depends(web_state)], body: Annotated[RebuildBody | None, Body()] = None
 ) -> JSONResponse:
@@ -121,7 +126,7 @@ async def rebuild(
     return accepted(state.service.recovery.start_rebuild(replace=True, force=force))
 
 
-@router.get("/history", summary="The operations journal")
+@router.get("/history", summary="The operations journal", responses=error_responses(409, 503))
 async def history(
     state: Annotated[WebState, Depends(web_state)],
     operation: Annotated[str | None, Query(max_length=40)] = None,

@@ -83,6 +83,7 @@ _MEANING = {
     409: "Clashes with work already running, or with what is on disk (e.g. a folder where a file should be)",
     422: "The request does not match this schema",
     500: "A bug inside Harmony; the details are in its log",
+    503: "The library file is damaged: check or recover it (harmony library check / recover)",
 }
 
 #: What every API endpoint can answer besides success: the middleware refuses a foreign Host with 400, a
