@@ -7,6 +7,7 @@ worker, through a read-only :class:`~harmony.library.LibraryReader`) and hand th
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import Any
 
 from harmony.library import ExportReader, LibraryReader, SyncTrack, TrackRef
 from harmony.sync import ExportSnapshot, LibrarySnapshot
@@ -22,6 +23,21 @@ _CHUNK = 500
 
 def _silent(done: int, total: int) -> None:
     """The progress reporter of a read nobody follows."""
+
+
+def _snapshot(reader: LibraryReader, tracks: list[SyncTrack], **extra: Any) -> LibrarySnapshot:
+    """The snapshot of ``tracks`` with the library's whole tree and unlinked bases, read from the same
+    ``reader`` (``extra``: the fields one direction adds)."""
+    return LibrarySnapshot(
+        tracks=tracks,
+        folders=reader.folders(),
+        playlists=reader.playlists(),
+        unlinked_track_bases=tuple(reader.unlinked_track_bases()),
+        unlinked_playlist_bases=reader.unlinked_playlist_bases(),
+        unlinked_folder_bases=reader.unlinked_folder_bases(),
+        version=reader.version,
+        **extra,
+    )
 
 
 def _unchanged_since_synced(ref: TrackRef, digests: Collection[str]) -> bool:
@@ -68,32 +84,13 @@ def read_import_snapshot(
         report(len(tracks), total)
     else:
         tracks = reader.all_tracks(progress)
-    return LibrarySnapshot(
-        tracks=tracks,
-        folders=reader.folders(),
-        playlists=reader.playlists(),
-        unlinked_track_bases=tuple(reader.unlinked_track_bases()),
-        unlinked_playlist_bases=reader.unlinked_playlist_bases(),
-        unlinked_folder_bases=reader.unlinked_folder_bases(),
-        version=reader.version,
-        light=light,
-        load=reader.tracks_by_id,
-    )
+    return _snapshot(reader, tracks, light=light, load=reader.tracks_by_id)
 
 
 def read_export_snapshot(reader: LibraryReader, progress: CountProgress | None = None) -> ExportSnapshot:
     """Read everything the export needs from one library snapshot; ``progress(done, total)`` is told how many
     tracks are read, at least every 2 % of them."""
-    tracks = reader.all_tracks(progress)
-    return ExportSnapshot(
-        tracks=tracks,
-        folders=reader.folders(),
-        playlists=reader.playlists(),
-        unlinked_track_bases=tuple(reader.unlinked_track_bases()),
-        unlinked_playlist_bases=reader.unlinked_playlist_bases(),
-        unlinked_folder_bases=reader.unlinked_folder_bases(),
-        version=reader.version,
-    )
+    return _snapshot(reader, reader.all_tracks(progress))
 
 
 def read_changed_export_snapshot(reader: ExportReader, progress: CountProgress | None = None) -> ExportSnapshot:
@@ -110,15 +107,9 @@ def read_changed_export_snapshot(reader: ExportReader, progress: CountProgress |
     if progress is not None:
         progress(len(tracks), len(changed))
     read = {track.track.id for track in tracks}
-    library = reader.library
-    return ExportSnapshot(
-        tracks=tracks,
-        folders=library.folders(),
-        playlists=library.playlists(),
-        unlinked_track_bases=tuple(library.unlinked_track_bases()),
-        unlinked_playlist_bases=library.unlinked_playlist_bases(),
-        unlinked_folder_bases=library.unlinked_folder_bases(),
-        version=library.version,
+    return _snapshot(
+        reader.library,
+        tracks,
         synced_keys={track_id: key for track_id, key in synced.items() if track_id not in read},
         complete=False,
     )
