@@ -489,22 +489,12 @@ def _template() -> Iterator[None]:
         _Template.folder = None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect, open: a cue added in Harmony and exported, then the track removed in Traktor, then "
-    "sync both ways leaves the two sides apart (found by the long run; see the closing note)",
-)
 @pytest.mark.timeout(600)
 def test_import_and_export_converge() -> None:
     _run(examples=200, steps=8)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect, open: a cue added in Harmony and exported, then the track removed in Traktor, then "
-    "sync both ways leaves the two sides apart (found by the long run; see the closing note)",
-)
 @pytest.mark.timeout(3600)
 def test_import_and_export_converge_at_length() -> None:
     _run(examples=600, steps=15)

@@ -48,6 +48,7 @@ from harmony.sync.mapping import track_values_from_nml as _map_track
 from harmony.sync.matching import LibraryIndex
 from harmony.sync.paths import PathResolver
 from harmony.sync.report import Conflict, DuplicateEntry, FieldChange, SkippedEntry
+from harmony.sync.since_base import changed_in_harmony
 from harmony.sync.three_way import decide_deletion
 
 log = logging.getLogger(__name__)
@@ -411,9 +412,8 @@ class TrackExporter:
         base = track.base
         if base is not None:
             # Removed in Traktor since the last sync: the same rule as the import's (harmony.sync.three_way).
-            changed = not agrees(harmony, base.values) or not same_cues(ours_cues, dedupe(base.cues, tolerance))
             strategy = self.options.strategy
-            decision = decide_deletion("traktor", changed, strategy)
+            decision = decide_deletion("traktor", changed_in_harmony(track, base, tolerance), strategy)
             if decision.conflict:
                 assert decision.winner is not None
                 self.out.conflicts.append(

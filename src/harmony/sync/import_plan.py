@@ -60,6 +60,7 @@ from harmony.sync.report import (
     TrackChange,
     show,
 )
+from harmony.sync.since_base import changed_in_harmony
 from harmony.sync.snapshot import LibrarySnapshot, TraktorSnapshot
 from harmony.sync.three_way import decide_deletion
 from harmony.sync.ticker import Ticker
@@ -427,7 +428,7 @@ class _Importer:
             if base is None:
                 continue
             values = track.track.values
-            changed = not agrees(values, base.values) or not _same_cues(track, [], [], [], base.cues)
+            changed = changed_in_harmony(track, base, self.options.cue_tolerance_ms)
             decision = decide_deletion("traktor", changed, strategy)
             if decision.conflict:
                 assert decision.winner is not None

@@ -1,0 +1,48 @@
+"""Sequences the convergence state machine found, kept as plain tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harmony import nml
+from harmony.library import CueValues, Library
+
+from .exchange import Exchange
+from .helpers import cue, local_path, location
+
+
+def _start(tmp_path: Path, library: Library) -> Exchange:
+    """Three tracks with a hot cue each, imported and exported once (the state machine's starting point)."""
+    collection = nml.Collection.new()
+    for file, title in (("a.mp3", "Alpha"), ("b.mp3", "Beta"), ("c.mp3", "Gamma")):
+        track = collection.add_track(location(file), title=title, rating=3, bpm=124.5, musical_key=21)
+        track.add_cue(cue(1000.0, hotcue=0))
+    (tmp_path / "collection.nml").write_bytes(collection.to_bytes())
+    exchange = Exchange(library, tmp_path / "library.db", tmp_path / "collection.nml")
+    exchange.import_()
+    exchange.export()
+    return exchange
+
+
+def _files_in_harmony(library: Library) -> set[str]:
+    with library.reader() as reader:
+        return {t.track.values.path for t in reader.iter_tracks()}
+
+
+def test_a_track_with_an_exported_harmony_cue_removed_in_traktor_leaves_both_sides(
+    tmp_path: Path, library: Library
+) -> None:
+    exchange = _start(tmp_path, library)
+    track_id = library.find_tracks_by_path_key([local_path("b.mp3")])[local_path("b.mp3")]
+    library.add_cue(track_id, CueValues(type=0, start=2000.0, hotcue=1))
+    exchange.export()
+    exchange.edit_in_traktor(lambda c: c.remove_track(exchange.entry(c, "b.mp3")))
+
+    planned = exchange.import_()
+    assert not planned.stats.conflicts
+    exchange.export()
+
+    assert local_path("b.mp3") not in _files_in_harmony(library)
+    assert "b.mp3" not in {entry.location.file for entry in exchange.collection().tracks}
+    assert not exchange.plan_import().plan.changes_library()
+    assert not exchange.export(dry_run=True).changed
