@@ -96,6 +96,30 @@ def test_a_cue_renamed_on_both_sides_is_a_conflict(world: World, strategy: str, 
     assert [c.name for c in world.cues("a.mp3")] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("strategy", "cue_strategy", "expected"),
+    [("harmony_wins", "traktor_wins", "Traktor"), ("traktor_wins", "harmony_wins", "Harmony")],
+)
+def test_a_cue_conflict_is_settled_by_the_cue_strategy_in_both_directions(
+    world: World, strategy: str, cue_strategy: str, expected: str
+) -> None:
+    _synced(world, cue(1000.0, hotcue=0, name="Start"))
+    world.entry("a.mp3").cues[0].name = "Traktor"
+    world.reload()
+    world.library.update_cue(_harmony_cue(world, 1000.0), {"name": "Harmony"})
+    chosen = {"strategy": strategy, "cue_strategy": cue_strategy}
+    preview = world.plan(**chosen)
+    result = export_and_record(world, **chosen)
+    assert _nml_cues(world) == [(0, 1000.0, 0, expected)]
+    # The import would have settled it the same way: the same winner, reported with the same strategy.
+    assert [(c.winner, c.strategy) for c in result.stats.conflicts] == [(expected.lower(), cue_strategy)]
+    assert [(c.winner, c.strategy) for c in preview.stats.conflicts] == [(expected.lower(), cue_strategy)]
+    world.sync(**chosen)
+    assert [c.name for c in world.cues("a.mp3")] == [expected]
+    world.assert_nothing_to_do(**chosen)
+    assert_export_changes_nothing(world, **chosen)
+
+
 @pytest.mark.parametrize(("strategy", "kept"), [("smart_merge", False), ("traktor_wins", True)])
 def test_a_cue_deleted_in_harmony_but_edited_in_traktor_follows_the_strategy(
     world: World, strategy: str, kept: bool

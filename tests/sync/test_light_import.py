@@ -1,4 +1,5 @@
-"""``import harmony.sync`` stays light: the pure planning layer pulls in no database, migrations or tag reader.
+"""``import harmony.sync`` stays light: the pure planning layer pulls in no database, migrations, tag reader,
+process list or file lock.
 
 Workers import the sync layer to plan, and its unit tests run in milliseconds; both depend on the value types
 that cross layers living in small modules without SQLAlchemy behind them. Checked in a fresh interpreter,
@@ -12,7 +13,8 @@ import sys
 
 import pytest
 
-HEAVY = ("sqlalchemy", "alembic", "mutagen")
+#: The database, its migrations, the tag reader, the process list and the file lock: none is needed to plan.
+HEAVY = ("sqlalchemy", "alembic", "mutagen", "psutil", "filelock")
 
 
 def _imported_after(statement: str) -> list[str]:
@@ -34,3 +36,9 @@ def test_the_library_store_is_still_there_when_asked_for() -> None:
     # The check above must be able to fail: asking for the store does bring SQLAlchemy in.
     modules = _imported_after("from harmony.library import Library")
     assert "sqlalchemy" in modules
+
+
+def test_the_safe_write_is_still_there_when_asked_for() -> None:
+    # Likewise for the collection file's lock and the process list, imported when first used.
+    modules = _imported_after("from harmony.nmlfile import write_collection, running_traktor")
+    assert {"filelock", "psutil"} <= set(modules)

@@ -246,9 +246,9 @@ class TrackExporter:
         subject = harmony.path
         traktor = _map_track(data, path).values
         fields = decide_fields(subject, harmony, traktor, None if base is None else base.values, self.options.strategy)
-        cues = export_cues(
-            subject, ours_cues, data.cues, None if base is None else base.cues, self.options.strategy, tolerance
-        )
+        # Cues changed on both sides are settled by the import's cue rule, so neither direction undoes the other.
+        cue_strategy = self.options.cue_conflict_strategy
+        cues = export_cues(subject, ours_cues, data.cues, None if base is None else base.cues, cue_strategy, tolerance)
         self.out.conflicts.extend(fields.conflicts)
         self.out.conflicts.extend(cues.conflicts)
         moved = base is not None and self._moved_in_harmony(harmony.path, base.values.path, path)
