@@ -360,3 +360,24 @@ def test_reorder_inside_a_folder_renamed_in_traktor_is_followed(world: World) ->
     world.sync()
     assert _tree(world) == [("New name", [("second", []), ("first", [])])]
     world.assert_nothing_to_do()
+
+
+def test_the_first_sync_of_an_order_keeps_harmonys_under_smart_merge(world: World) -> None:
+    # Playlists of the same name on both sides, linked on their first sync, in opposite orders: the strategy
+    # decides whose order stays, as it does for every value with no base (harmony.sync.three_way.FIRST_SYNC).
+    for name in ("One", "Two"):
+        world.library.create_playlist(name)
+    for name in ("Two", "One"):
+        world.collection.playlists.create_playlist(name, [])
+    world.sync(strategy="smart_merge")
+    assert [n.name for n in world.library.playlist_tree()] == ["One", "Two"]
+
+
+def test_traktor_wins_takes_traktors_order_on_a_first_sync(world: World) -> None:
+    for name in ("One", "Two"):
+        world.library.create_playlist(name)
+    for name in ("Two", "One"):
+        world.collection.playlists.create_playlist(name, [])
+    world.sync(strategy="traktor_wins")
+    assert [n.name for n in world.library.playlist_tree()] == ["Two", "One"]
+    world.assert_nothing_to_do(strategy="traktor_wins")

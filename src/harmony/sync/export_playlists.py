@@ -41,7 +41,7 @@ from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, weave
 from harmony.sync.report import Conflict, PlaylistChange, SkippedEntry
-from harmony.sync.three_way import decide, decide_deletion, settle
+from harmony.sync.three_way import decide, decide_changes, decide_deletion, first_sync
 from harmony.sync.tree import tree_from_nml
 
 log = logging.getLogger(__name__)
@@ -368,14 +368,13 @@ class _TreeExporter:
             return
         theirs = self.traktor.parent_ref(node.parent_path)
         if base_parent is None:
-            write = self.strategy == "harmony_wins"
+            write = first_sync("export", self.strategy, False, False).writes_harmony
         else:
             was = self.harmony.base_parent(base_parent)
             traktor_moved = node.parent_path != base_parent and theirs != was
-            harmony_moved = ours != was
-            write = harmony_moved
-            if traktor_moved and harmony_moved:
-                write = settle(self.strategy, False, False) == "harmony"
+            decision = decide_changes(ours != was, traktor_moved, self.strategy)
+            write = decision.writes_harmony
+            if decision.conflict:
                 self._conflict(
                     path,
                     "folder",
@@ -470,15 +469,14 @@ class _TreeExporter:
             was = sorted(common, key=lambda n: self._base_position(n, parent) or 0)
             ours_common = [n for n in ours if n in common]
             theirs_common = [n for n in theirs if n in common]
-            harmony_changed, traktor_changed = ours_common != was, theirs_common != was
-            if harmony_changed and traktor_changed and ours_common != theirs_common:
-                harmony_first = settle(self.strategy, False, False) == "harmony"
+            decision = decide(ours_common, theirs_common, was, True, self.strategy, "export")
+            harmony_first = decision.winner != "traktor"
+            if decision.conflict:
                 where = self.harmony.path(parent) if parent is not None else ()
                 self._conflict(where, "order", "reordered", "reordered", "as last synced", harmony_first)
-            elif traktor_changed and not harmony_changed:
-                harmony_first = False
-        elif existed:
-            harmony_first = self.strategy == "harmony_wins"
+        elif existed:  # the first sync of this folder's order
+            ours_existed = [n for n in ours if n in set(existed)]
+            harmony_first = decide(ours_existed, existed, None, False, self.strategy, "export").winner != "traktor"
         desired = ours if harmony_first else weave(existed, [n for n in ours if n not in existed], ours)
         if desired == theirs:
             return

@@ -45,7 +45,7 @@ from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, place, weave
 from harmony.sync.report import Conflict, PlaylistChange
-from harmony.sync.three_way import Side, decide, decide_deletion, settle
+from harmony.sync.three_way import Side, decide, decide_changes, decide_deletion, first_sync
 from harmony.sync.tree import TraktorFolder, TraktorPlaylist
 
 log = logging.getLogger(__name__)
@@ -193,19 +193,18 @@ class _Planner:
         winner: Side = "harmony"
         if ours != theirs:
             if not has_base:
-                winner = settle(self.strategy, False, False)
+                decision = first_sync("import", self.strategy, False, False)
             else:
                 was = self.harmony.base_parent(base_parent_path)
                 traktor_moved = node.parent_path != base_parent_path and theirs != was
-                harmony_moved = ours != was
-                if traktor_moved and not harmony_moved:
-                    winner = "traktor"
-                elif traktor_moved:
-                    winner = settle(self.strategy, False, False)
+                decision = decide_changes(ours != was, traktor_moved, self.strategy)
+                if decision.conflict and decision.winner is not None:
                     self._conflict(
                         node.path, "folder", "/".join(self.harmony.path(_int(ours))) or "(top)",
-                        "/".join(node.parent_path) or "(top)", "/".join(base_parent_path) or "(top)", winner,
+                        "/".join(node.parent_path) or "(top)", "/".join(base_parent_path) or "(top)", decision.winner,
                     )  # fmt: skip
+            if decision.takes_traktor:
+                winner = "traktor"
         kind = "folder" if node.kind == "f" else _node_kind(node.playlist)
         if winner == "traktor":
             assert not isinstance(theirs, tuple)
@@ -490,15 +489,20 @@ class _Planner:
             for n in in_traktor
             if n.node in current and self._base_parent_matches(n, parent) and self._base_position(n) is not None
         ]
-        was = [n.node for n in sorted(common, key=lambda n: self._base_position(n) or 0)]
-        theirs = [n.node for n in common]
-        ours = [node for node in current if node in set(theirs)]
-        traktor_changed, harmony_changed = theirs != was, ours != was
-        if traktor_changed and harmony_changed and theirs != ours:
-            winner: Side = "traktor" if self.strategy == "traktor_wins" else "harmony"
+        if common:
+            was = [n.node for n in sorted(common, key=lambda n: self._base_position(n) or 0)]
+            theirs = [n.node for n in common]
+            ours = [node for node in current if node in set(theirs)]
+            decision = decide(ours, theirs, was, True, self.strategy, "import")
+        else:  # no node of this folder has a base here: the first sync of its order
+            shared = set(traktor_order) & set(current)
+            ours = [node for node in current if node in shared]
+            theirs = [node for node in traktor_order if node in shared]
+            decision = decide(ours, theirs, None, False, self.strategy, "import")
+        if decision.conflict and decision.winner is not None and common:
             path = self.harmony.path(parent) if isinstance(parent, int) else ()
-            self._conflict(path, "order", "reordered", "reordered", "as last synced", winner)
-        if traktor_changed and (not harmony_changed or self.strategy == "traktor_wins"):
+            self._conflict(path, "order", "reordered", "reordered", "as last synced", decision.winner)
+        if decision.takes_traktor:
             primary = traktor_order
             rest = [node for node in current if node not in set(primary)]
             return weave(primary, rest, current)

@@ -33,7 +33,9 @@ __all__ = [
     "Direction",
     "Side",
     "decide",
+    "decide_changes",
     "decide_deletion",
+    "first_sync",
     "settle",
 ]
 
@@ -122,10 +124,32 @@ def decide(
         return SAME
     if not has_base:
         return first_sync(direction, strategy, harmony_empty, traktor_empty)
-    if traktor == base:
-        return _HARMONY  # only Harmony changed it
-    if harmony == base:
-        return _TRAKTOR  # only Traktor changed it
+    return decide_changes(
+        harmony != base,
+        traktor != base,
+        strategy,
+        harmony_empty=harmony_empty,
+        traktor_empty=traktor_empty,
+        lists=lists,
+    )
+
+
+def decide_changes(
+    harmony_changed: bool,
+    traktor_changed: bool,
+    strategy: Strategy,
+    *,
+    harmony_empty: bool = False,
+    traktor_empty: bool = False,
+    lists: bool = False,
+) -> Decision:
+    """Who wins a value that has a base, from which sides changed it since (see :func:`decide`, which asks
+    this with ``==``). A caller passes the changes itself where ``==`` is not the question: a node's folder (a
+    folder renamed in Traktor moves nothing), or the order of the nodes both sides hold."""
+    if not traktor_changed:
+        return _HARMONY if harmony_changed else SAME
+    if not harmony_changed:
+        return _TRAKTOR
     both = lists and strategy == "smart_merge" and not harmony_empty and not traktor_empty
     return Decision(settle(strategy, harmony_empty, traktor_empty), conflict=True, both=both)
 
