@@ -153,20 +153,20 @@ def test_replace_makes_harmony_cues_equal_traktors(synced: World) -> None:
     synced.assert_nothing_to_do(cue_strategy="replace")
 
 
-@pytest.mark.parametrize(("strategy", "count"), [("smart_merge", 3), ("traktor_wins", 3), ("harmony_wins", 2)])
-def test_first_sync_of_cues(world: World, strategy: str, count: int) -> None:
+@pytest.mark.parametrize("strategy", ["smart_merge", "traktor_wins", "harmony_wins"])
+def test_first_sync_of_cues(world: World, strategy: str) -> None:
+    # One first-sync rule in both directions: a cue only one side has goes across whatever the strategy; the
+    # strategy settles only the cue both sides hold with different values.
     track_id = world.library.add_track(TrackValues(path="/music/a.mp3"))
     world.library.add_cue(track_id, CueValues(type=0, start=1000.0, hotcue=0, name="Mine"))
     world.library.add_cue(track_id, CueValues(type=0, start=5000.0, hotcue=4, name="Only mine"))
     world.add("a.mp3", (cue(1000.0, hotcue=0, name="Theirs"), cue(3000.0, hotcue=2, name="Only theirs")))
     result = world.sync(strategy=strategy)
     names = {c.name for c in world.cues("a.mp3")}
-    assert len(names) == count
-    assert "Only mine" in names
+    assert len(names) == 3
+    assert {"Only mine", "Only theirs"} <= names
     assert ("Theirs" in names) is (strategy == "traktor_wins")
-    assert [c.winner for c in result.stats.conflicts] == (
-        [] if strategy == "harmony_wins" else ["traktor" if strategy == "traktor_wins" else "harmony"]
-    )
+    assert [c.winner for c in result.stats.conflicts] == ["traktor" if strategy == "traktor_wins" else "harmony"]
     world.assert_nothing_to_do(strategy=strategy)
 
 

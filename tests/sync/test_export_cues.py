@@ -162,12 +162,12 @@ def test_duplicates_are_not_added_next_to_an_existing_cue(world: World) -> None:
 @pytest.mark.parametrize(
     ("strategy", "expected"),
     [
-        ("smart_merge", [(0, 1000.0, 0, "Traktor"), (0, 7000.0, 3, "n.n.")]),
-        ("traktor_wins", [(0, 1000.0, 0, "Traktor")]),
+        ("smart_merge", [(0, 1000.0, 0, "Harmony"), (0, 7000.0, 3, "n.n.")]),
+        ("traktor_wins", [(0, 1000.0, 0, "Traktor"), (0, 7000.0, 3, "n.n.")]),
         ("harmony_wins", [(0, 1000.0, 0, "Harmony"), (0, 7000.0, 3, "n.n.")]),
     ],
 )
-def test_first_sync_of_cues_follows_the_seed_strategy(
+def test_first_sync_of_cues_follows_the_first_sync_table(
     world: World, strategy: str, expected: list[tuple[int, float, int, str]]
 ) -> None:
     world.library.add_track(

@@ -136,10 +136,10 @@ def _scanned(world: World, **fields: object) -> int:
     [
         ("smart_merge", "Harmony title", "Techno", 124.0),  # fills empty fields only
         ("traktor_wins", "Traktor title", "Techno", 125.0),  # overwrites with non-empty Traktor values
-        ("harmony_wins", "Harmony title", None, 124.0),  # keeps Harmony's, even empty
+        ("harmony_wins", "Harmony title", "Techno", 124.0),  # keeps Harmony's filled values, fills its empty ones
     ],
 )
-def test_first_sync_of_a_known_track_follows_the_seed_strategies(
+def test_first_sync_of_a_known_track_follows_the_first_sync_table(
     world: World, strategy: str, title: str, genre: str | None, bpm: float
 ) -> None:
     _scanned(world, title="Harmony title", bpm=124.0, comment="keep")

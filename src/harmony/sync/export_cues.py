@@ -10,9 +10,9 @@ original app exported duplicates). Then, against the base:
   way the import settles it); one deleted in Traktor stays deleted, unless Harmony edited it since;
 - a cue on both sides is merged field by field (:func:`harmony.sync.three_way.decide`).
 
-With no base (a first sync) Harmony's cues that Traktor lacks are added (except with ``traktor_wins``), and
-paired cues follow the seed rules field by field. Cues the library cannot hold (an unknown type) are never
-touched. Edits are given by the position of the cue among the entry's ``CUE_V2`` elements.
+With no base (a first sync) Harmony's cues that Traktor lacks are added, and paired cues whose values differ
+are settled field by field by the first-sync table, as the import settles them. Cues the library cannot hold
+(an unknown type) are never touched. Edits are given by the position of the cue among the entry's ``CUE_V2`` elements.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class _Exporter:
                 conflict = not empty_h and not empty_t
             else:
                 old = None if was is None else getattr(was, name)
-                decision = decide_unit(f"cue {name}", mine, their_value, old, was is not None, self.strategy, "export")
+                decision = decide_unit(f"cue {name}", mine, their_value, old, was is not None, self.strategy)
                 write, conflict = decision.writes_harmony, decision.conflict
             if conflict:
                 self.conflict(
@@ -192,7 +192,7 @@ def export_cues(
     out = _Exporter(subject, entry, mapped, strategy)
     if base is None:
         # A cue Traktor lacks is an empty value on Traktor's side: the first-sync table says whether it goes in.
-        if not first_sync("export", strategy, harmony_empty=False, traktor_empty=True).writes_harmony:
+        if not first_sync(strategy, harmony_empty=False, traktor_empty=True).writes_harmony:
             return out.result
         pairs, only_ours, _ = pair_cues(harmony, theirs, tolerance)
         for i, j in pairs:

@@ -3,9 +3,9 @@ sides share afterwards.
 
 The mirror of :mod:`harmony.sync.import_fields`: each merge unit is decided by :mod:`harmony.sync.three_way`, the same
 decision the import makes (a value changed on both sides is settled with the *same* winner), and Harmony's
-value is written where Harmony wins. Only the first sync of a value (no base) follows the export's row of
-:data:`~harmony.sync.three_way.FIRST_SYNC`: ``smart_merge`` fills Traktor's empty fields, ``traktor_wins`` keeps
-Traktor's, ``harmony_wins`` writes Harmony's non-empty values.
+value is written where Harmony wins. The first sync of a value (no base) follows the same
+:data:`~harmony.sync.three_way.FIRST_SYNC` as the import: Harmony's filled values fill Traktor's empty fields,
+and two filled values are settled by the strategy.
 
 The new base of a merge unit is what both sides now hold: the NML's value where Harmony's was written or the two
 already agree; Harmony's value where Traktor keeps a different one (changed only in Traktor, or a conflict
@@ -63,7 +63,7 @@ def decide_fields(
         if ours == theirs:
             continue
         was = None if base is None else unit_key(base, fields, compared)
-        decision = decide_unit(name, ours, theirs, was, base is not None, strategy, "export")
+        decision = decide_unit(name, ours, theirs, was, base is not None, strategy)
         write = decision.writes_harmony
         if decision.conflict:
             conflicts.append(

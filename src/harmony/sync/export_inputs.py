@@ -11,7 +11,7 @@ __all__ = ["ExportOptions", "ExportSnapshot", "PartialSnapshotError"]
 
 #: The export is planned with the import's options (one type, so both directions see the same strategy,
 #: platform, path mappings and cue tolerance): ``strategy`` settles a value changed on both sides exactly as the
-#: import does, and seeds a first sync the export's way (:data:`harmony.sync.three_way.FIRST_SYNC`);
+#: import does, and a first sync by the same table (:data:`harmony.sync.three_way.FIRST_SYNC`);
 #: ``platform`` and ``path_mappings`` turn library paths into NML locations (the mappings reversed). Cues changed on
 #: both sides are settled by ``cue_conflict_strategy`` in both directions; the file check is the import's alone.
 ExportOptions = SyncOptions

@@ -336,7 +336,7 @@ class _TreeExporter:
             self.out.skipped.append(SkippedEntry("/".join(path), "a playlist on one side is a smart list on the other"))
 
     def _rename(self, view: Node, name: str, base_name: str | None, kind: NodeKind, path: Path, node: NodeId) -> None:
-        decision = decide_unit("name", name, view.name, base_name, base_name is not None, self.strategy, "export")
+        decision = decide_unit("name", name, view.name, base_name, base_name is not None, self.strategy)
         write, conflict = decision.writes_harmony, decision.conflict
         if conflict:
             was = None if base_name is None else repr(base_name)
@@ -368,7 +368,7 @@ class _TreeExporter:
             return
         theirs = self.traktor.parent_ref(node.parent_path)
         if base_parent is None:
-            write = first_sync("export", self.strategy, False, False).writes_harmony
+            write = first_sync(self.strategy, False, False).writes_harmony
         else:
             was = self.harmony.base_parent(base_parent)
             traktor_moved = node.parent_path != base_parent and theirs != was
@@ -398,7 +398,7 @@ class _TreeExporter:
         base = playlist.base
         ours, theirs = playlist.smart_query or "", view.query
         was = None if base is None else base.smart_query
-        decision = decide_unit("query", ours, theirs, was, base is not None, self.strategy, "export")
+        decision = decide_unit("query", ours, theirs, was, base is not None, self.strategy)
         write, conflict = decision.writes_harmony, decision.conflict
         if conflict:
             self._conflict(path, "query", repr(ours), repr(theirs), None if was is None else repr(was), write)
@@ -414,7 +414,7 @@ class _TreeExporter:
         base = playlist.base
         was = None if base is None else list(base.entries)
         decision = decide(
-            keys, theirs, was, base is not None, self.strategy, "export",
+            keys, theirs, was, base is not None, self.strategy,
             harmony_empty=not keys, traktor_empty=not theirs, lists=True,
         )  # fmt: skip
         if decision.conflict and was is not None:
@@ -469,14 +469,14 @@ class _TreeExporter:
             was = sorted(common, key=lambda n: self._base_position(n, parent) or 0)
             ours_common = [n for n in ours if n in common]
             theirs_common = [n for n in theirs if n in common]
-            decision = decide(ours_common, theirs_common, was, True, self.strategy, "export")
+            decision = decide(ours_common, theirs_common, was, True, self.strategy)
             harmony_first = decision.winner != "traktor"
             if decision.conflict:
                 where = self.harmony.path(parent) if parent is not None else ()
                 self._conflict(where, "order", "reordered", "reordered", "as last synced", harmony_first)
         elif existed:  # the first sync of this folder's order
             ours_existed = [n for n in ours if n in set(existed)]
-            harmony_first = decide(ours_existed, existed, None, False, self.strategy, "export").winner != "traktor"
+            harmony_first = decide(ours_existed, existed, None, False, self.strategy).winner != "traktor"
         desired = ours if harmony_first else weave(existed, [n for n in ours if n not in existed], ours)
         if desired == theirs:
             return

@@ -10,7 +10,7 @@ same field (or deleted or edited that cue) too: then the strategy decides and th
 added or deleted only in Harmony stays that way. ``replace`` makes Harmony's cues equal Traktor's.
 
 With no base (a first sync) Traktor's cues that Harmony lacks are added, and paired cues whose values differ
-are settled field by field by the strategy; ``harmony_wins`` leaves Harmony's cues as they are.
+are settled field by field by the first-sync table, as the export settles them.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def merge_cues(
         return merge.result
     if base is None:
         # A cue Harmony lacks is an empty value on Harmony's side: the first-sync table says whether it comes in.
-        if first_sync("import", conflict_strategy, harmony_empty=True, traktor_empty=False).takes_traktor:
+        if first_sync(conflict_strategy, harmony_empty=True, traktor_empty=False).takes_traktor:
             merge.added_on_both_sides(list(range(len(ours))), list(traktor), tolerance)
         return merge.result
 
@@ -184,7 +184,7 @@ class _Merger:
         for name in CUE_FIELD_NAMES:
             mine, their_value = getattr(ours, name), getattr(theirs, name)
             old = None if was is None else getattr(was, name)
-            decision = decide_unit(f"cue {name}", mine, their_value, old, was is not None, self.strategy, "import")
+            decision = decide_unit(f"cue {name}", mine, their_value, old, was is not None, self.strategy)
             winner = decision.winner
             if decision.conflict and winner is not None:
                 self.conflict(

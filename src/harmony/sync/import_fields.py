@@ -4,9 +4,10 @@ exchanged with Traktor).
 - A field changed only in Traktor takes Traktor's value (a value cleared in Traktor is cleared in Harmony).
 - A field changed only in Harmony keeps Harmony's value (it is waiting to be exported).
 - A field changed on both sides to different values is a conflict, settled by the strategy and reported.
-- With no base (a first sync of a track Harmony already had) every field whose values differ is settled by the
-  strategy: ``smart_merge`` fills Harmony's empty fields, ``traktor_wins`` overwrites with Traktor's non-empty
-  values, ``harmony_wins`` keeps Harmony's. Two different non-empty values are reported as a conflict.
+- With no base (a first sync of a track Harmony already had) every field whose values differ is settled by
+  :data:`~harmony.sync.three_way.FIRST_SYNC`, as the export settles it: an empty value is filled from the other
+  side; two different filled values are a reported conflict that ``traktor_wins`` settles Traktor's way and
+  the other strategies Harmony's way.
 
 A field is "changed" only when its *value* differs: the same rating read twice is not a change, so a second
 import of an unchanged collection changes nothing. Some fields travel in pairs because one is the exact text
@@ -25,7 +26,7 @@ from typing import Final
 from harmony.library import FieldValue, TrackValues
 from harmony.sync.mapping import FILE_SIZE_UNIT, MERGED_FIELDS
 from harmony.sync.options import Strategy
-from harmony.sync.three_way import Decision, Direction, Side, decide
+from harmony.sync.three_way import Decision, Side, decide
 
 __all__ = [
     "UNITS",
@@ -120,7 +121,7 @@ def _first(value: object) -> FieldValue:
 
 
 def decide_unit(
-    name: str, harmony: object, traktor: object, base: object, has_base: bool, strategy: Strategy, direction: Direction
+    name: str, harmony: object, traktor: object, base: object, has_base: bool, strategy: Strategy
 ) -> Decision:
     """The three-way decision of one merge unit's compared value (:func:`unit_key`), tuples judged empty by
     their first value (see :func:`is_empty`)."""
@@ -130,7 +131,6 @@ def decide_unit(
         base,
         has_base,
         strategy,
-        direction,
         harmony_empty=is_empty(name, _first(harmony)),
         traktor_empty=is_empty(name, _first(traktor)),
     )
@@ -148,7 +148,7 @@ def merge_fields(
         if ours == theirs:
             continue
         was = None if base is None else _key(base, fields, compared)
-        decision = decide_unit(name, ours, theirs, was, base is not None, strategy, "import")
+        decision = decide_unit(name, ours, theirs, was, base is not None, strategy)
         winner = decision.winner
         if decision.conflict:
             assert winner is not None

@@ -130,9 +130,7 @@ def _three_way(
     theirs_empty: bool = False,
 ) -> tuple[Side | None, bool]:
     """The import's decision of one value (:func:`harmony.sync.three_way.decide`), as (winner, conflict)."""
-    decision = decide(
-        ours, theirs, was, has_base, strategy, "import", harmony_empty=ours_empty, traktor_empty=theirs_empty
-    )
+    decision = decide(ours, theirs, was, has_base, strategy, harmony_empty=ours_empty, traktor_empty=theirs_empty)
     return decision.winner, decision.conflict
 
 
@@ -193,7 +191,7 @@ class _Planner:
         winner: Side = "harmony"
         if ours != theirs:
             if not has_base:
-                decision = first_sync("import", self.strategy, False, False)
+                decision = first_sync(self.strategy, False, False)
             else:
                 was = self.harmony.base_parent(base_parent_path)
                 traktor_moved = node.parent_path != base_parent_path and theirs != was
@@ -313,7 +311,7 @@ class _Planner:
         for ref, ident in (*traktor_entries, *ours_pairs):
             refs.setdefault(ident, ref)
         decision = decide(
-            ours, theirs, was, base is not None, self.strategy, "import",
+            ours, theirs, was, base is not None, self.strategy,
             harmony_empty=not ours, traktor_empty=not theirs, lists=True,
         )  # fmt: skip
         winner, both = decision.winner, decision.both
@@ -493,12 +491,12 @@ class _Planner:
             was = [n.node for n in sorted(common, key=lambda n: self._base_position(n) or 0)]
             theirs = [n.node for n in common]
             ours = [node for node in current if node in set(theirs)]
-            decision = decide(ours, theirs, was, True, self.strategy, "import")
+            decision = decide(ours, theirs, was, True, self.strategy)
         else:  # no node of this folder has a base here: the first sync of its order
             shared = set(traktor_order) & set(current)
             ours = [node for node in current if node in shared]
             theirs = [node for node in traktor_order if node in shared]
-            decision = decide(ours, theirs, None, False, self.strategy, "import")
+            decision = decide(ours, theirs, None, False, self.strategy)
         if decision.conflict and decision.winner is not None and common:
             path = self.harmony.path(parent) if isinstance(parent, int) else ()
             self._conflict(path, "order", "reordered", "reordered", "as last synced", decision.winner)

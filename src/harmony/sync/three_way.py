@@ -8,8 +8,8 @@ values: Harmony's, Traktor's, and the base (what both sides held after the last 
 - Changed only on one side since the base: that side wins, and it is no conflict.
 - Changed on both sides: a conflict, settled by the strategy (:func:`settle`) the same way whichever direction
   runs, so that an import and an export never undo each other.
-- No base (a first sync of that value): the side *receiving* the value keeps its own unless the strategy says
-  otherwise (:data:`FIRST_SYNC`); two different non-empty values are reported as a conflict.
+- No base (a first sync of that value): a filled value wins over an empty one, and two different filled values
+  are a conflict the strategy settles (:data:`FIRST_SYNC`), the same whichever direction runs first.
 - One side deleted a thing the other did not touch: the deletion goes through. If the other side changed it
   since, that is a conflict, which ``traktor_wins`` settles Traktor's way and the other strategies Harmony's way.
 
@@ -30,7 +30,6 @@ __all__ = [
     "FIRST_SYNC",
     "SAME",
     "Decision",
-    "Direction",
     "Side",
     "decide",
     "decide_changes",
@@ -41,8 +40,6 @@ __all__ = [
 
 #: One side of the sync.
 Side = Literal["harmony", "traktor"]
-#: Which way values travel: an import brings Traktor's into Harmony, an export Harmony's into Traktor.
-Direction = Literal["import", "export"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +78,25 @@ def settle(strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Side
     return "traktor" if harmony_empty and not traktor_empty else "harmony"
 
 
-#: The first sync of a value (no base): for each direction and strategy, the winner when neither side is
-#: empty, when only Harmony's is, and when only Traktor's is. When both are empty the receiving side keeps its
-#: own. An import's ``smart_merge`` fills Harmony's empty values, an export's fills Traktor's.
-FIRST_SYNC: Final[Mapping[tuple[Direction, Strategy], tuple[Side, Side, Side]]] = {
-    #                          neither empty  Harmony empty  Traktor empty
-    ("import", "smart_merge"): ("harmony", "traktor", "harmony"),
-    ("import", "traktor_wins"): ("traktor", "traktor", "harmony"),
-    ("import", "harmony_wins"): ("harmony", "harmony", "harmony"),
-    ("export", "smart_merge"): ("traktor", "traktor", "harmony"),
-    ("export", "traktor_wins"): ("traktor", "traktor", "traktor"),
-    ("export", "harmony_wins"): ("harmony", "traktor", "harmony"),
+#: The first sync of a value (no base): for each strategy, the winner when neither side is empty, when only
+#: Harmony's is, and when only Traktor's is. One row per strategy, whichever direction runs, so that a first
+#: sync ends the same whether the import or the export comes first. With no base nobody can have emptied a
+#: value on purpose, so an empty value never wins over a filled one; two filled ones are a conflict the
+#: strategy settles as it settles any conflict (:func:`settle`).
+FIRST_SYNC: Final[Mapping[Strategy, tuple[Side, Side, Side]]] = {
+    #                neither empty  Harmony empty  Traktor empty
+    "smart_merge": ("harmony", "traktor", "harmony"),
+    "traktor_wins": ("traktor", "traktor", "harmony"),
+    "harmony_wins": ("harmony", "traktor", "harmony"),
 }
-_RECEIVER: Final[Mapping[Direction, Side]] = {"import": "harmony", "export": "traktor"}
 
 
-def first_sync(direction: Direction, strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Decision:
-    """The decision for two different values with no base (see :data:`FIRST_SYNC`)."""
+def first_sync(strategy: Strategy, harmony_empty: bool, traktor_empty: bool) -> Decision:
+    """The decision for two different values with no base (see :data:`FIRST_SYNC`); two empty values (an
+    empty text and none) are nothing to exchange."""
     if harmony_empty and traktor_empty:
-        return Decision(_RECEIVER[direction])
-    row = FIRST_SYNC[(direction, strategy)]
+        return SAME
+    row = FIRST_SYNC[strategy]
     winner = row[1] if harmony_empty else row[2] if traktor_empty else row[0]
     return Decision(winner, conflict=not harmony_empty and not traktor_empty)
 
@@ -111,7 +107,6 @@ def decide(
     base: object,
     has_base: bool,
     strategy: Strategy,
-    direction: Direction,
     *,
     harmony_empty: bool = False,
     traktor_empty: bool = False,
@@ -123,7 +118,7 @@ def decide(
     if harmony == traktor:
         return SAME
     if not has_base:
-        return first_sync(direction, strategy, harmony_empty, traktor_empty)
+        return first_sync(strategy, harmony_empty, traktor_empty)
     return decide_changes(
         harmony != base,
         traktor != base,
