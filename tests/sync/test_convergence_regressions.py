@@ -46,3 +46,26 @@ def test_a_track_with_an_exported_harmony_cue_removed_in_traktor_leaves_both_sid
     assert "b.mp3" not in {entry.location.file for entry in exchange.collection().tracks}
     assert not exchange.plan_import().plan.changes_library()
     assert not exchange.export(dry_run=True).changed
+
+
+def test_a_name_given_on_both_sides_to_different_playlists_is_left_out_and_nothing_is_lost(
+    tmp_path: Path, library: Library
+) -> None:
+    # Harmony renames its playlist "Warm up" to "Closing" while Traktor creates another playlist "Closing".
+    # One NML folder cannot hold the name twice: the export says it left the rename out, and keeps both lists.
+    exchange = _start(tmp_path, library)
+    exchange.edit_in_traktor(lambda c: c.playlists.create_playlist("Warm up", [c.tracks[0].key, c.tracks[1].key]))
+    exchange.import_()
+    exchange.export()
+    (warm_up,) = library.playlist_tree()
+    library.update_playlist(warm_up.id, {"name": "Closing"})
+    exchange.edit_in_traktor(lambda c: c.playlists.create_playlist("Closing", [c.tracks[0].key]))
+
+    exchange.import_()
+    result = exchange.export()
+
+    assert any("not renamed" in line and "Closing" in line for line in result.report.lines())
+    harmony = sorted((node.name, len(library.playlist_entries(node.id))) for node in library.playlist_tree())
+    assert harmony == [("Closing", 1), ("Closing", 2)]
+    traktor = sorted((p.name, len(p.entries)) for p in exchange.collection().playlists.children)
+    assert traktor == [("Closing", 1), ("Warm up", 2)]
