@@ -3,6 +3,8 @@ renames, moves and deletions followed by UUID."""
 
 from __future__ import annotations
 
+import pytest
+
 from harmony.library import FolderNode, PlaylistNode
 
 from .helpers import World, nml_key
@@ -362,22 +364,17 @@ def test_reorder_inside_a_folder_renamed_in_traktor_is_followed(world: World) ->
     world.assert_nothing_to_do()
 
 
-def test_the_first_sync_of_an_order_keeps_harmonys_under_smart_merge(world: World) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "order"),
+    [("smart_merge", ["One", "Two"]), ("harmony_wins", ["One", "Two"]), ("traktor_wins", ["Two", "One"])],
+)
+def test_the_first_sync_of_an_order_follows_the_strategy(world: World, strategy: str, order: list[str]) -> None:
     # Playlists of the same name on both sides, linked on their first sync, in opposite orders: the strategy
     # decides whose order stays, as it does for every value with no base (harmony.sync.three_way.FIRST_SYNC).
     for name in ("One", "Two"):
         world.library.create_playlist(name)
     for name in ("Two", "One"):
         world.collection.playlists.create_playlist(name, [])
-    world.sync(strategy="smart_merge")
-    assert [n.name for n in world.library.playlist_tree()] == ["One", "Two"]
-
-
-def test_traktor_wins_takes_traktors_order_on_a_first_sync(world: World) -> None:
-    for name in ("One", "Two"):
-        world.library.create_playlist(name)
-    for name in ("Two", "One"):
-        world.collection.playlists.create_playlist(name, [])
-    world.sync(strategy="traktor_wins")
-    assert [n.name for n in world.library.playlist_tree()] == ["Two", "One"]
-    world.assert_nothing_to_do(strategy="traktor_wins")
+    world.sync(strategy=strategy)
+    assert [n.name for n in world.library.playlist_tree()] == order
+    world.assert_nothing_to_do(strategy=strategy)
