@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Final
 
 from harmony.library import TrackValues
-from harmony.sync.import_fields import UNITS, decide_unit, unit_key
+from harmony.sync.import_fields import UNITS, unit_decisions, unit_key
 from harmony.sync.mapping import nml_fields_from_track_values
 from harmony.sync.options import Strategy
 from harmony.sync.report import Conflict, show
@@ -57,13 +57,7 @@ def decide_fields(
     """Decide every merge unit of one track (``traktor``: the entry's values as the import reads them)."""
     units: list[str] = []
     conflicts: list[Conflict] = []
-    for name, fields, compared in UNITS:
-        ours = unit_key(harmony, fields, compared)
-        theirs = unit_key(traktor, fields, compared)
-        if ours == theirs:
-            continue
-        was = None if base is None else unit_key(base, fields, compared)
-        decision = decide_unit(name, ours, theirs, was, base is not None, strategy)
+    for name, _, decision in unit_decisions(harmony, traktor, base, strategy):
         write = decision.writes_harmony
         if decision.conflict:
             conflicts.append(

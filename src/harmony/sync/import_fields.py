@@ -18,7 +18,7 @@ or raw form of the other (:mod:`harmony.library.twins` keeps them one value on H
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Final
@@ -36,6 +36,7 @@ __all__ = [
     "decide_unit",
     "is_empty",
     "merge_fields",
+    "unit_decisions",
     "unit_key",
 ]
 
@@ -136,19 +137,27 @@ def decide_unit(
     )
 
 
-def merge_fields(
+def unit_decisions(
     harmony: TrackValues, traktor: TrackValues, base: TrackValues | None, strategy: Strategy
-) -> FieldMerge:
-    """Merge Traktor's values of one track into Harmony's, against ``base`` (None on a first sync)."""
-    changes: dict[str, FieldValue] = {}
-    conflicts: list[FieldConflict] = []
+) -> Iterator[tuple[str, tuple[str, ...], Decision]]:
+    """The decision of every merge unit whose two sides differ, as (unit, its fields, decision): what the
+    import applies where Traktor wins and the export writes where Harmony wins."""
     for name, fields, compared in UNITS:
         ours = _key(harmony, fields, compared)
         theirs = _key(traktor, fields, compared)
         if ours == theirs:
             continue
         was = None if base is None else _key(base, fields, compared)
-        decision = decide_unit(name, ours, theirs, was, base is not None, strategy)
+        yield name, fields, decide_unit(name, ours, theirs, was, base is not None, strategy)
+
+
+def merge_fields(
+    harmony: TrackValues, traktor: TrackValues, base: TrackValues | None, strategy: Strategy
+) -> FieldMerge:
+    """Merge Traktor's values of one track into Harmony's, against ``base`` (None on a first sync)."""
+    changes: dict[str, FieldValue] = {}
+    conflicts: list[FieldConflict] = []
+    for name, fields, decision in unit_decisions(harmony, traktor, base, strategy):
         winner = decision.winner
         if decision.conflict:
             assert winner is not None
