@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from harmony import nml
 from harmony.cli import app
-from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
+from harmony.devtools.collection_gen import GeneratedCollection
 from harmony.library import Library
+
+from .setups import synced_collection
 
 runner = CliRunner()
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -26,16 +28,7 @@ EXPORT_KEYS = ["tracks_exported", "tracks_added", "tracks_removed", "playlists_e
 @pytest.fixture
 def synced(tmp_path: Path) -> tuple[GeneratedCollection, list[str]]:
     """A generated collection imported into tmp_path/lib.db, with its path and mappings configured."""
-    generated = generate_collection(tmp_path / "collection.nml", tracks=80, seed=4, files_dir=tmp_path / "files")
-    base = ["--library", str(tmp_path / "lib.db")]
-    mappings = [f"{volume}={folder}" for volume, folder in generated.path_mappings.items()]
-    configured = runner.invoke(
-        app, [*base, "traktor", "config", "set", "nml_path", str(generated.path), "path_mappings", *mappings]
-    )
-    assert configured.exit_code == 0, configured.output
-    imported = runner.invoke(app, [*base, "traktor", "sync"])
-    assert imported.exit_code == 0, imported.output
-    return generated, base
+    return synced_collection(tmp_path / "collection.nml", tmp_path / "lib.db", tracks=80, seed=4)
 
 
 def _edit(tmp_path: Path, comment: str) -> None:

@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 from harmony import nml
 from harmony.cli import app
-from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
+from harmony.devtools.collection_gen import GeneratedCollection
 
+from .setups import synced_collection
 from .test_traktor_export import _edit
 
 runner = CliRunner()
@@ -21,18 +22,7 @@ CHECK_KEYS = {"status", "reason", "tracks", "playlists", "last_known_tracks", "l
 
 @pytest.fixture
 def synced(tmp_path: Path) -> tuple[GeneratedCollection, list[str]]:
-    generated = generate_collection(
-        tmp_path / "Traktor" / "collection.nml", tracks=60, seed=9, files_dir=tmp_path / "files"
-    )
-    base = ["--library", str(tmp_path / "lib.db")]
-    mappings = [f"{volume}={folder}" for volume, folder in generated.path_mappings.items()]
-    configured = runner.invoke(
-        app, [*base, "traktor", "config", "set", "nml_path", str(generated.path), "path_mappings", *mappings]
-    )
-    assert configured.exit_code == 0, configured.output
-    imported = runner.invoke(app, [*base, "traktor", "sync"])
-    assert imported.exit_code == 0, imported.output
-    return generated, base
+    return synced_collection(tmp_path / "Traktor" / "collection.nml", tmp_path / "lib.db", tracks=60, seed=9)
 
 
 def _json(base: list[str], *args: str, code: int = 0) -> object:
