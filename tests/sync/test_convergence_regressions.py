@@ -69,3 +69,23 @@ def test_a_name_given_on_both_sides_to_different_playlists_is_left_out_and_nothi
     assert harmony == [("Closing", 1), ("Closing", 2)]
     traktor = sorted((p.name, len(p.entries)) for p in exchange.collection().playlists.children)
     assert traktor == [("Closing", 1), ("Warm up", 2)]
+
+
+def test_a_playlist_made_in_harmony_is_still_waiting_for_the_export_after_an_import(
+    tmp_path: Path, library: Library
+) -> None:
+    # Auto-sync exports only when the library says an export is pending; an import in between must not make
+    # the new playlist (and its new folder) look as if Traktor had it already.
+    exchange = _start(tmp_path, library)
+    folder = library.create_folder("Crates")
+    library.create_playlist("Closing", folder)
+    assert library.status().pending_export
+
+    exchange.import_()
+    assert library.status().pending_export
+    exchange.export()
+
+    collection = exchange.collection()
+    assert [node.name for node in collection.playlists.children] == ["Crates"]
+    assert collection.playlists.find(["Crates", "Closing"]) is not None
+    assert not exchange.plan_import().plan.changes_library()

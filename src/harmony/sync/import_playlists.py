@@ -362,9 +362,13 @@ class _Planner:
         self._folder_base(node, h.id)
 
     def _deleted_in_traktor(self) -> None:
-        """Harmony nodes exchanged before that Traktor no longer has."""
+        """Harmony nodes exchanged before that Traktor no longer has. Those never exchanged (made in Harmony
+        since the last sync) wait for the export, which creates them: Harmony is ahead."""
         for playlist in self.harmony.playlists.values():
-            if playlist.id in self.links.playlists or playlist.base is None:
+            if playlist.id in self.links.playlists:
+                continue
+            if playlist.base is None:
+                self.out.harmony_ahead = True
                 continue
             base = playlist.base
             ours = [self.resolver.for_stored(e)[1] for e in playlist.entries]
@@ -388,7 +392,10 @@ class _Planner:
             self.out.playlist_base_deletes.append(base.uuid)
         deleted_playlists = set(self.out.playlist_deletes)
         # Deepest first, so a folder emptied by the deletion of its sub-folders can go too.
-        gone = [f for f in self.harmony.folders.values() if f.id not in self.links.folders and f.base is not None]
+        unlinked = [f for f in self.harmony.folders.values() if f.id not in self.links.folders]
+        if any(f.base is None for f in unlinked):
+            self.out.harmony_ahead = True
+        gone = [f for f in unlinked if f.base is not None]
         gone.sort(key=lambda f: len(self.harmony.path(f.id)), reverse=True)
         deleted_folders: set[int] = set()
         for folder in gone:
