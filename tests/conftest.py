@@ -10,8 +10,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from harmony.nmlfile.traktor_process import SCOPE_VARIABLE
+
+# Tests check behaviour, never time: hypothesis's per-example deadline fails pure tests that take well under a
+# millisecond whenever a busy machine stalls one example.
+settings.register_profile("harmony", deadline=None)
+settings.load_profile("harmony")
 
 # Tests run side by side (pytest-xdist), and other people's may run on this machine too: each test process sees
 # only the stand-in Traktor processes it started itself (and its workers and subprocesses inherit this).
