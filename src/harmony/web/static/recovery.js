@@ -31,6 +31,8 @@
     if (damaged) {
       const reason = (health && health.reason) || message || "";
       $("damaged-reason").textContent = reason.charAt(0).toUpperCase() + reason.slice(1);
+      // Only a file that loads can be kept: a truncated or unreadable one must be restored or rebuilt.
+      $("damaged-accept").hidden = !(health && health.tracks !== null && health.tracks !== undefined);
     }
   }
 
@@ -61,6 +63,7 @@
       $("waiting-message").textContent = "Traktor would overwrite it when it quits. Quit Traktor, or export anyway.";
     }
     if (event.operation === "rebuild" && event.status === "succeeded") collectionChanged();
+    if (event.operation === "import" && event.status === "succeeded") loadStatus(); // a kept collection is healthy
   });
 
   $("export-anyway").addEventListener("click", async () => {
@@ -180,13 +183,14 @@
     const first = $("backups-table").querySelector("button[data-path]:not(:disabled)");
     if (first) first.focus();
   });
+  // Keeping a damaged-looking collection means importing it as it is: the import stops before changing
+  // anything and asks once (the Traktor section's confirmation), saying both why the file looks damaged and
+  // what the import would remove. Confirming imports it, and its counts are trusted from then on.
   $("damaged-accept").addEventListener("click", async () => {
     try {
-      const health = await api("POST", "/api/traktor/check/accept");
-      if (health.status !== "ok") fail("The collection cannot be kept", new Error(health.reason));
-      collectionChanged();
+      await api("POST", "/api/traktor/sync", {});
     } catch (error) {
-      fail("Failed to keep the collection", error);
+      fail("Failed to import the collection", error);
     }
   });
   $("backups-refresh").addEventListener("click", loadBackups);
