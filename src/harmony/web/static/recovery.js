@@ -36,11 +36,21 @@
     }
   }
 
+  // The status answer can be overtaken by the event stream: asked when auto-sync went idle, it may arrive
+  // after the event that says auto-sync now waits for Traktor (the check behind the answer queues behind the
+  // sync's own work). The stream's latest auto-sync status then wins over the answer's older one.
+  let heard = 0;
+  let lastAuto = null;
+
   async function loadStatus() {
+    const asked = heard;
     try {
       const status = await api("GET", "/api/traktor/status");
-      const auto = status.auto_sync;
-      const state = auto && auto.state === "waiting_for_traktor" ? auto.state : status.status;
+      const fresher = heard !== asked ? lastAuto : null;
+      const auto = fresher || status.auto_sync;
+      let state = status.status;
+      if (auto && auto.state === "waiting_for_traktor") state = auto.state;
+      else if (fresher && state === "waiting_for_traktor") state = fresher.state;
       showBanners(state, auto && auto.state === state ? auto.message : status.message, status.health);
     } catch (error) {
       fail("Failed to read the sync status", error);
@@ -48,6 +58,8 @@
   }
 
   onAutoSync((status) => {
+    heard += 1;
+    lastAuto = status;
     if (status.state === "waiting_for_traktor" || status.state === "damaged") {
       showBanners(status.state, status.message, status.health);
     } else if (!status.running) {
