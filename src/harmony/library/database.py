@@ -13,6 +13,7 @@ Harmony is refused."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -57,16 +58,24 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
+def _migrations() -> ScriptDirectory:
+    """The packaged migrations, loaded once per process: loading them runs every migration module (tens of
+    milliseconds of CPU), and every opening of the library asks for them, in the web app on its event loop too
+    (an operation's start reads its settings and known counts there)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest schema revision this Harmony knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _migrations().get_current_head()
     assert head is not None
     return head
 
 
 def _known_revision(revision: str) -> bool:
     try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+        return _migrations().get_revision(revision) is not None
     except CommandError:
         return False
 
