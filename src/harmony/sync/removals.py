@@ -30,7 +30,7 @@ class MassRemovalError(SyncError):
 
 def _share(removed: int, total: int, what: str) -> str | None:
     if removed and total and removed / total > MASS_REMOVAL_SHARE:
-        return f"{removed} of {total} {what} ({removed / total:.0%})"
+        return f"{removed:,} of {total:,} {what} ({removed / total:.0%})"
     return None
 
 
