@@ -1,12 +1,13 @@
 """Is the web app responsive while it works? Search latency and event-loop gaps during a big import and export.
 
-Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [--folder DIR] [--no-export]
+Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [--folder DIR] [--no-export] [--why]
 
 1. Generates two Traktor collections of ``--tracks`` tracks each (with placeholder audio files).
 2. Starts ``harmony serve``'s app in a child process, with a ticker task on its event loop that wakes every
    5 ms and records how late it woke (an event-loop gap: the time the loop could not answer anyone).
 3. Imports collection A (untimed), so the library holds ``--tracks`` tracks to search; then starts importing
-   collection B (``--tracks`` new tracks: parsing, matching, then one big write transaction) and, until it ends,
+   collection B (``--tracks`` new tracks: parsing, matching, then one big write transaction; A's tracks, no
+   longer in the collection imported, leave the library, allowed past the removal guard) and, until it ends,
    sends the library page's requests one after another: a search for a word from the library, sorted by a
    random column, at a random page; now and then a track's detail.
 4. Edits one track in 100 in the library, then exports the library into collection B (backup, safe write) and
@@ -45,13 +46,14 @@ SORTS = ["artist", "title", "-bpm", "album", "-date_added", "genre", "key", "-ra
 # --- the server process ---------------------------------------------------------------------------------------
 
 
-async def _ticker(gaps: list[tuple[float, float, str, float]], service: Any) -> None:
+async def _ticker(gaps: list[tuple[float, float, str, float]], service: Any, heartbeat: list[float]) -> None:
     """Wake every TICK; record each late wake-up with the phase of the running operation (where it came from)."""
     loop = asyncio.get_running_loop()
     expected = loop.time() + TICK
     cpu = time.process_time()
     while True:
         await asyncio.sleep(TICK)
+        heartbeat[0] = time.monotonic()
         now, cpu_now = loop.time(), time.process_time()
         late = now - expected
         if late > 0.002:
@@ -62,6 +64,29 @@ async def _ticker(gaps: list[tuple[float, float, str, float]], service: Any) -> 
             gaps.append((time.time(), late, phase, cpu_now - cpu))
         expected = now + TICK
         cpu = cpu_now
+
+
+def _sampler(heartbeat: list[float], samples: list[tuple[float, dict[str, list[str]]]]) -> None:
+    """``--why``: while the ticker is late (the loop held up), note where every thread of the server is, so a
+    gap can be traced to its code. A thread that holds the GIL in one long C call leaves no sample meanwhile:
+    the samples just after such a gap show who had it."""
+    import threading
+    import traceback
+
+    me = threading.get_ident()
+    names = {}
+    while len(samples) < 20_000:
+        time.sleep(0.002)
+        if time.monotonic() - heartbeat[0] < 0.012:
+            continue
+        names = {thread.ident: thread.name for thread in threading.enumerate()}
+        where: dict[str, list[str]] = {}
+        for ident, frame in sys._current_frames().items():
+            if ident == me:
+                continue
+            stack = traceback.extract_stack(frame)[-6:]
+            where[names.get(ident, str(ident))] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
+        samples.append((time.time(), where))
 
 
 def serve(library: Path, port: int, out: Path, spool: Path) -> None:
@@ -86,16 +111,22 @@ def serve(library: Path, port: int, out: Path, spool: Path) -> None:
             collections.append((time.time(), took, f"gc gen {info['generation']}"))
 
     gc.callbacks.append(gc_timer)
+    heartbeat = [time.monotonic()]
+    samples: list[tuple[float, dict[str, list[str]]]] = []
+    if os.environ.get("WEB_BENCH_WHY"):
+        import threading
+
+        threading.Thread(target=_sampler, args=(heartbeat, samples), name="bench sampler", daemon=True).start()
 
     async def main() -> None:
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=3)
         server = uvicorn.Server(config)
-        ticker = asyncio.create_task(_ticker(gaps, app.state.web.service))
+        ticker = asyncio.create_task(_ticker(gaps, app.state.web.service, heartbeat))
         try:
             await server.serve()
         finally:
             ticker.cancel()
-            out.write_text(json.dumps({"gaps": gaps, "gc": collections}))
+            out.write_text(json.dumps({"gaps": gaps, "gc": collections, "samples": samples}))
 
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled, once shut down
         asyncio.run(main())
@@ -186,6 +217,25 @@ def browse_while(client: httpx.Client, op_id: str, words: list[str], ids: list[i
     return {"op": op, "searches": searches, "details": details, "window": (started, time.time())}
 
 
+def explain(gaps: list[tuple[float, float, str, float]], samples: list[Any], window: tuple[float, float]) -> None:
+    """``--why``: for each gap over 25 ms, where the server's threads were while the loop was held up."""
+    start, end = window
+    for at, gap, phase, _cpu in gaps:
+        if not (start <= at <= end and gap > 0.025):
+            continue
+        print(f"    gap of {gap * 1000:.0f} ms ({phase}) at {time.strftime('%X', time.localtime(at))}:")
+        seen: set[str] = set()
+        for sampled_at, where in samples:
+            if at - gap - 0.01 <= sampled_at <= at + 0.01:
+                for thread, stack in where.items():
+                    line = f"{thread}: {' > '.join(stack[-4:])}"
+                    if line not in seen and "selectors.py" not in line and "threading.py:" not in stack[-1]:
+                        seen.add(line)
+                        print(f"      {line}")
+        if not seen:
+            print("      (no sample: one call held the GIL throughout)")
+
+
 def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float, str, float]]) -> None:
     start, end = run["window"]
     inside = [gap for at, gap, _, _ in gaps if start <= at <= end]
@@ -224,6 +274,9 @@ def main() -> int:
     )
     parser.add_argument("--no-export", action="store_true", help="measure the import only")
     parser.add_argument("--folder", type=Path, help="work here and reuse the collections of an earlier run")
+    parser.add_argument(
+        "--why", action="store_true", help="sample the server's threads during gaps and print where they were"
+    )
     parser.add_argument("--serve", nargs=4, metavar=("LIBRARY", "PORT", "OUT", "SPOOL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -247,6 +300,7 @@ def main() -> int:
         "PYTHONPATH": os.pathsep.join(
             [str(Path(__file__).resolve().parents[1] / "src"), os.environ.get("PYTHONPATH", "")]
         ),
+        **({"WEB_BENCH_WHY": "1"} if args.why else {}),
     }
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(folder / "library.db"), str(port), str(gaps_file), str(folder)],
@@ -280,7 +334,8 @@ def main() -> int:
                 words += sorted({w for w in re.findall(r"[A-Za-z]{4,}", titles)})[:40]
 
             body = {"nml_path": str(second[0]), "path_mappings": second[1]}
-            op = client.post("/api/traktor/sync", json=body).json()
+            # Collection A's tracks are not in B: the import removes them (the removal guard would ask first).
+            op = client.post("/api/traktor/sync", json={**body, "allow_mass_removal": True}).json()
             run = browse_while(client, op["operation_id"], words, ids, args.pause)
             runs = [(f"import of {args.tracks:,} new tracks", run)]
             if not args.no_export:
@@ -288,7 +343,7 @@ def main() -> int:
                 print(f"edited {edited:,} tracks in the library for the export to write")
                 op = client.post("/api/traktor/export", json=body).json()
                 run = browse_while(client, op["operation_id"], words, ids, args.pause)
-                runs.append((f"export of the {2 * args.tracks:,}-track library into collection B", run))
+                runs.append((f"export of the {args.tracks:,}-track library into collection B", run))
             stats = client.get("/api/stats").json()
         child.send_signal(signal.SIGINT)
         child.wait(60)
@@ -303,6 +358,8 @@ def main() -> int:
     print("page requests: " + (f"one, then a {args.pause} s pause" if args.pause else "back to back (worst case)"))
     for name, measured_run in runs:
         report(name, measured_run, gaps)
+        if args.why:
+            explain(gaps, measured.get("samples", []), measured_run["window"])
     if pauses:
         longest = max(pauses, key=lambda p: p[1])
         print(

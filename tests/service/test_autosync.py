@@ -190,3 +190,19 @@ async def test_edits_by_another_process_are_noticed_by_polling(service: TraktorS
     await auto.settled()
     await auto.stop()
     assert auto.status.last_error is None, auto.status.last_error
+
+
+async def test_an_edit_made_right_after_start_up_is_exported(service: TraktorService, demo: Demo) -> None:
+    # The poll's baseline is the version auto-sync saw when it started, not the one at its first poll: an edit
+    # from another process in between must not become the baseline and stay unexported.
+    _configure(service, demo, direction="export", on_startup=False, debounce_ms=1000)
+    await service.sync(ImportRequest())
+    auto = AutoSyncService(service.auto_sync_runner(), poll_seconds=0.3)
+    await auto.start()
+    with Library.open(service.library_path) as library:  # before the first poll
+        library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "right after start-up"})
+    await _until(lambda: any(op.operation == "export" and op.finished for op in service.history()))
+    await auto.settled()
+    await auto.stop()
+    assert auto.status.last_error is None, auto.status.last_error
+    assert any(track.comment == "right after start-up" for track in nml.load(demo.nml).tracks)

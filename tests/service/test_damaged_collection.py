@@ -175,3 +175,31 @@ async def test_accepting_a_big_removal(service: TraktorService, demo: Demo) -> N
     assert accepted.ok and accepted.last_known_tracks == accepted.tracks == (demo.generated.tracks + 9) // 10
     # The import still asks before removing most of the library (the guard of removals).
     assert (await service.sync(ImportRequest(allow_mass_removal=True))).status == "succeeded"
+
+
+async def test_one_confirmation_covers_a_damaged_looking_collection_and_its_removals(
+    service: TraktorService, demo: Demo
+) -> None:
+    await _synced_with_a_backup(service, demo)
+    demo.nml.write_bytes(_emptied(demo.nml.read_bytes()))
+    assert service.recovery.health().status == "damaged"
+    with Library.open(service.library_path) as library:
+        before = (library.stats(), library.version)
+
+    refused = await service.sync()
+    assert refused.status == "failed" and refused.error_code == "mass_removal"
+    assert refused.error is not None
+    # One question saying both reasons: the counts look damaged, and the import would remove most tracks.
+    damaged = r"looks damaged \(it holds [\d,]+ tracks; it held [\d,]+ when Harmony last saw it\)"
+    assert re.search(damaged, refused.error)
+    assert re.search(r"would remove [\d,]+ of [\d,]+ tracks \(\d+%\)", refused.error)
+    with Library.open(service.library_path) as library:
+        assert (library.stats(), library.version) == before
+
+    allowed = await service.sync(ImportRequest(allow_mass_removal=True))  # the one confirmation
+    assert allowed.status == "succeeded", allowed.error
+    kept = (demo.generated.tracks + 9) // 10
+    with Library.open(service.library_path) as library:
+        assert library.stats().tracks == kept
+    health = service.recovery.health()  # the counts it now holds are trusted: no second question
+    assert health.ok and health.tracks == health.last_known_tracks == kept

@@ -4,6 +4,8 @@ view. Skipped with a reason without Playwright or Chromium; under CI they must r
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,16 +70,52 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
     page.locator("#backups-table tbody tr[data-source]").nth(1).wait_for(timeout=30_000)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect, open: the waiting banner does not appear in Chromium after the merge of this session "
-    "(auto-sync's waiting state is tested at service level in tests/service/test_waiting_for_traktor.py)",
-)
+def test_keeping_a_damaged_looking_collection_asks_once(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    demo = make_demo(home / "Traktor", tracks=100, seed=5)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    raw = demo.nml.read_bytes()
+    entries = list(re.finditer(rb"<ENTRY .*?</ENTRY>\n", raw, re.DOTALL))  # keep one entry in ten
+    demo.nml.write_bytes(
+        raw[: entries[0].start()] + b"".join(m.group(0) for m in entries[::10]) + raw[entries[-1].end() :]
+    )
+
+    page.goto(f"{live_server.url}/traktor")
+    page.locator("#damaged-banner").wait_for(state="visible", timeout=30_000)
+    page.click("#damaged-accept")
+    question = page.locator("#mass-removal")
+    question.wait_for(state="visible", timeout=60_000)
+    message = page.text_content("#mass-removal-message") or ""
+    assert "looks damaged (it holds 10 tracks; it held 100" in message  # both reasons, in one question
+    assert "would remove 90 of 100 tracks" in message
+    with Library.open(live_server.state.service.library_path) as library:
+        assert library.stats().tracks == 100  # nothing changed before the DJ confirms
+    page.screenshot(path=str(home / "keep-damaged.png"), full_page=True)
+
+    page.click("#mass-removal-confirm")
+    page.locator("#damaged-banner").wait_for(state="hidden", timeout=60_000)
+    assert question.is_hidden()
+    with Library.open(live_server.state.service.library_path) as library:
+        assert library.stats().tracks == 10
+
+
+def _auto_sync_enabled(client: httpx.Client) -> None:
+    """Wait until auto-sync has restarted with the saved settings (the restart runs after the answer)."""
+    for _ in range(600):
+        auto = client.get("/api/traktor/status").json()["auto_sync"]
+        if auto and auto["enabled"]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("auto-sync did not start after it was switched on")
+
+
 def test_waiting_banner_while_traktor_runs(live_server: LiveServer, page: Any, home: Path, tmp_path: Path) -> None:  # noqa: F811
     demo = make_demo(home / "Traktor", tracks=120, seed=6)
     auto = {"enabled": True, "direction": "bidirectional", "on_startup": False, "debounce_ms": 1000}
     with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
         assert client.put("/api/traktor/config", json={**demo.config(), "auto_sync": auto}).status_code == 200
+        _auto_sync_enabled(client)
         _run(client, live_server, "/api/traktor/sync")
     traktor = start_traktor(tmp_path)
     try:

@@ -67,7 +67,8 @@ def sync(
         typer.Option(
             "--allow-mass-removal",
             help="Let the import remove more than 20 % of the library's tracks or playlists (those removed "
-            "from collection.nml); without it such an import stops and changes nothing.",
+            "from collection.nml), and import a collection whose counts look damaged (it lost most of its "
+            "entries since Harmony last saw it); without it such an import stops and changes nothing.",
         ),
     ] = False,
     as_json: JsonOption = False,

@@ -24,7 +24,7 @@ from harmony.jobs.snapshots import read_import_snapshot
 from harmony.jobs.spool import write_parts, write_report
 from harmony.library import open_reader
 from harmony.nml import count_tracks_and_playlists
-from harmony.nmlfile import NmlFingerprint, read_with_fingerprint, refuse_if_damaged
+from harmony.nmlfile import DamagedCollectionError, NmlFingerprint, judge_counts, read_with_fingerprint
 from harmony.progress import ProgressReporter
 from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, plan_import
 
@@ -55,6 +55,9 @@ class ImportJobResult:
     parts: int
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
     counts: tuple[int, int] | None = None
+    #: Why the collection looks damaged (its counts are implausible against the last ones Harmony saw), or None.
+    #: The service's removal guard asks the DJ about it together with the removals: one confirmation for both.
+    damaged: str | None = None
 
 
 def plan_from_files(
@@ -64,7 +67,7 @@ def plan_from_files(
 
     Raises :class:`~harmony.errors.NMLError` for a file that is not a readable collection and
     :class:`~harmony.errors.LibraryError` for a library that cannot be read; nothing is written anywhere."""
-    planned, fingerprint, _ = _plan_checked(nml_path, library_path, options, progress, None)
+    planned, fingerprint, _, _ = _plan_checked(nml_path, library_path, options, progress, None)
     return planned, fingerprint
 
 
@@ -74,10 +77,9 @@ def _plan_checked(
     options: SyncOptions,
     progress: ProgressReporter | None,
     known: tuple[int, int] | None,
-) -> tuple[PlannedImport, NmlFingerprint, tuple[int, int]]:
-    """:func:`plan_from_files`, refusing a collection whose counts are implausible against ``known`` (the
-    health check's rule: a file that lost most of its tracks is never imported as a mass removal); also returns
-    the collection's ``(tracks, playlists)``."""
+) -> tuple[PlannedImport, NmlFingerprint, tuple[int, int], str | None]:
+    """:func:`plan_from_files`; also returns the collection's ``(tracks, playlists)`` and why they are
+    implausible against ``known`` (the health check's rule), or None."""
     report = progress or _silent
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
     data, fingerprint = read_with_fingerprint(nml_path)
@@ -88,7 +90,7 @@ def _plan_checked(
         # No PLAYLISTS section says nothing about the playlists (the import keeps the library's): judge and
         # remember the tracks only.
         counts = (counts[0], known[1])
-    refuse_if_damaged(str(nml_path), counts, known)
+    damaged = judge_counts(*counts, known)
     traktor = TraktorSnapshot.from_collection(collection)
     report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")
 
@@ -104,7 +106,7 @@ def _plan_checked(
     with open_reader(library_path) as reader:
         library = read_import_snapshot(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
         planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
-    return planned, fingerprint, counts
+    return planned, fingerprint, counts, damaged
 
 
 def run_import_job(
@@ -121,9 +123,12 @@ def run_import_job(
 
     With ``keep_plan`` the plan's parts are written to a spool file in ``spool_dir`` for the service to apply
     (it removes the file); without it (a preview) only the report comes back. ``known`` are the collection's
-    counts when Harmony last saw it: a collection that lost most of them is refused as damaged."""
+    counts when Harmony last saw it: a preview of a collection that lost most of them is refused as damaged; an
+    import's plan is made and ``damaged`` says why, for the service's guard to ask before applying it."""
     clock = PhaseClock(progress)
-    planned, fingerprint, counts = _plan_checked(Path(nml_path), Path(library_path), options, clock, known)
+    planned, fingerprint, counts, damaged = _plan_checked(Path(nml_path), Path(library_path), options, clock, known)
+    if damaged is not None and not keep_plan:
+        raise DamagedCollectionError(nml_path, damaged)
     spool: str | None = None
     parts = 0
     if keep_plan:
@@ -139,6 +144,7 @@ def run_import_job(
         parts=parts,
         seconds_per_phase=clock.stop(),
         counts=counts,
+        damaged=damaged,
     )
 
 

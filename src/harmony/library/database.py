@@ -59,22 +59,23 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @functools.cache
-def _scripts() -> ScriptDirectory:
-    """The migration scripts, read once per process: they ship with Harmony and do not change while it runs,
-    and reading them costs more than the rest of opening a library."""
+def _migrations() -> ScriptDirectory:
+    """The packaged migrations, loaded once per process: loading them runs every migration module (tens of
+    milliseconds of CPU), and every opening of the library asks for them, in the web app on its event loop too
+    (an operation's start reads its settings and known counts there)."""
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
     """The newest schema revision this Harmony knows."""
-    head = _scripts().get_current_head()
+    head = _migrations().get_current_head()
     assert head is not None
     return head
 
 
 def _known_revision(revision: str) -> bool:
     try:
-        return _scripts().get_revision(revision) is not None
+        return _migrations().get_revision(revision) is not None
     except CommandError:
         return False
 

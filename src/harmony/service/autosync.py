@@ -185,6 +185,11 @@ class AutoSyncService:
         settings = self.runner.settings()
         auto = settings.auto_sync
         enabled = auto.enabled or self.always_on
+        if enabled and self._last_version is None:
+            # The poll compares against the version seen here: taken lazily at the first poll instead, an edit
+            # made in the moments after start-up (or after auto-sync is switched on) would become the
+            # baseline and never be exported.
+            await self._take_baseline()
         self._set(enabled=enabled, state="idle" if enabled else "off")
         self._tasks.append(asyncio.create_task(self._loop(), name="auto-sync"))
         if not enabled:
@@ -290,7 +295,7 @@ class AutoSyncService:
                 messages.append(f"Import: {_summary(op)}")
                 self._set(percent=50.0 if direction == "bidirectional" else 90.0, message=messages[-1])
             if direction in ("export", "bidirectional"):
-                _, pending, _ = self.runner.library_state()
+                _, pending, _ = await asyncio.to_thread(self.runner.library_state)
                 if pending and await asyncio.to_thread(self.runner.traktor_running):
                     await self._wait_for_traktor(messages)
                     return
@@ -311,7 +316,7 @@ class AutoSyncService:
                 last_error=str(error),
             )
             return
-        self._last_version = self.runner.library_state()[0]
+        self._last_version = (await asyncio.to_thread(self.runner.library_state))[0]
         self._set(
             running=False,
             state="idle",
@@ -415,6 +420,12 @@ class AutoSyncService:
             quiet = quiet + step if now == last else 0.0
             last = now
 
+    async def _take_baseline(self) -> None:
+        try:
+            self._last_version = (await asyncio.to_thread(self.runner.library_state))[0]
+        except HarmonyError as error:
+            log.warning("auto-sync cannot read the library: %s", error)
+
     async def _poll_library(self) -> None:
         """Notice edits other processes make: a new library version with an export pending."""
         while True:
@@ -430,6 +441,10 @@ class AutoSyncService:
                 self._last_version = version
                 if pending:
                     self.library_changed()
+                elif self.status.state == "damaged":
+                    # The library changed while auto-sync was paused on a damaged collection: an import the DJ
+                    # confirmed, or a restore. The next run checks the collection again and resumes if it is ok.
+                    self.trigger("library changed")
 
     async def _watch_collection(self, nml_path: Path) -> None:
         """Trigger a sync when Traktor saves the collection (not when Harmony wrote it)."""

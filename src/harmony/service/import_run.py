@@ -56,8 +56,9 @@ class ImportRun:
             seconds = dict(result.seconds_per_phase)
             applied, version = False, None
             if self.apply and result.spool is not None:
-                # The guard needs the report's removal counts before anything is applied.
-                check_removals(await asyncio.shield(reading), self.allow_mass_removal)
+                # The guard needs the report's removal counts before anything is applied; it asks about a
+                # damaged-looking collection in the same breath (one confirmation for both).
+                check_removals(await asyncio.shield(reading), self.allow_mass_removal, result.damaged)
                 began = time.perf_counter()
                 version = await self._apply(result)
                 applied = True

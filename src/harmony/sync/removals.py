@@ -30,7 +30,7 @@ class MassRemovalError(SyncError):
 
 def _share(removed: int, total: int, what: str) -> str | None:
     if removed and total and removed / total > MASS_REMOVAL_SHARE:
-        return f"{removed} of {total} {what} ({removed / total:.0%})"
+        return f"{removed:,} of {total:,} {what} ({removed / total:.0%})"
     return None
 
 
@@ -48,14 +48,25 @@ def mass_removal(report: ImportReport) -> str | None:
     return " and ".join(parts) if parts else None
 
 
-def check_removals(report: ImportReport, allow: bool) -> None:
-    """Raise :class:`MassRemovalError` when the import would remove too much and ``allow`` is False."""
+def check_removals(report: ImportReport, allow: bool, damaged: str | None = None) -> None:
+    """Raise :class:`MassRemovalError` when the import would remove too much, or its collection looks damaged
+    (``damaged`` says why: its counts are implausible against the last ones Harmony saw), and ``allow`` is
+    False. Both are the same question to the DJ ("are these removals meant?"), so one error names both reasons
+    and one confirmation answers both."""
     if allow:
         return
     what = mass_removal(report)
+    reasons = []
+    if damaged is not None:
+        reasons.append(f"The collection looks damaged ({damaged})")
     if what is not None:
+        reasons.append(
+            f"this import would remove {what} from the library, because they are no longer in collection.nml"
+        )
+    if reasons:
+        because = " and ".join(reasons)
         raise MassRemovalError(
-            f"This import would remove {what} from the library, because they are no longer in "
-            "collection.nml. Nothing was changed. If that is right, import again allowing it "
-            "(--allow-mass-removal, or confirm on the Traktor page)."
+            f"{because[0].upper()}{because[1:]}. Nothing was changed. If that is right, import again allowing it "
+            "(--allow-mass-removal, or confirm on the Traktor page); if not, restore a backup or rebuild the "
+            "collection from the library."
         )

@@ -31,14 +31,26 @@
     if (damaged) {
       const reason = (health && health.reason) || message || "";
       $("damaged-reason").textContent = reason.charAt(0).toUpperCase() + reason.slice(1);
+      // Only a file that loads can be kept: a truncated or unreadable one must be restored or rebuilt.
+      $("damaged-accept").hidden = !(health && health.tracks !== null && health.tracks !== undefined);
     }
   }
 
+  // The status answer can be overtaken by the event stream: asked when auto-sync went idle, it may arrive
+  // after the event that says auto-sync now waits for Traktor (the check behind the answer queues behind the
+  // sync's own work). The stream's latest auto-sync status then wins over the answer's older one.
+  let heard = 0;
+  let lastAuto = null;
+
   async function loadStatus() {
+    const asked = heard;
     try {
       const status = await api("GET", "/api/traktor/status");
-      const auto = status.auto_sync;
-      const state = auto && auto.state === "waiting_for_traktor" ? auto.state : status.status;
+      const fresher = heard !== asked ? lastAuto : null;
+      const auto = fresher || status.auto_sync;
+      let state = status.status;
+      if (auto && auto.state === "waiting_for_traktor") state = auto.state;
+      else if (fresher && state === "waiting_for_traktor") state = fresher.state;
       showBanners(state, auto && auto.state === state ? auto.message : status.message, status.health);
     } catch (error) {
       fail("Failed to read the sync status", error);
@@ -46,6 +58,8 @@
   }
 
   onAutoSync((status) => {
+    heard += 1;
+    lastAuto = status;
     if (status.state === "waiting_for_traktor" || status.state === "damaged") {
       showBanners(status.state, status.message, status.health);
     } else if (!status.running) {
@@ -61,6 +75,7 @@
       $("waiting-message").textContent = "Traktor would overwrite it when it quits. Quit Traktor, or export anyway.";
     }
     if (event.operation === "rebuild" && event.status === "succeeded") collectionChanged();
+    if (event.operation === "import" && event.status === "succeeded") loadStatus(); // a kept collection is healthy
   });
 
   $("export-anyway").addEventListener("click", async () => {
@@ -180,13 +195,14 @@
     const first = $("backups-table").querySelector("button[data-path]:not(:disabled)");
     if (first) first.focus();
   });
+  // Keeping a damaged-looking collection means importing it as it is: the import stops before changing
+  // anything and asks once (the Traktor section's confirmation), saying both why the file looks damaged and
+  // what the import would remove. Confirming imports it, and its counts are trusted from then on.
   $("damaged-accept").addEventListener("click", async () => {
     try {
-      const health = await api("POST", "/api/traktor/check/accept");
-      if (health.status !== "ok") fail("The collection cannot be kept", new Error(health.reason));
-      collectionChanged();
+      await api("POST", "/api/traktor/sync", {});
     } catch (error) {
-      fail("Failed to keep the collection", error);
+      fail("Failed to import the collection", error);
     }
   });
   $("backups-refresh").addEventListener("click", loadBackups);

@@ -66,7 +66,10 @@
     return el("span", { class: `badge ${color}` }, text);
   }
 
+  let autoSyncHeard = 0; // auto-sync events seen: an answer asked for before the latest one is older than it
+
   async function loadInfo() {
+    const asked = autoSyncHeard;
     $("nml-badges").replaceChildren(el("span", { class: "muted" }, "Reading the collection…"));
     let info;
     try {
@@ -87,7 +90,8 @@
     $("nml-suggestion").hidden = !suggestion || suggestion === info.configured_nml_path;
     $("use-default").textContent = suggestion || "";
     if (!$("nml-path").value && info.nml_path) $("nml-path").placeholder = info.nml_path;
-    showAutoSync(info.auto_sync, info.library);
+    if (autoSyncHeard === asked) showAutoSync(info.auto_sync, info.library);
+    else lastLibrary = info.library;
     showExport(info.library, null);
   }
 
@@ -238,7 +242,10 @@
       $("cancel-button").disabled = false;
     }
   });
-  onAutoSync((status) => showAutoSync(status, null));
+  onAutoSync((status) => {
+    autoSyncHeard += 1;
+    showAutoSync(status, null);
+  });
   document.addEventListener("harmony:collection-changed", () => loadInfo());
 
   // --- wiring -----------------------------------------------------------------------------------------------
