@@ -5,6 +5,7 @@ window.Harmony = (() => {
   const token = document.querySelector('meta[name="harmony-token"]').content;
   const operationListeners = [];
   const autoSyncListeners = [];
+  const namedListeners = new Map(); // event name -> listeners, for named server events such as library_changed
   let source = null;
 
   class ApiError extends Error {
@@ -45,6 +46,24 @@ window.Harmony = (() => {
       const status = JSON.parse(message.data);
       for (const listener of autoSyncListeners) listener(status);
     });
+    for (const name of namedListeners.keys()) listen(name);
+  }
+
+  function listen(name) {
+    source.addEventListener(name, (message) => {
+      const data = JSON.parse(message.data);
+      for (const listener of namedListeners.get(name)) listener(data);
+    });
+  }
+
+  // A named server-sent event (e.g. "library_changed"): every listener gets its parsed data.
+  function onEvent(name, listener) {
+    if (!namedListeners.has(name)) {
+      namedListeners.set(name, []);
+      if (source) listen(name);
+    }
+    namedListeners.get(name).push(listener);
+    connect();
   }
 
   function onOperation(listener) {
@@ -79,5 +98,5 @@ window.Harmony = (() => {
     return new Intl.NumberFormat().format(value);
   }
 
-  return { api, ApiError, onOperation, onAutoSync, el, text, number, token };
+  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, number, token };
 })();
