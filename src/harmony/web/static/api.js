@@ -5,6 +5,7 @@ window.Harmony = (() => {
   const token = document.querySelector('meta[name="harmony-token"]').content;
   const operationListeners = [];
   const autoSyncListeners = [];
+  const libraryListeners = [];
   let source = null;
 
   class ApiError extends Error {
@@ -41,6 +42,10 @@ window.Harmony = (() => {
       const event = JSON.parse(message.data);
       for (const listener of operationListeners) listener(event);
     };
+    source.addEventListener("library_changed", (message) => {
+      const change = JSON.parse(message.data);
+      for (const listener of libraryListeners) listener(change);
+    });
     source.addEventListener("auto_sync", (message) => {
       const status = JSON.parse(message.data);
       for (const listener of autoSyncListeners) listener(status);
@@ -54,6 +59,12 @@ window.Harmony = (() => {
 
   function onAutoSync(listener) {
     autoSyncListeners.push(listener);
+    connect();
+  }
+
+  // Edits made anywhere (this tab, another one, the CLI, an undo): {version, tracks, playlists, source}.
+  function onLibraryChanged(listener) {
+    libraryListeners.push(listener);
     connect();
   }
 
@@ -79,5 +90,5 @@ window.Harmony = (() => {
     return new Intl.NumberFormat().format(value);
   }
 
-  return { api, ApiError, onOperation, onAutoSync, el, text, number, token };
+  return { api, ApiError, onOperation, onAutoSync, onLibraryChanged, el, text, number, token };
 })();

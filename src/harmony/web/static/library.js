@@ -11,7 +11,6 @@
   const pageInfo = document.getElementById("page-info");
   const prev = document.getElementById("prev-page");
   const next = document.getElementById("next-page");
-  const detail = document.getElementById("track-detail");
   const state = { search: "", sort: "artist", descending: false, offset: 0, total: 0 };
   let sequence = 0; // answers that arrive after a newer request are dropped
 
@@ -19,13 +18,6 @@
     if (seconds === null || seconds === undefined) return "";
     const s = Math.round(seconds);
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-  }
-
-  function position(ms) {
-    if (ms === null || ms === undefined) return "";
-    const total = ms / 1000;
-    const minutes = Math.floor(total / 60);
-    return `${minutes}:${(total - minutes * 60).toFixed(3).padStart(6, "0")}`;
   }
 
   async function load() {
@@ -58,34 +50,9 @@
     next.disabled = last >= page.total;
   }
 
-  function swatch(color) {
-    const node = el("span", { class: "swatch", title: color });
-    node.style.backgroundColor = color; // CSSOM, allowed by the page's content security policy
-    return el("span", {}, node, ` ${color}`);
-  }
-
-  async function showTrack(id) {
-    let track;
-    try {
-      track = await api("GET", `/api/library/tracks/${id}`);
-    } catch (error) {
-      window.HarmonyNotifications.show("track-error", { title: "Track", message: error.message, color: "red", autoClose: 5000 });
-      return;
-    }
-    document.getElementById("detail-title").textContent = track.title || track.path;
-    document.getElementById("detail-artist").textContent = track.artist || "";
-    const fields = [["Album", track.album], ["Genre", track.genre], ["Label", track.label], ["BPM", track.bpm],
-      ["Key", track.key_text], ["Year", track.year], ["Rating", track.rating], ["Play count", track.play_count],
-      ["Comment", track.comment], ["File", track.path]];
-    document.getElementById("detail-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined)
-      .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
-    const cues = document.getElementById("detail-cues");
-    cues.replaceChildren(...(track.cues.length ? track.cues.map((c) => el("tr", {},
-      el("td", {}, c.type), el("td", {}, c.slot >= 0 ? c.slot + 1 : ""), el("td", {}, position(c.position)),
-      el("td", {}, c.length ? position(c.length) : ""), el("td", {}, c.name),
-      el("td", {}, c.color ? swatch(c.color) : "")))
-      : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "No cue points"))]));
-    detail.hidden = false;
+  // The track panel (panel.js) opens on this event.
+  function showTrack(id) {
+    document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id } }));
   }
 
   function renderTree(nodes) {
@@ -123,7 +90,6 @@
   });
   prev.addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); load(); });
   next.addEventListener("click", () => { state.offset += PAGE; load(); });
-  document.getElementById("detail-close").addEventListener("click", () => { detail.hidden = true; });
   for (const th of document.querySelectorAll("#tracks-table th[data-sort]")) {
     th.addEventListener("click", () => {
       if (state.sort === th.dataset.sort) state.descending = !state.descending;
