@@ -5,7 +5,7 @@ window.Harmony = (() => {
   const token = document.querySelector('meta[name="harmony-token"]').content;
   const operationListeners = [];
   const autoSyncListeners = [];
-  const libraryListeners = [];
+  const namedListeners = new Map(); // event name -> listeners, for named server events such as library_changed
   let source = null;
 
   class ApiError extends Error {
@@ -42,14 +42,28 @@ window.Harmony = (() => {
       const event = JSON.parse(message.data);
       for (const listener of operationListeners) listener(event);
     };
-    source.addEventListener("library_changed", (message) => {
-      const change = JSON.parse(message.data);
-      for (const listener of libraryListeners) listener(change);
-    });
     source.addEventListener("auto_sync", (message) => {
       const status = JSON.parse(message.data);
       for (const listener of autoSyncListeners) listener(status);
     });
+    for (const name of namedListeners.keys()) listen(name);
+  }
+
+  function listen(name) {
+    source.addEventListener(name, (message) => {
+      const data = JSON.parse(message.data);
+      for (const listener of namedListeners.get(name)) listener(data);
+    });
+  }
+
+  // A named server-sent event (e.g. "library_changed"): every listener gets its parsed data.
+  function onEvent(name, listener) {
+    if (!namedListeners.has(name)) {
+      namedListeners.set(name, []);
+      if (source) listen(name);
+    }
+    namedListeners.get(name).push(listener);
+    connect();
   }
 
   function onOperation(listener) {
@@ -59,12 +73,6 @@ window.Harmony = (() => {
 
   function onAutoSync(listener) {
     autoSyncListeners.push(listener);
-    connect();
-  }
-
-  // Edits made anywhere (this tab, another one, the CLI, an undo): {version, tracks, playlists, source}.
-  function onLibraryChanged(listener) {
-    libraryListeners.push(listener);
     connect();
   }
 
@@ -90,5 +98,5 @@ window.Harmony = (() => {
     return new Intl.NumberFormat().format(value);
   }
 
-  return { api, ApiError, onOperation, onAutoSync, onLibraryChanged, el, text, number, token };
+  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, number, token };
 })();

@@ -36,7 +36,8 @@ window.HarmonyNotifications = (() => {
     shown.delete(id);
   }
 
-  function show(id, { title, message, color = "blue", loading = false, autoClose = 0 }) {
+  // `action` ({label, run}) adds a button after the message, e.g. "Undo" after an edit.
+  function show(id, { title, message, color = "blue", loading = false, autoClose = 0, action = null }) {
     let entry = shown.get(id);
     if (!entry) {
       const node = el("div", { class: "notification", role: "status", "data-id": id },
@@ -55,6 +56,14 @@ window.HarmonyNotifications = (() => {
     node.classList.toggle("loading", loading);
     node.querySelector(".title").textContent = title;
     node.querySelector(".message").textContent = message;
+    const previous = node.querySelector("button.action");
+    if (previous) previous.remove();
+    if (action) {
+      node.querySelector(".body").append(el("button", { type: "button", class: "action small", onclick: () => {
+        hide(id);
+        action.run();
+      } }, action.label));
+    }
     clearTimeout(entry.timer);
     entry.timer = autoClose ? setTimeout(() => hide(id), autoClose) : null;
   }

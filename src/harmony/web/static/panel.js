@@ -29,6 +29,10 @@
     return (path || "").split(/[\\/]/).pop();
   }
 
+  function titleOf(track) {
+    return track.title || fileName(track.path);
+  }
+
   function megabytes(bytes) {
     return bytes ? `${(bytes / 1e6).toFixed(1)} MB` : "";
   }
@@ -202,7 +206,7 @@
     return inputs.find((input) => input.name === named) || null;
   }
 
-  async function patch(changes) {
+  async function patch(changes, label) {
     const id = state.track.id;
     const answer = await api("PATCH", `/api/library/tracks/${id}`, changes);
     const track = answer && answer.track ? answer.track : answer;
@@ -210,9 +214,8 @@
       fill({ ...track, cues: track.cues || state.track.cues }, { keepEdits: true });
       player.setCues(cueEditor.show(state.track, state.track.cues || [], refreshCues));
     }
-    document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track } }));
-    const step = answer && (answer.undo || answer.undo_step || answer.step);
-    if (window.Harmony.notifyEdit && step) window.Harmony.notifyEdit(step);
+    document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track, from: "panel" } }));
+    if (window.Harmony.notifyEdit) window.Harmony.notifyEdit(answer && (answer.undo || answer.step) ? answer : label);
     return track;
   }
 
@@ -241,7 +244,8 @@
       return;
     }
     try {
-      await patch(changes);
+      const names = Object.keys(changes).map((name) => inputs.find((i) => i.name === name).dataset.label);
+      await patch(changes, `Edited ${names.join(", ")} of “${titleOf(state.track)}”`);
       setStatus("Saved.");
     } catch (error) {
       const input = fieldOfError(error);
@@ -254,10 +258,10 @@
   }
 
   // Rating and colour save at once, like clicking them in Traktor's browser.
-  async function saveOne(name, value, undo) {
+  async function saveOne(name, value, undo, label) {
     if (!state.track) return;
     try {
-      await patch({ [name]: value });
+      await patch({ [name]: value }, label);
       setStatus("Saved.");
     } catch (error) {
       undo();
@@ -268,13 +272,15 @@
   function rate(value) {
     const before = state.track.rating || 0;
     setRating(value);
-    saveOne("rating", value, () => setRating(before));
+    const words = value ? `Rated “${titleOf(state.track)}” ${value} star${value === 1 ? "" : "s"}` : `Cleared the rating of “${titleOf(state.track)}”`;
+    saveOne("rating", value, () => setRating(before), words);
   }
 
   function paint(value) {
     const before = state.track.color;
     setColour(value);
-    saveOne("color", value, () => setColour(before));
+    const name = value ? colours.find((c) => c.dataset.value === String(value)).getAttribute("aria-label") : "no colour";
+    saveOne("color", value, () => setColour(before), `Coloured “${titleOf(state.track)}” ${name.toLowerCase()}`);
   }
 
   // --- controls ----------------------------------------------------------------------------------------------
@@ -343,8 +349,16 @@
   document.addEventListener("keydown", (event) => {
     if (panel.hidden || event.defaultPrevented) return;
     if (event.key === "Escape") {
-      if (!document.getElementById("cue-confirm").hidden) return; // the swap question answers Esc itself
+      // The swap question and the page's dialogs answer Esc themselves.
+      if (!document.getElementById("cue-confirm").hidden || document.querySelector("dialog[open]")) return;
       event.preventDefault();
+      // In a field the DJ has changed, the first Esc puts the stored value back; the next one closes.
+      const field = inputs.find((input) => input === event.target);
+      if (field && state.track && field.value !== fieldValue(state.track, field)) {
+        field.value = fieldValue(state.track, field);
+        showFieldError(field, "");
+        return;
+      }
       close();
     } else if (event.key === " " && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
       event.preventDefault();
@@ -367,7 +381,16 @@
       reload({ keepEdits: true });
     }
   }
-  if (window.Harmony.onLibraryChanged) window.Harmony.onLibraryChanged(onLibraryChanged);
+  window.Harmony.onEvent("library_changed", onLibraryChanged);
+  // Edits made on this page outside the panel: an inline edit in the table, a bulk edit, an undo or redo.
+  document.addEventListener("harmony:library-edited", (event) => {
+    const ids = event.detail && event.detail.ids;
+    onLibraryChanged({ tracks: Array.isArray(ids) ? ids : null });
+  });
+  document.addEventListener("harmony:track-saved", (event) => {
+    const track = event.detail && event.detail.track;
+    if (track && event.detail.from !== "panel") onLibraryChanged({ tracks: [track.id] });
+  });
 
   window.HarmonyPanel = { open, close, reload };
 })();
