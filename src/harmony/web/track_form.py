@@ -1,0 +1,152 @@
+"""What the library page's track panel shows: the editable fields grouped like Traktor's Edit dialog, the 24 keys
+in the DJ's notation, the track and cue colours, the cue types with their natural names.
+
+The page renders the form from this description, and the limits it checks before saving come from the library's
+own field table, so the form and the library never disagree on a range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from harmony.library import TRACK_FIELDS
+from harmony.nml import CUE_COLOUR_VERSION, CUE_COLOURS, KEY_COUNT, CueType, to_camelot, to_musical, to_open_key
+
+__all__ = [
+    "CUE_TYPE_LABELS",
+    "FORM_GROUPS",
+    "KEY_NOTATIONS",
+    "TRACK_COLOURS",
+    "FormField",
+    "key_choices",
+    "panel_context",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One input of the track form: the library field it edits, its label, how it is typed, its limits."""
+
+    name: str
+    label: str
+    input: str  # "text", "textarea", "int", "float", "date"
+    minimum: float | None = None
+    maximum: float | None = None
+    wide: bool = False
+
+    @property
+    def range_text(self) -> str:
+        """The limits in words, for the inline refusal ("Year must be from 0 to 9999")."""
+        if self.minimum is not None and self.maximum is not None:
+            return f"from {_number(self.minimum)} to {_number(self.maximum)}"
+        if self.minimum is not None:
+            return f"at least {_number(self.minimum)}"
+        if self.maximum is not None:
+            return f"at most {_number(self.maximum)}"
+        return ""
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+#: Limits a DJ can type: the library allows any 64-bit track number, nobody has a record with more sides.
+_TYPING_LIMITS: Final[Mapping[str, float]] = {"track_number": 9999}
+
+
+def _field(name: str, label: str, *, wide: bool = False) -> FormField:
+    spec = TRACK_FIELDS[name]
+    kind = {"text": "text", "int": "int", "float": "float", "date": "date"}[spec.kind]
+    if name in ("comment", "comment2", "key_lyrics"):
+        kind = "textarea"
+    maximum = _TYPING_LIMITS.get(name, spec.maximum)
+    return FormField(name, label, kind, spec.minimum, maximum, wide)
+
+
+#: The fields, grouped as Traktor's Edit dialog groups them. Rating, colour and key have controls of their own.
+FORM_GROUPS: Final[tuple[tuple[str, tuple[FormField, ...]], ...]] = (
+    (
+        "Track",
+        (
+            _field("title", "Title", wide=True),
+            _field("artist", "Artist", wide=True),
+            _field("album", "Release (album)"),
+            _field("track_number", "Track number"),
+            _field("remixer", "Remixer"),
+            _field("producer", "Producer"),
+            _field("mix", "Mix"),
+            _field("label", "Label"),
+            _field("catalog_number", "Catalogue number"),
+            _field("genre", "Genre"),
+        ),
+    ),
+    (
+        "Properties",
+        (
+            _field("bpm", "BPM"),
+            _field("year", "Year"),
+            _field("release_date", "Release date"),
+        ),
+    ),
+    (
+        "Comments",
+        (
+            _field("comment", "Comment", wide=True),
+            _field("comment2", "Comment 2", wide=True),
+            _field("key_lyrics", "Lyrics", wide=True),
+        ),
+    ),
+)
+
+#: Traktor's track colours (``INFO COLOR`` 1-7), with a swatch readable on the dark theme.
+TRACK_COLOURS: Final[tuple[tuple[int, str, str], ...]] = (
+    (1, "Red", "#e5484d"),
+    (2, "Orange", "#f0883e"),
+    (3, "Yellow", "#f5d90a"),
+    (4, "Green", "#30a46c"),
+    (5, "Blue", "#3b82f6"),
+    (6, "Violet", "#8e4ec6"),
+    (7, "Magenta", "#d6409f"),
+)
+
+#: Cue types as a DJ says them, in Traktor's order.
+CUE_TYPE_LABELS: Final[tuple[tuple[int, str], ...]] = (
+    (CueType.CUE, "Cue"),
+    (CueType.FADE_IN, "Fade-in"),
+    (CueType.FADE_OUT, "Fade-out"),
+    (CueType.LOAD, "Load"),
+    (CueType.LOOP, "Loop"),
+    (CueType.GRID, "Grid"),
+)
+
+#: The key notations a DJ can choose, their names and how a key value is written in each.
+KEY_NOTATIONS: Final[Mapping[str, tuple[str, Callable[[int], str]]]] = {
+    "open_key": ("Open Key", to_open_key),
+    "camelot": ("Camelot", to_camelot),
+    "musical": ("Musical", to_musical),
+}
+
+
+def key_choices(notation: str) -> list[tuple[int, str]]:
+    """The 24 keys as ``(MUSICAL_KEY value, text)`` in ``notation``, in the order a DJ looks for them: round the
+    wheel (minor before major at each number) for Open Key and Camelot, C to B major then minor for musical."""
+    _, write = KEY_NOTATIONS.get(notation, KEY_NOTATIONS["open_key"])
+    values = list(range(KEY_COUNT))
+    if write is not to_musical:
+        values.sort(key=lambda value: (int(write(value)[:-1]), 0 if value >= 12 else 1))
+    return [(value, write(value)) for value in values]
+
+
+def panel_context(notation: str = "open_key") -> dict[str, object]:
+    """What the page template needs to render the track panel."""
+    return {
+        "form_groups": FORM_GROUPS,
+        "key_choices": key_choices(notation),
+        "key_notation_name": KEY_NOTATIONS.get(notation, KEY_NOTATIONS["open_key"])[0],
+        "track_colours": TRACK_COLOURS,
+        "cue_types": CUE_TYPE_LABELS,
+        "cue_colours": CUE_COLOURS,
+        "cue_colour_version": CUE_COLOUR_VERSION,
+    }

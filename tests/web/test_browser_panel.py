@@ -1,0 +1,164 @@
+"""The library page's track panel in Chromium: the form with every field and its inline refusals, the rating
+stars, the cue editor (rename, move, slot swap, delete), the player (a track plays, a hot cue click seeks), Esc,
+and a track whose file is missing.
+
+One server and one browser for the module; each test works on its own track, added straight to the library (no
+import needed). Skipped with a reason without Playwright or Chromium; under CI they must run."""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harmony.library import CueValues, Library, TrackValues
+
+from .conftest import LiveServer, build_app, free_port, serving
+from .test_browser import chromium, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+SECONDS = 6
+
+
+def write_wav(path: Path, seconds: int = SECONDS, rate: int = 22_050) -> None:
+    """A mono 16-bit sine tone the browser can play."""
+    tone = (int(9000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(seconds * rate))
+    frames = b"".join(struct.pack("<h", sample) for sample in tone)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+
+
+@dataclass
+class Fixture:
+    server: LiveServer
+    ids: dict[str, int]
+
+    def track(self, name: str) -> dict[str, Any]:
+        with httpx.Client(base_url=self.server.url) as client:
+            answer = client.get(f"/api/library/tracks/{self.ids[name]}")
+        assert answer.status_code == 200, answer.text
+        data: dict[str, Any] = answer.json()
+        return data
+
+
+@pytest.fixture(scope="module")
+def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
+    folder = tmp_path_factory.mktemp("panel")
+    home = folder / "home"
+    home.mkdir()
+    audio = folder / "tone.wav"
+    write_wav(audio)
+    port = free_port()
+    with serving(build_app(folder, home, port=port), port) as live:
+        cues = {
+            "cues": [
+                CueValues(type=0, start=1000.0, hotcue=0, name="Intro", color="#FF0000"),
+                CueValues(type=0, start=30000.0, hotcue=1, name="Break", color="#0080FF"),
+                CueValues(type=0, start=60000.0, hotcue=-1, name="Outro"),
+            ],
+            "plays": [
+                CueValues(type=4, start=0.0, name="AutoGrid", grid_bpm=120.0),
+                CueValues(type=0, start=4000.0, hotcue=2, name="Drop", color="#00FF00"),
+            ],
+        }
+        tracks = {
+            "form": TrackValues(path=str(folder / "form.mp3"), title="Form Track", artist="Panel", year=2001),
+            "rating": TrackValues(path=str(folder / "rating.mp3"), title="Rating Track", artist="Panel", rating=2),
+            "cues": TrackValues(path=str(folder / "cues.mp3"), title="Cue Track", artist="Panel", duration=240.0),
+            "plays": TrackValues(path=str(audio), title="Tone Track", artist="Panel", duration=float(SECONDS)),
+            "missing": TrackValues(path=str(folder / "gone" / "lost.mp3"), title="Lost Track", artist="Panel"),
+        }
+        ids = {}
+        with Library.open(live.state.service.library_path) as library:
+            for name, values in tracks.items():
+                ids[name] = library.add_track(values, cues.get(name, ()))
+        yield Fixture(live, ids)
+
+
+def open_track(page: Any, fixture: Fixture, name: str) -> None:  # noqa: F811
+    title = fixture.track(name)["title"]
+    if page.url != f"{fixture.server.url}/library":
+        page.goto(f"{fixture.server.url}/library")
+    page.locator("#tracks-body tr[data-id]", has_text=title).first.click()
+    page.wait_for_selector(f"#track-detail[data-track-id='{fixture.ids[name]}']:not([hidden])")
+    page.wait_for_function("t => document.querySelector('#detail-title').textContent === t", arg=title)
+
+
+def test_the_form_has_every_field_labelled_and_esc_closes(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    for name in (
+        "title",
+        "artist",
+        "album",
+        "remixer",
+        "producer",
+        "mix",
+        "label",
+        "catalog_number",
+        "genre",
+        "comment",
+        "comment2",
+        "key_lyrics",
+        "year",
+        "release_date",
+        "track_number",
+        "bpm",
+        "musical_key",
+    ):
+        assert page.is_visible(f"#field-{name}"), name
+    assert page.input_value("#field-title") == "Form Track"
+    assert page.input_value("#field-year") == "2001"
+    # The key picker offers the 24 keys in the chosen notation (Open Key unless the DJ chose another).
+    keys = page.eval_on_selector_all("#field-musical_key option", "os => os.map(o => o.textContent)")
+    assert keys[0] == "No key" and len(keys) == 25
+    assert keys[1:5] == ["1m", "1d", "2m", "2d"]
+    # Every control of the panel has a name a screen reader reads.
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('#track-detail :is(input, select, textarea, button, [role=radio])')]
+              .filter(n => !n.closest('[hidden]'))
+              .filter(n => !(n.labels && n.labels.length) && !n.getAttribute('aria-label')
+                           && !n.getAttribute('aria-labelledby') && !n.textContent.trim())
+              .map(n => n.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
+    assert page.get_attribute("#field-rating", "role") == "radiogroup"
+    assert page.get_attribute("#field-color", "role") == "radiogroup"
+
+    page.evaluate("window.__closed = 0; document.addEventListener('harmony:panel-closed', () => window.__closed++)")
+    page.focus("#field-title")
+    page.keyboard.type(" changed")
+    page.keyboard.press("Escape")  # the first Esc in a changed field puts the stored value back
+    assert page.input_value("#field-title") == "Form Track"
+    assert page.is_visible("#track-detail")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert page.evaluate("window.__closed") == 1
+
+
+def test_out_of_range_values_are_refused_inline(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    page.fill("#field-year", "12000")
+    page.fill("#field-track_number", "two")
+    page.click("#track-save")
+    assert page.text_content("#error-year") == "Year must be from 0 to 9999; 12000 is out of range."
+    assert page.text_content("#error-track_number") == "Track number must be a whole number from 0 to 9999."
+    assert page.get_attribute("#field-year", "aria-invalid") == "true"
+    assert "Nothing was saved" in page.text_content("#form-status")
+    assert panel_server.track("form")["year"] == 2001  # nothing reached the library
+    page.fill("#field-bpm", "-3")
+    page.click("#track-save")
+    assert page.text_content("#error-bpm") == "BPM must be at least 0; -3 is out of range."
+    page.click("#track-revert")
+    assert page.input_value("#field-year") == "2001"
+    assert page.is_hidden("#error-year")
