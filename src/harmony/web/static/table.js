@@ -264,9 +264,11 @@ window.HarmonyTable = (() => {
     for (let i = first; i < last; i += 1) nodes.push(rowNode(i));
     nodes.push(spacer(Math.max(0, rows - last) * ROW));
     body.replaceChildren(...nodes);
-    if (hadFocus || (wantFocus && rowElement(current) && rowElement(current).dataset.id)) {
-      wantFocus = false;
-      focusCurrent();
+    // The focus stays on its row across redraws; a row still being fetched takes it when it comes.
+    if (hadFocus || wantFocus) {
+      const ready = trackAt(current) !== null;
+      wantFocus = !ready;
+      if (ready) focusCurrent();
     }
   }
 
@@ -815,8 +817,7 @@ window.HarmonyTable = (() => {
 
   function focus() {
     if (current < 0) current = 0;
-    const row = rowElement(current);
-    if (row && row.dataset.id) focusCurrent();
+    if (trackAt(current) !== null && rowElement(current)) focusCurrent();
     else wantFocus = true;
   }
 
