@@ -77,9 +77,10 @@ def open_library(page: Any, fixture: Fixture) -> None:  # noqa: F811
 
 def focused(page: Any) -> dict[str, Any]:  # noqa: F811
     result: dict[str, Any] = page.evaluate(
-        """() => { const a = document.activeElement;
-                   return {id: a.id, tag: a.tagName, row: a.closest('tr') ? a.closest('tr').getAttribute('aria-rowindex') : null,
-                           sort: a.dataset.sort || null, text: a.textContent, outline: getComputedStyle(a).outlineStyle}; }"""
+        """() => { const a = document.activeElement; const tr = a.closest('tr');
+                   return {id: a.id, tag: a.tagName, row: tr ? tr.getAttribute('aria-rowindex') : null,
+                           sort: a.dataset.sort || null, text: a.textContent,
+                           outline: getComputedStyle(a).outlineStyle}; }"""
     )
     return result
 
