@@ -83,6 +83,15 @@ if TYPE_CHECKING:
     )
     from harmony.library.store import AddResult, Library
     from harmony.library.undo import StepInfo
+    from harmony.library.track_list import (
+        KEY_NOTATIONS,
+        LIST_FILTERS,
+        LIST_SORT_KEYS,
+        KeyNotation,
+        ListedTrack,
+        TrackList,
+        key_display,
+    )
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
@@ -104,6 +113,13 @@ _LAZY: dict[str, str] = {
     "RecoveryReport": "harmony.library.recover",
     "recover_library": "harmony.library.recover",
     "SORT_KEYS": "harmony.library.queries",
+    "KEY_NOTATIONS": "harmony.library.track_list",
+    "LIST_FILTERS": "harmony.library.track_list",
+    "LIST_SORT_KEYS": "harmony.library.track_list",
+    "KeyNotation": "harmony.library.track_list",
+    "ListedTrack": "harmony.library.track_list",
+    "TrackList": "harmony.library.track_list",
+    "key_display": "harmony.library.track_list",
     "OperationRecord": "harmony.library.operations",
     "default_library_path": "harmony.library.database",
     "ChangeRecord": "harmony.library.journal",
@@ -150,6 +166,9 @@ __all__ = [
     "DEBOUNCE_MAX_MS",
     "DEBOUNCE_MIN_MS",
     "SAME",
+    "KEY_NOTATIONS",
+    "LIST_FILTERS",
+    "LIST_SORT_KEYS",
     "SETTING_KEYS",
     "SORT_KEYS",
     "TRACK_FIELDS",
@@ -181,11 +200,13 @@ __all__ = [
     "ImportResult",
     "IntegrityReport",
     "InvalidFieldError",
+    "KeyNotation",
     "Library",
     "LibraryChangedError",
     "LibraryReader",
     "LibraryStats",
     "LibraryStatus",
+    "ListedTrack",
     "NewTrack",
     "NewerLibraryError",
     "NotALibraryError",
@@ -217,6 +238,7 @@ __all__ = [
     "TrackBase",
     "TrackBaseSet",
     "TrackDetail",
+    "TrackList",
     "TrackNotFoundError",
     "TrackPage",
     "TrackRef",
@@ -227,6 +249,7 @@ __all__ = [
     "damaged_error",
     "default_library_path",
     "is_read_only",
+    "key_display",
     "mapping_text",
     "open_export_reader",
     "open_reader",
