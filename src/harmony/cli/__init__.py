@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harmony.cli import dev, library, traktor
+from harmony.cli import dev, library, library_missing, traktor
 from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
 from harmony.errors import HarmonyError
@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(traktor.app, name="traktor")
 app.add_typer(library.app, name="library")
+library.app.command()(library_missing.missing)
 app.add_typer(dev.app, name="dev")
 app.command("stats")(stats)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Integer, Text, column, func, literal_column, or_, select, table
+from sqlalchemy import Connection, Integer, Text, column, func, literal_column, or_, select, table, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
@@ -108,8 +108,15 @@ class FolderNode:
     kind: Literal["folder"] = "folder"
 
 
-#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version.
-TRACK_COLUMNS = (TRACKS.c.id, *(TRACKS.c[name] for name in TRACK_FIELD_NAMES), TRACKS.c.changed_version)
+#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version,
+#: missing_since, last_seen.
+TRACK_COLUMNS = (
+    TRACKS.c.id,
+    *(TRACKS.c[name] for name in TRACK_FIELD_NAMES),
+    TRACKS.c.changed_version,
+    TRACKS.c.missing_since,
+    TRACKS.c.last_seen,
+)
 #: The columns a cue is read from, in the order :func:`row_to_cue` expects: id, track_id, fields.
 CUE_COLUMNS = (CUES.c.id, CUES.c.track_id, *(CUES.c[name] for name in CUE_FIELD_NAMES))
 _TRACK_END = 1 + len(TRACK_FIELD_NAMES)
@@ -118,7 +125,8 @@ _TRACK_END = 1 + len(TRACK_FIELD_NAMES)
 def row_to_track(row: Sequence[Any]) -> StoredTrack:
     """Build a :class:`StoredTrack` from a row that starts with :data:`TRACK_COLUMNS` (positional: a worker
     reads 100,000 of these, and name lookups per field would cost more than the query)."""
-    return StoredTrack(id=row[0], values=TrackValues(*row[1:_TRACK_END]), changed_version=row[_TRACK_END])
+    end = _TRACK_END
+    return StoredTrack(row[0], TrackValues(*row[1:end]), row[end], row[end + 1], row[end + 2])
 
 
 def row_to_cue(row: Sequence[Any]) -> StoredCue:
@@ -162,8 +170,10 @@ def search_tracks(
     descending: bool = False,
     limit: int = 100,
     offset: int = 0,
+    only_missing: bool = False,
 ) -> TrackPage:
-    """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``.
+    """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``;
+    with ``only_missing``, only the tracks whose file is marked missing.
 
     Ties are broken by id, so pages never overlap or skip. Call inside a read transaction so the count and the
     page agree."""
@@ -174,12 +184,18 @@ def search_tracks(
     key = SORT_KEYS[sort]
     order = (key.desc(), TRACKS.c.id.desc()) if descending else (key.asc(), TRACKS.c.id.asc())
     page = select(*TRACK_COLUMNS).order_by(*order).limit(limit).offset(offset)
+    missing = TRACKS.c.missing_since.is_not(None) if only_missing else true()
+    page = page.where(missing)
     query = fts_query(search) if search and search.strip() else None
     if query is not None:
         match = _FTS.c.tracks_fts.op("MATCH")(query)
         matching = select(_FTS.c.rowid).where(match)
         # The FTS index has exactly one row per track (triggers keep it so), so it counts matches by itself.
-        total = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
+        if only_missing:
+            counted = select(func.count()).select_from(TRACKS).where(missing, TRACKS.c.id.in_(matching))
+        else:
+            counted = select(func.count()).select_from(_FTS).where(match)
+        total = int(conn.execute(counted).scalar_one())
         if total >= _MANY_MATCHES:
             # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping
             # after the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from
@@ -191,9 +207,9 @@ def search_tracks(
         pattern = f"%{search.strip()}%"
         condition = or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
         page = page.where(condition)
-        total = int(conn.execute(select(func.count()).select_from(TRACKS).where(condition)).scalar_one())
+        total = int(conn.execute(select(func.count()).select_from(TRACKS).where(condition, missing)).scalar_one())
     else:
-        total = int(conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
+        total = int(conn.execute(select(func.count()).select_from(TRACKS).where(missing)).scalar_one())
     tracks = tuple(row_to_track(row) for row in conn.execute(page))
     return TrackPage(total=total, offset=offset, tracks=tracks)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from harmony.library import SORT_KEYS, FolderNode, PlaylistNode, StoredCue, StoredTrack
+from harmony.library import SORT_KEYS, FolderNode, Library, PlaylistNode, StoredCue, StoredTrack
 from harmony.nml import CUE_TYPE_NAMES
 from harmony.web.schemas import COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
@@ -26,12 +26,21 @@ MAX_INT = 2**63 - 1
 
 
 def track_json(track: StoredTrack) -> dict[str, Any]:
-    """A track as the API shows it: its id, every field (dates as ISO text), the version of its last change."""
+    """A track as the API shows it: its id, every field (dates as ISO text), the version of its last change,
+    and whether its file is missing on this machine (``missing``, since when and when it was last seen)."""
     values = track.values.as_dict()
     for name, value in values.items():
         if hasattr(value, "isoformat"):
             values[name] = value.isoformat()  # type: ignore[union-attr]
-    return {"id": track.id, **values, "changed_version": track.changed_version}
+    since, seen = track.missing_since, track.last_seen
+    return {
+        "id": track.id,
+        **values,
+        "changed_version": track.changed_version,
+        "missing": since is not None,
+        "missing_since": None if since is None else since.isoformat() + "Z",
+        "last_seen": None if seen is None else seen.isoformat() + "Z",
+    }
 
 
 def cue_json(cue: StoredCue) -> dict[str, Any]:
@@ -84,13 +93,19 @@ async def list_tracks(
     ] = "artist",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    filter: Annotated[
+        str | None, Query(pattern="^missing$", description="missing: only tracks whose file is not found")
+    ] = None,
 ) -> dict[str, Any]:
     """``{"total", "offset", "limit", "tracks": [...]}``: the tracks matching ``search`` from ``offset`` on."""
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
     text = search.replace("\x00", " ") if search else None
+    only_missing = filter == "missing"
     page = await state.read(
-        lambda library: library.search_tracks(text, sort=key, descending=descending, limit=limit, offset=offset)
+        lambda library: library.search_tracks(
+            text, sort=key, descending=descending, limit=limit, offset=offset, only_missing=only_missing
+        )
     )
     return {
         "total": page.total,
@@ -100,6 +115,20 @@ async def list_tracks(
         "search": search or "",
         "tracks": [track_json(track) for track in page.tracks],
     }
+
+
+@router.get("/library/missing", summary="How many tracks have their file missing, and the first of them")
+async def missing_tracks(
+    state: Annotated[WebState, Depends(web_state)],
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100,
+) -> dict[str, Any]:
+    """``{"count", "tracks": [...]}``: the number of tracks marked missing and the first ``limit`` of them."""
+
+    def read(library: Library) -> tuple[int, list[StoredTrack]]:
+        return library.missing_count(), library.missing_tracks(limit)
+
+    count, tracks = await state.read(read)
+    return {"count": count, "tracks": [track_json(track) for track in tracks]}
 
 
 @router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))
