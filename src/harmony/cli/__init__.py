@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harmony.cli import cue, dev, library, playlist, traktor
+from harmony.cli import cue, dev, library, library_missing, playlist, traktor
 from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
 from harmony.cli.undo import redo, undo
@@ -31,6 +31,7 @@ app.add_typer(traktor.app, name="traktor")
 app.add_typer(library.app, name="library")
 app.add_typer(cue.app, name="cue")
 app.add_typer(playlist.app, name="playlist")
+library.app.command()(library_missing.missing)
 app.add_typer(dev.app, name="dev")
 app.command("undo")(undo)
 app.command("redo")(redo)

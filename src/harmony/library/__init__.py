@@ -82,7 +82,6 @@ if TYPE_CHECKING:
         settings_to_dict,
     )
     from harmony.library.store import AddResult, Library
-    from harmony.library.undo import StepInfo
     from harmony.library.track_list import (
         KEY_NOTATIONS,
         LIST_FILTERS,
@@ -92,6 +91,7 @@ if TYPE_CHECKING:
         TrackList,
         key_display,
     )
+    from harmony.library.undo import StepInfo
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
@@ -165,10 +165,10 @@ __all__ = [
     "CUE_TYPES",
     "DEBOUNCE_MAX_MS",
     "DEBOUNCE_MIN_MS",
-    "SAME",
     "KEY_NOTATIONS",
     "LIST_FILTERS",
     "LIST_SORT_KEYS",
+    "SAME",
     "SETTING_KEYS",
     "SORT_KEYS",
     "TRACK_FIELDS",
