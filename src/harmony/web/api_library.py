@@ -107,6 +107,8 @@ def node_json(node: FolderNode | PlaylistNode) -> dict[str, Any]:
         "position": node.position,
         "uuid": node.uuid,
         "entry_count": node.entry_count,
+        # A smart list's query as Traktor stores it (null for a playlist): the page shows it.
+        "query": node.smart_query,
     }
 
 

@@ -237,7 +237,7 @@ window.HarmonyTree = (() => {
     if (choice !== "delete") return;
     try {
       const answer = await api("DELETE", url(node));
-      Edits.notifyEdit(answer && (answer.undo || answer.step) ? answer : `Deleted the ${kind} “${node.name}”`);
+      Edits.notifyEdit(answer.step);
       if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all");
       await refreshAll();
       focusItem(selectedKey);
@@ -274,7 +274,7 @@ window.HarmonyTree = (() => {
     const body = node.kind === "folder" ? { parent_id: folder ? folder.id : null } : { folder_id: folder ? folder.id : null };
     try {
       const answer = await api("PATCH", url(node), body);
-      Edits.notifyEdit(answer && (answer.undo || answer.step) ? answer : `Moved “${node.name}” to ${folder ? `“${folder.name}”` : "the top level"}`);
+      Edits.notifyEdit(answer.step);
       if (folder) collapsed.delete(key(folder));
       await refreshAll();
       focusItem(k);
