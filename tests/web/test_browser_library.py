@@ -421,3 +421,81 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
             if v["impact"] in ("serious", "critical")
         ]
     assert bad == [], bad
+
+
+def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """The tree and the table edit a playlist; the export writes exactly that playlist and changes nothing else."""
+    import httpx
+
+    from harmony import nml
+
+    from .conftest import make_demo
+    from .test_browser import configure
+
+    demo = make_demo(home / "Traktor", tracks=30, seed=31)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        live_server.call(live_server.state.service.wait(op))
+        first = client.get("/api/library/tracks", params={"sort": "title", "limit": 3}).json()["tracks"]
+    before = nml.load(demo.nml.read_bytes())
+    old_lists = {node.path: list(node.entries) for node in before.playlists.walk() if hasattr(node, "entries")}
+
+    page.goto(f"{live_server.url}/library")
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    page.click("#new-playlist")
+    page.wait_for_selector("#playlist-tree input.rename")
+    page.fill("#playlist-tree input.rename", "Friday")
+    page.keyboard.press("Enter")
+    friday = page.locator("#playlist-tree [role='treeitem']", has_text="Friday")
+    friday.wait_for()
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Friday'")
+
+    # Back to all tracks, sorted by title: select the first three and drag them onto the playlist.
+    page.locator("#playlist-tree [data-key='all']").click()
+    page.click("#tracks-head th[data-column='title'] button")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='ascending']")
+    page.wait_for_function(FIRST_ROW_HAS, arg=first[0]["title"])
+    title = column_index(page, "title")
+    rows = page.locator("#tracks-body tr[data-id]")
+    rows.nth(0).locator("td").nth(title).click(modifiers=["Control"])
+    rows.nth(1).locator("td").nth(title).click(modifiers=["Control"])
+    rows.nth(2).locator("td").nth(title).click(modifiers=["Control"])
+    assert page.locator("#tracks-body tr[aria-selected='true']").count() == 3
+    rows.nth(1).locator("td").nth(title).drag_to(friday)
+    page.wait_for_function(
+        "() => { const f = [...document.querySelectorAll('#playlist-tree [role=treeitem]')]"
+        ".find(li => li.textContent.includes('Friday'));"
+        " return f && f.querySelector('.entry-count').textContent === '3'; }"
+    )
+
+    # Open it: playlist order with a # column; drag the third entry above the first.
+    friday.locator(".name").click()
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '3 tracks'")
+    assert page.get_attribute("#tracks-head th[data-column='position']", "aria-sort") == "ascending"
+    title = column_index(page, "title")  # the # column comes first in a playlist
+    titles = [t["title"] for t in first]
+    listed = page.eval_on_selector_all(
+        f"#tracks-body tr[data-id] td:nth-child({title + 1})", "ts => ts.map(t => t.textContent)"
+    )
+    assert listed == titles
+    rows.nth(2).locator("td").nth(title).drag_to(
+        rows.nth(0).locator("td").nth(title), target_position={"x": 20, "y": 4}
+    )
+    reordered = [titles[2], titles[0], titles[1]]
+    page.wait_for_function(
+        "([k, want]) => JSON.stringify([...document.querySelectorAll('#tracks-body tr[data-id]')]"
+        ".map(r => r.children[k].textContent)) === JSON.stringify(want)",
+        arg=[title, reordered],
+    )
+
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/export").json()["operation_id"]
+        assert live_server.call(live_server.state.service.wait(op)).status == "succeeded"
+    after = nml.load(demo.nml.read_bytes())
+    new_lists = {node.path: list(node.entries) for node in after.playlists.walk() if hasattr(node, "entries")}
+    assert set(new_lists) == set(old_lists) | {("Friday",)}
+    assert {path: entries for path, entries in new_lists.items() if path != ("Friday",)} == old_lists
+    by_key = {t.key: t.title for t in after.tracks}
+    assert [by_key[key] for key in new_lists[("Friday",)]] == reordered
+    assert len(after.tracks) == len(before.tracks)

@@ -91,7 +91,8 @@ window.HarmonyTree = (() => {
     index(nodes, null, 1, "");
     if (!renaming) draw();
     const open = byKey.get(selectedKey);
-    if (open) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: open.node }));
+    // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
+    if (open) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: open.node.name, path: open.path } }));
   }
 
   function visibleItems() {
