@@ -161,7 +161,7 @@ window.HarmonyEdits = (() => {
       function render() {
         const words = filter.value.trim().toLowerCase();
         const shown = items.filter((item) => item.label.toLowerCase().includes(words));
-        list.replaceChildren(...shown.map((item) => el("li", { role: "option", "aria-selected": "false" },
+        list.replaceChildren(...shown.map((item) => el("li", {},
           el("button", { type: "button", class: "link", onclick: () => {
             answer = item;
             dialog.close();
@@ -330,32 +330,8 @@ window.HarmonyEdits = (() => {
     }
   }
 
-  // --- Preview Export: the export's dry run, its diff as the Traktor page shows a preview's --------------------
-
-  async function previewExport() {
-    const dialog = document.getElementById("export-preview-dialog");
-    const status = document.getElementById("export-preview-status");
-    const diff = document.getElementById("export-preview-diff");
-    document.getElementById("export-preview-close").onclick = () => dialog.close();
-    status.textContent = "Working out what the export would write…";
-    diff.hidden = true;
-    dialog.showModal();
-    try {
-      const accepted = await api("POST", "/api/traktor/export", { dry_run: true });
-      const op = await window.HarmonyDiff.waitFor(accepted.operation_id);
-      if (op.status !== "succeeded") {
-        status.textContent = op.error || "The preview did not finish.";
-        return;
-      }
-      status.textContent = (op.result && op.result.summary) || "";
-      window.HarmonyDiff.show(op, diff, status);
-    } catch (error) {
-      status.textContent = error.message;
-    }
-  }
-
   return { notifyEdit, undo, redo, openMenu, closeMenu, confirm, pick, bulkEdit, addToPlaylist, removeFromPlaylist,
-    moveInPlaylist, previewExport, failed, typing };
+    moveInPlaylist, failed, typing };
 })();
 
 window.Harmony.notifyEdit = window.HarmonyEdits.notifyEdit;

@@ -200,8 +200,6 @@
     }
   });
 
-  $("preview-export").addEventListener("click", () => Edits.previewExport());
-
   // --- live ---------------------------------------------------------------------------------------------------
 
   function libraryChanged(change) {
