@@ -236,7 +236,7 @@ window.HarmonyTable = (() => {
       class: `${track.missing ? "missing " : ""}${track.pending ? "pending" : ""}`.trim() });
     columns.forEach((c, i) => {
       const attrs = { role: "gridcell", "aria-colindex": String(i + 1), tabindex: isCurrent && currentCol === i ? "0" : "-1" };
-      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "stars" : "", c.edit ? "editable" : ""];
+      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : ""];
       attrs.class = classes.filter(Boolean).join(" ");
       if (c.title && c.title(track)) attrs.title = c.title(track);
       if (c.stars) attrs["aria-label"] = track.rating ? `${track.rating} of 5 stars` : "No rating";
