@@ -270,3 +270,14 @@ async def test_an_edit_of_another_process_is_announced(api: Api) -> None:
     await call(api, "PATCH", "/api/library/tracks/3", {"rating": 3})
     await watcher.check()
     assert len(events.changed()) == before + 1
+
+
+async def test_a_smart_list_says_plainly_that_harmony_does_not_evaluate_it(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    smart = await asyncio.to_thread(library.create_playlist, "Drift", None, None, smart_query='$TITLE % "Drift"')
+    plain = (await call(api, "POST", "/api/playlists", {"name": "Plain"}, 201))["id"]
+    data = await call(api, "GET", f"/api/playlists/{smart}/smart")
+    assert data["query"] == '$TITLE % "Drift"' and data["evaluable"] is False and data["tracks"] is None
+    assert "does not evaluate" in data["reason"]
+    assert "not a smart list" in (await call(api, "GET", f"/api/playlists/{plain}/smart", status=404))["error"]

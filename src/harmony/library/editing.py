@@ -156,10 +156,9 @@ class LibraryEdits:
         title: list[str | None] = [None]
 
         def action(conn: Connection, version: int) -> int:
-            writes.require_tracks(conn, ids)
             if len(ids) == 1:
                 title[0] = conn.execute(select(TRACKS.c.title).where(TRACKS.c.id == ids[0])).scalar()
-            return writes.update_tracks(conn, version, ((t, checked) for t in ids))
+            return writes.update_tracks_alike(conn, version, ids, checked)
 
         return self._recorded(
             "track.update" if len(ids) == 1 else "tracks.update",
@@ -498,6 +497,32 @@ class LibraryEdits:
 
         with read_connection(self._engine) as conn:
             return undo.history(conn)
+
+    # --- smart lists ----------------------------------------------------------------------------------------
+
+    def smart_list(self, playlist_id: int) -> dict[str, Any]:
+        """A smart list's query, and whether Harmony can list its tracks. Traktor's query language (``$TITLE %
+        "Drift"``, ratings, dates, key ranges…) is evaluated by Traktor when it loads the collection; Harmony
+        keeps the query exactly and says plainly that it does not evaluate it, rather than show an empty list."""
+        from harmony.library.database import read_connection
+
+        with read_connection(self._engine) as conn:
+            row = conn.execute(
+                select(PLAYLISTS.c.name, PLAYLISTS.c.smart_query).where(PLAYLISTS.c.id == playlist_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+        if row.smart_query is None:
+            raise NotFoundError(f"Playlist “{row.name}” is not a smart list.")
+        return {
+            "id": playlist_id,
+            "name": row.name,
+            "query": row.smart_query,
+            "evaluable": False,
+            "reason": "Harmony does not evaluate Traktor's smart list queries: Traktor fills this list from its "
+            "query when it loads the collection. The query is kept and exported as it is.",
+            "tracks": None,
+        }
 
     # --- finding folders and playlists by their path in the tree ---------------------------------------------
 
