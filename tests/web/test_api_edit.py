@@ -76,11 +76,18 @@ async def test_patch_one_track_answers_the_track_with_its_step_and_twins_follow(
 
 
 async def test_bulk_edit_is_one_step_and_undo_brings_every_track_back(api: Api) -> None:
+    events = Events(api)
     data = await call(api, "PATCH", "/api/library/tracks", {"ids": [1, 2, 3], "set": {"rating": 5, "color": 3}})
     assert data["updated"] == 3
     assert data["step"]["label"] == "Set colour, rating of 3 tracks"
     undone = await call(api, "POST", "/api/undo")
     assert undone["undone"] == data["step"] and undone["tracks"] == [1, 2, 3]
+    assert events.changed()[-1] == {
+        "version": undone["version"],
+        "tracks": [1, 2, 3],
+        "playlists": False,
+        "source": "undo",
+    }
     for track_id in (1, 2, 3):
         track = await call(api, "GET", f"/api/library/tracks/{track_id}")
         assert (track["rating"], track["color"], track["ranking"]) == (1, None, None)

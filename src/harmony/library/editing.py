@@ -74,6 +74,7 @@ class EditOutcome(Generic[T]):
     step: StepInfo | None
     track_ids: tuple[int, ...]
     playlists: bool
+    operation: str = ""
 
 
 def cue_type_code(value: object) -> object:
@@ -130,16 +131,15 @@ class LibraryEdits:
             after = undo.capture(conn, scope, known=before)
             step = undo.record_step(conn, version, operation, label(value), before, after)
             touched = before.track_ids | after.track_ids
-            return EditOutcome(
-                value, version, step, tuple(sorted(touched)), before.touches_playlists or after.touches_playlists
-            )
+            playlists = before.touches_playlists or after.touches_playlists
+            return EditOutcome(value, version, step, tuple(sorted(touched)), playlists, operation)
 
     def _history(self, operation: str, run: Callable[[Connection, int], StepInfo]) -> EditOutcome[StepInfo]:
         with write_connection(self._engine) as conn:
             version = journal.bump_version(conn, operation)
             step = run(conn, version)
             journal.set_summary(conn, version, json.dumps({"step": step.id, "label": step.label}))
-            return EditOutcome(step, version, step, step.track_ids, step.playlists)
+            return EditOutcome(step, version, step, step.track_ids, step.playlists, operation)
 
     # --- tracks ---------------------------------------------------------------------------------------------
 

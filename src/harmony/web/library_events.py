@@ -48,7 +48,7 @@ def changed_event(version: int, tracks: Iterable[int] | None, playlists: bool, s
 
 def outcome_event(outcome: EditOutcome[Any], source: str = "web") -> ServerEvent:
     """The event of an edit made in this app."""
-    if outcome.step is not None and outcome.step.operation in ("undo", "redo"):
+    if outcome.operation in ("undo", "redo"):
         source = "undo"
     return changed_event(outcome.version, outcome.track_ids, outcome.playlists, source)
 
