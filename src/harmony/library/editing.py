@@ -9,6 +9,7 @@ tell every open page (and auto-sync) what changed.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar, cast
@@ -114,6 +115,18 @@ class LibraryEdits:
     """The recorded edits of :class:`~harmony.library.Library` (see the module docstring)."""
 
     _engine: Engine
+    _made_here: deque[int] | None = None
+
+    def made_here(self, version: int) -> bool:
+        """Whether this Library object made library version ``version`` (an edit of this process, which its
+        caller announces itself) rather than another process."""
+        return self._made_here is not None and version in self._made_here
+
+    def _remember(self, version: int) -> None:
+        # Recorded inside the transaction, so a watcher that sees the committed version already knows it.
+        if self._made_here is None:
+            self._made_here = deque(maxlen=10_000)
+        self._made_here.append(version)
 
     def _recorded(
         self,
@@ -126,6 +139,7 @@ class LibraryEdits:
         """Run ``action`` as one edit: capture ``scope`` before and after it, keep the difference as a step."""
         with write_connection(self._engine) as conn:
             version = journal.bump_version(conn, operation, json.dumps(summary or {}))
+            self._remember(version)
             before = undo.capture(conn, scope)
             value = action(conn, version)
             after = undo.capture(conn, scope, known=before)
@@ -137,6 +151,7 @@ class LibraryEdits:
     def _history(self, operation: str, run: Callable[[Connection, int], StepInfo]) -> EditOutcome[StepInfo]:
         with write_connection(self._engine) as conn:
             version = journal.bump_version(conn, operation)
+            self._remember(version)
             step = run(conn, version)
             journal.set_summary(conn, version, json.dumps({"step": step.id, "label": step.label}))
             return EditOutcome(step, version, step, step.track_ids, step.playlists, operation)

@@ -108,7 +108,7 @@ class LibraryWatcher:
             return
         since, self._seen = self._seen, version
         changes = await asyncio.to_thread(library.changes_since, since, 500)
-        foreign = [c for c in changes if c.version not in self._own]
+        foreign = [c for c in changes if c.version not in self._own and not library.made_here(c.version)]
         if not foreign:
             return
         tracks: set[int] | None = set()
