@@ -288,3 +288,18 @@ async def test_a_smart_list_says_plainly_that_harmony_does_not_evaluate_it(api: 
     assert data["query"] == '$TITLE % "Drift"' and data["evaluable"] is False and data["tracks"] is None
     assert "does not evaluate" in data["reason"]
     assert "not a smart list" in (await call(api, "GET", f"/api/playlists/{plain}/smart", status=404))["error"]
+
+
+async def test_library_changed_goes_out_on_the_event_stream(api: Api) -> None:
+    stream = api.state.hub.stream()
+    try:
+        assert (await anext(stream)).startswith("retry:")
+        await call(api, "PATCH", "/api/library/tracks/4", {"rating": 2})
+        text = ""
+        async with asyncio.timeout(10):
+            while "library_changed" not in text:
+                text = await anext(stream)
+        assert text.startswith("event: library_changed\ndata: {")
+        assert '"tracks":[4]' in text and '"playlists":false' in text and '"source":"web"' in text
+    finally:
+        await stream.aclose()  # type: ignore[attr-defined]
