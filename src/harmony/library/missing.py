@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from harmony.library.models import TRACKS
+from harmony.library.models import TRACK_BASES, TRACKS
 from harmony.library.queries import TRACK_COLUMNS, row_to_track
 from harmony.library.records import StoredTrack
 
-__all__ = ["count_missing", "mark_found", "mark_missing", "missing_tracks", "set_paths_found"]
+__all__ = ["count_missing", "mark_found", "mark_missing", "missing_keys", "missing_tracks", "set_paths_found"]
 
 _CHUNK = 500
 
@@ -63,3 +63,14 @@ def missing_tracks(conn: Connection, limit: int | None = None) -> list[StoredTra
     if limit is not None:
         query = query.limit(limit)
     return [row_to_track(row) for row in conn.execute(query)]
+
+
+def missing_keys(conn: Connection) -> list[tuple[int, str, str | None]]:
+    """Each missing track's id, path and the NML key it was last synced under (None: never synced)."""
+    rows = conn.execute(
+        select(TRACKS.c.id, TRACKS.c.path, TRACK_BASES.c.nml_key)
+        .select_from(TRACKS.outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id))
+        .where(TRACKS.c.missing_since.is_not(None))
+        .order_by(TRACKS.c.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

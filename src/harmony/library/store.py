@@ -148,6 +148,11 @@ class Library:
         with self._read() as conn:
             return missing.count_missing(conn)
 
+    def missing_keys(self) -> list[tuple[int, str, str | None]]:
+        """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
+        with self._read() as conn:
+            return missing.missing_keys(conn)
+
     def missing_tracks(self, limit: int | None = None) -> list[StoredTrack]:
         """The tracks whose file is marked missing, by path."""
         with self._read() as conn:
