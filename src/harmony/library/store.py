@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -147,6 +148,23 @@ class Library:
         """How many tracks have their file marked missing."""
         with self._read() as conn:
             return missing.count_missing(conn)
+
+    def check_files(self, exists: Callable[[str], bool] = os.path.isfile) -> tuple[int, int]:
+        """Look for every track's file now: (tracks newly marked missing, tracks whose file is back). The marks
+        are not edits: the version stays."""
+        with write_connection(self._engine) as conn:
+            return missing.check_files(conn, exists, journal.now())
+
+    def relocate_tracks(self, moves: Sequence[tuple[int, str]]) -> int:
+        """Point tracks at the files found for them, (track id, new path) each, as one edit: each keeps its
+        id, fields, cues and playlist entries, its missing mark clears, and the next export moves its NML
+        entry. Returns the library version."""
+        if not moves:
+            return self.version
+        with self._edit("tracks.relocate", {"tracks": len(moves)}) as (conn, version):
+            writes.update_tracks(conn, version, [(track_id, {"path": path}) for track_id, path in moves])
+            missing.mark_found(conn, [track_id for track_id, _ in moves], journal.now())
+        return version
 
     def missing_keys(self) -> list[tuple[int, str, str | None]]:
         """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
