@@ -12,7 +12,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harmony.cli import dev, library, library_missing, library_relocate, traktor, traktor_mappings
+from harmony.cli import (
+    dev,
+    library,
+    library_duplicates,
+    library_missing,
+    library_relocate,
+    traktor,
+    traktor_mappings,
+)
 from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
 from harmony.errors import HarmonyError
@@ -30,6 +38,8 @@ app.add_typer(traktor.app, name="traktor")
 app.add_typer(library.app, name="library")
 library.app.command()(library_missing.missing)
 library.app.command()(library_relocate.relocate)
+library.app.command()(library_duplicates.duplicates)
+library.app.command()(library_duplicates.merge)
 traktor.app.command("suggest-mappings")(traktor_mappings.suggest_mappings)
 app.add_typer(dev.app, name="dev")
 app.command("stats")(stats)

@@ -20,7 +20,7 @@ from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, Relocation, m
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RelocateJobResult", "run_relocate_job", "scan_roots"]
+__all__ = ["RelocateJobResult", "content_hash", "run_relocate_job", "scan_roots"]
 
 #: Bytes of a file hashed to tell copies from different files: enough to differ for any two recordings.
 _HASH_BYTES = 4 * 1024 * 1024
@@ -74,7 +74,8 @@ def _probe(path: str) -> FileProbe | None:
     return FileProbe(values.duration, values.artist, values.title)
 
 
-def _content_hash(path: str) -> str | None:
+def content_hash(path: str) -> str | None:
+    """A hash of the start of the file (its first 4 MiB), or None when it cannot be read."""
     try:
         with open(path, "rb") as file:
             return hashlib.blake2b(file.read(_HASH_BYTES), digest_size=16).hexdigest()
@@ -101,7 +102,7 @@ def run_relocate_job(
         if progress is not None:
             progress("matching", 50.0 + 50.0 * done / total, f"Matched {done:,} of {len(lost):,} tracks", None)
 
-    relocations = match_lost_tracks(lost, index, _probe, _content_hash, matched)
+    relocations = match_lost_tracks(lost, index, _probe, content_hash, matched)
     if progress is not None:
         progress("matching", 100.0, f"Matched {len(lost):,} tracks", None)
     return RelocateJobResult(tuple(relocations), index.count, round(time.perf_counter() - began, 3))

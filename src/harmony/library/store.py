@@ -19,10 +19,11 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, missing, operations, queries, writes
+from harmony.library import apply, journal, merge, missing, operations, queries, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
+from harmony.library.merge import MergeResult
 from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult
@@ -165,6 +166,21 @@ class Library:
             writes.update_tracks(conn, version, [(track_id, {"path": path}) for track_id, path in moves])
             missing.mark_found(conn, [track_id for track_id, _ in moves], journal.now())
         return version
+
+    def duplicate_rows(self) -> list[tuple[object, ...]]:
+        """Per track, what finding duplicates needs (see :func:`merge.duplicate_rows`)."""
+        with self._read() as conn:
+            return merge.duplicate_rows(conn)
+
+    def playlists_of(self, track_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The names of the playlists each of the tracks is in."""
+        with self._read() as conn:
+            return merge.playlists_of(conn, track_ids)
+
+    def merge_tracks(self, keep: int, others: Sequence[int]) -> MergeResult:
+        """Merge duplicate tracks into ``keep``, as one edit (see :mod:`harmony.library.merge`)."""
+        with self._edit("tracks.merge", {"keep": keep, "others": list(others)}) as (conn, version):
+            return merge.merge_tracks(conn, version, keep, others)
 
     def missing_keys(self) -> list[tuple[int, str, str | None]]:
         """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
