@@ -45,8 +45,7 @@ def relocate(
         with Library.open(path) as library:
             outcome = replace(outcome, relocated=apply_relocations(library, moves))
     if as_json:
-        data = outcome.to_json()
-        data["applied"] = apply
+        data = {**outcome.to_json(), "applied": apply, "matches": outcome.matches_json()}
         print_json(data)
         return
     if apply:

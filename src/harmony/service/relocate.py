@@ -54,8 +54,8 @@ class RelocateOutcome:
 
     def to_json(self) -> dict[str, Any]:
         """``relocated`` (tracks pointed at their new files), ``found`` (exact and likely matches), ``likely``,
-        ``ambiguous``, ``not_found`` (counts), ``scanned_files``, ``seconds``, ``summary`` and ``matches``
-        (one per missing track)."""
+        ``ambiguous``, ``not_found`` (counts), ``scanned_files``, ``seconds`` and ``summary``: small enough
+        for every progress event; the matches themselves are :meth:`matches_json`."""
         c = self.counts()
         return {
             "relocated": self.relocated,
@@ -66,8 +66,12 @@ class RelocateOutcome:
             "scanned_files": self.scanned_files,
             "seconds": self.seconds,
             "summary": self.summary(),
-            "matches": [r.to_json() for r in self.relocations],
         }
+
+    def matches_json(self) -> list[dict[str, object]]:
+        """One match per missing track: ``track_id``, ``old_path``, ``new_path``, ``confidence``,
+        ``candidates``."""
+        return [r.to_json() for r in self.relocations]
 
 
 def check_roots(roots: Iterable[str | Path]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from harmony.library import SORT_KEYS, FolderNode, Library, PlaylistNode, StoredCue, StoredTrack
+from harmony.library import SORT_KEYS, FolderNode, PlaylistNode, StoredCue, StoredTrack
 from harmony.nml import CUE_TYPE_NAMES
 from harmony.web.schemas import COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
@@ -115,20 +115,6 @@ async def list_tracks(
         "search": search or "",
         "tracks": [track_json(track) for track in page.tracks],
     }
-
-
-@router.get("/library/missing", summary="How many tracks have their file missing, and the first of them")
-async def missing_tracks(
-    state: Annotated[WebState, Depends(web_state)],
-    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100,
-) -> dict[str, Any]:
-    """``{"count", "tracks": [...]}``: the number of tracks marked missing and the first ``limit`` of them."""
-
-    def read(library: Library) -> tuple[int, list[StoredTrack]]:
-        return library.missing_count(), library.missing_tracks(limit)
-
-    count, tracks = await state.read(read)
-    return {"count": count, "tracks": [track_json(track) for track in tracks]}
 
 
 @router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 import harmony
 from harmony.library import Library, is_read_only
 from harmony.service import FINISHED, AutoSyncService, OperationEvent, TraktorService, WorkerManager
-from harmony.web import api_library, api_operations, api_recovery, api_traktor, files, pages
+from harmony.web import api_library, api_missing, api_operations, api_recovery, api_traktor, files, pages
 from harmony.web.errors import install_error_handlers
 from harmony.web.events import AUTO_SYNC_EVENT, EventHub
 from harmony.web.limits import BodyLimitMiddleware
@@ -96,6 +96,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware)  # inside the security check: a foreign request is refused first
     app.add_middleware(SecurityMiddleware, guard=guard)
     app.include_router(api_library.router)
+    app.include_router(api_missing.router)
     app.include_router(api_traktor.router)
     app.include_router(api_operations.router)
     app.include_router(api_recovery.router)
