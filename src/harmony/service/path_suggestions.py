@@ -10,8 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harmony.errors import SyncError
-from harmony.library import Library
+from harmony.library import Library, NotFoundError
 from harmony.nml import NMLError, Platform, current_platform
 from harmony.sync.path_suggestions import (
     MappingSuggestion,
@@ -99,7 +98,7 @@ def suggest_mappings(
     chosen = list(roots) if roots is not None else default_roots()
     for root in chosen:
         if not root.is_dir():
-            raise SyncError(f"Cannot look for files under {str(root)!r}: it is not a folder.")
+            raise NotFoundError(f"Cannot look for files under {str(root)!r}: it is not a folder.")
     keyed = [(track_id, key) for track_id, _, key in library.missing_keys() if key is not None]
     missing_total = library.missing_count()
     tracks = [names for _, key in keyed if (names := key_names(key)) is not None]
@@ -143,8 +142,8 @@ def apply_mapping(library: Library, nml_prefix: str, local_prefix: str) -> PathM
     """Save ``nml_prefix → local_prefix`` as a path mapping (replacing one for the same prefix); the next import
     moves the tracks under it to their files. Refuses a local folder that does not exist."""
     mapping = PathMapping.of(nml_prefix, local_prefix)
-    if not Path(mapping.local_prefix).is_dir():
-        raise SyncError(f"Cannot map to {mapping.local_prefix!r}: there is no such folder on this machine.")
+    if not Path(mapping.local_prefix).is_absolute() or not Path(mapping.local_prefix).is_dir():
+        raise NotFoundError(f"Cannot map to {mapping.local_prefix!r}: there is no such folder on this machine.")
     settings = library.settings()
     same = tuple(fold_name(n) for n in mapping.nml_names)
     kept = [

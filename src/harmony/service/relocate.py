@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
 from harmony.jobs.relocate_job import RelocateJobResult, run_relocate_job
-from harmony.library import Library
+from harmony.library import Library, NotFoundError
 from harmony.sync.relocate import Relocation
 from harmony.workers import Job, Progress
 
@@ -80,7 +80,7 @@ def check_roots(roots: Iterable[str | Path]) -> list[str]:
     for root in roots:
         path = Path(root).expanduser()
         if not path.is_dir():
-            raise SyncError(f"Cannot search {str(root)!r}: it is not a folder.")
+            raise NotFoundError(f"Cannot search {str(root)!r}: it is not a folder.")
         checked.append(str(path.absolute()))
     if not checked:
         raise SyncError("Name at least one folder to search (--search-root DIR).")
@@ -115,8 +115,8 @@ def _check_files(library_path: Path) -> None:
 def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> int:
     """Point each track at its new file (the file must exist now); returns how many were relocated."""
     for track_id, path in moves:
-        if not os.path.isfile(path):
-            raise SyncError(f"Cannot relocate track {track_id} to {path!r}: there is no such file.")
+        if not os.path.isabs(path) or not os.path.isfile(path):
+            raise NotFoundError(f"Cannot relocate track {track_id} to {path!r}: there is no such file.")
     library.relocate_tracks(moves)
     return len(moves)
 

@@ -19,7 +19,14 @@ from harmony.service.path_suggestions import apply_mapping, default_roots, sugge
 from harmony.service.relocate import RelocateOutcome, apply_relocations, start_relocate
 from harmony.web.api_library import MAX_INT, MAX_PAGE, track_json
 from harmony.web.api_traktor import accepted
-from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, error_responses
+from harmony.web.schemas import (
+    CHANGE_ERRORS,
+    COMMON_ERRORS,
+    WHOLE_NUMBER,
+    MappingFolder,
+    MappingPrefix,
+    error_responses,
+)
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
@@ -29,10 +36,32 @@ router = APIRouter(prefix="/api/library", tags=["missing files"], responses=erro
 _TEXT = Annotated[str, Field(min_length=1, max_length=4096)]
 
 
+#: A track id in a JSON body: at most 2**53, the largest whole number a JSON number (a double) holds exactly.
+_ID = Annotated[int, Field(ge=1, le=2**53), WHOLE_NUMBER]
+
+
+def _search_roots(state: WebState) -> list[Path]:
+    """Where the web app may look for files: its home folder (that of its folder browser) and the mounted
+    volumes. A page may not make the app list files elsewhere."""
+    home = Path.home()
+    return [state.browse_root, *(root for root in default_roots() if root != home)]
+
+
+def _checked_root(state: WebState, text: str) -> Path:
+    allowed = _search_roots(state)
+    path = Path(text).expanduser()
+    if not path.is_absolute() or not path.is_dir():
+        raise NotFoundError(f"Cannot search {text!r}: it is not a folder on this computer.")
+    resolved = path.resolve()
+    if not any(resolved.is_relative_to(root.resolve()) for root in allowed):
+        raise NotFoundError(f"Cannot search {text!r}: Harmony looks under {', '.join(str(r) for r in allowed)} only.")
+    return resolved
+
+
 class MappingBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    nml_prefix: _TEXT
-    local_prefix: _TEXT
+    nml_prefix: Annotated[MappingPrefix, Field(max_length=4096)]
+    local_prefix: Annotated[MappingFolder, Field(max_length=4096)]
 
 
 class RootsBody(BaseModel):
@@ -42,7 +71,7 @@ class RootsBody(BaseModel):
 
 class Move(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    track_id: int = Field(ge=1, le=MAX_INT)
+    track_id: _ID
     path: _TEXT
 
 
@@ -53,8 +82,8 @@ class MovesBody(BaseModel):
 
 class MergeBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    keep: int = Field(ge=1, le=MAX_INT)
-    others: list[Annotated[int, Field(ge=1, le=MAX_INT)]] = Field(min_length=1, max_length=1000)
+    keep: _ID
+    others: list[_ID] = Field(min_length=1, max_length=1000)
 
 
 @router.get("/missing", summary="How many tracks have their file missing, and the first of them")
@@ -71,7 +100,9 @@ async def missing_tracks(
     return {"count": count, "tracks": [track_json(track) for track in tracks]}
 
 
-@router.get("/missing/suggestions", summary="Path mappings that would find the missing files")
+@router.get(
+    "/missing/suggestions", summary="Path mappings that would find the missing files", responses=error_responses(404)
+)
 async def suggestions(
     state: Annotated[WebState, Depends(web_state)],
     root: Annotated[list[str] | None, Query(max_length=4096, description="Folders to look under")] = None,
@@ -79,12 +110,7 @@ async def suggestions(
     """``{"missing", "roots", "scanned_files", "suggestions": [{"nml_prefix", "local_prefix", "finds",
     "missing", "text"}]}``, best first; the roots default to the app's home folder (that of its folder
     browser) and the mounted volumes."""
-    home = Path.home()
-    roots = (
-        [Path(r).expanduser() for r in root]
-        if root
-        else [state.browse_root, *(r for r in default_roots() if r != home)]
-    )
+    roots = [_checked_root(state, r) for r in root] if root else _search_roots(state)
     result = await state.read(lambda library: suggest_mappings(library, roots))
     return result.to_json()
 
@@ -93,7 +119,7 @@ async def suggestions(
     "/missing/mappings",
     status_code=202,
     summary="Save a path mapping and import again",
-    responses=error_responses(*CHANGE_ERRORS, 409),
+    responses=error_responses(*CHANGE_ERRORS, 404, 409),
 )
 async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: MappingBody) -> JSONResponse:
     """Saves ``nml_prefix → local_prefix`` in the path mappings and starts an import (the re-check): its
@@ -102,11 +128,17 @@ async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: Map
     return accepted(state.service.start_import(ImportRequest()))
 
 
-@router.post("/relocate", status_code=202, summary="Search folders for the missing files")
+@router.post(
+    "/relocate",
+    status_code=202,
+    summary="Search folders for the missing files",
+    responses=error_responses(*CHANGE_ERRORS, 404),
+)
 async def relocate(state: Annotated[WebState, Depends(web_state)], body: RootsBody) -> JSONResponse:
     """Starts the scan (an operation ``relocate``, with progress and Cancel); its result has the counts and
     ``GET /api/library/relocate/{operation_id}`` the matches."""
-    return accepted(start_relocate(state.service, body.roots))
+    roots = await state.call(lambda: [_checked_root(state, root) for root in body.roots])
+    return accepted(start_relocate(state.service, roots))
 
 
 @router.get(
@@ -123,7 +155,11 @@ async def relocate_matches(
     return {**op.result.to_json(), "matches": op.result.matches_json()}
 
 
-@router.post("/relocate/apply", summary="Point tracks at the files found for them", responses=error_responses(404))
+@router.post(
+    "/relocate/apply",
+    summary="Point tracks at the files found for them",
+    responses=error_responses(*CHANGE_ERRORS, 404, 409),
+)
 async def relocate_apply(state: Annotated[WebState, Depends(web_state)], body: MovesBody) -> dict[str, Any]:
     """Each track keeps its id, fields, cues and playlists; the next export moves its entry. One edit."""
     moves = [(move.track_id, move.path) for move in body.moves]
@@ -138,11 +174,14 @@ async def duplicates(state: Annotated[WebState, Depends(web_state)]) -> dict[str
     return report.to_json()
 
 
-@router.post("/merge", summary="Merge duplicate tracks into one", responses=error_responses(404))
+@router.post("/merge", summary="Merge duplicate tracks into one", responses=error_responses(*CHANGE_ERRORS, 404, 409))
 async def merge(state: Annotated[WebState, Depends(web_state)], body: Annotated[MergeBody, Body()]) -> dict[str, Any]:
     """Keeps ``keep``: union of cues, playlist entries moved in place, plays summed, highest rating, empty
     fields filled; the others leave the library (and, at the next export, the collection). One edit."""
-    result = await state.read(lambda library: merge_duplicates(library, body.keep, list(body.others)))
+    others = [other for other in dict.fromkeys(body.others) if other != body.keep]
+    if not others:  # nothing but the kept track named: nothing to merge
+        return {"kept": body.keep, "removed": [], "cues_added": 0, "entries_moved": 0, "fields_filled": []}
+    result = await state.read(lambda library: merge_duplicates(library, body.keep, others))
     return {
         "kept": result.kept,
         "removed": list(result.removed),
