@@ -5,7 +5,7 @@ check); ``last_seen`` is the last check that found the file (NULL: never seen by
 imported from a collection whose drive is not attached). The index serves the "Missing (N)" filter and count.
 
 Revision ID: 0007
-Revises: 0005 (until the undo history's 0006 lands; then 0006)
+Revises: 0006
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
