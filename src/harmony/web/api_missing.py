@@ -17,7 +17,7 @@ from harmony.service import ImportRequest
 from harmony.service.duplicates import find_library_duplicates, merge_duplicates
 from harmony.service.path_suggestions import apply_mapping, default_roots, suggest_mappings
 from harmony.service.relocate import RelocateOutcome, apply_relocations, start_relocate
-from harmony.web.api_library import MAX_INT, MAX_PAGE, track_json
+from harmony.web.api_library import MAX_PAGE, track_json
 from harmony.web.api_traktor import accepted
 from harmony.web.schemas import (
     CHANGE_ERRORS,
