@@ -203,20 +203,6 @@ async def playlist_tracks(
     )
 
 
-@router.get("/library/missing", summary="How many tracks have their file missing, and the first of them")
-async def missing_tracks(
-    state: Annotated[WebState, Depends(web_state)],
-    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100,
-) -> dict[str, Any]:
-    """``{"count", "tracks": [...]}``: the number of tracks marked missing and the first ``limit`` of them."""
-
-    def read(library: Library) -> tuple[int, list[StoredTrack]]:
-        return library.missing_count(), library.missing_tracks(limit)
-
-    count, tracks = await state.read(read)
-    return {"count": count, "tracks": [track_json(track) for track in tracks]}
-
-
 @router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))
 async def get_track(
     state: Annotated[WebState, Depends(web_state)], track_id: Annotated[int, Path(ge=1, le=MAX_INT)]
