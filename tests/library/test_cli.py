@@ -157,4 +157,4 @@ def test_errors_print_one_line_and_exit_non_zero(filled: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == ["Error: Field 'rating' must be at most 5, not 9."]
+    assert done.stderr.strip().splitlines() == ["Error: Field 'rating' must be between 0 and 5, not 9."]

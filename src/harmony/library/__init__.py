@@ -15,13 +15,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from harmony.library.errors import (
+    AlreadyInPlaylistError,
     DamagedLibraryError,
+    EditConflictError,
+    HotCueTakenError,
     ImportCancelled,
     InvalidFieldError,
     LibraryChangedError,
     NewerLibraryError,
     NotALibraryError,
     NotFoundError,
+    NothingToUndoError,
     ReadOnlyLibraryError,
     SettingsError,
     TrackNotFoundError,
@@ -56,6 +60,7 @@ from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues
 
 if TYPE_CHECKING:
     from harmony.library.database import default_library_path
+    from harmony.library.editing import CUE_TYPES, SAME, EditOutcome
     from harmony.library.export_reader import ExportReader, open_export_reader
     from harmony.library.health import IntegrityReport, check_integrity, damaged_error, is_read_only
     from harmony.library.journal import ChangeRecord, LibraryStatus
@@ -77,6 +82,7 @@ if TYPE_CHECKING:
         settings_to_dict,
     )
     from harmony.library.store import AddResult, Library
+    from harmony.library.undo import StepInfo
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
@@ -116,6 +122,10 @@ _LAZY: dict[str, str] = {
     "TraktorSettings": "harmony.library.settings",
     "AddResult": "harmony.library.store",
     "Library": "harmony.library.store",
+    "EditOutcome": "harmony.library.editing",
+    "CUE_TYPES": "harmony.library.editing",
+    "SAME": "harmony.library.editing",
+    "StepInfo": "harmony.library.undo",
     "ExportReader": "harmony.library.export_reader",
     "open_export_reader": "harmony.library.export_reader",
 }
@@ -136,13 +146,16 @@ __all__ = [
     "BACKUPS_MIN",
     "CUE_FIELDS",
     "CUE_FIELD_NAMES",
+    "CUE_TYPES",
     "DEBOUNCE_MAX_MS",
     "DEBOUNCE_MIN_MS",
+    "SAME",
     "SETTING_KEYS",
     "SORT_KEYS",
     "TRACK_FIELDS",
     "TRACK_FIELD_NAMES",
     "AddResult",
+    "AlreadyInPlaylistError",
     "AutoSyncSettings",
     "BaseUpdates",
     "ChangeRecord",
@@ -150,6 +163,8 @@ __all__ = [
     "CueUpdate",
     "CueValues",
     "DamagedLibraryError",
+    "EditConflictError",
+    "EditOutcome",
     "EntryRef",
     "ExportReader",
     "FieldSpec",
@@ -160,6 +175,7 @@ __all__ = [
     "FolderMove",
     "FolderNode",
     "FolderUpdate",
+    "HotCueTakenError",
     "ImportCancelled",
     "ImportPlan",
     "ImportResult",
@@ -174,6 +190,7 @@ __all__ = [
     "NewerLibraryError",
     "NotALibraryError",
     "NotFoundError",
+    "NothingToUndoError",
     "OperationRecord",
     "PathMappingPair",
     "PlaylistBase",
@@ -190,6 +207,7 @@ __all__ = [
     "SettingKey",
     "SettingKind",
     "SettingsError",
+    "StepInfo",
     "StoredCue",
     "StoredEntry",
     "StoredTrack",

@@ -265,6 +265,26 @@ class OperationRow(Base):
     pools_json: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
+class UndoStep(Base):
+    """One edit the DJ can undo (``state`` ``done``) or redo (``undone``): the values it changed, before and
+    after, as compact JSON (see :mod:`harmony.library.undo` and migration 0006)."""
+
+    __tablename__ = "undo_steps"
+    __table_args__ = (
+        CheckConstraint("state IN ('done', 'undone')", name="undo_state"),
+        Index("ix_undo_steps_state", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    operation: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text, server_default="done")
+    before_json: Mapped[str] = mapped_column(Text)
+    after_json: Mapped[str] = mapped_column(Text)
+
+
 # The Core tables behind the models, typed as tables (``Model.__table__`` is typed as a bare FromClause),
 # for the bulk statements the library runs without the ORM unit of work.
 TRACKS = cast(Table, Track.__table__)
@@ -279,6 +299,7 @@ STATE = cast(Table, LibraryState.__table__)
 CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
 OPERATIONS = cast(Table, OperationRow.__table__)
+UNDO_STEPS = cast(Table, UndoStep.__table__)
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

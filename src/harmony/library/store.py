@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 
 from harmony.library import apply, journal, operations, queries, writes
 from harmony.library.database import open_database, read_connection, write_connection
+from harmony.library.editing import LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
 from harmony.library.operations import OperationRecord
@@ -53,7 +54,7 @@ class AddResult:
     missing: tuple[str, ...]
 
 
-class Library:
+class Library(LibraryEdits):
     """Harmony's music library: tracks, cue points, playlists, folders, sync bases and settings."""
 
     def __init__(self, path: Path, engine: Engine) -> None:
@@ -159,6 +160,19 @@ class Library:
         """A playlist's entries in order."""
         with self._read() as conn:
             return queries.playlist_entries(conn, playlist_id)
+
+    def pending(self) -> dict[str, object]:
+        """What no export has written yet: the tracks and the playlists (and folders) edited since."""
+        from sqlalchemy import select
+
+        from harmony.library.models import FOLDERS, PLAYLISTS
+
+        with self._read() as conn:
+            since = journal.read_status(conn).last_exported_version
+            tracks = queries.track_ids_changed_since(conn, since)
+            playlists = list(conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.changed_version > since)).scalars())
+            folders = list(conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.changed_version > since)).scalars())
+        return {"since_version": since, "tracks": tracks, "playlists": playlists, "folders": folders}
 
     def track_ids_changed_since(self, version: int) -> list[int]:
         """Tracks changed after ``version``."""

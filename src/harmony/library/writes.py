@@ -23,7 +23,7 @@ from sqlalchemy import Column, Connection, Table, bindparam, delete, func, inser
 from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
-from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
+from harmony.library.errors import EditConflictError, InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import (
     COLOR_RE,
     CUE_FIELDS,
@@ -590,7 +590,7 @@ def move_folder(
     ancestor = parent_id
     while ancestor is not None:
         if ancestor == folder_id:
-            raise LibraryError("A folder cannot be moved inside itself.")
+            raise EditConflictError("Field 'parent_id': a folder cannot be moved inside itself.")
         ancestor = conn.execute(select(FOLDERS.c.parent_id).where(FOLDERS.c.id == ancestor)).scalar_one()
     _reposition(conn, FOLDERS, FOLDERS.c.parent_id, folder_id, parent_id, position, version)
 
