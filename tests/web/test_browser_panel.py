@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import struct
+import time
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,7 +159,126 @@ def test_out_of_range_values_are_refused_inline(page: Any, panel_server: Fixture
     assert panel_server.track("form")["year"] == 2001  # nothing reached the library
     page.fill("#field-bpm", "-3")
     page.click("#track-save")
-    assert page.text_content("#error-bpm") == "BPM must be at least 0; -3 is out of range."
+    assert page.text_content("#error-bpm") == "BPM must be from 0 to 999; -3 is out of range."
     page.click("#track-revert")
     assert page.input_value("#field-year") == "2001"
     assert page.is_hidden("#error-year")
+
+
+def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    page.evaluate(
+        "window.__saved = []; "
+        "document.addEventListener('harmony:track-saved', e => window.__saved.push(e.detail.track.id))"
+    )
+    page.fill("#field-title", "Form Track (Edit)")
+    page.fill("#field-bpm", "123.456789")
+    page.select_option("#field-musical_key", label="1m")  # A minor
+    page.fill("#field-comment2", "warm-up")
+    page.press("#field-title", "Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    track = panel_server.track("form")
+    assert track["title"] == "Form Track (Edit)"
+    assert track["bpm"] == pytest.approx(123.456789)
+    assert track["musical_key"] == 21
+    assert track["comment2"] == "warm-up"
+    assert track["year"] == 2001  # untouched fields stay as they were
+    assert page.evaluate("window.__saved") == [panel_server.ids["form"]]
+    assert page.input_value("#field-bpm") == "123.456789"  # the exact value, not the table's two decimals
+    assert page.text_content("#detail-title") == "Form Track (Edit)"
+
+
+def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "rating")
+    assert page.get_attribute("#field-rating .star[data-value='2']", "aria-checked") == "true"
+    page.click("#field-rating .star[data-value='4']")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert panel_server.track("rating")["rating"] == 4
+    assert page.get_attribute("#field-rating .star[data-value='4']", "aria-checked") == "true"
+    assert page.locator("#field-rating .star.lit").count() == 4
+
+    page.focus("#field-rating .star[data-value='4']")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => document.querySelector('#field-rating .star[data-value=\"3\"]').ariaChecked === 'true'"
+    )
+    page.wait_for_function("() => document.activeElement.dataset.value === '3'")
+    _wait_for(lambda: panel_server.track("rating")["rating"] == 3)
+    page.keyboard.press("0")
+    _wait_for(lambda: panel_server.track("rating")["rating"] == 0)
+    assert page.locator("#field-rating .star.lit").count() == 0
+    # Space in the star control rates; it does not start the player.
+    page.focus("#field-rating .star[data-value='1']")
+    page.keyboard.press("Space")
+    _wait_for(lambda: panel_server.track("rating")["rating"] == 1)
+
+
+def _wait_for(condition: Any, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the library did not change in time"
+        time.sleep(0.05)
+
+
+def _cue_row(browser_page: Any, name: str) -> Any:
+    return browser_page.locator("#cue-list li.cue", has=browser_page.locator(f"input.cue-name[value='{name}']"))
+
+
+def _cues(fixture: Fixture, track: str) -> list[dict[str, Any]]:
+    cues: list[dict[str, Any]] = fixture.track(track)["cues"]
+    return cues
+
+
+def test_cues_renamed_moved_swapped_and_deleted(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "cues")
+    names = page.eval_on_selector_all("#cue-list input.cue-name", "ns => ns.map(n => n.value)")
+    assert names == ["Intro", "Break", "Outro"]  # sorted by position
+
+    # Rename: typing and leaving the field saves it.
+    intro = _cue_row(page, "Intro")
+    intro.locator("input.cue-name").fill("Mix In")
+    intro.locator("input.cue-name").press("Enter")
+    _wait_for(lambda: any(c["name"] == "Mix In" for c in _cues(panel_server, "cues")))
+
+    # Move: a new position typed as m:ss.mmm; the list re-sorts.
+    outro = _cue_row(page, "Outro")
+    outro.locator("input.cue-start").fill("0:15.250")
+    outro.locator("input.cue-start").press("Enter")
+    _wait_for(lambda: any(c["name"] == "Outro" and c["position"] == 15250 for c in _cues(panel_server, "cues")))
+    page.wait_for_function(
+        "order => [...document.querySelectorAll('#cue-list input.cue-name')].map(n => n.value).join() === order",
+        arg="Mix In,Outro,Break",
+    )
+    bad = _cue_row(page, "Break").locator("input.cue-start")
+    bad.fill("soon")
+    bad.press("Enter")
+    assert "Position must look like m:ss.mmm" in page.text_content("#cue-error")
+
+    # Slot: hot cue 2 is Break's; taking it asks, and Swap exchanges the slots.
+    _cue_row(page, "Outro").locator("select.cue-slot").select_option("1")
+    page.wait_for_selector("#cue-confirm:not([hidden])")
+    assert "Hot cue 2 is taken by the cue “Break”" in page.text_content("#cue-confirm-text")
+    page.click("#cue-confirm-yes")
+    _wait_for(
+        lambda: {c["name"]: c["slot"] for c in _cues(panel_server, "cues")} == {"Mix In": 0, "Outro": 1, "Break": -1}
+    )
+    # Cancel leaves everything as it was.
+    _cue_row(page, "Mix In").locator("select.cue-slot").select_option("1")
+    page.wait_for_selector("#cue-confirm:not([hidden])")
+    page.click("#cue-confirm-no")
+    assert {c["name"]: c["slot"] for c in _cues(panel_server, "cues")} == {"Mix In": 0, "Outro": 1, "Break": -1}
+    assert _cue_row(page, "Mix In").locator("select.cue-slot").input_value() == "0"
+
+    # Type with natural names, and delete.
+    assert "Fade-in" in _cue_row(page, "Break").locator("select.cue-type").text_content()
+    _cue_row(page, "Break").locator("select.cue-type").select_option(label="Fade-in")
+    _wait_for(lambda: any(c["name"] == "Break" and c["type"] == "fade_in" for c in _cues(panel_server, "cues")))
+    _cue_row(page, "Break").locator("button.cue-delete").click()
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "cues")] == ["Mix In", "Outro"])
+    page.wait_for_function("() => document.querySelectorAll('#cue-list li.cue').length === 2")
+
+    # Add one at a typed position.
+    page.fill("#cue-add-position", "2:00.500")
+    page.click("#cue-add button[type=submit]")
+    _wait_for(lambda: any(c["position"] == 120500 for c in _cues(panel_server, "cues")))
+    page.wait_for_function("() => document.querySelectorAll('#cue-list li.cue').length === 3")

@@ -2,7 +2,7 @@
 in the DJ's notation, the track and cue colours, the cue types with their natural names.
 
 The page renders the form from this description, and the limits it checks before saving come from the library's
-own field table, so the form and the library never disagree on a range.
+table of editable fields, so the form and the library never disagree on a range.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from harmony.library import TRACK_FIELDS
+from harmony.library import EDITABLE_TRACK_FIELDS
 from harmony.nml import CUE_COLOUR_VERSION, CUE_COLOURS, KEY_COUNT, CueType, to_camelot, to_musical, to_open_key
 
 __all__ = [
@@ -52,17 +52,12 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-#: Limits a DJ can type: the library allows any 64-bit track number, nobody has a record with more sides.
-_TYPING_LIMITS: Final[Mapping[str, float]] = {"track_number": 9999}
-
-
 def _field(name: str, label: str, *, wide: bool = False) -> FormField:
-    spec = TRACK_FIELDS[name]
+    spec = EDITABLE_TRACK_FIELDS[name]
     kind = {"text": "text", "int": "int", "float": "float", "date": "date"}[spec.kind]
     if name in ("comment", "comment2", "key_lyrics"):
         kind = "textarea"
-    maximum = _TYPING_LIMITS.get(name, spec.maximum)
-    return FormField(name, label, kind, spec.minimum, maximum, wide)
+    return FormField(name, label, kind, spec.minimum, spec.maximum, wide)
 
 
 #: The fields, grouped as Traktor's Edit dialog groups them. Rating, colour and key have controls of their own.

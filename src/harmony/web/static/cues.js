@@ -78,7 +78,7 @@ window.HarmonyCues = (() => {
       render(); // put the control back to the stored value
       return false;
     }
-    await state.onChange();
+    await changed();
     return true;
   }
 
@@ -157,11 +157,11 @@ window.HarmonyCues = (() => {
         showError(`Cue ${what}: ${error.message}`);
         return;
       }
-      await state.onChange();
+      await changed();
       (list.querySelector("input") || addPosition).focus();
     });
     const lengthInput = positionInput(cue, "length", "Length");
-    lengthInput.classList.remove("cue-start");
+    lengthInput.classList.replace("cue-start", "cue-length-input");
     const length = el("label", { class: "cue-length" }, "Length", lengthInput);
     length.hidden = cue.type !== 5 && !cue.length; // only loops have a length
     return el("li", { class: "cue", "data-cue-id": String(cue.id), "data-type": String(cue.type) },
@@ -172,10 +172,24 @@ window.HarmonyCues = (() => {
       colour, remove, name, length);
   }
 
+  // Draw the list again; the control that had the focus keeps it (found by its cue and its kind).
   function render() {
     if (!state.track) return;
+    const focused = list.contains(document.activeElement) ? document.activeElement : null;
+    const where = focused && focused.closest("li.cue");
+    const kind = focused && [...focused.classList].find((name) => name.startsWith("cue-"));
     list.replaceChildren(...(state.cues.length ? sorted(state.cues).map(row)
       : [el("li", { class: "muted empty" }, "No cue points yet.")]));
+    if (where && kind) {
+      const again = list.querySelector(`li.cue[data-cue-id="${where.dataset.cueId}"] .${kind}`);
+      if (again) again.focus();
+    }
+  }
+
+  // After the DJ's own change: read the track again and show the result at once.
+  async function changed() {
+    await state.onChange();
+    render();
   }
 
   async function add(ms) {
@@ -192,7 +206,7 @@ window.HarmonyCues = (() => {
       return;
     }
     addPosition.value = "";
-    await state.onChange();
+    await changed();
   }
 
   // Cue colours exist from one NML version on: older collections cannot store them, so none are offered.
@@ -216,7 +230,8 @@ window.HarmonyCues = (() => {
     }
     // Keep the control being typed in: a live refresh must not throw away what the DJ is typing.
     const focused = document.activeElement;
-    if (other || !list.contains(focused) || focused.tagName !== "INPUT") render();
+    const typing = list.contains(focused) && focused.tagName === "INPUT" && focused.value !== focused.defaultValue;
+    if (other || !typing) render();
     return state.cues;
   }
 
