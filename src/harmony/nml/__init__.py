@@ -10,7 +10,7 @@ from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, tem
 from harmony.nml.canonical import ATTRIBUTE_ORDER
 from harmony.nml.collection import Collection, TrackList, load
 from harmony.nml.cue import CUE_FIELDS, Cue, CueData, CueType
-from harmony.nml.keys import parse_key_text, to_musical, to_open_key
+from harmony.nml.keys import parse_key_text, to_camelot, to_musical, to_open_key
 from harmony.nml.paths import (
     DEFAULT_STARTUP_VOLUME,
     Location,
@@ -81,6 +81,7 @@ __all__ = [
     "stars_to_ranking",
     "summarize",
     "temporary_prefix",
+    "to_camelot",
     "to_musical",
     "to_open_key",
     "write_temporary",
