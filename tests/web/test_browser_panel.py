@@ -123,7 +123,7 @@ def test_the_form_has_every_field_labelled_and_esc_closes(page: Any, panel_serve
     # The key picker offers the 24 keys in the chosen notation (Open Key unless the DJ chose another).
     keys = page.eval_on_selector_all("#field-musical_key option", "os => os.map(o => o.textContent)")
     assert keys[0] == "No key" and len(keys) == 25
-    assert keys[1:5] == ["1m", "1d", "2m", "2d"]
+    assert keys[1:5] == ["1d", "1m", "2d", "2m"]
     # Every control of the panel has a name a screen reader reads.
     unnamed = page.evaluate(
         """() => [...document.querySelectorAll('#track-detail :is(input, select, textarea, button, [role=radio])')]
@@ -282,3 +282,56 @@ def test_cues_renamed_moved_swapped_and_deleted(page: Any, panel_server: Fixture
     page.click("#cue-add button[type=submit]")
     _wait_for(lambda: any(c["position"] == 120500 for c in _cues(panel_server, "cues")))
     page.wait_for_function("() => document.querySelectorAll('#cue-list li.cue').length === 3")
+
+
+def _current_time(page: Any) -> float:  # noqa: F811
+    value: float = page.evaluate("document.getElementById('player-audio').currentTime")
+    return value
+
+
+def test_a_track_plays_and_a_hot_cue_click_seeks(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "plays")
+    page.wait_for_function("() => !document.getElementById('player-play').disabled")
+    page.click("#player-play")
+    page.wait_for_function("() => document.getElementById('player-audio').currentTime > 0.3", timeout=15_000)
+    assert page.get_attribute("#player-play", "aria-label") == "Pause (Space)"
+    assert page.text_content("#player-position").startswith("0:00.")
+    # Space (focus outside any text field) pauses and plays.
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.getElementById('player-audio').paused")
+    paused_at = _current_time(page)
+    page.keyboard.press("Space")
+    page.wait_for_function("t => document.getElementById('player-audio').currentTime > t + 0.2", arg=paused_at)
+
+    # The pad of hot cue 3 ("Drop" at 0:04.000) jumps there.
+    page.click("#player-hotcues .pad[data-slot='2']")
+    page.wait_for_function("() => document.getElementById('player-audio').currentTime >= 4")
+    page.click("#player-play")  # pause, so the position stays put
+    page.wait_for_function("() => document.getElementById('player-audio').paused")
+    assert page.text_content("#player-position").startswith("0:04.")
+
+    # A click on the cue's marker in the waveform jumps there too.
+    page.evaluate("document.getElementById('player-audio').currentTime = 1")
+    box = page.locator("#player-waveform").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 4 / SECONDS + 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => Math.abs(document.getElementById('player-audio').currentTime - 4) < 0.05")
+
+    # "Add cue at playhead" puts a cue where the player is.
+    page.click("#cue-add-playhead")
+    _wait_for(lambda: any(abs(c["position"] - 4000) < 50 and c["slot"] == -1 for c in _cues(panel_server, "plays")))
+
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert page.evaluate("document.getElementById('player-audio').paused")
+
+
+def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "missing")
+    page.wait_for_function("() => document.getElementById('player-status').textContent.includes('missing')")
+    status = page.text_content("#player-status")
+    assert "The audio file of this track is missing" in status
+    assert "lost.mp3" in status
+    assert page.is_disabled("#player-play")
+    # The fields stay editable: a DJ can still fix the tags of a track whose drive is unplugged.
+    assert page.is_editable("#field-title")

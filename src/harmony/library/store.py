@@ -18,7 +18,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, operations, queries, writes
+from harmony.library import apply, journal, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.editing import LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
@@ -37,6 +37,7 @@ from harmony.library.reader import LibraryReader
 from harmony.library.records import StoredEntry
 from harmony.library.scan import ScanFailure, ScanResult
 from harmony.library.settings import TraktorSettings, load_settings, save_settings
+from harmony.library.track_list import TrackList
 from harmony.library.twins import with_twins
 from harmony.library.values import CueValues, TrackValues
 from harmony.nmlfile import NmlFingerprint
@@ -140,6 +141,34 @@ class Library(LibraryEdits):
         """A page of tracks matching ``search``, sorted (see :func:`queries.search_tracks`)."""
         with self._read() as conn:
             return queries.search_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset)
+
+    def list_tracks(
+        self,
+        search: str | None = None,
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        filters: tuple[str, ...] = (),
+        playlist_id: int | None = None,
+        key_notation: str | None = None,
+    ) -> TrackList:
+        """A page of the track list, of the library or of one playlist (see :func:`track_list.list_tracks`);
+        ``key_notation`` None: the one the settings choose."""
+        with self._read() as conn:
+            notation = key_notation or load_settings(conn).key_notation
+            return track_list.list_tracks(
+                conn,
+                search,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+                filters=filters,
+                playlist_id=playlist_id,
+                key_notation=notation,
+            )
 
     def get_track(self, track_id: int) -> TrackDetail:
         """A track with its cues."""
