@@ -141,7 +141,7 @@ async def test_cues_add_rename_move_delete_and_the_hot_cue_rule(api: Api) -> Non
 
     taken = await call(api, "PATCH", f"/api/library/tracks/1/cues/{cue['id']}", {"hotcue": 0}, 409)
     assert taken["code"] == "hotcue_taken" and taken["cue_id"] == 1 and taken["field"] == "hotcue"
-    assert "Hot cue 1 is already held by cue 1 “Intro”" in taken["error"]
+    assert "Hot cue 1 (slot 0) is already held by cue 1 “Intro”" in taken["error"]
     await call(api, "PATCH", f"/api/library/tracks/1/cues/{cue['id']}", {"hotcue": 0, "swap": True})
     track = await call(api, "GET", "/api/library/tracks/1")
     assert sorted((c["id"], c["slot"]) for c in track["cues"]) == [(1, -1), (cue["id"], 0)]

@@ -499,6 +499,42 @@ class LibraryEdits:
         with read_connection(self._engine) as conn:
             return undo.history(conn)
 
+    # --- finding folders and playlists by their path in the tree ---------------------------------------------
+
+    def find_node(self, name: str, kind: str | None = None) -> tuple[str, int]:
+        """``("folder"|"playlist", id)`` of the node at tree path ``name`` (``"Gigs/Friday"``), or of the
+        playlist with that id when ``name`` is a number. ``kind`` limits the search to folders or playlists.
+        Raises :class:`NotFoundError` naming what was looked for."""
+        from harmony.library.database import read_connection
+        from harmony.library.queries import FolderNode, playlist_tree
+
+        text = name.strip()
+        if text.isdigit() and kind != "folder":
+            with read_connection(self._engine) as conn:
+                if conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == int(text))).first() is not None:
+                    return "playlist", int(text)
+        parts = [part for part in text.strip("/").split("/") if part]
+        if not parts:
+            raise NotFoundError('Name a folder or playlist by its path in the tree, e.g. "Gigs/Friday", or by id.')
+        with read_connection(self._engine) as conn:
+            nodes: Sequence[Any] = playlist_tree(conn)
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            match = [
+                node
+                for node in nodes
+                if node.name == part
+                and (not last or kind is None or node.kind == kind)
+                and (last or isinstance(node, FolderNode))
+            ]
+            if not match:
+                what = kind or "folder or playlist"
+                raise NotFoundError(f"No {what} at “{'/'.join(parts[: depth + 1])}” in the library.")
+            if last:
+                return match[0].kind, int(match[0].id)
+            nodes = match[0].children
+        raise AssertionError("unreachable")  # pragma: no cover
+
     # --- helpers --------------------------------------------------------------------------------------------
 
     def _node(self, table: Any, parent: Any, node_id: int, what: str) -> tuple[int | None, str]:
@@ -561,7 +597,8 @@ def _free_slot(conn: Connection, track_id: int, slot: int, cue_id: int | None, o
     if not swap:
         named = f" “{holder.name}”" if holder.name else ""
         raise HotCueTakenError(
-            f"Hot cue {slot + 1} is already held by cue {holder.id}{named}; send swap to exchange the slots.",
+            f"Hot cue {slot + 1} (slot {slot}) is already held by cue {holder.id}{named}; swap the slots to take "
+            "it (swap: true, or --swap).",
             cue_id=int(holder.id),
             hotcue=slot,
         )

@@ -75,6 +75,10 @@ class Track(Base):
     date_modified: Mapped[date | None] = mapped_column(Date)
     lock: Mapped[bool | None] = mapped_column(Boolean)
     changed_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Not synced with Traktor: whether this machine has the file. ``missing_since`` NULL means the file was
+    # there at the last check; ``last_seen`` is the last check that found it (migration 0007).
+    missing_since: Mapped[datetime | None] = mapped_column(DateTime)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime)
 
     cues: Mapped[list[CuePoint]] = relationship(
         back_populates="track", cascade="all, delete-orphan", passive_deletes=True, order_by="CuePoint.id"
@@ -86,6 +90,7 @@ class Track(Base):
         CheckConstraint("color BETWEEN 1 AND 7", name="color_range"),
         CheckConstraint("musical_key BETWEEN 0 AND 23", name="musical_key_range"),
         Index("ix_tracks_changed_version", "changed_version"),
+        Index("ix_tracks_missing_since", "missing_since"),
     )
 
 

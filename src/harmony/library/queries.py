@@ -93,8 +93,15 @@ class FolderNode:
     kind: Literal["folder"] = "folder"
 
 
-#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version.
-TRACK_COLUMNS = (TRACKS.c.id, *(TRACKS.c[name] for name in TRACK_FIELD_NAMES), TRACKS.c.changed_version)
+#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version,
+#: missing_since, last_seen.
+TRACK_COLUMNS = (
+    TRACKS.c.id,
+    *(TRACKS.c[name] for name in TRACK_FIELD_NAMES),
+    TRACKS.c.changed_version,
+    TRACKS.c.missing_since,
+    TRACKS.c.last_seen,
+)
 #: The columns a cue is read from, in the order :func:`row_to_cue` expects: id, track_id, fields.
 CUE_COLUMNS = (CUES.c.id, CUES.c.track_id, *(CUES.c[name] for name in CUE_FIELD_NAMES))
 _TRACK_END = 1 + len(TRACK_FIELD_NAMES)
@@ -103,7 +110,8 @@ _TRACK_END = 1 + len(TRACK_FIELD_NAMES)
 def row_to_track(row: Sequence[Any]) -> StoredTrack:
     """Build a :class:`StoredTrack` from a row that starts with :data:`TRACK_COLUMNS` (positional: a worker
     reads 100,000 of these, and name lookups per field would cost more than the query)."""
-    return StoredTrack(id=row[0], values=TrackValues(*row[1:_TRACK_END]), changed_version=row[_TRACK_END])
+    end = _TRACK_END
+    return StoredTrack(row[0], TrackValues(*row[1:end]), row[end], row[end + 1], row[end + 2])
 
 
 def row_to_cue(row: Sequence[Any]) -> StoredCue:
@@ -147,9 +155,11 @@ def search_tracks(
     descending: bool = False,
     limit: int = 100,
     offset: int = 0,
+    only_missing: bool = False,
 ) -> TrackPage:
     """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``
-    with empty values last (see :func:`harmony.library.track_list.list_tracks`, which this reads through).
+    with empty values last (see :func:`harmony.library.track_list.list_tracks`, which this reads through); with
+    ``only_missing``, only the tracks whose file is marked missing.
 
     Ties are broken by id, so pages never overlap or skip. Call inside a read transaction so the count and the
     page agree."""
@@ -157,7 +167,8 @@ def search_tracks(
 
     if sort not in SORT_KEYS:
         raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(SORT_KEYS)}.")
-    found = list_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset)
+    filters = ("missing",) if only_missing else ()
+    found = list_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset, filters=filters)
     return TrackPage(total=found.total, offset=found.offset, tracks=tuple(row.track for row in found.rows))
 
 

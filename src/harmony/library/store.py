@@ -18,7 +18,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, operations, queries, track_list, writes
+from harmony.library import apply, journal, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.editing import LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
@@ -34,7 +34,7 @@ from harmony.library.queries import (
     TrackPage,
 )
 from harmony.library.reader import LibraryReader
-from harmony.library.records import StoredEntry
+from harmony.library.records import StoredEntry, StoredTrack
 from harmony.library.scan import ScanFailure, ScanResult
 from harmony.library.settings import TraktorSettings, load_settings, save_settings
 from harmony.library.track_list import TrackList
@@ -137,10 +137,23 @@ class Library(LibraryEdits):
         descending: bool = False,
         limit: int = 100,
         offset: int = 0,
+        only_missing: bool = False,
     ) -> TrackPage:
         """A page of tracks matching ``search``, sorted (see :func:`queries.search_tracks`)."""
         with self._read() as conn:
-            return queries.search_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset)
+            return queries.search_tracks(
+                conn, search, sort=sort, descending=descending, limit=limit, offset=offset, only_missing=only_missing
+            )
+
+    def missing_count(self) -> int:
+        """How many tracks have their file marked missing."""
+        with self._read() as conn:
+            return missing.count_missing(conn)
+
+    def missing_tracks(self, limit: int | None = None) -> list[StoredTrack]:
+        """The tracks whose file is marked missing, by path."""
+        with self._read() as conn:
+            return missing.missing_tracks(conn, limit)
 
     def list_tracks(
         self,

@@ -6,7 +6,7 @@ rows whose sort value is set (a range of the index, walked forwards or backwards
 id). Two counts say where the first part ends.
 
 Filters are named conditions (:data:`LIST_FILTERS`): ``pending`` keeps the tracks holding edits no export has
-written yet. A new filter is one more entry there.
+written yet, ``missing`` the tracks whose file was not found. A new filter is one more entry there.
 """
 
 from __future__ import annotations
@@ -121,7 +121,13 @@ def _pending(conn: Connection) -> ColumnElement[bool]:
 
 
 #: Named filters of the list (``filter=NAME``): each makes the condition a track must meet.
-LIST_FILTERS: dict[str, Callable[[Connection], ColumnElement[bool]]] = {"pending": _pending}
+def _missing(conn: Connection) -> ColumnElement[bool]:
+    return TRACKS.c.missing_since.is_not(None)
+
+
+#: Named filters of the list (``filter=NAME``): each makes the condition a track must meet (``missing``: the
+#: tracks whose file was not found).
+LIST_FILTERS: dict[str, Callable[[Connection], ColumnElement[bool]]] = {"pending": _pending, "missing": _missing}
 
 
 @dataclass(frozen=True, slots=True)

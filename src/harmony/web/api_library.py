@@ -42,13 +42,14 @@ MAX_INT = 2**63 - 1
 
 def track_json(track: StoredTrack, key_notation: str = "open_key", *, pending: bool = False) -> dict[str, Any]:
     """A track as the API shows it: its id, every stored field (dates as ISO text), ``added`` (the date it entered
-    the collection), ``key_display`` (its key in ``key_notation``), ``pending`` (edits no export has written yet)
-    and the version of its last change."""
+    the collection), ``key_display`` (its key in ``key_notation``), ``pending`` (edits no export has written yet),
+    the version of its last change, and whether its file is missing (``missing``, since when, when last seen)."""
     values = track.values.as_dict()
     for name, value in values.items():
         if hasattr(value, "isoformat"):
             values[name] = value.isoformat()  # type: ignore[union-attr]
     v = track.values
+    since, seen = track.missing_since, track.last_seen
     added = v.import_date or v.date_added
     return {
         "id": track.id,
@@ -57,6 +58,9 @@ def track_json(track: StoredTrack, key_notation: str = "open_key", *, pending: b
         "key_display": key_display(v.musical_key, v.key_text, key_notation),
         "pending": pending,
         "changed_version": track.changed_version,
+        "missing": since is not None,
+        "missing_since": None if since is None else since.isoformat() + "Z",
+        "last_seen": None if seen is None else seen.isoformat() + "Z",
     }
 
 
@@ -195,6 +199,20 @@ async def playlist_tracks(
     return await _list(
         state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, playlist_id=playlist_id
     )
+
+
+@router.get("/library/missing", summary="How many tracks have their file missing, and the first of them")
+async def missing_tracks(
+    state: Annotated[WebState, Depends(web_state)],
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100,
+) -> dict[str, Any]:
+    """``{"count", "tracks": [...]}``: the number of tracks marked missing and the first ``limit`` of them."""
+
+    def read(library: Library) -> tuple[int, list[StoredTrack]]:
+        return library.missing_count(), library.missing_tracks(limit)
+
+    count, tracks = await state.read(read)
+    return {"count": count, "tracks": [track_json(track) for track in tracks]}
 
 
 @router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))

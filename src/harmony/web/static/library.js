@@ -183,11 +183,13 @@
     const open = !drawer.classList.contains("open");
     drawer.classList.toggle("open", open);
     toggle.setAttribute("aria-expanded", String(open));
-    if (open) Tree.focus();
+    if (open) setTimeout(() => Tree.focus(), 200); // once the drawer is shown: a hidden element takes no focus
   });
   $("tree-close").addEventListener("click", closeDrawer);
-  drawer.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && drawer.classList.contains("open")) closeDrawer();
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && drawer.classList.contains("open") && !document.querySelector("dialog[open]")) {
+      closeDrawer();
+    }
   });
 
   $("preview-export").addEventListener("click", () => Edits.previewExport());

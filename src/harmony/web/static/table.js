@@ -43,6 +43,7 @@ window.HarmonyTable = (() => {
   let frame = 0;
   let touch = 0;
   let emptyText = "No tracks.";
+  let wantFocus = false; // the keyboard asked for the table before its rows had come
 
   // --- data ---------------------------------------------------------------------------------------------------
 
@@ -116,17 +117,20 @@ window.HarmonyTable = (() => {
     return out;
   }
 
+  // A view that cannot be read says why in place of the rows (a smart list Harmony cannot evaluate says so plainly,
+  // never a silent "0 tracks").
   function showProblem(error) {
-    if (view.playlist && view.playlist.smart && (error.status === 422 || error.status === 409 || error.status === 400)) {
-      emptyText = error.message;
-      total = 0;
+    emptyText = error.message;
+    if (!loaded) {
       loaded = true;
-      totalChanged({ total: 0 });
-      document.dispatchEvent(new CustomEvent("harmony:view-problem", { detail: { message: error.message } }));
-      schedule();
-      return;
+      total = 0;
+      totalChanged();
+      countText.textContent = "";
     }
-    countText.textContent = error.message;
+    if (view.playlist && view.playlist.smart) {
+      document.dispatchEvent(new CustomEvent("harmony:view-problem", { detail: { message: error.message } }));
+    }
+    schedule();
   }
 
   function totalChanged() {
@@ -260,7 +264,12 @@ window.HarmonyTable = (() => {
     for (let i = first; i < last; i += 1) nodes.push(rowNode(i));
     nodes.push(spacer(Math.max(0, rows - last) * ROW));
     body.replaceChildren(...nodes);
-    if (hadFocus) focusCurrent();
+    // The focus stays on its row across redraws; a row still being fetched takes it when it comes.
+    if (hadFocus || wantFocus) {
+      const ready = trackAt(current) !== null;
+      wantFocus = !ready;
+      if (ready) focusCurrent();
+    }
   }
 
   function rowElement(index) {
@@ -806,7 +815,13 @@ window.HarmonyTable = (() => {
 
   drawHead();
 
-  return { setView, refresh, reload, view, focus: () => { if (current < 0) current = 0; focusCurrent(); },
+  function focus() {
+    if (current < 0) current = 0;
+    if (trackAt(current) !== null && rowElement(current)) focusCurrent();
+    else wantFocus = true;
+  }
+
+  return { setView, refresh, reload, view, focus,
     selectedIds, selectionCount, indexOfId, DRAG_TYPE, total: () => total,
     moveTo, startEdit, columnsShown: () => columns.map((c) => c.id) };
 })();

@@ -7,7 +7,7 @@ takes a full sort (about 0.4 s on a 2-core machine) instead of a few millisecond
 expression ``coalesce(import_date, date_added)``, which the index repeats exactly so SQLite uses it.
 
 Revision ID: 0008
-Revises: 0005 (0007 once the undo history's 0006 and the missing files' 0007 are merged before it)
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"  # after the undo history (the branches were written side by side)
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
