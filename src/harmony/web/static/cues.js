@@ -107,6 +107,7 @@ window.HarmonyCues = (() => {
         input.focus();
         return;
       }
+      input.defaultValue = input.value; // sent: no longer "being typed"
       change(cue, { [field]: ms });
     });
     return input;
@@ -142,7 +143,10 @@ window.HarmonyCues = (() => {
     if (cue.color) swatch.style.backgroundColor = cue.color; // CSSOM, allowed by the content security policy
     const name = el("input", { type: "text", class: "cue-name", value: cue.name && cue.name !== DEFAULT_NAME ? cue.name : "",
       placeholder: "Name", "aria-label": `Name of cue ${what}`, autocomplete: "off" });
-    name.addEventListener("change", () => change(cue, { name: name.value.trim() || DEFAULT_NAME }));
+    name.addEventListener("change", () => {
+      name.defaultValue = name.value; // sent: no longer "being typed"
+      change(cue, { name: name.value.trim() || DEFAULT_NAME });
+    });
     const colour = select(colourOptions(cue), cue.color ? cue.color.toUpperCase() : "", `Colour of cue ${what}`,
       (value) => change(cue, { color: value || null }), "cue-colour");
     for (const option of colour.options) option.value = option.value.toUpperCase();
@@ -189,7 +193,14 @@ window.HarmonyCues = (() => {
   // After the DJ's own change: read the track again and show the result at once.
   async function changed() {
     await state.onChange();
-    render();
+    if (!typing()) render();
+  }
+
+  // Whether the DJ is typing in a cue's field (its text differs from what was last saved): a refresh then
+  // waits, so no keystroke is lost.
+  function typing() {
+    const focused = document.activeElement;
+    return list.contains(focused) && focused.tagName === "INPUT" && focused.value !== focused.defaultValue;
   }
 
   async function add(ms) {
@@ -229,9 +240,7 @@ window.HarmonyCues = (() => {
       showError("");
     }
     // Keep the control being typed in: a live refresh must not throw away what the DJ is typing.
-    const focused = document.activeElement;
-    const typing = list.contains(focused) && focused.tagName === "INPUT" && focused.value !== focused.defaultValue;
-    if (other || !typing) render();
+    if (other || !typing()) render();
     return state.cues;
   }
 

@@ -208,7 +208,14 @@
 
   async function patch(changes, label) {
     const id = state.track.id;
-    const answer = await api("PATCH", `/api/library/tracks/${id}`, changes);
+    // A reload that started before this save finishes may read the track as it was: it is dropped.
+    state.loading += 1;
+    let answer;
+    try {
+      answer = await api("PATCH", `/api/library/tracks/${id}`, changes);
+    } finally {
+      state.loading += 1;
+    }
     const track = answer && answer.track ? answer.track : answer;
     if (state.track && state.track.id === id) {
       fill({ ...track, cues: track.cues || state.track.cues }, { keepEdits: true });
