@@ -367,3 +367,23 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
     assert "vanished.mp3" in status
     assert page.is_disabled("#player-play")
     assert page.is_hidden("#detail-missing")
+
+
+def test_colour_by_keyboard_and_a_change_elsewhere_keeps_what_is_typed(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "rating")
+    # The colour picker: arrows move through none and Traktor's seven colours, each saved at once.
+    page.focus("#field-color .colour[aria-checked='true']")
+    page.keyboard.press("ArrowRight")
+    _wait_for(lambda: panel_server.track("rating")["color"] == 1)
+    assert page.get_attribute("#field-color .colour[data-value='1']", "aria-checked") == "true"
+    page.keyboard.press("ArrowLeft")
+    _wait_for(lambda: panel_server.track("rating")["color"] is None)
+
+    # Another tab (or the CLI) renames the track while the DJ types a comment here.
+    page.fill("#field-comment", "half-typed")
+    with httpx.Client(base_url=panel_server.server.url, headers=panel_server.server.token) as client:
+        answer = client.patch(f"/api/library/tracks/{panel_server.ids['rating']}", json={"title": "Renamed Elsewhere"})
+    assert answer.status_code == 200, answer.text
+    page.wait_for_function("() => document.querySelector('#field-title').value === 'Renamed Elsewhere'")
+    assert page.text_content("#detail-title") == "Renamed Elsewhere"
+    assert page.input_value("#field-comment") == "half-typed"
