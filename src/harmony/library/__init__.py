@@ -30,7 +30,15 @@ from harmony.library.errors import (
     SettingsError,
     TrackNotFoundError,
 )
-from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, parse_field_text, unknown_field
+from harmony.library.fields import (
+    CUE_FIELDS,
+    EDITABLE_TRACK_FIELDS,
+    TRACK_FIELDS,
+    FieldSpec,
+    FieldValue,
+    parse_field_text,
+    unknown_field,
+)
 from harmony.library.paths import path_key
 from harmony.library.plan import (
     BaseUpdates,
@@ -165,6 +173,7 @@ __all__ = [
     "CUE_TYPES",
     "DEBOUNCE_MAX_MS",
     "DEBOUNCE_MIN_MS",
+    "EDITABLE_TRACK_FIELDS",
     "KEY_NOTATIONS",
     "LIST_FILTERS",
     "LIST_SORT_KEYS",

@@ -25,7 +25,7 @@ from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_conditi
 from harmony.library.records import StoredTrack
 from harmony.library.settings import KEY_NOTATIONS, KeyNotation
 from harmony.library.values import TRACK_FIELD_NAMES
-from harmony.nml.keys import to_camelot, to_musical, to_open_key
+from harmony.nml import to_camelot, to_musical, to_open_key
 
 __all__ = [
     "KEY_NOTATIONS",

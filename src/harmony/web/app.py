@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library, is_read_only
-from harmony.service import FINISHED, AutoSyncService, OperationEvent, TraktorService, WorkerManager
+from harmony.service import FINISHED, AutoSyncService, MediaService, OperationEvent, TraktorService, WorkerManager
 from harmony.web import (
     api_edit_playlists,
     api_edit_tracks,
@@ -28,6 +28,7 @@ from harmony.web import (
     api_operations,
     api_recovery,
     api_traktor,
+    audio,
     files,
     pages,
 )
@@ -58,6 +59,7 @@ def create_app(
     spool_dir: str | None = None,
     auto_sync: bool = True,
     freeze_gc: bool = True,
+    cache_dir: Path | None = None,
 ) -> FastAPI:
     """The web app for the library at ``library_path`` (default: the per-user library).
 
@@ -65,7 +67,8 @@ def create_app(
     ``manager`` runs the work (default: the process's :class:`WorkerManager`); the app shuts it down when it
     stops. ``browse_root`` limits the folder browser (default: the home folder). ``freeze_gc`` moves the objects
     of start-up, and those each operation brings in, out of the garbage collector's reach, which keeps its
-    pauses of the event loop short.
+    pauses of the event loop short. ``cache_dir`` holds the player's converted audio and waveforms (default:
+    the user's cache folder).
     """
     service = TraktorService(library_path, manager, spool_dir=spool_dir)
     guard = Guard.for_address(host, port, extra_hosts)
@@ -75,6 +78,7 @@ def create_app(
         guard=guard,
         browse_root=(browse_root or Path.home()).resolve(),
     )
+    state.media = MediaService(state.read, service.manager, cache_dir, budget=service.job_budget)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -112,6 +116,7 @@ def create_app(
     app.include_router(api_missing.router)
     app.include_router(api_edit_tracks.router)
     app.include_router(api_edit_playlists.router)
+    app.include_router(audio.router)
     app.include_router(api_traktor.router)
     app.include_router(api_operations.router)
     app.include_router(api_recovery.router)

@@ -33,7 +33,7 @@ async def home() -> RedirectResponse:
 
 @router.get("/library", response_class=HTMLResponse)
 async def library_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
-    notation = await state.call(lambda: str(getattr(state.service.settings(), "key_notation", "open_key")))
+    notation = await state.call(lambda: state.service.settings().key_notation)
     return _render(request, state, "library.html", "library", sort_keys=list(SORT_KEYS), **panel_context(notation))
 
 

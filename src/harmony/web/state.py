@@ -17,7 +17,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from harmony.library import EditOutcome, Library
-from harmony.service import AutoSyncService, TraktorService
+from harmony.service import AutoSyncService, MediaService, TraktorService
 from harmony.web.events import EventHub
 from harmony.web.library_events import LibraryWatcher
 from harmony.web.security import Guard
@@ -37,6 +37,7 @@ class WebState:
     browse_root: Path
     library: Library | None = None
     auto_sync: AutoSyncService | None = None
+    media: MediaService | None = None
     restarting: asyncio.Future[None] | None = field(default=None, repr=False)
     watcher: LibraryWatcher | None = None
 

@@ -2,22 +2,22 @@
 in the DJ's notation, the track and cue colours, the cue types with their natural names.
 
 The page renders the form from this description, and the limits it checks before saving come from the library's
-own field table, so the form and the library never disagree on a range.
+table of editable fields, so the form and the library never disagree on a range.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from harmony.library import TRACK_FIELDS
-from harmony.nml import CUE_COLOUR_VERSION, CUE_COLOURS, KEY_COUNT, CueType, to_camelot, to_musical, to_open_key
+from harmony.library import EDITABLE_TRACK_FIELDS, key_display
+from harmony.nml import CUE_COLOUR_VERSION, CUE_COLOURS, KEY_COUNT, CueType
 
 __all__ = [
     "CUE_TYPE_LABELS",
     "FORM_GROUPS",
-    "KEY_NOTATIONS",
+    "NOTATION_NAMES",
     "TRACK_COLOURS",
     "FormField",
     "key_choices",
@@ -52,17 +52,12 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-#: Limits a DJ can type: the library allows any 64-bit track number, nobody has a record with more sides.
-_TYPING_LIMITS: Final[Mapping[str, float]] = {"track_number": 9999}
-
-
 def _field(name: str, label: str, *, wide: bool = False) -> FormField:
-    spec = TRACK_FIELDS[name]
+    spec = EDITABLE_TRACK_FIELDS[name]
     kind = {"text": "text", "int": "int", "float": "float", "date": "date"}[spec.kind]
     if name in ("comment", "comment2", "key_lyrics"):
         kind = "textarea"
-    maximum = _TYPING_LIMITS.get(name, spec.maximum)
-    return FormField(name, label, kind, spec.minimum, maximum, wide)
+    return FormField(name, label, kind, spec.minimum, spec.maximum, wide)
 
 
 #: The fields, grouped as Traktor's Edit dialog groups them. Rating, colour and key have controls of their own.
@@ -121,22 +116,18 @@ CUE_TYPE_LABELS: Final[tuple[tuple[int, str], ...]] = (
     (CueType.GRID, "Grid"),
 )
 
-#: The key notations a DJ can choose, their names and how a key value is written in each.
-KEY_NOTATIONS: Final[Mapping[str, tuple[str, Callable[[int], str]]]] = {
-    "open_key": ("Open Key", to_open_key),
-    "camelot": ("Camelot", to_camelot),
-    "musical": ("Musical", to_musical),
-}
+#: The names of the key notations a DJ can choose (the setting ``key_notation``).
+NOTATION_NAMES: Final[Mapping[str, str]] = {"open_key": "Open Key", "camelot": "Camelot", "musical": "Musical"}
 
 
 def key_choices(notation: str) -> list[tuple[int, str]]:
-    """The 24 keys as ``(MUSICAL_KEY value, text)`` in ``notation``, in the order a DJ looks for them: round the
-    wheel (minor before major at each number) for Open Key and Camelot, C to B major then minor for musical."""
-    _, write = KEY_NOTATIONS.get(notation, KEY_NOTATIONS["open_key"])
-    values = list(range(KEY_COUNT))
-    if write is not to_musical:
-        values.sort(key=lambda value: (int(write(value)[:-1]), 0 if value >= 12 else 1))
-    return [(value, write(value)) for value in values]
+    """The 24 keys as ``(MUSICAL_KEY value, text)`` written as the table writes them in ``notation``, in the order
+    a DJ looks for them: round the wheel for Open Key (1d, 1m, 2d…) and Camelot (1A, 1B, 2A…), by root for
+    musical (C, Cm, Db, C#m…)."""
+    written = [(value, key_display(value, None, notation) or "") for value in range(KEY_COUNT)]
+    if notation == "musical":
+        return sorted(written, key=lambda item: (item[0] % 12, item[0] >= 12))
+    return sorted(written, key=lambda item: (int(item[1][:-1]), item[1][-1].lower()))
 
 
 def panel_context(notation: str = "open_key") -> dict[str, object]:
@@ -144,7 +135,7 @@ def panel_context(notation: str = "open_key") -> dict[str, object]:
     return {
         "form_groups": FORM_GROUPS,
         "key_choices": key_choices(notation),
-        "key_notation_name": KEY_NOTATIONS.get(notation, KEY_NOTATIONS["open_key"])[0],
+        "key_notation_name": NOTATION_NAMES.get(notation, notation),
         "track_colours": TRACK_COLOURS,
         "cue_types": CUE_TYPE_LABELS,
         "cue_colours": CUE_COLOURS,

@@ -78,7 +78,7 @@ window.HarmonyCues = (() => {
       render(); // put the control back to the stored value
       return false;
     }
-    await state.onChange();
+    await changed();
     return true;
   }
 
@@ -107,6 +107,7 @@ window.HarmonyCues = (() => {
         input.focus();
         return;
       }
+      input.defaultValue = input.value; // sent: no longer "being typed"
       change(cue, { [field]: ms });
     });
     return input;
@@ -142,7 +143,10 @@ window.HarmonyCues = (() => {
     if (cue.color) swatch.style.backgroundColor = cue.color; // CSSOM, allowed by the content security policy
     const name = el("input", { type: "text", class: "cue-name", value: cue.name && cue.name !== DEFAULT_NAME ? cue.name : "",
       placeholder: "Name", "aria-label": `Name of cue ${what}`, autocomplete: "off" });
-    name.addEventListener("change", () => change(cue, { name: name.value.trim() || DEFAULT_NAME }));
+    name.addEventListener("change", () => {
+      name.defaultValue = name.value; // sent: no longer "being typed"
+      change(cue, { name: name.value.trim() || DEFAULT_NAME });
+    });
     const colour = select(colourOptions(cue), cue.color ? cue.color.toUpperCase() : "", `Colour of cue ${what}`,
       (value) => change(cue, { color: value || null }), "cue-colour");
     for (const option of colour.options) option.value = option.value.toUpperCase();
@@ -157,11 +161,11 @@ window.HarmonyCues = (() => {
         showError(`Cue ${what}: ${error.message}`);
         return;
       }
-      await state.onChange();
+      await changed();
       (list.querySelector("input") || addPosition).focus();
     });
     const lengthInput = positionInput(cue, "length", "Length");
-    lengthInput.classList.remove("cue-start");
+    lengthInput.classList.replace("cue-start", "cue-length-input");
     const length = el("label", { class: "cue-length" }, "Length", lengthInput);
     length.hidden = cue.type !== 5 && !cue.length; // only loops have a length
     return el("li", { class: "cue", "data-cue-id": String(cue.id), "data-type": String(cue.type) },
@@ -172,10 +176,31 @@ window.HarmonyCues = (() => {
       colour, remove, name, length);
   }
 
+  // Draw the list again; the control that had the focus keeps it (found by its cue and its kind).
   function render() {
     if (!state.track) return;
+    const focused = list.contains(document.activeElement) ? document.activeElement : null;
+    const where = focused && focused.closest("li.cue");
+    const kind = focused && [...focused.classList].find((name) => name.startsWith("cue-"));
     list.replaceChildren(...(state.cues.length ? sorted(state.cues).map(row)
       : [el("li", { class: "muted empty" }, "No cue points yet.")]));
+    if (where && kind) {
+      const again = list.querySelector(`li.cue[data-cue-id="${where.dataset.cueId}"] .${kind}`);
+      if (again) again.focus();
+    }
+  }
+
+  // After the DJ's own change: read the track again and show the result at once.
+  async function changed() {
+    await state.onChange();
+    if (!typing()) render();
+  }
+
+  // Whether the DJ is typing in a cue's field (its text differs from what was last saved): a refresh then
+  // waits, so no keystroke is lost.
+  function typing() {
+    const focused = document.activeElement;
+    return list.contains(focused) && focused.tagName === "INPUT" && focused.value !== focused.defaultValue;
   }
 
   async function add(ms) {
@@ -192,7 +217,7 @@ window.HarmonyCues = (() => {
       return;
     }
     addPosition.value = "";
-    await state.onChange();
+    await changed();
   }
 
   // Cue colours exist from one NML version on: older collections cannot store them, so none are offered.
@@ -215,8 +240,7 @@ window.HarmonyCues = (() => {
       showError("");
     }
     // Keep the control being typed in: a live refresh must not throw away what the DJ is typing.
-    const focused = document.activeElement;
-    if (other || !list.contains(focused) || focused.tagName !== "INPUT") render();
+    if (other || !typing()) render();
     return state.cues;
   }
 

@@ -202,20 +202,29 @@
 
   // The server names the field it refused: put its message next to that field.
   function fieldOfError(error) {
-    const named = error.field || (/'([a-z_0-9]+)'/.exec(error.message) || [])[1];
+    const named = (/^([a-z_0-9]+):/.exec(error.message) || /'([a-z_0-9]+)'/.exec(error.message) || [])[1];
     return inputs.find((input) => input.name === named) || null;
   }
 
   async function patch(changes, label) {
     const id = state.track.id;
-    const answer = await api("PATCH", `/api/library/tracks/${id}`, changes);
+    // A reload that started before this save finishes may read the track as it was: it is dropped.
+    state.loading += 1;
+    let answer;
+    try {
+      answer = await api("PATCH", `/api/library/tracks/${id}`, changes);
+    } finally {
+      state.loading += 1;
+    }
     const track = answer && answer.track ? answer.track : answer;
     if (state.track && state.track.id === id) {
       fill({ ...track, cues: track.cues || state.track.cues }, { keepEdits: true });
       player.setCues(cueEditor.show(state.track, state.track.cues || [], refreshCues));
     }
     document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track, from: "panel" } }));
-    if (window.Harmony.notifyEdit) window.Harmony.notifyEdit(answer && (answer.undo || answer.step) ? answer : label);
+    // The answer carries its undo step ("Rated “Opus” 4 stars — Undo"); none when nothing changed.
+    const step = answer && "step" in answer ? answer.step : label;
+    if (window.Harmony.notifyEdit && step) window.Harmony.notifyEdit(step);
     return track;
   }
 

@@ -47,7 +47,7 @@ window.HarmonyPlayer = (() => {
   function lengthMs() {
     if (Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration * 1000;
     if (state.track && state.track.duration) return state.track.duration * 1000;
-    return 0;
+    return state.waveformMs || 0;
   }
 
   function nowMs() {
@@ -195,10 +195,19 @@ window.HarmonyPlayer = (() => {
       const answer = await window.Harmony.api("GET", `/api/library/tracks/${id}/waveform`);
       if (mine !== state.loading) return;
       state.peaks = readPeaks(answer);
+      state.waveformMs = (answer && answer.duration_ms) || 0;
     } catch (error) {
       if (mine !== state.loading) return;
       state.peaks = [];
-      if (!state.missing) setStatus(`No waveform: ${error.message}`);
+      if (error.status === 404 && !state.missing) {
+        // The file is gone (the server says which): nothing can be played, and the DJ is told so now.
+        state.missing = true;
+        playButton.disabled = true;
+        seek.disabled = true;
+        setStatus(error.message, true);
+      } else if (!state.missing) {
+        setStatus(`No waveform: ${error.message}`);
+      }
     }
     draw();
   }
@@ -216,6 +225,7 @@ window.HarmonyPlayer = (() => {
     state.loading += 1;
     state.missing = Boolean(track.missing);
     state.peaks = [];
+    state.waveformMs = 0;
     audio.pause();
     audio.removeAttribute("src");
     audio.load();
