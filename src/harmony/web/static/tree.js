@@ -55,7 +55,8 @@ window.HarmonyTree = (() => {
       el("span", { class: "twisty", "aria-hidden": "true" }, folder ? (open ? "▾" : "▸") : smart ? "✱" : "♪"),
       el("span", { class: "name" }, node.name),
       node.pending ? el("span", { class: "pending-mark", title: "Not exported yet" }, "●") : null,
-      folder ? null : el("span", { class: "entry-count", "aria-label": `${plural(node.entry_count || 0, "entry", "entries")}` }, number(node.entry_count || 0)));
+      // A smart list's entries are Traktor's to work out: no count rather than a misleading "0".
+      folder || smart ? null : el("span", { class: "entry-count", "aria-label": `${plural(node.entry_count || 0, "entry", "entries")}` }, number(node.entry_count || 0)));
     const li = el("li", attrs, label);
     if (node.pending) li.setAttribute("aria-description", "not exported yet");
     if (folder) {
