@@ -119,7 +119,7 @@ def test_set_changes_fields_and_refuses_bad_ones(filled: Path) -> None:
     assert json.loads(_run(filled, "set", "1", "comment=", "--json").stdout)["comment"] is None  # type: ignore[attr-defined]
     with pytest.raises(InvalidFieldError, match="Unknown field 'ratng'"):
         _run(filled, "set", "1", "ratng=3")
-    with pytest.raises(InvalidFieldError, match="between 0 and 5"):
+    with pytest.raises(InvalidFieldError, match="at most 5"):
         _run(filled, "set", "1", "rating=6")
     with pytest.raises(InvalidFieldError, match="whole number"):
         _run(filled, "set", "1", "rating=four")
@@ -157,4 +157,4 @@ def test_errors_print_one_line_and_exit_non_zero(filled: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == ["Error: Field 'rating' must be between 0 and 5, not 9."]
+    assert done.stderr.strip().splitlines() == ["Error: Field 'rating' must be at most 5, not 9."]

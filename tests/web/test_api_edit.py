@@ -76,11 +76,18 @@ async def test_patch_one_track_answers_the_track_with_its_step_and_twins_follow(
 
 
 async def test_bulk_edit_is_one_step_and_undo_brings_every_track_back(api: Api) -> None:
+    events = Events(api)
     data = await call(api, "PATCH", "/api/library/tracks", {"ids": [1, 2, 3], "set": {"rating": 5, "color": 3}})
     assert data["updated"] == 3
     assert data["step"]["label"] == "Set colour, rating of 3 tracks"
     undone = await call(api, "POST", "/api/undo")
     assert undone["undone"] == data["step"] and undone["tracks"] == [1, 2, 3]
+    assert events.changed()[-1] == {
+        "version": undone["version"],
+        "tracks": [1, 2, 3],
+        "playlists": False,
+        "source": "undo",
+    }
     for track_id in (1, 2, 3):
         track = await call(api, "GET", f"/api/library/tracks/{track_id}")
         assert (track["rating"], track["color"], track["ranking"]) == (1, None, None)
@@ -270,3 +277,29 @@ async def test_an_edit_of_another_process_is_announced(api: Api) -> None:
     await call(api, "PATCH", "/api/library/tracks/3", {"rating": 3})
     await watcher.check()
     assert len(events.changed()) == before + 1
+
+
+async def test_a_smart_list_says_plainly_that_harmony_does_not_evaluate_it(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    smart = await asyncio.to_thread(library.create_playlist, "Drift", None, None, smart_query='$TITLE % "Drift"')
+    plain = (await call(api, "POST", "/api/playlists", {"name": "Plain"}, 201))["id"]
+    data = await call(api, "GET", f"/api/playlists/{smart}/smart")
+    assert data["query"] == '$TITLE % "Drift"' and data["evaluable"] is False and data["tracks"] is None
+    assert "does not evaluate" in data["reason"]
+    assert "not a smart list" in (await call(api, "GET", f"/api/playlists/{plain}/smart", status=404))["error"]
+
+
+async def test_library_changed_goes_out_on_the_event_stream(api: Api) -> None:
+    stream = api.state.hub.stream()
+    try:
+        assert (await anext(stream)).startswith("retry:")
+        await call(api, "PATCH", "/api/library/tracks/4", {"rating": 2})
+        text = ""
+        async with asyncio.timeout(10):
+            while "library_changed" not in text:
+                text = await anext(stream)
+        assert text.startswith("event: library_changed\ndata: {")
+        assert '"tracks":[4]' in text and '"playlists":false' in text and '"source":"web"' in text
+    finally:
+        await stream.aclose()  # type: ignore[attr-defined]

@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harmony.cli import cue, dev, library, library_missing, playlist, traktor
+from harmony.cli import (
+    cue,
+    dev,
+    library,
+    library_duplicates,
+    library_missing,
+    library_relocate,
+    playlist,
+    traktor,
+    traktor_mappings,
+)
 from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
 from harmony.cli.undo import redo, undo
@@ -29,9 +39,13 @@ app = typer.Typer(
 )
 app.add_typer(traktor.app, name="traktor")
 app.add_typer(library.app, name="library")
+library.app.command()(library_missing.missing)
+library.app.command()(library_relocate.relocate)
+library.app.command()(library_duplicates.duplicates)
+library.app.command()(library_duplicates.merge)
+traktor.app.command("suggest-mappings")(traktor_mappings.suggest_mappings)
 app.add_typer(cue.app, name="cue")
 app.add_typer(playlist.app, name="playlist")
-library.app.command()(library_missing.missing)
 app.add_typer(dev.app, name="dev")
 app.command("undo")(undo)
 app.command("redo")(redo)

@@ -9,6 +9,7 @@ tell every open page (and auto-sync) what changed.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar, cast
@@ -74,6 +75,7 @@ class EditOutcome(Generic[T]):
     step: StepInfo | None
     track_ids: tuple[int, ...]
     playlists: bool
+    operation: str = ""
 
 
 def cue_type_code(value: object) -> object:
@@ -113,6 +115,18 @@ class LibraryEdits:
     """The recorded edits of :class:`~harmony.library.Library` (see the module docstring)."""
 
     _engine: Engine
+    _made_here: deque[int] | None = None
+
+    def made_here(self, version: int) -> bool:
+        """Whether this Library object made library version ``version`` (an edit of this process, which its
+        caller announces itself) rather than another process."""
+        return self._made_here is not None and version in self._made_here
+
+    def _remember(self, version: int) -> None:
+        # Recorded inside the transaction, so a watcher that sees the committed version already knows it.
+        if self._made_here is None:
+            self._made_here = deque(maxlen=10_000)
+        self._made_here.append(version)
 
     def _recorded(
         self,
@@ -125,21 +139,22 @@ class LibraryEdits:
         """Run ``action`` as one edit: capture ``scope`` before and after it, keep the difference as a step."""
         with write_connection(self._engine) as conn:
             version = journal.bump_version(conn, operation, json.dumps(summary or {}))
+            self._remember(version)
             before = undo.capture(conn, scope)
             value = action(conn, version)
             after = undo.capture(conn, scope, known=before)
             step = undo.record_step(conn, version, operation, label(value), before, after)
             touched = before.track_ids | after.track_ids
-            return EditOutcome(
-                value, version, step, tuple(sorted(touched)), before.touches_playlists or after.touches_playlists
-            )
+            playlists = before.touches_playlists or after.touches_playlists
+            return EditOutcome(value, version, step, tuple(sorted(touched)), playlists, operation)
 
     def _history(self, operation: str, run: Callable[[Connection, int], StepInfo]) -> EditOutcome[StepInfo]:
         with write_connection(self._engine) as conn:
             version = journal.bump_version(conn, operation)
+            self._remember(version)
             step = run(conn, version)
             journal.set_summary(conn, version, json.dumps({"step": step.id, "label": step.label}))
-            return EditOutcome(step, version, step, step.track_ids, step.playlists)
+            return EditOutcome(step, version, step, step.track_ids, step.playlists, operation)
 
     # --- tracks ---------------------------------------------------------------------------------------------
 
@@ -156,10 +171,9 @@ class LibraryEdits:
         title: list[str | None] = [None]
 
         def action(conn: Connection, version: int) -> int:
-            writes.require_tracks(conn, ids)
             if len(ids) == 1:
                 title[0] = conn.execute(select(TRACKS.c.title).where(TRACKS.c.id == ids[0])).scalar()
-            return writes.update_tracks(conn, version, ((t, checked) for t in ids))
+            return writes.update_tracks_alike(conn, version, ids, checked)
 
         return self._recorded(
             "track.update" if len(ids) == 1 else "tracks.update",
@@ -498,6 +512,32 @@ class LibraryEdits:
 
         with read_connection(self._engine) as conn:
             return undo.history(conn)
+
+    # --- smart lists ----------------------------------------------------------------------------------------
+
+    def smart_list(self, playlist_id: int) -> dict[str, Any]:
+        """A smart list's query, and whether Harmony can list its tracks. Traktor's query language (``$TITLE %
+        "Drift"``, ratings, dates, key ranges…) is evaluated by Traktor when it loads the collection; Harmony
+        keeps the query exactly and says plainly that it does not evaluate it, rather than show an empty list."""
+        from harmony.library.database import read_connection
+
+        with read_connection(self._engine) as conn:
+            row = conn.execute(
+                select(PLAYLISTS.c.name, PLAYLISTS.c.smart_query).where(PLAYLISTS.c.id == playlist_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+        if row.smart_query is None:
+            raise NotFoundError(f"Playlist “{row.name}” is not a smart list.")
+        return {
+            "id": playlist_id,
+            "name": row.name,
+            "query": row.smart_query,
+            "evaluable": False,
+            "reason": "Harmony does not evaluate Traktor's smart list queries: Traktor fills this list from its "
+            "query when it loads the collection. The query is kept and exported as it is.",
+            "tracks": None,
+        }
 
     # --- finding folders and playlists by their path in the tree ---------------------------------------------
 

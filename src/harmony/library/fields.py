@@ -203,10 +203,6 @@ def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> Fie
         number = float(value)
         if not math.isfinite(number):
             raise InvalidFieldError(f"Field '{name}' needs a finite number, not {value!r}.")
-    if spec.minimum is not None and spec.maximum is not None and not spec.minimum <= number <= spec.maximum:
-        raise InvalidFieldError(
-            f"Field '{name}' must be between {_fmt(spec.minimum)} and {_fmt(spec.maximum)}, not {value!r}."
-        )
     if spec.minimum is not None and number < spec.minimum:
         raise InvalidFieldError(f"Field '{name}' must be at least {_fmt(spec.minimum)}, not {value!r}.")
     if spec.maximum is not None and number > spec.maximum:

@@ -5,16 +5,16 @@ library version and ``changed_version`` alone, so it never makes anything pendin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, func, select, update
 
-from harmony.library.models import TRACKS
+from harmony.library.models import TRACK_BASES, TRACKS
 from harmony.library.queries import TRACK_COLUMNS, row_to_track
 from harmony.library.records import StoredTrack
 
-__all__ = ["count_missing", "mark_found", "mark_missing", "missing_tracks", "set_paths_found"]
+__all__ = ["check_files", "count_missing", "mark_found", "mark_missing", "missing_keys", "missing_tracks"]
 
 _CHUNK = 500
 
@@ -41,15 +41,21 @@ def mark_found(conn: Connection, track_ids: Sequence[int], when: datetime) -> No
         conn.execute(update(TRACKS).where(TRACKS.c.id.in_(chunk)).values(missing_since=None, last_seen=when))
 
 
-def set_paths_found(conn: Connection, moves: Sequence[tuple[int, str, str]], when: datetime) -> None:
-    """Point tracks at the files found for them: (track id, new path, new path key) each. Their marks clear."""
-    if moves:
-        conn.execute(
-            update(TRACKS)
-            .where(TRACKS.c.id == bindparam("_id"))
-            .values(path=bindparam("_path"), path_key=bindparam("_key"), missing_since=None, last_seen=when),
-            [{"_id": track_id, "_path": path, "_key": key} for track_id, path, key in moves],
-        )
+def check_files(conn: Connection, exists: Callable[[str], bool], when: datetime) -> tuple[int, int]:
+    """Look for every track's file now: mark the lost ones missing, clear the found ones. Returns how many
+    were marked and cleared. One ``stat`` per track, for a check outside an import (before a relocate)."""
+    rows = conn.execute(select(TRACKS.c.id, TRACKS.c.path, TRACKS.c.missing_since.is_not(None))).all()
+    lost: list[int] = []
+    found: list[int] = []
+    for track_id, path, is_missing in rows:
+        here = exists(path)
+        if here and is_missing:
+            found.append(track_id)
+        elif not here and not is_missing:
+            lost.append(track_id)
+    mark_missing(conn, lost, when, None)
+    mark_found(conn, found, when)
+    return len(lost), len(found)
 
 
 def count_missing(conn: Connection) -> int:
@@ -63,3 +69,14 @@ def missing_tracks(conn: Connection, limit: int | None = None) -> list[StoredTra
     if limit is not None:
         query = query.limit(limit)
     return [row_to_track(row) for row in conn.execute(query)]
+
+
+def missing_keys(conn: Connection) -> list[tuple[int, str, str | None]]:
+    """Each missing track's id, path and the NML key it was last synced under (None: never synced)."""
+    rows = conn.execute(
+        select(TRACKS.c.id, TRACKS.c.path, TRACK_BASES.c.nml_key)
+        .select_from(TRACKS.outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id))
+        .where(TRACKS.c.missing_since.is_not(None))
+        .order_by(TRACKS.c.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

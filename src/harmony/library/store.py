@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, missing, operations, queries, track_list, writes
+from harmony.library import apply, journal, merge, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.editing import LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
+from harmony.library.merge import MergeResult
 from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult
@@ -149,6 +151,43 @@ class Library(LibraryEdits):
         """How many tracks have their file marked missing."""
         with self._read() as conn:
             return missing.count_missing(conn)
+
+    def check_files(self, exists: Callable[[str], bool] = os.path.isfile) -> tuple[int, int]:
+        """Look for every track's file now: (tracks newly marked missing, tracks whose file is back). The marks
+        are not edits: the version stays."""
+        with write_connection(self._engine) as conn:
+            return missing.check_files(conn, exists, journal.now())
+
+    def relocate_tracks(self, moves: Sequence[tuple[int, str]]) -> int:
+        """Point tracks at the files found for them, (track id, new path) each, as one edit: each keeps its
+        id, fields, cues and playlist entries, its missing mark clears, and the next export moves its NML
+        entry. Returns the library version."""
+        if not moves:
+            return self.version
+        with self._edit("tracks.relocate", {"tracks": len(moves)}) as (conn, version):
+            writes.update_tracks(conn, version, [(track_id, {"path": path}) for track_id, path in moves])
+            missing.mark_found(conn, [track_id for track_id, _ in moves], journal.now())
+        return version
+
+    def duplicate_rows(self) -> list[tuple[object, ...]]:
+        """Per track, what finding duplicates needs (see :func:`merge.duplicate_rows`)."""
+        with self._read() as conn:
+            return merge.duplicate_rows(conn)
+
+    def playlists_of(self, track_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The names of the playlists each of the tracks is in."""
+        with self._read() as conn:
+            return merge.playlists_of(conn, track_ids)
+
+    def merge_tracks(self, keep: int, others: Sequence[int]) -> MergeResult:
+        """Merge duplicate tracks into ``keep``, as one edit (see :mod:`harmony.library.merge`)."""
+        with self._edit("tracks.merge", {"keep": keep, "others": list(others)}) as (conn, version):
+            return merge.merge_tracks(conn, version, keep, others)
+
+    def missing_keys(self) -> list[tuple[int, str, str | None]]:
+        """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
+        with self._read() as conn:
+            return missing.missing_keys(conn)
 
     def missing_tracks(self, limit: int | None = None) -> list[StoredTrack]:
         """The tracks whose file is marked missing, by path."""

@@ -215,3 +215,10 @@ async def move_tracks(
     outcome = await state.edit(lambda library: library.move_playlist_entries(playlist_id, body.from_, body.to))
     count = await state.read(lambda library: len(library.playlist_entries(playlist_id)))
     return _answer(outcome, moved=outcome.value, entry_count=count)
+
+
+@router.get("/playlists/{playlist_id}/smart", summary="A smart list's query", responses=error_responses(404))
+async def smart_list(state: Annotated[WebState, Depends(web_state)], playlist_id: Id) -> dict[str, Any]:
+    """``{"id", "name", "query", "evaluable", "reason", "tracks"}``: ``evaluable`` false with the ``reason`` when
+    Harmony cannot list the smart list's tracks (then ``tracks`` is null, never a silent empty list)."""
+    return await state.read(lambda library: library.smart_list(playlist_id))

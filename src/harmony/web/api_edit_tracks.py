@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from harmony.library import CUE_TYPES, EditOutcome, Library
 from harmony.library.fields import EDITABLE_TRACK_FIELDS, FieldSpec
-from harmony.web.api_library import MAX_INT, cue_json, track_json
+from harmony.web import api_library
+from harmony.web.api_library import MAX_INT
 from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, error_responses
 from harmony.web.state import WebState, web_state
 
@@ -132,14 +133,13 @@ def step_json(outcome: EditOutcome[Any]) -> dict[str, Any] | None:
     return None if outcome.step is None else outcome.step.to_json()
 
 
-async def _track_answer(state: WebState, track_id: int, outcome: EditOutcome[Any]) -> dict[str, Any]:
-    detail = await state.read(lambda library: library.get_track(track_id))
-    return {
-        **track_json(detail.track),
-        "cues": [cue_json(cue) for cue in detail.cues],
-        "step": step_json(outcome),
-        "version": outcome.version,
-    }
+async def _track_answer(state: WebState, track_id: int, outcome: EditOutcome[Any] | None) -> dict[str, Any]:
+    """The track exactly as ``GET /api/library/tracks/{id}`` answers it (the same function builds both), with
+    the edit's ``step`` and ``version``."""
+    track = await api_library.get_track(state, track_id)
+    if outcome is None:
+        return {**track, "step": None}
+    return {**track, "step": step_json(outcome), "version": outcome.version}
 
 
 @router.patch("/library/tracks/{track_id}", summary="Set fields of one track", responses=error_responses(404, 409))
@@ -151,8 +151,7 @@ async def edit_track(
     """The fields to set (null clears one); answers the track as ``GET`` does, with ``step``."""
     changes = body.changes()
     if not changes:  # nothing to change: the track as it is
-        detail = await state.read(lambda library: library.get_track(track_id))
-        return {**track_json(detail.track), "cues": [cue_json(c) for c in detail.cues], "step": None}
+        return await _track_answer(state, track_id, None)
     outcome = await state.edit(lambda library: library.edit_tracks([track_id], changes))
     return await _track_answer(state, track_id, outcome)
 

@@ -107,6 +107,8 @@ def node_json(node: FolderNode | PlaylistNode) -> dict[str, Any]:
         "position": node.position,
         "uuid": node.uuid,
         "entry_count": node.entry_count,
+        # A smart list's query as Traktor stores it (null for a playlist): the page shows it.
+        "query": node.smart_query,
     }
 
 
@@ -199,20 +201,6 @@ async def playlist_tracks(
     return await _list(
         state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, playlist_id=playlist_id
     )
-
-
-@router.get("/library/missing", summary="How many tracks have their file missing, and the first of them")
-async def missing_tracks(
-    state: Annotated[WebState, Depends(web_state)],
-    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100,
-) -> dict[str, Any]:
-    """``{"count", "tracks": [...]}``: the number of tracks marked missing and the first ``limit`` of them."""
-
-    def read(library: Library) -> tuple[int, list[StoredTrack]]:
-        return library.missing_count(), library.missing_tracks(limit)
-
-    count, tracks = await state.read(read)
-    return {"count": count, "tracks": [track_json(track) for track in tracks]}
 
 
 @router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))

@@ -24,6 +24,7 @@ from harmony.web import (
     api_edit_playlists,
     api_edit_tracks,
     api_library,
+    api_missing,
     api_operations,
     api_recovery,
     api_traktor,
@@ -112,6 +113,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware)  # inside the security check: a foreign request is refused first
     app.add_middleware(SecurityMiddleware, guard=guard)
     app.include_router(api_library.router)
+    app.include_router(api_missing.router)
     app.include_router(api_edit_tracks.router)
     app.include_router(api_edit_playlists.router)
     app.include_router(audio.router)

@@ -48,7 +48,7 @@ def changed_event(version: int, tracks: Iterable[int] | None, playlists: bool, s
 
 def outcome_event(outcome: EditOutcome[Any], source: str = "web") -> ServerEvent:
     """The event of an edit made in this app."""
-    if outcome.step is not None and outcome.step.operation in ("undo", "redo"):
+    if outcome.operation in ("undo", "redo"):
         source = "undo"
     return changed_event(outcome.version, outcome.track_ids, outcome.playlists, source)
 
@@ -108,7 +108,7 @@ class LibraryWatcher:
             return
         since, self._seen = self._seen, version
         changes = await asyncio.to_thread(library.changes_since, since, 500)
-        foreign = [c for c in changes if c.version not in self._own]
+        foreign = [c for c in changes if c.version not in self._own and not library.made_here(c.version)]
         if not foreign:
             return
         tracks: set[int] | None = set()

@@ -52,3 +52,13 @@ async def traktor_page(request: Request, state: Annotated[WebState, Depends(web_
 @router.get("/operations", response_class=HTMLResponse)
 async def operations_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
     return _render(request, state, "operations.html", "operations")
+
+
+@router.get("/missing", response_class=HTMLResponse)
+async def missing_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(request, state, "missing.html", "missing")
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+async def duplicates_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(request, state, "duplicates.html", "duplicates")

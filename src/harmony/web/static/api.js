@@ -9,9 +9,10 @@ window.Harmony = (() => {
   let source = null;
 
   class ApiError extends Error {
-    constructor(status, message) {
+    constructor(status, message, data) {
       super(message);
       this.status = status;
+      this.data = data || {}; // the whole error answer, e.g. its "code" where a page should react
     }
   }
 
@@ -30,7 +31,7 @@ window.Harmony = (() => {
       data = null;
     }
     if (!response.ok) {
-      throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`);
+      throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`, data);
     }
     return data;
   }

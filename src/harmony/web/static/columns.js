@@ -49,7 +49,7 @@ window.HarmonyColumns = (() => {
     { id: "bpm", label: "BPM", width: 76, sort: "bpm", num: true, edit: "bpm", field: "bpm",
       show: (t) => (t.bpm === null || t.bpm === undefined ? "" : Number(t.bpm).toFixed(2)),
       value: (t) => (t.bpm === null || t.bpm === undefined ? "" : String(t.bpm)) },
-    { id: "key", label: "Key", width: 64, sort: "key", edit: "key", field: "key",
+    { id: "key", label: "Key", width: 64, sort: "key", edit: "key", field: "musical_key",
       show: (t) => text(t.key_display || t.key_text) },
     { id: "rating", label: "Rating", width: 92, sort: "rating", edit: "int", field: "rating", stars: true,
       show: (t) => (t.rating ? "★".repeat(t.rating) : ""), value: (t) => text(t.rating) },
@@ -72,6 +72,29 @@ window.HarmonyColumns = (() => {
     "duration", "added"];
   // What stays on a narrow screen (a tablet held upright, a phone): the DJ still picks tracks by these.
   const NARROW = ["pending", "missing", "position", "title", "artist", "bpm", "key", "rating"];
+
+  // A typed key in any notation a DJ uses - Camelot (8A), Open Key (1m), musical (Am, F#, Dbm) - as the library's
+  // musical_key (0-11 major C..B, 12-23 minor Cm..Bm); "" is no key (null), anything else undefined.
+  const FIFTHS = [0, 7, 2, 9, 4, 11, 6, 1, 8, 3, 10, 5]; // 1d/8B = C, 2d/9B = G, ...
+  const PITCH = { c: 0, d: 2, e: 4, f: 5, g: 7, a: 9, b: 11 };
+  function parseKey(text) {
+    const t = text.trim().toLowerCase().replace("♯", "#").replace("♭", "b");
+    if (t === "") return null;
+    const openKey = (n, minor) => {
+      const major = FIFTHS[n - 1];
+      return minor ? 12 + ((major + 9) % 12) : major;
+    };
+    let m = /^(\d{1,2})\s*([dm])$/.exec(t);
+    if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) return openKey(Number(m[1]), m[2] === "m");
+    m = /^(\d{1,2})\s*([ab])$/.exec(t);
+    if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) return openKey(((Number(m[1]) + 4) % 12) + 1, m[2] === "a");
+    m = /^([a-g])\s*(#|b)?\s*(m|min|minor|maj|major)?$/.exec(t);
+    if (m) {
+      const pitch = (PITCH[m[1]] + (m[2] === "#" ? 1 : m[2] === "b" ? 11 : 0)) % 12;
+      return m[3] && m[3].startsWith("m") && m[3] !== "maj" && m[3] !== "major" ? 12 + pitch : pitch;
+    }
+    return undefined;
+  }
 
   function show(column, track) {
     return column.show ? column.show(track) : text(track[column.id]);
@@ -101,5 +124,5 @@ window.HarmonyColumns = (() => {
     localStorage.setItem(STORAGE, JSON.stringify(ids.filter((id) => BY_ID.has(id))));
   }
 
-  return { ALL, BY_ID, DEFAULT, NARROW, COLOURS, show, value, chosen, choose, duration };
+  return { ALL, BY_ID, DEFAULT, NARROW, COLOURS, show, value, chosen, choose, duration, parseKey };
 })();

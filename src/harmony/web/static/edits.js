@@ -161,7 +161,7 @@ window.HarmonyEdits = (() => {
       function render() {
         const words = filter.value.trim().toLowerCase();
         const shown = items.filter((item) => item.label.toLowerCase().includes(words));
-        list.replaceChildren(...shown.map((item) => el("li", { role: "option", "aria-selected": "false" },
+        list.replaceChildren(...shown.map((item) => el("li", {},
           el("button", { type: "button", class: "link", onclick: () => {
             answer = item;
             dialog.close();
@@ -193,7 +193,7 @@ window.HarmonyEdits = (() => {
     ["artist", "Artist", "text"], ["album", "Album", "text"], ["genre", "Genre", "text"], ["label", "Label", "text"],
     ["comment", "Comment", "text"], ["comment2", "Comment 2", "text"], ["remixer", "Remixer", "text"],
     ["producer", "Producer", "text"], ["year", "Year", "int"], ["rating", "Rating (0–5)", "int"],
-    ["color", "Colour", "colour"], ["bpm", "BPM", "number"], ["key", "Key", "text"],
+    ["color", "Colour", "colour"], ["bpm", "BPM", "number"], ["musical_key", "Key", "key"],
   ];
 
   // A typed value as the API takes it: "" clears the field; numbers stay numbers (the API names a bad range).
@@ -203,6 +203,11 @@ window.HarmonyEdits = (() => {
     if (kind === "int" || kind === "colour") {
       if (!/^-?\d+$/.test(value)) throw new Error(`${label} must be a whole number`);
       return Number.parseInt(value, 10);
+    }
+    if (kind === "key") {
+      const key = window.HarmonyColumns.parseKey(value);
+      if (key === undefined) throw new Error(`${label}: “${value}” is not a key (e.g. 8A, 1m, Am, F#)`);
+      return key;
     }
     if (kind === "number") {
       const n = Number(value.replace(",", "."));
@@ -253,7 +258,7 @@ window.HarmonyEdits = (() => {
       try {
         const answer = await api("PATCH", "/api/library/tracks", { ids, set });
         dialog.close();
-        notifyEdit(answer && (answer.undo || answer.step) ? answer : `Edited ${number(answer.updated)} ${answer.updated === 1 ? "track" : "tracks"}`);
+        notifyEdit(answer.step);
         document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { ids } }));
       } catch (problem) {
         error.textContent = problem.message;
@@ -271,35 +276,27 @@ window.HarmonyEdits = (() => {
 
   // --- playlists ----------------------------------------------------------------------------------------------
 
-  // Every track id of a playlist (pages of 500), to see which of the tracks being added are there already.
-  async function playlistTrackIds(playlistId) {
-    const ids = new Set();
-    for (let offset = 0; ; offset += 500) {
-      const page = await api("GET", `/api/playlists/${playlistId}/tracks?limit=500&offset=${offset}`);
-      for (const t of page.tracks) ids.add(t.id);
-      if (offset + page.tracks.length >= page.total || !page.tracks.length) break;
-    }
-    return ids;
-  }
-
   // Adds at the end; a track already in the playlist asks first (add again, or skip those).
   async function addToPlaylist(playlist, ids) {
     if (!ids.length) return false;
-    let adding = ids;
+    const post = (trackIds, twice) => api("POST", `/api/playlists/${playlist.id}/tracks`,
+      { track_ids: trackIds, position: null, allow_duplicates: twice });
     try {
-      const there = await playlistTrackIds(playlist.id);
-      const twice = ids.filter((id) => there.has(id));
-      if (twice.length) {
-        const n = twice.length;
+      let answer;
+      try {
+        answer = await post(ids, false);
+      } catch (error) {
+        if (error.status !== 409 || error.data.code !== "already_in_playlist") throw error;
+        const there = new Set(error.data.track_ids || []);
+        const n = there.size;
+        const others = ids.filter((id) => !there.has(id));
         const choice = await confirm(`Add to “${playlist.name}”`,
-          `${n === ids.length && n === 1 ? "This track is" : `${number(n)} of these ${n === 1 ? "track is" : "tracks are"}`} already in “${playlist.name}”.`,
-          [{ label: "Add again", value: "again" }, ...(n < ids.length ? [{ label: "Skip them", value: "skip" }] : [])]);
+          `${ids.length === 1 ? "This track is" : `${number(n)} of these ${n === 1 ? "track is" : "tracks are"}`} already in “${playlist.name}”.`,
+          [{ label: "Add again", value: "again" }, ...(others.length ? [{ label: "Skip them", value: "skip" }] : [])]);
         if (choice === null) return false;
-        if (choice === "skip") adding = ids.filter((id) => !there.has(id));
+        answer = choice === "skip" ? await post(others, false) : await post(ids, true);
       }
-      const answer = await api("POST", `/api/playlists/${playlist.id}/tracks`, { track_ids: adding, position: null });
-      notifyEdit(answer && (answer.undo || answer.step) ? answer
-        : `Added ${number(adding.length)} ${adding.length === 1 ? "track" : "tracks"} to “${playlist.name}”`);
+      notifyEdit(answer.step);
       document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
       return true;
     } catch (error) {
@@ -312,8 +309,7 @@ window.HarmonyEdits = (() => {
     if (!positions.length) return false;
     try {
       const answer = await api("POST", `/api/playlists/${playlist.id}/tracks/remove`, { positions });
-      notifyEdit(answer && (answer.undo || answer.step) ? answer
-        : `Removed ${number(positions.length)} ${positions.length === 1 ? "track" : "tracks"} from “${playlist.name}”`);
+      notifyEdit(answer.step);
       document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
       return true;
     } catch (error) {
@@ -325,7 +321,7 @@ window.HarmonyEdits = (() => {
   async function moveInPlaylist(playlist, from, to) {
     try {
       const answer = await api("POST", `/api/playlists/${playlist.id}/tracks/move`, { from, to });
-      notifyEdit(answer && (answer.undo || answer.step) ? answer : `Reordered “${playlist.name}”`);
+      notifyEdit(answer.step);
       document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
       return true;
     } catch (error) {
@@ -334,32 +330,8 @@ window.HarmonyEdits = (() => {
     }
   }
 
-  // --- Preview Export: the export's dry run, its diff as the Traktor page shows a preview's --------------------
-
-  async function previewExport() {
-    const dialog = document.getElementById("export-preview-dialog");
-    const status = document.getElementById("export-preview-status");
-    const diff = document.getElementById("export-preview-diff");
-    document.getElementById("export-preview-close").onclick = () => dialog.close();
-    status.textContent = "Working out what the export would write…";
-    diff.hidden = true;
-    dialog.showModal();
-    try {
-      const accepted = await api("POST", "/api/traktor/export", { dry_run: true });
-      const op = await window.HarmonyDiff.waitFor(accepted.operation_id);
-      if (op.status !== "succeeded") {
-        status.textContent = op.error || "The preview did not finish.";
-        return;
-      }
-      status.textContent = (op.result && op.result.summary) || "";
-      window.HarmonyDiff.show(op, diff, status);
-    } catch (error) {
-      status.textContent = error.message;
-    }
-  }
-
   return { notifyEdit, undo, redo, openMenu, closeMenu, confirm, pick, bulkEdit, addToPlaylist, removeFromPlaylist,
-    moveInPlaylist, previewExport, failed, typing };
+    moveInPlaylist, failed, typing };
 })();
 
 window.Harmony.notifyEdit = window.HarmonyEdits.notifyEdit;

@@ -91,6 +91,14 @@
     closeDrawer();
   });
 
+  document.addEventListener("harmony:view-node", (event) => {
+    const playlist = Table.view.playlist;
+    if (!playlist) return;
+    playlist.name = event.detail.name;
+    playlist.path = event.detail.path;
+    title.textContent = playlist.path;
+  });
+
   // A smart list Harmony cannot evaluate: say so plainly, never a silent "0 tracks".
   document.addEventListener("harmony:view-problem", (event) => {
     smartQuery.hidden = false;
@@ -191,8 +199,6 @@
       closeDrawer();
     }
   });
-
-  $("preview-export").addEventListener("click", () => Edits.previewExport());
 
   // --- live ---------------------------------------------------------------------------------------------------
 

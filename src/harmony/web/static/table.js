@@ -155,6 +155,15 @@ window.HarmonyTable = (() => {
       emptyText = view.filter === "pending" ? "Every edit has been exported." : view.filter === "missing"
         ? "No missing files." : view.search ? "No track matches." : view.playlist ? "This playlist is empty." : "No tracks yet.";
     }
+    if (view.playlist && view.playlist.smart) {
+      loaded = true;
+      total = 0;
+      emptyText = `Harmony cannot evaluate smart lists yet: Traktor fills “${view.playlist.name}” from its query when it loads the collection.`;
+      totalChanged();
+      countText.textContent = "";
+      schedule();
+      return;
+    }
     fetchBlock(0);
     schedule();
   }
@@ -227,7 +236,7 @@ window.HarmonyTable = (() => {
       class: `${track.missing ? "missing " : ""}${track.pending ? "pending" : ""}`.trim() });
     columns.forEach((c, i) => {
       const attrs = { role: "gridcell", "aria-colindex": String(i + 1), tabindex: isCurrent && currentCol === i ? "0" : "-1" };
-      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "stars" : "", c.edit ? "editable" : ""];
+      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : ""];
       attrs.class = classes.filter(Boolean).join(" ");
       if (c.title && c.title(track)) attrs.title = c.title(track);
       if (c.stars) attrs["aria-label"] = track.rating ? `${track.rating} of 5 stars` : "No rating";
@@ -250,7 +259,10 @@ window.HarmonyTable = (() => {
   }
 
   function draw() {
-    const hadFocus = body.contains(document.activeElement) && !editing;
+    // While a cell is being edited the rows stay as they are: moving the edited row would take the focus from its
+    // input (a blur, which saves). The edit's end draws again.
+    if (editing) return;
+    const hadFocus = body.contains(document.activeElement);
     if (loaded && total === 0) {
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
         el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText)));
@@ -367,7 +379,15 @@ window.HarmonyTable = (() => {
     }
     current = index;
     announceSelection();
-    draw();
+    paintSelection();
+  }
+
+  // The selection changed: mark the drawn rows in place (redrawing them would break a double click in two).
+  function paintSelection() {
+    for (const row of body.querySelectorAll("tr[data-id]")) {
+      const chosen = selectAll || selected.has(Number(row.dataset.id));
+      row.setAttribute("aria-selected", chosen ? "true" : "false");
+    }
   }
 
   // The selected tracks' ids (all the view's for Ctrl-A), and the focused row when nothing is selected.
@@ -490,6 +510,11 @@ window.HarmonyTable = (() => {
       if (!/^-?\d+$/.test(text)) throw new Error(`${column.label} must be a whole number`);
       return Number.parseInt(text, 10);
     }
+    if (column.edit === "key") {
+      const key = Columns.parseKey(text);
+      if (key === undefined) throw new Error(`Key: “${text}” is not a key (e.g. 8A, 1m, Am, F#)`);
+      return key;
+    }
     if (column.edit === "bpm") {
       const value = Number(text.replace(",", "."));
       if (!Number.isFinite(value)) throw new Error("BPM must be a number");
@@ -566,12 +591,17 @@ window.HarmonyTable = (() => {
     const toggle = event.ctrlKey || event.metaKey;
     currentCol = -1;
     select(index, { shift, toggle }).then(() => {
+      if (editing) return;
       focusCurrent();
-      if (!shift && !toggle) openTrack(index);
+      // A plain click opens the track, unless it was the first half of a double click (which edits the cell).
+      clearTimeout(opening);
+      if (!shift && !toggle && event.detail < 2) opening = setTimeout(() => openTrack(index), 250);
     });
   });
 
+  let opening = null;
   body.addEventListener("dblclick", (event) => {
+    clearTimeout(opening);
     const index = indexOf(event.target);
     const col = colOf(event.target);
     if (index >= 0 && col >= 0 && !startEdit(index, col)) openTrack(index);
@@ -642,7 +672,7 @@ window.HarmonyTable = (() => {
       moveTo(moves[key]);
       if (event.shiftKey) {
         if (anchor < 0) anchor = index;
-        selectRange(anchor, current).then(() => { announceSelection(); draw(); });
+        selectRange(anchor, current).then(() => { announceSelection(); paintSelection(); });
       } else {
         select(current).then(() => {
           if (!document.getElementById("track-detail").hidden) openTrack(current);
@@ -664,7 +694,7 @@ window.HarmonyTable = (() => {
       clearSelection();
       selectAll = true;
       announceSelection();
-      draw();
+      paintSelection();
     } else if (key === "Delete" || key === "Backspace") {
       if (view.playlist && !view.playlist.smart) {
         event.preventDefault();

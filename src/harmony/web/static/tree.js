@@ -91,7 +91,8 @@ window.HarmonyTree = (() => {
     index(nodes, null, 1, "");
     if (!renaming) draw();
     const open = byKey.get(selectedKey);
-    if (open) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: open.node }));
+    // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
+    if (open) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: open.node.name, path: open.path } }));
   }
 
   function visibleItems() {
@@ -237,7 +238,7 @@ window.HarmonyTree = (() => {
     if (choice !== "delete") return;
     try {
       const answer = await api("DELETE", url(node));
-      Edits.notifyEdit(answer && (answer.undo || answer.step) ? answer : `Deleted the ${kind} “${node.name}”`);
+      Edits.notifyEdit(answer.step);
       if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all");
       await refreshAll();
       focusItem(selectedKey);
@@ -274,7 +275,7 @@ window.HarmonyTree = (() => {
     const body = node.kind === "folder" ? { parent_id: folder ? folder.id : null } : { folder_id: folder ? folder.id : null };
     try {
       const answer = await api("PATCH", url(node), body);
-      Edits.notifyEdit(answer && (answer.undo || answer.step) ? answer : `Moved “${node.name}” to ${folder ? `“${folder.name}”` : "the top level"}`);
+      Edits.notifyEdit(answer.step);
       if (folder) collapsed.delete(key(folder));
       await refreshAll();
       focusItem(k);
