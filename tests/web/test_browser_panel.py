@@ -206,6 +206,11 @@ def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  
     assert page.input_value("#field-bpm") == "123.456789"  # the exact value, not the table's two decimals
     assert page.text_content("#detail-title") == "Form Track (Edit)"
 
+    # Moving on to another track keeps what was typed: it is saved, not dropped.
+    page.fill("#field-comment", "typed, then another track")
+    open_track(page, panel_server, "cues")
+    _wait_for(lambda: panel_server.track("form")["comment"] == "typed, then another track")
+
 
 def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     open_track(page, panel_server, "rating")

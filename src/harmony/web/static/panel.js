@@ -117,6 +117,8 @@
   }
 
   async function open(id) {
+    // Typed changes are kept, not dropped, when the DJ moves on to another track; a refused value stops here.
+    if (state.track && state.track.id !== id && !panel.hidden && dirty() && !(await save())) return;
     const mine = ++state.loading;
     let track;
     try {
@@ -228,8 +230,14 @@
     return track;
   }
 
+  // Whether the form holds typed changes not saved yet.
+  function dirty() {
+    return Boolean(state.track) && inputs.some((input) => input.value !== fieldValue(state.track, input));
+  }
+
+  // Save the typed changes; true when nothing is left unsaved.
   async function save() {
-    if (!state.track) return;
+    if (!state.track) return true;
     clearErrors();
     const changes = {};
     let firstBad = null;
@@ -246,16 +254,17 @@
     if (firstBad) {
       setStatus("Nothing was saved: correct the field marked in red.", true);
       firstBad.focus();
-      return;
+      return false;
     }
     if (!Object.keys(changes).length) {
       setStatus("No changes to save.");
-      return;
+      return true;
     }
     try {
       const names = Object.keys(changes).map((name) => inputs.find((i) => i.name === name).dataset.label);
       await patch(changes, `Edited ${names.join(", ")} of “${titleOf(state.track)}”`);
       setStatus("Saved.");
+      return true;
     } catch (error) {
       const input = fieldOfError(error);
       if (input) {
@@ -263,6 +272,7 @@
         input.focus();
       }
       setStatus(`Nothing was saved: ${error.message}`, true);
+      return false;
     }
   }
 
@@ -347,7 +357,10 @@
 
   cover.addEventListener("load", () => { cover.hidden = false; });
   cover.addEventListener("error", () => { cover.hidden = true; });
-  document.getElementById("detail-close").addEventListener("click", close);
+  // The close button keeps what was typed (Esc is the way to leave without saving).
+  document.getElementById("detail-close").addEventListener("click", async () => {
+    if (!dirty() || (await save())) close();
+  });
 
   // Space plays and pauses unless the DJ is typing or pressing a control that Space itself works.
   function typing(target) {
