@@ -125,3 +125,33 @@ def test_models_match_the_migrations(library_path: Path) -> None:
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_many_threads_read_at_once_on_their_own_connections(library_path: Path) -> None:
+    """The web app reads on a pool of threads: each read keeps its connection to the end (a pool that closed other
+    threads' connections under them gave "Cannot operate on a closed database" and could crash the process)."""
+    import threading
+
+    from sqlalchemy.pool import SingletonThreadPool
+
+    with Library.open(library_path) as library:
+        library.add_tracks([(track(i), ()) for i in range(300)])
+        assert not isinstance(library._engine.pool, SingletonThreadPool)
+        errors: list[str] = []
+        totals: list[int] = []
+
+        def read() -> None:
+            try:
+                for offset in range(0, 300, 20):
+                    totals.append(library.search_tracks(None, sort="title", limit=20, offset=offset).total)
+                    library.playlist_tree()
+            except Exception as error:  # every failure is collected and reported below
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=read) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert errors == []
+    assert totals == [300] * (12 * 15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harmony.library import InvalidFieldError, Library, TrackValues, queries
+from harmony.library import InvalidFieldError, Library, TrackValues, queries, track_list
 
 from .helpers import track
 
@@ -67,9 +67,10 @@ def test_sort_orders_and_ties(filled: Library) -> None:
     assert [t.values.bpm for t in by_bpm.tracks] == [134.0, 128.0, 123.0, 121.0, 111.0, 100.0, None]
     by_artist = filled.search_tracks(sort="artist")
     artists = [t.values.artist for t in by_artist.tracks]
-    assert artists[0] is None
-    # Case is ignored, and equal artists keep id order.
-    assert artists[1:6] == ["Björk", "Daft Punk", "Daft Punk", "daft punk", "Deep Dish"]
+    # Empty values sort last in both directions; case is ignored, and equal artists keep id order.
+    assert artists[-1] is None
+    assert artists[:5] == ["Björk", "Daft Punk", "Daft Punk", "daft punk", "Deep Dish"]
+    assert [t.values.bpm for t in filled.search_tracks(sort="bpm").tracks][-1] is None
     with pytest.raises(InvalidFieldError, match="Cannot sort by"):
         filled.search_tracks(sort="colour")
 
@@ -92,7 +93,7 @@ def test_both_page_strategies_agree(library: Library, monkeypatch: pytest.Monkey
             for i in range(300)
         ]
     )
-    monkeypatch.setattr(queries, "_MANY_MATCHES", 1 if many else 10**9)
+    monkeypatch.setattr(track_list, "_MANY_MATCHES", 1 if many else 10**9)
     expected = sorted(
         (t for t in (library.get_track(i).track for i in range(1, 301)) if t.values.genre == "House"),
         key=lambda t: (-(t.values.bpm or 0), -t.id),

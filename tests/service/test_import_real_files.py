@@ -26,8 +26,8 @@ def _local_path(root: Path, location: etree._Element) -> Path | None:
 
 
 def _place_files(raw: bytes, root: Path) -> tuple[set[str], int, int, int, set[str]]:
-    """Create the placeholder files; return the volumes, the tracks and cues expected, the playlists, and
-    the paths left missing."""
+    """Create the placeholder files; return the volumes, the tracks (missing ones included) and cues expected,
+    the playlists, and the paths left missing."""
     tree = etree.fromstring(raw.removeprefix(b"\xef\xbb\xbf"))
     volumes: set[str] = set()
     seen: set[str] = set()
@@ -44,10 +44,10 @@ def _place_files(raw: bytes, root: Path) -> tuple[set[str], int, int, int, set[s
         seen.add(key)
         volumes.add(location.get("VOLUME", ""))
         if number % 7 == 0:
-            missing.add(str(path))
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"placeholder")
+            missing.add(str(path))  # imported all the same, marked missing
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"placeholder")
         tracks += 1
         for cue in entry.iterfind("CUE_V2"):
             kind, pad, length = int(cue.get("TYPE", "0")), int(cue.get("HOTCUE", "-1")), float(cue.get("LEN", "0"))
@@ -80,7 +80,9 @@ async def test_real_collection_through_the_service(
     assert stats.playlists_imported == playlists
     with Library.open(service.library_path) as library:
         counts = library.stats()
+        marked = {unicodedata.normalize("NFC", t.values.path) for t in library.missing_tracks()}
     assert (counts.tracks, counts.cues, counts.playlists) == (tracks, cues, playlists)
+    assert marked == {unicodedata.normalize("NFC", path) for path in missing}
 
     again = await service.sync(request)
     assert isinstance(again.result, ImportOutcome)

@@ -74,7 +74,9 @@ async def test_preview_plans_exactly_what_the_import_applies(service: TraktorSer
     assert planned == done
     assert len(done["missing_files"]) == 1
     with Library.open(service.library_path) as library:
-        assert library.stats().tracks == done["tracks_imported"] == demo.generated.tracks - 1
+        # The track whose file is missing is imported all the same, marked missing.
+        assert library.stats().tracks == done["tracks_imported"] == demo.generated.tracks
+        assert [t.values.path for t in library.missing_tracks()] == done["missing_files"]
 
 
 async def test_dry_run_applies_nothing(service: TraktorService, demo: Demo) -> None:
@@ -188,18 +190,27 @@ async def test_a_second_import_of_the_same_collection_is_refused_while_one_runs(
     assert second.status == "succeeded"
 
 
-async def test_missing_files_are_listed_and_imported_once_they_appear(service: TraktorService, demo: Demo) -> None:
+async def test_missing_files_are_imported_marked_and_found_once_they_appear(
+    service: TraktorService, demo: Demo
+) -> None:
     files = demo.files()
     gone = {files[0]: files[0].read_bytes(), files[10]: files[10].read_bytes()}
     for path in gone:
         path.unlink()
-    first = outcome_of(await service.sync(demo.request())).stats
-    assert sorted(first.missing_files) == sorted(str(path) for path in gone)
-    assert first.tracks_imported == demo.generated.tracks - 2
+    first = outcome_of(await service.sync(demo.request()))
+    assert sorted(first.stats.missing_files) == sorted(str(path) for path in gone)
+    assert first.stats.tracks_imported == demo.generated.tracks
+    assert first.to_json()["files_not_found"] == 2
+    assert first.summary().startswith(f"Imported {demo.generated.tracks} tracks (2 files not found)")
+    with Library.open(service.library_path) as library:
+        assert library.missing_count() == 2
     for path, data in gone.items():
         path.write_bytes(data)
-    second = outcome_of(await service.sync(demo.request())).stats
-    assert second.tracks_imported == 2 and not second.missing_files
+    second = outcome_of(await service.sync(demo.request()))
+    assert second.stats.tracks_imported == 0 and not second.stats.missing_files
+    assert second.to_json()["files_found"] == 2
+    with Library.open(service.library_path) as library:
+        assert library.missing_count() == 0
 
 
 async def test_cancel_of_a_finished_operation_says_so(service: TraktorService, demo: Demo) -> None:

@@ -203,15 +203,26 @@ def test_tracks_follow_a_changed_path_mapping() -> None:
         [track_id] = library.find_tracks_by_path_key(["/mnt/e/Music/a.mp3"]).values()
         library.update_track(track_id, {"comment": "edited in Harmony"})
 
-        world.missing.add("/mnt/f/Music/a.mp3")  # not there yet: nothing moves, nothing is imported
+        world.missing.add("/mnt/f/Music/a.mp3")  # not there yet: the track follows, marked missing
         waiting = world.sync(path_mappings=new)
-        assert waiting.stats.missing_files == ("/mnt/f/Music/a.mp3",) and not waiting.plan.changes_library()
+        assert waiting.stats.tracks_imported == 0 and waiting.stats.fields_updated == {"path": 1}
+        assert waiting.stats.files_lost == 1 and waiting.stats.missing_files == ()
+        moved = library.get_track(track_id).track
+        assert (moved.values.path, moved.values.comment, moved.missing) == (
+            "/mnt/f/Music/a.mp3",
+            "edited in Harmony",
+            True,
+        )
 
         world.missing.clear()
         result = world.sync(path_mappings=new)
-        assert result.stats.tracks_imported == 0 and result.stats.fields_updated == {"path": 1}
-        moved = library.get_track(track_id).track.values
-        assert (moved.path, moved.comment) == ("/mnt/f/Music/a.mp3", "edited in Harmony")
+        assert result.stats.files_found == 1 and not result.plan.changes_library()
+        found = library.get_track(track_id).track
+        assert (found.values.path, found.values.comment, found.missing) == (
+            "/mnt/f/Music/a.mp3",
+            "edited in Harmony",
+            False,
+        )
         [playlist] = library.playlist_tree()
         assert [e.track_id for e in library.playlist_entries(playlist.id)] == [track_id]
         world.assert_nothing_to_do(path_mappings=new)

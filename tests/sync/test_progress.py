@@ -32,4 +32,4 @@ def test_progress_is_reported_at_least_every_two_percent() -> None:
     assert steps[-1] == 500
     assert ("(250/500)", "Macintosh HD/:m/:249.mp3") in [(m[-9:], item) for _, _, m, item in analyzing]
     validating = [event for event in events if event[0] == "validating"]
-    assert validating[-1][2] == "Skipped 100 tracks (files not found)"
+    assert validating[-1][2] == "100 files not found: imported as missing tracks"

@@ -34,7 +34,8 @@ def _linux_path(location: etree._Element) -> str | None:
 
 
 def _expected(raw: bytes, missing_every: int) -> tuple[set[str], int, int, int]:
-    """Paths left missing, tracks and cues to import, and playlists (plain and smart) in the file."""
+    """Paths left missing, tracks (missing ones included) and cues to import, and playlists (plain and smart)
+    in the file."""
     root = etree.fromstring(raw.removeprefix(b"\xef\xbb\xbf"))
     seen: set[str] = set()
     missing: set[str] = set()
@@ -46,8 +47,7 @@ def _expected(raw: bytes, missing_every: int) -> tuple[set[str], int, int, int]:
             continue
         seen.add(unicodedata.normalize("NFC", path))
         if number % missing_every == 0:
-            missing.add(path)
-            continue
+            missing.add(path)  # imported all the same, marked missing
         tracks += 1
         for cue in entry.iterfind("CUE_V2"):
             kind, pad, length = int(cue.get("TYPE", "0")), int(cue.get("HOTCUE", "-1")), float(cue.get("LEN", "0"))
@@ -75,6 +75,7 @@ def test_real_collection_imports_what_it_holds(real_fixtures: Path, tmp_path: Pa
         library.apply_import(result.plan)
         counts = library.stats()
         assert (counts.tracks, counts.cues, counts.playlists) == (tracks, cues, playlists)
+        assert sorted(t.values.path for t in library.missing_tracks()) == sorted(missing)
 
         with library.reader() as reader:
             snapshot = read_import_snapshot(reader)

@@ -173,78 +173,38 @@ def test_same_rating_read_twice_is_not_a_change(world: World) -> None:
     assert not result.plan.track_updates  # unlike the original, whose rating object always differed
 
 
-def test_missing_file_is_not_imported_and_removes_nothing(world: World) -> None:
+def test_missing_file_is_imported_marked_missing_and_cleared_when_it_appears(world: World) -> None:
     world.add("here.mp3", (cue(10.0),), title="Here")
     world.add("gone.mp3", (cue(10.0), cue(20.0)), title="Gone")
     world.collection.playlists.create_playlist("Set", [nml_key("here.mp3"), nml_key("gone.mp3")])
     world.missing.add(local_path("gone.mp3"))
     result = world.sync()
-    assert result.stats.tracks_imported == 1
-    assert result.stats.cue_points_added == 1  # the missing track's cues are not counted
+    assert result.stats.tracks_imported == 2
+    assert result.stats.cue_points_added == 3  # the missing track keeps its cues
     assert result.stats.missing_files == (local_path("gone.mp3"),)
-    assert [n.path for n in result.report.new_tracks] == [local_path("here.mp3")]
+    assert result.stats.summary() == "Imported 2 tracks (1 files not found), 3 cue points, Imported 1 playlists"
+    assert [n.path for n in result.report.new_tracks] == [local_path("here.mp3"), local_path("gone.mp3")]
+    gone = world.track("gone.mp3").track
+    assert (gone.values.title, gone.missing, gone.last_seen) == ("Gone", True, None)
+    assert not world.track("here.mp3").track.missing
     [playlist] = world.library.playlist_tree()
     entries = world.library.playlist_entries(playlist.id)
-    assert [(e.track_id is None, e.nml_key) for e in entries] == [
-        (False, nml_key("here.mp3")),
-        (True, nml_key("gone.mp3")),  # kept as a dangling entry
+    assert [(e.track_id, e.nml_key) for e in entries] == [
+        (world.track_id("here.mp3"), nml_key("here.mp3")),
+        (world.track_id("gone.mp3"), nml_key("gone.mp3")),
     ]
     world.assert_nothing_to_do()
-    world.missing.clear()  # the drive is back: the track comes in and the entry points at it
+    world.missing.clear()  # the drive is back: the mark clears, nothing else changes
     again = world.sync()
-    assert again.stats.tracks_imported == 1
-    assert [e.track_id for e in world.library.playlist_entries(playlist.id)] == [
-        world.track_id("here.mp3"),
-        world.track_id("gone.mp3"),
-    ]
-    world.assert_nothing_to_do()
-
-
-def test_track_removed_in_traktor_since_the_last_sync_is_removed(world: World) -> None:
-    world.add("a.mp3", title="A")
-    world.add("b.mp3", title="B")
-    world.sync()
-    removed = world.track_id("a.mp3")
-    world.collection.remove_track(world.entry("a.mp3"))
-    result = world.sync()
-    assert result.plan.track_deletes == (removed,)
-    assert result.stats.tracks_removed == 1 and result.report.not_in_traktor == 0
-    with pytest.raises(AssertionError, match="not in the library"):
-        world.track_id("a.mp3")
-    assert world.track("b.mp3").track.values.title == "B"
-    world.assert_nothing_to_do()
-
-
-def test_track_never_synced_and_missing_from_traktor_is_not_removed(world: World) -> None:
-    world.add("a.mp3", title="A")
-    world.sync()
-    world.library.add_track(TrackValues(path=local_path("new.mp3"), title="Only in Harmony"))
-    result = world.sync()
-    assert not result.plan.changes_library()
-    assert result.report.not_in_traktor == 1
-
-
-def test_track_deleted_in_harmony_is_not_brought_back(world: World) -> None:
-    world.add("a.mp3", title="A")
-    world.sync()
-    world.library.delete_tracks([world.track_id("a.mp3")])
-    result = world.sync()
-    assert result.stats.tracks_imported == 0
-    assert [s.reason for s in result.report.skipped] == ["deleted in Harmony since the last sync"]
-    world.entry("a.mp3").title = "Edited in Traktor"
-    assert world.plan().stats.tracks_imported == 0
-    assert world.plan(strategy="traktor_wins").stats.tracks_imported == 1
-
-
-def test_values_the_library_refuses_are_left_out_and_reported(world: World) -> None:
-    world.add("a.mp3", title="A", bitrate=-1, cues=(cue(5.0, type=9), cue(6.0)))
-    world.reload()
-    result = world.sync()
-    values = world.track("a.mp3").track.values
-    assert values.bitrate is None and values.title == "A"
-    assert len(world.cues("a.mp3")) == 1
-    reasons = " ".join(s.reason for s in result.report.skipped)
-    assert "bitrate=-1" in reasons and "unknown type 9" in reasons
+    assert (again.stats.tracks_imported, again.stats.files_found) == (0, 1)
+    assert not again.plan.changes_library()
+    back = world.track("gone.mp3").track
+    assert not back.missing and back.last_seen is not None
+    world.missing.add(local_path("here.mp3"))  # a file that was there is gone: marked, last seen kept
+    lost = world.sync()
+    assert lost.stats.files_lost == 1 and not lost.plan.changes_library()
+    assert world.track("here.mp3").track.missing
+    assert world.library.missing_count() == 1
     world.assert_nothing_to_do()
 
 

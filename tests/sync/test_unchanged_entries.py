@@ -221,10 +221,10 @@ def test_a_missing_file_is_checked_again_on_every_import(world: World, tmp_path:
     world.sync()
 
     planned, _ = _planned_from_file(world, tmp_path)
-    assert planned.stats.missing_files == ("/music/gone.mp3",)
+    assert planned.stats.missing_files == () and planned.plan.files_found == ()  # imported, marked missing
     world.missing.clear()
     planned, _ = _planned_from_file(world, tmp_path)
-    assert planned.stats.tracks_imported == 1
+    assert planned.stats.tracks_imported == 0 and planned.plan.files_found == (world.track_id("gone.mp3"),)
     _same_as_full(world, planned)
 
 

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,11 +138,9 @@ class LiveServer:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, home: Path) -> Iterator[LiveServer]:
-    """The app on uvicorn in a thread, on a free port, shut down (operations cancelled, pools stopped) after."""
-    port = free_port()
-    app = build_app(tmp_path, home, port=port)
+@contextmanager
+def serving(app: FastAPI, port: int) -> Iterator[LiveServer]:
+    """Run ``app`` on uvicorn in a thread on ``port``; shut it down (operations cancelled, pools stopped) after."""
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     live = LiveServer(app, f"http://{HOST}:{port}", server)
@@ -167,3 +166,11 @@ def live_server(tmp_path: Path, home: Path) -> Iterator[LiveServer]:
         live.loop.call_soon_threadsafe(live.state.hub.close)
         server.should_exit = True
         thread.join(30)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, home: Path) -> Iterator[LiveServer]:
+    """The app on uvicorn in a thread, on a free port, shut down (operations cancelled, pools stopped) after."""
+    port = free_port()
+    with serving(build_app(tmp_path, home, port=port), port) as live:
+        yield live

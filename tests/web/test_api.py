@@ -276,8 +276,24 @@ async def test_openapi_lists_the_issue_paths(api: Api) -> None:
         "/api/operations",
         "/api/stats",
         "/api/events",
+        "/api/library/tracks/{track_id}/cues",
+        "/api/library/tracks/{track_id}/cues/{cue_id}",
+        "/api/folders",
+        "/api/folders/{folder_id}",
+        "/api/playlists/{playlist_id}",
+        "/api/playlists/{playlist_id}/tracks",
+        "/api/playlists/{playlist_id}/tracks/remove",
+        "/api/playlists/{playlist_id}/tracks/move",
+        "/api/undo",
+        "/api/redo",
+        "/api/library/pending",
     ):
         assert path in schema["paths"], path
+    assert {"patch"} <= schema["paths"]["/api/library/tracks"].keys()
+    assert {"patch"} <= schema["paths"]["/api/library/tracks/{track_id}"].keys()
+    assert {"patch", "delete"} <= schema["paths"]["/api/library/tracks/{track_id}/cues/{cue_id}"].keys()
+    assert {"patch", "delete"} <= schema["paths"]["/api/folders/{folder_id}"].keys()
+    assert {"patch", "delete"} <= schema["paths"]["/api/playlists/{playlist_id}"].keys()
     assert {"get", "put"} <= schema["paths"]["/api/traktor/config"].keys()
     assert (await api.client.get("/docs")).status_code == 200
 

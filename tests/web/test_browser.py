@@ -111,7 +111,7 @@ def test_sync_notification_goes_blue_through_phases_to_green(live_server: LiveSe
     with httpx.Client(base_url=live_server.url) as client:
         op = client.get("/api/operations").json()["operations"][0]
     assert done["message"] == op["result"]["summary"]
-    assert done["message"].startswith(f"Imported {demo.generated.tracks} tracks")
+    assert done["message"].startswith(f"Imported {demo.generated.tracks:,} tracks")
 
     # Green closes by itself after 3 s; the badges were reloaded.
     green.wait_for(state="detached", timeout=6_000)
@@ -175,8 +175,9 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
         page.wait_for_selector("th[data-sort='bpm'][aria-sort='ascending']")
         page.fill("#search", "")
         page.wait_for_function("() => document.querySelector('#track-count').textContent === '300 tracks'")
-        page.click("#next-page")
-        page.wait_for_function("() => document.querySelector('#page-info').textContent.startsWith('101')")
+        # One list: scrolled to the end, the last rows are fetched and drawn.
+        page.evaluate("() => { const w = document.getElementById('table-wrap'); w.scrollTop = w.scrollHeight; }")
+        page.wait_for_selector("#tracks-body tr[aria-rowindex='301'][data-id]")
 
         still = client.get(f"/api/operations/{running}").json()["status"]
         assert still in ("queued", "running"), "the import ended before the library was browsed"
@@ -305,7 +306,7 @@ def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, ho
     assert {n["id"] for n in notes} == {"auto-sync-notification"}  # the import it ran shows no second one
     assert notes[0]["title"] == "Traktor: Import from Traktor"
     assert green.locator(".title").text_content() == "Traktor Import Complete"
-    assert (green.locator(".message").text_content() or "").startswith(f"Import: Imported {demo.generated.tracks}")
+    assert (green.locator(".message").text_content() or "").startswith(f"Import: Imported {demo.generated.tracks:,}")
     page.reload()
     page.wait_for_selector("#auto-sync-badge")
     page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent.startsWith('Last sync: ')")

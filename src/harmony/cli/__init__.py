@@ -12,9 +12,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harmony.cli import dev, library, traktor
+from harmony.cli import (
+    cue,
+    dev,
+    library,
+    library_duplicates,
+    library_missing,
+    library_relocate,
+    playlist,
+    traktor,
+    traktor_mappings,
+)
 from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
+from harmony.cli.undo import redo, undo
 from harmony.errors import HarmonyError
 
 __all__ = ["app", "main"]
@@ -28,7 +39,16 @@ app = typer.Typer(
 )
 app.add_typer(traktor.app, name="traktor")
 app.add_typer(library.app, name="library")
+library.app.command()(library_missing.missing)
+library.app.command()(library_relocate.relocate)
+library.app.command()(library_duplicates.duplicates)
+library.app.command()(library_duplicates.merge)
+traktor.app.command("suggest-mappings")(traktor_mappings.suggest_mappings)
+app.add_typer(cue.app, name="cue")
+app.add_typer(playlist.app, name="playlist")
 app.add_typer(dev.app, name="dev")
+app.command("undo")(undo)
+app.command("redo")(redo)
 app.command("stats")(stats)
 
 

@@ -7,6 +7,7 @@ Errors are :class:`harmony.errors.HarmonyError`; the entry point prints them on 
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -245,33 +246,71 @@ def add(
 @app.command(name="set")
 def set_fields(
     ctx: typer.Context,
-    track_id: Annotated[int, typer.Argument(metavar="ID", help="The track's id.")],
-    assignments: Annotated[list[str], typer.Argument(metavar="FIELD=VALUE...", help='e.g. rating=4 comment="warm-up"')],
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[ID...] FIELD=VALUE...", help='Track ids, then changes: e.g. 12 14 rating=4 comment="warm-up"'
+        ),
+    ],
+    search: Annotated[str | None, typer.Option("--search", help="Change every track this search finds.")] = None,
+    playlist: Annotated[
+        str | None, typer.Option("--playlist", help='Change every track of this playlist (path "Gigs/Friday" or id).')
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Change many tracks without asking.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """Change fields of a track. An empty value (or none) clears a field. Every value is checked first.
+    """Change fields of one track or many, in one edit (one undo step). An empty value (or none) clears a field.
+    Every value is checked first; values Traktor stores twice (rating/ranking, bpm/bpm_text,
+    musical_key/key_text) stay one: set either half and the other follows.
 
-    Fields: path, title, artist, album, track_number, of_tracks, genre, label, comment, comment2, remixer,
-    producer, mix, catalog_number, key_lyrics, year, release_date (YYYY-MM-DD), duration, bitrate, file_size,
-    bpm, bpm_text, bpm_quality, musical_key (0-23), key_text, rating (0-5), ranking (0-255), color (1-7),
-    play_count, last_played, import_date, date_added, date_modified, lock (true/false).
+    Fields: title, artist, album, remixer, producer, mix, label, catalog_number, genre, comment, comment2,
+    key_lyrics, year (0-9999), release_date (YYYY-MM-DD), track_number, of_tracks (0-9999), bpm (0-999),
+    bpm_text, musical_key (0-23), key_text (8A, Am, 1m…), rating (0-5), ranking (0-255), color (1-7, 0 for
+    none), lock (true/false). The file, its length, bitrate and size, dates and play counts are read-only.
     """
+    ids: list[int] = []
     changes: dict[str, Any] = {}
-    for assignment in assignments:
-        name, sep, text = assignment.partition("=")
+    for target in targets:
+        name, sep, text = target.partition("=")
         name = name.strip()
+        if not sep and not changes and target.strip().isdigit():
+            ids.append(int(target))
+            continue
         if not sep or not name:
-            raise InvalidFieldError(f"Write each change as FIELD=VALUE, not {assignment!r}.")
+            raise InvalidFieldError(f"Write each change as FIELD=VALUE, not {target!r}.")
         if name not in TRACK_FIELDS:
             raise unknown_field(TRACK_FIELDS, name)
         changes[name] = parse_field_text(TRACK_FIELDS, name, text)
+    if not changes:
+        raise InvalidFieldError("Name at least one change as FIELD=VALUE.")
     with _open(ctx) as library:
-        library.update_track(track_id, changes)
-        detail = library.get_track(track_id)
+        if search is not None:
+            found = library.search_tracks(search, limit=2**62)
+            ids.extend(track.id for track in found.tracks)
+        if playlist is not None:
+            _, playlist_id = library.find_node(playlist, "playlist")
+            ids.extend(entry.track_id for entry in library.playlist_entries(playlist_id) if entry.track_id is not None)
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            raise InvalidFieldError("No track to change: give track ids, --search or --playlist.")
+        bulk = len(ids) > 1 or search is not None or playlist is not None
+        if bulk and not yes:
+            if not sys.stdin.isatty():
+                raise InvalidFieldError(f"This changes {len(ids):,} tracks; add --yes to go ahead.")
+            error_console.print(f"This changes {len(ids):,} tracks: {', '.join(changes)}.")
+            if not typer.confirm("Go ahead?", err=True):
+                raise typer.Exit(1)
+        outcome = library.edit_tracks(ids, changes)
+        detail = library.get_track(ids[0]) if len(ids) == 1 else None
+    step = outcome.step.to_json() if outcome.step is not None else None
     if json:
-        print_json(track_detail(detail))
+        print_json(
+            {**track_detail(detail), "step": step} if detail is not None else {"updated": outcome.value, "step": step}
+        )
+    elif detail is not None:
+        console.print(f"Track {ids[0]}: set {', '.join(changes)}.")
     else:
-        console.print(f"Track {track_id}: set {', '.join(changes)}.")
+        console.print(outcome.step.label if outcome.step else f"Nothing changed ({outcome.value:,} tracks).")
 
 
 _PROBLEMS_SHOWN = 20

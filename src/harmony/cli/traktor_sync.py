@@ -140,13 +140,18 @@ def run_import(
 def print_outcome(outcome: ImportOutcome) -> None:
     """The summary line, conflicts and missing files in a word, and the time per phase."""
     stats = outcome.stats
-    console.print(f"[bold green]{outcome.summary()}[/]", highlight=False)
+    colour = "yellow" if stats.missing_files or stats.files_lost else "green"  # tracks without their file
+    console.print(f"[bold {colour}]{outcome.summary()}[/]", highlight=False)
     if stats.conflicts:
         console.print(f"  {len(stats.conflicts)} conflicts settled (see `harmony traktor preview`)")
     if stats.tracks_removed:
         console.print(f"  {stats.tracks_removed} tracks removed: Traktor removed them from its collection")
-    if stats.missing_files:
-        console.print(f"  {len(stats.missing_files)} tracks not imported: their files are missing on disk")
+    if stats.missing_files or stats.files_lost:
+        count = len(stats.missing_files) + stats.files_lost
+        console.print(
+            f"  {count:,} tracks marked missing: their files are not on this machine "
+            "(see `harmony library missing`, `harmony traktor suggest-mappings`)"
+        )
     for phase, seconds in stats.seconds_per_phase.items():
         console.print(f"  {phase}: {seconds:.2f} s", highlight=False)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from harmony.devtools import key_text, word_lists
 from harmony.devtools.traktor_style import element, fmt_float
 from harmony.devtools.volumes import Volume, encode_component, encode_dir
+from harmony.nml import CUE_COLOURS
 
 CUE_TYPE_NAMES: dict[int, str] = {0: "cue", 1: "fade_in", 2: "fade_out", 3: "load", 4: "grid", 5: "loop"}
 """Traktor's CUE_V2 ``TYPE`` numbers and the names Harmony reports them under."""
@@ -50,7 +51,7 @@ _BPM_RANGES: dict[str, tuple[float, float]] = {
 _STANDARD_RANKINGS = (0, 51, 102, 153, 204, 255)
 _ODD_RANKINGS = (1, 64, 128, 196, 230)  # what ID3 POPM tags leave behind
 _TRACK_COLOURS = ("1", "2", "3", "4", "5", "6", "7")
-_CUE_COLOURS = ("#FF0000", "#FF8000", "#FFFF00", "#00FF00", "#0080FF", "#8000FF", "#FF00FF", "#FFFFFF")
+_CUE_COLOURS = tuple(colour for colour, _ in CUE_COLOURS)
 
 _EPOCH = dt.date(2010, 1, 1).toordinal()
 _LAST_DAY = dt.date(2026, 10, 31).toordinal()

@@ -13,13 +13,17 @@ from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
 from harmony.jobs.restore_job import run_restore_job
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
 from harmony.jobs.spool import read_export_details, read_report, remove_spool, remove_stale_spools
+from harmony.jobs.waveform import PEAKS, Waveform, compute_waveform, transcode_for_browser
 
 __all__ = [
+    "PEAKS",
     "SAVING",
     "ExportJobResult",
     "ImportJobResult",
     "RebuildResult",
+    "Waveform",
     "apply_import_job",
+    "compute_waveform",
     "read_changed_export_snapshot",
     "read_export_details",
     "read_export_snapshot",
@@ -32,4 +36,5 @@ __all__ = [
     "run_rebuild_job",
     "run_restore_job",
     "summarize_collection",
+    "transcode_for_browser",
 ]

@@ -15,18 +15,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from harmony.library.errors import (
+    AlreadyInPlaylistError,
     DamagedLibraryError,
+    EditConflictError,
+    HotCueTakenError,
     ImportCancelled,
     InvalidFieldError,
     LibraryChangedError,
     NewerLibraryError,
     NotALibraryError,
     NotFoundError,
+    NothingToUndoError,
     ReadOnlyLibraryError,
     SettingsError,
     TrackNotFoundError,
 )
-from harmony.library.fields import CUE_FIELDS, TRACK_FIELDS, FieldSpec, FieldValue, parse_field_text, unknown_field
+from harmony.library.fields import (
+    CUE_FIELDS,
+    EDITABLE_TRACK_FIELDS,
+    TRACK_FIELDS,
+    FieldSpec,
+    FieldValue,
+    parse_field_text,
+    unknown_field,
+)
 from harmony.library.paths import path_key
 from harmony.library.plan import (
     BaseUpdates,
@@ -56,6 +68,7 @@ from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues
 
 if TYPE_CHECKING:
     from harmony.library.database import default_library_path
+    from harmony.library.editing import CUE_TYPES, SAME, EditOutcome
     from harmony.library.export_reader import ExportReader, open_export_reader
     from harmony.library.health import IntegrityReport, check_integrity, damaged_error, is_read_only
     from harmony.library.journal import ChangeRecord, LibraryStatus
@@ -77,6 +90,16 @@ if TYPE_CHECKING:
         settings_to_dict,
     )
     from harmony.library.store import AddResult, Library
+    from harmony.library.track_list import (
+        KEY_NOTATIONS,
+        LIST_FILTERS,
+        LIST_SORT_KEYS,
+        KeyNotation,
+        ListedTrack,
+        TrackList,
+        key_display,
+    )
+    from harmony.library.undo import StepInfo
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
@@ -98,6 +121,13 @@ _LAZY: dict[str, str] = {
     "RecoveryReport": "harmony.library.recover",
     "recover_library": "harmony.library.recover",
     "SORT_KEYS": "harmony.library.queries",
+    "KEY_NOTATIONS": "harmony.library.track_list",
+    "LIST_FILTERS": "harmony.library.track_list",
+    "LIST_SORT_KEYS": "harmony.library.track_list",
+    "KeyNotation": "harmony.library.track_list",
+    "ListedTrack": "harmony.library.track_list",
+    "TrackList": "harmony.library.track_list",
+    "key_display": "harmony.library.track_list",
     "OperationRecord": "harmony.library.operations",
     "default_library_path": "harmony.library.database",
     "ChangeRecord": "harmony.library.journal",
@@ -116,6 +146,10 @@ _LAZY: dict[str, str] = {
     "TraktorSettings": "harmony.library.settings",
     "AddResult": "harmony.library.store",
     "Library": "harmony.library.store",
+    "EditOutcome": "harmony.library.editing",
+    "CUE_TYPES": "harmony.library.editing",
+    "SAME": "harmony.library.editing",
+    "StepInfo": "harmony.library.undo",
     "ExportReader": "harmony.library.export_reader",
     "open_export_reader": "harmony.library.export_reader",
 }
@@ -136,13 +170,20 @@ __all__ = [
     "BACKUPS_MIN",
     "CUE_FIELDS",
     "CUE_FIELD_NAMES",
+    "CUE_TYPES",
     "DEBOUNCE_MAX_MS",
     "DEBOUNCE_MIN_MS",
+    "EDITABLE_TRACK_FIELDS",
+    "KEY_NOTATIONS",
+    "LIST_FILTERS",
+    "LIST_SORT_KEYS",
+    "SAME",
     "SETTING_KEYS",
     "SORT_KEYS",
     "TRACK_FIELDS",
     "TRACK_FIELD_NAMES",
     "AddResult",
+    "AlreadyInPlaylistError",
     "AutoSyncSettings",
     "BaseUpdates",
     "ChangeRecord",
@@ -150,6 +191,8 @@ __all__ = [
     "CueUpdate",
     "CueValues",
     "DamagedLibraryError",
+    "EditConflictError",
+    "EditOutcome",
     "EntryRef",
     "ExportReader",
     "FieldSpec",
@@ -160,20 +203,24 @@ __all__ = [
     "FolderMove",
     "FolderNode",
     "FolderUpdate",
+    "HotCueTakenError",
     "ImportCancelled",
     "ImportPlan",
     "ImportResult",
     "IntegrityReport",
     "InvalidFieldError",
+    "KeyNotation",
     "Library",
     "LibraryChangedError",
     "LibraryReader",
     "LibraryStats",
     "LibraryStatus",
+    "ListedTrack",
     "NewTrack",
     "NewerLibraryError",
     "NotALibraryError",
     "NotFoundError",
+    "NothingToUndoError",
     "OperationRecord",
     "PathMappingPair",
     "PlaylistBase",
@@ -190,6 +237,7 @@ __all__ = [
     "SettingKey",
     "SettingKind",
     "SettingsError",
+    "StepInfo",
     "StoredCue",
     "StoredEntry",
     "StoredTrack",
@@ -199,6 +247,7 @@ __all__ = [
     "TrackBase",
     "TrackBaseSet",
     "TrackDetail",
+    "TrackList",
     "TrackNotFoundError",
     "TrackPage",
     "TrackRef",
@@ -209,6 +258,7 @@ __all__ = [
     "damaged_error",
     "default_library_path",
     "is_read_only",
+    "key_display",
     "mapping_text",
     "open_export_reader",
     "open_reader",

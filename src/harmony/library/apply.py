@@ -19,9 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
-from harmony.library import writes
+from harmony.library import missing, writes
 from harmony.library.errors import ImportCancelled, LibraryChangedError
-from harmony.library.journal import bump_version, current_version, record_nml_state, set_summary
+from harmony.library.journal import bump_version, current_version, now, read_status, record_nml_state, set_summary
 from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
 from harmony.library.plan import (
     NO_BASE_UPDATES,
@@ -204,8 +204,17 @@ class _Applying:
             writes.move_folder(conn, version, move.folder_id, refs.resolve(move.parent, "folder"), move.position)
 
         inserted = writes.insert_track_rows(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
+        never_seen: list[int] = []
         for new_track, new_id in zip(plan.new_tracks, inserted.track_ids, strict=True):
             refs.add("track", new_track.ref, new_id)
+            if new_track.missing:
+                never_seen.append(new_id)
+        if never_seen or plan.files_lost or plan.files_found:
+            checked = now()
+            missing.mark_missing(conn, never_seen, checked, None)
+            # A lost file was there at the previous import's check, the last one this library made.
+            missing.mark_missing(conn, plan.files_lost, checked, read_status(conn).last_import_at)
+            missing.mark_found(conn, plan.files_found, checked)
         writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in plan.track_updates))
 
         touched: set[int] = set()

@@ -29,7 +29,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, ExceptionContext, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from harmony.errors import LibraryError
 from harmony.library.errors import NewerLibraryError, NotALibraryError
@@ -107,8 +107,11 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     engine = create_engine(
         "sqlite+pysqlite://",
         creator=lambda: _connect(path, read_only),
-        # A read-only worker keeps one connection; the app's pool is small because SQLite has one writer.
-        poolclass=NullPool if read_only else None,
+        # A read-only worker keeps one connection; the app's pool is small because SQLite has one writer. The pool
+        # is named: with a creator and no file in the URL, SQLAlchemy would take the file for ":memory:" and pick
+        # SingletonThreadPool, which closes other threads' connections under them once more than five threads
+        # read at once (the web app's reads run on a thread pool) - errors at best, a crash of the process at worst.
+        poolclass=NullPool if read_only else QueuePool,
     )
 
     @event.listens_for(engine, "begin")

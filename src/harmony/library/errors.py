@@ -47,3 +47,39 @@ class SettingsError(LibraryError):
 
 class ImportCancelled(LibraryError):
     """An import was cancelled while it was being applied; its transaction is rolled back."""
+
+
+class EditConflictError(LibraryError):
+    """A well-formed edit that clashes with the library as it is now (a position past the end of a playlist
+    that changed, a folder moved inside itself, a slot already taken): the page should refresh and retry."""
+
+
+class NothingToUndoError(EditConflictError):
+    """Undo (or redo) was asked for with no step left to undo (or redo)."""
+
+
+class HotCueTakenError(EditConflictError):
+    """A hot cue slot asked for is held by another cue of the track; ``cue_id`` names that cue."""
+
+    code = "hotcue_taken"
+
+    def __init__(self, message: str, *, cue_id: int, hotcue: int) -> None:
+        super().__init__(message)
+        self.cue_id = cue_id
+        self.hotcue = hotcue
+
+    def details(self) -> dict[str, object]:
+        return {"code": self.code, "field": "hotcue", "cue_id": self.cue_id, "hotcue": self.hotcue}
+
+
+class AlreadyInPlaylistError(EditConflictError):
+    """Tracks to add are already in the playlist (and duplicates were not asked for)."""
+
+    code = "already_in_playlist"
+
+    def __init__(self, message: str, *, track_ids: list[int]) -> None:
+        super().__init__(message)
+        self.track_ids = track_ids
+
+    def details(self) -> dict[str, object]:
+        return {"code": self.code, "track_ids": self.track_ids}

@@ -99,6 +99,57 @@ CUE_FIELDS: dict[str, FieldSpec] = {
 }
 
 
+#: What the DJ may edit on a track, with the ranges an edit must keep (tighter than what an import stores:
+#: Traktor may have written anything, a DJ typing a value gets told). Everything else (the file, its length,
+#: bitrate and size, dates Traktor keeps, play counts) is read-only in the editors.
+EDITABLE_TRACK_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("title", "text"),
+        _spec("artist", "text"),
+        _spec("album", "text"),
+        _spec("remixer", "text"),
+        _spec("producer", "text"),
+        _spec("mix", "text"),
+        _spec("label", "text"),
+        _spec("catalog_number", "text"),
+        _spec("genre", "text"),
+        _spec("comment", "text"),
+        _spec("comment2", "text"),
+        _spec("key_lyrics", "text"),
+        _spec("year", "int", 0, 9999),
+        _spec("release_date", "date"),
+        _spec("track_number", "int", 0, 9999),
+        _spec("of_tracks", "int", 0, 9999),
+        _spec("bpm", "float", 0, 999),
+        _spec("bpm_text", "text"),
+        _spec("musical_key", "int", 0, 23, help="one of the 24 keys: 0-11 major C..B, 12-23 minor Cm..Bm"),
+        _spec("key_text", "text"),
+        _spec("rating", "int", 0, 5, help="stars"),
+        _spec("ranking", "int", 0, 255),
+        _spec("color", "int", 0, 7, help="Traktor's colours 1-7; 0 or null for none"),
+        _spec("lock", "bool"),
+    )
+}
+
+
+def check_track_edit(changes: Mapping[str, object]) -> dict[str, FieldValue]:
+    """Check a DJ's edit of track fields: known, editable, in the edit range. Dates may come as ISO text.
+    Colour 0 means none (stored empty, as Traktor writes no colour)."""
+    out: dict[str, FieldValue] = {}
+    for name, value in changes.items():
+        if name not in EDITABLE_TRACK_FIELDS:
+            if name in TRACK_FIELDS:
+                raise InvalidFieldError(f"Field '{name}' is read-only: Harmony takes it from the file or Traktor.")
+            raise unknown_field(EDITABLE_TRACK_FIELDS, name)
+        spec = EDITABLE_TRACK_FIELDS[name]
+        if spec.kind == "date" and isinstance(value, str):
+            value = parse_field_text(EDITABLE_TRACK_FIELDS, name, value)
+        checked = check_value(EDITABLE_TRACK_FIELDS, name, value)
+        out[name] = None if name == "color" and checked == 0 else checked
+    return out
+
+
 def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldError:
     """The error for a field name that does not exist, suggesting the closest real one."""
     close = difflib.get_close_matches(name, list(specs), n=1)

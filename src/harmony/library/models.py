@@ -75,6 +75,10 @@ class Track(Base):
     date_modified: Mapped[date | None] = mapped_column(Date)
     lock: Mapped[bool | None] = mapped_column(Boolean)
     changed_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Not synced with Traktor: whether this machine has the file. ``missing_since`` NULL means the file was
+    # there at the last check; ``last_seen`` is the last check that found it (migration 0007).
+    missing_since: Mapped[datetime | None] = mapped_column(DateTime)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime)
 
     cues: Mapped[list[CuePoint]] = relationship(
         back_populates="track", cascade="all, delete-orphan", passive_deletes=True, order_by="CuePoint.id"
@@ -86,6 +90,7 @@ class Track(Base):
         CheckConstraint("color BETWEEN 1 AND 7", name="color_range"),
         CheckConstraint("musical_key BETWEEN 0 AND 23", name="musical_key_range"),
         Index("ix_tracks_changed_version", "changed_version"),
+        Index("ix_tracks_missing_since", "missing_since"),
     )
 
 
@@ -265,6 +270,26 @@ class OperationRow(Base):
     pools_json: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
+class UndoStep(Base):
+    """One edit the DJ can undo (``state`` ``done``) or redo (``undone``): the values it changed, before and
+    after, as compact JSON (see :mod:`harmony.library.undo` and migration 0006)."""
+
+    __tablename__ = "undo_steps"
+    __table_args__ = (
+        CheckConstraint("state IN ('done', 'undone')", name="undo_state"),
+        Index("ix_undo_steps_state", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    operation: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text, server_default="done")
+    before_json: Mapped[str] = mapped_column(Text)
+    after_json: Mapped[str] = mapped_column(Text)
+
+
 # The Core tables behind the models, typed as tables (``Model.__table__`` is typed as a bare FromClause),
 # for the bulk statements the library runs without the ORM unit of work.
 TRACKS = cast(Table, Track.__table__)
@@ -279,6 +304,7 @@ STATE = cast(Table, LibraryState.__table__)
 CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
 OPERATIONS = cast(Table, OperationRow.__table__)
+UNDO_STEPS = cast(Table, UndoStep.__table__)
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

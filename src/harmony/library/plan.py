@@ -119,12 +119,14 @@ NO_BASE_UPDATES = BaseUpdates()
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class NewTrack:
-    """A track to create, with its cues and (usually) its sync base. ``ref`` must be unique in the plan."""
+    """A track to create, with its cues and (usually) its sync base. ``ref`` must be unique in the plan.
+    ``missing``: its file is not on this machine (the track is kept all the same, marked missing)."""
 
     ref: str
     values: TrackValues
     cues: tuple[CueValues, ...] = ()
     base: TrackBase | None = None
+    missing: bool = False
 
 
 @pickled_by_fields
@@ -257,6 +259,10 @@ class ImportPlan:
     #: Tracks removed from the collection in Traktor since the last sync (ids); their cues and playlist
     #: entries go with them. Applied last, after the playlists.
     track_deletes: tuple[int, ...] = ()
+    #: Library tracks whose file was not found (ids; marked missing) and missing tracks whose file is back
+    #: (ids; the mark is cleared). Neither is an edit: the version stays, nothing becomes pending export.
+    files_lost: tuple[int, ...] = ()
+    files_found: tuple[int, ...] = ()
 
     def split(self, size: int = 5000) -> list[ImportPlan]:
         """This plan as parts to apply one after another in one transaction (``apply_import_parts``).
@@ -302,6 +308,8 @@ class ImportPlan:
                 playlist_moves=(),
                 playlist_deletes=(),
                 track_deletes=(),
+                files_lost=(),
+                files_found=(),
                 bases=BaseUpdates(
                     tracks=self.bases.tracks[start : start + size],
                     track_deletes=self.bases.track_deletes[start : start + size],

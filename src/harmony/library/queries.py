@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Integer, Text, column, func, literal_column, or_, select, table
+from sqlalchemy import Connection, Integer, Text, column, func, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
@@ -20,31 +20,16 @@ from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.records import StoredCue, StoredEntry, StoredTrack
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
-#: Sort keys a track list accepts, and the column each sorts by. Text sorts ignore case.
-SORT_KEYS: dict[str, ColumnElement[Any]] = {
-    "id": TRACKS.c.id,
-    "title": TRACKS.c.title.collate("NOCASE"),
-    "artist": TRACKS.c.artist.collate("NOCASE"),
-    "album": TRACKS.c.album.collate("NOCASE"),
-    "genre": TRACKS.c.genre.collate("NOCASE"),
-    "label": TRACKS.c.label.collate("NOCASE"),
-    "bpm": TRACKS.c.bpm,
-    "key": TRACKS.c.musical_key,
-    "musical_key": TRACKS.c.musical_key,
-    "rating": TRACKS.c.rating,
-    "year": TRACKS.c.year,
-    "duration": TRACKS.c.duration,
-    "date_added": TRACKS.c.date_added,
-    "play_count": TRACKS.c.play_count,
-    "last_played": TRACKS.c.last_played,
-    "path": TRACKS.c.path,
-}
+#: Sort keys a track list of the whole library accepts (see :mod:`harmony.library.track_list`).
+SORT_KEYS: tuple[str, ...] = (
+    "id", "title", "artist", "album", "genre", "label", "comment", "remixer", "bpm", "key", "musical_key", "rating",
+    "color", "year", "duration", "bitrate", "added", "date_added", "import_date", "play_count", "last_played",
+    "pending", "path", "track_number", "of_tracks", "comment2", "producer", "mix", "catalog_number", "key_lyrics",
+    "release_date", "file_size", "bpm_text", "bpm_quality", "key_text", "ranking", "date_modified", "lock",
+)  # fmt: skip
 
 #: The FTS5 index of the track text fields (created by migration 0002; not an ORM model, it is SQLite-only).
 _FTS = table("tracks_fts", column("rowid", Integer), column("tracks_fts", Text))
-
-#: From this many matches on, a search page is read in sort order off the sort index (see search_tracks).
-_MANY_MATCHES = 1000
 
 #: The text columns a LIKE fallback search looks in (when the search text holds no word to index).
 _LIKE_COLUMNS = ("title", "artist", "album", "genre", "label", "comment", "remixer", "mix", "key_text")
@@ -108,8 +93,15 @@ class FolderNode:
     kind: Literal["folder"] = "folder"
 
 
-#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version.
-TRACK_COLUMNS = (TRACKS.c.id, *(TRACKS.c[name] for name in TRACK_FIELD_NAMES), TRACKS.c.changed_version)
+#: The columns a track is read from, in the order :func:`row_to_track` expects: id, fields, changed_version,
+#: missing_since, last_seen.
+TRACK_COLUMNS = (
+    TRACKS.c.id,
+    *(TRACKS.c[name] for name in TRACK_FIELD_NAMES),
+    TRACKS.c.changed_version,
+    TRACKS.c.missing_since,
+    TRACKS.c.last_seen,
+)
 #: The columns a cue is read from, in the order :func:`row_to_cue` expects: id, track_id, fields.
 CUE_COLUMNS = (CUES.c.id, CUES.c.track_id, *(CUES.c[name] for name in CUE_FIELD_NAMES))
 _TRACK_END = 1 + len(TRACK_FIELD_NAMES)
@@ -118,7 +110,8 @@ _TRACK_END = 1 + len(TRACK_FIELD_NAMES)
 def row_to_track(row: Sequence[Any]) -> StoredTrack:
     """Build a :class:`StoredTrack` from a row that starts with :data:`TRACK_COLUMNS` (positional: a worker
     reads 100,000 of these, and name lookups per field would cost more than the query)."""
-    return StoredTrack(id=row[0], values=TrackValues(*row[1:_TRACK_END]), changed_version=row[_TRACK_END])
+    end = _TRACK_END
+    return StoredTrack(row[0], TrackValues(*row[1:end]), row[end], row[end + 1], row[end + 2])
 
 
 def row_to_cue(row: Sequence[Any]) -> StoredCue:
@@ -162,40 +155,27 @@ def search_tracks(
     descending: bool = False,
     limit: int = 100,
     offset: int = 0,
+    only_missing: bool = False,
 ) -> TrackPage:
-    """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``.
+    """A page of tracks matching ``search`` (every word, as a prefix, in any text field), sorted by ``sort``
+    with empty values last (see :func:`harmony.library.track_list.list_tracks`, which this reads through); with
+    ``only_missing``, only the tracks whose file is marked missing.
 
     Ties are broken by id, so pages never overlap or skip. Call inside a read transaction so the count and the
     page agree."""
+    from harmony.library.track_list import list_tracks
+
     if sort not in SORT_KEYS:
         raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(SORT_KEYS)}.")
-    if limit < 0 or offset < 0:
-        raise InvalidFieldError("The limit and the offset cannot be negative.")
-    key = SORT_KEYS[sort]
-    order = (key.desc(), TRACKS.c.id.desc()) if descending else (key.asc(), TRACKS.c.id.asc())
-    page = select(*TRACK_COLUMNS).order_by(*order).limit(limit).offset(offset)
-    query = fts_query(search) if search and search.strip() else None
-    if query is not None:
-        match = _FTS.c.tracks_fts.op("MATCH")(query)
-        matching = select(_FTS.c.rowid).where(match)
-        # The FTS index has exactly one row per track (triggers keep it so), so it counts matches by itself.
-        total = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
-        if total >= _MANY_MATCHES:
-            # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping
-            # after the page, instead of sorting tens of thousands of rows. The unary + stops SQLite from
-            # driving the query by id lookups, which would force that sort.
-            page = page.where(literal_column("+tracks.id").in_(matching))
-        else:
-            page = page.where(TRACKS.c.id.in_(matching))
-    elif search and search.strip():
-        pattern = f"%{search.strip()}%"
-        condition = or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
-        page = page.where(condition)
-        total = int(conn.execute(select(func.count()).select_from(TRACKS).where(condition)).scalar_one())
-    else:
-        total = int(conn.execute(select(func.count()).select_from(TRACKS)).scalar_one())
-    tracks = tuple(row_to_track(row) for row in conn.execute(page))
-    return TrackPage(total=total, offset=offset, tracks=tracks)
+    filters = ("missing",) if only_missing else ()
+    found = list_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset, filters=filters)
+    return TrackPage(total=found.total, offset=found.offset, tracks=tuple(row.track for row in found.rows))
+
+
+def like_condition(text: str) -> ColumnElement[bool]:
+    """The fallback search (text holding no word to index): ``text`` anywhere in a text field, ignoring case."""
+    pattern = f"%{text}%"
+    return or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
 
 
 def get_track(conn: Connection, track_id: int) -> TrackDetail:

@@ -170,7 +170,8 @@ class LibraryReader:
         """Every track as a :class:`TrackRef`, by id: one light query, no cues, no base values decoded (a
         re-import reads 100,000 of these)."""
         sql = (
-            "SELECT t.id, t.path, t.path_key, t.changed_version, b.nml_key, b.entry_digest, b.synced_version "
+            "SELECT t.id, t.path, t.path_key, t.changed_version, b.nml_key, b.entry_digest, b.synced_version, "
+            "t.missing_since IS NOT NULL "
             f"FROM {TRACKS.name} AS t LEFT JOIN {TRACK_BASES.name} AS b ON b.track_id = t.id ORDER BY t.id"
         )
         return list(starmap(TrackRef, self._driver_rows(sql)))

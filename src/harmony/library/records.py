@@ -8,6 +8,7 @@ them from rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from harmony.library.plan import FolderBase, PlaylistBase, TrackBase
 from harmony.library.values import CueValues, TrackValues
@@ -17,11 +18,19 @@ __all__ = ["StoredCue", "StoredEntry", "StoredTrack", "SyncFolder", "SyncPlaylis
 
 @dataclass(frozen=True, slots=True)
 class StoredTrack:
-    """A track as stored: its id, its values and the library version of its last change."""
+    """A track as stored: its id, its values and the library version of its last change; ``missing_since``
+    (None: its file was found at the last check) and ``last_seen`` (the last check that found the file)."""
 
     id: int
     values: TrackValues
     changed_version: int = 0
+    missing_since: datetime | None = None
+    last_seen: datetime | None = None
+
+    @property
+    def missing(self) -> bool:
+        """Whether the track's file was not found on this machine at the last check."""
+        return self.missing_since is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,7 @@ class SyncTrack:
             None if base is None else base.nml_key,
             None if base is None else base.digest,
             self.synced_version,
+            self.track.missing,
         )
 
 
@@ -84,6 +94,7 @@ class TrackRef:
     base_key: str | None
     base_digest: str | None
     synced_version: int | None
+    missing: bool = False  # the file was not found at the last check
 
 
 @dataclass(frozen=True, slots=True)

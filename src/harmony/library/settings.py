@@ -43,6 +43,10 @@ PathMappingPair = tuple[str, str]
 Direction = Literal["import", "export", "bidirectional"]
 DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
+#: How the Key column writes a musical key (harmony.library.track_list knows each notation).
+KeyNotation = Literal["open_key", "camelot", "musical"]
+KEY_NOTATIONS: tuple[str, ...] = get_args(KeyNotation)
+
 DEBOUNCE_MIN_MS = 1_000
 DEBOUNCE_MAX_MS = 60_000
 BACKUPS_MIN = 1
@@ -81,6 +85,9 @@ class TraktorSettings:
     path_mappings: tuple[PathMappingPair, ...] = field(
         default=(), metadata={"help": "'NML_PREFIX=LOCAL' ... (each quoted; replaces the list; none clears it)"}
     )
+    key_notation: KeyNotation = field(
+        default="open_key", metadata={"help": "how the library shows keys: open_key (8m), camelot (3A), musical (Bbm)"}
+    )
     auto_sync: AutoSyncSettings = field(default_factory=AutoSyncSettings)
 
     def validated(self) -> TraktorSettings:
@@ -93,6 +100,7 @@ class TraktorSettings:
         _check_type("auto_backup", self.auto_backup, (bool,))
         _check_int("backups_to_keep", self.backups_to_keep, BACKUPS_MIN, BACKUPS_MAX)
         _check_path_mappings(self.path_mappings)
+        _check_choice("key_notation", self.key_notation, KEY_NOTATIONS)
         auto = self.auto_sync
         _check_type("auto_sync", auto, (AutoSyncSettings,))
         _check_type("auto_sync.enabled", auto.enabled, (bool,))
@@ -252,6 +260,7 @@ def settings_from_dict(raw: Mapping[str, Any], format: int = SETTINGS_FORMAT) ->
         "backups_to_keep",
         "path_mappings",
         "auto_sync",
+        "key_notation",
     }
     values = {k: v for k, v in raw.items() if k in known}
     if "path_mappings" in values:  # format 2: {prefix: folder}; format 1: a list of NML_PREFIX=LOCAL texts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,10 +19,12 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine
 
-from harmony.library import apply, journal, operations, queries, writes
+from harmony.library import apply, journal, merge, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
+from harmony.library.editing import LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
+from harmony.library.merge import MergeResult
 from harmony.library.operations import OperationRecord
 from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult
@@ -33,9 +36,10 @@ from harmony.library.queries import (
     TrackPage,
 )
 from harmony.library.reader import LibraryReader
-from harmony.library.records import StoredEntry
+from harmony.library.records import StoredEntry, StoredTrack
 from harmony.library.scan import ScanFailure, ScanResult
 from harmony.library.settings import TraktorSettings, load_settings, save_settings
+from harmony.library.track_list import TrackList
 from harmony.library.twins import with_twins
 from harmony.library.values import CueValues, TrackValues
 from harmony.nmlfile import NmlFingerprint
@@ -53,7 +57,7 @@ class AddResult:
     missing: tuple[str, ...]
 
 
-class Library:
+class Library(LibraryEdits):
     """Harmony's music library: tracks, cue points, playlists, folders, sync bases and settings."""
 
     def __init__(self, path: Path, engine: Engine) -> None:
@@ -135,10 +139,88 @@ class Library:
         descending: bool = False,
         limit: int = 100,
         offset: int = 0,
+        only_missing: bool = False,
     ) -> TrackPage:
         """A page of tracks matching ``search``, sorted (see :func:`queries.search_tracks`)."""
         with self._read() as conn:
-            return queries.search_tracks(conn, search, sort=sort, descending=descending, limit=limit, offset=offset)
+            return queries.search_tracks(
+                conn, search, sort=sort, descending=descending, limit=limit, offset=offset, only_missing=only_missing
+            )
+
+    def missing_count(self) -> int:
+        """How many tracks have their file marked missing."""
+        with self._read() as conn:
+            return missing.count_missing(conn)
+
+    def check_files(self, exists: Callable[[str], bool] = os.path.isfile) -> tuple[int, int]:
+        """Look for every track's file now: (tracks newly marked missing, tracks whose file is back). The marks
+        are not edits: the version stays."""
+        with write_connection(self._engine) as conn:
+            return missing.check_files(conn, exists, journal.now())
+
+    def relocate_tracks(self, moves: Sequence[tuple[int, str]]) -> int:
+        """Point tracks at the files found for them, (track id, new path) each, as one edit: each keeps its
+        id, fields, cues and playlist entries, its missing mark clears, and the next export moves its NML
+        entry. Returns the library version."""
+        if not moves:
+            return self.version
+        with self._edit("tracks.relocate", {"tracks": len(moves)}) as (conn, version):
+            writes.update_tracks(conn, version, [(track_id, {"path": path}) for track_id, path in moves])
+            missing.mark_found(conn, [track_id for track_id, _ in moves], journal.now())
+        return version
+
+    def duplicate_rows(self) -> list[tuple[object, ...]]:
+        """Per track, what finding duplicates needs (see :func:`merge.duplicate_rows`)."""
+        with self._read() as conn:
+            return merge.duplicate_rows(conn)
+
+    def playlists_of(self, track_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The names of the playlists each of the tracks is in."""
+        with self._read() as conn:
+            return merge.playlists_of(conn, track_ids)
+
+    def merge_tracks(self, keep: int, others: Sequence[int]) -> MergeResult:
+        """Merge duplicate tracks into ``keep``, as one edit (see :mod:`harmony.library.merge`)."""
+        with self._edit("tracks.merge", {"keep": keep, "others": list(others)}) as (conn, version):
+            return merge.merge_tracks(conn, version, keep, others)
+
+    def missing_keys(self) -> list[tuple[int, str, str | None]]:
+        """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
+        with self._read() as conn:
+            return missing.missing_keys(conn)
+
+    def missing_tracks(self, limit: int | None = None) -> list[StoredTrack]:
+        """The tracks whose file is marked missing, by path."""
+        with self._read() as conn:
+            return missing.missing_tracks(conn, limit)
+
+    def list_tracks(
+        self,
+        search: str | None = None,
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        filters: tuple[str, ...] = (),
+        playlist_id: int | None = None,
+        key_notation: str | None = None,
+    ) -> TrackList:
+        """A page of the track list, of the library or of one playlist (see :func:`track_list.list_tracks`);
+        ``key_notation`` None: the one the settings choose."""
+        with self._read() as conn:
+            notation = key_notation or load_settings(conn).key_notation
+            return track_list.list_tracks(
+                conn,
+                search,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+                filters=filters,
+                playlist_id=playlist_id,
+                key_notation=notation,
+            )
 
     def get_track(self, track_id: int) -> TrackDetail:
         """A track with its cues."""
@@ -159,6 +241,19 @@ class Library:
         """A playlist's entries in order."""
         with self._read() as conn:
             return queries.playlist_entries(conn, playlist_id)
+
+    def pending(self) -> dict[str, object]:
+        """What no export has written yet: the tracks and the playlists (and folders) edited since."""
+        from sqlalchemy import select
+
+        from harmony.library.models import FOLDERS, PLAYLISTS
+
+        with self._read() as conn:
+            since = journal.read_status(conn).last_exported_version
+            tracks = queries.track_ids_changed_since(conn, since)
+            playlists = list(conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.changed_version > since)).scalars())
+            folders = list(conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.changed_version > since)).scalars())
+        return {"since_version": since, "tracks": tracks, "playlists": playlists, "folders": folders}
 
     def track_ids_changed_since(self, version: int) -> list[int]:
         """Tracks changed after ``version``."""

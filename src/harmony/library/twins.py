@@ -48,7 +48,12 @@ def _key_text(key: FieldValue) -> FieldValue:
 
 
 def _musical_key(text: FieldValue) -> FieldValue:
-    return None if text is None else parse_key_text(str(text))
+    if text is None or not str(text).strip():
+        return None
+    key = parse_key_text(str(text))
+    if key is None:  # an edit must name one of the 24 keys, in any notation Harmony reads
+        raise InvalidFieldError(f"Field 'key_text' must name one of the 24 keys (e.g. 8A, Am, 1m), not {text!r}.")
+    return key
 
 
 #: For each half, how to derive the other one from it. The exact text of a BPM is forgotten when the number

@@ -23,7 +23,7 @@ from sqlalchemy import Column, Connection, Table, bindparam, delete, func, inser
 from sqlalchemy.exc import IntegrityError
 
 from harmony.errors import LibraryError
-from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
+from harmony.library.errors import EditConflictError, InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import (
     COLOR_RE,
     CUE_FIELDS,
@@ -391,6 +391,30 @@ def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, M
     return count
 
 
+def update_tracks_alike(conn: Connection, version: int, track_ids: Sequence[int], changes: Mapping[str, object]) -> int:
+    """Set the same field values on many tracks: one ``UPDATE … WHERE id IN (…)`` per 500 ids, far cheaper
+    than a statement per track for a bulk edit of thousands. Returns how many tracks were updated; raises
+    :class:`TrackNotFoundError` if an id does not exist."""
+    checked = check_track_changes(changes)
+    ids = sorted(set(track_ids))
+    if not checked:
+        require_tracks(conn, ids)
+        return 0
+    count = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        try:
+            result = conn.execute(
+                update(TRACKS).where(TRACKS.c.id.in_(chunk)).values({**checked, "changed_version": version})
+            )
+        except IntegrityError as error:
+            raise _integrity(error) from error
+        if result.rowcount != len(chunk):
+            require_tracks(conn, chunk)
+        count += len(chunk)
+    return count
+
+
 def touch_tracks(conn: Connection, version: int, track_ids: Iterable[int]) -> None:
     """Stamp ``version`` on tracks whose cues changed, so "changed since export" finds them."""
     ids = sorted(set(track_ids))
@@ -590,7 +614,7 @@ def move_folder(
     ancestor = parent_id
     while ancestor is not None:
         if ancestor == folder_id:
-            raise LibraryError("A folder cannot be moved inside itself.")
+            raise EditConflictError("Field 'parent_id': a folder cannot be moved inside itself.")
         ancestor = conn.execute(select(FOLDERS.c.parent_id).where(FOLDERS.c.id == ancestor)).scalar_one()
     _reposition(conn, FOLDERS, FOLDERS.c.parent_id, folder_id, parent_id, position, version)
 

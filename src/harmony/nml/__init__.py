@@ -9,8 +9,8 @@ from harmony.errors import NMLError
 from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
 from harmony.nml.canonical import ATTRIBUTE_ORDER
 from harmony.nml.collection import Collection, TrackList, load
-from harmony.nml.cue import CUE_FIELDS, Cue, CueData, CueType
-from harmony.nml.keys import parse_key_text, to_musical, to_open_key
+from harmony.nml.cue import CUE_COLOUR_VERSION, CUE_COLOURS, CUE_FIELDS, Cue, CueData, CueType
+from harmony.nml.keys import KEY_COUNT, parse_key_text, to_camelot, to_musical, to_open_key
 from harmony.nml.paths import (
     DEFAULT_STARTUP_VOLUME,
     Location,
@@ -35,9 +35,12 @@ from harmony.nml.values import parse_float, ranking_to_stars, stars_to_ranking
 
 __all__ = [
     "ATTRIBUTE_ORDER",
+    "CUE_COLOURS",
+    "CUE_COLOUR_VERSION",
     "CUE_FIELDS",
     "CUE_TYPE_NAMES",
     "DEFAULT_STARTUP_VOLUME",
+    "KEY_COUNT",
     "PROLOG",
     "ROOT_NAME",
     "TEMPORARY_SUFFIX",
@@ -81,6 +84,7 @@ __all__ = [
     "stars_to_ranking",
     "summarize",
     "temporary_prefix",
+    "to_camelot",
     "to_musical",
     "to_open_key",
     "write_temporary",

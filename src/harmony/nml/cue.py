@@ -54,6 +54,21 @@ class CueData(NamedTuple):
 
 CUE_FIELDS: tuple[str, ...] = CueData._fields
 
+#: The NML version from which Traktor stores a cue's colour (``CUE_V2 COLOR``, Traktor 4); older versions
+#: have no cue colours at all.
+CUE_COLOUR_VERSION = 20
+#: The cue colours Harmony offers, as ``(#RRGGBB, name)``: Traktor 4's hot cue palette.
+CUE_COLOURS: tuple[tuple[str, str], ...] = (
+    ("#FF0000", "Red"),
+    ("#FF8000", "Orange"),
+    ("#FFFF00", "Yellow"),
+    ("#00FF00", "Green"),
+    ("#0080FF", "Blue"),
+    ("#8000FF", "Violet"),
+    ("#FF00FF", "Magenta"),
+    ("#FFFFFF", "White"),
+)
+
 
 def _check_hotcue(hotcue: int) -> None:
     if not -1 <= hotcue <= 7:

@@ -20,6 +20,7 @@ from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
+from harmony.service.media import MediaService, PlayableAudio, default_cache_dir
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.recovery import REBUILD, REBUILD_LOSES, Recovery
 from harmony.service.status import overall_state, status_json
@@ -42,10 +43,12 @@ __all__ = [
     "ImportOutcome",
     "ImportRequest",
     "MassRemovalError",
+    "MediaService",
     "Operation",
     "OperationEvent",
     "OperationLog",
     "OperationRunningError",
+    "PlayableAudio",
     "QueueFullError",
     "RebuildResult",
     "Recovery",
@@ -55,6 +58,7 @@ __all__ = [
     "TraktorProcess",
     "TraktorService",
     "WorkerManager",
+    "default_cache_dir",
     "default_nml_path",
     "native_instruments_folder",
     "overall_state",

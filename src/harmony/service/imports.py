@@ -96,12 +96,16 @@ class ImportOutcome:
 
     def to_json(self) -> dict[str, Any]:
         """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``tracks_removed``
-        and ``playlists_removed`` (removed in Traktor since the last sync), ``summary``, ``applied``,
-        ``nml_path`` and ``library_version``."""
+        and ``playlists_removed`` (removed in Traktor since the last sync), ``files_not_found`` (imported
+        tracks whose file is missing), ``files_lost`` and ``files_found`` (library tracks marked missing, or
+        found again, by this import), ``summary``, ``applied``, ``nml_path`` and ``library_version``."""
         return {
             **self.stats.to_json(),
             "tracks_removed": self.stats.tracks_removed,
             "playlists_removed": self.stats.playlists_removed,
+            "files_not_found": len(self.stats.missing_files),
+            "files_lost": self.stats.files_lost,
+            "files_found": self.stats.files_found,
             "summary": self.summary(),
             "applied": self.applied,
             "nml_path": self.nml_path,

@@ -127,6 +127,9 @@ class _Importer:
         self.new_tracks: list[NewTrack] = []
         self.new_by_file: dict[str, str] = {}
         self.moved_by_file: dict[str, int] = {}
+        self.moved_paths: dict[int, str] = {}  # track id -> the file its entry names now
+        self.files_lost: list[int] = []
+        self.files_found: list[int] = []
         self.candidates: list[_Candidate] = []
         self.track_changes: list[TrackChange] = []
         self.new_summaries: list[NewTrackSummary] = []
@@ -370,40 +373,55 @@ class _Importer:
             entry = candidate.entry
             stored_key = path_key(entry.path)
             moved = candidate.moved_track
-            if (
-                moved is not None
-                and moved.id not in self.matcher.matched_track_ids
-                and stored_key not in taken
-                and exists(entry.path)
-            ):
+            if moved is not None and moved.id not in self.matcher.matched_track_ids and stored_key not in taken:
                 # The entry Harmony last synced with this track now names another file here: the DJ's path
-                # mappings changed (a new drive letter, another computer). The track follows, edits and all.
+                # mappings changed (a new drive letter, another computer). The track follows, edits and all
+                # (marked missing if that file is not here either).
                 self.matcher.matched_track_ids.add(moved.id)
                 self.moved_by_file[entry.key] = moved.id
+                self.moved_paths[moved.id] = entry.path
                 taken.add(stored_key)
                 self._full_tracks([moved.id])
                 moved_track = self.full[moved.id]
                 self._merge(entry, moved_track, candidate.values, candidate.cues, candidate.digest, moved_to=entry.path)
             elif stored_key in taken:
                 self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
-            elif exists(entry.path):
+            else:
+                # A track whose file is not on this machine comes in all the same, marked missing: Traktor
+                # keeps such tracks, and so does Harmony (its metadata, cues and playlists are the DJ's work).
+                found = exists(entry.path)
+                if not found:
+                    self.missing.append(entry.path)
                 taken.add(stored_key)
                 taken_by[stored_key] = (entry.data.key,)
                 ref = entry.data.key
                 base = TrackBase(ref, candidate.values, candidate.cues, candidate.digest)
-                self.new_tracks.append(NewTrack(ref, candidate.values, candidate.cues, base))
+                self.new_tracks.append(NewTrack(ref, candidate.values, candidate.cues, base, missing=not found))
                 self.new_by_file[entry.key] = ref
                 self.new_summaries.append(
                     NewTrackSummary(entry.path, candidate.values.title, candidate.values.artist, len(candidate.cues))
                 )
-            else:
-                self.missing.append(entry.path)
             ticker.tick(done, entry.path)
         ticker.report(len(self.candidates), None)
         if self.missing and progress is not None:
             end = PHASE_SPANS["validating"][1]
-            progress("validating", end, f"Skipped {len(self.missing)} tracks (files not found)", None)
+            progress("validating", end, f"{len(self.missing):,} files not found: imported as missing tracks", None)
         self.candidates = []
+
+    def check_files(self) -> None:
+        """Whether each library track's file is on this machine: a lost file marks its track missing, a file
+        that is back clears the mark. One ``stat`` per track, asked of ``options.file_exists``."""
+        exists = self.options.file_exists
+        deleted = set(self.track_deletes)
+        for ref in self.refs:
+            if ref.id in deleted:
+                continue
+            path = self.moved_paths.get(ref.id, ref.path)
+            found = exists(path)
+            if found and ref.missing:
+                self.files_found.append(ref.id)
+            elif not found and not ref.missing:
+                self.files_lost.append(ref.id)
 
     def removals(self) -> None:
         """The library tracks Traktor removed from the collection since the last sync: their base's entry is
@@ -518,6 +536,7 @@ def plan_import(
         )
     importer.validate(progress)
     importer.removals()
+    importer.check_files()
 
     syncing_start, syncing_end = PHASE_SPANS["syncing"]
     if progress is not None:
@@ -562,6 +581,8 @@ def plan_import(
         playlist_moves=tuple(playlists.playlist_moves),
         playlist_deletes=tuple(playlists.playlist_deletes),
         track_deletes=tuple(importer.track_deletes),
+        files_lost=tuple(importer.files_lost),
+        files_found=tuple(importer.files_found),
         bases=BaseUpdates(
             tracks=tuple(importer.base_sets),
             track_deletes=tuple(importer.base_deletes),
@@ -585,6 +606,8 @@ def plan_import(
         fields_updated=dict(importer.fields_updated),
         conflicts=(*importer.conflicts, *playlists.conflicts),
         missing_files=tuple(importer.missing),
+        files_lost=len(importer.files_lost),
+        files_found=len(importer.files_found),
         playlists_kept=not traktor.has_playlists and bool(library.playlists or library.folders),
     )
     report = ImportReport(

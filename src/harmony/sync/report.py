@@ -185,7 +185,11 @@ class ImportStats:
     playlists_removed: int = 0
     fields_updated: Mapping[str, int] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
+    #: The files of imported tracks that are not on this machine (each imported, marked missing).
     missing_files: tuple[str, ...] = ()
+    #: Library tracks whose file is gone since the last check (marked missing), or back (mark cleared).
+    files_lost: int = 0
+    files_found: int = 0
     seconds_per_phase: Mapping[str, float] = field(default_factory=dict)
     #: True when the collection had no playlist tree while the library has playlists or folders: those are
     #: left alone (a missing section is unknown, not empty), and the summary says why nothing changed there.
@@ -214,15 +218,20 @@ class ImportStats:
         Imported 2 playlists``, or ``No changes needed``; then, when the collection had no playlist tree, that
         the library's playlists and folders are left as they are."""
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
+        imported = f"Imported {self.tracks_imported:,} tracks"
+        if self.missing_files:
+            imported += f" ({len(self.missing_files):,} files not found)"
         parts = [
             text
             for count, text in (
-                (self.tracks_imported, f"Imported {self.tracks_imported} tracks"),
+                (self.tracks_imported, imported),
                 (self.tracks_updated, f"Updated {self.tracks_updated} tracks"),
                 (self.tracks_removed, f"Removed {self.tracks_removed} tracks"),
                 (cues, f"{cues} cue points"),
                 (self.playlists_imported, f"Imported {self.playlists_imported} playlists"),
                 (self.playlists_updated, f"Updated {self.playlists_updated} playlists"),
+                (self.files_lost, f"{self.files_lost:,} files no longer found"),
+                (self.files_found, f"{self.files_found:,} missing files found again"),
             )
             if count
         ]
@@ -351,7 +360,7 @@ class ImportReport:
             (f"  - {' - '.join(p for p in (t.artist, t.title) if p) or t.path} {t.path}" for t in removed),
         )
         tree_and_conflicts(out, self.playlist_changes, self.conflicts)
-        section(out, "Files missing on disk, not imported", len(missing), (f"  ? {path}" for path in missing))
+        section(out, "Files not found on disk, imported as missing", len(missing), (f"  ? {path}" for path in missing))
         duplicates_and_skipped(out, self.duplicates, self.skipped)
         out.append(self.stats.summary())
         return out

@@ -1,4 +1,5 @@
-"""The library's JSON API: the track list (search, sort, pages), one track with its cue points, the playlist tree.
+"""The library's JSON API: the track list (search, filter, sort, pages; of the library or of one playlist), one
+track with its cue points, the playlist tree.
 
 Every query runs on a worker thread (:meth:`WebState.read`) and uses the library's indexed queries, so a page of
 a 100,000-track library answers in milliseconds while an import runs.
@@ -10,7 +11,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from harmony.library import SORT_KEYS, FolderNode, PlaylistNode, StoredCue, StoredTrack
+from harmony.library import (
+    LIST_FILTERS,
+    LIST_SORT_KEYS,
+    FolderNode,
+    Library,
+    ListedTrack,
+    PlaylistNode,
+    StoredCue,
+    StoredTrack,
+    TrackDetail,
+    TrackList,
+    key_display,
+)
 from harmony.nml import CUE_TYPE_NAMES
 from harmony.web.schemas import COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
@@ -20,18 +33,44 @@ __all__ = ["router", "track_json"]
 router = APIRouter(prefix="/api", tags=["library"], responses=error_responses(*COMMON_ERRORS))
 
 MAX_PAGE = 500
-SORT_PATTERN = f"^-?({'|'.join(SORT_KEYS)})$"
+SORT_PATTERN = f"^-?({'|'.join(LIST_SORT_KEYS)})$"
+#: One filter, or several joined by commas (a track must pass each).
+FILTER_PATTERN = f"^({'|'.join(LIST_FILTERS)})(,({'|'.join(LIST_FILTERS)}))*$"
 #: SQLite integers are 64-bit; a larger id or offset would overflow inside the driver.
 MAX_INT = 2**63 - 1
 
 
-def track_json(track: StoredTrack) -> dict[str, Any]:
-    """A track as the API shows it: its id, every field (dates as ISO text), the version of its last change."""
+def track_json(track: StoredTrack, key_notation: str = "open_key", *, pending: bool = False) -> dict[str, Any]:
+    """A track as the API shows it: its id, every stored field (dates as ISO text), ``added`` (the date it entered
+    the collection), ``key_display`` (its key in ``key_notation``), ``pending`` (edits no export has written yet),
+    the version of its last change, and whether its file is missing (``missing``, since when, when last seen)."""
     values = track.values.as_dict()
     for name, value in values.items():
         if hasattr(value, "isoformat"):
             values[name] = value.isoformat()  # type: ignore[union-attr]
-    return {"id": track.id, **values, "changed_version": track.changed_version}
+    v = track.values
+    since, seen = track.missing_since, track.last_seen
+    added = v.import_date or v.date_added
+    return {
+        "id": track.id,
+        **values,
+        "added": added.isoformat() if added else None,
+        "key_display": key_display(v.musical_key, v.key_text, key_notation),
+        "pending": pending,
+        "changed_version": track.changed_version,
+        "missing": since is not None,
+        "missing_since": None if since is None else since.isoformat() + "Z",
+        "last_seen": None if seen is None else seen.isoformat() + "Z",
+    }
+
+
+def listed_json(row: ListedTrack, key_notation: str) -> dict[str, Any]:
+    """A row of a track list: the track, and in a playlist its entry's ``position`` and ``entry_id``."""
+    body = track_json(row.track, key_notation, pending=row.pending)
+    if row.position is not None:
+        body["position"] = row.position
+        body["entry_id"] = row.entry_id
+    return body
 
 
 def cue_json(cue: StoredCue) -> dict[str, Any]:
@@ -68,47 +107,116 @@ def node_json(node: FolderNode | PlaylistNode) -> dict[str, Any]:
         "position": node.position,
         "uuid": node.uuid,
         "entry_count": node.entry_count,
+        # A smart list's query as Traktor stores it (null for a playlist): the page shows it.
+        "query": node.smart_query,
     }
 
 
-@router.get("/library/tracks", summary="Search, sort and page the tracks")
+SortParam = Annotated[
+    str | None,
+    Query(
+        pattern=SORT_PATTERN,
+        description=f"One of {', '.join(LIST_SORT_KEYS)}; a leading '-' sorts descending; empty values sort last",
+    ),
+]
+SearchParam = Annotated[str | None, Query(max_length=500, description="Words every track must contain")]
+FilterParam = Annotated[
+    str | None, Query(pattern=FILTER_PATTERN, description=f"Only tracks that are: {', '.join(LIST_FILTERS)}")
+]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+OffsetParam = Annotated[int, Query(ge=0, le=MAX_INT)]
+
+
+async def _list(
+    state: WebState,
+    *,
+    search: str | None,
+    sort: str | None,
+    filter: str | None,
+    limit: int,
+    offset: int,
+    playlist_id: int | None = None,
+) -> dict[str, Any]:
+    descending = bool(sort and sort.startswith("-"))
+    key = sort.removeprefix("-") if sort else None
+    text = search.replace("\x00", " ") if search else None
+    filters = tuple(name for name in (filter or "").split(",") if name)
+
+    def read(library: Library) -> tuple[TrackList, str]:
+        notation = library.settings().key_notation
+        found = library.list_tracks(
+            text,
+            sort=key,
+            descending=descending,
+            limit=limit,
+            offset=offset,
+            filters=filters,
+            playlist_id=playlist_id,
+            key_notation=notation,
+        )
+        return found, notation
+
+    found, notation = await state.read(read)
+    default = "position" if playlist_id is not None else "artist"
+    return {
+        "total": found.total,
+        "offset": found.offset,
+        "limit": limit,
+        "sort": sort or default,
+        "search": search or "",
+        "filter": filter or "",
+        "key_notation": notation,
+        "tracks": [listed_json(row, notation) for row in found.rows],
+    }
+
+
+@router.get("/library/tracks", summary="Search, filter, sort and page the tracks")
 async def list_tracks(
     state: Annotated[WebState, Depends(web_state)],
-    search: Annotated[str | None, Query(max_length=500, description="Words every track must contain")] = None,
-    sort: Annotated[
-        str,
-        Query(
-            pattern=SORT_PATTERN,
-            description=f"One of {', '.join(SORT_KEYS)}; a leading '-' sorts descending",
-        ),
-    ] = "artist",
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    search: SearchParam = None,
+    sort: SortParam = None,
+    filter: FilterParam = None,
+    limit: LimitParam = 100,
+    offset: OffsetParam = 0,
 ) -> dict[str, Any]:
-    """``{"total", "offset", "limit", "tracks": [...]}``: the tracks matching ``search`` from ``offset`` on."""
-    descending = sort.startswith("-")
-    key = sort.removeprefix("-")
-    text = search.replace("\x00", " ") if search else None
-    page = await state.read(
-        lambda library: library.search_tracks(text, sort=key, descending=descending, limit=limit, offset=offset)
+    """``{"total", "offset", "limit", "sort", "search", "filter", "key_notation", "tracks": [...]}``: the tracks
+    matching ``search`` and ``filter`` from ``offset`` on, sorted by ``sort`` (default ``artist``)."""
+    return await _list(state, search=search, sort=sort, filter=filter, limit=limit, offset=offset)
+
+
+@router.get(
+    "/playlists/{playlist_id}/tracks", summary="A playlist's tracks, in its order", responses=error_responses(404)
+)
+async def playlist_tracks(
+    state: Annotated[WebState, Depends(web_state)],
+    playlist_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    search: SearchParam = None,
+    sort: SortParam = None,
+    filter: FilterParam = None,
+    limit: LimitParam = 100,
+    offset: OffsetParam = 0,
+) -> dict[str, Any]:
+    """The same as ``/api/library/tracks`` over one playlist's entries: in the playlist's order unless ``sort``
+    says otherwise (``position`` restores it); each row carries its ``position`` and ``entry_id``."""
+    return await _list(
+        state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, playlist_id=playlist_id
     )
-    return {
-        "total": page.total,
-        "offset": page.offset,
-        "limit": limit,
-        "sort": sort,
-        "search": search or "",
-        "tracks": [track_json(track) for track in page.tracks],
-    }
 
 
 @router.get("/library/tracks/{track_id}", summary="One track with its cue points", responses=error_responses(404))
 async def get_track(
     state: Annotated[WebState, Depends(web_state)], track_id: Annotated[int, Path(ge=1, le=MAX_INT)]
 ) -> dict[str, Any]:
-    """The track's fields and ``cues`` (type, slot, position, length, name, colour), by position."""
-    detail = await state.read(lambda library: library.get_track(track_id))
-    return {**track_json(detail.track), "cues": [cue_json(cue) for cue in detail.cues]}
+    """The track's fields (as in the list: ``added``, ``key_display``, ``pending``) and ``cues`` (type, slot,
+    position, length, name, colour), by position."""
+
+    def read(library: Library) -> tuple[TrackDetail, int, str]:
+        detail = library.get_track(track_id)
+        return detail, library.status().last_exported_version, library.settings().key_notation
+
+    detail, exported, notation = await state.read(read)
+    body = track_json(detail.track, notation, pending=detail.track.changed_version > exported)
+    return {**body, "cues": [cue_json(cue) for cue in detail.cues]}
 
 
 @router.get("/playlists", summary="The playlist and folder tree")

@@ -19,10 +19,22 @@ from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library, is_read_only
-from harmony.service import FINISHED, AutoSyncService, OperationEvent, TraktorService, WorkerManager
-from harmony.web import api_library, api_operations, api_recovery, api_traktor, files, pages
+from harmony.service import FINISHED, AutoSyncService, MediaService, OperationEvent, TraktorService, WorkerManager
+from harmony.web import (
+    api_edit_playlists,
+    api_edit_tracks,
+    api_library,
+    api_missing,
+    api_operations,
+    api_recovery,
+    api_traktor,
+    audio,
+    files,
+    pages,
+)
 from harmony.web.errors import install_error_handlers
 from harmony.web.events import AUTO_SYNC_EVENT, EventHub
+from harmony.web.library_events import LibraryWatcher
 from harmony.web.limits import BodyLimitMiddleware
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
@@ -47,6 +59,7 @@ def create_app(
     spool_dir: str | None = None,
     auto_sync: bool = True,
     freeze_gc: bool = True,
+    cache_dir: Path | None = None,
 ) -> FastAPI:
     """The web app for the library at ``library_path`` (default: the per-user library).
 
@@ -54,7 +67,8 @@ def create_app(
     ``manager`` runs the work (default: the process's :class:`WorkerManager`); the app shuts it down when it
     stops. ``browse_root`` limits the folder browser (default: the home folder). ``freeze_gc`` moves the objects
     of start-up, and those each operation brings in, out of the garbage collector's reach, which keeps its
-    pauses of the event loop short.
+    pauses of the event loop short. ``cache_dir`` holds the player's converted audio and waveforms (default:
+    the user's cache folder).
     """
     service = TraktorService(library_path, manager, spool_dir=spool_dir)
     guard = Guard.for_address(host, port, extra_hosts)
@@ -64,6 +78,7 @@ def create_app(
         guard=guard,
         browse_root=(browse_root or Path.home()).resolve(),
     )
+    state.media = MediaService(state.read, service.manager, cache_dir, budget=service.job_budget)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,6 +86,8 @@ def create_app(
         read_only = is_read_only(service.library_path)
         state.library = await asyncio.to_thread(Library.open, service.library_path, read_only=read_only)
         state.hub.start()
+        state.watcher = LibraryWatcher(lambda: state.library, state.hub)
+        state.watcher.start()
         if auto_sync:
             await _start_auto_sync(state)
         if freeze_gc:
@@ -96,6 +113,10 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware)  # inside the security check: a foreign request is refused first
     app.add_middleware(SecurityMiddleware, guard=guard)
     app.include_router(api_library.router)
+    app.include_router(api_missing.router)
+    app.include_router(api_edit_tracks.router)
+    app.include_router(api_edit_playlists.router)
+    app.include_router(audio.router)
     app.include_router(api_traktor.router)
     app.include_router(api_operations.router)
     app.include_router(api_recovery.router)
@@ -138,6 +159,8 @@ async def _start_auto_sync(state: WebState) -> None:
 async def _shutdown(state: WebState) -> None:
     """End the streams, cancel and await running work, stop the pools, close the library."""
     log.info("Harmony web app stopping")
+    if state.watcher is not None:
+        await state.watcher.stop()
     state.hub.close()
     # Cancel first: stopping auto-sync (or restarting it after a settings change) waits for a sync under way.
     for op in state.service.log.active():

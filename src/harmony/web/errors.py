@@ -18,6 +18,7 @@ from starlette.routing import Match
 from harmony.errors import HarmonyError
 from harmony.library import (
     DamagedLibraryError,
+    EditConflictError,
     LibraryChangedError,
     NotFoundError,
     ReadOnlyLibraryError,
@@ -32,7 +33,7 @@ __all__ = ["install_error_handlers", "status_for"]
 log = logging.getLogger(__name__)
 
 _NOT_FOUND = (NotFoundError, TrackNotFoundError)
-_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError)
+_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError, EditConflictError)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
 
@@ -64,7 +65,11 @@ async def _harmony_error(request: Request, error: Exception) -> JSONResponse:
     log.info("%s %s -> %d: %s", request.method, request.url.path, status, error)
     # A refused stream or parse: close the connection too, so a flood of them holds no file descriptors.
     headers = {"Connection": "close"} if status == 429 else None
-    return JSONResponse({"error": str(error)}, status_code=status, headers=headers)
+    body: dict[str, object] = {"error": str(error)}
+    details = getattr(error, "details", None)
+    if callable(details):  # e.g. the cue holding a hot cue slot, the tracks already in a playlist
+        body.update(details())
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from harmony.library import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, SORT_KEYS
 from harmony.web.state import WebState, web_state
+from harmony.web.track_form import panel_context
 
 __all__ = ["TEMPLATES", "router"]
 
@@ -32,7 +33,8 @@ async def home() -> RedirectResponse:
 
 @router.get("/library", response_class=HTMLResponse)
 async def library_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
-    return _render(request, state, "library.html", "library", sort_keys=list(SORT_KEYS))
+    notation = await state.call(lambda: state.service.settings().key_notation)
+    return _render(request, state, "library.html", "library", sort_keys=list(SORT_KEYS), **panel_context(notation))
 
 
 @router.get("/traktor", response_class=HTMLResponse)
@@ -50,3 +52,13 @@ async def traktor_page(request: Request, state: Annotated[WebState, Depends(web_
 @router.get("/operations", response_class=HTMLResponse)
 async def operations_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
     return _render(request, state, "operations.html", "operations")
+
+
+@router.get("/missing", response_class=HTMLResponse)
+async def missing_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(request, state, "missing.html", "missing")
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+async def duplicates_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
+    return _render(request, state, "duplicates.html", "duplicates")

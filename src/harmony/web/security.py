@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,11 @@ SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost", "[::1]")
 #: GET endpoints that read a file named in the request or start a job: guarded like changes.
 READING_PATHS: Final = frozenset({"/api/traktor/info", "/api/files"})
+#: The player's media (a track's audio, waveform, cover): read by <audio> and <img> elements, which cannot send
+#: the token, so they are refused only when the browser says another site asked (``Sec-Fetch-Site``): a foreign
+#: page must not make Harmony decode files.
+MEDIA_PATH: Final = re.compile(r"^/api/library/tracks/\d+/(audio|waveform|cover)/?$")
+FOREIGN_FETCH_SITES: Final = frozenset({"cross-site", "same-site"})
 
 #: Sent with every answer: no framing by other sites, no MIME sniffing, scripts and styles only from the app.
 SECURITY_HEADERS: Final = (
@@ -81,10 +87,13 @@ class Guard:
     def host_ok(self, host: str | None) -> bool:
         return host is not None and host.lower() in self.hosts
 
-    def request_ok(self, method: str, origin: str | None, token: str | None, path: str = "") -> bool:
-        """Whether a request may run: safe methods always, except on :data:`READING_PATHS`; others with the
-        token or from the app's origin."""
-        if method in SAFE_METHODS and path.rstrip("/") not in READING_PATHS:
+    def request_ok(
+        self, method: str, origin: str | None, token: str | None, path: str = "", fetch_site: str | None = None
+    ) -> bool:
+        """Whether a request may run: safe methods always, except on :data:`READING_PATHS` and media asked by
+        another site; others with the token or from the app's origin."""
+        foreign_media = fetch_site in FOREIGN_FETCH_SITES and MEDIA_PATH.match(path) is not None
+        if method in SAFE_METHODS and path.rstrip("/") not in READING_PATHS and not foreign_media:
             return True
         if token is not None and secrets.compare_digest(token.encode(), self.token.encode()):
             return True
@@ -116,7 +125,8 @@ class SecurityMiddleware:
             return
         method = scope.get("method", "GET")
         origin, token = _header(scope, b"origin"), _header(scope, TOKEN_HEADER.encode())
-        if not self.guard.request_ok(method, origin, token, str(scope.get("path", ""))):
+        fetch_site = _header(scope, b"sec-fetch-site")
+        if not self.guard.request_ok(method, origin, token, str(scope.get("path", "")), fetch_site):
             log.warning("refused a cross-site %s %s", method, scope.get("path"))
             await _refuse(send, 403, "This request did not come from a Harmony page; reload the page and retry.")
             return

@@ -16,9 +16,10 @@ from typing import TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from harmony.library import Library
-from harmony.service import AutoSyncService, TraktorService
+from harmony.library import EditOutcome, Library
+from harmony.service import AutoSyncService, MediaService, TraktorService
 from harmony.web.events import EventHub
+from harmony.web.library_events import LibraryWatcher
 from harmony.web.security import Guard
 
 __all__ = ["WebState", "web_state"]
@@ -36,7 +37,9 @@ class WebState:
     browse_root: Path
     library: Library | None = None
     auto_sync: AutoSyncService | None = None
+    media: MediaService | None = None
     restarting: asyncio.Future[None] | None = field(default=None, repr=False)
+    watcher: LibraryWatcher | None = None
 
     async def read(self, fn: Callable[[Library], T]) -> T:
         """Run ``fn(library)`` on a worker thread and return its result."""
@@ -44,6 +47,16 @@ class WebState:
         if library is None:
             raise RuntimeError("the library is not open yet (the app has not started)")
         return await run_in_threadpool(fn, library)
+
+    async def edit(self, fn: Callable[[Library], EditOutcome[T]]) -> EditOutcome[T]:
+        """Run the edit ``fn(library)`` on a worker thread (a bulk edit takes a while; the loop keeps serving),
+        then tell every page (``event: library_changed``) and auto-sync ("on library change", debounced)."""
+        outcome = await self.read(fn)
+        if self.watcher is not None:
+            self.watcher.announce(outcome)
+        if self.auto_sync is not None and outcome.step is not None:
+            self.auto_sync.library_changed()
+        return outcome
 
     async def call(self, fn: Callable[[], T]) -> T:
         """Run any blocking call (settings, file system) on a worker thread."""

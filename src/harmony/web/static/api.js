@@ -5,12 +5,14 @@ window.Harmony = (() => {
   const token = document.querySelector('meta[name="harmony-token"]').content;
   const operationListeners = [];
   const autoSyncListeners = [];
+  const namedListeners = new Map(); // event name -> listeners, for named server events such as library_changed
   let source = null;
 
   class ApiError extends Error {
-    constructor(status, message) {
+    constructor(status, message, data) {
       super(message);
       this.status = status;
+      this.data = data || {}; // the whole error answer, e.g. its "code" where a page should react
     }
   }
 
@@ -29,7 +31,7 @@ window.Harmony = (() => {
       data = null;
     }
     if (!response.ok) {
-      throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`);
+      throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`, data);
     }
     return data;
   }
@@ -45,6 +47,24 @@ window.Harmony = (() => {
       const status = JSON.parse(message.data);
       for (const listener of autoSyncListeners) listener(status);
     });
+    for (const name of namedListeners.keys()) listen(name);
+  }
+
+  function listen(name) {
+    source.addEventListener(name, (message) => {
+      const data = JSON.parse(message.data);
+      for (const listener of namedListeners.get(name)) listener(data);
+    });
+  }
+
+  // A named server-sent event (e.g. "library_changed"): every listener gets its parsed data.
+  function onEvent(name, listener) {
+    if (!namedListeners.has(name)) {
+      namedListeners.set(name, []);
+      if (source) listen(name);
+    }
+    namedListeners.get(name).push(listener);
+    connect();
   }
 
   function onOperation(listener) {
@@ -79,5 +99,5 @@ window.Harmony = (() => {
     return new Intl.NumberFormat().format(value);
   }
 
-  return { api, ApiError, onOperation, onAutoSync, el, text, number, token };
+  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, number, token };
 })();

@@ -1,148 +1,260 @@
-// The library page: a searchable, sortable, paged track table, a track's detail with its cue points, and the
-// playlist tree. Every call is a small page from the API, so it stays quick at 100,000 tracks.
+// The library page: puts the tree, the table and the toolbar together — search, the "Pending export" and
+// "Missing" filters, the column chooser, the playlist drawer on narrow screens, and live refreshes when the library
+// changes elsewhere (the CLI, another tab, an undo, an import).
 "use strict";
 
 (() => {
-  const { api, el, onOperation, number } = window.Harmony;
-  const PAGE = 100;
-  const body = document.getElementById("tracks-body");
-  const search = document.getElementById("search");
-  const countText = document.getElementById("track-count");
-  const pageInfo = document.getElementById("page-info");
-  const prev = document.getElementById("prev-page");
-  const next = document.getElementById("next-page");
-  const detail = document.getElementById("track-detail");
-  const state = { search: "", sort: "artist", descending: false, offset: 0, total: 0 };
-  let sequence = 0; // answers that arrive after a newer request are dropped
+  const { api, el, number, onOperation, onEvent } = window.Harmony;
+  const Table = window.HarmonyTable;
+  const Tree = window.HarmonyTree;
+  const Columns = window.HarmonyColumns;
+  const Edits = window.HarmonyEdits;
+  const $ = (id) => document.getElementById(id);
+  const search = $("search");
+  const title = $("view-title");
+  const smartQuery = $("smart-query");
+  const pendingButton = $("filter-pending");
+  const missingButton = $("filter-missing");
 
-  function duration(seconds) {
-    if (seconds === null || seconds === undefined) return "";
-    const s = Math.round(seconds);
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-  }
-
-  function position(ms) {
-    if (ms === null || ms === undefined) return "";
-    const total = ms / 1000;
-    const minutes = Math.floor(total / 60);
-    return `${minutes}:${(total - minutes * 60).toFixed(3).padStart(6, "0")}`;
-  }
-
-  async function load() {
-    const mine = ++sequence;
-    const sort = (state.descending ? "-" : "") + state.sort;
-    const params = new URLSearchParams({ sort, limit: String(PAGE), offset: String(state.offset) });
-    if (state.search) params.set("search", state.search);
-    body.setAttribute("aria-busy", "true");
-    let page;
-    try {
-      page = await api("GET", `/api/library/tracks?${params}`);
-    } catch (error) {
-      if (mine === sequence) countText.textContent = error.message;
-      return;
-    } finally {
-      if (mine === sequence) body.removeAttribute("aria-busy");
-    }
-    if (mine !== sequence) return;
-    state.total = page.total;
-    body.replaceChildren(...page.tracks.map((t) => el("tr", { "data-id": String(t.id), tabindex: "0",
-      onclick: () => showTrack(t.id), onkeydown: (e) => { if (e.key === "Enter") showTrack(t.id); } },
-      el("td", {}, t.title || t.path.split(/[\\/]/).pop()), el("td", {}, t.artist), el("td", {}, t.album),
-      el("td", {}, t.genre), el("td", { class: "num" }, t.bpm ? t.bpm.toFixed(2) : ""), el("td", {}, t.key_text),
-      el("td", { class: "num" }, t.rating ? "★".repeat(t.rating) : ""),
-      el("td", { class: "num" }, duration(t.duration)), el("td", {}, t.date_added))));
-    countText.textContent = `${number(page.total)} tracks`;
-    const last = Math.min(page.offset + page.tracks.length, page.total);
-    pageInfo.textContent = page.total ? `${number(page.offset + 1)}–${number(last)} of ${number(page.total)}` : "";
-    prev.disabled = page.offset === 0;
-    next.disabled = last >= page.total;
-  }
-
-  function swatch(color) {
-    const node = el("span", { class: "swatch", title: color });
-    node.style.backgroundColor = color; // CSSOM, allowed by the page's content security policy
-    return el("span", {}, node, ` ${color}`);
-  }
-
-  async function showTrack(id) {
-    let track;
-    try {
-      track = await api("GET", `/api/library/tracks/${id}`);
-    } catch (error) {
-      window.HarmonyNotifications.show("track-error", { title: "Track", message: error.message, color: "red", autoClose: 5000 });
-      return;
-    }
-    document.getElementById("detail-title").textContent = track.title || track.path;
-    document.getElementById("detail-artist").textContent = track.artist || "";
-    const fields = [["Album", track.album], ["Genre", track.genre], ["Label", track.label], ["BPM", track.bpm],
-      ["Key", track.key_text], ["Year", track.year], ["Rating", track.rating], ["Play count", track.play_count],
-      ["Comment", track.comment], ["File", track.path]];
-    document.getElementById("detail-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined)
-      .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
-    const cues = document.getElementById("detail-cues");
-    cues.replaceChildren(...(track.cues.length ? track.cues.map((c) => el("tr", {},
-      el("td", {}, c.type), el("td", {}, c.slot >= 0 ? c.slot + 1 : ""), el("td", {}, position(c.position)),
-      el("td", {}, c.length ? position(c.length) : ""), el("td", {}, c.name),
-      el("td", {}, c.color ? swatch(c.color) : "")))
-      : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "No cue points"))]));
-    detail.hidden = false;
-  }
-
-  function renderTree(nodes) {
-    const ul = el("ul");
-    for (const node of nodes) {
-      if (node.kind === "folder") {
-        const details = el("details", { open: "" }, el("summary", {}, node.name), renderTree(node.children));
-        ul.append(el("li", { class: "folder" }, details));
-      } else {
-        ul.append(el("li", { class: node.kind === "playlist" ? "playlist" : "smart" },
-          `${node.kind === "playlist" ? "♪" : "✱"} ${node.name} `, el("span", { class: "muted" }, number(node.entry_count))));
-      }
-    }
-    return ul;
-  }
-
-  async function loadTree() {
-    const tree = document.getElementById("playlist-tree");
-    try {
-      const { nodes } = await api("GET", "/api/playlists");
-      tree.replaceChildren(nodes.length ? renderTree(nodes) : el("p", { class: "muted" }, "No playlists yet."));
-    } catch (error) {
-      tree.replaceChildren(el("p", { class: "error" }, error.message));
-    }
-  }
+  // --- search and filters -------------------------------------------------------------------------------------
 
   let typing = null;
   search.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(() => {
-      state.search = search.value.trim();
-      state.offset = 0;
-      load();
-    }, 200);
+    typing = setTimeout(() => Table.setView({ search: search.value.trim() }), 200);
   });
-  prev.addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); load(); });
-  next.addEventListener("click", () => { state.offset += PAGE; load(); });
-  document.getElementById("detail-close").addEventListener("click", () => { detail.hidden = true; });
-  for (const th of document.querySelectorAll("#tracks-table th[data-sort]")) {
-    th.addEventListener("click", () => {
-      if (state.sort === th.dataset.sort) state.descending = !state.descending;
-      else { state.sort = th.dataset.sort; state.descending = false; }
-      for (const other of document.querySelectorAll("#tracks-table th")) other.removeAttribute("aria-sort");
-      th.setAttribute("aria-sort", state.descending ? "descending" : "ascending");
-      state.offset = 0;
-      load();
-    });
-  }
-
-  // When an import finishes, show what it brought in.
-  onOperation((event) => {
-    if (event.operation === "import" && event.status === "succeeded") {
-      load();
-      loadTree();
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === "ArrowDown") {
+      event.preventDefault();
+      clearTimeout(typing);
+      if (search.value.trim() !== Table.view.search) Table.setView({ search: search.value.trim() });
+      Table.focus();
     }
   });
 
-  load();
-  loadTree();
+  // "/" jumps to the search box from anywhere on the page but a text field.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !Edits.typing(event.target) &&
+        !document.querySelector("dialog[open]")) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+    }
+  });
+
+  function setFilter(filter) {
+    const next = Table.view.filter === filter ? "" : filter;
+    pendingButton.setAttribute("aria-pressed", String(next === "pending"));
+    missingButton.setAttribute("aria-pressed", String(next === "missing"));
+    Table.setView({ filter: next });
+  }
+  pendingButton.addEventListener("click", () => setFilter("pending"));
+  missingButton.addEventListener("click", () => setFilter("missing"));
+
+  async function count(filter) {
+    const page = await api("GET", `/api/library/tracks?filter=${filter}&limit=1`);
+    return page.total;
+  }
+
+  let countsTimer = null;
+  async function loadCounts() {
+    try {
+      const [pending, missing] = await Promise.all([count("pending"), count("missing")]);
+      pendingButton.textContent = `Pending export (${number(pending)})`;
+      missingButton.textContent = `Missing (${number(missing)})`;
+      missingButton.hidden = missing === 0 && Table.view.filter !== "missing";
+    } catch (_) {
+      // the counts wait for the next change
+    }
+  }
+  function refreshCounts() {
+    clearTimeout(countsTimer);
+    countsTimer = setTimeout(loadCounts, 300);
+  }
+
+  // --- the open view ------------------------------------------------------------------------------------------
+
+  function showView(playlist) {
+    title.textContent = playlist ? playlist.path || playlist.name : "All tracks";
+    smartQuery.hidden = !(playlist && playlist.smart);
+    smartQuery.classList.remove("error");
+    if (playlist && playlist.smart) {
+      smartQuery.textContent = playlist.query ? `Smart list: ${playlist.query}` : "Smart list";
+    }
+  }
+
+  document.addEventListener("harmony:open-view", (event) => {
+    const playlist = event.detail.playlist;
+    showView(playlist);
+    search.value = "";
+    Table.setView({ playlist, search: "" });
+    closeDrawer();
+  });
+
+  document.addEventListener("harmony:view-node", (event) => {
+    const playlist = Table.view.playlist;
+    if (!playlist) return;
+    playlist.name = event.detail.name;
+    playlist.path = event.detail.path;
+    title.textContent = playlist.path;
+  });
+
+  // A smart list Harmony cannot evaluate: say so plainly, never a silent "0 tracks".
+  document.addEventListener("harmony:view-problem", (event) => {
+    smartQuery.hidden = false;
+    smartQuery.classList.add("error");
+    smartQuery.textContent = event.detail.message;
+  });
+
+  // --- column chooser -----------------------------------------------------------------------------------------
+
+  const columnsPanel = $("columns-panel");
+  const columnsButton = $("columns-button");
+
+  function drawChooser(focusId, focusWhat) {
+    const chosen = Columns.chosen();
+    const order = [...chosen, ...Columns.ALL.map((c) => c.id).filter((id) => !chosen.includes(id))];
+    $("columns-list").replaceChildren(...order.map((id, i) => {
+      const column = Columns.BY_ID.get(id);
+      const shown = chosen.includes(id);
+      const box = el("input", { type: "checkbox", id: `column-${id}`, "data-column": id });
+      box.checked = shown;
+      box.addEventListener("change", () => {
+        const now = Columns.chosen();
+        Columns.choose(box.checked ? [...now, id] : now.filter((other) => other !== id));
+        changed(id, "box");
+      });
+      const moveButton = (step, text, what) => {
+        const button = el("button", { type: "button", class: "ghost small", "aria-label": `Move ${column.label} ${what}`,
+          "data-move": what, onclick: () => {
+            const now = Columns.chosen();
+            const at = now.indexOf(id);
+            const to = at + step;
+            if (at < 0 || to < 0 || to >= now.length) return;
+            [now[at], now[to]] = [now[to], now[at]];
+            Columns.choose(now);
+            changed(id, what);
+          } }, text);
+        if (!shown || (step < 0 ? i === 0 : i === chosen.length - 1)) button.disabled = true;
+        return button;
+      };
+      return el("li", {}, box, el("label", { for: `column-${id}` }, column.label),
+        moveButton(-1, "↑", "up"), moveButton(1, "↓", "down"));
+    }));
+    if (focusId) {
+      const target = focusWhat === "box" ? $(`column-${focusId}`)
+        : $("columns-list").querySelector(`[data-column="${focusId}"]`).parentElement.querySelector(`[data-move="${focusWhat}"]`);
+      if (target && !target.disabled) target.focus();
+      else if ($(`column-${focusId}`)) $(`column-${focusId}`).focus();
+    }
+  }
+
+  function changed(id, what) {
+    drawChooser(id, what);
+    document.dispatchEvent(new CustomEvent("harmony:columns-changed"));
+  }
+
+  columnsButton.addEventListener("click", () => {
+    const open = columnsPanel.hidden;
+    columnsPanel.hidden = !open;
+    columnsButton.setAttribute("aria-expanded", String(open));
+    if (open) {
+      drawChooser();
+      const first = $("columns-list").querySelector("input");
+      if (first) first.focus();
+    }
+  });
+  columnsPanel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.stopPropagation();
+      columnsPanel.hidden = true;
+      columnsButton.setAttribute("aria-expanded", "false");
+      columnsButton.focus();
+    }
+  });
+  $("columns-reset").addEventListener("click", () => {
+    Columns.choose(Columns.DEFAULT);
+    changed();
+  });
+
+  // --- the playlist drawer (narrow screens) -------------------------------------------------------------------
+
+  const drawer = $("tree-drawer");
+  const toggle = $("tree-toggle");
+  function closeDrawer() {
+    if (!drawer.classList.contains("open")) return;
+    drawer.classList.remove("open");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  }
+  toggle.addEventListener("click", () => {
+    const open = !drawer.classList.contains("open");
+    drawer.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    if (open) setTimeout(() => Tree.focus(), 200); // once the drawer is shown: a hidden element takes no focus
+  });
+  $("tree-close").addEventListener("click", closeDrawer);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && drawer.classList.contains("open") && !document.querySelector("dialog[open]")) {
+      closeDrawer();
+    }
+  });
+
+  // --- live ---------------------------------------------------------------------------------------------------
+
+  function libraryChanged(change) {
+    Table.refresh();
+    if (!change || change.playlists !== false) Tree.load();
+    refreshCounts();
+  }
+  onEvent("library_changed", libraryChanged);
+  document.addEventListener("harmony:library-edited", (event) => libraryChanged(event.detail));
+  document.addEventListener("harmony:track-saved", () => refreshCounts());
+
+  onOperation((event) => {
+    if ((event.operation === "import" || event.operation === "export") && event.status === "succeeded") {
+      libraryChanged(null);
+    }
+  });
+
+  // --- the detail panel until the panel module is on the page: the track's fields, read-only ------------------
+
+  if (!document.querySelector('script[src="/static/panel.js"]')) {
+    const detail = $("track-detail");
+    document.addEventListener("harmony:open-track", async (event) => {
+      let track;
+      try {
+        track = await api("GET", `/api/library/tracks/${event.detail.id}`);
+      } catch (error) {
+        Edits.failed("Track", error);
+        return;
+      }
+      $("detail-title").textContent = track.title || track.path;
+      $("detail-artist").textContent = track.artist || "";
+      const fields = [["Album", track.album], ["Genre", track.genre], ["Label", track.label], ["BPM", track.bpm],
+        ["Key", track.key_display || track.key_text], ["Year", track.year], ["Rating", track.rating],
+        ["Play count", track.play_count], ["Comment", track.comment], ["File", track.path]];
+      $("detail-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "")
+        .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+      $("detail-cues").replaceChildren(...(track.cues.length ? track.cues.map((c) => el("tr", {},
+        el("td", {}, c.type), el("td", {}, c.slot >= 0 ? c.slot + 1 : ""), el("td", {}, c.position),
+        el("td", {}, c.length || ""), el("td", {}, c.name), el("td", {}, c.color || "")))
+        : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "No cue points"))]));
+      detail.hidden = false;
+    });
+    const close = () => {
+      if (detail.hidden) return;
+      detail.hidden = true;
+      document.dispatchEvent(new CustomEvent("harmony:panel-closed"));
+    };
+    $("detail-close").addEventListener("click", close);
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !Edits.typing(event.target) && !document.querySelector("dialog[open]")) close();
+    });
+  }
+
+  showView(null);
+  Table.setView({});
+  Tree.load();
+  loadCounts();
 })();

@@ -36,7 +36,8 @@ window.HarmonyNotifications = (() => {
     shown.delete(id);
   }
 
-  function show(id, { title, message, color = "blue", loading = false, autoClose = 0 }) {
+  // `action` ({label, run}) adds a button after the message, e.g. "Undo" after an edit; `link` ({href, text}) a link.
+  function show(id, { title, message, color = "blue", loading = false, autoClose = 0, action = null, link = null }) {
     let entry = shown.get(id);
     if (!entry) {
       const node = el("div", { class: "notification", role: "status", "data-id": id },
@@ -55,6 +56,16 @@ window.HarmonyNotifications = (() => {
     node.classList.toggle("loading", loading);
     node.querySelector(".title").textContent = title;
     node.querySelector(".message").textContent = message;
+    const previous = node.querySelector("button.action");
+    if (previous) previous.remove();
+    if (action) {
+      node.querySelector(".body").append(el("button", { type: "button", class: "action small", onclick: () => {
+        hide(id);
+        action.run();
+      } }, action.label));
+    }
+    node.querySelector(".body a")?.remove();
+    if (link) node.querySelector(".body").append(el("a", { href: link.href }, link.text));
     clearTimeout(entry.timer);
     entry.timer = autoClose ? setTimeout(() => hide(id), autoClose) : null;
   }
@@ -75,8 +86,11 @@ window.HarmonyNotifications = (() => {
     }
     if (event.status === "succeeded") {
       const summary = (event.result && event.result.summary) || labels.ok || "Done";
+      // Tracks whose file is not on this machine were imported, marked missing: worth a look, not a failure.
+      const notFound = event.result ? (event.result.files_not_found || 0) + (event.result.files_lost || 0) : 0;
       show(id, { title: labels.done, message: labels.ok && event.operation === "export" ? labels.ok : summary,
-        color: "green", autoClose: 3000 });
+        color: notFound > 0 ? "yellow" : "green", autoClose: notFound > 0 ? 8000 : 3000,
+        link: notFound > 0 ? { href: "/missing", text: "Find missing files" } : null });
     } else if (event.status === "failed" && event.error_code === "mass_removal") {
       // Not a failure: the import stopped to ask (the Traktor page offers to confirm).
       show(id, { title: "Traktor Import Stopped", message: event.error, color: "gray", autoClose: 8000 });

@@ -203,6 +203,8 @@
       el("li", {}, `${number(matched)} tracks matched`),
       el("li", {}, `${number(r.tracks_updated)} will be updated`),
       ...(r.tracks_imported > 0 ? [el("li", {}, `${number(r.tracks_imported)} will be imported`)] : []),
+      ...(r.files_not_found > 0
+        ? [el("li", {}, `${number(r.files_not_found)} files not found: imported as missing tracks`)] : []),
       el("li", { class: "muted" }, r.summary));
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");

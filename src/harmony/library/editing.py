@@ -1,0 +1,645 @@
+"""The DJ's edits: track fields (one track or many), cue points, folders, playlists and their entries, undo
+and redo. Each is one transaction, one library version in the change journal, and one undo step
+(:mod:`harmony.library.undo`); each answers an :class:`EditOutcome` saying what it touched, so the app can
+tell every open page (and auto-sync) what changed.
+
+:class:`LibraryEdits` is mixed into :class:`harmony.library.Library`; it needs only its ``_engine``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Generic, TypeVar, cast
+
+from sqlalchemy import Connection, Engine, func, select
+
+from harmony.library import journal, undo, writes
+from harmony.library.database import write_connection
+from harmony.library.errors import (
+    AlreadyInPlaylistError,
+    EditConflictError,
+    HotCueTakenError,
+    InvalidFieldError,
+    NotFoundError,
+)
+from harmony.library.fields import CUE_FIELDS, check_track_edit, check_values
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.twins import with_twins
+from harmony.library.undo import Scope, StepInfo
+from harmony.library.values import CueValues
+from harmony.nml import CUE_TYPE_NAMES
+
+__all__ = ["CUE_TYPES", "SAME", "EditOutcome", "LibraryEdits", "Same", "cue_type_code"]
+
+T = TypeVar("T")
+
+#: Cue types by the names the pages and the CLI use (Traktor's numbers 0-5).
+CUE_TYPES: dict[str, int] = {name: code for code, name in CUE_TYPE_NAMES.items()}
+
+#: How a field is called in a step's label.
+_FIELD_WORDS = {
+    "bpm": "BPM",
+    "bpm_text": "BPM",
+    "musical_key": "key",
+    "key_text": "key",
+    "catalog_number": "catalogue number",
+    "comment2": "comment 2",
+    "key_lyrics": "lyrics key",
+    "track_number": "track number",
+    "of_tracks": "track count",
+    "release_date": "release date",
+    "color": "colour",
+    "ranking": "rating",
+}
+
+
+class Same:
+    """The type of :data:`SAME`."""
+
+
+#: "Leave it where it is" for a folder's or playlist's parent in a move (None already means the top level).
+SAME: Final = Same()
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome(Generic[T]):
+    """What an edit did: its result (a new id, a count…), the library version it made, its undo step (None
+    when it changed nothing), the tracks whose fields or cues changed and whether the playlist tree or a
+    playlist's entries changed."""
+
+    value: T
+    version: int
+    step: StepInfo | None
+    track_ids: tuple[int, ...]
+    playlists: bool
+    operation: str = ""
+
+
+def cue_type_code(value: object) -> object:
+    """A cue type given by name (``"loop"``) as Traktor's number; anything else unchanged (checked later)."""
+    if isinstance(value, str):
+        code = CUE_TYPES.get(value.strip().lower().replace("-", "_"))
+        if code is None:
+            raise InvalidFieldError(f"Field 'type' must be one of {', '.join(CUE_TYPES)} (or 0-5), not {value!r}.")
+        return code
+    return value
+
+
+def _quoted(text: str | None) -> str:
+    return f"“{text}”" if text else "a track without a title"
+
+
+def _track_label(fields: Sequence[str], count: int, title: str | None) -> str:
+    words = sorted({_FIELD_WORDS.get(name, name.replace("_", " ")) for name in fields})
+    what = f"{count:,} tracks" if count != 1 else _quoted(title)
+    if words == ["rating"]:
+        return f"Rated {what}"
+    if words == ["colour"]:
+        return f"Coloured {what}"
+    return f"Set {', '.join(words)} of {what}"
+
+
+def _cue_word(cue: Mapping[str, Any]) -> str:
+    kind = "loop" if cue.get("type") == 5 else "cue"
+    if cue.get("name"):
+        return f"{kind} “{cue['name']}”"
+    if cue.get("hotcue", -1) >= 0:
+        return f"hot cue {int(cue['hotcue']) + 1}"
+    return kind
+
+
+class LibraryEdits:
+    """The recorded edits of :class:`~harmony.library.Library` (see the module docstring)."""
+
+    _engine: Engine
+    _made_here: deque[int] | None = None
+
+    def made_here(self, version: int) -> bool:
+        """Whether this Library object made library version ``version`` (an edit of this process, which its
+        caller announces itself) rather than another process."""
+        return self._made_here is not None and version in self._made_here
+
+    def _remember(self, version: int) -> None:
+        # Recorded inside the transaction, so a watcher that sees the committed version already knows it.
+        if self._made_here is None:
+            self._made_here = deque(maxlen=10_000)
+        self._made_here.append(version)
+
+    def _recorded(
+        self,
+        operation: str,
+        scope: Scope,
+        action: Callable[[Connection, int], T],
+        label: Callable[[T], str],
+        summary: Mapping[str, object] | None = None,
+    ) -> EditOutcome[T]:
+        """Run ``action`` as one edit: capture ``scope`` before and after it, keep the difference as a step."""
+        with write_connection(self._engine) as conn:
+            version = journal.bump_version(conn, operation, json.dumps(summary or {}))
+            self._remember(version)
+            before = undo.capture(conn, scope)
+            value = action(conn, version)
+            after = undo.capture(conn, scope, known=before)
+            step = undo.record_step(conn, version, operation, label(value), before, after)
+            touched = before.track_ids | after.track_ids
+            playlists = before.touches_playlists or after.touches_playlists
+            return EditOutcome(value, version, step, tuple(sorted(touched)), playlists, operation)
+
+    def _history(self, operation: str, run: Callable[[Connection, int], StepInfo]) -> EditOutcome[StepInfo]:
+        with write_connection(self._engine) as conn:
+            version = journal.bump_version(conn, operation)
+            self._remember(version)
+            step = run(conn, version)
+            journal.set_summary(conn, version, json.dumps({"step": step.id, "label": step.label}))
+            return EditOutcome(step, version, step, step.track_ids, step.playlists, operation)
+
+    # --- tracks ---------------------------------------------------------------------------------------------
+
+    def edit_tracks(self, track_ids: Sequence[int], changes: Mapping[str, object]) -> EditOutcome[int]:
+        """Set the same field values on every track of ``track_ids`` (one track, or a bulk edit); returns how
+        many tracks were updated. Only editable fields, in their edit ranges; a twin (stars and ranking, BPM
+        and its text, key and key text) follows the half given."""
+        ids = list(dict.fromkeys(int(t) for t in track_ids))
+        if not ids:
+            raise InvalidFieldError("Field 'ids' needs at least one track id.")
+        checked = writes.check_track_changes(with_twins(check_track_edit(changes)))
+        if not checked:
+            raise InvalidFieldError("Field 'set' names no field to change.")
+        title: list[str | None] = [None]
+
+        def action(conn: Connection, version: int) -> int:
+            if len(ids) == 1:
+                title[0] = conn.execute(select(TRACKS.c.title).where(TRACKS.c.id == ids[0])).scalar()
+            return writes.update_tracks_alike(conn, version, ids, checked)
+
+        return self._recorded(
+            "track.update" if len(ids) == 1 else "tracks.update",
+            Scope(track_ids=ids, fields=sorted(checked)),
+            action,
+            lambda count: _track_label(list(changes), count, title[0]),
+            {"track": ids[0], "fields": sorted(checked)}
+            if len(ids) == 1
+            else {"tracks": len(ids), "fields": sorted(checked)},
+        )
+
+    # --- cue points -----------------------------------------------------------------------------------------
+
+    def add_cue_point(self, track_id: int, fields: Mapping[str, object], *, swap: bool = False) -> EditOutcome[int]:
+        """Add a cue to a track; returns its id. A hot cue slot held by another cue is refused
+        (:class:`HotCueTakenError`) unless ``swap``: then that cue gives the slot up (becomes a plain cue)."""
+        values = dict(fields)
+        if "type" in values:
+            values["type"] = cue_type_code(values["type"])
+        for required in ("type", "start"):
+            if required not in values:
+                raise InvalidFieldError(f"Field '{required}' is required for a new cue.")
+        cue = CueValues.from_mapping(values)
+        _check_cue_position(cue.start, cue.length)
+
+        def action(conn: Connection, version: int) -> int:
+            writes.require_track(conn, track_id)
+            _free_slot(conn, track_id, cue.hotcue, None, -1, swap)
+            cue_id = writes.insert_cues(conn, [(track_id, cue)])[0]
+            writes.touch_tracks(conn, version, [track_id])
+            return cue_id
+
+        return self._recorded(
+            "cue.add",
+            Scope(cue_tracks=[track_id]),
+            action,
+            lambda _id: f"Added {_cue_word(cue.as_dict())}",
+            {"track": track_id, "cue": "add"},
+        )
+
+    def edit_cue_point(
+        self, track_id: int, cue_id: int, changes: Mapping[str, object], *, swap: bool = False
+    ) -> EditOutcome[int]:
+        """Change fields of a cue of ``track_id`` (rename, recolour, type, slot, position, length)."""
+        values = dict(changes)
+        if "type" in values:
+            values["type"] = cue_type_code(values["type"])
+        checked = check_values(CUE_FIELDS, values)
+        if not checked:
+            raise InvalidFieldError("The request names no cue field to change.")
+        old: dict[str, Any] = {}
+
+        def action(conn: Connection, version: int) -> int:
+            row = _cue_row(conn, track_id, cue_id)
+            old.update(row)
+            merged = {**row, **checked}
+            _check_cue_position(merged["start"], merged["length"])
+            if "hotcue" in checked and checked["hotcue"] != row["hotcue"]:
+                _free_slot(conn, track_id, cast(int, checked["hotcue"]), cue_id, int(row["hotcue"]), swap)
+            writes.update_cues(conn, [(cue_id, checked)])
+            writes.touch_tracks(conn, version, [track_id])
+            return cue_id
+
+        def label(_id: int) -> str:
+            if set(checked) == {"name"}:
+                return f"Renamed {_cue_word(old)} to “{checked['name'] or ''}”"
+            if set(checked) <= {"start"}:
+                return f"Moved {_cue_word(old)}"
+            return f"Changed {_cue_word(old)}"
+
+        return self._recorded(
+            "cue.update", Scope(cue_tracks=[track_id]), action, label, {"track": track_id, "cue": cue_id}
+        )
+
+    def delete_cue_point(self, track_id: int, cue_id: int) -> EditOutcome[int]:
+        """Delete a cue of ``track_id``."""
+        old: dict[str, Any] = {}
+
+        def action(conn: Connection, version: int) -> int:
+            old.update(_cue_row(conn, track_id, cue_id))
+            writes.delete_cues(conn, [cue_id])
+            writes.touch_tracks(conn, version, [track_id])
+            return cue_id
+
+        return self._recorded(
+            "cue.delete",
+            Scope(cue_tracks=[track_id]),
+            action,
+            lambda _id: f"Deleted {_cue_word(old)}",
+            {"track": track_id, "cue": cue_id},
+        )
+
+    # --- folders --------------------------------------------------------------------------------------------
+
+    def new_folder(self, name: str, parent_id: int | None = None, position: int | None = None) -> EditOutcome[int]:
+        """Create a folder in ``parent_id`` (None: the top level); returns its id."""
+        return self._recorded(
+            "folder.create",
+            Scope(parents=[parent_id]),
+            lambda conn, version: writes.create_folder(conn, version, name, parent_id, position),
+            lambda _id: f"Created folder “{name}”",
+            {"name": name},
+        )
+
+    def change_folder(
+        self,
+        folder_id: int,
+        *,
+        name: str | None = None,
+        parent_id: int | Same | None = SAME,
+        position: int | None = None,
+    ) -> EditOutcome[int]:
+        """Rename a folder and/or move it to ``parent_id`` (:data:`SAME`: where it is; None: the top level) at
+        ``position`` (None: the end)."""
+        old_parent, old_name = self._node(FOLDERS, FOLDERS.c.parent_id, folder_id, "folder")
+        move = not isinstance(parent_id, Same) or position is not None
+        target = old_parent if isinstance(parent_id, Same) else parent_id
+        parents = {old_parent, target} if move else set()
+
+        def action(conn: Connection, version: int) -> int:
+            if name is not None:
+                writes.rename_folder(conn, version, folder_id, name)
+            if move:
+                writes.move_folder(conn, version, folder_id, target, position)
+            return folder_id
+
+        def label(_id: int) -> str:
+            if name is not None and name != old_name:
+                return f"Renamed folder “{old_name}” to “{name}”"
+            return f"Moved folder “{old_name}”"
+
+        return self._recorded(
+            "folder.update", Scope(folders=[folder_id], parents=parents), action, label, {"folder": folder_id}
+        )
+
+    def remove_folder(self, folder_id: int) -> EditOutcome[dict[str, int]]:
+        """Delete a folder with everything in it (tracks stay); returns how many folders, playlists and
+        entries went."""
+        parent, name = self._node(FOLDERS, FOLDERS.c.parent_id, folder_id, "folder")
+
+        def action(conn: Connection, version: int) -> dict[str, int]:
+            folders, playlists = undo._subtree(conn, [folder_id])
+            entries = conn.execute(
+                select(func.count()).select_from(ENTRIES).where(ENTRIES.c.playlist_id.in_(sorted(playlists)))
+            ).scalar_one()
+            writes.delete_folder(conn, folder_id)
+            return {"folders": len(folders), "playlists": len(playlists), "entries": int(entries)}
+
+        return self._recorded(
+            "folder.delete",
+            Scope(parents=[parent], subtrees=[folder_id]),
+            action,
+            lambda n: f"Deleted folder “{name}” ({n['playlists']} playlists, {n['entries']} entries)",
+            {"folder": folder_id},
+        )
+
+    # --- playlists ------------------------------------------------------------------------------------------
+
+    def new_playlist(
+        self,
+        name: str,
+        folder_id: int | None = None,
+        position: int | None = None,
+        *,
+        uuid: str | None = None,
+    ) -> EditOutcome[int]:
+        """Create an empty playlist in ``folder_id``; returns its id (a Traktor-style UUID is made for it)."""
+        from uuid import uuid4
+
+        made = uuid or uuid4().hex
+        return self._recorded(
+            "playlist.create",
+            Scope(parents=[folder_id]),
+            lambda conn, version: writes.create_playlist(conn, version, name, folder_id, position, made, None),
+            lambda _id: f"Created playlist “{name}”",
+            {"name": name},
+        )
+
+    def change_playlist(
+        self,
+        playlist_id: int,
+        *,
+        name: str | None = None,
+        folder_id: int | Same | None = SAME,
+        position: int | None = None,
+    ) -> EditOutcome[int]:
+        """Rename a playlist and/or move it into ``folder_id`` (:data:`SAME`: where it is; None: the top
+        level) at ``position`` (None: the end)."""
+        old_folder, old_name = self._node(PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, "playlist")
+        move = not isinstance(folder_id, Same) or position is not None
+        target = old_folder if isinstance(folder_id, Same) else folder_id
+        parents = {old_folder, target} if move else set()
+
+        def action(conn: Connection, version: int) -> int:
+            if name is not None:
+                writes.update_playlist(conn, version, playlist_id, {"name": name})
+            if move:
+                writes.move_playlist(conn, version, playlist_id, target, position)
+            return playlist_id
+
+        def label(_id: int) -> str:
+            if name is not None and name != old_name:
+                return f"Renamed playlist “{old_name}” to “{name}”"
+            return f"Moved playlist “{old_name}”"
+
+        return self._recorded(
+            "playlist.update",
+            Scope(playlists=[playlist_id], parents=parents),
+            action,
+            label,
+            {"playlist": playlist_id},
+        )
+
+    def remove_playlist(self, playlist_id: int) -> EditOutcome[int]:
+        """Delete a playlist (its tracks stay in the library); returns how many entries went."""
+        folder, name = self._node(PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, "playlist")
+
+        def action(conn: Connection, version: int) -> int:
+            entries = len(writes.playlist_entry_pairs(conn, playlist_id))
+            writes.delete_playlist(conn, playlist_id)
+            return entries
+
+        return self._recorded(
+            "playlist.delete",
+            Scope(parents=[folder], playlists=[playlist_id], entry_playlists=[playlist_id]),
+            action,
+            lambda n: f"Deleted playlist “{name}” ({n} entries)",
+            {"playlist": playlist_id},
+        )
+
+    def add_playlist_tracks(
+        self,
+        playlist_id: int,
+        track_ids: Sequence[int],
+        position: int | None = None,
+        *,
+        allow_duplicates: bool = False,
+    ) -> EditOutcome[int]:
+        """Insert tracks into a playlist at ``position`` (None appends); returns how many were added. Tracks
+        already in it are refused (:class:`AlreadyInPlaylistError`) unless ``allow_duplicates``."""
+        ids = [int(t) for t in track_ids]
+        if not ids:
+            raise InvalidFieldError("Field 'track_ids' needs at least one track id.")
+        name = self._node(PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, "playlist")[1]
+
+        def action(conn: Connection, version: int) -> int:
+            writes.require_tracks(conn, ids)
+            entries = writes.playlist_entry_pairs(conn, playlist_id)
+            if not allow_duplicates:
+                present = {t for t, _ in entries}
+                repeated = sorted({t for t in ids if t in present} | _repeats(ids))
+                if repeated:
+                    raise AlreadyInPlaylistError(
+                        f"{len(repeated)} of these tracks {'is' if len(repeated) == 1 else 'are'} already in "
+                        f"“{name}”; add them again with allow_duplicates.",
+                        track_ids=repeated,
+                    )
+            if position is not None and position < 0:
+                raise InvalidFieldError(f"Field 'position' must be at least 0, not {position}.")
+            at = len(entries) if position is None else min(position, len(entries))  # past the end appends
+            entries[at:at] = [(t, None) for t in ids]
+            writes.set_playlist_entries(conn, version, playlist_id, entries)
+            return len(ids)
+
+        return self._recorded(
+            "playlist.entries",
+            Scope(entry_playlists=[playlist_id]),
+            action,
+            lambda n: f"Added {_tracks(n)} to “{name}”",
+            {"playlist": playlist_id, "added": len(ids)},
+        )
+
+    def remove_playlist_entries(self, playlist_id: int, positions: Sequence[int]) -> EditOutcome[int]:
+        """Remove the entries at ``positions`` (0-based) from a playlist; returns how many went."""
+        wanted = set(int(p) for p in positions)
+        if not wanted:
+            raise InvalidFieldError("Field 'positions' needs at least one position.")
+        name = self._node(PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, "playlist")[1]
+
+        def action(conn: Connection, version: int) -> int:
+            entries = writes.playlist_entry_pairs(conn, playlist_id)
+            for p in wanted:
+                _position(p, len(entries) - 1, "positions")
+            kept = [entry for i, entry in enumerate(entries) if i not in wanted]
+            writes.set_playlist_entries(conn, version, playlist_id, kept)
+            return len(entries) - len(kept)
+
+        return self._recorded(
+            "playlist.entries",
+            Scope(entry_playlists=[playlist_id]),
+            action,
+            lambda n: f"Removed {_tracks(n)} from “{name}”",
+            {"playlist": playlist_id, "removed": len(wanted)},
+        )
+
+    def move_playlist_entries(self, playlist_id: int, positions: Sequence[int], to: int) -> EditOutcome[int]:
+        """Move the entries at ``positions`` (kept in their order) so the first of them lands at ``to`` in the
+        reordered playlist; returns how many moved."""
+        wanted = sorted(set(int(p) for p in positions))
+        if not wanted:
+            raise InvalidFieldError("Field 'from' needs at least one position.")
+        name = self._node(PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, "playlist")[1]
+
+        def action(conn: Connection, version: int) -> int:
+            entries = writes.playlist_entry_pairs(conn, playlist_id)
+            for p in wanted:
+                _position(p, len(entries) - 1, "from")
+            moving = [entries[p] for p in wanted]
+            rest = [entry for i, entry in enumerate(entries) if i not in set(wanted)]
+            at = _position(to, len(rest), "to")
+            rest[at:at] = moving
+            writes.set_playlist_entries(conn, version, playlist_id, rest)
+            return len(moving)
+
+        return self._recorded(
+            "playlist.entries",
+            Scope(entry_playlists=[playlist_id]),
+            action,
+            lambda n: f"Reordered “{name}”",
+            {"playlist": playlist_id, "moved": len(wanted)},
+        )
+
+    # --- undo and redo --------------------------------------------------------------------------------------
+
+    def undo(self) -> EditOutcome[StepInfo]:
+        """Undo the newest step (an edit of its own: a new version, pending export like any edit)."""
+        return self._history("undo", undo.undo)
+
+    def redo(self) -> EditOutcome[StepInfo]:
+        """Redo the step undone last."""
+        return self._history("redo", undo.redo)
+
+    def undo_history(self) -> dict[str, Any]:
+        """``{"undo": {"id", "label"} | None, "redo": … | None, "steps": N}``."""
+        from harmony.library.database import read_connection
+
+        with read_connection(self._engine) as conn:
+            return undo.history(conn)
+
+    # --- smart lists ----------------------------------------------------------------------------------------
+
+    def smart_list(self, playlist_id: int) -> dict[str, Any]:
+        """A smart list's query, and whether Harmony can list its tracks. Traktor's query language (``$TITLE %
+        "Drift"``, ratings, dates, key ranges…) is evaluated by Traktor when it loads the collection; Harmony
+        keeps the query exactly and says plainly that it does not evaluate it, rather than show an empty list."""
+        from harmony.library.database import read_connection
+
+        with read_connection(self._engine) as conn:
+            row = conn.execute(
+                select(PLAYLISTS.c.name, PLAYLISTS.c.smart_query).where(PLAYLISTS.c.id == playlist_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+        if row.smart_query is None:
+            raise NotFoundError(f"Playlist “{row.name}” is not a smart list.")
+        return {
+            "id": playlist_id,
+            "name": row.name,
+            "query": row.smart_query,
+            "evaluable": False,
+            "reason": "Harmony does not evaluate Traktor's smart list queries: Traktor fills this list from its "
+            "query when it loads the collection. The query is kept and exported as it is.",
+            "tracks": None,
+        }
+
+    # --- finding folders and playlists by their path in the tree ---------------------------------------------
+
+    def find_node(self, name: str, kind: str | None = None) -> tuple[str, int]:
+        """``("folder"|"playlist", id)`` of the node at tree path ``name`` (``"Gigs/Friday"``), or of the
+        playlist with that id when ``name`` is a number. ``kind`` limits the search to folders or playlists.
+        Raises :class:`NotFoundError` naming what was looked for."""
+        from harmony.library.database import read_connection
+        from harmony.library.queries import FolderNode, playlist_tree
+
+        text = name.strip()
+        if text.isdigit() and kind != "folder":
+            with read_connection(self._engine) as conn:
+                if conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == int(text))).first() is not None:
+                    return "playlist", int(text)
+        parts = [part for part in text.strip("/").split("/") if part]
+        if not parts:
+            raise NotFoundError('Name a folder or playlist by its path in the tree, e.g. "Gigs/Friday", or by id.')
+        with read_connection(self._engine) as conn:
+            nodes: Sequence[Any] = playlist_tree(conn)
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            match = [
+                node
+                for node in nodes
+                if node.name == part
+                and (not last or kind is None or node.kind == kind)
+                and (last or isinstance(node, FolderNode))
+            ]
+            if not match:
+                what = kind or "folder or playlist"
+                raise NotFoundError(f"No {what} at “{'/'.join(parts[: depth + 1])}” in the library.")
+            if last:
+                return match[0].kind, int(match[0].id)
+            nodes = match[0].children
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- helpers --------------------------------------------------------------------------------------------
+
+    def _node(self, table: Any, parent: Any, node_id: int, what: str) -> tuple[int | None, str]:
+        from harmony.library.database import read_connection
+
+        with read_connection(self._engine) as conn:
+            row = conn.execute(select(parent, table.c.name).where(table.c.id == node_id)).first()
+        if row is None:
+            raise NotFoundError(f"No {what} with id {node_id} in the library.")
+        return row[0], row[1]
+
+
+def _tracks(count: int) -> str:
+    return "1 track" if count == 1 else f"{count:,} tracks"
+
+
+def _repeats(ids: Iterable[int]) -> set[int]:
+    seen: set[int] = set()
+    twice: set[int] = set()
+    for t in ids:
+        (twice if t in seen else seen).add(t)
+    return twice
+
+
+def _position(value: int, last: int, name: str) -> int:
+    """A position within 0..``last``; past the end the playlist changed under the request (409, not 400)."""
+    if value < 0:
+        raise InvalidFieldError(f"Field '{name}' must be at least 0, not {value}.")
+    if value > last:
+        raise EditConflictError(f"Field '{name}' must be between 0 and {max(last, 0)}, not {value}.")
+    return value
+
+
+def _check_cue_position(start: object, length: object) -> None:
+    if isinstance(start, int | float) and start < 0:
+        raise InvalidFieldError(f"Field 'start' must be at least 0 (milliseconds), not {start!r}.")
+    if isinstance(length, int | float) and length < 0:
+        raise InvalidFieldError(f"Field 'length' must be at least 0 (milliseconds), not {length!r}.")
+
+
+def _cue_row(conn: Connection, track_id: int, cue_id: int) -> dict[str, Any]:
+    row = conn.execute(select(CUES).where(CUES.c.id == cue_id)).first()
+    if row is None or row.track_id != track_id:
+        raise NotFoundError(f"No cue point with id {cue_id} on track {track_id}.")
+    return dict(row._mapping)
+
+
+def _free_slot(conn: Connection, track_id: int, slot: int, cue_id: int | None, old_slot: int, swap: bool) -> None:
+    """Make sure hot cue ``slot`` is free for cue ``cue_id`` (None: a new cue) of ``track_id``: never two cues
+    on one slot. With ``swap`` the cue holding it takes ``old_slot`` (the slot being given up, -1 for none)."""
+    if slot < 0:
+        return
+    holder = conn.execute(
+        select(CUES.c.id, CUES.c.name).where(
+            CUES.c.track_id == track_id, CUES.c.hotcue == slot, CUES.c.id != (cue_id or -1)
+        )
+    ).first()
+    if holder is None:
+        return
+    if not swap:
+        named = f" “{holder.name}”" if holder.name else ""
+        raise HotCueTakenError(
+            f"Hot cue {slot + 1} (slot {slot}) is already held by cue {holder.id}{named}; swap the slots to take "
+            "it (swap: true, or --swap).",
+            cue_id=int(holder.id),
+            hotcue=slot,
+        )
+    writes.update_cues(conn, [(int(holder.id), {"hotcue": old_slot})])

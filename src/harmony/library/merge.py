@@ -1,0 +1,132 @@
+"""Merging duplicate tracks into one, inside one edit's transaction.
+
+The kept track takes the union of the cue points (a cue of another track whose type, slot and position
+match one it has is not added twice), every playlist entry of the others (in place: same playlist, same
+position), the sum of the play counts, the highest rating, and the others' values for its empty fields. The
+others leave the library (their sync bases stay, unlinked, so the next export removes their entries from the
+collection). No audio file is touched."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select, update
+
+from harmony.library import writes
+from harmony.library.errors import InvalidFieldError
+from harmony.library.models import CUES, ENTRIES, PLAYLISTS, TRACK_BASES, TRACKS
+from harmony.library.queries import get_track
+from harmony.library.twins import with_twins
+from harmony.library.values import TRACK_FIELD_NAMES, CueValues
+
+__all__ = ["MergeResult", "merge_tracks"]
+
+#: Cues of two tracks closer than this (milliseconds) with the same type and slot are one cue.
+CUE_TOLERANCE_MS = 1.0
+#: Fields never filled from another track: the file is the kept track's own; the rest are settled below.
+_NOT_FILLED = frozenset({"path", "path_key", "play_count", "rating", "ranking"})
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """The kept track, the tracks merged into it, and what moved."""
+
+    kept: int
+    removed: tuple[int, ...]
+    cues_added: int
+    entries_moved: int
+    fields_filled: tuple[str, ...]
+
+
+def _same_cue(a: CueValues, b: CueValues) -> bool:
+    return a.type == b.type and a.hotcue == b.hotcue and abs(a.start - b.start) <= CUE_TOLERANCE_MS
+
+
+def merge_tracks(conn: Connection, version: int, keep: int, others: Sequence[int]) -> MergeResult:
+    """Merge ``others`` into ``keep`` (see the module doc); raises for an unknown id or a track named twice."""
+    removed = tuple(dict.fromkeys(others))
+    if not removed:
+        raise InvalidFieldError("Name at least one other track to merge into the kept one.")
+    if keep in removed:
+        raise InvalidFieldError(f"Track {keep} cannot be merged into itself.")
+    kept = get_track(conn, keep)
+    merged = [get_track(conn, track_id) for track_id in removed]
+
+    values = kept.track.values
+    changes: dict[str, object] = {}
+    for name in TRACK_FIELD_NAMES:
+        if name in _NOT_FILLED or getattr(values, name) is not None:
+            continue
+        for other in merged:
+            value = getattr(other.track.values, name)
+            if value is not None:
+                changes[name] = value
+                break
+    plays = [t.track.values.play_count for t in (kept, *merged) if t.track.values.play_count is not None]
+    if plays and sum(plays) != values.play_count:
+        changes["play_count"] = sum(plays)
+    ratings = [t.track.values.rating for t in (kept, *merged) if t.track.values.rating is not None]
+    if ratings and max(ratings) != values.rating:
+        changes["rating"] = max(ratings)  # its twin, the ranking, follows
+    checked = with_twins(writes.check_track_changes(changes)) if changes else {}
+
+    have = [cue.values for cue in kept.cues]
+    new_cues: list[CueValues] = []
+    for other in merged:
+        for cue in other.cues:
+            if not any(_same_cue(cue.values, mine) for mine in (*have, *new_cues)):
+                new_cues.append(cue.values)
+
+    # Playlists that hold the others change (their entries now name the kept track, in place).
+    playlist_ids = [
+        row[0] for row in conn.execute(select(ENTRIES.c.playlist_id).where(ENTRIES.c.track_id.in_(removed)).distinct())
+    ]
+    kept_key = conn.execute(select(TRACK_BASES.c.nml_key).where(TRACK_BASES.c.track_id == keep)).scalar()
+    moved = conn.execute(
+        update(ENTRIES).where(ENTRIES.c.track_id.in_(removed)).values(track_id=keep, nml_key=kept_key)
+    ).rowcount
+    if playlist_ids:
+        conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id.in_(playlist_ids)).values(changed_version=version))
+    writes.delete_tracks(conn, removed)
+    if new_cues:
+        writes.insert_cues(conn, [(keep, cue) for cue in new_cues])
+    if checked:
+        writes.update_tracks(conn, version, [(keep, checked)])
+    else:
+        writes.touch_tracks(conn, version, [keep])
+    return MergeResult(keep, removed, len(new_cues), moved, tuple(sorted(checked)))
+
+
+def duplicate_rows(conn: Connection) -> list[tuple[object, ...]]:
+    """Per track, what finding duplicates needs: id, path, artist, title, duration, file size, bitrate, cue
+    count, date added, whether its file is missing. One query, no cue rows read."""
+    cue_count = select(func.count()).where(CUES.c.track_id == TRACKS.c.id).scalar_subquery()
+    query = select(
+        TRACKS.c.id,
+        TRACKS.c.path,
+        TRACKS.c.artist,
+        TRACKS.c.title,
+        TRACKS.c.duration,
+        TRACKS.c.file_size,
+        TRACKS.c.bitrate,
+        cue_count,
+        TRACKS.c.date_added,
+        TRACKS.c.missing_since.is_not(None),
+    ).order_by(TRACKS.c.id)
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def playlists_of(conn: Connection, track_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The names of the playlists each track is in (a name once per playlist)."""
+    out: dict[int, list[str]] = {}
+    rows = conn.execute(
+        select(ENTRIES.c.track_id, PLAYLISTS.c.name)
+        .select_from(ENTRIES.join(PLAYLISTS, PLAYLISTS.c.id == ENTRIES.c.playlist_id))
+        .where(ENTRIES.c.track_id.in_(list(track_ids)))
+        .distinct()
+        .order_by(ENTRIES.c.track_id, PLAYLISTS.c.name)
+    )
+    for track_id, name in rows:
+        out.setdefault(track_id, []).append(name)
+    return out

@@ -1,0 +1,256 @@
+"""The track list a DJ browses: the whole library or one playlist, searched, filtered and sorted, one page at a time.
+
+Empty values sort last in both directions, for every column: a DJ sorting by artist or BPM wants the tracks that
+have one first, whichever way round. A page is read in two parts so the sort indexes keep serving it: first the
+rows whose sort value is set (a range of the index, walked forwards or backwards), then the rows without one (by
+id). Two counts say where the first part ends.
+
+Filters are named conditions (:data:`LIST_FILTERS`): ``pending`` keeps the tracks holding edits no export has
+written yet, ``missing`` the tracks whose file was not found. A new filter is one more entry there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, func, literal_column, not_, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from harmony.library.errors import InvalidFieldError, NotFoundError
+from harmony.library.journal import read_status
+from harmony.library.models import ENTRIES, PLAYLISTS, TRACKS
+from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_condition, row_to_track
+from harmony.library.records import StoredTrack
+from harmony.library.settings import KEY_NOTATIONS, KeyNotation
+from harmony.library.values import TRACK_FIELD_NAMES
+from harmony.nml import to_camelot, to_musical, to_open_key
+
+__all__ = [
+    "KEY_NOTATIONS",
+    "LIST_FILTERS",
+    "LIST_SORT_KEYS",
+    "KeyNotation",
+    "ListedTrack",
+    "TrackList",
+    "key_display",
+    "list_tracks",
+]
+
+
+_KEY_WRITERS: dict[str, Callable[[int], str]] = {"open_key": to_open_key, "camelot": to_camelot, "musical": to_musical}
+
+
+def key_display(musical_key: int | None, key_text: str | None, notation: str) -> str | None:
+    """The key as the Key column shows it: the musical key in ``notation``, else the key text, else None."""
+    if musical_key is not None and 0 <= musical_key <= 23:
+        return _KEY_WRITERS[notation](musical_key)
+    return key_text or None
+
+
+#: The rank of a musical key in the order a DJ reads each notation, as SQL over ``musical_key`` (0–11 major on
+#: C…B, 12–23 minor): 1A, 1B, 2A, … (Camelot); 1d, 1m, 2d, … (Open Key); C, Cm, Db, C#m, … (musical, by root).
+#: The text is repeated exactly by the sort indexes of migration 0008, so SQLite sorts by reading an index. The
+#: wheel position of a key is 7 × (its relative major's root) mod 12; a minor key's relative major is 3 up.
+KEY_RANKS: dict[str, str] = {
+    "open_key": "(((musical_key % 12 + 3 * (musical_key >= 12)) * 7) % 12) * 2 + (musical_key >= 12)",
+    "camelot": "(((musical_key % 12 + 3 * (musical_key >= 12)) * 7 + 7) % 12) * 2 + (musical_key < 12)",
+    "musical": "(musical_key % 12) * 2 + (musical_key >= 12)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tier:
+    """A part of the sorted list: the rows meeting ``condition`` (None: all), ordered by ``expressions``
+    (most significant first) in the list's direction, or by id alone (``expressions`` empty)."""
+
+    condition: ColumnElement[bool] | None
+    expressions: tuple[ColumnElement[Any], ...]
+
+
+#: "Added": the date the track entered the collection (Traktor's import date when it came from Traktor).
+ADDED = func.coalesce(TRACKS.c.import_date, TRACKS.c.date_added)
+
+#: Sort keys a track list accepts: a few of its own, then every stored field by its name.
+LIST_SORT_KEYS: tuple[str, ...] = (
+    "id",
+    "key",
+    "added",
+    "pending",
+    "position",
+    *(name for name in TRACK_FIELD_NAMES if name != "path_key"),
+)
+
+
+def _filled_then_empty(expression: ColumnElement[Any], empty: ColumnElement[bool]) -> tuple[_Tier, ...]:
+    return _Tier(not_(empty), (expression,)), _Tier(empty, ())
+
+
+def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: bool) -> tuple[_Tier, ...]:
+    """The parts a list sorted by ``sort`` is read in: the rows with a value, then (for most columns) the
+    rows without one, in id order whichever the direction."""
+    if sort == "id":
+        return (_Tier(None, (TRACKS.c.id,)),)
+    if sort == "position":
+        if not in_playlist:
+            raise InvalidFieldError("Only a playlist's tracks sort by position.")
+        return (_Tier(None, (ENTRIES.c.position,)),)
+    if sort == "key":
+        # Musical keys in the notation's order, then the key texts of tracks without one, then nothing.
+        key, text = TRACKS.c.musical_key, TRACKS.c.key_text
+        no_text = or_(text.is_(None), text == "")
+        return (
+            _Tier(key.is_not(None), (literal_column(KEY_RANKS[notation]),)),
+            _Tier(and_(key.is_(None), not_(no_text)), (text.collate("NOCASE"),)),
+            _Tier(and_(key.is_(None), no_text), ()),
+        )
+    if sort == "added":
+        return _filled_then_empty(ADDED, ADDED.is_(None))
+    if sort == "pending":
+        # Tracks with edits waiting first, the latest edit at the top when descending (the version index).
+        return _filled_then_empty(TRACKS.c.changed_version, not_(pending))
+    column = TRACKS.c[sort]
+    if column.type.python_type is str:
+        return _filled_then_empty(column.collate("NOCASE"), or_(column.is_(None), column == ""))
+    return _filled_then_empty(column, column.is_(None))
+
+
+def _pending(conn: Connection) -> ColumnElement[bool]:
+    return TRACKS.c.changed_version > read_status(conn).last_exported_version
+
+
+#: Named filters of the list (``filter=NAME``): each makes the condition a track must meet.
+def _missing(conn: Connection) -> ColumnElement[bool]:
+    return TRACKS.c.missing_since.is_not(None)
+
+
+#: Named filters of the list (``filter=NAME``): each makes the condition a track must meet (``missing``: the
+#: tracks whose file was not found).
+LIST_FILTERS: dict[str, Callable[[Connection], ColumnElement[bool]]] = {"pending": _pending, "missing": _missing}
+
+
+@dataclass(frozen=True, slots=True)
+class ListedTrack:
+    """One row of the list: the track, whether it holds edits not yet exported, and (in a playlist) the
+    entry's id and position."""
+
+    track: StoredTrack
+    pending: bool
+    position: int | None = None
+    entry_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackList:
+    """One page: ``total`` rows matched, ``rows`` are those from ``offset`` on."""
+
+    total: int
+    offset: int
+    rows: tuple[ListedTrack, ...]
+
+
+#: From this many matches on, a search page is read in sort order off the sort index (see below).
+_MANY_MATCHES = 1000
+
+
+def list_tracks(
+    conn: Connection,
+    search: str | None = None,
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+    filters: tuple[str, ...] = (),
+    playlist_id: int | None = None,
+    key_notation: str = "open_key",
+) -> TrackList:
+    """A page of the library's tracks (or of playlist ``playlist_id``'s entries) matching ``search`` and every
+    filter, sorted by ``sort`` (default: artist, or the playlist's order) with empty values last.
+
+    Ties are broken by id (entry id in a playlist), so pages never overlap or skip. Call inside a read
+    transaction so the counts and the page agree."""
+    in_playlist = playlist_id is not None
+    sort = sort or ("position" if in_playlist else "artist")
+    if sort not in LIST_SORT_KEYS:
+        raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(LIST_SORT_KEYS)}.")
+    if limit < 0 or offset < 0:
+        raise InvalidFieldError("The limit and the offset cannot be negative.")
+    if key_notation not in KEY_NOTATIONS:
+        raise InvalidFieldError(f"Key notation must be one of {', '.join(KEY_NOTATIONS)}.")
+    for name in filters:
+        if name not in LIST_FILTERS:
+            raise InvalidFieldError(f"Unknown filter '{name}'. Filter by one of: {', '.join(LIST_FILTERS)}.")
+    pending = _pending(conn)
+    tiers = _tiers(sort, key_notation, pending, in_playlist)
+
+    conditions: list[ColumnElement[bool]] = [LIST_FILTERS[name](conn) for name in filters]
+    query = fts_query(search) if search and search.strip() else None
+    if query is not None:
+        match = _FTS.c.tracks_fts.op("MATCH")(query)
+        matching = select(_FTS.c.rowid).where(match)
+        many = conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one() >= _MANY_MATCHES
+        # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping after the
+        # page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving the query by
+        # id lookups, which would force that sort.
+        walk_index = many and not in_playlist
+        conditions.append((literal_column("+tracks.id") if walk_index else TRACKS.c.id).in_(matching))
+    elif search and search.strip():
+        conditions.append(like_condition(search.strip()))
+
+    columns = (*TRACK_COLUMNS, pending.label("pending"))
+    if in_playlist:
+        if conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == playlist_id)).first() is None:
+            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+        source: Any = ENTRIES.join(TRACKS, ENTRIES.c.track_id == TRACKS.c.id)
+        conditions.append(ENTRIES.c.playlist_id == playlist_id)
+        columns = (*columns, ENTRIES.c.position, ENTRIES.c.id)
+        tie = ENTRIES.c.id
+    else:
+        source = TRACKS
+        tie = TRACKS.c.id
+    where = and_(true(), *conditions)
+
+    def count(condition: ColumnElement[bool]) -> int:
+        return int(conn.execute(select(func.count()).select_from(source).where(condition)).scalar_one())
+
+    def page(condition: ColumnElement[bool], order: tuple[Any, ...], size: int, skip: int) -> list[Any]:
+        statement: Select[Any] = select(*columns).select_from(source).where(condition)
+        return list(conn.execute(statement.order_by(*order).limit(size).offset(skip)))
+
+    if in_playlist and len(conditions) == 1:
+        # Every entry with a track id has its track (the foreign key cascades), so the entries count alone.
+        entries = and_(ENTRIES.c.playlist_id == playlist_id, ENTRIES.c.track_id.is_not(None))
+        total = int(conn.execute(select(func.count()).select_from(ENTRIES).where(entries)).scalar_one())
+    else:
+        total = count(where)
+    if filters and not in_playlist and total < _MANY_MATCHES:
+        # Few tracks pass the filters: read them by id and sort them, rather than walk a whole sort index.
+        where = TRACKS.c.id.in_(select(TRACKS.c.id).where(where))
+    rows: list[Any] = []
+    start = 0  # where the current tier begins in the whole list
+    for number, tier in enumerate(tiers):
+        if len(rows) >= limit or offset + len(rows) >= total:
+            break
+        last = number == len(tiers) - 1
+        condition = where if tier.condition is None else and_(where, tier.condition)
+        size = total - start if last else count(condition)
+        skip = offset + len(rows) - start
+        if skip < size:
+            keys = (*tier.expressions, tie)
+            backwards = descending and bool(tier.expressions)
+            order = tuple(key.desc() if backwards else key.asc() for key in keys)
+            rows += page(condition, order, min(limit - len(rows), size - skip), skip)
+        start += size
+    width = len(TRACK_COLUMNS)
+    listed = tuple(
+        ListedTrack(
+            track=row_to_track(row),
+            pending=bool(row[width]),
+            position=row[width + 1] if in_playlist else None,
+            entry_id=row[width + 2] if in_playlist else None,
+        )
+        for row in rows
+    )
+    return TrackList(total=total, offset=offset, rows=listed)

@@ -1,0 +1,100 @@
+"""Duplicates in the library: find the groups (with what a DJ needs to choose between their members) and
+merge one, as one edit."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from harmony.errors import SyncError
+from harmony.jobs.relocate_job import content_hash
+from harmony.library import Library
+from harmony.library.merge import MergeResult
+from harmony.sync.duplicates import DuplicateCandidate, DuplicateGroup, find_duplicates
+
+__all__ = ["DuplicateReport", "find_library_duplicates", "merge_duplicates"]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateReport:
+    """The groups found, and per member what tells them apart."""
+
+    groups: tuple[DuplicateGroup, ...]
+    members: dict[int, dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "groups": [
+                {
+                    "kind": group.kind,
+                    "keep": group.keep,
+                    "tracks": [self.members[track_id] for track_id in group.track_ids],
+                }
+                for group in self.groups
+            ],
+            "keep_rule": "most cue points, then lossless, then higher bitrate, then newest",
+        }
+
+
+def _candidate(row: tuple[object, ...]) -> DuplicateCandidate:
+    track_id, path, artist, title, duration, size, bitrate, cues, added, missing = row
+    return DuplicateCandidate(
+        cast(int, track_id),
+        cast(str, path),
+        cast("str | None", artist),
+        cast("str | None", title),
+        cast("float | None", duration),
+        cast("int | None", size),
+        cast("int | None", bitrate),
+        cast(int, cues),
+        cast("date | None", added),
+        bool(missing),
+    )
+
+
+def _on_disk(track: DuplicateCandidate) -> DuplicateCandidate:
+    if track.missing:
+        return replace(track, file_size=None)
+    try:
+        return replace(track, file_size=os.stat(track.path).st_size)
+    except OSError:
+        return replace(track, file_size=None)
+
+
+def find_library_duplicates(library: Library) -> DuplicateReport:
+    """The duplicate groups of the library (content hashed only for files of equal size that are here)."""
+    # The sizes on disk, not those the collection stored (whole kibibytes, or none): equal content means
+    # equal bytes.
+    candidates = [_on_disk(_candidate(row)) for row in library.duplicate_rows()]
+    groups = find_duplicates(candidates, content_hash)
+    ids = [track_id for group in groups for track_id in group.track_ids]
+    playlists = library.playlists_of(ids) if ids else {}
+    cue_counts = {c.id: c.cues for c in candidates}
+    members: dict[int, dict[str, Any]] = {}
+    for track_id in ids:
+        track = library.get_track(track_id).track
+        values = track.values
+        members[track_id] = {
+            "id": track_id,
+            "path": values.path,
+            "artist": values.artist,
+            "title": values.title,
+            "duration": values.duration,
+            "cues": cue_counts[track_id],
+            "plays": values.play_count or 0,
+            "playlists": playlists.get(track_id, []),
+            "format": Path(values.path).suffix.lstrip(".").lower(),
+            "bitrate": values.bitrate,
+            "missing": track.missing,
+        }
+    return DuplicateReport(tuple(groups), members)
+
+
+def merge_duplicates(library: Library, keep: int, others: list[int]) -> MergeResult:
+    """Merge ``others`` into ``keep``; one edit (one undo step). Audio files are never deleted."""
+    if not others:
+        raise SyncError("Name the tracks to merge into the kept one: harmony library merge KEEP OTHER…")
+    return library.merge_tracks(keep, others)

@@ -1,0 +1,128 @@
+"""Relocate: find the files of missing tracks under the DJ's search roots, then apply what the DJ accepts.
+
+The scan and the matching run on the sync pool as an operation (``relocate``) with progress and Cancel; the
+outcome lists a :class:`~harmony.sync.relocate.Relocation` per missing track. Nothing changes until
+:func:`apply_relocations` points the accepted tracks at their new files, in one edit."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harmony.errors import SyncError
+from harmony.jobs.relocate_job import RelocateJobResult, run_relocate_job
+from harmony.library import Library, NotFoundError
+from harmony.sync.relocate import Relocation
+from harmony.workers import Job, Progress
+
+if TYPE_CHECKING:
+    from harmony.service.operations import Operation
+    from harmony.service.traktor import TraktorService
+
+__all__ = ["RELOCATE", "RelocateOutcome", "accepted_moves", "apply_relocations", "check_roots", "start_relocate"]
+
+RELOCATE = "relocate"
+#: The confidences a plain "apply" relocates (ambiguous ones need the DJ's choice).
+ACCEPTED = ("exact", "likely")
+
+
+@dataclass(frozen=True, slots=True)
+class RelocateOutcome:
+    """The matches found for the missing tracks, the audio files scanned, the seconds taken; ``relocated``:
+    how many tracks were pointed at their new files (0 until applied)."""
+
+    relocations: tuple[Relocation, ...]
+    scanned_files: int
+    seconds: float
+    relocated: int = 0
+
+    def counts(self) -> Counter[str]:
+        return Counter(r.confidence for r in self.relocations)
+
+    def summary(self) -> str:
+        c = self.counts()
+        found = c["exact"] + c["likely"]
+        return (
+            f"Found {found:,} of {len(self.relocations):,} missing files ({c['likely']:,} likely), "
+            f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {self.scanned_files:,} files scanned"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """``relocated`` (tracks pointed at their new files), ``found`` (exact and likely matches), ``likely``,
+        ``ambiguous``, ``not_found`` (counts), ``scanned_files``, ``seconds`` and ``summary``: small enough
+        for every progress event; the matches themselves are :meth:`matches_json`."""
+        c = self.counts()
+        return {
+            "relocated": self.relocated,
+            "found": c["exact"] + c["likely"],
+            "likely": c["likely"],
+            "ambiguous": c["ambiguous"],
+            "not_found": c["not_found"],
+            "scanned_files": self.scanned_files,
+            "seconds": self.seconds,
+            "summary": self.summary(),
+        }
+
+    def matches_json(self) -> list[dict[str, object]]:
+        """One match per missing track: ``track_id``, ``old_path``, ``new_path``, ``confidence``,
+        ``candidates``."""
+        return [r.to_json() for r in self.relocations]
+
+
+def check_roots(roots: Iterable[str | Path]) -> list[str]:
+    """The search roots as absolute paths; a root that is not a folder is refused (one line, nothing runs)."""
+    checked: list[str] = []
+    for root in roots:
+        path = Path(root).expanduser()
+        if not path.is_dir():
+            raise NotFoundError(f"Cannot search {str(root)!r}: it is not a folder.")
+        checked.append(str(path.absolute()))
+    if not checked:
+        raise SyncError("Name at least one folder to search (--search-root DIR).")
+    return checked
+
+
+def start_relocate(service: TraktorService, roots: Sequence[str | Path]) -> Operation:
+    """Start scanning ``roots`` for the missing tracks' files (first looking for every track's file where the
+    library says it is, so the missing marks are current) and return the operation at once."""
+    checked = check_roots(roots)
+    op = service.log.new(RELOCATE, ", ".join(checked))
+    job = Job(run_relocate_job, (str(service.library_path), checked), timeout=service.job_budget)
+
+    def forward(report: Progress) -> None:
+        service.log.progress(op, report.phase, report.percent, report.message, report.current_item)
+
+    async def run() -> RelocateOutcome:
+        await asyncio.to_thread(_check_files, service.library_path)
+        result = await service.manager.execute_sync(job, forward, cancel_token=op.cancel_token)
+        assert isinstance(result, RelocateJobResult)
+        return RelocateOutcome(result.relocations, result.scanned_files, result.seconds)
+
+    service.launch(op, run, "Looking for missing files...", "Search complete", "sync")
+    return op
+
+
+def _check_files(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        library.check_files(os.path.isfile)
+
+
+def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> int:
+    """Point each track at its new file (the file must exist now); returns how many were relocated."""
+    for track_id, path in moves:
+        if not os.path.isabs(path) or not os.path.isfile(path):
+            raise NotFoundError(f"Cannot relocate track {track_id} to {path!r}: there is no such file.")
+    library.relocate_tracks(moves)
+    return len(moves)
+
+
+def accepted_moves(outcome: RelocateOutcome) -> list[tuple[int, str]]:
+    """The exact and likely matches, as (track id, new path)."""
+    return [
+        (r.track_id, r.new_path) for r in outcome.relocations if r.confidence in ACCEPTED and r.new_path is not None
+    ]

@@ -1,0 +1,191 @@
+"""Missing files and duplicates in the JSON API: the count (for the library's "Missing (N)" filter), path-mapping
+suggestions, relocate (an operation with progress and Cancel, then the DJ's choice applied) and duplicates with
+their merge. Thin: each endpoint calls one service function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from harmony.library import Library, NotFoundError, StoredTrack
+from harmony.service import ImportRequest
+from harmony.service.duplicates import find_library_duplicates, merge_duplicates
+from harmony.service.path_suggestions import apply_mapping, default_roots, suggest_mappings
+from harmony.service.relocate import RelocateOutcome, apply_relocations, start_relocate
+from harmony.web.api_library import MAX_PAGE, track_json
+from harmony.web.api_traktor import accepted
+from harmony.web.schemas import (
+    CHANGE_ERRORS,
+    COMMON_ERRORS,
+    WHOLE_NUMBER,
+    MappingFolder,
+    MappingPrefix,
+    error_responses,
+)
+from harmony.web.state import WebState, web_state
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/library", tags=["missing files"], responses=error_responses(*COMMON_ERRORS))
+
+_TEXT = Annotated[str, Field(min_length=1, max_length=4096)]
+
+
+#: A track id in a JSON body: at most 2**53, the largest whole number a JSON number (a double) holds exactly.
+_ID = Annotated[int, Field(ge=1, le=2**53), WHOLE_NUMBER]
+
+
+def _search_roots(state: WebState) -> list[Path]:
+    """Where the web app may look for files: its home folder (that of its folder browser) and the mounted
+    volumes. A page may not make the app list files elsewhere."""
+    home = Path.home()
+    return [state.browse_root, *(root for root in default_roots() if root != home)]
+
+
+def _checked_root(state: WebState, text: str) -> Path:
+    allowed = _search_roots(state)
+    path = Path(text).expanduser()
+    if not path.is_absolute() or not path.is_dir():
+        raise NotFoundError(f"Cannot search {text!r}: it is not a folder on this computer.")
+    resolved = path.resolve()
+    if not any(resolved.is_relative_to(root.resolve()) for root in allowed):
+        raise NotFoundError(f"Cannot search {text!r}: Harmony looks under {', '.join(str(r) for r in allowed)} only.")
+    return resolved
+
+
+class MappingBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    nml_prefix: Annotated[MappingPrefix, Field(max_length=4096)]
+    local_prefix: Annotated[MappingFolder, Field(max_length=4096)]
+
+
+class RootsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    roots: list[_TEXT] = Field(min_length=1, max_length=50)
+
+
+class Move(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    track_id: _ID
+    path: _TEXT
+
+
+class MovesBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    moves: list[Move] = Field(min_length=1, max_length=200_000)
+
+
+class MergeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    keep: _ID
+    others: list[_ID] = Field(min_length=1, max_length=1000)
+
+
+@router.get("/missing", summary="How many tracks have their file missing, and the first of them")
+async def missing_tracks(
+    state: Annotated[WebState, Depends(web_state)],
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100,
+) -> dict[str, Any]:
+    """``{"count", "tracks": [...]}``: the number of tracks marked missing and the first ``limit`` of them."""
+
+    def read(library: Library) -> tuple[int, list[StoredTrack]]:
+        return library.missing_count(), library.missing_tracks(limit)
+
+    count, tracks = await state.read(read)
+    return {"count": count, "tracks": [track_json(track) for track in tracks]}
+
+
+@router.get(
+    "/missing/suggestions", summary="Path mappings that would find the missing files", responses=error_responses(404)
+)
+async def suggestions(
+    state: Annotated[WebState, Depends(web_state)],
+    root: Annotated[list[str] | None, Query(max_length=4096, description="Folders to look under")] = None,
+) -> dict[str, Any]:
+    """``{"missing", "roots", "scanned_files", "suggestions": [{"nml_prefix", "local_prefix", "finds",
+    "missing", "text"}]}``, best first; the roots default to the app's home folder (that of its folder
+    browser) and the mounted volumes."""
+    roots = [_checked_root(state, r) for r in root] if root else _search_roots(state)
+    result = await state.read(lambda library: suggest_mappings(library, roots))
+    return result.to_json()
+
+
+@router.post(
+    "/missing/mappings",
+    status_code=202,
+    summary="Save a path mapping and import again",
+    responses=error_responses(*CHANGE_ERRORS, 404, 409),
+)
+async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: MappingBody) -> JSONResponse:
+    """Saves ``nml_prefix → local_prefix`` in the path mappings and starts an import (the re-check): its
+    operation answers, as for ``POST /api/traktor/sync``."""
+    await state.read(lambda library: apply_mapping(library, body.nml_prefix, body.local_prefix))
+    return accepted(state.service.start_import(ImportRequest()))
+
+
+@router.post(
+    "/relocate",
+    status_code=202,
+    summary="Search folders for the missing files",
+    responses=error_responses(*CHANGE_ERRORS, 404),
+)
+async def relocate(state: Annotated[WebState, Depends(web_state)], body: RootsBody) -> JSONResponse:
+    """Starts the scan (an operation ``relocate``, with progress and Cancel); its result has the counts and
+    ``GET /api/library/relocate/{operation_id}`` the matches."""
+    roots = await state.call(lambda: [_checked_root(state, root) for root in body.roots])
+    return accepted(start_relocate(state.service, roots))
+
+
+@router.get(
+    "/relocate/{operation_id}", summary="The matches a finished relocate scan found", responses=error_responses(404)
+)
+async def relocate_matches(
+    state: Annotated[WebState, Depends(web_state)],
+    operation_id: Annotated[str, PathParam(max_length=100)],
+) -> dict[str, Any]:
+    """``{..counts.., "matches": [{"track_id", "old_path", "new_path", "confidence", "candidates"}]}``."""
+    op = state.service.get(operation_id)
+    if op is None or not isinstance(op.result, RelocateOutcome):
+        raise NotFoundError(f"There is no finished relocate scan {operation_id!r}.")
+    return {**op.result.to_json(), "matches": op.result.matches_json()}
+
+
+@router.post(
+    "/relocate/apply",
+    summary="Point tracks at the files found for them",
+    responses=error_responses(*CHANGE_ERRORS, 404, 409),
+)
+async def relocate_apply(state: Annotated[WebState, Depends(web_state)], body: MovesBody) -> dict[str, Any]:
+    """Each track keeps its id, fields, cues and playlists; the next export moves its entry. One edit."""
+    moves = [(move.track_id, move.path) for move in body.moves]
+    relocated = await state.read(lambda library: apply_relocations(library, moves))
+    return {"relocated": relocated}
+
+
+@router.get("/duplicates", summary="Groups of tracks that are the same recording")
+async def duplicates(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``{"groups": [{"kind": "exact"|"likely", "keep", "tracks": [...]}], "keep_rule"}``."""
+    report = await state.read(find_library_duplicates)
+    return report.to_json()
+
+
+@router.post("/merge", summary="Merge duplicate tracks into one", responses=error_responses(*CHANGE_ERRORS, 404, 409))
+async def merge(state: Annotated[WebState, Depends(web_state)], body: Annotated[MergeBody, Body()]) -> dict[str, Any]:
+    """Keeps ``keep``: union of cues, playlist entries moved in place, plays summed, highest rating, empty
+    fields filled; the others leave the library (and, at the next export, the collection). One edit."""
+    others = [other for other in dict.fromkeys(body.others) if other != body.keep]
+    if not others:  # nothing but the kept track named: nothing to merge
+        return {"kept": body.keep, "removed": [], "cues_added": 0, "entries_moved": 0, "fields_filled": []}
+    result = await state.read(lambda library: merge_duplicates(library, body.keep, others))
+    return {
+        "kept": result.kept,
+        "removed": list(result.removed),
+        "cues_added": result.cues_added,
+        "entries_moved": result.entries_moved,
+        "fields_filled": list(result.fields_filled),
+    }

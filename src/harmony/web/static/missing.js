@@ -1,0 +1,164 @@
+// The "Find missing files" page: the count, path-mapping suggestions (one click saves one and imports again),
+// and a search of chosen folders (a background operation with progress and Cancel) whose matches the DJ applies.
+"use strict";
+
+(() => {
+  const { api, el, onOperation, number } = window.Harmony;
+  const $ = (id) => document.getElementById(id);
+  const notify = window.HarmonyNotifications;
+  let importId = null;
+  let relocateId = null;
+
+  function fail(title, error) {
+    notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
+  }
+
+  async function loadCount() {
+    const data = await api("GET", "/api/library/missing?limit=0");
+    $("missing-count").textContent = number(data.count);
+    $("missing-words").textContent = data.count === 1
+      ? "track has its file missing on this computer." : "tracks have their file missing on this computer.";
+    return data.count;
+  }
+
+  async function suggest() {
+    $("suggest-button").disabled = true;
+    $("suggest-status").textContent = "Looking…";
+    $("suggestions").replaceChildren();
+    try {
+      const data = await api("GET", "/api/library/missing/suggestions");
+      $("suggest-status").textContent = data.suggestions.length
+        ? `Looked at ${number(data.scanned_files)} files in ${data.roots.join(", ")}.`
+        : `No folder in ${data.roots.join(", ")} holds the missing files. Try searching a folder below.`;
+      $("suggestions").replaceChildren(...data.suggestions.map((s) => el("div", { class: "suggestion" },
+        el("span", {}, el("code", {}, s.nml_prefix), " → ", el("code", {}, s.local_prefix),
+          ` finds ${number(s.finds)} of ${number(s.missing)}`),
+        el("button", { type: "button", onclick: (event) => useMapping(s, event.target) }, "Use this mapping"))));
+    } catch (error) {
+      $("suggest-status").textContent = "";
+      fail("Could not look for the files", error);
+    } finally {
+      $("suggest-button").disabled = false;
+    }
+  }
+
+  async function useMapping(suggestion, button) {
+    button.disabled = true;
+    try {
+      const op = await api("POST", "/api/library/missing/mappings",
+        { nml_prefix: suggestion.nml_prefix, local_prefix: suggestion.local_prefix });
+      importId = op.operation_id;
+      $("suggest-status").textContent = "Mapping saved. Importing again to find the files…";
+    } catch (error) {
+      button.disabled = false;
+      fail("Could not save the mapping", error);
+    }
+  }
+
+  function roots() {
+    return $("relocate-roots").value.split("\n").map((line) => line.trim()).filter(Boolean);
+  }
+
+  async function search() {
+    const folders = roots();
+    if (!folders.length) {
+      fail("Nothing to search", new Error("Type at least one folder to search."));
+      return;
+    }
+    $("relocate-button").disabled = true;
+    $("relocate-results").hidden = true;
+    $("relocate-summary").textContent = "";
+    try {
+      const op = await api("POST", "/api/library/relocate", { roots: folders });
+      relocateId = op.operation_id;
+      $("relocate-cancel").disabled = false;
+      showProgress({ percent: 0, message: "Starting…" });
+    } catch (error) {
+      $("relocate-button").disabled = false;
+      fail("Could not search", error);
+    }
+  }
+
+  function showProgress(event) {
+    $("relocate-progress").hidden = false;
+    $("relocate-progress").querySelector(".bar").style.width = `${Math.round(event.percent || 0)}%`;
+    $("relocate-progress").querySelector(".message").textContent = event.message || "";
+  }
+
+  const LABELS = { exact: "Exact", likely: "Likely", ambiguous: "Ambiguous", not_found: "Not found" };
+
+  async function showMatches() {
+    const data = await api("GET", `/api/library/relocate/${encodeURIComponent(relocateId)}`);
+    $("relocate-summary").textContent = data.summary;
+    const rows = data.matches.filter((m) => m.confidence !== "not_found").slice(0, 2000).map((m) => {
+      const choices = m.new_path ? [m.new_path] : m.candidates;
+      const select = choices.length > 1
+        ? el("select", { "aria-label": `File for ${m.old_path}` },
+            el("option", { value: "" }, "Choose…"), ...choices.map((c) => el("option", { value: c }, c)))
+        : null;
+      const box = el("input", { type: "checkbox", "aria-label": `Relocate ${m.old_path}`, "data-track": m.track_id });
+      if (m.new_path) {
+        box.checked = true;
+        box.dataset.path = m.new_path;
+      }
+      if (select) select.addEventListener("change", () => {
+        box.dataset.path = select.value;
+        box.checked = Boolean(select.value);
+      });
+      return el("tr", {}, el("td", {}, box), el("td", {}, m.old_path),
+        el("td", { class: `confidence-${m.confidence}` }, LABELS[m.confidence]),
+        el("td", {}, select || choices[0] || ""));
+    });
+    $("relocate-rows").replaceChildren(...rows);
+    $("relocate-results").hidden = rows.length === 0;
+  }
+
+  async function applyMoves() {
+    const moves = [...document.querySelectorAll("#relocate-rows input:checked")]
+      .filter((box) => box.dataset.path)
+      .map((box) => ({ track_id: Number(box.dataset.track), path: box.dataset.path }));
+    if (!moves.length) return;
+    $("relocate-apply").disabled = true;
+    try {
+      const data = await api("POST", "/api/library/relocate/apply", { moves });
+      notify.show(`relocated-${Date.now()}`, { title: "Tracks relocated",
+        message: `${number(data.relocated)} tracks now point at their files. Export to Traktor to move them there too.`,
+        color: "green", autoClose: 5000 });
+      $("relocate-results").hidden = true;
+      await loadCount();
+    } catch (error) {
+      fail("Could not relocate", error);
+    } finally {
+      $("relocate-apply").disabled = false;
+    }
+  }
+
+  onOperation((event) => {
+    const finished = event.status !== "queued" && event.status !== "running";
+    if (event.operation_id === importId && finished) {
+      importId = null;
+      loadCount().then((count) => {
+        $("suggest-status").textContent = count === 0
+          ? "Every missing file was found." : `${number(count)} tracks are still missing.`;
+      });
+    }
+    if (event.operation_id !== relocateId) return;
+    if (!finished) {
+      showProgress(event);
+      return;
+    }
+    $("relocate-progress").hidden = true;
+    $("relocate-cancel").disabled = true;
+    $("relocate-button").disabled = false;
+    if (event.status === "succeeded") showMatches().catch((error) => fail("Could not read the matches", error));
+    else $("relocate-summary").textContent = event.error || event.message || "";
+  });
+
+  $("suggest-button").addEventListener("click", suggest);
+  $("relocate-button").addEventListener("click", search);
+  $("relocate-apply").addEventListener("click", applyMoves);
+  $("relocate-cancel").addEventListener("click", () => {
+    if (relocateId) api("POST", `/api/operations/${encodeURIComponent(relocateId)}/cancel`).catch(() => {});
+  });
+  loadCount().catch((error) => fail("Could not read the library", error));
+})();

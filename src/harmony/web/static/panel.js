@@ -1,0 +1,418 @@
+// The library page's track panel: every editable field of a track as a form grouped like Traktor's Edit dialog,
+// rating stars and colour saved on click, the file's facts read-only, the player and the cue editor.
+// Opened by `harmony:open-track`; Esc closes it (`harmony:panel-closed`), Space plays and pauses.
+"use strict";
+
+(() => {
+  const { api, el } = window.Harmony;
+  const player = window.HarmonyPlayer;
+  const cueEditor = window.HarmonyCues;
+  const panel = document.getElementById("track-detail");
+  const form = document.getElementById("track-form");
+  const formStatus = document.getElementById("form-status");
+  const stars = [...document.querySelectorAll("#field-rating .star")];
+  const colours = [...document.querySelectorAll("#field-color .colour")];
+  const cover = document.getElementById("detail-cover");
+  const missing = document.getElementById("detail-missing");
+  const inputs = [...form.querySelectorAll("[data-kind]")];
+  const state = { track: null, loading: 0, version: undefined };
+
+  for (const swatch of colours) if (swatch.dataset.swatch) swatch.style.backgroundColor = swatch.dataset.swatch;
+
+  // --- showing a track ---------------------------------------------------------------------------------------
+
+  function shown(value) {
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  function fileName(path) {
+    return (path || "").split(/[\\/]/).pop();
+  }
+
+  function titleOf(track) {
+    return track.title || fileName(track.path);
+  }
+
+  function megabytes(bytes) {
+    return bytes ? `${(bytes / 1e6).toFixed(1)} MB` : "";
+  }
+
+  function readOnlyFacts(track) {
+    const kbps = track.bitrate ? `${Math.round(track.bitrate / 1000)} kbps` : "";
+    const facts = [["File", track.path], ["Duration", track.duration ? player.clock(track.duration * 1000) : ""],
+      ["Bitrate", kbps], ["Size", megabytes(track.file_size)], ["Imported", track.import_date],
+      ["Added", track.added || track.date_added], ["Last played", track.last_played],
+      ["Play count", track.play_count === null || track.play_count === undefined ? "" : track.play_count]];
+    document.getElementById("detail-info").replaceChildren(...facts.flatMap(([name, value]) =>
+      [el("dt", {}, name), el("dd", {}, shown(value) || "—")]));
+  }
+
+  function setRating(value) {
+    for (const star of stars) {
+      const n = Number(star.dataset.value);
+      star.setAttribute("aria-checked", String(n === value));
+      star.classList.toggle("lit", n <= value);
+      star.tabIndex = n === Math.max(1, value) ? 0 : -1;
+    }
+    panel.dataset.rating = String(value);
+  }
+
+  function setColour(value) {
+    for (const swatch of colours) {
+      const checked = swatch.dataset.value === shown(value);
+      swatch.setAttribute("aria-checked", String(checked));
+      swatch.tabIndex = checked ? 0 : -1;
+    }
+  }
+
+  function fieldValue(track, input) {
+    const value = track[input.name];
+    if (input.dataset.kind === "date") return value ? String(value).slice(0, 10) : "";
+    return shown(value);
+  }
+
+  function clearErrors() {
+    for (const input of inputs) showFieldError(input, "");
+    formStatus.textContent = "";
+    formStatus.classList.remove("error");
+  }
+
+  // Fill the form. A live refresh keeps whatever the DJ has changed but not saved yet.
+  function fill(track, { keepEdits = false } = {}) {
+    const before = state.track;
+    for (const input of inputs) {
+      const edited = keepEdits && before && input.value !== fieldValue(before, input);
+      if (!edited) input.value = fieldValue(track, input);
+    }
+    state.track = track;
+    document.getElementById("detail-title").textContent = track.title || fileName(track.path);
+    document.getElementById("detail-artist").textContent = track.artist || "";
+    setRating(track.rating || 0);
+    setColour(track.color);
+    readOnlyFacts(track);
+    missing.hidden = !track.missing;
+    missing.textContent = track.missing
+      ? `The audio file is missing: ${track.path}. Its fields, cue points and playlists are kept; it cannot be played until the file is found.`
+      : "";
+  }
+
+  async function refreshCues() {
+    await reload({ keepEdits: true });
+  }
+
+  async function reload({ keepEdits = false } = {}) {
+    if (!state.track) return;
+    const id = state.track.id;
+    const mine = ++state.loading;
+    let track;
+    try {
+      track = await api("GET", `/api/library/tracks/${id}`);
+    } catch (error) {
+      if (mine === state.loading) setStatus(error.message, true);
+      return;
+    }
+    if (mine !== state.loading || !state.track || state.track.id !== id) return;
+    fill(track, { keepEdits });
+    player.setCues(cueEditor.show(track, track.cues || [], refreshCues));
+  }
+
+  async function open(id) {
+    // Typed changes are kept, not dropped, when the DJ moves on to another track; a refused value stops here.
+    if (state.track && state.track.id !== id && !panel.hidden && dirty() && !(await save())) return;
+    const mine = ++state.loading;
+    let track;
+    try {
+      track = await api("GET", `/api/library/tracks/${id}`);
+    } catch (error) {
+      window.HarmonyNotifications.show("track-error", { title: "Track", message: error.message, color: "red", autoClose: 5000 });
+      return;
+    }
+    if (mine !== state.loading) return;
+    const other = !state.track || state.track.id !== track.id;
+    clearErrors();
+    fill(track);
+    const cues = cueEditor.show(track, track.cues || [], refreshCues);
+    player.load(track, cues);
+    if (other) {
+      cover.hidden = true;
+      cover.src = `/api/library/tracks/${track.id}/cover`;
+    }
+    panel.hidden = false;
+    panel.dataset.trackId = String(track.id);
+    collectionVersion();
+  }
+
+  function close() {
+    if (panel.hidden) return;
+    const id = state.track ? state.track.id : null;
+    state.loading += 1;
+    panel.hidden = true;
+    player.unload();
+    state.track = null;
+    delete panel.dataset.trackId;
+    document.dispatchEvent(new CustomEvent("harmony:panel-closed", { detail: { id } }));
+  }
+
+  // The NML version of the collection decides which cue colours can be stored; asked once per page.
+  async function collectionVersion() {
+    if (state.version !== undefined) return;
+    state.version = null;
+    try {
+      const info = await api("GET", "/api/traktor/info");
+      state.version = info.collection ? info.collection.version : null;
+    } catch (_) {
+      state.version = null;
+    }
+    cueEditor.setCollectionVersion(state.version);
+  }
+
+  // --- saving ------------------------------------------------------------------------------------------------
+
+  function setStatus(text, isError = false) {
+    formStatus.textContent = text;
+    formStatus.classList.toggle("error", isError);
+  }
+
+  function showFieldError(input, message) {
+    const box = document.getElementById(`error-${input.name}`);
+    if (box) {
+      box.textContent = message;
+      box.hidden = !message;
+    }
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
+  // The typed text as the library's value, or an error naming the field and its range.
+  function parse(input) {
+    const text = input.value.trim();
+    const kind = input.dataset.kind;
+    const label = input.dataset.label;
+    if (kind === "text") return { value: input.value === "" ? null : input.value };
+    if (text === "") return { value: null };
+    if (kind === "key" || kind === "date") return { value: kind === "key" ? Number(text) : text };
+    const number = Number(text.replace(",", "."));
+    const range = input.dataset.range ? ` ${input.dataset.range}` : "";
+    if (!Number.isFinite(number) || (kind === "int" && !Number.isInteger(number))) {
+      return { error: `${label} must be ${kind === "int" ? "a whole number" : "a number"}${range}.` };
+    }
+    const min = input.dataset.min === undefined ? -Infinity : Number(input.dataset.min);
+    const max = input.dataset.max === undefined ? Infinity : Number(input.dataset.max);
+    if (number < min || number > max) return { error: `${label} must be${range}; ${text} is out of range.` };
+    return { value: number };
+  }
+
+  // The server names the field it refused: put its message next to that field.
+  function fieldOfError(error) {
+    const named = (/^([a-z_0-9]+):/.exec(error.message) || /'([a-z_0-9]+)'/.exec(error.message) || [])[1];
+    return inputs.find((input) => input.name === named) || null;
+  }
+
+  async function patch(changes, label) {
+    const id = state.track.id;
+    // A reload that started before this save finishes may read the track as it was: it is dropped.
+    state.loading += 1;
+    let answer;
+    try {
+      answer = await api("PATCH", `/api/library/tracks/${id}`, changes);
+    } finally {
+      state.loading += 1;
+    }
+    const track = answer && answer.track ? answer.track : answer;
+    if (state.track && state.track.id === id) {
+      fill({ ...track, cues: track.cues || state.track.cues }, { keepEdits: true });
+      player.setCues(cueEditor.show(state.track, state.track.cues || [], refreshCues));
+    }
+    document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track, from: "panel" } }));
+    // The answer carries its undo step ("Rated “Opus” 4 stars — Undo"); none when nothing changed.
+    const step = answer && "step" in answer ? answer.step : label;
+    if (window.Harmony.notifyEdit && step) window.Harmony.notifyEdit(step);
+    return track;
+  }
+
+  // Whether the form holds typed changes not saved yet.
+  function dirty() {
+    return Boolean(state.track) && inputs.some((input) => input.value !== fieldValue(state.track, input));
+  }
+
+  // Save the typed changes; true when nothing is left unsaved.
+  async function save() {
+    if (!state.track) return true;
+    clearErrors();
+    const changes = {};
+    let firstBad = null;
+    for (const input of inputs) {
+      if (input.value === fieldValue(state.track, input)) continue;
+      const { value, error } = parse(input);
+      if (error) {
+        showFieldError(input, error);
+        firstBad = firstBad || input;
+      } else {
+        changes[input.name] = value;
+      }
+    }
+    if (firstBad) {
+      setStatus("Nothing was saved: correct the field marked in red.", true);
+      firstBad.focus();
+      return false;
+    }
+    if (!Object.keys(changes).length) {
+      setStatus("No changes to save.");
+      return true;
+    }
+    try {
+      const names = Object.keys(changes).map((name) => inputs.find((i) => i.name === name).dataset.label);
+      await patch(changes, `Edited ${names.join(", ")} of “${titleOf(state.track)}”`);
+      setStatus("Saved.");
+      return true;
+    } catch (error) {
+      const input = fieldOfError(error);
+      if (input) {
+        showFieldError(input, error.message);
+        input.focus();
+      }
+      setStatus(`Nothing was saved: ${error.message}`, true);
+      return false;
+    }
+  }
+
+  // Rating and colour save at once, like clicking them in Traktor's browser.
+  async function saveOne(name, value, undo, label) {
+    if (!state.track) return;
+    try {
+      await patch({ [name]: value }, label);
+      setStatus("Saved.");
+    } catch (error) {
+      undo();
+      setStatus(`Not saved: ${error.message}`, true);
+    }
+  }
+
+  function rate(value) {
+    const before = state.track.rating || 0;
+    setRating(value);
+    const words = value ? `Rated “${titleOf(state.track)}” ${value} star${value === 1 ? "" : "s"}` : `Cleared the rating of “${titleOf(state.track)}”`;
+    saveOne("rating", value, () => setRating(before), words);
+  }
+
+  function paint(value) {
+    const before = state.track.color;
+    setColour(value);
+    const name = value ? colours.find((c) => c.dataset.value === String(value)).getAttribute("aria-label") : "no colour";
+    saveOne("color", value, () => setColour(before), `Coloured “${titleOf(state.track)}” ${name.toLowerCase()}`);
+  }
+
+  // --- controls ----------------------------------------------------------------------------------------------
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    save();
+  });
+  document.getElementById("track-revert").addEventListener("click", () => {
+    if (!state.track) return;
+    fill(state.track);
+    clearErrors();
+  });
+  for (const input of inputs) input.addEventListener("input", () => showFieldError(input, ""));
+
+  for (const star of stars) {
+    star.addEventListener("click", () => {
+      const value = Number(star.dataset.value);
+      rate(value === (state.track.rating || 0) ? 0 : value); // clicking the current rating clears it
+    });
+  }
+  document.getElementById("rating-clear").addEventListener("click", () => rate(0));
+  document.getElementById("field-rating").addEventListener("keydown", (event) => {
+    const now = state.track.rating || 0;
+    const keys = { ArrowRight: now + 1, ArrowUp: now + 1, ArrowLeft: now - 1, ArrowDown: now - 1, Home: 0, End: 5 };
+    let value = keys[event.key];
+    if (/^[0-5]$/.test(event.key)) value = Number(event.key);
+    if (value === undefined) return;
+    event.preventDefault();
+    value = Math.max(0, Math.min(5, value));
+    if (value !== now) rate(value);
+    stars[Math.max(0, value - 1)].focus();
+  });
+
+  for (const swatch of colours) swatch.addEventListener("click", () => paint(swatch.dataset.value ? Number(swatch.dataset.value) : null));
+  document.getElementById("field-color").addEventListener("keydown", (event) => {
+    const index = colours.findIndex((s) => s.getAttribute("aria-checked") === "true");
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    let target = null;
+    if (step) target = colours[(Math.max(0, index) + step + colours.length) % colours.length];
+    else if (event.key === " " || event.key === "Enter") target = document.activeElement;
+    if (!target || !colours.includes(target)) return;
+    event.preventDefault();
+    paint(target.dataset.value ? Number(target.dataset.value) : null);
+    target.focus();
+  });
+  for (const star of stars) {
+    star.addEventListener("keydown", (event) => {
+      if (event.key === " " || event.key === "Enter") {
+        event.preventDefault();
+        rate(Number(star.dataset.value));
+      }
+    });
+  }
+
+  cover.addEventListener("load", () => { cover.hidden = false; });
+  cover.addEventListener("error", () => { cover.hidden = true; });
+  // The close button keeps what was typed (Esc is the way to leave without saving).
+  document.getElementById("detail-close").addEventListener("click", async () => {
+    if (!dirty() || (await save())) close();
+  });
+
+  // Space plays and pauses unless the DJ is typing or pressing a control that Space itself works.
+  function typing(target) {
+    return target instanceof Element && (target.isContentEditable
+      || target.closest("input, textarea, select, button, [role=radio], [role=slider], a[href]") !== null);
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (panel.hidden || event.defaultPrevented) return;
+    if (event.key === "Escape") {
+      // The swap question and the page's dialogs answer Esc themselves.
+      if (!document.getElementById("cue-confirm").hidden || document.querySelector("dialog[open]")) return;
+      event.preventDefault();
+      // In a field the DJ has changed, the first Esc puts the stored value back; the next one closes.
+      const field = inputs.find((input) => input === event.target);
+      if (field && state.track && field.value !== fieldValue(state.track, field)) {
+        field.value = fieldValue(state.track, field);
+        showFieldError(field, "");
+        return;
+      }
+      close();
+    } else if (event.key === " " && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
+      event.preventDefault();
+      player.toggle();
+    }
+  });
+  document.getElementById("cue-confirm").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      document.getElementById("cue-confirm-no").click();
+    }
+  });
+
+  document.addEventListener("harmony:open-track", (event) => open(event.detail.id));
+
+  // Edits made elsewhere (another tab, the CLI, an undo) show up here without a reload.
+  function onLibraryChanged(change) {
+    if (!state.track || panel.hidden) return;
+    if (change.tracks === null || change.tracks === undefined || change.tracks.includes(state.track.id)) {
+      reload({ keepEdits: true });
+    }
+  }
+  window.Harmony.onEvent("library_changed", onLibraryChanged);
+  // Edits made on this page outside the panel: an inline edit in the table, a bulk edit, an undo or redo.
+  document.addEventListener("harmony:library-edited", (event) => {
+    const ids = event.detail && event.detail.ids;
+    onLibraryChanged({ tracks: Array.isArray(ids) ? ids : null });
+  });
+  document.addEventListener("harmony:track-saved", (event) => {
+    const track = event.detail && event.detail.track;
+    if (track && event.detail.from !== "panel") onLibraryChanged({ tracks: [track.id] });
+  });
+
+  window.HarmonyPanel = { open, close, reload };
+})();

@@ -1,0 +1,857 @@
+// The track table: the whole result as one scrolling list. Only the rows in sight (plus a few) are in the page;
+// rows are fetched in blocks by offset as the DJ scrolls, so 100,000 tracks scroll as lightly as 100.
+// It owns selection (click, shift-click, ctrl/cmd-click, Ctrl-A), the keyboard (arrows, Enter, F2, Delete),
+// inline editing, sorting by header, dragging rows to playlists and reordering a playlist by drag and drop.
+"use strict";
+
+window.HarmonyTable = (() => {
+  const { api, el, number } = window.Harmony;
+  const Columns = window.HarmonyColumns;
+  const Edits = window.HarmonyEdits;
+  const ROW = 32; // px: every row has this height (app.css, "/* table */"), which is what makes the maths simple
+  const BLOCK = 100; // rows per request
+  const OVERSCAN = 10; // rows drawn above and below the visible ones
+  const KEEP_BLOCKS = 60; // blocks kept in memory; older ones are fetched again when scrolled back to
+  const DRAG_TYPE = "application/x-harmony-tracks";
+
+  const wrap = document.getElementById("table-wrap");
+  const table = document.getElementById("tracks-table");
+  const head = document.getElementById("tracks-head");
+  const colgroup = document.getElementById("tracks-cols");
+  const body = document.getElementById("tracks-body");
+  const countText = document.getElementById("track-count");
+  const cellError = document.getElementById("cell-error");
+  const sortKeys = new Set((document.getElementById("library").dataset.sortKeys || "").split(" ").filter(Boolean));
+  sortKeys.add("position");
+  const narrowScreen = window.matchMedia("(max-width: 900px)");
+
+  // What is shown: the library or one playlist, searched, filtered and sorted. sort null = playlist order.
+  const view = { playlist: null, search: "", filter: "", sort: "artist", descending: false };
+  let total = 0;
+  let loaded = false; // the first answer for this view has come
+  let generation = 0; // answers for an older view are dropped
+  let blocks = new Map(); // block start -> {tracks, promise, used}
+  let stale = new Map(); // the previous blocks, drawn until their refreshed copies arrive (no flicker)
+  let columns = [];
+  let current = -1; // the focused row's index
+  let currentCol = -1; // the focused cell's column, -1 when the row itself has the focus
+  let anchor = -1; // where a shift-click range starts
+  let selectAll = false; // Ctrl-A: every row of the view (ids fetched when an action needs them)
+  const selected = new Set(); // track ids
+  const selectedPositions = new Map(); // track id -> playlist positions, for removing and reordering
+  let editing = null;
+  let frame = 0;
+  let touch = 0;
+  let emptyText = "No tracks.";
+  let wantFocus = false; // the keyboard asked for the table before its rows had come
+
+  // --- data ---------------------------------------------------------------------------------------------------
+
+  function query(offset, limit) {
+    const params = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    if (view.sort) params.set("sort", (view.descending ? "-" : "") + view.sort);
+    if (view.search) params.set("search", view.search);
+    if (view.filter) params.set("filter", view.filter);
+    return view.playlist ? `/api/playlists/${view.playlist.id}/tracks?${params}` : `/api/library/tracks?${params}`;
+  }
+
+  function fetchBlock(start) {
+    const known = blocks.get(start);
+    if (known) {
+      known.used = ++touch;
+      return known.promise;
+    }
+    const mine = generation;
+    const entry = { tracks: null, promise: null, used: ++touch };
+    entry.promise = api("GET", query(start, BLOCK)).then((page) => {
+      if (mine !== generation) return null;
+      entry.tracks = page.tracks;
+      stale.delete(start);
+      if (!loaded || page.total !== total) {
+        loaded = true;
+        total = page.total;
+        totalChanged(page);
+      }
+      forget();
+      schedule();
+      return page.tracks;
+    }, (error) => {
+      if (blocks.get(start) === entry) blocks.delete(start);
+      if (mine === generation) showProblem(error);
+      return null;
+    });
+    blocks.set(start, entry);
+    return entry.promise;
+  }
+
+  function forget() {
+    if (blocks.size <= KEEP_BLOCKS) return;
+    const oldest = [...blocks.entries()].filter(([, b]) => b.tracks).sort((a, b) => a[1].used - b[1].used);
+    for (const [start] of oldest.slice(0, blocks.size - KEEP_BLOCKS)) blocks.delete(start);
+  }
+
+  function trackAt(index) {
+    const start = Math.floor(index / BLOCK) * BLOCK;
+    const block = blocks.get(start);
+    const tracks = (block && block.tracks) || (stale.get(start) || {}).tracks;
+    return tracks ? tracks[index - start] || null : null;
+  }
+
+  function indexOfId(id) {
+    for (const [start, block] of blocks) {
+      if (!block.tracks) continue;
+      const at = block.tracks.findIndex((t) => t.id === id);
+      if (at >= 0) return start + at;
+    }
+    return -1;
+  }
+
+  // Rows [from, to) as tracks, fetching what is not here yet (for ranges, Ctrl-A, dragging).
+  async function tracksBetween(from, to) {
+    const out = [];
+    for (let start = Math.floor(from / 500) * 500; start < to; start += 500) {
+      const page = await api("GET", query(start, 500));
+      page.tracks.forEach((t, i) => { if (start + i >= from && start + i < to) out.push(t); });
+      if (page.tracks.length < 500) break;
+    }
+    return out;
+  }
+
+  // A view that cannot be read says why in place of the rows (a smart list Harmony cannot evaluate says so plainly,
+  // never a silent "0 tracks").
+  function showProblem(error) {
+    emptyText = error.message;
+    if (!loaded) {
+      loaded = true;
+      total = 0;
+      totalChanged();
+      countText.textContent = "";
+    }
+    if (view.playlist && view.playlist.smart) {
+      document.dispatchEvent(new CustomEvent("harmony:view-problem", { detail: { message: error.message } }));
+    }
+    schedule();
+  }
+
+  function totalChanged() {
+    table.setAttribute("aria-rowcount", String(total + 1));
+    countText.textContent = `${number(total)} ${total === 1 ? "track" : "tracks"}`;
+    if (current >= total) current = total - 1;
+    document.dispatchEvent(new CustomEvent("harmony:view-total", { detail: { total, view: { ...view } } }));
+  }
+
+  // Everything again from the first row (a new view); `keep` keeps the scroll position (a refresh).
+  function reload({ keep = false } = {}) {
+    generation += 1;
+    stale = keep ? new Map([...blocks].filter(([, b]) => b.tracks)) : new Map();
+    blocks = new Map();
+    if (!keep) {
+      loaded = false;
+      wrap.scrollTop = 0;
+      current = -1;
+      currentCol = -1;
+      anchor = -1;
+      clearSelection();
+      emptyText = view.filter === "pending" ? "Every edit has been exported." : view.filter === "missing"
+        ? "No missing files." : view.search ? "No track matches." : view.playlist ? "This playlist is empty." : "No tracks yet.";
+    }
+    if (view.playlist && view.playlist.smart) {
+      loaded = true;
+      total = 0;
+      emptyText = `Harmony cannot evaluate smart lists yet: Traktor fills “${view.playlist.name}” from its query when it loads the collection.`;
+      totalChanged();
+      countText.textContent = "";
+      schedule();
+      return;
+    }
+    fetchBlock(0);
+    schedule();
+  }
+
+  // --- drawing ------------------------------------------------------------------------------------------------
+
+  function schedule() {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      draw();
+    });
+  }
+
+  function visibleColumns() {
+    const ids = Columns.chosen().filter((id) => {
+      const column = Columns.BY_ID.get(id);
+      return !column.playlistOnly || view.playlist;
+    });
+    if (view.playlist && !ids.includes("position")) ids.unshift("position");
+    const narrow = narrowScreen.matches;
+    return ids.filter((id) => !narrow || Columns.NARROW.includes(id)).map((id) => Columns.BY_ID.get(id));
+  }
+
+  function sortable(column) {
+    return column.sort && sortKeys.has(column.sort) && (column.sort !== "position" || view.playlist);
+  }
+
+  function drawHead() {
+    columns = visibleColumns();
+    const narrow = narrowScreen.matches;
+    colgroup.replaceChildren(...columns.map((c) => {
+      const col = el("col", {});
+      col.style.width = `${narrow && c.id === "title" ? 180 : narrow && c.id === "artist" ? 130 : c.width}px`;
+      return col;
+    }));
+    const width = [...colgroup.children].reduce((sum, col) => sum + Number.parseInt(col.style.width, 10), 0);
+    table.style.width = `${width}px`;
+    table.setAttribute("aria-colcount", String(columns.length));
+    head.replaceChildren(...columns.map((c, i) => {
+      const sortedBy = c.sort && (c.sort === "position" ? view.sort === null : view.sort === c.sort);
+      const attrs = { role: "columnheader", "aria-colindex": String(i + 1), class: c.num ? "num" : "",
+        "data-column": c.id };
+      if (sortedBy) attrs["aria-sort"] = c.sort === "position" || !view.descending ? "ascending" : "descending";
+      const label = c.mark ? el("span", { "aria-hidden": "true" }, c.short) : c.label;
+      const name = c.mark ? el("span", { class: "visually-hidden" }, c.label) : null;
+      if (!sortable(c)) return el("th", { ...attrs, title: c.label }, label, name);
+      return el("th", attrs, el("button", { type: "button", class: "sort", "data-sort": c.sort,
+        title: c.sort === "position" ? "Playlist order" : `Sort by ${c.label}`,
+        onclick: () => sortBy(c) }, label, name));
+    }));
+  }
+
+  function cellText(column, track) {
+    return Columns.show(column, track);
+  }
+
+  function rowNode(index) {
+    if (editing && editing.index === index && editing.row.isConnected) return editing.row;
+    const track = trackAt(index);
+    const isCurrent = index === current;
+    if (!track) {
+      return el("tr", { role: "row", class: "loading", "aria-rowindex": String(index + 2), "data-index": String(index) },
+        el("td", { role: "gridcell", colspan: String(columns.length) }, "…"));
+    }
+    const chosen = selectAll || selected.has(track.id);
+    const row = el("tr", { role: "row", "aria-rowindex": String(index + 2), "data-index": String(index),
+      "data-id": String(track.id), "aria-selected": chosen ? "true" : "false", draggable: "true",
+      tabindex: isCurrent && currentCol < 0 ? "0" : "-1",
+      class: `${track.missing ? "missing " : ""}${track.pending ? "pending" : ""}`.trim() });
+    columns.forEach((c, i) => {
+      const attrs = { role: "gridcell", "aria-colindex": String(i + 1), tabindex: isCurrent && currentCol === i ? "0" : "-1" };
+      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : ""];
+      attrs.class = classes.filter(Boolean).join(" ");
+      if (c.title && c.title(track)) attrs.title = c.title(track);
+      if (c.stars) attrs["aria-label"] = track.rating ? `${track.rating} of 5 stars` : "No rating";
+      if (c.mark && c.title) attrs["aria-label"] = c.title(track) || `Not ${c.label.toLowerCase()}`;
+      const text = cellText(c, track);
+      if (c.id === "color" && track.color) {
+        const swatch = el("span", { class: `swatch colour-${track.color}`, "aria-hidden": "true" });
+        row.append(el("td", attrs, swatch, ` ${text}`));
+      } else {
+        row.append(el("td", { ...attrs, ...(text && !c.mark && !c.stars ? { title: text } : {}) }, text));
+      }
+    });
+    return row;
+  }
+
+  function spacer(height) {
+    const row = el("tr", { class: "spacer", "aria-hidden": "true" }, el("td", { colspan: String(columns.length || 1) }));
+    row.style.height = `${height}px`;
+    return row;
+  }
+
+  function draw() {
+    // While a cell is being edited the rows stay as they are: moving the edited row would take the focus from its
+    // input (a blur, which saves). The edit's end draws again.
+    if (editing) return;
+    const hadFocus = body.contains(document.activeElement);
+    if (loaded && total === 0) {
+      body.replaceChildren(el("tr", { role: "row", class: "empty" },
+        el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText)));
+      return;
+    }
+    const rows = Math.max(1, total || (loaded ? 0 : 20));
+    const first = Math.max(0, Math.floor(wrap.scrollTop / ROW) - OVERSCAN);
+    const last = Math.min(rows, Math.ceil((wrap.scrollTop + wrap.clientHeight) / ROW) + OVERSCAN);
+    for (let start = Math.floor(first / BLOCK) * BLOCK; start < last; start += BLOCK) fetchBlock(start);
+    const nodes = [spacer(first * ROW)];
+    for (let i = first; i < last; i += 1) nodes.push(rowNode(i));
+    nodes.push(spacer(Math.max(0, rows - last) * ROW));
+    body.replaceChildren(...nodes);
+    // The focus stays on its row across redraws; a row still being fetched takes it when it comes.
+    if (hadFocus || wantFocus) {
+      const ready = trackAt(current) !== null;
+      wantFocus = !ready;
+      if (ready) focusCurrent();
+    }
+  }
+
+  function rowElement(index) {
+    return body.querySelector(`tr[data-index="${index}"]`);
+  }
+
+  function focusCurrent() {
+    const row = rowElement(current);
+    if (!row) return;
+    const target = currentCol >= 0 ? row.children[currentCol] : row;
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  function scrollIntoView(index) {
+    const header = head.getBoundingClientRect().height;
+    const top = index * ROW;
+    const visible = wrap.clientHeight - header;
+    if (top < wrap.scrollTop) wrap.scrollTop = top;
+    else if (top + ROW > wrap.scrollTop + visible) wrap.scrollTop = top + ROW - visible;
+  }
+
+  // Moves the focus to row `index` (and cell `col`), drawing it first if it was out of sight.
+  function moveTo(index, col = currentCol) {
+    if (total === 0) return;
+    current = Math.max(0, Math.min(total - 1, index));
+    currentCol = Math.max(-1, Math.min(columns.length - 1, col));
+    scrollIntoView(current);
+    draw();
+    focusCurrent();
+  }
+
+  // --- selection ----------------------------------------------------------------------------------------------
+
+  function clearSelection() {
+    selectAll = false;
+    selected.clear();
+    selectedPositions.clear();
+  }
+
+  function remember(track) {
+    selected.add(track.id);
+    if (track.position !== undefined && track.position !== null) {
+      if (!selectedPositions.has(track.id)) selectedPositions.set(track.id, new Set());
+      selectedPositions.get(track.id).add(track.position);
+    }
+  }
+
+  function announceSelection() {
+    document.dispatchEvent(new CustomEvent("harmony:selection", { detail: { ids: selectAll ? null : [...selected],
+      count: selectionCount() } }));
+  }
+
+  function selectionCount() {
+    return selectAll ? total : selected.size;
+  }
+
+  async function selectRange(from, to) {
+    const low = Math.min(from, to);
+    const high = Math.max(from, to);
+    const known = [];
+    let complete = true;
+    for (let i = low; i <= high; i += 1) {
+      const track = trackAt(i);
+      if (!track) {
+        complete = false;
+        break;
+      }
+      known.push(track);
+    }
+    const tracks = complete ? known : await tracksBetween(low, high + 1);
+    clearSelection();
+    tracks.forEach(remember);
+  }
+
+  async function select(index, { shift = false, toggle = false } = {}) {
+    const track = trackAt(index);
+    if (!track) return;
+    if (shift && anchor >= 0) {
+      await selectRange(anchor, index);
+    } else if (toggle) {
+      if (selectAll) {
+        await selectRange(0, total - 1);
+      }
+      if (selected.has(track.id)) {
+        selected.delete(track.id);
+        selectedPositions.delete(track.id);
+      } else {
+        remember(track);
+      }
+      anchor = index;
+    } else {
+      clearSelection();
+      remember(track);
+      anchor = index;
+    }
+    current = index;
+    announceSelection();
+    paintSelection();
+  }
+
+  // The selection changed: mark the drawn rows in place (redrawing them would break a double click in two).
+  function paintSelection() {
+    for (const row of body.querySelectorAll("tr[data-id]")) {
+      const chosen = selectAll || selected.has(Number(row.dataset.id));
+      row.setAttribute("aria-selected", chosen ? "true" : "false");
+    }
+  }
+
+  // The selected tracks' ids (all the view's for Ctrl-A), and the focused row when nothing is selected.
+  async function selectedIds() {
+    if (selectAll) return (await tracksBetween(0, total)).map((t) => t.id);
+    if (selected.size) return [...selected];
+    const track = trackAt(current);
+    return track ? [track.id] : [];
+  }
+
+  async function selectedPlaylistPositions() {
+    if (selectAll) return (await tracksBetween(0, total)).map((t) => t.position);
+    const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
+    if (positions.length) return positions;
+    const track = trackAt(current);
+    return track && track.position !== undefined ? [track.position] : [];
+  }
+
+  function openTrack(index) {
+    const track = trackAt(index);
+    if (track) document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id } }));
+  }
+
+  // --- sorting ------------------------------------------------------------------------------------------------
+
+  function sortBy(column) {
+    if (column.sort === "position") {
+      view.sort = null;
+      view.descending = false;
+    } else if (view.sort === column.sort) {
+      view.descending = !view.descending;
+    } else {
+      view.sort = column.sort;
+      view.descending = false;
+    }
+    drawHead();
+    reload();
+    const button = head.querySelector(`button[data-sort="${column.sort}"]`);
+    if (button) button.focus();
+  }
+
+  // --- inline editing -----------------------------------------------------------------------------------------
+
+  function hideError() {
+    cellError.hidden = true;
+    cellError.textContent = "";
+  }
+
+  function showError(cell, message) {
+    cellError.textContent = message;
+    cellError.hidden = false;
+    const box = cell.getBoundingClientRect();
+    const area = cellError.offsetParent ? cellError.offsetParent.getBoundingClientRect() : { left: 0, top: 0 };
+    cellError.style.left = `${Math.max(0, box.left - area.left)}px`;
+    cellError.style.top = `${box.bottom - area.top + 2}px`;
+  }
+
+  function nextEditable(from, step) {
+    for (let i = from + step; i >= 0 && i < columns.length; i += step) if (columns[i].edit) return i;
+    return -1;
+  }
+
+  function startEdit(index, col) {
+    const column = columns[col];
+    const track = trackAt(index);
+    const row = rowElement(index);
+    if (!column || !column.edit || !track || !row || editing) return false;
+    current = index;
+    currentCol = col;
+    const cell = row.children[col];
+    const original = Columns.value(column, track);
+    const input = el("input", { type: "text", class: "cell-input", value: original, autocomplete: "off",
+      "aria-label": `${column.label} of ${track.title || "this track"}`,
+      inputmode: column.edit === "text" || column.edit === "key" ? "text" : "decimal" });
+    input.value = original;
+    cell.replaceChildren(input);
+    cell.classList.add("editing");
+    editing = { index, col, column, track, row, cell, input, original, busy: false };
+    input.addEventListener("keydown", (event) => {
+      event.stopPropagation();
+      if (event.key === "Enter") {
+        event.preventDefault();
+        commit(0);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        cancelEdit();
+      } else if (event.key === "Tab") {
+        event.preventDefault();
+        commit(event.shiftKey ? -1 : 1);
+      }
+    });
+    input.addEventListener("blur", () => {
+      if (editing && editing.input === input && !editing.busy) commit(null);
+    });
+    input.focus();
+    input.select();
+    return true;
+  }
+
+  function endEdit(refocus) {
+    const was = editing;
+    editing = null;
+    hideError();
+    draw();
+    if (refocus && was) {
+      current = was.index;
+      focusCurrent();
+    }
+  }
+
+  function cancelEdit() {
+    endEdit(true);
+  }
+
+  // A typed value as the API takes it; the API itself names the field and its range when a value is refused.
+  function parse(column, raw) {
+    const text = raw.trim();
+    if (text === "") return null;
+    if (column.edit === "int") {
+      if (!/^-?\d+$/.test(text)) throw new Error(`${column.label} must be a whole number`);
+      return Number.parseInt(text, 10);
+    }
+    if (column.edit === "key") {
+      const key = Columns.parseKey(text);
+      if (key === undefined) throw new Error(`Key: “${text}” is not a key (e.g. 8A, 1m, Am, F#)`);
+      return key;
+    }
+    if (column.edit === "bpm") {
+      const value = Number(text.replace(",", "."));
+      if (!Number.isFinite(value)) throw new Error("BPM must be a number");
+      return value;
+    }
+    return text;
+  }
+
+  // Saves; `step` then moves to the next (1) or previous (-1) editable cell, 0 stays, null (left the cell) too.
+  async function commit(step) {
+    const edit = editing;
+    if (!edit || edit.busy) return;
+    const raw = edit.input.value;
+    const next = step ? nextEditable(edit.col, step) : -1;
+    if (raw === edit.original) {
+      endEdit(step !== null);
+      if (next >= 0) startEdit(edit.index, next);
+      return;
+    }
+    let value;
+    try {
+      value = parse(edit.column, raw);
+    } catch (error) {
+      refuse(edit, error.message);
+      return;
+    }
+    edit.busy = true;
+    try {
+      const track = await api("PATCH", `/api/library/tracks/${edit.track.id}`, { [edit.column.field]: value });
+      updateTrack(track);
+      document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track, from: "table" } }));
+      endEdit(step !== null);
+      if (next >= 0) startEdit(edit.index, next);
+    } catch (error) {
+      edit.busy = false;
+      refuse(edit, error.message);
+    }
+  }
+
+  function refuse(edit, message) {
+    edit.input.setAttribute("aria-invalid", "true");
+    edit.input.setAttribute("aria-describedby", "cell-error");
+    showError(edit.cell, message);
+    if (document.activeElement !== edit.input) edit.input.focus();
+  }
+
+  // A saved or refreshed track replaces its old copy wherever it is cached (its position stays the row's).
+  function updateTrack(track) {
+    for (const map of [blocks, stale]) {
+      for (const block of map.values()) {
+        if (!block.tracks) continue;
+        block.tracks = block.tracks.map((t) => (t.id === track.id ? { ...t, ...track, position: t.position } : t));
+      }
+    }
+    schedule();
+  }
+
+  // --- events -------------------------------------------------------------------------------------------------
+
+  function indexOf(target) {
+    const row = target instanceof Element ? target.closest("tr[data-index]") : null;
+    return row ? Number(row.dataset.index) : -1;
+  }
+
+  function colOf(target) {
+    const cell = target instanceof Element ? target.closest("td") : null;
+    return cell && cell.parentElement.dataset.id ? [...cell.parentElement.children].indexOf(cell) : -1;
+  }
+
+  body.addEventListener("click", (event) => {
+    const index = indexOf(event.target);
+    if (index < 0 || (editing && editing.index === index)) return;
+    const shift = event.shiftKey;
+    const toggle = event.ctrlKey || event.metaKey;
+    currentCol = -1;
+    select(index, { shift, toggle }).then(() => {
+      if (editing) return;
+      focusCurrent();
+      // A plain click opens the track, unless it was the first half of a double click (which edits the cell).
+      clearTimeout(opening);
+      if (!shift && !toggle && event.detail < 2) opening = setTimeout(() => openTrack(index), 250);
+    });
+  });
+
+  let opening = null;
+  body.addEventListener("dblclick", (event) => {
+    clearTimeout(opening);
+    const index = indexOf(event.target);
+    const col = colOf(event.target);
+    if (index >= 0 && col >= 0 && !startEdit(index, col)) openTrack(index);
+  });
+
+  body.addEventListener("contextmenu", async (event) => {
+    const index = indexOf(event.target);
+    if (index < 0) return;
+    event.preventDefault();
+    const track = trackAt(index);
+    if (track && !selectAll && !selected.has(track.id)) await select(index);
+    current = index;
+    menuFor(event.clientX, event.clientY);
+  });
+
+  function menuFor(x, y) {
+    const count = selectionCount();
+    const what = count > 1 ? `${number(count)} tracks` : "track";
+    const items = [
+      { label: "Add to playlist…", hint: "P", shortcut: "P", run: addToPlaylist },
+      { label: count > 1 ? `Edit ${what}…` : "Edit…", hint: "E", shortcut: "E", run: editSelection },
+    ];
+    if (view.playlist && !view.playlist.smart) {
+      items.push({ label: "Remove from playlist", hint: "Delete", shortcut: "Delete", run: removeSelection });
+    }
+    const row = rowElement(current);
+    Edits.openMenu(items, x, y, row || table);
+  }
+
+  async function addToPlaylist() {
+    const ids = await selectedIds();
+    if (!ids.length) return;
+    const lists = window.HarmonyTree ? window.HarmonyTree.playlists() : [];
+    const chosen = await Edits.pick(`Add ${ids.length === 1 ? "1 track" : `${number(ids.length)} tracks`} to a playlist`,
+      lists.map((p) => ({ label: p.path, playlist: p })));
+    if (chosen) await Edits.addToPlaylist(chosen.playlist, ids);
+  }
+
+  async function editSelection() {
+    const ids = await selectedIds();
+    if (ids.length === 1 && !selectAll && selected.size <= 1) {
+      openTrack(current);
+      return;
+    }
+    if (ids.length) Edits.bulkEdit(ids);
+  }
+
+  async function removeSelection() {
+    if (!view.playlist || view.playlist.smart) return;
+    const positions = await selectedPlaylistPositions();
+    if (await Edits.removeFromPlaylist(view.playlist, positions)) {
+      clearSelection();
+      reload({ keep: true });
+    }
+  }
+
+  table.addEventListener("keydown", (event) => {
+    if (editing || event.target.closest("thead")) return;
+    const index = current < 0 ? 0 : current;
+    const page = Math.max(1, Math.floor((wrap.clientHeight - ROW) / ROW));
+    const moves = { ArrowDown: index + 1, ArrowUp: index - 1, PageDown: index + page, PageUp: index - page,
+      Home: 0, End: total - 1 };
+    const key = event.key;
+    // Home/End move along the row's cells; with Ctrl (or on a row) they go to the first and last track.
+    if (key === "ArrowDown" || key === "ArrowUp" || key === "PageDown" || key === "PageUp" ||
+        ((key === "Home" || key === "End") && (event.ctrlKey || currentCol < 0))) {
+      event.preventDefault();
+      moveTo(moves[key]);
+      if (event.shiftKey) {
+        if (anchor < 0) anchor = index;
+        selectRange(anchor, current).then(() => { announceSelection(); paintSelection(); });
+      } else {
+        select(current).then(() => {
+          if (!document.getElementById("track-detail").hidden) openTrack(current);
+        });
+      }
+    } else if (key === "ArrowRight" || key === "ArrowLeft") {
+      event.preventDefault();
+      moveTo(index, key === "ArrowRight" ? Math.min(columns.length - 1, currentCol + 1) : Math.max(-1, currentCol - 1));
+    } else if (key === "Home" || key === "End") {
+      event.preventDefault();
+      moveTo(index, key === "Home" ? 0 : columns.length - 1);
+    } else if (key === "Enter" || key === "F2") {
+      event.preventDefault();
+      if (currentCol >= 0 && columns[currentCol].edit) startEdit(index, currentCol);
+      else if (key === "F2") startEdit(index, nextEditable(-1, 1));
+      else openTrack(index);
+    } else if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === "a") {
+      event.preventDefault();
+      clearSelection();
+      selectAll = true;
+      announceSelection();
+      paintSelection();
+    } else if (key === "Delete" || key === "Backspace") {
+      if (view.playlist && !view.playlist.smart) {
+        event.preventDefault();
+        removeSelection();
+      }
+    } else if (key === "ContextMenu" || (key === "F10" && event.shiftKey)) {
+      event.preventDefault();
+      const row = rowElement(current);
+      const box = row ? row.getBoundingClientRect() : table.getBoundingClientRect();
+      menuFor(box.left + 40, box.bottom);
+    } else if (!event.ctrlKey && !event.metaKey && !event.altKey && (key === "p" || key === "P")) {
+      event.preventDefault();
+      addToPlaylist();
+    } else if (!event.ctrlKey && !event.metaKey && !event.altKey && (key === "e" || key === "E")) {
+      event.preventDefault();
+      editSelection();
+    }
+  });
+
+  // A focused row or cell is where the keyboard is: keep `current` in step with the mouse and Tab too.
+  body.addEventListener("focusin", (event) => {
+    if (editing) return;
+    const index = indexOf(event.target);
+    if (index < 0) return;
+    current = index;
+    currentCol = event.target.tagName === "TD" ? colOf(event.target) : -1;
+    for (const node of body.querySelectorAll('[tabindex="0"]')) if (node !== event.target) node.setAttribute("tabindex", "-1");
+    event.target.setAttribute("tabindex", "0");
+  });
+
+  // Tab into the grid from the headers lands on the focused row, or the first one.
+  table.addEventListener("focus", () => {
+    if (current < 0 && total > 0) current = 0;
+    focusCurrent();
+  });
+
+  wrap.addEventListener("scroll", schedule, { passive: true });
+  window.addEventListener("resize", schedule);
+  narrowScreen.addEventListener("change", () => {
+    drawHead();
+    draw();
+  });
+
+  // --- drag and drop ------------------------------------------------------------------------------------------
+
+  body.addEventListener("dragstart", async (event) => {
+    const index = indexOf(event.target);
+    const track = trackAt(index);
+    if (!track) return;
+    if (!selectAll && !selected.has(track.id)) {
+      clearSelection();
+      remember(track);
+      anchor = index;
+      current = index;
+      draw();
+    }
+    const ids = selectAll ? null : [...selected];
+    const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
+    event.dataTransfer.effectAllowed = "copyMove";
+    event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ ids, all: selectAll,
+      playlist: view.playlist ? view.playlist.id : null, positions }));
+    event.dataTransfer.setData("text/plain", `${selectionCount()} tracks`);
+  });
+
+  function reorderable() {
+    return view.playlist && !view.playlist.smart && view.sort === null && !view.search && !view.filter;
+  }
+
+  body.addEventListener("dragover", (event) => {
+    if (!reorderable() || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    const index = indexOf(event.target);
+    if (index < 0) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove("drop-before", "drop-after");
+    const row = rowElement(index);
+    const box = row.getBoundingClientRect();
+    row.classList.add(event.clientY < box.top + box.height / 2 ? "drop-before" : "drop-after");
+  });
+
+  body.addEventListener("dragleave", (event) => {
+    if (!body.contains(event.relatedTarget)) {
+      for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove("drop-before", "drop-after");
+    }
+  });
+
+  body.addEventListener("drop", async (event) => {
+    if (!reorderable() || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    const index = indexOf(event.target);
+    if (index < 0) return;
+    event.preventDefault();
+    const row = rowElement(index);
+    const after = row.classList.contains("drop-after");
+    row.classList.remove("drop-before", "drop-after");
+    const payload = JSON.parse(event.dataTransfer.getData(DRAG_TYPE));
+    if (payload.playlist !== view.playlist.id || !payload.positions.length) return;
+    const target = trackAt(index);
+    const to = target.position + (after ? 1 : 0);
+    if (await Edits.moveInPlaylist(view.playlist, payload.positions.sort((a, b) => a - b), to)) {
+      clearSelection();
+      reload({ keep: true });
+    }
+  });
+
+  document.addEventListener("dragend", () => {
+    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove("drop-before", "drop-after");
+  });
+
+  // --- the view, from outside ---------------------------------------------------------------------------------
+
+  function setView(changes) {
+    const before = { ...view };
+    Object.assign(view, changes);
+    if ("playlist" in changes && changes.playlist !== before.playlist) {
+      view.sort = view.playlist ? null : "artist";
+      view.descending = false;
+      view.search = changes.search !== undefined ? changes.search : view.search;
+    }
+    hideError();
+    drawHead();
+    reload();
+  }
+
+  // The panel closed: the focus goes back to its row, the scroll position stays.
+  document.addEventListener("harmony:panel-closed", () => {
+    const top = wrap.scrollTop;
+    focusCurrent();
+    wrap.scrollTop = top;
+  });
+
+  document.addEventListener("harmony:track-saved", (event) => {
+    const track = event.detail && event.detail.track;
+    if (track && event.detail.from !== "table") updateTrack(track);
+  });
+
+  document.addEventListener("harmony:columns-changed", () => {
+    drawHead();
+    draw();
+  });
+
+  // Something changed elsewhere (the CLI, another tab, an undo): the rows in view are read again (a changed
+  // track may also have moved in the sort or left the filter, so every visible block is read, not only its row).
+  let refreshTimer = null;
+  function refresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => { if (!editing) reload({ keep: true }); else refresh(); }, 150);
+  }
+
+  drawHead();
+
+  function focus() {
+    if (current < 0) current = 0;
+    if (trackAt(current) !== null && rowElement(current)) focusCurrent();
+    else wantFocus = true;
+  }
+
+  return { setView, refresh, reload, view, focus,
+    selectedIds, selectionCount, indexOfId, DRAG_TYPE, total: () => total,
+    moveTo, startEdit, columnsShown: () => columns.map((c) => c.id) };
+})();

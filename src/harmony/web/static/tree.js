@@ -1,0 +1,469 @@
+// The playlist tree (ARIA tree): "All tracks", folders, playlists and smart lists. Clicking a playlist opens it in
+// the table; folders and playlists are created in the selected folder, renamed in place, deleted (after saying how
+// many entries go), moved by drag and drop or "Move to…"; rows dragged from the table onto a playlist are added.
+"use strict";
+
+window.HarmonyTree = (() => {
+  const { api, el, number } = window.Harmony;
+  const Edits = window.HarmonyEdits;
+  const NODE_TYPE = "application/x-harmony-node";
+  const root = document.getElementById("playlist-tree");
+  const status = document.getElementById("tree-status");
+  const collapsed = new Set(); // folder keys the DJ closed
+  let nodes = []; // the tree as the API answers it
+  const byKey = new Map(); // key -> {node, parent, level, path}
+  let selectedKey = "all"; // what the table shows
+  let focusKey = "all";
+  let renaming = null;
+
+  function key(node) {
+    return `${node.kind === "folder" ? "folder" : "playlist"}:${node.id}`;
+  }
+
+  function index(list, parent, level, prefix) {
+    for (const node of list) {
+      const path = prefix ? `${prefix}/${node.name}` : node.name;
+      byKey.set(key(node), { node, parent, level, path });
+      if (node.kind === "folder") index(node.children || [], node, level + 1, path);
+    }
+  }
+
+  function countInside(node) {
+    if (node.kind !== "folder") return { playlists: 1, entries: node.entry_count || 0 };
+    return (node.children || []).reduce((sum, child) => {
+      const inner = countInside(child);
+      return { playlists: sum.playlists + inner.playlists, entries: sum.entries + inner.entries, folders: (sum.folders || 0) + (child.kind === "folder" ? 1 + (inner.folders || 0) : inner.folders || 0) };
+    }, { playlists: 0, entries: 0, folders: 0 });
+  }
+
+  function plural(n, one, many) {
+    return `${number(n)} ${n === 1 ? one : many}`;
+  }
+
+  // --- drawing ------------------------------------------------------------------------------------------------
+
+  function item(node, level) {
+    const k = key(node);
+    const folder = node.kind === "folder";
+    const smart = node.kind === "smart list";
+    const open = folder && !collapsed.has(k);
+    const attrs = { role: "treeitem", "aria-level": String(level), "data-key": k, tabindex: k === focusKey ? "0" : "-1",
+      "aria-selected": k === selectedKey ? "true" : "false", draggable: "true",
+      class: `${folder ? "folder" : smart ? "smart" : "playlist"}${node.pending ? " pending" : ""}` };
+    if (folder) attrs["aria-expanded"] = open ? "true" : "false";
+    const label = el("div", { class: "node" },
+      el("span", { class: "twisty", "aria-hidden": "true" }, folder ? (open ? "▾" : "▸") : smart ? "✱" : "♪"),
+      el("span", { class: "name" }, node.name),
+      node.pending ? el("span", { class: "pending-mark", title: "Not exported yet" }, "●") : null,
+      // A smart list's entries are Traktor's to work out: no count rather than a misleading "0".
+      folder || smart ? null : el("span", { class: "entry-count", "aria-label": `${plural(node.entry_count || 0, "entry", "entries")}` }, number(node.entry_count || 0)));
+    const li = el("li", attrs, label);
+    if (node.pending) li.setAttribute("aria-description", "not exported yet");
+    if (folder) {
+      const group = el("ul", { role: "group" }, ...(node.children || []).map((child) => item(child, level + 1)));
+      group.hidden = !open;
+      li.append(group);
+    }
+    return li;
+  }
+
+  function draw() {
+    if (!byKey.has(selectedKey) && selectedKey !== "all") selectedKey = "all";
+    if (!byKey.has(focusKey) && focusKey !== "all") focusKey = selectedKey;
+    const all = el("li", { role: "treeitem", "aria-level": "1", "data-key": "all", class: "all",
+      tabindex: focusKey === "all" ? "0" : "-1", "aria-selected": selectedKey === "all" ? "true" : "false" },
+    el("div", { class: "node" }, el("span", { class: "twisty", "aria-hidden": "true" }, "♫"),
+      el("span", { class: "name" }, "All tracks")));
+    const hadFocus = root.contains(document.activeElement) && !renaming;
+    root.replaceChildren(all, ...nodes.map((node) => item(node, 1)));
+    status.textContent = nodes.length ? "" : "No playlists yet.";
+    if (hadFocus) focusItem(focusKey);
+  }
+
+  async function load() {
+    try {
+      const answer = await api("GET", "/api/playlists");
+      nodes = answer.nodes;
+    } catch (error) {
+      status.textContent = error.message;
+      return;
+    }
+    byKey.clear();
+    index(nodes, null, 1, "");
+    if (!renaming) draw();
+    const open = byKey.get(selectedKey);
+    // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
+    if (open) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: open.node.name, path: open.path } }));
+  }
+
+  function visibleItems() {
+    return [...root.querySelectorAll('[role="treeitem"]')].filter((li) => !li.closest('ul[role="group"][hidden]'));
+  }
+
+  function itemFor(k) {
+    return root.querySelector(`[data-key="${CSS.escape(k)}"]`);
+  }
+
+  function focusItem(k) {
+    const li = itemFor(k);
+    if (!li) return;
+    focusKey = k;
+    for (const other of root.querySelectorAll('[role="treeitem"][tabindex="0"]')) other.setAttribute("tabindex", "-1");
+    li.setAttribute("tabindex", "0");
+    li.focus();
+  }
+
+  // --- opening ------------------------------------------------------------------------------------------------
+
+  function open(k) {
+    selectedKey = k;
+    focusKey = k;
+    const entry = byKey.get(k);
+    for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("aria-selected", li.dataset.key === k ? "true" : "false");
+    if (k === "all") {
+      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { playlist: null } }));
+    } else if (entry && entry.node.kind !== "folder") {
+      const node = entry.node;
+      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { playlist: { id: node.id,
+        name: node.name, path: entry.path, smart: node.kind === "smart list",
+        query: node.smart_query || node.query || null } } }));
+    }
+  }
+
+  function toggle(k, force) {
+    const li = itemFor(k);
+    if (!li || !k.startsWith("folder:")) return;
+    const close = force === undefined ? !collapsed.has(k) : !force;
+    if (close) collapsed.add(k);
+    else collapsed.delete(k);
+    li.setAttribute("aria-expanded", close ? "false" : "true");
+    li.querySelector(":scope > .node > .twisty").textContent = close ? "▸" : "▾";
+    li.querySelector(':scope > ul[role="group"]').hidden = close;
+  }
+
+  // The folder new items go in: the selected folder, or the folder of the selected playlist, or the top level.
+  function targetFolder() {
+    const entry = byKey.get(focusKey) || byKey.get(selectedKey);
+    if (!entry) return null;
+    return entry.node.kind === "folder" ? entry.node : entry.parent;
+  }
+
+  // --- editing ------------------------------------------------------------------------------------------------
+
+  function refreshAll() {
+    document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
+    return load();
+  }
+
+  async function create(kind) {
+    const folder = targetFolder();
+    const name = kind === "folder" ? "New folder" : "New playlist";
+    try {
+      const made = kind === "folder"
+        ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
+        : await api("POST", "/api/playlists", { name, folder_id: folder ? folder.id : null });
+      if (folder) collapsed.delete(key(folder));
+      await refreshAll();
+      const k = `${kind}:${made.id}`;
+      if (kind === "playlist") open(k);
+      focusItem(k);
+      rename(k);
+    } catch (error) {
+      Edits.failed(kind === "folder" ? "New folder" : "New playlist", error);
+    }
+  }
+
+  function url(node) {
+    return node.kind === "folder" ? `/api/folders/${node.id}` : `/api/playlists/${node.id}`;
+  }
+
+  function rename(k) {
+    const entry = byKey.get(k);
+    const li = itemFor(k);
+    if (!entry || !li || renaming) return;
+    const name = li.querySelector(":scope > .node > .name");
+    const input = el("input", { type: "text", class: "rename", value: entry.node.name, "aria-label": `New name for ${entry.node.name}` });
+    input.value = entry.node.name;
+    name.replaceWith(input);
+    renaming = k;
+    let done = false;
+    async function finish(save) {
+      if (done) return;
+      done = true;
+      const value = input.value.trim();
+      renaming = null;
+      if (save && value && value !== entry.node.name) {
+        try {
+          await api("PATCH", url(entry.node), { name: value });
+          await refreshAll();
+        } catch (error) {
+          Edits.failed("Rename", error);
+          draw();
+        }
+      } else {
+        draw();
+      }
+      focusItem(k);
+    }
+    input.addEventListener("keydown", (event) => {
+      event.stopPropagation();
+      if (event.key === "Enter") {
+        event.preventDefault();
+        finish(true);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        finish(false);
+      }
+    });
+    input.addEventListener("blur", () => finish(true));
+    input.addEventListener("click", (event) => event.stopPropagation());
+    input.focus();
+    input.select();
+  }
+
+  async function remove(k) {
+    const entry = byKey.get(k);
+    if (!entry) return;
+    const node = entry.node;
+    let message;
+    if (node.kind === "folder") {
+      const inside = countInside(node);
+      message = inside.playlists || inside.folders
+        ? `The folder holds ${plural(inside.playlists, "playlist", "playlists")}${inside.folders ? ` and ${plural(inside.folders, "folder", "folders")}` : ""} with ${plural(inside.entries, "entry", "entries")}; they all go. The tracks stay in the library.`
+        : "The folder is empty.";
+    } else {
+      message = `${plural(node.entry_count || 0, "entry goes", "entries go")} with it. The tracks stay in the library.`;
+    }
+    const kind = node.kind === "folder" ? "folder" : node.kind === "smart list" ? "smart list" : "playlist";
+    const choice = await Edits.confirm(`Delete the ${kind} “${node.name}”?`, message, [{ label: "Delete", value: "delete", danger: true }]);
+    if (choice !== "delete") return;
+    try {
+      const answer = await api("DELETE", url(node));
+      Edits.notifyEdit(answer.step);
+      if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all");
+      await refreshAll();
+      focusItem(selectedKey);
+    } catch (error) {
+      Edits.failed("Delete", error);
+    }
+  }
+
+  function selectedInside(folder) {
+    let entry = byKey.get(selectedKey);
+    while (entry && entry.parent) {
+      if (entry.parent === folder) return true;
+      entry = byKey.get(key(entry.parent));
+    }
+    return false;
+  }
+
+  // A folder cannot go into itself or one of its own folders.
+  function inside(folder, node) {
+    let entry = byKey.get(key(folder));
+    while (entry) {
+      if (entry.node === node) return true;
+      entry = entry.parent ? byKey.get(key(entry.parent)) : null;
+    }
+    return false;
+  }
+
+  async function move(k, folder) {
+    const entry = byKey.get(k);
+    if (!entry) return;
+    const node = entry.node;
+    if (folder && (folder === node || (node.kind === "folder" && inside(folder, node)))) return;
+    if ((entry.parent ? entry.parent.id : null) === (folder ? folder.id : null)) return;
+    const body = node.kind === "folder" ? { parent_id: folder ? folder.id : null } : { folder_id: folder ? folder.id : null };
+    try {
+      const answer = await api("PATCH", url(node), body);
+      Edits.notifyEdit(answer.step);
+      if (folder) collapsed.delete(key(folder));
+      await refreshAll();
+      focusItem(k);
+    } catch (error) {
+      Edits.failed("Move", error);
+    }
+  }
+
+  async function moveTo(k) {
+    const entry = byKey.get(k);
+    if (!entry) return;
+    const folders = [{ label: "Top level", folder: null }, ...[...byKey.values()]
+      .filter((e) => e.node.kind === "folder" && e.node !== entry.node && !(entry.node.kind === "folder" && inside(e.node, entry.node)))
+      .map((e) => ({ label: e.path, folder: e.node }))];
+    const chosen = await Edits.pick(`Move “${entry.node.name}” to…`, folders);
+    if (chosen) await move(k, chosen.folder);
+  }
+
+  function menu(k, x, y) {
+    if (k === "all") return;
+    const entry = byKey.get(k);
+    if (!entry) return;
+    const folder = entry.node.kind === "folder";
+    const items = [
+      ...(folder ? [] : [{ label: "Open", hint: "Enter", run: () => open(k) }]),
+      { label: "Rename", hint: "F2", shortcut: "F2", run: () => rename(k) },
+      { label: "Move to…", hint: "M", shortcut: "M", run: () => moveTo(k) },
+      ...(folder ? [{ label: "New playlist here", run: () => { focusKey = k; create("playlist"); } },
+        { label: "New folder here", run: () => { focusKey = k; create("folder"); } }] : []),
+      { label: "Delete…", hint: "Delete", shortcut: "Delete", run: () => remove(k) },
+    ];
+    Edits.openMenu(items, x, y, itemFor(k));
+  }
+
+  // --- events -------------------------------------------------------------------------------------------------
+
+  function keyOf(target) {
+    const li = target instanceof Element ? target.closest('[role="treeitem"]') : null;
+    return li ? li.dataset.key : null;
+  }
+
+  root.addEventListener("click", (event) => {
+    const k = keyOf(event.target);
+    if (!k || renaming) return;
+    if (k.startsWith("folder:")) {
+      if (event.target.closest(".twisty") || focusKey === k) toggle(k);
+      focusItem(k);
+    } else {
+      open(k);
+      focusItem(k);
+    }
+  });
+
+  root.addEventListener("dblclick", (event) => {
+    const k = keyOf(event.target);
+    if (k && k !== "all" && event.target.closest(".name")) rename(k);
+  });
+
+  root.addEventListener("contextmenu", (event) => {
+    const k = keyOf(event.target);
+    if (!k || k === "all") return;
+    event.preventDefault();
+    focusItem(k);
+    menu(k, event.clientX, event.clientY);
+  });
+
+  root.addEventListener("keydown", (event) => {
+    if (renaming) return;
+    const k = keyOf(event.target);
+    if (!k) return;
+    const items = visibleItems();
+    const at = items.findIndex((li) => li.dataset.key === k);
+    const isFolder = k.startsWith("folder:");
+    const go = (i) => {
+      event.preventDefault();
+      if (items[i]) focusItem(items[i].dataset.key);
+    };
+    switch (event.key) {
+      case "ArrowDown": return go(Math.min(items.length - 1, at + 1));
+      case "ArrowUp": return go(Math.max(0, at - 1));
+      case "Home": return go(0);
+      case "End": return go(items.length - 1);
+      case "ArrowRight":
+        event.preventDefault();
+        if (isFolder && collapsed.has(k)) toggle(k, true);
+        else if (isFolder) go(at + 1);
+        return;
+      case "ArrowLeft": {
+        event.preventDefault();
+        if (isFolder && !collapsed.has(k)) return toggle(k, false);
+        const entry = byKey.get(k);
+        if (entry && entry.parent) focusItem(key(entry.parent));
+        return;
+      }
+      case "Enter":
+      case " ":
+        event.preventDefault();
+        if (isFolder) toggle(k);
+        else open(k);
+        return;
+      case "F2":
+        event.preventDefault();
+        rename(k);
+        return;
+      case "Delete":
+        event.preventDefault();
+        if (k !== "all") remove(k);
+        return;
+      case "ContextMenu":
+      case "F10":
+        if (event.key === "F10" && !event.shiftKey) return;
+        event.preventDefault();
+        {
+          const box = event.target.getBoundingClientRect();
+          menu(k, box.left + 20, box.bottom);
+        }
+        return;
+      default:
+        if ((event.key === "m" || event.key === "M") && k !== "all") {
+          event.preventDefault();
+          moveTo(k);
+        }
+    }
+  });
+
+  // Drag and drop: tree items onto folders (or "All tracks" for the top level); table rows onto playlists.
+  root.addEventListener("dragstart", (event) => {
+    const k = keyOf(event.target);
+    if (!k || k === "all") return;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData(NODE_TYPE, k);
+    event.dataTransfer.setData("text/plain", byKey.get(k).path);
+  });
+
+  function dropTarget(event) {
+    const k = keyOf(event.target);
+    if (!k) return null;
+    const types = event.dataTransfer.types;
+    if (types.includes(NODE_TYPE)) return k === "all" || k.startsWith("folder:") ? k : null;
+    if (types.includes(window.HarmonyTable.DRAG_TYPE)) {
+      const entry = byKey.get(k);
+      return entry && entry.node.kind === "playlist" ? k : null;
+    }
+    return null;
+  }
+
+  function clearDrop() {
+    for (const li of root.querySelectorAll(".drop-into")) li.classList.remove("drop-into");
+  }
+
+  root.addEventListener("dragover", (event) => {
+    const k = dropTarget(event);
+    clearDrop();
+    if (!k) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = event.dataTransfer.types.includes(NODE_TYPE) ? "move" : "copy";
+    itemFor(k).classList.add("drop-into");
+  });
+
+  root.addEventListener("dragleave", (event) => {
+    if (!root.contains(event.relatedTarget)) clearDrop();
+  });
+
+  root.addEventListener("drop", async (event) => {
+    const k = dropTarget(event);
+    clearDrop();
+    if (!k) return;
+    event.preventDefault();
+    if (event.dataTransfer.types.includes(NODE_TYPE)) {
+      const moving = event.dataTransfer.getData(NODE_TYPE);
+      await move(moving, k === "all" ? null : byKey.get(k).node);
+      return;
+    }
+    const payload = JSON.parse(event.dataTransfer.getData(window.HarmonyTable.DRAG_TYPE));
+    const ids = payload.all ? await window.HarmonyTable.selectedIds() : payload.ids;
+    const entry = byKey.get(k);
+    if (await Edits.addToPlaylist({ id: entry.node.id, name: entry.node.name }, ids)) await load();
+  });
+
+  document.getElementById("new-playlist").addEventListener("click", () => create("playlist"));
+  document.getElementById("new-folder").addEventListener("click", () => create("folder"));
+
+  // Playlists a track can be added to (not smart lists), named by their path in the tree.
+  function playlists() {
+    return [...byKey.values()].filter((e) => e.node.kind === "playlist")
+      .map((e) => ({ id: e.node.id, name: e.node.name, path: e.path }));
+  }
+
+  return { load, open, playlists, focus: () => focusItem(focusKey), selected: () => selectedKey };
+})();

@@ -1,0 +1,105 @@
+"""The track list endpoints: every column's field, ``added``, ``key_display`` in the chosen notation, ``pending``
+and ``filter=pending``, empties last, a playlist's tracks with their positions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from harmony.library import Library, TrackValues
+from harmony.nmlfile import NmlFingerprint
+
+from .conftest import Api
+
+FINGERPRINT = NmlFingerprint(path="/nml/collection.nml", size=1, mtime_ns=1, sha256="cd" * 32)
+
+
+def _fill(library: Library) -> list[int]:
+    ids = library.add_tracks(
+        [
+            (
+                TrackValues(
+                    path="/m/a.mp3",
+                    title="Alpha",
+                    artist="Zed",
+                    bpm=108.264787,
+                    musical_key=21,
+                    key_text="",
+                    import_date=date(2019, 4, 2),
+                    date_added=date(2026, 12, 1),
+                    label="Warp",
+                    comment="peak",
+                    play_count=3,
+                    bitrate=320000,
+                    color=2,
+                ),
+                (),
+            ),
+            (TrackValues(path="/m/b.mp3", title="Beta", artist=None, bpm=None, key_text="Cm"), ()),
+            (TrackValues(path="/m/c.mp3", title="Gamma", artist="Abe", bpm=120.0, date_added=date(2026, 1, 5)), ()),
+        ]
+    )
+    library.record_export(library.version, FINGERPRINT)
+    return ids
+
+
+async def test_rows_carry_every_field_added_key_display_and_pending(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    ids = _fill(library)
+    library.update_track(ids[2], {"rating": 4})
+    body = (await api.client.get("/api/library/tracks", params={"sort": "id"})).json()
+    assert body["key_notation"] == "open_key" and body["sort"] == "id"
+    alpha, beta, gamma = body["tracks"]
+    for name in ("title", "artist", "album", "genre", "label", "comment", "remixer", "bpm", "rating", "color"):
+        assert name in alpha
+    assert (alpha["label"], alpha["comment"], alpha["play_count"], alpha["bitrate"]) == ("Warp", "peak", 3, 320000)
+    assert alpha["added"] == "2019-04-02"  # Traktor's import date wins over the day Harmony took it in
+    assert gamma["added"] == "2026-01-05" and beta["added"] is None
+    assert alpha["key_display"] == "1m" and beta["key_display"] == "Cm" and gamma["key_display"] is None
+    assert [t["pending"] for t in body["tracks"]] == [False, False, True]
+    detail = (await api.client.get(f"/api/library/tracks/{ids[2]}")).json()
+    assert detail["pending"] is True and detail["added"] == "2026-01-05" and detail["cues"] == []
+
+    changed = await api.client.put("/api/traktor/config", json={"key_notation": "camelot"}, headers=api.token)
+    assert changed.status_code == 200 and changed.json()["key_notation"] == "camelot"
+    body = (await api.client.get("/api/library/tracks", params={"sort": "id"})).json()
+    assert body["key_notation"] == "camelot" and body["tracks"][0]["key_display"] == "8A"
+    refused = await api.client.put("/api/traktor/config", json={"key_notation": "german"}, headers=api.token)
+    assert refused.status_code == 422
+
+
+async def test_filter_pending_and_empties_last(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    ids = _fill(library)
+    library.update_track(ids[1], {"comment": "fix"})
+    pending = (await api.client.get("/api/library/tracks", params={"filter": "pending"})).json()
+    assert pending["total"] == 1 and pending["tracks"][0]["id"] == ids[1] and pending["filter"] == "pending"
+    by_artist = (await api.client.get("/api/library/tracks")).json()["tracks"]
+    assert [t["artist"] for t in by_artist] == ["Abe", "Zed", None]
+    down = (await api.client.get("/api/library/tracks", params={"sort": "-artist"})).json()["tracks"]
+    assert [t["artist"] for t in down] == ["Zed", "Abe", None]
+    by_bpm = (await api.client.get("/api/library/tracks", params={"sort": "-bpm"})).json()["tracks"]
+    assert [t["bpm"] for t in by_bpm] == [120.0, 108.264787, None]
+    assert (await api.client.get("/api/library/tracks", params={"filter": "lost"})).status_code == 422
+    assert (await api.client.get("/api/library/tracks", params={"sort": "position"})).status_code == 400
+
+
+async def test_a_playlists_tracks_in_its_order_with_positions(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    ids = _fill(library)
+    playlist = library.create_playlist("Warm-up", track_ids=[ids[2], ids[0], ids[2], ids[1]])
+    body = (await api.client.get(f"/api/playlists/{playlist}/tracks")).json()
+    assert body["total"] == 4 and body["sort"] == "position"
+    assert [t["id"] for t in body["tracks"]] == [ids[2], ids[0], ids[2], ids[1]]
+    positions = [t["position"] for t in body["tracks"]]
+    assert positions == sorted(positions) and len({t["entry_id"] for t in body["tracks"]}) == 4
+    by_title = (await api.client.get(f"/api/playlists/{playlist}/tracks", params={"sort": "-title"})).json()
+    assert [t["title"] for t in by_title["tracks"]] == ["Gamma", "Gamma", "Beta", "Alpha"]
+    found = (await api.client.get(f"/api/playlists/{playlist}/tracks", params={"search": "gamma"})).json()
+    assert found["total"] == 2
+    page = (await api.client.get(f"/api/playlists/{playlist}/tracks", params={"limit": 1, "offset": 3})).json()
+    assert [t["id"] for t in page["tracks"]] == [ids[1]]
+    missing = await api.client.get("/api/playlists/999/tracks")
+    assert missing.status_code == 404 and "No playlist with id 999" in missing.json()["error"]

@@ -1,0 +1,501 @@
+"""The library page's table and tree in Chromium: one virtualised list, the keyboard, the column chooser, narrow
+screens and an axe-core scan.
+
+One server and one browser for the module; the tracks are added straight to the library (no import needed).
+Skipped with a reason without Playwright or Chromium; under CI they must run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harmony.library import Library, TrackValues
+
+from .conftest import LiveServer, build_app, free_port, serving
+from .test_browser import chromium, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+PLAIN = 1_200
+#: Tracks without an artist or a BPM: whichever way the list is sorted by those, they come last.
+EMPTY = 5
+TRACKS = PLAIN + EMPTY
+#: Where the screenshots go: a temporary folder, or docs/ when HARMONY_SCREENSHOTS names it (see docs/web.md).
+SCREENSHOTS = os.environ.get("HARMONY_SCREENSHOTS")
+FIRST_ROW_HAS = (
+    "t => { const r = document.querySelector('#tracks-body tr[data-id]'); return r && r.textContent.includes(t); }"
+)
+
+
+@dataclass
+class Fixture:
+    server: LiveServer
+    ids: list[int]
+
+    @property
+    def url(self) -> str:
+        return f"{self.server.url}/library"
+
+
+@pytest.fixture(scope="module")
+def library_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
+    folder = tmp_path_factory.mktemp("library")
+    home = folder / "home"
+    home.mkdir()
+    port = free_port()
+    with serving(build_app(folder, home, port=port), port) as live:
+        genres = ["House", "Techno", "Disco", "Afro House", "Minimal"]
+        tracks = [
+            (
+                TrackValues(
+                    path=str(folder / "music" / f"track{i:05d}.mp3"),
+                    title=f"Track {i:05d}",
+                    artist=f"Artist {i % 97:02d}",
+                    album=f"Album {i % 31}",
+                    genre=genres[i % len(genres)],
+                    bpm=100 + (i % 50) + 0.123,
+                    rating=i % 6,
+                    comment=f"comment {i}",
+                    duration=180.0 + i % 120,
+                ),
+                (),
+            )
+            for i in range(PLAIN)
+        ] + [
+            (TrackValues(path=str(folder / "music" / f"unknown{i}.mp3"), title=f"Unknown {i}"), ())
+            for i in range(EMPTY)
+        ]
+        with Library.open(live.state.service.library_path) as library:
+            ids = library.add_tracks(tracks)
+        yield Fixture(live, ids)
+
+
+def open_library(page: Any, fixture: Fixture) -> None:  # noqa: F811
+    page.goto(fixture.url)
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    page.wait_for_function(f"() => document.querySelector('#track-count').textContent === '{TRACKS:,} tracks'")
+
+
+def focused(page: Any) -> dict[str, Any]:  # noqa: F811
+    result: dict[str, Any] = page.evaluate(
+        """() => { const a = document.activeElement; const tr = a.closest('tr');
+                   return {id: a.id, tag: a.tagName, row: tr ? tr.getAttribute('aria-rowindex') : null,
+                           sort: a.dataset.sort || null, text: a.textContent,
+                           outline: getComputedStyle(a).outlineStyle}; }"""
+    )
+    return result
+
+
+def first_title(fixture: Fixture, sort: str) -> str:
+    """The title the list answers first for ``sort`` (other tests of the module rename tracks)."""
+    import httpx
+
+    with httpx.Client(base_url=fixture.server.url) as client:
+        title: str = client.get("/api/library/tracks", params={"sort": sort, "limit": 1}).json()["tracks"][0]["title"]
+    return title
+
+
+def test_the_whole_library_scrolls_as_one_short_list(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    assert page.get_attribute("#tracks-table", "aria-rowcount") == str(TRACKS + 1)
+    # No pages: scrolled to the end, the last track is drawn, and only the rows in sight are in the page.
+    page.evaluate("() => { const w = document.getElementById('table-wrap'); w.scrollTop = w.scrollHeight; }")
+    page.wait_for_selector(f"#tracks-body tr[aria-rowindex='{TRACKS + 1}'][data-id]")
+    rows = page.locator("#tracks-body tr[data-id]").count()
+    assert 10 < rows < 80, rows
+    assert page.locator("#prev-page, #next-page").count() == 0
+    # Back in the middle: those rows are fetched by offset and drawn in order.
+    page.evaluate("() => { const w = document.getElementById('table-wrap'); w.scrollTop = 600 * 32; }")
+    page.wait_for_selector("#tracks-body tr[aria-rowindex='602'][data-id]")
+    indexes = page.eval_on_selector_all("#tracks-body tr[data-id]", "rs => rs.map(r => Number(r.dataset.index))")
+    assert indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+    # BPM with two decimals.
+    bpm = page.locator("#tracks-body tr[data-id] td[aria-colindex]").nth(0)
+    assert bpm is not None
+    header = page.eval_on_selector_all("#tracks-head th", "ths => ths.map(t => t.dataset.column)")
+    column = header.index("bpm") + 1
+    values = page.eval_on_selector_all(
+        f"#tracks-body tr[data-id] td[aria-colindex='{column}']", "tds => tds.map(t => t.textContent)"
+    )
+    assert values and all(v.endswith(".12") and len(v.split(".")[1]) == 2 for v in values), values
+
+
+def test_empty_values_sort_last_both_ways(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    for column in ("bpm", "artist"):
+        for direction in ("ascending", "descending"):
+            selector = f"#tracks-head th[data-column='{column}'] button"
+            page.click(selector)
+            if page.get_attribute(f"#tracks-head th[data-column='{column}']", "aria-sort") != direction:
+                page.click(selector)
+            page.wait_for_selector(f"#tracks-head th[data-column='{column}'][aria-sort='{direction}']")
+            page.wait_for_function(FIRST_ROW_HAS, arg="Track ")
+            page.evaluate("() => { const w = document.getElementById('table-wrap'); w.scrollTop = w.scrollHeight; }")
+            page.wait_for_selector(f"#tracks-body tr[aria-rowindex='{TRACKS + 1}'][data-id]")
+            last = page.eval_on_selector_all(
+                f"#tracks-body tr[data-id]:nth-last-child(-n+{EMPTY + 1})", "rs => rs.map(r => r.textContent)"
+            )
+            assert all("Unknown" in text for text in last[-EMPTY:]), (column, direction, last)
+            page.evaluate("() => { document.getElementById('table-wrap').scrollTop = 0; }")
+
+
+def row(page: Any, title: str) -> Any:  # noqa: F811
+    return page.locator("#tracks-body tr[data-id]", has_text=title).first
+
+
+def search(page: Any, text: str, count: int) -> None:  # noqa: F811
+    page.fill("#search", text)
+    page.wait_for_function(
+        f"() => document.querySelector('#track-count').textContent === '{count} {'track' if count == 1 else 'tracks'}'"
+    )
+
+
+def column_index(page: Any, column: str) -> int:  # noqa: F811
+    columns: list[str] = page.eval_on_selector_all("#tracks-head th", "ths => ths.map(t => t.dataset.column)")
+    return columns.index(column)
+
+
+def api_track(fixture: Fixture, track_id: int) -> dict[str, Any]:
+    import httpx
+
+    with httpx.Client(base_url=fixture.server.url) as client:
+        answer = client.get(f"/api/library/tracks/{track_id}")
+    assert answer.status_code == 200, answer.text
+    data: dict[str, Any] = answer.json()
+    return data
+
+
+def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    search(page, "Track 00010", 1)
+    track_id = library_server.ids[10]
+    title = column_index(page, "title")
+    cell = row(page, "Track 00010").locator("td").nth(title)
+    cell.dblclick()
+    page.fill("#tracks-body .cell-input", "Renamed In Place")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#tracks-body .cell-input')")
+    assert api_track(library_server, track_id)["title"] == "Renamed In Place"
+    search(page, "Renamed In Place", 1)
+    # Esc leaves the value as it was.
+    row(page, "Renamed In Place").locator("td").nth(title).dblclick()
+    page.fill("#tracks-body .cell-input", "Never Saved")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('#tracks-body .cell-input')")
+    assert api_track(library_server, track_id)["title"] == "Renamed In Place"
+    assert row(page, "Renamed In Place").is_visible()
+    # A value out of range is refused in place, naming the field and the range; the cell stays open.
+    row(page, "Renamed In Place").locator("td").nth(column_index(page, "rating")).dblclick()
+    page.fill("#tracks-body .cell-input", "9")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#cell-error:not([hidden])")
+    message = page.text_content("#cell-error") or ""
+    assert "rating" in message.lower() and "5" in message, message
+    assert page.get_attribute("#tracks-body .cell-input", "aria-invalid") == "true"
+    page.keyboard.press("Escape")
+    assert api_track(library_server, track_id)["rating"] == 10 % 6
+    # Tab saves and moves to the next cell; a key typed in Camelot is stored and shown in the chosen notation.
+    row(page, "Renamed In Place").locator("td").nth(column_index(page, "bpm")).dblclick()
+    page.fill("#tracks-body .cell-input", "128")
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => (document.activeElement.getAttribute('aria-label') || '').startsWith('Key of')")
+    page.fill("#tracks-body .cell-input", "8A")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#tracks-body .cell-input')")
+    saved = api_track(library_server, track_id)
+    assert saved["bpm"] == 128.0 and saved["musical_key"] == 21
+    page.wait_for_function(
+        "([t, k]) => { const rows = [...document.querySelectorAll('#tracks-body tr[data-id]')];"
+        " const r = rows.find(r => r.textContent.includes(t)); return r && r.children[k].textContent === '1m'; }",
+        arg=["Renamed In Place", column_index(page, "key")],
+    )
+
+
+def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    page.keyboard.press("/")
+    page.keyboard.type("Track 0002")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    # Arrows to the row and its title cell, Enter, type, Enter.
+    page.keyboard.press("ArrowDown")
+    for _ in range(column_index(page, "title") + 1):
+        page.keyboard.press("ArrowRight")
+    assert (page.evaluate("document.activeElement.textContent") or "") == "Track 00021"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Typed Without A Mouse")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.textContent === 'Typed Without A Mouse'")
+    assert api_track(library_server, library_server.ids[21])["title"] == "Typed Without A Mouse"
+
+
+def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    search(page, "Track 0003", 10)
+    title = column_index(page, "title")
+    row(page, "Track 00030").locator("td").nth(title).click()
+    row(page, "Track 00032").locator("td").nth(title).click(modifiers=["Shift"])
+    assert page.locator("#tracks-body tr[aria-selected='true']").count() == 3
+    page.keyboard.press("Escape")  # the panel the first click opened
+    page.wait_for_selector("#track-detail", state="hidden")
+    row(page, "Track 00032").locator("td").nth(title).click(button="right")
+    page.locator("#context-menu [role='menuitem']", has_text="Edit 3 tracks").click()
+    page.wait_for_selector("#bulk-dialog[open]")
+    page.fill("#bulk-genre", "Bulk Genre")
+    page.fill("#bulk-year", "1999")
+    page.click("#bulk-save")
+    page.wait_for_selector("#bulk-dialog[open]", state="detached")
+    ids = [library_server.ids[i] for i in (30, 31, 32)]
+    assert [api_track(library_server, i)["genre"] for i in ids] == ["Bulk Genre"] * 3
+    assert [api_track(library_server, i)["year"] for i in ids] == [1999] * 3
+    assert api_track(library_server, library_server.ids[33])["genre"] != "Bulk Genre"
+    note = page.locator('.notification[data-id="edit"]')
+    note.wait_for()
+    assert "3 tracks" in (note.locator(".title").text_content() or "")
+    assert note.locator("button.action").text_content() == "Undo"
+    page.wait_for_function("() => document.querySelector('#tracks-body').textContent.includes('Bulk Genre')")
+
+    # Ctrl-Z undoes it, Ctrl-Shift-Z does it again; the rows follow.
+    row(page, "Track 00031").focus()
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => !document.querySelector('#tracks-body').textContent.includes('Bulk Genre')")
+    assert [api_track(library_server, i)["genre"] for i in ids] != ["Bulk Genre"] * 3
+    assert (note.locator(".title").text_content() or "").startswith("Undone")
+    page.keyboard.press("Control+Shift+z")
+    page.wait_for_function("() => document.querySelector('#tracks-body').textContent.includes('Bulk Genre')")
+    assert [api_track(library_server, i)["genre"] for i in ids] == ["Bulk Genre"] * 3
+    # The notification's Undo button undoes too.
+    page.locator('.notification[data-id="edit"] button.action').click()
+    page.wait_for_function("() => !document.querySelector('#tracks-body').textContent.includes('Bulk Genre')")
+
+
+def test_an_edit_made_elsewhere_appears_in_the_open_page(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    search(page, "Track 00050", 1)
+    # Another process (the CLI) edits the library file: the page hears of it and redraws the row.
+    with Library.open(library_server.server.state.service.library_path) as library:
+        library.update_track(library_server.ids[50], {"comment": "edited by the CLI", "genre": "From Elsewhere"})
+    page.wait_for_function("() => document.querySelector('#tracks-body').textContent.includes('From Elsewhere')")
+
+
+def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    # At most three Tabs to the search box: the skip link, the brand, the search.
+    tabs = 0
+    while focused(page)["id"] != "search":
+        page.keyboard.press("Tab")
+        tabs += 1
+        assert tabs <= 3, focused(page)
+    # Type, Enter: the first matching row has the focus, with a visible outline.
+    page.keyboard.type("Track 0004")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '10 tracks'")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    assert focused(page)["outline"] != "none"
+    # Arrows move the selection.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert focused(page)["row"] == "4"
+    selected = page.eval_on_selector_all("#tracks-body tr[aria-selected='true']", "rs => rs.map(r => r.textContent)")
+    assert len(selected) == 1 and "Track 0004" in selected[0]
+    # "/" goes back to the search box from the table.
+    page.keyboard.press("/")
+    assert focused(page)["id"] == "search"
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.wait_for_function(f"() => document.querySelector('#track-count').textContent === '{TRACKS:,} tracks'")
+    # The column headers are reachable with Tab and sort with Enter.
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if focused(page)["sort"] == "title":
+            break
+    assert focused(page)["sort"] == "title", focused(page)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='ascending']")
+    page.wait_for_function(FIRST_ROW_HAS, arg=first_title(library_server, "title"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='descending']")
+    page.wait_for_function(FIRST_ROW_HAS, arg=first_title(library_server, "-title"))
+    # The skip link takes the keyboard to the table.
+    page.goto(library_server.url)
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to the track table"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    page.keyboard.press("End")
+    page.wait_for_function(f"() => document.activeElement.getAttribute('aria-rowindex') === '{TRACKS + 1}'")
+
+
+def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+
+    def columns() -> list[str]:
+        result: list[str] = page.eval_on_selector_all("#tracks-head th", "ths => ths.map(t => t.dataset.column)")
+        return result
+
+    assert "comment" not in columns() and "album" in columns()
+    page.click("#columns-button")
+    offered = page.eval_on_selector_all("#columns-list label", "ls => ls.map(l => l.textContent)")
+    for name in ("Comment", "Label", "Added", "Last played", "Play count", "Bitrate", "Colour", "Pending export"):
+        assert name in offered, name
+    page.check("#column-comment")
+    page.uncheck("#column-album")
+    # Move Comment up one place.
+    before = columns().index("comment")
+    page.click("button[aria-label='Move Comment up']")
+    assert columns().index("comment") == before - 1
+    shown = columns()
+    page.wait_for_selector("#tracks-body tr[data-id] td[title^='comment ']")
+
+    page.reload()
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    assert columns() == shown
+    page.click("#columns-button")
+    page.click("#columns-reset")
+    assert "comment" not in columns() and "album" in columns()
+
+
+def screenshot_path(tmp_path: Path, width: int) -> Path:
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    return folder / f"web-library-{width}.png"
+
+
+@pytest.mark.parametrize("width", [390, 768, 1440])
+def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, width: int) -> None:  # noqa: F811
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        page.wait_for_timeout(200)
+        # Nothing but the table scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if width <= 768:
+            # The tree is a drawer: closed, it takes no room; the toggle opens it.
+            assert not page.is_visible("#playlist-tree")
+            page.click("#tree-toggle")
+            page.wait_for_selector("#playlist-tree", state="visible")
+            page.keyboard.press("Escape")
+            page.wait_for_selector("#playlist-tree", state="hidden")
+        else:
+            assert page.is_visible("#playlist-tree")
+        if width == 768:
+            # Title, artist, BPM, key and rating are on screen without scrolling.
+            for column in ("title", "artist", "bpm", "key", "rating"):
+                box = page.locator(f"#tracks-head th[data-column='{column}']").bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, column
+        page.screenshot(path=str(screenshot_path(tmp_path, width)))
+    finally:
+        context.close()
+
+
+def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    from tests.conftest import require
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    require(Axe is not None, "axe-playwright-python is not installed")
+    assert Axe is not None
+    open_library(page, library_server)
+    bad = []
+    # The page as a DJ works with it: a track open in the panel; then the column chooser open.
+    page.locator("#tracks-body tr[data-id]").nth(2).click()
+    page.wait_for_selector("#track-detail:not([hidden])")
+    for step in ("panel", "columns"):
+        if step == "columns":
+            page.keyboard.press("Escape")
+            page.wait_for_selector("#track-detail", state="hidden")
+            page.click("#columns-button")
+        results = Axe().run(page)
+        bad += [
+            (step, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    assert bad == [], bad
+
+
+def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """The tree and the table edit a playlist; the export writes exactly that playlist and changes nothing else."""
+    import httpx
+
+    from harmony import nml
+
+    from .conftest import make_demo
+    from .test_browser import configure
+
+    demo = make_demo(home / "Traktor", tracks=30, seed=31)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        live_server.call(live_server.state.service.wait(op))
+        first = client.get("/api/library/tracks", params={"sort": "title", "limit": 3}).json()["tracks"]
+    before = nml.load(demo.nml.read_bytes())
+    old_lists = {node.path: list(node.entries) for node in before.playlists.walk() if hasattr(node, "entries")}
+
+    page.goto(f"{live_server.url}/library")
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    page.click("#new-playlist")
+    page.wait_for_selector("#playlist-tree input.rename")
+    page.fill("#playlist-tree input.rename", "Friday")
+    page.keyboard.press("Enter")
+    friday = page.locator("#playlist-tree [role='treeitem']", has_text="Friday")
+    friday.wait_for()
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Friday'")
+
+    # Back to all tracks, sorted by title: select the first three and drag them onto the playlist.
+    page.locator("#playlist-tree [data-key='all']").click()
+    page.click("#tracks-head th[data-column='title'] button")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='ascending']")
+    page.wait_for_function(FIRST_ROW_HAS, arg=first[0]["title"])
+    title = column_index(page, "title")
+    rows = page.locator("#tracks-body tr[data-id]")
+    rows.nth(0).locator("td").nth(title).click(modifiers=["Control"])
+    rows.nth(1).locator("td").nth(title).click(modifiers=["Control"])
+    rows.nth(2).locator("td").nth(title).click(modifiers=["Control"])
+    assert page.locator("#tracks-body tr[aria-selected='true']").count() == 3
+    rows.nth(1).locator("td").nth(title).drag_to(friday)
+    page.wait_for_function(
+        "() => { const f = [...document.querySelectorAll('#playlist-tree [role=treeitem]')]"
+        ".find(li => li.textContent.includes('Friday'));"
+        " return f && f.querySelector('.entry-count').textContent === '3'; }"
+    )
+
+    # Open it: playlist order with a # column; drag the third entry above the first.
+    friday.locator(".name").click()
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '3 tracks'")
+    assert page.get_attribute("#tracks-head th[data-column='position']", "aria-sort") == "ascending"
+    title = column_index(page, "title")  # the # column comes first in a playlist
+    titles = [t["title"] for t in first]
+    listed = page.eval_on_selector_all(
+        f"#tracks-body tr[data-id] td:nth-child({title + 1})", "ts => ts.map(t => t.textContent)"
+    )
+    assert listed == titles
+    rows.nth(2).locator("td").nth(title).drag_to(
+        rows.nth(0).locator("td").nth(title), target_position={"x": 20, "y": 4}
+    )
+    reordered = [titles[2], titles[0], titles[1]]
+    page.wait_for_function(
+        "([k, want]) => JSON.stringify([...document.querySelectorAll('#tracks-body tr[data-id]')]"
+        ".map(r => r.children[k].textContent)) === JSON.stringify(want)",
+        arg=[title, reordered],
+    )
+
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/export").json()["operation_id"]
+        assert live_server.call(live_server.state.service.wait(op)).status == "succeeded"
+    after = nml.load(demo.nml.read_bytes())
+    new_lists = {node.path: list(node.entries) for node in after.playlists.walk() if hasattr(node, "entries")}
+    assert set(new_lists) == set(old_lists) | {("Friday",)}
+    assert {path: entries for path, entries in new_lists.items() if path != ("Friday",)} == old_lists
+    by_key = {t.key: t.title for t in after.tracks}
+    assert [by_key[key] for key in new_lists[("Friday",)]] == reordered
+    assert len(after.tracks) == len(before.tracks)

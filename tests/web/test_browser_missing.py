@@ -1,0 +1,69 @@
+"""The "Find missing files" page in a real Chromium: a collection whose files are elsewhere is imported (every
+track marked missing), the suggested mappings are accepted one click each, and the missing count falls to 0.
+
+Skipped with a reason when Playwright or Chromium is missing on a workstation; under CI they must run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .conftest import LiveServer, make_demo
+from .test_browser import chromium, page  # noqa: F401 - the shared browser fixtures
+
+
+def _wait_for(client: httpx.Client, operation_id: str) -> dict[str, Any]:
+    for _ in range(600):
+        op: dict[str, Any] = client.get(f"/api/operations/{operation_id}").json()
+        if op["status"] not in ("queued", "running"):
+            return op
+        time.sleep(0.1)
+    raise AssertionError(f"operation {operation_id} did not finish")
+
+
+def test_accepting_the_suggested_mappings_finds_every_missing_file(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    from playwright.sync_api import expect  # the page fixture has made sure Playwright is there
+
+    demo = make_demo(home / "Music" / "Traktor", tracks=120, seed=5)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        # The collection's paths name drives this computer does not have: no mapping yet.
+        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
+        started = client.post("/api/traktor/sync").json()
+        op = _wait_for(client, started["operation_id"])
+        assert op["status"] == "succeeded", op
+        assert op["result"]["summary"].startswith("Imported 120 tracks (120 files not found)")
+        assert client.get("/api/library/missing").json()["count"] == 120
+        assert client.get("/api/library/tracks", params={"filter": "missing", "limit": 5}).json()["total"] == 120
+
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text("120")
+    page.click("text=Look for the folder")
+    page.locator(".suggestion").first.wait_for(timeout=30_000)
+    volumes = len(demo.mappings)
+    assert page.locator(".suggestion").count() == volumes
+    page.screenshot(path=str(home.parent / "missing-suggestions.png"), full_page=True)
+    for number in range(volumes):
+        before = int(page.text_content("#missing-count").replace(",", ""))
+        page.locator(".suggestion button").nth(number).click()
+        for _ in range(600):
+            if int(page.text_content("#missing-count").replace(",", "")) < before:
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError(f"the missing count stayed at {before} after accepting suggestion {number + 1}")
+    expect(page.locator("#missing-count")).to_have_text("0")
+    expect(page.locator("#suggest-status")).to_have_text("Every missing file was found.")
+    page.screenshot(path=str(home.parent / "missing-found.png"), full_page=True)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        mappings = client.get("/api/traktor/config").json()["path_mappings"]
+        assert {prefix: str(Path(folder)) for prefix, folder in mappings.items()} == demo.mappings
+        assert client.get("/api/library/missing").json()["count"] == 0
+        tracks = client.get("/api/library/tracks", params={"limit": 500}).json()
+        assert tracks["total"] == 120 and not any(t["missing"] for t in tracks["tracks"])

@@ -1,0 +1,394 @@
+"""The library page's track panel in Chromium: the form with every field and its inline refusals, the rating
+stars, the cue editor (rename, move, slot swap, delete), the player (a track plays, a hot cue click seeks), Esc,
+and a track whose file is missing.
+
+One server and one browser for the module; each test works on its own track, added straight to the library (no
+import needed). Skipped with a reason without Playwright or Chromium; under CI they must run."""
+
+from __future__ import annotations
+
+import math
+import struct
+import time
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harmony.devtools.collection_gen import generate_collection
+from harmony.library import CueValues, Library, TrackValues
+
+from .conftest import LiveServer, build_app, free_port, serving
+from .test_browser import chromium, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+SECONDS = 6
+
+
+def write_wav(path: Path, seconds: int = SECONDS, rate: int = 22_050) -> None:
+    """A mono 16-bit sine tone the browser can play."""
+    tone = (int(9000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(seconds * rate))
+    frames = b"".join(struct.pack("<h", sample) for sample in tone)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+
+
+@dataclass
+class Fixture:
+    server: LiveServer
+    ids: dict[str, int]
+
+    def track(self, name: str) -> dict[str, Any]:
+        with httpx.Client(base_url=self.server.url) as client:
+            answer = client.get(f"/api/library/tracks/{self.ids[name]}")
+        assert answer.status_code == 200, answer.text
+        data: dict[str, Any] = answer.json()
+        return data
+
+
+@pytest.fixture(scope="module")
+def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
+    folder = tmp_path_factory.mktemp("panel")
+    home = folder / "home"
+    home.mkdir()
+    audio = folder / "tone.wav"
+    write_wav(audio)
+    port = free_port()
+    with serving(build_app(folder, home, port=port), port) as live:
+        cues = {
+            "cues": [
+                CueValues(type=0, start=1000.0, hotcue=0, name="Intro", color="#FF0000"),
+                CueValues(type=0, start=30000.0, hotcue=1, name="Break", color="#0080FF"),
+                CueValues(type=0, start=60000.0, hotcue=-1, name="Outro"),
+            ],
+            "plays": [
+                CueValues(type=4, start=0.0, name="AutoGrid", grid_bpm=120.0),
+                CueValues(type=0, start=4000.0, hotcue=2, name="Drop", color="#00FF00"),
+            ],
+        }
+        tracks = {
+            "form": TrackValues(path=str(folder / "form.mp3"), title="Form Track", artist="Panel", year=2001),
+            "rating": TrackValues(path=str(folder / "rating.mp3"), title="Rating Track", artist="Panel", rating=2),
+            "cues": TrackValues(path=str(folder / "cues.mp3"), title="Cue Track", artist="Panel", duration=240.0),
+            "plays": TrackValues(path=str(audio), title="Tone Track", artist="Panel", duration=float(SECONDS)),
+            "missing": TrackValues(path=str(folder / "gone" / "lost.mp3"), title="Lost Track", artist="Panel"),
+            "vanished": TrackValues(path=str(folder / "vanished.mp3"), title="Vanished Track", artist="Panel"),
+        }
+        for name in ("form", "rating", "cues", "vanished"):
+            Path(tracks[name].path).write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
+        ids = {}
+        with Library.open(live.state.service.library_path) as library:
+            for name, values in tracks.items():
+                ids[name] = library.add_track(values, cues.get(name, ()))
+        # A track imported from Traktor whose file is not on this computer: imported, and marked missing.
+        nml = generate_collection(folder / "collection.nml", tracks=1, seed=3).path
+        with httpx.Client(base_url=live.url, headers=live.token) as client:
+            assert client.put("/api/traktor/config", json={"nml_path": str(nml)}).status_code == 200
+            started = client.post("/api/traktor/sync")
+            assert started.status_code == 202, started.text
+            live.call(live.state.service.wait(started.json()["operation_id"]))
+            gone = client.get("/api/library/tracks", params={"filter": "missing"}).json()["tracks"]
+        imported = [t["id"] for t in gone if t["id"] not in ids.values()]
+        assert len(imported) == 1 and ids["missing"] in {t["id"] for t in gone}
+        ids["imported_missing"] = imported[0]
+        # A file that goes away after the import: nothing marks it yet, the player finds out.
+        Path(tracks["vanished"].path).unlink()
+        yield Fixture(live, ids)
+
+
+def open_track(page: Any, fixture: Fixture, name: str) -> None:  # noqa: F811
+    track = fixture.track(name)
+    title = track["title"] or Path(track["path"]).name
+    if page.url != f"{fixture.server.url}/library":
+        page.goto(f"{fixture.server.url}/library")
+    # The title cell: the panel of the track shown before may cover the right of the table.
+    page.locator("#tracks-body tr[data-id]", has_text=title).first.locator("td", has_text=title).first.click()
+    page.wait_for_selector(f"#track-detail[data-track-id='{fixture.ids[name]}']:not([hidden])")
+    page.wait_for_function("t => document.querySelector('#detail-title').textContent === t", arg=title)
+
+
+def test_the_form_has_every_field_labelled_and_esc_closes(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    for name in (
+        "title",
+        "artist",
+        "album",
+        "remixer",
+        "producer",
+        "mix",
+        "label",
+        "catalog_number",
+        "genre",
+        "comment",
+        "comment2",
+        "key_lyrics",
+        "year",
+        "release_date",
+        "track_number",
+        "bpm",
+        "musical_key",
+    ):
+        assert page.is_visible(f"#field-{name}"), name
+    assert page.input_value("#field-title") == "Form Track"
+    assert page.input_value("#field-year") == "2001"
+    # The key picker offers the 24 keys in the chosen notation (Open Key unless the DJ chose another).
+    keys = page.eval_on_selector_all("#field-musical_key option", "os => os.map(o => o.textContent)")
+    assert keys[0] == "No key" and len(keys) == 25
+    assert keys[1:5] == ["1d", "1m", "2d", "2m"]
+    # Every control of the panel has a name a screen reader reads.
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('#track-detail :is(input, select, textarea, button, [role=radio])')]
+              .filter(n => !n.closest('[hidden]'))
+              .filter(n => !(n.labels && n.labels.length) && !n.getAttribute('aria-label')
+                           && !n.getAttribute('aria-labelledby') && !n.textContent.trim())
+              .map(n => n.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
+    assert page.get_attribute("#field-rating", "role") == "radiogroup"
+    assert page.get_attribute("#field-color", "role") == "radiogroup"
+
+    page.evaluate("window.__closed = 0; document.addEventListener('harmony:panel-closed', () => window.__closed++)")
+    page.focus("#field-title")
+    page.keyboard.type(" changed")
+    page.keyboard.press("Escape")  # the first Esc in a changed field puts the stored value back
+    assert page.input_value("#field-title") == "Form Track"
+    assert page.is_visible("#track-detail")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert page.evaluate("window.__closed") == 1
+
+
+def test_out_of_range_values_are_refused_inline(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    page.fill("#field-year", "12000")
+    page.fill("#field-track_number", "two")
+    page.click("#track-save")
+    assert page.text_content("#error-year") == "Year must be from 0 to 9999; 12000 is out of range."
+    assert page.text_content("#error-track_number") == "Track number must be a whole number from 0 to 9999."
+    assert page.get_attribute("#field-year", "aria-invalid") == "true"
+    assert "Nothing was saved" in page.text_content("#form-status")
+    assert panel_server.track("form")["year"] == 2001  # nothing reached the library
+    page.fill("#field-bpm", "-3")
+    page.click("#track-save")
+    assert page.text_content("#error-bpm") == "BPM must be from 0 to 999; -3 is out of range."
+    page.click("#track-revert")
+    assert page.input_value("#field-year") == "2001"
+    assert page.is_hidden("#error-year")
+
+
+def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    page.evaluate(
+        "window.__saved = []; "
+        "document.addEventListener('harmony:track-saved', e => window.__saved.push(e.detail.track.id))"
+    )
+    page.fill("#field-title", "Form Track (Edit)")
+    page.fill("#field-bpm", "123.456789")
+    page.select_option("#field-musical_key", label="1m")  # A minor
+    page.fill("#field-comment2", "warm-up")
+    page.press("#field-title", "Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    track = panel_server.track("form")
+    assert track["title"] == "Form Track (Edit)"
+    assert track["bpm"] == pytest.approx(123.456789)
+    assert track["musical_key"] == 21
+    assert track["comment2"] == "warm-up"
+    assert track["year"] == 2001  # untouched fields stay as they were
+    assert page.evaluate("window.__saved") == [panel_server.ids["form"]]
+    assert page.input_value("#field-bpm") == "123.456789"  # the exact value, not the table's two decimals
+    assert page.text_content("#detail-title") == "Form Track (Edit)"
+
+    # Moving on to another track keeps what was typed: it is saved, not dropped.
+    page.fill("#field-comment", "typed, then another track")
+    open_track(page, panel_server, "cues")
+    _wait_for(lambda: panel_server.track("form")["comment"] == "typed, then another track")
+
+
+def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "rating")
+    assert page.get_attribute("#field-rating .star[data-value='2']", "aria-checked") == "true"
+    page.click("#field-rating .star[data-value='4']")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert panel_server.track("rating")["rating"] == 4
+    assert page.get_attribute("#field-rating .star[data-value='4']", "aria-checked") == "true"
+    assert page.locator("#field-rating .star.lit").count() == 4
+
+    page.focus("#field-rating .star[data-value='4']")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => document.querySelector('#field-rating .star[data-value=\"3\"]').ariaChecked === 'true'"
+    )
+    page.wait_for_function("() => document.activeElement.dataset.value === '3'")
+    _wait_for(lambda: panel_server.track("rating")["rating"] == 3)
+    page.keyboard.press("0")
+    _wait_for(lambda: panel_server.track("rating")["rating"] == 0)
+    assert page.locator("#field-rating .star.lit").count() == 0
+    # Space in the star control rates; it does not start the player.
+    page.focus("#field-rating .star[data-value='1']")
+    page.keyboard.press("Space")
+    _wait_for(lambda: panel_server.track("rating")["rating"] == 1)
+
+
+def _wait_for(condition: Any, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the library did not change in time"
+        time.sleep(0.05)
+
+
+def _cue_row(browser_page: Any, name: str) -> Any:
+    return browser_page.locator("#cue-list li.cue", has=browser_page.locator(f"input.cue-name[value='{name}']"))
+
+
+def _cues(fixture: Fixture, track: str) -> list[dict[str, Any]]:
+    cues: list[dict[str, Any]] = fixture.track(track)["cues"]
+    return cues
+
+
+def test_cues_renamed_moved_swapped_and_deleted(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "cues")
+    names = page.eval_on_selector_all("#cue-list input.cue-name", "ns => ns.map(n => n.value)")
+    assert names == ["Intro", "Break", "Outro"]  # sorted by position
+
+    # Rename: typing and leaving the field saves it.
+    intro = _cue_row(page, "Intro")
+    intro.locator("input.cue-name").fill("Mix In")
+    intro.locator("input.cue-name").press("Enter")
+    _wait_for(lambda: any(c["name"] == "Mix In" for c in _cues(panel_server, "cues")))
+
+    # Move: a new position typed as m:ss.mmm; the list re-sorts.
+    outro = _cue_row(page, "Outro")
+    outro.locator("input.cue-start").fill("0:15.250")
+    outro.locator("input.cue-start").press("Enter")
+    _wait_for(lambda: any(c["name"] == "Outro" and c["position"] == 15250 for c in _cues(panel_server, "cues")))
+    page.wait_for_function(
+        "order => [...document.querySelectorAll('#cue-list input.cue-name')].map(n => n.value).join() === order",
+        arg="Mix In,Outro,Break",
+    )
+    bad = _cue_row(page, "Break").locator("input.cue-start")
+    bad.fill("soon")
+    bad.press("Enter")
+    assert "Position must look like m:ss.mmm" in page.text_content("#cue-error")
+
+    # Slot: hot cue 2 is Break's; taking it asks, and Swap exchanges the slots.
+    _cue_row(page, "Outro").locator("select.cue-slot").select_option("1")
+    page.wait_for_selector("#cue-confirm:not([hidden])")
+    assert "Hot cue 2 is taken by the cue “Break”" in page.text_content("#cue-confirm-text")
+    page.click("#cue-confirm-yes")
+    _wait_for(
+        lambda: {c["name"]: c["slot"] for c in _cues(panel_server, "cues")} == {"Mix In": 0, "Outro": 1, "Break": -1}
+    )
+    # Cancel leaves everything as it was.
+    _cue_row(page, "Mix In").locator("select.cue-slot").select_option("1")
+    page.wait_for_selector("#cue-confirm:not([hidden])")
+    page.click("#cue-confirm-no")
+    assert {c["name"]: c["slot"] for c in _cues(panel_server, "cues")} == {"Mix In": 0, "Outro": 1, "Break": -1}
+    assert _cue_row(page, "Mix In").locator("select.cue-slot").input_value() == "0"
+
+    # Type with natural names, and delete.
+    assert "Fade-in" in _cue_row(page, "Break").locator("select.cue-type").text_content()
+    _cue_row(page, "Break").locator("select.cue-type").select_option(label="Fade-in")
+    _wait_for(lambda: any(c["name"] == "Break" and c["type"] == "fade_in" for c in _cues(panel_server, "cues")))
+    _cue_row(page, "Break").locator("button.cue-delete").click()
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "cues")] == ["Mix In", "Outro"])
+    page.wait_for_function("() => document.querySelectorAll('#cue-list li.cue').length === 2")
+
+    # Add one at a typed position.
+    page.fill("#cue-add-position", "2:00.500")
+    page.click("#cue-add button[type=submit]")
+    _wait_for(lambda: any(c["position"] == 120500 for c in _cues(panel_server, "cues")))
+    page.wait_for_function("() => document.querySelectorAll('#cue-list li.cue').length === 3")
+
+
+def _current_time(page: Any) -> float:  # noqa: F811
+    value: float = page.evaluate("document.getElementById('player-audio').currentTime")
+    return value
+
+
+def test_a_track_plays_and_a_hot_cue_click_seeks(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "plays")
+    page.wait_for_function("() => !document.getElementById('player-play').disabled")
+    page.click("#player-play")
+    page.wait_for_function("() => document.getElementById('player-audio').currentTime > 0.3", timeout=15_000)
+    assert page.get_attribute("#player-play", "aria-label") == "Pause (Space)"
+    assert page.text_content("#player-position").startswith("0:00.")
+    # Space (focus outside any text field) pauses and plays.
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.getElementById('player-audio').paused")
+    paused_at = _current_time(page)
+    page.keyboard.press("Space")
+    page.wait_for_function("t => document.getElementById('player-audio').currentTime > t + 0.2", arg=paused_at)
+
+    # The pad of hot cue 3 ("Drop" at 0:04.000) jumps there.
+    page.click("#player-hotcues .pad[data-slot='2']")
+    page.wait_for_function("() => document.getElementById('player-audio').currentTime >= 4")
+    page.click("#player-play")  # pause, so the position stays put
+    page.wait_for_function("() => document.getElementById('player-audio').paused")
+    assert page.text_content("#player-position").startswith("0:04.")
+
+    # A click on the cue's marker in the waveform jumps there too.
+    page.evaluate("document.getElementById('player-audio').currentTime = 1")
+    box = page.locator("#player-waveform").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 4 / SECONDS + 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => Math.abs(document.getElementById('player-audio').currentTime - 4) < 0.05")
+
+    # "Add cue at playhead" puts a cue where the player is.
+    page.click("#cue-add-playhead")
+    _wait_for(lambda: any(abs(c["position"] - 4000) < 50 and c["slot"] == -1 for c in _cues(panel_server, "plays")))
+
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert page.evaluate("document.getElementById('player-audio').paused")
+
+
+def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    # A track the import marked missing says so in the panel before anything is tried.
+    for name in ("missing", "imported_missing"):
+        open_track(page, panel_server, name)
+        banner = page.locator("#detail-missing")
+        banner.wait_for(state="visible")
+        assert banner.text_content().startswith("The audio file is missing: ")
+        if name == "missing":
+            assert "lost.mp3" in banner.text_content()
+        assert page.is_disabled("#player-play")
+        assert page.text_content("#player-status") == "The audio file is missing, so it cannot be played."
+        # The fields stay editable: a DJ can still fix the tags of a track whose drive is unplugged.
+        assert page.is_editable("#field-title")
+
+    # A file that went away since the import: the player says what the server found.
+    open_track(page, panel_server, "vanished")
+    page.wait_for_function("() => document.getElementById('player-status').textContent.includes('missing')")
+    status = page.text_content("#player-status")
+    assert status.startswith("The audio file of this track is missing: ")
+    assert "vanished.mp3" in status
+    assert page.is_disabled("#player-play")
+    assert page.is_hidden("#detail-missing")
+
+
+def test_colour_by_keyboard_and_a_change_elsewhere_keeps_what_is_typed(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "rating")
+    # The colour picker: arrows move through none and Traktor's seven colours, each saved at once.
+    page.focus("#field-color .colour[aria-checked='true']")
+    page.keyboard.press("ArrowRight")
+    _wait_for(lambda: panel_server.track("rating")["color"] == 1)
+    assert page.get_attribute("#field-color .colour[data-value='1']", "aria-checked") == "true"
+    page.keyboard.press("ArrowLeft")
+    _wait_for(lambda: panel_server.track("rating")["color"] is None)
+
+    # Another tab (or the CLI) renames the track while the DJ types a comment here.
+    page.fill("#field-comment", "half-typed")
+    with httpx.Client(base_url=panel_server.server.url, headers=panel_server.server.token) as client:
+        answer = client.patch(f"/api/library/tracks/{panel_server.ids['rating']}", json={"title": "Renamed Elsewhere"})
+    assert answer.status_code == 200, answer.text
+    page.wait_for_function("() => document.querySelector('#field-title').value === 'Renamed Elsewhere'")
+    assert page.text_content("#detail-title") == "Renamed Elsewhere"
+    assert page.input_value("#field-comment") == "half-typed"
