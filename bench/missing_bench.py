@@ -90,7 +90,7 @@ def bench_missing_check(tracks: int, repeat: int, work: Path) -> dict[str, Any]:
     library_path = work / "reimport.db"
     Library.open(library_path).close()
     real = SyncOptions(platform="linux", path_mappings=mappings, file_exists=os.path.isfile)
-    planned, fingerprint = plan_from_files(nml, library_path, real)
+    planned, _ = plan_from_files(nml, library_path, real)
     assert not planned.stats.missing_files, "every placeholder file should be there"
     with Library.open(library_path) as library:
         library.apply_import(planned.plan)

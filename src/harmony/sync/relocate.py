@@ -9,8 +9,8 @@ Confidence, for each missing track:
 - ``exact``: one file with the track's name (Unicode-normalised, case-folded) and its size; or several such
   files and only one whose duration and tags agree.
 - ``likely``: one file with its name whose duration and tags agree though the size differs (retagged), or
-  whose size is unknown; a renamed file with its size, duration and tags; or copies of one content (same
-  hash) of which the one whose folders look most like the old ones is taken.
+  whose size is unknown, or whose tags cannot be read; a renamed file with its size, duration and tags; or
+  copies of one content (same hash) of which the one whose folders look most like the old ones is taken.
 - ``ambiguous``: several candidates that nothing tells apart (listed, for the DJ to choose).
 - ``not_found``: no candidate.
 """
@@ -159,6 +159,9 @@ def match_lost_tracks(
         if not agreeing:
             if need_tags:
                 return Relocation(track.id, track.path, None, "not_found")
+            if len(paths) == 1 and look(paths[0]) is None:
+                # The only file of its name, and nothing inside it to say otherwise (tags unreadable).
+                return Relocation(track.id, track.path, paths[0], "likely")
             return Relocation(track.id, track.path, None, "ambiguous", tuple(paths))
         hashes = {content_hash(path) for path in agreeing}
         if len(hashes) == 1 and None not in hashes:

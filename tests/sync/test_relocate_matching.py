@@ -1,0 +1,71 @@
+"""The pure parts of missing files: relocate matching, duplicate groups and the keep rule, mapping votes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from harmony.sync.duplicates import DuplicateCandidate, choose_keeper, find_duplicates
+from harmony.sync.path_suggestions import key_names, vote_mappings
+from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, match_lost_tracks
+
+
+def _no_probe(path: str) -> FileProbe | None:
+    raise AssertionError(f"{path} should not have been opened")
+
+
+def test_name_and_size_settle_a_match_without_opening_a_file() -> None:
+    index = FileIndex.of([("/new/A/Song.MP3", 10_240), ("/new/B/other.mp3", 5_000)])
+    [match] = match_lost_tracks([LostTrack(1, "/old/A/song.mp3", 10_240)], index, _no_probe, lambda p: None)
+    assert (match.new_path, match.confidence) == ("/new/A/Song.MP3", "exact")
+
+
+def test_a_renamed_file_needs_its_size_and_its_tags() -> None:
+    index = FileIndex.of([("/new/b (1).mp3", 8192), ("/new/c.mp3", 8192)])
+    probes = {"/new/b (1).mp3": FileProbe(180.0, "Art", "B"), "/new/c.mp3": FileProbe(180.0, "Art", "C")}
+    tracks = [LostTrack(1, "/old/b.mp3", 8192, 180.5, "Art", "B"), LostTrack(2, "/old/d.mp3", 8192, 1.0, "X", "D")]
+    found, gone = match_lost_tracks(tracks, index, probes.get, lambda p: None)
+    assert (found.new_path, found.confidence) == ("/new/b (1).mp3", "likely")
+    assert (gone.new_path, gone.confidence) == (None, "not_found")
+
+
+def _candidate(track_id: int, path: str, **values: object) -> DuplicateCandidate:
+    base: dict[str, object] = {
+        "artist": "Art",
+        "title": "Song",
+        "duration": 200.0,
+        "file_size": None,
+        "bitrate": None,
+        "cues": 0,
+        "date_added": None,
+    }
+    base.update(values)
+    return DuplicateCandidate(track_id, path, **base)  # type: ignore[arg-type]
+
+
+def test_keep_rule_is_cues_then_lossless_then_bitrate_then_newest() -> None:
+    mp3 = _candidate(1, "/a.mp3", bitrate=320_000, date_added=date(2024, 1, 1))
+    flac = _candidate(2, "/a.flac", bitrate=900_000)
+    newer = _candidate(3, "/b.mp3", bitrate=320_000, date_added=date(2025, 1, 1))
+    assert choose_keeper([mp3, flac, newer]).id == 2
+    assert choose_keeper([mp3, newer]).id == 3
+    assert choose_keeper([mp3, flac, _candidate(4, "/c.mp3", cues=3)]).id == 4
+
+
+def test_groups_exact_by_content_and_likely_by_artist_title_and_duration() -> None:
+    tracks = [
+        _candidate(1, "/1.mp3", file_size=100, title="One"),
+        _candidate(2, "/2.mp3", file_size=100, title="Other name"),
+        _candidate(3, "/3.mp3", title="song", artist="ART", duration=200.9),
+        _candidate(4, "/4.mp3", duration=201.5),
+        _candidate(5, "/5.mp3", duration=199.0),
+    ]
+    groups = find_duplicates(tracks, {"/1.mp3": "h", "/2.mp3": "h"}.get)
+    assert [(g.kind, g.track_ids) for g in groups] == [("exact", (1, 2)), ("likely", (3, 4))]
+
+
+def test_mapping_votes_name_the_prefixes_before_the_shared_tail() -> None:
+    names = key_names("C:/:Users/:josev/:Music/:House/:a.mp3")
+    assert names == ("C:", "Users", "josev", "Music", "House", "a.mp3")
+    assert names is not None
+    votes = vote_mappings([names], {"a.mp3": ["/home/me/Music/House/a.mp3"]})
+    assert votes.most_common(1)[0][0] == ("C:/Users/josev", "/home/me")

@@ -1,0 +1,44 @@
+"""The JSON API of missing files: the count and filter, the track keys, relocate through an operation, and
+the refusals (a folder outside the app's reach, a file that is not there, a merge of a track with itself)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .conftest import Api, Demo
+
+
+async def test_missing_tracks_are_counted_filtered_and_relocated(api: Api, demo: Demo, home: Path) -> None:
+    moved = home / "Moved"
+    shutil.move(str(demo.generated.files_dir), str(moved))  # every file elsewhere now
+    await api.configure(demo)
+    op = await api.run("/api/traktor/sync")
+    assert op["status"] == "succeeded", op
+    assert op["result"]["files_not_found"] == 120
+    assert op["result"]["summary"].startswith("Imported 120 tracks (120 files not found)")
+
+    missing = (await api.client.get("/api/library/missing", params={"limit": 3})).json()
+    assert missing["count"] == 120 and len(missing["tracks"]) == 3
+    page = (await api.client.get("/api/library/tracks", params={"filter": "missing", "limit": 5})).json()
+    assert page["total"] == 120 and all(t["missing"] and t["missing_since"] for t in page["tracks"])
+    assert (await api.client.get("/api/library/tracks", params={"filter": "pending"})).status_code == 422
+
+    outside = await api.client.post("/api/library/relocate", json={"roots": ["/"]}, headers=api.token)
+    assert outside.status_code == 404 and "looks under" in outside.json()["error"]
+    scan = await api.run("/api/library/relocate", {"roots": [str(moved)]})
+    assert scan["status"] == "succeeded", scan
+    assert (scan["result"]["found"], scan["result"]["not_found"]) == (120, 0), scan["result"]
+    matches = (await api.client.get(f"/api/library/relocate/{scan['operation_id']}")).json()["matches"]
+    moves = [{"track_id": m["track_id"], "path": m["new_path"]} for m in matches]
+    nowhere = [{"track_id": moves[0]["track_id"], "path": str(home / "nowhere.mp3")}]
+    refused = await api.client.post("/api/library/relocate/apply", json={"moves": nowhere}, headers=api.token)
+    assert refused.status_code == 404
+    applied = await api.client.post("/api/library/relocate/apply", json={"moves": moves}, headers=api.token)
+    assert applied.json() == {"relocated": 120}
+    assert (await api.client.get("/api/library/missing")).json()["count"] == 0
+
+    keep = moves[0]["track_id"]
+    same = await api.client.post("/api/library/merge", json={"keep": keep, "others": [keep]}, headers=api.token)
+    assert same.status_code == 200 and same.json()["removed"] == []
+    assert (await api.client.get("/api/library/tracks")).json()["total"] == 120
