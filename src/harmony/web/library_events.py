@@ -71,6 +71,7 @@ class LibraryWatcher:
         self._own: deque[int] = deque(maxlen=10_000)
         self._seen: int | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def announce(self, outcome: EditOutcome[Any]) -> None:
         """Publish an edit this app made (call on the event loop, after it committed)."""
@@ -78,22 +79,25 @@ class LibraryWatcher:
         self._hub.publish(outcome_event(outcome))
 
     def start(self) -> None:
+        self._stopping = asyncio.Event()
         self._task = asyncio.ensure_future(self._run())
 
     async def stop(self) -> None:
+        """Stop polling. A read under way on its worker thread is let finish (never cancelled): the library is
+        closed right after this, and closing it under a running query would crash the process."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            await self._task
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.check()
             except HarmonyError as error:
                 log.warning("cannot read the library's version: %s", error)
-            await asyncio.sleep(self._poll)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._poll)
 
     async def check(self) -> None:
         """Read the version once; announce what other processes did since the last look."""
