@@ -111,7 +111,7 @@ def test_sync_notification_goes_blue_through_phases_to_green(live_server: LiveSe
     with httpx.Client(base_url=live_server.url) as client:
         op = client.get("/api/operations").json()["operations"][0]
     assert done["message"] == op["result"]["summary"]
-    assert done["message"].startswith(f"Imported {demo.generated.tracks} tracks")
+    assert done["message"].startswith(f"Imported {demo.generated.tracks:,} tracks")
 
     # Green closes by itself after 3 s; the badges were reloaded.
     green.wait_for(state="detached", timeout=6_000)
