@@ -23,3 +23,10 @@ def test_a_preview_speaks_in_the_future_and_counts_like_the_badges() -> None:
     updates = ImportStats(tracks_updated=1, tracks_removed=2, cue_points_updated=1)
     assert updates.summary(preview=True) == "Would update 1 track; remove 2 tracks; 1 cue point"
     assert ImportStats().summary(preview=True) == "No changes needed"
+
+
+def test_a_new_track_line_counts_its_cue_points_naturally() -> None:
+    from harmony.sync.diff_lines import new_line
+
+    assert new_line("DJ", "One", 1, "/m/1.mp3") == "  + DJ - One (1 cue point) /m/1.mp3"
+    assert new_line("DJ", "Two", 2, "/m/2.mp3") == "  + DJ - Two (2 cue points) /m/2.mp3"

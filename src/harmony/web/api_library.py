@@ -69,6 +69,18 @@ def listed_json(row: ListedTrack, key_notation: str) -> dict[str, Any]:
     return body
 
 
+#: How each cue type is written for a DJ (the API's ``type`` stays the machine name).
+CUE_TYPE_LABELS = {
+    "cue": "Cue",
+    "fade_in": "Fade-in",
+    "fade_out": "Fade-out",
+    "load": "Load",
+    "grid": "Grid",
+    "loop": "Loop",
+    "other": "Other",
+}
+
+
 def cue_json(cue: StoredCue) -> dict[str, Any]:
     """A cue point: type (name and Traktor number), slot (hot cue number, -1 for none), position and length in
     milliseconds, name and colour."""
@@ -76,6 +88,7 @@ def cue_json(cue: StoredCue) -> dict[str, Any]:
     return {
         "id": cue.id,
         "type": CUE_TYPE_NAMES.get(v.type, "other"),
+        "type_label": CUE_TYPE_LABELS[CUE_TYPE_NAMES.get(v.type, "other")],
         "type_code": v.type,
         "slot": v.hotcue,
         "position": v.start,

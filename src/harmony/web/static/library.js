@@ -81,7 +81,7 @@
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     const cues = document.getElementById("detail-cues");
     cues.replaceChildren(...(track.cues.length ? track.cues.map((c) => el("tr", {},
-      el("td", {}, c.type), el("td", {}, c.slot >= 0 ? c.slot + 1 : ""), el("td", {}, position(c.position)),
+      el("td", {}, c.type_label || c.type), el("td", {}, c.slot >= 0 ? c.slot + 1 : ""), el("td", {}, position(c.position)),
       el("td", {}, c.length ? position(c.length) : ""), el("td", {}, c.name),
       el("td", {}, c.color ? swatch(c.color) : "")))
       : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "No cue points"))]));
