@@ -33,7 +33,10 @@ __all__ = ["router", "track_json"]
 router = APIRouter(prefix="/api", tags=["library"], responses=error_responses(*COMMON_ERRORS))
 
 MAX_PAGE = 500
-SORT_PATTERN = f"^-?({'|'.join(LIST_SORT_KEYS)})$"
+#: The library's sort keys; a playlist's add ``position`` (its own order).
+LIBRARY_SORT_KEYS = tuple(key for key in LIST_SORT_KEYS if key != "position")
+SORT_PATTERN = f"^-?({'|'.join(LIBRARY_SORT_KEYS)})$"
+PLAYLIST_SORT_PATTERN = f"^-?({'|'.join(LIST_SORT_KEYS)})$"
 #: One filter, or several joined by commas (a track must pass each).
 FILTER_PATTERN = f"^({'|'.join(LIST_FILTERS)})(,({'|'.join(LIST_FILTERS)}))*$"
 #: SQLite integers are 64-bit; a larger id or offset would overflow inside the driver.
@@ -123,7 +126,14 @@ SortParam = Annotated[
     str | None,
     Query(
         pattern=SORT_PATTERN,
-        description=f"One of {', '.join(LIST_SORT_KEYS)}; a leading '-' sorts descending; empty values sort last",
+        description=f"One of {', '.join(LIBRARY_SORT_KEYS)}; a leading '-' sorts descending; empty values last",
+    ),
+]
+PlaylistSortParam = Annotated[
+    str | None,
+    Query(
+        pattern=PLAYLIST_SORT_PATTERN,
+        description="As for the library, plus position (the playlist's order, the default)",
     ),
 ]
 SearchParam = Annotated[str | None, Query(max_length=500, description="Words every track must contain")]
@@ -198,7 +208,7 @@ async def playlist_tracks(
     state: Annotated[WebState, Depends(web_state)],
     playlist_id: Annotated[int, Path(ge=1, le=MAX_INT)],
     search: SearchParam = None,
-    sort: SortParam = None,
+    sort: PlaylistSortParam = None,
     filter: FilterParam = None,
     limit: LimitParam = 100,
     offset: OffsetParam = 0,
