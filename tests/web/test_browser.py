@@ -210,7 +210,7 @@ def test_pick_collection_with_the_folder_browser_then_preview(live_server: LiveS
     page.wait_for_selector("#preview-summary li", timeout=30_000)
     summary = page.locator("#preview-summary li").all_text_contents()
     assert summary[0] == "0 tracks matched"
-    assert f"{demo.generated.tracks} will be imported" in summary
+    assert f"{demo.generated.tracks:,} tracks would be imported" in summary
     page.wait_for_selector("#preview-diff-box:not([hidden])")
     assert page.text_content("#preview-diff").startswith(f"Tracks to import ({demo.generated.tracks}):")
     # A preview changes nothing, and raises no notification of its own.
