@@ -125,7 +125,7 @@ def test_watch_prints_a_line_per_operation_and_stops_on_ctrl_c(
         raw = generated.path.read_bytes()
         generated.path.write_bytes(raw.replace(b'TITLE="', b'TITLE="Saved by Traktor ', 1))
         changed = process.stdout.readline()
-        assert "import succeeded" in changed and "Updated 1 tracks" in changed, changed
+        assert "import succeeded" in changed and "Updated 1 track" in changed, changed
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)

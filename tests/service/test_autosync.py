@@ -138,7 +138,7 @@ async def test_traktor_saving_the_collection_triggers_an_import(service: Traktor
     demo.nml.write_bytes(demo.nml.read_bytes().replace(b'TITLE="', b'TITLE="Edited ', 1))
     await _until(lambda: counting.imports == 2 and not auto.status.running and auto.status.last_sync_at is not None)
     await auto.stop()
-    assert "Updated 1 tracks" in auto.status.message
+    assert "Updated 1 track" in auto.status.message
 
 
 async def test_rewriting_the_same_bytes_is_not_a_change(service: TraktorService, demo: Demo, tmp_path: Path) -> None:

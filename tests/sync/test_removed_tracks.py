@@ -45,7 +45,7 @@ def test_a_track_removed_in_traktor_leaves_the_library_with_its_playlist_entries
     preview = exchange.plan_import()
     assert [t.path for t in preview.report.removed_tracks] == [local_path("a.mp3")]
     assert any("Tracks removed in Traktor" in line for line in preview.report.lines())
-    assert "Removed 1 tracks" in preview.stats.summary()
+    assert "Removed 1 track" in preview.stats.summary()
     assert preview.stats.tracks_removed == 1
 
     exchange.import_()

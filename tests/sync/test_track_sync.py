@@ -218,9 +218,9 @@ def test_stats_json_has_exactly_the_issue_keys(world: World) -> None:
 def test_summary_in_the_seed_words(world: World) -> None:
     world.add("a.mp3", (cue(1.0), cue(2.0)), title="A")
     world.collection.playlists.create_playlist("P", [nml_key("a.mp3")])
-    assert world.sync().stats.summary() == "Imported 1 tracks, 2 cue points, Imported 1 playlists"
+    assert world.sync().stats.summary() == "Imported 1 track, 2 cue points, Imported 1 playlist"
     world.entry("a.mp3").title = "B"
-    assert world.sync().stats.summary() == "Updated 1 tracks"
+    assert world.sync().stats.summary() == "Updated 1 track"
     assert world.plan().stats.summary() == "No changes needed"
 
 

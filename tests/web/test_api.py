@@ -100,7 +100,7 @@ async def test_sync_answers_202_at_once_then_imports(api: Api, demo: Demo) -> No
     done = (await api.client.get(f"/api/operations/{op.id}")).json()
     assert done.keys() >= OPERATION_KEYS
     assert done["result"]["tracks_imported"] == demo.generated.tracks
-    assert done["result"]["summary"].startswith(f"Imported {demo.generated.tracks} tracks")
+    assert done["result"]["summary"].startswith(f"Imported {demo.generated.tracks:,} tracks")
 
     tracks = (await api.client.get("/api/library/tracks", params={"limit": 500})).json()
     assert tracks["total"] == demo.generated.tracks

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from harmony.library import Library, TrackValues
+from harmony.library import CueValues, Library, TrackValues
 from harmony.nmlfile import NmlFingerprint
 
 from .conftest import Api
@@ -82,7 +82,7 @@ async def test_filter_pending_and_empties_last(api: Api) -> None:
     by_bpm = (await api.client.get("/api/library/tracks", params={"sort": "-bpm"})).json()["tracks"]
     assert [t["bpm"] for t in by_bpm] == [120.0, 108.264787, None]
     assert (await api.client.get("/api/library/tracks", params={"filter": "lost"})).status_code == 422
-    assert (await api.client.get("/api/library/tracks", params={"sort": "position"})).status_code == 400
+    assert (await api.client.get("/api/library/tracks", params={"sort": "position"})).status_code == 422
 
 
 async def test_a_playlists_tracks_in_its_order_with_positions(api: Api) -> None:
@@ -103,3 +103,14 @@ async def test_a_playlists_tracks_in_its_order_with_positions(api: Api) -> None:
     assert [t["id"] for t in page["tracks"]] == [ids[1]]
     missing = await api.client.get("/api/playlists/999/tracks")
     assert missing.status_code == 404 and "No playlist with id 999" in missing.json()["error"]
+
+
+async def test_cue_types_read_as_a_dj_writes_them(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    track = library.add_track(
+        TrackValues(path="/m/cues.mp3"),
+        [CueValues(type=1, start=0.0), CueValues(type=0, start=10.0, hotcue=0), CueValues(type=5, start=20.0)],
+    )
+    cues = (await api.client.get(f"/api/library/tracks/{track}")).json()["cues"]
+    assert [(c["type"], c["type_label"]) for c in cues] == [("fade_in", "Fade-in"), ("cue", "Cue"), ("loop", "Loop")]

@@ -73,7 +73,7 @@ def test_import_events_flow_in_order(live_server: LiveServer, demo: Demo) -> Non
     assert percents == sorted(percents)  # progress only moves forward
     result = mine[-1]["result"]
     assert result["tracks_imported"] == demo.generated.tracks
-    assert result["summary"].startswith(f"Imported {demo.generated.tracks} tracks, ")
+    assert result["summary"].startswith(f"Imported {demo.generated.tracks:,} tracks, ")
     assert "error" not in mine[-1]
 
 

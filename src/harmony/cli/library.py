@@ -183,7 +183,7 @@ def show(
             table.add_row(name, str(value))
     console.print(table)
     if detail.cues:
-        cues = Table(title=f"{len(detail.cues)} cue points")
+        cues = Table(title=f"{len(detail.cues)} cue point{'' if len(detail.cues) == 1 else 's'}")
         for heading in ("ID", "Type", "Start (ms)", "Length (ms)", "Hot cue", "Name"):
             cues.add_column(heading)
         for cue in detail.cues:

@@ -88,6 +88,9 @@ class TraktorSettings:
     key_notation: KeyNotation = field(
         default="open_key", metadata={"help": "how the library shows keys: open_key (8m), camelot (3A), musical (Bbm)"}
     )
+    completion_sound: bool = field(
+        default=False, metadata={"help": "true or false: a short sound when an operation finishes (web app)"}
+    )
     auto_sync: AutoSyncSettings = field(default_factory=AutoSyncSettings)
 
     def validated(self) -> TraktorSettings:
@@ -101,6 +104,7 @@ class TraktorSettings:
         _check_int("backups_to_keep", self.backups_to_keep, BACKUPS_MIN, BACKUPS_MAX)
         _check_path_mappings(self.path_mappings)
         _check_choice("key_notation", self.key_notation, KEY_NOTATIONS)
+        _check_type("completion_sound", self.completion_sound, (bool,))
         auto = self.auto_sync
         _check_type("auto_sync", auto, (AutoSyncSettings,))
         _check_type("auto_sync.enabled", auto.enabled, (bool,))
@@ -261,6 +265,7 @@ def settings_from_dict(raw: Mapping[str, Any], format: int = SETTINGS_FORMAT) ->
         "path_mappings",
         "auto_sync",
         "key_notation",
+        "completion_sound",
     }
     values = {k: v for k, v in raw.items() if k in known}
     if "path_mappings" in values:  # format 2: {prefix: folder}; format 1: a list of NML_PREFIX=LOCAL texts

@@ -1,9 +1,10 @@
 """The track list a DJ browses: the whole library or one playlist, searched, filtered and sorted, one page at a time.
 
 Empty values sort last in both directions, for every column: a DJ sorting by artist or BPM wants the tracks that
-have one first, whichever way round. A page is read in two parts so the sort indexes keep serving it: first the
-rows whose sort value is set (a range of the index, walked forwards or backwards), then the rows without one (by
-id). Two counts say where the first part ends.
+have one first, whichever way round. A page is read in parts (tiers) so the sort indexes keep serving it: first
+the rows whose sort value is set (a range of the index, walked forwards or backwards), then the rows without one
+(by id); the Key column has a tier between, the key texts of tracks without a musical key. A count per tier says
+where it ends.
 
 Filters are named conditions (:data:`LIST_FILTERS`): ``pending`` keeps the tracks holding edits no export has
 written yet, ``missing`` the tracks whose file was not found. A new filter is one more entry there.

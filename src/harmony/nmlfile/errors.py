@@ -74,6 +74,9 @@ class NmlBusyError(SafeWriteError):
 class NmlChangedError(SafeWriteError):
     """The file is not the one the export was planned from: Traktor (or someone) saved it since."""
 
+    #: The operation's ``error_code``: auto-sync answers it with one more run instead of an error.
+    code = "collection_changed"
+
     def __init__(self, nml_path: Path, what: str) -> None:
         self.nml_path = nml_path
         super().__init__(

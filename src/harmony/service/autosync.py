@@ -154,6 +154,7 @@ class AutoSyncService:
         self._subscribers: list[Callable[[AutoSyncStatus], object]] = []
         self._wake = asyncio.Event()
         self._reasons: list[str] = []
+        self._changed_runs = 0  # runs in a row that Traktor's saves made start again
         self._debounce: asyncio.TimerHandle | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._idle = asyncio.Event()
@@ -306,6 +307,30 @@ class AutoSyncService:
                     messages.append(f"Export: {_summary(op)}")
                 else:
                     messages.append("Export: nothing pending")
+        except CollectionChangedMeanwhile as error:
+            # Traktor saved while this run exported: nothing was written; run once more with its changes (a few
+            # times in a row at most: a file that never stops changing is an error after all).
+            self._changed_runs += 1
+            if self._changed_runs > MAX_CHANGED_RUNS:
+                self._changed_runs = 0
+                self._set(
+                    running=False,
+                    state="error",
+                    phase=None,
+                    percent=0.0,
+                    message="Auto-sync failed",
+                    last_error=str(error),
+                )
+                return
+            self._set(
+                running=False,
+                state="idle",
+                phase=None,
+                percent=0.0,
+                message="Traktor saved the collection during the sync; syncing again with its changes...",
+            )
+            self.trigger("collection changed during the sync")
+            return
         except HarmonyError as error:
             self._set(
                 running=False,
@@ -317,6 +342,7 @@ class AutoSyncService:
             )
             return
         self._last_version = (await asyncio.to_thread(self.runner.library_state))[0]
+        self._changed_runs = 0
         self._set(
             running=False,
             state="idle",
@@ -471,7 +497,17 @@ class AutoSyncService:
             self.trigger("collection changed")
 
 
+#: How many runs in a row may start again because Traktor saved the collection meanwhile.
+MAX_CHANGED_RUNS = 3
+
+
+class CollectionChangedMeanwhile(HarmonyError):
+    """Traktor saved the collection while this run was writing it: the run starts again (not an error)."""
+
+
 def _summary(op: Operation) -> str:
+    if op.status != "succeeded" and op.error_code == "collection_changed":
+        raise CollectionChangedMeanwhile(op.error or "The collection changed during the sync.")
     if op.status != "succeeded":
         raise HarmonyError(op.error or f"The {op.operation} was {op.status}.")
     summary = getattr(op.result, "summary", None)

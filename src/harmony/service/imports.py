@@ -91,8 +91,8 @@ class ImportOutcome:
 
     def summary(self) -> str:
         """The seed's one line: "Imported 15 tracks, Updated 3 tracks, 32 cue points, …" or "No changes
-        needed"."""
-        return self.stats.summary()
+        needed"; for a plan not applied (a preview), what would happen: "Would import 15 tracks, …"."""
+        return self.stats.summary(preview=not self.applied)
 
     def to_json(self) -> dict[str, Any]:
         """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``tracks_removed``

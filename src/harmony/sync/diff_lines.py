@@ -22,7 +22,7 @@ def section(out: list[str], heading: str, count: int, lines: Iterable[str]) -> N
 def new_line(artist: str | None, title: str | None, cues: int, where: str) -> str:
     """A track or entry to create: ``+ Artist - Title (N cue points) where``."""
     name = " - ".join(part for part in (artist, title) if part) or where
-    return f"  + {name} ({cues} cue points) {where}"
+    return f"  + {name} ({cues} cue point{'' if cues == 1 else 's'}) {where}"
 
 
 def change_lines(header: str, fields: Sequence[FieldChange], cues: Sequence[CueChange]) -> list[str]:

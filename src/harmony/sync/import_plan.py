@@ -601,6 +601,7 @@ def plan_import(
         cue_points_updated=len(importer.cue_updates),
         cue_points_removed=len(importer.cue_removals),
         playlists_imported=playlists.imported,
+        smart_lists_imported=sum(1 for create in playlists.playlist_creates if create.smart_query is not None),
         playlists_updated=playlists.updated,
         playlists_removed=len(playlists.playlist_deletes),
         fields_updated=dict(importer.fields_updated),

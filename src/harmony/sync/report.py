@@ -194,6 +194,8 @@ class ImportStats:
     #: True when the collection had no playlist tree while the library has playlists or folders: those are
     #: left alone (a missing section is unknown, not empty), and the summary says why nothing changed there.
     playlists_kept: bool = False
+    #: How many of ``playlists_imported`` are smart lists (the collection's badges count playlists without them).
+    smart_lists_imported: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``--json``: counts, ``fields_updated`` (field → count), the conflicts and the
@@ -213,32 +215,58 @@ class ImportStats:
             "seconds_per_phase": dict(self.seconds_per_phase),
         }
 
-    def summary(self) -> str:
+    def summary(self, *, preview: bool = False) -> str:
         """One line in the original app's words: ``Imported 15 tracks, Updated 3 tracks, 32 cue points,
-        Imported 2 playlists``, or ``No changes needed``; then, when the collection had no playlist tree, that
-        the library's playlists and folders are left as they are."""
+        Imported 2 playlists``, or ``No changes needed``; a ``preview`` speaks of what would happen: ``Would
+        import 15 tracks, update 3 tracks, …``. Playlists are counted as the collection's badges count them,
+        smart lists apart. Then, when the collection had no playlist tree, that the library's playlists and
+        folders are left as they are."""
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
-        imported = f"Imported {self.tracks_imported:,} tracks"
-        if self.missing_files:
-            imported += f" ({len(self.missing_files):,} files not found)"
-        parts = [
-            text
-            for count, text in (
-                (self.tracks_imported, imported),
-                (self.tracks_updated, f"Updated {self.tracks_updated} tracks"),
-                (self.tracks_removed, f"Removed {self.tracks_removed} tracks"),
-                (cues, f"{cues} cue points"),
-                (self.playlists_imported, f"Imported {self.playlists_imported} playlists"),
-                (self.playlists_updated, f"Updated {self.playlists_updated} playlists"),
-                (self.files_lost, f"{self.files_lost:,} files no longer found"),
-                (self.files_found, f"{self.files_found:,} missing files found again"),
-            )
-            if count
-        ]
-        line = ", ".join(parts) if parts else "No changes needed"
+        playlists = self.playlists_imported - self.smart_lists_imported
+        # Tracks whose file is not on this computer are imported too; the count says how many of them.
+        not_found = (
+            f" ({plural(len(self.missing_files), 'file')} not found)" if self.missing_files else ""
+        )
+        if preview:
+            # Grouped by what would happen: "Would import 20,000 tracks, 103 playlists; update 3 tracks; 40 cue
+            # points".
+            groups = [
+                (verb, [plural(n, noun) + extra for n, noun, extra in counts if n])
+                for verb, counts in (
+                    ("import ", ((self.tracks_imported, "track", not_found), (playlists, "playlist", ""),
+                                 (self.smart_lists_imported, "smart list", ""))),
+                    ("update ", ((self.tracks_updated, "track", ""), (self.playlists_updated, "playlist", ""))),
+                    ("remove ", ((self.tracks_removed, "track", ""),)),
+                    ("", ((cues, "cue point", ""),)),
+                )
+            ]  # fmt: skip
+            said = [verb + ", ".join(items) for verb, items in groups if items]
+            line = f"Would {'; '.join(said)}" if said else "No changes needed"
+        else:
+            parts = [
+                text
+                for count, text in (
+                    (self.tracks_imported, f"Imported {plural(self.tracks_imported, 'track')}{not_found}"),
+                    (self.tracks_updated, f"Updated {plural(self.tracks_updated, 'track')}"),
+                    (self.tracks_removed, f"Removed {plural(self.tracks_removed, 'track')}"),
+                    (cues, plural(cues, "cue point")),
+                    (playlists, f"Imported {plural(playlists, 'playlist')}"),
+                    (self.smart_lists_imported, f"Imported {plural(self.smart_lists_imported, 'smart list')}"),
+                    (self.playlists_updated, f"Updated {plural(self.playlists_updated, 'playlist')}"),
+                    (self.files_lost, f"{plural(self.files_lost, 'file')} no longer found"),
+                    (self.files_found, f"{plural(self.files_found, 'missing file')} found again"),
+                )
+                if count
+            ]
+            line = ", ".join(parts) if parts else "No changes needed"
         if self.playlists_kept:
             line += NO_PLAYLISTS_NOTE
         return line
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 track``, ``2 tracks``, ``20,000 tracks``."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 _Columns = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...], tuple[int, ...]]

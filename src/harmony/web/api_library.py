@@ -33,7 +33,10 @@ __all__ = ["router", "track_json"]
 router = APIRouter(prefix="/api", tags=["library"], responses=error_responses(*COMMON_ERRORS))
 
 MAX_PAGE = 500
-SORT_PATTERN = f"^-?({'|'.join(LIST_SORT_KEYS)})$"
+#: The library's sort keys; a playlist's add ``position`` (its own order).
+LIBRARY_SORT_KEYS = tuple(key for key in LIST_SORT_KEYS if key != "position")
+SORT_PATTERN = f"^-?({'|'.join(LIBRARY_SORT_KEYS)})$"
+PLAYLIST_SORT_PATTERN = f"^-?({'|'.join(LIST_SORT_KEYS)})$"
 #: One filter, or several joined by commas (a track must pass each).
 FILTER_PATTERN = f"^({'|'.join(LIST_FILTERS)})(,({'|'.join(LIST_FILTERS)}))*$"
 #: SQLite integers are 64-bit; a larger id or offset would overflow inside the driver.
@@ -73,6 +76,18 @@ def listed_json(row: ListedTrack, key_notation: str) -> dict[str, Any]:
     return body
 
 
+#: How each cue type is written for a DJ (the API's ``type`` stays the machine name).
+CUE_TYPE_LABELS = {
+    "cue": "Cue",
+    "fade_in": "Fade-in",
+    "fade_out": "Fade-out",
+    "load": "Load",
+    "grid": "Grid",
+    "loop": "Loop",
+    "other": "Other",
+}
+
+
 def cue_json(cue: StoredCue) -> dict[str, Any]:
     """A cue point: type (name and Traktor number), slot (hot cue number, -1 for none), position and length in
     milliseconds, name and colour."""
@@ -80,6 +95,7 @@ def cue_json(cue: StoredCue) -> dict[str, Any]:
     return {
         "id": cue.id,
         "type": CUE_TYPE_NAMES.get(v.type, "other"),
+        "type_label": CUE_TYPE_LABELS[CUE_TYPE_NAMES.get(v.type, "other")],
         "type_code": v.type,
         "slot": v.hotcue,
         "position": v.start,
@@ -116,7 +132,14 @@ SortParam = Annotated[
     str | None,
     Query(
         pattern=SORT_PATTERN,
-        description=f"One of {', '.join(LIST_SORT_KEYS)}; a leading '-' sorts descending; empty values sort last",
+        description=f"One of {', '.join(LIBRARY_SORT_KEYS)}; a leading '-' sorts descending; empty values last",
+    ),
+]
+PlaylistSortParam = Annotated[
+    str | None,
+    Query(
+        pattern=PLAYLIST_SORT_PATTERN,
+        description="As for the library, plus position (the playlist's order, the default)",
     ),
 ]
 SearchParam = Annotated[str | None, Query(max_length=500, description="Words every track must contain")]
@@ -191,7 +214,7 @@ async def playlist_tracks(
     state: Annotated[WebState, Depends(web_state)],
     playlist_id: Annotated[int, Path(ge=1, le=MAX_INT)],
     search: SearchParam = None,
-    sort: SortParam = None,
+    sort: PlaylistSortParam = None,
     filter: FilterParam = None,
     limit: LimitParam = 100,
     offset: OffsetParam = 0,

@@ -91,6 +91,13 @@ def _readable(path: Path | None, out: dict[str, Any]) -> bool:
     return True
 
 
+#: The Traktor page's words when no collection is chosen and none was found where Traktor keeps it.
+NO_COLLECTION = (
+    "No Traktor collection was found in Traktor's usual folder. Type the path of your collection.nml above and "
+    "click Save, or click Browse… to pick it."
+)
+
+
 @router.get("/info", summary="The collection's badges and the sync status", responses=error_responses(*_PATH_ERRORS))
 async def info(
     request: Request,
@@ -109,15 +116,21 @@ async def info(
         except CollectionPathError as error:
             if nml_path is not None:
                 raise  # a path the DJ asked for that can never be a collection: a 4xx, like every endpoint
-            out["error"] = str(error)
+            # None chosen and none found: say what to click on this page, not which command to run.
+            out["error"] = NO_COLLECTION if settings.nml_path is None else str(error)
             path = None
         except HarmonyError as error:
             out["error"] = str(error)
             path = None
         status = state.library.status() if state.library is not None else None
+        # "Last export" is the last export that ran: an import also marks the library as matching Traktor (the
+        # journal's export mark), but nothing was exported then, and the page must not say so.
+        exports = [] if state.library is None else state.library.recent_operations(200)
+        last = next((r for r in exports if r.operation == "export" and r.status == "succeeded"), None)
         library = {
             "last_import_at": status.last_import_at.isoformat() if status and status.last_import_at else None,
-            "last_export_at": status.last_export_at.isoformat() if status and status.last_export_at else None,
+            "last_export_at": last.finished_at.isoformat() if last is not None else None,
+            "exported": last is not None,
             "pending_export": bool(status and status.pending_export),
         }
         return settings.nml_path, path, _readable(path, out), _suggestions(), library

@@ -31,6 +31,12 @@ async def home() -> RedirectResponse:
     return RedirectResponse("/library", status_code=307)
 
 
+@router.get("/favicon.ico")
+async def favicon() -> RedirectResponse:
+    """Browsers and tools that ask for /favicon.ico by habit get the app's icon, not a 404."""
+    return RedirectResponse("/static/favicon.svg", status_code=308)
+
+
 @router.get("/library", response_class=HTMLResponse)
 async def library_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
     notation = await state.call(lambda: state.service.settings().key_notation)

@@ -73,6 +73,46 @@ window.HarmonyNotifications = (() => {
   // Operations that auto-sync started report through the auto-sync notification instead of their own.
   let autoSync = { running: false, direction: null, operations: new Set() };
 
+  // An export that found nothing to write says so, rather than claim it exported something.
+  function successMessage(event, labels) {
+    const result = event.result || {};
+    if (event.operation === "export") {
+      return result.written === false ? "Nothing to export: Traktor's collection already holds every change." : labels.ok;
+    }
+    return result.summary || labels.ok || "Done";
+  }
+
+  // The completion sound (the Traktor page's setting "Play a sound when an operation finishes", off by default):
+  // two short rising notes for success, two falling ones for a failure, made with the Web Audio API.
+  let soundOn = false;
+  function setSound(on) { soundOn = Boolean(on); }
+  function chime(success) {
+    if (!soundOn || !window.AudioContext) return;
+    try {
+      const context = new AudioContext();
+      const notes = success ? [660, 880] : [440, 330];
+      notes.forEach((frequency, index) => {
+        const start = context.currentTime + index * 0.14;
+        const tone = context.createOscillator();
+        const gain = context.createGain();
+        tone.type = success ? "sine" : "triangle";
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.12);
+        tone.connect(gain).connect(context.destination);
+        tone.start(start);
+        tone.stop(start + 0.13);
+      });
+      window.Harmony.lastChime = success ? "success" : "failure"; // what the page played, for tests
+      setTimeout(() => context.close(), 600);
+    } catch (error) {
+      // No sound device: the notification itself is enough.
+    }
+  }
+  document.addEventListener("harmony:settings", (event) => setSound(event.detail.completion_sound));
+  window.Harmony.api("GET", "/api/traktor/config").then((config) => setSound(config.completion_sound), () => {});
+
   function onOperation(event) {
     const labels = LABELS[event.operation];
     if (!labels) return; // previews show their progress on the Traktor page
@@ -85,17 +125,18 @@ window.HarmonyNotifications = (() => {
       return;
     }
     if (event.status === "succeeded") {
-      const summary = (event.result && event.result.summary) || labels.ok || "Done";
       // Tracks whose file is not on this machine were imported, marked missing: worth a look, not a failure.
       const notFound = event.result ? (event.result.files_not_found || 0) + (event.result.files_lost || 0) : 0;
-      show(id, { title: labels.done, message: labels.ok && event.operation === "export" ? labels.ok : summary,
+      show(id, { title: labels.done, message: successMessage(event, labels),
         color: notFound > 0 ? "yellow" : "green", autoClose: notFound > 0 ? 8000 : 3000,
         link: notFound > 0 ? { href: "/missing", text: "Find missing files" } : null });
+      chime(true);
     } else if (event.status === "failed" && event.error_code === "mass_removal") {
       // Not a failure: the import stopped to ask (the Traktor page offers to confirm).
       show(id, { title: "Traktor Import Stopped", message: event.error, color: "gray", autoClose: 8000 });
     } else if (event.status === "failed") {
       show(id, { title: labels.failed, message: event.error || event.message, color: "red", autoClose: 5000 });
+      chime(false);
     } else if (event.status === "cancelled") {
       show(id, { title: labels.cancelled, message: event.message, color: "gray", autoClose: 3000 });
     } else if (!dismissed.has(id)) {
@@ -138,13 +179,15 @@ window.HarmonyNotifications = (() => {
       show(id, { title: "Traktor Sync Paused", message: status.message, color: "red", autoClose: 8000 });
     } else if (status.last_error) {
       show(id, { title: "Traktor Sync Failed", message: status.last_error, color: "red", autoClose: 5000 });
+      chime(false);
     } else {
       show(id, { title: `Traktor ${AUTO_SHORT[direction] || "Sync"} Complete`,
         message: status.message || "Operation completed successfully", color: "green", autoClose: 3000 });
+      chime(true);
     }
   }
 
   window.Harmony.onOperation(onOperation);
   window.Harmony.onAutoSync(onAutoSync);
-  return { show, hide, progressLine };
+  return { show, hide, progressLine, chime, successMessage };
 })();

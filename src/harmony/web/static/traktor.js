@@ -8,6 +8,10 @@
   const mine = new Set(); // operations started from this page, which Cancel stops
   let previewId = null;
 
+  function debounceError(value, low, high) {
+    return `The debounce delay must be a whole number of seconds from ${low} to ${high}, not ${value || "nothing"}.`;
+  }
+
   function fail(title, error) {
     notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 5000 });
   }
@@ -39,6 +43,9 @@
     $("cue-strategy").value = config.cue_strategy;
     $("auto-backup").checked = config.auto_backup;
     $("backups-to-keep").value = config.backups_to_keep;
+    $("key-notation").value = config.key_notation;
+    $("completion-sound").checked = config.completion_sound;
+    document.dispatchEvent(new CustomEvent("harmony:settings", { detail: config }));
     $("path-mappings").value = mappingsText(config.path_mappings);
     const auto = config.auto_sync;
     $("auto-sync-enabled").checked = auto.enabled;
@@ -62,6 +69,11 @@
     }
   }
 
+  // "1 track", "2 tracks", "20,000 tracks".
+  function count(value, noun) {
+    return `${number(value)} ${value === 1 ? noun : `${noun}s`}`;
+  }
+
   function badge(text, color) {
     return el("span", { class: `badge ${color}` }, text);
   }
@@ -81,8 +93,9 @@
     }
     const c = info.collection;
     $("nml-badges").replaceChildren(...(c ? [
-      badge(`${number(c.tracks)} tracks`, "blue"), badge(`${number(c.playlists)} playlists`, "green"),
-      badge(`${number(c.folders)} folders`, "violet"), badge(`${number(c.cue_points.total)} cue points`, "orange"),
+      badge(count(c.tracks, "track"), "blue"), badge(count(c.playlists, "playlist"), "green"),
+      ...(c.smart_lists ? [badge(count(c.smart_lists, "smart list"), "green")] : []),
+      badge(count(c.folders, "folder"), "violet"), badge(count(c.cue_points.total, "cue point"), "orange"),
       el("span", { class: "muted" }, `NML v${c.version ?? "?"}`)] : []));
     $("nml-error").hidden = !info.error;
     $("nml-error").textContent = info.error || "";
@@ -102,7 +115,9 @@
     const parts = [];
     if (library) {
       parts.push(library.pending_export ? "Library edits are waiting to be exported." : "Nothing waits to be exported.");
-      if (library.last_export_at) parts.push(`Last export: ${new Date(library.last_export_at).toLocaleString()}.`);
+      if (library.last_export_at && library.exported) {
+        parts.push(`Last export: ${new Date(library.last_export_at).toLocaleString()}.`);
+      }
     }
     if (outcome && outcome.backup_path) parts.push(`Backup: ${outcome.backup_path}`);
     if (parts.length) $("export-status").textContent = parts.join(" ");
@@ -170,18 +185,38 @@
     return Object.keys(mappings).length ? { path_mappings: mappings } : {};
   }
 
+  // The operation each button starts, and the ones running now: a button is off while its kind runs, so a
+  // second click cannot ask for the same work twice.
+  const BUTTONS = { import: "sync-button", export: "export-button" };
+  const running = new Map(); // operation id -> kind
+  function updateButtons() {
+    const kinds = new Set(running.values());
+    for (const [kind, id] of Object.entries(BUTTONS)) {
+      $(id).disabled = kinds.has(kind);
+      $(id).title = kinds.has(kind) ? "Running: its progress is shown in the notification." : "";
+    }
+  }
+
   async function start(url, button, extra = {}) {
     button.disabled = true;
+    const preview = url.endsWith("preview");
     try {
       const accepted = await api("POST", url, { ...body(), ...extra });
       mine.add(accepted.operation_id);
       $("cancel-button").disabled = false;
       return accepted;
     } catch (error) {
-      fail(url.endsWith("preview") ? "Failed to analyze sync" : url.endsWith("sync") ? "Sync failed" : "Export failed", error);
+      if (error.status === 409 && !preview) {
+        // The same work is already running (another click, another page, auto-sync): follow that one.
+        notify.show(`joined-${Date.now()}`, { title: "Already running",
+          message: "This collection is already being synced; its progress is shown here.", color: "blue", autoClose: 4000 });
+        return null;
+      }
+      fail(preview ? "Failed to analyze sync" : url.endsWith("sync") ? "Sync failed" : "Export failed", error);
       return null;
     } finally {
       button.disabled = false;
+      updateButtons();
     }
   }
 
@@ -200,11 +235,11 @@
     const r = event.result;
     const matched = r.tracks_processed - r.tracks_imported;
     $("preview-summary").replaceChildren(
-      el("li", {}, `${number(matched)} tracks matched`),
-      el("li", {}, `${number(r.tracks_updated)} will be updated`),
-      ...(r.tracks_imported > 0 ? [el("li", {}, `${number(r.tracks_imported)} will be imported`)] : []),
+      el("li", {}, `${count(matched, "track")} matched`),
+      el("li", {}, `${count(r.tracks_updated, "track")} would be updated`),
+      ...(r.tracks_imported > 0 ? [el("li", {}, `${count(r.tracks_imported, "track")} would be imported`)] : []),
       ...(r.files_not_found > 0
-        ? [el("li", {}, `${number(r.files_not_found)} files not found: imported as missing tracks`)] : []),
+        ? [el("li", {}, `${count(r.files_not_found, "file")} not found: would be imported as missing tracks`)] : []),
       el("li", { class: "muted" }, r.summary));
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");
@@ -229,6 +264,18 @@
 
   onOperation((event) => {
     lastEvents.set(event.operation_id, event);
+    if (event.status === "queued" || event.status === "running") {
+      if (BUTTONS[event.operation]) running.set(event.operation_id, event.operation);
+    } else {
+      running.delete(event.operation_id);
+    }
+    updateButtons();
+    if (event.operation === "export" && event.status === "succeeded") {
+      // Say at once that nothing waits any more (the badges are read again behind it).
+      if (exportLibrary) exportLibrary = { ...exportLibrary, pending_export: false, exported: true,
+        last_export_at: new Date().toISOString() };
+      showExport(null, event.result);
+    }
     if (event.status === "failed" && event.error_code === "mass_removal") {
       askMassRemoval(event);
     }
@@ -274,8 +321,17 @@
       save({ auto_sync: { [input.dataset.auto]: input.type === "checkbox" ? input.checked : input.value } });
     });
   }
-  $("auto-sync-debounce").addEventListener("change", () => {
-    save({ auto_sync: { debounce_ms: Math.round(Number($("auto-sync-debounce").value) * 1000) } });
+  // Asked in seconds, so refused in seconds: the API's own limit is in milliseconds.
+  $("auto-sync-debounce").addEventListener("change", async () => {
+    const input = $("auto-sync-debounce");
+    const seconds = Number(input.value);
+    const low = Number(input.min), high = Number(input.max);
+    if (!Number.isInteger(seconds) || seconds < low || seconds > high) {
+      fail("Failed to save the settings", new Error(debounceError(input.value, low, high)));
+      fill(await api("GET", "/api/traktor/config"));
+      return;
+    }
+    save({ auto_sync: { debounce_ms: seconds * 1000 } });
   });
   $("preview-button").addEventListener("click", async () => {
     $("preview").hidden = false;
@@ -285,6 +341,13 @@
     previewProgress({ status: "queued", phase: "starting", message: "Starting preview...", percent: 0 });
     const accepted = await start("/api/traktor/preview", $("preview-button"));
     previewId = accepted ? accepted.operation_id : null;
+    if (!accepted) {
+      // Nothing started: take away "Starting preview…" and say so where the preview would have been.
+      $("preview-progress").hidden = true;
+      $("preview-progress").querySelector(".message").textContent = "";
+      $("preview-error").hidden = false;
+      $("preview-error").textContent = "The preview did not start; see the message in the corner.";
+    }
     if (previewId && lastEvents.has(previewId)) onPreviewEvent(lastEvents.get(previewId));
   });
   $("sync-button").addEventListener("click", () => {
