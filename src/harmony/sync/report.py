@@ -224,9 +224,7 @@ class ImportStats:
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
         playlists = self.playlists_imported - self.smart_lists_imported
         # Tracks whose file is not on this computer are imported too; the count says how many of them.
-        not_found = (
-            f" ({plural(len(self.missing_files), 'file')} not found)" if self.missing_files else ""
-        )
+        not_found = f" ({plural(len(self.missing_files), 'file')} not found)" if self.missing_files else ""
         if preview:
             # Grouped by what would happen: "Would import 20,000 tracks, 103 playlists; update 3 tracks; 40 cue
             # points".
