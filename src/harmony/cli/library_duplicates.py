@@ -10,7 +10,7 @@ from rich.table import Table
 from harmony.cli.library import _library_path, _open_to_read
 from harmony.cli.output import console, print_json
 from harmony.library import Library
-from harmony.service.duplicates import find_library_duplicates, merge_duplicates
+from harmony.service import find_library_duplicates, merge_duplicates
 
 
 def duplicates(

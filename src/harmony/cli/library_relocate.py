@@ -13,7 +13,7 @@ from harmony.cli.library import _library_path
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, print_json
 from harmony.library import Library
-from harmony.service.relocate import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
+from harmony.service import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
 
 _STYLES = {"exact": "green", "likely": "yellow", "ambiguous": "red", "not_found": "dim"}
 

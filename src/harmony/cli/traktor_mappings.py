@@ -12,9 +12,8 @@ from harmony.cli.library import _library_path
 from harmony.cli.output import console, print_json
 from harmony.cli.traktor_sync import NmlOption, print_outcome, run_import
 from harmony.library import Library
-from harmony.service import ImportRequest
-from harmony.service.path_suggestions import apply_mapping
-from harmony.service.path_suggestions import suggest_mappings as suggest
+from harmony.service import ImportRequest, apply_mapping
+from harmony.service import suggest_mappings as suggest
 
 RootOption = Annotated[
     list[Path] | None,

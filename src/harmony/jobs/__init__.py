@@ -10,6 +10,7 @@ from harmony.jobs.collection_info import summarize_collection
 from harmony.jobs.export_job import ExportJobResult, run_export_job
 from harmony.jobs.import_job import ImportJobResult, run_import_job
 from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
+from harmony.jobs.relocate_job import RelocateJobResult, content_hash, run_relocate_job
 from harmony.jobs.restore_job import run_restore_job
 from harmony.jobs.snapshots import read_changed_export_snapshot, read_export_snapshot, read_import_snapshot
 from harmony.jobs.spool import read_export_details, read_report, remove_spool, remove_stale_spools
@@ -21,9 +22,11 @@ __all__ = [
     "ExportJobResult",
     "ImportJobResult",
     "RebuildResult",
+    "RelocateJobResult",
     "Waveform",
     "apply_import_job",
     "compute_waveform",
+    "content_hash",
     "read_changed_export_snapshot",
     "read_export_details",
     "read_export_snapshot",
@@ -34,6 +37,7 @@ __all__ = [
     "run_export_job",
     "run_import_job",
     "run_rebuild_job",
+    "run_relocate_job",
     "run_restore_job",
     "summarize_collection",
     "transcode_for_browser",

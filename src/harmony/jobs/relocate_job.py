@@ -12,11 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harmony.library import Library
-from harmony.library.scan import is_audio_file
-from harmony.library.tags import TagReadError, read_track
+from harmony.library import Library, TagReadError, is_audio_file, read_track
 from harmony.progress import ProgressReporter
-from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
+from harmony.sync import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
 
 log = logging.getLogger(__name__)
 

@@ -68,15 +68,16 @@ from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues
 
 if TYPE_CHECKING:
     from harmony.library.database import default_library_path
-    from harmony.library.editing import CUE_TYPES, SAME, EditOutcome
+    from harmony.library.editing import CUE_TYPES, SAME, EditOutcome, Same
     from harmony.library.export_reader import ExportReader, open_export_reader
     from harmony.library.health import IntegrityReport, check_integrity, damaged_error, is_read_only
     from harmony.library.journal import ChangeRecord, LibraryStatus
+    from harmony.library.merge import MergeResult
     from harmony.library.operations import OperationRecord
     from harmony.library.queries import SORT_KEYS, FolderNode, LibraryStats, PlaylistNode, TrackDetail, TrackPage
     from harmony.library.reader import LibraryReader, open_reader
     from harmony.library.recover import RecoveryReport, recover_library
-    from harmony.library.scan import ScanFailure, ScanResult, scan_paths
+    from harmony.library.scan import ScanFailure, ScanResult, is_audio_file, scan_paths
     from harmony.library.setting_keys import AUTO_SYNC, SETTING_KEYS, SettingKey, SettingKind
     from harmony.library.settings import (
         BACKUPS_MAX,
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
         settings_to_dict,
     )
     from harmony.library.store import AddResult, Library
+    from harmony.library.tags import TagReadError, read_track
     from harmony.library.track_list import (
         KEY_NOTATIONS,
         LIST_FILTERS,
@@ -142,6 +144,11 @@ _LAZY: dict[str, str] = {
     "ScanFailure": "harmony.library.scan",
     "ScanResult": "harmony.library.scan",
     "scan_paths": "harmony.library.scan",
+    "is_audio_file": "harmony.library.scan",
+    "MergeResult": "harmony.library.merge",
+    "TagReadError": "harmony.library.tags",
+    "read_track": "harmony.library.tags",
+    "Same": "harmony.library.editing",
     "AutoSyncSettings": "harmony.library.settings",
     "TraktorSettings": "harmony.library.settings",
     "AddResult": "harmony.library.store",
@@ -216,6 +223,7 @@ __all__ = [
     "LibraryStats",
     "LibraryStatus",
     "ListedTrack",
+    "MergeResult",
     "NewTrack",
     "NewerLibraryError",
     "NotALibraryError",
@@ -232,6 +240,7 @@ __all__ = [
     "ReadOnlyLibraryError",
     "RecoveryReport",
     "Ref",
+    "Same",
     "ScanFailure",
     "ScanResult",
     "SettingKey",
@@ -244,6 +253,7 @@ __all__ = [
     "SyncFolder",
     "SyncPlaylist",
     "SyncTrack",
+    "TagReadError",
     "TrackBase",
     "TrackBaseSet",
     "TrackDetail",
@@ -257,6 +267,7 @@ __all__ = [
     "check_integrity",
     "damaged_error",
     "default_library_path",
+    "is_audio_file",
     "is_read_only",
     "key_display",
     "mapping_text",
@@ -264,6 +275,7 @@ __all__ = [
     "open_reader",
     "parse_field_text",
     "path_key",
+    "read_track",
     "recover_library",
     "scan_paths",
     "settings_to_dict",

@@ -18,11 +18,14 @@ from harmony.nmlfile import (
 )
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
+from harmony.service.duplicates import DuplicateReport, find_library_duplicates, merge_duplicates
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
 from harmony.service.media import MediaService, PlayableAudio, default_cache_dir
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
+from harmony.service.path_suggestions import SuggestionResult, apply_mapping, default_roots, suggest_mappings
 from harmony.service.recovery import REBUILD, REBUILD_LOSES, Recovery
+from harmony.service.relocate import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
 from harmony.service.status import overall_state, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
 from harmony.sync import MassRemovalError
@@ -38,6 +41,7 @@ __all__ = [
     "CollectionHealth",
     "CollectionInfoCache",
     "CollectionSummary",
+    "DuplicateReport",
     "ExportOutcome",
     "ExportRequest",
     "ImportOutcome",
@@ -52,17 +56,27 @@ __all__ = [
     "QueueFullError",
     "RebuildResult",
     "Recovery",
+    "RelocateOutcome",
     "RestorableCopy",
+    "SuggestionResult",
     "SyncRunner",
     "TooManyParsesError",
     "TraktorProcess",
     "TraktorService",
     "WorkerManager",
+    "accepted_moves",
+    "apply_mapping",
+    "apply_relocations",
     "default_cache_dir",
     "default_nml_path",
+    "default_roots",
+    "find_library_duplicates",
+    "merge_duplicates",
     "native_instruments_folder",
     "overall_state",
     "resolve_nml_path",
     "running_traktor",
+    "start_relocate",
     "status_json",
+    "suggest_mappings",
 ]

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from harmony.errors import SyncError
-from harmony.jobs.relocate_job import content_hash
-from harmony.library import Library
-from harmony.library.merge import MergeResult
-from harmony.sync.duplicates import DuplicateCandidate, DuplicateGroup, find_duplicates
+from harmony.jobs import content_hash
+from harmony.library import Library, MergeResult
+from harmony.sync import DuplicateCandidate, DuplicateGroup, find_duplicates
 
 __all__ = ["DuplicateReport", "find_library_duplicates", "merge_duplicates"]
 

@@ -12,14 +12,15 @@ from pathlib import Path
 
 from harmony.library import Library, NotFoundError
 from harmony.nml import NMLError, Platform, current_platform
-from harmony.sync.path_suggestions import (
+from harmony.sync import (
     MappingSuggestion,
+    PathMapping,
+    PathResolver,
     fold_name,
     key_names,
     location_of_key,
     vote_mappings,
 )
-from harmony.sync.paths import PathMapping, PathResolver
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
-from harmony.jobs.relocate_job import RelocateJobResult, run_relocate_job
+from harmony.jobs import RelocateJobResult, run_relocate_job
 from harmony.library import Library, NotFoundError
-from harmony.sync.relocate import Relocation
+from harmony.sync import Relocation
 from harmony.workers import Job, Progress
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ applies in one transaction) and the :class:`ImportReport` (the statistics and th
 """
 
 from harmony.sync.digest import entry_salt
+from harmony.sync.duplicates import DuplicateCandidate, DuplicateGroup, find_duplicates
 from harmony.sync.export_digests import stamp_digests
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_plan import EXPORT_PHASE_SPANS, PlannedExport, plan_export
@@ -18,7 +19,9 @@ from harmony.sync.mapping import (
     track_values_from_nml,
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
+from harmony.sync.path_suggestions import MappingSuggestion, fold_name, key_names, location_of_key, vote_mappings
 from harmony.sync.paths import PathMapping, PathResolver
+from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
 from harmony.sync.removals import MASS_REMOVAL_SHARE, MassRemovalError, check_removals, mass_removal
 from harmony.sync.report import (
     Conflict,
@@ -49,7 +52,9 @@ __all__ = [
     "CueChange",
     "CueStrategy",
     "Decision",
+    "DuplicateCandidate",
     "DuplicateEntry",
+    "DuplicateGroup",
     "EntryAdded",
     "EntryChange",
     "EntryRemoved",
@@ -58,9 +63,13 @@ __all__ = [
     "ExportSnapshot",
     "ExportStats",
     "FieldChange",
+    "FileIndex",
+    "FileProbe",
     "ImportReport",
     "ImportStats",
     "LibrarySnapshot",
+    "LostTrack",
+    "MappingSuggestion",
     "MassRemovalError",
     "NewTrackList",
     "NewTrackSummary",
@@ -70,6 +79,7 @@ __all__ = [
     "PlannedExport",
     "PlannedImport",
     "PlaylistChange",
+    "Relocation",
     "RemovedTrack",
     "SkippedEntry",
     "Strategy",
@@ -85,7 +95,12 @@ __all__ = [
     "decide",
     "decide_deletion",
     "entry_salt",
+    "find_duplicates",
+    "fold_name",
+    "key_names",
+    "location_of_key",
     "mass_removal",
+    "match_lost_tracks",
     "nml_fields_from_track_values",
     "plan_export",
     "plan_import",
@@ -93,4 +108,5 @@ __all__ = [
     "stamp_digests",
     "track_values_from_nml",
     "tree_from_nml",
+    "vote_mappings",
 ]

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from harmony.errors import NMLError
-from harmony.nml import Location, split_playlist_key
-from harmony.nml.paths import decode_name, dir_to_parts
+from harmony.nml import Location, decode_name, dir_to_parts, split_playlist_key
 
 __all__ = ["MappingSuggestion", "fold_name", "key_names", "location_of_key", "vote_mappings"]
 

@@ -10,8 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from harmony.library import SAME, EditOutcome, Library, PlaylistNode
-from harmony.library.editing import Same
+from harmony.library import SAME, EditOutcome, Library, PlaylistNode, Same
 from harmony.web.api_edit_tracks import BODY_MAX_INT, MAX_BULK, TrackId, step_json
 from harmony.web.api_library import MAX_INT, node_json
 from harmony.web.schemas import _SPACE_CLASS, CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, error_responses

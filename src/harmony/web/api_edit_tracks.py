@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from fastapi import APIRouter, Body, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from harmony.library import CUE_TYPES, EditOutcome, Library
-from harmony.library.fields import EDITABLE_TRACK_FIELDS, FieldSpec
+from harmony.library import CUE_TYPES, EDITABLE_TRACK_FIELDS, EditOutcome, FieldSpec, Library
 from harmony.web import api_library
 from harmony.web.api_library import MAX_INT
 from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, error_responses

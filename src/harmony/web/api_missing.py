@@ -13,10 +13,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from harmony.library import Library, NotFoundError, StoredTrack
-from harmony.service import ImportRequest
-from harmony.service.duplicates import find_library_duplicates, merge_duplicates
-from harmony.service.path_suggestions import apply_mapping, default_roots, suggest_mappings
-from harmony.service.relocate import RelocateOutcome, apply_relocations, start_relocate
+from harmony.service import (
+    ImportRequest,
+    RelocateOutcome,
+    apply_mapping,
+    apply_relocations,
+    default_roots,
+    find_library_duplicates,
+    merge_duplicates,
+    start_relocate,
+    suggest_mappings,
+)
 from harmony.web.api_library import MAX_PAGE, track_json
 from harmony.web.api_traktor import accepted
 from harmony.web.schemas import (
