@@ -73,6 +73,8 @@ def test_get_json_gives_the_defaults_with_auto_sync_nested(library_path: Path) -
         "auto_backup": True,
         "backups_to_keep": 10,
         "path_mappings": {},
+        "key_notation": "open_key",
+        "completion_sound": False,
         "auto_sync": {
             "enabled": False,
             "direction": "bidirectional",

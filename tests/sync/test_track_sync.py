@@ -182,7 +182,7 @@ def test_missing_file_is_imported_marked_missing_and_cleared_when_it_appears(wor
     assert result.stats.tracks_imported == 2
     assert result.stats.cue_points_added == 3  # the missing track keeps its cues
     assert result.stats.missing_files == (local_path("gone.mp3"),)
-    assert result.stats.summary() == "Imported 2 tracks (1 files not found), 3 cue points, Imported 1 playlists"
+    assert result.stats.summary() == "Imported 2 tracks (1 file not found), 3 cue points, Imported 1 playlist"
     assert [n.path for n in result.report.new_tracks] == [local_path("here.mp3"), local_path("gone.mp3")]
     gone = world.track("gone.mp3").track
     assert (gone.values.title, gone.missing, gone.last_seen) == ("Gone", True, None)

@@ -22,7 +22,7 @@ async def test_missing_tracks_are_counted_filtered_and_relocated(api: Api, demo:
     assert missing["count"] == 120 and len(missing["tracks"]) == 3
     page = (await api.client.get("/api/library/tracks", params={"filter": "missing", "limit": 5})).json()
     assert page["total"] == 120 and all(t["missing"] and t["missing_since"] for t in page["tracks"])
-    assert (await api.client.get("/api/library/tracks", params={"filter": "pending"})).status_code == 422
+    assert (await api.client.get("/api/library/tracks", params={"filter": "lost"})).status_code == 422
 
     outside = await api.client.post("/api/library/relocate", json={"roots": ["/"]}, headers=api.token)
     assert outside.status_code == 404 and "looks under" in outside.json()["error"]

@@ -57,7 +57,7 @@ def test_choices_are_the_same_in_both_shells(name: str) -> None:
 
 
 def test_the_cli_help_lists_every_key() -> None:
-    result = CliRunner().invoke(app, ["traktor", "config", "set", "--help"], terminal_width=200)
+    result = CliRunner().invoke(app, ["traktor", "config", "set", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     for name, key in SETTING_KEYS.items():
         assert name in result.output

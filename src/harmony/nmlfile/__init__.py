@@ -22,7 +22,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from harmony.nmlfile.errors import BackupError, NmlBusyError, NmlChangedError, SafeWriteError, TraktorRunningError
+from harmony.nmlfile.errors import (
+    BackupError,
+    NmlBusyError,
+    NmlChangedError,
+    SafeWriteError,
+    TraktorRunningError,
+    UnknownBackupError,
+)
 from harmony.nmlfile.fingerprint import NmlFingerprint, TornReadError, fingerprint_of, read_with_fingerprint
 
 if TYPE_CHECKING:
@@ -117,6 +124,7 @@ __all__ = [
     "TornReadError",
     "TraktorProcess",
     "TraktorRunningError",
+    "UnknownBackupError",
     "WriteResult",
     "backup_folder",
     "check_collection",

@@ -87,3 +87,7 @@ class NmlChangedError(SafeWriteError):
 
 class BackupError(SyncError):
     """A backup cannot be listed, made or restored."""
+
+
+class UnknownBackupError(BackupError):
+    """The copy asked for is not one of the collection's listed backups (the web app restores nothing else)."""

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from harmony.errors import SyncError
 from harmony.jobs import RebuildResult, run_rebuild_job, run_restore_job
 from harmony.nmlfile import (
-    BackupError,
     CollectionHealth,
     RestorableCopy,
+    UnknownBackupError,
     backup_folder,
     check_collection,
     list_restorable,
@@ -154,9 +154,9 @@ class Recovery:
         try:
             resolved = wanted.resolve()
         except OSError as error:
-            raise BackupError(f"no backup {backup}: {error}") from None
+            raise UnknownBackupError(f"no backup {backup}: {error}") from None
         if not resolved.is_relative_to(root) or not resolved.is_file() or resolved.suffix.lower() != ".nml":
-            raise BackupError(f"{backup} is not one of the backups of {nml_path} (see the list of backups)")
+            raise UnknownBackupError(f"{backup} is not one of the backups of {nml_path} (see the list of backups)")
         return resolved
 
     def restore(

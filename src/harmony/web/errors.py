@@ -25,14 +25,20 @@ from harmony.library import (
     TrackNotFoundError,
 )
 from harmony.nml import CollectionPathError
-from harmony.service import MassRemovalError, OperationRunningError, QueueFullError, TooManyParsesError
+from harmony.service import (
+    MassRemovalError,
+    OperationRunningError,
+    QueueFullError,
+    TooManyParsesError,
+    UnknownBackupError,
+)
 from harmony.web.events import TooManyStreamsError
 
 __all__ = ["install_error_handlers", "status_for"]
 
 log = logging.getLogger(__name__)
 
-_NOT_FOUND = (NotFoundError, TrackNotFoundError)
+_NOT_FOUND = (NotFoundError, TrackNotFoundError, UnknownBackupError)
 _CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError, EditConflictError)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
