@@ -30,7 +30,6 @@ mass removal nor writes over a damaged file.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
@@ -51,6 +50,8 @@ log = logging.getLogger(__name__)
 LIBRARY_POLL_SECONDS: Final = 2.0
 #: How often, while an export waits for Traktor, the running programs are listed to see whether it has quit.
 TRAKTOR_POLL_SECONDS: Final = 1.0
+#: How often a collection folder that does not exist (a drive not plugged in) is looked for again.
+FOLDER_POLL_SECONDS: Final = 5.0
 #: After Traktor has quit, how long the collection must stay unchanged before it is imported (Traktor may still
 #: be writing it, and a big collection takes a moment).
 SETTLE_SECONDS: Final = 3.0
@@ -155,7 +156,7 @@ class AutoSyncService:
         self._wake = asyncio.Event()
         self._reasons: list[str] = []
         self._changed_runs = 0  # runs in a row that Traktor's saves made start again
-        self._debounce: asyncio.TimerHandle | None = None
+        self._debounce: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._idle = asyncio.Event()
         self._idle.set()
@@ -183,7 +184,7 @@ class AutoSyncService:
 
     async def start(self) -> None:
         """Start watching (library and collection) and, if configured, sync once for the start-up."""
-        settings = self.runner.settings()
+        settings = await asyncio.to_thread(self.runner.settings)
         auto = settings.auto_sync
         enabled = auto.enabled or self.always_on
         if enabled and self._last_version is None:
@@ -207,7 +208,8 @@ class AutoSyncService:
     async def stop(self) -> None:
         """Stop watching; a sync under way finishes first (its operation can be cancelled through the service)."""
         if self._debounce is not None:
-            self._debounce.cancel()
+            self._tasks.append(self._debounce)
+            self._debounce = None
         await self._idle.wait()
         if self._traktor_watch is not None:
             self._tasks.append(self._traktor_watch)
@@ -215,8 +217,14 @@ class AutoSyncService:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                # A watcher that died on its own (said in the log when it happened) must not stop the others
+                # from being stopped, nor fail the app's shutdown.
+                log.debug("auto-sync task %s had ended with an error", task.get_name(), exc_info=True)
         self._tasks.clear()
 
     # --- triggers -------------------------------------------------------------------------------------------
@@ -228,14 +236,27 @@ class AutoSyncService:
         self._wake.set()
 
     def library_changed(self) -> None:
-        """The library was edited: sync after ``debounce_ms`` without further edits (if configured)."""
-        auto = self.runner.settings().auto_sync
-        if not ((auto.enabled or self.always_on) and auto.on_library_change):
-            return
+        """The library was edited: sync after ``debounce_ms`` without further edits (if configured).
+
+        Returns at once: the settings are read on a worker thread (they live in the library file), and each
+        new edit restarts the wait."""
         if self._debounce is not None:
             self._debounce.cancel()
-        loop = asyncio.get_running_loop()
-        self._debounce = loop.call_later(auto.debounce_ms / 1000, self.trigger, "library change")
+        self._debounce = asyncio.get_running_loop().create_task(
+            self._after_library_change(), name="auto-sync library change"
+        )
+
+    async def _after_library_change(self) -> None:
+        try:
+            auto = (await asyncio.to_thread(self.runner.settings)).auto_sync
+        except HarmonyError as error:
+            log.warning("auto-sync cannot read its settings: %s", error)
+            return
+        if not ((auto.enabled or self.always_on) and auto.on_library_change):
+            return
+        await asyncio.sleep(auto.debounce_ms / 1000)
+        self._debounce = None
+        self.trigger("library change")
 
     async def run_once(self, direction: str | None = None, reason: str = "manual") -> AutoSyncStatus:
         """Run one sync now (after any that runs) in ``direction`` (default: the configured one)."""
@@ -274,8 +295,7 @@ class AutoSyncService:
                 self._idle.set()
 
     async def _run(self, direction: str | None, reason: str) -> None:
-        settings = self.runner.settings()
-        direction = direction or self.direction or settings.auto_sync.direction
+        direction = direction or self.direction or (await asyncio.to_thread(self.runner.settings)).auto_sync.direction
         self._set(
             running=True,
             state="syncing",
@@ -476,25 +496,40 @@ class AutoSyncService:
         """Trigger a sync when Traktor saves the collection (not when Harmony wrote it)."""
         import watchfiles
 
-        from harmony.nmlfile import read_with_fingerprint
-
         target = nml_path.resolve()
 
         def is_collection(change: watchfiles.Change, path: str) -> bool:
             return Path(path).resolve() == target
 
-        async for _changes in watchfiles.awatch(nml_path.parent, watch_filter=is_collection, debounce=500):
+        while True:
+            # A collection on a drive that is not plugged in (or a folder not made yet): wait for its folder
+            # instead of failing; watchfiles cannot watch a folder that does not exist.
+            while not await asyncio.to_thread(nml_path.parent.is_dir):
+                await asyncio.sleep(FOLDER_POLL_SECONDS)
             try:
-                _, fingerprint = await asyncio.to_thread(read_with_fingerprint, nml_path)
-                _, _, known = await asyncio.to_thread(self.runner.library_state)
-            except HarmonyError as error:
-                log.info("collection changed but cannot be read yet: %s", error)
+                async for _changes in watchfiles.awatch(nml_path.parent, watch_filter=is_collection, debounce=500):
+                    await self._collection_changed(nml_path)
+            except FileNotFoundError:
+                log.info("the collection's folder %s went away: waiting for it to come back", nml_path.parent)
+                await asyncio.sleep(FOLDER_POLL_SECONDS)
                 continue
-            if fingerprint.sha256 == known:
-                continue  # Harmony's own write, or a save that changed nothing
-            if self.status.state == "waiting_for_traktor":
-                continue  # Traktor is writing: the sync runs once it has quit and the file has settled
-            self.trigger("collection changed")
+            return
+
+    async def _collection_changed(self, nml_path: Path) -> None:
+        """The file changed on disk: sync unless it was Harmony's own write or Traktor is still writing."""
+        from harmony.nmlfile import read_with_fingerprint
+
+        try:
+            _, fingerprint = await asyncio.to_thread(read_with_fingerprint, nml_path)
+            _, _, known = await asyncio.to_thread(self.runner.library_state)
+        except HarmonyError as error:
+            log.info("collection changed but cannot be read yet: %s", error)
+            return
+        if fingerprint.sha256 == known:
+            return  # Harmony's own write, or a save that changed nothing
+        if self.status.state == "waiting_for_traktor":
+            return  # Traktor is writing: the sync runs once it has quit and the file has settled
+        self.trigger("collection changed")
 
 
 #: How many runs in a row may start again because Traktor saved the collection meanwhile.
