@@ -1,7 +1,9 @@
 """The one exception hierarchy of Harmony.
 
 Every error a DJ can meet derives from :class:`HarmonyError` and carries a message that says what went wrong
-and, where possible, what to do about it. The CLI prints ``str(error)`` on one line and exits non-zero.
+and, where possible, what to do about it. The CLI prints ``str(error)`` on one line and exits non-zero; the web
+app shows :attr:`HarmonyError.plain`, the same without the command line's way out (its flags), since a page
+offers buttons instead.
 """
 
 
@@ -10,6 +12,11 @@ class HarmonyError(Exception):
 
     #: The CLI's exit status for this error (``docs/reliability.md`` lists them); 1 unless a case needs its own.
     exit_code: int = 1
+
+    @property
+    def plain(self) -> str:
+        """The message as a page shows it: no command-line flags (the page has its own buttons)."""
+        return str(self)
 
 
 class NMLError(HarmonyError):

@@ -186,6 +186,7 @@ def test_sync_that_would_remove_much_of_the_library_stops_until_allowed(
     refused = runner.invoke(app, [*args, *_maps(collection)])
     assert refused.exit_code != 0
     assert "30 of 120 tracks (25%)" in str(refused.exception)
+    assert "--allow-mass-removal" in str(refused.exception)  # the command line names its way out
     with Library.open(tmp_path / "lib.db") as library:
         assert library.stats().tracks == 120
 

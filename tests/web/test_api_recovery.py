@@ -7,6 +7,7 @@ from pathlib import Path
 from harmony import nml
 from harmony.library import Library
 
+from ..service.stand_in import start_traktor
 from .conftest import Api, Demo
 
 CHECK_KEYS = {"status", "reason", "tracks", "playlists", "last_known_tracks", "last_known_playlists"}
@@ -71,4 +72,32 @@ async def test_rebuild_is_an_operation(api: Api, demo: Demo) -> None:
     assert done["status"] == "succeeded", done.get("error")
     assert done["operation"] == "rebuild" and done["result"]["tracks"] == demo.generated.tracks
     assert done["result"]["backup_path"] is not None
+    assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
+
+
+async def test_writes_refused_while_traktor_runs_say_so_plainly(api: Api, demo: Demo, tmp_path: Path) -> None:
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    before = demo.nml.read_bytes()
+    traktor = start_traktor(tmp_path)
+    try:
+        refused = await api.run("/api/traktor/rebuild")
+        assert refused["status"] == "failed" and refused["error_code"] == "traktor_running"
+        words = refused["error"]
+        assert words.startswith("Traktor is running (Traktor Pro 4") and "write anyway" in words
+        assert "--" not in words and "step" not in words, words  # a DJ's words: no flags, no write steps
+        assert demo.nml.read_bytes() == before
+
+        copy = demo.nml.parent / "Backup" / "Traktor" / "collection.nml"  # a copy Traktor keeps
+        copy.parent.mkdir(parents=True)
+        copy.write_bytes(before)
+        restore = await api.client.post("/api/traktor/restore", json={"path": str(copy)}, headers=api.token)
+        assert restore.status_code == 409
+        assert restore.json()["error"].startswith("Traktor is running") and "--" not in restore.json()["error"]
+        assert demo.nml.read_bytes() == before
+
+        anyway = await api.run("/api/traktor/rebuild", {"force": True})
+        assert anyway["status"] == "succeeded", anyway.get("error")
+    finally:
+        traktor.kill()
     assert len(nml.load(demo.nml).tracks) == demo.generated.tracks

@@ -89,6 +89,8 @@ def test_keeping_a_damaged_looking_collection_asks_once(live_server: LiveServer,
     message = page.text_content("#mass-removal-message") or ""
     assert "looks damaged (it holds 10 tracks; it held 100" in message  # both reasons, in one question
     assert "would remove 90 of 100 tracks" in message
+    words = page.locator("#mass-removal").inner_text()
+    assert "--" not in words and "“Remove them and sync”" in words  # what to click, not a command-line flag
     with Library.open(live_server.state.service.library_path) as library:
         assert library.stats().tracks == 100  # nothing changed before the DJ confirms
     page.screenshot(path=str(home / "keep-damaged.png"), full_page=True)
@@ -156,3 +158,37 @@ def test_operations_view_lists_and_filters_the_journal(live_server: LiveServer, 
     assert "Imported 60 tracks" in page.text_content("#history-table tbody tr td:nth-child(5)")
     page.select_option("#filter-trigger", "auto-sync")
     page.wait_for_selector("text=No operations match.")
+
+
+def test_a_rebuild_refused_while_traktor_runs_offers_rebuild_anyway(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:
+    demo = make_demo(home / "Traktor", tracks=60, seed=8)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    before = demo.nml.read_bytes()
+    traktor = start_traktor(tmp_path)
+    try:
+        page.goto(f"{live_server.url}/traktor")
+        page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
+        page.click("#rebuild-button")
+        page.click("#rebuild-button")
+        banner = page.locator("#waiting-banner")
+        banner.wait_for(state="visible", timeout=60_000)
+        words = banner.inner_text()
+        assert "the rebuild was not written" in words and "“Rebuild anyway”" in words
+        assert "--" not in words and "step" not in words  # a DJ's words: no flags, no write steps
+        assert page.text_content("#export-anyway") == "Rebuild anyway"
+        assert demo.nml.read_bytes() == before
+        page.screenshot(path=str(home / "rebuild-refused.png"), full_page=True)
+
+        page.click("#export-anyway")
+        page.locator('.notification[data-color="green"]', has_text="Rebuild").wait_for(timeout=60_000)
+        banner.wait_for(state="hidden", timeout=30_000)
+    finally:
+        traktor.kill()
+    assert demo.nml.read_bytes() != before and len(nml.load(demo.nml).tracks) == demo.generated.tracks

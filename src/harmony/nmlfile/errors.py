@@ -34,6 +34,13 @@ class SafeWriteError(SyncError):
         outcome = "the collection file was not changed" if unchanged else "the new collection file is in place"
         super().__init__(f"export stopped at step '{step}': {reason}; {outcome}")
 
+    @property
+    def plain(self) -> str:
+        # The write's step names are for the log; a DJ reads what happened and whether the file changed.
+        if self.unchanged:
+            return f"The collection was not written: {self.reason}. The collection file was not changed."
+        return f"The new collection file is in place, but {self.reason}."
+
     def __reduce__(self) -> tuple[Any, ...]:
         # These errors travel from the export worker to the app by pickle. Their constructors take other
         # arguments than ``args`` holds, so they are rebuilt from their state instead of by calling them.
@@ -49,6 +56,16 @@ def _rebuild(cls: type[SafeWriteError], args: tuple[Any, ...], state: dict[str, 
 
 class TraktorRunningError(SafeWriteError):
     """Traktor is running: it keeps its collection in memory and overwrites the file when it quits."""
+
+    #: The operation's ``error_code``: a page offers to write anyway ("Export anyway", "Rebuild anyway").
+    code = "traktor_running"
+
+    @property
+    def plain(self) -> str:
+        return (
+            f"Traktor is running ({', '.join(self.names)}): it would write over the collection when it quits. "
+            "Nothing was written. Quit Traktor first, or write anyway."
+        )
 
     def __init__(self, names: list[str]) -> None:
         self.names = names

@@ -359,7 +359,7 @@ class TraktorService:
                 self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:
                 op.failure = error
-                self.log.finish(op, "failed", "Failed", error=str(error), error_code=getattr(error, "code", None))
+                self.log.finish(op, "failed", "Failed", error=error.plain, error_code=getattr(error, "code", None))
             except Exception as error:  # a bug: say so plainly, keep the traceback in the log
                 log.exception("%s %s failed", op.operation, op.id)
                 self.log.finish(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")

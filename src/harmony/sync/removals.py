@@ -27,6 +27,17 @@ class MassRemovalError(SyncError):
 
     code: Final = "mass_removal"
 
+    def __str__(self) -> str:
+        # The command line's way out; a page asks with its own buttons instead (see ``plain``).
+        return (
+            f"{self.plain} If that is right, import again with --allow-mass-removal; if not, restore a backup "
+            "or rebuild the collection from the library."
+        )
+
+    @property
+    def plain(self) -> str:
+        return str(self.args[0]) if self.args else "The import would remove much of the library."
+
 
 def _share(removed: int, total: int, what: str) -> str | None:
     if removed and total and removed / total > MASS_REMOVAL_SHARE:
@@ -65,8 +76,4 @@ def check_removals(report: ImportReport, allow: bool, damaged: str | None = None
         )
     if reasons:
         because = " and ".join(reasons)
-        raise MassRemovalError(
-            f"{because[0].upper()}{because[1:]}. Nothing was changed. If that is right, import again allowing it "
-            "(--allow-mass-removal, or confirm on the Traktor page); if not, restore a backup or rebuild the "
-            "collection from the library."
-        )
+        raise MassRemovalError(f"{because[0].upper()}{because[1:]}. Nothing was changed.")

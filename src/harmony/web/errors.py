@@ -30,6 +30,7 @@ from harmony.service import (
     OperationRunningError,
     QueueFullError,
     TooManyParsesError,
+    TraktorRunningError,
     UnknownBackupError,
 )
 from harmony.web.events import TooManyStreamsError
@@ -39,7 +40,14 @@ __all__ = ["install_error_handlers", "status_for"]
 log = logging.getLogger(__name__)
 
 _NOT_FOUND = (NotFoundError, TrackNotFoundError, UnknownBackupError)
-_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError, EditConflictError)
+_CONFLICT = (
+    OperationRunningError,
+    LibraryChangedError,
+    QueueFullError,
+    MassRemovalError,
+    EditConflictError,
+    TraktorRunningError,  # Traktor holds the collection: a state of the machine, not a bad request
+)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
 
@@ -71,7 +79,7 @@ async def _harmony_error(request: Request, error: Exception) -> JSONResponse:
     log.info("%s %s -> %d: %s", request.method, request.url.path, status, error)
     # A refused stream or parse: close the connection too, so a flood of them holds no file descriptors.
     headers = {"Connection": "close"} if status == 429 else None
-    body: dict[str, object] = {"error": str(error)}
+    body: dict[str, object] = {"error": error.plain}
     details = getattr(error, "details", None)
     if callable(details):  # e.g. the cue holding a hot cue slot, the tracks already in a playlist
         body.update(details())

@@ -17,14 +17,25 @@
     loadBackups();
   }
 
+  // An export, rebuild or restore refused because Traktor runs: say why in a DJ's words, and offer to write
+  // anyway (the button then sends the same request with force).
+  const WRITE_ANYWAY = {
+    export: { label: "Export anyway", send: () => api("POST", "/api/traktor/export", { force: true }) },
+    rebuild: { label: "Rebuild anyway", send: () => api("POST", "/api/traktor/rebuild", { force: true }) },
+  };
+  let anyway = WRITE_ANYWAY.export;
+
   // --- banners ----------------------------------------------------------------------------------------------
 
   function showBanners(state, message, health) {
     const waiting = state === "waiting_for_traktor";
     $("waiting-banner").hidden = !waiting;
     if (waiting) {
+      anyway = WRITE_ANYWAY.export;
       $("waiting-title").textContent = "Export held while Traktor runs";
       $("waiting-message").textContent = message || "";
+      $("waiting-note").hidden = false;
+      $("export-anyway").textContent = anyway.label;
     }
     const damaged = state === "damaged" || (health && health.status === "damaged");
     $("damaged-banner").hidden = !damaged;
@@ -67,23 +78,40 @@
     }
   });
 
-  // A manual export refused because Traktor runs: say why, and offer to export anyway.
+
+  function refusedWhileTraktorRuns(what, names, write) {
+    anyway = write;
+    $("waiting-banner").hidden = false;
+    $("waiting-title").textContent = `Traktor is running: the ${what} was not written`;
+    $("waiting-message").textContent = `${names}Traktor keeps its collection in memory and writes it when it quits, `
+      + `over anything written meanwhile. Quit Traktor and try again, or click “${write.label}”.`;
+    $("waiting-note").hidden = true;
+    $("export-anyway").textContent = write.label;
+    $("export-anyway").focus();
+  }
+
+  function traktorNames(error) {
+    const found = /Traktor is running \(([^)]*)\)/.exec(error || "");
+    return found ? `Running now: ${found[1]}. ` : "";
+  }
+
   onOperation((event) => {
-    if (event.operation === "export" && event.status === "failed" && /Traktor is running/.test(event.error || "")) {
-      $("waiting-banner").hidden = false;
-      $("waiting-title").textContent = "Traktor is running: the export was not written";
-      $("waiting-message").textContent = "Traktor would overwrite it when it quits. Quit Traktor, or export anyway.";
+    const refused = event.status === "failed" && (event.error_code === "traktor_running"
+      || /Traktor is running/.test(event.error || ""));
+    if (refused && WRITE_ANYWAY[event.operation]) {
+      refusedWhileTraktorRuns(event.operation, traktorNames(event.error), WRITE_ANYWAY[event.operation]);
     }
     if (event.operation === "rebuild" && event.status === "succeeded") collectionChanged();
     if (event.operation === "import" && event.status === "succeeded") loadStatus(); // a kept collection is healthy
   });
 
   $("export-anyway").addEventListener("click", async () => {
+    const write = anyway;
     try {
-      await api("POST", "/api/traktor/export", { force: true });
+      await write.send();
       $("waiting-banner").hidden = true;
     } catch (error) {
-      fail("Export failed", error);
+      fail(`${write.label.replace(" anyway", "")} failed`, error);
     }
   });
 
@@ -138,16 +166,22 @@
     }
   }
 
-  async function restore(copy) {
+  async function restore(copy, force = false) {
     try {
-      const done = await api("POST", "/api/traktor/restore", { path: copy.path });
+      const done = await api("POST", "/api/traktor/restore", { path: copy.path, force });
+      $("waiting-banner").hidden = true;
       notify.show(`restore-${Date.now()}`, {
         title: "Collection Restored", color: "green", autoClose: 6000,
         message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up.`,
       });
       collectionChanged();
     } catch (error) {
-      fail("Restore failed", error);
+      if (/Traktor is running/.test(error.message || "")) {
+        refusedWhileTraktorRuns("restore", traktorNames(error.message),
+          { label: "Restore anyway", send: () => restore(copy, true) });
+      } else {
+        fail("Restore failed", error);
+      }
     }
   }
 
