@@ -136,7 +136,8 @@ def check_collection(nml_path: str | os.PathLike[str], known: tuple[int, int] | 
     try:
         counts = read_back(path).counts
     except NMLError as error:
-        return verdict("damaged", f"it cannot be read as a collection: {error}")
+        # The parser's words come last: a DJ reads first what it means (cut off, or overwritten with something else).
+        return verdict("damaged", f"it cannot be read as a collection (cut off or overwritten?): {error}")
     except OSError as error:
         return verdict("damaged", f"it cannot be read: {error.strerror or error}")
     reason = judge_counts(*counts, known)

@@ -96,7 +96,8 @@ def difference(copy: tuple[int, int] | None, current: tuple[int, int] | None) ->
     for index, word in ((0, "track"), (1, "playlist")):
         delta = copy[index] - current[index]
         if delta:
-            parts.append(f"{'+' if delta > 0 else '−'}{_plural(abs(delta), word)}")
+            # "200 fewer tracks" reads at a glance; "−200 tracks" looked like a typo next to the counts.
+            parts.append(_plural(abs(delta), f"{'more' if delta > 0 else 'fewer'} {word}"))
     return ", ".join(parts) + " than now" if parts else "same counts as now"
 
 

@@ -12,6 +12,7 @@
   }
 
   function collectionChanged() {
+    $("compare-box").hidden = true; // it compared with the file that was there before
     document.dispatchEvent(new CustomEvent("harmony:collection-changed"));
     loadStatus();
     loadBackups();
@@ -43,7 +44,9 @@
       const reason = (health && health.reason) || message || "";
       $("damaged-reason").textContent = reason.charAt(0).toUpperCase() + reason.slice(1);
       // Only a file that loads can be kept: a truncated or unreadable one must be restored or rebuilt.
-      $("damaged-accept").hidden = !(health && health.tracks !== null && health.tracks !== undefined);
+      const keepable = Boolean(health && health.tracks !== null && health.tracks !== undefined);
+      $("damaged-accept").hidden = !keepable;
+      $("damaged-keep-words").hidden = !keepable;
     }
   }
 
