@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from harmony.sync import NewTrackList, NewTrackSummary
-from harmony.sync.report import ImportReport, ImportStats
+from harmony.sync.report import PACKED_ROWS, ImportReport, ImportStats
 
 SUMMARIES = (
     NewTrackSummary("/m/a.mp3", "A", "Artist", 3),
@@ -31,3 +33,17 @@ def test_it_survives_pickling_inside_a_report_and_unpacks_when_read() -> None:
     assert again.lines()[:2] == ["Tracks to import (3):", "  + Artist - A (3 cue points) /m/a.mp3"]
     # Pickled again after being read, it is still the same list.
     assert pickle.loads(pickle.dumps(again.new_tracks)) == SUMMARIES
+
+
+def test_a_big_list_unpacks_only_the_pieces_that_are_read() -> None:
+    # The app counts a big import's new tracks and shows its first page: neither may unpack all of them (one
+    # long unpacking holds the GIL and freezes the app's event loop).
+    big = [NewTrackSummary(f"/m/{n}.mp3", f"T{n}", None, n % 4) for n in range(PACKED_ROWS * 3 + 7)]
+    again = pickle.loads(pickle.dumps(NewTrackList(big)))
+    assert len(again) == len(big) and again._pieces == {}
+    assert again[:5] == big[:5] and again[-1] == big[-1] and again[PACKED_ROWS] == big[PACKED_ROWS]
+    assert sorted(again._pieces) == [0, 1, 3]
+    assert list(again) == big and again == big
+    assert pickle.loads(pickle.dumps(again)) == big
+    with pytest.raises(IndexError):
+        again[len(big)]

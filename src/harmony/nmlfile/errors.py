@@ -20,6 +20,19 @@ __all__ = [
 ]
 
 
+#: Each step of the safe write, as a DJ would say when it stopped.
+_STEP_WORDS = {
+    "check Traktor": "checking whether Traktor runs",
+    "lock": "waiting for another export of it",
+    "check unchanged": "checking that nobody saved it meanwhile",
+    "back up": "trying to back up the current file",
+    "write temporary file": "writing the new file",
+    "verify": "checking the new file",
+    "replace": "putting the new file in place",
+    "fsync folder": "saving it to disk",
+}
+
+
 class SafeWriteError(SyncError):
     """A step of the safe write failed. ``step`` names it (``"check Traktor"``, ``"lock"``, ``"check unchanged"``,
     ``"back up"``, ``"write temporary file"``, ``"verify"``, ``"replace"``, ``"fsync folder"``).
@@ -36,10 +49,12 @@ class SafeWriteError(SyncError):
 
     @property
     def plain(self) -> str:
-        # The write's step names are for the log; a DJ reads what happened and whether the file changed.
+        # The write's step names are for the log; a DJ reads, in words, when it stopped and whether the file
+        # changed.
+        when = _STEP_WORDS.get(self.step, self.step)
         if self.unchanged:
-            return f"The collection was not written: {self.reason}. The collection file was not changed."
-        return f"The new collection file is in place, but {self.reason}."
+            return f"The collection was not written (it stopped {when}): {self.reason}. The file was not changed."
+        return f"The new collection file is in place, but it stopped {when}: {self.reason}."
 
     def __reduce__(self) -> tuple[Any, ...]:
         # These errors travel from the export worker to the app by pickle. Their constructors take other

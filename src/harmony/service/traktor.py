@@ -168,13 +168,31 @@ class TraktorService:
             await asyncio.shield(task)
         return op
 
+    async def begin_import(self, request: ImportRequest | None = None, *, preview: bool = False) -> Operation:
+        """:meth:`start_import` (or :meth:`start_preview`) with its library reads (the settings, the counts the
+        collection last had) on a worker thread, so that the event loop serving the pages never waits on the
+        library file."""
+        request = request or ImportRequest()
+        request.check()
+        reads = await asyncio.to_thread(self._reads, request.nml_path)
+        return self._start(PREVIEW if preview else IMPORT, request, apply=not preview, reads=reads)
+
+    async def begin_export(self, request: ExportRequest | None = None) -> Operation:
+        """:meth:`start_export` with its library reads on a worker thread (see :meth:`begin_import`)."""
+        request = request or ExportRequest()
+        request.check()
+        reads = await asyncio.to_thread(self._reads, request.nml_path)
+        return self._start_export(request, reads=reads)
+
     async def sync(self, request: ImportRequest | None = None, *, dry_run: bool = False) -> Operation:
         """Import and wait for the outcome."""
-        return await self.wait(self.start_import(request, dry_run=dry_run).id)
+        if dry_run:
+            return await self.wait(self.start_import(request, dry_run=True).id)
+        return await self.wait((await self.begin_import(request)).id)
 
     async def preview(self, request: ImportRequest | None = None) -> Operation:
         """Preview and wait for the outcome."""
-        return await self.wait(self.start_preview(request).id)
+        return await self.wait((await self.begin_import(request, preview=True)).id)
 
     def start_export(self, request: ExportRequest | None = None) -> Operation:
         """Start exporting the library into the collection and return the operation at once.
@@ -185,7 +203,7 @@ class TraktorService:
 
     async def export(self, request: ExportRequest | None = None) -> Operation:
         """Export and wait for the outcome."""
-        return await self.wait(self.start_export(request).id)
+        return await self.wait((await self.begin_export(request)).id)
 
     def auto_sync_runner(self) -> SyncRunner:
         """What :class:`~harmony.service.autosync.AutoSyncService` runs: this service's import and export with
@@ -251,10 +269,23 @@ class TraktorService:
             raise SyncError(f"There is no operation {operation_id!r}.")
         return op
 
-    def _start(self, kind: str, request: ImportRequest, *, apply: bool) -> Operation:
-        request.check()
+    def _reads(self, requested: str | None) -> tuple[TraktorSettings, Path, tuple[int, int] | None]:
+        """What starting an operation reads from the library: the settings, the collection's path, and the
+        counts it last had (blocking)."""
         settings = self.settings()
-        nml_path = resolve_nml_path(request.nml_path, settings)
+        nml_path = resolve_nml_path(requested, settings)
+        return settings, nml_path, self.known_counts(nml_path)
+
+    def _start(
+        self,
+        kind: str,
+        request: ImportRequest,
+        *,
+        apply: bool,
+        reads: tuple[TraktorSettings, Path, tuple[int, int] | None] | None = None,
+    ) -> Operation:
+        request.check()
+        settings, nml_path, known = reads or self._reads(request.nml_path)
         options = request.options(settings)
         if apply:
             self.refuse_if_running(IMPORT, nml_path, "imported")
@@ -262,7 +293,7 @@ class TraktorService:
         job = Job(
             run_import_job,
             (str(nml_path), str(self.library_path), options, apply, self._spool_dir),
-            {"known": self.known_counts(nml_path)},
+            {"known": known},
             timeout=self.job_budget,
         )
         run = ImportRun(
@@ -279,10 +310,11 @@ class TraktorService:
         self.launch(op, run.run, started, done, "sync")
         return op
 
-    def _start_export(self, request: ExportRequest) -> Operation:
+    def _start_export(
+        self, request: ExportRequest, *, reads: tuple[TraktorSettings, Path, tuple[int, int] | None] | None = None
+    ) -> Operation:
         request.check()
-        settings = self.settings()
-        nml_path = resolve_nml_path(request.nml_path, settings)
+        settings, nml_path, known = reads or self._reads(request.nml_path)
         options = request.options(settings)
         if not request.dry_run:
             self.refuse_if_running(EXPORT, nml_path, "exported")
@@ -293,7 +325,7 @@ class TraktorService:
             (str(nml_path), str(self.library_path), options, request.dry_run, backup, settings.backups_to_keep),
             {
                 "force": request.force,
-                "known": self.known_counts(nml_path),
+                "known": known,
                 "spool_dir": self._spool_dir or tempfile.gettempdir(),
             },
             timeout=self.job_budget,

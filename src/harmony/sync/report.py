@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, overload
+from typing import Any, Final, Literal, overload
 
 from harmony.library import FieldValue
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
@@ -270,49 +270,62 @@ def plural(count: int, noun: str) -> str:
 _Columns = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...], tuple[int, ...]]
 
 
+#: Rows per packed piece of a :class:`NewTrackList`: unpacking one is a single call that holds the GIL, so a
+#: piece must be small enough (a few ms) for the app's event loop to get its turn in between.
+PACKED_ROWS: Final = 2_000
+
+
 class NewTrackList(Sequence[NewTrackSummary]):
     """The tracks an import adds, as a read-only sequence of :class:`NewTrackSummary`.
 
     A first import lists every track of the collection (100,000 in a big one). The report travels from the
     worker to the app, where it is unpickled on the event loop: 100,000 little objects took most of a second
-    there and froze the app. So the list pickles as one compressed blob of four columns, which unpickles
-    in a copy, and is unpacked the first time it is read (a preview shows it; the import itself only counts it).
+    there and froze the app. So the list pickles as compressed pieces of four columns (:data:`PACKED_ROWS` rows
+    each) with its length, which unpickle as bytes; a piece is unpacked the first time one of its rows is read.
+    Unpacking all 100,000 rows at once, even on a worker thread, held the GIL for half a second: pieces let
+    the loop run between them, and the length or the first page of a preview needs no unpacking at all.
     """
 
-    __slots__ = ("_columns", "_packed")
+    __slots__ = ("_count", "_packed", "_pieces")
 
     def __init__(self, items: Iterable[NewTrackSummary] = ()) -> None:
         rows = [(item.path, item.title, item.artist, item.cues) for item in items]
-        self._columns: _Columns | None = (
-            tuple(row[0] for row in rows),
-            tuple(row[1] for row in rows),
-            tuple(row[2] for row in rows),
-            tuple(row[3] for row in rows),
-        )
-        self._packed: bytes | None = None
+        self._count = len(rows)
+        self._pieces: dict[int, _Columns] = {
+            number: _columns(rows[start : start + PACKED_ROWS])
+            for number, start in enumerate(range(0, len(rows), PACKED_ROWS))
+        }
+        self._packed: tuple[bytes, ...] | None = None
 
     @classmethod
-    def _unpickle(cls, packed: bytes) -> NewTrackList:
+    def _unpickle(cls, count: int, packed: tuple[bytes, ...]) -> NewTrackList:
         made = cls.__new__(cls)
-        made._columns, made._packed = None, packed
+        made._count, made._pieces, made._packed = count, {}, packed
         return made
 
-    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+    def __reduce__(self) -> tuple[object, tuple[int, tuple[bytes, ...]]]:
         if self._packed is None:
-            # Compressed (fast, level 1): folder names repeat from path to path, and the app holds the blob
+            # Compressed (fast, level 1): folder names repeat from path to path, and the app holds the blobs
             # for as long as it holds the report.
-            self._packed = zlib.compress(pickle.dumps(self._columns, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        return NewTrackList._unpickle, (self._packed,)
+            self._packed = tuple(
+                zlib.compress(pickle.dumps(self._piece(number), protocol=pickle.HIGHEST_PROTOCOL), 1)
+                for number in range(self._piece_count())
+            )
+        return NewTrackList._unpickle, (self._count, self._packed)
 
-    def _unpacked(self) -> _Columns:
-        if self._columns is None:
+    def _piece_count(self) -> int:
+        return -(-self._count // PACKED_ROWS)
+
+    def _piece(self, number: int) -> _Columns:
+        piece = self._pieces.get(number)
+        if piece is None:
             assert self._packed is not None
             # Only what this class pickled itself is ever here (see __reduce__).
-            self._columns = pickle.loads(zlib.decompress(self._packed))
-        return self._columns
+            piece = self._pieces[number] = pickle.loads(zlib.decompress(self._packed[number]))
+        return piece
 
     def __len__(self) -> int:
-        return len(self._unpacked()[0])
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> NewTrackSummary: ...
@@ -321,26 +334,38 @@ class NewTrackList(Sequence[NewTrackSummary]):
     def __getitem__(self, index: slice) -> list[NewTrackSummary]: ...
 
     def __getitem__(self, index: int | slice) -> NewTrackSummary | list[NewTrackSummary]:
-        paths, titles, artists, cues = self._unpacked()
         if isinstance(index, slice):
-            return list(map(NewTrackSummary, paths[index], titles[index], artists[index], cues[index]))
-        return NewTrackSummary(paths[index], titles[index], artists[index], cues[index])
+            return [self[number] for number in range(self._count)[index]]
+        if not -self._count <= index < self._count:
+            raise IndexError("new track index out of range")
+        index %= self._count
+        paths, titles, artists, cues = self._piece(index // PACKED_ROWS)
+        row = index % PACKED_ROWS
+        return NewTrackSummary(paths[row], titles[row], artists[row], cues[row])
 
     def __iter__(self) -> Iterator[NewTrackSummary]:
-        return map(NewTrackSummary, *self._unpacked())
+        for number in range(self._piece_count()):
+            yield from map(NewTrackSummary, *self._piece(number))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, NewTrackList):
-            return self._unpacked() == other._unpacked()
-        if isinstance(other, tuple | list):
+        if isinstance(other, NewTrackList | tuple | list):
             return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._unpacked())
+        return hash(tuple(self))
 
     def __repr__(self) -> str:
         return f"NewTrackList({list(self)!r})"
+
+
+def _columns(rows: list[tuple[str, str | None, str | None, int]]) -> _Columns:
+    return (
+        tuple(row[0] for row in rows),
+        tuple(row[1] for row in rows),
+        tuple(row[2] for row in rows),
+        tuple(row[3] for row in rows),
+    )
 
 
 @dataclass(frozen=True, slots=True)

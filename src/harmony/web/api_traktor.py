@@ -165,7 +165,7 @@ async def preview(
     """Starts planning; the finished operation's ``result`` has the summary and ``GET /api/operations/{id}`` its
     ``diff``."""
     request = (body or OperationBody()).import_request()
-    return accepted(state.service.start_preview(request))
+    return accepted(await state.service.begin_import(request, preview=True))
 
 
 @router.post(
@@ -181,7 +181,7 @@ async def sync(
     remove more than 20 % of the library's tracks or playlists fails (``error_code`` ``mass_removal``, the
     message says what it would remove) unless ``allow_mass_removal`` is true."""
     request = (body or SyncBody()).import_request()
-    return accepted(state.service.start_import(request))
+    return accepted(await state.service.begin_import(request))
 
 
 @router.post(
@@ -196,4 +196,4 @@ async def export(
     """Starts an export (backup first, safe write; an import first when Traktor saved the file meanwhile); the
     finished operation's ``result`` has ``backup_path`` and the counts. 409 when that collection is already being
     exported."""
-    return accepted(state.service.start_export((body or ExportBody()).export_request()))
+    return accepted(await state.service.begin_export((body or ExportBody()).export_request()))
