@@ -28,6 +28,7 @@ from harmony.service.operations import Operation
 from harmony.workers import Job
 
 if TYPE_CHECKING:
+    from harmony.library import TraktorSettings
     from harmony.service.traktor import TraktorService
 
 __all__ = ["REBUILD", "Recovery", "compare_copies"]
@@ -189,16 +190,35 @@ class Recovery:
 
     # --- rebuild ----------------------------------------------------------------------------------------
 
-    def start_rebuild(self, out_path: str | None = None, *, replace: bool = False, force: bool = False) -> Operation:
-        """Start writing a complete collection from the library at ``out_path`` (default: the collection
-        itself, which then needs ``replace``) on the export pool; returns the operation at once."""
-        service = self.service
-        settings = service.settings()
-        target = service.nml_path(out_path)
+    def _rebuild_reads(self, out_path: str | None, replace: bool) -> tuple[TraktorSettings, Path]:
+        """The settings and the file to write, checked (blocking: the library file and the file system)."""
+        settings = self.service.settings()
+        target = self.service.nml_path(out_path)
         if target.is_dir():
             raise SyncError(f"{target} is a folder; give the path of the .nml file to write.")
         if target.exists() and not replace:
             raise SyncError(f"{target} already exists; give --replace to write over it (it is backed up first).")
+        return settings, target
+
+    async def begin_rebuild(
+        self, out_path: str | None = None, *, replace: bool = False, force: bool = False
+    ) -> Operation:
+        """:meth:`start_rebuild` with its reads on a worker thread (the web app's event loop stays free)."""
+        reads = await asyncio.to_thread(self._rebuild_reads, out_path, replace)
+        return self.start_rebuild(out_path, replace=replace, force=force, reads=reads)
+
+    def start_rebuild(
+        self,
+        out_path: str | None = None,
+        *,
+        replace: bool = False,
+        force: bool = False,
+        reads: tuple[TraktorSettings, Path] | None = None,
+    ) -> Operation:
+        """Start writing a complete collection from the library at ``out_path`` (default: the collection
+        itself, which then needs ``replace``) on the export pool; returns the operation at once."""
+        service = self.service
+        settings, target = reads or self._rebuild_reads(out_path, replace)
         service.refuse_if_running(REBUILD, target, "rebuilt")
         options = ExportRequest().options(settings)
         op = service.log.new(REBUILD, str(target))
@@ -219,7 +239,7 @@ class Recovery:
 
     async def rebuild(self, out_path: str | None = None, *, replace: bool = False, force: bool = False) -> Operation:
         """Rebuild and wait for the outcome."""
-        return await self.service.wait(self.start_rebuild(out_path, replace=replace, force=force).id)
+        return await self.service.wait((await self.begin_rebuild(out_path, replace=replace, force=force)).id)
 
     def backup_folder(self, nml_path: str | None = None) -> Path:
         return backup_folder(self.service.nml_path(nml_path))

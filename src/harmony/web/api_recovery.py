@@ -123,7 +123,7 @@ async def rebuild(
     """Writes a complete collection.nml from the library over the current one (backed up first); the outcome
     arrives on the event stream as operation ``rebuild``."""
     force = body.force if body is not None else False
-    return accepted(state.service.recovery.start_rebuild(replace=True, force=force))
+    return accepted(await state.service.recovery.begin_rebuild(replace=True, force=force))
 
 
 @router.get("/history", summary="The operations journal", responses=error_responses(409, 503))
