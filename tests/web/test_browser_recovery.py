@@ -181,6 +181,7 @@ def test_a_rebuild_refused_while_traktor_runs_offers_rebuild_anyway(
         banner.wait_for(state="visible", timeout=60_000)
         words = banner.inner_text()
         assert "the rebuild was not written" in words and "“Rebuild anyway”" in words
+        assert re.search(r"Running now: Traktor Pro 4 \(pid \d+\)\. ", words), words
         assert "--" not in words and "step" not in words  # a DJ's words: no flags, no write steps
         assert page.text_content("#export-anyway") == "Rebuild anyway"
         assert demo.nml.read_bytes() == before

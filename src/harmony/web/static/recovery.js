@@ -94,7 +94,8 @@
   }
 
   function traktorNames(error) {
-    const found = /Traktor is running \(([^)]*)\)/.exec(error || "");
+    // "Traktor is running (Traktor Pro 4 (pid 123)): …": the names hold parentheses of their own.
+    const found = /Traktor is running \((.*)\):/.exec(error || "");
     return found ? `Running now: ${found[1]}. ` : "";
   }
 
