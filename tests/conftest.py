@@ -25,11 +25,15 @@ settings.load_profile("harmony")
 os.environ[SCOPE_VARIABLE] = str(os.getpid())
 
 
+#: The free room /dev/shm needs for the tests' files to go there: a whole run writes several hundred megabytes.
+MEMORY_TEMP_ROOM = 4 << 30
+
+
 def _fast_temp_folder() -> Path | None:
     """Where the tests' temporary files go: ``HARMONY_TEST_TMPDIR`` if set, else a folder in ``/dev/shm`` (memory)
-    when the machine has one. The tests write and fsync thousands of libraries and collections: on a busy disk
-    that waiting, not the code under test, was most of the quick suite's time. ``HARMONY_TEST_TMPDIR=`` (empty)
-    keeps the system's own temporary folder."""
+    when the machine has one with room enough. The tests write and fsync thousands of libraries and collections:
+    on a busy disk that waiting, not the code under test, was most of the quick suite's time.
+    ``HARMONY_TEST_TMPDIR=`` (empty) keeps the system's own temporary folder."""
     chosen = os.environ.get("HARMONY_TEST_TMPDIR")
     if chosen == "":
         return None
@@ -37,6 +41,9 @@ def _fast_temp_folder() -> Path | None:
         shm = Path("/dev/shm")
         if not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
             return None
+        room = os.statvfs(shm)
+        if room.f_bavail * room.f_frsize < MEMORY_TEMP_ROOM:
+            return None  # a container's small /dev/shm (64 MB by default in Docker) would fill up
         chosen = str(shm / f"harmony-tests-{os.getuid()}")
     folder = Path(chosen)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
