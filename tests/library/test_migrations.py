@@ -97,4 +97,4 @@ def test_downgrade_to_base_removes_everything(library_path: Path) -> None:
 def test_the_named_head_is_the_newest_migration() -> None:
     # Opening a library compares its revision with HEAD_REVISION instead of loading the migrations: a new
     # migration must move it too.
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION
