@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from harmony.cli import app
 from harmony.library import Library
 
 #: The database, its migrations, the web app and its server, the XML parser, the tag reader.
@@ -58,3 +61,10 @@ def test_a_library_command_loads_the_database_but_not_the_migrations(tmp_path: P
     assert json.loads(printed)["tracks"] == 0
     assert "sqlalchemy" in modules
     assert "alembic" not in modules
+
+
+def test_a_mistyped_group_gets_a_suggestion() -> None:
+    # The groups are not loaded yet when the name is checked: the suggestion still knows them.
+    result = CliRunner().invoke(app, ["librar"])
+    assert result.exit_code == 2
+    assert "Did you mean 'library'?" in result.output
