@@ -13,12 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from harmony.cli.groups import group_help
 from harmony.cli.output import console, print_json
 from harmony.library import SAME, FolderNode, Library, NotFoundError, PlaylistNode, default_library_path
 
-app = typer.Typer(
-    help="List, show, create, rename, move and delete playlists and folders; edit their tracks.", no_args_is_help=True
-)
+app = typer.Typer(help=group_help("playlist"), no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 NodeArg = Annotated[str, typer.Argument(metavar="PLAYLIST", help='Path in the tree ("Gigs/Friday") or playlist id.')]
