@@ -125,6 +125,61 @@ def test_the_whole_library_scrolls_as_one_short_list(page: Any, library_server: 
     assert values and all(v.endswith(".12") and len(v.split(".")[1]) == 2 for v in values), values
 
 
+def test_a_fast_scroll_asks_only_for_the_rows_where_it_stops(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    # The answers are held back while the list is dragged through every block down to the end, as a slow server
+    # or a scroll bar dragged faster than rows come would do.
+    held: list[Any] = []
+    asked: list[int] = []
+
+    def hold(route: Any) -> None:
+        offset = int(route.request.url.split("offset=")[1].split("&")[0])
+        asked.append(offset)
+        held.append(route)
+
+    page.route("**/api/library/tracks?*", hold)
+    page.evaluate(
+        """async () => {
+          const wrap = document.getElementById("table-wrap");
+          for (let i = 1; i <= 24; i += 1) {
+            wrap.scrollTop = (wrap.scrollHeight - wrap.clientHeight) * i / 24;
+            await new Promise((done) => requestAnimationFrame(done));
+          }
+        }"""
+    )
+    page.wait_for_timeout(200)
+    assert 1 <= len(asked) <= 2, asked  # two requests at a time, for blocks in sight when they were asked for
+    while held:
+        held.pop(0).continue_()
+        page.wait_for_timeout(100)  # the answer frees a slot: only then is the next block asked for
+    page.wait_for_selector(f"#tracks-body tr[aria-rowindex='{TRACKS + 1}'][data-id]")
+    last_block = (TRACKS - 1) // 100 * 100
+    assert asked[-1] == last_block and len(asked) <= 4, asked  # never a block scrolled past after it was left
+    page.unroute("**/api/library/tracks?*")
+
+
+def test_the_position_stays_when_the_track_panel_closes(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    page.evaluate("() => { document.getElementById('table-wrap').scrollTop = 700 * 32; }")
+    page.wait_for_selector("#tracks-body tr[aria-rowindex='702'][data-id]")
+    for close in ("Escape", "#detail-close"):
+        top = page.evaluate("document.getElementById('table-wrap').scrollTop")
+        row = page.locator("#tracks-body tr[aria-rowindex='712']")
+        chosen = row.get_attribute("data-id")
+        row.click()
+        page.wait_for_selector(f"#track-detail:not([hidden])[data-track-id='{chosen}']")
+        if close == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            page.click(close)
+        page.wait_for_selector("#track-detail", state="hidden")
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.getElementById('table-wrap').scrollTop") == top, close
+        assert page.is_visible(f"#tracks-body tr[data-id='{chosen}']"), close
+        focused_row = page.evaluate("(document.activeElement.closest('tr') || {dataset: {}}).dataset.id")
+        assert focused_row == chosen, close
+
+
 def test_empty_values_sort_last_both_ways(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     for column in ("bpm", "artist"):
