@@ -459,16 +459,27 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
         Axe = None
     require(Axe is not None, "axe-playwright-python is not installed")
     assert Axe is not None
+    with Library.open(library_server.server.state.service.library_path) as library:
+        folder = library.create_folder("Axe sets")
+        library.create_playlist("Axe warm-up", folder, track_ids=library_server.ids[:30])
     open_library(page, library_server)
     bad = []
-    # The page as a DJ works with it: a track open in the panel; then the column chooser open.
+    # The page as a DJ works with it: a track open in the panel; then the column chooser open; then a playlist
+    # open in the tree (inside its folder), one of its tracks in the panel.
     page.locator("#tracks-body tr[data-id]").nth(2).click()
     page.wait_for_selector("#track-detail:not([hidden])")
-    for step in ("panel", "columns"):
+    for step in ("panel", "columns", "playlist"):
         if step == "columns":
             page.keyboard.press("Escape")
             page.wait_for_selector("#track-detail", state="hidden")
             page.click("#columns-button")
+        if step == "playlist":
+            page.keyboard.press("Escape")
+            page.locator("#playlist-tree [role='treeitem']", has_text="Axe sets").first.click()
+            page.locator("#playlist-tree [role='treeitem']", has_text="Axe warm-up").first.click()
+            page.wait_for_function("() => document.querySelector('#track-count').textContent === '30 tracks'")
+            page.locator("#tracks-body tr[data-id]").nth(1).click()
+            page.wait_for_selector("#track-detail:not([hidden])")
         results = Axe().run(page)
         bad += [
             (step, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
