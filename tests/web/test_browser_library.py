@@ -417,6 +417,10 @@ def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) ->
     assert "comment" not in columns() and "album" in columns()
 
 
+#: The table's width and the width inside its scrolling frame.
+FILLS = (("tracks-table", "offsetWidth"), ("table-wrap", "clientWidth"))
+
+
 def screenshot_path(tmp_path: Path, width: int) -> Path:
     folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
     return folder / f"web-library-{width}.png"
@@ -445,6 +449,10 @@ def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, 
             for column in ("title", "artist", "bpm", "key", "rating"):
                 box = page.locator(f"#tracks-head th[data-column='{column}']").bounding_box()
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, column
+        if width >= 768:
+            # The table fills its frame: no empty stripe beside titles cut short.
+            table, frame = (page.evaluate(f"document.getElementById('{i}').{w}") for i, w in FILLS)
+            assert table >= frame, (width, table, frame)
         page.screenshot(path=str(screenshot_path(tmp_path, width)))
     finally:
         context.close()

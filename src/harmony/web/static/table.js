@@ -221,13 +221,20 @@ window.HarmonyTable = (() => {
   function drawHead() {
     columns = visibleColumns();
     const narrow = narrowScreen.matches;
-    colgroup.replaceChildren(...columns.map((c) => {
+    const widths = columns.map((c) => (narrow && c.id === "title" ? 180 : narrow && c.id === "artist" ? 130 : c.width));
+    const width = widths.reduce((sum, w) => sum + w, 0);
+    // Title and artist share whatever room the other columns leave (fixed-layout columns without a width do),
+    // so the table fills its frame instead of cutting titles short beside an empty stripe; where the frame is
+    // narrower than the columns, the table keeps their widths and scrolls sideways inside its frame.
+    const growing = new Set(["title", "artist"]);
+    const grows = columns.some((c) => growing.has(c.id));
+    colgroup.replaceChildren(...columns.map((c, i) => {
       const col = el("col", {});
-      col.style.width = `${narrow && c.id === "title" ? 180 : narrow && c.id === "artist" ? 130 : c.width}px`;
+      if (!growing.has(c.id)) col.style.width = `${widths[i]}px`;
       return col;
     }));
-    const width = [...colgroup.children].reduce((sum, col) => sum + Number.parseInt(col.style.width, 10), 0);
-    table.style.width = `${width}px`;
+    table.style.width = grows ? "100%" : `${width}px`;
+    table.style.minWidth = `${width}px`;
     table.setAttribute("aria-colcount", String(columns.length));
     head.replaceChildren(...columns.map((c, i) => {
       const sortedBy = c.sort && (c.sort === "position" ? view.sort === null : view.sort === c.sort);
