@@ -50,6 +50,14 @@ _SAMPLE_TYPES = {
 _CHUNK = 1 << 15
 
 
+def _sample_type(sample_format: str) -> tuple[str, float, float]:
+    """The numpy type, full scale and silence of FFmpeg's ``sample_format``; ValueError for one not known."""
+    known = _SAMPLE_TYPES.get(sample_format.removesuffix("p"))
+    if known is None:
+        raise ValueError(f"The decoder gives samples of an unknown type ({sample_format}).")
+    return known
+
+
 def _lanes(frame: av.AudioFrame) -> list[np.ndarray]:
     """``frame``'s samples, one array per channel, read in place from the decoder's buffers.
 
@@ -58,7 +66,7 @@ def _lanes(frame: av.AudioFrame) -> list[np.ndarray]:
     """
     import numpy as np
 
-    dtype = _SAMPLE_TYPES[frame.format.name.removesuffix("p")][0]
+    dtype = _sample_type(frame.format.name)[0]
     if frame.format.is_planar:
         return [np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in frame.planes]
     channels = max(1, len(frame.layout.channels))  # interleaved: every n-th sample belongs to one channel
@@ -78,7 +86,7 @@ class _PeakMeter:
     def __init__(self, sample_format: str) -> None:
         self.blocks: list[np.ndarray] = []
         self.total = 0
-        _, self._scale, self._silence = _SAMPLE_TYPES[sample_format.removesuffix("p")]
+        _, self._scale, self._silence = _sample_type(sample_format)
         self._gathered: list[list[np.ndarray]] = []  # per channel, its arrays in order
         self._waiting = 0
 
