@@ -25,6 +25,8 @@ PLAIN = 1_200
 #: Tracks without an artist or a BPM: whichever way the list is sorted by those, they come last.
 EMPTY = 5
 TRACKS = PLAIN + EMPTY
+#: The impacts of an axe-core violation that fail a scan.
+SERIOUS = ("serious", "critical")
 #: Where the screenshots go: a temporary folder, or docs/ when HARMONY_SCREENSHOTS names it (see docs/web.md).
 SCREENSHOTS = os.environ.get("HARMONY_SCREENSHOTS")
 FIRST_ROW_HAS = (
@@ -495,6 +497,33 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
             if v["impact"] in ("serious", "critical")
         ]
     assert bad == [], bad
+
+
+def test_axe_at_phone_width_with_the_drawer_and_the_panel(chromium: Any, library_server: Fixture) -> None:  # noqa: F811
+    from tests.conftest import require
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    require(Axe is not None, "axe-playwright-python is not installed")
+    assert Axe is not None
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        bad = []
+        page.click("#tree-toggle")
+        page.wait_for_selector("#playlist-tree", state="visible")
+        bad += [("drawer", v["id"]) for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.locator("#tracks-body tr[data-id] td").nth(2).click()
+        page.wait_for_selector("#track-detail:not([hidden])")
+        bad += [("panel", v["id"]) for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+        assert bad == [], bad
+    finally:
+        context.close()
 
 
 def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
