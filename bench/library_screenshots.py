@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import socket
 import sys
 import tempfile
@@ -84,6 +85,7 @@ def main() -> int:
     finally:
         server.should_exit = True
         thread.join(30)
+        shutil.rmtree(folder, ignore_errors=True)  # the generated library and collection
     return 0
 
 
