@@ -25,6 +25,8 @@ PLAIN = 1_200
 #: Tracks without an artist or a BPM: whichever way the list is sorted by those, they come last.
 EMPTY = 5
 TRACKS = PLAIN + EMPTY
+#: The impacts of an axe-core violation that fail a scan.
+SERIOUS = ("serious", "critical")
 #: Where the screenshots go: a temporary folder, or docs/ when HARMONY_SCREENSHOTS names it (see docs/web.md).
 SCREENSHOTS = os.environ.get("HARMONY_SCREENSHOTS")
 FIRST_ROW_HAS = (
@@ -123,6 +125,66 @@ def test_the_whole_library_scrolls_as_one_short_list(page: Any, library_server: 
         f"#tracks-body tr[data-id] td[aria-colindex='{column}']", "tds => tds.map(t => t.textContent)"
     )
     assert values and all(v.endswith(".12") and len(v.split(".")[1]) == 2 for v in values), values
+
+
+def test_a_fast_scroll_asks_only_for_the_rows_where_it_stops(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    # The answers are held back while the list is dragged through every block down to the end, as a slow server
+    # or a scroll bar dragged faster than rows come would do.
+    held: list[Any] = []
+    asked: list[int] = []
+
+    def hold(route: Any) -> None:
+        offset = int(route.request.url.split("offset=")[1].split("&")[0])
+        asked.append(offset)
+        held.append(route)
+
+    page.route("**/api/library/tracks?*", hold)
+    page.evaluate(
+        """async () => {
+          const wrap = document.getElementById("table-wrap");
+          for (let i = 1; i <= 24; i += 1) {
+            wrap.scrollTop = (wrap.scrollHeight - wrap.clientHeight) * i / 24;
+            await new Promise((done) => requestAnimationFrame(done));
+          }
+        }"""
+    )
+    page.wait_for_timeout(150)
+    assert 1 <= len(asked) <= 2, asked  # two requests at a time, for blocks in sight when they were asked for
+    # Each answer frees a slot: only then is the next block asked for (and held in turn), until the end shows.
+    last_row = f"#tracks-body tr[aria-rowindex='{TRACKS + 1}'][data-id]"
+    for _ in range(200):
+        if held:
+            held.pop(0).continue_()
+        if page.query_selector(last_row):
+            break
+        page.wait_for_timeout(30)
+    page.wait_for_selector(last_row)
+    last_block = (TRACKS - 1) // 100 * 100
+    assert asked[-1] == last_block and len(asked) <= 4, asked  # never a block scrolled past after it was left
+    page.unroute("**/api/library/tracks?*")
+
+
+def test_the_position_stays_when_the_track_panel_closes(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    page.evaluate("() => { document.getElementById('table-wrap').scrollTop = 700 * 32; }")
+    page.wait_for_selector("#tracks-body tr[aria-rowindex='702'][data-id]")
+    for close in ("Escape", "#detail-close"):
+        top = page.evaluate("document.getElementById('table-wrap').scrollTop")
+        row = page.locator("#tracks-body tr[aria-rowindex='712']")
+        chosen = row.get_attribute("data-id")
+        row.click()
+        page.wait_for_selector(f"#track-detail:not([hidden])[data-track-id='{chosen}']")
+        if close == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            page.click(close)
+        page.wait_for_selector("#track-detail", state="hidden")
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.getElementById('table-wrap').scrollTop") == top, close
+        assert page.is_visible(f"#tracks-body tr[data-id='{chosen}']"), close
+        focused_row = page.evaluate("(document.activeElement.closest('tr') || {dataset: {}}).dataset.id")
+        assert focused_row == chosen, close
 
 
 def test_empty_values_sort_last_both_ways(page: Any, library_server: Fixture) -> None:  # noqa: F811
@@ -366,6 +428,10 @@ def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) ->
     assert "comment" not in columns() and "album" in columns()
 
 
+#: The table's width and the width inside its scrolling frame.
+FILLS = (("tracks-table", "offsetWidth"), ("table-wrap", "clientWidth"))
+
+
 def screenshot_path(tmp_path: Path, width: int) -> Path:
     folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
     return folder / f"web-library-{width}.png"
@@ -394,6 +460,10 @@ def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, 
             for column in ("title", "artist", "bpm", "key", "rating"):
                 box = page.locator(f"#tracks-head th[data-column='{column}']").bounding_box()
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, column
+        if width >= 768:
+            # The table fills its frame: no empty stripe beside titles cut short.
+            table, frame = (page.evaluate(f"document.getElementById('{i}').{w}") for i, w in FILLS)
+            assert table >= frame, (width, table, frame)
         page.screenshot(path=str(screenshot_path(tmp_path, width)))
     finally:
         context.close()
@@ -408,16 +478,27 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
         Axe = None
     require(Axe is not None, "axe-playwright-python is not installed")
     assert Axe is not None
+    with Library.open(library_server.server.state.service.library_path) as library:
+        folder = library.create_folder("Axe sets")
+        library.create_playlist("Axe warm-up", folder, track_ids=library_server.ids[:30])
     open_library(page, library_server)
     bad = []
-    # The page as a DJ works with it: a track open in the panel; then the column chooser open.
+    # The page as a DJ works with it: a track open in the panel; then the column chooser open; then a playlist
+    # open in the tree (inside its folder), one of its tracks in the panel.
     page.locator("#tracks-body tr[data-id]").nth(2).click()
     page.wait_for_selector("#track-detail:not([hidden])")
-    for step in ("panel", "columns"):
+    for step in ("panel", "columns", "playlist"):
         if step == "columns":
             page.keyboard.press("Escape")
             page.wait_for_selector("#track-detail", state="hidden")
             page.click("#columns-button")
+        if step == "playlist":
+            page.keyboard.press("Escape")
+            page.locator("#playlist-tree [role='treeitem']", has_text="Axe sets").first.click()
+            page.locator("#playlist-tree [role='treeitem']", has_text="Axe warm-up").first.click()
+            page.wait_for_function("() => document.querySelector('#track-count').textContent === '30 tracks'")
+            page.locator("#tracks-body tr[data-id]").nth(1).click()
+            page.wait_for_selector("#track-detail:not([hidden])")
         results = Axe().run(page)
         bad += [
             (step, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
@@ -425,6 +506,33 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
             if v["impact"] in ("serious", "critical")
         ]
     assert bad == [], bad
+
+
+def test_axe_at_phone_width_with_the_drawer_and_the_panel(chromium: Any, library_server: Fixture) -> None:  # noqa: F811
+    from tests.conftest import require
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    require(Axe is not None, "axe-playwright-python is not installed")
+    assert Axe is not None
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        bad = []
+        page.click("#tree-toggle")
+        page.wait_for_selector("#playlist-tree", state="visible")
+        bad += [("drawer", v["id"]) for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.locator("#tracks-body tr[data-id] td").nth(2).click()
+        page.wait_for_selector("#track-detail:not([hidden])")
+        bad += [("panel", v["id"]) for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+        assert bad == [], bad
+    finally:
+        context.close()
 
 
 def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
