@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
-from harmony.jobs import RelocateJobResult, run_relocate_job
+from harmony.jobs import FolderListings, RelocateJobResult, run_relocate_job
 from harmony.library import Library, NotFoundError
 from harmony.sync import Relocation
 from harmony.workers import Job, Progress
@@ -109,7 +109,7 @@ def start_relocate(service: TraktorService, roots: Sequence[str | Path]) -> Oper
 
 def _check_files(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        library.check_files(os.path.isfile)
+        library.check_files(FolderListings())
 
 
 def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> int:
