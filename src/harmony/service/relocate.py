@@ -47,9 +47,14 @@ class RelocateOutcome:
     def summary(self) -> str:
         c = self.counts()
         found = c["exact"] + c["likely"]
+        missing = len(self.relocations)
+        if self.scanned_files == 0:  # say so plainly rather than "found 0 of 2,615…; 0 files scanned"
+            still = "1 track is" if missing == 1 else f"{missing:,} tracks are"
+            return f"The folders searched hold no audio files: {still} still missing."
+        files = "1 audio file" if self.scanned_files == 1 else f"{self.scanned_files:,} audio files"
         return (
-            f"Found {found:,} of {len(self.relocations):,} missing files ({c['likely']:,} likely), "
-            f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {self.scanned_files:,} files scanned"
+            f"Found {found:,} of {missing:,} missing files ({c['likely']:,} likely), "
+            f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {files} looked at."
         )
 
     def to_json(self) -> dict[str, Any]:
