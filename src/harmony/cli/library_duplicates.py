@@ -75,10 +75,13 @@ def merge(
             ):
                 console.print("Nothing was changed.")
                 raise typer.Exit(1)
-        result = merge_duplicates(library, keep, list(others))
+        outcome = merge_duplicates(library, keep, list(others))
+    result = outcome.value
     console.print(
         f"[bold green]Merged {len(result.removed)} tracks into {result.kept}[/]: {result.cues_added} cue points "
         f"added, {result.entries_moved} playlist entries moved, fields filled: "
         f"{', '.join(result.fields_filled) or 'none'}.",
         highlight=False,
     )
+    if outcome.step is not None:
+        console.print(f"Undo it with `harmony undo` ({outcome.step.label}).", highlight=False)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from harmony.library import apply, journal, merge, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
-from harmony.library.editing import LibraryEdits
+from harmony.library.editing import EditOutcome, LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
 from harmony.library.merge import MergeResult
@@ -179,10 +179,16 @@ class Library(LibraryEdits):
         with self._read() as conn:
             return merge.playlists_of(conn, track_ids)
 
-    def merge_tracks(self, keep: int, others: Sequence[int]) -> MergeResult:
-        """Merge duplicate tracks into ``keep``, as one edit (see :mod:`harmony.library.merge`)."""
-        with self._edit("tracks.merge", {"keep": keep, "others": list(others)}) as (conn, version):
-            return merge.merge_tracks(conn, version, keep, others)
+    def merge_tracks(self, keep: int, others: Sequence[int]) -> EditOutcome[MergeResult]:
+        """Merge duplicate tracks into ``keep``, as one edit and one undo step (see
+        :mod:`harmony.library.merge`)."""
+        return self._recorded(
+            "tracks.merge",
+            merge.merge_scope(keep, others),
+            lambda conn, version: merge.merge_tracks(conn, version, keep, others),
+            merge.merge_label,
+            {"keep": keep, "others": list(others)},
+        )
 
     def missing_keys(self) -> list[tuple[int, str, str | None]]:
         """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
