@@ -424,7 +424,8 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
 
 
 def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
-    """The tree and the table edit a playlist; the export writes exactly that playlist and changes nothing else."""
+    """The tree and the table edit a playlist; Preview Export shows it, and its Export writes exactly that playlist
+    and changes nothing else."""
     import httpx
 
     from harmony import nml
@@ -438,11 +439,19 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
         op = client.post("/api/traktor/sync").json()["operation_id"]
         live_server.call(live_server.state.service.wait(op))
         first = client.get("/api/library/tracks", params={"sort": "title", "limit": 3}).json()["tracks"]
-    before = nml.load(demo.nml.read_bytes())
+    before_bytes = demo.nml.read_bytes()
+    before = nml.load(before_bytes)
     old_lists = {node.path: list(node.entries) for node in before.playlists.walk() if hasattr(node, "entries")}
 
     page.goto(f"{live_server.url}/library")
     page.wait_for_selector("#tracks-body tr[data-id]")
+    # Just imported: the export preview says plainly there is nothing to write, and offers no Export.
+    page.click("#preview-export")
+    page.wait_for_function("() => document.querySelector('#export-status').textContent.startsWith('Nothing to export')")
+    assert page.is_hidden("#export-confirm") and page.is_hidden("#export-diff")
+    page.click("#export-close")
+    assert not page.is_visible("#export-dialog")
+
     page.click("#new-playlist")
     page.wait_for_selector("#playlist-tree input.rename")
     page.fill("#playlist-tree input.rename", "Friday")
@@ -489,9 +498,17 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
         arg=[title, reordered],
     )
 
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        op = client.post("/api/traktor/export").json()["operation_id"]
-        assert live_server.call(live_server.state.service.wait(op)).status == "succeeded"
+    # Preview Export shows exactly what the export will write (the new playlist, nothing else), then Export.
+    page.click("#preview-export")
+    page.wait_for_selector("#export-diff:not([hidden])")
+    shown = page.text_content("#export-diff") or ""
+    assert "Friday" in shown and "Entries to update" not in shown and "Entries to add" not in shown, shown
+    assert demo.nml.read_bytes() == before_bytes  # the preview wrote nothing
+    page.click("#export-confirm")
+    page.wait_for_function("() => !document.querySelector('#export-dialog').open")
+    exports = [op for op in live_server.state.service.history() if op.operation == "export"]
+    assert len(exports) == 1
+    assert live_server.call(live_server.state.service.wait(exports[0].id)).status == "succeeded"
     after = nml.load(demo.nml.read_bytes())
     new_lists = {node.path: list(node.entries) for node in after.playlists.walk() if hasattr(node, "entries")}
     assert set(new_lists) == set(old_lists) | {("Friday",)}
