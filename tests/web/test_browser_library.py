@@ -516,3 +516,40 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     by_key = {t.key: t.title for t in after.tracks}
     assert [by_key[key] for key in new_lists[("Friday",)]] == reordered
     assert len(after.tracks) == len(before.tracks)
+
+
+def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Last in the module: it adds two smart lists to the shared library's tree."""
+    import httpx
+
+    query = '$GENRE % "Disco" & $RATING == 5'
+    with Library.open(library_server.server.state.service.library_path) as library:
+        ids = {
+            "Disco Stars": library.create_playlist("Disco Stars", None, None, smart_query=query),
+            "By Path": library.create_playlist("By Path", None, None, smart_query='$GENRE % "Disco" | $FILEPATH % "x"'),
+        }
+    with httpx.Client(base_url=library_server.server.url) as client:
+        expected = client.get(f"/api/playlists/{ids['Disco Stars']}/smart").json()
+    assert expected["evaluable"] is True and expected["track_count"] > 0
+
+    open_library(page, library_server)
+    page.locator("#playlist-tree [role='treeitem']", has_text="Disco Stars").locator(".name").click()
+    page.wait_for_function(
+        "n => document.querySelector('#track-count').textContent === n", arg=f"{expected['track_count']} tracks"
+    )
+    assert page.text_content("#smart-query") == f"Smart list: {query}"
+    assert page.locator("#tracks-head th[data-column='position']").count() == 0  # no order of its own
+    genre = column_index(page, "genre")
+    genres = page.eval_on_selector_all(
+        f"#tracks-body tr[data-id] td:nth-child({genre + 1})", "cells => cells.map(c => c.textContent)"
+    )
+    assert genres and set(genres) == {"Disco"}
+
+    # A query with a part Harmony cannot evaluate names that part, never a silent "0 tracks".
+    page.locator("#playlist-tree [role='treeitem']", has_text="By Path").locator(".name").click()
+    page.wait_for_selector("#smart-query.error")
+    shown = page.text_content("#smart-query") or ""
+    assert shown.startswith('Smart list: $GENRE % "Disco" | $FILEPATH % "x" — Harmony cannot evaluate')
+    assert '“$FILEPATH % "x"”' in shown
+    assert page.locator("#tracks-body tr[data-id]").count() == 0
+    assert "0 tracks" not in (page.text_content("#track-count") or "")
