@@ -235,6 +235,33 @@ def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa
     assert api_track(library_server, library_server.ids[21])["title"] == "Typed Without A Mouse"
 
 
+def test_keyboard_only_flow_arrows_to_a_row_enter_type_enter(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The issue's keyboard-only flow: Enter on a row opens the panel with the focus in its first field (the
+    title, selected), typing replaces it, Enter saves; Esc goes back to the row."""
+    open_library(page, library_server)
+    page.keyboard.press("/")
+    page.keyboard.type("Track 0005")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '10 tracks'")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    page.keyboard.press("ArrowDown")  # arrows to a row: Track 00051
+    assert focused(page)["row"] == "3"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#track-detail[data-track-id='{library_server.ids[51]}']:not([hidden])")
+    page.wait_for_function("() => document.activeElement.id === 'field-title'")
+    page.keyboard.type("Track 00051 Typed In The Panel")  # still found by the search, so the row stays
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert api_track(library_server, library_server.ids[51])["title"] == "Track 00051 Typed In The Panel"
+    page.wait_for_function(
+        "t => document.querySelector('#tracks-body tr[aria-rowindex=\"3\"]').textContent.includes(t)",
+        arg="Typed In The Panel",
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert focused(page)["row"] == "3"
+
+
 def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     search(page, "Track 0003", 10)

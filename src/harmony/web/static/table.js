@@ -402,9 +402,13 @@ window.HarmonyTable = (() => {
     return track && track.position !== undefined ? [track.position] : [];
   }
 
-  function openTrack(index) {
+  // `typeInto`: the keyboard opened it (Enter on a row), so the panel takes the focus in its first field, ready
+  // for typing; arrows browsing with the panel open leave the focus in the table.
+  function openTrack(index, { typeInto = false } = {}) {
     const track = trackAt(index);
-    if (track) document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id } }));
+    if (track) {
+      document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id, focus: typeInto } }));
+    }
   }
 
   // --- sorting ------------------------------------------------------------------------------------------------
@@ -684,7 +688,7 @@ window.HarmonyTable = (() => {
       event.preventDefault();
       if (currentCol >= 0 && columns[currentCol].edit) startEdit(index, currentCol);
       else if (key === "F2") startEdit(index, nextEditable(-1, 1));
-      else openTrack(index);
+      else openTrack(index, { typeInto: true });
     } else if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === "a") {
       event.preventDefault();
       clearSelection();
