@@ -187,6 +187,24 @@ class LibraryEdits:
             else {"tracks": len(ids), "fields": sorted(checked)},
         )
 
+    def set_track_fields(self, track_id: int, checked: Mapping[str, object]) -> EditOutcome[int]:
+        """Set already checked fields of one track (any stored field: play count, dates, the path…), recorded
+        like every edit: one transaction, a new version and an undo step. :meth:`edit_tracks` is the DJ's
+        edit (the editable fields in their ranges); this is :meth:`Library.update_track`'s."""
+        title: list[str | None] = [None]
+
+        def action(conn: Connection, version: int) -> int:
+            title[0] = conn.execute(select(TRACKS.c.title).where(TRACKS.c.id == track_id)).scalar()
+            return writes.update_tracks(conn, version, [(track_id, checked)])
+
+        return self._recorded(
+            "track.update",
+            Scope(track_ids=[track_id], fields=sorted(checked)),
+            action,
+            lambda count: _track_label(list(checked), count, title[0]),
+            {"track": track_id, "fields": sorted(checked)},
+        )
+
     # --- cue points -----------------------------------------------------------------------------------------
 
     def add_cue_point(self, track_id: int, fields: Mapping[str, object], *, swap: bool = False) -> EditOutcome[int]:
