@@ -70,6 +70,19 @@ async def test_a_missing_file_says_so(api: Api, tmp_path: Path) -> None:
         assert "audio file of this track is missing" in message and "Lost Track.mp3" in message
 
 
+async def test_a_file_that_is_not_audio_says_so(api: Api, tmp_path: Path) -> None:
+    # A damaged or placeholder file: a plain refusal naming the file, never a server error.
+    for name in ("placeholder.m4a", "placeholder.aiff"):
+        path = tmp_path / name
+        path.write_bytes(b"this is not audio" * 100)
+        track = _add(api, path)
+        kinds = ("waveform", "audio") if name.endswith(".aiff") else ("waveform",)
+        for kind in kinds:
+            answer = await api.client.get(f"/api/library/tracks/{track}/{kind}")
+            assert answer.status_code == 422, (kind, answer.text)
+            assert f"cannot read the audio of {name}" in answer.json()["error"]
+
+
 async def test_aiff_and_alac_are_served_as_flac_from_the_cache(api: Api, tmp_path: Path, cache: Path) -> None:
     for kind in ("aiff", "alac.m4a"):
         path = write_tone(tmp_path / f"tone.{kind}", kind, seconds=1.0)

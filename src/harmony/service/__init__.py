@@ -22,7 +22,7 @@ from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCac
 from harmony.service.duplicates import DuplicateReport, find_library_duplicates, merge_duplicates
 from harmony.service.exports import ExportOutcome, ExportRequest
 from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
-from harmony.service.media import MediaService, PlayableAudio, default_cache_dir
+from harmony.service.media import MediaService, PlayableAudio, UnreadableAudioError, default_cache_dir
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.path_suggestions import SuggestionResult, apply_mapping, default_roots, suggest_mappings
 from harmony.service.recovery import REBUILD, REBUILD_LOSES, Recovery
@@ -65,6 +65,7 @@ __all__ = [
     "TraktorProcess",
     "TraktorService",
     "UnknownBackupError",
+    "UnreadableAudioError",
     "WorkerManager",
     "accepted_moves",
     "apply_mapping",

@@ -23,11 +23,28 @@ from typing import Any
 
 import platformdirs
 
+from harmony.errors import HarmonyError
 from harmony.jobs import compute_waveform, transcode_for_browser
 from harmony.library import Library, NotFoundError
 from harmony.workers import Job, WorkerManager
 
-__all__ = ["BROWSER_TYPES", "MediaCache", "MediaService", "PlayableAudio", "default_cache_dir"]
+__all__ = ["BROWSER_TYPES", "MediaCache", "MediaService", "PlayableAudio", "UnreadableAudioError", "default_cache_dir"]
+
+
+class UnreadableAudioError(HarmonyError):
+    """The track's file is there, but its audio cannot be decoded (a damaged or placeholder file, an unknown
+    format): said plainly instead of failing inside the worker."""
+
+
+async def _decoded(manager: WorkerManager, job: Job, path: Path) -> Any:
+    """Run a decoding ``job`` on the pool; a file the decoder refuses becomes :class:`UnreadableAudioError`."""
+    import av
+
+    try:
+        return await manager.execute_sync(job)
+    except (av.FFmpegError, ValueError) as error:
+        raise UnreadableAudioError(f"Harmony cannot read the audio of {path.name}: {error}") from error
+
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +197,7 @@ class MediaService:
             async def convert() -> None:
                 await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
                 job = Job(transcode_for_browser, (str(path), str(target)), timeout=self._budget)
-                await self._manager.execute_sync(job)
+                await _decoded(self._manager, job, path)
                 await asyncio.to_thread(self.audio_cache.trim)
 
             await self._once(target, convert)
@@ -206,7 +223,8 @@ class MediaService:
             return data
 
         async def measure() -> dict[str, Any]:
-            result = await self._manager.execute_sync(Job(compute_waveform, (str(path),), timeout=self._budget))
+            job = Job(compute_waveform, (str(path),), timeout=self._budget)
+            result = await _decoded(self._manager, job, path)
             body = {"duration_ms": result.duration_ms, "sample_rate": result.sample_rate, "peaks": list(result.peaks)}
 
             def store() -> None:

@@ -32,6 +32,7 @@ from harmony.service import (
     QueueFullError,
     TooManyParsesError,
     UnknownBackupError,
+    UnreadableAudioError,
 )
 from harmony.web.events import TooManyStreamsError
 
@@ -68,6 +69,8 @@ def status_for(error: HarmonyError) -> int:
         return _PATH_STATUS.get(error.kind, 409)
     if isinstance(error, _NOT_FOUND):
         return 404
+    if isinstance(error, UnreadableAudioError):  # the request is fine; the file's content is not audio
+        return 422
     if isinstance(error, _CONFLICT):
         return 409
     return 400
