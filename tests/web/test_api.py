@@ -365,6 +365,7 @@ async def test_export_dry_run_shows_the_diff_and_writes_nothing(api: Api, demo: 
     assert done["result"]["nothing_to_export"] is False
     assert any("only previewed" in line for line in done["diff"]), done["diff"]
     assert done["diff_lines"] == len(done["diff"])
+    assert done["diff"][-1] == "Would export 1 track"  # a preview speaks in the future tense
     assert demo.nml.read_bytes() == before
     info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
     assert info["library"]["pending_export"] is True  # a preview exports nothing

@@ -530,6 +530,7 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     page.wait_for_selector("#export-diff:not([hidden])")
     shown = page.text_content("#export-diff") or ""
     assert "Friday" in shown and "Entries to update" not in shown and "Entries to add" not in shown, shown
+    assert shown.endswith("Would export 1 playlist"), shown  # a preview speaks in the future tense
     assert demo.nml.read_bytes() == before_bytes  # the preview wrote nothing
     page.click("#export-confirm")
     page.wait_for_function("() => !document.querySelector('#export-dialog').open")

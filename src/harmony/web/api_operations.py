@@ -50,11 +50,13 @@ async def operation(state: Annotated[WebState, Depends(web_state)], operation_id
     out = op.to_json()
     result = op.result
     # An import's preview, or an export's dry run: what the operation would change, entry by entry.
-    if op.status == "succeeded" and (
-        isinstance(result, ImportOutcome) or (isinstance(result, ExportOutcome) and result.dry_run)
-    ):
+    lines: list[str] | None = None
+    if op.status == "succeeded" and isinstance(result, ImportOutcome):
+        lines = await state.call(result.report.lines)
+    elif op.status == "succeeded" and isinstance(result, ExportOutcome) and result.dry_run:
         report = result.report
-        lines = await state.call(report.lines)
+        lines = await state.call(lambda: report.lines(would=True))
+    if lines is not None:
         out["diff"] = lines[:MAX_DIFF_LINES]
         out["diff_lines"] = len(lines)
     return out
