@@ -301,6 +301,33 @@ def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa
     assert api_track(library_server, library_server.ids[21])["title"] == "Typed Without A Mouse"
 
 
+def test_keyboard_only_flow_arrows_to_a_row_enter_type_enter(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The issue's keyboard-only flow: Enter on a row opens the panel with the focus in its first field (the
+    title, selected), typing replaces it, Enter saves; Esc goes back to the row."""
+    open_library(page, library_server)
+    page.keyboard.press("/")
+    page.keyboard.type("Track 0005")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '10 tracks'")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    page.keyboard.press("ArrowDown")  # arrows to a row: Track 00051
+    assert focused(page)["row"] == "3"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#track-detail[data-track-id='{library_server.ids[51]}']:not([hidden])")
+    page.wait_for_function("() => document.activeElement.id === 'field-title'")
+    page.keyboard.type("Track 00051 Typed In The Panel")  # still found by the search, so the row stays
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert api_track(library_server, library_server.ids[51])["title"] == "Track 00051 Typed In The Panel"
+    page.wait_for_function(
+        "t => document.querySelector('#tracks-body tr[aria-rowindex=\"3\"]').textContent.includes(t)",
+        arg="Typed In The Panel",
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert focused(page)["row"] == "3"
+
+
 def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     search(page, "Track 0003", 10)
@@ -536,7 +563,8 @@ def test_axe_at_phone_width_with_the_drawer_and_the_panel(chromium: Any, library
 
 
 def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
-    """The tree and the table edit a playlist; the export writes exactly that playlist and changes nothing else."""
+    """The tree and the table edit a playlist; Preview Export shows it, and its Export writes exactly that playlist
+    and changes nothing else."""
     import httpx
 
     from harmony import nml
@@ -550,11 +578,19 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
         op = client.post("/api/traktor/sync").json()["operation_id"]
         live_server.call(live_server.state.service.wait(op))
         first = client.get("/api/library/tracks", params={"sort": "title", "limit": 3}).json()["tracks"]
-    before = nml.load(demo.nml.read_bytes())
+    before_bytes = demo.nml.read_bytes()
+    before = nml.load(before_bytes)
     old_lists = {node.path: list(node.entries) for node in before.playlists.walk() if hasattr(node, "entries")}
 
     page.goto(f"{live_server.url}/library")
     page.wait_for_selector("#tracks-body tr[data-id]")
+    # Just imported: the export preview says plainly there is nothing to write, and offers no Export.
+    page.click("#preview-export")
+    page.wait_for_function("() => document.querySelector('#export-status').textContent.startsWith('Nothing to export')")
+    assert page.is_hidden("#export-confirm") and page.is_hidden("#export-diff")
+    page.click("#export-close")
+    assert not page.is_visible("#export-dialog")
+
     page.click("#new-playlist")
     page.wait_for_selector("#playlist-tree input.rename")
     page.fill("#playlist-tree input.rename", "Friday")
@@ -601,9 +637,18 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
         arg=[title, reordered],
     )
 
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        op = client.post("/api/traktor/export").json()["operation_id"]
-        assert live_server.call(live_server.state.service.wait(op)).status == "succeeded"
+    # Preview Export shows exactly what the export will write (the new playlist, nothing else), then Export.
+    page.click("#preview-export")
+    page.wait_for_selector("#export-diff:not([hidden])")
+    shown = page.text_content("#export-diff") or ""
+    assert "Friday" in shown and "Entries to update" not in shown and "Entries to add" not in shown, shown
+    assert shown.endswith("Would export 1 playlist"), shown  # a preview speaks in the future tense
+    assert demo.nml.read_bytes() == before_bytes  # the preview wrote nothing
+    page.click("#export-confirm")
+    page.wait_for_function("() => !document.querySelector('#export-dialog').open")
+    exports = [op for op in live_server.state.service.history() if op.operation == "export"]
+    assert len(exports) == 1
+    assert live_server.call(live_server.state.service.wait(exports[0].id)).status == "succeeded"
     after = nml.load(demo.nml.read_bytes())
     new_lists = {node.path: list(node.entries) for node in after.playlists.walk() if hasattr(node, "entries")}
     assert set(new_lists) == set(old_lists) | {("Friday",)}
@@ -611,3 +656,40 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     by_key = {t.key: t.title for t in after.tracks}
     assert [by_key[key] for key in new_lists[("Friday",)]] == reordered
     assert len(after.tracks) == len(before.tracks)
+
+
+def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Last in the module: it adds two smart lists to the shared library's tree."""
+    import httpx
+
+    query = '$GENRE % "Disco" & $RATING == 5'
+    with Library.open(library_server.server.state.service.library_path) as library:
+        ids = {
+            "Disco Stars": library.create_playlist("Disco Stars", None, None, smart_query=query),
+            "By Path": library.create_playlist("By Path", None, None, smart_query='$GENRE % "Disco" | $FILEPATH % "x"'),
+        }
+    with httpx.Client(base_url=library_server.server.url) as client:
+        expected = client.get(f"/api/playlists/{ids['Disco Stars']}/smart").json()
+    assert expected["evaluable"] is True and expected["track_count"] > 0
+
+    open_library(page, library_server)
+    page.locator("#playlist-tree [role='treeitem']", has_text="Disco Stars").locator(".name").click()
+    page.wait_for_function(
+        "n => document.querySelector('#track-count').textContent === n", arg=f"{expected['track_count']} tracks"
+    )
+    assert page.text_content("#smart-query") == f"Smart list: {query}"
+    assert page.locator("#tracks-head th[data-column='position']").count() == 0  # no order of its own
+    genre = column_index(page, "genre")
+    genres = page.eval_on_selector_all(
+        f"#tracks-body tr[data-id] td:nth-child({genre + 1})", "cells => cells.map(c => c.textContent)"
+    )
+    assert genres and set(genres) == {"Disco"}
+
+    # A query with a part Harmony cannot evaluate names that part, never a silent "0 tracks".
+    page.locator("#playlist-tree [role='treeitem']", has_text="By Path").locator(".name").click()
+    page.wait_for_selector("#smart-query.error")
+    shown = page.text_content("#smart-query") or ""
+    assert shown.startswith('Smart list: $GENRE % "Disco" | $FILEPATH % "x" — Harmony cannot evaluate')
+    assert '“$FILEPATH % "x"”' in shown
+    assert page.locator("#tracks-body tr[data-id]").count() == 0
+    assert "0 tracks" not in (page.text_content("#track-count") or "")

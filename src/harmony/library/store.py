@@ -303,14 +303,14 @@ class Library(LibraryEdits):
     def update_track(self, track_id: int, changes: Mapping[str, object]) -> None:
         """Set fields of a track (field -> value); unknown fields and bad values are refused. A value Traktor
         stores twice (rating and ranking, BPM and its text, key and key text) changes as one
-        (:func:`~harmony.library.twins.with_twins`)."""
+        (:func:`~harmony.library.twins.with_twins`). One recorded edit, like every edit: one transaction, a new
+        version in the journal and an undo step (:meth:`set_track_fields`)."""
         checked = writes.check_track_changes(with_twins(writes.check_track_changes(changes)))
         if not checked:  # nothing to change is not an edit: no new version, but a wrong id is still an error
             with self._read() as conn:
                 writes.require_track(conn, track_id)
             return
-        with self._edit("track.update", {"track": track_id, "fields": sorted(checked)}) as (conn, version):
-            writes.update_tracks(conn, version, [(track_id, checked)])
+        self.set_track_fields(track_id, checked)
 
     def delete_tracks(self, track_ids: Sequence[int]) -> int:
         """Delete tracks with their cues and playlist entries; return how many existed."""

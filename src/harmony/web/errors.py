@@ -22,6 +22,7 @@ from harmony.library import (
     LibraryChangedError,
     NotFoundError,
     ReadOnlyLibraryError,
+    SmartListError,
     TrackNotFoundError,
 )
 from harmony.nml import CollectionPathError
@@ -41,7 +42,14 @@ __all__ = ["install_error_handlers", "status_for"]
 log = logging.getLogger(__name__)
 
 _NOT_FOUND = (NotFoundError, TrackNotFoundError, UnknownBackupError)
-_CONFLICT = (OperationRunningError, LibraryChangedError, QueueFullError, MassRemovalError, EditConflictError)
+_CONFLICT = (
+    OperationRunningError,
+    LibraryChangedError,
+    QueueFullError,
+    MassRemovalError,
+    EditConflictError,
+    SmartListError,  # a smart list whose query Harmony cannot evaluate: nothing to list, said plainly
+)
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
 

@@ -160,11 +160,17 @@ class SyncBody(OperationBody):
 
 class ExportBody(OperationBody):
     """An export: the shared keys, plus whether to back the collection up first (default: the ``auto_backup``
-    setting) and whether to write even while Traktor runs. ``cue_strategy`` is accepted like for an import but
+    setting), whether to write even while Traktor runs, and ``dry_run`` (plan only, write nothing: the export
+    preview, an operation of its own kind, ``export_preview``). ``cue_strategy`` is accepted like for an import but
     has no effect: an export writes Harmony's cue points as they are."""
 
     backup: bool | None = None
     force: bool = False
+    dry_run: bool = Field(
+        default=False,
+        description="Plan only and write nothing: the finished operation (GET /api/operations/{id}) has the diff "
+        "the export would write",
+    )
 
     def export_request(self) -> ExportRequest:
         return ExportRequest(
@@ -173,6 +179,7 @@ class ExportBody(OperationBody):
             path_mappings=self.mapping_pairs(),
             backup=self.backup,
             force=self.force,
+            dry_run=self.dry_run,
         )
 
 

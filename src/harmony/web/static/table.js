@@ -181,14 +181,8 @@ window.HarmonyTable = (() => {
       emptyText = view.filter === "pending" ? "Every edit has been exported." : view.filter === "missing"
         ? "No missing files." : view.search ? "No track matches." : view.playlist ? "This playlist is empty." : "No tracks yet.";
     }
-    if (view.playlist && view.playlist.smart) {
-      loaded = true;
-      total = 0;
-      emptyText = `Harmony cannot evaluate smart lists yet: Traktor fills “${view.playlist.name}” from its query when it loads the collection.`;
-      totalChanged();
-      countText.textContent = "";
-      schedule();
-      return;
+    if (!keep && view.playlist && view.playlist.smart && !view.search && !view.filter) {
+      emptyText = "No track in the library matches this smart list's query.";
     }
     fetchBlock(0);
     schedule();
@@ -207,15 +201,17 @@ window.HarmonyTable = (() => {
   function visibleColumns() {
     const ids = Columns.chosen().filter((id) => {
       const column = Columns.BY_ID.get(id);
-      return !column.playlistOnly || view.playlist;
+      return !column.playlistOnly || (view.playlist && !view.playlist.smart);
     });
-    if (view.playlist && !ids.includes("position")) ids.unshift("position");
+    // A playlist's order is its # column; a smart list has no order of its own (its tracks are what its query finds).
+    if (view.playlist && !view.playlist.smart && !ids.includes("position")) ids.unshift("position");
     const narrow = narrowScreen.matches;
     return ids.filter((id) => !narrow || Columns.NARROW.includes(id)).map((id) => Columns.BY_ID.get(id));
   }
 
   function sortable(column) {
-    return column.sort && sortKeys.has(column.sort) && (column.sort !== "position" || view.playlist);
+    return column.sort && sortKeys.has(column.sort) &&
+      (column.sort !== "position" || (view.playlist && !view.playlist.smart));
   }
 
   function drawHead() {
@@ -441,9 +437,13 @@ window.HarmonyTable = (() => {
     return track && track.position !== undefined ? [track.position] : [];
   }
 
-  function openTrack(index) {
+  // `typeInto`: the keyboard opened it (Enter on a row), so the panel takes the focus in its first field, ready
+  // for typing; arrows browsing with the panel open leave the focus in the table.
+  function openTrack(index, { typeInto = false } = {}) {
     const track = trackAt(index);
-    if (track) document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id } }));
+    if (track) {
+      document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id, focus: typeInto } }));
+    }
   }
 
   // --- sorting ------------------------------------------------------------------------------------------------
@@ -723,7 +723,7 @@ window.HarmonyTable = (() => {
       event.preventDefault();
       if (currentCol >= 0 && columns[currentCol].edit) startEdit(index, currentCol);
       else if (key === "F2") startEdit(index, nextEditable(-1, 1));
-      else openTrack(index);
+      else openTrack(index, { typeInto: true });
     } else if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === "a") {
       event.preventDefault();
       clearSelection();
@@ -844,7 +844,7 @@ window.HarmonyTable = (() => {
     const before = { ...view };
     Object.assign(view, changes);
     if ("playlist" in changes && changes.playlist !== before.playlist) {
-      view.sort = view.playlist ? null : "artist";
+      view.sort = view.playlist && !view.playlist.smart ? null : "artist";
       view.descending = false;
       view.search = changes.search !== undefined ? changes.search : view.search;
     }
