@@ -7,6 +7,7 @@ there, but fail under CI (``CI=true``), where everything must be present.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,39 @@ settings.load_profile("harmony")
 # Tests run side by side (pytest-xdist), and other people's may run on this machine too: each test process sees
 # only the stand-in Traktor processes it started itself (and its workers and subprocesses inherit this).
 os.environ[SCOPE_VARIABLE] = str(os.getpid())
+
+
+#: The free room /dev/shm needs for the tests' files to go there: a whole run writes several hundred megabytes.
+MEMORY_TEMP_ROOM = 4 << 30
+
+
+def _fast_temp_folder() -> Path | None:
+    """Where the tests' temporary files go: ``HARMONY_TEST_TMPDIR`` if set, else a folder in ``/dev/shm`` (memory)
+    when the machine has one with room enough. The tests write and fsync thousands of libraries and collections:
+    on a busy disk that waiting, not the code under test, was most of the quick suite's time.
+    ``HARMONY_TEST_TMPDIR=`` (empty) keeps the system's own temporary folder."""
+    chosen = os.environ.get("HARMONY_TEST_TMPDIR")
+    if chosen == "":
+        return None
+    if chosen is None:
+        shm = Path("/dev/shm")
+        if not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
+            return None
+        room = os.statvfs(shm)
+        if room.f_bavail * room.f_frsize < MEMORY_TEMP_ROOM:
+            return None  # a container's small /dev/shm (64 MB by default in Docker) would fill up
+        chosen = str(shm / f"harmony-tests-{os.getuid()}")
+    folder = Path(chosen)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+# Set before any temporary file is made: pytest's tmp_path, tempfile in the tests, the worker processes and the
+# command-line runs they start (which inherit TMPDIR) all land there.
+_FAST_TEMP = _fast_temp_folder()
+if _FAST_TEMP is not None:
+    os.environ["TMPDIR"] = str(_FAST_TEMP)
+    tempfile.tempdir = str(_FAST_TEMP)
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_FIXTURES = Path(os.environ.get("HARMONY_REAL_FIXTURES", ROOT.parent / "shared" / "fixtures" / "real"))
@@ -45,3 +79,18 @@ def real_fixtures() -> Path:
     """The folder of real collection.nml files shipped beside the project (../shared/fixtures/real)."""
     require(REAL_FIXTURES.is_dir(), f"real NML fixtures not found at {REAL_FIXTURES}")
     return REAL_FIXTURES
+
+
+#: Fixtures that make a test a long end-to-end run: a real Chromium driving the pages. What those tests prove
+#: about the API is proven in-process by tests/web/test_api*.py; the quick suite leaves them out, the whole
+#: suite (``pytest`` without ``-m``, as ``.ci/run`` does) runs them.
+SLOW_FIXTURES = frozenset({"chromium"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that uses one of :data:`SLOW_FIXTURES`, unless it is marked ``quick`` (a test an
+    issue names as its proof, kept in the everyday suite whatever it costs)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SLOW_FIXTURES and item.get_closest_marker("quick") is None:
+            item.add_marker(pytest.mark.slow)

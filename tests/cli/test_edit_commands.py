@@ -137,3 +137,18 @@ def test_undo_and_redo(library_path: Path) -> None:
     assert "Redid: Set title of “Song 2”" in run(library_path, "redo").stdout
     with Library.open(library_path) as library:
         assert library.get_track(2).track.values.title == "Changed"
+
+
+def test_playlist_show_lists_a_smart_lists_tracks_or_says_what_it_cannot_evaluate(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        library.create_playlist("Techno", None, None, smart_query='$GENRE % "techno"')
+        library.create_playlist("Odd", None, None, smart_query='$FILEPATH % "m"')
+    shown = data(library_path, "playlist", "show", "Techno")
+    assert shown["evaluable"] is True and shown["query"] == '$GENRE % "techno"'
+    assert [row["title"] for row in shown["tracks"]] == ["Song 1", "Song 2"]
+    text = run(library_path, "playlist", "show", "Techno").stdout
+    assert 'Smart list: $GENRE % "techno"' in text and "2 tracks" in text and "Song 2" in text
+    odd = data(library_path, "playlist", "show", "Odd")
+    assert odd["evaluable"] is False and odd["tracks"] is None and odd["unsupported"] == '$FILEPATH % "m"'
+    text = run(library_path, "playlist", "show", "Odd").stdout
+    assert "Harmony cannot evaluate" in text and "0 entries" not in text

@@ -63,6 +63,7 @@ def test_export_dry_run_shows_the_change_and_writes_nothing(
     result = runner.invoke(app, [*base, "traktor", "export", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "Dry run" in result.stdout and "only a plan" in result.stdout
+    assert "Would export 1 track" in result.stdout and "Exported" not in result.stdout
     assert generated.path.read_bytes() == before
 
 

@@ -48,3 +48,44 @@ def test_a_file_that_is_not_audio_is_refused(tmp_path: Path) -> None:
     path.write_text("not audio at all")
     with pytest.raises(Exception):  # noqa: B017 - FFmpeg's error types vary by version; any refusal will do
         compute_waveform(str(path))
+
+
+def _write_wav(path: Path, channels: list[list[int]], width: int) -> None:
+    import wave
+
+    import numpy as np
+
+    dtype = np.int16 if width == 2 else np.uint8
+    frames = np.array(channels, dtype=dtype).T.reshape(-1)  # interleaved, as WAV keeps them
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(len(channels))
+        out.setsampwidth(width)
+        out.setframerate(44_100)
+        out.writeframes(frames.tobytes())
+
+
+def test_a_click_shows_in_its_own_peak_on_either_channel(tmp_path: Path) -> None:
+    # Ten seconds of silence with two clicks: full scale negative on the right (an integer's most negative
+    # value has no positive twin), and half scale in the left channel's very last sample.
+    total = 441_000
+    left, right = [0] * total, [0] * total
+    right[300_000] = -32768
+    left[total - 1] = 16384
+    path = tmp_path / "clicks.wav"
+    _write_wav(path, [left, right], width=2)
+    waveform = compute_waveform(str(path))
+    assert waveform.duration_ms == 10_000 and len(waveform.peaks) == PEAKS
+    blocks = -(-total // 256)  # the peaks are measured over 256 samples, then gathered into 1,000
+    first, last = 300_000 // 256 * PEAKS // blocks, (total - 1) // 256 * PEAKS // blocks
+    assert waveform.peaks[first] == 255 and waveform.peaks[last] == 128
+    assert [i for i, p in enumerate(waveform.peaks) if p] == [first, last]
+
+
+def test_unsigned_eight_bit_silence_is_silence(tmp_path: Path) -> None:
+    path = tmp_path / "eight.wav"
+    quiet = [128] * 44_100
+    loud = list(quiet)
+    loud[22_050] = 0  # the lowest 8-bit value: full scale below silence
+    _write_wav(path, [quiet, loud], width=1)
+    peaks = compute_waveform(str(path)).peaks
+    assert max(peaks) == 255 and sum(1 for p in peaks if p) == 1

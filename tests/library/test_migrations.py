@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from harmony.library import Library
-from harmony.library.database import APPLICATION_ID, head_revision, migrate
+from harmony.library.database import APPLICATION_ID, HEAD_REVISION, head_revision, migrate
 
 
 def _revision(path: Path) -> str:
@@ -92,3 +92,9 @@ def test_downgrade_to_base_removes_everything(library_path: Path) -> None:
     Library.open(library_path).close()
     migrate(library_path, "base")
     assert _tables(library_path) == {"alembic_version"}
+
+
+def test_the_named_head_is_the_newest_migration() -> None:
+    # Opening a library compares its revision with HEAD_REVISION instead of loading the migrations: a new
+    # migration must move it too.
+    assert head_revision() == HEAD_REVISION

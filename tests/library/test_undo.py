@@ -272,3 +272,25 @@ def test_a_bulk_step_stores_only_the_changed_values(template: Path, tmp_path: Pa
     assert before.fields == ["ranking", "rating"]
     assert before.tracks[1] == [None, 1] and len(before.tracks) == TRACKS
     assert not before.cues and not before.playlists and not before.entries
+
+
+def test_the_old_update_track_is_a_recorded_edit_too(tmp_path: Path) -> None:
+    """``Library.update_track`` (tests, scripts, the tools) makes one undo step like every edit, including for
+    the fields a DJ does not edit (play count, dates); undo and redo give the values back."""
+    path = tmp_path / "library.db"
+    build(path)
+    with Library.open(path) as library:
+        start = state(library)
+        version = library.version
+        library.update_track(2, {"title": "Renamed", "play_count": 7, "rating": 5})
+        assert library.version == version + 1
+        history = library.undo_history()
+        assert history["undo"] is not None and "“T2”" in history["undo"]["label"]
+        edited = state(library)
+        assert edited["tracks"][2]["ranking"] == 255  # the twin followed
+        library.update_track(2, {})  # nothing to change: no step
+        assert library.undo_history()["steps"] == history["steps"]
+        library.undo()
+        assert state(library) == start
+        library.redo()
+        assert state(library) == edited

@@ -47,7 +47,9 @@ class Counting:
         return SyncRunner(self.run_import, self.run_export, self.service.settings, self.service.library_path)
 
 
-async def _until(condition: object, timeout: float = 30.0) -> None:
+async def _until(condition: object, timeout: float = 90.0) -> None:
+    """Wait for ``condition``: the timeout only guards against a hang (within the test's own 120 s). An export
+    starts a worker process, which on a machine busy with other test runs can take longer than 30 s."""
     async with asyncio.timeout(timeout):
         while not condition():  # type: ignore[operator]
             await asyncio.sleep(0.02)

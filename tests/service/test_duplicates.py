@@ -123,3 +123,44 @@ def test_merge_refuses_a_track_merged_into_itself(tmp_path: Path) -> None:
     assert code != 0 and "itself" in out
     with Library.open(tmp_path / "lib.db") as library:
         assert library.stats().tracks == 1
+
+
+def test_an_undone_merge_exports_nothing_removed_and_a_redone_one_removes_the_duplicate(tmp_path: Path) -> None:
+    music = tmp_path / "music"
+    write_wav(music / "a.wav", title="Song", artist="Art", tone=1)
+    shutil.copyfile(music / "a.wav", music / "b.wav")
+    collection = nml.Collection.new()
+    a = collection.add_track(Location("Music", "/:", "a.wav"), title="Song", artist="Art", play_count=3, rating=4)
+    a.add_cue(CueData(type=0, start=800.0, hotcue=2, name="Vocal"))
+    collection.add_track(Location("Music", "/:", "b.wav"), title="Song", artist="Art", play_count=2)
+    keys = [nml.playlist_key(Location("Music", "/:", f)) for f in ("a.wav", "b.wav", "a.wav")]
+    collection.playlists.create_playlist("Set", keys)
+    nml_path = tmp_path / "collection.nml"
+    nml_path.write_bytes(collection.to_bytes())
+    maps = ["--map", f"Music={music}"]
+    assert _run(tmp_path, "traktor", "sync", "--nml", str(nml_path), *maps)[0] == 0
+    before = nml_path.read_bytes()
+    with Library.open(tmp_path / "lib.db") as library:
+        ids = {Path(t.values.path).name: t.id for t in library.search_tracks(limit=10).tracks}
+
+    code, out = _run(tmp_path, "library", "merge", str(ids["b.wav"]), str(ids["a.wav"]), "--yes")
+    assert code == 0 and "harmony undo" in out, out
+    code, out = _run(tmp_path, "undo")
+    assert code == 0 and "Merged 1 duplicate into “Song”" in out, out
+    with Library.open(tmp_path / "lib.db") as library:
+        a_back = library.get_track(ids["a.wav"])  # the same id, its cue, plays and rating
+        assert [(c.values.hotcue, c.values.name) for c in a_back.cues] == [(2, "Vocal")]
+        assert (a_back.track.values.play_count, a_back.track.values.rating) == (3, 4)
+        assert library.get_track(ids["b.wav"]).track.values.play_count == 2  # the kept track as it was
+        [playlist] = library.playlist_tree()
+        assert [e.track_id for e in library.playlist_entries(playlist.id)] == [ids["a.wav"], ids["b.wav"], ids["a.wav"]]
+
+    code, out = _run(tmp_path, "traktor", "export", "--nml", str(nml_path), "--no-backup", *maps)
+    assert code == 0, out
+    assert nml_path.read_bytes() == before  # the undone merge removes nothing, changes nothing
+
+    assert _run(tmp_path, "redo")[0] == 0
+    code, out = _run(tmp_path, "traktor", "export", "--nml", str(nml_path), "--no-backup", *maps)
+    assert code == 0, out
+    assert set(_entries(nml_path.read_bytes())) == {"b.wav"}  # redone: the duplicate's entry goes
+    assert (music / "a.wav").is_file()

@@ -13,7 +13,7 @@ from lxml import etree
 from harmony.library import Library
 from harmony.service import ImportOutcome, ImportRequest, TraktorService
 
-from ..sync.test_real_files import COLLECTIONS
+from ..sync.test_real_files import COLLECTIONS, by_size
 
 
 def _local_path(root: Path, location: etree._Element) -> Path | None:
@@ -56,7 +56,7 @@ def _place_files(raw: bytes, root: Path) -> tuple[set[str], int, int, int, set[s
     return volumes, tracks, cues, playlists, missing
 
 
-@pytest.mark.parametrize("name", COLLECTIONS)
+@pytest.mark.parametrize("name", by_size(COLLECTIONS))
 async def test_real_collection_through_the_service(
     real_fixtures: Path, tmp_path: Path, service: TraktorService, name: str
 ) -> None:

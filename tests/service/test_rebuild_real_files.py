@@ -18,7 +18,7 @@ from harmony.sync.export_cues import stored_cues
 from harmony.sync.export_inputs import ExportOptions
 from harmony.workers import WorkerManager
 
-from ..sync.test_real_files import COLLECTIONS
+from ..sync.test_real_files import COLLECTIONS, by_size
 from .test_import_real_files import _place_files
 
 pytestmark = pytest.mark.timeout(300)
@@ -71,20 +71,7 @@ def _tree(library: Library) -> list[Any]:
     return [node(item) for item in library.playlist_tree()]
 
 
-#: The big collections take long on a shared machine: ``-m slow`` runs them; the normal suite runs the others
-#: (one with cue points, playlists and folders of a real Traktor).
-SLOW = {
-    "GarethShapiro__iTunesToTraktor__collection.nml",
-    "ryyckxxa__my-traktor-library__collection.nml",
-    "shishoi__MusicAnalyzer__collection_2025-11.nml",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=pytest.mark.slow if name in SLOW else ()) for name in COLLECTIONS],
-    ids=COLLECTIONS,
-)
+@pytest.mark.parametrize("name", by_size(COLLECTIONS))
 async def test_rebuild_from_a_real_library_round_trips(
     real_fixtures: Path, tmp_path: Path, service: TraktorService, manager: WorkerManager, name: str
 ) -> None:

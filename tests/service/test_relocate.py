@@ -15,6 +15,8 @@ from harmony.cli import app
 from harmony.library import Library
 from harmony.nml import Location
 from harmony.nml.cue import CueData
+from harmony.service import RelocateOutcome
+from harmony.sync import Relocation
 
 from .audio_files import write_wav
 
@@ -129,3 +131,14 @@ def test_relocate_finds_moved_renamed_and_copied_files_and_export_moves_only_the
 def test_relocate_refuses_a_root_that_is_not_a_folder(tmp_path: Path) -> None:
     code, out = _run(tmp_path, "library", "relocate", "--search-root", str(tmp_path / "nope"))
     assert code != 0 and "not a folder" in out
+
+
+def test_the_summary_says_plainly_when_the_folders_hold_no_audio() -> None:
+    lost = tuple(Relocation(n, f"/old/{n}.mp3", None, "not_found") for n in range(1, 2616))
+    assert RelocateOutcome(lost, 0, 0.1).summary() == (
+        "The folders searched hold no audio files: 2,615 tracks are still missing."
+    )
+    found = (Relocation(1, "/old/1.mp3", "/new/1.mp3", "exact"), *lost[1:3])
+    assert RelocateOutcome(found, 1, 0.1).summary() == (
+        "Found 1 of 3 missing files (0 likely), 0 ambiguous, 2 not found; 1 audio file looked at."
+    )

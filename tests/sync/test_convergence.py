@@ -17,6 +17,7 @@ The normal suite runs a short version; ``pytest -m slow`` runs many more example
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -568,7 +569,14 @@ def _run(examples: int, steps: int, **options: Any) -> None:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    Convergence.TestCase().runTest()
+    # The export job collects the garbage after planning (in a worker, its heap is small); run here, in the test
+    # process, that collection would walk everything pytest and hypothesis hold, at every export. Frozen, it
+    # walks only what the example made.
+    gc.freeze()
+    try:
+        Convergence.TestCase().runTest()
+    finally:
+        gc.unfreeze()
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -22,6 +22,21 @@ COLLECTIONS = [
     "digital-dj-tools__dj-data-converter__collection.nml",
     "larenagius__rekordbox-to-traktor__collection.nml",
 ]
+#: The big collections (thousands of tracks): imported in-process here in the quick suite; the service tests,
+#: which add worker processes and placeholder files for each track, run them under ``-m slow`` only and the
+#: others (one with cue points, playlists and folders of a real Traktor) in the quick suite.
+BIG_COLLECTIONS = frozenset(
+    {
+        "GarethShapiro__iTunesToTraktor__collection.nml",
+        "ryyckxxa__my-traktor-library__collection.nml",
+        "shishoi__MusicAnalyzer__collection_2025-11.nml",
+    }
+)
+
+
+def by_size(names: list[str]) -> list[object]:
+    """``names`` as pytest parameters, the big collections marked slow."""
+    return [pytest.param(name, marks=pytest.mark.slow if name in BIG_COLLECTIONS else (), id=name) for name in names]
 
 
 def _linux_path(location: etree._Element) -> str | None:

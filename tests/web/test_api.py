@@ -348,6 +348,30 @@ async def test_export_answers_202_then_writes_with_a_backup(api: Api, demo: Demo
     assert info["library"]["last_export_at"] is not None
 
 
+async def test_export_dry_run_shows_the_diff_and_writes_nothing(api: Api, demo: Demo) -> None:
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    nothing = await api.run("/api/traktor/export", {"dry_run": True})
+    assert nothing["operation"] == "export_preview"
+    assert nothing["status"] == "succeeded", nothing["error"]
+    assert nothing["result"]["nothing_to_export"] is True  # nothing pending: nothing to write
+
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(first_track_id(api), {"comment": "only previewed"})
+    before = demo.nml.read_bytes()
+    done = await api.run("/api/traktor/export", {"dry_run": True})
+    assert done["operation"] == "export_preview"
+    assert done["result"]["dry_run"] is True and done["result"]["written"] is False
+    assert done["result"]["nothing_to_export"] is False
+    assert any("only previewed" in line for line in done["diff"]), done["diff"]
+    assert done["diff_lines"] == len(done["diff"])
+    assert done["diff"][-1] == "Would export 1 track"  # a preview speaks in the future tense
+    assert demo.nml.read_bytes() == before
+    info = (await api.client.get("/api/traktor/info", headers=api.token)).json()
+    assert info["library"]["pending_export"] is True  # a preview exports nothing
+    assert info["library"]["last_export_at"] is None
+
+
 async def test_export_body_and_failures(api: Api, demo: Demo) -> None:
     await api.configure(demo)
     await api.run("/api/traktor/sync")

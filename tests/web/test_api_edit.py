@@ -279,14 +279,27 @@ async def test_an_edit_of_another_process_is_announced(api: Api) -> None:
     assert len(events.changed()) == before + 1
 
 
-async def test_a_smart_list_says_plainly_that_harmony_does_not_evaluate_it(api: Api) -> None:
+async def test_a_smart_list_lists_its_tracks_or_says_plainly_what_it_cannot_evaluate(api: Api) -> None:
     library = api.state.library
     assert library is not None
-    smart = await asyncio.to_thread(library.create_playlist, "Drift", None, None, smart_query='$TITLE % "Drift"')
-    plain = (await call(api, "POST", "/api/playlists", {"name": "Plain"}, 201))["id"]
+    smart = await asyncio.to_thread(library.create_playlist, "Two", None, None, smart_query='$TITLE % "Track 2"')
     data = await call(api, "GET", f"/api/playlists/{smart}/smart")
-    assert data["query"] == '$TITLE % "Drift"' and data["evaluable"] is False and data["tracks"] is None
-    assert "does not evaluate" in data["reason"]
+    assert data["query"] == '$TITLE % "Track 2"' and data["evaluable"] is True and data["reason"] is None
+    listed = await call(api, "GET", f"/api/playlists/{smart}/tracks")
+    titles = [track["title"] for track in listed["tracks"]]
+    assert titles and all("Track 2" in title for title in titles)
+    assert listed["total"] == data["track_count"] == len(data["tracks"])
+    assert sorted(data["tracks"]) == sorted(track["id"] for track in listed["tracks"])
+
+    odd = '$TITLE % "Track" & $FILEPATH % "music"'
+    other = await asyncio.to_thread(library.create_playlist, "Odd", None, None, smart_query=odd)
+    data = await call(api, "GET", f"/api/playlists/{other}/smart")
+    assert data["evaluable"] is False and data["tracks"] is None and data["track_count"] is None
+    assert data["unsupported"] == '$FILEPATH % "music"' and '$FILEPATH % "music"' in data["reason"]
+    refused = await call(api, "GET", f"/api/playlists/{other}/tracks", status=409)
+    assert refused["code"] == "smart_list_not_evaluable" and refused["unsupported"] == '$FILEPATH % "music"'
+
+    plain = (await call(api, "POST", "/api/playlists", {"name": "Plain"}, 201))["id"]
     assert "not a smart list" in (await call(api, "GET", f"/api/playlists/{plain}/smart", status=404))["error"]
 
 

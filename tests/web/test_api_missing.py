@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from harmony.library import CueValues, TrackValues
+
 from .conftest import Api, Demo
 
 
@@ -42,3 +44,38 @@ async def test_missing_tracks_are_counted_filtered_and_relocated(api: Api, demo:
     same = await api.client.post("/api/library/merge", json={"keep": keep, "others": [keep]}, headers=api.token)
     assert same.status_code == 200 and same.json()["removed"] == []
     assert (await api.client.get("/api/library/tracks")).json()["total"] == 120
+
+
+async def test_a_merge_is_one_step_that_undo_takes_back(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    keep, other = library.add_tracks(
+        [
+            (TrackValues(path="/m/a.flac", title="Song", artist="Art", play_count=1), []),
+            (TrackValues(path="/m/b.mp3", title="Song", artist="Art", play_count=4, genre="House"), []),
+        ]
+    )
+    library.add_cue(other, CueValues(type=0, start=1000.0, hotcue=3, name="Drop"))
+    playlist = library.create_playlist("Set", None, track_ids=[other, keep, other])
+    before = (await api.client.get(f"/api/library/tracks/{other}")).json()
+
+    merged = await api.client.post("/api/library/merge", json={"keep": keep, "others": [other]}, headers=api.token)
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["step"]["label"] == "Merged 1 duplicate into “Song”"
+    assert (await api.client.get(f"/api/library/tracks/{other}")).status_code == 404
+    assert (await api.client.get(f"/api/library/tracks/{keep}")).json()["play_count"] == 5
+    assert (await api.client.get("/api/undo")).json()["undo"] == merged.json()["step"]
+
+    undone = await api.client.post("/api/undo", headers=api.token)
+    assert undone.status_code == 200 and undone.json()["undone"] == merged.json()["step"]
+    back = (await api.client.get(f"/api/library/tracks/{other}")).json()
+    assert {k: v for k, v in back.items() if k != "changed_version"} == {
+        k: v for k, v in before.items() if k != "changed_version"
+    }
+    assert (await api.client.get(f"/api/library/tracks/{keep}")).json()["play_count"] == 1
+    assert [e.track_id for e in library.playlist_entries(playlist)] == [other, keep, other]
+
+    redone = await api.client.post("/api/redo", headers=api.token)
+    assert redone.status_code == 200
+    assert (await api.client.get(f"/api/library/tracks/{other}")).status_code == 404
+    assert [e.track_id for e in library.playlist_entries(playlist)] == [keep, keep, keep]

@@ -25,6 +25,8 @@ PLAIN = 1_200
 #: Tracks without an artist or a BPM: whichever way the list is sorted by those, they come last.
 EMPTY = 5
 TRACKS = PLAIN + EMPTY
+#: The impacts of an axe-core violation that fail a scan.
+SERIOUS = ("serious", "critical")
 #: Where the screenshots go: a temporary folder, or docs/ when HARMONY_SCREENSHOTS names it (see docs/web.md).
 SCREENSHOTS = os.environ.get("HARMONY_SCREENSHOTS")
 FIRST_ROW_HAS = (
@@ -125,6 +127,66 @@ def test_the_whole_library_scrolls_as_one_short_list(page: Any, library_server: 
     assert values and all(v.endswith(".12") and len(v.split(".")[1]) == 2 for v in values), values
 
 
+def test_a_fast_scroll_asks_only_for_the_rows_where_it_stops(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    # The answers are held back while the list is dragged through every block down to the end, as a slow server
+    # or a scroll bar dragged faster than rows come would do.
+    held: list[Any] = []
+    asked: list[int] = []
+
+    def hold(route: Any) -> None:
+        offset = int(route.request.url.split("offset=")[1].split("&")[0])
+        asked.append(offset)
+        held.append(route)
+
+    page.route("**/api/library/tracks?*", hold)
+    page.evaluate(
+        """async () => {
+          const wrap = document.getElementById("table-wrap");
+          for (let i = 1; i <= 24; i += 1) {
+            wrap.scrollTop = (wrap.scrollHeight - wrap.clientHeight) * i / 24;
+            await new Promise((done) => requestAnimationFrame(done));
+          }
+        }"""
+    )
+    page.wait_for_timeout(150)
+    assert 1 <= len(asked) <= 2, asked  # two requests at a time, for blocks in sight when they were asked for
+    # Each answer frees a slot: only then is the next block asked for (and held in turn), until the end shows.
+    last_row = f"#tracks-body tr[aria-rowindex='{TRACKS + 1}'][data-id]"
+    for _ in range(200):
+        if held:
+            held.pop(0).continue_()
+        if page.query_selector(last_row):
+            break
+        page.wait_for_timeout(30)
+    page.wait_for_selector(last_row)
+    last_block = (TRACKS - 1) // 100 * 100
+    assert asked[-1] == last_block and len(asked) <= 4, asked  # never a block scrolled past after it was left
+    page.unroute("**/api/library/tracks?*")
+
+
+def test_the_position_stays_when_the_track_panel_closes(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    open_library(page, library_server)
+    page.evaluate("() => { document.getElementById('table-wrap').scrollTop = 700 * 32; }")
+    page.wait_for_selector("#tracks-body tr[aria-rowindex='702'][data-id]")
+    for close in ("Escape", "#detail-close"):
+        top = page.evaluate("document.getElementById('table-wrap').scrollTop")
+        row = page.locator("#tracks-body tr[aria-rowindex='712']")
+        chosen = row.get_attribute("data-id")
+        row.click()
+        page.wait_for_selector(f"#track-detail:not([hidden])[data-track-id='{chosen}']")
+        if close == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            page.click(close)
+        page.wait_for_selector("#track-detail", state="hidden")
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.getElementById('table-wrap').scrollTop") == top, close
+        assert page.is_visible(f"#tracks-body tr[data-id='{chosen}']"), close
+        focused_row = page.evaluate("(document.activeElement.closest('tr') || {dataset: {}}).dataset.id")
+        assert focused_row == chosen, close
+
+
 def test_empty_values_sort_last_both_ways(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     for column in ("bpm", "artist"):
@@ -181,6 +243,10 @@ def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -
     page.keyboard.press("Enter")
     page.wait_for_function("() => !document.querySelector('#tracks-body .cell-input')")
     assert api_track(library_server, track_id)["title"] == "Renamed In Place"
+    # Back to the whole list first: from one hit straight to another, the count says "1 track" throughout, and
+    # the edit below could start in the old list just before the new answer redraws it (and takes the input).
+    page.fill("#search", "")
+    page.wait_for_function(f"() => document.querySelector('#track-count').textContent === '{TRACKS:,} tracks'")
     search(page, "Renamed In Place", 1)
     # Esc leaves the value as it was.
     row(page, "Renamed In Place").locator("td").nth(title).dblclick()
@@ -233,6 +299,33 @@ def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.textContent === 'Typed Without A Mouse'")
     assert api_track(library_server, library_server.ids[21])["title"] == "Typed Without A Mouse"
+
+
+def test_keyboard_only_flow_arrows_to_a_row_enter_type_enter(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The issue's keyboard-only flow: Enter on a row opens the panel with the focus in its first field (the
+    title, selected), typing replaces it, Enter saves; Esc goes back to the row."""
+    open_library(page, library_server)
+    page.keyboard.press("/")
+    page.keyboard.type("Track 0005")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '10 tracks'")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    page.keyboard.press("ArrowDown")  # arrows to a row: Track 00051
+    assert focused(page)["row"] == "3"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#track-detail[data-track-id='{library_server.ids[51]}']:not([hidden])")
+    page.wait_for_function("() => document.activeElement.id === 'field-title'")
+    page.keyboard.type("Track 00051 Typed In The Panel")  # still found by the search, so the row stays
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert api_track(library_server, library_server.ids[51])["title"] == "Track 00051 Typed In The Panel"
+    page.wait_for_function(
+        "t => document.querySelector('#tracks-body tr[aria-rowindex=\"3\"]').textContent.includes(t)",
+        arg="Typed In The Panel",
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert focused(page)["row"] == "3"
 
 
 def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server: Fixture) -> None:  # noqa: F811
@@ -362,6 +455,10 @@ def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) ->
     assert "comment" not in columns() and "album" in columns()
 
 
+#: The table's width and the width inside its scrolling frame.
+FILLS = (("tracks-table", "offsetWidth"), ("table-wrap", "clientWidth"))
+
+
 def screenshot_path(tmp_path: Path, width: int) -> Path:
     folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
     return folder / f"web-library-{width}.png"
@@ -390,6 +487,10 @@ def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, 
             for column in ("title", "artist", "bpm", "key", "rating"):
                 box = page.locator(f"#tracks-head th[data-column='{column}']").bounding_box()
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, column
+        if width >= 768:
+            # The table fills its frame: no empty stripe beside titles cut short.
+            table, frame = (page.evaluate(f"document.getElementById('{i}').{w}") for i, w in FILLS)
+            assert table >= frame, (width, table, frame)
         page.screenshot(path=str(screenshot_path(tmp_path, width)))
     finally:
         context.close()
@@ -404,16 +505,27 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
         Axe = None
     require(Axe is not None, "axe-playwright-python is not installed")
     assert Axe is not None
+    with Library.open(library_server.server.state.service.library_path) as library:
+        folder = library.create_folder("Axe sets")
+        library.create_playlist("Axe warm-up", folder, track_ids=library_server.ids[:30])
     open_library(page, library_server)
     bad = []
-    # The page as a DJ works with it: a track open in the panel; then the column chooser open.
+    # The page as a DJ works with it: a track open in the panel; then the column chooser open; then a playlist
+    # open in the tree (inside its folder), one of its tracks in the panel.
     page.locator("#tracks-body tr[data-id]").nth(2).click()
     page.wait_for_selector("#track-detail:not([hidden])")
-    for step in ("panel", "columns"):
+    for step in ("panel", "columns", "playlist"):
         if step == "columns":
             page.keyboard.press("Escape")
             page.wait_for_selector("#track-detail", state="hidden")
             page.click("#columns-button")
+        if step == "playlist":
+            page.keyboard.press("Escape")
+            page.locator("#playlist-tree [role='treeitem']", has_text="Axe sets").first.click()
+            page.locator("#playlist-tree [role='treeitem']", has_text="Axe warm-up").first.click()
+            page.wait_for_function("() => document.querySelector('#track-count').textContent === '30 tracks'")
+            page.locator("#tracks-body tr[data-id]").nth(1).click()
+            page.wait_for_selector("#track-detail:not([hidden])")
         results = Axe().run(page)
         bad += [
             (step, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
@@ -423,8 +535,36 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
     assert bad == [], bad
 
 
+def test_axe_at_phone_width_with_the_drawer_and_the_panel(chromium: Any, library_server: Fixture) -> None:  # noqa: F811
+    from tests.conftest import require
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    require(Axe is not None, "axe-playwright-python is not installed")
+    assert Axe is not None
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        bad = []
+        page.click("#tree-toggle")
+        page.wait_for_selector("#playlist-tree", state="visible")
+        bad += [("drawer", v["id"]) for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.locator("#tracks-body tr[data-id] td").nth(2).click()
+        page.wait_for_selector("#track-detail:not([hidden])")
+        bad += [("panel", v["id"]) for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+        assert bad == [], bad
+    finally:
+        context.close()
+
+
 def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
-    """The tree and the table edit a playlist; the export writes exactly that playlist and changes nothing else."""
+    """The tree and the table edit a playlist; Preview Export shows it, and its Export writes exactly that playlist
+    and changes nothing else."""
     import httpx
 
     from harmony import nml
@@ -438,11 +578,19 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
         op = client.post("/api/traktor/sync").json()["operation_id"]
         live_server.call(live_server.state.service.wait(op))
         first = client.get("/api/library/tracks", params={"sort": "title", "limit": 3}).json()["tracks"]
-    before = nml.load(demo.nml.read_bytes())
+    before_bytes = demo.nml.read_bytes()
+    before = nml.load(before_bytes)
     old_lists = {node.path: list(node.entries) for node in before.playlists.walk() if hasattr(node, "entries")}
 
     page.goto(f"{live_server.url}/library")
     page.wait_for_selector("#tracks-body tr[data-id]")
+    # Just imported: the export preview says plainly there is nothing to write, and offers no Export.
+    page.click("#preview-export")
+    page.wait_for_function("() => document.querySelector('#export-status').textContent.startsWith('Nothing to export')")
+    assert page.is_hidden("#export-confirm") and page.is_hidden("#export-diff")
+    page.click("#export-close")
+    assert not page.is_visible("#export-dialog")
+
     page.click("#new-playlist")
     page.wait_for_selector("#playlist-tree input.rename")
     page.fill("#playlist-tree input.rename", "Friday")
@@ -489,9 +637,18 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
         arg=[title, reordered],
     )
 
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        op = client.post("/api/traktor/export").json()["operation_id"]
-        assert live_server.call(live_server.state.service.wait(op)).status == "succeeded"
+    # Preview Export shows exactly what the export will write (the new playlist, nothing else), then Export.
+    page.click("#preview-export")
+    page.wait_for_selector("#export-diff:not([hidden])")
+    shown = page.text_content("#export-diff") or ""
+    assert "Friday" in shown and "Entries to update" not in shown and "Entries to add" not in shown, shown
+    assert shown.endswith("Would export 1 playlist"), shown  # a preview speaks in the future tense
+    assert demo.nml.read_bytes() == before_bytes  # the preview wrote nothing
+    page.click("#export-confirm")
+    page.wait_for_function("() => !document.querySelector('#export-dialog').open")
+    exports = [op for op in live_server.state.service.history() if op.operation == "export"]
+    assert len(exports) == 1
+    assert live_server.call(live_server.state.service.wait(exports[0].id)).status == "succeeded"
     after = nml.load(demo.nml.read_bytes())
     new_lists = {node.path: list(node.entries) for node in after.playlists.walk() if hasattr(node, "entries")}
     assert set(new_lists) == set(old_lists) | {("Friday",)}
@@ -499,3 +656,40 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     by_key = {t.key: t.title for t in after.tracks}
     assert [by_key[key] for key in new_lists[("Friday",)]] == reordered
     assert len(after.tracks) == len(before.tracks)
+
+
+def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Last in the module: it adds two smart lists to the shared library's tree."""
+    import httpx
+
+    query = '$GENRE % "Disco" & $RATING == 5'
+    with Library.open(library_server.server.state.service.library_path) as library:
+        ids = {
+            "Disco Stars": library.create_playlist("Disco Stars", None, None, smart_query=query),
+            "By Path": library.create_playlist("By Path", None, None, smart_query='$GENRE % "Disco" | $FILEPATH % "x"'),
+        }
+    with httpx.Client(base_url=library_server.server.url) as client:
+        expected = client.get(f"/api/playlists/{ids['Disco Stars']}/smart").json()
+    assert expected["evaluable"] is True and expected["track_count"] > 0
+
+    open_library(page, library_server)
+    page.locator("#playlist-tree [role='treeitem']", has_text="Disco Stars").locator(".name").click()
+    page.wait_for_function(
+        "n => document.querySelector('#track-count').textContent === n", arg=f"{expected['track_count']} tracks"
+    )
+    assert page.text_content("#smart-query") == f"Smart list: {query}"
+    assert page.locator("#tracks-head th[data-column='position']").count() == 0  # no order of its own
+    genre = column_index(page, "genre")
+    genres = page.eval_on_selector_all(
+        f"#tracks-body tr[data-id] td:nth-child({genre + 1})", "cells => cells.map(c => c.textContent)"
+    )
+    assert genres and set(genres) == {"Disco"}
+
+    # A query with a part Harmony cannot evaluate names that part, never a silent "0 tracks".
+    page.locator("#playlist-tree [role='treeitem']", has_text="By Path").locator(".name").click()
+    page.wait_for_selector("#smart-query.error")
+    shown = page.text_content("#smart-query") or ""
+    assert shown.startswith('Smart list: $GENRE % "Disco" | $FILEPATH % "x" — Harmony cannot evaluate')
+    assert '“$FILEPATH % "x"”' in shown
+    assert page.locator("#tracks-body tr[data-id]").count() == 0
+    assert "0 tracks" not in (page.text_content("#track-count") or "")

@@ -392,3 +392,38 @@ def test_colour_by_keyboard_and_a_change_elsewhere_keeps_what_is_typed(page: Any
     page.wait_for_function("() => document.querySelector('#field-title').value === 'Renamed Elsewhere'")
     assert page.text_content("#detail-title") == "Renamed Elsewhere"
     assert page.input_value("#field-comment") == "half-typed"
+
+
+def _serious_violations(page: Any, step: str) -> list[tuple[str, str, str, list[Any]]]:  # noqa: F811
+    from tests.conftest import require
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    require(Axe is not None, "axe-playwright-python is not installed")
+    assert Axe is not None
+    results = Axe().run(page)
+    return [
+        (step, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_axe_finds_no_serious_violation_with_the_player_open(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    # The player playing, its waveform drawn with the cue markers and the pads of the hot cues.
+    open_track(page, panel_server, "plays")
+    page.wait_for_function("() => !document.getElementById('player-play').disabled")
+    page.wait_for_selector("#player-hotcues .pad[data-slot='2']")
+    page.click("#player-play")
+    page.wait_for_function("() => document.getElementById('player-audio').currentTime > 0.2", timeout=15_000)
+    bad = _serious_violations(page, "playing")
+    page.click("#player-play")
+    page.wait_for_function("() => document.getElementById('player-audio').paused")
+    # A track whose file is missing: the banner and the disabled player.
+    open_track(page, panel_server, "missing")
+    page.locator("#detail-missing").wait_for(state="visible")
+    bad += _serious_violations(page, "missing")
+    page.keyboard.press("Escape")
+    assert bad == [], bad

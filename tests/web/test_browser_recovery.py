@@ -147,11 +147,13 @@ def test_operations_view_lists_and_filters_the_journal(live_server: LiveServer, 
     with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
         _run(client, live_server, "/api/traktor/sync")
         _run(client, live_server, "/api/traktor/preview")
+        _run(client, live_server, "/api/traktor/export", {"dry_run": True})
     page.goto(f"{live_server.url}/operations")
     page.wait_for_selector('body[data-ready="true"]')
     rows = page.locator("#history-table tbody tr[data-operation]")
-    assert rows.count() == 2
-    assert page.text_content("#history-table tbody tr:first-child td:nth-child(2)") == "preview"
+    assert rows.count() == 3
+    assert page.text_content("#history-table tbody tr:first-child td:nth-child(2)") == "export preview"
+    assert page.text_content("#history-table tbody tr:nth-child(2) td:nth-child(2)") == "preview"
     page.select_option("#filter-operation", "import")
     page.locator("#history-table tbody tr[data-operation]").nth(1).wait_for(state="detached", timeout=30_000)
     assert page.text_content("#history-table tbody tr td:nth-child(3)") == "You"

@@ -20,7 +20,8 @@ from .test_browser import chromium, configure, page
 
 __all__ = ["chromium", "page"]  # the fixtures, shared with test_browser (one Chromium per module)
 
-pytestmark = pytest.mark.timeout(180)
+# The words a DJ reads are an issue's proof: they stay in the quick suite, browser and all.
+pytestmark = [pytest.mark.timeout(180), pytest.mark.quick]
 
 
 def _wait_idle(server: LiveServer) -> None:

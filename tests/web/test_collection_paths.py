@@ -74,3 +74,29 @@ async def test_a_configured_collection_that_became_a_fifo_is_explained(api: Api,
     preview = await api.client.post("/api/traktor/preview", headers=api.token)
     assert preview.status_code == 409
     _plain(preview.json(), "is a FIFO")
+
+
+@pytest.mark.timeout(60)
+async def test_a_relative_collection_path_is_refused_naming_the_field(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative path would be resolved against the server's working folder: nothing a web page could mean.
+    workdir = tmp_path / "server-cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    for path in ("0", "collection.nml", "Music/collection.nml", "./x.nml"):
+        answers = [await api.client.get("/api/traktor/info", params={"nml_path": path}, headers=api.token)]
+        for endpoint in ENDPOINTS:
+            answers.append(
+                await api.client.post(f"/api/traktor/{endpoint}", json={"nml_path": path}, headers=api.token)
+            )
+        answers.append(await api.client.put("/api/traktor/config", json={"nml_path": path}, headers=api.token))
+        for answer in answers:
+            assert answer.status_code == 422, (path, answer.request.url, answer.text)
+            _plain(answer.json(), "nml_path: a collection path is a full path")
+        for endpoint in ("restore", "backups/compare"):
+            answer = await api.client.post(f"/api/traktor/{endpoint}", json={"path": path}, headers=api.token)
+            assert answer.status_code == 422, (path, endpoint, answer.text)
+            _plain(answer.json(), "path: a collection path is a full path")
+    assert list(workdir.iterdir()) == []  # nothing written where the server runs
+    assert (await api.client.get("/api/traktor/config")).json()["nml_path"] is None

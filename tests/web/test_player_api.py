@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import APIC, ID3
 
-from harmony.devtools.audio_gen import write_tone
+from harmony.devtools.audio_gen import FORMATS, write_tone
 from harmony.library import Library, TrackValues
 
 from .conftest import Api
@@ -120,3 +120,29 @@ async def test_cover_art(api: Api, tmp_path: Path) -> None:
     answer = await api.client.get(f"/api/library/tracks/{covered}/cover")
     assert answer.status_code == 200 and answer.content == picture
     assert answer.headers["content-type"] == "image/png"
+
+
+#: What the browser is sent for each format: the file as it is, or a FLAC copy of what it cannot play.
+SERVED_AS = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "flac": "audio/flac", "wav": "audio/wav", "ogg": "audio/ogg"}
+
+
+@pytest.mark.parametrize("kind", list(FORMATS))
+async def test_each_format_has_a_waveform_and_plays(api: Api, tmp_path: Path, kind: str) -> None:
+    # Two seconds of a tone rising from silence to 0.8 of full scale, written in the format by the test.
+    path = write_tone(tmp_path / f"tone.{kind}", kind, seconds=2.0, peak=0.8)
+    before = path.read_bytes()
+    track = _add(api, path)
+    answer = await api.client.get(f"/api/library/tracks/{track}/waveform")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert abs(body["duration_ms"] - 2000) < 100  # AAC and Opus frames add a little padding
+    peaks = body["peaks"]
+    assert 180 <= max(peaks) <= 215 and max(peaks[:10]) < 20
+    assert sum(peaks[-len(peaks) // 5 :]) > 3 * sum(peaks[: len(peaks) // 5])
+    audio = await api.client.get(f"/api/library/tracks/{track}/audio", headers={"Range": "bytes=0-15"})
+    assert audio.status_code == 206
+    if kind in SERVED_AS:
+        assert audio.headers["content-type"] == SERVED_AS[kind] and audio.content == before[:16]
+    else:  # AIFF and ALAC: decoded into FLAC, which every browser plays
+        assert audio.headers["content-type"] == "audio/flac" and audio.content[:4] == b"fLaC"
+    assert path.read_bytes() == before

@@ -8,6 +8,8 @@ the session token, so the state-changing endpoints are really exercised (not jus
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,17 @@ schemathesis = pytest.importorskip("schemathesis")
 from harmony.devtools.api_fuzz import run_stateful, stateless_failures  # noqa: E402
 from harmony.web import create_app  # noqa: E402
 from harmony.workers import PoolConfig, WorkerManager  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fuzzed app runs in an empty folder of its own, which must stay empty: a path the API took relative
+    would land there (and not in the checkout)."""
+    folder = tmp_path_factory.mktemp("cwd")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        yield folder
+    assert sorted(p.name for p in folder.iterdir()) == []
 
 
 @pytest.fixture(scope="module")

@@ -27,15 +27,17 @@ def test_serve_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                page = httpx.get(f"{url}/library")
+                page = httpx.get(f"{url}/library", timeout=30)
                 break
             except httpx.TransportError:
                 assert server.poll() is None, server.communicate()
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)
         assert page.status_code == 200
-        assert httpx.get(f"http://localhost:{port}/api/stats").status_code == 200
-        assert httpx.get(f"{url}/api/stats", headers={"Host": f"attacker.example:{port}"}).status_code == 400
+        # A busy machine may take longer than httpx's default 5 s to answer.
+        assert httpx.get(f"http://localhost:{port}/api/stats", timeout=30).status_code == 200
+        attacker = {"Host": f"attacker.example:{port}"}
+        assert httpx.get(f"{url}/api/stats", headers=attacker, timeout=30).status_code == 400
 
         # A page listening to the event stream must not keep the server from stopping.
         opened = threading.Event()
@@ -52,11 +54,13 @@ def test_serve_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         listener = threading.Thread(target=listen, daemon=True)
         listener.start()
         assert opened.wait(10)
-        began = time.monotonic()
         server.send_signal(signal.SIGINT)
-        out, err = server.communicate(timeout=30)
+        out, err = server.communicate(timeout=30)  # not forever
         assert server.returncode == 0, err
-        assert time.monotonic() - began < 10  # not the 5 s graceful timeout, nor forever
+        # Nor by waiting out the graceful timeout, which uvicorn says when it cancels what held it (a stopwatch
+        # would say the same on an idle machine, and fail on a busy one).
+        assert "Shutting down" in err
+        assert "graceful shutdown exceeded" not in err, err
         assert "Traceback" not in err
         assert f"http://127.0.0.1:{port}/library" in out
         listener.join(10)

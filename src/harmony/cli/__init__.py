@@ -1,6 +1,8 @@
 """The ``harmony`` command. Thin: it parses options, calls the layers below and prints.
 
-Each group of commands lives in its own module and is mounted here.
+Each group of commands lives in its own module, named in :mod:`harmony.cli.groups` and imported only when the
+command line reaches it; the commands here import what they need when they run. So ``harmony --help`` starts
+at once, and a command loads only its own dependencies.
 """
 
 from __future__ import annotations
@@ -12,17 +14,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harmony.cli import (
-    cue,
-    dev,
-    library,
-    library_duplicates,
-    library_missing,
-    library_relocate,
-    playlist,
-    traktor,
-    traktor_mappings,
-)
+from harmony.cli.groups import LazyGroups
 from harmony.cli.output import console, error_console
 from harmony.cli.stats import stats
 from harmony.cli.undo import redo, undo
@@ -36,17 +28,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LazyGroups,
 )
-app.add_typer(traktor.app, name="traktor")
-app.add_typer(library.app, name="library")
-library.app.command()(library_missing.missing)
-library.app.command()(library_relocate.relocate)
-library.app.command()(library_duplicates.duplicates)
-library.app.command()(library_duplicates.merge)
-traktor.app.command("suggest-mappings")(traktor_mappings.suggest_mappings)
-app.add_typer(cue.app, name="cue")
-app.add_typer(playlist.app, name="playlist")
-app.add_typer(dev.app, name="dev")
 app.command("undo")(undo)
 app.command("redo")(redo)
 app.command("stats")(stats)

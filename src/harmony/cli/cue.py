@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from harmony.cli.groups import group_help
 from harmony.cli.output import console, print_json
 from harmony.library import (
     CUE_FIELDS,
@@ -24,7 +25,7 @@ from harmony.library import (
     unknown_field,
 )
 
-app = typer.Typer(help="List, add, change and delete cue points, loops and grid markers.", no_args_is_help=True)
+app = typer.Typer(help=group_help("cue"), no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 SwapOption = Annotated[

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
+from harmony.cli.groups import group_help
 from harmony.cli.output import console, print_json
 from harmony.devtools import SUPPORTED_VERSIONS, generate_collection
 
-app = typer.Typer(help="Tools for developers, tests and benchmarks.", no_args_is_help=True)
+app = typer.Typer(help=group_help("dev"), no_args_is_help=True)
 
 
 def _check_version(value: int) -> int:

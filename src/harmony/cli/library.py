@@ -16,6 +16,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
+from harmony.cli.groups import group_help
 from harmony.cli.output import console, error_console, print_json
 from harmony.library import (
     SORT_KEYS,
@@ -36,7 +37,7 @@ from harmony.library import (
 )
 from harmony.nml import to_musical
 
-app = typer.Typer(help="Look at and edit Harmony's own library.", no_args_is_help=True)
+app = typer.Typer(help=group_help("library"), no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 

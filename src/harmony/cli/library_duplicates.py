@@ -9,8 +9,6 @@ from rich.table import Table
 
 from harmony.cli.library import _library_path, _open_to_read
 from harmony.cli.output import console, print_json
-from harmony.library import Library
-from harmony.service import find_library_duplicates, merge_duplicates
 
 
 def duplicates(
@@ -18,6 +16,8 @@ def duplicates(
 ) -> None:
     """List groups of tracks that are the same recording: same audio content (exact), or same artist, title
     and duration within 1 s (likely), with the track a merge would keep."""
+    from harmony.service import find_library_duplicates
+
     with _open_to_read(ctx) as library:
         report = find_library_duplicates(library)
     if as_json:
@@ -57,6 +57,9 @@ def merge(
     """Merge duplicate tracks into KEEP: union of cue points, playlist entries moved in place, plays summed,
     highest rating, empty fields filled. The others leave the library (and, at the next export, the
     collection); their audio files stay where they are. One undo step."""
+    from harmony.library import Library
+    from harmony.service import merge_duplicates
+
     path = _library_path(ctx)
     with Library.open(path) as library:
         kept = library.get_track(keep).track.values
@@ -72,10 +75,13 @@ def merge(
             ):
                 console.print("Nothing was changed.")
                 raise typer.Exit(1)
-        result = merge_duplicates(library, keep, list(others))
+        outcome = merge_duplicates(library, keep, list(others))
+    result = outcome.value
     console.print(
         f"[bold green]Merged {len(result.removed)} tracks into {result.kept}[/]: {result.cues_added} cue points "
         f"added, {result.entries_moved} playlist entries moved, fields filled: "
         f"{', '.join(result.fields_filled) or 'none'}.",
         highlight=False,
     )
+    if outcome.step is not None:
+        console.print(f"Undo it with `harmony undo` ({outcome.step.label}).", highlight=False)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from harmony.cli.library import _library_path
-from harmony.cli.operation import run_operation
 from harmony.cli.output import console, print_json
-from harmony.library import Library
-from harmony.service import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
+
+if TYPE_CHECKING:
+    from harmony.service import RelocateOutcome
 
 _STYLES = {"exact": "green", "likely": "yellow", "ambiguous": "red", "not_found": "dim"}
 
@@ -30,6 +30,10 @@ def relocate(
 ) -> None:
     """Search folders for the files of missing tracks (by name, size, duration and tags) and relocate them:
     each keeps its id, fields, cues and playlists; the next export moves its entry in collection.nml."""
+    from harmony.cli.operation import run_operation
+    from harmony.library import Library
+    from harmony.service import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
+
     path = _library_path(ctx)
     outcome = run_operation(path, lambda service: start_relocate(service, roots), quiet=as_json)
     assert isinstance(outcome, RelocateOutcome)

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from harmony.cli.groups import group_help
 from harmony.cli.output import console, print_json
 from harmony.library import SAME, FolderNode, Library, NotFoundError, PlaylistNode, default_library_path
 
-app = typer.Typer(
-    help="List, show, create, rename, move and delete playlists and folders; edit their tracks.", no_args_is_help=True
-)
+app = typer.Typer(help=group_help("playlist"), no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 NodeArg = Annotated[str, typer.Argument(metavar="PLAYLIST", help='Path in the tree ("Gigs/Friday") or playlist id.')]
@@ -77,9 +77,16 @@ def list_playlists(ctx: typer.Context, json: JsonOption = False) -> None:
 
 @app.command("show")
 def show(ctx: typer.Context, playlist: NodeArg, json: JsonOption = False) -> None:
-    """A playlist's tracks in order (positions from 0)."""
+    """A playlist's tracks in order (positions from 0); a smart list's query and the tracks it finds."""
     with _open(ctx) as library:
         _, playlist_id = library.find_node(playlist, "playlist")
+        try:
+            smart: dict[str, Any] | None = library.smart_list(playlist_id)
+        except NotFoundError:  # a plain playlist
+            smart = None
+        if smart is not None:
+            _show_smart(library, smart, json)
+            return
         entries = library.playlist_entries(playlist_id)
         rows: list[dict[str, Any]] = []
         for position, entry in enumerate(entries):
@@ -106,6 +113,30 @@ def show(ctx: typer.Context, playlist: NodeArg, json: JsonOption = False) -> Non
         table.add_row(
             str(row["position"]), str(row["track_id"] or row["nml_key"]), row["artist"] or "", row["title"] or ""
         )
+    console.print(table)
+
+
+def _show_smart(library: Library, smart: dict[str, Any], json: bool) -> None:
+    """A smart list: its query, then the tracks it finds (by artist), or plainly what Harmony cannot evaluate."""
+    rows = None
+    if smart["evaluable"]:
+        rows = []
+        for track_id in smart["tracks"]:
+            values = library.get_track(track_id).track.values
+            rows.append({"track_id": track_id, "artist": values.artist, "title": values.title})
+    if json:
+        keys = ("id", "query", "evaluable", "reason", "unsupported")
+        print_json({key: smart[key] for key in keys} | {"tracks": rows})
+        return
+    console.print(f"Smart list: {escape(smart['query'])}", highlight=False)
+    if rows is None:
+        console.print(f"[yellow]{escape(smart['reason'])}[/]", highlight=False)
+        return
+    table = Table(title=f"{len(rows)} {'track' if len(rows) == 1 else 'tracks'}")
+    for heading in ("Track", "Artist", "Title"):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(str(row["track_id"]), row["artist"] or "", row["title"] or "")
     console.print(table)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from harmony.cli.output import console, print_json
-from harmony.library import Library, OperationRecord
+
+if TYPE_CHECKING:
+    from harmony.library import OperationRecord
 
 __all__ = ["stats"]
 
@@ -22,6 +24,8 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Show the recent operations with their time per phase and outcome, and the worker pool statistics."""
+    from harmony.library import Library
+
     library_path: Path | None = (ctx.obj or {}).get("library")
     with Library.open(library_path) as library:
         records = library.recent_operations(limit)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from harmony.cli.groups import group_help
 from harmony.cli.output import console, print_json
 from harmony.cli.traktor_auto import auto, watch
 from harmony.cli.traktor_config import config_app
@@ -15,7 +16,7 @@ from harmony.cli.traktor_export import export, restore
 from harmony.cli.traktor_recovery import backups, check, rebuild, status
 from harmony.cli.traktor_sync import preview, sync
 
-app = typer.Typer(help="Work with Traktor's collection.nml.", no_args_is_help=True)
+app = typer.Typer(help=group_help("traktor"), no_args_is_help=True)
 app.add_typer(config_app, name="config")
 for command in (sync, preview, export, backups, restore, rebuild, check, status, auto, watch):
     app.command()(command)

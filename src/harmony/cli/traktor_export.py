@@ -53,14 +53,14 @@ def export(
     if as_json:
         data = outcome.to_json()
         if dry_run:
-            data["diff"] = outcome.report.lines()
+            data["diff"] = outcome.report.lines(would=True)
         print_json(data)
         return
     for warning in outcome.warnings:
         error_console.print(f"[yellow]Warning:[/] {escape(warning)}")
     if dry_run:
         console.print("[bold]Dry run[/]: nothing was written. The export would change:")
-        for line in outcome.report.lines():
+        for line in outcome.report.lines(would=True):
             console.print(escape(line), highlight=False)
         return
     console.print(f"[bold green]{escape(outcome.summary())}[/]", highlight=False)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from harmony.cli.output import console, print_json
-from harmony.library import Library, default_library_path
+
+if TYPE_CHECKING:
+    from harmony.library import Library
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 def _open(ctx: typer.Context) -> Library:
+    from harmony.library import Library, default_library_path
+
     path = (ctx.obj or {}).get("library")
     return Library.open(Path(path).expanduser() if path is not None else default_library_path())
 

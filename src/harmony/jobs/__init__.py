@@ -8,6 +8,7 @@ and :func:`summarize_collection`. :mod:`harmony.jobs.snapshots` is where the lib
 from harmony.jobs.apply_job import SAVING, apply_import_job
 from harmony.jobs.collection_info import summarize_collection
 from harmony.jobs.export_job import ExportJobResult, run_export_job
+from harmony.jobs.file_check import FolderListings
 from harmony.jobs.import_job import ImportJobResult, run_import_job
 from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
 from harmony.jobs.relocate_job import RelocateJobResult, content_hash, run_relocate_job
@@ -20,6 +21,7 @@ __all__ = [
     "PEAKS",
     "SAVING",
     "ExportJobResult",
+    "FolderListings",
     "ImportJobResult",
     "RebuildResult",
     "RelocateJobResult",

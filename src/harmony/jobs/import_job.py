@@ -14,11 +14,12 @@ adds ``saving`` (95–100 %) and ``complete``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
 from harmony import nml
+from harmony.jobs.file_check import FolderListings
 from harmony.jobs.phases import PhaseClock
 from harmony.jobs.snapshots import read_import_snapshot
 from harmony.jobs.spool import write_parts, write_report
@@ -26,7 +27,7 @@ from harmony.library import open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import DamagedCollectionError, NmlFingerprint, judge_counts, read_with_fingerprint
 from harmony.progress import ProgressReporter
-from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, plan_import
+from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, file_on_disk, plan_import
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -81,6 +82,9 @@ def _plan_checked(
     """:func:`plan_from_files`; also returns the collection's ``(tracks, playlists)`` and why they are
     implausible against ``known`` (the health check's rule), or None."""
     report = progress or _silent
+    if options.file_exists is file_on_disk:
+        # Every library track's file is looked for: a folder at a time where a folder holds several.
+        options = replace(options, file_exists=FolderListings())
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
     data, fingerprint = read_with_fingerprint(nml_path)
     collection = nml.load(data, read_only=True)  # an import never writes it

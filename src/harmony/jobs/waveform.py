@@ -35,33 +35,107 @@ class Waveform:
     peaks: tuple[int, ...]
 
 
-#: Full scale of each integer sample type (floating-point samples are already shares of it).
-_SCALE = {"int16": 32768.0, "int32": 2147483648.0, "uint8": 128.0}
-#: Samples gathered before they are measured: big numpy steps, not one per decoded frame (an MP3 frame holds
-#: 1,152 samples, so a six-minute track has 18,000 of them).
-_CHUNK = 1 << 18
+#: FFmpeg's sample format (without the planar ``p``) → numpy type, full scale and the level of silence.
+_SAMPLE_TYPES = {
+    "u8": ("u1", 128.0, 128.0),
+    "s16": ("i2", 32768.0, 0.0),
+    "s32": ("i4", 2147483648.0, 0.0),
+    "s64": ("i8", 9223372036854775808.0, 0.0),
+    "flt": ("f4", 1.0, 0.0),
+    "dbl": ("f8", 1.0, 0.0),
+}
+#: Samples gathered before they are measured: numpy steps over many frames at once (an MP3 frame holds
+#: 1,152 samples, so a six-minute track has 14,000 of them), yet small enough that a chunk stays in the CPU
+#: cache through its few passes (a chunk four times this size took twice as long).
+_CHUNK = 1 << 15
 
 
-def _loudness(frame: av.AudioFrame) -> np.ndarray:
-    """The loudest channel's absolute level of each sample of ``frame``, as a share of full scale."""
+def _sample_type(sample_format: str) -> tuple[str, float, float]:
+    """The numpy type, full scale and silence of FFmpeg's ``sample_format``; ValueError for one not known."""
+    known = _SAMPLE_TYPES.get(sample_format.removesuffix("p"))
+    if known is None:
+        raise ValueError(f"The decoder gives samples of an unknown type ({sample_format}).")
+    return known
+
+
+def _lanes(frame: av.AudioFrame) -> list[np.ndarray]:
+    """``frame``'s samples, one array per channel, read in place from the decoder's buffers.
+
+    Nothing is converted or copied here (PyAV's ``to_ndarray`` stacks the planes into a new array for every
+    frame, which cost more than the MP3 decoding itself): the copies happen once per chunk.
+    """
     import numpy as np
 
-    data = frame.to_ndarray()
+    dtype = _sample_type(frame.format.name)[0]
     if frame.format.is_planar:
-        lanes = [data[channel] for channel in range(data.shape[0])]
-    else:  # interleaved: channel c is every n-th sample from c (strided views; no small-axis reductions)
-        flat = data.reshape(-1)
-        count = max(1, len(frame.layout.channels))
-        lanes = [flat[channel::count] for channel in range(count)]
-    scale = _SCALE.get(str(data.dtype), 1.0)
-    offset = 128.0 if data.dtype == np.uint8 else 0.0  # unsigned 8-bit sits around 128
-    levels = np.abs(lanes[0].astype(np.float32) - offset)
-    for lane in lanes[1:]:
-        np.maximum(levels, np.abs(lane.astype(np.float32) - offset), out=levels)
-    if scale != 1.0:
-        levels /= scale
-    result: np.ndarray = levels
-    return result
+        return [np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in frame.planes]
+    channels = max(1, len(frame.layout.channels))  # interleaved: every n-th sample belongs to one channel
+    data = np.frombuffer(memoryview(frame.planes[0]), dtype=dtype, count=frame.samples * channels).reshape(-1, channels)
+    return [data[:, channel] for channel in range(channels)]
+
+
+class _PeakMeter:
+    """The loudest sample of each :data:`_BLOCK` samples of a track, over all its channels.
+
+    Frames are gathered into chunks of :data:`_CHUNK` samples and measured with a few whole-array numpy steps
+    in the decoder's own sample type (a maximum and a minimum per block and channel; only those become
+    floats). The samples after a chunk's last whole block are carried into the next chunk, so block ``i`` is
+    exactly samples ``i * _BLOCK`` to ``(i + 1) * _BLOCK``.
+    """
+
+    def __init__(self, sample_format: str) -> None:
+        self.blocks: list[np.ndarray] = []
+        self.total = 0
+        _, self._scale, self._silence = _sample_type(sample_format)
+        self._gathered: list[list[np.ndarray]] = []  # per channel, its arrays in order
+        self._waiting = 0
+
+    def add(self, lanes: list[np.ndarray]) -> None:
+        if not self._gathered:
+            self._gathered = [[] for _ in lanes]
+        for gathered, lane in zip(self._gathered, lanes, strict=False):
+            gathered.append(lane)
+        count = lanes[0].size
+        self._waiting += count
+        self.total += count
+        if self._waiting >= _CHUNK:
+            self._measure(final=False)
+
+    def finish(self) -> np.ndarray:
+        import numpy as np
+
+        if self._waiting:
+            self._measure(final=True)
+        return np.concatenate(self.blocks) if self.blocks else np.zeros(0, dtype=np.float32)
+
+    def _measure(self, *, final: bool) -> None:
+        import numpy as np
+
+        whole = self._waiting // _BLOCK * _BLOCK
+        loudest: np.ndarray | None = None
+        carried: list[list[np.ndarray]] = []
+        for gathered in self._gathered:
+            samples = np.concatenate(gathered) if len(gathered) > 1 else gathered[0]
+            level = self._level(samples if final else samples[:whole])
+            loudest = level if loudest is None else np.maximum(loudest, level, out=loudest)
+            carried.append([samples[whole:]] if not final and whole < samples.size else [])
+        if loudest is not None:
+            peaks = loudest[:whole].reshape(-1, _BLOCK).max(axis=1)
+            if final and loudest.size > whole:  # the last, partial block
+                peaks = np.append(peaks, loudest[whole:].max())
+            self.blocks.append(peaks / np.float32(self._scale))
+        self._gathered = carried
+        self._waiting = 0 if final else self._waiting - whole
+
+    def _level(self, samples: np.ndarray) -> np.ndarray:
+        """Each sample's distance from silence, in the sample type's own units (a new array)."""
+        import numpy as np
+
+        if samples.dtype.kind == "f":  # floating point: the common case (MP3, AAC, Vorbis decode to it)
+            level: np.ndarray = np.abs(samples).astype(np.float32, copy=False)
+        else:  # integers in floats: an integer's most negative value has no positive counterpart to flip to
+            level = np.abs(samples.astype(np.float32) - np.float32(self._silence))
+        return level
 
 
 def compute_waveform(path: str) -> Waveform:
@@ -74,41 +148,21 @@ def compute_waveform(path: str) -> Waveform:
             raise ValueError(f"{Path(path).name} holds no audio.")
         stream = container.streams.audio[0]
         rate = stream.codec_context.sample_rate or stream.rate
-        block_peaks: list[np.ndarray] = []
-        pending: list[np.ndarray] = []
-        waiting = 0
-        total = 0
-
-        def measure() -> None:
-            # Pad the gathered samples to whole blocks (silence adds nothing to a peak) and keep each block's peak.
-            nonlocal waiting
-            samples = np.concatenate(pending)
-            pending.clear()
-            waiting = 0
-            padded = np.zeros(-(-samples.size // _BLOCK) * _BLOCK, dtype=np.float32)
-            padded[: samples.size] = samples
-            block_peaks.append(padded.reshape(-1, _BLOCK).max(axis=1))
-
-        for frame in container.decode(stream):
-            levels = _loudness(frame)
-            pending.append(levels)
-            waiting += levels.size
-            total += levels.size
-            if waiting >= _CHUNK:
-                measure()
-        if pending:
-            measure()
-    if total == 0:
-        return Waveform(0, rate, ())
-    peaks = np.concatenate(block_peaks)
-    # Blocks are whole except at the end of each chunk; a chunk holds whole frames, so block i starts at sample
-    # i * _BLOCK only approximately (within one block per chunk): fine for an overview a screen wide.
+        frames = container.decode(stream)
+        first = next(frames, None)
+        if first is None:
+            return Waveform(0, rate, ())
+        meter = _PeakMeter(first.format.name)  # the decoder's sample type, known once it has decoded
+        meter.add(_lanes(first))
+        for frame in frames:
+            meter.add(_lanes(frame))
+        peaks = meter.finish()
     count = min(PEAKS, int(peaks.size))
     buckets = np.arange(peaks.size) * count // peaks.size
     out = np.zeros(count, dtype=np.float32)
     np.maximum.at(out, buckets, peaks)
     scaled = np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
-    return Waveform(round(total * 1000 / rate), rate, tuple(int(v) for v in scaled))
+    return Waveform(round(meter.total * 1000 / rate), rate, tuple(int(v) for v in scaled))
 
 
 def transcode_for_browser(path: str, target: str) -> int:

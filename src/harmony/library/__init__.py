@@ -28,6 +28,7 @@ from harmony.library.errors import (
     NothingToUndoError,
     ReadOnlyLibraryError,
     SettingsError,
+    SmartListError,
     TrackNotFoundError,
 )
 from harmony.library.fields import (
@@ -246,6 +247,7 @@ __all__ = [
     "SettingKey",
     "SettingKind",
     "SettingsError",
+    "SmartListError",
     "StepInfo",
     "StoredCue",
     "StoredEntry",

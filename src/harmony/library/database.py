@@ -20,13 +20,9 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, ExceptionContext, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
@@ -35,6 +31,10 @@ from harmony.errors import LibraryError
 from harmony.library.errors import NewerLibraryError, NotALibraryError
 from harmony.library.health import explain_sqlite_error, is_read_only, read_only_error, reading_uri
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
 
 #: SQLite ``PRAGMA application_id`` of a Harmony library: "HMNY" in ASCII.
@@ -42,6 +42,10 @@ APPLICATION_ID = 0x484D4E59
 #: Milliseconds a connection waits for another writer before giving up.
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = "harmony.library:migrations"
+#: The newest schema revision this Harmony knows, named here so that opening an up-to-date library (every
+#: command, every worker) compares one stored string instead of loading Alembic and every migration module.
+#: A test checks it against the migrations; Alembic is loaded only to upgrade or to recognise an older revision.
+HEAD_REVISION = "0008"
 
 
 def default_library_path() -> Path:
@@ -51,6 +55,8 @@ def default_library_path() -> Path:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration for the packaged migrations, optionally bound to ``connection``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
     if connection is not None:
@@ -63,17 +69,24 @@ def _migrations() -> ScriptDirectory:
     """The packaged migrations, loaded once per process: loading them runs every migration module (tens of
     milliseconds of CPU), and every opening of the library asks for them, in the web app on its event loop too
     (an operation's start reads its settings and known counts there)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
-    """The newest schema revision this Harmony knows."""
+    """The newest schema revision of the packaged migrations, as Alembic sees them (:data:`HEAD_REVISION`
+    names it without loading them)."""
     head = _migrations().get_current_head()
     assert head is not None
     return head
 
 
 def _known_revision(revision: str) -> bool:
+    if revision == HEAD_REVISION:
+        return True
+    from alembic.util.exc import CommandError
+
     try:
         return _migrations().get_revision(revision) is not None
     except CommandError:
@@ -192,8 +205,8 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
     if read_only:
         engine = make_engine(target, read_only=True)
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-        if current != head_revision():
+            current = _stored_revision(conn)
+        if current != HEAD_REVISION:
             engine.dispose()
             raise LibraryError(f"The library {target} needs an upgrade; open it with Harmony first.")
         return target, engine
@@ -227,16 +240,17 @@ def _upgrade(path: Path, engine: Engine) -> None:
 
     The revision is read again under the write lock, so two processes opening an old library at once upgrade
     it only once."""
-    head = head_revision()
     with engine.connect() as conn, conn.begin():
         # The usual case, checked without the write lock so opening never waits for another writer.
-        if MigrationContext.configure(conn).get_current_revision() == head:
+        if _stored_revision(conn) == HEAD_REVISION:
             return
+    from alembic import command
+
     with engine.connect() as conn:
         conn.execution_options(harmony_begin="IMMEDIATE")
         with conn.begin():
-            current = MigrationContext.configure(conn).get_current_revision()
-            if current == head:
+            current = _stored_revision(conn)
+            if current == HEAD_REVISION:
                 return
             if current is not None:
                 if not _known_revision(current):
@@ -244,7 +258,7 @@ def _upgrade(path: Path, engine: Engine) -> None:
                         f"{path} was written by a newer Harmony (schema {current}); update Harmony to open it."
                     )
                 backup_file(path, f"schema-{current}")
-                log.info("upgrading library %s from schema %s to %s", path, current, head)
+                log.info("upgrading library %s from schema %s to %s", path, current, HEAD_REVISION)
             else:
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             command.upgrade(alembic_config(conn), "head")
@@ -255,6 +269,10 @@ def migrate(path: Path | str, revision: str) -> None:
 
     For developers and tests: the app itself only ever upgrades, through :func:`open_database`.
     """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     engine = make_engine(Path(path))
     try:
         with engine.connect() as conn:
@@ -270,6 +288,15 @@ def migrate(path: Path | str, revision: str) -> None:
                     command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    """The schema revision recorded in the library (None before the first upgrade): the row Alembic keeps, read
+    with one query."""
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").first():
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return None if row is None else str(row[0])
+    return None
 
 
 def _ancestors(script: ScriptDirectory, current: str) -> set[str]:

@@ -12,6 +12,7 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, Generic, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, func, select
@@ -24,6 +25,7 @@ from harmony.library.errors import (
     HotCueTakenError,
     InvalidFieldError,
     NotFoundError,
+    SmartListError,
 )
 from harmony.library.fields import CUE_FIELDS, check_track_edit, check_values
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
@@ -183,6 +185,24 @@ class LibraryEdits:
             {"track": ids[0], "fields": sorted(checked)}
             if len(ids) == 1
             else {"tracks": len(ids), "fields": sorted(checked)},
+        )
+
+    def set_track_fields(self, track_id: int, checked: Mapping[str, object]) -> EditOutcome[int]:
+        """Set already checked fields of one track (any stored field: play count, dates, the path…), recorded
+        like every edit: one transaction, a new version and an undo step. :meth:`edit_tracks` is the DJ's
+        edit (the editable fields in their ranges); this is :meth:`Library.update_track`'s."""
+        title: list[str | None] = [None]
+
+        def action(conn: Connection, version: int) -> int:
+            title[0] = conn.execute(select(TRACKS.c.title).where(TRACKS.c.id == track_id)).scalar()
+            return writes.update_tracks(conn, version, [(track_id, checked)])
+
+        return self._recorded(
+            "track.update",
+            Scope(track_ids=[track_id], fields=sorted(checked)),
+            action,
+            lambda count: _track_label(list(checked), count, title[0]),
+            {"track": track_id, "fields": sorted(checked)},
         )
 
     # --- cue points -----------------------------------------------------------------------------------------
@@ -515,28 +535,50 @@ class LibraryEdits:
 
     # --- smart lists ----------------------------------------------------------------------------------------
 
-    def smart_list(self, playlist_id: int) -> dict[str, Any]:
-        """A smart list's query, and whether Harmony can list its tracks. Traktor's query language (``$TITLE %
-        "Drift"``, ratings, dates, key ranges…) is evaluated by Traktor when it loads the collection; Harmony
-        keeps the query exactly and says plainly that it does not evaluate it, rather than show an empty list."""
+    def smart_list(self, playlist_id: int, today: date | None = None) -> dict[str, Any]:
+        """A smart list's query and the tracks it finds in the library (``track_count``, ``tracks``: their ids in
+        the list's order, by artist). Where Harmony cannot evaluate the query, ``evaluable`` is false,
+        ``reason`` says why and ``unsupported`` names the part as written; ``tracks`` is then null, never a
+        silent empty list (Traktor still fills the list when it loads the collection)."""
         from harmony.library.database import read_connection
+        from harmony.library.smart_lists import smart_condition
 
         with read_connection(self._engine) as conn:
             row = conn.execute(
                 select(PLAYLISTS.c.name, PLAYLISTS.c.smart_query).where(PLAYLISTS.c.id == playlist_id)
             ).first()
-        if row is None:
-            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
-        if row.smart_query is None:
-            raise NotFoundError(f"Playlist “{row.name}” is not a smart list.")
+            if row is None:
+                raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+            if row.smart_query is None:
+                raise NotFoundError(f"Playlist “{row.name}” is not a smart list.")
+            answer: dict[str, Any] = {"id": playlist_id, "name": row.name, "query": row.smart_query}
+            try:
+                condition = smart_condition(row.smart_query, today or date.today())
+            except SmartListError as error:
+                return {
+                    **answer,
+                    "evaluable": False,
+                    "reason": f"{error} Traktor fills this list from its query when it loads the collection; "
+                    "the query is kept and exported as it is.",
+                    "unsupported": error.part,
+                    "track_count": None,
+                    "tracks": None,
+                }
+            ids = [
+                found.id
+                for found in conn.execute(
+                    select(TRACKS.c.id)
+                    .where(condition)
+                    .order_by(func.coalesce(TRACKS.c.artist, "") == "", TRACKS.c.artist.collate("NOCASE"), TRACKS.c.id)
+                )
+            ]
         return {
-            "id": playlist_id,
-            "name": row.name,
-            "query": row.smart_query,
-            "evaluable": False,
-            "reason": "Harmony does not evaluate Traktor's smart list queries: Traktor fills this list from its "
-            "query when it loads the collection. The query is kept and exported as it is.",
-            "tracks": None,
+            **answer,
+            "evaluable": True,
+            "reason": None,
+            "unsupported": None,
+            "track_count": len(ids),
+            "tracks": ids,
         }
 
     # --- finding folders and playlists by their path in the tree ---------------------------------------------

@@ -83,3 +83,16 @@ class AlreadyInPlaylistError(EditConflictError):
 
     def details(self) -> dict[str, object]:
         return {"code": self.code, "track_ids": self.track_ids}
+
+
+class SmartListError(LibraryError):
+    """A smart list query Harmony cannot read or evaluate. ``part`` is the part of the query at fault, as the DJ
+    wrote it (None when the query as a whole cannot be read); Traktor still fills the list when it loads the
+    collection."""
+
+    def __init__(self, message: str, part: str | None = None) -> None:
+        super().__init__(message)
+        self.part = part
+
+    def details(self) -> dict[str, object]:
+        return {"code": "smart_list_not_evaluable", "unsupported": self.part}

@@ -1,15 +1,18 @@
 """Merging duplicate tracks into one, inside one edit's transaction.
 
-The kept track takes the union of the cue points (a cue of another track whose type, slot and position
-match one it has is not added twice), every playlist entry of the others (in place: same playlist, same
-position), the sum of the play counts, the highest rating, and the others' values for its empty fields. The
-others leave the library (their sync bases stay, unlinked, so the next export removes their entries from the
-collection). No audio file is touched."""
+The kept track takes the union of the cue points (a cue of another track whose type, slot and position match
+one it has is not added twice; one on a hot cue slot already taken comes as a memory cue), every playlist
+entry of the others (in place: same playlist, same position), the sum of the play counts, the highest rating,
+and the others' values for its empty fields. The others leave the library (their sync bases stay, unlinked, so
+the next export removes their entries from the collection). No audio file is touched.
+
+A merge is one undo step: its scope (:func:`merge_scope`) holds the kept track's fields and cues and the
+merged-away tracks whole, so one undo brings them back with their ids, cues and playlist places."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, func, select, update
 
@@ -18,9 +21,10 @@ from harmony.library.errors import InvalidFieldError
 from harmony.library.models import CUES, ENTRIES, PLAYLISTS, TRACK_BASES, TRACKS
 from harmony.library.queries import get_track
 from harmony.library.twins import with_twins
+from harmony.library.undo import Scope
 from harmony.library.values import TRACK_FIELD_NAMES, CueValues
 
-__all__ = ["MergeResult", "merge_tracks"]
+__all__ = ["MergeResult", "merge_label", "merge_scope", "merge_tracks"]
 
 #: Cues of two tracks closer than this (milliseconds) with the same type and slot are one cue.
 CUE_TOLERANCE_MS = 1.0
@@ -37,6 +41,27 @@ class MergeResult:
     cues_added: int
     entries_moved: int
     fields_filled: tuple[str, ...]
+    kept_title: str | None = None
+
+
+def merge_scope(keep: int, others: Sequence[int]) -> Scope:
+    """What a merge may change, for its undo step: every field and cue of the kept track, the merged-away
+    tracks whole (rows, cues, sync base link) and the playlists that hold them."""
+    removed = list(dict.fromkeys(others))
+    return Scope(
+        track_ids=[keep],
+        fields=[name for name in TRACK_FIELD_NAMES if name not in ("path", "path_key")],
+        cue_tracks=[keep, *removed],
+        entry_tracks=removed,
+        whole_tracks=removed,
+    )
+
+
+def merge_label(result: MergeResult) -> str:
+    """The merge as the undo history names it."""
+    count = len(result.removed)
+    what = "1 duplicate" if count == 1 else f"{count} duplicates"
+    return f"Merged {what} into “{result.kept_title}”" if result.kept_title else f"Merged {what} into one track"
 
 
 def _same_cue(a: CueValues, b: CueValues) -> bool:
@@ -75,8 +100,11 @@ def merge_tracks(conn: Connection, version: int, keep: int, others: Sequence[int
     new_cues: list[CueValues] = []
     for other in merged:
         for cue in other.cues:
-            if not any(_same_cue(cue.values, mine) for mine in (*have, *new_cues)):
-                new_cues.append(cue.values)
+            if any(_same_cue(cue.values, mine) for mine in (*have, *new_cues)):
+                continue
+            held = cue.values.hotcue >= 0 and any(c.hotcue == cue.values.hotcue for c in (*have, *new_cues))
+            # A hot cue slot holds one cue: another track's cue on a slot already taken comes as a memory cue.
+            new_cues.append(replace(cue.values, hotcue=-1) if held else cue.values)
 
     # Playlists that hold the others change (their entries now name the kept track, in place).
     playlist_ids = [
@@ -95,7 +123,7 @@ def merge_tracks(conn: Connection, version: int, keep: int, others: Sequence[int
         writes.update_tracks(conn, version, [(keep, checked)])
     else:
         writes.touch_tracks(conn, version, [keep])
-    return MergeResult(keep, removed, len(new_cues), moved, tuple(sorted(checked)))
+    return MergeResult(keep, removed, len(new_cues), moved, tuple(sorted(checked)), values.title)
 
 
 def duplicate_rows(conn: Connection) -> list[tuple[object, ...]]:

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from harmony.library import apply, journal, merge, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
-from harmony.library.editing import LibraryEdits
+from harmony.library.editing import EditOutcome, LibraryEdits
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
 from harmony.library.merge import MergeResult
@@ -179,10 +179,16 @@ class Library(LibraryEdits):
         with self._read() as conn:
             return merge.playlists_of(conn, track_ids)
 
-    def merge_tracks(self, keep: int, others: Sequence[int]) -> MergeResult:
-        """Merge duplicate tracks into ``keep``, as one edit (see :mod:`harmony.library.merge`)."""
-        with self._edit("tracks.merge", {"keep": keep, "others": list(others)}) as (conn, version):
-            return merge.merge_tracks(conn, version, keep, others)
+    def merge_tracks(self, keep: int, others: Sequence[int]) -> EditOutcome[MergeResult]:
+        """Merge duplicate tracks into ``keep``, as one edit and one undo step (see
+        :mod:`harmony.library.merge`)."""
+        return self._recorded(
+            "tracks.merge",
+            merge.merge_scope(keep, others),
+            lambda conn, version: merge.merge_tracks(conn, version, keep, others),
+            merge.merge_label,
+            {"keep": keep, "others": list(others)},
+        )
 
     def missing_keys(self) -> list[tuple[int, str, str | None]]:
         """Each missing track's id, path and last-synced NML key (see :func:`missing.missing_keys`)."""
@@ -297,14 +303,14 @@ class Library(LibraryEdits):
     def update_track(self, track_id: int, changes: Mapping[str, object]) -> None:
         """Set fields of a track (field -> value); unknown fields and bad values are refused. A value Traktor
         stores twice (rating and ranking, BPM and its text, key and key text) changes as one
-        (:func:`~harmony.library.twins.with_twins`)."""
+        (:func:`~harmony.library.twins.with_twins`). One recorded edit, like every edit: one transaction, a new
+        version in the journal and an undo step (:meth:`set_track_fields`)."""
         checked = writes.check_track_changes(with_twins(writes.check_track_changes(changes)))
         if not checked:  # nothing to change is not an edit: no new version, but a wrong id is still an error
             with self._read() as conn:
                 writes.require_track(conn, track_id)
             return
-        with self._edit("track.update", {"track": track_id, "fields": sorted(checked)}) as (conn, version):
-            writes.update_tracks(conn, version, [(track_id, checked)])
+        self.set_track_fields(track_id, checked)
 
     def delete_tracks(self, track_ids: Sequence[int]) -> int:
         """Delete tracks with their cues and playlist entries; return how many existed."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, literal_column, not_, or_, select, true
@@ -25,6 +26,7 @@ from harmony.library.models import ENTRIES, PLAYLISTS, TRACKS
 from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_condition, row_to_track
 from harmony.library.records import StoredTrack
 from harmony.library.settings import KEY_NOTATIONS, KeyNotation
+from harmony.library.smart_lists import smart_condition
 from harmony.library.values import TRACK_FIELD_NAMES
 from harmony.nml import to_camelot, to_musical, to_open_key
 
@@ -144,11 +146,12 @@ class ListedTrack:
 
 @dataclass(frozen=True, slots=True)
 class TrackList:
-    """One page: ``total`` rows matched, ``rows`` are those from ``offset`` on."""
+    """One page: ``total`` rows matched, ``rows`` are those from ``offset`` on, sorted by ``sort``."""
 
     total: int
     offset: int
     rows: tuple[ListedTrack, ...]
+    sort: str = "artist"
 
 
 #: From this many matches on, a search page is read in sort order off the sort index (see below).
@@ -167,11 +170,21 @@ def list_tracks(
     playlist_id: int | None = None,
     key_notation: str = "open_key",
 ) -> TrackList:
-    """A page of the library's tracks (or of playlist ``playlist_id``'s entries) matching ``search`` and every
+    """A page of the library's tracks (or of playlist ``playlist_id``'s entries; of a smart list, the tracks its
+    query finds, or :class:`SmartListError` naming the part Harmony cannot evaluate) matching ``search`` and every
     filter, sorted by ``sort`` (default: artist, or the playlist's order) with empty values last.
 
     Ties are broken by id (entry id in a playlist), so pages never overlap or skip. Call inside a read
     transaction so the counts and the page agree."""
+    smart: ColumnElement[bool] | None = None
+    if playlist_id is not None:
+        found = conn.execute(select(PLAYLISTS.c.smart_query).where(PLAYLISTS.c.id == playlist_id)).first()
+        if found is None:
+            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
+        if found.smart_query is not None:
+            # A smart list has no entries of its own: its tracks are those its query finds, in the library's order.
+            smart = smart_condition(found.smart_query, date.today())
+            playlist_id = None
     in_playlist = playlist_id is not None
     sort = sort or ("position" if in_playlist else "artist")
     if sort not in LIST_SORT_KEYS:
@@ -187,6 +200,8 @@ def list_tracks(
     tiers = _tiers(sort, key_notation, pending, in_playlist)
 
     conditions: list[ColumnElement[bool]] = [LIST_FILTERS[name](conn) for name in filters]
+    if smart is not None:
+        conditions.append(smart)
     query = fts_query(search) if search and search.strip() else None
     if query is not None:
         match = _FTS.c.tracks_fts.op("MATCH")(query)
@@ -202,8 +217,6 @@ def list_tracks(
 
     columns = (*TRACK_COLUMNS, pending.label("pending"))
     if in_playlist:
-        if conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == playlist_id)).first() is None:
-            raise NotFoundError(f"No playlist with id {playlist_id} in the library.")
         source: Any = ENTRIES.join(TRACKS, ENTRIES.c.track_id == TRACKS.c.id)
         conditions.append(ENTRIES.c.playlist_id == playlist_id)
         columns = (*columns, ENTRIES.c.position, ENTRIES.c.id)
@@ -226,7 +239,7 @@ def list_tracks(
         total = int(conn.execute(select(func.count()).select_from(ENTRIES).where(entries)).scalar_one())
     else:
         total = count(where)
-    if filters and not in_playlist and total < _MANY_MATCHES:
+    if (filters or smart is not None) and not in_playlist and total < _MANY_MATCHES:
         # Few tracks pass the filters: read them by id and sort them, rather than walk a whole sort index.
         where = TRACKS.c.id.in_(select(TRACKS.c.id).where(where))
     rows: list[Any] = []
@@ -254,4 +267,4 @@ def list_tracks(
         )
         for row in rows
     )
-    return TrackList(total=total, offset=offset, rows=listed)
+    return TrackList(total=total, offset=offset, rows=listed, sort=sort)

@@ -2,7 +2,8 @@
 
 A step stores the part of the library its edit could touch (its :class:`Scope`), as it was before and after:
 the edited fields of the edited tracks, the cue points of the tracks whose cues changed, the folder and
-playlist rows of the folders whose children moved, the entries of the playlists whose entries changed. Only
+playlist rows of the folders whose children moved, the entries of the playlists whose entries changed, and
+whole track rows for an edit that takes tracks out of the library (a merge of duplicates). Only
 what actually differs is kept, so a 10,000-track rating edit stores two small values per track, never whole
 rows. Undoing writes the "before" side back, redoing the "after" side; both are edits of their own (a new
 library version, the rows stamped with it), so the export carries an undo like any other change.
@@ -17,8 +18,8 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Final
+from datetime import date, datetime
+from typing import Any, Final, cast
 
 from sqlalchemy import Connection, delete, false, func, insert, or_, select, update
 
@@ -26,7 +27,7 @@ from harmony.library import writes
 from harmony.library.errors import NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
 from harmony.library.journal import now
-from harmony.library.models import CUES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACKS, UNDO_STEPS
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_STEPS
 from harmony.library.values import CUE_FIELD_NAMES
 
 __all__ = ["KEEP_STEPS", "Scope", "Snapshot", "StepInfo", "capture", "record_step", "redo", "undo"]
@@ -40,13 +41,18 @@ _FOLDER_COLUMNS: Final = ("parent_id", "name", "position")
 _PLAYLIST_COLUMNS: Final = ("folder_id", "name", "position", "uuid", "smart_query")
 _CUE_COLUMNS: Final = ("id", *CUE_FIELD_NAMES)
 _DATE_FIELDS: Final = frozenset(name for name, spec in TRACK_FIELDS.items() if spec.kind == "date")
+#: A whole track row: every column but its id and the version stamp (a restored row gets the undo's version).
+_ROW_COLUMNS: Final = tuple(c.name for c in TRACKS.columns if c.name not in ("id", "changed_version"))
+_ROW_TYPES: Final = {c.name: c.type.python_type for c in TRACKS.columns if c.name in _ROW_COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What an edit may change: ``fields`` of ``track_ids``; every cue of ``cue_tracks``; the rows of the
     folders and playlists in ``parents`` (None: the top level); the rows of ``folders`` and ``playlists``; the
-    entries of ``entry_playlists``; and everything inside the folders of ``subtrees``."""
+    entries of ``entry_playlists`` and of every playlist holding one of ``entry_tracks``; everything inside
+    the folders of ``subtrees``; and the whole rows of ``whole_tracks`` (tracks the edit may take out of the
+    library, with the link to their sync base, so an undo brings them back as they were)."""
 
     track_ids: Sequence[int] = ()
     fields: Sequence[str] = ()
@@ -56,6 +62,8 @@ class Scope:
     playlists: Iterable[int] = ()
     entry_playlists: Iterable[int] = ()
     subtrees: Iterable[int] = ()
+    entry_tracks: Sequence[int] = ()
+    whole_tracks: Sequence[int] = ()
 
 
 @dataclass(slots=True)
@@ -68,6 +76,8 @@ class Snapshot:
     folders: dict[int, list[Any] | None] = field(default_factory=dict)
     playlists: dict[int, list[Any] | None] = field(default_factory=dict)
     entries: dict[int, list[list[Any]] | None] = field(default_factory=dict)
+    #: Whole track rows: ``{"row": [values of _ROW_COLUMNS], "base": NML key of its sync base or None}``.
+    rows: dict[int, dict[str, Any] | None] = field(default_factory=dict)
 
     def to_json(self) -> str:
         def plain(values: list[FieldValue]) -> list[Any]:
@@ -81,6 +91,7 @@ class Snapshot:
                 "folders": {str(k): v for k, v in self.folders.items()},
                 "playlists": {str(k): v for k, v in self.playlists.items()},
                 "entries": {str(k): v for k, v in self.entries.items()},
+                "rows": {str(k): v for k, v in self.rows.items()},
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -105,19 +116,20 @@ class Snapshot:
             folders={int(k): v for k, v in data.get("folders", {}).items()},
             playlists={int(k): v for k, v in data.get("playlists", {}).items()},
             entries={int(k): v for k, v in data.get("entries", {}).items()},
+            rows={int(k): v for k, v in data.get("rows", {}).items()},
         )
 
     @property
     def track_ids(self) -> set[int]:
-        """Tracks whose fields or cues this snapshot holds."""
-        return set(self.tracks) | set(self.cues)
+        """Tracks whose fields, cues or whole rows this snapshot holds."""
+        return set(self.tracks) | set(self.cues) | set(self.rows)
 
     @property
     def touches_playlists(self) -> bool:
         return bool(self.folders or self.playlists or self.entries)
 
     def is_empty(self) -> bool:
-        return not (self.tracks or self.cues or self.touches_playlists)
+        return not (self.tracks or self.cues or self.rows or self.touches_playlists)
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -160,10 +172,26 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None) -> Sn
         for row in rows:
             snap.cues[row[0]].append(list(row[1:]))
 
+    whole = sorted(set(scope.whole_tracks) | (set(known.rows) if known else set()))
+    for track_id in whole:
+        snap.rows[track_id] = None
+    for chunk in _chunks(whole):
+        for row in conn.execute(
+            select(TRACKS.c.id, *(TRACKS.c[c] for c in _ROW_COLUMNS)).where(TRACKS.c.id.in_(chunk))
+        ):
+            snap.rows[row[0]] = {"row": [_plain(v) for v in row[1:]], "base": None}
+        bases = conn.execute(
+            select(TRACK_BASES.c.track_id, TRACK_BASES.c.nml_key).where(TRACK_BASES.c.track_id.in_(chunk))
+        )
+        for track_id, key in bases:
+            cast(dict[str, Any], snap.rows[track_id])["base"] = key
+
     folder_ids, playlist_ids = _subtree(conn, scope.subtrees)
     folder_ids |= set(scope.folders)
     playlist_ids |= set(scope.playlists)
     entry_ids = set(scope.entry_playlists) | (playlist_ids - set(scope.playlists))
+    for chunk in _chunks(sorted(set(scope.entry_tracks))):
+        entry_ids |= set(conn.execute(select(ENTRIES.c.playlist_id).where(ENTRIES.c.track_id.in_(chunk))).scalars())
     parents = list(scope.parents)
     if parents:
         top = None in parents
@@ -203,7 +231,7 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None) -> Sn
 def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
     """The two snapshots with everything that did not change left out."""
     old, new = Snapshot(fields=before.fields), Snapshot(fields=after.fields)
-    for name in ("tracks", "cues", "folders", "playlists", "entries"):
+    for name in ("tracks", "cues", "folders", "playlists", "entries", "rows"):
         a: dict[int, Any] = getattr(before, name)
         b: dict[int, Any] = getattr(after, name)
         for key in a.keys() | b.keys():
@@ -272,6 +300,8 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     for parent in parents:
         _renumber(conn, parent)
 
+    _restore_rows(conn, version, snap.rows)
+
     present_tracks = _existing_tracks(conn, {t for pairs in snap.entries.values() if pairs for t, _ in pairs if t})
     for pid, pairs in snap.entries.items():
         if pairs is None or conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == pid)).first() is None:
@@ -280,11 +310,12 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
         writes.set_playlist_entries(conn, version, pid, kept)
 
     live = _existing_tracks(conn, snap.cues)
+    # Every cue of these tracks goes before any comes back: a merge gives the kept track cue ids its
+    # merged-away tracks had, so an undo must free them before those tracks' cues return.
+    for chunk in _chunks(sorted(live)):
+        conn.execute(delete(CUES).where(CUES.c.track_id.in_(chunk)))
     for track_id, rows in snap.cues.items():
-        if track_id not in live:
-            continue
-        conn.execute(delete(CUES).where(CUES.c.track_id == track_id))
-        if rows:
+        if track_id in live and rows:
             conn.execute(
                 insert(CUES), [{**dict(zip(_CUE_COLUMNS, row, strict=True)), "track_id": track_id} for row in rows]
             )
@@ -297,6 +328,43 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
             version,
             ((t, dict(zip(snap.fields, values, strict=True))) for t, values in snap.tracks.items() if t in live),
         )
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _typed_row(values: list[Any]) -> dict[str, Any]:
+    row = dict(zip(_ROW_COLUMNS, values, strict=True))
+    for name, value in row.items():
+        if isinstance(value, str) and _ROW_TYPES[name] in (date, datetime):
+            row[name] = _ROW_TYPES[name].fromisoformat(value)
+    return row
+
+
+def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any] | None]) -> None:
+    """Take out the tracks that must not exist and bring back, with their ids and their sync base's link, those
+    that must (their cues and playlist entries are restored after them)."""
+    writes.delete_tracks(conn, sorted(track_id for track_id, row in rows.items() if row is None))
+    present = _existing_tracks(conn, rows)
+    for track_id, saved in rows.items():
+        if saved is None:
+            continue
+        values = {**_typed_row(saved["row"]), "changed_version": version}
+        if track_id in present:
+            conn.execute(update(TRACKS).where(TRACKS.c.id == track_id).values(**values))
+            continue
+        taken = conn.execute(select(TRACKS.c.id).where(TRACKS.c.path_key == values["path_key"])).scalar()
+        if taken is not None:  # the file came back as another track since (an import): keep that one
+            log.warning("undo: track %s was not brought back: its file is track %s now", track_id, taken)
+            continue
+        conn.execute(insert(TRACKS).values(id=track_id, **values))
+        if saved["base"] is not None:  # the collection entry is this track's again, so no export removes it
+            conn.execute(
+                update(TRACK_BASES)
+                .where(TRACK_BASES.c.nml_key == saved["base"], TRACK_BASES.c.track_id.is_(None))
+                .values(track_id=track_id)
+            )
 
 
 def _existing_tracks(conn: Connection, ids: Iterable[int]) -> set[int]:

@@ -30,7 +30,7 @@ from harmony.nml.paths import (
 from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
 from harmony.nml.scan import scan
 from harmony.nml.serialize import PROLOG
-from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file
+from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file, shown_path
 from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
 from harmony.nml.track import TRACK_FIELDS, WRITABLE_FIELDS, Track, TrackData
 from harmony.nml.values import parse_float, ranking_to_stars, stars_to_ranking
@@ -84,6 +84,7 @@ __all__ = [
     "read_collection_file",
     "replace_with",
     "scan",
+    "shown_path",
     "split_playlist_key",
     "stars_to_ranking",
     "summarize",

@@ -24,7 +24,7 @@ from harmony.errors import NMLError
 from harmony.nml.limits import check_collection_size
 from harmony.nml.scan import UTF8_BOM, check_xml_start
 
-__all__ = ["CollectionPathError", "check_collection_path", "read_collection_file"]
+__all__ = ["CollectionPathError", "check_collection_path", "read_collection_file", "shown_path"]
 
 _CHUNK: Final = 1 << 20
 _NOT_FILE: Final = {
@@ -70,21 +70,22 @@ _KINDS: Final = {
 }
 
 
-def _shown(path: str | os.PathLike[str]) -> str:
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as a one-line message shows it: a long one cut in the middle, with its length."""
     text = os.fspath(path)
     return text if len(text) <= 120 else f"{text[:60]}…{text[-40:]} ({len(text):,} characters)"
 
 
 def _os_error(path: str | os.PathLike[str], error: OSError) -> CollectionPathError:
     reason = _REASONS.get(error.errno or 0) or f"cannot be read: {error.strerror or error}"
-    return CollectionPathError(f"{_shown(path)} {reason}", _KINDS.get(error.errno or 0, "refused"))
+    return CollectionPathError(f"{shown_path(path)} {reason}", _KINDS.get(error.errno or 0, "refused"))
 
 
 def _kind_error(path: str | os.PathLike[str], mode: int) -> CollectionPathError | None:
     if stat.S_ISREG(mode):
         return None
     kind = _NOT_FILE.get(stat.S_IFMT(mode), "not a regular file")
-    return CollectionPathError(f"{_shown(path)} is {kind}, not a collection.nml file", "not_a_file")
+    return CollectionPathError(f"{shown_path(path)} is {kind}, not a collection.nml file", "not_a_file")
 
 
 def check_collection_path(path: str | os.PathLike[str], *, must_exist: bool = True) -> Path:
@@ -104,7 +105,7 @@ def check_collection_path(path: str | os.PathLike[str], *, must_exist: bool = Tr
     except OSError as error:
         raise _os_error(text, error) from None
     except ValueError as error:  # e.g. a path the platform cannot encode
-        raise CollectionPathError(f"{_shown(text)} is not a valid path: {error}") from None
+        raise CollectionPathError(f"{shown_path(text)} is not a valid path: {error}") from None
     refused = _kind_error(text, mode)
     if refused is not None:
         raise refused
@@ -136,7 +137,7 @@ def read_collection_file(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_r
         except OSError as error:
             raise _os_error(path, error) from None
     if not isinstance(data, bytes):  # a non-blocking read with nothing to give; cannot happen for a regular file
-        raise CollectionPathError(f"{_shown(path)} cannot be read right now; try again")
+        raise CollectionPathError(f"{shown_path(path)} cannot be read right now; try again")
     check_collection_size(len(data))  # it may have grown since the check
     return data, before
 

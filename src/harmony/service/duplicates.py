@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from harmony.errors import SyncError
 from harmony.jobs import content_hash
-from harmony.library import Library, MergeResult
+from harmony.library import EditOutcome, Library, MergeResult
 from harmony.sync import DuplicateCandidate, DuplicateGroup, find_duplicates
 
 __all__ = ["DuplicateReport", "find_library_duplicates", "merge_duplicates"]
@@ -92,8 +92,9 @@ def find_library_duplicates(library: Library) -> DuplicateReport:
     return DuplicateReport(tuple(groups), members)
 
 
-def merge_duplicates(library: Library, keep: int, others: list[int]) -> MergeResult:
-    """Merge ``others`` into ``keep``; one edit (one undo step). Audio files are never deleted."""
+def merge_duplicates(library: Library, keep: int, others: list[int]) -> EditOutcome[MergeResult]:
+    """Merge ``others`` into ``keep``; one edit (one undo step: ``harmony undo`` brings the others back).
+    Audio files are never deleted."""
     if not others:
         raise SyncError("Name the tracks to merge into the kept one: harmony library merge KEEP OTHER…")
     return library.merge_tracks(keep, others)

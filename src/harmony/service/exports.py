@@ -62,10 +62,27 @@ class ExportOutcome:
     def summary(self) -> str:
         return self.report.stats.summary()
 
+    @property
+    def nothing_to_export(self) -> bool:
+        """True when the export has nothing to write: no entry to add, change or remove, no cue point, playlist
+        or folder to write."""
+        report, stats = self.report, self.report.stats
+        counts = (
+            stats.tracks_exported,
+            stats.tracks_added,
+            stats.tracks_removed,
+            stats.playlists_exported,
+            stats.folders_exported,
+            stats.cue_points_added,
+            stats.cue_points_updated,
+            stats.cue_points_removed,
+        )
+        return not (any(counts) or report.added or report.changed or report.removed or report.playlist_changes)
+
     def to_json(self) -> dict[str, Any]:
         """``tracks_exported``, ``tracks_added``, ``tracks_removed``, ``playlists_exported``, ``backup_path``,
-        ``seconds_per_phase``, then the report's other figures, ``summary``, ``written``, ``dry_run``,
-        ``nml_path`` and ``warnings``."""
+        ``seconds_per_phase``, then the report's other figures, ``summary``, ``nothing_to_export``, ``written``,
+        ``dry_run``, ``nml_path`` and ``warnings``."""
         stats = self.report.stats.to_json()
         return {
             "tracks_exported": stats.pop("tracks_exported"),
@@ -76,6 +93,7 @@ class ExportOutcome:
             "seconds_per_phase": dict(self.seconds_per_phase),
             **stats,
             "summary": self.summary(),
+            "nothing_to_export": self.nothing_to_export,
             "written": self.written,
             "dry_run": self.dry_run,
             "nml_path": self.nml_path,

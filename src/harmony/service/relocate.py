@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
-from harmony.jobs import RelocateJobResult, run_relocate_job
+from harmony.jobs import FolderListings, RelocateJobResult, run_relocate_job
 from harmony.library import Library, NotFoundError
 from harmony.sync import Relocation
 from harmony.workers import Job, Progress
@@ -47,9 +47,14 @@ class RelocateOutcome:
     def summary(self) -> str:
         c = self.counts()
         found = c["exact"] + c["likely"]
+        missing = len(self.relocations)
+        if self.scanned_files == 0:  # say so plainly rather than "found 0 of 2,615…; 0 files scanned"
+            still = "1 track is" if missing == 1 else f"{missing:,} tracks are"
+            return f"The folders searched hold no audio files: {still} still missing."
+        files = "1 audio file" if self.scanned_files == 1 else f"{self.scanned_files:,} audio files"
         return (
-            f"Found {found:,} of {len(self.relocations):,} missing files ({c['likely']:,} likely), "
-            f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {self.scanned_files:,} files scanned"
+            f"Found {found:,} of {missing:,} missing files ({c['likely']:,} likely), "
+            f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {files} looked at."
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -109,7 +114,7 @@ def start_relocate(service: TraktorService, roots: Sequence[str | Path]) -> Oper
 
 def _check_files(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        library.check_files(os.path.isfile)
+        library.check_files(FolderListings())
 
 
 def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> int:

@@ -56,6 +56,8 @@ preload_modules("harmony.jobs")
 IMPORT: Final = "import"
 PREVIEW: Final = "preview"
 EXPORT: Final = "export"
+#: An export that plans and writes nothing (a dry run): its own kind, so it is never taken for the last export.
+EXPORT_PREVIEW: Final = "export_preview"
 #: The trigger of the operations auto-sync starts (see the operations journal).
 AUTO_SYNC: Final = "auto-sync"
 
@@ -318,7 +320,7 @@ class TraktorService:
         options = request.options(settings)
         if not request.dry_run:
             self.refuse_if_running(EXPORT, nml_path, "exported")
-        op = self.log.new(EXPORT, str(nml_path))
+        op = self.log.new(EXPORT_PREVIEW if request.dry_run else EXPORT, str(nml_path))
         backup = settings.auto_backup if request.backup is None else request.backup
         job = Job(
             run_export_job,
@@ -331,7 +333,10 @@ class TraktorService:
             timeout=self.job_budget,
         )
         run = ExportRun(self, op, job, request)
-        self.launch(op, run.run, "Starting export...", "Export complete", "export")
+        if request.dry_run:
+            self.launch(op, run.run, "Starting export preview...", "Export preview ready", "export")
+        else:
+            self.launch(op, run.run, "Starting export...", "Export complete", "export")
         return op
 
     async def _record(self, op: Operation) -> None:

@@ -18,7 +18,7 @@ from harmony.sync.mapping import (
     nml_fields_from_track_values,
     track_values_from_nml,
 )
-from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions
+from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions, file_on_disk
 from harmony.sync.path_suggestions import MappingSuggestion, fold_name, key_names, location_of_key, vote_mappings
 from harmony.sync.paths import PathMapping, PathResolver
 from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
@@ -95,6 +95,7 @@ __all__ = [
     "decide",
     "decide_deletion",
     "entry_salt",
+    "file_on_disk",
     "find_duplicates",
     "fold_name",
     "key_names",

@@ -75,24 +75,27 @@ class ExportStats:
             "conflicts": [conflict.to_json() for conflict in self.conflicts],
         }
 
-    def summary(self) -> str:
+    def summary(self, *, would: bool = False) -> str:
         """One line: ``Exported 3 tracks, Added 2 tracks, Removed 1 track, 4 cue points, Exported 2
-        playlists``, or ``No changes needed``."""
+        playlists``, or ``No changes needed``; ``would`` (a preview) speaks in the future: ``Would export 3
+        tracks, add 2 tracks, …``."""
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
         parts = [
-            f"{verb} {count} {noun}{'' if count == 1 else 's'}"
-            for count, verb, noun in (
-                (self.tracks_exported, "Exported", "track"),
-                (self.tracks_added, "Added", "track"),
-                (self.tracks_removed, "Removed", "track"),
-                (self.playlists_exported, "Exported", "playlist"),
-                (self.folders_exported, "Exported", "folder"),
+            f"{future if would else past} {count} {noun}{'' if count == 1 else 's'}"
+            for count, past, future, noun in (
+                (self.tracks_exported, "Exported", "export", "track"),
+                (self.tracks_added, "Added", "add", "track"),
+                (self.tracks_removed, "Removed", "remove", "track"),
+                (self.playlists_exported, "Exported", "export", "playlist"),
+                (self.folders_exported, "Exported", "export", "folder"),
             )
             if count
         ]
         if cues:
             parts.insert(3, f"{cues} cue point{'' if cues == 1 else 's'}")
-        return ", ".join(parts) if parts else "No changes needed"
+        if not parts:
+            return "No changes needed"
+        return ("Would " if would else "") + ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +114,9 @@ class ExportReport:
     def conflicts(self) -> tuple[Conflict, ...]:
         return self.stats.conflicts
 
-    def lines(self) -> list[str]:
-        """The diff as plain text lines, section by section (empty sections left out)."""
+    def lines(self, *, would: bool = False) -> list[str]:
+        """The diff as plain text lines, section by section (empty sections left out), then the summary (in the
+        future tense when ``would``: a preview)."""
         out: list[str] = []
         added, changed, removed = self.added, self.changed, self.removed
         section(out, "Entries to add", len(added), (new_line(e.artist, e.title, e.cues, e.key) for e in added))
@@ -125,5 +129,5 @@ class ExportReport:
         section(out, "Entries to remove", len(removed), (f"  - {e.title or e.key} ({e.key})" for e in removed))
         tree_and_conflicts(out, self.playlist_changes, self.conflicts)
         duplicates_and_skipped(out, self.duplicates, self.skipped)
-        out.append(self.stats.summary())
+        out.append(self.stats.summary(would=would))
         return out

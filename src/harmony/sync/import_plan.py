@@ -410,7 +410,8 @@ class _Importer:
 
     def check_files(self) -> None:
         """Whether each library track's file is on this machine: a lost file marks its track missing, a file
-        that is back clears the mark. One ``stat`` per track, asked of ``options.file_exists``."""
+        that is back clears the mark. Asked of ``options.file_exists`` once per track (the import job answers
+        a folder of tracks with one listing of it)."""
         exists = self.options.file_exists
         deleted = set(self.track_deletes)
         for ref in self.refs:

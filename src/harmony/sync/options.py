@@ -12,14 +12,16 @@ from harmony.nml import DEFAULT_STARTUP_VOLUME, Platform, current_platform
 from harmony.strategies import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
 from harmony.sync.paths import PathMapping
 
-__all__ = ["CUE_STRATEGIES", "STRATEGIES", "CueStrategy", "Strategy", "SyncOptions"]
+__all__ = ["CUE_STRATEGIES", "STRATEGIES", "CueStrategy", "Strategy", "SyncOptions", "file_on_disk"]
 
 
 #: Two cues of one type and pad whose positions differ by at most this many milliseconds are the same cue.
 CUE_TOLERANCE_MS: Final = 1.0
 
 
-def _file_exists(path: str) -> bool:
+def file_on_disk(path: str) -> bool:
+    """The check an import asks of the disk unless told otherwise (the import job answers it more cheaply,
+    a folder at a time: :mod:`harmony.jobs.file_check`)."""
     return os.path.isfile(path)
 
 
@@ -35,7 +37,7 @@ class SyncOptions:
     cue_strategy: CueStrategy = "smart_merge"
     platform: Platform = field(default_factory=current_platform)
     path_mappings: tuple[PathMapping, ...] = ()
-    file_exists: Callable[[str], bool] = _file_exists
+    file_exists: Callable[[str], bool] = file_on_disk
     startup_volume: str = DEFAULT_STARTUP_VOLUME
     cue_tolerance_ms: float = CUE_TOLERANCE_MS
 

@@ -216,8 +216,12 @@ async def move_tracks(
     return _answer(outcome, moved=outcome.value, entry_count=count)
 
 
-@router.get("/playlists/{playlist_id}/smart", summary="A smart list's query", responses=error_responses(404))
+@router.get(
+    "/playlists/{playlist_id}/smart", summary="A smart list's query and its tracks", responses=error_responses(404)
+)
 async def smart_list(state: Annotated[WebState, Depends(web_state)], playlist_id: Id) -> dict[str, Any]:
-    """``{"id", "name", "query", "evaluable", "reason", "tracks"}``: ``evaluable`` false with the ``reason`` when
-    Harmony cannot list the smart list's tracks (then ``tracks`` is null, never a silent empty list)."""
+    """``{"id", "name", "query", "evaluable", "reason", "unsupported", "track_count", "tracks"}``: the ids of the
+    tracks the query finds in the library (by artist); ``evaluable`` false with the ``reason`` and the
+    ``unsupported`` part of the query when Harmony cannot evaluate it (then ``track_count`` and ``tracks`` are
+    null, never a silent empty list). ``GET /api/playlists/{id}/tracks`` lists the same tracks a page at a time."""
     return await state.read(lambda library: library.smart_list(playlist_id))

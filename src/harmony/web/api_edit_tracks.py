@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Body, Depends, Path
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from harmony.library import CUE_TYPES, EDITABLE_TRACK_FIELDS, EditOutcome, FieldSpec, Library
@@ -230,29 +231,35 @@ async def delete_cue(state: Annotated[WebState, Depends(web_state)], track_id: I
 # --- undo, redo, pending ------------------------------------------------------------------------------------
 
 
-def _history_answer(outcome: EditOutcome[Any], history: dict[str, Any], action: str) -> dict[str, Any]:
+def _history_answer(outcome: EditOutcome[Any], history: dict[str, Any], action: str) -> JSONResponse:
+    # Sent as it is (json.dumps), not through FastAPI's encoder: undoing a bulk edit lists 10,000 track ids,
+    # and the encoder's per-item Python work would hold the event loop for tens of milliseconds.
     step = outcome.step
     assert step is not None
-    return {
-        action: step.to_json(),
-        "step": step.to_json(),
-        "version": outcome.version,
-        "tracks": list(step.track_ids),
-        "playlists": step.playlists,
-        "history": history,
-    }
+    return JSONResponse(
+        {
+            action: step.to_json(),
+            "step": step.to_json(),
+            "version": outcome.version,
+            "tracks": list(step.track_ids),
+            "playlists": step.playlists,
+            "history": history,
+        }
+    )
 
 
-@router.post("/undo", summary="Undo the last edit", responses=error_responses(409))
-async def undo(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+@router.post("/undo", summary="Undo the last edit", response_model=dict[str, Any], responses=error_responses(409))
+async def undo(state: Annotated[WebState, Depends(web_state)]) -> JSONResponse:
     """Answers ``{"undone": {"id", "label"}, "tracks", "playlists", "history"}``; 409 when nothing is left."""
     outcome = await state.edit(lambda library: library.undo())
     history = await state.read(lambda library: library.undo_history())
     return _history_answer(outcome, history, "undone")
 
 
-@router.post("/redo", summary="Redo the edit undone last", responses=error_responses(409))
-async def redo(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+@router.post(
+    "/redo", summary="Redo the edit undone last", response_model=dict[str, Any], responses=error_responses(409)
+)
+async def redo(state: Annotated[WebState, Depends(web_state)]) -> JSONResponse:
     """Answers ``{"redone": {"id", "label"}, "tracks", "playlists", "history"}``; 409 when nothing is left."""
     outcome = await state.edit(lambda library: library.redo())
     history = await state.read(lambda library: library.undo_history())

@@ -180,12 +180,11 @@ async def _list(
         return found, notation
 
     found, notation = await state.read(read)
-    default = "position" if playlist_id is not None else "artist"
     return {
         "total": found.total,
         "offset": found.offset,
         "limit": limit,
-        "sort": sort or default,
+        "sort": sort or found.sort,
         "search": search or "",
         "filter": filter or "",
         "key_notation": notation,
@@ -208,7 +207,7 @@ async def list_tracks(
 
 
 @router.get(
-    "/playlists/{playlist_id}/tracks", summary="A playlist's tracks, in its order", responses=error_responses(404)
+    "/playlists/{playlist_id}/tracks", summary="A playlist's tracks, in its order", responses=error_responses(404, 409)
 )
 async def playlist_tracks(
     state: Annotated[WebState, Depends(web_state)],
@@ -220,7 +219,9 @@ async def playlist_tracks(
     offset: OffsetParam = 0,
 ) -> dict[str, Any]:
     """The same as ``/api/library/tracks`` over one playlist's entries: in the playlist's order unless ``sort``
-    says otherwise (``position`` restores it); each row carries its ``position`` and ``entry_id``."""
+    says otherwise (``position`` restores it); each row carries its ``position`` and ``entry_id``. A smart list
+    lists the tracks its query finds (by artist, no ``position``), or answers 409 (``code``
+    ``smart_list_not_evaluable``) naming the part of the query Harmony cannot evaluate."""
     return await _list(
         state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, playlist_id=playlist_id
     )

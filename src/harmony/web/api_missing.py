@@ -184,15 +184,26 @@ async def duplicates(state: Annotated[WebState, Depends(web_state)]) -> dict[str
 @router.post("/merge", summary="Merge duplicate tracks into one", responses=error_responses(*CHANGE_ERRORS, 404, 409))
 async def merge(state: Annotated[WebState, Depends(web_state)], body: Annotated[MergeBody, Body()]) -> dict[str, Any]:
     """Keeps ``keep``: union of cues, playlist entries moved in place, plays summed, highest rating, empty
-    fields filled; the others leave the library (and, at the next export, the collection). One edit."""
+    fields filled; the others leave the library (and, at the next export, the collection). One edit and one
+    undo step (``step``: ``{"id", "label"}``; ``POST /api/undo`` brings the others back)."""
     others = [other for other in dict.fromkeys(body.others) if other != body.keep]
     if not others:  # nothing but the kept track named: nothing to merge
-        return {"kept": body.keep, "removed": [], "cues_added": 0, "entries_moved": 0, "fields_filled": []}
-    result = await state.read(lambda library: merge_duplicates(library, body.keep, others))
+        return {
+            "kept": body.keep,
+            "removed": [],
+            "cues_added": 0,
+            "entries_moved": 0,
+            "fields_filled": [],
+            "step": None,
+        }
+    outcome = await state.edit(lambda library: merge_duplicates(library, body.keep, others))
+    result = outcome.value
     return {
         "kept": result.kept,
         "removed": list(result.removed),
         "cues_added": result.cues_added,
         "entries_moved": result.entries_moved,
         "fields_filled": list(result.fields_filled),
+        "step": None if outcome.step is None else outcome.step.to_json(),
+        "version": outcome.version,
     }

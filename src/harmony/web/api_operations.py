@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import StreamingResponse
 
-from harmony.service import ImportOutcome, Operation
+from harmony.service import ExportOutcome, ImportOutcome, Operation
 from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
 
@@ -42,15 +42,21 @@ async def operations(state: Annotated[WebState, Depends(web_state)]) -> dict[str
 
 @router.get(
     "/operations/{operation_id}",
-    summary="One operation; a finished preview includes its diff",
+    summary="One operation; a finished preview (of an import or an export) includes its diff",
     responses=error_responses(404),
 )
 async def operation(state: Annotated[WebState, Depends(web_state)], operation_id: OperationId) -> dict[str, Any]:
     op = _require(state, operation_id)
     out = op.to_json()
-    if op.status == "succeeded" and isinstance(op.result, ImportOutcome):
-        report = op.result.report
-        lines = await state.call(report.lines)
+    result = op.result
+    # An import's preview, or an export's dry run: what the operation would change, entry by entry.
+    lines: list[str] | None = None
+    if op.status == "succeeded" and isinstance(result, ImportOutcome):
+        lines = await state.call(result.report.lines)
+    elif op.status == "succeeded" and isinstance(result, ExportOutcome) and result.dry_run:
+        report = result.report
+        lines = await state.call(lambda: report.lines(would=True))
+    if lines is not None:
         out["diff"] = lines[:MAX_DIFF_LINES]
         out["diff_lines"] = len(lines)
     return out

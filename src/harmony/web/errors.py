@@ -22,6 +22,7 @@ from harmony.library import (
     LibraryChangedError,
     NotFoundError,
     ReadOnlyLibraryError,
+    SmartListError,
     TrackNotFoundError,
 )
 from harmony.nml import CollectionPathError
@@ -35,6 +36,7 @@ from harmony.service import (
     UnreadableAudioError,
 )
 from harmony.web.events import TooManyStreamsError
+from harmony.web.schemas import NML_PATH_PATTERN
 
 __all__ = ["install_error_handlers", "status_for"]
 
@@ -48,6 +50,7 @@ _CONFLICT = (
     MassRemovalError,
     EditConflictError,
     TraktorRunningError,  # Traktor holds the collection: a state of the machine, not a bad request
+    SmartListError,  # a smart list whose query Harmony cannot evaluate: nothing to list, said plainly
 )
 GENERIC_MESSAGE = "Something went wrong inside Harmony; the details are in its log."
 
@@ -112,8 +115,11 @@ def _allowed_methods(request: Request) -> str:
 _PATTERN_MEANING = {
     "path_mappings": 'each mapping is NML_PREFIX=LOCAL_FOLDER, e.g. {"C:/Users/me/Music": "/home/me/Music"}: '
     "a volume or folder on the left (no '='), a folder on the right",
-    "nml_path": "a collection path cannot contain a NUL character, and only ~ (your own home folder) can start it",
 }
+#: What a collection path's pattern asks for, whichever field carries one (``nml_path``, a backup's ``path``).
+_NML_PATH_MEANING = (
+    "a collection path is a full path (starting with / or ~/ for your own home folder) with no NUL character"
+)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -124,8 +130,11 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         where = ".".join(location)
         message = str(item.get("msg", "invalid"))
         field = next((part for part in location if part not in ("query", "path", "header")), "")
-        if item.get("type") == "string_pattern_mismatch" and field in _PATTERN_MEANING:
-            # The pattern itself means nothing to a DJ.
+        pattern = (item.get("ctx") or {}).get("pattern")
+        # The pattern itself means nothing to a DJ.
+        if item.get("type") == "string_pattern_mismatch" and pattern == NML_PATH_PATTERN:
+            message, where = _NML_PATH_MEANING, location[-1]
+        elif item.get("type") == "string_pattern_mismatch" and field in _PATTERN_MEANING:
             message, where = _PATTERN_MEANING[field], field
         problems.append(f"{where}: {message}" if where else message)
     text = "; ".join(problems) or "The request is not valid."

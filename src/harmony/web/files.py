@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from harmony.errors import HarmonyError
+from harmony.nml import shown_path
 from harmony.service import native_instruments_folder
 from harmony.web.schemas import COMMON_ERRORS, error_responses
 from harmony.web.state import WebState, web_state
@@ -60,7 +61,7 @@ class FolderBrowser:
         try:
             resolved = Path(candidate).resolve(strict=True)
         except (OSError, RuntimeError):
-            raise BrowseError(f"{candidate} does not exist.") from None
+            raise BrowseError(f"{shown_path(candidate)} does not exist.") from None
         if not resolved.is_relative_to(root):
             raise OutsideRootError(f"Only folders inside {root} can be browsed.")
         return resolved

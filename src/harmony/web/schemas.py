@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
@@ -11,17 +13,29 @@ from harmony.library import AUTO_SYNC, SETTING_KEYS, SettingKey
 from harmony.service import ExportRequest, ImportRequest
 from harmony.strategies import CueStrategy, Strategy
 
-__all__ = ["ConfigUpdate", "ErrorBody", "ExportBody", "NmlPathText", "OperationBody", "SyncBody", "checked_path"]
+__all__ = [
+    "NML_PATH_PATTERN",
+    "ConfigUpdate",
+    "ErrorBody",
+    "ExportBody",
+    "NmlPathText",
+    "OperationBody",
+    "SyncBody",
+    "checked_path",
+]
 
 
 def checked_path(text: str) -> str:
-    """A path the layers below can resolve: no NUL byte, and ``~`` only as the DJ's own home (``~/…``): Python's
-    ``expanduser`` raises for the ``~user`` of an unknown user, so that form is not taken at all. The same rule
-    is the schema's ``pattern``, so a client generated from ``/openapi.json`` never sends what this refuses."""
+    """A path the layers below can resolve: no NUL byte; ``~`` only as the DJ's own home (``~/…``), as Python's
+    ``expanduser`` raises for the ``~user`` of an unknown user; and a full path, as a relative one would be
+    resolved against the server's working folder, which means nothing to a web request. The same rule is the
+    schema's ``pattern``, so a client generated from ``/openapi.json`` never sends what this refuses."""
     if "\x00" in text:
         raise ValueError("a path cannot contain a NUL character")
     if text.startswith("~") and not text.startswith("~/") and text != "~":
         raise ValueError(f"{text.split('/')[0]}: only ~ (your own home folder) can start a path")
+    if not text.startswith("~") and not PurePath(text).is_absolute():
+        raise ValueError(f"{text!r} is not a full path: start it with / (or ~/ for your home folder)")
     return text
 
 
@@ -30,10 +44,13 @@ def checked_path(text: str) -> str:
 _SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 _SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
 
-#: A collection path as the API takes it.
+#: A collection path as the API takes it: ``~``, ``~/…`` or a full path of this computer (``/…``; on Windows
+#: ``C:\…`` or ``\\server\…``), never a NUL character.
+_FULL_PATH = r"[A-Za-z]:[\\/][^\x00]*|\\\\[^\x00]*" if os.name == "nt" else r"/[^\x00]*"
+NML_PATH_PATTERN = rf"^(~|~/[^\x00]*|{_FULL_PATH})$"
 NmlPathText = Annotated[
     str,
-    Field(min_length=1, max_length=4096, pattern=r"^(~|~/[^\x00]*|[^~\x00][^\x00]*)$"),
+    Field(min_length=1, max_length=4096, pattern=NML_PATH_PATTERN),
     AfterValidator(checked_path),
 ]
 
@@ -143,11 +160,17 @@ class SyncBody(OperationBody):
 
 class ExportBody(OperationBody):
     """An export: the shared keys, plus whether to back the collection up first (default: the ``auto_backup``
-    setting) and whether to write even while Traktor runs. ``cue_strategy`` is accepted like for an import but
+    setting), whether to write even while Traktor runs, and ``dry_run`` (plan only, write nothing: the export
+    preview, an operation of its own kind, ``export_preview``). ``cue_strategy`` is accepted like for an import but
     has no effect: an export writes Harmony's cue points as they are."""
 
     backup: bool | None = None
     force: bool = False
+    dry_run: bool = Field(
+        default=False,
+        description="Plan only and write nothing: the finished operation (GET /api/operations/{id}) has the diff "
+        "the export would write",
+    )
 
     def export_request(self) -> ExportRequest:
         return ExportRequest(
@@ -156,6 +179,7 @@ class ExportBody(OperationBody):
             path_mappings=self.mapping_pairs(),
             backup=self.backup,
             force=self.force,
+            dry_run=self.dry_run,
         )
 
 

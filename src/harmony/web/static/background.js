@@ -11,7 +11,8 @@
   const active = new Map(); // operation_id -> latest event
   let statsTimer = null;
 
-  const NAMES = { import: "Import from Traktor", export: "Export to Traktor", preview: "Preview sync" };
+  const NAMES = { import: "Import from Traktor", export: "Export to Traktor", preview: "Preview sync",
+    export_preview: "Preview export" };
 
   function render() {
     count.textContent = String(active.size);

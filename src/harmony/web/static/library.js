@@ -99,11 +99,13 @@
     title.textContent = playlist.path;
   });
 
-  // A smart list Harmony cannot evaluate: say so plainly, never a silent "0 tracks".
+  // A smart list Harmony cannot evaluate: its query, then which part cannot be evaluated, never a silent "0 tracks".
   document.addEventListener("harmony:view-problem", (event) => {
+    const playlist = Table.view.playlist;
     smartQuery.hidden = false;
     smartQuery.classList.add("error");
-    smartQuery.textContent = event.detail.message;
+    smartQuery.textContent = playlist && playlist.query
+      ? `Smart list: ${playlist.query} — ${event.detail.message}` : event.detail.message;
   });
 
   // --- column chooser -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@
     const text = record.error || record.summary || "";
     return el("tr", { "data-operation": record.operation, "data-status": record.status },
       el("td", {}, utc(record.finished_at).toLocaleString()),
-      el("td", {}, record.operation),
+      el("td", {}, record.operation.replace(/_/g, " ")), // "export_preview" reads "export preview"
       el("td", {}, record.trigger === "manual" ? "You" : record.trigger),
       el("td", {}, el("span", { class: `badge ${color}` }, label)),
       el("td", { class: record.error ? "error" : "", title: text }, text),

@@ -116,7 +116,7 @@
     player.setCues(cueEditor.show(track, track.cues || [], refreshCues));
   }
 
-  async function open(id) {
+  async function open(id, focusForm = false) {
     // Typed changes are kept, not dropped, when the DJ moves on to another track; a refused value stops here.
     if (state.track && state.track.id !== id && !panel.hidden && dirty() && !(await save())) return;
     const mine = ++state.loading;
@@ -139,6 +139,11 @@
     }
     panel.hidden = false;
     panel.dataset.trackId = String(track.id);
+    if (focusForm && inputs.length) {
+      // Opened from the keyboard: type over the first field (the title), Enter saves, Esc goes back to the row.
+      inputs[0].focus();
+      inputs[0].select();
+    }
     collectionVersion();
   }
 
@@ -394,7 +399,7 @@
     }
   });
 
-  document.addEventListener("harmony:open-track", (event) => open(event.detail.id));
+  document.addEventListener("harmony:open-track", (event) => open(event.detail.id, Boolean(event.detail.focus)));
 
   // Edits made elsewhere (another tab, the CLI, an undo) show up here without a reload.
   function onLibraryChanged(change) {

@@ -12,6 +12,10 @@ window.HarmonyTable = (() => {
   const BLOCK = 100; // rows per request
   const OVERSCAN = 10; // rows drawn above and below the visible ones
   const KEEP_BLOCKS = 60; // blocks kept in memory; older ones are fetched again when scrolled back to
+  // Requests for rows in flight at once. A fast scroll (a dragged scroll bar, End) passes hundreds of blocks in a
+  // second: only the blocks in sight when a request slot frees up are asked for, so the rows where the DJ stops
+  // come after one answer, not after a queue of answers for rows already scrolled past.
+  const IN_FLIGHT = 2;
   const DRAG_TYPE = "application/x-harmony-tracks";
 
   const wrap = document.getElementById("table-wrap");
@@ -44,6 +48,8 @@ window.HarmonyTable = (() => {
   let touch = 0;
   let emptyText = "No tracks.";
   let wantFocus = false; // the keyboard asked for the table before its rows had come
+  let inFlight = 0; // row requests of this view not answered yet
+  let wanted = []; // block starts in sight that wait for a free request slot (the latest draw's only)
 
   // --- data ---------------------------------------------------------------------------------------------------
 
@@ -63,7 +69,14 @@ window.HarmonyTable = (() => {
     }
     const mine = generation;
     const entry = { tracks: null, promise: null, used: ++touch };
+    inFlight += 1;
+    const settled = () => {
+      if (mine !== generation) return;
+      inFlight -= 1;
+      fetchWanted();
+    };
     entry.promise = api("GET", query(start, BLOCK)).then((page) => {
+      settled();
       if (mine !== generation) return null;
       entry.tracks = page.tracks;
       stale.delete(start);
@@ -76,12 +89,23 @@ window.HarmonyTable = (() => {
       schedule();
       return page.tracks;
     }, (error) => {
+      settled();
       if (blocks.get(start) === entry) blocks.delete(start);
       if (mine === generation) showProblem(error);
       return null;
     });
     blocks.set(start, entry);
     return entry.promise;
+  }
+
+  // The blocks in sight now replace any still waiting: rows scrolled past are never asked for.
+  function want(starts) {
+    wanted = starts.filter((start) => !blocks.has(start));
+    fetchWanted();
+  }
+
+  function fetchWanted() {
+    while (inFlight < IN_FLIGHT && wanted.length) fetchBlock(wanted.shift());
   }
 
   function forget() {
@@ -143,6 +167,8 @@ window.HarmonyTable = (() => {
   // Everything again from the first row (a new view); `keep` keeps the scroll position (a refresh).
   function reload({ keep = false } = {}) {
     generation += 1;
+    inFlight = 0;
+    wanted = [];
     stale = keep ? new Map([...blocks].filter(([, b]) => b.tracks)) : new Map();
     blocks = new Map();
     if (!keep) {
@@ -155,14 +181,8 @@ window.HarmonyTable = (() => {
       emptyText = view.filter === "pending" ? "Every edit has been exported." : view.filter === "missing"
         ? "No missing files." : view.search ? "No track matches." : view.playlist ? "This playlist is empty." : "No tracks yet.";
     }
-    if (view.playlist && view.playlist.smart) {
-      loaded = true;
-      total = 0;
-      emptyText = `Harmony cannot evaluate smart lists yet: Traktor fills “${view.playlist.name}” from its query when it loads the collection.`;
-      totalChanged();
-      countText.textContent = "";
-      schedule();
-      return;
+    if (!keep && view.playlist && view.playlist.smart && !view.search && !view.filter) {
+      emptyText = "No track in the library matches this smart list's query.";
     }
     fetchBlock(0);
     schedule();
@@ -181,27 +201,36 @@ window.HarmonyTable = (() => {
   function visibleColumns() {
     const ids = Columns.chosen().filter((id) => {
       const column = Columns.BY_ID.get(id);
-      return !column.playlistOnly || view.playlist;
+      return !column.playlistOnly || (view.playlist && !view.playlist.smart);
     });
-    if (view.playlist && !ids.includes("position")) ids.unshift("position");
+    // A playlist's order is its # column; a smart list has no order of its own (its tracks are what its query finds).
+    if (view.playlist && !view.playlist.smart && !ids.includes("position")) ids.unshift("position");
     const narrow = narrowScreen.matches;
     return ids.filter((id) => !narrow || Columns.NARROW.includes(id)).map((id) => Columns.BY_ID.get(id));
   }
 
   function sortable(column) {
-    return column.sort && sortKeys.has(column.sort) && (column.sort !== "position" || view.playlist);
+    return column.sort && sortKeys.has(column.sort) &&
+      (column.sort !== "position" || (view.playlist && !view.playlist.smart));
   }
 
   function drawHead() {
     columns = visibleColumns();
     const narrow = narrowScreen.matches;
-    colgroup.replaceChildren(...columns.map((c) => {
+    const widths = columns.map((c) => (narrow && c.id === "title" ? 180 : narrow && c.id === "artist" ? 130 : c.width));
+    const width = widths.reduce((sum, w) => sum + w, 0);
+    // Title and artist share whatever room the other columns leave (fixed-layout columns without a width do),
+    // so the table fills its frame instead of cutting titles short beside an empty stripe; where the frame is
+    // narrower than the columns, the table keeps their widths and scrolls sideways inside its frame.
+    const growing = new Set(["title", "artist"]);
+    const grows = columns.some((c) => growing.has(c.id));
+    colgroup.replaceChildren(...columns.map((c, i) => {
       const col = el("col", {});
-      col.style.width = `${narrow && c.id === "title" ? 180 : narrow && c.id === "artist" ? 130 : c.width}px`;
+      if (!growing.has(c.id)) col.style.width = `${widths[i]}px`;
       return col;
     }));
-    const width = [...colgroup.children].reduce((sum, col) => sum + Number.parseInt(col.style.width, 10), 0);
-    table.style.width = `${width}px`;
+    table.style.width = grows ? "100%" : `${width}px`;
+    table.style.minWidth = `${width}px`;
     table.setAttribute("aria-colcount", String(columns.length));
     head.replaceChildren(...columns.map((c, i) => {
       const sortedBy = c.sort && (c.sort === "position" ? view.sort === null : view.sort === c.sort);
@@ -271,7 +300,9 @@ window.HarmonyTable = (() => {
     const rows = Math.max(1, total || (loaded ? 0 : 20));
     const first = Math.max(0, Math.floor(wrap.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(rows, Math.ceil((wrap.scrollTop + wrap.clientHeight) / ROW) + OVERSCAN);
-    for (let start = Math.floor(first / BLOCK) * BLOCK; start < last; start += BLOCK) fetchBlock(start);
+    const inSight = [];
+    for (let start = Math.floor(first / BLOCK) * BLOCK; start < last; start += BLOCK) inSight.push(start);
+    want(inSight);
     const nodes = [spacer(first * ROW)];
     for (let i = first; i < last; i += 1) nodes.push(rowNode(i));
     nodes.push(spacer(Math.max(0, rows - last) * ROW));
@@ -406,9 +437,13 @@ window.HarmonyTable = (() => {
     return track && track.position !== undefined ? [track.position] : [];
   }
 
-  function openTrack(index) {
+  // `typeInto`: the keyboard opened it (Enter on a row), so the panel takes the focus in its first field, ready
+  // for typing; arrows browsing with the panel open leave the focus in the table.
+  function openTrack(index, { typeInto = false } = {}) {
     const track = trackAt(index);
-    if (track) document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id } }));
+    if (track) {
+      document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id, focus: typeInto } }));
+    }
   }
 
   // --- sorting ------------------------------------------------------------------------------------------------
@@ -688,7 +723,7 @@ window.HarmonyTable = (() => {
       event.preventDefault();
       if (currentCol >= 0 && columns[currentCol].edit) startEdit(index, currentCol);
       else if (key === "F2") startEdit(index, nextEditable(-1, 1));
-      else openTrack(index);
+      else openTrack(index, { typeInto: true });
     } else if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === "a") {
       event.preventDefault();
       clearSelection();
@@ -809,7 +844,7 @@ window.HarmonyTable = (() => {
     const before = { ...view };
     Object.assign(view, changes);
     if ("playlist" in changes && changes.playlist !== before.playlist) {
-      view.sort = view.playlist ? null : "artist";
+      view.sort = view.playlist && !view.playlist.smart ? null : "artist";
       view.descending = false;
       view.search = changes.search !== undefined ? changes.search : view.search;
     }

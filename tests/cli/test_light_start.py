@@ -1,0 +1,70 @@
+"""``harmony`` starts at once: ``import harmony.cli`` and ``harmony --help`` load no database, migrations, web
+app, XML parser or tag reader, and a library command loads the database but not the migrations.
+
+Every command pays for what the CLI imports before it runs; the groups are imported when the command line
+reaches them. Checked in a fresh interpreter, since this test process has long imported everything."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from harmony.cli import app
+from harmony.library import Library
+
+#: The database, its migrations, the web app and its server, the XML parser, the tag reader.
+HEAVY = ("sqlalchemy", "alembic", "fastapi", "uvicorn", "lxml", "mutagen")
+
+
+def _run(statement: str) -> tuple[list[str], str]:
+    """The top-level modules imported after ``statement`` runs in a fresh interpreter, and what it printed."""
+    code = (
+        "import json, sys\n"
+        "try:\n"
+        f"{statement}\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60)
+    return list(json.loads(out.stderr)), out.stdout
+
+
+def _harmony(*args: str) -> str:
+    return f"    sys.argv = ['harmony', *{list(args)!r}]\n    from harmony.cli import main\n    main()"
+
+
+def test_importing_the_cli_loads_nothing_heavy() -> None:
+    modules, _ = _run("    import harmony.cli")
+    assert sorted(set(HEAVY) & set(modules)) == []
+
+
+def test_the_help_lists_every_group_and_loads_nothing_heavy() -> None:
+    modules, printed = _run(_harmony("--help"))
+    assert sorted(set(HEAVY) & set(modules)) == []
+    for group in ("traktor", "library", "cue", "playlist", "dev", "undo", "serve"):
+        assert f" {group} " in printed
+    assert "Look at and edit Harmony's own library." in printed
+
+
+def test_a_library_command_loads_the_database_but_not_the_migrations(tmp_path: Path) -> None:
+    # The checks above must be able to fail: reaching a command does load what it needs. Opening a library
+    # that is up to date compares its revision without loading Alembic and the migrations.
+    path = tmp_path / "library.db"
+    Library.open(path).close()
+    modules, printed = _run(_harmony("--library", str(path), "library", "stats", "--json"))
+    assert json.loads(printed)["tracks"] == 0
+    assert "sqlalchemy" in modules
+    assert "alembic" not in modules
+
+
+def test_a_mistyped_group_gets_a_suggestion() -> None:
+    # The groups are not loaded yet when the name is checked: the suggestion still knows them.
+    result = CliRunner().invoke(app, ["librar"])
+    assert result.exit_code == 2
+    assert "Did you mean 'library'?" in result.output

@@ -1,0 +1,114 @@
+"""The Duplicates page in a real Chromium: a group shows each track's cues, plays, playlists, format and bitrate
+with the keep rule's choice checked; the DJ keeps another by hand and merges; the group goes and the track count
+falls; Undo brings the group and the merged-away track back. And axe-core finds no serious or critical
+violation on the Duplicates and "Find missing files" pages.
+
+Skipped with a reason when Playwright, axe-playwright-python or Chromium is missing on a workstation; under CI
+they must run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harmony.library import CueValues, Library, TrackValues
+from tests.conftest import require
+
+from .conftest import LiveServer
+from .test_browser import chromium, page  # noqa: F401 - the shared browser fixtures
+
+
+def _library(server: LiveServer) -> tuple[int, int, int]:
+    """Two files of one song (the MP3 has more cue points: the rule keeps it) and another song; the files are
+    not on this computer, so both pages have something to show."""
+    library = server.state.library
+    assert isinstance(library, Library)
+    song = {"artist": "Art", "title": "Song", "duration": 200.0}
+    flac, mp3, other = library.add_tracks(
+        [
+            (TrackValues("/music/Song.flac", bitrate=1411000, play_count=2, **song), [CueValues(0, 1000.0, hotcue=0)]),
+            (
+                TrackValues("/music/Song.mp3", bitrate=320000, play_count=5, **song),
+                [CueValues(0, 1000.0, hotcue=0), CueValues(0, 2000.0, hotcue=1), CueValues(5, 3000.0, 4000.0)],
+            ),
+            (TrackValues("/music/Other.mp3", artist="Art", title="Other", duration=90.0), []),
+        ]
+    )
+    library.create_playlist("Friday", None, track_ids=[flac, other, mp3])
+    library.check_files()  # none of the files is here: all marked missing
+    return flac, mp3, other
+
+
+def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect  # the page fixture has made sure Playwright is there
+
+    flac, mp3, _ = _library(live_server)
+    page.goto(f"{live_server.url}/duplicates")
+    status = page.locator("#duplicates-status")
+    expect(status).to_have_text("1 group of duplicates among 3 tracks.")
+    group = page.locator(".duplicate-group")
+    expect(group.locator("h2")).to_have_text("Likely the same: Art – Song")
+    rows = {
+        int(row.get_attribute("data-track")): [cell.inner_text().strip() for cell in row.locator("td").all()[1:]]
+        for row in group.locator("tbody tr").all()
+    }
+    assert rows == {
+        flac: ["Art – Song", "1", "2", "Friday", "flac", "1411 kbps", "/music/Song.flac file missing"],
+        mp3: ["Art – Song suggested", "3", "5", "Friday", "mp3", "320 kbps", "/music/Song.mp3 file missing"],
+    }
+    expect(group.locator(f'input[value="{mp3}"]')).to_be_checked()  # the keep rule: most cue points
+
+    group.locator(f'input[value="{flac}"]').check()  # the DJ keeps the lossless file instead
+    page.once("dialog", lambda dialog: dialog.accept())
+    group.get_by_role("button", name="Merge into the checked track").click()
+    expect(page.locator(".duplicate-group")).to_have_count(0)
+    expect(status).to_have_text("No duplicates among 2 tracks.")
+    note = page.locator('.notification[data-id="merged"]')
+    expect(note.locator(".title")).to_have_text("Merged 1 duplicate into “Song”")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.get(f"/api/library/tracks/{mp3}").status_code == 404
+        kept = client.get(f"/api/library/tracks/{flac}").json()
+        assert (kept["play_count"], len(kept["cues"])) == (7, 3)  # plays summed, cues joined without doubles
+
+    note.get_by_role("button", name="Undo").click()
+    expect(page.locator(".duplicate-group")).to_have_count(1)
+    expect(status).to_have_text("1 group of duplicates among 3 tracks.")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        back = client.get(f"/api/library/tracks/{mp3}").json()
+        assert (back["play_count"], len(back["cues"]), back["missing"]) == (5, 3, True)
+        kept = client.get(f"/api/library/tracks/{flac}").json()
+        assert (kept["play_count"], len(kept["cues"])) == (2, 1)
+    page.screenshot(path=str(Path(live_server.app.state.web.browse_root).parent / "duplicates-undone.png"))
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_axe_finds_no_serious_violation_on_the_missing_and_duplicates_pages(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    width: int,
+) -> None:
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    require(Axe is not None, "axe-playwright-python is not installed (pip install axe-playwright-python)")
+    assert Axe is not None
+    _library(live_server)
+    page.set_viewport_size({"width": width, "height": 900})
+    bad: dict[str, list[Any]] = {}
+    for path, ready in (("/duplicates", ".duplicate-group"), ("/missing", "#missing-count:text('3')")):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_selector(ready)
+        results = Axe().run(page)
+        bad[path] = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    assert bad == {"/duplicates": [], "/missing": []}
