@@ -54,6 +54,8 @@ async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path
     )
     assert restored.status_code == 200, restored.text
     assert restored.json()["tracks"] == demo.generated.tracks
+    # Auto-sync is off: the restore asks for no import (the library is not made to follow the older copy).
+    assert api.state.auto_sync is not None and not api.state.auto_sync.status.pending
     assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
     assert (await api.client.get("/api/traktor/check")).json()["status"] == "ok"
 

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from harmony.errors import HarmonyError
-from harmony.service import REBUILD_LOSES, CollectionHealth, running_traktor, status_json
+from harmony.service import REBUILD_LOSES, AutoSyncService, CollectionHealth, running_traktor, status_json
 from harmony.web.api_traktor import accepted
 from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, NmlPathText, error_responses
 from harmony.web.state import WebState, web_state
@@ -54,6 +54,13 @@ async def _health(state: WebState) -> CollectionHealth:
         return CollectionHealth("missing", str(error))
 
 
+def _auto_sync_on(state: WebState) -> AutoSyncService | None:
+    """Auto-sync when it is switched on, else None: with it off, a restore or an acceptance imports nothing by
+    itself (an older copy put back would otherwise take the tracks added since out of the library unasked)."""
+    auto_sync = state.auto_sync
+    return auto_sync if auto_sync is not None and auto_sync.status.enabled else None
+
+
 @router.get("/traktor/check", summary="The collection's health", responses=_READ)
 async def check(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """``status`` (``ok``, ``damaged``, ``missing``), ``reason``, ``tracks``, ``playlists``,
@@ -65,8 +72,9 @@ async def check(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any
 async def accept(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """The DJ removed those tracks on purpose: a collection that loads has its counts trusted from now on."""
     health = await state.call(state.service.recovery.accept)
-    if state.auto_sync is not None and health.ok:
-        state.auto_sync.trigger("collection accepted")
+    auto_sync = _auto_sync_on(state)
+    if auto_sync is not None and health.ok:
+        auto_sync.trigger("collection accepted")
     return health.to_json()
 
 
@@ -109,10 +117,11 @@ async def compare(state: Annotated[WebState, Depends(web_state)], body: BackupBo
 @router.post("/traktor/restore", summary="Put a listed copy back in place of the collection", responses=_CHANGE)
 async def restore(state: Annotated[WebState, Depends(web_state)], body: BackupBody) -> dict[str, Any]:
     """Through the safe write: the current file (damaged or not) is backed up first; refused while Traktor runs
-    unless ``force``. Auto-sync then runs, as after Traktor saving the file."""
+    unless ``force``. Auto-sync then runs when it is switched on, as after Traktor saving the file."""
     result = await state.service.recovery.restore_in_pool(body.path, force=body.force)
-    if state.auto_sync is not None:
-        state.auto_sync.trigger("collection restored")
+    auto_sync = _auto_sync_on(state)
+    if auto_sync is not None:
+        auto_sync.trigger("collection restored")
     return result
 
 
