@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -59,3 +60,29 @@ def test_only_old_spool_files_are_removed(tmp_path: Path) -> None:
     os.utime(other, (long_ago, long_ago))
     assert remove_stale_spools(str(tmp_path)) == 1
     assert not old.exists() and fresh.exists() and other.exists()
+
+
+def test_a_report_with_long_lists_comes_back_whole_read_in_pieces(tmp_path: Path) -> None:
+    from harmony.jobs.spool import _PIECE, read_report, write_report
+    from harmony.sync import ImportReport, ImportStats, RemovedTrack
+
+    removed = tuple(RemovedTrack(f"/music/{n}.mp3", f"Title {n}", None) for n in range(2 * _PIECE + 7))
+    missing = tuple(f"/gone/{n}.mp3" for n in range(_PIECE + 1))
+    report = ImportReport(
+        stats=ImportStats(tracks_removed=len(removed), missing_files=missing),
+        removed_tracks=removed,
+        library_tracks=99,
+    )
+    path = write_report(report, str(tmp_path))
+    # The long tuples are written apart, a piece per pickle, so no single read holds the reading thread long.
+    with path.open("rb") as source:
+        loads = 0
+        while True:
+            try:
+                pickle.load(source)
+            except EOFError:
+                break
+            loads += 1
+    assert loads == 1 + 3 + 2  # the rest, three pieces of removed tracks, two of missing files
+    assert read_report(path) == report
+    assert not path.exists()
