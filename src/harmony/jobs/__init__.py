@@ -9,6 +9,7 @@ from harmony.jobs.apply_job import SAVING, apply_import_job
 from harmony.jobs.collection_info import summarize_collection
 from harmony.jobs.export_job import ExportJobResult, run_export_job
 from harmony.jobs.file_check import FolderListings
+from harmony.jobs.folder_walk import walk_files
 from harmony.jobs.import_job import ImportJobResult, run_import_job
 from harmony.jobs.rebuild_job import RebuildResult, run_rebuild_job
 from harmony.jobs.relocate_job import RelocateJobResult, content_hash, run_relocate_job
@@ -43,4 +44,5 @@ __all__ = [
     "run_restore_job",
     "summarize_collection",
     "transcode_for_browser",
+    "walk_files",
 ]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from harmony.jobs.folder_walk import walk_files
 from harmony.library import Library, TagReadError, is_audio_file, read_track
 from harmony.progress import ProgressReporter
 from harmony.sync import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
@@ -37,30 +37,18 @@ class RelocateJobResult:
 def scan_roots(roots: list[str], progress: ProgressReporter | None = None) -> FileIndex:
     """Every audio file under ``roots`` with its size (hidden folders skipped, links to folders not followed)."""
     index = FileIndex()
-    stack = list(reversed(roots))
-    seen: set[str] = set()
-    while stack:
-        folder = stack.pop()
-        if folder in seen:
+    for entry in walk_files(roots):
+        if not is_audio_file(Path(entry.name)):
             continue
-        seen.add(folder)
         try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            if not entry.name.startswith("."):
-                                stack.append(entry.path)
-                        elif entry.is_file() and is_audio_file(Path(entry.name)):
-                            index.add(entry.path, entry.stat().st_size)
-                            if progress is not None and index.count % _REPORT_EVERY == 0:
-                                # The total is unknown: the bar creeps towards half-way as files are found.
-                                percent = 50.0 * index.count / (index.count + 50_000)
-                                progress("scanning", percent, f"Scanned {index.count:,} audio files", entry.path)
-                    except OSError:
-                        continue
+            size = entry.stat().st_size
         except OSError:
-            continue  # an unreadable folder: look elsewhere
+            continue
+        index.add(entry.path, size)
+        if progress is not None and index.count % _REPORT_EVERY == 0:
+            # The total is unknown: the bar creeps towards half-way as files are found.
+            percent = 50.0 * index.count / (index.count + 50_000)
+            progress("scanning", percent, f"Scanned {index.count:,} audio files", entry.path)
     return index
 
 

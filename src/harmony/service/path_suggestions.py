@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harmony.jobs import walk_files
 from harmony.library import Library, NotFoundError
 from harmony.nml import NMLError, Platform, current_platform
 from harmony.sync import (
@@ -65,29 +66,13 @@ def find_files_named(
     were looked at. Hidden folders are skipped and symbolic links to folders not followed."""
     found: dict[str, list[str]] = {}
     scanned = 0
-    seen_dirs: set[str] = set()
-    stack = [str(root) for root in roots]
-    while stack and scanned < max_files:
-        folder = stack.pop()
-        if folder in seen_dirs:
-            continue
-        seen_dirs.add(folder)
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            if not entry.name.startswith("."):
-                                stack.append(entry.path)
-                        elif entry.is_file():
-                            scanned += 1
-                            folded = fold_name(entry.name)
-                            if folded in names:
-                                found.setdefault(folded, []).append(entry.path)
-                    except OSError:
-                        continue
-        except OSError:
-            continue  # unreadable folder: look elsewhere
+    for entry in walk_files(str(root) for root in roots):
+        scanned += 1
+        folded = fold_name(entry.name)
+        if folded in names:
+            found.setdefault(folded, []).append(entry.path)
+        if scanned >= max_files:
+            break
     return found, scanned
 
 
