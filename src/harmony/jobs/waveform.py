@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: ``import harmony.jobs`` stays light for the CLI
     import av
@@ -138,12 +138,21 @@ class _PeakMeter:
         return level
 
 
+def _open_audio(path: str) -> Any:
+    """Open ``path`` for decoding. PyAV before 19 fails the whole open on a tag that is not valid UTF-8 unless
+    told to ignore it; PyAV 19 (the one Python 3.13 gets) no longer takes that option."""
+    import av
+
+    if int(av.__version__.split(".", 1)[0]) < 19:
+        return av.open(path, metadata_errors="ignore")
+    return av.open(path)
+
+
 def compute_waveform(path: str) -> Waveform:
     """Decode ``path`` (its first audio stream) and measure its overview peaks, the loudest channel counting."""
-    import av
     import numpy as np
 
-    with av.open(path, metadata_errors="ignore") as container:
+    with _open_audio(path) as container:
         if not container.streams.audio:
             raise ValueError(f"{Path(path).name} holds no audio.")
         stream = container.streams.audio[0]
@@ -172,7 +181,7 @@ def transcode_for_browser(path: str, target: str) -> int:
 
     temporary = f"{target}.{os.getpid()}.part"
     try:
-        with av.open(path, metadata_errors="ignore") as source:
+        with _open_audio(path) as source:
             if not source.streams.audio:
                 raise ValueError(f"{Path(path).name} holds no audio.")
             stream = source.streams.audio[0]
