@@ -150,7 +150,7 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
 
     big = make_demo(home / "Big", tracks=12_000, seed=22)
     page.goto(f"{live_server.url}/library")
-    page.wait_for_selector("#tracks-body tr")
+    page.wait_for_selector("#tracks-body tr[data-id]")
     assert page.text_content("#track-count") == "300 tracks"
 
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
@@ -160,19 +160,19 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
 
         page.fill("#search", word)
         page.wait_for_function(
-            "() => document.querySelector('#tracks-body tr') && "
+            "() => document.querySelector('#tracks-body tr[data-id]') && "
             "document.querySelector('#track-count').textContent !== '300 tracks'"
         )
-        rows = page.locator("#tracks-body tr")
+        rows = page.locator("#tracks-body tr[data-id]")
         assert 0 < rows.count() < 300
-        page.locator("#tracks-body tr", has_text=title).first.click()
+        page.locator("#tracks-body tr[data-id]", has_text=title).first.click()
         page.wait_for_selector("#track-detail:not([hidden])")
         assert page.text_content("#detail-title") == title
         page.click("#detail-close")
         assert page.is_hidden("#track-detail")
 
-        page.click("th[data-sort='bpm']")
-        page.wait_for_selector("th[data-sort='bpm'][aria-sort='ascending']")
+        page.click("#tracks-head button[data-sort='bpm']")
+        page.wait_for_selector("#tracks-head th[data-column='bpm'][aria-sort='ascending']")
         page.fill("#search", "")
         page.wait_for_function("() => document.querySelector('#track-count').textContent === '300 tracks'")
         # One list: scrolled to the end, the last rows are fetched and drawn.
