@@ -69,3 +69,17 @@ def test_mapping_votes_name_the_prefixes_before_the_shared_tail() -> None:
     assert names is not None
     votes = vote_mappings([names], {"a.mp3": ["/home/me/Music/House/a.mp3"]})
     assert votes.most_common(1)[0][0] == ("C:/Users/josev", "/home/me")
+
+
+def test_tags_then_hashes_decide_between_files_of_one_name_and_size() -> None:
+    index = FileIndex.of([("/x/a.mp3", 4096), ("/y/a.mp3", 4096), ("/z/a.mp3", 4096)])
+    probes = {
+        "/x/a.mp3": FileProbe(200.0, "Art", "A"),
+        "/y/a.mp3": FileProbe(200.4, "ART", "a"),
+        "/z/a.mp3": FileProbe(90.0, "Art", "A"),
+    }
+    track = LostTrack(1, "/old/y/a.mp3", 4096, 200.0, "Art", "A")
+    different = match_lost_tracks([track], index, probes.get, {"/x/a.mp3": "1", "/y/a.mp3": "2"}.get)
+    assert (different[0].confidence, sorted(different[0].candidates)) == ("ambiguous", ["/x/a.mp3", "/y/a.mp3"])
+    copies = match_lost_tracks([track], index, probes.get, lambda path: "same")
+    assert (copies[0].new_path, copies[0].confidence) == ("/y/a.mp3", "likely")  # the folder that looks alike
