@@ -14,29 +14,51 @@
   const NAMES = { import: "Import from Traktor", export: "Export to Traktor", preview: "Preview sync",
     export_preview: "Preview export" };
 
+  // Each operation keeps its row while it runs: progress events update its text and bar in place, so the
+  // Cancel button stays where it is (redrawn on every event, it moved under the DJ's pointer and a click missed).
+  const rows = new Map(); // operation_id -> { item, text, bar }
+
+  function row(event) {
+    const cancel = el("button", { type: "button", class: "danger small", onclick: async () => {
+      cancel.disabled = true;
+      try {
+        await api("POST", `/api/operations/${encodeURIComponent(event.operation_id)}/cancel`);
+      } catch (error) {
+        window.HarmonyNotifications.show(`cancel-${event.operation_id}`,
+          { title: "Cancel failed", message: error.message, color: "red", autoClose: 5000 });
+      }
+    } }, "Cancel");
+    const text = el("span", { class: "muted" });
+    const bar = el("progress", { max: "100" });
+    const item = el("li", { "data-operation": event.operation_id },
+      el("strong", {}, NAMES[event.operation] || event.operation), text, bar, cancel);
+    return { item, text, bar };
+  }
+
   function render() {
     count.textContent = String(active.size);
     count.classList.toggle("busy", active.size > 0);
-    list.replaceChildren();
+    for (const [id, shown] of rows) {
+      if (!active.has(id)) {
+        shown.item.remove();
+        rows.delete(id);
+      }
+    }
+    const empty = list.querySelector("li.muted:not([data-operation])");
     if (active.size === 0) {
-      list.append(el("li", { class: "muted" }, "Nothing is running."));
+      if (!empty) list.append(el("li", { class: "muted" }, "Nothing is running."));
       return;
     }
+    if (empty) empty.remove();
     for (const event of active.values()) {
-      const cancel = el("button", { type: "button", class: "danger small", onclick: async () => {
-        cancel.disabled = true;
-        try {
-          await api("POST", `/api/operations/${encodeURIComponent(event.operation_id)}/cancel`);
-        } catch (error) {
-          window.HarmonyNotifications.show(`cancel-${event.operation_id}`,
-            { title: "Cancel failed", message: error.message, color: "red", autoClose: 5000 });
-        }
-      } }, "Cancel");
-      list.append(el("li", { "data-operation": event.operation_id },
-        el("strong", {}, NAMES[event.operation] || event.operation),
-        el("span", { class: "muted" }, ` ${event.status} — ${event.phase}: ${event.message} (${Math.round(event.percent)}%)`),
-        el("progress", { max: "100", value: String(event.percent) }),
-        cancel));
+      let shown = rows.get(event.operation_id);
+      if (!shown) {
+        shown = row(event);
+        rows.set(event.operation_id, shown);
+        list.append(shown.item);
+      }
+      shown.text.textContent = ` ${event.status} — ${event.phase}: ${event.message} (${Math.round(event.percent)}%)`;
+      shown.bar.value = event.percent;
     }
   }
 
