@@ -229,6 +229,12 @@ class AutoSyncService:
 
     # --- triggers -------------------------------------------------------------------------------------------
 
+    def _failed(self, error: Exception) -> None:
+        """The run ended in an error: the status says so (the page shows its words)."""
+        self._set(
+            running=False, state="error", phase=None, percent=0.0, message="Auto-sync failed", last_error=str(error)
+        )
+
     def trigger(self, reason: str) -> None:
         """Ask for a sync; while one runs, one more follows it."""
         self._reasons.append(reason)
@@ -333,14 +339,7 @@ class AutoSyncService:
             self._changed_runs += 1
             if self._changed_runs > MAX_CHANGED_RUNS:
                 self._changed_runs = 0
-                self._set(
-                    running=False,
-                    state="error",
-                    phase=None,
-                    percent=0.0,
-                    message="Auto-sync failed",
-                    last_error=str(error),
-                )
+                self._failed(error)
                 return
             self._set(
                 running=False,
@@ -352,14 +351,7 @@ class AutoSyncService:
             self.trigger("collection changed during the sync")
             return
         except HarmonyError as error:
-            self._set(
-                running=False,
-                state="error",
-                phase=None,
-                percent=0.0,
-                message="Auto-sync failed",
-                last_error=str(error),
-            )
+            self._failed(error)
             return
         self._last_version = (await asyncio.to_thread(self.runner.library_state))[0]
         self._changed_runs = 0
