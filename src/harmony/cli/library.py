@@ -3,6 +3,9 @@
 Thin: each command opens the library named by the global ``--library`` option (or the per-user default), calls
 one :class:`harmony.library.Library` method and prints the result, as a table or, with ``--json``, as JSON.
 Errors are :class:`harmony.errors.HarmonyError`; the entry point prints them on one line and exits non-zero.
+
+The store, the scan and the recovery are reached through ``library_api`` (the package, whose heavy names load on
+first use), so a command that needs none of them, ``library stats`` above all, starts without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
+from harmony import library as library_api
 from harmony.cli.groups import group_help
 from harmony.cli.output import console, error_console, print_json
 from harmony.library import (
@@ -23,19 +27,19 @@ from harmony.library import (
     TRACK_FIELDS,
     DamagedLibraryError,
     InvalidFieldError,
-    Library,
     StoredTrack,
-    TrackDetail,
     check_integrity,
     damaged_error,
     default_library_path,
+    glance_stats,
     is_read_only,
     parse_field_text,
-    recover_library,
-    scan_paths,
     unknown_field,
 )
 from harmony.nml import to_musical
+
+if TYPE_CHECKING:
+    from harmony.library import Library, TrackDetail
 
 app = typer.Typer(help=group_help("library"), no_args_is_help=True)
 
@@ -48,13 +52,13 @@ def _library_path(ctx: typer.Context) -> Path:
 
 
 def _open(ctx: typer.Context) -> Library:
-    return Library.open(_library_path(ctx))
+    return library_api.Library.open(_library_path(ctx))
 
 
 def _open_to_read(ctx: typer.Context) -> Library:
     """The library for a command that only reads it: read-only when its file or disk cannot be written."""
     path = _library_path(ctx)
-    return Library.open(path, read_only=is_read_only(path))
+    return library_api.Library.open(path, read_only=is_read_only(path))
 
 
 def _plain(value: Any) -> Any:
@@ -110,8 +114,12 @@ def _bpm(bpm: float | None) -> str:
 @app.command()
 def stats(ctx: typer.Context, json: JsonOption = False) -> None:
     """Counts of tracks, cue points, playlists and folders, and the library version."""
-    with _open_to_read(ctx) as library:
-        figures = library.stats()
+    # The counts are read without loading the store when the library is up to date (the common case), so the
+    # command answers at once; a library to create, upgrade or explain goes through the store.
+    figures = glance_stats(_library_path(ctx))
+    if figures is None:
+        with _open_to_read(ctx) as library:
+            figures = library.stats()
     data = {
         "tracks": figures.tracks,
         "cues": figures.cues,
@@ -209,7 +217,7 @@ def add(
     """Add audio files (mp3, flac, m4a/aac, aiff, wav, ogg, opus) with their tags; folders are searched."""
     with _open(ctx) as library:
         if json:
-            result = scan_paths(paths)
+            result = library_api.scan_paths(paths)
         else:
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=error_console
@@ -219,7 +227,7 @@ def add(
                 def progress(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
                     bar.update(task, completed=percent, description=message)
 
-                result = scan_paths(paths, progress)
+                result = library_api.scan_paths(paths, progress)
         added = library.add_scanned(result)
     data = {
         "added": len(added.added),
@@ -347,7 +355,7 @@ def recover(
     json: JsonOption = False,
 ) -> None:
     """Save what can still be read from a damaged library into a new file; the damaged one is not changed."""
-    report = recover_library(_library_path(ctx), out)
+    report = library_api.recover_library(_library_path(ctx), out)
     if json:
         print_json(report.to_json())
         return

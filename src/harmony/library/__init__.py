@@ -34,6 +34,7 @@ from harmony.library.errors import (
 from harmony.library.fields import (
     CUE_FIELDS,
     EDITABLE_TRACK_FIELDS,
+    SORT_KEYS,
     TRACK_FIELDS,
     FieldSpec,
     FieldValue,
@@ -68,14 +69,15 @@ from harmony.library.records import StoredCue, StoredEntry, StoredTrack, SyncFol
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 if TYPE_CHECKING:
-    from harmony.library.database import default_library_path
     from harmony.library.editing import CUE_TYPES, SAME, EditOutcome, Same
     from harmony.library.export_reader import ExportReader, open_export_reader
+    from harmony.library.glance import LibraryStats, glance_stats
     from harmony.library.health import IntegrityReport, check_integrity, damaged_error, is_read_only
+    from harmony.library.identity import default_library_path
     from harmony.library.journal import ChangeRecord, LibraryStatus
     from harmony.library.merge import MergeResult
     from harmony.library.operations import OperationRecord
-    from harmony.library.queries import SORT_KEYS, FolderNode, LibraryStats, PlaylistNode, TrackDetail, TrackPage
+    from harmony.library.queries import FolderNode, PlaylistNode, TrackDetail, TrackPage
     from harmony.library.reader import LibraryReader, open_reader
     from harmony.library.recover import RecoveryReport, recover_library
     from harmony.library.scan import ScanFailure, ScanResult, is_audio_file, scan_paths
@@ -123,7 +125,6 @@ _LAZY: dict[str, str] = {
     "is_read_only": "harmony.library.health",
     "RecoveryReport": "harmony.library.recover",
     "recover_library": "harmony.library.recover",
-    "SORT_KEYS": "harmony.library.queries",
     "KEY_NOTATIONS": "harmony.library.track_list",
     "LIST_FILTERS": "harmony.library.track_list",
     "LIST_SORT_KEYS": "harmony.library.track_list",
@@ -132,11 +133,12 @@ _LAZY: dict[str, str] = {
     "TrackList": "harmony.library.track_list",
     "key_display": "harmony.library.track_list",
     "OperationRecord": "harmony.library.operations",
-    "default_library_path": "harmony.library.database",
+    "default_library_path": "harmony.library.identity",
+    "glance_stats": "harmony.library.glance",
     "ChangeRecord": "harmony.library.journal",
     "LibraryStatus": "harmony.library.journal",
     "FolderNode": "harmony.library.queries",
-    "LibraryStats": "harmony.library.queries",
+    "LibraryStats": "harmony.library.glance",
     "PlaylistNode": "harmony.library.queries",
     "TrackDetail": "harmony.library.queries",
     "TrackPage": "harmony.library.queries",
@@ -269,6 +271,7 @@ __all__ = [
     "check_integrity",
     "damaged_error",
     "default_library_path",
+    "glance_stats",
     "is_audio_file",
     "is_read_only",
     "key_display",

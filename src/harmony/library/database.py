@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 from sqlalchemy import Connection, Engine, ExceptionContext, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
@@ -30,6 +29,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 from harmony.errors import LibraryError
 from harmony.library.errors import NewerLibraryError, NotALibraryError
 from harmony.library.health import explain_sqlite_error, is_read_only, read_only_error, reading_uri
+from harmony.library.identity import APPLICATION_ID, HEAD_REVISION, default_library_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,20 +37,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: SQLite ``PRAGMA application_id`` of a Harmony library: "HMNY" in ASCII.
-APPLICATION_ID = 0x484D4E59
 #: Milliseconds a connection waits for another writer before giving up.
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = "harmony.library:migrations"
-#: The newest schema revision this Harmony knows, named here so that opening an up-to-date library (every
-#: command, every worker) compares one stored string instead of loading Alembic and every migration module.
-#: A test checks it against the migrations; Alembic is loaded only to upgrade or to recognise an older revision.
-HEAD_REVISION = "0008"
-
-
-def default_library_path() -> Path:
-    """The per-user library file: ``platformdirs.user_data_dir("harmony")/library.db``."""
-    return Path(platformdirs.user_data_dir("harmony")) / "library.db"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

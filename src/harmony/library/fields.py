@@ -19,6 +19,14 @@ from harmony.library.errors import InvalidFieldError
 #: A value a track or cue field can hold.
 FieldValue = str | int | float | bool | date | None
 
+#: Sort keys a track list of the whole library accepts (see :mod:`harmony.library.track_list`).
+SORT_KEYS: tuple[str, ...] = (
+    "id", "title", "artist", "album", "genre", "label", "comment", "remixer", "bpm", "key", "musical_key", "rating",
+    "color", "year", "duration", "bitrate", "added", "date_added", "import_date", "play_count", "last_played",
+    "pending", "path", "track_number", "of_tracks", "comment2", "producer", "mix", "catalog_number", "key_lyrics",
+    "release_date", "file_size", "bpm_text", "bpm_quality", "key_text", "ranking", "date_modified", "lock",
+)  # fmt: skip
+
 Kind = Literal["text", "int", "float", "date", "bool"]
 
 

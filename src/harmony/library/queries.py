@@ -15,18 +15,11 @@ from sqlalchemy import Connection, Integer, Text, column, func, or_, select, tab
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
-from harmony.library.journal import read_status
+from harmony.library.fields import SORT_KEYS
+from harmony.library.glance import STATS_SQL, LibraryStats, stats_from_row
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.records import StoredCue, StoredEntry, StoredTrack
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
-
-#: Sort keys a track list of the whole library accepts (see :mod:`harmony.library.track_list`).
-SORT_KEYS: tuple[str, ...] = (
-    "id", "title", "artist", "album", "genre", "label", "comment", "remixer", "bpm", "key", "musical_key", "rating",
-    "color", "year", "duration", "bitrate", "added", "date_added", "import_date", "play_count", "last_played",
-    "pending", "path", "track_number", "of_tracks", "comment2", "producer", "mix", "catalog_number", "key_lyrics",
-    "release_date", "file_size", "bpm_text", "bpm_quality", "key_text", "ranking", "date_modified", "lock",
-)  # fmt: skip
 
 #: The FTS5 index of the track text fields (created by migration 0002; not an ORM model, it is SQLite-only).
 _FTS = table("tracks_fts", column("rowid", Integer), column("tracks_fts", Text))
@@ -50,23 +43,6 @@ class TrackPage:
     total: int
     offset: int
     tracks: tuple[StoredTrack, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryStats:
-    """Counts shown by ``harmony library stats``."""
-
-    tracks: int
-    cues: int
-    playlists: int
-    folders: int
-    version: int
-    last_exported_version: int
-
-    @property
-    def pending_export(self) -> bool:
-        """Whether edits are waiting to be exported to Traktor."""
-        return self.version > self.last_exported_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,20 +96,9 @@ def row_to_cue(row: Sequence[Any]) -> StoredCue:
 
 
 def stats(conn: Connection) -> LibraryStats:
-    """Counts of tracks, cues, playlists and folders, and the library version."""
-    status = read_status(conn)
-
-    def count(table: Any) -> int:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-    return LibraryStats(
-        tracks=count(TRACKS),
-        cues=count(CUES),
-        playlists=count(PLAYLISTS),
-        folders=count(FOLDERS),
-        version=status.version,
-        last_exported_version=status.last_exported_version,
-    )
+    """Counts of tracks, cues, playlists and folders, and the library version (the statement
+    ``harmony library stats`` also reads without SQLAlchemy: :mod:`harmony.library.glance`)."""
+    return stats_from_row(conn.exec_driver_sql(STATS_SQL).one())
 
 
 def fts_query(search: str) -> str | None:

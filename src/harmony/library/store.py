@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine
 from harmony.library import apply, journal, merge, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.editing import EditOutcome, LibraryEdits
+from harmony.library.glance import LibraryStats
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
 from harmony.library.merge import MergeResult
@@ -30,7 +31,6 @@ from harmony.library.paths import path_key
 from harmony.library.plan import NO_BASE_UPDATES, BaseUpdates, ImportPlan, ImportResult
 from harmony.library.queries import (
     FolderNode,
-    LibraryStats,
     PlaylistNode,
     TrackDetail,
     TrackPage,
