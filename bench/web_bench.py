@@ -8,8 +8,11 @@ Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [-
 3. Imports collection A (untimed), so the library holds ``--tracks`` tracks to search; then starts importing
    collection B (``--tracks`` new tracks: parsing, matching, then one big write transaction; A's tracks, no
    longer in the collection imported, leave the library, allowed past the removal guard) and, until it ends,
-   sends the library page's requests one after another: a search for a word from the library, sorted by a
-   random column, at a random page; now and then a track's detail.
+   sends the library page's requests: a search for a word from the library, sorted by a random column, at a
+   random page; now and then a track's detail. Between two requests it waits ``--pause`` (default 0.2 s, the
+   page's own typing delay: the page never searches faster than that). Back to back (``--pause 0``) the searches
+   alone keep a core busy in the server (each is tens of ms of SQLite work at 100,000 tracks) and the client
+   another; on a two-core machine the ticker then measures mostly the wait for a free core, a load no page makes.
 4. Edits one track in 100 in the library, then exports the library into collection B (backup, safe write) and
    sends the same requests until the export ends.
 5. Prints, for the import and for the export, the search latency (p50, p95, max) and the ticker's gaps in the
@@ -84,7 +87,10 @@ def _sampler(heartbeat: list[float], samples: list[tuple[float, dict[str, list[s
         for ident, frame in sys._current_frames().items():
             if ident == me:
                 continue
-            stack = traceback.extract_stack(frame)[-6:]
+            # The innermost frames only, and no source lines read: the sampler holds the GIL while it looks, and
+            # must not lengthen the gaps it is there to explain.
+            innermost = traceback.StackSummary.extract(traceback.walk_stack(frame), limit=6, lookup_lines=False)
+            stack = list(reversed(innermost))
             where[names.get(ident, str(ident))] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
         samples.append((time.time(), where))
 
@@ -272,7 +278,10 @@ def main() -> int:
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--no-preload", action="store_true", help="search an empty library during the import")
     parser.add_argument(
-        "--pause", type=float, default=0.0, help="seconds between the page's requests (0: back to back, the worst case)"
+        "--pause",
+        type=float,
+        default=0.2,
+        help="seconds between the page's requests (default: the page's typing delay; 0: back to back, the worst case)",
     )
     parser.add_argument("--no-export", action="store_true", help="measure the import only")
     parser.add_argument("--folder", type=Path, help="work here and reuse the collections of an earlier run")
