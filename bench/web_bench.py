@@ -195,6 +195,7 @@ def browse_while(client: httpx.Client, op_id: str, words: list[str], ids: list[i
     searches: list[float] = []
     details: list[float] = []
     started = time.time()
+    waiting = cpu_waiting()
     checked = 0.0
     op: dict[str, Any] = {}
     while True:
@@ -222,7 +223,28 @@ def browse_while(client: httpx.Client, op_id: str, words: list[str], ids: list[i
             details.append(time.perf_counter() - began)
         if pause:
             time.sleep(pause)
-    return {"op": op, "searches": searches, "details": details, "window": (started, time.time())}
+    ended = time.time()
+    waited = None if waiting is None or (now_waiting := cpu_waiting()) is None else now_waiting - waiting
+    return {
+        "op": op,
+        "searches": searches,
+        "details": details,
+        "window": (started, ended),
+        "cpu_waiting": None if waited is None else waited / (ended - started),
+        "load": os.getloadavg()[0],
+    }
+
+
+def cpu_waiting() -> float | None:
+    """Seconds, since boot, during which some task of the machine was waiting for a core (Linux's pressure
+    stall information; None elsewhere). Over a window, it tells a gap made by the app from the wait for a core
+    that the machine's other work imposes on every process."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = dict(item.split("=") for item in line.split()[1:])
+    return int(fields["total"]) / 1e6
 
 
 def explain(gaps: list[tuple[float, float, str, float]], samples: list[Any], window: tuple[float, float]) -> None:
@@ -241,7 +263,7 @@ def explain(gaps: list[tuple[float, float, str, float]], samples: list[Any], win
                         seen.add(line)
                         print(f"      {line}")
         if not seen:
-            print("      (no sample: one call held the GIL throughout)")
+            print("      (no sample: one call held the GIL throughout, or the sampler too was waiting for a core)")
 
 
 def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float, str, float]]) -> None:
@@ -266,6 +288,17 @@ def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float, str, f
         f"  event-loop ticker ({TICK * 1000:.0f} ms): max gap {max(inside, default=0) * 1000:.1f} ms, "
         f"gaps > 25 ms: {len(over)}, p99 of late wake-ups {percentile(inside, 0.99) * 1000:.1f} ms"
         f"   (target: none over 25 ms)"
+    )
+    busy = [gap for at, gap, _, cpu in gaps if start <= at <= end and gap > 0.025 and cpu >= gap / 2]
+    if over:
+        print(
+            f"    of which {len(busy)} with the server's CPU at least half the gap (look at these first); "
+            "the others mostly waited for a core"
+        )
+    waiting = run.get("cpu_waiting")
+    print(
+        f"  machine: load average {run['load']:.1f} at the end"
+        + ("" if waiting is None else f"; some task waited for a core {waiting:.0%} of the time (/proc/pressure/cpu)")
     )
     if by_phase:
         print("    gaps over 25 ms by phase, in ms (with the CPU ms this process used meanwhile, all threads):")
