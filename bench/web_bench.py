@@ -10,13 +10,15 @@ Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [-
    longer in the collection imported, leave the library, allowed past the removal guard) and, until it ends,
    sends the library page's requests: a search for a word from the library, sorted by a random column, at a
    random page; now and then a track's detail. Between two requests it waits ``--pause`` (default 0.2 s, the
-   page's own typing delay: the page never searches faster than that). Back to back (``--pause 0``) the searches
+   page's own typing delay: it searches 0.2 s after the last key). Back to back (``--pause 0``) the searches
    alone keep a core busy in the server (each is tens of ms of SQLite work at 100,000 tracks) and the client
    another; on a two-core machine the ticker then measures mostly the wait for a free core, a load no page makes.
 4. Edits one track in 100 in the library, then exports the library into collection B (backup, safe write) and
    sends the same requests until the export ends.
-5. Prints, for the import and for the export, the search latency (p50, p95, max) and the ticker's gaps in the
-   same window (by phase, with the CPU time the server used meanwhile), and the server's long GC pauses.
+5. Prints, for the import and for the export, the search latency (p50, p95, max), the ticker's gaps in the same
+   window (by phase, with the CPU time the server used meanwhile; how many came with the server's CPU at least
+   half the gap), how long the machine spent waiting for a core (``/proc/pressure/cpu``), and the server's long
+   GC pauses.
 
 Targets: search p95 <= 150 ms, no event-loop gap over 25 ms.
 """
