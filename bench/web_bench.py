@@ -8,12 +8,17 @@ Usage: PYTHONPATH=src python bench/web_bench.py [--tracks 100000] [--pause S] [-
 3. Imports collection A (untimed), so the library holds ``--tracks`` tracks to search; then starts importing
    collection B (``--tracks`` new tracks: parsing, matching, then one big write transaction; A's tracks, no
    longer in the collection imported, leave the library, allowed past the removal guard) and, until it ends,
-   sends the library page's requests one after another: a search for a word from the library, sorted by a
-   random column, at a random page; now and then a track's detail.
+   sends the library page's requests: a search for a word from the library, sorted by a random column, at a
+   random page; now and then a track's detail. Between two requests it waits ``--pause`` (default 0.2 s, the
+   page's own typing delay: it searches 0.2 s after the last key). Back to back (``--pause 0``) the searches
+   alone keep a core busy in the server (each is tens of ms of SQLite work at 100,000 tracks) and the client
+   another; on a two-core machine the ticker then measures mostly the wait for a free core, a load no page makes.
 4. Edits one track in 100 in the library, then exports the library into collection B (backup, safe write) and
    sends the same requests until the export ends.
-5. Prints, for the import and for the export, the search latency (p50, p95, max) and the ticker's gaps in the
-   same window (by phase, with the CPU time the server used meanwhile), and the server's long GC pauses.
+5. Prints, for the import and for the export, the search latency (p50, p95, max), the ticker's gaps in the same
+   window (by phase, with the CPU time the server used meanwhile; how many came with the server's CPU at least
+   half the gap), how long the machine spent waiting for a core (``/proc/pressure/cpu``), and the server's long
+   GC pauses.
 
 Targets: search p95 <= 150 ms, no event-loop gap over 25 ms.
 """
@@ -84,7 +89,10 @@ def _sampler(heartbeat: list[float], samples: list[tuple[float, dict[str, list[s
         for ident, frame in sys._current_frames().items():
             if ident == me:
                 continue
-            stack = traceback.extract_stack(frame)[-6:]
+            # The innermost frames only, and no source lines read: the sampler holds the GIL while it looks, and
+            # must not lengthen the gaps it is there to explain.
+            innermost = traceback.StackSummary.extract(traceback.walk_stack(frame), limit=6, lookup_lines=False)
+            stack = list(reversed(innermost))
             where[names.get(ident, str(ident))] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
         samples.append((time.time(), where))
 
@@ -189,6 +197,7 @@ def browse_while(client: httpx.Client, op_id: str, words: list[str], ids: list[i
     searches: list[float] = []
     details: list[float] = []
     started = time.time()
+    waiting = cpu_waiting()
     checked = 0.0
     op: dict[str, Any] = {}
     while True:
@@ -216,7 +225,28 @@ def browse_while(client: httpx.Client, op_id: str, words: list[str], ids: list[i
             details.append(time.perf_counter() - began)
         if pause:
             time.sleep(pause)
-    return {"op": op, "searches": searches, "details": details, "window": (started, time.time())}
+    ended = time.time()
+    waited = None if waiting is None or (now_waiting := cpu_waiting()) is None else now_waiting - waiting
+    return {
+        "op": op,
+        "searches": searches,
+        "details": details,
+        "window": (started, ended),
+        "cpu_waiting": None if waited is None else waited / (ended - started),
+        "load": os.getloadavg()[0],
+    }
+
+
+def cpu_waiting() -> float | None:
+    """Seconds, since boot, during which some task of the machine was waiting for a core (Linux's pressure
+    stall information; None elsewhere). Over a window, it tells a gap made by the app from the wait for a core
+    that the machine's other work imposes on every process."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = dict(item.split("=") for item in line.split()[1:])
+    return int(fields["total"]) / 1e6
 
 
 def explain(gaps: list[tuple[float, float, str, float]], samples: list[Any], window: tuple[float, float]) -> None:
@@ -235,7 +265,7 @@ def explain(gaps: list[tuple[float, float, str, float]], samples: list[Any], win
                         seen.add(line)
                         print(f"      {line}")
         if not seen:
-            print("      (no sample: one call held the GIL throughout)")
+            print("      (no sample: one call held the GIL throughout, or the sampler too was waiting for a core)")
 
 
 def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float, str, float]]) -> None:
@@ -261,6 +291,17 @@ def report(name: str, run: dict[str, Any], gaps: list[tuple[float, float, str, f
         f"gaps > 25 ms: {len(over)}, p99 of late wake-ups {percentile(inside, 0.99) * 1000:.1f} ms"
         f"   (target: none over 25 ms)"
     )
+    busy = [gap for at, gap, _, cpu in gaps if start <= at <= end and gap > 0.025 and cpu >= gap / 2]
+    if over:
+        print(
+            f"    of which {len(busy)} with the server's CPU at least half the gap (look at these first); "
+            "the others mostly waited for a core"
+        )
+    waiting = run.get("cpu_waiting")
+    print(
+        f"  machine: load average {run['load']:.1f} at the end"
+        + ("" if waiting is None else f"; some task waited for a core {waiting:.0%} of the time (/proc/pressure/cpu)")
+    )
     if by_phase:
         print("    gaps over 25 ms by phase, in ms (with the CPU ms this process used meanwhile, all threads):")
     for phase, late in by_phase.items():
@@ -272,7 +313,10 @@ def main() -> int:
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--no-preload", action="store_true", help="search an empty library during the import")
     parser.add_argument(
-        "--pause", type=float, default=0.0, help="seconds between the page's requests (0: back to back, the worst case)"
+        "--pause",
+        type=float,
+        default=0.2,
+        help="seconds between the page's requests (default: the page's typing delay; 0: back to back, the worst case)",
     )
     parser.add_argument("--no-export", action="store_true", help="measure the import only")
     parser.add_argument("--folder", type=Path, help="work here and reuse the collections of an earlier run")

@@ -86,3 +86,18 @@ def test_a_report_with_long_lists_comes_back_whole_read_in_pieces(tmp_path: Path
     assert loads == 1 + 3 + 2  # the rest, three pieces of removed tracks, two of missing files
     assert read_report(path) == report
     assert not path.exists()
+
+
+def test_reading_a_report_gives_way_before_each_piece(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The app reads the report on a thread while its event loop runs: the reader lets the loop have the GIL
+    # between two pieces, so no stretch of unpickling is longer than one piece.
+    from harmony.jobs import spool
+    from harmony.sync import ImportReport, ImportStats, RemovedTrack
+
+    removed = tuple(RemovedTrack(f"/music/{n}.mp3", None, None) for n in range(3 * spool._PIECE + 1))
+    report = ImportReport(stats=ImportStats(tracks_removed=len(removed)), removed_tracks=removed)
+    given_way: list[None] = []
+    monkeypatch.setattr(spool, "_give_way", lambda: given_way.append(None))
+    path = spool.write_report(report, str(tmp_path))
+    assert spool.read_report(path) == report
+    assert len(given_way) == 4  # three full pieces, then one of a single track

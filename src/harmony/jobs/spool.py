@@ -40,9 +40,10 @@ _SUFFIX = ".plan"
 _REPORT_SUFFIX = ".report"
 #: A long tuple in a report (100,000 removed tracks, 100,000 missing files) is written after the rest in pieces of
 #: this many items. Its reading thread holds the GIL for the whole of one ``pickle.load``, so the event loop waits
-#: for it; one piece is a millisecond or two, and between two pieces the loop runs (in one piece, 100,000 removed
-#: tracks paused it for about 100 ms).
-_PIECE = 2000
+#: for it: in one piece, 100,000 removed tracks paused it for about 100 ms; pieces of 2,000 took 4-5 ms each, and
+#: the loop, let in only now and then between them, still waited up to 200 ms on a busy machine. A piece of 500
+#: is about a millisecond, and the reader gives way before each (:func:`_give_way`).
+_PIECE = 500
 
 #: Where a long tuple sits in a value: the names of the dataclass fields leading to it.
 _FieldPath = tuple[str, ...]
@@ -142,9 +143,19 @@ def _load_in_pieces(source: BinaryIO) -> object:
     for where, count in layout:
         items: list[Any] = []
         while len(items) < count:
+            _give_way()
             items.extend(pickle.load(source))
         head = _with_tuple(head, tuple(where), tuple(items))
     return head
+
+
+def _give_way() -> None:
+    """Let a thread waiting for the GIL (the app's event loop) have it before the next piece is unpickled.
+
+    Sleeping releases the GIL at once. Without it the reading thread kept the GIL until the interpreter's switch
+    interval had passed and the waiting loop had asked for it, and on a busy machine the loop then waited across
+    several pieces."""
+    time.sleep(0)
 
 
 def _read_one(path: Path, what: str) -> object:
