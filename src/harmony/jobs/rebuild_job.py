@@ -17,6 +17,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harmony.jobs.phases import PhaseClock, counting, sliced
 from harmony.jobs.snapshots import read_export_snapshot
@@ -50,7 +51,8 @@ class RebuildResult:
     def summary(self) -> str:
         return f"Rebuilt {self.nml_path} from the library: {self.tracks:,} tracks, {self.playlists:,} playlists"
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
+        """Counts only: nothing here grows with the collection, so ``listed`` (the events' bound) cuts nothing."""
         return {
             "nml_path": self.nml_path,
             "tracks": self.tracks,

@@ -79,11 +79,12 @@ class ExportOutcome:
         )
         return not (any(counts) or report.added or report.changed or report.removed or report.playlist_changes)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
         """``tracks_exported``, ``tracks_added``, ``tracks_removed``, ``playlists_exported``, ``backup_path``,
         ``seconds_per_phase``, then the report's other figures, ``summary``, ``nothing_to_export``, ``written``,
-        ``dry_run``, ``nml_path`` and ``warnings``."""
-        stats = self.report.stats.to_json()
+        ``dry_run``, ``nml_path``, ``warnings`` and ``conflicts_total``; ``conflicts`` holds at most ``listed``
+        of them when given."""
+        stats = self.report.stats.to_json(listed=listed)
         return {
             "tracks_exported": stats.pop("tracks_exported"),
             "tracks_added": stats.pop("tracks_added"),
@@ -98,4 +99,5 @@ class ExportOutcome:
             "dry_run": self.dry_run,
             "nml_path": self.nml_path,
             "warnings": list(self.warnings),
+            "conflicts_total": len(self.report.stats.conflicts),
         }

@@ -94,13 +94,16 @@ class ImportOutcome:
         needed"; for a plan not applied (a preview), what would happen: "Would import 15 tracks, …"."""
         return self.stats.summary(preview=not self.applied)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
         """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``tracks_removed``
         and ``playlists_removed`` (removed in Traktor since the last sync), ``files_not_found`` (imported
         tracks whose file is missing), ``files_lost`` and ``files_found`` (library tracks marked missing, or
-        found again, by this import), ``summary``, ``applied``, ``nml_path`` and ``library_version``."""
+        found again, by this import), ``conflicts_total``, ``summary``, ``applied``, ``nml_path`` and
+        ``library_version``. With ``listed``, ``conflicts`` and ``missing_files`` hold at most that many items
+        (``conflicts_total`` and ``files_not_found`` count them all)."""
         return {
-            **self.stats.to_json(),
+            **self.stats.to_json(listed=listed),
+            "conflicts_total": len(self.stats.conflicts),
             "tracks_removed": self.stats.tracks_removed,
             "playlists_removed": self.stats.playlists_removed,
             "files_not_found": len(self.stats.missing_files),

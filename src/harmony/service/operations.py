@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 FINISHED: Final[frozenset[str]] = frozenset({"succeeded", "failed", "cancelled"})
+#: How many items of an outcome's long lists (conflicts, missing files) an event and the history carry. Events
+#: go to every open page and the history is asked for often; a first import of 100,000 tracks whose drive is not
+#: attached has a missing file per track, and encoding them all each time would hold up the web app's loop. The
+#: totals are counts beside the lists; the whole lists are the CLI's ``--json`` and the operation's diff.
+EVENT_LISTED: Final = 100
 
 #: What started the operations begun in this context: ``manual`` (the DJ, from the CLI or the page) unless
 #: auto-sync (or another caller) sets it around its calls; the operations journal keeps it.
@@ -106,7 +111,8 @@ class Operation:
         return round((end - self.started_at).total_seconds(), 3)
 
     def event(self) -> OperationEvent:
-        result = self.result.to_json() if self.result is not None and self.status == "succeeded" else None
+        finished = self.result is not None and self.status == "succeeded"
+        result = self.result.to_json(listed=EVENT_LISTED) if finished else None
         return OperationEvent(
             operation_id=self.id,
             operation=self.operation,

@@ -57,10 +57,10 @@ class RelocateOutcome:
             f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {files} looked at."
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
         """``relocated`` (tracks pointed at their new files), ``found`` (exact and likely matches), ``likely``,
         ``ambiguous``, ``not_found`` (counts), ``scanned_files``, ``seconds`` and ``summary``: small enough
-        for every progress event; the matches themselves are :meth:`matches_json`."""
+        for every progress event (``listed`` cuts nothing); the matches themselves are :meth:`matches_json`."""
         c = self.counts()
         return {
             "relocated": self.relocated,

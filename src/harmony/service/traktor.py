@@ -67,9 +67,11 @@ class OperationRunningError(SyncError):
 
 
 class Outcome(Protocol):
-    """What a finished operation holds: a one-line summary and its JSON."""
+    """What a finished operation holds: a one-line summary and its JSON (long lists cut to ``listed`` items)."""
 
     def summary(self) -> str: ...
+
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]: ...
 
 
 class TraktorService:

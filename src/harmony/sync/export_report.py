@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
-from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
+from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry, first
 
 __all__ = ["EntryAdded", "EntryChange", "EntryRemoved", "ExportReport", "ExportStats"]
 
@@ -61,7 +61,8 @@ class ExportStats:
     fields_exported: Mapping[str, int] = field(default_factory=dict)  # NML field -> entries where it changed
     conflicts: tuple[Conflict, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
+        """The figures; with ``listed``, at most that many conflicts (as :meth:`ImportStats.to_json`)."""
         return {
             "tracks_exported": self.tracks_exported,
             "tracks_added": self.tracks_added,
@@ -72,7 +73,7 @@ class ExportStats:
             "cue_points_updated": self.cue_points_updated,
             "cue_points_removed": self.cue_points_removed,
             "fields_exported": dict(sorted(self.fields_exported.items())),
-            "conflicts": [conflict.to_json() for conflict in self.conflicts],
+            "conflicts": [conflict.to_json() for conflict in first(self.conflicts, listed)],
         }
 
     def summary(self, *, would: bool = False) -> str:

@@ -11,10 +11,12 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, TypeVar, overload
 
 from harmony.library import FieldValue
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
+
+T = TypeVar("T")
 
 __all__ = [
     "Conflict",
@@ -29,8 +31,15 @@ __all__ = [
     "RemovedTrack",
     "SkippedEntry",
     "TrackChange",
+    "first",
     "show",
 ]
+
+
+def first(items: Sequence[T], listed: int | None) -> Sequence[T]:
+    """``items``, or only the first ``listed`` of them: a 100,000-track sync can hold a conflict or a missing
+    file per track, too many for every event and page that shows the outcome (the CLI's ``--json`` has all)."""
+    return items if listed is None else items[:listed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +206,10 @@ class ImportStats:
     #: How many of ``playlists_imported`` are smart lists (the collection's badges count playlists without them).
     smart_lists_imported: int = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
         """The JSON object of ``--json``: counts, ``fields_updated`` (field → count), the conflicts and the
-        missing files as lists, and ``seconds_per_phase`` (filled by the service)."""
+        missing files as lists, and ``seconds_per_phase`` (filled by the service). With ``listed``, the lists
+        hold at most that many items (their totals are counts of their own: see the service's outcome)."""
         return {
             "tracks_processed": self.tracks_processed,
             "tracks_updated": self.tracks_updated,
@@ -210,8 +220,8 @@ class ImportStats:
             "playlists_imported": self.playlists_imported,
             "playlists_updated": self.playlists_updated,
             "fields_updated": dict(sorted(self.fields_updated.items())),
-            "conflicts": [conflict.to_json() for conflict in self.conflicts],
-            "missing_files": list(self.missing_files),
+            "conflicts": [conflict.to_json() for conflict in first(self.conflicts, listed)],
+            "missing_files": list(first(self.missing_files, listed)),
             "seconds_per_phase": dict(self.seconds_per_phase),
         }
 
