@@ -1,9 +1,9 @@
 """A first import into an empty library: its rows written with the secondary indexes and the search index built
 once, at the end, inside the import's own transaction.
 
-Inserting 100,000 tracks, 400,000 cues and their entries one row at a time into some thirty B-tree indexes
-(the sort indexes of the track list, the cue and entry look-ups) costs more than the rows themselves; SQLite
-builds an index over rows already written in one sorted pass, several times faster. So a first import drops
+Inserting 100,000 tracks and 300,000 cues one row at a time into some thirty B-tree indexes (the sort indexes
+of the track list, the cues' look-up by track) costs more than the rows themselves; SQLite builds an index over
+rows already written in one sorted pass, several times faster. So a first import drops
 those indexes and the search index's insert trigger, writes its rows, then creates them again from their own
 stored SQL and indexes every new track for search in one statement. SQLite DDL is transactional: a failure, a
 cancel or a killed process rolls the schema back with the rows, so no committed state ever lacks an index.
@@ -21,7 +21,7 @@ from typing import Final
 from sqlalchemy import Connection
 
 from harmony.library import writes
-from harmony.library.models import CUES, ENTRIES, TRACKS
+from harmony.library.models import CUES, TRACKS
 
 __all__ = ["BULK_FIRST_IMPORT_MIN", "indexes_built_after", "is_empty"]
 
@@ -29,8 +29,10 @@ __all__ = ["BULK_FIRST_IMPORT_MIN", "indexes_built_after", "is_empty"]
 #: for a few tracks, building the indexes again would cost more than it saves.
 BULK_FIRST_IMPORT_MIN: Final = 1000
 
-#: The tables whose plain indexes a first import builds at the end.
-_TABLES: Final = (TRACKS.name, CUES.name, ENTRIES.name)
+#: The tables whose plain indexes a first import builds at the end: those of tracks and cues, which an empty
+#: library has no row of for the import to look up. Playlist entries keep theirs: a library with no track may
+#: still hold playlists (of dangling entries) that the import changes one by one, each a look-up by playlist.
+_TABLES: Final = (TRACKS.name, CUES.name)
 
 
 def is_empty(conn: Connection) -> bool:
@@ -40,8 +42,8 @@ def is_empty(conn: Connection) -> bool:
 
 @contextmanager
 def indexes_built_after(conn: Connection) -> Iterator[None]:
-    """Run the block with the plain indexes of tracks, cues and playlist entries and the search trigger
-    dropped; after it, create them again and index the tracks the block added for search.
+    """Run the block with the plain indexes of tracks and cues and the search trigger dropped; after it,
+    create them again and index the tracks the block added for search.
 
     After an error (a cancel included) the indexes are not built: the caller's rollback brings them back with
     everything else, at once, where building them first would hold up a cancel by seconds. The caller must
