@@ -86,6 +86,27 @@ def import_then_hang_without_search_trigger(path: str, marker: str) -> None:
     raise SystemExit("apply_import finished: the test should have killed this process first")
 
 
+def first_import_then_hang(path: str, marker: str) -> None:
+    """Start a first import of 3,000 tracks into an empty library and freeze right after its track rows are
+    written: the plain indexes and the search trigger are dropped (harmony.library.bulk), not built yet. The
+    test then kills this process."""
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def _freeze(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO tracks "):
+            raw = conn.connection.driver_connection
+            (indexes,) = raw.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'").fetchone()
+            # How many indexes are left while the rows go in; renamed into place, so the test never reads it
+            # half-written.
+            Path(marker + ".part").write_text(str(indexes))
+            Path(marker + ".part").replace(marker)
+            time.sleep(600)
+
+    library = Library.open(path)
+    library.apply_import(big_plan(library))
+    raise SystemExit("apply_import finished: the test should have killed this process first")
+
+
 def write_generations(path: str, stop_file: str) -> None:
     """Apply imports, each setting every track's comment to ``gen-N`` (N counts them), until told to stop."""
     library = Library.open(path)
@@ -110,5 +131,6 @@ if __name__ == "__main__":
     {
         "import_then_hang": import_then_hang,
         "import_then_hang_without_search_trigger": import_then_hang_without_search_trigger,
+        "first_import_then_hang": first_import_then_hang,
         "write_generations": write_generations,
     }[command](*arguments)

@@ -206,3 +206,27 @@ def test_kill_9_while_the_search_trigger_is_dropped_brings_it_back(library_path:
     with Library.open(library_path) as library:
         (later,) = library.add_tracks([(track(999, title="Survivor"), [])])
         assert [t.id for t in library.search_tracks("survivor").tracks] == [later]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_kill_9_during_a_first_import_with_its_indexes_dropped_brings_them_back(
+    library_path: Path, tmp_path: Path
+) -> None:
+    Library.open(library_path).close()
+    schema = _rows(library_path, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+    before = dump(library_path)
+    marker = tmp_path / "indexes-dropped"
+    child = _start("first_import_then_hang", str(library_path), str(marker))
+    _wait_for(marker, child)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    indexes = [row for row in schema if row[0] == "index"]
+    assert int(marker.read_text()) < len(indexes) - 20  # the sort indexes were dropped when it was killed
+
+    assert _rows(library_path, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name") == schema
+    assert dump(library_path) == before
+    with Library.open(library_path) as library:
+        (later,) = library.add_tracks([(track(999, title="Survivor"), [])])
+        assert [t.id for t in library.search_tracks("survivor").tracks] == [later]
+    assert _rows(library_path, "PRAGMA integrity_check") == [("ok",)]

@@ -7,19 +7,21 @@ result: SQLite never shows an uncommitted transaction to the next reader."""
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from harmony.collector import gc_paused
 from harmony.errors import LibraryError
-from harmony.library import missing, writes
+from harmony.library import bulk, missing, writes
 from harmony.library.errors import ImportCancelled, LibraryChangedError
 from harmony.library.journal import bump_version, current_version, now, read_status, record_nml_state, set_summary
 from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
@@ -134,21 +136,25 @@ def _collector_spared() -> Iterator[None]:
 
 def _apply_parts(conn: Connection, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None) -> ImportResult:
     state = _Applying(current_version(conn))
-    last: ImportPlan | None = None
-    for part in parts:
-        if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was changed.")
-        if last is None:
-            _check_based_on(part, state.before)
-        # The collector is paused for one part at a time, not for the whole import: a paused collector lets
-        # the garbage of every part (and of the app's other threads) pile up, and the one collection that
-        # follows then holds the GIL, and freezes the app's event loop, for over 100 ms. Between parts it
-        # collects one part's worth, in a millisecond or two.
-        with writes.gc_paused():
-            state.apply(conn, part)
-        last = part
-    if last is None:
+    remaining = iter(parts)
+    first = next(remaining, None)
+    if first is None:
         raise LibraryError("An import plan needs at least one part.")
+    _check_based_on(first, state.before)
+    # A first import of many tracks builds the indexes once, at the end (see harmony.library.bulk).
+    first_import = len(first.new_tracks) >= bulk.BULK_FIRST_IMPORT_MIN and bulk.is_empty(conn)
+    with bulk.indexes_built_after(conn) if first_import else nullcontext():
+        last = first
+        for part in itertools.chain((first,), remaining):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was changed.")
+            # The collector is paused for one part at a time, not for the whole import: a paused collector
+            # lets the garbage of every part (and of the app's other threads) pile up, and the one collection
+            # that follows then holds the GIL, and freezes the app's event loop, for over 100 ms. Between
+            # parts it collects one part's worth, in a millisecond or two.
+            with gc_paused():
+                state.apply(conn, part)
+            last = part
     if state.version is not None:
         set_summary(conn, state.version, _summary(state.counts))
         state.restamp_early_bases(conn)

@@ -10,10 +10,9 @@ stay gapless (0..n-1), so a move or insert shifts its siblings.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from harmony.collector import gc_paused
 from harmony.errors import LibraryError
 from harmony.library.errors import EditConflictError, InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import (
@@ -203,23 +203,6 @@ def _integrity(error: IntegrityError) -> LibraryError:
 # --- tracks -------------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a bulk write builds its rows.
-
-    A 100,000-track import creates millions of short-lived tuples, lists and dicts; each burst of allocations
-    triggers a collection that walks every live object, which cost about 15 % of an import. The rows hold no
-    reference cycles (reference counting frees them), so nothing piles up. Nesting and other threads are safe:
-    only the pause that found the collector on turns it back on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def insert_tracks(
     conn: Connection, version: int, items: Sequence[tuple[TrackValues, Sequence[CueValues]]]
 ) -> list[int]:
@@ -303,30 +286,46 @@ _SEARCH_INSERT_TRIGGER = "tracks_fts_insert"
 @contextmanager
 def _search_index_in_bulk(conn: Connection, first_id: int, count: int) -> Iterator[None]:
     """Index tracks ``first_id`` .. ``first_id + count - 1`` in the search index with one ``INSERT … SELECT``
-    after they are written, instead of through the per-row insert trigger.
-
-    The FTS5 index with prefix indexes costs far more fed one row at a time by a trigger (about 5 s for
-    100,000 tracks) than in one statement (about 0.5 s). So for a big insert the trigger is dropped and created
-    again, from its own stored SQL, inside the caller's transaction: SQLite DDL is transactional, so a crash or
-    a rollback brings back the trigger with everything else, and no committed state ever lacks it. The rows it
-    indexes are the ones the trigger would have indexed, with the same values."""
-    trigger_sql = None
-    if count >= BULK_SEARCH_INDEX_MIN:
-        trigger_sql = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_SEARCH_INSERT_TRIGGER,)
-        ).scalar()
-    if trigger_sql is None:  # a small insert, or a schema without the search index
+    after they are written, instead of through the per-row insert trigger (from
+    :data:`BULK_SEARCH_INDEX_MIN` tracks on; see :func:`search_trigger_dropped`)."""
+    if count < BULK_SEARCH_INDEX_MIN:
         yield
         return
-    columns = _quoted(row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({_SEARCH_TABLE})"))
-    conn.exec_driver_sql(f"DROP TRIGGER {_SEARCH_INSERT_TRIGGER}")
-    try:
+    with search_trigger_dropped(conn) as fill:
         yield
+        if fill is not None:
+            fill(first_id, first_id + count - 1)
+
+
+@contextmanager
+def search_trigger_dropped(conn: Connection) -> Iterator[Callable[[int, int], None] | None]:
+    """Drop the search index's per-row insert trigger for the block, and yield what indexes tracks ``first`` ..
+    ``last`` (ids) in one statement (None when the schema has no search index, or the trigger is already
+    dropped by an enclosing block, which then indexes the rows itself).
+
+    The FTS5 index with prefix indexes costs far more fed one row at a time by a trigger (about 5 s for
+    100,000 tracks) than in one statement (about 0.5 s). The trigger is created again, from its own stored
+    SQL, inside the caller's transaction: SQLite DDL is transactional, so a crash or a rollback brings back
+    the trigger with everything else, and no committed state ever lacks it. The rows the caller indexes are
+    the ones the trigger would have indexed, with the same values."""
+    trigger_sql = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_SEARCH_INSERT_TRIGGER,)
+    ).scalar()
+    if trigger_sql is None:
+        yield None
+        return
+    columns = _quoted(row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({_SEARCH_TABLE})"))
+
+    def fill(first: int, last: int) -> None:
         conn.exec_driver_sql(
             f"INSERT INTO {_SEARCH_TABLE} (rowid, {columns}) SELECT id, {columns} FROM {TRACKS.name} "
             "WHERE id BETWEEN ? AND ?",
-            (first_id, first_id + count - 1),
+            (first, last),
         )
+
+    conn.exec_driver_sql(f"DROP TRIGGER {_SEARCH_INSERT_TRIGGER}")
+    try:
+        yield fill
     finally:
         # Also after an error: a caller that catches it and commits the rest must not lose the trigger.
         conn.exec_driver_sql(trigger_sql)
