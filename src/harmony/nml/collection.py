@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -26,6 +27,7 @@ from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
     Item,
+    Items,
     ScannedFile,
     check_well_formed,
     hardened_parser,
@@ -66,6 +68,36 @@ def load(source: Source, *, read_only: bool = False) -> Collection:
     return Collection(scan(raw), read_only=read_only)
 
 
+class _Spans(Sequence[tuple[int, int]]):
+    """``(start, end)`` of the file's children at ``slots``, made as they are read: a list of 100,000 pairs
+    would cost 12 MB for the moment the key index is built."""
+
+    __slots__ = ("_ends", "_slots", "_starts")
+
+    def __init__(self, items: Items, slots: array[int]) -> None:
+        self._starts, self._ends, self._slots = items.starts, items.ends, slots
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        slot = self._slots[index]
+        return self._starts[slot], self._ends[slot]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        starts, ends = self._starts, self._ends
+        for slot in self._slots:
+            yield starts[slot], ends[slot]
+
+
 class TrackList(Sequence[Track]):
     """The collection's tracks in document order. Each is parsed when it is read; read them one by one rather
     than keeping them all, and a 100,000-track collection stays small in memory."""
@@ -92,7 +124,7 @@ class TrackList(Sequence[Track]):
 
     def __iter__(self) -> Iterator[Track]:
         track = self._collection._track
-        for slot in list(self._collection._track_slots):
+        for slot in self._collection._track_slots[:]:  # a copy: the caller may remove tracks meanwhile
             yield track(slot)
 
 
@@ -112,10 +144,16 @@ class Collection:
         self._root = self._tree.getroot()
         check_tree(self._root)
         self._check_root(scanned.has_collection)
-        # Every child of COLLECTION has a slot id; _items[slot] is its original byte span (None for new ones).
-        self._items: list[Item | None] = list(scanned.items)
-        self._order: list[int] = list(range(len(self._items)))
-        self._track_slots: list[int] = [slot for slot, item in enumerate(scanned.items) if item.tag == "ENTRY"]
+        # Every child of COLLECTION has a slot id: the file's children are 0…n-1 (their byte spans in _spans),
+        # entries added in memory come after. Slot lists are arrays: a list of 100,000 ints costs ten times more.
+        self._spans = scanned.items
+        self._next_slot = len(self._spans)
+        self._order = array("q", range(self._next_slot))
+        tags = self._spans.tags
+        if tags.count("ENTRY") == len(tags):
+            self._track_slots = array("q", self._order)
+        else:
+            self._track_slots = array("q", [slot for slot, tag in enumerate(tags) if tag == "ENTRY"])
         self._changed: dict[int, etree._Element] = {}
         self._shape_checked: set[int] = set()
         self._views: weakref.WeakValueDictionary[int, Track] = weakref.WeakValueDictionary()
@@ -170,13 +208,17 @@ class Collection:
         (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
             index: dict[str, int] = {}
-            items = self._items
             # Keys read from the bytes of every untouched entry in one pass; written entries by their element.
-            read = [slot for slot in self._track_slots if slot not in self._changed and items[slot] is not None]
-            spans = [(item.start, item.end) for item in (items[slot] for slot in read) if item is not None]
-            from_bytes = dict(zip(read, location_keys(self._data, spans), strict=True))
-            for slot in self._track_slots:
-                key = from_bytes.get(slot, UNSURE)
+            known = len(self._spans)
+            read = array("q", [s for s in self._track_slots if s < known and s not in self._changed])
+            keys = location_keys(self._data, _Spans(self._spans, read))
+            from_bytes = {slot: at for at, slot in enumerate(read)} if len(read) != len(self._track_slots) else None
+            for position, slot in enumerate(self._track_slots):
+                if from_bytes is None:
+                    key = keys[position]
+                else:
+                    at = from_bytes.get(slot)
+                    key = UNSURE if at is None else keys[at]
                 if key is UNSURE:
                     element = self._changed.get(slot)
                     if element is None:
@@ -196,13 +238,16 @@ class Collection:
             self._key_index = index
         return self._key_index
 
+    def _item(self, slot: int) -> Item | None:
+        """The byte span of the file's child at ``slot``; None for an entry added in memory."""
+        return self._spans[slot] if slot < len(self._spans) else None
+
     def _parse_item(self, slot: int) -> etree._Element:
-        item = self._items[slot]
-        assert item is not None
+        start, end = self._spans.starts[slot], self._spans.ends[slot]
         try:
-            element = etree.fromstring(self._data[item.start : item.end], self._parser)
+            element = etree.fromstring(self._data[start:end], self._parser)
         except etree.XMLSyntaxError as error:
-            raise xml_error(self._data, error, item.start) from None
+            raise xml_error(self._data, error, start) from None
         if slot not in self._shape_checked:  # the same entry may be parsed again (it is not kept unless edited)
             check_tree(element, ENTRY_DEPTH)
             self._shape_checked.add(slot)
@@ -232,10 +277,10 @@ class Collection:
         if head != data[: scanned.head_end] or tail != data[scanned.tail_start :]:
             return False
         items = scanned.items
-        if (items[0].start if items else scanned.tail_start) != scanned.head_end:
+        if (items.starts[0] if items else scanned.tail_start) != scanned.head_end:
             return False
-        ends = [item.end for item in items]
-        starts = [item.start for item in items[1:]] + ([scanned.tail_start] if items else [])
+        ends = items.ends
+        starts = items.starts[1:] + array("q", [scanned.tail_start] if items else [])
         if any(start != end + 1 or data[end] != 0x0A for start, end in zip(starts, ends, strict=True)):
             return False
         samples = {0, len(items) // 2, len(items) - 1} if items else set()
@@ -289,11 +334,11 @@ class Collection:
         """Each track's ``<ENTRY>…</ENTRY>`` bytes exactly as in the file, in document order, without parsing
         them; None for a track edited or added in memory (its bytes are no longer the file's)."""
         view = memoryview(self._data)
-        items = self._items
+        starts, ends = self._spans.starts, self._spans.ends
+        known = len(starts)
         changed = self._changed
         for slot in self._track_slots:
-            item = items[slot]
-            yield None if item is None or slot in changed else view[item.start : item.end]
+            yield None if slot >= known or slot in changed else view[starts[slot] : ends[slot]]
 
     def entry_bytes(self, key: str) -> bytes | None:
         """The ``<ENTRY>…</ENTRY>`` bytes of the track whose playlist key is ``key`` exactly as :meth:`chunks`
@@ -302,7 +347,7 @@ class Collection:
         if slot is None:
             return None
         element = self._changed.get(slot)
-        item = self._items[slot]
+        item = self._item(slot)
         if element is None and item is not None and self._verbatim:
             return bytes(self._data[item.start : item.end])
         written = serialize(element if element is not None else self._parse_item(slot))
@@ -383,8 +428,8 @@ class Collection:
             ("VOLUMEID", location.volume_id),
         ):
             loc.set(name, value)
-        slot = len(self._items)
-        self._items.append(None)
+        slot = self._next_slot
+        self._next_slot += 1
         self._order.append(slot)
         self._track_slots.append(slot)
         self._changed[slot] = element
@@ -471,17 +516,21 @@ class Collection:
         """Every COLLECTION child in order: runs of untouched ones copied (verbatim layout), the rest written."""
         data = self._data
         view = memoryview(data)
+        starts, ends = self._spans.starts, self._spans.ends
+        known = len(starts)
+        verbatim = self._verbatim
         run_start = run_end = -1
         for slot in self._order:
             element = self._changed.get(slot)
-            item = self._items[slot]
-            if element is None and item is not None and self._verbatim:
-                if item.start != run_end:
+            if element is None and verbatim and slot < known:
+                start = starts[slot]
+                if start != run_end:
                     if run_end > run_start:
                         yield view[run_start:run_end]
-                    run_start = item.start
-                run_end = item.end + 1  # its newline
+                    run_start = start
+                run_end = ends[slot] + 1  # its newline
                 continue
+            item = self._item(slot)
             if run_end > run_start:
                 yield view[run_start:run_end]
                 run_start = run_end = -1
