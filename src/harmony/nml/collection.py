@@ -21,6 +21,7 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
+from harmony.nml.keyindex import KeyIndex
 from harmony.nml.keyscan import UNSURE, location_keys
 from harmony.nml.limits import ENTRY_DEPTH, check_tree
 from harmony.nml.paths import Location, playlist_key
@@ -44,6 +45,9 @@ from harmony.nml.values import modified_stamp
 # characters, so no real collection can contain it by accident.
 _MARKER = "\ue000harmony-collection-items\ue000"
 _MARKER_BYTES = _MARKER.encode("utf-8")
+
+# Entries whose keys the index reads from the bytes at a time.
+_KEY_BATCH = 4096
 
 # NML children in Traktor's document order, to place a COLLECTION or PLAYLISTS that an edit creates.
 _NML_CHILD_ORDER = ("HEAD", "MUSICFOLDERS", "COLLECTION", "SETS", "PLAYLISTS", "SORTING_ORDER", "INDEXING")
@@ -157,7 +161,7 @@ class Collection:
         self._changed: dict[int, etree._Element] = {}
         self._shape_checked: set[int] = set()
         self._views: weakref.WeakValueDictionary[int, Track] = weakref.WeakValueDictionary()
-        self._key_index: dict[str, int] | None = None
+        self._key_index: KeyIndex | None = None
         self._duplicates: dict[str, list[int]] = {}
         self._skeleton_dirty = False
         self._dirty = False
@@ -203,40 +207,41 @@ class Collection:
             check_well_formed(self._data, self._head_end, self._tail_start)
 
     @property
-    def _by_key(self) -> dict[str, int]:
+    def _by_key(self) -> KeyIndex:
         """Track slot by playlist key, built on first use: each untouched entry's key is read from its bytes
         (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
-            index: dict[str, int] = {}
-            # Keys read from the bytes of every untouched entry in one pass; written entries by their element.
+            index = KeyIndex(self._key_of)
             known = len(self._spans)
-            read = array("q", [s for s in self._track_slots if s < known and s not in self._changed])
-            keys = location_keys(self._data, _Spans(self._spans, read))
-            from_bytes = {slot: at for at, slot in enumerate(read)} if len(read) != len(self._track_slots) else None
-            for position, slot in enumerate(self._track_slots):
-                if from_bytes is None:
-                    key = keys[position]
-                else:
-                    at = from_bytes.get(slot)
-                    key = UNSURE if at is None else keys[at]
-                if key is UNSURE:
-                    element = self._changed.get(slot)
-                    if element is None:
-                        element = self._parse_item(slot)
-                    location = element.find("LOCATION")
-                    key = (
-                        None
-                        if location is None
-                        else location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
-                    )
-                if not isinstance(key, str):
-                    continue
-                if key in index:
-                    self._duplicates.setdefault(key, []).append(slot)
-                else:
-                    index[key] = slot
+            changed = self._changed
+            # Read in batches, so that only a batch's keys are strings at a time (the index keeps hashes).
+            for offset in range(0, len(self._track_slots), _KEY_BATCH):
+                slots = self._track_slots[offset : offset + _KEY_BATCH]
+                read = array("q", [slot for slot in slots if slot < known and slot not in changed])
+                from_bytes = iter(location_keys(self._data, _Spans(self._spans, read)))
+                for slot in slots:
+                    key = next(from_bytes) if slot < known and slot not in changed else UNSURE
+                    if key is UNSURE:
+                        key = self._key_of(slot)
+                    if isinstance(key, str) and not index.add(key, slot):
+                        self._duplicates.setdefault(key, []).append(slot)
             self._key_index = index
         return self._key_index
+
+    def _key_of(self, slot: int) -> str | None:
+        """The playlist key the entry at ``slot`` holds now (None when it has no LOCATION)."""
+        element = self._changed.get(slot)
+        if element is None:
+            if slot >= len(self._spans):
+                return None
+            key = location_keys(self._data, [(self._spans.starts[slot], self._spans.ends[slot])])[0]
+            if key is not UNSURE:
+                return key if isinstance(key, str) else None
+            element = self._parse_item(slot)
+        location = element.find("LOCATION")
+        if location is None:
+            return None
+        return location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
 
     def _item(self, slot: int) -> Item | None:
         """The byte span of the file's child at ``slot``; None for an entry added in memory."""
@@ -394,9 +399,9 @@ class Collection:
 
     def key_changed(self, track: Track, old_key: str) -> None:
         """Called by a track whose location changed: keep the key index true."""
-        if self._by_key.get(old_key) == track.slot:
-            del self._by_key[old_key]
-        self._by_key.setdefault(track.key, track.slot)
+        if self._by_key.holds(old_key, track.slot):
+            self._by_key.remove(old_key)
+        self._by_key.add(track.key, track.slot)
 
     def skeleton_changed(self) -> None:
         """Called by the playlist views after an edit of the tree."""
@@ -414,7 +419,7 @@ class Collection:
         probe.check_value("location", location)
         for name, value in fields.items():
             probe.check_value(name, value)
-        if key in self._by_key:
+        if self._by_key.get(key) is not None:
             raise NMLError(f"the collection already has an entry for {key!r}")
         element = etree.Element("ENTRY")
         stamp_date, stamp_time = modified_stamp(self.clock())
@@ -433,7 +438,7 @@ class Collection:
         self._order.append(slot)
         self._track_slots.append(slot)
         self._changed[slot] = element
-        self._by_key[key] = slot
+        self._by_key.add(key, slot)
         self._dirty = True
         if self._root.find("COLLECTION") is None:
             self._insert_top_level("COLLECTION")
@@ -448,17 +453,17 @@ class Collection:
             raise NMLError("that track is not part of this collection")
         key = track.key
         by_key = self._by_key
+        if by_key.holds(key, slot):  # before the entry goes: the index confirms keys by reading the entries
+            by_key.remove(key)
+            others = self._duplicates.pop(key, [])
+            if others:
+                by_key.add(key, others[0])
+                if others[1:]:
+                    self._duplicates[key] = others[1:]
         self._order.remove(slot)
         self._track_slots.remove(slot)
         self._changed.pop(slot, None)
         del self._views[slot]
-        if by_key.get(key) == slot:
-            del by_key[key]
-            others = self._duplicates.pop(key, [])
-            if others:
-                by_key[key] = others[0]
-                if others[1:]:
-                    self._duplicates[key] = others[1:]
         self._dirty = True
         if from_playlists and self._by_key.get(key) is None:
             for node in self.playlists.walk():
