@@ -179,12 +179,15 @@ class LibraryReader:
     def _driver_rows(self, sql: str) -> list[tuple[Any, ...]]:
         """The rows of ``sql`` through the driver's own cursor, in this reader's transaction (same connection,
         same snapshot): for the big reads, where SQLAlchemy's row objects would cost more than the query."""
+        return list(self.driver_rows(sql))
+
+    def driver_rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        """:meth:`_driver_rows` one row at a time, for a read whose rows need not all be held at once."""
         driver = self._conn.connection.driver_connection
         assert driver is not None
         cursor = driver.cursor()
         try:
-            rows: list[tuple[Any, ...]] = cursor.execute(sql).fetchall()
-            return rows
+            yield from cursor.execute(sql)
         finally:
             cursor.close()
 
