@@ -79,14 +79,20 @@ def test_removed_entries_are_not_found_and_their_keys_can_be_added_again(collide
     assert collection.track_by_key("C:/:m/:a.mp3") is collection.tracks[0]
 
 
-def test_the_index_confirms_each_hit_against_the_entry() -> None:
-    keys = {0: "a", 1: "b", 2: "a"}
+@pytest.mark.parametrize("built", [False, True], ids=["added one by one", "built at once"])
+def test_the_index_confirms_each_hit_against_the_entry(built: bool, collide: bool) -> None:
+    keys = {0: "a", 1: "b", 2: "a", 3: "c"}
     index = KeyIndex(keys.get)
-    assert index.add("a", 0) and index.add("b", 1)
-    assert not index.add("a", 2)  # held by slot 0
+    if built:
+        assert index.build([("a", 0), ("b", 1), ("a", 2)]) == [("a", 2)]  # slot 2 repeats slot 0's key
+    else:
+        assert index.add("a", 0) and index.add("b", 1)
+        assert not index.add("a", 2)  # held by slot 0
     assert index.get("a") == 0 and index.get("b") == 1 and index.get("c") is None
+    assert index.add("c", 3) and index.get("c") == 3
     keys[0] = "z"  # slot 0 now holds another key: its old hash no longer answers for "a"
     assert index.get("a") is None
-    assert index.holds("a", 0)
-    index.remove("a")
+    assert index.holds("a", 0) and not index.holds("a", 1)
+    index.remove("a", 0)
     assert not index.holds("a", 0) and index.add("z", 0) and index.get("z") == 0
+    assert index.get("b") == 1 and index.get("c") == 3

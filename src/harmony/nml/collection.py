@@ -212,21 +212,26 @@ class Collection:
         (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
             index = KeyIndex(self._key_of)
-            known = len(self._spans)
-            changed = self._changed
-            # Read in batches, so that only a batch's keys are strings at a time (the index keeps hashes).
-            for offset in range(0, len(self._track_slots), _KEY_BATCH):
-                slots = self._track_slots[offset : offset + _KEY_BATCH]
-                read = array("q", [slot for slot in slots if slot < known and slot not in changed])
-                from_bytes = iter(location_keys(self._data, _Spans(self._spans, read)))
-                for slot in slots:
-                    key = next(from_bytes) if slot < known and slot not in changed else UNSURE
-                    if key is UNSURE:
-                        key = self._key_of(slot)
-                    if isinstance(key, str) and not index.add(key, slot):
-                        self._duplicates.setdefault(key, []).append(slot)
+            for key, slot in index.build(self._entry_keys()):
+                self._duplicates.setdefault(key, []).append(slot)
             self._key_index = index
         return self._key_index
+
+    def _entry_keys(self) -> Iterator[tuple[str, int]]:
+        """``(key, slot)`` of every track that has a key, in document order. Read in batches, so that only a
+        batch's keys are strings at a time."""
+        known = len(self._spans)
+        changed = self._changed
+        for offset in range(0, len(self._track_slots), _KEY_BATCH):
+            slots = self._track_slots[offset : offset + _KEY_BATCH]
+            read = array("q", [slot for slot in slots if slot < known and slot not in changed])
+            from_bytes = iter(location_keys(self._data, _Spans(self._spans, read)))
+            for slot in slots:
+                key = next(from_bytes) if slot < known and slot not in changed else UNSURE
+                if key is UNSURE:
+                    key = self._key_of(slot)
+                if isinstance(key, str):
+                    yield key, slot
 
     def _key_of(self, slot: int) -> str | None:
         """The playlist key the entry at ``slot`` holds now (None when it has no LOCATION)."""
@@ -400,7 +405,7 @@ class Collection:
     def key_changed(self, track: Track, old_key: str) -> None:
         """Called by a track whose location changed: keep the key index true."""
         if self._by_key.holds(old_key, track.slot):
-            self._by_key.remove(old_key)
+            self._by_key.remove(old_key, track.slot)
         self._by_key.add(track.key, track.slot)
 
     def skeleton_changed(self) -> None:
@@ -454,7 +459,7 @@ class Collection:
         key = track.key
         by_key = self._by_key
         if by_key.holds(key, slot):  # before the entry goes: the index confirms keys by reading the entries
-            by_key.remove(key)
+            by_key.remove(key, slot)
             others = self._duplicates.pop(key, [])
             if others:
                 by_key.add(key, others[0])
