@@ -153,3 +153,17 @@ def test_tracks_without_a_base_make_a_full_read(imported: tuple[Path, bytes]) ->
     assert partial.stats.tracks_added == 1
     assert partial_bytes == full_bytes
     assert partial.report == full.report and partial.bases == full.bases
+
+
+def test_playlist_entry_keys_of_synced_tracks_are_not_copies_of_their_keys(imported: tuple[Path, bytes]) -> None:
+    """The partial read holds every synced track's key once: its playlists' entries and bases reuse them."""
+    path, _ = imported
+    with open_export_reader(path) as reader:
+        snapshot = read_changed_export_snapshot(reader)
+    synced = snapshot.synced_keys
+    known = {key: key for key in synced.values()}
+    entries = [(entry.track_id, entry.nml_key) for p in snapshot.playlists for entry in p.entries]
+    in_bases = [key for p in snapshot.playlists if p.base is not None for key in p.base.entries if key in known]
+    assert entries and in_bases
+    assert sum(1 for track_id, key in entries if track_id in synced and key is synced[track_id]) == len(entries)
+    assert all(key is known[key] for key in in_bases)

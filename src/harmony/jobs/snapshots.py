@@ -25,13 +25,15 @@ def _silent(done: int, total: int) -> None:
     """The progress reporter of a read nobody follows."""
 
 
-def _snapshot(reader: LibraryReader, tracks: list[SyncTrack], **extra: Any) -> LibrarySnapshot:
+def _snapshot(
+    reader: LibraryReader, tracks: list[SyncTrack], shared: dict[str, str] | None = None, **extra: Any
+) -> LibrarySnapshot:
     """The snapshot of ``tracks`` with the library's whole tree and unlinked bases, read from the same
-    ``reader`` (``extra``: the fields one direction adds)."""
+    ``reader`` (``extra``: the fields one direction adds; ``shared``: see ``LibraryReader.playlists``)."""
     return LibrarySnapshot(
         tracks=tracks,
         folders=reader.folders(),
-        playlists=reader.playlists(),
+        playlists=reader.playlists(shared),
         unlinked_track_bases=tuple(reader.unlinked_track_bases()),
         unlinked_playlist_bases=reader.unlinked_playlist_bases(),
         unlinked_folder_bases=reader.unlinked_folder_bases(),
@@ -106,10 +108,9 @@ def read_changed_export_snapshot(reader: ExportReader, progress: CountProgress |
     tracks = list(reader.tracks_by_id(changed))
     if progress is not None:
         progress(len(tracks), len(changed))
-    read = {track.track.id for track in tracks}
-    return _snapshot(
-        reader.library,
-        tracks,
-        synced_keys={track_id: key for track_id, key in synced.items() if track_id not in read},
-        complete=False,
-    )
+    # The tracks read in full leave the map in place: a filtered copy would hold a second map of every
+    # synced track (100,000 at a time) beside the first.
+    for track in tracks:
+        synced.pop(track.track.id, None)
+    shared = {key: key for key in synced.values()}  # for the playlists' entry keys to be these strings
+    return _snapshot(reader.library, tracks, shared, synced_keys=synced, complete=False)

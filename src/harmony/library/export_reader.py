@@ -64,8 +64,10 @@ class ExportReader:
 
     def synced_track_keys(self) -> dict[int, str]:
         """The NML key of every library track that has a base (track id -> key)."""
-        query = select(TRACK_BASES.c.track_id, TRACK_BASES.c.nml_key).where(TRACK_BASES.c.track_id.is_not(None))
-        return {int(track_id): key for track_id, key in self.conn.execute(query)}
+        # Past SQLAlchemy's rows (same connection, same snapshot): a row object per synced track cost about five
+        # times the query at 100,000 tracks.
+        sql = f"SELECT track_id, nml_key FROM {TRACK_BASES.name} WHERE track_id IS NOT NULL"
+        return {int(track_id): key for track_id, key in self.library.driver_rows(sql)}
 
     def tracks_by_id(self, track_ids: Sequence[int]) -> Iterator[SyncTrack]:
         """The given tracks with their cues and bases, in the order given (ids missing from the library are

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import starmap
 from pathlib import Path
@@ -49,15 +49,17 @@ def track_base_from_row(nml_key: str, values_json: str, cues_json: str, digest: 
     return TrackBase(nml_key, track_values_from_json(values_json), cues_from_json(cues_json), digest)
 
 
-def playlist_base_from_row(row: object) -> PlaylistBase:
-    """Decode a stored playlist base row."""
+def playlist_base_from_row(row: object, shared: Mapping[str, str] | None = None) -> PlaylistBase:
+    """Decode a stored playlist base row (its entry keys taken from ``shared`` where it has them, see
+    :meth:`LibraryReader.playlists`)."""
     r = row._mapping  # type: ignore[attr-defined]
+    entries = json.loads(r["entries_json"])
     return PlaylistBase(
         uuid=r["uuid"],
         name=r["name"],
         folder_path=tuple(json.loads(r["folder_path_json"])),
         position=r["position"],
-        entries=tuple(json.loads(r["entries_json"])),
+        entries=tuple(entries if shared is None else [shared.get(key, key) for key in entries]),
         smart_query=r["smart_query"],
     )
 
@@ -179,12 +181,15 @@ class LibraryReader:
     def _driver_rows(self, sql: str) -> list[tuple[Any, ...]]:
         """The rows of ``sql`` through the driver's own cursor, in this reader's transaction (same connection,
         same snapshot): for the big reads, where SQLAlchemy's row objects would cost more than the query."""
+        return list(self.driver_rows(sql))
+
+    def driver_rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        """:meth:`_driver_rows` one row at a time, for a read whose rows need not all be held at once."""
         driver = self._conn.connection.driver_connection
         assert driver is not None
         cursor = driver.cursor()
         try:
-            rows: list[tuple[Any, ...]] = cursor.execute(sql).fetchall()
-            return rows
+            yield from cursor.execute(sql)
         finally:
             cursor.close()
 
@@ -204,16 +209,21 @@ class LibraryReader:
             for row in self._conn.execute(select(FOLDERS).order_by(FOLDERS.c.id))
         )
 
-    def playlists(self) -> tuple[SyncPlaylist, ...]:
-        """Every playlist with its ordered entries and base."""
+    def playlists(self, shared: Mapping[str, str] | None = None) -> tuple[SyncPlaylist, ...]:
+        """Every playlist with its ordered entries and base.
+
+        ``shared`` maps NML keys the caller already holds to themselves: an entry's key found there is that
+        very string, not a copy (a playlist entry and its base each name a track's key, and a partial export
+        holds every synced track's key already: at 100,000 tracks the copies cost about 10 MB)."""
         bases = {
-            row.playlist_id: playlist_base_from_row(row)
+            row.playlist_id: playlist_base_from_row(row, shared)
             for row in self._conn.execute(select(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_not(None)))
         }
         entries: dict[int, list[StoredEntry]] = {}
         sql = f"SELECT playlist_id, id, position, track_id, nml_key FROM {ENTRIES.name} ORDER BY playlist_id, position"
-        for playlist_id, *entry in self._driver_rows(sql):  # 100,000 rows in a big library
-            entries.setdefault(playlist_id, []).append(StoredEntry(*entry))
+        same = (lambda key: key) if shared is None else (lambda key: shared.get(key, key))
+        for playlist_id, entry_id, position, track_id, key in self.driver_rows(sql):  # 100,000 in a big library
+            entries.setdefault(playlist_id, []).append(StoredEntry(entry_id, position, track_id, same(key)))
         return tuple(
             SyncPlaylist(
                 id=row.id,

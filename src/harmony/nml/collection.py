@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -20,12 +21,14 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
+from harmony.nml.keyindex import KeyIndex
 from harmony.nml.keyscan import UNSURE, location_keys
 from harmony.nml.limits import ENTRY_DEPTH, check_tree
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
     Item,
+    Items,
     ScannedFile,
     check_well_formed,
     hardened_parser,
@@ -42,6 +45,9 @@ from harmony.nml.values import modified_stamp
 # characters, so no real collection can contain it by accident.
 _MARKER = "\ue000harmony-collection-items\ue000"
 _MARKER_BYTES = _MARKER.encode("utf-8")
+
+# Entries whose keys the index reads from the bytes at a time.
+_KEY_BATCH = 4096
 
 # NML children in Traktor's document order, to place a COLLECTION or PLAYLISTS that an edit creates.
 _NML_CHILD_ORDER = ("HEAD", "MUSICFOLDERS", "COLLECTION", "SETS", "PLAYLISTS", "SORTING_ORDER", "INDEXING")
@@ -64,6 +70,36 @@ def load(source: Source, *, read_only: bool = False) -> Collection:
     else:
         raw, _ = read_collection_file(source)
     return Collection(scan(raw), read_only=read_only)
+
+
+class _Spans(Sequence[tuple[int, int]]):
+    """``(start, end)`` of the file's children at ``slots``, made as they are read: a list of 100,000 pairs
+    would cost 12 MB for the moment the key index is built."""
+
+    __slots__ = ("_ends", "_slots", "_starts")
+
+    def __init__(self, items: Items, slots: array[int]) -> None:
+        self._starts, self._ends, self._slots = items.starts, items.ends, slots
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        slot = self._slots[index]
+        return self._starts[slot], self._ends[slot]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        starts, ends = self._starts, self._ends
+        for slot in self._slots:
+            yield starts[slot], ends[slot]
 
 
 class TrackList(Sequence[Track]):
@@ -92,7 +128,7 @@ class TrackList(Sequence[Track]):
 
     def __iter__(self) -> Iterator[Track]:
         track = self._collection._track
-        for slot in list(self._collection._track_slots):
+        for slot in self._collection._track_slots[:]:  # a copy: the caller may remove tracks meanwhile
             yield track(slot)
 
 
@@ -112,14 +148,20 @@ class Collection:
         self._root = self._tree.getroot()
         check_tree(self._root)
         self._check_root(scanned.has_collection)
-        # Every child of COLLECTION has a slot id; _items[slot] is its original byte span (None for new ones).
-        self._items: list[Item | None] = list(scanned.items)
-        self._order: list[int] = list(range(len(self._items)))
-        self._track_slots: list[int] = [slot for slot, item in enumerate(scanned.items) if item.tag == "ENTRY"]
+        # Every child of COLLECTION has a slot id: the file's children are 0…n-1 (their byte spans in _spans),
+        # entries added in memory come after. Slot lists are arrays: a list of 100,000 ints costs ten times more.
+        self._spans = scanned.items
+        self._next_slot = len(self._spans)
+        self._order = array("q", range(self._next_slot))
+        tags = self._spans.tags
+        if tags.count("ENTRY") == len(tags):
+            self._track_slots = array("q", self._order)
+        else:
+            self._track_slots = array("q", [slot for slot, tag in enumerate(tags) if tag == "ENTRY"])
         self._changed: dict[int, etree._Element] = {}
         self._shape_checked: set[int] = set()
         self._views: weakref.WeakValueDictionary[int, Track] = weakref.WeakValueDictionary()
-        self._key_index: dict[str, int] | None = None
+        self._key_index: KeyIndex | None = None
         self._duplicates: dict[str, list[int]] = {}
         self._skeleton_dirty = False
         self._dirty = False
@@ -165,44 +207,57 @@ class Collection:
             check_well_formed(self._data, self._head_end, self._tail_start)
 
     @property
-    def _by_key(self) -> dict[str, int]:
+    def _by_key(self) -> KeyIndex:
         """Track slot by playlist key, built on first use: each untouched entry's key is read from its bytes
         (:mod:`harmony.nml.keyscan`), an entry in an unusual form is parsed."""
         if self._key_index is None:
-            index: dict[str, int] = {}
-            items = self._items
-            # Keys read from the bytes of every untouched entry in one pass; written entries by their element.
-            read = [slot for slot in self._track_slots if slot not in self._changed and items[slot] is not None]
-            spans = [(item.start, item.end) for item in (items[slot] for slot in read) if item is not None]
-            from_bytes = dict(zip(read, location_keys(self._data, spans), strict=True))
-            for slot in self._track_slots:
-                key = from_bytes.get(slot, UNSURE)
-                if key is UNSURE:
-                    element = self._changed.get(slot)
-                    if element is None:
-                        element = self._parse_item(slot)
-                    location = element.find("LOCATION")
-                    key = (
-                        None
-                        if location is None
-                        else location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
-                    )
-                if not isinstance(key, str):
-                    continue
-                if key in index:
-                    self._duplicates.setdefault(key, []).append(slot)
-                else:
-                    index[key] = slot
+            index = KeyIndex(self._key_of)
+            for key, slot in index.build(self._entry_keys()):
+                self._duplicates.setdefault(key, []).append(slot)
             self._key_index = index
         return self._key_index
 
+    def _entry_keys(self) -> Iterator[tuple[str, int]]:
+        """``(key, slot)`` of every track that has a key, in document order. Read in batches, so that only a
+        batch's keys are strings at a time."""
+        known = len(self._spans)
+        changed = self._changed
+        for offset in range(0, len(self._track_slots), _KEY_BATCH):
+            slots = self._track_slots[offset : offset + _KEY_BATCH]
+            read = array("q", [slot for slot in slots if slot < known and slot not in changed])
+            from_bytes = iter(location_keys(self._data, _Spans(self._spans, read)))
+            for slot in slots:
+                key = next(from_bytes) if slot < known and slot not in changed else UNSURE
+                if key is UNSURE:
+                    key = self._key_of(slot)
+                if isinstance(key, str):
+                    yield key, slot
+
+    def _key_of(self, slot: int) -> str | None:
+        """The playlist key the entry at ``slot`` holds now (None when it has no LOCATION)."""
+        element = self._changed.get(slot)
+        if element is None:
+            if slot >= len(self._spans):
+                return None
+            key = location_keys(self._data, [(self._spans.starts[slot], self._spans.ends[slot])])[0]
+            if key is not UNSURE:
+                return key if isinstance(key, str) else None
+            element = self._parse_item(slot)
+        location = element.find("LOCATION")
+        if location is None:
+            return None
+        return location.get("VOLUME", "") + location.get("DIR", "") + location.get("FILE", "")
+
+    def _item(self, slot: int) -> Item | None:
+        """The byte span of the file's child at ``slot``; None for an entry added in memory."""
+        return self._spans[slot] if slot < len(self._spans) else None
+
     def _parse_item(self, slot: int) -> etree._Element:
-        item = self._items[slot]
-        assert item is not None
+        start, end = self._spans.starts[slot], self._spans.ends[slot]
         try:
-            element = etree.fromstring(self._data[item.start : item.end], self._parser)
+            element = etree.fromstring(self._data[start:end], self._parser)
         except etree.XMLSyntaxError as error:
-            raise xml_error(self._data, error, item.start) from None
+            raise xml_error(self._data, error, start) from None
         if slot not in self._shape_checked:  # the same entry may be parsed again (it is not kept unless edited)
             check_tree(element, ENTRY_DEPTH)
             self._shape_checked.add(slot)
@@ -232,10 +287,10 @@ class Collection:
         if head != data[: scanned.head_end] or tail != data[scanned.tail_start :]:
             return False
         items = scanned.items
-        if (items[0].start if items else scanned.tail_start) != scanned.head_end:
+        if (items.starts[0] if items else scanned.tail_start) != scanned.head_end:
             return False
-        ends = [item.end for item in items]
-        starts = [item.start for item in items[1:]] + ([scanned.tail_start] if items else [])
+        ends = items.ends
+        starts = items.starts[1:] + array("q", [scanned.tail_start] if items else [])
         if any(start != end + 1 or data[end] != 0x0A for start, end in zip(starts, ends, strict=True)):
             return False
         samples = {0, len(items) // 2, len(items) - 1} if items else set()
@@ -289,11 +344,11 @@ class Collection:
         """Each track's ``<ENTRY>…</ENTRY>`` bytes exactly as in the file, in document order, without parsing
         them; None for a track edited or added in memory (its bytes are no longer the file's)."""
         view = memoryview(self._data)
-        items = self._items
+        starts, ends = self._spans.starts, self._spans.ends
+        known = len(starts)
         changed = self._changed
         for slot in self._track_slots:
-            item = items[slot]
-            yield None if item is None or slot in changed else view[item.start : item.end]
+            yield None if slot >= known or slot in changed else view[starts[slot] : ends[slot]]
 
     def entry_bytes(self, key: str) -> bytes | None:
         """The ``<ENTRY>…</ENTRY>`` bytes of the track whose playlist key is ``key`` exactly as :meth:`chunks`
@@ -302,7 +357,7 @@ class Collection:
         if slot is None:
             return None
         element = self._changed.get(slot)
-        item = self._items[slot]
+        item = self._item(slot)
         if element is None and item is not None and self._verbatim:
             return bytes(self._data[item.start : item.end])
         written = serialize(element if element is not None else self._parse_item(slot))
@@ -349,9 +404,9 @@ class Collection:
 
     def key_changed(self, track: Track, old_key: str) -> None:
         """Called by a track whose location changed: keep the key index true."""
-        if self._by_key.get(old_key) == track.slot:
-            del self._by_key[old_key]
-        self._by_key.setdefault(track.key, track.slot)
+        if self._by_key.holds(old_key, track.slot):
+            self._by_key.remove(old_key, track.slot)
+        self._by_key.add(track.key, track.slot)
 
     def skeleton_changed(self) -> None:
         """Called by the playlist views after an edit of the tree."""
@@ -369,7 +424,7 @@ class Collection:
         probe.check_value("location", location)
         for name, value in fields.items():
             probe.check_value(name, value)
-        if key in self._by_key:
+        if self._by_key.get(key) is not None:
             raise NMLError(f"the collection already has an entry for {key!r}")
         element = etree.Element("ENTRY")
         stamp_date, stamp_time = modified_stamp(self.clock())
@@ -383,12 +438,12 @@ class Collection:
             ("VOLUMEID", location.volume_id),
         ):
             loc.set(name, value)
-        slot = len(self._items)
-        self._items.append(None)
+        slot = self._next_slot
+        self._next_slot += 1
         self._order.append(slot)
         self._track_slots.append(slot)
         self._changed[slot] = element
-        self._by_key[key] = slot
+        self._by_key.add(key, slot)
         self._dirty = True
         if self._root.find("COLLECTION") is None:
             self._insert_top_level("COLLECTION")
@@ -403,17 +458,17 @@ class Collection:
             raise NMLError("that track is not part of this collection")
         key = track.key
         by_key = self._by_key
+        if by_key.holds(key, slot):  # before the entry goes: the index confirms keys by reading the entries
+            by_key.remove(key, slot)
+            others = self._duplicates.pop(key, [])
+            if others:
+                by_key.add(key, others[0])
+                if others[1:]:
+                    self._duplicates[key] = others[1:]
         self._order.remove(slot)
         self._track_slots.remove(slot)
         self._changed.pop(slot, None)
         del self._views[slot]
-        if by_key.get(key) == slot:
-            del by_key[key]
-            others = self._duplicates.pop(key, [])
-            if others:
-                by_key[key] = others[0]
-                if others[1:]:
-                    self._duplicates[key] = others[1:]
         self._dirty = True
         if from_playlists and self._by_key.get(key) is None:
             for node in self.playlists.walk():
@@ -471,17 +526,21 @@ class Collection:
         """Every COLLECTION child in order: runs of untouched ones copied (verbatim layout), the rest written."""
         data = self._data
         view = memoryview(data)
+        starts, ends = self._spans.starts, self._spans.ends
+        known = len(starts)
+        verbatim = self._verbatim
         run_start = run_end = -1
         for slot in self._order:
             element = self._changed.get(slot)
-            item = self._items[slot]
-            if element is None and item is not None and self._verbatim:
-                if item.start != run_end:
+            if element is None and verbatim and slot < known:
+                start = starts[slot]
+                if start != run_end:
                     if run_end > run_start:
                         yield view[run_start:run_end]
-                    run_start = item.start
-                run_end = item.end + 1  # its newline
+                    run_start = start
+                run_end = ends[slot] + 1  # its newline
                 continue
+            item = self._item(slot)
             if run_end > run_start:
                 yield view[run_start:run_end]
                 run_start = run_end = -1

@@ -15,7 +15,10 @@ expansion, no network, no file access.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 from xml.parsers import expat as pyexpat
 
 from lxml import etree
@@ -63,6 +66,38 @@ class Item:
     end: int
 
 
+class Items(Sequence[Item]):
+    """The children of COLLECTION as byte spans, in document order, held in flat arrays: an :class:`Item` per
+    child would cost about 120 bytes each (12 MB for 100,000 tracks), and most are never looked at one by one.
+    Indexing gives an :class:`Item`, made on the spot."""
+
+    __slots__ = ("ends", "starts", "tags")
+
+    def __init__(self) -> None:
+        self.tags: list[str] = []
+        self.starts = array("q")
+        self.ends = array("q")
+
+    def append(self, tag: str, start: int, end: int) -> None:
+        self.tags.append(tag)
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Item(self.tags[index], self.starts[index], self.ends[index])
+
+
 @dataclass(slots=True)
 class ScannedFile:
     """The regions of a collection file. Offsets index into ``data`` (which excludes any byte-order mark)."""
@@ -71,7 +106,7 @@ class ScannedFile:
     had_bom: bool
     head_end: int  # end of the <COLLECTION …> start tag (0 when the file has no COLLECTION)
     tail_start: int  # start of </COLLECTION> (0 when the file has no COLLECTION)
-    items: list[Item] = field(default_factory=list)
+    items: Items = field(default_factory=Items)
     has_collection: bool = True
 
 
@@ -151,35 +186,40 @@ def _skip_markup(data: bytes, at: int, end: int) -> int:
     return -1
 
 
-def _scan_traktor_items(data: bytes, start: int, end: int) -> list[Item] | None:
+def _scan_traktor_items(data: bytes, start: int, end: int) -> Items | None:
     """The fast cut for what Traktor writes: nothing but ``<ENTRY …>…</ENTRY>`` items with whitespace between
     them. Returns None when the region is anything else, and the general cut takes over.
 
     Every end tag is found in one C-level pass; as many ``<ENTRY`` as ``</ENTRY>`` means no entry is
     self-closing, and each item must start right after the previous one's whitespace."""
-    ends = [match.end() for match in _ENTRY_END.finditer(data, start, end)]
+    ends = array("q", [match.end() for match in _ENTRY_END.finditer(data, start, end)])
     if data.count(b"<ENTRY", start, end) != len(ends):
         return None
-    items: list[Item] = []
+    starts = array("q", bytes(8 * len(ends)))
     pos = start
     find = data.find
-    for item_end in ends:
+    for index, item_end in enumerate(ends):
         lt = find(b"<ENTRY", pos, item_end)
         if lt < 0 or (lt > pos and data[pos:lt].strip()) or data[lt + 6 : lt + 7] not in _AFTER_TAG_NAME:
             return None
-        items.append(Item("ENTRY", lt, item_end))
+        starts[index] = lt
         pos = item_end
-    return items if not data[pos:end].strip() else None
+    if data[pos:end].strip():
+        return None
+    items = Items()
+    items.tags = ["ENTRY"] * len(ends)
+    items.starts, items.ends = starts, ends
+    return items
 
 
-def _scan_items(data: bytes, start: int, end: int) -> list[Item]:
+def _scan_items(data: bytes, start: int, end: int) -> Items:
     """Cut the content of COLLECTION into one span per child element, comment or processing instruction.
 
     Between items only whitespace is allowed (NML has no text there). An item ends at the first matching end
     tag; NML elements never nest an element inside one of the same name. Each span is fully parsed later, so a
     wrong cut cannot go unnoticed.
     """
-    items: list[Item] = []
+    items = Items()
     pos = start
     find = data.find
     while True:
@@ -192,7 +232,7 @@ def _scan_items(data: bytes, start: int, end: int) -> list[Item]:
             raise NMLError(_located(data, pos, "unexpected text inside <COLLECTION>"))
         skipped = _skip_markup(data, lt, end) if data[lt + 1 : lt + 2] in (b"!", b"?") else -1
         if skipped >= 0:
-            items.append(Item("#markup", lt, skipped))
+            items.append("#markup", lt, skipped)
             pos = skipped
             continue
         match = _ANY_START.match(data, lt, end)
@@ -200,7 +240,7 @@ def _scan_items(data: bytes, start: int, end: int) -> list[Item]:
             raise NMLError(_located(data, lt, "malformed start tag inside <COLLECTION>"))
         tag = match.group(1).decode("utf-8")
         if match.group(2):  # self-closing, e.g. <ENTRY …/>
-            items.append(Item(tag, lt, match.end()))
+            items.append(tag, lt, match.end())
             pos = match.end()
             continue
         closing = b"</" + match.group(1)
@@ -218,7 +258,7 @@ def _scan_items(data: bytes, start: int, end: int) -> list[Item]:
         gt = find(b">", close, end)
         if gt < 0:
             raise NMLError(_located(data, close, f"</{tag}> is not complete; the file may be cut off"))
-        items.append(Item(tag, lt, gt + 1))
+        items.append(tag, lt, gt + 1)
         pos = gt + 1
 
 
@@ -243,9 +283,9 @@ def scan(raw: bytes) -> ScannedFile:
     items = _scan_traktor_items(data, match.end(), closing)
     if items is None:
         items = _scan_items(data, match.end(), closing)
-    for item in items:
-        if item.end - item.start > MAX_ENTRY_BYTES:
-            check_entry_size(item.end - item.start, position(data, item.start)[0])
+    for item_start, item_end in zip(items.starts, items.ends, strict=True):
+        if item_end - item_start > MAX_ENTRY_BYTES:
+            check_entry_size(item_end - item_start, position(data, item_start)[0])
     return ScannedFile(data, had_bom, head_end=match.end(), tail_start=closing, items=items)
 
 

@@ -91,7 +91,8 @@ def iter_track_data(collection: Collection, positions: Iterable[int] | None = No
     parser = expat.ParserCreate()
     parser.Parse(b"<C>", False)  # one wrapper root for all entries, before the handlers count depth
     reader = _EntryReader(parser)
-    items = collection._items
+    starts, ends = collection._spans.starts, collection._spans.ends
+    known = len(starts)
     changed = collection._changed
 
     def read_run(start: int, end: int) -> list[TrackData]:
@@ -106,19 +107,16 @@ def iter_track_data(collection: Collection, positions: Iterable[int] | None = No
     previous = -2
     slots = collection._track_slots
     for slot in slots if positions is None else (slots[index] for index in positions):
-        item = items[slot]
-        untouched = item is not None and slot not in changed
+        untouched = slot < known and slot not in changed
         if untouched and slot == previous + 1 and run_end - run_start < _RUN_BYTES:
-            assert item is not None
-            run_end = item.end  # the next item in the file: extend the run (with the newline between)
+            run_end = ends[slot]  # the next item in the file: extend the run (with the newline between)
             previous = slot
             continue
         if run_end > run_start:
             yield from read_run(run_start, run_end)
             run_start = run_end = -1
         if untouched:
-            assert item is not None
-            run_start, run_end, previous = item.start, item.end, slot
+            run_start, run_end, previous = starts[slot], ends[slot], slot
         else:
             previous = -2
             yield collection._track(slot).to_data()

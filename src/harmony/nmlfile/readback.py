@@ -134,7 +134,7 @@ def read_back(path: Path) -> ReadBack:
         raise NMLError(f"the collection file is not valid XML: {error}") from None
     if collection_start < 0 or not tail or entries.markup:
         return _read_whole(path)
-    skeleton = nml.load(bytes(head) + bytes(tail))
+    skeleton = nml.load(bytes(head) + bytes(tail), read_only=True)  # only counted: no layout check
     _, playlists = count_tracks_and_playlists(skeleton)
     return ReadBack(size, digest.hexdigest(), (entries.count, playlists))
 

@@ -24,7 +24,7 @@ such a track exists. An entry another library track was synced with is never tak
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -122,6 +122,29 @@ def _shown(name: str, old: Any, new: Any) -> FieldChange:
     return FieldChange(name, old, new)
 
 
+class _KeysOfTracks(Mapping[int, str]):
+    """Track id -> the key of its entry after the export: the keys this export set, over the snapshot's
+    ``synced_keys`` (read, never copied)."""
+
+    def __init__(self, synced: Mapping[int, str]) -> None:
+        self._synced = synced
+        self._set: dict[int, str] = {}
+
+    def __setitem__(self, track_id: int, key: str) -> None:
+        self._set[track_id] = key
+
+    def __getitem__(self, track_id: int) -> str:
+        key = self._set.get(track_id)
+        return self._synced[track_id] if key is None else key
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._set
+        yield from (track_id for track_id in self._synced if track_id not in self._set)
+
+    def __len__(self) -> int:
+        return len(self._set) + sum(1 for track_id in self._synced if track_id not in self._set)
+
+
 class TrackExporter:
     """Exports the library's tracks into ``collection`` (see the module doc); run :meth:`entries`, then
     :meth:`new_entries`, then :meth:`removals`."""
@@ -135,15 +158,24 @@ class TrackExporter:
         self.resolver = resolver
         self._index: LibraryIndex | None = None
         self.deleted = {base.nml_key: base for base in library.unlinked_track_bases}
-        # Entries that belong to a library track: never taken by another track, never removed.
-        self.used: set[str] = {t.base.nml_key for t in library.tracks if t.base is not None}
-        self.used.update(library.synced_keys.values())
-        # Tracks a partial snapshot left out are unchanged since their last sync: done, under their base's key.
-        self.done: set[int] = set(library.synced_keys)
-        self.key_of_track: dict[int, str] = dict(library.synced_keys)  # track id -> its entry's key after export
+        self._used: set[str] | None = None
+        # Tracks a partial snapshot left out (``synced_keys``, never one of ``library.tracks``) are unchanged
+        # since their last sync: done, under their base's key. They are looked up in the snapshot's own map
+        # rather than copied: a partial snapshot of 100,000 tracks holds nearly all of them.
+        self.done: set[int] = set()
+        self.key_of_track = _KeysOfTracks(library.synced_keys)  # track id -> its entry's key after export
         self.unmatched: list[SyncTrack] = []  # changed tracks no entry was found for by key
         self.to_remove: list[tuple[Track, TrackData]] = []
         self.out = TrackExport()
+
+    @property
+    def used(self) -> set[str]:
+        """Entries that belong to a library track: never taken by another track, never removed. Built on first
+        use (matching files, removing entries), which an export of a few edits never needs."""
+        if self._used is None:
+            self._used = {t.base.nml_key for t in self.library.tracks if t.base is not None}
+            self._used.update(self.library.synced_keys.values())
+        return self._used
 
     @property
     def index(self) -> LibraryIndex:
