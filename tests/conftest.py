@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from harmony.nmlfile.traktor_process import SCOPE_VARIABLE
 # millisecond whenever a busy machine stalls one example.
 settings.register_profile("harmony", deadline=None)
 settings.load_profile("harmony")
+
+# pytest keeps the test modules it has rewritten (its assertion messages) as bytecode beside them, and only when
+# bytecode may be written: with PYTHONDONTWRITEBYTECODE set, every xdist process rewrote all of them again, about
+# 5 CPU-s each. Set here, before the test modules are imported (the files go to git-ignored __pycache__ folders).
+sys.dont_write_bytecode = False
 
 # Every command-line run and interpreter a test starts runs the code under test: without this, one that sets no
 # PYTHONPATH of its own runs whatever Harmony the interpreter's install points at (another checkout's, maybe
