@@ -7,6 +7,8 @@ there, but fail under CI (``CI=true``), where everything must be present.
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import tempfile
 from pathlib import Path
 
@@ -19,6 +21,25 @@ from harmony.nmlfile.traktor_process import SCOPE_VARIABLE
 # millisecond whenever a busy machine stalls one example.
 settings.register_profile("harmony", deadline=None)
 settings.load_profile("harmony")
+
+# pytest keeps the test modules it has rewritten (its assertion messages) as bytecode beside them, and only when
+# bytecode may be written: with PYTHONDONTWRITEBYTECODE set, every xdist process rewrote all of them again, about
+# 5 CPU-s each. Set here, before the test modules are imported (the files go to git-ignored __pycache__ folders).
+sys.dont_write_bytecode = False
+
+# Every command-line run and interpreter a test starts runs the code under test: without this, one that sets no
+# PYTHONPATH of its own runs whatever Harmony the interpreter's install points at (another checkout's, maybe
+# changing under it while the suite runs).
+_SRC = str(Path(__file__).resolve().parents[1] / "src")
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH", "")) if p)
+
+# A test's Ctrl-C reaches the command it started (``harmony traktor watch``, ``harmony serve``) as it would from a
+# terminal. A suite started in the background by a shell without job control (``pytest ... &`` in a script)
+# inherits Ctrl-C ignored, passes that on to every command it starts, and Python (asyncio too) keeps an ignored
+# Ctrl-C ignored: the command would never stop. A handler of our own is not inherited across exec, so the
+# commands start with Ctrl-C's default.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Tests run side by side (pytest-xdist), and other people's may run on this machine too: each test process sees
 # only the stand-in Traktor processes it started itself (and its workers and subprocesses inherit this).

@@ -129,5 +129,10 @@ def test_watch_prints_a_line_per_operation_and_stops_on_ctrl_c(
         assert "import succeeded" in changed and "Updated 1 track" in changed, changed
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()  # a watch that ignored Ctrl-C must not outlive the failed test
+            process.communicate()
+            raise
     assert process.returncode == 130

@@ -512,6 +512,9 @@ class Convergence(RuleBasedStateMachine):
 
     @rule()
     def export(self) -> None:
+        # Frozen again before every export: each import's apply freezes and then unfreezes the collector's
+        # view (library.apply), which gives back the freeze made in _run too.
+        gc.freeze()
         result = self.exchange.export()
         self.check_conflicts(result.report.stats.conflicts)
         held = {entry.location.file: self.traktor_values(entry) for entry in self.exchange.collection().tracks}

@@ -3,7 +3,8 @@ every answer's status, headers and body as documented, every schema-valid reques
 schema-violating one refused, ``Allow`` as documented; then the stateful phase, which follows the links between
 operations (an operation's id into its cancel, a track's id into its page).
 
-A limited number of examples keeps it quick; ``bench/web_schemathesis.py`` runs many more. The requests carry
+The quick suite sends a few requests to every operation, the whole suite (``-m slow``) more;
+``bench/web_schemathesis.py`` runs many more still. The requests carry
 the session token, so the state-changing endpoints are really exercised (not just refused)."""
 
 from __future__ import annotations
@@ -56,9 +57,21 @@ def web_schema(web_app: Any) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", web_app).exclude(path="/api/events")
 
 
+#: Requests of each kind per operation: the quick suite sends a few to every operation, the whole suite more.
+QUICK_EXAMPLES = 2
+FULL_EXAMPLES = 12
+
+
 @pytest.mark.timeout(300)
 def test_every_check_holds_for_generated_requests(web_app: Any, web_schema: Any) -> None:
-    failures = stateless_failures(web_schema, web_app.state.web.guard.token, examples=12)
+    failures = stateless_failures(web_schema, web_app.state.web.guard.token, examples=QUICK_EXAMPLES)
+    assert failures == []
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_every_check_holds_for_many_generated_requests(web_app: Any, web_schema: Any) -> None:
+    failures = stateless_failures(web_schema, web_app.state.web.guard.token, examples=FULL_EXAMPLES)
     assert failures == []
 
 
