@@ -10,16 +10,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from harmony import nml
 from harmony.jobs import read_import_snapshot
 from harmony.jobs.import_job import plan_from_files
 from harmony.library import Library
 from harmony.library.plan import ImportPlan, TrackBase
 from harmony.library.reader import open_reader
-from harmony.sync import LibrarySnapshot, PlannedImport, TraktorSnapshot, plan_import
+from harmony.sync import LibrarySnapshot, PlannedImport, TraktorSnapshot, file_rounds, plan_import
 from harmony.sync.digest import entry_salt
 
-from .helpers import World, cue
+from .helpers import World, cue, local_path
 
 
 def _collection(world: World, count: int = 6) -> None:
@@ -241,3 +243,33 @@ def test_a_library_reader_closed_before_planning_is_refused_clearly(world: World
     # needs a merge.
     planned = plan_import(traktor, snapshot, world.options())
     assert planned.stats.fields_updated == {"title": 1}
+
+
+def test_a_big_library_notices_a_lost_file_within_its_rounds(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Six tracks stand for a big library: the job checks a share of the present ones per applied import, in
+    # turn, and the library's counter (moved on by applied imports only, never by a preview) says which.
+    monkeypatch.setattr(file_rounds, "WHOLE_CHECK_UP_TO", 2)
+    _collection(world, 6)
+    world.sync()
+    lost = world.track_id("t4.mp3")
+    world.missing.add(local_path("t4.mp3"))
+    before = world.library.status().file_check_round
+    preview, _ = _planned_from_file(world, tmp_path)
+    assert world.library.status().file_check_round == before  # planning alone moves nothing
+    noticed_after = None
+    for applied in range(1, file_rounds.ROUNDS + 1):
+        planned, _ = _planned_from_file(world, tmp_path)
+        assert planned.stats.files_lost == (planned.plan.files_lost == (lost,)) * 1
+        world.library.apply_import(planned.plan)
+        assert world.library.status().file_check_round == before + applied
+        if planned.plan.files_lost:
+            noticed_after = applied
+            break
+    # Exactly at the import whose round holds the track (the rounds go by track id).
+    rounds = file_rounds.ROUNDS
+    assert noticed_after == next(k for k in range(rounds) if (before + k) % rounds == lost % rounds) + 1
+    assert world.track("t4.mp3").track.missing
+    # The first plan was of the same round as the preview: they agree.
+    assert preview.plan.files_lost == ((lost,) if noticed_after == 1 else ())

@@ -28,7 +28,16 @@ from harmony.library import open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import DamagedCollectionError, NmlFingerprint, judge_counts, read_with_fingerprint
 from harmony.progress import ProgressReporter
-from harmony.sync import PlannedImport, SyncOptions, TraktorSnapshot, entry_salt, file_on_disk, plan_import
+from harmony.sync import (
+    EVERY_FILE,
+    PlannedImport,
+    SyncOptions,
+    TraktorSnapshot,
+    entry_salt,
+    file_check_round,
+    file_on_disk,
+    plan_import,
+)
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -109,6 +118,10 @@ def _plan_checked(
     # some of them, so it plans while the reader (one consistent snapshot) is open.
     digests = traktor.digests(entry_salt(options)) or []
     with open_reader(library_path) as reader:
+        # A big library's present tracks are looked for on disk a share per import (harmony.sync.file_rounds).
+        if options.file_check_round is EVERY_FILE:
+            this_round = file_check_round(reader.status.file_check_round, reader.track_count())
+            options = replace(options, file_check_round=this_round)
         library = read_import_snapshot(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
         planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
     return planned, fingerprint, counts, damaged

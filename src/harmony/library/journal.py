@@ -33,6 +33,8 @@ class LibraryStatus:
     last_import_at: datetime | None
     last_export_at: datetime | None
     nml_fingerprint: NmlFingerprint | None
+    #: Applied imports so far (see :mod:`harmony.sync.file_rounds`).
+    file_check_round: int = 0
 
     @property
     def pending_export(self) -> bool:
@@ -82,6 +84,7 @@ def read_status(conn: Connection) -> LibraryStatus:
         last_import_at=row.last_import_at,
         last_export_at=row.last_export_at,
         nml_fingerprint=fingerprint,
+        file_check_round=row.file_check_round,
     )
 
 
@@ -108,6 +111,7 @@ def record_nml_state(
         )
     if imported:
         values["last_import_at"] = now()
+        values["file_check_round"] = _STATE.c.file_check_round + 1
     if exported_version is not None:
         status = read_status(conn)
         if exported_version > status.version:

@@ -223,6 +223,8 @@ class LibraryState(Base):
     nml_size: Mapped[int | None] = mapped_column(Integer)
     nml_mtime_ns: Mapped[int | None] = mapped_column(Integer)
     nml_sha256: Mapped[str | None] = mapped_column(Text)
+    #: Applied imports so far: which share of the present tracks the next import checks on disk.
+    file_check_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 

@@ -11,6 +11,7 @@ from harmony.sync.export_digests import stamp_digests
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_plan import EXPORT_PHASE_SPANS, PlannedExport, plan_export
 from harmony.sync.export_report import EntryAdded, EntryChange, EntryRemoved, ExportReport, ExportStats
+from harmony.sync.file_rounds import EVERY_FILE, FileCheckRound, file_check_round
 from harmony.sync.import_plan import PHASE_SPANS, PlannedImport, plan_import
 from harmony.sync.mapping import (
     cue_data_from_values,
@@ -43,6 +44,7 @@ from harmony.sync.tree import TraktorFolder, TraktorNode, TraktorPlaylist, tree_
 
 __all__ = [
     "CUE_STRATEGIES",
+    "EVERY_FILE",
     "EXPORT_PHASE_SPANS",
     "FIRST_SYNC",
     "MASS_REMOVAL_SHARE",
@@ -63,6 +65,7 @@ __all__ = [
     "ExportSnapshot",
     "ExportStats",
     "FieldChange",
+    "FileCheckRound",
     "FileIndex",
     "FileProbe",
     "ImportReport",
@@ -95,6 +98,7 @@ __all__ = [
     "decide",
     "decide_deletion",
     "entry_salt",
+    "file_check_round",
     "file_on_disk",
     "find_duplicates",
     "fold_name",

@@ -410,14 +410,19 @@ class _Importer:
 
     def check_files(self) -> None:
         """Whether each library track's file is on this machine: a lost file marks its track missing, a file
-        that is back clears the mark. Asked of ``options.file_exists`` once per track (the import job answers
-        a folder of tracks with one listing of it)."""
+        that is back clears the mark. Asked of ``options.file_exists`` once per track marked missing or moved,
+        and per present track of this import's round (``options.file_check_round``; every track in a small
+        library). The import job answers a folder of tracks with one listing of it."""
         exists = self.options.file_exists
+        this_round = self.options.file_check_round
         deleted = set(self.track_deletes)
         for ref in self.refs:
             if ref.id in deleted:
                 continue
-            path = self.moved_paths.get(ref.id, ref.path)
+            moved = self.moved_paths.get(ref.id)
+            if moved is None and not ref.missing and not this_round.covers(ref.id):
+                continue
+            path = ref.path if moved is None else moved
             found = exists(path)
             if found and ref.missing:
                 self.files_found.append(ref.id)

@@ -10,6 +10,7 @@ from typing import Final, get_args
 from harmony.errors import SyncError
 from harmony.nml import DEFAULT_STARTUP_VOLUME, Platform, current_platform
 from harmony.strategies import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy
+from harmony.sync.file_rounds import EVERY_FILE, FileCheckRound
 from harmony.sync.paths import PathMapping
 
 __all__ = ["CUE_STRATEGIES", "STRATEGIES", "CueStrategy", "Strategy", "SyncOptions", "file_on_disk"]
@@ -30,7 +31,9 @@ class SyncOptions:
     """Everything an import plan depends on besides the two collections.
 
     ``file_exists`` is how the planner checks that a new track's file is on disk (tests pass a set's
-    ``__contains__``); ``platform`` decides how locations become paths and how paths compare.
+    ``__contains__``); ``file_check_round`` which present library tracks it looks for (every one unless the
+    import job says otherwise: :mod:`harmony.sync.file_rounds`); ``platform`` decides how locations become
+    paths and how paths compare.
     """
 
     strategy: Strategy = "smart_merge"
@@ -38,6 +41,7 @@ class SyncOptions:
     platform: Platform = field(default_factory=current_platform)
     path_mappings: tuple[PathMapping, ...] = ()
     file_exists: Callable[[str], bool] = file_on_disk
+    file_check_round: FileCheckRound = EVERY_FILE
     startup_volume: str = DEFAULT_STARTUP_VOLUME
     cue_tolerance_ms: float = CUE_TOLERANCE_MS
 
