@@ -54,6 +54,23 @@ def test_a_folder_of_many_tracks_is_listed_once(tmp_path: Path, monkeypatch: pyt
     assert asked == paths[:2]  # the first two looks; the listing answers the rest
 
 
+def test_a_higher_bar_lists_a_folder_later(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An import that asks about one share of the tracks raises the bar: a folder is listed only when enough of
+    # its files were asked about for the listing to pay.
+    paths = _tree(tmp_path)[:6]
+    asked: list[str] = []
+    real_isfile = os.path.isfile
+
+    def counted(path: str) -> bool:
+        asked.append(path)
+        return real_isfile(path)
+
+    monkeypatch.setattr(os.path, "isfile", counted)
+    check = FolderListings(looks_before_listing=4)
+    assert [check(path) for path in paths * 2] == [True] * 12
+    assert asked == paths[:4]
+
+
 def test_files_appearing_after_a_listing_are_asked_of_the_disk(tmp_path: Path) -> None:
     paths = _tree(tmp_path)[:6]
     check = FolderListings()

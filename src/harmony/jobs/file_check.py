@@ -16,19 +16,22 @@ from __future__ import annotations
 import os
 from typing import Final
 
-__all__ = ["FolderListings"]
+__all__ = ["LOOKS_BEFORE_LISTING", "FolderListings"]
 
 #: A folder is listed the time it is asked about after this many single looks (a folder of one or two
-#: tracks costs a ``stat`` each, as cheap as a listing of it).
-_LOOKS_BEFORE_LISTING: Final = 2
+#: tracks costs a ``stat`` each, as cheap as a listing of it). A listing costs about what a ``stat`` per
+#: three or four of the folder's files does: when only a share of the tracks is asked about, the caller
+#: raises the bar by as much.
+LOOKS_BEFORE_LISTING: Final = 2
 
 
 class FolderListings:
     """``file_exists`` for one import: ``listings(path)`` says whether ``path`` is a file (see the module doc)."""
 
-    __slots__ = ("_listed", "_looks")
+    __slots__ = ("_listed", "_looks", "_looks_before_listing")
 
-    def __init__(self) -> None:
+    def __init__(self, looks_before_listing: int = LOOKS_BEFORE_LISTING) -> None:
+        self._looks_before_listing = looks_before_listing
         self._looks: dict[str, int] = {}
         #: folder -> the names of the files in it (None: the folder is not there).
         self._listed: dict[str, frozenset[str] | None] = {}
@@ -41,7 +44,7 @@ class FolderListings:
                 return False
             return name in names or os.path.isfile(path)
         looks = self._looks.get(folder, 0)
-        if looks < _LOOKS_BEFORE_LISTING:
+        if looks < self._looks_before_listing:
             self._looks[folder] = looks + 1
             return os.path.isfile(path)
         names = self._listed[folder] = _list(folder)

@@ -20,7 +20,7 @@ from typing import Final
 
 from harmony import nml
 from harmony.collector import gc_paused
-from harmony.jobs.file_check import FolderListings
+from harmony.jobs.file_check import LOOKS_BEFORE_LISTING, FolderListings
 from harmony.jobs.phases import PhaseClock
 from harmony.jobs.snapshots import read_import_snapshot
 from harmony.jobs.spool import write_parts, write_report
@@ -92,9 +92,6 @@ def _plan_checked(
     """:func:`plan_from_files`; also returns the collection's ``(tracks, playlists)`` and why they are
     implausible against ``known`` (the health check's rule), or None."""
     report = progress or _silent
-    if options.file_exists is file_on_disk:
-        # Every library track's file is looked for: a folder at a time where a folder holds several.
-        options = replace(options, file_exists=FolderListings())
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
     data, fingerprint = read_with_fingerprint(nml_path)
     collection = nml.load(data, read_only=True)  # an import never writes it
@@ -122,6 +119,11 @@ def _plan_checked(
         if options.file_check_round is EVERY_FILE:
             this_round = file_check_round(reader.status.file_check_round, reader.track_count())
             options = replace(options, file_check_round=this_round)
+        if options.file_exists is file_on_disk:
+            # Files are looked for a folder at a time where a folder holds several asked about; with one share
+            # of the tracks asked, a folder must hold that many times more before a listing is the cheaper way.
+            listings = FolderListings(looks_before_listing=LOOKS_BEFORE_LISTING * options.file_check_round.rounds)
+            options = replace(options, file_exists=listings)
         library = read_import_snapshot(reader, loading, entry_digests=frozenset(d for d in digests if d is not None))
         planned = plan_import(traktor, library, options, report, fingerprint=fingerprint)
     return planned, fingerprint, counts, damaged
