@@ -27,7 +27,6 @@ from harmony.library import (
     TRACK_FIELDS,
     DamagedLibraryError,
     InvalidFieldError,
-    StoredTrack,
     check_integrity,
     damaged_error,
     default_library_path,
@@ -36,10 +35,9 @@ from harmony.library import (
     parse_field_text,
     unknown_field,
 )
-from harmony.nml import to_musical
 
 if TYPE_CHECKING:
-    from harmony.library import Library, TrackDetail
+    from harmony.library import Library, StoredTrack, TrackDetail
 
 app = typer.Typer(help=group_help("library"), no_args_is_help=True)
 
@@ -69,7 +67,11 @@ def _plain(value: Any) -> Any:
 
 def _display_key(track: StoredTrack) -> str | None:
     musical_key = track.values.musical_key
-    return track.values.key_text or (None if musical_key is None else to_musical(musical_key))
+    if track.values.key_text or musical_key is None:
+        return track.values.key_text
+    from harmony.nml import to_musical  # the NML layer (and its XML parser) only for a listing that needs it
+
+    return to_musical(musical_key)
 
 
 def track_summary(track: StoredTrack) -> dict[str, Any]:

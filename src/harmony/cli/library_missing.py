@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from harmony.cli.library import JsonOption, _open_to_read
 from harmony.cli.output import console, print_json
-from harmony.library import StoredTrack
+
+if TYPE_CHECKING:
+    from harmony.library import StoredTrack
 
 
 def _stamp(value: object) -> str | None:

@@ -41,31 +41,6 @@ from harmony.library.fields import (
     parse_field_text,
     unknown_field,
 )
-from harmony.library.paths import path_key
-from harmony.library.plan import (
-    BaseUpdates,
-    CueAdd,
-    CueUpdate,
-    EntryRef,
-    FolderBase,
-    FolderBaseSet,
-    FolderCreate,
-    FolderMove,
-    FolderUpdate,
-    ImportPlan,
-    ImportResult,
-    NewTrack,
-    PlaylistBase,
-    PlaylistBaseSet,
-    PlaylistCreate,
-    PlaylistMove,
-    PlaylistUpdate,
-    Ref,
-    TrackBase,
-    TrackBaseSet,
-    TrackUpdate,
-)
-from harmony.library.records import StoredCue, StoredEntry, StoredTrack, SyncFolder, SyncPlaylist, SyncTrack, TrackRef
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 if TYPE_CHECKING:
@@ -77,8 +52,41 @@ if TYPE_CHECKING:
     from harmony.library.journal import ChangeRecord, LibraryStatus
     from harmony.library.merge import MergeResult
     from harmony.library.operations import OperationRecord
+    from harmony.library.paths import path_key
+    from harmony.library.plan import (
+        BaseUpdates,
+        CueAdd,
+        CueUpdate,
+        EntryRef,
+        FolderBase,
+        FolderBaseSet,
+        FolderCreate,
+        FolderMove,
+        FolderUpdate,
+        ImportPlan,
+        ImportResult,
+        NewTrack,
+        PlaylistBase,
+        PlaylistBaseSet,
+        PlaylistCreate,
+        PlaylistMove,
+        PlaylistUpdate,
+        Ref,
+        TrackBase,
+        TrackBaseSet,
+        TrackUpdate,
+    )
     from harmony.library.queries import FolderNode, PlaylistNode, TrackDetail, TrackPage
     from harmony.library.reader import LibraryReader, open_reader
+    from harmony.library.records import (
+        StoredCue,
+        StoredEntry,
+        StoredTrack,
+        SyncFolder,
+        SyncPlaylist,
+        SyncTrack,
+        TrackRef,
+    )
     from harmony.library.recover import RecoveryReport, recover_library
     from harmony.library.scan import ScanFailure, ScanResult, is_audio_file, scan_paths
     from harmony.library.setting_keys import AUTO_SYNC, SETTING_KEYS, SettingKey, SettingKind
@@ -108,6 +116,35 @@ if TYPE_CHECKING:
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
+    "path_key": "harmony.library.paths",
+    "BaseUpdates": "harmony.library.plan",
+    "CueAdd": "harmony.library.plan",
+    "CueUpdate": "harmony.library.plan",
+    "EntryRef": "harmony.library.plan",
+    "FolderBase": "harmony.library.plan",
+    "FolderBaseSet": "harmony.library.plan",
+    "FolderCreate": "harmony.library.plan",
+    "FolderMove": "harmony.library.plan",
+    "FolderUpdate": "harmony.library.plan",
+    "ImportPlan": "harmony.library.plan",
+    "ImportResult": "harmony.library.plan",
+    "NewTrack": "harmony.library.plan",
+    "PlaylistBase": "harmony.library.plan",
+    "PlaylistBaseSet": "harmony.library.plan",
+    "PlaylistCreate": "harmony.library.plan",
+    "PlaylistMove": "harmony.library.plan",
+    "PlaylistUpdate": "harmony.library.plan",
+    "Ref": "harmony.library.plan",
+    "TrackBase": "harmony.library.plan",
+    "TrackBaseSet": "harmony.library.plan",
+    "TrackUpdate": "harmony.library.plan",
+    "StoredCue": "harmony.library.records",
+    "StoredEntry": "harmony.library.records",
+    "StoredTrack": "harmony.library.records",
+    "SyncFolder": "harmony.library.records",
+    "SyncPlaylist": "harmony.library.records",
+    "SyncTrack": "harmony.library.records",
+    "TrackRef": "harmony.library.records",
     "AUTO_SYNC": "harmony.library.setting_keys",
     "SETTING_KEYS": "harmony.library.setting_keys",
     "SettingKey": "harmony.library.setting_keys",
