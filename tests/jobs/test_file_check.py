@@ -39,8 +39,8 @@ def test_it_answers_as_isfile_does(tmp_path: Path) -> None:
     assert [check(path) for path in paths * 2] == [os.path.isfile(path) for path in paths * 2]
 
 
-def test_a_folder_of_many_tracks_is_listed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = _tree(tmp_path)[:6]
+def _asked_of_the_disk(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths ``os.path.isfile`` is asked about from now on, in order."""
     asked: list[str] = []
     real_isfile = os.path.isfile
 
@@ -49,6 +49,12 @@ def test_a_folder_of_many_tracks_is_listed_once(tmp_path: Path, monkeypatch: pyt
         return real_isfile(path)
 
     monkeypatch.setattr(os.path, "isfile", counted)
+    return asked
+
+
+def test_a_folder_of_many_tracks_is_listed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _tree(tmp_path)[:6]
+    asked = _asked_of_the_disk(monkeypatch)
     check = FolderListings()
     assert all(check(path) for path in paths)
     assert asked == paths[:2]  # the first two looks; the listing answers the rest
@@ -58,14 +64,7 @@ def test_a_higher_bar_lists_a_folder_later(tmp_path: Path, monkeypatch: pytest.M
     # An import that asks about one share of the tracks raises the bar: a folder is listed only when enough of
     # its files were asked about for the listing to pay.
     paths = _tree(tmp_path)[:6]
-    asked: list[str] = []
-    real_isfile = os.path.isfile
-
-    def counted(path: str) -> bool:
-        asked.append(path)
-        return real_isfile(path)
-
-    monkeypatch.setattr(os.path, "isfile", counted)
+    asked = _asked_of_the_disk(monkeypatch)
     check = FolderListings(looks_before_listing=4)
     assert [check(path) for path in paths * 2] == [True] * 12
     assert asked == paths[:4]
