@@ -34,8 +34,10 @@ def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert sorted(p.name for p in folder.iterdir()) == []
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def web_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    # One app per test: a run ends the app's lifespan, which shuts its worker pools down for good, so a second
+    # test on the same app met "the sync worker pool cannot run the task: it is shutting down".
     folder = tmp_path_factory.mktemp("fuzz")
     home = folder / "home"
     home.mkdir()
@@ -51,7 +53,7 @@ def web_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def web_schema(web_app: Any) -> Any:
     # The event stream never ends by itself; its one GET has no parameters to fuzz.
     return schemathesis.openapi.from_asgi("/openapi.json", web_app).exclude(path="/api/events")

@@ -31,7 +31,7 @@ from harmony.service.relocate import RelocateOutcome, accepted_moves, apply_relo
 from harmony.service.status import overall_state, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
 from harmony.sync import MassRemovalError
-from harmony.workers import QueueFullError, WorkerManager
+from harmony.workers import PoolClosedError, QueueFullError, WorkerManager
 
 __all__ = [
     "FINISHED",
@@ -55,6 +55,7 @@ __all__ = [
     "OperationLog",
     "OperationRunningError",
     "PlayableAudio",
+    "PoolClosedError",
     "QueueFullError",
     "RebuildResult",
     "Recovery",

@@ -29,6 +29,7 @@ from harmony.nml import CollectionPathError
 from harmony.service import (
     MassRemovalError,
     OperationRunningError,
+    PoolClosedError,
     QueueFullError,
     TooManyParsesError,
     TraktorRunningError,
@@ -63,6 +64,8 @@ _PATH_STATUS = {"missing": 404, "forbidden": 403, "not_a_file": 409, "refused": 
 def status_for(error: HarmonyError) -> int:
     """The HTTP status of a Harmony error."""
     if isinstance(error, DamagedLibraryError):  # not the request's fault: the library needs repair
+        return 503
+    if isinstance(error, PoolClosedError):  # the app is stopping: not the request's fault either
         return 503
     if isinstance(error, ReadOnlyLibraryError):
         return 409
