@@ -16,6 +16,7 @@ import pytest
 from hypothesis import settings
 
 from harmony.nmlfile.traktor_process import SCOPE_VARIABLE
+from harmony.workers import preload_modules
 
 # Tests check behaviour, never time: hypothesis's per-example deadline fails pure tests that take well under a
 # millisecond whenever a busy machine stalls one example.
@@ -30,8 +31,16 @@ sys.dont_write_bytecode = False
 # Every command-line run and interpreter a test starts runs the code under test: without this, one that sets no
 # PYTHONPATH of its own runs whatever Harmony the interpreter's install points at (another checkout's, maybe
 # changing under it while the suite runs).
+# The project's root follows, so that a forkserver can import the tests' own child-process modules (below).
 _SRC = str(Path(__file__).resolve().parents[1] / "src")
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH", "")) if p)
+_ROOT = str(Path(__file__).resolve().parents[1])
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_SRC, _ROOT, os.environ.get("PYTHONPATH", "")) if p)
+
+# A test process has one forkserver, started by whichever test needs a worker first, with the preload list of
+# that moment; every later worker is forked from it. Give it everything any test's workers run: the service's
+# jobs and the crash tests' children. With a partial list (the crash tests used to set their own), every pool
+# worker forked from it imported the jobs (SQLAlchemy included) on its first task, about a CPU-second each.
+preload_modules("harmony.jobs", "tests.nmlfile.children")
 
 # A test's Ctrl-C reaches the command it started (``harmony traktor watch``, ``harmony serve``) as it would from a
 # terminal. A suite started in the background by a shell without job control (``pytest ... &`` in a script)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import random
 import re
@@ -23,6 +22,7 @@ from harmony.nmlfile import (
     remove_stale_temp_files,
     write_collection,
 )
+from harmony.workers.context import get_context
 
 from . import children
 from .conftest import Contents
@@ -40,16 +40,9 @@ BACKUP_TEMPORARY = re.compile(r"\.collection_[0-9T.\-]+Z\.nml\.[a-z0-9_]{8}\.tmp
 @pytest.fixture(scope="module")
 def context() -> Iterator[BaseContext]:
     """A forkserver that has imported Harmony once: each child starts in milliseconds, not half a second."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["harmony.nmlfile", children.__name__])
-    # Python 3.11's forkserver imports its preload before it applies the parent's sys.path, so it needs
-    # PYTHONPATH to find them (else it skips them silently and every child imports Harmony itself). The
-    # preload counts only if this starts the forkserver; if another test started it, children are slower.
-    root = Path(__file__).resolve().parents[2]
-    with pytest.MonkeyPatch.context() as patch:
-        paths = [str(root), str(root / "src"), os.environ.get("PYTHONPATH", "")]
-        patch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
-        yield ctx
+    # tests/conftest.py has every test's forkserver preload this module (Python 3.11's forkserver imports its
+    # preload before it applies the parent's sys.path: the conftest's PYTHONPATH lets it find the module).
+    yield get_context("forkserver")
 
 
 def _write_files(folder: Path, contents: Contents) -> tuple[Path, Path]:

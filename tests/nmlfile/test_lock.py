@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from harmony.nmlfile import NmlBusyError, SafeWriteError, lock_file_path, nml_lock
+from harmony.workers.context import get_context
 
 from . import children
 
@@ -86,7 +86,7 @@ def test_a_missing_folder_is_a_lock_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 def test_another_process_holding_it_makes_this_one_busy_until_it_dies(tmp_path: Path) -> None:
     path = tmp_path / "collection.nml"
-    context = multiprocessing.get_context("forkserver")
+    context = get_context("forkserver")
     ready = context.Event()
     holder = context.Process(target=children.hold_lock, args=(str(path), ready))
     holder.start()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harmony.library import CueValues, StoredCue
-from harmony.sync.import_cues import CueMerge, merge_cues
+from harmony.sync.import_cues import CueMerge, merge_cues, pair_cues
 
 CUE = st.builds(
     CueValues,
@@ -86,3 +86,61 @@ def test_unchanged_harmony_takes_everything_traktor_did(
     assert not merge.conflicts
     after = [c.values for c in _after(stored, merge)]
     assert sorted(map(_key, after)) == sorted(map(_key, traktor))
+
+
+def _pair_every_cue_with_every_other(
+    left: list[CueValues], right: list[CueValues], tolerance: float
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The pairing rule written the plain way, comparing every cue with every other: what pair_cues, which
+    compares only cues that can pair, must agree with."""
+    free_left, free_right = set(range(len(left))), set(range(len(right)))
+    pairs: list[tuple[int, int]] = []
+    rules = [
+        lambda a, b: a.type == b.type and a.hotcue == b.hotcue and abs(a.start - b.start) <= tolerance,
+        lambda a, b: a.hotcue >= 0 and a.hotcue == b.hotcue and a.type == b.type,
+        lambda a, b: a.hotcue >= 0 and a.hotcue == b.hotcue,
+    ]
+    for match in rules:
+        candidates = sorted(
+            (abs(left[i].start - right[j].start), left[i] != right[j], i, j)
+            for i in free_left
+            for j in free_right
+            if match(left[i], right[j])
+        )
+        for _, _, i, j in candidates:
+            if i in free_left and j in free_right:
+                free_left.discard(i)
+                free_right.discard(j)
+                pairs.append((i, j))
+    return sorted(pairs), sorted(free_left), sorted(free_right)
+
+
+# Positions close together (within and just past the tolerance) and repeated cues, where the order rules matter.
+NEAR_CUE = st.builds(
+    CueValues,
+    type=st.sampled_from([0, 5]),
+    start=st.sampled_from([1000.0, 1000.4, 1000.9, 1001.0, 1001.1, 1002.0, 3000.0]),
+    hotcue=st.sampled_from([-1, 0, 1]),
+    name=st.sampled_from(["A", "B", None]),
+)
+
+
+@given(st.lists(NEAR_CUE, max_size=12), st.lists(NEAR_CUE, max_size=12), st.sampled_from([0.0, 1.0, 0.5]))
+def test_pairing_agrees_with_comparing_every_cue_with_every_other(
+    left: list[CueValues], right: list[CueValues], tolerance: float
+) -> None:
+    assert pair_cues(left, right, tolerance) == _pair_every_cue_with_every_other(left, right, tolerance)
+
+
+def test_a_track_of_thousands_of_cues_pairs_each_with_its_own() -> None:
+    cues = [CueValues(type=0, start=float(i), hotcue=i % 8, name=f"c{i}") for i in range(5000)]
+    moved = [replace(cue, start=cue.start + 0.5) for cue in cues]
+    assert pair_cues(cues, cues, 1.0) == ([(i, i) for i in range(5000)], [], [])
+    pairs, only_left, only_right = pair_cues(cues, moved, 1.0)
+    assert pairs == [(i, i) for i in range(5000)] and not only_left and not only_right
+
+
+def test_thousands_of_cues_deleted_in_traktor_leave_harmony_too() -> None:
+    cues = [CueValues(type=0, start=float(i), hotcue=i % 8, name=f"c{i}") for i in range(5000)]
+    result = merge_cues("t", _stored(cues), [], cues, "smart_merge", "smart_merge", 1.0)
+    assert sorted(result.removals) == list(range(1, 5001)) and not result.adds and not result.conflicts

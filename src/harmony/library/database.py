@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import Connection, Engine, ExceptionContext, create_engine, event
 from sqlalchemy.exc import OperationalError
@@ -30,6 +30,7 @@ from harmony.errors import LibraryError
 from harmony.library.errors import NewerLibraryError, NotALibraryError
 from harmony.library.health import explain_sqlite_error, is_read_only, read_only_error, reading_uri
 from harmony.library.identity import APPLICATION_ID, HEAD_REVISION, default_library_path
+from harmony.library.statement_cache import SHARED_STATEMENTS, SQLITE_URL
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -101,13 +102,20 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return raw
 
 
+MIGRATIONS_UNCACHED: Final = None
+"""The ``compiled_cache`` of a schema upgrade's connection: Alembic builds its statements anew on every run, so
+kept they would only push the everyday statements out of the shared cache."""
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` whose connections carry Harmony's pragmas and explicit transactions.
 
     ``conn.execution_options(harmony_begin="IMMEDIATE")`` makes the next transaction on ``conn`` take the
     write lock at once; every write in the library does so."""
     engine = create_engine(
-        "sqlite+pysqlite://",
+        SQLITE_URL,
+        # Compiled once per process, not once per engine (harmony.library.statement_cache).
+        execution_options={"compiled_cache": SHARED_STATEMENTS},
         creator=lambda: _connect(path, read_only),
         # A read-only worker keeps one connection; the app's pool is small because SQLite has one writer. The pool
         # is named: with a creator and no file in the URL, SQLAlchemy would take the file for ":memory:" and pick
@@ -236,7 +244,7 @@ def _upgrade(path: Path, engine: Engine) -> None:
     from alembic import command
 
     with engine.connect() as conn:
-        conn.execution_options(harmony_begin="IMMEDIATE")
+        conn.execution_options(harmony_begin="IMMEDIATE", compiled_cache=MIGRATIONS_UNCACHED)
         with conn.begin():
             current = _stored_revision(conn)
             if current == HEAD_REVISION:
@@ -265,7 +273,7 @@ def migrate(path: Path | str, revision: str) -> None:
     engine = make_engine(Path(path))
     try:
         with engine.connect() as conn:
-            conn.execution_options(harmony_begin="IMMEDIATE")
+            conn.execution_options(harmony_begin="IMMEDIATE", compiled_cache=MIGRATIONS_UNCACHED)
             with conn.begin():
                 current = MigrationContext.configure(conn).get_current_revision()
                 config = alembic_config(conn)

@@ -224,8 +224,9 @@ def export_cues(
                 )
             if decision.writes_harmony:
                 out.add(harmony[mine])
-    added_ours = [i for i in range(len(harmony)) if i not in base_to_ours.values()]
-    added_theirs = [j for j in range(len(theirs)) if j not in base_to_theirs.values()]
+    paired_ours, paired_theirs = set(base_to_ours.values()), set(base_to_theirs.values())
+    added_ours = [i for i in range(len(harmony)) if i not in paired_ours]
+    added_theirs = [j for j in range(len(theirs)) if j not in paired_theirs]
     pairs, only_ours, _ = pair_cues([harmony[i] for i in added_ours], [theirs[j] for j in added_theirs], tolerance)
     for a, c in pairs:
         out.merge(harmony[added_ours[a]], added_theirs[c], None, has_base=True)
