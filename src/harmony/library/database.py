@@ -28,6 +28,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 
 from harmony.errors import LibraryError
 from harmony.library.errors import NewerLibraryError, NotALibraryError
+from harmony.library.fresh_schema import HeadSchema, read_back
 from harmony.library.health import explain_sqlite_error, is_read_only, read_only_error, reading_uri
 from harmony.library.identity import APPLICATION_ID, HEAD_REVISION, default_library_path
 from harmony.library.statement_cache import SHARED_STATEMENTS, SQLITE_URL
@@ -258,7 +259,32 @@ def _upgrade(path: Path, engine: Engine) -> None:
                 log.info("upgrading library %s from schema %s to %s", path, current, HEAD_REVISION)
             else:
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                if _is_empty(conn):
+                    _head_schema().create(conn)
+                    return
             command.upgrade(alembic_config(conn), "head")
+
+
+def _is_empty(conn: Connection) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1").first() is None
+
+
+@functools.cache
+def _head_schema() -> HeadSchema:
+    """The schema (and first rows) the migrations make in a new library, made once per process in memory and
+    then copied into each new library file (:mod:`harmony.library.fresh_schema`)."""
+    from alembic import command
+
+    engine = make_engine(Path(":memory:"))
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(compiled_cache=MIGRATIONS_UNCACHED)
+            with conn.begin():
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                command.upgrade(alembic_config(conn), "head")
+                return read_back(conn)
+    finally:
+        engine.dispose()
 
 
 def migrate(path: Path | str, revision: str) -> None:
