@@ -30,7 +30,7 @@ from harmony.sync.export_digests import stamp_digests
 from ..runs import quick_and_full
 from .export_helpers import FINGERPRINT, assert_export_changes_nothing, export_and_record
 from .helpers import World, cue
-from .test_real_files import COLLECTIONS
+from .test_real_files import COLLECTIONS, by_size
 
 IMPORT = SyncOptions(platform="linux", file_exists=lambda path: True)
 EXPORT = ExportOptions(platform="linux")
@@ -79,7 +79,7 @@ def _playlists(collection: nml.Collection) -> dict[tuple[str, ...], list[str]]:
     }
 
 
-@pytest.mark.parametrize("name", COLLECTIONS)
+@pytest.mark.parametrize("name", by_size(COLLECTIONS))
 def test_export_right_after_an_import_changes_nothing(real_fixtures: Path, tmp_path: Path, name: str) -> None:
     raw = (real_fixtures / name).read_bytes()
     with Library.open(tmp_path / "library.db") as library:
@@ -92,7 +92,7 @@ def test_export_right_after_an_import_changes_nothing(real_fixtures: Path, tmp_p
         assert collection.to_bytes() == baseline
 
 
-@pytest.mark.parametrize("name", COLLECTIONS[:4])
+@pytest.mark.parametrize("name", by_size(COLLECTIONS[:4]))
 def test_library_edits_come_out_exactly_and_nothing_else_changes(
     real_fixtures: Path, tmp_path: Path, name: str
 ) -> None:

@@ -12,12 +12,12 @@ from harmony.jobs import read_export_snapshot, read_import_snapshot
 from harmony.library import Library
 from harmony.sync import ExportOptions, SyncOptions, TraktorSnapshot, plan_export, plan_import
 
-from .test_real_files import COLLECTIONS, _expected
+from .test_real_files import COLLECTIONS, _expected, by_size
 
 NO_FILES = SyncOptions(platform="linux", file_exists=lambda path: False)
 
 
-@pytest.mark.parametrize("name", COLLECTIONS)
+@pytest.mark.parametrize("name", by_size(COLLECTIONS))
 def test_without_audio_files_every_entry_is_a_missing_track_and_export_changes_nothing(
     real_fixtures: Path, tmp_path: Path, name: str
 ) -> None:

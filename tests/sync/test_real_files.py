@@ -22,9 +22,10 @@ COLLECTIONS = [
     "digital-dj-tools__dj-data-converter__collection.nml",
     "larenagius__rekordbox-to-traktor__collection.nml",
 ]
-#: The big collections (thousands of tracks): imported in-process here in the quick suite; the service tests,
-#: which add worker processes and placeholder files for each track, run them under ``-m slow`` only and the
-#: others (one with cue points, playlists and folders of a real Traktor) in the quick suite.
+#: The big collections (thousands of tracks): imported in-process here in the quick suite. The service tests
+#: (worker processes and a placeholder file per track), the export round trips and the missing-file runs take
+#: them under ``-m slow`` only, and the others (one with cue points, playlists and folders of a real Traktor)
+#: in the quick suite.
 BIG_COLLECTIONS = frozenset(
     {
         "GarethShapiro__iTunesToTraktor__collection.nml",
