@@ -119,8 +119,11 @@ SLOW_FIXTURES = frozenset({"chromium"})
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark ``slow`` every test that uses one of :data:`SLOW_FIXTURES`, unless it is marked ``quick`` (a test an
-    issue names as its proof, kept in the everyday suite whatever it costs)."""
+    issue names as its proof, kept in the everyday suite whatever it costs); put the ``long`` ones first."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & SLOW_FIXTURES and item.get_closest_marker("quick") is None:
             item.add_marker(pytest.mark.slow)
+    # The longest single tests go first: the xdist workers then fill the time around them with the short ones,
+    # instead of one worker running a long test alone at the end while the other cores wait.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

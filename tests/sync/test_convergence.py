@@ -590,6 +590,7 @@ def _template() -> Iterator[None]:
         _Template.folder = None
 
 
+@pytest.mark.long
 @pytest.mark.timeout(600)
 def test_import_and_export_converge() -> None:
     _run(examples=200, steps=8)

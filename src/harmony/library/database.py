@@ -183,6 +183,7 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
     """
     target = Path(path).expanduser() if path is not None else default_library_path()
     exists = target.exists()
+    revision: str | None = None
     if exists and target.is_dir():
         raise LibraryError(f"{target} is a folder; give the path of a library file (e.g. library.db).")
     if exists and target.stat().st_size > 0:
@@ -201,13 +202,10 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
         raise read_only_error(target)
 
     if read_only:
-        engine = make_engine(target, read_only=True)
-        with engine.connect() as conn:
-            current = _stored_revision(conn)
-        if current != HEAD_REVISION:
-            engine.dispose()
+        # The revision read just above serves: a reader (every job in a worker opens one) connects once less.
+        if revision != HEAD_REVISION:
             raise LibraryError(f"The library {target} needs an upgrade; open it with Harmony first.")
-        return target, engine
+        return target, make_engine(target, read_only=True)
 
     if not exists:
         target.parent.mkdir(parents=True, exist_ok=True)
