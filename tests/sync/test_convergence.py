@@ -100,6 +100,10 @@ class _Template:
 class Convergence(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        # The earlier examples' garbage collected, what is left (hypothesis's growing record of the run) is
+        # frozen: the collections this example sets off (the export job runs one) walk only its own objects.
+        gc.collect()
+        gc.freeze()
         self.folder = Path(tempfile.mkdtemp(prefix="harmony-convergence-"))
         _Template.copy_to(self.folder)
         self.library = Library.open(self.folder / "library.db")
@@ -512,9 +516,6 @@ class Convergence(RuleBasedStateMachine):
 
     @rule()
     def export(self) -> None:
-        # Frozen again before every export: each import's apply freezes and then unfreezes the collector's
-        # view (library.apply), which gives back the freeze made in _run too.
-        gc.freeze()
         result = self.exchange.export()
         self.check_conflicts(result.report.stats.conflicts)
         held = {entry.location.file: self.traktor_values(entry) for entry in self.exchange.collection().tracks}
@@ -572,14 +573,7 @@ def _run(examples: int, steps: int, **options: Any) -> None:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    # The export job collects the garbage after planning (in a worker, its heap is small); run here, in the test
-    # process, that collection would walk everything pytest and hypothesis hold, at every export. Frozen, it
-    # walks only what the example made.
-    gc.freeze()
-    try:
-        Convergence.TestCase().runTest()
-    finally:
-        gc.unfreeze()
+    Convergence.TestCase().runTest()
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from harmony.collector import gc_paused
+from harmony.collector import frozen_for_life, gc_paused
 from harmony.errors import LibraryError
 from harmony.library import bulk, missing, writes
 from harmony.library.errors import ImportCancelled, LibraryChangedError
@@ -126,7 +126,13 @@ def _collector_spared() -> Iterator[None]:
     A big import outlives many collections; each full one walks every object of the process (the whole
     app's, on any thread), about 30 ms in the app, holding the GIL: its event loop freezes as long. Objects
     alive before the import are moved aside (``gc.freeze``) and given back at the end, so a full collection
-    during the import walks only what the import made."""
+    during the import walks only what the import made.
+
+    A process that froze its long-lived objects for good (a worker does at start: ``freeze_for_life``) needs no
+    more, and is left as it is: ``gc.unfreeze`` would give back everything frozen, not just this import's."""
+    if frozen_for_life():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -93,14 +93,16 @@ def create_app(
         if freeze_gc:
             gc.collect()
             gc.freeze()
-            unfreeze = service.subscribe(_GcFreezer())
+            stop_freezing = service.subscribe(_GcFreezer())
         log.info("Harmony web app ready on http://%s:%d (library %s)", host, port, service.library_path)
         try:
             yield
         finally:
             if freeze_gc:
-                unfreeze()
+                stop_freezing()
             await _shutdown(state)
+            if freeze_gc:
+                gc.unfreeze()  # only an app that froze gives back (another part of the process may have frozen)
 
     app = FastAPI(
         title="Harmony",
@@ -173,4 +175,3 @@ async def _shutdown(state: WebState) -> None:
     await state.service.manager.shutdown(timeout=10)
     if state.library is not None:
         await asyncio.to_thread(state.library.close)
-    gc.unfreeze()

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, wait
 from typing import Any, Final
 
+from harmony.collector import freeze_for_life
 from harmony.workers import protocol
 from harmony.workers.errors import TaskCancelled
 from harmony.workers.lifeline import die_with_parent
@@ -103,6 +104,10 @@ class _Worker:
                 log.error("worker initializer %s failed: %s", ".".join(initializer), detail)
                 self.send((protocol.STARTUP_FAILED, detail))
                 os._exit(EXIT_STARTUP_FAILED)
+        # What the worker holds now (the modules the forkserver preloaded, the initializer's state) lives as long
+        # as the worker: out of the collector's reach, a full collection during a job (the export runs one after
+        # planning) walks only the job's own objects.
+        freeze_for_life()
         self.send((protocol.READY, os.getpid()))
         threading.Thread(target=self._receive, name="harmony-worker-receiver", daemon=True).start()
         while True:
