@@ -16,6 +16,7 @@ are settled field by field by the first-sync table, as the export settles them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -76,25 +77,28 @@ def pair_cues(
     free_right = set(range(len(right)))
     pairs: list[tuple[int, int]] = []
 
+    def pair(i: int, j: int) -> None:
+        free_left.discard(i)
+        free_right.discard(j)
+        pairs.append((i, j))
+
     def take(candidates: list[tuple[float, bool, int, int]]) -> None:
         # The order of the passes' rule: closest first, identical first among equally close, then by index.
         # Candidates of different groups share no cue, so taking each group's in turn pairs as one sorted list
         # of them all would.
         for _, _, i, j in sorted(candidates):
             if i in free_left and j in free_right:
-                free_left.discard(i)
-                free_right.discard(j)
-                pairs.append((i, j))
+                pair(i, j)
 
     # Identical cues are the first candidates of the first pass (no distance, nothing different): the k-th of
     # a value on the left pairs with the k-th of the same value on the right.
-    identical: dict[CueValues, list[int]] = {}
+    identical: dict[CueValues, deque[int]] = {}
     for j, cue in enumerate(right):
-        identical.setdefault(cue, []).append(j)
+        identical.setdefault(cue, deque()).append(j)
     for i, cue in enumerate(left):
         same = identical.get(cue)
         if same:
-            take([(0.0, False, i, same.pop(0))])
+            pair(i, same.popleft())
 
     def by_key(
         indices: set[int], cues: Sequence[CueValues], key: Callable[[CueValues], object]
