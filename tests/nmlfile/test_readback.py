@@ -79,3 +79,37 @@ def test_unsound_files_are_refused(tmp_path: Path, broken: bytes) -> None:
     path.write_bytes(broken)
     with pytest.raises(NMLError):
         read_back(path)
+
+
+def test_a_malformed_file_is_named_by_line_and_column_not_by_its_file_name(tmp_path: Path) -> None:
+    path = tmp_path / ".collection.nml.k3j9x0qa.tmp"
+    path.write_bytes(SMALL.replace(b'<ENTRY TITLE="b">', b'<ENTRY TITLE="b>'))
+    with pytest.raises(NMLError, match=r"not valid XML: .*\(line \d+, column \d+\)") as raised:
+        read_back(path)
+    assert "k3j9x0qa" not in str(raised.value)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_name_libxml2_cannot_open_is_checked_from_the_pieces_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    """libxml2 reads the file by its name on a thread; where it cannot open that name, the same check is made
+    by feeding it the file's pieces, so a malformed file is still refused and a sound one still passes."""
+    opened: list[str] = []
+
+    def cannot_open(name: str, parser: object) -> None:
+        opened.append(name)
+        raise OSError(f"Error reading file '{name}': failed to load external entity")
+
+    monkeypatch.setattr(readback.etree, "parse", cannot_open)
+    monkeypatch.setattr(readback, "_PIECE", 64)
+    raw = SMALL.replace(b'<ENTRY TITLE="b">', b'<ENTRY TITLE="b>') if broken else SMALL
+    path = tmp_path / "collection.nml"
+    path.write_bytes(raw)
+    if broken:
+        with pytest.raises(NMLError, match="not valid XML"):
+            read_back(path)
+    else:
+        found = read_back(path)
+        assert (found.size, found.sha256, found.counts) == _expected(raw)
+    assert opened == [str(path)]

@@ -23,7 +23,7 @@ from harmony.library import BaseUpdates, open_export_reader, open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import (
     NmlFingerprint,
-    read_with_fingerprint,
+    read_fingerprinting,
     refuse_if_damaged,
     retry_transient,
     write_collection,
@@ -76,8 +76,9 @@ def run_export_job(
     clock = PhaseClock(progress)
     path = Path(nml_path)
     clock("parsing", 0.0, "Parsing existing NML file...")
-    data, fingerprint = read_with_fingerprint(path)
+    data, hashing = read_fingerprinting(path)
     collection = nml.load(data)  # keeps ``data`` itself (no copy): a second load below costs no memory
+    fingerprint = hashing.result()  # hashed while the bytes were loaded, on a thread
     counts_after = count_tracks_and_playlists(collection)  # what the file holds when nothing is written
     refuse_if_damaged(nml_path, counts_after, known)
     clock("parsing", 20.0, "NML parsed successfully")

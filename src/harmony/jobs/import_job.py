@@ -26,7 +26,7 @@ from harmony.jobs.snapshots import read_import_snapshot
 from harmony.jobs.spool import write_parts, write_report
 from harmony.library import open_reader
 from harmony.nml import count_tracks_and_playlists
-from harmony.nmlfile import DamagedCollectionError, NmlFingerprint, judge_counts, read_with_fingerprint
+from harmony.nmlfile import DamagedCollectionError, NmlFingerprint, judge_counts, read_fingerprinting
 from harmony.progress import ProgressReporter
 from harmony.sync import (
     EVERY_FILE,
@@ -93,9 +93,10 @@ def _plan_checked(
     implausible against ``known`` (the health check's rule), or None."""
     report = progress or _silent
     report("parsing", _PARSING[0], "Parsing Traktor NML file...")
-    data, fingerprint = read_with_fingerprint(nml_path)
-    collection = nml.load(data, read_only=True)  # an import never writes it
+    data, hashing = read_fingerprinting(nml_path)
+    collection = nml.load(data, read_only=True)  # an import never writes it (hashed meanwhile, on a thread)
     del data  # the collection keeps the bytes it needs
+    fingerprint = hashing.result()
     counts = count_tracks_and_playlists(collection)
     if collection.root.find("PLAYLISTS") is None and known is not None:
         # No PLAYLISTS section says nothing about the playlists (the import keeps the library's): judge and

@@ -10,7 +10,8 @@ Below the service layer: the service plans an export (pure, in ``sync``) and han
 - :func:`check_collection`: is the file a whole collection with plausible counts (:mod:`harmony.nmlfile.health`);
   :func:`list_restorable`: every copy that can be put back, Harmony's backups and Traktor's.
 - :func:`retry_transient`: retry what fails only for a moment (a busy lock or file), with backoff.
-- :func:`read_with_fingerprint`, :func:`fingerprint_of`: what a file was when it was read.
+- :func:`read_with_fingerprint`, :func:`read_fingerprinting`, :func:`fingerprint_of`: what a file was when it was
+  read.
 
 Importing this package stays light: the errors and :class:`NmlFingerprint` (a value the import plan and the
 library carry) come from small modules; the rest (locks, process lists, backups, the safe write) is imported on
@@ -30,7 +31,14 @@ from harmony.nmlfile.errors import (
     TraktorRunningError,
     UnknownBackupError,
 )
-from harmony.nmlfile.fingerprint import NmlFingerprint, TornReadError, fingerprint_of, read_with_fingerprint
+from harmony.nmlfile.fingerprint import (
+    NmlFingerprint,
+    PendingFingerprint,
+    TornReadError,
+    fingerprint_of,
+    read_fingerprinting,
+    read_with_fingerprint,
+)
 
 if TYPE_CHECKING:
     from harmony.nmlfile.backups import (
@@ -119,6 +127,7 @@ __all__ = [
     "NmlBusyError",
     "NmlChangedError",
     "NmlFingerprint",
+    "PendingFingerprint",
     "RestorableCopy",
     "SafeWriteError",
     "TornReadError",
@@ -143,6 +152,7 @@ __all__ = [
     "nml_lock",
     "prune_backups",
     "read_back",
+    "read_fingerprinting",
     "read_with_fingerprint",
     "refuse_if_damaged",
     "remove_stale_temp_files",
