@@ -60,7 +60,7 @@ try:
     elif step == "info":
         summarize(nml.load(path))
     elif step == "import":
-        run_import_job(path, library, SyncOptions(), keep_plan=False)
+        run_import_job(path, library, SyncOptions(), apply=False)
     elif step == "export":
         run_export_job(path, library, ExportOptions(), dry_run=True, backup=False)
 except (HarmonyError, etree.XMLSyntaxError) as caught:

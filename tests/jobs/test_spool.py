@@ -1,4 +1,5 @@
-"""The plan spool: parts written and read back in order; damaged files refused; stale files cleaned up."""
+"""The spool of what a job sends back through a file (reports, an export's details): read back whole, in
+pieces; stale files cleaned up."""
 
 from __future__ import annotations
 
@@ -9,57 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from harmony.errors import SyncError
-from harmony.jobs.spool import read_parts, remove_spool, remove_stale_spools, write_parts
-from harmony.library.plan import CueAdd, ImportPlan, NewTrack
-from harmony.library.values import CueValues, TrackValues
-
-
-def _plan(tracks: int) -> ImportPlan:
-    return ImportPlan(
-        based_on_version=3,
-        new_tracks=tuple(NewTrack(f"n{i}", TrackValues(path=f"/music/{i}.mp3", title=f"T{i}")) for i in range(tracks)),
-        cue_adds=tuple(CueAdd(1, CueValues(type=0, start=float(i))) for i in range(tracks // 2)),
-    )
-
-
-def test_parts_come_back_in_order_and_add_up_to_the_plan(tmp_path: Path) -> None:
-    plan = _plan(23)
-    parts = plan.split(5)
-    assert len(parts) == 6  # 5 track parts and the last, with folders and playlists
-    path, count = write_parts(parts, str(tmp_path))
-    assert count == 6 and oct(path.stat().st_mode & 0o777) == "0o600"
-    back = list(read_parts(path, count))
-    assert back == parts
-    assert tuple(t for part in back for t in part.new_tracks) == plan.new_tracks
-    assert tuple(c for part in back for c in part.cue_adds) == plan.cue_adds
-    assert all(part.based_on_version == 3 for part in back)
-    remove_spool(path)
-    assert not path.exists()
-    remove_spool(path)  # already gone is fine
-
-
-def test_a_truncated_or_padded_file_is_refused(tmp_path: Path) -> None:
-    path, count = write_parts(_plan(12).split(5), str(tmp_path))
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(SyncError, match="incomplete"):
-        list(read_parts(path, count))
-    path.write_bytes(data + b"more")
-    with pytest.raises(SyncError, match="more than it should"):
-        list(read_parts(path, count))
+from harmony.jobs.spool import remove_spool, remove_stale_spools, write_report
+from harmony.sync import ImportReport, ImportStats
 
 
 def test_only_old_spool_files_are_removed(tmp_path: Path) -> None:
-    old, _ = write_parts([ImportPlan()], str(tmp_path))
-    fresh, _ = write_parts([ImportPlan()], str(tmp_path))
+    old = write_report(ImportReport(ImportStats()), str(tmp_path))
+    fresh = write_report(ImportReport(ImportStats()), str(tmp_path))
+    old_plan = tmp_path / "harmony-import-k3j9x0qa.plan"  # an import plan as earlier versions spooled it
+    old_plan.write_bytes(b"x")
     other = tmp_path / "keep-me.plan"
     other.write_bytes(b"x")
     long_ago = time.time() - 3 * 24 * 3600
-    os.utime(old, (long_ago, long_ago))
-    os.utime(other, (long_ago, long_ago))
-    assert remove_stale_spools(str(tmp_path)) == 1
-    assert not old.exists() and fresh.exists() and other.exists()
+    for path in (old, old_plan, other):
+        os.utime(path, (long_ago, long_ago))
+    assert remove_stale_spools(str(tmp_path)) == 2
+    assert not old.exists() and not old_plan.exists() and fresh.exists() and other.exists()
+    remove_spool(fresh)
+    assert not fresh.exists()
+    remove_spool(fresh)  # already gone is fine
 
 
 def test_a_report_with_long_lists_comes_back_whole_read_in_pieces(tmp_path: Path) -> None:

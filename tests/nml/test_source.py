@@ -119,7 +119,7 @@ for step in ("info", "sync", "export"):
         elif step == "sync":  # the import job (a web preview runs the same)
             from harmony.jobs import run_import_job
             from harmony.sync import SyncOptions
-            run_import_job(path, library, SyncOptions(), keep_plan=False)
+            run_import_job(path, library, SyncOptions(), apply=False)
         else:  # the export job
             from harmony.jobs import run_export_job
             from harmony.sync import ExportOptions

@@ -17,9 +17,8 @@ from lxml import etree
 import harmony.library.bulk as bulk
 from harmony.devtools.collection_gen import generate_collection
 from harmony.errors import SyncError
-from harmony.jobs import apply_import_job, read_report, run_import_job
+from harmony.jobs import read_report, run_import_job
 from harmony.jobs.import_job import plan_from_files
-from harmony.jobs.spool import read_parts, write_parts
 from harmony.library import ImportCancelled, ImportPlan, Library
 from harmony.service import ImportRequest
 from harmony.sync import ImportReport
@@ -61,13 +60,12 @@ def _collection(tmp_path: Path) -> tuple[Path, ImportRequest]:
 
 
 def _import(tmp_path: Path, name: str, nml: Path, request: ImportRequest) -> tuple[Path, ImportReport]:
-    """Import ``nml`` into a new library with the two jobs the service runs on its pool, run in-process."""
+    """Import ``nml`` into a new library with the job the service runs on its pool, run in-process."""
     library_path = tmp_path / f"{name}.db"
     with Library.open(library_path) as library:
         options = request.options(library.settings())
     result = run_import_job(str(nml), str(library_path), options, True, str(tmp_path))
-    assert result.spool is not None
-    apply_import_job(str(library_path), result.spool, result.parts)
+    assert result.applied_version is not None and result.parts > 1
     return library_path, read_report(Path(result.report_file))
 
 
@@ -198,13 +196,13 @@ def test_a_cancel_during_a_bulk_first_import_leaves_the_library_empty(tmp_path: 
 def test_a_failure_during_a_bulk_first_import_leaves_the_library_empty(tmp_path: Path, bulk_taken: list[int]) -> None:
     library_path, parts = _plan(tmp_path)
     before = _rows_and_schema(library_path)
-    spool = tmp_path / "damaged.plan"
-    written, count = write_parts(parts, str(tmp_path))
-    data = written.read_bytes()
-    spool.write_bytes(data[: len(data) * 2 // 3])  # the file ends in the middle of a part
+
+    def failing() -> Iterator[ImportPlan]:
+        yield from parts[:3]
+        raise SyncError("the plan could not be read on")  # a failure between parts, once rows are written
 
     with Library.open(library_path) as library, pytest.raises(SyncError):
-        library.apply_import_parts(read_parts(spool, count))
+        library.apply_import_parts(failing())
     assert bulk_taken == [1]
     assert _rows_and_schema(library_path) == before
     # The library still takes the whole import afterwards, through the same path.

@@ -1,11 +1,12 @@
 """The job functions the worker pools run: thin compositions of ``nml``, ``sync`` and ``nmlfile``.
 
 Each reads what it needs itself (the collection.nml, the library read-only), calls the pure planners, and hands
-back a result the service can apply: :func:`run_import_job`, :func:`run_export_job`, :func:`apply_import_job`
-and :func:`summarize_collection`. :mod:`harmony.jobs.snapshots` is where the library side of a sync is read.
+back a result for the service: :func:`run_import_job` (which applies its own plan, see
+:mod:`harmony.jobs.apply_job`), :func:`run_export_job` and :func:`summarize_collection`.
+:mod:`harmony.jobs.snapshots` is where the library side of a sync is read.
 """
 
-from harmony.jobs.apply_job import SAVING, apply_import_job
+from harmony.jobs.apply_job import SAVING
 from harmony.jobs.collection_info import summarize_collection
 from harmony.jobs.export_job import ExportJobResult, run_export_job
 from harmony.jobs.file_check import FolderListings
@@ -27,7 +28,6 @@ __all__ = [
     "RebuildResult",
     "RelocateJobResult",
     "Waveform",
-    "apply_import_job",
     "compute_waveform",
     "content_hash",
     "read_changed_export_snapshot",

@@ -1,48 +1,47 @@
-"""The apply job: the service's import plan, read part by part from its spool, applied in one transaction.
+"""Applying an import's plan to the library, part by part, in one transaction, from the import job itself.
 
-It runs on the sync pool so that the app's process does none of the work of a big import: no unpickling of
-plan parts, no building of rows, no competing for the interpreter with the event loop. Cancelling it (through
-the pool's ``cancelled`` check) rolls the transaction back; a worker killed half-way leaves no trace either,
-as SQLite never shows an uncommitted transaction.
+The plan never leaves the worker that made it: the app's process does none of the work of a big import (no
+plan to unpickle, no rows to build, no competing for the interpreter with the event loop), and no second
+process pays for receiving it. Cancelling (through the pool's ``cancelled`` check, asked before each part)
+rolls the transaction back; a worker killed half-way leaves no trace either, as SQLite never shows an
+uncommitted transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
-from harmony.jobs.spool import read_parts
 from harmony.library import ImportPlan, Library
 from harmony.progress import ProgressReporter
 
-__all__ = ["SAVING", "apply_import_job"]
+__all__ = ["SAVING", "apply_parts"]
 
 #: The share of the whole import's progress the apply covers.
 SAVING: Final = (95.0, 100.0)
 
 
-def apply_import_job(
+def apply_parts(
     library_path: str,
-    spool: str,
-    parts: int,
+    parts: Iterable[ImportPlan],
+    total: int,
     *,
     progress: ProgressReporter | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Apply the ``parts`` plan parts in ``spool`` to the library at ``library_path``; return the new version."""
+    """Apply ``parts`` (``total`` of them, see :meth:`ImportPlan.split`) to the library at ``library_path`` in
+    one transaction, telling ``progress`` after each; return the new library version."""
     start, end = SAVING
-    total = max(1, parts)
-
-    def report(done: int) -> None:
-        if progress is not None:
-            percent = round(start + (end - start) * done / total, 2)
-            progress("saving", percent, f"Saving to database... ({done}/{total})")
+    count = max(1, total)
 
     def counted() -> Iterator[ImportPlan]:
-        for done, part in enumerate(read_parts(Path(spool), parts), 1):
+        for done, part in enumerate(parts, 1):
             yield part
-            report(done)
+            if progress is not None:
+                percent = round(start + (end - start) * done / count, 2)
+                progress("saving", percent, f"Saving to database... ({done}/{count})")
 
+    if progress is not None:
+        progress("saving", start, "Saving to database...")
     with Library.open(library_path) as library:
         return library.apply_import_parts(counted(), cancelled=cancelled).version

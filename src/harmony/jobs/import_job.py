@@ -2,28 +2,31 @@
 
 Everything heavy happens here, in the worker process: reading and fingerprinting the NML, opening the library
 read-only and reading one consistent snapshot of it, matching, merging and checking files
-(:func:`~harmony.sync.import_plan.plan_import`). The plan goes back to the service split into parts, written to a
-spool file (:mod:`harmony.jobs.spool`); only the report, which says what the plan does, travels through the
-pool's pipe. A preview asks for the report alone.
+(:func:`~harmony.sync.import_plan.plan_import`), then, for an import, the removal guard and the apply
+(:func:`~harmony.jobs.apply_job.apply_parts`): the plan never leaves the worker, where handing a 100,000-track
+plan to another process cost seconds of pickling. The report, which says what the plan does, goes back through
+a file (:mod:`harmony.jobs.spool`). A preview plans and reports only.
 
 Progress follows the original app's phases, each with its share of the whole operation: ``parsing`` 0–25 %,
-``loading`` 25–60 %, then the planner's ``analyzing``, ``validating`` and ``syncing`` (60–95 %). The service
-adds ``saving`` (95–100 %) and ``complete``.
+``loading`` 25–60 %, then the planner's ``analyzing``, ``validating`` and ``syncing`` (60–95 %), and ``saving``
+(95–100 %) when the job applies its plan. The service adds ``complete``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
 from harmony import nml
 from harmony.collector import gc_paused
+from harmony.jobs.apply_job import apply_parts
 from harmony.jobs.file_check import LOOKS_BEFORE_LISTING, FolderListings
 from harmony.jobs.phases import PhaseClock
 from harmony.jobs.snapshots import read_import_snapshot
-from harmony.jobs.spool import write_parts, write_report
+from harmony.jobs.spool import remove_spool, write_report
 from harmony.library import open_reader
 from harmony.nml import count_tracks_and_playlists
 from harmony.nmlfile import DamagedCollectionError, NmlFingerprint, judge_counts, read_fingerprinting
@@ -33,6 +36,7 @@ from harmony.sync import (
     PlannedImport,
     SyncOptions,
     TraktorSnapshot,
+    check_removals,
     entry_salt,
     file_check_round,
     file_on_disk,
@@ -43,10 +47,9 @@ __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
 log = logging.getLogger(__name__)
 
-#: Tracks (and cue changes, and track bases) per plan part: small enough that the app holds little at a time,
-#: big enough that each part's inserts run in bulk. The app unpickles each part in one call that holds the
-#: GIL throughout (about 25 ms per 1,000 new tracks), freezing its event loop meanwhile: 1,000 keeps that
-#: under the 25 ms the app allows itself, at no measurable cost to the apply.
+#: Tracks (and cue changes, and track bases) per plan part, applied one after another in one transaction: big
+#: enough that each part's inserts run in bulk, small enough that a cancel is heeded within a fraction of a
+#: second and the progress moves on often.
 PART_SIZE: Final = 1000
 
 _PARSING = (0.0, 25.0)
@@ -55,20 +58,23 @@ _LOADING = (25.0, 60.0)
 
 @dataclass(frozen=True, slots=True)
 class ImportJobResult:
-    """What the worker sends back: where the report and the plan's parts are (the plan None for a preview), and
-    the time each phase took. The report travels through a file (``report_file``), read by the service on a
-    thread: it grows with the collection, and the pool's answer is unpickled on the app's event loop."""
+    """What the worker sends back: where the report is, the library version the import's apply made (None for a
+    preview), and the time each phase took. The report travels through a file (``report_file``), read by the
+    service on a thread: it grows with the collection, and the pool's answer is unpickled on the app's event
+    loop."""
 
     report_file: str
     fingerprint: NmlFingerprint
     based_on_version: int | None
-    spool: str | None
-    parts: int
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
     counts: tuple[int, int] | None = None
     #: Why the collection looks damaged (its counts are implausible against the last ones Harmony saw), or None.
-    #: The service's removal guard asks the DJ about it together with the removals: one confirmation for both.
+    #: The removal guard asks the DJ about it together with the removals: one confirmation for both.
     damaged: str | None = None
+    #: The library version the import's apply made; None for a preview.
+    applied_version: int | None = None
+    #: How many parts the plan was applied in (one transaction).
+    parts: int = 0
 
 
 def plan_from_files(
@@ -117,7 +123,8 @@ def _plan_checked(
     digests = traktor.digests(entry_salt(options)) or []
     with open_reader(library_path) as reader:
         # A big library's present tracks are looked for on disk a share per import (harmony.sync.file_rounds).
-        if options.file_check_round is EVERY_FILE:
+        # Compared by value: the options come to the worker pickled, a copy of EVERY_FILE and not itself.
+        if options.file_check_round == EVERY_FILE:
             this_round = file_check_round(reader.status.file_check_round, reader.track_count())
             options = replace(options, file_check_round=this_round)
         if options.file_exists is file_on_disk:
@@ -134,41 +141,53 @@ def run_import_job(
     nml_path: str,
     library_path: str,
     options: SyncOptions,
-    keep_plan: bool = True,
+    apply: bool = True,
     spool_dir: str | None = None,
     *,
     known: tuple[int, int] | None = None,
+    allow_mass_removal: bool = False,
     progress: ProgressReporter | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportJobResult:
-    """The sync worker's task: plan the import of ``nml_path`` into ``library_path``.
+    """The sync worker's task: plan the import of ``nml_path`` into ``library_path`` and, with ``apply``, apply
+    it in one transaction (cancelled through ``cancelled``, at the next part); without it (a preview) only the
+    report comes back. The report goes through a file in ``spool_dir`` (the service removes it).
 
-    With ``keep_plan`` the plan's parts are written to a spool file in ``spool_dir`` for the service to apply
-    (it removes the file); without it (a preview) only the report comes back. ``known`` are the collection's
-    counts when Harmony last saw it: a preview of a collection that lost most of them is refused as damaged; an
-    import's plan is made and ``damaged`` says why, for the service's guard to ask before applying it."""
+    ``known`` are the collection's counts when Harmony last saw it: a preview of a collection that lost most of
+    them is refused as damaged. An import asks first, through the removal guard: a plan that would remove too
+    much, or a collection that looks damaged, raises :class:`~harmony.sync.MassRemovalError` and changes
+    nothing unless ``allow_mass_removal``."""
     clock = PhaseClock(progress)
     # The planner's values (a 100,000-track plan and its report) live until the job ends: with the collector
     # on, its collections walk them again and again, a quarter of the planning's time.
     with gc_paused():
         planned, fingerprint, counts, damaged = _plan_checked(Path(nml_path), Path(library_path), options, clock, known)
-        if damaged is not None and not keep_plan:
+        if damaged is not None and not apply:
             raise DamagedCollectionError(nml_path, damaged)
-        spool: str | None = None
+        if apply:
+            check_removals(planned.report, allow_mass_removal, damaged)
+        applied: int | None = None
         parts = 0
-        if keep_plan:
-            path, parts = write_parts(planned.plan.split(PART_SIZE), spool_dir)
-            spool = str(path)
-            log.info("import plan of %s written in %d parts to %s", nml_path, parts, spool)
+        # The report first: once the plan is applied, nothing may fail after the commit.
         report_file = write_report(planned.report, spool_dir)
+        try:
+            if apply:
+                pieces = planned.plan.split(PART_SIZE)
+                parts = len(pieces)
+                applied = apply_parts(library_path, pieces, parts, progress=clock, cancelled=cancelled)
+                log.info("import of %s applied in %d parts: library version %d", nml_path, parts, applied)
+        except BaseException:
+            remove_spool(report_file)
+            raise
     return ImportJobResult(
         report_file=str(report_file),
         fingerprint=fingerprint,
         based_on_version=planned.plan.based_on_version,
-        spool=spool,
-        parts=parts,
         seconds_per_phase=clock.stop(),
         counts=counts,
         damaged=damaged,
+        applied_version=applied,
+        parts=parts,
     )
 
 

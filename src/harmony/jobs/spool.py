@@ -1,9 +1,9 @@
-"""A plan too big to send in one piece, handed from the worker to the service through a file, part by part.
+"""What a job sends back that grows with the collection, handed from the worker to the service through a file:
+an import's report (it lists every new track), an export's report and new sync bases.
 
-The worker writes the parts of the plan (:meth:`ImportPlan.split`) one after another; the service reads them
-back one at a time while it applies them, so the app never holds a 100,000-track plan in memory at once. The
-file is private to this user (``mkstemp`` makes it ``0600``) and is removed once the import is applied or
-given up."""
+The file is private to this user (``mkstemp`` makes it ``0600``) and is removed once the service has read it.
+Earlier Harmony versions spooled import plans (``.plan``) here too; :func:`remove_stale_spools` still clears
+any such file a killed app left behind."""
 
 from __future__ import annotations
 
@@ -14,27 +14,24 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from harmony.errors import SyncError
-from harmony.library import BaseUpdates, ImportPlan
+from harmony.library import BaseUpdates
 from harmony.sync import ExportReport, ImportReport
 
 __all__ = [
     "read_export_details",
-    "read_parts",
     "read_report",
     "remove_spool",
     "remove_stale_spools",
     "write_export_details",
-    "write_parts",
     "write_report",
 ]
 
 _PREFIX = "harmony-import-"
-_SUFFIX = ".plan"
+_SUFFIX = ".plan"  # an import plan, as earlier versions spooled it: now only ever removed
 # The report of an import (it lists every new track) goes through a file too: unpickled in the app's process
 # on the event loop, as the pool's answer would be, a 100,000-track report stalls it for tens of milliseconds.
 _REPORT_SUFFIX = ".report"
@@ -47,51 +44,6 @@ _PIECE = 500
 
 #: Where a long tuple sits in a value: the names of the dataclass fields leading to it.
 _FieldPath = tuple[str, ...]
-
-
-def write_parts(parts: Iterable[ImportPlan], folder: str | None = None) -> tuple[Path, int]:
-    """Write ``parts`` to a new file in ``folder`` (default: the system's temporary folder); return its path
-    and how many parts it holds. A failure removes the half-written file."""
-    handle, name = tempfile.mkstemp(prefix=_PREFIX, suffix=_SUFFIX, dir=folder)
-    path = Path(name)
-    count = 0
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for part in parts:
-                # One pickle per part: each stands alone, so reading one never needs (or keeps) the others.
-                pickle.dump(part, out, protocol=pickle.HIGHEST_PROTOCOL)
-                count += 1
-    except BaseException:
-        remove_spool(path)
-        raise
-    return path, count
-
-
-def read_parts(path: Path, expected: int) -> Iterator[ImportPlan]:
-    """The parts in the file at ``path``, in order, one at a time.
-
-    A file holding other than ``expected`` parts, or anything but plan parts, raises :class:`SyncError` while
-    the caller is still iterating, so a transaction applying the parts is rolled back rather than committed."""
-    try:
-        source = path.open("rb")
-    except OSError as error:
-        raise SyncError(
-            f"The import plan could not be read back ({error.strerror or error}); run the import again."
-        ) from None
-    with source:
-        for index in range(expected):
-            try:
-                part = pickle.load(source)
-            except (EOFError, pickle.UnpicklingError) as error:
-                raise SyncError(
-                    f"The import plan file is incomplete (part {index + 1} of {expected}: {error}); "
-                    "run the import again."
-                ) from None
-            if not isinstance(part, ImportPlan):
-                raise SyncError("The import plan file holds something else than a plan; run the import again.")
-            yield part
-        if source.read(1):
-            raise SyncError("The import plan file holds more than it should; run the import again.")
 
 
 def _write_one(value: object, folder: str | None) -> Path:
@@ -217,14 +169,14 @@ def read_export_details(path: Path) -> tuple[ExportReport, BaseUpdates]:
 
 
 def remove_spool(path: Path) -> None:
-    """Remove a plan file (already gone is fine)."""
+    """Remove a spool file (already gone is fine)."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
 
 
 def remove_stale_spools(folder: str | None = None, older_than: float = 24 * 3600) -> int:
-    """Remove plan files left behind in ``folder`` (default: the temporary folder) by an app that was killed
-    between planning and applying; only files older than ``older_than`` seconds, so a running import's file is
+    """Remove spool files left behind in ``folder`` (default: the temporary folder) by an app that was killed
+    before it read them; only files older than ``older_than`` seconds, so a running import's file is
     never touched. Returns how many were removed."""
     cutoff = time.time() - older_than
     removed = 0

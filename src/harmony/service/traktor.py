@@ -297,7 +297,7 @@ class TraktorService:
         job = Job(
             run_import_job,
             (str(nml_path), str(self.library_path), options, apply, self._spool_dir),
-            {"known": known},
+            {"known": known, "allow_mass_removal": request.allow_mass_removal},
             timeout=self.job_budget,
         )
         run = ImportRun(
@@ -306,8 +306,6 @@ class TraktorService:
             self.library_path,
             op,
             job,
-            apply=apply,
-            allow_mass_removal=request.allow_mass_removal,
         )
         started = "Starting sync..." if kind == IMPORT else "Starting preview..."
         done = "Sync complete" if kind == IMPORT else "Analysis complete"
