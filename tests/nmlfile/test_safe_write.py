@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,6 +132,42 @@ def test_a_save_while_the_new_file_is_written_is_detected_before_the_replace(nml
         write_collection(nml_path, small.new, expected=None, progress=traktor_saves_meanwhile)
     assert nml_path.read_bytes() == traktor_version
     _folder_is_clean(nml_path)
+
+
+def test_a_save_before_the_old_file_is_checked_is_detected_too(
+    nml_path: Path, small: Contents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of the old file runs beside the writing of the new one: a save that lands before the check has
+    read the file must be caught as well as one after (here with no plan fingerprint to compare against)."""
+    traktor_version = small.old.replace(b"</NML>", b"</NML>\n\n")
+    saved = threading.Event()
+    real_check = safe_write._check_unchanged
+
+    def check_after_the_save(*args: Any, **kwargs: Any) -> Any:
+        assert saved.wait(10)
+        return real_check(*args, **kwargs)
+
+    def traktor_saves(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+        if percent == 40:  # the check has started, and not read the file yet
+            nml_path.write_bytes(traktor_version)
+            saved.set()
+
+    monkeypatch.setattr(safe_write, "_check_unchanged", check_after_the_save)
+    with pytest.raises(NmlChangedError):
+        write_collection(nml_path, small.new, expected=None, progress=traktor_saves)
+    assert nml_path.read_bytes() == traktor_version
+    _folder_is_clean(nml_path)
+
+
+def test_when_the_old_file_changed_and_the_new_one_is_unsound_the_change_is_reported(
+    nml_path: Path, small: Contents
+) -> None:
+    _, planned = read_with_fingerprint(nml_path)
+    traktor_version = small.old.replace(b"</NML>", b"</NML>\n")
+    nml_path.write_bytes(traktor_version)
+    cut_off = small.new[: len(small.new) // 2]
+    error = _fails_at("check unchanged", nml_path, traktor_version, data=cut_off, expected=planned)
+    assert isinstance(error, NmlChangedError)
 
 
 def test_lock_held_by_another_export_is_busy(nml_path: Path, small: Contents) -> None:

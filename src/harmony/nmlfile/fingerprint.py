@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from harmony.background import started
 from harmony.errors import NMLError
 from harmony.nml import read_collection_file
 
@@ -73,15 +73,7 @@ class PendingFingerprint:
     :meth:`result` waits for it."""
 
     def __init__(self, path: Path, data: bytes, stat: os.stat_result) -> None:
-        self._fingerprint: NmlFingerprint | None = None
-        self._thread = threading.Thread(target=self._hash, args=(path, data, stat), name="harmony-fingerprint")
-        self._thread.start()
-
-    def _hash(self, path: Path, data: bytes, stat: os.stat_result) -> None:
-        self._fingerprint = fingerprint_of(path, data, stat)
+        self._hashing = started("harmony-fingerprint", fingerprint_of, path, data, stat)
 
     def result(self) -> NmlFingerprint:
-        self._thread.join()
-        if self._fingerprint is None:  # only a failing hash (out of memory) leaves it unset
-            raise NMLError("the collection file could not be fingerprinted; try again")
-        return self._fingerprint
+        return self._hashing.result()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -32,6 +31,7 @@ from typing import Any, cast
 from lxml import etree
 
 from harmony import nml
+from harmony.background import started
 from harmony.errors import NMLError
 from harmony.nml import count_tracks_and_playlists
 
@@ -109,33 +109,29 @@ class _WellFormed:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.error: BaseException | None = None
+        self._checking = started("harmony-readback", _parsed_by_name, os.fspath(path))
         self._judged = False
-        self._thread = threading.Thread(target=self._check, args=(os.fspath(path),), name="harmony-readback")
-        self._thread.start()
-
-    def _check(self, name: str) -> None:
-        try:
-            etree.parse(name, _checker())
-        except BaseException as error:  # handed to the caller's thread by wait()
-            self.error = error
 
     def join(self) -> None:
-        self._thread.join()
+        self._checking.exception()  # waits; the outcome is judged by wait()
 
     def wait(self) -> None:
         """Wait for the check; raise :class:`NMLError` if the file is not well-formed XML."""
-        self.join()
+        error = self._checking.exception()
         if self._judged:
             return
         self._judged = True
-        error = self.error
         if error is not None and not isinstance(error, etree.XMLSyntaxError):
             # Not the XML's fault: libxml2 could not open the file by its name (an unusual path on some
             # systems). The pieces of a read of our own are checked instead, as fast but on this thread.
             error = _fed(self.path)
         if error is not None:
             raise NMLError(f"the collection file is not valid XML: {_message(error)}") from None
+
+
+def _parsed_by_name(name: str) -> None:
+    """libxml2 reads and checks the file itself (its parser made on the thread that uses it, as lxml asks)."""
+    etree.parse(name, _checker())
 
 
 def _fed(path: Path) -> etree.XMLSyntaxError | None:

@@ -1,8 +1,8 @@
 """Writing a new collection.nml so that nothing (a crash, a power cut, Traktor, a second export) can cost the
 DJ their collection.
 
-:func:`write_collection` goes through these steps, in this order; each failure names its step, and every
-failure before ``replace`` leaves the file exactly as it was (see ``docs/export.md``):
+:func:`write_collection` goes through these steps (3–4 on a thread, beside 5–6: see ``docs/export.md``); each
+failure names its step, and every failure before ``replace`` leaves the file exactly as it was:
 
 1. ``check Traktor``: refuse while Traktor runs (it rewrites the file when it quits); ``force`` goes on with a
    warning.
@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harmony.background import started
 from harmony.errors import NMLError
 from harmony.nml import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
 from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder, write_backup
@@ -182,26 +183,39 @@ def _write_collection(
         report(10, f"checking that {path.name} is unchanged")
         if backup and path.exists():
             report(20, f"checking and backing up {path.name}")
-        state, backup_path = _check_unchanged(path, expected, backup=backup, keep=keep, protect=protect)
-
-        report(40, f"writing the new {path.name}")
+        # The check (and the backup) reads and copies the old file while the new one is written and verified:
+        # both are mostly file I/O and hashing, which let go of the interpreter, so on two cores they overlap.
+        # Nothing replaces the file before the check has passed, and the file's state is taken first: a save
+        # that lands before the check reads the file is caught as surely as one after.
+        before = _state_of(path)
+        checking = started(
+            "harmony-check-unchanged", _check_unchanged, path, expected, backup=backup, keep=keep, protect=protect
+        )
+        temporary: Path | None = None
         try:
-            temporary = write_temporary(path, [data] if isinstance(data, bytes) else data)
-        except NMLError as error:
-            raise SafeWriteError("write temporary file", str(error)) from error
-        try:
+            report(40, f"writing the new {path.name}")
+            try:
+                temporary = write_temporary(path, [data] if isinstance(data, bytes) else data)
+            except NMLError as error:
+                raise SafeWriteError("write temporary file", str(error)) from error
             report(60, "checking the written file")
             size, sha256 = _verify(temporary, expected_counts)
+            state, backup_path = checking.result()
             report(90, f"replacing {path.name}")
-            if _state_of(path) != state:
+            if state != before or _state_of(path) != state:
                 raise NmlChangedError(path, "it was saved while the new file was being written")
             try:
                 replace_with(temporary, path)
             except NMLError as error:
                 raise SafeWriteError("replace", str(error)) from error
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        except BaseException as failure:
+            refused = checking.exception()  # never left running
+            if temporary is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+            if isinstance(failure, SafeWriteError) and isinstance(refused, SafeWriteError) and failure is not refused:
+                # Both failed: the check's step comes first, and its failure is the one that says why.
+                raise refused from refused.__cause__
             raise
 
         try:
