@@ -64,10 +64,12 @@ from common import bare_parse, generator_fingerprint  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
-# The targets: key -> (description, comparison, limit).
+# The targets: key -> (description, comparison, limit). The first import's and the re-import's are issue 16's
+# (which set 5x for the first import, from issue 5's 3x, on the argument that inserting the rows alone costs
+# about 1.4x a bare parse; and 1.2x for the re-import, from 1.5x).
 TARGETS: dict[str, tuple[str, str, float]] = {
-    "first_import_vs_parse": ("first import, end to end / bare parse", "<=", 3.0),
-    "reimport_vs_parse": ("re-import of the unchanged collection / bare parse", "<=", 1.5),
+    "first_import_vs_parse": ("first import, end to end / bare parse", "<=", 5.0),
+    "reimport_vs_parse": ("re-import of the unchanged collection / bare parse", "<=", 1.2),
     "reimport_rows_written": ("rows written by the re-import (tracks, cues, playlists, bases)", "<=", 0),
     "memory_growth_mb": ("main-process peak memory growth during the first import (MB)", "<=", 200.0),
     "ticker_max_gap_ms": ("longest gap of a 1 ms asyncio ticker during the first import (ms)", "<=", 25.0),
