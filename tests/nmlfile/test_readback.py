@@ -93,15 +93,16 @@ def test_a_malformed_file_is_named_by_line_and_column_not_by_its_file_name(tmp_p
 def test_a_name_libxml2_cannot_open_is_checked_from_the_pieces_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
 ) -> None:
-    """libxml2 reads the file by its name on a thread; where it cannot open that name, the same check is made
-    by feeding it the file's pieces, so a malformed file is still refused and a sound one still passes."""
-    opened: list[str] = []
+    """libxml2 reads the file by its name on a thread. Where it cannot open that name, real lxml raises nothing
+    (a parser with a target only logs it): the same check is then made by feeding it the file's pieces, so a
+    malformed file is still refused and a sound one still passes."""
+    given: list[Path] = []
 
-    def cannot_open(name: str, parser: object) -> None:
-        opened.append(name)
-        raise OSError(f"Error reading file '{name}': failed to load external entity")
+    def a_name_that_does_not_open(path: Path) -> str:
+        given.append(path)
+        return str(tmp_path / "no such folder" / "collection.nml")
 
-    monkeypatch.setattr(readback.etree, "parse", cannot_open)
+    monkeypatch.setattr(readback, "_name_for_libxml2", a_name_that_does_not_open)
     monkeypatch.setattr(readback, "_PIECE", 64)
     raw = SMALL.replace(b'<ENTRY TITLE="b">', b'<ENTRY TITLE="b>') if broken else SMALL
     path = tmp_path / "collection.nml"
@@ -112,4 +113,18 @@ def test_a_name_libxml2_cannot_open_is_checked_from_the_pieces_read(
     else:
         found = read_back(path)
         assert (found.size, found.sha256, found.counts) == _expected(raw)
-    assert opened == [str(path)]
+    assert given == [path]
+
+
+def test_names_libxml2_could_take_for_urls_are_read_as_the_files_they_name(tmp_path: Path) -> None:
+    """A folder or file name with URL-like parts (a percent escape, a scheme, a query, a fragment) is opened as
+    the file it names: a malformed one is refused, a sound one passes."""
+    for name in ("a%20b.nml", "percent%41.nml", "file:x.nml", "http:y.nml", "q?x.nml", "has#hash.nml", "café ü.nml"):
+        folder = tmp_path / name.replace(".nml", "")
+        folder.mkdir()
+        path = folder / name
+        path.write_bytes(SMALL)
+        assert read_back(path).counts == (2, 1), name
+        path.write_bytes(SMALL.replace(b'<ENTRY TITLE="b">', b'<ENTRY TITLE="b>'))
+        with pytest.raises(NMLError, match="not valid XML"):
+            read_back(path)

@@ -193,7 +193,7 @@ def test_a_missing_folder_is_never_created(tmp_path: Path, small: Contents, no_o
     assert not (tmp_path / "USB").exists()
 
 
-def test_backup_failure_stops_before_anything_is_written(nml_path: Path, small: Contents) -> None:
+def test_a_backup_failure_replaces_nothing_and_leaves_no_temporary_file(nml_path: Path, small: Contents) -> None:
     (nml_path.parent / "Backup").write_bytes(b"a file where the backup folder should be")
     error = _fails_at("back up", nml_path, small.old, data=small.new, expected=None)
     assert "backup folder" in str(error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,6 +94,11 @@ def _by_path(library_path: Path) -> dict[str, Any]:
                     named.pop("id", None)
                 for column in _MOMENTS & named.keys():
                     named[column] = named[column] is not None
+                if table == "settings" and named.get("key") == "known_collection_counts":
+                    # When each collection's counts were first seen: a moment, as above.
+                    counts = json.loads(named["value_json"])
+                    named["value_json"] = {path: {**seen, "seen_at": True} for path, seen in counts.items()}
+                    named["value_json"] = json.dumps(named["value_json"], sort_keys=True)
                 rows.append(tuple(sorted(named.items(), key=lambda item: item[0])))
             found[table] = sorted(rows, key=repr)
         found["schema"] = sorted(raw.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"), key=repr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sqlite3
 from pathlib import Path
@@ -118,7 +119,7 @@ async def test_cancel_while_planning_changes_nothing(service: TraktorService, de
     unsubscribe()
     assert op.status == "cancelled"
     assert dump(service.library_path) == before
-    assert not list(Path(service._spool_dir or "/nonexistent").glob("harmony-import-*.plan"))
+    await _no_spool_file_left(service)
     assert (await service.sync(demo.request())).status == "succeeded"
 
 
@@ -133,8 +134,37 @@ async def test_cancel_while_saving_rolls_the_transaction_back(service: TraktorSe
     service.subscribe(cancel_when_saving)
     op = await service.sync(demo.request())
     assert op.status == "cancelled", op.error
+    await _no_spool_file_left(service)
     assert dump(service.library_path) == before
-    assert not list(Path(service._spool_dir or "/nonexistent").glob("harmony-import-*.plan"))
+
+
+async def test_a_cancel_after_the_last_part_still_rolls_back(service: TraktorService, demo: Demo) -> None:
+    """The worker looks for a cancel once more after the last part (and a first import's index build), just
+    before its commit: a cancel there still changes nothing, and the worker says so."""
+    await service.sync(demo.request(), dry_run=True)  # creates the library file
+    before = dump(service.library_path)
+
+    def cancel_after_the_last_part(event: OperationEvent) -> None:
+        counts = re.search(r"\((\d+)/(\d+)\)$", event.message or "")
+        if event.phase == "saving" and counts is not None and counts.group(1) == counts.group(2):
+            service.cancel(event.operation_id)
+
+    service.subscribe(cancel_after_the_last_part)
+    op = await service.sync(demo.request())
+    assert op.status == "cancelled", op.error
+    await _no_spool_file_left(service)  # the worker's rollback removed its report: it has finished
+    assert dump(service.library_path) == before
+
+
+async def _no_spool_file_left(service: TraktorService) -> None:
+    """No spool file of the import is left; the pool settles a cancelled task at once, so the worker may still
+    be rolling back for a moment."""
+    folder = Path(service._spool_dir or "/nonexistent")
+    for _ in range(200):
+        if not list(folder.glob("harmony-import-*")):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"spool files left: {sorted(p.name for p in folder.glob('harmony-import-*'))}")
 
 
 async def test_corrupt_collection_fails_clearly_and_changes_nothing(service: TraktorService, demo: Demo) -> None:

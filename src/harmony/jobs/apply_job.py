@@ -26,11 +26,14 @@ def apply_parts(
     parts: Iterable[ImportPlan],
     total: int,
     *,
+    known_counts: tuple[str, int, int] | None = None,
     progress: ProgressReporter | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Apply ``parts`` (``total`` of them, see :meth:`ImportPlan.split`) to the library at ``library_path`` in
-    one transaction, telling ``progress`` after each; return the new library version."""
+    one transaction, telling ``progress`` after each; return the new library version. ``known_counts``
+    (``nml_path, tracks, playlists``) are remembered in the same transaction, for the next import's damage
+    check."""
     start, end = SAVING
     count = max(1, total)
 
@@ -44,4 +47,4 @@ def apply_parts(
     if progress is not None:
         progress("saving", start, "Saving to database...")
     with Library.open(library_path) as library:
-        return library.apply_import_parts(counted(), cancelled=cancelled).version
+        return library.apply_import_parts(counted(), cancelled=cancelled, known_counts=known_counts).version

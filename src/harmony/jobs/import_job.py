@@ -174,7 +174,14 @@ def run_import_job(
             if apply:
                 pieces = planned.plan.split(PART_SIZE)
                 parts = len(pieces)
-                applied = apply_parts(library_path, pieces, parts, progress=clock, cancelled=cancelled)
+                applied = apply_parts(
+                    library_path,
+                    pieces,
+                    parts,
+                    known_counts=(nml_path, *counts),
+                    progress=clock,
+                    cancelled=cancelled,
+                )
                 log.info("import of %s applied in %d parts: library version %d", nml_path, parts, applied)
         except BaseException:
             remove_spool(report_file)

@@ -113,8 +113,8 @@ def apply_import_parts(
     conn: Connection, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None = None
 ) -> ImportResult:
     """Apply the parts of one plan (see :meth:`ImportPlan.split`) in order, on ``conn``, inside the caller's
-    write transaction. ``cancelled`` is asked before each part; once it says yes, :class:`ImportCancelled` is
-    raised and the caller's rollback leaves the library as it was."""
+    write transaction. ``cancelled`` is asked before each part and once more at the end; once it says yes,
+    :class:`ImportCancelled` is raised and the caller's rollback leaves the library as it was."""
     with _collector_spared():
         return _apply_parts(conn, parts, cancelled)
 
@@ -171,6 +171,10 @@ def _apply_parts(conn: Connection, parts: Iterable[ImportPlan], cancelled: Calla
         imported=True,
         exported_version=version if last.leaves_nml_current else None,
     )
+    if cancelled is not None and cancelled():
+        # The last moment a cancel can still mean "nothing changed": after the rebuilt indexes of a first import
+        # (seconds), the summary and the NML's state, just before the caller commits.
+        raise ImportCancelled("The import was cancelled; nothing was changed.")
     log.info("applied import: library version %d -> %d", state.before, version)
     refs = state.refs
     return ImportResult(version=version, track_ids=refs.tracks, folder_ids=refs.folders, playlist_ids=refs.playlists)

@@ -416,14 +416,23 @@ class Library(LibraryEdits):
             return apply.apply_import(conn, plan)
 
     def apply_import_parts(
-        self, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None = None
+        self,
+        parts: Iterable[ImportPlan],
+        cancelled: Callable[[], bool] | None = None,
+        *,
+        known_counts: tuple[str, int, int] | None = None,
     ) -> ImportResult:
         """Apply the parts of one plan (:meth:`ImportPlan.split`), read one at a time, in one transaction.
 
-        ``cancelled`` is asked before each part; once it returns True the transaction is rolled back and
-        :class:`~harmony.library.errors.ImportCancelled` is raised. Any error leaves the library as it was."""
+        ``cancelled`` is asked before each part and once more just before the commit; once it returns True the
+        transaction is rolled back and :class:`~harmony.library.errors.ImportCancelled` is raised. Any error
+        leaves the library as it was. ``known_counts`` (``nml_path, tracks, playlists``) are remembered in the
+        same transaction (:meth:`record_known_counts`), so an applied import never fails afterwards for them."""
         with write_connection(self._engine) as conn:
-            return apply.apply_import_parts(conn, parts, cancelled)
+            result = apply.apply_import_parts(conn, parts, cancelled)
+            if known_counts is not None:
+                write_known_counts(conn, *known_counts)
+            return result
 
     def record_export(
         self, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES

@@ -7,8 +7,8 @@ and the export still holds the collection it wrote from):
   no tree and no Python call per element, about three times faster than expat with no handlers; the whole file
   must be well-formed XML. libxml2 reads the file by its name, on a thread of its own: lxml lets go of the
   interpreter while it parses a file it opened itself, so this check (the longest part: 0.6 s of 1.1 s at
-  100,000 tracks) runs on a second core beside the rest. If libxml2 cannot open the name, the file is read
-  again and fed to it in pieces;
+  100,000 tracks) runs on a second core beside the rest. If libxml2 cannot open the name (lxml then only logs
+  it), the file is read again and fed to it in pieces;
 - every byte is hashed: the fingerprint the export records is of exactly the bytes checked;
 - the *skeleton* (everything but the collection's entries: prolog, head, playlists…) is kept and loaded with
   :func:`harmony.nml.load`, which checks it is a Traktor collection and counts its playlists;
@@ -109,7 +109,7 @@ class _WellFormed:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._checking = started("harmony-readback", _parsed_by_name, os.fspath(path))
+        self._checking = started("harmony-readback", _checked_by_name, _name_for_libxml2(path))
         self._judged = False
 
     def join(self) -> None:
@@ -121,17 +121,30 @@ class _WellFormed:
         if self._judged:
             return
         self._judged = True
-        if error is not None and not isinstance(error, etree.XMLSyntaxError):
-            # Not the XML's fault: libxml2 could not open the file by its name (an unusual path on some
-            # systems). The pieces of a read of our own are checked instead, as fast but on this thread.
+        if error is None and not self._checking.result():
+            # libxml2 did not read the file: it could not open the name (an unusual path on some systems; with
+            # a parser target lxml says so only in the parser's log, it raises nothing). The pieces of a read
+            # of our own are checked instead, as fast but on this thread.
+            error = _fed(self.path)
+        elif error is not None and not isinstance(error, etree.XMLSyntaxError):
             error = _fed(self.path)
         if error is not None:
             raise NMLError(f"the collection file is not valid XML: {_message(error)}") from None
 
 
-def _parsed_by_name(name: str) -> None:
-    """libxml2 reads and checks the file itself (its parser made on the thread that uses it, as lxml asks)."""
-    etree.parse(name, _checker())
+def _name_for_libxml2(path: Path) -> str:
+    """The name libxml2 opens the file by: the absolute path (a relative one would be read against libxml2's idea
+    of a base URI)."""
+    return os.fspath(path.absolute())
+
+
+def _checked_by_name(name: str) -> bool:
+    """libxml2 reads and checks the file itself (its parser made on the thread that uses it, as lxml asks).
+    Raises :class:`etree.XMLSyntaxError` for a file that is not well-formed; False when libxml2 logged anything
+    (above all, that it could not open the name), so the file was not proven sound."""
+    parser = _checker()
+    etree.parse(name, parser)
+    return len(parser.error_log) == 0
 
 
 def _fed(path: Path) -> etree.XMLSyntaxError | None:

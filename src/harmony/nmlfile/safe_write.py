@@ -209,13 +209,17 @@ def _write_collection(
             except NMLError as error:
                 raise SafeWriteError("replace", str(error)) from error
         except BaseException as failure:
-            refused = checking.exception()  # never left running
+            # The temporary file goes first: waiting for the check (a big backup on a slow disk) must not leave it
+            # behind if the process is killed meanwhile.
             if temporary is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temporary)
-            if isinstance(failure, SafeWriteError) and isinstance(refused, SafeWriteError) and failure is not refused:
-                # Both failed: the check's step comes first, and its failure is the one that says why.
-                raise refused from refused.__cause__
+            refused = checking.exception()  # never left running
+            if refused is not None and refused is not failure:
+                if isinstance(failure, SafeWriteError) and isinstance(refused, SafeWriteError):
+                    # Both failed: the check's step comes first, and its failure is the one that says why.
+                    raise refused from refused.__cause__
+                logger.warning("the check of %s failed too, after %r: %s", path, failure, refused)
             raise
 
         try:
@@ -297,7 +301,7 @@ def _check_unchanged(
         return None, None
     if expected is None and not backup:
         return _state_of(path), None
-    if expected is not None:  # size and time first: a changed file is refused before anything is written
+    if expected is not None:  # size and time first: a changed file is refused before any byte is read or copied
         state = _state_of(path)
         if state is not None and state[0] != expected.size:
             raise NmlChangedError(path, f"its size went from {expected.size} to {state[0]} bytes")

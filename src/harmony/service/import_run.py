@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from harmony.jobs import ImportJobResult, read_report, remove_spool
-from harmony.library import ImportCancelled, Library
+from harmony.library import ImportCancelled
 from harmony.service.imports import ImportOutcome
 from harmony.service.operations import Operation, OperationLog
 from harmony.sync import ImportReport
@@ -46,10 +46,9 @@ class ImportRun:
             # does may be decoded on the event loop.
             reading = asyncio.ensure_future(asyncio.to_thread(read_report, Path(result.report_file)))
             applied, version = result.applied_version is not None, result.applied_version
-            if applied:
-                # The job applied its plan: that commit stands, even if a cancel came after it.
-                await self._recorded(result)
-            elif op.cancel_event.is_set():
+            # An applied import is done (its counts were remembered in its transaction): nothing here may turn
+            # it into a failure. A preview that was cancelled meanwhile says so.
+            if not applied and op.cancel_event.is_set():
                 raise ImportCancelled("The import was cancelled; nothing was changed.")
             report = await reading
             outcome = ImportOutcome(report, applied=applied, library_version=version, nml_path=op.nml_path)
@@ -63,7 +62,7 @@ class ImportRun:
 
     async def _execute(self) -> ImportJobResult:
         """Run the job on the sync pool. Cancelled from outside (the app closing), the job is asked to roll back
-        at its next part, and what really happened is reported: a commit already under way stands."""
+        (it looks before each part and once more just before its commit) and its answer is awaited."""
         op = self.op
         running = asyncio.ensure_future(self.manager.execute_sync(self.job, self.forward, cancel_token=op.cancel_token))
         try:
@@ -73,12 +72,3 @@ class ImportRun:
             result = await running
         assert isinstance(result, ImportJobResult)
         return result
-
-    async def _recorded(self, result: ImportJobResult) -> None:
-        """Remember the collection's counts once its plan is applied (the next import's damage check)."""
-        if result.counts is not None:
-            await asyncio.to_thread(self._record_counts, result.counts)
-
-    def _record_counts(self, counts: tuple[int, int]) -> None:
-        with Library.open(self.library_path) as library:
-            library.record_known_counts(self.op.nml_path, *counts)
