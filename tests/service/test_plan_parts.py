@@ -54,3 +54,26 @@ def test_cancel_between_parts_rolls_back(tmp_path: Path, demo: Demo) -> None:
         library.apply_import_parts(parts(), cancelled=lambda: len(applied) >= 3)
     assert len(applied) == 3
     assert _rows(tmp_path / "lib.db") == before
+
+
+def test_a_cancel_after_the_last_part_rolls_back_before_the_commit(tmp_path: Path, demo: Demo) -> None:
+    """The apply looks for a cancel once more after the last part (and a first import's index build and the
+    summary), just before the commit: a cancel that came while the last part was written still changes nothing."""
+    with Library.open(tmp_path / "lib.db") as library:
+        options: SyncOptions = demo.request().options(library.settings())
+    planned, _ = plan_from_files(demo.nml, tmp_path / "lib.db", options)
+    before = _rows(tmp_path / "lib.db")
+    pieces = planned.plan.split(50)
+    given: list[int] = []
+    all_given: list[bool] = []
+
+    def parts():  # type: ignore[no-untyped-def]
+        for part in pieces:
+            given.append(1)
+            yield part
+        all_given.append(True)  # reached once the apply asked for a part after the last
+
+    with Library.open(tmp_path / "lib.db") as library, pytest.raises(ImportCancelled):
+        library.apply_import_parts(parts(), cancelled=lambda: bool(all_given), known_counts=(str(demo.nml), 1, 1))
+    assert len(given) == len(pieces) and all_given  # every part was applied before the cancel was seen
+    assert _rows(tmp_path / "lib.db") == before
