@@ -594,3 +594,23 @@ def test_import_and_export_converge() -> None:
 @pytest.mark.timeout(3600)
 def test_import_and_export_converge_at_length() -> None:
     _run(examples=600, steps=15)
+
+
+def test_a_cue_made_in_harmony_then_deleted_in_traktor_leaves_harmony_too() -> None:
+    """Found by the machine. A cue added in Harmony is exported with Traktor's defaults (name "n.n.", display
+    order 0, repeats -1), and the base holds it in that form; Harmony's own copy keeps no name. When Traktor then
+    deleted it, the import took that difference for an edit in Harmony, kept the cue and left the two sides apart
+    for good. Harmony's cue is compared in the form the NML holds it, as the export compares it."""
+    machine = Convergence()
+    try:
+        machine.choose_strategy(strategy="smart_merge")
+        machine.traktor_removes_a_cue(index=0)
+        machine.harmony_adds_a_cue(index=0, slot=1, start=2000.0)
+        machine.auto_sync()
+        machine.in_step_after_an_import_and_an_export()
+        machine.traktor_removes_a_cue(index=0)  # the cue made in Harmony, the entry's only one now
+        machine.auto_sync()
+        machine.in_step_after_an_import_and_an_export()
+        assert machine.harmony_state()["tracks"]["a.mp3"][1] == []
+    finally:
+        machine.teardown()

@@ -3,10 +3,14 @@ something to the same cue, and ``replace`` makes Harmony's cues Traktor's."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from harmony.library import CueValues, StoredCue, TrackValues
+from harmony.library import CueValues, StoredCue, StoredTrack, SyncTrack, TrackBase, TrackValues
+from harmony.sync.export_cues import export_cues, stored_cues
 from harmony.sync.import_cues import describe_cue, merge_cues, pair_cues
+from harmony.sync.since_base import changed_in_harmony
 
 from .helpers import World, cue
 
@@ -200,3 +204,34 @@ def test_moved_cue_without_a_pad_is_deleted_and_added() -> None:
 def test_describe_cue() -> None:
     assert describe_cue(CueValues(type=0, start=62345.0, hotcue=1)) == "hot cue 2 at 1:02.345"
     assert describe_cue(CueValues(type=5, start=500.0, length=10.0)) == "loop at 0:00.500"
+
+
+@pytest.mark.parametrize(
+    "was",
+    [
+        CueValues(type=0, start=2000.0, hotcue=1),  # a file's cue with no name, order or repeat count
+        CueValues(type=0, start=2000.0, hotcue=1, name="n.n.", display_order=0, repeats=-1),  # as exported
+    ],
+)
+def test_an_unedited_cue_deleted_in_traktor_goes_in_both_directions(was: CueValues) -> None:
+    """Harmony's copy keeps no name; the base holds the cue either as the file had it or as the export wrote it
+    (Traktor's defaults). Neither is an edit in Harmony: the import removes the cue, and an export (before any
+    import) leaves Traktor's deletion alone."""
+    ours = CueValues(type=0, start=2000.0, hotcue=1)
+    imported = merge_cues("t", _stored(ours), [], [was], "smart_merge", "smart_merge", 1.0)
+    assert imported.removals == [1] and not imported.conflicts
+    exported = export_cues("t", stored_cues([ours], 1.0), [], [was], "smart_merge", 1.0)
+    assert not exported and not exported.conflicts
+
+
+def test_a_track_whose_cues_lack_traktors_defaults_on_both_sides_is_unchanged_in_harmony() -> None:
+    """The track-level rule (removals) compares both sides' cues as the NML holds them, like the cue-level one:
+    a file's cue without a name, display order or repeat count, kept so in Harmony, is no change."""
+    values = TrackValues(path="/music/a.mp3", title="A")
+    plain = CueValues(type=0, start=2000.0, hotcue=1)
+    track = SyncTrack(StoredTrack(1, values), tuple(_stored(plain)), None)
+    assert not changed_in_harmony(track, TrackBase("k", values, (plain,)), 1.0)
+    named = replace(plain, name="Drop")
+    assert changed_in_harmony(
+        SyncTrack(StoredTrack(1, values), tuple(_stored(named)), None), TrackBase("k", values, (plain,)), 1.0
+    )

@@ -9,7 +9,7 @@ uncommitted transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
 from harmony.library import ImportPlan, Library
@@ -23,19 +23,17 @@ SAVING: Final = (95.0, 100.0)
 
 def apply_parts(
     library_path: str,
-    parts: Iterable[ImportPlan],
-    total: int,
+    parts: Sequence[ImportPlan],
     *,
     known_counts: tuple[str, int, int] | None = None,
     progress: ProgressReporter | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Apply ``parts`` (``total`` of them, see :meth:`ImportPlan.split`) to the library at ``library_path`` in
-    one transaction, telling ``progress`` after each; return the new library version. ``known_counts``
-    (``nml_path, tracks, playlists``) are remembered in the same transaction, for the next import's damage
-    check."""
+    """Apply ``parts`` (see :meth:`ImportPlan.split`) to the library at ``library_path`` in one transaction,
+    telling ``progress`` after each; return the new library version. ``known_counts`` (``nml_path, tracks,
+    playlists``) are remembered in the same transaction, for the next import's damage check."""
     start, end = SAVING
-    count = max(1, total)
+    count = max(1, len(parts))
 
     def counted() -> Iterator[ImportPlan]:
         for done, part in enumerate(parts, 1):

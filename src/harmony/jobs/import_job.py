@@ -73,8 +73,6 @@ class ImportJobResult:
     damaged: str | None = None
     #: The library version the import's apply made; None for a preview.
     applied_version: int | None = None
-    #: How many parts the plan was applied in (one transaction).
-    parts: int = 0
 
 
 def plan_from_files(
@@ -167,22 +165,15 @@ def run_import_job(
         if apply:
             check_removals(planned.report, allow_mass_removal, damaged)
         applied: int | None = None
-        parts = 0
         # The report first: once the plan is applied, nothing may fail after the commit.
         report_file = write_report(planned.report, spool_dir)
         try:
             if apply:
-                pieces = planned.plan.split(PART_SIZE)
-                parts = len(pieces)
+                parts = planned.plan.split(PART_SIZE)
                 applied = apply_parts(
-                    library_path,
-                    pieces,
-                    parts,
-                    known_counts=(nml_path, *counts),
-                    progress=clock,
-                    cancelled=cancelled,
+                    library_path, parts, known_counts=(nml_path, *counts), progress=clock, cancelled=cancelled
                 )
-                log.info("import of %s applied in %d parts: library version %d", nml_path, parts, applied)
+                log.info("import of %s applied in %d parts: library version %d", nml_path, len(parts), applied)
         except BaseException:
             remove_spool(report_file)
             raise
@@ -194,7 +185,6 @@ def run_import_job(
         counts=counts,
         damaged=damaged,
         applied_version=applied,
-        parts=parts,
     )
 
 

@@ -33,7 +33,6 @@ from harmony.nmlfile.errors import (
 )
 from harmony.nmlfile.fingerprint import (
     NmlFingerprint,
-    PendingFingerprint,
     TornReadError,
     fingerprint_of,
     read_fingerprinting,
@@ -127,7 +126,6 @@ __all__ = [
     "NmlBusyError",
     "NmlChangedError",
     "NmlFingerprint",
-    "PendingFingerprint",
     "RestorableCopy",
     "SafeWriteError",
     "TornReadError",

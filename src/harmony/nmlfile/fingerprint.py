@@ -10,13 +10,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harmony.background import started
+from harmony.background import Background, started
 from harmony.errors import NMLError
 from harmony.nml import read_collection_file
 
 __all__ = [
     "NmlFingerprint",
-    "PendingFingerprint",
     "TornReadError",
     "fingerprint_of",
     "read_fingerprinting",
@@ -49,8 +48,10 @@ def read_with_fingerprint(path: Path) -> tuple[bytes, NmlFingerprint]:
     return data, fingerprint.result()
 
 
-def read_fingerprinting(path: Path) -> tuple[bytes, PendingFingerprint]:
-    """Read the whole file; its fingerprint, of exactly those bytes, is taken meanwhile on a thread.
+def read_fingerprinting(path: Path) -> tuple[bytes, Background[NmlFingerprint]]:
+    """Read the whole file; its fingerprint, of exactly those bytes, is taken meanwhile on a thread (``result()``
+    waits for it). hashlib lets go of the interpreter while it hashes a big buffer, so the caller can parse the
+    same bytes meanwhile on another core: at 100,000 tracks the hash is 0.13 s of an import's or export's read.
 
     The size and time are taken before the read and checked after it: a file Traktor rewrote half-way through
     our read is refused rather than planned from (a torn read would look like a collection that lost
@@ -62,18 +63,4 @@ def read_fingerprinting(path: Path) -> tuple[bytes, PendingFingerprint]:
         raise TornReadError(f"{path} changed while it was being read ({error.strerror or error}); try again") from None
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
         raise TornReadError(f"{path} changed while it was being read (is Traktor saving it?); try again")
-    return data, PendingFingerprint(path, data, after)
-
-
-class PendingFingerprint:
-    """The fingerprint of bytes just read, hashed on a thread of its own.
-
-    hashlib lets go of the interpreter while it hashes a big buffer, so the caller can parse the same bytes
-    meanwhile on another core: at 100,000 tracks the hash is 0.13 s of an import's or an export's reading.
-    :meth:`result` waits for it."""
-
-    def __init__(self, path: Path, data: bytes, stat: os.stat_result) -> None:
-        self._hashing = started("harmony-fingerprint", fingerprint_of, path, data, stat)
-
-    def result(self) -> NmlFingerprint:
-        return self._hashing.result()
+    return data, started("harmony-fingerprint", fingerprint_of, path, data, after)

@@ -9,7 +9,8 @@ and the export still holds the collection it wrote from):
   interpreter while it parses a file it opened itself, so this check (the longest part: 0.6 s of 1.1 s at
   100,000 tracks) runs on a second core beside the rest. If libxml2 cannot open the name (lxml then only logs
   it), the file is read again and fed to it in pieces;
-- every byte is hashed: the fingerprint the export records is of exactly the bytes checked;
+- every byte is hashed as it is read here: the fingerprint the export records is of the bytes on disk (libxml2's
+  own read of the same file, closed and Harmony's own, sees the same bytes);
 - the *skeleton* (everything but the collection's entries: prolog, head, playlists…) is kept and loaded with
   :func:`harmony.nml.load`, which checks it is a Traktor collection and counts its playlists;
 - the entries are counted as the codec cuts them: the ``<ENTRY`` start tags between ``<COLLECTION>`` and
@@ -31,7 +32,7 @@ from typing import Any, cast
 from lxml import etree
 
 from harmony import nml
-from harmony.background import started
+from harmony.background import Background, started
 from harmony.errors import NMLError
 from harmony.nml import count_tracks_and_playlists
 
@@ -93,43 +94,34 @@ class _Entries:
 
 def read_back(path: Path) -> ReadBack:
     """Read ``path`` as described in the module doc; raise :class:`NMLError` if it is not a sound collection."""
-    checked = _WellFormed(path)
+    checking = started("harmony-readback", _check_well_formed, path)
     try:
-        found = _streamed(path, checked)
+        found = _streamed(path, checking)
     finally:
-        checked.join()  # never left running, whatever the streamed read raised
-    checked.wait()
+        checking.exception()  # never left running, whatever the streamed read raised
+    _raise_if_malformed(checking)
     if found is None:
         return _read_whole(path)
     return found
 
 
-class _WellFormed:
-    """libxml2's check of the whole file at ``path``, by its name, on a thread of its own."""
+def _check_well_formed(path: Path) -> None:
+    """libxml2 reads the whole file and checks it, by its name (its parser made on the thread that uses it, as
+    lxml asks); raises :class:`etree.XMLSyntaxError` for a file that is not well-formed.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._checking = started("harmony-readback", _checked_by_name, _name_for_libxml2(path))
-        self._judged = False
-
-    def join(self) -> None:
-        self._checking.exception()  # waits; the outcome is judged by wait()
-
-    def wait(self) -> None:
-        """Wait for the check; raise :class:`NMLError` if the file is not well-formed XML."""
-        error = self._checking.exception()
-        if self._judged:
+    If libxml2 cannot open the name (an unusual path on some systems), lxml raises nothing when the parser has a
+    target: it only logs it. The file's pieces, read here, are then fed to libxml2 instead."""
+    parser = _checker()
+    try:
+        etree.parse(_name_for_libxml2(path), parser)
+    except etree.XMLSyntaxError:
+        raise
+    except (OSError, etree.LxmlError):
+        pass  # not the XML's fault: the pieces decide
+    else:
+        if len(parser.error_log) == 0:
             return
-        self._judged = True
-        if error is None and not self._checking.result():
-            # libxml2 did not read the file: it could not open the name (an unusual path on some systems; with
-            # a parser target lxml says so only in the parser's log, it raises nothing). The pieces of a read
-            # of our own are checked instead, as fast but on this thread.
-            error = _fed(self.path)
-        elif error is not None and not isinstance(error, etree.XMLSyntaxError):
-            error = _fed(self.path)
-        if error is not None:
-            raise NMLError(f"the collection file is not valid XML: {_message(error)}") from None
+    _fed(path)
 
 
 def _name_for_libxml2(path: Path) -> str:
@@ -138,28 +130,26 @@ def _name_for_libxml2(path: Path) -> str:
     return os.fspath(path.absolute())
 
 
-def _checked_by_name(name: str) -> bool:
-    """libxml2 reads and checks the file itself (its parser made on the thread that uses it, as lxml asks).
-    Raises :class:`etree.XMLSyntaxError` for a file that is not well-formed; False when libxml2 logged anything
-    (above all, that it could not open the name), so the file was not proven sound."""
-    parser = _checker()
-    etree.parse(name, parser)
-    return len(parser.error_log) == 0
-
-
-def _fed(path: Path) -> etree.XMLSyntaxError | None:
-    """The file's pieces fed to libxml2: its syntax error, or None."""
+def _fed(path: Path) -> None:
+    """Feed the file to libxml2 in pieces; raises :class:`etree.XMLSyntaxError` for a file that is not
+    well-formed."""
     parser = _checker()
     try:
         with open(path, "rb") as handle:
             while piece := handle.read(_PIECE):
                 parser.feed(piece)
-        parser.close()
-    except etree.XMLSyntaxError as error:
-        return error
     except OSError as error:
         raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
-    return None
+    parser.close()
+
+
+def _raise_if_malformed(checking: Background[None]) -> None:
+    """Wait for libxml2's check; raise :class:`NMLError` if the file is not well-formed XML."""
+    error = checking.exception()
+    if isinstance(error, etree.XMLSyntaxError):
+        raise NMLError(f"the collection file is not valid XML: {_message(error)}") from None
+    if error is not None:
+        raise error
 
 
 def _message(error: etree.XMLSyntaxError) -> str:
@@ -169,7 +159,7 @@ def _message(error: etree.XMLSyntaxError) -> str:
     return f"{error.msg} (line {line}, column {column})"
 
 
-def _streamed(path: Path, checked: _WellFormed) -> ReadBack | None:
+def _streamed(path: Path, checking: Background[None]) -> ReadBack | None:
     """The streamed read of :func:`read_back` (besides libxml2's check): None for a file to load whole."""
     digest = hashlib.sha256()
     head = bytearray()
@@ -212,7 +202,7 @@ def _streamed(path: Path, checked: _WellFormed) -> ReadBack | None:
         raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
     if collection_start < 0 or not tail or entries.markup:
         return None
-    checked.wait()  # the skeleton below is only read from a well-formed file
+    _raise_if_malformed(checking)  # the skeleton below is only read from a well-formed file
     skeleton = nml.load(bytes(head) + bytes(tail), read_only=True)  # only counted: no layout check
     _, playlists = count_tracks_and_playlists(skeleton)
     return ReadBack(size, digest.hexdigest(), (entries.count, playlists))

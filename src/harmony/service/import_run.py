@@ -23,13 +23,11 @@ class ImportRun:
         self,
         manager: WorkerManager,
         log: OperationLog,
-        library_path: Path,
         op: Operation,
         job: Job,
     ) -> None:
         self.manager = manager
         self.log = log
-        self.library_path = library_path
         self.op = op
         self.job = job
 

@@ -302,13 +302,7 @@ class TraktorService:
             {"known": known, "allow_mass_removal": request.allow_mass_removal},
             timeout=self.job_budget,
         )
-        run = ImportRun(
-            self.manager,
-            self.log,
-            self.library_path,
-            op,
-            job,
-        )
+        run = ImportRun(self.manager, self.log, op, job)
         started = "Starting sync..." if kind == IMPORT else "Starting preview..."
         done = "Sync complete" if kind == IMPORT else "Analysis complete"
         self.launch(op, run.run, started, done, "sync")

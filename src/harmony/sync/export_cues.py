@@ -24,24 +24,16 @@ from typing import Any, Literal
 
 from harmony.library import CUE_FIELD_NAMES, CueValues
 from harmony.nml import CueData
-from harmony.sync.import_cues import describe_cue, pair_cues
+from harmony.sync.import_cues import against_base, describe_cue, pair_cues
 from harmony.sync.import_fields import decide_unit, is_empty
-from harmony.sync.mapping import cue_data_from_values, cue_values_from_nml
+from harmony.sync.mapping import cue_as_stored, cue_data_from_values, cue_unchanged, cue_values_from_nml
 from harmony.sync.options import Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
 from harmony.sync.three_way import decide_deletion, first_sync, settle
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CueExport", "as_stored", "cues_for_base", "dedupe", "export_cues", "same_cues", "stored_cues"]
-
-
-def as_stored(cue: CueValues) -> CueValues | None:
-    """A Harmony cue as the import would read it back from the NML: a name, display order and repeat count
-    always (Traktor's defaults when empty); None when the NML cannot hold it. Positions keep their precision:
-    cues compare at the NML's six decimals (:func:`same_cues`) rather than being rounded here, so the exact
-    values a file holds (``0.0261203``) are never changed by an export."""
-    return cue_values_from_nml(cue_data_from_values(cue)).values
+__all__ = ["CueExport", "cues_for_base", "dedupe", "export_cues", "same_cues", "stored_cues"]
 
 
 def dedupe(cues: Sequence[CueValues], tolerance: float) -> list[CueValues]:
@@ -60,8 +52,9 @@ def dedupe(cues: Sequence[CueValues], tolerance: float) -> list[CueValues]:
 
 
 def stored_cues(cues: Sequence[CueValues], tolerance: float) -> list[CueValues]:
-    """Harmony's cues as the NML would hold them (:func:`as_stored`), without duplicates."""
-    return dedupe([stored for stored in map(as_stored, cues) if stored is not None], tolerance)
+    """Harmony's cues as the NML would hold them (:func:`~harmony.sync.mapping.cue_as_stored`), without
+    duplicates."""
+    return dedupe([stored for stored in map(cue_as_stored, cues) if stored is not None], tolerance)
 
 
 def _sort_key(cue: CueValues) -> tuple[tuple[bool, object], ...]:
@@ -202,8 +195,8 @@ def export_cues(
         return out.result
 
     base = dedupe(base, tolerance)  # Traktor's own duplicates stay in the entry: they are not Harmony's deletions
-    base_to_ours = {b: i for i, b in pair_cues(harmony, base, tolerance)[0]}
-    base_to_theirs = {b: j for j, b in pair_cues(theirs, base, tolerance)[0]}
+    base_to_ours, added_ours = against_base(harmony, base, tolerance)
+    base_to_theirs, added_theirs = against_base(theirs, base, tolerance)
     for b, was in enumerate(base):
         mine, their = base_to_ours.get(b), base_to_theirs.get(b)
         if mine is not None and their is not None:
@@ -217,16 +210,13 @@ def export_cues(
             if decision.writes_harmony:
                 out.remove(their)
         elif mine is not None:  # deleted in Traktor
-            decision = decide_deletion("traktor", harmony[mine] != was, strategy)
+            decision = decide_deletion("traktor", not cue_unchanged(harmony[mine], was), strategy)
             if decision.conflict:
                 out.conflict(
                     describe_cue(harmony[mine]), "edited", "deleted", describe_cue(was), decision.writes_harmony
                 )
             if decision.writes_harmony:
                 out.add(harmony[mine])
-    paired_ours, paired_theirs = set(base_to_ours.values()), set(base_to_theirs.values())
-    added_ours = [i for i in range(len(harmony)) if i not in paired_ours]
-    added_theirs = [j for j in range(len(theirs)) if j not in paired_theirs]
     pairs, only_ours, _ = pair_cues([harmony[i] for i in added_ours], [theirs[j] for j in added_theirs], tolerance)
     for a, c in pairs:
         out.merge(harmony[added_ours[a]], added_theirs[c], None, has_base=True)

@@ -23,11 +23,12 @@ from typing import Final
 
 from harmony.library import CUE_FIELD_NAMES, CueValues, FieldValue, StoredCue
 from harmony.sync.import_fields import decide_unit
+from harmony.sync.mapping import cue_unchanged
 from harmony.sync.options import CueStrategy, Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
 from harmony.sync.three_way import decide_deletion, first_sync
 
-__all__ = ["CueMerge", "describe_cue", "merge_cues", "pair_cues"]
+__all__ = ["CueMerge", "against_base", "describe_cue", "merge_cues", "pair_cues"]
 
 _WINDOW_SLACK: Final = 1e-6  # milliseconds
 
@@ -139,6 +140,15 @@ def pair_cues(
     return pairs, sorted(free_left), sorted(free_right)
 
 
+def against_base(
+    cues: Sequence[CueValues], base: Sequence[CueValues], tolerance: float
+) -> tuple[dict[int, int], list[int]]:
+    """Each base cue's partner in ``cues`` (base index -> index in ``cues``), and the indices of the cues that
+    have none, in order: those added since the base. The import and the export pair both sides this way."""
+    pairs, added, _ = pair_cues(cues, base, tolerance)
+    return {b: i for i, b in pairs}, added
+
+
 def merge_cues(
     subject: str,
     harmony: Sequence[StoredCue],
@@ -169,14 +179,16 @@ def merge_cues(
             merge.added_on_both_sides(list(range(len(ours))), list(traktor), tolerance)
         return merge.result
 
-    base_to_ours = {b: i for i, b in pair_cues(ours, base, tolerance)[0]}
-    base_to_theirs = {b: j for j, b in pair_cues(traktor, base, tolerance)[0]}
+    base_to_ours, added_ours = against_base(ours, base, tolerance)
+    base_to_theirs, added_in_traktor = against_base(traktor, base, tolerance)
     for b, was in enumerate(base):
         mine, theirs = base_to_ours.get(b), base_to_theirs.get(b)
         if mine is not None and theirs is not None:
             merge.three_way(mine, traktor[theirs], was)
         elif mine is not None:  # deleted in Traktor
-            decision = decide_deletion("traktor", ours[mine] != was, conflict_strategy)
+            # Only a real edit since the last sync keeps it against Traktor's deletion: an exported cue with no
+            # name is "n.n." in the base (harmony.sync.mapping.cue_unchanged).
+            decision = decide_deletion("traktor", not cue_unchanged(ours[mine], was), conflict_strategy)
             if decision.conflict:
                 merge.conflict(describe_cue(ours[mine]), "edited", "deleted", describe_cue(was), decision.winner)
             if decision.takes_traktor:
@@ -187,10 +199,7 @@ def merge_cues(
                 merge.conflict(describe_cue(traktor[theirs]), "deleted", "edited", describe_cue(was), decision.winner)
             if decision.takes_traktor:
                 merge.add(traktor[theirs])
-    paired_ours, paired_theirs = set(base_to_ours.values()), set(base_to_theirs.values())
-    added_ours = [i for i in range(len(ours)) if i not in paired_ours]
-    added_theirs = [traktor[j] for j in range(len(traktor)) if j not in paired_theirs]
-    merge.added_on_both_sides(added_ours, added_theirs, tolerance)
+    merge.added_on_both_sides(added_ours, [traktor[j] for j in added_in_traktor], tolerance)
     return merge.result
 
 

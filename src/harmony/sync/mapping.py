@@ -31,7 +31,9 @@ __all__ = [
     "NML_TRACK_FIELDS",
     "MappedCue",
     "MappedTrack",
+    "cue_as_stored",
     "cue_data_from_values",
+    "cue_unchanged",
     "cue_values_from_nml",
     "cue_values_or_problem",
     "nml_fields_from_track_values",
@@ -220,6 +222,23 @@ def cue_data_from_values(cue: CueValues) -> CueData:
         color=cue.color,
         grid_bpm=cue.grid_bpm,
     )
+
+
+def cue_as_stored(cue: CueValues) -> CueValues | None:
+    """A Harmony cue as the import would read it back from the NML: a name, display order and repeat count
+    always (Traktor's defaults when empty); None when the NML cannot hold it. Positions keep their precision:
+    cues compare at the NML's six decimals (``harmony.sync.export_cues.same_cues``) rather than being rounded
+    here, so the exact values a file holds (``0.0261203``) are never changed by an export. A base holds cues in
+    this form, so both directions compare Harmony's cues with it in this form."""
+    return cue_values_from_nml(cue_data_from_values(cue)).values
+
+
+def cue_unchanged(harmony: CueValues, base: CueValues) -> bool:
+    """Whether a Harmony cue is still the base's, both as the NML holds them: a cue left without a name is
+    "n.n." there (and has Traktor's display order and repeat count), whichever side left it empty. The import
+    and the export decide a deletion on the other side by it."""
+    stored = cue_as_stored(harmony)
+    return stored is not None and stored == cue_as_stored(base)
 
 
 def nml_fields_from_track_values(values: TrackValues) -> dict[str, Any]:

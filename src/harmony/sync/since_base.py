@@ -4,13 +4,13 @@ A track removed in Traktor since the last exchange leaves the library unless Har
 (:func:`harmony.sync.three_way.decide_deletion`). The import and the export must give the same answer, or one
 keeps the track while the other removes it and the two sides never meet. The base holds the cues as the NML
 holds them (a cue Harmony added is stored with Traktor's default name, display order and repeat count), so
-Harmony's cues are compared in that form, duplicates aside.
+both sides' cues are compared in that form, duplicates aside (a file's cue may lack those attributes too).
 """
 
 from __future__ import annotations
 
 from harmony.library import SyncTrack, TrackBase
-from harmony.sync.export_cues import dedupe, same_cues, stored_cues
+from harmony.sync.export_cues import same_cues, stored_cues
 from harmony.sync.import_fields import agrees
 
 __all__ = ["changed_in_harmony"]
@@ -21,4 +21,4 @@ def changed_in_harmony(track: SyncTrack, base: TrackBase, tolerance: float) -> b
     if not agrees(track.track.values, base.values):
         return True
     ours = stored_cues([cue.values for cue in track.cues], tolerance)
-    return not same_cues(ours, dedupe(base.cues, tolerance))
+    return not same_cues(ours, stored_cues(base.cues, tolerance))
