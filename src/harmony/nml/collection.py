@@ -21,6 +21,7 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.atomic import write_atomically
 from harmony.nml.canonical import set_attribute
+from harmony.nml.entry_blocks import EntryBlocks
 from harmony.nml.keyindex import KeyIndex
 from harmony.nml.keyscan import UNSURE, location_keys
 from harmony.nml.limits import ENTRY_DEPTH, check_tree
@@ -144,9 +145,10 @@ class Collection:
         self._parser = hardened_parser()
         self._head_end = scanned.head_end
         self._tail_start = scanned.tail_start
-        self._tree = parse_skeleton(scanned)
+        self._tree, self._blocks = parse_skeleton(scanned)
         self._root = self._tree.getroot()
         check_tree(self._root)
+        self._blocks.check_depth(self._root)
         self._check_root(scanned.has_collection)
         # Every child of COLLECTION has a slot id: the file's children are 0…n-1 (their byte spans in _spans),
         # entries added in memory come after. Slot lists are arrays: a list of 100,000 ints costs ten times more.
@@ -408,6 +410,15 @@ class Collection:
             self._by_key.remove(old_key, track.slot)
         self._by_key.add(track.key, track.slot)
 
+    @property
+    def entry_blocks(self) -> EntryBlocks:
+        """The playlists' entries still kept as the file's bytes (for the playlist views)."""
+        return self._blocks
+
+    def inflate_playlist(self, playlist: etree._Element) -> None:
+        """Give a ``PLAYLIST`` element whose entries are still bytes its entries as elements, before an edit."""
+        self._blocks.inflate(playlist, self._parser)
+
     def skeleton_changed(self) -> None:
         """Called by the playlist views after an edit of the tree."""
         self._skeleton_dirty = True
@@ -557,10 +568,10 @@ class Collection:
         """The skeleton in Traktor's layout, split where the collection's items go."""
         collection = self._root.find("COLLECTION")
         if collection is None:
-            return PROLOG + serialize(self._root), b""
+            return PROLOG + self._blocks.restore(serialize(self._root)), b""
         collection.text = _MARKER
         try:
-            text = serialize(self._root)
+            text = self._blocks.restore(serialize(self._root))
         finally:
             collection.text = None
         cut = text.index(_MARKER_BYTES)
@@ -571,6 +582,6 @@ class Collection:
         changed = False
         if collection is not None:
             changed |= set_attribute(collection, "ENTRIES", str(len(self._track_slots)))
-        changed |= fix_counts(self._root)
+        changed |= fix_counts(self._root, self._blocks.count)
         if changed:
             self._skeleton_dirty = True

@@ -10,7 +10,7 @@ their playlists. Views edit the tree in place; ``ENTRIES`` and ``COUNT`` are mad
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -230,6 +230,9 @@ class Playlist(Node):
         playlist = self._element.find("PLAYLIST")
         if playlist is None:
             return []
+        kept = self._collection.entry_blocks.keys(playlist)
+        if kept is not None:
+            return kept
         keys: list[str] = []
         for entry in playlist.iterfind("ENTRY"):
             primary = entry.find("PRIMARYKEY")
@@ -238,7 +241,8 @@ class Playlist(Node):
         return keys
 
     def __len__(self) -> int:
-        return len(self.entries)
+        playlist = self._element.find("PLAYLIST")
+        return 0 if playlist is None else self._collection.entry_blocks.count(playlist)
 
     def set_entries(self, keys: Iterable[str]) -> None:
         """Make the playlist hold exactly ``keys``, in order. Entries that stay keep their elements."""
@@ -246,6 +250,7 @@ class Playlist(Node):
         if wanted == self.entries:
             return
         playlist = self._playlist()
+        self._collection.inflate_playlist(playlist)
         reusable: dict[str, list[etree._Element]] = {}
         for entry in playlist.findall("ENTRY"):
             primary = entry.find("PRIMARYKEY")
@@ -309,13 +314,14 @@ def _check_name(name: str) -> None:
         raise NMLError(f"{ROOT_NAME!r} is reserved for Traktor's root folder")
 
 
-def fix_counts(root: etree._Element) -> bool:
-    """Make every ``SUBNODES COUNT`` and ``PLAYLIST ENTRIES`` under ``root`` equal its real number of children.
+def fix_counts(root: etree._Element, count_entries: Callable[[etree._Element], int]) -> bool:
+    """Make every ``SUBNODES COUNT`` and ``PLAYLIST ENTRIES`` under ``root`` equal its real number of children
+    (``count_entries(playlist)`` counts a PLAYLIST's entries, whether elements or bytes).
 
     Returns True if any count was wrong (Traktor's own files often carry stale ones)."""
     changed = False
     for subnodes in root.iter("SUBNODES"):
         changed |= set_attribute(subnodes, "COUNT", str(len(subnodes.findall("NODE"))))
     for playlist in root.iter("PLAYLIST"):
-        changed |= set_attribute(playlist, "ENTRIES", str(len(playlist.findall("ENTRY"))))
+        changed |= set_attribute(playlist, "ENTRIES", str(count_entries(playlist)))
     return changed

@@ -24,15 +24,14 @@ from xml.parsers import expat as pyexpat
 from lxml import etree
 
 from harmony.errors import NMLError
+from harmony.nml.entry_blocks import EntryBlocks
 from harmony.nml.limits import MAX_ENTRY_BYTES, check_collection_size, check_entry_size, too_deep
+from harmony.nml.tags import start_tag
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
-# A start tag whose attribute values may hold a raw ">" (Traktor leaves it unescaped), so a plain search for
-# the next ">" is not enough to find where the tag ends.
-_START_TAG = rb"""<%s(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
-_COLLECTION_START = re.compile(_START_TAG % rb"COLLECTION")
-_ANY_START = re.compile(_START_TAG % rb"([A-Za-z_][\w.\-]*)")
+_COLLECTION_START = start_tag(rb"COLLECTION")
+_ANY_START = start_tag(rb"([A-Za-z_][\w.\-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _WHITESPACE = re.compile(rb"\s*")
@@ -316,14 +315,30 @@ def check_well_formed(data: bytes, start: int, end: int) -> None:
         raise NMLError(f"the collection file is not valid XML: {reason} (line {line}, column {column})") from None
 
 
-def parse_skeleton(scanned: ScannedFile) -> etree._ElementTree:
-    """Parse head + tail (the file without its collection items) into a small tree.
+def parse_skeleton(scanned: ScannedFile) -> tuple[etree._ElementTree, EntryBlocks]:
+    """Parse head + tail (the file without its collection items) into a small tree, with plain playlists'
+    entries left as bytes (:mod:`harmony.nml.entry_blocks`).
 
     An error is reported at its position in the real file: the skeleton's bytes are the file's bytes with the
-    items left out, so positions after the head are shifted back by the items' length.
+    items left out, so positions after the head are shifted back by the items' length. (Cut entries would
+    shift them too: a skeleton that does not parse is parsed again whole, for the error's true position.)
     """
     data = scanned.data
-    skeleton = data if not scanned.has_collection else data[: scanned.head_end] + data[scanned.tail_start :]
+    if not scanned.has_collection:
+        return _parse_whole_skeleton(scanned, data), EntryBlocks(data)
+    skeleton, blocks = EntryBlocks.cut(data, scanned.head_end, scanned.tail_start)
+    if not blocks:
+        return _parse_whole_skeleton(scanned, skeleton), blocks
+    try:
+        return etree.ElementTree(etree.fromstring(skeleton, hardened_parser())), blocks
+    except (etree.XMLSyntaxError, ValueError):
+        pass
+    del skeleton
+    return _parse_whole_skeleton(scanned, data[: scanned.head_end] + data[scanned.tail_start :]), EntryBlocks(data)
+
+
+def _parse_whole_skeleton(scanned: ScannedFile, skeleton: bytes) -> etree._ElementTree:
+    data = scanned.data
     try:
         return etree.ElementTree(etree.fromstring(skeleton, hardened_parser()))
     except etree.XMLSyntaxError as error:
