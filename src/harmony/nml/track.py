@@ -170,12 +170,15 @@ class Track:
     def _index_parts(self) -> dict[str | None, dict[str, str]]:
         """The attributes of the entry and of its first child of each tag, copied once (one C call per
         element) and read by every field until the next edit."""
+        self._parts = self._read_parts()
+        return self._parts
+
+    def _read_parts(self) -> dict[str | None, dict[str, str]]:
         parts: dict[str | None, dict[str, str]] = {None: attributes_of(self._element)}
         for child in self._element:
             tag = child.tag
             if isinstance(tag, str) and tag not in parts:
                 parts[tag] = attributes_of(child)
-        self._parts = parts
         return parts
 
     # -- plumbing shared by the fields --
@@ -324,8 +327,10 @@ class Track:
             self.remove_cue(cue)
 
     def to_data(self) -> TrackData:
-        """Every field and cue at once, detached from the document."""
-        parts = self._parts if self._parts is not None else self._index_parts()
+        """Every field and cue at once, detached from the document. The attributes read are not kept for the
+        fields (a view read whole once would hold a copy of them: about 7 KB a track, while the export holds the
+        views of every track it changes)."""
+        parts = self._parts if self._parts is not None else self._read_parts()
         return track_data(parts, tuple(cue.to_data() for cue in self.cues))
 
     def fields(self) -> dict[str, Any]:

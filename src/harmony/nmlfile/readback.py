@@ -163,7 +163,7 @@ def _streamed(path: Path, checking: Background[None]) -> ReadBack | None:
     """The streamed read of :func:`read_back` (besides libxml2's check): None for a file to load whole."""
     digest = hashlib.sha256()
     head = bytearray()
-    tail = bytearray()
+    tail: list[bytes] = []  # joined once, with the head, into the skeleton
     collection_start = -1  # in head: where the content of COLLECTION starts
     entries = _Entries()
     size = 0
@@ -184,13 +184,13 @@ def _streamed(path: Path, checking: Background[None]) -> ReadBack | None:
                     piece = bytes(head[collection_start:])
                     del head[collection_start:]
                 if tail:
-                    tail += piece
+                    tail.append(piece)
                     continue
                 buffer = pending + piece
                 end = buffer.find(_COLLECTION_END)
                 if end >= 0:
                     entries.feed(buffer[:end], True)
-                    tail += buffer[end:]
+                    tail.append(buffer[end:])
                     pending = b""
                 else:
                     keep = min(len(buffer), len(_COLLECTION_END) - 1)
@@ -203,7 +203,9 @@ def _streamed(path: Path, checking: Background[None]) -> ReadBack | None:
     if collection_start < 0 or not tail or entries.markup:
         return None
     _raise_if_malformed(checking)  # the skeleton below is only read from a well-formed file
-    skeleton = nml.load(bytes(head) + bytes(tail), read_only=True)  # only counted: no layout check
+    data = b"".join([head, *tail])  # one copy of the tail (6 MB at 100,000 tracks) beside its pieces
+    del head, tail
+    skeleton = nml.load(data, read_only=True)  # only counted: no layout check
     _, playlists = count_tracks_and_playlists(skeleton)
     return ReadBack(size, digest.hexdigest(), (entries.count, playlists))
 

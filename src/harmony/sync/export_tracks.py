@@ -225,9 +225,13 @@ class TrackExporter:
         self.unmatched.extend(t for t in self.library.tracks if t.base is None)
         if self.unmatched:
             found.extend(self._match_files(steps))
-        for done, (data, view_of, track, path) in enumerate(found, 1):
+        total = len(found)
+        found.reverse()
+        for done in range(1, total + 1):
+            # Each is let go once exported: a view holds the attributes its fields read, for every track at once.
+            data, view_of, track, path = found.pop()
             self._export(data, view_of, track, path)
-            steps("entries", done, len(found), data.key)
+            steps("entries", done, total, data.key)
 
     def _match_files(self, steps: StepProgress) -> list[tuple[TrackData, Callable[[], Track], SyncTrack, str | None]]:
         """Find the entries of the tracks left unmatched by their file: one streamed pass over the collection."""
