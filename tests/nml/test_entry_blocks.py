@@ -8,12 +8,21 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from harmony import nml
-from harmony.nml import Playlist
+from harmony.nml import Playlist, entry_blocks
 from harmony.nml.limits import MAX_DEPTH
 
 from .test_load import ENTRY, document, refuse
 
 KEY = "C:/:Music/:one.mp3"
+SMALLEST_CUT = entry_blocks.MIN_ENTRIES
+
+
+@pytest.fixture(autouse=True)
+def cut_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documents here hold a few entries: cut playlists of any size (the threshold has its own test)."""
+    monkeypatch.setattr(entry_blocks, "MIN_ENTRIES", 1)
+
+
 LINE = '<ENTRY><PRIMARYKEY TYPE="TRACK" KEY="{}"></PRIMARYKEY>\n</ENTRY>\n'
 
 
@@ -192,3 +201,24 @@ def test_a_file_without_playlists_or_with_empty_ones_loads() -> None:
     collection = nml.load(empty)
     assert playlist_keys(collection) == [[]] and collection.to_bytes() == empty
     assert nml.load(document(entries=ENTRY)).to_bytes() == document(entries=ENTRY)
+
+
+def test_small_playlists_and_files_of_small_playlists_are_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entry_blocks, "MIN_ENTRIES", SMALLEST_CUT)
+    big = "".join(LINE.format(f"C:/:Music/:{n}.mp3") for n in range(SMALLEST_CUT))
+    collection = nml.load(with_playlist_content(big, count=SMALLEST_CUT))
+    assert cut(collection)
+    assert playlist_keys(collection) == [[f"C:/:Music/:{n}.mp3" for n in range(SMALLEST_CUT)]]
+    small = "".join(LINE.format(f"C:/:Music/:{n}.mp3") for n in range(SMALLEST_CUT - 1))
+    collection = nml.load(with_playlist_content(small, count=SMALLEST_CUT - 1))
+    assert not cut(collection)
+    assert playlist_keys(collection) == [[f"C:/:Music/:{n}.mp3" for n in range(SMALLEST_CUT - 1)]]
+    # One big playlist among many one-entry ones: on average too small to pay for the cut, so none is cut.
+    node = '<NODE TYPE="PLAYLIST" NAME="L{0}"><PLAYLIST ENTRIES="1" TYPE="LIST" UUID="u{0}">{1}</PLAYLIST>\n</NODE>\n'
+    many = "".join(node.format(n, LINE.format(KEY)) for n in range(SMALLEST_CUT))
+    data = with_playlist_content(big, count=SMALLEST_CUT).replace(
+        b'<SUBNODES COUNT="1">', f'<SUBNODES COUNT="{SMALLEST_CUT + 1}">{many}'.encode()
+    )
+    collection = nml.load(data)
+    assert not cut(collection)
+    assert playlist_keys(collection) == whole_parse_keys(data)

@@ -86,3 +86,30 @@ def test_traktor_layout_read_at_once_matches_lxml() -> None:
     mixed = [*entries, ENTRIES[6]]
     data, spans = _spans(mixed)
     assert location_keys(data, spans) == [_lxml_key(entry) for entry in mixed]
+
+
+def test_entries_whose_first_child_is_their_location_are_read_in_one_search() -> None:
+    # Traktor's form, with a raw ">" in an ENTRY attribute the start-tag pattern must step over.
+    entries = [
+        b'<ENTRY TITLE="a > b" ARTIST="x"><LOCATION DIR="/:m/:" FILE="1.mp3" VOLUME="C:" VOLUMEID="v"></LOCATION>'
+        b"\n<INFO></INFO>\n</ENTRY>",
+        b'<ENTRY><LOCATION DIR="/:m/:" FILE="caf\xc3\xa9 &amp; co.mp3" VOLUME="C:" VOLUMEID="v"></LOCATION>\n</ENTRY>',
+        b'<ENTRY><LOCATION DIR="/:m/:" FILE="3.mp3" VOLUME="D:" VOLUMEID=""></LOCATION>\n</ENTRY>',
+    ]
+    data, spans = _spans(entries)
+    assert location_keys(data, spans) == [_lxml_key(entry) for entry in entries]
+    # LOCATION after another child: that entry is not in the one-search form; every key is still lxml's.
+    later = b'<ENTRY><INFO></INFO><LOCATION DIR="/:m/:" FILE="4.mp3" VOLUME="E:" VOLUMEID="v"></LOCATION></ENTRY>'
+    data, spans = _spans([*entries, later])
+    assert location_keys(data, spans) == [_lxml_key(entry) for entry in [*entries, later]]
+
+
+def test_a_self_closing_entry_before_one_with_two_locations_is_not_given_the_others_location() -> None:
+    # As many LOCATION tags as entries, but the first entry has none: nothing may shift onto it.
+    entries = [
+        b'<ENTRY TITLE="empty"/>',
+        b'<ENTRY><LOCATION DIR="/:m/:" FILE="a.mp3" VOLUME="C:" VOLUMEID="v"></LOCATION>'
+        b'<LOCATION DIR="/:m/:" FILE="b.mp3" VOLUME="C:" VOLUMEID="v"></LOCATION></ENTRY>',
+    ]
+    data, spans = _spans(entries)
+    assert location_keys(data, spans) == [None, UNSURE]
