@@ -83,8 +83,7 @@ def test_any_keys_read_back_and_survive_edits_as_a_whole_parse_sees_them(entries
     made.playlists.create_playlist("B", others)
     data = made.to_bytes()
     collection = nml.load(data)
-    # Whatever the keys hold, what Harmony writes is kept as bytes, unless a key holds the marker character.
-    assert cut(collection) == (not any("\ue001" in key for key in (*entries, *others)))
+    assert cut(collection)  # whatever the keys hold (even the marker's character), what Harmony writes is cut
     assert playlist_keys(collection) == whole_parse_keys(data) == [entries, others]
     assert [len(p) for p in collection.playlists.children] == [len(entries), len(others)]  # type: ignore[arg-type]
     assert collection.to_bytes() == data
@@ -110,7 +109,6 @@ def test_any_keys_read_back_and_survive_edits_as_a_whole_parse_sees_them(entries
         '<ENTRY><PRIMARYKEY TYPE="TRACK" KEY="x" FUTURE="1"></PRIMARYKEY>\n</ENTRY>\n',
         '<ENTRY><PRIMARYKEY TYPE="TRACK" KEY="x"/>\n</ENTRY>\n',
         LINE.format("x") + "<!-- a comment -->",
-        LINE.format("\ue001" + "0" + "\ue001"),  # the marker itself, as a key
     ],
 )
 def test_any_other_form_is_parsed_as_before(content: str) -> None:
@@ -122,16 +120,91 @@ def test_any_other_form_is_parsed_as_before(content: str) -> None:
     assert whole_parse_keys(collection.to_bytes()) == whole_parse_keys(data)
 
 
-def test_a_comment_or_marker_anywhere_in_the_skeleton_keeps_every_playlist_whole() -> None:
-    for data in (
-        document().replace(b"<SETS", b"<!-- <PLAYLIST> --><SETS"),
+def test_a_comment_in_the_skeleton_keeps_every_playlist_whole() -> None:
+    data = document().replace(b"<SETS", b"<!-- <PLAYLIST> --><SETS")
+    collection = nml.load(data)
+    assert not cut(collection)
+    assert playlist_keys(collection) == whole_parse_keys(data)
+    assert whole_parse_keys(collection.to_bytes()) == whole_parse_keys(data)
+
+
+def load_whole(data: bytes, monkeypatch: pytest.MonkeyPatch) -> nml.Collection:
+    """``data`` loaded with no playlist cut: what a whole parse reads."""
+    with monkeypatch.context() as patched:
+        patched.setattr(entry_blocks, "MIN_ENTRIES", 10**9)
+        collection = nml.load(data)
+    assert not cut(collection)
+    return collection
+
+
+OTHER = '<NODE TYPE="PLAYLIST" NAME="Other"><PLAYLIST ENTRIES="0" TYPE="LIST" UUID="u2">{}</PLAYLIST>\n</NODE>\n'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # Another playlist whose text spells a marker with character references.
+        document().replace(
+            b'<SUBNODES COUNT="1">', b'<SUBNODES COUNT="2">' + OTHER.format("&#xE001;0&#xE001;").encode()
+        ),
+        document().replace(b'<SUBNODES COUNT="1">', b'<SUBNODES COUNT="2">' + OTHER.format("&#xE001;x").encode()),
+        # The marker's character in names, raw or as a reference.
+        document().replace(b'NAME="Set"', b'NAME="&#xE001;0&#xE001;"'),
         document().replace(b'NAME="Set"', 'NAME="\ue0010\ue001"'.encode()),
         document().replace(b'PROGRAM="Traktor"', 'PROGRAM="\ue0010\ue001"'.encode()),
-    ):
-        collection = nml.load(data)
-        assert not cut(collection)
-        assert playlist_keys(collection) == whole_parse_keys(data)
-        assert whole_parse_keys(collection.to_bytes()) == whole_parse_keys(data)
+    ],
+)
+def test_text_that_spells_a_marker_is_only_text(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    collection = nml.load(data)
+    assert cut(collection)
+    whole = load_whole(data, monkeypatch)
+    assert playlist_keys(collection) == playlist_keys(whole) == whole_parse_keys(data)
+    assert collection.to_bytes() == whole.to_bytes()
+    for edited in (collection, whole):
+        edited.playlists.create_folder("New")
+    written = collection.to_bytes()
+    assert written == whole.to_bytes()
+    assert whole_parse_keys(written) == whole_parse_keys(data)
+
+
+def test_names_and_keys_set_later_that_spell_a_marker_are_only_text() -> None:
+    collection = nml.load(document())
+    assert cut(collection)
+    collection.playlists.create_playlist("X", ["\ue0010\ue001", "\ue001" + "9" * 30 + "\ue001"])
+    collection.playlists.create_folder("\ue0017\ue001")
+    written = collection.to_bytes()
+    assert whole_parse_keys(written) == [[KEY], ["\ue0010\ue001", "\ue001" + "9" * 30 + "\ue001"]]
+    assert "\ue0017\ue001".encode() in written
+
+
+def test_a_file_declaring_another_encoding_is_refused_however_long_its_declaration() -> None:
+    prolog = b'<?xml version="1.0"' + b" " * 250 + b'encoding="ISO-8859-1"?>\n'
+    refuse(document(prolog=prolog), "declares the encoding")
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing", "key"),
+    [("<!--", "-->", "a--b"), ("<?x", "?>", "a?>b"), ("<![CDATA[", "]]>", "a]]>b")],
+)
+def test_markup_opened_in_the_head_keeps_the_tail_whole(opening: str, closing: str, key: str) -> None:
+    decoy = (
+        f'{opening} <COLLECTION ENTRIES="0"></COLLECTION> <PLAYLIST ENTRIES="1" TYPE="LIST">'
+        f"{LINE.format(key)}</PLAYLIST> {closing}"
+    )
+    data = document().replace(b"<MUSICFOLDERS>", decoy.encode() + b"<MUSICFOLDERS>")
+    refuse(data, "not valid XML")
+
+
+def test_too_deep_is_reported_before_too_many_attributes_as_a_whole_parse_does() -> None:
+    attributes = " ".join(f'A{n}="1"' for n in range(150))
+    refuse(_nested((MAX_DEPTH - 2 - 6) // 2 + 1).replace(b"<SETS ", f"<SETS {attributes} ".encode()), "deep")
+
+
+def test_the_length_of_a_playlist_counts_its_keys() -> None:
+    data = with_playlist_content("<ENTRY></ENTRY>\n" + LINE.format(KEY), count=2)
+    (playlist,) = nml.load(data).playlists.children
+    assert isinstance(playlist, Playlist)
+    assert playlist.entries == [KEY] and len(playlist) == 1
 
 
 @pytest.mark.parametrize(
@@ -222,3 +295,12 @@ def test_small_playlists_and_files_of_small_playlists_are_parsed_whole(monkeypat
     collection = nml.load(data)
     assert not cut(collection)
     assert playlist_keys(collection) == whole_parse_keys(data)
+
+
+def test_a_node_cannot_be_moved_into_another_collection() -> None:
+    one, other = nml.load(document()), nml.load(document())
+    (playlist,) = one.playlists.children
+    with pytest.raises(nml.NMLError, match="within its own collection"):
+        playlist.move_to(other.playlists.create_folder("Elsewhere"))
+    assert playlist_keys(one) == playlist_keys(other) == [[KEY]]
+    assert [node.name for node in other.playlists.children] == ["Set", "Elsewhere"]

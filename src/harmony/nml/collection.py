@@ -147,8 +147,8 @@ class Collection:
         self._tail_start = scanned.tail_start
         self._tree, self._blocks = parse_skeleton(scanned)
         self._root = self._tree.getroot()
+        self._blocks.check_depth(self._root)  # first, as a whole parse's check of depth comes first
         check_tree(self._root)
-        self._blocks.check_depth(self._root)
         self._check_root(scanned.has_collection)
         # Every child of COLLECTION has a slot id: the file's children are 0…n-1 (their byte spans in _spans),
         # entries added in memory come after. Slot lists are arrays: a list of 100,000 ints costs ten times more.

@@ -7,7 +7,7 @@ a few playlists at most.
 
 So when the whole content of a ``PLAYLIST`` is such entries, in exactly the layout Traktor and Harmony's
 serialiser write, the skeleton is parsed with that content replaced by a *marker* (the PLAYLIST element's text:
-the block's number between two private-use characters), and the entries stay a *block* of the file's bytes:
+a private-use character, a random word and the block's number), and the entries stay a *block* of the file's bytes:
 
 - the keys are read from the bytes: one regular expression, then the few escapes that layout holds;
 - an edit *inflates* the playlist first: its block is parsed into elements, as if it had never been cut;
@@ -15,14 +15,15 @@ the block's number between two private-use characters), and the entries stay a *
 
 Small playlists are left to the parser too (:data:`MIN_ENTRIES`): their elements cost little. Anything else is
 left to the parser as before: another layout, an escape the serialiser would not write, bytes
-that are not UTF-8 or not XML characters, a comment, CDATA or processing instruction anywhere in the skeleton,
-or a file that already holds the marker character. So a cut never changes what is read or written, only its
-cost.
+that are not UTF-8 or not XML characters, a comment, CDATA or processing instruction anywhere in the skeleton
+(a file that declares another encoding than UTF-8 is refused before, by :mod:`harmony.nml.scan`). So a cut never
+changes what is read or written, only its cost.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from array import array
 from typing import Final
 
@@ -34,11 +35,10 @@ from harmony.nml.tags import start_tag
 __all__ = ["MIN_ENTRIES", "EntryBlocks"]
 
 _MARK: Final = "\ue001"
-_MARK_BYTES: Final = _MARK.encode("utf-8")
-_MARKER: Final = re.compile(_MARK_BYTES + rb"(\d+)" + _MARK_BYTES)
 _PLAYLIST_START: Final = start_tag(rb"PLAYLIST")
 _PLAYLIST_END: Final = b"</PLAYLIST"
 _MARKUP: Final = re.compile(rb"<[!?]")  # a comment, CDATA section or processing instruction
+_DECLARATION: Final = re.compile(rb"\s*<\?xml[^>]*>")
 # A KEY value as lxml serialises it: no raw control characters (a tab, newline or carriage return is written as
 # a character reference, any other is not XML), and only these escapes (``>`` and ``'`` stay raw).
 _VALUE: Final = rb'[^"&<\x00-\x1f]*(?:&(?:amp|lt|quot|#9|#10|#13);[^"&<\x00-\x1f]*)*'
@@ -78,15 +78,19 @@ def _plain(data: bytes, start: int, end: int) -> bool:
 
 
 class EntryBlocks:
-    """The playlists' entry blocks of one skeleton, as spans of ``data``."""
+    """The playlists' entry blocks of one skeleton, as spans of ``data``.
 
-    __slots__ = ("_counts", "_data", "_ends", "_starts")
+    A marker holds a random word drawn for this skeleton, so no text can pass for one: not a file's (read before
+    the word was drawn, and which may spell the marker character with a reference), nor a name set later."""
+
+    __slots__ = ("_counts", "_data", "_ends", "_prefix", "_starts")
 
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._starts = array("q")
         self._ends = array("q")
         self._counts = array("q")
+        self._prefix = _MARK + secrets.token_hex(8)  # then the block's number, then _MARK
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -97,12 +101,13 @@ class EntryBlocks:
         each plain playlist's entries replaced by a marker, and the blocks they were cut into."""
         blocks = cls(data)
         end = len(data)
-        # Where a "<PLAYLIST" could be a comment's or CDATA's text, or a marker could already be text, no cut.
+        # Where a "<PLAYLIST" could be a comment's, CDATA's or instruction's text (one may open in the head and
+        # run on into the tail), no cut.
+        declaration = _DECLARATION.match(data)
         if (
             end - tail_start < MIN_ENTRIES * _SHORTEST_LINE * data.count(b"<PLAYLIST ", tail_start, end)
             or _MARKUP.search(data, tail_start, end) is not None
-            or data.find(_MARK_BYTES, tail_start, end) >= 0
-            or data.find(_MARK_BYTES, 0, head_end) >= 0
+            or _MARKUP.search(data, 0 if declaration is None else declaration.end(), head_end) is not None
         ):
             return data[:head_end] + data[tail_start:], blocks
         pieces = [data[:head_end]]
@@ -127,14 +132,21 @@ class EntryBlocks:
         self._starts.append(start)
         self._ends.append(end)
         self._counts.append(count)
-        return _MARK_BYTES + str(number).encode("ascii") + _MARK_BYTES
+        return f"{self._prefix}{number}{_MARK}".encode()
 
     def _block(self, playlist: etree._Element) -> int | None:
         """The number of the block ``playlist`` (a PLAYLIST element) holds, or None when it holds elements."""
         text = playlist.text
         if not self._starts or not text or text[0] != _MARK or len(playlist):
             return None
-        return int(text[1:-1])
+        number = text[len(self._prefix) : -1]
+        if not text.startswith(self._prefix) or text[-1] != _MARK or not (number.isascii() and number.isdigit()):
+            return None
+        return int(number) if int(number) < len(self._starts) else None
+
+    def is_cut(self, playlist: etree._Element) -> bool:
+        """Whether ``playlist`` holds its entries as bytes."""
+        return self._block(playlist) is not None
 
     def keys(self, playlist: etree._Element) -> list[str] | None:
         """The KEY of each entry of a cut ``playlist``, in order; None when its entries are elements."""
@@ -176,5 +188,12 @@ class EntryBlocks:
         """Serialised skeleton ``text`` with every marker replaced by its block's bytes."""
         if not self._starts:
             return text
-        data, starts, ends = self._data, self._starts, self._ends
-        return _MARKER.sub(lambda match: data[starts[int(match[1])] : ends[int(match[1])]], text)
+        # Every occurrence of the prefix is a marker: no other text can hold its random word.
+        prefix, mark = self._prefix.encode(), _MARK.encode()
+        first, *rest = text.split(prefix)
+        pieces = [first]
+        for piece in rest:
+            number_end = piece.index(mark)
+            number = int(piece[:number_end])
+            pieces += (self._data[self._starts[number] : self._ends[number]], piece[number_end + len(mark) :])
+        return b"".join(pieces)

@@ -88,6 +88,9 @@ class Node:
         """Move this node into ``folder`` at ``index`` (default: last)."""
         if self.parent is None:
             raise NMLError("the root folder cannot be moved")
+        if folder._collection is not self._collection:
+            # Its entries may still be the bytes of this collection's file: add it to the other one anew instead.
+            raise NMLError("a playlist or folder can only be moved within its own collection")
         if isinstance(self, Folder) and (folder == self or self._element in folder._element.iterancestors()):
             raise NMLError(f"cannot move folder {self.name!r} into itself")
         if folder != self.parent:
@@ -242,7 +245,10 @@ class Playlist(Node):
 
     def __len__(self) -> int:
         playlist = self._element.find("PLAYLIST")
-        return 0 if playlist is None else self._collection.entry_blocks.count(playlist)
+        if playlist is None:
+            return 0
+        blocks = self._collection.entry_blocks
+        return blocks.count(playlist) if blocks.is_cut(playlist) else len(self.entries)
 
     def set_entries(self, keys: Iterable[str]) -> None:
         """Make the playlist hold exactly ``keys``, in order. Entries that stay keep their elements."""

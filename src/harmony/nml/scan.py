@@ -151,7 +151,8 @@ def _check_prolog(data: bytes) -> None:
     if _WHITESPACE.match(data).end() == len(data):  # type: ignore[union-attr]
         raise NMLError("the collection file is empty")
     check_xml_start(data)
-    encoding = _ENCODING.match(data[:200])
+    declaration_end = data.find(b">")  # the declaration ends at its first ">", however much space it holds
+    encoding = _ENCODING.match(data, 0, declaration_end + 1 if declaration_end >= 0 else 200)
     if encoding and encoding.group(1).decode("ascii", "replace").lower().replace("_", "-") not in {
         "utf-8",
         "utf8",
