@@ -32,6 +32,7 @@ from harmony.nml.scan import scan
 from harmony.nml.serialize import PROLOG
 from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file, shown_path
 from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
+from harmony.nml.tags import MARKUP
 from harmony.nml.track import TRACK_FIELDS, WRITABLE_FIELDS, Track, TrackData
 from harmony.nml.values import parse_float, ranking_to_stars, stars_to_ranking
 
@@ -43,6 +44,7 @@ __all__ = [
     "CUE_TYPE_NAMES",
     "DEFAULT_STARTUP_VOLUME",
     "KEY_COUNT",
+    "MARKUP",
     "PROLOG",
     "ROOT_NAME",
     "TEMPORARY_SUFFIX",

@@ -30,14 +30,13 @@ from typing import Final
 from lxml import etree
 
 from harmony.nml.limits import MAX_DEPTH, too_deep
-from harmony.nml.tags import start_tag
+from harmony.nml.tags import MARKUP, start_tag
 
 __all__ = ["MIN_ENTRIES", "EntryBlocks"]
 
 _MARK: Final = "\ue001"
 _PLAYLIST_START: Final = start_tag(rb"PLAYLIST")
 _PLAYLIST_END: Final = b"</PLAYLIST"
-_MARKUP: Final = re.compile(rb"<[!?]")  # a comment, CDATA section or processing instruction
 _DECLARATION: Final = re.compile(rb"\s*<\?xml[^>]*>")
 # A KEY value as lxml serialises it: no raw control characters (a tab, newline or carriage return is written as
 # a character reference, any other is not XML), and only these escapes (``>`` and ``'`` stay raw).
@@ -106,8 +105,8 @@ class EntryBlocks:
         declaration = _DECLARATION.match(data)
         if (
             end - tail_start < MIN_ENTRIES * _SHORTEST_LINE * data.count(b"<PLAYLIST ", tail_start, end)
-            or _MARKUP.search(data, tail_start, end) is not None
-            or _MARKUP.search(data, 0 if declaration is None else declaration.end(), head_end) is not None
+            or MARKUP.search(data, tail_start, end) is not None
+            or MARKUP.search(data, 0 if declaration is None else declaration.end(), head_end) is not None
         ):
             return data[:head_end] + data[tail_start:], blocks
         pieces = [data[:head_end]]
@@ -137,12 +136,9 @@ class EntryBlocks:
     def _block(self, playlist: etree._Element) -> int | None:
         """The number of the block ``playlist`` (a PLAYLIST element) holds, or None when it holds elements."""
         text = playlist.text
-        if not self._starts or not text or text[0] != _MARK or len(playlist):
+        if not self._starts or not text or not text.startswith(self._prefix) or text[-1] != _MARK or len(playlist):
             return None
-        number = text[len(self._prefix) : -1]
-        if not text.startswith(self._prefix) or text[-1] != _MARK or not (number.isascii() and number.isdigit()):
-            return None
-        return int(number) if int(number) < len(self._starts) else None
+        return int(text[len(self._prefix) : -1])  # only this skeleton's markers start with its random word
 
     def is_cut(self, playlist: etree._Element) -> bool:
         """Whether ``playlist`` holds its entries as bytes."""
@@ -150,8 +146,6 @@ class EntryBlocks:
 
     def keys(self, playlist: etree._Element) -> list[str] | None:
         """The KEY of each entry of a cut ``playlist``, in order; None when its entries are elements."""
-        if not self._starts:  # nothing was cut: no call per playlist
-            return None
         number = self._block(playlist)
         if number is None:
             return None
@@ -160,7 +154,7 @@ class EntryBlocks:
 
     def count(self, playlist: etree._Element) -> int:
         """How many entries ``playlist`` holds, cut or not."""
-        number = self._block(playlist) if self._starts else None
+        number = self._block(playlist)
         return len(playlist.findall("ENTRY")) if number is None else self._counts[number]
 
     def inflate(self, playlist: etree._Element, parser: etree.XMLParser) -> None:

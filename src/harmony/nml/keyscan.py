@@ -20,13 +20,14 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Final
 
+from harmony.nml.tags import MARKUP
+
 __all__ = ["UNSURE", "location_keys"]
 
 UNSURE: Final = object()
 """Answered for an entry not in the plain form this module reads: parse it with an XML parser."""
 
 _LOCATION_MARK = re.compile(rb"<LOCATION")
-_MARKUP = re.compile(rb"<[!?]")
 # Traktor's own attribute order, read at once; any other order goes through the general pattern.
 _TRAKTOR_LOCATION = re.compile(rb"""<LOCATION DIR="([^"]*)" FILE="([^"]*)" VOLUME="([^"]*)" VOLUMEID="[^"]*">""")
 # A LOCATION start tag; attribute values may hold a raw ">" (Traktor leaves it unescaped).
@@ -45,7 +46,7 @@ def location_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
     if not spans:
         return keys
     first, last = spans[0][0], spans[-1][1]
-    if _MARKUP.search(data, first, last) is None:
+    if MARKUP.search(data, first, last) is None:
         traktor = _traktor_keys(data, spans)
         if traktor is not None:
             return traktor
@@ -62,7 +63,7 @@ def location_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
             continue
         keys[index] = UNSURE if seen[index] else _key_at(data, match.start(), spans[index][1])
         seen[index] = True
-    for match in _MARKUP.finditer(data, first, last):
+    for match in MARKUP.finditer(data, first, last):
         index = owner(match.start())
         if index is not None:
             keys[index] = UNSURE

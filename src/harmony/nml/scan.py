@@ -328,14 +328,12 @@ def parse_skeleton(scanned: ScannedFile) -> tuple[etree._ElementTree, EntryBlock
     if not scanned.has_collection:
         return _parse_whole_skeleton(scanned, data), EntryBlocks(data)
     skeleton, blocks = EntryBlocks.cut(data, scanned.head_end, scanned.tail_start)
-    if not blocks:
-        return _parse_whole_skeleton(scanned, skeleton), blocks
-    try:
-        return etree.ElementTree(etree.fromstring(skeleton, hardened_parser())), blocks
-    except (etree.XMLSyntaxError, ValueError):
-        pass
-    del skeleton
-    return _parse_whole_skeleton(scanned, data[: scanned.head_end] + data[scanned.tail_start :]), EntryBlocks(data)
+    if blocks:
+        try:
+            return etree.ElementTree(etree.fromstring(skeleton, hardened_parser())), blocks
+        except (etree.XMLSyntaxError, ValueError):
+            skeleton, blocks = data[: scanned.head_end] + data[scanned.tail_start :], EntryBlocks(data)
+    return _parse_whole_skeleton(scanned, skeleton), blocks
 
 
 def _parse_whole_skeleton(scanned: ScannedFile, skeleton: bytes) -> etree._ElementTree:

@@ -34,7 +34,7 @@ from lxml import etree
 from harmony import nml
 from harmony.background import Background, started
 from harmony.errors import NMLError
-from harmony.nml import count_tracks_and_playlists
+from harmony.nml import MARKUP, count_tracks_and_playlists
 
 __all__ = ["ReadBack", "read_back"]
 
@@ -42,7 +42,6 @@ _PIECE = 1 << 20
 _COLLECTION_START = re.compile(rb"""<COLLECTION(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
 _COLLECTION_END = b"</COLLECTION"
 _ENTRY = re.compile(rb"<ENTRY[\s>/]")
-_MARKUP = re.compile(rb"<[!?]")
 # How far back from a piece's end the COLLECTION start tag may begin (Traktor writes ``<COLLECTION ENTRIES="n">``).
 _TAG_SPAN = 4096
 # A match may start this many bytes before a piece's end and still be cut by it: those bytes wait for the next.
@@ -88,7 +87,7 @@ class _Entries:
         buffer = self.carry + text
         limit = len(buffer) if final else max(0, len(buffer) - _OVERLAP)
         self.count += sum(1 for match in _ENTRY.finditer(buffer) if match.start() < limit)
-        self.markup = self.markup or any(match.start() < limit for match in _MARKUP.finditer(buffer))
+        self.markup = self.markup or any(match.start() < limit for match in MARKUP.finditer(buffer))
         self.carry = buffer[limit:]
 
 
