@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import harmony
@@ -36,6 +36,7 @@ from harmony.web.errors import install_error_handlers
 from harmony.web.events import AUTO_SYNC_EVENT, EventHub
 from harmony.web.library_events import LibraryWatcher
 from harmony.web.limits import BodyLimitMiddleware
+from harmony.web.query_once import query_given_once
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
 
@@ -109,6 +110,7 @@ def create_app(
         version=harmony.__version__,
         description="The DJ library kept in sync with Traktor: library, Traktor settings, background operations.",
         lifespan=lifespan,
+        dependencies=[Depends(query_given_once)],
     )
     app.state.web = state
     install_error_handlers(app)
