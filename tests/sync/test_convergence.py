@@ -111,6 +111,8 @@ class Convergence(RuleBasedStateMachine):
         # (file, field) -> the value each side set since that side's value was last carried across.
         self.pending: dict[tuple[str, str], dict[str, Any]] = {}
         self.exchanged_since_edit = {"import": False, "export": False}
+        # file -> Harmony's pending edits of a track Traktor removed since the last import (see readded_in_traktor).
+        self.removed_in_traktor: dict[str, dict[tuple[str, str], Any]] = {}
 
     def teardown(self) -> None:
         self.library.close()
@@ -194,6 +196,29 @@ class Convergence(RuleBasedStateMachine):
         if file in other:
             sides["traktor" if side == "harmony" else "harmony"] = other[file]
         self.pending[(file, "title")] = sides
+
+    def readded_in_traktor(self, file: str, base: dict[str, Any]) -> None:
+        """Traktor removed ``file`` and added it again with no import between: the engine cannot tell this from
+        edits, so each value of the new entry that differs from the last exchanged one (the base Harmony still
+        holds) is Traktor's change, and Harmony's edits since that exchange still stand."""
+        for key, value in self.removed_in_traktor.pop(file, {}).items():
+            self.pending.setdefault(key, {}).setdefault("harmony", value)  # a later edit is the one pending
+        entry = self.exchange.entry(self.exchange.collection(), file)
+        for field, value in self.traktor_values(entry).items():
+            if value != base[field]:
+                self.pending.setdefault((file, field), {})["traktor"] = value
+        self.exchanged_since_edit = {"import": False, "export": False}
+
+    def harmony_bases(self) -> dict[str, dict[str, Any]]:
+        """file -> the values last exchanged with Traktor (the sync base), for each of Harmony's tracks that has one."""
+        with self.library.reader() as reader:
+            return {
+                _file_of_path(t.track.values.path): {
+                    field: _comparable(field, getattr(t.base.values, field)) for field in FIELDS
+                }
+                for t in reader.iter_tracks()
+                if t.base is not None
+            }
 
     def harmony_titles(self) -> dict[str, Any]:
         return {file: self.harmony_values(track_id)["title"] for file, track_id in self.harmony_tracks().items()}
@@ -408,8 +433,12 @@ class Convergence(RuleBasedStateMachine):
     @rule(file=st.sampled_from(FILES), title=FIELDS["title"])
     def traktor_adds_a_track(self, file: str, title: str) -> None:
         if file not in self.traktor_files():
+            base = self.harmony_bases().get(file)
             self.exchange.add_in_traktor(file, title=title)
-            self.added("traktor", file, title)
+            if base is None:
+                self.added("traktor", file, title)
+            else:
+                self.readded_in_traktor(file, base)
 
     @rule(index=st.integers(0, 10))
     def traktor_removes_a_track(self, index: int) -> None:
@@ -417,7 +446,11 @@ class Convergence(RuleBasedStateMachine):
         if files:
             file = files[index % len(files)]
             self.exchange.edit_in_traktor(lambda c: c.remove_track(self.exchange.entry(c, file)))
+            harmony_edits = {
+                key: sides["harmony"] for key, sides in self.pending.items() if key[0] == file and "harmony" in sides
+            }
             self.forget(file)
+            self.removed_in_traktor[file] = harmony_edits
 
     def traktor_playlists(self, collection: nml.Collection) -> list[Playlist]:
         return [
@@ -614,3 +647,34 @@ def test_a_cue_made_in_harmony_then_deleted_in_traktor_leaves_harmony_too() -> N
         assert machine.harmony_state()["tracks"]["a.mp3"][1] == []
     finally:
         machine.teardown()
+
+
+def test_a_track_traktor_removes_and_adds_again_between_imports_is_edited_in_traktor() -> None:
+    """Found by the machine. Traktor removed b.mp3 and added it again (a new entry: a title, no BPM) with no
+    import between, while Harmony set its BPM. The engine holds the base of the old entry and cannot tell a
+    removal and an add from edits: the new entry's empty BPM is Traktor's change, so both sides changed the BPM
+    and the import reports a conflict. The machine had counted only the new title as Traktor's change."""
+    machine = Convergence()
+    try:
+        machine.choose_strategy(strategy="smart_merge")
+        machine.traktor_removes_a_track(index=1)  # b.mp3, BPM 124.5 in the base
+        machine.traktor_adds_a_track(file="b.mp3", title="Alpha")
+        machine.harmony_edits_a_field(index=1, field="bpm", data=_Drawn(120.0))
+        planned = machine.exchange.plan_import()
+        assert [(c.item, c.base, c.traktor) for c in planned.stats.conflicts] == [("bpm", "124.5", "(empty)")]
+        machine.import_()
+        machine.export()
+        machine.in_step_after_an_import_and_an_export()
+        assert machine.harmony_state()["tracks"]["b.mp3"][0]["bpm"] == 120.0  # smart_merge kept Harmony's
+    finally:
+        machine.teardown()
+
+
+class _Drawn:
+    """Stands in for hypothesis's ``data`` in a test that calls a rule by hand: every draw gives ``value``."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def draw(self, strategy: object) -> Any:
+        return self.value
