@@ -79,13 +79,17 @@ class SyncTrack:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TrackRef:
     """What a sync needs to know of every library track before it knows which tracks it must merge: its id,
     file, last change, and the NML key, entry digest and version of its sync base (None without one).
 
     A re-import reads these for every track and the whole track (values, cues, base values) only for those
-    whose collection entry changed, which is what makes it cheap."""
+    whose collection entry changed, which is what makes it cheap.
+
+    Not frozen, though nothing changes one once read: a re-import builds one per library track, and a frozen
+    dataclass takes about twice as long to build (its ``__init__`` sets each field through ``object.__setattr__``),
+    0.05 s of a 2 s re-import at 100,000 tracks."""
 
     id: int
     path: str

@@ -114,6 +114,7 @@ class _Importer:
         self.refs.extend(library.light)
         self.index = LibraryIndex(self.refs, self.resolver)
         self.matcher = EntryMatcher(self.index, self.resolver)
+        self.entry_refs: dict[str, tuple[EntryRef, Ident]] | None = None  # see for_key
         self.deleted_in_harmony: dict[str, TrackBase] = {}
         for base in library.unlinked_track_bases:
             key = self.matcher.file_of_key(base.nml_key)
@@ -469,6 +470,17 @@ class _Importer:
     # -- playlist entries --
 
     def for_key(self, nml_key: str) -> tuple[EntryRef, Ident]:
+        # A playlist's entries, its base's and Traktor's copy name mostly the same keys: three look-ups of each,
+        # 100,000s in a big library. Remembered once every track is planned (see plan_import), when the answer
+        # for a key can no longer change.
+        if self.entry_refs is None:
+            return self._entry_for_key(nml_key)
+        known = self.entry_refs.get(nml_key)
+        if known is None:
+            known = self.entry_refs[nml_key] = self._entry_for_key(nml_key)
+        return known
+
+    def _entry_for_key(self, nml_key: str) -> tuple[EntryRef, Ident]:
         file = self.matcher.file_of_key(nml_key)
         if file is None:
             return EntryRef(nml_key=nml_key), ("k", "raw:" + nml_key)
@@ -543,6 +555,7 @@ def plan_import(
     importer.validate(progress)
     importer.removals()
     importer.check_files()
+    importer.entry_refs = {}  # every track is planned: what a playlist entry's key names is settled
 
     syncing_start, syncing_end = PHASE_SPANS["syncing"]
     if progress is not None:
