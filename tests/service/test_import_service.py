@@ -138,8 +138,8 @@ async def test_cancel_while_saving_rolls_the_transaction_back(service: TraktorSe
 
 
 async def _no_spool_file_left(service: TraktorService) -> None:
-    """No spool file of the import is left; the pool settles a cancelled task at once, so the worker may still
-    be rolling back for a moment."""
+    """No spool file of the import is left (the job removes its report before it answers a cancel; the wait
+    allows for the file system)."""
     folder = Path(service._spool_dir or "/nonexistent")
     for _ in range(200):
         if not list(folder.glob("harmony-import-*")):

@@ -96,6 +96,38 @@ async def test_a_task_polling_cancelled_sees_the_cancel(make_pool: MakePool, tmp
     assert pool.worker_pids() == [int(reports[0].message)]
 
 
+async def test_a_task_that_finishes_after_a_cancel_request_returns_its_result(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    """A cancel that lands after the task's last look at it (an import committing) must not be reported as a
+    stop: the call waits for the worker's answer, and the task's work stands."""
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    go = tmp_path / "go"
+    reports: list[Progress] = []
+    token = CancelToken()
+    task = asyncio.ensure_future(
+        pool.run(jobs.finishes_when_told, go=str(go), on_progress=reports.append, cancel_token=token)
+    )
+    await wait_until(lambda: bool(reports), what="the task running")
+    token.cancel()
+    await asyncio.sleep(0.2)
+    assert not task.done()  # asked to stop; the worker has not answered yet
+    go.write_text("")
+    assert await task == "finished"
+    stats = pool.stats()
+    assert (stats.completed, stats.cancelled) == (1, 0)
+    assert pool.worker_pids() == [int(reports[0].message)]  # not killed
+
+
+async def test_a_timed_out_task_that_finishes_within_cancel_grace_returns_its_result(
+    make_pool: MakePool,
+) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    assert await pool.run(jobs.sleep_then, 0.5, "late", timeout=0.1) == "late"
+    stats = pool.stats()
+    assert (stats.completed, stats.timed_out) == (1, 0)
+
+
 async def test_a_task_ignoring_cancel_is_killed_after_cancel_grace(make_pool: MakePool) -> None:
     pool = make_pool(max_workers=1, cancel_grace=0.3)
     reports: list[Progress] = []

@@ -74,6 +74,8 @@ async def test_stats_count_every_outcome_and_time_every_task(make_pool: MakePool
     await wait_until(lambda: bool(reports), what="the task running")
     cancelled.cancel()
     await asyncio.gather(cancelled, return_exceptions=True)
+    # The call ended at once; the task's outcome counts once its worker is stopped (killed after cancel_grace).
+    await wait_until(lambda: pool.stats().cancelled == 1, timeout=5, what="the cancelled task to end")
 
     stats = pool.stats()
     assert stats.name == "test"

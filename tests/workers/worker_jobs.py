@@ -57,11 +57,20 @@ def cooperative_loop(progress: Callable[..., None]) -> str:
 
 
 def polls_cancelled(cancelled: Callable[[], bool], progress: Callable[..., None], marker: str) -> str:
+    """Stop at the cancel request, as a job that honours one does: by raising."""
     progress("started", 0, str(os.getpid()))
     while not cancelled():
         time.sleep(0.01)
     Path(marker).write_text("saw cancel")
-    return "stopped"
+    raise TaskCancelled("stopped at the cancel request")
+
+
+def finishes_when_told(progress: Callable[..., None], go: str) -> str:
+    """Past its last look at a cancel (an import committing): wait for the file ``go``, then finish."""
+    progress("started", 0, str(os.getpid()))
+    while not Path(go).exists():
+        time.sleep(0.01)
+    return "finished"
 
 
 def fail_value_error(message: str) -> None:

@@ -250,8 +250,8 @@ class TraktorService:
 
         A cancelled import changes nothing: the worker stops at its next progress report, and a plan being
         applied is rolled back (the worker looks before each part and once more just before its commit). A
-        cancel that lands during the commit itself (under a second at 100,000 tracks) is still reported as
-        cancelled, as the pool settles a cancelled task at once, though the import went through."""
+        cancel that lands during the commit itself (under a second at 100,000 tracks) comes too late: the
+        operation waits for the worker's answer and succeeds, as the import went through."""
         op = self._require(operation_id)
         if op.finished:
             return False

@@ -12,8 +12,11 @@ Policies, in short (``docs/workers.md`` gives the reasons):
 * A worker that dies fails only its task (``WorkerCrashedError``) and is replaced. A worker that dies before
   it is ready fails the waiting work with ``WorkerStartupError`` and is *not* replaced until new work arrives.
 * Cancelling (asyncio or :class:`~harmony.workers.cancel.CancelToken`) drops a queued task at once; a running
-  one is asked to stop and its worker is killed if it has not stopped after ``cancel_grace`` seconds. The
-  caller's call ends at once either way. A timeout counts from dispatch and ends the task the same way.
+  one is asked to stop and its worker is killed if it has not stopped after ``cancel_grace`` seconds. A
+  timeout counts from dispatch and ends the task the same way. A call cancelled through asyncio ends at once;
+  a call cancelled by its token, or out of time, ends with the worker's answer: cancelled (or timed out) if
+  the task stopped or was killed, its result if it finished first. So a task whose work was done (an import
+  that committed) is never reported as stopped.
 * ``retries`` re-runs a call after a worker crash or a :class:`~harmony.workers.errors.TransientError`, ahead
   of the queue; never after a timeout or a cancellation.
 """
@@ -466,20 +469,21 @@ class WorkerPool:
             worker.kill_timer.cancel()
             worker.kill_timer = None
         if not task.settled:
+            # A task asked to stop that finished first counts as finished: its work is done.
             if kind == protocol.OK:
                 self._settle(task, Outcome.COMPLETED, result=message[2])
             elif kind == protocol.OK_ITEMS:
                 self._settle(task, Outcome.COMPLETED, result=task.items)
             elif kind == protocol.ERR:
                 error = _rebuild_error(*message[2:])
-                if isinstance(error, TransientError) and task.retries_left > 0:
+                if isinstance(error, TransientError) and task.retries_left > 0 and task.stopping is None:
                     self._requeue(task, error)
                 elif isinstance(error, TaskCancelled):  # the task gave up by itself
-                    self._settle(task, Outcome.CANCELLED, error=error)
+                    self._settle_stopped(task, error)
                 else:
                     self._settle(task, Outcome.FAILED, error=error)
-            else:  # CANCELLED without a cancel request: the task raised TaskCancelled itself
-                self._settle(task, Outcome.CANCELLED, error=TaskCancelled())
+            else:  # the task stopped after a cancel request (or raised TaskCancelled itself)
+                self._settle_stopped(task, TaskCancelled())
         task.items = []
         if worker.state is not WorkerState.STOPPING:
             self._became_idle(worker)
@@ -493,6 +497,8 @@ class WorkerPool:
         task, worker.task = worker.task, None
         if worker.state is WorkerState.STARTING and not worker.stop_requested:
             self._on_startup_failure(worker, exitcode)
+        elif task is not None and task.stopping is not None and not task.settled:
+            self._settle_stopped(task, None)  # killed after cancel_grace, or died while asked to stop
         elif task is not None and not task.settled:
             error = WorkerCrashedError(self.name, worker.pid, exitcode, task.label)
             log.warning("%s", error)
@@ -524,8 +530,9 @@ class WorkerPool:
             loop.call_soon_threadsafe(self._cancel, task, Outcome.CANCELLED)
 
     def _cancel(self, task: Task, outcome: Outcome) -> None:
-        """End a task by cancel or timeout: drop it if queued, else ask it to stop and arm the kill."""
-        if task.settled:
+        """End a task by cancel or timeout: drop it if queued, else ask it to stop and arm the kill; a running
+        task is settled by its worker's answer (see :meth:`_on_task_end`) or by the kill."""
+        if task.settled or task.stopping is not None:
             return
         worker = task.worker
         if outcome is Outcome.TIMED_OUT:
@@ -538,12 +545,24 @@ class WorkerPool:
                 self._queue.remove(task)
             self._settle(task, outcome, error=error)
             return
-        self._settle(task, outcome, error=error)
+        task.stopping = (outcome, error)
+        if task.timeout_handle is not None:
+            task.timeout_handle.cancel()
+            task.timeout_handle = None
         log.debug("stopping %s on %r (%s)", task.label, worker, outcome.value)
         if worker.send((protocol.CANCEL, task.id)) and self._loop is not None:
             worker.kill_timer = self._loop.call_later(self.cancel_grace, self._kill_if_still_running, worker, task)
         else:
             worker.kill()
+
+    def _settle_stopped(self, task: Task, error: BaseException | None) -> None:
+        """Settle a task that stopped without finishing: as it was asked to (cancelled or timed out), else as
+        cancelled by itself with ``error``."""
+        if task.stopping is not None:
+            outcome, asked = task.stopping
+            self._settle(task, outcome, error=asked)
+        else:
+            self._settle(task, Outcome.CANCELLED, error=error or TaskCancelled())
 
     def _kill_if_still_running(self, worker: WorkerProcess, task: Task) -> None:
         worker.kill_timer = None

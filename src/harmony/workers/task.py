@@ -43,6 +43,10 @@ class Task:
     timeout_handle: asyncio.TimerHandle | None = None
     unregister_cancel: Callable[[], None] | None = None
     outcome: Outcome | None = None
+    #: A running task asked to stop (cancelled or out of time): the outcome and error it ends with, unless its
+    #: worker answers that it finished first. Set once; the task stays unsettled until the worker answers or
+    #: is killed.
+    stopping: tuple[Outcome, BaseException] | None = None
 
     @property
     def label(self) -> str:
