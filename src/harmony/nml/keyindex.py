@@ -18,6 +18,8 @@ __all__ = ["KeyIndex"]
 
 _hash = hash  # one name, so a test can make every key collide
 _GONE = -1  # a slot in the arrays that left the index
+_POSITION_BITS = 40  # more entries than a collection file could hold (build packs a position beside a hash)
+_POSITION_MASK = (1 << _POSITION_BITS) - 1
 
 
 class KeyIndex:
@@ -39,18 +41,20 @@ class KeyIndex:
         for key, slot in keys:
             hashes.append(_hash(key))
             slots.append(slot)
-        order = sorted(range(len(hashes)), key=hashes.__getitem__)  # stable: document order within a hash
-        self._hashes = array("q", [hashes[at] for at in order])
-        self._slots = array("q", [slots[at] for at in order])
+        # Sorted by hash, then by the order given (document order): one int per entry, the hash shifted past
+        # the entry's position, sorts as fast as plain ints do, about twice as fast as a sort with a key.
+        count = len(hashes)
+        order = sorted([(code << _POSITION_BITS) | at for at, code in enumerate(hashes)])
+        self._hashes = array("q", [packed >> _POSITION_BITS for packed in order])
+        self._slots = array("q", [slots[packed & _POSITION_MASK] for packed in order])
         del hashes, slots, order
         duplicates: list[tuple[str, int]] = []
-        sorted_hashes, count = self._hashes, len(self._hashes)
-        start = 0
-        while start < count:
-            end = bisect_right(sorted_hashes, sorted_hashes[start], start)
-            if end - start > 1:
-                duplicates.extend(self._settle(start, end))
-            start = end
+        sorted_hashes = self._hashes
+        if len(set(sorted_hashes)) < count:  # some hash is held twice (a duplicate key, or a collision)
+            shared = sorted({code for code, previous in zip(sorted_hashes[1:], sorted_hashes) if code == previous})
+            for code in shared:
+                start = bisect_left(sorted_hashes, code)
+                duplicates.extend(self._settle(start, bisect_right(sorted_hashes, code, start)))
         return sorted(duplicates, key=lambda pair: pair[1])
 
     def _settle(self, start: int, end: int) -> Iterator[tuple[str, int]]:
