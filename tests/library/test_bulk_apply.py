@@ -8,8 +8,12 @@ import json
 import os
 import signal
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -230,3 +234,76 @@ def test_kill_9_during_a_first_import_with_its_indexes_dropped_brings_them_back(
         (later,) = library.add_tracks([(track(999, title="Survivor"), [])])
         assert [t.id for t in library.search_tracks("survivor").tracks] == [later]
     assert _rows(library_path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def _schema(path: Path) -> list[tuple[object, ...]]:
+    return _rows(path, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+
+
+def _index_builders() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name == "harmony-index-build"]
+
+
+def test_a_first_import_s_bases_are_written_once_the_indexes_are_built(library: Library, library_path: Path) -> None:
+    """A first import encodes its new tracks' bases while SQLite builds the indexes, and writes them after: every
+    base is there, in the order of the tracks, and the indexes are whole."""
+    schema = _schema(library_path)
+    result = library.apply_import(_plan(BIG))
+    bases = _rows(library_path, "SELECT nml_key, track_id FROM track_sync_bases ORDER BY id")
+    assert bases == [(f"key{n}", result.track_ids[f"key{n}"]) for n in range(BIG)]
+    assert _schema(library_path) == schema
+    assert _index_builders() == []
+
+
+def test_a_failure_while_encoding_the_bases_waits_for_the_index_build_and_changes_nothing(
+    library: Library, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harmony.library import apply
+
+    real = apply._new_track_base_rows
+    seen: list[str] = []
+
+    def failing(*args: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            raise AssertionError("the bases are encoded on the caller's thread")
+        seen.extend(thread.name for thread in threading.enumerate())
+        real(*args)
+        raise ValueError("no JSON for this")
+
+    monkeypatch.setattr(apply, "_new_track_base_rows", failing)
+    schema = _schema(library_path)
+    before = dump(library_path)
+    with pytest.raises(ValueError, match="no JSON"):
+        library.apply_import(_plan(BIG))
+    assert "harmony-index-build" in seen  # the encoding ran beside the index build
+    assert _index_builders() == []  # and the builder was waited for before the rollback
+    assert dump(library_path) == before
+    assert _schema(library_path) == schema
+
+
+def test_a_failure_of_the_index_build_is_raised_and_changes_nothing(
+    library: Library, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harmony.library import writes
+
+    real = writes.search_trigger_dropped
+
+    @contextmanager
+    def failing_fill(conn: Any) -> Iterator[Any]:
+        with real(conn) as fill:
+
+            def fails(first: int, last: int) -> None:
+                raise RuntimeError("the search index could not be filled")
+
+            yield fails if fill is not None else None
+
+    monkeypatch.setattr(writes, "search_trigger_dropped", failing_fill)
+    schema = _schema(library_path)
+    triggers = _trigger_sql(library_path)
+    before = dump(library_path)
+    with pytest.raises(RuntimeError, match="could not be filled"):
+        library.apply_import(_plan(BIG))
+    assert _index_builders() == []
+    assert dump(library_path) == before
+    assert _schema(library_path) == schema
+    assert _trigger_sql(library_path) == triggers

@@ -133,9 +133,9 @@ def bulk_taken(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     taken: list[int] = []
     real = bulk.indexes_built_after
 
-    def counted(conn: Any) -> Any:
+    def counted(conn: Any, **options: Any) -> Any:
         taken.append(1)
-        return real(conn)
+        return real(conn, **options)
 
     monkeypatch.setattr(bulk, "indexes_built_after", counted)
     monkeypatch.setattr(bulk, "BULK_FIRST_IMPORT_MIN", 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from itertools import pairwise
 
 __all__ = ["KeyIndex"]
 
@@ -51,7 +52,7 @@ class KeyIndex:
         duplicates: list[tuple[str, int]] = []
         sorted_hashes = self._hashes
         if len(set(sorted_hashes)) < count:  # some hash is held twice (a duplicate key, or a collision)
-            shared = sorted({code for code, previous in zip(sorted_hashes[1:], sorted_hashes) if code == previous})
+            shared = sorted({code for previous, code in pairwise(sorted_hashes) if code == previous})
             for code in shared:
                 start = bisect_left(sorted_hashes, code)
                 duplicates.extend(self._settle(start, bisect_right(sorted_hashes, code, start)))
