@@ -119,6 +119,7 @@ def plan_export(
         library.unlinked_folder_bases,
         tracks.key_of_track,
         options.strategy,
+        left_with_their_tracks=frozenset(entry.key for entry in tracks.out.removed),
     )
     exported_playlists = len(playlists.playlists_touched)
     say("building", end, f"Merged {exported_playlists} playlists" if has_lists else "No playlists to merge", None)

@@ -29,6 +29,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -122,10 +123,12 @@ class _TreeExporter:
         unlinked_folder_bases: Sequence[FolderBase],
         key_of_track: Mapping[int, str],
         strategy: Strategy,
+        left_with_their_tracks: AbstractSet[str] = frozenset(),
     ) -> None:
         self.collection = collection
         self.strategy = strategy
         self.key_of_track = key_of_track
+        self.left_with_their_tracks = left_with_their_tracks
         self._track_keys: set[str] | None = None
         self.unlinked_playlist_bases = unlinked_playlist_bases
         self.unlinked_folder_bases = unlinked_folder_bases
@@ -287,6 +290,14 @@ class _TreeExporter:
                 keys.append(key)
         return keys
 
+    def _out_of_the_collection(self, key: str) -> bool:
+        """Whether ``key`` is a library track's whose entry the collection does not hold after this export: Traktor
+        removed the track since the last sync and it stays out (the next import takes it out of Harmony, and
+        out of Harmony's playlists with it). Written into a playlist, its entry would be left behind there."""
+        if self._track_keys is None:
+            self._track_keys = set(self.key_of_track.values())
+        return key in self._track_keys and self.collection.track_by_key(key) is None
+
     def _free_uuid(self, playlist: SyncPlaylist) -> str | None:
         candidates = (playlist.uuid, None if playlist.base is None else playlist.base.uuid)
         for uuid in candidates:
@@ -412,7 +423,10 @@ class _TreeExporter:
         if keys == theirs:
             return
         base = playlist.base
-        was = None if base is None else list(base.entries)
+        # An entry this export took out of Traktor's playlists with its track (deleted in Harmony) left the base
+        # too: Traktor's list lacks it because of Harmony's deletion, not because Traktor changed the playlist.
+        gone = self.left_with_their_tracks
+        was = None if base is None else [key for key in base.entries if key not in gone]
         decision = decide(
             keys, theirs, was, base is not None, self.strategy,
             harmony_empty=not keys, traktor_empty=not theirs, lists=True,
@@ -438,6 +452,8 @@ class _TreeExporter:
             wanted = keys
         else:
             return
+        held = set(theirs)
+        wanted = [key for key in wanted if key in held or not self._out_of_the_collection(key)]
         if wanted == theirs:
             return
         added = sum((Counter(wanted) - Counter(theirs)).values())
@@ -576,8 +592,11 @@ def export_playlists(
     unlinked_folder_bases: Sequence[FolderBase],
     key_of_track: Mapping[int, str],
     strategy: Strategy,
+    left_with_their_tracks: AbstractSet[str] = frozenset(),
 ) -> PlaylistExport:
-    """Export the library's folders and playlists into ``collection`` (see the module doc)."""
+    """Export the library's folders and playlists into ``collection`` (see the module doc).
+    ``left_with_their_tracks``: the keys of the entries this export removed from the collection with their
+    tracks (deleted in Harmony): their absence from Traktor's playlists is no change of those playlists."""
     has_tree = collection.root.find(f"PLAYLISTS/NODE[@NAME='{ROOT_NAME}']") is not None
     if not has_tree and not folders and not playlists:
         # Nothing to write, and reading ``collection.playlists`` would add an empty tree to the file.
@@ -586,7 +605,14 @@ def export_playlists(
             folder_base_deletes=[b.path for b in unlinked_folder_bases],
         )
     exporter = _TreeExporter(
-        collection, folders, playlists, unlinked_playlist_bases, unlinked_folder_bases, key_of_track, strategy
+        collection,
+        folders,
+        playlists,
+        unlinked_playlist_bases,
+        unlinked_folder_bases,
+        key_of_track,
+        strategy,
+        left_with_their_tracks,
     )
     exporter.delete_playlists()
     exporter.export_children(None, exporter.root)
