@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import worker_jobs as jobs
@@ -79,16 +80,22 @@ async def test_cancelling_a_cooperative_running_task_stops_it_without_killing_th
     assert pool.stats().cancelled == 1
 
 
+async def _cancelled_by_token(
+    pool: WorkerPool, job: Callable[..., Any], **kwargs: Any
+) -> tuple[asyncio.Future[Any], list[Progress]]:
+    """Run ``job`` with a cancel token and cancel it once it has reported that it runs."""
+    reports: list[Progress] = []
+    token = CancelToken()
+    task = asyncio.ensure_future(pool.run(job, on_progress=reports.append, cancel_token=token, **kwargs))
+    await wait_until(lambda: bool(reports), what="the task running")
+    token.cancel()
+    return task, reports
+
+
 async def test_a_task_polling_cancelled_sees_the_cancel(make_pool: MakePool, tmp_path: Path) -> None:
     pool = make_pool(max_workers=1, cancel_grace=10.0)
     marker = tmp_path / "stopped"
-    reports: list[Progress] = []
-    token = CancelToken()
-    task = asyncio.ensure_future(
-        pool.run(jobs.polls_cancelled, marker=str(marker), on_progress=reports.append, cancel_token=token)
-    )
-    await wait_until(lambda: bool(reports), what="the task running")
-    token.cancel()
+    task, reports = await _cancelled_by_token(pool, jobs.polls_cancelled, marker=str(marker))
     with pytest.raises(TaskCancelled):
         await task
     await wait_until(marker.exists, timeout=5, what="the task to notice the cancel")
@@ -103,13 +110,7 @@ async def test_a_task_that_finishes_after_a_cancel_request_returns_its_result(
     stop: the call waits for the worker's answer, and the task's work stands."""
     pool = make_pool(max_workers=1, cancel_grace=10.0)
     go = tmp_path / "go"
-    reports: list[Progress] = []
-    token = CancelToken()
-    task = asyncio.ensure_future(
-        pool.run(jobs.finishes_when_told, go=str(go), on_progress=reports.append, cancel_token=token)
-    )
-    await wait_until(lambda: bool(reports), what="the task running")
-    token.cancel()
+    task, reports = await _cancelled_by_token(pool, jobs.finishes_when_told, go=str(go))
     await asyncio.sleep(0.2)
     assert not task.done()  # asked to stop; the worker has not answered yet
     go.write_text("")
