@@ -8,9 +8,10 @@ without importing another.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["ProgressReporter"]
+__all__ = ["ProgressReporter", "last_look"]
 
 
 class ProgressReporter(Protocol):
@@ -21,3 +22,13 @@ class ProgressReporter(Protocol):
     that reports progress stops at its next report."""
 
     def __call__(self, phase: str, percent: float, message: str, current_item: str | None = None) -> None: ...
+
+
+def last_look(cancelled: Callable[[], bool]) -> bool:
+    """Ask ``cancelled`` a last time, just before work that cannot be taken back (a commit).
+
+    A worker task's check (see :mod:`harmony.workers`) then holds its answer: if it says no, a cancel that comes
+    later is ignored and the task is not killed for it, so it finishes, and its caller hears that it did. Any
+    other ``cancelled`` is simply asked."""
+    final: Callable[[], bool] | None = getattr(cancelled, "last_look", None)
+    return final() if final is not None else cancelled()

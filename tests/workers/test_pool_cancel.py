@@ -129,6 +129,32 @@ async def test_a_timed_out_task_that_finishes_within_cancel_grace_returns_its_re
     assert (stats.completed, stats.timed_out) == (1, 0)
 
 
+async def test_a_task_past_its_last_look_at_a_cancel_is_not_killed_and_finishes(make_pool: MakePool) -> None:
+    """A cancel (or a time budget) that ends after the task's last look, while it commits for longer than
+    cancel_grace: the worker is not killed, and the call returns the result."""
+    pool = make_pool(max_workers=1, cancel_grace=0.2)
+    reports: list[Progress] = []
+    token = CancelToken()
+    task = asyncio.ensure_future(
+        pool.run(jobs.commits_after_its_last_look, seconds=1.0, on_progress=reports.append, cancel_token=token)
+    )
+    await wait_until(lambda: any(r.phase == "committing" for r in reports), what="the task past its last look")
+    token.cancel()
+    assert await task == "committed"
+    assert pool.worker_pids() == [int(reports[0].message)]
+    stats = pool.stats()
+    assert (stats.completed, stats.cancelled, stats.crashed) == (1, 0, 0)
+    # The same with a time budget that runs out while it commits.
+    assert await pool.run(jobs.commits_after_its_last_look, seconds=1.0, timeout=0.5) == "committed"
+
+
+async def test_the_last_look_sees_a_cancel_asked_before_it(make_pool: MakePool) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    task, _ = await _cancelled_by_token(pool, jobs.last_look_after_a_cancel)
+    with pytest.raises(TaskCancelled):
+        await task
+
+
 async def test_a_task_ignoring_cancel_is_killed_after_cancel_grace(make_pool: MakePool) -> None:
     pool = make_pool(max_workers=1, cancel_grace=0.3)
     reports: list[Progress] = []

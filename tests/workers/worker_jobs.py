@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from harmony.progress import last_look
 from harmony.workers import TaskCancelled, TransientError
 
 
@@ -176,3 +177,23 @@ def hold_the_gil() -> int:
     """A long C call that never lets go of the GIL (like a big parse inside lxml): the worker's Python threads
     (its watchdog too) cannot run until it returns, which here is never."""
     return sum(range(10**15))
+
+
+def commits_after_its_last_look(cancelled: Callable[[], bool], progress: Callable[..., None], seconds: float) -> str:
+    """An import's end: a last look at a cancel, then ``seconds`` of work that cannot be cut off (a commit)."""
+    progress("started", 0, str(os.getpid()))
+    if last_look(cancelled):
+        raise TaskCancelled("cancelled before the commit")
+    progress("committing", 99, "past the last look")
+    time.sleep(seconds)
+    return "committed"
+
+
+def last_look_after_a_cancel(cancelled: Callable[[], bool], progress: Callable[..., None]) -> str:
+    """Wait for a cancel, then take the last look: it must say cancelled."""
+    progress("started", 0, str(os.getpid()))
+    while not cancelled():
+        time.sleep(0.01)
+    if last_look(cancelled):
+        raise TaskCancelled("the last look saw the cancel")
+    return "the last look missed the cancel"

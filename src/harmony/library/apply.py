@@ -40,6 +40,7 @@ from harmony.library.plan import (
 )
 from harmony.library.values import cue_lists_to_json, track_list_to_json
 from harmony.nmlfile import NmlFingerprint
+from harmony.progress import last_look
 
 log = logging.getLogger(__name__)
 
@@ -176,9 +177,10 @@ def _apply_parts(conn: Connection, parts: Iterable[ImportPlan], cancelled: Calla
         imported=True,
         exported_version=version if last.leaves_nml_current else None,
     )
-    if cancelled is not None and cancelled():
+    if cancelled is not None and last_look(cancelled):
         # The last moment a cancel can still mean "nothing changed": after the rebuilt indexes of a first import
-        # (seconds), the summary and the NML's state, just before the caller commits.
+        # (seconds), the summary and the NML's state, just before the caller commits. Past it, a worker's task
+        # is not killed for a cancel: the commit is never cut off, and the import is reported as done.
         raise ImportCancelled("The import was cancelled; nothing was changed.")
     log.info("applied import: library version %d -> %d", state.before, version)
     refs = state.refs

@@ -69,6 +69,28 @@ def _forked_by_a_forkserver() -> bool:
     return parent is not None and parent.pid != os.getppid()
 
 
+class _CancelCheck:
+    """A task's ``cancelled``: whether a cancel was asked for; :meth:`last_look` asks a last time and, if not,
+    tells the pool the task is past it (see :func:`harmony.progress.last_look`)."""
+
+    def __init__(self, event: threading.Event, lock: threading.Lock, tell_pool: Callable[[], None]) -> None:
+        self._event = event
+        self._lock = lock  # the worker's state lock, which the receiver holds while it takes a cancel in
+        self._tell_pool = tell_pool
+        self.past = False
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def last_look(self) -> bool:
+        with self._lock:
+            if self._event.is_set():
+                return True
+            self.past = True
+        self._tell_pool()
+        return False
+
+
 class _Worker:
     """The state of one worker process."""
 
@@ -80,6 +102,7 @@ class _Worker:
         self.jobs: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
         self.current_task: int | None = None
         self.cancel_event = threading.Event()
+        self.cancel_check: _CancelCheck | None = None  # the current task's, once it asked for one
         self.queued_tasks: set[int] = set()  # received, not yet finished
         self.early_cancels: set[int] = set()  # cancels that arrived before their task started
         self.signature_cache: dict[Callable[..., Any], tuple[bool, bool]] = {}
@@ -139,7 +162,9 @@ class _Worker:
             elif kind == protocol.CANCEL:
                 with self.state_lock:
                     if self.current_task == message[1]:
-                        self.cancel_event.set()
+                        check = self.cancel_check
+                        if check is None or not check.past:  # past its last look, the task finishes
+                            self.cancel_event.set()
                     elif message[1] in self.queued_tasks:
                         self.early_cancels.add(message[1])
                     # else: the task has already finished here; nothing to stop
@@ -179,6 +204,7 @@ class _Worker:
         finally:
             with self.state_lock:
                 self.current_task = None
+                self.cancel_check = None
                 self.queued_tasks.discard(task_id)
                 self.early_cancels.discard(task_id)
 
@@ -213,7 +239,10 @@ class _Worker:
 
             kwargs["progress"] = progress
         if wants_cancelled and "cancelled" not in kwargs:
-            kwargs["cancelled"] = cancel_event.is_set
+            check = _CancelCheck(cancel_event, self.state_lock, lambda: self.send((protocol.PAST_CANCEL, task_id)))
+            with self.state_lock:
+                self.cancel_check = check
+            kwargs["cancelled"] = check
         return kwargs
 
     def _send_result(self, task_id: int, result: Any) -> None:

@@ -16,7 +16,8 @@ Policies, in short (``docs/workers.md`` gives the reasons):
   timeout counts from dispatch and ends the task the same way. A call cancelled through asyncio ends at once;
   a call cancelled by its token, or out of time, ends with the worker's answer: cancelled (or timed out) if
   the task stopped or was killed, its result if it finished first. So a task whose work was done (an import
-  that committed) is never reported as stopped.
+  that committed) is never reported as stopped. A task past its last look at a cancel
+  (:func:`harmony.progress.last_look`, just before a commit) is not killed for one: it finishes.
 * ``retries`` re-runs a call after a worker crash or a :class:`~harmony.workers.errors.TransientError`, ahead
   of the queue; never after a timeout or a cancellation.
 """
@@ -455,6 +456,11 @@ class WorkerPool:
         if kind == protocol.PROGRESS:
             if not task.settled:
                 self._deliver_progress(task, Progress(self.name, message[2], message[3], message[4], message[5]))
+        elif kind == protocol.PAST_CANCEL:
+            task.past_cancel = True
+            if worker.kill_timer is not None:  # a cancel crossed the worker's last look: it finishes
+                worker.kill_timer.cancel()
+                worker.kill_timer = None
         elif kind == protocol.ITEMS:
             if not task.settled:
                 task.items.extend(message[2])
@@ -550,6 +556,8 @@ class WorkerPool:
             task.timeout_handle.cancel()
             task.timeout_handle = None
         log.debug("stopping %s on %r (%s)", task.label, worker, outcome.value)
+        if task.past_cancel:
+            return  # past its last look at a cancel: it finishes, and its answer settles it
         if worker.send((protocol.CANCEL, task.id)) and self._loop is not None:
             worker.kill_timer = self._loop.call_later(self.cancel_grace, self._kill_if_still_running, worker, task)
         else:

@@ -19,6 +19,8 @@ Worker to parent:
     ``("err", task_id, exc_bytes, type_name, text, tb)``     the task raised (``exc_bytes``: None if
                                                              the exception does not pickle)
     ``("cancelled", task_id)``                               the task stopped after a cancel request
+    ``("past_cancel", task_id)``                             the task took its last look at a cancel
+                                                             (``harmony.progress.last_look``): it finishes
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "ITEMS",
     "OK",
     "OK_ITEMS",
+    "PAST_CANCEL",
     "PROGRESS",
     "READY",
     "RUN",
@@ -58,6 +61,7 @@ OK: Final = "ok"
 OK_ITEMS: Final = "ok_items"
 ERR: Final = "err"
 CANCELLED: Final = "cancelled"
+PAST_CANCEL: Final = "past_cancel"
 
 PICKLE_PROTOCOL: Final = 5
 

@@ -47,6 +47,8 @@ class Task:
     #: worker answers that it finished first. Set once; the task stays unsettled until the worker answers or
     #: is killed.
     stopping: tuple[Outcome, BaseException] | None = None
+    #: The task took its last look at a cancel (``harmony.progress.last_look``): it is not killed for one.
+    past_cancel: bool = False
 
     @property
     def label(self) -> str:
