@@ -67,3 +67,35 @@ def test_accepting_the_suggested_mappings_finds_every_missing_file(
         assert client.get("/api/library/missing").json()["count"] == 0
         tracks = client.get("/api/library/tracks", params={"limit": 500}).json()
         assert tracks["total"] == 120 and not any(t["missing"] for t in tracks["tracks"])
+
+
+def test_an_import_that_ends_before_its_request_answers_still_updates_the_count(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """A small library's import can end before the request that started it has answered: its last event then
+    reached the page before the page knew the operation's id. The page must still see that it ended (it used
+    to wait for good, the count stale). The answer to "Use this mapping" is held back here until the import
+    has ended."""
+    from playwright.sync_api import Route, expect
+
+    demo = make_demo(home / "Music" / "Traktor", tracks=40, seed=9)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
+        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text("40")
+    page.click("text=Look for the folder")
+    page.locator(".suggestion").first.wait_for(timeout=30_000)
+
+    def answer_once_the_import_ended(route: Route) -> None:
+        response = route.fetch()
+        operation = response.json()["operation_id"]
+        with httpx.Client(base_url=live_server.url) as client:
+            assert _wait_for(client, operation)["status"] == "succeeded"
+        route.fulfill(response=response)
+
+    page.route("**/api/library/missing/mappings", answer_once_the_import_ended)
+    page.locator(".suggestion button").first.click()
+    page.wait_for_function("() => Number(document.querySelector('#missing-count').textContent) < 40", timeout=30_000)

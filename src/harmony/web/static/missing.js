@@ -49,6 +49,7 @@
         { nml_prefix: suggestion.nml_prefix, local_prefix: suggestion.local_prefix });
       importId = op.operation_id;
       $("suggest-status").textContent = "Mapping saved. Importing again to find the files…";
+      caughtUp(importId).catch(() => {}); // the event may still come; a failed read changes nothing
     } catch (error) {
       button.disabled = false;
       fail("Could not save the mapping", error);
@@ -73,6 +74,7 @@
       relocateId = op.operation_id;
       $("relocate-cancel").disabled = false;
       showProgress({ percent: 0, message: "Starting…" });
+      caughtUp(relocateId).catch(() => {});
     } catch (error) {
       $("relocate-button").disabled = false;
       fail("Could not search", error);
@@ -133,8 +135,24 @@
     }
   }
 
-  onOperation((event) => {
+  // An operation of a small library can finish before the request that started it has answered: its last
+  // event then came while its id was not known here. So once the id is known, its state is read once too;
+  // whichever comes first handles the end, once.
+  const ended = new Set();
+
+  async function caughtUp(operationId) {
+    const op = await api("GET", `/api/operations/${encodeURIComponent(operationId)}`);
+    if (op.status !== "queued" && op.status !== "running") operationEvent(op);
+  }
+
+  onOperation(operationEvent);
+
+  function operationEvent(event) {
     const finished = event.status !== "queued" && event.status !== "running";
+    if (finished) {
+      if (ended.has(event.operation_id)) return;
+      if (event.operation_id === importId || event.operation_id === relocateId) ended.add(event.operation_id);
+    }
     if (event.operation_id === importId && finished) {
       importId = null;
       loadCount().then((count) => {
@@ -152,7 +170,7 @@
     $("relocate-button").disabled = false;
     if (event.status === "succeeded") showMatches().catch((error) => fail("Could not read the matches", error));
     else $("relocate-summary").textContent = event.error || event.message || "";
-  });
+  }
 
   $("suggest-button").addEventListener("click", suggest);
   $("relocate-button").addEventListener("click", search);
