@@ -148,6 +148,45 @@ async def test_a_task_past_its_last_look_at_a_cancel_is_not_killed_and_finishes(
     assert await pool.run(jobs.commits_after_its_last_look, seconds=1.0, timeout=0.5) == "committed"
 
 
+async def test_a_task_that_dies_past_its_last_look_is_reported_crashed(make_pool: MakePool, tmp_path: Path) -> None:
+    """Past its last look the pool no longer kills it, so a worker that dies then died by itself, perhaps after
+    its commit: never reported as a cancel ("nothing was changed")."""
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    reports: list[Progress] = []
+    token = CancelToken()
+    marker = str(tmp_path / "ran")
+    task = asyncio.ensure_future(
+        pool.run(jobs.dies_after_its_last_look, marker=marker, on_progress=reports.append, cancel_token=token)
+    )
+    await wait_until(lambda: any(r.phase == "committing" for r in reports), what="the task past its last look")
+    token.cancel()
+    with pytest.raises(WorkerCrashedError):
+        await task
+    stats = pool.stats()
+    assert (stats.crashed, stats.cancelled) == (1, 0)
+
+
+async def test_a_retry_of_a_task_that_was_past_its_last_look_can_be_cancelled(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    reports: list[Progress] = []
+    token = CancelToken()
+    task = asyncio.ensure_future(
+        pool.run(
+            jobs.dies_after_its_last_look,
+            marker=str(tmp_path / "ran"),
+            on_progress=reports.append,
+            cancel_token=token,
+            retries=1,
+        )
+    )
+    await wait_until(lambda: any(r.phase == "retried" for r in reports), what="the retry running")
+    token.cancel()
+    with pytest.raises(TaskCancelled):
+        await asyncio.wait_for(task, timeout=5)
+
+
 async def test_the_last_look_sees_a_cancel_asked_before_it(make_pool: MakePool) -> None:
     pool = make_pool(max_workers=1, cancel_grace=10.0)
     task, _ = await _cancelled_by_token(pool, jobs.last_look_after_a_cancel)

@@ -197,3 +197,20 @@ def last_look_after_a_cancel(cancelled: Callable[[], bool], progress: Callable[.
     if last_look(cancelled):
         raise TaskCancelled("the last look saw the cancel")
     return "the last look missed the cancel"
+
+
+def dies_after_its_last_look(cancelled: Callable[[], bool], progress: Callable[..., None], marker: str) -> str:
+    """Past its last look, the worker dies (out of memory, say), the first time; the next time it waits for a
+    cancel and honours it."""
+    progress("started", 0, str(os.getpid()))
+    if not Path(marker).exists():
+        Path(marker).write_text("ran")
+        if last_look(cancelled):
+            raise TaskCancelled("cancelled before the commit")
+        progress("committing", 99, "past the last look")
+        time.sleep(0.3)
+        os._exit(3)
+    progress("retried", 0, "waiting for a cancel")
+    while not cancelled():
+        time.sleep(0.01)
+    raise TaskCancelled("the retry honoured the cancel")

@@ -503,7 +503,7 @@ class WorkerPool:
         task, worker.task = worker.task, None
         if worker.state is WorkerState.STARTING and not worker.stop_requested:
             self._on_startup_failure(worker, exitcode)
-        elif task is not None and task.stopping is not None and not task.settled:
+        elif task is not None and task.stopping is not None and not task.past_cancel and not task.settled:
             self._settle_stopped(task, None)  # killed after cancel_grace, or died while asked to stop
         elif task is not None and not task.settled:
             error = WorkerCrashedError(self.name, worker.pid, exitcode, task.label)
@@ -588,6 +588,7 @@ class WorkerPool:
         task.worker = None
         task.dispatched_at = None
         task.items = []
+        task.past_cancel = False  # the new attempt takes its own last look
         log.info("retrying %s after %s", task.label, type(error).__name__)
         self._queue.appendleft(task)
 
