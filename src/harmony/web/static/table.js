@@ -303,15 +303,34 @@ window.HarmonyTable = (() => {
     const inSight = [];
     for (let start = Math.floor(first / BLOCK) * BLOCK; start < last; start += BLOCK) inSight.push(start);
     want(inSight);
+    const shown = new Map([...body.querySelectorAll("tr[data-index]")].map((row) => [row.dataset.index, row]));
     const nodes = [spacer(first * ROW)];
-    for (let i = first; i < last; i += 1) nodes.push(rowNode(i));
+    for (let i = first; i < last; i += 1) {
+      const fresh = rowNode(i);
+      const old = shown.get(String(i));
+      nodes.push(old && old.outerHTML === fresh.outerHTML ? old : fresh);
+    }
     nodes.push(spacer(Math.max(0, rows - last) * ROW));
-    body.replaceChildren(...nodes);
+    putRows(nodes);
     // The focus stays on its row across redraws; a row still being fetched takes it when it comes.
     if (hadFocus || wantFocus) {
       const ready = trackAt(current) !== null;
       wantFocus = !ready;
       if (ready) focusCurrent();
+    }
+  }
+
+  // The body becomes `nodes` without taking out a row that stays: a refresh that changed nothing leaves the rows
+  // alone, so a row the DJ pressed, about to be dragged, is still the drag's source when the drag starts (Chromium
+  // drops a drag whose source row left the page, even for a moment).
+  function putRows(nodes) {
+    const staying = new Set(nodes);
+    for (const child of [...body.childNodes]) if (!staying.has(child)) child.remove();
+    // What is left are the staying rows, in the order `nodes` has them: each new node goes in before the next one.
+    let next = body.firstChild;
+    for (const node of nodes) {
+      if (node === next) next = next.nextSibling;
+      else body.insertBefore(node, next);
     }
   }
 
@@ -780,11 +799,14 @@ window.HarmonyTable = (() => {
     const track = trackAt(index);
     if (!track) return;
     if (!selectAll && !selected.has(track.id)) {
+      // Dragging a row that is not selected drags that row alone. The rows are marked in place, not redrawn: the
+      // pressed row must stay the drag's source (see putRows).
       clearSelection();
       remember(track);
       anchor = index;
       current = index;
-      draw();
+      announceSelection();
+      paintSelection();
     }
     const ids = selectAll ? null : [...selected];
     const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
