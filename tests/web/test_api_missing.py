@@ -79,3 +79,24 @@ async def test_a_merge_is_one_step_that_undo_takes_back(api: Api) -> None:
     assert redone.status_code == 200
     assert (await api.client.get(f"/api/library/tracks/{other}")).status_code == 404
     assert [e.track_id for e in library.playlist_entries(playlist)] == [keep, keep, keep]
+
+
+async def test_a_mapping_is_not_saved_while_an_import_runs(api: Api, demo: Demo) -> None:
+    """ "Use this mapping" saves the mapping and imports again; when the import cannot start (one is already
+    running), the answer is 409 and the mapping is not saved either: nothing half done."""
+    await api.configure(demo)
+    before = (await api.client.get("/api/traktor/config")).json()["path_mappings"]
+    running = await api.client.post("/api/traktor/sync", headers=api.token)
+    mapping = {"nml_prefix": "/Volumes/Elsewhere/", "local_prefix": str(demo.generated.files_dir)}
+    refused = await api.client.post("/api/library/missing/mappings", json=mapping, headers=api.token)
+    assert refused.status_code == 409, refused.text
+    assert "already being imported" in refused.json()["error"]
+    assert (await api.client.get("/api/traktor/config")).json()["path_mappings"] == before
+    await api.state.service.wait(running.json()["operation_id"])
+
+    # Once that import is done, the same click saves the mapping and imports again.
+    saved = await api.client.post("/api/library/missing/mappings", json=mapping, headers=api.token)
+    assert saved.status_code == 202, saved.text
+    await api.state.service.wait(saved.json()["operation_id"])
+    after = (await api.client.get("/api/traktor/config")).json()["path_mappings"]
+    assert after != before and len(after) == len(before) + 1

@@ -99,3 +99,44 @@ def test_an_import_that_ends_before_its_request_answers_still_updates_the_count(
     page.route("**/api/library/missing/mappings", answer_once_the_import_ended)
     page.locator(".suggestion button").first.click()
     page.wait_for_function("() => Number(document.querySelector('#missing-count').textContent) < 40", timeout=30_000)
+    expect(page.locator("#suggest-status")).not_to_have_text("Mapping saved. Importing again to find the files…")
+
+
+def test_the_other_suggestions_wait_while_a_mapping_imports(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """Each mapping starts an import, and only one import runs at a time: a quick second click used to save its
+    mapping, have its import refused, and say "Could not save the mapping". Now the other suggestions are
+    disabled from the click until that import has ended; the used one then says so and stays disabled."""
+    from playwright.sync_api import Route, expect
+
+    demo = make_demo(home / "Music" / "Traktor", tracks=40, seed=9)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
+        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text("40")
+    page.click("text=Look for the folder")
+    page.locator(".suggestion").first.wait_for(timeout=30_000)
+    buttons = page.locator(".suggestion button")
+    assert buttons.count() >= 2
+
+    held: list[Route] = []
+    page.route("**/api/library/missing/mappings", lambda route: held.append(route))
+    buttons.first.click()
+    # The request is held: the page is between the click and the import's end.
+    for button in range(buttons.count()):
+        expect(buttons.nth(button)).to_be_disabled()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_function("() => Number(document.querySelector('#missing-count').textContent) < 40", timeout=30_000)
+    expect(buttons.first).to_have_text("Used")
+    expect(buttons.first).to_be_disabled()
+    for button in range(1, buttons.count()):
+        expect(buttons.nth(button)).to_be_enabled()

@@ -181,6 +181,15 @@ class TraktorService:
         reads = await asyncio.to_thread(self._reads, request.nml_path)
         return self._start(PREVIEW if preview else IMPORT, request, apply=not preview, reads=reads)
 
+    async def check_import_can_start(self, request: ImportRequest | None = None) -> None:
+        """Raise what :meth:`begin_import` would raise before it starts anything (a bad request, a collection that
+        cannot be found, an import of it already running), for a caller that must change something first and
+        wants nothing changed when the import cannot start."""
+        request = request or ImportRequest()
+        request.check()
+        _, nml_path, _ = await asyncio.to_thread(self._reads, request.nml_path)
+        self.refuse_if_running(IMPORT, nml_path, "imported")
+
     async def begin_export(self, request: ExportRequest | None = None) -> Operation:
         """:meth:`start_export` with its library reads on a worker thread (see :meth:`begin_import`)."""
         request = request or ExportRequest()

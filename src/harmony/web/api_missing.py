@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from harmony.library import Library, NotFoundError, StoredTrack
 from harmony.service import (
     ImportRequest,
+    OperationRunningError,
     RelocateOutcome,
     apply_mapping,
     apply_relocations,
@@ -130,9 +131,15 @@ async def suggestions(
 )
 async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: MappingBody) -> JSONResponse:
     """Saves ``nml_prefix → local_prefix`` in the path mappings and starts an import (the re-check): its
-    operation answers, as for ``POST /api/traktor/sync``."""
+    operation answers, as for ``POST /api/traktor/sync``. When that import cannot start (one is already running,
+    409), the mapping is not saved either."""
+    await state.service.check_import_can_start(ImportRequest())
     await state.read(lambda library: apply_mapping(library, body.nml_prefix, body.local_prefix))
-    return accepted(state.service.start_import(ImportRequest()))
+    try:
+        return accepted(state.service.start_import(ImportRequest()))
+    except OperationRunningError as error:
+        # Another import started while the mapping was being saved: the mapping stays, and the answer says so.
+        raise OperationRunningError(f"The mapping is saved, but the import could not start: {error}") from None
 
 
 @router.post(

@@ -34,6 +34,7 @@
         el("span", {}, el("code", {}, s.nml_prefix), " → ", el("code", {}, s.local_prefix),
           ` finds ${number(s.finds)} of ${number(s.missing)}`),
         el("button", { type: "button", onclick: (event) => useMapping(s, event.target) }, "Use this mapping"))));
+      if (importId) mappingButtons(true); // looked again while a mapping's import runs: these wait for it too
     } catch (error) {
       $("suggest-status").textContent = "";
       fail("Could not look for the files", error);
@@ -42,17 +43,27 @@
     }
   }
 
+  // One mapping at a time: each starts an import, and a second import cannot start while the first runs, so the
+  // other suggestions wait (disabled) until it ends. A used one stays disabled.
+  function mappingButtons(disabled) {
+    for (const button of document.querySelectorAll("#suggestions button")) {
+      if (!button.dataset.used) button.disabled = disabled;
+    }
+  }
+
   async function useMapping(suggestion, button) {
-    button.disabled = true;
+    mappingButtons(true);
     try {
       const op = await api("POST", "/api/library/missing/mappings",
         { nml_prefix: suggestion.nml_prefix, local_prefix: suggestion.local_prefix });
       importId = op.operation_id;
+      button.dataset.used = "true";
+      button.textContent = "Used";
       $("suggest-status").textContent = "Mapping saved. Importing again to find the files…";
       caughtUp(importId).catch(() => {}); // the event may still come; a failed read changes nothing
     } catch (error) {
-      button.disabled = false;
-      fail("Could not save the mapping", error);
+      mappingButtons(false);
+      fail("Could not use the mapping", error);
     }
   }
 
@@ -155,9 +166,11 @@
     }
     if (event.operation_id === importId && finished) {
       importId = null;
+      mappingButtons(false);
+      const why = event.status === "succeeded" ? "" : `The import did not finish (${event.error || event.message || event.status}). `;
       loadCount().then((count) => {
-        $("suggest-status").textContent = count === 0
-          ? "Every missing file was found." : `${number(count)} tracks are still missing.`;
+        $("suggest-status").textContent = why + (count === 0
+          ? "Every missing file was found." : `${number(count)} tracks are still missing.`);
       });
     }
     if (event.operation_id !== relocateId) return;
