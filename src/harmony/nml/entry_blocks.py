@@ -30,7 +30,7 @@ from typing import Final
 from lxml import etree
 
 from harmony.nml.limits import MAX_DEPTH, too_deep
-from harmony.nml.tags import MARKUP, start_tag
+from harmony.nml.tags import has_markup, start_tag
 
 __all__ = ["MIN_ENTRIES", "EntryBlocks"]
 
@@ -105,8 +105,8 @@ class EntryBlocks:
         declaration = _DECLARATION.match(data)
         if (
             end - tail_start < MIN_ENTRIES * _SHORTEST_LINE * data.count(b"<PLAYLIST ", tail_start, end)
-            or MARKUP.search(data, tail_start, end) is not None
-            or MARKUP.search(data, 0 if declaration is None else declaration.end(), head_end) is not None
+            or has_markup(data, tail_start, end)
+            or has_markup(data, 0 if declaration is None else declaration.end(), head_end)
         ):
             return data[:head_end] + data[tail_start:], blocks
         pieces = [data[:head_end]]

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Final
 
-from harmony.nml.tags import MARKUP
+from harmony.nml.tags import MARKUP, has_markup
 
 __all__ = ["UNSURE", "location_keys"]
 
@@ -46,7 +46,7 @@ def location_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
     if not spans:
         return keys
     first, last = spans[0][0], spans[-1][1]
-    if MARKUP.search(data, first, last) is None:
+    if not has_markup(data, first, last):
         traktor = _traktor_keys(data, spans)
         if traktor is not None:
             return traktor
@@ -71,15 +71,21 @@ def location_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
 
 
 def _traktor_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | object | None] | None:
-    """The common case at once: every entry has exactly one LOCATION, in Traktor's attribute order (one C-speed
-    search over all entries). None when that is not so: then each match is looked at on its own."""
-    first, last = spans[0][0], spans[-1][1]
-    if data.count(b"<LOCATION", first, last) != len(spans):
-        return None
+    """The common case at once: every entry has exactly one LOCATION, in Traktor's attribute order. None when
+    that is not so: then each match is looked at on its own.
+
+    Each entry is searched from its own start: Traktor writes LOCATION first, so the search for it is short, and
+    the search for a second one runs at the speed of a byte search (faster than one pattern over everything)."""
     keys: list[str | object | None] = []
     append = keys.append
-    for match, (start, end) in zip(_TRAKTOR_LOCATION.finditer(data, first, last), spans, strict=False):
-        if not start <= match.start() or match.end() > end:
+    find = data.find
+    traktor_at = _TRAKTOR_LOCATION.match
+    for start, end in spans:
+        at = find(b"<LOCATION", start, end)
+        if at < 0 or find(b"<LOCATION", at + 1, end) >= 0:
+            return None
+        match = traktor_at(data, at, end)
+        if match is None:
             return None
         folder, file, volume = match.groups()
         try:
@@ -92,7 +98,7 @@ def _traktor_keys(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str | o
             append(_key_of(volume, folder, file))
         else:
             append(text)
-    return keys if len(keys) == len(spans) else None
+    return keys
 
 
 def _key_at(data: bytes, position: int, end: int) -> str | object:
