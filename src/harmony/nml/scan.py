@@ -35,7 +35,9 @@ _ANY_START = start_tag(rb"([A-Za-z_][\w.\-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _WHITESPACE = re.compile(rb"\s*")
-_ENTRY_END = re.compile(rb"</ENTRY>")
+# The three tags the fast cut of the collection looks for, in one pattern (see _cut_traktor_items).
+_ITEM_TAG = re.compile(rb"<(?:/ENTRY>|/COLLECTION|ENTRY)")
+_SLASH, _E = ord("/"), ord("E")
 _AFTER_TAG_NAME = (b" ", b">", b"\t", b"\n", b"\r")
 # lxml appends its own positions (relative to the piece it parsed): ours replace them.
 # libxml2's own depth limit (2048 levels, above Harmony's): its message names a parser option, not the file.
@@ -186,30 +188,39 @@ def _skip_markup(data: bytes, at: int, end: int) -> int:
     return -1
 
 
-def _scan_traktor_items(data: bytes, start: int, end: int) -> Items | None:
+def _cut_traktor_items(data: bytes, start: int) -> tuple[int, Items] | None:
     """The fast cut for what Traktor writes: nothing but ``<ENTRY …>…</ENTRY>`` items with whitespace between
-    them. Returns None when the region is anything else, and the general cut takes over.
+    them. Returns where ``</COLLECTION`` (its first occurrence after ``start``) is and the items, or None when the
+    content is anything else: then the general cut takes over.
 
-    Every end tag is found in one C-level pass; as many ``<ENTRY`` as ``</ENTRY>`` means no entry is
-    self-closing, and each item must start right after the previous one's whitespace."""
-    ends = array("q", [match.end() for match in _ENTRY_END.finditer(data, start, end)])
-    if data.count(b"<ENTRY", start, end) != len(ends):
-        return None
-    starts = array("q", bytes(8 * len(ends)))
-    pos = start
-    find = data.find
-    for index, item_end in enumerate(ends):
-        lt = find(b"<ENTRY", pos, item_end)
-        if lt < 0 or (lt > pos and data[pos:lt].strip()) or data[lt + 6 : lt + 7] not in _AFTER_TAG_NAME:
-            return None
-        starts[index] = lt
-        pos = item_end
-    if data[pos:end].strip():
-        return None
-    items = Items()
-    items.tags = ["ENTRY"] * len(ends)
-    items.starts, items.ends = starts, ends
-    return items
+    One pass finds every ``<ENTRY``, ``</ENTRY>`` and the ``</COLLECTION``, in order (a search that looks at
+    each ``<`` once; none of the three holds a second ``<``, so the first ``</COLLECTION`` is never skipped over).
+    They must alternate, start tag then end tag, with only whitespace between an end and the next start: so no
+    entry is self-closing or holds another."""
+    starts, ends = array("q"), array("q")
+    after_last = start  # where the previous item ended: only whitespace may come before the next
+    open_at = -1  # where the entry being read starts; -1 between entries
+    for match in _ITEM_TAG.finditer(data, start):
+        at = match.start()
+        if data[at + 1] != _SLASH:  # <ENTRY
+            if open_at >= 0 or data[at + 6 : at + 7] not in _AFTER_TAG_NAME or data[after_last:at].strip():
+                return None
+            open_at = at
+        elif data[at + 2] == _E:  # </ENTRY>
+            if open_at < 0:
+                return None
+            starts.append(open_at)
+            after_last = match.end()
+            ends.append(after_last)
+            open_at = -1
+        else:  # </COLLECTION
+            if open_at >= 0 or data[after_last:at].strip():
+                return None
+            items = Items()
+            items.tags = ["ENTRY"] * len(ends)
+            items.starts, items.ends = starts, ends
+            return at, items
+    return None
 
 
 def _scan_items(data: bytes, start: int, end: int) -> Items:
@@ -277,11 +288,13 @@ def scan(raw: bytes) -> ScannedFile:
     if match is None or match.group(1):
         # No COLLECTION, or an empty self-closing one: the whole file is the skeleton.
         return ScannedFile(data, had_bom, head_end=0, tail_start=0, has_collection=False)
-    closing = data.find(b"</COLLECTION", match.end())
-    if closing < 0:
-        raise NMLError(_located(data, match.start(), "<COLLECTION> is never closed; the file may be cut off"))
-    items = _scan_traktor_items(data, match.end(), closing)
-    if items is None:
+    cut = _cut_traktor_items(data, match.end())
+    if cut is not None:
+        closing, items = cut
+    else:
+        closing = data.find(b"</COLLECTION", match.end())
+        if closing < 0:
+            raise NMLError(_located(data, match.start(), "<COLLECTION> is never closed; the file may be cut off"))
         items = _scan_items(data, match.end(), closing)
     for item_start, item_end in zip(items.starts, items.ends, strict=True):
         if item_end - item_start > MAX_ENTRY_BYTES:
