@@ -69,6 +69,20 @@ def test_accepting_the_suggested_mappings_finds_every_missing_file(
         assert tracks["total"] == 120 and not any(t["missing"] for t in tracks["tracks"])
 
 
+def _forty_missing_with_suggestions(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """A 40-track collection imported with every file elsewhere, and the page's suggestions shown."""
+    from playwright.sync_api import expect
+
+    demo = make_demo(home / "Music" / "Traktor", tracks=40, seed=9)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
+        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text("40")
+    page.click("text=Look for the folder")
+    page.locator(".suggestion").first.wait_for(timeout=30_000)
+
+
 def test_an_import_that_ends_before_its_request_answers_still_updates_the_count(
     live_server: LiveServer,
     page: Any,  # noqa: F811
@@ -80,14 +94,7 @@ def test_an_import_that_ends_before_its_request_answers_still_updates_the_count(
     has ended."""
     from playwright.sync_api import Route, expect
 
-    demo = make_demo(home / "Music" / "Traktor", tracks=40, seed=9)
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
-        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
-    page.goto(f"{live_server.url}/missing")
-    expect(page.locator("#missing-count")).to_have_text("40")
-    page.click("text=Look for the folder")
-    page.locator(".suggestion").first.wait_for(timeout=30_000)
+    _forty_missing_with_suggestions(live_server, page, home)
 
     def answer_once_the_import_ended(route: Route) -> None:
         response = route.fetch()
@@ -112,14 +119,7 @@ def test_the_other_suggestions_wait_while_a_mapping_imports(
     disabled from the click until that import has ended; the used one then says so and stays disabled."""
     from playwright.sync_api import Route, expect
 
-    demo = make_demo(home / "Music" / "Traktor", tracks=40, seed=9)
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
-        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
-    page.goto(f"{live_server.url}/missing")
-    expect(page.locator("#missing-count")).to_have_text("40")
-    page.click("text=Look for the folder")
-    page.locator(".suggestion").first.wait_for(timeout=30_000)
+    _forty_missing_with_suggestions(live_server, page, home)
     buttons = page.locator(".suggestion button")
     assert buttons.count() >= 2
 
