@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from harmony.library import CueValues, TrackValues
 
 from .conftest import Api, Demo
@@ -100,3 +102,24 @@ async def test_a_mapping_is_not_saved_while_an_import_runs(api: Api, demo: Demo)
     await api.state.service.wait(saved.json()["operation_id"])
     after = (await api.client.get("/api/traktor/config")).json()["path_mappings"]
     assert after != before and len(after) == len(before) + 1
+
+
+async def test_an_import_started_while_the_mapping_is_saved_gets_a_409_that_says_it_is_saved(
+    api: Api, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check before saving found no import, but one started before the mapping's own could: the mapping
+    stays saved (it is what the DJ asked for) and the answer says so, rather than "not saved"."""
+    await api.configure(demo)
+    service = api.state.service
+
+    async def passes(request: object = None) -> None:  # the import below starts after this check
+        return None
+
+    monkeypatch.setattr(service, "check_import_can_start", passes)
+    running = await api.client.post("/api/traktor/sync", headers=api.token)
+    mapping = {"nml_prefix": "/Volumes/Elsewhere/", "local_prefix": str(demo.generated.files_dir)}
+    refused = await api.client.post("/api/library/missing/mappings", json=mapping, headers=api.token)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"].startswith("The mapping is saved, but the import could not start:")
+    assert "/Volumes/Elsewhere/" in (await api.client.get("/api/traktor/config")).json()["path_mappings"]
+    await service.wait(running.json()["operation_id"])

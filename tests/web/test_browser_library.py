@@ -388,14 +388,19 @@ def test_a_refresh_replaces_only_the_rows_it_changed(page: Any, library_server: 
     drawn = page.eval_on_selector_all("#tracks-body tr[data-id]", "rs => rs.map(r => Number(r.dataset.id))")
     assert len(drawn) > 10, drawn
     edited = drawn[3]
+    # A drag is over the edited row (the drop would land after it) when the change comes.
+    page.evaluate(f"() => document.querySelector('#tracks-body tr[data-id=\"{edited}\"]').classList.add('drop-after')")
     with Library.open(library_server.server.state.service.library_path) as library:
         library.update_track(edited, {"genre": "Redrawn Alone"})
     page.wait_for_function("() => document.querySelector('#tracks-body').textContent.includes('Redrawn Alone')")
     kept = page.eval_on_selector_all(
-        "#tracks-body tr[data-id]", "rs => rs.map(r => [Number(r.dataset.id), r.drawnBefore === true])"
+        "#tracks-body tr[data-id]",
+        "rs => rs.map(r => [Number(r.dataset.id), r.drawnBefore === true, r.classList.contains('drop-after')])",
     )
-    assert [row_id for row_id, _ in kept] == drawn
-    assert [row_id for row_id, old in kept if not old] == [edited]
+    assert [row_id for row_id, _, _ in kept] == drawn
+    assert [row_id for row_id, old, _ in kept if not old] == [edited]
+    assert [row_id for row_id, _, marked in kept if marked] == [edited]  # the new row still says where a drop lands
+    page.evaluate("() => document.querySelectorAll('.drop-after').forEach(r => r.classList.remove('drop-after'))")
 
 
 def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # noqa: F811

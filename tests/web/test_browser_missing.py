@@ -83,6 +83,15 @@ def _forty_missing_with_suggestions(live_server: LiveServer, page: Any, home: Pa
     page.locator(".suggestion").first.wait_for(timeout=30_000)
 
 
+def _look_again(page: Any) -> None:  # noqa: F811
+    """Click "Look for the folder" and wait until the suggestions are drawn anew."""
+    page.evaluate("() => document.querySelectorAll('.suggestion button').forEach(b => { b.drawnBefore = true; })")
+    page.click("text=Look for the folder")
+    page.wait_for_function(
+        "() => { const b = document.querySelector('.suggestion button'); return b && !b.drawnBefore; }"
+    )
+
+
 def test_an_import_that_ends_before_its_request_answers_still_updates_the_count(
     live_server: LiveServer,
     page: Any,  # noqa: F811
@@ -126,7 +135,11 @@ def test_the_other_suggestions_wait_while_a_mapping_imports(
     held: list[Route] = []
     page.route("**/api/library/missing/mappings", lambda route: held.append(route))
     buttons.first.click()
-    # The request is held: the page is between the click and the import's end.
+    # The request is held: the page is between the click and the import's end. Suggestions looked for again
+    # meanwhile wait too.
+    for button in range(buttons.count()):
+        expect(buttons.nth(button)).to_be_disabled()
+    _look_again(page)
     for button in range(buttons.count()):
         expect(buttons.nth(button)).to_be_disabled()
     for _ in range(100):
@@ -136,7 +149,14 @@ def test_the_other_suggestions_wait_while_a_mapping_imports(
     assert len(held) == 1
     held[0].continue_()
     page.wait_for_function("() => Number(document.querySelector('#missing-count').textContent) < 40", timeout=30_000)
-    expect(buttons.first).to_have_text("Used")
-    expect(buttons.first).to_be_disabled()
-    for button in range(1, buttons.count()):
-        expect(buttons.nth(button)).to_be_enabled()
+    used = buttons.first.get_attribute("data-mapping")
+    for looked_again in (False, True):
+        if looked_again:  # the others can be used at once; the used one, its files found, is gone or says "Used"
+            _look_again(page)
+        states = page.eval_on_selector_all(
+            ".suggestion button", "bs => bs.map(b => [b.dataset.mapping, b.textContent, b.disabled])"
+        )
+        assert states and all(
+            (text, disabled) == (("Used", True) if mapping == used else ("Use this mapping", False))
+            for mapping, text, disabled in states
+        ), states

@@ -17,7 +17,8 @@ MARKUP = re.compile(rb"<[!?]")
 
 
 def has_markup(data: bytes, start: int, end: int) -> bool:
-    """Whether :data:`MARKUP` is found in ``data[start:end]``.
+    """Whether :data:`MARKUP` is found in ``data[start:end]`` (offsets of 0 or more, as every caller's are: a
+    negative one would count from the end here, unlike the pattern's).
 
     Searched from its rare second byte: a one-byte search runs at memory speed, while ``<``, in every tag, would
     stop a search at each one (the pattern takes about three times as long over a whole collection)."""

@@ -132,7 +132,8 @@ async def suggestions(
 async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: MappingBody) -> JSONResponse:
     """Saves ``nml_prefix → local_prefix`` in the path mappings and starts an import (the re-check): its
     operation answers, as for ``POST /api/traktor/sync``. When that import cannot start (one is already running,
-    409), the mapping is not saved either."""
+    409), the mapping is not saved either; only an import started elsewhere while the mapping is being saved
+    leaves it saved, and the 409 then says so."""
     await state.service.check_import_can_start(ImportRequest())
     await state.read(lambda library: apply_mapping(library, body.nml_prefix, body.local_prefix))
     try:

@@ -33,8 +33,9 @@
       $("suggestions").replaceChildren(...data.suggestions.map((s) => el("div", { class: "suggestion" },
         el("span", {}, el("code", {}, s.nml_prefix), " → ", el("code", {}, s.local_prefix),
           ` finds ${number(s.finds)} of ${number(s.missing)}`),
-        el("button", { type: "button", onclick: (event) => useMapping(s, event.target) }, "Use this mapping"))));
-      if (importId) mappingButtons(true); // looked again while a mapping's import runs: these wait for it too
+        el("button", { type: "button", "data-mapping": mappingKey(s), onclick: () => useMapping(s) },
+          "Use this mapping"))));
+      mappingButtons(); // looked again while a mapping's import runs: these wait for it too, used ones say so
     } catch (error) {
       $("suggest-status").textContent = "";
       fail("Could not look for the files", error);
@@ -43,26 +44,38 @@
     }
   }
 
-  // One mapping at a time: each starts an import, and a second import cannot start while the first runs, so the
-  // other suggestions wait (disabled) until it ends. A used one stays disabled.
-  function mappingButtons(disabled) {
-    for (const button of document.querySelectorAll("#suggestions button")) {
-      if (!button.dataset.used) button.disabled = disabled;
+  // One mapping at a time: each starts an import, and a second import cannot start while the first runs, so
+  // every suggestion waits (disabled) from the click until that import ends. A used one stays disabled, and
+  // says so, even after the suggestions are looked for again.
+  let mappingBusy = false;
+  const usedMappings = new Set();
+
+  function mappingKey(suggestion) {
+    return `${suggestion.nml_prefix}\n${suggestion.local_prefix}`;
+  }
+
+  function mappingButtons() {
+    for (const button of document.querySelectorAll("#suggestions button[data-mapping]")) {
+      const used = usedMappings.has(button.dataset.mapping);
+      button.disabled = mappingBusy || used;
+      if (used) button.textContent = "Used";
     }
   }
 
-  async function useMapping(suggestion, button) {
-    mappingButtons(true);
+  async function useMapping(suggestion) {
+    mappingBusy = true;
+    mappingButtons();
     try {
       const op = await api("POST", "/api/library/missing/mappings",
         { nml_prefix: suggestion.nml_prefix, local_prefix: suggestion.local_prefix });
       importId = op.operation_id;
-      button.dataset.used = "true";
-      button.textContent = "Used";
+      usedMappings.add(mappingKey(suggestion));
+      mappingButtons();
       $("suggest-status").textContent = "Mapping saved. Importing again to find the files…";
       caughtUp(importId).catch(() => {}); // the event may still come; a failed read changes nothing
     } catch (error) {
-      mappingButtons(false);
+      mappingBusy = false;
+      mappingButtons();
       fail("Could not use the mapping", error);
     }
   }
@@ -166,7 +179,8 @@
     }
     if (event.operation_id === importId && finished) {
       importId = null;
-      mappingButtons(false);
+      mappingBusy = false;
+      mappingButtons();
       const why = event.status === "succeeded" ? "" : `The import did not finish (${event.error || event.message || event.status}). `;
       loadCount().then((count) => {
         $("suggest-status").textContent = why + (count === 0

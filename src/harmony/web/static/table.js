@@ -17,6 +17,7 @@ window.HarmonyTable = (() => {
   // come after one answer, not after a queue of answers for rows already scrolled past.
   const IN_FLIGHT = 2;
   const DRAG_TYPE = "application/x-harmony-tracks";
+  const DROP_MARKS = ["drop-before", "drop-after"];
 
   const wrap = document.getElementById("table-wrap");
   const table = document.getElementById("tracks-table");
@@ -308,6 +309,9 @@ window.HarmonyTable = (() => {
     for (let i = first; i < last; i += 1) {
       const fresh = rowNode(i);
       const old = shown.get(String(i));
+      // A drop marker (set in place while a drag is over the row) stays on the row as drawn now: the row is then
+      // kept, and if it changed, its replacement still tells the drop where it lands.
+      if (old) for (const mark of DROP_MARKS) if (old.classList.contains(mark)) fresh.classList.add(mark);
       nodes.push(old && old.outerHTML === fresh.outerHTML ? old : fresh);
     }
     nodes.push(spacer(Math.max(0, rows - last) * ROW));
@@ -775,9 +779,16 @@ window.HarmonyTable = (() => {
     if (index < 0) return;
     current = index;
     currentCol = event.target.tagName === "TD" ? colOf(event.target) : -1;
-    for (const node of body.querySelectorAll('[tabindex="0"]')) if (node !== event.target) node.setAttribute("tabindex", "-1");
-    event.target.setAttribute("tabindex", "0");
+    paintCurrent();
   });
+
+  // The focused row (or cell) marked in place, as rowNode draws it: the one element the Tab key reaches.
+  function paintCurrent() {
+    for (const node of body.querySelectorAll('[tabindex="0"]')) node.setAttribute("tabindex", "-1");
+    const row = rowElement(current);
+    const target = row && (currentCol >= 0 ? row.children[currentCol] : row);
+    if (target) target.setAttribute("tabindex", "0");
+  }
 
   // Tab into the grid from the headers lands on the focused row, or the first one.
   table.addEventListener("focus", () => {
@@ -804,7 +815,11 @@ window.HarmonyTable = (() => {
       clearSelection();
       remember(track);
       anchor = index;
-      current = index;
+      if (current !== index) {
+        current = index;
+        currentCol = -1;
+        paintCurrent();
+      }
       announceSelection();
       paintSelection();
     }
@@ -826,7 +841,7 @@ window.HarmonyTable = (() => {
     if (index < 0) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
-    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove("drop-before", "drop-after");
+    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
     const row = rowElement(index);
     const box = row.getBoundingClientRect();
     row.classList.add(event.clientY < box.top + box.height / 2 ? "drop-before" : "drop-after");
@@ -834,7 +849,7 @@ window.HarmonyTable = (() => {
 
   body.addEventListener("dragleave", (event) => {
     if (!body.contains(event.relatedTarget)) {
-      for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove("drop-before", "drop-after");
+      for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
     }
   });
 
@@ -845,7 +860,7 @@ window.HarmonyTable = (() => {
     event.preventDefault();
     const row = rowElement(index);
     const after = row.classList.contains("drop-after");
-    row.classList.remove("drop-before", "drop-after");
+    row.classList.remove(...DROP_MARKS);
     const payload = JSON.parse(event.dataTransfer.getData(DRAG_TYPE));
     if (payload.playlist !== view.playlist.id || !payload.positions.length) return;
     const target = trackAt(index);
@@ -857,7 +872,7 @@ window.HarmonyTable = (() => {
   });
 
   document.addEventListener("dragend", () => {
-    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove("drop-before", "drop-after");
+    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
   });
 
   // --- the view, from outside ---------------------------------------------------------------------------------
