@@ -351,7 +351,9 @@ def test_a_track_plays_and_a_hot_cue_click_seeks(page: Any, panel_server: Fixtur
 
 
 def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture) -> None:  # noqa: F811
-    # A track the import marked missing says so in the panel before anything is tried.
+    # A track the import marked missing says so in the panel before anything is tried, and no cover is asked for.
+    covers: list[str] = []
+    page.on("request", lambda request: covers.append(request.url) if request.url.endswith("/cover") else None)
     for name in ("missing", "imported_missing"):
         open_track(page, panel_server, name)
         banner = page.locator("#detail-missing")
@@ -363,6 +365,12 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
         assert page.text_content("#player-status") == "The audio file is missing, so it cannot be played."
         # The fields stay editable: a DJ can still fix the tags of a track whose drive is unplugged.
         assert page.is_editable("#field-title")
+    assert not any(url.endswith(f"/tracks/{panel_server.ids['imported_missing']}/cover") for url in covers), covers
+    open_track(page, panel_server, "plays")  # a file that is there: its cover is asked for
+    page.wait_for_function(
+        "id => document.getElementById('detail-cover').src.endsWith(`/tracks/${id}/cover`)",
+        arg=panel_server.ids["plays"],
+    )
 
     # A file that went away since the import: the player says what the server found.
     open_track(page, panel_server, "vanished")

@@ -135,7 +135,9 @@
     player.load(track, cues);
     if (other) {
       cover.hidden = true;
-      cover.src = `/api/library/tracks/${track.id}/cover`;
+      // A track whose file is missing has no cover to read: no request (it could only answer 404).
+      if (track.missing) cover.removeAttribute("src");
+      else cover.src = `/api/library/tracks/${track.id}/cover`;
     }
     panel.hidden = false;
     panel.dataset.trackId = String(track.id);
