@@ -137,7 +137,7 @@ async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: Map
     await state.service.check_import_can_start(ImportRequest())
     await state.read(lambda library: apply_mapping(library, body.nml_prefix, body.local_prefix))
     try:
-        return accepted(state.service.start_import(ImportRequest()))
+        return accepted(await state.service.begin_import(ImportRequest()))
     except OperationRunningError as error:
         # Another import started while the mapping was being saved: the mapping stays, and the answer says so.
         raise OperationRunningError(f"The mapping is saved, but the import could not start: {error}") from None

@@ -835,13 +835,17 @@ window.HarmonyTable = (() => {
     return view.playlist && !view.playlist.smart && view.sort === null && !view.search && !view.filter;
   }
 
+  function clearDropMarks() {
+    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
+  }
+
   body.addEventListener("dragover", (event) => {
     if (!reorderable() || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
     const index = indexOf(event.target);
     if (index < 0) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
-    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
+    clearDropMarks();
     const row = rowElement(index);
     const box = row.getBoundingClientRect();
     row.classList.add(event.clientY < box.top + box.height / 2 ? "drop-before" : "drop-after");
@@ -849,7 +853,7 @@ window.HarmonyTable = (() => {
 
   body.addEventListener("dragleave", (event) => {
     if (!body.contains(event.relatedTarget)) {
-      for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
+      clearDropMarks();
     }
   });
 
@@ -872,7 +876,7 @@ window.HarmonyTable = (() => {
   });
 
   document.addEventListener("dragend", () => {
-    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
+    clearDropMarks();
   });
 
   // --- the view, from outside ---------------------------------------------------------------------------------
