@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,51 @@ async def test_a_task_past_its_last_look_at_a_cancel_is_not_killed_and_finishes(
     assert (stats.completed, stats.cancelled, stats.crashed) == (1, 0, 0)
     # The same with a time budget that runs out while it commits.
     assert await pool.run(jobs.commits_after_its_last_look, seconds=1.0, timeout=0.5) == "committed"
+
+
+async def test_the_last_look_waits_for_the_pools_answer(make_pool: MakePool, tmp_path: Path) -> None:
+    """The pool, on its loop, decides both kills and last looks: while the loop is busy, a task asking to go past
+    its last look waits, so no commit can begin while a kill for a cancel is armed."""
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    reports: list[Progress] = []
+    marker = tmp_path / "committed"
+    task = asyncio.ensure_future(
+        pool.run(jobs.commits_after_a_late_last_look, marker=str(marker), wait=0.2, on_progress=reports.append)
+    )
+    await wait_until(lambda: bool(reports), what="the task started")
+    time.sleep(1.0)  # the loop is held: the task asks during this second, and hears nothing until it ends
+    assert not marker.exists()
+    took = await task
+    assert took >= 0.5, f"the last look answered in {took:.3f} s, while the pool's loop was held"
+    assert marker.read_text() == "committed"
+
+
+async def test_a_task_asked_to_stop_before_the_pool_answers_its_last_look_stops(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    """A cancel the pool takes before the task's last look (here, both wait while the loop is held, the cancel
+    first): the pool answers no, and the task stops before its commit."""
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    reports: list[Progress] = []
+    token = CancelToken()
+    marker = tmp_path / "committed"
+    task = asyncio.ensure_future(
+        pool.run(
+            jobs.commits_after_a_late_last_look,
+            marker=str(marker),
+            wait=0.2,
+            on_progress=reports.append,
+            cancel_token=token,
+        )
+    )
+    await wait_until(lambda: bool(reports), what="the task started")
+    token.cancel()  # queued on the loop now, ahead of the last look the task asks for while the loop is held
+    time.sleep(1.0)
+    with pytest.raises(TaskCancelled):
+        await task
+    assert not marker.exists()
+    assert pool.worker_pids() == [int(reports[0].message)]  # it stopped by itself: not killed
+    assert pool.stats().cancelled == 1
 
 
 async def test_a_task_that_dies_past_its_last_look_is_reported_crashed(make_pool: MakePool, tmp_path: Path) -> None:

@@ -189,6 +189,21 @@ def commits_after_its_last_look(cancelled: Callable[[], bool], progress: Callabl
     return "committed"
 
 
+def commits_after_a_late_last_look(
+    cancelled: Callable[[], bool], progress: Callable[..., None], marker: str, wait: float
+) -> float:
+    """Report, wait ``wait`` s, take the last look and, let past it, "commit" (write ``marker``). Returns how
+    long the last look took."""
+    progress("started", 0, str(os.getpid()))
+    time.sleep(wait)
+    asked = time.monotonic()
+    if last_look(cancelled):
+        raise TaskCancelled("cancelled before the commit")
+    took = time.monotonic() - asked
+    Path(marker).write_text("committed")
+    return took
+
+
 def last_look_after_a_cancel(cancelled: Callable[[], bool], progress: Callable[..., None]) -> str:
     """Wait for a cancel, then take the last look: it must say cancelled."""
     progress("started", 0, str(os.getpid()))

@@ -70,25 +70,38 @@ def _forked_by_a_forkserver() -> bool:
 
 
 class _CancelCheck:
-    """A task's ``cancelled``: whether a cancel was asked for; :meth:`last_look` asks a last time and, if not,
-    tells the pool the task is past it (see :func:`harmony.progress.last_look`)."""
+    """A task's ``cancelled``: whether a cancel was asked for. :meth:`last_look` asks the pool, which alone decides
+    whether a worker is killed, if the task may go past its last look (see :func:`harmony.progress.last_look`),
+    and waits for the answer: once the pool has said yes it never kills the task for a cancel, and a task that
+    hears no stops. So a commit cannot begin while a kill for a cancel is armed."""
 
-    def __init__(self, event: threading.Event, lock: threading.Lock, tell_pool: Callable[[], None]) -> None:
+    def __init__(self, event: threading.Event, lock: threading.Lock, ask_pool: Callable[[], None]) -> None:
         self._event = event
         self._lock = lock  # the worker's state lock, which the receiver holds while it takes a cancel in
-        self._tell_pool = tell_pool
+        self._ask_pool = ask_pool
+        self._answers: queue.SimpleQueue[bool] = queue.SimpleQueue()
         self.past = False
 
     def __call__(self) -> bool:
         return self._event.is_set()
 
     def last_look(self) -> bool:
+        if self.past:
+            return False
+        if self._event.is_set():
+            return True
+        self._ask_pool()
+        go = self._answers.get()  # the receiver thread puts the pool's answer (or a no when told to exit)
         with self._lock:
-            if self._event.is_set():
-                return True
-            self.past = True
-        self._tell_pool()
-        return False
+            if go and not self._event.is_set():
+                self.past = True
+                return False
+            self._event.set()  # the pool asked the task to stop before it answered: a cancel, as any other
+            return True
+
+    def answer(self, go: bool) -> None:
+        """The pool's answer to the last look (called on the receiver thread)."""
+        self._answers.put(go)
 
 
 class _Worker:
@@ -163,12 +176,21 @@ class _Worker:
                 with self.state_lock:
                     if self.current_task == message[1]:
                         check = self.cancel_check
-                        if check is None or not check.past:  # past its last look, the task finishes
+                        if check is None or not check.past:  # past its last look (the pool said so), it finishes
                             self.cancel_event.set()
                     elif message[1] in self.queued_tasks:
                         self.early_cancels.add(message[1])
                     # else: the task has already finished here; nothing to stop
+            elif kind == protocol.LAST_LOOK:
+                with self.state_lock:
+                    check = self.cancel_check if self.current_task == message[1] else None
+                if check is not None:
+                    check.answer(bool(message[2]))
             elif kind == protocol.EXIT:
+                with self.state_lock:
+                    check = self.cancel_check
+                if check is not None:  # the pool retires only idle workers; should it not, nothing waits forever
+                    check.answer(False)
                 self.jobs.put(None)
                 return
 

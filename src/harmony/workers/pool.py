@@ -16,8 +16,9 @@ Policies, in short (``docs/workers.md`` gives the reasons):
   timeout counts from dispatch and ends the task the same way. A call cancelled through asyncio ends at once;
   a call cancelled by its token, or out of time, ends with the worker's answer: cancelled (or timed out) if
   the task stopped or was killed, its result if it finished first. So a task whose work was done (an import
-  that committed) is never reported as stopped. A task past its last look at a cancel
-  (:func:`harmony.progress.last_look`, just before a commit) is not killed for one: it finishes.
+  that committed) is never reported as stopped. A task takes its last look at a cancel
+  (:func:`harmony.progress.last_look`, just before a commit) by asking the pool: let past, it is not killed for
+  a cancel and finishes; asked to stop before the pool answered, it stops.
 * ``retries`` re-runs a call after a worker crash or a :class:`~harmony.workers.errors.TransientError`, ahead
   of the queue; never after a timeout or a cancellation.
 """
@@ -452,15 +453,19 @@ class WorkerPool:
         task = worker.task
         if task is None or task.id != message[1]:
             log.debug("ignoring %s for a task %r no longer runs", kind, worker)
+            if kind == protocol.PAST_CANCEL:
+                worker.send((protocol.LAST_LOOK, message[1], False))  # whatever asks must stop, not wait
             return
         if kind == protocol.PROGRESS:
             if not task.settled:
                 self._deliver_progress(task, Progress(self.name, message[2], message[3], message[4], message[5]))
         elif kind == protocol.PAST_CANCEL:
-            task.past_cancel = True
-            if worker.kill_timer is not None:  # a cancel crossed the worker's last look: it finishes
-                worker.kill_timer.cancel()
-                worker.kill_timer = None
+            # The task waits for this answer before its commit. Decided here, on the loop, where a kill is armed:
+            # a task asked to stop before this stops (its kill stays armed); one let past is never killed for a
+            # cancel, so no kill can land in its commit.
+            go = task.stopping is None and not task.settled
+            task.past_cancel = go
+            worker.send((protocol.LAST_LOOK, task.id, go))
         elif kind == protocol.ITEMS:
             if not task.settled:
                 task.items.extend(message[2])

@@ -7,6 +7,8 @@ progress report of a task reaches the caller before its result.
 Parent to worker:
     ``("run", task_id, payload)``   payload: ``(module, qualname, args, kwargs)``, pickled once at submit
     ``("cancel", task_id)``         ask the running task to stop (cooperatively)
+    ``("last_look", task_id, go)``  the answer to ``past_cancel``: ``go`` is True if the task may go past its
+                                    last look (no cancel was asked; none will be), False if it must stop
     ``("exit",)``                   finish and exit (idle retirement, recycling, close)
 
 Worker to parent:
@@ -19,8 +21,9 @@ Worker to parent:
     ``("err", task_id, exc_bytes, type_name, text, tb)``     the task raised (``exc_bytes``: None if
                                                              the exception does not pickle)
     ``("cancelled", task_id)``                               the task stopped after a cancel request
-    ``("past_cancel", task_id)``                             the task took its last look at a cancel
-                                                             (``harmony.progress.last_look``): it finishes
+    ``("past_cancel", task_id)``                             the task takes its last look at a cancel
+                                                             (``harmony.progress.last_look``) and waits for
+                                                             the pool's ``last_look`` answer
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ __all__ = [
     "ERR",
     "EXIT",
     "ITEMS",
+    "LAST_LOOK",
     "OK",
     "OK_ITEMS",
     "PAST_CANCEL",
@@ -52,6 +56,7 @@ __all__ = [
 
 RUN: Final = "run"
 CANCEL: Final = "cancel"
+LAST_LOOK: Final = "last_look"
 EXIT: Final = "exit"
 READY: Final = "ready"
 STARTUP_FAILED: Final = "startup_failed"
