@@ -159,6 +159,18 @@ def test_truncated_inside_an_entry_is_refused() -> None:
     refuse(data[: data.index(b"<TEMPO") + 5], "cut off|never closed|not valid")
 
 
+@pytest.mark.parametrize("gap", ["\x0c", "\x0b", "\n\x0c\n"])
+def test_a_character_xml_does_not_allow_between_entries_is_refused(gap: str) -> None:
+    """Form feed and vertical tab are whitespace to Python but not allowed in XML at all: a file holding one
+    between two entries is not a collection (nothing else reads the bytes between entries, so the cut must)."""
+    data = document(entries=ENTRY + gap + ENTRY, count=2)
+    message = refuse(data, "unexpected text inside <COLLECTION>")
+    first_end = data.index(b"</ENTRY>") + len(b"</ENTRY>")  # the text is reported from where the entry ended
+    line = data[:first_end].count(b"\n") + 1
+    assert message.endswith(f"(line {line}, column 9)"), message
+    nml.load(document(entries=ENTRY + "\r\n\t " + ENTRY, count=2))  # XML's own whitespace is fine
+
+
 def test_binary_garbage_is_refused() -> None:
     refuse(bytes(range(256)) * 10, "not an XML file|UTF-16|not valid")
     refuse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not an XML file")

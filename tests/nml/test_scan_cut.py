@@ -22,6 +22,7 @@ _pieces = st.lists(
             b"<ENTRY>\n</ENTRY>",
             b"\n",
             b" \t",
+            b"\x0c",  # whitespace to Python, not to XML
             b"<ENTRY/>",
             b'<ENTRY TITLE="x"/>',
             b"<ENTRYX></ENTRYX>",

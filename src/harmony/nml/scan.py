@@ -18,7 +18,7 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Final, overload
 from xml.parsers import expat as pyexpat
 
 from lxml import etree
@@ -34,7 +34,10 @@ _COLLECTION_START = start_tag(rb"COLLECTION")
 _ANY_START = start_tag(rb"([A-Za-z_][\w.\-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
-_WHITESPACE = re.compile(rb"\s*")
+#: XML's whitespace: space, tab, CR and LF. Not Python's (``bytes.strip()`` and ``\s`` also take form feed and
+#: vertical tab, which XML does not allow anywhere in a file).
+_XML_SPACE: Final = b" \t\r\n"
+_WHITESPACE = re.compile(rb"[ \t\r\n]*")
 # The three tags the fast cut of the collection looks for, in one pattern (see _cut_traktor_items).
 _ITEM_TAG = re.compile(rb"<(?:/ENTRY>|/COLLECTION|ENTRY)")
 _SLASH, _E = ord("/"), ord("E")
@@ -203,7 +206,7 @@ def _cut_traktor_items(data: bytes, start: int) -> tuple[int, Items] | None:
     for match in _ITEM_TAG.finditer(data, start):
         at = match.start()
         if data[at + 1] != _SLASH:  # <ENTRY
-            if open_at >= 0 or data[at + 6 : at + 7] not in _AFTER_TAG_NAME or data[after_last:at].strip():
+            if open_at >= 0 or data[at + 6 : at + 7] not in _AFTER_TAG_NAME or data[after_last:at].strip(_XML_SPACE):
                 return None
             open_at = at
         elif data[at + 2] == _E:  # </ENTRY>
@@ -214,7 +217,7 @@ def _cut_traktor_items(data: bytes, start: int) -> tuple[int, Items] | None:
             ends.append(after_last)
             open_at = -1
         else:  # </COLLECTION
-            if open_at >= 0 or data[after_last:at].strip():
+            if open_at >= 0 or data[after_last:at].strip(_XML_SPACE):
                 return None
             items = Items()
             items.tags = ["ENTRY"] * len(ends)
@@ -236,10 +239,10 @@ def _scan_items(data: bytes, start: int, end: int) -> Items:
     while True:
         lt = find(b"<", pos, end)
         if lt < 0:
-            if data[pos:end].strip():
+            if data[pos:end].strip(_XML_SPACE):
                 raise NMLError(_located(data, pos, "unexpected text inside <COLLECTION>"))
             return items
-        if data[pos:lt].strip():
+        if data[pos:lt].strip(_XML_SPACE):
             raise NMLError(_located(data, pos, "unexpected text inside <COLLECTION>"))
         skipped = _skip_markup(data, lt, end) if data[lt + 1 : lt + 2] in (b"!", b"?") else -1
         if skipped >= 0:
