@@ -171,6 +171,16 @@ def test_a_character_xml_does_not_allow_between_entries_is_refused(gap: str) -> 
     nml.load(document(entries=ENTRY + "\r\n\t " + ENTRY, count=2))  # XML's own whitespace is fine
 
 
+@pytest.mark.parametrize("text", ["\u3000", "\xa0", "\xa0\n"])
+def test_text_of_unicode_spaces_is_kept(text: str) -> None:
+    """A no-break or ideographic space is a character to XML, not whitespace: an element holding only such text
+    (in an entry, or in the file's skeleton) keeps it through a load and a write."""
+    data = document(entries=ENTRY.replace('PLAYTIME="300"></INFO>', f'PLAYTIME="300">{text}</INFO>')).replace(
+        b'<SETS ENTRIES="0"></SETS>', f'<SETS ENTRIES="0">{text}</SETS>'.encode()
+    )
+    assert nml.load(data).to_bytes() == data
+
+
 def test_binary_garbage_is_refused() -> None:
     refuse(bytes(range(256)) * 10, "not an XML file|UTF-16|not valid")
     refuse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not an XML file")

@@ -26,7 +26,7 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.entry_blocks import EntryBlocks
 from harmony.nml.limits import MAX_ENTRY_BYTES, check_collection_size, check_entry_size, too_deep
-from harmony.nml.tags import start_tag
+from harmony.nml.tags import XML_SPACE, start_tag
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -34,10 +34,8 @@ _COLLECTION_START = start_tag(rb"COLLECTION")
 _ANY_START = start_tag(rb"([A-Za-z_][\w.\-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
-#: XML's whitespace: space, tab, CR and LF. Not Python's (``bytes.strip()`` and ``\s`` also take form feed and
-#: vertical tab, which XML does not allow anywhere in a file).
-_XML_SPACE: Final = b" \t\r\n"
-_WHITESPACE = re.compile(rb"[ \t\r\n]*")
+_XML_SPACE: Final = XML_SPACE.encode()
+_WHITESPACE = re.compile(rb"[%s]*" % _XML_SPACE)
 # The three tags the fast cut of the collection looks for, in one pattern (see _cut_traktor_items).
 _ITEM_TAG = re.compile(rb"<(?:/ENTRY>|/COLLECTION|ENTRY)")
 _SLASH, _E = ord("/"), ord("E")

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from lxml import etree
 
+from harmony.nml.tags import XML_SPACE
+
 PROLOG = b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
 
 
 def normalise_layout(element: etree._Element) -> None:
     """Give ``element`` and its descendants Traktor's whitespace, in place.
 
-    Whitespace-only text (indentation written by other tools) is dropped, an empty element gets empty text so
-    that it is written ``<X></X>``, and every element is followed by one newline. Real text is kept as it is.
+    Text of XML whitespace only (indentation written by other tools) is dropped, an empty element gets empty
+    text so that it is written ``<X></X>``, and every element is followed by one newline. Real text is kept as
+    it is, a no-break or ideographic space too.
     """
     for node in element.iter():
         if not isinstance(node.tag, str):  # comments and processing instructions keep their text
@@ -26,9 +29,9 @@ def normalise_layout(element: etree._Element) -> None:
             continue
         text = node.text
         if len(node):
-            if text is not None and not text.strip():
+            if text is not None and not text.strip(XML_SPACE):
                 node.text = None
-        elif text is None or not text.strip():
+        elif text is None or not text.strip(XML_SPACE):
             node.text = ""
         node.tail = "\n"
 
