@@ -194,6 +194,73 @@ async def test_a_task_asked_to_stop_before_the_pool_answers_its_last_look_stops(
     assert pool.stats().cancelled == 1
 
 
+async def test_a_task_told_to_stop_at_its_last_look_is_still_killed_after_the_grace(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    """The pool's no keeps the kill armed: a task that takes longer than cancel_grace to stop is killed, and the
+    call ends as cancelled (never as a crash of a task let past its last look)."""
+    pool = make_pool(max_workers=1, cancel_grace=0.3)
+    reports: list[Progress] = []
+    token = CancelToken()
+    marker = tmp_path / "committed"
+    task = asyncio.ensure_future(
+        pool.run(
+            jobs.commits_after_a_late_last_look,
+            marker=str(marker),
+            wait=0.2,
+            linger=30.0,
+            on_progress=reports.append,
+            cancel_token=token,
+        )
+    )
+    await wait_until(lambda: bool(reports), what="the task started")
+    token.cancel()
+    time.sleep(1.0)  # the cancel, then the task's last look, wait for the loop together
+    with pytest.raises(TaskCancelled):
+        await task
+    assert not marker.exists()
+    stats = pool.stats()
+    assert (stats.cancelled, stats.crashed) == (1, 0)
+    assert int(reports[0].message) not in pool.worker_pids()  # killed after the grace
+
+
+async def test_a_task_that_dies_past_its_last_look_after_a_cancel_is_not_retried(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    """Asked to stop, then dead past its last look (its commit may have gone through): reported crashed, and
+    never run again, whatever its retries."""
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    reports: list[Progress] = []
+    token = CancelToken()
+    task = asyncio.ensure_future(
+        pool.run(
+            jobs.dies_after_its_last_look,
+            marker=str(tmp_path / "ran"),
+            on_progress=reports.append,
+            cancel_token=token,
+            retries=1,
+        )
+    )
+    await wait_until(lambda: any(r.phase == "committing" for r in reports), what="the task past its last look")
+    token.cancel()
+    with pytest.raises(WorkerCrashedError):
+        await asyncio.wait_for(task, timeout=5)
+    stats = pool.stats()
+    assert (stats.crashed, stats.retried, stats.cancelled) == (1, 0, 0)
+    assert not any(r.phase == "retried" for r in reports)
+
+
+async def test_a_last_look_taken_after_the_task_returned_says_stop(make_pool: MakePool, tmp_path: Path) -> None:
+    """A thread of a task that has returned can no longer be let past (its call is settled): it hears no at once
+    instead of waiting for an answer that never comes."""
+    pool = make_pool(max_workers=1)
+    marker = tmp_path / "answer"
+    assert await pool.run(jobs.looks_last_on_a_thread_after_returning, marker=str(marker)) == "returned"
+    await wait_until(marker.exists, what="the thread's last look", timeout=5)
+    assert marker.read_text() == "True"
+    assert await pool.run(jobs.echo, "next") == "next"  # the worker goes on
+
+
 async def test_a_task_that_dies_past_its_last_look_is_reported_crashed(make_pool: MakePool, tmp_path: Path) -> None:
     """Past its last look the pool no longer kills it, so a worker that dies then died by itself, perhaps after
     its commit: never reported as a cancel ("nothing was changed")."""

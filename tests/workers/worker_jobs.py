@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -190,18 +191,31 @@ def commits_after_its_last_look(cancelled: Callable[[], bool], progress: Callabl
 
 
 def commits_after_a_late_last_look(
-    cancelled: Callable[[], bool], progress: Callable[..., None], marker: str, wait: float
+    cancelled: Callable[[], bool], progress: Callable[..., None], marker: str, wait: float, linger: float = 0.0
 ) -> float:
     """Report, wait ``wait`` s, take the last look and, let past it, "commit" (write ``marker``). Returns how
-    long the last look took."""
+    long the last look took. Told to stop, it takes ``linger`` s to (a rollback, say)."""
     progress("started", 0, str(os.getpid()))
     time.sleep(wait)
     asked = time.monotonic()
     if last_look(cancelled):
+        time.sleep(linger)
         raise TaskCancelled("cancelled before the commit")
     took = time.monotonic() - asked
     Path(marker).write_text("committed")
     return took
+
+
+def looks_last_on_a_thread_after_returning(cancelled: Callable[[], bool], marker: str) -> str:
+    """Return at once, leaving a thread that takes the task's last look 0.2 s later and writes its answer to
+    ``marker``."""
+
+    def late() -> None:
+        time.sleep(0.2)
+        Path(marker).write_text(str(last_look(cancelled)))
+
+    threading.Thread(target=late, daemon=True).start()
+    return "returned"
 
 
 def last_look_after_a_cancel(cancelled: Callable[[], bool], progress: Callable[..., None]) -> str:

@@ -80,28 +80,38 @@ class _CancelCheck:
         self._lock = lock  # the worker's state lock, which the receiver holds while it takes a cancel in
         self._ask_pool = ask_pool
         self._answers: queue.SimpleQueue[bool] = queue.SimpleQueue()
+        self._looking = threading.Lock()  # one question to the pool at a time, whatever thread asks
+        self._ended = False
         self.past = False
 
     def __call__(self) -> bool:
         return self._event.is_set()
 
     def last_look(self) -> bool:
-        if self.past:
-            return False
-        if self._event.is_set():
-            return True
-        self._ask_pool()
-        go = self._answers.get()  # the receiver thread puts the pool's answer (or a no when told to exit)
-        with self._lock:
-            if go and not self._event.is_set():
-                self.past = True
+        with self._looking:
+            if self.past:
                 return False
-            self._event.set()  # the pool asked the task to stop before it answered: a cancel, as any other
-            return True
+            if self._event.is_set() or self._ended:
+                return True
+            self._ask_pool()
+            go = self._answers.get()  # put by the receiver thread; a no when the task ends or the worker exits
+            with self._lock:
+                if go and not self._event.is_set() and not self._ended:
+                    self.past = True
+                    return False
+                self._event.set()  # the pool asked the task to stop before it answered: a cancel, as any other
+                return True
 
     def answer(self, go: bool) -> None:
         """The pool's answer to the last look (called on the receiver thread)."""
         self._answers.put(go)
+
+    def end(self) -> None:
+        """The task has returned: a thread of it still asking hears no (nothing may commit for it now), and one
+        waiting for the pool's answer, which the receiver no longer delivers, is woken with a no."""
+        with self._lock:
+            self._ended = True
+        self._answers.put(False)
 
 
 class _Worker:
@@ -225,10 +235,13 @@ class _Worker:
                 self._send_error(task_id, error)
         finally:
             with self.state_lock:
+                check = self.cancel_check
                 self.current_task = None
                 self.cancel_check = None
                 self.queued_tasks.discard(task_id)
                 self.early_cancels.discard(task_id)
+            if check is not None:
+                check.end()
 
     def _inject(
         self, fn: Callable[..., Any], kwargs: dict[str, Any], task_id: int, cancel_event: threading.Event

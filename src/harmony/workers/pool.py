@@ -463,7 +463,7 @@ class WorkerPool:
             # The task waits for this answer before its commit. Decided here, on the loop, where a kill is armed:
             # a task asked to stop before this stops (its kill stays armed); one let past is never killed for a
             # cancel, so no kill can land in its commit.
-            go = task.stopping is None and not task.settled
+            go = task.past_cancel or (task.stopping is None and not task.settled)  # once let past, always
             task.past_cancel = go
             worker.send((protocol.LAST_LOOK, task.id, go))
         elif kind == protocol.ITEMS:
@@ -513,7 +513,7 @@ class WorkerPool:
         elif task is not None and not task.settled:
             error = WorkerCrashedError(self.name, worker.pid, exitcode, task.label)
             log.warning("%s", error)
-            if task.retries_left > 0:
+            if task.retries_left > 0 and task.stopping is None:  # never retried once asked to stop
                 self._requeue(task, error)
             else:
                 self._settle(task, Outcome.CRASHED, error=error)
