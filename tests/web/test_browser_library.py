@@ -245,6 +245,11 @@ def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -
     page.keyboard.press("Enter")
     page.wait_for_function("() => !document.querySelector('#tracks-body .cell-input')")
     assert api_track(library_server, track_id)["title"] == "Renamed In Place"
+    # It says so, with an Undo, as every other edit does.
+    note = page.locator('.notification[data-id="edit"]')
+    note.wait_for()
+    assert "title" in (note.locator(".title").text_content() or "").lower()
+    assert note.locator("button.action").text_content() == "Undo"
     # Back to the whole list first: from one hit straight to another, the count says "1 track" throughout, and
     # the edit below could start in the old list just before the new answer redraws it (and takes the input).
     page.fill("#search", "")
@@ -282,6 +287,31 @@ def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -
         " const r = rows.find(r => r.textContent.includes(t)); return r && r.children[k].textContent === '1m'; }",
         arg=["Renamed In Place", column_index(page, "key")],
     )
+
+
+def test_one_esc_closes_add_to_playlist_and_adds_nothing(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Esc in the playlist list's search field closes the list (a search field alone would only clear itself,
+    leaving the list open: the next Enter would add the track to whatever playlist is first)."""
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url, headers=library_server.server.token) as client:
+        answer = client.post("/api/playlists", json={"name": "Esc Target"})
+        assert answer.status_code == 201, answer.text
+        playlist = answer.json()["id"]
+        entries = client.get(f"/api/playlists/{playlist}/tracks").json()["total"]
+    open_library(page, library_server)
+    search(page, "Track 00040", 1)
+    row(page, "Track 00040").focus()
+    page.keyboard.press("p")
+    page.wait_for_selector("#picker-dialog[open]")
+    page.keyboard.type("Esc Tar")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#picker-dialog[open]", state="detached")
+    assert (focused(page)["row"]) == "2"  # back on the row
+    page.keyboard.press("Enter")  # what a DJ who thinks the list closed presses next
+    page.keyboard.press("Escape")  # (that Enter opened the track panel)
+    with httpx.Client(base_url=library_server.server.url) as client:
+        assert client.get(f"/api/playlists/{playlist}/tracks").json()["total"] == entries
 
 
 def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa: F811

@@ -174,6 +174,11 @@ window.HarmonyEdits = (() => {
           event.preventDefault();
           const first = list.querySelector("button");
           if (first) first.click();
+        } else if (event.key === "Escape") {
+          // One Esc closes the list, as in every other dialog: a search field would take the first one to
+          // clear itself and leave the list open, where the next Enter adds to whatever is first.
+          event.preventDefault();
+          dialog.close();
         }
       };
       document.getElementById("picker-cancel").onclick = () => dialog.close();
