@@ -218,12 +218,14 @@ window.HarmonyTable = (() => {
   function drawHead() {
     columns = visibleColumns();
     const narrow = narrowScreen.matches;
-    const widths = columns.map((c) => (narrow && c.id === "title" ? 180 : narrow && c.id === "artist" ? 130 : c.width));
-    const width = widths.reduce((sum, w) => sum + w, 0);
     // Title and artist share whatever room the other columns leave (fixed-layout columns without a width do),
-    // so the table fills its frame instead of cutting titles short beside an empty stripe; where the frame is
-    // narrower than the columns, the table keeps their widths and scrolls sideways inside its frame.
+    // so the table fills its frame instead of cutting titles short beside an empty stripe. They give up room
+    // down to these widths before anything scrolls: on a laptop, BPM, key and rating stay in sight beside
+    // shorter titles. Only a frame narrower than that scrolls sideways, inside the frame.
     const growing = new Set(["title", "artist"]);
+    const least = narrow ? { title: 180, artist: 130 } : { title: 170, artist: 130 };
+    const widths = columns.map((c) => (growing.has(c.id) ? least[c.id] : c.width));
+    const width = widths.reduce((sum, w) => sum + w, 0);
     const grows = columns.some((c) => growing.has(c.id));
     colgroup.replaceChildren(...columns.map((c, i) => {
       const col = el("col", {});
