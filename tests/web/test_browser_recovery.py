@@ -70,6 +70,21 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
     page.locator("#backups-table tbody tr[data-source]").nth(1).wait_for(timeout=30_000)
 
 
+def test_an_export_adds_its_backup_to_the_open_page(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    demo = make_demo(home / "Traktor", tracks=120, seed=5)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
+    assert page.locator("#backups-table tbody tr[data-source]").count() == 0  # "No backups yet."
+    _edit_first_track(live_server, "exported from the page's point of view")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/export", {"force": True})
+    # No reload, no click on Refresh: the export's backup is listed.
+    page.locator('#backups-table tbody tr[data-source="harmony"]').first.wait_for(timeout=30_000)
+
+
 def test_keeping_a_damaged_looking_collection_asks_once(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
     demo = make_demo(home / "Traktor", tracks=100, seed=5)
     configure(live_server, demo)

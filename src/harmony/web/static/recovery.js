@@ -105,7 +105,11 @@
     if (refused && WRITE_ANYWAY[event.operation]) {
       refusedWhileTraktorRuns(event.operation, traktorNames(event.error), WRITE_ANYWAY[event.operation]);
     }
-    if (event.operation === "rebuild" && event.status === "succeeded") collectionChanged();
+    // A rebuild writes a new collection; an export writes the collection and keeps a backup of the one before:
+    // the badges, the health and the Backups list follow without a reload.
+    if ((event.operation === "rebuild" || event.operation === "export") && event.status === "succeeded") {
+      collectionChanged();
+    }
     if (event.operation === "import" && event.status === "succeeded") loadStatus(); // a kept collection is healthy
   });
 
