@@ -314,6 +314,31 @@ def test_one_esc_closes_add_to_playlist_and_adds_nothing(page: Any, library_serv
         assert client.get(f"/api/playlists/{playlist}/tracks").json()["total"] == entries
 
 
+PENDING_SAYS = "t => document.querySelector('#filter-pending').textContent === t"
+
+
+def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """In a playlist, "Pending export (N)" counts the playlist's tracks, as the list the button filters does."""
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url, headers=library_server.server.token) as client:
+        answer = client.post("/api/playlists", json={"name": "Two Pending"})
+        assert answer.status_code == 201, answer.text
+        playlist = answer.json()["id"]
+        added = client.post(f"/api/playlists/{playlist}/tracks", json={"track_ids": library_server.ids[50:52]})
+        assert added.status_code == 200, added.text
+        everywhere = client.get("/api/library/tracks", params={"filter": "pending", "limit": 1}).json()["total"]
+        inside = client.get(f"/api/playlists/{playlist}/tracks", params={"filter": "pending", "limit": 1}).json()
+    assert inside["total"] == 2 and everywhere > 2  # what follows tells the two apart
+    open_library(page, library_server)
+    page.wait_for_function(PENDING_SAYS, arg=f"Pending export ({everywhere:,})")
+    page.locator("#playlist-tree [role='treeitem']", has_text="Two Pending").first.locator(".name").click()
+    page.wait_for_function("() => document.querySelector('#track-count').textContent === '2 tracks'")
+    page.wait_for_function(PENDING_SAYS, arg="Pending export (2)")
+    page.locator("#playlist-tree [data-key='all']").click()
+    page.wait_for_function(PENDING_SAYS, arg=f"Pending export ({everywhere:,})")
+
+
 def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     page.keyboard.press("/")

@@ -51,20 +51,30 @@
   pendingButton.addEventListener("click", () => setFilter("pending"));
   missingButton.addEventListener("click", () => setFilter("missing"));
 
-  async function count(filter) {
-    const page = await api("GET", `/api/library/tracks?filter=${filter}&limit=1`);
+  // The counts are the open view's (the library, or one playlist), as the list the button filters is.
+  async function count(filter, playlist) {
+    const list = playlist ? `/api/playlists/${playlist.id}/tracks` : "/api/library/tracks";
+    const page = await api("GET", `${list}?filter=${filter}&limit=1`);
     return page.total;
   }
 
   let countsTimer = null;
+  let countsAsked = 0;
   async function loadCounts() {
+    const asked = ++countsAsked;
+    const playlist = Table.view.playlist;
     try {
-      const [pending, missing] = await Promise.all([count("pending"), count("missing")]);
+      const [pending, missing] = await Promise.all([count("pending", playlist), count("missing", playlist)]);
+      if (asked !== countsAsked) return; // another view's (or a newer) counts were asked for meanwhile
       pendingButton.textContent = `Pending export (${number(pending)})`;
       missingButton.textContent = `Missing (${number(missing)})`;
       missingButton.hidden = missing === 0 && Table.view.filter !== "missing";
     } catch (_) {
-      // the counts wait for the next change
+      // the counts wait for the next change; another view's must not stand for this one's meanwhile
+      if (asked === countsAsked && playlist) {
+        pendingButton.textContent = "Pending export";
+        missingButton.textContent = "Missing";
+      }
     }
   }
   function refreshCounts() {
@@ -89,6 +99,7 @@
     search.value = "";
     Table.setView({ playlist, search: "" });
     closeDrawer();
+    loadCounts();
   });
 
   document.addEventListener("harmony:view-node", (event) => {
