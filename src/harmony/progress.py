@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["ProgressReporter", "last_look"]
+__all__ = ["ProgressReporter", "counted", "last_look"]
 
 
 class ProgressReporter(Protocol):
@@ -32,3 +32,9 @@ def last_look(cancelled: Callable[[], bool]) -> bool:
     other ``cancelled`` is simply asked."""
     final: Callable[[], bool] | None = getattr(cancelled, "last_look", None)
     return final() if final is not None else cancelled()
+
+
+def counted(message: str, done: int, total: int, what: str = "") -> str:
+    """``message`` with how far it got, as every progress report says it: ``"Analyzing differences...
+    (12,500/100,000)"`` (``what`` follows the total: ``"library tracks"``)."""
+    return f"{message} ({done:,}/{total:,}{' ' + what if what else ''})"

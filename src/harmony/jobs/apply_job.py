@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
 from harmony.library import ImportPlan, Library
-from harmony.progress import ProgressReporter
+from harmony.progress import ProgressReporter, counted
 
 __all__ = ["SAVING", "apply_parts"]
 
@@ -35,14 +35,14 @@ def apply_parts(
     start, end = SAVING
     count = max(1, len(parts))
 
-    def counted() -> Iterator[ImportPlan]:
+    def reported() -> Iterator[ImportPlan]:
         for done, part in enumerate(parts, 1):
             yield part
             if progress is not None:
                 percent = round(start + (end - start) * done / count, 2)
-                progress("saving", percent, f"Saving to database... ({done}/{count})")
+                progress("saving", percent, counted("Saving to database...", done, count))
 
     if progress is not None:
         progress("saving", start, "Saving to database...")
     with Library.open(library_path) as library:
-        return library.apply_import_parts(counted(), cancelled=cancelled, known_counts=known_counts).version
+        return library.apply_import_parts(reported(), cancelled=cancelled, known_counts=known_counts).version

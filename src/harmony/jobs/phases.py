@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from harmony.progress import ProgressReporter
+from harmony.progress import ProgressReporter, counted
 
 __all__ = ["PhaseClock", "counting", "sliced"]
 
@@ -48,7 +48,7 @@ def counting(
 
     def report(done: int, total: int) -> None:
         share = 1.0 if total == 0 else done / total
-        progress(phase, round(start + (end - start) * share, 2), f"{message} ({done}/{total})")
+        progress(phase, round(start + (end - start) * share, 2), counted(message, done, total))
 
     return report
 

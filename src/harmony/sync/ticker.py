@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from harmony.progress import ProgressReporter
+from harmony.progress import ProgressReporter, counted
 
 __all__ = ["STEP", "Ticker"]
 
@@ -32,7 +32,7 @@ class Ticker:
             return
         share = 1.0 if self.total == 0 else min(1.0, done / self.total)
         percent = self.start + (self.end - self.start) * share
-        self.progress(self.phase, round(percent, 2), f"{self.message} ({done}/{self.total})", item)
+        self.progress(self.phase, round(percent, 2), counted(self.message, done, self.total), item)
 
     def tick(self, done: int, item: str | None) -> None:
         if done % self.every == 0 or done == self.total:
