@@ -698,6 +698,26 @@ def test_a_playlist_emptied_as_its_tracks_leave_both_sides_ends_empty_on_both(ex
         machine.teardown()
 
 
+def test_a_track_deleted_on_both_sides_then_added_again_in_harmony_is_exported() -> None:
+    """Found by the machine. Harmony deleted a.mp3, Traktor removed it too, then the DJ added a.mp3 to Harmony
+    again (a new track, no base). The export added its entry, then took the entry under a.mp3's key for that of
+    the track deleted in Harmony (its base still names that key) and removed it again: Traktor never got the
+    track. An entry a library track holds is never removed for a deleted one."""
+    machine = Convergence()
+    try:
+        machine.choose_strategy(strategy="smart_merge")
+        machine.harmony_deletes_a_track(index=0)  # a.mp3
+        machine.traktor_removes_a_track(index=0)  # a.mp3
+        machine.harmony_adds_a_track(file="a.mp3", title="Alpha")
+        result = machine.exchange.export(dry_run=True)
+        assert not result.report.stats.conflicts
+        machine.auto_sync()
+        machine.in_step_after_an_import_and_an_export()
+        assert machine.traktor_state()["tracks"]["a.mp3"][0]["title"] == "Alpha"
+    finally:
+        machine.teardown()
+
+
 class _Drawn:
     """Stands in for hypothesis's ``data`` in a test that calls a rule by hand: every draw gives ``value``."""
 

@@ -144,6 +144,10 @@ class _KeysOfTracks(Mapping[int, str]):
     def __len__(self) -> int:
         return len(self._set) + sum(1 for track_id in self._synced if track_id not in self._set)
 
+    def set_here(self) -> set[str]:
+        """The keys this export set: the entries it matched, moved or added for a library track."""
+        return set(self._set.values())
+
 
 class TrackExporter:
     """Exports the library's tracks into ``collection`` (see the module doc); run :meth:`entries`, then
@@ -413,8 +417,11 @@ class TrackExporter:
     def removals(self) -> None:
         """Remove the entries of tracks deleted in Harmony (unless another library track now holds them), and
         drop the bases of every deleted track."""
+        # An entry a library track holds now is never removed, even under the key of a track deleted in Harmony:
+        # a new track for the same file (or one moved there) was given that entry by this export.
+        held = self.key_of_track.set_here()
         for key in sorted(self.deleted):
-            if key not in self.used:
+            if key not in self.used and key not in held:
                 view = self.collection.track_by_key(key)
                 if view is not None:
                     self._deleted_in_harmony(view, self.deleted[key])
