@@ -341,7 +341,7 @@ class TrackExporter:
                 raise NMLError(f"another entry already names {new_key!r}")
             view.location = new
         except NMLError as error:
-            self.out.skipped.append(SkippedEntry(old_key, f"not moved to {path}: {error}"))
+            self.out.skipped.append(SkippedEntry(old_key, f"not moved to {path}: {error}", whole=False))
             return None
         if self.collection.root.find(f"PLAYLISTS/NODE[@NAME='{ROOT_NAME}']") is not None:
             for node in self.collection.playlists.walk():
@@ -359,7 +359,7 @@ class TrackExporter:
         try:
             view.set(**writes)
         except NMLError as error:
-            self.out.skipped.append(SkippedEntry(view.key, f"fields not exported: {error}"))
+            self.out.skipped.append(SkippedEntry(view.key, f"fields not exported: {error}", whole=False))
             return frozenset(), []
         changes: list[FieldChange] = []
         for name in writes:
@@ -382,7 +382,7 @@ class TrackExporter:
             for data in plan.adds:
                 view.add_cue(data)
         except NMLError as error:
-            self.out.skipped.append(SkippedEntry(view.key, f"cues not exported: {error}"))
+            self.out.skipped.append(SkippedEntry(view.key, f"cues not exported: {error}", whole=False))
             return CueExport()
         if [cue.to_data() for cue in view.cues] == before:
             return CueExport()

@@ -157,13 +157,14 @@ class _Importer:
         mapped = track_values_from_nml(data, entry.path)
         digest = entry.digest
         if mapped.dropped:
-            self.skipped.append(SkippedEntry(data.key, f"values the library cannot hold: {', '.join(mapped.dropped)}"))
+            reason = f"values the library cannot hold: {', '.join(mapped.dropped)}"
+            self.skipped.append(SkippedEntry(data.key, reason, whole=False))
             digest = None
         cues: list[CueValues] = []
         for cue in data.cues:
             result = cue_values_or_problem(cue)
             if isinstance(result, str):
-                self.skipped.append(SkippedEntry(data.key, result))
+                self.skipped.append(SkippedEntry(data.key, result, whole=False))
                 digest = None
             else:
                 cues.append(result)

@@ -166,10 +166,12 @@ class DuplicateEntry:
 
 @dataclass(frozen=True, slots=True)
 class SkippedEntry:
-    """A collection entry or value the import leaves out, and why."""
+    """A collection entry or value the import leaves out, and why. ``whole`` is False when only part of the entry
+    is (values or cues the other side cannot hold): the track itself is imported or exported."""
 
     key: str
     reason: str
+    whole: bool = True
 
 
 #: Added to the summary of an import from a file without a playlist tree (it says nothing about playlists).
