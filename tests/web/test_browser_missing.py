@@ -160,3 +160,15 @@ def test_the_other_suggestions_wait_while_a_mapping_imports(
             (text, disabled) == (("Used", True) if mapping == used else ("Use this mapping", False))
             for mapping, text, disabled in states
         ), states
+
+
+def test_with_nothing_missing_the_page_says_so_and_offers_no_search(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """An empty library (or one whose files are all there): no "Look for the folder", no "Search" that could only
+    answer "Found 0 of 0 missing files"."""
+    page.goto(f"{live_server.url}/missing")
+    page.wait_for_function("() => document.querySelector('#missing-words').textContent.startsWith('Every track')")
+    assert not page.is_visible("#suggest-button")
+    assert not page.is_visible("#relocate-button")

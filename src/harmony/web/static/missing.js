@@ -21,6 +21,14 @@
     return data.count;
   }
 
+  // Opened with nothing missing: say so, and offer no search that can only find nothing ("Found 0 of 0").
+  function nothingMissing() {
+    $("missing-count").textContent = "";
+    $("missing-words").textContent = "Every track's file is where the library expects it: nothing to find.";
+    for (const id of ["suggest-heading", "relocate-heading"]) $(id).closest("section").hidden = true;
+    document.querySelector(".missing-page > p.muted").hidden = true;
+  }
+
   async function suggest() {
     $("suggest-button").disabled = true;
     $("suggest-status").textContent = "Looking…";
@@ -205,5 +213,7 @@
   $("relocate-cancel").addEventListener("click", () => {
     if (relocateId) api("POST", `/api/operations/${encodeURIComponent(relocateId)}/cancel`).catch(() => {});
   });
-  loadCount().catch((error) => fail("Could not read the library", error));
+  loadCount()
+    .then((count) => { if (count === 0) nothingMissing(); })
+    .catch((error) => fail("Could not read the library", error));
 })();
