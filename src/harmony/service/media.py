@@ -43,7 +43,12 @@ async def _decoded(manager: WorkerManager, job: Job, path: Path) -> Any:
     try:
         return await manager.execute_sync(job)
     except (av.FFmpegError, ValueError) as error:
-        raise UnreadableAudioError(f"Harmony cannot read the audio of {path.name}: {error}") from error
+        # FFmpeg's own words without its error number and the full path ("[Errno 1094995529] …: '/…'").
+        detail = str(getattr(error, "strerror", None) or error)
+        raise UnreadableAudioError(
+            f"Harmony cannot read the audio of {path.name}: {detail.rstrip('.')}. "
+            "The file may be damaged, or not audio."
+        ) from error
 
 
 log = logging.getLogger(__name__)

@@ -182,7 +182,8 @@ window.HarmonyPlayer = (() => {
   async function explainFailure(id) {
     try {
       const response = await fetch(`/api/library/tracks/${id}/audio`, { headers: { Range: "bytes=0-0" } });
-      if (response.ok) return "The browser cannot play this file's format.";
+      // Served, yet not played: a damaged file, or a format this browser does not play.
+      if (response.ok) return "The browser cannot play this file: it may be damaged, or in a format it does not play.";
       const data = await response.json().catch(() => null);
       return (data && data.error) || `The audio could not be loaded (${response.status}).`;
     } catch (error) {
