@@ -210,3 +210,15 @@ def test_the_scan_runs_in_a_spawned_worker_process(music: Path) -> None:
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         result = pool.submit(scan_paths, [str(music)], None, today=TODAY).result(timeout=120)
     assert len(result.tracks) == 7 and len(result.failures) == 2
+
+
+def test_control_characters_in_tags_are_left_out_of_the_values(tmp_path: Path) -> None:
+    """A tag may hold a control character (a stray NUL or separator); the library, like the collection, cannot:
+    the file is still read, its text without them."""
+    from harmony.library import read_track
+
+    flac = FLAC(_write(tmp_path / "odd.flac", 0.5))
+    flac.update({"title": ["Odd\x01 Title\x00"], "artist": ["Bell\x07 Artist"]})
+    flac.save()
+    values = read_track(tmp_path / "odd.flac", TODAY)
+    assert (values.title, values.artist) == ("Odd Title", "Bell Artist")

@@ -15,6 +15,8 @@ from harmony.errors import LibraryError
 from harmony.library import CueValues, Library, NothingToUndoError, TrackValues, undo
 from harmony.library.undo import KEEP_STEPS
 
+from .test_roundtrip import HOLDABLE
+
 TRACKS = 8
 
 
@@ -85,7 +87,7 @@ def one_edit(library: Library, data: st.DataObject) -> None:
             "rating": st.integers(0, 5),
             "bpm": st.floats(0, 999, allow_nan=False),
             "musical_key": st.integers(0, 23) | st.none(),
-            "title": st.text(max_size=5) | st.none(),
+            "title": st.text(HOLDABLE, max_size=5) | st.none(),
             "color": st.integers(0, 7),
             "year": st.integers(0, 9999),
         }[field]

@@ -77,6 +77,26 @@ def test_root_is_protected_and_names_are_checked() -> None:
         root.create_folder("$ROOT")
 
 
+def test_text_a_collection_cannot_hold_is_an_nml_error_and_changes_nothing() -> None:
+    """Refused before lxml sees it (lxml's own refusal is a ValueError, which no caller expects)."""
+    collection = nml.load(document())
+    root = collection.playlists
+    before = collection.to_bytes()
+    smart = root.create_smartlist("Smart", "$RATING > 3")
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        root.create_playlist("Bad\x01")
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        root.create_folder("Bad\x0c")
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        root.create_smartlist("Smarter", "$TITLE % \x02")
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        smart.name = "Renamed\x1f"
+    with pytest.raises(nml.NMLError, match="cannot hold"):
+        smart.query = "$RATING > \x03"
+    smart.delete()
+    assert collection.to_bytes() == before
+
+
 def test_unchanged_tree_is_written_verbatim() -> None:
     collection = nml.load(document())
     playlist = collection.playlists["Set"]

@@ -456,3 +456,32 @@ def _all_playlists(nodes: tuple[object, ...]) -> list[PlaylistNode]:
         elif isinstance(node, FolderNode):
             found.extend(_all_playlists(node.children))
     return found
+
+
+def test_names_and_text_a_collection_cannot_hold_are_refused_and_old_ones_are_left_out(world: World) -> None:
+    """Found by the API fuzzer: a playlist named with a control character was taken, and every export (and
+    rebuild) then failed inside lxml. The library refuses such text now; one stored before is left out of the
+    export with its reason, and the rest is exported."""
+    from sqlalchemy import update
+
+    from harmony.library import InvalidFieldError
+    from harmony.library.database import write_connection
+    from harmony.library.models import PLAYLISTS
+
+    track = world.library.add_track(TrackValues(path=local_path("a.mp3"), title="Alpha"))
+    for refused in (
+        lambda: world.library.create_playlist("Bad\x01Name", None),
+        lambda: world.library.create_folder("Bad\x0bFolder"),
+        lambda: world.library.create_playlist("Smart", None, smart_query="$TITLE % \x02"),
+        lambda: world.library.update_track(track, {"title": "Alpha\x1f"}),
+    ):
+        with pytest.raises(InvalidFieldError, match="control character"):
+            refused()
+    kept = world.library.create_playlist("Kept", None, track_ids=[track])
+    old = world.library.create_playlist("Old", None, track_ids=[track])
+    with write_connection(world.library._engine) as conn:  # as a library from before the check may hold it
+        conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == old).values(name="Old\x01"))
+    result = export(world)
+    assert [node.name for node in world.collection.playlists.children] == ["Kept"]
+    assert any("Old" in line and "cannot hold" in line for line in result.report.lines()), result.report.lines()
+    assert kept

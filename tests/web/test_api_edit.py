@@ -130,6 +130,19 @@ async def test_track_errors_are_json_never_5xx(api: Api) -> None:
     assert (await call(api, "PATCH", "/api/library/tracks/1", {}))["step"] is None
 
 
+async def test_text_a_collection_cannot_hold_is_refused(api: Api) -> None:
+    """Found by the fuzzer: such a name was taken, and every export then failed. Refused as the schema says
+    (422), in words, nothing changed."""
+    before = (await call(api, "GET", "/api/library/tracks/1"))["title"]
+    data = await call(api, "PATCH", "/api/library/tracks/1", {"title": "Bell\x07"}, status=422)
+    assert "control character" in data["error"]
+    assert (await call(api, "GET", "/api/library/tracks/1"))["title"] == before
+    for path, body in (("/api/playlists", {"name": "Tab\x0bbed"}), ("/api/folders", {"name": "\x1bEsc"})):
+        assert "control character" in (await call(api, "POST", path, body, status=422))["error"]
+    tree = await call(api, "GET", "/api/playlists")
+    assert not any("Tab" in node["name"] or "Esc" in node["name"] for node in tree["nodes"])
+
+
 async def test_edits_need_the_token_or_the_origin(api: Api) -> None:
     response = await api.client.patch("/api/library/tracks/1", json={"rating": 2})
     assert response.status_code == 403

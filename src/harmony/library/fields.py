@@ -15,6 +15,7 @@ from datetime import date
 from typing import Literal
 
 from harmony.library.errors import InvalidFieldError
+from harmony.xml_text import xml_can_hold
 
 #: A value a track or cue field can hold.
 FieldValue = str | int | float | bool | date | None
@@ -167,6 +168,9 @@ def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldErro
 
 #: What a cue colour looks like (``#RRGGBB``).
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: A file's path is what the file system allows; it reaches the collection as a location, which says itself what
+#: it cannot hold (the export reports that track left out). Every other text goes into the collection as it is.
+_FILE_FIELDS = frozenset({"path", "path_key"})
 
 
 def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> FieldValue:
@@ -187,6 +191,8 @@ def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> Fie
             raise InvalidFieldError(f"Field '{name}' needs text, not {value!r}.")
         if not spec.nullable and not value.strip():
             raise InvalidFieldError(f"Field '{name}' cannot be empty.")
+        if name not in _FILE_FIELDS and not xml_can_hold(value):
+            raise InvalidFieldError(f"Field '{name}' holds a control character Traktor's collection cannot: {value!r}.")
         if specs is CUE_FIELDS and name == "color" and not COLOR_RE.match(value):
             raise InvalidFieldError(f"Cue colour must look like #RRGGBB, not {value!r}.")
         return value

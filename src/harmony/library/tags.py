@@ -23,6 +23,7 @@ from harmony.errors import LibraryError
 from harmony.library.paths import path_key
 from harmony.library.values import TrackValues
 from harmony.nml import parse_key_text
+from harmony.xml_text import xml_holdable
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ def _first_text(value: Any) -> str | None:
         return None
     if isinstance(value, bytes):  # an MP4 freeform atom
         value = value.decode("utf-8", errors="replace")
-    text = str(value).strip("\x00").strip()
+    # A tag may hold control characters (a stray NUL, an old separator); the collection cannot, nor the library.
+    text = xml_holdable(str(value)).strip()
     return text or None
 
 

@@ -8,11 +8,10 @@ Attributes and children Traktor's order does not know stay where they are.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from harmony.errors import NMLError
+from harmony.xml_text import xml_can_hold
 
 # Traktor's attribute order per element. The B.4 rows come from Traktor-written files; the rows for HEAD,
 # NODE, PRIMARYKEY, SMARTLIST, SEARCH_EXPRESSION, SORTING_INFO and CRITERIA are the order real files show.
@@ -145,13 +144,9 @@ def set_attribute(element: etree._Element, name: str, value: str) -> bool:
     return True
 
 
-# Characters XML 1.0 cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def check_xml_text(name: str, value: str) -> None:
     # Refused before lxml is asked, so that a bad value never half-applies an edit.
-    if _NOT_XML.search(value):
+    if not xml_can_hold(value):
         raise NMLError(f"the value for {name} contains characters a collection.nml cannot hold: {value!r}")
 
 

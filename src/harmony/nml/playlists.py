@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from harmony.errors import NMLError
-from harmony.nml.canonical import set_attribute
+from harmony.nml.canonical import check_xml_text, set_attribute
 
 if TYPE_CHECKING:
     from harmony.nml.collection import Collection
@@ -201,6 +201,7 @@ class Folder(Node):
         return view
 
     def create_smartlist(self, name: str, query: str, index: int | None = None, uuid: str | None = None) -> SmartList:
+        check_xml_text("QUERY", query)
         element = self._add("SMARTLIST", name, index)
         smartlist = etree.SubElement(element, "SMARTLIST")
         smartlist.set("UUID", uuid or new_uuid())
@@ -297,6 +298,7 @@ class SmartList(Node):
         expression = self._element.find("SMARTLIST/SEARCH_EXPRESSION")
         if expression is None:
             raise NMLError(f"smart list {self.name!r} has no search expression to change")
+        check_xml_text("QUERY", value)
         expression.set("QUERY", value)
         self._collection.skeleton_changed()
 
@@ -318,6 +320,7 @@ def _check_name(name: str) -> None:
         raise NMLError("a playlist or folder needs a name")
     if name == ROOT_NAME:
         raise NMLError(f"{ROOT_NAME!r} is reserved for Traktor's root folder")
+    check_xml_text("NAME", name)
 
 
 def fix_counts(root: etree._Element, count_entries: Callable[[etree._Element], int]) -> bool:

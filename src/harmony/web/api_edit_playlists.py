@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from harmony.library import SAME, EditOutcome, Library, PlaylistNode, Same
 from harmony.web.api_edit_tracks import BODY_MAX_INT, MAX_BULK, TrackId, step_json
 from harmony.web.api_library import MAX_INT, node_json
-from harmony.web.schemas import _SPACE_CLASS, CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, error_responses
+from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, HoldableName, error_responses
 from harmony.web.state import WebState, web_state
 
 __all__ = ["router"]
@@ -21,8 +21,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["editing"], responses=error_responses(*COMMON_ERRORS, *CHANGE_ERRORS))
 
 Id = Annotated[int, Path(ge=1, le=MAX_INT)]
-#: A folder or playlist name: something besides spaces (Traktor shows nothing for a blank name).
-Name = Annotated[str, Field(min_length=1, max_length=1000, pattern=f"[^{_SPACE_CLASS}]")]
+Name = HoldableName
 ParentId = Annotated[int, Field(ge=1, le=BODY_MAX_INT), WHOLE_NUMBER]
 Position = Annotated[int, Field(ge=0, le=BODY_MAX_INT), WHOLE_NUMBER]
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from harmony.library import CUE_TYPES, EDITABLE_TRACK_FIELDS, EditOutcome, FieldSpec, Library
 from harmony.web import api_library
 from harmony.web.api_library import MAX_INT
-from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, error_responses
+from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, WHOLE_NUMBER, HoldableText, error_responses
 from harmony.web.state import WebState, web_state
 
 __all__ = ["TrackChanges", "router", "step_json"]
@@ -41,7 +41,7 @@ _TWIN_TEXTS = frozenset({"ranking", "bpm_text", "key_text"})
 
 def _api_type(spec: FieldSpec) -> Any:
     if spec.kind == "text":
-        return str | None
+        return HoldableText | None
     if spec.kind == "bool":
         return bool | None
     if spec.kind == "date":
@@ -101,7 +101,7 @@ class NewCue(BaseModel):
     start: Millis
     length: Millis = 0.0
     hotcue: Slot = -1
-    name: str | None = None
+    name: HoldableText | None = None
     color: CueColour | None = None
     swap: bool = False
 
@@ -118,7 +118,7 @@ class CueChanges(BaseModel):
     start: Millis | None = None
     length: Millis | None = None
     hotcue: Slot | None = None
-    name: str | None = None
+    name: HoldableText | None = None
     color: CueColour | None = None
     swap: bool = False
 

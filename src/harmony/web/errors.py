@@ -37,7 +37,7 @@ from harmony.service import (
     UnreadableAudioError,
 )
 from harmony.web.events import TooManyStreamsError
-from harmony.web.schemas import NML_PATH_PATTERN
+from harmony.web.schemas import HOLDABLE_NAME_PATTERN, HOLDABLE_TEXT_PATTERN, NML_PATH_PATTERN
 
 __all__ = ["install_error_handlers", "status_for"]
 
@@ -125,6 +125,15 @@ _NML_PATH_MEANING = (
 )
 
 
+_CONTROL = "no control character (Traktor's collection cannot hold one)"
+#: What the patterns a field of any name may carry ask for, in words.
+_MEANING_OF_PATTERN = {
+    NML_PATH_PATTERN: _NML_PATH_MEANING,
+    HOLDABLE_TEXT_PATTERN: f"text with {_CONTROL}",
+    HOLDABLE_NAME_PATTERN: f"a name needs something besides spaces, and {_CONTROL}",
+}
+
+
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = []
@@ -135,8 +144,8 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         field = next((part for part in location if part not in ("query", "path", "header")), "")
         pattern = (item.get("ctx") or {}).get("pattern")
         # The pattern itself means nothing to a DJ.
-        if item.get("type") == "string_pattern_mismatch" and pattern == NML_PATH_PATTERN:
-            message, where = _NML_PATH_MEANING, location[-1]
+        if item.get("type") == "string_pattern_mismatch" and pattern in _MEANING_OF_PATTERN:
+            message, where = _MEANING_OF_PATTERN[pattern], location[-1]
         elif item.get("type") == "string_pattern_mismatch" and field in _PATTERN_MEANING:
             message, where = _PATTERN_MEANING[field], field
         problems.append(f"{where}: {message}" if where else message)

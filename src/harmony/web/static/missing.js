@@ -23,7 +23,7 @@
 
   // Opened with nothing missing: say so, and offer no search that can only find nothing ("Found 0 of 0").
   function nothingMissing() {
-    $("missing-count").textContent = "";
+    $("missing-count").hidden = true;
     $("missing-words").textContent = "Every track's file is where the library expects it: nothing to find.";
     for (const id of ["suggest-heading", "relocate-heading"]) $(id).closest("section").hidden = true;
     document.querySelector(".missing-page > p.muted").hidden = true;
