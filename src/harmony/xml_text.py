@@ -26,5 +26,6 @@ def xml_can_hold(text: str) -> bool:
 
 
 def xml_holdable(text: str) -> str:
-    """``text`` without the characters a collection.nml cannot hold (for text read from elsewhere: a file's tags)."""
-    return _NOT_XML.sub("", text)
+    """``text`` with a space for each character a collection.nml cannot hold (for text read from elsewhere: a
+    file's tags, where such a character most often separates two words)."""
+    return _NOT_XML.sub(" ", text)

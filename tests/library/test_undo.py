@@ -296,3 +296,19 @@ def test_the_old_update_track_is_a_recorded_edit_too(tmp_path: Path) -> None:
         assert state(library) == start
         library.redo()
         assert state(library) == edited
+
+
+def test_an_edit_of_text_stored_before_the_holdable_check_can_be_undone_and_redone(tmp_path: Path) -> None:
+    """A library may hold text with a control character from before edits refused it: cleaning it up is undone
+    and redone like any edit (an undo puts back what the library held; only a DJ's new text is checked)."""
+    from harmony.library import InvalidFieldError
+
+    with Library.open(tmp_path / "library.db") as library:
+        [track] = library.add_tracks([(TrackValues(path=str(tmp_path / "a.mp3"), title="A\x1fB"), ())])
+        with pytest.raises(InvalidFieldError, match="control character"):
+            library.edit_tracks([track], {"title": "New\uffff"})
+        library.edit_tracks([track], {"title": "Clean"})
+        library.undo()
+        assert library.get_track(track).track.values.title == "A\x1fB"
+        library.redo()
+        assert library.get_track(track).track.values.title == "Clean"

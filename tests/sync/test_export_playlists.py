@@ -485,3 +485,28 @@ def test_names_and_text_a_collection_cannot_hold_are_refused_and_old_ones_are_le
     assert [node.name for node in world.collection.playlists.children] == ["Kept"]
     assert any("Old" in line and "cannot hold" in line for line in result.report.lines()), result.report.lines()
     assert kept
+
+
+def test_an_old_smart_query_a_collection_cannot_hold_is_left_out_of_the_export(world: World) -> None:
+    """A smart list's query changed in Harmony to text the collection cannot hold (stored before the library
+    refused it): the query is left out, with its reason, and the rest of the export goes on."""
+    from sqlalchemy import update
+
+    from harmony.library import InvalidFieldError
+    from harmony.library.database import write_connection
+    from harmony.library.models import PLAYLISTS
+
+    _synced(world)
+    fresh = next(n for n in world.library.playlist_tree() if n.name == "Fresh")
+    with pytest.raises(InvalidFieldError, match="control character"):
+        world.library.update_playlist(fresh.id, {"smart_query": "$GENRE ~= \x02"})
+    world.library.update_playlist(_playlist_id(world, "Chill"), {"name": "Chill Out"})
+    version = world.library.status().version
+    with write_connection(world.library._engine) as conn:
+        stored = {"smart_query": "$GENRE ~= \x02", "changed_version": version}
+        conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == fresh.id).values(**stored))
+    result = export(world)
+    lines = result.report.lines()
+    assert "Partly left out (1):" in lines and any("query not exported" in line for line in lines), lines
+    assert _node(world, "Fresh").query == "$GENRE ~= house"  # type: ignore[attr-defined]
+    assert _node(world, "Chill Out") is not None  # the rest of the export went on

@@ -165,10 +165,19 @@ def test_the_other_suggestions_wait_while_a_mapping_imports(
 def test_with_nothing_missing_the_page_says_so_and_offers_no_search(
     live_server: LiveServer,
     page: Any,  # noqa: F811
+    home: Path,
 ) -> None:
     """An empty library (or one whose files are all there): no "Look for the folder", no "Search" that could only
-    answer "Found 0 of 0 missing files"."""
+    answer "Found 0 of 0 missing files". An import that marks files missing while the page is open brings them."""
+    from playwright.sync_api import expect
+
     page.goto(f"{live_server.url}/missing")
     page.wait_for_function("() => document.querySelector('#missing-words').textContent.startsWith('Every track')")
     assert not page.is_visible("#suggest-button")
     assert not page.is_visible("#relocate-button")
+    demo = make_demo(home / "Music" / "Traktor", tracks=30, seed=6)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json={"nml_path": str(demo.nml)}).status_code == 200
+        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
+    expect(page.locator("#missing-count")).to_have_text("30")
+    assert page.is_visible("#suggest-button") and page.is_visible("#relocate-button")

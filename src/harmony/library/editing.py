@@ -27,7 +27,7 @@ from harmony.library.errors import (
     NotFoundError,
     SmartListError,
 )
-from harmony.library.fields import CUE_FIELDS, check_track_edit, check_values
+from harmony.library.fields import CUE_FIELDS, check_holdable, check_track_edit, check_values
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope, StepInfo
@@ -217,6 +217,7 @@ class LibraryEdits:
             if required not in values:
                 raise InvalidFieldError(f"Field '{required}' is required for a new cue.")
         cue = CueValues.from_mapping(values)
+        check_holdable(cue.as_dict())
         _check_cue_position(cue.start, cue.length)
 
         def action(conn: Connection, version: int) -> int:
@@ -242,6 +243,7 @@ class LibraryEdits:
         if "type" in values:
             values["type"] = cue_type_code(values["type"])
         checked = check_values(CUE_FIELDS, values)
+        check_holdable(checked)
         if not checked:
             raise InvalidFieldError("The request names no cue field to change.")
         old: dict[str, Any] = {}

@@ -156,7 +156,17 @@ def check_track_edit(changes: Mapping[str, object]) -> dict[str, FieldValue]:
             value = parse_field_text(EDITABLE_TRACK_FIELDS, name, value)
         checked = check_value(EDITABLE_TRACK_FIELDS, name, value)
         out[name] = None if name == "color" and checked == 0 else checked
+    check_holdable(out)
     return out
+
+
+def check_holdable(values: Mapping[str, object]) -> None:
+    """Refuse a DJ's new text that Traktor's collection cannot hold (a control character, see harmony.xml_text):
+    no export could write it. Only new text is asked: an undo, a redo or a merge puts back or moves what the
+    library already holds, which a library from before this check may hold."""
+    for name, value in values.items():
+        if isinstance(value, str) and name not in _FILE_FIELDS and not xml_can_hold(value):
+            raise InvalidFieldError(f"Field '{name}' holds a control character Traktor's collection cannot: {value!r}.")
 
 
 def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldError:
@@ -191,8 +201,6 @@ def check_value(specs: Mapping[str, FieldSpec], name: str, value: object) -> Fie
             raise InvalidFieldError(f"Field '{name}' needs text, not {value!r}.")
         if not spec.nullable and not value.strip():
             raise InvalidFieldError(f"Field '{name}' cannot be empty.")
-        if name not in _FILE_FIELDS and not xml_can_hold(value):
-            raise InvalidFieldError(f"Field '{name}' holds a control character Traktor's collection cannot: {value!r}.")
         if specs is CUE_FIELDS and name == "color" and not COLOR_RE.match(value):
             raise InvalidFieldError(f"Cue colour must look like #RRGGBB, not {value!r}.")
         return value

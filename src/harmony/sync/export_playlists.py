@@ -358,7 +358,7 @@ class _TreeExporter:
         try:
             view.name = name
         except NMLError as error:
-            self.out.skipped.append(SkippedEntry("/".join(path), f"not renamed: {error}"))
+            self.out.skipped.append(SkippedEntry("/".join(path), f"not renamed: {error}", whole=False))
             return
         self._touch(node)
         self._change("rename", kind, path, f"from {old!r}")
@@ -399,7 +399,7 @@ class _TreeExporter:
         try:
             view.move_to(target)
         except NMLError as error:
-            self.out.skipped.append(SkippedEntry("/".join(path), f"not moved: {error}"))
+            self.out.skipped.append(SkippedEntry("/".join(path), f"not moved: {error}", whole=False))
             return
         kind: NodeKind = "folder" if isinstance(view, Folder) else _kind(view)
         self._touch(node_id)
@@ -414,7 +414,11 @@ class _TreeExporter:
         if conflict:
             self._conflict(path, "query", repr(ours), repr(theirs), None if was is None else repr(was), write)
         if write:
-            view.query = ours
+            try:
+                view.query = ours
+            except NMLError as error:
+                self.out.skipped.append(SkippedEntry("/".join(path), f"query not exported: {error}", whole=False))
+                return
             self._touch(("p", playlist.id))
             self._change("query", "smart list", path, repr(ours))
 

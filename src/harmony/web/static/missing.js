@@ -21,13 +21,21 @@
     return data.count;
   }
 
-  // Opened with nothing missing: say so, and offer no search that can only find nothing ("Found 0 of 0").
-  function nothingMissing() {
-    $("missing-count").hidden = true;
-    $("missing-words").textContent = "Every track's file is where the library expects it: nothing to find.";
-    for (const id of ["suggest-heading", "relocate-heading"]) $(id).closest("section").hidden = true;
-    document.querySelector(".missing-page > p.muted").hidden = true;
+  // Opened with nothing missing: say so, and offer no search that can only find nothing ("Found 0 of 0"), until
+  // an import (auto-sync's too) marks files missing while the page is open.
+  function showSearches(shown) {
+    $("missing-count").hidden = !shown;
+    for (const id of ["suggest-heading", "relocate-heading"]) $(id).closest("section").hidden = !shown;
+    document.querySelector(".missing-page > p.muted").hidden = !shown;
   }
+  function nothingMissing() {
+    showSearches(false);
+    $("missing-words").textContent = "Every track's file is where the library expects it: nothing to find.";
+  }
+  onOperation((event) => {
+    if (event.operation !== "import" || event.status !== "succeeded" || !$("missing-count").hidden) return;
+    loadCount().then((count) => (count > 0 ? showSearches(true) : nothingMissing())).catch(() => {});
+  });
 
   async function suggest() {
     $("suggest-button").disabled = true;
