@@ -718,6 +718,26 @@ def test_a_track_deleted_on_both_sides_then_added_again_in_harmony_is_exported()
         machine.teardown()
 
 
+def test_a_new_playlist_naming_a_track_traktor_removed_is_created_without_it() -> None:
+    """Found by the machine (during a review). Traktor removed a.mp3; before any import, Harmony made "Peak" with
+    a.mp3. The export created "Peak" in Traktor with a.mp3's entry, though a.mp3 stays out of the collection;
+    the import then took a.mp3 out of Harmony and its "Peak", and Traktor's "Peak" kept an entry of a track
+    neither side has. A new playlist leaves such entries out, as an existing one's entries already did."""
+    machine = Convergence()
+    try:
+        machine.choose_strategy(strategy="smart_merge")
+        machine.auto_sync()
+        machine.traktor_removes_a_track(index=0)  # a.mp3
+        machine.harmony_creates_a_playlist(in_folder=False, name="Peak", picks=[0])  # a.mp3
+        machine.export()
+        assert machine.traktor_state()["playlists"][("Peak",)] == []
+        machine.auto_sync()
+        machine.in_step_after_an_import_and_an_export()
+        assert machine.harmony_state()["playlists"][("Peak",)] == []
+    finally:
+        machine.teardown()
+
+
 class _Drawn:
     """Stands in for hypothesis's ``data`` in a test that calls a rule by hand: every draw gives ``value``."""
 

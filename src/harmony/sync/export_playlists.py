@@ -322,6 +322,8 @@ class _TreeExporter:
                 if not back:
                     return  # removed in Traktor since the last sync: it stays removed
             uuid = self._free_uuid(playlist)
+            # As for an existing playlist (see _entries): no entry of a track that stays out of the collection.
+            keys = [key for key in keys if not self._out_of_the_collection(key)]
             try:
                 if playlist.smart_query is not None:
                     view = parent.create_smartlist(playlist.name, playlist.smart_query, uuid=uuid)
