@@ -166,70 +166,54 @@ async def test_the_last_look_waits_for_the_pools_answer(make_pool: MakePool, tmp
     assert marker.read_text() == "committed"
 
 
-async def test_a_task_asked_to_stop_before_the_pool_answers_its_last_look_stops(
-    make_pool: MakePool, tmp_path: Path
-) -> None:
-    """A cancel the pool takes before the task's last look (here, both wait while the loop is held, the cancel
-    first): the pool answers no, and the task stops before its commit."""
-    pool = make_pool(max_workers=1, cancel_grace=10.0)
+async def _cancelled_while_the_loop_is_held(
+    pool: WorkerPool, marker: Path, linger: float
+) -> tuple[asyncio.Future[Any], list[Progress]]:
+    """Start ``commits_after_a_late_last_look``, cancel it by its token once it runs, and hold the loop for a
+    second: the cancel is queued on the loop ahead of the last look the task asks for meanwhile."""
     reports: list[Progress] = []
     token = CancelToken()
-    marker = tmp_path / "committed"
     task = asyncio.ensure_future(
         pool.run(
             jobs.commits_after_a_late_last_look,
             marker=str(marker),
             wait=0.2,
-            on_progress=reports.append,
-            cancel_token=token,
-        )
-    )
-    await wait_until(lambda: bool(reports), what="the task started")
-    token.cancel()  # queued on the loop now, ahead of the last look the task asks for while the loop is held
-    time.sleep(1.0)
-    with pytest.raises(TaskCancelled):
-        await task
-    assert not marker.exists()
-    assert pool.worker_pids() == [int(reports[0].message)]  # it stopped by itself: not killed
-    assert pool.stats().cancelled == 1
-
-
-async def test_a_task_told_to_stop_at_its_last_look_is_still_killed_after_the_grace(
-    make_pool: MakePool, tmp_path: Path
-) -> None:
-    """The pool's no keeps the kill armed: a task that takes longer than cancel_grace to stop is killed, and the
-    call ends as cancelled (never as a crash of a task let past its last look)."""
-    pool = make_pool(max_workers=1, cancel_grace=0.3)
-    reports: list[Progress] = []
-    token = CancelToken()
-    marker = tmp_path / "committed"
-    task = asyncio.ensure_future(
-        pool.run(
-            jobs.commits_after_a_late_last_look,
-            marker=str(marker),
-            wait=0.2,
-            linger=30.0,
+            linger=linger,
             on_progress=reports.append,
             cancel_token=token,
         )
     )
     await wait_until(lambda: bool(reports), what="the task started")
     token.cancel()
-    time.sleep(1.0)  # the cancel, then the task's last look, wait for the loop together
+    time.sleep(1.0)
+    return task, reports
+
+
+@pytest.mark.parametrize(("grace", "linger"), [(10.0, 0.0), (0.3, 30.0)], ids=["stops", "killed_after_the_grace"])
+async def test_a_task_asked_to_stop_before_the_pool_answers_its_last_look_stops(
+    make_pool: MakePool, tmp_path: Path, grace: float, linger: float
+) -> None:
+    """A cancel the pool takes before the task's last look (here, both wait while the loop is held, the cancel
+    first): the pool answers no, and the task stops before its commit. The no keeps the kill armed: a task
+    that takes longer than cancel_grace to stop is killed, and the call still ends as cancelled (never as a
+    crash of a task let past its last look)."""
+    pool = make_pool(max_workers=1, cancel_grace=grace)
+    marker = tmp_path / "committed"
+    task, reports = await _cancelled_while_the_loop_is_held(pool, marker, linger=linger)
     with pytest.raises(TaskCancelled):
         await task
     assert not marker.exists()
     stats = pool.stats()
     assert (stats.cancelled, stats.crashed) == (1, 0)
-    assert int(reports[0].message) not in pool.worker_pids()  # killed after the grace
+    killed = int(reports[0].message) not in pool.worker_pids()
+    assert killed == (linger > grace)
 
 
-async def test_a_task_that_dies_past_its_last_look_after_a_cancel_is_not_retried(
-    make_pool: MakePool, tmp_path: Path
-) -> None:
-    """Asked to stop, then dead past its last look (its commit may have gone through): reported crashed, and
-    never run again, whatever its retries."""
-    pool = make_pool(max_workers=1, cancel_grace=10.0)
+async def _dies_past_its_last_look_cancelled_at(
+    pool: WorkerPool, tmp_path: Path, phase: str
+) -> tuple[asyncio.Future[Any], list[Progress]]:
+    """Run ``dies_after_its_last_look`` (dies past its last look the first time, waits for a cancel the next)
+    with one retry, and cancel it by its token once it reports ``phase``: the call and its progress reports."""
     reports: list[Progress] = []
     token = CancelToken()
     task = asyncio.ensure_future(
@@ -241,8 +225,18 @@ async def test_a_task_that_dies_past_its_last_look_after_a_cancel_is_not_retried
             retries=1,
         )
     )
-    await wait_until(lambda: any(r.phase == "committing" for r in reports), what="the task past its last look")
+    await wait_until(lambda: any(r.phase == phase for r in reports), what=f"the task's {phase!r} report")
     token.cancel()
+    return task, reports
+
+
+async def test_a_task_that_dies_past_its_last_look_after_a_cancel_is_not_retried(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    """Asked to stop, then dead past its last look (its commit may have gone through): reported crashed, and
+    never run again, whatever its retries."""
+    pool = make_pool(max_workers=1, cancel_grace=10.0)
+    task, reports = await _dies_past_its_last_look_cancelled_at(pool, tmp_path, "committing")
     with pytest.raises(WorkerCrashedError):
         await asyncio.wait_for(task, timeout=5)
     stats = pool.stats()
@@ -283,19 +277,7 @@ async def test_a_retry_of_a_task_that_was_past_its_last_look_can_be_cancelled(
     make_pool: MakePool, tmp_path: Path
 ) -> None:
     pool = make_pool(max_workers=1, cancel_grace=10.0)
-    reports: list[Progress] = []
-    token = CancelToken()
-    task = asyncio.ensure_future(
-        pool.run(
-            jobs.dies_after_its_last_look,
-            marker=str(tmp_path / "ran"),
-            on_progress=reports.append,
-            cancel_token=token,
-            retries=1,
-        )
-    )
-    await wait_until(lambda: any(r.phase == "retried" for r in reports), what="the retry running")
-    token.cancel()
+    task, _ = await _dies_past_its_last_look_cancelled_at(pool, tmp_path, "retried")
     with pytest.raises(TaskCancelled):
         await asyncio.wait_for(task, timeout=5)
 
