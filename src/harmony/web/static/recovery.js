@@ -105,10 +105,12 @@
     if (refused && WRITE_ANYWAY[event.operation]) {
       refusedWhileTraktorRuns(event.operation, traktorNames(event.error), WRITE_ANYWAY[event.operation]);
     }
-    // A rebuild writes a new collection; an export writes the collection and keeps a backup of the one before:
-    // the badges, the health and the Backups list follow without a reload.
-    if ((event.operation === "rebuild" || event.operation === "export") && event.status === "succeeded") {
-      collectionChanged();
+    if (event.operation === "rebuild" && event.status === "succeeded") collectionChanged();
+    // An export keeps a backup of the collection it replaced: the list shows it without a reload. (The export's
+    // own status line, with that backup's name, is the Traktor settings' to show: not redrawn from here.)
+    if (event.operation === "export" && event.status === "succeeded") {
+      loadStatus();
+      loadBackups();
     }
     if (event.operation === "import" && event.status === "succeeded") loadStatus(); // a kept collection is healthy
   });
