@@ -1,5 +1,5 @@
 """What text a collection.nml can hold: XML 1.0 allows no control character but tab, LF and CR, no lone
-surrogate, and neither U+FFFE nor U+FFFF.
+surrogate, and neither U+FFFE nor U+FFFF; and what XML counts as whitespace.
 
 One rule for the NML codec (which refuses such text before lxml sees it) and the library (which refuses it in
 an edit, so nothing is stored that no export could write). It lives apart from both, with nothing but ``re``:
@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["NOT_XML_CLASS", "xml_can_hold", "xml_holdable"]
+__all__ = ["NOT_XML_CLASS", "XML_SPACE", "xml_can_hold", "xml_holdable"]
+
+#: XML's whitespace: space, tab, CR and LF. Not Python's: ``str.strip()`` also takes form feed, vertical tab and
+#: Unicode's spaces (U+00A0, U+3000, …), which in XML are a character (or, for the first two, not allowed).
+XML_SPACE: Final = " \t\r\n"
 
 #: The characters as the body of a regular expression's class, in ``\uXXXX`` escapes that Python's, Rust's and
 #: JSON Schema's engines all read: the web API's patterns use it, so its schema says what the library refuses.

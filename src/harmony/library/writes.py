@@ -30,6 +30,7 @@ from harmony.library.fields import (
     TRACK_FIELDS,
     FieldSpec,
     FieldValue,
+    check_holdable,
     check_value,
     check_values,
 )
@@ -43,7 +44,6 @@ from harmony.library.values import (
     cue_getter,
     track_getter,
 )
-from harmony.xml_text import xml_can_hold
 
 log = logging.getLogger(__name__)
 
@@ -636,7 +636,7 @@ def create_playlist(
 ) -> int:
     """Create an empty playlist and return its id."""
     _check_name(name, "playlist")
-    _check_query(smart_query)
+    check_holdable({"smart_query": smart_query})
     require_folder(conn, folder_id)
     slot = _make_room(conn, folder_id, position)
     try:
@@ -666,7 +666,7 @@ def update_playlist(conn: Connection, version: int, playlist_id: int, changes: M
         raise InvalidFieldError(f"Unknown playlist field '{sorted(unknown)[0]}'. Known: name, uuid, smart_query.")
     if "name" in changes:
         _check_name(changes["name"], "playlist")
-    _check_query(changes.get("smart_query"))
+    check_holdable(changes)
     require_playlist(conn, playlist_id)
     try:
         conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(**changes, changed_version=version))
@@ -736,12 +736,4 @@ def playlist_entry_pairs(conn: Connection, playlist_id: int) -> list[tuple[int |
 def _check_name(name: object, what: str) -> None:
     if not isinstance(name, str) or not name.strip():
         raise InvalidFieldError(f"A {what} needs a name.")
-    if not xml_can_hold(name):
-        raise InvalidFieldError(
-            f"A {what} name cannot hold a control character (Traktor's collection cannot): {name!r}."
-        )
-
-
-def _check_query(query: object) -> None:
-    if isinstance(query, str) and not xml_can_hold(query):
-        raise InvalidFieldError(f"A smart list's query cannot hold a control character: {query!r}.")
+    check_holdable({"name": name})

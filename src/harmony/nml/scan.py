@@ -26,7 +26,8 @@ from lxml import etree
 from harmony.errors import NMLError
 from harmony.nml.entry_blocks import EntryBlocks
 from harmony.nml.limits import MAX_ENTRY_BYTES, check_collection_size, check_entry_size, too_deep
-from harmony.nml.tags import XML_SPACE, start_tag
+from harmony.nml.tags import start_tag
+from harmony.xml_text import XML_SPACE
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from harmony.nml.tags import XML_SPACE
+from harmony.xml_text import XML_SPACE
 
 PROLOG = b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
 

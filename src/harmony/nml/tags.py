@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MARKUP", "START_TAG", "XML_SPACE", "has_markup", "start_tag"]
-
-#: XML's whitespace: space, tab, CR and LF. Not Python's: ``str.strip()`` also takes form feed, vertical tab and
-#: Unicode's spaces (U+00A0, U+3000, …), which in XML are a character (or, for the first two, not allowed).
-XML_SPACE = " \t\r\n"
+__all__ = ["MARKUP", "START_TAG", "has_markup", "start_tag"]
 
 START_TAG = rb"""<%s(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
 

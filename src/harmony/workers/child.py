@@ -200,7 +200,7 @@ class _Worker:
                 with self.state_lock:
                     check = self.cancel_check
                 if check is not None:  # the pool retires only idle workers; should it not, nothing waits forever
-                    check.answer(False)
+                    check.end()
                 self.jobs.put(None)
                 return
 

@@ -217,13 +217,12 @@ window.HarmonyTable = (() => {
 
   function drawHead() {
     columns = visibleColumns();
-    const narrow = narrowScreen.matches;
     // Title and artist share whatever room the other columns leave (fixed-layout columns without a width do),
     // so the table fills its frame instead of cutting titles short beside an empty stripe. They give up room
     // down to these widths before anything scrolls: on a laptop, BPM, key and rating stay in sight beside
     // shorter titles. Only a frame narrower than that scrolls sideways, inside the frame.
     const growing = new Set(["title", "artist"]);
-    const least = narrow ? { title: 180, artist: 130 } : { title: 170, artist: 130 };
+    const least = { title: 180, artist: 130 };
     const widths = columns.map((c) => (growing.has(c.id) ? least[c.id] : c.width));
     const width = widths.reduce((sum, w) => sum + w, 0);
     const grows = columns.some((c) => growing.has(c.id));
@@ -840,7 +839,9 @@ window.HarmonyTable = (() => {
   }
 
   function clearDropMarks() {
-    for (const row of body.querySelectorAll(".drop-before, .drop-after")) row.classList.remove(...DROP_MARKS);
+    for (const row of body.querySelectorAll(DROP_MARKS.map((mark) => `.${mark}`).join())) {
+      row.classList.remove(...DROP_MARKS);
+    }
   }
 
   body.addEventListener("dragover", (event) => {
