@@ -46,6 +46,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("library_bench.py", ("--repeats", "2"), "The library store: bulk insert, search, reads"),
     Bench("track_list_bench.py", (), "The library page's track list: pages, sorts, filters, search"),
     Bench("import_bench.py", (), "The import from Traktor, first and unchanged, end to end"),
+    Bench("write_floor.py", (), "The first import against its floor: the same rows written with no planning"),
     Bench("export_bench.py", (), "The export with 1 % of the tracks edited: time and the worker's memory"),
     Bench("scale.py", (), "Import, re-import and export at 25,000 to 200,000 tracks"),
     Bench("missing_bench.py", ("--repeat", "2"), "Relocate of a moved folder; the missing-file check's cost"),
