@@ -2,7 +2,8 @@
 
 One run measures:
 
-- ``parse``      a bare ``lxml.etree.parse`` of the big collection, in a fresh process;
+- ``parse``      a bare ``lxml.etree.parse`` of the big collection, in a fresh process, the fastest of three
+                 (``common.YARDSTICK_RUNS``);
 - ``export``     an export to that collection (100,000 tracks by default) with 1 % of the tracks edited in the
                  library, through :class:`harmony.service.TraktorService` on its own
                  :class:`harmony.workers.WorkerManager`: wall time of ``await service.export(...)``, the job's

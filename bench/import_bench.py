@@ -422,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracks", type=int, default=100_000, help="tracks in the collection (default 100000)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument(
-        "--repeat", type=int, default=1, help="bare parses and re-imports; the fastest counts (default 1)"
+        "--repeat", type=int, default=1, help="re-imports, and bare parses (at least 3); the fastest counts (default 1)"
     )
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="where generated files are cached")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")

@@ -9,10 +9,11 @@ For every size (a generated collection with its placeholder audio files, cached 
 - ``re-import``: the same, unchanged collection imported again;
 - ``export``: one track in 100 edited (``export_bench.edit_library``), then exported to the collection.
 
-Each operation shows its wall time, its ratio to a bare ``lxml.etree.parse`` of the same file (in a fresh
-process, ``common.bare_parse``), the peak resident memory of the main process and of the worker that ran it
-(``VmHWM``, reset before each operation; one worker per pool, started before the clock), and, once two sizes
-are measured, the growth of the time per track from the smallest size to the largest (1.00 is linear).
+Each operation shows its wall time, its ratio to a bare ``lxml.etree.parse`` of the same file (the fastest of
+three, each in a fresh process, ``common.bare_parse``), the peak resident memory of the main process and of the
+worker that ran it (``VmHWM``, reset before each operation; one worker per pool, started before the clock), and,
+once two sizes are measured, the growth of the time per track from the smallest size to the largest (1.00 is
+linear).
 
     python bench/scale.py                          # 25k, 50k, 100k and 200k tracks
     python bench/scale.py --sizes 25000 50000      # the quicker half

@@ -5,7 +5,8 @@ bench measures what no planner, however fast, can avoid under Harmony's schema a
 so that the target can be judged against it. In one process, on one generated collection (cached under
 ``bench/out/`` by ``import_bench.cached_collection``):
 
-1. ``parse``: a bare ``lxml.etree.parse`` of the file in a fresh process (``common.bare_parse``), the yardstick;
+1. ``parse``: the fastest of three bare ``lxml.etree.parse`` runs of the file, each in a fresh process
+   (``common.bare_parse``), the yardstick;
 2. ``read``: Harmony's complete typed read of every entry (``harmony.nml.load``, then
    ``Collection.iter_data()``: every field and cue of every track as plain values), the least reading an import
    needs;
@@ -170,7 +171,7 @@ def run(tracks: int, seed: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="write-floor-", dir=DEFAULT_OUT))
     try:
         _note("bare parse …")
-        parse = bare_parse(collection.nml, repeat=3)  # the first may read the file from disk
+        parse = bare_parse(collection.nml)
         _note("typed read …")
         read = measure_read(collection.nml)
         _note("first import …")
