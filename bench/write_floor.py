@@ -166,9 +166,9 @@ def measure_write_floor(imported: Path, floor: Path) -> dict[str, Any]:
 # -- the report --------------------------------------------------------------------------------------------
 
 
-def run(tracks: int, seed: int) -> dict[str, Any]:
-    collection = cached_collection(DEFAULT_OUT, tracks, seed)
-    work = Path(tempfile.mkdtemp(prefix="write-floor-", dir=DEFAULT_OUT))
+def run(tracks: int, seed: int, out_dir: Path = DEFAULT_OUT) -> dict[str, Any]:
+    collection = cached_collection(out_dir, tracks, seed)
+    work = Path(tempfile.mkdtemp(prefix="write-floor-", dir=out_dir))
     try:
         _note("bare parse …")
         parse = bare_parse(collection.nml)
@@ -228,9 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="where generated files are cached")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    figures = run(args.tracks, args.seed)
+    figures = run(args.tracks, args.seed, args.out_dir)
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
