@@ -1,6 +1,14 @@
-"""Generated collections shared by the devtools tests (generated once per session: they take milliseconds)."""
+"""Generated collections shared by the devtools tests (generated once per session: they take milliseconds), and
+a way to run a bench end to end."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +32,26 @@ def collection_v20(tmp_path_factory: pytest.TempPathFactory) -> GeneratedCollect
 def collection_with_files(tmp_path_factory: pytest.TempPathFactory) -> GeneratedCollection:
     base = tmp_path_factory.mktemp("with-files")
     return generate_collection(base / "collection.nml", tracks=600, seed=7, files_dir=base / "audio")
+
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+@pytest.fixture
+def run_bench() -> Callable[..., dict[str, Any]]:
+    """Run ``bench/<script>`` with ``args`` and ``--json`` in a fresh process; its figures, parsed (a failed run
+    fails the test with what it printed)."""
+
+    def run(script: str, *args: str, timeout: float = 120) -> dict[str, Any]:
+        completed = subprocess.run(
+            [sys.executable, str(BENCH / script), *args, "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+        assert completed.returncode == 0, completed.stderr
+        figures: dict[str, Any] = json.loads(completed.stdout)
+        return figures
+
+    return run

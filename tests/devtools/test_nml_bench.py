@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "nml_bench.py"
 
-
-def test_bench_runs_every_step_and_forms_the_ratios(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--tracks",
-            "300",
-            "--tnu-tracks",
-            "120",
-            "--out-dir",
-            str(tmp_path),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    report = json.loads(completed.stdout)
+def test_bench_runs_every_step_and_forms_the_ratios(tmp_path: Path, run_bench: Callable[..., dict[str, Any]]) -> None:
+    report = run_bench("nml_bench.py", "--tracks", "300", "--tnu-tracks", "120", "--out-dir", str(tmp_path))
     assert report["files"]["big"]["tracks"] == 300
     assert report["files"]["small"]["tracks"] == 120
     steps = report["steps"]

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "write_floor.py"
 
-
-def test_the_floor_writes_the_rows_the_first_import_wrote(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, str(BENCH), "--tracks", "300", "--out-dir", str(tmp_path), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
-    report = json.loads(completed.stdout)
+def test_the_floor_writes_the_rows_the_first_import_wrote(
+    tmp_path: Path, run_bench: Callable[..., dict[str, Any]]
+) -> None:
+    report = run_bench("write_floor.py", "--tracks", "300", "--out-dir", str(tmp_path), timeout=300)
     assert report["read"]["tracks"] == 300
     assert report["read"]["cues"] > 0
     assert set(report["first_import"]["phases"]) >= {"parsing", "analyzing", "saving"}
