@@ -60,6 +60,11 @@ def bare_parse(path: Path, repeat: int = YARDSTICK_RUNS) -> dict[str, Any]:
     return best
 
 
+def note(message: str) -> None:
+    """Say what a bench is doing, on stderr, so that its figures on stdout stay clean (``--json``)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def generator_fingerprint() -> str:
     """A short hash of the generator's sources: a cached collection is rebuilt when the generator changes."""
     digest = hashlib.sha256()

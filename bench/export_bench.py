@@ -42,7 +42,7 @@ SOURCE = ROOT / "src"
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))  # run from a checkout without installing
 
-from common import bare_parse, generator_fingerprint  # noqa: E402
+from common import bare_parse, generator_fingerprint, note  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 # The real collections beside the project (as the tests find them; HARMONY_REAL_FIXTURES names another folder).
@@ -59,10 +59,6 @@ TARGETS: dict[str, tuple[str, str, float]] = {
 }
 
 EDIT_EVERY = 100  # edit one track in a hundred
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _vm_hwm(pid: int | str = "self") -> int | None:
@@ -134,7 +130,7 @@ async def _import(case: Case) -> None:
         op = await service.sync(ImportRequest(nml_path=str(case.nml), path_mappings=case.mappings))
         if op.status != "succeeded":
             raise RuntimeError(f"the import of {case.nml} failed: {op.error}")
-        _note(f"imported {case.name} in {time.perf_counter() - started:.1f} s")
+        note(f"imported {case.name} in {time.perf_counter() - started:.1f} s")
     finally:
         await service.close()
         await manager.shutdown(timeout=30)
@@ -165,7 +161,7 @@ def generated_case(out_dir: Path, tracks: int, seed: int) -> Case:
         started = time.perf_counter()
         generated = generate_collection(nml_path, tracks=tracks, seed=seed, files_dir=nml_path.parents[1] / "files")
         size, seconds = nml_path.stat().st_size / 1e6, time.perf_counter() - started
-        _note(f"generated {tracks} tracks ({size:.1f} MB) in {seconds:.1f} s")
+        note(f"generated {tracks} tracks ({size:.1f} MB) in {seconds:.1f} s")
         return [f"{volume}={folder}" for volume, folder in generated.path_mappings.items()]
 
     folder = out_dir / f"export-{tracks}-seed{seed}-{generator_fingerprint()}"
@@ -257,7 +253,7 @@ def run_export(case: Case, repeat: int) -> dict[str, Any]:
     for _ in range(repeat):
         case.reset()
         edited = edit_library(case)
-        _note(f"export of {case.name} ({edited} edited) …")
+        note(f"export of {case.name} ({edited} edited) …")
         figures = asyncio.run(_export(case))
         figures["edited"] = edited
         figures["file_size"] = case.pristine_nml.stat().st_size

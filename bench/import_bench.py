@@ -60,7 +60,7 @@ SOURCE = ROOT / "src"
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))  # run from a checkout without installing
 
-from common import bare_parse, generator_fingerprint  # noqa: E402
+from common import bare_parse, generator_fingerprint, note  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
@@ -113,12 +113,12 @@ def cached_collection(out_dir: Path, tracks: int, seed: int) -> BenchCollection:
     if not described.exists():
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        _note(f"generating {tracks:,} tracks with their placeholder files in {folder} …")
+        note(f"generating {tracks:,} tracks with their placeholder files in {folder} …")
         started = time.perf_counter()
         result = generate_collection(nml_path, tracks=tracks, seed=seed, files_dir=folder / "files")
         mappings = [f"{volume}={local}" for volume, local in result.path_mappings.items()]
         described.write_text(json.dumps(mappings), encoding="utf-8")  # written last: marks the cache complete
-        _note(f"generated {nml_path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
+        note(f"generated {nml_path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
     mappings = tuple(json.loads(described.read_text(encoding="utf-8")))
     return BenchCollection(nml_path, mappings, tracks)
 
@@ -320,7 +320,7 @@ async def run_imports(collection: BenchCollection, library: Path, repeat: int = 
     service.settings()  # create the empty library before the clock starts
     results: dict[str, Any] = {}
     try:
-        _note("first import …")
+        note("first import …")
         results["first_import"] = await run_import(service, request, watch=True)
         if results["first_import"]["status"] != "succeeded":
             return results
@@ -330,7 +330,7 @@ async def run_imports(collection: BenchCollection, library: Path, repeat: int = 
         # (noise only adds time), and the rows written are those of all of them.
         runs = []
         for run in range(repeat):
-            _note(f"re-import of the unchanged collection ({run + 1}/{repeat}) …")
+            note(f"re-import of the unchanged collection ({run + 1}/{repeat}) …")
             runs.append(await run_import(service, request, watch=False))
             if runs[-1]["status"] != "succeeded":
                 break
@@ -464,10 +464,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(report_text(collection, parse, imports, computed))
     return 0
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ SOURCE = ROOT / "src"
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))  # run from a checkout without installing
 
-from common import YARDSTICK_RUNS, generator_fingerprint  # noqa: E402
+from common import YARDSTICK_RUNS, generator_fingerprint, note  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "out"
 
@@ -243,7 +243,7 @@ def cached_collection(out_dir: Path, tracks: int, seed: int) -> Path:
         started = time.perf_counter()
         generate_collection(path, tracks=tracks, seed=seed)
         seconds = time.perf_counter() - started
-        _note(f"generated {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {seconds:.1f} s")
+        note(f"generated {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {seconds:.1f} s")
     return path
 
 
@@ -251,7 +251,7 @@ def run_step(name: str, path: Path, repeat: int) -> StepResult:
     """Run a step ``repeat`` times, each in a fresh process; keep the fastest run (noise only adds time)."""
     best: dict[str, Any] | None = None
     for _ in range(repeat):
-        _note(f"{name} on {path.name} …")
+        note(f"{name} on {path.name} …")
         completed = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--step", name, "--file", str(path)],
             capture_output=True,
@@ -407,10 +407,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(report_text(results, computed, {"big": big, "small": small}))
     return 0
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _short(value: Any) -> str:

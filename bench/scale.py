@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import bare_parse
+from common import bare_parse, note
 from export_bench import Case, edit_library
 from import_bench import DEFAULT_OUT, cached_collection
 
@@ -43,10 +43,6 @@ SIZES = (25_000, 50_000, 100_000, 200_000)
 OPERATIONS = ("first import", "re-import", "export")
 #: The issue's bound on the growth of the time per track from the smallest size to the largest.
 GROWTH_BOUND = 1.15
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _peak(pid: int | str) -> int | None:
@@ -98,10 +94,10 @@ async def _operations(case: Case) -> dict[str, Any]:
         exporter = manager.export_pool.worker_pids()[0]
         request = ImportRequest(nml_path=str(case.nml), path_mappings=case.mappings)
         for name in ("first import", "re-import"):
-            _note(f"{name} …")
+            note(f"{name} …")
             figures[name] = await _measured(lambda: service.sync(request), importer)
         figures["edited"] = await asyncio.to_thread(edit_library, case)
-        _note(f"export ({figures['edited']:,} tracks edited) …")
+        note(f"export ({figures['edited']:,} tracks edited) …")
         export = ExportRequest(nml_path=str(case.nml), path_mappings=case.mappings)
         figures["export"] = await _measured(lambda: service.export(export), exporter)
         if manager.sync_pool.worker_pids() != [importer] or manager.export_pool.worker_pids() != [exporter]:
@@ -131,7 +127,7 @@ def measure(sizes: list[int], seed: int, out: Path) -> dict[str, Any]:
     rows: dict[int, Any] = {}
     for tracks in sizes:
         collection = cached_collection(out, tracks, seed)
-        _note(f"{tracks:,} tracks: bare parse …")
+        note(f"{tracks:,} tracks: bare parse …")
         parse = bare_parse(collection.nml)
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(tracks), "--seed", str(seed), "--out", str(out)],

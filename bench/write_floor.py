@@ -7,9 +7,9 @@ so that the target can be judged against it. In one process, on one generated co
 
 1. ``parse``: the fastest of three bare ``lxml.etree.parse`` runs of the file, each in a fresh process
    (``common.bare_parse``), the yardstick;
-2. ``read``: Harmony's complete typed read of every entry (``harmony.nml.load``, then
-   ``Collection.iter_data()``: every field and cue of every track as plain values), the least reading an import
-   needs;
+2. ``read``: Harmony's complete typed read of every entry, ``nml_bench.py``'s ``load_iter_data`` step
+   (``harmony.nml.load``, then every field and cue of every track through ``Collection.iter_data()``), the
+   least reading an import needs;
 3. ``first import``: ``harmony.jobs.import_job.run_import_job`` into an empty library, in this process (no
    pool, no event loop): wall time, CPU time of the process (all its threads) and the time per phase;
 4. ``write floor``: every row that import wrote (tracks, cue points, playlists, entries, bases, folders…) read
@@ -46,25 +46,9 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from common import bare_parse
+from common import bare_parse, note
 from import_bench import DEFAULT_OUT, cached_collection
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def measure_read(nml_path: Path) -> dict[str, float]:
-    """Harmony's full typed read of every entry: load, then every track's values and cues."""
-    from harmony import nml
-
-    started = time.perf_counter()
-    collection = nml.load(nml_path.read_bytes(), read_only=True)
-    tracks = cues = 0
-    for data in collection.iter_data():
-        tracks += 1
-        cues += len(data.cues)
-    return {"seconds": time.perf_counter() - started, "tracks": tracks, "cues": cues}
+from nml_bench import step_load_iter_data
 
 
 def measure_first_import(nml_path: Path, mappings: tuple[str, ...], library: Path) -> dict[str, Any]:
@@ -170,13 +154,13 @@ def run(tracks: int, seed: int, out_dir: Path = DEFAULT_OUT) -> dict[str, Any]:
     collection = cached_collection(out_dir, tracks, seed)
     work = Path(tempfile.mkdtemp(prefix="write-floor-", dir=out_dir))
     try:
-        _note("bare parse …")
+        note("bare parse …")
         parse = bare_parse(collection.nml)
-        _note("typed read …")
-        read = measure_read(collection.nml)
-        _note("first import …")
+        note("typed read …")
+        read = step_load_iter_data(collection.nml)
+        note("first import …")
         first = measure_first_import(collection.nml, collection.path_mappings, work / "imported.db")
-        _note("write floor …")
+        note("write floor …")
         floor = measure_write_floor(work / "imported.db", work / "floor.db")
     finally:
         shutil.rmtree(work, ignore_errors=True)
