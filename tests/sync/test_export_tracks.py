@@ -335,3 +335,17 @@ def test_path_mappings_work_in_reverse_for_new_and_existing_entries(world: World
     new = world.collection.track_by_key("C:/:Users/:dj/:Music/:Techno/:new.mp3")
     assert new is not None and new.title == "New"
     assert [b.track for b in result.bases.tracks if b.base.nml_key.endswith("old.mp3")] == [old_id]
+
+
+def test_traktors_unknown_bitrate_stays_in_the_entry_when_its_track_is_exported(world: World) -> None:
+    """The import reads ``BITRATE="-1"`` as no bitrate; an export of the track's other edits leaves the -1."""
+    _synced(world, bitrate=-1)
+    assert world.track("a.mp3").track.values.bitrate is None
+    world.library.update_track(world.track_id("a.mp3"), {"title": "Alpha (Edit)"})
+    result = export_and_record(world)
+    assert result.stats.tracks_exported == 1
+    assert result.stats.to_json()["fields_exported"] == {"title": 1}
+    entry = _entries(world.collection.to_bytes())["a.mp3"]
+    assert b'TITLE="Alpha (Edit)"' in entry and b'BITRATE="-1"' in entry
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)

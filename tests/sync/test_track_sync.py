@@ -315,8 +315,8 @@ def test_values_as_precise_as_the_nml_holds_them_are_the_same(world: World) -> N
 
 def test_values_the_library_cannot_hold_are_reported_apart_from_entries_left_out(world: World) -> None:
     """A track imported without one of its values is "partly left out", not counted with the entries left out:
-    a real collection's 563 tracks with a bitrate of -1 read as 563 tracks lost."""
-    world.add("a.mp3", title="Alpha", bitrate=-1)
+    a real collection's 563 tracks with a value left out read as 563 tracks lost."""
+    world.add("a.mp3", title="Alpha", play_count=-3)
     world.add("b.mp3", title="Beta")
     world.reload()
     result = world.sync()
@@ -324,4 +324,20 @@ def test_values_the_library_cannot_hold_are_reported_apart_from_entries_left_out
     lines = result.report.lines()
     assert "Partly left out (1):" in lines, lines
     assert not any(line.startswith("Left out") for line in lines), lines
-    assert any("bitrate" in line for line in lines)
+    assert any("play_count=-3" in line for line in lines)
+    assert world.track("a.mp3").track.values.play_count is None
+
+
+def test_traktors_unknown_bitrate_is_no_bitrate_and_not_reported(world: World) -> None:
+    """``BITRATE="-1"`` is how Traktor writes a bitrate it could not read (563 tracks of a real collection):
+    imported as no bitrate, like an absent one, and not listed as a value left out."""
+    world.add("a.mp3", title="Alpha", bitrate=-1)
+    world.add("b.mp3", title="Beta", bitrate=320000)
+    world.reload()
+    result = world.sync()
+    assert result.stats.tracks_imported == 2
+    assert not result.report.skipped
+    assert not any("left out" in line.lower() for line in result.report.lines())
+    assert world.track("a.mp3").track.values.bitrate is None
+    assert world.track("b.mp3").track.values.bitrate == 320000
+    world.assert_nothing_to_do()

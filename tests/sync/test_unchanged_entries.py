@@ -273,3 +273,14 @@ def test_a_big_library_notices_a_lost_file_within_its_rounds(
     assert world.track("t4.mp3").track.missing
     # The first plan was of the same round as the preview: they agree.
     assert preview.plan.files_lost == ((lost,) if noticed_after == 1 else ())
+
+
+def test_an_entry_with_traktors_unknown_bitrate_is_skipped_on_a_reimport(world: World, tmp_path: Path) -> None:
+    """``BITRATE="-1"`` is imported as no bitrate, nothing left out, so the base keeps the entry's digest and an
+    unchanged re-import does not read the entry again (before, each such track was merged in full every time)."""
+    world.add("odd.mp3", title="Odd", bitrate=-1)
+    _collection(world)
+    world.sync()
+    planned, snapshot = _planned_from_file(world, tmp_path)
+    assert snapshot.tracks == [] and len(snapshot.light) == 7
+    assert not planned.plan.changes_library() and not planned.plan.bases

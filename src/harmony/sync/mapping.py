@@ -6,9 +6,11 @@ Import: :func:`track_values_from_nml` turns an NML :class:`~harmony.nml.TrackDat
 the BPM keeps its exact text beside the float, the raw ``RANKING`` beside the stars, the full release date
 beside the year, ``PLAYTIME_FLOAT`` over the whole seconds of ``PLAYTIME``.
 
-Real collections hold values the library refuses (``BITRATE="-1"``, a cue of an unknown type); such a value is
-left out of the import and named in :attr:`MappedTrack.dropped`, so the report can say so, instead of failing
-the whole import when the library checks it.
+Real collections hold values the library refuses (a negative play count, a cue of an unknown type); such a value
+is left out of the import and named in :attr:`MappedTrack.dropped`, so the report can say so, instead of failing
+the whole import when the library checks it. ``BITRATE="-1"`` is not one of them: it is how Traktor writes a
+bitrate it could not read (hundreds of tracks in a real collection), so it is imported as "no bitrate", as an
+absent one is, and said nowhere. An export leaves the entry's ``-1`` as it is, as for any field unchanged.
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ _RANGES: Final = tuple(
 @dataclass(frozen=True, slots=True)
 class MappedTrack:
     """A track's library values from the NML, with the names of values left out because the library would
-    refuse them (e.g. ``bitrate=-1``)."""
+    refuse them (e.g. ``play_count=-3``)."""
 
     values: TrackValues
     dropped: tuple[str, ...] = ()
@@ -119,7 +121,9 @@ class MappedCue:
 # Library field positions, to build TrackValues positionally: this runs for every track of a collection.
 _POSITION: Final = {spec.name: index for index, spec in enumerate(fields(TrackValues))}
 _RANGES_AT: Final = tuple((_POSITION[name], name, low, high) for name, low, high in _RANGES)
-_RATING_AT, _BPM_TEXT_AT = _POSITION["rating"], _POSITION["bpm_text"]
+_RATING_AT, _BPM_TEXT_AT, _BITRATE_AT = _POSITION["rating"], _POSITION["bpm_text"], _POSITION["bitrate"]
+#: The bitrate Traktor writes when it could not read the file's (see the module doc).
+UNKNOWN_BITRATE: Final = -1
 # The row below lists the library fields in TrackValues order; check that order once, here.
 _ROW_ORDER: Final = (
     "path",
@@ -159,6 +163,8 @@ def track_values_from_nml(data: TrackData, path: str) -> MappedTrack:
         None,  # date_modified: Harmony's own
         True if data.lock else None,
     ]
+    if row[_BITRATE_AT] == UNKNOWN_BITRATE:
+        row[_BITRATE_AT] = None
     dropped: list[str] = []
     for index, name, low, high in _RANGES_AT:
         value = row[index]
