@@ -7,6 +7,7 @@ Skipped with a reason without Playwright or Chromium; under CI they must run."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,6 +338,30 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     page.wait_for_function(PENDING_SAYS, arg="Pending export (2)")
     page.locator("#playlist-tree [data-key='all']").click()
     page.wait_for_function(PENDING_SAYS, arg=f"Pending export ({everywhere:,})")
+
+
+def test_the_missing_count_is_asked_again_after_a_busy_answer(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The Missing button shows once its count is known. A server busy while the page loaded (503 for a second)
+    used to leave it hidden until the library next changed; the page asks again. The count is the route's:
+    this library has no missing file, and the button stays hidden at 0."""
+    answers: list[int] = []
+    busy_until: list[float] = []
+
+    def busy_then_three(route: Any) -> None:
+        now = time.monotonic()
+        if not busy_until:
+            busy_until.append(now + 1.0)
+        answers.append(503 if now < busy_until[0] else 200)
+        if answers[-1] == 503:
+            route.fulfill(status=503, json={"error": "The app is busy."})
+        else:
+            route.fulfill(status=200, json={"total": 3, "offset": 0, "tracks": []})
+
+    page.route(lambda url: "filter=missing" in url, busy_then_three)
+    open_library(page, library_server)
+    page.wait_for_function("() => !document.querySelector('#filter-missing').hidden", timeout=15_000)
+    assert page.locator("#filter-missing").text_content() == "Missing (3)"
+    assert answers[0] == 503 and answers[-1] == 200
 
 
 def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa: F811

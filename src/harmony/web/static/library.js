@@ -60,20 +60,31 @@
 
   let countsTimer = null;
   let countsAsked = 0;
+  let countsRetry = 0; // seconds before the counts are asked again after a passing failure (0: none pending)
   async function loadCounts() {
     const asked = ++countsAsked;
     const playlist = Table.view.playlist;
     try {
       const [pending, missing] = await Promise.all([count("pending", playlist), count("missing", playlist)]);
       if (asked !== countsAsked) return; // another view's (or a newer) counts were asked for meanwhile
+      countsRetry = 0;
       pendingButton.textContent = `Pending export (${number(pending)})`;
       missingButton.textContent = `Missing (${number(missing)})`;
       missingButton.hidden = missing === 0 && Table.view.filter !== "missing";
-    } catch (_) {
-      // the counts wait for the next change; another view's must not stand for this one's meanwhile
-      if (asked === countsAsked && playlist) {
+    } catch (error) {
+      if (asked !== countsAsked) return;
+      // Another view's counts must not stand for this one's meanwhile.
+      if (playlist) {
         pendingButton.textContent = "Pending export";
         missingButton.textContent = "Missing";
+      }
+      // A busy or unreachable server (no answer, 5xx) is asked again, less and less often; without that the
+      // Missing button, hidden until its first count, stayed hidden until the library next changed. A refusal
+      // (a smart list Harmony cannot evaluate) is an answer: it waits for the next change.
+      if (!error.status || error.status >= 500) {
+        countsRetry = Math.min(30, Math.max(2, countsRetry * 2));
+        clearTimeout(countsTimer);
+        countsTimer = setTimeout(loadCounts, countsRetry * 1000);
       }
     }
   }
