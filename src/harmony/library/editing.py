@@ -29,6 +29,7 @@ from harmony.library.errors import (
 )
 from harmony.library.fields import CUE_FIELDS, check_holdable, check_track_edit, check_values
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.sort_text import sort_expression
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope, StepInfo
 from harmony.library.values import CueValues
@@ -571,7 +572,7 @@ class LibraryEdits:
                 for found in conn.execute(
                     select(TRACKS.c.id)
                     .where(condition)
-                    .order_by(func.coalesce(TRACKS.c.artist, "") == "", TRACKS.c.artist.collate("NOCASE"), TRACKS.c.id)
+                    .order_by(func.coalesce(TRACKS.c.artist, "") == "", sort_expression("artist"), TRACKS.c.id)
                 )
             ]
         return {

@@ -79,6 +79,15 @@ class Track(Base):
     # there at the last check; ``last_seen`` is the last check that found it (migration 0007).
     missing_since: Mapped[datetime | None] = mapped_column(DateTime)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime)
+    # Derived, not synced: the text as the track list sorts it, where that differs from the text (accents and
+    # case taken off; NULL for ASCII text). Written with the text, by harmony.library.sort_text (migration 0010).
+    title_sort: Mapped[str | None] = mapped_column(Text)
+    artist_sort: Mapped[str | None] = mapped_column(Text)
+    album_sort: Mapped[str | None] = mapped_column(Text)
+    genre_sort: Mapped[str | None] = mapped_column(Text)
+    label_sort: Mapped[str | None] = mapped_column(Text)
+    comment_sort: Mapped[str | None] = mapped_column(Text)
+    remixer_sort: Mapped[str | None] = mapped_column(Text)
 
     cues: Mapped[list[CuePoint]] = relationship(
         back_populates="track", cascade="all, delete-orphan", passive_deletes=True, order_by="CuePoint.id"

@@ -27,6 +27,7 @@ from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_conditi
 from harmony.library.records import StoredTrack
 from harmony.library.settings import KEY_NOTATIONS, KeyNotation
 from harmony.library.smart_lists import smart_condition
+from harmony.library.sort_text import sort_expression
 from harmony.library.values import TRACK_FIELD_NAMES
 from harmony.nml import to_camelot, to_musical, to_open_key
 
@@ -115,7 +116,10 @@ def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: 
         return _filled_then_empty(TRACKS.c.changed_version, not_(pending))
     column = TRACKS.c[sort]
     if column.type.python_type is str:
-        return _filled_then_empty(column.collate("NOCASE"), or_(column.is_(None), column == ""))
+        # The filled rows as a range of the sort index (any text but '' sorts after it; a sort form is never
+        # empty), so that their count is read off the index rather than the table.
+        expression = sort_expression(sort)
+        return _Tier(expression > "", (expression,)), _Tier(or_(column.is_(None), column == ""), ())
     return _filled_then_empty(column, column.is_(None))
 
 

@@ -28,6 +28,7 @@ from harmony.library.errors import NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
 from harmony.library.journal import now
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_STEPS
+from harmony.library.sort_text import SORT_COLUMNS, sort_columns
 from harmony.library.values import CUE_FIELD_NAMES
 
 __all__ = ["KEEP_STEPS", "Scope", "Snapshot", "StepInfo", "capture", "record_step", "redo", "undo"]
@@ -42,7 +43,10 @@ _PLAYLIST_COLUMNS: Final = ("folder_id", "name", "position", "uuid", "smart_quer
 _CUE_COLUMNS: Final = ("id", *CUE_FIELD_NAMES)
 _DATE_FIELDS: Final = frozenset(name for name, spec in TRACK_FIELDS.items() if spec.kind == "date")
 #: A whole track row: every column but its id and the version stamp (a restored row gets the undo's version).
-_ROW_COLUMNS: Final = tuple(c.name for c in TRACKS.columns if c.name not in ("id", "changed_version"))
+# The sort forms are left out: they follow the text (and steps saved before they existed hold none).
+_ROW_COLUMNS: Final = tuple(
+    c.name for c in TRACKS.columns if c.name not in ("id", "changed_version") and c.name not in SORT_COLUMNS
+)
 _ROW_TYPES: Final = {c.name: c.type.python_type for c in TRACKS.columns if c.name in _ROW_COLUMNS}
 
 
@@ -350,7 +354,8 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
     for track_id, saved in rows.items():
         if saved is None:
             continue
-        values = {**_typed_row(saved["row"]), "changed_version": version}
+        row = _typed_row(saved["row"])
+        values = {**row, **sort_columns(row), "changed_version": version}
         if track_id in present:
             conn.execute(update(TRACKS).where(TRACKS.c.id == track_id).values(**values))
             continue

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Table, bindparam, delete, func, insert, select, update
@@ -36,6 +37,7 @@ from harmony.library.fields import (
 )
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.paths import path_key
+from harmony.library.sort_text import SORT_COLUMNS, SORTED_TEXT_FIELDS, sort_columns, sort_forms
 from harmony.library.values import (
     CUE_FIELD_NAMES,
     TRACK_FIELD_NAMES,
@@ -73,6 +75,7 @@ _TRACK_PLAN = _row_plan(TRACK_FIELDS, TRACK_FIELD_NAMES)
 _CUE_PLAN = _row_plan(CUE_FIELDS, CUE_FIELD_NAMES)
 _PATH_KEY = TRACK_FIELD_NAMES.index("path_key")
 _TRACK_DATES = tuple(i for i, name in enumerate(TRACK_FIELD_NAMES) if TRACK_FIELDS[name].kind == "date")
+_sorted_texts = itemgetter(*(TRACK_FIELD_NAMES.index(name) for name in SORTED_TEXT_FIELDS))
 
 
 def _check_values(
@@ -171,8 +174,8 @@ def _quoted(names: Iterable[str]) -> str:
 # its transaction: building and binding 400,000 rows through SQLAlchemy's compiled-statement machinery cost more
 # than SQLite's own work. Column lists come from the same names the values dataclasses use.
 _INSERT_TRACK_SQL = (
-    f"INSERT INTO {TRACKS.name} ({_quoted((*TRACK_FIELD_NAMES, 'changed_version', 'id'))}) "
-    f"VALUES ({', '.join('?' * (len(TRACK_FIELD_NAMES) + 2))})"
+    f"INSERT INTO {TRACKS.name} ({_quoted((*TRACK_FIELD_NAMES, *SORT_COLUMNS, 'changed_version', 'id'))}) "
+    f"VALUES ({', '.join('?' * (len(TRACK_FIELD_NAMES) + len(SORT_COLUMNS) + 2))})"
 )
 _INSERT_CUE_SQL = (
     f"INSERT INTO {CUES.name} ({_quoted((*CUE_FIELD_NAMES, 'track_id'))}) "
@@ -252,7 +255,7 @@ def insert_track_rows(
                 checked[index] = day.isoformat()  # the text both the row and a base's JSON hold
             elif day is not None:
                 odd_dates = True  # a datetime: the row keeps its date part, a base's JSON all of it
-        row = (*checked, version, track_id)
+        row = (*checked, *sort_forms(_sorted_texts(checked)), version, track_id)
         if odd_dates:
             row = tuple(
                 sqlite_date(value) if index in _TRACK_DATES and isinstance(value, date) else value
@@ -372,6 +375,7 @@ def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, M
         if not checked:
             require_track(conn, track_id)
             continue
+        checked.update(sort_columns(checked))
         fields = tuple(sorted(checked))
         groups[fields].append({"_id": track_id, **{f"v_{name}": value for name, value in checked.items()}})
     count = 0
@@ -400,6 +404,7 @@ def update_tracks_alike(conn: Connection, version: int, track_ids: Sequence[int]
     if not checked:
         require_tracks(conn, ids)
         return 0
+    checked.update(sort_columns(checked))
     count = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

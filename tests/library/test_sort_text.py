@@ -1,0 +1,118 @@
+"""Text sorts by its letters: accents and case aside ("Âme" among the A's), through every write of a track and
+off the sort indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, true
+from sqlalchemy.dialects import sqlite
+
+from harmony.library import Library, TrackValues, track_list
+from harmony.library.database import migrate
+from harmony.library.models import TRACKS
+from harmony.library.sort_text import SORTED_TEXT_FIELDS, sort_form
+
+ARTISTS = ["Zomby", "Âme", "aphex twin", "Édith Piaf", "Burial", "Ólafur Arnalds", "Øostil", "Ezra", None]
+#: What a DJ expects, empty last: accents and case do not move a name out of its letter.
+EXPECTED = ["Âme", "aphex twin", "Burial", "Édith Piaf", "Ezra", "Ólafur Arnalds", "Øostil", "Zomby", None]
+
+
+def _artists(library: Library, **options: object) -> list[str | None]:
+    return [row.track.values.artist for row in library.list_tracks(sort="artist", **options).rows]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def artists(library: Library) -> list[int]:
+    return library.add_tracks(
+        [(TrackValues(path=f"/m/{n}.mp3", title=f"T{n}", artist=artist), ()) for n, artist in enumerate(ARTISTS)]
+    )
+
+
+def test_the_sort_form_takes_off_accents_and_case_and_is_empty_where_nocase_suffices() -> None:
+    assert sort_form("Âme") == "ame"
+    assert sort_form("Édith Piaf") == "edith piaf"
+    assert sort_form("Straße") == "strasse"
+    assert sort_form("Øostil") == "oostil"
+    assert sort_form("Ｆｕｌｌ") == "full"  # full-width letters, as some tags hold them
+    assert sort_form("Daft Punk") is None  # ASCII: NOCASE orders it
+    assert sort_form("שלום") is None  # no case, no accent: the text itself
+    assert sort_form(None) is None
+    assert sort_form("\u0301") is None  # nothing left: the text itself, which is not empty
+
+
+def test_accented_names_sort_among_their_letters_both_ways(library: Library, artists: list[int]) -> None:
+    assert _artists(library) == EXPECTED
+    assert _artists(library, descending=True) == [*reversed(EXPECTED[:-1]), None]  # empty last both ways
+
+
+def test_edits_bulk_edits_undo_and_redo_keep_the_sort_forms(library: Library, artists: list[int]) -> None:
+    zomby = artists[0]
+    library.update_track(zomby, {"artist": "Ämir Zomby"})
+    assert _artists(library)[:2] == ["Âme", "Ämir Zomby"]
+    library.edit_tracks([artists[4], artists[7]], {"artist": "Çava"})  # Burial and Ezra: a bulk edit
+    assert _artists(library)[:5] == ["Âme", "Ämir Zomby", "aphex twin", "Çava", "Çava"]
+    library.undo()
+    assert _artists(library)[:4] == ["Âme", "Ämir Zomby", "aphex twin", "Burial"]
+    library.undo()
+    assert _artists(library) == EXPECTED
+    library.redo()
+    assert _artists(library)[:2] == ["Âme", "Ämir Zomby"]
+    library.update_track(zomby, {"artist": "Zomby"})  # back to ASCII: the sort form goes
+    assert _artists(library) == EXPECTED
+    library.merge_tracks(artists[2], [artists[1], artists[3]])  # Âme and Édith Piaf merged away…
+    assert "Âme" not in _artists(library)
+    library.undo()  # … and brought back whole by the undo
+    assert _artists(library) == EXPECTED
+    raw = sqlite3.connect(library.path)
+    assert raw.execute("SELECT artist_sort FROM tracks WHERE id = ?", (zomby,)).fetchone() == (None,)
+
+
+def test_an_import_of_many_tracks_writes_the_sort_forms(library: Library) -> None:
+    """Every sorted text field, through the bulk insert (one test in C per row, then each field)."""
+    values = {name: "Éa" for name in SORTED_TEXT_FIELDS}
+    ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", **(values if n % 2 else {})), ()) for n in range(1200)])
+    raw = sqlite3.connect(library.path)
+    columns = ", ".join(f"{name}_sort" for name in SORTED_TEXT_FIELDS)
+    rows = raw.execute(f"SELECT id, {columns} FROM tracks ORDER BY id").fetchall()
+    assert [row[0] for row in rows] == ids
+    for n, (_, *forms) in enumerate(rows):
+        assert forms == (["ea"] * len(SORTED_TEXT_FIELDS) if n % 2 else [None] * len(SORTED_TEXT_FIELDS))
+
+
+@pytest.mark.parametrize("name", SORTED_TEXT_FIELDS)
+def test_each_sorted_text_field_is_read_off_its_index(library: Library, name: str) -> None:
+    """The list's order expression is the index's, word for word, so SQLite walks the index instead of sorting
+    the whole library for a page; the filled rows are a range of it, so their count does not read the table."""
+    filled, _ = track_list._tiers(name, "open_key", true(), in_playlist=False)
+    assert filled.condition is not None
+    page = select(TRACKS.c.id).where(filled.condition).order_by(*filled.expressions, TRACKS.c.id).limit(100)
+    count = select(func.count()).select_from(TRACKS).where(filled.condition)
+    for statement in (page, count):
+        sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[3] for row in sqlite3.connect(library.path).execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert f"USING INDEX ix_tracks_sort_{name}" in plan, plan
+        assert "TEMP B-TREE" not in plan and "SCAN tracks" not in plan, plan
+
+
+def test_an_older_library_gets_its_sort_forms_when_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    Library.open(path).close()
+    migrate(path, "0009")
+    raw = sqlite3.connect(path)
+    for n, artist in enumerate(ARTISTS):
+        raw.execute(
+            "INSERT INTO tracks (id, path, path_key, artist, changed_version) VALUES (?, ?, ?, ?, 0)",
+            (n + 1, f"/m/{n}.mp3", f"/m/{n}.mp3", artist),
+        )
+    raw.commit()
+    raw.close()
+    with Library.open(path) as library:
+        assert _artists(library) == EXPECTED
+    migrate(path, "0009")  # and down again: the columns go, the old indexes come back
+    raw = sqlite3.connect(path)
+    assert "artist_sort" not in {row[1] for row in raw.execute("PRAGMA table_info(tracks)")}
+    index = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_tracks_sort_artist'").fetchone()[0]
+    assert index.endswith("(artist COLLATE NOCASE)")
