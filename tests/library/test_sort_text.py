@@ -39,6 +39,8 @@ def test_the_sort_form_takes_off_accents_and_case_and_is_empty_where_nocase_suff
     assert sort_form("Ｆｕｌｌ") == "full"  # full-width letters, as some tags hold them
     assert sort_form("Daft Punk") is None  # ASCII: NOCASE orders it
     assert sort_form("שלום") is None  # no case, no accent: the text itself
+    assert sort_form("דניאל Orchestra") is None  # NOCASE folds the rest
+    assert sort_form("דניאל Orchéstra") == "דניאל orchestra"
     assert sort_form(None) is None
     assert sort_form("\u0301") is None  # nothing left: the text itself, which is not empty
 

@@ -14,6 +14,7 @@ migration that added them); nothing else writes them.
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final
@@ -38,15 +39,19 @@ _PLAIN_LETTERS: Final = str.maketrans(
 
 def sort_form(text: str | None) -> str | None:
     """``text`` as the list compares it (casefolded, accents taken off: "Édith" → "edith", "Straße" →
-    "strasse"), or None where that is the text itself, where ``NOCASE`` alone orders it right (ASCII), or
-    where nothing would be left (a lone accent mark)."""
+    "strasse"), or None where ``NOCASE`` alone orders the text the same way (ASCII text, or text with no
+    accent nor case beyond ASCII's) or where nothing would be left (a lone accent mark)."""
     if text is None or text.isascii():
         return None
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(char for char in decomposed if not unicodedata.combining(char)).translate(_PLAIN_LETTERS)
-    return None if folded == text or not folded else folded  # never '': the list takes '' for no text
+    if not folded or folded == text.translate(_ASCII_LOWER):
+        return None  # NOCASE orders the text itself the same way; and never '', which the list takes for no text
+    return folded
 
 
+# What NOCASE compares: the text with its ASCII letters, and only those, in lower case.
+_ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _NO_FORMS: Final = (None,) * len(SORTED_TEXT_FIELDS)
 
 
