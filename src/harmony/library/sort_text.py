@@ -3,9 +3,9 @@
 SQLite's ``NOCASE`` folds only the ASCII letters, so on its own it put "Âme", "Édith Piaf" and "Ólafur Arnalds"
 after every artist from A to Z. SQLite has no collation that does better, and one written in Python would be
 called for every comparison while an index is built (millions at a first import). So the text columns the list
-sorts by an index keep a second, stored column, ``<field>_sort``: the text without its accents and case, when
-that differs from the text itself; NULL when it does not (any ASCII text, most of a collection), which costs
-nothing to store. The list, and the sort index of migration 0010, order by
+sorts by an index keep a second, stored column, ``<field>_sort``: the text without its accents and case, where
+``NOCASE`` would order the text itself differently; NULL elsewhere (any ASCII text, most of a real collection),
+which costs nothing to store. The list, and the sort index of migration 0010, order by
 ``coalesce(<field>_sort, <field>) COLLATE NOCASE``, so every row compares in the same folded form.
 
 The sort forms are derived where a track's row is written (:mod:`harmony.library.writes`, undo's restore, the
