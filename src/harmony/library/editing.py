@@ -29,7 +29,7 @@ from harmony.library.errors import (
 )
 from harmony.library.fields import CUE_FIELDS, check_holdable, check_track_edit, check_values
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
-from harmony.library.sort_text import sort_expression
+from harmony.library.sort_forms import sort_expression
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope, StepInfo
 from harmony.library.values import CueValues

@@ -80,7 +80,7 @@ class Track(Base):
     missing_since: Mapped[datetime | None] = mapped_column(DateTime)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime)
     # Derived, not synced: the text as the track list sorts it, where that differs from the text (accents and
-    # case taken off; NULL for ASCII text). Written with the text, by harmony.library.sort_text (migration 0010).
+    # case taken off; NULL for ASCII text). Written with the text, by harmony.library.sort_forms (migration 0010).
     title_sort: Mapped[str | None] = mapped_column(Text)
     artist_sort: Mapped[str | None] = mapped_column(Text)
     album_sort: Mapped[str | None] = mapped_column(Text)
@@ -88,6 +88,8 @@ class Track(Base):
     label_sort: Mapped[str | None] = mapped_column(Text)
     comment_sort: Mapped[str | None] = mapped_column(Text)
     remixer_sort: Mapped[str | None] = mapped_column(Text)
+    # Derived as well: the key the key text names (0-23), for the Key column's order (harmony.library.sort_forms).
+    key_text_sort: Mapped[int | None] = mapped_column(Integer)
 
     cues: Mapped[list[CuePoint]] = relationship(
         back_populates="track", cascade="all, delete-orphan", passive_deletes=True, order_by="CuePoint.id"

@@ -27,7 +27,7 @@ from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_conditi
 from harmony.library.records import StoredTrack
 from harmony.library.settings import KEY_NOTATIONS, KeyNotation
 from harmony.library.smart_lists import smart_condition
-from harmony.library.sort_text import sort_expression
+from harmony.library.sort_forms import KEY_VALUE_SQL, sort_expression
 from harmony.library.values import TRACK_FIELD_NAMES
 from harmony.nml import to_camelot, to_musical, to_open_key
 
@@ -53,14 +53,18 @@ def key_display(musical_key: int | None, key_text: str | None, notation: str) ->
     return key_text or None
 
 
-#: The rank of a musical key in the order a DJ reads each notation, as SQL over ``musical_key`` (0–11 major on
-#: C…B, 12–23 minor): 1A, 1B, 2A, … (Camelot); 1d, 1m, 2d, … (Open Key); C, Cm, Db, C#m, … (musical, by root).
-#: The text is repeated exactly by the sort indexes of migration 0008, so SQLite sorts by reading an index. The
-#: wheel position of a key is 7 × (its relative major's root) mod 12; a minor key's relative major is 3 up.
+#: The rank of a key in the order a DJ reads each notation, as SQL over the key value (``KEY_VALUE_SQL``: the
+#: musical key, else the key its text names; 0–11 major on C…B, 12–23 minor): 1A, 1B, 2A, … (Camelot); 1d, 1m,
+#: 2d, … (Open Key); C, Cm, Db, C#m, … (musical, by root). The text is repeated exactly by the sort indexes of
+#: migration 0010, so SQLite sorts by reading an index. The wheel position of a key is 7 × (its relative major's
+#: root) mod 12; a minor key's relative major is 3 up.
 KEY_RANKS: dict[str, str] = {
-    "open_key": "(((musical_key % 12 + 3 * (musical_key >= 12)) * 7) % 12) * 2 + (musical_key >= 12)",
-    "camelot": "(((musical_key % 12 + 3 * (musical_key >= 12)) * 7 + 7) % 12) * 2 + (musical_key < 12)",
-    "musical": "(musical_key % 12) * 2 + (musical_key >= 12)",
+    notation: rank.format(k=KEY_VALUE_SQL)
+    for notation, rank in {
+        "open_key": "((({k} % 12 + 3 * ({k} >= 12)) * 7) % 12) * 2 + ({k} >= 12)",
+        "camelot": "((({k} % 12 + 3 * ({k} >= 12)) * 7 + 7) % 12) * 2 + ({k} < 12)",
+        "musical": "({k} % 12) * 2 + ({k} >= 12)",
+    }.items()
 }
 
 
@@ -101,16 +105,19 @@ def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: 
             raise InvalidFieldError("Only a playlist's tracks sort by position.")
         return (_Tier(None, (ENTRIES.c.position,)),)
     if sort == "key":
-        # Musical keys in the notation's order, then the key texts of tracks without one, then nothing.
-        key, text = TRACKS.c.musical_key, TRACKS.c.key_text
+        # Keys in the notation's order, then the key texts that name none ("off"), then nothing. Each tier is
+        # told by its rank (NULL for no key), so their counts are read off the rank's index.
+        rank: ColumnElement[int] = literal_column(KEY_RANKS[notation])
+        text = TRACKS.c.key_text
         no_text = or_(text.is_(None), text == "")
         return (
-            _Tier(key.is_not(None), (literal_column(KEY_RANKS[notation]),)),
-            _Tier(and_(key.is_(None), not_(no_text)), (text.collate("NOCASE"),)),
-            _Tier(and_(key.is_(None), no_text), ()),
+            _Tier(rank >= 0, (rank,)),
+            _Tier(and_(rank.is_(None), not_(no_text)), (text.collate("NOCASE"),)),
+            _Tier(and_(rank.is_(None), no_text), ()),
         )
     if sort == "added":
-        return _filled_then_empty(ADDED, ADDED.is_(None))
+        # The filled rows as a range of the index (every date is on or after date.min), for the count's sake.
+        return _Tier(ADDED >= date.min, (ADDED,)), _Tier(ADDED.is_(None), ())
     if sort == "pending":
         # Tracks with edits waiting first, the latest edit at the top when descending (the version index).
         return _filled_then_empty(TRACKS.c.changed_version, not_(pending))

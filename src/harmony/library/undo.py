@@ -28,7 +28,7 @@ from harmony.library.errors import NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
 from harmony.library.journal import now
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_STEPS
-from harmony.library.sort_text import SORT_COLUMNS, sort_columns
+from harmony.library.sort_forms import SORT_COLUMNS, sort_columns
 from harmony.library.values import CUE_FIELD_NAMES
 
 __all__ = ["KEEP_STEPS", "Scope", "Snapshot", "StepInfo", "capture", "record_step", "redo", "undo"]

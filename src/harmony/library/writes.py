@@ -37,7 +37,7 @@ from harmony.library.fields import (
 )
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.paths import path_key
-from harmony.library.sort_text import SORT_COLUMNS, SORTED_TEXT_FIELDS, sort_columns, sort_forms
+from harmony.library.sort_forms import SORT_COLUMNS, SORTED_TEXT_FIELDS, sort_columns, sort_forms
 from harmony.library.values import (
     CUE_FIELD_NAMES,
     TRACK_FIELD_NAMES,
@@ -75,6 +75,7 @@ _TRACK_PLAN = _row_plan(TRACK_FIELDS, TRACK_FIELD_NAMES)
 _CUE_PLAN = _row_plan(CUE_FIELDS, CUE_FIELD_NAMES)
 _PATH_KEY = TRACK_FIELD_NAMES.index("path_key")
 _TRACK_DATES = tuple(i for i, name in enumerate(TRACK_FIELD_NAMES) if TRACK_FIELDS[name].kind == "date")
+_KEY_TEXT = TRACK_FIELD_NAMES.index("key_text")
 _sorted_texts = itemgetter(*(TRACK_FIELD_NAMES.index(name) for name in SORTED_TEXT_FIELDS))
 
 
@@ -255,7 +256,7 @@ def insert_track_rows(
                 checked[index] = day.isoformat()  # the text both the row and a base's JSON hold
             elif day is not None:
                 odd_dates = True  # a datetime: the row keeps its date part, a base's JSON all of it
-        row = (*checked, *sort_forms(_sorted_texts(checked)), version, track_id)
+        row = (*checked, *sort_forms(_sorted_texts(checked), checked[_KEY_TEXT]), version, track_id)
         if odd_dates:
             row = tuple(
                 sqlite_date(value) if index in _TRACK_DATES and isinstance(value, date) else value

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select, true
 from sqlalchemy.dialects import sqlite
 
-from harmony.library import Library, TrackValues, track_list
+from harmony.library import Library, TrackValues, key_display, track_list
 from harmony.library.database import migrate
 from harmony.library.models import TRACKS
-from harmony.library.sort_text import SORTED_TEXT_FIELDS, sort_form
+from harmony.library.sort_forms import SORTED_TEXT_FIELDS, sort_form
 
 ARTISTS = ["Zomby", "Âme", "aphex twin", "Édith Piaf", "Burial", "Ólafur Arnalds", "Øostil", "Ezra", None]
 #: What a DJ expects, empty last: accents and case do not move a name out of its letter.
@@ -84,10 +84,11 @@ def test_an_import_of_many_tracks_writes_the_sort_forms(library: Library) -> Non
         assert forms == (["ea"] * len(SORTED_TEXT_FIELDS) if n % 2 else [None] * len(SORTED_TEXT_FIELDS))
 
 
-@pytest.mark.parametrize("name", SORTED_TEXT_FIELDS)
+@pytest.mark.parametrize("name", [*SORTED_TEXT_FIELDS, "added"])
 def test_each_sorted_text_field_is_read_off_its_index(library: Library, name: str) -> None:
     """The list's order expression is the index's, word for word, so SQLite walks the index instead of sorting
-    the whole library for a page; the filled rows are a range of it, so their count does not read the table."""
+    the whole library for a page; the filled rows are a range of it, so their count does not read the table
+    ("Added" as well: its count took 20 ms of a 23 ms page at 100,000 tracks)."""
     filled, _ = track_list._tiers(name, "open_key", true(), in_playlist=False)
     assert filled.condition is not None
     page = select(TRACKS.c.id).where(filled.condition).order_by(*filled.expressions, TRACKS.c.id).limit(100)
@@ -104,17 +105,60 @@ def test_an_older_library_gets_its_sort_forms_when_upgraded(tmp_path: Path) -> N
     Library.open(path).close()
     migrate(path, "0009")
     raw = sqlite3.connect(path)
-    for n, artist in enumerate(ARTISTS):
+    key_texts = ["off", "e", None, "8A", None, None, None, "C", None]  # beside the musical keys of some tracks
+    musical_keys = [None, None, 7, None, None, 0, None, 21, None]
+    for n, (artist, key_text, musical_key) in enumerate(zip(ARTISTS, key_texts, musical_keys, strict=True)):
         raw.execute(
-            "INSERT INTO tracks (id, path, path_key, artist, changed_version) VALUES (?, ?, ?, ?, 0)",
-            (n + 1, f"/m/{n}.mp3", f"/m/{n}.mp3", artist),
+            "INSERT INTO tracks (id, path, path_key, artist, key_text, musical_key, changed_version) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0)",
+            (n + 1, f"/m/{n}.mp3", f"/m/{n}.mp3", artist, key_text, musical_key),
         )
     raw.commit()
     raw.close()
     with Library.open(path) as library:
         assert _artists(library) == EXPECTED
+        assert _keys(library, "camelot") == ["8A", "8A", "8B", "e", "9B", "off", None, None, None]
     migrate(path, "0009")  # and down again: the columns go, the old indexes come back
     raw = sqlite3.connect(path)
     assert "artist_sort" not in {row[1] for row in raw.execute("PRAGMA table_info(tracks)")}
     index = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_tracks_sort_artist'").fetchone()[0]
     assert index.endswith("(artist COLLATE NOCASE)")
+    key_index = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_tracks_sort_key_musical'").fetchone()[0]
+    assert key_index.endswith("((musical_key % 12) * 2 + (musical_key >= 12))")
+
+
+def _keys(library: Library, notation: str, descending: bool = False) -> list[str | None]:
+    rows = library.list_tracks(sort="key", limit=50, key_notation=notation, descending=descending).rows
+    return [key_display(r.track.values.musical_key, r.track.values.key_text, notation) for r in rows]
+
+
+def test_keys_known_only_as_text_sort_among_the_keys(library: Library) -> None:
+    """A Traktor 2 collection's ``INFO KEY="e"`` without a ``MUSICAL_KEY`` (2,451 tracks of a real one) sorts as
+    the key it names (E minor), shown as its text; text naming no key ("off") comes after every key."""
+    keys = [0, 21, 7, 16, 12]  # C, Am, G, Em, Cm
+    library.add_tracks([(TrackValues(path=f"/k/{n}.mp3", musical_key=k), ()) for n, k in enumerate(keys)])
+    texts = ["off", "e", "8A", "weird", "Db/f"]  # Db/f: the first of the alternatives
+    library.add_tracks([(TrackValues(path=f"/t/{n}.mp3", key_text=t), ()) for n, t in enumerate(texts)])
+    library.add_tracks([(TrackValues(path="/k/none.mp3"), ())])
+    assert _keys(library, "camelot") == ["Db/f", "5A", "8A", "8A", "8B", "9A", "e", "9B", "off", "weird", None]
+    assert _keys(library, "musical") == ["C", "Cm", "Db/f", "Em", "e", "G", "Am", "8A", "off", "weird", None]
+    assert _keys(library, "camelot", descending=True) == [
+        "9B", "e", "9A", "8B", "8A", "8A", "5A", "Db/f", "weird", "off", None
+    ]  # fmt: skip
+    # The key text follows an edit, as a change of the text in an import does.
+    library.update_track(library.list_tracks(search="off").rows[0].track.id, {"key_text": "1A"})
+    assert _keys(library, "camelot")[0] == "1A"
+
+
+@pytest.mark.parametrize("notation", ["open_key", "camelot", "musical"])
+def test_the_key_column_is_read_off_its_index(library: Library, notation: str) -> None:
+    tiers = track_list._tiers("key", notation, true(), in_playlist=False)
+    for tier in tiers[:2]:
+        assert tier.condition is not None
+        page = select(TRACKS.c.id).where(tier.condition).order_by(*tier.expressions, TRACKS.c.id).limit(100)
+        count = select(func.count()).select_from(TRACKS).where(tier.condition)
+        for statement in (page, count) if tier is tiers[0] else (count,):
+            sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+            plan = " ".join(row[3] for row in sqlite3.connect(library.path).execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert f"USING INDEX ix_tracks_sort_key_{notation}" in plan, plan
+            assert "TEMP B-TREE" not in plan and "SCAN tracks" not in plan, plan
