@@ -162,3 +162,39 @@ def test_the_key_column_is_read_off_its_index(library: Library, notation: str) -
             plan = " ".join(row[3] for row in sqlite3.connect(library.path).execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert f"USING INDEX ix_tracks_sort_key_{notation}" in plan, plan
             assert "TEMP B-TREE" not in plan and "SCAN tracks" not in plan, plan
+
+
+def test_an_upgrade_passes_over_values_that_are_not_text(tmp_path: Path) -> None:
+    """Another tool may have stored bytes or a number in a text column: the upgrade leaves them without a sort
+    form instead of failing (and then failing again at every opening)."""
+    path = tmp_path / "library.db"
+    Library.open(path).close()
+    migrate(path, "0009")
+    raw = sqlite3.connect(path)
+    rows = [(1, "Âme", b"8A"), (2, b"\xc3\x82me", 8), (3, "Burial", "8A")]
+    for track_id, artist, key_text in rows:
+        raw.execute(
+            "INSERT INTO tracks (id, path, path_key, artist, key_text, changed_version) VALUES (?, ?, ?, ?, ?, 0)",
+            (track_id, f"/m/{track_id}.mp3", f"/m/{track_id}.mp3", artist, key_text),
+        )
+    raw.commit()
+    raw.close()
+    Library.open(path).close()
+    raw = sqlite3.connect(path)
+    forms = raw.execute("SELECT id, artist_sort, key_text_sort FROM tracks ORDER BY id").fetchall()
+    assert forms == [(1, "ame", None), (2, None, None), (3, None, 21)]
+
+
+def test_a_stale_sort_form_written_by_another_tool_never_repeats_or_drops_a_row(library: Library) -> None:
+    """The tiers are exact complements: a row whose sort form no longer matches its text (only a write from
+    outside Harmony can do that) is still listed once, and the list still ends with its last row."""
+    ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", artist=a), ()) for n, a in enumerate(ARTISTS)])
+    raw = sqlite3.connect(library.path)
+    raw.execute("UPDATE tracks SET artist = NULL WHERE id = ?", (ids[1],))  # Âme's text gone, its form kept
+    raw.execute("UPDATE tracks SET key_text_sort = -5 WHERE id = ?", (ids[2],))
+    raw.commit()
+    raw.close()
+    for sort in ("artist", "key"):
+        for descending in (False, True):
+            listed = [row.track.id for row in library.list_tracks(sort=sort, descending=descending).rows]
+            assert sorted(listed) == sorted(ids), (sort, descending, listed)

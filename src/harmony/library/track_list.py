@@ -95,6 +95,14 @@ def _filled_then_empty(expression: ColumnElement[Any], empty: ColumnElement[bool
     return _Tier(not_(empty), (expression,)), _Tier(empty, ())
 
 
+def _range_then_rest(expression: ColumnElement[Any], filled: ColumnElement[bool]) -> tuple[_Tier, _Tier]:
+    """The rows ``filled`` keeps, a range of ``expression``'s sort index so that their count is read off the
+    index rather than the table, in its order; then every other row, by id. The second is the exact complement
+    of the first (not a second test of emptiness), so no row can be in both or in neither whatever a column
+    holds: the last tier's size is taken as what the others leave."""
+    return _Tier(filled, (expression,)), _Tier(or_(expression.is_(None), not_(filled)), ())
+
+
 def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: bool) -> tuple[_Tier, ...]:
     """The parts a list sorted by ``sort`` is read in: the rows with a value, then (for most columns) the
     rows without one, in id order whichever the direction."""
@@ -108,25 +116,24 @@ def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: 
         # Keys in the notation's order, then the key texts that name none ("off"), then nothing. Each tier is
         # told by its rank (NULL for no key), so their counts are read off the rank's index.
         rank: ColumnElement[int] = literal_column(KEY_RANKS[notation])
+        keyed, others = _range_then_rest(rank, rank >= 0)
         text = TRACKS.c.key_text
         no_text = or_(text.is_(None), text == "")
+        assert others.condition is not None
         return (
-            _Tier(rank >= 0, (rank,)),
-            _Tier(and_(rank.is_(None), not_(no_text)), (text.collate("NOCASE"),)),
-            _Tier(and_(rank.is_(None), no_text), ()),
+            keyed,
+            _Tier(and_(others.condition, not_(no_text)), (text.collate("NOCASE"),)),
+            _Tier(and_(others.condition, no_text), ()),
         )
     if sort == "added":
-        # The filled rows as a range of the index (every date is on or after date.min), for the count's sake.
-        return _Tier(ADDED >= date.min, (ADDED,)), _Tier(ADDED.is_(None), ())
+        return _range_then_rest(ADDED, ADDED >= date.min)  # noqa: SIM300 (every date is on or after date.min)
     if sort == "pending":
         # Tracks with edits waiting first, the latest edit at the top when descending (the version index).
         return _filled_then_empty(TRACKS.c.changed_version, not_(pending))
     column = TRACKS.c[sort]
     if column.type.python_type is str:
-        # The filled rows as a range of the sort index (any text but '' sorts after it; a sort form is never
-        # empty), so that their count is read off the index rather than the table.
         expression = sort_expression(sort)
-        return _Tier(expression > "", (expression,)), _Tier(or_(column.is_(None), column == ""), ())
+        return _range_then_rest(expression, expression > "")  # any text but '' sorts after it
     return _filled_then_empty(column, column.is_(None))
 
 

@@ -130,12 +130,14 @@ def checked_cue_values(cue: CueValues) -> list[FieldValue]:
 
 
 def track_row(values: TrackValues, version: int) -> dict[str, FieldValue]:
-    """The checked database row of ``values`` (``path_key`` derived from ``path`` when empty)."""
+    """The checked database row of ``values`` (``path_key`` derived from ``path`` when empty, the sort forms
+    from their fields)."""
     row = list(track_getter(values))
     if row[_PATH_KEY] is None:
         row[_PATH_KEY] = path_key(values.path)
     _check_values(TRACK_FIELDS, _TRACK_PLAN, row)
-    result = dict(zip(TRACK_FIELD_NAMES, row, strict=True))
+    result: dict[str, FieldValue] = dict(zip(TRACK_FIELD_NAMES, row, strict=True))
+    result.update(sort_columns(result))
     result["changed_version"] = version
     return result
 

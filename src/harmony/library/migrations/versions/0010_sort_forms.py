@@ -46,6 +46,10 @@ def _key_indexes(key: str) -> None:
         op.execute(f"CREATE INDEX {name} ON tracks ({rank.format(k=key)})")
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def upgrade() -> None:
     for name in TEXT_FIELDS:
         op.add_column("tracks", sa.Column(f"{name}_sort", sa.Text(), nullable=True))
@@ -54,7 +58,8 @@ def upgrade() -> None:
     columns = ", ".join((*TEXT_FIELDS, "key_text"))
     updates = []
     for track_id, *texts, key_text in conn.exec_driver_sql(f"SELECT id, {columns} FROM tracks").all():
-        forms = (*(sort_form(text) for text in texts), key_sort_form(key_text))
+        # Only text has a form: another tool may have stored something else, which must not stop the upgrade.
+        forms = (*(sort_form(_text(value)) for value in texts), key_sort_form(_text(key_text)))
         if any(form is not None for form in forms):
             updates.append((*forms, track_id))
     if updates:
