@@ -364,6 +364,17 @@ def test_the_missing_count_is_asked_again_after_a_busy_answer(page: Any, library
     assert answers[0] == 503 and answers[-1] == 200
 
 
+def test_the_added_column_sorts_by_what_it_shows(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """ "Added" shows Traktor's import date (else Harmony's own date); its header asked the list to sort by
+    Harmony's date alone, empty for every track from Traktor, so the order never changed."""
+    open_library(page, library_server)
+    with page.expect_request(lambda request: "sort=added" in request.url and "/api/library/tracks" in request.url):
+        page.locator("#tracks-head button.sort", has_text="Added").click()
+    assert "date_added" not in (
+        page.locator("#tracks-head button.sort", has_text="Added").get_attribute("data-sort") or ""
+    )
+
+
 def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     page.keyboard.press("/")

@@ -58,7 +58,7 @@ window.HarmonyColumns = (() => {
     { id: "year", label: "Year", width: 64, sort: "year", num: true, edit: "int", field: "year" },
     { id: "track_number", label: "Track no.", width: 80, sort: "track_number", num: true, edit: "int",
       field: "track_number" },
-    { id: "added", label: "Added", width: 104, sort: "date_added",
+    { id: "added", label: "Added", width: 104, sort: "added",
       show: (t) => date(t.added || t.import_date || t.date_added) },
     { id: "last_played", label: "Last played", width: 104, sort: "last_played", show: (t) => date(t.last_played) },
     { id: "play_count", label: "Play count", width: 84, sort: "play_count", num: true },
