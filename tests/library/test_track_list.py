@@ -97,10 +97,15 @@ def test_filled_values_follow_the_direction(mixed: Library) -> None:
     assert texts == sorted(texts, key=str.casefold)  # case is ignored
 
 
-@pytest.mark.parametrize(("notation", "expected"), [("open_key", "1m"), ("camelot", "8A"), ("musical", "Am")])
-def test_key_display_uses_the_notation_and_falls_back_to_the_key_text(notation: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("notation", "expected", "from_text"), [("open_key", "1m", "7m"), ("camelot", "8A", "2A"), ("musical", "Am", "Ebm")]
+)
+def test_key_display_uses_the_notation_and_falls_back_to_the_key_text(
+    notation: str, expected: str, from_text: str
+) -> None:
     assert key_display(21, "Cm", notation) == expected  # the musical key wins over the text
-    assert key_display(None, "Cm", notation) == "Cm"  # no musical key: the text as it is
+    assert key_display(None, "e♭", notation) == from_text  # no musical key: the key the text names (E♭ minor)
+    assert key_display(None, "off", notation) == "off"  # a text that names no key: as it is
     assert key_display(None, "", notation) is None
     assert key_display(None, None, notation) is None
 

@@ -27,7 +27,7 @@ from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_conditi
 from harmony.library.records import StoredTrack
 from harmony.library.settings import KEY_NOTATIONS, KeyNotation
 from harmony.library.smart_lists import smart_condition
-from harmony.library.sort_forms import KEY_VALUE_SQL, sort_expression
+from harmony.library.sort_forms import KEY_VALUE_SQL, key_sort_form, sort_expression
 from harmony.library.values import TRACK_FIELD_NAMES
 from harmony.nml import to_camelot, to_musical, to_open_key
 
@@ -47,9 +47,12 @@ _KEY_WRITERS: dict[str, Callable[[int], str]] = {"open_key": to_open_key, "camel
 
 
 def key_display(musical_key: int | None, key_text: str | None, notation: str) -> str | None:
-    """The key as the Key column shows it: the musical key in ``notation``, else the key text, else None."""
-    if musical_key is not None and 0 <= musical_key <= 23:
-        return _KEY_WRITERS[notation](musical_key)
+    """The key as the Key column shows it, in ``notation``: the musical key, else the key its text names (a
+    Traktor 2 collection's ``e♭`` reads 7m, 2A or Ebm, where it sorts), else the text as it is (``off``), else
+    None."""
+    key = musical_key if musical_key is not None and 0 <= musical_key <= 23 else key_sort_form(key_text or None)
+    if key is not None:
+        return _KEY_WRITERS[notation](key)
     return key_text or None
 
 
