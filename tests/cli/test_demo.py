@@ -32,6 +32,17 @@ def test_demo_generates_imports_and_reports(tmp_path: Path) -> None:
     music = tmp_path / "demo" / "Music"
     assert sum(1 for p in music.rglob("*") if p.is_file()) == 120
 
+    # the demo is the library's collection now, with the mapping to its files: the web app and a sync with no
+    # options find it, and a sync reads every track at its file (before, every track moved to a path that does
+    # not exist here and went missing)
+    with Library.open(library) as opened:
+        settings = opened.settings()
+    assert settings.nml_path == str(tmp_path / "demo" / "collection.nml")
+    assert settings.path_mappings and all(Path(folder).is_relative_to(music) for _, folder in settings.path_mappings)
+    preview = CliRunner().invoke(app, ["--library", str(library), "traktor", "preview"])
+    assert preview.exit_code == 0, preview.output
+    assert "No changes needed" in preview.stdout
+
     # the same demo again: the same collection, so nothing to import
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0, again.output
@@ -56,3 +67,19 @@ def test_demo_into_a_library_synced_with_another_collection_stops_before_removin
     assert "30 of 30 tracks" in str(result.exception)
     with Library.open(library) as opened:
         assert opened.stats().tracks == 30  # the DJ's own tracks are all still there
+        assert opened.settings().nml_path is None  # and nothing of the demo went into the settings
+
+
+def test_the_demo_leaves_settings_that_name_another_collection_as_they_are(tmp_path: Path) -> None:
+    from harmony.devtools import keep_demo_settings
+
+    with Library.open(tmp_path / "library.db") as library:
+        mine = library.settings().updated(nml_path="/dj/collection.nml", path_mappings={"D:/Music": "/dj/Music"})
+        library.save_settings(mine)
+        assert not keep_demo_settings(library, "/demo/collection.nml", {"Macintosh HD/Users": "/demo/Music"})
+        assert library.settings() == mine
+        library.save_settings(mine.updated(nml_path=None))
+        assert keep_demo_settings(library, "/demo/collection.nml", {"Macintosh HD/Users": "/demo/Music"})
+        kept = library.settings()
+        assert kept.nml_path == "/demo/collection.nml"
+        assert dict(kept.path_mappings) == {"D:/Music": "/dj/Music", "Macintosh HD/Users": "/demo/Music"}

@@ -96,4 +96,5 @@ def test_nothing_found_says_where_it_looked_and_how_to_set_one(tmp_path: Path) -
     assert "\n" not in message
     assert str(ni) in message
     assert "harmony traktor config set nml_path PATH" in message
+    assert "on the Traktor page of the web app" in message  # the same words reach the web app's pages
     assert "--nml" in message

@@ -95,8 +95,9 @@ def default_nml_path(configured: str | None, platform: Platform | None = None, h
     collections = find_collections(folder)
     if not collections:
         raise SyncError(
-            f"No Traktor collection found in {folder} (looked for 'Traktor x.y.z/{COLLECTION_FILE}'); "
-            "set one with 'harmony traktor config set nml_path PATH' or pass --nml PATH."
+            f"No Traktor collection found in {folder} (looked for 'Traktor x.y.z/{COLLECTION_FILE}'). "
+            "Choose your collection.nml on the Traktor page of the web app, or with "
+            "'harmony traktor config set nml_path PATH', or pass --nml PATH."
         )
     log.info("using the newest Traktor collection: %s", collections[0])
     return collections[0]
