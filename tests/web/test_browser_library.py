@@ -613,6 +613,17 @@ def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, 
             sheet = page.locator("#track-detail").bounding_box()
             assert sheet is not None and (sheet["y"], sheet["height"]) == (0, 800), sheet
             page.keyboard.press("Escape")
+            # Scrolled sideways to the rating, the titles stay in sight (a DJ sorting by key lost them).
+            page.evaluate(
+                "(() => { const w = document.getElementById('table-wrap'); w.scrollLeft = w.scrollWidth; })()"
+            )
+            page.wait_for_timeout(100)
+            frame = page.locator("#table-wrap").bounding_box()
+            assert frame is not None and page.evaluate("document.getElementById('table-wrap').scrollLeft") > 0
+            for cell in ("#tracks-head th[data-column='title']", "#tracks-body tr[data-id] td.title-cell"):
+                box = page.locator(cell).first.bounding_box()
+                assert box is not None and abs(box["x"] - frame["x"]) <= 2, (cell, box, frame)
+            page.evaluate("document.getElementById('table-wrap').scrollLeft = 0")
         if width == 768:
             # Title, artist, BPM, key and rating are on screen without scrolling.
             for column in ("title", "artist", "bpm", "key", "rating"):

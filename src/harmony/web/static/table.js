@@ -236,8 +236,8 @@ window.HarmonyTable = (() => {
     table.setAttribute("aria-colcount", String(columns.length));
     head.replaceChildren(...columns.map((c, i) => {
       const sortedBy = c.sort && (c.sort === "position" ? view.sort === null : view.sort === c.sort);
-      const attrs = { role: "columnheader", "aria-colindex": String(i + 1), class: c.num ? "num" : "",
-        "data-column": c.id };
+      const attrs = { role: "columnheader", "aria-colindex": String(i + 1),
+        class: [c.num ? "num" : "", c.id === "title" ? "title-cell" : ""].filter(Boolean).join(" "), "data-column": c.id };
       if (sortedBy) attrs["aria-sort"] = c.sort === "position" || !view.descending ? "ascending" : "descending";
       const label = c.mark ? el("span", { "aria-hidden": "true" }, c.short) : c.label;
       const name = c.mark ? el("span", { class: "visually-hidden" }, c.label) : null;
@@ -267,7 +267,8 @@ window.HarmonyTable = (() => {
       class: `${track.missing ? "missing " : ""}${track.pending ? "pending" : ""}`.trim() });
     columns.forEach((c, i) => {
       const attrs = { role: "gridcell", "aria-colindex": String(i + 1), tabindex: isCurrent && currentCol === i ? "0" : "-1" };
-      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : ""];
+      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : "",
+        c.id === "title" ? "title-cell" : ""];
       attrs.class = classes.filter(Boolean).join(" ");
       if (c.title && c.title(track)) attrs.title = c.title(track);
       if (c.stars) attrs["aria-label"] = track.rating ? `${track.rating} of 5 stars` : "No rating";
