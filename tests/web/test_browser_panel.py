@@ -365,6 +365,12 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
         assert page.text_content("#player-status") == "The audio file is missing, so it cannot be played."
         # The fields stay editable: a DJ can still fix the tags of a track whose drive is unplugged.
         assert page.is_editable("#field-title")
+        # The waveform's place is drawn (its line and cue markers) at the panel's width: it was a blank white box,
+        # a canvas left as it was, or drawn while hidden at 1 pixel and stretched.
+        page.wait_for_function(
+            "() => { const c = document.getElementById('player-waveform');"
+            " return c.clientWidth > 100 && c.width === Math.round(c.clientWidth * (window.devicePixelRatio || 1)); }"
+        )
     assert not any(url.endswith(f"/tracks/{panel_server.ids['imported_missing']}/cover") for url in covers), covers
     open_track(page, panel_server, "plays")  # a file that is there: its cover is asked for
     page.wait_for_function(

@@ -74,6 +74,7 @@ window.HarmonyPlayer = (() => {
   }
 
   function draw() {
+    if (!canvas.clientWidth) return; // hidden: drawn when shown (a 1-pixel canvas stretched shows as a white box)
     const ratio = window.devicePixelRatio || 1;
     const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
     const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
@@ -234,6 +235,9 @@ window.HarmonyPlayer = (() => {
     seek.disabled = state.missing;
     setStatus(state.missing ? "The audio file is missing, so it cannot be played." : "");
     showPosition();
+    // The cue markers at once, and no blank box where a missing file's waveform would be; after layout, as the
+    // panel may be opening (hidden, the canvas has no width to draw at).
+    requestAnimationFrame(draw);
     if (!state.missing) loadWaveform(track.id, state.loading);
   }
 
