@@ -244,7 +244,7 @@
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");
     $("preview-diff-count").textContent = op.diff_lines > op.diff.length
-      ? `(first ${number(op.diff.length)} of ${number(op.diff_lines)} lines)` : `(${number(op.diff_lines)} lines)`;
+      ? `(first ${number(op.diff.length)} of ${number(op.diff_lines)} lines)` : `(${count(op.diff_lines, "line")})`;
     $("preview-diff-box").hidden = false;
   }
 
