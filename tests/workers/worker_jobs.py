@@ -19,6 +19,14 @@ from harmony.progress import last_look
 from harmony.workers import TaskCancelled, TransientError
 
 
+def _write_answer(marker: str, text: str) -> None:
+    """Write ``text`` to ``marker`` whole: a test that waits for the file to exist then reads it must never read
+    it half written (it once read '' where the thread was still writing "True")."""
+    part = Path(f"{marker}.part")
+    part.write_text(text)
+    os.replace(part, marker)
+
+
 def echo(value: Any) -> Any:
     return value
 
@@ -63,7 +71,7 @@ def polls_cancelled(cancelled: Callable[[], bool], progress: Callable[..., None]
     progress("started", 0, str(os.getpid()))
     while not cancelled():
         time.sleep(0.01)
-    Path(marker).write_text("saw cancel")
+    _write_answer(marker, "saw cancel")
     raise TaskCancelled("stopped at the cancel request")
 
 
@@ -202,7 +210,7 @@ def commits_after_a_late_last_look(
         time.sleep(linger)
         raise TaskCancelled("cancelled before the commit")
     took = time.monotonic() - asked
-    Path(marker).write_text("committed")
+    _write_answer(marker, "committed")
     return took
 
 
@@ -212,7 +220,7 @@ def looks_last_on_a_thread_after_returning(cancelled: Callable[[], bool], marker
 
     def late() -> None:
         time.sleep(0.2)
-        Path(marker).write_text(str(last_look(cancelled)))
+        _write_answer(marker, str(last_look(cancelled)))
 
     threading.Thread(target=late, daemon=True).start()
     return "returned"
@@ -233,7 +241,7 @@ def dies_after_its_last_look(cancelled: Callable[[], bool], progress: Callable[.
     cancel and honours it."""
     progress("started", 0, str(os.getpid()))
     if not Path(marker).exists():
-        Path(marker).write_text("ran")
+        _write_answer(marker, "ran")
         if last_look(cancelled):
             raise TaskCancelled("cancelled before the commit")
         progress("committing", 99, "past the last look")
