@@ -54,6 +54,8 @@ KEY_VALUE_SQL: Final = "coalesce(musical_key, key_text_sort)"
 _PLAIN_LETTERS: Final = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
+# What NOCASE compares: the text with its ASCII letters, and only those, in lower case.
+_ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -73,8 +75,6 @@ def sort_form(text: str | None) -> str | None:
     return folded
 
 
-# What NOCASE compares: the text with its ASCII letters, and only those, in lower case.
-_ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _NO_FORMS: Final = (None,) * len(SORTED_TEXT_FIELDS)
 
 

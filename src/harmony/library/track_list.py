@@ -50,7 +50,7 @@ def key_display(musical_key: int | None, key_text: str | None, notation: str) ->
     """The key as the Key column shows it, in ``notation``: the musical key, else the key its text names (a
     Traktor 2 collection's ``e♭`` reads 7m, 2A or Ebm, where it sorts), else the text as it is (``off``), else
     None."""
-    key = musical_key if musical_key is not None and 0 <= musical_key <= 23 else key_sort_form(key_text or None)
+    key = musical_key if musical_key is not None and 0 <= musical_key <= 23 else key_sort_form(key_text)
     if key is not None:
         return _KEY_WRITERS[notation](key)
     return key_text or None
@@ -100,10 +100,14 @@ def _filled_then_empty(expression: ColumnElement[Any], empty: ColumnElement[bool
 
 def _range_then_rest(expression: ColumnElement[Any], filled: ColumnElement[bool]) -> tuple[_Tier, _Tier]:
     """The rows ``filled`` keeps, a range of ``expression``'s sort index so that their count is read off the
-    index rather than the table, in its order; then every other row, by id. The second is the exact complement
-    of the first (not a second test of emptiness), so no row can be in both or in neither whatever a column
-    holds: the last tier's size is taken as what the others leave."""
-    return _Tier(filled, (expression,)), _Tier(or_(expression.is_(None), not_(filled)), ())
+    index rather than the table, in its order; then every other row, by id."""
+    return _Tier(filled, (expression,)), _Tier(_outside(expression, filled), ())
+
+
+def _outside(expression: ColumnElement[Any], filled: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The exact complement of ``filled`` (not a second test of emptiness), so that no row can be in both tiers
+    or in neither whatever a column holds: the last tier's size is taken as what the others leave."""
+    return or_(expression.is_(None), not_(filled))
 
 
 def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: bool) -> tuple[_Tier, ...]:
@@ -119,14 +123,14 @@ def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: 
         # Keys in the notation's order, then the key texts that name none ("off"), then nothing. Each tier is
         # told by its rank (NULL for no key), so their counts are read off the rank's index.
         rank: ColumnElement[int] = literal_column(KEY_RANKS[notation])
-        keyed, others = _range_then_rest(rank, rank >= 0)
+        keyed = rank >= 0
+        no_key = _outside(rank, keyed)
         text = TRACKS.c.key_text
         no_text = or_(text.is_(None), text == "")
-        assert others.condition is not None
         return (
-            keyed,
-            _Tier(and_(others.condition, not_(no_text)), (text.collate("NOCASE"),)),
-            _Tier(and_(others.condition, no_text), ()),
+            _Tier(keyed, (rank,)),
+            _Tier(and_(no_key, not_(no_text)), (text.collate("NOCASE"),)),
+            _Tier(and_(no_key, no_text), ()),
         )
     if sort == "added":
         return _range_then_rest(ADDED, ADDED >= date.min)  # noqa: SIM300 (every date is on or after date.min)
