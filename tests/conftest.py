@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -90,7 +91,30 @@ if _FAST_TEMP is not None:
     tempfile.tempdir = str(_FAST_TEMP)
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_FIXTURES = Path(os.environ.get("HARMONY_REAL_FIXTURES", ROOT.parent / "shared" / "fixtures" / "real"))
+_BESIDE = Path("shared") / "fixtures" / "real"
+
+
+def _real_fixtures_folder() -> Path:
+    """The real collection files: ``HARMONY_REAL_FIXTURES``, else ``../shared/fixtures/real`` beside the project,
+    else beside the repository this one was cloned from (a clean clone in a temporary folder, as CI is checked
+    by hand, has nothing beside it)."""
+    if "HARMONY_REAL_FIXTURES" in os.environ:
+        return Path(os.environ["HARMONY_REAL_FIXTURES"])
+    beside = ROOT.parent / _BESIDE
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return beside
+    if origin and Path(origin).is_dir() and (Path(origin).resolve().parent / _BESIDE).is_dir():
+        return Path(origin).resolve().parent / _BESIDE
+    return beside
+
+
+REAL_FIXTURES = _real_fixtures_folder()
 
 
 def running_in_ci() -> bool:
