@@ -67,19 +67,18 @@ def test_demo_into_a_library_synced_with_another_collection_stops_before_removin
     assert "30 of 30 tracks" in str(result.exception)
     with Library.open(library) as opened:
         assert opened.stats().tracks == 30  # the DJ's own tracks are all still there
-        assert opened.settings().nml_path is None  # and nothing of the demo went into the settings
+        # the DJ's sync made their collection the library's; nothing of the demo went into the settings
+        assert opened.settings().nml_path == str(real.path)
 
 
 def test_the_demo_leaves_settings_that_name_another_collection_as_they_are(tmp_path: Path) -> None:
-    from harmony.devtools import keep_demo_settings
+    # The demo's settings follow the rule of every import from the command line (ImportRequest.remembered).
+    from harmony.library import TraktorSettings
+    from harmony.service import ImportRequest
 
-    with Library.open(tmp_path / "library.db") as library:
-        mine = library.settings().updated(nml_path="/dj/collection.nml", path_mappings={"D:/Music": "/dj/Music"})
-        library.save_settings(mine)
-        assert not keep_demo_settings(library, "/demo/collection.nml", {"Macintosh HD/Users": "/demo/Music"})
-        assert library.settings() == mine
-        library.save_settings(mine.updated(nml_path=None))
-        assert keep_demo_settings(library, "/demo/collection.nml", {"Macintosh HD/Users": "/demo/Music"})
-        kept = library.settings()
-        assert kept.nml_path == "/demo/collection.nml"
-        assert dict(kept.path_mappings) == {"D:/Music": "/dj/Music", "Macintosh HD/Users": "/demo/Music"}
+    demo = ImportRequest(nml_path="/demo/collection.nml", path_mappings=("Macintosh HD/Users=/demo/Music",))
+    mine = TraktorSettings().updated(nml_path="/dj/collection.nml", path_mappings={"D:/Music": "/dj/Music"})
+    assert demo.remembered(mine, Path("/demo/collection.nml")) == mine
+    kept = demo.remembered(mine.updated(nml_path=None), Path("/demo/collection.nml"))
+    assert kept.nml_path == "/demo/collection.nml"
+    assert dict(kept.path_mappings) == {"D:/Music": "/dj/Music", "Macintosh HD/Users": "/demo/Music"}

@@ -59,8 +59,8 @@ def demo(
     ] = None,
 ) -> None:
     """Import a generated Traktor collection (with placeholder audio files) into the library: no Traktor needed."""
-    from harmony.cli.traktor_sync import print_outcome, run_import
-    from harmony.devtools import keep_demo_settings, prepare_demo
+    from harmony.cli.traktor_sync import print_outcome, print_remembered, remember_collection, run_import
+    from harmony.devtools import prepare_demo
     from harmony.library import Library, default_library_path
     from harmony.service import ImportRequest
 
@@ -86,15 +86,9 @@ def demo(
     outcome = run_import(library_path, request)
     console.print(f"Library: [bold]{library_path}[/]")
     print_outcome(outcome)
-    with Library.open(library_path) as opened:
-        kept = keep_demo_settings(opened, str(prepared.generated.path), prepared.generated.path_mappings)
-    if kept:
-        console.print("  the web app and `harmony traktor sync` now use this collection and its path mapping")
-    else:
-        console.print(
-            "  the library's Traktor settings name another collection: they were left as they are, so give "
-            "`--nml` and the `--map` above to sync the demo again"
-        )
+    # Without the demo's settings the web app found no collection, and a sync of the demo's file chosen there
+    # read every track's file at its Traktor path: 19,488 of 20,000 tracks were marked missing.
+    print_remembered(remember_collection(library_path, request, outcome), request)
 
 
 @app.command()

@@ -7,6 +7,7 @@ diff). Ctrl-C cancels the operation, waits until nothing is left half-done, and 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -16,9 +17,9 @@ from rich.markup import escape
 
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, print_json
-from harmony.service import ImportOutcome, ImportRequest, Operation, TraktorService
+from harmony.service import ImportOutcome, ImportRequest, Operation, TraktorService, names_other_collection
 
-__all__ = ["preview", "print_outcome", "run_import", "sync"]
+__all__ = ["Remembered", "preview", "print_outcome", "print_remembered", "remember_collection", "run_import", "sync"]
 
 NmlOption = Annotated[
     Path | None,
@@ -49,7 +50,7 @@ MapOption = Annotated[
     typer.Option(
         "--map",
         help="NML_PREFIX=LOCAL_FOLDER, e.g. 'C:/Users/me/Music=/home/me/Music' (repeatable; added to the "
-        "configured path_mappings).",
+        "configured path_mappings, and remembered with --nml by a sync that applies).",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")]
@@ -77,12 +78,14 @@ def sync(
     playlists removed in Traktor since the last sync leave the library."""
     request = replace(_request(nml_path, strategy, cues, path_map), allow_mass_removal=allow_mass_removal)
     outcome = _run(ctx, request, "import", quiet=as_json, dry_run=dry_run)
+    remembered = remember_collection((ctx.obj or {}).get("library"), request, outcome)
     if as_json:
-        print_json(outcome.to_json())
+        print_json({**outcome.to_json(), "settings_saved": remembered is Remembered.SAVED})
         return
     if dry_run:
         console.print("[bold]Dry run[/]: nothing was changed. The import would do:")
     print_outcome(outcome)
+    print_remembered(remembered, request)
 
 
 def preview(
@@ -110,7 +113,7 @@ def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps
         strategy=strategy,
         cue_strategy=cues,
         path_mappings=tuple(maps or ()),
-    ).check()
+    ).anchored()
 
 
 def _run(ctx: typer.Context, request: ImportRequest, kind: str, *, quiet: bool, dry_run: bool) -> ImportOutcome:
@@ -135,6 +138,47 @@ def run_import(
     outcome = run_operation(library_path, start, quiet=quiet)
     assert isinstance(outcome, ImportOutcome)
     return outcome
+
+
+class Remembered(enum.Enum):
+    """What a successful import did to the library's Traktor settings (see :meth:`ImportRequest.remembered`)."""
+
+    SAVED = "saved"  # they now name the collection and the mappings this import used
+    UNCHANGED = "unchanged"  # they already did (or nothing was applied)
+    OTHER_COLLECTION = "other collection"  # they name another collection, and were left as they are
+
+
+def remember_collection(library_path: Path | None, request: ImportRequest, outcome: ImportOutcome) -> Remembered:
+    """Make the collection and the path mappings of an applied import the library's own, so that the next sync
+    without options reads the collection the same way (the rule: :meth:`ImportRequest.remembered`)."""
+    from harmony.library import Library, default_library_path
+
+    if not outcome.applied:
+        return Remembered.UNCHANGED
+    path = Path(outcome.nml_path)
+    with Library.open(library_path or default_library_path()) as library:
+        settings = library.settings()
+        if names_other_collection(settings, path):
+            return Remembered.OTHER_COLLECTION
+        updated = request.remembered(settings, path)
+        if updated == settings:
+            return Remembered.UNCHANGED
+        library.save_settings(updated)
+        return Remembered.SAVED
+
+
+def print_remembered(remembered: Remembered, request: ImportRequest) -> None:
+    """Say what :func:`remember_collection` did, when it did anything."""
+    if remembered is Remembered.SAVED:
+        console.print(
+            "  the web app, auto-sync and `harmony traktor sync` now use this collection and these path mappings"
+        )
+    elif remembered is Remembered.OTHER_COLLECTION:
+        again = "`--nml` and `--map`" if request.path_mappings else "`--nml`"
+        console.print(
+            "  the library's Traktor settings name another collection: they were left as they are, so give "
+            f"{again} again to sync this one"
+        )
 
 
 def print_outcome(outcome: ImportOutcome) -> None:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import platformdirs
 
 from harmony import nml
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
 from harmony.nml import CollectionSummary, summarize
-
-if TYPE_CHECKING:
-    from harmony.library import Library
 
 
 def default_demo_folder() -> Path:
@@ -54,21 +49,6 @@ class DemoCollection:
         files = (self.folder / "Music").resolve()
         with Library.open(library_path) as library, library.reader() as reader:
             return all(Path(ref.path).resolve().is_relative_to(files) for ref in reader.track_refs())
-
-
-def keep_demo_settings(library: Library, nml_path: str, path_mappings: Mapping[str, str]) -> bool:
-    """Make the demo collection the library's Traktor collection, with the path mappings that put its tracks on
-    their placeholder files, unless the settings already name another collection (a DJ's own: theirs stay as
-    they are). Returns whether they were saved.
-
-    Without them, the web app found no collection, and a sync of the demo's file chosen there read every track's
-    file at its Traktor path: 19,488 of 20,000 tracks moved to paths that do not exist here, and were missing."""
-    settings = library.settings()
-    if settings.nml_path not in (None, nml_path):
-        return False
-    mappings = {**dict(settings.path_mappings), **path_mappings}
-    library.save_settings(settings.updated(nml_path=nml_path, path_mappings=mappings))
-    return True
 
 
 def prepare_demo(tracks: int = 10_000, folder: Path | None = None, seed: int = 1) -> DemoCollection:

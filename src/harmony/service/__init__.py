@@ -22,7 +22,7 @@ from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.service.duplicates import DuplicateReport, find_library_duplicates, merge_duplicates
 from harmony.service.exports import ExportOutcome, ExportRequest
-from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
+from harmony.service.imports import ImportOutcome, ImportRequest, names_other_collection, resolve_nml_path
 from harmony.service.media import MediaService, PlayableAudio, UnreadableAudioError, default_cache_dir
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.path_suggestions import SuggestionResult, apply_mapping, default_roots, suggest_mappings
@@ -78,6 +78,7 @@ __all__ = [
     "default_roots",
     "find_library_duplicates",
     "merge_duplicates",
+    "names_other_collection",
     "native_instruments_folder",
     "overall_state",
     "resolve_nml_path",

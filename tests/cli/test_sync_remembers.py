@@ -1,0 +1,155 @@
+"""An applied `harmony traktor sync --nml … --map …` makes that collection and those path mappings the library's
+own, so the next sync without options (a bare CLI sync, the web app's, auto-sync's) reads the tracks the same way.
+
+Before, the options were one-off: the next sync without them resolved every track's file at its Traktor path,
+and every track of a collection made on another machine was marked missing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from harmony.cli import app
+from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
+from harmony.library import Library, TraktorSettings
+from harmony.service import ImportRequest
+
+runner = CliRunner()
+
+
+def _maps(generated: GeneratedCollection) -> list[str]:
+    return [arg for volume, folder in generated.path_mappings.items() for arg in ("--map", f"{volume}={folder}")]
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> GeneratedCollection:
+    return generate_collection(tmp_path / "collection.nml", tracks=40, seed=5, files_dir=tmp_path / "files")
+
+
+def _cli(tmp_path: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--library", str(tmp_path / "lib.db"), *args])
+    return result.exit_code, " ".join(result.stdout.split())  # the console wraps long lines
+
+
+def _settings(tmp_path: Path) -> TraktorSettings:
+    with Library.open(tmp_path / "lib.db") as library:
+        return library.settings()
+
+
+def _missing(tmp_path: Path) -> int:
+    with Library.open(tmp_path / "lib.db") as library:
+        return len(library.missing_tracks())
+
+
+def test_a_sync_with_options_is_remembered_and_a_bare_sync_then_finds_every_file(
+    tmp_path: Path, collection: GeneratedCollection
+) -> None:
+    code, out = _cli(tmp_path, "traktor", "sync", "--nml", str(collection.path), *_maps(collection))
+    assert code == 0, out
+    assert "Imported 40 tracks" in out
+    assert "now use this collection and these path mappings" in out
+    settings = _settings(tmp_path)
+    assert settings.nml_path == str(collection.path)
+    assert dict(settings.path_mappings) == collection.path_mappings
+    assert _missing(tmp_path) == 0
+
+    # The next sync, with no option at all: the same collection read the same way, nothing changes.
+    code, out = _cli(tmp_path, "traktor", "sync")
+    assert code == 0, out
+    assert "No changes needed" in out
+    assert "now use" not in out  # nothing new to remember
+    assert _missing(tmp_path) == 0
+
+
+def test_settings_naming_another_collection_are_left_as_they_are(
+    tmp_path: Path, collection: GeneratedCollection
+) -> None:
+    mine = TraktorSettings().updated(nml_path=str(tmp_path / "mine.nml"), path_mappings={"D:/Music": "/dj/Music"})
+    with Library.open(tmp_path / "lib.db") as library:
+        library.save_settings(mine)
+    args = ["traktor", "sync", "--nml", str(collection.path), *_maps(collection)]
+    code, out = _cli(tmp_path, *args)
+    assert code == 0, out
+    assert "Imported 40 tracks" in out
+    assert "name another collection" in out and "`--nml` and `--map` again" in out
+    assert _settings(tmp_path) == mine
+
+    code, out = _cli(tmp_path, *args, "--json")
+    assert code == 0, out
+    assert json.loads(out)["settings_saved"] is False
+    assert _settings(tmp_path) == mine
+
+
+def test_a_dry_run_a_preview_and_a_failed_sync_remember_nothing(
+    tmp_path: Path, collection: GeneratedCollection
+) -> None:
+    options = ["--nml", str(collection.path), *_maps(collection)]
+    code, out = _cli(tmp_path, "traktor", "sync", *options, "--dry-run")
+    assert code == 0 and "Dry run" in out, out
+    code, out = _cli(tmp_path, "traktor", "preview", *options)
+    assert code == 0 and "Would import 40 tracks" in out, out
+    broken = tmp_path / "broken.nml"
+    broken.write_text("<NML><COLLECTION>", encoding="utf-8")
+    code, out = _cli(tmp_path, "traktor", "sync", "--nml", str(broken), *_maps(collection))
+    assert code != 0
+    assert _settings(tmp_path) == TraktorSettings()
+
+
+def test_the_json_says_whether_the_settings_were_saved(tmp_path: Path, collection: GeneratedCollection) -> None:
+    args = ["traktor", "sync", "--nml", str(collection.path), *_maps(collection), "--json"]
+    code, out = _cli(tmp_path, *args)
+    assert code == 0, out
+    assert json.loads(out)["settings_saved"] is True
+    code, out = _cli(tmp_path, *args)
+    assert code == 0, out
+    assert json.loads(out)["settings_saved"] is False  # the same again: already the library's
+
+
+def test_a_relative_local_folder_is_remembered_absolute(
+    tmp_path: Path, collection: GeneratedCollection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The web app runs from another folder: "./files" would point elsewhere there.
+    monkeypatch.chdir(tmp_path)
+    files = Path(collection.files_dir)
+    relative = [
+        arg
+        for volume, folder in collection.path_mappings.items()
+        for arg in ("--map", f"{volume}=./{Path(folder).relative_to(tmp_path).as_posix()}")
+    ]
+    assert Path(next(iter(collection.path_mappings.values()))).is_relative_to(files)
+    code, out = _cli(tmp_path, "traktor", "sync", "--nml", "collection.nml", *relative)
+    assert code == 0, out
+    assert _missing(tmp_path) == 0
+    settings = _settings(tmp_path)
+    assert settings.nml_path == str(collection.path)
+    assert dict(settings.path_mappings) == collection.path_mappings
+
+
+def test_a_mapping_given_again_replaces_the_stored_one_for_its_prefix_in_place() -> None:
+    stored = TraktorSettings().updated(
+        nml_path="/dj/collection.nml", path_mappings=("C:/Music=/old/Music", "D:/Sets=/dj/Sets")
+    )
+    request = ImportRequest(path_mappings=("c:/music=/new/Music", "E:/More=/dj/More"))
+    remembered = request.remembered(stored, Path("/dj/collection.nml"))
+    # The prefix is matched as the planner matches it (case-folded names); the order of the rest is kept.
+    assert remembered.path_mappings == (("c:/music", "/new/Music"), ("D:/Sets", "/dj/Sets"), ("E:/More", "/dj/More"))
+    assert remembered.nml_path == "/dj/collection.nml"
+    # The planner's own mappings are the same ones.
+    planned = {str(mapping) for mapping in request.options(stored).path_mappings}
+    assert planned == {f"{prefix}={local}" for prefix, local in remembered.path_mappings}
+    # Nothing new: the settings come back as they are.
+    assert ImportRequest().remembered(remembered, Path("/dj/collection.nml")) is remembered
+
+
+def test_a_local_folder_under_home_is_anchored_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path / "..")
+    request = ImportRequest(path_mappings=("C:/Music=~/Music", "D:/Sets=/dj/Sets", "E:/x=rel/x")).anchored()
+    assert request.path_mappings == (
+        ("C:/Music", str(tmp_path / "Music")),
+        "D:/Sets=/dj/Sets",
+        ("E:/x", str(tmp_path.parent / "rel" / "x")),
+    )
