@@ -81,8 +81,11 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "plays": TrackValues(path=str(audio), title="Tone Track", artist="Panel", duration=float(SECONDS)),
             "missing": TrackValues(path=str(folder / "gone" / "lost.mp3"), title="Lost Track", artist="Panel"),
             "vanished": TrackValues(path=str(folder / "vanished.mp3"), title="Vanished Track", artist="Panel"),
+            # A Traktor 2 entry: INFO KEY="e♭" and no MUSICAL_KEY; and one whose text names no key.
+            "key_text": TrackValues(path=str(folder / "text.mp3"), title="Text Key Track", key_text="e♭"),
+            "key_off": TrackValues(path=str(folder / "off.mp3"), title="Off Key Track", key_text="off"),
         }
-        for name in ("form", "rating", "cues", "vanished"):
+        for name in ("form", "rating", "cues", "vanished", "key_text", "key_off"):
             Path(tracks[name].path).write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
         ids = {}
         with Library.open(live.state.service.library_path) as library:
@@ -164,6 +167,24 @@ def test_the_form_has_every_field_labelled_and_esc_closes(page: Any, panel_serve
     page.keyboard.press("Escape")
     page.wait_for_selector("#track-detail", state="hidden")
     assert page.evaluate("window.__closed") == 1
+
+
+def test_a_key_known_only_as_text_shows_as_in_the_table(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    def no_key_choice() -> list[str]:
+        choice: list[str] = page.eval_on_selector("#field-musical_key", "s => [s.value, s.options[0].textContent]")
+        return choice
+
+    open_track(page, panel_server, "key_text")
+    # e♭ is E-flat minor: 7m in Open Key, the notation the Key column shows it in.
+    assert no_key_choice() == ["", '7m (Traktor\'s text "e♭")']
+    page.click("#track-save")  # nothing changed: the key is left as it is
+    assert panel_server.track("key_text")["musical_key"] is None
+    assert panel_server.track("key_text")["key_text"] == "e♭"
+    open_track(page, panel_server, "key_off")
+    assert no_key_choice() == ["", 'No key (Traktor\'s text "off")']
+    # A track with no key text: the empty choice is "No key" again (the label follows the track shown).
+    open_track(page, panel_server, "form")
+    assert no_key_choice()[1] == "No key"
 
 
 def test_out_of_range_values_are_refused_inline(page: Any, panel_server: Fixture) -> None:  # noqa: F811

@@ -15,6 +15,7 @@
   const cover = document.getElementById("detail-cover");
   const missing = document.getElementById("detail-missing");
   const inputs = [...form.querySelectorAll("[data-kind]")];
+  const keyPicker = document.getElementById("field-musical_key");
   const state = { track: null, loading: 0, version: undefined };
 
   for (const swatch of colours) if (swatch.dataset.swatch) swatch.style.backgroundColor = swatch.dataset.swatch;
@@ -71,6 +72,16 @@
     return shown(value);
   }
 
+  // A key Traktor knows only as text (a Traktor 2 collection's "e♭", most of its tracks) is no musical key the
+  // picker could select: its empty choice says what the Key column shows, so the panel and the table agree.
+  // Saving with it chosen leaves the key as it is; picking a key sets one.
+  function noKeyLabel(track) {
+    const hasKey = track.musical_key !== null && track.musical_key !== undefined;
+    if (hasKey || !track.key_text) return "No key";
+    const named = track.key_display && track.key_display !== track.key_text ? track.key_display : "No key";
+    return `${named} (Traktor's text "${track.key_text}")`;
+  }
+
   function clearErrors() {
     for (const input of inputs) showFieldError(input, "");
     formStatus.textContent = "";
@@ -85,6 +96,7 @@
       if (!edited) input.value = fieldValue(track, input);
     }
     state.track = track;
+    keyPicker.options[0].textContent = noKeyLabel(track);
     document.getElementById("detail-title").textContent = track.title || fileName(track.path);
     document.getElementById("detail-artist").textContent = track.artist || "";
     setRating(track.rating || 0);
