@@ -326,6 +326,9 @@ def test_values_the_library_cannot_hold_are_reported_apart_from_entries_left_out
     assert not any(line.startswith("Left out") for line in lines), lines
     assert any("play_count=-3" in line for line in lines)
     assert world.track("a.mp3").track.values.play_count is None
+    # The entry is named by its file as a DJ reads a path, not by Traktor's key ("C:/:Music/:a.mp3").
+    (listed,) = [line for line in lines if "play_count=-3" in line]
+    assert "/:" not in listed and "/a.mp3: " in listed, listed
 
 
 def test_traktors_unknown_bitrate_is_no_bitrate_and_not_reported(world: World) -> None:

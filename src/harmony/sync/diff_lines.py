@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from harmony.nml import readable_key
+
 if TYPE_CHECKING:  # the report modules import this one
     from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
 
@@ -48,10 +50,11 @@ def duplicates_and_skipped(
         out,
         "Entries naming the same file",
         len(duplicates),
-        (f"  = {dup.path}: {', '.join(dup.keys)}" for dup in duplicates),
+        (f"  = {dup.path}: {', '.join(map(readable_key, dup.keys))}" for dup in duplicates),
     )
     # Apart: "Left out (563)" over entries whose track was imported without a value read as 563 tracks lost.
     whole = [skip for skip in skipped if skip.whole]
     part = [skip for skip in skipped if not skip.whole]
-    section(out, "Left out", len(whole), (f"  - {skip.key}: {skip.reason}" for skip in whole))
-    section(out, "Partly left out", len(part), (f"  - {skip.key}: {skip.reason}" for skip in part))
+    # Keys as paths a DJ reads: "C:/Music/a.mp3", not Traktor's "C:/:Music/:a.mp3".
+    section(out, "Left out", len(whole), (f"  - {readable_key(skip.key)}: {skip.reason}" for skip in whole))
+    section(out, "Partly left out", len(part), (f"  - {readable_key(skip.key)}: {skip.reason}" for skip in part))
