@@ -88,9 +88,11 @@ def _user_tables(conn: sqlite3.Connection) -> list[str]:
 
 
 def _rows(conn: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-    columns = [description[0] for description in cursor.description]
-    return columns, cursor.fetchall()
+    # The stored columns only: PRAGMA table_info leaves out generated ones (the search spellings), which
+    # SQLite computes and refuses to be given.
+    columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    names = ", ".join(f'"{column}"' for column in columns)
+    return columns, conn.execute(f'SELECT {names} FROM "{table}" ORDER BY rowid').fetchall()
 
 
 def _counts(path: Path, tables: list[str]) -> dict[str, int]:

@@ -321,5 +321,8 @@ UNDO_STEPS = cast(Table, UndoStep.__table__)
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Alembic filter: skip the search index and sort indexes, which migrations manage outside the models."""
+    """Alembic filter: skip the search index, its generated column and the sort indexes, which migrations
+    manage outside the models."""
+    if type_ == "column" and name == "search_spellings":
+        return False
     return not (name or "").startswith(("tracks_fts", "ix_tracks_sort_"))
