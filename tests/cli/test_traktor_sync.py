@@ -94,6 +94,7 @@ def test_preview_shows_field_changes_with_old_and_new_values(tmp_path: Path, col
     preview = json.loads(result.stdout)
     assert preview["tracks_updated"] == 1 and preview["fields_updated"] == {"title": 1}
     assert any(old_title in line and "Renamed In Traktor" in line for line in preview["diff"])
+    assert preview["diff"][-1] == "Would update 1 track"  # nothing was updated
 
 
 def test_bad_options_fail_in_one_line(tmp_path: Path, collection: GeneratedCollection) -> None:

@@ -142,6 +142,8 @@ async def test_preview_has_summary_and_diff_and_changes_nothing(api: Api, demo: 
     assert done["result"]["applied"] is False
     assert done["diff"][0] == f"Tracks to import ({demo.generated.tracks}):"
     assert done["diff_lines"] >= demo.generated.tracks
+    # The last line, the summary, speaks in the future tense: nothing was imported.
+    assert done["diff"][-1].startswith("Would import ") and done["diff"][-1] == done["result"]["summary"]
     assert (await api.client.get("/api/library/tracks")).json()["total"] == 0
 
 

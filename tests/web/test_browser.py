@@ -337,6 +337,32 @@ def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, ho
         assert client.get("/api/library/tracks").json()["total"] == 0
 
 
+def test_the_sync_says_on_the_page_what_it_did_and_takes_away_the_old_preview(
+    live_server: LiveServer, page: Any, home: Path
+) -> None:
+    demo = make_demo(home / "Traktor", tracks=40, seed=18)
+    configure(live_server, demo)
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    assert page.is_hidden("#sync-result")
+    page.click("#preview-button")
+    page.wait_for_function("() => document.querySelector('#preview-summary').textContent.includes('would be imported')")
+    # The preview's detail ends with its summary in the future tense, as the list above it says.
+    page.wait_for_selector("#preview-diff-box:not([hidden])")
+    last = page.text_content("#preview-diff").splitlines()[-1]
+    assert last.startswith("Would import 40 tracks"), last
+    page.click("#sync-button")
+    result = page.locator("#sync-result")
+    result.wait_for(state="visible", timeout=60_000)
+    text = result.text_content() or ""
+    assert text.startswith("Synced at ") and "Imported 40 tracks" in text, text
+    # The preview spoke of what would happen: once applied, it is out of date and goes.
+    assert page.is_hidden("#preview")
+    # Still there after the notification has closed.
+    page.wait_for_selector(".notification", state="detached", timeout=30_000)
+    assert page.is_visible("#sync-result")
+
+
 def test_a_sync_removing_much_of_the_library_asks_and_resends(
     live_server: LiveServer, page: Any, home: Path, tmp_path: Path
 ) -> None:

@@ -100,7 +100,7 @@ def preview(
     request = _request(nml_path, strategy, cues, path_map)
     outcome = _run(ctx, request, "preview", quiet=as_json, dry_run=True)
     if as_json:
-        print_json({**outcome.to_json(), "diff": outcome.report.lines()})
+        print_json({**outcome.to_json(), "diff": outcome.report.lines(would=True)})
         return
     for line in outcome.report.lines()[:-1]:
         console.print(_styled(line), highlight=False)

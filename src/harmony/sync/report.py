@@ -404,8 +404,9 @@ class ImportReport:
     def missing_files(self) -> tuple[str, ...]:
         return self.stats.missing_files
 
-    def lines(self) -> list[str]:
-        """The diff as plain text lines, section by section (empty sections left out)."""
+    def lines(self, *, would: bool = False) -> list[str]:
+        """The diff as plain text lines, section by section (empty sections left out), then the summary (in the
+        future tense when ``would``: a preview, as the export's report says it)."""
         out: list[str] = []
         new, changes, missing = self.new_tracks, self.track_changes, self.missing_files
         section(out, "Tracks to import", len(new), (new_line(t.artist, t.title, t.cues, t.path) for t in new))
@@ -425,5 +426,5 @@ class ImportReport:
         tree_and_conflicts(out, self.playlist_changes, self.conflicts)
         section(out, "Files not found on disk, imported as missing", len(missing), (f"  ? {path}" for path in missing))
         duplicates_and_skipped(out, self.duplicates, self.skipped)
-        out.append(self.stats.summary())
+        out.append(self.stats.summary(preview=would))
         return out

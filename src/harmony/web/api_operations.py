@@ -54,7 +54,8 @@ async def operation(state: Annotated[WebState, Depends(web_state)], operation_id
     # An import's preview, or an export's dry run: what the operation would change, entry by entry.
     lines: Callable[[], list[str]] | None = None
     if op.status == "succeeded" and isinstance(result, ImportOutcome):
-        lines = result.report.lines
+        # A preview's summary line says what would happen ("Would import …"), as the page's list above it does.
+        lines = functools.partial(result.report.lines, would=not result.applied)
     elif op.status == "succeeded" and isinstance(result, ExportOutcome) and result.dry_run:
         report = result.report
         lines = functools.partial(report.lines, would=True)

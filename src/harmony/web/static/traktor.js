@@ -123,6 +123,29 @@
     if (parts.length) $("export-status").textContent = parts.join(" ");
   }
 
+  // What the last sync from Traktor did, kept on the page: its notification closes after a few seconds, and a
+  // preview shown before it ("2 tracks would be updated") is out of date once it has applied.
+  function showSyncResult(event) {
+    const line = $("sync-result");
+    const at = new Date().toLocaleTimeString();
+    if (event.status === "succeeded") {
+      const r = event.result;
+      const missing = (r.files_not_found || 0) + (r.files_lost || 0);
+      line.textContent = `Synced at ${at}: ${r.summary}`
+        + (missing > 0 ? ` (${count(missing, "track")} without their file: see Find missing files)` : "");
+      line.className = missing > 0 ? "warning" : "";
+      const preview = previewId ? lastEvents.get(previewId) : null;
+      if (!preview || (preview.status !== "queued" && preview.status !== "running")) $("preview").hidden = true;
+    } else if (event.status === "cancelled") {
+      line.textContent = `Sync cancelled at ${at}: nothing was changed.`;
+      line.className = "";
+    } else {
+      line.textContent = `Sync failed at ${at}: ${event.error || event.message || "unknown error"}`;
+      line.className = "error";
+    }
+    line.hidden = false;
+  }
+
   // --- auto-sync --------------------------------------------------------------------------------------------
 
   let lastLibrary = null;
@@ -278,6 +301,8 @@
     }
     if (event.status === "failed" && event.error_code === "mass_removal") {
       askMassRemoval(event);
+    } else if (event.operation === "import" && event.status !== "queued" && event.status !== "running") {
+      showSyncResult(event);
     }
     if (event.operation_id === previewId) onPreviewEvent(event);
     if (event.status !== "queued" && event.status !== "running") {
