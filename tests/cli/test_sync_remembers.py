@@ -153,3 +153,20 @@ def test_a_local_folder_under_home_is_anchored_there(tmp_path: Path, monkeypatch
         "D:/Sets=/dj/Sets",
         ("E:/x", str(tmp_path.parent / "rel" / "x")),
     )
+
+
+def test_a_map_to_a_folder_that_is_not_here_is_warned_of_before_the_sync(
+    tmp_path: Path, collection: GeneratedCollection
+) -> None:
+    maps = _maps(collection)
+    volume, folder = next(iter(collection.path_mappings.items()))
+    typo = f"{folder}-typo"
+    maps[maps.index(f"{volume}={folder}")] = f"{volume}={typo}"
+    result = runner.invoke(
+        app, ["--library", str(tmp_path / "lib.db"), "traktor", "sync", "--nml", str(collection.path), *maps]
+    )
+    assert result.exit_code == 0, result.output
+    warning = " ".join(result.stderr.split())
+    assert f"there is no folder {typo} here, so the tracks under {volume} will be marked missing" in warning
+    assert warning.count("warning") == 1  # the other mappings' folders are there
+    assert _missing(tmp_path) > 0  # it ran: those tracks are marked missing, as it said

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 
 from harmony.cli.operation import run_operation
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, error_console, print_json
 from harmony.service import ImportOutcome, ImportRequest, Operation, TraktorService, names_other_collection
 
 __all__ = ["Remembered", "preview", "print_outcome", "print_remembered", "remember_collection", "run_import", "sync"]
@@ -108,12 +108,27 @@ def preview(
 
 
 def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps: list[str] | None) -> ImportRequest:
-    return ImportRequest(
+    request = ImportRequest(
         nml_path=None if nml_path is None else str(nml_path),
         strategy=strategy,
         cue_strategy=cues,
         path_mappings=tuple(maps or ()),
     ).anchored()
+    _warn_of_missing_folders(request)
+    return request
+
+
+def _warn_of_missing_folders(request: ImportRequest) -> None:
+    """Say, before the work starts, which ``--map`` points at a folder that is not here: a typo there marks
+    every track under it missing (and a sync remembers the mapping). A drive not plugged in is said the same way;
+    the sync still runs, and the next one with the right mapping finds the files again."""
+    for prefix, folder in request.local_folders():
+        if not Path(folder).is_dir():
+            error_console.print(
+                f"[yellow]warning[/]: --map {escape(prefix)}={escape(folder)}: there is no folder {escape(folder)} "
+                f"here, so the tracks under {escape(prefix)} will be marked missing",
+                highlight=False,
+            )
 
 
 def _run(ctx: typer.Context, request: ImportRequest, kind: str, *, quiet: bool, dry_run: bool) -> ImportOutcome:

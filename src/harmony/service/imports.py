@@ -62,6 +62,10 @@ class ImportRequest:
                 pairs.append((mapping.nml_prefix, str(Path(mapping.local_prefix).expanduser().absolute())))
         return replace(self, path_mappings=tuple(pairs))
 
+    def local_folders(self) -> list[tuple[str, str]]:
+        """Each mapping of this request as ``(NML prefix, local folder)``."""
+        return [(mapping.nml_prefix, mapping.local_prefix) for mapping in map(request_mapping, self.path_mappings)]
+
     def options(self, settings: TraktorSettings) -> SyncOptions:
         """The planner's options: this request over the stored settings."""
         self.check()
