@@ -170,3 +170,10 @@ def test_a_map_to_a_folder_that_is_not_here_is_warned_of_before_the_sync(
     assert f"there is no folder {typo} here, so the tracks under {volume} will be marked missing" in warning
     assert warning.count("warning") == 1  # the other mappings' folders are there
     assert _missing(tmp_path) > 0  # it ran: those tracks are marked missing, as it said
+
+
+def test_a_sync_with_only_nml_says_so(tmp_path: Path, collection: GeneratedCollection) -> None:
+    code, out = _cli(tmp_path, "traktor", "sync", "--nml", str(collection.path))
+    assert code == 0, out
+    assert "now use this collection" in out and "path mappings" not in out.split("now use")[1]
+    assert _settings(tmp_path).nml_path == str(collection.path)

@@ -345,6 +345,9 @@ def test_the_sync_says_on_the_page_what_it_did_and_takes_away_the_old_preview(
     page.goto(f"{live_server.url}/traktor")
     page.wait_for_selector("body[data-ready='true']")
     assert page.is_hidden("#sync-result")
+    # Every path mapping is in sight, with a line to add one.
+    mappings = len(demo.config()["path_mappings"])
+    assert mappings >= 2 and page.eval_on_selector("#path-mappings", "t => t.rows") == mappings + 1
     page.click("#preview-button")
     page.wait_for_function("() => document.querySelector('#preview-summary').textContent.includes('would be imported')")
     # The preview's detail ends with its summary in the future tense, as the list above it says.

@@ -185,9 +185,8 @@ def remember_collection(library_path: Path | None, request: ImportRequest, outco
 def print_remembered(remembered: Remembered, request: ImportRequest) -> None:
     """Say what :func:`remember_collection` did, when it did anything."""
     if remembered is Remembered.SAVED:
-        console.print(
-            "  the web app, auto-sync and `harmony traktor sync` now use this collection and these path mappings"
-        )
+        what = "this collection and these path mappings" if request.path_mappings else "this collection"
+        console.print(f"  the web app, auto-sync and `harmony traktor sync` now use {what}")
     elif remembered is Remembered.OTHER_COLLECTION:
         again = "`--nml` and `--map`" if request.path_mappings else "`--nml`"
         console.print(

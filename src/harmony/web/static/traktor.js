@@ -47,6 +47,8 @@
     $("completion-sound").checked = config.completion_sound;
     document.dispatchEvent(new CustomEvent("harmony:settings", { detail: config }));
     $("path-mappings").value = mappingsText(config.path_mappings);
+    // Every mapping in sight, and a line to add one (a DJ with four drives saw two and a half).
+    $("path-mappings").rows = Math.min(10, Math.max(2, Object.keys(config.path_mappings || {}).length + 1));
     const auto = config.auto_sync;
     $("auto-sync-enabled").checked = auto.enabled;
     $("auto-sync-enabled").disabled = !config.nml_path;
