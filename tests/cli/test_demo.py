@@ -68,17 +68,23 @@ def test_demo_into_a_library_synced_with_another_collection_stops_before_removin
     with Library.open(library) as opened:
         assert opened.stats().tracks == 30  # the DJ's own tracks are all still there
         # the DJ's sync made their collection the library's; nothing of the demo went into the settings
-        assert opened.settings().nml_path == str(real.path)
+        settings = opened.settings()
+    assert settings.nml_path == str(real.path)
+    assert dict(settings.path_mappings) == real.path_mappings
 
 
 def test_the_demo_leaves_settings_that_name_another_collection_as_they_are(tmp_path: Path) -> None:
-    # The demo's settings follow the rule of every import from the command line (ImportRequest.remembered).
+    # The demo's settings follow the rule of every sync from the command line (harmony.service.remember).
     from harmony.library import TraktorSettings
     from harmony.service import ImportRequest
+    from harmony.service.remember import remembered_settings
 
-    demo = ImportRequest(nml_path="/demo/collection.nml", path_mappings=("Macintosh HD/Users=/demo/Music",))
+    music = tmp_path / "demo" / "Music"
+    music.mkdir(parents=True)
+    collection = tmp_path / "demo" / "collection.nml"
+    demo = ImportRequest(nml_path=str(collection), path_mappings=(("Macintosh HD/Users", str(music)),))
     mine = TraktorSettings().updated(nml_path="/dj/collection.nml", path_mappings={"D:/Music": "/dj/Music"})
-    assert demo.remembered(mine, Path("/demo/collection.nml")) == mine
-    kept = demo.remembered(mine.updated(nml_path=None), Path("/demo/collection.nml"))
-    assert kept.nml_path == "/demo/collection.nml"
-    assert dict(kept.path_mappings) == {"D:/Music": "/dj/Music", "Macintosh HD/Users": "/demo/Music"}
+    assert remembered_settings(demo, mine, collection) == (mine, ())
+    kept, _ = remembered_settings(demo, mine.updated(nml_path=None), collection)
+    assert kept.nml_path == str(collection)
+    assert dict(kept.path_mappings) == {"D:/Music": "/dj/Music", "Macintosh HD/Users": str(music)}

@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from harmony.cli import app
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
+from harmony.errors import SyncError
 from harmony.library import Library, TraktorSettings
 from harmony.service import ImportRequest
+from harmony.service.remember import remembered_settings
 
 runner = CliRunner()
 
@@ -128,20 +130,36 @@ def test_a_relative_local_folder_is_remembered_absolute(
     assert dict(settings.path_mappings) == collection.path_mappings
 
 
-def test_a_mapping_given_again_replaces_the_stored_one_for_its_prefix_in_place() -> None:
+def test_a_mapping_given_again_replaces_the_stored_one_for_its_prefix_in_place(tmp_path: Path) -> None:
+    folders = {name: tmp_path / name for name in ("old", "new", "sets", "more")}
+    for folder in folders.values():
+        folder.mkdir()
     stored = TraktorSettings().updated(
-        nml_path="/dj/collection.nml", path_mappings=("C:/Music=/old/Music", "D:/Sets=/dj/Sets")
+        nml_path="/dj/collection.nml",
+        path_mappings=(("C:/Music", str(folders["old"])), ("D:/Sets", str(folders["sets"]))),
     )
-    request = ImportRequest(path_mappings=("c:/music=/new/Music", "E:/More=/dj/More"))
-    remembered = request.remembered(stored, Path("/dj/collection.nml"))
+    request = ImportRequest(path_mappings=(("c:/music", str(folders["new"])), ("E:/More", str(folders["more"]))))
+    remembered, left_out = remembered_settings(request, stored, Path("/dj/collection.nml"))
     # The prefix is matched as the planner matches it (case-folded names); the order of the rest is kept.
-    assert remembered.path_mappings == (("c:/music", "/new/Music"), ("D:/Sets", "/dj/Sets"), ("E:/More", "/dj/More"))
+    expected = (("c:/music", str(folders["new"])), ("D:/Sets", str(folders["sets"])), ("E:/More", str(folders["more"])))
+    assert remembered.path_mappings == expected and left_out == ()
     assert remembered.nml_path == "/dj/collection.nml"
-    # The planner's own mappings are the same ones.
-    planned = {str(mapping) for mapping in request.options(stored).path_mappings}
-    assert planned == {f"{prefix}={local}" for prefix, local in remembered.path_mappings}
+    # The planner's own mappings are the same ones, in the same order.
+    assert [(m.nml_prefix, m.local_prefix) for m in request.options(stored).path_mappings] == list(expected)
     # Nothing new: the settings come back as they are.
-    assert ImportRequest().remembered(remembered, Path("/dj/collection.nml")) is remembered
+    assert remembered_settings(ImportRequest(), remembered, Path("/dj/collection.nml"))[0] is remembered
+
+
+def test_a_prefix_typed_in_another_unicode_form_is_the_same_prefix(tmp_path: Path) -> None:
+    # "Música" pasted from macOS is decomposed (NFD); the stored one is composed (NFC). One prefix: the new
+    # folder replaces the old one, for the planner as for the settings.
+    new = tmp_path / "new"
+    new.mkdir()
+    stored = TraktorSettings().updated(path_mappings=(("D:/M\u00fasica", "/old"),))
+    request = ImportRequest(path_mappings=(("D:/Mu\u0301sica", str(new)),))
+    remembered, _ = remembered_settings(request, stored, tmp_path / "collection.nml")
+    assert remembered.path_mappings == (("D:/Mu\u0301sica", str(new)),)
+    assert [m.local_prefix for m in request.options(stored).path_mappings] == [str(new)]
 
 
 def test_a_local_folder_under_home_is_anchored_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,21 +173,79 @@ def test_a_local_folder_under_home_is_anchored_there(tmp_path: Path, monkeypatch
     )
 
 
-def test_a_map_to_a_folder_that_is_not_here_is_warned_of_before_the_sync(
+def test_a_map_to_a_folder_that_is_not_here_is_warned_of_and_not_remembered(
     tmp_path: Path, collection: GeneratedCollection
 ) -> None:
-    maps = _maps(collection)
+    good = _maps(collection)
+    code, out = _cli(tmp_path, "traktor", "sync", "--nml", str(collection.path), *good)
+    assert code == 0, out
+    remembered = _settings(tmp_path)
     volume, folder = next(iter(collection.path_mappings.items()))
     typo = f"{folder}-typo"
-    maps[maps.index(f"{volume}={folder}")] = f"{volume}={typo}"
+    typed = [f"{volume}={typo}" if arg == f"{volume}={folder}" else arg for arg in good]
     result = runner.invoke(
-        app, ["--library", str(tmp_path / "lib.db"), "traktor", "sync", "--nml", str(collection.path), *maps]
+        app, ["--library", str(tmp_path / "lib.db"), "traktor", "sync", "--nml", str(collection.path), *typed]
     )
     assert result.exit_code == 0, result.output
-    warning = " ".join(result.stderr.split())
-    assert f"there is no folder {typo} here, so the tracks under {volume} will be marked missing" in warning
-    assert warning.count("warning") == 1  # the other mappings' folders are there
+    warnings = " ".join(result.stderr.split())
+    # Before the work: what the typo will do; after it: that it was not remembered.
+    assert f"there is no folder {typo} here, so the tracks under {volume} will be marked missing" in warnings
+    assert f"--map {volume}={typo} was used but not remembered: there is no folder {typo} here" in warnings
+    assert warnings.count("warning") == 2  # the other mappings' folders are there
     assert _missing(tmp_path) > 0  # it ran: those tracks are marked missing, as it said
+    assert _settings(tmp_path) == remembered  # the DJ's good mapping is kept
+    code, out = _cli(tmp_path, "traktor", "sync")  # and the next bare sync finds every file again
+    assert code == 0, out
+    assert _missing(tmp_path) == 0
+
+
+def test_a_bare_sync_leaves_the_newest_traktors_collection_to_be_found_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With no collection configured, a sync reads the newest Traktor's: writing that file down would keep
+    # Harmony on it after a Traktor upgrade makes a newer one.
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    folder = home / "Documents" / "Native Instruments" / "Traktor 3.10.0"
+    folder.mkdir(parents=True)
+    generated = generate_collection(folder / "collection.nml", tracks=10, seed=2, files_dir=tmp_path / "files")
+    code, out = _cli(tmp_path, "traktor", "sync", *_maps(generated))
+    assert code == 0, out
+    assert "Imported 10 tracks" in out
+    settings = _settings(tmp_path)
+    assert settings.nml_path is None  # still "the newest Traktor's"
+    assert dict(settings.path_mappings) == generated.path_mappings  # the mappings are remembered
+    assert _missing(tmp_path) == 0
+
+
+def test_settings_that_cannot_be_saved_are_warned_of_and_the_sync_stands(
+    tmp_path: Path, collection: GeneratedCollection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harmony.errors import LibraryError
+
+    def refuse(self: Library, settings: TraktorSettings) -> None:
+        raise LibraryError("The library is locked by another program.")
+
+    monkeypatch.setattr(Library, "save_settings", refuse)
+    args = ["--library", str(tmp_path / "lib.db"), "traktor", "sync", "--nml", str(collection.path)]
+    result = runner.invoke(app, [*args, *_maps(collection), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["settings_saved"] is False
+    assert "the settings were not saved: The library is locked by another program." in result.stderr
+    monkeypatch.undo()
+    assert _settings(tmp_path) == TraktorSettings()
+    with Library.open(tmp_path / "lib.db") as library:
+        assert library.stats().tracks == 40  # the sync itself applied
+
+
+def test_a_home_folder_of_a_user_that_does_not_exist_is_one_line(
+    tmp_path: Path, collection: GeneratedCollection
+) -> None:
+    args = ["--library", str(tmp_path / "lib.db"), "traktor", "preview", "--nml", str(collection.path)]
+    result = runner.invoke(app, [*args, "--map", "C:=~nosuchuser-harmony/Music"])
+    assert result.exit_code != 0
+    assert "Cannot use the local folder of path mapping" in str(result.exception)
+    assert isinstance(result.exception, SyncError)
 
 
 def test_a_sync_with_only_nml_says_so(tmp_path: Path, collection: GeneratedCollection) -> None:

@@ -110,6 +110,27 @@ def test_a_sort_form_rewritten_alone_keeps_the_index_sound(named: Library, libra
     _index_is_sound(library_path)
 
 
+def test_a_track_given_another_id_keeps_the_index_sound(named: Library, library_path: Path) -> None:
+    # The id is the row's key in the index: a raw renumbering (another tool, a repair) moves its tokens along.
+    raw = sqlite3.connect(library_path)
+    raw.execute("UPDATE tracks SET id = 100000 WHERE title = 'Lindstrøm'")
+    raw.commit()
+    raw.close()
+    _index_is_sound(library_path)
+    assert [t.id for t in named.search_tracks("lindstrom").tracks] == [100000]
+
+
+def test_a_recovered_library_is_searchable_by_plain_spellings(named: Library, library_path: Path) -> None:
+    from harmony.library.recover import recover_library
+
+    target = library_path.with_name("recovered.db")
+    report = recover_library(library_path, target)
+    assert report.complete, report.to_json()
+    _index_is_sound(target)
+    with Library.open(target) as recovered:
+        assert _titles(recovered, "lindstrom") == ["Lindstrøm"]
+
+
 def test_a_big_insert_fills_the_spellings_in_bulk(library: Library, library_path: Path) -> None:
     # From 1,000 tracks on, the search index is filled in one statement, not by its trigger.
     library.add_tracks(

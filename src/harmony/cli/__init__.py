@@ -59,10 +59,10 @@ def demo(
     ] = None,
 ) -> None:
     """Import a generated Traktor collection (with placeholder audio files) into the library: no Traktor needed."""
-    from harmony.cli.traktor_sync import print_outcome, print_remembered, remember_collection, run_import
+    from harmony.cli.traktor_sync import print_outcome, print_remembered, run_import
     from harmony.devtools import prepare_demo
     from harmony.library import Library, default_library_path
-    from harmony.service import ImportRequest
+    from harmony.service import ImportRequest, remember_collection
 
     with console.status(f"Generating a {tracks:,}-track Traktor collection with its audio files…"):
         prepared = prepare_demo(tracks=tracks, folder=folder)

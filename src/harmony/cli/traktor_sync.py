@@ -7,7 +7,6 @@ diff). Ctrl-C cancels the operation, waits until nothing is left half-done, and 
 
 from __future__ import annotations
 
-import enum
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -17,9 +16,17 @@ from rich.markup import escape
 
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
-from harmony.service import ImportOutcome, ImportRequest, Operation, TraktorService, names_other_collection
+from harmony.service import (
+    ImportOutcome,
+    ImportRequest,
+    Operation,
+    Remembered,
+    Remembering,
+    TraktorService,
+    remember_collection,
+)
 
-__all__ = ["Remembered", "preview", "print_outcome", "print_remembered", "remember_collection", "run_import", "sync"]
+__all__ = ["preview", "print_outcome", "print_remembered", "run_import", "sync"]
 
 NmlOption = Annotated[
     Path | None,
@@ -80,7 +87,8 @@ def sync(
     outcome = _run(ctx, request, "import", quiet=as_json, dry_run=dry_run)
     remembered = remember_collection((ctx.obj or {}).get("library"), request, outcome)
     if as_json:
-        print_json({**outcome.to_json(), "settings_saved": remembered is Remembered.SAVED})
+        print_json({**outcome.to_json(), "settings_saved": remembered.status is Remembered.SAVED})
+        print_remembered(remembered, request, quiet=True)
         return
     if dry_run:
         console.print("[bold]Dry run[/]: nothing was changed. The import would do:")
@@ -120,13 +128,14 @@ def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps
 
 def _warn_of_missing_folders(request: ImportRequest) -> None:
     """Say, before the work starts, which ``--map`` points at a folder that is not here: a typo there marks
-    every track under it missing (and a sync remembers the mapping). A drive not plugged in is said the same way;
-    the sync still runs, and the next one with the right mapping finds the files again."""
-    for prefix, folder in request.local_folders():
-        if not Path(folder).is_dir():
+    every track under it missing. A drive not plugged in is said the same way; the sync still runs, and the next
+    one with the right mapping finds the files again."""
+    for mapping in request.given_mappings():
+        prefix, folder = escape(mapping.nml_prefix), escape(mapping.local_prefix)
+        if not Path(mapping.local_prefix).is_dir():
             error_console.print(
-                f"[yellow]warning[/]: --map {escape(prefix)}={escape(folder)}: there is no folder {escape(folder)} "
-                f"here, so the tracks under {escape(prefix)} will be marked missing",
+                f"[yellow]warning[/]: --map {prefix}={folder}: there is no folder {folder} here, so the tracks "
+                f"under {prefix} will be marked missing",
                 highlight=False,
             )
 
@@ -155,43 +164,26 @@ def run_import(
     return outcome
 
 
-class Remembered(enum.Enum):
-    """What a successful import did to the library's Traktor settings (see :meth:`ImportRequest.remembered`)."""
-
-    SAVED = "saved"  # they now name the collection and the mappings this import used
-    UNCHANGED = "unchanged"  # they already did (or nothing was applied)
-    OTHER_COLLECTION = "other collection"  # they name another collection, and were left as they are
-
-
-def remember_collection(library_path: Path | None, request: ImportRequest, outcome: ImportOutcome) -> Remembered:
-    """Make the collection and the path mappings of an applied import the library's own, so that the next sync
-    without options reads the collection the same way (the rule: :meth:`ImportRequest.remembered`)."""
-    from harmony.library import Library, default_library_path
-
-    if not outcome.applied:
-        return Remembered.UNCHANGED
-    path = Path(outcome.nml_path)
-    with Library.open(library_path or default_library_path()) as library:
-        settings = library.settings()
-        if names_other_collection(settings, path):
-            return Remembered.OTHER_COLLECTION
-        updated = request.remembered(settings, path)
-        if updated == settings:
-            return Remembered.UNCHANGED
-        library.save_settings(updated)
-        return Remembered.SAVED
-
-
-def print_remembered(remembered: Remembered, request: ImportRequest) -> None:
-    """Say what :func:`remember_collection` did, when it did anything."""
-    if remembered is Remembered.SAVED:
+def print_remembered(remembered: Remembering, request: ImportRequest, *, quiet: bool = False) -> None:
+    """Say what :func:`~harmony.service.remember_collection` did, when it did anything; ``quiet`` (``--json``,
+    whose output is the JSON alone) says only the warnings, on stderr."""
+    status = remembered.status
+    if status is Remembered.SAVED and not quiet:
         what = "this collection and these path mappings" if request.path_mappings else "this collection"
         console.print(f"  the web app, auto-sync and `harmony traktor sync` now use {what}")
-    elif remembered is Remembered.OTHER_COLLECTION:
+    elif status is Remembered.OTHER_COLLECTION and not quiet:
         again = "`--nml` and `--map`" if request.path_mappings else "`--nml`"
         console.print(
             "  the library's Traktor settings name another collection: they were left as they are, so give "
             f"{again} again to sync this one"
+        )
+    elif status is Remembered.FAILED:
+        error_console.print(f"[yellow]warning[/]: the settings were not saved: {escape(remembered.error or '')}")
+    for mapping in remembered.left_out:
+        error_console.print(
+            f"[yellow]warning[/]: --map {escape(str(mapping))} was used but not remembered: "
+            f"there is no folder {escape(mapping.local_prefix)} here",
+            highlight=False,
         )
 
 

@@ -51,7 +51,10 @@ def read_back(conn: Connection) -> HeadSchema:
     for kind, name, sql in objects:
         if kind != "table" or made_by_sqlite(kind, name, sql) or name in virtual:
             continue
-        result = conn.exec_driver_sql(f'SELECT * FROM "{name}"')
+        # The stored columns only: PRAGMA table_info leaves out generated ones, which SQLite refuses to be given.
+        stored = [row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{name}")')]
+        names = ", ".join(f'"{column}"' for column in stored)
+        result = conn.exec_driver_sql(f'SELECT {names} FROM "{name}"')
         columns = tuple(result.keys())
         rows.extend((name, columns, tuple(row)) for row in result)
     return HeadSchema(statements, tuple(rows))

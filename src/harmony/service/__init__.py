@@ -22,12 +22,13 @@ from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 from harmony.service.collection_info import PARSES_PER_CLIENT, CollectionInfoCache, TooManyParsesError
 from harmony.service.duplicates import DuplicateReport, find_library_duplicates, merge_duplicates
 from harmony.service.exports import ExportOutcome, ExportRequest
-from harmony.service.imports import ImportOutcome, ImportRequest, names_other_collection, resolve_nml_path
+from harmony.service.imports import ImportOutcome, ImportRequest, resolve_nml_path
 from harmony.service.media import MediaService, PlayableAudio, UnreadableAudioError, default_cache_dir
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.path_suggestions import SuggestionResult, apply_mapping, default_roots, suggest_mappings
 from harmony.service.recovery import REBUILD, REBUILD_LOSES, Recovery
 from harmony.service.relocate import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
+from harmony.service.remember import Remembered, Remembering, remember_collection
 from harmony.service.status import overall_state, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
 from harmony.sync import MassRemovalError
@@ -60,6 +61,8 @@ __all__ = [
     "RebuildResult",
     "Recovery",
     "RelocateOutcome",
+    "Remembered",
+    "Remembering",
     "RestorableCopy",
     "SuggestionResult",
     "SyncRunner",
@@ -78,9 +81,9 @@ __all__ = [
     "default_roots",
     "find_library_duplicates",
     "merge_duplicates",
-    "names_other_collection",
     "native_instruments_folder",
     "overall_state",
+    "remember_collection",
     "resolve_nml_path",
     "running_traktor",
     "start_relocate",

@@ -18,9 +18,10 @@ from harmony.sync import (
     PathMapping,
     Strategy,
     SyncOptions,
+    merged_mappings,
 )
 
-__all__ = ["ImportOutcome", "ImportRequest", "names_other_collection", "resolve_nml_path"]
+__all__ = ["ImportOutcome", "ImportRequest", "resolve_nml_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +59,17 @@ class ImportRequest:
             mapping = request_mapping(given)
             if Path(mapping.local_prefix).is_absolute():
                 pairs.append(given)
-            else:  # "~/Music" too: nothing after the shell expands it
-                pairs.append((mapping.nml_prefix, str(Path(mapping.local_prefix).expanduser().absolute())))
+                continue
+            try:  # "~/Music" too: nothing after the shell expands it
+                local = Path(mapping.local_prefix).expanduser().absolute()
+            except RuntimeError as error:  # "~name" for a user that does not exist
+                raise SyncError(f"Cannot use the local folder of path mapping {str(mapping)!r}: {error}.") from None
+            pairs.append((mapping.nml_prefix, str(local)))
         return replace(self, path_mappings=tuple(pairs))
 
-    def local_folders(self) -> list[tuple[str, str]]:
-        """Each mapping of this request as ``(NML prefix, local folder)``."""
-        return [(mapping.nml_prefix, mapping.local_prefix) for mapping in map(request_mapping, self.path_mappings)]
+    def given_mappings(self) -> list[PathMapping]:
+        """This request's own mappings, in the order given."""
+        return [request_mapping(given) for given in self.path_mappings]
 
     def options(self, settings: TraktorSettings) -> SyncOptions:
         """The planner's options: this request over the stored settings."""
@@ -72,49 +77,18 @@ class ImportRequest:
         return SyncOptions(
             strategy=cast(Strategy, self.strategy or settings.track_strategy),
             cue_strategy=cast(CueStrategy, self.cue_strategy or settings.cue_strategy),
-            path_mappings=tuple(self._mappings(settings)),
+            path_mappings=tuple(self.mappings(settings)),
         )
 
-    def _mappings(self, settings: TraktorSettings) -> list[PathMapping]:
-        """The stored mappings with this request's over them: for the same NML prefix the request's replaces the
-        stored one in its place; the request's other mappings follow."""
-        given: dict[tuple[str, ...], PathMapping] = {}
-        for mapping in map(request_mapping, self.path_mappings):
-            given.setdefault(_prefix_key(mapping), mapping)  # the first of two for one prefix, as the resolver
+    def mappings(self, settings: TraktorSettings) -> list[PathMapping]:
+        """The mappings an import of this request uses: the stored ones with this request's over them."""
         stored = [PathMapping.of(prefix, local) for prefix, local in settings.path_mappings]
-        merged = [given.pop(_prefix_key(mapping), mapping) for mapping in stored]
-        return merged + list(given.values())
-
-    def remembered(self, settings: TraktorSettings, nml_path: Path) -> TraktorSettings:
-        """The settings after this request's import of the collection at ``nml_path`` succeeded: that
-        collection, with the mappings the import used. A later sync without options (the web app's,
-        auto-sync's, a bare ``harmony traktor sync``) then reads the collection as this one did. Without
-        them it resolved every track's file without this request's mappings, and the tracks were marked missing.
-
-        ``settings`` come back as they are when they name another collection (the DJ's choice, kept; the
-        request was a one-off) or already say all this."""
-        if names_other_collection(settings, nml_path):
-            return settings
-        pairs = tuple((mapping.nml_prefix, mapping.local_prefix) for mapping in self._mappings(settings))
-        stored = settings.nml_path if settings.nml_path is not None else str(nml_path)
-        if stored == settings.nml_path and pairs == settings.path_mappings:
-            return settings
-        return settings.updated(nml_path=stored, path_mappings=pairs)
+        return merged_mappings(stored, self.given_mappings())
 
 
 def request_mapping(given: str | tuple[str, str]) -> PathMapping:
     """A mapping of a request: an ``NML_PREFIX=LOCAL`` text (split at its ``=``) or a ``(prefix, folder)`` pair."""
     return PathMapping.parse(given) if isinstance(given, str) else PathMapping.of(*given)
-
-
-def _prefix_key(mapping: PathMapping) -> tuple[str, ...]:
-    return tuple(name.casefold() for name in mapping.nml_names)
-
-
-def names_other_collection(settings: TraktorSettings, nml_path: Path) -> bool:
-    """Whether the settings name a collection other than the file at ``nml_path`` (None names none)."""
-    configured = settings.nml_path
-    return configured is not None and Path(configured).expanduser().absolute() != nml_path.absolute()
 
 
 @dataclass(frozen=True, slots=True)

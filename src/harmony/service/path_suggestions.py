@@ -20,6 +20,7 @@ from harmony.sync import (
     fold_name,
     key_names,
     location_of_key,
+    merged_mappings,
     vote_mappings,
 )
 
@@ -109,7 +110,7 @@ def _evaluate(
     prefix)."""
     mapping = PathMapping.of(nml_prefix, local_prefix)
     resolver = PathResolver(platform, (mapping,))
-    prefix = tuple(fold_name(name) for name in mapping.nml_names)
+    prefix = mapping.prefix_key
     finds = 0
     for key in keys:
         names = key_names(key)
@@ -131,12 +132,8 @@ def apply_mapping(library: Library, nml_prefix: str, local_prefix: str) -> PathM
     if not Path(mapping.local_prefix).is_absolute() or not Path(mapping.local_prefix).is_dir():
         raise NotFoundError(f"Cannot map to {mapping.local_prefix!r}: there is no such folder on this machine.")
     settings = library.settings()
-    same = tuple(fold_name(n) for n in mapping.nml_names)
-    kept = [
-        (prefix, local)
-        for prefix, local in settings.path_mappings
-        if tuple(fold_name(n) for n in PathMapping.of(prefix, local).nml_names) != same
-    ]
-    library.save_settings(settings.updated(path_mappings=(*kept, (mapping.nml_prefix, mapping.local_prefix))))
+    stored = [PathMapping.of(prefix, local) for prefix, local in settings.path_mappings]
+    merged = merged_mappings(stored, [mapping])
+    library.save_settings(settings.updated(path_mappings=[(m.nml_prefix, m.local_prefix) for m in merged]))
     log.info("path mapping saved: %s", mapping)
     return mapping

@@ -20,8 +20,8 @@ from harmony.sync.mapping import (
     track_values_from_nml,
 )
 from harmony.sync.options import CUE_STRATEGIES, STRATEGIES, CueStrategy, Strategy, SyncOptions, file_on_disk
-from harmony.sync.path_suggestions import MappingSuggestion, fold_name, key_names, location_of_key, vote_mappings
-from harmony.sync.paths import PathMapping, PathResolver
+from harmony.sync.path_suggestions import MappingSuggestion, key_names, location_of_key, vote_mappings
+from harmony.sync.paths import PathMapping, PathResolver, fold_name, merged_mappings
 from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
 from harmony.sync.removals import MASS_REMOVAL_SHARE, MassRemovalError, check_removals, mass_removal
 from harmony.sync.report import (
@@ -106,6 +106,7 @@ __all__ = [
     "location_of_key",
     "mass_removal",
     "match_lost_tracks",
+    "merged_mappings",
     "nml_fields_from_track_values",
     "plan_export",
     "plan_import",

@@ -8,13 +8,13 @@ every missing track before showing it."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from harmony.errors import NMLError
 from harmony.nml import Location, decode_name, dir_to_parts, split_playlist_key
+from harmony.sync.paths import fold_name
 
 __all__ = ["MappingSuggestion", "fold_name", "key_names", "location_of_key", "vote_mappings"]
 
@@ -40,12 +40,6 @@ class MappingSuggestion:
             "missing": self.missing,
             "text": f"{self.nml_prefix} → {self.local_prefix} finds {self.finds:,} of {self.missing:,}",
         }
-
-
-def fold_name(name: str) -> str:
-    """A file or folder name as compared here: Unicode NFC, case-folded (a moved collection may have crossed
-    from a file system that ignores case to one that does not)."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
 
 
 def location_of_key(nml_key: str) -> Location | None:

@@ -35,15 +35,37 @@ from harmony.nml import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PathMapping", "PathResolver"]
+__all__ = ["PathMapping", "PathResolver", "fold_name", "merged_mappings"]
 
 # A file name no real file has, used to resolve a folder through the rules for files.
 _PLACEHOLDER = "harmony-folder-probe"
 
 
-def _fold(name: str) -> str:
-    """A name folded for comparing mapping prefixes: NFC and case-folded."""
+def fold_name(name: str) -> str:
+    """A file or folder name as compared where case and Unicode form may differ (mapping prefixes; a moved
+    collection that crossed from a file system ignoring case to one that does not): NFC, case-folded."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
+
+
+def merged_mappings(stored: Iterable[PathMapping], given: Iterable[PathMapping]) -> list[PathMapping]:
+    """``stored`` with ``given`` over them: a given mapping replaces the stored one for its prefix
+    (:attr:`PathMapping.prefix_key`) in its place, the other given ones follow; of two given for one prefix, the
+    first (as the resolver would use it)."""
+    over: dict[tuple[str, ...], PathMapping] = {}
+    for mapping in given:
+        over.setdefault(mapping.prefix_key, mapping)
+    merged = [over.pop(mapping.prefix_key, mapping) for mapping in stored]
+    return merged + list(over.values())
+
+
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def _local_name_fold(platform: Platform) -> Callable[[str], str]:
+    """How local names compare on ``platform``: folded where its file systems usually ignore case (Windows,
+    macOS), only made NFC on Linux."""
+    return fold_name if platform != "linux" else _nfc
 
 
 def _local_names(path: str, platform: Platform) -> tuple[str, list[str]]:
@@ -97,6 +119,12 @@ class PathMapping:
         """The volume and the folder names of the left side."""
         return _nml_names(self.nml_prefix)
 
+    @property
+    def prefix_key(self) -> tuple[str, ...]:
+        """The left side as the resolver matches it (each name folded): two mappings with the same key are one
+        mapping given twice, the later replacing the earlier."""
+        return tuple(fold_name(name) for name in self.nml_names)
+
     def __str__(self) -> str:
         return f"{self.nml_prefix}={self.local_prefix}"
 
@@ -120,7 +148,7 @@ class PathResolver:
         self.startup_volume = startup_volume
         # Longest prefix first: a mapping for a sub-folder beats one for its parent.
         ordered = sorted(mappings, key=lambda m: len(m.nml_names), reverse=True)
-        self._forward = [(tuple(_fold(n) for n in m.nml_names), m) for m in ordered]
+        self._forward = [(m.prefix_key, m) for m in ordered]
         by_local = sorted(ordered, key=lambda m: len(_local_names(m.local_prefix, platform)[1]), reverse=True)
         self._reverse = [(self._local_fold(m.local_prefix), m) for m in by_local]
         self._folders: dict[tuple[str, str], str | NMLError] = {}
@@ -131,7 +159,7 @@ class PathResolver:
 
     def _local_fold(self, path: str) -> tuple[str, ...]:
         root, names = _local_names(path, self.platform)
-        fold: Callable[[str], str] = _fold if self.platform != "linux" else (lambda n: unicodedata.normalize("NFC", n))
+        fold = _local_name_fold(self.platform)
         return (fold(root), *(fold(name) for name in names))
 
     def to_path(self, location: Location) -> str:
@@ -166,7 +194,7 @@ class PathResolver:
         if not self._forward:
             return location_to_path(location, self.platform, startup_volume=self.startup_volume)
         names = (location.volume, *location.parts, location.name)
-        folded = tuple(_fold(name) for name in names)
+        folded = tuple(fold_name(name) for name in names)
         for prefix, mapping in self._forward:
             if len(prefix) < len(folded) and folded[: len(prefix)] == prefix:
                 root, local = _local_names(mapping.local_prefix, self.platform)
@@ -176,7 +204,7 @@ class PathResolver:
     def to_location(self, path: str, volume_id: str = "") -> Location:
         """The Traktor location of a local ``path``: the reverse of :meth:`to_path` (mappings in reverse)."""
         root, names = _local_names(path, self.platform)
-        fold: Callable[[str], str] = _fold if self.platform != "linux" else (lambda n: unicodedata.normalize("NFC", n))
+        fold = _local_name_fold(self.platform)
         folded = (fold(root), *(fold(name) for name in names))
         for prefix, mapping in self._reverse:
             if len(prefix) < len(folded) and folded[: len(prefix)] == prefix:

@@ -87,9 +87,10 @@ def _search_index(columns: tuple[str, ...]) -> None:
         f"CREATE TRIGGER tracks_fts_delete AFTER DELETE ON tracks BEGIN "
         f"INSERT INTO tracks_fts(tracks_fts, rowid, {names}) VALUES ('delete', old.id, {old_values}); END"
     )
-    # Only a change to a searched field re-indexes the row; and to a sort form, which the spellings are made of
-    # (a delete must name exactly the tokens the insert indexed).
-    watched = SEARCH_COLUMNS if SPELLINGS not in columns else (*SEARCH_COLUMNS, *(f"{f}_sort" for f in SPELLED_FIELDS))
+    # Only a change to a searched field re-indexes the row; and to a sort form, which the spellings are made of,
+    # or to the id, the row's key in the index (a delete must name exactly the row and tokens the insert indexed).
+    spelled = (*(f"{f}_sort" for f in SPELLED_FIELDS), "id")
+    watched = SEARCH_COLUMNS if SPELLINGS not in columns else (*SEARCH_COLUMNS, *spelled)
     op.execute(
         f"CREATE TRIGGER tracks_fts_update AFTER UPDATE OF {', '.join(watched)} ON tracks BEGIN "
         f"INSERT INTO tracks_fts(tracks_fts, rowid, {names}) VALUES ('delete', old.id, {old_values}); "
