@@ -133,8 +133,8 @@
     if (event.status === "succeeded") {
       const r = event.result;
       const missing = (r.files_not_found || 0) + (r.files_lost || 0);
-      line.textContent = `Synced at ${at}: ${r.summary}`
-        + (missing > 0 ? ` (${count(missing, "track")} without their file: see Find missing files)` : "");
+      // The summary already counts the files not found; the page says where to go about them.
+      line.textContent = `Synced at ${at}: ${r.summary}` + (missing > 0 ? ". See Find missing files." : "");
       line.className = missing > 0 ? "warning" : "";
       const preview = previewId ? lastEvents.get(previewId) : null;
       if (!preview || (preview.status !== "queued" && preview.status !== "running")) $("preview").hidden = true;
