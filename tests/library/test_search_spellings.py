@@ -44,6 +44,16 @@ def _index_is_sound(path: Path) -> None:
         raw.close()
 
 
+def _write_raw(path: Path, sql: str) -> None:
+    """A write by another tool: straight SQL on the library file, past Harmony."""
+    raw = sqlite3.connect(path)
+    try:
+        raw.execute(sql)
+        raw.commit()
+    finally:
+        raw.close()
+
+
 @pytest.fixture
 def named(library: Library) -> Library:
     library.add_tracks(
@@ -100,10 +110,7 @@ def test_bulk_edits_undo_redo_and_merge_keep_the_index_sound(named: Library, lib
 def test_a_sort_form_rewritten_alone_keeps_the_index_sound(named: Library, library_path: Path) -> None:
     # Another tool (or a later migration) rewriting a sort form without its text: the index follows it, so
     # a later delete names exactly what it indexed.
-    raw = sqlite3.connect(library_path)
-    raw.execute("UPDATE tracks SET title_sort = 'lindstroem' WHERE title = 'Lindstrøm'")
-    raw.commit()
-    raw.close()
+    _write_raw(library_path, "UPDATE tracks SET title_sort = 'lindstroem' WHERE title = 'Lindstrøm'")
     assert _titles(named, "lindstroem") == ["Lindstrøm"]
     _index_is_sound(library_path)
     named.delete_tracks([named.search_tracks("lindstroem").tracks[0].id])
@@ -112,10 +119,7 @@ def test_a_sort_form_rewritten_alone_keeps_the_index_sound(named: Library, libra
 
 def test_a_track_given_another_id_keeps_the_index_sound(named: Library, library_path: Path) -> None:
     # The id is the row's key in the index: a raw renumbering (another tool, a repair) moves its tokens along.
-    raw = sqlite3.connect(library_path)
-    raw.execute("UPDATE tracks SET id = 100000 WHERE title = 'Lindstrøm'")
-    raw.commit()
-    raw.close()
+    _write_raw(library_path, "UPDATE tracks SET id = 100000 WHERE title = 'Lindstrøm'")
     _index_is_sound(library_path)
     assert [t.id for t in named.search_tracks("lindstrom").tracks] == [100000]
 

@@ -33,11 +33,14 @@ def _start(tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
     shutil.copy(SLEEP, program)
     program.chmod(0o755)
     process = subprocess.Popen([str(program), "60"])
-    # The process gets its name at exec, a moment after Popen returns: wait for it.
+    # The process gets its name at exec, a moment after Popen returns: wait for it. Its executable changes first
+    # and its command line a moment later; a name longer than Linux keeps (15 characters, "TRAKTOR PRO 4.EXE")
+    # is read from the command line, so both must be there (under load, CI once looked in between).
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            if psutil.Process(process.pid).exe() == str(program):
+            started = psutil.Process(process.pid)
+            if started.exe() == str(program) and started.cmdline()[:1] == [str(program)]:
                 return process
         except (psutil.AccessDenied, psutil.NoSuchProcess, FileNotFoundError):
             pass

@@ -80,6 +80,15 @@ def configure(server: LiveServer, demo: Demo) -> None:
         assert client.put("/api/traktor/config", json=demo.config()).status_code == 200
 
 
+def open_traktor_page(live_server: LiveServer, page: Any, home: Path, *, tracks: int, seed: int) -> Demo:
+    """A demo collection of ``tracks`` made the server's, and its Traktor page open and ready."""
+    demo = make_demo(home / "Traktor", tracks=tracks, seed=seed)
+    configure(live_server, demo)
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    return demo
+
+
 def test_sync_notification_goes_blue_through_phases_to_green(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Traktor", tracks=2500, seed=3)
     configure(live_server, demo)
@@ -340,10 +349,7 @@ def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, ho
 def test_the_sync_says_on_the_page_what_it_did_and_takes_away_the_old_preview(
     live_server: LiveServer, page: Any, home: Path
 ) -> None:
-    demo = make_demo(home / "Traktor", tracks=40, seed=18)
-    configure(live_server, demo)
-    page.goto(f"{live_server.url}/traktor")
-    page.wait_for_selector("body[data-ready='true']")
+    demo = open_traktor_page(live_server, page, home, tracks=40, seed=18)
     assert page.is_hidden("#sync-result")
     # Every path mapping is in sight, with a line to add one.
     mappings = len(demo.config()["path_mappings"])

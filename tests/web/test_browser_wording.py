@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import require
 
 from .conftest import LiveServer, make_demo
-from .test_browser import chromium, configure, page
+from .test_browser import chromium, configure, open_traktor_page, page
 
 __all__ = ["chromium", "page"]  # the fixtures, shared with test_browser (one Chromium per module)
 
@@ -135,10 +135,7 @@ def test_a_failed_preview_clears_its_progress_line(live_server: LiveServer, page
 def test_completion_sound_is_off_by_default_and_plays_when_chosen(
     live_server: LiveServer, page: Any, home: Path
 ) -> None:
-    demo = make_demo(home / "Traktor", tracks=20, seed=9)
-    configure(live_server, demo)
-    page.goto(f"{live_server.url}/traktor")
-    page.wait_for_selector("body[data-ready='true']")
+    open_traktor_page(live_server, page, home, tracks=20, seed=9)
     assert not page.is_checked("#completion-sound")
     page.click("#sync-button")
     page.wait_for_selector(".notification[data-color='green']", timeout=60_000)
