@@ -84,7 +84,9 @@ def test_the_demo_leaves_settings_that_name_another_collection_as_they_are(tmp_p
     collection = tmp_path / "demo" / "collection.nml"
     demo = ImportRequest(nml_path=str(collection), path_mappings=(("Macintosh HD/Users", str(music)),))
     mine = TraktorSettings().updated(nml_path="/dj/collection.nml", path_mappings={"D:/Music": "/dj/Music"})
-    assert remembered_settings(demo, mine, collection) == (mine, ())
-    kept, _ = remembered_settings(demo, mine.updated(nml_path=None), collection)
+    assert remembered_settings(demo, mine, collection) is None  # another collection: left as it is
+    remembered = remembered_settings(demo, mine.updated(nml_path=None), collection)
+    assert remembered is not None
+    kept, _ = remembered
     assert kept.nml_path == str(collection)
     assert dict(kept.path_mappings) == {"D:/Music": "/dj/Music", "Macintosh HD/Users": str(music)}

@@ -18,6 +18,7 @@ from harmony.errors import SyncError
 from harmony.library import Library, TraktorSettings
 from harmony.service import ImportRequest
 from harmony.service.remember import remembered_settings
+from harmony.sync import PathMapping
 
 runner = CliRunner()
 
@@ -39,6 +40,14 @@ def _cli(tmp_path: Path, *args: str) -> tuple[int, str]:
 def _settings(tmp_path: Path) -> TraktorSettings:
     with Library.open(tmp_path / "lib.db") as library:
         return library.settings()
+
+
+def _remembered(
+    request: ImportRequest, settings: TraktorSettings, nml_path: Path
+) -> tuple[TraktorSettings, tuple[PathMapping, ...]]:
+    remembered = remembered_settings(request, settings, nml_path)
+    assert remembered is not None  # the settings name this collection or none
+    return remembered
 
 
 def _missing(tmp_path: Path) -> int:
@@ -139,7 +148,7 @@ def test_a_mapping_given_again_replaces_the_stored_one_for_its_prefix_in_place(t
         path_mappings=(("C:/Music", str(folders["old"])), ("D:/Sets", str(folders["sets"]))),
     )
     request = ImportRequest(path_mappings=(("c:/music", str(folders["new"])), ("E:/More", str(folders["more"]))))
-    remembered, left_out = remembered_settings(request, stored, Path("/dj/collection.nml"))
+    remembered, left_out = _remembered(request, stored, Path("/dj/collection.nml"))
     # The prefix is matched as the planner matches it (case-folded names); the order of the rest is kept.
     expected = (("c:/music", str(folders["new"])), ("D:/Sets", str(folders["sets"])), ("E:/More", str(folders["more"])))
     assert remembered.path_mappings == expected and left_out == ()
@@ -147,7 +156,7 @@ def test_a_mapping_given_again_replaces_the_stored_one_for_its_prefix_in_place(t
     # The planner's own mappings are the same ones, in the same order.
     assert [(m.nml_prefix, m.local_prefix) for m in request.options(stored).path_mappings] == list(expected)
     # Nothing new: the settings come back as they are.
-    assert remembered_settings(ImportRequest(), remembered, Path("/dj/collection.nml"))[0] is remembered
+    assert _remembered(ImportRequest(), remembered, Path("/dj/collection.nml"))[0] is remembered
 
 
 def test_a_prefix_typed_in_another_unicode_form_is_the_same_prefix(tmp_path: Path) -> None:
@@ -157,7 +166,7 @@ def test_a_prefix_typed_in_another_unicode_form_is_the_same_prefix(tmp_path: Pat
     new.mkdir()
     stored = TraktorSettings().updated(path_mappings=(("D:/M\u00fasica", "/old"),))
     request = ImportRequest(path_mappings=(("D:/Mu\u0301sica", str(new)),))
-    remembered, _ = remembered_settings(request, stored, tmp_path / "collection.nml")
+    remembered, _ = _remembered(request, stored, tmp_path / "collection.nml")
     assert remembered.path_mappings == (("D:/Mu\u0301sica", str(new)),)
     assert [m.local_prefix for m in request.options(stored).path_mappings] == [str(new)]
 

@@ -22,7 +22,6 @@ from harmony.nml.paths import (
     parts_to_dir,
     path_to_location,
     playlist_key,
-    readable_key,
     split_playlist_key,
 )
 
@@ -290,22 +289,6 @@ def test_split_playlist_key(loc: Location, key: str) -> None:
 def test_split_playlist_key_rejects_non_track_keys(key: str) -> None:
     with pytest.raises(NMLError, match="not a VOLUME"):
         split_playlist_key(key)
-
-
-@pytest.mark.parametrize(
-    ("key", "shown"),
-    [
-        ("D:/:Traktor_Library/:Neosignal/:Phace_-_Brainwave.aif", "D:/Traktor_Library/Neosignal/Phace_-_Brainwave.aif"),
-        ("Macintosh HD/:Users/:a///:x//y.mp3", "Macintosh HD/Users/a:/x:y.mp3"),  # "//" is a ":" in a name
-        ("C:/:top.mp3", "C:/top.mp3"),
-        # Not a track key: as it is.
-        ("track@https://example.com/stream", "track@https://example.com/stream"),
-        ("/home/dj/:odd/a.mp3", "/home/dj/:odd/a.mp3"),  # a local path with a folder named ":odd"
-        ("C:/:a/b/:x.mp3", "C:/:a/b/:x.mp3"),  # a folder name holding "/": a malformed DIR, left alone
-    ],
-)
-def test_readable_key(key: str, shown: str) -> None:
-    assert readable_key(key) == shown
 
 
 # --- comparison keys ------------------------------------------------------------------------------

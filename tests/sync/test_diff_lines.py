@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from harmony.sync.diff_lines import duplicates_and_skipped
+from harmony.sync.path_suggestions import readable_key
 from harmony.sync.report import DuplicateEntry, SkippedEntry
 
 
@@ -24,3 +27,19 @@ def test_the_diff_names_entries_by_readable_paths() -> None:
         "Partly left out (1):",
         "  - C:/Music/a.m4a: values the library cannot hold: ranking=9999",
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("D:/:Traktor_Library/:Neosignal/:Phace_-_Brainwave.aif", "D:/Traktor_Library/Neosignal/Phace_-_Brainwave.aif"),
+        ("Macintosh HD/:Users/:a///:x//y.mp3", "Macintosh HD/Users/a:/x:y.mp3"),  # "//" is a ":" in a name
+        ("C:/:top.mp3", "C:/top.mp3"),
+        # Not a track key: as it is.
+        ("track@https://example.com/stream", "track@https://example.com/stream"),
+        ("/home/dj/:odd/a.mp3", "/home/dj/:odd/a.mp3"),  # a local path with a folder named ":odd"
+        ("C:/:a/b/:x.mp3", "C:/:a/b/:x.mp3"),  # a folder name holding "/": a malformed DIR, left alone
+    ],
+)
+def test_readable_key(key: str, shown: str) -> None:
+    assert readable_key(key) == shown

@@ -130,14 +130,13 @@ def _warn_of_missing_folders(request: ImportRequest) -> None:
     """Say, before the work starts, which ``--map`` points at a folder that is not here: a typo there marks
     every track under it missing. A drive not plugged in is said the same way; the sync still runs, and the next
     one with the right mapping finds the files again."""
-    for mapping in request.given_mappings():
+    for mapping in request.mappings_to_missing_folders():
         prefix, folder = escape(mapping.nml_prefix), escape(mapping.local_prefix)
-        if not Path(mapping.local_prefix).is_dir():
-            error_console.print(
-                f"[yellow]warning[/]: --map {prefix}={folder}: there is no folder {folder} here, so the tracks "
-                f"under {prefix} will be marked missing",
-                highlight=False,
-            )
+        error_console.print(
+            f"[yellow]warning[/]: --map {prefix}={folder}: there is no folder {folder} here, so the tracks "
+            f"under {prefix} will be marked missing",
+            highlight=False,
+        )
 
 
 def _run(ctx: typer.Context, request: ImportRequest, kind: str, *, quiet: bool, dry_run: bool) -> ImportOutcome:

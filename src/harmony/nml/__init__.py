@@ -25,7 +25,6 @@ from harmony.nml.paths import (
     path_key,
     path_to_location,
     playlist_key,
-    readable_key,
     split_playlist_key,
 )
 from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
@@ -85,7 +84,6 @@ __all__ = [
     "playlist_key",
     "ranking_to_stars",
     "read_collection_file",
-    "readable_key",
     "replace_with",
     "scan",
     "shown_path",

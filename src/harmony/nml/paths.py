@@ -288,20 +288,6 @@ def split_playlist_key(key: str) -> tuple[str, str, str]:
     return key[:first], key[first:end], key[end:]
 
 
-def readable_key(key: str) -> str:
-    """A track key as a DJ reads a path: ``C:/Users/me/Music/track.mp3`` for ``C:/:Users/:me/:Music/:track.mp3``
-    (the names decoded). Anything else (a streaming key, a local path, garbage) comes back as it is: a volume
-    never starts with ``/``, where a Linux or macOS path does."""
-    if key.startswith("/"):
-        return key
-    try:
-        volume, folders, file = split_playlist_key(key)
-        names = dir_to_parts(folders)
-    except NMLError:
-        return key
-    return "/".join((volume, *names, decode_name(file)))
-
-
 def comparison_key(text: str, platform: Platform | None = None) -> str:
     """A copy of ``text`` normalised the way the platform's file system compares names, for matching only.
 

@@ -21,7 +21,7 @@ from harmony.sync import (
     merged_mappings,
 )
 
-__all__ = ["ImportOutcome", "ImportRequest", "resolve_nml_path"]
+__all__ = ["ImportOutcome", "ImportRequest", "resolve_nml_path", "stored_mappings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,11 @@ class ImportRequest:
         """This request's own mappings, in the order given."""
         return [request_mapping(given) for given in self.path_mappings]
 
+    def mappings_to_missing_folders(self) -> list[PathMapping]:
+        """This request's mappings whose local folder is not here (a typo, a drive not plugged in): every track
+        under them will be marked missing."""
+        return [mapping for mapping in self.given_mappings() if not Path(mapping.local_prefix).is_dir()]
+
     def options(self, settings: TraktorSettings) -> SyncOptions:
         """The planner's options: this request over the stored settings."""
         self.check()
@@ -82,8 +87,12 @@ class ImportRequest:
 
     def mappings(self, settings: TraktorSettings) -> list[PathMapping]:
         """The mappings an import of this request uses: the stored ones with this request's over them."""
-        stored = [PathMapping.of(prefix, local) for prefix, local in settings.path_mappings]
-        return merged_mappings(stored, self.given_mappings())
+        return merged_mappings(stored_mappings(settings), self.given_mappings())
+
+
+def stored_mappings(settings: TraktorSettings) -> list[PathMapping]:
+    """The path mappings the settings hold, as the planner takes them."""
+    return [PathMapping.of(prefix, local) for prefix, local in settings.path_mappings]
 
 
 def request_mapping(given: str | tuple[str, str]) -> PathMapping:

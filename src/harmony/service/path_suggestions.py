@@ -13,6 +13,7 @@ from pathlib import Path
 from harmony.jobs import walk_files
 from harmony.library import Library, NotFoundError
 from harmony.nml import NMLError, Platform, current_platform
+from harmony.service.imports import stored_mappings
 from harmony.sync import (
     MappingSuggestion,
     PathMapping,
@@ -132,8 +133,7 @@ def apply_mapping(library: Library, nml_prefix: str, local_prefix: str) -> PathM
     if not Path(mapping.local_prefix).is_absolute() or not Path(mapping.local_prefix).is_dir():
         raise NotFoundError(f"Cannot map to {mapping.local_prefix!r}: there is no such folder on this machine.")
     settings = library.settings()
-    stored = [PathMapping.of(prefix, local) for prefix, local in settings.path_mappings]
-    merged = merged_mappings(stored, [mapping])
+    merged = merged_mappings(stored_mappings(settings), [mapping])
     library.save_settings(settings.updated(path_mappings=[(m.nml_prefix, m.local_prefix) for m in merged]))
     log.info("path mapping saved: %s", mapping)
     return mapping

@@ -16,13 +16,13 @@ Settings that name another collection are the DJ's choice and are left as they a
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from harmony.errors import HarmonyError
 from harmony.library import Library, TraktorSettings, default_library_path
-from harmony.service.imports import ImportOutcome, ImportRequest
-from harmony.sync import PathMapping
+from harmony.service.imports import ImportOutcome, ImportRequest, stored_mappings
+from harmony.sync import PathMapping, merged_mappings
 
 __all__ = ["Remembered", "Remembering", "remember_collection", "remembered_settings"]
 
@@ -48,20 +48,20 @@ class Remembering:
 
 def remembered_settings(
     request: ImportRequest, settings: TraktorSettings, nml_path: Path
-) -> tuple[TraktorSettings, tuple[PathMapping, ...]]:
+) -> tuple[TraktorSettings, tuple[PathMapping, ...]] | None:
     """The settings after ``request`` applied an import of the collection at ``nml_path`` (see the module), and
-    the given mappings left out of them. ``settings`` come back as they are when they name another collection or
-    already say all this."""
-    if names_other_collection(settings, nml_path):
-        return settings, ()
-    given = request.given_mappings()
-    left_out = tuple(mapping for mapping in given if not Path(mapping.local_prefix).is_dir())
-    kept = replace(request, path_mappings=tuple((m.nml_prefix, m.local_prefix) for m in given if m not in left_out))
-    pairs = tuple((mapping.nml_prefix, mapping.local_prefix) for mapping in kept.mappings(settings))
-    collection = str(nml_path) if request.nml_path else settings.nml_path
-    if collection == settings.nml_path and pairs == settings.path_mappings:
-        return settings, left_out
-    return settings.updated(nml_path=collection, path_mappings=pairs), left_out
+    the given mappings left out of them; None when the settings name another collection (left as they are)."""
+    configured = settings.nml_path
+    if configured is not None and Path(configured).expanduser().absolute() != nml_path.absolute():
+        return None
+    left_out = request.mappings_to_missing_folders()
+    kept = [mapping for mapping in request.given_mappings() if mapping not in left_out]
+    merged = merged_mappings(stored_mappings(settings), kept)
+    pairs = tuple((mapping.nml_prefix, mapping.local_prefix) for mapping in merged)
+    collection = str(nml_path) if request.nml_path else configured
+    if collection == configured and pairs == settings.path_mappings:
+        return settings, tuple(left_out)
+    return settings.updated(nml_path=collection, path_mappings=pairs), tuple(left_out)
 
 
 def remember_collection(library_path: Path | None, request: ImportRequest, outcome: ImportOutcome) -> Remembering:
@@ -69,22 +69,16 @@ def remember_collection(library_path: Path | None, request: ImportRequest, outco
     answered, not raised: the sync itself has applied."""
     if not outcome.applied:
         return Remembering(Remembered.UNCHANGED)
-    path = Path(outcome.nml_path)
     try:
         with Library.open(library_path or default_library_path()) as library:
             settings = library.settings()
-            if names_other_collection(settings, path):
+            remembered = remembered_settings(request, settings, Path(outcome.nml_path))
+            if remembered is None:
                 return Remembering(Remembered.OTHER_COLLECTION)
-            updated, left_out = remembered_settings(request, settings, path)
+            updated, left_out = remembered
             if updated == settings:
                 return Remembering(Remembered.UNCHANGED, left_out)
             library.save_settings(updated)
             return Remembering(Remembered.SAVED, left_out)
     except HarmonyError as error:
         return Remembering(Remembered.FAILED, error=str(error))
-
-
-def names_other_collection(settings: TraktorSettings, nml_path: Path) -> bool:
-    """Whether the settings name a collection other than the file at ``nml_path`` (None names none)."""
-    configured = settings.nml_path
-    return configured is not None and Path(configured).expanduser().absolute() != nml_path.absolute()

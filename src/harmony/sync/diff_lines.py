@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from harmony.nml import readable_key
+from harmony.sync.path_suggestions import readable_key
 
 if TYPE_CHECKING:  # the report modules import this one
     from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry

@@ -16,7 +16,7 @@ from harmony.errors import NMLError
 from harmony.nml import Location, decode_name, dir_to_parts, split_playlist_key
 from harmony.sync.paths import fold_name
 
-__all__ = ["MappingSuggestion", "fold_name", "key_names", "location_of_key", "vote_mappings"]
+__all__ = ["MappingSuggestion", "fold_name", "key_names", "location_of_key", "readable_key", "vote_mappings"]
 
 #: Candidate files looked at per track: a name found in many places (``01 Intro.mp3``) says little.
 _CANDIDATES_PER_TRACK = 8
@@ -61,6 +61,14 @@ def key_names(nml_key: str) -> tuple[str, ...] | None:
     except NMLError:
         return None
     return (location.volume, *folders, decode_name(location.file))
+
+
+def readable_key(nml_key: str) -> str:
+    """An NML key as a DJ reads a path: ``C:/Users/me/Music/track.mp3`` for ``C:/:Users/:me/:Music/:track.mp3``
+    (its :func:`key_names` joined). Anything else (a streaming key, a local path, garbage) comes back as it is:
+    a volume never starts with ``/``, where a Linux or macOS path does."""
+    names = None if nml_key.startswith("/") else key_names(nml_key)
+    return nml_key if names is None else "/".join(names)
 
 
 def vote_mappings(
