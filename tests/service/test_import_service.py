@@ -39,6 +39,7 @@ async def test_first_import_then_unchanged_reimport(service: TraktorService, dem
     stats = outcome_of(op).stats
     gen = demo.generated
     assert stats.tracks_processed == stats.tracks_imported == gen.tracks
+    assert outcome_of(op).to_json()["tracks_matched"] == 0
     assert stats.cue_points_added == sum(gen.cues_by_type.values())
     assert stats.playlists_imported == gen.playlists + gen.smart_lists
     assert list(stats.to_json()) == IMPORT_STATS_KEYS
@@ -54,6 +55,7 @@ async def test_first_import_then_unchanged_reimport(service: TraktorService, dem
     assert again.status == "succeeded", again.error
     assert outcome_of(again).summary() == "No changes needed"
     assert outcome_of(again).stats.tracks_processed == gen.tracks
+    assert outcome_of(again).to_json()["tracks_matched"] == gen.tracks  # every one, by its unchanged base
     with Library.open(service.library_path) as library:
         assert library.version == version
     # Nothing but the record of when the collection was last read may change.

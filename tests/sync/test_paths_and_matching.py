@@ -144,6 +144,19 @@ def test_duplicate_entries_are_reported_not_collapsed(platform: Platform, import
     assert len(duplicates) == 4 - imported
     assert all(len(dup.keys) == 2 for dup in duplicates)
     assert result.plan.new_tracks[0].values.title == NFC  # the first entry is the one used
+    assert result.stats.tracks_matched == 0  # an empty library: no entry matched a track, duplicate or not
+
+
+@pytest.mark.parametrize("platform", ["windows", "macos"])
+def test_tracks_matched_counts_library_tracks_not_entries(platform: Platform) -> None:
+    # Two entries name the library's one track (NFC and NFD spellings), one names a new file, one names none.
+    collection = _collection(platform, NFC, NFD, "new.mp3")
+    collection.add_track(Location("C:" if platform == "windows" else "Macintosh HD", "no-separators", "bad.mp3"))
+    path = "C:\\m\\" + NFC if platform == "windows" else "/m/" + NFC
+    result = _plan(platform, collection, _library_track(7, path))
+    assert result.stats.tracks_processed == 4 and result.stats.tracks_imported == 1
+    assert len(result.report.duplicates) == 1 and len(result.report.skipped) == 1
+    assert result.stats.tracks_matched == 1  # not 4 - 1: the duplicate and the entry left out matched nothing
 
 
 def test_windows_entries_with_a_mapping_match_linux_library_tracks() -> None:

@@ -124,7 +124,8 @@ class ImportOutcome:
         return self.stats.summary(preview=not self.applied)
 
     def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
-        """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``tracks_removed``
+        """The statistics with exactly the keys of ``harmony traktor sync --json``, plus ``tracks_matched``
+        (library tracks an entry matched), ``tracks_removed``
         and ``playlists_removed`` (removed in Traktor since the last sync), ``files_not_found`` (imported
         tracks whose file is missing), ``files_lost`` and ``files_found`` (library tracks marked missing, or
         found again, by this import), ``conflicts_total``, ``summary``, ``applied``, ``nml_path`` and
@@ -133,6 +134,7 @@ class ImportOutcome:
         return {
             **self.stats.to_json(listed=listed),
             "conflicts_total": len(self.stats.conflicts),
+            "tracks_matched": self.stats.tracks_matched,
             "tracks_removed": self.stats.tracks_removed,
             "playlists_removed": self.stats.playlists_removed,
             "files_not_found": len(self.stats.missing_files),

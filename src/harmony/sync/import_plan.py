@@ -617,6 +617,7 @@ def plan_import(
         tracks_updated=importer.updated_tracks,
         tracks_imported=len(importer.new_tracks),
         tracks_removed=len(importer.track_deletes),
+        tracks_matched=len(matcher.matched_track_ids),
         cue_points_added=len(importer.cue_adds) + sum(len(t.cues) for t in importer.new_tracks),
         cue_points_updated=len(importer.cue_updates),
         cue_points_removed=len(importer.cue_removals),

@@ -188,6 +188,9 @@ class ImportStats:
     tracks_updated: int = 0
     tracks_imported: int = 0
     tracks_removed: int = 0
+    #: Library tracks an entry of the collection was matched to (by its file). Not ``tracks_processed`` less
+    #: ``tracks_imported``: entries left out and extra entries naming one file are neither.
+    tracks_matched: int = 0
     cue_points_added: int = 0
     cue_points_updated: int = 0
     cue_points_removed: int = 0

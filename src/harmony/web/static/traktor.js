@@ -258,9 +258,8 @@
     $("preview-error").textContent = event.error || (event.status === "cancelled" ? event.message : "");
     if (event.status !== "succeeded") return;
     const r = event.result;
-    const matched = r.tracks_processed - r.tracks_imported;
     $("preview-summary").replaceChildren(
-      el("li", {}, `${count(matched, "track")} matched`),
+      el("li", {}, `${count(r.tracks_matched, "track")} matched`),
       el("li", {}, `${count(r.tracks_updated, "track")} would be updated`),
       ...(r.tracks_imported > 0 ? [el("li", {}, `${count(r.tracks_imported, "track")} would be imported`)] : []),
       ...(r.files_not_found > 0
