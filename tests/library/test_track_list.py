@@ -61,6 +61,8 @@ def _empty(row: ListedTrack, sort: str) -> bool:
         return not row.pending
     if sort == "id":
         return False
+    if sort == "rating":
+        return not values.rating  # no stars is no rating
     value = getattr(values, sort)
     return value is None or value == ""
 
@@ -95,6 +97,17 @@ def test_filled_values_follow_the_direction(mixed: Library) -> None:
     titles = [r.track.values.title for r in mixed.list_tracks(sort="title", limit=500).rows]
     texts = [t for t in titles if t]
     assert texts == sorted(texts, key=str.casefold)  # case is ignored
+
+
+def test_no_stars_sorts_with_no_rating_after_one_star(library: Library) -> None:
+    ratings = [0, 3, None, 1, 5, 0]
+    library.add_tracks([(TrackValues(path=f"/music/{n}.mp3", rating=r), ()) for n, r in enumerate(ratings)])
+    ups = [row.track.values.rating for row in library.list_tracks(sort="rating").rows]
+    downs = [row.track.values.rating for row in library.list_tracks(sort="rating", descending=True).rows]
+    assert ups == [1, 3, 5, 0, None, 0]  # the unrated by id, whichever the direction
+    assert downs == [5, 3, 1, 0, None, 0]
+    assert library.list_tracks(sort="rating", limit=2, offset=3).rows[0].track.values.rating == 0
+    assert library.list_tracks(sort="rating", limit=1).total == 6
 
 
 @pytest.mark.parametrize(

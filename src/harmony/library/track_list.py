@@ -134,6 +134,9 @@ def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: 
         )
     if sort == "added":
         return _range_then_rest(ADDED, ADDED >= date.min)  # noqa: SIM300 (every date is on or after date.min)
+    if sort == "rating":
+        # No stars is no rating, as Traktor and the list show it: 0 goes with the empty ratings, after 1 to 5.
+        return _range_then_rest(TRACKS.c.rating, TRACKS.c.rating > 0)
     if sort == "pending":
         # Tracks with edits waiting first, the latest edit at the top when descending (the version index).
         return _filled_then_empty(TRACKS.c.changed_version, not_(pending))
