@@ -274,6 +274,25 @@ def test_export_notification_and_backup(live_server: LiveServer, page: Any, home
     green.wait_for(state="detached", timeout=6_000)
 
 
+def test_preview_export_on_the_traktor_page_then_export(live_server: LiveServer, page: Any, home: Path) -> None:
+    demo = make_demo(home / "Traktor", tracks=60, seed=15)
+    import_and_edit(live_server, demo, "previewed on the Traktor page")
+    before = demo.nml.read_bytes()
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.click("#preview-export")
+    page.wait_for_selector("#export-preview-diff:not([hidden])", timeout=60_000)
+    shown = page.text_content("#export-preview-diff") or ""
+    assert "previewed on the Traktor page" in shown and shown.endswith("Would export 1 track"), shown
+    assert demo.nml.read_bytes() == before  # the preview wrote nothing
+    # The page's own export line is not the dialog's: it still says what waits.
+    assert "waiting" in (page.text_content("#export-status") or "")
+    page.click("#export-confirm")
+    page.wait_for_function("() => !document.querySelector('#export-dialog').open")
+    page.wait_for_function("() => document.querySelector('#export-status').textContent.includes('Backup: ')", timeout=60_000)
+    assert b"previewed on the Traktor page" in demo.nml.read_bytes()
+
+
 # Slow: an import, then an export made to fail; the quick suite keeps the red notification of a failing import.
 @pytest.mark.slow
 def test_failing_export_shows_red(live_server: LiveServer, page: Any, home: Path) -> None:

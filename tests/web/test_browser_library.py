@@ -737,8 +737,8 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     page.wait_for_selector("#tracks-body tr[data-id]")
     # Just imported: the export preview says plainly there is nothing to write, and offers no Export.
     page.click("#preview-export")
-    page.wait_for_function("() => document.querySelector('#export-status').textContent.startsWith('Nothing to export')")
-    assert page.is_hidden("#export-confirm") and page.is_hidden("#export-diff")
+    page.wait_for_function("() => document.querySelector('#export-preview-status').textContent.startsWith('Nothing to export')")
+    assert page.is_hidden("#export-confirm") and page.is_hidden("#export-preview-diff")
     page.click("#export-close")
     assert not page.is_visible("#export-dialog")
 
@@ -790,8 +790,8 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
 
     # Preview Export shows exactly what the export will write (the new playlist, nothing else), then Export.
     page.click("#preview-export")
-    page.wait_for_selector("#export-diff:not([hidden])")
-    shown = page.text_content("#export-diff") or ""
+    page.wait_for_selector("#export-preview-diff:not([hidden])")
+    shown = page.text_content("#export-preview-diff") or ""
     assert "Friday" in shown and "Entries to update" not in shown and "Entries to add" not in shown, shown
     assert shown.endswith("Would export 1 playlist"), shown  # a preview speaks in the future tense
     assert demo.nml.read_bytes() == before_bytes  # the preview wrote nothing

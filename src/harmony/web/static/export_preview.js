@@ -1,4 +1,4 @@
-// "Preview Export" on the library page: runs the export's dry run (what `harmony traktor export --dry-run` prints)
+// "Preview Export" on the library and Traktor pages: runs the export's dry run (what `harmony traktor export --dry-run` prints)
 // and shows, in a dialog, exactly what the export would write to collection.nml, with Export and Close.
 "use strict";
 
@@ -6,8 +6,8 @@
   const { api, onOperation, number } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const dialog = $("export-dialog");
-  const status = $("export-status");
-  const diff = $("export-diff");
+  const status = $("export-preview-status");
+  const diff = $("export-preview-diff");
   const exportButton = $("export-confirm");
   let previewId = null; // the dry run this dialog waits for
   let finished = new Map(); // operation id -> its last event, in case it ends before its id is known
