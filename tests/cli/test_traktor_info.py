@@ -42,6 +42,18 @@ def test_info_json_keys_and_counts(tmp_path: Path) -> None:
     }
 
 
+def test_info_takes_the_collection_with_nml_as_sync_does(tmp_path: Path) -> None:
+    path = tmp_path / "collection.nml"
+    path.write_bytes(document(entries=ENTRY, count=1))
+    result = runner.invoke(app, ["traktor", "info", "--nml", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["path"] == str(path) and json.loads(result.stdout)["tracks"] == 1
+    assert runner.invoke(app, ["traktor", "info", str(path), "--nml", str(path)]).exit_code == 0  # the same one
+    other = tmp_path / "other.nml"
+    both = runner.invoke(app, ["traktor", "info", str(other), "--nml", str(path)])
+    assert both.exit_code == 2 and "give the collection once" in both.output
+
+
 def test_info_table(tmp_path: Path) -> None:
     path = tmp_path / "collection.nml"
     path.write_bytes(document())

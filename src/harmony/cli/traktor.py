@@ -14,7 +14,7 @@ from harmony.cli.traktor_auto import auto, watch
 from harmony.cli.traktor_config import config_app
 from harmony.cli.traktor_export import export, restore
 from harmony.cli.traktor_recovery import backups, check, rebuild, status
-from harmony.cli.traktor_sync import preview, sync
+from harmony.cli.traktor_sync import NmlOption, preview, sync
 
 app = typer.Typer(help=group_help("traktor"), no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -29,12 +29,16 @@ def info(
         Path | None,
         typer.Argument(help="The collection.nml to describe (default: the configured one, else the newest Traktor's)."),
     ] = None,
+    nml_path: NmlOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Show what a collection holds: version, tracks, playlists, folders, smart lists and cue points by type."""
+    """Show what a collection holds: version, tracks, playlists, folders, smart lists and cue points by type.
+    The collection is given as an argument, or with --nml as the other commands take it."""
     from harmony.service import TraktorService
 
-    path, summary = TraktorService((ctx.obj or {}).get("library")).describe_collection(path)
+    if path is not None and nml_path is not None and path != nml_path:
+        raise typer.BadParameter("give the collection once: as an argument or with --nml", param_hint="--nml")
+    path, summary = TraktorService((ctx.obj or {}).get("library")).describe_collection(path or nml_path)
     if as_json:
         print_json({"path": str(path), **summary.to_json()})
         return
