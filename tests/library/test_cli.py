@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,21 @@ def test_tracks_json_has_the_promised_keys(filled: Path) -> None:
     limited = json.loads(_run(filled, "tracks", "--limit", "1", "--json").stdout)  # type: ignore[attr-defined]
     assert len(limited) == 1
     assert "Daft Punk" in _run(filled, "tracks").stdout  # type: ignore[attr-defined]
+
+
+def test_the_key_is_shown_in_the_librarys_notation_as_the_web_app_shows_it(filled: Path) -> None:
+    with Library.open(filled) as library:
+        library.add_track(TrackValues(path="/m/3.mp3", title="Flat", artist="Zz", key_text="e♭"))
+    rows = json.loads(_run(filled, "tracks", "--json").stdout)  # type: ignore[attr-defined]
+    # Open Key, the default: A minor is 1m, 8A is 1m, Traktor 2's text "e♭" (E♭ minor) is 7m.
+    assert [(row["key"], row["key_display"]) for row in rows] == [("Am", "1m"), ("8A", "1m"), ("e♭", "7m")]
+    table = _run(filled, "tracks").stdout  # type: ignore[attr-defined]
+    assert "7m" in table and "e♭" not in table
+    assert json.loads(_run(filled, "show", "3", "--json").stdout)["key_display"] == "7m"  # type: ignore[attr-defined]
+    with Library.open(filled) as library:
+        library.save_settings(replace(library.settings(), key_notation="camelot"))
+    rows = json.loads(_run(filled, "tracks", "--json").stdout)  # type: ignore[attr-defined]
+    assert [row["key_display"] for row in rows] == ["8A", "8A", "2A"]
 
 
 def test_show_json_includes_cues(filled: Path) -> None:

@@ -289,7 +289,9 @@ def test_preview_export_on_the_traktor_page_then_export(live_server: LiveServer,
     assert "waiting" in (page.text_content("#export-status") or "")
     page.click("#export-confirm")
     page.wait_for_function("() => !document.querySelector('#export-dialog').open")
-    page.wait_for_function("() => document.querySelector('#export-status').textContent.includes('Backup: ')", timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('#export-status').textContent.includes('Backup: ')", timeout=60_000
+    )
     assert b"previewed on the Traktor page" in demo.nml.read_bytes()
 
 

@@ -737,7 +737,9 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     page.wait_for_selector("#tracks-body tr[data-id]")
     # Just imported: the export preview says plainly there is nothing to write, and offers no Export.
     page.click("#preview-export")
-    page.wait_for_function("() => document.querySelector('#export-preview-status').textContent.startsWith('Nothing to export')")
+    page.wait_for_function(
+        "() => document.querySelector('#export-preview-status').textContent.startsWith('Nothing to export')"
+    )
     assert page.is_hidden("#export-confirm") and page.is_hidden("#export-preview-diff")
     page.click("#export-close")
     assert not page.is_visible("#export-dialog")

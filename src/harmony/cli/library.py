@@ -74,8 +74,14 @@ def _display_key(track: StoredTrack) -> str | None:
     return to_musical(musical_key)
 
 
-def track_summary(track: StoredTrack) -> dict[str, Any]:
-    """The fields a track list shows, as JSON-ready values."""
+def _key_display(track: StoredTrack, notation: str) -> str | None:
+    """The key as the web app's Key column shows it, in the library's notation ("7m" for a text "e♭")."""
+    return library_api.key_display(track.values.musical_key, track.values.key_text, notation)
+
+
+def track_summary(track: StoredTrack, notation: str) -> dict[str, Any]:
+    """The fields a track list shows, as JSON-ready values: ``key`` as Traktor stores it, ``key_display`` in
+    the library's key notation."""
     values = track.values
     return {
         "id": track.id,
@@ -86,17 +92,19 @@ def track_summary(track: StoredTrack) -> dict[str, Any]:
         "genre": values.genre,
         "bpm": values.bpm,
         "key": _display_key(track),
+        "key_display": _key_display(track, notation),
         "musical_key": values.musical_key,
         "rating": values.rating,
         "duration": values.duration,
     }
 
 
-def track_detail(detail: TrackDetail) -> dict[str, Any]:
-    """Every field of a track and its cues, as JSON-ready values."""
+def track_detail(detail: TrackDetail, notation: str) -> dict[str, Any]:
+    """Every field of a track and its cues, as JSON-ready values (``key_display``: as in :func:`track_summary`)."""
     data: dict[str, Any] = {"id": detail.track.id}
     data.update({name: _plain(value) for name, value in detail.track.values.as_dict().items()})
     data["key"] = _display_key(detail.track)
+    data["key_display"] = _key_display(detail.track, notation)
     data["changed_version"] = detail.track.changed_version
     data["cues"] = [{"id": cue.id, **cue.values.as_dict()} for cue in detail.cues]
     return data
@@ -153,7 +161,8 @@ def tracks(
     """List tracks, optionally filtered by a text search (every word must match the start of a word)."""
     with _open_to_read(ctx) as library:
         page = library.search_tracks(search, sort=sort, descending=descending, limit=limit, offset=offset)
-    rows = [track_summary(track) for track in page.tracks]
+        notation = library.settings().key_notation
+    rows = [track_summary(track, notation) for track in page.tracks]
     if json:
         print_json(rows)
         return
@@ -168,7 +177,7 @@ def tracks(
             row["artist"] or "",
             title,
             _bpm(row["bpm"]),
-            row["key"] or "",
+            row["key_display"] or "",
             rating,
             _duration(track.values.duration),
         )
@@ -184,7 +193,8 @@ def show(
     """Show every field of one track, with its cue points."""
     with _open_to_read(ctx) as library:
         detail = library.get_track(track_id)
-    data = track_detail(detail)
+        notation = library.settings().key_notation
+    data = track_detail(detail, notation)
     if json:
         print_json(data)
         return
@@ -313,10 +323,13 @@ def set_fields(
                 raise typer.Exit(1)
         outcome = library.edit_tracks(ids, changes)
         detail = library.get_track(ids[0]) if len(ids) == 1 else None
+        notation = library.settings().key_notation
     step = outcome.step.to_json() if outcome.step is not None else None
     if json:
         print_json(
-            {**track_detail(detail), "step": step} if detail is not None else {"updated": outcome.value, "step": step}
+            {**track_detail(detail, notation), "step": step}
+            if detail is not None
+            else {"updated": outcome.value, "step": step}
         )
     elif detail is not None:
         console.print(f"Track {ids[0]}: set {', '.join(changes)}.")

@@ -6,8 +6,9 @@ written in Python would be called for every comparison while an index is built (
 the text columns the list sorts by an index keep a second, stored column, ``<field>_sort``: the text without its
 accents and case, where ``NOCASE`` would order the text itself differently, and without the spaces before it
 (invisible in the list, they put " - Track01" before every title; spaces alone are '', no text); NULL elsewhere
-(ASCII text starting with no space, most of a real collection), which costs nothing to store. The list, and the sort indexes of migration 0010, order by
-``coalesce(<field>_sort, <field>) COLLATE NOCASE``, so every row compares in the same folded form.
+(ASCII text starting with no space, most of a real collection), which costs nothing to store. The list, and
+the sort indexes of migration 0010, order by ``coalesce(<field>_sort, <field>) COLLATE NOCASE``, so every row
+compares in the same folded form.
 
 **Keys known only as text.** A collection from Traktor 2's days often has a key text (``INFO KEY="e♭"``, typed
 or written by another tool) and no ``MUSICAL_KEY``: in a real one, 2,451 tracks of 2,557. ``key_text_sort`` is
