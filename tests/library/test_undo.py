@@ -312,3 +312,24 @@ def test_an_edit_of_text_stored_before_the_holdable_check_can_be_undone_and_redo
         assert library.get_track(track).track.values.title == "A\x1fB"
         library.redo()
         assert library.get_track(track).track.values.title == "Clean"
+
+
+def test_a_text_longer_than_a_field_may_hold_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    from harmony.library import MAX_TEXT_CHARS, InvalidFieldError
+
+    with Library.open(tmp_path / "library.db") as library:
+        [track] = library.add_tracks([(TrackValues(path=str(tmp_path / "a.mp3"), comment="short"), ())])
+        version = library.version
+        too_long = "x" * (MAX_TEXT_CHARS + 1)
+        for edit in (
+            lambda: library.update_track(track, {"comment": too_long}),
+            lambda: library.edit_tracks([track], {"title": too_long}),
+            lambda: library.add_cue_point(track, {"type": 0, "start": 0.0, "name": too_long}),
+            lambda: library.new_playlist(too_long),
+            lambda: library.new_folder(too_long),
+        ):
+            with pytest.raises(InvalidFieldError, match="10,001 characters, more than the 10,000"):
+                edit()
+        assert library.version == version and library.get_track(track).track.values.comment == "short"
+        library.update_track(track, {"comment": "y" * MAX_TEXT_CHARS})  # the longest a text may be
+        assert library.get_track(track).track.values.comment == "y" * MAX_TEXT_CHARS

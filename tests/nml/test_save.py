@@ -42,6 +42,24 @@ def test_failed_write_leaves_the_original_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["collection.nml"]
 
 
+def test_a_track_too_large_to_read_back_is_never_written(tmp_path: Path) -> None:
+    """An import refuses a track over 1 MB as damage; a collection written with one would stop every later sync.
+    So the writer refuses it, naming the track, and leaves the file as it was."""
+    path = tmp_path / "collection.nml"
+    original = document()
+    path.write_bytes(original)
+    collection = nml.load(path)
+    collection.tracks[0].title = "Long one"
+    collection.tracks[0].comment = "x" * (1 << 20)
+    with pytest.raises(nml.NMLError, match=r"The track “Long one” .* would take 1\.0 MB .* Nothing was written"):
+        collection.write_unchecked(path)
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["collection.nml"]
+    collection.tracks[0].comment = "x" * 900_000  # under the limit: written, and read back
+    collection.write_unchecked(path)
+    assert nml.load(path).tracks[0].comment == "x" * 900_000
+
+
 def test_unwritable_destination_is_a_clear_error(tmp_path: Path) -> None:
     collection = nml.load(document())
     with pytest.raises(nml.NMLError, match="cannot write into"):

@@ -99,13 +99,15 @@ async def test_bulk_edit_is_one_step_and_undo_brings_every_track_back(api: Api) 
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        ({"rating": 6}, "rating: Input should be less than or equal to 5"),
-        ({"bpm": 1000}, "bpm: Input should be less than or equal to 999"),
-        ({"year": 10000}, "year: Input should be less than or equal to 9999"),
-        ({"track_number": -1}, "track_number: Input should be greater than or equal to 0"),
-        ({"color": 8}, "color: Input should be less than or equal to 7"),
-        ({"musical_key": 24}, "musical_key: Input should be less than or equal to 23"),
-        ({"rating": "4"}, "rating: Input should be a valid integer"),
+        ({"rating": 6}, "rating: must be at most 5, not 6"),
+        ({"bpm": 1000}, "bpm: must be at most 999, not 1000"),
+        ({"bpm": 1e9}, "bpm: must be at most 999, not 1e+09"),
+        ({"year": 10000}, "year: must be at most 9999, not 10000"),
+        ({"track_number": -1}, "track_number: must be at least 0, not -1"),
+        ({"color": 8}, "color: must be at most 7, not 8"),
+        ({"musical_key": 24}, "musical_key: must be at most 23, not 24"),
+        ({"rating": "4"}, "rating: needs a whole number, not '4'"),
+        ({"comment": "x" * 10_001}, "comment: holds 10,001 characters, more than the 10,000 one text may"),
         ({"path": "/x.mp3"}, "path: Extra inputs are not permitted"),
         ({"ranking": 10}, "ranking: Extra inputs are not permitted"),
         ({"release_date": "soon"}, "release_date"),
@@ -116,6 +118,12 @@ async def test_a_value_out_of_range_is_refused_naming_field_and_range(
 ) -> None:
     data = await call(api, "PATCH", "/api/library/tracks/1", body, status=422)
     assert words in data["error"]
+    assert (await call(api, "GET", "/api/library/tracks/1"))["rating"] == 1
+
+
+async def test_a_bulk_edit_out_of_range_names_each_field_in_words(api: Api) -> None:
+    data = await call(api, "PATCH", "/api/library/tracks", {"ids": [1, 2], "set": {"bpm": 5000, "rating": 7}}, 422)
+    assert data["error"] == "bpm: must be at most 999, not 5000; rating: must be at most 5, not 7"
     assert (await call(api, "GET", "/api/library/tracks/1"))["rating"] == 1
 
 

@@ -34,6 +34,7 @@ from harmony.library.errors import (
 from harmony.library.fields import (
     CUE_FIELDS,
     EDITABLE_TRACK_FIELDS,
+    MAX_TEXT_CHARS,
     SORT_KEYS,
     TRACK_FIELDS,
     FieldSpec,
@@ -224,6 +225,7 @@ __all__ = [
     "KEY_NOTATIONS",
     "LIST_FILTERS",
     "LIST_SORT_KEYS",
+    "MAX_TEXT_CHARS",
     "SAME",
     "SETTING_KEYS",
     "SORT_KEYS",

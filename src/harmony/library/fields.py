@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from harmony.library.errors import InvalidFieldError
 from harmony.xml_text import xml_can_hold
@@ -156,17 +156,30 @@ def check_track_edit(changes: Mapping[str, object]) -> dict[str, FieldValue]:
             value = parse_field_text(EDITABLE_TRACK_FIELDS, name, value)
         checked = check_value(EDITABLE_TRACK_FIELDS, name, value)
         out[name] = None if name == "color" and checked == 0 else checked
-    check_holdable(out)
+    check_typed(out)
     return out
 
 
 def check_holdable(values: Mapping[str, object]) -> None:
-    """Refuse a DJ's new text that Traktor's collection cannot hold (a control character, see harmony.xml_text):
-    no export could write it. Only new text is asked: an undo, a redo or a merge puts back or moves what the
-    library already holds, which a library from before this check may hold."""
+    """Refuse text that Traktor's collection cannot hold (a control character, see harmony.xml_text): no export
+    could write it. Only new text is asked: an undo, a redo or a merge puts back or moves what the library
+    already holds, which a library from before this check may hold."""
     for name, value in values.items():
         if isinstance(value, str) and name not in _FILE_FIELDS and not xml_can_hold(value):
             raise InvalidFieldError(f"Field '{name}' holds a control character Traktor's collection cannot: {value!r}.")
+
+
+def check_typed(values: Mapping[str, object]) -> None:
+    """Refuse a DJ's new text (an edit, a cue's or a playlist's name) that the collection cannot hold
+    (:func:`check_holdable`) or that is longer than :data:`MAX_TEXT_CHARS`. An import does not ask the length:
+    Traktor's own text is kept as it is (the reader refuses a track over 1 MB as a whole)."""
+    check_holdable(values)
+    for name, value in values.items():
+        if isinstance(value, str) and name not in _FILE_FIELDS and len(value) > MAX_TEXT_CHARS:
+            raise InvalidFieldError(
+                f"Field '{name}' holds {len(value):,} characters, more than the {MAX_TEXT_CHARS:,} one text may: "
+                "a paste gone wrong? Nothing was changed."
+            )
 
 
 def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldError:
@@ -175,6 +188,11 @@ def unknown_field(specs: Mapping[str, FieldSpec], name: str) -> InvalidFieldErro
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return InvalidFieldError(f"Unknown field '{name}'{hint}.")
 
+
+#: The longest text a DJ may give one field (a comment, a title, lyrics, a cue's name): far beyond any tag, and
+#: short enough that one pasted by mistake cannot make a track the collection file cannot hold (each track must
+#: stay under 1 MB there, see harmony.nml.limits; the export refuses one that would not).
+MAX_TEXT_CHARS: Final = 10_000
 
 #: What a cue colour looks like (``#RRGGBB``).
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")

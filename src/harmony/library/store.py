@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine
 from harmony.library import apply, journal, merge, missing, operations, queries, track_list, writes
 from harmony.library.database import open_database, read_connection, write_connection
 from harmony.library.editing import EditOutcome, LibraryEdits
-from harmony.library.fields import check_holdable
+from harmony.library.fields import check_typed
 from harmony.library.glance import LibraryStats
 from harmony.library.journal import ChangeRecord, LibraryStatus
 from harmony.library.known_counts import KnownCounts, read_known_counts, write_known_counts
@@ -307,7 +307,7 @@ class Library(LibraryEdits):
         (:func:`~harmony.library.twins.with_twins`). One recorded edit, like every edit: one transaction, a new
         version in the journal and an undo step (:meth:`set_track_fields`)."""
         checked = writes.check_track_changes(with_twins(writes.check_track_changes(changes)))
-        check_holdable(checked)
+        check_typed(checked)
         if not checked:  # nothing to change is not an edit: no new version, but a wrong id is still an error
             with self._read() as conn:
                 writes.require_track(conn, track_id)

@@ -24,7 +24,7 @@ from harmony.nml.canonical import set_attribute
 from harmony.nml.entry_blocks import EntryBlocks
 from harmony.nml.keyindex import KeyIndex
 from harmony.nml.keyscan import UNSURE, location_keys
-from harmony.nml.limits import ENTRY_DEPTH, check_tree
+from harmony.nml.limits import ENTRY_DEPTH, check_tree, check_written_entry_size
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -58,6 +58,14 @@ Source = str | os.PathLike[str] | bytes | bytearray | memoryview
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _entry_name(entry: etree._Element) -> str:
+    """A track as a DJ knows it, for a message: its title and file ("The track “Intro” (intro.mp3)")."""
+    location = entry.find("LOCATION")
+    file = location.get("FILE") if location is not None else None
+    title = entry.get("TITLE") or "without a title"
+    return f"The track “{title}”" + (f" ({file})" if file else "")
 
 
 def load(source: Source, *, read_only: bool = False) -> Collection:
@@ -556,7 +564,10 @@ class Collection:
                 yield view[run_start:run_end]
                 run_start = run_end = -1
             if element is not None:
-                yield serialize(element)
+                written = serialize(element)
+                if element.tag == "ENTRY":
+                    check_written_entry_size(len(written), _entry_name(element))
+                yield written
             elif item is not None and item.tag == "#markup":
                 yield data[item.start : item.end] + b"\n"
             else:

@@ -34,6 +34,7 @@ __all__ = [
     "check_collection_size",
     "check_entry_size",
     "check_tree",
+    "check_written_entry_size",
     "too_deep",
 ]
 
@@ -65,6 +66,17 @@ def check_entry_size(size: int, line: int) -> None:
         raise NMLError(
             f"the track at line {line} of the collection file is {_size(size)}, more than the "
             f"{_size(MAX_ENTRY_BYTES)} Harmony allows one track (Traktor writes 1 to 3 KB); the file is damaged"
+        )
+
+
+def check_written_entry_size(size: int, track: str) -> None:
+    """Refuse to write a track (``ENTRY``) that :func:`check_entry_size` would refuse to read back: a collection
+    written with it would be taken for damaged at the next import. ``track`` names it for the DJ."""
+    if size > MAX_ENTRY_BYTES:
+        raise NMLError(
+            f"{track} would take {_size(size)} in the collection file, more than the {_size(MAX_ENTRY_BYTES)} "
+            "Harmony reads back for one track (Traktor writes 1 to 3 KB): shorten its longest text or remove "
+            "cue points, then export again. Nothing was written."
         )
 
 

@@ -8,6 +8,8 @@ else is a bug: it is logged with its traceback and answered with a generic 500.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -134,6 +136,32 @@ _MEANING_OF_PATTERN = {
 }
 
 
+#: Pydantic's words for a value out of range, a text too long or of the wrong type, in the words the library's
+#: own checks use ("must be at most 999, not 5000"): the DJ sees these under a cell or a form.
+_BOUNDS = {"less_than_equal": ("le", "at most"), "greater_than_equal": ("ge", "at least"),
+           "less_than": ("lt", "less than"), "greater_than": ("gt", "more than")}  # fmt: skip
+_NEEDS = {"int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+          "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number",
+          "string_type": "text", "bool_type": "true or false", "bool_parsing": "true or false"}  # fmt: skip
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else repr(value)
+
+
+def _in_words(item: Mapping[str, Any]) -> str | None:
+    """What a pydantic error ``item`` asks for, in words, or None to keep pydantic's own."""
+    kind, ctx, given = item.get("type"), item.get("ctx") or {}, item.get("input")
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {_number(ctx[key])}, not {_number(given)}"
+    if kind == "string_too_long" and isinstance(given, str):
+        return f"holds {len(given):,} characters, more than the {ctx['max_length']:,} one text may"
+    if kind in _NEEDS:
+        return f"needs {_NEEDS[kind]}, not {given!r}"
+    return None
+
+
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = []
@@ -148,6 +176,9 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
             message, where = _MEANING_OF_PATTERN[pattern], location[-1]
         elif item.get("type") == "string_pattern_mismatch" and field in _PATTERN_MEANING:
             message, where = _PATTERN_MEANING[field], field
+        elif (words := _in_words(item)) is not None:
+            # The field's name ("bpm", not a bulk edit's "set.bpm"; "ids", not "ids.3").
+            message, where = words, next((part for part in reversed(location) if not part.isdigit()), where)
         problems.append(f"{where}: {message}" if where else message)
     text = "; ".join(problems) or "The request is not valid."
     return JSONResponse({"error": text}, status_code=422)

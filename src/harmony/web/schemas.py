@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
-from harmony.library import AUTO_SYNC, SETTING_KEYS, SettingKey
+from harmony.library import AUTO_SYNC, MAX_TEXT_CHARS, SETTING_KEYS, SettingKey
 from harmony.service import ExportRequest, ImportRequest
 from harmony.strategies import CueStrategy, Strategy
 from harmony.xml_text import NOT_XML_CLASS
@@ -48,9 +48,10 @@ _SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 _SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in _SPACE)
 
 #: Text that goes into the collection as it is (a track's title, a cue's name): no character Traktor's file
-#: cannot hold (harmony.xml_text), said in the schema so that a client never sends what the library refuses.
+#: cannot hold (harmony.xml_text), and no longer than the library takes, said in the schema so that a client
+#: never sends what the library refuses.
 HOLDABLE_TEXT_PATTERN = f"^[^{NOT_XML_CLASS}]*$"
-HoldableText = Annotated[str, Field(pattern=HOLDABLE_TEXT_PATTERN)]
+HoldableText = Annotated[str, Field(max_length=MAX_TEXT_CHARS, pattern=HOLDABLE_TEXT_PATTERN)]
 #: A folder or playlist name: the same, and something besides spaces (Traktor shows nothing for a blank name).
 HOLDABLE_NAME_PATTERN = f"^[^{NOT_XML_CLASS}]*[^{NOT_XML_CLASS}{_SPACE_CLASS}][^{NOT_XML_CLASS}]*$"
 HoldableName = Annotated[str, Field(min_length=1, max_length=1000, pattern=HOLDABLE_NAME_PATTERN)]
