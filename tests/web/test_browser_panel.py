@@ -205,6 +205,25 @@ def test_out_of_range_values_are_refused_inline(page: Any, panel_server: Fixture
     assert page.is_hidden("#error-year")
 
 
+def test_a_date_with_a_part_cleared_is_refused_not_saved_as_no_date(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    open_track(page, panel_server, "form")
+    page.fill("#field-release_date", "2012-01-31")
+    page.click("#track-save")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert panel_server.track("form")["release_date"] == "2012-01-31"
+    page.focus("#field-release_date")  # the first part of the date (the month, in English)
+    page.keyboard.press("Backspace")
+    assert page.input_value("#field-release_date") == ""  # what the page reads, as for an empty date
+    page.click("#track-save")
+    assert page.text_content("#error-release_date") == (
+        "Release date is not a whole date: give its day, month and year, or clear all three."
+    )
+    assert "Nothing was saved" in page.text_content("#form-status")
+    assert panel_server.track("form")["release_date"] == "2012-01-31"
+    page.click("#track-revert")
+    assert page.input_value("#field-release_date") == "2012-01-31"
+
+
 def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     open_track(page, panel_server, "form")
     page.evaluate(

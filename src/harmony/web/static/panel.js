@@ -208,6 +208,11 @@
     const kind = input.dataset.kind;
     const label = input.dataset.label;
     if (kind === "text") return { value: input.value === "" ? null : input.value };
+    // A date field with a part cleared, or a day that does not exist (30 February), reads as "" like an empty
+    // one: without this test, Save would clear the date.
+    if (kind === "date" && input.validity.badInput) {
+      return { error: `${label} is not a whole date: give its day, month and year, or clear all three.` };
+    }
     if (text === "") return { value: null };
     if (kind === "key" || kind === "date") return { value: kind === "key" ? Number(text) : text };
     const number = Number(text.replace(",", "."));
