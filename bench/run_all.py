@@ -50,6 +50,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("export_bench.py", (), "The export with 1 % of the tracks edited: time and the worker's memory"),
     Bench("scale.py", (), "Import, re-import and export at 25,000 to 200,000 tracks"),
     Bench("missing_bench.py", ("--repeat", "2"), "Relocate of a moved folder; the missing-file check's cost"),
+    Bench("duplicates_bench.py", (), "The duplicates page's answer at 100,000 tracks"),
     Bench("edit_bench.py", (), "Edits at 100,000 tracks: latency, bulk edit, undo, loop gaps"),
     Bench("web_bench.py", (), "The web app during a 100,000-track import and export: search latency, loop gaps"),
     Bench("scroll_bench.py", (), "Scrolling the library page at 100,000 tracks in Chromium"),

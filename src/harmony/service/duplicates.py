@@ -39,7 +39,7 @@ class DuplicateReport:
 
 
 def _candidate(row: tuple[object, ...]) -> DuplicateCandidate:
-    track_id, path, artist, title, duration, size, bitrate, cues, added, missing = row
+    track_id, path, artist, title, duration, size, bitrate, cues, added, missing, _plays = row
     return DuplicateCandidate(
         cast(int, track_id),
         cast(str, path),
@@ -67,26 +67,28 @@ def find_library_duplicates(library: Library) -> DuplicateReport:
     """The duplicate groups of the library (content hashed only for files of equal size that are here)."""
     # The sizes on disk, not those the collection stored (whole kibibytes, or none): equal content means
     # equal bytes.
-    candidates = [_on_disk(_candidate(row)) for row in library.duplicate_rows()]
+    rows = library.duplicate_rows()
+    candidates = [_on_disk(_candidate(row)) for row in rows]
     groups = find_duplicates(candidates, content_hash)
     ids = [track_id for group in groups for track_id in group.track_ids]
     playlists = library.playlists_of(ids) if ids else {}
-    cue_counts = {c.id: c.cues for c in candidates}
+    # What the DJ is shown comes from the same rows: one query for the whole library, not one per member (a
+    # group of 12,000 tracks took 23 s of 25 s that way).
+    by_id = {candidate.id: (candidate, row[-1]) for candidate, row in zip(candidates, rows, strict=True)}
     members: dict[int, dict[str, Any]] = {}
     for track_id in ids:
-        track = library.get_track(track_id).track
-        values = track.values
+        track, plays = by_id[track_id]
         members[track_id] = {
             "id": track_id,
-            "path": values.path,
-            "artist": values.artist,
-            "title": values.title,
-            "duration": values.duration,
-            "cues": cue_counts[track_id],
-            "plays": values.play_count or 0,
+            "path": track.path,
+            "artist": track.artist,
+            "title": track.title,
+            "duration": track.duration,
+            "cues": track.cues,
+            "plays": plays or 0,
             "playlists": playlists.get(track_id, []),
-            "format": Path(values.path).suffix.lstrip(".").lower(),
-            "bitrate": values.bitrate,
+            "format": Path(track.path).suffix.lstrip(".").lower(),
+            "bitrate": track.bitrate,
             "missing": track.missing,
         }
     return DuplicateReport(tuple(groups), members)
