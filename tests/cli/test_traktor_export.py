@@ -64,6 +64,9 @@ def test_export_dry_run_shows_the_change_and_writes_nothing(
     assert result.exit_code == 0, result.output
     assert "Dry run" in result.stdout and "only a plan" in result.stdout
     assert "Would export 1 track" in result.stdout and "Exported" not in result.stdout
+    # The summary an operation keeps (the Operations page, the API's result) speaks of a dry run in the future.
+    as_json = runner.invoke(app, [*base, "traktor", "export", "--dry-run", "--json"])
+    assert json.loads(as_json.stdout)["summary"] == "Would export 1 track"
     assert generated.path.read_bytes() == before
 
 

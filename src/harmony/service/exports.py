@@ -60,7 +60,8 @@ class ExportOutcome:
     seconds_per_phase: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return self.report.stats.summary()
+        """The one line of what the export wrote, or for a dry run what it would write ("Would export …")."""
+        return self.report.stats.summary(would=self.dry_run)
 
     @property
     def nothing_to_export(self) -> bool:
