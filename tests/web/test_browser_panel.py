@@ -346,6 +346,11 @@ def test_cues_renamed_moved_swapped_and_deleted(page: Any, panel_server: Fixture
     page.click("#cue-add button[type=submit]")
     _wait_for(lambda: any(c["position"] == 120500 for c in _cues(panel_server, "cues")))
     page.wait_for_function("() => document.querySelectorAll('#cue-list li.cue').length === 3")
+    # A cue edit is an undo step like any other: its notification offers Undo, which takes the new cue away.
+    note = page.locator(".notification", has_text="Undo").last
+    note.wait_for()
+    note.locator("button", has_text="Undo").click()
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "cues")] == ["Mix In", "Outro"])
 
 
 def _current_time(page: Any) -> float:  # noqa: F811
@@ -405,6 +410,12 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
         assert page.text_content("#player-status") == "The audio file is missing, so it cannot be played."
         # The fields stay editable: a DJ can still fix the tags of a track whose drive is unplugged.
         assert page.is_editable("#field-title")
+        # No playhead, so no cue "at the playhead" (it was added at 0:00 without a word).
+        cues_before = _cues(panel_server, name)
+        page.click("#cue-add-playhead")
+        page.wait_for_selector("#cue-error:not([hidden])")
+        assert page.text_content("#cue-error").startswith("This track cannot play here, so it has no playhead")
+        assert _cues(panel_server, name) == cues_before
         # The waveform's place is drawn (its line and cue markers) at the panel's width: it was a blank white box,
         # a canvas left as it was, or drawn while hidden at 1 pixel and stretched.
         page.wait_for_function(

@@ -36,6 +36,11 @@ window.HarmonyCues = (() => {
     };
   }
 
+  // A cue edit is an undo step like any other: its notification offers Undo, as the panel's and the table's do.
+  function notifyStep(answer) {
+    if (answer && answer.step && window.Harmony.notifyEdit) window.Harmony.notifyEdit(answer.step);
+  }
+
   function showError(message) {
     errorText.textContent = message || "";
     errorText.hidden = !message;
@@ -72,7 +77,7 @@ window.HarmonyCues = (() => {
   async function change(cue, body) {
     showError("");
     try {
-      await api("PATCH", `/api/library/tracks/${state.track.id}/cues/${cue.id}`, body);
+      notifyStep(await api("PATCH", `/api/library/tracks/${state.track.id}/cues/${cue.id}`, body));
     } catch (error) {
       showError(`Cue ${labelOf(cue)}: ${error.message}`);
       render(); // put the control back to the stored value
@@ -156,7 +161,7 @@ window.HarmonyCues = (() => {
     remove.addEventListener("click", async () => {
       showError("");
       try {
-        await api("DELETE", `/api/library/tracks/${state.track.id}/cues/${cue.id}`);
+        notifyStep(await api("DELETE", `/api/library/tracks/${state.track.id}/cues/${cue.id}`));
       } catch (error) {
         showError(`Cue ${what}: ${error.message}`);
         return;
@@ -211,7 +216,8 @@ window.HarmonyCues = (() => {
       return;
     }
     try {
-      await api("POST", `/api/library/tracks/${state.track.id}/cues`, { type: 0, start: ms, length: 0, hotcue: -1, name: DEFAULT_NAME });
+      notifyStep(await api("POST", `/api/library/tracks/${state.track.id}/cues`,
+        { type: 0, start: ms, length: 0, hotcue: -1, name: DEFAULT_NAME }));
     } catch (error) {
       showError(`New cue: ${error.message}`);
       return;
@@ -248,7 +254,15 @@ window.HarmonyCues = (() => {
     event.preventDefault();
     add(parseClock(addPosition.value));
   });
-  document.getElementById("cue-add-playhead").addEventListener("click", () => add(window.HarmonyPlayer.position()));
+  document.getElementById("cue-add-playhead").addEventListener("click", () => {
+    // A track that cannot play here has no playhead: its 0:00 would become a cue no DJ placed.
+    if (!window.HarmonyPlayer.playable()) {
+      showError("This track cannot play here, so it has no playhead: type the new cue's position instead.");
+      addPosition.focus();
+      return;
+    }
+    add(window.HarmonyPlayer.position());
+  });
 
   return { show, normalise, setCollectionVersion };
 })();

@@ -226,6 +226,7 @@ window.HarmonyPlayer = (() => {
     }
     state.loading += 1;
     state.missing = Boolean(track.missing);
+    state.failed = false;
     state.peaks = [];
     state.waveformMs = 0;
     audio.pause();
@@ -273,6 +274,7 @@ window.HarmonyPlayer = (() => {
   audio.addEventListener("error", async () => {
     if (!state.track || !audio.getAttribute("src")) return;
     const mine = state.loading;
+    state.failed = true; // no playhead to add a cue at
     const why = await explainFailure(state.track.id);
     if (mine === state.loading) setStatus(why, true);
   });
@@ -300,5 +302,8 @@ window.HarmonyPlayer = (() => {
   });
   window.addEventListener("resize", draw);
 
-  return { load, unload, setCues, toggle, jump, clock, parseClock, position: nowMs, audio };
+  // Whether the open track's audio can play here, so that its playhead means something.
+  const playable = () => Boolean(state.track) && !state.missing && !state.failed;
+
+  return { load, unload, setCues, toggle, jump, clock, parseClock, position: nowMs, playable, audio };
 })();
