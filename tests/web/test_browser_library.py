@@ -581,6 +581,19 @@ def screenshot_path(tmp_path: Path, width: int) -> Path:
     return folder / f"web-library-{width}.png"
 
 
+@pytest.mark.parametrize("path", ["traktor", "operations", "missing", "duplicates"])
+def test_every_other_page_fits_a_phone(chromium: Any, library_server: Fixture, path: str) -> None:  # noqa: F811
+    """The Traktor page's sync buttons and the history's filters pushed the whole page sideways at 390 px."""
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{library_server.server.url}/{path}")
+        page.wait_for_load_state("networkidle")  # the page has drawn what its first requests brought
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [390, 768, 1280, 1440])
 def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, width: int) -> None:  # noqa: F811
     context = chromium.new_context(viewport={"width": width, "height": 800})

@@ -169,6 +169,21 @@ def test_the_form_has_every_field_labelled_and_esc_closes(page: Any, panel_serve
     assert page.evaluate("window.__closed") == 1
 
 
+@pytest.mark.parametrize("width", [1400, 1100])  # the topbar is one row, then two
+def test_the_open_panel_leaves_the_toolbar_in_reach(page: Any, panel_server: Fixture, width: int) -> None:  # noqa: F811
+    page.set_viewport_size({"width": width, "height": 900})
+    open_track(page, panel_server, "form")
+    for button in ("#preview-export", "#columns-button"):  # covered by the panel, they could not be clicked
+        on_top = page.evaluate(
+            """id => { const b = document.querySelector(id).getBoundingClientRect();
+                       return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).closest(id) !== null; }""",
+            button,
+        )
+        assert on_top, button
+    box = page.locator("#track-detail").bounding_box()
+    assert box["y"] + box["height"] <= 900  # the panel still ends on screen, scrolling inside itself
+
+
 def test_a_key_known_only_as_text_shows_as_in_the_table(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     def no_key_choice() -> list[str]:
         choice: list[str] = page.eval_on_selector("#field-musical_key", "s => [s.value, s.options[0].textContent]")

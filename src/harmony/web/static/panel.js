@@ -128,6 +128,22 @@
     player.setCues(cueEditor.show(track, track.cues || [], refreshCues));
   }
 
+  // Beside the table, not over the toolbar above it (its Preview Export and Columns stayed covered while a track
+  // was open). The topbar wraps at some widths, so the table's top is read, not assumed. A narrow screen shows
+  // the panel as a sheet over the whole page (the stylesheet's), left as it is.
+  const sheet = window.matchMedia("(max-width: 900px)");
+  function place() {
+    if (sheet.matches) {
+      panel.style.top = "";
+      panel.style.maxHeight = "";
+      return;
+    }
+    const top = Math.round(document.getElementById("table-wrap").getBoundingClientRect().top);
+    panel.style.top = `${top}px`;
+    panel.style.maxHeight = `calc(100vh - ${top + 20}px)`;
+  }
+  window.addEventListener("resize", () => { if (!panel.hidden) place(); });
+
   async function open(id, focusForm = false) {
     // Typed changes are kept, not dropped, when the DJ moves on to another track; a refused value stops here.
     if (state.track && state.track.id !== id && !panel.hidden && dirty() && !(await save())) return;
@@ -151,6 +167,7 @@
       if (track.missing) cover.removeAttribute("src");
       else cover.src = `/api/library/tracks/${track.id}/cover`;
     }
+    place();
     panel.hidden = false;
     panel.dataset.trackId = String(track.id);
     if (focusForm && inputs.length) {
