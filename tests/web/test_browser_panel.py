@@ -176,7 +176,8 @@ def test_the_open_panel_leaves_the_toolbar_in_reach(page: Any, panel_server: Fix
     for button in ("#preview-export", "#columns-button"):  # covered by the panel, they could not be clicked
         on_top = page.evaluate(
             """id => { const b = document.querySelector(id).getBoundingClientRect();
-                       return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).closest(id) !== null; }""",
+                       const hit = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+                       return hit.closest(id) !== null; }""",
             button,
         )
         assert on_top, button
