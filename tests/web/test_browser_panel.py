@@ -168,6 +168,19 @@ def test_the_form_has_every_field_labelled_and_esc_closes(page: Any, panel_serve
     page.wait_for_selector("#track-detail", state="hidden")
     assert page.evaluate("window.__closed") == 1
 
+    # A change typed in another field: the first Esc does not throw it away without a word, the next one does.
+    open_track(page, panel_server, "form")
+    page.fill("#field-title", "Typed, then Tab")
+    page.focus("#field-artist")
+    page.keyboard.press("Escape")
+    assert page.is_visible("#track-detail")
+    assert page.text_content("#form-status").startswith("Not saved yet")
+    assert page.input_value("#field-title") == "Typed, then Tab"
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert page.evaluate("window.__closed") == 2
+    assert panel_server.track("form")["title"] == "Form Track"
+
 
 @pytest.mark.parametrize("width", [1400, 1100])  # the topbar is one row, then two
 def test_the_open_panel_leaves_the_toolbar_in_reach(page: Any, panel_server: Fixture, width: int) -> None:  # noqa: F811

@@ -16,7 +16,7 @@
   const missing = document.getElementById("detail-missing");
   const inputs = [...form.querySelectorAll("[data-kind]")];
   const keyPicker = document.getElementById("field-musical_key");
-  const state = { track: null, loading: 0, version: undefined };
+  const state = { track: null, loading: 0, version: undefined, escWarned: false };
 
   for (const swatch of colours) if (swatch.dataset.swatch) swatch.style.backgroundColor = swatch.dataset.swatch;
 
@@ -157,6 +157,7 @@
     }
     if (mine !== state.loading) return;
     const other = !state.track || state.track.id !== track.id;
+    state.escWarned = false;
     clearErrors();
     fill(track);
     const cues = cueEditor.show(track, track.cues || [], refreshCues);
@@ -354,7 +355,12 @@
     fill(state.track);
     clearErrors();
   });
-  for (const input of inputs) input.addEventListener("input", () => showFieldError(input, ""));
+  for (const input of inputs) {
+    input.addEventListener("input", () => {
+      showFieldError(input, "");
+      state.escWarned = false; // a change after the warning is warned of again
+    });
+  }
 
   for (const star of stars) {
     star.addEventListener("click", () => {
@@ -420,6 +426,12 @@
       if (field && state.track && field.value !== fieldValue(state.track, field)) {
         field.value = fieldValue(state.track, field);
         showFieldError(field, "");
+        return;
+      }
+      // Changes typed in other fields are not thrown away by one key: the first Esc says so, the next closes.
+      if (dirty() && !state.escWarned) {
+        state.escWarned = true;
+        setStatus("Not saved yet: Save (or Enter) keeps your changes; Esc again closes without them.", true);
         return;
       }
       close();
