@@ -1,4 +1,4 @@
-"""The readable diff's lines for entries left out or naming one file: paths as a DJ reads them."""
+"""The readable diff's lines: entries left out or naming one file by paths as a DJ reads them; keys as keys."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from harmony.sync.diff_lines import duplicates_and_skipped
 from harmony.sync.path_suggestions import readable_key
-from harmony.sync.report import DuplicateEntry, SkippedEntry
+from harmony.sync.report import DuplicateEntry, FieldChange, SkippedEntry
 
 
 def test_the_diff_names_entries_by_readable_paths() -> None:
@@ -43,3 +43,10 @@ def test_the_diff_names_entries_by_readable_paths() -> None:
 )
 def test_readable_key(key: str, shown: str) -> None:
     assert readable_key(key) == shown
+
+
+def test_a_musical_key_change_reads_as_keys_beside_traktors_numbers() -> None:
+    assert str(FieldChange("musical_key", None, 22)) == "musical_key: (empty) → 22 (Bbm, 8m)"
+    assert str(FieldChange("musical_key", 0, 21)) == "musical_key: 0 (C, 1d) → 21 (Am, 1m)"
+    assert str(FieldChange("musical_key", 99, None)) == "musical_key: 99 → (empty)"  # no key: as it is
+    assert str(FieldChange("bpm", 120.0, 121.5)) == "bpm: 120.0 → 121.5"

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Final, Literal, TypeVar, overload
 
 from harmony.library import FieldValue
+from harmony.nml import to_musical, to_open_key
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 
 T = TypeVar("T")
@@ -51,7 +52,16 @@ class FieldChange:
     new: FieldValue
 
     def __str__(self) -> str:
-        return f"{self.field}: {show(self.old)} → {show(self.new)}"
+        shown = _show_key if self.field == "musical_key" else show
+        return f"{self.field}: {shown(self.old)} → {shown(self.new)}"
+
+
+def _show_key(value: object) -> str:
+    """A musical key as a DJ reads it beside Traktor's number: ``22 (Bbm, 8m)``, in the musical and Open Key
+    notations (the diff is made in a worker, without the DJ's chosen notation)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
+        return f"{value} ({to_musical(value)}, {to_open_key(value)})"
+    return show(value)
 
 
 def show(value: object) -> str:
