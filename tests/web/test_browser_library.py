@@ -315,6 +315,22 @@ def test_one_esc_closes_add_to_playlist_and_adds_nothing(page: Any, library_serv
         assert client.get(f"/api/playlists/{playlist}/tracks").json()["total"] == entries
 
 
+def test_add_to_playlist_lists_names_starting_with_the_typed_text_first(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url, headers=library_server.server.token) as client:
+        for name in ("Chill Friday", "Friday Warm-up ☀ Café", "Late Fridays"):
+            assert client.post("/api/playlists", json={"name": name}).status_code == 201
+    open_library(page, library_server)
+    row(page, "Track 00001").focus()
+    page.keyboard.press("p")
+    page.wait_for_selector("#picker-dialog[open]")
+    page.keyboard.type("friday")
+    listed = page.locator("#picker-list button").all_text_contents()
+    assert listed[:3] == ["Friday Warm-up ☀ Café", "Chill Friday", "Late Fridays"]
+    page.keyboard.press("Escape")
+
+
 PENDING_SAYS = "t => document.querySelector('#filter-pending').textContent === t"
 
 

@@ -158,9 +158,20 @@ window.HarmonyEdits = (() => {
     const returnTo = document.activeElement;
     return new Promise((resolve) => {
       let answer = null;
+      // Best first: a name that starts with what was typed, then a path that does, then a word of it, then
+      // anywhere ("friday" picks "Friday Warm-up" before "Chill Friday"); the given order within each.
+      function rank(item, words) {
+        const label = item.label.toLowerCase();
+        if ((item.name || item.label).toLowerCase().startsWith(words)) return 0;
+        if (label.startsWith(words)) return 1;
+        return label.split(/[\s/–-]+/).some((word) => word.startsWith(words)) ? 2 : 3;
+      }
       function render() {
         const words = filter.value.trim().toLowerCase();
-        const shown = items.filter((item) => item.label.toLowerCase().includes(words));
+        const shown = items.filter((item) => item.label.toLowerCase().includes(words))
+          .map((item, order) => [rank(item, words), order, item])
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+          .map(([, , item]) => item);
         list.replaceChildren(...shown.map((item) => el("li", {},
           el("button", { type: "button", class: "link", onclick: () => {
             answer = item;

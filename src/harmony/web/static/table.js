@@ -698,7 +698,7 @@ window.HarmonyTable = (() => {
     if (!ids.length) return;
     const lists = window.HarmonyTree ? window.HarmonyTree.playlists() : [];
     const chosen = await Edits.pick(`Add ${ids.length === 1 ? "1 track" : `${number(ids.length)} tracks`} to a playlist`,
-      lists.map((p) => ({ label: p.path, playlist: p })));
+      lists.map((p) => ({ label: p.path, name: p.name, playlist: p })));
     if (chosen) await Edits.addToPlaylist(chosen.playlist, ids);
   }
 

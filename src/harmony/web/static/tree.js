@@ -290,7 +290,7 @@ window.HarmonyTree = (() => {
     if (!entry) return;
     const folders = [{ label: "Top level", folder: null }, ...[...byKey.values()]
       .filter((e) => e.node.kind === "folder" && e.node !== entry.node && !(entry.node.kind === "folder" && inside(e.node, entry.node)))
-      .map((e) => ({ label: e.path, folder: e.node }))];
+      .map((e) => ({ label: e.path, name: e.node.name, folder: e.node }))];
     const chosen = await Edits.pick(`Move “${entry.node.name}” to…`, folders);
     if (chosen) await move(k, chosen.folder);
   }
