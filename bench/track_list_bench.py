@@ -45,6 +45,8 @@ CASES: dict[str, dict[str, object]] = {
     "sort bitrate": {"sort": "bitrate"},
     "sort rating desc, page 500": {"sort": "rating", "descending": True, "offset": 50_000},
     "search 'deep', sort bpm": {"search": "deep", "sort": "bpm"},
+    "search '8A' (a key), sort artist": {"search": "8A", "sort": "artist"},
+    "search '8A' (a key), sort bpm desc, page 20": {"search": "8A", "sort": "bpm", "descending": True, "offset": 2000},
     "search 'deep house', sort artist desc": {"search": "deep house", "sort": "artist", "descending": True},
     "filter pending, sort title": {"filters": ("pending",), "sort": "title"},
     "playlist of 5,000, its order": {"playlist": True},

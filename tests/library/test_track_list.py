@@ -200,3 +200,30 @@ def test_a_playlist_that_does_not_exist_and_a_position_sort_outside_one(library:
         library.list_tracks(playlist_id=99)
     with pytest.raises(InvalidFieldError, match="position"):
         library.list_tracks(sort="position")
+
+
+def test_a_key_typed_as_djs_write_keys_finds_the_tracks_in_that_key(library: Library) -> None:
+    # A minor stored three ways (a musical key; a text in Camelot; Traktor 2's text), one E-flat minor, and a
+    # title that holds the typed word.
+    library.add_tracks(
+        [
+            (TrackValues(path="/m/1.mp3", title="One", musical_key=21), ()),
+            (TrackValues(path="/m/2.mp3", title="Two", key_text="8A"), ()),
+            (TrackValues(path="/m/3.mp3", title="Three", key_text="am"), ()),
+            (TrackValues(path="/m/4.mp3", title="Four", key_text="e♭"), ()),
+            (TrackValues(path="/m/5.mp3", title="Dub 1m version"), ()),
+        ]
+    )
+
+    def titles(search: str, **options: object) -> list[str | None]:
+        rows = library.list_tracks(search, sort="title", **options).rows  # type: ignore[arg-type]
+        return [row.track.values.title for row in rows]
+
+    assert titles("1m") == ["Dub 1m version", "One", "Three", "Two"]  # Open Key, and the text that says 1m
+    assert titles("8A") == titles(" 8a ") == ["One", "Three", "Two"]  # Camelot, any case
+    assert titles("7m") == ["Four"]  # the key the Key column shows for "e♭"
+    assert titles("am") == ["Three"]  # a musical name is a word's start as well: searched as text only
+    assert library.list_tracks("8A", sort="title", limit=2, offset=2).total == 3
+    assert titles("8A", descending=True) == ["Two", "Three", "One"]
+    playlist = library.create_playlist("Keys", track_ids=[1, 4, 5])
+    assert titles("1m", playlist_id=playlist) == ["Dub 1m version", "One"]

@@ -12,12 +12,13 @@ written yet, ``missing`` the tracks whose file was not found. A new filter is on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal_column, not_, or_, select, true
+from sqlalchemy import Connection, Select, and_, func, literal_column, not_, or_, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.errors import InvalidFieldError, NotFoundError
@@ -29,7 +30,7 @@ from harmony.library.settings import KEY_NOTATIONS, KeyNotation
 from harmony.library.smart_lists import smart_condition
 from harmony.library.sort_forms import KEY_VALUE_SQL, key_sort_form, sort_expression
 from harmony.library.values import TRACK_FIELD_NAMES
-from harmony.nml import to_camelot, to_musical, to_open_key
+from harmony.nml import parse_key_text, to_camelot, to_musical, to_open_key
 
 __all__ = [
     "KEY_NOTATIONS",
@@ -61,14 +62,19 @@ def key_display(musical_key: int | None, key_text: str | None, notation: str) ->
 #: 2d, … (Open Key); C, Cm, Db, C#m, … (musical, by root). The text is repeated exactly by the sort indexes of
 #: migration 0010, so SQLite sorts by reading an index. The wheel position of a key is 7 × (its relative major's
 #: root) mod 12; a minor key's relative major is 3 up.
-KEY_RANKS: dict[str, str] = {
-    notation: rank.format(k=KEY_VALUE_SQL)
-    for notation, rank in {
-        "open_key": "((({k} % 12 + 3 * ({k} >= 12)) * 7) % 12) * 2 + ({k} >= 12)",
-        "camelot": "((({k} % 12 + 3 * ({k} >= 12)) * 7 + 7) % 12) * 2 + ({k} < 12)",
-        "musical": "({k} % 12) * 2 + ({k} >= 12)",
-    }.items()
+_RANK_OF: dict[str, str] = {
+    "open_key": "((({k} % 12 + 3 * ({k} >= 12)) * 7) % 12) * 2 + ({k} >= 12)",
+    "camelot": "((({k} % 12 + 3 * ({k} >= 12)) * 7 + 7) % 12) * 2 + ({k} < 12)",
+    "musical": "({k} % 12) * 2 + ({k} >= 12)",
 }
+KEY_RANKS: dict[str, str] = {notation: rank.format(k=KEY_VALUE_SQL) for notation, rank in _RANK_OF.items()}
+
+
+def _tracks_in_key(key: int) -> Select[Any]:
+    """The ids of the tracks in ``key`` (0-23), read off the Key column's Open Key index: the rank of their key
+    value is the rank of ``key``, one rule written once (each key has its own rank)."""
+    rank = literal_column(KEY_RANKS["open_key"]) == literal_column(_RANK_OF["open_key"].format(k=int(key)))
+    return select(TRACKS.c.id).where(rank)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +191,18 @@ class TrackList:
 #: From this many matches on, a search page is read in sort order off the sort index (see below).
 _MANY_MATCHES = 1000
 
+#: A search that is a key written as DJs write keys, in Open Key or Camelot ("7m", "8A"), whatever the notation
+#: chosen; musical names are left out ("am", "e" are the starts of words as well).
+_KEY_SEARCH = re.compile(r"(1[0-2]|[1-9])[dmab]", re.IGNORECASE)
+
+
+def searched_key(search: str | None) -> int | None:
+    """The key (0-23) a search names when it is nothing but a key in Open Key or Camelot, else None. Such a
+    search finds the tracks in that key, however their key is stored (a musical key, or a text in another
+    notation: the Key column shows "7m" for Traktor 2's "e♭"), besides the tracks whose text matches."""
+    text = (search or "").strip()
+    return parse_key_text(text) if _KEY_SEARCH.fullmatch(text) else None
+
 
 def list_tracks(
     conn: Connection,
@@ -231,14 +249,20 @@ def list_tracks(
     if smart is not None:
         conditions.append(smart)
     query = fts_query(search) if search and search.strip() else None
+    key = searched_key(search)
     if query is not None:
         match = _FTS.c.tracks_fts.op("MATCH")(query)
         matching = select(_FTS.c.rowid).where(match)
-        many = conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one() >= _MANY_MATCHES
+        # A key is about a 24th of the library: as many as "many" text matches at a few thousand tracks.
+        many = key is not None or (
+            conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one() >= _MANY_MATCHES
+        )
         # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping after the
         # page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving the query by
         # id lookups, which would force that sort.
         walk_index = many and not in_playlist
+        if key is not None:
+            matching = union(matching, _tracks_in_key(key))
         conditions.append((literal_column("+tracks.id") if walk_index else TRACKS.c.id).in_(matching))
     elif search and search.strip():
         conditions.append(like_condition(search.strip()))
