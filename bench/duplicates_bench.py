@@ -20,14 +20,14 @@ import random
 import statistics
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 from harmony.library import Library
 from harmony.service.duplicates import find_library_duplicates
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from library_bench import make_tracks
+from library_bench import make_tracks, timed
 
 
 def build(path: Path, count: int, copies: float) -> Library:
@@ -50,13 +50,8 @@ def members_one_by_one(library: Library, ids: list[int]) -> None:
         library.get_track(track_id)
 
 
-def timed(run: object, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def median_seconds(action: Callable[[], object], repeats: int) -> float:
+    return statistics.median(timed(action) for _ in range(repeats))
 
 
 def main() -> None:
@@ -77,9 +72,9 @@ def main() -> None:
             "groups": len(report.groups),
             "members": len(ids),
             "find_library_duplicates_s": round(
-                timed(lambda: find_library_duplicates(library).to_json(), args.repeats), 3
+                median_seconds(lambda: find_library_duplicates(library).to_json(), args.repeats), 3
             ),
-            "members_one_by_one_s": round(timed(lambda: members_one_by_one(library, ids), args.repeats), 3),
+            "members_one_by_one_s": round(median_seconds(lambda: members_one_by_one(library, ids), args.repeats), 3),
         }
     if args.json:
         print(json.dumps(figures))
