@@ -70,6 +70,30 @@ def test_export_dry_run_shows_the_change_and_writes_nothing(
     assert generated.path.read_bytes() == before
 
 
+def test_a_track_too_large_for_the_collection_fails_the_dry_run_and_the_export_alike(
+    tmp_path: Path, synced: tuple[GeneratedCollection, list[str]]
+) -> None:
+    """A library may hold a text longer than an edit takes (an older version, another tool): a track of over
+    1 MB would make the collection unreadable. The preview says so as the export does; neither writes."""
+    import sqlite3
+
+    generated, base = synced
+    _edit(tmp_path, "soon far too long")
+    raw = sqlite3.connect(tmp_path / "lib.db")
+    raw.execute("UPDATE tracks SET comment = ? WHERE comment = 'soon far too long'", ("x" * (1 << 20),))
+    raw.commit()
+    raw.close()
+    before = generated.path.read_bytes()
+    files = sorted(generated.path.parent.rglob("*"))
+    for extra in (["--dry-run"], []):
+        result = runner.invoke(app, [*base, "traktor", "export", *extra])
+        assert result.exit_code == 1, (extra, result.output)
+        said = result.output + str(result.exception)
+        assert "would take 1.0 MB in the collection file" in said and "Nothing was written" in said, said
+        assert generated.path.read_bytes() == before
+        assert sorted(generated.path.parent.rglob("*")) == files  # no temporary file, no backup left behind
+
+
 def test_no_backup_and_restore(tmp_path: Path, synced: tuple[GeneratedCollection, list[str]]) -> None:
     generated, base = synced
     original = generated.path.read_bytes()

@@ -49,6 +49,9 @@ def test_info_takes_the_collection_with_nml_as_sync_does(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["path"] == str(path) and json.loads(result.stdout)["tracks"] == 1
     assert runner.invoke(app, ["traktor", "info", str(path), "--nml", str(path)]).exit_code == 0  # the same one
+    spelled_otherwise = tmp_path / "sub" / ".." / "collection.nml"
+    (tmp_path / "sub").mkdir()
+    assert runner.invoke(app, ["traktor", "info", str(spelled_otherwise), "--nml", str(path)]).exit_code == 0
     other = tmp_path / "other.nml"
     both = runner.invoke(app, ["traktor", "info", str(other), "--nml", str(path)])
     assert both.exit_code == 2 and "give the collection once" in both.output

@@ -220,7 +220,7 @@ def test_a_key_typed_as_djs_write_keys_finds_the_tracks_in_that_key(library: Lib
         return [row.track.values.title for row in rows]
 
     assert titles("1m") == ["Dub 1m version", "One", "Three", "Two"]  # Open Key, and the text that says 1m
-    assert titles("8A") == titles(" 8a ") == ["One", "Three", "Two"]  # Camelot, any case
+    assert titles("8A") == titles(" 8a ") == titles("08A") == ["One", "Three", "Two"]  # Camelot, any case
     assert titles("7m") == ["Four"]  # the key the Key column shows for "e♭"
     assert titles("am") == ["Three"]  # a musical name is a word's start as well: searched as text only
     assert library.list_tracks("8A", sort="title", limit=2, offset=2).total == 3

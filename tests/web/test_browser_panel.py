@@ -251,6 +251,14 @@ def test_a_date_with_a_part_cleared_is_refused_not_saved_as_no_date(page: Any, p
     assert panel_server.track("form")["release_date"] == "2012-01-31"
     page.click("#track-revert")
     assert page.input_value("#field-release_date") == "2012-01-31"
+    # A track with no date: a date begun and not finished is refused too, not taken for "no change".
+    open_track(page, panel_server, "cues")
+    assert page.input_value("#field-release_date") == ""
+    page.focus("#field-release_date")
+    page.keyboard.type("03")  # the month alone
+    page.click("#track-save")
+    assert page.text_content("#error-release_date").startswith("Release date is not a whole date")
+    assert panel_server.track("cues")["release_date"] is None
 
 
 def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  # noqa: F811

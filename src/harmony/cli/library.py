@@ -151,14 +151,17 @@ def stats(ctx: typer.Context, json: JsonOption = False) -> None:
 @app.command()
 def tracks(
     ctx: typer.Context,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Words to look for.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Words to look for, or a key (7m, 8A): its tracks too.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many tracks to show.")] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")] = 0,
     sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(SORT_KEYS)}.")] = "artist",
     descending: Annotated[bool, typer.Option("--desc", help="Sort in reverse.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """List tracks, optionally filtered by a text search (every word must match the start of a word)."""
+    """List tracks, optionally filtered by a text search (every word must match the start of a word; a key in
+    Open Key or Camelot, such as 7m or 8A, also finds every track in that key)."""
     with _open_to_read(ctx) as library:
         page = library.search_tracks(search, sort=sort, descending=descending, limit=limit, offset=offset)
         notation = library.settings().key_notation
@@ -273,7 +276,10 @@ def set_fields(
             metavar="[ID...] FIELD=VALUE...", help='Track ids, then changes: e.g. 12 14 rating=4 comment="warm-up"'
         ),
     ],
-    search: Annotated[str | None, typer.Option("--search", help="Change every track this search finds.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Change every track this search finds (a key such as 8A: every track in it)."),
+    ] = None,
     playlist: Annotated[
         str | None, typer.Option("--playlist", help='Change every track of this playlist (path "Gigs/Friday" or id).')
     ] = None,

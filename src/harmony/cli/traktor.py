@@ -36,7 +36,7 @@ def info(
     The collection is given as an argument, or with --nml as the other commands take it."""
     from harmony.service import TraktorService
 
-    if path is not None and nml_path is not None and path != nml_path:
+    if path is not None and nml_path is not None and path.resolve() != nml_path.resolve():
         raise typer.BadParameter("give the collection once: as an argument or with --nml", param_hint="--nml")
     path, summary = TraktorService((ctx.obj or {}).get("library")).describe_collection(path or nml_path)
     if as_json:

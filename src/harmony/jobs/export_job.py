@@ -106,6 +106,8 @@ def run_export_job(
     bases = stamp_digests(planned.bases, collection, options)
     backup_path: str | None = None
     warnings: tuple[str, ...] = ()
+    if planned.changed and dry_run:
+        collection.check_entry_sizes()  # a preview must not promise what the write would refuse
     if planned.changed and not dry_run:
         clock("writing", 75.0, "Preparing to write NML file...")
         counts = counts_after = count_tracks_and_playlists(collection)

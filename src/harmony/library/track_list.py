@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, literal_column, not_, or_, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from harmony.library.errors import InvalidFieldError, NotFoundError
 from harmony.library.journal import read_status
@@ -193,7 +194,7 @@ _MANY_MATCHES = 1000
 
 #: A search that is a key written as DJs write keys, in Open Key or Camelot ("7m", "8A"), whatever the notation
 #: chosen; musical names are left out ("am", "e" are the starts of words as well).
-_KEY_SEARCH = re.compile(r"(1[0-2]|[1-9])[dmab]", re.IGNORECASE)
+_KEY_SEARCH = re.compile(r"(1[0-2]|0?[1-9])[dmab]", re.IGNORECASE)
 
 
 def searched_key(search: str | None) -> int | None:
@@ -252,7 +253,7 @@ def list_tracks(
     key = searched_key(search)
     if query is not None:
         match = _FTS.c.tracks_fts.op("MATCH")(query)
-        matching = select(_FTS.c.rowid).where(match)
+        matching: Select[Any] | CompoundSelect[Any] = select(_FTS.c.rowid).where(match)
         # A key is about a 24th of the library: as many as "many" text matches at a few thousand tracks.
         many = key is not None or (
             conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one() >= _MANY_MATCHES

@@ -24,7 +24,7 @@ from harmony.nml.canonical import set_attribute
 from harmony.nml.entry_blocks import EntryBlocks
 from harmony.nml.keyindex import KeyIndex
 from harmony.nml.keyscan import UNSURE, location_keys
-from harmony.nml.limits import ENTRY_DEPTH, check_tree, check_written_entry_size
+from harmony.nml.limits import ENTRY_DEPTH, MAX_ENTRY_BYTES, check_tree, check_written_entry_size
 from harmony.nml.paths import Location, playlist_key
 from harmony.nml.playlists import ROOT_NAME, Folder, Playlist, fix_counts
 from harmony.nml.scan import (
@@ -66,6 +66,14 @@ def _entry_name(entry: etree._Element) -> str:
     file = location.get("FILE") if location is not None else None
     title = entry.get("TITLE") or "without a title"
     return f"The track “{title}”" + (f" ({file})" if file else "")
+
+
+def _check_written(element: etree._Element, written: bytes) -> None:
+    """Refuse a track written larger than the reader takes one (harmony.nml.limits). The reader measures an
+    entry without the newline that follows every element."""
+    size = len(written) - written.endswith(b"\n")
+    if element.tag == "ENTRY" and size > MAX_ENTRY_BYTES:
+        check_written_entry_size(size, _entry_name(element))
 
 
 def load(source: Source, *, read_only: bool = False) -> Collection:
@@ -541,6 +549,14 @@ class Collection:
         yield from self._item_chunks()
         yield tail
 
+    def check_entry_sizes(self) -> None:
+        """Refuse, as writing would (:class:`NMLError` naming the track), a changed track larger than the reader
+        takes one: what an export's dry run asks, so that its preview never promises a write the export then
+        refuses. Writing checks each entry as it goes, without this."""
+        for element in self._changed.values():
+            if element.tag == "ENTRY":
+                _check_written(element, serialize(element))
+
     def _item_chunks(self) -> Iterator[bytes | memoryview]:
         """Every COLLECTION child in order: runs of untouched ones copied (verbatim layout), the rest written."""
         data = self._data
@@ -565,8 +581,7 @@ class Collection:
                 run_start = run_end = -1
             if element is not None:
                 written = serialize(element)
-                if element.tag == "ENTRY":
-                    check_written_entry_size(len(written), _entry_name(element))
+                _check_written(element, written)
                 yield written
             elif item is not None and item.tag == "#markup":
                 yield data[item.start : item.end] + b"\n"

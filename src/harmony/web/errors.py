@@ -158,7 +158,8 @@ def _in_words(item: Mapping[str, Any]) -> str | None:
     if kind == "string_too_long" and isinstance(given, str):
         return f"holds {len(given):,} characters, more than the {ctx['max_length']:,} one text may"
     if kind in _NEEDS:
-        return f"needs {_NEEDS[kind]}, not {given!r}"
+        shown = repr(given)
+        return f"needs {_NEEDS[kind]}, not {shown if len(shown) <= 40 else shown[:39] + '…'}"
     return None
 
 

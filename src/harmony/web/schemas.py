@@ -54,7 +54,7 @@ HOLDABLE_TEXT_PATTERN = f"^[^{NOT_XML_CLASS}]*$"
 HoldableText = Annotated[str, Field(max_length=MAX_TEXT_CHARS, pattern=HOLDABLE_TEXT_PATTERN)]
 #: A folder or playlist name: the same, and something besides spaces (Traktor shows nothing for a blank name).
 HOLDABLE_NAME_PATTERN = f"^[^{NOT_XML_CLASS}]*[^{NOT_XML_CLASS}{_SPACE_CLASS}][^{NOT_XML_CLASS}]*$"
-HoldableName = Annotated[str, Field(min_length=1, max_length=1000, pattern=HOLDABLE_NAME_PATTERN)]
+HoldableName = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=HOLDABLE_NAME_PATTERN)]
 
 #: A collection path as the API takes it: ``~``, ``~/…`` or a full path of this computer (``/…``; on Windows
 #: ``C:\…`` or ``\\server\…``), never a NUL character.

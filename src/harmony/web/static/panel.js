@@ -273,8 +273,14 @@
   }
 
   // Whether the form holds typed changes not saved yet.
+  // A field the DJ has changed. A date with a part typed or cleared reads as "" like no date, so a track with
+  // no date would take it for unchanged: the browser's own flag says it holds something.
+  function changed(input) {
+    return input.value !== fieldValue(state.track, input) || (input.dataset.kind === "date" && input.validity.badInput);
+  }
+
   function dirty() {
-    return Boolean(state.track) && inputs.some((input) => input.value !== fieldValue(state.track, input));
+    return Boolean(state.track) && inputs.some(changed);
   }
 
   // Save the typed changes; true when nothing is left unsaved.
@@ -284,7 +290,7 @@
     const changes = {};
     let firstBad = null;
     for (const input of inputs) {
-      if (input.value === fieldValue(state.track, input)) continue;
+      if (!changed(input)) continue;
       const { value, error } = parse(input);
       if (error) {
         showFieldError(input, error);
@@ -423,7 +429,7 @@
       event.preventDefault();
       // In a field the DJ has changed, the first Esc puts the stored value back; the next one closes.
       const field = inputs.find((input) => input === event.target);
-      if (field && state.track && field.value !== fieldValue(state.track, field)) {
+      if (field && state.track && changed(field)) {
         field.value = fieldValue(state.track, field);
         showFieldError(field, "");
         return;
