@@ -451,9 +451,16 @@ def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server:
     page.wait_for_selector("#bulk-dialog[open]")
     page.fill("#bulk-genre", "Bulk Genre")
     page.fill("#bulk-year", "1999")
-    page.click("#bulk-save")
-    page.wait_for_selector("#bulk-dialog[open]", state="detached")
     ids = [library_server.ids[i] for i in (30, 31, 32)]
+    ratings = [api_track(library_server, i)["rating"] for i in ids]
+    page.check("#bulk-use-rating")  # ticked and left empty: it would clear the ratings, so it asks first
+    page.click("#bulk-save")
+    asked = "This empties Rating (0–5) on 3 tracks. Save again to go ahead, or type a value."
+    assert page.text_content("#bulk-error") == asked
+    assert [api_track(library_server, i)["rating"] for i in ids] == ratings  # nothing was sent
+    page.click("#bulk-save")  # again: it goes ahead
+    page.wait_for_selector("#bulk-dialog[open]", state="detached")
+    assert [api_track(library_server, i)["rating"] for i in ids] == [None] * 3
     assert [api_track(library_server, i)["genre"] for i in ids] == ["Bulk Genre"] * 3
     assert [api_track(library_server, i)["year"] for i in ids] == [1999] * 3
     assert api_track(library_server, library_server.ids[33])["genre"] != "Bulk Genre"

@@ -181,3 +181,8 @@ def test_with_nothing_missing_the_page_says_so_and_offers_no_search(
         assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
     expect(page.locator("#missing-count")).to_have_text("30")
     assert page.is_visible("#suggest-button") and page.is_visible("#relocate-button")
+    # A folder the search refuses: why stays under the folders, not only in a notification that closes.
+    page.fill("#relocate-roots", "/no/such/folder/here")
+    page.click("#relocate-button")
+    expect(page.locator("#relocate-summary")).to_contain_text("Cannot search '/no/such/folder/here'")
+    expect(page.locator("#relocate-summary")).to_be_visible()

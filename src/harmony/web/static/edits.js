@@ -248,9 +248,13 @@ window.HarmonyEdits = (() => {
         : el("input", { id: `bulk-${field}`, "data-field": field, type: "text", autocomplete: "off",
           inputmode: kind === "text" ? "text" : "decimal" });
       input.addEventListener("input", () => { box.checked = true; });
+      box.addEventListener("change", () => { clearingAsked = false; });
+      input.addEventListener("input", () => { clearingAsked = false; });
       return el("div", { class: "bulk-field" }, box, el("label", { for: `bulk-${field}` }, label), input);
     }));
     const returnTo = document.activeElement;
+    // A ticked field left empty clears it on every selected track: said once before it is done.
+    let clearingAsked = false;
     form.onsubmit = async (event) => {
       event.preventDefault();
       const set = {};
@@ -266,6 +270,14 @@ window.HarmonyEdits = (() => {
       }
       if (!Object.keys(set).length) {
         error.textContent = "Tick at least one field to change.";
+        error.hidden = false;
+        return;
+      }
+      const cleared = BULK.filter(([field]) => field in set && set[field] === null).map(([, label]) => label);
+      if (cleared.length && !clearingAsked) {
+        clearingAsked = true;
+        error.textContent = `This empties ${cleared.join(", ")} on ${number(ids.length)} ` +
+          `${ids.length === 1 ? "track" : "tracks"}. Save again to go ahead, or type a value.`;
         error.hidden = false;
         return;
       }

@@ -117,6 +117,9 @@
       caughtUp(relocateId).catch(() => {});
     } catch (error) {
       $("relocate-button").disabled = false;
+      // Said under the folders as well: the notification closes after a few seconds, and the DJ has a folder
+      // to correct ("Cannot search '/tmp/x': Harmony looks under /home/dj, /media, /mnt only.").
+      $("relocate-summary").textContent = error.message || String(error);
       fail("Could not search", error);
     }
   }
