@@ -65,7 +65,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _display_key(track: StoredTrack) -> str | None:
+def _stored_key(track: StoredTrack) -> str | None:
+    """The key as the collection holds it: Traktor's key text, else the musical key's name."""
     musical_key = track.values.musical_key
     if track.values.key_text or musical_key is None:
         return track.values.key_text
@@ -91,7 +92,7 @@ def track_summary(track: StoredTrack, notation: str) -> dict[str, Any]:
         "album": values.album,
         "genre": values.genre,
         "bpm": values.bpm,
-        "key": _display_key(track),
+        "key": _stored_key(track),
         "key_display": _key_display(track, notation),
         "musical_key": values.musical_key,
         "rating": values.rating,
@@ -103,7 +104,7 @@ def track_detail(detail: TrackDetail, notation: str) -> dict[str, Any]:
     """Every field of a track and its cues, as JSON-ready values (``key_display``: as in :func:`track_summary`)."""
     data: dict[str, Any] = {"id": detail.track.id}
     data.update({name: _plain(value) for name, value in detail.track.values.as_dict().items()})
-    data["key"] = _display_key(detail.track)
+    data["key"] = _stored_key(detail.track)
     data["key_display"] = _key_display(detail.track, notation)
     data["changed_version"] = detail.track.changed_version
     data["cues"] = [{"id": cue.id, **cue.values.as_dict()} for cue in detail.cues]

@@ -27,7 +27,7 @@ from harmony.library.errors import (
     NotFoundError,
     SmartListError,
 )
-from harmony.library.fields import CUE_FIELDS, check_track_edit, check_typed, check_values
+from harmony.library.fields import CUE_FIELDS, check_length, check_track_edit, check_typed, check_values
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.sort_forms import sort_expression
 from harmony.library.twins import with_twins
@@ -293,7 +293,7 @@ class LibraryEdits:
 
     def new_folder(self, name: str, parent_id: int | None = None, position: int | None = None) -> EditOutcome[int]:
         """Create a folder in ``parent_id`` (None: the top level); returns its id."""
-        check_typed({"name": name})
+        check_length({"name": name})
         return self._recorded(
             "folder.create",
             Scope(parents=[parent_id]),
@@ -312,7 +312,7 @@ class LibraryEdits:
     ) -> EditOutcome[int]:
         """Rename a folder and/or move it to ``parent_id`` (:data:`SAME`: where it is; None: the top level) at
         ``position`` (None: the end)."""
-        check_typed({"name": name})
+        check_length({"name": name})
         old_parent, old_name = self._node(FOLDERS, FOLDERS.c.parent_id, folder_id, "folder")
         move = not isinstance(parent_id, Same) or position is not None
         target = old_parent if isinstance(parent_id, Same) else parent_id
@@ -368,7 +368,7 @@ class LibraryEdits:
         """Create an empty playlist in ``folder_id``; returns its id (a Traktor-style UUID is made for it)."""
         from uuid import uuid4
 
-        check_typed({"name": name})
+        check_length({"name": name})
         made = uuid or uuid4().hex
         return self._recorded(
             "playlist.create",
@@ -388,7 +388,7 @@ class LibraryEdits:
     ) -> EditOutcome[int]:
         """Rename a playlist and/or move it into ``folder_id`` (:data:`SAME`: where it is; None: the top
         level) at ``position`` (None: the end)."""
-        check_typed({"name": name})
+        check_length({"name": name})
         old_folder, old_name = self._node(PLAYLISTS, PLAYLISTS.c.folder_id, playlist_id, "playlist")
         move = not isinstance(folder_id, Same) or position is not None
         target = old_folder if isinstance(folder_id, Same) else folder_id

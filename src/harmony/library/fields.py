@@ -170,10 +170,16 @@ def check_holdable(values: Mapping[str, object]) -> None:
 
 
 def check_typed(values: Mapping[str, object]) -> None:
-    """Refuse a DJ's new text (an edit, a cue's or a playlist's name) that the collection cannot hold
-    (:func:`check_holdable`) or that is longer than :data:`MAX_TEXT_CHARS`. An import does not ask the length:
-    Traktor's own text is kept as it is (the reader refuses a track over 1 MB as a whole)."""
+    """Refuse a DJ's new text (an edit, a cue's name) that the collection cannot hold (:func:`check_holdable`)
+    or that is too long (:func:`check_length`)."""
     check_holdable(values)
+    check_length(values)
+
+
+def check_length(values: Mapping[str, object]) -> None:
+    """Refuse a DJ's new text longer than :data:`MAX_TEXT_CHARS`. An import does not ask: Traktor's own text is
+    kept as it is (the reader refuses a track over 1 MB as a whole). A playlist's or folder's name asks this
+    alone: the library's writes already ask :func:`check_holdable` of every name, an import's too."""
     for name, value in values.items():
         if isinstance(value, str) and name not in _FILE_FIELDS and len(value) > MAX_TEXT_CHARS:
             raise InvalidFieldError(

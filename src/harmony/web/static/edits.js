@@ -240,6 +240,8 @@ window.HarmonyEdits = (() => {
     const COLOURS = window.HarmonyColumns.COLOURS;
     document.getElementById("bulk-title").textContent = `Edit ${number(ids.length)} ${ids.length === 1 ? "track" : "tracks"}`;
     error.hidden = true;
+    // A ticked field left empty clears it on every selected track: said once before it is done.
+    let clearingAsked = false;
     document.getElementById("bulk-fields").replaceChildren(...BULK.map(([field, label, kind]) => {
       const box = el("input", { type: "checkbox", id: `bulk-use-${field}`, "aria-label": `Set ${label}` });
       const input = kind === "colour"
@@ -247,14 +249,14 @@ window.HarmonyEdits = (() => {
           ...COLOURS.map((name, i) => el("option", { value: i ? String(i) : "" }, name || "None")))
         : el("input", { id: `bulk-${field}`, "data-field": field, type: "text", autocomplete: "off",
           inputmode: kind === "text" ? "text" : "decimal" });
-      input.addEventListener("input", () => { box.checked = true; });
+      input.addEventListener("input", () => {
+        box.checked = true;
+        clearingAsked = false;
+      });
       box.addEventListener("change", () => { clearingAsked = false; });
-      input.addEventListener("input", () => { clearingAsked = false; });
       return el("div", { class: "bulk-field" }, box, el("label", { for: `bulk-${field}` }, label), input);
     }));
     const returnTo = document.activeElement;
-    // A ticked field left empty clears it on every selected track: said once before it is done.
-    let clearingAsked = false;
     form.onsubmit = async (event) => {
       event.preventDefault();
       const set = {};

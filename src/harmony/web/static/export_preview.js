@@ -1,5 +1,6 @@
-// "Preview Export" on the library and Traktor pages: runs the export's dry run (what `harmony traktor export --dry-run` prints)
-// and shows, in a dialog, exactly what the export would write to collection.nml, with Export and Close.
+// "Preview Export" on the library and Traktor pages: runs the export's dry run (what `harmony traktor export
+// --dry-run` prints) and shows, in a dialog, exactly what the export would write to collection.nml, with Export
+// and Close.
 "use strict";
 
 (() => {

@@ -272,13 +272,14 @@
     return track;
   }
 
-  // Whether the form holds typed changes not saved yet.
   // A field the DJ has changed. A date with a part typed or cleared reads as "" like no date, so a track with
   // no date would take it for unchanged: the browser's own flag says it holds something.
   function changed(input) {
-    return input.value !== fieldValue(state.track, input) || (input.dataset.kind === "date" && input.validity.badInput);
+    const unfinishedDate = input.dataset.kind === "date" && input.validity.badInput;
+    return unfinishedDate || input.value !== fieldValue(state.track, input);
   }
 
+  // Whether the form holds typed changes not saved yet.
   function dirty() {
     return Boolean(state.track) && inputs.some(changed);
   }

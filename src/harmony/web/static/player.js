@@ -18,7 +18,7 @@ window.HarmonyPlayer = (() => {
   // Traktor's default marker colours where a cue has none of its own.
   const TYPE_COLOURS = { 0: "#3b82f6", 1: "#f5a524", 2: "#f5a524", 3: "#eab308", 4: "#e6e8eb", 5: "#30a46c" };
 
-  const state = { track: null, cues: [], peaks: [], loading: 0, missing: false };
+  const state = { track: null, cues: [], peaks: [], loading: 0, missing: false, failed: false };
 
   // m:ss.mmm, the way a DJ reads a cue position (milliseconds in, text out).
   function clock(ms) {
