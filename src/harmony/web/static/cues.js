@@ -233,7 +233,9 @@ window.HarmonyCues = (() => {
     colourNote.hidden = state.coloursAllowed;
     colourNote.textContent = state.coloursAllowed ? ""
       : `Cue colours need Traktor 4 (NML version ${needed}); this collection is version ${version}.`;
-    render();
+    // The answer comes after the panel opened: the colour controls change in place, since drawing the list again
+    // would throw away a cue name the DJ has begun to type.
+    for (const colour of list.querySelectorAll("select.cue-colour")) colour.disabled = !state.coloursAllowed;
   }
 
   function show(track, cues, onChange) {
