@@ -82,7 +82,9 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "form": TrackValues(path=str(folder / "form.mp3"), title="Form Track", artist="Panel", year=2001),
             "rating": TrackValues(path=str(folder / "rating.mp3"), title="Rating Track", artist="Panel", rating=2),
             "cues": TrackValues(path=str(folder / "cues.mp3"), title="Cue Track", artist="Panel", duration=240.0),
-            "typing": TrackValues(path=str(folder / "typing.mp3"), title="Typing Track", artist="Panel", duration=240.0),
+            "typing": TrackValues(
+                path=str(folder / "typing.mp3"), title="Typing Track", artist="Panel", duration=240.0
+            ),
             "plays": TrackValues(path=str(audio), title="Tone Track", artist="Panel", duration=float(SECONDS)),
             "missing": TrackValues(path=str(folder / "gone" / "lost.mp3"), title="Lost Track", artist="Panel"),
             "vanished": TrackValues(path=str(folder / "vanished.mp3"), title="Vanished Track", artist="Panel"),
