@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from harmony.library import CueValues, EditOutcome, Library, TrackValues
 from harmony.library.database import write_connection
 from harmony.library.models import TRACK_BASES, TRACKS
+from harmony.nmlfile import NmlFingerprint
 
 TRACKS_MADE = 6
 
@@ -106,19 +107,36 @@ def test_one_undo_brings_the_merged_tracks_back_and_redo_merges_again(tmp_path: 
         assert state(library) == start
 
 
-def test_an_undone_merge_is_pending_export_and_survives_reopening(tmp_path: Path) -> None:
+def _stamps(library: Library) -> dict[int, int]:
+    with library._engine.connect() as conn:
+        return dict(conn.execute(select(TRACKS.c.id, TRACKS.c.changed_version)).all())  # type: ignore[arg-type]
+
+
+def test_an_undone_merge_survives_reopening_and_is_pending_export_where_it_must_be(tmp_path: Path) -> None:
     build(tmp_path / "lib.db")
     with Library.open(tmp_path / "lib.db") as library:
         start = state(library)
+        first = _stamps(library)
         library.merge_tracks(4, [5])
     with Library.open(tmp_path / "lib.db") as library:
         version = library.version
         library.undo()
         assert state(library) == start
-        with library._engine.connect() as conn:
-            stamped = dict(conn.execute(select(TRACKS.c.id, TRACKS.c.changed_version)).all())
-        assert stamped[4] > version and stamped[5] > version  # the undo is an edit the export carries
+        stamped = _stamps(library)
+        # No export carried the merge: the kept track is as it was, with its old version. The merged-away track
+        # comes back as a new row, which the export carries.
+        assert stamped[4] == first[4] and stamped[5] > version
         assert library.pending_export
+
+        # Merged again and exported, an undo is an edit the export carries, for both tracks.
+        library.redo()
+        library.record_export(library.version, NmlFingerprint("/c.nml", 1, 1, "x"))
+        version = library.version
+        library.undo()
+        assert state(library) == start
+        stamped = _stamps(library)
+        assert stamped[4] > version and stamped[5] > version
+        assert {4, 5} <= set(library.pending()["tracks"])  # type: ignore[call-overload]
 
 
 def test_a_refused_merge_records_no_step(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from harmony.devtools.collection_gen import generate_collection
 from harmony.library import CueValues, Library, TrackValues
+from harmony.nmlfile import NmlFingerprint
 
 from .conftest import LiveServer, build_app, free_port, serving
 from .test_browser import chromium, page  # noqa: F401  (fixtures)
@@ -82,6 +83,7 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "form": TrackValues(path=str(folder / "form.mp3"), title="Form Track", artist="Panel", year=2001),
             "rating": TrackValues(path=str(folder / "rating.mp3"), title="Rating Track", artist="Panel", rating=2),
             "cues": TrackValues(path=str(folder / "cues.mp3"), title="Cue Track", artist="Panel", duration=240.0),
+            "undone": TrackValues(path=str(folder / "undone.mp3"), title="Undone Track", artist="Panel", year=1999),
             "typing": TrackValues(
                 path=str(folder / "typing.mp3"), title="Typing Track", artist="Panel", duration=240.0
             ),
@@ -92,7 +94,7 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "key_text": TrackValues(path=str(folder / "text.mp3"), title="Text Key Track", key_text="e♭"),
             "key_off": TrackValues(path=str(folder / "off.mp3"), title="Off Key Track", key_text="off"),
         }
-        for name in ("form", "rating", "cues", "typing", "vanished", "key_text", "key_off"):
+        for name in ("form", "rating", "cues", "typing", "undone", "vanished", "key_text", "key_off"):
             Path(tracks[name].path).write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
         ids = {}
         with Library.open(live.state.service.library_path) as library:
@@ -294,6 +296,25 @@ def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  
     page.fill("#field-comment", "typed, then another track")
     open_track(page, panel_server, "cues")
     _wait_for(lambda: panel_server.track("form")["comment"] == "typed, then another track")
+
+
+def test_an_edit_undone_before_any_export_is_no_longer_pending(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    # The walk-through's DJ saved a year, pressed Undo, and "Pending export (1)" stayed while Preview Export said
+    # "Nothing to export".
+    with Library.open(panel_server.server.state.service.library_path) as library:
+        library.record_export(library.version, NmlFingerprint("/exported.nml", 1, 1, "x"))  # nothing pending
+    pending = "t => document.querySelector('#filter-pending').textContent === t"
+    open_track(page, panel_server, "undone")
+    page.wait_for_function(pending, arg="Pending export (0)")
+    page.fill("#field-year", "2024")
+    page.press("#field-year", "Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    page.wait_for_function(pending, arg="Pending export (1)")
+    note = page.locator(".notification", has_text="Undo").last
+    note.locator("button", has_text="Undo").click()
+    _wait_for(lambda: panel_server.track("undone")["year"] == 1999)
+    page.wait_for_function(pending, arg="Pending export (0)")
+    assert page.input_value("#field-year") == "1999"
 
 
 def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811

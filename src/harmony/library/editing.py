@@ -145,7 +145,7 @@ class LibraryEdits:
             self._remember(version)
             before = undo.capture(conn, scope)
             value = action(conn, version)
-            after = undo.capture(conn, scope, known=before)
+            after = undo.capture(conn, scope, known=before, stamps=False)
             step = undo.record_step(conn, version, operation, label(value), before, after)
             touched = before.track_ids | after.track_ids
             playlists = before.touches_playlists or after.touches_playlists
@@ -526,7 +526,8 @@ class LibraryEdits:
     # --- undo and redo --------------------------------------------------------------------------------------
 
     def undo(self) -> EditOutcome[StepInfo]:
-        """Undo the newest step (an edit of its own: a new version, pending export like any edit)."""
+        """Undo the newest step: an edit of its own, with a new version. Rows it puts back as no export has
+        seen them changed are no longer pending export (:mod:`harmony.library.undo_stamps`)."""
         return self._history("undo", undo.undo)
 
     def redo(self) -> EditOutcome[StepInfo]:

@@ -294,6 +294,7 @@ class UndoStep(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The library version that last applied the step's change: its edit's, then its latest redo's.
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
     operation: Mapped[str] = mapped_column(Text)

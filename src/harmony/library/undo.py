@@ -6,7 +6,9 @@ playlist rows of the folders whose children moved, the entries of the playlists 
 whole track rows for an edit that takes tracks out of the library (a merge of duplicates). Only
 what actually differs is kept, so a 10,000-track rating edit stores two small values per track, never whole
 rows. Undoing writes the "before" side back, redoing the "after" side; both are edits of their own (a new
-library version, the rows stamped with it), so the export carries an undo like any other change.
+library version, the rows stamped with it), so the export carries an undo like any other change. An undo of
+an edit no export has carried yet puts back the versions its rows had before it (:mod:`harmony.library.undo_stamps`),
+so those rows are not "pending export" for nothing.
 
 The same capture and restore code serves every kind of edit, which is what lets one property test (random
 edits, then undo all) vouch for all of them.
@@ -23,10 +25,10 @@ from typing import Any, Final, cast
 
 from sqlalchemy import Connection, delete, false, func, insert, or_, select, update
 
-from harmony.library import writes
+from harmony.library import undo_stamps, writes
 from harmony.library.errors import NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
-from harmony.library.journal import now
+from harmony.library.journal import now, read_status
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_STEPS
 from harmony.library.sort_forms import SORT_COLUMNS, sort_columns
 from harmony.library.values import CUE_FIELD_NAMES
@@ -82,6 +84,9 @@ class Snapshot:
     entries: dict[int, list[list[Any]] | None] = field(default_factory=dict)
     #: Whole track rows: ``{"row": [values of _ROW_COLUMNS], "base": NML key of its sync base or None}``.
     rows: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    #: The version each row carried (``{"tracks" | "playlists" | "folders": {id: version}}``). A step keeps them
+    #: on its "before" side only: the versions just before its change was applied (see ``undo_stamps``).
+    stamps: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         def plain(values: list[FieldValue]) -> list[Any]:
@@ -96,6 +101,7 @@ class Snapshot:
                 "playlists": {str(k): v for k, v in self.playlists.items()},
                 "entries": {str(k): v for k, v in self.entries.items()},
                 "rows": {str(k): v for k, v in self.rows.items()},
+                "stamps": {kind: {str(k): v for k, v in found.items()} for kind, found in self.stamps.items()},
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -121,6 +127,7 @@ class Snapshot:
             playlists={int(k): v for k, v in data.get("playlists", {}).items()},
             entries={int(k): v for k, v in data.get("entries", {}).items()},
             rows={int(k): v for k, v in data.get("rows", {}).items()},
+            stamps={kind: {int(k): v for k, v in found.items()} for kind, found in data.get("stamps", {}).items()},
         )
 
     @property
@@ -153,9 +160,10 @@ def _subtree(conn: Connection, roots: Iterable[int]) -> tuple[set[int], set[int]
     return folders, playlists
 
 
-def capture(conn: Connection, scope: Scope, known: Snapshot | None = None) -> Snapshot:
+def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, stamps: bool = True) -> Snapshot:
     """The scope's values now. ``known`` (the same scope captured earlier) adds its rows, so a row that went
-    away in between shows as ``None``."""
+    away in between shows as ``None``. ``stamps``: read the rows' versions too (a step keeps its "before"
+    side's)."""
     snap = Snapshot(fields=list(scope.fields))
     track_ids = sorted(set(scope.track_ids) | (set(known.tracks) if known else set()))
     if snap.fields and track_ids:
@@ -229,11 +237,14 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None) -> Sn
         snap.entries[playlist_id] = (
             [list(pair) for pair in writes.playlist_entry_pairs(conn, playlist_id)] if exists else None
         )
+    if stamps:
+        snap.stamps = undo_stamps.read_stamps(conn, snap)
     return snap
 
 
 def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
-    """The two snapshots with everything that did not change left out."""
+    """The two snapshots with everything that did not change left out; the "before" side keeps the versions of
+    its rows, the "after" side none."""
     old, new = Snapshot(fields=before.fields), Snapshot(fields=after.fields)
     for name in ("tracks", "cues", "folders", "playlists", "entries", "rows"):
         a: dict[int, Any] = getattr(before, name)
@@ -251,6 +262,7 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
         for snap in (old, new):
             snap.fields = [snap.fields[i] for i in changed]
             snap.tracks = {t: [values[i] for i in changed] for t, values in snap.tracks.items()}
+    old.stamps = undo_stamps.kept(before.stamps, old)
     return old, new
 
 
@@ -455,7 +467,15 @@ def undo(conn: Connection, version: int) -> StepInfo:
     if row is None:
         raise NothingToUndoError("Nothing to undo.")
     before = Snapshot.from_json(row.before_json)
+    # The step's rows that nothing changed since it was applied, while no export holds it (see undo_stamps).
+    untouched: dict[str, set[int]] = {}
+    if before.stamps and row.version > read_status(conn).last_exported_version:
+        untouched = undo_stamps.untouched_since(undo_stamps.read_stamps(conn, before), before.stamps, row.version)
     restore(conn, version, before)
+    if untouched:
+        restored = undo_stamps.same_rows(before, capture(conn, Scope(fields=before.fields), known=before, stamps=False))
+        as_before = {kind: ids & restored[kind] for kind, ids in untouched.items()}
+        undo_stamps.put_back(conn, before.stamps, as_before)
     conn.execute(update(UNDO_STEPS).where(UNDO_STEPS.c.id == row.id).values(state="undone"))
     return _info(row.id, row.label, row.operation, version, before)
 
@@ -468,8 +488,17 @@ def redo(conn: Connection, version: int) -> StepInfo:
     if row is None:
         raise NothingToUndoError("Nothing to redo.")
     after = Snapshot.from_json(row.after_json)
+    before = Snapshot.from_json(row.before_json)
+    # The step is applied again at this version: its rows' versions are taken again, and only for rows that
+    # hold its "before" values now (an import since the undo may have changed them).
+    now_ = capture(conn, Scope(fields=before.fields), known=before)
+    before.stamps = undo_stamps.kept(now_.stamps, before, only=undo_stamps.same_rows(before, now_))
     restore(conn, version, after)
-    conn.execute(update(UNDO_STEPS).where(UNDO_STEPS.c.id == row.id).values(state="done"))
+    conn.execute(
+        update(UNDO_STEPS)
+        .where(UNDO_STEPS.c.id == row.id)
+        .values(state="done", version=version, before_json=before.to_json())
+    )
     return _info(row.id, row.label, row.operation, version, after)
 
 

@@ -1,0 +1,119 @@
+"""The version stamps an undo puts back, so that an edit undone before any export is not "pending export".
+
+Every edit stamps the rows it changes with its library version, and "pending export" is a row stamped after the
+last export. An undo writes the old values back as an edit of its own, so without this module an edit undone at
+once left its rows pending, while the export found nothing to write.
+
+A step keeps, for each row it changed, the stamp the row carried just before the step's change was applied
+(``Snapshot.stamps``; taken again on every redo). An undo puts that stamp back on a row only when all of these
+hold, which together say the row is now exactly as it was before that change:
+
+- nothing exported holds the change: the library's last exported version is below the version that applied it;
+- the row still carries that version, or still the one kept for it (the step moved it as a sibling, without a
+  stamp): nothing changed it since (every write of exported values stamps the row);
+- after the undo, the row's values are the step's "before" values (an undo that could not restore a row, for
+  example one whose folder is gone, leaves it stamped with the undo's version);
+- on a redo, the row held the step's "before" values just before the redo (an import in between may have
+  changed them), or no stamp is kept for it.
+
+Rows the undo brings back from deletion keep the undo's version: they are new rows to the export's reckoning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Final
+
+from sqlalchemy import Connection, Table, bindparam, select, update
+
+from harmony.library.models import FOLDERS, PLAYLISTS, TRACKS
+
+if TYPE_CHECKING:
+    from harmony.library.undo import Snapshot
+
+__all__ = ["KINDS", "kept", "put_back", "read_stamps", "same_rows", "untouched_since"]
+
+#: The kinds of row a step stamps, and their tables.
+KINDS: Final[dict[str, Table]] = {"tracks": TRACKS, "playlists": PLAYLISTS, "folders": FOLDERS}
+_CHUNK: Final = 500
+
+
+def _row_ids(snap: Snapshot) -> dict[str, set[int]]:
+    """The rows ``snap`` holds values of, by kind (a playlist's entries are the playlist's)."""
+    return {
+        "tracks": snap.track_ids,
+        "playlists": set(snap.playlists) | set(snap.entries),
+        "folders": set(snap.folders),
+    }
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def read_stamps(conn: Connection, snap: Snapshot) -> dict[str, dict[int, int]]:
+    """The version each existing row of ``snap`` carries now."""
+    stamps: dict[str, dict[int, int]] = {}
+    for kind, ids in _row_ids(snap).items():
+        table = KINDS[kind]
+        found: dict[int, int] = {}
+        for chunk in _chunks(ids):
+            rows = conn.execute(select(table.c.id, table.c.changed_version).where(table.c.id.in_(chunk)))
+            found.update((row_id, version) for row_id, version in rows)
+        if found:
+            stamps[kind] = found
+    return stamps
+
+
+def same_rows(expected: Snapshot, now: Snapshot) -> dict[str, set[int]]:
+    """The rows whose values in ``now`` (captured over ``expected``'s rows) are those of ``expected``."""
+
+    def same(parts: Sequence[str], row_id: int) -> bool:
+        return all(getattr(expected, part).get(row_id) == getattr(now, part).get(row_id) for part in parts)
+
+    wanted = _row_ids(expected)
+    return {
+        "tracks": {t for t in wanted["tracks"] if same(("tracks", "cues", "rows"), t)},
+        "playlists": {p for p in wanted["playlists"] if same(("playlists", "entries"), p)},
+        "folders": {f for f in wanted["folders"] if same(("folders",), f)},
+    }
+
+
+def kept(
+    stamps: dict[str, dict[int, int]], snap: Snapshot, only: dict[str, set[int]] | None = None
+) -> dict[str, dict[int, int]]:
+    """The part of ``stamps`` for the rows ``snap`` holds (and, given ``only``, among those rows)."""
+    out: dict[str, dict[int, int]] = {}
+    for kind, ids in _row_ids(snap).items():
+        if only is not None:
+            ids &= only[kind]
+        found = {row_id: stamp for row_id, stamp in stamps.get(kind, {}).items() if row_id in ids}
+        if found:
+            out[kind] = found
+    return out
+
+
+def untouched_since(
+    now: dict[str, dict[int, int]], kept: dict[str, dict[int, int]], version: int
+) -> dict[str, set[int]]:
+    """The rows that no write stamped after the step was applied at ``version``: each carries ``version``, or
+    still the version ``kept`` for it (the step moved it without a stamp of its own, as a sibling a move
+    renumbers)."""
+    return {
+        kind: {row_id for row_id, stamp in found.items() if stamp in (version, kept.get(kind, {}).get(row_id))}
+        for kind, found in now.items()
+    }
+
+
+def put_back(conn: Connection, kept: dict[str, dict[int, int]], rows: dict[str, set[int]]) -> None:
+    """Stamp each row of ``rows`` with its version in ``kept`` (rows ``kept`` has no version for are left)."""
+    for kind, ids in rows.items():
+        table = KINDS[kind]
+        pairs = [{"row_id": row_id, "stamp": kept[kind][row_id]} for row_id in ids if row_id in kept.get(kind, {})]
+        if pairs:
+            conn.execute(
+                update(table).where(table.c.id == bindparam("row_id")).values(changed_version=bindparam("stamp")),
+                pairs,
+            )
