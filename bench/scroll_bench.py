@@ -62,6 +62,11 @@ def serve(folder: Path, tracks: int) -> tuple[uvicorn.Server, threading.Thread, 
     library = Library.open(folder / "library.db")
     library.add_tracks(make_tracks(tracks))
     library.close()
+    return serve_library(folder)
+
+
+def serve_library(folder: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """The app on ``folder/library.db``, on a free port, in a thread; stop it with ``server.should_exit``."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -112,3 +112,54 @@ def test_axe_finds_no_serious_violation_on_the_missing_and_duplicates_pages(
             if v["impact"] in ("serious", "critical")
         ]
     assert bad == {"/duplicates": [], "/missing": []}
+
+
+def test_many_groups_come_in_batches_and_a_big_group_shows_its_first_tracks(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """120 pairs and one song with 40 copies: the page draws 50 groups, the next ones as the DJ scrolls, and the
+    big group's first 25 tracks and the suggested one (the last copy, the only one with a cue point) with a button
+    for the other 14; its merge takes all 40, and the count goes down from the whole."""
+    from playwright.sync_api import expect
+
+    library = live_server.state.library
+    assert isinstance(library, Library)
+    pairs = [
+        (TrackValues(f"/music/pair{i:03d}-{copy}.mp3", artist="Art", title=f"Pair {i:03d}", duration=180.0), [])
+        for i in range(120)
+        for copy in "ab"
+    ]
+    copies = [
+        (
+            TrackValues(f"/music/copy{i:02d}.mp3", artist="Big", title="Copied", duration=200.0),
+            [CueValues(0, 1000.0, hotcue=0)] if i == 39 else [],
+        )
+        for i in range(40)
+    ]
+    library.add_tracks(pairs + copies)
+
+    page.goto(f"{live_server.url}/duplicates")
+    status = page.locator("#duplicates-status")
+    expect(status).to_have_text("121 groups of duplicates among 280 tracks.")
+    groups = page.locator(".duplicate-group")
+    expect(groups).to_have_count(50)
+    more = page.locator("#duplicates-more")
+    expect(more).to_have_text("Show 50 more groups (71 left)")
+    more.scroll_into_view_if_needed()  # scrolling near the end draws the next batch
+    expect(groups).to_have_count(100)
+    more.click()
+    expect(groups).to_have_count(121)
+    expect(more).to_be_hidden()
+
+    big = groups.filter(has_text="Big – Copied")
+    expect(big.locator("tbody tr")).to_have_count(26)
+    expect(big.locator("input[type=radio]:checked")).to_have_attribute("aria-label", "Keep /music/copy39.mp3")
+    big.get_by_role("button", name="Show the other 14 tracks of this group").click()
+    expect(big.locator("tbody tr")).to_have_count(40)
+
+    # The merge takes every copy, those shown and those not.
+    page.once("dialog", lambda dialog: dialog.accept())
+    big.get_by_role("button", name="Merge into the checked track").click()
+    expect(groups).to_have_count(120)
+    expect(status).to_have_text("120 groups of duplicates among 241 tracks.")

@@ -25,21 +25,32 @@
     return el("td", Object.assign({ "data-label": label }, attrs), inner);
   }
 
+  // A big library can hold thousands of groups, and placeholder files thousands of copies of one "song": drawn
+  // at once, 20,000 rows took 8 s. Groups come in batches as the page scrolls, and a big group shows its first
+  // tracks (the suggested one always) with a button for the rest.
+  const GROUP_BATCH = 50;
+  const FIRST_TRACKS = 25;
+  const state = { groups: [], drawn: 0, remaining: 0 };
+
+  function trackRow(g, t, name) {
+    const radio = el("input", Object.assign({ type: "radio", name, value: t.id, "aria-label": `Keep ${t.path}` },
+      t.id === g.keep ? { checked: "" } : {}));
+    const title = el("span", {}, [t.artist, t.title].filter(Boolean).join(" – ") || "(no title)");
+    return el("tr", { "data-track": t.id },
+      cell("Keep", radio, { class: "keep" }),
+      cell("Track", t.id === g.keep ? [title, " ", el("span", { class: "tag" }, "suggested")] : title),
+      cell("Cues", String(t.cues), { class: "num" }), cell("Plays", String(t.plays), { class: "num" }),
+      cell("Playlists", t.playlists.join(", ") || "–"), cell("Format", t.format || "–"),
+      cell("Bitrate", kbps(t.bitrate) || "–"),
+      cell("File", t.missing ? [t.path, " ", el("span", { class: "tag missing" }, "file missing")] : t.path,
+        { class: "path" }));
+  }
+
   function group(g, index) {
     const name = `keep-${index}`;
-    const rows = g.tracks.map((t) => {
-      const radio = el("input", Object.assign({ type: "radio", name, value: t.id, "aria-label": `Keep ${t.path}` },
-        t.id === g.keep ? { checked: "" } : {}));
-      const title = el("span", {}, [t.artist, t.title].filter(Boolean).join(" – ") || "(no title)");
-      return el("tr", { "data-track": t.id },
-        cell("Keep", radio, { class: "keep" }),
-        cell("Track", t.id === g.keep ? [title, " ", el("span", { class: "tag" }, "suggested")] : title),
-        cell("Cues", String(t.cues), { class: "num" }), cell("Plays", String(t.plays), { class: "num" }),
-        cell("Playlists", t.playlists.join(", ") || "–"), cell("Format", t.format || "–"),
-        cell("Bitrate", kbps(t.bitrate) || "–"),
-        cell("File", t.missing ? [t.path, " ", el("span", { class: "tag missing" }, "file missing")] : t.path,
-          { class: "path" }));
-    });
+    const shown = g.tracks.filter((t, i) => i < FIRST_TRACKS || t.id === g.keep);
+    const hidden = g.tracks.filter((t, i) => i >= FIRST_TRACKS && t.id !== g.keep);
+    const body = el("tbody", {}, ...shown.map((t) => trackRow(g, t, name)));
     const heading = `${g.kind === "exact" ? "Same audio" : "Likely the same"}: ` +
       ([g.tracks[0].artist, g.tracks[0].title].filter(Boolean).join(" – ") || "(no title)");
     const section = el("section", { class: "duplicate-group", "aria-label": heading },
@@ -47,11 +58,31 @@
       el("table", { class: "compact duplicates" },
         el("thead", {}, el("tr", {}, ...["Keep", "Track", "Cues", "Plays", "Playlists", "Format", "Bitrate", "File"]
           .map((h) => el("th", { scope: "col" }, h)))),
-        el("tbody", {}, ...rows)));
+        body));
+    if (hidden.length) {
+      const more = el("button", { type: "button", class: "ghost small show-all" },
+        `Show the other ${plural(hidden.length, "track", "tracks")} of this group`);
+      more.addEventListener("click", () => {
+        body.append(...hidden.map((t) => trackRow(g, t, name)));
+        more.remove();
+      });
+      section.append(more);
+    }
     const button = el("button", { type: "button" }, "Merge into the checked track");
     button.addEventListener("click", () => merge(g, section, name, button));
     section.append(button);
     return section;
+  }
+
+  // The next batch of groups; the "more" button (also pressed by scrolling near it) stays while groups remain.
+  function drawMore() {
+    const next = state.groups.slice(state.drawn, state.drawn + GROUP_BATCH);
+    $("duplicate-groups").append(...next.map((g, i) => group(g, state.drawn + i)));
+    state.drawn += next.length;
+    const left = state.groups.length - state.drawn;
+    const more = $("duplicates-more");
+    more.hidden = left === 0;
+    more.textContent = `Show ${plural(Math.min(left, GROUP_BATCH), "more group", "more groups")} (${number(left)} left)`;
   }
 
   async function merge(g, section, name, button) {
@@ -69,7 +100,8 @@
           `${plural(result.entries_moved, "playlist entry", "playlist entries")} moved.`,
         color: "green", autoClose: 10000, action: result.step ? { label: "Undo", run: undo } : null });
       section.remove();
-      await showCounts(document.querySelectorAll(".duplicate-group").length);
+      state.remaining -= 1;
+      await showCounts(state.remaining);
     } catch (error) {
       button.disabled = false;
       fail("Could not merge", error);
@@ -95,9 +127,17 @@
 
   async function load() {
     const data = await api("GET", "/api/library/duplicates");
-    $("duplicate-groups").replaceChildren(...data.groups.map(group));
+    Object.assign(state, { groups: data.groups, drawn: 0, remaining: data.groups.length });
+    $("duplicate-groups").replaceChildren();
+    drawMore();
     await showCounts(data.groups.length);
   }
+
+  $("duplicates-more").addEventListener("click", drawMore);
+  // Scrolling near the end draws the next batch, as the library's list does.
+  new IntersectionObserver((seen) => {
+    if (seen.some((entry) => entry.isIntersecting) && state.drawn < state.groups.length) drawMore();
+  }, { rootMargin: "600px" }).observe($("duplicates-more"));
 
   load().catch((error) => {
     $("duplicates-status").textContent = "";
