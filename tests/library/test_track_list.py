@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import date
 
 import pytest
@@ -59,6 +60,8 @@ def _empty(row: ListedTrack, sort: str) -> bool:
         return values.import_date is None and values.date_added is None
     if sort == "pending":
         return not row.pending
+    if sort == "missing":
+        return not row.track.missing
     if sort == "id":
         return False
     if sort == "rating":
@@ -70,6 +73,7 @@ def _empty(row: ListedTrack, sort: str) -> bool:
 def test_every_column_sorts_empty_values_last(mixed: Library) -> None:
     mixed.record_export(mixed.version, FINGERPRINT)
     mixed.update_track(3, {"title": "edited"})  # one pending track, so 'pending' has both kinds
+    mixed.check_files(lambda path: not path.endswith(("1.mp3", "6.mp3")))  # and eight missing files
     for sort in (key for key in LIST_SORT_KEYS if key != "position"):
         for descending in (False, True):
             rows = mixed.list_tracks(sort=sort, descending=descending, limit=500).rows
@@ -227,3 +231,14 @@ def test_a_key_typed_as_djs_write_keys_finds_the_tracks_in_that_key(library: Lib
     assert titles("8A", descending=True) == ["Two", "Three", "One"]
     playlist = library.create_playlist("Keys", track_ids=[1, 4, 5])
     assert titles("1m", playlist_id=playlist) == ["Dub 1m version", "One"]
+
+
+def test_missing_files_sort_first_by_when_they_went(library: Library) -> None:
+    ids = library.add_tracks([(TrackValues(path=f"/music/{n}.mp3"), ()) for n in range(5)])
+    library.check_files(lambda path: path != "/music/3.mp3")  # 3 goes first
+    time.sleep(0.01)
+    library.check_files(lambda path: path not in ("/music/3.mp3", "/music/1.mp3"))  # then 1
+    ups = [row.track.id for row in library.list_tracks(sort="missing").rows]
+    downs = [row.track.id for row in library.list_tracks(sort="missing", descending=True).rows]
+    assert ups == [ids[3], ids[1], ids[0], ids[2], ids[4]]
+    assert downs == [ids[1], ids[3], ids[0], ids[2], ids[4]]  # the files found stay after, by id

@@ -317,6 +317,37 @@ def test_an_edit_undone_before_any_export_is_no_longer_pending(page: Any, panel_
     assert page.input_value("#field-year") == "1999"
 
 
+def test_the_missing_and_pending_marks_sort(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    # The two mark columns had no sort: a DJ looking for the tracks to find or to export had to filter.
+    open_library_page = f"{panel_server.server.url}/library"
+    if page.url != open_library_page:
+        page.goto(open_library_page)
+    missing = {panel_server.ids["missing"], panel_server.ids["imported_missing"]}
+    for direction in ("ascending", "descending"):
+        header = "#tracks-head th[data-column='missing']"
+        page.click(f"{header} button")
+        if page.get_attribute(header, "aria-sort") != direction:
+            page.click(f"{header} button")
+        page.wait_for_selector(f"{header}[aria-sort='{direction}']")
+        page.wait_for_function("() => document.querySelector('#tracks-body tr[data-id]') !== null")
+        first = page.eval_on_selector_all(
+            "#tracks-body tr[data-id]",
+            "rows => rows.slice(0, 2).map(r => [Number(r.dataset.id), r.classList.contains('missing')])",
+        )
+        assert {track for track, _ in first} == missing and all(flag for _, flag in first), (direction, first)
+    with Library.open(panel_server.server.state.service.library_path) as library:
+        library.record_export(library.version, NmlFingerprint("/exported.nml", 1, 1, "x"))
+        library.edit_tracks([panel_server.ids["key_off"]], {"comment": "to export"})
+    page.reload()
+    page.click("#tracks-head th[data-column='pending'] button")
+    page.wait_for_selector("#tracks-head th[data-column='pending'][aria-sort='ascending']")
+    page.wait_for_function(
+        "id => document.querySelector('#tracks-body tr[data-id]').dataset.id === String(id)",
+        arg=panel_server.ids["key_off"],
+    )
+    assert "pending" in page.get_attribute("#tracks-body tr[data-id]", "class")
+
+
 def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     open_track(page, panel_server, "rating")
     assert page.get_attribute("#field-rating .star[data-value='2']", "aria-checked") == "true"

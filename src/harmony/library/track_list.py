@@ -96,6 +96,7 @@ LIST_SORT_KEYS: tuple[str, ...] = (
     "key",
     "added",
     "pending",
+    "missing",
     "position",
     *(name for name in TRACK_FIELD_NAMES if name != "path_key"),
 )
@@ -147,6 +148,9 @@ def _tiers(sort: str, notation: str, pending: ColumnElement[bool], in_playlist: 
     if sort == "pending":
         # Tracks with edits waiting first, the latest edit at the top when descending (the version index).
         return _filled_then_empty(TRACKS.c.changed_version, not_(pending))
+    if sort == "missing":
+        # Tracks whose file is missing first, by when it went (its index); the found ones after, by id.
+        return _filled_then_empty(TRACKS.c.missing_since, TRACKS.c.missing_since.is_(None))
     column = TRACKS.c[sort]
     if column.type.python_type is str:
         expression = sort_expression(sort)

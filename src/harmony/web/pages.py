@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from harmony.library import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, SORT_KEYS
+from harmony.library import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, LIST_SORT_KEYS
 from harmony.web.state import WebState, web_state
 from harmony.web.track_form import panel_context
 
@@ -40,7 +40,7 @@ async def favicon() -> RedirectResponse:
 @router.get("/library", response_class=HTMLResponse)
 async def library_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
     notation = await state.call(lambda: state.service.settings().key_notation)
-    return _render(request, state, "library.html", "library", sort_keys=list(SORT_KEYS), **panel_context(notation))
+    return _render(request, state, "library.html", "library", sort_keys=list(LIST_SORT_KEYS), **panel_context(notation))
 
 
 @router.get("/traktor", response_class=HTMLResponse)

@@ -27,9 +27,9 @@ window.HarmonyColumns = (() => {
 
   // edit: how an inline edit reads the typed text ("text", "int", "bpm", "key"); field: the name PATCH takes.
   const ALL = [
-    { id: "pending", label: "Pending export", short: "●", width: 34, sort: null, mark: true,
+    { id: "pending", label: "Pending export", short: "●", width: 34, sort: "pending", mark: true,
       show: (t) => (t.pending ? "●" : ""), title: (t) => (t.pending ? "Not exported yet" : "") },
-    { id: "missing", label: "Missing file", short: "⚠", width: 34, sort: null, mark: true,
+    { id: "missing", label: "Missing file", short: "⚠", width: 34, sort: "missing", mark: true,
       show: (t) => (t.missing ? "⚠" : ""), title: (t) => (t.missing ? "File missing" : "") },
     { id: "position", label: "#", width: 56, sort: "position", num: true, playlistOnly: true,
       show: (t) => (t.position === undefined || t.position === null ? "" : String(t.position + 1)) },
