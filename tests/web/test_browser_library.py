@@ -617,6 +617,32 @@ def test_every_other_page_fits_a_phone(chromium: Any, library_server: Fixture, p
         context.close()
 
 
+HEADER_WIDTHS = "ths => Object.fromEntries(ths.map(t => [t.dataset.column, t.getBoundingClientRect().width]))"
+
+
+def test_the_title_takes_the_largest_share_and_follows_the_window(chromium: Any, library_server: Fixture) -> None:  # noqa: F811
+    """At 1440 px the title column was no wider than the album's: title, artist and album now share the room
+    3 to 2 to 1.5, fill the frame, and share it again when the window changes."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 800})
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        for width in (1440, 1920):
+            page.set_viewport_size({"width": width, "height": 800})
+            frame = page.evaluate("document.getElementById('table-wrap').clientWidth")
+            page.wait_for_function(
+                "frame => Math.abs(document.getElementById('tracks-table').offsetWidth - frame) <= 2", arg=frame
+            )
+            widths = page.eval_on_selector_all("#tracks-head th", HEADER_WIDTHS)
+            assert widths["title"] > widths["artist"] > widths["album"], (width, widths)
+            assert widths["title"] / widths["artist"] == pytest.approx(3 / 2, rel=0.03), (width, widths)
+            assert widths["artist"] / widths["album"] == pytest.approx(2 / 1.5, rel=0.03), (width, widths)
+            assert sum(widths.values()) == pytest.approx(frame, abs=len(widths) + 2), (width, widths, frame)
+        assert widths["title"] > 400  # the room a wide screen adds goes to the text columns
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [390, 768, 1280, 1440])
 def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, width: int) -> None:  # noqa: F811
     context = chromium.new_context(viewport={"width": width, "height": 800})

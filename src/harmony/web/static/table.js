@@ -215,22 +215,54 @@ window.HarmonyTable = (() => {
       (column.sort !== "position" || (view.playlist && !view.playlist.smart));
   }
 
+  // Title, artist and album share whatever room the other columns leave, so the table fills its frame instead
+  // of cutting titles short beside an empty stripe. The title takes the largest part (3 to 2 to 1.5): an equal
+  // share of title and artist beside a fixed album left the title no wider than the album. They give up room
+  // down to their least widths before anything scrolls: on a laptop, BPM, key and rating stay in sight beside
+  // shorter titles. Only a frame narrower than that scrolls sideways, inside the frame.
+  const GROWING = {
+    title: { least: 180, weight: 3 },
+    artist: { least: 130, weight: 2 },
+    album: { least: 110, weight: 1.5 },
+  };
+
+  // The growing columns' widths for a frame of `frame` pixels: each its weight's share of the room, and a column
+  // held at its least width leaves the rest to the others.
+  function shares(frame) {
+    const grow = columns.filter((c) => GROWING[c.id]);
+    let room = frame - columns.reduce((sum, c) => sum + (GROWING[c.id] ? 0 : c.width), 0);
+    const widths = new Map();
+    let open = grow;
+    while (open.length) {
+      const weights = open.reduce((sum, c) => sum + GROWING[c.id].weight, 0);
+      const held = open.filter((c) => (room * GROWING[c.id].weight) / weights < GROWING[c.id].least);
+      if (!held.length) {
+        for (const c of open) widths.set(c.id, Math.floor((room * GROWING[c.id].weight) / weights));
+        break;
+      }
+      for (const c of held) {
+        widths.set(c.id, GROWING[c.id].least);
+        room -= GROWING[c.id].least;
+      }
+      open = open.filter((c) => !held.includes(c));
+    }
+    return widths;
+  }
+
+  function sizeColumns() {
+    const widths = shares(wrap.clientWidth);
+    [...colgroup.children].forEach((col, i) => {
+      const c = columns[i];
+      col.style.width = `${GROWING[c.id] ? widths.get(c.id) : c.width}px`;
+    });
+  }
+
   function drawHead() {
     columns = visibleColumns();
-    // Title and artist share whatever room the other columns leave (fixed-layout columns without a width do),
-    // so the table fills its frame instead of cutting titles short beside an empty stripe. They give up room
-    // down to these widths before anything scrolls: on a laptop, BPM, key and rating stay in sight beside
-    // shorter titles. Only a frame narrower than that scrolls sideways, inside the frame.
-    const growing = new Set(["title", "artist"]);
-    const least = { title: 180, artist: 130 };
-    const widths = columns.map((c) => (growing.has(c.id) ? least[c.id] : c.width));
-    const width = widths.reduce((sum, w) => sum + w, 0);
-    const grows = columns.some((c) => growing.has(c.id));
-    colgroup.replaceChildren(...columns.map((c, i) => {
-      const col = el("col", {});
-      if (!growing.has(c.id)) col.style.width = `${widths[i]}px`;
-      return col;
-    }));
+    const width = columns.reduce((sum, c) => sum + (GROWING[c.id] ? GROWING[c.id].least : c.width), 0);
+    const grows = columns.some((c) => GROWING[c.id]);
+    colgroup.replaceChildren(...columns.map(() => el("col", {})));
+    sizeColumns();
     table.style.width = grows ? "100%" : `${width}px`;
     table.style.minWidth = `${width}px`;
     table.setAttribute("aria-colcount", String(columns.length));
@@ -802,6 +834,7 @@ window.HarmonyTable = (() => {
 
   wrap.addEventListener("scroll", schedule, { passive: true });
   window.addEventListener("resize", schedule);
+  new ResizeObserver(sizeColumns).observe(wrap); // the frame changes with the window, the drawer, a scroll bar
   narrowScreen.addEventListener("change", () => {
     drawHead();
     draw();
