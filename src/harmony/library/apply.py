@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from harmony.collector import frozen_for_life, gc_paused
 from harmony.errors import LibraryError
-from harmony.library import bulk, missing, writes
+from harmony.library import bulk, missing, undo_stamps, writes
 from harmony.library.errors import ImportCancelled, LibraryChangedError
 from harmony.library.journal import bump_version, current_version, now, read_status, record_nml_state, set_summary
 from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
@@ -314,6 +314,7 @@ def record_export(
     """Record that the NML at ``fingerprint`` now holds version ``library_version``, with its bases."""
     write_bases(conn, bases, _Refs(), library_version)
     record_nml_state(conn, fingerprint, exported_version=library_version)
+    undo_stamps.settle_export(conn, library_version)  # undos made while the export ran
     log.info("recorded export of library version %d to %s", library_version, fingerprint.path)
 
 

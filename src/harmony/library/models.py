@@ -304,6 +304,23 @@ class UndoStep(Base):
     after_json: Mapped[str] = mapped_column(Text)
 
 
+class UndoPutBack(Base):
+    """A row an undo marked as no longer pending export (see :mod:`harmony.library.undo_stamps` and migration
+    0013): recording an export that read the library before the undo marks it pending again."""
+
+    __tablename__ = "undo_put_backs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('tracks', 'playlists', 'folders')", name="undo_put_back_kind"),
+        Index("ix_undo_put_backs_undo_version", "undo_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    undo_version: Mapped[int] = mapped_column(Integer)
+    applied_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(Text)
+    row_id: Mapped[int] = mapped_column(Integer)
+
+
 # The Core tables behind the models, typed as tables (``Model.__table__`` is typed as a bare FromClause),
 # for the bulk statements the library runs without the ORM unit of work.
 TRACKS = cast(Table, Track.__table__)
@@ -319,6 +336,7 @@ CHANGES = cast(Table, Change.__table__)
 SETTINGS = cast(Table, Setting.__table__)
 OPERATIONS = cast(Table, OperationRow.__table__)
 UNDO_STEPS = cast(Table, UndoStep.__table__)
+UNDO_PUT_BACKS = cast(Table, UndoPutBack.__table__)
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -262,7 +262,7 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
         for snap in (old, new):
             snap.fields = [snap.fields[i] for i in changed]
             snap.tracks = {t: [values[i] for i in changed] for t, values in snap.tracks.items()}
-    old.stamps = undo_stamps.kept(before.stamps, old)
+    old.stamps = undo_stamps.kept_stamps(before.stamps, old)
     return old, new
 
 
@@ -475,7 +475,7 @@ def undo(conn: Connection, version: int) -> StepInfo:
     if untouched:
         restored = undo_stamps.same_rows(before, capture(conn, Scope(fields=before.fields), known=before, stamps=False))
         as_before = {kind: ids & restored[kind] for kind, ids in untouched.items()}
-        undo_stamps.put_back(conn, before.stamps, as_before)
+        undo_stamps.put_back(conn, before.stamps, as_before, version, row.version)
     conn.execute(update(UNDO_STEPS).where(UNDO_STEPS.c.id == row.id).values(state="undone"))
     return _info(row.id, row.label, row.operation, version, before)
 
@@ -491,8 +491,8 @@ def redo(conn: Connection, version: int) -> StepInfo:
     before = Snapshot.from_json(row.before_json)
     # The step is applied again at this version: its rows' versions are taken again, and only for rows that
     # hold its "before" values now (an import since the undo may have changed them).
-    now_ = capture(conn, Scope(fields=before.fields), known=before)
-    before.stamps = undo_stamps.kept(now_.stamps, before, only=undo_stamps.same_rows(before, now_))
+    current = capture(conn, Scope(fields=before.fields), known=before)
+    before.stamps = undo_stamps.kept_stamps(current.stamps, before, only=undo_stamps.same_rows(before, current))
     restore(conn, version, after)
     conn.execute(
         update(UNDO_STEPS)

@@ -17,6 +17,12 @@ hold, which together say the row is now exactly as it was before that change:
   changed them), or no stamp is kept for it.
 
 Rows the undo brings back from deletion keep the undo's version: they are new rows to the export's reckoning.
+
+An export records the version it read, which may be older than the library by the time it has written the file:
+an undo made in between found the change unexported, yet the file now holds it. So each row an undo marks is
+kept (table ``undo_put_backs``, migration 0013), and recording an export marks pending again every row an undo
+after the export's version marked for a change at or before it (:func:`settle_export`). The table keeps at
+most :data:`MAX_PUT_BACKS` rows; an undo that would pass that leaves its rows pending rather than lose track.
 """
 
 from __future__ import annotations
@@ -24,18 +30,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 
-from harmony.library.models import FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.journal import read_status
+from harmony.library.models import FOLDERS, PLAYLISTS, TRACKS, UNDO_PUT_BACKS
 
 if TYPE_CHECKING:
     from harmony.library.undo import Snapshot
 
-__all__ = ["KINDS", "kept", "put_back", "read_stamps", "same_rows", "untouched_since"]
+__all__ = [
+    "KINDS",
+    "MAX_PUT_BACKS",
+    "kept_stamps",
+    "put_back",
+    "read_stamps",
+    "same_rows",
+    "settle_export",
+    "untouched_since",
+]
 
 #: The kinds of row a step stamps, and their tables.
 KINDS: Final[dict[str, Table]] = {"tracks": TRACKS, "playlists": PLAYLISTS, "folders": FOLDERS}
 _CHUNK: Final = 500
+#: The most rows ``undo_put_backs`` keeps between exports (an export drops those it can no longer concern).
+MAX_PUT_BACKS: Final = 200_000
 
 
 def _row_ids(snap: Snapshot) -> dict[str, set[int]]:
@@ -81,7 +99,7 @@ def same_rows(expected: Snapshot, now: Snapshot) -> dict[str, set[int]]:
     }
 
 
-def kept(
+def kept_stamps(
     stamps: dict[str, dict[int, int]], snap: Snapshot, only: dict[str, set[int]] | None = None
 ) -> dict[str, dict[int, int]]:
     """The part of ``stamps`` for the rows ``snap`` holds (and, given ``only``, among those rows)."""
@@ -107,13 +125,50 @@ def untouched_since(
     }
 
 
-def put_back(conn: Connection, kept: dict[str, dict[int, int]], rows: dict[str, set[int]]) -> None:
-    """Stamp each row of ``rows`` with its version in ``kept`` (rows ``kept`` has no version for are left)."""
-    for kind, ids in rows.items():
+def put_back(
+    conn: Connection, stamps: dict[str, dict[int, int]], rows: dict[str, set[int]], undo_version: int, applied: int
+) -> None:
+    """Stamp each row of ``rows`` with its version in ``stamps`` (rows it has none for are left), and keep them
+    for :func:`settle_export`: the undo at ``undo_version`` took back a change applied at ``applied``."""
+    exported = read_status(conn).last_exported_version
+    conn.execute(delete(UNDO_PUT_BACKS).where(UNDO_PUT_BACKS.c.undo_version <= exported))  # no export needs them
+    chosen = {
+        kind: [(r, stamps[kind][r]) for r in sorted(ids) if r in stamps.get(kind, {})] for kind, ids in rows.items()
+    }
+    count = sum(len(pairs) for pairs in chosen.values())
+    kept_now = conn.execute(select(func.count()).select_from(UNDO_PUT_BACKS)).scalar_one()
+    if not count or kept_now + count > MAX_PUT_BACKS:
+        return  # (past the limit the rows stay pending: an export then settles them)
+    for kind, pairs in chosen.items():
         table = KINDS[kind]
-        pairs = [{"row_id": row_id, "stamp": kept[kind][row_id]} for row_id in ids if row_id in kept.get(kind, {})]
-        if pairs:
-            conn.execute(
-                update(table).where(table.c.id == bindparam("row_id")).values(changed_version=bindparam("stamp")),
-                pairs,
-            )
+        by_stamp: dict[int, list[int]] = {}
+        for row_id, stamp in pairs:
+            by_stamp.setdefault(stamp, []).append(row_id)
+        for stamp, ids in by_stamp.items():  # a bulk edit's rows mostly share a few versions
+            for chunk in _chunks(ids):
+                conn.execute(update(table).where(table.c.id.in_(chunk)).values(changed_version=stamp))
+        marked = [
+            {"undo_version": undo_version, "applied_version": applied, "kind": kind, "row_id": row_id}
+            for row_id, _ in pairs
+        ]
+        if marked:
+            conn.execute(insert(UNDO_PUT_BACKS), marked)
+
+
+def settle_export(conn: Connection, exported: int) -> None:
+    """An export now records that the NML holds library version ``exported``: every row an undo after that
+    version marked, for a change applied at or before it, is in the file as the change left it, so it is pending
+    again (stamped with that undo's version). Put-backs of undos at or before ``exported`` go: no export to come
+    read the library before them."""
+    for kind, table in KINDS.items():
+        conn.execute(
+            text(
+                f"UPDATE {table.name} SET changed_version = p.undo_version "
+                "FROM (SELECT row_id, max(undo_version) AS undo_version FROM undo_put_backs "
+                "      WHERE kind = :kind AND undo_version > :exported AND applied_version <= :exported "
+                "      GROUP BY row_id) AS p "
+                f"WHERE {table.name}.id = p.row_id AND {table.name}.changed_version <= :exported"
+            ),
+            {"kind": kind, "exported": exported},
+        )
+    conn.execute(delete(UNDO_PUT_BACKS).where(UNDO_PUT_BACKS.c.undo_version <= exported))
