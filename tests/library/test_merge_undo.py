@@ -139,6 +139,24 @@ def test_an_undone_merge_survives_reopening_and_is_pending_export_where_it_must_
         assert {4, 5} <= set(library.pending()["tracks"])  # type: ignore[call-overload]
 
 
+def test_a_track_added_after_a_merge_never_takes_a_merged_away_track_s_id(tmp_path: Path) -> None:
+    """The merged-away track had the highest id; a track added then (an import, a scan) took it, and the merge's
+    undo wrote the old track over the new one (found by a review)."""
+    build(tmp_path / "lib.db")
+    with Library.open(tmp_path / "lib.db") as library:
+        highest = max(library.list_tracks(sort="id", limit=500).rows, key=lambda row: row.track.id).track.id
+        library.merge_tracks(highest - 1, [highest])
+        [new] = library.add_tracks([(TrackValues(path="/m/new-scan.mp3", title="Brand new"), ())])
+        assert new > highest
+        library.undo()
+        assert library.get_track(new).track.values.path == "/m/new-scan.mp3"
+        assert library.get_track(highest).track.values.path != "/m/new-scan.mp3"
+    with Library.open(tmp_path / "lib.db") as library:  # the highest id given survives reopening
+        library.merge_tracks(highest - 1, [highest])
+        [newer] = library.add_tracks([(TrackValues(path="/m/newer.mp3"), ())])
+        assert newer == new + 1
+
+
 def test_a_refused_merge_records_no_step(tmp_path: Path) -> None:
     build(tmp_path / "lib.db")
     with Library.open(tmp_path / "lib.db") as library:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from harmony.library import Library
+from harmony.library import Library, TrackValues
 from harmony.library.database import APPLICATION_ID, HEAD_REVISION, head_revision, migrate
 
 
@@ -120,3 +120,29 @@ def test_a_new_library_holds_exactly_what_the_migrations_make(tmp_path: Path) ->
     migrate(migrated, "head")
     assert _everything(made) == _everything(migrated)
     assert sqlite3.connect(made).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_the_last_track_id_starts_above_every_track_an_undo_can_bring_back(library_path: Path) -> None:
+    """0014: a library whose newest undo step took track 9 out (a merge) starts its new ids above 9, not above
+    the 3 tracks left."""
+    Library.open(library_path).close()
+    migrate(library_path, "0013")
+    raw = sqlite3.connect(library_path)
+    for track_id in (1, 2, 3):
+        raw.execute(
+            "INSERT INTO tracks (id, path, path_key, changed_version) VALUES (?, ?, ?, 1)",
+            (track_id, f"/m/{track_id}.mp3", f"/m/{track_id}.mp3"),
+        )
+    raw.execute(
+        "INSERT INTO undo_steps (version, at, operation, label, state, before_json, after_json) VALUES "
+        "(2, '2026-12-05 10:00:00', 'merge', 'Merged', 'done', ?, ?)",
+        (
+            '{"fields": [], "rows": {"3": {"row": [], "base": null}, "9": {"row": [], "base": null}}}',
+            '{"fields": [], "rows": {"3": {"row": [], "base": null}, "9": null}}',
+        ),
+    )
+    raw.commit()
+    raw.close()
+    with Library.open(library_path) as library:
+        [new] = library.add_tracks([(TrackValues(path="/m/new.mp3"), ())])
+    assert new == 10

@@ -35,7 +35,7 @@ from harmony.library.fields import (
     check_value,
     check_values,
 )
-from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, STATE, TRACKS
 from harmony.library.paths import path_key
 from harmony.library.sort_forms import SORT_COLUMNS, SORTED_TEXT_FIELDS, sort_columns, sort_forms
 from harmony.library.values import (
@@ -235,11 +235,15 @@ def insert_track_rows(
 ) -> InsertedTracks:
     """Insert tracks with their cues in bulk, one ``executemany`` per table.
 
-    Ids are assigned here from the current maximum: the caller holds the write lock (``BEGIN IMMEDIATE``), so
-    no one else can take them, and the cue rows can be built without a round trip per track."""
+    Ids are assigned here, above every id the library ever gave (a track a merge took out keeps its id for an
+    undo to bring it back): the caller holds the write lock (``BEGIN IMMEDIATE``), so no one else can take
+    them, and the cue rows can be built without a round trip per track."""
     if not items:
         return InsertedTracks([], [], [])
-    first_id = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one()) + 1
+    present = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one())
+    given = int(conn.execute(select(STATE.c.last_track_id).where(STATE.c.id == 1)).scalar_one())
+    first_id = max(present, given) + 1
+    conn.execute(update(STATE).where(STATE.c.id == 1).values(last_track_id=first_id + len(items) - 1))
     track_rows: list[tuple[FieldValue, ...]] = []
     cue_rows: list[tuple[FieldValue, ...]] = []
     checked_values: list[list[FieldValue]] = []
