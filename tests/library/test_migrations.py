@@ -122,9 +122,9 @@ def test_a_new_library_holds_exactly_what_the_migrations_make(tmp_path: Path) ->
     assert sqlite3.connect(made).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
-def test_the_last_track_id_starts_above_every_track_an_undo_can_bring_back(library_path: Path) -> None:
-    """0014: a library whose newest undo step took track 9 out (a merge) starts its new ids above 9, not above
-    the 3 tracks left."""
+def test_the_last_ids_start_above_every_row_an_undo_can_bring_back(library_path: Path) -> None:
+    """0014: a library whose newest undo step took track 9 out (a merge) starts its new track ids above 9, not
+    above the 3 tracks left."""
     Library.open(library_path).close()
     migrate(library_path, "0013")
     raw = sqlite3.connect(library_path)
@@ -145,4 +145,6 @@ def test_the_last_track_id_starts_above_every_track_an_undo_can_bring_back(libra
     raw.close()
     with Library.open(library_path) as library:
         [new] = library.add_tracks([(TrackValues(path="/m/new.mp3"), ())])
+        playlist = library.create_playlist("New")
     assert new == 10
+    assert playlist == 1  # no playlist was ever there

@@ -220,6 +220,34 @@ def test_past_the_limit_an_undo_leaves_its_rows_pending(library: Library, monkey
     assert pending(library)["tracks"] == [1, 2, 3]  # room for one
 
 
+@pytest.mark.parametrize("kind", ["playlist", "folder"])
+def test_a_playlist_or_folder_made_by_an_import_survives_the_undo_of_a_deletion(library: Library, kind: str) -> None:
+    """The deleted one had the highest id; one an import made then took it, and the deletion's undo wrote the
+    old one over it (found by a review of the same bug for tracks)."""
+    from harmony.library import writes
+
+    gone = max(node_ids(library, kind))
+    library.remove_playlist(gone) if kind == "playlist" else library.remove_folder(gone)
+    with write_connection(library._engine) as conn:  # an import adds one of Traktor's
+        version = bump_version(conn, "import")
+        if kind == "playlist":
+            made = writes.create_playlist(conn, version, "From Traktor", None, 0, "uuid-from-traktor")
+        else:
+            made = writes.create_folder(conn, version, "From Traktor", None, 0)
+    assert made > gone
+    library.undo()
+    names: dict[tuple[str, int], str] = {}
+
+    def walk(nodes: Any) -> None:
+        for node in nodes:
+            names[node.kind, node.id] = node.name
+            if node.kind == "folder":
+                walk(node.children)
+
+    walk(library.playlist_tree())
+    assert names[kind, made] == "From Traktor" and (kind, gone) in names
+
+
 # --- the property ---------------------------------------------------------------------------------------------
 
 

@@ -236,9 +236,11 @@ class LibraryState(Base):
     nml_sha256: Mapped[str | None] = mapped_column(Text)
     #: Applied imports so far: which share of the present tracks the next import checks on disk.
     file_check_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    #: The highest track id ever given: new tracks start above it, so none takes the id of a track an undo may
-    #: bring back (migration 0014).
+    #: The highest track, playlist and folder ids ever given: new rows start above them, so none takes the id of
+    #: a row an undo may bring back (migration 0014).
     last_track_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_playlist_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_folder_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import Column, Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -169,6 +169,22 @@ def sqlite_date(value: date) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
+#: The column of ``library_state`` holding the highest id each table ever gave (migration 0014).
+_LAST_IDS: Final = {TRACKS.name: STATE.c.last_track_id, PLAYLISTS.name: STATE.c.last_playlist_id,
+                    FOLDERS.name: STATE.c.last_folder_id}  # fmt: skip
+
+
+def claim_ids(conn: Connection, table: Table, count: int) -> int:
+    """The first of ``count`` new ids for ``table``, above every id it ever gave, recorded as given: an undo may
+    bring back a deleted track, playlist or folder with its id, so no new row may take it meanwhile."""
+    last = _LAST_IDS[table.name]
+    present = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+    given = int(conn.execute(select(last).where(STATE.c.id == 1)).scalar_one())
+    first = max(present, given) + 1
+    conn.execute(update(STATE).where(STATE.c.id == 1).values({last: first + count - 1}))
+    return first
+
+
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
@@ -240,10 +256,7 @@ def insert_track_rows(
     them, and the cue rows can be built without a round trip per track."""
     if not items:
         return InsertedTracks([], [], [])
-    present = int(conn.execute(select(func.coalesce(func.max(TRACKS.c.id), 0))).scalar_one())
-    given = int(conn.execute(select(STATE.c.last_track_id).where(STATE.c.id == 1)).scalar_one())
-    first_id = max(present, given) + 1
-    conn.execute(update(STATE).where(STATE.c.id == 1).values(last_track_id=first_id + len(items) - 1))
+    first_id = claim_ids(conn, TRACKS, len(items))
     track_rows: list[tuple[FieldValue, ...]] = []
     cue_rows: list[tuple[FieldValue, ...]] = []
     checked_values: list[list[FieldValue]] = []
@@ -603,11 +616,11 @@ def create_folder(
     _check_name(name, "folder")
     require_folder(conn, parent_id)
     slot = _make_room(conn, parent_id, position)
-    result = conn.execute(
-        insert(FOLDERS).values(name=name, parent_id=parent_id, position=slot, changed_version=version)
+    folder_id = claim_ids(conn, FOLDERS, 1)
+    conn.execute(
+        insert(FOLDERS).values(id=folder_id, name=name, parent_id=parent_id, position=slot, changed_version=version)
     )
-    assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    return folder_id
 
 
 def rename_folder(conn: Connection, version: int, folder_id: int, name: str) -> None:
@@ -651,9 +664,11 @@ def create_playlist(
     check_holdable({"smart_query": smart_query})
     require_folder(conn, folder_id)
     slot = _make_room(conn, folder_id, position)
+    playlist_id = claim_ids(conn, PLAYLISTS, 1)
     try:
-        result = conn.execute(
+        conn.execute(
             insert(PLAYLISTS).values(
+                id=playlist_id,
                 name=name,
                 folder_id=folder_id,
                 position=slot,
@@ -664,8 +679,7 @@ def create_playlist(
         )
     except IntegrityError as error:
         raise _integrity(error) from error
-    assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    return playlist_id
 
 
 _PLAYLIST_FIELDS = {"name", "uuid", "smart_query"}
