@@ -333,3 +333,28 @@ def test_a_text_longer_than_a_field_may_hold_is_refused_and_changes_nothing(tmp_
         assert library.version == version and library.get_track(track).track.values.comment == "short"
         library.update_track(track, {"comment": "y" * MAX_TEXT_CHARS})  # the longest a text may be
         assert library.get_track(track).track.values.comment == "y" * MAX_TEXT_CHARS
+
+
+def test_an_undo_of_a_named_step_refuses_when_another_came_after_it(template: Path, tmp_path: Path) -> None:
+    """The Undo on an edit's notification names its step: an edit made since (the CLI, another tab) is not
+    undone in its place (found by a walk-through)."""
+    from harmony.library import EditConflictError
+
+    path = tmp_path / "library.db"
+    shutil.copyfile(template, path)
+    with Library.open(path) as library:
+        mine = library.edit_tracks([1], {"title": "Mine"}).step
+        other = library.edit_tracks([2], {"title": "Theirs"}).step
+        assert mine is not None and other is not None
+        with pytest.raises(EditConflictError, match="Not undone: “Set title of “T2”” came after it"):
+            library.undo(mine.id)
+        assert library.get_track(2).track.values.title == "Theirs"  # nothing undone
+        library.undo(other.id)
+        library.undo(mine.id)
+        assert library.get_track(1).track.values.title == "T1"
+        with pytest.raises(NothingToUndoError, match="already undone"):
+            library.undo(mine.id)
+        with pytest.raises(EditConflictError, match="Not redone"):
+            library.redo(other.id)  # the one undone last is redone first
+        library.redo(mine.id)
+        assert library.get_track(1).track.values.title == "Mine"

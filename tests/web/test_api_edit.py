@@ -13,6 +13,7 @@ import pytest
 import pytest_asyncio
 
 from harmony.library import CueValues, Library, TrackValues
+from harmony.nmlfile import NmlFingerprint
 from harmony.web.events import ServerEvent
 
 from .conftest import BASE, Api, build_app
@@ -338,3 +339,45 @@ async def test_library_changed_goes_out_on_the_event_stream(api: Api) -> None:
         assert '"tracks":[4]' in text and '"playlists":false' in text and '"source":"web"' in text
     finally:
         await stream.aclose()  # type: ignore[attr-defined]
+
+
+async def test_the_tree_marks_the_playlists_and_folders_an_export_has_not_written(api: Api) -> None:
+    """The tree drew a ● from each node's ``pending``, which the answer never carried: a renamed playlist or one
+    with tracks added showed no mark while Preview Export listed it (found by a walk-through)."""
+    gigs = await call(api, "POST", "/api/folders", {"name": "Gigs"}, 201)
+    friday = await call(api, "POST", "/api/playlists", {"name": "Friday", "folder_id": gigs["id"]}, 201)
+    saturday = await call(api, "POST", "/api/playlists", {"name": "Saturday"}, 201)
+
+    def marks(tree: dict[str, Any]) -> dict[str, bool]:
+        found: dict[str, bool] = {}
+
+        def walk(nodes: list[dict[str, Any]]) -> None:
+            for node in nodes:
+                found[node["name"]] = node["pending"]
+                walk(node.get("children", []))
+
+        walk(tree["nodes"])
+        return found
+
+    assert marks(await call(api, "GET", "/api/playlists")) == {"Gigs": True, "Friday": True, "Saturday": True}
+    with Library.open(api.state.service.library_path) as library:
+        library.record_export(library.version, NmlFingerprint("/c.nml", 1, 1, "x"))
+    assert marks(await call(api, "GET", "/api/playlists")) == {"Gigs": False, "Friday": False, "Saturday": False}
+    await call(api, "POST", f"/api/playlists/{saturday['id']}/tracks", {"track_ids": [1, 2]})
+    await call(api, "PATCH", f"/api/folders/{gigs['id']}", {"name": "Sets"})
+    assert marks(await call(api, "GET", "/api/playlists")) == {"Sets": True, "Friday": False, "Saturday": True}
+    assert friday["id"] != saturday["id"]
+
+
+async def test_an_undo_naming_its_step_leaves_a_later_edit_alone(api: Api) -> None:
+    mine = await call(api, "PATCH", "/api/library/tracks/1", {"title": "Mine"})
+    await call(api, "PATCH", "/api/library/tracks/2", {"title": "Theirs"})
+    refused = await call(api, "POST", "/api/undo", {"step": mine["step"]["id"]}, 409)
+    assert refused["error"] == "Not undone: “Set title of “Track 2”” came after it. Undo that first."
+    assert (await call(api, "GET", "/api/library/tracks/2"))["title"] == "Theirs"
+    await call(api, "POST", "/api/undo", {"step": "x"}, 422)
+    undone = await call(api, "POST", "/api/undo")  # Ctrl+Z: the newest
+    assert undone["undone"]["label"] == "Set title of “Track 2”"
+    again = await call(api, "POST", "/api/undo", {"step": mine["step"]["id"]})
+    assert again["undone"]["id"] == mine["step"]["id"]
+    assert (await call(api, "GET", "/api/library/tracks/1"))["title"] == "Track 1"

@@ -84,6 +84,7 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "rating": TrackValues(path=str(folder / "rating.mp3"), title="Rating Track", artist="Panel", rating=2),
             "cues": TrackValues(path=str(folder / "cues.mp3"), title="Cue Track", artist="Panel", duration=240.0),
             "undone": TrackValues(path=str(folder / "undone.mp3"), title="Undone Track", artist="Panel", year=1999),
+            "named": TrackValues(path=str(folder / "named.mp3"), title="Named Track", artist="Panel", year=1990),
             "typing": TrackValues(
                 path=str(folder / "typing.mp3"), title="Typing Track", artist="Panel", duration=240.0
             ),
@@ -94,7 +95,7 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "key_text": TrackValues(path=str(folder / "text.mp3"), title="Text Key Track", key_text="e♭"),
             "key_off": TrackValues(path=str(folder / "off.mp3"), title="Off Key Track", key_text="off"),
         }
-        for name in ("form", "rating", "cues", "typing", "undone", "vanished", "key_text", "key_off"):
+        for name in ("form", "rating", "cues", "typing", "undone", "named", "vanished", "key_text", "key_off"):
             Path(tracks[name].path).write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
         ids = {}
         with Library.open(live.state.service.library_path) as library:
@@ -315,6 +316,26 @@ def test_an_edit_undone_before_any_export_is_no_longer_pending(page: Any, panel_
     _wait_for(lambda: panel_server.track("undone")["year"] == 1999)
     page.wait_for_function(pending, arg="Pending export (0)")
     assert page.input_value("#field-year") == "1999"
+
+
+def test_a_notification_s_undo_never_undoes_a_later_edit(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    # The walk-through saved a comment in the panel, edited another track from the CLI, and pressed Undo on the
+    # panel's notification: the CLI's edit was undone, the panel's stayed.
+    open_track(page, panel_server, "named")
+    page.fill("#field-year", "2001")
+    page.press("#field-year", "Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    note = page.locator(".notification", has_text="Undo").last
+    note.wait_for()
+    with httpx.Client(base_url=panel_server.server.url, headers=panel_server.server.token) as client:
+        other = client.patch(f"/api/library/tracks/{panel_server.ids['form']}", json={"comment2": "from elsewhere"})
+        assert other.status_code == 200, other.text
+    note.locator("button", has_text="Undo").click()
+    refused = page.locator(".notification", has_text="Not undone")
+    refused.wait_for()
+    assert "came after it" in refused.text_content()
+    assert panel_server.track("form")["comment2"] == "from elsewhere"
+    assert panel_server.track("named")["year"] == 2001
 
 
 def test_the_missing_and_pending_marks_sort(page: Any, panel_server: Fixture) -> None:  # noqa: F811

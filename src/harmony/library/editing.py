@@ -525,14 +525,16 @@ class LibraryEdits:
 
     # --- undo and redo --------------------------------------------------------------------------------------
 
-    def undo(self) -> EditOutcome[StepInfo]:
+    def undo(self, step_id: int | None = None) -> EditOutcome[StepInfo]:
         """Undo the newest step: an edit of its own, with a new version. Rows it puts back as no export has
-        seen them changed are no longer pending export (:mod:`harmony.library.undo_stamps`)."""
-        return self._history("undo", undo.undo)
+        seen them changed are no longer pending export (:mod:`harmony.library.undo_stamps`). Given
+        ``step_id`` (the Undo of one edit's notification), only that step: another edit made since is
+        :class:`EditConflictError`, never undone in its place."""
+        return self._history("undo", lambda conn, version: undo.undo(conn, version, step_id))
 
-    def redo(self) -> EditOutcome[StepInfo]:
-        """Redo the step undone last."""
-        return self._history("redo", undo.redo)
+    def redo(self, step_id: int | None = None) -> EditOutcome[StepInfo]:
+        """Redo the step undone last (given ``step_id``, only that step)."""
+        return self._history("redo", lambda conn, version: undo.redo(conn, version, step_id))
 
     def undo_history(self) -> dict[str, Any]:
         """``{"undo": {"id", "label"} | None, "redo": … | None, "steps": N}``."""

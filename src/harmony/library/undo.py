@@ -26,7 +26,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Connection, delete, false, func, insert, or_, select, update
 
 from harmony.library import undo_stamps, writes
-from harmony.library.errors import NothingToUndoError
+from harmony.library.errors import EditConflictError, NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
 from harmony.library.journal import now, read_status
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_STEPS
@@ -459,13 +459,29 @@ def record_step(
     return _info(int(step_id), label, operation, version, new)
 
 
-def undo(conn: Connection, version: int) -> StepInfo:
-    """Undo the newest done step (raises :class:`NothingToUndoError` when there is none)."""
+def _check_named(conn: Connection, row: Any, step_id: int | None, direction: str) -> None:
+    """Refuse when there is no step next in line (``row``), or when the DJ asked for step ``step_id`` (an Undo
+    on that edit's notification) and the step next in line is another: undoing the newest edit instead would
+    take back an edit the DJ did not name."""
+    if row is not None and (step_id is None or row.id == step_id):
+        return
+    if step_id is None:
+        raise NothingToUndoError(f"Nothing to {direction}.")
+    named = conn.execute(select(UNDO_STEPS.c.label, UNDO_STEPS.c.state).where(UNDO_STEPS.c.id == step_id)).first()
+    if named is None or row is None or named.state == ("undone" if direction == "undo" else "done"):
+        raise NothingToUndoError(f"That edit is already {direction}ne." if named else "That edit is no longer kept.")
+    later = "came after it" if direction == "undo" else "was undone after it"
+    raise EditConflictError(f"Not {direction}ne: “{row.label}” {later}. {direction.capitalize()} that first.")
+
+
+def undo(conn: Connection, version: int, step_id: int | None = None) -> StepInfo:
+    """Undo the newest done step (raises :class:`NothingToUndoError` when there is none); given ``step_id``,
+    only if that is the step (:class:`EditConflictError` otherwise)."""
     row = conn.execute(
         select(UNDO_STEPS).where(UNDO_STEPS.c.state == "done").order_by(UNDO_STEPS.c.id.desc()).limit(1)
     ).first()
-    if row is None:
-        raise NothingToUndoError("Nothing to undo.")
+    _check_named(conn, row, step_id, "undo")
+    assert row is not None
     before = Snapshot.from_json(row.before_json)
     # The step's rows that nothing changed since it was applied, while no export holds it (see undo_stamps).
     untouched: dict[str, set[int]] = {}
@@ -480,13 +496,14 @@ def undo(conn: Connection, version: int) -> StepInfo:
     return _info(row.id, row.label, row.operation, version, before)
 
 
-def redo(conn: Connection, version: int) -> StepInfo:
-    """Redo the step undone last (raises :class:`NothingToUndoError` when there is none)."""
+def redo(conn: Connection, version: int, step_id: int | None = None) -> StepInfo:
+    """Redo the step undone last (raises :class:`NothingToUndoError` when there is none); given ``step_id``,
+    only if that is the step (:class:`EditConflictError` otherwise)."""
     row = conn.execute(
         select(UNDO_STEPS).where(UNDO_STEPS.c.state == "undone").order_by(UNDO_STEPS.c.id).limit(1)
     ).first()
-    if row is None:
-        raise NothingToUndoError("Nothing to redo.")
+    _check_named(conn, row, step_id, "redo")
+    assert row is not None
     after = Snapshot.from_json(row.after_json)
     before = Snapshot.from_json(row.before_json)
     # The step is applied again at this version: its rows' versions are taken again, and only for rows that

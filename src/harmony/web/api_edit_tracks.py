@@ -84,6 +84,15 @@ class BulkEdit(BaseModel):
     set: TrackChanges
 
 
+class StepChoice(BaseModel):
+    """Which step an Undo or Redo means: the one of the edit whose notification was clicked. Left out, the next
+    in line (Ctrl+Z)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    step: Annotated[int, Field(ge=1, le=MAX_INT), WHOLE_NUMBER] | None = None
+
+
 CueTypeName = Literal["cue", "fade_in", "fade_out", "load", "grid", "loop"]
 CueType = Annotated[int, Field(ge=0, le=5), WHOLE_NUMBER] | CueTypeName
 Millis = Annotated[float, Field(ge=0, le=1e12)]
@@ -249,9 +258,13 @@ def _history_answer(outcome: EditOutcome[Any], history: dict[str, Any], action: 
 
 
 @router.post("/undo", summary="Undo the last edit", response_model=dict[str, Any], responses=error_responses(409))
-async def undo(state: Annotated[WebState, Depends(web_state)]) -> JSONResponse:
-    """Answers ``{"undone": {"id", "label"}, "tracks", "playlists", "history"}``; 409 when nothing is left."""
-    outcome = await state.edit(lambda library: library.undo())
+async def undo(
+    state: Annotated[WebState, Depends(web_state)], choice: Annotated[StepChoice | None, Body()] = None
+) -> JSONResponse:
+    """Answers ``{"undone": {"id", "label"}, "tracks", "playlists", "history"}``; 409 when nothing is left, or
+    when ``{"step": id}`` names an edit that is not the newest (another came after it: it is not undone)."""
+    step_id = choice.step if choice else None
+    outcome = await state.edit(lambda library: library.undo(step_id))
     history = await state.read(lambda library: library.undo_history())
     return _history_answer(outcome, history, "undone")
 
@@ -259,9 +272,13 @@ async def undo(state: Annotated[WebState, Depends(web_state)]) -> JSONResponse:
 @router.post(
     "/redo", summary="Redo the edit undone last", response_model=dict[str, Any], responses=error_responses(409)
 )
-async def redo(state: Annotated[WebState, Depends(web_state)]) -> JSONResponse:
-    """Answers ``{"redone": {"id", "label"}, "tracks", "playlists", "history"}``; 409 when nothing is left."""
-    outcome = await state.edit(lambda library: library.redo())
+async def redo(
+    state: Annotated[WebState, Depends(web_state)], choice: Annotated[StepChoice | None, Body()] = None
+) -> JSONResponse:
+    """Answers ``{"redone": {"id", "label"}, "tracks", "playlists", "history"}``; 409 when nothing is left, or
+    when ``{"step": id}`` names another step than the one undone last."""
+    step_id = choice.step if choice else None
+    outcome = await state.edit(lambda library: library.redo(step_id))
     history = await state.read(lambda library: library.undo_history())
     return _history_answer(outcome, history, "redone")
 

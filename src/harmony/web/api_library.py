@@ -7,7 +7,9 @@ a 100,000-track library answers in milliseconds while an import runs.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -107,16 +109,22 @@ def cue_json(cue: StoredCue) -> dict[str, Any]:
     }
 
 
-def node_json(node: FolderNode | PlaylistNode) -> dict[str, Any]:
+def node_json(node: FolderNode | PlaylistNode, pending: Mapping[str, AbstractSet[int]] | None = None) -> dict[str, Any]:
+    """A node of the tree; given ``pending`` (the ids of the playlists and folders ``Library.pending()`` lists),
+    also whether it holds edits no export has written yet (``pending``: its name, place or, for a playlist, its
+    entries), which the tree marks."""
     if isinstance(node, FolderNode):
-        return {
+        folder = {
             "kind": "folder",
             "id": node.id,
             "name": node.name,
             "position": node.position,
-            "children": [node_json(child) for child in node.children],
+            "children": [node_json(child, pending) for child in node.children],
         }
-    return {
+        if pending is not None:
+            folder["pending"] = node.id in pending["folders"]
+        return folder
+    playlist = {
         "kind": "smart list" if node.smart_query is not None else "playlist",
         "id": node.id,
         "name": node.name,
@@ -126,6 +134,9 @@ def node_json(node: FolderNode | PlaylistNode) -> dict[str, Any]:
         # A smart list's query as Traktor stores it (null for a playlist): the page shows it.
         "query": node.smart_query,
     }
+    if pending is not None:
+        playlist["pending"] = node.id in pending["playlists"]
+    return playlist
 
 
 SortParam = Annotated[
@@ -245,6 +256,8 @@ async def get_track(
 
 @router.get("/playlists", summary="The playlist and folder tree")
 async def playlists(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
-    """``{"nodes": [...]}``: folders (with ``children``), playlists and smart lists (with ``entry_count``)."""
-    tree = await state.read(lambda library: library.playlist_tree())
-    return {"nodes": [node_json(node) for node in tree]}
+    """``{"nodes": [...]}``: folders (with ``children``), playlists and smart lists (with ``entry_count``), each
+    with ``pending``."""
+    tree, pending = await state.read(lambda library: (library.playlist_tree(), library.pending()))
+    marks = {kind: set(cast(list[int], pending[kind])) for kind in ("playlists", "folders")}
+    return {"nodes": [node_json(node, marks) for node in tree]}

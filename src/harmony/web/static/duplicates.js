@@ -98,7 +98,7 @@
       notify.show("merged", { title: label,
         message: `${plural(result.cues_added, "cue point", "cue points")} added, ` +
           `${plural(result.entries_moved, "playlist entry", "playlist entries")} moved.`,
-        color: "green", autoClose: 10000, action: result.step ? { label: "Undo", run: undo } : null });
+        color: "green", autoClose: 10000, action: result.step ? { label: "Undo", run: () => undo(result.step.id) } : null });
       section.remove();
       state.remaining -= 1;
       await showCounts(state.remaining);
@@ -108,9 +108,10 @@
     }
   }
 
-  async function undo() {
+  // The merge's own step: an edit made since (another tab, the CLI) is refused, not undone in its place.
+  async function undo(step) {
     try {
-      const answer = await api("POST", "/api/undo");
+      const answer = await api("POST", "/api/undo", { step });
       notify.show("merged", { title: "Undone", message: answer.undone.label, color: "green", autoClose: 5000 });
       await load();
     } catch (error) {

@@ -23,28 +23,44 @@ window.HarmonyEdits = (() => {
     return step.label || step.description || step.summary || "";
   }
 
-  function notifyEdit(step) {
-    const label = stepLabel(step && (step.undo || step.step || step));
-    if (!label) return;
-    notes().show("edit", { title: label, message: "", color: "green", autoClose: 8000,
-      action: { label: "Undo", run: undo } });
+  // The step an answer names ({"id", "label"}), wherever the answer carries it.
+  function stepOf(step) {
+    return step && (step.undo || step.step || step);
   }
 
-  async function travel(direction) {
+  function stepId(step) {
+    const named = stepOf(step);
+    return named && typeof named === "object" && Number.isInteger(named.id) ? named.id : null;
+  }
+
+  // An edit's notification undoes that edit: if another came after it, the server refuses and says which,
+  // rather than undo the newer one in its place (Ctrl+Z undoes the newest).
+  function notifyEdit(step) {
+    const label = stepLabel(stepOf(step));
+    if (!label) return;
+    const id = stepId(step);
+    notes().show("edit", { title: label, message: "", color: "green", autoClose: 8000,
+      action: { label: "Undo", run: () => travel("undo", id) } });
+  }
+
+  async function travel(direction, id = null) {
     let answer;
     try {
-      answer = await api("POST", `/api/${direction}`);
+      answer = await api("POST", `/api/${direction}`, id ? { step: id } : undefined);
     } catch (error) {
-      const nothing = error.status === 409 || error.status === 404;
+      const nothing = error.status === 404 || (error.status === 409 && /^Nothing to/.test(error.message));
       notes().show("edit", { title: direction === "undo" ? "Undo" : "Redo",
         message: nothing ? `Nothing to ${direction}.` : error.message, color: nothing ? "gray" : "red",
-        autoClose: 4000 });
+        autoClose: nothing ? 4000 : 8000 });
       return null;
     }
-    const label = stepLabel(answer && (answer.step || answer.undone || answer.redone || answer));
+    const step = answer && (answer.step || answer.undone || answer.redone || answer);
+    const label = stepLabel(step);
     const done = direction === "undo" ? "Undone" : "Redone";
+    const back = stepId(step);
     notes().show("edit", { title: label ? `${done}: ${label}` : done, message: "", color: "gray", autoClose: 5000,
-      action: direction === "undo" ? { label: "Redo", run: redo } : { label: "Undo", run: undo } });
+      action: direction === "undo" ? { label: "Redo", run: () => travel("redo", back) }
+        : { label: "Undo", run: () => travel("undo", back) } });
     document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { source: direction } }));
     return answer;
   }
