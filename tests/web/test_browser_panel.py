@@ -505,6 +505,29 @@ def test_a_cue_name_being_typed_survives_the_collection_version_answer(page: Any
     _wait_for(lambda: any(c["name"] == "Mix In" for c in _cues(panel_server, "typing")))
 
 
+def test_a_cue_name_selected_to_type_over_keeps_its_selection_through_a_refresh(
+    page: Any,  # noqa: F811
+    panel_server: Fixture,
+) -> None:
+    # The walk-through selected a cue's name (Ctrl+A), the track changed elsewhere, the list was drawn again with
+    # the focus back but the selection gone, and "Drop" went in front of the old name: "DropEnd".
+    open_track(page, panel_server, "typing")
+    field = _cue_row(page, "End").locator("input.cue-name")
+    field.click()
+    page.keyboard.press("Control+A")
+    field.evaluate("f => { f.dataset.before = 'yes'; }")
+    with httpx.Client(base_url=panel_server.server.url, headers=panel_server.server.token) as client:
+        answer = client.patch(f"/api/library/tracks/{panel_server.ids['typing']}", json={"comment": "elsewhere"})
+        assert answer.status_code == 200, answer.text
+    page.wait_for_function(
+        "() => document.activeElement.classList.contains('cue-name') && !document.activeElement.dataset.before"
+    )
+    page.keyboard.type("Outro")
+    page.keyboard.press("Enter")
+    _wait_for(lambda: any(c["name"] == "Outro" for c in _cues(panel_server, "typing")))
+    assert not any(c["name"].startswith("OutroEnd") for c in _cues(panel_server, "typing"))
+
+
 def test_an_older_collection_offers_no_cue_colours(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     # Traktor stores cue colours from NML version 20 on: for an older collection the colour controls are off and
     # the panel says why.

@@ -181,17 +181,21 @@ window.HarmonyCues = (() => {
       colour, remove, name, length);
   }
 
-  // Draw the list again; the control that had the focus keeps it (found by its cue and its kind).
+  // Draw the list again; the control that had the focus keeps it (found by its cue and its kind), and a text
+  // field its selection: a DJ who had selected a name to type over it would otherwise type in front of it.
   function render() {
     if (!state.track) return;
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
     const where = focused && focused.closest("li.cue");
     const kind = focused && [...focused.classList].find((name) => name.startsWith("cue-"));
+    const selection = focused && focused.tagName === "INPUT" && focused.value === focused.defaultValue
+      ? [focused.selectionStart, focused.selectionEnd, focused.selectionDirection] : null;
     list.replaceChildren(...(state.cues.length ? sorted(state.cues).map(row)
       : [el("li", { class: "muted empty" }, "No cue points yet.")]));
     if (where && kind) {
       const again = list.querySelector(`li.cue[data-cue-id="${where.dataset.cueId}"] .${kind}`);
       if (again) again.focus();
+      if (again && selection && again.value === focused.value) again.setSelectionRange(...selection);
     }
   }
 
