@@ -813,6 +813,10 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     friday = page.locator("#playlist-tree [role='treeitem']", has_text="Friday")
     friday.wait_for()
     page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Friday'")
+    # The rename is an edit like any other: its notification offers Undo, and the new playlist waits for an
+    # export (its ● in the tree).
+    page.locator(".notification", has_text="Friday").locator("button", has_text="Undo").wait_for()
+    friday.locator(".pending-mark").first.wait_for()
 
     # Back to all tracks, sorted by title: select the first three and drag them onto the playlist.
     page.locator("#playlist-tree [data-key='all']").click()

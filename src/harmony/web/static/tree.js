@@ -162,6 +162,7 @@ window.HarmonyTree = (() => {
       const made = kind === "folder"
         ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
         : await api("POST", "/api/playlists", { name, folder_id: folder ? folder.id : null });
+      Edits.notifyEdit(made.step);
       if (folder) collapsed.delete(key(folder));
       await refreshAll();
       const k = `${kind}:${made.id}`;
@@ -194,7 +195,8 @@ window.HarmonyTree = (() => {
       renaming = null;
       if (save && value && value !== entry.node.name) {
         try {
-          await api("PATCH", url(entry.node), { name: value });
+          const answer = await api("PATCH", url(entry.node), { name: value });
+          Edits.notifyEdit(answer.step); // with Undo, as every edit's
           await refreshAll();
         } catch (error) {
           Edits.failed("Rename", error);
