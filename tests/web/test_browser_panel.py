@@ -356,6 +356,9 @@ def test_the_missing_and_pending_marks_sort(page: Any, panel_server: Fixture) ->
             "rows => rows.slice(0, 2).map(r => [Number(r.dataset.id), r.classList.contains('missing')])",
         )
         assert {track for track, _ in first} == missing and all(flag for _, flag in first), (direction, first)
+        # The header shows the mark and the direction in its 34 px, not "⚠…".
+        button = f"{header} button"
+        assert page.eval_on_selector(button, "b => b.scrollWidth <= b.clientWidth"), direction
     with Library.open(panel_server.server.state.service.library_path) as library:
         library.record_export(library.version, NmlFingerprint("/exported.nml", 1, 1, "x"))
         library.edit_tracks([panel_server.ids["key_off"]], {"comment": "to export"})

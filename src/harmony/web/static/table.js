@@ -269,7 +269,8 @@ window.HarmonyTable = (() => {
     head.replaceChildren(...columns.map((c, i) => {
       const sortedBy = c.sort && (c.sort === "position" ? view.sort === null : view.sort === c.sort);
       const attrs = { role: "columnheader", "aria-colindex": String(i + 1),
-        class: [c.num ? "num" : "", c.id === "title" ? "title-cell" : ""].filter(Boolean).join(" "), "data-column": c.id };
+        class: [c.num ? "num" : "", c.mark ? "mark" : "", c.id === "title" ? "title-cell" : ""].filter(Boolean).join(" "),
+        "data-column": c.id };
       if (sortedBy) attrs["aria-sort"] = c.sort === "position" || !view.descending ? "ascending" : "descending";
       const label = c.mark ? el("span", { "aria-hidden": "true" }, c.short) : c.label;
       const name = c.mark ? el("span", { class: "visually-hidden" }, c.label) : null;
