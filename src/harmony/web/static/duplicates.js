@@ -26,10 +26,11 @@
   }
 
   // A big library can hold thousands of groups, and placeholder files thousands of copies of one "song": drawn
-  // at once, 20,000 rows took 8 s. Groups come in batches as the page scrolls, and a big group shows its first
-  // tracks (the suggested one always) with a button for the rest.
+  // at once, 20,000 rows took 8 s. Groups come in batches as the page scrolls, and a big group shows the
+  // suggested track first and then its first tracks, with a button for the others, a few hundred at a time.
   const GROUP_BATCH = 50;
   const FIRST_TRACKS = 25;
+  const MORE_TRACKS = 500;
   const state = { groups: [], drawn: 0, remaining: 0 };
 
   function trackRow(g, t, name) {
@@ -48,8 +49,10 @@
 
   function group(g, index) {
     const name = `keep-${index}`;
-    const shown = g.tracks.filter((t, i) => i < FIRST_TRACKS || t.id === g.keep);
-    const hidden = g.tracks.filter((t, i) => i >= FIRST_TRACKS && t.id !== g.keep);
+    const keep = g.tracks.filter((t) => t.id === g.keep);
+    const others = g.tracks.filter((t) => t.id !== g.keep);
+    const shown = [...keep, ...others.slice(0, FIRST_TRACKS - keep.length)];
+    const hidden = others.slice(FIRST_TRACKS - keep.length);
     const body = el("tbody", {}, ...shown.map((t) => trackRow(g, t, name)));
     const heading = `${g.kind === "exact" ? "Same audio" : "Likely the same"}: ` +
       ([g.tracks[0].artist, g.tracks[0].title].filter(Boolean).join(" – ") || "(no title)");
@@ -60,11 +63,15 @@
           .map((h) => el("th", { scope: "col" }, h)))),
         body));
     if (hidden.length) {
-      const more = el("button", { type: "button", class: "ghost small show-all" },
-        `Show the other ${plural(hidden.length, "track", "tracks")} of this group`);
+      const more = el("button", { type: "button", class: "ghost small show-all" });
+      const label = () => (hidden.length > MORE_TRACKS
+        ? `Show ${number(MORE_TRACKS)} more of the other ${plural(hidden.length, "track", "tracks")} of this group`
+        : `Show the other ${plural(hidden.length, "track", "tracks")} of this group`);
+      more.textContent = label();
       more.addEventListener("click", () => {
-        body.append(...hidden.map((t) => trackRow(g, t, name)));
-        more.remove();
+        body.append(...hidden.splice(0, MORE_TRACKS).map((t) => trackRow(g, t, name)));
+        if (hidden.length) more.textContent = label();
+        else more.remove();
       });
       section.append(more);
     }
