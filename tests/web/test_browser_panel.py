@@ -366,7 +366,8 @@ def test_the_missing_and_pending_marks_sort(page: Any, panel_server: Fixture) ->
     page.click("#tracks-head th[data-column='pending'] button")
     page.wait_for_selector("#tracks-head th[data-column='pending'][aria-sort='ascending']")
     page.wait_for_function(
-        "id => document.querySelector('#tracks-body tr[data-id]').dataset.id === String(id)",
+        "id => { const row = document.querySelector('#tracks-body tr[data-id]');"
+        " return row !== null && row.dataset.id === String(id); }",
         arg=panel_server.ids["key_off"],
     )
     assert "pending" in page.get_attribute("#tracks-body tr[data-id]", "class")
