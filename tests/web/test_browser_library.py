@@ -403,6 +403,7 @@ def test_keyboard_only_edit(page: Any, library_server: Fixture) -> None:  # noqa
         page.keyboard.press("ArrowRight")
     assert (page.evaluate("document.activeElement.textContent") or "") == "Track 00021"
     page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.tagName === 'INPUT'")  # the cell's editor is open
     page.keyboard.press("Control+a")
     page.keyboard.type("Typed Without A Mouse")
     page.keyboard.press("Enter")
@@ -839,6 +840,8 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     # Open it: playlist order with a # column; drag the third entry above the first.
     friday.locator(".name").click()
     page.wait_for_function("() => document.querySelector('#track-count').textContent === '3 tracks'")
+    # The count can come before the rows are drawn (CI read none once, under load).
+    page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
     assert page.get_attribute("#tracks-head th[data-column='position']", "aria-sort") == "ascending"
     title = column_index(page, "title")  # the # column comes first in a playlist
     titles = [t["title"] for t in first]
