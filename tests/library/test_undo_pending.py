@@ -190,6 +190,19 @@ def test_an_undo_made_while_an_export_of_the_edit_runs_stays_pending(library: Li
     assert pending(library) != {"tracks": [], "playlists": [], "folders": []}
 
 
+def test_an_edit_redone_by_hand_after_an_undo_during_an_export_stays_pending_when_undone(library: Library) -> None:
+    """Found by the property: edit, an export reads, undo, the same edit by hand, the export records, undo. The
+    second edit kept the version the first undo had put back, which the export proved wrong."""
+    library.edit_tracks([2], {"rating": 5})
+    read_at, written = library.version, rows(library)
+    library.undo()
+    library.edit_tracks([2], {"rating": 5})
+    library.record_export(read_at, FINGERPRINT)
+    library.undo()
+    check_unmarked_rows(library, written)
+    assert pending(library)["tracks"] == [2]
+
+
 def test_an_undo_after_an_export_read_the_library_before_the_edit_is_not_pending(library: Library) -> None:
     read_at, written = library.version, rows(library)  # the export read the library before the edit
     library.edit_tracks([2], {"rating": 5})

@@ -324,6 +324,9 @@ class UndoPutBack(Base):
     applied_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(Text)
     row_id: Mapped[int] = mapped_column(Integer)
+    #: Set when an export recorded a version this put-back could not stand for: the row may not be put back to a
+    #: version at or below it again until a later export (see ``undo_stamps.settle_export``).
+    settled_version: Mapped[int | None] = mapped_column(Integer)
 
 
 # The Core tables behind the models, typed as tables (``Model.__table__`` is typed as a bare FromClause),

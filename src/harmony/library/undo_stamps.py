@@ -132,8 +132,23 @@ def put_back(
     for :func:`settle_export`: the undo at ``undo_version`` took back a change applied at ``applied``."""
     exported = read_status(conn).last_exported_version
     conn.execute(delete(UNDO_PUT_BACKS).where(UNDO_PUT_BACKS.c.undo_version <= exported))  # no export needs them
+    # A row an export found changed under an undo's put-back (settle_export) may not claim an older version
+    # again: the file holds the change, so the row stays pending until a later export.
+    settled = {
+        (kind, row_id): version
+        for kind, row_id, version in conn.execute(
+            select(UNDO_PUT_BACKS.c.kind, UNDO_PUT_BACKS.c.row_id, func.max(UNDO_PUT_BACKS.c.settled_version))
+            .where(UNDO_PUT_BACKS.c.settled_version.is_not(None))
+            .group_by(UNDO_PUT_BACKS.c.kind, UNDO_PUT_BACKS.c.row_id)
+        )
+    }
     chosen = {
-        kind: [(r, stamps[kind][r]) for r in sorted(ids) if r in stamps.get(kind, {})] for kind, ids in rows.items()
+        kind: [
+            (r, stamps[kind][r])
+            for r in sorted(ids)
+            if r in stamps.get(kind, {}) and stamps[kind][r] > settled.get((kind, r), -1)
+        ]
+        for kind, ids in rows.items()
     }
     count = sum(len(pairs) for pairs in chosen.values())
     kept_now = conn.execute(select(func.count()).select_from(UNDO_PUT_BACKS)).scalar_one()
@@ -171,4 +186,10 @@ def settle_export(conn: Connection, exported: int) -> None:
             ),
             {"kind": kind, "exported": exported},
         )
+    # Rows that changed again since cannot be marked now; a later undo must not put them back below this.
+    conn.execute(
+        update(UNDO_PUT_BACKS)
+        .where(UNDO_PUT_BACKS.c.undo_version > exported, UNDO_PUT_BACKS.c.applied_version <= exported)
+        .values(settled_version=func.max(func.coalesce(UNDO_PUT_BACKS.c.settled_version, 0), exported))
+    )
     conn.execute(delete(UNDO_PUT_BACKS).where(UNDO_PUT_BACKS.c.undo_version <= exported))

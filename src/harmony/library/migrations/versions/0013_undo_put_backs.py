@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("applied_version", sa.Integer(), nullable=False),
         sa.Column("kind", sa.Text(), nullable=False),
         sa.Column("row_id", sa.Integer(), nullable=False),
+        sa.Column("settled_version", sa.Integer(), nullable=True),
         sa.CheckConstraint("kind IN ('tracks', 'playlists', 'folders')", name="undo_put_back_kind"),
     )
     op.create_index("ix_undo_put_backs_undo_version", "undo_put_backs", ["undo_version"])
