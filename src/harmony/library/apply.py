@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from harmony.collector import frozen_for_life, gc_paused
 from harmony.errors import LibraryError
 from harmony.library import bulk, missing, undo_stamps, writes
+from harmony.library.batches import in_batches
 from harmony.library.errors import ImportCancelled, LibraryChangedError
 from harmony.library.journal import bump_version, current_version, now, read_status, record_nml_state, set_summary
 from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
@@ -325,8 +326,7 @@ def _entries(refs: _Refs, entries: Iterable[EntryRef]) -> list[tuple[int | None,
 def write_bases(conn: Connection, bases: BaseUpdates, refs: _Refs, version: int) -> None:
     """Apply sync-base changes: deletes first, then upserts (a base replaces the older base of its track).
     Track bases are stamped with ``version``, the library version they were exchanged at."""
-    for start in range(0, len(bases.track_deletes), 500):
-        chunk = list(bases.track_deletes[start : start + 500])
+    for chunk in in_batches(bases.track_deletes):
         conn.execute(delete(TRACK_BASES).where(TRACK_BASES.c.nml_key.in_(chunk)))
     for uuid in bases.playlist_deletes:
         conn.execute(delete(PLAYLIST_BASES).where(PLAYLIST_BASES.c.uuid == uuid))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func, select
 
+from harmony.library.batches import in_batches
 from harmony.library.database import open_database, read_connection
 from harmony.library.models import CUES, TRACK_BASES, TRACKS
 from harmony.library.queries import CUE_COLUMNS, TRACK_COLUMNS, row_to_cue, row_to_track
@@ -73,8 +74,7 @@ class ExportReader:
         """The given tracks with their cues and bases, in the order given (ids missing from the library are
         skipped)."""
         base_columns = (TRACK_BASES.c.nml_key, TRACK_BASES.c.values_json, TRACK_BASES.c.cues_json)
-        for start in range(0, len(track_ids), _BATCH):
-            chunk = list(track_ids[start : start + _BATCH])
+        for chunk in in_batches(track_ids, _BATCH):
             rows = self.conn.execute(
                 select(*TRACK_COLUMNS, *base_columns)
                 .outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id)

@@ -5,29 +5,23 @@ library version and ``changed_version`` alone, so it never makes anything pendin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
 
+from harmony.library.batches import in_batches
 from harmony.library.models import TRACK_BASES, TRACKS
 from harmony.library.queries import TRACK_COLUMNS, row_to_track
 from harmony.library.records import StoredTrack
 
 __all__ = ["check_files", "count_missing", "mark_found", "mark_missing", "missing_keys", "missing_tracks"]
 
-_CHUNK = 500
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield list(ids[start : start + _CHUNK])
-
 
 def mark_missing(conn: Connection, track_ids: Sequence[int], when: datetime, last_seen: datetime | None) -> None:
     """Mark the tracks missing since ``when`` (tracks already marked keep their first time). ``last_seen``:
     the last check that found their files (None: unknown), kept when one is already stored."""
-    for chunk in _chunks(track_ids):
+    for chunk in in_batches(track_ids):
         conn.execute(
             update(TRACKS)
             .where(TRACKS.c.id.in_(chunk), TRACKS.c.missing_since.is_(None))
@@ -37,7 +31,7 @@ def mark_missing(conn: Connection, track_ids: Sequence[int], when: datetime, las
 
 def mark_found(conn: Connection, track_ids: Sequence[int], when: datetime) -> None:
     """Clear the missing mark of the tracks: their files were found at ``when``."""
-    for chunk in _chunks(track_ids):
+    for chunk in in_batches(track_ids):
         conn.execute(update(TRACKS).where(TRACKS.c.id.in_(chunk)).values(missing_since=None, last_seen=when))
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Integer, Text, column, func, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
+from harmony.library.batches import in_batches
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import SORT_KEYS
 from harmony.library.glance import STATS_SQL, LibraryStats, stats_from_row
@@ -155,8 +156,7 @@ def get_track(conn: Connection, track_id: int) -> TrackDetail:
 def find_track_ids_by_path_keys(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
     """Map each of ``keys`` (path keys) that is in the library to its track id."""
     found: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = list(keys[start : start + 500])
+    for chunk in in_batches(keys):
         rows = conn.execute(select(TRACKS.c.path_key, TRACKS.c.id).where(TRACKS.c.path_key.in_(chunk)))
         found.update({row.path_key: row.id for row in rows})
     return found

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from harmony.library.batches import in_batches
 from harmony.library.database import open_database, read_connection
 from harmony.library.health import explain_sqlite_error
 from harmony.library.journal import LibraryStatus, read_status
@@ -135,8 +136,8 @@ class LibraryReader:
     def tracks_by_id(self, track_ids: Sequence[int]) -> list[SyncTrack]:
         """The given tracks with their cues and bases, by id (ids not in the library are left out)."""
         found: list[SyncTrack] = []
-        for start in range(0, len(track_ids), 500):
-            chunk = sorted(set(track_ids[start : start + 500]))
+        for batch in in_batches(track_ids):
+            chunk = sorted(set(batch))
             rows = self._conn.execute(
                 select(*TRACK_COLUMNS, *_BASE_COLUMNS)
                 .outerjoin(TRACK_BASES, TRACK_BASES.c.track_id == TRACKS.c.id)

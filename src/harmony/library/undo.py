@@ -26,6 +26,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Connection, delete, false, func, insert, or_, select, update
 
 from harmony.library import undo_stamps, writes
+from harmony.library.batches import in_batches
 from harmony.library.errors import EditConflictError, NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
 from harmony.library.journal import now, read_status
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 
 #: How many steps the library keeps (the newest ones); the DJ is promised at least 50.
 KEEP_STEPS: Final = 200
-_CHUNK: Final = 500
 _FOLDER_COLUMNS: Final = ("parent_id", "name", "position")
 _PLAYLIST_COLUMNS: Final = ("folder_id", "name", "position", "uuid", "smart_query")
 _CUE_COLUMNS: Final = ("id", *CUE_FIELD_NAMES)
@@ -143,11 +143,6 @@ class Snapshot:
         return not (self.tracks or self.cues or self.rows or self.touches_playlists)
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield list(ids[start : start + _CHUNK])
-
-
 def _subtree(conn: Connection, roots: Iterable[int]) -> tuple[set[int], set[int]]:
     """The folders (roots included) and playlists inside ``roots``."""
     folders = set(roots)
@@ -168,14 +163,14 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
     track_ids = sorted(set(scope.track_ids) | (set(known.tracks) if known else set()))
     if snap.fields and track_ids:
         columns = [TRACKS.c.id, *(TRACKS.c[name] for name in snap.fields)]
-        for chunk in _chunks(track_ids):
+        for chunk in in_batches(track_ids):
             for row in conn.execute(select(*columns).where(TRACKS.c.id.in_(chunk))):
                 snap.tracks[row[0]] = list(row[1:])
 
     cue_tracks = sorted(set(scope.cue_tracks) | (set(known.cues) if known else set()))
     for track_id in cue_tracks:
         snap.cues[track_id] = []
-    for chunk in _chunks(cue_tracks):
+    for chunk in in_batches(cue_tracks):
         rows = conn.execute(
             select(CUES.c.track_id, *(CUES.c[name] for name in _CUE_COLUMNS))
             .where(CUES.c.track_id.in_(chunk))
@@ -187,7 +182,7 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
     whole = sorted(set(scope.whole_tracks) | (set(known.rows) if known else set()))
     for track_id in whole:
         snap.rows[track_id] = None
-    for chunk in _chunks(whole):
+    for chunk in in_batches(whole):
         for row in conn.execute(
             select(TRACKS.c.id, *(TRACKS.c[c] for c in _ROW_COLUMNS)).where(TRACKS.c.id.in_(chunk))
         ):
@@ -202,7 +197,7 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
     folder_ids |= set(scope.folders)
     playlist_ids |= set(scope.playlists)
     entry_ids = set(scope.entry_playlists) | (playlist_ids - set(scope.playlists))
-    for chunk in _chunks(sorted(set(scope.entry_tracks))):
+    for chunk in in_batches(sorted(set(scope.entry_tracks))):
         entry_ids |= set(conn.execute(select(ENTRIES.c.playlist_id).where(ENTRIES.c.track_id.in_(chunk))).scalars())
     parents = list(scope.parents)
     if parents:
@@ -270,10 +265,10 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     """Write ``snap``'s values back (one side of a step), stamping ``version`` on what changes."""
     # Rows that must not exist: playlists first, then folders (their contents go with them).
     gone_playlists = [pid for pid, row in snap.playlists.items() if row is None]
-    for chunk in _chunks(gone_playlists):
+    for chunk in in_batches(gone_playlists):
         conn.execute(delete(PLAYLISTS).where(PLAYLISTS.c.id.in_(chunk)))
     gone_folders = [fid for fid, row in snap.folders.items() if row is None]
-    for chunk in _chunks(gone_folders):
+    for chunk in in_batches(gone_folders):
         conn.execute(delete(FOLDERS).where(FOLDERS.c.id.in_(chunk)))
 
     # Folders, parents before children.
@@ -328,7 +323,7 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     live = _existing_tracks(conn, snap.cues)
     # Every cue of these tracks goes before any comes back: a merge gives the kept track cue ids its
     # merged-away tracks had, so an undo must free them before those tracks' cues return.
-    for chunk in _chunks(sorted(live)):
+    for chunk in in_batches(sorted(live)):
         conn.execute(delete(CUES).where(CUES.c.track_id.in_(chunk)))
     for track_id, rows in snap.cues.items():
         if track_id in live and rows:
@@ -386,7 +381,7 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
 
 def _existing_tracks(conn: Connection, ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_batches(sorted(set(ids))):
         found |= set(conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(chunk))).scalars())
     return found
 

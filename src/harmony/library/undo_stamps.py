@@ -27,11 +27,12 @@ most :data:`MAX_PUT_BACKS` rows; an undo that would pass that leaves its rows pe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 
+from harmony.library.batches import in_batches
 from harmony.library.journal import read_status
 from harmony.library.models import FOLDERS, PLAYLISTS, TRACKS, UNDO_PUT_BACKS
 
@@ -51,7 +52,6 @@ __all__ = [
 
 #: The kinds of row a step stamps, and their tables.
 KINDS: Final[dict[str, Table]] = {"tracks": TRACKS, "playlists": PLAYLISTS, "folders": FOLDERS}
-_CHUNK: Final = 500
 #: The most rows ``undo_put_backs`` keeps between exports (an export drops those it can no longer concern).
 MAX_PUT_BACKS: Final = 200_000
 
@@ -65,19 +65,13 @@ def _row_ids(snap: Snapshot) -> dict[str, set[int]]:
     }
 
 
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        yield ordered[start : start + _CHUNK]
-
-
 def read_stamps(conn: Connection, snap: Snapshot) -> dict[str, dict[int, int]]:
     """The version each existing row of ``snap`` carries now."""
     stamps: dict[str, dict[int, int]] = {}
     for kind, ids in _row_ids(snap).items():
         table = KINDS[kind]
         found: dict[int, int] = {}
-        for chunk in _chunks(ids):
+        for chunk in in_batches(sorted(ids)):
             rows = conn.execute(select(table.c.id, table.c.changed_version).where(table.c.id.in_(chunk)))
             found.update((row_id, version) for row_id, version in rows)
         if found:
@@ -160,7 +154,7 @@ def put_back(
         for row_id, stamp in pairs:
             by_stamp.setdefault(stamp, []).append(row_id)
         for stamp, ids in by_stamp.items():  # a bulk edit's rows mostly share a few versions
-            for chunk in _chunks(ids):
+            for chunk in in_batches(sorted(ids)):
                 conn.execute(update(table).where(table.c.id.in_(chunk)).values(changed_version=stamp))
         marked = [
             {"undo_version": undo_version, "applied_version": applied, "kind": kind, "row_id": row_id}

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from harmony.collector import gc_paused
 from harmony.errors import LibraryError
+from harmony.library.batches import in_batches
 from harmony.library.errors import EditConflictError, InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import (
     COLOR_RE,
@@ -363,8 +364,7 @@ def require_track(conn: Connection, track_id: int) -> None:
 def require_tracks(conn: Connection, track_ids: Iterable[int]) -> None:
     """Raise :class:`TrackNotFoundError` naming the first of ``track_ids`` that does not exist."""
     wanted = sorted(set(track_ids))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    for chunk in in_batches(wanted):
         found = set(conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(chunk))).scalars())
         missing = [track_id for track_id in chunk if track_id not in found]
         if missing:
@@ -426,8 +426,7 @@ def update_tracks_alike(conn: Connection, version: int, track_ids: Sequence[int]
         return 0
     checked.update(sort_columns(checked))
     count = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_batches(ids):
         try:
             result = conn.execute(
                 update(TRACKS).where(TRACKS.c.id.in_(chunk)).values({**checked, "changed_version": version})
@@ -443,16 +442,14 @@ def update_tracks_alike(conn: Connection, version: int, track_ids: Sequence[int]
 def touch_tracks(conn: Connection, version: int, track_ids: Iterable[int]) -> None:
     """Stamp ``version`` on tracks whose cues changed, so "changed since export" finds them."""
     ids = sorted(set(track_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_batches(ids):
         conn.execute(update(TRACKS).where(TRACKS.c.id.in_(chunk)).values(changed_version=version))
 
 
 def delete_tracks(conn: Connection, track_ids: Sequence[int]) -> int:
     """Delete tracks (their cues and playlist entries go with them); return how many existed."""
     total = 0
-    for start in range(0, len(track_ids), 500):
-        chunk = list(track_ids[start : start + 500])
+    for chunk in in_batches(track_ids):
         total += conn.execute(delete(TRACKS).where(TRACKS.c.id.in_(chunk))).rowcount
     return total
 
@@ -482,8 +479,7 @@ def cue_track_ids(conn: Connection, cue_ids: Iterable[int]) -> dict[int, int]:
     """Map cue id -> track id for existing cues; raise :class:`NotFoundError` for a missing one."""
     ids = sorted(set(cue_ids))
     found: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_batches(ids):
         rows = conn.execute(select(CUES.c.id, CUES.c.track_id).where(CUES.c.id.in_(chunk)))
         found.update({row.id: row.track_id for row in rows})
     missing = [cue_id for cue_id in ids if cue_id not in found]
@@ -515,8 +511,8 @@ def update_cues(conn: Connection, updates: Sequence[tuple[int, Mapping[str, obje
 def delete_cues(conn: Connection, cue_ids: Sequence[int]) -> None:
     """Delete cues by id (a missing id is an error: the plan that named it is stale)."""
     cue_track_ids(conn, cue_ids)
-    for start in range(0, len(cue_ids), 500):
-        conn.execute(delete(CUES).where(CUES.c.id.in_(list(cue_ids[start : start + 500]))))
+    for chunk in in_batches(cue_ids):
+        conn.execute(delete(CUES).where(CUES.c.id.in_(chunk)))
 
 
 # --- folders and playlists ----------------------------------------------------------------------------------
