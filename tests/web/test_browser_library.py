@@ -605,15 +605,17 @@ def screenshot_path(tmp_path: Path, width: int) -> Path:
     return folder / f"web-library-{width}.png"
 
 
-@pytest.mark.parametrize("path", ["traktor", "operations", "missing", "duplicates"])
-def test_every_other_page_fits_a_phone(chromium: Any, library_server: Fixture, path: str) -> None:  # noqa: F811
-    """The Traktor page's sync buttons and the history's filters pushed the whole page sideways at 390 px."""
-    context = chromium.new_context(viewport={"width": 390, "height": 800})
+@pytest.mark.parametrize("width", [390, 505])
+@pytest.mark.parametrize("path", ["library", "traktor", "operations", "missing", "duplicates"])
+def test_every_page_fits_a_phone(chromium: Any, library_server: Fixture, path: str, width: int) -> None:  # noqa: F811
+    """The Traktor page's sync buttons and the history's filters pushed the whole page sideways at 390 px; the
+    topbar's links, kept on one line each, pushed every page 4 px sideways at 501-505 px."""
+    context = chromium.new_context(viewport={"width": width, "height": 800})
     try:
         page = context.new_page()
         page.goto(f"{library_server.server.url}/{path}")
         page.wait_for_load_state("networkidle")  # the page has drawn what its first requests brought
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
 
@@ -729,6 +731,58 @@ def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, 
         page.screenshot(path=str(screenshot_path(tmp_path, width)))
     finally:
         context.close()
+
+
+def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """At 1,100 px the tree is a drawer. Making a playlist there opened it, which closed the drawer and took the
+    name field away: the name typed went nowhere. A click beside the open drawer went on to the table."""
+    page.set_viewport_size({"width": 1100, "height": 800})
+    open_library(page, library_server)
+    page.click("#tree-toggle")
+    page.wait_for_selector("#playlist-tree", state="visible")
+    page.click("#new-playlist")
+    page.wait_for_selector("#playlist-tree input.rename")
+    page.wait_for_timeout(300)  # the drawer closed here within its 0.15 s transition
+    page.keyboard.type("Drawer Warm-up")  # as a DJ does: the field has the focus, its old name selected
+    page.keyboard.press("Enter")
+    named = page.locator("#playlist-tree [role='treeitem']", has_text="Drawer Warm-up")
+    named.wait_for()
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Drawer Warm-up'")
+    assert page.is_visible("#playlist-tree")
+    with Library.open(library_server.server.state.service.library_path) as library:
+        made = [n for n in library.playlist_tree() if getattr(n, "name", None) == "Drawer Warm-up"]
+    assert len(made) == 1
+    try:
+        # A click on the table beside the drawer closes the drawer and opens nothing.
+        page.locator("#all-tracks, #playlist-tree [data-key='all']").first.click()
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.click("#tree-toggle")
+        page.wait_for_selector("#playlist-tree", state="visible")
+        page.wait_for_function("() => document.getElementById('tree-drawer').getBoundingClientRect().x >= 0")
+        drawer = page.locator("#tree-drawer").bounding_box()
+        row = page.locator("#tracks-body tr[data-id]").first.bounding_box()
+        assert drawer is not None and row is not None
+        page.mouse.click(drawer["x"] + drawer["width"] + 60, row["y"] + row["height"] / 2)
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.wait_for_timeout(300)
+        assert page.is_hidden("#track-detail")
+    finally:
+        with Library.open(library_server.server.state.service.library_path) as library:
+            library.delete_playlist(made[0].id)
+
+
+def test_a_focused_rows_ring_runs_across_the_title(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The sticky title cell is painted over its row's outline: the focus ring had a gap the title's width."""
+    page.set_viewport_size({"width": 1400, "height": 800})
+    open_library(page, library_server)
+    page.locator("#tracks-body tr[data-id]").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    shadow = page.evaluate(
+        """() => { const row = document.activeElement; if (!row || row.tagName !== 'TR') return null;
+                   return getComputedStyle(row.querySelector('.title-cell')).boxShadow; }"""
+    )
+    assert shadow is not None and shadow.count("rgb(138, 180, 255)") == 2, shadow
 
 
 def test_a_right_to_left_title_reads_in_its_own_direction(page: Any, library_server: Fixture) -> None:  # noqa: F811

@@ -1,7 +1,8 @@
 """Ids in batches small enough for one SQL ``IN (...)`` list.
 
-SQLite caps the number of bound values in one statement (999 before 3.32); every query that looks up or
-changes rows by a list of ids goes through :func:`in_batches` so the cap is respected in one place.
+SQLite caps the number of bound values in one statement (999 before 3.32). A query that looks up or changes
+rows by a list of ids that can be long (a bulk edit, an undo, an import's deletions) cuts it with
+:func:`in_batches`; lists bounded by the caller (one merge group, one subtree) are passed whole.
 """
 
 from collections.abc import Iterable, Iterator, Sequence

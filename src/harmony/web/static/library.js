@@ -109,7 +109,7 @@
     showView(playlist);
     search.value = "";
     Table.setView({ playlist, search: "" });
-    closeDrawer();
+    if (!event.detail.naming) closeDrawer();
     loadCounts();
   });
 
@@ -218,6 +218,26 @@
     if (open) setTimeout(() => Tree.focus(), 200); // once the drawer is shown: a hidden element takes no focus
   });
   $("tree-close").addEventListener("click", closeDrawer);
+  // A click beside the open drawer closes it and goes no further: it went on to the table under it and opened a
+  // track's panel behind the drawer. (Only where the tree is a drawer: its toggle is shown.)
+  let closedByClick = false;
+  document.addEventListener("pointerdown", (event) => {
+    closedByClick = false;
+    if (!drawer.classList.contains("open") || toggle.offsetParent === null) return;
+    if (drawer.contains(event.target) || toggle.contains(event.target)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    closedByClick = true;
+    closeDrawer();
+  }, true);
+  for (const type of ["mousedown", "mouseup", "click", "dblclick", "contextmenu"]) {
+    document.addEventListener(type, (event) => {
+      if (!closedByClick) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (type === "click" || type === "contextmenu") closedByClick = false;
+    }, true);
+  }
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && drawer.classList.contains("open") && !document.querySelector("dialog[open]")) {
       closeDrawer();

@@ -115,7 +115,9 @@ window.HarmonyTree = (() => {
 
   // --- opening ------------------------------------------------------------------------------------------------
 
-  function open(k) {
+  // `naming`: the playlist was just made and its name is being typed, so the drawer (on a laptop or a phone)
+  // stays open around the name field; closing it took the field away and the name typed went nowhere.
+  function open(k, naming = false) {
     selectedKey = k;
     focusKey = k;
     const entry = byKey.get(k);
@@ -124,7 +126,7 @@ window.HarmonyTree = (() => {
       document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { playlist: null } }));
     } else if (entry && entry.node.kind !== "folder") {
       const node = entry.node;
-      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { playlist: { id: node.id,
+      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { naming, playlist: { id: node.id,
         name: node.name, path: entry.path, smart: node.kind === "smart list",
         query: node.smart_query || node.query || null } } }));
     }
@@ -166,7 +168,7 @@ window.HarmonyTree = (() => {
       if (folder) collapsed.delete(key(folder));
       await refreshAll();
       const k = `${kind}:${made.id}`;
-      if (kind === "playlist") open(k);
+      if (kind === "playlist") open(k, true);
       focusItem(k);
       rename(k);
     } catch (error) {
