@@ -5,7 +5,8 @@ missing. About a tenth of each field is left empty, as in a real collection (868
 
 Prints, per case, the median milliseconds of a page (its counts included) and SQLite's query plan of the page;
 asserts nothing about speed. The reference is the page of the same sort without the empties-last rule (the
-plain ``ORDER BY column``) measured in the same run. Target: every page ≤ 50 ms at 100,000 tracks.
+plain ``ORDER BY column``) measured in the same run. Target: every page ≤ 50 ms at 100,000 tracks, a page that
+also locates the focused track included.
 
 Run: ``PYTHONPATH=src python bench/track_list_bench.py [--tracks N] [--runs R]``
 """
@@ -55,6 +56,13 @@ CASES: dict[str, dict[str, object]] = {
     "sort missing desc, page 500": {"sort": "missing", "descending": True, "offset": 50_000},
     "playlist of 5,000, its order": {"playlist": True},
     "playlist of 5,000, sort bpm desc": {"playlist": True, "sort": "bpm", "descending": True},
+    # The page the table asks for after a refresh while a row has the keyboard: it also finds where that track
+    # stands now (here one halfway down the list).
+    "sort title, locating a track": {"sort": "title", "locate": True},
+    "sort bpm desc, locating a track": {"sort": "bpm", "descending": True, "locate": True},
+    "sort key, locating a track": {"sort": "key", "locate": True},
+    "search 'deep', sort bpm, locating a track": {"search": "deep", "sort": "bpm", "locate": True},
+    "playlist of 5,000, sort bpm desc, locating": {"playlist": True, "sort": "bpm", "descending": True, "locate": True},
 }
 
 
@@ -100,6 +108,10 @@ def main() -> None:
             kwargs = dict(case)
             if kwargs.pop("playlist", False):
                 kwargs["playlist_id"] = playlist
+            if kwargs.pop("locate", False):
+                total = library.list_tracks(limit=1, **kwargs).total  # type: ignore[arg-type]
+                halfway = library.list_tracks(limit=1, offset=total // 2, **kwargs).rows[0]  # type: ignore[arg-type]
+                kwargs["locate"], kwargs["locate_entry"] = halfway.track.id, halfway.entry_id
             if kwargs.get("offset") == -100:
                 del kwargs["offset"]
                 kwargs["offset"] = library.list_tracks(limit=1, **kwargs).total - 100  # type: ignore[arg-type]
@@ -108,6 +120,8 @@ def main() -> None:
                 started = time.perf_counter()
                 found = library.list_tracks(limit=100, **kwargs)  # type: ignore[arg-type]
                 samples.append((time.perf_counter() - started) * 1000)
+            if "locate" in kwargs:
+                assert found.located is not None  # the track is found where it is
             print(f"{name:45} {found.total:>8,} {statistics.median(samples):>12.1f}")
         print("\nQuery plans of a plain sorted page (the filled part):")
         for sort in ("artist", "bpm", "key", "added", "label", "play_count"):

@@ -115,3 +115,30 @@ async def test_cue_types_read_as_a_dj_writes_them(api: Api) -> None:
     )
     cues = (await api.client.get(f"/api/library/tracks/{track}")).json()["cues"]
     assert [(c["type"], c["type_label"]) for c in cues] == [("fade_in", "Fade-in"), ("cue", "Cue"), ("loop", "Loop")]
+
+
+async def test_locate_answers_where_a_track_stands_in_the_whole_list(api: Api) -> None:
+    library = api.state.library
+    assert library is not None
+    alpha, beta, gamma = _fill(library)
+    playlist = library.create_playlist("Twice", track_ids=[gamma, alpha, gamma])
+    entries = [e.id for e in library.playlist_entries(playlist)]
+
+    async def located(url: str, **params: object) -> object:
+        answer = await api.client.get(url, params={"limit": 1, **params})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert len(body["tracks"]) == 1  # the page is as asked; `located` is about the whole list
+        return body["located"]
+
+    # By title: Alpha, Beta, Gamma; descending by BPM: Gamma (120), Alpha (108), then Beta (no BPM) last.
+    assert await located("/api/library/tracks", sort="title", locate=gamma) == 2
+    assert await located("/api/library/tracks", sort="-bpm", locate=beta) == 2
+    assert await located("/api/library/tracks", sort="-bpm", locate=gamma) == 0
+    assert await located("/api/library/tracks", search="gamma", locate=alpha) is None  # not in the list
+    assert await located(f"/api/playlists/{playlist}/tracks", locate=gamma, locate_entry=entries[2]) == 2
+    assert await located(f"/api/playlists/{playlist}/tracks", locate=alpha) == 1
+    plain = (await api.client.get("/api/library/tracks")).json()
+    assert "located" not in plain  # only when asked
+    refused = await api.client.get("/api/library/tracks", params={"locate": 0})
+    assert refused.status_code == 422

@@ -235,6 +235,43 @@ def api_track(fixture: Fixture, track_id: int) -> dict[str, Any]:
     return data
 
 
+def test_the_keyboard_stays_on_a_track_its_edit_moved_in_the_sort(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Sorted by title, a title edited in place moves the track to another place in the list. The focus stayed on
+    the row number, on another track, and the next Enter edited that one: it follows the edited track now."""
+    track_id = library_server.ids[7]
+    before = api_track(library_server, track_id)["title"]
+    open_library(page, library_server)
+    page.click("#tracks-head th[data-column='title'] button")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='ascending']")
+    page.wait_for_selector(f"#tracks-body tr[data-id='{track_id}']")
+    try:
+        cell = page.locator(f"#tracks-body tr[data-id='{track_id}'] td.title-cell")
+        cell.dblclick()
+        page.wait_for_selector("#tracks-body .cell-input")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("Zz Followed After Its Edit")
+        page.keyboard.press("Enter")
+        # The refresh that follows the edit puts the track near the end of the list; the keyboard goes with it.
+        # (Sorted by title it was among the first rows: once moved, its row is far below them, and focused.)
+        page.wait_for_function(
+            """id => { const a = document.activeElement; const tr = a && a.closest('tr');
+                       return tr !== null && tr.dataset.id === String(id)
+                           && Number(tr.getAttribute('aria-rowindex')) > 20; }""",
+            arg=track_id,
+        )
+        page.wait_for_timeout(300)  # nothing takes the focus away again
+        assert page.evaluate("document.activeElement.closest('tr').dataset.id") == str(track_id)
+        page.keyboard.press("Enter")  # edits the focused cell again: the edited track's title
+        page.wait_for_selector("#tracks-body .cell-input")
+        assert page.input_value("#tracks-body .cell-input") == "Zz Followed After Its Edit"
+        page.keyboard.press("Escape")
+    finally:
+        import httpx
+
+        with httpx.Client(base_url=library_server.server.url) as client:
+            client.patch(f"/api/library/tracks/{track_id}", json={"title": before})
+
+
 def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     search(page, "Track 00010", 1)

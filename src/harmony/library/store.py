@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from uuid import uuid4
@@ -212,12 +212,16 @@ class Library(LibraryEdits):
         filters: tuple[str, ...] = (),
         playlist_id: int | None = None,
         key_notation: str | None = None,
+        locate: int | None = None,
+        locate_entry: int | None = None,
     ) -> TrackList:
         """A page of the track list, of the library or of one playlist (see :func:`track_list.list_tracks`);
-        ``key_notation`` None: the one the settings choose."""
+        ``key_notation`` None: the one the settings choose. ``locate``: a track id (in a playlist, with
+        ``locate_entry`` its entry) whose index in the whole list the page carries as ``located``, read in the
+        same snapshot as the page."""
         with self._read() as conn:
             notation = key_notation or load_settings(conn).key_notation
-            return track_list.list_tracks(
+            found = track_list.list_tracks(
                 conn,
                 search,
                 sort=sort,
@@ -228,6 +232,20 @@ class Library(LibraryEdits):
                 playlist_id=playlist_id,
                 key_notation=notation,
             )
+            if locate is None:
+                return found
+            located = track_list.locate_track(
+                conn,
+                locate,
+                search,
+                entry_id=locate_entry,
+                sort=sort,
+                descending=descending,
+                filters=filters,
+                playlist_id=playlist_id,
+                key_notation=notation,
+            )
+            return replace(found, located=located)
 
     def get_track(self, track_id: int) -> TrackDetail:
         """A track with its cues."""

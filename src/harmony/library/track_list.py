@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal_column, not_, or_, select, true, union
+from sqlalchemy import Connection, Select, and_, func, literal, literal_column, not_, or_, select, true, tuple_, union
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
@@ -42,6 +42,7 @@ __all__ = [
     "TrackList",
     "key_display",
     "list_tracks",
+    "locate_track",
 ]
 
 
@@ -191,6 +192,8 @@ class TrackList:
     offset: int
     rows: tuple[ListedTrack, ...]
     sort: str = "artist"
+    #: Where the track asked to be located stands in the whole list (None: not asked, or not in the list).
+    located: int | None = None
 
 
 #: From this many matches on, a search page is read in sort order off the sort index (see below).
@@ -207,6 +210,32 @@ def searched_key(search: str | None) -> int | None:
     notation: the Key column shows "7m" for Traktor 2's "e♭"), besides the tracks whose text matches."""
     text = (search or "").strip()
     return parse_key_text(text) if _KEY_SEARCH.fullmatch(text) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What a list is read from: the rows of ``source`` meeting ``where``, in ``tiers``, ties broken by ``tie``;
+    ``total`` of them. Built once for a page, and the same way to find where one track stands in it."""
+
+    source: Any
+    where: ColumnElement[bool]
+    tiers: tuple[_Tier, ...]
+    tie: ColumnElement[Any]
+    columns: tuple[Any, ...]
+    in_playlist: bool
+    sort: str
+    descending: bool
+    total: int
+
+    def count(self, conn: Connection, condition: ColumnElement[bool]) -> int:
+        return int(conn.execute(select(func.count()).select_from(self.source).where(condition)).scalar_one())
+
+    def tier_condition(self, tier: _Tier) -> ColumnElement[bool]:
+        return self.where if tier.condition is None else and_(self.where, tier.condition)
+
+    def backwards(self, tier: _Tier) -> bool:
+        """Whether ``tier`` is read last row first (descending, by a value; the rows without one stay by id)."""
+        return self.descending and bool(tier.expressions)
 
 
 def list_tracks(
@@ -227,6 +256,84 @@ def list_tracks(
 
     Ties are broken by id (entry id in a playlist), so pages never overlap or skip. Call inside a read
     transaction so the counts and the page agree."""
+    if limit < 0 or offset < 0:
+        raise InvalidFieldError("The limit and the offset cannot be negative.")
+    listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
+    total, columns, in_playlist = listing.total, listing.columns, listing.in_playlist
+
+    def page(condition: ColumnElement[bool], order: tuple[Any, ...], size: int, skip: int) -> list[Any]:
+        statement: Select[Any] = select(*columns).select_from(listing.source).where(condition)
+        return list(conn.execute(statement.order_by(*order).limit(size).offset(skip)))
+
+    rows: list[Any] = []
+    start = 0  # where the current tier begins in the whole list
+    for number, tier in enumerate(listing.tiers):
+        if len(rows) >= limit or offset + len(rows) >= total:
+            break
+        last = number == len(listing.tiers) - 1
+        condition = listing.tier_condition(tier)
+        size = total - start if last else listing.count(conn, condition)
+        skip = offset + len(rows) - start
+        if skip < size:
+            keys = (*tier.expressions, listing.tie)
+            backwards = listing.backwards(tier)
+            order = tuple(key.desc() if backwards else key.asc() for key in keys)
+            rows += page(condition, order, min(limit - len(rows), size - skip), skip)
+        start += size
+    width = len(TRACK_COLUMNS)
+    listed = tuple(
+        ListedTrack(
+            track=row_to_track(row),
+            pending=bool(row[width]),
+            position=row[width + 1] if in_playlist else None,
+            entry_id=row[width + 2] if in_playlist else None,
+        )
+        for row in rows
+    )
+    return TrackList(total=total, offset=offset, rows=listed, sort=listing.sort)
+
+
+def locate_track(
+    conn: Connection,
+    track_id: int,
+    search: str | None = None,
+    *,
+    entry_id: int | None = None,
+    sort: str | None = None,
+    descending: bool = False,
+    filters: tuple[str, ...] = (),
+    playlist_id: int | None = None,
+    key_notation: str = "open_key",
+) -> int | None:
+    """Where track ``track_id`` (in a playlist, entry ``entry_id`` when given) stands in the list
+    :func:`list_tracks` reads with the same arguments: its 0-based index, or None when it is not in the list.
+    The table uses it to keep the keyboard on a track an edit moved in the sort."""
+    listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
+    row = ENTRIES.c.id == entry_id if listing.in_playlist and entry_id is not None else TRACKS.c.id == track_id
+    start = 0
+    for tier in listing.tiers:
+        condition = listing.tier_condition(tier)
+        keys = (*tier.expressions, listing.tie)
+        statement = select(*keys).select_from(listing.source).where(and_(condition, row))
+        found = conn.execute(statement.order_by(listing.tie).limit(1)).first()
+        if found is not None:
+            # The rows before it: those whose sort values (then tie) come first in the tier's direction.
+            values = tuple(literal(value) for value in found)
+            before = tuple_(*keys) > tuple_(*values) if listing.backwards(tier) else tuple_(*keys) < tuple_(*values)
+            return start + listing.count(conn, and_(condition, before))
+        start += listing.count(conn, condition)
+    return None
+
+
+def _listing(
+    conn: Connection,
+    search: str | None,
+    sort: str | None,
+    descending: bool,
+    filters: tuple[str, ...],
+    playlist_id: int | None,
+    key_notation: str,
+) -> _Listing:
     smart: ColumnElement[bool] | None = None
     if playlist_id is not None:
         found = conn.execute(select(PLAYLISTS.c.smart_query).where(PLAYLISTS.c.id == playlist_id)).first()
@@ -240,8 +347,6 @@ def list_tracks(
     sort = sort or ("position" if in_playlist else "artist")
     if sort not in LIST_SORT_KEYS:
         raise InvalidFieldError(f"Cannot sort by '{sort}'. Sort by one of: {', '.join(LIST_SORT_KEYS)}.")
-    if limit < 0 or offset < 0:
-        raise InvalidFieldError("The limit and the offset cannot be negative.")
     if key_notation not in KEY_NOTATIONS:
         raise InvalidFieldError(f"Key notation must be one of {', '.join(KEY_NOTATIONS)}.")
     for name in filters:
@@ -283,45 +388,13 @@ def list_tracks(
         tie = TRACKS.c.id
     where = and_(true(), *conditions)
 
-    def count(condition: ColumnElement[bool]) -> int:
-        return int(conn.execute(select(func.count()).select_from(source).where(condition)).scalar_one())
-
-    def page(condition: ColumnElement[bool], order: tuple[Any, ...], size: int, skip: int) -> list[Any]:
-        statement: Select[Any] = select(*columns).select_from(source).where(condition)
-        return list(conn.execute(statement.order_by(*order).limit(size).offset(skip)))
-
     if in_playlist and len(conditions) == 1:
         # Every entry with a track id has its track (the foreign key cascades), so the entries count alone.
         entries = and_(ENTRIES.c.playlist_id == playlist_id, ENTRIES.c.track_id.is_not(None))
         total = int(conn.execute(select(func.count()).select_from(ENTRIES).where(entries)).scalar_one())
     else:
-        total = count(where)
+        total = int(conn.execute(select(func.count()).select_from(source).where(where)).scalar_one())
     if (filters or smart is not None) and not in_playlist and total < _MANY_MATCHES:
         # Few tracks pass the filters: read them by id and sort them, rather than walk a whole sort index.
         where = TRACKS.c.id.in_(select(TRACKS.c.id).where(where))
-    rows: list[Any] = []
-    start = 0  # where the current tier begins in the whole list
-    for number, tier in enumerate(tiers):
-        if len(rows) >= limit or offset + len(rows) >= total:
-            break
-        last = number == len(tiers) - 1
-        condition = where if tier.condition is None else and_(where, tier.condition)
-        size = total - start if last else count(condition)
-        skip = offset + len(rows) - start
-        if skip < size:
-            keys = (*tier.expressions, tie)
-            backwards = descending and bool(tier.expressions)
-            order = tuple(key.desc() if backwards else key.asc() for key in keys)
-            rows += page(condition, order, min(limit - len(rows), size - skip), skip)
-        start += size
-    width = len(TRACK_COLUMNS)
-    listed = tuple(
-        ListedTrack(
-            track=row_to_track(row),
-            pending=bool(row[width]),
-            position=row[width + 1] if in_playlist else None,
-            entry_id=row[width + 2] if in_playlist else None,
-        )
-        for row in rows
-    )
-    return TrackList(total=total, offset=offset, rows=listed, sort=sort)
+    return _Listing(source, where, tiers, tie, columns, in_playlist, sort, descending, total)

@@ -159,6 +159,13 @@ FilterParam = Annotated[
 ]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 OffsetParam = Annotated[int, Query(ge=0, le=MAX_INT)]
+LocateParam = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_INT, description="A track id: the answer's `located` is its index in the whole list (or null)"),
+]
+LocateEntryParam = Annotated[
+    int | None, Query(ge=1, le=MAX_INT, description="In a playlist: which entry of the `locate` track")
+]
 
 
 async def _list(
@@ -170,6 +177,8 @@ async def _list(
     limit: int,
     offset: int,
     playlist_id: int | None = None,
+    locate: int | None = None,
+    locate_entry: int | None = None,
 ) -> dict[str, Any]:
     descending = bool(sort and sort.startswith("-"))
     key = sort.removeprefix("-") if sort else None
@@ -187,11 +196,13 @@ async def _list(
             filters=filters,
             playlist_id=playlist_id,
             key_notation=notation,
+            locate=locate,
+            locate_entry=locate_entry,
         )
         return found, notation
 
     found, notation = await state.read(read)
-    return {
+    answer = {
         "total": found.total,
         "offset": found.offset,
         "limit": limit,
@@ -201,6 +212,9 @@ async def _list(
         "key_notation": notation,
         "tracks": [listed_json(row, notation) for row in found.rows],
     }
+    if locate is not None:
+        answer["located"] = found.located
+    return answer
 
 
 @router.get("/library/tracks", summary="Search, filter, sort and page the tracks")
@@ -211,10 +225,13 @@ async def list_tracks(
     filter: FilterParam = None,
     limit: LimitParam = 100,
     offset: OffsetParam = 0,
+    locate: LocateParam = None,
 ) -> dict[str, Any]:
     """``{"total", "offset", "limit", "sort", "search", "filter", "key_notation", "tracks": [...]}``: the tracks
-    matching ``search`` and ``filter`` from ``offset`` on, sorted by ``sort`` (default ``artist``)."""
-    return await _list(state, search=search, sort=sort, filter=filter, limit=limit, offset=offset)
+    matching ``search`` and ``filter`` from ``offset`` on, sorted by ``sort`` (default ``artist``). With
+    ``locate`` (a track id) also ``located``: that track's index in the whole list, or null when it is not in
+    it (the table follows a track an edit moved in the sort)."""
+    return await _list(state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, locate=locate)
 
 
 @router.get(
@@ -228,13 +245,24 @@ async def playlist_tracks(
     filter: FilterParam = None,
     limit: LimitParam = 100,
     offset: OffsetParam = 0,
+    locate: LocateParam = None,
+    locate_entry: LocateEntryParam = None,
 ) -> dict[str, Any]:
     """The same as ``/api/library/tracks`` over one playlist's entries: in the playlist's order unless ``sort``
     says otherwise (``position`` restores it); each row carries its ``position`` and ``entry_id``. A smart list
     lists the tracks its query finds (by artist, no ``position``), or answers 409 (``code``
-    ``smart_list_not_evaluable``) naming the part of the query Harmony cannot evaluate."""
+    ``smart_list_not_evaluable``) naming the part of the query Harmony cannot evaluate. ``locate`` with
+    ``locate_entry`` (a track that is in the playlist more than once) answers ``located``, as for the library."""
     return await _list(
-        state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, playlist_id=playlist_id
+        state,
+        search=search,
+        sort=sort,
+        filter=filter,
+        limit=limit,
+        offset=offset,
+        playlist_id=playlist_id,
+        locate=locate,
+        locate_entry=locate_entry,
     )
 
 

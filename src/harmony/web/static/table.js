@@ -54,15 +54,20 @@ window.HarmonyTable = (() => {
 
   // --- data ---------------------------------------------------------------------------------------------------
 
-  function query(offset, limit) {
+  function query(offset, limit, locate = null) {
     const params = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    if (locate) {
+      params.set("locate", String(locate.id));
+      if (locate.entry_id) params.set("locate_entry", String(locate.entry_id));
+    }
     if (view.sort) params.set("sort", (view.descending ? "-" : "") + view.sort);
     if (view.search) params.set("search", view.search);
     if (view.filter) params.set("filter", view.filter);
     return view.playlist ? `/api/playlists/${view.playlist.id}/tracks?${params}` : `/api/library/tracks?${params}`;
   }
 
-  function fetchBlock(start) {
+  // `locate`: the focused track, which the answer also finds in the whole list (see `follow`).
+  function fetchBlock(start, locate = null) {
     const known = blocks.get(start);
     if (known) {
       known.used = ++touch;
@@ -76,10 +81,11 @@ window.HarmonyTable = (() => {
       inFlight -= 1;
       fetchWanted();
     };
-    entry.promise = api("GET", query(start, BLOCK)).then((page) => {
+    entry.promise = api("GET", query(start, BLOCK, locate)).then((page) => {
       settled();
       if (mine !== generation) return null;
       entry.tracks = page.tracks;
+      if (locate) follow(locate, page.located);
       stale.delete(start);
       if (!loaded || page.total !== total) {
         loaded = true;
@@ -165,8 +171,21 @@ window.HarmonyTable = (() => {
     document.dispatchEvent(new CustomEvent("harmony:view-total", { detail: { total, view: { ...view } } }));
   }
 
+  // The keyboard stays on its track when a refresh moves it: an edit that changes the sorted column (or an
+  // import, another tab) sends it elsewhere in the list, and the focus left on the same row number sat on another
+  // track, which the next Enter edited. A track that left the list leaves the focus where it was, and so does a
+  // keyboard that moved on while the answer came.
+  function follow(track, located) {
+    if (located === null || located === undefined || located === current || current !== track.from) return;
+    current = located;
+    wantFocus = true;
+    scrollIntoView(current);
+    schedule();
+  }
+
   // Everything again from the first row (a new view); `keep` keeps the scroll position (a refresh).
   function reload({ keep = false } = {}) {
+    const focused = keep && current >= 0 && body.contains(document.activeElement) ? trackAt(current) : null;
     generation += 1;
     inFlight = 0;
     wanted = [];
@@ -185,7 +204,7 @@ window.HarmonyTable = (() => {
     if (!keep && view.playlist && view.playlist.smart && !view.search && !view.filter) {
       emptyText = "No track in the library matches this smart list's query.";
     }
-    fetchBlock(0);
+    fetchBlock(0, focused ? { id: focused.id, entry_id: focused.entry_id, from: current } : null);
     schedule();
   }
 
