@@ -686,7 +686,7 @@ def test_the_title_takes_the_largest_share_and_follows_the_window(chromium: Any,
         context.close()
 
 
-@pytest.mark.parametrize("width", [390, 768, 1024, 1180, 1280, 1440])
+@pytest.mark.parametrize("width", [390, 768, 1024, 1240, 1280, 1440])
 def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, width: int) -> None:  # noqa: F811
     context = chromium.new_context(viewport={"width": width, "height": 800})
     try:
@@ -695,7 +695,7 @@ def test_narrow_screens(chromium: Any, library_server: Fixture, tmp_path: Path, 
         page.wait_for_timeout(200)
         # Nothing but the table scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        if width <= 1180:
+        if width <= 1240:
             # The tree is a drawer: closed, it takes no room; the toggle opens it.
             assert not page.is_visible("#playlist-tree")
             page.click("#tree-toggle")
@@ -806,6 +806,33 @@ def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, lib
     finally:
         with Library.open(library_server.server.state.service.library_path) as library:
             library.delete_playlist(made[0].id)
+
+
+@pytest.mark.parametrize("width", [1240, 1250, 1300])
+def test_a_playlist_keeps_its_bpm_key_and_rating_in_sight(chromium: Any, library_server: Fixture, width: int) -> None:  # noqa: F811
+    """A playlist adds its # column: at 1,181-1,240 px, beside the tree, it pushed the rating behind a sideways
+    scroll. Up to 1,240 px the tree is a drawer; from there on the table has room for them beside it."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        playlist = library.create_playlist(f"Laptop {width}", track_ids=library_server.ids[:3])
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        if width <= 1240:
+            page.click("#tree-toggle")
+        item = page.locator(f"#playlist-tree [data-key='playlist:{playlist}']")
+        item.click()
+        page.wait_for_selector("#tracks-head th[data-column='position']")
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+        frame = page.locator("#table-wrap").bounding_box()
+        assert frame is not None
+        for column in ("position", "title", "artist", "bpm", "key", "rating"):
+            box = page.locator(f"#tracks-head th[data-column='{column}']").bounding_box()
+            assert box is not None and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, (width, column)
+    finally:
+        context.close()
+        with Library.open(library_server.server.state.service.library_path) as library:
+            library.delete_playlist(playlist)
 
 
 def test_a_focused_rows_ring_runs_across_the_title(page: Any, library_server: Fixture) -> None:  # noqa: F811

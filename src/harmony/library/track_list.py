@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal, literal_column, not_, or_, select, true, tuple_, union
+from sqlalchemy import Connection, Select, and_, func, literal, literal_column, not_, or_, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
@@ -317,10 +317,17 @@ def locate_track(
         statement = select(*keys).select_from(listing.source).where(and_(condition, row))
         found = conn.execute(statement.order_by(listing.tie).limit(1)).first()
         if found is not None:
-            # The rows before it: those whose sort values (then tie) come first in the tier's direction.
+            # The rows before it: those whose sort values (then tie) come first in the tier's direction, counted
+            # as disjoint parts (a smaller first key; the same first key and a smaller second...) so that each
+            # is a range of the sort index: a row-value comparison made SQLite walk the whole tier (0.1 s).
             values = tuple(literal(value) for value in found)
-            before = tuple_(*keys) > tuple_(*values) if listing.backwards(tier) else tuple_(*keys) < tuple_(*values)
-            return start + listing.count(conn, and_(condition, before))
+            backwards = listing.backwards(tier)
+            before = 0
+            for number, key in enumerate(keys):
+                same = [k == v for k, v in zip(keys[:number], values[:number], strict=True)]
+                ahead = key > values[number] if backwards else key < values[number]
+                before += listing.count(conn, and_(condition, *same, ahead))
+            return start + before
         start += listing.count(conn, condition)
     return None
 
