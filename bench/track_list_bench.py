@@ -50,6 +50,9 @@ CASES: dict[str, dict[str, object]] = {
     "search '8A' (a key), sort artist": {"search": "8A", "sort": "artist"},
     "search '8A' (a key), sort bpm desc, page 20": {"search": "8A", "sort": "bpm", "descending": True, "offset": 2000},
     "search 'deep house', sort artist desc": {"search": "deep house", "sort": "artist", "descending": True},
+    # No word starts so: the words are looked for inside the fields (a scan; Hebrew's joined prefixes need it).
+    "search 'ouse' (inside words), sort artist": {"search": "ouse", "sort": "artist"},
+    "search 'xqzw' (nowhere), sort artist": {"search": "xqzw", "sort": "artist"},
     "filter pending, sort title": {"filters": ("pending",), "sort": "title"},
     "sort pending desc": {"sort": "pending", "descending": True},
     "sort missing": {"sort": "missing"},

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Integer, Text, column, func, or_, select, table
+from sqlalchemy import Connection, Integer, Text, and_, column, func, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from harmony.library.batches import in_batches
@@ -142,6 +142,21 @@ def like_condition(text: str) -> ColumnElement[bool]:
     """The fallback search (text holding no word to index): ``text`` anywhere in a text field, ignoring case."""
     pattern = f"%{text}%"
     return or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
+
+
+def words_inside_condition(search: str) -> ColumnElement[bool] | None:
+    """Every word of ``search`` inside some searched field, anywhere in it, ignoring case: what a search falls back
+    to when the index finds no word starting so. Hebrew joins ה, ו, ב, ל to the word they precede, so "תקווה" is
+    inside "התקווה6" but starts none of its words; "bibi" is inside "Habibi". None when ``search`` has no word."""
+    words = re.findall(r"\w+", search)
+    if not words:
+        return None
+
+    def inside(word: str) -> str:
+        return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    # SQLite's own LIKE ignores the case of ASCII letters, as lower() does, at half the cost of ILIKE's lower().
+    return and_(*(or_(*(TRACKS.c[name].like(inside(word), escape="\\") for name in _LIKE_COLUMNS)) for word in words))
 
 
 def get_track(conn: Connection, track_id: int) -> TrackDetail:

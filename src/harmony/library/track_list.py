@@ -25,7 +25,14 @@ from sqlalchemy.sql.selectable import CompoundSelect
 from harmony.library.errors import InvalidFieldError, NotFoundError
 from harmony.library.journal import read_status
 from harmony.library.models import ENTRIES, PLAYLISTS, TRACKS
-from harmony.library.queries import _FTS, TRACK_COLUMNS, fts_query, like_condition, row_to_track
+from harmony.library.queries import (
+    _FTS,
+    TRACK_COLUMNS,
+    fts_query,
+    like_condition,
+    row_to_track,
+    words_inside_condition,
+)
 from harmony.library.records import StoredTrack
 from harmony.library.settings import KEY_NOTATIONS, KeyNotation
 from harmony.library.smart_lists import smart_condition
@@ -367,13 +374,18 @@ def _listing(
         conditions.append(smart)
     query = fts_query(search) if search and search.strip() else None
     key = searched_key(search)
-    if query is not None:
-        match = _FTS.c.tracks_fts.op("MATCH")(query)
+    match = _FTS.c.tracks_fts.op("MATCH")(query) if query is not None else None
+    indexed: int | None = None  # how many tracks the search index finds (not counted for a key)
+    if match is not None and key is None:
+        indexed = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
+    inside = words_inside_condition(search) if indexed == 0 and search else None
+    if inside is not None:
+        # No word starts so: the words anywhere inside a field (a scan, made only when the index found nothing).
+        conditions.append(inside)
+    elif match is not None:
         matching: Select[Any] | CompoundSelect[Any] = select(_FTS.c.rowid).where(match)
         # A key is about a 24th of the library: as many as "many" text matches at a few thousand tracks.
-        many = key is not None or (
-            conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one() >= _MANY_MATCHES
-        )
+        many = key is not None or (indexed is not None and indexed >= _MANY_MATCHES)
         # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping after the
         # page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving the query by
         # id lookups, which would force that sort.
