@@ -218,13 +218,16 @@
     if (open) setTimeout(() => Tree.focus(), 200); // once the drawer is shown: a hidden element takes no focus
   });
   $("tree-close").addEventListener("click", closeDrawer);
-  // A click beside the open drawer closes it and goes no further: it went on to the table under it and opened a
-  // track's panel behind the drawer. (Only where the tree is a drawer: its toggle is shown.)
+  // A click on the table or its toolbar beside the open drawer closes it and goes no further: it went on to the
+  // table under it and opened a track's panel behind the drawer. (Only where the tree is a drawer: its toggle is
+  // shown.) The tree's own menu and dialogs (Delete asks first) are not beside it: their clicks go through.
   let closedByClick = false;
+  const besideDrawer = document.querySelector(".library .tracks");
   document.addEventListener("pointerdown", (event) => {
     closedByClick = false;
     if (!drawer.classList.contains("open") || toggle.offsetParent === null) return;
-    if (drawer.contains(event.target) || toggle.contains(event.target)) return;
+    if (!besideDrawer.contains(event.target) || toggle.contains(event.target)) return;
+    if (event.target.closest("dialog, #context-menu, #track-detail")) return;
     event.preventDefault();
     event.stopPropagation();
     closedByClick = true;

@@ -85,13 +85,13 @@ window.HarmonyTable = (() => {
       settled();
       if (mine !== generation) return null;
       entry.tracks = page.tracks;
-      if (locate) follow(locate, page.located);
       stale.delete(start);
       if (!loaded || page.total !== total) {
         loaded = true;
         total = page.total;
         totalChanged(page);
       }
+      if (locate) follow(locate, page.located);
       forget();
       schedule();
       return page.tracks;
