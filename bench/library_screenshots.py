@@ -1,4 +1,4 @@
-"""Take docs/web-library-{390,768,1280,1440}.png: the library page at a phone's, a tablet's and two laptops' widths.
+"""Take docs/web-library-{390,768,1024,1280,1440}.png: the library page at a phone's, a tablet's and three laptops' widths.
 
 Usage: PYTHONPATH=src python bench/library_screenshots.py [--tracks 20000] [--nml PATH] [--out docs]
 
@@ -31,7 +31,7 @@ from harmony.web import create_app
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_screenshot import CHROMIUM_ARGS
 
-WIDTHS = (390, 768, 1280, 1440)
+WIDTHS = (390, 768, 1024, 1280, 1440)
 
 
 def main() -> int:
