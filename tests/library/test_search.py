@@ -53,6 +53,11 @@ def test_when_no_word_starts_so_the_words_are_found_inside_words(filled: Library
     assert _titles(filled.search_tracks("ash unk")) == []  # every word must be inside some field of the track
     assert _titles(filled.search_tracks("ash ouse")) == ["Flashdance"]
     assert filled.search_tracks("100%").total == 0  # % and _ are letters here, not wildcards
+    # Whether a word starts so is asked of the list searched: a "Bibi" elsewhere does not hide "Habibi" here.
+    habibi = filled.search_tracks("bibi").tracks[0].id
+    playlist = filled.create_playlist("Hers", track_ids=[habibi])
+    filled.add_tracks([(TrackValues(path="/m/bibi.mp3", title="Bibi Blocksberg"), [])])
+    assert [row.track.id for row in filled.list_tracks("bibi", playlist_id=playlist).rows] == [habibi]
     assert filled.search_tracks("a_b").total == 0
 
 

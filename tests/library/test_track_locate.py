@@ -54,3 +54,17 @@ def test_a_playlist_locates_the_entry_asked_for(mixed: Library) -> None:  # noqa
         for index, (track_id, entry_id) in enumerate(whole):
             assert _located(mixed, track_id, entry_id, playlist_id=playlist, **how) == index, how
     assert _located(mixed, ids[20], playlist_id=playlist) is None
+
+
+def test_an_entry_id_written_anew_still_locates_its_track(mixed: Library) -> None:  # noqa: F811
+    """A playlist's entries are written anew on every change and their ids reused: an old entry id can name
+    another track's entry. It counts only while it is still the track's; else the track is located."""
+    ids = [track_id for track_id, _ in _whole(mixed)]
+    other = mixed.create_playlist("Other", track_ids=ids[:2])
+    playlist = mixed.create_playlist("Set", track_ids=ids[10:15])
+    first_entry = _whole(mixed, playlist_id=playlist)[0][1]
+    mixed.delete_playlist(other)
+    mixed.add_to_playlist(playlist, [ids[20]])
+    whole = _whole(mixed, playlist_id=playlist)
+    assert whole[0][0] == ids[10]
+    assert _located(mixed, ids[10], first_entry, playlist_id=playlist) == 0, (first_entry, whole)

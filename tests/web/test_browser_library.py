@@ -272,6 +272,44 @@ def test_the_keyboard_stays_on_a_track_its_edit_moved_in_the_sort(page: Any, lib
             client.patch(f"/api/library/tracks/{track_id}", json={"title": before})
 
 
+def test_the_row_behind_the_panel_follows_a_track_its_edit_moved(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Enter on a row opens its panel; a title saved there moves the track in a title sort. Esc came back to the
+    row number, on another track: it comes back to the edited track."""
+    track_id = library_server.ids[8]
+    before = api_track(library_server, track_id)["title"]
+    open_library(page, library_server)
+    page.click("#tracks-head th[data-column='title'] button")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='ascending']")
+    row = page.locator(f"#tracks-body tr[data-id='{track_id}']")
+    row.wait_for()
+    try:
+        row.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#track-detail:not([hidden])")
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'field-title'")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("Zz Moved From The Panel")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "id => document.querySelector(`#tracks-body tr[data-id='${id}'] td.title-cell`)"
+            "?.textContent === 'Zz Moved From The Panel'",
+            arg=track_id,
+        )
+        page.wait_for_timeout(500)  # the refresh the edit set off has answered
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#track-detail", state="hidden")
+        page.wait_for_function(
+            """id => { const tr = document.activeElement && document.activeElement.closest('tr');
+                       return tr !== null && tr.dataset.id === String(id); }""",
+            arg=track_id,
+        )
+    finally:
+        import httpx
+
+        with httpx.Client(base_url=library_server.server.url) as client:
+            client.patch(f"/api/library/tracks/{track_id}", json={"title": before})
+
+
 def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     search(page, "Track 00010", 1)
@@ -809,6 +847,14 @@ def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, lib
         page.wait_for_selector("#playlist-tree", state="hidden")
         page.wait_for_timeout(300)
         assert page.is_hidden("#track-detail")
+        # A middle click beside it closes it too, and leaves no click to swallow: Enter on the toggle opens it.
+        page.click("#tree-toggle")
+        page.wait_for_function("() => document.getElementById('tree-drawer').getBoundingClientRect().x >= 0")
+        page.mouse.click(drawer["x"] + drawer["width"] + 60, row["y"] + row["height"] / 2, button="middle")
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.focus("#tree-toggle")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#playlist-tree", state="visible")
     finally:
         with Library.open(library_server.server.state.service.library_path) as library:
             library.delete_playlist(made[0].id)

@@ -316,7 +316,16 @@ def locate_track(
     :func:`list_tracks` reads with the same arguments: its 0-based index, or None when it is not in the list.
     The table uses it to keep the keyboard on a track an edit moved in the sort."""
     listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
-    row = ENTRIES.c.id == entry_id if listing.in_playlist and entry_id is not None else TRACKS.c.id == track_id
+    if listing.in_playlist and entry_id is not None:
+        # An entry id names the entry only while the playlist is unchanged (its entries are written anew on every
+        # change, their ids reused): it counts only if it is still this track's, else the track's first entry.
+        found = _locate(conn, listing, and_(ENTRIES.c.id == entry_id, TRACKS.c.id == track_id))
+        if found is not None:
+            return found
+    return _locate(conn, listing, TRACKS.c.id == track_id)
+
+
+def _locate(conn: Connection, listing: _Listing, row: ColumnElement[bool]) -> int | None:
     start = 0
     for tier in listing.tiers:
         condition = listing.tier_condition(tier)
@@ -374,24 +383,21 @@ def _listing(
         conditions.append(smart)
     query = fts_query(search) if search and search.strip() else None
     key = searched_key(search)
-    match = _FTS.c.tracks_fts.op("MATCH")(query) if query is not None else None
-    indexed: int | None = None  # how many tracks the search index finds (not counted for a key)
-    if match is not None and key is None:
-        indexed = int(conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one())
-    inside = words_inside_condition(search) if indexed == 0 and search else None
-    if inside is not None:
-        # No word starts so: the words anywhere inside a field (a scan, made only when the index found nothing).
-        conditions.append(inside)
-    elif match is not None:
+    searched: int | None = None  # where the search's condition is in `conditions`
+    if query is not None:
+        match = _FTS.c.tracks_fts.op("MATCH")(query)
         matching: Select[Any] | CompoundSelect[Any] = select(_FTS.c.rowid).where(match)
         # A key is about a 24th of the library: as many as "many" text matches at a few thousand tracks.
-        many = key is not None or (indexed is not None and indexed >= _MANY_MATCHES)
+        many = key is not None or (
+            conn.execute(select(func.count()).select_from(_FTS).where(match)).scalar_one() >= _MANY_MATCHES
+        )
         # Many matches: walk the sort index and keep the rows whose id is in the match list, stopping after the
         # page, instead of sorting tens of thousands of rows. The unary + stops SQLite from driving the query by
         # id lookups, which would force that sort.
         walk_index = many and not in_playlist
         if key is not None:
             matching = union(matching, _tracks_in_key(key))
+        searched = len(conditions)
         conditions.append((literal_column("+tracks.id") if walk_index else TRACKS.c.id).in_(matching))
     elif search and search.strip():
         conditions.append(like_condition(search.strip()))
@@ -407,12 +413,22 @@ def _listing(
         tie = TRACKS.c.id
     where = and_(true(), *conditions)
 
+    def count(condition: ColumnElement[bool]) -> int:
+        return int(conn.execute(select(func.count()).select_from(source).where(condition)).scalar_one())
+
     if in_playlist and len(conditions) == 1:
         # Every entry with a track id has its track (the foreign key cascades), so the entries count alone.
         entries = and_(ENTRIES.c.playlist_id == playlist_id, ENTRIES.c.track_id.is_not(None))
         total = int(conn.execute(select(func.count()).select_from(ENTRIES).where(entries)).scalar_one())
     else:
-        total = int(conn.execute(select(func.count()).select_from(source).where(where)).scalar_one())
+        total = count(where)
+    inside = words_inside_condition(search) if total == 0 and searched is not None and key is None and search else None
+    if inside is not None and searched is not None:
+        # No track of this list has a word starting so: its words anywhere inside a field (a scan of the list,
+        # made only when the index found nothing in it).
+        conditions[searched] = inside
+        where = and_(true(), *conditions)
+        total = count(where)
     if (filters or smart is not None) and not in_playlist and total < _MANY_MATCHES:
         # Few tracks pass the filters: read them by id and sort them, rather than walk a whole sort index.
         where = TRACKS.c.id.in_(select(TRACKS.c.id).where(where))

@@ -233,13 +233,19 @@
     closedByClick = true;
     closeDrawer();
   }, true);
+  // The mouse events of that same press are swallowed, up to its click; a press that ends in no click (a
+  // middle button, a touch that became a scroll) clears the mark, and a click made by a key (detail 0) is never
+  // taken for it.
   for (const type of ["mousedown", "mouseup", "click", "dblclick", "contextmenu"]) {
     document.addEventListener(type, (event) => {
-      if (!closedByClick) return;
+      if (!closedByClick || (type === "click" && event.detail === 0)) return;
       event.preventDefault();
       event.stopPropagation();
       if (type === "click" || type === "contextmenu") closedByClick = false;
     }, true);
+  }
+  for (const type of ["pointercancel", "auxclick"]) {
+    document.addEventListener(type, () => { closedByClick = false; }, true);
   }
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && drawer.classList.contains("open") && !document.querySelector("dialog[open]")) {

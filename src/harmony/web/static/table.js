@@ -175,17 +175,28 @@ window.HarmonyTable = (() => {
   // import, another tab) sends it elsewhere in the list, and the focus left on the same row number sat on another
   // track, which the next Enter edited. A track that left the list leaves the focus where it was, and so does a
   // keyboard that moved on while the answer came.
+  // While the track's panel is open the focus stays in it; the row behind follows, so that Esc comes back to it.
+  // A cell being edited meanwhile keeps its row (the edit's own save refreshes again).
   function follow(track, located) {
     if (located === null || located === undefined || located === current || current !== track.from) return;
+    if (editing) return;
+    const inTable = body.contains(document.activeElement);
+    if (!inTable && !panelOpen()) return;
     current = located;
-    wantFocus = true;
+    if (inTable) wantFocus = true;
     scrollIntoView(current);
     schedule();
   }
 
+  function panelOpen() {
+    const panel = document.getElementById("track-detail");
+    return Boolean(panel && !panel.hidden);
+  }
+
   // Everything again from the first row (a new view); `keep` keeps the scroll position (a refresh).
   function reload({ keep = false } = {}) {
-    const focused = keep && current >= 0 && body.contains(document.activeElement) ? trackAt(current) : null;
+    const keyboardHere = body.contains(document.activeElement) || panelOpen();
+    const focused = keep && current >= 0 && keyboardHere ? trackAt(current) : null;
     generation += 1;
     inFlight = 0;
     wanted = [];
@@ -789,7 +800,7 @@ window.HarmonyTable = (() => {
         selectRange(anchor, current).then(() => { announceSelection(); paintSelection(); });
       } else {
         select(current).then(() => {
-          if (!document.getElementById("track-detail").hidden) openTrack(current);
+          if (panelOpen()) openTrack(current);
         });
       }
     } else if (key === "ArrowRight" || key === "ArrowLeft") {
