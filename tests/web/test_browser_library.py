@@ -249,9 +249,9 @@ def test_the_keyboard_stays_on_a_track_its_edit_moved_in_the_sort(page: Any, lib
         cell.dblclick()
         page.wait_for_selector("#tracks-body .cell-input")
         page.keyboard.press("Control+a")
-        page.keyboard.type("Zz Followed After Its Edit")
+        page.keyboard.type("Track 00600 Followed After Its Edit")
         page.keyboard.press("Enter")
-        # The refresh that follows the edit puts the track near the end of the list; the keyboard goes with it.
+        # The refresh that follows the edit puts the track halfway down the list; the keyboard goes with it.
         # (Sorted by title it was among the first rows: once moved, its row is far below them, and focused.)
         page.wait_for_function(
             """id => { const a = document.activeElement; const tr = a && a.closest('tr');
@@ -261,9 +261,16 @@ def test_the_keyboard_stays_on_a_track_its_edit_moved_in_the_sort(page: Any, lib
         )
         page.wait_for_timeout(300)  # nothing takes the focus away again
         assert page.evaluate("document.activeElement.closest('tr').dataset.id") == str(track_id)
+        # It comes into the middle of the frame, not at its bottom edge under the edit's notification.
+        row_box = page.evaluate(
+            "(() => { const r = document.activeElement.closest('tr').getBoundingClientRect();"
+            " return [r.top, r.bottom]; })()"
+        )
+        frame = page.locator("#table-wrap").bounding_box()
+        assert frame is not None and row_box[1] < frame["y"] + frame["height"] * 0.75, (row_box, frame)
         page.keyboard.press("Enter")  # edits the focused cell again: the edited track's title
         page.wait_for_selector("#tracks-body .cell-input")
-        assert page.input_value("#tracks-body .cell-input") == "Zz Followed After Its Edit"
+        assert page.input_value("#tracks-body .cell-input") == "Track 00600 Followed After Its Edit"
         page.keyboard.press("Escape")
     finally:
         import httpx
@@ -834,6 +841,14 @@ def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, lib
         page.wait_for_selector("#playlist-tree input.rename")
         page.keyboard.press("Escape")
         assert page.is_visible("#playlist-tree")
+        # Esc in a dialog opened from the drawer closes the dialog only.
+        named.click(button="right")
+        page.locator("#context-menu [role='menuitem']", has_text="Move to").click()
+        page.wait_for_selector("dialog[open]")
+        page.keyboard.press("Escape")
+        page.wait_for_selector("dialog[open]", state="detached")
+        page.wait_for_timeout(300)
+        assert page.is_visible("#playlist-tree")
         # A click on the table beside the drawer closes the drawer and opens nothing.
         page.locator("#all-tracks, #playlist-tree [data-key='all']").first.click()
         page.wait_for_selector("#playlist-tree", state="hidden")
@@ -855,6 +870,13 @@ def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, lib
         page.focus("#tree-toggle")
         page.keyboard.press("Enter")
         page.wait_for_selector("#playlist-tree", state="visible")
+        # A double click beside it: its second press neither opens the panel nor starts an edit.
+        page.wait_for_function("() => document.getElementById('tree-drawer').getBoundingClientRect().x >= 0")
+        # (Beside the drawer is the artist's cell, which a double click edits in place.)
+        page.mouse.dblclick(drawer["x"] + drawer["width"] + 60, row["y"] + row["height"] / 2)
+        page.wait_for_selector("#playlist-tree", state="hidden")
+        page.wait_for_timeout(300)
+        assert page.is_hidden("#track-detail") and page.locator("#tracks-body .cell-input").count() == 0
     finally:
         with Library.open(library_server.server.state.service.library_path) as library:
             library.delete_playlist(made[0].id)
@@ -920,6 +942,12 @@ def test_a_right_to_left_title_reads_in_its_own_direction(page: Any, library_ser
                        const s = text.data; return [at(0, 4), at(s.indexOf('Bidi'), s.indexOf('Bidi') + 4)]; }"""
         )
         assert hebrew_x > latin_x, (hebrew_x, latin_x)
+        # Edited in place, it keeps its direction (the editor flipped the brackets to the other side).
+        cell.dblclick()
+        editor = page.locator("#tracks-body .cell-input")
+        editor.wait_for()
+        assert editor.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
+        page.keyboard.press("Escape")
     finally:
         with Library.open(library_server.server.state.service.library_path) as library:
             library.update_track(track_id, {"title": before})

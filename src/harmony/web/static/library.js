@@ -220,35 +220,43 @@
   $("tree-close").addEventListener("click", closeDrawer);
   // A click on the table or its toolbar beside the open drawer closes it and goes no further: it went on to the
   // table under it and opened a track's panel behind the drawer. (Only where the tree is a drawer: its toggle is
-  // shown.) The tree's own menu and dialogs (Delete asks first) are not beside it: their clicks go through.
-  let closedByClick = false;
+  // shown.) The mouse events of that press are swallowed, and so is the rest of a double click begun with it
+  // (its second press opened the panel or started an edit), for the double-click interval: not longer, or a
+  // later press, or the menu key's contextmenu, would be lost. A click made by a key (detail 0) never is. The
+  // tree's own menu and dialogs (Delete asks first) are not beside it: their clicks go through.
+  const DOUBLE_CLICK_MS = 500;
+  let swallowUntil = -1;
   const besideDrawer = document.querySelector(".library .tracks");
+  function beside(target) {
+    return besideDrawer.contains(target) && !toggle.contains(target) && !target.closest("dialog, #context-menu, #track-detail");
+  }
   document.addEventListener("pointerdown", (event) => {
-    closedByClick = false;
-    if (!drawer.classList.contains("open") || toggle.offsetParent === null) return;
-    if (!besideDrawer.contains(event.target) || toggle.contains(event.target)) return;
-    if (event.target.closest("dialog, #context-menu, #track-detail")) return;
-    event.preventDefault();
-    event.stopPropagation();
-    closedByClick = true;
-    closeDrawer();
-  }, true);
-  // The mouse events of that same press are swallowed, up to its click; a press that ends in no click (a
-  // middle button, a touch that became a scroll) clears the mark, and a click made by a key (detail 0) is never
-  // taken for it.
-  for (const type of ["mousedown", "mouseup", "click", "dblclick", "contextmenu"]) {
-    document.addEventListener(type, (event) => {
-      if (!closedByClick || (type === "click" && event.detail === 0)) return;
+    if (!drawer.classList.contains("open") && event.timeStamp < swallowUntil && beside(event.target)) {
       event.preventDefault();
       event.stopPropagation();
-      if (type === "click" || type === "contextmenu") closedByClick = false;
+      return;
+    }
+    if (!drawer.classList.contains("open") || toggle.offsetParent === null || !beside(event.target)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    swallowUntil = event.timeStamp + DOUBLE_CLICK_MS;
+    closeDrawer();
+  }, true);
+  for (const type of ["mousedown", "mouseup", "click", "dblclick", "contextmenu"]) {
+    document.addEventListener(type, (event) => {
+      if (event.timeStamp >= swallowUntil || (type === "click" && event.detail === 0) || !beside(event.target)) return;
+      event.preventDefault();
+      event.stopPropagation();
     }, true);
   }
+  // A press that ends in no click (a middle button, a touch that became a scroll) begins no double click.
   for (const type of ["pointercancel", "auxclick"]) {
-    document.addEventListener(type, () => { closedByClick = false; }, true);
+    document.addEventListener(type, () => { swallowUntil = -1; }, true);
   }
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && drawer.classList.contains("open") && !document.querySelector("dialog[open]")) {
+    // An Esc that closed a dialog (Move to…, Delete) was the dialog's: the drawer it came from stays open.
+    const inDialog = event.target instanceof Element && event.target.closest("dialog") !== null;
+    if (event.key === "Escape" && drawer.classList.contains("open") && !inDialog && !document.querySelector("dialog[open]")) {
       closeDrawer();
     }
   });

@@ -184,7 +184,7 @@ window.HarmonyTable = (() => {
     if (!inTable && !panelOpen()) return;
     current = located;
     if (inTable) wantFocus = true;
-    scrollIntoView(current);
+    centreOn(current);
     schedule();
   }
 
@@ -420,6 +420,16 @@ window.HarmonyTable = (() => {
     const visible = wrap.clientHeight - header;
     if (top < wrap.scrollTop) wrap.scrollTop = top;
     else if (top + ROW > wrap.scrollTop + visible) wrap.scrollTop = top + ROW - visible;
+  }
+
+  // A row that went out of sight comes back in the middle of the frame (not at its bottom edge, under the edit's
+  // notification); a row in sight stays where it is.
+  function centreOn(index) {
+    const header = head.getBoundingClientRect().height;
+    const top = index * ROW;
+    const visible = wrap.clientHeight - header;
+    if (top >= wrap.scrollTop && top + ROW <= wrap.scrollTop + visible) return;
+    wrap.scrollTop = Math.max(0, top - Math.floor((visible - ROW) / 2));
   }
 
   // Moves the focus to row `index` (and cell `col`), drawing it first if it was out of sight.
