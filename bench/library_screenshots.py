@@ -1,4 +1,4 @@
-"""Take docs/web-library-{390,768,1024,1280,1440}.png: the library page at a phone's, a tablet's and three laptops' widths.
+"""Take docs/web-library-{390,768,1024,1280,1440}.png: the library page at a phone's, a tablet's, three laptops'.
 
 Usage: PYTHONPATH=src python bench/library_screenshots.py [--tracks 20000] [--nml PATH] [--out docs]
 

@@ -6,6 +6,9 @@ the rows whose sort value is set (a range of the index, walked forwards or backw
 (by id); the Key column has a tier between, the key texts of tracks without a musical key. A count per tier says
 where it ends.
 
+:func:`locate_track` answers where one track stands in such a list, built the same way (the table keeps the
+keyboard on a track an edit moved in the sort).
+
 Filters are named conditions (:data:`LIST_FILTERS`): ``pending`` keeps the tracks holding edits no export has
 written yet, ``missing`` the tracks whose file was not found. A new filter is one more entry there.
 """
