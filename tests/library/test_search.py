@@ -71,6 +71,7 @@ def test_search_treats_operators_as_text(filled: Library) -> None:
     assert filled.search_tracks("deep AND house").total == 0  # AND is a word to find, not an operator
     assert filled.search_tracks("NOT").total == 0
     assert _titles(filled.search_tracks("***")) == []  # no word at all: a plain substring search
+    assert filled.search_tracks("%").total == 0  # ... of the text as typed: % is no wildcard (it matched all)
 
 
 def test_search_follows_edits(filled: Library) -> None:

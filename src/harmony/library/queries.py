@@ -140,8 +140,7 @@ def search_tracks(
 
 def like_condition(text: str) -> ColumnElement[bool]:
     """The fallback search (text holding no word to index): ``text`` anywhere in a text field, ignoring case."""
-    pattern = f"%{text}%"
-    return or_(*(TRACKS.c[name].ilike(pattern) for name in _LIKE_COLUMNS))
+    return _anywhere(text)
 
 
 def words_inside_condition(search: str) -> ColumnElement[bool] | None:
@@ -149,14 +148,14 @@ def words_inside_condition(search: str) -> ColumnElement[bool] | None:
     to when the index finds no word starting so. Hebrew joins ה, ו, ב, ל to the word they precede, so "תקווה" is
     inside "התקווה6" but starts none of its words; "bibi" is inside "Habibi". None when ``search`` has no word."""
     words = re.findall(r"\w+", search)
-    if not words:
-        return None
+    return and_(*(_anywhere(word) for word in words)) if words else None
 
-    def inside(word: str) -> str:
-        return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
-    # SQLite's own LIKE ignores the case of ASCII letters, as lower() does, at half the cost of ILIKE's lower().
-    return and_(*(or_(*(TRACKS.c[name].like(inside(word), escape="\\") for name in _LIKE_COLUMNS)) for word in words))
+def _anywhere(text: str) -> ColumnElement[bool]:
+    """``text`` as it is (``%`` and ``_`` are letters here) inside one of the searched fields. SQLite's own LIKE
+    ignores the case of ASCII letters, as lower() does, at half the cost of ILIKE's lower() on both sides."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(TRACKS.c[name].like(pattern, escape="\\") for name in _LIKE_COLUMNS))
 
 
 def get_track(conn: Connection, track_id: int) -> TrackDetail:

@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from uuid import uuid4
@@ -221,7 +221,7 @@ class Library(LibraryEdits):
         same snapshot as the page."""
         with self._read() as conn:
             notation = key_notation or load_settings(conn).key_notation
-            found = track_list.list_tracks(
+            return track_list.list_tracks(
                 conn,
                 search,
                 sort=sort,
@@ -231,21 +231,9 @@ class Library(LibraryEdits):
                 filters=filters,
                 playlist_id=playlist_id,
                 key_notation=notation,
+                locate=locate,
+                locate_entry=locate_entry,
             )
-            if locate is None:
-                return found
-            located = track_list.locate_track(
-                conn,
-                locate,
-                search,
-                entry_id=locate_entry,
-                sort=sort,
-                descending=descending,
-                filters=filters,
-                playlist_id=playlist_id,
-                key_notation=notation,
-            )
-            return replace(found, located=located)
 
     def get_track(self, track_id: int) -> TrackDetail:
         """A track with its cues."""

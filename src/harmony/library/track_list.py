@@ -6,8 +6,8 @@ the rows whose sort value is set (a range of the index, walked forwards or backw
 (by id); the Key column has a tier between, the key texts of tracks without a musical key. A count per tier says
 where it ends.
 
-:func:`locate_track` answers where one track stands in such a list, built the same way (the table keeps the
-keyboard on a track an edit moved in the sort).
+A page can also say where one track stands in the whole list (``locate``), read off the same listing: the
+table keeps the keyboard on a track an edit moved in the sort.
 
 Filters are named conditions (:data:`LIST_FILTERS`): ``pending`` keeps the tracks holding edits no export has
 written yet, ``missing`` the tracks whose file was not found. A new filter is one more entry there.
@@ -52,7 +52,6 @@ __all__ = [
     "TrackList",
     "key_display",
     "list_tracks",
-    "locate_track",
 ]
 
 
@@ -238,7 +237,7 @@ class _Listing:
     total: int
 
     def count(self, conn: Connection, condition: ColumnElement[bool]) -> int:
-        return int(conn.execute(select(func.count()).select_from(self.source).where(condition)).scalar_one())
+        return _count(conn, self.source, condition)
 
     def tier_condition(self, tier: _Tier) -> ColumnElement[bool]:
         return self.where if tier.condition is None else and_(self.where, tier.condition)
@@ -259,13 +258,16 @@ def list_tracks(
     filters: tuple[str, ...] = (),
     playlist_id: int | None = None,
     key_notation: str = "open_key",
+    locate: int | None = None,
+    locate_entry: int | None = None,
 ) -> TrackList:
     """A page of the library's tracks (or of playlist ``playlist_id``'s entries; of a smart list, the tracks its
     query finds, or :class:`SmartListError` naming the part Harmony cannot evaluate) matching ``search`` and every
     filter, sorted by ``sort`` (default: artist, or the playlist's order) with empty values last.
 
     Ties are broken by id (entry id in a playlist), so pages never overlap or skip. Call inside a read
-    transaction so the counts and the page agree."""
+    transaction so the counts and the page agree. ``locate``: a track id (in a playlist, with ``locate_entry``
+    its entry) whose 0-based index in the whole list the page carries as ``located`` (None: not in the list)."""
     if limit < 0 or offset < 0:
         raise InvalidFieldError("The limit and the offset cannot be negative.")
     listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
@@ -300,25 +302,12 @@ def list_tracks(
         )
         for row in rows
     )
-    return TrackList(total=total, offset=offset, rows=listed, sort=listing.sort)
+    located = None if locate is None else _located(conn, listing, locate, locate_entry)
+    return TrackList(total=total, offset=offset, rows=listed, sort=listing.sort, located=located)
 
 
-def locate_track(
-    conn: Connection,
-    track_id: int,
-    search: str | None = None,
-    *,
-    entry_id: int | None = None,
-    sort: str | None = None,
-    descending: bool = False,
-    filters: tuple[str, ...] = (),
-    playlist_id: int | None = None,
-    key_notation: str = "open_key",
-) -> int | None:
-    """Where track ``track_id`` (in a playlist, entry ``entry_id`` when given) stands in the list
-    :func:`list_tracks` reads with the same arguments: its 0-based index, or None when it is not in the list.
-    The table uses it to keep the keyboard on a track an edit moved in the sort."""
-    listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
+def _located(conn: Connection, listing: _Listing, track_id: int, entry_id: int | None) -> int | None:
+    """Where track ``track_id`` (in a playlist, entry ``entry_id`` when given) stands in ``listing``."""
     if listing.in_playlist and entry_id is not None:
         # An entry id names the entry only while the playlist is unchanged (its entries are written anew on every
         # change, their ids reused): it counts only if it is still this track's, else the track's first entry.
@@ -349,6 +338,10 @@ def _locate(conn: Connection, listing: _Listing, row: ColumnElement[bool]) -> in
             return start + before
         start += listing.count(conn, condition)
     return None
+
+
+def _count(conn: Connection, source: Any, condition: ColumnElement[bool]) -> int:
+    return int(conn.execute(select(func.count()).select_from(source).where(condition)).scalar_one())
 
 
 def _listing(
@@ -416,22 +409,19 @@ def _listing(
         tie = TRACKS.c.id
     where = and_(true(), *conditions)
 
-    def count(condition: ColumnElement[bool]) -> int:
-        return int(conn.execute(select(func.count()).select_from(source).where(condition)).scalar_one())
-
     if in_playlist and len(conditions) == 1:
         # Every entry with a track id has its track (the foreign key cascades), so the entries count alone.
         entries = and_(ENTRIES.c.playlist_id == playlist_id, ENTRIES.c.track_id.is_not(None))
         total = int(conn.execute(select(func.count()).select_from(ENTRIES).where(entries)).scalar_one())
     else:
-        total = count(where)
+        total = _count(conn, source, where)
     inside = words_inside_condition(search) if total == 0 and searched is not None and key is None and search else None
     if inside is not None and searched is not None:
         # No track of this list has a word starting so: its words anywhere inside a field (a scan of the list,
         # made only when the index found nothing in it).
         conditions[searched] = inside
         where = and_(true(), *conditions)
-        total = count(where)
+        total = _count(conn, source, where)
     if (filters or smart is not None) and not in_playlist and total < _MANY_MATCHES:
         # Few tracks pass the filters: read them by id and sort them, rather than walk a whole sort index.
         where = TRACKS.c.id.in_(select(TRACKS.c.id).where(where))
