@@ -81,7 +81,16 @@ def library_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture
 def open_library(page: Any, fixture: Fixture) -> None:  # noqa: F811
     page.goto(fixture.url)
     page.wait_for_selector("#tracks-body tr[data-id]")
-    page.wait_for_function(f"() => document.querySelector('#track-count').textContent === '{TRACKS:,} tracks'")
+    wait_for_count(page, f"{TRACKS:,} tracks")
+
+
+def wait_for_count(page: Any, shown: str) -> None:  # noqa: F811
+    """Waits until the list says ``shown`` ("10 tracks") and its rows are drawn (they come a frame after)."""
+    page.wait_for_function(
+        "n => document.querySelector('#track-count').textContent === n"
+        " && document.querySelector('#tracks-table').getAttribute('aria-busy') === 'false'",
+        arg=shown,
+    )
 
 
 def focused(page: Any) -> dict[str, Any]:  # noqa: F811
@@ -215,9 +224,7 @@ def row(page: Any, title: str) -> Any:  # noqa: F811
 
 def search(page: Any, text: str, count: int) -> None:  # noqa: F811
     page.fill("#search", text)
-    page.wait_for_function(
-        f"() => document.querySelector('#track-count').textContent === '{count} {'track' if count == 1 else 'tracks'}'"
-    )
+    wait_for_count(page, f"{count} {'track' if count == 1 else 'tracks'}")
 
 
 def column_index(page: Any, column: str) -> int:  # noqa: F811
@@ -336,7 +343,7 @@ def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -
     # Back to the whole list first: from one hit straight to another, the count says "1 track" throughout, and
     # the edit below could start in the old list just before the new answer redraws it (and takes the input).
     page.fill("#search", "")
-    page.wait_for_function(f"() => document.querySelector('#track-count').textContent === '{TRACKS:,} tracks'")
+    wait_for_count(page, f"{TRACKS:,} tracks")
     search(page, "Renamed In Place", 1)
     # Esc leaves the value as it was.
     row(page, "Renamed In Place").locator("td").nth(title).dblclick()
@@ -432,7 +439,7 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     open_library(page, library_server)
     page.wait_for_function(PENDING_SAYS, arg=f"Pending export ({everywhere:,})")
     page.locator("#playlist-tree [role='treeitem']", has_text="Two Pending").first.locator(".name").click()
-    page.wait_for_function("() => document.querySelector('#track-count').textContent === '2 tracks'")
+    wait_for_count(page, "2 tracks")
     page.wait_for_function(PENDING_SAYS, arg="Pending export (2)")
     page.locator("#playlist-tree [data-key='all']").click()
     page.wait_for_function(PENDING_SAYS, arg=f"Pending export ({everywhere:,})")
@@ -500,7 +507,7 @@ def test_keyboard_only_flow_arrows_to_a_row_enter_type_enter(page: Any, library_
     page.keyboard.press("/")
     page.keyboard.type("Track 0005")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('#track-count').textContent === '10 tracks'")
+    wait_for_count(page, "10 tracks")
     page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
     page.keyboard.press("ArrowDown")  # arrows to a row: Track 00051
     assert focused(page)["row"] == "3"
@@ -611,7 +618,7 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     # Type, Enter: the first matching row has the focus, with a visible outline.
     page.keyboard.type("Track 0004")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('#track-count').textContent === '10 tracks'")
+    wait_for_count(page, "10 tracks")
     page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
     assert focused(page)["outline"] != "none"
     # Arrows move the selection.
@@ -625,7 +632,7 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     assert focused(page)["id"] == "search"
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
-    page.wait_for_function(f"() => document.querySelector('#track-count').textContent === '{TRACKS:,} tracks'")
+    wait_for_count(page, f"{TRACKS:,} tracks")
     # The column headers are reachable with Tab and sort with Enter.
     for _ in range(20):
         page.keyboard.press("Tab")
@@ -980,7 +987,7 @@ def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> N
             page.keyboard.press("Escape")
             page.locator("#playlist-tree [role='treeitem']", has_text="Axe sets").first.click()
             page.locator("#playlist-tree [role='treeitem']", has_text="Axe warm-up").first.click()
-            page.wait_for_function("() => document.querySelector('#track-count').textContent === '30 tracks'")
+            wait_for_count(page, "30 tracks")
             page.locator("#tracks-body tr[data-id]").nth(1).click()
             page.wait_for_selector("#track-detail:not([hidden])")
         results = Axe().run(page)
@@ -1082,7 +1089,7 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
 
     # Open it: playlist order with a # column; drag the third entry above the first.
     friday.locator(".name").click()
-    page.wait_for_function("() => document.querySelector('#track-count').textContent === '3 tracks'")
+    wait_for_count(page, "3 tracks")
     # The count can come before the rows are drawn (CI read none once, under load).
     page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
     assert page.get_attribute("#tracks-head th[data-column='position']", "aria-sort") == "ascending"
@@ -1139,9 +1146,7 @@ def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: 
 
     open_library(page, library_server)
     page.locator("#playlist-tree [role='treeitem']", has_text="Disco Stars").locator(".name").click()
-    page.wait_for_function(
-        "n => document.querySelector('#track-count').textContent === n", arg=f"{expected['track_count']} tracks"
-    )
+    wait_for_count(page, f"{expected['track_count']} tracks")
     assert page.text_content("#smart-query") == f"Smart list: {query}"
     assert page.locator("#tracks-head th[data-column='position']").count() == 0  # no order of its own
     genre = column_index(page, "genre")
@@ -1153,6 +1158,7 @@ def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: 
     # A query with a part Harmony cannot evaluate names that part, never a silent "0 tracks".
     page.locator("#playlist-tree [role='treeitem']", has_text="By Path").locator(".name").click()
     page.wait_for_selector("#smart-query.error")
+    page.wait_for_selector("#tracks-table[aria-busy='false']")  # the rows are drawn a frame after the answer
     shown = page.text_content("#smart-query") or ""
     assert shown.startswith('Smart list: $GENRE % "Disco" | $FILEPATH % "x" — Harmony cannot evaluate')
     assert '“$FILEPATH % "x"”' in shown

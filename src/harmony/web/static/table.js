@@ -204,6 +204,8 @@ window.HarmonyTable = (() => {
     blocks = new Map();
     if (!keep) {
       loaded = false;
+      // Busy until this view's first rows are drawn: the count comes with the answer, the rows a frame later.
+      table.setAttribute("aria-busy", "true");
       wrap.scrollTop = 0;
       current = -1;
       currentCol = -1;
@@ -357,6 +359,7 @@ window.HarmonyTable = (() => {
     // While a cell is being edited the rows stay as they are: moving the edited row would take the focus from its
     // input (a blur, which saves). The edit's end draws again.
     if (editing) return;
+    table.setAttribute("aria-busy", String(!loaded));
     const hadFocus = body.contains(document.activeElement);
     if (loaded && total === 0) {
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
