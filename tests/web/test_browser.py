@@ -62,6 +62,15 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def wait_for_count(page: Any, shown: str) -> None:
+    """Waits until the list says ``shown`` ("10 tracks") and its rows are drawn (they come a frame after)."""
+    page.wait_for_function(
+        "n => document.querySelector('#track-count').textContent === n"
+        " && document.querySelector('#tracks-table').getAttribute('aria-busy') === 'false'",
+        arg=shown,
+    )
+
+
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
@@ -185,7 +194,7 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
         page.click("#tracks-head button[data-sort='bpm']")
         page.wait_for_selector("#tracks-head th[data-column='bpm'][aria-sort='ascending']")
         page.fill("#search", "")
-        page.wait_for_function("() => document.querySelector('#track-count').textContent === '300 tracks'")
+        wait_for_count(page, "300 tracks")
         # One list: scrolled to the end, the last rows are fetched and drawn.
         page.evaluate("() => { const w = document.getElementById('table-wrap'); w.scrollTop = w.scrollHeight; }")
         page.wait_for_selector("#tracks-body tr[aria-rowindex='301'][data-id]")

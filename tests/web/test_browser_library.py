@@ -18,7 +18,7 @@ import pytest
 from harmony.library import Library, TrackValues
 
 from .conftest import LiveServer, build_app, free_port, serving
-from .test_browser import chromium, page  # noqa: F401  (fixtures)
+from .test_browser import chromium, page, wait_for_count  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -83,14 +83,6 @@ def open_library(page: Any, fixture: Fixture) -> None:  # noqa: F811
     page.wait_for_selector("#tracks-body tr[data-id]")
     wait_for_count(page, f"{TRACKS:,} tracks")
 
-
-def wait_for_count(page: Any, shown: str) -> None:  # noqa: F811
-    """Waits until the list says ``shown`` ("10 tracks") and its rows are drawn (they come a frame after)."""
-    page.wait_for_function(
-        "n => document.querySelector('#track-count').textContent === n"
-        " && document.querySelector('#tracks-table').getAttribute('aria-busy') === 'false'",
-        arg=shown,
-    )
 
 
 def focused(page: Any) -> dict[str, Any]:  # noqa: F811
