@@ -84,7 +84,6 @@ def open_library(page: Any, fixture: Fixture) -> None:  # noqa: F811
     wait_for_count(page, f"{TRACKS:,} tracks")
 
 
-
 def focused(page: Any) -> dict[str, Any]:  # noqa: F811
     result: dict[str, Any] = page.evaluate(
         """() => { const a = document.activeElement; const tr = a.closest('tr');
