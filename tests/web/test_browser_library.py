@@ -951,6 +951,52 @@ def test_a_right_to_left_title_reads_in_its_own_direction(page: Any, library_ser
             library.update_track(track_id, {"title": before})
 
 
+#: The x of the first glyph of `needle` inside an element, its text nodes taken together (a <bdi> splits them).
+GLYPH_X = """([element, needle]) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    let at = nodes.map((n) => n.data).join("").indexOf(needle);
+    if (at < 0) return null;
+    for (const n of nodes) {
+      if (at < n.data.length) {
+        const r = document.createRange(); r.setStart(n, at); r.setEnd(n, at + 1);
+        return r.getBoundingClientRect().x;
+      }
+      at -= n.data.length;
+    }
+    return null;
+}"""
+
+
+def test_a_hebrew_name_quoted_in_a_sentence_reads_as_in_the_tree(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """A playlist "שבת (Live Mix)" reads right to left in the tree: the Hebrew word on the right. Quoted inside an
+    English sentence ("Delete the playlist “…”?", "Deleted playlist “…” (0 entries)") it was laid out left to right
+    with the sentence, the Hebrew word on the left: another name than the one in the tree."""
+    name = "שבת (Live Mix)"
+    with Library.open(library_server.server.state.service.library_path) as library:
+        library.create_playlist(name, None, None)
+    open_library(page, library_server)
+    item = page.locator("#playlist-tree [role='treeitem']", has_text=name)
+    hebrew_x, latin_x = (page.evaluate(GLYPH_X, [item.locator(".name").element_handle(), w]) for w in ("שבת", "Live"))
+    assert hebrew_x > latin_x, (hebrew_x, latin_x)
+    item.click(button="right")
+    page.locator("#context-menu [role='menuitem']", has_text="Delete").click()
+    page.wait_for_selector("#confirm-dialog[open]")
+    confirm = page.locator("#confirm-title")
+    assert confirm.text_content() == f"Delete the playlist “{name}”?"
+    hebrew_x, latin_x = (page.evaluate(GLYPH_X, [confirm.element_handle(), w]) for w in ("שבת", "Live"))
+    assert hebrew_x > latin_x, (hebrew_x, latin_x)
+    page.locator("#confirm-buttons button", has_text="Delete").click()
+    title = page.locator(".notification .title", has_text="Deleted playlist")
+    title.wait_for()
+    assert title.text_content() == f"Deleted playlist “{name}” (0 entries)"
+    hebrew_x, latin_x, entries_x = (
+        page.evaluate(GLYPH_X, [title.element_handle(), w]) for w in ("שבת", "Live", "entries")
+    )
+    assert latin_x < hebrew_x < entries_x, (latin_x, hebrew_x, entries_x)  # the sentence around it stays in order
+
+
 def test_axe_finds_no_serious_violation(page: Any, library_server: Fixture) -> None:  # noqa: F811
     from tests.conftest import require
 

@@ -95,9 +95,25 @@ window.Harmony = (() => {
     return node;
   }
 
+  // A sentence that quotes a name (Set the title of “ליל שישי 2”) as nodes, each quoted name in a <bdi>: a Hebrew
+  // or Arabic name is then read in its own direction and keeps its numbers and brackets, and the English around
+  // it keeps its order. Harmony quotes every name it puts in a sentence with “ and ”. The text is unchanged.
+  function sentence(value) {
+    const fragment = document.createDocumentFragment();
+    for (const part of text(value).split(/(“[^”]*”)/)) {
+      if (!part) continue;
+      if (part.length > 1 && part.startsWith("“") && part.endsWith("”")) {
+        fragment.append("“", el("bdi", {}, part.slice(1, -1)), "”");
+      } else {
+        fragment.append(part);
+      }
+    }
+    return fragment;
+  }
+
   function number(value) {
     return new Intl.NumberFormat().format(value);
   }
 
-  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, number, token };
+  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, token };
 })();

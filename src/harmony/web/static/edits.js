@@ -4,7 +4,7 @@
 "use strict";
 
 window.HarmonyEdits = (() => {
-  const { api, el, number } = window.Harmony;
+  const { api, el, number, sentence } = window.Harmony;
 
   function notes() {
     return window.HarmonyNotifications;
@@ -145,8 +145,8 @@ window.HarmonyEdits = (() => {
   // Asks; resolves with the chosen button's value, or null for Esc / Cancel.
   function confirm(title, message, buttons) {
     const dialog = document.getElementById("confirm-dialog");
-    document.getElementById("confirm-title").textContent = title;
-    document.getElementById("confirm-message").textContent = message;
+    document.getElementById("confirm-title").replaceChildren(sentence(title));
+    document.getElementById("confirm-message").replaceChildren(sentence(message));
     const returnTo = document.activeElement;
     return new Promise((resolve) => {
       let answer = null;
@@ -169,7 +169,7 @@ window.HarmonyEdits = (() => {
     const dialog = document.getElementById("picker-dialog");
     const filter = document.getElementById("picker-filter");
     const list = document.getElementById("picker-list");
-    document.getElementById("picker-title").textContent = title;
+    document.getElementById("picker-title").replaceChildren(sentence(title));
     filter.value = "";
     const returnTo = document.activeElement;
     return new Promise((resolve) => {

@@ -3,7 +3,7 @@
 "use strict";
 
 window.HarmonyNotifications = (() => {
-  const { el } = window.Harmony;
+  const { el, sentence } = window.Harmony;
   const container = document.getElementById("notifications");
   const shown = new Map(); // id -> {node, timer}
   const dismissed = new Set(); // ids the DJ closed while running: later progress does not reopen them
@@ -54,8 +54,8 @@ window.HarmonyNotifications = (() => {
     const { node } = entry;
     node.dataset.color = color;
     node.classList.toggle("loading", loading);
-    node.querySelector(".title").textContent = title;
-    node.querySelector(".message").textContent = message;
+    node.querySelector(".title").replaceChildren(sentence(title));
+    node.querySelector(".message").replaceChildren(sentence(message));
     const previous = node.querySelector("button.action");
     if (previous) previous.remove();
     if (action) {
