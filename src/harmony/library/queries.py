@@ -18,6 +18,7 @@ from harmony.library.batches import in_batches
 from harmony.library.errors import InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import SORT_KEYS
 from harmony.library.glance import STATS_SQL, LibraryStats, stats_from_row
+from harmony.library.joined_prefixes import word_forms
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.records import StoredCue, StoredEntry, StoredTrack
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
@@ -103,14 +104,22 @@ def stats(conn: Connection) -> LibraryStats:
 
 
 def fts_query(search: str) -> str | None:
-    """Turn what a DJ types into an FTS5 query: every word must appear, each as a word prefix.
+    """Turn what a DJ types into an FTS5 query: every word must appear, each as a word prefix. A Hebrew or Arabic
+    word may also appear with the short words its language joins to its front ("מלך" finds "המלך", see
+    :mod:`harmony.library.joined_prefixes`).
 
     Words are quoted, so FTS5 operators typed by accident (``AND``, ``-``, ``*``, ``"``) are plain text.
     Returns None when the text holds no word at all."""
     words = re.findall(r"\w+", search)
     if not words:
         return None
-    return " ".join(f'"{word}"*' for word in words)
+    # An explicit AND: FTS5 takes no implicit AND before a bracket.
+    return " AND ".join(_any_form(word_forms(word)) for word in words)
+
+
+def _any_form(forms: tuple[str, ...]) -> str:
+    prefixes = " OR ".join(f'"{form}"*' for form in forms)
+    return prefixes if len(forms) == 1 else f"({prefixes})"
 
 
 def search_tracks(
@@ -145,8 +154,8 @@ def like_condition(text: str) -> ColumnElement[bool]:
 
 def words_inside_condition(search: str) -> ColumnElement[bool] | None:
     """Every word of ``search`` inside some searched field, anywhere in it, ignoring case: what a search falls back
-    to when the index finds no word starting so. Hebrew joins ה, ו, ב, ל to the word they precede, so "תקווה" is
-    inside "התקווה6" but starts none of its words; "bibi" is inside "Habibi". None when ``search`` has no word."""
+    to when the index finds no word starting so: "bibi" is inside "Habibi", "תקווה" inside "התקווה6" (whose ה the
+    index's own joined forms already take off). None when ``search`` has no word."""
     words = re.findall(r"\w+", search)
     return and_(*(_anywhere(word) for word in words)) if words else None
 
