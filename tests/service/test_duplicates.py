@@ -164,3 +164,28 @@ def test_an_undone_merge_exports_nothing_removed_and_a_redone_one_removes_the_du
     assert code == 0, out
     assert set(_entries(nml_path.read_bytes())) == {"b.wav"}  # redone: the duplicate's entry goes
     assert (music / "a.wav").is_file()
+
+
+def test_each_copy_shows_its_length_bpm_and_key_in_the_djs_notation(tmp_path: Path) -> None:
+    """Copies grouped by artist, title and length can differ in the BPM or key they were analysed at: the JSON,
+    the CLI's table and the page show both beside the length, the key as the library's Key column does."""
+    from dataclasses import replace
+
+    with Library.open(tmp_path / "lib.db") as library:
+        library.add_tracks(
+            [
+                (TrackValues("/m/a.mp3", artist="Art", title="Song", duration=200.2, bpm=124.0, musical_key=21), []),
+                (TrackValues("/m/b.mp3", artist="Art", title="Song", duration=200.4, bpm=62.0, key_text="Am"), []),
+            ]
+        )
+        library.save_settings(replace(library.settings(), key_notation="camelot"))
+    code, out = _run(tmp_path, "library", "duplicates", "--json")
+    assert code == 0, out
+    [group] = json.loads(out)["groups"]
+    assert [(t["duration"], t["bpm"], t["key"]) for t in group["tracks"]] == [
+        (200.2, 124.0, "8A"),
+        (200.4, 62.0, "8A"),  # a key stored only as Traktor's text reads in the notation too
+    ]
+    code, out = _run(tmp_path, "library", "duplicates")
+    assert code == 0, out
+    assert "3:20" in out and "124.00" in out and "62.00" in out and out.count("8A") == 2, out

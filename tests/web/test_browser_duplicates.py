@@ -1,7 +1,7 @@
-"""The Duplicates page in a real Chromium: a group shows each track's cues, plays, playlists, format and bitrate
-with the keep rule's choice checked; the DJ keeps another by hand and merges; the group goes and the track count
-falls; Undo brings the group and the merged-away track back. And axe-core finds no serious or critical
-violation on the Duplicates and "Find missing files" pages.
+"""The Duplicates page in a real Chromium: a group shows each track's length, BPM, key, cues, plays, playlists,
+format and bitrate with the keep rule's choice checked; the DJ keeps another by hand and merges; the group goes
+and the track count falls; Undo brings the group and the merged-away track back. And axe-core finds no serious
+or critical violation on the Duplicates and "Find missing files" pages.
 
 Skipped with a reason when Playwright, axe-playwright-python or Chromium is missing on a workstation; under CI
 they must run."""
@@ -29,9 +29,12 @@ def _library(server: LiveServer) -> tuple[int, int, int]:
     song = {"artist": "Art", "title": "Song", "duration": 200.0}
     flac, mp3, other = library.add_tracks(
         [
-            (TrackValues("/music/Song.flac", bitrate=1411000, play_count=2, **song), [CueValues(0, 1000.0, hotcue=0)]),
             (
-                TrackValues("/music/Song.mp3", bitrate=320000, play_count=5, **song),
+                TrackValues("/music/Song.flac", bitrate=1411000, play_count=2, bpm=124.0, musical_key=21, **song),
+                [CueValues(0, 1000.0, hotcue=0)],
+            ),
+            (
+                TrackValues("/music/Song.mp3", bitrate=320000, play_count=5, bpm=62.0, **song),
                 [CueValues(0, 1000.0, hotcue=0), CueValues(0, 2000.0, hotcue=1), CueValues(5, 3000.0, 4000.0)],
             ),
             (TrackValues("/music/Other.mp3", artist="Art", title="Other", duration=90.0), []),
@@ -59,8 +62,30 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
         for row in group.locator("tbody tr").all()
     }
     assert rows == {
-        flac: ["Art – Song", "1", "2", "Friday", "flac", "1411 kbps", "/music/Song.flac file missing"],
-        mp3: ["Art – Song suggested", "3", "5", "Friday", "mp3", "320 kbps", "/music/Song.mp3 file missing"],
+        flac: [
+            "Art – Song",
+            "3:20",
+            "124.00",
+            "1m",
+            "1",
+            "2",
+            "Friday",
+            "flac",
+            "1411 kbps",
+            "/music/Song.flac file missing",
+        ],
+        mp3: [
+            "Art – Song suggested",
+            "3:20",
+            "62.00",
+            "–",
+            "3",
+            "5",
+            "Friday",
+            "mp3",
+            "320 kbps",
+            "/music/Song.mp3 file missing",
+        ],
     }
     expect(group.locator(f'input[value="{mp3}"]')).to_be_checked()  # the keep rule: most cue points
 

@@ -7,8 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from harmony.cli.library import _library_path, _open_to_read
+from harmony.cli.library import _duration, _library_path, _open_to_read
 from harmony.cli.output import console, print_json
+
+#: The table's headings; the FOLDED ones are long texts, folded over lines on a narrow terminal.
+COLUMNS = ("ID", "Artist – Title", "Length", "BPM", "Key", "Cues", "Plays", "Playlists", "Format", "Bitrate", "Path")
+FOLDED = ("Artist – Title", "Playlists", "Path")
 
 
 def duplicates(
@@ -28,14 +32,19 @@ def duplicates(
         return
     for number, group in enumerate(report.groups, 1):
         table = Table(title=f"{number}. {group.kind} duplicates (keep {group.keep})", title_justify="left")
-        for heading in ("ID", "Artist – Title", "Cues", "Plays", "Playlists", "Format", "Bitrate", "Path"):
-            table.add_column(heading, overflow="fold")
+        # Short values stay whole on a narrow terminal (a BPM broken as "124.0" over "0" reads wrong); names and
+        # paths fold.
+        for heading in COLUMNS:
+            table.add_column(heading, overflow="fold", no_wrap=heading not in FOLDED)
         for track_id in group.track_ids:
             m = report.members[track_id]
             mark = "★ " if track_id == group.keep else ""
             table.add_row(
                 f"{mark}{track_id}",
                 " – ".join(p for p in (m["artist"], m["title"]) if p),
+                _duration(m["duration"]),
+                "" if m["bpm"] is None else f"{m['bpm']:.2f}",
+                m["key"] or "",
                 str(m["cues"]),
                 str(m["plays"]),
                 ", ".join(m["playlists"]),

@@ -129,7 +129,7 @@ def merge_tracks(conn: Connection, version: int, keep: int, others: Sequence[int
 def duplicate_rows(conn: Connection) -> list[tuple[object, ...]]:
     """Per track, what finding duplicates needs: id, path, artist, title, duration, file size, bitrate, cue
     count, date added, whether its file is missing; then what the DJ is shown to choose between them: the play
-    count. One query, no cue rows read."""
+    count, BPM, musical key and key text. One query, no cue rows read."""
     cue_count = select(func.count()).where(CUES.c.track_id == TRACKS.c.id).scalar_subquery()
     query = select(
         TRACKS.c.id,
@@ -143,6 +143,9 @@ def duplicate_rows(conn: Connection) -> list[tuple[object, ...]]:
         TRACKS.c.date_added,
         TRACKS.c.missing_since.is_not(None),
         TRACKS.c.play_count,
+        TRACKS.c.bpm,
+        TRACKS.c.musical_key,
+        TRACKS.c.key_text,
     ).order_by(TRACKS.c.id)
     return [tuple(row) for row in conn.execute(query)]
 

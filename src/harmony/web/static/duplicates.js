@@ -6,6 +6,10 @@
   const { api, el, number } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
+  const Columns = window.HarmonyColumns;
+  // Length, BPM and key as the library's table shows them: copies grouped "likely" by length can still differ in
+  // the BPM or key they were analysed at, which tells the DJ which one carries the beat grid they trust.
+  const shown = (id, track) => Columns.show(Columns.BY_ID.get(id), track) || "–";
 
   function fail(title, error) {
     notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
@@ -40,6 +44,8 @@
     return el("tr", { "data-track": t.id },
       cell("Keep", radio, { class: "keep" }),
       cell("Track", t.id === g.keep ? [title, " ", el("span", { class: "tag" }, "suggested")] : title),
+      cell("Length", shown("duration", t), { class: "num" }), cell("BPM", shown("bpm", t), { class: "num" }),
+      cell("Key", t.key || "–"),
       cell("Cues", String(t.cues), { class: "num" }), cell("Plays", String(t.plays), { class: "num" }),
       cell("Playlists", t.playlists.join(", ") || "–"), cell("Format", t.format || "–"),
       cell("Bitrate", kbps(t.bitrate) || "–"),
@@ -59,7 +65,7 @@
     const section = el("section", { class: "duplicate-group", "aria-label": heading },
       el("h2", {}, heading),
       el("table", { class: "compact duplicates" },
-        el("thead", {}, el("tr", {}, ...["Keep", "Track", "Cues", "Plays", "Playlists", "Format", "Bitrate", "File"]
+        el("thead", {}, el("tr", {}, ...["Keep", "Track", "Length", "BPM", "Key", "Cues", "Plays", "Playlists", "Format", "Bitrate", "File"]
           .map((h) => el("th", { scope: "col" }, h)))),
         body));
     if (hidden.length) {
