@@ -109,7 +109,7 @@
     showView(playlist);
     search.value = "";
     Table.setView({ playlist, search: "" });
-    if (!event.detail.naming) closeDrawer();
+    if (!event.detail.keepDrawer) closeDrawer();
     loadCounts();
   });
 

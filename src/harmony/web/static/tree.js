@@ -115,18 +115,19 @@ window.HarmonyTree = (() => {
 
   // --- opening ------------------------------------------------------------------------------------------------
 
-  // `naming`: the playlist was just made and its name is being typed, so the drawer (on a laptop or a phone)
-  // stays open around the name field; closing it took the field away and the name typed went nowhere.
-  function open(k, naming = false) {
+  // `keepDrawer`: the DJ is still at work in the tree, so the drawer (on a laptop or a phone) stays open: a new
+  // playlist's name is being typed (closing took the name field away, and the name typed went nowhere), or the
+  // open playlist was just deleted and the view goes back to all tracks.
+  function open(k, keepDrawer = false) {
     selectedKey = k;
     focusKey = k;
     const entry = byKey.get(k);
     for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("aria-selected", li.dataset.key === k ? "true" : "false");
     if (k === "all") {
-      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { playlist: null } }));
+      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { keepDrawer, playlist: null } }));
     } else if (entry && entry.node.kind !== "folder") {
       const node = entry.node;
-      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { naming, playlist: { id: node.id,
+      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { keepDrawer, playlist: { id: node.id,
         name: node.name, path: entry.path, smart: node.kind === "smart list",
         query: node.smart_query || node.query || null } } }));
     }
@@ -244,7 +245,7 @@ window.HarmonyTree = (() => {
     try {
       const answer = await api("DELETE", url(node));
       Edits.notifyEdit(answer.step);
-      if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all");
+      if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all", true);
       await refreshAll();
       focusItem(selectedKey);
     } catch (error) {
