@@ -173,3 +173,28 @@ def test_axe_finds_no_serious_violation(live_server: LiveServer, page: Any, home
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], bad
+
+
+def test_an_operations_summary_and_phases_read_whole_on_a_laptop(
+    live_server: LiveServer, page: Any, home: Path
+) -> None:
+    """At 1,024 px the Operations page cut an import's summary short ("Imported 800 tracks, 2,543 cue po…") and its
+    seconds per phase ran past the frame's edge. Both wrap over lines now, and the table fits its frame."""
+    configure(live_server, make_demo(home / "Traktor", tracks=40, seed=5))
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.post("/api/traktor/sync").status_code == 202
+    _wait_idle(live_server)
+    page.set_viewport_size({"width": 1024, "height": 700})
+    page.goto(f"{live_server.url}/operations")
+    page.wait_for_selector("body[data-ready='true']")
+    cells = page.eval_on_selector_all(
+        "#history-table tbody tr[data-operation] td.summary, #history-table tbody tr[data-operation] td.phases",
+        "tds => tds.map(td => [td.textContent, td.scrollWidth <= td.clientWidth])",
+    )
+    assert len(cells) == 2 and cells[0][0].startswith("Imported 40 tracks") and "saving" in cells[1][0], cells
+    assert all(whole for _, whole in cells), cells
+    table, frame = page.evaluate(
+        "() => [document.getElementById('history-table').offsetWidth,"
+        " document.querySelector('.history-wrap').clientWidth]"
+    )
+    assert table <= frame, (table, frame)

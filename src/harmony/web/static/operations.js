@@ -23,9 +23,9 @@
       el("td", {}, record.operation.replace(/_/g, " ")), // "export_preview" reads "export preview"
       el("td", {}, record.trigger === "manual" ? "You" : record.trigger),
       el("td", {}, el("span", { class: `badge ${color}` }, label)),
-      el("td", { class: record.error ? "error" : "", title: text }, text),
+      el("td", { class: record.error ? "summary error" : "summary", title: text }, text),
       el("td", { class: "num" }, record.seconds === null ? "" : record.seconds.toFixed(1)),
-      el("td", { class: "muted", title: phases(record) }, phases(record)));
+      el("td", { class: "muted phases", title: phases(record) }, phases(record)));
   }
 
   async function load() {
