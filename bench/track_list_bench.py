@@ -53,6 +53,8 @@ CASES: dict[str, dict[str, object]] = {
     # No word starts so: the words are looked for inside the fields (a scan; Hebrew's joined prefixes need it).
     "search 'ouse' (inside words), sort artist": {"search": "ouse", "sort": "artist"},
     "search 'xqzw' (nowhere), sort artist": {"search": "xqzw", "sort": "artist"},
+    # A Hebrew word: the word and its 20 joined forms looked up in the index (none is there: then the scan too).
+    "search 'מלך' (joined forms), sort artist": {"search": "מלך", "sort": "artist"},
     "filter pending, sort title": {"filters": ("pending",), "sort": "title"},
     "sort pending desc": {"sort": "pending", "descending": True},
     "sort missing": {"sort": "missing"},

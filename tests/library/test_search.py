@@ -60,6 +60,11 @@ def test_when_no_word_starts_so_the_words_are_found_inside_words(filled: Library
     filled.add_tracks([(TrackValues(path="/m/bibi.mp3", title="Bibi Blocksberg"), [])])
     assert [row.track.id for row in filled.list_tracks("bibi", playlist_id=playlist).rows] == [habibi]
     assert filled.search_tracks("a_b").total == 0
+    # Inside words, accents and the letters without a mark are folded as the sort forms fold them.
+    filled.add_tracks([(TrackValues(path="/m/b.mp3", artist="Beyoncé", title="Hauptstraße"), [])])
+    assert _titles(filled.search_tracks("yonce")) == ["Hauptstraße"]
+    assert _titles(filled.search_tracks("YONCÉ")) == ["Hauptstraße"]
+    assert _titles(filled.search_tracks("strasse")) == ["Hauptstraße"]
 
 
 def test_a_hebrew_or_arabic_word_is_found_behind_the_letters_joined_to_it(filled: Library) -> None:

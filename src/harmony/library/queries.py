@@ -21,6 +21,7 @@ from harmony.library.glance import STATS_SQL, LibraryStats, stats_from_row
 from harmony.library.joined_prefixes import word_forms
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.records import StoredCue, StoredEntry, StoredTrack
+from harmony.library.sort_forms import SORTED_TEXT_FIELDS, sort_form
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 #: The FTS5 index of the track text fields (created by migration 0002; not an ORM model, it is SQLite-only).
@@ -161,10 +162,21 @@ def words_inside_condition(search: str) -> ColumnElement[bool] | None:
 
 
 def _anywhere(text: str) -> ColumnElement[bool]:
-    """``text`` as it is (``%`` and ``_`` are letters here) inside one of the searched fields. SQLite's own LIKE
-    ignores the case of ASCII letters, as lower() does, at half the cost of ILIKE's lower() on both sides."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(*(TRACKS.c[name].like(pattern, escape="\\") for name in _LIKE_COLUMNS))
+    """``text`` as it is (``%`` and ``_`` are letters here) inside one of the searched fields, or its plain
+    spelling inside a field's sort form (:mod:`harmony.library.sort_forms`: "yonce" is inside "Beyoncé", whose
+    form is "beyonce"; "strasse" inside "Straße"). SQLite's own LIKE ignores the case of ASCII letters, as lower()
+    does, at half the cost of ILIKE's lower() on both sides; a sort form is already without case and accents."""
+    as_typed = _inside(text)
+    plain = _inside(sort_form(text) or text)
+    return or_(
+        *(TRACKS.c[name].like(as_typed, escape="\\") for name in _LIKE_COLUMNS),
+        *(TRACKS.c[f"{name}_sort"].like(plain, escape="\\") for name in SORTED_TEXT_FIELDS),
+    )
+
+
+def _inside(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, its ``%`` and ``_`` taken as letters."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def get_track(conn: Connection, track_id: int) -> TrackDetail:
