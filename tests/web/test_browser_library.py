@@ -968,6 +968,29 @@ def test_a_right_to_left_title_reads_in_its_own_direction(page: Any, library_ser
             library.update_track(track_id, {"title": before})
 
 
+def test_the_table_is_busy_from_the_first_key_typed(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """...until the rows are drawn. The search waits for a pause in the typing (200 ms); meanwhile the rows are
+    the old search's, so the table says it is busy from the first key. A text typed and taken back, then Enter,
+    ends the wait too (no new view was asked for, and the table stayed busy)."""
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url) as client:
+        found = client.get("/api/library/tracks", params={"search": "Track 0110", "limit": 1}).json()["total"]
+    assert found > 0
+    open_library(page, library_server)
+    assert page.get_attribute("#tracks-table", "aria-busy") == "false"
+    page.fill("#search", "Track 0110")
+    assert page.get_attribute("#tracks-table", "aria-busy") == "true"
+    wait_for_count(page, f"{found} tracks")
+    page.fill("#search", "Track 01109")
+    page.fill("#search", "Track 0110")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#tracks-table[aria-busy='false']")
+    assert page.text_content("#track-count") == f"{found} tracks"
+    page.fill("#search", "")
+    wait_for_count(page, f"{TRACKS:,} tracks")
+
+
 #: The x of the first glyph of `needle` inside an element, its text nodes taken together (a <bdi> splits them).
 GLYPH_X = """([element, needle]) => {
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 
-from harmony.cli.library import _duration, _library_path, _open_to_read
+from harmony.cli.library import _bpm, _duration, _library_path, _open_to_read
 from harmony.cli.output import console, print_json
 
-#: The table's headings; the FOLDED ones are long texts, folded over lines on a narrow terminal.
+#: The table's headings; the WHOLE ones are short values never broken over lines (a BPM read "124.0" over "0",
+#: an id lost its digits), the others fold on a narrow terminal.
 COLUMNS = ("ID", "Artist – Title", "Length", "BPM", "Key", "Cues", "Plays", "Playlists", "Format", "Bitrate", "Path")
-FOLDED = ("Artist – Title", "Playlists", "Path")
+WHOLE = ("ID", "Length", "BPM", "Key")
+#: Below this many columns the table leaves a letter or two to a name: each copy is printed as a card instead.
+TABLE_WIDTH = 120
+#: A card's line of short facts.
+CARD_FACTS = ("Length", "BPM", "Key", "Cues", "Plays", "Format", "Bitrate")
 
 
 def duplicates(
@@ -31,30 +37,48 @@ def duplicates(
         console.print("No duplicates found.")
         return
     for number, group in enumerate(report.groups, 1):
-        table = Table(title=f"{number}. {group.kind} duplicates (keep {group.keep})", title_justify="left")
-        # Short values stay whole on a narrow terminal (a BPM broken as "124.0" over "0" reads wrong); names and
-        # paths fold.
-        for heading in COLUMNS:
-            table.add_column(heading, overflow="fold", no_wrap=heading not in FOLDED)
-        for track_id in group.track_ids:
-            m = report.members[track_id]
-            mark = "★ " if track_id == group.keep else ""
-            table.add_row(
-                f"{mark}{track_id}",
-                " – ".join(p for p in (m["artist"], m["title"]) if p),
-                _duration(m["duration"]),
-                "" if m["bpm"] is None else f"{m['bpm']:.2f}",
-                m["key"] or "",
-                str(m["cues"]),
-                str(m["plays"]),
-                ", ".join(m["playlists"]),
-                m["format"],
-                "" if m["bitrate"] is None else f"{m['bitrate'] // 1000} kbps",
-                m["path"] + (" (missing)" if m["missing"] else ""),
-            )
-        console.print(table)
+        title = f"{number}. {group.kind} duplicates (keep {group.keep})"
+        rows = [_row(report.members[track_id], track_id == group.keep) for track_id in group.track_ids]
+        if console.width >= TABLE_WIDTH:
+            table = Table(title=title, title_justify="left")
+            for heading in COLUMNS:
+                table.add_column(heading, overflow="fold", no_wrap=heading in WHOLE)
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
+        else:
+            _print_cards(title, rows)
     console.print("Kept by rule: most cue points, then lossless, then higher bitrate, then newest (★).")
     console.print("Merge a group: `harmony library merge KEEP OTHER…` (audio files are never deleted).")
+
+
+def _row(member: dict[str, Any], kept: bool) -> tuple[str, ...]:
+    """A copy's values, in the order of COLUMNS."""
+    return (
+        f"{'★ ' if kept else ''}{member['id']}",
+        " – ".join(p for p in (member["artist"], member["title"]) if p),
+        _duration(member["duration"]),
+        _bpm(member["bpm"]),
+        member["key"] or "",
+        str(member["cues"]),
+        str(member["plays"]),
+        ", ".join(member["playlists"]),
+        member["format"],
+        "" if member["bitrate"] is None else f"{member['bitrate'] // 1000} kbps",
+        member["path"] + (" (missing)" if member["missing"] else ""),
+    )
+
+
+def _print_cards(title: str, rows: list[tuple[str, ...]]) -> None:
+    """A narrow terminal: each copy as a few indented lines (eleven columns left a letter or two to a name)."""
+    console.print(title, highlight=False)
+    for row in rows:
+        named = dict(zip(COLUMNS, row, strict=True))
+        facts = " · ".join(f"{heading} {named[heading]}" for heading in CARD_FACTS if named[heading])
+        lines = [facts, f"Playlists: {named['Playlists']}" if named["Playlists"] else "", named["Path"]]
+        console.print(Padding(f"{named['ID']}  {named['Artist – Title']}", (0, 0, 0, 2)), highlight=False)
+        for line in filter(None, lines):
+            console.print(Padding(line, (0, 0, 0, 6)), highlight=False)
 
 
 def merge(

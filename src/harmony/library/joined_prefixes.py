@@ -23,7 +23,10 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 
 def word_forms(word: str) -> tuple[str, ...]:
-    """``word`` first, then each joined form of it when it is a Hebrew or an Arabic word; only ``word`` else."""
+    """``word`` first, then each joined form of it when it is a Hebrew or an Arabic word of two letters or more;
+    only ``word`` else (a single letter with 20 fronts would find half a Hebrew collection)."""
+    if len(word) < 2:
+        return (word,)
     if _HEBREW_WORD.fullmatch(word):
         prefixes = HEBREW_PREFIXES
     elif _ARABIC_WORD.fullmatch(word):

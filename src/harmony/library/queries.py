@@ -7,6 +7,7 @@ plain frozen dataclasses, never ORM objects, so results can cross threads and pr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -111,11 +112,17 @@ def fts_query(search: str) -> str | None:
 
     Words are quoted, so FTS5 operators typed by accident (``AND``, ``-``, ``*``, ``"``) are plain text.
     Returns None when the text holds no word at all."""
-    words = re.findall(r"\w+", search)
+    words = search_words(search)
     if not words:
         return None
     # An explicit AND: FTS5 takes no implicit AND before a bracket.
     return " AND ".join(_any_form(word_forms(word)) for word in words)
+
+
+def search_words(search: str) -> list[str]:
+    """The words of what a DJ typed. Combining marks are taken off first (Hebrew and Arabic vowel points, an
+    accent typed as a mark of its own): ``\\w`` takes them for no letter, so "מֶלֶךְ" was the words מ, ל and ך."""
+    return re.findall(r"\w+", "".join(char for char in search if unicodedata.category(char) != "Mn"))
 
 
 def _any_form(forms: tuple[str, ...]) -> str:
@@ -157,7 +164,7 @@ def words_inside_condition(search: str) -> ColumnElement[bool] | None:
     """Every word of ``search`` inside some searched field, anywhere in it, ignoring case: what a search falls back
     to when the index finds no word starting so: "bibi" is inside "Habibi", "תקווה" inside "התקווה6" (whose ה the
     index's own joined forms already take off). None when ``search`` has no word."""
-    words = re.findall(r"\w+", search)
+    words = search_words(search)
     return and_(*(_anywhere(word) for word in words)) if words else None
 
 

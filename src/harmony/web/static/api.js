@@ -100,7 +100,8 @@ window.Harmony = (() => {
   // it keeps its order. Harmony quotes every name it puts in a sentence with “ and ”. The text is unchanged.
   function sentence(value) {
     const fragment = document.createDocumentFragment();
-    for (const part of text(value).split(/(“[^”]*”)/)) {
+    // The innermost quotes: a quoted label may itself quote a name (Not undone: “Deleted playlist “X” …”).
+    for (const part of text(value).split(/(“[^“”]*”)/)) {
       if (!part) continue;
       if (part.length > 1 && part.startsWith("“") && part.endsWith("”")) {
         fragment.append("“", el("bdi", {}, part.slice(1, -1)), "”");

@@ -3,7 +3,7 @@
 "use strict";
 
 window.HarmonyCues = (() => {
-  const { api, el } = window.Harmony;
+  const { api, el, sentence } = window.Harmony;
   const { clock, parseClock } = window.HarmonyPlayer;
   const list = document.getElementById("cue-list");
   const errorText = document.getElementById("cue-error");
@@ -42,7 +42,7 @@ window.HarmonyCues = (() => {
   }
 
   function showError(message) {
-    errorText.textContent = message || "";
+    errorText.replaceChildren(sentence(message || ""));
     errorText.hidden = !message;
   }
 
@@ -58,7 +58,7 @@ window.HarmonyCues = (() => {
   // Ask before taking a hot cue slot another cue holds: the two cues swap slots.
   function askSwap(text) {
     return new Promise((resolve) => {
-      confirmText.textContent = text;
+      confirmText.replaceChildren(sentence(text));
       confirmBox.hidden = false;
       const yes = document.getElementById("cue-confirm-yes");
       const no = document.getElementById("cue-confirm-no");

@@ -282,7 +282,7 @@ window.HarmonyEdits = (() => {
           set[field] = parse(kind, document.getElementById(`bulk-${field}`).value, label);
         }
       } catch (problem) {
-        error.textContent = problem.message;
+        error.replaceChildren(sentence(problem.message));
         error.hidden = false;
         return;
       }
@@ -307,7 +307,7 @@ window.HarmonyEdits = (() => {
         notifyEdit(answer.step);
         document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { ids } }));
       } catch (problem) {
-        error.textContent = problem.message;
+        error.replaceChildren(sentence(problem.message));
         error.hidden = false;
       } finally {
         save.disabled = false;

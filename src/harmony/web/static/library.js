@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { api, el, number, onOperation, onEvent } = window.Harmony;
+  const { api, el, number, onOperation, onEvent, sentence } = window.Harmony;
   const Table = window.HarmonyTable;
   const Tree = window.HarmonyTree;
   const Columns = window.HarmonyColumns;
@@ -21,13 +21,19 @@
   let typing = null;
   search.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(() => Table.setView({ search: search.value.trim() }), 200);
+    Table.expectView(); // the rows shown are no longer what the box asks for
+    typing = setTimeout(() => {
+      typing = null;
+      Table.setView({ search: search.value.trim() });
+    }, 200);
   });
   search.addEventListener("keydown", (event) => {
     if (event.key === "Enter" || event.key === "ArrowDown") {
       event.preventDefault();
+      const waiting = typing !== null;
       clearTimeout(typing);
-      if (search.value.trim() !== Table.view.search) Table.setView({ search: search.value.trim() });
+      typing = null;
+      if (waiting || search.value.trim() !== Table.view.search) Table.setView({ search: search.value.trim() });
       Table.focus();
     }
   });
@@ -126,8 +132,8 @@
     const playlist = Table.view.playlist;
     smartQuery.hidden = false;
     smartQuery.classList.add("error");
-    smartQuery.textContent = playlist && playlist.query
-      ? `Smart list: ${playlist.query} — ${event.detail.message}` : event.detail.message;
+    smartQuery.replaceChildren(sentence(playlist && playlist.query
+      ? `Smart list: ${playlist.query} — ${event.detail.message}` : event.detail.message));
   });
 
   // --- column chooser -----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 "use strict";
 
 window.HarmonyTable = (() => {
-  const { api, el, number } = window.Harmony;
+  const { api, el, number, sentence } = window.Harmony;
   const Columns = window.HarmonyColumns;
   const Edits = window.HarmonyEdits;
   const ROW = 32; // px: every row has this height (app.css, "/* table */"), which is what makes the maths simple
@@ -357,7 +357,8 @@ window.HarmonyTable = (() => {
 
   function draw() {
     // While a cell is being edited the rows stay as they are: moving the edited row would take the focus from its
-    // input (a blur, which saves). The edit's end draws again.
+    // input (a blur, which saves). The edit's end draws again, and only then are a new view's rows drawn: the
+    // table stays busy meanwhile.
     if (editing) return;
     table.setAttribute("aria-busy", String(!loaded));
     const hadFocus = body.contains(document.activeElement);
@@ -573,7 +574,7 @@ window.HarmonyTable = (() => {
   }
 
   function showError(cell, message) {
-    cellError.textContent = message;
+    cellError.replaceChildren(sentence(message));
     cellError.hidden = false;
     const box = cell.getBoundingClientRect();
     const area = cellError.offsetParent ? cellError.offsetParent.getBoundingClientRect() : { left: 0, top: 0 };
@@ -964,6 +965,11 @@ window.HarmonyTable = (() => {
 
   // --- the view, from outside ---------------------------------------------------------------------------------
 
+  // A new view is on its way (a search being typed waits for a pause): busy until its rows are drawn.
+  function expectView() {
+    table.setAttribute("aria-busy", "true");
+  }
+
   function setView(changes) {
     const before = { ...view };
     Object.assign(view, changes);
@@ -1010,7 +1016,7 @@ window.HarmonyTable = (() => {
     else wantFocus = true;
   }
 
-  return { setView, refresh, reload, view, focus,
+  return { setView, expectView, refresh, reload, view, focus,
     selectedIds, selectionCount, indexOfId, DRAG_TYPE, total: () => total,
     moveTo, startEdit, columnsShown: () => columns.map((c) => c.id) };
 })();
