@@ -10,10 +10,12 @@ import re
 import shutil
 from pathlib import Path
 
+from pytest import MonkeyPatch
 from typer.testing import CliRunner
 
 from harmony import nml
 from harmony.cli import app
+from harmony.cli.output import console
 from harmony.library import Library, TrackValues
 from harmony.nml import Location
 from harmony.nml.cue import CueData
@@ -166,7 +168,7 @@ def test_an_undone_merge_exports_nothing_removed_and_a_redone_one_removes_the_du
     assert (music / "a.wav").is_file()
 
 
-def test_each_copy_shows_its_length_bpm_and_key_in_the_djs_notation(tmp_path: Path) -> None:
+def test_each_copy_shows_its_length_bpm_and_key_in_the_djs_notation(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     """Copies grouped by artist, title and length can differ in the BPM or key they were analysed at: the JSON,
     the CLI's table and the page show both beside the length, the key as the library's Key column does."""
     from dataclasses import replace
@@ -186,6 +188,13 @@ def test_each_copy_shows_its_length_bpm_and_key_in_the_djs_notation(tmp_path: Pa
         (200.2, 124.0, "8A"),
         (200.4, 62.0, "8A"),  # a key stored only as Traktor's text reads in the notation too
     ]
+    # Below 120 columns, a card per copy; a table from there.
     code, out = _run(tmp_path, "library", "duplicates")
     assert code == 0, out
-    assert "3:20" in out and "124.00" in out and "62.00" in out and out.count("8A") == 2, out
+    assert "Length 3:20 · BPM 124 · Key 8A" in out and "Length 3:20 · BPM 62 · Key 8A" in out, out
+    monkeypatch.setattr(console, "width", 160)
+    code, out = _run(tmp_path, "library", "duplicates")
+    assert code == 0, out
+    rows = [line for line in out.splitlines() if "/m/" in line]
+    assert len(rows) == 2 and all("3:20" in row and "8A" in row for row in rows), out
+    assert "124" in rows[0] and "62" in rows[1], out

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from harmony.cli.groups import group_help
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, print_json, texts
 from harmony.library import (
     CUE_FIELDS,
     CUE_TYPES,
@@ -74,13 +74,15 @@ def list_cues(
         table.add_column(heading)
     for cue in cues:
         table.add_row(
-            str(cue["id"]),
-            cue["type_name"],
-            f"{cue['start']:.3f}",
-            f"{cue['length']:.3f}",
-            "" if cue["hotcue"] < 0 else str(cue["hotcue"]),
-            cue["name"] or "",
-            cue["color"] or "",
+            *texts(
+                str(cue["id"]),
+                cue["type_name"],
+                f"{cue['start']:.3f}",
+                f"{cue['length']:.3f}",
+                "" if cue["hotcue"] < 0 else str(cue["hotcue"]),
+                cue["name"] or "",
+                cue["color"] or "",
+            )
         )
     console.print(table)
 

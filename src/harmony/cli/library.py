@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from harmony import library as library_api
 from harmony.cli.groups import group_help
-from harmony.cli.output import console, error_console, print_json
+from harmony.cli.output import console, error_console, print_json, texts
 from harmony.library import (
     SORT_KEYS,
     TRACK_FIELDS,
@@ -177,13 +178,15 @@ def tracks(
         title = row["title"] or Path(row["path"]).name
         rating = "★" * (row["rating"] or 0)
         table.add_row(
-            str(row["id"]),
-            row["artist"] or "",
-            title,
-            _bpm(row["bpm"]),
-            row["key_display"] or "",
-            rating,
-            _duration(track.values.duration),
+            *texts(
+                str(row["id"]),
+                row["artist"] or "",
+                title,
+                _bpm(row["bpm"]),
+                row["key_display"] or "",
+                rating,
+                _duration(track.values.duration),
+            )
         )
     console.print(table)
 
@@ -205,7 +208,7 @@ def show(
     table = Table(show_header=False, box=None)
     for name, value in data.items():
         if name != "cues" and value is not None:
-            table.add_row(name, str(value))
+            table.add_row(*texts(name, str(value)))
     console.print(table)
     if detail.cues:
         cues = Table(title=f"{len(detail.cues)} cue point{'' if len(detail.cues) == 1 else 's'}")
@@ -214,12 +217,14 @@ def show(
         for cue in detail.cues:
             v = cue.values
             cues.add_row(
-                str(cue.id),
-                str(v.type),
-                f"{v.start:.3f}",
-                f"{v.length:.3f}",
-                "" if v.hotcue < 0 else str(v.hotcue + 1),
-                v.name or "",
+                *texts(
+                    str(cue.id),
+                    str(v.type),
+                    f"{v.start:.3f}",
+                    f"{v.length:.3f}",
+                    "" if v.hotcue < 0 else str(v.hotcue + 1),
+                    v.name or "",
+                )
             )
         console.print(cues)
 
@@ -261,9 +266,11 @@ def add(
             + "."
         )
         for failure in added.failures:
-            error_console.print(f"[yellow]Skipped[/] {failure.path}: {failure.reason}", highlight=False)
+            error_console.print(
+                f"[yellow]Skipped[/] {escape(str(failure.path))}: {escape(failure.reason)}", highlight=False
+            )
         for path in added.missing:
-            error_console.print(f"[red]Not found:[/] {path}", highlight=False)
+            error_console.print(f"[red]Not found:[/] {escape(str(path))}", highlight=False)
     if added.missing:
         raise typer.Exit(1)
 

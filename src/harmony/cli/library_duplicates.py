@@ -7,9 +7,10 @@ from typing import Annotated, Any
 import typer
 from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from harmony.cli.library import _bpm, _duration, _library_path, _open_to_read
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, print_json, texts
 
 #: The table's headings; the WHOLE ones are short values never broken over lines (a BPM read "124.0" over "0",
 #: an id lost its digits), the others fold on a narrow terminal.
@@ -44,7 +45,7 @@ def duplicates(
             for heading in COLUMNS:
                 table.add_column(heading, overflow="fold", no_wrap=heading in WHOLE)
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*texts(*row))
             console.print(table)
         else:
             _print_cards(title, rows)
@@ -76,9 +77,9 @@ def _print_cards(title: str, rows: list[tuple[str, ...]]) -> None:
         named = dict(zip(COLUMNS, row, strict=True))
         facts = " · ".join(f"{heading} {named[heading]}" for heading in CARD_FACTS if named[heading])
         lines = [facts, f"Playlists: {named['Playlists']}" if named["Playlists"] else "", named["Path"]]
-        console.print(Padding(f"{named['ID']}  {named['Artist – Title']}", (0, 0, 0, 2)), highlight=False)
+        console.print(Padding(Text(f"{named['ID']}  {named['Artist – Title']}"), (0, 0, 0, 2)), highlight=False)
         for line in filter(None, lines):
-            console.print(Padding(line, (0, 0, 0, 6)), highlight=False)
+            console.print(Padding(Text(line), (0, 0, 0, 6)), highlight=False)
 
 
 def merge(

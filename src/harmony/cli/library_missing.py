@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from harmony.cli.library import JsonOption, _open_to_read
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, print_json, texts
 
 if TYPE_CHECKING:
     from harmony.library import StoredTrack
@@ -51,12 +51,14 @@ def missing(
     for track in tracks:
         row = missing_json(track)
         table.add_row(
-            str(track.id),
-            row["artist"] or "",
-            row["title"] or "",
-            row["path"],
-            (row["missing_since"] or "")[:16].replace("T", " "),
-            (row["last_seen"] or "never")[:16].replace("T", " "),
+            *texts(
+                str(track.id),
+                row["artist"] or "",
+                row["title"] or "",
+                row["path"],
+                (row["missing_since"] or "")[:16].replace("T", " "),
+                (row["last_seen"] or "never")[:16].replace("T", " "),
+            )
         )
     console.print(table)
     console.print("Find them: `harmony traktor suggest-mappings` or `harmony library relocate --search-root DIR`.")

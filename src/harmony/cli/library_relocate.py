@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from harmony.cli.library import _library_path
 from harmony.cli.output import console, print_json
@@ -65,7 +66,8 @@ def _print(outcome: RelocateOutcome) -> None:
     for match in outcome.relocations[:200]:
         where = match.new_path or "\n".join(match.candidates) or "—"
         style = _STYLES[match.confidence]
-        table.add_row(match.old_path, f"[{style}]{match.confidence.replace('_', ' ')}[/]", where)
+        confidence = Text(match.confidence.replace("_", " "), style=style)
+        table.add_row(Text(match.old_path), confidence, Text(where))
     console.print(table)
     if len(outcome.relocations) > 200:
         console.print(f"… and {len(outcome.relocations) - 200:,} more (see --json).")

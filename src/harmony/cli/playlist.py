@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harmony.cli.groups import group_help
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, print_json, texts
 from harmony.library import SAME, FolderNode, Library, NotFoundError, PlaylistNode, default_library_path
 
 app = typer.Typer(help=group_help("playlist"), no_args_is_help=True)
@@ -71,7 +71,7 @@ def list_playlists(ctx: typer.Context, json: JsonOption = False) -> None:
     for heading in ("ID", "Kind", "Path", "Entries"):
         table.add_column(heading)
     for row in rows:
-        table.add_row(str(row["id"]), row["kind"], row["path"], str(row.get("entries", "")))
+        table.add_row(*texts(str(row["id"]), row["kind"], row["path"], str(row.get("entries", ""))))
     console.print(table)
 
 
@@ -111,7 +111,9 @@ def show(ctx: typer.Context, playlist: NodeArg, json: JsonOption = False) -> Non
         table.add_column(heading)
     for row in rows:
         table.add_row(
-            str(row["position"]), str(row["track_id"] or row["nml_key"]), row["artist"] or "", row["title"] or ""
+            *texts(
+                str(row["position"]), str(row["track_id"] or row["nml_key"]), row["artist"] or "", row["title"] or ""
+            )
         )
     console.print(table)
 
@@ -136,7 +138,7 @@ def _show_smart(library: Library, smart: dict[str, Any], json: bool) -> None:
     for heading in ("Track", "Artist", "Title"):
         table.add_column(heading)
     for row in rows:
-        table.add_row(str(row["track_id"]), row["artist"] or "", row["title"] or "")
+        table.add_row(*texts(str(row["track_id"]), row["artist"] or "", row["title"] or ""))
     console.print(table)
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from harmony.cli.groups import group_help
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, print_json, texts
 from harmony.cli.traktor_auto import auto, watch
 from harmony.cli.traktor_config import config_app
 from harmony.cli.traktor_export import export, restore
@@ -43,7 +43,7 @@ def info(
         print_json({"path": str(path), **summary.to_json()})
         return
     table = Table(show_header=False)
-    table.add_row("Collection", str(path))
+    table.add_row(*texts("Collection", str(path)))
     table.add_row("NML version", str(summary.version if summary.version is not None else "unknown"))
     table.add_row("Tracks", f"{summary.tracks:,}")
     table.add_row("Playlists", f"{summary.playlists:,}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from harmony.cli.library import _library_path
 from harmony.cli.output import console, print_json
@@ -67,7 +68,7 @@ def suggest_mappings(
         return
     for number, suggestion in enumerate(result.suggestions, 1):
         console.print(
-            f"{number}. [bold]{suggestion.nml_prefix}[/] → [bold]{suggestion.local_prefix}[/] "
+            f"{number}. [bold]{escape(suggestion.nml_prefix)}[/] → [bold]{escape(suggestion.local_prefix)}[/] "
             f"finds {suggestion.finds:,} of {suggestion.missing:,}",
             highlight=False,
         )
