@@ -70,7 +70,7 @@ def test_when_no_word_starts_so_the_words_are_found_inside_words(filled: Library
 def test_a_hebrew_or_arabic_word_is_found_behind_the_letters_joined_to_it(filled: Library) -> None:
     """A search for "מלך" (king) finds "המלך" (the king) and "ומלך" (and a king), even where another track has
     a word starting "מלך": the inside-word fallback only looks when nothing starts so. "حب" finds "الحب" too."""
-    titles = ["מלך העולם", "המלך הוא", "שיר ומלך", "מלכה", "בית", "הבית שלי", "מים לך", "الحب", "حبيبي", "كتاب"]
+    titles = ["מלך העולם", "המלך הוא", "שיר ומלך", "מלכה", "בית", "הבית שלי", "מים לך", "ים", "الحب", "حبيبي", "كتاب"]
     filled.add_tracks([(TrackValues(path=f"/m/rtl{i}.mp3", title=t), []) for i, t in enumerate(titles)])
     assert sorted(_titles(filled.search_tracks("מלך"))) == sorted(["מלך העולם", "המלך הוא", "שיר ומלך"])
     assert _titles(filled.search_tracks("מלך הוא")) == ["המלך הוא"]  # every word still has to be there
@@ -79,8 +79,10 @@ def test_a_hebrew_or_arabic_word_is_found_behind_the_letters_joined_to_it(filled
     # Typed with its vowel points, the word is the same word (the points split it into three letters, which were
     # found inside "מים לך").
     assert sorted(_titles(filled.search_tracks("מֶלֶךְ"))) == sorted(["מלך העולם", "המלך הוא", "שיר ומלך"])
-    # A single letter gets no joined forms: "ב" is the words starting with it, not every word after a ה or a ש.
+    # A word shorter than three letters gets no joined forms: "ב" is the words starting with it, not every word
+    # after a ה or a ש; "ים" (sea) is not "מים" (water).
     assert _titles(filled.search_tracks("ב")) == ["בית"]
+    assert _titles(filled.search_tracks("ים")) == ["ים"]
 
 
 def test_search_ignores_case_and_accents(filled: Library) -> None:

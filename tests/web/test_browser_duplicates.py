@@ -112,6 +112,37 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     page.screenshot(path=str(Path(live_server.app.state.web.browse_root).parent / "duplicates-undone.png"))
 
 
+def test_a_hebrew_group_reads_as_in_the_library_and_its_names_keep_room_on_a_laptop(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """ "שבת (Live Mix)" by a Hebrew artist: its title reads right to left as in the library's columns (the Hebrew
+    word right of "(Live Mix)"), in the group's heading and in each row. At 1,024 px with long paths the
+    track's name had a word a line beside the path, and "320 kbps" broke in two."""
+    from playwright.sync_api import expect
+
+    from .test_browser_library import GLYPH_X
+
+    library = live_server.state.library
+    assert isinstance(library, Library)
+    folder = "/music/" + "/".join(["A Long Folder Name Of Sets"] * 4)
+    song = {"artist": "סטטיק", "title": "שבת (Live Mix)", "duration": 200.0, "bitrate": 320000}
+    library.add_tracks([(TrackValues(f"{folder}/{name}.mp3", **song), []) for name in ("copy one", "copy two")])
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(f"{live_server.url}/duplicates")
+    group = page.locator(".duplicate-group")
+    expect(group).to_have_count(1)
+    for element in (group.locator("h2"), group.locator("tbody tr td[data-label='Track']").first):
+        handle = element.element_handle()
+        hebrew_x, latin_x = (page.evaluate(GLYPH_X, [handle, word]) for word in ("שבת", "Live"))
+        assert hebrew_x > latin_x, (element, hebrew_x, latin_x)
+    widths = group.locator("tbody tr").first.evaluate(
+        "tr => Object.fromEntries([...tr.children].map(td => [td.dataset.label, [td.offsetWidth, td.offsetHeight]]))"
+    )
+    assert widths["Track"][0] >= 200, widths
+    assert widths["Bitrate"][1] <= widths["Length"][1], widths  # one line, as tall as the length's cell
+
+
 @pytest.mark.parametrize("width", [1440, 390])
 def test_axe_finds_no_serious_violation_on_the_missing_and_duplicates_pages(
     live_server: LiveServer,

@@ -518,6 +518,29 @@ def test_keyboard_only_flow_arrows_to_a_row_enter_type_enter(page: Any, library_
     assert focused(page)["row"] == "3"
 
 
+def test_keys_pressed_before_the_rows_come_wait_for_them(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """A DJ types a search and at once presses Enter, ↓, ↓, Enter: the third row's track opens, even when the rows
+    come late. The keys went to the search box while the rows were on their way, and Enter opened nothing."""
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url) as client:
+        third = client.get("/api/library/tracks", params={"search": "Track 0007", "limit": 3}).json()["tracks"][2]
+    open_library(page, library_server)
+    # The answers to the search come 0.6 s late: after the keys.
+    page.evaluate(
+        """() => { const fetch = window.fetch; window.fetch = (url, ...rest) => String(url).includes('search=Track')
+             ? new Promise((done) => setTimeout(() => done(fetch(url, ...rest)), 600)) : fetch(url, ...rest); }"""
+    )
+    page.keyboard.press("/")
+    page.keyboard.type("Track 0007")
+    for key in ("Enter", "ArrowDown", "ArrowDown", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_selector(f"#track-detail[data-track-id='{third['id']}']:not([hidden])")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    assert focused(page)["row"] == "4"  # the header is row 1
+
+
 def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
     search(page, "Track 0003", 10)
@@ -897,6 +920,39 @@ def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, lib
                 library.delete_playlist(made[0].id)
 
 
+def test_an_edit_made_in_the_drawer_on_a_phone_shows_its_undo_over_it(chromium: Any, library_server: Fixture) -> None:  # noqa: F811
+    """At 390 px the drawer covers the screen's width, and it stays open after a delete made in it: the
+    notification and its Undo were under it, out of reach."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        library.create_playlist("Phone Delete", None, None)
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    phone = context.new_page()
+    try:
+        open_library(phone, library_server)
+        phone.click("#tree-toggle")
+        phone.wait_for_function("() => document.getElementById('tree-drawer').getBoundingClientRect().x >= 0")
+        phone.locator("#playlist-tree [role='treeitem']", has_text="Phone Delete").click(button="right")
+        phone.locator("#context-menu [role='menuitem']", has_text="Delete").click()
+        phone.locator("#confirm-buttons button", has_text="Delete").click()
+        undo = phone.locator(".notification", has_text="Deleted playlist").get_by_role("button", name="Undo")
+        undo.wait_for()
+        phone.wait_for_timeout(300)  # the drawer's transition
+        assert phone.is_visible("#playlist-tree")
+        on_top = undo.evaluate(
+            """b => { const r = b.getBoundingClientRect();
+                      return b.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }"""
+        )
+        assert on_top
+        undo.click()
+        phone.locator("#playlist-tree [role='treeitem']", has_text="Phone Delete").wait_for()
+    finally:
+        context.close()
+        with Library.open(library_server.server.state.service.library_path) as library:
+            for node in library.playlist_tree():
+                if getattr(node, "name", None) == "Phone Delete":
+                    library.delete_playlist(node.id)
+
+
 @pytest.mark.parametrize("width", [1240, 1250, 1300])
 def test_a_playlist_keeps_its_bpm_key_and_rating_in_sight(chromium: Any, library_server: Fixture, width: int) -> None:  # noqa: F811
     """A playlist adds its # column: at 1,181-1,240 px, beside the tree, it pushed the rating behind a sideways
@@ -1027,6 +1083,14 @@ def test_a_hebrew_name_quoted_in_a_sentence_reads_as_in_the_tree(page: Any, libr
     assert confirm.text_content() == f"Delete the playlist “{name}”?"
     hebrew_x, latin_x = (page.evaluate(GLYPH_X, [confirm.element_handle(), w]) for w in ("שבת", "Live"))
     assert hebrew_x > latin_x, (hebrew_x, latin_x)
+    # The quotes hug the name: the heading is a flex row, whose gap stood between the quotes and a bare <bdi>.
+    quote_end, name_start = confirm.evaluate(
+        """h => { const bdi = h.querySelector('bdi'); const quote = bdi.previousSibling;
+                  const r = document.createRange(); const end = quote.data.length;
+                  r.setStart(quote, end - 1); r.setEnd(quote, end);
+                  return [r.getBoundingClientRect().right, bdi.getBoundingClientRect().left]; }"""
+    )
+    assert abs(name_start - quote_end) < 2, (quote_end, name_start)
     page.locator("#confirm-buttons button", has_text="Delete").click()
     title = page.locator(".notification .title", has_text="Deleted playlist")
     title.wait_for()

@@ -18,18 +18,23 @@ HEBREW_PREFIXES: tuple[str, ...] = (
 #: Arabic: ال (the), و (and), ف (so), ب (with), ل (to), ك (as), and the article behind each of them.
 ARABIC_PREFIXES: tuple[str, ...] = ("ال", "و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "لل")
 
+#: The shortest word given joined forms, by language. A shorter Hebrew word with a front is too often another
+#: word ("ים", sea, behind מ is "מים", water); Arabic's article is itself two letters, and joined to a two-letter
+#: word it makes a title's word ("الحب", the love). A single letter never: with 20 fronts it would find half a
+#: collection.
+HEBREW_SHORTEST = 3
+ARABIC_SHORTEST = 2
+
 _HEBREW_WORD = re.compile(r"[\u05d0-\u05ea]+")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 
 def word_forms(word: str) -> tuple[str, ...]:
-    """``word`` first, then each joined form of it when it is a Hebrew or an Arabic word of two letters or more;
-    only ``word`` else (a single letter with 20 fronts would find half a Hebrew collection)."""
-    if len(word) < 2:
-        return (word,)
-    if _HEBREW_WORD.fullmatch(word):
+    """``word`` first, then each joined form of it when it is a Hebrew or an Arabic word long enough (see
+    ``HEBREW_SHORTEST``); only ``word`` else."""
+    if _HEBREW_WORD.fullmatch(word) and len(word) >= HEBREW_SHORTEST:
         prefixes = HEBREW_PREFIXES
-    elif _ARABIC_WORD.fullmatch(word):
+    elif _ARABIC_WORD.fullmatch(word) and len(word) >= ARABIC_SHORTEST:
         prefixes = ARABIC_PREFIXES
     else:
         return (word,)

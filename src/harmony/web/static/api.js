@@ -95,21 +95,22 @@ window.Harmony = (() => {
     return node;
   }
 
-  // A sentence that quotes a name (Set the title of “ליל שישי 2”) as nodes, each quoted name in a <bdi>: a Hebrew
-  // or Arabic name is then read in its own direction and keeps its numbers and brackets, and the English around
-  // it keeps its order. Harmony quotes every name it puts in a sentence with “ and ”. The text is unchanged.
+  // A sentence that quotes a name (Set the title of “ליל שישי 2”) as one <span>, each quoted name in a <bdi>: a
+  // Hebrew or Arabic name is then read in its own direction and keeps its numbers and brackets, and the English
+  // around it keeps its order. Harmony quotes every name it puts in a sentence with “ and ”. The text is unchanged;
+  // one span, so that a flex heading (h2) does not lay out the name and its quotes as separate items.
   function sentence(value) {
-    const fragment = document.createDocumentFragment();
+    const line = el("span", {});
     // The innermost quotes: a quoted label may itself quote a name (Not undone: “Deleted playlist “X” …”).
     for (const part of text(value).split(/(“[^“”]*”)/)) {
       if (!part) continue;
       if (part.length > 1 && part.startsWith("“") && part.endsWith("”")) {
-        fragment.append("“", el("bdi", {}, part.slice(1, -1)), "”");
+        line.append("“", el("bdi", {}, part.slice(1, -1)), "”");
       } else {
-        fragment.append(part);
+        line.append(part);
       }
     }
-    return fragment;
+    return line;
   }
 
   function number(value) {

@@ -37,10 +37,17 @@
   const MORE_TRACKS = 500;
   const state = { groups: [], drawn: 0, remaining: 0 };
 
+  // "Artist – Title", each in a <bdi>: a Hebrew artist or title reads in its own direction, as in the library's
+  // columns, and the dash stays between them.
+  function named(t) {
+    const parts = [t.artist, t.title].filter(Boolean).map((part) => el("bdi", {}, part));
+    return parts.length ? parts.flatMap((part, i) => (i ? [" – ", part] : [part])) : ["(no title)"];
+  }
+
   function trackRow(g, t, name) {
     const radio = el("input", Object.assign({ type: "radio", name, value: t.id, "aria-label": `Keep ${t.path}` },
       t.id === g.keep ? { checked: "" } : {}));
-    const title = el("span", {}, [t.artist, t.title].filter(Boolean).join(" – ") || "(no title)");
+    const title = el("span", {}, ...named(t));
     return el("tr", { "data-track": t.id },
       cell("Keep", radio, { class: "keep" }),
       cell("Track", t.id === g.keep ? [title, " ", el("span", { class: "tag" }, "suggested")] : title),
@@ -60,10 +67,10 @@
     const shown = [...keep, ...others.slice(0, FIRST_TRACKS - keep.length)];
     const hidden = others.slice(FIRST_TRACKS - keep.length);
     const body = el("tbody", {}, ...shown.map((t) => trackRow(g, t, name)));
-    const heading = `${g.kind === "exact" ? "Same audio" : "Likely the same"}: ` +
-      ([g.tracks[0].artist, g.tracks[0].title].filter(Boolean).join(" – ") || "(no title)");
+    const kind = `${g.kind === "exact" ? "Same audio" : "Likely the same"}: `;
+    const heading = kind + ([g.tracks[0].artist, g.tracks[0].title].filter(Boolean).join(" – ") || "(no title)");
     const section = el("section", { class: "duplicate-group", "aria-label": heading },
-      el("h2", {}, heading),
+      el("h2", {}, el("span", {}, kind, ...named(g.tracks[0]))),
       el("table", { class: "compact duplicates" },
         el("thead", {}, el("tr", {}, ...["Keep", "Track", "Length", "BPM", "Key", "Cues", "Plays", "Playlists", "Format", "Bitrate", "File"]
           .map((h) => el("th", { scope: "col" }, h)))),

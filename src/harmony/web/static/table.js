@@ -49,6 +49,7 @@ window.HarmonyTable = (() => {
   let touch = 0;
   let emptyText = "No tracks.";
   let wantFocus = false; // the keyboard asked for the table before its rows had come
+  let earlyKeys = []; // keys pressed in the table before a new view's first rows came (see onKey)
   let inFlight = 0; // row requests of this view not answered yet
   let wanted = []; // block starts in sight that wait for a free request slot (the latest draw's only)
 
@@ -204,6 +205,7 @@ window.HarmonyTable = (() => {
     blocks = new Map();
     if (!keep) {
       loaded = false;
+      earlyKeys = [];
       // Busy until this view's first rows are drawn: the count comes with the answer, the rows a frame later.
       table.setAttribute("aria-busy", "true");
       wrap.scrollTop = 0;
@@ -363,6 +365,7 @@ window.HarmonyTable = (() => {
     table.setAttribute("aria-busy", String(!loaded));
     const hadFocus = body.contains(document.activeElement);
     if (loaded && total === 0) {
+      earlyKeys = []; // nothing to move to
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
         el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText)));
       return;
@@ -390,6 +393,14 @@ window.HarmonyTable = (() => {
       const ready = trackAt(current) !== null;
       wantFocus = !ready;
       if (ready) focusCurrent();
+    }
+    // Keys that waited for this view's rows (see WAITING_KEYS) play from its first row.
+    if (earlyKeys.length && loaded) {
+      if (current < 0) current = 0;
+      if (trackAt(current) !== null) {
+        focusCurrent();
+        playEarlyKeys();
+      }
     }
   }
 
@@ -797,8 +808,29 @@ window.HarmonyTable = (() => {
     }
   }
 
+  // Keys that move in the rows or act on one wait for a new view's first rows: a DJ who types a search and at once
+  // presses ↓ ↓ Enter had the keys go to no row (and Enter opened nothing). They are played in order once the rows
+  // are drawn.
+  const WAITING_KEYS = new Set(["ArrowDown", "ArrowUp", "PageDown", "PageUp", "Home", "End", "Enter", "F2"]);
+
   table.addEventListener("keydown", (event) => {
     if (editing || event.target.closest("thead")) return;
+    if (!loaded && WAITING_KEYS.has(event.key)) {
+      event.preventDefault();
+      const { key, shiftKey, ctrlKey, metaKey, altKey } = event;
+      earlyKeys.push({ key, shiftKey, ctrlKey, metaKey, altKey });
+      return;
+    }
+    onKey(event);
+  });
+
+  function playEarlyKeys() {
+    const keys = earlyKeys;
+    earlyKeys = [];
+    for (const key of keys) onKey({ ...key, target: body, preventDefault() {} });
+  }
+
+  function onKey(event) {
     const index = current < 0 ? 0 : current;
     const page = Math.max(1, Math.floor((wrap.clientHeight - ROW) / ROW));
     const moves = { ArrowDown: index + 1, ArrowUp: index - 1, PageDown: index + page, PageUp: index - page,
@@ -851,7 +883,7 @@ window.HarmonyTable = (() => {
       event.preventDefault();
       editSelection();
     }
-  });
+  }
 
   // A focused row or cell is where the keyboard is: keep `current` in step with the mouse and Tab too.
   body.addEventListener("focusin", (event) => {
@@ -871,8 +903,14 @@ window.HarmonyTable = (() => {
     if (target) target.setAttribute("tabindex", "0");
   }
 
-  // Tab into the grid from the headers lands on the focused row, or the first one.
+  // Tab into the grid from the headers lands on the focused row, or the first one. While a new view's rows are on
+  // their way the table keeps the focus (the rows in the page are the old view's, about to go, and the focus
+  // went with them): the keys wait there, and the first row takes the focus when it comes.
   table.addEventListener("focus", () => {
+    if (!loaded) {
+      wantFocus = true;
+      return;
+    }
     if (current < 0 && total > 0) current = 0;
     focusCurrent();
   });
@@ -968,6 +1006,7 @@ window.HarmonyTable = (() => {
   // A new view is on its way (a search being typed waits for a pause): busy until its rows are drawn.
   function expectView() {
     table.setAttribute("aria-busy", "true");
+    earlyKeys = []; // typed in the search box again: the keys were for the list before
   }
 
   function setView(changes) {
@@ -1010,10 +1049,16 @@ window.HarmonyTable = (() => {
 
   drawHead();
 
+  // The keyboard comes to the table (Enter or ↓ in the search box). Before the rows have come, the table itself takes
+  // the focus, so that the keys pressed next wait for the rows in the table (see WAITING_KEYS), not in the box.
   function focus() {
     if (current < 0) current = 0;
-    if (trackAt(current) !== null && rowElement(current)) focusCurrent();
-    else wantFocus = true;
+    if (trackAt(current) !== null && rowElement(current)) {
+      focusCurrent();
+    } else {
+      wantFocus = true;
+      table.focus({ preventScroll: true });
+    }
   }
 
   return { setView, expectView, refresh, reload, view, focus,
