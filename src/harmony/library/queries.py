@@ -169,15 +169,19 @@ def words_inside_condition(search: str) -> ColumnElement[bool] | None:
 
 
 def _anywhere(text: str) -> ColumnElement[bool]:
-    """``text`` as it is (``%`` and ``_`` are letters here) inside one of the searched fields, or its plain
-    spelling inside a field's sort form (:mod:`harmony.library.sort_forms`: "yonce" is inside "Beyoncé", whose
-    form is "beyonce"; "strasse" inside "Straße"). SQLite's own LIKE ignores the case of ASCII letters, as lower()
-    does, at half the cost of ILIKE's lower() on both sides; a sort form is already without case and accents."""
-    as_typed = _inside(text)
+    """``text`` (``%`` and ``_`` are letters here) inside one of the searched fields, spelled plain: a field with a
+    sort form (:mod:`harmony.library.sort_forms`) is looked at in that form, without case and accents, for the
+    text spelled so ("yonce" is inside "Beyoncé", whose form is "beyonce"; "strasse" inside "Straße"); a field
+    whose form is NULL, in its own spelling, as a form would have it. SQLite's own LIKE ignores the case of ASCII
+    letters, as lower() does, at half the cost of ILIKE's lower() on both sides. One LIKE a field: the scan costs
+    what it did before the forms were looked at."""
     plain = _inside(sort_form(text) or text)
     return or_(
-        *(TRACKS.c[name].like(as_typed, escape="\\") for name in _LIKE_COLUMNS),
-        *(TRACKS.c[f"{name}_sort"].like(plain, escape="\\") for name in SORTED_TEXT_FIELDS),
+        *(
+            func.coalesce(TRACKS.c[f"{name}_sort"], TRACKS.c[name]).like(plain, escape="\\")
+            for name in SORTED_TEXT_FIELDS
+        ),
+        *(TRACKS.c[name].like(_inside(text), escape="\\") for name in _LIKE_COLUMNS if name not in SORTED_TEXT_FIELDS),
     )
 
 
