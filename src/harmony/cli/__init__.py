@@ -67,12 +67,14 @@ def demo(
     with console.status(f"Generating a {tracks:,}-track Traktor collection with its audio files…"):
         prepared = prepare_demo(tracks=tracks, folder=folder)
     summary = prepared.summary
-    console.print(f"Demo collection: [bold]{prepared.generated.path}[/] ({prepared.generated.size_bytes:,} bytes)")
+    console.print(
+        f"Demo collection: [bold]{escape(str(prepared.generated.path))}[/] ({prepared.generated.size_bytes:,} bytes)"
+    )
     console.print(
         f"  {summary.tracks:,} tracks, {summary.cue_points['total']:,} cue points, "
         f"{summary.playlists:,} playlists, {summary.folders:,} folders, {summary.smart_lists:,} smart lists"
     )
-    console.print(f"  placeholder audio files under {prepared.generated.files_dir}")
+    console.print(f"  placeholder audio files under {prepared.generated.files_dir}", markup=False)
     console.print(f"  generating: {prepared.seconds:.2f} s")
     library_path = (ctx.obj or {}).get("library") or default_library_path()
     request = ImportRequest(
@@ -84,7 +86,7 @@ def demo(
     with Library.open(library_path) as opened:
         opened.record_known_counts(str(prepared.generated.path), summary.tracks, summary.playlists)
     outcome = run_import(library_path, request)
-    console.print(f"Library: [bold]{library_path}[/]")
+    console.print(f"Library: [bold]{escape(str(library_path))}[/]")
     print_outcome(outcome)
     # Without the demo's settings the web app found no collection, and a sync of the demo's file chosen there
     # read every track's file at its Traktor path: 19,488 of 20,000 tracks were marked missing.

@@ -56,7 +56,7 @@ def _done(data: dict[str, Any], step: Any, json: bool) -> None:
     if json:
         print_json({**data, "step": None if step is None else step.to_json()})
     else:
-        console.print(label, highlight=False)
+        console.print(label, highlight=False, markup=False)
 
 
 @app.command("list")

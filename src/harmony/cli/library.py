@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from harmony import library as library_api
 from harmony.cli.groups import group_help
@@ -171,7 +172,7 @@ def tracks(
     if json:
         print_json(rows)
         return
-    table = Table(title=f"{page.total} tracks" + (f" matching {search!r}" if search else ""))
+    table = Table(title=Text(f"{page.total} tracks" + (f" matching {search!r}" if search else "")))
     for heading in ("ID", "Artist", "Title", "BPM", "Key", "Rating", "Time"):
         table.add_column(heading, justify="right" if heading in ("ID", "BPM", "Time") else "left")
     for row, track in zip(rows, page.tracks, strict=True):
@@ -332,7 +333,7 @@ def set_fields(
         if bulk and not yes:
             if not sys.stdin.isatty():
                 raise InvalidFieldError(f"This changes {len(ids):,} tracks; add --yes to go ahead.")
-            error_console.print(f"This changes {len(ids):,} tracks: {', '.join(changes)}.")
+            error_console.print(f"This changes {len(ids):,} tracks: {', '.join(changes)}.", markup=False)
             if not typer.confirm("Go ahead?", err=True):
                 raise typer.Exit(1)
         outcome = library.edit_tracks(ids, changes)
@@ -346,9 +347,11 @@ def set_fields(
             else {"updated": outcome.value, "step": step}
         )
     elif detail is not None:
-        console.print(f"Track {ids[0]}: set {', '.join(changes)}.")
+        console.print(f"Track {ids[0]}: set {', '.join(changes)}.", markup=False)
     else:
-        console.print(outcome.step.label if outcome.step else f"Nothing changed ({outcome.value:,} tracks).")
+        console.print(
+            outcome.step.label if outcome.step else f"Nothing changed ({outcome.value:,} tracks).", markup=False
+        )
 
 
 _PROBLEMS_SHOWN = 20
@@ -361,7 +364,7 @@ def check(ctx: typer.Context, json: JsonOption = False) -> None:
     if json:
         print_json(report.to_json())
     elif report.ok:
-        console.print(f"The library {report.path} is intact (SQLite's integrity check found no problem).")
+        console.print(f"The library {report.path} is intact (SQLite's integrity check found no problem).", markup=False)
     else:
         for problem in report.problems[:_PROBLEMS_SHOWN]:
             error_console.print(f"  {problem}", highlight=False, markup=False)
@@ -392,12 +395,14 @@ def recover(
     console.print(
         f"Recovered {report.rows:,} rows into {report.target}"
         + ("" if report.complete else f" ({lost} damaged reads skipped: some rows were lost)")
-        + (", which passes SQLite's integrity check." if report.target_ok else ", which still fails the check.")
+        + (", which passes SQLite's integrity check." if report.target_ok else ", which still fails the check."),
+        markup=False,
     )
     for table in report.tables:
         if table.error:
-            error_console.print(f"[yellow]{table.name}[/]: {table.error}", highlight=False)
+            error_console.print(f"[yellow]{escape(table.name)}[/]: {escape(table.error)}", highlight=False)
     console.print(
         f"Look at it with `harmony --library {report.target} library stats`; to use it, put it in place of "
-        f"{report.source} (keep the damaged file until you are sure)."
+        f"{report.source} (keep the damaged file until you are sure).",
+        markup=False,
     )

@@ -41,7 +41,7 @@ def duplicates(
         title = f"{number}. {group.kind} duplicates (keep {group.keep})"
         rows = [_row(report.members[track_id], track_id == group.keep) for track_id in group.track_ids]
         if console.width >= TABLE_WIDTH:
-            table = Table(title=title, title_justify="left")
+            table = Table(title=Text(title), title_justify="left")
             for heading in COLUMNS:
                 table.add_column(heading, overflow="fold", no_wrap=heading in WHOLE)
             for row in rows:
@@ -72,14 +72,14 @@ def _row(member: dict[str, Any], kept: bool) -> tuple[str, ...]:
 
 def _print_cards(title: str, rows: list[tuple[str, ...]]) -> None:
     """A narrow terminal: each copy as a few indented lines (eleven columns left a letter or two to a name)."""
-    console.print(title, highlight=False)
+    console.print(title, highlight=False, markup=False)
     for row in rows:
         named = dict(zip(COLUMNS, row, strict=True))
         facts = " · ".join(f"{heading} {named[heading]}" for heading in CARD_FACTS if named[heading])
         lines = [facts, f"Playlists: {named['Playlists']}" if named["Playlists"] else "", named["Path"]]
-        console.print(Padding(Text(f"{named['ID']}  {named['Artist – Title']}"), (0, 0, 0, 2)), highlight=False)
+        console.print(Padding(Text(f"{named['ID']}  {named['Artist – Title']}"), (0, 0, 0, 2), expand=False))
         for line in filter(None, lines):
-            console.print(Padding(Text(line), (0, 0, 0, 6)), highlight=False)
+            console.print(Padding(Text(line), (0, 0, 0, 6), expand=False))
 
 
 def merge(
@@ -99,9 +99,9 @@ def merge(
         kept = library.get_track(keep).track.values
         names = [library.get_track(other).track.values.path for other in others]
         if not yes:
-            console.print(f"Keep {keep}: {kept.path}", highlight=False)
+            console.print(f"Keep {keep}: {kept.path}", highlight=False, markup=False)
             for other, name in zip(others, names, strict=True):
-                console.print(f"  merge and remove {other}: {name}", highlight=False)
+                console.print(f"  merge and remove {other}: {name}", highlight=False, markup=False)
             if not typer.confirm(
                 f"Merge {len(others)} tracks into {keep}? They leave the library and, at the next export, "
                 "the Traktor collection (their files stay on disk)",
@@ -118,4 +118,4 @@ def merge(
         highlight=False,
     )
     if outcome.step is not None:
-        console.print(f"Undo it with `harmony undo` ({outcome.step.label}).", highlight=False)
+        console.print(f"Undo it with `harmony undo` ({outcome.step.label}).", highlight=False, markup=False)

@@ -31,7 +31,7 @@ def run_operation(
     operation has stopped, exits with code 130."""
     op = asyncio.run(_follow(library_path, start, quiet))
     if op.status == "cancelled":
-        error_console.print(f"Cancelled: {op.message}")
+        error_console.print(f"Cancelled: {op.message}", markup=False)
         raise typer.Exit(130)
     if op.status != "succeeded":
         if op.failure is not None:  # the error itself, so its exit code (a damaged library: 4) reaches the shell

@@ -33,7 +33,7 @@ def _done(data: dict[str, Any], step: Any, json: bool) -> None:
     if json:
         print_json({**data, "step": None if step is None else step.to_json()})
     else:
-        console.print(step.label if step is not None else "Nothing changed", highlight=False)
+        console.print(step.label if step is not None else "Nothing changed", highlight=False, markup=False)
 
 
 def _rows(nodes: Any, prefix: str = "") -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from harmony.cli.output import console, print_json
+from harmony.cli.output import console, print_json, texts
 from harmony.errors import SyncError
 from harmony.library import (
     AUTO_SYNC,
@@ -217,7 +217,7 @@ def _display(settings: TraktorSettings, name: str) -> str:
 def _print_table(settings: TraktorSettings, names: list[str]) -> None:
     table = Table(show_header=False, box=None)
     for name in names:
-        table.add_row(name, _display(settings, name))
+        table.add_row(*texts(name, _display(settings, name)))
     console.print(table)
 
 
@@ -263,7 +263,7 @@ def get(
             data["nml_path_default"] = _newest_collection()
         print_json(data)
     else:
-        console.print(_display(settings, name), highlight=False, soft_wrap=True)
+        console.print(_display(settings, name), highlight=False, soft_wrap=True, markup=False)
 
 
 def _set_help() -> str:

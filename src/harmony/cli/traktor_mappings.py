@@ -75,7 +75,7 @@ def suggest_mappings(
     if chosen is None:
         console.print("Save the first one and import again: `harmony traktor suggest-mappings --apply`.")
         return
-    console.print(f"Saved the path mapping {chosen.nml_prefix} → {chosen.local_prefix}.", highlight=False)
+    console.print(f"Saved the path mapping {chosen.nml_prefix} → {chosen.local_prefix}.", highlight=False, markup=False)
     if outcome is not None:
         print_outcome(outcome)
     console.print(f"{still:,} tracks still missing.")

@@ -31,7 +31,7 @@ def _run(ctx: typer.Context, action: str, json: bool) -> None:
         key = "undone" if action == "undo" else "redone"
         print_json({key: step.to_json(), "version": outcome.version, "history": history})
     else:
-        console.print(f"{'Undid' if action == 'undo' else 'Redid'}: {step.label}", highlight=False)
+        console.print(f"{'Undid' if action == 'undo' else 'Redid'}: {step.label}", highlight=False, markup=False)
 
 
 def undo(ctx: typer.Context, json: JsonOption = False) -> None:
