@@ -539,6 +539,13 @@ def test_keys_pressed_before_the_rows_come_wait_for_them(page: Any, library_serv
     page.keyboard.press("Escape")
     page.wait_for_selector("#track-detail", state="hidden")
     assert focused(page)["row"] == "4"  # the header is row 1
+    # A search that finds nothing keeps the keyboard in the box, to type another.
+    page.keyboard.press("/")
+    page.keyboard.type("Qzxv nothing")
+    page.keyboard.press("Enter")
+    wait_for_count(page, "0 tracks")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.id") == "search"
 
 
 def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server: Fixture) -> None:  # noqa: F811

@@ -67,10 +67,10 @@
     const shown = [...keep, ...others.slice(0, FIRST_TRACKS - keep.length)];
     const hidden = others.slice(FIRST_TRACKS - keep.length);
     const body = el("tbody", {}, ...shown.map((t) => trackRow(g, t, name)));
-    const kind = `${g.kind === "exact" ? "Same audio" : "Likely the same"}: `;
-    const heading = kind + ([g.tracks[0].artist, g.tracks[0].title].filter(Boolean).join(" – ") || "(no title)");
-    const section = el("section", { class: "duplicate-group", "aria-label": heading },
-      el("h2", {}, el("span", {}, kind, ...named(g.tracks[0]))),
+    const heading = el("h2", {}, el("span", {}, `${g.kind === "exact" ? "Same audio" : "Likely the same"}: `,
+      ...named(g.tracks[0])));
+    const section = el("section", { class: "duplicate-group", "aria-label": heading.textContent },
+      heading,
       el("table", { class: "compact duplicates" },
         el("thead", {}, el("tr", {}, ...["Keep", "Track", "Length", "BPM", "Key", "Cues", "Plays", "Playlists", "Format", "Bitrate", "File"]
           .map((h) => el("th", { scope: "col" }, h)))),

@@ -50,6 +50,8 @@ window.HarmonyTable = (() => {
   let emptyText = "No tracks.";
   let wantFocus = false; // the keyboard asked for the table before its rows had come
   let earlyKeys = []; // keys pressed in the table before a new view's first rows came (see onKey)
+  let expecting = false; // a search is being typed: its view is asked for after a pause (see expectView)
+  let cameFrom = null; // where the keyboard was when it asked for rows not there yet (see focus)
   let inFlight = 0; // row requests of this view not answered yet
   let wanted = []; // block starts in sight that wait for a free request slot (the latest draw's only)
 
@@ -205,6 +207,7 @@ window.HarmonyTable = (() => {
     blocks = new Map();
     if (!keep) {
       loaded = false;
+      expecting = false;
       earlyKeys = [];
       // Busy until this view's first rows are drawn: the count comes with the answer, the rows a frame later.
       table.setAttribute("aria-busy", "true");
@@ -362,10 +365,14 @@ window.HarmonyTable = (() => {
     // input (a blur, which saves). The edit's end draws again, and only then are a new view's rows drawn: the
     // table stays busy meanwhile.
     if (editing) return;
-    table.setAttribute("aria-busy", String(!loaded));
+    table.setAttribute("aria-busy", String(!loaded || expecting));
     const hadFocus = body.contains(document.activeElement);
     if (loaded && total === 0) {
       earlyKeys = []; // nothing to move to
+      // The keyboard asked for rows there are none of: it goes back where it came from (the search box, to type
+      // another search).
+      if (wantFocus && document.activeElement === table && cameFrom && cameFrom.isConnected) cameFrom.focus();
+      wantFocus = false;
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
         el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText)));
       return;
@@ -394,10 +401,11 @@ window.HarmonyTable = (() => {
       wantFocus = !ready;
       if (ready) focusCurrent();
     }
-    // Keys that waited for this view's rows (see WAITING_KEYS) play from its first row.
+    // Keys that waited for this view's rows (see onKey) play from its first row, if the keyboard is still here.
     if (earlyKeys.length && loaded) {
-      if (current < 0) current = 0;
-      if (trackAt(current) !== null) {
+      if (!table.contains(document.activeElement)) earlyKeys = [];
+      else if (current < 0) current = 0;
+      if (earlyKeys.length && trackAt(current) !== null) {
         focusCurrent();
         playEarlyKeys();
       }
@@ -808,14 +816,16 @@ window.HarmonyTable = (() => {
     }
   }
 
-  // Keys that move in the rows or act on one wait for a new view's first rows: a DJ who types a search and at once
-  // presses ↓ ↓ Enter had the keys go to no row (and Enter opened nothing). They are played in order once the rows
-  // are drawn.
-  const WAITING_KEYS = new Set(["ArrowDown", "ArrowUp", "PageDown", "PageUp", "Home", "End", "Enter", "F2"]);
+  // Keys pressed in the table before a new view's first rows have come wait for them: a DJ who types a search and
+  // at once presses ↓ ↓ Enter had the keys go to no row (and Enter opened nothing). Every key waits, in order (a
+  // P or a Ctrl-A after the arrows must come after them); Tab, Esc and the modifiers alone go their way.
+  const PASSING_KEYS = new Set(["Tab", "Escape", "Shift", "Control", "Alt", "Meta"]);
+  // After these the panel or a cell editor has the keyboard: the keys after them were not for the rows.
+  const LAST_KEYS = new Set(["Enter", "F2"]);
 
   table.addEventListener("keydown", (event) => {
     if (editing || event.target.closest("thead")) return;
-    if (!loaded && WAITING_KEYS.has(event.key)) {
+    if (!loaded && !PASSING_KEYS.has(event.key)) {
       event.preventDefault();
       const { key, shiftKey, ctrlKey, metaKey, altKey } = event;
       earlyKeys.push({ key, shiftKey, ctrlKey, metaKey, altKey });
@@ -824,12 +834,18 @@ window.HarmonyTable = (() => {
     onKey(event);
   });
 
-  function playEarlyKeys() {
+  // One key after the other: an arrow's selection (and, with the panel open, the track it shows) is done before
+  // the next key, so that a last Enter opens its row's track, not the one an arrow's late answer reopens.
+  async function playEarlyKeys() {
     const keys = earlyKeys;
     earlyKeys = [];
-    for (const key of keys) onKey({ ...key, target: body, preventDefault() {} });
+    for (const key of keys) {
+      await onKey({ ...key, preventDefault() {} });
+      if (editing || LAST_KEYS.has(key.key)) break;
+    }
   }
 
+  // What a key does in the rows; returns the work it started (an arrow's selection), for a replay to wait on.
   function onKey(event) {
     const index = current < 0 ? 0 : current;
     const page = Math.max(1, Math.floor((wrap.clientHeight - ROW) / ROW));
@@ -845,8 +861,9 @@ window.HarmonyTable = (() => {
         if (anchor < 0) anchor = index;
         selectRange(anchor, current).then(() => { announceSelection(); paintSelection(); });
       } else {
-        select(current).then(() => {
-          if (panelOpen()) openTrack(current);
+        return select(current).then(() => {
+          if (panelOpen()) return openTrack(current);
+          return null;
         });
       }
     } else if (key === "ArrowRight" || key === "ArrowLeft") {
@@ -1005,8 +1022,11 @@ window.HarmonyTable = (() => {
 
   // A new view is on its way (a search being typed waits for a pause): busy until its rows are drawn.
   function expectView() {
+    expecting = true;
     table.setAttribute("aria-busy", "true");
-    earlyKeys = []; // typed in the search box again: the keys were for the list before
+    // Typed in the search box again: keys and a focus asked for before were for the list before.
+    earlyKeys = [];
+    wantFocus = false;
   }
 
   function setView(changes) {
@@ -1055,10 +1075,12 @@ window.HarmonyTable = (() => {
     if (current < 0) current = 0;
     if (trackAt(current) !== null && rowElement(current)) {
       focusCurrent();
-    } else {
+    } else if (!loaded) {
       wantFocus = true;
+      cameFrom = document.activeElement;
       table.focus({ preventScroll: true });
     }
+    // A view with no rows: the keyboard stays where it is (in the search box, to type another search).
   }
 
   return { setView, expectView, refresh, reload, view, focus,
