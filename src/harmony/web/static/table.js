@@ -1069,18 +1069,22 @@ window.HarmonyTable = (() => {
 
   drawHead();
 
-  // The keyboard comes to the table (Enter or ↓ in the search box). Before the rows have come, the table itself takes
-  // the focus, so that the keys pressed next wait for the rows in the table (see WAITING_KEYS), not in the box.
+  // The keyboard comes to the table (Enter or ↓ in the search box). Before a new view's rows have come, the table
+  // itself takes the focus, so that the keys pressed next wait for the rows in the table (see PASSING_KEYS), not
+  // in the box; a row still being fetched takes it when it comes. A view with no rows leaves the keyboard where it
+  // is (in the search box, to type another search).
   function focus() {
     if (current < 0) current = 0;
     if (trackAt(current) !== null && rowElement(current)) {
       focusCurrent();
-    } else if (!loaded) {
-      wantFocus = true;
+      return;
+    }
+    if (loaded && total === 0) return;
+    wantFocus = true;
+    if (!loaded) {
       cameFrom = document.activeElement;
       table.focus({ preventScroll: true });
     }
-    // A view with no rows: the keyboard stays where it is (in the search box, to type another search).
   }
 
   return { setView, expectView, refresh, reload, view, focus,
