@@ -368,10 +368,10 @@ window.HarmonyTable = (() => {
     table.setAttribute("aria-busy", String(!loaded || expecting));
     const hadFocus = body.contains(document.activeElement);
     if (loaded && total === 0) {
-      earlyKeys = []; // nothing to move to
       // The keyboard asked for rows there are none of: it goes back where it came from (the search box, to type
-      // another search).
-      if (wantFocus && document.activeElement === table && cameFrom && cameFrom.isConnected) cameFrom.focus();
+      // another search), with the letters typed meanwhile.
+      if (wantFocus && document.activeElement === table && cameFrom && cameFrom.isConnected) giveBack(cameFrom);
+      earlyKeys = [];
       wantFocus = false;
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
         el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText)));
@@ -409,6 +409,17 @@ window.HarmonyTable = (() => {
         focusCurrent();
         playEarlyKeys();
       }
+    }
+  }
+
+  // The keyboard back in the field it came from; letters typed while it waited for rows go on the field's text (a
+  // DJ who pressed Enter on a search that finds nothing and went on typing lost those letters).
+  function giveBack(field) {
+    field.focus();
+    const typed = earlyKeys.filter((k) => k.key.length === 1 && !k.ctrlKey && !k.metaKey && !k.altKey).map((k) => k.key);
+    if (typed.length && "value" in field) {
+      field.value += typed.join("");
+      field.dispatchEvent(new Event("input", { bubbles: true }));
     }
   }
 
@@ -859,7 +870,7 @@ window.HarmonyTable = (() => {
       moveTo(moves[key]);
       if (event.shiftKey) {
         if (anchor < 0) anchor = index;
-        selectRange(anchor, current).then(() => { announceSelection(); paintSelection(); });
+        return selectRange(anchor, current).then(() => { announceSelection(); paintSelection(); });
       } else {
         return select(current).then(() => {
           if (panelOpen()) return openTrack(current);
