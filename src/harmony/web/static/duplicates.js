@@ -9,7 +9,7 @@
   const Columns = window.HarmonyColumns;
   // Length, BPM and key as the library's table shows them: copies grouped "likely" by length can still differ in
   // the BPM or key they were analysed at, which tells the DJ which one carries the beat grid they trust.
-  const shown = (id, track) => Columns.show(Columns.BY_ID.get(id), track) || "–";
+  const columnText = (id, track) => Columns.show(Columns.BY_ID.get(id), track) || "–";
 
   function fail(title, error) {
     notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
@@ -51,7 +51,7 @@
     return el("tr", { "data-track": t.id },
       cell("Keep", radio, { class: "keep" }),
       cell("Track", t.id === g.keep ? [title, " ", el("span", { class: "tag" }, "suggested")] : title),
-      cell("Length", shown("duration", t), { class: "num" }), cell("BPM", shown("bpm", t), { class: "num" }),
+      cell("Length", columnText("duration", t), { class: "num" }), cell("BPM", columnText("bpm", t), { class: "num" }),
       cell("Key", t.key || "–"),
       cell("Cues", String(t.cues), { class: "num" }), cell("Plays", String(t.plays), { class: "num" }),
       cell("Playlists", t.playlists.join(", ") || "–"), cell("Format", t.format || "–"),
