@@ -90,8 +90,23 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     expect(group.locator(f'input[value="{mp3}"]')).to_be_checked()  # the keep rule: most cue points
 
     group.locator(f'input[value="{flac}"]').check()  # the DJ keeps the lossless file instead
-    page.once("dialog", lambda dialog: dialog.accept())
-    group.get_by_role("button", name="Merge into the checked track").click()
+    merge = group.get_by_role("button", name="Merge into the checked track")
+    # The app's own question (not the browser's confirm()): what is kept, what leaves; Cancel changes nothing.
+    merge.click()
+    question = page.get_by_role("dialog", name="Merge into “Art – Song”?")
+    expect(question).to_be_visible()
+    expect(question.locator("#confirm-message")).to_have_text(
+        "Keep “/music/Song.flac” and merge 1 other track into it. The others leave the library and, at the next "
+        "export, the Traktor collection. Their files stay on disk."
+    )
+    question.get_by_role("button", name="Cancel").click()
+    expect(question).to_be_hidden()
+    expect(merge).to_be_focused()  # the keyboard is back where it was
+    expect(group.locator("tbody tr")).to_have_count(2)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.get(f"/api/library/tracks/{mp3}").status_code == 200
+    merge.click()
+    question.get_by_role("button", name="Merge", exact=True).click()
     expect(page.locator(".duplicate-group")).to_have_count(0)
     expect(status).to_have_text("No duplicates among 2 tracks.")
     note = page.locator('.notification[data-id="merged"]')
@@ -220,8 +235,8 @@ def test_many_groups_come_in_batches_and_a_big_group_shows_its_first_tracks(
     expect(big.locator("tbody tr")).to_have_count(40)
 
     # The merge takes every copy, those shown and those not.
-    page.once("dialog", lambda dialog: dialog.accept())
     big.get_by_role("button", name="Merge into the checked track").click()
+    page.get_by_role("dialog").get_by_role("button", name="Merge", exact=True).click()
     expect(groups).to_have_count(120)
     expect(status).to_have_text("120 groups of duplicates among 241 tracks.")
 

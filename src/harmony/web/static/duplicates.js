@@ -109,8 +109,12 @@
     const keep = Number(section.querySelector(`input[name="${name}"]:checked`).value);
     const others = g.tracks.map((t) => t.id).filter((id) => id !== keep);
     const kept = g.tracks.find((t) => t.id === keep);
-    if (!window.confirm(`Keep "${kept.path}" and merge ${plural(others.length, "other track", "other tracks")} into it?\n\n` +
-        "The others leave the library and, at the next export, the Traktor collection. Their files stay on disk.")) return;
+    const called = [kept.artist, kept.title].filter(Boolean).join(" – ") || "(no title)";
+    const choice = await window.HarmonyConfirm(`Merge into “${called}”?`,
+      `Keep “${kept.path}” and merge ${plural(others.length, "other track", "other tracks")} into it. ` +
+      "The others leave the library and, at the next export, the Traktor collection. Their files stay on disk.",
+      [{ label: "Merge", value: "merge" }]);
+    if (choice === null) return;
     button.disabled = true;
     try {
       const result = await api("POST", "/api/library/merge", { keep, others });

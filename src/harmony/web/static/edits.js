@@ -1,6 +1,6 @@
 // Edits on the library page: the "Rated 240 tracks — Undo" notification, undo and redo (Ctrl-Z, Ctrl-Shift-Z),
-// the right-click menu, the confirmation and playlist-picker dialogs, and the bulk edit dialog. The table and the
-// tree call these; the detail panel calls window.Harmony.notifyEdit after a save.
+// the right-click menu, the playlist-picker dialog, and the bulk edit dialog (the yes-or-no question is
+// confirm.js's). The table and the tree call these; the detail panel calls window.Harmony.notifyEdit after a save.
 "use strict";
 
 window.HarmonyEdits = (() => {
@@ -142,27 +142,7 @@ window.HarmonyEdits = (() => {
 
   // --- dialogs ------------------------------------------------------------------------------------------------
 
-  // Asks; resolves with the chosen button's value, or null for Esc / Cancel.
-  function confirm(title, message, buttons) {
-    const dialog = document.getElementById("confirm-dialog");
-    document.getElementById("confirm-title").replaceChildren(sentence(title));
-    document.getElementById("confirm-message").replaceChildren(sentence(message));
-    const returnTo = document.activeElement;
-    return new Promise((resolve) => {
-      let answer = null;
-      document.getElementById("confirm-buttons").replaceChildren(...[...buttons, { label: "Cancel", value: null }]
-        .map((b) => el("button", { type: "button", class: b.value === null ? "ghost" : b.danger ? "danger" : "",
-          onclick: () => {
-            answer = b.value;
-            dialog.close();
-          } }, b.label)));
-      dialog.addEventListener("close", () => {
-        if (returnTo && returnTo.isConnected) returnTo.focus();
-        resolve(answer);
-      }, { once: true });
-      dialog.showModal();
-    });
-  }
+  const confirm = window.HarmonyConfirm;
 
   // A list to choose from (e.g. playlists for "Add to playlist…"); resolves with the chosen item or null.
   function pick(title, items) {
