@@ -208,6 +208,31 @@ def test_the_open_panel_leaves_the_toolbar_in_reach(page: Any, panel_server: Fix
     assert box["y"] + box["height"] <= 900  # the panel still ends on screen, scrolling inside itself
 
 
+def test_the_fields_come_right_after_the_player_and_before_the_cue_editor(
+    page: Any,  # noqa: F811
+    panel_server: Fixture,
+) -> None:
+    """The tag fields sat below the player and every cue (a walk-through found a DJ scrolling past eight hot
+    cues to reach the title): now the player, then the fields, then the cue editor, then the file's facts. On a
+    laptop screen the title is in sight beside the player as the panel opens, with nothing scrolled."""
+    page.set_viewport_size({"width": 1440, "height": 760})
+    open_track(page, panel_server, "cues")
+    order = page.evaluate(
+        """() => ['#player', '#track-form', 'section.cues', '#detail-info']
+              .map(s => document.querySelector('#track-detail ' + s))
+              .map(n => [...document.querySelectorAll('#track-detail *')].indexOf(n))"""
+    )
+    assert order == sorted(order) and -1 not in order, order
+    seen = page.evaluate(
+        """() => { const panel = document.querySelector('#track-detail').getBoundingClientRect();
+                   const title = document.querySelector('#field-title').getBoundingClientRect();
+                   const player = document.querySelector('#player').getBoundingClientRect();
+                   return { scrolled: document.querySelector('#track-detail').scrollTop,
+                            player: player.top >= panel.top, title: title.bottom <= panel.bottom }; }"""
+    )
+    assert seen == {"scrolled": 0, "player": True, "title": True}
+
+
 def test_a_key_known_only_as_text_shows_as_in_the_table(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     def no_key_choice() -> list[str]:
         choice: list[str] = page.eval_on_selector("#field-musical_key", "s => [s.value, s.options[0].textContent]")
