@@ -5,6 +5,7 @@ merges again, exactly as the merge did. Random merges mixed with other edits all
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import OperationalError
 
 from harmony.library import CueValues, EditOutcome, Library, TrackValues
 from harmony.library.database import write_connection
@@ -222,3 +224,36 @@ def test_long_random_merge_sequences_undo_to_the_start(
     template: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     check_undo_all(template, tmp_path_factory.mktemp("run"), data, edits=12)
+
+
+def test_a_group_of_thousands_merges_and_undoes_under_an_old_sqlite_s_999_values(tmp_path: Path) -> None:
+    """A generated collection's placeholder files made one "song" of 12,034 copies, and a merge took its ids as
+    one IN list: past SQLite's cap on values per statement (999 before 3.32) it failed. Every connection here
+    is held to that old cap; a merge of 1,200 copies with their playlist places goes through, and undo brings
+    every copy back."""
+    path = tmp_path / "lib.db"
+    copies = 1_201
+    with Library.open(path) as library:
+        ids = library.add_tracks(
+            [(TrackValues(path=f"/m/copy{i}.mp3", title="Song", artist="Art", play_count=1), []) for i in range(copies)]
+        )
+        gig = library.create_playlist("Gig", None, track_ids=ids[::-1])
+        library._engine.dispose()  # every connection from here on is made under the old cap
+        event.listen(
+            library._engine,
+            "connect",
+            lambda dbapi, _record: dbapi.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999),
+        )
+        start = state(library)
+        # The cap holds: one IN list of 1,200 ids is refused.
+        with library._engine.connect() as conn, pytest.raises(OperationalError, match="too many SQL variables"):
+            conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(ids[1:])))
+
+        outcome = library.merge_tracks(ids[0], ids[1:])
+        assert outcome.value.removed == tuple(ids[1:]) and outcome.value.entries_moved == copies - 1
+        assert library.playlists_of(ids) == {ids[0]: ["Gig"]}
+        assert [e.track_id for e in library.playlist_entries(gig)] == [ids[0]] * copies
+        assert library.get_track(ids[0]).track.values.play_count == copies
+
+        library.undo()
+        assert state(library) == start

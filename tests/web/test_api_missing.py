@@ -83,6 +83,20 @@ async def test_a_merge_is_one_step_that_undo_takes_back(api: Api) -> None:
     assert [e.track_id for e in library.playlist_entries(playlist)] == [keep, keep, keep]
 
 
+async def test_a_group_of_more_than_a_thousand_copies_is_merged_whole(api: Api) -> None:
+    """The Duplicates page sends a whole group; the endpoint took at most 1,000 others, so a bigger group (a
+    generated collection's placeholders made one of 12,034) could not be merged at all."""
+    library = api.state.library
+    assert library is not None
+    ids = library.add_tracks(
+        [(TrackValues(path=f"/m/copy{i}.mp3", title="Song", artist="Art"), []) for i in range(1_201)]
+    )
+    merged = await api.client.post("/api/library/merge", json={"keep": ids[0], "others": ids[1:]}, headers=api.token)
+    assert merged.status_code == 200, merged.text[:300]
+    assert merged.json()["step"]["label"] == "Merged 1,200 duplicates into “Song”"
+    assert (await api.client.get("/api/library/tracks")).json()["total"] == 1
+
+
 async def test_a_mapping_is_not_saved_while_an_import_runs(api: Api, demo: Demo) -> None:
     """ "Use this mapping" saves the mapping and imports again; when the import cannot start (one is already
     running), the answer is 409 and the mapping is not saved either: nothing half done."""

@@ -2,7 +2,7 @@
 
 SQLite caps the number of bound values in one statement (999 before 3.32). A query that looks up or changes
 rows by a list of ids that can be long (a bulk edit, an undo, an import's deletions) cuts it with
-:func:`in_batches`; lists bounded by the caller (one merge group, one subtree) are passed whole.
+:func:`in_batches`, and so does a merge (a group of duplicates can be thousands of copies).
 """
 
 from collections.abc import Iterable, Iterator, Sequence

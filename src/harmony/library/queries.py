@@ -199,6 +199,24 @@ def get_track(conn: Connection, track_id: int) -> TrackDetail:
     return TrackDetail(track=row_to_track(row), cues=tuple(row_to_cue(c) for c in cues))
 
 
+def get_tracks(conn: Connection, track_ids: Sequence[int]) -> list[TrackDetail]:
+    """:func:`get_track` for each of ``track_ids``, in that order, read a batch at a time (a merge of a group of
+    thousands read them one by one: 12,000 pairs of queries). Raises :class:`TrackNotFoundError` for the first
+    id, in that order, that is not in the library."""
+    rows: dict[int, StoredTrack] = {}
+    cues: dict[int, list[StoredCue]] = {}
+    for chunk in in_batches(list(dict.fromkeys(track_ids))):
+        for row in conn.execute(select(*TRACK_COLUMNS).where(TRACKS.c.id.in_(chunk))):
+            rows[row[0]] = row_to_track(row)
+        by_start = select(*CUE_COLUMNS).where(CUES.c.track_id.in_(chunk)).order_by(CUES.c.start, CUES.c.id)
+        for cue_row in conn.execute(by_start):
+            cues.setdefault(cue_row[1], []).append(row_to_cue(cue_row))
+    for track_id in track_ids:
+        if track_id not in rows:
+            raise TrackNotFoundError(f"No track with id {track_id} in the library.")
+    return [TrackDetail(track=rows[i], cues=tuple(cues.get(i, ()))) for i in track_ids]
+
+
 def find_track_ids_by_path_keys(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
     """Map each of ``keys`` (path keys) that is in the library to its track id."""
     found: dict[str, int] = {}

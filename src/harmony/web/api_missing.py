@@ -25,6 +25,7 @@ from harmony.service import (
     start_relocate,
     suggest_mappings,
 )
+from harmony.web.api_edit_tracks import MAX_BULK
 from harmony.web.api_library import MAX_PAGE, track_json
 from harmony.web.api_traktor import accepted
 from harmony.web.schemas import (
@@ -91,7 +92,8 @@ class MovesBody(BaseModel):
 class MergeBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     keep: _ID
-    others: list[_ID] = Field(min_length=1, max_length=1000)
+    # A whole group, however big (a generated collection's placeholders made one of 12,034 copies).
+    others: list[_ID] = Field(min_length=1, max_length=MAX_BULK)
 
 
 @router.get("/missing", summary="How many tracks have their file missing, and the first of them")

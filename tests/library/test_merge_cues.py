@@ -1,0 +1,58 @@
+"""Which of the merged-away tracks' cues the kept track gains: the same cue (type, slot, within a millisecond)
+once, a taken hot cue slot's cue as a memory cue. Looked up among sorted positions since a group of 12,000
+copies took over a minute one comparison at a time; held here to that plain rule on random cues."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harmony.library.merge import CUE_TOLERANCE_MS, _cues_to_add
+from harmony.library.values import CueValues
+
+
+def plain_rule(have: list[CueValues], offered: list[CueValues]) -> list[CueValues]:
+    """The rule as the merge first wrote it: each offered cue against every cue kept so far."""
+    added: list[CueValues] = []
+    for cue in offered:
+        kept = (*have, *added)
+        if any(
+            c.type == cue.type and c.hotcue == cue.hotcue and abs(c.start - cue.start) <= CUE_TOLERANCE_MS for c in kept
+        ):
+            continue
+        held = cue.hotcue >= 0 and any(c.hotcue == cue.hotcue for c in kept)
+        added.append(replace(cue, hotcue=-1) if held else cue)
+    return added
+
+
+# Positions on a grid of quarter milliseconds a few milliseconds long, few types and slots: cues often meet
+# within, exactly at and just past the tolerance, on either side.
+cues = st.builds(
+    CueValues,
+    type=st.sampled_from([0, 5]),
+    start=st.integers(0, 12).map(lambda quarter: quarter / 4),
+    hotcue=st.integers(-1, 2),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(cues, max_size=8), st.lists(cues, max_size=30))
+def test_the_cues_gained_follow_the_plain_rule(have: list[CueValues], offered: list[CueValues]) -> None:
+    assert _cues_to_add(have, offered) == plain_rule(have, offered)
+
+
+def test_a_cue_a_millisecond_away_is_the_same_and_a_taken_slot_gives_a_memory_cue() -> None:
+    have = [CueValues(type=0, start=1000.0, hotcue=0)]
+    offered = [
+        CueValues(type=0, start=999.0, hotcue=0),  # a millisecond before: the same cue
+        CueValues(type=0, start=1001.0, hotcue=0),  # a millisecond after: the same cue
+        CueValues(type=0, start=1001.5, hotcue=0),  # past it, on a taken slot: a memory cue
+        CueValues(type=0, start=1001.6, hotcue=-1),  # within a millisecond of that memory cue: the same
+        CueValues(type=5, start=1000.0, hotcue=1, length=500.0),  # another type, a free slot: as it is
+    ]
+    assert _cues_to_add(have, offered) == [
+        CueValues(type=0, start=1001.5, hotcue=-1),
+        CueValues(type=5, start=1000.0, hotcue=1, length=500.0),
+    ]
