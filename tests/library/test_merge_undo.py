@@ -257,3 +257,20 @@ def test_a_group_of_thousands_merges_and_undoes_under_an_old_sqlite_s_999_values
 
         library.undo()
         assert state(library) == start
+
+
+def test_an_undo_leaves_out_a_track_whose_file_another_track_took_since(tmp_path: Path) -> None:
+    """The merged-away tracks come back together, but not one whose file is another track's now (an import
+    brought it in since): that one stays out, the others come back with their cues, entries and base links."""
+    build(tmp_path / "lib.db")
+    with Library.open(tmp_path / "lib.db") as library:
+        start = state(library)
+        library.merge_tracks(2, [1, 3])
+        newcomer = library.add_track(TrackValues(path="/m/3.mp3", title="Came back", artist="Elsewhere"))
+        library.undo()
+        after = state(library)
+        assert sorted(after["tracks"]) == [1, 2, 4, 5, 6, newcomer]
+        assert after["tracks"][1] == start["tracks"][1] and after["cues"][1] == start["cues"][1]
+        assert after["bases"]["Music/:m/:1.mp3"] == 1 and after["bases"]["Music/:m/:3.mp3"] is None
+        assert library.get_track(newcomer).track.values.title == "Came back"
+        assert [track for track, _ in after["entries"]["Friday"]] == [1, 2, 2]  # track 3's place is gone

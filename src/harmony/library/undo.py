@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, cast
 
-from sqlalchemy import Connection, delete, false, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, false, func, insert, or_, select, update
 
 from harmony.library import undo_stamps, writes
 from harmony.library.batches import in_batches
@@ -31,6 +31,7 @@ from harmony.library.errors import EditConflictError, NothingToUndoError
 from harmony.library.fields import TRACK_FIELDS, FieldValue
 from harmony.library.journal import now, read_status
 from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_STEPS
+from harmony.library.queries import find_track_ids_by_path_keys
 from harmony.library.sort_forms import SORT_COLUMNS, sort_columns
 from harmony.library.values import CUE_FIELD_NAMES
 
@@ -325,11 +326,14 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     # merged-away tracks had, so an undo must free them before those tracks' cues return.
     for chunk in in_batches(sorted(live)):
         conn.execute(delete(CUES).where(CUES.c.track_id.in_(chunk)))
-    for track_id, rows in snap.cues.items():
-        if track_id in live and rows:
-            conn.execute(
-                insert(CUES), [{**dict(zip(_CUE_COLUMNS, row, strict=True)), "track_id": track_id} for row in rows]
-            )
+    cue_rows = [
+        {**dict(zip(_CUE_COLUMNS, row, strict=True)), "track_id": track_id}
+        for track_id, rows in snap.cues.items()
+        if track_id in live
+        for row in rows
+    ]
+    if cue_rows:
+        conn.execute(insert(CUES), cue_rows)
     writes.touch_tracks(conn, version, live)
 
     if snap.fields and snap.tracks:
@@ -358,6 +362,11 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
     that must (their cues and playlist entries are restored after them)."""
     writes.delete_tracks(conn, sorted(track_id for track_id, row in rows.items() if row is None))
     present = _existing_tracks(conn, rows)
+    # Tracks still there are updated one by one, before any comes back; those that come back are written
+    # together, one statement for all (an undone merge of a group of 12,000 copies brought them back one
+    # statement each, in 18 s).
+    back: list[dict[str, Any]] = []
+    relinks: list[dict[str, Any]] = []
     for track_id, saved in rows.items():
         if saved is None:
             continue
@@ -365,18 +374,31 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
         values = {**row, **sort_columns(row), "changed_version": version}
         if track_id in present:
             conn.execute(update(TRACKS).where(TRACKS.c.id == track_id).values(**values))
-            continue
-        taken = conn.execute(select(TRACKS.c.id).where(TRACKS.c.path_key == values["path_key"])).scalar()
-        if taken is not None:  # the file came back as another track since (an import): keep that one
-            log.warning("undo: track %s was not brought back: its file is track %s now", track_id, taken)
-            continue
-        conn.execute(insert(TRACKS).values(id=track_id, **values))
-        if saved["base"] is not None:  # the collection entry is this track's again, so no export removes it
-            conn.execute(
-                update(TRACK_BASES)
-                .where(TRACK_BASES.c.nml_key == saved["base"], TRACK_BASES.c.track_id.is_(None))
-                .values(track_id=track_id)
-            )
+        else:
+            back.append({"id": track_id, **values})
+            if saved["base"] is not None:  # the collection entry is this track's again: no export removes it
+                relinks.append({"key": saved["base"], "track": track_id})
+    taken = find_track_ids_by_path_keys(conn, [values["path_key"] for values in back])
+    if taken:  # the file came back as another track since (an import): keep that one
+        for values in back:
+            if values["path_key"] in taken:
+                log.warning(
+                    "undo: track %s was not brought back: its file is track %s now",
+                    values["id"],
+                    taken[values["path_key"]],
+                )
+        skipped = {values["id"] for values in back if values["path_key"] in taken}
+        back = [values for values in back if values["id"] not in skipped]
+        relinks = [link for link in relinks if link["track"] not in skipped]
+    if back:
+        conn.execute(insert(TRACKS), back)
+    if relinks:
+        conn.execute(
+            update(TRACK_BASES)
+            .where(TRACK_BASES.c.nml_key == bindparam("key"), TRACK_BASES.c.track_id.is_(None))
+            .values(track_id=bindparam("track")),
+            relinks,
+        )
 
 
 def _existing_tracks(conn: Connection, ids: Iterable[int]) -> set[int]:
