@@ -8,6 +8,7 @@ they must run."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,11 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     merge = group.get_by_role("button", name="Merge into the checked track")
     # The app's own question (not the browser's confirm()): what is kept, what leaves; Cancel changes nothing.
     merge.click()
-    question = page.get_by_role("dialog", name="Merge into “Art – Song”?")
+    question = page.get_by_role("dialog", name="Merge into “Song”?")  # as the undo history names the merge
     expect(question).to_be_visible()
     expect(question.locator("#confirm-message")).to_have_text(
-        "Keep “/music/Song.flac” and merge 1 other track into it. The others leave the library and, at the next "
-        "export, the Traktor collection. Their files stay on disk."
+        "Keep “/music/Song.flac” and merge 1 other track into it. The other leaves the library and, at the next "
+        "export, the Traktor collection. Its file stays on disk."
     )
     question.get_by_role("button", name="Cancel").click()
     expect(question).to_be_hidden()
@@ -109,6 +110,7 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     question.get_by_role("button", name="Merge", exact=True).click()
     expect(page.locator(".duplicate-group")).to_have_count(0)
     expect(status).to_have_text("No duplicates among 2 tracks.")
+    expect(status).to_be_focused()  # no group left: the keyboard lands on the line that says so
     note = page.locator('.notification[data-id="merged"]')
     expect(note.locator(".title")).to_have_text("Merged 1 duplicate into “Song”")
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
@@ -116,9 +118,21 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
         kept = client.get(f"/api/library/tracks/{flac}").json()
         assert (kept["play_count"], len(kept["cues"])) == (7, 3)  # plays summed, cues joined without doubles
 
+    # The undo of a big group takes seconds: the page says so and takes no other merge meanwhile.
+    held: list[Any] = []  # the undo's request, held until the page has been looked at meanwhile
+    page.route("**/api/undo", lambda route: held.append(route))
     note.get_by_role("button", name="Undo").click()
+    expect(note.locator(".title")).to_have_text("Undoing the merge…")
+    expect(page.locator("#duplicate-groups")).to_have_attribute("aria-busy", "true")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the page sent no undo"
+    held[0].continue_()
     expect(page.locator(".duplicate-group")).to_have_count(1)
     expect(status).to_have_text("1 group of duplicates among 3 tracks.")
+    expect(note.locator(".title")).to_have_text("Undone")
+    expect(group.get_by_role("button", name="Merge into the checked track")).to_be_focused()
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         back = client.get(f"/api/library/tracks/{mp3}").json()
         assert (back["play_count"], len(back["cues"]), back["missing"]) == (5, 3, True)
@@ -235,9 +249,15 @@ def test_many_groups_come_in_batches_and_a_big_group_shows_its_first_tracks(
     expect(big.locator("tbody tr")).to_have_count(40)
 
     # The merge takes every copy, those shown and those not.
+    after = big.evaluate("s => (s.nextElementSibling || s.previousElementSibling).getAttribute('aria-label')")
     big.get_by_role("button", name="Merge into the checked track").click()
     page.get_by_role("dialog").get_by_role("button", name="Merge", exact=True).click()
     expect(groups).to_have_count(120)
+    # The keyboard goes on to the next group's merge button, or the one before the last group (it fell to the
+    # page's body with the group).
+    expect(
+        page.get_by_role("region", name=after).get_by_role("button", name="Merge into the checked track")
+    ).to_be_focused()
     expect(status).to_have_text("120 groups of duplicates among 241 tracks.")
 
 

@@ -35,7 +35,7 @@
   const GROUP_BATCH = 50;
   const FIRST_TRACKS = 25;
   const MORE_TRACKS = 500;
-  const state = { groups: [], drawn: 0, remaining: 0 };
+  const state = { groups: [], drawn: 0, remaining: 0, busy: false };
 
   // "Artist – Title", each in a <bdi>: a Hebrew artist or title reads in its own direction, as in the library's
   // columns, and the dash stays between them.
@@ -88,7 +88,8 @@
       });
       section.append(more);
     }
-    const button = el("button", { type: "button" }, "Merge into the checked track");
+    const button = el("button", { type: "button", class: "merge" }, "Merge into the checked track");
+    button.disabled = state.busy;
     button.addEventListener("click", () => merge(g, section, name, button));
     section.append(button);
     return section;
@@ -105,41 +106,77 @@
     more.textContent = `Show ${plural(Math.min(left, GROUP_BATCH), "more group", "more groups")} (${number(left)} left)`;
   }
 
+  // One merge or undo at a time: the groups drawn are the library's before it, and a merge sent while an undo
+  // ran left the page showing a group the server had already merged (found by a walk-through).
+  function setBusy(busy) {
+    state.busy = busy;
+    $("duplicate-groups").setAttribute("aria-busy", String(busy));
+    for (const button of document.querySelectorAll(".duplicate-group button.merge")) button.disabled = busy;
+  }
+
+  // The keyboard goes on to the next group's merge (a removed group's button took the focus with it), or to
+  // the status line when none is left.
+  function focusAfter(section) {
+    const next = [section.nextElementSibling, section.previousElementSibling]
+      .find((node) => node && node.classList.contains("duplicate-group"));
+    const target = next ? next.querySelector("button.merge") : $("duplicates-status");
+    target.focus();
+  }
+
   async function merge(g, section, name, button) {
+    if (state.busy) return;
     const keep = Number(section.querySelector(`input[name="${name}"]:checked`).value);
     const others = g.tracks.map((t) => t.id).filter((id) => id !== keep);
     const kept = g.tracks.find((t) => t.id === keep);
-    const called = [kept.artist, kept.title].filter(Boolean).join(" – ") || "(no title)";
-    const choice = await window.HarmonyConfirm(`Merge into “${called}”?`,
+    const one = others.length === 1;
+    // Named by its title, as the undo history names the merge ("Merged 1 duplicate into “Song”"); the file
+    // says which copy.
+    const choice = await window.HarmonyConfirm(`Merge into “${kept.title || kept.path.split("/").pop()}”?`,
       `Keep “${kept.path}” and merge ${plural(others.length, "other track", "other tracks")} into it. ` +
-      "The others leave the library and, at the next export, the Traktor collection. Their files stay on disk.",
+      `${one ? "The other leaves" : "The others leave"} the library and, at the next export, the Traktor ` +
+      `collection. ${one ? "Its file stays" : "Their files stay"} on disk.`,
       [{ label: "Merge", value: "merge" }]);
-    if (choice === null) return;
-    button.disabled = true;
+    if (choice === null || state.busy) return;
+    setBusy(true);
+    button.textContent = "Merging…";
     try {
       const result = await api("POST", "/api/library/merge", { keep, others });
       const label = result.step ? result.step.label : "Tracks merged";
       notify.show("merged", { title: label,
         message: `${plural(result.cues_added, "cue point", "cue points")} added, ` +
           `${plural(result.entries_moved, "playlist entry", "playlist entries")} moved.`,
-        color: "green", autoClose: 10000, action: result.step ? { label: "Undo", run: () => undo(result.step.id) } : null });
+        color: "green", autoClose: 10000,
+        action: result.step ? { label: "Undo", run: () => undo(result.step.id, keep) } : null });
+      setBusy(false);
+      focusAfter(section);
       section.remove();
       state.remaining -= 1;
       await showCounts(state.remaining);
     } catch (error) {
-      button.disabled = false;
+      button.textContent = "Merge into the checked track";
+      setBusy(false);
       fail("Could not merge", error);
     }
   }
 
-  // The merge's own step: an edit made since (another tab, the CLI) is refused, not undone in its place.
-  async function undo(step) {
+  // The merge's own step: an edit made since (another tab, the CLI) is refused, not undone in its place. A big
+  // group takes seconds to come back: the notification says so meanwhile, and the keyboard lands on the group.
+  async function undo(step, keep) {
+    if (state.busy) return;
+    setBusy(true);
+    notify.show("merged", { title: "Undoing the merge…", message: "The merged tracks are coming back.", loading: true });
     try {
       const answer = await api("POST", "/api/undo", { step });
       notify.show("merged", { title: "Undone", message: answer.undone.label, color: "green", autoClose: 5000 });
+      state.busy = false;
       await load();
+      const back = document.querySelector(`.duplicate-group tr[data-track="${keep}"]`);
+      (back ? back.closest(".duplicate-group").querySelector("button.merge") : $("duplicates-status")).focus();
     } catch (error) {
-      fail("Could not undo", error);
+      notify.show("merged", { title: "Could not undo", message: error.message || String(error), color: "red",
+        autoClose: 6000 });
+    } finally {
+      setBusy(false);
     }
   }
 
