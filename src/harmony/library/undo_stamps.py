@@ -16,7 +16,10 @@ hold, which together say the row is now exactly as it was before that change:
 - on a redo, the row held the step's "before" values just before the redo (an import in between may have
   changed them), or no stamp is kept for it.
 
-Rows the undo brings back from deletion keep the undo's version: they are new rows to the export's reckoning.
+A row the step deleted comes back the same way: while it is still gone and no export holds the step, the row
+the undo writes again is the row as it was, with its stamp (a merge of 12,000 duplicates undone at once left
+12,000 tracks pending, with nothing for the export to write). A row the undo cannot bring back as it was (its
+file is another track's now) keeps the undo's version.
 
 An export records the version it read, which may be older than the library by the time it has written the file:
 an undo made in between found the change unexported, yet the file now holds it. So each row an undo marks is
@@ -112,11 +115,14 @@ def untouched_since(
 ) -> dict[str, set[int]]:
     """The rows that no write stamped after the step was applied at ``version``: each carries ``version``, or
     still the version ``kept`` for it (the step moved it without a stamp of its own, as a sibling a move
-    renumbers)."""
-    return {
+    renumbers), or is still gone (the step deleted it; an id is never given to another row)."""
+    untouched = {
         kind: {row_id for row_id, stamp in found.items() if stamp in (version, kept.get(kind, {}).get(row_id))}
         for kind, found in now.items()
     }
+    for kind, stamps in kept.items():
+        untouched.setdefault(kind, set()).update(set(stamps) - set(now.get(kind, {})))
+    return untouched
 
 
 def put_back(
