@@ -163,9 +163,14 @@ async def test_edits_need_the_token_or_the_origin(api: Api) -> None:
 async def test_cues_add_rename_move_delete_and_the_hot_cue_rule(api: Api) -> None:
     cue = await call(api, "POST", "/api/library/tracks/1/cues", {"type": "loop", "start": 5000, "length": 250}, 201)
     assert cue["type"] == 5 and cue["type_name"] == "loop" and cue["hotcue"] == -1 and cue["track_id"] == 1
-    assert cue["step"]["label"] == "Added loop"
+    assert cue["step"]["label"] == "Added loop at 0:05.000"  # a cue with no name is named by its place
     renamed = await call(api, "PATCH", f"/api/library/tracks/1/cues/{cue['id']}", {"name": "Drop"})
-    assert renamed["name"] == "Drop" and renamed["step"]["label"] == "Renamed loop to “Drop”"
+    assert renamed["name"] == "Drop" and renamed["step"]["label"] == "Renamed loop at 0:05.000 to “Drop”"
+    # Traktor's "n.n." is no name: the panel adds a cue with it, and the label read "Added cue “n.n.”".
+    unnamed = await call(api, "POST", "/api/library/tracks/1/cues", {"type": 0, "start": 30000, "name": "n.n."}, 201)
+    assert unnamed["step"]["label"] == "Added cue at 0:30.000"
+    gone = await call(api, "DELETE", f"/api/library/tracks/1/cues/{unnamed['id']}")
+    assert gone["step"]["label"] == "Deleted cue at 0:30.000"
     moved = await call(api, "PATCH", f"/api/library/tracks/1/cues/{cue['id']}", {"start": 6000.5})
     assert moved["start"] == 6000.5 and moved["step"]["label"] == "Moved loop “Drop”"
 

@@ -45,6 +45,7 @@ from harmony.library.fields import (
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 if TYPE_CHECKING:
+    from harmony.library.cue_words import cue_words, describe_cue
     from harmony.library.editing import CUE_TYPES, SAME, EditOutcome, Same
     from harmony.library.export_reader import ExportReader, open_export_reader
     from harmony.library.glance import LibraryStats, glance_stats
@@ -117,6 +118,8 @@ if TYPE_CHECKING:
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
+    "cue_words": "harmony.library.cue_words",
+    "describe_cue": "harmony.library.cue_words",
     "path_key": "harmony.library.paths",
     "BaseUpdates": "harmony.library.plan",
     "CueAdd": "harmony.library.plan",
@@ -308,8 +311,10 @@ __all__ = [
     "TrackValues",
     "TraktorSettings",
     "check_integrity",
+    "cue_words",
     "damaged_error",
     "default_library_path",
+    "describe_cue",
     "glance_stats",
     "is_audio_file",
     "is_read_only",

@@ -18,6 +18,7 @@ from typing import Any, Final, Generic, TypeVar, cast
 from sqlalchemy import Connection, Engine, func, select
 
 from harmony.library import journal, undo, writes
+from harmony.library.cue_words import cue_words
 from harmony.library.database import write_connection
 from harmony.library.errors import (
     AlreadyInPlaylistError,
@@ -32,7 +33,7 @@ from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACKS
 from harmony.library.sort_forms import sort_expression
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope, StepInfo
-from harmony.library.values import CueValues
+from harmony.library.values import CUE_FIELD_NAMES, CueValues
 from harmony.nml import CUE_TYPE_NAMES
 
 __all__ = ["CUE_TYPES", "SAME", "EditOutcome", "LibraryEdits", "Same", "cue_type_code"]
@@ -106,12 +107,8 @@ def _track_label(fields: Sequence[str], count: int, title: str | None) -> str:
 
 
 def _cue_word(cue: Mapping[str, Any]) -> str:
-    kind = "loop" if cue.get("type") == 5 else "cue"
-    if cue.get("name"):
-        return f"{kind} “{cue['name']}”"
-    if cue.get("hotcue", -1) >= 0:
-        return f"hot cue {int(cue['hotcue']) + 1}"
-    return kind
+    """A cue (its stored fields) as the edit's label names it (:func:`~harmony.library.cue_words.cue_words`)."""
+    return cue_words(CueValues(**{name: cue[name] for name in CUE_FIELD_NAMES if name in cue}))
 
 
 class LibraryEdits:

@@ -9,7 +9,7 @@ from harmony.errors import NMLError
 from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
 from harmony.nml.canonical import ATTRIBUTE_ORDER
 from harmony.nml.collection import Collection, TrackList, load
-from harmony.nml.cue import CUE_COLOUR_VERSION, CUE_COLOURS, CUE_FIELDS, Cue, CueData, CueType
+from harmony.nml.cue import CUE_COLOUR_VERSION, CUE_COLOURS, CUE_FIELDS, DEFAULT_CUE_NAME, Cue, CueData, CueType
 from harmony.nml.keys import KEY_COUNT, parse_key_text, to_camelot, to_musical, to_open_key
 from harmony.nml.paths import (
     DEFAULT_STARTUP_VOLUME,
@@ -42,6 +42,7 @@ __all__ = [
     "CUE_COLOUR_VERSION",
     "CUE_FIELDS",
     "CUE_TYPE_NAMES",
+    "DEFAULT_CUE_NAME",
     "DEFAULT_STARTUP_VOLUME",
     "KEY_COUNT",
     "MARKUP",

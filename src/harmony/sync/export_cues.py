@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from harmony.library import CUE_FIELD_NAMES, CueValues
+from harmony.library import CUE_FIELD_NAMES, CueValues, describe_cue
 from harmony.nml import CueData
-from harmony.sync.import_cues import against_base, describe_cue, pair_cues
+from harmony.sync.import_cues import against_base, pair_cues
 from harmony.sync.import_fields import decide_unit, is_empty
 from harmony.sync.mapping import cue_as_stored, cue_data_from_values, cue_unchanged, cue_values_from_nml
 from harmony.sync.options import Strategy

@@ -21,30 +21,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from harmony.library import CUE_FIELD_NAMES, CueValues, FieldValue, StoredCue
+from harmony.library import CUE_FIELD_NAMES, CueValues, FieldValue, StoredCue, describe_cue
 from harmony.sync.import_fields import decide_unit
 from harmony.sync.mapping import cue_unchanged
 from harmony.sync.options import CueStrategy, Strategy
 from harmony.sync.report import Conflict, CueChange, FieldChange, show
 from harmony.sync.three_way import decide_deletion, first_sync
 
-__all__ = ["CueMerge", "against_base", "describe_cue", "merge_cues", "pair_cues"]
+__all__ = ["CueMerge", "against_base", "merge_cues", "pair_cues"]
 
 _WINDOW_SLACK: Final = 1e-6  # milliseconds
-
-_KINDS: Final = {0: "cue", 1: "fade-in", 2: "fade-out", 3: "load marker", 4: "grid marker", 5: "loop"}
-
-
-def describe_cue(cue: CueValues) -> str:
-    """A cue as a DJ names it: ``hot cue 2 at 1:02.345``, ``loop at 0:31.000``."""
-    kind = _KINDS.get(cue.type, f"type {cue.type} cue")
-    if cue.hotcue >= 0:
-        kind = f"hot {kind}" if cue.type == 0 else kind
-        kind = f"{kind} {cue.hotcue + 1}"
-    seconds = cue.start / 1000.0
-    sign = "-" if seconds < 0 else ""
-    minutes, rest = divmod(abs(seconds), 60.0)
-    return f"{kind} at {sign}{int(minutes)}:{rest:06.3f}"
 
 
 @dataclass(slots=True)
