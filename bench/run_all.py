@@ -51,6 +51,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("scale.py", (), "Import, re-import and export at 25,000 to 200,000 tracks"),
     Bench("missing_bench.py", ("--repeat", "2"), "Relocate of a moved folder; the missing-file check's cost"),
     Bench("duplicates_bench.py", (), "The duplicates page's answer at 100,000 tracks"),
+    Bench("merge_bench.py", (), "A merge of one group of 12,000 duplicates, and its undo"),
     Bench("edit_bench.py", (), "Edits at 100,000 tracks: latency, bulk edit, undo, loop gaps"),
     Bench("web_bench.py", (), "The web app during a 100,000-track import and export: search latency, loop gaps"),
     Bench("scroll_bench.py", (), "Scrolling the library page at 100,000 tracks in Chromium"),
