@@ -67,8 +67,9 @@
     const shown = [...keep, ...others.slice(0, FIRST_TRACKS - keep.length)];
     const hidden = others.slice(FIRST_TRACKS - keep.length);
     const body = el("tbody", {}, ...shown.map((t) => trackRow(g, t, name)));
+    // Named as the merge will name it: by the suggested track (the group's first may be another spelling).
     const heading = el("h2", {}, el("span", {}, `${g.kind === "exact" ? "Same audio" : "Likely the same"}: `,
-      ...named(g.tracks[0])));
+      ...named(keep[0] || g.tracks[0])));
     const section = el("section", { class: "duplicate-group", "aria-label": heading.textContent },
       heading,
       el("table", { class: "compact duplicates" },
@@ -111,7 +112,10 @@
   function setBusy(busy) {
     state.busy = busy;
     $("duplicate-groups").setAttribute("aria-busy", String(busy));
-    for (const button of document.querySelectorAll(".duplicate-group button.merge")) button.disabled = busy;
+    // The choices too: a track checked while an undo runs would be reset when the groups are drawn again.
+    for (const control of document.querySelectorAll(".duplicate-group :is(button.merge, input[type=radio])")) {
+      control.disabled = busy;
+    }
   }
 
   // The keyboard goes on to the next group's merge (a removed group's button took the focus with it), or to
@@ -167,7 +171,7 @@
     notify.show("merged", { title: "Undoing the merge…", message: "The merged tracks are coming back.", loading: true });
     try {
       const answer = await api("POST", "/api/undo", { step });
-      notify.show("merged", { title: "Undone", message: answer.undone.label, color: "green", autoClose: 5000 });
+      notify.show("merged", { title: `Undone: ${answer.undone.label}`, message: "", color: "green", autoClose: 5000 });
       state.busy = false;
       await load();
       const back = document.querySelector(`.duplicate-group tr[data-track="${keep}"]`);

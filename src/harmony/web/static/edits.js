@@ -43,8 +43,13 @@ window.HarmonyEdits = (() => {
       action: { label: "Undo", run: () => travel("undo", id) } });
   }
 
+  // An undo of a big step (a merge of thousands of duplicates) takes seconds: past a moment, it says so.
+  const SAY_WAITING_MS = 300;
+
   async function travel(direction, id = null) {
     let answer;
+    const waiting = setTimeout(() => notes().show("edit", { title: direction === "undo" ? "Undoing…" : "Redoing…",
+      message: "", loading: true }), SAY_WAITING_MS);
     try {
       answer = await api("POST", `/api/${direction}`, id ? { step: id } : undefined);
     } catch (error) {
@@ -53,6 +58,8 @@ window.HarmonyEdits = (() => {
         message: nothing ? `Nothing to ${direction}.` : error.message, color: nothing ? "gray" : "red",
         autoClose: nothing ? 4000 : 8000 });
       return null;
+    } finally {
+      clearTimeout(waiting);
     }
     const step = answer && (answer.step || answer.undone || answer.redone || answer);
     const label = stepLabel(step);
