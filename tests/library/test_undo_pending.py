@@ -355,3 +355,46 @@ def test_long_mixes_leave_no_row_differing_from_the_export_unmarked(
     template: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     run_mix(template, tmp_path_factory.mktemp("run"), data, actions=40)
+
+
+def test_a_playlist_an_import_deleted_after_the_step_stays_pending_when_the_undo_brings_it_back(
+    library: Library,
+) -> None:
+    """Renamed (the step), then deleted by an import (Traktor deleted it: not a step), then the rename undone:
+    the undo brings the playlist back, which Traktor's file no longer holds. Only the step's own deletions may
+    have their versions put back (found by a review of the rule for deleted rows)."""
+    from harmony.library.writes import delete_playlist
+
+    playlist = node_ids(library, "playlist")[0]
+    library.change_playlist(playlist, name="Saturday")
+    with write_connection(library._engine) as conn:
+        bump_version(conn, "import")
+        delete_playlist(conn, playlist)
+    library.undo()
+    assert playlist in node_ids(library, "playlist")
+    assert playlist in pending(library)["playlists"]
+
+
+def test_a_deleted_playlist_brought_back_stays_pending(library: Library) -> None:
+    """A playlist comes back from deletion pending, even undone before any export: an import in between may have
+    dropped the sync base it was linked to (Traktor deleted it too), which the playlist's values do not show."""
+    from sqlalchemy import delete, insert, update
+
+    from harmony.library.models import PLAYLIST_BASES, PLAYLISTS
+
+    playlist = node_ids(library, "playlist")[1]
+    with write_connection(library._engine) as conn:  # as an export leaves it: a uuid, and a base linked to it
+        conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist).values(uuid="U-1"))
+        conn.execute(
+            insert(PLAYLIST_BASES).values(
+                uuid="U-1", playlist_id=playlist, name="Loose", folder_path_json="[]", position=1, entries_json="[]"
+            )
+        )
+    export(library)
+    library.remove_playlist(playlist)
+    with write_connection(library._engine) as conn:
+        bump_version(conn, "import")
+        conn.execute(delete(PLAYLIST_BASES).where(PLAYLIST_BASES.c.uuid == "U-1"))
+    library.undo()
+    assert playlist in node_ids(library, "playlist")
+    assert playlist in pending(library)["playlists"]

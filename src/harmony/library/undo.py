@@ -364,7 +364,7 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
     present = _existing_tracks(conn, rows)
     # Tracks still there are updated one by one, before any comes back; those that come back are written
     # together, one statement for all (an undone merge of a group of 12,000 copies brought them back one
-    # statement each, in 18 s).
+    # statement each, in 13–23 s; bench/merge_bench.py).
     back: list[dict[str, Any]] = []
     relinks: list[dict[str, Any]] = []
     for track_id, saved in rows.items():
@@ -503,7 +503,9 @@ def undo(conn: Connection, version: int, step_id: int | None = None) -> StepInfo
     # The step's rows that nothing changed since it was applied, while no export holds it (see undo_stamps).
     untouched: dict[str, set[int]] = {}
     if before.stamps and row.version > read_status(conn).last_exported_version:
-        untouched = undo_stamps.untouched_since(undo_stamps.read_stamps(conn, before), before.stamps, row.version)
+        untouched = undo_stamps.untouched_since(
+            undo_stamps.read_stamps(conn, before), before.stamps, row.version, Snapshot.from_json(row.after_json)
+        )
     restore(conn, version, before)
     if untouched:
         restored = undo_stamps.same_rows(before, capture(conn, Scope(fields=before.fields), known=before, stamps=False))

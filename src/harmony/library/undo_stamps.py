@@ -16,10 +16,12 @@ hold, which together say the row is now exactly as it was before that change:
 - on a redo, the row held the step's "before" values just before the redo (an import in between may have
   changed them), or no stamp is kept for it.
 
-A row the step deleted comes back the same way: while it is still gone and no export holds the step, the row
-the undo writes again is the row as it was, with its stamp (a merge of 12,000 duplicates undone at once left
-12,000 tracks pending, with nothing for the export to write). A row the undo cannot bring back as it was (its
-file is another track's now) keeps the undo's version.
+A track the step deleted (a merge's other tracks) comes back the same way: while it is still gone and no export
+holds the step, the undo writes it again as it was, its sync base's link included, with its stamp (a merge of
+12,000 duplicates undone at once left 12,000 tracks pending, with nothing for the export to write). Only a
+deletion by the step itself counts: a track an import deleted is not the step's to put back. A playlist or
+folder the undo brings back from deletion keeps the undo's version: an import in between may have dropped the
+sync base it was linked to, which its values do not show.
 
 An export records the version it read, which may be older than the library by the time it has written the file:
 an undo made in between found the change unexported, yet the file now holds it. So each row an undo marks is
@@ -111,17 +113,20 @@ def kept_stamps(
 
 
 def untouched_since(
-    now: dict[str, dict[int, int]], kept: dict[str, dict[int, int]], version: int
+    now: dict[str, dict[int, int]], kept: dict[str, dict[int, int]], version: int, after: Snapshot | None = None
 ) -> dict[str, set[int]]:
     """The rows that no write stamped after the step was applied at ``version``: each carries ``version``, or
     still the version ``kept`` for it (the step moved it without a stamp of its own, as a sibling a move
-    renumbers), or is still gone (the step deleted it; an id is never given to another row)."""
+    renumbers). Given the step's ``after`` side, also the tracks the step itself deleted that are still gone
+    (an id is never given to another row, so nothing wrote them since)."""
     untouched = {
         kind: {row_id for row_id, stamp in found.items() if stamp in (version, kept.get(kind, {}).get(row_id))}
         for kind, found in now.items()
     }
-    for kind, stamps in kept.items():
-        untouched.setdefault(kind, set()).update(set(stamps) - set(now.get(kind, {})))
+    if after is not None:
+        deleted = {track_id for track_id, row in after.rows.items() if row is None}
+        gone = deleted & set(kept.get("tracks", {})) - set(now.get("tracks", {}))
+        untouched.setdefault("tracks", set()).update(gone)
     return untouched
 
 
