@@ -4,6 +4,7 @@ copies took over a minute one comparison at a time; held here to that plain rule
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from hypothesis import given, settings
@@ -40,6 +41,27 @@ cues = st.builds(
 @settings(max_examples=300)
 @given(st.lists(cues, max_size=8), st.lists(cues, max_size=30))
 def test_the_cues_gained_follow_the_plain_rule(have: list[CueValues], offered: list[CueValues]) -> None:
+    assert _cues_to_add(have, offered) == plain_rule(have, offered)
+
+
+@settings(max_examples=300)
+@given(
+    st.floats(-2.0, 400_000.0, allow_nan=False),
+    st.lists(st.tuples(st.sampled_from([-1.0, 1.0]), st.integers(-3, 3)), min_size=1, max_size=6),
+)
+def test_the_edge_of_the_tolerance_is_measured_as_the_plain_rule_measures(
+    start: float, offsets: list[tuple[float, int]]
+) -> None:
+    """Positions a millisecond from a kept one, give or take a few units in the last place: the float sums round
+    differently right at the edge, and the lookup must round as the plain rule's difference does (a review found
+    a search by ``start - tolerance`` keeping 3.8378653593083967 beside 4.837865359308397 where the rule did not)."""
+    have = [CueValues(type=0, start=start, hotcue=-1)]
+    offered = []
+    for sign, steps in offsets:
+        edge = start + sign * CUE_TOLERANCE_MS
+        for _ in range(abs(steps)):
+            edge = math.nextafter(edge, math.inf if steps > 0 else -math.inf)
+        offered.append(CueValues(type=0, start=edge, hotcue=-1))
     assert _cues_to_add(have, offered) == plain_rule(have, offered)
 
 

@@ -86,8 +86,10 @@ def _cues_to_add(have: list[CueValues], offered: Iterable[CueValues]) -> list[Cu
     added: list[CueValues] = []
     for cue in offered:
         near = starts.get((cue.type, cue.hotcue), ())
-        at = bisect_left(near, cue.start - CUE_TOLERANCE_MS)
-        if at < len(near) and near[at] <= cue.start + CUE_TOLERANCE_MS:
+        # The nearest kept position on each side decides, measured as the plain rule measures (a difference of
+        # floats only grows with the position, so no farther one can be within the tolerance if these are not).
+        at = bisect_left(near, cue.start)
+        if any(abs(near[i] - cue.start) <= CUE_TOLERANCE_MS for i in (at - 1, at) if 0 <= i < len(near)):
             continue  # the same cue
         if cue.hotcue >= 0 and cue.hotcue in slots:
             cue = replace(cue, hotcue=-1)
