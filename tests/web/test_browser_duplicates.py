@@ -120,6 +120,8 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     merge.click()
     question.get_by_role("button", name="Merge", exact=True).click()
     expect(group.locator("button.merge")).to_have_text("Merging…")
+    # The notification says so too, in the place of the last merge's (whose Undo would have had to wait).
+    expect(page.locator('.notification[data-id="merged"] .title')).to_have_text("Merging…")
     expect(group.locator(f'input[value="{mp3}"]')).to_be_disabled()  # a choice made now would not count
     _release(page, held_merge)
     expect(page.locator(".duplicate-group")).to_have_count(0)
@@ -277,6 +279,11 @@ def test_many_groups_come_in_batches_and_a_big_group_shows_its_first_tracks(
         page.get_by_role("region", name=after).get_by_role("button", name="Merge into the checked track")
     ).to_be_focused()
     expect(status).to_have_text("120 groups of duplicates among 241 tracks.")
+    # Undone, the big group comes back at the end of the list, drawn as far as it, with the keyboard on it.
+    page.locator('.notification[data-id="merged"]').get_by_role("button", name="Undo").click()
+    expect(status).to_have_text("121 groups of duplicates among 280 tracks.")
+    big = groups.filter(has_text="BIG – COPIED")
+    expect(big.get_by_role("button", name="Merge into the checked track")).to_be_focused()
 
 
 def test_a_group_of_hundreds_shows_its_other_tracks_500_at_a_time(
@@ -299,3 +306,32 @@ def test_a_group_of_hundreds_shows_its_other_tracks_500_at_a_time(
     group.get_by_role("button", name="Show the other 75 tracks of this group").click()
     expect(group.locator("tbody tr")).to_have_count(600)
     expect(group.locator(".show-all")).to_have_count(0)
+
+
+def test_a_refused_merge_gives_the_group_back_as_it_was(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """A merge the server refuses (another tab merged the group, the library is busy): the group's button and
+    choices work again and the keyboard is on the button, where a disabled button had let it go."""
+    from playwright.sync_api import expect
+
+    flac, mp3, _ = _library(live_server)
+    page.goto(f"{live_server.url}/duplicates")
+    group = page.locator(".duplicate-group")
+    page.route(
+        "**/api/library/merge",
+        lambda route: route.fulfill(status=409, json={"error": "The library is busy: try again in a moment."}),
+    )
+    group.get_by_role("button", name="Merge into the checked track").click()
+    page.get_by_role("dialog").get_by_role("button", name="Merge", exact=True).click()
+    note = page.locator('.notification[data-id="merged"]')
+    expect(note.locator(".title")).to_have_text("Could not merge")
+    expect(note.locator(".message")).to_have_text("The library is busy: try again in a moment.")
+    merge = group.get_by_role("button", name="Merge into the checked track")
+    expect(merge).to_be_enabled()
+    expect(merge).to_be_focused()
+    expect(group.locator(f'input[value="{flac}"]')).to_be_enabled()
+    expect(page.locator("#duplicate-groups")).to_have_attribute("aria-busy", "false")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.get(f"/api/library/tracks/{mp3}").status_code == 200

@@ -90,9 +90,11 @@
       section.append(more);
     }
     const button = el("button", { type: "button", class: "merge" }, "Merge into the checked track");
-    button.disabled = state.busy;
     button.addEventListener("click", () => merge(g, section, name, button));
     section.append(button);
+    if (state.busy) { // drawn while a merge or undo runs (a scroll): it waits like the others
+      for (const control of section.querySelectorAll("button.merge, input[type=radio]")) control.disabled = true;
+    }
     return section;
   }
 
@@ -140,9 +142,12 @@
       `${one ? "The other leaves" : "The others leave"} the library and, at the next export, the Traktor ` +
       `collection. ${one ? "Its file stays" : "Their files stay"} on disk.`,
       [{ label: "Merge", value: "merge" }]);
-    if (choice === null || state.busy) return;
+    // (an undo may have drawn the groups again while the dialog was open: this one is then gone)
+    if (choice === null || state.busy || !section.isConnected) return;
     setBusy(true);
     button.textContent = "Merging…";
+    // Replaces the last merge's notification: its Undo, pressed now, would have to wait for this one.
+    notify.show("merged", { title: "Merging…", message: "", loading: true });
     try {
       const result = await api("POST", "/api/library/merge", { keep, others });
       const label = result.step ? result.step.label : "Tracks merged";
@@ -159,29 +164,44 @@
     } catch (error) {
       button.textContent = "Merge into the checked track";
       setBusy(false);
-      fail("Could not merge", error);
+      button.focus(); // disabled while it ran, the button had let the keyboard go
+      notify.show("merged", { title: "Could not merge", message: error.message || String(error), color: "red",
+        autoClose: 6000 });
     }
   }
 
   // The merge's own step: an edit made since (another tab, the CLI) is refused, not undone in its place. A big
-  // group takes seconds to come back: the notification says so meanwhile, and the keyboard lands on the group.
+  // group takes seconds to come back: the page says so until its groups are drawn again, and the keyboard lands
+  // on the group that came back.
   async function undo(step, keep) {
-    if (state.busy) return;
+    if (state.busy) {
+      notify.show("merged-wait", { title: "Not undone yet", message: "Wait for the merge under way, then undo.",
+        color: "gray", autoClose: 5000 });
+      return;
+    }
     setBusy(true);
     notify.show("merged", { title: "Undoing the merge…", message: "The merged tracks are coming back.", loading: true });
+    let answer;
     try {
-      const answer = await api("POST", "/api/undo", { step });
-      notify.show("merged", { title: `Undone: ${answer.undone.label}`, message: "", color: "green", autoClose: 5000 });
-      state.busy = false;
-      await load();
-      const back = document.querySelector(`.duplicate-group tr[data-track="${keep}"]`);
-      (back ? back.closest(".duplicate-group").querySelector("button.merge") : $("duplicates-status")).focus();
+      answer = await api("POST", "/api/undo", { step });
     } catch (error) {
+      setBusy(false);
       notify.show("merged", { title: "Could not undo", message: error.message || String(error), color: "red",
         autoClose: 6000 });
-    } finally {
-      setBusy(false);
+      return;
     }
+    try {
+      await load(); // still busy: a merge pressed meanwhile would act on groups about to be replaced
+    } catch (error) {
+      fail("Could not look for duplicates again", error);
+    }
+    setBusy(false);
+    notify.show("merged", { title: `Undone: ${answer.undone.label}`, message: "", color: "green", autoClose: 5000 });
+    // Its group, drawn first if it lies beyond the groups drawn so far.
+    const at = state.groups.findIndex((g) => g.tracks.some((t) => t.id === keep));
+    while (at >= state.drawn && state.drawn < state.groups.length) drawMore();
+    const section = at >= 0 ? $("duplicate-groups").children[at] : null;
+    (section ? section.querySelector("button.merge") : $("duplicates-status")).focus();
   }
 
   async function showCounts(groups) {
