@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import insert, update
 
 from harmony.errors import LibraryError
 from harmony.library import Library, NothingToUndoError, undo_stamps
 from harmony.library.database import write_connection
 from harmony.library.journal import bump_version, record_nml_state
+from harmony.library.models import TRACK_BASES
 from harmony.library.writes import update_tracks
 from harmony.nmlfile import NmlFingerprint
 
@@ -398,3 +400,42 @@ def test_a_deleted_playlist_brought_back_stays_pending(library: Library) -> None
     library.undo()
     assert playlist in node_ids(library, "playlist")
     assert playlist in pending(library)["playlists"]
+
+
+def _synced_base(library: Library, track_id: int) -> None:
+    """A sync base for the track, written by an "import" that leaves the library as the file has it."""
+    with write_connection(library._engine) as conn:
+        version = bump_version(conn, "import")
+        conn.execute(
+            insert(TRACK_BASES).values(
+                nml_key=f"Music/:m/:{track_id}.mp3",
+                track_id=track_id,
+                values_json="{}",
+                cues_json="[]",
+                synced_version=version,
+            )
+        )
+        record_nml_state(conn, FINGERPRINT, exported_version=version)
+
+
+def test_a_track_whose_base_an_import_rewrote_after_the_step_stays_pending_when_undone(library: Library) -> None:
+    """Edited (the step), then imported: Traktor changed the same track and the edit won, so the import wrote
+    the track's base to the file's values and left the track as it was. Undone, the track's values differ from
+    its base; given its old version back, it would be neither pending nor ever exported (found by a review)."""
+    _synced_base(library, 2)
+    assert pending(library)["tracks"] == []
+    library.edit_tracks([2], {"rating": 5})
+    with write_connection(library._engine) as conn:
+        version = bump_version(conn, "import")
+        conn.execute(update(TRACK_BASES).where(TRACK_BASES.c.track_id == 2).values(synced_version=version))
+    library.undo()
+    assert 2 in pending(library)["tracks"]
+
+
+def test_an_undo_with_no_import_since_still_puts_the_version_back(library: Library) -> None:
+    """The same edit and undo with the base untouched since: nothing pending (the rule above takes only tracks
+    whose base was written after the step)."""
+    _synced_base(library, 2)
+    library.edit_tracks([2], {"rating": 5})
+    library.undo()
+    assert pending(library)["tracks"] == []

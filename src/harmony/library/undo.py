@@ -510,6 +510,8 @@ def undo(conn: Connection, version: int, step_id: int | None = None) -> StepInfo
     if untouched:
         restored = undo_stamps.same_rows(before, capture(conn, Scope(fields=before.fields), known=before, stamps=False))
         as_before = {kind: ids & restored[kind] for kind, ids in untouched.items()}
+        if as_before.get("tracks"):
+            as_before["tracks"] -= undo_stamps.rebased_since(conn, as_before["tracks"], row.version)
         undo_stamps.put_back(conn, before.stamps, as_before, version, row.version)
     conn.execute(update(UNDO_STEPS).where(UNDO_STEPS.c.id == row.id).values(state="undone"))
     return _info(row.id, row.label, row.operation, version, before)

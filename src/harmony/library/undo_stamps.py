@@ -14,7 +14,8 @@ hold, which together say the row is now exactly as it was before that change:
 - after the undo, the row's values are the step's "before" values (an undo that could not restore a row, for
   example one whose folder is gone, leaves it stamped with the undo's version);
 - on a redo, the row held the step's "before" values just before the redo (an import in between may have
-  changed them), or no stamp is kept for it.
+  changed them), or no stamp is kept for it;
+- for a track, no import wrote its sync base after the step (:func:`rebased_since`): Traktor's side moved on.
 
 A track the step deleted (a merge's other tracks) comes back the same way: while it is still gone and no export
 holds the step, the undo writes it again as it was, its sync base's link included, with its stamp (a merge of
@@ -39,7 +40,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select, text, up
 
 from harmony.library.batches import in_batches
 from harmony.library.journal import read_status
-from harmony.library.models import FOLDERS, PLAYLISTS, TRACKS, UNDO_PUT_BACKS
+from harmony.library.models import FOLDERS, PLAYLISTS, TRACK_BASES, TRACKS, UNDO_PUT_BACKS
 
 if TYPE_CHECKING:
     from harmony.library.undo import Snapshot
@@ -50,6 +51,7 @@ __all__ = [
     "kept_stamps",
     "put_back",
     "read_stamps",
+    "rebased_since",
     "same_rows",
     "settle_export",
     "untouched_since",
@@ -128,6 +130,22 @@ def untouched_since(
         gone = deleted & set(kept.get("tracks", {})) - set(now.get("tracks", {}))
         untouched.setdefault("tracks", set()).update(gone)
     return untouched
+
+
+def rebased_since(conn: Connection, track_ids: set[int], version: int) -> set[int]:
+    """The tracks among ``track_ids`` whose sync base an import wrote after ``version``: what Traktor's file
+    holds moved on while the track did not, so an undo that gives the track its old version would leave it
+    differing from its base and not pending, and the export would never carry it (found by a review)."""
+    found: set[int] = set()
+    for chunk in in_batches(sorted(track_ids)):
+        found.update(
+            conn.execute(
+                select(TRACK_BASES.c.track_id).where(
+                    TRACK_BASES.c.track_id.in_(chunk), TRACK_BASES.c.synced_version > version
+                )
+            ).scalars()
+        )
+    return found
 
 
 def put_back(
