@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,23 @@ def wait_for_count(page: Any, shown: str) -> None:
         " && document.querySelector('#tracks-table').getAttribute('aria-busy') === 'false'",
         arg=shown,
     )
+
+
+def held_requests(page: Any, pattern: str) -> list[Any]:
+    """Hold every request to ``pattern`` (a route glob) until :func:`release` lets it go: what the page shows
+    while an answer is on its way can then be looked at."""
+    held: list[Any] = []
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
+def release(page: Any, held: list[Any]) -> None:
+    """Let the oldest request ``held`` holds go on, once the page has sent it."""
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the page sent no request"
+    held.pop(0).continue_()
 
 
 @pytest.fixture

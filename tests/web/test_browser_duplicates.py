@@ -8,7 +8,6 @@ they must run."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from harmony.library import CueValues, Library, TrackValues
 from tests.conftest import require
 
 from .conftest import LiveServer
-from .test_browser import chromium, page  # noqa: F401 - the shared browser fixtures
+from .test_browser import chromium, held_requests, page, release  # noqa: F401 - the shared browser fixtures
 
 
 def _library(server: LiveServer) -> tuple[int, int, int]:
@@ -44,15 +43,6 @@ def _library(server: LiveServer) -> tuple[int, int, int]:
     library.create_playlist("Friday", None, track_ids=[flac, other, mp3])
     library.check_files()  # none of the files is here: all marked missing
     return flac, mp3, other
-
-
-def _release(page: Any, held: list[Any]) -> None:  # noqa: F811
-    """Let the request a route handler held go on (waiting for it to be sent first)."""
-    deadline = time.monotonic() + 10
-    while not held and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert held, "the page sent no request"
-    held.pop().continue_()
 
 
 def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
@@ -115,15 +105,14 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     expect(group.locator("tbody tr")).to_have_count(2)
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         assert client.get(f"/api/library/tracks/{mp3}").status_code == 200
-    held_merge: list[Any] = []  # the merge's request, held while the page is looked at
-    page.route("**/api/library/merge", lambda route: held_merge.append(route))
+    held_merge = held_requests(page, "**/api/library/merge")  # held while the page is looked at
     merge.click()
     question.get_by_role("button", name="Merge", exact=True).click()
     expect(group.locator("button.merge")).to_have_text("Merging…")
     # The notification says so too, in the place of the last merge's (whose Undo would have had to wait).
     expect(page.locator('.notification[data-id="merged"] .title')).to_have_text("Merging…")
     expect(group.locator(f'input[value="{mp3}"]')).to_be_disabled()  # a choice made now would not count
-    _release(page, held_merge)
+    release(page, held_merge)
     expect(page.locator(".duplicate-group")).to_have_count(0)
     expect(status).to_have_text("No duplicates among 2 tracks.")
     expect(status).to_be_focused()  # no group left: the keyboard lands on the line that says so
@@ -135,12 +124,11 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
         assert (kept["play_count"], len(kept["cues"])) == (7, 3)  # plays summed, cues joined without doubles
 
     # The undo of a big group takes seconds: the page says so and takes no other merge meanwhile.
-    held: list[Any] = []  # the undo's request, held until the page has been looked at meanwhile
-    page.route("**/api/undo", lambda route: held.append(route))
+    held = held_requests(page, "**/api/undo")  # held until the page has been looked at meanwhile
     note.get_by_role("button", name="Undo").click()
     expect(note.locator(".title")).to_have_text("Undoing the merge…")
     expect(page.locator("#duplicate-groups")).to_have_attribute("aria-busy", "true")
-    _release(page, held)
+    release(page, held)
     expect(page.locator(".duplicate-group")).to_have_count(1)
     expect(status).to_have_text("1 group of duplicates among 3 tracks.")
     expect(note.locator(".title")).to_have_text("Undone: Merged 1 duplicate into “Song”")  # as the library says it

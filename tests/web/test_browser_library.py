@@ -18,7 +18,7 @@ import pytest
 from harmony.library import Library, TrackValues
 
 from .conftest import LiveServer, build_app, free_port, serving
-from .test_browser import chromium, page, wait_for_count  # noqa: F401  (fixtures)
+from .test_browser import chromium, held_requests, page, release, wait_for_count  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -586,17 +586,13 @@ def test_bulk_edit_of_three_tracks_then_undo_and_redo(page: Any, library_server:
 
     # Ctrl-Z undoes it, Ctrl-Shift-Z does it again; the rows follow. An undo that takes more than a moment (a
     # merge of thousands) says so meanwhile: here the answer is held.
-    held: list[Any] = []
-    page.route("**/api/undo", lambda route: held.append(route))
+    held = held_requests(page, "**/api/undo")
     row(page, "Track 00031").focus()
     page.keyboard.press("Control+z")
     page.wait_for_function(
         "() => document.querySelector('.notification[data-id=edit] .title').textContent === 'Undoing…'"
     )
-    deadline = time.monotonic() + 10
-    while not held and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    held.pop().continue_()
+    release(page, held)
     page.unroute("**/api/undo")
     page.wait_for_function("() => !document.querySelector('#tracks-body').textContent.includes('Bulk Genre')")
     assert [api_track(library_server, i)["genre"] for i in ids] != ["Bulk Genre"] * 3

@@ -115,20 +115,19 @@ def kept_stamps(
 
 
 def untouched_since(
-    now: dict[str, dict[int, int]], kept: dict[str, dict[int, int]], version: int, after: Snapshot | None = None
+    now: dict[str, dict[int, int]], kept: dict[str, dict[int, int]], version: int, after: Snapshot
 ) -> dict[str, set[int]]:
     """The rows that no write stamped after the step was applied at ``version``: each carries ``version``, or
     still the version ``kept`` for it (the step moved it without a stamp of its own, as a sibling a move
-    renumbers). Given the step's ``after`` side, also the tracks the step itself deleted that are still gone
-    (an id is never given to another row, so nothing wrote them since)."""
+    renumbers), and the tracks the step itself deleted (``after``, its side after the change) that are still
+    gone (an id is never given to another row, so nothing wrote them since)."""
     untouched = {
         kind: {row_id for row_id, stamp in found.items() if stamp in (version, kept.get(kind, {}).get(row_id))}
         for kind, found in now.items()
     }
-    if after is not None:
-        deleted = {track_id for track_id, row in after.rows.items() if row is None}
-        gone = deleted & set(kept.get("tracks", {})) - set(now.get("tracks", {}))
-        untouched.setdefault("tracks", set()).update(gone)
+    deleted = {track_id for track_id, row in after.rows.items() if row is None}
+    gone = deleted & set(kept.get("tracks", {})) - set(now.get("tracks", {}))
+    untouched.setdefault("tracks", set()).update(gone)
     return untouched
 
 

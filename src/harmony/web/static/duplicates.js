@@ -36,6 +36,7 @@
   const FIRST_TRACKS = 25;
   const MORE_TRACKS = 500;
   const state = { groups: [], drawn: 0, remaining: 0, busy: false };
+  const MERGE = "Merge into the checked track";
 
   // "Artist – Title", each in a <bdi>: a Hebrew artist or title reads in its own direction, as in the library's
   // columns, and the dash stays between them.
@@ -89,12 +90,10 @@
       });
       section.append(more);
     }
-    const button = el("button", { type: "button", class: "merge" }, "Merge into the checked track");
+    const button = el("button", { type: "button", class: "merge" }, MERGE);
     button.addEventListener("click", () => merge(g, section, name, button));
     section.append(button);
-    if (state.busy) { // drawn while a merge or undo runs (a scroll): it waits like the others
-      for (const control of section.querySelectorAll("button.merge, input[type=radio]")) control.disabled = true;
-    }
+    if (state.busy) hold(section, true); // drawn while a merge or undo runs (a scroll): it waits like the others
     return section;
   }
 
@@ -114,10 +113,13 @@
   function setBusy(busy) {
     state.busy = busy;
     $("duplicate-groups").setAttribute("aria-busy", String(busy));
-    // The choices too: a track checked while an undo runs would be reset when the groups are drawn again.
-    for (const control of document.querySelectorAll(".duplicate-group :is(button.merge, input[type=radio])")) {
-      control.disabled = busy;
-    }
+    hold($("duplicate-groups"), busy);
+  }
+
+  // The merge buttons, and the choices too: a track checked while an undo runs would be reset when the groups
+  // are drawn again.
+  function hold(root, busy) {
+    for (const control of root.querySelectorAll("button.merge, input[type=radio]")) control.disabled = busy;
   }
 
   // The keyboard goes on to the next group's merge (a removed group's button took the focus with it), or to
@@ -162,7 +164,7 @@
       state.remaining -= 1;
       await showCounts(state.remaining);
     } catch (error) {
-      button.textContent = "Merge into the checked track";
+      button.textContent = MERGE;
       setBusy(false);
       button.focus(); // disabled while it ran, the button had let the keyboard go
       notify.show("merged", { title: "Could not merge", message: error.message || String(error), color: "red",
