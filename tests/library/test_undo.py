@@ -358,3 +358,18 @@ def test_an_undo_of_a_named_step_refuses_when_another_came_after_it(template: Pa
             library.redo(other.id)  # the one undone last is redone first
         library.redo(mine.id)
         assert library.get_track(1).track.values.title == "Mine"
+
+
+def test_a_deleted_folder_is_counted_in_words(tmp_path: Path) -> None:
+    """The undo history names what went with a folder: one playlist is "1 playlist", one entry "1 entry"."""
+    path = tmp_path / "library.db"
+    build(path)  # "Gigs" holds "Friday", with 3 entries
+    with Library.open(path) as library:
+        library.remove_folder(node_ids(library, "folder")[0])
+        assert library.undo_history()["undo"]["label"] == "Deleted folder “Gigs” (1 playlist, 3 entries)"
+        library.undo()
+        single = library.new_folder("Single").value
+        lone = library.new_playlist("Lone", single).value
+        library.add_playlist_tracks(lone, [1])
+        library.remove_folder(single)
+        assert library.undo_history()["undo"]["label"] == "Deleted folder “Single” (1 playlist, 1 entry)"

@@ -35,6 +35,7 @@ from harmony.library.twins import with_twins
 from harmony.library.undo import Scope, StepInfo
 from harmony.library.values import CUE_FIELD_NAMES, CueValues
 from harmony.nml import CUE_TYPE_NAMES
+from harmony.words import plural
 
 __all__ = ["CUE_TYPES", "SAME", "EditOutcome", "LibraryEdits", "Same", "cue_type_code"]
 
@@ -348,7 +349,10 @@ class LibraryEdits:
             "folder.delete",
             Scope(parents=[parent], subtrees=[folder_id]),
             action,
-            lambda n: f"Deleted folder “{name}” ({n['playlists']} playlists, {n['entries']} entries)",
+            lambda n: (
+                f"Deleted folder “{name}” "
+                f"({plural(n['playlists'], 'playlist')}, {plural(n['entries'], 'entry', 'entries')})"
+            ),
             {"folder": folder_id},
         )
 

@@ -41,6 +41,7 @@ from harmony.errors import HarmonyError
 from harmony.library import Library, TraktorSettings
 from harmony.nmlfile import CollectionHealth, running_traktor
 from harmony.service.operations import Operation
+from harmony.words import plural
 
 __all__ = ["AutoSyncService", "AutoSyncStatus", "SyncRunner"]
 
@@ -87,7 +88,7 @@ class AutoSyncStatus:
 
 def waiting_message(pending_tracks: int) -> str:
     """What the DJ reads while an export waits for Traktor to quit."""
-    what = f"{pending_tracks:,} track{'s' if pending_tracks != 1 else ''}" if pending_tracks else "playlist edits"
+    what = plural(pending_tracks, "track") if pending_tracks else "playlist edits"
     return f"Waiting for Traktor to close — {what} to export"
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final, Literal, TypeVar, overload
 from harmony.library import FieldValue
 from harmony.nml import to_musical, to_open_key
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
+from harmony.words import plural
 
 T = TypeVar("T")
 
@@ -285,11 +286,6 @@ class ImportStats:
         if self.playlists_kept:
             line += NO_PLAYLISTS_NOTE
         return line
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 track``, ``2 tracks``, ``20,000 tracks``."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 _Columns = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...], tuple[int, ...]]
