@@ -186,3 +186,70 @@ def test_with_nothing_missing_the_page_says_so_and_offers_no_search(
     page.click("#relocate-button")
     expect(page.locator("#relocate-summary")).to_contain_text("Cannot search '/no/such/folder/here'")
     expect(page.locator("#relocate-summary")).to_be_visible()
+
+
+def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """Two unsure matches: "h.wav" has one file of its name, whose size and tags disagree, "e.wav" two files
+    nothing tells apart. Ticking the first relocates it to its one file; ticking the second without choosing asks for a
+    choice and moves nothing."""
+    from playwright.sync_api import expect
+
+    from harmony import nml
+    from harmony.nml import Location
+
+    from ..service.audio_files import write_wav
+
+    found = home / "Found"
+    write_wav(found / "h.wav", title="Another Song", artist="Someone Else", tone=1)
+    write_wav(found / "one" / "e.wav", title="E", artist="X", tone=5)
+    write_wav(found / "two" / "e.wav", title="E", artist="X", tone=6)
+    size = (found / "h.wav").stat().st_size // 1024
+    collection = nml.Collection.new()
+    for title, file, kb in (("H", "h.wav", size + 100), ("E", "e.wav", size)):
+        collection.add_track(Location("Music", "/:", file), title=title, artist="X", file_size=kb, playtime_float=1.0)
+    nml_path = home / "collection.nml"
+    nml_path.write_bytes(collection.to_bytes())
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        config = {"nml_path": str(nml_path), "path_mappings": {"Music": str(home / "Old Music")}}
+        assert client.put("/api/traktor/config", json=config).status_code == 200
+        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
+        assert client.get("/api/library/missing").json()["count"] == 2
+
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text("2")
+    page.fill("#relocate-roots", str(found))
+    page.click("#relocate-button")
+    rows = page.locator("#relocate-rows tr")
+    expect(rows).to_have_count(2, timeout=30_000)
+    h_row = rows.filter(has_text="h.wav")
+    e_row = rows.filter(has_text="e.wav")
+    expect(h_row.locator("td").nth(2)).to_have_text("Ambiguous")
+    expect(h_row.locator("input[type=checkbox]")).not_to_be_checked()  # unsure: the DJ decides
+    expect(h_row.locator("td").nth(3)).to_have_text(str(found / "h.wav"))
+
+    page.click("#relocate-apply")  # nothing ticked
+    expect(page.locator(".notification", has_text="Tick the tracks to relocate first.")).to_be_visible()
+
+    e_row.locator("input[type=checkbox]").check()
+    expect(e_row.locator("select")).to_be_focused()
+    h_row.locator("input[type=checkbox]").check()
+    page.click("#relocate-apply")
+    expect(page.locator(".notification", has_text="Choose which file is")).to_be_visible()
+    expect(e_row.locator("select")).to_be_focused()
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.get("/api/library/missing").json()["count"] == 2  # nothing moved
+
+    e_row.locator("input[type=checkbox]").uncheck()
+    page.click("#relocate-apply")
+    expect(page.locator(".notification", has_text="1 track now points at its file.")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("1")
+    page.screenshot(path=str(home.parent / "missing-unsure-relocated.png"), full_page=True)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        [still] = client.get("/api/library/missing").json()["tracks"]
+        assert still["title"] == "E"
+        tracks = client.get("/api/library/tracks", params={"limit": 10}).json()["tracks"]
+        assert {t["title"]: t["path"] for t in tracks}["H"] == str(found / "h.wav")

@@ -117,5 +117,10 @@ window.Harmony = (() => {
     return new Intl.NumberFormat().format(value);
   }
 
-  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, token };
+  // "1 track", "2 tracks", "20,000 tracks": every page counts this way.
+  function plural(count, one, many) {
+    return `${number(count)} ${count === 1 ? one : many}`;
+  }
+
+  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token };
 })();

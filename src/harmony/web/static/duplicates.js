@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, number } = window.Harmony;
+  const { api, el, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const Columns = window.HarmonyColumns;
@@ -13,10 +13,6 @@
 
   function fail(title, error) {
     notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
-  }
-
-  function plural(count, one, many) {
-    return `${number(count)} ${count === 1 ? one : many}`;
   }
 
   function kbps(bitrate) {

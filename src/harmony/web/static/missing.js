@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, number } = window.Harmony;
+  const { api, el, onOperation, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   let importId = null;
@@ -142,14 +142,17 @@
             el("option", { value: "" }, "Choose…"), ...choices.map((c) => el("option", { value: c }, c)))
         : null;
       const box = el("input", { type: "checkbox", "aria-label": `Relocate ${m.old_path}`, "data-track": m.track_id });
-      if (m.new_path) {
-        box.checked = true;
-        box.dataset.path = m.new_path;
+      // A sure match comes ticked. An unsure one waits for the DJ: its one file (named alike, but its length or
+      // tags disagree) is taken when ticked; among several, the one chosen is.
+      if (m.new_path) box.checked = true;
+      if (choices.length === 1) box.dataset.path = choices[0];
+      if (select) {
+        select.addEventListener("change", () => {
+          box.dataset.path = select.value;
+          box.checked = Boolean(select.value);
+        });
+        box.addEventListener("change", () => { if (box.checked && !select.value) select.focus(); });
       }
-      if (select) select.addEventListener("change", () => {
-        box.dataset.path = select.value;
-        box.checked = Boolean(select.value);
-      });
       return el("tr", {}, el("td", {}, box), el("td", {}, m.old_path),
         el("td", { class: `confidence-${m.confidence}` }, LABELS[m.confidence]),
         el("td", {}, select || choices[0] || ""));
@@ -159,15 +162,25 @@
   }
 
   async function applyMoves() {
-    const moves = [...document.querySelectorAll("#relocate-rows input:checked")]
-      .filter((box) => box.dataset.path)
-      .map((box) => ({ track_id: Number(box.dataset.track), path: box.dataset.path }));
-    if (!moves.length) return;
+    const ticked = [...document.querySelectorAll("#relocate-rows input:checked")];
+    if (!ticked.length) {
+      fail("Nothing to relocate", new Error("Tick the tracks to relocate first."));
+      return;
+    }
+    const unchosen = ticked.find((box) => !box.dataset.path);
+    if (unchosen) {
+      // Nothing is moved until every ticked track has its file: a half-done relocation would leave the DJ to
+      // find out which ones went.
+      fail("Choose a file", new Error(`Choose which file is “${unchosen.getAttribute("aria-label").replace(/^Relocate /, "")}”, or untick it.`));
+      unchosen.closest("tr").querySelector("select").focus();
+      return;
+    }
+    const moves = ticked.map((box) => ({ track_id: Number(box.dataset.track), path: box.dataset.path }));
     $("relocate-apply").disabled = true;
     try {
       const data = await api("POST", "/api/library/relocate/apply", { moves });
       notify.show(`relocated-${Date.now()}`, { title: "Tracks relocated",
-        message: `${number(data.relocated)} tracks now point at their files. Export to Traktor to move them there too.`,
+        message: `${plural(data.relocated, "track now points at its file", "tracks now point at their files")}. Export to Traktor to move ${data.relocated === 1 ? "it" : "them"} there too.`,
         color: "green", autoClose: 5000 });
       $("relocate-results").hidden = true;
       await loadCount();
@@ -203,7 +216,7 @@
       const why = event.status === "succeeded" ? "" : `The import did not finish (${event.error || event.message || event.status}). `;
       loadCount().then((count) => {
         $("suggest-status").textContent = why + (count === 0
-          ? "Every missing file was found." : `${number(count)} tracks are still missing.`);
+          ? "Every missing file was found." : `${plural(count, "track is", "tracks are")} still missing.`);
       });
     }
     if (event.operation_id !== relocateId) return;

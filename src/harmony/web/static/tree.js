@@ -4,7 +4,7 @@
 "use strict";
 
 window.HarmonyTree = (() => {
-  const { api, el, number } = window.Harmony;
+  const { api, el, number, plural } = window.Harmony;
   const Edits = window.HarmonyEdits;
   const NODE_TYPE = "application/x-harmony-node";
   const root = document.getElementById("playlist-tree");
@@ -34,10 +34,6 @@ window.HarmonyTree = (() => {
       const inner = countInside(child);
       return { playlists: sum.playlists + inner.playlists, entries: sum.entries + inner.entries, folders: (sum.folders || 0) + (child.kind === "folder" ? 1 + (inner.folders || 0) : inner.folders || 0) };
     }, { playlists: 0, entries: 0, folders: 0 });
-  }
-
-  function plural(n, one, many) {
-    return `${number(n)} ${n === 1 ? one : many}`;
   }
 
   // --- drawing ------------------------------------------------------------------------------------------------
