@@ -54,7 +54,7 @@ def data(library_path: Path, *arguments: str) -> Any:
 
 def test_library_set_many_ids_search_and_playlist(library_path: Path) -> None:
     answer = data(library_path, "library", "set", "1", "2", "3", "rating=4", "--yes")
-    assert answer == {"updated": 3, "step": {"id": 1, "label": "Rated 3 tracks"}}
+    assert answer == {"updated": 3, "step": {"id": 1, "label": "Rated 3 tracks 4 stars"}}
     answer = data(library_path, "library", "set", "--search", "Techno", "color=2", "--yes")
     assert answer["updated"] == 2
     run(library_path, "playlist", "create", "Set")
@@ -131,10 +131,10 @@ def test_undo_and_redo(library_path: Path) -> None:
     assert "Nothing to undo" in fail(library_path, "undo")
     run(library_path, "library", "set", "2", "title=Changed")
     undone = data(library_path, "undo")
-    assert undone["undone"]["label"] == "Set title of “Song 2”"
+    assert undone["undone"]["label"] == "Renamed “Song 2” to “Changed”"
     with Library.open(library_path) as library:
         assert library.get_track(2).track.values.title == "Song 2"
-    assert "Redid: Set title of “Song 2”" in run(library_path, "redo").stdout
+    assert "Redid: Renamed “Song 2” to “Changed”" in run(library_path, "redo").stdout
     with Library.open(library_path) as library:
         assert library.get_track(2).track.values.title == "Changed"
 

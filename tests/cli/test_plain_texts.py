@@ -47,7 +47,7 @@ def test_titles_names_and_paths_with_brackets_read_as_they_are(tmp_path: Path, m
     assert "matching '[/]'" in out("library", "tracks", "--search", "[/]")  # a table's title
     # An edit's label quotes the text: printed after the change was saved, it stopped the command with an error.
     out("library", "set", str(first), "title=Song [/] [x]")
-    assert "Undid: Set title of “Song [/]”" in out("undo")
+    assert "Undid: Renamed “Song [/]” to “Song [/] [x]”" in out("undo")
     assert "Mix [dark] [2]" in out("playlist", "rename", "Mix [dark]", "Mix [dark] [2]")
     merged = out("library", "merge", str(first), str(first + 1), "--yes")
     assert "Merged 1 tracks" in merged and "“Song [/]”" in merged

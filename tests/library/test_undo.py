@@ -287,7 +287,8 @@ def test_the_old_update_track_is_a_recorded_edit_too(tmp_path: Path) -> None:
         library.update_track(2, {"title": "Renamed", "play_count": 7, "rating": 5})
         assert library.version == version + 1
         history = library.undo_history()
-        assert history["undo"] is not None and "“T2”" in history["undo"]["label"]
+        # Named by the title it now has.
+        assert history["undo"] is not None and history["undo"]["label"] == "Set play count, rating, title of “Renamed”"
         edited = state(library)
         assert edited["tracks"][2]["ranking"] == 255  # the twin followed
         library.update_track(2, {})  # nothing to change: no step
@@ -346,7 +347,7 @@ def test_an_undo_of_a_named_step_refuses_when_another_came_after_it(template: Pa
         mine = library.edit_tracks([1], {"title": "Mine"}).step
         other = library.edit_tracks([2], {"title": "Theirs"}).step
         assert mine is not None and other is not None
-        with pytest.raises(EditConflictError, match="Not undone: “Set title of “T2”” came after it"):
+        with pytest.raises(EditConflictError, match="Not undone: “Renamed “T2” to “Theirs”” came after it"):
             library.undo(mine.id)
         assert library.get_track(2).track.values.title == "Theirs"  # nothing undone
         library.undo(other.id)
@@ -373,3 +374,27 @@ def test_a_deleted_folder_is_counted_in_words(tmp_path: Path) -> None:
         library.add_playlist_tracks(lone, [1])
         library.remove_folder(single)
         assert library.undo_history()["undo"]["label"] == "Deleted folder “Single” (1 playlist, 1 entry)"
+        library.undo()
+        library.remove_playlist(lone)
+        assert library.undo_history()["undo"]["label"] == "Deleted playlist “Lone” (1 entry)"
+
+
+def test_an_edit_s_label_says_what_it_set(tmp_path: Path) -> None:
+    """Stars given or cleared, a colour cleared, a rename with both titles; a track is named by its new title."""
+    path = tmp_path / "library.db"
+    build(path)
+    with Library.open(path) as library:
+
+        def label(track_ids: list[int], changes: dict[str, object]) -> str:
+            step = library.edit_tracks(track_ids, changes).step
+            assert step is not None
+            return step.label
+
+        assert label([1], {"rating": 1}) == "Rated “T1” 1 star"
+        assert label([1], {"rating": 0}) == "Cleared the rating of “T1”"
+        assert label([1, 2], {"rating": 5}) == "Rated 2 tracks 5 stars"
+        assert label([1, 2], {"rating": None}) == "Cleared the rating of 2 tracks"
+        assert label([2], {"color": 3}) == "Coloured “T2”"
+        assert label([2], {"color": None}) == "Cleared the colour of “T2”"
+        assert label([3], {"title": "Opus"}) == "Renamed “T3” to “Opus”"
+        assert label([3], {"title": "Opus II", "genre": "House"}) == "Set genre, title of “Opus II”"

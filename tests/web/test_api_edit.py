@@ -378,11 +378,11 @@ async def test_an_undo_naming_its_step_leaves_a_later_edit_alone(api: Api) -> No
     mine = await call(api, "PATCH", "/api/library/tracks/1", {"title": "Mine"})
     await call(api, "PATCH", "/api/library/tracks/2", {"title": "Theirs"})
     refused = await call(api, "POST", "/api/undo", {"step": mine["step"]["id"]}, 409)
-    assert refused["error"] == "Not undone: “Set title of “Track 2”” came after it. Undo that first."
+    assert refused["error"] == "Not undone: “Renamed “Track 2” to “Theirs”” came after it. Undo that first."
     assert (await call(api, "GET", "/api/library/tracks/2"))["title"] == "Theirs"
     await call(api, "POST", "/api/undo", {"step": "x"}, 422)
     undone = await call(api, "POST", "/api/undo")  # Ctrl+Z: the newest
-    assert undone["undone"]["label"] == "Set title of “Track 2”"
+    assert undone["undone"]["label"] == "Renamed “Track 2” to “Theirs”"
     again = await call(api, "POST", "/api/undo", {"step": mine["step"]["id"]})
     assert again["undone"]["id"] == mine["step"]["id"]
     assert (await call(api, "GET", "/api/library/tracks/1"))["title"] == "Track 1"

@@ -97,13 +97,24 @@ def _quoted(text: str | None) -> str:
     return f"“{text}”" if text else "a track without a title"
 
 
-def _track_label(fields: Sequence[str], count: int, title: str | None) -> str:
+def _track_label(fields: Sequence[str], values: Mapping[str, object], count: int, title: str | None) -> str:
+    """The undo history's words for an edit of ``fields`` (as the DJ named them) to ``values`` (checked, twins
+    included) on ``count`` tracks; ``title`` is the one track's title before the edit."""
     words = sorted({_FIELD_WORDS.get(name, name.replace("_", " ")) for name in fields})
-    what = f"{count:,} tracks" if count != 1 else _quoted(title)
+    # One track is named by the title it has after the edit: the one the DJ now sees.
+    named = values.get("title", title)
+    what = plural(count, "track") if count != 1 else _quoted(named if isinstance(named, str) else None)
     if words == ["rating"]:
-        return f"Rated {what}"
+        stars = values.get("rating")
+        return (
+            f"Rated {what} {plural(stars, 'star')}"
+            if isinstance(stars, int) and stars
+            else f"Cleared the rating of {what}"
+        )
     if words == ["colour"]:
-        return f"Coloured {what}"
+        return f"Coloured {what}" if values.get("color") else f"Cleared the colour of {what}"
+    if words == ["title"] and count == 1:
+        return f"Renamed {_quoted(title)} to {what}"
     return f"Set {', '.join(words)} of {what}"
 
 
@@ -180,7 +191,7 @@ class LibraryEdits:
             "track.update" if len(ids) == 1 else "tracks.update",
             Scope(track_ids=ids, fields=sorted(checked)),
             action,
-            lambda count: _track_label(list(changes), count, title[0]),
+            lambda count: _track_label(list(changes), checked, count, title[0]),
             {"track": ids[0], "fields": sorted(checked)}
             if len(ids) == 1
             else {"tracks": len(ids), "fields": sorted(checked)},
@@ -200,7 +211,7 @@ class LibraryEdits:
             "track.update",
             Scope(track_ids=[track_id], fields=sorted(checked)),
             action,
-            lambda count: _track_label(list(checked), count, title[0]),
+            lambda count: _track_label(list(checked), checked, count, title[0]),
             {"track": track_id, "fields": sorted(checked)},
         )
 
@@ -428,7 +439,7 @@ class LibraryEdits:
             "playlist.delete",
             Scope(parents=[folder], playlists=[playlist_id], entry_playlists=[playlist_id]),
             action,
-            lambda n: f"Deleted playlist “{name}” ({n} entries)",
+            lambda n: f"Deleted playlist “{name}” ({plural(n, 'entry', 'entries')})",
             {"playlist": playlist_id},
         )
 
@@ -470,7 +481,7 @@ class LibraryEdits:
             "playlist.entries",
             Scope(entry_playlists=[playlist_id]),
             action,
-            lambda n: f"Added {_tracks(n)} to “{name}”",
+            lambda n: f"Added {plural(n, 'track')} to “{name}”",
             {"playlist": playlist_id, "added": len(ids)},
         )
 
@@ -493,7 +504,7 @@ class LibraryEdits:
             "playlist.entries",
             Scope(entry_playlists=[playlist_id]),
             action,
-            lambda n: f"Removed {_tracks(n)} from “{name}”",
+            lambda n: f"Removed {plural(n, 'track')} from “{name}”",
             {"playlist": playlist_id, "removed": len(wanted)},
         )
 
@@ -638,10 +649,6 @@ class LibraryEdits:
         if row is None:
             raise NotFoundError(f"No {what} with id {node_id} in the library.")
         return row[0], row[1]
-
-
-def _tracks(count: int) -> str:
-    return "1 track" if count == 1 else f"{count:,} tracks"
 
 
 def _repeats(ids: Iterable[int]) -> set[int]:

@@ -1,4 +1,4 @@
-// Edits on the library page: the "Rated 240 tracks — Undo" notification, undo and redo (Ctrl-Z, Ctrl-Shift-Z),
+// Edits on the library page: the "Rated 240 tracks 4 stars — Undo" notification, undo and redo (Ctrl-Z, Ctrl-Shift-Z),
 // the right-click menu, the playlist-picker dialog, and the bulk edit dialog (the yes-or-no question is
 // confirm.js's). The table and the tree call these; the detail panel calls window.Harmony.notifyEdit after a save.
 "use strict";

@@ -715,7 +715,7 @@ window.HarmonyTable = (() => {
       document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track, from: "table" } }));
       endEdit(step !== null);
       if (next >= 0) startEdit(edit.index, next);
-      // "Set title of “…” — Undo", as every other edit says; none when nothing changed.
+      // "Renamed “…” to “…” — Undo", as every other edit says; none when nothing changed.
       if (track.step && window.Harmony.notifyEdit) window.Harmony.notifyEdit(track.step);
     } catch (error) {
       edit.busy = false;
