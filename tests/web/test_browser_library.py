@@ -329,7 +329,7 @@ def test_inline_edit_saves_and_esc_cancels(page: Any, library_server: Fixture) -
     # It says so, with an Undo, as every other edit does.
     note = page.locator('.notification[data-id="edit"]')
     note.wait_for()
-    assert "title" in (note.locator(".title").text_content() or "").lower()
+    assert note.locator(".title").text_content() == "Renamed “Track 00010” to “Renamed In Place”"
     assert note.locator("button.action").text_content() == "Undo"
     # Back to the whole list first: from one hit straight to another, the count says "1 track" throughout, and
     # the edit below could start in the old list just before the new answer redraws it (and takes the input).
@@ -685,6 +685,27 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
     page.keyboard.press("End")
     page.wait_for_function(f"() => document.activeElement.getAttribute('aria-rowindex') === '{TRACKS + 1}'")
+
+
+def test_tab_from_the_column_headers_reaches_the_rows(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Before any row had the focus, Tab went from the column headers back to the top of the page, past every
+    row: the first row is where Tab lands, then the row the keyboard was on."""
+    in_rows = "() => document.activeElement.closest('#tracks-body') !== null"
+
+    def tab_from_the_headers() -> None:
+        page.focus("#tracks-head button[data-sort='title']")
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            if page.evaluate(in_rows):
+                return
+
+    open_library(page, library_server)
+    tab_from_the_headers()
+    assert focused(page)["row"] == "2", focused(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    tab_from_the_headers()
+    assert focused(page)["row"] == "4", focused(page)
 
 
 def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) -> None:  # noqa: F811

@@ -325,7 +325,7 @@ window.HarmonyTable = (() => {
   function rowNode(index) {
     if (editing && editing.index === index && editing.row.isConnected) return editing.row;
     const track = trackAt(index);
-    const isCurrent = index === current;
+    const isCurrent = index === tabStop();
     if (!track) {
       return el("tr", { role: "row", class: "loading", "aria-rowindex": String(index + 2), "data-index": String(index) },
         el("td", { role: "gridcell", colspan: String(columns.length) }, "…"));
@@ -923,10 +923,16 @@ window.HarmonyTable = (() => {
     paintCurrent();
   });
 
+  // The row the Tab key reaches: the focused one, or the first before any is (else Tab went from the column
+  // headers past every row).
+  function tabStop() {
+    return current < 0 ? 0 : current;
+  }
+
   // The focused row (or cell) marked in place, as rowNode draws it: the one element the Tab key reaches.
   function paintCurrent() {
     for (const node of body.querySelectorAll('[tabindex="0"]')) node.setAttribute("tabindex", "-1");
-    const row = rowElement(current);
+    const row = rowElement(tabStop());
     const target = row && (currentCol >= 0 ? row.children[currentCol] : row);
     if (target) target.setAttribute("tabindex", "0");
   }
