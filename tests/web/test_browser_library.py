@@ -1309,6 +1309,97 @@ def test_create_a_playlist_drag_tracks_in_reorder_and_export(live_server: LiveSe
     assert len(after.tracks) == len(before.tracks)
 
 
+def test_alt_arrows_move_playlist_entries_and_a_sorted_playlist_says_why_it_does_not_reorder(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """Reordering a playlist without a mouse: Alt+↓ and Alt+↑ move the focused entry, or the selected ones, one
+    place, and the keys go on moving them. Sorted by another column, a key or a drag in it says how to reorder
+    instead of doing nothing."""
+    import httpx
+
+    with Library.open(live_server.state.service.library_path) as library:
+        ids = library.add_tracks(
+            [(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}", bpm=130.0 - i), []) for i, n in enumerate("ABCDE")]
+        )
+        playlist = library.create_playlist("Warm-up", None, track_ids=ids)
+    song = dict(zip(ids, "ABCDE", strict=True))
+
+    def order() -> str:
+        with httpx.Client(base_url=live_server.url) as client:
+            tracks = client.get(f"/api/playlists/{playlist}/tracks").json()["tracks"]
+        return "".join(song[t["id"]] for t in tracks)
+
+    def shown() -> str:
+        titles = page.eval_on_selector_all(
+            f"#tracks-body tr[data-id] td:nth-child({column_index(page, 'title') + 1})",
+            "ts => ts.map(t => t.textContent)",
+        )
+        return "".join(title.removeprefix("Song ") for title in titles)
+
+    def settles(want: str) -> None:
+        for _ in range(100):
+            if order() == want and shown() == want:
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError(f"order {order()}, shown {shown()}, not {want}")
+
+    page.goto(f"{live_server.url}/library")
+    page.locator("#playlist-tree [role='treeitem']", has_text="Warm-up").locator(".name").click()
+    wait_for_count(page, "5 tracks")
+    page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 5")
+    page.locator("#tracks-body tr[data-id]").nth(1).locator("td").nth(column_index(page, "title")).click()  # B
+    page.keyboard.press("Alt+ArrowDown")
+    settles("ACBDE")
+    page.keyboard.press("Alt+ArrowDown")
+    settles("ACDBE")
+    assert focused(page)["row"] == "5"  # the keyboard went with B (row 1 is the header)
+    page.keyboard.press("Alt+ArrowUp")
+    settles("ACBDE")
+    # Two selected (B and D) go up together, and stay selected.
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Alt+ArrowUp")
+    settles("ABDCE")
+    page.keyboard.press("Alt+ArrowUp")
+    settles("BDACE")
+    selected = page.eval_on_selector_all("#tracks-body tr[aria-selected='true']", "rs => rs.map(r => r.dataset.id)")
+    assert sorted(song[int(i)] for i in selected) == ["B", "D"]
+    page.keyboard.press("Alt+ArrowUp")  # at the top already: nothing moves
+    page.wait_for_timeout(300)
+    assert order() == "BDACE"
+    # A drag down lands where it is dropped: B dropped on the lower half of A goes right after A (it went one
+    # place lower per entry moved).
+    title = column_index(page, "title")
+    rows = page.locator("#tracks-body tr[data-id]")
+    page.keyboard.press("Escape")
+    rows.nth(0).locator("td").nth(title).click()
+    below = rows.nth(2).locator("td").nth(title).bounding_box()
+    rows.nth(0).locator("td").nth(title).drag_to(
+        rows.nth(2).locator("td").nth(title), target_position={"x": 20, "y": below["height"] - 3}
+    )
+    settles("DABCE")
+
+    # Sorted by BPM: the keys and a drag say how to reorder, and nothing moves.
+    page.click("#tracks-head th[data-column='bpm'] button")
+    page.wait_for_selector("#tracks-head th[data-column='bpm'][aria-sort='ascending']")
+    page.wait_for_function(FIRST_ROW_HAS, arg="Song E")
+    page.locator("#tracks-body tr[data-id]").nth(2).locator("td").nth(column_index(page, "title")).click()
+    page.keyboard.press("Alt+ArrowUp")
+    hint = page.locator(".notification", has_text="Sort by # (the playlist's order) to move tracks in “Warm-up”.")
+    hint.wait_for()
+    page.locator(".notification[data-id='reorder-hint'] button.close").click()
+    hint.wait_for(state="hidden")
+    rows.nth(3).locator("td").nth(title).drag_to(
+        rows.nth(0).locator("td").nth(title), target_position={"x": 20, "y": 4}
+    )
+    hint.wait_for()
+    page.wait_for_timeout(300)
+    assert order() == "DABCE"
+    # The row's menu offers the moves too.
+    page.keyboard.press("Shift+F10")
+    assert page.locator("[role='menuitem']", has_text="Move up").count() == 1
+
+
 def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """Last in the module: it adds two smart lists to the shared library's tree."""
     import httpx

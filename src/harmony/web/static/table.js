@@ -794,6 +794,8 @@ window.HarmonyTable = (() => {
       { label: count > 1 ? `Edit ${what}…` : "Edit…", hint: "E", shortcut: "E", run: editSelection },
     ];
     if (view.playlist && !view.playlist.smart) {
+      items.push({ label: "Move up", hint: "Alt+↑", shortcut: "Alt+ArrowUp", run: () => moveSelection(-1) });
+      items.push({ label: "Move down", hint: "Alt+↓", shortcut: "Alt+ArrowDown", run: () => moveSelection(1) });
       items.push({ label: "Remove from playlist", hint: "Delete", shortcut: "Delete", run: removeSelection });
     }
     const row = rowElement(current);
@@ -816,6 +818,40 @@ window.HarmonyTable = (() => {
       return;
     }
     if (ids.length) Edits.bulkEdit(ids);
+  }
+
+  // Alt+↑ / Alt+↓ (or the menu) in a playlist shown in its own order: the selected entries, or the focused one,
+  // one place up or down, as a drag would move them (entries apart are gathered next to the first). They stay
+  // selected, and the keyboard stays on its entry, so the keys can go on moving them.
+  async function moveSelection(step) {
+    if (!view.playlist || view.playlist.smart) return;
+    if (!reorderable()) {
+      hintReorder();
+      return;
+    }
+    const positions = (await selectedPlaylistPositions()).sort((a, b) => a - b);
+    if (!positions.length) return;
+    const first = positions[0];
+    const last = positions[positions.length - 1];
+    if (step < 0 ? first === 0 : last === total - 1) return; // already at the top (bottom)
+    // Up: before the entry above the first; down: before the one after the next below the last.
+    const start = landing(step < 0 ? first - 1 : last + 2, positions);
+    if (!(await Edits.moveInPlaylist(view.playlist, positions, start))) return;
+    const moved = await tracksBetween(start, start + positions.length);
+    clearSelection();
+    moved.forEach(remember);
+    anchor = start;
+    announceSelection();
+    paintSelection();
+    reload({ keep: true });
+  }
+
+  // A playlist is reordered in its own order only: sorted by another column, searched or filtered, a row's place
+  // on screen is not its place in the playlist. Said once per drag or key, instead of doing nothing.
+  function hintReorder() {
+    const how = view.search || view.filter ? "Clear the search and the filter" : "Sort by # (the playlist's order)";
+    window.HarmonyNotifications.show("reorder-hint", { title: "Not reordered",
+      message: `${how} to move tracks in “${view.playlist.name}”.`, color: "gray", autoClose: 5000 });
   }
 
   async function removeSelection() {
@@ -859,6 +895,10 @@ window.HarmonyTable = (() => {
   // What a key does in the rows; returns the work it started (an arrow's selection), for a replay to wait on.
   function onKey(event) {
     const index = current < 0 ? 0 : current;
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown") && view.playlist && !view.playlist.smart) {
+      event.preventDefault();
+      return moveSelection(event.key === "ArrowUp" ? -1 : 1);
+    }
     const page = Math.max(1, Math.floor((wrap.clientHeight - ROW) / ROW));
     const moves = { ArrowDown: index + 1, ArrowUp: index - 1, PageDown: index + page, PageUp: index - page,
       Home: 0, End: total - 1 };
@@ -979,11 +1019,23 @@ window.HarmonyTable = (() => {
     }
     const ids = selectAll ? null : [...selected];
     const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
+    draggingHere = true;
+    hinted = false;
     event.dataTransfer.effectAllowed = "copyMove";
     event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ ids, all: selectAll,
       playlist: view.playlist ? view.playlist.id : null, positions }));
     event.dataTransfer.setData("text/plain", `${selectionCount()} tracks`);
   });
+
+  // Where moved entries land, as the server counts it (their first one's place once they are taken out), for a
+  // move that puts them before the entry now at `before` (the playlist's length: at the end). Entries taken out
+  // above that place shift it up: a drag down counted them, and dropped one place too low per entry moved.
+  function landing(before, positions) {
+    return before - positions.filter((position) => position < before).length;
+  }
+
+  let draggingHere = false; // a drag that started in these rows is on
+  let hinted = false; // and was told why it cannot reorder
 
   function reorderable() {
     return view.playlist && !view.playlist.smart && view.sort === null && !view.search && !view.filter;
@@ -996,7 +1048,15 @@ window.HarmonyTable = (() => {
   }
 
   body.addEventListener("dragover", (event) => {
-    if (!reorderable() || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    if (!reorderable()) {
+      // Rows of this playlist dragged over itself while sorted: say why nothing drops, once per drag.
+      if (draggingHere && !hinted && view.playlist && !view.playlist.smart) {
+        hinted = true;
+        hintReorder();
+      }
+      return;
+    }
     const index = indexOf(event.target);
     if (index < 0) return;
     event.preventDefault();
@@ -1024,8 +1084,9 @@ window.HarmonyTable = (() => {
     const payload = JSON.parse(event.dataTransfer.getData(DRAG_TYPE));
     if (payload.playlist !== view.playlist.id || !payload.positions.length) return;
     const target = trackAt(index);
-    const to = target.position + (after ? 1 : 0);
-    if (await Edits.moveInPlaylist(view.playlist, payload.positions.sort((a, b) => a - b), to)) {
+    const positions = payload.positions.sort((a, b) => a - b);
+    const to = landing(target.position + (after ? 1 : 0), positions);
+    if (await Edits.moveInPlaylist(view.playlist, positions, to)) {
       clearSelection();
       reload({ keep: true });
     }
@@ -1033,6 +1094,7 @@ window.HarmonyTable = (() => {
 
   document.addEventListener("dragend", () => {
     clearDropMarks();
+    draggingHere = false;
   });
 
   // --- the view, from outside ---------------------------------------------------------------------------------
