@@ -1400,6 +1400,41 @@ def test_alt_arrows_move_playlist_entries_and_a_sorted_playlist_says_why_it_does
     assert page.locator("[role='menuitem']", has_text="Move up").count() == 1
 
 
+def test_a_reload_opens_the_playlist_that_was_open(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """The open playlist is in the address: a reload (or a bookmark) opens it again; a playlist gone since
+    leaves all tracks."""
+    with Library.open(live_server.state.service.library_path) as library:
+        ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in range(6)])
+        gigs = library.create_folder("Gigs")
+        friday = library.create_playlist("Friday", gigs, track_ids=ids[:2])
+    page.goto(f"{live_server.url}/library")
+    wait_for_count(page, "6 tracks")
+    page.click(f"#playlist-tree [data-key='playlist:{friday}'] .name")
+    wait_for_count(page, "2 tracks")
+    assert page.evaluate("location.hash") == f"#playlist={friday}"
+    page.reload()
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Gigs/Friday'")
+    wait_for_count(page, "2 tracks")
+    page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 2")
+    assert (
+        page.get_attribute("#playlist-tree [role='treeitem'][aria-selected='true']", "data-key") == f"playlist:{friday}"
+    )
+    page.locator("#playlist-tree [data-key='all']").click()
+    wait_for_count(page, "6 tracks")
+    assert page.evaluate("location.hash") == ""
+    # A link to it, given while another view is open, opens it too.
+    page.evaluate(f"location.hash = '#playlist={friday}'")
+    wait_for_count(page, "2 tracks")
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}/library#playlist={friday + 100}")
+    wait_for_count(page, "6 tracks")
+    assert page.text_content("#view-title") == "All tracks"
+    assert page.evaluate("location.hash") == ""
+
+
 def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """Last in the module: it adds two smart lists to the shared library's tree."""
     import httpx

@@ -110,8 +110,21 @@
     }
   }
 
+  // The open playlist is in the page's address (/library#playlist=12): a reload, a bookmark or a link opens it
+  // again, where it used to fall back to all tracks.
+  function playlistInAddress() {
+    const match = /^#playlist=(\d+)$/.exec(location.hash);
+    return match ? Number(match[1]) : null;
+  }
+
+  function keepInAddress(playlist) {
+    const hash = playlist ? `#playlist=${playlist.id}` : "";
+    if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+  }
+
   document.addEventListener("harmony:open-view", (event) => {
     const playlist = event.detail.playlist;
+    keepInAddress(playlist);
     showView(playlist);
     search.value = "";
     Table.setView({ playlist, search: "" });
@@ -320,8 +333,32 @@
     });
   }
 
+  // The playlist the address names, opened once the tree is there; one that is gone (deleted since the bookmark)
+  // leaves all tracks, and the address says so.
+  function openFromAddress() {
+    const wanted = playlistInAddress();
+    if (wanted !== null && Tree.has(`playlist:${wanted}`)) {
+      Tree.open(`playlist:${wanted}`);
+    } else if (Tree.selected() !== "all" || Table.view.playlist) {
+      Tree.open("all");
+    } else {
+      keepInAddress(null);
+    }
+  }
+  window.addEventListener("hashchange", openFromAddress);
+
   showView(null);
-  Table.setView({});
-  Tree.load();
+  // With a playlist in the address, the table waits for the tree to open it: drawing all tracks first would blink.
+  const first = playlistInAddress();
+  if (first === null) Table.setView({});
+  Tree.load().then(() => {
+    if (first === null) return;
+    if (Tree.has(`playlist:${first}`)) {
+      Tree.open(`playlist:${first}`);
+    } else {
+      keepInAddress(null);
+      Table.setView({});
+    }
+  });
   loadCounts();
 })();

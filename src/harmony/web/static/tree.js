@@ -466,5 +466,5 @@ window.HarmonyTree = (() => {
       .map((e) => ({ id: e.node.id, name: e.node.name, path: e.path }));
   }
 
-  return { load, open, playlists, focus: () => focusItem(focusKey), selected: () => selectedKey };
+  return { load, open, playlists, has: (k) => byKey.has(k), focus: () => focusItem(focusKey), selected: () => selectedKey };
 })();
