@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from harmony.sync.duplicates import DuplicateCandidate, choose_keeper, find_duplicates
+from harmony.sync.duplicates import MIN_AUDIO_BYTES, DuplicateCandidate, choose_keeper, find_duplicates
 from harmony.sync.path_suggestions import key_names, vote_mappings
 from harmony.sync.relocate import FileIndex, FileProbe, LostTrack, match_lost_tracks
 
@@ -53,14 +54,51 @@ def test_keep_rule_is_cues_then_lossless_then_bitrate_then_newest() -> None:
 
 def test_groups_exact_by_content_and_likely_by_artist_title_and_duration() -> None:
     tracks = [
-        _candidate(1, "/1.mp3", file_size=100, title="One"),
-        _candidate(2, "/2.mp3", file_size=100, title="Other name"),
+        _candidate(1, "/1.mp3", file_size=5_000_000, title="One"),
+        _candidate(2, "/2.mp3", file_size=5_000_000, title="Other name"),
         _candidate(3, "/3.mp3", title="song", artist="ART", duration=200.9),
         _candidate(4, "/4.mp3", duration=201.5),
         _candidate(5, "/5.mp3", duration=199.0),
     ]
     groups = find_duplicates(tracks, {"/1.mp3": "h", "/2.mp3": "h"}.get)
     assert [(g.kind, g.track_ids) for g in groups] == [("exact", (1, 2)), ("likely", (3, 4))]
+
+
+def test_the_same_bytes_are_one_recording_only_where_the_lengths_agree() -> None:
+    """Copies of one content that the library says last minutes apart are not merged as "the same audio" (files
+    overwritten since Traktor analysed them); those within a second of each other are."""
+    same = {f"/{n}.mp3": "h" for n in range(1, 6)}.get
+    tracks = [
+        _candidate(1, "/1.mp3", file_size=5_000_000, title="A", duration=200.0),
+        _candidate(2, "/2.mp3", file_size=5_000_000, title="B", duration=200.8),
+        _candidate(3, "/3.mp3", file_size=5_000_000, title="C", duration=201.6),  # 1.6 s from the first
+        _candidate(4, "/4.mp3", file_size=5_000_000, title="D", duration=330.0),
+        _candidate(5, "/5.mp3", file_size=5_000_000, title="E", duration=331.0),
+    ]
+    groups = find_duplicates(tracks, same)
+    assert [(g.kind, g.track_ids) for g in groups] == [("exact", (1, 2)), ("exact", (4, 5))]
+
+
+def test_a_copy_without_a_length_joins_copies_that_agree_and_only_those() -> None:
+    same = {f"/{n}.mp3": "h" for n in range(1, 5)}.get
+    agreeing = [
+        _candidate(1, "/1.mp3", file_size=5_000_000, title="A", duration=200.0),
+        _candidate(2, "/2.mp3", file_size=5_000_000, title="B", duration=200.4),
+        _candidate(3, "/3.mp3", file_size=5_000_000, title="C", duration=None),
+    ]
+    assert [g.track_ids for g in find_duplicates(agreeing, same)] == [(1, 2, 3)]
+    one_timed = [agreeing[0], agreeing[2]]
+    assert [g.track_ids for g in find_duplicates(one_timed, same)] == [(1, 3)]
+    split = [*agreeing, _candidate(4, "/4.mp3", file_size=5_000_000, title="D", duration=420.0)]
+    assert [g.track_ids for g in find_duplicates(split, same)] == [(1, 2)]
+
+
+def test_files_too_small_to_hold_a_song_are_never_the_same_audio() -> None:
+    """Placeholders and empty files share their few bytes: that says nothing about the songs."""
+    tiny = [_candidate(n, f"/{n}.mp3", file_size=10, title=f"Song {n}", duration=200.0) for n in (1, 2, 3)]
+    assert find_duplicates(tiny, lambda path: "h") == []
+    at_the_edge = [replace(t, file_size=MIN_AUDIO_BYTES) for t in tiny]
+    assert [g.track_ids for g in find_duplicates(at_the_edge, lambda path: "h")] == [(1, 2, 3)]
 
 
 def test_mapping_votes_name_the_prefixes_before_the_shared_tail() -> None:
