@@ -121,6 +121,10 @@ async def test_cancel_while_planning_changes_nothing(service: TraktorService, de
     assert op.status == "cancelled"
     assert dump(service.library_path) == before
     await _no_spool_file_left(service)
+    # The operations journal says what the cancel left, where it had no summary at all.
+    with Library.open(service.library_path) as library:
+        recorded = library.recent_operations(1)[0]
+    assert (recorded.status, recorded.summary) == ("cancelled", "Cancelled; nothing was changed.")
     assert (await service.sync(demo.request())).status == "succeeded"
 
 

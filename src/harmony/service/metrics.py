@@ -18,7 +18,9 @@ def operation_record(op: Operation, pools: Mapping[str, PoolStats]) -> Operation
     """The journal record of the finished operation ``op``, with the pools' statistics as they are now."""
     result = op.result.to_json() if op.result is not None and hasattr(op.result, "to_json") else {}
     seconds_per_phase = result.pop("seconds_per_phase", None) or {}
-    summary = result.get("summary") or (op.message if op.status == "succeeded" else "")
+    # A cancelled operation's message says what it left ("Cancelled; nothing was changed."); a failed one's
+    # error is recorded apart.
+    summary = result.get("summary") or (op.message if op.status in ("succeeded", "cancelled") else "")
     return OperationRecord(
         operation_id=op.id,
         operation=op.operation,
