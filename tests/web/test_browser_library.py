@@ -460,6 +460,28 @@ def test_the_missing_count_is_asked_again_after_a_busy_answer(page: Any, library
     assert answers[0] == 503 and answers[-1] == 200
 
 
+def test_a_missing_rows_pending_mark_keeps_its_colour(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """On a row whose file is missing, the ⚠ is red; its pending ● stayed red too, and read as an error."""
+
+    def first_missing_and_pending(route: Any) -> None:
+        answer = route.fetch().json()
+        for track in answer["tracks"][:1]:
+            track.update(missing=True, pending=True)
+        route.fulfill(json=answer)
+
+    page.route(lambda url: "/api/library/tracks?" in url and "filter=" not in url, first_missing_and_pending)
+    open_library(page, library_server)
+    colours = page.evaluate(
+        """() => { const row = document.querySelector('#tracks-body tr.missing.pending');
+                   const plain = document.querySelector('#tracks-body tr:not(.missing) td.pending-mark');
+                   const colour = (td) => getComputedStyle(td).color;
+                   return [colour(row.querySelector('td.pending-mark')), colour(row.querySelector('td.missing-mark')),
+                           colour(plain)]; }"""
+    )
+    pending_on_missing, missing, pending = colours
+    assert missing == "rgb(255, 155, 158)" and pending_on_missing == pending != missing, colours
+
+
 def test_the_added_column_sorts_by_what_it_shows(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """ "Added" shows Traktor's import date (else Harmony's own date); its header asked the list to sort by
     Harmony's date alone, empty for every track from Traktor, so the order never changed."""

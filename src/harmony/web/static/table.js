@@ -337,7 +337,7 @@ window.HarmonyTable = (() => {
       class: `${track.missing ? "missing " : ""}${track.pending ? "pending" : ""}`.trim() });
     columns.forEach((c, i) => {
       const attrs = { role: "gridcell", "aria-colindex": String(i + 1), tabindex: isCurrent && currentCol === i ? "0" : "-1" };
-      const classes = [c.num ? "num" : "", c.mark ? "mark" : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : "",
+      const classes = [c.num ? "num" : "", c.mark ? `mark ${c.id}-mark` : "", c.stars ? "rating-cell" : "", c.edit ? "editable" : "",
         c.id === "title" ? "title-cell" : ""];
       attrs.class = classes.filter(Boolean).join(" ");
       if (c.title && c.title(track)) attrs.title = c.title(track);
