@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from .conftest import LiveServer, make_demo
-from .test_browser import chromium, page  # noqa: F401 - the shared browser fixtures
+from .test_browser import chromium, page, wait_for_count  # noqa: F401 - the shared browser fixtures
 
 
 def _wait_for(client: httpx.Client, operation_id: str) -> dict[str, Any]:
@@ -253,3 +253,11 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
         assert still["title"] == "E"
         tracks = client.get("/api/library/tracks", params={"limit": 10}).json()["tracks"]
         assert {t["title"]: t["path"] for t in tracks}["H"] == str(found / "h.wav")
+
+    # The page's link shows the one still missing in the library, filtered.
+    page.click("#missing-list")
+    page.wait_for_url("**/library")
+    wait_for_count(page, "1 track")
+    expect(page.locator("#filter-missing")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#tracks-body tr[data-id]")).to_have_count(1)
+    expect(page.locator("#tracks-body tr[data-id]")).to_contain_text("E")

@@ -349,8 +349,12 @@
 
   showView(null);
   // With a playlist in the address, the table waits for the tree to open it: drawing all tracks first would blink.
+  // "#missing" (the link of the "Find missing files" page) opens the library filtered to the missing files.
   const first = playlistInAddress();
-  if (first === null) Table.setView({});
+  const missingFirst = location.hash === "#missing";
+  if (missingFirst) keepInAddress(null);
+  if (first === null && missingFirst) setFilter("missing");
+  else if (first === null) Table.setView({});
   Tree.load().then(() => {
     if (first === null) return;
     if (Tree.has(`playlist:${first}`)) {
