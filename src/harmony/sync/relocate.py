@@ -11,7 +11,8 @@ Confidence, for each missing track:
 - ``likely``: one file with its name whose duration and tags agree though the size differs (retagged), or
   whose size is unknown, or whose tags cannot be read; a renamed file with its size, duration and tags; or
   copies of one content (same hash) of which the one whose folders look most like the old ones is taken.
-- ``ambiguous``: several candidates that nothing tells apart (listed, for the DJ to choose).
+- ``ambiguous``: several candidates that nothing tells apart (listed, for the DJ to choose), or the one file of
+  the track's name whose size differs and whose duration or tags disagree (listed, for the DJ to confirm).
 - ``not_found``: no candidate.
 """
 
