@@ -239,3 +239,38 @@ def test_tracks_follow_a_changed_path_mapping() -> None:
         [playlist] = library.playlist_tree()
         assert [e.track_id for e in library.playlist_entries(playlist.id)] == [track_id]
         world.assert_nothing_to_do(path_mappings=new)
+
+
+def test_a_track_that_only_followed_a_changed_mapping_waits_for_no_export() -> None:
+    """The collection already names the file a changed mapping finds: like the missing mark, the move is
+    nothing for an export to write. Every moved track read "Pending export" while the DJ had one edit waiting
+    (2,513 of them in a walk-through), and the export wrote that one."""
+    import tempfile
+    from pathlib import Path
+
+    from harmony.library import Library
+
+    from .helpers import World
+
+    collection = nml.Collection.new()
+    for name in ("a", "b", "c"):
+        collection.add_track(Location("C:", "/:Users/:josev/:Music/:", f"{name}.mp3"), title=name.upper())
+    old = (PathMapping.parse("C:/Users/josev/Music=/mnt/e/Music"),)
+    new = (PathMapping.parse("C:/Users/josev/Music=/mnt/f/Music"),)
+    with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library.db") as library:
+        world = World(library, collection)
+        world.sync(path_mappings=old)
+        assert library.pending()["tracks"] == []
+        ids = library.find_tracks_by_path_key([f"/mnt/e/Music/{n}.mp3" for n in "abc"])
+        edited = ids["/mnt/e/Music/a.mp3"]
+        library.update_track(edited, {"comment": "edited in Harmony"})
+        before = {track_id: library.get_track(track_id).track.changed_version for track_id in ids.values()}
+
+        moved = world.sync(path_mappings=new)
+        assert moved.stats.fields_updated == {"path": 3}
+        assert {library.get_track(i).track.values.path for i in ids.values()} == {
+            f"/mnt/f/Music/{n}.mp3" for n in "abc"
+        }
+        assert library.pending()["tracks"] == [edited]  # only the DJ's edit
+        assert {i: library.get_track(i).track.changed_version for i in ids.values()} == before
+        world.assert_nothing_to_do(path_mappings=new)

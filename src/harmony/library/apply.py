@@ -256,7 +256,14 @@ class _Applying:
             # A lost file was there at the previous import's check, the last one this library made.
             missing.mark_missing(conn, plan.files_lost, checked, read_status(conn).last_import_at)
             missing.mark_found(conn, plan.files_found, checked)
-        writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in plan.track_updates))
+        # A track whose file is now found elsewhere (the DJ's path mappings changed, or Traktor moved the file)
+        # changes only where this computer finds it: the collection already says so, and, like the missing mark,
+        # that is nothing for an export to write. Stamped, every track of a new mapping (2,513 in a walk-through)
+        # read "Pending export" while the DJ had one edit waiting, and the export wrote that one.
+        moves = [u for u in plan.track_updates if u.changes.keys() == {"path"}]
+        others = [u for u in plan.track_updates if u.changes.keys() != {"path"}]
+        writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in others))
+        writes.update_tracks(conn, None, ((u.track_id, u.changes) for u in moves))
 
         touched: set[int] = set()
         if plan.cue_removals:

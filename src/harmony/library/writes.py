@@ -384,11 +384,14 @@ def check_track_changes(changes: Mapping[str, object]) -> dict[str, FieldValue]:
     return checked
 
 
-def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, Mapping[str, object]]]) -> int:
-    """Apply field changes to tracks; updates touching the same fields go in one ``executemany``.
+def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple[int, Mapping[str, object]]]) -> int:
+    """Apply field changes to tracks; updates touching the same fields go in one ``executemany``. Each track is
+    stamped with ``version``; None leaves its ``changed_version`` as it was (a change that is not an edit
+    waiting for an export: see :func:`harmony.library.apply` on files found elsewhere).
 
     Returns how many tracks were updated; raises :class:`TrackNotFoundError` if an id does not exist.
     """
+    stamp = {} if version is None else {"changed_version": version}
     groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
     for track_id, changes in updates:
         checked = check_track_changes(changes)
@@ -403,7 +406,7 @@ def update_tracks(conn: Connection, version: int, updates: Iterable[tuple[int, M
         statement = (
             update(TRACKS)
             .where(TRACKS.c.id == bindparam("_id"))
-            .values({**{name: bindparam(f"v_{name}") for name in fields}, "changed_version": version})
+            .values({**{name: bindparam(f"v_{name}") for name in fields}, **stamp})
         )
         try:
             result = conn.execute(statement, rows)
