@@ -9,6 +9,7 @@ the session token, so the state-changing endpoints are really exercised (not jus
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,6 @@ from hypothesis import HealthCheck, settings
 schemathesis = pytest.importorskip("schemathesis")
 
 from harmony.devtools.api_fuzz import run_stateful, stateless_failures  # noqa: E402
-from harmony.library.editing import LibraryEdits  # noqa: E402
 from harmony.web import create_app  # noqa: E402
 from harmony.workers import PoolConfig, WorkerManager  # noqa: E402
 
@@ -103,22 +103,50 @@ def test_a_replay_that_finds_the_app_changed_is_no_failure(web_app: Any, web_sch
     run_stateful(web_schema, web_app.state.web.guard.token, STATEFUL, seed=REPLAYED_INTO_A_CHANGED_APP)
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.parametrize("failure", ["app", "check"])
 def test_a_failure_before_a_differing_replay_is_raised(
+    web_app: Any, web_schema: Any, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """A step fails (the app raises, or a check finds a bad answer), then Hypothesis stops at a replay that
+    differs: the run reports the step's failure. A check's failure is an exception group, not an ``Exception``;
+    recorded as one, it was forgiven with the replay and the run passed."""
+    from hypothesis.errors import FlakyStrategyDefinition
+    from schemathesis.core.failures import Failure, FailureGroup
+    from schemathesis.generation.stateful.state_machine import APIStateMachine
+
+    from harmony.devtools import api_fuzz
+
+    planted: BaseException = (
+        RuntimeError("planted failure")
+        if failure == "app"
+        else FailureGroup([Failure(operation="POST /api/playlists", message="planted failure")])
+    )
+
+    def failing_step(self: Any, input: Any) -> Any:
+        raise planted
+
+    def one_step_then_a_differing_replay(machine: Any, settings: Any) -> None:
+        with contextlib.suppress(BaseException):
+            machine().step(None)
+        raise FlakyStrategyDefinition("Inconsistent data generation!")
+
+    monkeypatch.setattr(APIStateMachine, "step", failing_step)
+    monkeypatch.setattr(api_fuzz, "run_state_machine_as_test", one_step_then_a_differing_replay)
+    with pytest.raises(type(planted)) as raised:
+        run_stateful(web_schema, web_app.state.web.guard.token, STATEFUL)
+    assert raised.value is planted
+
+
+def test_a_differing_replay_alone_ends_the_run_without_failing_it(
     web_app: Any, web_schema: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The app fails from its second new playlist on. With the seed above, that failure comes before the
-    # replay that differs, and the run must report it: forgiving the replay must not swallow what the app did.
-    made = 0
-    new_playlist = LibraryEdits.new_playlist
+    from hypothesis.errors import FlakyStrategyDefinition
 
-    def failing_after_the_first(self: LibraryEdits, *args: Any, **kwargs: Any) -> Any:
-        nonlocal made
-        made += 1
-        if made > 1:
-            raise RuntimeError("planted failure")
-        return new_playlist(self, *args, **kwargs)
+    from harmony.devtools import api_fuzz
 
-    monkeypatch.setattr(LibraryEdits, "new_playlist", failing_after_the_first)
-    with pytest.raises(RuntimeError, match="planted failure"):
-        run_stateful(web_schema, web_app.state.web.guard.token, STATEFUL, seed=REPLAYED_INTO_A_CHANGED_APP)
+    def a_differing_replay(machine: Any, settings: Any) -> None:
+        raise FlakyStrategyDefinition("Inconsistent data generation!")
+
+    monkeypatch.setattr(api_fuzz, "run_state_machine_as_test", a_differing_replay)
+    with pytest.warns(UserWarning, match="ended early"):
+        run_stateful(web_schema, web_app.state.web.guard.token, STATEFUL)

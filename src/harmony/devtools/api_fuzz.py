@@ -6,6 +6,7 @@ Needs the ``test`` extra (Schemathesis)."""
 from __future__ import annotations
 
 import contextlib
+import warnings
 from typing import Any
 
 import hypothesis
@@ -68,7 +69,7 @@ def run_stateful(schema: Any, token: str, hypothesis_settings: settings, *, seed
     ends the run without failing it, unless a check or the app failed before it, which is raised instead."""
     checks = all_checks()
     headers = {"X-Harmony-Token": token}
-    failed: list[Exception] = []
+    failed: list[BaseException] = []
 
     class Stateful(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
@@ -78,10 +79,11 @@ def run_stateful(schema: Any, token: str, hypothesis_settings: settings, *, seed
             case.validate_response(response, checks=checks, headers=headers)
 
         def step(self, input: Any) -> Any:
-            # Every failure passes here, a check's or the app's own exception, before Hypothesis sees it.
+            # Every failure passes here before Hypothesis sees it: the app's own exception, or the checks' (a
+            # ``FailureGroup``, an exception group that is not an ``Exception``).
             try:
                 return super().step(input)
-            except Exception as failure:
+            except (Exception, BaseExceptionGroup) as failure:
                 failed.append(failure)
                 raise
 
@@ -92,3 +94,8 @@ def run_stateful(schema: Any, token: str, hypothesis_settings: settings, *, seed
     except FlakyStrategyDefinition as replay_differed:
         if failed:
             raise failed[0] from replay_differed
+        # Said, not hidden: the run ended before the sequences asked for.
+        warnings.warn(
+            "the stateful phase ended early: a replayed sequence found the app changed by a later one",
+            stacklevel=2,
+        )
