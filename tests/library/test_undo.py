@@ -398,3 +398,4 @@ def test_an_edit_s_label_says_what_it_set(tmp_path: Path) -> None:
         assert label([2], {"color": None}) == "Cleared the colour of “T2”"
         assert label([3], {"title": "Opus"}) == "Renamed “T3” to “Opus”"
         assert label([3], {"title": "Opus II", "genre": "House"}) == "Set genre, title of “Opus II”"
+        assert label([3], {"title": ""}) == "Cleared the title of “Opus II”"

@@ -247,6 +247,10 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     page.click("#relocate-apply")
     expect(page.locator(".notification", has_text="1 track now points at its file.")).to_be_visible()
     expect(page.locator("#missing-count")).to_have_text("1")
+    # The row relocated goes; the one still to choose for stays.
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("e.wav")
+    expect(page.locator("#relocate-summary")).to_have_text("1 track relocated.")
     page.screenshot(path=str(home.parent / "missing-unsure-relocated.png"), full_page=True)
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         [still] = client.get("/api/library/missing").json()["tracks"]

@@ -114,7 +114,7 @@ def _track_label(fields: Sequence[str], values: Mapping[str, object], count: int
     if words == ["colour"]:
         return f"Coloured {what}" if values.get("color") else f"Cleared the colour of {what}"
     if words == ["title"] and count == 1:
-        return f"Renamed {_quoted(title)} to {what}"
+        return f"Renamed {_quoted(title)} to {what}" if named else f"Cleared the title of {_quoted(title)}"
     return f"Set {', '.join(words)} of {what}"
 
 

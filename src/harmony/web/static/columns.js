@@ -31,7 +31,7 @@ window.HarmonyColumns = (() => {
       show: (t) => (t.pending ? "●" : ""), title: (t) => (t.pending ? "Not exported yet" : "") },
     { id: "missing", label: "Missing file", short: "⚠", width: 34, sort: "missing", mark: true,
       show: (t) => (t.missing ? "⚠" : ""), title: (t) => (t.missing ? "File missing" : "") },
-    { id: "position", label: "#", width: 56, sort: "position", num: true, playlistOnly: true,
+    { id: "position", label: "#", width: 48, sort: "position", num: true, playlistOnly: true,
       show: (t) => (t.position === undefined || t.position === null ? "" : String(t.position + 1)) },
     { id: "title", label: "Title", width: 260, sort: "title", edit: "text", field: "title",
       show: (t) => t.title || fileName(t.path) },

@@ -355,12 +355,14 @@
   if (missingFirst) keepInAddress(null);
   if (first === null && missingFirst) setFilter("missing");
   else if (first === null) Table.setView({});
-  Tree.load().then(() => {
+  Tree.load().then((read) => {
     if (first === null) return;
-    if (Tree.has(`playlist:${first}`)) {
+    if (read && Tree.has(`playlist:${first}`)) {
       Tree.open(`playlist:${first}`);
     } else {
-      keepInAddress(null);
+      // Gone since the bookmark: the address says so. Not read (the tree says why): the address stays, for a
+      // reload to try again.
+      if (read) keepInAddress(null);
       Table.setView({});
     }
   });

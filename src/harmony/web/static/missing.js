@@ -182,7 +182,10 @@
       notify.show(`relocated-${Date.now()}`, { title: "Tracks relocated",
         message: `${plural(data.relocated, "track now points at its file", "tracks now point at their files")}. Export to Traktor to move ${data.relocated === 1 ? "it" : "them"} there too.`,
         color: "green", autoClose: 5000 });
-      $("relocate-results").hidden = true;
+      // The rows relocated go; the others stay, for the DJ to choose a file for or to leave.
+      for (const box of ticked) box.closest("tr").remove();
+      $("relocate-results").hidden = !$("relocate-rows").children.length;
+      $("relocate-summary").textContent = `${plural(data.relocated, "track relocated", "tracks relocated")}.`;
       await loadCount();
     } catch (error) {
       fail("Could not relocate", error);

@@ -77,7 +77,7 @@ window.HarmonyTable = (() => {
       return known.promise;
     }
     const mine = generation;
-    const entry = { tracks: null, promise: null, used: ++touch };
+    const entry = { tracks: null, promise: null, used: ++touch, generation: mine };
     inFlight += 1;
     const settled = () => {
       if (mine !== generation) return;
@@ -203,7 +203,11 @@ window.HarmonyTable = (() => {
     generation += 1;
     inFlight = 0;
     wanted = [];
-    stale = keep ? new Map([...blocks].filter(([, b]) => b.tracks)) : new Map();
+    // The rows on show stay until their replacements come. A second reload before the first one's rows came (an
+    // edit's own refresh, then the server's event for it) kept none, and lost the focused track with them.
+    // At most as many blocks as are kept: the newest (a Map keeps its order of insertion).
+    const shownNow = [...blocks].filter(([, b]) => b.tracks);
+    stale = keep ? new Map([...stale, ...shownNow].slice(-KEEP_BLOCKS)) : new Map();
     blocks = new Map();
     if (!keep) {
       loaded = false;
@@ -258,9 +262,9 @@ window.HarmonyTable = (() => {
   // down to their least widths before anything scrolls: on a laptop (1,024 to 1,280 px) every column of the default
   // set stays in sight, beside shorter titles. Only a frame narrower than that scrolls sideways, inside the frame.
   const GROWING = {
-    title: { least: 170, weight: 3 },
-    artist: { least: 115, weight: 2 },
-    album: { least: 95, weight: 1.5 },
+    title: { least: 155, weight: 3 },
+    artist: { least: 100, weight: 2 },
+    album: { least: 85, weight: 1.5 },
   };
 
   // The growing columns' widths for a frame of `frame` pixels: each its weight's share of the room, and a column
@@ -520,7 +524,13 @@ window.HarmonyTable = (() => {
   }
 
   async function select(index, { shift = false, toggle = false } = {}) {
-    const track = trackAt(index);
+    // A row not fetched yet (End in a long list) is waited for: returning left the selection on the row before,
+    // and Delete or Alt+↑ then acted on that one, out of sight.
+    let track = trackAt(index);
+    if (!track && index >= 0 && index < total) {
+      await fetchBlock(Math.floor(index / BLOCK) * BLOCK);
+      track = trackAt(index);
+    }
     if (!track) return;
     if (shift && anchor >= 0) {
       await selectRange(anchor, index);
@@ -562,11 +572,42 @@ window.HarmonyTable = (() => {
   }
 
   async function selectedPlaylistPositions() {
-    if (selectAll) return (await tracksBetween(0, total)).map((t) => t.position);
-    const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
-    if (positions.length) return positions;
+    return (await selectedEntries()).map((entry) => entry.position);
+  }
+
+  // The rows fetched since the library last changed (waiting a moment for them): the rows fetched before may show
+  // the entries where they were.
+  let placesFrom = 0; // blocks of this generation or later show the playlist as it is
+  async function freshBlocks() {
+    for (let waited = 0; waited < 3000; waited += 50) {
+      const fresh = [...blocks.values()].filter((block) => block.tracks && block.generation >= placesFrom);
+      if (fresh.length) return fresh;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    return [];
+  }
+
+  // The selected playlist entries as `{id, position}` (the focused row's when nothing is selected). A selected
+  // track whose place is not known (the playlist changed since it was selected: an undo, another tab) is taken
+  // where the rows now in the page show it.
+  async function selectedEntries() {
+    if (selectAll) return (await tracksBetween(0, total)).map((t) => ({ id: t.id, position: t.position }));
+    if (selected.size) {
+      const shown = new Map();
+      const unknown = [...selected].some((id) => !selectedPositions.has(id));
+      for (const block of unknown ? await freshBlocks() : []) {
+        for (const track of block.tracks) {
+          if (selected.has(track.id) && !selectedPositions.has(track.id)) {
+            if (!shown.has(track.id)) shown.set(track.id, []);
+            shown.get(track.id).push(track.position);
+          }
+        }
+      }
+      return [...selected].flatMap((id) => [...(selectedPositions.get(id) || shown.get(id) || [])]
+        .map((position) => ({ id, position })));
+    }
     const track = trackAt(current);
-    return track && track.position !== undefined ? [track.position] : [];
+    return track && track.position !== undefined ? [{ id: track.id, position: track.position }] : [];
   }
 
   // `typeInto`: the keyboard opened it (Enter on a row), so the panel takes the focus in its first field, ready
@@ -821,25 +862,34 @@ window.HarmonyTable = (() => {
   }
 
   // Alt+↑ / Alt+↓ (or the menu) in a playlist shown in its own order: the selected entries, or the focused one,
-  // one place up or down, as a drag would move them (entries apart are gathered next to the first). They stay
-  // selected, and the keyboard stays on its entry, so the keys can go on moving them.
-  async function moveSelection(step) {
-    if (!view.playlist || view.playlist.smart) return;
+  // one place up or down, as a drag would move them (entries apart are gathered: by the first going up, by the
+  // last going down). They stay selected, and the keyboard stays on its entry, so the keys can go on moving them.
+  // One move at a time, each from where the one before left them: a key held down, or pressed again before the
+  // answer, sent the same old places twice and the second move undid the first.
+  let moving = Promise.resolve();
+  function moveSelection(step) {
+    moving = moving.then(() => moveOnce(step)).catch((error) => Edits.failed("Reorder", error));
+    return moving;
+  }
+
+  async function moveOnce(step) {
+    if (!view.playlist || view.playlist.smart || selectAll) return; // the whole playlist has nowhere to go
     if (!reorderable()) {
       hintReorder();
       return;
     }
-    const positions = (await selectedPlaylistPositions()).sort((a, b) => a - b);
-    if (!positions.length) return;
+    const entries = (await selectedEntries()).sort((a, b) => a.position - b.position);
+    if (!entries.length) return;
+    const positions = entries.map((entry) => entry.position);
     const first = positions[0];
     const last = positions[positions.length - 1];
     if (step < 0 ? first === 0 : last === total - 1) return; // already at the top (bottom)
     // Up: before the entry above the first; down: before the one after the next below the last.
     const start = landing(step < 0 ? first - 1 : last + 2, positions);
     if (!(await Edits.moveInPlaylist(view.playlist, positions, start))) return;
-    const moved = await tracksBetween(start, start + positions.length);
+    // Where they are now is known without asking: together, in their order, from `start`.
     clearSelection();
-    moved.forEach(remember);
+    entries.forEach((entry, rank) => remember({ id: entry.id, position: start + rank }));
     anchor = start;
     announceSelection();
     paintSelection();
@@ -847,9 +897,10 @@ window.HarmonyTable = (() => {
   }
 
   // A playlist is reordered in its own order only: sorted by another column, searched or filtered, a row's place
-  // on screen is not its place in the playlist. Said once per drag or key, instead of doing nothing.
+  // on screen is not its place in the playlist. Said on a drop or a key, instead of doing nothing.
   function hintReorder() {
-    const how = view.search || view.filter ? "Clear the search and the filter" : "Sort by # (the playlist's order)";
+    const how = view.search && view.filter ? "Clear the search and the filter" : view.search ? "Clear the search"
+      : view.filter ? "Turn the filter off" : "Sort by # (the playlist's order)";
     window.HarmonyNotifications.show("reorder-hint", { title: "Not reordered",
       message: `${how} to move tracks in “${view.playlist.name}”.`, color: "gray", autoClose: 5000 });
   }
@@ -966,7 +1017,10 @@ window.HarmonyTable = (() => {
   // The row the Tab key reaches: the focused one, or the first before any is (else Tab went from the column
   // headers past every row).
   function tabStop() {
-    return current < 0 ? 0 : current;
+    const first = Math.min(Math.max(0, total - 1), Math.floor(wrap.scrollTop / ROW));
+    const last = Math.floor((wrap.scrollTop + wrap.clientHeight) / ROW);
+    // The focused row while it is in sight; else the first row in sight (a row scrolled away is not drawn).
+    return current >= first && current <= last ? current : first;
   }
 
   // The focused row (or cell) marked in place, as rowNode draws it: the one element the Tab key reaches.
@@ -1020,7 +1074,6 @@ window.HarmonyTable = (() => {
     const ids = selectAll ? null : [...selected];
     const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
     draggingHere = true;
-    hinted = false;
     event.dataTransfer.effectAllowed = "copyMove";
     event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ ids, all: selectAll,
       playlist: view.playlist ? view.playlist.id : null, positions }));
@@ -1035,7 +1088,6 @@ window.HarmonyTable = (() => {
   }
 
   let draggingHere = false; // a drag that started in these rows is on
-  let hinted = false; // and was told why it cannot reorder
 
   function reorderable() {
     return view.playlist && !view.playlist.smart && view.sort === null && !view.search && !view.filter;
@@ -1050,10 +1102,11 @@ window.HarmonyTable = (() => {
   body.addEventListener("dragover", (event) => {
     if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
     if (!reorderable()) {
-      // Rows of this playlist dragged over itself while sorted: say why nothing drops, once per drag.
-      if (draggingHere && !hinted && view.playlist && !view.playlist.smart) {
-        hinted = true;
-        hintReorder();
+      // Rows of this playlist dragged over itself while sorted: they may be dropped here, to be told why
+      // nothing moves (on the way to the tree, passing over the rows says nothing).
+      if (draggingHere && view.playlist && !view.playlist.smart) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "move";
       }
       return;
     }
@@ -1074,7 +1127,14 @@ window.HarmonyTable = (() => {
   });
 
   body.addEventListener("drop", async (event) => {
-    if (!reorderable() || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    if (!reorderable()) {
+      if (draggingHere && view.playlist && !view.playlist.smart) {
+        event.preventDefault();
+        hintReorder();
+      }
+      return;
+    }
     const index = indexOf(event.target);
     if (index < 0) return;
     event.preventDefault();
@@ -1142,6 +1202,12 @@ window.HarmonyTable = (() => {
   // track may also have moved in the sort or left the filter, so every visible block is read, not only its row).
   let refreshTimer = null;
   function refresh() {
+    // The library changed: in a playlist, the selected entries' places may have too (an undo, another tab).
+    // They are read again from the rows when next needed (see selectedEntries).
+    if (view.playlist && !view.playlist.smart) {
+      selectedPositions.clear();
+      placesFrom = generation + 1;
+    }
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => { if (!editing) reload({ keep: true }); else refresh(); }, 150);
   }

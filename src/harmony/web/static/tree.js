@@ -76,20 +76,26 @@ window.HarmonyTree = (() => {
     if (hadFocus) focusItem(focusKey);
   }
 
+  // Whether the playlists could be read (the tree says why not).
   async function load() {
     try {
       const answer = await api("GET", "/api/playlists");
       nodes = answer.nodes;
     } catch (error) {
       status.textContent = error.message;
-      return;
+      return false;
     }
     byKey.clear();
     index(nodes, null, 1, "");
+    // The open playlist was deleted elsewhere (another tab, the CLI, an import): the view goes back to all tracks,
+    // as it does for one deleted here (the title, the rows and the address kept naming it).
+    const gone = selectedKey !== "all" && !byKey.has(selectedKey);
     if (!renaming) draw();
-    const open = byKey.get(selectedKey);
+    if (gone) open("all", true);
+    const shown = byKey.get(selectedKey);
     // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
-    if (open) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: open.node.name, path: open.path } }));
+    if (shown) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: shown.node.name, path: shown.path } }));
+    return true;
   }
 
   function visibleItems() {
