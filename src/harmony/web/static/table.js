@@ -575,6 +575,21 @@ window.HarmonyTable = (() => {
     return (await selectedEntries()).map((entry) => entry.position);
   }
 
+  // The selected entries, their places as remembered or, for a track whose place is not known, as `blocks` show it.
+  function entriesIn(blocksShown) {
+    const shown = new Map();
+    for (const block of blocksShown) {
+      for (const track of block.tracks || []) {
+        if (selected.has(track.id) && !selectedPositions.has(track.id)) {
+          if (!shown.has(track.id)) shown.set(track.id, []);
+          shown.get(track.id).push(track.position);
+        }
+      }
+    }
+    return [...selected].flatMap((id) => [...(selectedPositions.get(id) || shown.get(id) || [])]
+      .map((position) => ({ id, position })));
+  }
+
   // The rows fetched since the library last changed (waiting a moment for them): the rows fetched before may show
   // the entries where they were.
   let placesFrom = 0; // blocks of this generation or later show the playlist as it is
@@ -593,18 +608,8 @@ window.HarmonyTable = (() => {
   async function selectedEntries() {
     if (selectAll) return (await tracksBetween(0, total)).map((t) => ({ id: t.id, position: t.position }));
     if (selected.size) {
-      const shown = new Map();
       const unknown = [...selected].some((id) => !selectedPositions.has(id));
-      for (const block of unknown ? await freshBlocks() : []) {
-        for (const track of block.tracks) {
-          if (selected.has(track.id) && !selectedPositions.has(track.id)) {
-            if (!shown.has(track.id)) shown.set(track.id, []);
-            shown.get(track.id).push(track.position);
-          }
-        }
-      }
-      return [...selected].flatMap((id) => [...(selectedPositions.get(id) || shown.get(id) || [])]
-        .map((position) => ({ id, position })));
+      return entriesIn(unknown ? await freshBlocks() : []);
     }
     const track = trackAt(current);
     return track && track.position !== undefined ? [{ id: track.id, position: track.position }] : [];
@@ -1072,7 +1077,8 @@ window.HarmonyTable = (() => {
       paintSelection();
     }
     const ids = selectAll ? null : [...selected];
-    const positions = [...selectedPositions.values()].flatMap((set) => [...set]);
+    // A drag cannot wait for rows: the places of the rows on show (read again after a change, see refresh).
+    const positions = entriesIn(blocks.values()).map((entry) => entry.position);
     draggingHere = true;
     event.dataTransfer.effectAllowed = "copyMove";
     event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ ids, all: selectAll,
