@@ -18,7 +18,7 @@ from harmony import nml
 from harmony.cli import app
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
 from harmony.library import Library
-from harmony.sync.report import plural
+from harmony.words import plural
 
 from ..issue_keys import IMPORT_STATS_KEYS
 

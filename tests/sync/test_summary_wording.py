@@ -3,7 +3,8 @@ collection's badges count them (smart lists apart)."""
 
 from __future__ import annotations
 
-from harmony.sync.report import ImportStats, plural
+from harmony.sync.report import ImportStats
+from harmony.words import plural
 
 
 def test_plurals_read_naturally() -> None:

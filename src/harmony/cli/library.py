@@ -37,6 +37,7 @@ from harmony.library import (
     parse_field_text,
     unknown_field,
 )
+from harmony.words import plural
 
 if TYPE_CHECKING:
     from harmony.library import Library, StoredTrack, TrackDetail
@@ -212,7 +213,7 @@ def show(
             table.add_row(*texts(name, str(value)))
     console.print(table)
     if detail.cues:
-        cues = Table(title=f"{len(detail.cues)} cue point{'' if len(detail.cues) == 1 else 's'}")
+        cues = Table(title=plural(len(detail.cues), "cue point"))
         for heading in ("ID", "Type", "Start (ms)", "Length (ms)", "Hot cue", "Name"):
             cues.add_column(heading)
         for cue in detail.cues:

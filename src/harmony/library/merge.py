@@ -25,6 +25,7 @@ from harmony.library.queries import get_track, get_tracks
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope
 from harmony.library.values import TRACK_FIELD_NAMES, CueValues
+from harmony.words import plural
 
 __all__ = ["MergeResult", "merge_label", "merge_scope", "merge_tracks"]
 
@@ -62,7 +63,7 @@ def merge_scope(keep: int, others: Sequence[int]) -> Scope:
 def merge_label(result: MergeResult) -> str:
     """The merge as the undo history names it."""
     count = len(result.removed)
-    what = "1 duplicate" if count == 1 else f"{count:,} duplicates"
+    what = plural(count, "duplicate")
     return f"Merged {what} into “{result.kept_title}”" if result.kept_title else f"Merged {what} into one track"
 
 

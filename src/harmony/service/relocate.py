@@ -18,6 +18,7 @@ from harmony.errors import SyncError
 from harmony.jobs import FolderListings, RelocateJobResult, run_relocate_job
 from harmony.library import Library, NotFoundError
 from harmony.sync import Relocation
+from harmony.words import plural
 from harmony.workers import Job, Progress
 
 if TYPE_CHECKING:
@@ -49,9 +50,9 @@ class RelocateOutcome:
         found = c["exact"] + c["likely"]
         missing = len(self.relocations)
         if self.scanned_files == 0:  # say so plainly rather than "found 0 of 2,615…; 0 files scanned"
-            still = "1 track is" if missing == 1 else f"{missing:,} tracks are"
+            still = plural(missing, "track is", "tracks are")
             return f"The folders searched hold no audio files: {still} still missing."
-        files = "1 audio file" if self.scanned_files == 1 else f"{self.scanned_files:,} audio files"
+        files = plural(self.scanned_files, "audio file")
         return (
             f"Found {found:,} of {missing:,} missing files ({c['likely']:,} likely), "
             f"{c['ambiguous']:,} ambiguous, {c['not_found']:,} not found; {files} looked at."

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from harmony.sync.path_suggestions import readable_key
+from harmony.words import plural
 
 if TYPE_CHECKING:  # the report modules import this one
     from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
@@ -24,7 +25,7 @@ def section(out: list[str], heading: str, count: int, lines: Iterable[str]) -> N
 def new_line(artist: str | None, title: str | None, cues: int, where: str) -> str:
     """A track or entry to create: ``+ Artist - Title (N cue points) where``."""
     name = " - ".join(part for part in (artist, title) if part) or where
-    return f"  + {name} ({cues} cue point{'' if cues == 1 else 's'}) {where}"
+    return f"  + {name} ({plural(cues, 'cue point')}) {where}"
 
 
 def change_lines(header: str, fields: Sequence[FieldChange], cues: Sequence[CueChange]) -> list[str]:

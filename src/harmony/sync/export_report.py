@@ -13,6 +13,7 @@ from typing import Any
 
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry, first
+from harmony.words import plural
 
 __all__ = ["EntryAdded", "EntryChange", "EntryRemoved", "ExportReport", "ExportStats"]
 
@@ -82,7 +83,7 @@ class ExportStats:
         tracks, add 2 tracks, …``."""
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
         parts = [
-            f"{future if would else past} {count} {noun}{'' if count == 1 else 's'}"
+            f"{future if would else past} {plural(count, noun)}"
             for count, past, future, noun in (
                 (self.tracks_exported, "Exported", "export", "track"),
                 (self.tracks_added, "Added", "add", "track"),
@@ -93,7 +94,7 @@ class ExportStats:
             if count
         ]
         if cues:
-            parts.insert(3, f"{cues} cue point{'' if cues == 1 else 's'}")
+            parts.insert(3, plural(cues, "cue point"))
         if not parts:
             return "No changes needed"
         return ("Would " if would else "") + ", ".join(parts)

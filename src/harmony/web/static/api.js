@@ -117,8 +117,8 @@ window.Harmony = (() => {
     return new Intl.NumberFormat().format(value);
   }
 
-  // "1 track", "2 tracks", "20,000 tracks": every page counts this way.
-  function plural(count, one, many) {
+  // "1 track", "2 tracks", "20,000 tracks": every page counts this way; `many` where the plural is not `one`+"s".
+  function plural(count, one, many = `${one}s`) {
     return `${number(count)} ${count === 1 ? one : many}`;
   }
 

@@ -4,7 +4,7 @@
 "use strict";
 
 window.HarmonyEdits = (() => {
-  const { api, el, number, sentence } = window.Harmony;
+  const { api, el, number, plural, sentence } = window.Harmony;
 
   function notes() {
     return window.HarmonyNotifications;
@@ -241,7 +241,7 @@ window.HarmonyEdits = (() => {
     const form = document.getElementById("bulk-form");
     const error = document.getElementById("bulk-error");
     const COLOURS = window.HarmonyColumns.COLOURS;
-    document.getElementById("bulk-title").textContent = `Edit ${number(ids.length)} ${ids.length === 1 ? "track" : "tracks"}`;
+    document.getElementById("bulk-title").textContent = `Edit ${plural(ids.length, "track")}`;
     error.hidden = true;
     // A ticked field left empty clears it on every selected track: said once before it is done.
     let clearingAsked = false;

@@ -336,14 +336,9 @@
   // The playlist the address names, opened once the tree is there; one that is gone (deleted since the bookmark)
   // leaves all tracks, and the address says so.
   function openFromAddress() {
+    if (location.hash && !location.hash.startsWith("#playlist=")) return; // another anchor (the skip link's)
     const wanted = playlistInAddress();
-    if (wanted !== null && Tree.has(`playlist:${wanted}`)) {
-      Tree.open(`playlist:${wanted}`);
-    } else if (Tree.selected() !== "all" || Table.view.playlist) {
-      Tree.open("all");
-    } else {
-      keepInAddress(null);
-    }
+    Tree.open(wanted !== null && Tree.has(`playlist:${wanted}`) ? `playlist:${wanted}` : "all");
   }
   window.addEventListener("hashchange", openFromAddress);
 
@@ -357,14 +352,9 @@
   else if (first === null) Table.setView({});
   Tree.load().then((read) => {
     if (first === null) return;
-    if (read && Tree.has(`playlist:${first}`)) {
-      Tree.open(`playlist:${first}`);
-    } else {
-      // Gone since the bookmark: the address says so. Not read (the tree says why): the address stays, for a
-      // reload to try again.
-      if (read) keepInAddress(null);
-      Table.setView({});
-    }
+    // Not read (the tree says why): all tracks, and the address stays for a reload to try again.
+    if (read) openFromAddress();
+    else Table.setView({});
   });
   loadCounts();
 })();

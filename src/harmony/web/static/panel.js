@@ -340,7 +340,7 @@
   function rate(value) {
     const before = state.track.rating || 0;
     setRating(value);
-    const words = value ? `Rated “${titleOf(state.track)}” ${value} star${value === 1 ? "" : "s"}` : `Cleared the rating of “${titleOf(state.track)}”`;
+    const words = value ? `Rated “${titleOf(state.track)}” ${window.Harmony.plural(value, "star")}` : `Cleared the rating of “${titleOf(state.track)}”`;
     saveOne("rating", value, () => setRating(before), words);
   }
 

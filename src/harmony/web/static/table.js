@@ -5,7 +5,7 @@
 "use strict";
 
 window.HarmonyTable = (() => {
-  const { api, el, number, sentence } = window.Harmony;
+  const { api, el, number, plural, sentence } = window.Harmony;
   const Columns = window.HarmonyColumns;
   const Edits = window.HarmonyEdits;
   const ROW = 32; // px: every row has this height (app.css, "/* table */"), which is what makes the maths simple
@@ -169,7 +169,7 @@ window.HarmonyTable = (() => {
 
   function totalChanged() {
     table.setAttribute("aria-rowcount", String(total + 1));
-    countText.textContent = `${number(total)} ${total === 1 ? "track" : "tracks"}`;
+    countText.textContent = plural(total, "track");
     if (current >= total) current = total - 1;
     document.dispatchEvent(new CustomEvent("harmony:view-total", { detail: { total, view: { ...view } } }));
   }
@@ -852,7 +852,7 @@ window.HarmonyTable = (() => {
     const ids = await selectedIds();
     if (!ids.length) return;
     const lists = window.HarmonyTree ? window.HarmonyTree.playlists() : [];
-    const chosen = await Edits.pick(`Add ${ids.length === 1 ? "1 track" : `${number(ids.length)} tracks`} to a playlist`,
+    const chosen = await Edits.pick(`Add ${plural(ids.length, "track")} to a playlist`,
       lists.map((p) => ({ label: p.path, name: p.name, playlist: p })));
     if (chosen) await Edits.addToPlaylist(chosen.playlist, ids);
   }

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number } = window.Harmony;
+  const { api, el, onOperation, onAutoSync, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const mine = new Set(); // operations started from this page, which Cancel stops
@@ -71,11 +71,6 @@
     }
   }
 
-  // "1 track", "2 tracks", "20,000 tracks".
-  function count(value, noun) {
-    return `${number(value)} ${value === 1 ? noun : `${noun}s`}`;
-  }
-
   function badge(text, color) {
     return el("span", { class: `badge ${color}` }, text);
   }
@@ -95,9 +90,9 @@
     }
     const c = info.collection;
     $("nml-badges").replaceChildren(...(c ? [
-      badge(count(c.tracks, "track"), "blue"), badge(count(c.playlists, "playlist"), "green"),
-      ...(c.smart_lists ? [badge(count(c.smart_lists, "smart list"), "green")] : []),
-      badge(count(c.folders, "folder"), "violet"), badge(count(c.cue_points.total, "cue point"), "orange"),
+      badge(plural(c.tracks, "track"), "blue"), badge(plural(c.playlists, "playlist"), "green"),
+      ...(c.smart_lists ? [badge(plural(c.smart_lists, "smart list"), "green")] : []),
+      badge(plural(c.folders, "folder"), "violet"), badge(plural(c.cue_points.total, "cue point"), "orange"),
       el("span", { class: "muted" }, `NML v${c.version ?? "?"}`)] : []));
     $("nml-error").hidden = !info.error;
     $("nml-error").textContent = info.error || "";
@@ -259,16 +254,16 @@
     if (event.status !== "succeeded") return;
     const r = event.result;
     $("preview-summary").replaceChildren(
-      el("li", {}, `${count(r.tracks_matched, "track")} matched`),
-      el("li", {}, `${count(r.tracks_updated, "track")} would be updated`),
-      ...(r.tracks_imported > 0 ? [el("li", {}, `${count(r.tracks_imported, "track")} would be imported`)] : []),
+      el("li", {}, `${plural(r.tracks_matched, "track")} matched`),
+      el("li", {}, `${plural(r.tracks_updated, "track")} would be updated`),
+      ...(r.tracks_imported > 0 ? [el("li", {}, `${plural(r.tracks_imported, "track")} would be imported`)] : []),
       ...(r.files_not_found > 0
-        ? [el("li", {}, `${count(r.files_not_found, "file")} not found: would be imported as missing tracks`)] : []),
+        ? [el("li", {}, `${plural(r.files_not_found, "file")} not found: would be imported as missing tracks`)] : []),
       el("li", { class: "muted" }, r.summary));
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");
     $("preview-diff-count").textContent = op.diff_lines > op.diff.length
-      ? `(first ${number(op.diff.length)} of ${number(op.diff_lines)} lines)` : `(${count(op.diff_lines, "line")})`;
+      ? `(first ${number(op.diff.length)} of ${number(op.diff_lines)} lines)` : `(${plural(op.diff_lines, "line")})`;
     $("preview-diff-box").hidden = false;
   }
 
