@@ -1,23 +1,28 @@
-"""Undo and redo: random sequences of edits (fields, bulk, cues, folders, playlists, entries, order), then undo
-all, give back the starting library; redo all gives back the edited one. The history survives reopening."""
+"""Undo and redo: random sequences of edits (fields, bulk, cues, folders, playlists, entries, order, relocations),
+then undo all, give back the starting library; redo all gives back the edited one. The history survives reopening."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import update
 
 from harmony.errors import LibraryError
 from harmony.library import CueValues, Library, NothingToUndoError, TrackValues, undo
+from harmony.library.database import write_connection
+from harmony.library.models import TRACKS as TRACKS_TABLE
 from harmony.library.undo import KEEP_STEPS
 
 from .test_roundtrip import HOLDABLE
 
 TRACKS = 8
+MISSING_SINCE = datetime(2026, 12, 1, 20, 0)
 
 
 def build(path: Path) -> None:
@@ -34,6 +39,8 @@ def build(path: Path) -> None:
         gigs = library.create_folder("Gigs")
         library.create_playlist("Friday", gigs, track_ids=[1, 2, 3])
         library.create_playlist("Loose", None, track_ids=[4, 4, 5])
+    with Library.open(path) as library, write_connection(library._engine) as conn:  # files gone, for relocations
+        conn.execute(update(TRACKS_TABLE).where(TRACKS_TABLE.c.id.in_([2, 5])).values(missing_since=MISSING_SINCE))
 
 
 def state(library: Library) -> dict[str, Any]:
@@ -42,7 +49,7 @@ def state(library: Library) -> dict[str, Any]:
     cues = {}
     for track_id in range(1, TRACKS + 1):
         detail = library.get_track(track_id)
-        tracks[track_id] = detail.track.values.as_dict()
+        tracks[track_id] = {**detail.track.values.as_dict(), "missing_since": detail.track.missing_since}
         cues[track_id] = sorted((c.id, tuple(c.values.as_dict().items())) for c in detail.cues)
 
     def tree(nodes: Any) -> list[Any]:
@@ -79,7 +86,9 @@ def one_edit(library: Library, data: st.DataObject) -> None:
     folders = node_ids(library, "folder")
     playlists = node_ids(library, "playlist")
     kind = draw(
-        st.sampled_from(["fields", "bulk", "cue_add", "cue_edit", "cue_delete", "folder", "playlist", "entries"])
+        st.sampled_from(
+            ["fields", "bulk", "cue_add", "cue_edit", "cue_delete", "folder", "playlist", "entries", "relocate"]
+        )
     )
     if kind == "fields":
         field = draw(st.sampled_from(["rating", "bpm", "musical_key", "title", "color", "year"]))
@@ -95,6 +104,9 @@ def one_edit(library: Library, data: st.DataObject) -> None:
     elif kind == "bulk":
         ids = draw(st.lists(st.integers(1, TRACKS), min_size=1, max_size=TRACKS))
         library.edit_tracks(ids, {"rating": draw(st.integers(0, 5)), "genre": draw(st.sampled_from(["A", "B", None]))})
+    elif kind == "relocate":  # two tracks sent to one file are refused
+        ids = draw(st.lists(st.integers(1, TRACKS), min_size=1, max_size=3))
+        library.relocate_tracks([(i, f"/found/{draw(st.integers(1, 4))}.mp3") for i in ids])
     elif kind == "cue_add":
         library.add_cue_point(
             track,

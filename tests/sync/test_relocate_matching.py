@@ -121,3 +121,17 @@ def test_tags_then_hashes_decide_between_files_of_one_name_and_size() -> None:
     assert (different[0].confidence, sorted(different[0].candidates)) == ("ambiguous", ["/x/a.mp3", "/y/a.mp3"])
     copies = match_lost_tracks([track], index, probes.get, lambda path: "same")
     assert (copies[0].new_path, copies[0].confidence) == ("/y/a.mp3", "likely")  # the folder that looks alike
+
+
+def test_an_unreadable_file_of_the_name_is_likely_only_where_no_size_says_otherwise() -> None:
+    # A 5 KB file of the track's name that cannot be read, beside a recording the library knows as 132 MB, is
+    # listed for the DJ to confirm, not ticked as likely; with no size known, nothing says it is not the file.
+    index = FileIndex.of([("/new/Song.mp3", 5_000)])
+    sized, unsized = match_lost_tracks(
+        [LostTrack(1, "/old/Song.mp3", 132_000_000, 300.0), LostTrack(2, "/old/song.mp3", None, 300.0)],
+        index,
+        lambda path: None,
+        lambda path: None,
+    )
+    assert (sized.new_path, sized.confidence, sized.candidates) == (None, "ambiguous", ("/new/Song.mp3",))
+    assert (unsized.new_path, unsized.confidence) == ("/new/Song.mp3", "likely")

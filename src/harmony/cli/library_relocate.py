@@ -12,6 +12,7 @@ from rich.text import Text
 
 from harmony.cli.library import _library_path
 from harmony.cli.output import console, print_json
+from harmony.words import plural
 
 if TYPE_CHECKING:
     from harmony.service import RelocateOutcome
@@ -48,13 +49,17 @@ def relocate(
         apply = False  # JSON without --yes: a script asks with --yes, nothing changes silently
     if apply:
         with Library.open(path) as library:
-            outcome = replace(outcome, relocated=apply_relocations(library, moves))
+            outcome = replace(outcome, relocated=apply_relocations(library, moves).value)
     if as_json:
         data = {**outcome.to_json(), "applied": apply, "matches": outcome.matches_json()}
         print_json(data)
         return
     if apply:
-        console.print(f"[bold green]Relocated {outcome.relocated:,} tracks.[/] Export to Traktor to move them there.")
+        them = "it" if outcome.relocated == 1 else "them"
+        console.print(
+            f"[bold green]Relocated {plural(outcome.relocated, 'track')}.[/] Export to Traktor to move {them} "
+            "there; `harmony undo` takes the relocation back."
+        )
     elif moves:
         console.print("Nothing was changed.")
 

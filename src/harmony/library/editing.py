@@ -17,7 +17,7 @@ from typing import Any, Final, Generic, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, func, select
 
-from harmony.library import journal, undo, writes
+from harmony.library import journal, missing, undo, writes
 from harmony.library.cue_words import cue_words
 from harmony.library.database import write_connection
 from harmony.library.errors import (
@@ -213,6 +213,32 @@ class LibraryEdits:
             action,
             lambda count: _track_label(list(checked), checked, count, title[0]),
             {"track": track_id, "fields": sorted(checked)},
+        )
+
+    def relocate_tracks(self, moves: Sequence[tuple[int, str]]) -> EditOutcome[int]:
+        """Point tracks at the files found for them, (track id, new path) each, as one edit and one undo step:
+        each keeps its id, fields, cues and playlist entries, its missing mark clears, and the next export
+        moves its NML entry. Undone, each points at its old file again, marked missing as it was. Returns how
+        many tracks were relocated."""
+        moved = dict(moves)  # a track named twice goes where it was named last
+        if not moved:
+            raise InvalidFieldError("Name at least one track to relocate.")
+        ids = list(moved)
+        title: list[str | None] = [None]
+
+        def action(conn: Connection, version: int) -> int:
+            if len(ids) == 1:
+                title[0] = conn.execute(select(TRACKS.c.title).where(TRACKS.c.id == ids[0])).scalar()
+            writes.update_tracks(conn, version, [(track_id, {"path": path}) for track_id, path in moved.items()])
+            missing.mark_found(conn, ids, journal.now())
+            return len(ids)
+
+        return self._recorded(
+            "tracks.relocate",
+            Scope(track_ids=ids, fields=["path"], marks=ids),
+            action,
+            lambda count: f"Relocated {_quoted(title[0]) if count == 1 else plural(count, 'track')}",
+            {"tracks": len(ids)},
         )
 
     # --- cue points -----------------------------------------------------------------------------------------

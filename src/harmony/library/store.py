@@ -159,17 +159,6 @@ class Library(LibraryEdits):
         with write_connection(self._engine) as conn:
             return missing.check_files(conn, exists, journal.now())
 
-    def relocate_tracks(self, moves: Sequence[tuple[int, str]]) -> int:
-        """Point tracks at the files found for them, (track id, new path) each, as one edit: each keeps its
-        id, fields, cues and playlist entries, its missing mark clears, and the next export moves its NML
-        entry. Returns the library version."""
-        if not moves:
-            return self.version
-        with self._edit("tracks.relocate", {"tracks": len(moves)}) as (conn, version):
-            writes.update_tracks(conn, version, [(track_id, {"path": path}) for track_id, path in moves])
-            missing.mark_found(conn, [track_id for track_id, _ in moves], journal.now())
-        return version
-
     def duplicate_rows(self) -> list[tuple[object, ...]]:
         """Per track, what finding duplicates needs (see :func:`merge.duplicate_rows`)."""
         with self._read() as conn:

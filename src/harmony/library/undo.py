@@ -3,7 +3,8 @@
 A step stores the part of the library its edit could touch (its :class:`Scope`), as it was before and after:
 the edited fields of the edited tracks, the cue points of the tracks whose cues changed, the folder and
 playlist rows of the folders whose children moved, the entries of the playlists whose entries changed, and
-whole track rows for an edit that takes tracks out of the library (a merge of duplicates). Only
+whole track rows for an edit that takes tracks out of the library (a merge of duplicates), and the missing
+marks of the tracks a relocation points at their files. Only
 what actually differs is kept, so a 10,000-track rating edit stores two small values per track, never whole
 rows. Undoing writes the "before" side back, redoing the "after" side; both are edits of their own (a new
 library version, the rows stamped with it), so the export carries an undo like any other change. An undo of
@@ -58,8 +59,9 @@ class Scope:
     """What an edit may change: ``fields`` of ``track_ids``; every cue of ``cue_tracks``; the rows of the
     folders and playlists in ``parents`` (None: the top level); the rows of ``folders`` and ``playlists``; the
     entries of ``entry_playlists`` and of every playlist holding one of ``entry_tracks``; everything inside
-    the folders of ``subtrees``; and the whole rows of ``whole_tracks`` (tracks the edit may take out of the
-    library, with the link to their sync base, so an undo brings them back as they were)."""
+    the folders of ``subtrees``; the whole rows of ``whole_tracks`` (tracks the edit may take out of the
+    library, with the link to their sync base, so an undo brings them back as they were); and the missing
+    marks of ``marks`` (a relocation clears them: undone, the track points at its old file, missing again)."""
 
     track_ids: Sequence[int] = ()
     fields: Sequence[str] = ()
@@ -71,6 +73,7 @@ class Scope:
     subtrees: Iterable[int] = ()
     entry_tracks: Sequence[int] = ()
     whole_tracks: Sequence[int] = ()
+    marks: Sequence[int] = ()
 
 
 @dataclass(slots=True)
@@ -85,6 +88,9 @@ class Snapshot:
     entries: dict[int, list[list[Any]] | None] = field(default_factory=dict)
     #: Whole track rows: ``{"row": [values of _ROW_COLUMNS], "base": NML key of its sync base or None}``.
     rows: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    #: Missing marks: since when the track's file has been missing here (ISO text), or None when it is found.
+    #: Not an edit: restoring one stamps no version.
+    marks: dict[int, str | None] = field(default_factory=dict)
     #: The version each row carried (``{"tracks" | "playlists" | "folders": {id: version}}``). A step keeps them
     #: on its "before" side only: the versions just before its change was applied (see ``undo_stamps``).
     stamps: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -102,6 +108,7 @@ class Snapshot:
                 "playlists": {str(k): v for k, v in self.playlists.items()},
                 "entries": {str(k): v for k, v in self.entries.items()},
                 "rows": {str(k): v for k, v in self.rows.items()},
+                "marks": {str(k): v for k, v in self.marks.items()},
                 "stamps": {kind: {str(k): v for k, v in found.items()} for kind, found in self.stamps.items()},
             },
             separators=(",", ":"),
@@ -128,20 +135,21 @@ class Snapshot:
             playlists={int(k): v for k, v in data.get("playlists", {}).items()},
             entries={int(k): v for k, v in data.get("entries", {}).items()},
             rows={int(k): v for k, v in data.get("rows", {}).items()},
+            marks={int(k): v for k, v in data.get("marks", {}).items()},
             stamps={kind: {int(k): v for k, v in found.items()} for kind, found in data.get("stamps", {}).items()},
         )
 
     @property
     def track_ids(self) -> set[int]:
         """Tracks whose fields, cues or whole rows this snapshot holds."""
-        return set(self.tracks) | set(self.cues) | set(self.rows)
+        return set(self.tracks) | set(self.cues) | set(self.rows) | set(self.marks)
 
     @property
     def touches_playlists(self) -> bool:
         return bool(self.folders or self.playlists or self.entries)
 
     def is_empty(self) -> bool:
-        return not (self.tracks or self.cues or self.rows or self.touches_playlists)
+        return not (self.tracks or self.cues or self.rows or self.marks or self.touches_playlists)
 
 
 def _subtree(conn: Connection, roots: Iterable[int]) -> tuple[set[int], set[int]]:
@@ -194,6 +202,13 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
         for track_id, key in bases:
             cast(dict[str, Any], snap.rows[track_id])["base"] = key
 
+    marked = sorted(set(scope.marks) | (set(known.marks) if known else set()))
+    for chunk in in_batches(marked):
+        for track_id, since in conn.execute(
+            select(TRACKS.c.id, TRACKS.c.missing_since).where(TRACKS.c.id.in_(chunk))
+        ):
+            snap.marks[track_id] = _plain(since)
+
     folder_ids, playlist_ids = _subtree(conn, scope.subtrees)
     folder_ids |= set(scope.folders)
     playlist_ids |= set(scope.playlists)
@@ -242,7 +257,7 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
     """The two snapshots with everything that did not change left out; the "before" side keeps the versions of
     its rows, the "after" side none."""
     old, new = Snapshot(fields=before.fields), Snapshot(fields=after.fields)
-    for name in ("tracks", "cues", "folders", "playlists", "entries", "rows"):
+    for name in ("tracks", "cues", "folders", "playlists", "entries", "rows", "marks"):
         a: dict[int, Any] = getattr(before, name)
         b: dict[int, Any] = getattr(after, name)
         for key in a.keys() | b.keys():
@@ -342,6 +357,16 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
             conn,
             version,
             ((t, dict(zip(snap.fields, values, strict=True))) for t, values in snap.tracks.items() if t in live),
+        )
+    live = _existing_tracks(conn, snap.marks)
+    if live:  # after the paths: a mark goes with the file the track points at
+        conn.execute(
+            update(TRACKS).where(TRACKS.c.id == bindparam("_id")).values(missing_since=bindparam("since")),
+            [
+                {"_id": t, "since": None if since is None else datetime.fromisoformat(since)}
+                for t, since in snap.marks.items()
+                if t in live
+            ],
         )
 
 

@@ -384,6 +384,10 @@ def check_track_changes(changes: Mapping[str, object]) -> dict[str, FieldValue]:
     return checked
 
 
+#: The columns no two tracks may share.
+_UNIQUE_PATHS: Final = ("path", "path_key")
+
+
 def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple[int, Mapping[str, object]]]) -> int:
     """Apply field changes to tracks; updates touching the same fields go in one ``executemany``. Each track is
     stamped with ``version``; None leaves its ``changed_version`` as it was (a change that is not an edit
@@ -403,6 +407,8 @@ def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple
         groups[fields].append({"_id": track_id, **{f"v_{name}": value for name, value in checked.items()}})
     count = 0
     for fields, rows in groups.items():
+        if len(rows) > 1 and any(column in fields for column in _UNIQUE_PATHS):
+            _let_go_of_paths(conn, rows)
         statement = (
             update(TRACKS)
             .where(TRACKS.c.id == bindparam("_id"))
@@ -416,6 +422,33 @@ def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple
             require_tracks(conn, (cast(int, row["_id"]) for row in rows))
         count += len(rows)
     return count
+
+
+def _let_go_of_paths(conn: Connection, rows: Sequence[Mapping[str, object]]) -> None:
+    """Tracks of one update may trade files (an undone relocation, a chain of moves): a track whose new path
+    another of them still holds would meet the unique indexes of ``path`` and ``path_key``. Each such holder
+    first takes a stand-in (its id after a NUL, which no file path can hold). A path held by a track outside
+    the update is still refused; an update trading nothing costs a look-up per 500 paths."""
+    wanted_by = {
+        (column, row[f"v_{column}"]): row["_id"] for row in rows for column in _UNIQUE_PATHS if f"v_{column}" in row
+    }
+    holders: set[int] = set()
+    for column in _UNIQUE_PATHS:
+        values = [value for (name, value) in wanted_by if name == column]
+        for chunk in in_batches(values):
+            for track_id, value in conn.execute(
+                select(TRACKS.c.id, TRACKS.c[column]).where(TRACKS.c[column].in_(chunk))
+            ):
+                if wanted_by[(column, value)] != track_id:
+                    holders.add(track_id)
+    trading = sorted(holders & {cast(int, row["_id"]) for row in rows})
+    if trading:
+        conn.execute(
+            update(TRACKS)
+            .where(TRACKS.c.id == bindparam("_id"))
+            .values(path=bindparam("_stand_in"), path_key=bindparam("_stand_in")),
+            [{"_id": track_id, "_stand_in": f"\0{track_id}"} for track_id in trading],
+        )
 
 
 def update_tracks_alike(conn: Connection, version: int, track_ids: Sequence[int], changes: Mapping[str, object]) -> int:

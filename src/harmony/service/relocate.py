@@ -2,7 +2,7 @@
 
 The scan and the matching run on the sync pool as an operation (``relocate``) with progress and Cancel; the
 outcome lists a :class:`~harmony.sync.relocate.Relocation` per missing track. Nothing changes until
-:func:`apply_relocations` points the accepted tracks at their new files, in one edit."""
+:func:`apply_relocations` points the accepted tracks at their new files, in one edit the DJ can undo."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
 from harmony.jobs import FolderListings, RelocateJobResult, run_relocate_job
-from harmony.library import Library, NotFoundError
+from harmony.library import EditOutcome, Library, NotFoundError
 from harmony.sync import Relocation
 from harmony.words import plural
 from harmony.workers import Job, Progress
@@ -118,13 +118,13 @@ def _check_files(library_path: Path) -> None:
         library.check_files(FolderListings())
 
 
-def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> int:
-    """Point each track at its new file (the file must exist now); returns how many were relocated."""
+def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> EditOutcome[int]:
+    """Point each track at its new file (the file must exist now), as one edit and one undo step; its value
+    is how many tracks were relocated."""
     for track_id, path in moves:
         if not os.path.isabs(path) or not os.path.isfile(path):
             raise NotFoundError(f"Cannot relocate track {track_id} to {path!r}: there is no such file.")
-    library.relocate_tracks(moves)
-    return len(moves)
+    return library.relocate_tracks(moves)
 
 
 def accepted_moves(outcome: RelocateOutcome) -> list[tuple[int, str]]:

@@ -9,10 +9,12 @@ Confidence, for each missing track:
 - ``exact``: one file with the track's name (Unicode-normalised, case-folded) and its size; or several such
   files and only one whose duration and tags agree.
 - ``likely``: one file with its name whose duration and tags agree though the size differs (retagged), or
-  whose size is unknown, or whose tags cannot be read; a renamed file with its size, duration and tags; or
-  copies of one content (same hash) of which the one whose folders look most like the old ones is taken.
+  whose size is unknown, or whose tags cannot be read while the library knows no size to compare; a renamed
+  file with its size, duration and tags; or copies of one content (same hash) of which the one whose folders
+  look most like the old ones is taken.
 - ``ambiguous``: several candidates that nothing tells apart (listed, for the DJ to choose), or the one file of
-  the track's name whose size differs and whose duration or tags disagree (listed, for the DJ to confirm).
+  the track's name whose size differs and whose duration or tags disagree or cannot be read (listed, for the
+  DJ to confirm: a 5 KB file that cannot be read, beside a 132 MB recording, is no likely match).
 - ``not_found``: no candidate.
 """
 
@@ -153,15 +155,18 @@ def match_lost_tracks(
             probes[path] = probe(path)
         return probes[path]
 
-    def settle(track: LostTrack, paths: list[str], best: Confidence, *, need_tags: bool = False) -> Relocation:
+    def settle(
+        track: LostTrack, paths: list[str], best: Confidence, *, need_tags: bool = False, other_size: bool = False
+    ) -> Relocation:
         agreeing = [path for path in paths if _agrees(track, look(path), need_tags=need_tags)]
         if len(agreeing) == 1:
             return Relocation(track.id, track.path, agreeing[0], best)
         if not agreeing:
             if need_tags:
                 return Relocation(track.id, track.path, None, "not_found")
-            if len(paths) == 1 and look(paths[0]) is None:
-                # The only file of its name, and nothing inside it to say otherwise (tags unreadable).
+            if len(paths) == 1 and look(paths[0]) is None and not other_size:
+                # The only file of its name, and nothing to say otherwise: its tags cannot be read, and the
+                # library knows no size to compare (``other_size``: the file's size is not the track's).
                 return Relocation(track.id, track.path, paths[0], "likely")
             return Relocation(track.id, track.path, None, "ambiguous", tuple(paths))
         hashes = {content_hash(path) for path in agreeing}
@@ -183,7 +188,7 @@ def match_lost_tracks(
                 elif sized:
                     out.append(settle(track, sized, "exact"))
                 else:
-                    out.append(settle(track, [path for path, _ in named], "likely"))
+                    out.append(settle(track, [path for path, _ in named], "likely", other_size=True))
             else:
                 out.append(settle(track, [path for path, _ in named], "likely"))
         elif track.file_size is not None and 0 < len(sized := index.of_size(track.file_size)) <= _MAX_SAME_SIZE:

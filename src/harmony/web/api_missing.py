@@ -178,10 +178,15 @@ async def relocate_matches(
     responses=error_responses(*CHANGE_ERRORS, 404, 409),
 )
 async def relocate_apply(state: Annotated[WebState, Depends(web_state)], body: MovesBody) -> dict[str, Any]:
-    """Each track keeps its id, fields, cues and playlists; the next export moves its entry. One edit."""
+    """Each track keeps its id, fields, cues and playlists; the next export moves its entry. One edit and one
+    undo step (``step``: ``{"id", "label"}``; ``POST /api/undo`` points the tracks at their old files again)."""
     moves = [(move.track_id, move.path) for move in body.moves]
-    relocated = await state.read(lambda library: apply_relocations(library, moves))
-    return {"relocated": relocated}
+    outcome = await state.edit(lambda library: apply_relocations(library, moves))
+    return {
+        "relocated": outcome.value,
+        "step": None if outcome.step is None else outcome.step.to_json(),
+        "version": outcome.version,
+    }
 
 
 @router.get("/duplicates", summary="Groups of tracks that are the same recording")
