@@ -258,10 +258,28 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
         tracks = client.get("/api/library/tracks", params={"limit": 10}).json()["tracks"]
         assert {t["title"]: t["path"] for t in tracks}["H"] == str(found / "h.wav")
 
-    # The page's link shows the one still missing in the library, filtered.
+    # The relocation's notification undoes it: the track points at its old file again, missing, and its row is
+    # back to be ticked again.
+    page.locator(".notification", has_text="Relocated “H”").get_by_role("button", name="Undo").click()
+    expect(page.locator(".notification", has_text="Undone: Relocated “H”")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("2")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#relocate-summary")).to_have_text("Undone: 1 track points at the old file again.")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        tracks = client.get("/api/library/tracks", params={"limit": 10}).json()["tracks"]
+        assert {t["title"]: (t["path"], t["missing"]) for t in tracks}["H"] == (str(home / "Old Music" / "h.wav"), True)
+
+    # The heading's box ticks every row that has its one file; the one waiting for a choice stays unticked.
+    page.get_by_label("Tick every track that has one file").check()
+    expect(h_row.locator("input[type=checkbox]")).to_be_checked()
+    expect(e_row.locator("input[type=checkbox]")).not_to_be_checked()
+    page.get_by_label("Tick every track that has one file").uncheck()
+    expect(h_row.locator("input[type=checkbox]")).not_to_be_checked()
+
+    # The page's link shows the tracks still missing in the library, filtered (both, since the undo).
     page.click("#missing-list")
     page.wait_for_url("**/library")
-    wait_for_count(page, "1 track")
+    wait_for_count(page, "2 tracks")
     expect(page.locator("#filter-missing")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#tracks-body tr[data-id]")).to_have_count(1)
-    expect(page.locator("#tracks-body tr[data-id]")).to_contain_text("E")
+    expect(page.locator("#tracks-body tr[data-id]")).to_have_count(2)
+    expect(page.locator("#tracks-body tr.missing")).to_have_count(2)

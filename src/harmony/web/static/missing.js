@@ -158,7 +158,7 @@
         el("td", {}, select || choices[0] || ""));
     });
     $("relocate-rows").replaceChildren(...rows);
-    $("relocate-results").hidden = rows.length === 0;
+    showRows();
   }
 
   async function applyMoves() {
@@ -179,13 +179,17 @@
     $("relocate-apply").disabled = true;
     try {
       const data = await api("POST", "/api/library/relocate/apply", { moves });
-      notify.show(`relocated-${Date.now()}`, { title: "Tracks relocated",
-        message: `${plural(data.relocated, "track now points at its file", "tracks now point at their files")}. Export to Traktor to move ${data.relocated === 1 ? "it" : "them"} there too.`,
-        color: "green", autoClose: 5000 });
-      // The rows relocated go; the others stay, for the DJ to choose a file for or to leave.
-      for (const box of ticked) box.closest("tr").remove();
-      $("relocate-results").hidden = !$("relocate-rows").children.length;
+      // The rows relocated go; the others stay, for the DJ to choose a file for or to leave. An Undo puts the
+      // rows back as they were.
+      const gone = ticked.map((box) => box.closest("tr"));
+      for (const row of gone) row.remove();
+      showRows();
       $("relocate-summary").textContent = `${plural(data.relocated, "track relocated", "tracks relocated")}.`;
+      // Replaces the last relocation's notification: its Undo would now meet this step first, and be refused.
+      notify.show("relocated", { title: data.step ? data.step.label : "Tracks relocated",
+        message: `${plural(data.relocated, "track now points at its file", "tracks now point at their files")}. Export to Traktor to move ${data.relocated === 1 ? "it" : "them"} there too.`,
+        color: "green", autoClose: 8000,
+        action: data.step ? { label: "Undo", run: () => undoRelocation(data.step.id, gone) } : null });
       await loadCount();
     } catch (error) {
       fail("Could not relocate", error);
@@ -193,6 +197,46 @@
       $("relocate-apply").disabled = false;
     }
   }
+
+  // The relocation's own step: an edit made since (another tab, the CLI) is refused, not undone in its place.
+  async function undoRelocation(step, rows) {
+    notify.show("relocated", { title: "Undoing the relocation…", message: "", loading: true });
+    let answer;
+    try {
+      answer = await api("POST", "/api/undo", { step });
+    } catch (error) {
+      notify.show("relocated", { title: "Could not undo", message: error.message || String(error), color: "red",
+        autoClose: 6000 });
+      return;
+    }
+    $("relocate-rows").append(...rows);
+    showRows();
+    $("relocate-summary").textContent = `Undone: ${plural(rows.length, "track points", "tracks point")} at the old file again.`;
+    notify.show("relocated", { title: `Undone: ${answer.undone.label}`, message: "", color: "green", autoClose: 5000 });
+    await loadCount().catch(() => {});
+  }
+
+  function showRows() {
+    $("relocate-results").hidden = !$("relocate-rows").children.length;
+    tickAllFollows();
+  }
+
+  // The "Use" heading's box ticks every row that has its one file (a row with several waits for the DJ's
+  // choice), and shows whether all of them are ticked.
+  function tickable() {
+    return [...document.querySelectorAll("#relocate-rows input[type=checkbox]")].filter((box) => box.dataset.path);
+  }
+  function tickAllFollows() {
+    const boxes = tickable();
+    const ticked = boxes.filter((box) => box.checked).length;
+    $("relocate-all").checked = boxes.length > 0 && ticked === boxes.length;
+    $("relocate-all").indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+  $("relocate-all").addEventListener("change", () => {
+    for (const box of tickable()) box.checked = $("relocate-all").checked;
+    tickAllFollows();
+  });
+  $("relocate-rows").addEventListener("change", tickAllFollows);
 
   // An operation of a small library can finish before the request that started it has answered: its last
   // event then came while its id was not known here. So once the id is known, its state is read once too;
