@@ -204,9 +204,7 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
 
     marked = sorted(set(scope.marks) | (set(known.marks) if known else set()))
     for chunk in in_batches(marked):
-        for track_id, since in conn.execute(
-            select(TRACKS.c.id, TRACKS.c.missing_since).where(TRACKS.c.id.in_(chunk))
-        ):
+        for track_id, since in conn.execute(select(TRACKS.c.id, TRACKS.c.missing_since).where(TRACKS.c.id.in_(chunk))):
             snap.marks[track_id] = _plain(since)
 
     folder_ids, playlist_ids = _subtree(conn, scope.subtrees)
