@@ -17,12 +17,16 @@ from harmony.library.models import TRACKS
 from harmony.nmlfile import NmlFingerprint
 
 LOST_SINCE = datetime(2026, 11, 30, 21, 15)
+LAST_SEEN = datetime(2026, 11, 29, 23, 59, 30, 250_000)
 
 
-def _paths_and_marks(library: Library) -> dict[int, tuple[str, datetime | None]]:
+def _paths_and_marks(library: Library) -> dict[int, tuple[str, datetime | None, datetime | None]]:
+    """Each track's path, since when its file has been missing, and when it was last seen."""
     with library._engine.connect() as conn:
-        rows = conn.execute(select(TRACKS.c.id, TRACKS.c.path, TRACKS.c.missing_since).order_by(TRACKS.c.id))
-        return {row[0]: (row[1], row[2]) for row in rows}
+        rows = conn.execute(
+            select(TRACKS.c.id, TRACKS.c.path, TRACKS.c.missing_since, TRACKS.c.last_seen).order_by(TRACKS.c.id)
+        )
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def lost(tmp_path: Path) -> Path:
             [(TrackValues(path=f"/old/{name}.mp3", title=name, artist="Art"), []) for name in ("A", "B", "C")]
         )
         with write_connection(library._engine) as conn:
-            conn.execute(update(TRACKS).values(missing_since=LOST_SINCE))
+            conn.execute(update(TRACKS).values(missing_since=LOST_SINCE, last_seen=LAST_SEEN))
         library.record_export(library.version, NmlFingerprint("/c.nml", 1, 1, "x"))
     return path
 
@@ -49,13 +53,14 @@ def test_undo_points_relocated_tracks_at_their_old_files_missing_as_they_were(lo
         assert set(outcome.track_ids) == {1, 2}
         moved = _paths_and_marks(library)
         assert [moved[1][0], moved[2][0], moved[3]] == ["/new/A.mp3", "/new/B.mp3", before[3]]
-        assert moved[1][1] is None and moved[2][1] is None  # found: the marks clear
+        assert moved[1][1] is None and moved[2][1] is None  # found: the marks clear …
+        assert moved[1][2] != LAST_SEEN and moved[2][2] != LAST_SEEN  # … and the new files are seen now
         assert library.pending_track_count() == 2  # the next export moves their entries
 
     with Library.open(lost) as library:  # the step is kept in the library, not in this process
         undone = library.undo(outcome.step.id)
         assert undone.value.label == "Relocated 2 tracks"
-        assert _paths_and_marks(library) == before  # the old files, missing since the same moment
+        assert _paths_and_marks(library) == before  # the old files, missing since (and last seen) as they were
         assert library.pending_track_count() == 0  # nothing exported held the relocation
         library.redo(outcome.step.id)
         assert _paths_and_marks(library) == moved
@@ -80,7 +85,7 @@ def test_tracks_of_one_relocation_may_trade_files_but_not_take_another_s(lost: P
         before = _paths_and_marks(library)
         traded = library.relocate_tracks([(1, "/old/B.mp3"), (2, "/old/C.mp3"), (3, "/old/A.mp3")])
         assert traded.step is not None
-        assert [path for path, _ in _paths_and_marks(library).values()] == ["/old/B.mp3", "/old/C.mp3", "/old/A.mp3"]
+        assert [path for path, _, _ in _paths_and_marks(library).values()] == ["/old/B.mp3", "/old/C.mp3", "/old/A.mp3"]
         library.undo(traded.step.id)  # the same trade the other way round
         assert _paths_and_marks(library) == before
         with pytest.raises(LibraryError, match="already in the library"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,9 +43,23 @@ async def test_missing_tracks_are_counted_filtered_and_relocated(api: Api, demo:
     nowhere = [{"track_id": moves[0]["track_id"], "path": str(home / "nowhere.mp3")}]
     refused = await api.client.post("/api/library/relocate/apply", json={"moves": nowhere}, headers=api.token)
     assert refused.status_code == 404
+    # Two tracks sent to one file, or to a file another track points at, are refused by name; nothing moves.
+    first, second = matches[0], matches[1]
+    one_file = [{"track_id": m["track_id"], "path": first["candidates"][0]} for m in (first, second)]
+    both = await api.client.post("/api/library/relocate/apply", json={"moves": one_file}, headers=api.token)
+    assert both.status_code == 400 and "cannot both be relocated" in both.json()["error"], both.text
+    published: list[Any] = []
+    publish = api.state.hub.publish
+    api.state.hub.publish = lambda event: (published.append(event), publish(event))[1]  # type: ignore[method-assign]
     applied = (await api.client.post("/api/library/relocate/apply", json={"moves": moves}, headers=api.token)).json()
     assert (applied["relocated"], applied["step"]["label"]) == (120, "Relocated 120 tracks"), applied
     assert (await api.client.get("/api/library/missing")).json()["count"] == 0
+    # Every open page and auto-sync hear of it, as of any edit.
+    [changed] = [event.data for event in published if event.name == "library_changed"]
+    assert changed["version"] == applied["version"] and len(changed["tracks"]) == 120, changed
+    taken = [{"track_id": first["track_id"], "path": second["candidates"][0]}]
+    held = await api.client.post("/api/library/relocate/apply", json={"moves": taken}, headers=api.token)
+    assert held.status_code == 409 and "already points at that file" in held.json()["error"], held.text
 
     # One undo step: undone, every track points at its old file again, missing as it was; redone, found again.
     undone = await api.client.post("/api/undo", json={"step": applied["step"]["id"]}, headers=api.token)

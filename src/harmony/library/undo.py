@@ -51,6 +51,8 @@ _DATE_FIELDS: Final = frozenset(name for name, spec in TRACK_FIELDS.items() if s
 _ROW_COLUMNS: Final = tuple(
     c.name for c in TRACKS.columns if c.name not in ("id", "changed_version") and c.name not in SORT_COLUMNS
 )
+#: A track's missing mark: since when its file has been missing here, and when it was last seen.
+_MARK_COLUMNS: Final = ("missing_since", "last_seen")
 _ROW_TYPES: Final = {c.name: c.type.python_type for c in TRACKS.columns if c.name in _ROW_COLUMNS}
 
 
@@ -88,9 +90,9 @@ class Snapshot:
     entries: dict[int, list[list[Any]] | None] = field(default_factory=dict)
     #: Whole track rows: ``{"row": [values of _ROW_COLUMNS], "base": NML key of its sync base or None}``.
     rows: dict[int, dict[str, Any] | None] = field(default_factory=dict)
-    #: Missing marks: since when the track's file has been missing here (ISO text), or None when it is found.
-    #: Not an edit: restoring one stamps no version.
-    marks: dict[int, str | None] = field(default_factory=dict)
+    #: Missing marks: since when the track's file has been missing here and when it was last seen (ISO text
+    #: each, or None). Not an edit: restoring one stamps no version.
+    marks: dict[int, list[str | None]] = field(default_factory=dict)
     #: The version each row carried (``{"tracks" | "playlists" | "folders": {id: version}}``). A step keeps them
     #: on its "before" side only: the versions just before its change was applied (see ``undo_stamps``).
     stamps: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -204,8 +206,10 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
 
     marked = sorted(set(scope.marks) | (set(known.marks) if known else set()))
     for chunk in in_batches(marked):
-        for track_id, since in conn.execute(select(TRACKS.c.id, TRACKS.c.missing_since).where(TRACKS.c.id.in_(chunk))):
-            snap.marks[track_id] = _plain(since)
+        for track_id, *mark in conn.execute(
+            select(TRACKS.c.id, *(TRACKS.c[name] for name in _MARK_COLUMNS)).where(TRACKS.c.id.in_(chunk))
+        ):
+            snap.marks[track_id] = [_plain(value) for value in mark]
 
     folder_ids, playlist_ids = _subtree(conn, scope.subtrees)
     folder_ids |= set(scope.folders)
@@ -359,10 +363,18 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     live = _existing_tracks(conn, snap.marks)
     if live:  # after the paths: a mark goes with the file the track points at
         conn.execute(
-            update(TRACKS).where(TRACKS.c.id == bindparam("_id")).values(missing_since=bindparam("since")),
+            update(TRACKS)
+            .where(TRACKS.c.id == bindparam("_id"))
+            .values({name: bindparam(f"v_{name}") for name in _MARK_COLUMNS}),
             [
-                {"_id": t, "since": None if since is None else datetime.fromisoformat(since)}
-                for t, since in snap.marks.items()
+                {
+                    "_id": t,
+                    **{
+                        f"v_{name}": None if value is None else datetime.fromisoformat(value)
+                        for name, value in zip(_MARK_COLUMNS, mark, strict=True)
+                    },
+                }
+                for t, mark in snap.marks.items()
                 if t in live
             ],
         )

@@ -407,8 +407,9 @@ def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple
         groups[fields].append({"_id": track_id, **{f"v_{name}": value for name, value in checked.items()}})
     count = 0
     for fields, rows in groups.items():
-        if len(rows) > 1 and any(column in fields for column in _UNIQUE_PATHS):
-            _let_go_of_paths(conn, rows)
+        unique = [column for column in _UNIQUE_PATHS if column in fields]
+        if len(rows) > 1 and unique:
+            _let_go_of_paths(conn, unique, rows)
         statement = (
             update(TRACKS)
             .where(TRACKS.c.id == bindparam("_id"))
@@ -424,16 +425,15 @@ def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple
     return count
 
 
-def _let_go_of_paths(conn: Connection, rows: Sequence[Mapping[str, object]]) -> None:
-    """Tracks of one update may trade files (an undone relocation, a chain of moves): a track whose new path
-    another of them still holds would meet the unique indexes of ``path`` and ``path_key``. Each such holder
-    first takes a stand-in (its id after a NUL, which no file path can hold). A path held by a track outside
-    the update is still refused; an update trading nothing costs a look-up per 500 paths."""
-    wanted_by = {
-        (column, row[f"v_{column}"]): row["_id"] for row in rows for column in _UNIQUE_PATHS if f"v_{column}" in row
-    }
+def _let_go_of_paths(conn: Connection, columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
+    """Tracks given new paths in one statement may trade files (an undone relocation, a chain of moves): a track
+    whose new path another of them still holds would meet the unique index of ``columns`` (``path``,
+    ``path_key``). Each such holder first takes a stand-in there (its id after a NUL, which no file path can
+    hold). A path held by a track outside the statement is still refused; a statement trading nothing costs a
+    look-up per 500 paths."""
+    wanted_by = {(column, row[f"v_{column}"]): row["_id"] for row in rows for column in columns}
     holders: set[int] = set()
-    for column in _UNIQUE_PATHS:
+    for column in columns:
         values = [value for (name, value) in wanted_by if name == column]
         for chunk in in_batches(values):
             for track_id, value in conn.execute(
@@ -446,7 +446,7 @@ def _let_go_of_paths(conn: Connection, rows: Sequence[Mapping[str, object]]) -> 
         conn.execute(
             update(TRACKS)
             .where(TRACKS.c.id == bindparam("_id"))
-            .values(path=bindparam("_stand_in"), path_key=bindparam("_stand_in")),
+            .values({column: bindparam("_stand_in") for column in columns}),
             [{"_id": track_id, "_stand_in": f"\0{track_id}"} for track_id in trading],
         )
 

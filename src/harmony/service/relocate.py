@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmony.errors import SyncError
 from harmony.jobs import FolderListings, RelocateJobResult, run_relocate_job
-from harmony.library import EditOutcome, Library, NotFoundError
+from harmony.library import EditConflictError, EditOutcome, InvalidFieldError, Library, NotFoundError, path_key
 from harmony.sync import Relocation
 from harmony.words import plural
 from harmony.workers import Job, Progress
@@ -120,11 +120,41 @@ def _check_files(library_path: Path) -> None:
 
 def apply_relocations(library: Library, moves: Sequence[tuple[int, str]]) -> EditOutcome[int]:
     """Point each track at its new file (the file must exist now), as one edit and one undo step; its value
-    is how many tracks were relocated."""
+    is how many tracks were relocated. Two tracks sent to one file, or a file another track already points
+    at, are refused by name and nothing moves."""
     for track_id, path in moves:
         if not os.path.isabs(path) or not os.path.isfile(path):
             raise NotFoundError(f"Cannot relocate track {track_id} to {path!r}: there is no such file.")
+    _check_one_track_per_file(library, moves)
     return library.relocate_tracks(moves)
+
+
+def _check_one_track_per_file(library: Library, moves: Sequence[tuple[int, str]]) -> None:
+    """Two tracks cannot point at one file: the library would refuse the whole relocation with no word of
+    which. (A track the same relocation moves away from its file may hand it over.)"""
+    moving = dict(moves)
+    wanted: dict[str, tuple[int, str]] = {}
+    for track_id, path in moving.items():
+        key = path_key(path)
+        other = wanted.setdefault(key, (track_id, path))[0]
+        if other != track_id:
+            raise InvalidFieldError(
+                f"{_named(library, other)} and {_named(library, track_id)} cannot both be relocated to {path!r}: "
+                "choose which of them that file is, and untick the other."
+            )
+    for key, holder in library.find_tracks_by_path_key(list(wanted)).items():
+        track_id, path = wanted[key]
+        if holder != track_id and holder not in moving:
+            raise EditConflictError(
+                f"Cannot relocate {_named(library, track_id)} to {path!r}: {_named(library, holder)} already "
+                "points at that file."
+            )
+
+
+def _named(library: Library, track_id: int) -> str:
+    """A track as a refusal names it: by its title, else its file."""
+    track = library.get_track(track_id).track
+    return f"“{track.values.title}”" if track.values.title else repr(track.values.path)
 
 
 def accepted_moves(outcome: RelocateOutcome) -> list[tuple[int, str]]:
