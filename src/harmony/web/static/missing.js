@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, number, plural } = window.Harmony;
+  const { api, el, onEvent, onOperation, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   let importId = null;
@@ -131,11 +131,23 @@
   }
 
   const LABELS = { exact: "Exact", likely: "Likely", ambiguous: "Ambiguous", not_found: "Not found" };
+  //: How many matches the page lists at once (the rest: relocate these, then search again).
+  const LISTED = 2000;
+
+  // Why an unsure match is unsure: the DJ sees paths only.
+  function doubt(m, choices) {
+    if (m.confidence !== "ambiguous") return null;
+    return el("span", { class: "muted doubt" }, choices.length > 1 ? "several files" : "size or tags differ");
+  }
 
   async function showMatches() {
     const data = await api("GET", `/api/library/relocate/${encodeURIComponent(relocateId)}`);
-    $("relocate-summary").textContent = data.summary;
-    const rows = data.matches.filter((m) => m.confidence !== "not_found").slice(0, 2000).map((m) => {
+    const listed = data.matches.filter((m) => m.confidence !== "not_found");
+    $("relocate-summary").textContent = listed.length > LISTED
+      ? `${data.summary} The first ${number(LISTED)} are listed: relocate them, then search again for the rest.`
+      : data.summary;
+    loadCount().catch(() => {}); // the search looked for every file first: the count may have changed
+    const rows = listed.slice(0, LISTED).map((m) => {
       const choices = m.new_path ? [m.new_path] : m.candidates;
       const select = choices.length > 1
         ? el("select", { "aria-label": `File for ${m.old_path}` },
@@ -144,7 +156,10 @@
       const box = el("input", { type: "checkbox", "aria-label": `Relocate ${m.old_path}`, "data-track": m.track_id });
       // A sure match comes ticked. An unsure one waits for the DJ: its one file (named alike, but its length or
       // tags disagree) is taken when ticked; among several, the one chosen is.
-      if (m.new_path) box.checked = true;
+      if (m.new_path) {
+        box.checked = true;
+        box.dataset.sure = "yes";
+      }
       if (choices.length === 1) box.dataset.path = choices[0];
       if (select) {
         select.addEventListener("change", () => {
@@ -154,7 +169,7 @@
         box.addEventListener("change", () => { if (box.checked && !select.value) select.focus(); });
       }
       return el("tr", {}, el("td", {}, box), el("td", {}, m.old_path),
-        el("td", { class: `confidence-${m.confidence}` }, LABELS[m.confidence]),
+        el("td", { class: `confidence-${m.confidence}` }, LABELS[m.confidence], doubt(m, choices)),
         el("td", {}, select || choices[0] || ""));
     });
     $("relocate-rows").replaceChildren(...rows);
@@ -176,6 +191,7 @@
       return;
     }
     const moves = ticked.map((box) => ({ track_id: Number(box.dataset.track), path: box.dataset.path }));
+    busy = true;
     $("relocate-apply").disabled = true;
     try {
       const data = await api("POST", "/api/library/relocate/apply", { moves });
@@ -194,12 +210,26 @@
     } catch (error) {
       fail("Could not relocate", error);
     } finally {
+      busy = false;
       $("relocate-apply").disabled = false;
     }
   }
 
+  // One relocation or undo at a time: an Undo answered after a newer relocation would replace that one's
+  // notification, and its Undo with it.
+  let busy = false;
+
   // The relocation's own step: an edit made since (another tab, the CLI) is refused, not undone in its place.
+  // Its rows come back first in the list, unticked (the DJ just took them back), unless a search since lists
+  // the same tracks.
   async function undoRelocation(step, rows) {
+    if (busy) {
+      notify.show("relocated-wait", { title: "Not undone yet", message: "Wait for the relocation under way, then undo.",
+        color: "gray", autoClose: 5000 });
+      return;
+    }
+    busy = true;
+    $("relocate-apply").disabled = true;
     notify.show("relocated", { title: "Undoing the relocation…", message: "", loading: true });
     let answer;
     try {
@@ -208,8 +238,14 @@
       notify.show("relocated", { title: "Could not undo", message: error.message || String(error), color: "red",
         autoClose: 6000 });
       return;
+    } finally {
+      busy = false;
+      $("relocate-apply").disabled = false;
     }
-    $("relocate-rows").append(...rows);
+    const listed = new Set(tickboxes().map((box) => box.dataset.track));
+    const back = rows.filter((row) => !listed.has(row.querySelector("input[type=checkbox]").dataset.track));
+    for (const row of back) row.querySelector("input[type=checkbox]").checked = false;
+    $("relocate-rows").prepend(...back);
     showRows();
     $("relocate-summary").textContent = `Undone: ${plural(rows.length, "track points", "tracks point")} at the old file again.`;
     notify.show("relocated", { title: `Undone: ${answer.undone.label}`, message: "", color: "green", autoClose: 5000 });
@@ -221,14 +257,19 @@
     tickAllFollows();
   }
 
-  // The "Use" heading's box ticks every row that has its one file (a row with several waits for the DJ's
-  // choice), and shows whether all of them are ticked.
+  // The "Use" heading's box ticks every sure match (exact or likely): an unsure one waits for the DJ, one row
+  // at a time (its one file may be a 5 KB stray of the same name). It shows whether all of them are ticked, and
+  // is there only when there is a sure match to tick.
+  function tickboxes() {
+    return [...document.querySelectorAll("#relocate-rows input[type=checkbox]")];
+  }
   function tickable() {
-    return [...document.querySelectorAll("#relocate-rows input[type=checkbox]")].filter((box) => box.dataset.path);
+    return tickboxes().filter((box) => box.dataset.sure);
   }
   function tickAllFollows() {
     const boxes = tickable();
     const ticked = boxes.filter((box) => box.checked).length;
+    $("relocate-all").hidden = boxes.length === 0;
     $("relocate-all").checked = boxes.length > 0 && ticked === boxes.length;
     $("relocate-all").indeterminate = ticked > 0 && ticked < boxes.length;
   }
@@ -249,6 +290,10 @@
   }
 
   onOperation(operationEvent);
+  // An undo or a relocation elsewhere (the library page, another tab, the CLI) changes the count too.
+  onEvent("library_changed", () => {
+    if (!$("missing-count").hidden) loadCount().catch(() => {});
+  });
 
   function operationEvent(event) {
     const finished = event.status !== "queued" && event.status !== "running";
