@@ -164,3 +164,27 @@ async def test_an_import_started_while_the_mapping_is_saved_gets_a_409_that_says
     assert refused.json()["error"].startswith("The mapping is saved, but the import could not start:")
     assert "/Volumes/Elsewhere/" in (await api.client.get("/api/traktor/config")).json()["path_mappings"]
     await service.wait(running.json()["operation_id"])
+
+
+async def test_checking_every_file_marks_a_folder_moved_away_and_clears_it_when_back(
+    api: Api, demo: Demo, home: Path
+) -> None:
+    await api.configure(demo)
+    op = await api.run("/api/traktor/sync")
+    assert op["status"] == "succeeded" and op["result"]["files_not_found"] == 0, op
+    moved = home / "Moved"
+    shutil.move(str(demo.generated.files_dir), str(moved))
+
+    gone = await api.client.post("/api/library/missing/check", headers=api.token)
+    assert gone.json() == {"marked": 120, "found": 0, "count": 120}, gone.text
+    assert (await api.client.post("/api/library/missing/check", headers=api.token)).json() == {
+        "marked": 0,
+        "found": 0,
+        "count": 120,
+    }
+    shutil.move(str(moved), str(demo.generated.files_dir))
+    back = await api.client.post("/api/library/missing/check", headers=api.token)
+    assert back.json() == {"marked": 0, "found": 120, "count": 0}, back.text
+    # Marks are not edits: nothing waits for an export.
+    assert (await api.client.get("/api/library/tracks", params={"filter": "pending"})).json()["total"] == 0
+    assert (await api.client.post("/api/library/missing/check")).status_code == 403  # no token: refused

@@ -337,3 +337,34 @@ def test_the_heading_ticks_the_sure_matches_and_leaves_a_stray_file_to_the_dj(
     stray.locator("input[type=checkbox]").uncheck()
     expect(tick_all).to_be_checked()  # the stray is not the heading's to tick
     page.screenshot(path=str(home.parent / "missing-tick-sure.png"), full_page=True)
+
+
+def test_a_music_folder_moved_away_shows_once_every_file_is_checked(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """Every file was there at the import; the folder has moved since. The page, which knows only the last
+    check, offers "Check every file now", and the search comes with what it finds."""
+    import shutil
+
+    from playwright.sync_api import expect
+
+    demo = make_demo(home / "Music" / "Traktor", tracks=30, seed=6)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json=demo.config()).status_code == 200
+        op = _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])
+        assert op["status"] == "succeeded" and op["result"]["files_not_found"] == 0, op
+    shutil.move(str(demo.generated.files_dir), str(home / "Moved"))
+
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-words")).to_contain_text("at the last check: nothing to find")
+    expect(page.locator("#relocate-button")).to_be_hidden()
+    page.click("#check-button")
+    expect(page.locator("#check-status")).to_have_text("Checked: 30 more tracks have their file missing.")
+    expect(page.locator("#missing-count")).to_have_text("30")
+    expect(page.locator("#relocate-button")).to_be_visible()
+    shutil.move(str(home / "Moved"), str(demo.generated.files_dir))
+    page.click("#check-button")
+    expect(page.locator("#check-status")).to_have_text("Checked: 30 tracks have their file back.")
+    expect(page.locator("#relocate-button")).to_be_hidden()

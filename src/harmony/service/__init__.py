@@ -27,7 +27,13 @@ from harmony.service.media import MediaService, PlayableAudio, UnreadableAudioEr
 from harmony.service.operations import FINISHED, Operation, OperationEvent, OperationLog
 from harmony.service.path_suggestions import SuggestionResult, apply_mapping, default_roots, suggest_mappings
 from harmony.service.recovery import REBUILD, REBUILD_LOSES, Recovery
-from harmony.service.relocate import RelocateOutcome, accepted_moves, apply_relocations, start_relocate
+from harmony.service.relocate import (
+    RelocateOutcome,
+    accepted_moves,
+    apply_relocations,
+    check_every_file,
+    start_relocate,
+)
 from harmony.service.remember import Remembered, Remembering, remember_collection
 from harmony.service.status import overall_state, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
@@ -76,6 +82,7 @@ __all__ = [
     "accepted_moves",
     "apply_mapping",
     "apply_relocations",
+    "check_every_file",
     "default_cache_dir",
     "default_nml_path",
     "default_roots",

@@ -19,6 +19,7 @@ from harmony.service import (
     RelocateOutcome,
     apply_mapping,
     apply_relocations,
+    check_every_file,
     default_roots,
     find_library_duplicates,
     merge_duplicates,
@@ -108,6 +109,20 @@ async def missing_tracks(
 
     count, tracks = await state.read(read)
     return {"count": count, "tracks": [track_json(track) for track in tracks]}
+
+
+@router.post("/missing/check", summary="Look for every track's file now", responses=error_responses(*CHANGE_ERRORS))
+async def check_missing(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
+    """``{"marked", "found", "count"}``: the tracks newly marked missing, those whose file is back, and how many
+    are missing now. An import looks for a share of a big library's files at a time; this looks for all of
+    them (a folder moved away shows at once). The marks are not edits: the library's version stays."""
+
+    def check(library: Library) -> tuple[int, int, int]:
+        marked, found = check_every_file(library)
+        return marked, found, library.missing_count()
+
+    marked, found, count = await state.read(check)
+    return {"marked": marked, "found": found, "count": count}
 
 
 @router.get(

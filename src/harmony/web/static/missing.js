@@ -30,7 +30,29 @@
   }
   function nothingMissing() {
     showSearches(false);
-    $("missing-words").textContent = "Every track's file is where the library expects it: nothing to find.";
+    $("missing-words").textContent = "Every track's file was where the library expects it at the last check: nothing to find.";
+  }
+
+  // An import looks for a share of a big library's files at a time: a music folder moved away shows here in
+  // full only once every file is looked for, which this does now.
+  async function checkAll() {
+    $("check-button").disabled = true;
+    $("check-status").textContent = "Looking for every file…";
+    try {
+      const data = await api("POST", "/api/library/missing/check");
+      const count = await loadCount();
+      if (count > 0) showSearches(true);
+      else nothingMissing();
+      const news = [];
+      if (data.marked) news.push(`${plural(data.marked, "more track has its", "more tracks have their")} file missing`);
+      if (data.found) news.push(`${plural(data.found, "track has its", "tracks have their")} file back`);
+      $("check-status").textContent = news.length ? `Checked: ${news.join("; ")}.` : "Checked: nothing changed.";
+    } catch (error) {
+      $("check-status").textContent = "";
+      fail("Could not check the files", error);
+    } finally {
+      $("check-button").disabled = false;
+    }
   }
   onOperation((event) => {
     if (event.operation !== "import" || event.status !== "succeeded" || !$("missing-count").hidden) return;
@@ -324,6 +346,7 @@
   }
 
   $("suggest-button").addEventListener("click", suggest);
+  $("check-button").addEventListener("click", checkAll);
   $("relocate-button").addEventListener("click", search);
   $("relocate-apply").addEventListener("click", applyMoves);
   $("relocate-cancel").addEventListener("click", () => {
