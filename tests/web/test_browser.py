@@ -172,6 +172,36 @@ def test_notifications_can_be_closed_and_errors_are_red(live_server: LiveServer,
     assert page.locator(".notification").count() == 0
 
 
+def test_a_notification_under_the_pointer_or_the_keyboard_stays_until_left(live_server: LiveServer, page: Any) -> None:
+    """An Undo that closed while the DJ reached for it could not be pressed: one being read (pointer) or used
+    (keyboard) waits, and closes its time after it is left."""
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.mouse.move(0, 0)
+    show = (
+        "([id, title]) => window.HarmonyNotifications.show(id, "
+        "{title, message: '', autoClose: 400, action: {label: 'Undo', run: () => {}}})"
+    )
+    page.evaluate(show, ["read", "Rated “Song” 4 stars"])
+    note = page.locator('.notification[data-id="read"]')
+    note.hover()
+    page.wait_for_timeout(1_000)
+    assert note.is_visible()  # read: stays
+    page.mouse.move(0, 0)
+    note.wait_for(state="detached", timeout=3_000)  # left: gone after its time
+
+    page.evaluate(show, ["used", "Coloured “Song”"])
+    used = page.locator('.notification[data-id="used"]')
+    used.locator("button.action").focus()
+    page.wait_for_timeout(1_000)
+    assert used.is_visible()  # its Undo has the keyboard: stays
+    page.evaluate("() => document.activeElement.blur()")
+    used.wait_for(state="detached", timeout=3_000)
+
+    page.evaluate(show, ["alone", "Renamed “A” to “B”"])
+    page.locator('.notification[data-id="alone"]').wait_for(state="detached", timeout=3_000)  # nobody on it
+
+
 # Slow: a whole import of a big collection while the page is used.
 @pytest.mark.slow
 def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServer, page: Any, home: Path) -> None:

@@ -48,8 +48,16 @@ window.HarmonyNotifications = (() => {
           hide(id);
         } }, "×"));
       container.append(node);
-      entry = { node, timer: null };
+      entry = { node, timer: null, autoClose: 0 };
       shown.set(id, entry);
+      // One the DJ is reading (the pointer on it) or using (the keyboard in it) stays; it closes its time after
+      // they leave it. An Undo that vanished under the pointer could not be pressed.
+      const held = () => node.matches(":hover") || node.contains(document.activeElement);
+      const release = () => setTimeout(() => { if (!held()) arm(id); });
+      node.addEventListener("mouseenter", () => clearTimeout(entry.timer));
+      node.addEventListener("focusin", () => clearTimeout(entry.timer));
+      node.addEventListener("mouseleave", release);
+      node.addEventListener("focusout", release);
     }
     const { node } = entry;
     node.dataset.color = color;
@@ -66,8 +74,16 @@ window.HarmonyNotifications = (() => {
     }
     node.querySelector(".body a")?.remove();
     if (link) node.querySelector(".body").append(el("a", { href: link.href }, link.text));
+    entry.autoClose = autoClose;
+    if (node.matches(":hover") || node.contains(document.activeElement)) clearTimeout(entry.timer);
+    else arm(id);
+  }
+
+  function arm(id) {
+    const entry = shown.get(id);
+    if (!entry) return;
     clearTimeout(entry.timer);
-    entry.timer = autoClose ? setTimeout(() => hide(id), autoClose) : null;
+    entry.timer = entry.autoClose ? setTimeout(() => hide(id), entry.autoClose) : null;
   }
 
   // Operations that auto-sync started report through the auto-sync notification instead of their own.
