@@ -198,6 +198,14 @@ def test_a_notification_under_the_pointer_or_the_keyboard_stays_until_left(live_
     page.evaluate("() => document.activeElement.blur()")
     used.wait_for(state="detached", timeout=3_000)
 
+    # Its Undo pressed from the keyboard: the keyboard goes back where it was, not to the top of the page.
+    page.focus("#save-path")
+    page.evaluate(show, ["keys", "Deleted “Intro”"])
+    page.locator('.notification[data-id="keys"] button.action').focus()
+    page.keyboard.press("Enter")
+    page.locator('.notification[data-id="keys"]').wait_for(state="detached", timeout=3_000)
+    assert page.evaluate("() => document.activeElement.id") == "save-path"
+
     page.evaluate(show, ["alone", "Renamed “A” to “B”"])
     page.locator('.notification[data-id="alone"]').wait_for(state="detached", timeout=3_000)  # nobody on it
 

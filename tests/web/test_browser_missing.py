@@ -368,3 +368,20 @@ def test_a_music_folder_moved_away_shows_once_every_file_is_checked(
     page.click("#check-button")
     expect(page.locator("#check-status")).to_have_text("Checked: 30 tracks have their file back.")
     expect(page.locator("#relocate-button")).to_be_hidden()
+
+    # Changes made elsewhere reach the page, whichever it shows: relocated away (nothing missing) and undone.
+    shutil.move(str(demo.generated.files_dir), str(home / "Moved"))
+    page.click("#check-button")
+    expect(page.locator("#missing-count")).to_have_text("30")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        lost = client.get("/api/library/missing", params={"limit": 100}).json()["tracks"]
+        moves = [
+            {"track_id": t["id"], "path": t["path"].replace(str(demo.generated.files_dir), str(home / "Moved"))}
+            for t in lost
+        ]
+        step = client.post("/api/library/relocate/apply", json={"moves": moves}).json()["step"]
+        expect(page.locator("#missing-words")).to_contain_text("nothing to find")
+        expect(page.locator("#relocate-button")).to_be_hidden()
+        assert client.post("/api/undo", json={"step": step["id"]}).status_code == 200
+    expect(page.locator("#missing-count")).to_have_text("30")
+    expect(page.locator("#relocate-button")).to_be_visible()

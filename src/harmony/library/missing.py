@@ -5,17 +5,26 @@ library version and ``changed_version`` alone, so it never makes anything pendin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from harmony.library.batches import in_batches
 from harmony.library.models import TRACK_BASES, TRACKS
 from harmony.library.queries import TRACK_COLUMNS, row_to_track
 from harmony.library.records import StoredTrack
 
-__all__ = ["check_files", "count_missing", "mark_found", "mark_missing", "missing_keys", "missing_tracks"]
+__all__ = [
+    "check_files",
+    "count_missing",
+    "mark_checked",
+    "mark_found",
+    "mark_missing",
+    "missing_keys",
+    "missing_tracks",
+    "stored_paths",
+]
 
 
 def mark_missing(conn: Connection, track_ids: Sequence[int], when: datetime, last_seen: datetime | None) -> None:
@@ -35,21 +44,51 @@ def mark_found(conn: Connection, track_ids: Sequence[int], when: datetime) -> No
         conn.execute(update(TRACKS).where(TRACKS.c.id.in_(chunk)).values(missing_since=None, last_seen=when))
 
 
-def check_files(conn: Connection, exists: Callable[[str], bool], when: datetime) -> tuple[int, int]:
-    """Look for every track's file now: mark the lost ones missing, clear the found ones. Returns how many
-    were marked and cleared. One ``stat`` per track, for a check outside an import (before a relocate)."""
-    rows = conn.execute(select(TRACKS.c.id, TRACKS.c.path, TRACKS.c.missing_since.is_not(None))).all()
-    lost: list[int] = []
-    found: list[int] = []
+def stored_paths(conn: Connection) -> list[tuple[int, str, bool]]:
+    """Every track's id and path, and whether it is marked missing: what a check of every file looks for."""
+    rows = conn.execute(select(TRACKS.c.id, TRACKS.c.path, TRACKS.c.missing_since.is_not(None)))
+    return [(track_id, path, bool(is_missing)) for track_id, path, is_missing in rows]
+
+
+def check_files(
+    rows: Iterable[tuple[int, str, bool]], exists: Callable[[str], bool]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Look for each track's file (``rows`` from :func:`stored_paths`): the (id, path) of the tracks whose file
+    is lost, and of those whose file is back. Asks the disk only: no transaction is held meanwhile, so a slow
+    drive holds up no import or edit."""
+    lost: list[tuple[int, str]] = []
+    found: list[tuple[int, str]] = []
     for track_id, path, is_missing in rows:
         here = exists(path)
         if here and is_missing:
-            found.append(track_id)
+            found.append((track_id, path))
         elif not here and not is_missing:
-            lost.append(track_id)
-    mark_missing(conn, lost, when, None)
-    mark_found(conn, found, when)
-    return len(lost), len(found)
+            lost.append((track_id, path))
+    return lost, found
+
+
+def mark_checked(
+    conn: Connection, lost: Sequence[tuple[int, str]], found: Sequence[tuple[int, str]], when: datetime
+) -> None:
+    """Write what :func:`check_files` found at ``when``: the lost marked missing, the found cleared. Only a track
+    still at the path that was looked for: one an import or a relocation moved meanwhile waits for the next
+    check."""
+    if lost:
+        conn.execute(
+            update(TRACKS)
+            .where(
+                TRACKS.c.id == bindparam("_id"), TRACKS.c.path == bindparam("_path"), TRACKS.c.missing_since.is_(None)
+            )
+            .values(missing_since=when),
+            [{"_id": track_id, "_path": path} for track_id, path in lost],
+        )
+    if found:
+        conn.execute(
+            update(TRACKS)
+            .where(TRACKS.c.id == bindparam("_id"), TRACKS.c.path == bindparam("_path"))
+            .values(missing_since=None, last_seen=when),
+            [{"_id": track_id, "_path": path} for track_id, path in found],
+        )
 
 
 def count_missing(conn: Connection) -> int:

@@ -156,8 +156,12 @@ class Library(LibraryEdits):
     def check_files(self, exists: Callable[[str], bool] = os.path.isfile) -> tuple[int, int]:
         """Look for every track's file now: (tracks newly marked missing, tracks whose file is back). The marks
         are not edits: the version stays."""
+        with self._read() as conn:
+            rows = missing.stored_paths(conn)
+        lost, found = missing.check_files(rows, exists)  # the disk's time, with no transaction held
         with write_connection(self._engine) as conn:
-            return missing.check_files(conn, exists, journal.now())
+            missing.mark_checked(conn, lost, found, journal.now())
+        return len(lost), len(found)
 
     def duplicate_rows(self) -> list[tuple[object, ...]]:
         """Per track, what finding duplicates needs (see :func:`merge.duplicate_rows`)."""

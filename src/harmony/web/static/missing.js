@@ -54,9 +54,14 @@
       $("check-button").disabled = false;
     }
   }
+  // The count, and the searches with it, follow every import and every change of the library made anywhere (an
+  // undo on the library page, another tab, the CLI): a page that said "nothing to find" offers the searches
+  // once tracks are missing again.
+  function recount() {
+    return loadCount().then((count) => (count > 0 ? showSearches(true) : nothingMissing()));
+  }
   onOperation((event) => {
-    if (event.operation !== "import" || event.status !== "succeeded" || !$("missing-count").hidden) return;
-    loadCount().then((count) => (count > 0 ? showSearches(true) : nothingMissing())).catch(() => {});
+    if (event.operation === "import" && event.status === "succeeded") recount().catch(() => {});
   });
 
   async function suggest() {
@@ -312,10 +317,7 @@
   }
 
   onOperation(operationEvent);
-  // An undo or a relocation elsewhere (the library page, another tab, the CLI) changes the count too.
-  onEvent("library_changed", () => {
-    if (!$("missing-count").hidden) loadCount().catch(() => {});
-  });
+  onEvent("library_changed", () => recount().catch(() => {}));
 
   function operationEvent(event) {
     const finished = event.status !== "queued" && event.status !== "running";

@@ -32,8 +32,11 @@ window.HarmonyNotifications = (() => {
     const entry = shown.get(id);
     if (!entry) return;
     clearTimeout(entry.timer);
+    // The keyboard in it (its Undo pressed, its × closed) goes back where it came from, not to the page's top.
+    const back = entry.node.contains(document.activeElement) ? entry.cameFrom : null;
     entry.node.remove();
     shown.delete(id);
+    if (back && back.isConnected) back.focus();
   }
 
   // `action` ({label, run}) adds a button after the message, e.g. "Undo" after an edit; `link` ({href, text}) a link.
@@ -48,14 +51,17 @@ window.HarmonyNotifications = (() => {
           hide(id);
         } }, "×"));
       container.append(node);
-      entry = { node, timer: null, autoClose: 0 };
+      entry = { node, timer: null, autoClose: 0, cameFrom: null };
       shown.set(id, entry);
       // One the DJ is reading (the pointer on it) or using (the keyboard in it) stays; it closes its time after
       // they leave it. An Undo that vanished under the pointer could not be pressed.
       const held = () => node.matches(":hover") || node.contains(document.activeElement);
       const release = () => setTimeout(() => { if (!held()) arm(id); });
       node.addEventListener("mouseenter", () => clearTimeout(entry.timer));
-      node.addEventListener("focusin", () => clearTimeout(entry.timer));
+      node.addEventListener("focusin", (event) => {
+        clearTimeout(entry.timer);
+        if (event.relatedTarget && !node.contains(event.relatedTarget)) entry.cameFrom = event.relatedTarget;
+      });
       node.addEventListener("mouseleave", release);
       node.addEventListener("focusout", release);
     }
