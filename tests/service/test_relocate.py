@@ -110,6 +110,22 @@ def test_relocate_finds_moved_renamed_and_copied_files_and_export_moves_only_the
         assert [e.track_id for e in library.playlist_entries(playlist.id)] == entries_before
         assert library.stats().tracks == len(where)
 
+    # An import before the export leaves the relocations standing: Traktor's entries still name the files they
+    # named at the last sync, so Harmony's files wait for the export (the import put the tracks back on their
+    # old, missing files).
+    code, out = _run(tmp_path, "traktor", "sync", "--nml", str(nml_path), *maps)
+    assert code == 0, out
+
+    def relocations_stand(pending: int) -> None:
+        with Library.open(tmp_path / "lib.db") as library:
+            assert {t.values.title for t in library.missing_tracks()} == {"E", "G"}
+            for title, path in files.items():
+                assert library.get_track(ids[title]).track.values.path == str(path)
+            assert library.pending_track_count() == pending
+            assert [e.track_id for e in library.playlist_entries(playlist.id)] == entries_before
+
+    relocations_stand(pending=len(files))
+
     code, out = _run(tmp_path, "traktor", "export", "--nml", str(nml_path), "--no-backup", *maps)
     assert code == 0, out
     after = nml_path.read_bytes()
@@ -126,6 +142,11 @@ def test_relocate_finds_moved_renamed_and_copied_files_and_export_moves_only_the
     assert len(set_list.entries) == len(where)
     locations = {t.title: nml.playlist_key(t.location) for t in moved.tracks}
     assert set_list.entries == [locations[title] for title in where]  # each entry names the new location
+
+    code, out = _run(tmp_path, "traktor", "sync", "--nml", str(nml_path), *maps)  # Traktor now says the same
+    assert code == 0, out
+    relocations_stand(pending=0)
+    assert nml_path.read_bytes() == after
 
 
 def test_relocate_refuses_a_root_that_is_not_a_folder(tmp_path: Path) -> None:

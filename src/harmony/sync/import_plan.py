@@ -256,8 +256,10 @@ class _Importer:
         cues: tuple[CueValues, ...],
         digest: str | None,
         moved_to: str | None = None,
+        relocated: bool = False,
     ) -> None:
-        """Merge an entry into the library track it matched (``moved_to``: the track's file is now there).
+        """Merge an entry into the library track it matched (``moved_to``: the track's file is now there;
+        ``relocated``: Harmony points the track at another file than the entry names, for the export to carry).
 
         ``digest`` (the entry's, or None) is stored with the new base when Harmony's track agrees with the
         entry after the merge, so that the next import can skip the entry while neither side changes it."""
@@ -274,7 +276,7 @@ class _Importer:
             and self.options.cue_strategy != "replace"
         ):
             # Traktor changed nothing since the last sync (the usual re-import): Harmony keeps all it has.
-            in_step = agrees(stored.values, values) and _same_cues(track, [], [], [], cues)
+            in_step = agrees(stored.values, values) and _same_cues(track, [], [], [], cues) and not relocated
             self.harmony_ahead = self.harmony_ahead or not in_step
             self._set_base(track, TrackBase(entry.data.key, values, cues, digest if in_step else None), False)
             return
@@ -317,8 +319,10 @@ class _Importer:
                 TrackChange(stored.id, subject, stored.values.title, fields, tuple(cue_merge.changes))
             )
         after = replace(stored.values, **changes)  # type: ignore[arg-type]
-        in_step = agrees(after, values) and _same_cues(
-            track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues
+        in_step = (
+            agrees(after, values)
+            and _same_cues(track, cue_merge.updates, cue_merge.removals, cue_merge.adds, cues)
+            and not relocated
         )
         self.harmony_ahead = self.harmony_ahead or not in_step
         new_base = TrackBase(entry.data.key, values, cues, digest if in_step else None)
@@ -380,12 +384,20 @@ class _Importer:
                 # mappings changed (a new drive letter, another computer). The track follows, edits and all
                 # (marked missing if that file is not here either).
                 self.matcher.matched_track_ids.add(moved.id)
-                self.moved_by_file[entry.key] = moved.id
-                self.moved_paths[moved.id] = entry.path
+                self.moved_by_file[entry.key] = moved.id  # the playlists' entries of that file are this track
                 taken.add(stored_key)
                 self._full_tracks([moved.id])
                 moved_track = self.full[moved.id]
-                self._merge(entry, moved_track, candidate.values, candidate.cues, candidate.digest, moved_to=entry.path)
+                base = moved_track.base
+                if base is not None and path_key(base.values.path) == stored_key:
+                    # Unless the entry names the very file it named at the last sync: then Harmony moved the
+                    # track since (a relocation), and its file stands until the export carries it to Traktor.
+                    self._merge(entry, moved_track, candidate.values, candidate.cues, candidate.digest, relocated=True)
+                else:
+                    self.moved_paths[moved.id] = entry.path
+                    self._merge(
+                        entry, moved_track, candidate.values, candidate.cues, candidate.digest, moved_to=entry.path
+                    )
             elif stored_key in taken:
                 self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
             else:
