@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from harmony import nml
 from harmony.cli import app
-from harmony.library import Library
+from harmony.jobs import run_relocate_job
+from harmony.library import Library, TrackValues
 from harmony.nml import Location
 from harmony.nml.cue import CueData
 from harmony.service import RelocateOutcome
@@ -163,3 +164,21 @@ def test_the_summary_says_plainly_when_the_folders_hold_no_audio() -> None:
     assert RelocateOutcome(found, 1, 0.1).summary() == (
         "Found 1 of 3 missing files (0 likely), 0 ambiguous, 2 not found; 1 audio file looked at."
     )
+
+
+def test_a_file_another_track_points_at_is_never_offered(tmp_path: Path) -> None:
+    """Two tracks of one name: one's file is here, the other's is lost. The file found is the first one's, so
+    it is no match for the second (it came ticked as exact, and relocating to it was refused)."""
+    here = write_wav(tmp_path / "Music" / "a.wav", title="A", artist="X", tone=1)
+    size = here.stat().st_size
+    with Library.open(tmp_path / "lib.db") as library:
+        _, lost = library.add_tracks(
+            [
+                (TrackValues(path=str(here), title="A", artist="X", file_size=size), []),
+                (TrackValues(path=str(tmp_path / "Old" / "a.wav"), title="A", artist="X", file_size=size), []),
+            ]
+        )
+        assert library.check_files() == (1, 0)
+    result = run_relocate_job(str(tmp_path / "lib.db"), [str(tmp_path / "Music")])
+    assert result.scanned_files == 1  # looked at, and left out
+    assert [(r.track_id, r.confidence, r.new_path) for r in result.relocations] == [(lost, "not_found", None)]

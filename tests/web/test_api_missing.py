@@ -48,6 +48,7 @@ async def test_missing_tracks_are_counted_filtered_and_relocated(api: Api, demo:
     one_file = [{"track_id": m["track_id"], "path": first["candidates"][0]} for m in (first, second)]
     both = await api.client.post("/api/library/relocate/apply", json={"moves": one_file}, headers=api.token)
     assert both.status_code == 400 and "cannot both be relocated" in both.json()["error"], both.text
+    assert first["old_path"] in both.json()["error"] and second["old_path"] in both.json()["error"]  # which two
     published: list[Any] = []
     publish = api.state.hub.publish
     api.state.hub.publish = lambda event: (published.append(event), publish(event))[1]  # type: ignore[method-assign]

@@ -361,7 +361,7 @@ def test_a_music_folder_moved_away_shows_once_every_file_is_checked(
     expect(page.locator("#missing-words")).to_contain_text("at the last check: nothing to find")
     expect(page.locator("#relocate-button")).to_be_hidden()
     page.click("#check-button")
-    expect(page.locator("#check-status")).to_have_text("Checked: 30 more tracks have their file missing.")
+    expect(page.locator("#check-status")).to_have_text("Checked: 30 tracks have lost their file.")
     expect(page.locator("#missing-count")).to_have_text("30")
     expect(page.locator("#relocate-button")).to_be_visible()
     shutil.move(str(home / "Moved"), str(demo.generated.files_dir))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harmony.jobs.folder_walk import walk_files
-from harmony.library import Library, TagReadError, is_audio_file, read_track
+from harmony.library import Library, TagReadError, is_audio_file, path_key, read_track
 from harmony.progress import ProgressReporter
 from harmony.sync import FileIndex, FileProbe, LostTrack, Relocation, match_lost_tracks
 
@@ -82,6 +82,8 @@ def run_relocate_job(
     if progress is not None:
         progress("scanning", 0.0, f"Looking for {len(lost):,} missing files", None)
     index = scan_roots(roots, progress)
+    scanned = index.count
+    index = _unclaimed(library_path, index)
     total = max(1, len(lost))
 
     def matched(done: int) -> None:
@@ -91,4 +93,14 @@ def run_relocate_job(
     relocations = match_lost_tracks(lost, index, _probe, content_hash, matched)
     if progress is not None:
         progress("matching", 100.0, f"Matched {len(lost):,} tracks", None)
-    return RelocateJobResult(tuple(relocations), index.count, round(time.perf_counter() - began, 3))
+    return RelocateJobResult(tuple(relocations), scanned, round(time.perf_counter() - began, 3))
+
+
+def _unclaimed(library_path: str, index: FileIndex) -> FileIndex:
+    """The files found that no track of the library points at. A file a track already has is not another
+    track's lost one: offered, it came ticked as an exact match, and relocating to it was refused."""
+    files = [(path, size) for found in index.by_name.values() for path, size in found]
+    keys = {path_key(path): path for path, _ in files}
+    with Library.open(library_path, read_only=True) as library:
+        claimed = {keys[key] for key in library.find_tracks_by_path_key(list(keys))}
+    return FileIndex.of((path, size) for path, size in files if path not in claimed) if claimed else index

@@ -168,9 +168,10 @@ def _check_one_track_per_file(library: Library, moves: Sequence[tuple[int, str]]
 
 
 def _named(library: Library, track_id: int) -> str:
-    """A track as a refusal names it: by its title, else its file."""
-    track = library.get_track(track_id).track
-    return f"“{track.values.title}”" if track.values.title else repr(track.values.path)
+    """A track as a refusal names it: by its title and the file it points at now, as the page lists it (tracks
+    of one title are common: "Intro", or three copies of one song)."""
+    values = library.get_track(track_id).track.values
+    return f"“{values.title}” ({values.path})" if values.title else repr(values.path)
 
 
 def accepted_moves(outcome: RelocateOutcome) -> list[tuple[int, str]]:

@@ -44,7 +44,7 @@
       if (count > 0) showSearches(true);
       else nothingMissing();
       const news = [];
-      if (data.marked) news.push(`${plural(data.marked, "more track has its", "more tracks have their")} file missing`);
+      if (data.marked) news.push(`${plural(data.marked, "track has lost its", "tracks have lost their")} file`);
       if (data.found) news.push(`${plural(data.found, "track has its", "tracks have their")} file back`);
       $("check-status").textContent = news.length ? `Checked: ${news.join("; ")}.` : "Checked: nothing changed.";
     } catch (error) {
@@ -251,8 +251,9 @@
   // the same tracks.
   async function undoRelocation(step, rows) {
     if (busy) {
-      notify.show("relocated-wait", { title: "Not undone yet", message: "Wait for the relocation under way, then undo.",
-        color: "gray", autoClose: 5000 });
+      // Its Undo stays offered: pressing it took the notification away.
+      notify.show("relocated", { title: "Not undone yet", message: "Wait for the relocation under way, then undo.",
+        color: "gray", autoClose: 8000, action: { label: "Undo", run: () => undoRelocation(step, rows) } });
       return;
     }
     busy = true;
