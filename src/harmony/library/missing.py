@@ -69,26 +69,25 @@ def check_files(
 
 def mark_checked(
     conn: Connection, lost: Sequence[tuple[int, str]], found: Sequence[tuple[int, str]], when: datetime
-) -> None:
+) -> tuple[int, int]:
     """Write what :func:`check_files` found at ``when``: the lost marked missing, the found cleared. Only a track
     still at the path that was looked for: one an import or a relocation moved meanwhile waits for the next
-    check."""
+    check. Returns how many were marked and cleared."""
+    same_file = (TRACKS.c.id == bindparam("_id"), TRACKS.c.path == bindparam("_path"))
+    marked = cleared = 0
     if lost:
-        conn.execute(
-            update(TRACKS)
-            .where(
-                TRACKS.c.id == bindparam("_id"), TRACKS.c.path == bindparam("_path"), TRACKS.c.missing_since.is_(None)
-            )
-            .values(missing_since=when),
+        marked = conn.execute(
+            update(TRACKS).where(*same_file, TRACKS.c.missing_since.is_(None)).values(missing_since=when),
             [{"_id": track_id, "_path": path} for track_id, path in lost],
-        )
+        ).rowcount
     if found:
-        conn.execute(
+        cleared = conn.execute(
             update(TRACKS)
-            .where(TRACKS.c.id == bindparam("_id"), TRACKS.c.path == bindparam("_path"))
+            .where(*same_file, TRACKS.c.missing_since.is_not(None))
             .values(missing_since=None, last_seen=when),
             [{"_id": track_id, "_path": path} for track_id, path in found],
-        )
+        ).rowcount
+    return marked, cleared
 
 
 def count_missing(conn: Connection) -> int:

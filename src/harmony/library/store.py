@@ -160,8 +160,7 @@ class Library(LibraryEdits):
             rows = missing.stored_paths(conn)
         lost, found = missing.check_files(rows, exists)  # the disk's time, with no transaction held
         with write_connection(self._engine) as conn:
-            missing.mark_checked(conn, lost, found, journal.now())
-        return len(lost), len(found)
+            return missing.mark_checked(conn, lost, found, journal.now())
 
     def duplicate_rows(self) -> list[tuple[object, ...]]:
         """Per track, what finding duplicates needs (see :func:`merge.duplicate_rows`)."""

@@ -291,7 +291,7 @@ class TrackExporter:
         cues = export_cues(subject, ours_cues, data.cues, None if base is None else base.cues, cue_strategy, tolerance)
         self.out.conflicts.extend(fields.conflicts)
         self.out.conflicts.extend(cues.conflicts)
-        moved = base is not None and self._moved_in_harmony(harmony.path, base.values.path, path)
+        moved = base is not None and self.resolver.moved_in_harmony(harmony.path, base.values.path, path)
         written = fields.units
         after = data
         key = data.key
@@ -320,12 +320,6 @@ class TrackExporter:
         # values and cues as they were leaves the base (and its digest) alone.
         if base is None or replace(new_base, digest=base.digest) != base:
             self.out.base_sets.append(TrackBaseSet(new_base, stored.id))
-
-    def _moved_in_harmony(self, harmony_path: str, base_path: str, entry_path: str) -> bool:
-        """Whether Harmony moved the track's file since the last sync while Traktor's entry still names the file
-        it had then."""
-        key = self.resolver.key_of_path
-        return harmony_path != base_path and key(harmony_path) != key(base_path) and key(entry_path) == key(base_path)
 
     def _relocate(self, view: Track, path: str) -> FieldChange | None:
         """Point the entry at the track's new file, and the playlists that list it at its new key (as Traktor's

@@ -389,7 +389,9 @@ class _Importer:
                 self._full_tracks([moved.id])
                 moved_track = self.full[moved.id]
                 base = moved_track.base
-                if base is not None and path_key(base.values.path) == stored_key:
+                if base is not None and self.resolver.moved_in_harmony(
+                    moved_track.track.values.path, base.values.path, entry.path
+                ):
                     # Unless the entry names the very file it named at the last sync: then Harmony moved the
                     # track since (a relocation), and its file stands until the export carries it to Traktor.
                     self._merge(entry, moved_track, candidate.values, candidate.cues, candidate.digest, relocated=True)
