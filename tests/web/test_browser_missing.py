@@ -24,6 +24,34 @@ def _wait_for(client: httpx.Client, operation_id: str) -> dict[str, Any]:
     raise AssertionError(f"operation {operation_id} did not finish")
 
 
+def _import_lost(live_server: LiveServer, home: Path, tracks: list[tuple[str, str, int]]) -> None:
+    """Import a collection of (title, file, size in KiB) tracks whose files were under "Old Music", gone now:
+    every one of them is marked missing."""
+    from harmony import nml
+    from harmony.nml import Location
+
+    collection = nml.Collection.new()
+    for title, file, kb in tracks:
+        collection.add_track(Location("Music", "/:", file), title=title, artist="X", file_size=kb, playtime_float=1.0)
+    nml_path = home / "collection.nml"
+    nml_path.write_bytes(collection.to_bytes())
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        config = {"nml_path": str(nml_path), "path_mappings": {"Music": str(home / "Old Music")}}
+        assert client.put("/api/traktor/config", json=config).status_code == 200
+        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
+        assert client.get("/api/library/missing").json()["count"] == len(tracks)
+
+
+def _search(page: Any, live_server: LiveServer, found: Path, missing: int) -> None:  # noqa: F811
+    """Open Find missing files (which counts ``missing``) and search ``found`` for the files."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text(str(missing))
+    page.fill("#relocate-roots", str(found))
+    page.click("#relocate-button")
+
+
 def test_accepting_the_suggested_mappings_finds_every_missing_file(
     live_server: LiveServer,
     page: Any,  # noqa: F811
@@ -198,9 +226,6 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     choice and moves nothing."""
     from playwright.sync_api import expect
 
-    from harmony import nml
-    from harmony.nml import Location
-
     from ..service.audio_files import write_wav
 
     found = home / "Found"
@@ -208,21 +233,8 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     write_wav(found / "one" / "e.wav", title="E", artist="X", tone=5)
     write_wav(found / "two" / "e.wav", title="E", artist="X", tone=6)
     size = (found / "h.wav").stat().st_size // 1024
-    collection = nml.Collection.new()
-    for title, file, kb in (("H", "h.wav", size + 100), ("E", "e.wav", size)):
-        collection.add_track(Location("Music", "/:", file), title=title, artist="X", file_size=kb, playtime_float=1.0)
-    nml_path = home / "collection.nml"
-    nml_path.write_bytes(collection.to_bytes())
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        config = {"nml_path": str(nml_path), "path_mappings": {"Music": str(home / "Old Music")}}
-        assert client.put("/api/traktor/config", json=config).status_code == 200
-        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
-        assert client.get("/api/library/missing").json()["count"] == 2
-
-    page.goto(f"{live_server.url}/missing")
-    expect(page.locator("#missing-count")).to_have_text("2")
-    page.fill("#relocate-roots", str(found))
-    page.click("#relocate-button")
+    _import_lost(live_server, home, [("H", "h.wav", size + 100), ("E", "e.wav", size)])
+    _search(page, live_server, found, missing=2)
     rows = page.locator("#relocate-rows tr")
     expect(rows).to_have_count(2, timeout=30_000)
     h_row = rows.filter(has_text="h.wav")
@@ -295,29 +307,14 @@ def test_the_heading_ticks_the_sure_matches_and_leaves_a_stray_file_to_the_dj(
     by the heading's box."""
     from playwright.sync_api import expect
 
-    from harmony import nml
-    from harmony.nml import Location
-
     from ..service.audio_files import write_wav
 
     found = home / "Found"
     write_wav(found / "s.wav", title="S", artist="X", tone=1)
     (found / "j.wav").write_bytes(b"\x00" * 5000)
     size = (found / "s.wav").stat().st_size // 1024
-    collection = nml.Collection.new()
-    for title, file, kb in (("S", "s.wav", size), ("J", "j.wav", 9000)):
-        collection.add_track(Location("Music", "/:", file), title=title, artist="X", file_size=kb, playtime_float=1.0)
-    nml_path = home / "collection.nml"
-    nml_path.write_bytes(collection.to_bytes())
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        config = {"nml_path": str(nml_path), "path_mappings": {"Music": str(home / "Old Music")}}
-        assert client.put("/api/traktor/config", json=config).status_code == 200
-        assert _wait_for(client, client.post("/api/traktor/sync").json()["operation_id"])["status"] == "succeeded"
-
-    page.goto(f"{live_server.url}/missing")
-    expect(page.locator("#missing-count")).to_have_text("2")
-    page.fill("#relocate-roots", str(found))
-    page.click("#relocate-button")
+    _import_lost(live_server, home, [("S", "s.wav", size), ("J", "j.wav", 9000)])
+    _search(page, live_server, found, missing=2)
     rows = page.locator("#relocate-rows tr")
     expect(rows).to_have_count(2, timeout=30_000)
     sure = rows.filter(has_text="s.wav").locator("input[type=checkbox]")

@@ -431,15 +431,14 @@ def _let_go_of_paths(conn: Connection, columns: Sequence[str], rows: Sequence[Ma
     ``path_key``). Each such holder first takes a stand-in there (its id after a NUL, which no file path can
     hold). A path held by a track outside the statement is still refused; a statement trading nothing costs a
     look-up per 500 paths."""
-    wanted_by = {(column, row[f"v_{column}"]): row["_id"] for row in rows for column in columns}
     holders: set[int] = set()
     for column in columns:
-        values = [value for (name, value) in wanted_by if name == column]
-        for chunk in in_batches(values):
+        wanted_by = {row[f"v_{column}"]: row["_id"] for row in rows}
+        for chunk in in_batches(list(wanted_by)):
             for track_id, value in conn.execute(
                 select(TRACKS.c.id, TRACKS.c[column]).where(TRACKS.c[column].in_(chunk))
             ):
-                if wanted_by[(column, value)] != track_id:
+                if wanted_by[value] != track_id:
                     holders.add(track_id)
     trading = sorted(holders & {cast(int, row["_id"]) for row in rows})
     if trading:

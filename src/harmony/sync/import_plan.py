@@ -388,18 +388,23 @@ class _Importer:
                 taken.add(stored_key)
                 self._full_tracks([moved.id])
                 moved_track = self.full[moved.id]
+                # Unless the entry names the very file it named at the last sync: then Harmony moved the track
+                # since (a relocation), and its file stands until the export carries it to Traktor.
                 base = moved_track.base
-                if base is not None and self.resolver.moved_in_harmony(
+                relocated = base is not None and self.resolver.moved_in_harmony(
                     moved_track.track.values.path, base.values.path, entry.path
-                ):
-                    # Unless the entry names the very file it named at the last sync: then Harmony moved the
-                    # track since (a relocation), and its file stands until the export carries it to Traktor.
-                    self._merge(entry, moved_track, candidate.values, candidate.cues, candidate.digest, relocated=True)
-                else:
+                )
+                if not relocated:
                     self.moved_paths[moved.id] = entry.path
-                    self._merge(
-                        entry, moved_track, candidate.values, candidate.cues, candidate.digest, moved_to=entry.path
-                    )
+                self._merge(
+                    entry,
+                    moved_track,
+                    candidate.values,
+                    candidate.cues,
+                    candidate.digest,
+                    moved_to=None if relocated else entry.path,
+                    relocated=relocated,
+                )
             elif stored_key in taken:
                 self.clashes.append(DuplicateEntry(entry.path, (*taken_by.get(stored_key, ()), entry.data.key)))
             else:
