@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -242,17 +243,44 @@ async def test_library_edit_during_planning_is_not_overwritten(service: TraktorS
     with Library.open(service.library_path) as library:
         track_id = library.search_tracks(limit=1).tracks[0].id
 
-    edited = asyncio.Event()
+    # The edit must land after the import has read the library and before it saves, however late the loop hears
+    # of the analyzing. So a thread holds the library's write lock from before the import starts (the import's
+    # save waits for it) and makes the edit, as the web app does, off the loop, when the import says it is
+    # analyzing. An edit made on the loop while the import's save waits for the loop's last-look answer would
+    # stall both for the busy timeout.
+    holding = threading.Event()
+    told = threading.Event()
+    edited = threading.Event()
 
-    def edit_while_analyzing(event: OperationEvent) -> None:
-        if event.phase == "analyzing" and not edited.is_set():
-            with Library.open(service.library_path) as library:
+    def edit_when_told() -> None:
+        with Library.open(service.library_path) as library:
+            library.stats()  # opened and read before the lock is let go: the edit takes the lock next
+            lock = sqlite3.connect(service.library_path, isolation_level=None)
+            try:
+                lock.execute("BEGIN IMMEDIATE")
+                holding.set()
+                told.wait(60)
+            finally:
+                lock.close()
+            if told.is_set():
                 library.update_track(track_id, {"comment": "edited in Harmony meanwhile"})
-            edited.set()
+                edited.set()
 
-    demo.nml.write_bytes(demo.nml.read_bytes().replace(b'COMMENT="', b'COMMENT="changed in Traktor ', 1))
-    service.subscribe(edit_while_analyzing)
-    op = await service.sync(demo.request())
+    editor = threading.Thread(target=edit_when_told, name="test-editor")
+    editor.start()
+    try:
+        assert await asyncio.to_thread(holding.wait, 30)
+
+        def tell_when_analyzing(event: OperationEvent) -> None:
+            if event.phase == "analyzing":
+                told.set()
+
+        demo.nml.write_bytes(demo.nml.read_bytes().replace(b'COMMENT="', b'COMMENT="changed in Traktor ', 1))
+        service.subscribe(tell_when_analyzing)
+        op = await service.sync(demo.request())
+    finally:
+        told.set()
+        await asyncio.to_thread(editor.join, 60)
     assert edited.is_set()
     assert op.status == "failed" and op.error is not None and "changed while the import" in op.error
     with Library.open(service.library_path) as library:

@@ -69,6 +69,35 @@ async def test_the_inbox_hands_over_to_other_callbacks_between_slices() -> None:
     assert seen_by_other_callback and seen_by_other_callback[0] < 10  # ran long before the inbox was empty
 
 
+async def test_events_behind_one_whose_handler_raises_a_base_exception_are_still_handled() -> None:
+    class Interrupted(BaseException):
+        """What asyncio's loop logs and carries on after, when a callback raises it (as a test's timeout)."""
+
+    loop = asyncio.get_running_loop()
+    swallowed: list[BaseException] = []
+    loop.set_exception_handler(lambda _loop, context: swallowed.append(context["exception"]))
+    inbox = LoopInbox(loop)
+    producer = inbox.sender()
+    handled: list[int] = []
+
+    def handler(index: int) -> None:
+        if index == 1:
+            raise Interrupted
+        handled.append(index)
+
+    for index in range(4):
+        assert inbox.post(producer, handler, index)
+    for _ in range(200):
+        if len(handled) == 3:
+            break
+        await asyncio.sleep(0.005)
+    assert handled == [0, 2, 3]
+    assert [type(error) for error in swallowed] == [Interrupted]
+    assert inbox.post(producer, handler, 4)  # and the inbox still works afterwards
+    await asyncio.sleep(0.05)
+    assert handled == [0, 2, 3, 4]
+
+
 async def test_the_inbox_refuses_events_once_its_loop_is_closed() -> None:
     other = asyncio.new_event_loop()
     inbox = LoopInbox(other)

@@ -94,6 +94,11 @@ class LoopInbox:
                 handler(data)
             except Exception:
                 log.exception("failed to handle a worker event")
+            except BaseException:
+                # It goes on up (Ctrl+C, a test's timeout), but the events behind it are still handed over:
+                # with none left to come, a worker waiting for an answer (its last look) would wait forever.
+                self._loop.call_soon(self._drain)
+                raise
             if time.perf_counter() >= deadline:
                 self._loop.call_soon(self._drain)  # let timers and other callbacks run first
                 return
