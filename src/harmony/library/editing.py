@@ -34,7 +34,7 @@ from harmony.library.sort_forms import sort_expression
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope, StepInfo
 from harmony.library.values import CUE_FIELD_NAMES, CueValues
-from harmony.nml import CUE_TYPE_NAMES
+from harmony.nml import CUE_TYPE_NAMES, TRACK_COLORS
 from harmony.words import plural
 
 __all__ = ["CUE_TYPES", "SAME", "EditOutcome", "LibraryEdits", "Same", "cue_type_code"]
@@ -112,7 +112,12 @@ def _track_label(fields: Sequence[str], values: Mapping[str, object], count: int
             else f"Cleared the rating of {what}"
         )
     if words == ["colour"]:
-        return f"Coloured {what}" if values.get("color") else f"Cleared the colour of {what}"
+        colour = values.get("color")
+        if not colour:
+            return f"Cleared the colour of {what}"
+        # Named as Traktor names it, so "Undo: Coloured “Song” red" says which colour the undo takes away.
+        name = TRACK_COLORS.get(colour) if isinstance(colour, int) else None
+        return f"Coloured {what} {name}" if name else f"Coloured {what}"
     if words == ["title"] and count == 1:
         return f"Renamed {_quoted(title)} to {what}" if named else f"Cleared the title of {_quoted(title)}"
     return f"Set {', '.join(words)} of {what}"

@@ -34,7 +34,7 @@ from harmony.nml.source import CollectionPathError, check_collection_path, read_
 from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
 from harmony.nml.tags import MARKUP
 from harmony.nml.track import TRACK_FIELDS, WRITABLE_FIELDS, Track, TrackData
-from harmony.nml.values import parse_float, ranking_to_stars, stars_to_ranking
+from harmony.nml.values import TRACK_COLORS, parse_float, ranking_to_stars, stars_to_ranking
 
 __all__ = [
     "ATTRIBUTE_ORDER",
@@ -49,6 +49,7 @@ __all__ = [
     "PROLOG",
     "ROOT_NAME",
     "TEMPORARY_SUFFIX",
+    "TRACK_COLORS",
     "TRACK_FIELDS",
     "WRITABLE_FIELDS",
     "Collection",
