@@ -1522,6 +1522,52 @@ def test_a_reload_opens_the_playlist_that_was_open(
     assert page.evaluate("location.hash") == ""
 
 
+def test_back_and_forward_go_between_the_playlists_opened(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """Each playlist opened is a step of the browser's history: Back goes to the view before it (it left the
+    library page), Forward comes back; a playlist deleted while open leaves no step to come back to."""
+    with Library.open(live_server.state.service.library_path) as library:
+        ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in range(6)])
+        friday = library.create_playlist("Friday", None, track_ids=ids[:2])
+        saturday = library.create_playlist("Saturday", None, track_ids=ids[:3])
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}/library")
+    wait_for_count(page, "6 tracks")
+
+    def showing(title: str, count: str, key: str) -> None:
+        page.wait_for_function(f"() => document.querySelector('#view-title').textContent === {title!r}")
+        wait_for_count(page, count)
+        selected = "#playlist-tree [role='treeitem'][aria-selected='true']"
+        page.wait_for_function(f"() => document.querySelector({selected!r})?.dataset.key === {key!r}")
+
+    page.click(f"#playlist-tree [data-key='playlist:{friday}'] .name")
+    showing("Friday", "2 tracks", f"playlist:{friday}")
+    page.click(f"#playlist-tree [data-key='playlist:{saturday}'] .name")
+    showing("Saturday", "3 tracks", f"playlist:{saturday}")
+    page.go_back()
+    showing("Friday", "2 tracks", f"playlist:{friday}")
+    assert page.evaluate("location.hash") == f"#playlist={friday}"
+    page.go_back()
+    showing("All tracks", "6 tracks", "all")
+    page.go_forward()
+    showing("Friday", "2 tracks", f"playlist:{friday}")
+    # Deleted while open: all tracks, in place of its step; Back then goes to the view before it.
+    page.go_forward()
+    showing("Saturday", "3 tracks", f"playlist:{saturday}")
+    with Library.open(live_server.state.service.library_path) as library:
+        library.delete_playlist(saturday)
+    showing("All tracks", "6 tracks", "all")
+    assert page.evaluate("location.hash") == ""
+    page.go_back()
+    showing("Friday", "2 tracks", f"playlist:{friday}")
+    page.go_back()
+    showing("All tracks", "6 tracks", "all")
+    page.go_back()
+    page.wait_for_url("about:blank")
+
+
 def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """Last in the module: it adds two smart lists to the shared library's tree."""
     import httpx

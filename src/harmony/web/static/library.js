@@ -117,14 +117,19 @@
     return match ? Number(match[1]) : null;
   }
 
-  function keepInAddress(playlist) {
+  // A playlist the DJ opens is a new entry of the browser's history, so Back goes to the view before it (it used
+  // to leave the library page); `replace` only corrects the address (the "#missing" link's).
+  function keepInAddress(playlist, { replace = false } = {}) {
     const hash = playlist ? `#playlist=${playlist.id}` : "";
-    if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+    if (location.hash === hash) return;
+    const address = `${location.pathname}${location.search}${hash}`;
+    if (replace) history.replaceState(null, "", address);
+    else history.pushState(null, "", address);
   }
 
   document.addEventListener("harmony:open-view", (event) => {
     const playlist = event.detail.playlist;
-    keepInAddress(playlist);
+    keepInAddress(playlist, { replace: Boolean(event.detail.gone) });
     showView(playlist);
     search.value = "";
     Table.setView({ playlist, search: "" });
@@ -335,25 +340,32 @@
 
   // The playlist the address names, opened once the tree is there; one that is gone (deleted since the bookmark)
   // leaves all tracks, and the address says so.
-  function openFromAddress() {
+  // `again`: open it even when it is the open view (the first time, when nothing is drawn yet).
+  function openFromAddress(again = false) {
     if (location.hash && !location.hash.startsWith("#playlist=")) return; // another anchor (the skip link's)
     const wanted = playlistInAddress();
-    Tree.open(wanted !== null && Tree.has(`playlist:${wanted}`) ? `playlist:${wanted}` : "all");
+    const key = wanted !== null && Tree.has(`playlist:${wanted}`) ? `playlist:${wanted}` : "all";
+    if (key === "all") keepInAddress(null, { replace: true }); // a playlist deleted since: no entry to come back to
+    const open = Table.view.playlist ? `playlist:${Table.view.playlist.id}` : "all";
+    if (again || key !== open) Tree.open(key);
   }
-  window.addEventListener("hashchange", openFromAddress);
+  // Both events may come for one step (Back to an address typed by hand): the second finds its view open.
+  window.addEventListener("hashchange", () => openFromAddress());
+  // Back and Forward between the views opened here: leaving an entry made by pushState fires popstate only.
+  window.addEventListener("popstate", () => openFromAddress());
 
   showView(null);
   // With a playlist in the address, the table waits for the tree to open it: drawing all tracks first would blink.
   // "#missing" (the link of the "Find missing files" page) opens the library filtered to the missing files.
   const first = playlistInAddress();
   const missingFirst = location.hash === "#missing";
-  if (missingFirst) keepInAddress(null);
+  if (missingFirst) keepInAddress(null, { replace: true });
   if (first === null && missingFirst) setFilter("missing");
   else if (first === null) Table.setView({});
   Tree.load().then((read) => {
     if (first === null) return;
     // Not read (the tree says why): all tracks, and the address stays for a reload to try again.
-    if (read) openFromAddress();
+    if (read) openFromAddress(true);
     else Table.setView({});
   });
   loadCounts();

@@ -91,7 +91,7 @@ window.HarmonyTree = (() => {
     // as it does for one deleted here (the title, the rows and the address kept naming it).
     const gone = selectedKey !== "all" && !byKey.has(selectedKey);
     if (!renaming) draw();
-    if (gone) open("all", true);
+    if (gone) open("all", true, true);
     const shown = byKey.get(selectedKey);
     // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
     if (shown) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: shown.node.name, path: shown.path } }));
@@ -119,14 +119,15 @@ window.HarmonyTree = (() => {
 
   // `keepDrawer`: the DJ is still at work in the tree, so the drawer (on a laptop or a phone) stays open: a new
   // playlist's name is being typed (closing took the name field away, and the name typed went nowhere), or the
-  // open playlist was just deleted and the view goes back to all tracks.
-  function open(k, keepDrawer = false) {
+  // open playlist was just deleted and the view goes back to all tracks. `gone`: the open view was deleted; the
+  // browser's history forgets its entry (Back would only find it gone).
+  function open(k, keepDrawer = false, gone = false) {
     selectedKey = k;
     focusKey = k;
     const entry = byKey.get(k);
     for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("aria-selected", li.dataset.key === k ? "true" : "false");
     if (k === "all") {
-      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { keepDrawer, playlist: null } }));
+      document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { keepDrawer, gone, playlist: null } }));
     } else if (entry && entry.node.kind !== "folder") {
       const node = entry.node;
       document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { keepDrawer, playlist: { id: node.id,
@@ -247,7 +248,7 @@ window.HarmonyTree = (() => {
     try {
       const answer = await api("DELETE", url(node));
       Edits.notifyEdit(answer.step);
-      if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all", true);
+      if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all", true, true);
       await refreshAll();
       focusItem(selectedKey);
     } catch (error) {
