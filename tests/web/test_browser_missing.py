@@ -288,6 +288,20 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     # No sure match listed: the heading has no box to tick them all.
     expect(page.get_by_label("Tick every sure match")).to_be_hidden()
 
+    # Ctrl-Z takes the page's last relocation back too, once its notification has gone.
+    h_row.locator("input[type=checkbox]").check()
+    page.click("#relocate-apply")
+    expect(page.locator(".notification", has_text="1 track now points at its file.")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("1")
+    page.evaluate("window.HarmonyNotifications.hide('relocated')")
+    page.keyboard.press("Control+z")
+    expect(page.locator(".notification", has_text="Undone: Relocated “H”")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("2")
+    expect(rows).to_have_count(2)
+    page.keyboard.press("Control+z")  # nothing of the page's left to undo: said, and nothing else undone
+    expect(page.locator(".notification", has_text="Nothing to undo here")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("2")
+
     # The page's link shows the tracks still missing in the library, filtered (both, since the undo).
     page.click("#missing-list")
     page.wait_for_url("**/library")

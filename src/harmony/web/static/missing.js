@@ -233,6 +233,7 @@
         message: `${plural(data.relocated, "track now points at its file", "tracks now point at their files")}. Export to Traktor to move ${data.relocated === 1 ? "it" : "them"} there too.`,
         color: "green", autoClose: 8000,
         action: data.step ? { label: "Undo", run: () => undoRelocation(data.step.id, gone) } : null });
+      lastRelocation = data.step ? { step: data.step.id, rows: gone } : null;
       await loadCount();
     } catch (error) {
       fail("Could not relocate", error);
@@ -245,6 +246,19 @@
   // One relocation or undo at a time: an Undo answered after a newer relocation would replace that one's
   // notification, and its Undo with it.
   let busy = false;
+  // The last relocation made here and not undone: what Ctrl-Z (⌘Z) takes back, as the notification's Undo does,
+  // after the notification has gone.
+  let lastRelocation = null;
+
+  document.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== "z") return;
+    // In the folder's field, Ctrl-Z takes back the typing.
+    if (event.target.matches("textarea, input:not([type=checkbox]):not([type=radio]):not([type=button])")) return;
+    event.preventDefault();
+    if (lastRelocation) undoRelocation(lastRelocation.step, lastRelocation.rows);
+    else notify.show("relocated", { title: "Nothing to undo here", message: "Other edits are undone on the Library page.",
+      color: "gray", autoClose: 5000 });
+  });
 
   // The relocation's own step: an edit made since (another tab, the CLI) is refused, not undone in its place.
   // Its rows come back first in the list, unticked (the DJ just took them back), unless a search since lists
@@ -270,6 +284,7 @@
       busy = false;
       $("relocate-apply").disabled = false;
     }
+    if (lastRelocation && lastRelocation.step === step) lastRelocation = null;
     const listed = new Set(tickboxes().map((box) => box.dataset.track));
     const back = rows.filter((row) => !listed.has(row.querySelector("input[type=checkbox]").dataset.track));
     for (const row of back) row.querySelector("input[type=checkbox]").checked = false;
