@@ -71,6 +71,23 @@ def test_a_track_changed_in_harmony_and_removed_in_traktor_is_kept_and_written_b
     assert exchange.collection().track_by_key(nml_key("c.mp3")) is not None
 
 
+def test_a_track_relocated_in_harmony_and_removed_in_traktor_is_kept_at_its_new_file(exchange: Exchange) -> None:
+    """A relocation is a change of Harmony's: the import keeps the track, where the DJ pointed it, and the export
+    writes it back to Traktor there (the same answer both ways)."""
+    ids = _ids(exchange)
+    exchange.library.relocate_tracks([(ids[local_path("c.mp3")], local_path("c.mp3", "found"))])
+    _remove_in_traktor(exchange, "c.mp3")
+    assert exchange.export(dry_run=True).changed  # the export, first, would write it back too
+    planned = exchange.import_()
+    assert not planned.report.removed_tracks
+    assert [(c.item, c.winner) for c in planned.stats.conflicts] == [("track", "harmony")]
+    assert _ids(exchange)[local_path("c.mp3", "found")] == ids[local_path("c.mp3")]
+    exchange.export()
+    assert exchange.collection().track_by_key(nml_key("c.mp3", "found")) is not None
+    assert exchange.collection().track_by_key(nml_key("c.mp3")) is None
+    assert not exchange.plan_import().plan.changes_library()
+
+
 def test_traktor_wins_removes_a_track_harmony_changed(exchange: Exchange) -> None:
     ids = _ids(exchange)
     exchange.library.update_track(ids[local_path("c.mp3")], {"genre": "House"})

@@ -450,7 +450,8 @@ class TrackExporter:
         if base is not None:
             # Removed in Traktor since the last sync: the same rule as the import's (harmony.sync.three_way).
             strategy = self.options.strategy
-            decision = decide_deletion("traktor", changed_in_harmony(track, base, tolerance), strategy)
+            changed = changed_in_harmony(track, base, tolerance, resolver.key_of_path)
+            decision = decide_deletion("traktor", changed, strategy)
             if decision.conflict:
                 assert decision.winner is not None
                 self.out.conflicts.append(
