@@ -182,3 +182,27 @@ def test_a_file_another_track_points_at_is_never_offered(tmp_path: Path) -> None
     result = run_relocate_job(str(tmp_path / "lib.db"), [str(tmp_path / "Music")])
     assert result.scanned_files == 1  # looked at, and left out
     assert [(r.track_id, r.confidence, r.new_path) for r in result.relocations] == [(lost, "not_found", None)]
+
+
+def test_the_cli_names_each_track_by_artist_and_title_over_its_old_file(tmp_path: Path) -> None:
+    found = write_wav(tmp_path / "Found" / "a.wav", title="Song", artist="DJ", tone=1)
+    with Library.open(tmp_path / "lib.db") as library:
+        library.add_tracks(
+            [
+                (
+                    TrackValues(
+                        path=str(tmp_path / "Old" / "a.wav"), title="Song", artist="DJ", file_size=found.stat().st_size
+                    ),
+                    [],
+                )
+            ]
+        )
+        assert library.check_files() == (1, 0)
+    result = runner.invoke(
+        app,
+        ["--library", str(tmp_path / "lib.db"), "library", "relocate", "--search-root", str(found.parent)],
+        input="n\n",
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "DJ – Song" in result.stdout
+    assert "Nothing was changed." in result.stdout

@@ -39,6 +39,13 @@ async def test_missing_tracks_are_counted_filtered_and_relocated(api: Api, demo:
     assert (counts["found"], counts["ambiguous"], counts["not_found"]) == (0, 120, 0), counts
     matches = (await api.client.get(f"/api/library/relocate/{scan['operation_id']}")).json()["matches"]
     assert {(m["new_path"], len(m["candidates"])) for m in matches} == {(None, 1)}
+    # Each match names its track as the library knows it (the page shows artist and title over the old path).
+    lost = (await api.client.get("/api/library/missing", params={"limit": 200})).json()["tracks"]
+    listed = {t["id"]: (t["title"], t["artist"], t["path"]) for t in lost}
+    assert len(listed) == 120 and any(title for title, _, _ in listed.values())
+    assert {m["track_id"]: (m["title"], m["artist"], m["old_path"]) for m in matches} == listed
+    for m in matches:
+        assert m["name"] == (None if not m["title"] else f"{m['artist']} – {m['title']}" if m["artist"] else m["title"])
     moves = [{"track_id": m["track_id"], "path": m["candidates"][0]} for m in matches]
     nowhere = [{"track_id": moves[0]["track_id"], "path": str(home / "nowhere.mp3")}]
     refused = await api.client.post("/api/library/relocate/apply", json={"moves": nowhere}, headers=api.token)

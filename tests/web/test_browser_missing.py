@@ -241,6 +241,9 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     e_row = rows.filter(has_text="e.wav")
     expect(h_row.locator("td").nth(2)).to_contain_text("Ambiguous")
     expect(h_row.locator(".doubt")).to_have_text("size or tags differ")  # why it is unsure
+    # Each track by its artist and title, as a DJ knows it, its old file below.
+    expect(h_row.locator(".track-name")).to_have_text("X – H")
+    expect(h_row.locator(".old-path")).to_have_text(str(home / "Old Music" / "h.wav"))
     expect(e_row.locator(".doubt")).to_have_text("several files")
     expect(h_row.locator("input[type=checkbox]")).not_to_be_checked()  # unsure: the DJ decides
     expect(h_row.locator("td").nth(3)).to_have_text(str(found / "h.wav"))
@@ -252,14 +255,17 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     expect(e_row.locator("select")).to_be_focused()
     h_row.locator("input[type=checkbox]").check()
     page.click("#relocate-apply")
-    expect(page.locator(".notification", has_text="Choose which file is")).to_be_visible()
+    asked = f"Choose which file is “X – E” ({home / 'Old Music' / 'e.wav'})"  # the track, by name and file
+    expect(page.locator(".notification", has_text=asked)).to_be_visible()
     expect(e_row.locator("select")).to_be_focused()
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         assert client.get("/api/library/missing").json()["count"] == 2  # nothing moved
 
+    expect(page.locator(".notification", has_text="Tick the tracks")).to_be_hidden()  # the newer refusal replaced it
     e_row.locator("input[type=checkbox]").uncheck()
     page.click("#relocate-apply")
     expect(page.locator(".notification", has_text="1 track now points at its file.")).to_be_visible()
+    expect(page.locator(".notification", has_text="Choose which file is")).to_be_hidden()  # answered: gone
     expect(page.locator("#missing-count")).to_have_text("1")
     # The row relocated goes; the one still to choose for stays.
     expect(rows).to_have_count(1)

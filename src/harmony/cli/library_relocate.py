@@ -72,7 +72,8 @@ def _print(outcome: RelocateOutcome) -> None:
         where = match.new_path or "\n".join(match.candidates) or "—"
         style = _STYLES[match.confidence]
         confidence = Text(match.confidence.replace("_", " "), style=style)
-        table.add_row(Text(match.old_path), confidence, Text(where))
+        track = f"{match.name}\n{match.old_path}" if match.name else match.old_path
+        table.add_row(Text(track), confidence, Text(where))
     console.print(table)
     if len(outcome.relocations) > 200:
         console.print(f"… and {len(outcome.relocations) - 200:,} more (see --json).")

@@ -68,6 +68,15 @@ class Relocation:
     new_path: str | None
     confidence: Confidence
     candidates: tuple[str, ...] = ()
+    title: str | None = None  # the track's, as the library knows it: a DJ knows a track by these, not its path
+    artist: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The track as a DJ names it, "Artist – Title" (the title alone without an artist), None without a title."""
+        if not self.title:
+            return None
+        return f"{self.artist} – {self.title}" if self.artist else self.title
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -76,7 +85,16 @@ class Relocation:
             "new_path": self.new_path,
             "confidence": self.confidence,
             "candidates": list(self.candidates),
+            "title": self.title,
+            "artist": self.artist,
+            "name": self.name,
         }
+
+
+def _relocation(
+    track: LostTrack, new_path: str | None, confidence: Confidence, candidates: tuple[str, ...] = ()
+) -> Relocation:
+    return Relocation(track.id, track.path, new_path, confidence, candidates, track.title, track.artist)
 
 
 @dataclass(slots=True)
@@ -160,21 +178,21 @@ def match_lost_tracks(
     ) -> Relocation:
         agreeing = [path for path in paths if _agrees(track, look(path), need_tags=need_tags)]
         if len(agreeing) == 1:
-            return Relocation(track.id, track.path, agreeing[0], best)
+            return _relocation(track, agreeing[0], best)
         if not agreeing:
             if need_tags:
-                return Relocation(track.id, track.path, None, "not_found")
+                return _relocation(track, None, "not_found")
             if len(paths) == 1 and look(paths[0]) is None and not other_size:
                 # The only file of its name, and nothing to say otherwise: its tags cannot be read, and the
                 # library knows no size to compare (``other_size``: the file's size is not the track's).
-                return Relocation(track.id, track.path, paths[0], "likely")
-            return Relocation(track.id, track.path, None, "ambiguous", tuple(paths))
+                return _relocation(track, paths[0], "likely")
+            return _relocation(track, None, "ambiguous", tuple(paths))
         hashes = {content_hash(path) for path in agreeing}
         if len(hashes) == 1 and None not in hashes:
             # Copies of one file: the one whose folders look most like the old ones.
             chosen = max(agreeing, key=lambda path: (_likeness(track.path, path), -len(path)))
-            return Relocation(track.id, track.path, chosen, "likely", tuple(agreeing))
-        return Relocation(track.id, track.path, None, "ambiguous", tuple(agreeing))
+            return _relocation(track, chosen, "likely", tuple(agreeing))
+        return _relocation(track, None, "ambiguous", tuple(agreeing))
 
     out: list[Relocation] = []
     for done, track in enumerate(tracks, 1):
@@ -184,7 +202,7 @@ def match_lost_tracks(
             if track.file_size is not None:
                 sized = [path for path, size in named if same_size(track.file_size, size)]
                 if len(sized) == 1:
-                    out.append(Relocation(track.id, track.path, sized[0], "exact"))
+                    out.append(_relocation(track, sized[0], "exact"))
                 elif sized:
                     out.append(settle(track, sized, "exact"))
                 else:
@@ -195,7 +213,7 @@ def match_lost_tracks(
             # Renamed: a file of the same size whose duration, title and artist agree.
             out.append(settle(track, sized, "likely", need_tags=True))
         else:
-            out.append(Relocation(track.id, track.path, None, "not_found"))
+            out.append(_relocation(track, None, "not_found"))
         if progress is not None and done % 500 == 0:
             progress(done)
     return out

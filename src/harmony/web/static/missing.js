@@ -9,8 +9,10 @@
   let importId = null;
   let relocateId = null;
 
-  function fail(title, error) {
-    notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
+  // `id`: a refusal the DJ answers (tick something, choose a file) replaces the one before, and goes once the
+  // relocation is done.
+  function fail(title, error, id = `error-${Date.now()}`) {
+    notify.show(id, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
   }
 
   async function loadCount() {
@@ -167,6 +169,13 @@
     return el("span", { class: "muted doubt" }, choices.length > 1 ? "several files" : "size or tags differ");
   }
 
+  // A DJ knows a track by its artist and title (`name`); its old path, below, tells apart two of the same name.
+  function trackCell(m) {
+    const name = m.name;
+    return el("td", {}, name ? el("bdi", { class: "track-name" }, name) : null,
+      el("span", { class: name ? "old-path muted" : "old-path" }, m.old_path));
+  }
+
   async function showMatches() {
     const data = await api("GET", `/api/library/relocate/${encodeURIComponent(relocateId)}`);
     const listed = data.matches.filter((m) => m.confidence !== "not_found");
@@ -176,11 +185,13 @@
     loadCount().catch(() => {}); // the search looked for every file first: the count may have changed
     const rows = listed.slice(0, LISTED).map((m) => {
       const choices = m.new_path ? [m.new_path] : m.candidates;
+      const called = m.name ? `“${m.name}” (${m.old_path})` : `“${m.old_path}”`;
       const select = choices.length > 1
-        ? el("select", { "aria-label": `File for ${m.old_path}` },
+        ? el("select", { "aria-label": `File for ${called}` },
             el("option", { value: "" }, "Choose…"), ...choices.map((c) => el("option", { value: c }, c)))
         : null;
-      const box = el("input", { type: "checkbox", "aria-label": `Relocate ${m.old_path}`, "data-track": m.track_id });
+      const box = el("input", { type: "checkbox", "aria-label": `Relocate ${called}`, "data-track": m.track_id,
+        "data-called": called });
       // A sure match comes ticked. An unsure one waits for the DJ: its one file (named alike, but its length or
       // tags disagree) is taken when ticked; among several, the one chosen is.
       if (m.new_path) {
@@ -195,7 +206,7 @@
         });
         box.addEventListener("change", () => { if (box.checked && !select.value) select.focus(); });
       }
-      return el("tr", {}, el("td", {}, box), el("td", {}, m.old_path),
+      return el("tr", {}, el("td", {}, box), trackCell(m),
         el("td", { class: `confidence-${m.confidence}` }, LABELS[m.confidence], doubt(m, choices)),
         el("td", {}, select || choices[0] || ""));
     });
@@ -206,14 +217,14 @@
   async function applyMoves() {
     const ticked = [...document.querySelectorAll("#relocate-rows input:checked")];
     if (!ticked.length) {
-      fail("Nothing to relocate", new Error("Tick the tracks to relocate first."));
+      fail("Nothing to relocate", new Error("Tick the tracks to relocate first."), "relocate-refused");
       return;
     }
     const unchosen = ticked.find((box) => !box.dataset.path);
     if (unchosen) {
       // Nothing is moved until every ticked track has its file: a half-done relocation would leave the DJ to
       // find out which ones went.
-      fail("Choose a file", new Error(`Choose which file is “${unchosen.getAttribute("aria-label").replace(/^Relocate /, "")}”, or untick it.`));
+      fail("Choose a file", new Error(`Choose which file is ${unchosen.dataset.called}, or untick it.`), "relocate-refused");
       unchosen.closest("tr").querySelector("select").focus();
       return;
     }
@@ -222,6 +233,7 @@
     $("relocate-apply").disabled = true;
     try {
       const data = await api("POST", "/api/library/relocate/apply", { moves });
+      notify.hide("relocate-refused");
       // The rows relocated go; the others stay, for the DJ to choose a file for or to leave. An Undo puts the
       // rows back as they were.
       const gone = ticked.map((box) => box.closest("tr"));
