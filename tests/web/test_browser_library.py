@@ -1389,6 +1389,7 @@ def test_alt_arrows_move_playlist_entries_and_a_sorted_playlist_says_why_it_does
 
     page.goto(f"{live_server.url}/library")
     page.locator("#playlist-tree [role='treeitem']", has_text="Warm-up").locator(".name").click()
+    page.wait_for_url(f"**#playlist={playlist}")  # the playlist, not all tracks (also 5, in the same order)
     wait_for_count(page, "5 tracks")
     page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 5")
     page.locator("#tracks-body tr[data-id]").nth(1).locator("td").nth(column_index(page, "title")).click()  # B
@@ -1520,6 +1521,32 @@ def test_a_reload_opens_the_playlist_that_was_open(
     wait_for_count(page, "6 tracks")
     assert page.text_content("#view-title") == "All tracks"
     assert page.evaluate("location.hash") == ""
+
+
+def test_a_playlist_clicked_while_the_tree_redraws_opens(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """A change made elsewhere redraws the tree; one that lands between the press and the release of a click on a
+    playlist took the click with it (the item pressed had been replaced), and the playlist did not open."""
+    with Library.open(live_server.state.service.library_path) as library:
+        ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in range(4)])
+        friday = library.create_playlist("Friday", None, track_ids=ids[:2])
+    page.goto(f"{live_server.url}/library")
+    wait_for_count(page, "4 tracks")
+    name = page.locator(f"#playlist-tree [data-key='playlist:{friday}'] .name")
+    box = name.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    assert page.evaluate("() => window.HarmonyTree.load()") is True  # the redraw a library_changed event makes
+    page.mouse.up()
+    page.wait_for_url(f"**#playlist={friday}")
+    wait_for_count(page, "2 tracks")
+    # A tree that did change is drawn anew, as before.
+    with Library.open(live_server.state.service.library_path) as library:
+        library.create_playlist("Saturday", None, track_ids=ids[:1])
+    page.locator("#playlist-tree [role='treeitem']", has_text="Saturday").wait_for()
 
 
 def test_back_and_forward_go_between_the_playlists_opened(

@@ -122,5 +122,19 @@ window.Harmony = (() => {
     return `${number(count)} ${count === 1 ? one : many}`;
   }
 
-  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token };
+  // `parent`'s children become `nodes` without taking out one that stays: a refresh that changed nothing leaves the
+  // page's nodes alone, so the one the DJ pressed is still there when the button comes up (Chromium sends no
+  // click, and drops a drag, whose pressed node left the page, even for a moment).
+  function putChildren(parent, nodes) {
+    const staying = new Set(nodes);
+    for (const child of [...parent.childNodes]) if (!staying.has(child)) child.remove();
+    // What is left are the staying nodes, in the order `nodes` has them: each new node goes in before the next one.
+    let next = parent.firstChild;
+    for (const node of nodes) {
+      if (node === next) next = next.nextSibling;
+      else parent.insertBefore(node, next);
+    }
+  }
+
+  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren };
 })();

@@ -5,7 +5,7 @@
 "use strict";
 
 window.HarmonyTable = (() => {
-  const { api, el, number, plural, sentence } = window.Harmony;
+  const { api, el, number, plural, sentence, putChildren } = window.Harmony;
   const Columns = window.HarmonyColumns;
   const Edits = window.HarmonyEdits;
   const ROW = 32; // px: every row has this height (app.css, "/* table */"), which is what makes the maths simple
@@ -427,18 +427,10 @@ window.HarmonyTable = (() => {
     }
   }
 
-  // The body becomes `nodes` without taking out a row that stays: a refresh that changed nothing leaves the rows
-  // alone, so a row the DJ pressed, about to be dragged, is still the drag's source when the drag starts (Chromium
-  // drops a drag whose source row left the page, even for a moment).
+  // A refresh that changed nothing leaves the rows alone, so a row the DJ pressed, about to be dragged, is still
+  // the drag's source when the drag starts (see putChildren).
   function putRows(nodes) {
-    const staying = new Set(nodes);
-    for (const child of [...body.childNodes]) if (!staying.has(child)) child.remove();
-    // What is left are the staying rows, in the order `nodes` has them: each new node goes in before the next one.
-    let next = body.firstChild;
-    for (const node of nodes) {
-      if (node === next) next = next.nextSibling;
-      else body.insertBefore(node, next);
-    }
+    putChildren(body, nodes);
   }
 
   function rowElement(index) {

@@ -4,7 +4,7 @@
 "use strict";
 
 window.HarmonyTree = (() => {
-  const { api, el, number, plural } = window.Harmony;
+  const { api, el, number, plural, putChildren } = window.Harmony;
   const Edits = window.HarmonyEdits;
   const NODE_TYPE = "application/x-harmony-node";
   const root = document.getElementById("playlist-tree");
@@ -71,7 +71,14 @@ window.HarmonyTree = (() => {
     el("div", { class: "node" }, el("span", { class: "twisty", "aria-hidden": "true" }, "♫"),
       el("span", { class: "name" }, "All tracks")));
     const hadFocus = root.contains(document.activeElement) && !renaming;
-    root.replaceChildren(all, ...nodes.map((node) => item(node, 1)));
+    // An item drawn as it is on screen stays (a library_changed event redraws the tree for an edit to tracks or to
+    // another playlist): one replaced between the press and the release of a click took the click with it, and the
+    // playlist clicked did not open.
+    const shown = new Map([...root.children].map((li) => [li.dataset.key, li]));
+    putChildren(root, [all, ...nodes.map((node) => item(node, 1))].map((li) => {
+      const old = shown.get(li.dataset.key);
+      return old && old.outerHTML === li.outerHTML ? old : li;
+    }));
     status.textContent = nodes.length ? "" : "No playlists yet.";
     if (hadFocus) focusItem(focusKey);
   }
