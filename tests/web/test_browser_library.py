@@ -1555,9 +1555,12 @@ def test_back_and_forward_go_between_the_playlists_opened(
 ) -> None:
     """Each playlist opened is a step of the browser's history: Back goes to the view before it (it left the
     library page), Forward comes back; a playlist deleted while open leaves no step to come back to."""
+    from playwright.sync_api import expect
+
     with Library.open(live_server.state.service.library_path) as library:
         ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in range(6)])
-        friday = library.create_playlist("Friday", None, track_ids=ids[:2])
+        gigs = library.create_folder("Gigs")
+        friday = library.create_playlist("Friday", gigs, track_ids=ids[:2])
         saturday = library.create_playlist("Saturday", None, track_ids=ids[:3])
     page.goto("about:blank")
     page.goto(f"{live_server.url}/library")
@@ -1570,16 +1573,23 @@ def test_back_and_forward_go_between_the_playlists_opened(
         page.wait_for_function(f"() => document.querySelector({selected!r})?.dataset.key === {key!r}")
 
     page.click(f"#playlist-tree [data-key='playlist:{friday}'] .name")
-    showing("Friday", "2 tracks", f"playlist:{friday}")
+    showing("Gigs/Friday", "2 tracks", f"playlist:{friday}")
     page.click(f"#playlist-tree [data-key='playlist:{saturday}'] .name")
     showing("Saturday", "3 tracks", f"playlist:{saturday}")
+    page.click(f"#playlist-tree [data-key='folder:{gigs}'] .twisty")  # Gigs closed, the keyboard on it
+    expect(page.locator(f"#playlist-tree [data-key='playlist:{friday}']")).to_be_hidden()
     page.go_back()
-    showing("Friday", "2 tracks", f"playlist:{friday}")
+    showing("Gigs/Friday", "2 tracks", f"playlist:{friday}")
     assert page.evaluate("location.hash") == f"#playlist={friday}"
+    # Friday is in sight, its folder opened, and the keyboard is on it: Delete would act on what is open.
+    friday_item = page.locator(f"#playlist-tree [data-key='playlist:{friday}']")
+    expect(friday_item).to_be_visible()
+    expect(friday_item).to_be_focused()
+    expect(page.locator("#playlist-tree [role='treeitem'][tabindex='0']")).to_have_count(1)
     page.go_back()
     showing("All tracks", "6 tracks", "all")
     page.go_forward()
-    showing("Friday", "2 tracks", f"playlist:{friday}")
+    showing("Gigs/Friday", "2 tracks", f"playlist:{friday}")
     # Deleted while open: all tracks, in place of its step; Back then goes to the view before it.
     page.go_forward()
     showing("Saturday", "3 tracks", f"playlist:{saturday}")
@@ -1588,7 +1598,7 @@ def test_back_and_forward_go_between_the_playlists_opened(
     showing("All tracks", "6 tracks", "all")
     assert page.evaluate("location.hash") == ""
     page.go_back()
-    showing("Friday", "2 tracks", f"playlist:{friday}")
+    showing("Gigs/Friday", "2 tracks", f"playlist:{friday}")
     page.go_back()
     showing("All tracks", "6 tracks", "all")
     page.go_back()

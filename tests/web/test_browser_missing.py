@@ -294,12 +294,20 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     # No sure match listed: the heading has no box to tick them all.
     expect(page.get_by_label("Tick every sure match")).to_be_hidden()
 
-    # Ctrl-Z takes the page's last relocation back too, once its notification has gone.
+    # Ctrl-Z takes the page's relocations back too, once their notifications have gone: the last, then the one
+    # before.
     h_row.locator("input[type=checkbox]").check()
     page.click("#relocate-apply")
     expect(page.locator(".notification", has_text="1 track now points at its file.")).to_be_visible()
     expect(page.locator("#missing-count")).to_have_text("1")
+    e_row.locator("select").select_option(str(found / "one" / "e.wav"))
+    page.click("#relocate-apply")
+    expect(page.locator(".notification", has_text="Relocated “E”")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("0")
     page.evaluate("window.HarmonyNotifications.hide('relocated')")
+    page.keyboard.press("Control+z")
+    expect(page.locator(".notification", has_text="Undone: Relocated “E”")).to_be_visible()
+    expect(page.locator("#missing-count")).to_have_text("1")
     page.keyboard.press("Control+z")
     expect(page.locator(".notification", has_text="Undone: Relocated “H”")).to_be_visible()
     expect(page.locator("#missing-count")).to_have_text("2")

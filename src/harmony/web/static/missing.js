@@ -245,7 +245,7 @@
         message: `${plural(data.relocated, "track now points at its file", "tracks now point at their files")}. Export to Traktor to move ${data.relocated === 1 ? "it" : "them"} there too.`,
         color: "green", autoClose: 8000,
         action: data.step ? { label: "Undo", run: () => undoRelocation(data.step.id, gone) } : null });
-      lastRelocation = data.step ? { step: data.step.id, rows: gone } : null;
+      if (data.step) relocations.push({ step: data.step.id, rows: gone });
       await loadCount();
     } catch (error) {
       fail("Could not relocate", error);
@@ -258,16 +258,17 @@
   // One relocation or undo at a time: an Undo answered after a newer relocation would replace that one's
   // notification, and its Undo with it.
   let busy = false;
-  // The last relocation made here and not undone: what Ctrl-Z (⌘Z) takes back, as the notification's Undo does,
-  // after the notification has gone.
-  let lastRelocation = null;
+  // The relocations made here and not undone, oldest first: Ctrl-Z (⌘Z) takes back the last, as its
+  // notification's Undo does, after the notification has gone; pressed again, the one before.
+  const relocations = [];
 
   document.addEventListener("keydown", (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== "z") return;
     // In the folder's field, Ctrl-Z takes back the typing.
     if (event.target.matches("textarea, input:not([type=checkbox]):not([type=radio]):not([type=button])")) return;
     event.preventDefault();
-    if (lastRelocation) undoRelocation(lastRelocation.step, lastRelocation.rows);
+    const last = relocations[relocations.length - 1];
+    if (last) undoRelocation(last.step, last.rows);
     else notify.show("relocated", { title: "Nothing to undo here", message: "Other edits are undone on the Library page.",
       color: "gray", autoClose: 5000 });
   });
@@ -278,7 +279,7 @@
   async function undoRelocation(step, rows) {
     if (busy) {
       // Its Undo stays offered: pressing it took the notification away.
-      notify.show("relocated", { title: "Not undone yet", message: "Wait for the relocation under way, then undo.",
+      notify.show("relocated", { title: "Not undone yet", message: "Wait for the relocation or undo under way, then undo.",
         color: "gray", autoClose: 8000, action: { label: "Undo", run: () => undoRelocation(step, rows) } });
       return;
     }
@@ -296,7 +297,8 @@
       busy = false;
       $("relocate-apply").disabled = false;
     }
-    if (lastRelocation && lastRelocation.step === step) lastRelocation = null;
+    const undone = relocations.findIndex((made) => made.step === step);
+    if (undone >= 0) relocations.splice(undone, 1);
     const listed = new Set(tickboxes().map((box) => box.dataset.track));
     const back = rows.filter((row) => !listed.has(row.querySelector("input[type=checkbox]").dataset.track));
     for (const row of back) row.querySelector("input[type=checkbox]").checked = false;

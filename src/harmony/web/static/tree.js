@@ -133,6 +133,15 @@ window.HarmonyTree = (() => {
     focusKey = k;
     const entry = byKey.get(k);
     for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("aria-selected", li.dataset.key === k ? "true" : "false");
+    // The item opened is in sight and is the tree's keyboard stop: Back (or a link) may open a playlist inside a
+    // folder the DJ closed, while the keyboard was on another item, where Delete would then have acted.
+    for (let up = entry && entry.parent; up; up = byKey.get(key(up)).parent) toggle(key(up), true);
+    if (root.contains(document.activeElement) && !renaming) focusItem(k);
+    else {
+      for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("tabindex", li.dataset.key === k ? "0" : "-1");
+      const li = itemFor(k);
+      if (li) li.scrollIntoView({ block: "nearest" });
+    }
     if (k === "all") {
       document.dispatchEvent(new CustomEvent("harmony:open-view", { detail: { keepDrawer, gone, playlist: null } }));
     } else if (entry && entry.node.kind !== "folder") {
