@@ -1523,6 +1523,37 @@ def test_a_reload_opens_the_playlist_that_was_open(
     assert page.evaluate("location.hash") == ""
 
 
+def test_a_key_pressed_before_a_clicked_rows_panel_opens_keeps_it_closed(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """A click opens its row's panel a moment after (a double click edits instead). Esc pressed in that moment
+    keeps it closed (it opened after the Esc, and stayed); Alt+↓ too, where it opened the entry that took the
+    moved one's place."""
+    with Library.open(live_server.state.service.library_path) as library:
+        ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in "ABC"])
+        playlist = library.create_playlist("Warm-up", None, track_ids=ids)
+    page.goto(f"{live_server.url}/library#playlist={playlist}")
+    page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+    title = column_index(page, "title")
+    rows = page.locator("#tracks-body tr[data-id]")
+    rows.nth(1).locator("td").nth(title).click()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(800)
+    assert page.is_hidden("#track-detail")
+    rows.nth(0).locator("td").nth(title).click()
+    page.keyboard.press("Alt+ArrowDown")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#tracks-body tr[data-id]')].map(r => r.textContent).join().indexOf('Song B')"
+        " < [...document.querySelectorAll('#tracks-body tr[data-id]')].map(r => r.textContent).join().indexOf('Song A')"
+    )
+    page.wait_for_timeout(800)
+    assert page.is_hidden("#track-detail")
+    # A click with no key after it still opens its panel.
+    rows.nth(2).locator("td").nth(title).click()
+    page.wait_for_selector("#track-detail", state="visible")
+
+
 def test_a_playlist_clicked_while_the_tree_redraws_opens(
     live_server: LiveServer,
     page: Any,  # noqa: F811

@@ -797,16 +797,21 @@ window.HarmonyTable = (() => {
     const shift = event.shiftKey;
     const toggle = event.ctrlKey || event.metaKey;
     currentCol = -1;
+    const click = ++clicks;
     select(index, { shift, toggle }).then(() => {
       if (editing) return;
       focusCurrent();
-      // A plain click opens the track, unless it was the first half of a double click (which edits the cell).
+      // A plain click opens the track, unless it was the first half of a double click (which edits the cell), or
+      // a key came first (see the keydown listener).
       clearTimeout(opening);
-      if (!shift && !toggle && event.detail < 2) opening = setTimeout(() => openTrack(index), 250);
+      if (!shift && !toggle && event.detail < 2 && click === clicks) opening = setTimeout(() => openTrack(index), 250);
     });
   });
 
   let opening = null;
+  // Clicks so far: a key pressed in the table after a click, before its panel opens, counts as one more. Esc said
+  // "no panel"; after Alt+↓ the row clicked holds another entry, whose panel opened in place of the one moved.
+  let clicks = 0;
   body.addEventListener("dblclick", (event) => {
     clearTimeout(opening);
     const index = indexOf(event.target);
@@ -914,11 +919,16 @@ window.HarmonyTable = (() => {
   // Keys pressed in the table before a new view's first rows have come wait for them: a DJ who types a search and
   // at once presses ↓ ↓ Enter had the keys go to no row (and Enter opened nothing). Every key waits, in order (a
   // P or a Ctrl-A after the arrows must come after them); Tab, Esc and the modifiers alone go their way.
-  const PASSING_KEYS = new Set(["Tab", "Escape", "Shift", "Control", "Alt", "Meta"]);
+  const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta"]);
+  const PASSING_KEYS = new Set(["Tab", "Escape", ...MODIFIERS]);
   // After these the panel or a cell editor has the keyboard: the keys after them were not for the rows.
   const LAST_KEYS = new Set(["Enter", "F2"]);
 
   table.addEventListener("keydown", (event) => {
+    if (!MODIFIERS.has(event.key)) {
+      clicks += 1;
+      clearTimeout(opening);
+    }
     if (editing || event.target.closest("thead")) return;
     if (!loaded && !PASSING_KEYS.has(event.key)) {
       event.preventDefault();
