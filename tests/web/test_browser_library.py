@@ -1543,10 +1543,8 @@ def test_a_key_pressed_before_a_clicked_rows_panel_opens_keeps_it_closed(
     assert page.is_hidden("#track-detail")
     rows.nth(0).locator("td").nth(title).click()
     page.keyboard.press("Alt+ArrowDown")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#tracks-body tr[data-id]')].map(r => r.textContent).join().indexOf('Song B')"
-        " < [...document.querySelectorAll('#tracks-body tr[data-id]')].map(r => r.textContent).join().indexOf('Song A')"
-    )
+    shown = "[...document.querySelectorAll('#tracks-body tr[data-id]')].map(r => r.textContent).join()"
+    page.wait_for_function(f"() => {shown}.indexOf('Song B') < {shown}.indexOf('Song A')")  # A moved down
     page.wait_for_timeout(800)
     assert page.is_hidden("#track-detail")
     # A click with no key after it still opens its panel.
