@@ -247,6 +247,13 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     expect(e_row.locator(".doubt")).to_have_text("several files")
     expect(h_row.locator("input[type=checkbox]")).not_to_be_checked()  # unsure: the DJ decides
     expect(h_row.locator("td").nth(3)).to_have_text(str(found / "h.wav"))
+    # On a phone each match is a card: the file chooser is whole (it was cut to "Choos"), nothing runs off screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    chooser = e_row.locator("select").bounding_box()
+    assert chooser is not None and chooser["width"] > 250, chooser
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(home.parent / "missing-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 900})
 
     page.click("#relocate-apply")  # nothing ticked
     expect(page.locator(".notification", has_text="Tick the tracks to relocate first.")).to_be_visible()

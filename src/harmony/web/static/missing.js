@@ -172,8 +172,8 @@
   // A DJ knows a track by its artist and title (`name`); its old path, below, tells apart two of the same name.
   function trackCell(m) {
     const name = m.name;
-    return el("td", {}, name ? el("bdi", { class: "track-name" }, name) : null,
-      el("span", { class: name ? "old-path muted" : "old-path" }, m.old_path));
+    return el("td", { "data-label": "Track" }, el("div", {}, name ? el("bdi", { class: "track-name" }, name) : null,
+      el("span", { class: name ? "old-path muted" : "old-path" }, m.old_path)));
   }
 
   async function showMatches() {
@@ -206,9 +206,10 @@
         });
         box.addEventListener("change", () => { if (box.checked && !select.value) select.focus(); });
       }
-      return el("tr", {}, el("td", {}, box), trackCell(m),
-        el("td", { class: `confidence-${m.confidence}` }, LABELS[m.confidence], doubt(m, choices)),
-        el("td", {}, select || choices[0] || ""));
+      // Each cell says what it is (data-label): on a phone a match is a card, one line per cell (app.css).
+      return el("tr", {}, el("td", { "data-label": "Use" }, box), trackCell(m),
+        el("td", { class: `confidence-${m.confidence}`, "data-label": "Match" }, el("div", {}, LABELS[m.confidence], doubt(m, choices))),
+        el("td", { "data-label": "Now at" }, el("div", {}, select || choices[0] || "")));
     });
     $("relocate-rows").replaceChildren(...rows);
     showRows();
