@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 import harmony
 from harmony.library import Library, is_read_only
@@ -39,6 +38,7 @@ from harmony.web.limits import BodyLimitMiddleware
 from harmony.web.query_once import query_given_once
 from harmony.web.security import Guard, SecurityMiddleware
 from harmony.web.state import WebState
+from harmony.web.static_files import CheckedStaticFiles
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "create_app"]
 
@@ -126,7 +126,7 @@ def create_app(
     app.include_router(api_recovery.router)
     app.include_router(files.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", CheckedStaticFiles(directory=STATIC), name="static")
     return app
 
 
