@@ -264,7 +264,8 @@ async def test_playlist_entries_add_duplicates_remove_and_move(api: Api) -> None
 
 
 async def test_undo_with_nothing_left_is_409_and_history_says_what_is_next(api: Api) -> None:
-    assert "Nothing to undo" in (await call(api, "POST", "/api/undo", status=409))["error"]
+    nothing = await call(api, "POST", "/api/undo", status=409)
+    assert "Nothing to undo" in nothing["error"] and nothing["code"] == "nothing_to_undo"  # asking again won't help
     assert "Nothing to redo" in (await call(api, "POST", "/api/redo", status=409))["error"]
     step = (await call(api, "PATCH", "/api/library/tracks/1", {"title": "New"}))["step"]
     assert (await call(api, "GET", "/api/undo"))["undo"] == step

@@ -55,7 +55,13 @@ class EditConflictError(LibraryError):
 
 
 class NothingToUndoError(EditConflictError):
-    """Undo (or redo) was asked for with no step left to undo (or redo)."""
+    """Undo (or redo) was asked for with no step left to undo (or redo), or the step named is already undone (or
+    redone) or no longer kept: asking again cannot help, where "an edit came after it" can once that is undone."""
+
+    code = "nothing_to_undo"
+
+    def details(self) -> dict[str, object]:
+        return {"code": self.code}
 
 
 class HotCueTakenError(EditConflictError):

@@ -262,9 +262,17 @@
   // The relocations made here and not undone, oldest first: Ctrl-Z (⌘Z) takes back the last, as its
   // notification's Undo does, after the notification has gone; pressed again, the one before.
   const relocations = [];
+  function forget(step) {
+    const at = relocations.findIndex((made) => made.step === step);
+    if (at >= 0) relocations.splice(at, 1);
+  }
 
   document.addEventListener("keydown", (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== "z") return;
+    if (event.repeat) { // a key held down: one undo per press
+      event.preventDefault();
+      return;
+    }
     // In the folder's field, Ctrl-Z takes back the typing.
     if (event.target.matches("textarea, input:not([type=checkbox]):not([type=radio]):not([type=button])")) return;
     event.preventDefault();
@@ -291,6 +299,9 @@
     try {
       answer = await api("POST", "/api/undo", { step });
     } catch (error) {
+      // Undone elsewhere (the library page, another tab, the CLI) or no longer kept: Ctrl-Z goes on to the
+      // relocation before it. One that an edit came after stays, to undo once that edit is undone.
+      if (error.data && error.data.code === "nothing_to_undo") forget(step);
       notify.show("relocated", { title: "Could not undo", message: error.message || String(error), color: "red",
         autoClose: 6000 });
       return;
@@ -298,8 +309,7 @@
       busy = false;
       $("relocate-apply").disabled = false;
     }
-    const undone = relocations.findIndex((made) => made.step === step);
-    if (undone >= 0) relocations.splice(undone, 1);
+    forget(step);
     const listed = new Set(tickboxes().map((box) => box.dataset.track));
     const back = rows.filter((row) => !listed.has(row.querySelector("input[type=checkbox]").dataset.track));
     for (const row of back) row.querySelector("input[type=checkbox]").checked = false;
