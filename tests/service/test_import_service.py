@@ -246,8 +246,9 @@ async def test_library_edit_during_planning_is_not_overwritten(service: TraktorS
     # The edit must land after the import has read the library and before it saves, however late the loop hears
     # of the analyzing. So a thread holds the library's write lock from before the import starts (the import's
     # save waits for it) and makes the edit, as the web app does, off the loop, when the import says it is
-    # analyzing. An edit made on the loop while the import's save waits for the loop's last-look answer would
-    # stall both for the busy timeout.
+    # analyzing: it takes the lock within a millisecond of letting it go, where a waiting import looks again
+    # every 100 ms or so. An edit made on the loop while the import's save waits for the loop's last-look answer
+    # would stall both for the busy timeout.
     holding = threading.Event()
     told = threading.Event()
     edited = threading.Event()

@@ -1557,25 +1557,40 @@ def test_a_playlist_clicked_while_the_tree_redraws_opens(
     page: Any,  # noqa: F811
 ) -> None:
     """A change made elsewhere redraws the tree; one that lands between the press and the release of a click on a
-    playlist took the click with it (the item pressed had been replaced), and the playlist did not open."""
+    playlist took the click with it (the item pressed had been replaced), and the playlist did not open. Also when
+    the change is to another playlist of the same folder."""
     with Library.open(live_server.state.service.library_path) as library:
         ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in range(4)])
-        friday = library.create_playlist("Friday", None, track_ids=ids[:2])
+        gigs = library.create_folder("Gigs")
+        friday = library.create_playlist("Friday", gigs, track_ids=ids[:2])
+        sunday = library.create_playlist("Sunday", gigs, track_ids=ids[:1])
     page.goto(f"{live_server.url}/library")
     wait_for_count(page, "4 tracks")
-    name = page.locator(f"#playlist-tree [data-key='playlist:{friday}'] .name")
-    box = name.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    assert page.evaluate("() => window.HarmonyTree.load()") is True  # the redraw a library_changed event makes
-    page.mouse.up()
+
+    def click_while_redrawn(playlist: int, meanwhile: Any) -> None:
+        box = page.locator(f"#playlist-tree [data-key='playlist:{playlist}'] .name").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        meanwhile()
+        assert page.evaluate("() => window.HarmonyTree.load()") is True  # the redraw a library_changed event makes
+        page.mouse.up()
+
+    click_while_redrawn(friday, lambda: None)  # nothing changed
     page.wait_for_url(f"**#playlist={friday}")
     wait_for_count(page, "2 tracks")
-    # A tree that did change is drawn anew, as before.
-    with Library.open(live_server.state.service.library_path) as library:
-        library.create_playlist("Saturday", None, track_ids=ids[:1])
-    page.locator("#playlist-tree [role='treeitem']", has_text="Saturday").wait_for()
+    page.locator("#playlist-tree [data-key='all'] .name").click()
+    wait_for_count(page, "4 tracks")
+
+    def sunday_grows() -> None:
+        with Library.open(live_server.state.service.library_path) as library:
+            library.set_playlist_tracks(sunday, ids[:3])
+
+    click_while_redrawn(friday, sunday_grows)  # a playlist beside it changed
+    page.wait_for_url(f"**#playlist={friday}")
+    wait_for_count(page, "2 tracks")
+    sunday_count = page.locator(f"#playlist-tree [data-key='playlist:{sunday}'] .entry-count")
+    assert sunday_count.text_content() == "3"  # the change is drawn
 
 
 def test_back_and_forward_go_between_the_playlists_opened(

@@ -611,9 +611,10 @@ window.HarmonyTable = (() => {
   // for typing; arrows browsing with the panel open leave the focus in the table.
   function openTrack(index, { typeInto = false } = {}) {
     const track = trackAt(index);
-    if (track) {
-      document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id: track.id, focus: typeInto } }));
-    }
+    if (track) showTrack(track.id, typeInto);
+  }
+  function showTrack(id, typeInto = false) {
+    document.dispatchEvent(new CustomEvent("harmony:open-track", { detail: { id, focus: typeInto } }));
   }
 
   // --- sorting ------------------------------------------------------------------------------------------------
@@ -804,7 +805,11 @@ window.HarmonyTable = (() => {
       // A plain click opens the track, unless it was the first half of a double click (which edits the cell), or
       // a key came first (see the keydown listener).
       clearTimeout(opening);
-      if (!shift && !toggle && event.detail < 2 && click === clicks) opening = setTimeout(() => openTrack(index), 250);
+      // The track clicked, by its id: a refresh meanwhile (an edit elsewhere, sorted) may put another in its row.
+      const track = trackAt(index);
+      if (track && !shift && !toggle && event.detail < 2 && click === clicks) {
+        opening = setTimeout(() => showTrack(track.id), 250);
+      }
     });
   });
 

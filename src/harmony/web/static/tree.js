@@ -63,6 +63,27 @@ window.HarmonyTree = (() => {
     return li;
   }
 
+  // What of a freshly drawn item is on screen as it is stays there (a library_changed event redraws the tree for
+  // an edit to tracks or to one playlist): an item replaced between the press and the release of a click took the
+  // click with it, and the playlist clicked did not open. A folder whose items changed stays too, its label and
+  // attributes brought up to date, so a click inside it is lost only on the one playlist that changed.
+  function kept(fresh, shown) {
+    const old = shown.get(fresh.dataset.key);
+    if (!old) return fresh;
+    if (old.outerHTML === fresh.outerHTML) return old;
+    const oldGroup = old.querySelector(':scope > ul[role="group"]');
+    const freshGroup = fresh.querySelector(':scope > ul[role="group"]');
+    if (!oldGroup || !freshGroup) return fresh;
+    for (const name of old.getAttributeNames()) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+    for (const name of fresh.getAttributeNames()) old.setAttribute(name, fresh.getAttribute(name));
+    const label = old.querySelector(":scope > .node");
+    const freshLabel = fresh.querySelector(":scope > .node");
+    if (label.outerHTML !== freshLabel.outerHTML) label.replaceWith(freshLabel);
+    oldGroup.hidden = freshGroup.hidden;
+    putChildren(oldGroup, [...freshGroup.children].map((li) => kept(li, shown)));
+    return old;
+  }
+
   function draw() {
     if (!byKey.has(selectedKey) && selectedKey !== "all") selectedKey = "all";
     if (!byKey.has(focusKey) && focusKey !== "all") focusKey = selectedKey;
@@ -71,14 +92,8 @@ window.HarmonyTree = (() => {
     el("div", { class: "node" }, el("span", { class: "twisty", "aria-hidden": "true" }, "♫"),
       el("span", { class: "name" }, "All tracks")));
     const hadFocus = root.contains(document.activeElement) && !renaming;
-    // An item drawn as it is on screen stays (a library_changed event redraws the tree for an edit to tracks or to
-    // another playlist): one replaced between the press and the release of a click took the click with it, and the
-    // playlist clicked did not open.
-    const shown = new Map([...root.children].map((li) => [li.dataset.key, li]));
-    putChildren(root, [all, ...nodes.map((node) => item(node, 1))].map((li) => {
-      const old = shown.get(li.dataset.key);
-      return old && old.outerHTML === li.outerHTML ? old : li;
-    }));
+    const shown = new Map([...root.querySelectorAll('[role="treeitem"]')].map((li) => [li.dataset.key, li]));
+    putChildren(root, [all, ...nodes.map((node) => item(node, 1))].map((li) => kept(li, shown)));
     status.textContent = nodes.length ? "" : "No playlists yet.";
     if (hadFocus) focusItem(focusKey);
   }
