@@ -1562,7 +1562,9 @@ def test_a_playlist_clicked_while_the_tree_redraws_opens(
 ) -> None:
     """A change made elsewhere redraws the tree; one that lands between the press and the release of a click on a
     playlist took the click with it (the item pressed had been replaced), and the playlist did not open. Also when
-    the change is to another playlist of the same folder."""
+    the change is to another playlist of the same folder, or to the playlist clicked."""
+    from playwright.sync_api import expect
+
     with Library.open(live_server.state.service.library_path) as library:
         ids = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in range(4)])
         gigs = library.create_folder("Gigs")
@@ -1595,6 +1597,32 @@ def test_a_playlist_clicked_while_the_tree_redraws_opens(
     wait_for_count(page, "2 tracks")
     sunday_count = page.locator(f"#playlist-tree [data-key='playlist:{sunday}'] .entry-count")
     assert sunday_count.text_content() == "3"  # the change is drawn
+
+    def sunday_renamed_and_grown() -> None:
+        with Library.open(live_server.state.service.library_path) as library:
+            library.update_playlist(sunday, {"name": "Sunday Morning"})
+            library.set_playlist_tracks(sunday, ids)
+
+    click_while_redrawn(sunday, sunday_renamed_and_grown)  # the very playlist clicked changed
+    page.wait_for_url(f"**#playlist={sunday}")
+    wait_for_count(page, "4 tracks")
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Gigs/Sunday Morning'")
+    assert sunday_count.text_content() == "4"
+
+    # The open playlist moved elsewhere into a closed folder: the folder opens, and the keyboard stays on it.
+    with Library.open(live_server.state.service.library_path) as library:
+        later = library.create_folder("Later")
+    later_item = page.locator(f"#playlist-tree [data-key='folder:{later}']")
+    later_item.wait_for()
+    later_item.locator(".twisty").click()  # closed (it is empty: nothing to see), the keyboard on it
+    page.keyboard.press("ArrowUp")  # to Sunday, the item above
+    expect(page.locator(f"#playlist-tree [data-key='playlist:{sunday}']")).to_be_focused()
+    with Library.open(live_server.state.service.library_path) as library:
+        library.move_playlist(sunday, later)
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Later/Sunday Morning'")
+    sunday_item = page.locator(f"#playlist-tree [data-key='playlist:{sunday}']")
+    expect(sunday_item).to_be_visible()
+    expect(sunday_item).to_be_focused()
 
 
 def test_back_and_forward_go_between_the_playlists_opened(
@@ -1645,8 +1673,14 @@ def test_back_and_forward_go_between_the_playlists_opened(
         library.delete_playlist(saturday)
     showing("All tracks", "6 tracks", "all")
     assert page.evaluate("location.hash") == ""
+    # Back with the keyboard on a row: it stays in the table, on the view's first row, for the arrows.
+    page.locator("#tracks-body tr[data-id]").first.locator("td").nth(column_index(page, "title")).click()
+    page.keyboard.press("Escape")  # no panel
     page.go_back()
     showing("Gigs/Friday", "2 tracks", f"playlist:{friday}")
+    page.wait_for_function("() => document.activeElement?.closest('#tracks-body tr[data-id]') !== null")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("() => document.activeElement?.closest('tr')?.getAttribute('aria-rowindex') === '3'")
     page.go_back()
     showing("All tracks", "6 tracks", "all")
     page.go_back()

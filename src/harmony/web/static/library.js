@@ -129,10 +129,14 @@
 
   document.addEventListener("harmony:open-view", (event) => {
     const playlist = event.detail.playlist;
+    // Back or Forward pressed with the keyboard on a row: it stays in the table, on the new view's first row (the
+    // row it was on left the page, and the focus with it).
+    const inTable = $("tracks-table").contains(document.activeElement);
     keepInAddress(playlist, { replace: Boolean(event.detail.gone) });
     showView(playlist);
     search.value = "";
     Table.setView({ playlist, search: "" });
+    if (inTable) Table.focus();
     if (!event.detail.keepDrawer) closeDrawer();
     loadCounts();
   });

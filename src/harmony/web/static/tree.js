@@ -63,24 +63,44 @@ window.HarmonyTree = (() => {
     return li;
   }
 
-  // What of a freshly drawn item is on screen as it is stays there (a library_changed event redraws the tree for
-  // an edit to tracks or to one playlist): an item replaced between the press and the release of a click took the
-  // click with it, and the playlist clicked did not open. A folder whose items changed stays too, its label and
-  // attributes brought up to date, so a click inside it is lost only on the one playlist that changed.
+  // What of a freshly drawn item is on screen stays there, brought up to date in place (a library_changed event
+  // redraws the tree for an edit to tracks or to one playlist): an element replaced between the press and the
+  // release of a click took the click with it, and the playlist clicked did not open, even the one renamed or
+  // given tracks at that moment. Items are matched by key (a playlist moved keeps its element), the rest of an
+  // item by place.
   function kept(fresh, shown) {
     const old = shown.get(fresh.dataset.key);
     if (!old) return fresh;
-    if (old.outerHTML === fresh.outerHTML) return old;
+    if (old.isEqualNode(fresh)) return old;
+    sameAttributes(old, fresh);
+    morph(old.querySelector(":scope > .node"), fresh.querySelector(":scope > .node"));
     const oldGroup = old.querySelector(':scope > ul[role="group"]');
     const freshGroup = fresh.querySelector(':scope > ul[role="group"]');
-    if (!oldGroup || !freshGroup) return fresh;
+    if (oldGroup && freshGroup) {
+      oldGroup.hidden = freshGroup.hidden;
+      putChildren(oldGroup, [...freshGroup.children].map((li) => kept(li, shown)));
+    }
+    return old;
+  }
+
+  function sameAttributes(old, fresh) {
     for (const name of old.getAttributeNames()) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
-    for (const name of fresh.getAttributeNames()) old.setAttribute(name, fresh.getAttribute(name));
-    const label = old.querySelector(":scope > .node");
-    const freshLabel = fresh.querySelector(":scope > .node");
-    if (label.outerHTML !== freshLabel.outerHTML) label.replaceWith(freshLabel);
-    oldGroup.hidden = freshGroup.hidden;
-    putChildren(oldGroup, [...freshGroup.children].map((li) => kept(li, shown)));
+    for (const name of fresh.getAttributeNames()) {
+      if (old.getAttribute(name) !== fresh.getAttribute(name)) old.setAttribute(name, fresh.getAttribute(name));
+    }
+  }
+
+  // `old` becomes like `fresh`, keeping each of its nodes that has one of the same kind in the same place in
+  // `fresh`; returns the node to use in its place (`fresh` itself where the kinds differ).
+  function morph(old, fresh) {
+    if (old.nodeName !== fresh.nodeName) return fresh;
+    if (old.nodeType !== Node.ELEMENT_NODE) {
+      if (old.nodeValue !== fresh.nodeValue) old.nodeValue = fresh.nodeValue;
+      return old;
+    }
+    sameAttributes(old, fresh);
+    const was = [...old.childNodes];
+    putChildren(old, [...fresh.childNodes].map((child, i) => (was[i] ? morph(was[i], child) : child)));
     return old;
   }
 
@@ -107,8 +127,15 @@ window.HarmonyTree = (() => {
       status.textContent = error.message;
       return false;
     }
+    const parentBefore = byKey.has(selectedKey) ? byKey.get(selectedKey).parent : null;
     byKey.clear();
     index(nodes, null, 1, "");
+    // The open playlist moved elsewhere (another tab, the CLI) into a closed folder: the folder opens, as for a
+    // reload, or nothing in the tree showed what is open and the keyboard fell out of it.
+    const moved = byKey.get(selectedKey);
+    if (moved && (moved.parent && key(moved.parent)) !== (parentBefore && key(parentBefore))) {
+      for (let up = moved.parent; up; up = byKey.get(key(up)).parent) collapsed.delete(key(up));
+    }
     // The open playlist was deleted elsewhere (another tab, the CLI, an import): the view goes back to all tracks,
     // as it does for one deleted here (the title, the rows and the address kept naming it).
     const gone = selectedKey !== "all" && !byKey.has(selectedKey);
