@@ -1623,6 +1623,20 @@ def test_a_playlist_clicked_while_the_tree_redraws_opens(
     sunday_item = page.locator(f"#playlist-tree [data-key='playlist:{sunday}']")
     expect(sunday_item).to_be_visible()
     expect(sunday_item).to_be_focused()
+    # So it does when a folder above it moves into a closed folder.
+    with Library.open(live_server.state.service.library_path) as library:
+        archive = library.create_folder("Archive")
+    archive_item = page.locator(f"#playlist-tree [data-key='folder:{archive}']")
+    archive_item.locator(".twisty").click()
+    sunday_item.focus()
+    page.keyboard.press("ArrowDown")  # a key on Sunday: the tree's keyboard is there again
+    page.keyboard.press("ArrowUp")
+    expect(sunday_item).to_be_focused()
+    with Library.open(live_server.state.service.library_path) as library:
+        library.move_folder(later, archive)
+    page.wait_for_function("() => document.querySelector('#view-title').textContent === 'Archive/Later/Sunday Morning'")
+    expect(sunday_item).to_be_visible()
+    expect(sunday_item).to_be_focused()
 
 
 def test_back_and_forward_go_between_the_playlists_opened(

@@ -113,8 +113,10 @@ window.Harmony = (() => {
     return line;
   }
 
+  // One formatter for the page: making one costs about 25 µs, and a tree of 1,000 playlists counts 2,000 times.
+  const numbers = new Intl.NumberFormat();
   function number(value) {
-    return new Intl.NumberFormat().format(value);
+    return numbers.format(value);
   }
 
   // "1 track", "2 tracks", "20,000 tracks": every page counts this way; `many` where the plural is not `one`+"s".

@@ -131,7 +131,8 @@
     const playlist = event.detail.playlist;
     // Back or Forward pressed with the keyboard on a row: it stays in the table, on the new view's first row (the
     // row it was on left the page, and the focus with it).
-    const inTable = $("tracks-table").contains(document.activeElement);
+    const active = document.activeElement;
+    const inTable = $("tracks-body").contains(active) && !active.matches("input, select, textarea"); // not an edit
     keepInAddress(playlist, { replace: Boolean(event.detail.gone) });
     showView(playlist);
     search.value = "";

@@ -70,12 +70,18 @@ window.HarmonyTree = (() => {
   // item by place.
   function kept(fresh, shown) {
     const old = shown.get(fresh.dataset.key);
-    if (!old) return fresh;
+    const freshGroup = fresh.querySelector(':scope > ul[role="group"]');
+    if (!old) {
+      // A new folder: the items moved into it keep their elements too.
+      if (freshGroup) putChildren(freshGroup, [...freshGroup.children].map((li) => kept(li, shown)));
+      return fresh;
+    }
+    // The mark of a drop under way stays (the next dragover would put it back, after a flicker).
+    if (old.classList.contains("drop-into")) fresh.classList.add("drop-into");
     if (old.isEqualNode(fresh)) return old;
     sameAttributes(old, fresh);
     morph(old.querySelector(":scope > .node"), fresh.querySelector(":scope > .node"));
     const oldGroup = old.querySelector(':scope > ul[role="group"]');
-    const freshGroup = fresh.querySelector(':scope > ul[role="group"]');
     if (oldGroup && freshGroup) {
       oldGroup.hidden = freshGroup.hidden;
       putChildren(oldGroup, [...freshGroup.children].map((li) => kept(li, shown)));
@@ -90,8 +96,9 @@ window.HarmonyTree = (() => {
     }
   }
 
-  // `old` becomes like `fresh`, keeping each of its nodes that has one of the same kind in the same place in
-  // `fresh`; returns the node to use in its place (`fresh` itself where the kinds differ).
+  // `old` becomes like `fresh`, keeping each of its nodes that has one of the same kind and class in `fresh`
+  // (the name, the count, the pending mark: by class, so a mark that comes or goes leaves the others in place);
+  // returns the node to use in its place (`fresh` itself where the kinds differ).
   function morph(old, fresh) {
     if (old.nodeName !== fresh.nodeName) return fresh;
     if (old.nodeType !== Node.ELEMENT_NODE) {
@@ -100,7 +107,14 @@ window.HarmonyTree = (() => {
     }
     sameAttributes(old, fresh);
     const was = [...old.childNodes];
-    putChildren(old, [...fresh.childNodes].map((child, i) => (was[i] ? morph(was[i], child) : child)));
+    const alike = (a, b) => a.nodeName === b.nodeName && (a.className || "") === (b.className || "");
+    putChildren(old, [...fresh.childNodes].map((child) => {
+      const at = was.findIndex((node) => node && alike(node, child));
+      if (at < 0) return child;
+      const match = was[at];
+      was[at] = null;
+      return morph(match, child);
+    }));
     return old;
   }
 
@@ -112,6 +126,9 @@ window.HarmonyTree = (() => {
     el("div", { class: "node" }, el("span", { class: "twisty", "aria-hidden": "true" }, "♫"),
       el("span", { class: "name" }, "All tracks")));
     const hadFocus = root.contains(document.activeElement) && !renaming;
+    // The item the keyboard is on, moved elsewhere into a closed folder: the keyboard goes to that folder, the
+    // outermost closed one (its items are out of sight, and a hidden item takes no focus).
+    for (const folder of folders(focusKey)) if (collapsed.has(folder)) focusKey = folder; // nearest first
     const shown = new Map([...root.querySelectorAll('[role="treeitem"]')].map((li) => [li.dataset.key, li]));
     putChildren(root, [all, ...nodes.map((node) => item(node, 1))].map((li) => kept(li, shown)));
     status.textContent = nodes.length ? "" : "No playlists yet.";
@@ -119,22 +136,25 @@ window.HarmonyTree = (() => {
   }
 
   // Whether the playlists could be read (the tree says why not).
+  let loads = 0; // loads asked for: only the last one's answer is drawn (an earlier one may answer after it)
   async function load() {
+    const mine = ++loads;
+    let answer;
     try {
-      const answer = await api("GET", "/api/playlists");
-      nodes = answer.nodes;
+      answer = await api("GET", "/api/playlists");
     } catch (error) {
-      status.textContent = error.message;
+      if (mine === loads) status.textContent = error.message;
       return false;
     }
-    const parentBefore = byKey.has(selectedKey) ? byKey.get(selectedKey).parent : null;
+    if (mine !== loads) return true; // a newer load draws the tree
+    nodes = answer.nodes;
+    const before = folders(selectedKey);
     byKey.clear();
     index(nodes, null, 1, "");
-    // The open playlist moved elsewhere (another tab, the CLI) into a closed folder: the folder opens, as for a
-    // reload, or nothing in the tree showed what is open and the keyboard fell out of it.
-    const moved = byKey.get(selectedKey);
-    if (moved && (moved.parent && key(moved.parent)) !== (parentBefore && key(parentBefore))) {
-      for (let up = moved.parent; up; up = byKey.get(key(up)).parent) collapsed.delete(key(up));
+    // The open playlist moved elsewhere (another tab, the CLI), or a folder above it did, into a closed folder:
+    // the folders open, as for a reload, or nothing in the tree showed what is open and the keyboard fell out.
+    if (byKey.has(selectedKey) && folders(selectedKey).join(">") !== before.join(">")) {
+      for (const k of folders(selectedKey)) collapsed.delete(k);
     }
     // The open playlist was deleted elsewhere (another tab, the CLI, an import): the view goes back to all tracks,
     // as it does for one deleted here (the title, the rows and the address kept naming it).
@@ -145,6 +165,13 @@ window.HarmonyTree = (() => {
     // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
     if (shown) document.dispatchEvent(new CustomEvent("harmony:view-node", { detail: { name: shown.node.name, path: shown.path } }));
     return true;
+  }
+
+  // The keys of the folders above item `k`, nearest first.
+  function folders(k) {
+    const keys = [];
+    for (let up = byKey.has(k) ? byKey.get(k).parent : null; up; up = byKey.get(key(up)).parent) keys.push(key(up));
+    return keys;
   }
 
   function visibleItems() {
@@ -177,7 +204,7 @@ window.HarmonyTree = (() => {
     for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("aria-selected", li.dataset.key === k ? "true" : "false");
     // The item opened is in sight and is the tree's keyboard stop: Back (or a link) may open a playlist inside a
     // folder the DJ closed, while the keyboard was on another item, where Delete would then have acted.
-    for (let up = entry && entry.parent; up; up = byKey.get(key(up)).parent) toggle(key(up), true);
+    for (const folder of folders(k)) toggle(folder, true);
     if (root.contains(document.activeElement) && !renaming) focusItem(k);
     else {
       for (const li of root.querySelectorAll('[role="treeitem"]')) li.setAttribute("tabindex", li.dataset.key === k ? "0" : "-1");
