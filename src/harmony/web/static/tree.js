@@ -136,17 +136,26 @@ window.HarmonyTree = (() => {
   }
 
   // Whether the playlists could be read (the tree says why not).
-  let loads = 0; // loads asked for: only the last one's answer is drawn (an earlier one may answer after it)
-  async function load() {
+  // Only the last load asked for is drawn: an earlier one may answer after it, with the tree as it was. An earlier
+  // one's caller waits for the last one's answer (the page's first load opens the playlist in the address once the
+  // tree is read).
+  let loads = 0;
+  let newest = null;
+  function load() {
     const mine = ++loads;
+    newest = loadAndDraw(mine);
+    return newest;
+  }
+  async function loadAndDraw(mine) {
     let answer;
     try {
       answer = await api("GET", "/api/playlists");
     } catch (error) {
-      if (mine === loads) status.textContent = error.message;
+      if (mine !== loads) return newest;
+      status.textContent = error.message;
       return false;
     }
-    if (mine !== loads) return true; // a newer load draws the tree
+    if (mine !== loads) return newest;
     nodes = answer.nodes;
     const before = folders(selectedKey);
     byKey.clear();
