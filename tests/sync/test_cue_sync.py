@@ -10,9 +10,12 @@ import pytest
 from harmony.library import CueValues, StoredCue, StoredTrack, SyncTrack, TrackBase, TrackValues
 from harmony.sync.export_cues import export_cues, stored_cues
 from harmony.sync.import_cues import describe_cue, merge_cues, pair_cues
+from harmony.sync.paths import PathResolver
 from harmony.sync.since_base import changed_in_harmony
 
 from .helpers import World, cue
+
+_MAC = PathResolver("macos", [])  # compares file names case-folded
 
 
 @pytest.fixture
@@ -230,16 +233,16 @@ def test_a_track_whose_cues_lack_traktors_defaults_on_both_sides_is_unchanged_in
     values = TrackValues(path="/music/a.mp3", title="A")
     plain = CueValues(type=0, start=2000.0, hotcue=1)
     track = SyncTrack(StoredTrack(1, values), tuple(_stored(plain)), None)
-    assert not changed_in_harmony(track, TrackBase("k", values, (plain,)), 1.0, str.casefold)
+    assert not changed_in_harmony(track, TrackBase("k", values, (plain,)), 1.0, _MAC)
     named = replace(plain, name="Drop")
     assert changed_in_harmony(
         SyncTrack(StoredTrack(1, values), tuple(_stored(named)), None),
         TrackBase("k", values, (plain,)),
         1.0,
-        str.casefold,
+        _MAC,
     )
     # A file moved is a change; the same file spelt as the platform compares names is not.
     moved = SyncTrack(StoredTrack(1, replace(values, path="/found/a.mp3")), tuple(_stored(plain)), None)
-    assert changed_in_harmony(moved, TrackBase("k", values, (plain,)), 1.0, str.casefold)
+    assert changed_in_harmony(moved, TrackBase("k", values, (plain,)), 1.0, _MAC)
     spelt = SyncTrack(StoredTrack(1, replace(values, path="/MUSIC/A.mp3")), tuple(_stored(plain)), None)
-    assert not changed_in_harmony(spelt, TrackBase("k", values, (plain,)), 1.0, str.casefold)
+    assert not changed_in_harmony(spelt, TrackBase("k", values, (plain,)), 1.0, _MAC)

@@ -450,7 +450,7 @@ class TrackExporter:
         if base is not None:
             # Removed in Traktor since the last sync: the same rule as the import's (harmony.sync.three_way).
             strategy = self.options.strategy
-            changed = changed_in_harmony(track, base, tolerance, resolver.key_of_path)
+            changed = changed_in_harmony(track, base, tolerance, resolver)
             decision = decide_deletion("traktor", changed, strategy)
             if decision.conflict:
                 assert decision.winner is not None

@@ -473,7 +473,7 @@ class _Importer:
             if base is None:
                 continue
             values = track.track.values
-            changed = changed_in_harmony(track, base, self.options.cue_tolerance_ms, self.resolver.key_of_path)
+            changed = changed_in_harmony(track, base, self.options.cue_tolerance_ms, self.resolver)
             decision = decide_deletion("traktor", changed, strategy)
             if decision.conflict:
                 assert decision.winner is not None

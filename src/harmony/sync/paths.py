@@ -220,12 +220,18 @@ class PathResolver:
         """The comparison key of a local path on this resolver's platform."""
         return path_key(path, self.platform)
 
+    def moved_since_base(self, harmony_path: str, base_path: str) -> bool:
+        """Whether the track's path in Harmony names another file here than its path at the last sync: Harmony
+        moved it since (a relocation), a change of Harmony's like an edit (:mod:`harmony.sync.since_base`)."""
+        return harmony_path != base_path and self.key_of_path(harmony_path) != self.key_of_path(base_path)
+
     def moved_in_harmony(self, harmony_path: str, base_path: str, entry_path: str) -> bool:
         """Whether Harmony moved the track's file since the last sync (a relocation) while Traktor's entry still
         names the file it had then: the export carries the move to Traktor, and an import before it leaves the
         track where Harmony put it. One rule for both directions."""
-        key = self.key_of_path
-        return harmony_path != base_path and key(harmony_path) != key(base_path) and key(entry_path) == key(base_path)
+        return self.moved_since_base(harmony_path, base_path) and self.key_of_path(entry_path) == self.key_of_path(
+            base_path
+        )
 
     def key_of_location(self, location: Location) -> str | None:
         """The comparison key of the local file a location names, or None when it names none here."""

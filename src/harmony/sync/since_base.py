@@ -9,24 +9,21 @@ both sides' cues are compared in that form, duplicates aside (a file's cue may l
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from harmony.library import SyncTrack, TrackBase
 from harmony.sync.export_cues import same_cues, stored_cues
 from harmony.sync.import_fields import agrees
+from harmony.sync.paths import PathResolver
 
 __all__ = ["changed_in_harmony"]
 
 
-def changed_in_harmony(track: SyncTrack, base: TrackBase, tolerance: float, key_of_path: Callable[[str], str]) -> bool:
+def changed_in_harmony(track: SyncTrack, base: TrackBase, tolerance: float, resolver: PathResolver) -> bool:
     """Whether a merged field or a cue of ``track`` differs from ``base`` (cues as the NML would hold them), or
-    Harmony moved its file (a relocation: ``key_of_path`` compares the paths as the planner's platform does).
-    A moved file counts: a track the DJ relocated in Harmony, then removed in Traktor, was deleted by the next
-    import, relocation and all."""
+    Harmony moved its file (a relocation, as ``resolver``'s platform compares paths). A moved file counts: a
+    track the DJ relocated in Harmony, then removed in Traktor, was deleted by the next import, relocation and
+    all."""
     values = track.track.values
-    if not agrees(values, base.values):
-        return True
-    if values.path != base.values.path and key_of_path(values.path) != key_of_path(base.values.path):
+    if not agrees(values, base.values) or resolver.moved_since_base(values.path, base.values.path):
         return True
     ours = stored_cues([cue.values for cue in track.cues], tolerance)
     return not same_cues(ours, stored_cues(base.cues, tolerance))
