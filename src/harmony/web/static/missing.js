@@ -9,8 +9,9 @@
   let importId = null;
   let relocateId = null;
 
-  // `id`: a refusal the DJ answers (tick something, choose a file) replaces the one before, and goes once the
-  // relocation is done.
+  // `id`: a refusal the DJ answers (tick something, choose a file: REFUSED) replaces the one before, and goes once
+  // the relocation is done.
+  const REFUSED = "relocate-refused";
   function fail(title, error, id = `error-${Date.now()}`) {
     notify.show(id, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
   }
@@ -218,14 +219,14 @@
   async function applyMoves() {
     const ticked = [...document.querySelectorAll("#relocate-rows input:checked")];
     if (!ticked.length) {
-      fail("Nothing to relocate", new Error("Tick the tracks to relocate first."), "relocate-refused");
+      fail("Nothing to relocate", new Error("Tick the tracks to relocate first."), REFUSED);
       return;
     }
     const unchosen = ticked.find((box) => !box.dataset.path);
     if (unchosen) {
       // Nothing is moved until every ticked track has its file: a half-done relocation would leave the DJ to
       // find out which ones went.
-      fail("Choose a file", new Error(`Choose which file is ${unchosen.dataset.called}, or untick it.`), "relocate-refused");
+      fail("Choose a file", new Error(`Choose which file is ${unchosen.dataset.called}, or untick it.`), REFUSED);
       unchosen.closest("tr").querySelector("select").focus();
       return;
     }
@@ -234,7 +235,7 @@
     $("relocate-apply").disabled = true;
     try {
       const data = await api("POST", "/api/library/relocate/apply", { moves });
-      notify.hide("relocate-refused");
+      notify.hide(REFUSED);
       // The rows relocated go; the others stay, for the DJ to choose a file for or to leave. An Undo puts the
       // rows back as they were.
       const gone = ticked.map((box) => box.closest("tr"));

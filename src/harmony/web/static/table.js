@@ -398,7 +398,9 @@ window.HarmonyTable = (() => {
       nodes.push(old && old.outerHTML === fresh.outerHTML ? old : fresh);
     }
     nodes.push(spacer(Math.max(0, rows - last) * ROW));
-    putRows(nodes);
+    // A refresh that changed nothing leaves the rows alone, so a row the DJ pressed, about to be dragged, is
+    // still the drag's source when the drag starts (see putChildren).
+    putChildren(body, nodes);
     // The focus stays on its row across redraws; a row still being fetched takes it when it comes.
     if (hadFocus || wantFocus) {
       const ready = trackAt(current) !== null;
@@ -425,12 +427,6 @@ window.HarmonyTable = (() => {
       field.value += typed.join("");
       field.dispatchEvent(new Event("input", { bubbles: true }));
     }
-  }
-
-  // A refresh that changed nothing leaves the rows alone, so a row the DJ pressed, about to be dragged, is still
-  // the drag's source when the drag starts (see putChildren).
-  function putRows(nodes) {
-    putChildren(body, nodes);
   }
 
   function rowElement(index) {
@@ -803,12 +799,12 @@ window.HarmonyTable = (() => {
       if (editing) return;
       focusCurrent();
       // A plain click opens the track, unless it was the first half of a double click (which edits the cell), or
-      // a key came first (see the keydown listener).
+      // a key came before the panel (see the keydown listener). The track clicked, by its id: a refresh meanwhile
+      // (an edit elsewhere, sorted) may put another in its row.
       clearTimeout(opening);
-      // The track clicked, by its id: a refresh meanwhile (an edit elsewhere, sorted) may put another in its row.
       const track = trackAt(index);
-      if (track && !shift && !toggle && event.detail < 2 && click === clicks) {
-        opening = setTimeout(() => showTrack(track.id), 250);
+      if (track && !shift && !toggle && event.detail < 2) {
+        opening = setTimeout(() => { if (click === clicks) showTrack(track.id); }, 250);
       }
     });
   });
@@ -930,10 +926,7 @@ window.HarmonyTable = (() => {
   const LAST_KEYS = new Set(["Enter", "F2"]);
 
   table.addEventListener("keydown", (event) => {
-    if (!MODIFIERS.has(event.key)) {
-      clicks += 1;
-      clearTimeout(opening);
-    }
+    if (!MODIFIERS.has(event.key)) clicks += 1;
     if (editing || event.target.closest("thead")) return;
     if (!loaded && !PASSING_KEYS.has(event.key)) {
       event.preventDefault();
@@ -1071,7 +1064,7 @@ window.HarmonyTable = (() => {
     if (!track) return;
     if (!selectAll && !selected.has(track.id)) {
       // Dragging a row that is not selected drags that row alone. The rows are marked in place, not redrawn: the
-      // pressed row must stay the drag's source (see putRows).
+      // pressed row must stay the drag's source (see putChildren).
       clearSelection();
       remember(track);
       anchor = index;

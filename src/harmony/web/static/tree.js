@@ -66,27 +66,25 @@ window.HarmonyTree = (() => {
   // What of a freshly drawn item is on screen stays there, brought up to date in place (a library_changed event
   // redraws the tree for an edit to tracks or to one playlist): an element replaced between the press and the
   // release of a click took the click with it, and the playlist clicked did not open, even the one renamed or
-  // given tracks at that moment. Items are matched by key (a playlist moved keeps its element), the rest of an
-  // item by place.
+  // given tracks at that moment. Items are matched by key, wherever they are now (a playlist moved, into a new
+  // folder too, keeps its element); their labels by part (see morph).
   function kept(fresh, shown) {
     const old = shown.get(fresh.dataset.key);
-    const freshGroup = fresh.querySelector(':scope > ul[role="group"]');
-    if (!old) {
-      // A new folder: the items moved into it keep their elements too.
-      if (freshGroup) putChildren(freshGroup, [...freshGroup.children].map((li) => kept(li, shown)));
-      return fresh;
-    }
     // The mark of a drop under way stays (the next dragover would put it back, after a flicker).
-    if (old.classList.contains("drop-into")) fresh.classList.add("drop-into");
-    if (old.isEqualNode(fresh)) return old;
-    sameAttributes(old, fresh);
-    morph(old.querySelector(":scope > .node"), fresh.querySelector(":scope > .node"));
-    const oldGroup = old.querySelector(':scope > ul[role="group"]');
-    if (oldGroup && freshGroup) {
-      oldGroup.hidden = freshGroup.hidden;
-      putChildren(oldGroup, [...freshGroup.children].map((li) => kept(li, shown)));
+    if (old && old.classList.contains("drop-into")) fresh.classList.add("drop-into");
+    if (old && old.isEqualNode(fresh)) return old;
+    if (old) {
+      sameAttributes(old, fresh);
+      morph(old.querySelector(":scope > .node"), fresh.querySelector(":scope > .node"));
     }
-    return old;
+    const li = old || fresh;
+    const group = li.querySelector(':scope > ul[role="group"]');
+    const freshGroup = fresh.querySelector(':scope > ul[role="group"]');
+    if (group && freshGroup) {
+      group.hidden = freshGroup.hidden;
+      putChildren(group, [...freshGroup.children].map((child) => kept(child, shown)));
+    }
+    return li;
   }
 
   function sameAttributes(old, fresh) {
