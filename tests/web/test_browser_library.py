@@ -1697,8 +1697,24 @@ def test_back_and_forward_go_between_the_playlists_opened(
     page.wait_for_function("() => document.activeElement?.closest('tr')?.getAttribute('aria-rowindex') === '3'")
     page.go_back()
     showing("All tracks", "6 tracks", "all")
+    # Opened from all tracks and deleted while open: the page steps back onto all tracks' own entry. A replaced
+    # entry was a second "All tracks", and Back then seemed to do nothing.
+    with Library.open(live_server.state.service.library_path) as library:
+        sunday = library.create_playlist("Sunday", None, track_ids=ids[:1])
+    page.click(f"#playlist-tree [data-key='playlist:{sunday}'] .name")
+    showing("Sunday", "1 track", f"playlist:{sunday}")
+    with Library.open(live_server.state.service.library_path) as library:
+        library.delete_playlist(sunday)
+    showing("All tracks", "6 tracks", "all")
+    page.wait_for_function("() => location.hash === ''")
     page.go_back()
     page.wait_for_url("about:blank")
+    # Forward onto the deleted playlist's entry: all tracks, and the address says so.
+    page.go_forward()
+    showing("All tracks", "6 tracks", "all")
+    page.go_forward()
+    page.wait_for_function("() => location.hash === '' && history.state?.before === ''")  # Sunday's entry, replaced
+    showing("All tracks", "6 tracks", "all")
 
 
 def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811

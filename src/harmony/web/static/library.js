@@ -118,13 +118,20 @@
   }
 
   // A playlist the DJ opens is a new entry of the browser's history, so Back goes to the view before it (it used
-  // to leave the library page); `replace` only corrects the address (the "#missing" link's).
-  function keepInAddress(playlist, { replace = false } = {}) {
+  // to leave the library page); `replace` only corrects the address (the "#missing" link's). Each entry remembers
+  // the address of the one before it (`before`), for `gone`: the open playlist was deleted and `playlist` is shown
+  // in its place. When the entry before already shows it, the page steps back onto that entry: a replaced entry
+  // would be a second copy of it, and the next Back would seem to do nothing.
+  function keepInAddress(playlist, { replace = false, gone = false } = {}) {
     const hash = playlist ? `#playlist=${playlist.id}` : "";
     if (location.hash === hash) return;
+    if (gone && history.state && history.state.before === hash) {
+      history.back(); // its popstate finds the view open (see openFromAddress)
+      return;
+    }
     const address = `${location.pathname}${location.search}${hash}`;
-    if (replace) history.replaceState(null, "", address);
-    else history.pushState(null, "", address);
+    if (replace || gone) history.replaceState(history.state, "", address);
+    else history.pushState({ before: location.hash }, "", address);
   }
 
   document.addEventListener("harmony:open-view", (event) => {
@@ -133,7 +140,7 @@
     // row it was on left the page, and the focus with it).
     const active = document.activeElement;
     const inTable = $("tracks-body").contains(active) && !active.matches("input, select, textarea"); // not an edit
-    keepInAddress(playlist, { replace: Boolean(event.detail.gone) });
+    keepInAddress(playlist, { gone: Boolean(event.detail.gone) });
     showView(playlist);
     search.value = "";
     Table.setView({ playlist, search: "" });
