@@ -707,8 +707,11 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     page.wait_for_selector("#tracks-body tr[data-id]")
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to the track table"
+    steps = page.evaluate("history.length")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
+    # The address, which names the open playlist for a reload, stays as it was; no step is added to the history.
+    assert page.evaluate("[location.hash, history.length]") == ["", steps]
     page.keyboard.press("End")
     page.wait_for_function(f"() => document.activeElement.getAttribute('aria-rowindex') === '{TRACKS + 1}'")
 

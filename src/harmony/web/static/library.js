@@ -38,6 +38,15 @@
     }
   });
 
+  // The skip link takes the keyboard to the rows without changing the address, which names the open playlist: as
+  // an anchor it made "#tracks-table" a step of the history, and a reload then opened all tracks.
+  document.querySelector(".skip-link[href='#tracks-table']").addEventListener("click", (event) => {
+    event.preventDefault();
+    Table.focus();
+    // A view with no rows leaves the keyboard where it is (see Table.focus); the link still takes it to the table.
+    if (!$("tracks-table").contains(document.activeElement)) $("tracks-table").focus();
+  });
+
   // "/" jumps to the search box from anywhere on the page but a text field.
   document.addEventListener("keydown", (event) => {
     if (event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !Edits.typing(event.target) &&
