@@ -380,6 +380,25 @@ async def test_export_dry_run_shows_the_diff_and_writes_nothing(api: Api, demo: 
     assert info["library"]["last_export_at"] is None
 
 
+async def test_an_export_that_can_only_leave_out_says_how_many_it_leaves_out(api: Api, demo: Demo) -> None:
+    """A second playlist of a name in one folder (an undo of a deletion can bring one back beside a new one):
+    Traktor's collection cannot take it, so the export leaves it out. With nothing else to write, the answer said
+    "nothing to export" alone, and the pages said every edit was in the collection."""
+    await api.configure(demo)
+    await api.run("/api/traktor/sync")
+    with Library.open(api.state.service.library_path) as library:
+        taken = next(node.name for node in library.playlist_tree())
+        library.create_playlist(taken)  # not a DJ's edit, which refuses the name (the store writes what it is given)
+    preview = await api.run("/api/traktor/export", {"dry_run": True})
+    assert preview["status"] == "succeeded", preview["error"]
+    result = preview["result"]
+    assert result["nothing_to_export"] is True and result["left_out"] == 1
+    assert "Left out (1):" in preview["diff"], preview["diff"]
+    assert any("already holds a playlist or folder named" in line for line in preview["diff"]), preview["diff"]
+    exported = await api.run("/api/traktor/export", {"force": True})
+    assert exported["result"]["written"] is False and exported["result"]["left_out"] == 1
+
+
 async def test_export_body_and_failures(api: Api, demo: Demo) -> None:
     await api.configure(demo)
     await api.run("/api/traktor/sync")

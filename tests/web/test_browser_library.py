@@ -1754,3 +1754,80 @@ def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: 
     assert '“$FILEPATH % "x"”' in shown
     assert page.locator("#tracks-body tr[data-id]").count() == 0
     assert "0 tracks" not in (page.text_content("#track-count") or "")
+
+
+def test_two_playlists_of_one_name_in_a_folder_are_refused_and_new_ones_get_free_names(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """Traktor's collection holds one node of a name per folder: a second "Friday" beside the first was accepted,
+    and the export then left it out. "New playlist" twice gives "New playlist 2"; a rename to a name already
+    there is refused, and after Enter the name typed comes back in the box to be changed."""
+    page.goto(f"{live_server.url}/library")
+    wait_for_count(page, "0 tracks")
+    rename = page.locator("#playlist-tree input.rename")
+    page.click("#new-playlist")
+    rename.wait_for()
+    assert rename.input_value() == "New playlist"
+    page.keyboard.press("Escape")
+    rename.wait_for(state="detached")
+    page.click("#new-playlist")
+    rename.wait_for()
+    assert rename.input_value() == "New playlist 2"
+    page.keyboard.press("Enter")
+    rename.wait_for(state="detached")
+    names = "[...document.querySelectorAll('#playlist-tree [data-key^=playlist] .name')].map(n => n.textContent)"
+    names += ".join('|')"
+    page.wait_for_function(f"() => {names} === 'New playlist|New playlist 2'")
+
+    # F2 on the second, the first's name, Enter: refused, said why, and the box is back with the name typed.
+    page.locator("#playlist-tree [role='treeitem']", has_text="New playlist 2").locator(".name").click()
+    page.keyboard.press("F2")
+    rename.wait_for()
+    rename.fill("New playlist")
+    page.keyboard.press("Enter")
+    refusal = page.locator(".notification[data-color='red']", has_text="is already the name of a playlist")
+    refusal.wait_for()
+    rename.wait_for()
+    assert rename.input_value() == "New playlist"
+    assert page.evaluate("document.activeElement.classList.contains('rename')")
+    rename.fill("Friday")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {names} === 'New playlist|Friday'")
+    with Library.open(live_server.state.service.library_path) as library:
+        assert [node.name for node in library.playlist_tree()] == ["New playlist", "Friday"]
+
+
+def test_an_export_that_can_only_leave_out_says_so(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """A playlist Traktor's collection cannot take (a second one of a name in a folder, as an undo of a deletion
+    can bring back): Preview Export said "Nothing to export: collection.nml already holds every edit", and the
+    export's notification the same. Both say now that it is left out, and the preview says why."""
+    import httpx
+
+    from .conftest import make_demo
+    from .test_browser import configure
+
+    demo = make_demo(home / "Traktor", tracks=30, seed=32)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        live_server.call(live_server.state.service.wait(client.post("/api/traktor/sync").json()["operation_id"]))
+    with Library.open(live_server.state.service.library_path) as library:
+        taken = next(node.name for node in library.playlist_tree())
+        library.create_playlist(taken)  # the store writes what it is given; a DJ's edit refuses the name
+
+    page.goto(f"{live_server.url}/library")
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    page.click("#preview-export")
+    page.wait_for_function(
+        "() => document.querySelector('#export-preview-status').textContent"
+        " === 'Nothing can be written: 1 edit is left out, and why:'"
+    )
+    diff = page.text_content("#export-preview-diff") or ""
+    assert "Left out (1):" in diff and f"already holds a playlist or folder named '{taken}'" in diff, diff
+    assert page.is_hidden("#export-confirm")
+    page.click("#export-close")
+
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        started = client.post("/api/traktor/export", json={"force": True}).json()["operation_id"]
+        live_server.call(live_server.state.service.wait(started))
+    page.locator(".notification", has_text="Nothing written: 1 edit is left out (Preview Export says why).").wait_for()

@@ -93,6 +93,12 @@ def cue_type_code(value: object) -> object:
     return value
 
 
+def _free(conn: Connection, folder_id: int | None, name: str) -> str:
+    """``name``, once no playlist or folder in ``folder_id`` has it (see :func:`writes.require_free_name`)."""
+    writes.require_free_name(conn, folder_id, name)
+    return name
+
+
 def _quoted(text: str | None) -> str:
     return f"“{text}”" if text else "a track without a title"
 
@@ -337,7 +343,9 @@ class LibraryEdits:
         return self._recorded(
             "folder.create",
             Scope(parents=[parent_id]),
-            lambda conn, version: writes.create_folder(conn, version, name, parent_id, position),
+            lambda conn, version: writes.create_folder(
+                conn, version, _free(conn, parent_id, name), parent_id, position
+            ),
             lambda _id: f"Created folder “{name}”",
             {"name": name},
         )
@@ -359,6 +367,8 @@ class LibraryEdits:
         parents = {old_parent, target} if move else set()
 
         def action(conn: Connection, version: int) -> int:
+            if name is not None or target != old_parent:
+                writes.require_free_name(conn, target, old_name if name is None else name, folder=folder_id)
             if name is not None:
                 writes.rename_folder(conn, version, folder_id, name)
             if move:
@@ -416,7 +426,9 @@ class LibraryEdits:
         return self._recorded(
             "playlist.create",
             Scope(parents=[folder_id]),
-            lambda conn, version: writes.create_playlist(conn, version, name, folder_id, position, made, None),
+            lambda conn, version: writes.create_playlist(
+                conn, version, _free(conn, folder_id, name), folder_id, position, made, None
+            ),
             lambda _id: f"Created playlist “{name}”",
             {"name": name},
         )
@@ -438,6 +450,8 @@ class LibraryEdits:
         parents = {old_folder, target} if move else set()
 
         def action(conn: Connection, version: int) -> int:
+            if name is not None or target != old_folder:
+                writes.require_free_name(conn, target, old_name if name is None else name, playlist_id=playlist_id)
             if name is not None:
                 writes.update_playlist(conn, version, playlist_id, {"name": name})
             if move:

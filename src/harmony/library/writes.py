@@ -794,3 +794,36 @@ def _check_name(name: object, what: str) -> None:
     if not isinstance(name, str) or not name.strip():
         raise InvalidFieldError(f"A {what} needs a name.")
     check_holdable({"name": name})
+
+
+def require_free_name(
+    conn: Connection, folder_id: int | None, name: str, *, playlist_id: int | None = None, folder: int | None = None
+) -> None:
+    """Refuse ``name`` for a playlist or folder in ``folder_id`` (None: the top level) when another playlist or
+    folder there has it already (``playlist_id`` or ``folder``: the one being renamed or moved, which may keep its
+    own name).
+
+    Traktor's collection holds one node of a name per folder, so an export leaves the second one out
+    (:meth:`harmony.nml.Folder.get` finds nodes by their exact name; names here compare the same way, case and
+    all). A DJ's edits are refused here rather than left out later; an import takes the library as Traktor's
+    file has it, so this is for edits only."""
+    taken = select(PLAYLISTS.c.id).where(
+        PLAYLISTS.c.folder_id.is_not_distinct_from(folder_id),
+        PLAYLISTS.c.name == name,
+        PLAYLISTS.c.id.is_distinct_from(playlist_id),
+    )
+    taken_by_folder = select(FOLDERS.c.id).where(
+        FOLDERS.c.parent_id.is_not_distinct_from(folder_id),
+        FOLDERS.c.name == name,
+        FOLDERS.c.id.is_distinct_from(folder),
+    )
+    if conn.execute(taken.union_all(taken_by_folder).limit(1)).first() is None:
+        return
+    if folder_id is None:
+        where = "at the top level"
+    else:
+        where = f"in “{conn.execute(select(FOLDERS.c.name).where(FOLDERS.c.id == folder_id)).scalar_one()}”"
+    raise EditConflictError(
+        f"“{name}” is already the name of a playlist or folder {where}, and Traktor's collection holds one of a "
+        "name per folder. Choose another name."
+    )

@@ -82,9 +82,10 @@ class ExportOutcome:
 
     def to_json(self, *, listed: int | None = None) -> dict[str, Any]:
         """``tracks_exported``, ``tracks_added``, ``tracks_removed``, ``playlists_exported``, ``backup_path``,
-        ``seconds_per_phase``, then the report's other figures, ``summary``, ``nothing_to_export``, ``written``,
-        ``dry_run``, ``nml_path``, ``warnings`` and ``conflicts_total``; ``conflicts`` holds at most ``listed``
-        of them when given."""
+        ``seconds_per_phase``, then the report's other figures, ``summary``, ``nothing_to_export``, ``left_out``
+        (how many entries, playlists or folders the export left out, wholly or in part: the report says why),
+        ``written``, ``dry_run``, ``nml_path``, ``warnings`` and ``conflicts_total``; ``conflicts`` holds at most
+        ``listed`` of them when given."""
         stats = self.report.stats.to_json(listed=listed)
         return {
             "tracks_exported": stats.pop("tracks_exported"),
@@ -96,6 +97,7 @@ class ExportOutcome:
             **stats,
             "summary": self.summary(),
             "nothing_to_export": self.nothing_to_export,
+            "left_out": len(self.report.skipped),
             "written": self.written,
             "dry_run": self.dry_run,
             "nml_path": self.nml_path,

@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { api, onOperation, number } = window.Harmony;
+  const { api, onOperation, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const dialog = $("export-dialog");
   const status = $("export-preview-status");
@@ -34,16 +34,26 @@
       return;
     }
     if (operationId !== previewId) return;
-    if (op.result.nothing_to_export) {
+    if (op.result.nothing_to_export && !op.result.left_out) {
       say("Nothing to export: collection.nml already holds every edit made in Harmony.", "done");
       return;
     }
+    if (op.result.nothing_to_export) {
+      // Left out, and nothing else to write: saying "nothing to export" hid what Traktor will never get.
+      say(`Nothing can be written: ${plural(op.result.left_out, "edit is", "edits are")} left out, and why:`, "error");
+      showDiff(op);
+      return;
+    }
     say("The export will write these changes to collection.nml:", "done");
+    showDiff(op);
+    exportButton.hidden = false;
+  }
+
+  function showDiff(op) {
     const more = op.diff_lines > op.diff.length
       ? [`… and ${number(op.diff_lines - op.diff.length)} more lines`] : [];
     diff.textContent = [...op.diff, ...more].join("\n");
     diff.hidden = false;
-    exportButton.hidden = false;
   }
 
   function onEvent(event) {

@@ -3,7 +3,7 @@
 "use strict";
 
 window.HarmonyNotifications = (() => {
-  const { el, sentence } = window.Harmony;
+  const { el, sentence, plural } = window.Harmony;
   const container = document.getElementById("notifications");
   const shown = new Map(); // id -> {node, timer}
   const dismissed = new Set(); // ids the DJ closed while running: later progress does not reopen them
@@ -99,7 +99,10 @@ window.HarmonyNotifications = (() => {
   function successMessage(event, labels) {
     const result = event.result || {};
     if (event.operation === "export") {
-      return result.written === false ? "Nothing to export: Traktor's collection already holds every change." : labels.ok;
+      if (result.written !== false) return labels.ok;
+      return result.left_out
+        ? `Nothing written: ${plural(result.left_out, "edit is", "edits are")} left out (Preview Export says why).`
+        : "Nothing to export: Traktor's collection already holds every change.";
     }
     return result.summary || labels.ok || "Done";
   }

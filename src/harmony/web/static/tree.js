@@ -253,9 +253,18 @@ window.HarmonyTree = (() => {
     return load();
   }
 
+  // A name nothing in `folder` (null: the top level) has yet: the library refuses a second playlist or folder of one
+  // name in a folder, as Traktor's collection holds one (so "New playlist 2" beside "New playlist").
+  function freeName(folder, base) {
+    const taken = new Set((folder ? folder.children || [] : nodes).map((node) => node.name));
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1) name = `${base} ${n}`;
+    return name;
+  }
+
   async function create(kind) {
     const folder = targetFolder();
-    const name = kind === "folder" ? "New folder" : "New playlist";
+    const name = freeName(folder, kind === "folder" ? "New folder" : "New playlist");
     try {
       const made = kind === "folder"
         ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
@@ -276,17 +285,18 @@ window.HarmonyTree = (() => {
     return node.kind === "folder" ? `/api/folders/${node.id}` : `/api/playlists/${node.id}`;
   }
 
-  function rename(k) {
+  // `typed`: the name to start from (a name refused after Enter comes back, to be changed rather than typed again).
+  function rename(k, typed = null) {
     const entry = byKey.get(k);
     const li = itemFor(k);
     if (!entry || !li || renaming) return;
     const name = li.querySelector(":scope > .node > .name");
     const input = el("input", { type: "text", class: "rename", value: entry.node.name, "aria-label": `New name for ${entry.node.name}` });
-    input.value = entry.node.name;
+    input.value = typed === null ? entry.node.name : typed;
     name.replaceWith(input);
     renaming = k;
     let done = false;
-    async function finish(save) {
+    async function finish(save, again = false) {
       if (done) return;
       done = true;
       const value = input.value.trim();
@@ -299,6 +309,9 @@ window.HarmonyTree = (() => {
         } catch (error) {
           Edits.failed("Rename", error);
           draw();
+          focusItem(k);
+          if (again && error.status === 409) rename(k, value); // a name taken: the DJ changes it where it was typed
+          return;
         }
       } else {
         draw();
@@ -309,7 +322,7 @@ window.HarmonyTree = (() => {
       event.stopPropagation();
       if (event.key === "Enter") {
         event.preventDefault();
-        finish(true);
+        finish(true, true);
       } else if (event.key === "Escape") {
         event.preventDefault();
         finish(false);
