@@ -606,6 +606,17 @@ def test_a_track_plays_and_a_hot_cue_click_seeks(page: Any, panel_server: Fixtur
     page.click("#cue-add-playhead")
     _wait_for(lambda: any(abs(c["position"] - 4000) < 50 and c["slot"] == -1 for c in _cues(panel_server, "plays")))
 
+    # Another track opened while this one plays: it is stopped, and the button offers to play (it stayed at
+    # ❚❚ "Pause", and pressing it started the new track).
+    page.click("#player-play")
+    page.wait_for_function("() => document.getElementById('player-play').ariaLabel === 'Pause (Space)'")
+    open_track(page, panel_server, "rating")
+    assert page.evaluate("document.getElementById('player-audio').paused")
+    page.wait_for_timeout(200)  # any event the switch queued has come
+    assert page.get_attribute("#player-play", "aria-label") == "Play (Space)"
+    assert page.text_content("#player-play") == "▶"
+    open_track(page, panel_server, "plays")
+
     page.keyboard.press("Escape")
     page.wait_for_selector("#track-detail", state="hidden")
     assert page.evaluate("document.getElementById('player-audio').paused")

@@ -232,6 +232,7 @@ window.HarmonyPlayer = (() => {
     audio.pause();
     audio.removeAttribute("src");
     audio.load();
+    showPlayState();
     playButton.disabled = state.missing;
     seek.disabled = state.missing;
     setStatus(state.missing ? "The audio file is missing, so it cannot be played." : "");
@@ -254,6 +255,7 @@ window.HarmonyPlayer = (() => {
     audio.pause();
     audio.removeAttribute("src");
     audio.load();
+    showPlayState();
   }
 
   function toggle() {
@@ -266,8 +268,15 @@ window.HarmonyPlayer = (() => {
     }
   }
 
-  audio.addEventListener("play", () => { playButton.textContent = "❚❚"; playButton.setAttribute("aria-label", "Pause (Space)"); });
-  audio.addEventListener("pause", () => { playButton.textContent = "▶"; playButton.setAttribute("aria-label", "Play (Space)"); });
+  // The button says what pressing it does, from the audio's own state: audio.load() (another track opened while one
+  // played) drops the "pause" event that pause() queued just before, and stops the audio without one, which left
+  // the button at ❚❚ "Pause" over a track that was not playing.
+  function showPlayState() {
+    const playing = !audio.paused;
+    playButton.textContent = playing ? "❚❚" : "▶";
+    playButton.setAttribute("aria-label", playing ? "Pause (Space)" : "Play (Space)");
+  }
+  for (const name of ["play", "pause", "emptied"]) audio.addEventListener(name, showPlayState);
   audio.addEventListener("timeupdate", showPosition);
   audio.addEventListener("loadedmetadata", showPosition);
   audio.addEventListener("seeked", showPosition);
