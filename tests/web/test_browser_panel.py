@@ -78,6 +78,11 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
                 CueValues(type=0, start=2000.0, hotcue=0, name="Start", color="#FF0000"),
                 CueValues(type=0, start=50000.0, hotcue=-1, name="End"),
             ],
+            "undo_cues": [
+                CueValues(type=0, start=1000.0, hotcue=0, name="One"),
+                CueValues(type=0, start=20000.0, hotcue=1, name="Two"),
+                CueValues(type=0, start=40000.0, hotcue=-1, name="Three"),
+            ],
         }
         tracks = {
             "form": TrackValues(path=str(folder / "form.mp3"), title="Form Track", artist="Panel", year=2001),
@@ -88,6 +93,9 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "typing": TrackValues(
                 path=str(folder / "typing.mp3"), title="Typing Track", artist="Panel", duration=240.0
             ),
+            "undo_cues": TrackValues(
+                path=str(folder / "undo.mp3"), title="Undo Cue Track", artist="Panel", duration=240.0
+            ),
             "plays": TrackValues(path=str(audio), title="Tone Track", artist="Panel", duration=float(SECONDS)),
             "missing": TrackValues(path=str(folder / "gone" / "lost.mp3"), title="Lost Track", artist="Panel"),
             "vanished": TrackValues(path=str(folder / "vanished.mp3"), title="Vanished Track", artist="Panel"),
@@ -95,7 +103,18 @@ def panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
             "key_text": TrackValues(path=str(folder / "text.mp3"), title="Text Key Track", key_text="e♭"),
             "key_off": TrackValues(path=str(folder / "off.mp3"), title="Off Key Track", key_text="off"),
         }
-        for name in ("form", "rating", "cues", "typing", "undone", "named", "vanished", "key_text", "key_off"):
+        for name in (
+            "form",
+            "rating",
+            "cues",
+            "typing",
+            "undo_cues",
+            "undone",
+            "named",
+            "vanished",
+            "key_text",
+            "key_off",
+        ):
             Path(tracks[name].path).write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
         ids = {}
         with Library.open(live.state.service.library_path) as library:
@@ -396,6 +415,59 @@ def test_the_missing_and_pending_marks_sort(page: Any, panel_server: Fixture) ->
         arg=panel_server.ids["key_off"],
     )
     assert "pending" in page.get_attribute("#tracks-body tr[data-id]", "class")
+
+
+def test_ctrl_z_undoes_a_cue_edit_and_the_keyboard_stays_on_a_control(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """After a cue was renamed with Enter, moved, deleted or given a taken slot, Ctrl-Z did nothing: the keyboard was
+    left in a text field (after a delete, the first cue's position, where stray keys moved it) or on the page. A
+    field holding what was saved leaves Ctrl-Z to the page's undo; a field being typed in keeps the browser's."""
+    names = "() => [...document.querySelectorAll('#cue-list input.cue-name')].map(n => n.value).join()"
+    open_track(page, panel_server, "undo_cues")
+
+    # Renamed with Enter, then Ctrl-Z in the same field: the old name is back, in the library and on the page.
+    field = _cue_row(page, "Two").locator("input.cue-name")
+    field.fill("Drop")
+    field.press("Enter")
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "undo_cues")] == ["One", "Drop", "Three"])
+    page.wait_for_function(f"() => ({names})() === 'One,Drop,Three'")
+    page.keyboard.press("Control+z")
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "undo_cues")] == ["One", "Two", "Three"])
+    page.wait_for_function(f"() => ({names})() === 'One,Two,Three'")
+
+    # Typing not yet saved: Ctrl-Z is the field's own, and the library is left alone.
+    field = _cue_row(page, "Three").locator("input.cue-name")
+    field.click()
+    page.keyboard.press("End")
+    page.keyboard.type("xyz")
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => document.activeElement.value === 'Three'")  # the typing undone in the field
+    page.wait_for_timeout(300)
+    assert [c["name"] for c in _cues(panel_server, "undo_cues")] == ["One", "Two", "Three"]
+
+    # Deleted: the keyboard is on the Delete of the cue now in its place, and Ctrl-Z brings the cue back.
+    _cue_row(page, "Two").locator("button.cue-delete").click()
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "undo_cues")] == ["One", "Three"])
+    page.wait_for_function(
+        "() => document.activeElement.classList.contains('cue-delete')"
+        " && document.activeElement.closest('li.cue').querySelector('input.cue-name').value === 'Three'"
+    )
+    page.keyboard.press("Control+z")
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "undo_cues")] == ["One", "Two", "Three"])
+
+    # A taken slot, swapped: the keyboard comes back to the slot asked about (it fell to the page).
+    _cue_row(page, "Three").locator("select.cue-slot").select_option("0")
+    page.wait_for_selector("#cue-confirm:not([hidden])")
+    page.keyboard.press("Enter")  # Swap has the focus
+    _wait_for(lambda: {c["name"]: c["slot"] for c in _cues(panel_server, "undo_cues")}["Three"] == 0)
+    page.wait_for_function(
+        "() => document.activeElement.classList.contains('cue-slot')"
+        " && document.activeElement.closest('li.cue').querySelector('input.cue-name').value === 'Three'"
+    )
+    page.keyboard.press("Control+z")  # a select has no typing to undo: the swap is undone
+    _wait_for(
+        lambda: {c["name"]: c["slot"] for c in _cues(panel_server, "undo_cues")} == {"One": 0, "Two": 1, "Three": -1}
+    )
+    page.keyboard.press("Escape")
 
 
 def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811

@@ -92,18 +92,25 @@ window.HarmonyCues = (() => {
     const body = { hotcue: slot };
     if (holder) {
       const where = cue.hotcue >= 0 ? `hot cue ${cue.hotcue + 1}` : "no hot cue";
-      if (!(await askSwap(`Hot cue ${slot + 1} is taken by the cue ${labelOf(holder)}. Swap them (that cue gets ${where})?`))) {
+      const swap = await askSwap(`Hot cue ${slot + 1} is taken by the cue ${labelOf(holder)}. Swap them (that cue gets ${where})?`);
+      if (swap) {
+        body.swap = true;
+        await change(cue, body);
+      } else {
         render();
-        return;
       }
-      body.swap = true;
+      // The question had the keyboard: it goes back to the slot asked about (it fell to the page).
+      const again = list.querySelector(`li.cue[data-cue-id="${cue.id}"] .cue-slot`);
+      if (again) again.focus();
+      return;
     }
     await change(cue, body);
   }
 
   function positionInput(cue, field, label) {
+    // data-saved: holding what was saved, the field leaves Ctrl-Z to the page's undo (see Edits).
     const input = el("input", { type: "text", class: "clock-input cue-start", value: clock(cue[field]), inputmode: "decimal",
-      "aria-label": `${label} of cue ${labelOf(cue)} (m:ss.mmm)`, autocomplete: "off" });
+      "aria-label": `${label} of cue ${labelOf(cue)} (m:ss.mmm)`, autocomplete: "off", "data-saved": "" });
     input.addEventListener("change", () => {
       const ms = parseClock(input.value);
       if (ms === null || (field === "length" && ms < 0)) {
@@ -147,7 +154,7 @@ window.HarmonyCues = (() => {
     const swatch = el("span", { class: "cue-swatch", "aria-hidden": "true" });
     if (cue.color) swatch.style.backgroundColor = cue.color; // CSSOM, allowed by the content security policy
     const name = el("input", { type: "text", class: "cue-name", value: cue.name && cue.name !== DEFAULT_NAME ? cue.name : "",
-      placeholder: "Name", "aria-label": `Name of cue ${what}`, autocomplete: "off" });
+      placeholder: "Name", "aria-label": `Name of cue ${what}`, autocomplete: "off", "data-saved": "" });
     name.addEventListener("change", () => {
       name.defaultValue = name.value; // sent: no longer "being typed"
       change(cue, { name: name.value.trim() || DEFAULT_NAME });
@@ -160,6 +167,7 @@ window.HarmonyCues = (() => {
     const remove = el("button", { type: "button", class: "ghost small cue-delete", "aria-label": `Delete cue ${what}` }, "Delete");
     remove.addEventListener("click", async () => {
       showError("");
+      const place = [...list.querySelectorAll("li.cue")].findIndex((li) => li.dataset.cueId === String(cue.id));
       try {
         notifyStep(await api("DELETE", `/api/library/tracks/${state.track.id}/cues/${cue.id}`));
       } catch (error) {
@@ -167,7 +175,10 @@ window.HarmonyCues = (() => {
         return;
       }
       await changed();
-      (list.querySelector("input") || addPosition).focus();
+      // The keyboard goes to the Delete of the cue now in its place (or the one before, or the new cue's position):
+      // it went into the first cue's position field, where Ctrl-Z did nothing and stray keys moved that cue.
+      const deletes = list.querySelectorAll(".cue-delete");
+      (deletes[Math.min(Math.max(place, 0), deletes.length - 1)] || addPosition).focus();
     });
     const lengthInput = positionInput(cue, "length", "Length");
     lengthInput.classList.replace("cue-start", "cue-length-input");

@@ -85,8 +85,20 @@ window.HarmonyEdits = (() => {
       (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
   }
 
+  // Whether Ctrl-Z in `target` is the browser's own undo of the typing in a text field. A select, a checkbox or a
+  // button has no typing to undo; nor has a field marked `data-saved` while it holds what was last saved (a cue's
+  // name or position after Enter): there Ctrl-Z undoes the last edit, as it does elsewhere on the page (it did
+  // nothing after a cue was renamed, moved or deleted, the keyboard being left in such a field).
+  const TEXT_TYPES = new Set(["text", "search", "number", "email", "url", "tel", "password"]);
+  function undoesTyping(target) {
+    if (!(target instanceof HTMLElement)) return false;
+    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
+    if (target.tagName !== "INPUT" || !TEXT_TYPES.has(target.type)) return false;
+    return !("saved" in target.dataset) || target.value !== target.defaultValue;
+  }
+
   document.addEventListener("keydown", (event) => {
-    if (!(event.ctrlKey || event.metaKey) || typing(event.target)) return;
+    if (!(event.ctrlKey || event.metaKey) || undoesTyping(event.target)) return;
     const key = event.key.toLowerCase();
     if (key === "z" && !event.shiftKey) {
       event.preventDefault();
