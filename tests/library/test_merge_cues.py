@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harmony.library import Library, TrackValues
 from harmony.library.merge import CUE_TOLERANCE_MS, _cues_to_add
 from harmony.library.values import CueValues
 
@@ -78,3 +80,34 @@ def test_a_cue_a_millisecond_away_is_the_same_and_a_taken_slot_gives_a_memory_cu
         CueValues(type=0, start=1001.5, hotcue=-1),
         CueValues(type=5, start=1000.0, hotcue=1, length=500.0),
     ]
+
+
+def _grid(start: float, bpm: float = 120.0) -> CueValues:
+    return CueValues(type=4, start=start, hotcue=-1, name="AutoGrid", grid_bpm=bpm)
+
+
+def test_the_kept_track_keeps_its_own_beat_grid(tmp_path: Path) -> None:
+    """A merge of a WAV into its MP3 gave the MP3 two AutoGrid markers, 41 ms apart (the other file's analysis,
+    its start shifted by the encoder's delay). The cues still come over; a grid comes only to a track without one,
+    from one of the others."""
+    with Library.open(tmp_path / "library.db") as library:
+        mp3, wav, flac = (
+            library.add_track(TrackValues(path=f"/m/song.{ext}", title="Song"), cues)
+            for ext, cues in (
+                ("mp3", [_grid(995.0)]),
+                ("wav", [_grid(954.0), CueValues(type=0, start=30_000.0, hotcue=0, name="Drop")]),
+                ("flac", [_grid(960.0, 121.0)]),
+            )
+        )
+        library.merge_tracks(mp3, [wav, flac])
+        kept = [(c.values.type, c.values.start, c.values.name) for c in library.get_track(mp3).cues]
+        assert sorted(kept) == [(0, 30_000.0, "Drop"), (4, 995.0, "AutoGrid")]
+
+        # No grid of its own: it takes the first other's grid alone (two copies' grids made two).
+        bare, first, second = (
+            library.add_track(TrackValues(path=f"/n/song.{ext}", title="Song"), cues)
+            for ext, cues in (("mp3", []), ("wav", [_grid(954.0)]), ("flac", [_grid(960.0, 121.0)]))
+        )
+        library.merge_tracks(bare, [first, second])
+        grids = [(c.values.start, c.values.grid_bpm) for c in library.get_track(bare).cues if c.values.type == 4]
+        assert grids == [(954.0, 120.0)]

@@ -1,7 +1,8 @@
 """Merging duplicate tracks into one, inside one edit's transaction.
 
 The kept track takes the union of the cue points (a cue of another track whose type, slot and position match
-one it has is not added twice; one on a hot cue slot already taken comes as a memory cue), every playlist
+one it has is not added twice; one on a hot cue slot already taken comes as a memory cue) but for the beat grid,
+which stays its own (see :func:`_offered_cues`), every playlist
 entry of the others (in place: same playlist, same position), the sum of the play counts, the highest rating,
 and the others' values for its empty fields. The others leave the library (their sync bases stay, unlinked, so
 the next export removes their entries from the collection). No audio file is touched.
@@ -12,7 +13,7 @@ merged-away tracks whole, so one undo brings them back with their ids, cues and 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, func, select, update
@@ -25,6 +26,7 @@ from harmony.library.queries import get_track, get_tracks
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope
 from harmony.library.values import TRACK_FIELD_NAMES, CueValues
+from harmony.nml import CueType
 from harmony.words import plural
 
 __all__ = ["MergeResult", "merge_label", "merge_scope", "merge_tracks"]
@@ -99,6 +101,19 @@ def _cues_to_add(have: list[CueValues], offered: Iterable[CueValues]) -> list[Cu
     return added
 
 
+def _offered_cues(have: Sequence[CueValues], others: Sequence[Sequence[CueValues]]) -> Iterator[CueValues]:
+    """The others' cues the kept track is offered, in order: every cue, loop and marker, but grid markers only
+    when the kept track has none, and then those of one other track alone.
+
+    A beat grid is the analysis of one file. Another copy's grid beside the kept one's made a second grid (an
+    MP3 of a WAV starts some tens of milliseconds apart, its encoder's delay), and two copies' grids two."""
+    grids = CueType.GRID
+    gridded = any(cue.type == grids for cue in have)
+    for cues in others:
+        yield from (cue for cue in cues if cue.type != grids or not gridded)
+        gridded = gridded or any(cue.type == grids for cue in cues)
+
+
 def merge_tracks(conn: Connection, version: int, keep: int, others: Sequence[int]) -> MergeResult:
     """Merge ``others`` into ``keep`` (see the module doc); raises for an unknown id or a track named twice."""
     removed = tuple(dict.fromkeys(others))
@@ -127,7 +142,8 @@ def merge_tracks(conn: Connection, version: int, keep: int, others: Sequence[int
         changes["rating"] = max(ratings)  # its twin, the ranking, follows
     checked = with_twins(writes.check_track_changes(changes)) if changes else {}
 
-    new_cues = _cues_to_add([cue.values for cue in kept.cues], (cue.values for other in merged for cue in other.cues))
+    have = [cue.values for cue in kept.cues]
+    new_cues = _cues_to_add(have, _offered_cues(have, [[cue.values for cue in other.cues] for other in merged]))
 
     # Playlists that hold the others change (their entries now name the kept track, in place). A group can be
     # thousands of copies (placeholder files of one "song"): its ids go in batches of one IN list each.
