@@ -684,6 +684,18 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     assert focused(page)["row"] == "4"
     selected = page.eval_on_selector_all("#tracks-body tr[aria-selected='true']", "rs => rs.map(r => r.textContent)")
     assert len(selected) == 1 and "Track 0004" in selected[0]
+    # How many a bulk action will act on is said beside the count (nothing said it); one is the row itself.
+    assert page.is_hidden("#selection-count")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    page.wait_for_function("() => document.querySelector('#selection-count').textContent === '3 selected'")
+    assert page.is_visible("#selection-count") and page.text_content("#track-count") == "10 tracks"
+    page.keyboard.press("Control+a")
+    page.wait_for_function("() => document.querySelector('#selection-count').textContent === '10 selected'")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    page.wait_for_selector("#selection-count", state="hidden")
+    assert focused(page)["row"] == "4"
     # "/" goes back to the search box from the table.
     page.keyboard.press("/")
     assert focused(page)["id"] == "search"

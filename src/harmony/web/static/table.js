@@ -25,6 +25,7 @@ window.HarmonyTable = (() => {
   const colgroup = document.getElementById("tracks-cols");
   const body = document.getElementById("tracks-body");
   const countText = document.getElementById("track-count");
+  const selectionText = document.getElementById("selection-count");
   const cellError = document.getElementById("cell-error");
   const sortKeys = new Set((document.getElementById("library").dataset.sortKeys || "").split(" ").filter(Boolean));
   sortKeys.add("position");
@@ -170,6 +171,7 @@ window.HarmonyTable = (() => {
   function totalChanged() {
     table.setAttribute("aria-rowcount", String(total + 1));
     countText.textContent = plural(total, "track");
+    showSelectionCount();
     if (current >= total) current = total - 1;
     document.dispatchEvent(new CustomEvent("harmony:view-total", { detail: { total, view: { ...view } } }));
   }
@@ -474,6 +476,7 @@ window.HarmonyTable = (() => {
     selectAll = false;
     selected.clear();
     selectedPositions.clear();
+    showSelectionCount();
   }
 
   function remember(track) {
@@ -487,6 +490,15 @@ window.HarmonyTable = (() => {
   function announceSelection() {
     document.dispatchEvent(new CustomEvent("harmony:selection", { detail: { ids: selectAll ? null : [...selected],
       count: selectionCount() } }));
+    showSelectionCount();
+  }
+
+  // Beside the count, how many tracks a bulk action will act on (nothing showed it: the panel stays on one track,
+  // and a DJ could edit that one believing it was the selection). One selected track is the row the keyboard is on.
+  function showSelectionCount() {
+    const count = selectionCount();
+    selectionText.hidden = count < 2;
+    selectionText.textContent = count < 2 ? "" : `${number(count)} selected`;
   }
 
   function selectionCount() {
