@@ -1731,6 +1731,21 @@ def test_back_and_forward_go_between_the_playlists_opened(
     page.wait_for_function("() => location.hash === '' && history.state?.before === ''")  # Sunday's entry, replaced
     showing("All tracks", "6 tracks", "all")
 
+    # After a reload the entry before belongs to the page as it was: the page does not step back onto it (that
+    # loaded the library again, and the deletion's notification and its Undo went with the old page).
+    with Library.open(live_server.state.service.library_path) as library:
+        monday = library.create_playlist("Monday", None, track_ids=ids[:1])
+    page.click(f"#playlist-tree [data-key='playlist:{monday}'] .name")
+    showing("Monday", "1 track", f"playlist:{monday}")
+    page.reload()
+    showing("Monday", "1 track", f"playlist:{monday}")
+    loaded = page.evaluate("performance.timeOrigin")
+    with Library.open(live_server.state.service.library_path) as library:
+        library.delete_playlist(monday)
+    showing("All tracks", "6 tracks", "all")
+    page.wait_for_timeout(500)  # a step back would have loaded the page again by now
+    assert page.evaluate("[performance.timeOrigin, location.hash]") == [loaded, ""]
+
 
 def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """Last in the module: it adds two smart lists to the shared library's tree."""
@@ -1843,3 +1858,21 @@ def test_an_export_that_can_only_leave_out_says_so(live_server: LiveServer, page
         started = client.post("/api/traktor/export", json={"force": True}).json()["operation_id"]
         live_server.call(live_server.state.service.wait(started))
     page.locator(".notification", has_text="Nothing written: 1 edit is left out (Preview Export says why).").wait_for()
+
+
+def test_in_a_playlist_the_selection_counts_its_rows(live_server: LiveServer, page: Any) -> None:  # noqa: F811
+    """A track twice in a playlist is two rows, and Remove takes both: "N selected" counts the rows there (it
+    counted tracks, and said nothing for the two rows of one track)."""
+    with Library.open(live_server.state.service.library_path) as library:
+        a, b = library.add_tracks([(TrackValues(path=f"/m/{n}.mp3", title=f"Song {n}"), []) for n in "AB"])
+        playlist = library.create_playlist("Twice", None, track_ids=[a, b, a])
+    page.goto(f"{live_server.url}/library#playlist={playlist}")
+    wait_for_count(page, "3 tracks")
+    title = column_index(page, "title")
+    rows = page.locator("#tracks-body tr[data-id]")
+    rows.nth(0).locator("td").nth(title).click()
+    page.keyboard.press("Escape")  # no panel
+    rows.nth(2).locator("td").nth(title).click(modifiers=["Shift"])
+    page.wait_for_function("() => document.querySelector('#selection-count').textContent === '3 selected'")
+    rows.nth(1).locator("td").nth(title).click(modifiers=["Control"])  # B out: the two rows of A
+    page.wait_for_function("() => document.querySelector('#selection-count').textContent === '2 selected'")

@@ -470,6 +470,35 @@ def test_ctrl_z_undoes_a_cue_edit_and_the_keyboard_stays_on_a_control(page: Any,
     page.keyboard.press("Escape")
 
 
+def test_ctrl_z_right_after_enter_undoes_that_edit_not_the_one_before(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """Ctrl-Z pressed before a cue's save had reached the server undid the edit before it (and the save then wiped
+    its redo): an undo now waits for the changes sent before it."""
+    open_track(page, panel_server, "undo_cues")
+    first = _cue_row(page, "One").locator("input.cue-name")
+    first.fill("Uno")
+    first.press("Enter")
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "undo_cues")] == ["Uno", "Two", "Three"])
+    # The next save leaves the page half a second late (a slow machine, the library busy with an import).
+    page.evaluate(
+        """() => { const send = window.fetch;
+                   window.fetch = (url, options) => options && options.method === "PATCH"
+                     ? new Promise((answer) => setTimeout(() => answer(send(url, options)), 500))
+                     : send(url, options); }"""
+    )
+    second = _cue_row(page, "Two").locator("input.cue-name")
+    second.fill("Drop")
+    second.press("Enter")
+    page.keyboard.press("Control+z")
+    page.locator(".notification", has_text="Undone: Renamed cue “Two” to “Drop”").wait_for()
+    assert [c["name"] for c in _cues(panel_server, "undo_cues")] == ["Uno", "Two", "Three"]
+    # Put back for the other tests.
+    first = _cue_row(page, "Uno").locator("input.cue-name")
+    first.fill("One")
+    first.press("Enter")
+    _wait_for(lambda: [c["name"] for c in _cues(panel_server, "undo_cues")] == ["One", "Two", "Three"])
+    page.keyboard.press("Escape")
+
+
 def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     open_track(page, panel_server, "rating")
     assert page.get_attribute("#field-rating .star[data-value='2']", "aria-checked") == "true"

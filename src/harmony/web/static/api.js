@@ -16,8 +16,26 @@ window.Harmony = (() => {
     }
   }
 
+  // The changes sent and not answered yet: an undo waits for them (see changesAnswered).
+  const changesInFlight = new Set();
+
   // Every change carries the token: the server refuses changes from pages it did not serve (CSRF).
-  async function api(method, url, body) {
+  function api(method, url, body) {
+    const call = send(method, url, body);
+    if (method === "GET") return call;
+    changesInFlight.add(call);
+    const done = () => changesInFlight.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  // Once every change sent so far has its answer: Ctrl-Z pressed right after Enter saved a cue's name reached the
+  // server first at times, and undid the edit before it (whose redo the rename then wiped).
+  function changesAnswered() {
+    return Promise.allSettled([...changesInFlight]);
+  }
+
+  async function send(method, url, body) {
     const options = { method, headers: { "X-Harmony-Token": token, Accept: "application/json" } };
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
@@ -138,5 +156,5 @@ window.Harmony = (() => {
     }
   }
 
-  return { api, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren };
+  return { api, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren };
 })();

@@ -126,7 +126,7 @@ window.HarmonyCues = (() => {
   }
 
   function select(options, value, label, onchange, className) {
-    const node = el("select", { "aria-label": label, class: className });
+    const node = el("select", { "aria-label": label, class: className, "data-saved": "" }); // saved at each change
     node.append(options);
     node.value = value;
     node.addEventListener("change", () => onchange(node.value));
@@ -167,18 +167,20 @@ window.HarmonyCues = (() => {
     const remove = el("button", { type: "button", class: "ghost small cue-delete", "aria-label": `Delete cue ${what}` }, "Delete");
     remove.addEventListener("click", async () => {
       showError("");
-      const place = [...list.querySelectorAll("li.cue")].findIndex((li) => li.dataset.cueId === String(cue.id));
+      // The keyboard goes to the Delete of the cue after it (or before it; or to the new cue's position): it went
+      // into the first cue's position field, where Ctrl-Z did nothing and stray keys moved that cue.
+      const rows = [...list.querySelectorAll("li.cue")];
+      const at = rows.findIndex((li) => li.dataset.cueId === String(cue.id));
+      const next = rows[at + 1] || rows[at - 1];
       try {
         notifyStep(await api("DELETE", `/api/library/tracks/${state.track.id}/cues/${cue.id}`));
       } catch (error) {
         showError(`Cue ${what}: ${error.message}`);
         return;
       }
+      focusAfter = { gone: cue.id, cueId: next ? next.dataset.cueId : null };
       await changed();
-      // The keyboard goes to the Delete of the cue now in its place (or the one before, or the new cue's position):
-      // it went into the first cue's position field, where Ctrl-Z did nothing and stray keys moved that cue.
-      const deletes = list.querySelectorAll(".cue-delete");
-      (deletes[Math.min(Math.max(place, 0), deletes.length - 1)] || addPosition).focus();
+      placeFocusAfter();
     });
     const lengthInput = positionInput(cue, "length", "Length");
     lengthInput.classList.replace("cue-start", "cue-length-input");
@@ -190,6 +192,19 @@ window.HarmonyCues = (() => {
       select(types.cloneNode(true), String(cue.type), `Type of cue ${what}`, (value) => change(cue, { type: Number(value) }), "cue-type"),
       select(slotOptions(), String(cue.hotcue), `Hot cue slot of cue ${what}`, (value) => changeSlot(cue, Number(value)), "cue-slot"),
       colour, remove, name, length);
+  }
+
+  // Where the keyboard goes once a deleted cue has left the list drawn ({gone, cueId}; see the Delete button): a
+  // refresh may draw the list with the cue still in it first (one read before the delete answered).
+  let focusAfter = null;
+  function placeFocusAfter() {
+    if (!focusAfter || state.cues.some((c) => c.id === focusAfter.gone)) return;
+    const { cueId } = focusAfter;
+    focusAfter = null;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return; // the DJ went on elsewhere
+    const target = cueId === null ? addPosition : list.querySelector(`li.cue[data-cue-id="${cueId}"] .cue-delete`);
+    (target || addPosition).focus();
   }
 
   // Draw the list again; the control that had the focus keeps it (found by its cue and its kind), and a text
@@ -208,6 +223,7 @@ window.HarmonyCues = (() => {
       if (again) again.focus();
       if (again && selection && again.value === focused.value) again.setSelectionRange(...selection);
     }
+    placeFocusAfter();
   }
 
   // After the DJ's own change: read the track again and show the result at once.
@@ -220,7 +236,7 @@ window.HarmonyCues = (() => {
   // waits, so no keystroke is lost.
   function typing() {
     const focused = document.activeElement;
-    return list.contains(focused) && focused.tagName === "INPUT" && focused.value !== focused.defaultValue;
+    return list.contains(focused) && window.HarmonyEdits.typedSinceSaved(focused);
   }
 
   async function add(ms) {

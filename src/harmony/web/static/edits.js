@@ -51,6 +51,7 @@ window.HarmonyEdits = (() => {
     const waiting = setTimeout(() => notes().show("edit", { title: direction === "undo" ? "Undoing…" : "Redoing…",
       message: "", loading: true }), SAY_WAITING_MS);
     try {
+      await window.Harmony.changesAnswered(); // the newest edit is the one sent last, answered or not
       answer = await api("POST", `/api/${direction}`, id ? { step: id } : undefined);
     } catch (error) {
       const nothing = error.status === 404 || (error.status === 409 && /^Nothing to/.test(error.message));
@@ -85,20 +86,22 @@ window.HarmonyEdits = (() => {
       (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
   }
 
-  // Whether Ctrl-Z in `target` is the browser's own undo of the typing in a text field. A select, a checkbox or a
-  // button has no typing to undo; nor has a field marked `data-saved` while it holds what was last saved (a cue's
-  // name or position after Enter): there Ctrl-Z undoes the last edit, as it does elsewhere on the page (it did
-  // nothing after a cue was renamed, moved or deleted, the keyboard being left in such a field).
-  const TEXT_TYPES = new Set(["text", "search", "number", "email", "url", "tel", "password"]);
-  function undoesTyping(target) {
-    if (!(target instanceof HTMLElement)) return false;
-    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
-    if (target.tagName !== "INPUT" || !TEXT_TYPES.has(target.type)) return false;
-    return !("saved" in target.dataset) || target.value !== target.defaultValue;
+  // Whether Ctrl-Z in `target` is the control's own (the browser's undo of the typing in a field; nothing in a form
+  // not saved yet) rather than the page's undo. A control marked `data-saved` saves each change at once (a cue's
+  // name, position, type, slot and colour): holding what was saved, it leaves Ctrl-Z to the page's undo, which did
+  // nothing after a cue was renamed, moved or deleted, the keyboard being left in such a control.
+  function keepsCtrlZ(target) {
+    if (!typing(target)) return false;
+    return !("saved" in target.dataset) || typedSinceSaved(target);
+  }
+
+  // Whether a field marked `data-saved` holds text typed since its last save (its defaultValue is set as it is sent).
+  function typedSinceSaved(field) {
+    return field.tagName === "INPUT" && field.value !== field.defaultValue;
   }
 
   document.addEventListener("keydown", (event) => {
-    if (!(event.ctrlKey || event.metaKey) || undoesTyping(event.target)) return;
+    if (!(event.ctrlKey || event.metaKey) || keepsCtrlZ(event.target)) return;
     const key = event.key.toLowerCase();
     if (key === "z" && !event.shiftKey) {
       event.preventDefault();
@@ -375,7 +378,7 @@ window.HarmonyEdits = (() => {
     }
   }
 
-  return { notifyEdit, undo, redo, openMenu, closeMenu, confirm, pick, bulkEdit, addToPlaylist, removeFromPlaylist,
+  return { notifyEdit, undo, redo, typedSinceSaved, openMenu, closeMenu, confirm, pick, bulkEdit, addToPlaylist, removeFromPlaylist,
     moveInPlaylist, failed, typing };
 })();
 

@@ -130,17 +130,21 @@
   // to leave the library page); `replace` only corrects the address (the "#missing" link's). Each entry remembers
   // the address of the one before it (`before`), for `gone`: the open playlist was deleted and `playlist` is shown
   // in its place. When the entry before already shows it, the page steps back onto that entry: a replaced entry
-  // would be a second copy of it, and the next Back would seem to do nothing.
+  // would be a second copy of it, and the next Back would seem to do nothing. Only onto an entry of this page as
+  // loaded (`page`): after a reload the entry before belongs to the page as it was, and stepping back loaded it
+  // again, the deletion's notification and its Undo gone with the page.
+  const PAGE = performance.timeOrigin;
   function keepInAddress(playlist, { replace = false, gone = false } = {}) {
     const hash = playlist ? `#playlist=${playlist.id}` : "";
     if (location.hash === hash) return;
-    if (gone && history.state && history.state.before === hash) {
+    const entry = history.state;
+    if (gone && entry && entry.page === PAGE && entry.before === hash) {
       history.back(); // its popstate finds the view open (see openFromAddress)
       return;
     }
     const address = `${location.pathname}${location.search}${hash}`;
-    if (replace || gone) history.replaceState(history.state, "", address);
-    else history.pushState({ before: location.hash }, "", address);
+    if (replace || gone) history.replaceState(entry, "", address);
+    else history.pushState({ before: location.hash, page: PAGE }, "", address);
   }
 
   document.addEventListener("harmony:open-view", (event) => {

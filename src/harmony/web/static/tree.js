@@ -310,7 +310,7 @@ window.HarmonyTree = (() => {
           Edits.failed("Rename", error);
           draw();
           focusItem(k);
-          if (again && error.status === 409) rename(k, value); // a name taken: the DJ changes it where it was typed
+          if (again && (error.status === 409 || error.status === 422)) rename(k, value); // changed where it was typed
           return;
         }
       } else {
