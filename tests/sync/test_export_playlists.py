@@ -510,3 +510,42 @@ def test_an_old_smart_query_a_collection_cannot_hold_is_left_out_of_the_export(w
     assert "Partly left out (1):" in lines and any("query not exported" in line for line in lines), lines
     assert _node(world, "Fresh").query == "$GENRE ~= house"  # type: ignore[attr-defined]
     assert _node(world, "Chill Out") is not None  # the rest of the export went on
+
+
+def test_a_name_freed_by_a_rename_later_in_the_tree_is_taken_in_the_same_export(world: World) -> None:
+    """A DJ renamed "Chill" to "Chill 2024", then "Fresh" to "Chill". The export met "Fresh" first, found
+    Traktor's "Chill" still there and left the rename out; yet it recorded "Chill" as synced, so the next export
+    said nothing was left and the next import put "Fresh" back: the DJ's rename was lost. It is tried again once
+    the walk is done, and goes through."""
+    _synced(world)
+    root = world.collection.playlists
+    root["Fresh"].move_to(root, 1)  # the smart list before Chill, as the walk meets them
+    world.reload()
+    world.sync()
+    world.library.update_playlist(_playlist_id(world, "Chill"), {"name": "Chill 2024"})
+    world.library.update_playlist(_playlist_id(world, "Fresh"), {"name": "Chill"})
+    result = export_and_record(world)
+    assert [name for name, _ in _tree(world.collection.playlists)] == ["Sets", "Chill", "Chill 2024"]  # type: ignore[misc]
+    assert not result.report.skipped, result.report.lines()
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_two_names_swapped_are_left_out_and_stay_to_export(world: World) -> None:
+    """Two playlists' names swapped: neither rename can be written while the other name is taken. Both are left
+    out, said so, and their bases keep the names the file holds, so they stay pending for the next export and the
+    next import does not take Traktor's names back over the DJ's."""
+    _synced(world)
+    chill, fresh = _playlist_id(world, "Chill"), _playlist_id(world, "Fresh")
+    world.library.update_playlist(chill, {"name": "Temporary"})
+    world.library.update_playlist(fresh, {"name": "Chill"})
+    world.library.update_playlist(chill, {"name": "Fresh"})
+    result = export_and_record(world)
+    assert sorted(skip.key for skip in result.report.skipped) == ["Chill", "Fresh"]
+    assert all("not renamed" in skip.reason for skip in result.report.skipped)
+    assert [name for name, _ in _tree(world.collection.playlists)] == ["Sets", "Chill", "Fresh"]  # type: ignore[misc]
+    world.sync()  # Traktor's names are as the bases say: the DJ's stand
+    names = {node.id: node.name for node in world.library.playlist_tree()}
+    assert names[chill] == "Fresh" and names[fresh] == "Chill"
+    again = export(world)
+    assert sorted(skip.key for skip in again.report.skipped) == ["Chill", "Fresh"]  # still to export

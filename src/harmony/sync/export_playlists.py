@@ -150,6 +150,10 @@ class _TreeExporter:
         self.deleted_nodes = [(node, view_of[id(node)]) for node in self.traktor.nodes if node.deleted_in_harmony]
         self.created: set[NodeId] = set()
         self.used_uuids = set(self.traktor.uuids)
+        # Renames refused in the walk (their name taken), tried again after it (see rename_left); and the name the
+        # file keeps for one refused to the end, which its base records.
+        self.renames_left: list[tuple[Node, str, NodeKind, Path, NodeId]] = []
+        self.name_kept: dict[NodeId, str] = {}
 
     # -- report helpers --
 
@@ -356,14 +360,37 @@ class _TreeExporter:
             self._conflict(path, "name", repr(name), repr(view.name), was, write)
         if not write:
             return
+        if self._refused(view, name, kind, path, node) is not None:
+            self.renames_left.append((view, name, kind, path, node))
+
+    def _refused(self, view: Node, name: str, kind: NodeKind, path: Path, node: NodeId) -> NMLError | None:
+        """Rename ``view``, or say why the collection refuses to (a node of that name in its folder)."""
         old = view.name
         try:
             view.name = name
         except NMLError as error:
-            self.out.skipped.append(SkippedEntry("/".join(path), f"not renamed: {error}", whole=False))
-            return
+            return error
         self._touch(node)
         self._change("rename", kind, path, f"from {old!r}")
+        return None
+
+    def rename_left(self) -> None:
+        """The renames refused in the walk, tried again while any goes through: the node that held the name may
+        have been renamed or deleted after it (a DJ renamed "Friday" to "Friday 2024", then "Warm-up" to
+        "Friday", and the export met "Warm-up" first). One refused to the end (two names swapped, a node of
+        Traktor's own) is left out, and its base keeps the name the file holds: the rename stays to export, and
+        the next import does not take the old name back as Traktor's."""
+        left = [(item, NMLError("")) for item in self.renames_left]
+        while left:
+            still = [(item, error) for item, _ in left if (error := self._refused(*item)) is not None]
+            progress = len(still) < len(left)
+            left = still
+            if not progress:
+                break
+        for (view, _name, _kind, path, node), error in left:
+            self.out.skipped.append(SkippedEntry("/".join(path), f"not renamed: {error}", whole=False))
+            self.name_kept[node] = view.name
+        self.renames_left = []
 
     def _move(
         self,
@@ -571,7 +598,8 @@ class _TreeExporter:
                 positions[node_id] = node_at[view][1] if in_place and in_order else harmony_index
         for folder_id in self.folder_view:
             harmony_folder = self.harmony.folders[folder_id]
-            path = (*self.harmony.path(harmony_folder.parent_id), harmony_folder.name)
+            name = self.name_kept.get(("f", folder_id), harmony_folder.name)
+            path = (*self.harmony.path(harmony_folder.parent_id), name)
             base = FolderBase(path, positions[("f", folder_id)])
             if base != harmony_folder.base:
                 self.out.folder_bases.append(FolderBaseSet(base, folder_id))
@@ -580,7 +608,7 @@ class _TreeExporter:
             base_entries = tuple(self._keys(playlist)) if playlist.smart_query is None else ()
             playlist_base = PlaylistBase(
                 uuid=node_at[view][0],
-                name=playlist.name,
+                name=self.name_kept.get(("p", playlist_id), playlist.name),
                 folder_path=self.harmony.path(playlist.folder_id),
                 position=positions[("p", playlist_id)],
                 entries=base_entries,
@@ -623,5 +651,6 @@ def export_playlists(
     exporter.delete_playlists()
     exporter.export_children(None, exporter.root)
     exporter.delete_folders()
+    exporter.rename_left()
     exporter.bases()
     return exporter.out
