@@ -65,3 +65,36 @@ def test_a_rename_or_a_move_may_not_make_two_of_a_name_in_one_folder(library: Li
         ("Archive", [("Gigs", [])]),
         "Saturday late",
     ]
+
+
+def test_an_undo_that_would_make_two_of_a_name_is_refused(library: Library) -> None:
+    """A rename undone after an import brought a playlist of the old name from Traktor, or a deleted playlist
+    brought back beside one of its name: the undo wrote a second one, which the export then left out."""
+    friday = library.new_playlist("Friday").value
+    library.change_playlist(friday, name="Fri")
+    library.create_playlist("Friday")  # as an import writes it: no step of the DJ's
+    _refused(library, library.undo, "Friday")
+
+    library.change_playlist(friday, name="Fri!")  # a step after the refused one, undone as usual
+    library.undo()
+    assert sorted(node.name for node in library.playlist_tree()) == ["Fri", "Friday"]
+
+    saturday = library.new_playlist("Saturday").value
+    library.remove_playlist(saturday)
+    other = library.create_playlist("Saturday")
+    _refused(library, library.undo, "Saturday")
+    library.delete_playlist(other)  # gone again (Traktor removed it): the deleted one comes back
+    library.undo()
+    assert sorted(node.name for node in library.playlist_tree()) == ["Fri", "Friday", "Saturday"]
+
+
+def test_two_of_a_name_from_before_do_not_stop_the_undo_of_other_changes(library: Library) -> None:
+    """A library that already holds two playlists of a name (imported from such a file, or made before this
+    rule) still undoes an edit that neither renames nor moves them."""
+    first = library.create_playlist("Friday")
+    library.create_playlist("Friday")  # the store writes what it is given
+    library.new_folder("Gigs")
+    moved = library.change_playlist(first, position=1)
+    assert moved.step is not None
+    library.undo(moved.step.id)
+    assert [node.name for node in library.playlist_tree()] == ["Friday", "Friday", "Gigs"]

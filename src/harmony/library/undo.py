@@ -279,8 +279,43 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
     return old, new
 
 
+def _places(conn: Connection, snap: Snapshot) -> dict[tuple[str, int], tuple[int | None, str] | None]:
+    """Where each folder and playlist ``snap`` writes is now, and its name: (parent, name), or None if gone."""
+    places: dict[tuple[str, int], tuple[int | None, str] | None] = {}
+    for kind, table, parent, ids in (
+        ("f", FOLDERS, FOLDERS.c.parent_id, [i for i, row in snap.folders.items() if row is not None]),
+        ("p", PLAYLISTS, PLAYLISTS.c.folder_id, [i for i, row in snap.playlists.items() if row is not None]),
+    ):
+        for node_id in ids:
+            places[(kind, node_id)] = None
+        for chunk in in_batches(ids):
+            for node_id, parent_id, name in conn.execute(
+                select(table.c.id, parent, table.c.name).where(table.c.id.in_(chunk))
+            ):
+                places[(kind, node_id)] = (parent_id, name)
+    return places
+
+
+def _check_names(
+    conn: Connection, before: dict[tuple[str, int], tuple[int | None, str] | None], after: dict[tuple[str, int], Any]
+) -> None:
+    """Refuse a step that gives a folder or playlist a name another one in its folder has (see
+    :func:`writes.require_free_name`): a rename undone after a new node took the old name, a deleted playlist
+    brought back beside a new one of its name. Only the nodes the step renames, moves or brings back are asked
+    about, so a library that holds two of a name from before (an import of such a file) can still undo the rest."""
+    for (kind, node_id), place in after.items():
+        if place is None or place == before.get((kind, node_id)):
+            continue
+        parent, name = place
+        if kind == "f":
+            writes.require_free_name(conn, parent, name, folder=node_id)
+        else:
+            writes.require_free_name(conn, parent, name, playlist_id=node_id)
+
+
 def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     """Write ``snap``'s values back (one side of a step), stamping ``version`` on what changes."""
+    before = _places(conn, snap)
     # Rows that must not exist: playlists first, then folders (their contents go with them).
     gone_playlists = [pid for pid, row in snap.playlists.items() if row is None]
     for chunk in in_batches(gone_playlists):
@@ -328,6 +363,7 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     parents |= {row[0] for row in snap.playlists.values() if row is not None}
     for parent in parents:
         _renumber(conn, parent)
+    _check_names(conn, before, _places(conn, snap))
 
     _restore_rows(conn, version, snap.rows)
 
