@@ -549,3 +549,42 @@ def test_two_names_swapped_are_left_out_and_stay_to_export(world: World) -> None
     assert names[chill] == "Fresh" and names[fresh] == "Chill"
     again = export(world)
     assert sorted(skip.key for skip in again.report.skipped) == ["Chill", "Fresh"]  # still to export
+
+
+def test_a_move_into_a_folder_whose_name_is_freed_later_in_the_walk_goes_through(world: World) -> None:
+    """ "Chill" renamed "Friday" and moved into Sets, whose "Friday" is renamed "Friday old": the walk meets the
+    move first, while Sets still holds a "Friday". Refused, it was recorded as done and the next import moved the
+    playlist back; it is tried again once the walk is done."""
+    _synced(world)
+    chill = _playlist_id(world, "Chill")
+    world.library.update_playlist(_playlist_id(world, "Friday"), {"name": "Friday old"})
+    world.library.update_playlist(chill, {"name": "Friday"})
+    world.library.move_playlist(chill, _folder_id(world, "Sets"), 0)
+    result = export_and_record(world)
+    assert not result.report.skipped, result.report.lines()
+    assert [name for name, _ in _tree(world.collection.playlists)[0][1]] == ["Friday", "Friday old", "Saturday"]  # type: ignore[index]
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_folder_rename_left_out_leaves_its_playlists_where_the_file_has_them(world: World) -> None:
+    """Folder "Sets" and playlist "Chill" swap names: both renames are left out. The bases of the playlists in the
+    folder named it as Harmony does, so an order Traktor gave them then was taken for no change, and the next
+    export put Harmony's order back over it."""
+    _synced(world)
+    sets, chill = _folder_id(world, "Sets"), _playlist_id(world, "Chill")
+    world.library.rename_folder(sets, "Temporary")
+    world.library.update_playlist(chill, {"name": "Sets"})
+    world.library.rename_folder(sets, "Chill")
+    result = export_and_record(world)
+    assert sorted(skip.key for skip in result.report.skipped) == ["Chill", "Sets"]
+    # Traktor puts Saturday before Friday: the import follows, the export keeps it.
+    folder = world.collection.playlists["Sets"]
+    assert isinstance(folder, Folder)
+    folder["Saturday"].move_to(folder, 0)
+    world.reload()
+    world.sync()
+    in_folder = next(n for n in world.library.playlist_tree() if n.id == sets)
+    assert [n.name for n in in_folder.children] == ["Saturday", "Friday"]  # type: ignore[union-attr]
+    export_and_record(world)
+    assert [name for name, _ in _tree(world.collection.playlists)[0][1]] == ["Saturday", "Friday"]  # type: ignore[index]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -303,14 +304,25 @@ def _check_names(
     :func:`writes.require_free_name`): a rename undone after a new node took the old name, a deleted playlist
     brought back beside a new one of its name. Only the nodes the step renames, moves or brings back are asked
     about, so a library that holds two of a name from before (an import of such a file) can still undo the rest."""
-    for (kind, node_id), place in after.items():
-        if place is None or place == before.get((kind, node_id)):
+    asked = {key: place for key, place in after.items() if place is not None and place != before.get(key)}
+    if not asked:
+        return
+    # The names in each folder asked about, read a folder at a time (a step may bring back thousands of playlists,
+    # and a query per node read both tables each time): only a name held twice there is asked of the rule itself.
+    held: Counter[tuple[int | None, str]] = Counter()
+    folders = sorted({parent for parent, _ in asked.values() if parent is not None})
+    for table, parent in ((FOLDERS, FOLDERS.c.parent_id), (PLAYLISTS, PLAYLISTS.c.folder_id)):
+        if any(parent_id is None for parent_id, _ in asked.values()):
+            held.update((row[0], row[1]) for row in conn.execute(select(parent, table.c.name).where(parent.is_(None))))
+        for chunk in in_batches(folders):
+            held.update((row[0], row[1]) for row in conn.execute(select(parent, table.c.name).where(parent.in_(chunk))))
+    for (kind, node_id), (parent_id, name) in asked.items():
+        if held[(parent_id, name)] < 2:
             continue
-        parent, name = place
         if kind == "f":
-            writes.require_free_name(conn, parent, name, folder=node_id)
+            writes.require_free_name(conn, parent_id, name, folder=node_id)
         else:
-            writes.require_free_name(conn, parent, name, playlist_id=node_id)
+            writes.require_free_name(conn, parent_id, name, playlist_id=node_id)
 
 
 def restore(conn: Connection, version: int, snap: Snapshot) -> None:

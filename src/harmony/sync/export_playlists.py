@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal
@@ -113,6 +113,19 @@ def _known_children(folder: Folder) -> list[Node]:
     return [c for c in folder.children if isinstance(c, Folder | SmartList | Playlist)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A rename or move the collection refused in the walk (a node of that name in the folder): ``attempt``
+    tries it again and answers why not, or None once it went through."""
+
+    attempt: Callable[[], NMLError | None]
+    view: Node
+    node: NodeId
+    path: Path
+    what: str  # "not renamed to 'Friday'", "not moved into Sets"
+    moved: bool
+
+
 class _TreeExporter:
     def __init__(
         self,
@@ -150,10 +163,12 @@ class _TreeExporter:
         self.deleted_nodes = [(node, view_of[id(node)]) for node in self.traktor.nodes if node.deleted_in_harmony]
         self.created: set[NodeId] = set()
         self.used_uuids = set(self.traktor.uuids)
-        # Renames refused in the walk (their name taken), tried again after it (see rename_left); and the name the
-        # file keeps for one refused to the end, which its base records.
-        self.renames_left: list[tuple[Node, str, NodeKind, Path, NodeId]] = []
+        # Renames and moves refused in the walk (a name taken in the folder), tried again after it (see
+        # tried_again); for one refused to the end, its base records the file's name (name_kept) or place
+        # (place_kept).
+        self.refused: list[_Refused] = []
         self.name_kept: dict[NodeId, str] = {}
+        self.place_kept: set[NodeId] = set()
 
     # -- report helpers --
 
@@ -360,37 +375,40 @@ class _TreeExporter:
             self._conflict(path, "name", repr(name), repr(view.name), was, write)
         if not write:
             return
-        if self._refused(view, name, kind, path, node) is not None:
-            self.renames_left.append((view, name, kind, path, node))
 
-    def _refused(self, view: Node, name: str, kind: NodeKind, path: Path, node: NodeId) -> NMLError | None:
-        """Rename ``view``, or say why the collection refuses to (a node of that name in its folder)."""
-        old = view.name
-        try:
-            view.name = name
-        except NMLError as error:
-            return error
-        self._touch(node)
-        self._change("rename", kind, path, f"from {old!r}")
-        return None
+        def rename() -> NMLError | None:
+            old = view.name
+            try:
+                view.name = name
+            except NMLError as error:
+                return error
+            self._touch(node)
+            self._change("rename", kind, path, f"from {old!r}")
+            return None
 
-    def rename_left(self) -> None:
-        """The renames refused in the walk, tried again while any goes through: the node that held the name may
-        have been renamed or deleted after it (a DJ renamed "Friday" to "Friday 2024", then "Warm-up" to
-        "Friday", and the export met "Warm-up" first). One refused to the end (two names swapped, a node of
-        Traktor's own) is left out, and its base keeps the name the file holds: the rename stays to export, and
-        the next import does not take the old name back as Traktor's."""
-        left = [(item, NMLError("")) for item in self.renames_left]
+        if rename() is not None:
+            self.refused.append(_Refused(rename, view, node, path, f"not renamed to {name!r}", moved=False))
+
+    def tried_again(self) -> None:
+        """The renames and moves refused in the walk, tried again while any goes through: the node that held the
+        name may have been renamed, moved or deleted after it (a DJ renamed "Friday" to "Friday 2024", then
+        "Warm-up" to "Friday", and the export met "Warm-up" first). One refused to the end (two names swapped, a
+        node of Traktor's own) is left out, and its base keeps the name or place the file holds: the change stays
+        to export, and the next import does not take the old name or place back as Traktor's."""
+        left = [(step, NMLError("")) for step in self.refused]
         while left:
-            still = [(item, error) for item, _ in left if (error := self._refused(*item)) is not None]
+            still = [(step, error) for step, _ in left if (error := step.attempt()) is not None]
             progress = len(still) < len(left)
             left = still
             if not progress:
                 break
-        for (view, _name, _kind, path, node), error in left:
-            self.out.skipped.append(SkippedEntry("/".join(path), f"not renamed: {error}", whole=False))
-            self.name_kept[node] = view.name
-        self.renames_left = []
+        for step, error in left:
+            self.out.skipped.append(SkippedEntry("/".join(step.path), f"{step.what}: {error}", whole=False))
+            if step.moved:
+                self.place_kept.add(step.node)
+            else:
+                self.name_kept[step.node] = step.view.name
+        self.refused = []
 
     def _move(
         self,
@@ -425,14 +443,26 @@ class _TreeExporter:
                 )
         if not write:
             return
-        try:
-            view.move_to(target)
-        except NMLError as error:
-            self.out.skipped.append(SkippedEntry("/".join(path), f"not moved: {error}", whole=False))
-            return
-        kind: NodeKind = "folder" if isinstance(view, Folder) else _kind(view)
-        self._touch(node_id)
-        self._change("move", kind, path, f"into {'/'.join(target.path) or 'the top level'}")
+        into = "/".join(target.path) or "the top level"
+
+        def move() -> NMLError | None:
+            try:
+                view.move_to(target)
+            except NMLError as error:
+                return error
+            kind: NodeKind = "folder" if isinstance(view, Folder) else _kind(view)
+            self._touch(node_id)
+            self._change("move", kind, path, f"into {into}")
+            return None
+
+        def move_again() -> NMLError | None:
+            error = move()
+            if error is None:
+                self._order(ours, target)  # the walk ordered the folder without it
+            return error
+
+        if move() is not None:
+            self.refused.append(_Refused(move_again, view, node_id, path, f"not moved into {into}", moved=True))
 
     def _query(self, view: SmartList, playlist: SyncPlaylist, path: Path) -> None:
         base = playlist.base
@@ -583,6 +613,17 @@ class _TreeExporter:
 
     # -- bases --
 
+    def _base_path(self, folder_id: int | None) -> Path:
+        """A folder's path as its base records it: Harmony's names and places, but the file's for a rename or a
+        move refused to the end (see tried_again), so the base names what both sides hold."""
+        if folder_id is None:
+            return ()
+        view = self.folder_view.get(folder_id)
+        if ("f", folder_id) in self.place_kept and view is not None:
+            return tuple(view.path)
+        folder = self.harmony.folders[folder_id]
+        return (*self._base_path(folder.parent_id), self.name_kept.get(("f", folder_id), folder.name))
+
     def bases(self) -> None:
         """The bases of every exported node: what both sides hold now (see the module doc)."""
         node_at = _final_places(self.root)
@@ -598,9 +639,7 @@ class _TreeExporter:
                 positions[node_id] = node_at[view][1] if in_place and in_order else harmony_index
         for folder_id in self.folder_view:
             harmony_folder = self.harmony.folders[folder_id]
-            name = self.name_kept.get(("f", folder_id), harmony_folder.name)
-            path = (*self.harmony.path(harmony_folder.parent_id), name)
-            base = FolderBase(path, positions[("f", folder_id)])
+            base = FolderBase(self._base_path(folder_id), positions[("f", folder_id)])
             if base != harmony_folder.base:
                 self.out.folder_bases.append(FolderBaseSet(base, folder_id))
         for playlist_id, view in self.playlist_view.items():
@@ -609,7 +648,9 @@ class _TreeExporter:
             playlist_base = PlaylistBase(
                 uuid=node_at[view][0],
                 name=self.name_kept.get(("p", playlist_id), playlist.name),
-                folder_path=self.harmony.path(playlist.folder_id),
+                folder_path=tuple(view.parent.path)
+                if ("p", playlist_id) in self.place_kept and view.parent is not None
+                else self._base_path(playlist.folder_id),
                 position=positions[("p", playlist_id)],
                 entries=base_entries,
                 smart_query=playlist.smart_query,
@@ -651,6 +692,6 @@ def export_playlists(
     exporter.delete_playlists()
     exporter.export_children(None, exporter.root)
     exporter.delete_folders()
-    exporter.rename_left()
+    exporter.tried_again()
     exporter.bases()
     return exporter.out

@@ -31,8 +31,13 @@ window.Harmony = (() => {
 
   // Once every change sent so far has its answer: Ctrl-Z pressed right after Enter saved a cue's name reached the
   // server first at times, and undid the edit before it (whose redo the rename then wiped).
+  // Not past a few seconds: a request that never answers must not hold every undo after it.
+  const CHANGES_WAITED_MS = 5000;
   function changesAnswered() {
-    return Promise.allSettled([...changesInFlight]);
+    return Promise.race([
+      Promise.allSettled([...changesInFlight]),
+      new Promise((resolve) => setTimeout(resolve, CHANGES_WAITED_MS)),
+    ]);
   }
 
   async function send(method, url, body) {

@@ -178,7 +178,7 @@ window.HarmonyCues = (() => {
         showError(`Cue ${what}: ${error.message}`);
         return;
       }
-      focusAfter = { gone: cue.id, cueId: next ? next.dataset.cueId : null };
+      focusAfter = { gone: cue.id, cueId: next ? next.dataset.cueId : null, until: Date.now() + 3000 };
       await changed();
       placeFocusAfter();
     });
@@ -198,6 +198,7 @@ window.HarmonyCues = (() => {
   // refresh may draw the list with the cue still in it first (one read before the delete answered).
   let focusAfter = null;
   function placeFocusAfter() {
+    if (focusAfter && Date.now() > focusAfter.until) focusAfter = null; // the moment passed (the cue came back)
     if (!focusAfter || state.cues.some((c) => c.id === focusAfter.gone)) return;
     const { cueId } = focusAfter;
     focusAfter = null;
@@ -277,6 +278,7 @@ window.HarmonyCues = (() => {
     if (other) {
       confirmBox.hidden = true;
       showError("");
+      focusAfter = null;
     }
     // Keep the control being typed in: a live refresh must not throw away what the DJ is typing.
     if (other || !typing()) render();

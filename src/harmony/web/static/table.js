@@ -496,9 +496,10 @@ window.HarmonyTable = (() => {
   // Beside the count, how many tracks a bulk action will act on (nothing showed it: the panel stays on one track,
   // and a DJ could edit that one believing it was the selection). One selected track is the row the keyboard is on.
   function showSelectionCount() {
-    // In a playlist, its entries: a track in it twice is two rows, and Remove takes both.
-    const entries = [...selectedPositions.values()].reduce((sum, places) => sum + places.size, 0);
-    const count = !selectAll && view.playlist && !view.playlist.smart && entries ? entries : selectionCount();
+    // In a playlist, its entries: a track in it twice is two rows, and Remove takes both. (A refresh forgets the
+    // places, to read them again when needed: a track whose places are not known counts once.)
+    const entries = [...selected].reduce((sum, id) => sum + ((selectedPositions.get(id) || new Set()).size || 1), 0);
+    const count = !selectAll && view.playlist && !view.playlist.smart ? entries : selectionCount();
     selectionText.hidden = count < 2;
     selectionText.textContent = count < 2 ? "" : `${number(count)} selected`;
   }
