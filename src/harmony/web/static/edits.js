@@ -91,7 +91,7 @@ window.HarmonyEdits = (() => {
   // name, position, type, slot and colour): holding what was saved, it leaves Ctrl-Z to the page's undo, which did
   // nothing after a cue was renamed, moved or deleted, the keyboard being left in such a control.
   function keepsCtrlZ(target) {
-    if (!typing(target) || (target.tagName === "INPUT" && target.type === "range")) return false; // the player's
+    if (!typing(target) || (target.tagName === "INPUT" && target.type === "range")) return false; // a slider: no typing
     return !("saved" in target.dataset) || typedSinceSaved(target);
   }
 

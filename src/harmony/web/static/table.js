@@ -498,7 +498,7 @@ window.HarmonyTable = (() => {
   function showSelectionCount() {
     // In a playlist, its entries: a track in it twice is two rows, and Remove takes both. (A refresh forgets the
     // places, to read them again when needed: a track whose places are not known counts once.)
-    const entries = [...selected].reduce((sum, id) => sum + ((selectedPositions.get(id) || new Set()).size || 1), 0);
+    const entries = [...selected].reduce((sum, id) => sum + (selectedPositions.get(id)?.size || 1), 0);
     const count = !selectAll && view.playlist && !view.playlist.smart ? entries : selectionCount();
     selectionText.hidden = count < 2;
     selectionText.textContent = count < 2 ? "" : `${number(count)} selected`;

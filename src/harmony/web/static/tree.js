@@ -306,17 +306,17 @@ window.HarmonyTree = (() => {
           const answer = await api("PATCH", url(entry.node), { name: value });
           Edits.notifyEdit(answer.step); // with Undo, as every edit's
           await refreshAll();
+          focusItem(k);
         } catch (error) {
           Edits.failed("Rename", error);
           draw();
           focusItem(k);
           if (again && (error.status === 409 || error.status === 422)) rename(k, value); // changed where it was typed
-          return;
         }
       } else {
         draw();
+        focusItem(k);
       }
-      focusItem(k);
     }
     input.addEventListener("keydown", (event) => {
       event.stopPropagation();
