@@ -15,7 +15,7 @@ from harmony.library.queries import FolderNode, PlaylistNode
 from harmony.nml.playlists import Folder, Node, Playlist, SmartList
 
 from ..runs import quick_and_full
-from .export_helpers import assert_export_changes_nothing, export, export_and_record
+from .export_helpers import assert_export_changes_nothing, export, export_and_record, snapshot
 from .helpers import World, local_path, nml_key
 
 
@@ -531,24 +531,62 @@ def test_a_name_freed_by_a_rename_later_in_the_tree_is_taken_in_the_same_export(
     assert_export_changes_nothing(world)
 
 
-def test_two_names_swapped_are_left_out_and_stay_to_export(world: World) -> None:
-    """Two playlists' names swapped: neither rename can be written while the other name is taken. Both are left
-    out, said so, and their bases keep the names the file holds, so they stay pending for the next export and the
-    next import does not take Traktor's names back over the DJ's."""
+def test_two_names_swapped_go_through_in_one_export(world: World) -> None:
+    """Two playlists' names swapped (by way of a third name, as Harmony allows no two of a name in a folder):
+    neither rename can be written while the other name is taken, so they were left out at every export. They go
+    through together, and the file never holds the passing name."""
     _synced(world)
     chill, fresh = _playlist_id(world, "Chill"), _playlist_id(world, "Fresh")
     world.library.update_playlist(chill, {"name": "Temporary"})
     world.library.update_playlist(fresh, {"name": "Chill"})
     world.library.update_playlist(chill, {"name": "Fresh"})
     result = export_and_record(world)
-    assert sorted(skip.key for skip in result.report.skipped) == ["Chill", "Fresh"]
-    assert all("not renamed" in skip.reason for skip in result.report.skipped)
-    assert [name for name, _ in _tree(world.collection.playlists)] == ["Sets", "Chill", "Fresh"]  # type: ignore[misc]
-    world.sync()  # Traktor's names are as the bases say: the DJ's stand
-    names = {node.id: node.name for node in world.library.playlist_tree()}
-    assert names[chill] == "Fresh" and names[fresh] == "Chill"
+    assert not result.report.skipped, result.report.lines()
+    assert _tree(world.collection.playlists)[1:] == [("Fresh", ["b.mp3"]), ("Chill", "$GENRE ~= house")]
+    renames = sorted((change.path, change.detail) for change in result.report.playlist_changes)
+    assert renames == [(("Chill",), "from 'Fresh'"), (("Fresh",), "from 'Chill'")], renames
+    assert "renaming" not in world.collection.to_bytes().decode()
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_names_passed_round_a_ring_of_three_go_through(world: World) -> None:
+    """Folder "Sets" takes "Chill", "Chill" takes "Fresh", "Fresh" takes "Sets": each rename waits for the
+    next; all three are written, and the folder keeps its playlists."""
+    _synced(world)
+    sets, chill, fresh = _folder_id(world, "Sets"), _playlist_id(world, "Chill"), _playlist_id(world, "Fresh")
+    world.library.rename_folder(sets, "Temporary")
+    world.library.update_playlist(fresh, {"name": "Sets"})
+    world.library.update_playlist(chill, {"name": "Fresh"})
+    world.library.rename_folder(sets, "Chill")
+    result = export_and_record(world)
+    assert not result.report.skipped, result.report.lines()
+    tree = _tree(world.collection.playlists)
+    assert tree == [
+        ("Chill", [("Friday", ["a.mp3", "b.mp3"]), ("Saturday", ["c.mp3"])]),
+        ("Fresh", ["b.mp3"]),
+        ("Sets", "$GENRE ~= house"),
+    ], tree
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
+
+
+def test_a_rename_to_a_name_traktor_gave_a_node_of_its_own_is_left_out_and_stays_to_export(world: World) -> None:
+    """Traktor made a playlist "Lounge" since the last sync, and the DJ renamed "Chill" to "Lounge" in Harmony:
+    no ring, as Traktor's playlist is renamed by nobody. The rename is left out and said so, the file keeps
+    both nodes as they are, and the base keeps the file's name, so the rename stays to export."""
+    _synced(world)
+    chill = _playlist_id(world, "Chill")
+    world.library.update_playlist(chill, {"name": "Lounge"})
+    world.collection.playlists.create_playlist("Lounge", [nml_key("a.mp3")], uuid="1" * 32)
+    world.reload()
+    result = export_and_record(world)
+    assert [skip.key for skip in result.report.skipped] == ["Lounge"], result.report.lines()
+    assert "not renamed to 'Lounge'" in result.report.skipped[0].reason
+    names = [name for name, _ in _tree(world.collection.playlists)]  # type: ignore[misc]
+    assert names == ["Sets", "Chill", "Fresh", "Lounge"], names
     again = export(world)
-    assert sorted(skip.key for skip in again.report.skipped) == ["Chill", "Fresh"]  # still to export
+    assert [skip.key for skip in again.report.skipped] == ["Lounge"]  # still to export
 
 
 def test_a_move_into_a_folder_whose_name_is_freed_later_in_the_walk_goes_through(world: World) -> None:
@@ -568,16 +606,18 @@ def test_a_move_into_a_folder_whose_name_is_freed_later_in_the_walk_goes_through
 
 
 def test_a_folder_rename_left_out_leaves_its_playlists_where_the_file_has_them(world: World) -> None:
-    """Folder "Sets" and playlist "Chill" swap names: both renames are left out. The bases of the playlists in the
-    folder named it as Harmony does, so an order Traktor gave them then was taken for no change, and the next
-    export put Harmony's order back over it."""
+    """Folder "Sets" renamed "Lounge" in Harmony while Traktor made a playlist "Lounge": the rename is left out.
+    The bases of the playlists in the folder named it as Harmony does, so an order Traktor gave them then was
+    taken for no change, and the next export put Harmony's order back over it."""
     _synced(world)
-    sets, chill = _folder_id(world, "Sets"), _playlist_id(world, "Chill")
-    world.library.rename_folder(sets, "Temporary")
-    world.library.update_playlist(chill, {"name": "Sets"})
-    world.library.rename_folder(sets, "Chill")
+    sets = _folder_id(world, "Sets")
+    world.library.rename_folder(sets, "Lounge")
+    world.collection.playlists.create_playlist("Lounge", [nml_key("a.mp3")], uuid="1" * 32)
+    world.reload()
     result = export_and_record(world)
-    assert sorted(skip.key for skip in result.report.skipped) == ["Chill", "Sets"]
+    assert [skip.key for skip in result.report.skipped] == ["Lounge"], result.report.lines()
+    stored = {p.name: p.base.folder_path for p in snapshot(world).playlists if p.base and p.folder_id == sets}
+    assert stored == {"Friday": ("Sets",), "Saturday": ("Sets",)}, stored  # the folder as the file names it
     # Traktor puts Saturday before Friday: the import follows, the export keeps it.
     folder = world.collection.playlists["Sets"]
     assert isinstance(folder, Folder)

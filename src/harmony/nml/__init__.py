@@ -27,7 +27,7 @@ from harmony.nml.paths import (
     playlist_key,
     split_playlist_key,
 )
-from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList
+from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList, check_name
 from harmony.nml.scan import scan
 from harmony.nml.serialize import PROLOG
 from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file, shown_path
@@ -69,6 +69,7 @@ __all__ = [
     "TrackData",
     "TrackList",
     "check_collection_path",
+    "check_name",
     "comparison_key",
     "count_tracks_and_playlists",
     "current_platform",

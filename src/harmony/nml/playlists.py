@@ -52,7 +52,7 @@ class Node:
             raise NMLError("the root folder cannot be renamed")
         if value == self.name:
             return
-        _check_name(value)
+        check_name(value)
         self.parent._check_free(value)
         self._element.set("NAME", value)
         self._collection.skeleton_changed()
@@ -172,7 +172,7 @@ class Folder(Node):
             raise NMLError(f"{where} already holds a playlist or folder named {name!r}")
 
     def _add(self, node_type: str, name: str, index: int | None) -> etree._Element:
-        _check_name(name)
+        check_name(name)
         self._check_free(name)
         subnodes = self._subnodes(create=True)
         assert subnodes is not None
@@ -315,7 +315,8 @@ def node_view(collection: Collection, element: etree._Element) -> Node:
     return Node(collection, element)
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """Raise NMLError unless ``name`` can name a playlist or folder in Traktor's file."""
     if not isinstance(name, str) or not name.strip():
         raise NMLError("a playlist or folder needs a name")
     if name == ROOT_NAME:

@@ -35,7 +35,7 @@ from typing import Literal
 
 from harmony.errors import NMLError
 from harmony.library import FolderBase, FolderBaseSet, PlaylistBase, PlaylistBaseSet, SyncFolder, SyncPlaylist
-from harmony.nml import ROOT_NAME, Collection, Folder, Node, Playlist, SmartList
+from harmony.nml import ROOT_NAME, Collection, Folder, Node, Playlist, SmartList, check_name
 from harmony.sync.import_fields import decide_unit
 from harmony.sync.import_playlists import merge_lists
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
@@ -124,6 +124,52 @@ class _Refused:
     path: Path
     what: str  # "not renamed to 'Friday'", "not moved into Sets"
     moved: bool
+    wanted_name: str | None = None  # a rename's new name
+
+
+def _ring(refused: Sequence[_Refused]) -> list[_Refused] | None:
+    """Renames that wait on each other round a ring, if any: each wants the name the next one's node holds in
+    their folder, and the last the first one's ("Chill" and "Fresh" swapped). In ring order."""
+    waiting = {step.view: step for step in refused if step.wanted_name is not None}
+    for start in waiting.values():
+        chain: list[_Refused] = []
+        step: _Refused | None = start
+        while step is not None and step not in chain:
+            chain.append(step)
+            folder = step.view.parent
+            holder = None if folder is None or step.wanted_name is None else folder.get(step.wanted_name)
+            step = None if holder is None else waiting.get(holder)
+        if step is not None:  # back at a node of the chain: from there on it is a ring
+            return chain[chain.index(step) :]
+    return None
+
+
+def _turn(ring: Sequence[_Refused]) -> bool:
+    """Pass the names round ``ring`` (see _ring): the first node takes a free passing name, the last one takes the
+    name that frees, and so on back to the first, which takes the second one's old name. Each name is free when
+    it is taken and every name was checked before, so all go through, and the passing name is gone before the
+    file is written. False, with nothing changed, if a name asked for is one Traktor's file cannot hold."""
+    try:
+        for step in ring:
+            check_name(step.wanted_name or "")
+    except NMLError:
+        return False
+    first = ring[0].view
+    first.name = _passing_name(first)
+    for step in reversed(ring):
+        error = step.attempt()
+        if error is not None:  # cannot happen, see above; never let the passing name reach the file
+            raise RuntimeError(f"a ring of renames stopped at {step.view!r}: {error}") from error
+    return True
+
+
+def _passing_name(node: Node) -> str:
+    folder = node.parent
+    assert folder is not None  # a renamed node is never the root
+    number = 1
+    while folder.get(name := f"{node.name} (renaming {number})") is not None:
+        number += 1
+    return name
 
 
 class _TreeExporter:
@@ -376,8 +422,9 @@ class _TreeExporter:
         if not write:
             return
 
+        old = view.name  # the file's name, even once a ring of renames gave the node a passing one
+
         def rename() -> NMLError | None:
-            old = view.name
             try:
                 view.name = name
             except NMLError as error:
@@ -387,21 +434,27 @@ class _TreeExporter:
             return None
 
         if rename() is not None:
-            self.refused.append(_Refused(rename, view, node, path, f"not renamed to {name!r}", moved=False))
+            what = f"not renamed to {name!r}"
+            self.refused.append(_Refused(rename, view, node, path, what, moved=False, wanted_name=name))
 
     def tried_again(self) -> None:
         """The renames and moves refused in the walk, tried again while any goes through: the node that held the
         name may have been renamed, moved or deleted after it (a DJ renamed "Friday" to "Friday 2024", then
         "Warm-up" to "Friday", and the export met "Warm-up" first). One refused to the end (two names swapped, a
         node of Traktor's own) is left out, and its base keeps the name or place the file holds: the change stays
-        to export, and the next import does not take the old name or place back as Traktor's."""
+        to export, and the next import does not take the old name or place back as Traktor's. Names swapped, or
+        passed round a ring, go through together (see _turn)."""
         left = [(step, NMLError("")) for step in self.refused]
         while left:
             still = [(step, error) for step, _ in left if (error := step.attempt()) is not None]
             progress = len(still) < len(left)
-            left = still
             if not progress:
-                break
+                ring = _ring([step for step, _ in still])
+                if ring is None or not _turn(ring):
+                    left = still
+                    break
+                still = [(step, error) for step, error in still if step not in ring]
+            left = still
         for step, error in left:
             self.out.skipped.append(SkippedEntry("/".join(step.path), f"{step.what}: {error}", whole=False))
             if step.moved:
