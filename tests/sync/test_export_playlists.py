@@ -571,6 +571,24 @@ def test_names_passed_round_a_ring_of_three_go_through(world: World) -> None:
     assert_export_changes_nothing(world)
 
 
+def test_a_swap_with_a_name_two_nodes_of_the_file_hold_is_left_out_whole(world: World) -> None:
+    """Traktor's own file may hold two playlists of one name in a folder. A swap with that name cannot go
+    round: freeing one "Fresh" leaves the other. Both renames are left out, nothing half done reaches the
+    file (no passing name), and the export does not fail."""
+    _synced(world)
+    chill, fresh = _playlist_id(world, "Chill"), _playlist_id(world, "Fresh")
+    world.library.update_playlist(chill, {"name": "Temporary"})
+    world.library.update_playlist(fresh, {"name": "Chill"})
+    world.library.update_playlist(chill, {"name": "Fresh"})
+    second = world.collection.playlists.create_playlist("Fresh 2", [nml_key("c.mp3")], uuid="2" * 32)
+    second.element.set("NAME", "Fresh")  # as Traktor may write it; the codec itself never makes two
+    world.reload()
+    result = export_and_record(world)
+    assert sorted(skip.key for skip in result.report.skipped) == ["Chill", "Fresh"], result.report.lines()
+    names = [name for name, _ in _tree(world.collection.playlists)]  # type: ignore[misc]
+    assert names == ["Sets", "Chill", "Fresh", "Fresh"], names
+
+
 def test_a_rename_to_a_name_traktor_gave_a_node_of_its_own_is_left_out_and_stays_to_export(world: World) -> None:
     """Traktor made a playlist "Lounge" since the last sync, and the DJ renamed "Chill" to "Lounge" in Harmony:
     no ring, as Traktor's playlist is renamed by nobody. The rename is left out and said so, the file keeps

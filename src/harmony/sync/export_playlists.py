@@ -129,38 +129,41 @@ class _Refused:
 
 def _ring(refused: Sequence[_Refused]) -> list[_Refused] | None:
     """Renames that wait on each other round a ring, if any: each wants the name the next one's node holds in
-    their folder, and the last the first one's ("Chill" and "Fresh" swapped). In ring order."""
-    waiting = {step.view: step for step in refused if step.wanted_name is not None}
+    their folder, and the last the first one's ("Chill" and "Fresh" swapped). In ring order. A rename to a name
+    Traktor's file cannot hold, or that two nodes of the folder hold (Traktor's own files may), is in none."""
+    waiting = {step.view: step for step in refused if step.wanted_name is not None and _can_name(step.wanted_name)}
     for start in waiting.values():
         chain: list[_Refused] = []
         step: _Refused | None = start
         while step is not None and step not in chain:
             chain.append(step)
             folder = step.view.parent
-            holder = None if folder is None or step.wanted_name is None else folder.get(step.wanted_name)
-            step = None if holder is None else waiting.get(holder)
+            holders = [] if folder is None else [node for node in folder.children if node.name == step.wanted_name]
+            step = waiting.get(holders[0]) if len(holders) == 1 else None
         if step is not None:  # back at a node of the chain: from there on it is a ring
             return chain[chain.index(step) :]
     return None
 
 
-def _turn(ring: Sequence[_Refused]) -> bool:
-    """Pass the names round ``ring`` (see _ring): the first node takes a free passing name, the last one takes the
-    name that frees, and so on back to the first, which takes the second one's old name. Each name is free when
-    it is taken and every name was checked before, so all go through, and the passing name is gone before the
-    file is written. False, with nothing changed, if a name asked for is one Traktor's file cannot hold."""
+def _can_name(name: str) -> bool:
     try:
-        for step in ring:
-            check_name(step.wanted_name or "")
+        check_name(name)
     except NMLError:
         return False
+    return True
+
+
+def _turn(ring: Sequence[_Refused]) -> None:
+    """Pass the names round ``ring`` (see _ring): the first node takes a free passing name, the last one takes the
+    name that frees, and so on back to the first, which takes the second one's old name. Each name is free when
+    it is taken (one node held it) and can name a node, so all go through, and the passing name is gone before
+    the file is written."""
     first = ring[0].view
     first.name = _passing_name(first)
     for step in reversed(ring):
         error = step.attempt()
         if error is not None:  # cannot happen, see above; never let the passing name reach the file
             raise RuntimeError(f"a ring of renames stopped at {step.view!r}: {error}") from error
-    return True
 
 
 def _passing_name(node: Node) -> str:
@@ -440,19 +443,20 @@ class _TreeExporter:
     def tried_again(self) -> None:
         """The renames and moves refused in the walk, tried again while any goes through: the node that held the
         name may have been renamed, moved or deleted after it (a DJ renamed "Friday" to "Friday 2024", then
-        "Warm-up" to "Friday", and the export met "Warm-up" first). One refused to the end (two names swapped, a
-        node of Traktor's own) is left out, and its base keeps the name or place the file holds: the change stays
-        to export, and the next import does not take the old name or place back as Traktor's. Names swapped, or
-        passed round a ring, go through together (see _turn)."""
+        "Warm-up" to "Friday", and the export met "Warm-up" first). Names swapped, or passed round a ring, go
+        through together (see _turn). One refused to the end (a name a node of Traktor's own holds) is left out,
+        and its base keeps the name or place the file holds: the change stays to export, and the next import does
+        not take the old name or place back as Traktor's."""
         left = [(step, NMLError("")) for step in self.refused]
         while left:
             still = [(step, error) for step, _ in left if (error := step.attempt()) is not None]
             progress = len(still) < len(left)
             if not progress:
                 ring = _ring([step for step, _ in still])
-                if ring is None or not _turn(ring):
+                if ring is None:
                     left = still
                     break
+                _turn(ring)
                 still = [(step, error) for step, error in still if step not in ring]
             left = still
         for step, error in left:
