@@ -1165,6 +1165,30 @@ GLYPH_X = """([element, needle]) => {
 }"""
 
 
+def test_the_delete_question_starts_on_cancel(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The question before deleting a playlist opened with its red Delete button focused: Enter, pressed out of
+    habit, deleted. It starts on Cancel, and Enter keeps the playlist."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        made = library.create_playlist("Keep Me", None, None)
+    try:
+        open_library(page, library_server)
+        item = page.locator("#playlist-tree [role='treeitem']", has_text="Keep Me")
+        item.click(button="right")
+        page.locator("#context-menu [role='menuitem']", has_text="Delete").click()
+        page.wait_for_selector("#confirm-dialog[open]")
+        assert page.evaluate("() => document.activeElement.textContent") == "Cancel"
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#confirm-dialog:not([open])", state="attached")
+        page.wait_for_timeout(300)
+        assert item.count() == 1
+        with Library.open(library_server.server.state.service.library_path) as library:
+            assert any(getattr(n, "id", None) == made for n in library.playlist_tree())
+    finally:
+        with Library.open(library_server.server.state.service.library_path) as library:
+            if any(getattr(n, "id", None) == made for n in library.playlist_tree()):
+                library.delete_playlist(made)
+
+
 def test_a_hebrew_name_quoted_in_a_sentence_reads_as_in_the_tree(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """A playlist "שבת (Live Mix)" reads right to left in the tree: the Hebrew word on the right. Quoted inside an
     English sentence ("Delete the playlist “…”?", "Deleted playlist “…” (0 entries)") it was laid out left to right

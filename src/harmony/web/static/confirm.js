@@ -24,5 +24,8 @@ window.HarmonyConfirm = (title, message, buttons) => {
       resolve(answer);
     }, { once: true });
     dialog.showModal();
+    // A question that can destroy (Delete) starts on Cancel: Enter pressed out of habit keeps everything. Other
+    // questions start on their first answer, as the dialog puts it.
+    if (buttons.some((b) => b.danger)) document.getElementById("confirm-buttons").lastElementChild.focus();
   });
 };
