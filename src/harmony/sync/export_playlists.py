@@ -115,33 +115,72 @@ def _known_children(folder: Folder) -> list[Node]:
 
 @dataclass(frozen=True, slots=True)
 class _Refused:
-    """A rename or move the collection refused in the walk (a node of that name in the folder): ``attempt``
-    tries it again and answers why not, or None once it went through."""
+    """A rename, move or new playlist the collection refused in the walk (a node of that name in the folder):
+    ``attempt`` tries it again and answers why not, or None once it went through."""
 
     attempt: Callable[[], NMLError | None]
-    view: Node
+    view: Node | None  # None for a playlist to create
     node: NodeId
     path: Path
-    what: str  # "not renamed to 'Friday'", "not moved into Sets"
-    moved: bool
+    what: str  # "not renamed to 'Friday'", "not moved into Sets", "playlist not exported"
+    step: Literal["rename", "move", "create"]
     wanted_name: str | None = None  # a rename's new name
+    target: Folder | None = None  # a move's folder
 
 
-def _ring(refused: Sequence[_Refused]) -> list[_Refused] | None:
-    """Renames that wait on each other round a ring, if any: each wants the name the next one's node holds in
-    their folder, and the last the first one's ("Chill" and "Fresh" swapped). In ring order. A rename to a name
-    Traktor's file cannot hold, or that two nodes of the folder hold (Traktor's own files may), is in none."""
-    waiting = {step.view: step for step in refused if step.wanted_name is not None and _can_name(step.wanted_name)}
-    for start in waiting.values():
-        chain: list[_Refused] = []
-        step: _Refused | None = start
-        while step is not None and step not in chain:
-            chain.append(step)
-            folder = step.view.parent
-            holders = [] if folder is None else [node for node in folder.children if node.name == step.wanted_name]
-            step = waiting.get(holders[0]) if len(holders) == 1 else None
-        if step is not None:  # back at a node of the chain: from there on it is a ring
-            return chain[chain.index(step) :]
+@dataclass(eq=False, slots=True)
+class _Knot:
+    """A node whose rename, move or both were refused, and the place they would give it: ``name`` in ``folder``."""
+
+    view: Node
+    folder: Folder
+    name: str
+    rename: _Refused | None
+    move: _Refused | None
+
+
+def _knots(refused: Sequence[_Refused]) -> dict[Node, _Knot]:
+    """The refused steps a turn can settle, by node: renames to a name Traktor's file can hold, and moves of
+    playlists and smart lists (a folder's move may also be refused for going into itself, which no passing name
+    helps)."""
+    steps: dict[Node, list[_Refused]] = {}
+    for step in refused:
+        if step.view is not None:
+            steps.setdefault(step.view, []).append(step)
+    knots: dict[Node, _Knot] = {}
+    for view, its in steps.items():
+        rename = next((step for step in its if step.step == "rename"), None)
+        move = next((step for step in its if step.step == "move"), None)
+        folder = move.target if move is not None else view.parent
+        name = rename.wanted_name if rename is not None else view.name
+        if folder is None or name is None or not _can_name(name) or (move is not None and isinstance(view, Folder)):
+            continue
+        knots[view] = _Knot(view, folder, name, rename, move)
+    return knots
+
+
+def _tangle(refused: Sequence[_Refused]) -> list[_Knot] | None:
+    """Nodes the walk's renames and moves left waiting on each other, if any, in the order _turn takes them:
+
+    - a ring: each wants the place (a name in a folder) the next one's node holds, the last the first one's
+      ("Chill" and "Fresh" swapped; two playlists "P" swapped between their folders);
+    - or one node whose place is free, whose own two steps stood in each other's way ("Chill" renamed "Sets"
+      and moved into folder Sets, which holds another "Chill": renamed first, it meets the folder; moved first,
+      the other "Chill").
+
+    A place two nodes of the file hold (Traktor's own files may) is in neither: freeing one leaves the other."""
+    knots = _knots(refused)
+    for start in knots.values():
+        chain: list[_Knot] = []
+        knot: _Knot | None = start
+        while knot is not None and not any(knot is seen for seen in chain):
+            chain.append(knot)
+            holders = [node for node in knot.folder.children if node.name == knot.name and node != knot.view]
+            if not holders:
+                return [knot]
+            knot = knots.get(holders[0]) if len(holders) == 1 else None
+        if knot is not None:  # back at a node of the chain: from there on it is a ring
+            return chain[next(i for i, seen in enumerate(chain) if seen is knot) :]
     return None
 
 
@@ -153,24 +192,38 @@ def _can_name(name: str) -> bool:
     return True
 
 
-def _turn(ring: Sequence[_Refused]) -> None:
-    """Pass the names round ``ring`` (see _ring): the first node takes a free passing name, the last one takes the
-    name that frees, and so on back to the first, which takes the second one's old name. Each name is free when
-    it is taken (one node held it) and can name a node, so all go through, and the passing name is gone before
-    the file is written."""
-    first = ring[0].view
-    first.name = _passing_name(first)
-    for step in reversed(ring):
-        error = step.attempt()
-        if error is not None:  # cannot happen, see above; never let the passing name reach the file
-            raise RuntimeError(f"a ring of renames stopped at {step.view!r}: {error}") from error
+def _turn(tangle: Sequence[_Knot]) -> None:
+    """Untie ``tangle`` (see _tangle): the first node takes a passing name, free where it is and where it goes;
+    then, from the last node back to the first, each goes to its place, which the node after it has just left.
+    A node that moves and is renamed moves under a passing name and takes its new name in the new folder. Each
+    place is free when it is taken and every name can name a node, so all go through, and no passing name is
+    left when the file is written."""
+    first = tangle[0]
+    first.view.name = _passing_name(first.view, first.folder)
+    for knot in reversed(tangle):
+        if knot.move is not None:
+            if knot is not first and knot.rename is not None:
+                knot.view.name = _passing_name(knot.view, knot.folder)
+            _went_through(knot.move)
+        if knot.rename is not None:
+            _went_through(knot.rename)
+        elif knot.view.name != knot.name:
+            knot.view.name = knot.name  # its own name back, in its new folder
+        if knot.view.name != knot.name or knot.view.parent != knot.folder:  # cannot happen either
+            raise RuntimeError(f"untying renames and moves left {knot.view!r} short of its place")
 
 
-def _passing_name(node: Node) -> str:
-    folder = node.parent
-    assert folder is not None  # a renamed node is never the root
+def _went_through(step: _Refused) -> None:
+    error = step.attempt()
+    if error is not None:  # cannot happen, see _turn; never let a passing name reach the file
+        raise RuntimeError(f"untying renames and moves stopped at {step.view!r}: {error}") from error
+
+
+def _passing_name(node: Node, *folders: Folder) -> str:
+    """A name no node of ``node``'s folder nor of ``folders`` holds, for a moment."""
+    around = [folder for folder in (node.parent, *folders) if folder is not None]
     number = 1
-    while folder.get(name := f"{node.name} (renaming {number})") is not None:
+    while any(folder.get(name := f"{node.name} (renaming {number})") is not None for folder in around):
         number += 1
     return name
 
@@ -389,22 +442,7 @@ class _TreeExporter:
                     self._conflict(path, kind, "changed", "deleted", "as last synced", back)
                 if not back:
                     return  # removed in Traktor since the last sync: it stays removed
-            uuid = self._free_uuid(playlist)
-            # As for an existing playlist (see _entries): no entry of a track that stays out of the collection.
-            keys = [key for key in keys if not self._out_of_the_collection(key)]
-            try:
-                if playlist.smart_query is not None:
-                    view = parent.create_smartlist(playlist.name, playlist.smart_query, uuid=uuid)
-                else:
-                    view = parent.create_playlist(playlist.name, keys, uuid=uuid)
-            except NMLError as error:
-                self.out.skipped.append(SkippedEntry("/".join(path), f"{kind} not exported: {error}"))
-                return
-            self.playlist_view[playlist.id] = view
-            self.created.add(node_id)
-            self._touch(node_id)
-            detail = "" if playlist.smart_query is not None else f"{len(keys)} entries"
-            self._change("create", kind, path, detail)
+            self._create(playlist, parent, path, keys)
             return
         node = self.node_of_playlist[playlist.id]
         self._rename(view, playlist.name, None if base is None else base.name, kind, path, node_id)
@@ -415,6 +453,38 @@ class _TreeExporter:
             self._entries(view, playlist, keys, path)
         else:
             self.out.skipped.append(SkippedEntry("/".join(path), "a playlist on one side is a smart list on the other"))
+
+    def _create(self, playlist: SyncPlaylist, parent: Folder, path: Path, keys: list[str]) -> None:
+        """Write a playlist Traktor does not have; if its name is still taken in the folder, try again after the
+        walk (a rename later in the tree may free it), then put it in its place."""
+        kind, node_id = _kind(playlist), ("p", playlist.id)
+        uuid = self._free_uuid(playlist)
+        # As for an existing playlist (see _entries): no entry of a track that stays out of the collection.
+        keys = [key for key in keys if not self._out_of_the_collection(key)]
+
+        def create() -> NMLError | None:
+            try:
+                if playlist.smart_query is not None:
+                    view: Node = parent.create_smartlist(playlist.name, playlist.smart_query, uuid=uuid)
+                else:
+                    view = parent.create_playlist(playlist.name, keys, uuid=uuid)
+            except NMLError as error:
+                return error
+            self.playlist_view[playlist.id] = view
+            self.created.add(node_id)
+            self._touch(node_id)
+            detail = "" if playlist.smart_query is not None else f"{len(keys)} entries"
+            self._change("create", kind, path, detail)
+            return None
+
+        def create_again() -> NMLError | None:
+            error = create()
+            if error is None:
+                self._order(playlist.folder_id, parent)  # the walk ordered the folder without it
+            return error
+
+        if create() is not None:
+            self.refused.append(_Refused(create_again, None, node_id, path, f"{kind} not exported", "create"))
 
     def _rename(self, view: Node, name: str, base_name: str | None, kind: NodeKind, path: Path, node: NodeId) -> None:
         decision = decide_unit("name", name, view.name, base_name, base_name is not None, self.strategy)
@@ -438,7 +508,7 @@ class _TreeExporter:
 
         if rename() is not None:
             what = f"not renamed to {name!r}"
-            self.refused.append(_Refused(rename, view, node, path, what, moved=False, wanted_name=name))
+            self.refused.append(_Refused(rename, view, node, path, what, "rename", wanted_name=name))
 
     def tried_again(self) -> None:
         """The renames and moves refused in the walk, tried again while any goes through: the node that held the
@@ -452,18 +522,20 @@ class _TreeExporter:
             still = [(step, error) for step, _ in left if (error := step.attempt()) is not None]
             progress = len(still) < len(left)
             if not progress:
-                ring = _ring([step for step, _ in still])
-                if ring is None:
+                tangle = _tangle([step for step, _ in still])
+                if tangle is None:
                     left = still
                     break
-                _turn(ring)
-                still = [(step, error) for step, error in still if step not in ring]
+                _turn(tangle)
+                settled = {id(step) for knot in tangle for step in (knot.rename, knot.move) if step is not None}
+                still = [(step, error) for step, error in still if id(step) not in settled]
             left = still
         for step, error in left:
-            self.out.skipped.append(SkippedEntry("/".join(step.path), f"{step.what}: {error}", whole=False))
-            if step.moved:
+            whole = step.step == "create"
+            self.out.skipped.append(SkippedEntry("/".join(step.path), f"{step.what}: {error}", whole=whole))
+            if step.step == "move":
                 self.place_kept.add(step.node)
-            else:
+            elif step.view is not None:
                 self.name_kept[step.node] = step.view.name
         self.refused = []
 
@@ -519,7 +591,8 @@ class _TreeExporter:
             return error
 
         if move() is not None:
-            self.refused.append(_Refused(move_again, view, node_id, path, f"not moved into {into}", moved=True))
+            what = f"not moved into {into}"
+            self.refused.append(_Refused(move_again, view, node_id, path, what, "move", target=target))
 
     def _query(self, view: SmartList, playlist: SyncPlaylist, path: Path) -> None:
         base = playlist.base
@@ -687,13 +760,21 @@ class _TreeExporter:
         positions: dict[NodeId, int] = {}
         for parent, children in self.harmony.children.items():
             folder = self.root if parent is None else self.folder_view.get(int(parent))
-            present = [(index, n, v) for index, n in enumerate(children) if (v := self._view(n)) is not None]
+            # A node whose move was left out is where the file has it, and its base says so (see _base_path).
+            present = [
+                (index, n, v)
+                for index, n in enumerate(n for n in children if n not in self.place_kept)
+                if (v := self._view(n)) is not None
+            ]
             in_place = folder is not None and all(v.parent == folder for _, _, v in present)
             in_order = [n for _, n, _ in present] == [
                 n for _, n, v in sorted(present, key=lambda item: node_at[item[2]][1])
             ]
             for harmony_index, node_id, view in present:
                 positions[node_id] = node_at[view][1] if in_place and in_order else harmony_index
+        for node_id in self.place_kept:
+            if (kept := self._view(node_id)) is not None:
+                positions[node_id] = node_at[kept][1]
         for folder_id in self.folder_view:
             harmony_folder = self.harmony.folders[folder_id]
             base = FolderBase(self._base_path(folder_id), positions[("f", folder_id)])
