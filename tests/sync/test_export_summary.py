@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 from harmony.sync import ExportReport, ExportStats
+from harmony.sync.report import Conflict
+
+
+def _conflict(winner: str) -> Conflict:
+    return Conflict("/music/a.mp3", "title", "'Mine'", "'Theirs'", "'Old'", winner, "smart_merge")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -21,6 +26,18 @@ from harmony.sync import ExportReport, ExportStats
             ExportStats(tracks_removed=2, folders_exported=1),
             "Removed 2 tracks, Exported 1 folder",
             "Would remove 2 tracks, export 1 folder",
+        ),
+        (
+            ExportStats(conflicts=(_conflict("traktor"),)),
+            "1 conflict: Traktor's kept",
+            "1 conflict: Traktor's to keep",
+        ),
+        (
+            ExportStats(
+                tracks_exported=1, conflicts=(_conflict("harmony"), _conflict("traktor"), _conflict("harmony"))
+            ),
+            "Exported 1 track; 3 conflicts: Harmony's kept 2, Traktor's kept 1",
+            "Would export 1 track; 3 conflicts: Harmony's to keep 2, Traktor's to keep 1",
         ),
     ],
 )

@@ -224,6 +224,21 @@ def test_summary_in_the_seed_words(world: World) -> None:
     assert world.plan().stats.summary() == "No changes needed"
 
 
+def test_a_conflict_settled_is_in_the_summary_even_when_nothing_changes(world: World) -> None:
+    """Title changed in Harmony and in Traktor: smart merge keeps Harmony's, so the import writes nothing, and its
+    summary said "No changes needed" while the next export was about to overwrite Traktor's title."""
+    world.add("a.mp3", title="Old")
+    world.sync()
+    world.library.update_track(world.track_id("a.mp3"), {"title": "Mine"})
+    world.entry("a.mp3").title = "Theirs"
+    assert world.plan().stats.summary(preview=True) == "1 conflict: Harmony's to keep"
+    assert world.sync().stats.summary() == "1 conflict: Harmony's kept"
+    world.entry("a.mp3").genre = "House"
+    world.library.update_track(world.track_id("a.mp3"), {"title": "Mine 2"})
+    world.entry("a.mp3").title = "Theirs 2"
+    assert world.sync(strategy="traktor_wins").stats.summary() == "Updated 1 track; 1 conflict: Traktor's kept"
+
+
 def test_preview_says_what_apply_does(world: World) -> None:
     world.add("a.mp3", (cue(1.0, hotcue=0),), title="A", genre="G")
     world.add("b.mp3", title="B")

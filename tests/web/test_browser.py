@@ -432,6 +432,32 @@ def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, ho
         assert client.get("/api/library/tracks").json()["total"] == 0
 
 
+def test_a_conflict_is_said_beside_the_preview_counts(live_server: LiveServer, page: Any, home: Path) -> None:
+    """A title changed in Harmony and in Traktor: smart merge keeps Harmony's, so the preview counted 0 tracks to
+    update and said "No changes needed"; Traktor's title then went with the next export, unnoticed."""
+    from lxml import etree
+
+    from harmony.library import Library
+
+    demo = open_traktor_page(live_server, page, home, tracks=20, seed=21)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        live_server.call(live_server.state.service.wait(op))
+    with Library.open(live_server.state.service.library_path) as library:
+        track = library.search_tracks(limit=1, sort="id").tracks[0]
+        library.update_track(track.id, {"title": "Harmony's Title"})
+    tree = etree.parse(str(demo.nml))
+    entry = next(e for e in tree.iter("ENTRY") if e.get("TITLE") == track.values.title)
+    entry.set("TITLE", "Traktor's Title")
+    tree.write(str(demo.nml), encoding="utf-8", xml_declaration=True)
+    page.click("#preview-button")
+    page.wait_for_selector("#preview-summary li.warning", timeout=60_000)
+    assert page.text_content("#preview-summary li.warning") == (
+        "1 conflict: changed in both Harmony and Traktor, settled by the strategy (see “Conflicts” below)"
+    )
+    assert page.text_content("#preview-summary li.muted") == "1 conflict: Harmony's to keep"
+
+
 def test_the_sync_says_on_the_page_what_it_did_and_takes_away_the_old_preview(
     live_server: LiveServer, page: Any, home: Path
 ) -> None:

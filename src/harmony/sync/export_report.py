@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
-from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry, first
+from harmony.sync.report import (
+    Conflict,
+    CueChange,
+    DuplicateEntry,
+    FieldChange,
+    PlaylistChange,
+    SkippedEntry,
+    conflicts_said,
+    first,
+)
 from harmony.words import plural
 
 __all__ = ["EntryAdded", "EntryChange", "EntryRemoved", "ExportReport", "ExportStats"]
@@ -95,9 +104,9 @@ class ExportStats:
         ]
         if cues:
             parts.insert(3, plural(cues, "cue point"))
-        if not parts:
-            return "No changes needed"
-        return ("Would " if would else "") + ", ".join(parts)
+        line = ("Would " if would else "") + ", ".join(parts) if parts else ""
+        conflicts = conflicts_said(self.conflicts, would=would)
+        return "; ".join(part for part in (line, conflicts) if part) or "No changes needed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,23 @@ def show(value: object) -> str:
     return str(value)
 
 
+def conflicts_said(conflicts: Sequence[Conflict], *, would: bool = False) -> str:
+    """What a summary line says of the conflicts, or "": a change on both sides settled by the strategy is news
+    even when it writes nothing on this side ("1 conflict: Harmony's kept"), as the other side's change is lost.
+    The import's and the export's summaries both say it so."""
+    if not conflicts:
+        return ""
+    kept = {"harmony": 0, "traktor": 0, "both": 0}
+    for conflict in conflicts:
+        kept[conflict.winner] += 1
+    verb = "to keep" if would else "kept"
+    words = {"harmony": f"Harmony's {verb}", "traktor": f"Traktor's {verb}", "both": "both merged"}
+    settled = [(count, words[winner]) for winner, count in kept.items() if count]
+    if len(settled) == 1:
+        return f"{plural(len(conflicts), 'conflict')}: {settled[0][1]}"
+    return f"{plural(len(conflicts), 'conflict')}: " + ", ".join(f"{said} {count}" for count, said in settled)
+
+
 @dataclass(frozen=True, slots=True)
 class CueChange:
     """A cue point added, changed or removed in Harmony; ``cue`` describes it (``hot cue 2 at 1:02.345``)."""
@@ -265,7 +282,7 @@ class ImportStats:
                 )
             ]  # fmt: skip
             said = [verb + ", ".join(items) for verb, items in groups if items]
-            line = f"Would {'; '.join(said)}" if said else "No changes needed"
+            line = f"Would {'; '.join(said)}" if said else ""
         else:
             parts = [
                 text
@@ -282,7 +299,9 @@ class ImportStats:
                 )
                 if count
             ]
-            line = ", ".join(parts) if parts else "No changes needed"
+            line = ", ".join(parts)
+        conflicts = conflicts_said(self.conflicts, would=preview)
+        line = "; ".join(part for part in (line, conflicts) if part) or "No changes needed"
         if self.playlists_kept:
             line += NO_PLAYLISTS_NOTE
         return line

@@ -259,6 +259,9 @@
       ...(r.tracks_imported > 0 ? [el("li", {}, `${plural(r.tracks_imported, "track")} would be imported`)] : []),
       ...(r.files_not_found > 0
         ? [el("li", {}, `${plural(r.files_not_found, "file")} not found: would be imported as missing tracks`)] : []),
+      // A change made on both sides loses one of them: said beside the counts, not only in the diff below.
+      ...(r.conflicts_total > 0
+        ? [el("li", { class: "warning" }, `${plural(r.conflicts_total, "conflict")}: changed in both Harmony and Traktor, settled by the strategy (see “Conflicts” below)`)] : []),
       el("li", { class: "muted" }, r.summary));
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");
