@@ -399,6 +399,83 @@ def test_one_esc_closes_add_to_playlist_and_adds_nothing(page: Any, library_serv
         assert client.get(f"/api/playlists/{playlist}/tracks").json()["total"] == entries
 
 
+def test_adding_tracks_a_playlist_holds_skips_them_on_enter(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Two tracks added to a playlist that holds one of them: the question read "1 of these track is already
+    in…" and started on "Add again", so an Enter pressed out of habit put the track in twice. It starts on
+    "Skip it"; for a track the playlist already holds alone, on Cancel."""
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url, headers=library_server.server.token) as client:
+        answer = client.post("/api/playlists", json={"name": "Again Target"})
+        assert answer.status_code == 201, answer.text
+        playlist = answer.json()["id"]
+        found = client.get("/api/library/tracks", params={"search": "Track 00041"}).json()["tracks"]
+        first = next(t["id"] for t in found if t["title"] == "Track 00041")
+        added = client.post(f"/api/playlists/{playlist}/tracks", json={"track_ids": [first]})
+        assert added.status_code in (200, 201), added.text
+
+    def titles() -> list[str]:
+        with httpx.Client(base_url=library_server.server.url) as client:
+            listed = client.get(f"/api/playlists/{playlist}/tracks").json()["tracks"]
+        return [t["title"] for t in listed]
+
+    def add_to_target() -> None:
+        page.keyboard.press("p")
+        page.wait_for_selector("#picker-dialog[open]")
+        page.keyboard.type("Again Tar")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#confirm-dialog[open]")
+
+    open_library(page, library_server)
+    search(page, "Track 0004", 10)
+    title = column_index(page, "title")
+    row(page, "Track 00041").locator("td").nth(title).click()
+    row(page, "Track 00042").locator("td").nth(title).click(modifiers=["Shift"])
+    page.keyboard.press("Escape")  # the panel the first click opened
+    page.wait_for_selector("#track-detail", state="hidden")
+    row(page, "Track 00042").focus()
+    add_to_target()
+    assert page.text_content("#confirm-message") == "1 of these tracks is already in “Again Target”."
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip it"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.notification').length > 0")
+    assert sorted(titles()) == ["Track 00041", "Track 00042"]
+
+    row(page, "Track 00041").locator("td").nth(title).click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    row(page, "Track 00041").focus()
+    add_to_target()
+    assert page.text_content("#confirm-message") == "This track is already in “Again Target”."
+    assert page.evaluate("() => document.activeElement.textContent") == "Cancel"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#confirm-dialog:not([open])", state="attached")
+    page.wait_for_timeout(300)
+    assert sorted(titles()) == ["Track 00041", "Track 00042"]
+
+
+def test_a_selected_row_stays_blue_under_the_pointer(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """The hover's grey outranked the selection's blue: the row under the pointer (the one a right-click opens
+    "Edit 3 tracks…" on) looked unselected."""
+    open_library(page, library_server)
+    search(page, "Track 0005", 10)
+    title = column_index(page, "title")
+    row(page, "Track 00051").locator("td").nth(title).click()
+    row(page, "Track 00052").locator("td").nth(title).click(modifiers=["Shift"])
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    background = "r => getComputedStyle(r).backgroundColor"
+    unselected_hovered = row(page, "Track 00053")
+    unselected_hovered.hover()
+    grey = unselected_hovered.evaluate(background)
+    selected = row(page, "Track 00052")
+    selected.hover()
+    blue_hovered = selected.evaluate(background)
+    page.mouse.move(0, 0)
+    blue = selected.evaluate(background)
+    assert blue_hovered != grey and blue_hovered.startswith("rgb(3") and blue.startswith("rgb(30"), (grey, blue_hovered, blue)
+
+
 def test_add_to_playlist_lists_names_starting_with_the_typed_text_first(page: Any, library_server: Fixture) -> None:  # noqa: F811
     import httpx
 

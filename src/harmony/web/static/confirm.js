@@ -4,7 +4,7 @@
 // own direction (Harmony.sentence); the browser's own confirm() does none of that and looks like another program.
 "use strict";
 
-// Resolves with the chosen button's value ({ label, value, danger }), or null for Esc / Cancel.
+// Resolves with the chosen button's value ({ label, value, danger, careful }), or null for Esc / Cancel.
 window.HarmonyConfirm = (title, message, buttons) => {
   const { el, sentence } = window.Harmony;
   const dialog = document.getElementById("confirm-dialog");
@@ -24,8 +24,10 @@ window.HarmonyConfirm = (title, message, buttons) => {
       resolve(answer);
     }, { once: true });
     dialog.showModal();
-    // A question that can destroy (Delete) starts on Cancel: Enter pressed out of habit keeps everything. Other
-    // questions start on their first answer, as the dialog puts it.
-    if (buttons.some((b) => b.danger)) document.getElementById("confirm-buttons").lastElementChild.focus();
+    // The keyboard starts on the first answer an Enter pressed out of habit may give: not one that destroys
+    // (danger: Delete) nor one marked careful (add a track again); with none such, on Cancel, which keeps all.
+    const row = document.getElementById("confirm-buttons").children;
+    const start = buttons.findIndex((b) => !b.danger && !b.careful);
+    row[start === -1 ? row.length - 1 : start].focus();
   });
 };

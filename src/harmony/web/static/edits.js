@@ -338,9 +338,11 @@ window.HarmonyEdits = (() => {
         const there = new Set(error.data.track_ids || []);
         const n = there.size;
         const others = ids.filter((id) => !there.has(id));
+        // Skipping comes first and takes Enter: adding a track twice is the choice made on purpose.
         const choice = await confirm(`Add to “${playlist.name}”`,
-          `${ids.length === 1 ? "This track is" : `${number(n)} of these ${n === 1 ? "track is" : "tracks are"}`} already in “${playlist.name}”.`,
-          [{ label: "Add again", value: "again" }, ...(others.length ? [{ label: "Skip them", value: "skip" }] : [])]);
+          `${ids.length === 1 ? "This track is" : `${number(n)} of these tracks ${n === 1 ? "is" : "are"}`} already in “${playlist.name}”.`,
+          [...(others.length ? [{ label: n === 1 ? "Skip it" : "Skip them", value: "skip" }] : []),
+            { label: "Add again", value: "again", careful: true }]);
         if (choice === null) return false;
         answer = choice === "skip" ? await post(others, false) : await post(ids, true);
       }
