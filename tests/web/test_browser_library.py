@@ -473,7 +473,8 @@ def test_a_selected_row_stays_blue_under_the_pointer(page: Any, library_server: 
     blue_hovered = selected.evaluate(background)
     page.mouse.move(0, 0)
     blue = selected.evaluate(background)
-    assert blue_hovered != grey and blue_hovered.startswith("rgb(3") and blue.startswith("rgb(30"), (grey, blue_hovered, blue)
+    assert blue_hovered != grey, (grey, blue_hovered)
+    assert blue_hovered.startswith("rgb(3") and blue.startswith("rgb(30"), (blue_hovered, blue)
 
 
 def test_add_to_playlist_lists_names_starting_with_the_typed_text_first(page: Any, library_server: Fixture) -> None:  # noqa: F811

@@ -24,8 +24,9 @@ from harmony.errors import LibraryError
 from harmony.library import bulk, missing, undo_stamps, writes
 from harmony.library.batches import in_batches
 from harmony.library.errors import ImportCancelled, LibraryChangedError
+from harmony.library.in_step import InStep
 from harmony.library.journal import bump_version, current_version, now, read_status, record_nml_state, set_summary
-from harmony.library.models import FOLDER_BASES, PLAYLIST_BASES, TRACK_BASES
+from harmony.library.models import FOLDER_BASES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS
 from harmony.library.plan import (
     NO_BASE_UPDATES,
     BaseUpdates,
@@ -144,7 +145,7 @@ def _collector_spared() -> Iterator[None]:
 
 
 def _apply_parts(conn: Connection, parts: Iterable[ImportPlan], cancelled: Callable[[], bool] | None) -> ImportResult:
-    state = _Applying(current_version(conn))
+    state = _Applying(current_version(conn), read_status(conn).last_exported_version)
     remaining = iter(parts)
     first = next(remaining, None)
     if first is None:
@@ -171,6 +172,8 @@ def _apply_parts(conn: Connection, parts: Iterable[ImportPlan], cancelled: Calla
     if state.version is not None:
         set_summary(conn, state.version, _summary(state.counts))
         state.restamp_early_bases(conn)
+        if not last.leaves_nml_current:  # edits wait: what came from the file must not join them
+            state.in_step.settle(conn, state.version)
     version = state.version if state.version is not None else state.before
     record_nml_state(
         conn,
@@ -199,8 +202,9 @@ def _check_based_on(plan: ImportPlan, current: int) -> None:
 class _Applying:
     """One import being applied part by part: the version it writes and the ids given to the plan's refs."""
 
-    def __init__(self, before: int) -> None:
+    def __init__(self, before: int, last_exported: int) -> None:
         self.before = before
+        self.in_step = InStep(last_exported)  # rows the file holds as the import leaves them (see in_step)
         self.version: int | None = None  # bumped by the first part that changes the library
         self.refs = _Refs()
         self.counts: Counter[str] = Counter()
@@ -236,15 +240,22 @@ class _Applying:
         self.counts.update(_counts(plan))
         refs = self.refs
 
+        in_step = self.in_step
+        in_step.before_change(
+            conn, FOLDERS, [*(f.folder_id for f in plan.folder_updates), *(f.folder_id for f in plan.folder_moves)]
+        )
         for create in plan.folder_creates:
             parent = refs.resolve(create.parent, "folder")
-            refs.add("folder", create.ref, writes.create_folder(conn, version, create.name, parent, create.position))
+            folder_id = writes.create_folder(conn, version, create.name, parent, create.position)
+            refs.add("folder", create.ref, folder_id)
+            in_step.created(FOLDERS, [folder_id])
         for rename in plan.folder_updates:
             writes.rename_folder(conn, version, rename.folder_id, rename.name)
         for move in plan.folder_moves:
             writes.move_folder(conn, version, move.folder_id, refs.resolve(move.parent, "folder"), move.position)
 
         inserted = writes.insert_track_rows(conn, version, [(t.values, t.cues) for t in plan.new_tracks])
+        in_step.created(TRACKS, inserted.track_ids)
         never_seen: list[int] = []
         for new_track, new_id in zip(plan.new_tracks, inserted.track_ids, strict=True):
             refs.add("track", new_track.ref, new_id)
@@ -262,31 +273,40 @@ class _Applying:
         # read "Pending export" while the DJ had one edit waiting, and the export wrote that one.
         moves = [u for u in plan.track_updates if u.changes.keys() == {"path"}]
         others = [u for u in plan.track_updates if u.changes.keys() != {"path"}]
+        touched: set[int] = set()  # the tracks whose cues change
+        if plan.cue_removals:
+            touched.update(writes.cue_track_ids(conn, plan.cue_removals).values())
+        if plan.cue_updates:
+            touched.update(writes.cue_track_ids(conn, (u.cue_id for u in plan.cue_updates)).values())
+        touched.update(add.track_id for add in plan.cue_adds)
+        in_step.before_change(conn, TRACKS, [*(u.track_id for u in others), *touched])
         writes.update_tracks(conn, version, ((u.track_id, u.changes) for u in others))
         writes.update_tracks(conn, None, ((u.track_id, u.changes) for u in moves))
 
-        touched: set[int] = set()
         if plan.cue_removals:
-            touched.update(writes.cue_track_ids(conn, plan.cue_removals).values())
             writes.delete_cues(conn, plan.cue_removals)
         if plan.cue_updates:
-            touched.update(writes.cue_track_ids(conn, (u.cue_id for u in plan.cue_updates)).values())
             writes.update_cues(conn, [(u.cue_id, u.changes) for u in plan.cue_updates])
         if plan.cue_adds:
             writes.insert_cues(conn, [(add.track_id, add.cue) for add in plan.cue_adds])
-            touched.update(add.track_id for add in plan.cue_adds)
         writes.touch_tracks(conn, version, touched)
 
         # New playlists' entries go in one executemany after the playlists exist: an import creates hundreds
         # of playlists with a hundred thousand entries between them, and one statement per playlist cost
         # seconds.
         new_entries: list[tuple[int, int, int | None, str | None]] = []
+        changed_playlists = [
+            *(p.playlist_id for p in plan.playlist_updates),
+            *(p.playlist_id for p in plan.playlist_moves),
+        ]
+        in_step.before_change(conn, PLAYLISTS, changed_playlists)
         for create_pl in plan.playlist_creates:
             folder = refs.resolve(create_pl.folder, "folder")
             playlist_id = writes.create_playlist(
                 conn, version, create_pl.name, folder, create_pl.position, create_pl.uuid, create_pl.smart_query
             )
             refs.add("playlist", create_pl.ref, playlist_id)
+            in_step.created(PLAYLISTS, [playlist_id])
             new_entries.extend(
                 (playlist_id, position, track_id, nml_key)
                 for position, (track_id, nml_key) in enumerate(_entries(refs, create_pl.entries))
