@@ -156,6 +156,65 @@ def test_waiting_banner_while_traktor_runs(live_server: LiveServer, page: Any, h
     assert any(track.comment == "waits for Traktor" for track in nml.load(demo.nml).tracks)
 
 
+def test_with_auto_sync_off_the_waiting_banner_promises_nothing_and_goes_with_traktor(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:
+    """Auto-sync off, an edit waiting, Traktor running: the banner said Harmony would export by itself once
+    Traktor had closed, which nothing does with auto-sync off; and it stayed after Traktor quit, until a
+    reload."""
+    demo = make_demo(home / "Traktor", tracks=40, seed=12)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    _edit_first_track(live_server, "waits, auto-sync off")
+    traktor = start_traktor(tmp_path)
+    try:
+        page.goto(f"{live_server.url}/traktor")
+        banner = page.locator("#waiting-banner")
+        banner.wait_for(state="visible", timeout=60_000)
+        note = page.text_content("#waiting-note") or ""
+        assert "exports by itself" not in note and "export once Traktor has closed" in note, note
+        traktor.quit()
+        banner.wait_for(state="hidden", timeout=30_000)
+    finally:
+        traktor.kill()
+
+
+def test_an_export_refused_while_traktor_runs_offers_export_anyway_on_the_library_page(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+    tmp_path: Path,
+) -> None:
+    """The library page's notification said "Quit Traktor first, or write anyway." with no way to write anyway,
+    and closed after 5 s."""
+    demo = make_demo(home / "Traktor", tracks=30, seed=13)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    _edit_first_track(live_server, "written anyway")
+    before = demo.nml.read_bytes()
+    traktor = start_traktor(tmp_path)
+    try:
+        page.goto(f"{live_server.url}/library")
+        page.wait_for_selector("#tracks-body tr[data-id]")
+        with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+            assert client.post("/api/traktor/export", json={}).status_code == 202
+        refused = page.locator('.notification[data-color="red"]', has_text="Quit Traktor first")
+        refused.wait_for(timeout=60_000)
+        page.wait_for_timeout(6000)  # past the 5 s a failure's notification stays
+        assert refused.is_visible()
+        assert demo.nml.read_bytes() == before
+        refused.get_by_role("button", name="Export anyway").click()
+        page.locator('.notification[data-color="green"]', has_text="exported").wait_for(timeout=60_000)
+    finally:
+        traktor.kill()
+    assert any(track.comment == "written anyway" for track in nml.load(demo.nml).tracks)
+
+
 def test_operations_view_lists_and_filters_the_journal(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
     demo = make_demo(home / "Traktor", tracks=60, seed=8)
     configure(live_server, demo)

@@ -8,6 +8,14 @@ window.HarmonyNotifications = (() => {
   const shown = new Map(); // id -> {node, timer}
   const dismissed = new Set(); // ids the DJ closed while running: later progress does not reopen them
 
+  // An export or rebuild refused because Traktor runs, sent again with force (the Traktor page's banner offers
+  // the same: recovery.js).
+  const WRITE_ANYWAY = {
+    export: { label: "Export anyway", send: () => window.Harmony.api("POST", "/api/traktor/export", { force: true }) },
+    rebuild: { label: "Rebuild anyway", send: () => window.Harmony.api("POST", "/api/traktor/rebuild", { force: true }) },
+  };
+  window.Harmony.writeAnyway = WRITE_ANYWAY;
+
   const LABELS = {
     import: { running: "Traktor: Import from Traktor", start: "Starting sync...", done: "Traktor Import Complete",
       failed: "Traktor Import Failed", cancelled: "Traktor Import Cancelled", ok: null },
@@ -159,6 +167,14 @@ window.HarmonyNotifications = (() => {
     } else if (event.status === "failed" && event.error_code === "mass_removal") {
       // Not a failure: the import stopped to ask (the Traktor page offers to confirm).
       show(id, { title: "Traktor Import Stopped", message: event.error, color: "gray", autoClose: 8000 });
+    } else if (event.status === "failed" && event.error_code === "traktor_running" && WRITE_ANYWAY[event.operation]) {
+      // Refused because Traktor runs: the message ends "Quit Traktor first, or write anyway", so the button to
+      // write anyway is on it, on every page, and it stays until the DJ has chosen.
+      const anyway = WRITE_ANYWAY[event.operation];
+      show(id, { title: labels.failed, message: event.error || event.message, color: "red",
+        action: { label: anyway.label, run: () => anyway.send().catch((error) => show(`${id}-anyway`,
+          { title: labels.failed, message: error.message || String(error), color: "red", autoClose: 8000 })) } });
+      chime(false);
     } else if (event.status === "failed") {
       show(id, { title: labels.failed, message: event.error || event.message, color: "red", autoClose: 5000 });
       chime(false);

@@ -19,25 +19,36 @@
   }
 
   // An export, rebuild or restore refused because Traktor runs: say why in a DJ's words, and offer to write
-  // anyway (the button then sends the same request with force).
-  const WRITE_ANYWAY = {
-    export: { label: "Export anyway", send: () => api("POST", "/api/traktor/export", { force: true }) },
-    rebuild: { label: "Rebuild anyway", send: () => api("POST", "/api/traktor/rebuild", { force: true }) },
-  };
+  // anyway (the button then sends the same request with force; notifications.js holds the requests).
+  const WRITE_ANYWAY = window.Harmony.writeAnyway;
   let anyway = WRITE_ANYWAY.export;
+  let refusal = false; // the banner says a write was refused while Traktor runs (see refusedWhileTraktorRuns)
 
   // --- banners ----------------------------------------------------------------------------------------------
 
-  function showBanners(state, message, health) {
+  // autoExports: auto-sync is the one waiting, and exports by itself once Traktor has closed. Without it
+  // nothing will: the note said it would all the same.
+  // traktorRunning (from a status answer; undefined from an event): a banner saying a write was refused
+  // (refusedWhileTraktorRuns, with its "… anyway") stays until Traktor has closed.
+  function showBanners(state, message, health, autoExports, traktorRunning) {
     const waiting = state === "waiting_for_traktor";
-    $("waiting-banner").hidden = !waiting;
-    if (waiting) {
+    if (refusal && traktorRunning !== false) {
+      followTraktor();
+    } else {
+      refusal = false;
+      $("waiting-banner").hidden = !waiting;
+    }
+    if (waiting && !refusal) {
       anyway = WRITE_ANYWAY.export;
       $("waiting-title").textContent = "Export held while Traktor runs";
       $("waiting-message").textContent = message || "";
+      $("waiting-note").textContent = "Traktor writes its collection when it quits, over anything written meanwhile: "
+        + (autoExports ? "Harmony exports by itself once Traktor has closed."
+          : "export once Traktor has closed (auto-sync, off now, would do it by itself).");
       $("waiting-note").hidden = false;
       $("export-anyway").textContent = anyway.label;
     }
+    followTraktor();
     const damaged = state === "damaged" || (health && health.status === "damaged");
     $("damaged-banner").hidden = !damaged;
     if (damaged) {
@@ -65,17 +76,32 @@
       let state = status.status;
       if (auto && auto.state === "waiting_for_traktor") state = auto.state;
       else if (fresher && state === "waiting_for_traktor") state = fresher.state;
-      showBanners(state, auto && auto.state === state ? auto.message : status.message, status.health);
+      const autoWaits = Boolean(auto && auto.state === "waiting_for_traktor");
+      showBanners(state, auto && auto.state === state ? auto.message : status.message, status.health, autoWaits,
+        status.traktor_running);
     } catch (error) {
       fail("Failed to read the sync status", error);
     }
+  }
+
+  // While the banner says Traktor runs, the page asks again every few seconds: Traktor quitting sends no event
+  // (with auto-sync off nothing watches it), and the banner, with its "Running now: Traktor (pid …)", stayed
+  // until a reload.
+  const FOLLOW_MS = 3000;
+  let following = null;
+  function followTraktor() {
+    if ($("waiting-banner").hidden || following !== null) return;
+    following = setTimeout(async () => {
+      following = null;
+      if (!$("waiting-banner").hidden) await loadStatus();
+    }, FOLLOW_MS);
   }
 
   onAutoSync((status) => {
     heard += 1;
     lastAuto = status;
     if (status.state === "waiting_for_traktor" || status.state === "damaged") {
-      showBanners(status.state, status.message, status.health);
+      showBanners(status.state, status.message, status.health, status.state === "waiting_for_traktor");
     } else if (!status.running) {
       loadStatus();
     }
@@ -83,6 +109,7 @@
 
 
   function refusedWhileTraktorRuns(what, names, write) {
+    refusal = true;
     anyway = write;
     $("waiting-banner").hidden = false;
     $("waiting-title").textContent = `Traktor is running: the ${what} was not written`;
@@ -91,6 +118,7 @@
     $("waiting-note").hidden = true;
     $("export-anyway").textContent = write.label;
     $("export-anyway").focus();
+    followTraktor();
   }
 
   function traktorNames(error) {
@@ -120,6 +148,7 @@
     try {
       await write.send();
       $("waiting-banner").hidden = true;
+      refusal = false;
     } catch (error) {
       fail(`${write.label.replace(" anyway", "")} failed`, error);
     }
@@ -180,6 +209,7 @@
     try {
       const done = await api("POST", "/api/traktor/restore", { path: copy.path, force });
       $("waiting-banner").hidden = true;
+      refusal = false;
       notify.show(`restore-${Date.now()}`, {
         title: "Collection Restored", color: "green", autoClose: 6000,
         message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up.`,
