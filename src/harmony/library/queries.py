@@ -116,7 +116,29 @@ def fts_query(search: str) -> str | None:
     if not words:
         return None
     # An explicit AND: FTS5 takes no implicit AND before a bracket.
-    return " AND ".join(_any_form(word_forms(word)) for word in words)
+    return " AND ".join(
+        _any_form((*(_prefix(form) for form in word_forms(word)), *_apostrophe_terms(word))) for word in words
+    )
+
+
+#: The ends English joins to a word with an apostrophe (don't, it's, you're, we'll, I've, he'd, I'm), and the
+#: fronts French and Italian join so (l'amour, d'amore), at least as long as written apart from the rest.
+_JOINED_ENDS = ("t", "s", "re", "ll", "ve", "d", "m")
+_JOINED_FRONTS = ("l", "d")
+_SHORTEST_REST = {"end": 2, "front": 3}
+
+
+def _apostrophe_terms(word: str) -> tuple[str, ...]:
+    """``word`` typed without the apostrophe a title holds ("dont" for "Don't"), as the two words the index
+    keeps of it (the apostrophe cuts a word there), each pair a phrase: "dont" finds "Don't" and no "Don" beside
+    a "Tango". A joined end is a whole word ("heart" is no "Hear T…"); after a joined front the rest may be
+    half typed ("lamo" finds "L'Amour")."""
+    lower = word.casefold()
+    ends = [f'"{lower[: -len(end)]} {end}"' for end in _JOINED_ENDS
+            if lower.endswith(end) and len(lower) - len(end) >= _SHORTEST_REST["end"]]  # fmt: skip
+    fronts = [f'"{front} {lower[len(front) :]}"*' for front in _JOINED_FRONTS
+              if lower.startswith(front) and len(lower) - len(front) >= _SHORTEST_REST["front"]]  # fmt: skip
+    return (*ends, *fronts)
 
 
 def search_words(search: str) -> list[str]:
@@ -125,9 +147,12 @@ def search_words(search: str) -> list[str]:
     return re.findall(r"\w+", "".join(char for char in search if unicodedata.category(char) != "Mn"))
 
 
-def _any_form(forms: tuple[str, ...]) -> str:
-    prefixes = " OR ".join(f'"{form}"*' for form in forms)
-    return prefixes if len(forms) == 1 else f"({prefixes})"
+def _prefix(form: str) -> str:
+    return f'"{form}"*'
+
+
+def _any_form(terms: tuple[str, ...]) -> str:
+    return terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})"
 
 
 def search_tracks(
