@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
+from harmony.sync.path_suggestions import readable_key
 from harmony.sync.report import (
     Conflict,
     CueChange,
@@ -130,14 +131,22 @@ class ExportReport:
         future tense when ``would``: a preview)."""
         out: list[str] = []
         added, changed, removed = self.added, self.changed, self.removed
-        section(out, "Entries to add", len(added), (new_line(e.artist, e.title, e.cues, e.key) for e in added))
+        # An entry is named by its file as a DJ reads a path ("C:/Users/me/a.mp3"), not by its key's "/:".
+        where = readable_key
+        section(out, "Entries to add", len(added), (new_line(e.artist, e.title, e.cues, where(e.key)) for e in added))
         section(
             out,
             "Entries to update",
             len(changed),
-            (line for c in changed for line in change_lines(f"{c.title or c.key} ({c.key})", c.fields, c.cues)),
+            (
+                line
+                for c in changed
+                for line in change_lines(f"{c.title or where(c.key)} ({where(c.key)})", c.fields, c.cues)
+            ),
         )
-        section(out, "Entries to remove", len(removed), (f"  - {e.title or e.key} ({e.key})" for e in removed))
+        section(
+            out, "Entries to remove", len(removed), (f"  - {e.title or where(e.key)} ({where(e.key)})" for e in removed)
+        )
         tree_and_conflicts(out, self.playlist_changes, self.conflicts)
         duplicates_and_skipped(out, self.duplicates, self.skipped)
         out.append(self.stats.summary(would=would))
