@@ -26,6 +26,21 @@ def _harmony_cue(world: World, start: float) -> int:
     return next(c.id for c in world.track("a.mp3").cues if c.values.start == start)
 
 
+def test_the_diff_names_a_cue_and_reads_its_place_as_a_time(world: World) -> None:
+    """A new cue "Drop" given hot cue 5, which "Début" held: the diff read "cue changed hot cue 5 at 4:02.574
+    (start: 242574.1395 → 62500.0, name: 'Début' → 'Drop')" and "cue added cue at 4:02.574", as if "Début" had
+    been moved and renamed and a nameless cue added. Each cue now says its name, and a place reads as a time."""
+    _synced(world, cue(242574.1395, hotcue=4, name="Début"))
+    (debut,) = world.track("a.mp3").cues
+    world.library.update_cue(debut.id, {"hotcue": -1})
+    world.library.add_cue(world.track_id("a.mp3"), CueValues(type=0, start=62500.0, hotcue=4, name="Drop"))
+    lines = export_and_record(world).report.lines()
+    assert "      cue added cue “Début” at 4:02.574" in lines, lines
+    changed = next(line for line in lines if "cue changed" in line)
+    assert "start: 4:02.574 → 1:02.500" in changed and "name: 'Début' → 'Drop'" in changed, changed
+    assert _nml_cues(world) == [(0, 62500.0, 4, "Drop"), (0, 242574.1395, -1, "Début")]
+
+
 def test_a_cue_added_in_harmony_is_added(world: World) -> None:
     _synced(world, cue(1000.0, hotcue=0))
     world.library.add_cue(world.track_id("a.mp3"), CueValues(type=5, start=8000.0, length=4000.0, hotcue=2))

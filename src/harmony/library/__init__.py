@@ -45,7 +45,7 @@ from harmony.library.fields import (
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 if TYPE_CHECKING:
-    from harmony.library.cue_words import cue_words, describe_cue
+    from harmony.library.cue_words import clock, cue_words, describe_cue
     from harmony.library.editing import CUE_TYPES, SAME, EditOutcome, Same
     from harmony.library.export_reader import ExportReader, open_export_reader
     from harmony.library.glance import LibraryStats, glance_stats
@@ -118,6 +118,7 @@ if TYPE_CHECKING:
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
+    "clock": "harmony.library.cue_words",
     "cue_words": "harmony.library.cue_words",
     "describe_cue": "harmony.library.cue_words",
     "path_key": "harmony.library.paths",
@@ -311,6 +312,7 @@ __all__ = [
     "TrackValues",
     "TraktorSettings",
     "check_integrity",
+    "clock",
     "cue_words",
     "damaged_error",
     "default_library_path",

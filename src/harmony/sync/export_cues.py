@@ -132,7 +132,7 @@ class _Exporter:
                 write, conflict = decision.writes_harmony, decision.conflict
             if conflict:
                 self.conflict(
-                    f"{describe_cue(theirs)} {name}",
+                    f"{describe_cue(theirs, named=False)} {name}",
                     show(mine),
                     show(their_value),
                     None if was is None else show(getattr(was, name)),

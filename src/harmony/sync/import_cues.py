@@ -233,7 +233,7 @@ class _Merger:
             winner = decision.winner
             if decision.conflict and winner is not None:
                 self.conflict(
-                    f"{describe_cue(ours)} {name}",
+                    f"{describe_cue(ours, named=False)} {name}",
                     show(mine),
                     show(their_value),
                     None if was is None else show(old),

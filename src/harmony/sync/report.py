@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, Literal, TypeVar, overload
 
-from harmony.library import FieldValue
+from harmony.library import FieldValue, clock
 from harmony.nml import to_musical, to_open_key
 from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, new_line, section, tree_and_conflicts
 from harmony.words import plural
@@ -53,8 +53,19 @@ class FieldChange:
     new: FieldValue
 
     def __str__(self) -> str:
-        shown = _show_key if self.field == "musical_key" else show
+        shown = _show_key if self.field == "musical_key" else _show_time if self.field in _TIMES else show
         return f"{self.field}: {shown(self.old)} → {shown(self.new)}"
+
+
+#: A cue's fields in milliseconds, read as a place in the track ("start: 4:02.574 → 1:02.500", not
+#: "242574.1395 → 62500.0"). No track field has these names.
+_TIMES: Final = frozenset({"start", "length"})
+
+
+def _show_time(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return clock(value)
+    return show(value)
 
 
 def _show_key(value: object) -> str:
