@@ -86,7 +86,7 @@ def test_a_hebrew_or_arabic_word_is_found_behind_the_letters_joined_to_it(filled
 
 
 def test_a_word_is_found_typed_without_its_apostrophe(filled: Library) -> None:
-    """"dont stop" found nothing of "Don't Stop" (the apostrophe cuts the word in two in the index) while
+    """ "dont stop" found nothing of "Don't Stop" (the apostrophe cuts the word in two in the index) while
     "don't stop" found it: DJs type titles without their apostrophes."""
     filled.add_tracks(
         [

@@ -432,9 +432,14 @@ def _test_random_tree_edits_in_harmony_export_exactly(edits: list[tuple[str, int
             elif action == "delete":
                 library.delete_playlist(playlist_id)
         export_and_record(world)
-        assert _tree(world.collection.playlists) == _harmony_tree(library)
-        world.assert_nothing_to_do()
-        assert_export_changes_nothing(world)
+        _assert_exported_exactly(world, library)
+
+
+def _assert_exported_exactly(world: World, library: Library) -> None:
+    """The file holds Harmony's tree, and neither an import nor another export finds anything to do."""
+    assert _tree(world.collection.playlists) == _harmony_tree(library)
+    world.assert_nothing_to_do()
+    assert_export_changes_nothing(world)
 
 
 test_random_tree_edits_in_harmony_export_exactly, test_random_tree_edits_in_harmony_export_exactly_full = (
@@ -514,9 +519,7 @@ def _test_names_and_places_passed_round_export_exactly(edits: list[tuple[str, in
         result = export_and_record(world)
         assert not result.report.skipped, result.report.lines()
         assert "(renaming" not in world.collection.to_bytes().decode()
-        assert _tree(world.collection.playlists) == _harmony_tree(library)
-        world.assert_nothing_to_do()
-        assert_export_changes_nothing(world)
+        _assert_exported_exactly(world, library)
 
 
 test_names_and_places_passed_round_export_exactly, test_names_and_places_passed_round_export_exactly_full = (

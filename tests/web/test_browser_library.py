@@ -426,14 +426,18 @@ def test_adding_tracks_a_playlist_holds_skips_them_on_enter(page: Any, library_s
         page.keyboard.press("Enter")
         page.wait_for_selector("#confirm-dialog[open]")
 
+    def select(first: str, last: str) -> None:
+        row(page, first).locator("td").nth(title).click()
+        if last != first:
+            row(page, last).locator("td").nth(title).click(modifiers=["Shift"])
+        page.keyboard.press("Escape")  # the panel the first click opened
+        page.wait_for_selector("#track-detail", state="hidden")
+        row(page, last).focus()
+
     open_library(page, library_server)
     search(page, "Track 0004", 10)
     title = column_index(page, "title")
-    row(page, "Track 00041").locator("td").nth(title).click()
-    row(page, "Track 00042").locator("td").nth(title).click(modifiers=["Shift"])
-    page.keyboard.press("Escape")  # the panel the first click opened
-    page.wait_for_selector("#track-detail", state="hidden")
-    row(page, "Track 00042").focus()
+    select("Track 00041", "Track 00042")
     add_to_target()
     assert page.text_content("#confirm-message") == "1 of these tracks is already in “Again Target”."
     assert page.evaluate("() => document.activeElement.textContent") == "Skip it"
@@ -441,10 +445,7 @@ def test_adding_tracks_a_playlist_holds_skips_them_on_enter(page: Any, library_s
     page.wait_for_function("() => document.querySelectorAll('.notification').length > 0")
     assert sorted(titles()) == ["Track 00041", "Track 00042"]
 
-    row(page, "Track 00041").locator("td").nth(title).click()
-    page.keyboard.press("Escape")
-    page.wait_for_selector("#track-detail", state="hidden")
-    row(page, "Track 00041").focus()
+    select("Track 00041", "Track 00041")
     add_to_target()
     assert page.text_content("#confirm-message") == "This track is already in “Again Target”."
     assert page.evaluate("() => document.activeElement.textContent") == "Cancel"
