@@ -276,3 +276,14 @@ def test_an_undo_leaves_out_a_track_whose_file_another_track_took_since(tmp_path
         assert after["bases"]["Music/:m/:1.mp3"] == 1 and after["bases"]["Music/:m/:3.mp3"] is None
         assert library.get_track(newcomer).track.values.title == "Came back"
         assert [track for track, _ in after["entries"]["Friday"]] == [1, 2, 2]  # track 3's place is gone
+
+
+def test_a_tracks_playlists_are_named_by_their_path_in_the_tree(library: Library) -> None:
+    """The Duplicates page listed "Special" for either of two playlists of that name in different folders."""
+    (track,) = library.add_tracks([(TrackValues(path="/m/a.mp3", title="A"), [])])
+    events = library.create_folder("Events")
+    party = library.create_folder("Party", events)
+    library.create_playlist("Special", None, track_ids=[track])
+    library.create_playlist("Special", party, track_ids=[track])
+    library.create_playlist("Warm-up", events, track_ids=[track, track])
+    assert library.playlists_of([track]) == {track: ["Events/Party/Special", "Events/Warm-up", "Special"]}

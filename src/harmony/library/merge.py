@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, select, update
 from harmony.library import writes
 from harmony.library.batches import in_batches
 from harmony.library.errors import InvalidFieldError
-from harmony.library.models import CUES, ENTRIES, PLAYLISTS, TRACK_BASES, TRACKS
+from harmony.library.models import CUES, ENTRIES, FOLDERS, PLAYLISTS, TRACK_BASES, TRACKS
 from harmony.library.queries import get_track, get_tracks
 from harmony.library.twins import with_twins
 from harmony.library.undo import Scope
@@ -193,16 +193,30 @@ def duplicate_rows(conn: Connection) -> list[tuple[object, ...]]:
 
 
 def playlists_of(conn: Connection, track_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The names of the playlists each track is in (a name once per playlist)."""
+    """The playlists each track is in, by path in the tree ("Gigs/Friday"; a playlist once), sorted: a name
+    alone said "Special" for either of two playlists so named in different folders."""
+    folders = {
+        row.id: (row.parent_id, row.name)
+        for row in conn.execute(select(FOLDERS.c.id, FOLDERS.c.parent_id, FOLDERS.c.name))
+    }
+
+    def path(folder_id: int | None, name: str) -> str:
+        names = [name]
+        seen: set[int] = set()
+        while folder_id is not None and folder_id in folders and folder_id not in seen:
+            seen.add(folder_id)
+            folder_id, folder_name = folders[folder_id]
+            names.append(folder_name)
+        return "/".join(reversed(names))
+
     out: dict[int, list[str]] = {}
     for chunk in in_batches(track_ids):
         rows = conn.execute(
-            select(ENTRIES.c.track_id, PLAYLISTS.c.name)
+            select(ENTRIES.c.track_id, PLAYLISTS.c.folder_id, PLAYLISTS.c.name)
             .select_from(ENTRIES.join(PLAYLISTS, PLAYLISTS.c.id == ENTRIES.c.playlist_id))
             .where(ENTRIES.c.track_id.in_(chunk))
             .distinct()
-            .order_by(ENTRIES.c.track_id, PLAYLISTS.c.name)
         )
-        for track_id, name in rows:
-            out.setdefault(track_id, []).append(name)
-    return out
+        for track_id, folder_id, name in rows:
+            out.setdefault(track_id, []).append(path(folder_id, name))
+    return {track_id: sorted(paths) for track_id, paths in out.items()}

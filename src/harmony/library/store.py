@@ -168,7 +168,7 @@ class Library(LibraryEdits):
             return merge.duplicate_rows(conn)
 
     def playlists_of(self, track_ids: Sequence[int]) -> dict[int, list[str]]:
-        """The names of the playlists each of the tracks is in."""
+        """The playlists each of the tracks is in, by path in the tree ("Gigs/Friday")."""
         with self._read() as conn:
             return merge.playlists_of(conn, track_ids)
 
