@@ -33,11 +33,16 @@ def _conflict(winner: str) -> Conflict:
             "1 conflict: Traktor's to keep",
         ),
         (
+            ExportStats(playlists_exported=1, conflicts=(_conflict("both"),)),
+            "Exported 1 playlist; 1 conflict: both merged",
+            "Would export 1 playlist; 1 conflict: both to merge",
+        ),
+        (
             ExportStats(
                 tracks_exported=1, conflicts=(_conflict("harmony"), _conflict("traktor"), _conflict("harmony"))
             ),
-            "Exported 1 track; 3 conflicts: Harmony's kept 2, Traktor's kept 1",
-            "Would export 1 track; 3 conflicts: Harmony's to keep 2, Traktor's to keep 1",
+            "Exported 1 track; 3 conflicts: Harmony's kept for 2, Traktor's kept for 1",
+            "Would export 1 track; 3 conflicts: Harmony's to keep for 2, Traktor's to keep for 1",
         ),
     ],
 )

@@ -177,6 +177,13 @@ def test_with_auto_sync_off_the_waiting_banner_promises_nothing_and_goes_with_tr
         banner.wait_for(state="visible", timeout=60_000)
         note = page.text_content("#waiting-note") or ""
         assert "exports by itself" not in note and "export once Traktor has closed" in note, note
+        # An export tried now is refused: the banner says so, with its button; the notification has none (one
+        # "Export anyway" is enough).
+        with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+            assert client.post("/api/traktor/export", json={}).status_code == 202
+        page.locator("#waiting-title", has_text="the export was not written").wait_for(timeout=60_000)
+        page.locator('.notification[data-color="red"]').wait_for(timeout=30_000)
+        assert page.locator(".notification button.action", has_text="Export anyway").count() == 0
         traktor.quit()
         banner.wait_for(state="hidden", timeout=30_000)
     finally:
@@ -210,6 +217,7 @@ def test_an_export_refused_while_traktor_runs_offers_export_anyway_on_the_librar
         assert demo.nml.read_bytes() == before
         refused.get_by_role("button", name="Export anyway").click()
         page.locator('.notification[data-color="green"]', has_text="exported").wait_for(timeout=60_000)
+        assert refused.count() == 0
     finally:
         traktor.kill()
     assert any(track.comment == "written anyway" for track in nml.load(demo.nml).tracks)

@@ -96,12 +96,12 @@ def conflicts_said(conflicts: Sequence[Conflict], *, would: bool = False) -> str
     kept = {"harmony": 0, "traktor": 0, "both": 0}
     for conflict in conflicts:
         kept[conflict.winner] += 1
-    verb = "to keep" if would else "kept"
-    words = {"harmony": f"Harmony's {verb}", "traktor": f"Traktor's {verb}", "both": "both merged"}
+    keep, merge = ("to keep", "to merge") if would else ("kept", "merged")
+    words = {"harmony": f"Harmony's {keep}", "traktor": f"Traktor's {keep}", "both": f"both {merge}"}
     settled = [(count, words[winner]) for winner, count in kept.items() if count]
     if len(settled) == 1:
         return f"{plural(len(conflicts), 'conflict')}: {settled[0][1]}"
-    return f"{plural(len(conflicts), 'conflict')}: " + ", ".join(f"{said} {count}" for count, said in settled)
+    return f"{plural(len(conflicts), 'conflict')}: " + ", ".join(f"{said} for {count}" for count, said in settled)
 
 
 @dataclass(frozen=True, slots=True)

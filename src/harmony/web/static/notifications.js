@@ -15,6 +15,7 @@ window.HarmonyNotifications = (() => {
     rebuild: { label: "Rebuild anyway", send: () => window.Harmony.api("POST", "/api/traktor/rebuild", { force: true }) },
   };
   window.Harmony.writeAnyway = WRITE_ANYWAY;
+  const refusals = new Set(); // the ids of the refusals shown with their "… anyway" button
 
   const LABELS = {
     import: { running: "Traktor: Import from Traktor", start: "Starting sync...", done: "Traktor Import Complete",
@@ -147,6 +148,10 @@ window.HarmonyNotifications = (() => {
   window.Harmony.api("GET", "/api/traktor/config").then((config) => setSound(config.completion_sound), () => {});
 
   function onOperation(event) {
+    if (event.status === "succeeded" && WRITE_ANYWAY[event.operation]) {
+      for (const refused of refusals) hide(refused); // written after all: the offer to write anyway is spent
+      refusals.clear();
+    }
     const labels = LABELS[event.operation];
     if (!labels) return; // previews show their progress on the Traktor page
     const id = `traktor-${event.operation}-${event.operation_id}`;
@@ -167,10 +172,13 @@ window.HarmonyNotifications = (() => {
     } else if (event.status === "failed" && event.error_code === "mass_removal") {
       // Not a failure: the import stopped to ask (the Traktor page offers to confirm).
       show(id, { title: "Traktor Import Stopped", message: event.error, color: "gray", autoClose: 8000 });
-    } else if (event.status === "failed" && event.error_code === "traktor_running" && WRITE_ANYWAY[event.operation]) {
+    } else if (event.status === "failed" && event.error_code === "traktor_running" && WRITE_ANYWAY[event.operation]
+      && !document.getElementById("waiting-banner")) {
       // Refused because Traktor runs: the message ends "Quit Traktor first, or write anyway", so the button to
-      // write anyway is on it, on every page, and it stays until the DJ has chosen.
+      // write anyway is on it, and it stays until the DJ has chosen or a write went through. (The Traktor page
+      // says it in its banner, with the same button: one is enough.)
       const anyway = WRITE_ANYWAY[event.operation];
+      refusals.add(id);
       show(id, { title: labels.failed, message: event.error || event.message, color: "red",
         action: { label: anyway.label, run: () => anyway.send().catch((error) => show(`${id}-anyway`,
           { title: labels.failed, message: error.message || String(error), color: "red", autoClose: 8000 })) } });

@@ -93,7 +93,9 @@
     if ($("waiting-banner").hidden || following !== null) return;
     following = setTimeout(async () => {
       following = null;
-      if (!$("waiting-banner").hidden) await loadStatus();
+      if ($("waiting-banner").hidden) return;
+      await loadStatus();
+      followTraktor(); // after an answer that failed too (a server restarting): the banner must still go
     }, FOLLOW_MS);
   }
 
