@@ -61,3 +61,23 @@ def test_a_track_with_its_own_edit_waiting_stays_pending_when_traktor_changes_it
     assert world.entry("a.mp3").title == "A (edit)" and world.entry("a.mp3").genre == "House"
     assert len(result.report.changed) == 1
     world.assert_nothing_to_do()
+
+
+def test_an_edit_the_strategy_gave_up_to_traktor_is_not_pending(world: World) -> None:
+    """A's title edited on both sides and settled Traktor's way (traktor_wins), B's own edit waiting: A is as the
+    file has it, so only B is pending. A read "Pending export" with nothing for the export to write (found by a
+    review). The same for an edit Traktor made too."""
+    a = _synced_and_exported(world)
+    b, c = world.track_id("b.mp3"), world.track_id("c.mp3")
+    world.library.update_track(a, {"title": "A (Harmony)"})
+    world.library.update_track(b, {"genre": "Techno"})
+    world.library.update_track(c, {"title": "C (both)"})
+    world.entry("a.mp3").title = "A (Traktor)"
+    world.entry("c.mp3").title = "C (both)"
+    world.reload()
+    world.sync(strategy="traktor_wins")
+    assert world.track("a.mp3").track.values.title == "A (Traktor)"
+    assert world.library.pending()["tracks"] == [b]
+    result = export_and_record(world, strategy="traktor_wins")
+    assert [change.title for change in result.report.changed] == ["B"], result.report.lines()
+    world.assert_nothing_to_do(strategy="traktor_wins")

@@ -290,6 +290,7 @@ class _Applying:
         if plan.cue_adds:
             writes.insert_cues(conn, [(add.track_id, add.cue) for add in plan.cue_adds])
         writes.touch_tracks(conn, version, touched)
+        in_step.agreed(plan.tracks_agreed)
 
         # New playlists' entries go in one executemany after the playlists exist: an import creates hundreds
         # of playlists with a hundred thousand entries between them, and one statement per playlist cost

@@ -40,6 +40,7 @@ class InStep:
     def __init__(self, last_exported: int) -> None:
         self.last_exported = last_exported
         self._back: dict[str, dict[int, int]] = {name: {} for name in _BASES}
+        self._agreed: set[int] = set()
 
     def before_change(self, conn: Connection, table: Table, ids: Iterable[int]) -> None:
         """Call before the import changes rows ``ids`` of ``table``: those in step now are noted, with their
@@ -62,8 +63,15 @@ class InStep:
         for row_id in ids:
             back.setdefault(row_id, self.last_exported)
 
+    def agreed(self, track_ids: Iterable[int]) -> None:
+        """Tracks the import leaves exactly as the file holds them, with that base (the planner says which):
+        an edit of the DJ's that the strategy gave up to Traktor's, or that Traktor made too, is no edit
+        waiting any more. Settled to the last exported version unless already at or below it."""
+        self._agreed.update(track_ids)
+
     def settle(self, conn: Connection, version: int) -> None:
-        """Give the noted rows their version back: those the import stamped ``version`` and that have a base."""
+        """Give the noted rows their version back: those the import stamped ``version`` and that have a base;
+        then the agreed tracks still above the last exported version get that one."""
         for name, back in self._back.items():
             if not back:
                 continue
@@ -74,3 +82,10 @@ class InStep:
                 f"AND EXISTS (SELECT 1 FROM {bases} WHERE {bases}.{column} = {name}.id)",
                 [(old, row_id, version) for row_id, old in back.items()],
             )
+        bases, column = _BASES[TRACKS.name]
+        writes.executemany(
+            conn,
+            f"UPDATE {TRACKS.name} SET changed_version = ? WHERE id = ? AND changed_version > ? "
+            f"AND EXISTS (SELECT 1 FROM {bases} WHERE {bases}.{column} = {TRACKS.name}.id)",
+            [(self.last_exported, track_id, self.last_exported) for track_id in sorted(self._agreed)],
+        )

@@ -263,6 +263,9 @@ class ImportPlan:
     #: (ids; the mark is cleared). Neither is an edit: the version stays, nothing becomes pending export.
     files_lost: tuple[int, ...] = ()
     files_found: tuple[int, ...] = ()
+    #: Library tracks (ids) this import leaves exactly as the collection holds them, with that base: not pending
+    #: export once it is applied, whatever edit of Harmony's they held (see :mod:`harmony.library.in_step`).
+    tracks_agreed: tuple[int, ...] = ()
 
     def split(self, size: int = 5000) -> list[ImportPlan]:
         """This plan as parts to apply one after another in one transaction (``apply_import_parts``).

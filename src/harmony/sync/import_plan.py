@@ -146,6 +146,7 @@ class _Importer:
         self.updated_tracks = 0
         self.processed = 0
         self.harmony_ahead = False
+        self.tracks_agreed: list[int] = []  # tracks this import leaves as the file has them (see above)
 
     # -- tracks --
 
@@ -326,7 +327,12 @@ class _Importer:
         )
         self.harmony_ahead = self.harmony_ahead or not in_step
         new_base = TrackBase(entry.data.key, values, cues, digest if in_step else None)
+        bases_before = len(self.base_sets)
         self._set_base(track, new_base, bool(changes or cue_merge))
+        if in_step and (changes or cue_merge or len(self.base_sets) > bases_before):
+            # It ends as Traktor's file has it, with that base: an edit of the DJ's that the strategy gave up, or
+            # that Traktor made too, leaves nothing to export (harmony.library.in_step).
+            self.tracks_agreed.append(stored.id)
 
     def _set_base(self, track: SyncTrack, new: TrackBase, changed_now: bool) -> None:
         """Store ``new`` as the track's base unless it says nothing the stored one does not.
@@ -622,6 +628,7 @@ def plan_import(
         track_deletes=tuple(importer.track_deletes),
         files_lost=tuple(importer.files_lost),
         files_found=tuple(importer.files_found),
+        tracks_agreed=tuple(importer.tracks_agreed),
         bases=BaseUpdates(
             tracks=tuple(importer.base_sets),
             track_deletes=tuple(importer.base_deletes),
