@@ -20,8 +20,8 @@ from harmony.sync.report import (
     FieldChange,
     PlaylistChange,
     SkippedEntry,
-    conflicts_said,
     first,
+    with_conflicts,
 )
 from harmony.words import plural
 
@@ -106,8 +106,7 @@ class ExportStats:
         if cues:
             parts.insert(3, plural(cues, "cue point"))
         line = ("Would " if would else "") + ", ".join(parts) if parts else ""
-        conflicts = conflicts_said(self.conflicts, would=would)
-        return "; ".join(part for part in (line, conflicts) if part) or "No changes needed"
+        return with_conflicts(line, self.conflicts, would=would)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +131,7 @@ class ExportReport:
         out: list[str] = []
         added, changed, removed = self.added, self.changed, self.removed
         # An entry is named by its file as a DJ reads a path ("C:/Users/me/a.mp3"), not by its key's "/:".
-        where = readable_key
+        where = readable_key  # (short: it is said twice on each line)
         section(out, "Entries to add", len(added), (new_line(e.artist, e.title, e.cues, where(e.key)) for e in added))
         section(
             out,

@@ -104,6 +104,12 @@ def conflicts_said(conflicts: Sequence[Conflict], *, would: bool = False) -> str
     return f"{plural(len(conflicts), 'conflict')}: " + ", ".join(f"{said} for {count}" for count, said in settled)
 
 
+def with_conflicts(line: str, conflicts: Sequence[Conflict], *, would: bool = False) -> str:
+    """A summary ``line`` of counts (maybe empty) with its conflicts after it, or "No changes needed" when both
+    say nothing: the import's and the export's summaries end so."""
+    return "; ".join(part for part in (line, conflicts_said(conflicts, would=would)) if part) or "No changes needed"
+
+
 @dataclass(frozen=True, slots=True)
 class CueChange:
     """A cue point added, changed or removed in Harmony; ``cue`` describes it (``hot cue 2 at 1:02.345``)."""
@@ -311,8 +317,7 @@ class ImportStats:
                 if count
             ]
             line = ", ".join(parts)
-        conflicts = conflicts_said(self.conflicts, would=preview)
-        line = "; ".join(part for part in (line, conflicts) if part) or "No changes needed"
+        line = with_conflicts(line, self.conflicts, would=preview)
         if self.playlists_kept:
             line += NO_PLAYLISTS_NOTE
         return line
