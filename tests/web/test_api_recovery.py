@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from harmony import nml
 from harmony.library import Library
@@ -103,3 +107,52 @@ async def test_writes_refused_while_traktor_runs_say_so_plainly(api: Api, demo: 
     finally:
         traktor.kill()
     assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
+
+
+async def test_the_status_says_when_traktor_saved_the_collection_after_the_last_sync(api: Api, demo: Demo) -> None:
+    """With auto-sync off nothing imports Traktor's changes by itself: the status says the file was saved since
+    the last sync (the pages then offer "Sync now"), until a sync or an export has read or written it again."""
+    await api.configure(demo)
+
+    async def status() -> dict[str, Any]:
+        answer = await api.client.get("/api/traktor/status")
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def saved_by_traktor(seconds_later: int) -> None:
+        """The file written again, as Traktor does when it quits (here with the same bytes, a later time)."""
+        os.utime(demo.nml, ns=(time.time_ns(), demo.nml.stat().st_mtime_ns + seconds_later * 1_000_000_000))
+
+    never = await status()  # nothing was ever synced: nothing to compare with, nothing said
+    assert never["collection_changed"] is False and never["collection_saved_at"] is None
+
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    synced = await status()
+    assert synced["collection_changed"] is False and synced["message"] == "Library and collection are in step"
+
+    saved_by_traktor(5)
+    changed = await status()
+    assert changed["collection_changed"] is True and changed["status"] == "idle"
+    assert changed["message"] == "Traktor's collection changed since the last sync: sync to bring its changes in"
+    saved = datetime.fromisoformat(changed["collection_saved_at"]).replace(tzinfo=UTC)
+    assert abs(saved.timestamp() - demo.nml.stat().st_mtime) < 1
+
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"  # finds nothing, records the file
+    assert (await status())["collection_changed"] is False
+
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "waits"})
+    saved_by_traktor(10)
+    both = await status()
+    assert both["collection_changed"] is True
+    assert both["message"] == (
+        "1 track waits to be exported; Traktor's collection changed since the last sync: sync to bring its changes in"
+    )
+
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+    assert (await status())["collection_changed"] is False  # the export recorded the file it wrote
+
+    demo.nml.unlink()  # no file: nothing to compare, the health says what is wrong
+    gone = await status()
+    assert gone["collection_changed"] is False and gone["status"] == "missing"

@@ -410,6 +410,32 @@ def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, ho
     assert page.text_content("#auto-sync-badge") == "Idle"
 
 
+# Slow: a sync both ways, of a collection big enough to report its progress.
+@pytest.mark.slow
+def test_a_sync_both_ways_counts_its_progress_forward(live_server: LiveServer, page: Any, home: Path) -> None:
+    """Auto-sync in both directions runs an import, then an export, each reporting 0 to 100 %: the one
+    notification the DJ reads counts the whole sync, so its figure never goes back."""
+    demo = make_demo(home / "Traktor", tracks=4000, seed=17)
+    import_and_edit(live_server, demo, "waits for the export")
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.evaluate(RECORD_NOTIFICATIONS)
+    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "bidirectional", "on_startup": True}}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json=body).status_code == 200  # restarts auto-sync: start-up sync
+    green = page.locator('.notification[data-color="green"]')
+    green.wait_for(timeout=120_000)
+    assert b"waits for the export" in demo.nml.read_bytes()  # both steps ran
+    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
+    percents = [
+        float(found.group(1))
+        for note in notes
+        if note["id"] == "auto-sync-notification" and (found := re.search(r"\((\d+)%\)$", note["message"]))
+    ]
+    assert any(p < 50 for p in percents) and any(p > 50 for p in percents), percents  # both halves were seen
+    assert percents == sorted(percents), percents
+
+
 # Slow: an import of a collection big enough to be cancelled mid-way.
 @pytest.mark.slow
 def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, home: Path) -> None:

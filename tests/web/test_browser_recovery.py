@@ -4,10 +4,13 @@ view. Skipped with a reason without Playwright or Chromium; under CI they must r
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -277,3 +280,73 @@ def test_a_rebuild_refused_while_traktor_runs_offers_rebuild_anyway(
     finally:
         traktor.kill()
     assert demo.nml.read_bytes() != before and len(nml.load(demo.nml).tracks) == demo.generated.tracks
+
+
+def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
+    live_server: LiveServer,
+    chromium: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """Auto-sync off: the DJ changes a title in Traktor and comes back to the library page. It says Traktor
+    changed its collection, with "Sync now"; the sync brings the title in and the notice goes. Closed by hand, it
+    stays closed for that save. The Traktor page keeps its "Synced at" line over a reload, and its times are
+    the DJ's own clock's (this browser runs in New York; the library stores UTC)."""
+    demo = make_demo(home / "Traktor", tracks=120, seed=6)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    collection = nml.load(demo.nml)
+    collection.tracks[0].title = "Renamed In Traktor"  # the DJ's edit in Traktor, saved when it quits
+    demo.nml.write_bytes(collection.to_bytes())
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, timezone_id="America/New_York")
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{live_server.url}/library")
+        notice = page.locator('.notification[data-id="traktor-changed"]')
+        notice.wait_for(timeout=30_000)
+        assert "Traktor changed its collection" in notice.text_content()
+        saved = datetime.fromtimestamp(demo.nml.stat().st_mtime, ZoneInfo("America/New_York"))
+        shown = page.evaluate("t => new Date(t).toLocaleTimeString()", saved.replace(tzinfo=None).isoformat())
+        assert f"saved at {shown}" in notice.text_content()  # New York's time, not UTC's
+        page.screenshot(path=str(home / "traktor-changed.png"))
+
+        notice.get_by_role("button", name="Sync now").click()
+        page.locator(".notification", has_text="Traktor Import Complete").wait_for(timeout=60_000)
+        notice.wait_for(state="detached", timeout=30_000)
+        with Library.open(live_server.state.service.library_path) as library:
+            assert library.search_tracks("Renamed In Traktor").total == 1
+        page.reload()
+        page.wait_for_selector("#tracks-table[aria-busy='false']")
+        page.wait_for_timeout(1500)
+        assert notice.count() == 0  # in step: nothing said
+
+        later = demo.nml.stat().st_mtime_ns + 60_000_000_000
+        os.utime(demo.nml, ns=(later, later))  # Traktor quit again, saving the file
+        page.reload()
+        notice.wait_for(timeout=30_000)
+        notice.get_by_role("button", name="Close").click()
+        page.reload()
+        page.wait_for_selector("#tracks-table[aria-busy='false']")
+        page.wait_for_timeout(1500)
+        assert notice.count() == 0  # closed for this save
+
+        page.goto(f"{live_server.url}/traktor")
+        line = page.locator("#sync-result")
+        line.wait_for(timeout=30_000)
+        finished = live_server.state.library.recent_operations(5)[0]
+        assert finished.operation == "import"
+        local = finished.finished_at.replace(tzinfo=UTC).astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None)
+        at = page.evaluate("t => new Date(t).toLocaleTimeString()", local.isoformat())
+        assert line.text_content().startswith(f"Synced at {at}: "), line.text_content()
+        imported = live_server.state.library.status().last_import_at
+        assert imported is not None
+        local = imported.replace(tzinfo=UTC).astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None)
+        at = page.evaluate("t => new Date(t).toLocaleTimeString()", local.isoformat())
+        page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent !== ''")
+        assert page.text_content("#auto-sync-last") == f"Last sync: {at}"
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

@@ -11,7 +11,7 @@ Below the service layer: the service plans an export (pure, in ``sync``) and han
   :func:`list_restorable`: every copy that can be put back, Harmony's backups and Traktor's.
 - :func:`retry_transient`: retry what fails only for a moment (a busy lock or file), with backoff.
 - :func:`read_with_fingerprint`, :func:`read_fingerprinting`, :func:`fingerprint_of`: what a file was when it was
-  read.
+  read; :func:`changed_on_disk`: whether it was saved again since.
 
 Importing this package stays light: the errors and :class:`NmlFingerprint` (a value the import plan and the
 library carry) come from small modules; the rest (locks, process lists, backups, the safe write) is imported on
@@ -34,6 +34,7 @@ from harmony.nmlfile.errors import (
 from harmony.nmlfile.fingerprint import (
     NmlFingerprint,
     TornReadError,
+    changed_on_disk,
     fingerprint_of,
     read_fingerprinting,
     read_with_fingerprint,
@@ -134,6 +135,7 @@ __all__ = [
     "UnknownBackupError",
     "WriteResult",
     "backup_folder",
+    "changed_on_disk",
     "check_collection",
     "create_backup",
     "default_nml_path",

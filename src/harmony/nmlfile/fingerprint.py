@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from harmony.background import Background, started
@@ -17,6 +18,7 @@ from harmony.nml import read_collection_file
 __all__ = [
     "NmlFingerprint",
     "TornReadError",
+    "changed_on_disk",
     "fingerprint_of",
     "read_fingerprinting",
     "read_with_fingerprint",
@@ -64,3 +66,23 @@ def read_fingerprinting(path: Path) -> tuple[bytes, Background[NmlFingerprint]]:
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
         raise TornReadError(f"{path} changed while it was being read (is Traktor saving it?); try again")
     return data, started("harmony-fingerprint", fingerprint_of, path, data, after)
+
+
+def changed_on_disk(known: NmlFingerprint | None, path: Path) -> datetime | None:
+    """When the file at ``path`` was saved (UTC, naive, as the library keeps times), if it is not the file
+    ``known`` describes: Traktor saved it, or something else replaced it, since Harmony last read or wrote it.
+    None when it is that file, when nothing is known yet (no sync ever ran) or when there is no file to look at.
+
+    One ``stat``, no read: the size and time are what an import records, so a file saved again with the same
+    bytes counts as changed (Traktor rewrites its collection when it quits); the next import finds nothing to
+    do and records the new time."""
+    if known is None:
+        return None
+    try:
+        now = path.stat()
+    except OSError:
+        return None
+    same_file = os.path.realpath(known.path) == os.path.realpath(path)
+    if same_file and (now.st_size, now.st_mtime_ns) == (known.size, known.mtime_ns):
+        return None
+    return datetime.fromtimestamp(now.st_mtime_ns / 1e9, UTC).replace(tzinfo=None)

@@ -79,6 +79,9 @@ class AutoSyncStatus:
     pending_tracks: int = 0
     traktor_running: bool = False
     health: dict[str, Any] | None = None
+    #: The part of the run's 0–100 % that the import or export running now fills (its own progress, 0–100 %,
+    #: maps onto it): a sync both ways reports one figure that never goes back. None between steps.
+    step_span: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -311,6 +314,7 @@ class AutoSyncService:
             percent=0.0,
             message=f"Starting auto-sync ({reason})...",
             direction=direction,
+            step_span=None,
         )
         log.info("auto-sync (%s): %s", reason, direction)
         try:
@@ -318,10 +322,13 @@ class AutoSyncService:
                 return
             messages: list[str] = []
             if direction in ("import", "bidirectional"):
-                self._set(phase="syncing", percent=10.0, message="Importing from Traktor...")
+                imported = 50.0 if direction == "bidirectional" else 90.0
+                self._set(
+                    phase="syncing", percent=10.0, step_span=(10.0, imported), message="Importing from Traktor..."
+                )
                 op = await self.runner.run_import()
                 messages.append(f"Import: {_summary(op)}")
-                self._set(percent=50.0 if direction == "bidirectional" else 90.0, message=messages[-1])
+                self._set(percent=imported, step_span=None, message=messages[-1])
             if direction in ("export", "bidirectional"):
                 _, pending, _ = await asyncio.to_thread(self.runner.library_state)
                 if pending and await asyncio.to_thread(self.runner.traktor_running):
@@ -329,7 +336,9 @@ class AutoSyncService:
                     return
                 if pending:
                     percent = 60.0 if direction == "bidirectional" else 10.0
-                    self._set(phase="writing", percent=percent, message="Exporting to Traktor...")
+                    self._set(
+                        phase="writing", percent=percent, step_span=(percent, 100.0), message="Exporting to Traktor..."
+                    )
                     op = await self.runner.run_export()
                     messages.append(f"Export: {_summary(op)}")
                 else:
@@ -361,6 +370,7 @@ class AutoSyncService:
             state="idle",
             phase="complete",
             percent=100.0,
+            step_span=None,
             message="; ".join(messages) or "Auto-sync complete",
             direction=None,
             last_sync_at=datetime.now(UTC),

@@ -7,12 +7,15 @@ state from the facts: a damaged file pauses everything, and edits pending while 
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from harmony.library import Library
-from harmony.nmlfile import CollectionHealth, TraktorProcess
+from harmony.nmlfile import CollectionHealth, TraktorProcess, changed_on_disk
 from harmony.service.autosync import AutoSyncStatus, waiting_message
 from harmony.service.operations import Operation
+from harmony.words import plural
 
 __all__ = ["overall_state", "status_json"]
 
@@ -24,8 +27,10 @@ def overall_state(
     pending: bool,
     traktor_running: bool,
     auto_sync: AutoSyncStatus | None,
+    collection_changed: bool = False,
 ) -> tuple[str, str]:
-    """``(status, message)``: the one word and the line a DJ reads first."""
+    """``(status, message)``: the one word and the line a DJ reads first. ``collection_changed``: the file was
+    saved since the last sync (Traktor's changes are not in the library yet); said when nothing more urgent is."""
     if health is not None and health.status == "damaged":
         return "damaged", f"The collection looks damaged ({health.reason}): restore a backup or rebuild it."
     if health is not None and health.status == "missing":
@@ -38,10 +43,14 @@ def overall_state(
         )
     if pending and traktor_running:
         return "waiting_for_traktor", waiting_message(pending_tracks)
+    said = []
     if pending:
-        waiting = f"{pending_tracks:,} tracks wait to be exported" if pending_tracks else "Edits wait to be exported"
-        return "idle", waiting
-    return "idle", "Library and collection are in step"
+        said.append(f"{plural(pending_tracks, 'track waits', 'tracks wait')} to be exported" if pending_tracks else (
+            "Edits wait to be exported"
+        ))
+    if collection_changed:
+        said.append("Traktor's collection changed since the last sync: sync to bring its changes in")
+    return "idle", "; ".join(said) or "Library and collection are in step"
 
 
 def status_json(
@@ -57,7 +66,12 @@ def status_json(
     library_status = library.status()
     pending = library_status.pending_export
     pending_tracks = library.pending_track_count() if pending else 0
-    state, message = overall_state(health, running, pending_tracks, pending, bool(traktor), auto_sync)
+    saved_at: datetime | None = None
+    if nml_path is not None and (health is None or health.ok):
+        saved_at = changed_on_disk(library_status.nml_fingerprint, Path(nml_path))
+    state, message = overall_state(
+        health, running, pending_tracks, pending, bool(traktor), auto_sync, collection_changed=saved_at is not None
+    )
     return {
         "status": state,
         "message": message,
@@ -80,4 +94,8 @@ def status_json(
         "health": None if health is None else health.to_json(),
         "last_import_at": None if library_status.last_import_at is None else library_status.last_import_at.isoformat(),
         "last_export_at": None if library_status.last_export_at is None else library_status.last_export_at.isoformat(),
+        # The file was saved since Harmony last read or wrote it (Traktor saved it): its changes are not in the
+        # library yet. False too when nothing was ever synced, or the file is missing or damaged.
+        "collection_changed": saved_at is not None,
+        "collection_saved_at": None if saved_at is None else saved_at.isoformat(),
     }

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from harmony.errors import HarmonyError
-from harmony.library import settings_to_dict
+from harmony.library import OperationRecord, settings_to_dict
 from harmony.nml import CollectionPathError, check_collection_path
 from harmony.service import Operation, TooManyParsesError, default_nml_path, native_instruments_folder
 from harmony.web.schemas import (
@@ -98,6 +98,16 @@ NO_COLLECTION = (
 )
 
 
+def _sync_line(record: OperationRecord) -> dict[str, Any]:
+    """The journal's record of an import, as the page's operation events carry it (``result`` its counts)."""
+    return {
+        "status": record.status,
+        "finished_at": record.finished_at.isoformat(),
+        "result": {**record.counts, "summary": record.summary},
+        "error": record.error,
+    }
+
+
 @router.get("/info", summary="The collection's badges and the sync status", responses=error_responses(*_PATH_ERRORS))
 async def info(
     request: Request,
@@ -127,11 +137,14 @@ async def info(
         # journal's export mark), but nothing was exported then, and the page must not say so.
         exports = [] if state.library is None else state.library.recent_operations(200)
         last = next((r for r in exports if r.operation == "export" and r.status == "succeeded"), None)
+        synced = next((r for r in exports if r.operation == "import"), None)
         library = {
             "last_import_at": status.last_import_at.isoformat() if status and status.last_import_at else None,
             "last_export_at": last.finished_at.isoformat() if last is not None else None,
             "exported": last is not None,
             "pending_export": bool(status and status.pending_export),
+            # What the last sync from Traktor did, for the page's "Synced at …" line after a reload.
+            "last_sync": None if synced is None else _sync_line(synced),
         }
         return settings.nml_path, path, _readable(path, out), _suggestions(), library
 

@@ -147,6 +147,13 @@ window.Harmony = (() => {
     return `${number(count)} ${count === 1 ? one : many}`;
   }
 
+  // A time the server sent. Harmony keeps its times in UTC, and the library's own (the last import, the
+  // operations journal) are stored without a zone: read as they are, they were taken for the DJ's local time,
+  // hours off outside UTC. A time with a zone is read as it says.
+  function utc(text) {
+    return new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(text) ? text : `${text}Z`);
+  }
+
   // `parent`'s children become `nodes` without taking out one that stays: a refresh that changed nothing leaves the
   // page's nodes alone, so the one the DJ pressed is still there when the button comes up (Chromium sends no
   // click, and drops a drag, whose pressed node left the page, even for a moment).
@@ -161,5 +168,6 @@ window.Harmony = (() => {
     }
   }
 
-  return { api, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren };
+  return { api, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren,
+    utc };
 })();

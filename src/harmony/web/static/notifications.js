@@ -102,7 +102,7 @@ window.HarmonyNotifications = (() => {
   }
 
   // Operations that auto-sync started report through the auto-sync notification instead of their own.
-  let autoSync = { running: false, direction: null, operations: new Set() };
+  let autoSync = { running: false, direction: null, operations: new Set(), span: null, spans: new Map() };
 
   // An export that found nothing to write says so, rather than claim it exported something.
   function successMessage(event, labels) {
@@ -156,9 +156,12 @@ window.HarmonyNotifications = (() => {
     if (!labels) return; // previews show their progress on the Traktor page
     const id = `traktor-${event.operation}-${event.operation_id}`;
     if (autoSync.running && (event.status === "queued" || autoSync.operations.has(event.operation_id))) {
+      // The step's span is the one auto-sync gave when the operation began: its last events may come after
+      // auto-sync has moved on.
+      if (!autoSync.operations.has(event.operation_id)) autoSync.spans.set(event.operation_id, autoSync.span);
       autoSync.operations.add(event.operation_id);
       if (event.status === "running" && event.phase !== "starting") {
-        updateAutoSync({ message: progressLine(event.phase, event.message, event.percent) });
+        updateAutoSync({ message: progressLine(event.phase, event.message, autoSyncPercent(event)) });
       }
       return;
     }
@@ -195,6 +198,14 @@ window.HarmonyNotifications = (() => {
     }
   }
 
+  // Auto-sync reports its own progress (checking 5 %, importing from 10 %) and runs an import, then an export,
+  // each reporting 0 to 100 %: the line the DJ reads counts the whole run, each step's progress drawn into the
+  // part of it auto-sync gives that step (`step_span`), so the figure never goes back.
+  function autoSyncPercent(event) {
+    const span = autoSync.spans.get(event.operation_id);
+    return span ? span[0] + (event.percent / 100) * (span[1] - span[0]) : event.percent;
+  }
+
   function autoOperation(direction) {
     return AUTO_OPERATION[direction] || "Sync with Traktor";
   }
@@ -210,6 +221,7 @@ window.HarmonyNotifications = (() => {
       const first = !autoSync.running;
       autoSync.running = true;
       autoSync.direction = status.direction || autoSync.direction;
+      autoSync.span = status.step_span || null;
       if (first || !dismissed.has(id)) {
         if (first) dismissed.delete(id);
         const base = status.message || (first ? "Starting..." : "Processing...");
@@ -221,7 +233,7 @@ window.HarmonyNotifications = (() => {
     }
     if (!autoSync.running) return;
     const direction = autoSync.direction;
-    autoSync = { running: false, direction: null, operations: new Set() };
+    autoSync = { running: false, direction: null, operations: new Set(), span: null, spans: new Map() };
     if (status.state === "waiting_for_traktor") {
       show(id, { title: "Traktor: Export Waiting", message: status.message, color: "blue", autoClose: 5000 });
     } else if (status.state === "damaged") {

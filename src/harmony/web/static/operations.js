@@ -2,14 +2,9 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation } = window.Harmony;
+  const { api, el, onOperation, utc } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const OUTCOME = { succeeded: ["Succeeded", "green"], failed: ["Failed", "red"], cancelled: ["Cancelled", "gray"] };
-
-  // The journal's times are UTC; those stored without a zone say so by the Z added here.
-  function utc(text) {
-    return new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(text) ? text : `${text}Z`);
-  }
 
   function phases(record) {
     return Object.entries(record.seconds_per_phase || {}).map(([phase, s]) => `${phase} ${s.toFixed(2)}`).join(", ");

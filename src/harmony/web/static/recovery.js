@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number } = window.Harmony;
+  const { api, el, onOperation, onAutoSync, number, utc } = window.Harmony;
   const notify = window.HarmonyNotifications;
   const $ = (id) => document.getElementById(id);
 
@@ -188,7 +188,7 @@
 
   async function compare(copy) {
     $("compare-box").hidden = false;
-    $("compare-title").textContent = `Compared with now: ${new Date(copy.created_at).toLocaleString()}`;
+    $("compare-title").textContent = `Compared with now: ${utc(copy.created_at).toLocaleString()}`;
     $("compare-summary").textContent = "Comparing…";
     try {
       const found = await api("POST", "/api/traktor/backups/compare", { path: copy.path });
@@ -234,7 +234,7 @@
     const compareButton = el("button", { type: "button", class: "ghost small", onclick: () => compare(copy) }, "Compare");
     compareButton.disabled = copy.tracks === null;
     return el("tr", { "data-source": copy.source },
-      el("td", {}, new Date(copy.created_at).toLocaleString()),
+      el("td", {}, utc(copy.created_at).toLocaleString()),
       el("td", {}, copy.source === "traktor" ? "Traktor" : "Harmony"),
       el("td", { class: "num" }, size(copy.size)),
       el("td", { class: "num" }, copy.tracks === null ? "—" : number(copy.tracks)),

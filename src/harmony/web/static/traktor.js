@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number, plural } = window.Harmony;
+  const { api, el, onOperation, onAutoSync, number, plural, utc } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const mine = new Set(); // operations started from this page, which Cancel stops
@@ -100,9 +100,14 @@
     $("nml-suggestion").hidden = !suggestion || suggestion === info.configured_nml_path;
     $("use-default").textContent = suggestion || "";
     if (!$("nml-path").value && info.nml_path) $("nml-path").placeholder = info.nml_path;
-    if (autoSyncHeard === asked) showAutoSync(info.auto_sync, info.library);
-    else lastLibrary = info.library;
+    // An auto-sync event heard meanwhile is newer than the answer's status: it is kept, with the answer's times
+    // (the event drawn before the answer came had no "Last sync" to show).
+    showAutoSync(autoSyncHeard === asked ? info.auto_sync : lastAutoSync, info.library);
     showExport(info.library, null);
+    // The last sync's line survives a reload: it is read back from the operations journal, unless a sync heard
+    // on this page has said it already.
+    const synced = info.library && info.library.last_sync;
+    if (synced && $("sync-result").hidden) showSyncResult(synced, utc(synced.finished_at));
   }
 
   let exportLibrary = null;
@@ -113,7 +118,7 @@
     if (library) {
       parts.push(library.pending_export ? "Library edits are waiting to be exported." : "Nothing waits to be exported.");
       if (library.last_export_at && library.exported) {
-        parts.push(`Last export: ${new Date(library.last_export_at).toLocaleString()}.`);
+        parts.push(`Last export: ${utc(library.last_export_at).toLocaleString()}.`);
       }
     }
     if (outcome && outcome.backup_path) parts.push(`Backup: ${outcome.backup_path}`);
@@ -122,9 +127,11 @@
 
   // What the last sync from Traktor did, kept on the page: its notification closes after a few seconds, and a
   // preview shown before it ("2 tracks would be updated") is out of date once it has applied.
-  function showSyncResult(event) {
+  // `finished`: when it ended, for a sync read back from the journal (after a reload); a sync heard now ended now.
+  function showSyncResult(event, finished = new Date()) {
     const line = $("sync-result");
-    const at = new Date().toLocaleTimeString();
+    const today = finished.toDateString() === new Date().toDateString();
+    const at = today ? finished.toLocaleTimeString() : finished.toLocaleString();
     if (event.status === "succeeded") {
       const r = event.result;
       const missing = (r.files_not_found || 0) + (r.files_lost || 0);
@@ -146,6 +153,7 @@
   // --- auto-sync --------------------------------------------------------------------------------------------
 
   let lastLibrary = null;
+  let lastAutoSync = null; // the latest auto-sync status heard
   function showAutoSync(status, library) {
     if (library) lastLibrary = library;
     const b = $("auto-sync-badge");
@@ -169,7 +177,7 @@
       b.className = "badge gray";
     }
     const last = (status && status.last_sync_at) || (lastLibrary && lastLibrary.last_import_at);
-    $("auto-sync-last").textContent = last ? `Last sync: ${new Date(last).toLocaleTimeString()}` : "";
+    $("auto-sync-last").textContent = last ? `Last sync: ${utc(last).toLocaleTimeString()}` : "";
     $("auto-sync-error").hidden = !(status && status.last_error && !status.running);
     $("auto-sync-error").textContent = (status && status.last_error) || "";
   }
@@ -317,6 +325,7 @@
   });
   onAutoSync((status) => {
     autoSyncHeard += 1;
+    lastAutoSync = status;
     showAutoSync(status, null);
   });
   document.addEventListener("harmony:collection-changed", () => loadInfo());

@@ -1,0 +1,92 @@
+// "Traktor changed its collection": with auto-sync off (or exporting only), nothing brings Traktor's changes in
+// by itself, and the library page gave no sign of them until the DJ thought of Preview Sync. Every page asks the
+// sync status when it opens and when the DJ comes back to it (from Traktor, most often), and says so, with
+// "Sync now", once the collection was saved after Harmony last read or wrote it.
+"use strict";
+
+(() => {
+  const { api, onOperation, onAutoSync, utc } = window.Harmony;
+  const notify = window.HarmonyNotifications;
+  const ID = "traktor-changed";
+  // The save the DJ closed the notice for, this tab: it comes back for the next save only.
+  const DISMISSED = "harmony-traktor-changed-dismissed";
+  const QUIET_MS = 5000; // a page coming back asks at most this often (focus and visibility come together)
+
+  let importsItself = false; // auto-sync on, importing: its watcher brings the changes in, and says so
+  let lastAsked = 0;
+  let shownFor = null; // the saved_at of the notice on screen
+
+  function followSettings(settings) {
+    const auto = settings && settings.auto_sync;
+    importsItself = Boolean(auto && auto.enabled && auto.direction !== "export");
+  }
+
+  function hide() {
+    if (shownFor === null) return;
+    shownFor = null;
+    notify.hide(ID);
+  }
+
+  function syncNow() {
+    // The Traktor page's own button, so its mappings and its progress line are used; elsewhere, the same request
+    // with the saved mappings. Its progress and outcome come as any import's.
+    const button = document.getElementById("sync-button");
+    if (button) {
+      button.click();
+      return;
+    }
+    api("POST", "/api/traktor/sync", {}).catch((error) => {
+      if (error.status === 409) return; // an import runs already: its notification shows it
+      notify.show(`${ID}-failed`, { title: "Sync failed", message: error.message || String(error), color: "red",
+        autoClose: 6000 });
+    });
+  }
+
+  function show(savedAt) {
+    if (shownFor === savedAt) return;
+    shownFor = savedAt;
+    const when = utc(savedAt);
+    const at = when.toDateString() === new Date().toDateString() ? when.toLocaleTimeString() : when.toLocaleString();
+    notify.show(ID, { title: "Traktor changed its collection", color: "yellow",
+      message: `The collection was saved at ${at}, after Harmony's last sync: its changes are not in the library yet.`,
+      action: { label: "Sync now", run: syncNow } });
+    // Closed by hand: not again for this save.
+    const close = document.querySelector(`#notifications [data-id="${ID}"] button.close`);
+    if (close) close.addEventListener("click", () => sessionStorage.setItem(DISMISSED, savedAt), { once: true });
+  }
+
+  async function check() {
+    lastAsked = Date.now();
+    let status;
+    try {
+      status = await api("GET", "/api/traktor/status");
+    } catch (_) {
+      return; // the next visit asks again; a status that cannot be read says nothing about the file
+    }
+    const savedAt = status.collection_changed ? status.collection_saved_at : null;
+    const busy = status.running_operation !== null || (status.auto_sync && status.auto_sync.running);
+    if (!savedAt || busy || importsItself || sessionStorage.getItem(DISMISSED) === savedAt) hide();
+    else show(savedAt);
+  }
+
+  function comeBack() {
+    if (document.visibilityState === "visible" && Date.now() - lastAsked > QUIET_MS) check();
+  }
+
+  document.addEventListener("visibilitychange", comeBack);
+  window.addEventListener("focus", comeBack);
+  document.addEventListener("harmony:settings", (event) => {
+    followSettings(event.detail);
+    check();
+  });
+  onOperation((event) => {
+    if (event.operation !== "import") return;
+    if (event.status === "queued" || event.status === "running") hide();
+    else check(); // done, failed or cancelled: the file is in the library now, or it is not
+  });
+  onAutoSync((status) => {
+    if (!status.running) check();
+  });
+
+  api("GET", "/api/traktor/config").then(followSettings, () => {}).finally(check);
+})();
