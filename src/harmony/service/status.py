@@ -45,9 +45,11 @@ def overall_state(
         return "waiting_for_traktor", waiting_message(pending_tracks)
     said = []
     if pending:
-        said.append(f"{plural(pending_tracks, 'track waits', 'tracks wait')} to be exported" if pending_tracks else (
-            "Edits wait to be exported"
-        ))
+        said.append(
+            f"{plural(pending_tracks, 'track waits', 'tracks wait')} to be exported"
+            if pending_tracks
+            else ("Edits wait to be exported")
+        )
     if collection_changed:
         said.append("Traktor's collection changed since the last sync: sync to bring its changes in")
     return "idle", "; ".join(said) or "Library and collection are in step"
