@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { api, el, number, onOperation, onEvent, sentence } = window.Harmony;
+  const { api, el, number, plural, onOperation, onEvent, sentence } = window.Harmony;
   const Table = window.HarmonyTable;
   const Tree = window.HarmonyTree;
   const Columns = window.HarmonyColumns;
@@ -73,6 +73,22 @@
     return page.total;
   }
 
+  // "Pending export (0)" while the tree marked two playlists read as nothing to export: the label counts what
+  // the tree marks too (the button still shows the tracks, the only rows the list has), in the library's view.
+  let pendingTracks = null;
+  function pendingLabel() {
+    if (pendingTracks === null) return;
+    const { playlists, folders } = Table.view.playlist ? { playlists: 0, folders: 0 } : Tree.pendingCounts();
+    const parts = [playlists ? plural(playlists, "playlist") : null, folders ? plural(folders, "folder") : null]
+      .filter(Boolean);
+    pendingButton.textContent = parts.length
+      ? `Pending export (${[plural(pendingTracks, "track"), ...parts].join(", ")})`
+      : `Pending export (${number(pendingTracks)})`;
+    pendingButton.title = parts.length
+      ? "Shows the tracks not exported yet; the playlists and folders marked ● in the tree wait too." : "";
+  }
+  document.addEventListener("harmony:tree-read", pendingLabel);
+
   let countsTimer = null;
   let countsAsked = 0;
   let countsRetry = 0; // seconds before the counts are asked again after a passing failure (0: none pending)
@@ -83,14 +99,17 @@
       const [pending, missing] = await Promise.all([count("pending", playlist), count("missing", playlist)]);
       if (asked !== countsAsked) return; // another view's (or a newer) counts were asked for meanwhile
       countsRetry = 0;
-      pendingButton.textContent = `Pending export (${number(pending)})`;
+      pendingTracks = pending;
+      pendingLabel();
       missingButton.textContent = `Missing (${number(missing)})`;
       missingButton.hidden = missing === 0 && Table.view.filter !== "missing";
     } catch (error) {
       if (asked !== countsAsked) return;
       // Another view's counts must not stand for this one's meanwhile.
       if (playlist) {
+        pendingTracks = null;
         pendingButton.textContent = "Pending export";
+        pendingButton.title = "";
         missingButton.textContent = "Missing";
       }
       // A busy or unreachable server (no answer, 5xx) is asked again, less and less often; without that the

@@ -167,6 +167,7 @@ window.HarmonyTree = (() => {
     // as it does for one deleted here (the title, the rows and the address kept naming it).
     const gone = selectedKey !== "all" && !byKey.has(selectedKey);
     if (!renaming) draw();
+    document.dispatchEvent(new CustomEvent("harmony:tree-read"));
     if (gone) open("all", true, true);
     const shown = byKey.get(selectedKey);
     // The open playlist may have been renamed or moved (here, in another tab, by the CLI): its title follows.
@@ -578,5 +579,18 @@ window.HarmonyTree = (() => {
       .map((e) => ({ id: e.node.id, name: e.node.name, path: e.path }));
   }
 
-  return { load, open, playlists, has: (k) => byKey.has(k), focus: () => focusItem(focusKey), selected: () => selectedKey };
+  // The playlists (smart lists too) and folders whose edits no export has written yet, as the tree marks them.
+  function pendingCounts() {
+    let playlists = 0;
+    let folders = 0;
+    for (const { node } of byKey.values()) {
+      if (!node.pending) continue;
+      if (node.kind === "folder") folders += 1;
+      else playlists += 1;
+    }
+    return { playlists, folders };
+  }
+
+  return { load, open, playlists, pendingCounts, has: (k) => byKey.has(k), focus: () => focusItem(focusKey),
+    selected: () => selectedKey };
 })();
