@@ -307,7 +307,7 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
         page.goto(f"{live_server.url}/library")
         notice = page.locator('.notification[data-id="traktor-changed"]')
         notice.wait_for(timeout=30_000)
-        assert "Traktor changed its collection" in notice.text_content()
+        assert "Traktor's collection changed" in notice.text_content()
         saved = datetime.fromtimestamp(demo.nml.stat().st_mtime, ZoneInfo("America/New_York"))
         shown = page.evaluate("t => new Date(t).toLocaleTimeString()", saved.replace(tzinfo=None).isoformat())
         assert f"saved at {shown}" in notice.text_content()  # New York's time, not UTC's

@@ -1,4 +1,4 @@
-// "Traktor changed its collection": with auto-sync off (or exporting only), nothing brings Traktor's changes in
+// "Traktor's collection changed": with auto-sync off (or exporting only), nothing brings Traktor's changes in
 // by itself, and the library page gave no sign of them until the DJ thought of Preview Sync. Every page asks the
 // sync status when it opens and when the DJ comes back to it (from Traktor, most often), and says so, with
 // "Sync now", once the collection was saved after Harmony last read or wrote it.
@@ -47,8 +47,8 @@
     shownFor = savedAt;
     const when = utc(savedAt);
     const at = when.toDateString() === new Date().toDateString() ? when.toLocaleTimeString() : when.toLocaleString();
-    notify.show(ID, { title: "Traktor changed its collection", color: "yellow",
-      message: `The collection was saved at ${at}, after Harmony's last sync: its changes are not in the library yet.`,
+    notify.show(ID, { title: "Traktor's collection changed", color: "yellow",
+      message: `It was saved at ${at}, after Harmony's last sync: its changes are not in the library yet.`,
       action: { label: "Sync now", run: syncNow } });
     // Closed by hand: not again for this save.
     const close = document.querySelector(`#notifications [data-id="${ID}"] button.close`);
