@@ -196,8 +196,14 @@ def test_entries_changed_in_harmony_are_written_with_the_tracks_keys(world: Worl
     _synced(world)
     a, b, c = (world.track_id(f"{n}.mp3") for n in "abc")
     world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [c, a, c, b])
-    export_and_record(world)
+    result = export_and_record(world)
     assert _node(world, "Sets", "Friday").entries == [nml_key(f"{n}.mp3") for n in "cacb"]  # type: ignore[attr-defined]
+    assert "  entries playlist Sets/Friday: +2 −0 entries" in result.report.lines()  # a and b kept their order
+    world.assert_nothing_to_do()
+
+    world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [b, a, c])  # one c out, b first
+    result = export_and_record(world)
+    assert "  entries playlist Sets/Friday: +0 −1 entries, reordered" in result.report.lines()
     world.assert_nothing_to_do()
 
 
@@ -235,6 +241,8 @@ def test_a_playlist_deleted_in_harmony_is_deleted_and_traktor_only_ones_stay(wor
     assert names == ["Sets", "Fresh", "Made in Traktor"]
     assert "c" * 32 in result.bases.playlist_deletes
     assert "  delete playlist Chill" in result.report.lines()
+    assert (result.stats.playlists_exported, result.stats.playlists_removed) == (1, 1)
+    assert result.stats.summary() == "Removed 1 playlist"  # not "Exported 1 playlist"
 
 
 @pytest.mark.parametrize(("strategy", "kept"), [("smart_merge", False), ("traktor_wins", True)])
@@ -259,6 +267,9 @@ def test_a_folder_deleted_in_harmony_goes_with_its_playlists(world: World) -> No
     assert [entry[0] for entry in _tree(world.collection.playlists)] == ["Chill", "Fresh"]
     assert ("Sets",) in result.bases.folder_deletes
     assert {"f" * 32, "5" * 32} <= set(result.bases.playlist_deletes)
+    stats = result.stats
+    assert stats.folders_removed == stats.folders_exported >= 1 and stats.playlists_removed == stats.playlists_exported
+    assert stats.summary().startswith("Removed ") and "Exported" not in stats.summary()
     world.assert_nothing_to_do()
 
 

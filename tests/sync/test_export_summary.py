@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harmony.sync import ExportReport, ExportStats
-from harmony.sync.report import Conflict
+from harmony.sync.report import Conflict, entries_said
 
 
 def _conflict(winner: str) -> Conflict:
@@ -19,8 +19,14 @@ def _conflict(winner: str) -> Conflict:
         (ExportStats(tracks_exported=1), "Exported 1 track", "Would export 1 track"),
         (
             ExportStats(tracks_exported=3, tracks_added=2, cue_points_added=4, playlists_exported=1),
-            "Exported 3 tracks, Added 2 tracks, Exported 1 playlist, 4 cue points",
-            "Would export 3 tracks, add 2 tracks, export 1 playlist, 4 cue points",
+            "Exported 3 tracks, Added 2 tracks, 4 cue points, Exported 1 playlist",  # the cue points after the tracks
+            "Would export 3 tracks, add 2 tracks, 4 cue points, export 1 playlist",
+        ),
+        (
+            # Playlists and folders deleted are said apart: "export 3 playlists" read as three refilled.
+            ExportStats(playlists_exported=3, playlists_removed=2, folders_exported=1, folders_removed=1),
+            "Exported 1 playlist, Removed 2 playlists, Removed 1 folder",
+            "Would export 1 playlist, remove 2 playlists, remove 1 folder",
         ),
         (
             ExportStats(tracks_removed=2, folders_exported=1),
@@ -51,3 +57,20 @@ def test_the_summary_speaks_in_the_past_or_the_future(stats: ExportStats, done: 
     assert stats.summary(would=True) == preview
     report = ExportReport(stats=stats)
     assert report.lines()[-1] == done and report.lines(would=True)[-1] == preview
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "said"),
+    [
+        ("abc", "abc", ""),
+        ("abc", "abcde", "+2 −0 entries"),
+        ("abc", "ac", "+0 −1 entries"),
+        ("abc", "cba", "order of entries"),
+        ("abc", "cbad", "+1 −0 entries, reordered"),  # added and reordered: both said
+        ("abc", "dcb", "+1 −1 entries, reordered"),
+        ("abca", "abcaa", "+1 −0 entries"),  # a track held twice, added again at the end: nothing moved
+        ("aab", "aba", "order of entries"),
+    ],
+)
+def test_a_playlists_entries_are_said_with_their_order(before: str, after: str, said: str) -> None:
+    assert entries_said(list(before), list(after)) == said

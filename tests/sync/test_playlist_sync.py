@@ -107,6 +107,21 @@ def test_rename_move_and_refill_in_traktor_are_followed_by_uuid(world: World) ->
     world.assert_nothing_to_do()
 
 
+def test_entries_refilled_in_traktor_say_what_moved(world: World) -> None:
+    """The import's diff says entries added and removed, and whether the ones kept changed order (the export's
+    says it the same way: harmony.sync.report.entries_said)."""
+    _setup(world)
+    world.sync()
+    friday = world.collection.playlists.find(["Sets", "Friday"])
+    friday.set_entries([nml_key("b.mp3"), nml_key("a.mp3"), nml_key("a.mp3"), nml_key("c.mp3")])  # b first, c added
+    lines = world.sync().report.lines()
+    assert "  entries playlist Sets/Friday: +1 −0 entries, reordered" in lines, lines
+    friday.set_entries([nml_key("b.mp3"), nml_key("a.mp3"), nml_key("a.mp3")])
+    lines = world.sync().report.lines()
+    assert "  entries playlist Sets/Friday: +0 −1 entries" in lines, lines
+    world.assert_nothing_to_do()
+
+
 def test_reorder_in_traktor_is_followed(world: World) -> None:
     root = world.collection.playlists
     for name in ("one", "two", "three", "four"):

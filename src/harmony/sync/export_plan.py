@@ -134,6 +134,8 @@ def plan_export(
         tracks_removed=len(out.removed),
         playlists_exported=exported_playlists,
         folders_exported=len(playlists.folders_touched),
+        playlists_removed=sum(1 for c in playlists.changes if c.kind == "delete" and c.node != "folder"),
+        folders_removed=sum(1 for c in playlists.changes if c.kind == "delete" and c.node == "folder"),
         cue_points_added=out.cues_added,
         cue_points_updated=out.cues_updated,
         cue_points_removed=out.cues_removed,

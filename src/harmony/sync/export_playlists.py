@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from harmony.sync.import_playlists import merge_lists
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, weave
-from harmony.sync.report import Conflict, PlaylistChange, SkippedEntry
+from harmony.sync.report import Conflict, PlaylistChange, SkippedEntry, entries_said
 from harmony.sync.three_way import decide, decide_changes, decide_deletion, first_sync
 from harmony.sync.tree import tree_from_nml
 
@@ -649,12 +648,9 @@ class _TreeExporter:
         wanted = [key for key in wanted if key in held or not self._out_of_the_collection(key)]
         if wanted == theirs:
             return
-        added = sum((Counter(wanted) - Counter(theirs)).values())
-        removed = sum((Counter(theirs) - Counter(wanted)).values())
         view.set_entries(wanted)
         self._touch(("p", playlist.id))
-        detail = f"+{added} −{removed} entries" if added or removed else "order of entries"
-        self._change("entries", "playlist", path, detail)
+        self._change("entries", "playlist", path, entries_said(theirs, wanted))
 
     def _order(self, parent: int | None, folder: Folder) -> None:
         """Put the children of Harmony folder ``parent`` that sit in NML ``folder`` in the merged order."""

@@ -66,6 +66,8 @@ class ExportStats:
     tracks_removed: int = 0
     playlists_exported: int = 0  # playlists and smart lists created, renamed, moved, refilled or deleted
     folders_exported: int = 0  # folders created, renamed, moved or deleted
+    playlists_removed: int = 0  # of playlists_exported: those deleted
+    folders_removed: int = 0  # of folders_exported: those deleted
     cue_points_added: int = 0
     cue_points_updated: int = 0
     cue_points_removed: int = 0
@@ -80,6 +82,8 @@ class ExportStats:
             "tracks_removed": self.tracks_removed,
             "playlists_exported": self.playlists_exported,
             "folders_exported": self.folders_exported,
+            "playlists_removed": self.playlists_removed,
+            "folders_removed": self.folders_removed,
             "cue_points_added": self.cue_points_added,
             "cue_points_updated": self.cue_points_updated,
             "cue_points_removed": self.cue_points_removed,
@@ -89,22 +93,24 @@ class ExportStats:
 
     def summary(self, *, would: bool = False) -> str:
         """One line: ``Exported 3 tracks, Added 2 tracks, Removed 1 track, 4 cue points, Exported 2
-        playlists``, or ``No changes needed``; ``would`` (a preview) speaks in the future: ``Would export 3
-        tracks, add 2 tracks, …``."""
+        playlists, Removed 1 playlist``, or ``No changes needed``; ``would`` (a preview) speaks in the future:
+        ``Would export 3 tracks, add 2 tracks, …``. Playlists and folders deleted are said apart from those
+        written: "Would export 2 playlists" for two deletions read as two playlists refilled."""
         cues = self.cue_points_added + self.cue_points_updated + self.cue_points_removed
         parts = [
-            f"{future if would else past} {plural(count, noun)}"
+            f"{future if would else past} {plural(count, noun)}" if past else plural(count, noun)
             for count, past, future, noun in (
                 (self.tracks_exported, "Exported", "export", "track"),
                 (self.tracks_added, "Added", "add", "track"),
                 (self.tracks_removed, "Removed", "remove", "track"),
-                (self.playlists_exported, "Exported", "export", "playlist"),
-                (self.folders_exported, "Exported", "export", "folder"),
+                (cues, "", "", "cue point"),  # the tracks' cue points, after the tracks
+                (self.playlists_exported - self.playlists_removed, "Exported", "export", "playlist"),
+                (self.playlists_removed, "Removed", "remove", "playlist"),
+                (self.folders_exported - self.folders_removed, "Exported", "export", "folder"),
+                (self.folders_removed, "Removed", "remove", "folder"),
             )
             if count
         ]
-        if cues:
-            parts.insert(3, plural(cues, "cue point"))
         line = ("Would " if would else "") + ", ".join(parts) if parts else ""
         return with_conflicts(line, self.conflicts, would=would)
 

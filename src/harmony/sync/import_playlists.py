@@ -44,7 +44,7 @@ from harmony.library import (
 from harmony.sync.links import HarmonyTree, PlannedNode, TraktorTree, link
 from harmony.sync.options import Strategy
 from harmony.sync.order import NodeId, place, weave
-from harmony.sync.report import Conflict, PlaylistChange
+from harmony.sync.report import Conflict, PlaylistChange, entries_said
 from harmony.sync.three_way import Side, decide, decide_changes, decide_deletion, first_sync
 from harmony.sync.tree import TraktorFolder, TraktorPlaylist
 
@@ -330,10 +330,8 @@ class _Planner:
         relinked = [ref for ref, _ in ours_pairs] != [entry_ref(e) for e in h.entries]
         if result == ours and not relinked:
             return None
-        added = sum((Counter(result) - Counter(ours)).values())
-        removed = sum((Counter(ours) - Counter(result)).values())
-        detail = f"+{added} −{removed} entries" if added or removed else "order or links of entries"
-        self._change("entries", "playlist", node.path, detail)
+        # Nothing added, removed or moved: the same entries now name other tracks (their links).
+        self._change("entries", "playlist", node.path, entries_said(ours, result) or "links of entries")
         ours_refs = {ident: ref for ref, ident in ours_pairs}
         return tuple(ours_refs.get(ident) or refs[ident] for ident in result)
 

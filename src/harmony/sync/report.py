@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, Literal, TypeVar, overload
@@ -108,6 +109,31 @@ def with_conflicts(line: str, conflicts: Sequence[Conflict], *, would: bool = Fa
     """A summary ``line`` of counts (maybe empty) with its conflicts after it, or "No changes needed" when both
     say nothing: the import's and the export's summaries end so."""
     return "; ".join(part for part in (line, conflicts_said(conflicts, would=would)) if part) or "No changes needed"
+
+
+def entries_said(before: Sequence[Hashable], after: Sequence[Hashable]) -> str:
+    """How a playlist's entries change from ``before`` to ``after``, for the diff: ``+3 −1 entries``, with
+    ``, reordered`` when the entries both hold (each counted as often as both hold it) come in another order,
+    ``order of entries`` when only that, "" when nothing. The import's and the export's diffs say it so."""
+    gained, lost = Counter(after) - Counter(before), Counter(before) - Counter(after)
+    reordered = _without(before, lost) != _without(after, gained)
+    if not gained and not lost:
+        return "order of entries" if reordered else ""
+    counts = f"+{sum(gained.values())} −{sum(lost.values())} entries"
+    return f"{counts}, reordered" if reordered else counts
+
+
+def _without(entries: Sequence[Hashable], dropped: Counter[Hashable]) -> list[Hashable]:
+    """``entries`` less ``dropped`` (as many of each as it counts, the last ones: an entry added at the end of a
+    list that holds it twice leaves the first two where they were)."""
+    left = Counter(dropped)
+    kept_reversed = []
+    for entry in reversed(entries):
+        if left[entry] > 0:
+            left[entry] -= 1
+        else:
+            kept_reversed.append(entry)
+    return kept_reversed[::-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,9 +108,14 @@
     }
   }
 
+  // How many were missing when the mapping's import began: its outcome says how many it found. The import's own
+  // notification counts every track the mapping moved ("Updated 3,223 tracks" for 8 files found).
+  let missingBefore = null;
+
   async function useMapping(suggestion) {
     mappingBusy = true;
     mappingButtons();
+    missingBefore = Number($("missing-count").textContent.replace(/\D/g, "")) || null;
     try {
       const op = await api("POST", "/api/library/missing/mappings",
         { nml_prefix: suggestion.nml_prefix, local_prefix: suggestion.local_prefix });
@@ -372,9 +377,12 @@
       mappingBusy = false;
       mappingButtons();
       const why = event.status === "succeeded" ? "" : `The import did not finish (${event.error || event.message || event.status}). `;
+      const before = missingBefore;
+      missingBefore = null;
       loadCount().then((count) => {
+        const found = before !== null && before > count ? `Found ${plural(before - count, "file")}. ` : "";
         $("suggest-status").textContent = why + (count === 0
-          ? "Every missing file was found." : `${plural(count, "track is", "tracks are")} still missing.`);
+          ? "Every missing file was found." : `${found}${plural(count, "track is", "tracks are")} still missing.`);
       });
     }
     if (event.operation_id !== relocateId) return;
