@@ -387,19 +387,25 @@ def test_failing_export_shows_red(live_server: LiveServer, page: Any, home: Path
         folder.chmod(0o755)
 
 
+def _auto_sync_run(live_server: LiveServer, page: Any, demo: Demo, direction: str) -> tuple[Any, list[dict[str, Any]]]:
+    """Auto-sync switched on in ``direction`` with the Traktor page open: its start-up sync, until the green
+    notification; that notification, and every notification the page showed meanwhile."""
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.evaluate(RECORD_NOTIFICATIONS)
+    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": direction, "on_startup": True}}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json=body).status_code == 200  # restarts auto-sync: start-up sync
+    green = page.locator('.notification[data-color="green"]')
+    green.wait_for(timeout=120_000)
+    return green, page.evaluate("window.__notes")
+
+
 # Slow: waits for auto-sync to notice a change.
 @pytest.mark.slow
 def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Traktor", tracks=1500, seed=15)
-    page.goto(f"{live_server.url}/traktor")
-    page.wait_for_selector("body[data-ready='true']")
-    page.evaluate(RECORD_NOTIFICATIONS)
-    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "import", "on_startup": True}}
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        assert client.put("/api/traktor/config", json=body).status_code == 200  # restarts auto-sync: start-up sync
-    green = page.locator('.notification[data-color="green"]')
-    green.wait_for(timeout=60_000)
-    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
+    green, notes = _auto_sync_run(live_server, page, demo, "import")
     assert {n["id"] for n in notes} == {"auto-sync-notification"}  # the import it ran shows no second one
     assert notes[0]["title"] == "Traktor: Import from Traktor"
     assert green.locator(".title").text_content() == "Traktor Import Complete"
@@ -417,16 +423,8 @@ def test_a_sync_both_ways_counts_its_progress_forward(live_server: LiveServer, p
     notification the DJ reads counts the whole sync, so its figure never goes back."""
     demo = make_demo(home / "Traktor", tracks=4000, seed=17)
     import_and_edit(live_server, demo, "waits for the export")
-    page.goto(f"{live_server.url}/traktor")
-    page.wait_for_selector("body[data-ready='true']")
-    page.evaluate(RECORD_NOTIFICATIONS)
-    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "bidirectional", "on_startup": True}}
-    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
-        assert client.put("/api/traktor/config", json=body).status_code == 200  # restarts auto-sync: start-up sync
-    green = page.locator('.notification[data-color="green"]')
-    green.wait_for(timeout=120_000)
+    _, notes = _auto_sync_run(live_server, page, demo, "bidirectional")
     assert b"waits for the export" in demo.nml.read_bytes()  # both steps ran
-    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
     percents = [
         float(found.group(1))
         for note in notes
