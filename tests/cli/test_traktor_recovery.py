@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,15 @@ def test_status_backups_restore_and_rebuild(tmp_path: Path, synced: tuple[Genera
     assert status["pending_export"] is True and status["pending_tracks"] == 1
     assert status["health"]["status"] == "ok" and status["status"] in ("idle", "waiting_for_traktor")
     assert {"running_operation", "auto_sync", "traktor_running", "message"} <= set(status)
+    assert status["collection_changed"] is False  # as the sync read it
+
+    later = generated.path.stat().st_mtime_ns + 9_000_000_000
+    os.utime(generated.path, ns=(later, later))  # Traktor saved it since
+    changed = _json(base, "status")
+    assert isinstance(changed, dict) and changed["collection_changed"] is True
+    assert changed["message"].endswith("Traktor's collection changed since the last sync: sync to bring its changes in")
+    text = runner.invoke(app, [*base, "traktor", "status"])
+    assert text.exit_code == 0 and "Since the last sync" in text.output and "saved again at" in text.output
 
     exported = runner.invoke(app, [*base, "traktor", "export", "--force"])
     assert exported.exit_code == 0, exported.output
