@@ -156,3 +156,36 @@ async def test_the_status_says_when_traktor_saved_the_collection_after_the_last_
     demo.nml.unlink()  # no file: nothing to compare, the health says what is wrong
     gone = await status()
     assert gone["collection_changed"] is False and gone["status"] == "missing"
+
+
+async def test_an_export_over_traktors_unimported_changes_leaves_them_to_sync(api: Api, demo: Demo) -> None:
+    """Traktor saved a title since the last sync, and the DJ exports before syncing. The export keeps Traktor's
+    title in the file, but the library does not have it yet: the status must go on saying the collection changed
+    since the last sync (it said "in step" and the notice went), and the next sync brings the title in."""
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    collection = nml.load(demo.nml)
+    collection.tracks[0].title = "Renamed In Traktor"
+    demo.nml.write_bytes(collection.to_bytes())
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(library.search_tracks(limit=1, sort="id").tracks[0].id, {"comment": "from Harmony"})
+
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+    written = nml.load(demo.nml)
+    assert written.tracks[0].title == "Renamed In Traktor"  # the export kept Traktor's change
+    with Library.open(api.state.service.library_path) as library:
+        assert library.search_tracks("Renamed In Traktor").total == 0  # and nothing brought it in
+    status = (await api.client.get("/api/traktor/status")).json()
+    assert status["collection_changed"] is True and status["pending_export"] is False, status
+
+    synced = await api.run("/api/traktor/sync")
+    assert synced["status"] == "succeeded" and synced["result"]["summary"].startswith("Updated 1 track"), synced
+    with Library.open(api.state.service.library_path) as library:
+        assert library.search_tracks("Renamed In Traktor").total == 1
+    assert (await api.client.get("/api/traktor/status")).json()["collection_changed"] is False
+
+    # An export of a file the library is in step with records the file it wrote, as before.
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(library.search_tracks(limit=1, sort="id").tracks[0].id, {"comment": "again"})
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+    assert (await api.client.get("/api/traktor/status")).json()["collection_changed"] is False

@@ -338,11 +338,23 @@ class _Applying:
 
 
 def record_export(
-    conn: Connection, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
+    conn: Connection,
+    library_version: int,
+    fingerprint: NmlFingerprint,
+    bases: BaseUpdates = NO_BASE_UPDATES,
+    *,
+    read: NmlFingerprint | None = None,
 ) -> None:
-    """Record that the NML at ``fingerprint`` now holds version ``library_version``, with its bases."""
+    """Record that the NML at ``fingerprint`` now holds version ``library_version``, with its bases.
+
+    ``read``: the file as the export read it. When that is not the file the library last read or wrote (Traktor
+    saved it since the last sync), the export kept Traktor's changes in the file, but no import has brought them
+    into the library: the file written is then not recorded as the one the library is in step with, so the
+    status still says the collection changed since the last sync, and auto-sync imports it."""
     write_bases(conn, bases, _Refs(), library_version)
-    record_nml_state(conn, fingerprint, exported_version=library_version)
+    known = read_status(conn).nml_fingerprint
+    unimported = read is not None and known is not None and known.sha256 != read.sha256
+    record_nml_state(conn, None if unimported else fingerprint, exported_version=library_version)
     undo_stamps.settle_export(conn, library_version)  # undos made while the export ran
     log.info("recorded export of library version %d to %s", library_version, fingerprint.path)
 

@@ -435,11 +435,17 @@ class Library(LibraryEdits):
             return result
 
     def record_export(
-        self, library_version: int, fingerprint: NmlFingerprint, bases: BaseUpdates = NO_BASE_UPDATES
+        self,
+        library_version: int,
+        fingerprint: NmlFingerprint,
+        bases: BaseUpdates = NO_BASE_UPDATES,
+        *,
+        read: NmlFingerprint | None = None,
     ) -> None:
-        """Record that an export wrote ``library_version`` to the NML at ``fingerprint``, with new bases."""
+        """Record that an export wrote ``library_version`` to the NML at ``fingerprint``, with new bases
+        (``read``: the file as the export read it; see :func:`harmony.library.apply.record_export`)."""
         with write_connection(self._engine) as conn:
-            apply.record_export(conn, library_version, fingerprint, bases)
+            apply.record_export(conn, library_version, fingerprint, bases, read=read)
 
     # --- settings ---
 

@@ -82,6 +82,6 @@ class ExportRun:
         during the export has a newer version, so it stays pending)."""
         fingerprint = result.written or result.read
         with Library.open(self.service.library_path) as library:
-            library.record_export(result.based_on_version, fingerprint, bases)
+            library.record_export(result.based_on_version, fingerprint, bases, read=result.read)
             if result.counts is not None:
                 library.record_known_counts(self.op.nml_path, *result.counts)
