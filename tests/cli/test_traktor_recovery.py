@@ -61,6 +61,9 @@ def test_status_backups_restore_and_rebuild(tmp_path: Path, synced: tuple[Genera
     assert status["collection_changed"] is False  # as the sync read it
 
     later = generated.path.stat().st_mtime_ns + 9_000_000_000
+    collection = nml.load(generated.path)
+    collection.tracks[0].title = "Changed In Traktor"
+    generated.path.write_bytes(collection.to_bytes())
     os.utime(generated.path, ns=(later, later))  # Traktor saved it since
     changed = _json(base, "status")
     assert isinstance(changed, dict) and changed["collection_changed"] is True

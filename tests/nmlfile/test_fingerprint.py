@@ -60,11 +60,14 @@ def test_changed_on_disk_says_when_the_file_was_saved_after_it_was_read(tmp_path
     assert changed_on_disk(None, path) is None  # nothing read yet: nothing to compare with
 
     later = known.mtime_ns + 7_000_000_000
-    os.utime(path, ns=(later, later))  # saved again with the same bytes (Traktor quitting): changed
+    os.utime(path, ns=(later, later))  # saved again with the same bytes (Traktor quitting, nothing changed)
+    assert changed_on_disk(known, path) is None
+
+    path.write_bytes(SMALL.replace(b'TITLE="a"', b'TITLE="b"'))  # the same size, another title: changed
+    os.utime(path, ns=(later, later))
     saved = changed_on_disk(known, path)
     assert saved is not None and abs(saved.replace(tzinfo=UTC).timestamp() - later / 1e9) < 0.001
 
-    os.utime(path, ns=(known.mtime_ns, known.mtime_ns))
     path.write_bytes(SMALL + b"\n")  # a byte more, the time put back: the size tells
     os.utime(path, ns=(known.mtime_ns, known.mtime_ns))
     assert changed_on_disk(known, path) is not None

@@ -119,8 +119,12 @@ async def test_the_status_says_when_traktor_saved_the_collection_after_the_last_
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    def saved_by_traktor(seconds_later: int) -> None:
-        """The file written again, as Traktor does when it quits (here with the same bytes, a later time)."""
+    def saved_by_traktor(seconds_later: int, title: str | None = None) -> None:
+        """The file written again, as Traktor does when it quits: with a title changed, or the same bytes."""
+        if title is not None:
+            collection = nml.load(demo.nml)
+            collection.tracks[-1].title = title
+            demo.nml.write_bytes(collection.to_bytes())
         os.utime(demo.nml, ns=(time.time_ns(), demo.nml.stat().st_mtime_ns + seconds_later * 1_000_000_000))
 
     never = await status()  # nothing was ever synced: nothing to compare with, nothing said
@@ -130,19 +134,22 @@ async def test_the_status_says_when_traktor_saved_the_collection_after_the_last_
     synced = await status()
     assert synced["collection_changed"] is False and synced["message"] == "Library and collection are in step"
 
-    saved_by_traktor(5)
+    saved_by_traktor(3)  # Traktor quit with nothing changed: the same bytes, saved again
+    assert (await status())["collection_changed"] is False
+
+    saved_by_traktor(5, "Changed In Traktor")
     changed = await status()
     assert changed["collection_changed"] is True and changed["status"] == "idle"
     assert changed["message"] == "Traktor's collection changed since the last sync: sync to bring its changes in"
     saved = datetime.fromisoformat(changed["collection_saved_at"]).replace(tzinfo=UTC)
     assert abs(saved.timestamp() - demo.nml.stat().st_mtime) < 1
 
-    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"  # finds nothing, records the file
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"  # brings the title in, records the file
     assert (await status())["collection_changed"] is False
 
     with Library.open(api.state.service.library_path) as library:
         library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "waits"})
-    saved_by_traktor(10)
+    saved_by_traktor(10, "Changed Again")
     both = await status()
     assert both["collection_changed"] is True
     assert both["message"] == (

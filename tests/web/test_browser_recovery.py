@@ -324,7 +324,15 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
         assert notice.count() == 0  # in step: nothing said
 
         later = demo.nml.stat().st_mtime_ns + 60_000_000_000
-        os.utime(demo.nml, ns=(later, later))  # Traktor quit again, saving the file
+        os.utime(demo.nml, ns=(later, later))  # Traktor quit again, saving the same bytes: nothing to say
+        page.reload()
+        page.wait_for_selector("#tracks-table[aria-busy='false']")
+        page.wait_for_timeout(1500)
+        assert notice.count() == 0
+        collection.tracks[1].title = "Renamed Again"  # Traktor quit again, with a change
+        demo.nml.write_bytes(collection.to_bytes())
+        later += 60_000_000_000
+        os.utime(demo.nml, ns=(later, later))
         page.reload()
         notice.wait_for(timeout=30_000)
         notice.get_by_role("button", name="Close").click()

@@ -69,13 +69,13 @@ def read_fingerprinting(path: Path) -> tuple[bytes, Background[NmlFingerprint]]:
 
 
 def changed_on_disk(known: NmlFingerprint | None, path: Path) -> datetime | None:
-    """When the file at ``path`` was saved (UTC, naive, as the library keeps times), if it is not the file
-    ``known`` describes: Traktor saved it, or something else replaced it, since Harmony last read or wrote it.
-    None when it is that file, when nothing is known yet (no sync ever ran) or when there is no file to look at.
+    """When the file at ``path`` was saved (UTC, naive, as the library keeps times), if it no longer holds what
+    ``known`` describes: Traktor saved changes, or something else replaced it, since Harmony last read or wrote it.
+    None when it holds those bytes, when nothing is known yet (no sync ever ran) or when there is no file.
 
-    One ``stat``, no read: the size and time are what an import records, so a file saved again with the same
-    bytes counts as changed (Traktor rewrites its collection when it quits); the next import finds nothing to
-    do and records the new time."""
+    A ``stat`` first: the size and time an import records. Traktor rewrites its collection when it quits, with
+    the same bytes when nothing changed: a file of the same size saved again is hashed (once per save, see
+    :func:`_same_bytes`) so that it does not ask for a sync that would find nothing to do."""
     if known is None:
         return None
     try:
@@ -83,6 +83,31 @@ def changed_on_disk(known: NmlFingerprint | None, path: Path) -> datetime | None
     except OSError:
         return None
     same_file = os.path.realpath(known.path) == os.path.realpath(path)
-    if same_file and (now.st_size, now.st_mtime_ns) == (known.size, known.mtime_ns):
+    same_size = same_file and now.st_size == known.size
+    if same_size and (now.st_mtime_ns == known.mtime_ns or _same_bytes(path, now, known.sha256)):
         return None
     return datetime.fromtimestamp(now.st_mtime_ns / 1e9, UTC).replace(tzinfo=None)
+
+
+#: The last answer of :func:`_same_bytes`: (path, size, times, inode, hash compared with) -> whether they matched.
+#: The pages ask the status whenever the DJ comes back to them; a 150 MB file is read and hashed once per save.
+#: The change time and inode are in the key as well as the modification time: a USB drive's FAT keeps that to
+#: 2 s, and two saves of one size within them must not share an answer.
+_last_compared: dict[tuple[str, int, int, int, int, str], bool] = {}
+
+
+def _same_bytes(path: Path, stat: os.stat_result, sha256: str) -> bool:
+    """Whether the file (as ``stat`` found it) hashes to ``sha256``; a file that cannot be read, or that changes
+    while it is read, is not the same."""
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, sha256)
+    if key not in _last_compared:
+        try:
+            with open(path, "rb") as file:  # hashed as it streams by: the web app's memory stays flat
+                digest = hashlib.file_digest(file, "sha256").hexdigest()
+            after = path.stat()
+        except OSError:
+            return False
+        same = digest == sha256 and (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == key[1:5]
+        _last_compared.clear()
+        _last_compared[key] = same
+    return _last_compared[key]
