@@ -219,7 +219,8 @@ async def test_tracks_search_sort_pages_and_detail(api: Api, demo: Demo) -> None
 
 
 async def test_playlist_tree(api: Api, demo: Demo) -> None:
-    assert (await api.client.get("/api/playlists")).json() == {"nodes": []}
+    none_deleted = {"playlists": 0, "folders": 0}
+    assert (await api.client.get("/api/playlists")).json() == {"nodes": [], "deleted_pending": none_deleted}
     await api.configure(demo)
     await api.run("/api/traktor/sync")
     nodes = (await api.client.get("/api/playlists")).json()["nodes"]
@@ -237,6 +238,20 @@ async def test_playlist_tree(api: Api, demo: Demo) -> None:
     assert len(lists) == demo.generated.playlists + demo.generated.smart_lists
     assert any(n["kind"] == "folder" for n in every)
     assert sum(int(n["entry_count"]) for n in lists if n["kind"] == "playlist") > 0  # type: ignore[call-overload]
+
+    # A synced playlist deleted waits for the export as much as one renamed: the tree has no node to mark for it,
+    # so the answer counts it (the library page's "Pending export (0 tracks, 1 playlist)").
+    assert (await api.client.get("/api/playlists")).json()["deleted_pending"] == none_deleted
+    gone = next(n for n in lists if n["kind"] == "playlist")
+    deleted = await api.client.delete(f"/api/playlists/{gone['id']}", headers=api.token)
+    assert deleted.status_code == 200, deleted.text
+    answer = (await api.client.get("/api/playlists")).json()
+    assert answer["deleted_pending"] == {"playlists": 1, "folders": 0}
+    assert not any(n["pending"] for n in walk(answer["nodes"]))  # nothing left to mark
+    pending = (await api.client.get("/api/library/pending")).json()
+    assert (pending["deleted_playlists"], pending["deleted_folders"]) == (1, 0)
+    assert (await api.client.post("/api/undo", headers=api.token)).status_code == 200
+    assert (await api.client.get("/api/playlists")).json()["deleted_pending"] == none_deleted
 
 
 async def test_stats(api: Api, demo: Demo) -> None:

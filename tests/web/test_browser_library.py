@@ -519,7 +519,7 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     page.wait_for_function(PENDING_SAYS, arg=in_library)
     page.locator("#playlist-tree [role='treeitem']", has_text="Two Pending").first.locator(".name").click()
     wait_for_count(page, "2 tracks")
-    page.wait_for_function(PENDING_SAYS, arg="Pending export (2)")
+    page.wait_for_function(PENDING_SAYS, arg="Pending export (2 tracks, this playlist)")  # new: it waits too
     page.locator("#playlist-tree [data-key='all']").click()
     page.wait_for_function(PENDING_SAYS, arg=in_library)
 

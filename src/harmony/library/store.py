@@ -247,18 +247,33 @@ class Library(LibraryEdits):
         with self._read() as conn:
             return queries.playlist_entries(conn, playlist_id)
 
-    def pending(self) -> dict[str, object]:
-        """What no export has written yet: the tracks and the playlists (and folders) edited since."""
-        from sqlalchemy import select
+    def pending(self, *, with_tracks: bool = True) -> dict[str, object]:
+        """What no export has written yet: the tracks (unless ``with_tracks`` is false: they can be 100,000) and
+        the playlists (and folders) edited since, and how many playlists and folders were deleted since (their
+        sync bases wait for the export, which deletes them in the file)."""
+        from sqlalchemy import func, select
 
-        from harmony.library.models import FOLDERS, PLAYLISTS
+        from harmony.library.models import FOLDER_BASES, FOLDERS, PLAYLIST_BASES, PLAYLISTS
 
         with self._read() as conn:
             since = journal.read_status(conn).last_exported_version
-            tracks = queries.track_ids_changed_since(conn, since)
+            tracks = queries.track_ids_changed_since(conn, since) if with_tracks else []
             playlists = list(conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.changed_version > since)).scalars())
             folders = list(conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.changed_version > since)).scalars())
-        return {"since_version": since, "tracks": tracks, "playlists": playlists, "folders": folders}
+            gone_playlists = conn.execute(
+                select(func.count()).select_from(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_(None))
+            ).scalar_one()
+            gone_folders = conn.execute(
+                select(func.count()).select_from(FOLDER_BASES).where(FOLDER_BASES.c.folder_id.is_(None))
+            ).scalar_one()
+        return {
+            "since_version": since,
+            "tracks": tracks,
+            "playlists": playlists,
+            "folders": folders,
+            "deleted_playlists": gone_playlists,
+            "deleted_folders": gone_folders,
+        }
 
     def track_ids_changed_since(self, version: int) -> list[int]:
         """Tracks changed after ``version``."""

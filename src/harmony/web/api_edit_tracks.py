@@ -291,8 +291,8 @@ async def undo_history(state: Annotated[WebState, Depends(web_state)]) -> dict[s
 
 @router.get("/library/pending", summary="Tracks and playlists with edits no export has written yet")
 async def pending(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
-    """``{"since_version", "tracks": [ids], "playlists": [ids], "folders": [ids], "track_count",
-    "playlist_count"}``."""
+    """``{"since_version", "tracks": [ids], "playlists": [ids], "folders": [ids], "deleted_playlists",
+    "deleted_folders", "track_count", "playlist_count"}``."""
     data = await state.read(lambda library: library.pending())
     tracks, playlists = data["tracks"], data["playlists"]
     assert isinstance(tracks, list) and isinstance(playlists, list)

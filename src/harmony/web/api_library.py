@@ -284,8 +284,12 @@ async def get_track(
 
 @router.get("/playlists", summary="The playlist and folder tree")
 async def playlists(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
-    """``{"nodes": [...]}``: folders (with ``children``), playlists and smart lists (with ``entry_count``), each
-    with ``pending``."""
-    tree, pending = await state.read(lambda library: (library.playlist_tree(), library.pending()))
+    """``{"nodes": [...], "deleted_pending": {"playlists", "folders"}}``: folders (with ``children``), playlists
+    and smart lists (with ``entry_count``), each with ``pending``; and how many playlists and folders were
+    deleted since the last export (the export deletes them in the file)."""
+    tree, pending = await state.read(lambda library: (library.playlist_tree(), library.pending(with_tracks=False)))
     marks = {kind: set(cast(list[int], pending[kind])) for kind in ("playlists", "folders")}
-    return {"nodes": [node_json(node, marks) for node in tree]}
+    return {
+        "nodes": [node_json(node, marks) for node in tree],
+        "deleted_pending": {"playlists": pending["deleted_playlists"], "folders": pending["deleted_folders"]},
+    }

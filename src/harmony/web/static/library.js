@@ -73,19 +73,24 @@
     return page.total;
   }
 
-  // "Pending export (0)" while the tree marked two playlists read as nothing to export: the label counts what
-  // the tree marks too (the button still shows the tracks, the only rows the list has), in the library's view.
+  // "Pending export (0)" while the tree marked two playlists read as nothing to export: the label counts the
+  // playlists and folders edited or deleted since the last export too (the button still shows the tracks, the
+  // only rows the list has). In a playlist, its own tracks, and the playlist itself when it waits.
   let pendingTracks = null;
   function pendingLabel() {
     if (pendingTracks === null) return;
-    const { playlists, folders } = Table.view.playlist ? { playlists: 0, folders: 0 } : Tree.pendingCounts();
-    const parts = [playlists ? plural(playlists, "playlist") : null, folders ? plural(folders, "folder") : null]
-      .filter(Boolean);
-    pendingButton.textContent = parts.length
-      ? `Pending export (${[plural(pendingTracks, "track"), ...parts].join(", ")})`
+    const counts = Tree.pendingCounts();
+    const parts = Table.view.playlist
+      ? [counts.open ? "this playlist" : null]
+      : [counts.playlists ? plural(counts.playlists, "playlist") : null,
+        counts.folders ? plural(counts.folders, "folder") : null];
+    const said = parts.filter(Boolean);
+    pendingButton.textContent = said.length
+      ? `Pending export (${[plural(pendingTracks, "track"), ...said].join(", ")})`
       : `Pending export (${number(pendingTracks)})`;
-    pendingButton.title = parts.length
-      ? "Shows the tracks not exported yet; the playlists and folders marked ● in the tree wait too." : "";
+    pendingButton.title = said.length
+      ? "Shows the tracks not exported yet; the playlists and folders edited or deleted since the last export "
+        + "(marked ● in the tree) wait too." : "";
   }
   document.addEventListener("harmony:tree-read", pendingLabel);
 

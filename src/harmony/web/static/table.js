@@ -222,7 +222,8 @@ window.HarmonyTable = (() => {
       currentCol = -1;
       anchor = -1;
       clearSelection();
-      emptyText = view.filter === "pending" ? "Every edit has been exported." : view.filter === "missing"
+      // Pending: the tracks only (a playlist's own edits wait too, marked in the tree, and the label counts them).
+      emptyText = view.filter === "pending" ? "No track waits to be exported." : view.filter === "missing"
         ? "No missing files." : view.search ? "No track matches." : view.playlist ? "This playlist is empty." : "No tracks yet.";
     }
     if (!keep && view.playlist && view.playlist.smart && !view.search && !view.filter) {

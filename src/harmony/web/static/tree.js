@@ -11,6 +11,7 @@ window.HarmonyTree = (() => {
   const status = document.getElementById("tree-status");
   const collapsed = new Set(); // folder keys the DJ closed
   let nodes = []; // the tree as the API answers it
+  let deleted = {}; // how many playlists and folders were deleted since the last export (the API's deleted_pending)
   const byKey = new Map(); // key -> {node, parent, level, path}
   let selectedKey = "all"; // what the table shows
   let focusKey = "all";
@@ -155,6 +156,7 @@ window.HarmonyTree = (() => {
     }
     if (mine !== loads) return newest;
     nodes = answer.nodes;
+    deleted = answer.deleted_pending || {};
     const before = folders(selectedKey);
     byKey.clear();
     index(nodes, null, 1, "");
@@ -579,16 +581,18 @@ window.HarmonyTree = (() => {
       .map((e) => ({ id: e.node.id, name: e.node.name, path: e.path }));
   }
 
-  // The playlists (smart lists too) and folders whose edits no export has written yet, as the tree marks them.
+  // The playlists (smart lists too) and folders whose edits no export has written yet: those the tree marks, and
+  // those deleted since the last export (`deleted`). `open`: whether the open playlist is one of them.
   function pendingCounts() {
-    let playlists = 0;
-    let folders = 0;
+    let playlists = deleted.playlists || 0;
+    let folders = deleted.folders || 0;
     for (const { node } of byKey.values()) {
       if (!node.pending) continue;
       if (node.kind === "folder") folders += 1;
       else playlists += 1;
     }
-    return { playlists, folders };
+    const shown = byKey.get(selectedKey);
+    return { playlists, folders, open: Boolean(shown && shown.node.pending) };
   }
 
   return { load, open, playlists, pendingCounts, has: (k) => byKey.has(k), focus: () => focusItem(focusKey),
