@@ -236,3 +236,24 @@ def test_whole_numbers_are_accepted_for_float_fields(library: Library) -> None:
     detail = library.get_track(track_id)
     assert detail.track.values.bpm == 128.0 and isinstance(detail.track.values.bpm, float)
     assert isinstance(detail.cues[0].values.start, float)
+
+
+def test_an_edit_refused_leaves_its_version_to_the_next_writer(library: Library) -> None:
+    """An edit refused inside its transaction rolls back, and its version number goes to the next writer, maybe
+    another process. The Library that tried must not count that version as its own: the web app's watcher skips
+    the versions its Library made, and a refused "add again" swallowed the CLI's next edit (no page redrew)."""
+    from harmony.library import AlreadyInPlaylistError
+
+    track_id = library.add_track(track(1))
+    playlist_id = library.create_playlist("Friday", None, track_ids=[track_id])
+    refused_at = library.version + 1
+    with pytest.raises(AlreadyInPlaylistError):
+        library.add_playlist_tracks(playlist_id, [track_id])
+    assert library.version == refused_at - 1  # nothing committed
+    assert not library.made_here(refused_at)
+
+    with Library.open(library.path) as elsewhere:  # another process's edit takes the number
+        elsewhere.update_track(track_id, {"comment": "from the CLI"})
+    assert library.version == refused_at and not library.made_here(refused_at)
+    assert library.add_playlist_tracks(playlist_id, [track_id], allow_duplicates=True).version == refused_at + 1
+    assert library.made_here(refused_at + 1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Generic, TypeVar, cast
@@ -145,11 +146,26 @@ class LibraryEdits:
         caller announces itself) rather than another process."""
         return self._made_here is not None and version in self._made_here
 
-    def _remember(self, version: int) -> None:
-        # Recorded inside the transaction, so a watcher that sees the committed version already knows it.
-        if self._made_here is None:
-            self._made_here = deque(maxlen=10_000)
-        self._made_here.append(version)
+    @contextmanager
+    def _edit_transaction(self, operation: str, summary: str = "") -> Iterator[tuple[Connection, int]]:
+        """One edit's write transaction and the library version it makes, remembered as made here.
+
+        Remembered inside the transaction, so a watcher that sees the committed version already knows it; and
+        forgotten when the edit does not commit (refused, or failed): its version number is then free, and the
+        next edit to take it may be another process's, which the app's pages must hear about (a refused "add
+        again" swallowed the CLI's next edit, the pages never redrawn)."""
+        version: int | None = None
+        try:
+            with write_connection(self._engine) as conn:
+                version = journal.bump_version(conn, operation, summary)
+                if self._made_here is None:
+                    self._made_here = deque(maxlen=10_000)
+                self._made_here.append(version)
+                yield conn, version
+        except BaseException:
+            if version is not None and self._made_here is not None and version in self._made_here:
+                self._made_here.remove(version)
+            raise
 
     def _recorded(
         self,
@@ -160,9 +176,7 @@ class LibraryEdits:
         summary: Mapping[str, object] | None = None,
     ) -> EditOutcome[T]:
         """Run ``action`` as one edit: capture ``scope`` before and after it, keep the difference as a step."""
-        with write_connection(self._engine) as conn:
-            version = journal.bump_version(conn, operation, json.dumps(summary or {}))
-            self._remember(version)
+        with self._edit_transaction(operation, json.dumps(summary or {})) as (conn, version):
             before = undo.capture(conn, scope)
             value = action(conn, version)
             after = undo.capture(conn, scope, known=before, stamps=False)
@@ -172,9 +186,7 @@ class LibraryEdits:
             return EditOutcome(value, version, step, tuple(sorted(touched)), playlists, operation)
 
     def _history(self, operation: str, run: Callable[[Connection, int], StepInfo]) -> EditOutcome[StepInfo]:
-        with write_connection(self._engine) as conn:
-            version = journal.bump_version(conn, operation)
-            self._remember(version)
+        with self._edit_transaction(operation) as (conn, version):
             step = run(conn, version)
             journal.set_summary(conn, version, json.dumps({"step": step.id, "label": step.label}))
             return EditOutcome(step, version, step, step.track_ids, step.playlists, operation)
