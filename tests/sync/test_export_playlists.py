@@ -198,12 +198,12 @@ def test_entries_changed_in_harmony_are_written_with_the_tracks_keys(world: Worl
     world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [c, a, c, b])
     result = export_and_record(world)
     assert _node(world, "Sets", "Friday").entries == [nml_key(f"{n}.mp3") for n in "cacb"]  # type: ignore[attr-defined]
-    assert "  entries playlist Sets/Friday: +2 −0 entries" in result.report.lines()  # a and b kept their order
+    assert "  refill playlist Sets/Friday: +2 −0 entries" in result.report.lines()  # a and b kept their order
     world.assert_nothing_to_do()
 
     world.library.set_playlist_tracks(_playlist_id(world, "Friday"), [b, a, c])  # one c out, b first
     result = export_and_record(world)
-    assert "  entries playlist Sets/Friday: +0 −1 entries, reordered" in result.report.lines()
+    assert "  refill playlist Sets/Friday: +0 −1 entries, reordered" in result.report.lines()
     world.assert_nothing_to_do()
 
 

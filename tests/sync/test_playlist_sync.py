@@ -115,10 +115,10 @@ def test_entries_refilled_in_traktor_say_what_moved(world: World) -> None:
     friday = world.collection.playlists.find(["Sets", "Friday"])
     friday.set_entries([nml_key("b.mp3"), nml_key("a.mp3"), nml_key("a.mp3"), nml_key("c.mp3")])  # b first, c added
     lines = world.sync().report.lines()
-    assert "  entries playlist Sets/Friday: +1 −0 entries, reordered" in lines, lines
+    assert "  refill playlist Sets/Friday: +1 −0 entries, reordered" in lines, lines
     friday.set_entries([nml_key("b.mp3"), nml_key("a.mp3"), nml_key("a.mp3")])
     lines = world.sync().report.lines()
-    assert "  entries playlist Sets/Friday: +0 −1 entries" in lines, lines
+    assert "  refill playlist Sets/Friday: +0 −1 entries" in lines, lines
     world.assert_nothing_to_do()
 
 

@@ -355,6 +355,34 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
         at = page.evaluate("t => new Date(t).toLocaleTimeString()", local.isoformat())
         page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent !== ''")
         assert page.text_content("#auto-sync-last") == f"Last sync: {at}"
+        assert page.text_content("#auto-sync-badge") == "Off"  # it said "Idle" with auto-sync switched off
     finally:
         context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def test_last_sync_is_the_latest_of_auto_syncs_and_the_djs(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """Auto-sync ran once, then was switched off, and the DJ synced by hand: "Last sync" showed auto-sync's
+    run, beside a "Synced at" line minutes later."""
+    demo = make_demo(home / "Traktor", tracks=80, seed=12)
+    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "import", "on_startup": True}}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        assert client.put("/api/traktor/config", json=body).status_code == 200  # its start-up sync runs
+        auto = live_server.state.auto_sync
+        assert auto is not None
+        for _ in range(600):
+            if auto.status.last_sync_at is not None and not auto.status.running:
+                break
+            time.sleep(0.05)
+        ran = auto.status.last_sync_at
+        assert ran is not None
+        off = {"auto_sync": {"enabled": False, "direction": "import", "on_startup": True}}
+        assert client.put("/api/traktor/config", json=off).status_code == 200
+        time.sleep(1.1)  # a later second for the sync by hand
+        _run(client, live_server, "/api/traktor/sync")
+    imported = live_server.state.library.status().last_import_at
+    assert imported is not None and imported.replace(tzinfo=UTC) > ran
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent !== ''")
+    at = page.evaluate("t => new Date(t).toLocaleTimeString()", imported.replace(tzinfo=UTC).isoformat())
+    assert page.text_content("#auto-sync-last") == f"Last sync: {at}"

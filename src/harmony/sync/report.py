@@ -224,7 +224,12 @@ class PlaylistChange:
 
     def __str__(self) -> str:
         where = "/".join(self.path)
-        return f"{self.kind} {self.node} {where}" + (f": {self.detail}" if self.detail else "")
+        verb = _CHANGE_VERBS.get(self.kind, self.kind)
+        return f"{verb} {self.node} {where}" + (f": {self.detail}" if self.detail else "")
+
+
+#: How a diff line says a change whose kind is not a verb ("entries playlist Friday" read as broken English).
+_CHANGE_VERBS: Final = {"entries": "refill", "query": "change the query of"}
 
 
 @dataclass(frozen=True, slots=True)

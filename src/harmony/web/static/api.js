@@ -154,6 +154,12 @@ window.Harmony = (() => {
     return new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(text) ? text : `${text}Z`);
   }
 
+  // A moment as the DJ reads it: the time alone today, the date with it on any other day ("Last sync: 2:56 PM"
+  // two days later read as today's).
+  function when(date) {
+    return date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString() : date.toLocaleString();
+  }
+
   // `parent`'s children become `nodes` without taking out one that stays: a refresh that changed nothing leaves the
   // page's nodes alone, so the one the DJ pressed is still there when the button comes up (Chromium sends no
   // click, and drops a drag, whose pressed node left the page, even for a moment).
@@ -169,5 +175,5 @@ window.Harmony = (() => {
   }
 
   return { api, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren,
-    utc };
+    utc, when };
 })();

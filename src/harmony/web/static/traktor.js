@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number, plural, utc } = window.Harmony;
+  const { api, el, onOperation, onAutoSync, number, plural, utc, when } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const mine = new Set(); // operations started from this page, which Cancel stops
@@ -118,7 +118,7 @@
     if (library) {
       parts.push(library.pending_export ? "Library edits are waiting to be exported." : "Nothing waits to be exported.");
       if (library.last_export_at && library.exported) {
-        parts.push(`Last export: ${utc(library.last_export_at).toLocaleString()}.`);
+        parts.push(`Last export: ${when(utc(library.last_export_at))}.`);
       }
     }
     if (outcome && outcome.backup_path) parts.push(`Backup: ${outcome.backup_path}`);
@@ -130,8 +130,7 @@
   // `finished`: when it ended, for a sync read back from the journal (after a reload); a sync heard now ended now.
   function showSyncResult(event, finished = new Date()) {
     const line = $("sync-result");
-    const today = finished.toDateString() === new Date().toDateString();
-    const at = today ? finished.toLocaleTimeString() : finished.toLocaleString();
+    const at = when(finished);
     if (event.status === "succeeded") {
       const r = event.result;
       const missing = (r.files_not_found || 0) + (r.files_lost || 0);
@@ -157,7 +156,7 @@
   function showAutoSync(status, library) {
     if (library) lastLibrary = library;
     const b = $("auto-sync-badge");
-    if (!status) {
+    if (!status || status.state === "off") {
       b.textContent = "Off";
       b.className = "badge gray";
     } else if (status.running) {
@@ -176,8 +175,10 @@
       b.textContent = "Idle";
       b.className = "badge gray";
     }
-    const last = (status && status.last_sync_at) || (lastLibrary && lastLibrary.last_import_at);
-    $("auto-sync-last").textContent = last ? `Last sync: ${utc(last).toLocaleTimeString()}` : "";
+    // The later of auto-sync's last run and the last import (a sync by hand after auto-sync ran is the last).
+    const times = [status && status.last_sync_at, lastLibrary && lastLibrary.last_import_at].filter(Boolean).map(utc);
+    const last = times.length ? new Date(Math.max(...times)) : null;
+    $("auto-sync-last").textContent = last ? `Last sync: ${when(last)}` : "";
     $("auto-sync-error").hidden = !(status && status.last_error && !status.running);
     $("auto-sync-error").textContent = (status && status.last_error) || "";
   }

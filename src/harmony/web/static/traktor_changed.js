@@ -5,12 +5,12 @@
 "use strict";
 
 (() => {
-  const { api, onOperation, onAutoSync, utc } = window.Harmony;
+  const { api, onOperation, onAutoSync, utc, when } = window.Harmony;
   const notify = window.HarmonyNotifications;
   const ID = "traktor-changed";
   // The save the DJ closed the notice for, this tab: it comes back for the next save only.
   const DISMISSED = "harmony-traktor-changed-dismissed";
-  const QUIET_MS = 5000; // a page coming back asks at most this often (focus and visibility come together)
+  const QUIET_MS = 1500; // a page coming back asks at most this often (focus and visibility come together)
 
   let importsItself = false; // auto-sync on, importing: its watcher brings the changes in, and says so
   let lastAsked = 0;
@@ -45,10 +45,8 @@
   function show(savedAt) {
     if (shownFor === savedAt) return;
     shownFor = savedAt;
-    const when = utc(savedAt);
-    const at = when.toDateString() === new Date().toDateString() ? when.toLocaleTimeString() : when.toLocaleString();
     notify.show(ID, { title: "Traktor's collection changed", color: "yellow",
-      message: `It was saved at ${at}, after Harmony's last sync: its changes are not in the library yet.`,
+      message: `It was saved at ${when(utc(savedAt))}, after Harmony's last sync: its changes are not in the library yet.`,
       action: { label: "Sync now", run: syncNow } });
     // Closed by hand: not again for this save.
     const close = document.querySelector(`#notifications [data-id="${ID}"] button.close`);
@@ -80,10 +78,15 @@
     check();
   });
   onOperation((event) => {
-    if (event.operation !== "import") return;
-    if (event.status === "queued" || event.status === "running") hide();
-    else check(); // done, failed or cancelled: the file is in the library now, or it is not
+    const done = event.status !== "queued" && event.status !== "running";
+    if (event.operation === "import") {
+      if (done) check(); // done, failed or cancelled: the file is in the library now, or it is not
+      else hide();
+    } else if (done && (event.operation === "export" || event.operation === "rebuild")) {
+      check(); // the file was written: in step now, or still holding changes no import brought in
+    }
   });
+  document.addEventListener("harmony:collection-changed", check); // a backup put back (recovery.js)
   onAutoSync((status) => {
     if (!status.running) check();
   });
