@@ -245,6 +245,20 @@ def test_a_playlist_deleted_in_harmony_is_deleted_and_traktor_only_ones_stay(wor
     assert result.stats.summary() == "Removed 1 playlist"  # not "Exported 1 playlist"
 
 
+def test_a_playlist_deleted_on_both_sides_leaves_nothing_waiting(world: World) -> None:
+    """Deleted in Harmony and in Traktor, then imported: nothing is left to export, and the library page's
+    "Pending export" must not go on counting the deletion (its base stays until the next export)."""
+    _synced(world)
+    world.library.delete_playlist(_playlist_id(world, "Chill"))
+    assert world.library.pending(with_tracks=False)["deleted_playlists"] == 1  # waits for the export
+    chill = _node(world, "Chill")
+    chill.delete()
+    world.sync()
+    assert not world.library.status().pending_export
+    assert world.library.pending(with_tracks=False)["deleted_playlists"] == 0
+    world.assert_nothing_to_do()
+
+
 @pytest.mark.parametrize(("strategy", "kept"), [("smart_merge", False), ("traktor_wins", True)])
 def test_a_playlist_deleted_in_harmony_but_changed_in_traktor_follows_the_strategy(
     world: World, strategy: str, kept: bool

@@ -70,6 +70,10 @@ def test_the_summary_speaks_in_the_past_or_the_future(stats: ExportStats, done: 
         ("abc", "dcb", "+1 −1 entries, reordered"),
         ("abca", "abcaa", "+1 −0 entries"),  # a track held twice, added again at the end: nothing moved
         ("aab", "aba", "order of entries"),
+        ("aba", "ba", "+0 −1 entries"),  # the first copy of a went: nothing moved
+        ("abca", "bca", "+0 −1 entries"),
+        ("ab", "bab", "+1 −0 entries"),  # a copy of b added first: nothing moved
+        ("abc", "bca", "order of entries"),
     ],
 )
 def test_a_playlists_entries_are_said_with_their_order(before: str, after: str, said: str) -> None:

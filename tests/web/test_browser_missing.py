@@ -87,8 +87,11 @@ def test_accepting_the_suggested_mappings_finds_every_missing_file(
         else:
             raise AssertionError(f"the missing count stayed at {before} after accepting suggestion {number + 1}")
         after = int(page.text_content("#missing-count").replace(",", ""))
-        if after:  # the files this mapping found, not the tracks its import moved (all under its prefix)
-            found = before - after
+        if after:  # the files this mapping found (its import's files_found), not the tracks it moved
+            with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+                imports = client.get("/api/history", params={"operation": "import"}).json()["operations"]
+            found = imports[0]["counts"]["files_found"]
+            assert found == before - after  # nothing else changed here
             expect(page.locator("#suggest-status")).to_have_text(
                 f"Found {found} file{'s' if found > 1 else ''}. {after} track{'s are' if after > 1 else ' is'} "
                 "still missing."

@@ -248,24 +248,25 @@ class Library(LibraryEdits):
             return queries.playlist_entries(conn, playlist_id)
 
     def pending(self, *, with_tracks: bool = True) -> dict[str, object]:
-        """What no export has written yet: the tracks (unless ``with_tracks`` is false: they can be 100,000) and
-        the playlists (and folders) edited since, and how many playlists and folders were deleted since (their
-        sync bases wait for the export, which deletes them in the file)."""
-        from sqlalchemy import func, select
+        """What no export has written yet: the tracks (listed unless ``with_tracks`` is false: they can be
+        100,000; ``tracks`` is then None) and the playlists (and folders) edited since, and how many playlists
+        and folders were deleted since: the bases the export reads as deletions to write
+        (:meth:`LibraryReader.unlinked_playlist_bases`), counted while an export is pending (a node deleted on
+        both sides keeps its base until the next export, with nothing left to write)."""
+        from sqlalchemy import select
 
-        from harmony.library.models import FOLDER_BASES, FOLDERS, PLAYLIST_BASES, PLAYLISTS
+        from harmony.library.models import FOLDERS, PLAYLISTS
 
         with self._read() as conn:
-            since = journal.read_status(conn).last_exported_version
-            tracks = queries.track_ids_changed_since(conn, since) if with_tracks else []
+            status = journal.read_status(conn)
+            since = status.last_exported_version
+            tracks = queries.track_ids_changed_since(conn, since) if with_tracks else None
             playlists = list(conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.changed_version > since)).scalars())
             folders = list(conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.changed_version > since)).scalars())
-            gone_playlists = conn.execute(
-                select(func.count()).select_from(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_(None))
-            ).scalar_one()
-            gone_folders = conn.execute(
-                select(func.count()).select_from(FOLDER_BASES).where(FOLDER_BASES.c.folder_id.is_(None))
-            ).scalar_one()
+            reader = LibraryReader(conn)
+            waiting = status.pending_export
+            gone_playlists = len(reader.unlinked_playlist_bases()) if waiting else 0
+            gone_folders = len(reader.unlinked_folder_bases()) if waiting else 0
         return {
             "since_version": since,
             "tracks": tracks,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,15 +93,20 @@ def changed_on_disk(known: NmlFingerprint | None, path: Path) -> datetime | None
 #: The last answer of :func:`_same_bytes`: (path, size, times, inode, hash compared with) -> whether they matched.
 #: The pages ask the status whenever the DJ comes back to them; a 150 MB file is read and hashed once per save.
 #: The change time and inode are in the key as well as the modification time: a USB drive's FAT keeps that to
-#: 2 s, and two saves of one size within them must not share an answer.
+#: 2 s, and two saves of one size within them must not share an answer (where the OS gives them: on Windows the
+#: "change time" is the creation time and the inode may be 0).
 _last_compared: dict[tuple[str, int, int, int, int, str], bool] = {}
+_compared_lock = threading.Lock()  # the status is asked on several threads at once
 
 
 def _same_bytes(path: Path, stat: os.stat_result, sha256: str) -> bool:
     """Whether the file (as ``stat`` found it) hashes to ``sha256``; a file that cannot be read, or that changes
     while it is read, is not the same."""
     key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, sha256)
-    if key not in _last_compared:
+    with _compared_lock:  # one hash per save, however many pages ask at once
+        known = _last_compared.get(key)
+        if known is not None:
+            return known
         try:
             with open(path, "rb") as file:  # hashed as it streams by: the web app's memory stays flat
                 digest = hashlib.file_digest(file, "sha256").hexdigest()
@@ -110,4 +116,4 @@ def _same_bytes(path: Path, stat: os.stat_result, sha256: str) -> bool:
         same = digest == sha256 and (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == key[1:5]
         _last_compared.clear()
         _last_compared[key] = same
-    return _last_compared[key]
+        return same

@@ -177,6 +177,8 @@ class AutoSyncService:
 
     def _set(self, **changes: Any) -> None:
         # Every key is applied as given, None included: a success really clears the last error and direction.
+        if changes.get("running") is False:
+            changes.setdefault("step_span", None)  # a run that ended, however, has no step under way
         self.status = replace(self.status, **changes)
         for callback in list(self._subscribers):
             try:
@@ -322,13 +324,13 @@ class AutoSyncService:
                 return
             messages: list[str] = []
             if direction in ("import", "bidirectional"):
-                imported = 50.0 if direction == "bidirectional" else 90.0
+                import_end = 50.0 if direction == "bidirectional" else 90.0
                 self._set(
-                    phase="syncing", percent=10.0, step_span=(10.0, imported), message="Importing from Traktor..."
+                    phase="syncing", percent=10.0, step_span=(10.0, import_end), message="Importing from Traktor..."
                 )
                 op = await self.runner.run_import()
                 messages.append(f"Import: {_summary(op)}")
-                self._set(percent=imported, step_span=None, message=messages[-1])
+                self._set(percent=import_end, step_span=None, message=messages[-1])
             if direction in ("export", "bidirectional"):
                 _, pending, _ = await asyncio.to_thread(self.runner.library_state)
                 if pending and await asyncio.to_thread(self.runner.traktor_running):

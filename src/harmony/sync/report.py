@@ -116,24 +116,25 @@ def entries_said(before: Sequence[Hashable], after: Sequence[Hashable]) -> str:
     ``, reordered`` when the entries both hold (each counted as often as both hold it) come in another order,
     ``order of entries`` when only that, "" when nothing. The import's and the export's diffs say it so."""
     gained, lost = Counter(after) - Counter(before), Counter(before) - Counter(after)
-    reordered = _without(before, lost) != _without(after, gained)
+    # A track held twice, one copy taken out (or added): which copy is not known, so the kept ones changed order
+    # only if they did whichever copies went (the first or the last ones).
+    reordered = all(_without(before, lost, last) != _without(after, gained, last) for last in (True, False))
     if not gained and not lost:
         return "order of entries" if reordered else ""
     counts = f"+{sum(gained.values())} −{sum(lost.values())} entries"
     return f"{counts}, reordered" if reordered else counts
 
 
-def _without(entries: Sequence[Hashable], dropped: Counter[Hashable]) -> list[Hashable]:
-    """``entries`` less ``dropped`` (as many of each as it counts, the last ones: an entry added at the end of a
-    list that holds it twice leaves the first two where they were)."""
+def _without(entries: Sequence[Hashable], dropped: Counter[Hashable], last: bool) -> list[Hashable]:
+    """``entries`` less ``dropped`` (as many of each as it counts), the ``last`` copies or the first ones."""
     left = Counter(dropped)
-    kept_reversed = []
-    for entry in reversed(entries):
+    kept = []
+    for entry in reversed(entries) if last else entries:
         if left[entry] > 0:
             left[entry] -= 1
         else:
-            kept_reversed.append(entry)
-    return kept_reversed[::-1]
+            kept.append(entry)
+    return kept[::-1] if last else kept
 
 
 @dataclass(frozen=True, slots=True)

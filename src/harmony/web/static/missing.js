@@ -108,14 +108,9 @@
     }
   }
 
-  // How many were missing when the mapping's import began: its outcome says how many it found. The import's own
-  // notification counts every track the mapping moved ("Updated 3,223 tracks" for 8 files found).
-  let missingBefore = null;
-
   async function useMapping(suggestion) {
     mappingBusy = true;
     mappingButtons();
-    missingBefore = Number($("missing-count").textContent.replace(/\D/g, "")) || null;
     try {
       const op = await api("POST", "/api/library/missing/mappings",
         { nml_prefix: suggestion.nml_prefix, local_prefix: suggestion.local_prefix });
@@ -377,10 +372,11 @@
       mappingBusy = false;
       mappingButtons();
       const why = event.status === "succeeded" ? "" : `The import did not finish (${event.error || event.message || event.status}). `;
-      const before = missingBefore;
-      missingBefore = null;
+      // The files the mapping's import found again (its result's files_found): its notification counts every
+      // track the mapping moved ("Updated 3,223 tracks" for 8 files found).
+      const foundAgain = (event.status === "succeeded" && event.result && event.result.files_found) || 0;
       loadCount().then((count) => {
-        const found = before !== null && before > count ? `Found ${plural(before - count, "file")}. ` : "";
+        const found = foundAgain ? `Found ${plural(foundAgain, "file")}. ` : "";
         $("suggest-status").textContent = why + (count === 0
           ? "Every missing file was found." : `${found}${plural(count, "track is", "tracks are")} still missing.`);
       });

@@ -13,7 +13,12 @@
   const QUIET_MS = 1500; // a page coming back asks at most this often (focus and visibility come together)
 
   let importsItself = false; // auto-sync on, importing: its watcher brings the changes in, and says so
+  // Auto-sync imports a save it has seen within moments (it waits for the file to settle); past this, a save it
+  // has not taken (it failed, it was off when Traktor saved, its start-up sync is off) is said here too.
+  const AUTO_SYNC_TAKES_MS = 15000;
   let lastAsked = 0;
+  let asked = 0; // checks sent: an answer to an older one than the last answered is dropped
+  let answered = 0;
   let shownFor = null; // the saved_at of the notice on screen
 
   function followSettings(settings) {
@@ -28,22 +33,23 @@
   }
 
   function syncNow() {
+    shownFor = null; // the notification hid itself: a check after a sync that did not happen shows it again
     // The Traktor page's own button, so its mappings and its progress line are used; elsewhere, the same request
     // with the saved mappings. Its progress and outcome come as any import's.
     const button = document.getElementById("sync-button");
-    if (button) {
+    if (button && !button.disabled) {
       button.click();
       return;
     }
     api("POST", "/api/traktor/sync", {}).catch((error) => {
-      if (error.status === 409) return; // an import runs already: its notification shows it
       notify.show(`${ID}-failed`, { title: "Sync failed", message: error.message || String(error), color: "red",
         autoClose: 6000 });
+      check();
     });
   }
 
   function show(savedAt) {
-    if (shownFor === savedAt) return;
+    if (shownFor === savedAt && document.querySelector(`#notifications [data-id="${ID}"]`)) return;
     shownFor = savedAt;
     notify.show(ID, { title: "Traktor's collection changed", color: "yellow",
       message: `It was saved at ${when(utc(savedAt))}, after Harmony's last sync: its changes are not in the library yet.`,
@@ -55,16 +61,23 @@
 
   async function check() {
     lastAsked = Date.now();
+    const mine = ++asked;
     let status;
     try {
       status = await api("GET", "/api/traktor/status");
     } catch (_) {
       return; // the next visit asks again; a status that cannot be read says nothing about the file
     }
+    if (mine < answered) return; // a later check has answered already (a sync may have ended between)
+    answered = mine;
     const savedAt = status.collection_changed ? status.collection_saved_at : null;
-    const busy = status.running_operation !== null || (status.auto_sync && status.auto_sync.running);
-    if (!savedAt || busy || importsItself || sessionStorage.getItem(DISMISSED) === savedAt) hide();
+    const auto = status.auto_sync;
+    const busy = status.running_operation !== null || Boolean(auto && auto.running);
+    const autoWillTake = importsItself && Boolean(auto) && auto.state !== "error"
+      && (auto.pending || (savedAt !== null && Date.now() - utc(savedAt).getTime() < AUTO_SYNC_TAKES_MS));
+    if (!savedAt || busy || autoWillTake || sessionStorage.getItem(DISMISSED) === savedAt) hide();
     else show(savedAt);
+    if (savedAt && autoWillTake && !auto.pending) setTimeout(check, AUTO_SYNC_TAKES_MS); // said if it is not taken
   }
 
   function comeBack() {
@@ -74,8 +87,9 @@
   document.addEventListener("visibilitychange", comeBack);
   window.addEventListener("focus", comeBack);
   document.addEventListener("harmony:settings", (event) => {
+    const before = importsItself;
     followSettings(event.detail);
-    check();
+    if (importsItself !== before) check(); // the Traktor page sends its settings as it opens: no second check
   });
   onOperation((event) => {
     const done = event.status !== "queued" && event.status !== "running";
