@@ -304,6 +304,14 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
     try:
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def reload_and_hear_the_status() -> None:
+            """Reload, and wait for the page's own status answer (the notice's source) to be read."""
+            with page.expect_response(lambda r: "/api/traktor/status" in r.url and r.status == 200):
+                page.reload()
+            page.wait_for_selector("#tracks-table[aria-busy='false']")
+            page.wait_for_timeout(200)  # the answer's handler runs after the response event
+
         page.goto(f"{live_server.url}/library")
         notice = page.locator('.notification[data-id="traktor-changed"]')
         notice.wait_for(timeout=30_000)
@@ -318,16 +326,12 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
         notice.wait_for(state="detached", timeout=30_000)
         with Library.open(live_server.state.service.library_path) as library:
             assert library.search_tracks("Renamed In Traktor").total == 1
-        page.reload()
-        page.wait_for_selector("#tracks-table[aria-busy='false']")
-        page.wait_for_timeout(1500)
+        reload_and_hear_the_status()
         assert notice.count() == 0  # in step: nothing said
 
         later = demo.nml.stat().st_mtime_ns + 60_000_000_000
         os.utime(demo.nml, ns=(later, later))  # Traktor quit again, saving the same bytes: nothing to say
-        page.reload()
-        page.wait_for_selector("#tracks-table[aria-busy='false']")
-        page.wait_for_timeout(1500)
+        reload_and_hear_the_status()
         assert notice.count() == 0
         collection.tracks[1].title = "Renamed Again"  # Traktor quit again, with a change
         demo.nml.write_bytes(collection.to_bytes())
@@ -336,9 +340,7 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
         page.reload()
         notice.wait_for(timeout=30_000)
         notice.get_by_role("button", name="Close").click()
-        page.reload()
-        page.wait_for_selector("#tracks-table[aria-busy='false']")
-        page.wait_for_timeout(1500)
+        reload_and_hear_the_status()
         assert notice.count() == 0  # closed for this save
 
         page.goto(f"{live_server.url}/traktor")
