@@ -201,3 +201,13 @@ async def test_checking_every_file_marks_a_folder_moved_away_and_clears_it_when_
     # Marks are not edits: nothing waits for an export.
     assert (await api.client.get("/api/library/tracks", params={"filter": "pending"})).json()["total"] == 0
     assert (await api.client.post("/api/library/missing/check")).status_code == 403  # no token: refused
+
+
+async def test_a_root_of_an_unknown_users_home_is_refused_plainly(api: Api) -> None:
+    """``~0`` names the home of a user "0", which this computer does not have: Python's expanduser raises, and
+    the suggestions and the folder search answered 500 (found by the schema fuzz). A 404 that says why."""
+    for root in ("~0", "~nobody-here/Music"):
+        suggested = await api.client.get("/api/library/missing/suggestions", params={"root": root})
+        assert suggested.status_code == 404 and "not a folder on this computer" in suggested.json()["error"], root
+        searched = await api.client.post("/api/library/relocate", json={"roots": [root]}, headers=api.token)
+        assert searched.status_code == 404 and "not a folder on this computer" in searched.json()["error"], root

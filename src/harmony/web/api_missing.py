@@ -59,7 +59,10 @@ def _search_roots(state: WebState) -> list[Path]:
 
 def _checked_root(state: WebState, text: str) -> Path:
     allowed = _search_roots(state)
-    path = Path(text).expanduser()
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "~someone" for a user this computer does not have (found by the schema fuzz: a 500)
+        raise NotFoundError(f"Cannot search {text!r}: it is not a folder on this computer.") from None
     if not path.is_absolute() or not path.is_dir():
         raise NotFoundError(f"Cannot search {text!r}: it is not a folder on this computer.")
     resolved = path.resolve()
