@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from harmony.words import plural
+
 __all__ = ["ProgressReporter", "counted", "last_look"]
 
 
@@ -36,5 +38,8 @@ def last_look(cancelled: Callable[[], bool]) -> bool:
 
 def counted(message: str, done: int, total: int, what: str = "") -> str:
     """``message`` with how far it got, as every progress report says it: ``"Analyzing differences...
-    (12,500/100,000)"`` (``what`` follows the total: ``"library tracks"``)."""
-    return f"{message} ({done:,}/{total:,}{' ' + what if what else ''})"
+    (12,500/100,000)"``. ``what`` (a singular noun: ``"library track"``) follows the total, in the plural unless
+    the total is one. With nothing to count (``total`` 0), the message alone: "(0/0)" tells a DJ nothing."""
+    if total == 0:
+        return message
+    return f"{message} ({done:,}/{plural(total, what) if what else f'{total:,}'})"

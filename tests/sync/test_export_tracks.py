@@ -291,6 +291,19 @@ def test_progress_is_reported_in_the_building_phase_every_two_percent(world: Wor
     assert ("building", 60.0, "Updated 40 tracks") in seen
 
 
+def test_one_updated_track_is_said_in_the_singular(world: World) -> None:
+    _synced(world)
+    world.library.update_track(world.track_id("a.mp3"), {"title": "Alpha (Remix)"})
+    seen: list[str] = []
+    plan_export(
+        world.collection,
+        snapshot(world),
+        ExportOptions(platform="linux"),
+        lambda phase, percent, message, current_item=None: seen.append(message),
+    )
+    assert "Updated 1 track" in seen
+
+
 def test_a_file_moved_in_harmony_moves_the_entry_and_its_playlist_entries(world: World) -> None:
     _synced(world)
     world.collection.playlists.create_playlist("Set", [nml_key("a.mp3"), nml_key("b.mp3")], uuid="a" * 32)

@@ -113,7 +113,7 @@ def _plan_checked(
     def loading(done: int, total: int) -> None:
         share = 1.0 if total == 0 else done / total
         percent = _LOADING[0] + (_LOADING[1] - _LOADING[0]) * share
-        report("loading", round(percent, 2), counted("Preparing sync...", done, total, "library tracks"))
+        report("loading", round(percent, 2), counted("Preparing sync...", done, total, "library track"))
 
     # The digests of the collection's entries let the snapshot leave out, and the planner skip, the tracks
     # unchanged on both sides since the last import (see harmony.sync.digest); the planner may still read

@@ -36,6 +36,7 @@ from harmony.sync.export_report import ExportReport, ExportStats
 from harmony.sync.export_tracks import TrackExporter
 from harmony.sync.paths import PathResolver
 from harmony.sync.ticker import Ticker
+from harmony.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def plan_export(
     steps = _Steps(progress)
     tracks.entries(steps)
     exported = len(tracks.out.changed)
-    say("building", EXPORT_PHASE_SPANS["entries"][1], f"Updated {exported} tracks", None)
+    say("building", EXPORT_PHASE_SPANS["entries"][1], f"Updated {plural(exported, 'track')}", None)
     tracks.new_entries(steps)
     tracks.removals()
 
