@@ -155,3 +155,18 @@ def test_many_threads_read_at_once_on_their_own_connections(library_path: Path) 
             thread.join(60)
     assert errors == []
     assert totals == [300] * (12 * 15)
+
+
+def test_threads_opening_a_new_library_at_once_all_get_it(tmp_path: Path) -> None:
+    """The first pages of a fresh app ask at once, each opening the library that does not exist yet: none may
+    fail with "database is locked" while another creates it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_count(path: Path) -> int:
+        with Library.open(path) as library:
+            return library.missing_count()
+
+    for attempt in range(12):
+        path = tmp_path / f"library-{attempt}.db"
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(open_and_count, [path] * 4)) == [0, 0, 0, 0]

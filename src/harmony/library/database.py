@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -143,7 +144,10 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 def _inspect(path: Path) -> tuple[int, bool, str | None]:
     """(application_id, has tables, alembic revision) of an existing file; refuse a non-SQLite file."""
     try:
-        with closing(sqlite3.connect(reading_uri(path), uri=True)) as raw:
+        with closing(sqlite3.connect(reading_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as raw:
+            # One read transaction: another opener may be creating the library, and the id read before its
+            # commit with the tables read after would call a new Harmony library a stranger's.
+            raw.execute("BEGIN")
             app_id = raw.execute("PRAGMA application_id").fetchone()[0]
             names = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             revision = None
@@ -211,9 +215,7 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
         target.parent.mkdir(parents=True, exist_ok=True)
         log.info("creating a new library at %s", target)
     try:
-        with closing(sqlite3.connect(str(target))) as raw:
-            # WAL is a property of the file and cannot be switched inside a transaction, so it is set here.
-            mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _journal_mode_wal(target)
     except sqlite3.DatabaseError as error:
         problem = explain_sqlite_error(target, error)
         if problem is None:
@@ -229,6 +231,24 @@ def open_database(path: Path | str | None = None, *, read_only: bool = False) ->
         engine.dispose()
         raise
     return target, engine
+
+
+def _journal_mode_wal(target: Path) -> str:
+    """Switch the library's file to WAL (a property of the file, which cannot be switched inside a transaction,
+    so it is set here) and return the journal mode it has.
+
+    SQLite answers "database is locked" at once, without waiting, to a connection switching a file another one
+    is creating (it would deadlock otherwise): the first pages of a fresh app open the new library together.
+    So a locked answer is asked again, until the same timeout any writer waits."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            with closing(sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)) as raw:
+                return str(raw.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
+                raise
+        time.sleep(0.02)
 
 
 def _upgrade(path: Path, engine: Engine) -> None:

@@ -79,7 +79,12 @@ def compare_copies(copy: str, current: str) -> dict[str, Any]:
     }
 
 
-def _file_state(path: Path, known: tuple[int, int] | None) -> tuple[str, int, int, tuple[int, int] | None] | None:
+#: A collection file as a health verdict holds for it: its path, size and modification time, and the counts
+#: it was judged against.
+_FileState = tuple[str, int, int, tuple[int, int] | None]
+
+
+def _file_state(path: Path, known: tuple[int, int] | None) -> _FileState | None:
     try:
         stat = path.stat()
     except OSError:
@@ -94,7 +99,9 @@ class Recovery:
         self.service = service
         # The last verdict, by file state and counts compared with: the page and auto-sync ask often, and at
         # 100,000 tracks a check reads 150 MB.
-        self._checked: tuple[tuple[str, int, int, tuple[int, int] | None], CollectionHealth] | None = None
+        self._checked: tuple[_FileState, CollectionHealth] | None = None
+        # The reads under way, by the same key, so that callers asking at once share one.
+        self._checking: dict[_FileState, asyncio.Future[CollectionHealth]] = {}
 
     # --- health -----------------------------------------------------------------------------------------
 
@@ -104,17 +111,35 @@ class Recovery:
         return check_collection(path, self.service.known_counts(path))
 
     async def check(self, nml_path: str | None = None) -> CollectionHealth:
-        """The collection's health, read on the sync pool."""
+        """The collection's health, read on the sync pool. Callers asking about the same file state while it
+        is being read share that one read: after a Traktor save, every open page asks at once."""
         path = await asyncio.to_thread(self.service.nml_path, nml_path)
         known = await asyncio.to_thread(self.service.known_counts, path)
         key = await asyncio.to_thread(_file_state, path, known)
-        if key is not None and self._checked is not None and self._checked[0] == key:
+        if key is None:
+            return await self._read_health(path, known, None)
+        if self._checked is not None and self._checked[0] == key:
             return self._checked[1]
+        running = self._checking.get(key)
+        if running is None or running.get_loop() is not asyncio.get_running_loop():
+            running = asyncio.ensure_future(self._read_health(path, known, key))
+            self._checking[key] = running
+            running.add_done_callback(lambda done: self._forget_check(key, done))
+        # Shielded: one caller going away (a page closed) does not cancel the read the others wait for.
+        return await asyncio.shield(running)
+
+    async def _read_health(self, path: Path, known: tuple[int, int] | None, key: _FileState | None) -> CollectionHealth:
         health = await self.service.manager.execute_sync(Job(check_collection, (str(path), known)))
         assert isinstance(health, CollectionHealth)
         if key is not None and key == await asyncio.to_thread(_file_state, path, known):
             self._checked = (key, health)
         return health
+
+    def _forget_check(self, key: _FileState, done: asyncio.Future[CollectionHealth]) -> None:
+        if self._checking.get(key) is done:
+            del self._checking[key]
+        if not done.cancelled():
+            done.exception()  # seen here too: every caller may have gone before it failed
 
     def accept(self, nml_path: str | None = None) -> CollectionHealth:
         """The DJ says the collection is as they want it (they removed those tracks): if it reads as a whole
