@@ -276,6 +276,54 @@ def test_a_cancel_during_the_write_leaves_the_original(nml_path: Path, small: Co
     _folder_is_clean(nml_path)
 
 
+def _older_backups(path: Path, count: int) -> list[Path]:
+    """``count`` backups made before, by earlier exports, each with bytes of its own."""
+    from harmony.nmlfile.backups import write_backup
+
+    return [write_backup(path, b"<NML>%d</NML>" % number, keep=count) for number in range(count)]
+
+
+def test_a_cancel_after_the_backup_leaves_no_backup_and_prunes_none(nml_path: Path, small: Contents) -> None:
+    """The backup is made for a write: when the write does not happen, the collection is still those bytes, and
+    a backup of them would read as an export that never was. Nor may it push the oldest backup out."""
+
+    class Cancelled(Exception):
+        pass
+
+    older = _older_backups(nml_path, 3)
+
+    def cancel_at_replace(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+        if percent == 90:  # the check and the backup are done, the file not yet replaced
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        write_collection(nml_path, small.new, expected=None, keep=3, progress=cancel_at_replace)
+    assert nml_path.read_bytes() == small.old
+    assert sorted(backup_folder(nml_path).iterdir()) == sorted(older)
+    _folder_is_clean(nml_path)
+
+    result = write_collection(nml_path, small.new, expected=None, keep=3)  # a write that happens prunes
+    assert result.backup_path is not None and result.backup_path.read_bytes() == small.old
+    assert sorted(backup_folder(nml_path).iterdir()) == sorted([*older[1:], result.backup_path])
+
+
+def test_a_save_by_traktor_during_the_write_keeps_the_backup_of_what_it_saved_over(
+    nml_path: Path, small: Contents
+) -> None:
+    older = _older_backups(nml_path, 2)
+
+    def traktor_saves(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+        if percent == 90:
+            nml_path.write_bytes(small.old + b"\n")
+
+    with pytest.raises(NmlChangedError):
+        write_collection(nml_path, small.new, expected=None, keep=2, progress=traktor_saves)
+    assert nml_path.read_bytes() == small.old + b"\n"
+    kept = sorted(set(backup_folder(nml_path).iterdir()) - set(older))
+    assert len(kept) == 1 and kept[0].read_bytes() == small.old  # the only copy left of the file before
+    assert set(older) <= set(backup_folder(nml_path).iterdir())  # and nothing was pruned for it
+
+
 def test_every_step_is_named() -> None:
     assert STEPS == (
         "check Traktor",

@@ -125,14 +125,15 @@ def write_backup(
     keep: int = DEFAULT_KEEP,
     *,
     protect: Path | None = None,
+    prune: bool = True,
 ) -> Path:
     """Store ``data`` (the collection's current bytes, already read, or pieces of them as they are read) as a
     new backup of ``nml_path``. An exception other than ``OSError``/``NMLError`` raised while the pieces are
     produced passes through, and no backup is left.
 
     The copy is written atomically (a temporary file, fsync, rename, fsync of the folder), so a crash never
-    leaves a half backup with a backup's name. Then the oldest backups beyond ``keep`` are deleted, except
-    ``protect`` (the backup being restored). Raises :class:`BackupError`."""
+    leaves a half backup with a backup's name. Then, with ``prune``, the oldest backups beyond ``keep`` are
+    deleted, except ``protect`` (the backup being restored). Raises :class:`BackupError`."""
     if keep < 1:
         raise BackupError(f"the number of backups to keep must be 1 or more, not {keep}")
     path = real_collection_path(nml_path)
@@ -157,7 +158,8 @@ def write_backup(
     except (NMLError, OSError) as error:
         raise BackupError(f"cannot write the backup {target}: {error}") from error
     logger.info("backed up %s to %s", path, target)
-    prune_backups(path, keep, protect=protect)
+    if prune:
+        prune_backups(path, keep, protect=protect)
     return target
 
 

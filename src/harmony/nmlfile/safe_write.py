@@ -9,7 +9,9 @@ failure names its step, and every failure before ``replace`` leaves the file exa
 2. ``lock``: one writer per file, in this process and across processes (:mod:`harmony.nmlfile.lock`).
 3. ``check unchanged``: the file is still the one the export was planned from (size, mtime and SHA-256 of
    ``expected``); if Traktor saved it since, the plan is stale: import first.
-4. ``back up``: a copy of exactly the bytes just checked, in ``Backup/Harmony/``, pruned to ``keep``.
+4. ``back up``: a copy of exactly the bytes just checked, in ``Backup/Harmony/``; the backups are pruned to
+   ``keep`` once the new file is in place. A write that does not happen deletes its backup again while the
+   file is still the bytes it copied, and prunes none.
 5. ``write temporary file``: the new bytes into a temporary file in the same folder, flushed and fsynced.
 6. ``verify``: the temporary file re-read from disk, streamed: well-formed XML throughout (libxml2), a
    collection (its skeleton loaded), with the expected counts of tracks and playlists; its SHA-256 is taken
@@ -33,7 +35,7 @@ from pathlib import Path
 from harmony.background import started
 from harmony.errors import NMLError
 from harmony.nml import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
-from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder, write_backup
+from harmony.nmlfile.backups import DEFAULT_KEEP, backup_folder, prune_backups, write_backup
 from harmony.nmlfile.errors import BackupError, NmlChangedError, SafeWriteError, TraktorRunningError
 from harmony.nmlfile.fingerprint import NmlFingerprint
 from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, nml_lock
@@ -215,6 +217,8 @@ def _write_collection(
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temporary)
             refused = checking.exception()  # never left running
+            if refused is None:
+                _drop_unused_backup(path, *checking.result())
             if refused is not None and refused is not failure:
                 if isinstance(failure, SafeWriteError) and isinstance(refused, SafeWriteError):
                     # Both failed: the check's step comes first, and its failure is the one that says why.
@@ -222,6 +226,8 @@ def _write_collection(
                 logger.warning("the check of %s failed too, after %r: %s", path, failure, refused)
             raise
 
+        if backup_path is not None:
+            prune_backups(path, keep, protect=protect)
         try:
             fsync_folder(path.parent)
         except OSError as error:
@@ -235,6 +241,21 @@ def _write_collection(
         written = NmlFingerprint(str(given), stat.st_size, stat.st_mtime_ns, sha256)
     logger.info("wrote %s (%d bytes, backup %s)", path, size, backup_path)
     return WriteResult(backup_path=backup_path, fingerprint=written, warnings=tuple(warnings))
+
+
+def _drop_unused_backup(path: Path, state: _State, backup_path: Path | None) -> None:
+    """After a write that did not happen (cancelled, refused, failed), delete the backup made for it while the
+    file is still the one it copied: the DJ would otherwise find a backup of an export that never was, the same
+    bytes as the collection. A backup of a file Traktor has saved over since is kept: it is the only copy
+    left of what the collection was."""
+    if backup_path is None or _state_of(path) != state:
+        return
+    try:
+        backup_path.unlink()
+    except OSError as error:
+        logger.warning("cannot delete the unused backup %s: %s", backup_path, error.strerror or error)
+    else:
+        logger.info("deleted the backup %s: the write it was made for did not happen", backup_path)
 
 
 def _reporter(progress: ProgressReporter | None) -> Callable[[float, str], None]:
@@ -314,7 +335,9 @@ def _check_unchanged(
     try:
         if backup:
             try:
-                backup_path: Path | None = write_backup(path, pieces, keep, protect=protect)
+                # Pruned once the new file is in place (see _write_collection): a write that fails must not
+                # have made the oldest backup go.
+                backup_path: Path | None = write_backup(path, pieces, keep, protect=protect, prune=False)
             except BackupError as error:
                 raise SafeWriteError("back up", str(error)) from error
         else:
