@@ -141,7 +141,7 @@ def open_track(page: Any, fixture: Fixture, name: str) -> None:  # noqa: F811
     title = track["title"] or Path(track["path"]).name
     if page.url != f"{fixture.server.url}/library":
         page.goto(f"{fixture.server.url}/library")
-    # The title cell: the panel of the track shown before may cover the right of the table.
+    # The title cell: the table's left, in view at every width (a narrow screen's panel is a sheet over all).
     page.locator("#tracks-body tr[data-id]", has_text=title).first.locator("td", has_text=title).first.click()
     page.wait_for_selector(f"#track-detail[data-track-id='{fixture.ids[name]}']:not([hidden])")
     page.wait_for_function("t => document.querySelector('#detail-title').textContent === t", arg=title)
@@ -225,6 +225,38 @@ def test_the_open_panel_leaves_the_toolbar_in_reach(page: Any, panel_server: Fix
         assert on_top, button
     box = page.locator("#track-detail").bounding_box()
     assert box["y"] + box["height"] <= 900  # the panel still ends on screen, scrolling inside itself
+
+
+@pytest.mark.parametrize("width", [1920, 1440, 1024])
+def test_the_open_panel_sits_beside_the_table_and_covers_no_cell(
+    page: Any, panel_server: Fixture, width: int  # noqa: F811
+) -> None:
+    """Over the table, at 1,440 px, the panel hid BPM, key and rating of the open row with no way to reach them;
+    beside it, the table's frame ends at the panel's edge and scrolls sideways to every column."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{panel_server.server.url}/library")
+    page.wait_for_selector("#tracks-body tr[data-id]")
+    full = page.locator("#table-wrap").bounding_box()["width"]
+    open_track(page, panel_server, "form")
+    panel = page.locator("#track-detail").bounding_box()
+    frame = page.locator("#table-wrap").bounding_box()
+    assert frame["x"] + frame["width"] <= panel["x"]
+    assert frame["width"] >= 380  # still a table: title, artist and more
+    last_header = page.evaluate(
+        """() => { const wrap = document.getElementById("table-wrap");
+                   wrap.scrollLeft = wrap.scrollWidth;
+                   const cells = [...document.querySelectorAll("#tracks-head th")];
+                   const b = cells[cells.length - 1].getBoundingClientRect();
+                   return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) === cells[cells.length - 1]
+                     || cells[cells.length - 1].contains(
+                          document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2)); }"""
+    )
+    assert last_header  # the last column is scrolled to and seen, not under the panel
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    page.wait_for_function(
+        "full => Math.abs(document.getElementById('table-wrap').getBoundingClientRect().width - full) < 1", arg=full
+    )
 
 
 def test_the_fields_come_right_after_the_player_and_before_the_cue_editor(

@@ -8,6 +8,7 @@
   const player = window.HarmonyPlayer;
   const cueEditor = window.HarmonyCues;
   const panel = document.getElementById("track-detail");
+  const library = document.getElementById("library");  // makes room for the panel beside the table (app.css)
   const form = document.getElementById("track-form");
   const formStatus = document.getElementById("form-status");
   const stars = [...document.querySelectorAll("#field-rating .star")];
@@ -168,6 +169,7 @@
       if (track.missing) cover.removeAttribute("src");
       else cover.src = `/api/library/tracks/${track.id}/cover`;
     }
+    library.classList.add("with-detail");
     place();
     panel.hidden = false;
     panel.dataset.trackId = String(track.id);
@@ -184,6 +186,7 @@
     const id = state.track ? state.track.id : null;
     state.loading += 1;
     panel.hidden = true;
+    library.classList.remove("with-detail");
     player.unload();
     state.track = null;
     delete panel.dataset.trackId;
