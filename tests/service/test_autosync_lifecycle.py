@@ -102,3 +102,43 @@ async def test_settings_are_read_off_the_event_loop(service: TraktorService, dem
     await auto.stop()
     assert imports.imports == 1 and imports.settings_reads >= 3
     assert imports.read_on_loop == 0
+
+
+async def test_a_restart_for_saved_settings_syncs_only_when_switched_on_or_moved(
+    service: TraktorService, demo: Demo, tmp_path: Path
+) -> None:
+    """With "on start-up", a start syncs once. A restart because the DJ saved a setting syncs only when it was
+    just switched on or follows another collection: changing the direction used to start a sync unasked."""
+    _configure(service, demo, on_startup=True)
+    imports = Imports(service)
+    auto = AutoSyncService(imports.runner(), poll_seconds=60)
+    messages: list[str] = []
+    auto.subscribe(lambda status: messages.append(status.message))
+
+    async def saved(**changes: object) -> None:
+        service.save_settings(service.settings().updated(**changes))  # auto_sync: a dict of its own changes
+        await auto.stop()
+        await auto.start(restarted=True)
+        await auto.settled()
+
+    await auto.start()
+    try:
+        await auto.settled()
+        assert imports.imports == 1 and "Starting auto-sync (startup)..." in messages
+
+        await saved(auto_sync={"direction": "bidirectional"})
+        await saved(auto_sync={"direction": "import", "debounce_ms": 5000})
+        assert imports.imports == 1
+
+        await saved(auto_sync={"enabled": False})
+        assert imports.imports == 1 and auto.status.state == "off"
+        await saved(auto_sync={"enabled": True})
+        assert imports.imports == 2 and "Starting auto-sync (switched on)..." in messages
+
+        moved = tmp_path / "elsewhere" / "collection.nml"
+        moved.parent.mkdir()
+        shutil.copyfile(demo.nml, moved)
+        await saved(nml_path=str(moved))
+        assert imports.imports == 3 and "Starting auto-sync (another collection)..." in messages
+    finally:
+        await auto.stop()

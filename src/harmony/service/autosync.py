@@ -168,6 +168,9 @@ class AutoSyncService:
         self.traktor_poll_seconds = traktor_poll_seconds
         self.settle_seconds = settle_seconds
         self._traktor_watch: asyncio.Task[None] | None = None
+        # Whether it was on, and which collection it followed, when it last started: a restart for a settings
+        # change syncs only for a change that calls for it (see start).
+        self._started_with: tuple[bool, str | None] | None = None
 
     # --- subscribers and status ---------------------------------------------------------------------------
 
@@ -188,11 +191,16 @@ class AutoSyncService:
 
     # --- life cycle -----------------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Start watching (library and collection) and, if configured, sync once for the start-up."""
+    async def start(self, *, restarted: bool = False) -> None:
+        """Start watching (library and collection) and, if configured ("on start-up"), sync once.
+
+        ``restarted``: started again because the settings were saved. Then it syncs only when it was just
+        switched on or follows another collection; a change of direction, of the wait after edits or of any
+        other setting syncs nothing by itself (each used to start a sync the DJ had not asked for)."""
         settings = await asyncio.to_thread(self.runner.settings)
         auto = settings.auto_sync
         enabled = auto.enabled or self.always_on
+        before, self._started_with = self._started_with, (enabled, settings.nml_path)
         if enabled and self._last_version is None:
             # The poll compares against the version seen here: taken lazily at the first poll instead, an edit
             # made in the moments after start-up (or after auto-sync is switched on) would become the
@@ -206,8 +214,9 @@ class AutoSyncService:
         self._tasks.append(asyncio.create_task(self._poll_library(), name="auto-sync library poll"))
         if settings.nml_path:
             self._tasks.append(asyncio.create_task(self._watch_collection(Path(settings.nml_path))))
-        if auto.on_startup:
-            self.trigger("startup")
+        reason = _start_reason(restarted, before, settings.nml_path) if auto.on_startup else None
+        if reason is not None:
+            self.trigger(reason)
         elif self.runner.check is not None:
             self._tasks.append(asyncio.create_task(self._check_at_startup(), name="auto-sync health check"))
 
@@ -552,3 +561,15 @@ def _summary(op: Operation) -> str:
         raise HarmonyError(op.error or f"The {op.operation} was {op.status}.")
     summary = getattr(op.result, "summary", None)
     return summary() if callable(summary) else "done"
+
+
+def _start_reason(restarted: bool, before: tuple[bool, str | None] | None, nml_path: str | None) -> str | None:
+    """Why a start of auto-sync (switched on, with "on start-up") syncs at once, or None when it need not."""
+    if not restarted or before is None:
+        return "startup"
+    was_on, followed = before
+    if not was_on:
+        return "switched on"
+    if followed != nml_path:
+        return "another collection"
+    return None

@@ -80,7 +80,7 @@ class WebState:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
             await auto_sync.stop()
-            await auto_sync.start()
+            await auto_sync.start(restarted=True)
 
         self.restarting = asyncio.ensure_future(restart())
 
