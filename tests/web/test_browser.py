@@ -416,6 +416,30 @@ def test_auto_sync_shows_one_notification(live_server: LiveServer, page: Any, ho
     assert page.text_content("#auto-sync-badge") == "Idle"
 
 
+# Slow: an import big enough to be under way when the page opens.
+@pytest.mark.slow
+def test_a_page_opened_while_auto_sync_runs_shows_one_notification(
+    live_server: LiveServer, page: Any, home: Path
+) -> None:
+    """The page learns of the running sync twice as it opens (auto-sync's status and the import's own events),
+    in either order: both are one notification, auto-sync's."""
+    demo = make_demo(home / "Traktor", tracks=6000, seed=18)
+    body = {**demo.config(), "auto_sync": {"enabled": True, "direction": "import", "on_startup": True}}
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        assert client.put("/api/traktor/config", json=body).status_code == 200  # switched on: it syncs now
+        deadline = time.monotonic() + 60
+        while not client.get("/api/traktor/status").json()["auto_sync"]["running"]:
+            assert time.monotonic() < deadline, "auto-sync did not start"
+            time.sleep(0.05)
+    page.add_init_script(f"document.addEventListener('DOMContentLoaded', () => {{ {RECORD_NOTIFICATIONS} }});")
+    page.goto(f"{live_server.url}/library")
+    green = page.locator('.notification[data-color="green"]')
+    green.wait_for(timeout=120_000)
+    notes = page.evaluate("window.__notes")
+    assert {n["id"] for n in notes} == {"auto-sync-notification"}, notes
+    assert green.locator(".title").text_content() == "Traktor Import Complete"
+
+
 # Slow: a sync both ways, of a collection big enough to report its progress.
 @pytest.mark.slow
 def test_a_sync_both_ways_counts_its_progress_forward(live_server: LiveServer, page: Any, home: Path) -> None:

@@ -27,6 +27,8 @@ window.HarmonyNotifications = (() => {
   };
   const AUTO_OPERATION = { import: "Import from Traktor", export: "Export to Traktor" };
   const AUTO_SHORT = { import: "Import", export: "Export" };
+  const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+  const running = new Map(); // notification id -> operation id, of the imports and exports under way
 
   function capitalise(text) {
     return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
@@ -155,7 +157,13 @@ window.HarmonyNotifications = (() => {
     const labels = LABELS[event.operation];
     if (!labels) return; // previews show their progress on the Traktor page
     const id = `traktor-${event.operation}-${event.operation_id}`;
-    if (autoSync.running && (event.status === "queued" || autoSync.operations.has(event.operation_id))) {
+    if (TERMINAL.has(event.status)) running.delete(id);
+    else if (AUTO_OPERATION[event.operation]) running.set(id, event.operation_id);
+    // While auto-sync runs, an import or export that is under way is its own (the service runs one sync of a
+    // collection at a time): a page opened mid-run hears of it before or after auto-sync's status, and either
+    // way shows one notification, auto-sync's.
+    const adopt = autoSync.running && AUTO_OPERATION[event.operation] && !TERMINAL.has(event.status);
+    if (autoSync.running && (adopt || autoSync.operations.has(event.operation_id))) {
       // The step's span is the one auto-sync gave when the operation began: its last events may come after
       // auto-sync has moved on.
       if (!autoSync.operations.has(event.operation_id)) autoSync.spans.set(event.operation_id, autoSync.span);
@@ -222,6 +230,14 @@ window.HarmonyNotifications = (() => {
       autoSync.running = true;
       autoSync.direction = status.direction || autoSync.direction;
       autoSync.span = status.step_span || null;
+      if (first) {
+        // The import or export heard of before auto-sync's status (a page opened mid-run) is auto-sync's.
+        for (const [noteId, operationId] of running) {
+          hide(noteId);
+          autoSync.operations.add(operationId);
+          autoSync.spans.set(operationId, autoSync.span);
+        }
+      }
       if (first || !dismissed.has(id)) {
         if (first) dismissed.delete(id);
         const base = status.message || (first ? "Starting..." : "Processing...");
