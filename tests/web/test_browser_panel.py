@@ -228,11 +228,7 @@ def test_the_open_panel_leaves_the_toolbar_in_reach(page: Any, panel_server: Fix
 
 
 @pytest.mark.parametrize("width", [1920, 1440, 1024])
-def test_the_open_panel_sits_beside_the_table_and_covers_no_cell(
-    page: Any,
-    panel_server: Fixture,
-    width: int,  # noqa: F811
-) -> None:
+def test_the_open_panel_sits_beside_the_table_and_covers_no_cell(page: Any, panel_server: Fixture, width: int) -> None:  # noqa: F811
     """Over the table, at 1,440 px, the panel hid BPM, key and rating of the open row with no way to reach them;
     beside it, the table's frame ends at the panel's edge and scrolls sideways to every column."""
     page.set_viewport_size({"width": width, "height": 900})
