@@ -138,8 +138,11 @@ async def test_traktor_saving_meanwhile_is_imported_first(service: TraktorServic
     with Library.open(service.library_path) as library:
         library.update_track(track_id, {"comment": "from Harmony"})
     saved: list[bool] = []
+    percents: list[float] = []
 
     def traktor_saves(event: OperationEvent) -> None:
+        if event.operation == "export" and event.status == "running":
+            percents.append(event.percent)
         if event.operation == "export" and event.phase == "building" and not saved:
             raw = demo.nml.read_bytes()
             # Traktor renames the last entry's track while Harmony builds the export.
@@ -150,6 +153,7 @@ async def test_traktor_saving_meanwhile_is_imported_first(service: TraktorServic
     service.subscribe(traktor_saves)
     op = await service.export(_export_request(demo))
     assert saved and op.status == "succeeded", op.error
+    assert percents == sorted(percents) and percents[-1] > 90, percents  # the second try goes on, not back to 0
     imports = [o for o in service.history() if o.operation == "import"]
     assert len(imports) == 2  # the first import, and the one the export ran first
     collection = nml.load(demo.nml)

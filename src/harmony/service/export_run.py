@@ -30,9 +30,15 @@ class ExportRun:
         self.op = op
         self.job = job
         self.request = request
+        # Where a second try's 0-100 % starts: the first try's last figure, so the export's progress never goes
+        # back (it went from "writing 90 %" to 0 % when Traktor had saved the file meanwhile).
+        self.resumed_at = 0.0
+        self.reached = 0.0
 
     def forward(self, report: Progress) -> None:
-        self.service.log.progress(self.op, report.phase, report.percent, report.message, report.current_item)
+        percent = self.resumed_at + (100.0 - self.resumed_at) * report.percent / 100.0
+        self.reached = max(self.reached, percent)
+        self.service.log.progress(self.op, report.phase, round(percent, 2), report.message, report.current_item)
 
     async def _export(self) -> ExportJobResult:
         result = await self.service.manager.execute_export(self.job, self.forward, cancel_token=self.op.cancel_token)
@@ -47,8 +53,9 @@ class ExportRun:
                 raise
             # Traktor saved the collection after the export read it: bring its changes in, then plan again.
             # A second change while that runs is reported, not chased.
+            self.resumed_at = self.reached
             self.service.log.progress(
-                self.op, "parsing", 0.0, "collection.nml changed since it was read: importing it first..."
+                self.op, "parsing", self.reached, "collection.nml changed since it was read: importing it first..."
             )
             imported = await self.service.sync(self.request.import_request())
             if imported.status != "succeeded":

@@ -104,7 +104,9 @@ window.HarmonyNotifications = (() => {
   }
 
   // Operations that auto-sync started report through the auto-sync notification instead of their own.
-  let autoSync = { running: false, direction: null, operations: new Set(), span: null, spans: new Map() };
+  const idleAutoSync = () => ({ running: false, direction: null, operations: new Set(), span: null, spans: new Map(),
+    furthest: 0 });
+  let autoSync = idleAutoSync();
 
   // An export that found nothing to write says so, rather than claim it exported something.
   function successMessage(event, labels) {
@@ -209,9 +211,16 @@ window.HarmonyNotifications = (() => {
   // Auto-sync reports its own progress (checking 5 %, importing from 10 %) and runs an import, then an export,
   // each reporting 0 to 100 %: the line the DJ reads counts the whole run, each step's progress drawn into the
   // part of it auto-sync gives that step (`step_span`), so the figure never goes back.
+  // The figure shown never goes back within one run, either: an export that finds the file saved meanwhile
+  // imports it first, inside the export's part of the run, and then tries again.
   function autoSyncPercent(event) {
     const span = autoSync.spans.get(event.operation_id);
-    return span ? span[0] + (event.percent / 100) * (span[1] - span[0]) : event.percent;
+    return forward(span ? span[0] + (event.percent / 100) * (span[1] - span[0]) : event.percent);
+  }
+
+  function forward(percent) {
+    autoSync.furthest = Math.max(autoSync.furthest, percent);
+    return autoSync.furthest;
   }
 
   function autoOperation(direction) {
@@ -242,14 +251,14 @@ window.HarmonyNotifications = (() => {
         if (first) dismissed.delete(id);
         const base = status.message || (first ? "Starting..." : "Processing...");
         const message = status.phase && status.percent > 0 && status.phase !== "starting"
-          ? progressLine(status.phase, base, status.percent) : base;
+          ? progressLine(status.phase, base, forward(status.percent)) : base;
         updateAutoSync({ message });
       }
       return;
     }
     if (!autoSync.running) return;
     const direction = autoSync.direction;
-    autoSync = { running: false, direction: null, operations: new Set(), span: null, spans: new Map() };
+    autoSync = idleAutoSync();
     if (status.state === "waiting_for_traktor") {
       show(id, { title: "Traktor: Export Waiting", message: status.message, color: "blue", autoClose: 5000 });
     } else if (status.state === "damaged") {

@@ -1,0 +1,121 @@
+"""The auto-sync notification, fed scripted server-sent events (the browser's /api/events answered by the test):
+one notification for a run whatever order the page hears of it in, and a figure that never goes back."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from .conftest import LiveServer
+from .test_browser import RECORD_NOTIFICATIONS, chromium, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _auto_sync(running: bool, **status: Any) -> str:
+    body = {
+        "enabled": True,
+        "running": running,
+        "state": "syncing" if running else "idle",
+        "direction": "bidirectional",
+        "phase": None,
+        "percent": 0.0,
+        "message": "",
+        "last_error": None,
+        "step_span": None,
+        **status,
+    }
+    return f"event: auto_sync\ndata: {json.dumps(body)}\n\n"
+
+
+def _operation(operation: str, operation_id: str, status: str, percent: float, phase: str = "building") -> str:
+    body = {
+        "operation": operation,
+        "operation_id": operation_id,
+        "status": status,
+        "phase": phase,
+        "percent": percent,
+        "message": f"{operation} step",
+        "result": None,
+        "error": None,
+        "error_code": None,
+    }
+    return f"data: {json.dumps(body)}\n\n"
+
+
+def _played(page: Any, server: LiveServer, events: list[str]) -> list[dict[str, Any]]:  # noqa: F811
+    """Open a page whose event stream is ``events``, once (then 204: the browser does not connect again), and
+    return every notification it showed, as the recorder saw them."""
+    served: list[bool] = []
+
+    def answer(route: Any) -> None:
+        if served:
+            route.fulfill(status=204, body="")
+            return
+        served.append(True)
+        route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="".join(events))
+
+    page.route("**/api/events", answer)
+    page.add_init_script(f"document.addEventListener('DOMContentLoaded', () => {{ {RECORD_NOTIFICATIONS} }});")
+    page.goto(f"{server.url}/operations")
+    page.wait_for_selector('.notification[data-color="green"]')
+    notes: list[dict[str, Any]] = page.evaluate("window.__notes")
+    return notes
+
+
+def _percents(notes: list[dict[str, Any]]) -> list[float]:
+    return [
+        float(found.group(1))
+        for note in notes
+        if note["id"] == "auto-sync-notification" and (found := re.search(r"\((\d+)%\)$", note["message"]))
+    ]
+
+
+@pytest.mark.parametrize("first", ["auto-sync", "import"])
+def test_a_run_heard_in_either_order_is_one_notification(page: Any, live_server: LiveServer, first: str) -> None:  # noqa: F811
+    status = _auto_sync(True, phase="syncing", percent=20.0, step_span=[10.0, 50.0], message="Importing...")
+    import_running = _operation("import", "op-1", "running", 40.0)
+    heard = [status, import_running] if first == "auto-sync" else [import_running, status]
+    notes = _played(
+        page,
+        live_server,
+        [
+            *heard,
+            _operation("import", "op-1", "running", 80.0),
+            _operation("import", "op-1", "succeeded", 100.0, phase="complete"),
+            _auto_sync(False, message="Import: Imported 1 track"),
+        ],
+    )
+    finals = page.locator(".notification")
+    assert finals.count() == 1 and finals.first.get_attribute("data-id") == "auto-sync-notification"
+    if first == "auto-sync":
+        assert {n["id"] for n in notes} == {"auto-sync-notification"}, notes
+    assert _percents(notes) == sorted(_percents(notes))
+
+
+def test_an_export_that_imports_first_and_tries_again_never_goes_back(page: Any, live_server: LiveServer) -> None:  # noqa: F811
+    """Traktor saved the file while auto-sync's export wrote it: the export imports first (an operation of its
+    own, inside the export's part of the run), then tries again; the figure the DJ reads stays put meanwhile."""
+    export_part = [60.0, 100.0]
+    notes = _played(
+        page,
+        live_server,
+        [
+            _auto_sync(True, phase="syncing", percent=60.0, step_span=export_part, message="Exporting to Traktor..."),
+            _operation("export", "op-2", "queued", 0.0, phase="starting"),
+            _operation("export", "op-2", "running", 50.0),
+            _operation("export", "op-2", "running", 90.0, phase="writing"),
+            _operation("import", "op-3", "queued", 0.0, phase="starting"),
+            _operation("import", "op-3", "running", 30.0, phase="parsing"),
+            _operation("import", "op-3", "succeeded", 100.0, phase="complete"),
+            _operation("export", "op-2", "running", 95.0, phase="writing"),
+            _operation("export", "op-2", "succeeded", 100.0, phase="complete"),
+            _auto_sync(False, message="Export: Exported 1 track"),
+        ],
+    )
+    percents = _percents(notes)
+    assert percents and percents == sorted(percents), percents
+    assert {n["id"] for n in notes} == {"auto-sync-notification"}, notes
