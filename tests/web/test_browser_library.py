@@ -1891,6 +1891,42 @@ def test_a_smart_list_shows_its_query_and_its_tracks(page: Any, library_server: 
     assert "0 tracks" not in (page.text_content("#track-count") or "")
 
 
+def test_a_new_playlist_or_folder_is_named_first_and_one_undo_takes_it_away(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """Made as "New playlist" and then renamed, a new playlist took two Undos to go (the first only gave back its
+    old name). It is named first and made once, with that name."""
+    page.goto(f"{live_server.url}/library")
+    wait_for_count(page, "0 tracks")
+    library_path = live_server.state.service.library_path
+
+    def names() -> list[str]:
+        def walk(nodes: Any) -> Iterator[str]:
+            for node in nodes:
+                yield node.name
+                yield from walk(getattr(node, "children", ()))
+
+        with Library.open(library_path) as library:
+            return sorted(walk(library.playlist_tree()))
+
+    rename = page.locator("#playlist-tree input.rename")
+    for button, name in (("#new-folder", "Saturday Gigs"), ("#new-playlist", "Warm-up")):
+        page.click(button)
+        rename.wait_for()
+        assert names() == ([] if name == "Saturday Gigs" else ["Saturday Gigs"])  # nothing made before the name
+        rename.fill(name)
+        page.keyboard.press("Enter")
+        made = page.locator(".notification", has_text=name)
+        made.locator("button", has_text="Undo").wait_for()
+        page.locator("#playlist-tree [role='treeitem'] > .node", has_text=name).wait_for()
+    assert names() == ["Saturday Gigs", "Warm-up"]
+
+    page.locator(".notification", has_text="Warm-up").locator("button", has_text="Undo").click()
+    page.locator("#playlist-tree [role='treeitem'] > .node", has_text="Warm-up").wait_for(state="detached")
+    assert names() == ["Saturday Gigs"]  # one Undo, and the playlist is gone, not renamed back
+
+
 def test_two_playlists_of_one_name_in_a_folder_are_refused_and_new_ones_get_free_names(
     live_server: LiveServer,
     page: Any,  # noqa: F811

@@ -265,23 +265,59 @@ window.HarmonyTree = (() => {
     return name;
   }
 
-  async function create(kind) {
+  // A new playlist or folder is named first and made once, with that name: one edit, so one Undo takes it away
+  // (made as "New playlist" and then renamed, it took two). Enter or a click elsewhere makes it with the name typed,
+  // Esc with the name offered, as a desktop's "New folder" does.
+  function create(kind, typed = null) {
+    if (renaming) return;
     const folder = targetFolder();
-    const name = freeName(folder, kind === "folder" ? "New folder" : "New playlist");
-    try {
-      const made = kind === "folder"
-        ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
-        : await api("POST", "/api/playlists", { name, folder_id: folder ? folder.id : null });
-      Edits.notifyEdit(made.step);
-      if (folder) collapsed.delete(key(folder));
-      await refreshAll();
-      const k = `${kind}:${made.id}`;
-      if (kind === "playlist") open(k, true);
-      focusItem(k);
-      rename(k);
-    } catch (error) {
-      Edits.failed(kind === "folder" ? "New folder" : "New playlist", error);
+    if (folder && collapsed.has(key(folder))) {
+      collapsed.delete(key(folder));
+      draw();
     }
+    const group = folder ? itemFor(key(folder)).querySelector(':scope > ul[role="group"]') : root;
+    const what = kind === "folder" ? "folder" : "playlist";
+    const offered = freeName(folder, kind === "folder" ? "New folder" : "New playlist");
+    const input = el("input", { type: "text", class: "rename", "aria-label": `Name of the new ${what}` });
+    input.value = typed === null ? offered : typed;
+    const li = el("li", { class: `${what} naming`, role: "none" },
+      el("div", { class: "node" }, el("span", { class: "twisty", "aria-hidden": "true" }, kind === "folder" ? "▸" : "♪"), input));
+    group.append(li);
+    renaming = "new";
+    let done = false;
+    async function finish(how) {
+      if (done) return;
+      done = true;
+      const name = how === "Escape" ? offered : input.value.trim() || offered;
+      li.remove();
+      renaming = null;
+      try {
+        const made = kind === "folder"
+          ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
+          : await api("POST", "/api/playlists", { name, folder_id: folder ? folder.id : null });
+        Edits.notifyEdit(made.step); // with Undo, as every edit's
+        await refreshAll();
+        const k = `${kind}:${made.id}`;
+        if (kind === "playlist") open(k, true);
+        focusItem(k);
+      } catch (error) {
+        Edits.failed(kind === "folder" ? "New folder" : "New playlist", error);
+        draw();
+        // A name taken (or refused) after Enter comes back, to be changed where it was typed.
+        if (how === "Enter" && (error.status === 409 || error.status === 422)) create(kind, name);
+      }
+    }
+    input.addEventListener("keydown", (event) => {
+      event.stopPropagation();
+      if (event.key === "Enter" || event.key === "Escape") {
+        event.preventDefault();
+        finish(event.key);
+      }
+    });
+    input.addEventListener("blur", () => finish("blur"));
+    input.addEventListener("click", (event) => event.stopPropagation());
+    input.focus();
+    input.select();
   }
 
   function url(node) {
