@@ -147,8 +147,11 @@ class LibraryEdits:
         return self._made_here is not None and version in self._made_here
 
     @contextmanager
-    def _edit_transaction(self, operation: str, summary: str = "") -> Iterator[tuple[Connection, int]]:
-        """One edit's write transaction and the library version it makes, remembered as made here.
+    def _edit_transaction(
+        self, operation: str, summary: str = "", *, remember: bool = True
+    ) -> Iterator[tuple[Connection, int]]:
+        """One edit's write transaction and the library version it makes, remembered as made here (unless not
+        ``remember``).
 
         Remembered inside the transaction, so a watcher that sees the committed version already knows it; and
         forgotten when the edit does not commit (refused, or failed): its version number is then free, and the
@@ -158,9 +161,10 @@ class LibraryEdits:
         try:
             with write_connection(self._engine) as conn:
                 version = journal.bump_version(conn, operation, summary)
-                if self._made_here is None:
-                    self._made_here = deque(maxlen=10_000)
-                self._made_here.append(version)
+                if remember:
+                    if self._made_here is None:
+                        self._made_here = deque(maxlen=10_000)
+                    self._made_here.append(version)
                 yield conn, version
         except BaseException:
             if version is not None and self._made_here is not None and version in self._made_here:

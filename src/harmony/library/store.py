@@ -93,10 +93,12 @@ class Library(LibraryEdits):
 
     @contextmanager
     def _edit(self, operation: str, summary: object = "") -> Iterator[tuple[Connection, int]]:
-        """A write transaction that is one edit: it bumps the version and yields it with the connection."""
-        with write_connection(self._engine) as conn:
-            text = summary if isinstance(summary, str) else json.dumps(summary)
-            yield conn, journal.bump_version(conn, operation, text)
+        """A write transaction that is one edit of the plain API (no undo step): it bumps the version and yields
+        it with the connection. Not remembered as made here: the app's watcher announces these to the pages,
+        which no route of the app does for them."""
+        text = summary if isinstance(summary, str) else json.dumps(summary)
+        with self._edit_transaction(operation, text, remember=False) as edit:
+            yield edit
 
     # --- state ---
 
