@@ -320,6 +320,10 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
         shown = page.evaluate("t => new Date(t).toLocaleTimeString()", saved.replace(tzinfo=None).isoformat())
         assert f"saved at {shown}" in notice.text_content()  # New York's time, not UTC's
         page.screenshot(path=str(home / "traktor-changed.png"))
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone: the title and Sync now, no sentence
+        assert notice.bounding_box()["height"] <= 80 and notice.get_by_role("button", name="Sync now").is_visible()
+        assert not notice.locator(".message").is_visible()
+        page.set_viewport_size({"width": 1400, "height": 900})
 
         notice.get_by_role("button", name="Sync now").click()
         page.locator(".notification", has_text="Traktor Import Complete").wait_for(timeout=60_000)
