@@ -54,11 +54,14 @@ class OperationEvent:
     result: dict[str, Any] | None = None
     error: str | None = None
     error_code: str | None = None  # what kind of failure a page can act on, e.g. "mass_removal"
+    #: Who started it: "manual" (the DJ, a page, the CLI) or "auto-sync" (its notification is auto-sync's).
+    trigger: str = "manual"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "operation_id": self.operation_id,
             "operation": self.operation,
+            "trigger": self.trigger,
             "status": self.status,
             "phase": self.phase,
             "percent": self.percent,
@@ -124,6 +127,7 @@ class Operation:
             result=result,
             error=self.error,
             error_code=self.error_code,
+            trigger=self.trigger,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -28,7 +28,8 @@ window.HarmonyNotifications = (() => {
   const AUTO_OPERATION = { import: "Import from Traktor", export: "Export to Traktor" };
   const AUTO_SHORT = { import: "Import", export: "Export" };
   const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-  const running = new Map(); // notification id -> operation id, of the imports and exports under way
+  const running = new Map(); // notification id -> operation id, of auto-sync's imports and exports under way
+  const HOLD = "hold"; // the span of an operation whose progress does not move auto-sync's figure
 
   function capitalise(text) {
     return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
@@ -159,17 +160,15 @@ window.HarmonyNotifications = (() => {
     const labels = LABELS[event.operation];
     if (!labels) return; // previews show their progress on the Traktor page
     const id = `traktor-${event.operation}-${event.operation_id}`;
+    // An import or export auto-sync started (the event says so) is told in auto-sync's notification: a page
+    // opened mid-run hears of it before or after auto-sync's status, and either way shows one notification. One
+    // the DJ started shows its own, whatever auto-sync does meanwhile (its failure too).
+    const ownedByAutoSync = event.trigger === "auto-sync" && Boolean(AUTO_OPERATION[event.operation]);
     if (TERMINAL.has(event.status)) running.delete(id);
-    else if (AUTO_OPERATION[event.operation]) running.set(id, event.operation_id);
-    // While auto-sync runs, an import or export that is under way is its own (the service runs one sync of a
-    // collection at a time): a page opened mid-run hears of it before or after auto-sync's status, and either
-    // way shows one notification, auto-sync's.
-    const adopt = autoSync.running && AUTO_OPERATION[event.operation] && !TERMINAL.has(event.status);
+    else if (ownedByAutoSync) running.set(id, event.operation_id);
+    const adopt = autoSync.running && ownedByAutoSync && !TERMINAL.has(event.status);
     if (autoSync.running && (adopt || autoSync.operations.has(event.operation_id))) {
-      // The step's span is the one auto-sync gave when the operation began: its last events may come after
-      // auto-sync has moved on.
-      if (!autoSync.operations.has(event.operation_id)) autoSync.spans.set(event.operation_id, autoSync.span);
-      autoSync.operations.add(event.operation_id);
+      if (!autoSync.operations.has(event.operation_id)) adoptOperation(event.operation_id);
       if (event.status === "running" && event.phase !== "starting") {
         updateAutoSync({ message: progressLine(event.phase, event.message, autoSyncPercent(event)) });
       }
@@ -211,10 +210,21 @@ window.HarmonyNotifications = (() => {
   // Auto-sync reports its own progress (checking 5 %, importing from 10 %) and runs an import, then an export,
   // each reporting 0 to 100 %: the line the DJ reads counts the whole run, each step's progress drawn into the
   // part of it auto-sync gives that step (`step_span`), so the figure never goes back.
-  // The figure shown never goes back within one run, either: an export that finds the file saved meanwhile
-  // imports it first, inside the export's part of the run, and then tries again.
+  // An operation of auto-sync's run, with the span of the run auto-sync gave its step when it began (its last
+  // events may come after auto-sync has moved on). A second operation in a step that has one (the import an
+  // export runs first when Traktor saved meanwhile) gets none: the figure holds while it runs, and the step's own
+  // operation goes on from there.
+  function adoptOperation(operationId) {
+    const span = autoSync.span;
+    const taken = span && [...autoSync.spans.values()].some((s) => s && s[0] === span[0] && s[1] === span[1]);
+    autoSync.operations.add(operationId);
+    autoSync.spans.set(operationId, taken ? HOLD : span);
+  }
+
+  // The figure shown never goes back within one run, either.
   function autoSyncPercent(event) {
     const span = autoSync.spans.get(event.operation_id);
+    if (span === HOLD) return autoSync.furthest;
     return forward(span ? span[0] + (event.percent / 100) * (span[1] - span[0]) : event.percent);
   }
 
@@ -243,8 +253,7 @@ window.HarmonyNotifications = (() => {
         // The import or export heard of before auto-sync's status (a page opened mid-run) is auto-sync's.
         for (const [noteId, operationId] of running) {
           hide(noteId);
-          autoSync.operations.add(operationId);
-          autoSync.spans.set(operationId, autoSync.span);
+          adoptOperation(operationId);
         }
       }
       if (first || !dismissed.has(id)) {
