@@ -112,3 +112,33 @@ async def test_while_traktor_runs_the_status_says_waiting(service: TraktorServic
     state, message = overall_state(None, None, pending, True, True, None)
     assert (state, message) == ("waiting_for_traktor", "Waiting for Traktor to close — 2 tracks to export")
     assert overall_state(None, None, pending, True, False, None)[0] == "idle"
+
+
+async def test_a_setting_saved_while_the_export_waits_keeps_it_waiting(
+    service: TraktorService, demo: Demo, tmp_path: Path
+) -> None:
+    """Saving a setting restarts auto-sync, which stops its watch for Traktor: the held export must be taken up
+    again, or, Traktor quitting without a save, it never went out (found in review)."""
+    _configure(service, demo)
+    assert (await service.sync()).status == "succeeded"
+    traktor = start_traktor(tmp_path, None, demo.nml)  # quits without saving
+    auto = AutoSyncService(_runner(service, traktor), poll_seconds=0.2, traktor_poll_seconds=0.1, settle_seconds=0.5)
+    try:
+        await auto.start()
+        with Library.open(service.library_path) as library:
+            library.update_track(_first_track(service), {"comment": "held, then saved"})
+        auto.library_changed()
+        await _until(lambda: auto.status.state == "waiting_for_traktor")
+
+        service.save_settings(service.settings().updated(auto_sync={"debounce_ms": 2000}))  # as the page does
+        await auto.stop()
+        await auto.start(restarted=True)
+        await _until(lambda: auto.status.state == "waiting_for_traktor")  # waiting again, not "idle"
+
+        traktor.quit()
+        await _until(lambda: auto.status.state == "idle" and auto.status.last_sync_at is not None)
+        await auto.settled()
+    finally:
+        await auto.stop()
+        traktor.kill()
+    assert any(track.comment == "held, then saved" for track in nml.load(demo.nml).tracks)

@@ -201,6 +201,7 @@ class AutoSyncService:
         auto = settings.auto_sync
         enabled = auto.enabled or self.always_on
         before, self._started_with = self._started_with, (enabled, settings.nml_path)
+        held = self.status.state in _HELD  # an export waiting for Traktor to quit, or a run that failed
         if enabled and self._last_version is None:
             # The poll compares against the version seen here: taken lazily at the first poll instead, an edit
             # made in the moments after start-up (or after auto-sync is switched on) would become the
@@ -214,7 +215,7 @@ class AutoSyncService:
         self._tasks.append(asyncio.create_task(self._poll_library(), name="auto-sync library poll"))
         if settings.nml_path:
             self._tasks.append(asyncio.create_task(self._watch_collection(Path(settings.nml_path))))
-        reason = _start_reason(restarted, before, settings.nml_path) if auto.on_startup else None
+        reason = _start_reason(restarted, before, settings.nml_path, auto.on_startup, held)
         if reason is not None:
             self.trigger(reason)
         elif self.runner.check is not None:
@@ -563,11 +564,24 @@ def _summary(op: Operation) -> str:
     return summary() if callable(summary) else "done"
 
 
-def _start_reason(restarted: bool, before: tuple[bool, str | None] | None, nml_path: str | None) -> str | None:
-    """Why a start of auto-sync (switched on, with "on start-up") syncs at once, or None when it need not."""
+#: Auto-sync's states that leave a run to do: a restart for saved settings (which stops its watch for Traktor)
+#: tries it again, or the export held for Traktor would never go out.
+_HELD: Final = frozenset({"waiting_for_traktor", "error"})
+
+
+def _start_reason(
+    restarted: bool, before: tuple[bool, str | None] | None, nml_path: str | None, on_startup: bool, held: bool
+) -> str | None:
+    """Why a start of auto-sync (switched on) syncs at once, or None when it need not: at start-up, when it is
+    switched on or follows another collection (each with "on start-up"), and after a restart that found a run
+    held or failed."""
     if not restarted or before is None:
-        return "startup"
+        return "startup" if on_startup else None
     was_on, followed = before
+    if was_on and held:
+        return "settings saved"
+    if not on_startup:
+        return None
     if not was_on:
         return "switched on"
     if followed != nml_path:
