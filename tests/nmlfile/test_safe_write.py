@@ -361,3 +361,40 @@ def test_the_fingerprint_is_that_of_the_bytes_written(nml_path: Path, small: Con
     result = write_collection(nml_path, small.new, expected=None)
     assert result.fingerprint == fingerprint_of(nml_path, small.new, nml_path.stat())
     assert isinstance(result.fingerprint, NmlFingerprint) and result.fingerprint.size == len(small.new)
+
+
+def test_a_save_within_one_clock_tick_keeps_the_backup_of_what_it_saved_over(nml_path: Path, small: Contents) -> None:
+    """A save that leaves size and time as they were (a coarse clock) is told by the bytes: the backup of what it
+    saved over is not taken for a copy of the current file."""
+
+    class Cancelled(Exception):
+        pass
+
+    def saved_then_cancelled(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
+        if percent == 90:
+            stat = nml_path.stat()
+            last = b"\n" if small.old.endswith(b" ") else b" "
+            nml_path.write_bytes(small.old[:-1] + last)  # the same size, other bytes
+            os.utime(nml_path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        write_collection(nml_path, small.new, expected=None, progress=saved_then_cancelled)
+    kept = list(backup_folder(nml_path).iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == small.old
+
+
+def test_backups_that_cannot_be_pruned_after_the_write_do_not_fail_it(
+    nml_path: Path, small: Contents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new file is in place: a backup folder that cannot be listed then is logged, not a failed write (which
+    a retry would write again, and an export would then read as Traktor's save)."""
+    from harmony.nmlfile import BackupError
+
+    def cannot_list(*args: object, **kwargs: object) -> list[Path]:
+        raise BackupError("cannot list the backup folder: Device or resource busy")
+
+    monkeypatch.setattr(safe_write, "prune_backups", cannot_list)
+    result = write_collection(nml_path, small.new, expected=None)
+    assert nml_path.read_bytes() == small.new and result.backup_path is not None
+    assert result.backup_path.read_bytes() == small.old

@@ -246,7 +246,9 @@ def _journal_mode_wal(target: Path) -> str:
             with closing(sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)) as raw:
                 return str(raw.execute("PRAGMA journal_mode = WAL").fetchone()[0])
         except sqlite3.OperationalError as error:
-            if getattr(error, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
+            # The primary code: SQLite may answer with an extended one (SQLITE_BUSY_RECOVERY, …).
+            busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
                 raise
         time.sleep(0.02)
 

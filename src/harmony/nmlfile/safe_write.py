@@ -24,6 +24,7 @@ failure names its step, and every failure before ``replace`` leaves the file exa
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import hashlib
 import logging
 import os
@@ -226,8 +227,6 @@ def _write_collection(
                 logger.warning("the check of %s failed too, after %r: %s", path, failure, refused)
             raise
 
-        if backup_path is not None:
-            prune_backups(path, keep, protect=protect)
         try:
             fsync_folder(path.parent)
         except OSError as error:
@@ -236,6 +235,8 @@ def _write_collection(
                 f"cannot flush {path.parent} to disk ({error.strerror or error}); a power cut now could undo it",
                 unchanged=False,
             ) from error
+        if backup_path is not None:
+            _prune_after_write(path, keep, protect)
         stat = path.stat()
         # Named as the caller named it (the link, if it is one): that is the path the settings and journal know.
         written = NmlFingerprint(str(given), stat.st_size, stat.st_mtime_ns, sha256)
@@ -243,17 +244,32 @@ def _write_collection(
     return WriteResult(backup_path=backup_path, fingerprint=written, warnings=tuple(warnings))
 
 
+def _prune_after_write(path: Path, keep: int, protect: Path | None) -> None:
+    """Prune the backups once the new file is in place and on disk. The write has happened: a backup folder
+    that cannot be listed now is said in the log, never reported as a failed write (which a retry would then
+    write again)."""
+    try:
+        prune_backups(path, keep, protect=protect)
+    except (BackupError, OSError) as error:
+        logger.warning("cannot prune the backups of %s: %s", path, error)
+
+
 def _drop_unused_backup(path: Path, state: _State, backup_path: Path | None) -> None:
     """After a write that did not happen (cancelled, refused, failed), delete the backup made for it while the
-    file is still the one it copied: the DJ would otherwise find a backup of an export that never was, the same
-    bytes as the collection. A backup of a file Traktor has saved over since is kept: it is the only copy
-    left of what the collection was."""
-    if backup_path is None or _state_of(path) != state:
+    collection is still the very bytes it copied: the DJ would otherwise find a backup of an export that never
+    was. A backup of a file Traktor has saved over since is kept (it is the only copy left of what the
+    collection was), and so is one that cannot be compared. Never raises: the write's own failure is the one
+    to report."""
+    if backup_path is None:
         return
     try:
+        # Size and time first (cheap); then the bytes, as a save within one tick of a coarse clock (FAT, a
+        # network share) can leave both as they were.
+        if _state_of(path) != state or not filecmp.cmp(path, backup_path, shallow=False):
+            return
         backup_path.unlink()
-    except OSError as error:
-        logger.warning("cannot delete the unused backup %s: %s", backup_path, error.strerror or error)
+    except Exception as error:  # kept: see above
+        logger.warning("kept the backup %s of a write that did not happen: %s", backup_path, error)
     else:
         logger.info("deleted the backup %s: the write it was made for did not happen", backup_path)
 
