@@ -1927,6 +1927,38 @@ def test_a_new_playlist_or_folder_is_named_first_and_one_undo_takes_it_away(
     assert names() == ["Saturday Gigs"]  # one Undo, and the playlist is gone, not renamed back
 
 
+def test_on_a_touch_screen_each_playlist_offers_its_menu_with_a_button(
+    live_server: LiveServer,
+    chromium: Any,  # noqa: F811
+) -> None:
+    """A finger has no right-click and no F2: rename and delete were out of reach on a phone. Each item of the
+    tree has a "⋯" button there (and not with a mouse)."""
+    with Library.open(live_server.state.service.library_path) as library:
+        library.create_playlist("Sunday Set")
+    touch = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    mouse = chromium.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = touch.new_page()
+        page.goto(f"{live_server.url}/library")
+        page.click("#tree-toggle")
+        item = page.locator("#playlist-tree [role='treeitem']", has_text="Sunday Set")
+        item.locator(".more").tap()
+        page.locator("#context-menu [role='menuitem']", has_text="Rename").tap()
+        page.locator("#playlist-tree input.rename").fill("Sunday Closing Set")
+        page.keyboard.press("Enter")
+        page.locator("#playlist-tree [role='treeitem']", has_text="Sunday Closing Set").wait_for()
+        with Library.open(live_server.state.service.library_path) as library:
+            assert [node.name for node in library.playlist_tree()] == ["Sunday Closing Set"]
+
+        desk = mouse.new_page()
+        desk.goto(f"{live_server.url}/library")
+        desk.locator("#playlist-tree [role='treeitem']", has_text="Sunday Closing Set").wait_for()
+        assert desk.locator("#playlist-tree .more").first.is_hidden()  # a mouse has its right-click
+    finally:
+        touch.close()
+        mouse.close()
+
+
 def test_two_playlists_of_one_name_in_a_folder_are_refused_and_new_ones_get_free_names(
     live_server: LiveServer,
     page: Any,  # noqa: F811

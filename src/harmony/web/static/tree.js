@@ -53,7 +53,10 @@ window.HarmonyTree = (() => {
       el("span", { class: "name" }, node.name),
       node.pending ? el("span", { class: "pending-mark", title: "Not exported yet" }, "●") : null,
       // A smart list's entries are Traktor's to work out: no count rather than a misleading "0".
-      folder || smart ? null : el("span", { class: "entry-count", "aria-label": `${plural(node.entry_count || 0, "entry", "entries")}` }, number(node.entry_count || 0)));
+      folder || smart ? null : el("span", { class: "entry-count", "aria-label": `${plural(node.entry_count || 0, "entry", "entries")}` }, number(node.entry_count || 0)),
+      // The item's menu for a finger (no right-click, no F2 or Delete key); shown on touch screens only (app.css).
+      // Out of the keyboard's way and of the item's name: the keys and the context menu key do the same.
+      el("button", { type: "button", class: "more", tabindex: "-1", "aria-hidden": "true", title: "Rename, move, delete…" }, "⋯"));
     const li = el("li", attrs, label);
     if (node.pending) li.setAttribute("aria-description", "not exported yet");
     if (folder) {
@@ -268,7 +271,10 @@ window.HarmonyTree = (() => {
   // A new playlist or folder is named first and made once, with that name: one edit, so one Undo takes it away
   // (made as "New playlist" and then renamed, it took two). Enter or a click elsewhere makes it with the name typed,
   // Esc with the name offered, as a desktop's "New folder" does.
-  function create(kind, typed = null) {
+  let making = null; // the new item being made: the next one's offered name must see it ("New playlist 2")
+  async function create(kind, typed = null) {
+    if (renaming) return;
+    if (making) await making;
     if (renaming) return;
     const folder = targetFolder();
     if (folder && collapsed.has(key(folder))) {
@@ -291,6 +297,11 @@ window.HarmonyTree = (() => {
       const name = how === "Escape" ? offered : input.value.trim() || offered;
       li.remove();
       renaming = null;
+      making = make(how, name);
+      await making;
+      making = null;
+    }
+    async function make(how, name) {
       try {
         const made = kind === "folder"
           ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
@@ -473,6 +484,13 @@ window.HarmonyTree = (() => {
   root.addEventListener("click", (event) => {
     const k = keyOf(event.target);
     if (!k || renaming) return;
+    const more = event.target.closest(".more");
+    if (more) {
+      focusItem(k);
+      const at = more.getBoundingClientRect();
+      menu(k, at.left, at.bottom);
+      return;
+    }
     if (k.startsWith("folder:")) {
       if (event.target.closest(".twisty") || focusKey === k) toggle(k);
       focusItem(k);
