@@ -310,6 +310,26 @@ def import_and_edit(server: LiveServer, demo: Demo, comment: str) -> None:
         library.update_track(first, {"comment": comment})
 
 
+def test_the_export_line_follows_edits_made_elsewhere(live_server: LiveServer, page: Any, home: Path) -> None:
+    """With the Traktor page open, an edit made elsewhere (the CLI, another tab) leaves an export waiting: the
+    page's line says so without a reload (it kept "Nothing waits to be exported")."""
+    from harmony.library import Library
+
+    demo = make_demo(home / "Traktor", tracks=60, seed=19)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        op = client.post("/api/traktor/sync").json()["operation_id"]
+        live_server.call(live_server.state.service.wait(op))
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    line = "document.querySelector('#export-status').textContent"
+    page.wait_for_function(f"() => {line}.startsWith('Nothing waits to be exported.')")
+    with Library.open(live_server.state.service.library_path) as library:  # as the CLI would
+        first = library.search_tracks(limit=1, sort="id").tracks[0].id
+        library.edit_tracks([first], {"comment": "made in another window"})
+    page.wait_for_function(f"() => {line}.startsWith('Library edits are waiting to be exported.')", timeout=20_000)
+
+
 def test_export_notification_and_backup(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Traktor", tracks=400, seed=13)
     import_and_edit(live_server, demo, "exported by the browser test")

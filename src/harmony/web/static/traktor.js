@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number, plural, utc, when } = window.Harmony;
+  const { api, el, onEvent, onOperation, onAutoSync, number, plural, utc, when } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const mine = new Set(); // operations started from this page, which Cancel stops
@@ -124,6 +124,23 @@
     if (outcome && outcome.backup_path) parts.push(`Backup: ${outcome.backup_path}`);
     if (parts.length) $("export-status").textContent = parts.join(" ");
   }
+
+  // An edit made anywhere (the library page, another tab, the CLI) may leave edits waiting, or an undo none: the
+  // line follows, asked once for a burst of edits. It said "Nothing waits to be exported" until a reload, and a
+  // DJ trusting it would open Traktor without their edits.
+  let exportAsk = null;
+  onEvent("library_changed", () => {
+    if (exportAsk !== null) return;
+    exportAsk = setTimeout(async () => {
+      exportAsk = null;
+      try {
+        const status = await api("GET", "/api/traktor/status");
+        if (exportLibrary) showExport({ ...exportLibrary, pending_export: status.pending_export }, null);
+      } catch (_) {
+        // the next edit asks again; the line keeps what it knew
+      }
+    }, 300);
+  });
 
   // What the last sync from Traktor did, kept on the page: its notification closes after a few seconds, and a
   // preview shown before it ("2 tracks would be updated") is out of date once it has applied.
