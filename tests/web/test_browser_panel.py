@@ -257,6 +257,32 @@ def test_the_open_panel_sits_beside_the_table_and_covers_no_cell(page: Any, pane
     )
 
 
+def test_left_and_right_keep_the_focused_cell_in_sight_beside_the_panel(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """With the panel open the table's frame is narrow: Right went on to cells out of sight (found in a
+    walk-through). Each cell reached is scrolled into the frame, clear of the title column that stays put."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_track(page, panel_server, "form")
+    cell = page.locator("#tracks-body tr[aria-selected='true'] .title-cell")
+    cell.click()
+    columns = page.locator("#tracks-head th").count()
+    in_sight = """() => {
+        const cell = document.activeElement, frame = document.getElementById("table-wrap");
+        const box = cell.getBoundingClientRect(), edge = frame.getBoundingClientRect();
+        const title = cell.parentElement.querySelector(".title-cell");
+        const before = cell === title || cell.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING;
+        const start = before ? edge.left : Math.max(edge.left, title.getBoundingClientRect().right);
+        return cell.tagName === "TD" && box.left >= start - 1 && box.right <= edge.left + frame.clientWidth + 1;
+    }"""
+    for _ in range(columns):
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(in_sight), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    assert page.evaluate("document.getElementById('table-wrap').scrollLeft") > 0
+    for _ in range(columns - 1):  # to the first cell (one more Left would select the row itself)
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate(in_sight)
+    assert page.evaluate("document.activeElement.getAttribute('aria-colindex')") == "1"
+
+
 def test_the_fields_come_right_after_the_player_and_before_the_cue_editor(
     page: Any,  # noqa: F811
     panel_server: Fixture,

@@ -440,7 +440,23 @@ window.HarmonyTable = (() => {
     const row = rowElement(current);
     if (!row) return;
     const target = currentCol >= 0 ? row.children[currentCol] : row;
-    if (target) target.focus({ preventScroll: true });
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    if (currentCol >= 0) scrollSidewaysTo(target);
+  }
+
+  // A cell reached with Left or Right is brought into the frame sideways, clear of the title column that stays
+  // in place: with the track's panel open the frame is narrow, and the focus went on to cells out of sight.
+  function scrollSidewaysTo(cell) {
+    const frame = wrap.getBoundingClientRect();
+    const box = cell.getBoundingClientRect();
+    // Cells left of the title (the marks) scroll under it: they come into sight at the frame's start.
+    const title = cell.parentElement.querySelector(".title-cell");
+    const after = title && title !== cell && title.compareDocumentPosition(cell) & Node.DOCUMENT_POSITION_FOLLOWING;
+    const start = after ? Math.max(frame.left, title.getBoundingClientRect().right) : frame.left;
+    const end = frame.left + wrap.clientWidth;
+    if (box.left < start) wrap.scrollLeft -= start - box.left;
+    else if (box.right > end) wrap.scrollLeft += Math.min(box.right - end, box.left - start);
   }
 
   function scrollIntoView(index) {
