@@ -880,6 +880,20 @@ def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) ->
     page.click("#columns-button")
     page.click("#columns-reset")
     assert "comment" not in columns() and "album" in columns()
+    page.locator("#tracks-body tr[data-id] td").nth(3).click()  # a press elsewhere closes it (only Esc did)
+    assert page.is_hidden("#columns-panel")
+    assert page.get_attribute("#columns-button", "aria-expanded") == "false"
+
+    # Beside an open track's panel the toolbar takes two lines: the list opens under it, not over its button,
+    # which closes it again (placed 44 px down, the list covered the button).
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.locator("#tracks-body tr[data-id] .title-cell").nth(1).click()
+    page.wait_for_selector("#track-detail:not([hidden])")
+    page.click("#columns-button")
+    button, chooser = page.locator("#columns-button").bounding_box(), page.locator("#columns-panel").bounding_box()
+    assert chooser["y"] >= button["y"] + button["height"]
+    page.click("#columns-button")
+    assert page.is_hidden("#columns-panel")
 
 
 #: The table's width and the width inside its scrolling frame.

@@ -261,12 +261,21 @@
       if (first) first.focus();
     }
   });
+  function closeColumns() {
+    columnsPanel.hidden = true;
+    columnsButton.setAttribute("aria-expanded", "false");
+  }
   columnsPanel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.stopPropagation();
-      columnsPanel.hidden = true;
-      columnsButton.setAttribute("aria-expanded", "false");
+      closeColumns();
       columnsButton.focus();
+    }
+  });
+  // A press anywhere else closes the list, as a menu closes (only Esc did).
+  document.addEventListener("pointerdown", (event) => {
+    if (!columnsPanel.hidden && !columnsPanel.contains(event.target) && !columnsButton.contains(event.target)) {
+      closeColumns();
     }
   });
   $("columns-reset").addEventListener("click", () => {
