@@ -1178,6 +1178,32 @@ def test_a_playlist_keeps_its_bpm_key_and_rating_in_sight(chromium: Any, library
             library.delete_playlist(playlist)
 
 
+def test_a_track_taken_out_of_a_playlist_hands_the_panel_to_the_next(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Delete with a track's panel open in a playlist: the panel went on showing the track taken out, with no row
+    selected. The next track takes its place, selected and in the panel."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        playlist = library.create_playlist("Handover", track_ids=library_server.ids[:4])
+    try:
+        page.set_viewport_size({"width": 1440, "height": 900})
+        open_library(page, library_server)
+        page.locator(f"#playlist-tree [data-key='playlist:{playlist}']").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 4")
+        second, third = library_server.ids[1], library_server.ids[2]
+        page.locator(f"#tracks-body tr[data-id='{second}'] .title-cell").click()
+        page.wait_for_selector(f"#track-detail[data-track-id='{second}']:not([hidden])")
+        page.locator(f"#tracks-body tr[data-id='{second}'] .title-cell").focus()
+        page.keyboard.press("Delete")
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+        page.wait_for_selector(f"#track-detail[data-track-id='{third}']:not([hidden])")
+        assert page.get_attribute(f"#tracks-body tr[data-id='{third}']", "aria-selected") == "true"
+        with Library.open(library_server.server.state.service.library_path) as library:
+            kept = [entry.track_id for entry in library.playlist_entries(playlist)]
+        assert kept == [library_server.ids[0], third, library_server.ids[3]]
+    finally:
+        with Library.open(library_server.server.state.service.library_path) as library:
+            library.delete_playlist(playlist)
+
+
 def test_a_focused_rows_ring_runs_across_the_title(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """The sticky title cell is painted over its row's outline: the focus ring had a gap the title's width."""
     page.set_viewport_size({"width": 1400, "height": 800})

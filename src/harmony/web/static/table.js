@@ -229,8 +229,9 @@ window.HarmonyTable = (() => {
     if (!keep && view.playlist && view.playlist.smart && !view.search && !view.filter) {
       emptyText = "No track in the library matches this smart list's query.";
     }
-    fetchBlock(0, focused ? { id: focused.id, entry_id: focused.entry_id, from: current } : null);
+    const first = fetchBlock(0, focused ? { id: focused.id, entry_id: focused.entry_id, from: current } : null);
     schedule();
+    return first;
   }
 
   // --- drawing ------------------------------------------------------------------------------------------------
@@ -944,8 +945,16 @@ window.HarmonyTable = (() => {
     if (!view.playlist || view.playlist.smart) return;
     const positions = await selectedPlaylistPositions();
     if (await Edits.removeFromPlaylist(view.playlist, positions)) {
+      const showing = panelOpen();
       clearSelection();
-      reload({ keep: true });
+      await reload({ keep: true });
+      // The next track takes the removed one's place, selected, and in the panel if it was open (it went on
+      // showing the track taken out, with no row selected).
+      const next = Math.min(current, total - 1);
+      if (next < 0) return;
+      await select(next);
+      focusCurrent();
+      if (showing) openTrack(next);
     }
   }
 
