@@ -85,7 +85,17 @@ def test_an_export_adds_its_backup_to_the_open_page(live_server: LiveServer, pag
     with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
         _run(client, live_server, "/api/traktor/export", {"force": True})
     # No reload, no click on Refresh: the export's backup is listed.
-    page.locator('#backups-table tbody tr[data-source="harmony"]').first.wait_for(timeout=30_000)
+    row = page.locator('#backups-table tbody tr[data-source="harmony"]').first
+    row.wait_for(timeout=30_000)
+    # Traktor then loses one entry: the comparison counts it in words ("1 track", not "1 tracks").
+    raw = demo.nml.read_bytes()
+    last = list(re.finditer(rb"<ENTRY .*?</ENTRY>\s*", raw, re.DOTALL))[-1]
+    demo.nml.write_bytes(raw[: last.start()] + raw[last.end() :])
+    row.get_by_role("button", name="Compare").click()
+    summary = page.locator("#compare-summary")
+    page.wait_for_function("() => !document.querySelector('#compare-summary').textContent.startsWith('Comparing')")
+    assert summary.text_content().startswith("The backup holds 120 tracks and "), summary.text_content()
+    assert "1 track only in the backup, 0 only in the current file." in summary.text_content()
 
 
 def test_keeping_a_damaged_looking_collection_asks_once(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811

@@ -42,6 +42,7 @@ from harmony.sync import (
     file_on_disk,
     plan_import,
 )
+from harmony.words import plural
 
 __all__ = ["PART_SIZE", "ImportJobResult", "plan_from_files", "run_import_job"]
 
@@ -108,7 +109,7 @@ def _plan_checked(
         counts = (counts[0], known[1])
     damaged = judge_counts(*counts, known)
     traktor = TraktorSnapshot.from_collection(collection)
-    report("parsing", _PARSING[1], f"Parsed {traktor.track_count} tracks from Traktor")
+    report("parsing", _PARSING[1], f"Parsed {plural(traktor.track_count, 'track')} from Traktor")
 
     def loading(done: int, total: int) -> None:
         share = 1.0 if total == 0 else done / total

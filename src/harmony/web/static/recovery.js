@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number, utc } = window.Harmony;
+  const { api, el, onOperation, onAutoSync, number, plural, utc } = window.Harmony;
   const notify = window.HarmonyNotifications;
   const $ = (id) => document.getElementById(id);
 
@@ -193,10 +193,11 @@
     try {
       const found = await api("POST", "/api/traktor/backups/compare", { path: copy.path });
       const [tracks, playlists] = found.backup_counts;
-      const now = found.current_counts ? `${number(found.current_counts[0])} tracks, ${number(found.current_counts[1])} playlists now`
+      const current = found.current_counts
+        ? `${plural(found.current_counts[0], "track")}, ${plural(found.current_counts[1], "playlist")} now`
         : "the current file cannot be read";
-      $("compare-summary").textContent = `The backup holds ${number(tracks)} tracks and ${number(playlists)} playlists (${now}): `
-        + `${number(found.only_in_backup)} tracks only in the backup, ${number(found.only_in_current)} only in the current file.`;
+      $("compare-summary").textContent = `The backup holds ${plural(tracks, "track")} and ${plural(playlists, "playlist")} (${current}): `
+        + `${plural(found.only_in_backup, "track")} only in the backup, ${number(found.only_in_current)} only in the current file.`;
       $("compare-only-backup").textContent = found.only_in_backup_sample.join("\n");
       $("compare-only-backup-count").textContent = `(${number(found.only_in_backup)})`;
       $("compare-only-current").textContent = found.only_in_current_sample.join("\n");
