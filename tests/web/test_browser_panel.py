@@ -283,6 +283,21 @@ def test_left_and_right_keep_the_focused_cell_in_sight_beside_the_panel(page: An
     assert page.evaluate("document.activeElement.getAttribute('aria-colindex')") == "1"
 
 
+def test_sorting_keeps_the_open_track_selected(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """A sort with a track's panel open lost its row (none selected, the list at its top): it stays selected, and in
+    sight, in the new order."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_track(page, panel_server, "form")
+    row = f"#tracks-body tr[data-id='{panel_server.ids['form']}']"
+    assert page.get_attribute(row, "aria-selected") == "true"
+    for _ in range(2):  # ascending, then descending
+        page.locator("#tracks-head button[data-sort='bpm']").click()
+        page.wait_for_selector("#tracks-table[aria-busy='false']")
+        page.wait_for_selector(f"{row}[aria-selected='true']")
+        assert page.locator("#tracks-body tr[aria-selected='true']").count() == 1
+    assert page.get_attribute("#track-detail", "data-track-id") == str(panel_server.ids["form"])
+
+
 def test_the_fields_come_right_after_the_player_and_before_the_cue_editor(
     page: Any,  # noqa: F811
     panel_server: Fixture,

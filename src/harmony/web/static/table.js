@@ -198,10 +198,11 @@ window.HarmonyTable = (() => {
     return Boolean(panel && !panel.hidden);
   }
 
-  // Everything again from the first row (a new view); `keep` keeps the scroll position (a refresh).
-  function reload({ keep = false } = {}) {
+  // Everything again from the first row (a new view); `keep` keeps the scroll position (a refresh); `open`, a
+  // track the new order must find and keep selected (the one in the panel, when the DJ sorts).
+  function reload({ keep = false, open = null } = {}) {
     const keyboardHere = body.contains(document.activeElement) || panelOpen();
-    const focused = keep && current >= 0 && keyboardHere ? trackAt(current) : null;
+    const focused = keep && current >= 0 && keyboardHere ? trackAt(current) : open;
     generation += 1;
     inFlight = 0;
     wanted = [];
@@ -222,6 +223,7 @@ window.HarmonyTable = (() => {
       currentCol = -1;
       anchor = -1;
       clearSelection();
+      if (open) remember({ id: open.id });
       // Pending: the tracks only (a playlist's own edits wait too, marked in the tree, and the label counts them).
       emptyText = view.filter === "pending" ? "No track waits to be exported." : view.filter === "missing"
         ? "No missing files." : view.search ? "No track matches." : view.playlist ? "This playlist is empty." : "No tracks yet.";
@@ -659,7 +661,10 @@ window.HarmonyTable = (() => {
       view.descending = false;
     }
     drawHead();
-    reload();
+    // The track in the panel stays selected and is scrolled to in the new order (it was lost from sight, the
+    // panel still showing it).
+    const open = panelOpen() && current >= 0 ? trackAt(current) : null;
+    reload({ open: open ? { id: open.id, entry_id: open.entry_id } : null });
     const button = head.querySelector(`button[data-sort="${column.sort}"]`);
     if (button) button.focus();
   }
