@@ -1,6 +1,6 @@
-"""``harmony`` starts at once: ``import harmony.cli`` and ``harmony --help`` load no database, migrations, web
-app, XML parser or tag reader; ``library stats`` on an up-to-date library loads no database layer either; other
-library commands load the database but not the migrations.
+"""``harmony`` starts at once: ``import harmony.cli``, ``harmony --help`` and the help of ``harmony traktor`` and its
+commands load no database, migrations, web app, XML parser or tag reader; ``library stats`` on an up-to-date library
+loads no database layer either; other library commands load the database but not the migrations.
 
 Every command pays for what the CLI imports before it runs; the groups are imported when the command line
 reaches them. Checked in a fresh interpreter, since this test process has long imported everything."""
@@ -53,6 +53,21 @@ def test_the_help_lists_every_group_and_loads_nothing_heavy() -> None:
     assert "Look at and edit Harmony's own library." in printed
 
 
+def test_the_traktor_help_lists_its_commands_and_loads_nothing_heavy() -> None:
+    # Building the group imports its command modules, not the service, the NML layer or the database.
+    modules, printed = _run(_harmony("traktor", "--help"))
+    assert sorted(set(HEAVY) & set(modules)) == []
+    for command in ("sync", "preview", "export", "restore", "rebuild", "check", "config", "suggest-mappings"):
+        assert f" {command} " in printed
+
+
+def test_the_help_of_traktor_sync_lists_its_options_and_loads_nothing_heavy() -> None:
+    modules, printed = _run(_harmony("traktor", "sync", "--help"))
+    assert sorted(set(HEAVY) & set(modules)) == []
+    for option in ("--nml", "--strategy", "--map", "--dry-run", "--json"):
+        assert option in printed
+
+
 def test_library_stats_reads_an_up_to_date_library_without_the_database_layer(tmp_path: Path) -> None:
     path = tmp_path / "library.db"
     with Library.open(path) as library:
@@ -60,6 +75,8 @@ def test_library_stats_reads_an_up_to_date_library_without_the_database_layer(tm
     modules, printed = _run(_harmony("--library", str(path), "library", "stats", "--json"))
     assert json.loads(printed)["tracks"] == 1
     assert sorted(set(HEAVY) & set(modules)) == []
+    # Typer 0.29 loads pydantic for every command with a parameter (pyproject.toml holds typer below it).
+    assert "pydantic" not in modules
 
 
 def test_library_stats_creates_a_library_that_is_not_there_yet(tmp_path: Path) -> None:

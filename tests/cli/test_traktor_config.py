@@ -13,8 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from harmony.cli import app
-from harmony.cli.traktor_config import KEYS
-from harmony.library import AutoSyncSettings, Library, SettingsError, TraktorSettings
+from harmony.library import SETTING_KEYS, AutoSyncSettings, Library, SettingsError, TraktorSettings
 
 runner = CliRunner()
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -88,7 +87,7 @@ def test_get_json_gives_the_defaults_with_auto_sync_nested(library_path: Path) -
 
 def test_get_table_lists_every_key_and_says_no_collection_was_found(library_path: Path) -> None:
     output = invoke(library_path, "get").stdout
-    for name in KEYS:
+    for name in SETTING_KEYS:
         assert name in output
     assert "no Traktor collection found" in output
 
@@ -271,7 +270,7 @@ def test_set_prints_the_new_values(library_path: Path) -> None:
 def test_set_help_names_every_key() -> None:
     result = runner.invoke(app, ["traktor", "config", "set", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    for name in KEYS:
+    for name in SETTING_KEYS:
         assert name in result.stdout
 
 

@@ -3,6 +3,9 @@
 The CLI starts the operation on a :class:`~harmony.service.TraktorService` with worker pools of its own, draws
 its progress events as a rich progress bar (on stderr, so ``--json`` output stays clean), and on Ctrl-C cancels
 it, waits until nothing is left half-done, and exits with code 130.
+
+The service is imported when an operation runs, not with this module: the commands that use it are built by
+``harmony traktor --help``, which must start without the service (SQLAlchemy, the NML parser, the worker pools).
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from harmony.cli.output import error_console
 from harmony.errors import SyncError
-from harmony.service import Operation, OperationEvent, TraktorService, WorkerManager
+
+if TYPE_CHECKING:
+    from harmony.service import Operation, OperationEvent, TraktorService
 
 __all__ = ["ProgressBar", "run_operation"]
 
@@ -41,6 +46,8 @@ def run_operation(
 
 
 async def _follow(library_path: Path | None, start: Callable[[TraktorService], Operation], quiet: bool) -> Operation:
+    from harmony.service import TraktorService, WorkerManager  # here: `harmony traktor --help` loads no service
+
     manager = WorkerManager()
     service = TraktorService(library_path, manager)
     try:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from harmony.cli.output import console, error_console
 from harmony.errors import SyncError
-from harmony.service import AutoSyncService, AutoSyncStatus, OperationEvent, TraktorService, WorkerManager
+
+if TYPE_CHECKING:
+    from harmony.service import AutoSyncStatus, OperationEvent
 
 __all__ = ["auto", "watch"]
 
@@ -37,6 +39,9 @@ def auto(ctx: typer.Context, direction: DirectionOption = None) -> None:
 
 
 async def _auto_once(library_path: Path | None, direction: str | None) -> AutoSyncStatus:
+    # Imported here, as in _watch: `harmony traktor --help` builds these commands and must not load the service.
+    from harmony.service import AutoSyncService, TraktorService, WorkerManager
+
     manager = WorkerManager()
     service = TraktorService(library_path, manager)
     try:
@@ -53,6 +58,8 @@ def watch(ctx: typer.Context, direction: DirectionOption = None) -> None:
 
 
 async def _watch(library_path: Path | None, direction: str | None) -> None:
+    from harmony.service import AutoSyncService, TraktorService, WorkerManager  # here: see _auto_once
+
     manager = WorkerManager()
     service = TraktorService(library_path, manager)
     service.subscribe(_print_finished)

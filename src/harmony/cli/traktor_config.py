@@ -3,31 +3,29 @@
 The keys, their kinds, choices, ranges and help come from the one registry the web API uses too
 (:data:`harmony.library.SETTING_KEYS`); this module only reads the words a DJ types. Every value is checked
 before anything is saved: several changes are saved together or not at all.
+
+The registry, the settings and the database behind them are imported when a command runs, not with this module:
+``harmony traktor --help`` builds these commands and must start without SQLAlchemy. For the same reason the help
+of ``config set``, which lists every key, is written when it is shown.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from typer._click import Context, HelpFormatter
+from typer.core import TyperCommand
 
 from harmony.cli.output import console, print_json, texts
 from harmony.errors import SyncError
-from harmony.library import (
-    AUTO_SYNC,
-    SETTING_KEYS,
-    Library,
-    SettingKey,
-    SettingsError,
-    TraktorSettings,
-    mapping_text,
-    settings_to_dict,
-)
-from harmony.nml import CollectionPathError, check_collection_path
-from harmony.service import default_nml_path
+from harmony.library import SettingsError
+
+if TYPE_CHECKING:
+    from harmony.library import Library, SettingKey, TraktorSettings
 
 config_app = typer.Typer(help="Show or change the Traktor settings stored in the library.", no_args_is_help=True)
 
@@ -39,21 +37,28 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 #: What clears ``nml_path`` or ``path_mappings``.
 NONE_WORDS = frozenset({"none", ""})
 
-#: Every settable key, in the order the settings list them.
-KEYS = SETTING_KEYS
+
+def _keys() -> dict[str, SettingKey]:
+    """Every settable key, in the order the settings list them."""
+    from harmony.library import SETTING_KEYS  # here: the registry loads the settings, and SQLAlchemy behind them
+
+    return SETTING_KEYS
 
 
 def _lookup(name: str) -> SettingKey:
     """The key called ``name``, or a :class:`SettingsError` that says what the DJ can type instead."""
-    key = KEYS.get(name)
+    from harmony.library import AUTO_SYNC  # here: see _keys
+
+    keys = _keys()
+    key = keys.get(name)
     if key is not None:
         return key
     if "=" in name:
         raise SettingsError(f"Write 'KEY VALUE' with a space, not {name!r}.")
     if name == AUTO_SYNC:
-        group = ", ".join(k for k in KEYS if k.startswith(f"{AUTO_SYNC}."))
+        group = ", ".join(k for k in keys if k.startswith(f"{AUTO_SYNC}."))
         raise SettingsError(f"'{AUTO_SYNC}' is a group; set one of {group}.")
-    raise SettingsError(f"Unknown setting {name!r}; known settings: {', '.join(KEYS)}.")
+    raise SettingsError(f"Unknown setting {name!r}; known settings: {', '.join(keys)}.")
 
 
 def _value_of(settings: TraktorSettings, name: str) -> Any:
@@ -91,6 +96,8 @@ def _parse_choice(key: SettingKey, text: str) -> str:
 
 def _parse_path(text: str) -> str | None:
     """An existing file, made absolute (``~`` expanded); ``none`` or nothing unsets it."""
+    from harmony.nml import CollectionPathError, check_collection_path  # here: `harmony traktor --help` loads no NML
+
     if text.strip().lower() in NONE_WORDS:
         return None
     try:
@@ -143,13 +150,14 @@ def parse_assignments(tokens: list[str]) -> dict[str, Any]:
 
     ``path_mappings`` takes every value up to the next key (a mapping always holds ``=``, a key never does).
     """
+    keys = _keys()
     changes: dict[str, Any] = {}
     index = 0
     while index < len(tokens):
         key = _lookup(tokens[index])
         end = index + 1
         if key.kind == "mappings":
-            while end < len(tokens) and tokens[end] not in KEYS:
+            while end < len(tokens) and tokens[end] not in keys:
                 end += 1
         else:
             if end >= len(tokens):
@@ -180,6 +188,8 @@ def apply_changes(settings: TraktorSettings, changes: dict[str, Any]) -> Traktor
 
 def _newest_collection() -> str | None:
     """The collection Harmony uses when ``nml_path`` is unset, or None when none is found."""
+    from harmony.service import default_nml_path  # here: `harmony traktor --help` loads no service
+
     try:
         return str(default_nml_path(None))
     except SyncError:
@@ -188,6 +198,8 @@ def _newest_collection() -> str | None:
 
 def settings_json(settings: TraktorSettings) -> dict[str, Any]:
     """The settings dict, with ``nml_path_default`` (what an unset ``nml_path`` stands for) after ``nml_path``."""
+    from harmony.library import settings_to_dict  # here: see _keys
+
     data: dict[str, Any] = {}
     for name, value in settings_to_dict(settings).items():
         data[name] = value
@@ -202,6 +214,8 @@ def _text(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, tuple):  # the path mappings, one "NML_PREFIX=LOCAL" per line
+        from harmony.library import mapping_text  # here: see _keys
+
         return "\n".join(mapping_text(pair) for pair in value) if value else "none"
     return str(value)
 
@@ -222,6 +236,8 @@ def _print_table(settings: TraktorSettings, names: list[str]) -> None:
 
 
 def _open(ctx: typer.Context) -> Library:
+    from harmony.library import Library  # here: `harmony traktor --help` loads no database
+
     return Library.open((ctx.obj or {}).get("library"))
 
 
@@ -238,16 +254,18 @@ def get(
     With nml_path unset, Harmony uses the newest Traktor x.y.z/collection.nml in Documents/Native Instruments:
     the table shows which, the JSON gives it as nml_path_default (null when none is found).
     """
+    from harmony.library import AUTO_SYNC, settings_to_dict  # here: see _keys
+
     with _open(ctx) as library:
         settings = library.settings()
     if key is None:
         if json:
             print_json(settings_json(settings))
         else:
-            _print_table(settings, list(KEYS))
+            _print_table(settings, list(_keys()))
         return
     if key == AUTO_SYNC:
-        names = [name for name in KEYS if name.startswith(f"{AUTO_SYNC}.")]
+        names = [name for name in _keys() if name.startswith(f"{AUTO_SYNC}.")]
         if json:
             print_json({AUTO_SYNC: settings_to_dict(settings)[AUTO_SYNC]})
         else:
@@ -266,19 +284,33 @@ def get(
         console.print(_display(settings, name), highlight=False, soft_wrap=True, markup=False)
 
 
+#: The first paragraph of ``config set``'s help: what ``harmony traktor config --help`` lists.
+SET_SUMMARY = "Change settings: KEY VALUE, several pairs at once if you like. All are checked before any is saved."
+
+
 def _set_help() -> str:
     """The help of ``config set``: one line per key, from the registry."""
-    width = max(len(name) for name in KEYS) + 2
-    lines = [f"{name.ljust(width)}{key.help}" for name, key in KEYS.items()]
+    keys = _keys()
+    width = max(len(name) for name in keys) + 2
+    lines = [f"{name.ljust(width)}{key.help}" for name, key in keys.items()]
     return (
-        "Change settings: KEY VALUE, several pairs at once if you like. All are checked before any is saved.\n\n"
+        f"{SET_SUMMARY}\n\n"
         "\b\n" + "\n".join(lines) + "\n\n"
         "\b\ne.g. set cue_strategy replace auto_backup off\n"
         "     set path_mappings 'C:/Users/me/Music=/home/me/Music' 'D:=/mnt/usb'"
     )
 
 
-@config_app.command(name="set", help=_set_help())
+class _SetCommand(TyperCommand):
+    """``config set``, whose help is written when it is shown: it lists the registry's keys, and building the
+    command (``harmony traktor --help`` builds every one) must not load the registry."""
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        self.help = _set_help()
+        super().format_help(ctx, formatter)
+
+
+@config_app.command(name="set", cls=_SetCommand, short_help=SET_SUMMARY)
 def set_settings(
     ctx: typer.Context,
     assignments: Annotated[list[str], typer.Argument(metavar="KEY VALUE", help="Settings and their new values.")],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -11,7 +11,9 @@ from rich.markup import escape
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
 from harmony.cli.traktor_sync import NmlOption, StrategyOption
-from harmony.service import ExportOutcome, ExportRequest, Operation, TraktorService
+
+if TYPE_CHECKING:
+    from harmony.service import Operation, TraktorService
 
 __all__ = ["export", "restore"]
 
@@ -36,6 +38,8 @@ def export(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
 ) -> None:
     """Export the library to Traktor: changed fields and cues, new tracks, playlists and folders."""
+    from harmony.service import ExportOutcome, ExportRequest  # here: `harmony traktor --help` loads no service
+
     request = ExportRequest(
         nml_path=None if nml_path is None else str(nml_path),
         strategy=strategy,
@@ -78,6 +82,8 @@ def restore(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Put a backup back in place of the collection (the current file is backed up first)."""
+    from harmony.service import TraktorService  # here: `harmony traktor --help` loads no service
+
     service = TraktorService(_library(ctx))
     result = service.restore(str(backup), None if nml_path is None else str(nml_path), force=force)
     if as_json:

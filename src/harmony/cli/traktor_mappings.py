@@ -12,9 +12,6 @@ from rich.markup import escape
 from harmony.cli.library import _library_path
 from harmony.cli.output import console, print_json
 from harmony.cli.traktor_sync import NmlOption, print_outcome, run_import
-from harmony.library import Library
-from harmony.service import ImportRequest, apply_mapping
-from harmony.service import suggest_mappings as suggest
 
 RootOption = Annotated[
     list[Path] | None,
@@ -36,6 +33,11 @@ def suggest_mappings(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Suggest path mappings (Traktor folder → folder here) that find the files of missing tracks."""
+    # Imported here: `harmony traktor --help` loads no service and no database.
+    from harmony.library import Library
+    from harmony.service import ImportRequest, apply_mapping
+    from harmony.service import suggest_mappings as suggest
+
     path = _library_path(ctx)
     with Library.open(path) as library:
         with console.status("Looking for the missing files…") if not as_json else nullcontext():

@@ -4,7 +4,7 @@ and how to get a good collection back."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,16 +14,9 @@ from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
 from harmony.cli.traktor_sync import NmlOption
 from harmony.errors import SyncError
-from harmony.library import Library
-from harmony.service import (
-    REBUILD_LOSES,
-    CollectionHealth,
-    Operation,
-    RebuildResult,
-    TraktorService,
-    running_traktor,
-    status_json,
-)
+
+if TYPE_CHECKING:
+    from harmony.service import CollectionHealth, Operation, TraktorService
 
 __all__ = ["backups", "check", "rebuild", "status"]
 
@@ -65,6 +58,8 @@ def check(
     """Check that the collection loads and that its counts are plausible against the last ones Harmony saw.
 
     Exit code 0 when it is ok, 1 when it is damaged or missing."""
+    from harmony.service import TraktorService  # here: `harmony traktor --help` loads no service
+
     service = TraktorService(_library(ctx))
     health = service.recovery.accept(_nml(nml_path)) if accept else service.recovery.health(_nml(nml_path))
     if as_json:
@@ -84,6 +79,10 @@ def check(
 
 def status(ctx: typer.Context, nml_path: NmlOption = None, as_json: JsonOption = False) -> None:
     """Where the sync stands: the collection's health, edits waiting to be exported, whether Traktor runs."""
+    # Imported here: `harmony traktor --help` loads no service and no database.
+    from harmony.library import Library
+    from harmony.service import CollectionHealth, TraktorService, running_traktor, status_json
+
     service = TraktorService(_library(ctx))
     try:
         path: str | None = str(service.nml_path(_nml(nml_path)))
@@ -113,6 +112,8 @@ def status(ctx: typer.Context, nml_path: NmlOption = None, as_json: JsonOption =
 
 def backups(ctx: typer.Context, nml_path: NmlOption = None, as_json: JsonOption = False) -> None:
     """List every copy of the collection that can be restored, newest first: Harmony's backups and Traktor's."""
+    from harmony.service import TraktorService  # here: `harmony traktor --help` loads no service
+
     service = TraktorService(_library(ctx))
     found = service.backups(_nml(nml_path))
     if as_json:
@@ -147,6 +148,7 @@ def rebuild(
     """Write a complete, valid collection.nml from the library: every track with its cues, every playlist and folder.
 
     Traktor's analysis data that Harmony does not keep is not in it; Traktor analyses the tracks again."""
+    from harmony.service import REBUILD_LOSES, RebuildResult  # here: `harmony traktor --help` loads no service
 
     def start(service: TraktorService) -> Operation:
         return service.recovery.start_rebuild(str(out.expanduser().absolute()), replace=replace, force=force)

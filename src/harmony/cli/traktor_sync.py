@@ -3,28 +3,26 @@
 Both run the import through :class:`~harmony.service.TraktorService` (the same code the web app uses) on a
 worker pool of their own, draw its progress events, and print the summary (or, for a preview, the readable
 diff). Ctrl-C cancels the operation, waits until nothing is left half-done, and exits with code 130.
+
+The service is imported by the functions that use it: ``harmony traktor --help`` builds these commands, and must
+start without it (SQLAlchemy, the NML parser, the worker pools). Typer reads the parameters' annotations when it
+builds a command, so those name only what this module imports at the top.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from harmony.cli.operation import run_operation
 from harmony.cli.output import console, error_console, print_json
-from harmony.service import (
-    ImportOutcome,
-    ImportRequest,
-    Operation,
-    Remembered,
-    Remembering,
-    TraktorService,
-    remember_collection,
-)
+
+if TYPE_CHECKING:
+    from harmony.service import ImportOutcome, ImportRequest, Operation, Remembering, TraktorService
 
 __all__ = ["preview", "print_outcome", "print_remembered", "run_import", "sync"]
 
@@ -83,6 +81,8 @@ def sync(
 ) -> None:
     """Import from Traktor: new tracks, changed fields, cue points, playlists and folders; tracks and
     playlists removed in Traktor since the last sync leave the library."""
+    from harmony.service import Remembered, remember_collection  # here: `harmony traktor --help` loads no service
+
     request = replace(_request(nml_path, strategy, cues, path_map), allow_mass_removal=allow_mass_removal)
     outcome = _run(ctx, request, "import", quiet=as_json, dry_run=dry_run)
     remembered = remember_collection((ctx.obj or {}).get("library"), request, outcome)
@@ -116,6 +116,8 @@ def preview(
 
 
 def _request(nml_path: Path | None, strategy: str | None, cues: str | None, maps: list[str] | None) -> ImportRequest:
+    from harmony.service import ImportRequest  # here: `harmony traktor --help` loads no service
+
     request = ImportRequest(
         nml_path=None if nml_path is None else str(nml_path),
         strategy=strategy,
@@ -152,6 +154,7 @@ def run_import(
     dry_run: bool = False,
 ) -> ImportOutcome:
     """Run an import (``kind="import"``) or a preview with a progress bar (none when ``quiet``)."""
+    from harmony.service import ImportOutcome  # here: `harmony traktor --help` loads no service
 
     def start(service: TraktorService) -> Operation:
         if kind == "preview":
@@ -166,6 +169,8 @@ def run_import(
 def print_remembered(remembered: Remembering, request: ImportRequest, *, quiet: bool = False) -> None:
     """Say what :func:`~harmony.service.remember_collection` did, when it did anything; ``quiet`` (``--json``,
     whose output is the JSON alone) says only the warnings, on stderr."""
+    from harmony.service import Remembered  # here: `harmony traktor --help` loads no service
+
     status = remembered.status
     if status is Remembered.SAVED and not quiet:
         what = "this collection and these path mappings" if request.path_mappings else "this collection"
