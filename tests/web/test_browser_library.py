@@ -1044,6 +1044,9 @@ def test_drawer_names_a_new_playlist_and_a_click_beside_closes_it(page: Any, lib
     page.click("#new-playlist")
     page.wait_for_selector("#playlist-tree input.rename")
     page.wait_for_timeout(300)  # the drawer closed here within its 0.15 s transition
+    # The drawer's own focus, 0.2 s after it opened, took the keyboard from the name field (which then made "New
+    # playlist"): the field keeps it.
+    assert page.evaluate("document.activeElement.matches('#playlist-tree input.rename')")
     page.keyboard.type("Drawer Warm-up")  # as a DJ does: the field has the focus, its old name selected
     page.keyboard.press("Enter")
     named = page.locator("#playlist-tree [role='treeitem']", has_text="Drawer Warm-up")

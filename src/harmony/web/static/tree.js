@@ -649,6 +649,13 @@ window.HarmonyTree = (() => {
     return { playlists, folders, open: Boolean(shown && shown.node.pending) };
   }
 
-  return { load, open, playlists, pendingCounts, has: (k) => byKey.has(k), focus: () => focusItem(focusKey),
+  // The keyboard into the tree (the drawer just opened), unless a name is being typed there: the drawer's
+  // deferred focus took it from a new playlist's name field opened within its 0.2 s, which then made the playlist
+  // with the name offered, and the name typed went nowhere.
+  function focusTree() {
+    if (!renaming) focusItem(focusKey);
+  }
+
+  return { load, open, playlists, pendingCounts, has: (k) => byKey.has(k), focus: focusTree,
     selected: () => selectedKey };
 })();
