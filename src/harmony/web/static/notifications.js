@@ -30,6 +30,7 @@ window.HarmonyNotifications = (() => {
   const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
   const running = new Map(); // notification id -> operation id, of auto-sync's imports and exports under way
   const HOLD = "hold"; // the span of an operation whose progress does not move auto-sync's figure
+  const UNKNOWN = "unknown"; // the span of an operation adopted before auto-sync's status gave one
 
   function capitalise(text) {
     return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
@@ -166,6 +167,12 @@ window.HarmonyNotifications = (() => {
     const ownedByAutoSync = event.trigger === "auto-sync" && Boolean(AUTO_OPERATION[event.operation]);
     if (TERMINAL.has(event.status)) running.delete(id);
     else if (ownedByAutoSync) running.set(id, event.operation_id);
+    if (ownedByAutoSync && !autoSync.running && !TERMINAL.has(event.status)) {
+      // Auto-sync's own status has not come yet (a page opened mid-run): its notification begins here.
+      autoSync.running = true;
+      autoSync.direction = autoSync.direction || event.operation;
+      dismissed.delete("auto-sync-notification");
+    }
     const adopt = autoSync.running && ownedByAutoSync && !TERMINAL.has(event.status);
     if (autoSync.running && (adopt || autoSync.operations.has(event.operation_id))) {
       if (!autoSync.operations.has(event.operation_id)) adoptOperation(event.operation_id);
@@ -214,17 +221,25 @@ window.HarmonyNotifications = (() => {
   // events may come after auto-sync has moved on). A second operation in a step that has one (the import an
   // export runs first when Traktor saved meanwhile) gets none: the figure holds while it runs, and the step's own
   // operation goes on from there.
+  // Adopted before auto-sync's status said the step's span (a page opened mid-run), an operation holds the
+  // figure until it does.
   function adoptOperation(operationId) {
     const span = autoSync.span;
     const taken = span && [...autoSync.spans.values()].some((s) => s && s[0] === span[0] && s[1] === span[1]);
     autoSync.operations.add(operationId);
-    autoSync.spans.set(operationId, taken ? HOLD : span);
+    autoSync.spans.set(operationId, span === null ? UNKNOWN : taken ? HOLD : span);
+  }
+
+  function spanKnown(span) {
+    for (const [operationId, known] of autoSync.spans) {
+      if (known === UNKNOWN) autoSync.spans.set(operationId, span || HOLD);
+    }
   }
 
   // The figure shown never goes back within one run, either.
   function autoSyncPercent(event) {
     const span = autoSync.spans.get(event.operation_id);
-    if (span === HOLD) return autoSync.furthest;
+    if (span === HOLD || span === UNKNOWN) return autoSync.furthest;
     return forward(span ? span[0] + (event.percent / 100) * (span[1] - span[0]) : event.percent);
   }
 
@@ -249,6 +264,7 @@ window.HarmonyNotifications = (() => {
       autoSync.running = true;
       autoSync.direction = status.direction || autoSync.direction;
       autoSync.span = status.step_span || null;
+      spanKnown(autoSync.span);
       if (first) {
         // The import or export heard of before auto-sync's status (a page opened mid-run) is auto-sync's.
         for (const [noteId, operationId] of running) {
