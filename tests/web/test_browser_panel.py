@@ -257,6 +257,53 @@ def test_the_open_panel_sits_beside_the_table_and_covers_no_cell(page: Any, pane
     )
 
 
+@pytest.mark.parametrize(("width", "least"), [(1440, 690), (1600, 730), (1920, 900)])
+def test_beside_the_playlists_the_panel_leaves_the_table_its_bpm_and_key(
+    page: Any,  # noqa: F811
+    panel_server: Fixture,
+    width: int,
+    least: int,
+) -> None:
+    """Beside the playlists, at 1,440 px, the panel took 518 px and left the table 610: BPM, key and rating of
+    the row being edited were out of sight, less than the 736 px the table has at 1,240 px (playlists in a
+    drawer). The panel now takes no more than leaves the table 736 px, down to its narrowest (420 px), and its
+    form keeps two fields a line."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_track(page, panel_server, "form")
+    frame = page.locator("#table-wrap").bounding_box()
+    assert frame["width"] >= least
+    assert page.locator("#track-detail").bounding_box()["width"] >= 420
+    heads = page.eval_on_selector_all(
+        "#tracks-head th", "ths => ths.map(th => [th.textContent.trim(), th.getBoundingClientRect().right])"
+    )
+    right = frame["x"] + frame["width"]
+    for name in ("BPM", "Key"):
+        assert any(text.startswith(name) and edge <= right for text, edge in heads), (name, heads, right)
+    album, number = (page.locator(f"#track-detail [name='{n}']").bounding_box() for n in ("album", "track_number"))
+    assert abs(album["y"] - number["y"]) < 2  # side by side, not one field a line
+
+
+@pytest.mark.parametrize("width", [1100, 1024, 1440])
+def test_the_page_does_not_scroll_when_the_toolbar_wraps_beside_the_panel(
+    page: Any,  # noqa: F811
+    panel_server: Fixture,
+    width: int,
+) -> None:
+    """The table's frame had a fixed allowance for one toolbar line: beside the panel the toolbar takes two,
+    and the whole page scrolled by 15 px (and by 3 at 1,440 px, under the playlists). The frame now ends at the
+    window's bottom wherever it starts."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_track(page, panel_server, "form")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 900
+    frame = page.locator("#table-wrap").bounding_box()
+    assert 900 - 24 <= frame["y"] + frame["height"] <= 900  # down to the page's margin, not short of it
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#track-detail", state="hidden")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 900
+
+
 def test_left_and_right_keep_the_focused_cell_in_sight_beside_the_panel(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     """With the panel open the table's frame is narrow: Right went on to cells out of sight (found in a
     walk-through). Each cell reached is scrolled into the frame, clear of the title column that stays put."""

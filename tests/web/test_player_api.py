@@ -70,6 +70,23 @@ async def test_a_missing_file_says_so(api: Api, tmp_path: Path) -> None:
         assert "audio file of this track is missing" in message and "Lost Track.mp3" in message
 
 
+async def test_a_file_too_small_for_audio_says_it_holds_none(api: Api, tmp_path: Path) -> None:
+    # The demo's and the generator's placeholders are a format's few signature bytes: FFmpeg's "Invalid data"
+    # and the browser's "may be damaged" left the DJ guessing; the file is served or decoded for nothing.
+    for name, data in (("Placeholder.mp3", b"ID3\x04\x00\x00\x00\x00\x00\x00"), ("Empty.flac", b"")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        track = _add(api, path)
+        for kind in ("audio", "waveform"):
+            answer = await api.client.get(f"/api/library/tracks/{track}/{kind}")
+            assert answer.status_code == 422, (kind, answer.text)
+            assert answer.json()["error"] == (
+                f"{name} holds no audio: the file is only {len(data)} bytes (a placeholder, or an empty or "
+                "unfinished copy)."
+            )
+        assert (await api.client.get(f"/api/library/tracks/{track}/cover")).status_code == 404  # no picture
+
+
 async def test_a_file_that_is_not_audio_says_so(api: Api, tmp_path: Path) -> None:
     # A damaged or placeholder file: a plain refusal naming the file, never a server error.
     for name in ("placeholder.m4a", "placeholder.aiff"):

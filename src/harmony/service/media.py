@@ -26,6 +26,8 @@ import platformdirs
 from harmony.errors import HarmonyError
 from harmony.jobs import compute_waveform, transcode_for_browser
 from harmony.library import Library, NotFoundError
+from harmony.sync.duplicates import MIN_AUDIO_BYTES
+from harmony.words import plural
 from harmony.workers import Job, WorkerManager
 
 __all__ = ["BROWSER_TYPES", "MediaCache", "MediaService", "PlayableAudio", "UnreadableAudioError", "default_cache_dir"]
@@ -181,6 +183,18 @@ class MediaService:
             )
         return path, found
 
+    async def audio_file(self, track_id: int) -> tuple[Path, os.stat_result]:
+        """:meth:`track_file`, refusing a file too small to hold any audio with :class:`UnreadableAudioError`
+        (a placeholder, an empty or unfinished copy): FFmpeg's words for it ("Invalid data found") and the
+        browser's ("may be damaged") left the DJ guessing."""
+        path, found = await self.track_file(track_id)
+        if found.st_size < MIN_AUDIO_BYTES:
+            raise UnreadableAudioError(
+                f"{path.name} holds no audio: the file is only {plural(found.st_size, 'byte')} "
+                "(a placeholder, or an empty or unfinished copy)."
+            )
+        return path, found
+
     async def _once(self, target: Path, make: Callable[[], Awaitable[Any]]) -> Any:
         """Run ``make`` once for ``target`` even when several requests ask for it at the same time."""
         running = self._running.get(target)
@@ -193,7 +207,7 @@ class MediaService:
     async def playable(self, track_id: int) -> PlayableAudio:
         """The file to play for track ``track_id``: its own, or a cached FLAC copy of a format the browser
         cannot play (converted now when it is not cached)."""
-        path, found = await self.track_file(track_id)
+        path, found = await self.audio_file(track_id)
         if not await asyncio.to_thread(_needs_conversion, path):
             return PlayableAudio(path, BROWSER_TYPES[path.suffix.lower()])
         target = self.audio_cache.path_for(path, found, ".flac")
@@ -211,7 +225,7 @@ class MediaService:
     async def waveform(self, track_id: int) -> dict[str, Any]:
         """``{"duration_ms", "sample_rate", "peaks": [0–255, …]}`` of track ``track_id`` (see
         :class:`harmony.jobs.waveform.Waveform`), from the cache or measured now."""
-        path, found = await self.track_file(track_id)
+        path, found = await self.audio_file(track_id)
         target = self.waveform_cache.path_for(path, found, ".json", WAVEFORM_VERSION)
 
         def cached() -> dict[str, Any] | None:

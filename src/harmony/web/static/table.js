@@ -1094,9 +1094,26 @@ window.HarmonyTable = (() => {
     focusCurrent();
   });
 
+  // The frame reaches down to the window's bottom from wherever it starts: the toolbar above it takes a second
+  // line beside the open panel (or on a phone), and with a fixed allowance for one line the page scrolled by it.
+  function fitHeight() {
+    const top = wrap.getBoundingClientRect().top + window.scrollY;
+    const below = parseFloat(getComputedStyle(wrap.closest("main") || document.body).paddingBottom) || 0;
+    wrap.style.setProperty("--frame-top", `${Math.ceil(top + below)}px`);
+  }
+
   wrap.addEventListener("scroll", schedule, { passive: true });
   window.addEventListener("resize", schedule);
-  new ResizeObserver(sizeColumns).observe(wrap); // the frame changes with the window, the drawer, a scroll bar
+  new ResizeObserver(() => {
+    sizeColumns();
+    schedule(); // a taller frame shows more rows
+  }).observe(wrap); // the frame changes with the window, the drawer, a scroll bar
+  const above = new ResizeObserver(fitHeight);
+  for (let part = wrap.previousElementSibling; part; part = part.previousElementSibling) above.observe(part);
+  const topbar = document.querySelector(".topbar");
+  if (topbar) above.observe(topbar);
+  window.addEventListener("resize", fitHeight);
+  fitHeight();
   narrowScreen.addEventListener("change", () => {
     drawHead();
     draw();
