@@ -63,15 +63,33 @@ def test_pruning_keeps_the_newest_and_never_touches_other_files(
     ]
     for file in foreign:
         file.write_bytes(b"not Harmony's")
-    times = iter(datetime(2026, 1, day, tzinfo=UTC) for day in range(1, 10))
+    # One day's backups (noon UTC, the same date on every computer's clock): the newest, and the day's first.
+    times = iter(datetime(2026, 1, 1, 12, minute, tzinfo=UTC) for minute in range(0, 50, 5))
     monkeypatch.setattr(backups, "clock", lambda: next(times))
     made = [create_backup(nml_path, keep=3) for _ in range(5)]
     remaining = sorted(p for p in folder.iterdir() if p not in foreign)
-    assert remaining == made[-3:]
+    assert remaining == [made[0], *made[-3:]]
     assert all(file.read_bytes() == b"not Harmony's" for file in foreign)
     assert prune_backups(nml_path, keep=1) == [made[-2], made[-3]]
     with pytest.raises(BackupError, match="1 or more"):
         create_backup(nml_path, keep=0)
+
+
+def test_a_day_of_auto_sync_keeps_the_first_backup_of_each_latest_day(
+    nml_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every auto-synced edit is an export, and every export a backup: the newest ten alone were all from the
+    last minutes, and the collection as it was before the session was gone (found in a walk-through). The
+    first backup of each of the latest seven days with backups stays beyond the newest ``keep``."""
+    earlier = [datetime(2026, 1, day, 12, tzinfo=UTC) for day in range(1, 10)]  # one a day, 1–9 January
+    today = [datetime(2026, 1, 12, 12, minute, tzinfo=UTC) for minute in range(30)]  # a session: one a minute
+    times = iter(earlier + today)
+    monkeypatch.setattr(backups, "clock", lambda: next(times))
+    made = [create_backup(nml_path, keep=10) for _ in range(len(earlier) + len(today))]
+    kept = sorted(backup_folder(nml_path).iterdir())
+    # the session's first (the collection before it), the latest six earlier days' firsts, the newest ten
+    assert kept == sorted([made[len(earlier)], *made[3 : len(earlier)], *made[-10:]])
+    assert len(kept) == 1 + 6 + 10 == 10 + backups.DAYS_KEPT
 
 
 def test_listing_is_newest_first_with_size_and_tracks(

@@ -290,7 +290,7 @@ def test_a_cancel_after_the_backup_leaves_no_backup_and_prunes_none(nml_path: Pa
     class Cancelled(Exception):
         pass
 
-    older = _older_backups(nml_path, 3)
+    older = _older_backups(nml_path, 4)
 
     def cancel_at_replace(phase: str, percent: float, message: str, current_item: str | None = None) -> None:
         if percent == 90:  # the check and the backup are done, the file not yet replaced
@@ -304,7 +304,8 @@ def test_a_cancel_after_the_backup_leaves_no_backup_and_prunes_none(nml_path: Pa
 
     result = write_collection(nml_path, small.new, expected=None, keep=3)  # a write that happens prunes
     assert result.backup_path is not None and result.backup_path.read_bytes() == small.old
-    assert sorted(backup_folder(nml_path).iterdir()) == sorted([*older[1:], result.backup_path])
+    # to the newest 3 and the day's first (see test_backups)
+    assert sorted(backup_folder(nml_path).iterdir()) == sorted([older[0], *older[2:], result.backup_path])
 
 
 def test_a_save_by_traktor_during_the_write_keeps_the_backup_of_what_it_saved_over(

@@ -1965,6 +1965,19 @@ def test_a_new_playlist_or_folder_is_named_first_and_one_undo_takes_it_away(
         page.locator("#playlist-tree [role='treeitem'] > .node", has_text=name).wait_for()
     assert names() == ["Saturday Gigs", "Warm-up"]
 
+    # Esc makes nothing, as Cancel does in Traktor's own box (it made one with the name offered, which the next
+    # export then wrote into Traktor's collection), and the keyboard is back in the tree.
+    for button in ("#new-playlist", "#new-folder"):
+        page.click(button)
+        rename.wait_for()
+        rename.fill("Changed my mind")
+        page.keyboard.press("Escape")
+        rename.wait_for(state="detached")
+        page.wait_for_function("() => document.activeElement && document.activeElement.closest('#playlist-tree')")
+    page.wait_for_timeout(300)
+    assert names() == ["Saturday Gigs", "Warm-up"]
+    assert page.locator("#playlist-tree [role='treeitem']", has_text="Changed my mind").count() == 0
+
     page.locator(".notification", has_text="Warm-up").locator("button", has_text="Undo").click()
     page.locator("#playlist-tree [role='treeitem'] > .node", has_text="Warm-up").wait_for(state="detached")
     assert names() == ["Saturday Gigs"]  # one Undo, and the playlist is gone, not renamed back
@@ -2015,8 +2028,9 @@ def test_two_playlists_of_one_name_in_a_folder_are_refused_and_new_ones_get_free
     page.click("#new-playlist")
     rename.wait_for()
     assert rename.input_value() == "New playlist"
-    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
     rename.wait_for(state="detached")
+    page.locator("#playlist-tree [data-key^=playlist]").wait_for()
     page.click("#new-playlist")
     rename.wait_for()
     assert rename.input_value() == "New playlist 2"

@@ -304,6 +304,22 @@ def test_the_page_does_not_scroll_when_the_toolbar_wraps_beside_the_panel(
     assert page.evaluate("document.documentElement.scrollHeight") <= 900
 
 
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_panels_close_button_stays_in_reach_when_it_scrolls(page: Any, panel_server: Fixture, width: int) -> None:  # noqa: F811
+    """On a phone the panel is a sheet: scrolled down to the cue points, its × was 1,360 px up, out of reach."""
+    page.set_viewport_size({"width": width, "height": 700})
+    open_track(page, panel_server, "cues")
+    page.evaluate("document.getElementById('track-detail').scrollTop = 100000")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.getElementById('track-detail').scrollTop") > 200  # it did scroll
+    on_top = page.evaluate(
+        """() => { const b = document.getElementById('detail-close').getBoundingClientRect();
+                   return b.top >= 0 && document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2)?.id; }"""
+    )
+    assert on_top == "detail-close"
+    assert page.locator("#detail-title").is_visible()
+
+
 def test_left_and_right_keep_the_focused_cell_in_sight_beside_the_panel(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     """With the panel open the table's frame is narrow: Right went on to cells out of sight (found in a
     walk-through). Each cell reached is scrolled into the frame, clear of the title column that stays put."""
@@ -343,6 +359,18 @@ def test_sorting_keeps_the_open_track_selected(page: Any, panel_server: Fixture)
         page.wait_for_selector(f"{row}[aria-selected='true']")
         assert page.locator("#tracks-body tr[aria-selected='true']").count() == 1
     assert page.get_attribute("#track-detail", "data-track-id") == str(panel_server.ids["form"])
+
+    # Down, with the keyboard still on the header just clicked, goes on to the next track in the new order, and
+    # the panel follows (it scrolled the frame, and nothing else moved).
+    order = page.eval_on_selector_all("#tracks-body tr[data-id]", "rows => rows.map(r => r.dataset.id)")
+    following = order[order.index(str(panel_server.ids["form"])) + 1]
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(f"#tracks-body tr[data-id='{following}'][aria-selected='true']")
+    page.wait_for_selector(f"#track-detail[data-track-id='{following}']")
+    assert (
+        page.evaluate("document.activeElement.closest('tr') && document.activeElement.closest('tr').dataset.id")
+        == following
+    )
 
 
 def test_the_fields_come_right_after_the_player_and_before_the_cue_editor(
@@ -459,6 +487,52 @@ def test_fields_saved_from_the_form(page: Any, panel_server: Fixture) -> None:  
     page.fill("#field-comment", "typed, then another track")
     open_track(page, panel_server, "cues")
     _wait_for(lambda: panel_server.track("form")["comment"] == "typed, then another track")
+
+
+def _row_title(browser_page: Any, fixture: Fixture, name: str) -> Any:
+    return browser_page.locator(f"#tracks-body tr[data-id='{fixture.ids[name]}'] .title-cell")
+
+
+def test_the_open_tracks_own_row_clicked_again_keeps_what_is_typed(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """Found in a walk-through: a click on the row of the track being edited filled the form again from the
+    library, and what the DJ had typed was gone, unsaved and unsaid."""
+    open_track(page, panel_server, "form")
+    before = panel_server.track("form")["comment"]
+    page.fill("#field-comment", "typed, then its own row clicked")
+    _row_title(page, panel_server, "form").click()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert page.input_value("#field-comment") == "typed, then its own row clicked"
+    assert panel_server.track("form")["comment"] == before  # nothing saved behind the DJ's back either
+    page.click("#track-revert")
+    assert page.input_value("#field-comment") == (before or "")
+
+
+def test_a_link_to_another_page_saves_what_is_typed_first(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """Closing the panel or moving on to another track saves; a click on Traktor in the top bar dropped it."""
+    open_track(page, panel_server, "form")
+    page.fill("#field-comment", "typed, then the Traktor page")
+    page.click(".topbar nav a[href='/traktor']")
+    page.wait_for_url("**/traktor")
+    assert panel_server.track("form")["comment"] == "typed, then the Traktor page"
+
+    # A value the library refuses stays on screen with its reason: the page is not left.
+    open_track(page, panel_server, "form")
+    page.fill("#field-comment", "typed with a bad BPM")
+    page.fill("#field-bpm", "4000")
+    page.click(".topbar nav a[href='/traktor']")
+    page.wait_for_selector("#form-status.error")
+    assert page.url.endswith("/library")
+    assert panel_server.track("form")["comment"] == "typed, then the Traktor page"
+    page.click("#track-revert")
+
+
+def test_a_page_left_some_other_way_sends_what_is_typed(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """Back, a reload or a typed address: the typed changes go with the page as it goes."""
+    open_track(page, panel_server, "form")
+    page.fill("#field-comment", "typed, then an address typed")
+    page.goto(f"{panel_server.server.url}/operations")
+    _wait_for(lambda: panel_server.track("form")["comment"] == "typed, then an address typed")
 
 
 def test_an_edit_undone_before_any_export_is_no_longer_pending(page: Any, panel_server: Fixture) -> None:  # noqa: F811
@@ -886,6 +960,31 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
     assert "vanished.mp3" in status
     assert page.is_disabled("#player-play")
     assert page.is_hidden("#detail-missing")
+
+
+def test_a_track_that_cannot_play_keeps_its_seek_bar_still(page: Any, panel_server: Fixture, tmp_path: Path) -> None:  # noqa: F811
+    """A file too small to hold audio: the player says so, and its seek bar no longer moves (its thumb jumped to
+    38–64 % with the clock at 0:00, found in a walk-through)."""
+    placeholder = tmp_path / "Placeholder Track.mp3"
+    placeholder.write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
+    with Library.open(panel_server.server.state.service.library_path) as library:
+        track = library.add_track(TrackValues(path=str(placeholder), title="Placeholder Track", duration=300.0))
+    try:
+        page.goto(f"{panel_server.server.url}/library")
+        page.locator("#tracks-body tr[data-id] .title-cell", has_text="Placeholder Track").click()
+        page.wait_for_selector(f"#track-detail[data-track-id='{track}']:not([hidden])")
+        page.wait_for_function("() => !document.getElementById('player-play').disabled")
+        page.click("#player-play")
+        page.wait_for_function("() => document.getElementById('player-status').textContent.includes('holds no audio')")
+        assert page.text_content("#player-status") == (
+            "Placeholder Track.mp3 holds no audio: the file is only 10 bytes (a placeholder, or an empty or "
+            "unfinished copy)."
+        )
+        assert page.is_disabled("#player-seek")
+        assert page.input_value("#player-seek") == "0"
+    finally:
+        with Library.open(panel_server.server.state.service.library_path) as library:
+            library.delete_tracks([track])
 
 
 def test_colour_by_keyboard_and_a_change_elsewhere_keeps_what_is_typed(page: Any, panel_server: Fixture) -> None:  # noqa: F811

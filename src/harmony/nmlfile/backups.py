@@ -5,6 +5,11 @@ prunes the other's. A backup is named after the collection and the UTC time it w
 ``collection_2026-11-28T13-00-09.123456Z.nml``. Names sort in time order, so the newest is the last by name.
 Pruning deletes only files whose names have exactly that shape, never anything else in the folder.
 
+Pruning keeps the newest ``keep`` backups and, beyond them, the first backup of each of the latest
+:data:`DAYS_KEPT` days that have one: the collection as it was before each day's work. With auto-sync, every
+edit is an export and every export a backup, so the newest ten alone were all from the last few minutes, and
+the copy from before the session was gone.
+
 Restoring one is in :mod:`harmony.nmlfile.restore` (it goes through the safe write).
 """
 
@@ -15,7 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from harmony import nml
@@ -27,6 +32,7 @@ from harmony.nmlfile.target import real_collection_path
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DAYS_KEPT",
     "DEFAULT_KEEP",
     "BackupInfo",
     "backup_folder",
@@ -39,6 +45,9 @@ __all__ = [
 
 DEFAULT_KEEP = 10
 """Backups kept per collection when the settings say nothing else."""
+
+DAYS_KEPT = 7
+"""Beyond the newest ``keep``, the first backup of each of this many latest days with backups is kept."""
 
 _TIME_FORMAT = "%Y-%m-%dT%H-%M-%S.%f"  # no colons: they are not allowed in Windows file names
 
@@ -175,13 +184,16 @@ def _free_name(nml_path: Path, folder: Path) -> str:
 
 
 def prune_backups(nml_path: str | os.PathLike[str], keep: int, *, protect: Path | None = None) -> list[Path]:
-    """Delete this collection's Harmony backups beyond the newest ``keep`` (never ``protect``); return them.
+    """Delete this collection's Harmony backups beyond the newest ``keep`` and the first of each of the latest
+    :data:`DAYS_KEPT` days (never ``protect``); return them.
 
     A backup that cannot be deleted is logged and left: a full backup folder is no reason to fail an export."""
     removed: list[Path] = []
     protected = protect.resolve() if protect is not None else None
-    for backup, _ in _harmony_backups(real_collection_path(nml_path))[max(keep, 0) :]:
-        if backup.resolve() == protected:
+    backups = _harmony_backups(real_collection_path(nml_path))
+    kept = _kept(backups, keep)
+    for backup, _ in backups:
+        if backup in kept or backup.resolve() == protected:
             continue
         try:
             backup.unlink()
@@ -194,6 +206,18 @@ def prune_backups(nml_path: str | os.PathLike[str], keep: int, *, protect: Path 
     if removed:
         logger.info("pruned %d old backup(s) of %s", len(removed), nml_path)
     return removed
+
+
+def _kept(backups: list[tuple[Path, datetime]], keep: int) -> set[Path]:
+    """Of ``backups`` (newest first), the newest ``keep`` and the first of each of the latest :data:`DAYS_KEPT`
+    days with backups (days of this computer's clock, as the DJ counts them)."""
+    kept = {path for path, _ in backups[: max(keep, 0)]}
+    first_of_day: dict[date, Path] = {}
+    for path, created in backups:  # newest first: the last one seen of a day is its first
+        first_of_day[created.astimezone().date()] = path
+    for day in sorted(first_of_day, reverse=True)[:DAYS_KEPT]:
+        kept.add(first_of_day[day])
+    return kept
 
 
 def list_backups(nml_path: str | os.PathLike[str]) -> list[BackupInfo]:

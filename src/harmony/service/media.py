@@ -26,7 +26,7 @@ import platformdirs
 from harmony.errors import HarmonyError
 from harmony.jobs import compute_waveform, transcode_for_browser
 from harmony.library import Library, NotFoundError
-from harmony.sync.duplicates import MIN_AUDIO_BYTES
+from harmony.sync import MIN_AUDIO_BYTES
 from harmony.words import plural
 from harmony.workers import Job, WorkerManager
 

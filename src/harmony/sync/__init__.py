@@ -6,7 +6,7 @@ applies in one transaction) and the :class:`ImportReport` (the statistics and th
 """
 
 from harmony.sync.digest import entry_salt
-from harmony.sync.duplicates import DuplicateCandidate, DuplicateGroup, find_duplicates
+from harmony.sync.duplicates import MIN_AUDIO_BYTES, DuplicateCandidate, DuplicateGroup, find_duplicates
 from harmony.sync.export_digests import stamp_digests
 from harmony.sync.export_inputs import ExportOptions, ExportSnapshot, PartialSnapshotError
 from harmony.sync.export_plan import EXPORT_PHASE_SPANS, PlannedExport, plan_export
@@ -48,6 +48,7 @@ __all__ = [
     "EXPORT_PHASE_SPANS",
     "FIRST_SYNC",
     "MASS_REMOVAL_SHARE",
+    "MIN_AUDIO_BYTES",
     "PHASE_SPANS",
     "STRATEGIES",
     "Conflict",

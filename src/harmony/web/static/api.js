@@ -59,6 +59,13 @@ window.Harmony = (() => {
     return data;
   }
 
+  // A change sent as the page goes away (closed, reloaded, left for another page): the browser finishes the
+  // request on its own, and nobody is left to read its answer.
+  function sendAsLeaving(method, url, body) {
+    const headers = { "X-Harmony-Token": token, "Content-Type": "application/json", Accept: "application/json" };
+    fetch(url, { method, headers, body: JSON.stringify(body), keepalive: true }).catch(() => {});
+  }
+
   function connect() {
     if (source) return;
     source = new EventSource("/api/events");
@@ -174,6 +181,6 @@ window.Harmony = (() => {
     }
   }
 
-  return { api, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren,
+  return { api, sendAsLeaving, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren,
     utc, when };
 })();

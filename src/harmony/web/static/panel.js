@@ -158,9 +158,11 @@
     }
     if (mine !== state.loading) return;
     const other = !state.track || state.track.id !== track.id;
+    // The open track's own row clicked again: what the DJ typed stays (it was wiped, unsaved and unsaid).
+    const again = !other && !panel.hidden;
     state.escWarned = false;
-    clearErrors();
-    fill(track);
+    if (!again) clearErrors();
+    fill(track, { keepEdits: again });
     const cues = cueEditor.show(track, track.cues || [], refreshCues);
     player.load(track, cues);
     if (other) {
@@ -287,22 +289,26 @@
     return Boolean(state.track) && inputs.some(changed);
   }
 
+  // The typed changes as the library's values, and the fields whose text is not a value (with the reason).
+  function typedChanges() {
+    const changes = {};
+    const refused = [];
+    for (const input of inputs) {
+      if (!changed(input)) continue;
+      const { value, error } = parse(input);
+      if (error) refused.push([input, error]);
+      else changes[input.name] = value;
+    }
+    return { changes, refused };
+  }
+
   // Save the typed changes; true when nothing is left unsaved.
   async function save() {
     if (!state.track) return true;
     clearErrors();
-    const changes = {};
-    let firstBad = null;
-    for (const input of inputs) {
-      if (!changed(input)) continue;
-      const { value, error } = parse(input);
-      if (error) {
-        showFieldError(input, error);
-        firstBad = firstBad || input;
-      } else {
-        changes[input.name] = value;
-      }
-    }
+    const { changes, refused } = typedChanges();
+    for (const [input, error] of refused) showFieldError(input, error);
+    const firstBad = refused.length ? refused[0][0] : null;
     if (firstBad) {
       setStatus("Nothing was saved: correct the field marked in red.", true);
       firstBad.focus();
@@ -458,6 +464,26 @@
   });
 
   document.addEventListener("harmony:open-track", (event) => open(event.detail.id, Boolean(event.detail.focus)));
+
+  // Leaving the page keeps what was typed, as moving on to another track or closing the panel does (a click on
+  // Traktor in the top bar dropped it, unsaid). A link to another page waits for the save, and a refused value
+  // stays on screen with its reason instead of leaving.
+  document.addEventListener("click", async (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || panel.contains(link) || panel.hidden || !dirty()) return;
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    if (link.target && link.target !== "_self") return;
+    const to = new URL(link.href, location.href);
+    if (to.origin !== location.origin || to.pathname === location.pathname) return; // a view of this page
+    event.preventDefault();
+    if (await save()) location.assign(to.href);
+  });
+  // Closed, reloaded or left some other way (Back, a typed address): the changes go as the page goes.
+  window.addEventListener("pagehide", () => {
+    if (panel.hidden || !dirty()) return;
+    const { changes } = typedChanges();
+    if (Object.keys(changes).length) window.Harmony.sendAsLeaving("PATCH", `/api/library/tracks/${state.track.id}`, changes);
+  });
 
   // Edits made elsewhere (another tab, the CLI, an undo) show up here without a reload.
   function onLibraryChanged(change) {

@@ -284,6 +284,7 @@ window.HarmonyPlayer = (() => {
     if (!state.track || !audio.getAttribute("src")) return;
     const mine = state.loading;
     state.failed = true; // no playhead to add a cue at
+    seek.disabled = true; // a thumb that moved on a track that cannot play, with the clock at 0:00
     const why = await explainFailure(state.track.id);
     if (mine === state.loading) setStatus(why, true);
   });

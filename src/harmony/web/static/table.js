@@ -973,6 +973,14 @@ window.HarmonyTable = (() => {
 
   table.addEventListener("keydown", (event) => {
     if (!MODIFIERS.has(event.key)) clicks += 1;
+    if (!editing && loaded && event.key === "ArrowDown" && !event.altKey && event.target.closest("thead")) {
+      // Down from a column's header (just clicked to sort) goes on in the rows, as it would from the open row:
+      // it scrolled the frame, and the selection and the panel stayed where they were.
+      event.preventDefault();
+      if (current >= 0) return onKey(event);
+      moveTo(0, -1);
+      return select(0).then(() => (panelOpen() ? openTrack(0) : null));
+    }
     if (editing || event.target.closest("thead")) return;
     if (!loaded && !PASSING_KEYS.has(event.key)) {
       event.preventDefault();

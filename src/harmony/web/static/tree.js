@@ -269,8 +269,9 @@ window.HarmonyTree = (() => {
   }
 
   // A new playlist or folder is named first and made once, with that name: one edit, so one Undo takes it away
-  // (made as "New playlist" and then renamed, it took two). Enter or a click elsewhere makes it with the name typed,
-  // Esc with the name offered, as a desktop's "New folder" does.
+  // (made as "New playlist" and then renamed, it took two). Enter or a click elsewhere makes it with the name typed;
+  // Esc makes nothing, as Cancel in Traktor's own "Create playlist" box (it made one with the name offered, which
+  // the next export then wrote into Traktor's collection).
   let making = null; // the new item being made: the next one's offered name must see it ("New playlist 2")
   async function create(kind, typed = null) {
     if (renaming) return;
@@ -294,9 +295,13 @@ window.HarmonyTree = (() => {
     async function finish(how) {
       if (done) return;
       done = true;
-      const name = how === "Escape" ? offered : input.value.trim() || offered;
+      const name = input.value.trim() || offered;
       li.remove();
       renaming = null;
+      if (how === "Escape") {
+        focusItem(focusKey);
+        return;
+      }
       making = make(how, name);
       await making;
       making = null;
