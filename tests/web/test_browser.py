@@ -500,6 +500,26 @@ def test_cancel_from_the_background_panel(live_server: LiveServer, page: Any, ho
         assert client.get("/api/library/tracks").json()["total"] == 0
 
 
+def test_a_sync_that_fails_before_its_answer_leaves_nothing_to_cancel(
+    live_server: LiveServer, page: Any, home: Path
+) -> None:
+    """A sync refused at once (a damaged collection) ended before the page had its 202: the page then took it
+    for running, and the red Cancel button stayed live with nothing to cancel (found in a walk-through)."""
+    demo = open_traktor_page(live_server, page, home, tracks=30, seed=23)
+    demo.nml.write_bytes(demo.nml.read_bytes()[:-400])  # cut off: the sync fails as it reads
+    answers: list[tuple[Any, Any]] = []
+    page.route("**/api/traktor/sync", lambda route: answers.append((route, route.fetch())))
+    page.click("#sync-button")
+    # The failure is heard first; the answer to the click only after it.
+    page.locator('.notification[data-color="red"]').wait_for(timeout=60_000)
+    assert len(answers) == 1
+    route, response = answers[0]
+    route.fulfill(response=response)
+    page.wait_for_function("() => !document.getElementById('sync-button').disabled")
+    page.wait_for_timeout(300)
+    assert page.is_disabled("#cancel-button")
+
+
 def test_a_conflict_is_said_beside_the_preview_counts(live_server: LiveServer, page: Any, home: Path) -> None:
     """A title changed in Harmony and in Traktor: smart merge keeps Harmony's, so the preview counted 0 tracks to
     update and said "No changes needed"; Traktor's title then went with the next export, unnoticed."""

@@ -1207,6 +1207,53 @@ def test_a_track_taken_out_of_a_playlist_hands_the_panel_to_the_next(page: Any, 
             library.delete_playlist(playlist)
 
 
+def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
+    chromium: Any,  # noqa: F811
+    library_server: Fixture,
+) -> None:
+    """On a touch screen the panel covers the rows, and a finger has no right-click and no P or Delete: adding
+    the track to a playlist or taking it out was out of reach (found in a walk-through). The panel's "⋯" menu
+    holds both, for the open track."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        crate = library.create_playlist("Phone Crate", track_ids=library_server.ids[:3])
+        target = library.create_playlist("Phone Target")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        page.click("#tree-toggle")
+        page.locator(f"#playlist-tree [data-key='playlist:{crate}'] > .node").tap()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+        second = library_server.ids[1]
+        page.locator(f"#tracks-body tr[data-id='{second}'] .title-cell").tap()
+        page.wait_for_selector(f"#track-detail[data-track-id='{second}']:not([hidden])")
+
+        page.locator("#detail-menu").tap()
+        page.locator("#context-menu [role='menuitem']", has_text="Add to playlist").tap()
+        page.locator("#picker-list button", has_text="Phone Target").tap()
+        with Library.open(library_server.server.state.service.library_path) as library:
+            _wait(lambda: [e.track_id for e in library.playlist_entries(target)] == [second])
+
+        page.locator("#detail-menu").tap()
+        page.locator("#context-menu [role='menuitem']", has_text="Remove from playlist").tap()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 2")
+        with Library.open(library_server.server.state.service.library_path) as library:
+            kept = [entry.track_id for entry in library.playlist_entries(crate)]
+        assert kept == [library_server.ids[0], library_server.ids[2]]
+    finally:
+        context.close()
+        with Library.open(library_server.server.state.service.library_path) as library:
+            library.delete_playlist(crate)
+            library.delete_playlist(target)
+
+
+def _wait(condition: Any, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
 def test_a_focused_rows_ring_runs_across_the_title(page: Any, library_server: Fixture) -> None:  # noqa: F811
     """The sticky title cell is painted over its row's outline: the focus ring had a gap the title's width."""
     page.set_viewport_size({"width": 1400, "height": 800})

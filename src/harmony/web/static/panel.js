@@ -420,6 +420,15 @@
 
   cover.addEventListener("load", () => { cover.hidden = false; });
   cover.addEventListener("error", () => { cover.hidden = true; });
+  // "⋯": the open track's menu (add to a playlist, remove from this one), for a finger that has no right-click.
+  const menuButton = document.getElementById("detail-menu");
+  menuButton.addEventListener("click", () => {
+    if (!state.track) return;
+    const box = menuButton.getBoundingClientRect();
+    document.dispatchEvent(new CustomEvent("harmony:track-menu",
+      { detail: { id: state.track.id, x: box.left, y: box.bottom + 4, returnTo: menuButton } }));
+  });
+
   // The close button keeps what was typed (Esc is the way to leave without saving).
   document.getElementById("detail-close").addEventListener("click", async () => {
     if (!dirty() || (await save())) close();

@@ -868,21 +868,35 @@ window.HarmonyTable = (() => {
     menuFor(event.clientX, event.clientY);
   });
 
-  function menuFor(x, y) {
+  // `returnTo`: where the keyboard goes back when the menu closes (the row; the panel's button for its menu).
+  function menuFor(x, y, { returnTo = null, fromPanel = false } = {}) {
     const count = selectionCount();
     const what = count > 1 ? `${number(count)} tracks` : "track";
-    const items = [
-      { label: "Add to playlist…", hint: "P", shortcut: "P", run: addToPlaylist },
-      { label: count > 1 ? `Edit ${what}…` : "Edit…", hint: "E", shortcut: "E", run: editSelection },
-    ];
+    const items = [{ label: "Add to playlist…", hint: "P", shortcut: "P", run: addToPlaylist }];
+    // From the open track's panel, "Edit…" would open what is open.
+    if (!fromPanel) items.push({ label: count > 1 ? `Edit ${what}…` : "Edit…", hint: "E", shortcut: "E", run: editSelection });
     if (view.playlist && !view.playlist.smart) {
       items.push({ label: "Move up", hint: "Alt+↑", shortcut: "Alt+ArrowUp", run: () => moveSelection(-1) });
       items.push({ label: "Move down", hint: "Alt+↓", shortcut: "Alt+ArrowDown", run: () => moveSelection(1) });
       items.push({ label: "Remove from playlist", hint: "Delete", shortcut: "Delete", run: removeSelection });
     }
     const row = rowElement(current);
-    Edits.openMenu(items, x, y, row || table);
+    Edits.openMenu(items, x, y, returnTo || row || table);
   }
+
+  // The open track's menu from its panel's "⋯" button: a finger has no right-click (Add to playlist and Remove
+  // from playlist were out of reach on a phone, where the panel covers the rows). It acts on the open track.
+  document.addEventListener("harmony:track-menu", async (event) => {
+    const { id, x, y, returnTo } = event.detail;
+    const index = indexOfId(id);
+    if (index < 0) return;
+    if (selectAll || selected.size !== 1 || !selected.has(id)) {
+      clearSelection();
+      await select(index);
+    }
+    current = index;
+    menuFor(x, y, { returnTo, fromPanel: true });
+  });
 
   async function addToPlaylist() {
     const ids = await selectedIds();

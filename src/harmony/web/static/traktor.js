@@ -248,8 +248,13 @@
     const preview = url.endsWith("preview");
     try {
       const accepted = await api("POST", url, { ...body(), ...extra });
-      mine.add(accepted.operation_id);
-      $("cancel-button").disabled = false;
+      // An operation that already ended (a sync refused at once) has nothing left to cancel: its last event came
+      // before this answer, and Cancel stayed live with nothing running.
+      const last = lastEvents.get(accepted.operation_id);
+      if (!last || last.status === "queued" || last.status === "running") {
+        mine.add(accepted.operation_id);
+        $("cancel-button").disabled = false;
+      }
       return accepted;
     } catch (error) {
       if (error.status === 409 && !preview) {
