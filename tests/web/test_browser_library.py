@@ -853,6 +853,24 @@ def test_end_selects_the_last_row_even_before_it_was_fetched(page: Any, library_
     assert page.evaluate("window.HarmonyTable.selectedIds()") == [int(last)]
 
 
+def test_on_a_phone_the_column_chooser_ends_on_screen(chromium: Any, library_server: Fixture) -> None:  # noqa: F811
+    """70 % of the window from below a phone's three-line toolbar ran past the screen, and the page scrolled."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        open_library(page, library_server)
+        page.locator("#columns-button").tap()
+        page.wait_for_selector("#columns-panel:not([hidden])")
+        box = page.locator("#columns-panel").bounding_box()
+        assert box["y"] + box["height"] <= 844
+        assert page.evaluate("document.documentElement.scrollHeight") <= 844
+        assert page.evaluate(
+            "(() => { const p = document.getElementById('columns-panel'); return p.scrollHeight > p.clientHeight; })()"
+        )
+    finally:
+        context.close()
+
+
 def test_the_column_chooser_is_remembered(page: Any, library_server: Fixture) -> None:  # noqa: F811
     open_library(page, library_server)
 

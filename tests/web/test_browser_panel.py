@@ -320,6 +320,24 @@ def test_the_panels_close_button_stays_in_reach_when_it_scrolls(page: Any, panel
     assert page.locator("#detail-title").is_visible()
 
 
+@pytest.mark.parametrize("width", [1024, 1440, 1920, 390])
+def test_every_cue_control_fits_the_panel(page: Any, panel_server: Fixture, width: int) -> None:  # noqa: F811
+    """At 420 px (the panel beside a 1,024 or 1,440 px window) a cue's row ran past the panel's edge: the colour
+    was a 12 px box, and Delete and a loop's length were cut off. Its controls take two lines there."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_track(page, panel_server, "cues")
+    page.wait_for_selector(".cue-list .cue")
+    overflow = page.eval_on_selector_all(
+        ".cue-list .cue",
+        """cues => cues.flatMap(cue => { const box = cue.getBoundingClientRect();
+              return [...cue.children]
+                .filter(c => c.getBoundingClientRect().width > 0 && !c.classList.contains('cue-swatch'))
+                .filter(c => c.getBoundingClientRect().right > box.right + 1 || c.getBoundingClientRect().width < 40)
+                .map(c => c.className); })""",
+    )
+    assert overflow == []
+
+
 def test_left_and_right_keep_the_focused_cell_in_sight_beside_the_panel(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     """With the panel open the table's frame is narrow: Right went on to cells out of sight (found in a
     walk-through). Each cell reached is scrolled into the frame, clear of the title column that stays put."""

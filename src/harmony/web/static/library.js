@@ -257,6 +257,10 @@
     columnsButton.setAttribute("aria-expanded", String(open));
     if (open) {
       drawChooser();
+      // It ends above the window's bottom and scrolls inside: on a phone, 70 % of the window from below the
+      // toolbar ran past the screen and the page scrolled.
+      const top = columnsPanel.getBoundingClientRect().top;
+      columnsPanel.style.maxHeight = `${Math.max(160, Math.min(window.innerHeight * 0.7, window.innerHeight - top - 12))}px`;
       const first = $("columns-list").querySelector("input");
       if (first) first.focus();
     }
