@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from harmony import nml
 from harmony.cli import app
 from harmony.devtools.collection_gen import GeneratedCollection
+from harmony.library import Library
 
 from .setups import synced_collection
 from .test_traktor_export import _edit
@@ -48,6 +49,22 @@ def test_check_says_ok_then_damaged_then_accepts(tmp_path: Path, synced: tuple[G
     generated.path.unlink()
     missing = _json(base, "check", code=1)
     assert isinstance(missing, dict) and missing["status"] == "missing"
+
+
+def test_status_says_nothing_waits_after_the_only_edit_is_undone(
+    synced: tuple[GeneratedCollection, list[str]], tmp_path: Path
+) -> None:
+    """The version moves with an undo too: status said "waiting to export" with 0 tracks beside it, where the
+    library page and Preview Export said nothing waits (found in a walk-through)."""
+    _, base = synced
+    with Library.open(tmp_path / "lib.db") as library:
+        library.edit_tracks([library.search_tracks(limit=1).tracks[0].id], {"comment": "then undone"})
+    assert _json(base, "status")["pending_export"] is True  # type: ignore[index]
+    with Library.open(tmp_path / "lib.db") as library:
+        library.undo()
+        assert library.pending_export  # the version moved
+    status = _json(base, "status")
+    assert isinstance(status, dict) and status["pending_export"] is False and status["pending_tracks"] == 0
 
 
 def test_status_backups_restore_and_rebuild(tmp_path: Path, synced: tuple[GeneratedCollection, list[str]]) -> None:

@@ -6,12 +6,19 @@ import pytest
 
 from harmony.errors import LibraryError
 from harmony.library import (
+    BaseUpdates,
     CueValues,
     FolderNode,
+    ImportPlan,
     InvalidFieldError,
     Library,
     NotFoundError,
+    PlaylistBase,
+    PlaylistBaseSet,
+    PlaylistCreate,
     PlaylistNode,
+    TrackBase,
+    TrackBaseSet,
     TrackNotFoundError,
 )
 from harmony.nmlfile import NmlFingerprint
@@ -62,6 +69,47 @@ def test_a_refused_edit_changes_nothing_not_even_the_version(library: Library) -
         library.add_cue(track_id, cue(1.0, color="red"))
     assert library.version == 1
     assert library.get_track(track_id).track.values.rating == 2
+
+
+def test_waiting_for_export_is_what_an_export_would_write(library: Library) -> None:
+    """The version moves with every edit, an undo too: after the only edit was undone the Traktor page said
+    "Library edits are waiting to be exported" where the library page said none (found in a walk-through)."""
+    first, second = library.add_track(track(1)), library.add_track(track(2))
+    assert library.waiting_for_export()  # new tracks
+    # As after a sync: both tracks and a playlist exchanged with Traktor, each with its base.
+    synced = library.apply_import(
+        ImportPlan(
+            playlist_creates=(PlaylistCreate("p", "Warm-up", uuid="u-1"),),
+            bases=BaseUpdates(
+                tracks=(
+                    TrackBaseSet(TrackBase("k1", track(1)), first),
+                    TrackBaseSet(TrackBase("k2", track(2)), second),
+                ),
+                playlists=(PlaylistBaseSet(PlaylistBase("u-1", "Warm-up", (), 0), "p"),),
+            ),
+        )
+    )
+    library.record_export(library.version, FINGERPRINT)
+    assert not library.waiting_for_export() and not library.pending_export
+
+    library.edit_tracks([first], {"comment": "edited"})
+    assert library.waiting_for_export()
+    library.undo()
+    assert library.pending_export  # the version moved (auto-sync keeps to it)...
+    assert not library.waiting_for_export()  # ...and nothing is left to write
+
+    # Deletions leave no row to count, only a base without its row: the export removes the entry.
+    library.delete_playlist(synced.playlist_ids["p"])
+    assert not library.pending()["playlists"] and library.waiting_for_export()
+    library.record_export(library.version, FINGERPRINT, BaseUpdates(playlist_deletes=("u-1",)))
+    assert not library.waiting_for_export()
+    library.delete_tracks([second])
+    assert library.pending_track_count() == 0 and library.waiting_for_export()
+    # A folder made in Harmony waits too.
+    library.record_export(library.version, FINGERPRINT, BaseUpdates(track_deletes=("k2",)))
+    assert not library.waiting_for_export()
+    library.create_folder("Gigs")
+    assert library.waiting_for_export()
 
 
 def test_pending_export_is_derived_and_survives_an_edit_during_export(library: Library) -> None:

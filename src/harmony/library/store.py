@@ -278,6 +278,30 @@ class Library(LibraryEdits):
             "deleted_folders": gone_folders,
         }
 
+    def waiting_for_export(self) -> bool:
+        """Whether an export has anything to write: a track, playlist or folder edited since the last export, or
+        one deleted since (a base left without its row). Stricter than :attr:`pending_export`, which any new
+        version sets: after an undo of the only edit, or an edit put back as it was, the version has moved and
+        nothing waits (the Traktor page said "Library edits are waiting" where the library page said none).
+        Auto-sync keeps to the version: an export too many writes nothing, one too few would lose an edit."""
+        from sqlalchemy import exists, select
+
+        from harmony.library.models import FOLDER_BASES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS
+
+        with self._read() as conn:
+            status = journal.read_status(conn)
+            if not status.pending_export:
+                return False
+            since = status.last_exported_version
+            edited = [table.c.changed_version > since for table in (TRACKS, PLAYLISTS, FOLDERS)]
+            checks = [
+                *(exists().where(condition) for condition in edited),
+                exists().where(TRACK_BASES.c.track_id.is_(None)),
+                exists().where(PLAYLIST_BASES.c.playlist_id.is_(None)),
+                exists().where(FOLDER_BASES.c.folder_id.is_(None)),
+            ]
+            return any(conn.execute(select(check)).scalar() for check in checks)
+
     def track_ids_changed_since(self, version: int) -> list[int]:
         """Tracks changed after ``version``."""
         with self._read() as conn:

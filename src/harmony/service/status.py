@@ -66,7 +66,9 @@ def status_json(
     """The JSON of ``harmony traktor status --json`` and ``GET /api/traktor/status`` (blocking: reads the
     library)."""
     library_status = library.status()
-    pending = library_status.pending_export
+    # What an export would write, as the library page counts it (not only that the version moved: an undo
+    # moves it too).
+    pending = library.waiting_for_export()
     pending_tracks = library.pending_track_count() if pending else 0
     saved_at: datetime | None = None
     if nml_path is not None and (health is None or health.ok):

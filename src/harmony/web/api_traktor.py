@@ -142,7 +142,10 @@ async def info(
             "last_import_at": status.last_import_at.isoformat() if status and status.last_import_at else None,
             "last_export_at": last.finished_at.isoformat() if last is not None else None,
             "exported": last is not None,
-            "pending_export": bool(status and status.pending_export),
+            # What an export would write (the version moves with an undo too), as the status says it.
+            "pending_export": bool(
+                status and status.pending_export and state.library and state.library.waiting_for_export()
+            ),
             # What the last sync from Traktor did, for the page's "Synced at …" line after a reload.
             "last_sync": None if synced is None else _sync_line(synced),
         }
