@@ -283,9 +283,18 @@ def _older_backups(path: Path, count: int) -> list[Path]:
     return [write_backup(path, b"<NML>%d</NML>" % number, keep=count) for number in range(count)]
 
 
-def test_a_cancel_after_the_backup_leaves_no_backup_and_prunes_none(nml_path: Path, small: Contents) -> None:
+def test_a_cancel_after_the_backup_leaves_no_backup_and_prunes_none(
+    nml_path: Path, small: Contents, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The backup is made for a write: when the write does not happen, the collection is still those bytes, and
     a backup of them would read as an export that never was. Nor may it push the oldest backup out."""
+    from datetime import UTC, datetime, timedelta
+
+    from harmony.nmlfile import backups
+
+    # Every backup on one day (noon UTC: the same date on every clock), a minute apart: the day's first is kept.
+    minutes = iter(datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(minutes=n) for n in range(100))
+    monkeypatch.setattr(backups, "clock", lambda: next(minutes))
 
     class Cancelled(Exception):
         pass

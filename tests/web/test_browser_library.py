@@ -1265,6 +1265,40 @@ def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
             library.delete_playlist(target)
 
 
+def test_the_panels_menu_for_a_track_not_in_the_rows_shown_still_adds_it(
+    page: Any,  # noqa: F811
+    library_server: Fixture,
+) -> None:
+    """The open track's row is not always among the rows shown (another playlist opened, a search): the "⋯" menu
+    did nothing then (found in a review). It offers what needs no row: Add to playlist…."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        other = library.create_playlist("Other Crate", track_ids=library_server.ids[:2])
+        target = library.create_playlist("Menu Target")
+    try:
+        open_library(page, library_server)
+        rows = page.eval_on_selector_all("#tracks-body tr[data-id]", "rows => rows.map(r => Number(r.dataset.id))")
+        shown = next(row for row in rows if row not in library_server.ids[:2])
+        page.locator(f"#tracks-body tr[data-id='{shown}'] .title-cell").click()
+        page.wait_for_selector(f"#track-detail[data-track-id='{shown}']:not([hidden])")
+        page.locator(f"#playlist-tree [data-key='playlist:{other}'] > .node").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 2")
+        assert page.get_attribute("#track-detail", "data-track-id") == str(shown)
+        page.click("#detail-menu")
+        items = page.locator("#context-menu [role='menuitem']")
+        items.first.wait_for()
+        assert items.all_text_contents() == ["Add to playlist…"]
+        assert page.get_attribute("#detail-menu", "aria-expanded") == "true"
+        items.first.click()
+        assert page.get_attribute("#detail-menu", "aria-expanded") == "false"
+        page.locator("#picker-list button", has_text="Menu Target").click()
+        with Library.open(library_server.server.state.service.library_path) as library:
+            _wait(lambda: [e.track_id for e in library.playlist_entries(target)] == [shown])
+    finally:
+        with Library.open(library_server.server.state.service.library_path) as library:
+            library.delete_playlist(other)
+            library.delete_playlist(target)
+
+
 def _wait(condition: Any, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

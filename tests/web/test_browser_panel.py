@@ -526,6 +526,23 @@ def test_the_open_tracks_own_row_clicked_again_keeps_what_is_typed(page: Any, pa
     assert page.input_value("#field-comment") == (before or "")
 
 
+def test_a_value_saved_shows_as_the_library_holds_it(page: Any, panel_server: Fixture) -> None:  # noqa: F811
+    """ "124,5" (a comma keyboard) was saved as 124.5 and stayed on screen as typed: the form still read as
+    changed, so an Undo that came after was kept out of the form, and the page's last send on leaving (found
+    in a review) would have undone it."""
+    open_track(page, panel_server, "form")
+    before = panel_server.track("form")["bpm"]
+    page.fill("#field-bpm", "124,5")
+    page.press("#field-bpm", "Enter")
+    page.wait_for_function("() => document.querySelector('#form-status').textContent === 'Saved.'")
+    assert panel_server.track("form")["bpm"] == pytest.approx(124.5)
+    assert page.input_value("#field-bpm") == "124.5"
+    with httpx.Client(base_url=panel_server.server.url, headers=panel_server.server.token) as client:
+        assert client.post("/api/undo").status_code == 200
+    expected = "" if before is None else str(before)
+    page.wait_for_function("v => document.getElementById('field-bpm').value === v", arg=expected)
+
+
 def test_a_link_to_another_page_saves_what_is_typed_first(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     """Closing the panel or moving on to another track saves; a click on Traktor in the top bar dropped it."""
     open_track(page, panel_server, "form")
@@ -551,6 +568,14 @@ def test_a_page_left_some_other_way_sends_what_is_typed(page: Any, panel_server:
     page.fill("#field-comment", "typed, then an address typed")
     page.goto(f"{panel_server.server.url}/operations")
     _wait_for(lambda: panel_server.track("form")["comment"] == "typed, then an address typed")
+
+    # With a value the library would refuse, nothing goes (as Save sends all of the changes or none).
+    open_track(page, panel_server, "form")
+    page.fill("#field-comment", "typed beside a bad BPM, then left")
+    page.fill("#field-bpm", "4000")
+    page.goto(f"{panel_server.server.url}/operations")
+    page.wait_for_timeout(800)
+    assert panel_server.track("form")["comment"] == "typed, then an address typed"
 
 
 def test_an_edit_undone_before_any_export_is_no_longer_pending(page: Any, panel_server: Fixture) -> None:  # noqa: F811
@@ -991,15 +1016,15 @@ def test_a_track_that_cannot_play_keeps_its_seek_bar_still(page: Any, panel_serv
         page.goto(f"{panel_server.server.url}/library")
         page.locator("#tracks-body tr[data-id] .title-cell", has_text="Placeholder Track").click()
         page.wait_for_selector(f"#track-detail[data-track-id='{track}']:not([hidden])")
-        page.wait_for_function("() => !document.getElementById('player-play').disabled")
-        page.click("#player-play")
+        # The waveform's answer says so before Play is pressed: nothing to play, nothing to seek in.
         page.wait_for_function("() => document.getElementById('player-status').textContent.includes('holds no audio')")
         assert page.text_content("#player-status") == (
             "Placeholder Track.mp3 holds no audio: the file is only 10 bytes (a placeholder, or an empty or "
             "unfinished copy)."
         )
-        assert page.is_disabled("#player-seek")
+        assert page.is_disabled("#player-seek") and page.is_disabled("#player-play")
         assert page.input_value("#player-seek") == "0"
+        assert "error" in (page.get_attribute("#player-status", "class") or "")
     finally:
         with Library.open(panel_server.server.state.service.library_path) as library:
             library.delete_tracks([track])

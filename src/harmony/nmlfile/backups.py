@@ -116,7 +116,8 @@ def _harmony_backups(nml_path: Path) -> list[tuple[Path, datetime]]:
 
 
 def create_backup(nml_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP) -> Path:
-    """Copy the collection file into the backup folder (atomically, fsynced), prune to ``keep``, return the copy.
+    """Copy the collection file into the backup folder (atomically, fsynced), prune (:func:`prune_backups`),
+    return the copy.
 
     Call it while holding :func:`~harmony.nmlfile.lock.nml_lock`, as the safe write does: the lock is what
     keeps two backups made in the same microsecond by two processes from choosing the same name."""
@@ -141,8 +142,8 @@ def write_backup(
     produced passes through, and no backup is left.
 
     The copy is written atomically (a temporary file, fsync, rename, fsync of the folder), so a crash never
-    leaves a half backup with a backup's name. Then, with ``prune``, the oldest backups beyond ``keep`` are
-    deleted, except ``protect`` (the backup being restored). Raises :class:`BackupError`."""
+    leaves a half backup with a backup's name. Then, with ``prune``, the backups :func:`prune_backups` does not
+    keep are deleted, except ``protect`` (the backup being restored). Raises :class:`BackupError`."""
     if keep < 1:
         raise BackupError(f"the number of backups to keep must be 1 or more, not {keep}")
     path = real_collection_path(nml_path)

@@ -55,14 +55,9 @@ class SuggestionResult:
         }
 
 
-def default_roots(*, windows: bool | None = None) -> list[Path]:
-    """The home folder and the usual mount points of other drives, those that exist: on Windows (``windows``,
-    by default this computer's system), every drive from C: on (a DJ's music is often on D: or a USB drive,
-    which no mount point holds)."""
+def default_roots() -> list[Path]:
+    """The home folder and the usual mount points of other drives, those that exist."""
     candidates = [Path.home(), Path("/media"), Path("/mnt"), Path("/Volumes"), Path("/run/media")]
-    if os.name == "nt" if windows is None else windows:
-        # A: and B: are left out: asking for a floppy drive that is not there can stop on a system prompt.
-        candidates[1:] = [Path(f"{letter}:\\") for letter in "CDEFGHIJKLMNOPQRSTUVWXYZ"]
     return [root for root in candidates if root.is_dir()]
 
 

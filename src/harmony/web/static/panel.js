@@ -17,7 +17,7 @@
   const missing = document.getElementById("detail-missing");
   const inputs = [...form.querySelectorAll("[data-kind]")];
   const keyPicker = document.getElementById("field-musical_key");
-  const state = { track: null, loading: 0, version: undefined, escWarned: false };
+  const state = { track: null, loading: 0, version: undefined, escWarned: false, sentAsLeaving: false };
 
   for (const swatch of colours) if (swatch.dataset.swatch) swatch.style.backgroundColor = swatch.dataset.swatch;
 
@@ -255,7 +255,10 @@
     return inputs.find((input) => input.name === named) || null;
   }
 
-  async function patch(changes, label) {
+  // `sent`: the text of each field saved, as it was sent. A field that still holds it shows the library's value
+  // after the save ("124,5" becomes 124.5): kept as typed it still read as changed, and a later Undo, or an edit
+  // elsewhere, would have been undone by the next save or the page's last send (pagehide).
+  async function patch(changes, label, sent = {}) {
     const id = state.track.id;
     // A reload that started before this save finishes may read the track as it was: it is dropped.
     state.loading += 1;
@@ -268,6 +271,9 @@
     const track = answer && answer.track ? answer.track : answer;
     if (state.track && state.track.id === id) {
       fill({ ...track, cues: track.cues || state.track.cues }, { keepEdits: true });
+      for (const input of inputs) {
+        if (input.name in sent && input.value === sent[input.name]) input.value = fieldValue(state.track, input);
+      }
       player.setCues(cueEditor.show(state.track, state.track.cues || [], refreshCues));
     }
     document.dispatchEvent(new CustomEvent("harmony:track-saved", { detail: { track, from: "panel" } }));
@@ -320,7 +326,8 @@
     }
     try {
       const names = Object.keys(changes).map((name) => inputs.find((i) => i.name === name).dataset.label);
-      await patch(changes, `Edited ${names.join(", ")} of “${titleOf(state.track)}”`);
+      const sent = Object.fromEntries(Object.keys(changes).map((name) => [name, inputs.find((i) => i.name === name).value]));
+      await patch(changes, `Edited ${names.join(", ")} of “${titleOf(state.track)}”`, sent);
       setStatus("Saved.");
       return true;
     } catch (error) {
@@ -425,9 +432,19 @@
   menuButton.addEventListener("click", () => {
     if (!state.track) return;
     const box = menuButton.getBoundingClientRect();
+    menuAsked = true;
     document.dispatchEvent(new CustomEvent("harmony:track-menu",
       { detail: { id: state.track.id, x: box.left, y: box.bottom + 4, returnTo: menuButton } }));
   });
+  // Expanded while the menu it asked for is shown (it closes on a choice, Esc, Tab or a click elsewhere).
+  let menuAsked = false;
+  const contextMenu = document.getElementById("context-menu");
+  if (contextMenu) {
+    new MutationObserver(() => {
+      if (contextMenu.hidden) menuAsked = false;
+      menuButton.setAttribute("aria-expanded", String(menuAsked && !contextMenu.hidden));
+    }).observe(contextMenu, { attributes: true, attributeFilter: ["hidden"] });
+  }
 
   // The close button keeps what was typed (Esc is the way to leave without saving).
   document.getElementById("detail-close").addEventListener("click", async () => {
@@ -487,11 +504,21 @@
     event.preventDefault();
     if (await save()) location.assign(to.href);
   });
-  // Closed, reloaded or left some other way (Back, a typed address): the changes go as the page goes.
+  // Closed, reloaded or left some other way (Back, a typed address): the changes go as the page goes, all of them
+  // or none (a value the library would refuse keeps the rest back, as Save does).
   window.addEventListener("pagehide", () => {
     if (panel.hidden || !dirty()) return;
-    const { changes } = typedChanges();
-    if (Object.keys(changes).length) window.Harmony.sendAsLeaving("PATCH", `/api/library/tracks/${state.track.id}`, changes);
+    const { changes, refused } = typedChanges();
+    if (refused.length || !Object.keys(changes).length) return;
+    window.Harmony.sendAsLeaving("PATCH", `/api/library/tracks/${state.track.id}`, changes);
+    state.sentAsLeaving = true;
+  });
+  // Back into a page the browser kept as it was: what was sent as it left is the library's now, so the form reads
+  // the track again instead of showing it as unsaved.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted || !state.sentAsLeaving) return;
+    state.sentAsLeaving = false;
+    setTimeout(() => reload(), 300);
   });
 
   // Edits made elsewhere (another tab, the CLI, an undo) show up here without a reload.

@@ -207,6 +207,14 @@ window.HarmonyPlayer = (() => {
         playButton.disabled = true;
         seek.disabled = true;
         setStatus(error.message, true);
+      } else if (error.status === 422 && !state.missing) {
+        // The file is there and its audio cannot be read (or it holds none): nothing to play or seek in. The
+        // seek bar's thumb moved with the clock at 0:00.
+        state.failed = true;
+        playButton.disabled = true;
+        seek.disabled = true;
+        seek.value = "0";
+        setStatus(error.message, true);
       } else if (!state.missing) {
         setStatus(`No waveform: ${error.message}`);
       }
@@ -285,6 +293,7 @@ window.HarmonyPlayer = (() => {
     const mine = state.loading;
     state.failed = true; // no playhead to add a cue at
     seek.disabled = true; // a thumb that moved on a track that cannot play, with the clock at 0:00
+    seek.value = "0";
     const why = await explainFailure(state.track.id);
     if (mine === state.loading) setStatus(why, true);
   });

@@ -889,7 +889,12 @@ window.HarmonyTable = (() => {
   document.addEventListener("harmony:track-menu", async (event) => {
     const { id, x, y, returnTo } = event.detail;
     const index = indexOfId(id);
-    if (index < 0) return;
+    if (index < 0) {
+      // The open track is not among the rows here (another view, far away, being read again): what needs no row.
+      Edits.openMenu([{ label: "Add to playlist…", run: () => addToPlaylist([id]) }], x, y, returnTo);
+      return;
+    }
+    // The menu acts on the open track: it becomes the selection (as a right-click on its row makes it).
     if (selectAll || selected.size !== 1 || !selected.has(id)) {
       clearSelection();
       await select(index);
@@ -898,8 +903,9 @@ window.HarmonyTable = (() => {
     menuFor(x, y, { returnTo, fromPanel: true });
   });
 
-  async function addToPlaylist() {
-    const ids = await selectedIds();
+  // `given`: these tracks instead of the selection.
+  async function addToPlaylist(given = null) {
+    const ids = given || await selectedIds();
     if (!ids.length) return;
     const lists = window.HarmonyTree ? window.HarmonyTree.playlists() : [];
     const chosen = await Edits.pick(`Add ${plural(ids.length, "track")} to a playlist`,
