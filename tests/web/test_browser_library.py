@@ -1247,6 +1247,8 @@ def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
         page.wait_for_selector(f"#track-detail[data-track-id='{second}']:not([hidden])")
 
         page.locator("#detail-menu").tap()
+        page.locator("#context-menu [role='menuitem']").first.wait_for()
+        assert page.locator("#context-menu .menu-item .muted").first.is_hidden()  # no P or Delete for a finger
         page.locator("#context-menu [role='menuitem']", has_text="Add to playlist").tap()
         page.locator("#picker-list button", has_text="Phone Target").tap()
         with Library.open(library_server.server.state.service.library_path) as library:

@@ -299,5 +299,25 @@ window.HarmonyCues = (() => {
     add(window.HarmonyPlayer.position());
   });
 
+  // A cue's name, position or length still being typed when the page goes (closed, reloaded, Back): it saves when
+  // the field is left, which never happens then, and the name typed was lost without a word. It goes as the page
+  // goes, as the track's fields do (panel.js); a position that is not one yet stays behind.
+  window.addEventListener("pagehide", () => {
+    if (!state.track) return;
+    for (const input of list.querySelectorAll("li.cue input[data-saved]")) {
+      if (input.value === input.defaultValue) continue;
+      const cueId = input.closest("li.cue").dataset.cueId;
+      let body = null;
+      if (input.classList.contains("cue-name")) {
+        body = { name: input.value.trim() || DEFAULT_NAME };
+      } else {
+        const ms = parseClock(input.value);
+        const field = input.classList.contains("cue-length-input") ? "length" : "start";
+        if (ms !== null && ms >= 0) body = { [field]: ms };
+      }
+      if (body) window.Harmony.sendAsLeaving("PATCH", `/api/library/tracks/${state.track.id}/cues/${cueId}`, body);
+    }
+  });
+
   return { show, normalise, setCollectionVersion };
 })();

@@ -35,7 +35,9 @@
     }
     if (operationId !== previewId) return;
     if (op.result.nothing_to_export && !op.result.left_out) {
-      say("Nothing to export: collection.nml already holds every edit made in Harmony.", "done");
+      // Not "the file holds every edit": a backup restored since, or Traktor's own save, may have put older values
+      // back (a sync brings those in), and the line said otherwise (found in a walk-through).
+      say("Nothing to export: every edit made in Harmony has been exported.", "done");
       return;
     }
     if (op.result.nothing_to_export) {

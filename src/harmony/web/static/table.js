@@ -993,10 +993,15 @@ window.HarmonyTable = (() => {
 
   table.addEventListener("keydown", (event) => {
     if (!MODIFIERS.has(event.key)) clicks += 1;
-    if (!editing && loaded && event.key === "ArrowDown" && !event.altKey && event.target.closest("thead")) {
+    if (!editing && event.key === "ArrowDown" && !event.altKey && event.target.closest("thead")) {
       // Down from a column's header (just clicked to sort) goes on in the rows, as it would from the open row:
-      // it scrolled the frame, and the selection and the panel stayed where they were.
+      // it scrolled the frame, and the selection and the panel stayed where they were. Before the sorted rows
+      // have come it waits for them, as keys in the rows do.
       event.preventDefault();
+      if (!loaded) {
+        earlyKeys.push({ key: event.key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false });
+        return;
+      }
       if (current >= 0) return onKey(event);
       moveTo(0, -1);
       return select(0).then(() => (panelOpen() ? openTrack(0) : null));
