@@ -257,22 +257,34 @@ def test_the_open_panel_sits_beside_the_table_and_covers_no_cell(page: Any, pane
     )
 
 
-@pytest.mark.parametrize(("width", "least"), [(1440, 690), (1600, 730), (1920, 900)])
+@pytest.mark.parametrize(
+    ("width", "least"), [(1280, 736), (1366, 736), (1440, 736), (1478, 736), (1600, 736), (1920, 900)]
+)
 def test_beside_the_playlists_the_panel_leaves_the_table_its_bpm_and_key(
     page: Any,  # noqa: F811
     panel_server: Fixture,
     width: int,
     least: int,
 ) -> None:
-    """Beside the playlists, at 1,440 px, the panel took 518 px and left the table 610: BPM, key and rating of
-    the row being edited were out of sight, less than the 736 px the table has at 1,240 px (playlists in a
-    drawer). The panel now takes no more than leaves the table 736 px, down to its narrowest (420 px), and its
-    form keeps two fields a line."""
+    """Beside the playlists, at 1,440 px, the panel took 518 px and left the table 610 (538 at 1,280): BPM, key
+    and rating of the row being edited were out of sight, less than the 736 px the table has at 1,240 px
+    (playlists in a drawer). Beside them the panel now takes no more than leaves the table 736 px, down to its
+    narrowest (420 px), and below 1,478 px, where even that is too much, the playlists fold into their drawer
+    while a track is open. The form keeps two fields a line."""
     page.set_viewport_size({"width": width, "height": 900})
     open_track(page, panel_server, "form")
     frame = page.locator("#table-wrap").bounding_box()
-    assert frame["width"] >= least
+    assert frame["width"] >= least - 1
     assert page.locator("#track-detail").bounding_box()["width"] >= 420
+    folded = page.locator("#tree-toggle").is_visible()
+    assert folded == (width < 1478)
+    if folded:  # the drawer opens over the table, and the panel stays
+        page.click("#tree-toggle")
+        page.wait_for_selector("#tree-drawer.open")
+        page.locator("#tree-drawer [role='treeitem']").first.wait_for()
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#tree-drawer:not(.open)", state="attached")
+        assert page.locator("#track-detail").is_visible()
     heads = page.eval_on_selector_all(
         "#tracks-head th", "ths => ths.map(th => [th.textContent.trim(), th.getBoundingClientRect().right])"
     )
@@ -281,6 +293,17 @@ def test_beside_the_playlists_the_panel_leaves_the_table_its_bpm_and_key(
         assert any(text.startswith(name) and edge <= right for text, edge in heads), (name, heads, right)
     album, number = (page.locator(f"#track-detail [name='{n}']").bounding_box() for n in ("album", "track_number"))
     assert abs(album["y"] - number["y"]) < 2  # side by side, not one field a line
+    if folded:
+        # The panel closed with the drawer open: the playlists are back in their place, and the drawer does not
+        # come back open over the table with the next track.
+        page.click("#tree-toggle")
+        page.wait_for_selector("#tree-drawer.open")
+        page.click("#detail-close")
+        page.wait_for_selector("#track-detail", state="hidden")
+        assert page.locator("#tree-drawer").get_attribute("class").split().count("open") == 0
+        assert page.locator("#tree-drawer").bounding_box()["x"] >= 0  # in its place beside the table
+        open_track(page, panel_server, "form")
+        assert "open" not in page.locator("#tree-drawer").get_attribute("class").split()
 
 
 @pytest.mark.parametrize("width", [1100, 1024, 1440])

@@ -297,6 +297,14 @@
     toggle.setAttribute("aria-expanded", "false");
     toggle.focus();
   }
+  // Beside an open track's panel the playlists are a drawer up to 1,477 px (the stylesheet's): with the panel
+  // closed they are back in their place, and a drawer left open would show over the table when the next track
+  // opens.
+  document.addEventListener("harmony:panel-closed", () => {
+    if (!drawer.classList.contains("open") || toggle.offsetParent !== null) return;
+    drawer.classList.remove("open");
+    toggle.setAttribute("aria-expanded", "false");
+  });
   toggle.addEventListener("click", () => {
     const open = !drawer.classList.contains("open");
     drawer.classList.toggle("open", open);
@@ -344,6 +352,7 @@
     const inDialog = event.target instanceof Element && event.target.closest("dialog") !== null;
     if (event.key === "Escape" && drawer.classList.contains("open") && !inDialog && !document.querySelector("dialog[open]")) {
       closeDrawer();
+      event.preventDefault(); // the drawer's Esc: the track's panel beside it stays open (it closed both)
     }
   });
 
