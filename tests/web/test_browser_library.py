@@ -1257,6 +1257,8 @@ def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
         page.locator("#detail-menu").tap()
         page.locator("#context-menu [role='menuitem']", has_text="Remove from playlist").tap()
         page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 2")
+        # The sheet was about that track: it closes with it (it went on to the next track without a word).
+        page.wait_for_selector("#track-detail", state="hidden")
         with Library.open(library_server.server.state.service.library_path) as library:
             kept = [entry.track_id for entry in library.playlist_entries(crate)]
         assert kept == [library_server.ids[0], library_server.ids[2]]
@@ -1300,6 +1302,40 @@ def test_the_panels_menu_for_a_track_not_in_the_rows_shown_still_adds_it(
         with Library.open(library_server.server.state.service.library_path) as library:
             library.delete_playlist(other)
             library.delete_playlist(target)
+
+
+def test_the_panels_menu_offers_a_move_only_where_one_can_be_made(
+    page: Any,  # noqa: F811
+    library_server: Fixture,
+) -> None:
+    """Sorted by another column, the panel's menu offered Move up and Move down and then refused them (found in a
+    walk-through). It offers them in the playlist's own order only."""
+    with Library.open(library_server.server.state.service.library_path) as library:
+        crate = library.create_playlist("Order Crate", track_ids=library_server.ids[:3])
+    try:
+        page.set_viewport_size({"width": 1600, "height": 900})
+        open_library(page, library_server)
+        page.locator(f"#playlist-tree [data-key='playlist:{crate}'] > .node").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+        second = library_server.ids[1]
+        page.locator(f"#tracks-body tr[data-id='{second}'] .title-cell").click()
+        page.wait_for_selector(f"#track-detail[data-track-id='{second}']:not([hidden])")
+        items = page.locator("#context-menu [role='menuitem']")
+
+        def offered() -> list[str]:
+            page.click("#detail-menu")
+            items.first.wait_for()
+            labels = [text.split("Alt")[0].split("Delete")[0].rstrip("P").strip() for text in items.all_text_contents()]
+            page.keyboard.press("Escape")
+            return labels
+
+        assert offered() == ["Add to playlist…", "Move up", "Move down", "Remove from playlist"]
+        page.locator("#tracks-head button[data-sort='title']").click()
+        page.wait_for_selector("#tracks-table[aria-busy='false']")
+        assert offered() == ["Add to playlist…", "Remove from playlist"]
+    finally:
+        with Library.open(library_server.server.state.service.library_path) as library:
+            library.delete_playlist(crate)
 
 
 def _wait(condition: Any, timeout: float = 10) -> None:

@@ -876,9 +876,14 @@ window.HarmonyTable = (() => {
     // From the open track's panel, "Edit…" would open what is open.
     if (!fromPanel) items.push({ label: count > 1 ? `Edit ${what}…` : "Edit…", hint: "E", shortcut: "E", run: editSelection });
     if (view.playlist && !view.playlist.smart) {
-      items.push({ label: "Move up", hint: "Alt+↑", shortcut: "Alt+ArrowUp", run: () => moveSelection(-1) });
-      items.push({ label: "Move down", hint: "Alt+↓", shortcut: "Alt+ArrowDown", run: () => moveSelection(1) });
-      items.push({ label: "Remove from playlist", hint: "Delete", shortcut: "Delete", run: removeSelection });
+      // The panel's menu offers a move only where one can be made (sorted by another column it was offered, then
+      // refused); the rows' menu offers it and says how, where a DJ learns the keys.
+      if (!fromPanel || reorderable()) {
+        items.push({ label: "Move up", hint: "Alt+↑", shortcut: "Alt+ArrowUp", run: () => moveSelection(-1) });
+        items.push({ label: "Move down", hint: "Alt+↓", shortcut: "Alt+ArrowDown", run: () => moveSelection(1) });
+      }
+      items.push({ label: "Remove from playlist", hint: "Delete", shortcut: "Delete",
+        run: () => removeSelection({ fromPanel }) });
     }
     const row = rowElement(current);
     Edits.openMenu(items, x, y, returnTo || row || table);
@@ -966,11 +971,14 @@ window.HarmonyTable = (() => {
       message: `${how} to move tracks in “${view.playlist.name}”.`, color: "gray", autoClose: 5000 });
   }
 
-  async function removeSelection() {
+  // `fromPanel`: asked from the open track's own menu, about that track: its panel closes with it (on a phone the
+  // sheet went on to the next track without a word). From the rows, the next track takes its place in the panel.
+  async function removeSelection({ fromPanel = false } = {}) {
     if (!view.playlist || view.playlist.smart) return;
     const positions = await selectedPlaylistPositions();
     if (await Edits.removeFromPlaylist(view.playlist, positions)) {
-      const showing = panelOpen();
+      const showing = panelOpen() && !fromPanel;
+      if (fromPanel && window.HarmonyPanel) window.HarmonyPanel.close();
       clearSelection();
       await reload({ keep: true });
       // The next track takes the removed one's place, selected, and in the panel if it was open (it went on
