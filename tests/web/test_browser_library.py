@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1225,6 +1226,20 @@ def test_a_track_taken_out_of_a_playlist_hands_the_panel_to_the_next(page: Any, 
             library.delete_playlist(playlist)
 
 
+@contextmanager
+def made_playlists(fixture: Fixture, *lists: tuple[str, list[int]]) -> Iterator[list[int]]:
+    """Playlists (name, track ids) made in the fixture's library for one test, and deleted after it."""
+    path = fixture.server.state.service.library_path
+    with Library.open(path) as library:
+        ids = [library.create_playlist(name, track_ids=tracks) for name, tracks in lists]
+    try:
+        yield ids
+    finally:
+        with Library.open(path) as library:
+            for playlist in ids:
+                library.delete_playlist(playlist)
+
+
 def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
     chromium: Any,  # noqa: F811
     library_server: Fixture,
@@ -1232,11 +1247,9 @@ def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
     """On a touch screen the panel covers the rows, and a finger has no right-click and no P or Delete: adding
     the track to a playlist or taking it out was out of reach (found in a walk-through). The panel's "⋯" menu
     holds both, for the open track."""
-    with Library.open(library_server.server.state.service.library_path) as library:
-        crate = library.create_playlist("Phone Crate", track_ids=library_server.ids[:3])
-        target = library.create_playlist("Phone Target")
     context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    try:
+    lists = made_playlists(library_server, ("Phone Crate", library_server.ids[:3]), ("Phone Target", []))
+    with lists as (crate, target), closing(context):
         page = context.new_page()
         open_library(page, library_server)
         page.click("#tree-toggle")
@@ -1262,11 +1275,6 @@ def test_on_a_phone_the_panels_menu_adds_to_and_removes_from_a_playlist(
         with Library.open(library_server.server.state.service.library_path) as library:
             kept = [entry.track_id for entry in library.playlist_entries(crate)]
         assert kept == [library_server.ids[0], library_server.ids[2]]
-    finally:
-        context.close()
-        with Library.open(library_server.server.state.service.library_path) as library:
-            library.delete_playlist(crate)
-            library.delete_playlist(target)
 
 
 def test_the_panels_menu_for_a_track_not_in_the_rows_shown_still_adds_it(
@@ -1275,10 +1283,10 @@ def test_the_panels_menu_for_a_track_not_in_the_rows_shown_still_adds_it(
 ) -> None:
     """The open track's row is not always among the rows shown (another playlist opened, a search): the "⋯" menu
     did nothing then (found in a review). It offers what needs no row: Add to playlist…."""
-    with Library.open(library_server.server.state.service.library_path) as library:
-        other = library.create_playlist("Other Crate", track_ids=library_server.ids[:2])
-        target = library.create_playlist("Menu Target")
-    try:
+    with made_playlists(library_server, ("Other Crate", library_server.ids[:2]), ("Menu Target", [])) as (
+        other,
+        target,
+    ):
         open_library(page, library_server)
         rows = page.eval_on_selector_all("#tracks-body tr[data-id]", "rows => rows.map(r => Number(r.dataset.id))")
         shown = next(row for row in rows if row not in library_server.ids[:2])
@@ -1298,10 +1306,6 @@ def test_the_panels_menu_for_a_track_not_in_the_rows_shown_still_adds_it(
         page.locator("#picker-list button", has_text="Menu Target").click()
         with Library.open(library_server.server.state.service.library_path) as library:
             _wait(lambda: [e.track_id for e in library.playlist_entries(target)] == [shown])
-    finally:
-        with Library.open(library_server.server.state.service.library_path) as library:
-            library.delete_playlist(other)
-            library.delete_playlist(target)
 
 
 def test_the_panels_menu_offers_a_move_only_where_one_can_be_made(
@@ -1310,9 +1314,7 @@ def test_the_panels_menu_offers_a_move_only_where_one_can_be_made(
 ) -> None:
     """Sorted by another column, the panel's menu offered Move up and Move down and then refused them (found in a
     walk-through). It offers them in the playlist's own order only."""
-    with Library.open(library_server.server.state.service.library_path) as library:
-        crate = library.create_playlist("Order Crate", track_ids=library_server.ids[:3])
-    try:
+    with made_playlists(library_server, ("Order Crate", library_server.ids[:3])) as (crate,):
         page.set_viewport_size({"width": 1600, "height": 900})
         open_library(page, library_server)
         page.locator(f"#playlist-tree [data-key='playlist:{crate}'] > .node").click()
@@ -1333,9 +1335,6 @@ def test_the_panels_menu_offers_a_move_only_where_one_can_be_made(
         page.locator("#tracks-head button[data-sort='title']").click()
         page.wait_for_selector("#tracks-table[aria-busy='false']")
         assert offered() == ["Add to playlist…", "Remove from playlist"]
-    finally:
-        with Library.open(library_server.server.state.service.library_path) as library:
-            library.delete_playlist(crate)
 
 
 def _wait(condition: Any, timeout: float = 10) -> None:
