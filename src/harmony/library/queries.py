@@ -300,6 +300,15 @@ def count_tracks_changed_since(conn: Connection, version: int) -> int:
     return int(found or 0)
 
 
+def node_ids_changed_since(conn: Connection, version: int) -> tuple[list[int], list[int]]:
+    """Ids of the playlists and of the folders whose name, place or entries changed after library ``version``."""
+    playlists, folders = (
+        list(conn.execute(select(nodes.c.id).where(nodes.c.changed_version > version)).scalars())
+        for nodes in (PLAYLISTS, FOLDERS)
+    )
+    return playlists, folders
+
+
 def track_ids_changed_since(conn: Connection, version: int) -> list[int]:
     """Ids of tracks whose fields or cues changed after library ``version`` (e.g. since the last export)."""
     rows = conn.execute(select(TRACKS.c.id).where(TRACKS.c.changed_version > version).order_by(TRACKS.c.id)).scalars()

@@ -16,7 +16,7 @@ from itertools import starmap
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, func, select
 
 from harmony.library.batches import in_batches
 from harmony.library.database import open_database, read_connection
@@ -43,6 +43,11 @@ from harmony.library.records import StoredCue, StoredEntry, SyncFolder, SyncPlay
 from harmony.library.values import cues_from_json, track_values_from_json
 
 log = logging.getLogger(__name__)
+
+#: A sync base left without its row: the track, playlist or folder was deleted in Harmony since it was exchanged.
+_TRACK_GONE = TRACK_BASES.c.track_id.is_(None)
+_PLAYLIST_GONE = PLAYLIST_BASES.c.playlist_id.is_(None)
+_FOLDER_GONE = FOLDER_BASES.c.folder_id.is_(None)
 
 
 def track_base_from_row(nml_key: str, values_json: str, cues_json: str, digest: str | None = None) -> TrackBase:
@@ -196,8 +201,16 @@ class LibraryReader:
 
     def unlinked_track_bases(self) -> Iterator[TrackBase]:
         """Bases whose track was deleted in Harmony since they were exchanged."""
-        for row in self._conn.execute(select(TRACK_BASES).where(TRACK_BASES.c.track_id.is_(None))):
+        for row in self._conn.execute(select(TRACK_BASES).where(_TRACK_GONE)):
             yield track_base_from_row(row.nml_key, row.values_json, row.cues_json, row.entry_digest)
+
+    def has_unlinked_bases(self) -> bool:
+        """Whether a track, playlist or folder was deleted in Harmony since it was exchanged: a base left without
+        its row, which an export writes as a removal."""
+        return any(
+            self._conn.execute(select(exists().where(unlinked))).scalar()
+            for unlinked in (_TRACK_GONE, _PLAYLIST_GONE, _FOLDER_GONE)
+        )
 
     def folders(self) -> tuple[SyncFolder, ...]:
         """Every folder with its base, parents before children where ids allow (sort by tree if needed)."""
@@ -241,12 +254,12 @@ class LibraryReader:
 
     def unlinked_playlist_bases(self) -> tuple[PlaylistBase, ...]:
         """Bases of playlists deleted in Harmony since they were exchanged."""
-        rows = self._conn.execute(select(PLAYLIST_BASES).where(PLAYLIST_BASES.c.playlist_id.is_(None)))
+        rows = self._conn.execute(select(PLAYLIST_BASES).where(_PLAYLIST_GONE))
         return tuple(playlist_base_from_row(row) for row in rows)
 
     def unlinked_folder_bases(self) -> tuple[FolderBase, ...]:
         """Bases of folders deleted in Harmony since they were exchanged."""
-        rows = self._conn.execute(select(FOLDER_BASES).where(FOLDER_BASES.c.folder_id.is_(None)))
+        rows = self._conn.execute(select(FOLDER_BASES).where(_FOLDER_GONE))
         return tuple(folder_base_from_row(row) for row in rows)
 
 

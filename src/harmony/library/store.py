@@ -255,16 +255,11 @@ class Library(LibraryEdits):
         and folders were deleted since: the bases the export reads as deletions to write
         (:meth:`LibraryReader.unlinked_playlist_bases`), counted while an export is pending (a node deleted on
         both sides keeps its base until the next export, with nothing left to write)."""
-        from sqlalchemy import select
-
-        from harmony.library.models import FOLDERS, PLAYLISTS
-
         with self._read() as conn:
             status = journal.read_status(conn)
             since = status.last_exported_version
             tracks = queries.track_ids_changed_since(conn, since) if with_tracks else None
-            playlists = list(conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.changed_version > since)).scalars())
-            folders = list(conn.execute(select(FOLDERS.c.id).where(FOLDERS.c.changed_version > since)).scalars())
+            playlists, folders = queries.node_ids_changed_since(conn, since)
             reader = LibraryReader(conn)
             waiting = status.pending_export
             gone_playlists = len(reader.unlinked_playlist_bases()) if waiting else 0
@@ -279,28 +274,21 @@ class Library(LibraryEdits):
         }
 
     def waiting_for_export(self) -> bool:
-        """Whether an export has anything to write: a track, playlist or folder edited since the last export, or
-        one deleted since (a base left without its row). Stricter than :attr:`pending_export`, which any new
-        version sets: after an undo of the only edit, or an edit put back as it was, the version has moved and
-        nothing waits (the Traktor page said "Library edits are waiting" where the library page said none).
+        """Whether an export has anything to write: what :meth:`pending` lists (a track, playlist or folder edited
+        since the last export) or a deletion since (:meth:`LibraryReader.has_unlinked_bases`). Stricter than
+        :attr:`pending_export`, which any new version sets: after an undo of the only edit the version has moved
+        and nothing waits (the Traktor page said "Library edits are waiting" where the library page said none).
         Auto-sync keeps to the version: an export too many writes nothing, one too few would lose an edit."""
-        from sqlalchemy import exists, select
-
-        from harmony.library.models import FOLDER_BASES, FOLDERS, PLAYLIST_BASES, PLAYLISTS, TRACK_BASES, TRACKS
-
         with self._read() as conn:
             status = journal.read_status(conn)
             if not status.pending_export:
                 return False
             since = status.last_exported_version
-            edited = [table.c.changed_version > since for table in (TRACKS, PLAYLISTS, FOLDERS)]
-            checks = [
-                *(exists().where(condition) for condition in edited),
-                exists().where(TRACK_BASES.c.track_id.is_(None)),
-                exists().where(PLAYLIST_BASES.c.playlist_id.is_(None)),
-                exists().where(FOLDER_BASES.c.folder_id.is_(None)),
-            ]
-            return any(conn.execute(select(check)).scalar() for check in checks)
+            return bool(
+                queries.count_tracks_changed_since(conn, since)
+                or any(queries.node_ids_changed_since(conn, since))
+                or LibraryReader(conn).has_unlinked_bases()
+            )
 
     def track_ids_changed_since(self, version: int) -> list[int]:
         """Tracks changed after ``version``."""

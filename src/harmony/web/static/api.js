@@ -40,13 +40,17 @@ window.Harmony = (() => {
     ]);
   }
 
-  async function send(method, url, body) {
+  function requestOptions(method, body) {
     const options = { method, headers: { "X-Harmony-Token": token, Accept: "application/json" } };
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    return options;
+  }
+
+  async function send(method, url, body) {
+    const response = await fetch(url, requestOptions(method, body));
     let data = null;
     try {
       data = await response.json();
@@ -62,8 +66,7 @@ window.Harmony = (() => {
   // A change sent as the page goes away (closed, reloaded, left for another page): the browser finishes the
   // request on its own, and nobody is left to read its answer.
   function sendAsLeaving(method, url, body) {
-    const headers = { "X-Harmony-Token": token, "Content-Type": "application/json", Accept: "application/json" };
-    fetch(url, { method, headers, body: JSON.stringify(body), keepalive: true }).catch(() => {});
+    fetch(url, { ...requestOptions(method, body), keepalive: true }).catch(() => {});
   }
 
   function connect() {

@@ -291,19 +291,18 @@
 
   const drawer = $("tree-drawer");
   const toggle = $("tree-toggle");
-  function closeDrawer() {
+  // `focusToggle`: the keyboard goes back to the Playlists button (not when the drawer is no longer one).
+  function closeDrawer({ focusToggle = true } = {}) {
     if (!drawer.classList.contains("open")) return;
     drawer.classList.remove("open");
     toggle.setAttribute("aria-expanded", "false");
-    toggle.focus();
+    if (focusToggle) toggle.focus();
   }
   // Beside an open track's panel the playlists are a drawer up to 1,477 px (the stylesheet's): with the panel
   // closed they are back in their place, and a drawer left open would show over the table when the next track
   // opens.
   document.addEventListener("harmony:panel-closed", () => {
-    if (!drawer.classList.contains("open") || toggle.offsetParent !== null) return;
-    drawer.classList.remove("open");
-    toggle.setAttribute("aria-expanded", "false");
+    if (toggle.offsetParent === null) closeDrawer({ focusToggle: false });
   });
   toggle.addEventListener("click", () => {
     const open = !drawer.classList.contains("open");

@@ -325,8 +325,9 @@
       return true;
     }
     try {
-      const names = Object.keys(changes).map((name) => inputs.find((i) => i.name === name).dataset.label);
-      const sent = Object.fromEntries(Object.keys(changes).map((name) => [name, inputs.find((i) => i.name === name).value]));
+      const edited = inputs.filter((input) => input.name in changes);
+      const names = edited.map((input) => input.dataset.label);
+      const sent = Object.fromEntries(edited.map((input) => [input.name, input.value]));
       await patch(changes, `Edited ${names.join(", ")} of “${titleOf(state.track)}”`, sent);
       setStatus("Saved.");
       return true;
@@ -429,6 +430,7 @@
   cover.addEventListener("error", () => { cover.hidden = true; });
   // "⋯": the open track's menu (add to a playlist, remove from this one), for a finger that has no right-click.
   const menuButton = document.getElementById("detail-menu");
+  let menuAsked = false; // the shown menu is the one this button asked for
   menuButton.addEventListener("click", () => {
     if (!state.track) return;
     const box = menuButton.getBoundingClientRect();
@@ -437,7 +439,6 @@
       { detail: { id: state.track.id, x: box.left, y: box.bottom + 4, returnTo: menuButton } }));
   });
   // Expanded while the menu it asked for is shown (it closes on a choice, Esc, Tab or a click elsewhere).
-  let menuAsked = false;
   const contextMenu = document.getElementById("context-menu");
   if (contextMenu) {
     new MutationObserver(() => {

@@ -201,16 +201,12 @@ window.HarmonyPlayer = (() => {
     } catch (error) {
       if (mine !== state.loading) return;
       state.peaks = [];
-      if (error.status === 404 && !state.missing) {
-        // The file is gone (the server says which): nothing can be played, and the DJ is told so now.
-        state.missing = true;
-        playButton.disabled = true;
-        seek.disabled = true;
-        setStatus(error.message, true);
-      } else if (error.status === 422 && !state.missing) {
-        // The file is there and its audio cannot be read (or it holds none): nothing to play or seek in. The
-        // seek bar's thumb moved with the clock at 0:00.
-        state.failed = true;
+      if ((error.status === 404 || error.status === 422) && !state.missing) {
+        // The file is gone (404), or there and its audio cannot be read or it holds none (422), the server says
+        // which: nothing can be played or sought in, and the DJ is told so now (the seek bar's thumb moved, with
+        // the clock at 0:00).
+        if (error.status === 404) state.missing = true;
+        else state.failed = true;
         playButton.disabled = true;
         seek.disabled = true;
         seek.value = "0";

@@ -1010,9 +1010,8 @@ window.HarmonyTable = (() => {
         earlyKeys.push({ key: event.key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false });
         return;
       }
-      if (current >= 0) return onKey(event);
-      moveTo(0, -1);
-      return select(0).then(() => (panelOpen() ? openTrack(0) : null));
+      // With no track chosen yet, the first one (as Ctrl+Home would), else the one after it.
+      return onKey(current >= 0 ? event : { key: "Home", ctrlKey: true, shiftKey: false, preventDefault() {} });
     }
     if (editing || event.target.closest("thead")) return;
     if (!loaded && !PASSING_KEYS.has(event.key)) {
