@@ -109,6 +109,9 @@ def test_no_backup_and_restore(tmp_path: Path, synced: tuple[GeneratedCollection
     assert restored.exit_code == 0, restored.output
     assert generated.path.read_bytes() == exported_once
     assert json.loads(restored.stdout)["backup_path"]
+    with Library.open(tmp_path / "lib.db") as library:
+        operations = [(r.operation, r.status) for r in library.recent_operations(3)]
+    assert operations == [("restore", "succeeded"), ("export", "succeeded"), ("export", "succeeded")]
 
 
 def test_restore_of_a_damaged_backup_is_refused(tmp_path: Path, synced: tuple[GeneratedCollection, list[str]]) -> None:
@@ -119,6 +122,11 @@ def test_restore_of_a_damaged_backup_is_refused(tmp_path: Path, synced: tuple[Ge
     result = runner.invoke(app, [*base, "traktor", "restore", str(bad)])
     assert result.exit_code != 0
     assert generated.path.read_bytes() == before
+    # The operations journal keeps the attempt and why it failed, as it keeps a failed import.
+    with Library.open(tmp_path / "lib.db") as library:
+        record = library.recent_operations(1)[0]
+    assert (record.operation, record.status) == ("restore", "failed")
+    assert record.error and record.summary == "Restoring bad.nml failed"
 
 
 def test_auto_runs_one_sync(tmp_path: Path, synced: tuple[GeneratedCollection, list[str]]) -> None:

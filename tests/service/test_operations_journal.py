@@ -62,3 +62,23 @@ async def test_stats_command_shows_operations_and_pools(service: TraktorService,
     assert "analyzing" in data["phases"]["import"] and "sync" in data["pools"]
     table = CliRunner().invoke(app, ["--library", str(service.library_path), "stats"])
     assert table.exit_code == 0 and "import" in table.stdout and "succeeded" in table.stdout
+
+
+def test_the_last_sync_line_leaves_a_failure_a_later_write_made_out_of_date() -> None:
+    from datetime import UTC, datetime
+
+    from harmony.service import last_sync
+
+    def record(operation: str, status: str) -> OperationRecord:
+        return OperationRecord(f"{operation}-{status}", operation, status, datetime.now(UTC))
+
+    failed, synced = record("import", "failed"), record("import", "succeeded")
+    assert last_sync([]) is None
+    assert last_sync([record("export", "succeeded")]) is None
+    assert last_sync([record("preview", "succeeded"), failed, synced]) is failed  # a preview writes nothing
+    assert last_sync([record("export", "failed"), failed]) is failed  # nor does a failed export
+    for write in ("export", "rebuild", "restore"):
+        assert last_sync([record(write, "succeeded"), failed, synced]) is None
+    assert last_sync([record("restore", "succeeded"), record("import", "cancelled")]) is None
+    # A sync that succeeded stays said after later writes: it is what the library last took from Traktor.
+    assert last_sync([record("export", "succeeded"), synced, failed]) is synced

@@ -58,13 +58,21 @@ async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path
     )
     assert restored.status_code == 200, restored.text
     assert restored.json()["tracks"] == demo.generated.tracks
+    assert restored.json()["auto_sync"] is False  # the page says a sync by hand brings the values in
     # Auto-sync is off: the restore asks for no import (the library is not made to follow the older copy).
     assert api.state.auto_sync is not None and not api.state.auto_sync.status.pending
     assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
     assert (await api.client.get("/api/traktor/check")).json()["status"] == "ok"
 
     journal = (await api.client.get("/api/history")).json()["operations"]
-    assert [record["operation"] for record in journal] == ["export", "import"]
+    # The refused restores never reached the file and are not in it; the restore that wrote it is.
+    assert [record["operation"] for record in journal] == ["restore", "export", "import"]
+    restore = journal[0]
+    assert restore["status"] == "succeeded" and restore["nml_path"] == str(demo.nml)
+    assert restore["summary"] == f"Restored {Path(copies[0]['path']).name}: {demo.generated.tracks} tracks, " + (
+        f"{restored.json()['playlists']} playlists"
+    )
+    assert restore["counts"]["tracks"] == demo.generated.tracks and restore["seconds"] >= 0
     assert all(record["trigger"] == "manual" and "pools" not in record for record in journal)
     only_imports = (await api.client.get("/api/history?operation=import")).json()["operations"]
     assert [record["operation"] for record in only_imports] == ["import"]

@@ -57,14 +57,34 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
     page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
     page.screenshot(path=str(home / "damaged.png"), full_page=True)
 
+    # A sync of the damaged file fails, and its line says so until a good copy is back.
+    page.click("#sync-button")
+    failed = page.locator("#sync-result.error", has_text="Sync failed")
+    failed.wait_for(timeout=60_000)
+
     page.click("#damaged-restore")  # takes the DJ to the backups
     restore = page.locator('#backups-table tr[data-source="harmony"] button[data-path]').first
     restore.click()
     assert restore.text_content() == "Click again to restore"
     assert demo.nml.read_bytes() == damaged  # one click does nothing yet
     restore.click()
-    page.locator('.notification[data-color="green"]', has_text="Collection Restored").wait_for(timeout=60_000)
+    done = page.locator('.notification[data-color="green"]', has_text="Collection Restored")
+    done.wait_for(timeout=60_000)
+    # Auto-sync is off: the library keeps its values until a sync by hand, and the DJ is told so.
+    assert "Sync from Traktor to bring the restored values into the library" in done.text_content()
     banner.wait_for(state="hidden", timeout=30_000)
+    failed.wait_for(state="hidden", timeout=30_000)
+    page.reload()
+    page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent !== ''")
+    assert page.locator("#sync-result").is_hidden()  # the journal's failed sync is out of date, after a reload too
+
+    page.goto(f"{live_server.url}/operations")
+    page.wait_for_selector('body[data-ready="true"]')
+    newest = page.locator("#history-table tbody tr[data-operation]").first
+    assert newest.get_attribute("data-operation") == "restore" and newest.get_attribute("data-status") == "succeeded"
+    assert f"{demo.generated.tracks} tracks" in newest.locator("td").nth(4).text_content()
+    page.go_back()
 
     assert demo.nml.read_bytes() == good[: len(demo.nml.read_bytes())] or nml.load(demo.nml) is not None
     assert len(nml.load(demo.nml).tracks) == demo.generated.tracks

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harmony.errors import SyncError
+from harmony.errors import HarmonyError, SyncError
 from harmony.jobs import RebuildResult, run_rebuild_job, run_restore_job
+from harmony.library import OperationRecord
 from harmony.nmlfile import (
     CollectionHealth,
     RestorableCopy,
@@ -24,18 +27,22 @@ from harmony.nmlfile import (
     read_back,
 )
 from harmony.service.exports import ExportRequest
-from harmony.service.operations import Operation
+from harmony.service.operations import TRIGGER, Operation
+from harmony.words import plural
 from harmony.workers import Job
 
 if TYPE_CHECKING:
     from harmony.library import TraktorSettings
     from harmony.service.traktor import TraktorService
 
-__all__ = ["REBUILD", "Recovery", "compare_copies"]
+__all__ = ["REBUILD", "RESTORE", "Recovery", "compare_copies", "restore_record"]
 
 log = logging.getLogger(__name__)
 
 REBUILD = "rebuild"
+#: A restore's name in the operations journal. It runs as one request, not as an operation with progress, but
+#: the journal keeps it beside the imports and exports: it changed the collection as they do.
+RESTORE = "restore"
 
 #: What the DJ must know before rebuilding: what the library does not hold is not in the new file.
 REBUILD_LOSES = (
@@ -45,6 +52,35 @@ REBUILD_LOSES = (
 
 #: How many track names a comparison lists on each side.
 COMPARE_LIMIT = 50
+
+
+def restore_record(
+    nml_path: Path, backup: str, started: datetime, result: dict[str, Any] | None, error: BaseException | None
+) -> OperationRecord:
+    """The journal's record of a restore of ``backup`` over ``nml_path``: its ``result`` or the ``error`` it
+    ended with."""
+    finished = datetime.now(UTC)
+    name = Path(backup).name
+    if result is not None:
+        tracks, playlists = result["tracks"], result["playlists"]
+        summary = f"Restored {name}: {plural(tracks, 'track')}, {plural(playlists, 'playlist')}"
+        counts: dict[str, Any] = {"tracks": tracks, "playlists": playlists}
+    else:
+        summary, counts = f"Restoring {name} failed", {}
+    message = None if error is None else (error.plain if isinstance(error, HarmonyError) else str(error))
+    return OperationRecord(
+        operation_id=f"restore-{uuid.uuid4().hex[:12]}",
+        operation=RESTORE,
+        status="succeeded" if result is not None else "failed",
+        finished_at=finished,
+        nml_path=str(nml_path),
+        trigger=TRIGGER.get(),
+        started_at=started,
+        seconds=(finished - started).total_seconds(),
+        summary=summary,
+        error=message or None,
+        counts=counts,
+    )
 
 
 def _keys(path: str) -> list[str]:
@@ -191,8 +227,14 @@ class Recovery:
         """Put ``backup`` back in place of the collection through the safe write (the current file, damaged
         or not, is backed up first). ``listed_only``: refuse anything but a listed copy (the web app)."""
         target, args = self._restore_args(backup, nml_path, force, listed_only)
-        result = run_restore_job(*args)
+        started = datetime.now(UTC)
+        try:
+            result = run_restore_job(*args)
+        except Exception as error:
+            self.service.journal(restore_record(target, args[1], started, None, error))
+            raise
         self.service.record_counts(target, (result["tracks"], result["playlists"]))
+        self.service.journal(restore_record(target, args[1], started, result, None))
         return result
 
     async def restore_in_pool(
@@ -200,9 +242,15 @@ class Recovery:
     ) -> dict[str, Any]:
         """:meth:`restore`, run on the export pool (the web app)."""
         target, args = await asyncio.to_thread(self._restore_args, backup, nml_path, force, listed_only)
-        result = await self.service.manager.execute_export(Job(run_restore_job, args))
+        started = datetime.now(UTC)
+        try:
+            result = await self.service.manager.execute_export(Job(run_restore_job, args))
+        except Exception as error:
+            await asyncio.to_thread(self.service.journal, restore_record(target, args[1], started, None, error))
+            raise
         assert isinstance(result, dict)
         await asyncio.to_thread(self.service.record_counts, target, (result["tracks"], result["playlists"]))
+        await asyncio.to_thread(self.service.journal, restore_record(target, args[1], started, result, None))
         return result
 
     def _restore_args(

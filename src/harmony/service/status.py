@@ -7,17 +7,39 @@ state from the facts: a damaged file pauses everything, and edits pending while 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from harmony.library import Library
+from harmony.library import Library, OperationRecord
 from harmony.nmlfile import CollectionHealth, TraktorProcess, changed_on_disk
 from harmony.service.autosync import AutoSyncStatus, waiting_message
 from harmony.service.operations import Operation
+from harmony.service.recovery import REBUILD, RESTORE
+from harmony.service.traktor import EXPORT, IMPORT
 from harmony.words import plural
 
-__all__ = ["overall_state", "status_json"]
+__all__ = ["last_sync", "overall_state", "status_json"]
+
+#: The operations that write the collection: one that succeeded after a failed sync leaves another file behind
+#: than the one the sync failed on.
+_WRITES = frozenset({EXPORT, REBUILD, RESTORE})
+
+
+def last_sync(journal: Sequence[OperationRecord]) -> OperationRecord | None:
+    """The newest sync from Traktor in ``journal`` (newest first), for the Traktor page's "Synced at …" line;
+    None when there is none, or when it failed or was cancelled and a later write of the collection (an
+    export, a rebuild, a restore) succeeded: "Sync failed" about a damaged file already restored misleads."""
+    for index, record in enumerate(journal):
+        if record.operation != IMPORT:
+            continue
+        if record.status != "succeeded" and any(
+            later.operation in _WRITES and later.status == "succeeded" for later in journal[:index]
+        ):
+            return None
+        return record
+    return None
 
 
 def overall_state(

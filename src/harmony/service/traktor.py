@@ -347,17 +347,19 @@ class TraktorService:
     async def _record(self, op: Operation) -> None:
         """Add the finished operation to the library's operations journal (``harmony stats``). A journal that
         cannot be written is logged: it never changes how the operation ended."""
-        record = operation_record(op, self.manager.stats())
-        try:
-            await asyncio.to_thread(self._write_record, record)
-        except HarmonyError as error:  # a read-only or damaged library: its own error said so already
-            log.warning("could not record %s %s in the operations journal: %s", op.operation, op.id, error)
-        except Exception:
-            log.exception("could not record %s %s in the operations journal", op.operation, op.id)
+        await asyncio.to_thread(self.journal, operation_record(op, self.manager.stats()))
 
-    def _write_record(self, record: OperationRecord) -> None:
-        with Library.open(self.library_path) as library:
-            library.record_operation(record)
+    def journal(self, record: OperationRecord) -> None:
+        """Add ``record`` to the library's operations journal (blocking). A journal that cannot be written is
+        logged: it never changes how the operation ended."""
+        try:
+            with Library.open(self.library_path) as library:
+                library.record_operation(record)
+        except HarmonyError as error:  # a read-only or damaged library: its own error said so already
+            what = f"{record.operation} {record.operation_id}"
+            log.warning("could not record %s in the operations journal: %s", what, error)
+        except Exception:
+            log.exception("could not record %s %s in the operations journal", record.operation, record.operation_id)
 
     def known_counts(self, nml_path: Path | str) -> tuple[int, int] | None:
         """``(tracks, playlists)`` the collection held when Harmony last imported, exported or restored it."""

@@ -17,7 +17,13 @@ from fastapi.responses import JSONResponse
 from harmony.errors import HarmonyError
 from harmony.library import OperationRecord, settings_to_dict
 from harmony.nml import CollectionPathError, check_collection_path
-from harmony.service import Operation, TooManyParsesError, default_nml_path, native_instruments_folder
+from harmony.service import (
+    Operation,
+    TooManyParsesError,
+    default_nml_path,
+    last_sync,
+    native_instruments_folder,
+)
 from harmony.web.schemas import (
     CHANGE_ERRORS,
     COMMON_ERRORS,
@@ -137,7 +143,7 @@ async def info(
         # journal's export mark), but nothing was exported then, and the page must not say so.
         exports = [] if state.library is None else state.library.recent_operations(200)
         last = next((r for r in exports if r.operation == "export" and r.status == "succeeded"), None)
-        synced = next((r for r in exports if r.operation == "import"), None)
+        synced = last_sync(exports)
         library = {
             "last_import_at": status.last_import_at.isoformat() if status and status.last_import_at else None,
             "last_export_at": last.finished_at.isoformat() if last is not None else None,

@@ -1,4 +1,4 @@
-// The Operations view: the operations journal (every finished import, export, preview and rebuild), filterable.
+// The Operations view: the operations journal (every finished import, export, preview, rebuild and restore), filterable.
 "use strict";
 
 (() => {

@@ -108,6 +108,14 @@
     // on this page has said it already.
     const synced = info.library && info.library.last_sync;
     if (synced && $("sync-result").hidden) showSyncResult(synced, utc(synced.finished_at));
+    else if (!synced) dropSyncFailure(); // an export, rebuild or restore has written the collection since
+  }
+
+  // A failed or cancelled sync's line is about a file that a later write (an export, a rebuild, a restore) has
+  // replaced: "Sync failed: the collection looks damaged" stayed after the DJ had restored a good copy.
+  function dropSyncFailure() {
+    const line = $("sync-result");
+    if (!line.hidden && line.dataset.status !== "succeeded") line.hidden = true;
   }
 
   let exportLibrary = null;
@@ -163,6 +171,7 @@
       line.textContent = `Sync failed at ${at}: ${event.error || event.message || "unknown error"}`;
       line.className = "error";
     }
+    line.dataset.status = event.status;
     line.hidden = false;
   }
 
@@ -323,6 +332,9 @@
       running.delete(event.operation_id);
     }
     updateButtons();
+    if ((event.operation === "export" || event.operation === "rebuild") && event.status === "succeeded") {
+      dropSyncFailure();
+    }
     if (event.operation === "export" && event.status === "succeeded") {
       // Say at once that nothing waits any more (the badges are read again behind it).
       if (exportLibrary) exportLibrary = { ...exportLibrary, pending_export: false, exported: true,
