@@ -65,6 +65,26 @@ def test_empty_state_favicon_and_debounce_words(live_server: LiveServer, page: A
     message = _notes(page)[-1]["message"]
     assert "seconds from 1 to 60" in message and "1000" not in message
     page.wait_for_function("() => document.getElementById('auto-sync-debounce').value === '5'")  # the stored one
+    # A cleared "Backups kept" is no 0, and refusals one after the other keep one notice, the latest.
+    for typed, said in (("", "not nothing."), ("0", "not 0."), ("5000", "not 5000.")):
+        page.fill("#backups-to-keep", typed)
+        page.dispatch_event("#backups-to-keep", "change")
+        page.wait_for_function("() => document.getElementById('backups-to-keep').value === '10'")
+        expected = f"Backups kept must be a whole number from 1 to 1000, {said}"
+        page.wait_for_function(
+            "(text) => [...document.querySelectorAll('.notification[data-color=red]')].some("
+            "  (n) => n.textContent.includes(text))",
+            arg=expected,
+        )
+    assert page.locator(".notification[data-color='red']").count() == 1
+    page.fill("#backups-to-keep", "12")
+    page.dispatch_event("#backups-to-keep", "change")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        deadline = time.monotonic() + 10
+        while client.get("/api/traktor/config").json()["backups_to_keep"] != 12:
+            assert time.monotonic() < deadline, "12 was not saved"
+            time.sleep(0.1)
+        client.put("/api/traktor/config", json={"backups_to_keep": 10})
     assert missing == [], f"404s while the page loaded: {missing}"
 
 

@@ -8,13 +8,24 @@
   const mine = new Set(); // operations started from this page, which Cancel stops
   let previewId = null;
 
-  function debounceError(value, low, high) {
-    return `The debounce delay must be a whole number of seconds from ${low} to ${high}, not ${value || "nothing"}.`;
+  // A number field's whole value, or why it cannot be saved, in the field's own words and unit. A cleared field
+  // is "" (so is text a number field cannot hold), which Number() reads as 0: the library then answered "must be
+  // at least 1, not 0" to a DJ who had typed no 0.
+  function wholeNumberIn(input, what, unit = "") {
+    const text = input.value.trim();
+    const value = Number(text);
+    const low = Number(input.min), high = Number(input.max);
+    if (text !== "" && Number.isInteger(value) && value >= low && value <= high) return { value };
+    const kind = unit ? `a whole number of ${unit}` : "a whole number";
+    return { error: `${what} must be ${kind} from ${low} to ${high}, not ${text || "nothing"}.` };
   }
 
-  function fail(title, error) {
-    notify.show(`error-${Date.now()}`, { title, message: error.message || String(error), color: "red", autoClose: 5000 });
+  function fail(title, error, id = `error-${Date.now()}`) {
+    notify.show(id, { title, message: error.message || String(error), color: "red", autoClose: 5000 });
   }
+
+  // One notice for the settings' refusals: a DJ trying values one after the other saw a red stack grow.
+  const SETTINGS_REFUSED = "settings-refused";
 
   // --- settings ---------------------------------------------------------------------------------------------
 
@@ -65,10 +76,15 @@
       fill(await api("PUT", "/api/traktor/config", changes));
       return true;
     } catch (error) {
-      fail("Failed to save the settings", error);
-      fill(await api("GET", "/api/traktor/config"));
+      await refuseSetting(error);
       return false;
     }
+  }
+
+  // Say why, and put the saved values back in the fields.
+  async function refuseSetting(error) {
+    fail("Failed to save the settings", error, SETTINGS_REFUSED);
+    fill(await api("GET", "/api/traktor/config"));
   }
 
   function badge(text, color) {
@@ -380,8 +396,13 @@
   $("path-mappings").addEventListener("change", () => save({ path_mappings: mappingsObject($("path-mappings").value) }));
   for (const input of document.querySelectorAll("[data-setting]")) {
     input.addEventListener("change", () => {
-      const value = input.type === "checkbox" ? input.checked : input.type === "number" ? Number(input.value) : input.value;
-      save({ [input.dataset.setting]: value });
+      if (input.type !== "number") {
+        save({ [input.dataset.setting]: input.type === "checkbox" ? input.checked : input.value });
+        return;
+      }
+      const checked = wholeNumberIn(input, input.dataset.label);
+      if (checked.error) refuseSetting(new Error(checked.error));
+      else save({ [input.dataset.setting]: checked.value });
     });
   }
   for (const input of document.querySelectorAll("[data-auto]")) {
@@ -391,15 +412,9 @@
   }
   // Asked in seconds, so refused in seconds: the API's own limit is in milliseconds.
   $("auto-sync-debounce").addEventListener("change", async () => {
-    const input = $("auto-sync-debounce");
-    const seconds = Number(input.value);
-    const low = Number(input.min), high = Number(input.max);
-    if (!Number.isInteger(seconds) || seconds < low || seconds > high) {
-      fail("Failed to save the settings", new Error(debounceError(input.value, low, high)));
-      fill(await api("GET", "/api/traktor/config"));
-      return;
-    }
-    save({ auto_sync: { debounce_ms: seconds * 1000 } });
+    const checked = wholeNumberIn($("auto-sync-debounce"), "The debounce delay", "seconds");
+    if (checked.error) refuseSetting(new Error(checked.error));
+    else save({ auto_sync: { debounce_ms: checked.value * 1000 } });
   });
   $("preview-button").addEventListener("click", async () => {
     $("preview").hidden = false;
