@@ -275,6 +275,24 @@ def test_operations_view_lists_and_filters_the_journal(live_server: LiveServer, 
     assert "Imported 60 tracks" in page.text_content("#history-table tbody tr td:nth-child(5)")
     page.select_option("#filter-trigger", "auto-sync")
     page.wait_for_selector("text=No operations match.")
+    # On a phone each operation is a card: nothing scrolls sideways, and the outcome and summary are in sight.
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.select_option("#filter-operation", "")
+        page.select_option("#filter-trigger", "")
+        page.locator("#history-table tbody tr[data-operation]").nth(2).wait_for(timeout=30_000)
+        wrap = page.evaluate(
+            "() => { const w = document.querySelector('.history-wrap');"
+            " return [w.scrollWidth, w.clientWidth, document.documentElement.scrollWidth]; }"
+        )
+        assert wrap[0] <= wrap[1] and wrap[2] <= 390, wrap
+        first = page.locator("#history-table tbody tr[data-operation]").first
+        for label in ("Outcome", "Summary"):
+            cell = first.locator(f'td[data-label="{label}"]').bounding_box()
+            assert cell is not None and cell["x"] >= 0 and cell["x"] + cell["width"] <= 390, (label, cell)
+    finally:
+        page.set_viewport_size(size)
 
 
 def test_a_rebuild_refused_while_traktor_runs_offers_rebuild_anyway(

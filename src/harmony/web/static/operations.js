@@ -13,14 +13,15 @@
   function row(record) {
     const [label, color] = OUTCOME[record.status] || [record.status, "gray"];
     const text = record.error || record.summary || "";
+    // Each cell carries its column's name: on a phone a row is a card, one labelled line per detail.
     return el("tr", { "data-operation": record.operation, "data-status": record.status },
-      el("td", {}, utc(record.finished_at).toLocaleString()),
-      el("td", {}, record.operation.replace(/_/g, " ")), // "export_preview" reads "export preview"
-      el("td", {}, record.trigger === "manual" ? "You" : record.trigger),
-      el("td", {}, el("span", { class: `badge ${color}` }, label)),
-      el("td", { class: record.error ? "summary error" : "summary", title: text }, text),
-      el("td", { class: "num" }, record.seconds === null ? "" : record.seconds.toFixed(1)),
-      el("td", { class: "muted phases", title: phases(record) }, phases(record)));
+      el("td", { "data-label": "Finished" }, utc(record.finished_at).toLocaleString()),
+      el("td", { "data-label": "Kind" }, record.operation.replace(/_/g, " ")), // "export_preview": "export preview"
+      el("td", { "data-label": "Started by" }, record.trigger === "manual" ? "You" : record.trigger),
+      el("td", { "data-label": "Outcome" }, el("span", { class: `badge ${color}` }, label)),
+      el("td", { "data-label": "Summary", class: record.error ? "summary error" : "summary", title: text }, text),
+      el("td", { "data-label": "Seconds", class: "num" }, record.seconds === null ? "" : record.seconds.toFixed(1)),
+      el("td", { "data-label": "Phases", class: "muted phases", title: phases(record) }, phases(record)));
   }
 
   async function load() {
