@@ -172,6 +172,70 @@ def test_a_hebrew_group_reads_as_in_the_library_and_its_names_keep_room_on_a_lap
     assert widths["Bitrate"][1] <= widths["Length"][1], widths  # one line, as tall as the length's cell
 
 
+# Where each line of an element's text starts, as the character before it: a break that is not after a "/", "_",
+# "-" or space cut a word in two.
+LINE_BREAKS = """(root) => {
+  const cuts = [];
+  for (const line of root.querySelectorAll(':scope > div > div')) {
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    let top = null, before = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (top !== null && rect.top > top + 2) cuts.push(before + '|' + node.data[i]);
+        top = rect.top;
+        before = node.data[i];
+      }
+    }
+  }
+  return cuts;
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 390])
+def test_playlist_paths_wrap_between_their_parts_one_playlist_a_line(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    width: int,
+) -> None:
+    """A track in "Events/09-01-2025_YomHuledet40_Daniel/Special" (the real shishoi collection's names): the
+    narrow Playlists column cut them mid-word ("2025_YomHuledet40_D|aniel") and ran one path into the next after
+    a comma. Each playlist is now a line of its own, and a path wraps only after a "/", "_", "-" or space."""
+    library = live_server.state.library
+    assert isinstance(library, Library)
+    song = {"artist": "Ibrahim Maalouf", "title": "Love Anthem (clip officiel)", "duration": 256.0}
+    first, _ = library.add_tracks(
+        [
+            (TrackValues(f"/music/Ibrahim Maalouf - Love Anthem (clip officiel).{ext}", **song), [])
+            for ext in ("wav", "mp3")
+        ]
+    )
+    events = library.create_folder("Events")
+    day = library.create_folder("09-01-2025_YomHuledet40_Daniel", events)
+    party = library.create_folder("10-12-2024_BatMitzva_ShaharTair", events)
+    library.create_playlist("Special", day, track_ids=[first])
+    library.create_playlist("NEW_Dance_2_AfterParty", party, track_ids=[first])
+    library.create_playlist("20 Songs", None, track_ids=[first])
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/duplicates")
+    cell = page.locator(f'.duplicate-group tr[data-track="{first}"] td[data-label="Playlists"]')
+    cell.wait_for(timeout=30_000)
+    lines = cell.locator(":scope > div > div")
+    assert sorted(lines.all_text_contents()) == [
+        "20 Songs",
+        "Events/09-01-2025_YomHuledet40_Daniel/Special",
+        "Events/10-12-2024_BatMitzva_ShaharTair/NEW_Dance_2_AfterParty",
+    ]
+    cuts = cell.evaluate(LINE_BREAKS)
+    assert cuts, "the column is wide enough for every path: the test would not see a cut"
+    assert all(cut[0] in "/_- " for cut in cuts), cuts
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
 @pytest.mark.parametrize("width", [1440, 390])
 def test_axe_finds_no_serious_violation_on_the_missing_and_duplicates_pages(
     live_server: LiveServer,

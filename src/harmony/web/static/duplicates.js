@@ -41,6 +41,12 @@
     return parts.length ? parts.flatMap((part, i) => (i ? [" – ", part] : [part])) : ["(no title)"];
   }
 
+  // A path that may break after each "/" (and "_", which stands for spaces in many folder names), so a narrow
+  // column wraps "Events/09-01-2025_YomHuledet40_Daniel/Special" between its parts, not in mid-word.
+  function breakable(path) {
+    return path.split(/(?<=[/\\_])/).flatMap((part, i) => (i ? [el("wbr", {}), part] : [part]));
+  }
+
   function trackRow(g, t, name) {
     const radio = el("input", Object.assign({ type: "radio", name, value: t.id, "aria-label": `Keep ${t.path}` },
       t.id === g.keep ? { checked: "" } : {}));
@@ -51,9 +57,12 @@
       cell("Length", columnText("duration", t), { class: "num" }), cell("BPM", columnText("bpm", t), { class: "num" }),
       cell("Key", t.key || "–"),
       cell("Cues", String(t.cues), { class: "num" }), cell("Plays", String(t.plays), { class: "num" }),
-      cell("Playlists", t.playlists.join(", ") || "–"), cell("Format", t.format || "–"),
+      // One playlist a line: with commas between them, a path ran on into the next one's name.
+      cell("Playlists", t.playlists.length
+        ? el("div", {}, ...t.playlists.map((path) => el("div", {}, ...breakable(path)))) : "–"),
+      cell("Format", t.format || "–"),
       cell("Bitrate", kbps(t.bitrate) || "–"),
-      cell("File", t.missing ? [t.path, " ", el("span", { class: "tag missing" }, "file missing")] : t.path,
+      cell("File", [...breakable(t.path), ...(t.missing ? [" ", el("span", { class: "tag missing" }, "file missing")] : [])],
         { class: "path" }));
   }
 
