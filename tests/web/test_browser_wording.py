@@ -97,10 +97,10 @@ def test_preview_sync_export_words_and_state(live_server: LiveServer, page: Any,
 
     # A preview speaks of what would happen.
     page.click("#preview-button")
-    page.wait_for_selector("#preview-summary li.muted", timeout=60_000)
-    summary = page.text_content("#preview-summary li.muted")
+    page.wait_for_selector("#preview-summary li.lead", timeout=60_000)
+    summary = page.text_content("#preview-summary li.lead")
     assert summary.startswith("Would import 300 tracks") and "Imported" not in summary
-    assert "would be imported" in page.text_content("#preview-summary")
+    assert page.locator("#preview-summary li", has_text="300 tracks").count() == 1  # said once
 
     # A second click on Sync follows the running import: no red error, the button is off while it runs.
     page.evaluate("() => { document.getElementById('sync-button').click(); }")

@@ -167,7 +167,7 @@
   });
 
   // What the last sync from Traktor did, kept on the page: its notification closes after a few seconds, and a
-  // preview shown before it ("2 tracks would be updated") is out of date once it has applied.
+  // preview shown before it ("Would update 2 tracks") is out of date once it has applied.
   // `finished`: when it ended, for a sync read back from the journal (after a reload); a sync heard now ended now.
   function showSyncResult(event, finished = new Date()) {
     const line = $("sync-result");
@@ -309,16 +309,17 @@
     $("preview-error").textContent = event.error || (event.status === "cancelled" ? event.message : "");
     if (event.status !== "succeeded") return;
     const r = event.result;
+    // What would happen, said once: the summary line counts what would be imported, updated and removed (the
+    // list said "2 tracks would be updated" and then "Would update 2 tracks" under it). The lines after it say
+    // what the summary does not: the tracks already in the library, the files not found, the conflicts.
     $("preview-summary").replaceChildren(
-      el("li", {}, `${plural(r.tracks_matched, "track")} matched`),
-      el("li", {}, `${plural(r.tracks_updated, "track")} would be updated`),
-      ...(r.tracks_imported > 0 ? [el("li", {}, `${plural(r.tracks_imported, "track")} would be imported`)] : []),
+      el("li", { class: "lead" }, r.summary),
+      el("li", { class: "muted" }, `${plural(r.tracks_matched, "track")} already in the library`),
       ...(r.files_not_found > 0
         ? [el("li", {}, `${plural(r.files_not_found, "file")} not found: would be imported as missing tracks`)] : []),
       // A change made on both sides loses one of them: said beside the counts, not only in the diff below.
       ...(r.conflicts_total > 0
-        ? [el("li", { class: "warning" }, `${plural(r.conflicts_total, "conflict")}: changed in both Harmony and Traktor, settled by the strategy (see “Conflicts” below)`)] : []),
-      el("li", { class: "muted" }, r.summary));
+        ? [el("li", { class: "warning" }, `${plural(r.conflicts_total, "conflict")}: changed in both Harmony and Traktor, settled by the strategy (see “Conflicts” below)`)] : []));
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");
     $("preview-diff-count").textContent = op.diff_lines > op.diff.length
