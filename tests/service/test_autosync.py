@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harmony import nml
 from harmony.library import Library
-from harmony.service import ImportRequest, Operation, TraktorService
+from harmony.service import ExportRequest, ImportRequest, Operation, TraktorService
 from harmony.service.autosync import AutoSyncService, AutoSyncStatus, SyncRunner
 
 from .conftest import Demo
@@ -101,19 +101,54 @@ async def test_triggers_during_a_run_give_exactly_one_more_run(service: TraktorS
     assert counting.imports == 2
 
 
+def _edit_a_track(service: TraktorService, comment: str) -> None:
+    with Library.open(service.library_path) as library:
+        library.update_track(library.search_tracks(limit=1, sort="id").tracks[0].id, {"comment": comment})
+
+
 async def test_library_changes_are_debounced(service: TraktorService, demo: Demo) -> None:
     _configure(service, demo, on_startup=False, debounce_ms=1000)
     counting = Counting(service)
     auto = AutoSyncService(counting.runner(), poll_seconds=60)
+    await auto.run_once()  # the library holds the collection
     await auto.start()
-    for _ in range(5):
+    for number in range(5):
+        _edit_a_track(service, f"edit {number}")
         auto.library_changed()
         await asyncio.sleep(0.1)
-    assert counting.imports == 0  # still inside the debounce
-    await _until(lambda: counting.imports == 1 and auto.status.last_sync_at is not None)
+    assert counting.imports == 1  # still inside the debounce
+    await _until(lambda: counting.imports == 2 and not auto.status.running and not auto.status.pending)
     await asyncio.sleep(0.3)
     await auto.stop()
-    assert counting.imports == 1
+    assert counting.imports == 2
+
+
+async def test_a_library_change_already_exported_starts_no_run(service: TraktorService, demo: Demo) -> None:
+    """An edit exported before its debounce ended (by the run of auto-sync being switched on, or an export by
+    hand) asked for a run that found nothing to do and said "Sync complete" a second time."""
+    _configure(service, demo, on_startup=False, debounce_ms=1000, direction="bidirectional")
+    counting = Counting(service)
+    exports: list[Operation] = []
+
+    async def export() -> Operation:
+        op = await service.export(ExportRequest(force=True))
+        exports.append(op)
+        return op
+
+    runner = SyncRunner(counting.run_import, export, service.settings, service.library_path)
+    auto = AutoSyncService(runner, poll_seconds=60)
+    await auto.run_once()
+    await auto.start()
+    _edit_a_track(service, "exported by hand")
+    auto.library_changed()
+    assert (await service.export(ExportRequest(force=True))).status == "succeeded"  # within the debounce
+    await asyncio.sleep(1.8)  # the debounce ended
+    assert counting.imports == 1 and exports == [] and not auto.status.pending and not auto.status.running
+    _edit_a_track(service, "left for auto-sync")
+    auto.library_changed()  # an edit still waiting: the run comes
+    await _until(lambda: len(exports) == 1 and not auto.status.running)
+    await auto.stop()
+    assert counting.imports == 2 and exports[0].status == "succeeded"
 
 
 async def test_an_error_is_shown_then_cleared_by_a_success(service: TraktorService, demo: Demo) -> None:

@@ -57,6 +57,9 @@ FOLDER_POLL_SECONDS: Final = 5.0
 #: be writing it, and a big collection takes a moment).
 SETTLE_SECONDS: Final = 3.0
 
+#: The reason of a run a library edit asked for, after the debounce.
+LIBRARY_CHANGE: Final = "library change"
+
 #: What auto-sync is doing, as ``state``: switched off, idle, a sync under way, an export held until Traktor
 #: quits, paused on a damaged collection, or the last run failed.
 STATES: Final = ("off", "idle", "syncing", "waiting_for_traktor", "damaged", "error")
@@ -278,7 +281,7 @@ class AutoSyncService:
             return
         await asyncio.sleep(auto.debounce_ms / 1000)
         self._debounce = None
-        self.trigger("library change")
+        self.trigger(LIBRARY_CHANGE)
 
     async def run_once(self, direction: str | None = None, reason: str = "manual") -> AutoSyncStatus:
         """Run one sync now (after any that runs) in ``direction`` (default: the configured one)."""
@@ -308,6 +311,14 @@ class AutoSyncService:
             reasons, self._reasons = self._reasons, []
             if not reasons:
                 continue
+            if set(reasons) == {LIBRARY_CHANGE} and not await self._edits_waiting():
+                # The edits that asked for this run went out with an earlier one (the run when auto-sync was
+                # switched on, or one another trigger started during the debounce): it would export nothing and
+                # import nothing new (Traktor's saves have their own trigger), and say "Sync complete" twice
+                # for one edit.
+                log.info("auto-sync: the library's edits were exported meanwhile; no run")
+                self._set(pending=False)
+                continue
             self._idle.clear()
             try:
                 await self._run(None, ", ".join(dict.fromkeys(reasons)))
@@ -315,6 +326,14 @@ class AutoSyncService:
                 log.exception("auto-sync run failed")
             finally:
                 self._idle.set()
+
+    async def _edits_waiting(self) -> bool:
+        """Whether the library holds edits no export has written (the version, as every run's export step asks;
+        an unreadable library says yes, and the run that follows says why)."""
+        try:
+            return (await asyncio.to_thread(self.runner.library_state))[1]
+        except HarmonyError:
+            return True
 
     async def _run(self, direction: str | None, reason: str) -> None:
         direction = direction or self.direction or (await asyncio.to_thread(self.runner.settings)).auto_sync.direction
