@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -62,6 +63,11 @@ async def test_stats_command_shows_operations_and_pools(service: TraktorService,
     assert "analyzing" in data["phases"]["import"] and "sync" in data["pools"]
     table = CliRunner().invoke(app, ["--library", str(service.library_path), "stats"])
     assert table.exit_code == 0 and "import" in table.stdout and "succeeded" in table.stdout
+    # A restore from the command line runs on no pool: the pools' figures are still the import's.
+    with Library.open(service.library_path) as library:
+        library.record_operation(OperationRecord("restore-1", "restore", "succeeded", datetime.now(UTC)))
+    after = json.loads(CliRunner().invoke(app, ["--library", str(service.library_path), "stats", "--json"]).stdout)
+    assert after["operations"][0]["operation"] == "restore" and after["pools"] == data["pools"]
 
 
 def test_the_last_sync_line_leaves_a_failure_a_later_write_made_out_of_date() -> None:
@@ -69,8 +75,8 @@ def test_the_last_sync_line_leaves_a_failure_a_later_write_made_out_of_date() ->
 
     from harmony.service import last_sync
 
-    def record(operation: str, status: str) -> OperationRecord:
-        return OperationRecord(f"{operation}-{status}", operation, status, datetime.now(UTC))
+    def record(operation: str, status: str, nml_path: str = "/c/collection.nml", **counts: object) -> OperationRecord:
+        return OperationRecord(f"{operation}-{status}", operation, status, datetime.now(UTC), nml_path, counts=counts)
 
     failed, synced = record("import", "failed"), record("import", "succeeded")
     assert last_sync([]) is None
@@ -80,5 +86,9 @@ def test_the_last_sync_line_leaves_a_failure_a_later_write_made_out_of_date() ->
     for write in ("export", "rebuild", "restore"):
         assert last_sync([record(write, "succeeded"), failed, synced]) is None
     assert last_sync([record("restore", "succeeded"), record("import", "cancelled")]) is None
+    # Only a write of the same collection, and an export that wrote: one with nothing to write left the file.
+    assert last_sync([record("rebuild", "succeeded", "/other/collection.nml"), failed]) is failed
+    assert last_sync([record("export", "succeeded", written=False), failed]) is failed
+    assert last_sync([record("export", "succeeded", written=True), failed]) is None
     # A sync that succeeded stays said after later writes: it is what the library last took from Traktor.
     assert last_sync([record("export", "succeeded"), synced, failed]) is synced

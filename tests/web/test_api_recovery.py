@@ -73,10 +73,36 @@ async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path
         f"{restored.json()['playlists']} playlists"
     )
     assert restore["counts"]["tracks"] == demo.generated.tracks and restore["seconds"] >= 0
+    assert journal[1]["counts"]["written"] is True  # the export wrote the file (what the last sync's line asks)
     assert all(record["trigger"] == "manual" and "pools" not in record for record in journal)
     only_imports = (await api.client.get("/api/history?operation=import")).json()["operations"]
     assert [record["operation"] for record in only_imports] == ["import"]
     assert (await api.client.get("/api/history?trigger=auto-sync")).json()["operations"] == []
+
+
+async def test_a_restore_says_whether_auto_sync_brings_its_values_in(api: Api, demo: Demo) -> None:
+    """With auto-sync on, a restore starts a run: it imports the restored file in both directions or "import",
+    but a run that only exports brings nothing in, and the notice must not promise it."""
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "exported"})
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+    copy = (await api.client.get("/api/traktor/backups")).json()["backups"][0]["path"]
+    auto_sync = api.state.auto_sync
+    assert auto_sync is not None
+    for direction, imports in (("export", False), ("bidirectional", True), ("import", True)):
+        changed = await api.client.put(
+            "/api/traktor/config",
+            json={"auto_sync": {"enabled": True, "direction": direction, "on_startup": False}},
+            headers=api.token,
+        )
+        assert changed.status_code == 200, changed.text
+        await auto_sync.settled()
+        restored = await api.client.post("/api/traktor/restore", json={"path": copy, "force": True}, headers=api.token)
+        assert restored.status_code == 200, restored.text
+        assert restored.json()["auto_sync"] is imports, direction
+        await auto_sync.settled()
 
 
 async def test_rebuild_is_an_operation(api: Api, demo: Demo) -> None:

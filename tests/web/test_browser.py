@@ -543,7 +543,7 @@ def test_a_conflict_is_said_beside_the_preview_counts(live_server: LiveServer, p
     page.click("#preview-button")
     page.wait_for_selector("#preview-summary li.warning", timeout=60_000)
     assert page.text_content("#preview-summary li.warning") == (
-        "1 conflict: changed in both Harmony and Traktor, settled by the strategy (see “Conflicts” below)"
+        "A conflict is a change made in both Harmony and Traktor: the strategy settles it (see “Conflicts” below)."
     )
     assert page.text_content("#preview-summary li.lead") == "1 conflict: Harmony's to keep"
 

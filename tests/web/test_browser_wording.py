@@ -76,7 +76,8 @@ def test_empty_state_favicon_and_debounce_words(live_server: LiveServer, page: A
             "  (n) => n.textContent.includes(text))",
             arg=expected,
         )
-    assert page.locator(".notification[data-color='red']").count() == 1
+    # (Auto-sync, switched on above with no collection, may say so in red of its own: not a settings refusal.)
+    assert page.locator(".notification[data-color='red']", has_text="Failed to save the settings").count() == 1
     page.fill("#backups-to-keep", "12")
     page.dispatch_event("#backups-to-keep", "change")
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:

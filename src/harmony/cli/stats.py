@@ -29,7 +29,8 @@ def stats(
     library_path: Path | None = (ctx.obj or {}).get("library")
     with Library.open(library_path) as library:
         records = library.recent_operations(limit)
-    pools = records[0].pools if records else {}
+    # The newest record that ran on the pools: a restore from the command line ran on none and has no figures.
+    pools = next((record.pools for record in records if record.pools), {})
     if as_json:
         print_json(
             {

@@ -335,8 +335,12 @@ class AutoSyncService:
         except HarmonyError:
             return True
 
+    async def current_direction(self) -> str:
+        """The direction of its runs: the one it was started with, else the settings' (read on a thread)."""
+        return self.direction or (await asyncio.to_thread(self.runner.settings)).auto_sync.direction
+
     async def _run(self, direction: str | None, reason: str) -> None:
-        direction = direction or self.direction or (await asyncio.to_thread(self.runner.settings)).auto_sync.direction
+        direction = direction or await self.current_direction()
         self._set(
             running=True,
             state="syncing",

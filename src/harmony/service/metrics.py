@@ -39,13 +39,13 @@ def operation_record(op: Operation, pools: Mapping[str, PoolStats]) -> Operation
 
 
 def _counts(result: Mapping[str, Any]) -> dict[str, Any]:
-    """The figures of a result: its numbers, and the number of items of its lists (conflicts, missing
-    files…), which can be long."""
+    """The figures of a result: its numbers, its flags (an export's ``written``: whether it wrote the file), and
+    the number of items of its lists (conflicts, missing files…), which can be long."""
     counts: dict[str, Any] = {}
     for key, value in result.items():
-        if isinstance(value, bool) or value is None:
+        if value is None:
             continue
-        if isinstance(value, int | float):
+        if isinstance(value, int | float):  # bool included
             counts[key] = value
         elif isinstance(value, list | tuple):
             counts[key] = len(value)

@@ -209,6 +209,22 @@ class OperationLog:
         error: str | None = None,
         error_code: str | None = None,
     ) -> None:
+        """End ``op`` and announce it."""
+        self.settle(op, status, message, result=result, error=error, error_code=error_code)
+        self.publish(op)
+
+    def settle(
+        self,
+        op: Operation,
+        status: Status,
+        message: str,
+        *,
+        result: Any = None,
+        error: str | None = None,
+        error_code: str | None = None,
+    ) -> None:
+        """End ``op`` without announcing it yet: the caller publishes it once what must hold when the pages hear
+        of it is in place (the operations journal's record)."""
         op.status = status
         op.finished_at = datetime.now(UTC)
         op.message = message
@@ -220,7 +236,6 @@ class OperationLog:
             op.phase, op.percent = "complete", 100.0
         self._active.pop(op.id, None)
         log.info("%s %s %s: %s", op.operation, op.id, status, error or message)
-        self.publish(op)
 
     def publish(self, op: Operation) -> None:
         event = op.event()

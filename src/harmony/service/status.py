@@ -27,16 +27,26 @@ __all__ = ["last_sync", "overall_state", "status_json"]
 _WRITES = frozenset({EXPORT, REBUILD, RESTORE})
 
 
+def _wrote(record: OperationRecord, nml_path: str) -> bool:
+    """Whether ``record`` wrote the collection at ``nml_path`` (an export with nothing to write succeeds too, and
+    leaves the file as it was)."""
+    return (
+        record.operation in _WRITES
+        and record.status == "succeeded"
+        and record.nml_path == nml_path
+        and record.counts.get("written", True) is not False
+    )
+
+
 def last_sync(journal: Sequence[OperationRecord]) -> OperationRecord | None:
-    """The newest sync from Traktor in ``journal`` (newest first), for the Traktor page's "Synced at …" line;
-    None when there is none, or when it failed or was cancelled and a later write of the collection (an
-    export, a rebuild, a restore) succeeded: "Sync failed" about a damaged file already restored misleads."""
+    """The sync from Traktor the Traktor page's "Synced at …" line is about: the newest in ``journal`` (newest
+    first), or None when there is none, or when it failed or was cancelled and a later operation wrote the same
+    collection (an export that wrote, a rebuild, a restore): "Sync failed" about a damaged file already restored
+    misleads."""
     for index, record in enumerate(journal):
         if record.operation != IMPORT:
             continue
-        if record.status != "succeeded" and any(
-            later.operation in _WRITES and later.status == "succeeded" for later in journal[:index]
-        ):
+        if record.status != "succeeded" and any(_wrote(later, record.nml_path) for later in journal[:index]):
             return None
         return record
     return None

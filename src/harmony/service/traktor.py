@@ -392,23 +392,29 @@ class TraktorService:
 
         async def execute() -> None:
             self.log.start(op, started)
+            end = self.log.settle
             try:
                 outcome = await work()
-                self.log.finish(op, "succeeded", f"{done}: {outcome.summary()}", result=outcome)
+                end(op, "succeeded", f"{done}: {outcome.summary()}", result=outcome)
             except (TaskCancelled, ImportCancelled, asyncio.CancelledError):
-                self.log.finish(op, "cancelled", "Cancelled; nothing was changed.")
+                end(op, "cancelled", "Cancelled; nothing was changed.")
             except TaskTimeoutError as error:
-                self.log.finish(op, "failed", "Failed", error=over_budget_message(op.operation, error.timeout))
+                end(op, "failed", "Failed", error=over_budget_message(op.operation, error.timeout))
             except WorkerCrashedError as error:
-                self.log.finish(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
+                end(op, "failed", "Failed", error=f"The {worker} worker stopped unexpectedly ({error}).")
             except HarmonyError as error:
                 op.failure = error
-                self.log.finish(op, "failed", "Failed", error=error.plain, error_code=getattr(error, "code", None))
+                end(op, "failed", "Failed", error=error.plain, error_code=getattr(error, "code", None))
             except Exception as error:  # a bug: say so plainly, keep the traceback in the log
                 log.exception("%s %s failed", op.operation, op.id)
-                self.log.finish(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")
+                end(op, "failed", "Failed", error=f"Unexpected error: {type(error).__name__}: {error}")
             finally:
-                await self._record(op)
-                self._tasks.pop(op.id, None)
+                # In the journal before the pages hear of the end: a page that reads the journal when it hears
+                # (the Traktor page's last export, its last sync's line) finds this operation there.
+                try:
+                    await self._record(op)
+                finally:
+                    self.log.publish(op)
+                    self._tasks.pop(op.id, None)
 
         self._tasks[op.id] = asyncio.get_running_loop().create_task(execute(), name=f"{op.operation} {op.id}")

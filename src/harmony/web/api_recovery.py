@@ -117,14 +117,16 @@ async def compare(state: Annotated[WebState, Depends(web_state)], body: BackupBo
 @router.post("/traktor/restore", summary="Put a listed copy back in place of the collection", responses=_CHANGE)
 async def restore(state: Annotated[WebState, Depends(web_state)], body: BackupBody) -> dict[str, Any]:
     """Through the safe write: the current file (damaged or not) is backed up first; refused while Traktor runs
-    unless ``force``. Auto-sync then runs when it is switched on, as after Traktor saving the file (``auto_sync``
-    says whether it does). The restore is kept in the operations journal."""
+    unless ``force``. Auto-sync then runs when it is switched on, as after Traktor saving the file (``auto_sync``:
+    whether that run imports the restored file). The restore is kept in the operations journal."""
     result = await state.service.recovery.restore_in_pool(body.path, force=body.force)
     auto_sync = _auto_sync_on(state)
     if auto_sync is not None:
         auto_sync.trigger("collection restored")
-    # Whether the restored values are on their way into the library now, or wait for a sync by hand.
-    return {**result, "auto_sync": auto_sync is not None}
+    # Whether the restored values are on their way into the library now, or wait for a sync by hand: auto-sync
+    # that only exports brings nothing in.
+    imports = auto_sync is not None and await auto_sync.current_direction() in ("import", "bidirectional")
+    return {**result, "auto_sync": imports}
 
 
 @router.post("/traktor/rebuild", status_code=202, summary="Rebuild the collection from the library", responses=_CHANGE)

@@ -218,7 +218,7 @@
         // The library still holds what it held: the copy's values come in with the next sync, over what was
         // exported since the copy was made. A DJ who restored to undo an export must know it.
         message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up. `
-          + (done.auto_sync ? "Auto-sync now brings the restored values into the library."
+          + (done.auto_sync ? "Auto-sync is bringing the restored values into the library."
             : "Sync from Traktor to bring the restored values into the library; until then it keeps its own."),
       });
       collectionChanged();

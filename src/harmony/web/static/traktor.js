@@ -309,17 +309,17 @@
     $("preview-error").textContent = event.error || (event.status === "cancelled" ? event.message : "");
     if (event.status !== "succeeded") return;
     const r = event.result;
-    // What would happen, said once: the summary line counts what would be imported, updated and removed (the
-    // list said "2 tracks would be updated" and then "Would update 2 tracks" under it). The lines after it say
-    // what the summary does not: the tracks already in the library, the files not found, the conflicts.
+    // What would happen, counted once: the summary line counts what would be imported, updated and removed, the
+    // files not found and the conflicts (the list said "2 tracks would be updated" and then "Would update 2
+    // tracks" under it). The lines after it count the tracks already in the library and explain the rest.
     $("preview-summary").replaceChildren(
       el("li", { class: "lead" }, r.summary),
       el("li", { class: "muted" }, `${plural(r.tracks_matched, "track")} already in the library`),
       ...(r.files_not_found > 0
-        ? [el("li", {}, `${plural(r.files_not_found, "file")} not found: would be imported as missing tracks`)] : []),
+        ? [el("li", {}, "A track whose file is not found is imported as a missing track (see Find missing files).")] : []),
       // A change made on both sides loses one of them: said beside the counts, not only in the diff below.
       ...(r.conflicts_total > 0
-        ? [el("li", { class: "warning" }, `${plural(r.conflicts_total, "conflict")}: changed in both Harmony and Traktor, settled by the strategy (see “Conflicts” below)`)] : []));
+        ? [el("li", { class: "warning" }, `${r.conflicts_total === 1 ? "A conflict is a change" : "Conflicts are changes"} made in both Harmony and Traktor: the strategy settles ${r.conflicts_total === 1 ? "it" : "them"} (see “Conflicts” below).`)] : []));
     const op = await api("GET", `/api/operations/${encodeURIComponent(event.operation_id)}`);
     $("preview-diff").textContent = op.diff.join("\n");
     $("preview-diff-count").textContent = op.diff_lines > op.diff.length
