@@ -65,7 +65,7 @@ async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path
     assert (await api.client.get("/api/traktor/check")).json()["status"] == "ok"
 
     journal = (await api.client.get("/api/history")).json()["operations"]
-    # The refused restores never reached the file and are not in it; the restore that wrote it is.
+    # The copies refused as not listed never reached the worker and are not in it; the restore that wrote is.
     assert [record["operation"] for record in journal] == ["restore", "export", "import"]
     restore = journal[0]
     assert restore["status"] == "succeeded" and restore["nml_path"] == str(demo.nml)

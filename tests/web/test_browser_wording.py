@@ -78,6 +78,11 @@ def test_empty_state_favicon_and_debounce_words(live_server: LiveServer, page: A
         )
     # (Auto-sync, switched on above with no collection, may say so in red of its own: not a settings refusal.)
     assert page.locator(".notification[data-color='red']", has_text="Failed to save the settings").count() == 1
+    page.fill("#backups-to-keep", "")
+    page.type("#backups-to-keep", "1e")  # the field holds text it cannot read as a number: its value is ""
+    page.dispatch_event("#backups-to-keep", "change")
+    page.locator(".notification", has_text="not something that is not a number.").wait_for(timeout=10_000)
+    page.wait_for_function("() => document.getElementById('backups-to-keep').value === '10'")
     page.fill("#backups-to-keep", "12")
     page.dispatch_event("#backups-to-keep", "change")
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:

@@ -233,8 +233,9 @@ class Recovery:
         except Exception as error:
             self.service.journal(restore_record(target, args[1], started, None, error))
             raise
-        self.service.record_counts(target, (result["tracks"], result["playlists"]))
+        # Journaled first: the file is back whatever happens to the counts' record.
         self.service.journal(restore_record(target, args[1], started, result, None))
+        self.service.record_counts(target, (result["tracks"], result["playlists"]))
         return result
 
     async def restore_in_pool(
@@ -249,8 +250,8 @@ class Recovery:
             await asyncio.to_thread(self.service.journal, restore_record(target, args[1], started, None, error))
             raise
         assert isinstance(result, dict)
-        await asyncio.to_thread(self.service.record_counts, target, (result["tracks"], result["playlists"]))
         await asyncio.to_thread(self.service.journal, restore_record(target, args[1], started, result, None))
+        await asyncio.to_thread(self.service.record_counts, target, (result["tracks"], result["playlists"]))
         return result
 
     def _restore_args(

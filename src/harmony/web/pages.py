@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from harmony.library import DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, LIST_SORT_KEYS
+from harmony.library import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, LIST_SORT_KEYS
 from harmony.web.state import WebState, web_state
 from harmony.web.track_form import panel_context
 
@@ -52,6 +52,8 @@ async def traktor_page(request: Request, state: Annotated[WebState, Depends(web_
         "traktor",
         debounce_min=DEBOUNCE_MIN_MS // 1000,
         debounce_max=DEBOUNCE_MAX_MS // 1000,
+        backups_min=BACKUPS_MIN,
+        backups_max=BACKUPS_MAX,
     )
 
 

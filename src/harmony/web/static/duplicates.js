@@ -44,7 +44,11 @@
   // A path that may break after each "/" (and "_", which stands for spaces in many folder names), so a narrow
   // column wraps "Events/09-01-2025_YomHuledet40_Daniel/Special" between its parts, not in mid-word.
   function breakable(path) {
-    return path.split(/(?<=[/\\_])/).flatMap((part, i) => (i ? [el("wbr", {}), part] : [part]));
+    // (No lookbehind in the pattern: Safari before 16.4 cannot parse one, and the whole page would not run.)
+    const parts = path.split(/([/\\_])/); // "a/b_c" -> ["a", "/", "b", "_", "c"]
+    const out = [parts[0]];
+    for (let i = 1; i < parts.length; i += 2) out.push(parts[i], el("wbr", {}), parts[i + 1]);
+    return out;
   }
 
   function trackRow(g, t, name) {

@@ -12,12 +12,14 @@
   // is "" (so is text a number field cannot hold), which Number() reads as 0: the library then answered "must be
   // at least 1, not 0" to a DJ who had typed no 0.
   function wholeNumberIn(input, what, unit = "") {
-    const text = input.value.trim();
+    const text = input.value;
     const value = Number(text);
     const low = Number(input.min), high = Number(input.max);
     if (text !== "" && Number.isInteger(value) && value >= low && value <= high) return { value };
     const kind = unit ? `a whole number of ${unit}` : "a whole number";
-    return { error: `${what} must be ${kind} from ${low} to ${high}, not ${text || "nothing"}.` };
+    // Text the field cannot read as a number ("ten", "5 5") is "" too: the browser says which it was.
+    const typed = text || (input.validity.badInput ? "something that is not a number" : "nothing");
+    return { error: `${what} must be ${kind} from ${low} to ${high}, not ${typed}.` };
   }
 
   function fail(title, error, id = `error-${Date.now()}`) {
