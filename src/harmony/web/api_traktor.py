@@ -141,9 +141,9 @@ async def info(
         status = state.library.status() if state.library is not None else None
         # "Last export" is the last export that ran: an import also marks the library as matching Traktor (the
         # journal's export mark), but nothing was exported then, and the page must not say so.
-        exports = [] if state.library is None else state.library.recent_operations(200)
-        last = next((r for r in exports if r.operation == "export" and r.status == "succeeded"), None)
-        synced = last_sync(exports)
+        journal = [] if state.library is None else state.library.recent_operations(200)
+        last = next((r for r in journal if r.operation == "export" and r.status == "succeeded"), None)
+        synced = last_sync(journal)
         library = {
             "last_import_at": status.last_import_at.isoformat() if status and status.last_import_at else None,
             "last_export_at": last.finished_at.isoformat() if last is not None else None,

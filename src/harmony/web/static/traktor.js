@@ -126,11 +126,13 @@
     // on this page has said it already.
     const synced = info.library && info.library.last_sync;
     if (synced && $("sync-result").hidden) showSyncResult(synced, utc(synced.finished_at));
-    else if (!synced) dropSyncFailure(); // an export, rebuild or restore has written the collection since
+    else if (!synced) dropSyncFailure();
   }
 
   // A failed or cancelled sync's line is about a file that a later write (an export, a rebuild, a restore) has
-  // replaced: "Sync failed: the collection looks damaged" stayed after the DJ had restored a good copy.
+  // replaced: "Sync failed: the collection looks damaged" stayed after the DJ had restored a good copy. The
+  // server says so (no `last_sync`, harmony.service.last_sync); the page asks again after each operation that
+  // succeeded, and after a restore.
   function dropSyncFailure() {
     const line = $("sync-result");
     if (!line.hidden && line.dataset.status !== "succeeded") line.hidden = true;
@@ -351,9 +353,6 @@
       running.delete(event.operation_id);
     }
     updateButtons();
-    if ((event.operation === "export" || event.operation === "rebuild") && event.status === "succeeded") {
-      dropSyncFailure();
-    }
     if (event.operation === "export" && event.status === "succeeded") {
       // Say at once that nothing waits any more (the badges are read again behind it).
       if (exportLibrary) exportLibrary = { ...exportLibrary, pending_export: false, exported: true,
