@@ -199,18 +199,9 @@ class OperationLog:
         op.phase, op.percent, op.message, op.current_item = phase, percent, message, item
         self.publish(op)
 
-    def finish(
-        self,
-        op: Operation,
-        status: Status,
-        message: str,
-        *,
-        result: Any = None,
-        error: str | None = None,
-        error_code: str | None = None,
-    ) -> None:
-        """End ``op`` and announce it."""
-        self.settle(op, status, message, result=result, error=error, error_code=error_code)
+    def finish(self, op: Operation, status: Status, message: str, **outcome: Any) -> None:
+        """End ``op`` and announce it (``outcome``: :meth:`settle`'s ``result``, ``error`` and ``error_code``)."""
+        self.settle(op, status, message, **outcome)
         self.publish(op)
 
     def settle(
