@@ -106,6 +106,12 @@ def test_status_backups_restore_and_rebuild(tmp_path: Path, synced: tuple[Genera
     assert refused.exit_code == 1 and "not a readable collection" in str(refused.exception)
     restored = _json(base, "restore", harmony["path"], "--force")
     assert isinstance(restored, dict) and restored["tracks"] == 60
+    # The copy from before the export is back: older values, not Traktor's changes, and the status says so.
+    after = _json(base, "status")
+    assert isinstance(after, dict) and after["collection_restored"] is True
+    assert "restored from a backup since the last sync" in after["message"]
+    text = runner.invoke(app, [*base, "traktor", "status"])
+    assert text.exit_code == 0 and "restored from a backup at" in text.output
 
     out = tmp_path / "rebuilt.nml"
     rebuilt = _json(base, "rebuild", str(out), "--force")

@@ -92,3 +92,28 @@ def test_the_last_sync_line_leaves_a_failure_a_later_write_made_out_of_date() ->
     assert last_sync([record("export", "succeeded", written=True), failed]) is None
     # A sync that succeeded stays said after later writes: it is what the library last took from Traktor.
     assert last_sync([record("export", "succeeded"), synced, failed]) is synced
+
+
+def test_a_collection_restored_since_the_last_sync_is_told_apart_from_a_traktor_save() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from harmony.service import restored_since_sync
+
+    path = "/c/collection.nml"
+    at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    naive = at.replace(tzinfo=None)  # as the file's save time comes (changed_on_disk)
+
+    def record(operation: str, minutes: int, status: str = "succeeded", nml_path: str = path) -> OperationRecord:
+        return OperationRecord(f"{operation}-{minutes}", operation, status, at + timedelta(minutes=minutes), nml_path)
+
+    restore = record("restore", 0)
+    assert restored_since_sync([restore, record("export", -5)], path, naive) is restore
+    assert restored_since_sync([restore], path, None) is None  # the file holds what Harmony last saw
+    # Traktor saved after the restore: its changes are Traktor's.
+    assert restored_since_sync([restore], path, naive + timedelta(minutes=1)) is None
+    # Read or written by Harmony after the restore: in step since.
+    for later in ("import", "export", "rebuild"):
+        assert restored_since_sync([record(later, 1), restore], path, naive) is None
+    # A failed import, a preview, another collection's restore do not count.
+    assert restored_since_sync([record("import", 1, "failed"), record("preview", 2), restore], path, naive) is restore
+    assert restored_since_sync([record("restore", 0, nml_path="/other.nml")], path, naive) is None

@@ -63,6 +63,12 @@ async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path
     assert api.state.auto_sync is not None and not api.state.auto_sync.status.pending
     assert len(nml.load(demo.nml).tracks) == demo.generated.tracks
     assert (await api.client.get("/api/traktor/check")).json()["status"] == "ok"
+    # The copy differs from the file the export wrote: told apart from a save of Traktor's, by the status and
+    # the command line, since a sync would now bring older values in.
+    after = (await api.client.get("/api/traktor/status")).json()
+    assert after["collection_changed"] is True and after["collection_restored"] is True, after
+    assert after["collection_restored_from"].startswith("Restored ")
+    assert "restored from a backup since the last sync" in after["message"]
 
     journal = (await api.client.get("/api/history")).json()["operations"]
     # The copies refused as not listed never reached the worker and are not in it; the restore that wrote is.
@@ -103,6 +109,9 @@ async def test_a_restore_says_whether_auto_sync_brings_its_values_in(api: Api, d
         assert restored.status_code == 200, restored.text
         assert restored.json()["auto_sync"] is imports, direction
         await auto_sync.settled()
+    # The last run imported the restored file: in step again, nothing said about a restore.
+    after = (await api.client.get("/api/traktor/status")).json()
+    assert after["collection_changed"] is False and after["collection_restored"] is False, after
 
 
 async def test_rebuild_is_an_operation(api: Api, demo: Demo) -> None:

@@ -71,9 +71,20 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
     done = page.locator('.notification[data-color="green"]', has_text="Collection Restored")
     done.wait_for(timeout=60_000)
     # Auto-sync is off: the library keeps its values until a sync by hand, and the DJ is told so.
-    assert "Sync from Traktor to bring the restored values into the library" in done.text_content()
+    assert "a sync would bring the restored ones in, over the edits exported" in done.text_content()
     banner.wait_for(state="hidden", timeout=30_000)
     failed.wait_for(state="hidden", timeout=30_000)
+    # The copy is older than the export ("exported" is not in it): the notice says a restore, not a save of
+    # Traktor's, and offers the preview, not "Sync now", which would have put the older comment over the edit.
+    notice = page.locator('.notification[data-id="traktor-changed"]')
+    notice.wait_for(timeout=30_000)
+    assert "The collection was restored from a backup" in notice.text_content()
+    assert notice.get_by_role("button", name="Sync now").count() == 0
+    notice.get_by_role("button", name="Preview Sync").click()
+    page.wait_for_selector("#preview-summary li.lead", timeout=60_000)
+    assert page.text_content("#preview-summary li.lead").startswith("Would update 1 track")
+    with Library.open(live_server.state.service.library_path) as library:
+        assert library.search_tracks(limit=1, sort="id").tracks[0].values.comment == "exported"  # nothing applied
     page.reload()
     page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
     page.wait_for_function("() => document.querySelector('#auto-sync-last').textContent !== ''")
@@ -81,8 +92,12 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
 
     page.goto(f"{live_server.url}/operations")
     page.wait_for_selector('body[data-ready="true"]')
-    newest = page.locator("#history-table tbody tr[data-operation]").first
-    assert newest.get_attribute("data-operation") == "restore" and newest.get_attribute("data-status") == "succeeded"
+    kinds = page.locator("#history-table tbody tr[data-operation]").evaluate_all(
+        "rows => rows.map(row => row.dataset.operation)"
+    )
+    assert kinds[:2] == ["preview", "restore"], kinds
+    newest = page.locator('#history-table tbody tr[data-operation="restore"]').first
+    assert newest.get_attribute("data-status") == "succeeded"
     assert f"{demo.generated.tracks} tracks" in newest.locator("td").nth(4).text_content()
     page.go_back()
 

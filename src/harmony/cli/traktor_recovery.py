@@ -101,7 +101,8 @@ def status(ctx: typer.Context, nml_path: NmlOption = None, as_json: JsonOption =
     table.add_row("Collection", escape(str(path)))
     table.add_row("Health", escape(f"{health.status}: {health.reason}") if health else "?")
     if data["collection_changed"]:
-        table.add_row("Since the last sync", f"saved again at {data['collection_saved_at'][:19].replace('T', ' ')} UTC")
+        how = "restored from a backup" if data["collection_restored"] else "saved again"
+        table.add_row("Since the last sync", f"{how} at {data['collection_saved_at'][:19].replace('T', ' ')} UTC")
     table.add_row("Waiting to export", f"{data['pending_tracks']:,} tracks" if data["pending_export"] else "nothing")
     processes = ", ".join(f"{p['name']} (pid {p['pid']})" for p in data["traktor_processes"])
     table.add_row("Traktor", f"running: {escape(processes)}" if processes else "not running")

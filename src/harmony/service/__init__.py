@@ -35,7 +35,7 @@ from harmony.service.relocate import (
     start_relocate,
 )
 from harmony.service.remember import Remembered, Remembering, remember_collection
-from harmony.service.status import last_sync, overall_state, status_json
+from harmony.service.status import last_sync, overall_state, restored_since_sync, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
 from harmony.sync import MassRemovalError
 from harmony.workers import PoolClosedError, QueueFullError, WorkerManager
@@ -93,6 +93,7 @@ __all__ = [
     "overall_state",
     "remember_collection",
     "resolve_nml_path",
+    "restored_since_sync",
     "running_traktor",
     "start_relocate",
     "status_json",

@@ -8,7 +8,7 @@ state from the facts: a damaged file pauses everything, and edits pending while 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,13 @@ from harmony.service.recovery import REBUILD, RESTORE
 from harmony.service.traktor import EXPORT, IMPORT
 from harmony.words import plural
 
-__all__ = ["last_sync", "overall_state", "status_json"]
+__all__ = ["last_sync", "overall_state", "restored_since_sync", "status_json"]
+
+#: What a collection restored since the last sync means for the library, said by the CLI and the pages.
+RESTORED_MESSAGE = (
+    "The collection was restored from a backup since the last sync: a sync would bring its older values into the "
+    "library, over the edits exported since the copy was made (Preview Sync shows which)"
+)
 
 #: The operations that write the collection: one that succeeded after a failed sync leaves another file behind
 #: than the one the sync failed on.
@@ -52,6 +58,30 @@ def last_sync(journal: Sequence[OperationRecord]) -> OperationRecord | None:
     return None
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    """``moment`` as the library keeps times (UTC, no zone), as :func:`changed_on_disk` gives them."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def restored_since_sync(
+    journal: Sequence[OperationRecord], nml_path: str, saved_at: datetime | None
+) -> OperationRecord | None:
+    """The restore that put the collection at ``nml_path`` as it is on disk (last saved at ``saved_at``) since
+    Harmony last read or wrote it, from ``journal`` (newest first); None when the file was not restored since,
+    or Traktor saved it after the restore. Its differences from the library are then older values, not
+    Traktor's changes: a sync would bring them in over the edits exported since the copy was made."""
+    if saved_at is None:
+        return None
+    for record in journal:
+        if record.nml_path != nml_path or record.status != "succeeded":
+            continue
+        if record.operation == RESTORE:
+            return record if saved_at <= _naive_utc(record.finished_at) else None
+        if record.operation in _WRITES or record.operation == IMPORT:
+            return None  # read or written by Harmony after any restore
+    return None
+
+
 def overall_state(
     health: CollectionHealth | None,
     running: Operation | None,
@@ -60,9 +90,11 @@ def overall_state(
     traktor_running: bool,
     auto_sync: AutoSyncStatus | None,
     collection_changed: bool = False,
+    collection_restored: bool = False,
 ) -> tuple[str, str]:
     """``(status, message)``: the one word and the line a DJ reads first. ``collection_changed``: the file was
-    saved since the last sync (Traktor's changes are not in the library yet); said when nothing more urgent is."""
+    saved since the last sync (Traktor's changes are not in the library yet), ``collection_restored``: by a
+    restore; said when nothing more urgent is."""
     if health is not None and health.status == "damaged":
         return "damaged", f"The collection looks damaged ({health.reason}): restore a backup or rebuild it."
     if health is not None and health.status == "missing":
@@ -82,7 +114,9 @@ def overall_state(
             if pending_tracks
             else ("Edits wait to be exported")
         )
-    if collection_changed:
+    if collection_restored:
+        said.append(RESTORED_MESSAGE)
+    elif collection_changed:
         said.append("Traktor's collection changed since the last sync: sync to bring its changes in")
     return "idle", "; ".join(said) or "Library and collection are in step"
 
@@ -105,8 +139,18 @@ def status_json(
     saved_at: datetime | None = None
     if nml_path is not None and (health is None or health.ok):
         saved_at = changed_on_disk(library_status.nml_fingerprint, Path(nml_path))
+    restore = None
+    if nml_path is not None and saved_at is not None:
+        restore = restored_since_sync(library.recent_operations(50), nml_path, saved_at)
     state, message = overall_state(
-        health, running, pending_tracks, pending, bool(traktor), auto_sync, collection_changed=saved_at is not None
+        health,
+        running,
+        pending_tracks,
+        pending,
+        bool(traktor),
+        auto_sync,
+        collection_changed=saved_at is not None,
+        collection_restored=restore is not None,
     )
     return {
         "status": state,
@@ -134,4 +178,7 @@ def status_json(
         # library yet. False too when nothing was ever synced, or the file is missing or damaged.
         "collection_changed": saved_at is not None,
         "collection_saved_at": None if saved_at is None else saved_at.isoformat(),
+        # ... and that save was a restore of Harmony's: its differences are older values, not Traktor's changes.
+        "collection_restored": restore is not None,
+        "collection_restored_from": None if restore is None else restore.summary,
     }

@@ -117,7 +117,9 @@ window.HarmonyNotifications = (() => {
       if (result.written !== false) return labels.ok;
       return result.left_out
         ? `Nothing written: ${plural(result.left_out, "edit is", "edits are")} left out (Preview Export says why).`
-        : "Nothing to export: Traktor's collection already holds every change.";
+        // Not "the collection holds every change": a backup restored since may hold older values (found in a
+        // walk-through), as Preview Export says it.
+        : "Nothing to export: every edit made in Harmony has been exported.";
     }
     return result.summary || labels.ok || "Done";
   }

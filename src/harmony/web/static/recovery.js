@@ -217,9 +217,11 @@
         title: "Collection Restored", color: "green", autoClose: 6000,
         // The library still holds what it held: the copy's values come in with the next sync, over what was
         // exported since the copy was made. A DJ who restored to undo an export must know it.
-        message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up. `
+        message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up `
+          + "(the newest backup: restore it to undo this). "
           + (done.auto_sync ? "Auto-sync is bringing the restored values into the library."
-            : "Sync from Traktor to bring the restored values into the library; until then it keeps its own."),
+            : "The library keeps its own values: a sync would bring the restored ones in, over the edits exported "
+              + "since the copy was made (Preview Sync shows which)."),
       });
       collectionChanged();
     } catch (error) {

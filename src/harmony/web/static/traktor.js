@@ -458,6 +458,14 @@
   // The page is ready (its fields hold the stored settings) once the configuration has arrived.
   api("GET", "/api/traktor/config")
     .then(fill, (error) => fail("Failed to load configuration", error))
-    .finally(() => { document.body.dataset.ready = "true"; });
+    .finally(() => {
+      document.body.dataset.ready = "true";
+      // "Preview Sync" on another page's notice (a collection restored from a backup) comes here to preview.
+      if (location.hash === "#preview-sync") {
+        history.replaceState(history.state, "", location.pathname + location.search);
+        $("preview-button").scrollIntoView({ block: "center" });
+        $("preview-button").click();
+      }
+    });
   loadInfo();
 })();

@@ -48,12 +48,33 @@
     });
   }
 
-  function show(savedAt) {
-    if (shownFor === savedAt && document.querySelector(`#notifications [data-id="${ID}"]`)) return;
-    shownFor = savedAt;
-    notify.show(ID, { title: "Traktor's collection changed", color: "yellow",
-      message: `It was saved at ${when(utc(savedAt))}, after Harmony's last sync: its changes are not in the library yet.`,
-      action: { label: "Sync now", run: syncNow } });
+  // A restored copy's differences are older values, not Traktor's changes: "Sync now" would have put them over
+  // the edits exported since the copy was made, in one click. The DJ is sent to the preview instead.
+  function previewSync() {
+    shownFor = null;
+    const button = document.getElementById("preview-button");
+    if (button && !button.disabled) {
+      button.scrollIntoView({ block: "center" });
+      button.click();
+    } else {
+      location.assign("/traktor#preview-sync");
+    }
+  }
+
+  function show(savedAt, restoredFrom) {
+    const key = `${savedAt} ${restoredFrom || ""}`;
+    if (shownFor === key && document.querySelector(`#notifications [data-id="${ID}"]`)) return;
+    shownFor = key;
+    if (restoredFrom) {
+      notify.show(ID, { title: "The collection was restored from a backup", color: "yellow",
+        message: `${restoredFrom}. A sync would bring its older values into the library, over the edits exported `
+          + "since the copy was made: Preview Sync shows which.",
+        action: { label: "Preview Sync", run: previewSync } });
+    } else {
+      notify.show(ID, { title: "Traktor's collection changed", color: "yellow",
+        message: `It was saved at ${when(utc(savedAt))}, after Harmony's last sync: its changes are not in the library yet.`,
+        action: { label: "Sync now", run: syncNow } });
+    }
     // Closed by hand: not again for this save.
     const close = document.querySelector(`#notifications [data-id="${ID}"] button.close`);
     if (close) close.addEventListener("click", () => sessionStorage.setItem(DISMISSED, savedAt), { once: true });
@@ -76,7 +97,7 @@
     const autoWillTake = importsItself && Boolean(auto) && auto.state !== "error"
       && (auto.pending || (savedAt !== null && Date.now() - utc(savedAt).getTime() < AUTO_SYNC_TAKES_MS));
     if (!savedAt || busy || autoWillTake || sessionStorage.getItem(DISMISSED) === savedAt) hide();
-    else show(savedAt);
+    else show(savedAt, status.collection_restored ? status.collection_restored_from : null);
     if (savedAt && autoWillTake && !auto.pending) setTimeout(check, AUTO_SYNC_TAKES_MS); // said if it is not taken
   }
 
