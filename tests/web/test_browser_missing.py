@@ -70,7 +70,13 @@ def test_accepting_the_suggested_mappings_finds_every_missing_file(
         assert client.get("/api/library/missing").json()["count"] == 120
         assert client.get("/api/library/tracks", params={"filter": "missing", "limit": 5}).json()["total"] == 120
 
-    page.goto(f"{live_server.url}/missing")
+    # The Traktor page's line about the sync sends the DJ to the page that finds them, by a link.
+    page.goto(f"{live_server.url}/traktor")
+    link = page.locator("#sync-result a", has_text="Find missing files")
+    link.wait_for(timeout=30_000)
+    assert "(120 files not found)" in page.text_content("#sync-result")
+    link.click()
+    page.wait_for_url(f"{live_server.url}/missing")
     expect(page.locator("#missing-count")).to_have_text("120")
     page.click("text=Look for the folder")
     page.locator(".suggestion").first.wait_for(timeout=30_000)
@@ -224,6 +230,15 @@ def test_with_nothing_missing_the_page_says_so_and_offers_no_search(
     page.click("#relocate-button")
     expect(page.locator("#relocate-summary")).to_contain_text("Cannot search '/no/such/folder/here'")
     expect(page.locator("#relocate-summary")).to_be_visible()
+    # Where the search may look is said before any refusal, and the placeholder is one of those places.
+    where = page.text_content("#relocate-where")
+    home_folder = str(live_server.state.browse_root)
+    assert where.startswith(f"Harmony searches inside {home_folder}"), where
+    assert page.get_attribute("#relocate-roots", "placeholder") == f"{home_folder}/Music"
+    # Nothing typed: that is said under the folders, in place of the older refusal.
+    page.fill("#relocate-roots", "")
+    page.click("#relocate-button")
+    expect(page.locator("#relocate-summary")).to_have_text("Type at least one folder to search.")
 
 
 def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(

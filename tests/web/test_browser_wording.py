@@ -85,6 +85,12 @@ def test_empty_state_favicon_and_debounce_words(live_server: LiveServer, page: A
     page.wait_for_function("() => document.getElementById('backups-to-keep').value === '10'")
     page.fill("#backups-to-keep", "12")
     page.dispatch_event("#backups-to-keep", "change")
+    # Saved as it changes, with no button: "Saved" beside the field says it took, for a moment.
+    mark = page.locator("label:has(#backups-to-keep) .saved-mark")
+    mark.wait_for(timeout=10_000)
+    assert mark.text_content() == "Saved"
+    assert page.locator(".notification[data-color='red']", has_text="Failed to save the settings").count() == 0
+    mark.wait_for(state="detached", timeout=10_000)
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         deadline = time.monotonic() + 10
         while client.get("/api/traktor/config").json()["backups_to_keep"] != 12:

@@ -50,7 +50,7 @@ _TEXT = Annotated[str, Field(min_length=1, max_length=4096)]
 _ID = Annotated[int, Field(ge=1, le=2**53), WHOLE_NUMBER]
 
 
-def _search_roots(state: WebState) -> list[Path]:
+def search_roots(state: WebState) -> list[Path]:
     """Where the web app may look for files: its home folder (that of its folder browser) and the mounted
     volumes. A page may not make the app list files elsewhere."""
     home = Path.home()
@@ -58,7 +58,7 @@ def _search_roots(state: WebState) -> list[Path]:
 
 
 def _checked_root(state: WebState, text: str) -> Path:
-    allowed = _search_roots(state)
+    allowed = search_roots(state)
     try:
         path = Path(text).expanduser()
     except RuntimeError:  # "~someone" for a user this computer does not have (found by the schema fuzz: a 500)
@@ -138,7 +138,7 @@ async def suggestions(
     """``{"missing", "roots", "scanned_files", "suggestions": [{"nml_prefix", "local_prefix", "finds",
     "missing", "text"}]}``, best first; the roots default to the app's home folder (that of its folder
     browser) and the mounted volumes."""
-    roots = [_checked_root(state, r) for r in root] if root else _search_roots(state)
+    roots = [_checked_root(state, r) for r in root] if root else search_roots(state)
     result = await state.read(lambda library: suggest_mappings(library, roots))
     return result.to_json()
 

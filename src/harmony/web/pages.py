@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from harmony.library import BACKUPS_MAX, BACKUPS_MIN, DEBOUNCE_MAX_MS, DEBOUNCE_MIN_MS, LIST_SORT_KEYS
+from harmony.web.api_missing import search_roots
 from harmony.web.state import WebState, web_state
 from harmony.web.track_form import panel_context
 
@@ -64,7 +66,9 @@ async def operations_page(request: Request, state: Annotated[WebState, Depends(w
 
 @router.get("/missing", response_class=HTMLResponse)
 async def missing_page(request: Request, state: Annotated[WebState, Depends(web_state)]) -> HTMLResponse:
-    return _render(request, state, "missing.html", "missing")
+    # Where a folder search may look, said before the DJ types one (a folder elsewhere is refused).
+    roots = await asyncio.to_thread(search_roots, state)
+    return _render(request, state, "missing.html", "missing", search_roots=[str(root) for root in roots])
 
 
 @router.get("/duplicates", response_class=HTMLResponse)

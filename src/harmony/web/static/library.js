@@ -85,8 +85,10 @@
       : [counts.playlists ? plural(counts.playlists, "playlist") : null,
         counts.folders ? plural(counts.folders, "folder") : null];
     const said = parts.filter(Boolean);
+    // "0 tracks, this playlist" read as nothing to export beside a playlist that waits (a new order, a rename).
+    const tracks = pendingTracks > 0 || !said.length ? [plural(pendingTracks, "track")] : [];
     pendingButton.textContent = said.length
-      ? `Pending export (${[plural(pendingTracks, "track"), ...said].join(", ")})`
+      ? `Pending export (${[...tracks, ...said].join(", ")})`
       : `Pending export (${number(pendingTracks)})`;
     pendingButton.title = said.length
       ? "Shows the tracks not exported yet; the playlists and folders edited or deleted since the last export "

@@ -73,9 +73,26 @@
     $("debounce-field").hidden = !auto.on_library_change;
   }
 
-  async function save(changes) {
+  // A setting saves as it changes, with no button: "Saved" beside the field it came from says that it took, for
+  // a moment (a DJ could not tell whether a new strategy had been kept).
+  const savedMarks = new Map();
+  function markSaved(field) {
+    const label = field && (field.closest("label") || field.parentElement);
+    if (!label) return;
+    let mark = label.querySelector(":scope > .saved-mark");
+    if (!mark) {
+      mark = el("span", { class: "saved-mark", role: "status" }, "Saved");
+      label.append(mark);
+    }
+    clearTimeout(savedMarks.get(mark));
+    savedMarks.set(mark, setTimeout(() => { mark.remove(); savedMarks.delete(mark); }, 2500));
+  }
+
+  async function save(changes, field = null) {
     try {
       fill(await api("PUT", "/api/traktor/config", changes));
+      notify.hide(SETTINGS_REFUSED);
+      markSaved(field);
       return true;
     } catch (error) {
       await refuseSetting(error);
@@ -180,7 +197,8 @@
       const r = event.result;
       const missing = (r.files_not_found || 0) + (r.files_lost || 0);
       // The summary already counts the files not found; the page says where to go about them.
-      line.textContent = `Synced at ${at}: ${r.summary}` + (missing > 0 ? ". See Find missing files." : "");
+      line.replaceChildren(`Synced at ${at}: ${r.summary}`, ...(missing > 0
+        ? [". See ", el("a", { href: "/missing" }, "Find missing files"), "."] : []));
       line.className = missing > 0 ? "warning" : "";
       const preview = previewId ? lastEvents.get(previewId) : null;
       if (!preview || (preview.status !== "queued" && preview.status !== "running")) $("preview").hidden = true;
@@ -395,28 +413,29 @@
   });
   $("browse-button").addEventListener("click", () => browse(null));
   $("browser-close").addEventListener("click", () => { $("browser").hidden = true; });
-  $("path-mappings").addEventListener("change", () => save({ path_mappings: mappingsObject($("path-mappings").value) }));
+  $("path-mappings").addEventListener("change",
+    () => save({ path_mappings: mappingsObject($("path-mappings").value) }, $("path-mappings")));
   for (const input of document.querySelectorAll("[data-setting]")) {
     input.addEventListener("change", () => {
       if (input.type !== "number") {
-        save({ [input.dataset.setting]: input.type === "checkbox" ? input.checked : input.value });
+        save({ [input.dataset.setting]: input.type === "checkbox" ? input.checked : input.value }, input);
         return;
       }
       const checked = wholeNumberIn(input, input.dataset.label);
       if (checked.error) refuseSetting(new Error(checked.error));
-      else save({ [input.dataset.setting]: checked.value });
+      else save({ [input.dataset.setting]: checked.value }, input);
     });
   }
   for (const input of document.querySelectorAll("[data-auto]")) {
     input.addEventListener("change", () => {
-      save({ auto_sync: { [input.dataset.auto]: input.type === "checkbox" ? input.checked : input.value } });
+      save({ auto_sync: { [input.dataset.auto]: input.type === "checkbox" ? input.checked : input.value } }, input);
     });
   }
   // Asked in seconds, so refused in seconds: the API's own limit is in milliseconds.
   $("auto-sync-debounce").addEventListener("change", async () => {
     const checked = wholeNumberIn($("auto-sync-debounce"), "The debounce delay", "seconds");
     if (checked.error) refuseSetting(new Error(checked.error));
-    else save({ auto_sync: { debounce_ms: checked.value * 1000 } });
+    else save({ auto_sync: { debounce_ms: checked.value * 1000 } }, $("auto-sync-debounce"));
   });
   $("preview-button").addEventListener("click", async () => {
     $("preview").hidden = false;
