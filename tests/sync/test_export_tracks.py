@@ -184,6 +184,24 @@ def test_a_track_deleted_in_harmony_is_removed_with_its_playlist_entries(world: 
     world.assert_nothing_to_do()
 
 
+def test_a_track_swapped_for_another_in_a_playlist_counts_as_one_out_one_in(world: World) -> None:
+    """A merge of duplicates: the copy merged away goes from the library, the one kept takes its place in its
+    playlists. The preview said "+1 −0 entries", the entry that left with its track not counted."""
+    _synced(world)
+    world.add("c.mp3", title="Alpha", artist="Artist")
+    world.collection.playlists.create_playlist("Set", [nml_key("a.mp3"), nml_key("b.mp3")])
+    world.reload()
+    world.sync()
+    from .test_export_playlists import _playlist_id
+
+    world.library.set_playlist_tracks(_playlist_id(world, "Set"), [world.track_id("c.mp3"), world.track_id("b.mp3")])
+    world.library.delete_tracks([world.track_id("a.mp3")])
+    result = export_and_record(world)
+    assert world.collection.playlists["Set"].entries == [nml_key("c.mp3"), nml_key("b.mp3")]  # type: ignore[attr-defined]
+    assert "  refill playlist Set: +1 −1 entries" in result.report.lines(), result.report.lines()
+    world.assert_nothing_to_do()
+
+
 @pytest.mark.parametrize(("strategy", "kept"), [("smart_merge", False), ("traktor_wins", True)])
 def test_a_track_deleted_in_harmony_but_changed_in_traktor_follows_the_strategy(
     world: World, strategy: str, kept: bool

@@ -650,7 +650,11 @@ class _TreeExporter:
             return
         view.set_entries(wanted)
         self._touch(("p", playlist.id))
-        self._change("entries", "playlist", path, entries_said(theirs, wanted))
+        # Said against the playlist as the file held it: an entry that left with its track (a merge's copy, taken
+        # out of the library) is one out, and the one that took its place one in ("+1 −1", it said "+1 −0"). The
+        # file's own list is gone with those entries: the base says which the playlist held.
+        left = [] if base is None else [key for key in base.entries if key in gone]
+        self._change("entries", "playlist", path, entries_said(theirs + left, wanted))
 
     def _order(self, parent: int | None, folder: Folder) -> None:
         """Put the children of Harmony folder ``parent`` that sit in NML ``folder`` in the merged order."""
