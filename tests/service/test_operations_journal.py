@@ -114,6 +114,9 @@ def test_a_collection_restored_since_the_last_sync_is_told_apart_from_a_traktor_
     # Read or written by Harmony after the restore: in step since.
     for later in ("import", "export", "rebuild"):
         assert restored_since_sync([record(later, 1), restore], path, naive) is None
-    # A failed import, a preview, another collection's restore do not count.
+    # A failed import, a preview, an export that wrote nothing, another collection's restore do not count.
     assert restored_since_sync([record("import", 1, "failed"), record("preview", 2), restore], path, naive) is restore
+    later = at + timedelta(minutes=3)
+    nothing = OperationRecord("export-9", "export", "succeeded", later, path, counts={"written": False})
+    assert restored_since_sync([nothing, restore], path, naive) is restore
     assert restored_since_sync([record("restore", 0, nml_path="/other.nml")], path, naive) is None

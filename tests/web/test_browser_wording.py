@@ -66,11 +66,11 @@ def test_empty_state_favicon_and_debounce_words(live_server: LiveServer, page: A
     assert "seconds from 1 to 60" in message and "1000" not in message
     page.wait_for_function("() => document.getElementById('auto-sync-debounce').value === '5'")  # the stored one
     # A cleared "Backups kept" is no 0, and refusals one after the other keep one notice, the latest.
-    for typed, said in (("", "not nothing."), ("0", "not 0."), ("5000", "not 5000.")):
+    for typed, said in (("", ": the field is empty."), ("0", ", not 0."), ("5000", ", not 5000.")):
         page.fill("#backups-to-keep", typed)
         page.dispatch_event("#backups-to-keep", "change")
         page.wait_for_function("() => document.getElementById('backups-to-keep').value === '10'")
-        expected = f"Backups kept must be a whole number from 1 to 1000, {said}"
+        expected = f"Backups kept must be a whole number from 1 to 1000{said}"
         page.wait_for_function(
             "(text) => [...document.querySelectorAll('.notification[data-color=red]')].some("
             "  (n) => n.textContent.includes(text))",
@@ -81,7 +81,7 @@ def test_empty_state_favicon_and_debounce_words(live_server: LiveServer, page: A
     page.fill("#backups-to-keep", "")
     page.type("#backups-to-keep", "1e")  # the field holds text it cannot read as a number: its value is ""
     page.dispatch_event("#backups-to-keep", "change")
-    page.locator(".notification", has_text="not something that is not a number.").wait_for(timeout=10_000)
+    page.locator(".notification", has_text="from 1 to 1000: the field is not a number.").wait_for(timeout=10_000)
     page.wait_for_function("() => document.getElementById('backups-to-keep').value === '10'")
     page.fill("#backups-to-keep", "12")
     page.dispatch_event("#backups-to-keep", "change")

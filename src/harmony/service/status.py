@@ -77,8 +77,9 @@ def restored_since_sync(
             continue
         if record.operation == RESTORE:
             return record if saved_at <= _naive_utc(record.finished_at) else None
-        if record.operation in _WRITES or record.operation == IMPORT:
+        if record.operation == IMPORT or _wrote(record, nml_path):
             return None  # read or written by Harmony after any restore
+        # A preview, or an export that found nothing to write, left the restored file as it was.
     return None
 
 

@@ -135,7 +135,7 @@
     if (!folders.length) {
       // Said under the folders too, in place of an older refusal that would stand there still.
       $("relocate-summary").textContent = "Type at least one folder to search.";
-      fail("Nothing to search", new Error("Type at least one folder to search."));
+      fail("Nothing to search", new Error("Type at least one folder to search."), "nothing-to-search");
       return;
     }
     $("relocate-button").disabled = true;

@@ -143,6 +143,12 @@
       loadBackups();
     }
     if (event.operation === "import" && event.status === "succeeded") loadStatus(); // a kept collection is healthy
+    // A sync that failed may have met a file damaged since the page read it: the red banner says so now, and the
+    // backups are compared with the file as it is (they said "same counts as now" beside a half file).
+    if (event.operation === "import" && event.status === "failed" && !refused) {
+      loadStatus();
+      loadBackups();
+    }
   });
 
   $("export-anyway").addEventListener("click", async () => {
@@ -209,6 +215,7 @@
   }
 
   async function restore(copy, force = false) {
+    const overDamaged = !$("damaged-banner").hidden; // the file it replaces is kept, but cannot be put back
     try {
       const done = await api("POST", "/api/traktor/restore", { path: copy.path, force });
       $("waiting-banner").hidden = true;
@@ -217,8 +224,9 @@
         title: "Collection Restored", color: "green", autoClose: 6000,
         // The library still holds what it held: the copy's values come in with the next sync, over what was
         // exported since the copy was made. A DJ who restored to undo an export must know it.
-        message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. The file it replaced was backed up `
-          + "(the newest backup: restore it to undo this). "
+        message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. `
+          + (overDamaged ? "The damaged file it replaced was kept as a backup. "
+            : "The file it replaced was backed up (the newest backup: restore it to undo this). ")
           + (done.auto_sync ? "Auto-sync is bringing the restored values into the library."
             : "The library keeps its own values: a sync would bring the restored ones in, over the edits exported "
               + "since the copy was made (Preview Sync shows which)."),

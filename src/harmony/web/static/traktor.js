@@ -18,8 +18,11 @@
     if (text !== "" && Number.isInteger(value) && value >= low && value <= high) return { value };
     const kind = unit ? `a whole number of ${unit}` : "a whole number";
     // Text the field cannot read as a number ("ten", "5 5") is "" too: the browser says which it was.
-    const typed = text || (input.validity.badInput ? "something that is not a number" : "nothing");
-    return { error: `${what} must be ${kind} from ${low} to ${high}, not ${typed}.` };
+    if (!text) {
+      const said = input.validity.badInput ? "not a number" : "empty";
+      return { error: `${what} must be ${kind} from ${low} to ${high}: the field is ${said}.` };
+    }
+    return { error: `${what} must be ${kind} from ${low} to ${high}, not ${text}.` };
   }
 
   function fail(title, error, id = `error-${Date.now()}`) {
@@ -102,6 +105,7 @@
 
   // Say why, and put the saved values back in the fields.
   async function refuseSetting(error) {
+    for (const mark of document.querySelectorAll(".saved-mark")) mark.remove(); // an earlier "Saved" is not this
     fail("Failed to save the settings", error, SETTINGS_REFUSED);
     fill(await api("GET", "/api/traktor/config"));
   }
@@ -381,6 +385,7 @@
       askMassRemoval(event);
     } else if (event.operation === "import" && event.status !== "queued" && event.status !== "running") {
       showSyncResult(event);
+      if (event.status === "failed") loadInfo(); // the badges are read again: the file may be damaged since
     }
     if (event.operation_id === previewId) onPreviewEvent(event);
     if (event.status !== "queued" && event.status !== "running") {

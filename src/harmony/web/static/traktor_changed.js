@@ -68,7 +68,8 @@
     if (restoredFrom) {
       notify.show(ID, { title: "The collection was restored from a backup", color: "yellow",
         message: `${restoredFrom}. A sync would bring its older values into the library, over the edits exported `
-          + "since the copy was made: Preview Sync shows which.",
+          + "since the copy was made: Preview Sync shows which. An export keeps them in the file too (they count as "
+          + "changes made in Traktor); to put back the file the restore replaced, restore the backup it made.",
         action: { label: "Preview Sync", run: previewSync } });
     } else {
       notify.show(ID, { title: "Traktor's collection changed", color: "yellow",
