@@ -893,7 +893,13 @@ window.HarmonyTable = (() => {
   // from playlist were out of reach on a phone, where the panel covers the rows). It acts on the open track.
   document.addEventListener("harmony:track-menu", async (event) => {
     const { id, x, y, returnTo } = event.detail;
-    const index = indexOfId(id);
+    let index = indexOfId(id);
+    // Rows being read again (an edit's refresh, as after "Add to playlist…"): their answer is waited for, up to
+    // 2 s, before the menu is chosen. Tapped in between, it held "Add to playlist…" alone, no "Remove".
+    for (let waited = 0; index < 0 && stale.size && waited < 40; waited += 1) {
+      await new Promise((resolve) => { setTimeout(resolve, 50); });
+      index = indexOfId(id);
+    }
     if (index < 0) {
       // The open track is not among the rows here (another view, far away, being read again): what needs no row.
       Edits.openMenu([{ label: "Add to playlist…", run: () => addToPlaylist([id]) }], x, y, returnTo);
