@@ -90,6 +90,12 @@ def test_the_last_sync_line_leaves_a_failure_a_later_write_made_out_of_date() ->
     assert last_sync([record("rebuild", "succeeded", "/other/collection.nml"), failed]) is failed
     assert last_sync([record("export", "succeeded", written=False), failed]) is failed
     assert last_sync([record("export", "succeeded", written=True), failed]) is None
+    # "Last export" is the newest export that wrote, the same rule.
+    from harmony.service import last_export
+
+    wrote = record("export", "succeeded", written=True)
+    assert last_export([record("export", "succeeded", written=False), wrote, synced]) is wrote
+    assert last_export([record("export", "failed"), synced]) is None
     # A sync that succeeded stays said after later writes: it is what the library last took from Traktor.
     assert last_sync([record("export", "succeeded"), synced, failed]) is synced
 

@@ -35,7 +35,7 @@ from harmony.service.relocate import (
     start_relocate,
 )
 from harmony.service.remember import Remembered, Remembering, remember_collection
-from harmony.service.status import last_sync, overall_state, restored_since_sync, status_json
+from harmony.service.status import last_export, last_sync, overall_state, restored_since_sync, status_json
 from harmony.service.traktor import OperationRunningError, TraktorService
 from harmony.sync import MassRemovalError
 from harmony.workers import PoolClosedError, QueueFullError, WorkerManager
@@ -87,6 +87,7 @@ __all__ = [
     "default_nml_path",
     "default_roots",
     "find_library_duplicates",
+    "last_export",
     "last_sync",
     "merge_duplicates",
     "native_instruments_folder",

@@ -20,7 +20,7 @@ from harmony.service.recovery import REBUILD, RESTORE
 from harmony.service.traktor import EXPORT, IMPORT
 from harmony.words import plural
 
-__all__ = ["last_sync", "overall_state", "restored_since_sync", "status_json"]
+__all__ = ["last_export", "last_sync", "overall_state", "restored_since_sync", "status_json"]
 
 #: What a collection restored since the last sync means for the library, said by the CLI and the pages.
 RESTORED_MESSAGE = (
@@ -42,6 +42,12 @@ def _wrote(record: OperationRecord, nml_path: str) -> bool:
         and record.nml_path == nml_path
         and record.counts.get("written", True) is not False
     )
+
+
+def last_export(journal: Sequence[OperationRecord]) -> OperationRecord | None:
+    """The newest export in ``journal`` (newest first) that wrote its collection, for the Traktor page's "Last
+    export": one that found nothing to write wrote nothing."""
+    return next((r for r in journal if r.operation == EXPORT and _wrote(r, r.nml_path)), None)
 
 
 def last_sync(journal: Sequence[OperationRecord]) -> OperationRecord | None:

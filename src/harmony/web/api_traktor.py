@@ -21,6 +21,7 @@ from harmony.service import (
     Operation,
     TooManyParsesError,
     default_nml_path,
+    last_export,
     last_sync,
     native_instruments_folder,
 )
@@ -142,15 +143,7 @@ async def info(
         # "Last export" is the last export that ran: an import also marks the library as matching Traktor (the
         # journal's export mark), but nothing was exported then, and the page must not say so.
         journal = [] if state.library is None else state.library.recent_operations(200)
-        # (One that found nothing to write wrote nothing: "Last export" moved on an export that said so.)
-        last = next(
-            (
-                r
-                for r in journal
-                if r.operation == "export" and r.status == "succeeded" and r.counts.get("written") is not False
-            ),
-            None,
-        )
+        last = last_export(journal)
         synced = last_sync(journal)
         library = {
             "last_import_at": status.last_import_at.isoformat() if status and status.last_import_at else None,
