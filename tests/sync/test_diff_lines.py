@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harmony.sync.diff_lines import duplicates_and_skipped
+from harmony.sync.diff_lines import change_lines, duplicates_and_skipped, worth_a_line
 from harmony.sync.path_suggestions import readable_key
 from harmony.sync.report import DuplicateEntry, FieldChange, SkippedEntry
 
@@ -50,3 +50,26 @@ def test_a_musical_key_change_reads_as_keys_beside_traktors_numbers() -> None:
     assert str(FieldChange("musical_key", 0, 21)) == "musical_key: 0 (C, 1d) → 21 (Am, 1m)"
     assert str(FieldChange("musical_key", 99, None)) == "musical_key: 99 → (empty)"  # no key: as it is
     assert str(FieldChange("bpm", 120.0, 121.5)) == "bpm: 120.0 → 121.5"
+
+
+def test_a_value_traktor_stores_twice_has_one_line_when_both_halves_change() -> None:
+    """The NML's form of a value (``bpm_text``, ``key_text``, ``ranking``) repeats what its edited half says;
+    alone, it is the only line that says the change."""
+    both = [
+        FieldChange("bpm", 120.0, 126.927692),
+        FieldChange("bpm_text", "120", "126.927692"),
+        FieldChange("musical_key", 0, 21),
+        FieldChange("key_text", "1d", "1m"),
+        FieldChange("rating", 3, 4),
+        FieldChange("ranking", 153, 204),
+        FieldChange("title", "A", "B"),
+    ]
+    assert change_lines("Artist - Track", both, ()) == [
+        "  ~ Artist - Track",
+        "      bpm: 120.0 → 126.927692",
+        "      musical_key: 0 (C, 1d) → 21 (Am, 1m)",
+        "      rating: 3 → 4",
+        "      title: 'A' → 'B'",
+    ]
+    alone = [FieldChange("bpm_text", "126.93", "126.927692"), FieldChange("key_text", None, "Am")]
+    assert worth_a_line(alone) == alone

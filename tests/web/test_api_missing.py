@@ -211,3 +211,24 @@ async def test_a_root_of_an_unknown_users_home_is_refused_plainly(api: Api) -> N
         assert suggested.status_code == 404 and "not a folder on this computer" in suggested.json()["error"], root
         searched = await api.client.post("/api/library/relocate", json={"roots": [root]}, headers=api.token)
         assert searched.status_code == 404 and "not a folder on this computer" in searched.json()["error"], root
+
+
+async def test_every_folder_that_cannot_be_searched_is_named_at_once(api: Api, home: Path) -> None:
+    """Three folders typed, two of them wrong: the refusal names both (and why each), not the first alone, and
+    no scan starts; the right folder alone is searched."""
+    good = home / "Music"
+    good.mkdir()
+    roots = [str(good), "/no/such/folder", "/", str(home / "missing-too")]
+    searched = await api.client.post("/api/library/relocate", json={"roots": roots}, headers=api.token)
+    assert searched.status_code == 404, searched.text
+    error = searched.json()["error"]
+    assert error.startswith(
+        f"Cannot search '/no/such/folder' and '{home / 'missing-too'}': they are not folders on this computer. "
+        f"Cannot search '/': Harmony looks under {home}"
+    ), error
+    assert error.endswith(" only.") and "Music" not in error, error
+    assert not api.state.service.recent_operations(), "a refused search ran nothing"
+    suggested = await api.client.get("/api/library/missing/suggestions", params={"root": roots})
+    assert suggested.status_code == 404 and suggested.json()["error"] == searched.json()["error"], suggested.text
+    alone = await api.run("/api/library/relocate", {"roots": [str(good)]})
+    assert alone["status"] == "succeeded", alone

@@ -531,6 +531,13 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     )
     page.locator("#playlist-tree [role='treeitem']", has_text="Two Pending").first.locator(".name").click()
     page.wait_for_function(PENDING_SAYS, arg="Pending export (this playlist)")
+    # Its Pending list has no row, and says what waits instead of "nothing waits" beside the tree's mark.
+    page.locator("#filter-pending").click()
+    page.wait_for_function(
+        "t => document.querySelector('#tracks-table tr.empty')?.textContent === t",
+        arg="No track waits to be exported. This playlist's own edits (its name, its tracks or their order) wait "
+        "for the next export.",
+    )
     page.unroute_all()
 
 

@@ -42,6 +42,7 @@ from harmony.library.fields import (
     parse_field_text,
     unknown_field,
 )
+from harmony.library.twins import TWINS
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 if TYPE_CHECKING:
@@ -235,6 +236,7 @@ __all__ = [
     "SORT_KEYS",
     "TRACK_FIELDS",
     "TRACK_FIELD_NAMES",
+    "TWINS",
     "AddResult",
     "AlreadyInPlaylistError",
     "AutoSyncSettings",

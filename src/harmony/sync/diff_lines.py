@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from harmony.library import TWINS
 from harmony.sync.path_suggestions import readable_key
 from harmony.words import plural
 
 if TYPE_CHECKING:  # the report modules import this one
     from harmony.sync.report import Conflict, CueChange, DuplicateEntry, FieldChange, PlaylistChange, SkippedEntry
 
-__all__ = ["change_lines", "duplicates_and_skipped", "new_line", "section", "tree_and_conflicts"]
+__all__ = ["change_lines", "duplicates_and_skipped", "new_line", "section", "tree_and_conflicts", "worth_a_line"]
 
 
 def section(out: list[str], heading: str, count: int, lines: Iterable[str]) -> None:
@@ -32,9 +33,21 @@ def change_lines(header: str, fields: Sequence[FieldChange], cues: Sequence[CueC
     """A track or entry to update: its header, then each field (old → new) and each cue change."""
     return [
         f"  ~ {header}",
-        *(f"      {field_change}" for field_change in fields),
+        *(f"      {field_change}" for field_change in worth_a_line(fields)),
         *(f"      cue {cue_change}" for cue_change in cues),
     ]
+
+
+#: The NML's own form of a value Traktor stores twice, by the value a DJ edits (``bpm_text`` by ``bpm``).
+_NML_FORM_OF: dict[str, str] = {text: value for value, text in TWINS}
+
+
+def worth_a_line(fields: Sequence[FieldChange]) -> list[FieldChange]:
+    """``fields`` less the NML's form of a value whose edited half changes too: under "bpm: 120.0 → 126.927692"
+    the line "bpm_text: '120' → '126.927692'" says it again, in a name only the NML uses. A change of the form
+    alone (Traktor wrote the same tempo with more digits) keeps its line: nothing else says it."""
+    changed = {change.field for change in fields}
+    return [change for change in fields if _NML_FORM_OF.get(change.field) not in changed]
 
 
 def tree_and_conflicts(out: list[str], changes: Sequence[PlaylistChange], conflicts: Sequence[Conflict]) -> None:

@@ -38,6 +38,7 @@ from harmony.web.schemas import (
     error_responses,
 )
 from harmony.web.state import WebState, web_state
+from harmony.words import listed
 
 __all__ = ["router"]
 
@@ -57,18 +58,41 @@ def search_roots(state: WebState) -> list[Path]:
     return [state.browse_root, *(root for root in default_roots() if root != home)]
 
 
-def _checked_root(state: WebState, text: str) -> Path:
-    allowed = search_roots(state)
-    try:
-        path = Path(text).expanduser()
-    except RuntimeError:  # "~someone" for a user this computer does not have (found by the schema fuzz: a 500)
-        raise NotFoundError(f"Cannot search {text!r}: it is not a folder on this computer.") from None
-    if not path.is_absolute() or not path.is_dir():
-        raise NotFoundError(f"Cannot search {text!r}: it is not a folder on this computer.")
-    resolved = path.resolve()
-    if not any(resolved.is_relative_to(root.resolve()) for root in allowed):
-        raise NotFoundError(f"Cannot search {text!r}: Harmony looks under {', '.join(str(r) for r in allowed)} only.")
-    return resolved
+def _checked_roots(state: WebState, texts: list[str]) -> list[Path]:
+    """The folders ``texts`` names, each resolved, or a 404 naming every one that cannot be searched (and why):
+    a DJ who typed three folders learns of all the wrong ones at once, and nothing is searched until all are
+    right."""
+    allowed = [root.resolve() for root in search_roots(state)]
+    roots: list[Path] = []
+    refused: list[str] = []
+    outside: list[str] = []
+    for text in texts:
+        try:
+            path = Path(text).expanduser()
+        except RuntimeError:  # "~someone" for a user this computer does not have (found by the schema fuzz: a 500)
+            refused.append(repr(text))
+            continue
+        if not path.is_absolute() or not path.is_dir():
+            refused.append(repr(text))
+            continue
+        resolved = path.resolve()
+        if any(resolved.is_relative_to(root) for root in allowed):
+            roots.append(resolved)
+        else:
+            outside.append(repr(text))
+    reasons = []
+    if refused:
+        reasons.append(f"Cannot search {listed(refused)}: {_not_a_folder(len(refused))} on this computer.")
+    if outside:
+        where = ", ".join(str(root) for root in search_roots(state))
+        reasons.append(f"Cannot search {listed(outside)}: Harmony looks under {where} only.")
+    if reasons:
+        raise NotFoundError(" ".join(reasons))
+    return roots
+
+
+def _not_a_folder(count: int) -> str:
+    return "it is not a folder" if count == 1 else "they are not folders"
 
 
 class MappingBody(BaseModel):
@@ -138,7 +162,7 @@ async def suggestions(
     """``{"missing", "roots", "scanned_files", "suggestions": [{"nml_prefix", "local_prefix", "finds",
     "missing", "text"}]}``, best first; the roots default to the app's home folder (that of its folder
     browser) and the mounted volumes."""
-    roots = [_checked_root(state, r) for r in root] if root else search_roots(state)
+    roots = _checked_roots(state, root) if root else search_roots(state)
     result = await state.read(lambda library: suggest_mappings(library, roots))
     return result.to_json()
 
@@ -172,7 +196,7 @@ async def save_mapping(state: Annotated[WebState, Depends(web_state)], body: Map
 async def relocate(state: Annotated[WebState, Depends(web_state)], body: RootsBody) -> JSONResponse:
     """Starts the scan (an operation ``relocate``, with progress and Cancel); its result has the counts and
     ``GET /api/library/relocate/{operation_id}`` the matches."""
-    roots = await state.call(lambda: [_checked_root(state, root) for root in body.roots])
+    roots = await state.call(lambda: _checked_roots(state, body.roots))
     return accepted(start_relocate(state.service, roots))
 
 

@@ -96,6 +96,14 @@
   }
   document.addEventListener("harmony:tree-read", pendingLabel);
 
+  // A playlist whose own edit waits (a new order, a new name, a track taken out) showed an empty Pending list
+  // that said "No track waits to be exported" beside its ● in the tree: no track row can show that edit.
+  function playlistWaitsNote(view) {
+    return view.filter === "pending" && view.playlist && Tree.pendingCounts().open
+      ? " This playlist's own edits (its name, its tracks or their order) wait for the next export." : "";
+  }
+  document.addEventListener("harmony:tree-read", () => Table.noteWhenEmpty(playlistWaitsNote));
+
   let countsTimer = null;
   let countsAsked = 0;
   let countsRetry = 0; // seconds before the counts are asked again after a passing failure (0: none pending)

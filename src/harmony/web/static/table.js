@@ -49,6 +49,9 @@ window.HarmonyTable = (() => {
   let frame = 0;
   let touch = 0;
   let emptyText = "No tracks.";
+  // What the page adds to the empty list's line from what only it knows (the library page: a playlist's own
+  // edits waiting, which the track rows cannot show). Asked at each draw, so it follows the tree.
+  let emptyNote = () => "";
   let wantFocus = false; // the keyboard asked for the table before its rows had come
   let earlyKeys = []; // keys pressed in the table before a new view's first rows came (see onKey)
   let expecting = false; // a search is being typed: its view is asked for after a pause (see expectView)
@@ -384,7 +387,7 @@ window.HarmonyTable = (() => {
       earlyKeys = [];
       wantFocus = false;
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
-        el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText)));
+        el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText + emptyNote(view))));
       return;
     }
     const rows = Math.max(1, total || (loaded ? 0 : 20));
@@ -1347,7 +1350,12 @@ window.HarmonyTable = (() => {
     }
   }
 
-  return { setView, expectView, refresh, reload, view, focus,
+  function noteWhenEmpty(note) {
+    emptyNote = note;
+    if (loaded && total === 0) schedule();
+  }
+
+  return { setView, expectView, refresh, reload, view, focus, noteWhenEmpty,
     selectedIds, selectionCount, indexOfId, DRAG_TYPE, total: () => total,
     moveTo, startEdit, columnsShown: () => columns.map((c) => c.id) };
 })();
