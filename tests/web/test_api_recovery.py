@@ -239,3 +239,26 @@ async def test_an_export_over_traktors_unimported_changes_leaves_them_to_sync(ap
         library.update_track(library.search_tracks(limit=1, sort="id").tracks[0].id, {"comment": "again"})
     assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
     assert (await api.client.get("/api/traktor/status")).json()["collection_changed"] is False
+
+
+async def test_the_backups_list_reuses_what_it_read_before(api: Api, demo: Demo) -> None:
+    """The list reads each copy once: the readings of the last listing go with the next one to the worker, and
+    a file's reading is reused while its stamp (path, size, time, inode) holds. Shown by a reading planted for
+    the current file: the next listing compares the copies with it instead of reading the file."""
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    with Library.open(api.state.service.library_path) as library:
+        library.update_track(library.search_tracks(limit=1).tracks[0].id, {"comment": "exported"})
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+    first = (await api.client.get("/api/traktor/backups")).json()["backups"]
+    assert first and first[0]["differs"] == "same counts as now", first
+    recovery = api.state.service.recovery
+    current = next(stamp for stamp in recovery._readings if stamp[0] == str(demo.nml))
+    recovery._readings[current] = ((demo.generated.tracks + 5, first[0]["playlists"]), None)
+    planted = (await api.client.get("/api/traktor/backups")).json()["backups"]
+    assert planted[0]["differs"] == "5 fewer tracks than now", planted
+    # A write of the file gives it another stamp: read again, not taken from the planted reading.
+    demo.nml.write_bytes(demo.nml.read_bytes())
+    os.utime(demo.nml, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    again = (await api.client.get("/api/traktor/backups")).json()["backups"]
+    assert again[0]["differs"] == "same counts as now", again

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from harmony.nmlfile.locate import COLLECTION_FILE, default_nml_path, find_collections, native_instruments_folder
     from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, lock_file_path, nml_lock
     from harmony.nmlfile.readback import read_back
-    from harmony.nmlfile.restorable import RestorableCopy, list_restorable
+    from harmony.nmlfile.restorable import Listing, Reading, RestorableCopy, Stamp, list_restorable, read_restorable
     from harmony.nmlfile.restore import find_backup, restore_backup
     from harmony.nmlfile.retry import is_transient, retry_transient
     from harmony.nmlfile.safe_write import PHASE, STEPS, Counts, WriteResult, remove_stale_temp_files, write_collection
@@ -86,8 +86,12 @@ _LAZY: dict[str, str] = {
     "lock_file_path": "harmony.nmlfile.lock",
     "nml_lock": "harmony.nmlfile.lock",
     "read_back": "harmony.nmlfile.readback",
+    "Listing": "harmony.nmlfile.restorable",
+    "Reading": "harmony.nmlfile.restorable",
     "RestorableCopy": "harmony.nmlfile.restorable",
+    "Stamp": "harmony.nmlfile.restorable",
     "list_restorable": "harmony.nmlfile.restorable",
+    "read_restorable": "harmony.nmlfile.restorable",
     "find_backup": "harmony.nmlfile.restore",
     "restore_backup": "harmony.nmlfile.restore",
     "is_transient": "harmony.nmlfile.retry",
@@ -124,11 +128,14 @@ __all__ = [
     "CollectionHealth",
     "Counts",
     "DamagedCollectionError",
+    "Listing",
     "NmlBusyError",
     "NmlChangedError",
     "NmlFingerprint",
+    "Reading",
     "RestorableCopy",
     "SafeWriteError",
+    "Stamp",
     "TornReadError",
     "TraktorProcess",
     "TraktorRunningError",
@@ -153,6 +160,7 @@ __all__ = [
     "prune_backups",
     "read_back",
     "read_fingerprinting",
+    "read_restorable",
     "read_with_fingerprint",
     "refuse_if_damaged",
     "remove_stale_temp_files",

@@ -19,12 +19,15 @@ from harmony.jobs import RebuildResult, run_rebuild_job, run_restore_job
 from harmony.library import OperationRecord
 from harmony.nmlfile import (
     CollectionHealth,
+    Listing,
+    Reading,
     RestorableCopy,
+    Stamp,
     UnknownBackupError,
     backup_folder,
     check_collection,
-    list_restorable,
     read_back,
+    read_restorable,
 )
 from harmony.service.exports import ExportRequest
 from harmony.service.operations import TRIGGER, Operation
@@ -138,6 +141,9 @@ class Recovery:
         self._checked: tuple[_FileState, CollectionHealth] | None = None
         # The reads under way, by the same key, so that callers asking at once share one.
         self._checking: dict[_FileState, asyncio.Future[CollectionHealth]] = {}
+        # What the last listing of the copies read, by file stamp: the next one reads only new copies (at 100,000
+        # tracks each takes about a second, and the Traktor page lists them at every visit and after each write).
+        self._readings: dict[Stamp, Reading] = {}
 
     # --- health -----------------------------------------------------------------------------------------
 
@@ -192,14 +198,18 @@ class Recovery:
 
     def copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first (blocking)."""
-        return list_restorable(self.service.nml_path(nml_path))
+        listing = read_restorable(self.service.nml_path(nml_path), self._readings)
+        self._readings = listing.readings
+        return listing.copies
 
     async def list_copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first, read on the sync pool."""
         path = await asyncio.to_thread(self.service.nml_path, nml_path)
-        found = await self.service.manager.execute_sync(Job(list_restorable, (str(path),)))
-        assert isinstance(found, list)
-        return found
+        listing = await self.service.manager.execute_sync(Job(read_restorable, (str(path), self._readings)))
+        assert isinstance(listing, Listing)
+        # Only what this listing saw is kept: a pruned backup's reading goes with it.
+        self._readings = listing.readings
+        return listing.copies
 
     async def compare(self, backup: str, nml_path: str | None = None) -> dict[str, Any]:
         """How one listed copy differs from the current file, track by track (on the sync pool)."""
