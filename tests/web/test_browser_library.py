@@ -538,6 +538,20 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
         arg="No track waits to be exported. This playlist's own edits (its name, its tracks or their order) wait "
         "for the next export.",
     )
+    # The whole library's Pending list, its tracks made 0 too: it names the playlists that wait.
+    page.route(
+        lambda url: "/api/library/tracks" in url and "filter=pending" in url,
+        lambda route: route.fulfill(status=200, json={"total": 0, "offset": 0, "tracks": []}),
+    )
+    page.locator("#playlist-tree [data-key='all']").click()
+    if page.locator("#filter-pending").get_attribute("aria-pressed") != "true":
+        page.locator("#filter-pending").click()
+    waiting = f"{playlists} playlist{'s' if playlists > 1 else ''}"
+    page.wait_for_function(
+        "t => document.querySelector('#tracks-table tr.empty')?.textContent === t",
+        arg=f"No track waits to be exported. {waiting} edited or deleted since the last export "
+        f"wait{'s' if playlists == 1 else ''} for it too.",
+    )
     page.unroute_all()
 
 

@@ -97,10 +97,20 @@
   document.addEventListener("harmony:tree-read", pendingLabel);
 
   // A playlist whose own edit waits (a new order, a new name, a track taken out) showed an empty Pending list
-  // that said "No track waits to be exported" beside its ● in the tree: no track row can show that edit.
+  // that said "No track waits to be exported" beside its ● in the tree, and so did the whole library's list under
+  // "Pending export (1 playlist)": no track row can show such an edit.
   function playlistWaitsNote(view) {
-    return view.filter === "pending" && view.playlist && Tree.pendingCounts().open
-      ? " This playlist's own edits (its name, its tracks or their order) wait for the next export." : "";
+    if (view.filter !== "pending") return "";
+    const counts = Tree.pendingCounts();
+    if (view.playlist) {
+      return counts.open ? " This playlist's own edits (its name, its tracks or their order) wait for the next export." : "";
+    }
+    const waiting = [counts.playlists ? plural(counts.playlists, "playlist") : null,
+      counts.folders ? plural(counts.folders, "folder") : null].filter(Boolean);
+    const one = counts.playlists + counts.folders === 1;
+    return waiting.length
+      ? ` ${waiting.join(" and ")} edited or deleted since the last export wait${one ? "s" : ""} for it too.`
+      : "";
   }
   document.addEventListener("harmony:tree-read", () => Table.noteWhenEmpty(playlistWaitsNote));
 
