@@ -246,18 +246,24 @@ def _float_or_zero(text: str | None) -> float:
     return 0.0 if value is None else value
 
 
+def cue_type(attributes: Mapping[str, str]) -> int:
+    """A ``CUE_V2``'s type as :func:`cue_data` reads it (0, a plain cue, when TYPE is missing or not a number),
+    for the readers that need only the types."""
+    found = SMALL_INTS.get(attributes.get("TYPE", "0"))
+    return _int_or(attributes.get("TYPE"), 0) if found is None else found
+
+
 def cue_data(attributes: Mapping[str, str], grid_bpm: str | None) -> CueData:
     """A :class:`CueData` from a ``CUE_V2``'s attributes and its ``GRID BPM`` text (shared by the views and the
     streaming reader, so both read cues the same way). The small whole numbers are looked up, not parsed: a
     big collection has over a million of them."""
     get = attributes.get
     small = SMALL_INTS.get
-    cue_type = small(get("TYPE", "0"))
     hotcue = small(get("HOTCUE", "-1"))
     display_order = small(get("DISPL_ORDER", "0"))
     repeats = small(get("REPEATS", "-1"))
     return CueData(
-        _int_or(get("TYPE"), 0) if cue_type is None else cue_type,
+        cue_type(attributes),
         _float_or_zero(get("START")),
         _float_or_zero(get("LEN")),
         _int_or(get("HOTCUE"), -1) if hotcue is None else hotcue,

@@ -9,18 +9,21 @@ from their elements. Both paths turn attributes into values with the same functi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from xml.parsers import expat
 
 from harmony.errors import NMLError
-from harmony.nml.cue import cue_data
+from harmony.nml.cue import cue_data, cue_type
 from harmony.nml.limits import ENTRY_DEPTH, MAX_ATTRIBUTES, MAX_DEPTH, check_attribute_count, too_deep
 from harmony.nml.scan import check_well_formed, position
 from harmony.nml.track import PART_TAGS, TrackData, track_data
 
 if TYPE_CHECKING:
     from harmony.nml.collection import Collection
+    from harmony.nml.track import Track
+
+T = TypeVar("T")
 
 
 class _EntryReader:
@@ -86,16 +89,77 @@ _RUN_BYTES = 1 << 18
 def iter_track_data(collection: Collection, positions: Iterable[int] | None = None) -> Iterator[TrackData]:
     """Every track's fields and cues, in document order, reflecting any edits made in memory; with
     ``positions`` (ascending indices into the track list) only those tracks, the others unread."""
+    return _stream(collection, positions, _EntryReader, lambda track: track.to_data())
+
+
+def iter_cue_types(collection: Collection) -> Iterator[tuple[int, ...]]:
+    """Every track's cue types (Traktor's numbers, as :attr:`CueData.type` reads them), in document order: what
+    a count of the collection needs, at about a third of the cost of :func:`iter_track_data`. The same file is
+    refused the same way (not valid XML, past the shape limits)."""
+    return _stream(collection, None, _CueTypeReader, lambda track: tuple(cue.type for cue in track.to_data().cues))
+
+
+class _CueTypeReader:
+    """expat handlers that keep only each ENTRY's cue types (depth 1 = ENTRY, 2 = its children), checking the
+    shape limits as :class:`_EntryReader` does."""
+
+    def __init__(self, parser: expat.XMLParserType) -> None:
+        types: list[int] = []
+        depth = 0
+        max_attributes = MAX_ATTRIBUTES
+        max_depth = MAX_DEPTH - ENTRY_DEPTH + 1  # depth 1 here is an ENTRY
+        done: list[tuple[int, ...]] = []
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            nonlocal depth
+            depth += 1
+            if len(attributes) > max_attributes:
+                check_attribute_count(name, len(attributes))
+            if depth > max_depth:
+                raise too_deep()
+            if depth == 2 and name == "CUE_V2":
+                types.append(cue_type(attributes))
+
+        def end(name: str) -> None:
+            nonlocal depth
+            depth -= 1
+            if depth == 0:  # an ENTRY just closed
+                done.append(tuple(types))
+                types.clear()
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        self._done = done
+
+    def take_all(self) -> list[tuple[int, ...]]:
+        """The entries completed since the last call, in order."""
+        done = list(self._done)
+        self._done.clear()
+        return done
+
+
+class _Reader(Protocol[T]):
+    def take_all(self) -> list[T]: ...
+
+
+def _stream(
+    collection: Collection,
+    positions: Iterable[int] | None,
+    reader_for: Callable[[expat.XMLParserType], _Reader[T]],
+    from_track: Callable[[Track], T],
+) -> Iterator[T]:
+    """What ``reader_for``'s handlers make of each untouched entry, streamed through expat straight from the
+    file's bytes in runs, and what ``from_track`` makes of each entry edited in memory, in document order."""
     data = collection._data
     view = memoryview(data)
     parser = expat.ParserCreate()
     parser.Parse(b"<C>", False)  # one wrapper root for all entries, before the handlers count depth
-    reader = _EntryReader(parser)
+    reader = reader_for(parser)
     starts, ends = collection._spans.starts, collection._spans.ends
     known = len(starts)
     changed = collection._changed
 
-    def read_run(start: int, end: int) -> list[TrackData]:
+    def read_run(start: int, end: int) -> list[T]:
         try:
             parser.Parse(view[start:end], False)
         except expat.ExpatError:
@@ -119,6 +183,6 @@ def iter_track_data(collection: Collection, positions: Iterable[int] | None = No
             run_start, run_end, previous = starts[slot], ends[slot], slot
         else:
             previous = -2
-            yield collection._track(slot).to_data()
+            yield from_track(collection._track(slot))
     if run_end > run_start:
         yield from read_run(run_start, run_end)

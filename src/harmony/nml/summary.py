@@ -50,14 +50,18 @@ def summarize(collection: Collection) -> CollectionSummary:
 
     Folders are the ``NODE TYPE="FOLDER"`` elements, Traktor's ``$ROOT`` folder included.
 
-    Reads every entry, so a malformed one is reported here with its line and column."""
+    Reads every entry, so a malformed one is reported here with its line and column; of each, only its cues'
+    types (:func:`~harmony.nml.stream.iter_cue_types`: the Traktor page counts a 100,000-track collection at
+    every change of the file)."""
+    from harmony.nml.stream import iter_cue_types
+
     by_type = dict.fromkeys(CUE_TYPE_NAMES.values(), 0)
     by_type["other"] = 0
     tracks = 0
-    for track in collection.iter_data():
+    for types in iter_cue_types(collection):
         tracks += 1
-        for cue in track.cues:
-            by_type[CUE_TYPE_NAMES.get(cue.type, "other")] += 1
+        for cue_type in types:
+            by_type[CUE_TYPE_NAMES.get(cue_type, "other")] += 1
     if not by_type["other"]:
         del by_type["other"]
     node_types = [node.get("TYPE") for node in collection.root.iterfind("PLAYLISTS//NODE")]
