@@ -75,9 +75,7 @@ def test_a_copy_changed_in_place_is_read_again_and_a_pruned_one_forgotten(
     assert all(stamp[0] != str(other) for stamp in after.readings), "a pruned copy's reading is not kept"
 
 
-def test_a_copy_that_cannot_be_read_is_remembered_as_such(
-    nml_path: Path, small: Contents, reads: list[Path]
-) -> None:
+def test_a_copy_that_cannot_be_read_is_remembered_as_such(nml_path: Path, small: Contents, reads: list[Path]) -> None:
     damaged = create_backup(nml_path, keep=10)
     damaged.write_bytes(small.old[: len(small.old) // 2])
     first = read_restorable(nml_path)
