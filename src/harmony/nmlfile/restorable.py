@@ -139,8 +139,8 @@ def _read(path: Path) -> Reading:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """The copies, newest first, and what was known of every file they were compared by (the current file's
-    included), by stamp: what the next listing may be given as ``known``."""
+    """The copies, newest first, and the counts of every file that could be read (the current file's included),
+    by stamp: what the next listing may be given as ``known``."""
 
     copies: list[RestorableCopy]
     readings: dict[Stamp, Reading]
@@ -160,7 +160,8 @@ def read_restorable(nml_path: str | os.PathLike[str], known: Mapping[Stamp, Read
     def counts(path: Path, stamp: Stamp) -> Reading:
         # The stamp is taken before the read: a file changed meanwhile has another by the next listing.
         reading = known.get(stamp) or _read(path)
-        readings[stamp] = reading
+        if reading[0] is not None:  # a failed read is not kept: its cause may pass (a drive busy, a lock)
+            readings[stamp] = reading
         return reading
 
     path = Path(nml_path)
