@@ -52,6 +52,7 @@ async def test_health_backups_restore_and_history(api: Api, demo: Demo, tmp_path
     )
     assert compared.status_code == 200, compared.text
     assert compared.json()["only_in_backup"] == demo.generated.tracks and compared.json()["current_counts"] is None
+    assert compared.json()["changed"] == 0 and compared.json()["playlists_differ"] is None
 
     restored = await api.client.post(
         "/api/traktor/restore", json={"path": copies[0]["path"], "force": True}, headers=api.token
@@ -262,3 +263,22 @@ async def test_the_backups_list_reuses_what_it_read_before(api: Api, demo: Demo)
     os.utime(demo.nml, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
     again = (await api.client.get("/api/traktor/backups")).json()["backups"]
     assert again[0]["differs"] == "same counts as now", again
+
+
+async def test_a_comparison_names_the_tracks_an_export_changed(api: Api, demo: Demo) -> None:
+    """The backup an export made holds the same tracks with the older values of the one it changed: the
+    comparison names that track, where it said "0 only in the backup, 0 only in the current file"."""
+    await api.configure(demo)
+    assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
+    with Library.open(api.state.service.library_path) as library:
+        track = library.search_tracks(limit=1).tracks[0]
+        library.update_track(track.id, {"comment": "changed in Harmony"})
+    assert (await api.run("/api/traktor/export", {"force": True}))["status"] == "succeeded"
+    copy = (await api.client.get("/api/traktor/backups")).json()["backups"][0]
+    compared = await api.client.post("/api/traktor/backups/compare", json={"path": copy["path"]}, headers=api.token)
+    assert compared.status_code == 200, compared.text
+    found = compared.json()
+    assert (found["only_in_backup"], found["only_in_current"], found["changed"]) == (0, 0, 1), found
+    assert found["playlists_differ"] is False
+    changed_key = found["changed_sample"][0]
+    assert nml.load(demo.nml).track_by_key(changed_key).comment == "changed in Harmony"  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from harmony.errors import NMLError
 from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
 from harmony.nml.canonical import ATTRIBUTE_ORDER
 from harmony.nml.collection import Collection, TrackList, load
+from harmony.nml.compare import CollectionDifference, compare_collections
 from harmony.nml.cue import CUE_COLOUR_VERSION, CUE_COLOURS, CUE_FIELDS, DEFAULT_CUE_NAME, Cue, CueData, CueType
 from harmony.nml.keys import KEY_COUNT, parse_key_text, to_camelot, to_musical, to_open_key
 from harmony.nml.paths import (
@@ -53,6 +54,7 @@ __all__ = [
     "TRACK_FIELDS",
     "WRITABLE_FIELDS",
     "Collection",
+    "CollectionDifference",
     "CollectionPathError",
     "CollectionSummary",
     "Cue",
@@ -70,6 +72,7 @@ __all__ = [
     "TrackList",
     "check_collection_path",
     "check_name",
+    "compare_collections",
     "comparison_key",
     "count_tracks_and_playlists",
     "current_platform",

@@ -381,6 +381,27 @@ class Collection:
         written = serialize(element if element is not None else self._parse_item(slot))
         return written[:-1] if written.endswith(b"\n") else written
 
+    def keyed_entries(self) -> Iterator[tuple[str, bytes | memoryview]]:
+        """``(key, entry)`` of every track that has a playlist key, in document order: the key as
+        :meth:`track_by_key` reads it; the entry's ``<ENTRY>…</ENTRY>`` bytes as they are in the file for an
+        untouched track (not copied), as :meth:`entry_bytes` writes them for one edited or added in memory. No
+        entry in the usual form is parsed."""
+        view = memoryview(self._data)
+        starts, ends = self._spans.starts, self._spans.ends
+        known = len(starts)
+        changed = self._changed
+        for key, slot in self._entry_keys():
+            if slot < known and slot not in changed:
+                yield key, view[starts[slot] : ends[slot]]
+            else:
+                yield key, self.entry_bytes(key) or b""
+
+    @property
+    def in_traktor_layout(self) -> bool:
+        """Whether the file was in Traktor's exact layout (what Traktor and Harmony write), so that two such
+        files hold the same entry in the same bytes. Always False for a collection loaded ``read_only``."""
+        return self._verbatim
+
     def position_of(self, key: str) -> int | None:
         """The index in :attr:`tracks` of the track whose playlist key is ``key``, or None. The same index
         finds the track in the bytes this collection writes (``to_bytes`` keeps the entries' order)."""

@@ -36,6 +36,7 @@ from harmony.workers import Job
 
 if TYPE_CHECKING:
     from harmony.library import TraktorSettings
+    from harmony.nml import Collection
     from harmony.service.traktor import TraktorService
 
 __all__ = ["REBUILD", "RESTORE", "Recovery", "compare_copies", "restore_record"]
@@ -86,35 +87,41 @@ def restore_record(
     )
 
 
-def _keys(path: str) -> list[str]:
+def _loaded(path: str) -> Collection:
     from harmony import nml
 
-    collection = nml.load(Path(path).read_bytes(), read_only=True)
-    return [data.key for data in collection.iter_data()]
+    return nml.load(Path(path).read_bytes())
 
 
 def compare_copies(copy: str, current: str) -> dict[str, Any]:
     """Worker job: what a copy holds that the current file does not, and the other way round (track keys, the
-    first :data:`COMPARE_LIMIT` of each), with both counts."""
-    mine = _keys(copy)
+    first :data:`COMPARE_LIMIT` of each), the tracks both hold whose entries differ (``changed``), whether the
+    playlists differ, with both counts."""
+    from harmony import nml
+
+    mine = _loaded(copy)
     try:
-        theirs = _keys(current)
+        theirs: Collection | None = _loaded(current)
         current_counts: tuple[int, int] | None = read_back(Path(current)).counts
     except Exception as error:  # the current file is what is damaged: everything in the copy is "only in it"
         log.info("comparing with an unreadable current file: %s", error)
-        theirs, current_counts = [], None
-    mine_set, theirs_set = set(mine), set(theirs)
-    only_copy = [key for key in mine if key not in theirs_set]
-    only_current = [key for key in theirs if key not in mine_set]
+        theirs, current_counts = None, None
+    difference = nml.compare_collections(mine, theirs)
     return {
         "backup": copy,
         "nml_path": current,
-        "backup_counts": list(read_back(Path(copy)).counts),
+        # The copy was read whole when it was listed; the current file is read whole here, as the health check
+        # reads it, since it is what may have been damaged since.
+        "backup_counts": list(nml.count_tracks_and_playlists(mine)),
         "current_counts": None if current_counts is None else list(current_counts),
-        "only_in_backup": len(only_copy),
-        "only_in_current": len(only_current),
-        "only_in_backup_sample": only_copy[:COMPARE_LIMIT],
-        "only_in_current_sample": only_current[:COMPARE_LIMIT],
+        "only_in_backup": len(difference.only_in_first),
+        "only_in_current": len(difference.only_in_second),
+        "only_in_backup_sample": difference.only_in_first[:COMPARE_LIMIT],
+        "only_in_current_sample": difference.only_in_second[:COMPARE_LIMIT],
+        "changed": len(difference.changed),
+        "changed_sample": difference.changed[:COMPARE_LIMIT],
+        # Nothing to say of the playlists against a file that cannot be read.
+        "playlists_differ": None if current_counts is None else difference.playlists_differ,
     }
 
 

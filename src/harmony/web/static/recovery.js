@@ -202,12 +202,21 @@
       const current = found.current_counts
         ? `${plural(found.current_counts[0], "track")}, ${plural(found.current_counts[1], "playlist")} now`
         : "the current file cannot be read";
-      $("compare-summary").textContent = `The backup holds ${plural(tracks, "track")} and ${plural(playlists, "playlist")} (${current}): `
-        + `${plural(found.only_in_backup, "track")} only in the backup, ${number(found.only_in_current)} only in the current file.`;
+      // "Same counts as now" beside every backup told the DJ nothing: the comparison also says which tracks
+      // differ in what they hold, and whether the playlists differ.
+      const same = !found.only_in_backup && !found.only_in_current && !found.changed && found.playlists_differ === false;
+      const playlistsSaid = found.playlists_differ === null ? ""
+        : found.playlists_differ ? " The playlists differ (names, folders, tracks or their order)." : " The playlists are the same.";
+      $("compare-summary").textContent = `The backup holds ${plural(tracks, "track")} and ${plural(playlists, "playlist")} (${current}). `
+        + (same ? "It holds the same tracks and playlists as the current file."
+          : `${plural(found.only_in_backup, "track")} only in the backup, ${number(found.only_in_current)} only in the current file, `
+            + `${number(found.changed)} in both with other tags, cue points or analysis.${playlistsSaid}`);
       $("compare-only-backup").textContent = found.only_in_backup_sample.join("\n");
       $("compare-only-backup-count").textContent = `(${number(found.only_in_backup)})`;
       $("compare-only-current").textContent = found.only_in_current_sample.join("\n");
       $("compare-only-current-count").textContent = `(${number(found.only_in_current)})`;
+      $("compare-changed").textContent = found.changed_sample.join("\n");
+      $("compare-changed-count").textContent = `(${number(found.changed)})`;
     } catch (error) {
       $("compare-summary").textContent = "";
       fail("Failed to compare", error);
