@@ -535,8 +535,8 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     page.locator("#filter-pending").click()
     page.wait_for_function(
         "t => document.querySelector('#tracks-table tr.empty')?.textContent === t",
-        arg="No track waits to be exported. This playlist's own edits (its name, its tracks or their order) wait "
-        "for the next export.",
+        arg="No track waits to be exported, but this playlist does: its own edits (its name, its tracks or their "
+        "order) go with the next export.",
     )
     # The whole library's Pending list, its tracks made 0 too: it names the playlists that wait.
     page.route(
@@ -549,8 +549,16 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     waiting = f"{playlists} playlist{'s' if playlists > 1 else ''}"
     page.wait_for_function(
         "t => document.querySelector('#tracks-table tr.empty')?.textContent === t",
-        arg=f"No track waits to be exported. {waiting} edited or deleted since the last export "
-        f"wait{'s' if playlists == 1 else ''} for it too.",
+        arg=f"No track waits to be exported, but {waiting} {'does' if playlists == 1 else 'do'}: edited or deleted "
+        f"since the last export (marked ● in the tree), {'it goes' if playlists == 1 else 'they go'} with the next one.",
+    )
+    # On a phone the columns are wider than the frame: the line wraps inside what can be seen (it was cut off).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(
+        "() => { const note = document.querySelector('#tracks-table tr.empty .empty-note');"
+        " const frame = document.getElementById('table-wrap');"
+        " return note && frame.scrollWidth > frame.clientWidth"
+        " && note.getBoundingClientRect().right <= frame.getBoundingClientRect().right; }"
     )
     page.unroute_all()
 

@@ -103,14 +103,16 @@
     if (view.filter !== "pending") return "";
     const counts = Tree.pendingCounts();
     if (view.playlist) {
-      return counts.open ? " This playlist's own edits (its name, its tracks or their order) wait for the next export." : "";
+      return counts.open
+        ? "No track waits to be exported, but this playlist does: its own edits (its name, its tracks or their order) "
+          + "go with the next export." : "";
     }
     const waiting = [counts.playlists ? plural(counts.playlists, "playlist") : null,
       counts.folders ? plural(counts.folders, "folder") : null].filter(Boolean);
     const one = counts.playlists + counts.folders === 1;
     return waiting.length
-      ? ` ${waiting.join(" and ")} edited or deleted since the last export wait${one ? "s" : ""} for it too.`
-      : "";
+      ? `No track waits to be exported, but ${waiting.join(" and ")} ${one ? "does" : "do"}: edited or deleted since `
+        + `the last export (marked ● in the tree), ${one ? "it goes" : "they go"} with the next one.` : "";
   }
   document.addEventListener("harmony:tree-read", () => Table.noteWhenEmpty(playlistWaitsNote));
 

@@ -49,8 +49,9 @@ window.HarmonyTable = (() => {
   let frame = 0;
   let touch = 0;
   let emptyText = "No tracks.";
-  // What the page adds to the empty list's line from what only it knows (the library page: a playlist's own
-  // edits waiting, which the track rows cannot show). Asked at each draw, so it follows the tree.
+  // What the page says of an empty list from what only it knows, in place of the table's own line ("" keeps
+  // that): the library page, of a playlist's own edits waiting, which no track row can show. Asked at each draw,
+  // so it follows the tree.
   let emptyNote = () => "";
   let wantFocus = false; // the keyboard asked for the table before its rows had come
   let earlyKeys = []; // keys pressed in the table before a new view's first rows came (see onKey)
@@ -386,8 +387,12 @@ window.HarmonyTable = (() => {
       if (wantFocus && document.activeElement === table && cameFrom && cameFrom.isConnected) giveBack(cameFrom);
       earlyKeys = [];
       wantFocus = false;
+      // The line wraps within the frame's visible width, and stays in view when the table scrolls sideways: on a
+      // phone, or beside an open track, the columns are wider than the frame and the end of the line was cut off.
+      const note = el("span", { class: "empty-note" }, emptyNote(view) || emptyText);
+      note.style.maxWidth = `${Math.max(160, wrap.clientWidth - 24)}px`; // a property: the CSP refuses style=""
       body.replaceChildren(el("tr", { role: "row", class: "empty" },
-        el("td", { role: "gridcell", colspan: String(columns.length) }, emptyText + emptyNote(view))));
+        el("td", { role: "gridcell", colspan: String(columns.length) }, note)));
       return;
     }
     const rows = Math.max(1, total || (loaded ? 0 : 20));
