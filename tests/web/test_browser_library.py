@@ -550,7 +550,8 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
     page.wait_for_function(
         "t => document.querySelector('#tracks-table tr.empty')?.textContent === t",
         arg=f"No track waits to be exported, but {waiting} {'does' if playlists == 1 else 'do'}: edited or deleted "
-        f"since the last export (marked ● in the tree), {'it goes' if playlists == 1 else 'they go'} with the next one.",
+        "since the last export (marked ● in the tree), "
+        f"{'it goes' if playlists == 1 else 'they go'} with the next one.",
     )
     # On a phone the columns are wider than the frame: the line wraps inside what can be seen (it was cut off).
     page.set_viewport_size({"width": 390, "height": 844})
