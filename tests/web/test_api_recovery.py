@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from harmony import nml
 from harmony.library import Library
 
@@ -282,3 +284,21 @@ async def test_a_comparison_names_the_tracks_an_export_changed(api: Api, demo: D
     assert found["playlists_differ"] is False
     changed_key = found["changed_sample"][0]
     assert nml.load(demo.nml).track_by_key(changed_key).comment == "changed in Harmony"  # type: ignore[union-attr]
+
+
+async def test_no_collection_yet_answers_no_backups_and_what_to_do(
+    api: Api, demo: Demo, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing chosen and nothing where Traktor keeps its collection: an empty list and what to do on the page,
+    not a refusal in the command line's words; with a collection chosen, its backups."""
+    monkeypatch.setenv("HOME", str(home / "empty-home"))
+    listed = await api.client.get("/api/traktor/backups")
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["backups"] == [] and "Type the path of your collection.nml" in listed.json()["no_collection"]
+    await api.configure(demo)
+    chosen = (await api.client.get("/api/traktor/backups")).json()
+    assert chosen["backups"] == [] and "no_collection" not in chosen
+    # A chosen collection that is gone still lists its backups (they are how to get it back), with no such text.
+    demo.nml.unlink()
+    gone = await api.client.get("/api/traktor/backups")
+    assert gone.status_code == 200 and "no_collection" not in gone.json(), gone.text

@@ -605,3 +605,22 @@ def test_a_sync_removing_much_of_the_library_asks_and_resends(
     page.locator('.notification[data-color="green"]').wait_for(timeout=60_000)
     with Library.open(live_server.state.service.library_path) as library:
         assert library.stats().tracks == 20
+
+
+def test_the_backups_follow_the_collection_chosen_on_a_new_library(
+    live_server: LiveServer, page: Any, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No collection chosen and none where Traktor keeps it: the Backups section says what to do in the page's
+    words. Once the DJ has saved a path, it lists that collection's backups; it kept the old message until a
+    reload."""
+    monkeypatch.setenv("HOME", str(home))  # Traktor's usual folder is then empty, on any machine
+    demo = make_demo(home / "Music" / "Traktor", tracks=30, seed=4)
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector('#backups-section[data-ready="true"]')
+    listed = page.locator("#backups-table tbody td").first
+    assert listed.text_content().startswith("No Traktor collection was found in Traktor's usual folder."), (
+        listed.text_content()
+    )
+    page.fill("#nml-path", str(demo.nml))
+    page.click("#save-path")
+    page.wait_for_function("() => document.querySelector('#backups-table tbody td').textContent === 'No backups yet.'")

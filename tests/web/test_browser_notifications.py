@@ -150,3 +150,27 @@ def test_an_export_the_dj_started_keeps_its_own_notification_when_auto_sync_star
     assert red.locator(".title").text_content() == "Traktor Export Failed"
     assert red.get_by_role("button", name="Export anyway").is_visible()
     assert "traktor-export-op-4" in {n["id"] for n in notes}
+
+
+def test_on_a_phone_the_page_scrolls_out_from_under_the_notices(page: Any, live_server: LiveServer) -> None:  # noqa: F811
+    """The notices span a phone's window at its foot: the page's last content could not be scrolled above them
+    (a Search button under "Traktor's collection changed"). The page leaves their height free below it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/missing")
+    page.wait_for_function("() => window.HarmonyNotifications !== undefined")
+    page.evaluate(
+        "() => ['one', 'two'].forEach((id) => window.HarmonyNotifications.show(id, "
+        "{ title: 'A notice that stays', message: 'It waits to be closed by hand, with a line or two of text.' }))"
+    )
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.querySelector('main')).paddingBottom)"
+        " >= document.getElementById('notifications').offsetHeight + 20"
+    )
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    last, notices = page.evaluate(
+        "() => [[...document.querySelectorAll('main > *')].filter((e) => e.offsetParent !== null).pop()"
+        ".getBoundingClientRect().bottom, document.getElementById('notifications').getBoundingClientRect().top]"
+    )
+    assert last <= notices, (last, notices)
+    page.evaluate("() => ['one', 'two'].forEach((id) => window.HarmonyNotifications.hide(id))")
+    page.wait_for_function("() => parseFloat(getComputedStyle(document.querySelector('main')).paddingBottom) <= 12")

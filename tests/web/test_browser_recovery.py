@@ -70,8 +70,11 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
     restore.click()
     done = page.locator('.notification[data-color="green"]', has_text="Collection Restored")
     done.wait_for(timeout=60_000)
-    # Auto-sync is off: the library keeps its values until a sync by hand, and the DJ is told so.
-    assert "a sync would bring the restored ones in, over the edits exported" in done.text_content()
+    # Auto-sync is off: the library keeps its values until a sync by hand. The yellow notice below says so; the
+    # restore's own says how to undo it, and does not say it a second time.
+    assert "restore it to undo this" not in done.text_content()  # over a damaged file: it cannot be put back
+    assert "The damaged file it replaced was kept as a backup." in done.text_content()
+    assert "sync would bring" not in done.text_content() and "Auto-sync" not in done.text_content()
     banner.wait_for(state="hidden", timeout=30_000)
     failed.wait_for(state="hidden", timeout=30_000)
     # The copy is older than the export ("exported" is not in it): the notice says a restore, not a save of
@@ -79,6 +82,7 @@ def test_damaged_banner_and_a_restore_in_two_clicks(live_server: LiveServer, pag
     notice = page.locator('.notification[data-id="traktor-changed"]')
     notice.wait_for(timeout=30_000)
     assert "The collection was restored from a backup" in notice.text_content()
+    assert "A sync would bring its older values into the library, over the edits exported" in notice.text_content()
     assert notice.get_by_role("button", name="Sync now").count() == 0
     notice.get_by_role("button", name="Preview Sync").click()
     page.wait_for_selector("#preview-summary li.lead", timeout=60_000)
@@ -122,6 +126,17 @@ def test_an_export_adds_its_backup_to_the_open_page(live_server: LiveServer, pag
     # No reload, no click on Refresh: the export's backup is listed.
     row = page.locator('#backups-table tbody tr[data-source="harmony"]').first
     row.wait_for(timeout=30_000)
+    # A Restore clicked once stays armed when the list is read again meanwhile (a failed sync reads it again):
+    # the second click armed the new button and restored nothing.
+    restore = row.locator("button[data-path]")
+    restore.click()
+    old = restore.element_handle()
+    page.click("#backups-refresh")
+    page.wait_for_function("button => !button.isConnected", arg=old, timeout=30_000)
+    assert restore.text_content() == "Click again to restore"
+    page.wait_for_function(
+        "() => document.querySelector('#backups-table button[data-path]').textContent === 'Restore'", timeout=10_000
+    )  # and it is disarmed after its 6 s as before, restoring nothing
     # Traktor then loses one entry: the comparison counts it in words ("1 track", not "1 tracks").
     raw = demo.nml.read_bytes()
     last = list(re.finditer(rb"<ENTRY .*?</ENTRY>\s*", raw, re.DOTALL))[-1]

@@ -15,8 +15,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from harmony.errors import HarmonyError
+from harmony.nml import CollectionPathError
 from harmony.service import REBUILD_LOSES, AutoSyncService, CollectionHealth, running_traktor, status_json
-from harmony.web.api_traktor import accepted
+from harmony.web.api_traktor import NO_COLLECTION, accepted
 from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, NmlPathText, error_responses
 from harmony.web.state import WebState, web_state
 
@@ -103,8 +104,17 @@ async def status(state: Annotated[WebState, Depends(web_state)]) -> dict[str, An
 async def backups(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
     """``backups``: newest first, each with ``path``, ``source`` (``harmony`` or ``traktor``), ``created_at``,
     ``size``, ``tracks``, ``playlists``, ``differs`` (against the current file) and ``error``; ``rebuild_note``
-    says what a rebuild from the library leaves out."""
-    found = await state.service.recovery.list_copies()
+    says what a rebuild from the library leaves out; ``no_collection``, when no collection is chosen and none is
+    where Traktor keeps it, what to do (``backups`` is then empty)."""
+    try:
+        found = await state.service.recovery.list_copies()
+    except CollectionPathError as error:
+        configured = await state.call(lambda: state.service.settings().nml_path)
+        if configured is not None or not error.missing:
+            raise
+        # No collection chosen yet and none where Traktor keeps it: no backups, and what to do, in the page's
+        # words (the command line's "harmony traktor config set" meant nothing there).
+        return {"backups": [], "rebuild_note": REBUILD_LOSES, "no_collection": NO_COLLECTION}
     return {"backups": [copy.to_json() for copy in found], "rebuild_note": REBUILD_LOSES}
 
 

@@ -7,6 +7,13 @@ window.HarmonyNotifications = (() => {
   const container = document.getElementById("notifications");
   const shown = new Map(); // id -> {node, timer}
   const dismissed = new Set(); // ids the DJ closed while running: later progress does not reopen them
+  // How much of the window's foot the notices take: on a phone they span its width, and a page only a little taller
+  // than the window could not be scrolled out from under them (Find missing files' Search button, at 390 px). The
+  // page leaves that much room below its content (app.css).
+  new ResizeObserver(() => {
+    const height = container.childElementCount ? container.offsetHeight + 20 : 0;
+    document.documentElement.style.setProperty("--notices-height", `${height}px`);
+  }).observe(container);
 
   // An export or rebuild refused because Traktor runs, sent again with force (the Traktor page's banner offers
   // the same: recovery.js).

@@ -164,14 +164,18 @@
 
   // --- two-click buttons ------------------------------------------------------------------------------------
 
-  function twoClicks(button, armedText, action) {
+  function twoClicks(button, armedText, action, { armed = false } = {}) {
     const idle = button.textContent;
     let timer = null;
+    const arm = () => {
+      button.dataset.armed = "true";
+      button.textContent = armedText;
+      timer = setTimeout(() => { button.dataset.armed = "false"; button.textContent = idle; }, 6000);
+    };
+    if (armed) arm();
     button.addEventListener("click", async () => {
       if (button.dataset.armed !== "true") {
-        button.dataset.armed = "true";
-        button.textContent = armedText;
-        timer = setTimeout(() => { button.dataset.armed = "false"; button.textContent = idle; }, 6000);
+        arm();
         return;
       }
       clearTimeout(timer);
@@ -233,12 +237,12 @@
         title: "Collection Restored", color: "green", autoClose: 6000,
         // The library still holds what it held: the copy's values come in with the next sync, over what was
         // exported since the copy was made. A DJ who restored to undo an export must know it.
+        // What a sync would do is the yellow notice's to say ("The collection was restored from a backup", with
+        // Preview Sync): both said it, and on a phone the two covered the list.
         message: `${number(done.tracks)} tracks, ${number(done.playlists)} playlists. `
-          + (overDamaged ? "The damaged file it replaced was kept as a backup. "
-            : "The file it replaced was backed up (the newest backup: restore it to undo this). ")
-          + (done.auto_sync ? "Auto-sync is bringing the restored values into the library."
-            : "The library keeps its own values: a sync would bring the restored ones in, over the edits exported "
-              + "since the copy was made (Preview Sync shows which)."),
+          + (overDamaged ? "The damaged file it replaced was kept as a backup."
+            : "The file it replaced was backed up (the newest backup: restore it to undo this).")
+          + (done.auto_sync ? " Auto-sync is bringing the restored values into the library." : ""),
       });
       collectionChanged();
     } catch (error) {
@@ -251,10 +255,11 @@
     }
   }
 
-  function row(copy) {
+  function row(copy, armedPath) {
     const restoreButton = el("button", { type: "button", class: "small", "data-path": copy.path }, "Restore");
     restoreButton.disabled = copy.tracks === null;
-    twoClicks(restoreButton, "Click again to restore", () => restore(copy));
+    twoClicks(restoreButton, "Click again to restore", () => restore(copy),
+      { armed: !restoreButton.disabled && copy.path === armedPath });
     const compareButton = el("button", { type: "button", class: "ghost small", onclick: () => compare(copy) }, "Compare");
     compareButton.disabled = copy.tracks === null;
     return el("tr", { "data-source": copy.source },
@@ -272,8 +277,16 @@
     try {
       const found = await api("GET", "/api/traktor/backups");
       $("rebuild-note").textContent = found.rebuild_note;
-      body.replaceChildren(...(found.backups.length ? found.backups.map(row)
-        : [el("tr", {}, el("td", { colspan: "7", class: "muted" }, "No backups yet."))]));
+      // A Restore clicked once stays armed, and keeps the keyboard, when the list is read again meanwhile (a sync
+      // that failed reads it again): the DJ's second click restored nothing, it armed the new button.
+      const armed = body.querySelector('button[data-path][data-armed="true"]');
+      const focused = armed !== null && armed === document.activeElement;
+      body.replaceChildren(...(found.backups.length ? found.backups.map((copy) => row(copy, armed && armed.dataset.path))
+        : [el("tr", {}, el("td", { colspan: "7", class: "muted wrap" }, found.no_collection || "No backups yet."))]));
+      if (focused) {
+        const again = body.querySelector('button[data-path][data-armed="true"]');
+        if (again) again.focus();
+      }
     } catch (error) {
       body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "error" }, error.message)));
     }
@@ -306,6 +319,14 @@
     }
   });
   $("backups-refresh").addEventListener("click", loadBackups);
+  // Another collection chosen (the first one, on a new library): its health and its backups, not the ones of the
+  // path before (the list kept saying no collection was found after the DJ had saved one).
+  let settingsPath;
+  document.addEventListener("harmony:settings", (event) => {
+    const path = event.detail.nml_path || null;
+    if (settingsPath !== undefined && path !== settingsPath) collectionChanged();
+    settingsPath = path;
+  });
 
   loadStatus();
   loadBackups();
