@@ -42,7 +42,6 @@ from harmony.library.fields import (
     parse_field_text,
     unknown_field,
 )
-from harmony.library.twins import TWINS
 from harmony.library.values import CUE_FIELD_NAMES, TRACK_FIELD_NAMES, CueValues, TrackValues
 
 if TYPE_CHECKING:
@@ -115,10 +114,13 @@ if TYPE_CHECKING:
         TrackList,
         key_display,
     )
+    from harmony.library.twins import TWINS
     from harmony.library.undo import StepInfo
 
 #: The names that need the database, and the module each comes from (imported on first use).
 _LAZY: dict[str, str] = {
+    # harmony.nml behind it (lxml): the command line starts without it
+    "TWINS": "harmony.library.twins",
     "clock": "harmony.library.cue_words",
     "cue_words": "harmony.library.cue_words",
     "describe_cue": "harmony.library.cue_words",
