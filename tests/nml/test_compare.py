@@ -86,3 +86,22 @@ def _walk(folder: nml.Folder) -> list[nml.Node]:
         if isinstance(child, nml.Folder):
             found.extend(_walk(child))
     return found
+
+
+def test_each_entry_of_a_key_held_twice_comes_with_its_own_bytes() -> None:
+    """Two entries name one file; the second is edited in memory: its own bytes come with it (the first's came
+    twice, and the edit was lost), and a comparison takes the first, as ``track_by_key`` does."""
+    location = '<LOCATION DIR="/:Music/:" FILE="a.mp3" VOLUME="C:" VOLUMEID="C:"></LOCATION>'
+    entries = f'<ENTRY TITLE="one">{location}</ENTRY><ENTRY TITLE="two">{location}</ENTRY>'
+    data = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n<NML VERSION="19"><HEAD></HEAD>'
+        f'<COLLECTION ENTRIES="2">{entries}</COLLECTION>'
+        '<PLAYLISTS><NODE TYPE="FOLDER" NAME="$ROOT"><SUBNODES COUNT="0"></SUBNODES></NODE></PLAYLISTS></NML>'
+    ).encode()
+    collection = nml.load(data)
+    collection.tracks[1].comment = "edited"
+    (first_key, first), (second_key, second) = list(collection.keyed_entries())
+    assert first_key == second_key == "C:/:Music/:a.mp3"
+    assert b'TITLE="one"' in bytes(first) and b'TITLE="two"' in bytes(second) and b"edited" in bytes(second)
+    difference = compare_collections(nml.load(data), collection)
+    assert difference.changed == []  # the first entry of the key is the same in both

@@ -55,6 +55,19 @@ def test_a_second_listing_reads_only_what_changed(nml_path: Path, small: Content
     assert third.copies[0].path == second_copy and third.copies[0].differs != "same counts as now"
 
 
+def test_a_copy_written_again_with_the_same_size_is_read_again(nml_path: Path, reads: list[Path]) -> None:
+    """Only its modification time tells it apart (same size, same inode): that is enough."""
+    copy = create_backup(nml_path, keep=10)
+    first = read_restorable(nml_path)
+    stat = copy.stat()
+    copy.write_bytes(copy.read_bytes())
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert copy.stat().st_size == stat.st_size and copy.stat().st_ino == stat.st_ino
+    reads.clear()
+    read_restorable(nml_path, first.readings)
+    assert reads == [copy]
+
+
 def test_a_copy_changed_in_place_is_read_again_and_a_pruned_one_forgotten(
     nml_path: Path, small: Contents, reads: list[Path]
 ) -> None:

@@ -372,8 +372,10 @@ class Collection:
         """The ``<ENTRY>…</ENTRY>`` bytes of the track whose playlist key is ``key`` exactly as :meth:`chunks`
         writes them (without the newline after them), or None if no track has that key."""
         slot = self._by_key.get(key)
-        if slot is None:
-            return None
+        return None if slot is None else self._written_entry(slot)
+
+    def _written_entry(self, slot: int) -> bytes:
+        """The entry at ``slot`` as :meth:`chunks` writes it, without the newline after it."""
         element = self._changed.get(slot)
         item = self._item(slot)
         if element is None and item is not None and self._verbatim:
@@ -384,8 +386,8 @@ class Collection:
     def keyed_entries(self) -> Iterator[tuple[str, bytes | memoryview]]:
         """``(key, entry)`` of every track that has a playlist key, in document order: the key as
         :meth:`track_by_key` reads it; the entry's ``<ENTRY>…</ENTRY>`` bytes as they are in the file for an
-        untouched track (not copied), as :meth:`entry_bytes` writes them for one edited or added in memory. No
-        entry in the usual form is parsed."""
+        untouched track (not copied), as :meth:`chunks` writes them for one edited or added in memory. A key held
+        by several entries comes once for each. No entry in the usual form is parsed."""
         view = memoryview(self._data)
         starts, ends = self._spans.starts, self._spans.ends
         known = len(starts)
@@ -394,7 +396,7 @@ class Collection:
             if slot < known and slot not in changed:
                 yield key, view[starts[slot] : ends[slot]]
             else:
-                yield key, self.entry_bytes(key) or b""
+                yield key, self._written_entry(slot)  # by its slot: a key held twice names the first entry
 
     @property
     def in_traktor_layout(self) -> bool:

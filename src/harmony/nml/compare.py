@@ -32,16 +32,24 @@ class CollectionDifference:
 
 def compare_collections(first: Collection, second: Collection | None) -> CollectionDifference:
     """What differs between ``first`` and ``second`` (a track held twice under one key counts once, as its
-    last entry); ``second`` None stands for a file that cannot be read: every track is only in ``first``."""
+    first entry, the one :meth:`Collection.track_by_key` finds); ``second`` None stands for a file that cannot be
+    read: every track is only in ``first``."""
     by_bytes = first.in_traktor_layout and (second is None or second.in_traktor_layout)
-    mine = dict(_digests(first) if by_bytes else _values(first))
-    theirs = {} if second is None else dict(_digests(second) if by_bytes else _values(second))
+    mine = _first_of_each(_digests(first) if by_bytes else _values(first))
+    theirs = {} if second is None else _first_of_each(_digests(second) if by_bytes else _values(second))
     return CollectionDifference(
         only_in_first=[key for key in mine if key not in theirs],
         only_in_second=[key for key in theirs if key not in mine],
         changed=[key for key, entry in mine.items() if key in theirs and theirs[key] != entry],
         playlists_differ=second is None or _playlists(first) != _playlists(second),
     )
+
+
+def _first_of_each(pairs: Iterator[tuple[str, object]]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for key, entry in pairs:
+        found.setdefault(key, entry)
+    return found
 
 
 def _digests(collection: Collection) -> Iterator[tuple[str, bytes]]:

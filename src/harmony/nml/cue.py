@@ -112,7 +112,7 @@ class Cue:
     @property
     def type(self) -> int:
         """0 cue, 1 fade-in, 2 fade-out, 3 load, 4 grid, 5 loop (see :class:`CueType`); unknown types kept."""
-        return _int_or(self._get("TYPE"), 0)
+        return cue_type(self._get("TYPE"))
 
     @type.setter
     def type(self, value: int) -> None:
@@ -246,11 +246,13 @@ def _float_or_zero(text: str | None) -> float:
     return 0.0 if value is None else value
 
 
-def cue_type(attributes: Mapping[str, str]) -> int:
-    """A ``CUE_V2``'s type as :func:`cue_data` reads it (0, a plain cue, when TYPE is missing or not a number),
-    for the readers that need only the types."""
-    found = SMALL_INTS.get(attributes.get("TYPE", "0"))
-    return _int_or(attributes.get("TYPE"), 0) if found is None else found
+def cue_type(text: str | None) -> int:
+    """A ``CUE_V2``'s type from its TYPE text (0, a plain cue, when it is missing or not a number): the one rule
+    of the views, :func:`cue_data` and the readers that need only the types."""
+    if text is None:
+        return 0
+    found = SMALL_INTS.get(text)
+    return _int_or(text, 0) if found is None else found
 
 
 def cue_data(attributes: Mapping[str, str], grid_bpm: str | None) -> CueData:
@@ -263,7 +265,7 @@ def cue_data(attributes: Mapping[str, str], grid_bpm: str | None) -> CueData:
     display_order = small(get("DISPL_ORDER", "0"))
     repeats = small(get("REPEATS", "-1"))
     return CueData(
-        cue_type(attributes),
+        cue_type(get("TYPE")),
         _float_or_zero(get("START")),
         _float_or_zero(get("LEN")),
         _int_or(get("HOTCUE"), -1) if hotcue is None else hotcue,

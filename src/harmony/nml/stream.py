@@ -118,7 +118,7 @@ class _CueTypeReader:
             if depth > max_depth:
                 raise too_deep()
             if depth == 2 and name == "CUE_V2":
-                types.append(cue_type(attributes))
+                types.append(cue_type(attributes.get("TYPE")))
 
         def end(name: str) -> None:
             nonlocal depth

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from harmony.errors import HarmonyError
 from harmony.nml import CollectionPathError
 from harmony.service import REBUILD_LOSES, AutoSyncService, CollectionHealth, running_traktor, status_json
-from harmony.web.api_traktor import NO_COLLECTION, accepted
+from harmony.web.api_traktor import accepted, no_collection
 from harmony.web.schemas import CHANGE_ERRORS, COMMON_ERRORS, NmlPathText, error_responses
 from harmony.web.state import WebState, web_state
 
@@ -110,11 +110,11 @@ async def backups(state: Annotated[WebState, Depends(web_state)]) -> dict[str, A
         found = await state.service.recovery.list_copies()
     except CollectionPathError as error:
         configured = await state.call(lambda: state.service.settings().nml_path)
-        if configured is not None or not error.missing:
+        if configured is not None:
             raise
         # No collection chosen yet and none where Traktor keeps it: no backups, and what to do, in the page's
         # words (the command line's "harmony traktor config set" meant nothing there).
-        return {"backups": [], "rebuild_note": REBUILD_LOSES, "no_collection": NO_COLLECTION}
+        return {"backups": [], "rebuild_note": REBUILD_LOSES, "no_collection": no_collection(configured, error)}
     return {"backups": [copy.to_json() for copy in found], "rebuild_note": REBUILD_LOSES}
 
 

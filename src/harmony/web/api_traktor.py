@@ -105,6 +105,13 @@ NO_COLLECTION = (
 )
 
 
+def no_collection(configured: str | None, error: CollectionPathError) -> str:
+    """What a page says when no collection can be used: with none chosen, Harmony looked in Traktor's usual
+    folder, and the page says what to do there (the error's words name a command of the command line); with one
+    chosen, the error names it."""
+    return NO_COLLECTION if configured is None else str(error)
+
+
 def _sync_line(record: OperationRecord) -> dict[str, Any]:
     """The journal's record of an import, as the page's operation events carry it (``result`` its counts)."""
     return {
@@ -134,7 +141,7 @@ async def info(
             if nml_path is not None:
                 raise  # a path the DJ asked for that can never be a collection: a 4xx, like every endpoint
             # None chosen and none found: say what to click on this page, not which command to run.
-            out["error"] = NO_COLLECTION if settings.nml_path is None else str(error)
+            out["error"] = no_collection(settings.nml_path, error)
             path = None
         except HarmonyError as error:
             out["error"] = str(error)

@@ -77,14 +77,15 @@
   // playlists and folders edited or deleted since the last export too (the button still shows the tracks, the
   // only rows the list has). In a playlist, its own tracks, and the playlist itself when it waits.
   let pendingTracks = null;
+  // "2 playlists", "1 folder": the playlists and folders edited or deleted since the last export.
+  function waitingNodes(counts) {
+    return [counts.playlists ? plural(counts.playlists, "playlist") : null,
+      counts.folders ? plural(counts.folders, "folder") : null].filter(Boolean);
+  }
   function pendingLabel() {
     if (pendingTracks === null) return;
     const counts = Tree.pendingCounts();
-    const parts = Table.view.playlist
-      ? [counts.open ? "this playlist" : null]
-      : [counts.playlists ? plural(counts.playlists, "playlist") : null,
-        counts.folders ? plural(counts.folders, "folder") : null];
-    const said = parts.filter(Boolean);
+    const said = Table.view.playlist ? (counts.open ? ["this playlist"] : []) : waitingNodes(counts);
     // "0 tracks, this playlist" read as nothing to export beside a playlist that waits (a new order, a rename).
     const tracks = pendingTracks > 0 || !said.length ? [plural(pendingTracks, "track")] : [];
     pendingButton.textContent = said.length
@@ -107,8 +108,7 @@
         ? "No track waits to be exported, but this playlist does: its own edits (its name, its tracks or their order) "
           + "go with the next export." : "";
     }
-    const waiting = [counts.playlists ? plural(counts.playlists, "playlist") : null,
-      counts.folders ? plural(counts.folders, "folder") : null].filter(Boolean);
+    const waiting = waitingNodes(counts);
     const one = counts.playlists + counts.folders === 1;
     return waiting.length
       ? `No track waits to be exported, but ${waiting.join(" and ")} ${one ? "does" : "do"}: edited or deleted since `

@@ -164,18 +164,21 @@
 
   // --- two-click buttons ------------------------------------------------------------------------------------
 
-  function twoClicks(button, armedText, action, { armed = false } = {}) {
+  // armedUntil: a time (ms) to arm the button until at once, for a list drawn again while its button was armed:
+  // the DJ gets what is left of the first click's 6 s, never a fresh 6 s at each redraw.
+  function twoClicks(button, armedText, action, { armedUntil = 0 } = {}) {
     const idle = button.textContent;
     let timer = null;
-    const arm = () => {
+    const arm = (until) => {
       button.dataset.armed = "true";
+      button.dataset.armedUntil = String(until);
       button.textContent = armedText;
-      timer = setTimeout(() => { button.dataset.armed = "false"; button.textContent = idle; }, 6000);
+      timer = setTimeout(() => { button.dataset.armed = "false"; button.textContent = idle; }, until - Date.now());
     };
-    if (armed) arm();
+    if (armedUntil > Date.now()) arm(armedUntil);
     button.addEventListener("click", async () => {
       if (button.dataset.armed !== "true") {
-        arm();
+        arm(Date.now() + 6000);
         return;
       }
       clearTimeout(timer);
@@ -214,7 +217,7 @@
       $("compare-summary").textContent = `The backup holds ${plural(tracks, "track")} and ${plural(playlists, "playlist")} (${current}). `
         + (same ? "It holds the same tracks and playlists as the current file."
           : `${plural(found.only_in_backup, "track")} only in the backup, ${number(found.only_in_current)} only in the current file, `
-            + `${number(found.changed)} in both with other tags, cue points or analysis.${playlistsSaid}`);
+            + `${number(found.changed)} in both whose entries differ (tags, cue points, play count or analysis).${playlistsSaid}`);
       $("compare-only-backup").textContent = found.only_in_backup_sample.join("\n");
       $("compare-only-backup-count").textContent = `(${number(found.only_in_backup)})`;
       $("compare-only-current").textContent = found.only_in_current_sample.join("\n");
@@ -255,11 +258,12 @@
     }
   }
 
-  function row(copy, armedPath) {
+  function row(copy, armed) {
     const restoreButton = el("button", { type: "button", class: "small", "data-path": copy.path }, "Restore");
     restoreButton.disabled = copy.tracks === null;
-    twoClicks(restoreButton, "Click again to restore", () => restore(copy),
-      { armed: !restoreButton.disabled && copy.path === armedPath });
+    const armedUntil = armed && !restoreButton.disabled && armed.dataset.path === copy.path
+      ? Number(armed.dataset.armedUntil) : 0;
+    twoClicks(restoreButton, "Click again to restore", () => restore(copy), { armedUntil });
     const compareButton = el("button", { type: "button", class: "ghost small", onclick: () => compare(copy) }, "Compare");
     compareButton.disabled = copy.tracks === null;
     return el("tr", { "data-source": copy.source },
@@ -281,7 +285,7 @@
       // that failed reads it again): the DJ's second click restored nothing, it armed the new button.
       const armed = body.querySelector('button[data-path][data-armed="true"]');
       const focused = armed !== null && armed === document.activeElement;
-      body.replaceChildren(...(found.backups.length ? found.backups.map((copy) => row(copy, armed && armed.dataset.path))
+      body.replaceChildren(...(found.backups.length ? found.backups.map((copy) => row(copy, armed))
         : [el("tr", {}, el("td", { colspan: "7", class: "muted wrap" }, found.no_collection || "No backups yet."))]));
       if (focused) {
         const again = body.querySelector('button[data-path][data-armed="true"]');
@@ -324,7 +328,14 @@
   let settingsPath;
   document.addEventListener("harmony:settings", (event) => {
     const path = event.detail.nml_path || null;
-    if (settingsPath !== undefined && path !== settingsPath) collectionChanged();
+    if (settingsPath !== undefined && path !== settingsPath) {
+      // A Restore armed for the collection before is not one for this one (Traktor's copies may be shared).
+      for (const button of $("backups-table").querySelectorAll('button[data-armed="true"]')) {
+        button.dataset.armed = "false";
+        button.dataset.armedUntil = "0";
+      }
+      collectionChanged();
+    }
     settingsPath = path;
   });
 
