@@ -126,7 +126,9 @@ async def test_library_changes_are_debounced(service: TraktorService, demo: Demo
 async def test_a_library_change_already_exported_starts_no_run(service: TraktorService, demo: Demo) -> None:
     """An edit exported before its debounce ended (by the run of auto-sync being switched on, or an export by
     hand) asked for a run that found nothing to do and said "Sync complete" a second time."""
-    _configure(service, demo, on_startup=False, debounce_ms=1000, direction="bidirectional")
+    # The export by hand must end within the debounce: 3 s leaves room on a machine busy with other test runs (a
+    # CI run beside another one took over 1 s for it).
+    _configure(service, demo, on_startup=False, debounce_ms=3000, direction="bidirectional")
     counting = Counting(service)
     exports: list[Operation] = []
 
@@ -141,8 +143,10 @@ async def test_a_library_change_already_exported_starts_no_run(service: TraktorS
     await auto.start()
     _edit_a_track(service, "exported by hand")
     auto.library_changed()
-    assert (await service.export(ExportRequest(force=True))).status == "succeeded"  # within the debounce
-    await asyncio.sleep(1.8)  # the debounce ended
+    edited_at = asyncio.get_running_loop().time()
+    assert (await service.export(ExportRequest(force=True))).status == "succeeded"
+    assert asyncio.get_running_loop().time() - edited_at < 3.0, "the export by hand ended after the debounce"
+    await asyncio.sleep(3.8)  # the debounce ended
     assert counting.imports == 1 and exports == [] and not auto.status.pending and not auto.status.running
     _edit_a_track(service, "left for auto-sync")
     auto.library_changed()  # an edit still waiting: the run comes
