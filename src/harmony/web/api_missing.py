@@ -62,7 +62,8 @@ def _checked_roots(state: WebState, texts: list[str]) -> list[Path]:
     """The folders ``texts`` names, each resolved, or a 404 naming every one that cannot be searched (and why):
     a DJ who typed three folders learns of all the wrong ones at once, and nothing is searched until all are
     right."""
-    allowed = [root.resolve() for root in search_roots(state)]
+    searched = search_roots(state)
+    allowed = [root.resolve() for root in searched]
     roots: list[Path] = []
     refused: list[str] = []
     outside: list[str] = []
@@ -84,7 +85,7 @@ def _checked_roots(state: WebState, texts: list[str]) -> list[Path]:
     if refused:
         reasons.append(f"Cannot search {listed(refused)}: {_not_a_folder(len(refused))} on this computer.")
     if outside:
-        where = ", ".join(str(root) for root in search_roots(state))
+        where = ", ".join(str(root) for root in searched)
         reasons.append(f"Cannot search {listed(outside)}: Harmony looks under {where} only.")
     if reasons:
         raise NotFoundError(" ".join(reasons))
@@ -162,7 +163,8 @@ async def suggestions(
     """``{"missing", "roots", "scanned_files", "suggestions": [{"nml_prefix", "local_prefix", "finds",
     "missing", "text"}]}``, best first; the roots default to the app's home folder (that of its folder
     browser) and the mounted volumes."""
-    roots = _checked_roots(state, root) if root else search_roots(state)
+    # The folders are looked at on a thread: a stat of a sleeping network drive must not hold the event loop.
+    roots = await state.call(lambda: _checked_roots(state, root) if root else search_roots(state))
     result = await state.read(lambda library: suggest_mappings(library, roots))
     return result.to_json()
 
