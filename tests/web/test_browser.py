@@ -265,6 +265,27 @@ def test_library_browsed_and_searched_while_an_import_runs(live_server: LiveServ
     page.wait_for_function("() => document.querySelector('#background-count').textContent === '0'")
 
 
+def test_the_folder_browser_shows_the_last_folder_clicked(live_server: LiveServer, page: Any, home: Path) -> None:
+    """Two folders clicked quickly, the first slow to list (a network share): its listing came last and replaced
+    the second's, so the browser showed a folder the DJ had left."""
+    for name in ("Slow share", "Music"):
+        (home / name).mkdir()
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector("body[data-ready='true']")
+    page.click("#browse-button")
+    page.wait_for_selector("#browser-entries button:has-text('Slow share')")
+    page.evaluate(
+        """() => { const send = window.fetch;
+                   window.fetch = (url, ...rest) => !String(url).includes('Slow%20share') ? send(url, ...rest)
+                     : new Promise((done) => setTimeout(done, 1000)).then(() => send(url, ...rest)); }"""
+    )
+    page.locator("#browser-entries button", has_text="Slow share").click()
+    page.locator("#browser-entries button", has_text="Music").click()
+    page.wait_for_function("() => document.querySelector('#browser-path').textContent.endsWith('Music')")
+    page.wait_for_timeout(1500)
+    assert page.text_content("#browser-path").endswith("Music")
+
+
 def test_pick_collection_with_the_folder_browser_then_preview(live_server: LiveServer, page: Any, home: Path) -> None:
     demo = make_demo(home / "Documents" / "Native Instruments" / "Traktor 3.11.1", tracks=150, seed=9)
     page.goto(f"{live_server.url}/traktor")

@@ -184,6 +184,17 @@ window.Harmony = (() => {
     }
   }
 
+  // For a view read again on each click or change: answers may come out of order on a busy machine, and one asked
+  // for earlier must not replace a later one. `const asked = ask();` before the request, `if (!asked()) return;`
+  // after it: true while no later request has been asked for.
+  function latestOnly() {
+    let count = 0;
+    return () => {
+      const mine = ++count;
+      return () => mine === count;
+    };
+  }
+
   return { api, sendAsLeaving, changesAnswered, ApiError, onOperation, onAutoSync, onEvent, el, text, sentence, number, plural, token, putChildren,
-    utc, when };
+    utc, when, latestOnly };
 })();

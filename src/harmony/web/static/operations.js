@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, utc } = window.Harmony;
+  const { api, el, latestOnly, onOperation, utc } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const OUTCOME = { succeeded: ["Succeeded", "green"], failed: ["Failed", "red"], cancelled: ["Cancelled", "gray"] };
 
@@ -24,7 +24,11 @@
       el("td", { "data-label": "Phases", class: "muted phases", title: phases(record) }, phases(record)));
   }
 
+  // Each change of a filter asks again; on a busy machine the answer for a filter chosen first came last, and the
+  // list showed it under the filters chosen since.
+  const ask = latestOnly();
   async function load() {
+    const asked = ask();
     const params = new URLSearchParams();
     for (const name of ["operation", "status", "trigger"]) {
       const value = $(`filter-${name}`).value;
@@ -33,9 +37,11 @@
     const body = $("history-table").querySelector("tbody");
     try {
       const found = await api("GET", `/api/history?${params}`);
+      if (!asked()) return;
       body.replaceChildren(...(found.operations.length ? found.operations.map(row)
         : [el("tr", {}, el("td", { colspan: "7", class: "muted" }, "No operations match."))]));
     } catch (error) {
+      if (!asked()) return;
       body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "error" }, error.message)));
     }
     document.body.dataset.ready = "true";

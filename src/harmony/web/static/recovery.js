@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onOperation, onAutoSync, number, plural, utc } = window.Harmony;
+  const { api, el, latestOnly, onOperation, onAutoSync, number, plural, utc } = window.Harmony;
   const notify = window.HarmonyNotifications;
   const $ = (id) => document.getElementById(id);
 
@@ -276,10 +276,15 @@
       el("td", {}, compareButton, restoreButton));
   }
 
+  // The list is read again after each write and each change of the collection's path: an answer for the path
+  // before must not replace the one for the path now.
+  const askBackups = latestOnly();
   async function loadBackups() {
+    const latest = askBackups();
     const body = $("backups-table").querySelector("tbody");
     try {
       const found = await api("GET", "/api/traktor/backups");
+      if (!latest()) return;
       $("rebuild-note").textContent = found.rebuild_note;
       // A Restore clicked once stays armed, and keeps the keyboard, when the list is read again meanwhile (a sync
       // that failed reads it again): the DJ's second click restored nothing, it armed the new button.
@@ -292,6 +297,7 @@
         if (again) again.focus();
       }
     } catch (error) {
+      if (!latest()) return;
       body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "error" }, error.message)));
     }
     document.getElementById("backups-section").dataset.ready = "true";

@@ -123,6 +123,18 @@ window.HarmonyTable = (() => {
     while (inFlight < IN_FLIGHT && wanted.length) fetchBlock(wanted.shift());
   }
 
+  // Waits until the block holding row `index` is read as the list is now. A reload started meanwhile (the
+  // library's refresh after an edit) makes the answer awaited an older one: its block is awaited in turn. Until
+  // then the rows drawn are the ones from before the change (see `stale`), which an edit must not act on.
+  async function rowsRead(index = 0) {
+    const start = Math.floor(index / BLOCK) * BLOCK;
+    let mine;
+    do {
+      mine = generation;
+      await fetchBlock(start);
+    } while (mine !== generation);
+  }
+
   function forget() {
     if (blocks.size <= KEEP_BLOCKS) return;
     const oldest = [...blocks.entries()].filter(([, b]) => b.tracks).sort((a, b) => a[1].used - b[1].used);
@@ -994,11 +1006,13 @@ window.HarmonyTable = (() => {
       const showing = panelOpen() && !fromPanel;
       if (fromPanel && window.HarmonyPanel) window.HarmonyPanel.close();
       clearSelection();
-      await reload({ keep: true });
+      reload({ keep: true });
       // The next track takes the removed one's place, selected, and in the panel if it was open (it went on
       // showing the track taken out, with no row selected).
+      await rowsRead();
       const next = Math.min(current, total - 1);
       if (next < 0) return;
+      await rowsRead(next);
       await select(next);
       focusCurrent();
       if (showing) openTrack(next);

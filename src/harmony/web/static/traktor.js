@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, onEvent, onOperation, onAutoSync, number, plural, utc, when } = window.Harmony;
+  const { api, el, latestOnly, onEvent, onOperation, onAutoSync, number, plural, utc, when } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const mine = new Set(); // operations started from this page, which Cancel stops
@@ -116,13 +116,19 @@
 
   let autoSyncHeard = 0; // auto-sync events seen: an answer asked for before the latest one is older than it
 
+  // The badges of a collection chosen before another (read at 100,000 tracks for seconds) must not replace the
+  // later one's.
+  const askInfo = latestOnly();
   async function loadInfo() {
     const asked = autoSyncHeard;
+    const latest = askInfo();
     $("nml-badges").replaceChildren(el("span", { class: "muted" }, "Reading the collection…"));
     let info;
     try {
       info = await api("GET", "/api/traktor/info");
+      if (!latest()) return;
     } catch (error) {
+      if (!latest()) return;
       $("nml-badges").replaceChildren();
       fail("Failed to parse collection.nml", error);
       return;
@@ -253,11 +259,15 @@
 
   // --- the folder browser -----------------------------------------------------------------------------------
 
+  const askListing = latestOnly(); // two folders clicked quickly: the last one is shown
   async function browse(path) {
+    const latest = askListing();
     let listing;
     try {
       listing = await api("GET", `/api/files${path ? `?path=${encodeURIComponent(path)}` : ""}`);
+      if (!latest()) return;
     } catch (error) {
+      if (!latest()) return;
       fail("Failed to select file", error);
       return;
     }
