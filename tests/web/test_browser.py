@@ -31,18 +31,21 @@ CHROMIUM_ARGS = [
 PROGRESS_LINE = re.compile(r"^[A-Z][a-z]+: .+ \(\d{1,3}%\)$")
 
 # Collects the title and message of every notification change, so the test sees states that last milliseconds.
+# Given to `add_init_script` it starts with the document, before the page's scripts: started at DOMContentLoaded
+# it missed what a busy page had already shown from its event stream (a stressed run saw the last state alone).
 RECORD_NOTIFICATIONS = """
 window.__notes = [];
 new MutationObserver(() => {
-  for (const n of document.querySelectorAll('.notification')) {
-    const entry = {id: n.dataset.id, color: n.dataset.color, title: n.querySelector('.title').textContent,
-                   message: n.querySelector('.message').textContent, loading: n.classList.contains('loading')};
+  for (const n of document.querySelectorAll('#notifications .notification')) {
+    const title = n.querySelector('.title'), message = n.querySelector('.message');
+    if (!title || !message) continue;
+    const entry = {id: n.dataset.id, color: n.dataset.color, title: title.textContent,
+                   message: message.textContent, loading: n.classList.contains('loading')};
     const last = window.__notes.filter(e => e.id === entry.id).pop();
     if (!last || last.title !== entry.title || last.message !== entry.message || last.color !== entry.color)
       window.__notes.push(entry);
   }
-}).observe(document.getElementById('notifications'), {subtree: true, childList: true, characterData: true,
-                                                      attributes: true});
+}).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
 """
 
 
@@ -474,7 +477,7 @@ def test_a_page_opened_while_auto_sync_runs_shows_one_notification(
         while not client.get("/api/traktor/status").json()["auto_sync"]["running"]:
             assert time.monotonic() < deadline, "auto-sync did not start"
             time.sleep(0.05)
-    page.add_init_script(f"document.addEventListener('DOMContentLoaded', () => {{ {RECORD_NOTIFICATIONS} }});")
+    page.add_init_script(RECORD_NOTIFICATIONS)
     page.goto(f"{live_server.url}/library")
     green = page.locator('.notification[data-color="green"]')
     green.wait_for(timeout=120_000)
@@ -626,6 +629,36 @@ def test_a_sync_removing_much_of_the_library_asks_and_resends(
     page.locator('.notification[data-color="green"]').wait_for(timeout=60_000)
     with Library.open(live_server.state.service.library_path) as library:
         assert library.stats().tracks == 20
+
+
+@pytest.mark.parametrize("late", ["asked", "answered"])
+def test_a_path_saved_before_the_settings_came_is_kept_and_its_backups_listed(
+    live_server: LiveServer, page: Any, home: Path, monkeypatch: pytest.MonkeyPatch, late: str
+) -> None:
+    """On a busy machine the DJ typed and saved a path before the page's settings had come. Asked late, the
+    settings then named the same path, and the Backups section went on saying no collection was found; answered
+    late, they named none, and the path the DJ had saved vanished from its field."""
+    monkeypatch.setenv("HOME", str(home))
+    demo = make_demo(home / "Music" / "Traktor", tracks=30, seed=4)
+    delay = "new Promise((done) => setTimeout(done, 1500))"
+    late_config = (
+        f"send(url, ...rest).then((answer) => {delay}.then(() => answer))"
+        if late == "answered"
+        else f"{delay}.then(() => send(url, ...rest))"
+    )
+    # Every read of the settings comes late; the save goes at once.
+    page.add_init_script(
+        "{ const send = window.fetch;"
+        " window.fetch = (url, ...rest) => String(url).endsWith('/api/traktor/config') && rest[0].method === 'GET'"
+        f" ? {late_config} : send(url, ...rest); }}"
+    )
+    page.goto(f"{live_server.url}/traktor")
+    page.fill("#nml-path", str(demo.nml))
+    page.click("#save-path")
+    page.wait_for_function("() => document.querySelector('#backups-table tbody td').textContent === 'No backups yet.'")
+    page.wait_for_timeout(2000)  # past the first settings' answer
+    assert page.input_value("#nml-path") == str(demo.nml)
+    assert page.text_content("#backups-table tbody td") == "No backups yet."
 
 
 def test_the_backups_follow_the_collection_chosen_on_a_new_library(

@@ -63,7 +63,7 @@ def _played(page: Any, server: LiveServer, events: list[str], until: str = "gree
         route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="".join(events))
 
     page.route("**/api/events", answer)
-    page.add_init_script(f"document.addEventListener('DOMContentLoaded', () => {{ {RECORD_NOTIFICATIONS} }});")
+    page.add_init_script(RECORD_NOTIFICATIONS)
     page.goto(f"{server.url}/operations")
     page.wait_for_selector(f'.notification[data-color="{until}"]')
     notes: list[dict[str, Any]] = page.evaluate("window.__notes")

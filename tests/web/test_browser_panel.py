@@ -811,6 +811,39 @@ def test_ctrl_z_right_after_enter_undoes_that_edit_not_the_one_before(page: Any,
     page.keyboard.press("Escape")
 
 
+def test_the_next_track_clicked_stays_in_the_panel_when_the_last_ones_refresh_answers_later(
+    page: Any,  # noqa: F811
+    panel_server: Fixture,
+) -> None:
+    """A star clicked on one track, then the next row at once: the library's event for the star read the first
+    track again after the click, and that read dropped the next track's answer. The table had the next track
+    selected while the panel went on showing the first, and what the DJ typed went to it."""
+    open_track(page, panel_server, "form")
+    first, nxt = panel_server.ids["form"], panel_server.ids["named"]
+    # The next track's answer comes 800 ms late, the first track's reads 300 ms late.
+    page.evaluate(
+        """([first, nxt]) => { const send = window.fetch;
+             const wait = (url) => String(url).endsWith(`/api/library/tracks/${nxt}`) ? 800
+               : String(url).endsWith(`/api/library/tracks/${first}`) ? 300 : 0;
+             window.asked = [];
+             window.fetch = (url, ...rest) => { window.asked.push(String(url));
+               return new Promise((done) => setTimeout(done, wait(url))).then(() => send(url, ...rest)); }; }""",
+        [first, nxt],
+    )
+    page.locator("#tracks-body tr[data-id]", has_text="Named Track").first.locator("td", has_text="Named Track").click()
+    # The first track changed meanwhile (its star's event), once the next track was asked for: the panel, still
+    # showing the first, reads it again.
+    page.wait_for_function("id => window.asked.some((url) => url.endsWith(`/api/library/tracks/${id}`))", arg=nxt)
+    page.evaluate(
+        "id => document.dispatchEvent(new CustomEvent('harmony:library-edited', { detail: { ids: [id] } }))", first
+    )
+    page.wait_for_selector(f"#track-detail[data-track-id='{nxt}']:not([hidden])", timeout=10_000)
+    page.wait_for_timeout(1000)
+    assert page.get_attribute("#track-detail", "data-track-id") == str(nxt)
+    assert page.text_content("#detail-title") == "Named Track"
+    page.keyboard.press("Escape")
+
+
 def test_rating_stars_by_click_and_keyboard(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     open_track(page, panel_server, "rating")
     assert page.get_attribute("#field-rating .star[data-value='2']", "aria-checked") == "true"

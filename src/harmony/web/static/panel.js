@@ -17,7 +17,10 @@
   const missing = document.getElementById("detail-missing");
   const inputs = [...form.querySelectorAll("[data-kind]")];
   const keyPicker = document.getElementById("field-musical_key");
-  const state = { track: null, loading: 0, version: undefined, escWarned: false, sentAsLeaving: false };
+  // `loading` counts every read of a track (an open, a reload, a save's answer): a read started before another
+  // one is dropped. `opened` counts opens and closes alone: a track the DJ moved to must not lose to a reload of
+  // the track before it (the library's event for a star clicked just before read it again, after the click).
+  const state = { track: null, loading: 0, opened: 0, version: undefined, escWarned: false, sentAsLeaving: false };
 
   for (const swatch of colours) if (swatch.dataset.swatch) swatch.style.backgroundColor = swatch.dataset.swatch;
 
@@ -117,6 +120,7 @@
     if (!state.track) return;
     const id = state.track.id;
     const mine = ++state.loading;
+    const opened = state.opened;
     let track;
     try {
       track = await api("GET", `/api/library/tracks/${id}`);
@@ -124,7 +128,7 @@
       if (mine === state.loading) setStatus(error.message, true);
       return;
     }
-    if (mine !== state.loading || !state.track || state.track.id !== id) return;
+    if (mine !== state.loading || opened !== state.opened || !state.track || state.track.id !== id) return;
     fill(track, { keepEdits });
     player.setCues(cueEditor.show(track, track.cues || [], refreshCues));
   }
@@ -146,17 +150,20 @@
   window.addEventListener("resize", () => { if (!panel.hidden) place(); });
 
   async function open(id, focusForm = false) {
+    const opened = ++state.opened;
     // Typed changes are kept, not dropped, when the DJ moves on to another track; a refused value stops here.
     if (state.track && state.track.id !== id && !panel.hidden && dirty() && !(await save())) return;
-    const mine = ++state.loading;
+    if (opened !== state.opened) return; // another track was clicked while this save went
+    state.loading += 1; // reads of the track before are dropped
     let track;
     try {
       track = await api("GET", `/api/library/tracks/${id}`);
     } catch (error) {
+      if (opened !== state.opened) return;
       window.HarmonyNotifications.show("track-error", { title: "Track", message: error.message, color: "red", autoClose: 5000 });
       return;
     }
-    if (mine !== state.loading) return;
+    if (opened !== state.opened) return;
     const other = !state.track || state.track.id !== track.id;
     // The open track's own row clicked again: what the DJ typed stays (it was wiped, unsaved and unsaid).
     const again = !other && !panel.hidden;
@@ -187,6 +194,7 @@
     if (panel.hidden) return;
     const id = state.track ? state.track.id : null;
     state.loading += 1;
+    state.opened += 1;
     panel.hidden = true;
     library.classList.remove("with-detail");
     player.unload();

@@ -331,10 +331,22 @@
   $("backups-refresh").addEventListener("click", loadBackups);
   // Another collection chosen (the first one, on a new library): its health and its backups, not the ones of the
   // path before (the list kept saying no collection was found after the DJ had saved one).
+  // The banners and the list are first read once the page has the settings: read before, they were about the
+  // path before a save the DJ made while the settings were still coming, and stayed so.
   let settingsPath;
+  let read = false;
+  function firstRead() {
+    if (read) return;
+    read = true;
+    loadStatus();
+    loadBackups();
+  }
+  document.addEventListener("harmony:settings-unread", firstRead);
   document.addEventListener("harmony:settings", (event) => {
     const path = event.detail.nml_path || null;
-    if (settingsPath !== undefined && path !== settingsPath) {
+    if (!read) {
+      firstRead();
+    } else if (path !== settingsPath) {
       // A Restore armed for the collection before is not one for this one (Traktor's copies may be shared).
       for (const button of $("backups-table").querySelectorAll('button[data-armed="true"]')) {
         button.dataset.armed = "false";
@@ -344,7 +356,4 @@
     }
     settingsPath = path;
   });
-
-  loadStatus();
-  loadBackups();
 })();

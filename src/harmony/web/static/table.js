@@ -519,6 +519,16 @@ window.HarmonyTable = (() => {
     showSelectionCount();
   }
 
+  // The track at row `index` as remembered for a later remove or move: with its place in the playlist only if its
+  // block was read since the playlist last changed (see placesFrom). The rows on show while a reload is on its way
+  // are the ones from before (`stale`), as are the current ones in the 150 ms before a refresh: their places may
+  // now hold other entries, and a key pressed after a move then had Delete take out the entry now there.
+  function placed(index, track) {
+    const block = blocks.get(Math.floor(index / BLOCK) * BLOCK);
+    const fresh = block && block.tracks && block.generation >= placesFrom && block.tracks.includes(track);
+    return fresh ? track : { id: track.id };
+  }
+
   function remember(track) {
     selected.add(track.id);
     if (track.position !== undefined && track.position !== null) {
@@ -559,7 +569,7 @@ window.HarmonyTable = (() => {
         complete = false;
         break;
       }
-      known.push(track);
+      known.push(placed(i, track));
     }
     const tracks = complete ? known : await tracksBetween(low, high + 1);
     clearSelection();
@@ -585,12 +595,12 @@ window.HarmonyTable = (() => {
         selected.delete(track.id);
         selectedPositions.delete(track.id);
       } else {
-        remember(track);
+        remember(placed(index, track));
       }
       anchor = index;
     } else {
       clearSelection();
-      remember(track);
+      remember(placed(index, track));
       anchor = index;
     }
     current = index;
@@ -1197,7 +1207,7 @@ window.HarmonyTable = (() => {
       // Dragging a row that is not selected drags that row alone. The rows are marked in place, not redrawn: the
       // pressed row must stay the drag's source (see putChildren).
       clearSelection();
-      remember(track);
+      remember(placed(index, track));
       anchor = index;
       if (current !== index) {
         current = index;

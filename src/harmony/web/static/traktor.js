@@ -91,9 +91,17 @@
     savedMarks.set(mark, setTimeout(() => { mark.remove(); savedMarks.delete(mark); }, 2500));
   }
 
+  // The settings drawn are the ones asked for last: on a busy machine the page's first read of them came after a
+  // save the DJ had made meanwhile, and put back the path before it (the field went empty).
+  const askConfig = latestOnly();
+  function fillIfLatest(latest) {
+    return (config) => { if (latest()) fill(config); };
+  }
+
   async function save(changes, field = null) {
+    const latest = askConfig();
     try {
-      fill(await api("PUT", "/api/traktor/config", changes));
+      fillIfLatest(latest)(await api("PUT", "/api/traktor/config", changes));
       notify.hide(SETTINGS_REFUSED);
       markSaved(field);
       return true;
@@ -107,7 +115,8 @@
   async function refuseSetting(error) {
     for (const mark of document.querySelectorAll(".saved-mark")) mark.remove(); // an earlier "Saved" is not this
     fail("Failed to save the settings", error, SETTINGS_REFUSED);
-    fill(await api("GET", "/api/traktor/config"));
+    const latest = askConfig();
+    fillIfLatest(latest)(await api("GET", "/api/traktor/config"));
   }
 
   function badge(text, color) {
@@ -491,7 +500,10 @@
 
   // The page is ready (its fields hold the stored settings) once the configuration has arrived.
   api("GET", "/api/traktor/config")
-    .then(fill, (error) => fail("Failed to load configuration", error))
+    .then(fillIfLatest(askConfig()), (error) => {
+      fail("Failed to load configuration", error);
+      document.dispatchEvent(new CustomEvent("harmony:settings-unread"));
+    })
     .finally(() => {
       document.body.dataset.ready = "true";
       // "Preview Sync" on another page's notice (a collection restored from a backup) comes here to preview.
