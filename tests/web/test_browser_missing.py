@@ -162,6 +162,38 @@ def test_an_import_that_ends_before_its_request_answers_still_updates_the_count(
     expect(page.locator("#suggest-status")).not_to_have_text("Mapping saved. Importing again to find the files…")
 
 
+def test_an_older_count_answered_last_does_not_hide_the_missing_tracks(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """The page counts again after every change of the library. A count asked before another and answered after it
+    was drawn over it: after an undo had brought missing tracks back, an older "0" hid their searches."""
+    from playwright.sync_api import expect
+
+    _import_lost(live_server, home, [("One", "one.mp3", 100), ("Two", "two.mp3", 200)])
+    page.goto(f"{live_server.url}/missing")
+    expect(page.locator("#missing-count")).to_have_text("2")
+    # The next count answers 1.5 s late, and says what it would have said before the tracks came back: 0.
+    page.evaluate(
+        """() => { const send = window.fetch; let first = true;
+             window.fetch = (url, ...rest) => {
+               if (!first || !String(url).endsWith('/api/library/missing?limit=0')) return send(url, ...rest);
+               first = false;
+               return new Promise((done) => setTimeout(done, 1500)).then(() => new Response(
+                 JSON.stringify({ count: 0, tracks: [] }), { headers: { 'Content-Type': 'application/json' } }));
+             }; }"""
+    )
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        track = client.get("/api/library/tracks", params={"limit": 1}).json()["tracks"][0]
+        for comment in ("one", "two"):  # two changes of the library, two counts
+            assert client.patch(f"/api/library/tracks/{track['id']}", json={"comment": comment}).status_code == 200
+            page.wait_for_timeout(300)
+    page.wait_for_timeout(2000)  # past the older count's answer
+    expect(page.locator("#missing-count")).to_have_text("2")
+    assert page.locator("#relocate-heading").is_visible()
+
+
 def test_the_other_suggestions_wait_while_a_mapping_imports(
     live_server: LiveServer,
     page: Any,  # noqa: F811

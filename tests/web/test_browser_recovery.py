@@ -157,6 +157,40 @@ def test_an_export_adds_its_backup_to_the_open_page(live_server: LiveServer, pag
     ), summary.text_content()
 
 
+def test_a_comparison_shows_the_backup_clicked_last(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """Compare clicked on one backup, then on another before the first answered: the first's figures came last and
+    stood under the second's title (a DJ could restore a copy on another's word)."""
+    demo = make_demo(home / "Traktor", tracks=40, seed=6)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+        for index in (0, 1):  # each export edits one more track, and keeps the file before it
+            with Library.open(live_server.state.service.library_path) as library:
+                track = library.search_tracks(limit=2, sort="id").tracks[index]
+                library.update_track(track.id, {"comment": f"edit {index}"})
+            _run(client, live_server, "/api/traktor/export", {"force": True})
+    page.goto(f"{live_server.url}/traktor")
+    rows = page.locator('#backups-table tbody tr[data-source="harmony"]')
+    rows.nth(1).wait_for(timeout=30_000)
+    older = rows.nth(1).locator("button[data-path]").get_attribute("data-path")
+    # The older backup's comparison answers 1.5 s late.
+    page.evaluate(
+        """older => { const send = window.fetch;
+             const late = (url, rest) => new Promise((done) => setTimeout(done, 1500)).then(() => send(url, ...rest));
+             window.fetch = (url, ...rest) => rest[0] && String(rest[0].body || '').includes(JSON.stringify(older))
+               ? late(url, rest) : send(url, ...rest); }""",
+        older,
+    )
+    rows.nth(1).get_by_role("button", name="Compare").click()
+    rows.nth(0).get_by_role("button", name="Compare").click()
+    page.wait_for_function("() => !document.querySelector('#compare-summary').textContent.startsWith('Comparing')")
+    page.wait_for_timeout(2500)  # past the older one's answer
+    # The newer backup lacks the second edit alone; the older one lacks both.
+    assert "1 in both whose entries differ" in page.text_content("#compare-summary"), page.text_content(
+        "#compare-summary"
+    )
+
+
 def test_keeping_a_damaged_looking_collection_asks_once(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
     demo = make_demo(home / "Traktor", tracks=100, seed=5)
     configure(live_server, demo)

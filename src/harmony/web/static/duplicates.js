@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, number, plural } = window.Harmony;
+  const { api, el, latestOnly, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const Columns = window.HarmonyColumns;
@@ -171,7 +171,7 @@
       focusAfter(section);
       section.remove();
       state.remaining -= 1;
-      await showCounts(state.remaining);
+      await showCounts();
     } catch (error) {
       button.textContent = MERGE;
       setBusy(false);
@@ -215,8 +215,14 @@
     (section ? section.querySelector("button.merge") : $("duplicates-status")).focus();
   }
 
-  async function showCounts(groups) {
+  // Merges pressed one after another each count again: the count of an earlier one could come last and say a
+  // group more than is left. The groups are counted when the answer comes, from what is left then.
+  const askCounts = latestOnly();
+  async function showCounts() {
+    const latest = askCounts();
     const tracks = (await api("GET", "/api/library/tracks?limit=1")).total;
+    if (!latest()) return;
+    const groups = state.remaining;
     $("duplicates-status").textContent = groups
       ? `${plural(groups, "group", "groups")} of duplicates among ${plural(tracks, "track", "tracks")}.`
       : `No duplicates among ${plural(tracks, "track", "tracks")}.`;
@@ -227,7 +233,7 @@
     Object.assign(state, { groups: data.groups, drawn: 0, remaining: data.groups.length });
     $("duplicate-groups").replaceChildren();
     drawMore();
-    await showCounts(data.groups.length);
+    await showCounts();
   }
 
   $("duplicates-more").addEventListener("click", drawMore);

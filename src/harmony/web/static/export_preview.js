@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { api, onOperation, number, plural } = window.Harmony;
+  const { api, latestOnly, onOperation, number, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const dialog = $("export-dialog");
   const status = $("export-preview-status");
@@ -71,7 +71,10 @@
     else if (previewId === null) finished.set(event.operation_id, event);
   });
 
+  // Closed and opened again before the first preview had started: the first one's answer is not this dialog's.
+  const askPreview = latestOnly();
   async function open() {
+    const latest = askPreview();
     reset();
     previewId = null;
     finished = new Map();
@@ -81,9 +84,10 @@
     try {
       accepted = await api("POST", "/api/traktor/export", { dry_run: true });
     } catch (error) {
-      say(`The preview could not start: ${error.message}`, "error");
+      if (latest()) say(`The preview could not start: ${error.message}`, "error");
       return;
     }
+    if (!latest()) return;
     previewId = accepted.operation_id;
     if (finished.has(previewId)) onEvent(finished.get(previewId));
   }

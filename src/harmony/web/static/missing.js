@@ -16,12 +16,20 @@
     notify.show(id, { title, message: error.message || String(error), color: "red", autoClose: 6000 });
   }
 
-  async function loadCount() {
-    const data = await api("GET", "/api/library/missing?limit=0");
-    $("missing-count").textContent = number(data.count);
-    $("missing-words").textContent = data.count === 1
-      ? "track has its file missing on this computer." : "tracks have their file missing on this computer.";
-    return data.count;
+  // Counted after every change of the library, from several places: an older count answered last said 0 after an
+  // undo had put the missing tracks back, and hid their searches. Only the newest count is drawn, and a caller of
+  // an older one gets the newest's.
+  let counting = null;
+  function loadCount() {
+    const mine = api("GET", "/api/library/missing?limit=0").then((data) => {
+      if (counting !== mine) return counting;
+      $("missing-count").textContent = number(data.count);
+      $("missing-words").textContent = data.count === 1
+        ? "track has its file missing on this computer." : "tracks have their file missing on this computer.";
+      return data.count;
+    });
+    counting = mine;
+    return mine;
   }
 
   // Opened with nothing missing: say so, and offer no search that can only find nothing ("Found 0 of 0"), until
@@ -180,7 +188,9 @@
   }
 
   async function showMatches() {
-    const data = await api("GET", `/api/library/relocate/${encodeURIComponent(relocateId)}`);
+    const search = relocateId;
+    const data = await api("GET", `/api/library/relocate/${encodeURIComponent(search)}`);
+    if (search !== relocateId) return; // a new search began meanwhile: its matches are the ones to show
     const listed = data.matches.filter((m) => m.confidence !== "not_found");
     $("relocate-summary").textContent = listed.length > LISTED
       ? `${data.summary} The first ${number(LISTED)} are listed: relocate them, then search again for the rest.`

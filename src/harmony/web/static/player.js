@@ -161,7 +161,9 @@ window.HarmonyPlayer = (() => {
 
   function jump(ms) {
     if (state.missing || !state.track) return;
+    const mine = state.loading;
     const go = () => {
+      if (mine !== state.loading) return; // another track was loaded before this one's audio was ready
       audio.currentTime = Math.max(0, ms / 1000);
       showPosition();
     };

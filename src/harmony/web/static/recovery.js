@@ -199,12 +199,17 @@
     return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${number(Math.round(bytes / 1e3))} kB`;
   }
 
+  // A comparison takes seconds at 100,000 tracks: one asked for another backup meanwhile must not show its
+  // figures under this one's title (the DJ could restore a copy on another's word).
+  const askCompare = latestOnly();
   async function compare(copy) {
+    const latest = askCompare();
     $("compare-box").hidden = false;
     $("compare-title").textContent = `Compared with now: ${utc(copy.created_at).toLocaleString()}`;
     $("compare-summary").textContent = "Comparing…";
     try {
       const found = await api("POST", "/api/traktor/backups/compare", { path: copy.path });
+      if (!latest()) return;
       const [tracks, playlists] = found.backup_counts;
       const current = found.current_counts
         ? `${plural(found.current_counts[0], "track")}, ${plural(found.current_counts[1], "playlist")} now`
@@ -225,6 +230,7 @@
       $("compare-changed").textContent = found.changed_sample.join("\n");
       $("compare-changed-count").textContent = `(${number(found.changed)})`;
     } catch (error) {
+      if (!latest()) return;
       $("compare-summary").textContent = "";
       fail("Failed to compare", error);
     }

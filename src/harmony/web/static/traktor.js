@@ -128,9 +128,13 @@
   // The badges of a collection chosen before another (read at 100,000 tracks for seconds) must not replace the
   // later one's.
   const askInfo = latestOnly();
+  // The export line is drawn from the badges' answer and from the status asked after an edit: whichever was asked
+  // last (a status asked before an export came after the export's badges, and said edits were waiting again).
+  const askExportLine = latestOnly();
   async function loadInfo() {
     const asked = autoSyncHeard;
     const latest = askInfo();
+    const exportLine = askExportLine();
     $("nml-badges").replaceChildren(el("span", { class: "muted" }, "Reading the collection…"));
     let info;
     try {
@@ -157,7 +161,7 @@
     // An auto-sync event heard meanwhile is newer than the answer's status: it is kept, with the answer's times
     // (the event drawn before the answer came had no "Last sync" to show).
     showAutoSync(autoSyncHeard === asked ? info.auto_sync : lastAutoSync, info.library);
-    showExport(info.library, null);
+    if (exportLine()) showExport(info.library, null);
     // The last sync's line survives a reload: it is read back from the operations journal, unless a sync heard
     // on this page has said it already.
     const synced = info.library && info.library.last_sync;
@@ -197,9 +201,10 @@
     if (exportAsk !== null) return;
     exportAsk = setTimeout(async () => {
       exportAsk = null;
+      const latest = askExportLine();
       try {
         const status = await api("GET", "/api/traktor/status");
-        if (exportLibrary) showExport({ ...exportLibrary, pending_export: status.pending_export }, null);
+        if (exportLibrary && latest()) showExport({ ...exportLibrary, pending_export: status.pending_export }, null);
       } catch (_) {
         // the next edit asks again; the line keeps what it knew
       }
