@@ -191,6 +191,41 @@ def test_a_comparison_shows_the_backup_clicked_last(live_server: LiveServer, pag
     )
 
 
+def test_the_damaged_banner_of_a_path_left_at_once_does_not_come_back(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """The path of a cut-off file saved, then at once the good one again: the status asked for the cut-off file
+    answered last and put the red "damaged" banner over the good collection, until a reload."""
+    demo = make_demo(home / "Traktor", tracks=60, seed=11)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    cut = home / "Cut" / "collection.nml"
+    cut.parent.mkdir()
+    cut.write_bytes(demo.nml.read_bytes()[: demo.nml.stat().st_size // 2])
+    page.goto(f"{live_server.url}/traktor")
+    page.wait_for_selector('#backups-section[data-ready="true"]', timeout=30_000)
+    assert page.is_hidden("#damaged-banner")
+    # The status answers asked for while the cut-off file is the collection come 2 s late.
+    page.evaluate(
+        """() => { const send = window.fetch; window.slow = false;
+             window.fetch = (url, ...rest) => {
+               if (!window.slow || !String(url).endsWith('/api/traktor/status')) return send(url, ...rest);
+               return send(url, ...rest).then((answer) => new Promise((done) => setTimeout(() => done(answer), 2000)));
+             }; }"""
+    )
+    for path in (cut, demo.nml):
+        page.evaluate("slow => { window.slow = slow; }", path == cut)
+        page.fill("#nml-path", str(path))
+        with page.expect_response(lambda answer: answer.url.endswith("/api/traktor/config")):
+            page.click("#save-path")
+        page.wait_for_timeout(100)  # the page asks for the status of the path it was given
+    page.wait_for_timeout(3000)  # past the cut-off file's answer
+    assert page.is_hidden("#damaged-banner")
+
+
 def test_keeping_a_damaged_looking_collection_asks_once(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
     demo = make_demo(home / "Traktor", tracks=100, seed=5)
     configure(live_server, demo)
@@ -366,6 +401,30 @@ def test_operations_view_lists_and_filters_the_journal(live_server: LiveServer, 
             assert cell is not None and cell["x"] >= 0 and cell["x"] + cell["width"] <= 390, (label, cell)
     finally:
         page.set_viewport_size(size)
+
+
+def test_operations_view_after_back_lists_what_its_filters_say(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
+    """Kind set to Import, then another page, then Back: the browser put "Import" back in its field, and the list
+    showed every operation under it."""
+    demo = make_demo(home / "Traktor", tracks=20, seed=10)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+        _run(client, live_server, "/api/traktor/preview")
+    page.goto(f"{live_server.url}/operations")
+    page.wait_for_selector('body[data-ready="true"]')
+    assert page.locator("#history-table tbody tr[data-operation]").count() == 2
+    page.select_option("#filter-operation", "import")
+    page.locator("#history-table tbody tr[data-operation]").nth(1).wait_for(state="detached")
+    page.goto(f"{live_server.url}/library")
+    page.go_back()
+    page.wait_for_selector('body[data-ready="true"]')
+    page.wait_for_timeout(500)
+    assert page.input_value("#filter-operation") == "import"
+    kinds = page.eval_on_selector_all(
+        "#history-table tbody tr[data-operation]", "rows => rows.map(r => r.dataset.operation)"
+    )
+    assert kinds == ["import"], kinds
 
 
 def test_operations_view_shows_the_last_filter_asked_for(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811

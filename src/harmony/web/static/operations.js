@@ -50,5 +50,7 @@
   for (const select of document.querySelectorAll("#history-filters select")) select.addEventListener("change", load);
   $("history-refresh").addEventListener("click", load);
   onOperation((event) => { if (!["queued", "running"].includes(event.status)) setTimeout(load, 500); });
-  load();
+  // Read once the page is shown: after Back, the browser puts the filters the DJ had chosen back in their fields
+  // once the scripts have run, and a list read at once listed every operation under "Import".
+  window.addEventListener("pageshow", () => load());
 })();

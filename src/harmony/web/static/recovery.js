@@ -67,10 +67,15 @@
   let heard = 0;
   let lastAuto = null;
 
+  // And an older status answered last must not draw the banners over a newer one: the red "damaged" banner of a
+  // file the DJ had just left for a good one stayed until a reload.
+  const askStatus = latestOnly();
   async function loadStatus() {
     const asked = heard;
+    const latest = askStatus();
     try {
       const status = await api("GET", "/api/traktor/status");
+      if (!latest()) return;
       const fresher = heard !== asked ? lastAuto : null;
       const auto = fresher || status.auto_sync;
       let state = status.status;
@@ -80,7 +85,7 @@
       showBanners(state, auto && auto.state === state ? auto.message : status.message, status.health, autoWaits,
         status.traktor_running);
     } catch (error) {
-      fail("Failed to read the sync status", error);
+      if (latest()) fail("Failed to read the sync status", error);
     }
   }
 

@@ -969,9 +969,17 @@ window.HarmonyTable = (() => {
   // One move at a time, each from where the one before left them: a key held down, or pressed again before the
   // answer, sent the same old places twice and the second move undid the first.
   let moving = Promise.resolve();
+  let movesUnderWay = 0; // moves asked for whose rows have not come yet (see the keydown handler)
   function moveSelection(step) {
-    moving = moving.then(() => moveOnce(step)).catch((error) => Edits.failed("Reorder", error));
+    movesUnderWay += 1;
+    moving = moving.then(() => moveOnce(step)).catch((error) => Edits.failed("Reorder", error))
+      .finally(() => { movesUnderWay -= 1; });
     return moving;
+  }
+
+  // A key pressed while a move is under way, done once the move's rows have come (in order with the moves).
+  function afterMoves(key) {
+    moving = moving.then(() => onKey({ ...key, preventDefault() {} })).catch(() => {});
   }
 
   async function moveOnce(step) {
@@ -996,6 +1004,7 @@ window.HarmonyTable = (() => {
     announceSelection();
     paintSelection();
     reload({ keep: true });
+    await rowsRead(Math.max(current, 0)); // the keyboard follows the moved entry once its rows come
   }
 
   // A playlist is reordered in its own order only: sorted by another column, searched or filtered, a row's place
@@ -1056,6 +1065,16 @@ window.HarmonyTable = (() => {
       event.preventDefault();
       const { key, shiftKey, ctrlKey, metaKey, altKey } = event;
       earlyKeys.push({ key, shiftKey, ctrlKey, metaKey, altKey });
+      return;
+    }
+    // Keys pressed while entries are being moved wait for the move and its rows: ↓ went on from the entry's old
+    // place, among the rows from before the move, and a Delete after it took out another entry than the one
+    // selected. Alt+↑/↓ themselves queue as moves.
+    const moveKey = event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown");
+    if (movesUnderWay > 0 && !moveKey && !PASSING_KEYS.has(event.key)) {
+      event.preventDefault();
+      const { key, shiftKey, ctrlKey, metaKey, altKey } = event;
+      afterMoves({ key, shiftKey, ctrlKey, metaKey, altKey });
       return;
     }
     onKey(event);

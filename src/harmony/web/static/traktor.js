@@ -504,8 +504,16 @@
   });
 
   // The page is ready (its fields hold the stored settings) once the configuration has arrived.
+  // A path typed while the settings were still coming stays in its field (they wiped it on a slow machine).
+  let pathTyped = false;
+  $("nml-path").addEventListener("input", () => { pathTyped = true; }, { once: true });
+  const firstFill = fillIfLatest(askConfig());
   api("GET", "/api/traktor/config")
-    .then(fillIfLatest(askConfig()), (error) => {
+    .then((config) => {
+      const typed = pathTyped ? $("nml-path").value : null;
+      firstFill(config);
+      if (typed !== null) $("nml-path").value = typed;
+    }, (error) => {
       fail("Failed to load configuration", error);
       document.dispatchEvent(new CustomEvent("harmony:settings-unread"));
     })
