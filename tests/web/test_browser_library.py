@@ -1778,6 +1778,32 @@ def test_keys_after_a_move_go_on_from_the_moved_entry(
     assert order() == "ACBE"
 
 
+def test_keys_after_an_enter_queued_behind_a_move_are_not_table_commands(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """Alt+↓, Enter and a letter before the move answered: the keys waited for the move, and the letter after the
+    Enter (which gives the keyboard to the panel) still ran as a command of the rows (P: add to a playlist)."""
+    playlist, order, _ = songs_playlist(live_server, "Queued Enter")
+    page.goto(f"{live_server.url}/library")
+    page.locator("#playlist-tree [role='treeitem']", has_text="Queued Enter").locator(".name").click()
+    page.wait_for_url(f"**#playlist={playlist}")
+    page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 5")
+    page.locator("#tracks-body tr[data-id]").nth(1).locator("td").nth(column_index(page, "title")).click()  # B
+    page.evaluate(
+        """() => { const send = window.fetch;
+                   window.fetch = (url, ...rest) => !String(url).includes('/tracks/move') ? send(url, ...rest)
+                     : new Promise((done) => setTimeout(done, 600)).then(() => send(url, ...rest)); }"""
+    )
+    page.keyboard.press("Alt+ArrowDown")
+    page.keyboard.press("Enter")
+    page.keyboard.press("p")
+    page.wait_for_selector("#track-detail:not([hidden])")
+    page.wait_for_timeout(1000)
+    assert order() == "ACBDE"
+    assert page.locator("dialog[open]").count() == 0
+
+
 def test_alt_arrows_move_playlist_entries_and_a_sorted_playlist_says_why_it_does_not_reorder(
     live_server: LiveServer,
     page: Any,  # noqa: F811

@@ -970,7 +970,9 @@ window.HarmonyTable = (() => {
   // answer, sent the same old places twice and the second move undid the first.
   let moving = Promise.resolve();
   let movesUnderWay = 0; // moves asked for whose rows have not come yet (see the keydown handler)
+  let queueEnded = false; // a queued Enter or F2 gave the keyboard to the panel or a cell: the keys after it were not for the rows
   function moveSelection(step) {
+    if (movesUnderWay === 0) queueEnded = false;
     movesUnderWay += 1;
     moving = moving.then(() => moveOnce(step)).catch((error) => Edits.failed("Reorder", error))
       .finally(() => { movesUnderWay -= 1; });
@@ -979,7 +981,11 @@ window.HarmonyTable = (() => {
 
   // A key pressed while a move is under way, done once the move's rows have come (in order with the moves).
   function afterMoves(key) {
-    moving = moving.then(() => onKey({ ...key, preventDefault() {} })).catch(() => {});
+    moving = moving.then(() => {
+      if (editing || queueEnded) return null;
+      if (LAST_KEYS.has(key.key)) queueEnded = true;
+      return onKey({ ...key, preventDefault() {} });
+    }).catch(() => {});
   }
 
   async function moveOnce(step) {
@@ -1004,7 +1010,10 @@ window.HarmonyTable = (() => {
     announceSelection();
     paintSelection();
     reload({ keep: true });
-    await rowsRead(Math.max(current, 0)); // the keyboard follows the moved entry once its rows come
+    // The keyboard follows the moved entry once its rows come: the first block's answer places it (see follow),
+    // then its own block is waited for.
+    await rowsRead();
+    await rowsRead(Math.max(current, 0));
   }
 
   // A playlist is reordered in its own order only: sorted by another column, searched or filtered, a row's place
@@ -1070,8 +1079,9 @@ window.HarmonyTable = (() => {
     // Keys pressed while entries are being moved wait for the move and its rows: ↓ went on from the entry's old
     // place, among the rows from before the move, and a Delete after it took out another entry than the one
     // selected. Alt+↑/↓ themselves queue as moves.
+    // Space stays the player's.
     const moveKey = event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown");
-    if (movesUnderWay > 0 && !moveKey && !PASSING_KEYS.has(event.key)) {
+    if (movesUnderWay > 0 && !moveKey && !PASSING_KEYS.has(event.key) && event.key !== " ") {
       event.preventDefault();
       const { key, shiftKey, ctrlKey, metaKey, altKey } = event;
       afterMoves({ key, shiftKey, ctrlKey, metaKey, altKey });
@@ -1136,7 +1146,7 @@ window.HarmonyTable = (() => {
     } else if (key === "Delete" || key === "Backspace") {
       if (view.playlist && !view.playlist.smart) {
         event.preventDefault();
-        removeSelection();
+        return removeSelection(); // a key queued after it waits for it (see afterMoves)
       }
     } else if (key === "ContextMenu" || (key === "F10" && event.shiftKey)) {
       event.preventDefault();

@@ -201,6 +201,7 @@
     if (exportAsk !== null) return;
     exportAsk = setTimeout(async () => {
       exportAsk = null;
+      if (!exportLibrary) return; // the badges' answer, still to come, draws the line
       const latest = askExportLine();
       try {
         const status = await api("GET", "/api/traktor/status");
@@ -513,11 +514,11 @@
       const typed = pathTyped ? $("nml-path").value : null;
       firstFill(config);
       if (typed !== null) $("nml-path").value = typed;
-    }, (error) => {
-      fail("Failed to load configuration", error);
-      document.dispatchEvent(new CustomEvent("harmony:settings-unread"));
-    })
+    }, (error) => fail("Failed to load configuration", error))
     .finally(() => {
+      // The first read is over: with no settings sent (it failed, or a save's answer overtook it and the save
+      // was refused), the banners and backups are read all the same (recovery.js; once only).
+      document.dispatchEvent(new CustomEvent("harmony:settings-unread"));
       document.body.dataset.ready = "true";
       // "Preview Sync" on another page's notice (a collection restored from a backup) comes here to preview.
       if (location.hash === "#preview-sync") {
