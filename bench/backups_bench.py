@@ -2,9 +2,14 @@
 
 The Traktor page lists the copies at every visit and after every write; each copy is read whole (the safe
 write's streamed check) to count its tracks and playlists, about a second per 100,000 tracks. A folder holds
-``--copies`` backups (10, the default number kept) of the ``--tracks``-track collection. Three listings:
+``--copies`` backups (10, the default number kept) of the ``--tracks``-track collection. The listings:
 
-- ``cold``: nothing known, every copy and the current file read (the first visit);
+- ``cold``: nothing known, every copy and the current file read (what a first visit used to cost);
+- ``first visit``: the current file's counts given by its health check, which the page asks for at the same time
+  (``Recovery.list_copies``): every copy read;
+- ``after a restart``: the readings saved in the cache folder by the cold listing, loaded by a new
+  ``harmony.service.copy_readings.CopyReadings``, as a restarted ``harmony serve`` or a ``harmony traktor
+  backups`` does: nothing read;
 - ``warm``: given the cold listing's readings (``harmony.nmlfile.read_restorable``'s ``known``), as the app
   does from the second visit on; nothing has changed, so nothing is read;
 - ``after a write``: one new backup and a new current file (what an export leaves): two files read.
@@ -32,7 +37,8 @@ from common import SOURCE, note
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))
 
-from harmony.nmlfile import DEFAULT_KEEP, Listing, create_backup, read_restorable
+from harmony.nmlfile import DEFAULT_KEEP, Listing, create_backup, read_restorable, stamp_of
+from harmony.service.copy_readings import CopyReadings
 from nml_bench import cached_collection
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -59,6 +65,13 @@ def measure(tracks: int, copies: int, repeat: int) -> dict[str, Any]:
             create_backup(nml_path, keep=copies + 1)
         cold, first = _fastest(lambda: read_restorable(nml_path), repeat)
         warm, _ = _fastest(lambda: read_restorable(nml_path, first.readings), repeat)
+        current = stamp_of(nml_path)
+        assert current is not None
+        from_health = {current: first.readings[current]}
+        first_visit, _ = _fastest(lambda: read_restorable(nml_path, from_health), repeat)
+        cache = Path(folder) / "cache"
+        CopyReadings(cache).save(nml_path, first.readings)
+        restart, _ = _fastest(lambda: read_restorable(nml_path, CopyReadings(cache).load(nml_path)), repeat)
         # What an export leaves: one more backup, and the collection replaced by a new file.
         create_backup(nml_path, keep=copies + 1)
         replaced = nml_path.with_name("new.nml")
@@ -71,6 +84,8 @@ def measure(tracks: int, copies: int, repeat: int) -> dict[str, Any]:
             "file_mb": round(source.stat().st_size / 1e6, 1),
             "cold_seconds": round(cold, 3),
             "warm_seconds": round(warm, 3),
+            "first_visit_seconds": round(first_visit, 3),
+            "after_a_restart_seconds": round(restart, 3),
             "after_a_write_seconds": round(after, 3),
             "warm_over_cold": round(warm / cold, 4),
         }
@@ -89,7 +104,9 @@ def main() -> None:
         return
     print(f"{figures['tracks']:,} tracks ({figures['file_mb']} MB), {figures['copies_listed']} copies listed")
     print(f"  cold listing (every file read)              {figures['cold_seconds']:8.3f} s")
+    print(f"  first visit (current file from its health)  {figures['first_visit_seconds']:8.3f} s")
     print(f"  warm listing (the last listing's readings)   {figures['warm_seconds']:8.3f} s")
+    print(f"  after a restart (readings from the cache)    {figures['after_a_restart_seconds']:8.3f} s")
     print(f"  after a write (a new backup, a new file)     {figures['after_a_write_seconds']:8.3f} s")
 
 

@@ -6,8 +6,10 @@ there, but fail under CI (``CI=true``), where everything must be present.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -89,6 +91,11 @@ _FAST_TEMP = _fast_temp_folder()
 if _FAST_TEMP is not None:
     os.environ["TMPDIR"] = str(_FAST_TEMP)
     tempfile.tempdir = str(_FAST_TEMP)
+
+# What Harmony caches (the player's audio and waveforms, the backups' counts) goes to a folder of the run's own,
+# for the command-line runs and servers the tests start too: never the user's cache folder.
+os.environ["HARMONY_CACHE_DIR"] = tempfile.mkdtemp(prefix="harmony-cache-")
+atexit.register(shutil.rmtree, os.environ["HARMONY_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 _BESIDE = Path("shared") / "fixtures" / "real"

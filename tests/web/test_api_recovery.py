@@ -247,7 +247,7 @@ async def test_an_export_over_traktors_unimported_changes_leaves_them_to_sync(ap
 async def test_the_backups_list_reuses_what_it_read_before(api: Api, demo: Demo) -> None:
     """The list reads each copy once: the readings of the last listing go with the next one to the worker, and
     a file's reading is reused while its stamp (path, size, time, inode) holds. Shown by a reading planted for
-    the current file: the next listing compares the copies with it instead of reading the file."""
+    the backup: the next listing shows it instead of reading the file."""
     await api.configure(demo)
     assert (await api.run("/api/traktor/sync"))["status"] == "succeeded"
     with Library.open(api.state.service.library_path) as library:
@@ -256,13 +256,14 @@ async def test_the_backups_list_reuses_what_it_read_before(api: Api, demo: Demo)
     first = (await api.client.get("/api/traktor/backups")).json()["backups"]
     assert first and first[0]["differs"] == "same counts as now", first
     recovery = api.state.service.recovery
-    current = next(stamp for stamp in recovery._readings if stamp[0] == str(demo.nml))
-    recovery._readings[current] = ((demo.generated.tracks + 5, first[0]["playlists"]), None)
+    backup = Path(first[0]["path"])
+    copy = next(stamp for stamp in recovery._readings if stamp[0] == str(backup))
+    recovery._readings[copy] = ((demo.generated.tracks + 5, first[0]["playlists"]), None)
     planted = (await api.client.get("/api/traktor/backups")).json()["backups"]
-    assert planted[0]["differs"] == "5 fewer tracks than now", planted
+    assert planted[0]["differs"] == "5 more tracks than now", planted
     # A write of the file gives it another stamp: read again, not taken from the planted reading.
-    demo.nml.write_bytes(demo.nml.read_bytes())
-    os.utime(demo.nml, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    backup.write_bytes(backup.read_bytes())
+    os.utime(backup, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
     again = (await api.client.get("/api/traktor/backups")).json()["backups"]
     assert again[0]["differs"] == "same counts as now", again
 

@@ -6,7 +6,14 @@ on disk is written through ``harmony.nmlfile.write_collection`` (``write_uncheck
 """
 
 from harmony.errors import NMLError
-from harmony.nml.atomic import TEMPORARY_SUFFIX, fsync_folder, replace_with, temporary_prefix, write_temporary
+from harmony.nml.atomic import (
+    TEMPORARY_SUFFIX,
+    fsync_folder,
+    replace_with,
+    temporary_prefix,
+    write_atomically,
+    write_temporary,
+)
 from harmony.nml.canonical import ATTRIBUTE_ORDER
 from harmony.nml.collection import Collection, TrackList, load
 from harmony.nml.compare import CollectionDifference, compare_collections
@@ -100,5 +107,6 @@ __all__ = [
     "to_camelot",
     "to_musical",
     "to_open_key",
+    "write_atomically",
     "write_temporary",
 ]

@@ -59,7 +59,15 @@ if TYPE_CHECKING:
     from harmony.nmlfile.locate import COLLECTION_FILE, default_nml_path, find_collections, native_instruments_folder
     from harmony.nmlfile.lock import DEFAULT_LOCK_TIMEOUT, lock_file_path, nml_lock
     from harmony.nmlfile.readback import read_back
-    from harmony.nmlfile.restorable import Listing, Reading, RestorableCopy, Stamp, list_restorable, read_restorable
+    from harmony.nmlfile.restorable import (
+        Listing,
+        Reading,
+        RestorableCopy,
+        Stamp,
+        list_restorable,
+        read_restorable,
+        stamp_of,
+    )
     from harmony.nmlfile.restore import find_backup, restore_backup
     from harmony.nmlfile.retry import is_transient, retry_transient
     from harmony.nmlfile.safe_write import PHASE, STEPS, Counts, WriteResult, remove_stale_temp_files, write_collection
@@ -92,6 +100,7 @@ _LAZY: dict[str, str] = {
     "Stamp": "harmony.nmlfile.restorable",
     "list_restorable": "harmony.nmlfile.restorable",
     "read_restorable": "harmony.nmlfile.restorable",
+    "stamp_of": "harmony.nmlfile.restorable",
     "find_backup": "harmony.nmlfile.restore",
     "restore_backup": "harmony.nmlfile.restore",
     "is_transient": "harmony.nmlfile.retry",
@@ -167,5 +176,6 @@ __all__ = [
     "restore_backup",
     "retry_transient",
     "running_traktor",
+    "stamp_of",
     "write_collection",
 ]

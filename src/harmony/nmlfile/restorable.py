@@ -33,6 +33,7 @@ __all__ = [
     "difference",
     "list_restorable",
     "read_restorable",
+    "stamp_of",
     "traktor_copies",
 ]
 
@@ -121,7 +122,8 @@ def difference(copy: tuple[int, int] | None, current: tuple[int, int] | None) ->
     return ", ".join(parts) + " than now" if parts else "same counts as now"
 
 
-def _stamp(path: Path) -> Stamp | None:
+def stamp_of(path: Path) -> Stamp | None:
+    """The file's :data:`Stamp` now, or None when it cannot be looked at."""
     try:
         stat = path.stat()
     except OSError:
@@ -165,7 +167,7 @@ def read_restorable(nml_path: str | os.PathLike[str], known: Mapping[Stamp, Read
         return reading
 
     path = Path(nml_path)
-    here = _stamp(path) if path.is_file() else None
+    here = stamp_of(path) if path.is_file() else None
     current = counts(path, here)[0] if here is not None else None
     candidates: list[tuple[Path, datetime, Source]] = [
         (backup, created, "harmony") for backup, created in _harmony_backups(path)
@@ -173,7 +175,7 @@ def read_restorable(nml_path: str | os.PathLike[str], known: Mapping[Stamp, Read
     candidates += [(copy, created, "traktor") for copy, created in traktor_copies(path)]
     listed: list[RestorableCopy] = []
     for copy, created, source in candidates:
-        stamp = _stamp(copy)
+        stamp = stamp_of(copy)
         if stamp is None:
             continue  # pruned while we looked
         found, error = counts(copy, stamp)

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from harmony.errors import HarmonyError
 from harmony.jobs import compute_waveform, transcode_for_browser
 from harmony.library import Library, NotFoundError
+from harmony.service.cache_folder import default_cache_dir
 from harmony.sync import MIN_AUDIO_BYTES
 from harmony.words import plural
 from harmony.workers import Job, WorkerManager
@@ -76,12 +75,6 @@ AUDIO_CACHE_BYTES = 2 * 1024**3
 WAVEFORM_CACHE_BYTES = 64 * 1024**2
 #: Bumped when the waveform's shape changes, so older cached ones are not served.
 WAVEFORM_VERSION = 1
-
-
-def default_cache_dir() -> Path:
-    """The user's cache folder for Harmony (``HARMONY_CACHE_DIR`` overrides it)."""
-    override = os.environ.get("HARMONY_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("harmony"))
 
 
 @dataclass(frozen=True, slots=True)

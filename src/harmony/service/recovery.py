@@ -28,7 +28,9 @@ from harmony.nmlfile import (
     check_collection,
     read_back,
     read_restorable,
+    stamp_of,
 )
+from harmony.service.copy_readings import CopyReadings
 from harmony.service.exports import ExportRequest
 from harmony.service.operations import TRIGGER, Operation
 from harmony.words import plural
@@ -150,7 +152,10 @@ class Recovery:
         self._checking: dict[_FileState, asyncio.Future[CollectionHealth]] = {}
         # What the last listing of the copies read, by file stamp: the next one reads only new copies (at 100,000
         # tracks each takes about a second, and the Traktor page lists them at every visit and after each write).
+        # Kept in the cache folder too, for the next run; ``_readings_of`` is the collection they are of.
         self._readings: dict[Stamp, Reading] = {}
+        self._readings_of: Path | None = None
+        self._saved_readings = CopyReadings(service.cache_dir)
 
     # --- health -----------------------------------------------------------------------------------------
 
@@ -205,18 +210,48 @@ class Recovery:
 
     def copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first (blocking)."""
-        listing = read_restorable(self.service.nml_path(nml_path), self._readings)
-        self._readings = listing.readings
+        path = self.service.nml_path(nml_path)
+        known = self._known_readings(path, None)
+        listing = read_restorable(path, known)
+        self._keep_readings(path, known, listing)
         return listing.copies
 
     async def list_copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
-        """Every restorable copy, newest first, read on the sync pool."""
+        """Every restorable copy, newest first, read on the sync pool. The current file is read once for this
+        and its health: the page asks for both at once, and at 100,000 tracks each read is 150 MB."""
         path = await asyncio.to_thread(self.service.nml_path, nml_path)
-        listing = await self.service.manager.execute_sync(Job(read_restorable, (str(path), self._readings)))
+        try:
+            health: CollectionHealth | None = await self.check(nml_path)
+        except (HarmonyError, OSError):
+            health = None  # the listing reads the file itself, and says what it finds
+        known = await asyncio.to_thread(self._known_readings, path, health)
+        listing = await self.service.manager.execute_sync(Job(read_restorable, (str(path), known)))
         assert isinstance(listing, Listing)
+        await asyncio.to_thread(self._keep_readings, path, known, listing)
+        return listing.copies
+
+    def _known_readings(self, path: Path, health: CollectionHealth | None) -> dict[Stamp, Reading]:
+        """What a listing of ``path``'s copies need not read again: the earlier listings' readings (this run's,
+        else the cache folder's), and the current file's counts from ``health`` when it read this version."""
+        if self._readings_of != path:
+            self._readings = self._saved_readings.load(path)
+            self._readings_of = path
+        known = dict(self._readings)
+        checked = self._checked
+        if health is None or checked is None or checked[1] is not health or health.tracks is None:
+            return known
+        stamp = stamp_of(path)
+        # The health's verdict is kept only for the version it read (path, size, modification time).
+        if stamp is not None and stamp[:3] == checked[0][:3] and health.playlists is not None:
+            known[stamp] = ((health.tracks, health.playlists), None)
+        return known
+
+    def _keep_readings(self, path: Path, known: dict[Stamp, Reading], listing: Listing) -> None:
         # Only what this listing saw is kept: a pruned backup's reading goes with it.
         self._readings = listing.readings
-        return listing.copies
+        self._readings_of = path
+        if listing.readings != known:
+            self._saved_readings.save(path, listing.readings)
 
     async def compare(self, backup: str, nml_path: str | None = None) -> dict[str, Any]:
         """How one listed copy differs from the current file, track by track (on the sync pool)."""

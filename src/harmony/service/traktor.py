@@ -35,6 +35,7 @@ from harmony.nmlfile import RestorableCopy
 from harmony.service.autosync import SyncRunner
 from harmony.service.budget import job_budget as budget_of
 from harmony.service.budget import over_budget_message
+from harmony.service.cache_folder import default_cache_dir
 from harmony.service.collection_info import CollectionInfoCache
 from harmony.service.export_run import ExportRun
 from harmony.service.exports import ExportRequest
@@ -85,13 +86,17 @@ class TraktorService:
         spool_dir: str | None = None,
         history_size: int = 100,
         job_budget: float | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
-        """``job_budget`` (seconds) bounds each job in a worker (default: see :mod:`harmony.service.budget`)."""
+        """``job_budget`` (seconds) bounds each job in a worker (default: see :mod:`harmony.service.budget`).
+        ``cache_dir`` keeps what can be read again, such as the backups' counts (default: the user's cache
+        folder)."""
         self.job_budget = budget_of(job_budget)
         self.library_path = Path(library_path).expanduser() if library_path is not None else default_library_path()
         self._manager = manager
         self._spool_dir = spool_dir
         self.log = OperationLog(history_size)
+        self.cache_dir = cache_dir or default_cache_dir()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self.recovery = Recovery(self)
         self._collection_info: CollectionInfoCache | None = None

@@ -68,10 +68,10 @@ def create_app(
     ``manager`` runs the work (default: the process's :class:`WorkerManager`); the app shuts it down when it
     stops. ``browse_root`` limits the folder browser (default: the home folder). ``freeze_gc`` moves the objects
     of start-up, and those each operation brings in, out of the garbage collector's reach, which keeps its
-    pauses of the event loop short. ``cache_dir`` holds the player's converted audio and waveforms (default:
-    the user's cache folder).
+    pauses of the event loop short. ``cache_dir`` holds the player's converted audio and waveforms and the
+    backups' counts (default: the user's cache folder).
     """
-    service = TraktorService(library_path, manager, spool_dir=spool_dir)
+    service = TraktorService(library_path, manager, spool_dir=spool_dir, cache_dir=cache_dir)
     guard = Guard.for_address(host, port, extra_hosts)
     state = WebState(
         service=service,

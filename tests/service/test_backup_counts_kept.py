@@ -1,0 +1,154 @@
+"""The backups' counts are read once: the listing takes the current file's counts from its health check (one
+read of the file for both), and what a listing read is kept in the cache folder for the next run."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harmony.nmlfile import stamp_of
+from harmony.service import TraktorService
+from harmony.service.copy_readings import FILE_NAME, KEPT_COLLECTIONS, CopyReadings
+from harmony.workers import Job, WorkerManager
+
+from .conftest import Demo
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _traktor_copy(demo: Demo, name: str) -> Path:
+    """A copy of the collection where Traktor keeps its own (``Backup/Collection/``)."""
+    folder = demo.nml.parent / "Backup" / "Collection"
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy2(demo.nml, folder / name))
+
+
+def _record_jobs(service: TraktorService) -> list[tuple[str, tuple[Any, ...]]]:
+    """The jobs sent to the sync pool (function name and arguments), still run."""
+    sent: list[tuple[str, tuple[Any, ...]]] = []
+    real = service.manager.execute_sync
+
+    async def recording(job: Job, *args: Any, **kwargs: Any) -> Any:
+        sent.append((job.fn.__name__, job.args))
+        return await real(job, *args, **kwargs)
+
+    service.manager.execute_sync = recording  # type: ignore[method-assign]
+    return sent
+
+
+@pytest.fixture
+async def runs(tmp_path: Path, manager: WorkerManager) -> AsyncIterator[Callable[[], TraktorService]]:
+    """Harmony started on the same library and cache folder, once per call (a restart)."""
+    started: list[TraktorService] = []
+
+    def start() -> TraktorService:
+        started.append(TraktorService(tmp_path / "library.db", manager, cache_dir=tmp_path / "cache"))
+        return started[-1]
+
+    try:
+        yield start
+    finally:
+        for service in started:
+            await service.close()
+
+
+async def test_the_listing_takes_the_current_files_counts_from_its_health_check(
+    runs: Callable[[], TraktorService], demo: Demo
+) -> None:
+    first_run = runs()
+    _traktor_copy(demo, "collection 2026-12-01.nml")
+    sent = _record_jobs(first_run)
+    health, copies = await asyncio.gather(
+        first_run.recovery.check(str(demo.nml)), first_run.recovery.list_copies(str(demo.nml))
+    )
+    assert health.ok and len(copies) == 1 and copies[0].differs == "same counts as now", copies
+    assert [name for name, _ in sent] == ["check_collection", "read_restorable"], sent
+    known = sent[1][1][1]
+    assert known == {stamp_of(demo.nml): ((health.tracks, health.playlists), None)}, "the worker reads the copy alone"
+
+    # Traktor saves: the next listing does not take the older verdict's counts for the new version.
+    demo.nml.write_bytes(demo.nml.read_bytes() + b"\n")
+    sent.clear()
+    await first_run.recovery.list_copies(str(demo.nml))
+    known = sent[-1][1][1]
+    assert stamp_of(demo.nml) in known and [name for name, _ in sent] == ["check_collection", "read_restorable"]
+
+
+async def test_what_a_listing_read_is_not_read_again_after_a_restart(
+    runs: Callable[[], TraktorService], demo: Demo, tmp_path: Path
+) -> None:
+    first_run, restarted = runs(), runs()
+    copy = _traktor_copy(demo, "collection 2026-12-01.nml")
+    listed = await first_run.recovery.list_copies(str(demo.nml))
+    assert listed[0].tracks == demo.generated.tracks
+    saved = tmp_path / "cache" / FILE_NAME
+    assert saved.is_file()
+
+    # Planted in the cache: a restarted Harmony shows the copy with the kept counts, so it did not read it.
+    stored = json.loads(saved.read_bytes())
+    for row in stored["collections"][str(demo.nml)]["copies"]:
+        if row[0] == str(copy):
+            row[4] += 5
+    saved.write_text(json.dumps(stored))
+    sent = _record_jobs(restarted)
+    again = await restarted.recovery.list_copies(str(demo.nml))
+    assert again[0].tracks == demo.generated.tracks + 5 and again[0].differs == "5 more tracks than now", again
+    assert len(sent[-1][1][1]) == 2, "the current file and the copy were known"
+
+    # A copy written again is another version: read again, whatever the cache says.
+    copy.write_bytes(copy.read_bytes() + b"\n")
+    fresh = await restarted.recovery.list_copies(str(demo.nml))
+    assert fresh[0].tracks == demo.generated.tracks and fresh[0].differs == "same counts as now", fresh
+
+
+def test_the_command_lines_listing_keeps_its_counts_too(tmp_path: Path, demo: Demo) -> None:
+    copy = _traktor_copy(demo, "collection 2026-12-01.nml")
+    service = TraktorService(tmp_path / "library.db", cache_dir=tmp_path / "cache")
+    assert [item.tracks for item in service.recovery.copies(str(demo.nml))] == [demo.generated.tracks]
+    kept = CopyReadings(tmp_path / "cache").load(demo.nml)
+    assert kept[stamp_of(copy)] == ((demo.generated.tracks, demo.generated.playlists), None)  # type: ignore[index]
+
+
+def test_a_damaged_cache_file_is_read_as_empty_and_written_anew(tmp_path: Path, demo: Demo) -> None:
+    _traktor_copy(demo, "collection 2026-12-01.nml")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / FILE_NAME).write_bytes(b'{"format": 1, "collections": {"x": ')
+    service = TraktorService(tmp_path / "library.db", cache_dir=tmp_path / "cache")
+    assert [item.tracks for item in service.recovery.copies(str(demo.nml))] == [demo.generated.tracks]
+    assert len(CopyReadings(tmp_path / "cache").load(demo.nml)) == 2
+
+
+def test_rows_that_are_not_readings_are_left_out(tmp_path: Path) -> None:
+    good = ["/c/Backup/a.nml", 10, 20, 30, 4, 5]
+    rows = [good, ["/c/Backup/b.nml", 10, -1, 30, 4, 5], ["/c/x", 1, 2], [1, 2, 3, 4, 5, 6], ["/c/y", 1, 2, 3, 4, 5.5]]
+    (tmp_path / FILE_NAME).write_text(json.dumps({"format": 1, "collections": {"/c/collection.nml": {"copies": rows}}}))
+    assert CopyReadings(tmp_path).load(Path("/c/collection.nml")) == {("/c/Backup/a.nml", 10, 20, 30): ((4, 5), None)}
+    (tmp_path / FILE_NAME).write_text(
+        json.dumps({"format": 2, "collections": {"/c/collection.nml": {"copies": [good]}}})
+    )
+    assert CopyReadings(tmp_path).load(Path("/c/collection.nml")) == {}, "another layout is not read"
+
+
+def test_the_most_recently_listed_collections_are_kept(tmp_path: Path) -> None:
+    readings = CopyReadings(tmp_path)
+    for number in range(KEPT_COLLECTIONS + 2):
+        readings.save(Path(f"/c{number}/collection.nml"), {(f"/c{number}/Backup/a.nml", 1, 2, 3): ((number, 1), None)})
+    kept = [number for number in range(KEPT_COLLECTIONS + 2) if readings.load(Path(f"/c{number}/collection.nml"))]
+    assert kept == list(range(2, KEPT_COLLECTIONS + 2))
+    # A failed read is not kept: its cause may pass.
+    readings.save(Path("/c0/collection.nml"), {("/c0/Backup/a.nml", 1, 2, 3): (None, "cut off")})
+    assert readings.load(Path("/c0/collection.nml")) == {}
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_a_read(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    readings = CopyReadings(blocked)
+    readings.save(Path("/c/collection.nml"), {("/c/Backup/a.nml", 1, 2, 3): ((1, 1), None)})  # no exception
+    assert readings.load(Path("/c/collection.nml")) == {}
