@@ -1284,6 +1284,36 @@ def test_a_track_taken_out_of_a_playlist_hands_the_panel_to_the_next(
             library.delete_playlist(playlist)
 
 
+def test_a_track_held_twice_and_selected_once_loses_one_entry_after_a_change_elsewhere(
+    page: Any,  # noqa: F811
+    library_server: Fixture,
+) -> None:
+    """A track in a playlist twice, its second row selected, then the library changes elsewhere (the command
+    line, another tab): the table forgets the selected entries' places, to read them again. Delete then took the
+    track out at every place it held; it takes out the entry selected, the one nearest its row."""
+    twice, other, third = library_server.ids[0], library_server.ids[1], library_server.ids[2]
+    with made_playlists(library_server, ("Held twice", [twice, other, third, twice])) as (playlist,):
+        open_library(page, library_server)
+        page.locator(f"#playlist-tree [data-key='playlist:{playlist}']").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 4")
+        page.locator(f"#tracks-body tr[data-id='{twice}']").nth(1).locator(".title-cell").click()
+        with Library.open(library_server.server.state.service.library_path) as library:
+            title = library.get_track(other).track.values.title
+            library.update_track(other, {"title": "Renamed elsewhere"})
+        try:
+            page.wait_for_selector("#tracks-body tr >> text=Renamed elsewhere")  # the rows were read again
+            page.locator(f"#tracks-body tr[data-id='{twice}']").nth(1).locator(".title-cell").focus()
+            page.keyboard.press("Delete")
+            page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length < 4")
+            page.wait_for_timeout(500)
+            with Library.open(library_server.server.state.service.library_path) as library:
+                kept = [entry.track_id for entry in library.playlist_entries(playlist)]
+            assert kept == [twice, other, third]
+        finally:
+            with Library.open(library_server.server.state.service.library_path) as library:
+                library.update_track(other, {"title": title})
+
+
 @contextmanager
 def made_playlists(fixture: Fixture, *lists: tuple[str, list[int]]) -> Iterator[list[int]]:
     """Playlists (name, track ids) made in the fixture's library for one test, and deleted after it."""

@@ -45,6 +45,9 @@ window.HarmonyTable = (() => {
   let selectAll = false; // Ctrl-A: every row of the view (ids fetched when an action needs them)
   const selected = new Set(); // track ids
   const selectedPositions = new Map(); // track id -> playlist positions, for removing and reordering
+  // track id -> the rows it was selected on: a track held twice in a playlist, selected on one row while its place
+  // was not known, is one entry to remove or move, not both (see entriesIn).
+  const selectedRows = new Map();
   let editing = null;
   let frame = 0;
   let touch = 0;
@@ -82,7 +85,7 @@ window.HarmonyTable = (() => {
       return known.promise;
     }
     const mine = generation;
-    const entry = { tracks: null, promise: null, used: ++touch, generation: mine };
+    const entry = { start, tracks: null, promise: null, used: ++touch, generation: mine };
     inFlight += 1;
     const settled = () => {
       if (mine !== generation) return;
@@ -516,6 +519,7 @@ window.HarmonyTable = (() => {
     selectAll = false;
     selected.clear();
     selectedPositions.clear();
+    selectedRows.clear();
     showSelectionCount();
   }
 
@@ -529,8 +533,12 @@ window.HarmonyTable = (() => {
     return fresh ? track : { id: track.id };
   }
 
-  function remember(track) {
+  function remember(track, row) {
     selected.add(track.id);
+    if (row !== undefined) {
+      if (!selectedRows.has(track.id)) selectedRows.set(track.id, []);
+      if (!selectedRows.get(track.id).includes(row)) selectedRows.get(track.id).push(row);
+    }
     if (track.position !== undefined && track.position !== null) {
       if (!selectedPositions.has(track.id)) selectedPositions.set(track.id, new Set());
       selectedPositions.get(track.id).add(track.position);
@@ -548,7 +556,8 @@ window.HarmonyTable = (() => {
   function showSelectionCount() {
     // In a playlist, its entries: a track in it twice is two rows, and Remove takes both. (A refresh forgets the
     // places, to read them again when needed: a track whose places are not known counts once.)
-    const entries = [...selected].reduce((sum, id) => sum + (selectedPositions.get(id)?.size || 1), 0);
+    const entries = [...selected].reduce((sum, id) =>
+      sum + (selectedPositions.get(id)?.size || selectedRows.get(id)?.length || 1), 0);
     const count = !selectAll && view.playlist && !view.playlist.smart ? entries : selectionCount();
     selectionText.hidden = count < 2;
     selectionText.textContent = count < 2 ? "" : `${number(count)} selected`;
@@ -573,7 +582,7 @@ window.HarmonyTable = (() => {
     }
     const tracks = complete ? known : await tracksBetween(low, high + 1);
     clearSelection();
-    tracks.forEach(remember);
+    tracks.forEach((track, offset) => remember(track, low + offset));
   }
 
   async function select(index, { shift = false, toggle = false } = {}) {
@@ -594,13 +603,14 @@ window.HarmonyTable = (() => {
       if (selected.has(track.id)) {
         selected.delete(track.id);
         selectedPositions.delete(track.id);
+        selectedRows.delete(track.id);
       } else {
-        remember(placed(index, track));
+        remember(placed(index, track), index);
       }
       anchor = index;
     } else {
       clearSelection();
-      remember(placed(index, track));
+      remember(placed(index, track), index);
       anchor = index;
     }
     current = index;
@@ -629,18 +639,37 @@ window.HarmonyTable = (() => {
   }
 
   // The selected entries, their places as remembered or, for a track whose place is not known, as `blocks` show it.
+  // A track shown on more rows than it was selected on (held twice, one row selected) is taken on the rows nearest
+  // the ones it was selected on: as many entries as were selected, never every entry of it.
   function entriesIn(blocksShown) {
     const shown = new Map();
     for (const block of blocksShown) {
-      for (const track of block.tracks || []) {
+      (block.tracks || []).forEach((track, offset) => {
         if (selected.has(track.id) && !selectedPositions.has(track.id)) {
           if (!shown.has(track.id)) shown.set(track.id, []);
-          shown.get(track.id).push(track.position);
+          shown.get(track.id).push({ position: track.position, row: block.start + offset });
         }
-      }
+      });
     }
-    return [...selected].flatMap((id) => [...(selectedPositions.get(id) || shown.get(id) || [])]
-      .map((position) => ({ id, position })));
+    return [...selected].flatMap((id) => {
+      const places = selectedPositions.has(id) ? [...selectedPositions.get(id)] : nearest(shown.get(id) || [],
+        selectedRows.get(id) || []);
+      return places.map((position) => ({ id, position }));
+    });
+  }
+
+  // The places of `entries` ({position, row}) on the rows nearest `rows`, one each; all of them when `rows` are as
+  // many or not known.
+  function nearest(entries, rows) {
+    if (!rows.length || rows.length >= entries.length) return entries.map((entry) => entry.position);
+    const left = [...entries];
+    return rows.map((row) => {
+      let best = 0;
+      left.forEach((entry, index) => {
+        if (Math.abs(entry.row - row) < Math.abs(left[best].row - row)) best = index;
+      });
+      return left.splice(best, 1)[0].position;
+    }).sort((a, b) => a - b);
   }
 
   // The rows fetched since the library last changed (waiting a moment for them): the rows fetched before may show
@@ -1005,7 +1034,7 @@ window.HarmonyTable = (() => {
     if (!(await Edits.moveInPlaylist(view.playlist, positions, start))) return;
     // Where they are now is known without asking: together, in their order, from `start`.
     clearSelection();
-    entries.forEach((entry, rank) => remember({ id: entry.id, position: start + rank }));
+    entries.forEach((entry, rank) => remember({ id: entry.id, position: start + rank }, start + rank));
     anchor = start;
     announceSelection();
     paintSelection();
@@ -1236,7 +1265,7 @@ window.HarmonyTable = (() => {
       // Dragging a row that is not selected drags that row alone. The rows are marked in place, not redrawn: the
       // pressed row must stay the drag's source (see putChildren).
       clearSelection();
-      remember(placed(index, track));
+      remember(placed(index, track), index);
       anchor = index;
       if (current !== index) {
         current = index;
