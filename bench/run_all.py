@@ -51,6 +51,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("scale.py", (), "Import, re-import and export at 25,000 to 200,000 tracks"),
     Bench("missing_bench.py", ("--repeat", "2"), "Relocate of a moved folder; the missing-file check's cost"),
     Bench("backups_bench.py", (), "The list of restorable copies at 100,000 tracks, cold and warm"),
+    Bench("traktor_page_bench.py", (), "The Traktor page's first visit at 100,000 tracks, and after a restart"),
     Bench("duplicates_bench.py", (), "The duplicates page's answer at 100,000 tracks"),
     Bench("merge_bench.py", (), "A merge of one group of 12,000 duplicates, and its undo"),
     Bench("edit_bench.py", (), "Edits at 100,000 tracks: latency, bulk edit, undo, loop gaps"),

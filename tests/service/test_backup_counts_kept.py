@@ -92,7 +92,7 @@ async def test_what_a_listing_read_is_not_read_again_after_a_restart(
 
     # Planted in the cache: a restarted Harmony shows the copy with the kept counts, so it did not read it.
     stored = json.loads(saved.read_bytes())
-    for row in stored["collections"][str(demo.nml)]["copies"]:
+    for row in stored["collections"][str(demo.nml)]["value"]:
         if row[0] == str(copy):
             row[4] += 5
     saved.write_text(json.dumps(stored))
@@ -127,7 +127,7 @@ def test_a_damaged_cache_file_is_read_as_empty_and_written_anew(tmp_path: Path, 
 def test_rows_that_are_not_readings_are_left_out(tmp_path: Path) -> None:
     good = ["/c/Backup/a.nml", 10, 20, 30, 4, 5]
     rows = [good, ["/c/Backup/b.nml", 10, -1, 30, 4, 5], ["/c/x", 1, 2], [1, 2, 3, 4, 5, 6], ["/c/y", 1, 2, 3, 4, 5.5]]
-    (tmp_path / FILE_NAME).write_text(json.dumps({"format": 1, "collections": {"/c/collection.nml": {"copies": rows}}}))
+    (tmp_path / FILE_NAME).write_text(json.dumps({"format": 1, "collections": {"/c/collection.nml": {"value": rows}}}))
     assert CopyReadings(tmp_path).load(Path("/c/collection.nml")) == {("/c/Backup/a.nml", 10, 20, 30): ((4, 5), None)}
     (tmp_path / FILE_NAME).write_text(
         json.dumps({"format": 2, "collections": {"/c/collection.nml": {"copies": [good]}}})

@@ -37,6 +37,27 @@ class CollectionSummary:
             "cue_points": dict(self.cue_points),
         }
 
+    @classmethod
+    def from_json(cls, value: object) -> CollectionSummary:
+        """The summary :meth:`to_json` gave (kept in a file); ValueError when ``value`` is not one."""
+        if not isinstance(value, dict) or set(value) != _JSON_KEYS:
+            raise ValueError("not a collection summary")
+        counts = [value[key] for key in ("tracks", "playlists", "folders", "smart_lists")]
+        cues = value["cue_points"]
+        version = value["version"]
+        if (
+            not all(type(count) is int and count >= 0 for count in counts)
+            or not (version is None or type(version) is int)
+            or not isinstance(cues, dict)
+            or not all(isinstance(name, str) and type(count) is int and count >= 0 for name, count in cues.items())
+        ):
+            raise ValueError("not a collection summary")
+        tracks, playlists, folders, smart_lists = counts
+        return cls(version, tracks, playlists, folders, smart_lists, cue_points=dict(cues))
+
+
+_JSON_KEYS = {"version", "tracks", "playlists", "folders", "smart_lists", "cue_points"}
+
 
 def count_tracks_and_playlists(collection: Collection) -> tuple[int, int]:
     """``(tracks, playlists)`` exactly as :func:`summarize` counts them, without reading a single entry: the

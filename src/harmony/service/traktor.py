@@ -142,7 +142,7 @@ class TraktorService:
         loop) and cached per file state. Raises ``OSError`` if it cannot be read, ``NMLError`` if it is not a
         collection, :class:`TooManyParsesError` if ``client`` (an address) already has a parse running."""
         if self._collection_info is None:
-            self._collection_info = CollectionInfoCache(self.manager, budget=self.job_budget)
+            self._collection_info = CollectionInfoCache(self.manager, budget=self.job_budget, cache_dir=self.cache_dir)
         return await self._collection_info.summary(path, client)
 
     # --- operations -------------------------------------------------------------------------------------
