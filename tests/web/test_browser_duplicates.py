@@ -118,6 +118,8 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
     expect(status).to_be_focused()  # no group left: the keyboard lands on the line that says so
     note = page.locator('.notification[data-id="merged"]')
     expect(note.locator(".title")).to_have_text("Merged 1 duplicate into “Song”")
+    page.wait_for_timeout(300)  # the merge's event has come (before its held answer): not an edit made elsewhere
+    expect(page.locator("#duplicates-stale")).to_be_hidden()
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         assert client.get(f"/api/library/tracks/{mp3}").status_code == 404
         kept = client.get(f"/api/library/tracks/{flac}").json()
@@ -138,7 +140,43 @@ def test_a_group_is_merged_by_hand_and_undo_brings_it_back(
         assert (back["play_count"], len(back["cues"]), back["missing"]) == (5, 3, True)
         kept = client.get(f"/api/library/tracks/{flac}").json()
         assert (kept["play_count"], len(kept["cues"])) == (2, 1)
+    page.wait_for_timeout(300)  # and the undo's
+    expect(page.locator("#duplicates-stale")).to_be_hidden()
     page.screenshot(path=str(Path(live_server.app.state.web.browse_root).parent / "duplicates-undone.png"))
+
+
+def test_a_merge_made_elsewhere_is_said_and_the_page_looks_again(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """The groups are found once; a merge made in another tab (or its undo) left this page showing a group that
+    was gone, or missing one that was back, until a reload. The page says the library changed and looks again
+    when asked."""
+    from playwright.sync_api import expect
+
+    flac, mp3, _ = _library(live_server)
+    page.goto(f"{live_server.url}/duplicates")
+    status = page.locator("#duplicates-status")
+    stale = page.locator("#duplicates-stale")
+    expect(status).to_have_text("1 group of duplicates among 3 tracks.")
+    expect(stale).to_be_hidden()
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:  # another tab
+        merged = client.post("/api/library/merge", json={"keep": mp3, "others": [flac]})
+        assert merged.status_code == 200, merged.text
+    expect(stale).to_be_visible()
+    expect(page.locator(".duplicate-group")).to_have_count(1)  # drawn as it was: the DJ's choices stay
+    page.get_by_role("button", name="Look again").click()
+    expect(page.locator(".duplicate-group")).to_have_count(0)
+    expect(status).to_have_text("No duplicates among 2 tracks.")
+    expect(stale).to_be_hidden()
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
+        undone = client.post("/api/undo", json={"step": merged.json()["step"]["id"]})
+        assert undone.status_code == 200, undone.text
+    expect(stale).to_be_visible()
+    page.get_by_role("button", name="Look again").click()
+    expect(page.locator(".duplicate-group")).to_have_count(1)
+    expect(status).to_have_text("1 group of duplicates among 3 tracks.")
+    expect(stale).to_be_hidden()
 
 
 def test_a_hebrew_group_reads_as_in_the_library_and_its_names_keep_room_on_a_laptop(

@@ -235,9 +235,15 @@ async def relocate_apply(state: Annotated[WebState, Depends(web_state)], body: M
 
 @router.get("/duplicates", summary="Groups of tracks that are the same recording")
 async def duplicates(state: Annotated[WebState, Depends(web_state)]) -> dict[str, Any]:
-    """``{"groups": [{"kind": "exact"|"likely", "keep", "tracks": [...]}], "keep_rule"}``."""
-    report = await state.read(find_library_duplicates)
-    return report.to_json()
+    """``{"groups": [{"kind": "exact"|"likely", "keep", "tracks": [...]}], "keep_rule", "version"}``: ``version``
+    is the library's version when the search began (an edit after it may not be in the groups: the page then
+    offers to look again)."""
+
+    def search(library: Library) -> dict[str, Any]:
+        version = library.version  # read first: an edit made during the search is never taken as seen
+        return {**find_library_duplicates(library).to_json(), "version": version}
+
+    return await state.read(search)
 
 
 @router.post("/merge", summary="Merge duplicate tracks into one", responses=error_responses(*CHANGE_ERRORS, 404, 409))

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, latestOnly, number, plural } = window.Harmony;
+  const { api, el, latestOnly, number, onEvent, plural } = window.Harmony;
   const $ = (id) => document.getElementById(id);
   const notify = window.HarmonyNotifications;
   const Columns = window.HarmonyColumns;
@@ -123,6 +123,7 @@
     state.busy = busy;
     $("duplicate-groups").setAttribute("aria-busy", String(busy));
     hold($("duplicate-groups"), busy);
+    if (!busy) changedElsewhere(); // the events that came meanwhile, now that its own version is known
   }
 
   // The merge buttons, and the choices too: a track checked while an undo runs would be reset when the groups
@@ -161,6 +162,7 @@
     notify.show("merged", { title: "Merging…", message: "", loading: true });
     try {
       const result = await api("POST", "/api/library/merge", { keep, others });
+      own.add(result.version);
       const label = result.step ? result.step.label : "Tracks merged";
       notify.show("merged", { title: label,
         message: `${plural(result.cues_added, "cue point", "cue points")} added, ` +
@@ -195,6 +197,7 @@
     let answer;
     try {
       answer = await api("POST", "/api/undo", { step });
+      own.add(answer.version);
     } catch (error) {
       setBusy(false);
       notify.show("merged", { title: "Could not undo", message: error.message || String(error), color: "red",
@@ -231,10 +234,34 @@
   async function load() {
     const data = await api("GET", "/api/library/duplicates");
     Object.assign(state, { groups: data.groups, drawn: 0, remaining: data.groups.length });
+    seenVersion = data.version;
+    $("duplicates-stale").hidden = true;
     $("duplicate-groups").replaceChildren();
     drawMore();
     await showCounts();
   }
+
+  // An edit made elsewhere (another tab, the command line, an import) after the groups were found: they may show a
+  // group already merged, or miss one an undo brought back. The page says so and offers to look again, rather than
+  // drawing the groups again under the DJ's choices. This page's own merges and undos are not such edits; their
+  // events can come before their answers, so those that come while one runs wait for it.
+  let seenVersion = null; // the library's version when the groups on show were found
+  const own = new Set(); // the versions this page's merges and undos made
+  const waiting = [];
+  function changedElsewhere() {
+    if (state.busy) return;
+    const newer = waiting.splice(0).some((version) => seenVersion !== null && version > seenVersion && !own.has(version));
+    if (newer) $("duplicates-stale").hidden = false;
+  }
+  onEvent("library_changed", (change) => {
+    waiting.push(change.version);
+    changedElsewhere();
+  });
+  $("duplicates-again").addEventListener("click", () => {
+    if (state.busy) return;
+    $("duplicates-status").textContent = "Looking for duplicates…";
+    load().catch((error) => fail("Could not look for duplicates again", error));
+  });
 
   $("duplicates-more").addEventListener("click", drawMore);
   // Scrolling near the end draws the next batch, as the library's list does.
