@@ -93,17 +93,27 @@ async def test_a_merge_is_one_step_that_undo_takes_back(api: Api) -> None:
     assert library is not None
     keep, other = library.add_tracks(
         [
-            (TrackValues(path="/m/a.flac", title="Song", artist="Art", play_count=1), []),
-            (TrackValues(path="/m/b.mp3", title="Song", artist="Art", play_count=4, genre="House"), []),
+            (TrackValues(path="/m/a.flac", title="Song", artist="Art", play_count=1, duration=200.0), []),
+            (TrackValues(path="/m/b.mp3", title="Song", artist="Art", play_count=4, genre="House", duration=200.0), []),
         ]
     )
     library.add_cue(other, CueValues(type=0, start=1000.0, hotcue=3, name="Drop"))
     playlist = library.create_playlist("Set", None, track_ids=[other, keep, other])
     before = (await api.client.get(f"/api/library/tracks/{other}")).json()
 
+    found = (await api.client.get("/api/library/duplicates")).json()
+    assert [sorted(t["id"] for t in g["tracks"]) for g in found["groups"]] == [sorted((keep, other))]
+    assert found["version"] == library.version  # what the page compares the library's events with
+
     merged = await api.client.post("/api/library/merge", json={"keep": keep, "others": [other]}, headers=api.token)
     assert merged.status_code == 200, merged.text
     assert merged.json()["step"]["label"] == "Merged 1 duplicate into “Song”"
+    assert merged.json()["version"] == library.version > found["version"]
+    assert (await api.client.get("/api/library/duplicates")).json() == {
+        **found,
+        "groups": [],
+        "version": library.version,
+    }
     assert (await api.client.get(f"/api/library/tracks/{other}")).status_code == 404
     assert (await api.client.get(f"/api/library/tracks/{keep}")).json()["play_count"] == 5
     assert (await api.client.get("/api/undo")).json()["undo"] == merged.json()["step"]
