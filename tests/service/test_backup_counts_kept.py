@@ -100,6 +100,7 @@ async def test_what_a_listing_read_is_not_read_again_after_a_restart(
     again = await restarted.recovery.list_copies(str(demo.nml))
     assert again[0].tracks == demo.generated.tracks + 5 and again[0].differs == "5 more tracks than now", again
     assert len(sent[-1][1][1]) == 2, "the current file and the copy were known"
+    assert [name for name, _ in sent] == ["read_restorable"], "with the current file known, no wait for its health"
 
     # A copy written again is another version: read again, whatever the cache says.
     copy.write_bytes(copy.read_bytes() + b"\n")

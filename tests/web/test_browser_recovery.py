@@ -570,6 +570,35 @@ def test_a_collection_traktor_saved_since_the_last_sync_is_said_on_every_page(
     assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
+def test_the_traktor_page_reads_the_collection_again_when_traktor_saved_it_meanwhile(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """The Traktor page open while Traktor saves the collection (the DJ comes back to the tab): the notice said
+    it changed, but the badges kept the older count until a reload, beside a backup listed as "1 more track than
+    now" that held as many as the badges said."""
+    demo = make_demo(home / "Traktor", tracks=40, seed=8)
+    configure(live_server, demo)
+    with httpx.Client(base_url=live_server.url, headers=live_server.token, timeout=60) as client:
+        _run(client, live_server, "/api/traktor/sync")
+    page.goto(f"{live_server.url}/traktor")
+    badge = page.locator("#nml-badges .badge.blue")
+    badge.wait_for(timeout=30_000)
+    assert badge.text_content() == "40 tracks"
+    page.wait_for_timeout(1600)  # past the quiet time between two status checks of a page coming back
+
+    collection = nml.load(demo.nml)
+    collection.remove_track(collection.tracks[0])  # the DJ deleted a track in Traktor, which saved on quitting
+    demo.nml.write_bytes(collection.to_bytes())
+    later = demo.nml.stat().st_mtime_ns + 60_000_000_000
+    os.utime(demo.nml, ns=(later, later))
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")  # back from Traktor
+    page.wait_for_function(
+        "() => document.querySelector('#nml-badges .badge.blue')?.textContent === '39 tracks'", timeout=30_000
+    )
+
+
 def test_last_sync_is_the_latest_of_auto_syncs_and_the_djs(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
     """Auto-sync ran once, then was switched off, and the DJ synced by hand: "Last sync" showed auto-sync's
     run, beside a "Synced at" line minutes later."""

@@ -220,11 +220,13 @@ class Recovery:
         """Every restorable copy, newest first, read on the sync pool. The current file is read once for this
         and its health: the page asks for both at once, and at 100,000 tracks each read is 150 MB."""
         path = await asyncio.to_thread(self.service.nml_path, nml_path)
-        try:
-            health: CollectionHealth | None = await self.check(nml_path)
-        except (HarmonyError, OSError):
-            health = None  # the listing reads the file itself, and says what it finds
-        known = await asyncio.to_thread(self._known_readings, path, health)
+        known = await asyncio.to_thread(self._known_readings, path, None)
+        if await asyncio.to_thread(stamp_of, path) not in known:  # else its counts are known: no wait for the check
+            try:
+                health: CollectionHealth | None = await self.check(nml_path)
+            except (HarmonyError, OSError):
+                health = None  # the listing reads the file itself, and says what it finds
+            known = await asyncio.to_thread(self._known_readings, path, health)
         listing = await self.service.manager.execute_sync(Job(read_restorable, (str(path), known)))
         assert isinstance(listing, Listing)
         await asyncio.to_thread(self._keep_readings, path, known, listing)

@@ -352,6 +352,9 @@
     loadStatus();
     loadBackups();
   }
+  // Traktor saved the collection while the page was open: its badges, comparisons and banners are of the file
+  // before (the badges said 99,998 tracks beside a copy of 99,998 "1 more track than now").
+  document.addEventListener("harmony:collection-saved", collectionChanged);
   document.addEventListener("harmony:settings-unread", firstRead);
   document.addEventListener("harmony:settings", (event) => {
     const path = event.detail.nml_path || null;

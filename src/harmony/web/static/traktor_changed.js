@@ -20,6 +20,8 @@
   let asked = 0; // checks sent: an answer to an older one than the last answered is dropped
   let answered = 0;
   let shownFor = null; // the saved_at of the notice on screen
+  let heardSavedAt; // the save the last answer named (undefined before the first): a page showing what the file
+  // holds (the Traktor page's badges and backups) reads it again at a new one (harmony:collection-saved)
 
   function followSettings(settings) {
     const auto = settings && settings.auto_sync;
@@ -93,6 +95,10 @@
     if (mine < answered) return; // a later check has answered already (a sync may have ended between)
     answered = mine;
     const savedAt = status.collection_changed ? status.collection_saved_at : null;
+    if (heardSavedAt !== undefined && savedAt !== null && savedAt !== heardSavedAt) {
+      document.dispatchEvent(new CustomEvent("harmony:collection-saved", { detail: { savedAt } }));
+    }
+    heardSavedAt = savedAt;
     const auto = status.auto_sync;
     const busy = status.running_operation !== null || Boolean(auto && auto.running);
     const autoWillTake = importsItself && Boolean(auto) && auto.state !== "error"
