@@ -1290,7 +1290,7 @@ def test_a_track_held_twice_and_selected_once_loses_one_entry_after_a_change_els
 ) -> None:
     """A track in a playlist twice, its second row selected, then the library changes elsewhere (the command
     line, another tab): the table forgets the selected entries' places, to read them again. Delete then took the
-    track out at every place it held; it takes out the entry selected, the one nearest its row."""
+    track out at every place it held; it takes out the entry selected, the one still on its row."""
     twice, other, third = library_server.ids[0], library_server.ids[1], library_server.ids[2]
     with made_playlists(library_server, ("Held twice", [twice, other, third, twice])) as (playlist,):
         open_library(page, library_server)
@@ -1312,6 +1312,90 @@ def test_a_track_held_twice_and_selected_once_loses_one_entry_after_a_change_els
         finally:
             with Library.open(library_server.server.state.service.library_path) as library:
                 library.update_track(other, {"title": title})
+
+
+def test_each_entry_of_a_track_held_twice_is_selected_on_its_own(
+    page: Any,  # noqa: F811
+    library_server: Fixture,
+) -> None:
+    """A track twice in a playlist: a click on one of its rows showed both selected; a Ctrl-click on the other
+    unselected the track; a right-click on the other, then Remove, took out the one selected before, out of
+    sight; and after entries were added above it elsewhere, Delete took out its other entry, now on the row
+    chosen. Each entry is selected on its own, and when the entry meant cannot be told, nothing is removed."""
+    twice, other, third = library_server.ids[0], library_server.ids[1], library_server.ids[2]
+    path = library_server.server.state.service.library_path
+
+    def entries(playlist: int) -> list[int]:
+        with Library.open(path) as library:
+            return [entry.track_id for entry in library.playlist_entries(playlist)]
+
+    def chosen() -> list[str]:
+        return page.eval_on_selector_all(
+            "#tracks-body tr[aria-selected='true']", "rows => rows.map((row) => row.dataset.index)"
+        )
+
+    def close_panel(page: Any) -> None:
+        """A click opens the track's panel after a moment, and beside it the playlists fold into a drawer."""
+        page.wait_for_timeout(400)
+        if page.locator("#detail-close").is_visible():
+            page.locator("#detail-close").click()
+        page.wait_for_selector("#track-detail", state="hidden")
+
+    lists = [(f"Twice {n}", [twice, other, third, twice]) for n in range(4)]
+    with made_playlists(library_server, *lists) as (clicks, menu, added, sorted_):
+        open_library(page, library_server)
+        page.locator(f"#playlist-tree [data-key='playlist:{clicks}'] .name").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 4")
+        rows = page.locator("#tracks-body tr[data-id]")
+        rows.nth(3).locator(".title-cell").click()
+        assert chosen() == ["3"]  # not row 0 too
+        rows.nth(0).locator(".title-cell").click(modifiers=["Control"])
+        assert chosen() == ["0", "3"]
+        rows.nth(0).locator(".title-cell").click(modifiers=["Control"])
+        assert chosen() == ["3"]  # the other entry stays selected
+        rows.nth(0).locator(".title-cell").click(modifiers=["Control"])
+        page.keyboard.press("Delete")
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 2")
+        assert entries(clicks) == [other, third]
+
+        close_panel(page)
+        page.locator(f"#playlist-tree [data-key='playlist:{menu}'] .name").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 4")
+        rows.nth(0).locator(".title-cell").click()
+        rows.nth(3).locator(".title-cell").click(button="right")
+        page.get_by_role("menuitem", name="Remove from playlist").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+        assert entries(menu) == [twice, other, third]
+
+        close_panel(page)
+        page.locator(f"#playlist-tree [data-key='playlist:{added}'] .name").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 4")
+        rows.nth(3).locator(".title-cell").click()
+        with Library.open(path) as library:  # another tab adds two entries at the top
+            library.add_playlist_tracks(added, [third, other], 0, allow_duplicates=True)
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 6")
+        rows.nth(3).locator(".title-cell").focus()
+        page.keyboard.press("Delete")
+        refusal = page.locator(".notification", has_text="is in this playlist more than once")
+        refusal.wait_for()
+        assert "select the entry again" in refusal.text_content()
+        assert entries(added) == [third, other, twice, other, third, twice]  # nothing removed
+
+        # Its second entry open in the panel, the DJ sorts by title: the entry open stays the one selected.
+        close_panel(page)
+        page.locator(f"#playlist-tree [data-key='playlist:{sorted_}'] .name").click()
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 4")
+        rows.nth(3).locator(".title-cell").click()
+        page.wait_for_selector(f"#track-detail[data-track-id='{twice}']:not([hidden])")
+        page.locator("#tracks-head button[data-sort='title']").click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#tracks-body tr[data-id]')].map((r) => r.dataset.index).length === 4"
+        )
+        page.wait_for_timeout(300)
+        page.locator("#tracks-body tr[aria-selected='true'] .title-cell").first.focus()
+        page.keyboard.press("Delete")
+        page.wait_for_function("() => document.querySelectorAll('#tracks-body tr[data-id]').length === 3")
+        assert entries(sorted_) == [twice, other, third]
 
 
 @contextmanager

@@ -46,8 +46,9 @@ window.HarmonyTable = (() => {
   const selected = new Set(); // track ids
   const selectedPositions = new Map(); // track id -> playlist positions, for removing and reordering
   // track id -> the rows it was selected on: a track held twice in a playlist, selected on one row while its place
-  // was not known, is one entry to remove or move, not both (see entriesIn).
+  // was not known, is one entry to remove or move, not both (see entriesIn). `rowsOf`: the view's length then.
   const selectedRows = new Map();
+  let rowsOf = 0;
   let editing = null;
   let frame = 0;
   let touch = 0;
@@ -207,6 +208,12 @@ window.HarmonyTable = (() => {
     const inTable = body.contains(document.activeElement);
     if (!inTable && !panelOpen()) return;
     current = located;
+    // The track kept selected through a new order (reload's `open`: the DJ sorted with its panel open) is the entry
+    // found, not each of its rows: a track held twice lost both entries to a Delete then.
+    if (selected.has(track.id) && !selectedPositions.has(track.id) && !(selectedRows.get(track.id) || []).length) {
+      selectedRows.set(track.id, [located]);
+      rowsOf = total;
+    }
     if (inTable) wantFocus = true;
     centreOn(current);
     schedule();
@@ -359,7 +366,7 @@ window.HarmonyTable = (() => {
       return el("tr", { role: "row", class: "loading", "aria-rowindex": String(index + 2), "data-index": String(index) },
         el("td", { role: "gridcell", colspan: String(columns.length) }, "…"));
     }
-    const chosen = selectAll || selected.has(track.id);
+    const chosen = rowSelected(index, track);
     const row = el("tr", { role: "row", "aria-rowindex": String(index + 2), "data-index": String(index),
       "data-id": String(track.id), "aria-selected": chosen ? "true" : "false", draggable: "true",
       tabindex: isCurrent && currentCol < 0 ? "0" : "-1",
@@ -534,15 +541,47 @@ window.HarmonyTable = (() => {
   }
 
   function remember(track, row) {
+    const more = selected.has(track.id);
     selected.add(track.id);
     if (row !== undefined) {
       if (!selectedRows.has(track.id)) selectedRows.set(track.id, []);
       if (!selectedRows.get(track.id).includes(row)) selectedRows.get(track.id).push(row);
+      rowsOf = total;
     }
     if (track.position !== undefined && track.position !== null) {
       if (!selectedPositions.has(track.id)) selectedPositions.set(track.id, new Set());
       selectedPositions.get(track.id).add(track.position);
+    } else if (more) {
+      selectedPositions.delete(track.id); // another entry of it, place unknown: none of its places is all there is
     }
+  }
+
+  // Forget one entry of a selected track (a Ctrl-click on a row already selected): in a playlist, a track held
+  // twice stays selected on its other row.
+  function unselectEntry(index, track) {
+    const positions = selectedPositions.get(track.id);
+    const rows = (selectedRows.get(track.id) || []).filter((row) => row !== index);
+    if (positions && positions.size > 1 && track.position !== undefined) positions.delete(track.position);
+    else if (!positions && rows.length) selectedRows.set(track.id, rows);
+    else {
+      selected.delete(track.id);
+      selectedPositions.delete(track.id);
+      selectedRows.delete(track.id);
+      return;
+    }
+    selectedRows.set(track.id, rows);
+  }
+
+  // Whether the row at `index` shows a selected entry: in a playlist, a track held twice is selected on the rows
+  // chosen (its places, or the rows it was chosen on while its places were not known), not on each of its rows.
+  function rowSelected(index, track) {
+    if (selectAll) return true;
+    if (!track || !selected.has(track.id)) return false;
+    if (!view.playlist || view.playlist.smart) return true;
+    const positions = selectedPositions.get(track.id);
+    if (positions && track.position !== undefined && track.position !== null) return positions.has(track.position);
+    const rows = selectedRows.get(track.id);
+    return !rows || !rows.length || rows.includes(index);
   }
 
   function announceSelection() {
@@ -600,13 +639,8 @@ window.HarmonyTable = (() => {
       if (selectAll) {
         await selectRange(0, total - 1);
       }
-      if (selected.has(track.id)) {
-        selected.delete(track.id);
-        selectedPositions.delete(track.id);
-        selectedRows.delete(track.id);
-      } else {
-        remember(placed(index, track), index);
-      }
+      if (rowSelected(index, track)) unselectEntry(index, track);
+      else remember(placed(index, track), index);
       anchor = index;
     } else {
       clearSelection();
@@ -621,7 +655,8 @@ window.HarmonyTable = (() => {
   // The selection changed: mark the drawn rows in place (redrawing them would break a double click in two).
   function paintSelection() {
     for (const row of body.querySelectorAll("tr[data-id]")) {
-      const chosen = selectAll || selected.has(Number(row.dataset.id));
+      const index = Number(row.dataset.index);
+      const chosen = rowSelected(index, trackAt(index));
       row.setAttribute("aria-selected", chosen ? "true" : "false");
     }
   }
@@ -647,7 +682,7 @@ window.HarmonyTable = (() => {
       (block.tracks || []).forEach((track, offset) => {
         if (selected.has(track.id) && !selectedPositions.has(track.id)) {
           if (!shown.has(track.id)) shown.set(track.id, []);
-          shown.get(track.id).push({ position: track.position, row: block.start + offset });
+          shown.get(track.id).push({ position: track.position, row: block.start + offset, title: track.title });
         }
       });
     }
@@ -658,18 +693,19 @@ window.HarmonyTable = (() => {
     });
   }
 
-  // The places of `entries` ({position, row}) on the rows nearest `rows`, one each; all of them when `rows` are as
-  // many or not known.
+  // The places of a selected track's `entries` ({position, row, title}) as the rows show them now, its places
+  // not being known: all of them when it was selected on as many rows (or its rows are not known). Shown on more
+  // rows than it was selected on (held twice, one row chosen), the entries on the rows chosen if the view has kept
+  // its length and the track is on each of them still; else which one was meant cannot be told (rows added above
+  // it put its other entry on the row chosen), and nothing is done.
   function nearest(entries, rows) {
     if (!rows.length || rows.length >= entries.length) return entries.map((entry) => entry.position);
-    const left = [...entries];
-    return rows.map((row) => {
-      let best = 0;
-      left.forEach((entry, index) => {
-        if (Math.abs(entry.row - row) < Math.abs(left[best].row - row)) best = index;
-      });
-      return left.splice(best, 1)[0].position;
-    }).sort((a, b) => a - b);
+    if (total === rowsOf && rows.every((row) => entries.some((entry) => entry.row === row))) {
+      return entries.filter((entry) => rows.includes(entry.row)).map((entry) => entry.position);
+    }
+    const name = entries[0].title ? `“${entries[0].title}”` : "This track";
+    throw new Error(`${name} is in this playlist more than once, and the playlist changed since it was selected: `
+      + "select the entry again.");
   }
 
   // The rows fetched since the library last changed (waiting a moment for them): the rows fetched before may show
@@ -922,7 +958,9 @@ window.HarmonyTable = (() => {
     if (index < 0) return;
     event.preventDefault();
     const track = trackAt(index);
-    if (track && !selectAll && !selected.has(track.id)) await select(index);
+    // A row not selected is chosen alone first (in a playlist, another entry of a selected track too: the menu's
+    // Remove took out the entry selected before, out of sight, instead of the one clicked).
+    if (track && !rowSelected(index, track)) await select(index);
     current = index;
     menuFor(event.clientX, event.clientY);
   });
@@ -1058,7 +1096,13 @@ window.HarmonyTable = (() => {
   // sheet went on to the next track without a word). From the rows, the next track takes its place in the panel.
   async function removeSelection({ fromPanel = false } = {}) {
     if (!view.playlist || view.playlist.smart) return;
-    const positions = await selectedPlaylistPositions();
+    let positions;
+    try {
+      positions = await selectedPlaylistPositions();
+    } catch (error) {
+      Edits.failed("Not removed", error);
+      return;
+    }
     if (await Edits.removeFromPlaylist(view.playlist, positions)) {
       const showing = panelOpen() && !fromPanel;
       if (fromPanel && window.HarmonyPanel) window.HarmonyPanel.close();
@@ -1261,7 +1305,7 @@ window.HarmonyTable = (() => {
     const index = indexOf(event.target);
     const track = trackAt(index);
     if (!track) return;
-    if (!selectAll && !selected.has(track.id)) {
+    if (!rowSelected(index, track)) {
       // Dragging a row that is not selected drags that row alone. The rows are marked in place, not redrawn: the
       // pressed row must stay the drag's source (see putChildren).
       clearSelection();
@@ -1277,7 +1321,14 @@ window.HarmonyTable = (() => {
     }
     const ids = selectAll ? null : [...selected];
     // A drag cannot wait for rows: the places of the rows on show (read again after a change, see refresh).
-    const positions = entriesIn(blocks.values()).map((entry) => entry.position);
+    let positions;
+    try {
+      positions = entriesIn(blocks.values()).map((entry) => entry.position);
+    } catch (error) {
+      event.preventDefault();
+      Edits.failed("Not dragged", error);
+      return;
+    }
     draggingHere = true;
     event.dataTransfer.effectAllowed = "copyMove";
     event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ ids, all: selectAll,
