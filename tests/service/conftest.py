@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harmony.devtools.collection_gen import GeneratedCollection, generate_collection
 from harmony.service import ImportRequest, TraktorService
-from harmony.workers import PoolConfig, WorkerManager
+from harmony.workers import Job, PoolConfig, WorkerManager
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,44 @@ async def service(tmp_path: Path, manager: WorkerManager) -> AsyncIterator[Trakt
         yield service
     finally:
         await service.close()
+
+
+class RecordingManager:
+    """A manager whose sync pool's jobs are recorded as they are sent (``sent``: each job's function name and
+    arguments), and still run."""
+
+    def __init__(self, manager: WorkerManager) -> None:
+        self._manager = manager
+        self.sent: list[tuple[str, tuple[Any, ...]]] = []
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.sent]
+
+    async def execute_sync(self, job: Job, *args: Any, **kwargs: Any) -> Any:
+        self.sent.append((job.fn.__name__, job.args))
+        return await self._manager.execute_sync(job, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._manager, name)
+
+
+@pytest.fixture
+async def restarts(
+    tmp_path: Path, manager: WorkerManager
+) -> AsyncIterator[Callable[[], tuple[TraktorService, RecordingManager]]]:
+    """Harmony started on the same library and cache folder, once per call (a restart), each with the record of
+    the jobs it sends to the sync pool."""
+    started: list[TraktorService] = []
+
+    def start() -> tuple[TraktorService, RecordingManager]:
+        jobs = RecordingManager(manager)
+        recorded: Any = jobs
+        started.append(TraktorService(tmp_path / "library.db", recorded, cache_dir=tmp_path / "cache"))
+        return started[-1], jobs
+
+    try:
+        yield start
+    finally:
+        for service in started:
+            await service.close()

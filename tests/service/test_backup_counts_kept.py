@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from harmony import nml
 from harmony.nmlfile import stamp_of
 from harmony.service import TraktorService
 from harmony.service.copy_readings import FILE_NAME, KEPT_COLLECTIONS, CopyReadings
-from harmony.workers import Job, WorkerManager
 
-from .conftest import Demo
+from .conftest import Demo, RecordingManager
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -29,41 +29,12 @@ def _traktor_copy(demo: Demo, name: str) -> Path:
     return Path(shutil.copy2(demo.nml, folder / name))
 
 
-def _record_jobs(service: TraktorService) -> list[tuple[str, tuple[Any, ...]]]:
-    """The jobs sent to the sync pool (function name and arguments), still run."""
-    sent: list[tuple[str, tuple[Any, ...]]] = []
-    real = service.manager.execute_sync
-
-    async def recording(job: Job, *args: Any, **kwargs: Any) -> Any:
-        sent.append((job.fn.__name__, job.args))
-        return await real(job, *args, **kwargs)
-
-    service.manager.execute_sync = recording  # type: ignore[method-assign]
-    return sent
-
-
-@pytest.fixture
-async def runs(tmp_path: Path, manager: WorkerManager) -> AsyncIterator[Callable[[], TraktorService]]:
-    """Harmony started on the same library and cache folder, once per call (a restart)."""
-    started: list[TraktorService] = []
-
-    def start() -> TraktorService:
-        started.append(TraktorService(tmp_path / "library.db", manager, cache_dir=tmp_path / "cache"))
-        return started[-1]
-
-    try:
-        yield start
-    finally:
-        for service in started:
-            await service.close()
-
-
 async def test_the_listing_takes_the_current_files_counts_from_its_health_check(
-    runs: Callable[[], TraktorService], demo: Demo
+    restarts: Callable[[], tuple[TraktorService, RecordingManager]], demo: Demo
 ) -> None:
-    first_run = runs()
+    first_run, jobs = restarts()
     _traktor_copy(demo, "collection 2026-12-01.nml")
-    sent = _record_jobs(first_run)
+    sent = jobs.sent
     health, copies = await asyncio.gather(
         first_run.recovery.check(str(demo.nml)), first_run.recovery.list_copies(str(demo.nml))
     )
@@ -81,9 +52,9 @@ async def test_the_listing_takes_the_current_files_counts_from_its_health_check(
 
 
 async def test_what_a_listing_read_is_not_read_again_after_a_restart(
-    runs: Callable[[], TraktorService], demo: Demo, tmp_path: Path
+    restarts: Callable[[], tuple[TraktorService, RecordingManager]], demo: Demo, tmp_path: Path
 ) -> None:
-    first_run, restarted = runs(), runs()
+    (first_run, _), (restarted, jobs) = restarts(), restarts()
     copy = _traktor_copy(demo, "collection 2026-12-01.nml")
     listed = await first_run.recovery.list_copies(str(demo.nml))
     assert listed[0].tracks == demo.generated.tracks
@@ -96,7 +67,7 @@ async def test_what_a_listing_read_is_not_read_again_after_a_restart(
         if row[0] == str(copy):
             row[4] += 5
     saved.write_text(json.dumps(stored))
-    sent = _record_jobs(restarted)
+    sent = jobs.sent
     again = await restarted.recovery.list_copies(str(demo.nml))
     assert again[0].tracks == demo.generated.tracks + 5 and again[0].differs == "5 more tracks than now", again
     assert len(sent[-1][1][1]) == 2, "the current file and the copy were known"
@@ -106,6 +77,35 @@ async def test_what_a_listing_read_is_not_read_again_after_a_restart(
     copy.write_bytes(copy.read_bytes() + b"\n")
     fresh = await restarted.recovery.list_copies(str(demo.nml))
     assert fresh[0].tracks == demo.generated.tracks and fresh[0].differs == "same counts as now", fresh
+
+
+async def test_a_file_renamed_in_with_the_same_size_and_time_is_not_taken_for_the_one_read(
+    restarts: Callable[[], tuple[TraktorService, RecordingManager]], demo: Demo
+) -> None:
+    """A drive with coarse times (FAT, exFAT, a network share) or a copy that keeps its time: another collection
+    of the same size and time renamed over the one checked is another version of the file (its inode), and its
+    counts are read, not taken from the check of the file before (which said "same counts as now" of a copy
+    with 50 tracks more, and kept that in the cache)."""
+    service, _ = restarts()
+    _traktor_copy(demo, "collection 2026-12-01.nml")
+    assert (await service.recovery.check(str(demo.nml))).tracks == demo.generated.tracks
+    assert (await service.collection_summary(demo.nml))["tracks"] == demo.generated.tracks
+    fewer = nml.load(demo.nml)
+    for track in fewer.tracks[:50]:
+        fewer.remove_track(track)
+    data = fewer.to_bytes()
+    before = demo.nml.stat()
+    assert len(data) < before.st_size
+    incoming = demo.nml.with_name("incoming.nml")
+    incoming.write_bytes(data + b"\n" * (before.st_size - len(data)))  # blank lines after the root: still a collection
+    os.utime(incoming, ns=(before.st_atime_ns, before.st_mtime_ns))
+    incoming.replace(demo.nml)
+    assert (demo.nml.stat().st_size, demo.nml.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+    copies = await service.recovery.list_copies(str(demo.nml))
+    assert copies[0].differs == "50 more tracks than now", copies
+    assert (await service.collection_summary(demo.nml))["tracks"] == demo.generated.tracks - 50
+    assert (await service.recovery.check(str(demo.nml))).tracks == demo.generated.tracks - 50
 
 
 def test_the_command_lines_listing_keeps_its_counts_too(tmp_path: Path, demo: Demo) -> None:

@@ -21,6 +21,16 @@ __all__ = ["CacheFile"]
 
 log = logging.getLogger(__name__)
 
+# The files a warning was given for, in this process: a cache folder that cannot be used is said once, not at each
+# read and write of every listing.
+_warned: set[Path] = set()
+
+
+def _warn_once(path: Path, message: str, error: Exception) -> None:
+    if path not in _warned:
+        _warned.add(path)
+        log.warning(message, path, error)
+
 
 class CacheFile:
     """``path``, holding one value per key (a collection's path) for the ``kept`` keys saved most recently. A
@@ -34,10 +44,10 @@ class CacheFile:
     def _entries(self) -> dict[str, Any]:
         try:
             stored = json.loads(self.path.read_bytes())
-        except FileNotFoundError:
-            return {}
+        except (FileNotFoundError, NotADirectoryError):
+            return {}  # nothing kept yet (or no folder for it: the write says so)
         except (OSError, ValueError) as error:
-            log.warning("%s is not used: %s", self.path, error)
+            _warn_once(self.path, "%s is not used: %s", error)
             return {}
         if not isinstance(stored, dict) or stored.get("format") != self._layout:
             return {}
@@ -60,7 +70,7 @@ class CacheFile:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.path, [text.encode()])
         except (OSError, HarmonyError) as error:
-            log.warning("%s could not be saved: %s", self.path, error)
+            _warn_once(self.path, "%s could not be saved: %s", error)
 
 
 def _saved_at(entry: Any) -> float:

@@ -24,6 +24,7 @@ from typing import Any, Final
 from harmony.errors import HarmonyError
 from harmony.jobs import summarize_collection
 from harmony.nml import CollectionSummary
+from harmony.nmlfile import Stamp
 from harmony.service.cache_file import CacheFile
 from harmony.workers import Job, WorkerManager
 
@@ -36,10 +37,11 @@ PARSES_PER_CLIENT: Final = 1
 
 #: The cache folder's file of summaries, its layout, and how many collections it keeps.
 FILE_NAME: Final = "collection-counts.json"
-LAYOUT: Final = 1
+LAYOUT: Final = 2
 KEPT_COLLECTIONS: Final = 8
 
-_State = tuple[str, int, int]
+#: A version of the file: its :data:`~harmony.nmlfile.Stamp` (path, size, modification time, inode).
+_State = Stamp
 
 
 class TooManyParsesError(HarmonyError):
@@ -48,7 +50,7 @@ class TooManyParsesError(HarmonyError):
 
 def _file_state(path: Path) -> _State:
     stat = os.stat(path)
-    return str(path), stat.st_size, stat.st_mtime_ns
+    return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 class CollectionInfoCache:
@@ -78,7 +80,9 @@ class CollectionInfoCache:
         state = await asyncio.to_thread(_file_state, path)
         cached = self._done.get(state[0])
         if cached is None and self._saved is not None:
-            cached = await asyncio.to_thread(self._kept, state)
+            kept = await asyncio.to_thread(self._kept, state)
+            if kept is not None:
+                self._done[state[0]] = cached = (state, kept)
         if cached is not None and cached[0] == state:
             return cached[1]
         running = self._running.get(state)
@@ -93,18 +97,16 @@ class CollectionInfoCache:
             running.add_done_callback(lambda _: self._finished(state, client))
         return await asyncio.shield(running)
 
-    def _kept(self, state: _State) -> tuple[_State, dict[str, Any]] | None:
+    def _kept(self, state: _State) -> dict[str, Any] | None:
         """The summary kept in the cache folder for this file state, or None."""
         assert self._saved is not None
         kept = self._saved.get(state[0])
-        if not (isinstance(kept, dict) and kept.get("size") == state[1] and kept.get("modified") == state[2]):
+        if not (isinstance(kept, dict) and kept.get("stamp") == list(state)):
             return None
         try:
-            summary = CollectionSummary.from_json(kept.get("summary")).to_json()
+            return CollectionSummary.from_json(kept.get("summary")).to_json()
         except ValueError:
             return None
-        self._done[state[0]] = (state, summary)
-        return state, summary
 
     def _finished(self, state: _State, client: str) -> None:
         self._running.pop(state, None)
@@ -118,7 +120,7 @@ class CollectionInfoCache:
         )
         self._done[state[0]] = (state, summary)
         if self._saved is not None:
-            kept = {"size": state[1], "modified": state[2], "summary": summary}
+            kept = {"stamp": list(state), "summary": summary}
             await asyncio.to_thread(self._saved.put, state[0], kept)
         log.info("counted %s: %s tracks", state[0], summary.get("tracks"))
         return summary

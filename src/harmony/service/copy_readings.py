@@ -20,7 +20,8 @@ __all__ = ["FILE_NAME", "KEPT_COLLECTIONS", "CopyReadings"]
 FILE_NAME: Final = "copy-counts.json"
 #: The file's layout: ``[path, size, modification time (ns), inode, tracks, playlists]`` per copy.
 LAYOUT: Final = 1
-#: Collections whose readings are kept, the most recently listed first: a DJ switches between a few at most.
+#: Collections whose readings are kept, those saved last (a listing saves when what it read changed): a DJ
+#: switches between a few at most.
 KEPT_COLLECTIONS: Final = 8
 
 

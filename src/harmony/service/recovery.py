@@ -129,15 +129,14 @@ def compare_copies(copy: str, current: str) -> dict[str, Any]:
 
 #: A collection file as a health verdict holds for it: its path, size and modification time, and the counts
 #: it was judged against.
-_FileState = tuple[str, int, int, tuple[int, int] | None]
+#: A version of the file (its :data:`~harmony.nmlfile.Stamp`: a file renamed over it with the same size and time,
+#: on a drive with coarse times, is another) and the counts it was judged against.
+_FileState = tuple[Stamp, tuple[int, int] | None]
 
 
 def _file_state(path: Path, known: tuple[int, int] | None) -> _FileState | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return str(path), stat.st_size, stat.st_mtime_ns, known
+    stamp = stamp_of(path)
+    return None if stamp is None else (stamp, known)
 
 
 class Recovery:
@@ -211,49 +210,44 @@ class Recovery:
     def copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first (blocking)."""
         path = self.service.nml_path(nml_path)
-        known = self._known_readings(path, None)
+        known = self._readings if self._readings_of == path else self._saved_readings.load(path)
         listing = read_restorable(path, known)
-        self._keep_readings(path, known, listing)
+        self._readings, self._readings_of = listing.readings, path
+        if listing.readings != known:
+            self._saved_readings.save(path, listing.readings)
         return listing.copies
 
     async def list_copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first, read on the sync pool. The current file is read once for this
         and its health: the page asks for both at once, and at 100,000 tracks each read is 150 MB."""
         path = await asyncio.to_thread(self.service.nml_path, nml_path)
-        known = await asyncio.to_thread(self._known_readings, path, None)
-        if await asyncio.to_thread(stamp_of, path) not in known:  # else its counts are known: no wait for the check
+        if self._readings_of != path:  # the file work on a thread, the state set here, on the loop
+            self._readings, self._readings_of = await asyncio.to_thread(self._saved_readings.load, path), path
+        known = dict(self._readings)
+        current = await asyncio.to_thread(stamp_of, path)
+        if current not in known:  # else its counts are known: no wait for the check
             try:
                 health: CollectionHealth | None = await self.check(nml_path)
             except (HarmonyError, OSError):
                 health = None  # the listing reads the file itself, and says what it finds
-            known = await asyncio.to_thread(self._known_readings, path, health)
+            known.update(self._checked_counts(current, health))
         listing = await self.service.manager.execute_sync(Job(read_restorable, (str(path), known)))
         assert isinstance(listing, Listing)
-        await asyncio.to_thread(self._keep_readings, path, known, listing)
+        # Only what this listing saw is kept: a pruned backup's reading goes with it.
+        self._readings, self._readings_of = listing.readings, path
+        if listing.readings != known:
+            await asyncio.to_thread(self._saved_readings.save, path, listing.readings)
         return listing.copies
 
-    def _known_readings(self, path: Path, health: CollectionHealth | None) -> dict[Stamp, Reading]:
-        """What a listing of ``path``'s copies need not read again: the earlier listings' readings (this run's,
-        else the cache folder's), and the current file's counts from ``health`` when it read this version."""
-        if self._readings_of != path:
-            self._readings = self._saved_readings.load(path)
-            self._readings_of = path
-        known = dict(self._readings)
+    def _checked_counts(self, current: Stamp | None, health: CollectionHealth | None) -> dict[Stamp, Reading]:
+        """The current file's counts as ``health`` read them, if it read the version ``current`` (the verdict is
+        kept for the version it read, and ``current`` was taken before the check)."""
         checked = self._checked
-        if health is None or checked is None or checked[1] is not health or health.tracks is None:
-            return known
-        stamp = stamp_of(path)
-        # The health's verdict is kept only for the version it read (path, size, modification time).
-        if stamp is not None and stamp[:3] == checked[0][:3] and health.playlists is not None:
-            known[stamp] = ((health.tracks, health.playlists), None)
-        return known
-
-    def _keep_readings(self, path: Path, known: dict[Stamp, Reading], listing: Listing) -> None:
-        # Only what this listing saw is kept: a pruned backup's reading goes with it.
-        self._readings = listing.readings
-        self._readings_of = path
-        if listing.readings != known:
-            self._saved_readings.save(path, listing.readings)
+        if current is None or health is None or checked is None or checked[1] is not health:
+            return {}
+        if checked[0][0] != current or health.tracks is None or health.playlists is None:
+            return {}
+        return {current: ((health.tracks, health.playlists), None)}
 
     async def compare(self, backup: str, nml_path: str | None = None) -> dict[str, Any]:
         """How one listed copy differs from the current file, track by track (on the sync pool)."""
