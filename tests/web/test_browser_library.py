@@ -1398,6 +1398,32 @@ def test_each_entry_of_a_track_held_twice_is_selected_on_its_own(
         assert entries(sorted_) == [twice, other, third]
 
 
+def test_delete_after_the_selected_row_was_scrolled_away_still_removes_it(
+    page: Any,  # noqa: F811
+    library_server: Fixture,
+) -> None:
+    """A row clicked, then scrolled out of sight with the mouse wheel, then Delete: the focused row left the page
+    with the rows drawn, the keyboard fell to the page, and nothing happened. The table keeps the keyboard."""
+    tracks = library_server.ids[:200]
+    with made_playlists(library_server, ("Long set", tracks)) as (playlist,):
+        page.set_viewport_size({"width": 1440, "height": 900})
+        open_library(page, library_server)
+        page.locator(f"#playlist-tree [data-key='playlist:{playlist}'] .name").click()
+        wait_for_count(page, "200 tracks")
+        page.locator("#tracks-body tr[data-index='1'] .title-cell").click()
+        page.wait_for_timeout(400)  # the panel opens: the keyboard stays in the rows
+        page.locator("#table-wrap").hover()
+        for _ in range(8):
+            page.mouse.wheel(0, 1500)
+            page.wait_for_timeout(100)
+        page.wait_for_function("() => !document.querySelector(\"#tracks-body tr[data-index='1']\")")
+        page.keyboard.press("Delete")
+        wait_for_count(page, "199 tracks")
+        with Library.open(library_server.server.state.service.library_path) as library:
+            kept = [entry.track_id for entry in library.playlist_entries(playlist)]
+        assert kept == tracks[:1] + tracks[2:]
+
+
 @contextmanager
 def made_playlists(fixture: Fixture, *lists: tuple[str, list[int]]) -> Iterator[list[int]]:
     """Playlists (name, track ids) made in the fixture's library for one test, and deleted after it."""

@@ -402,7 +402,7 @@ window.HarmonyTable = (() => {
     // table stays busy meanwhile.
     if (editing) return;
     table.setAttribute("aria-busy", String(!loaded || expecting));
-    const hadFocus = body.contains(document.activeElement);
+    const hadFocus = body.contains(document.activeElement) || (document.activeElement === table && current >= 0);
     if (loaded && total === 0) {
       // The keyboard asked for rows there are none of: it goes back where it came from (the search box, to type
       // another search), with the letters typed meanwhile.
@@ -442,6 +442,10 @@ window.HarmonyTable = (() => {
       const ready = trackAt(current) !== null;
       wantFocus = !ready;
       if (ready) focusCurrent();
+      // The focused row scrolled out of the drawn rows (the mouse wheel): the table keeps the keyboard, so Delete
+      // or an arrow still acts from it (the focus fell to the page, and keys did nothing), and the row takes it
+      // back when drawn again.
+      if (hadFocus && !table.contains(document.activeElement)) table.focus({ preventScroll: true });
     }
     // Keys that waited for this view's rows (see onKey) play from its first row, if the keyboard is still here.
     if (earlyKeys.length && loaded) {
