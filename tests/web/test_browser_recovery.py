@@ -599,6 +599,32 @@ def test_the_traktor_page_reads_the_collection_again_when_traktor_saved_it_meanw
     )
 
 
+def test_why_a_copy_is_damaged_is_read_with_a_tap(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+    home: Path,
+) -> None:
+    """A damaged copy in the backups said "damaged", and why only in a tooltip, which a phone cannot show. A tap
+    (or a click) on it opens the reason."""
+    demo = make_demo(home / "Traktor", tracks=30, seed=9)
+    configure(live_server, demo)
+    folder = demo.nml.parent / "Backup" / "Collection"
+    folder.mkdir(parents=True)
+    (folder / "collection 2026-12-01.nml").write_bytes(demo.nml.read_bytes()[:4000])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/traktor")
+    cell = page.locator("#backups-table tr[data-source='traktor'] td.error")
+    cell.wait_for(timeout=30_000)
+    why = cell.locator(".why")
+    assert not why.is_visible()
+    cell.locator("summary", has_text="damaged").click()
+    why.wait_for()
+    text = why.text_content()
+    assert text.count("column") == 1, text  # its place once (lxml wrote it into the words too)
+    assert why.bounding_box()["width"] <= 390
+    page.screenshot(path=str(home / "damaged-copy-390.png"), full_page=True)
+
+
 def test_last_sync_is_the_latest_of_auto_syncs_and_the_djs(live_server: LiveServer, page: Any, home: Path) -> None:  # noqa: F811
     """Auto-sync ran once, then was switched off, and the DJ synced by hand: "Last sync" showed auto-sync's
     run, beside a "Synced at" line minutes later."""

@@ -36,7 +36,7 @@ from harmony.nml.paths import (
     split_playlist_key,
 )
 from harmony.nml.playlists import ROOT_NAME, Folder, Node, Playlist, SmartList, check_name
-from harmony.nml.scan import scan
+from harmony.nml.scan import scan, xml_message
 from harmony.nml.serialize import PROLOG
 from harmony.nml.source import CollectionPathError, check_collection_path, read_collection_file, shown_path
 from harmony.nml.summary import CUE_TYPE_NAMES, CollectionSummary, count_tracks_and_playlists, summarize
@@ -109,4 +109,5 @@ __all__ = [
     "to_open_key",
     "write_atomically",
     "write_temporary",
+    "xml_message",
 ]

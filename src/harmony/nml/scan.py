@@ -47,6 +47,12 @@ _LIBXML_TOO_DEEP = "Excessive depth in document"
 _LXML_POSITION = re.compile(r",? line \d+, column \d+\)?$| \(line \d+\)$| line \d+(?= and )")
 
 
+def xml_message(error: etree.XMLSyntaxError) -> str:
+    """libxml2's words for a syntax error, without the position lxml writes into them (the callers give the
+    file's own line and column once, after the words)."""
+    return _LXML_POSITION.sub("", str(error.msg or error)).strip()
+
+
 def hardened_parser() -> etree.XMLParser:
     """A parser that never expands entities, loads a DTD, touches the network or another file."""
     return etree.XMLParser(
@@ -122,7 +128,7 @@ def position(data: bytes, offset: int) -> tuple[int, int]:
 
 def xml_error(data: bytes, error: etree.XMLSyntaxError, base: int = 0) -> NMLError:
     """Turn an lxml syntax error in a piece starting at ``base`` into an NMLError with the file's line and column."""
-    message = _LXML_POSITION.sub("", str(error.msg or error)).strip()
+    message = xml_message(error)
     if message.startswith(_LIBXML_TOO_DEEP):
         return too_deep()
     frag_line, frag_column = error.position if error.position else (1, 1)
@@ -359,7 +365,7 @@ def _parse_whole_skeleton(scanned: ScannedFile, skeleton: bytes) -> etree._Eleme
         line, column = error.position if error.position else (1, 1)
         if scanned.has_collection and line > data.count(b"\n", 0, scanned.head_end) + 1:
             line += data.count(b"\n", scanned.head_end, scanned.tail_start)
-        message = _LXML_POSITION.sub("", str(error.msg or error)).strip()
+        message = xml_message(error)
         if message.startswith(_LIBXML_TOO_DEEP):
             raise too_deep() from None
         raise NMLError(f"the collection file is not valid XML: {message} (line {line}, column {column})") from None

@@ -155,7 +155,7 @@ def _message(error: etree.XMLSyntaxError) -> str:
     """libxml2's message and position, without the file name lxml adds (a temporary file's name means
     nothing to a DJ)."""
     line, column = error.position if error.position else (1, 1)
-    return f"{error.msg} (line {line}, column {column})"
+    return f"{nml.xml_message(error)} (line {line}, column {column})"
 
 
 def _streamed(path: Path, checking: Background[None]) -> ReadBack | None:

@@ -283,7 +283,11 @@
       el("td", { class: "num" }, size(copy.size)),
       el("td", { class: "num" }, copy.tracks === null ? "—" : number(copy.tracks)),
       el("td", { class: "num" }, copy.playlists === null ? "—" : number(copy.playlists)),
-      el("td", { class: copy.tracks === null ? "error" : "", title: copy.error || "" }, copy.tracks === null ? "damaged" : copy.differs),
+      copy.tracks === null
+        // Why, on a tap as on a click: a tooltip alone could not be read on a phone.
+        ? el("td", { class: "error", title: copy.error || "" },
+          el("details", {}, el("summary", {}, "damaged"), el("div", { class: "why" }, copy.error || "")))
+        : el("td", {}, copy.differs),
       el("td", {}, compareButton, restoreButton));
   }
 
