@@ -615,6 +615,8 @@ def test_why_a_copy_is_damaged_is_read_with_a_tap(
     page.goto(f"{live_server.url}/traktor")
     cell = page.locator("#backups-table tr[data-source='traktor'] td.error")
     cell.wait_for(timeout=30_000)
+    # Whose copy it is shows on a phone too (Harmony's and Traktor's looked alike there).
+    assert page.locator("#backups-table tr[data-source='traktor'] td:nth-child(2)").is_visible()
     why = cell.locator(".why")
     assert not why.is_visible()
     cell.locator("summary", has_text="damaged").click()
