@@ -2,7 +2,7 @@
 
 Counting means parsing the whole collection.nml: at 100,000 tracks that is seconds of CPU, which on a thread
 would hold the GIL and stall the web server. It runs as a job on the sync pool instead, and the answer is cached
-per file state (path, size, modification time), so the Traktor page asks for it as often as it likes. The
+per file state (path, size, modification time, inode), so the Traktor page asks for it as often as it likes. The
 answers are kept in the cache folder too (``collection-counts.json``, :mod:`harmony.service.cache_file`): after
 a restart of ``harmony serve``, a collection Traktor has not saved since shows its badges at once, where it was
 counted again (seconds at 100,000 tracks).

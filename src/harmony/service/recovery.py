@@ -127,8 +127,6 @@ def compare_copies(copy: str, current: str) -> dict[str, Any]:
     }
 
 
-#: A collection file as a health verdict holds for it: its path, size and modification time, and the counts
-#: it was judged against.
 #: A version of the file (its :data:`~harmony.nmlfile.Stamp`: a file renamed over it with the same size and time,
 #: on a drive with coarse times, is another) and the counts it was judged against.
 _FileState = tuple[Stamp, tuple[int, int] | None]

@@ -678,8 +678,7 @@ window.HarmonyTable = (() => {
   }
 
   // The selected entries, their places as remembered or, for a track whose place is not known, as `blocks` show it.
-  // A track shown on more rows than it was selected on (held twice, one row selected) is taken on the rows nearest
-  // the ones it was selected on: as many entries as were selected, never every entry of it.
+  // A track whose places are not known is taken where the rows show it now (see onChosenRows).
   function entriesIn(blocksShown) {
     const shown = new Map();
     for (const block of blocksShown) {
@@ -691,7 +690,7 @@ window.HarmonyTable = (() => {
       });
     }
     return [...selected].flatMap((id) => {
-      const places = selectedPositions.has(id) ? [...selectedPositions.get(id)] : nearest(shown.get(id) || [],
+      const places = selectedPositions.has(id) ? [...selectedPositions.get(id)] : onChosenRows(shown.get(id) || [],
         selectedRows.get(id) || []);
       return places.map((position) => ({ id, position }));
     });
@@ -702,7 +701,7 @@ window.HarmonyTable = (() => {
   // rows than it was selected on (held twice, one row chosen), the entries on the rows chosen if the view has kept
   // its length and the track is on each of them still; else which one was meant cannot be told (rows added above
   // it put its other entry on the row chosen), and nothing is done.
-  function nearest(entries, rows) {
+  function onChosenRows(entries, rows) {
     if (!rows.length || rows.length >= entries.length) return entries.map((entry) => entry.position);
     if (total === rowsOf && rows.every((row) => entries.some((entry) => entry.row === row))) {
       return entries.filter((entry) => rows.includes(entry.row)).map((entry) => entry.position);
