@@ -8,6 +8,7 @@ they must run."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -425,3 +426,35 @@ def test_a_refused_merge_gives_the_group_back_as_it_was(
     expect(page.locator("#duplicate-groups")).to_have_attribute("aria-busy", "false")
     with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:
         assert client.get(f"/api/library/tracks/{mp3}").status_code == 200
+
+
+def test_a_merge_made_elsewhere_during_the_first_search_is_said(
+    live_server: LiveServer,
+    page: Any,  # noqa: F811
+) -> None:
+    """A merge made in another tab after the server began its search, but before the page had the answer: the
+    page had no version to compare the merge's event with yet and dropped it, showing a group already merged
+    with nothing said."""
+    from playwright.sync_api import expect
+
+    flac, mp3, _ = _library(live_server)
+    searches = held_requests(page, "**/api/library/duplicates")
+    page.goto(f"{live_server.url}/duplicates")
+    deadline = time.monotonic() + 10
+    while not (searches and live_server.app.state.web.hub.clients) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert searches and live_server.app.state.web.hub.clients, "no search sent, or no event stream open"
+    search = searches.pop(0)
+    found = search.fetch()  # the server searched: the version it answers is the library's before the merge
+    page.evaluate("window.Harmony.onEvent('library_changed', (change) => { window.heardVersion = change.version; })")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token) as client:  # another tab
+        merged = client.post("/api/library/merge", json={"keep": mp3, "others": [flac]})
+        assert merged.status_code == 200, merged.text
+    page.wait_for_function("window.heardVersion !== undefined")  # the merge's event came before the answer
+    search.fulfill(response=found)
+    page.unroute("**/api/library/duplicates")  # the next search goes straight through
+    expect(page.locator(".duplicate-group")).to_have_count(1)  # what the search found
+    expect(page.locator("#duplicates-stale")).to_be_visible()
+    page.get_by_role("button", name="Look again").click()
+    expect(page.locator(".duplicate-group")).to_have_count(0)
+    expect(page.locator("#duplicates-stale")).to_be_hidden()

@@ -31,7 +31,7 @@
   const GROUP_BATCH = 50;
   const FIRST_TRACKS = 25;
   const MORE_TRACKS = 500;
-  const state = { groups: [], drawn: 0, remaining: 0, busy: false };
+  const state = { groups: [], drawn: 0, remaining: 0, busy: false, loading: false };
   const MERGE = "Merge into the checked track";
 
   // "Artist – Title", each in a <bdi>: a Hebrew artist or title reads in its own direction, as in the library's
@@ -232,24 +232,33 @@
   }
 
   async function load() {
-    const data = await api("GET", "/api/library/duplicates");
+    state.loading = true;
+    let data;
+    try {
+      data = await api("GET", "/api/library/duplicates");
+    } finally {
+      state.loading = false;
+    }
     Object.assign(state, { groups: data.groups, drawn: 0, remaining: data.groups.length });
     seenVersion = data.version;
     $("duplicates-stale").hidden = true;
     $("duplicate-groups").replaceChildren();
     drawMore();
+    changedElsewhere(); // the events that came during the search: those after its version count
     await showCounts();
   }
 
   // An edit made elsewhere (another tab, the command line, an import) after the groups were found: they may show a
   // group already merged, or miss one an undo brought back. The page says so and offers to look again, rather than
   // drawing the groups again under the DJ's choices. This page's own merges and undos are not such edits; their
-  // events can come before their answers, so those that come while one runs wait for it.
+  // events can come before their answers, so those that come while one runs wait for it. So do those that come
+  // during a search: until its answer says which version it saw, a change cannot be told from one it already
+  // found (the first search dropped them, and a change made meanwhile went unsaid).
   let seenVersion = null; // the library's version when the groups on show were found
   const own = new Set(); // the versions this page's merges and undos made
   const waiting = [];
   function changedElsewhere() {
-    if (state.busy) return;
+    if (state.busy || state.loading) return;
     const newer = waiting.splice(0).some((version) => seenVersion !== null && version > seenVersion && !own.has(version));
     if (newer) $("duplicates-stale").hidden = false;
   }
