@@ -2,7 +2,8 @@
 
 The Traktor page lists the copies at every visit and after every write; each copy is read whole (the safe
 write's streamed check) to count its tracks and playlists, about a second per 100,000 tracks. A folder holds
-``--copies`` backups (10, the default number kept) of the ``--tracks``-track collection. The listings:
+``--copies`` backups (10, the default number kept) of the ``--tracks``-track collection, the oldest of them cut
+off half way (a copy left by a crash). The listings:
 
 - ``cold``: nothing known, every copy and the current file read (what a first visit used to cost);
 - ``first visit``: the current file's counts given by its health check, which the page asks for at the same time
@@ -11,7 +12,8 @@ write's streamed check) to count its tracks and playlists, about a second per 10
   ``harmony.service.copy_readings.CopyReadings``, as a restarted ``harmony serve`` or a ``harmony traktor
   backups`` does: nothing read;
 - ``warm``: given the cold listing's readings (``harmony.nmlfile.read_restorable``'s ``known``), as the app
-  does from the second visit on; nothing has changed, so nothing is read;
+  does from the second visit on; nothing has changed, so nothing is read (the damaged copy neither: its reason
+  is kept by its stamp; ``damaged copy read`` is what each listing paid to read it again before);
 - ``after a write``: one new backup and a new current file (what an export leaves): two files read.
 
 Each is run ``--repeat`` times and the fastest counts. Prints its figures; asserts nothing.
@@ -37,7 +39,7 @@ from common import SOURCE, note
 if str(SOURCE) not in sys.path:
     sys.path.insert(0, str(SOURCE))
 
-from harmony.nmlfile import DEFAULT_KEEP, Listing, create_backup, read_restorable, stamp_of
+from harmony.nmlfile import DEFAULT_KEEP, Listing, Reading, Stamp, create_backup, read_restorable, stamp_of
 from harmony.service.copy_readings import CopyReadings
 from nml_bench import cached_collection
 
@@ -54,6 +56,11 @@ def _fastest(run: Callable[[], Listing], repeat: int) -> tuple[float, Listing]:
     return best, listing
 
 
+def _without(readings: dict[Stamp, Reading], path: Path) -> dict[Stamp, Reading]:
+    """``readings`` without the one of ``path``: a listing given them reads that file again."""
+    return {stamp: reading for stamp, reading in readings.items() if stamp[0] != str(path)}
+
+
 def measure(tracks: int, copies: int, repeat: int) -> dict[str, Any]:
     source = cached_collection(OUT, tracks, 1)
     with tempfile.TemporaryDirectory(prefix="harmony-backups-bench-") as folder:
@@ -61,8 +68,9 @@ def measure(tracks: int, copies: int, repeat: int) -> dict[str, Any]:
         nml_path.parent.mkdir()
         shutil.copyfile(source, nml_path)
         note(f"making {copies} backups of {source.name} …")
-        for _ in range(copies):
-            create_backup(nml_path, keep=copies + 1)
+        made = [create_backup(nml_path, keep=copies + 1) for _ in range(copies)]
+        damaged = made[0]
+        damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
         cold, first = _fastest(lambda: read_restorable(nml_path), repeat)
         warm, _ = _fastest(lambda: read_restorable(nml_path, first.readings), repeat)
         current = stamp_of(nml_path)
@@ -70,8 +78,10 @@ def measure(tracks: int, copies: int, repeat: int) -> dict[str, Any]:
         from_health = {current: first.readings[current]}
         first_visit, _ = _fastest(lambda: read_restorable(nml_path, from_health), repeat)
         cache = Path(folder) / "cache"
-        CopyReadings(cache).save(nml_path, first.readings)
-        restart, _ = _fastest(lambda: read_restorable(nml_path, CopyReadings(cache).load(nml_path)), repeat)
+        CopyReadings(cache).keep(nml_path, first.readings)
+        restart, _ = _fastest(lambda: read_restorable(nml_path, CopyReadings(cache).known(nml_path)), repeat)
+        damaged_read, _ = _fastest(lambda: read_restorable(nml_path, _without(first.readings, damaged)), repeat)
+        assert any(copy.error for copy in first.copies), "the cut-off copy reads as damaged"
         # What an export leaves: one more backup, and the collection replaced by a new file.
         create_backup(nml_path, keep=copies + 1)
         replaced = nml_path.with_name("new.nml")
@@ -87,6 +97,7 @@ def measure(tracks: int, copies: int, repeat: int) -> dict[str, Any]:
             "first_visit_seconds": round(first_visit, 3),
             "after_a_restart_seconds": round(restart, 3),
             "after_a_write_seconds": round(after, 3),
+            "damaged_copy_read_seconds": round(damaged_read - warm, 3),
             "warm_over_cold": round(warm / cold, 4),
         }
 
@@ -108,6 +119,7 @@ def main() -> None:
     print(f"  warm listing (the last listing's readings)   {figures['warm_seconds']:8.3f} s")
     print(f"  after a restart (readings from the cache)    {figures['after_a_restart_seconds']:8.3f} s")
     print(f"  after a write (a new backup, a new file)     {figures['after_a_write_seconds']:8.3f} s")
+    print(f"  damaged copy read (what a warm listing paid)  {figures['damaged_copy_read_seconds']:8.3f} s")
 
 
 if __name__ == "__main__":

@@ -88,13 +88,42 @@ def test_a_copy_changed_in_place_is_read_again_and_a_pruned_one_forgotten(
     assert all(stamp[0] != str(other) for stamp in after.readings), "a pruned copy's reading is not kept"
 
 
-def test_a_copy_that_cannot_be_read_is_read_again_next_time(nml_path: Path, small: Contents, reads: list[Path]) -> None:
-    """What kept it from being read may pass (a drive busy, a file locked): it is not remembered."""
+def test_a_damaged_copy_is_not_read_again_while_it_is_the_same_file(
+    nml_path: Path, small: Contents, reads: list[Path]
+) -> None:
+    """Its bytes do not change while its stamp does not: at 100,000 tracks a cut-off copy took seconds to fail
+    again at every listing."""
     damaged = create_backup(nml_path, keep=10)
     damaged.write_bytes(small.old[: len(small.old) // 2])
     first = read_restorable(nml_path)
     assert first.copies[0].tracks is None and first.copies[0].error
-    assert all(stamp[0] != str(damaged) for stamp in first.readings)
     reads.clear()
     again = read_restorable(nml_path, first.readings)
-    assert reads == [damaged] and again.copies == first.copies
+    assert reads == [] and again.copies == first.copies
+    # Written whole again: another version, read again.
+    damaged.write_bytes(small.old)
+    reads.clear()
+    mended = read_restorable(nml_path, again.readings)
+    assert reads == [damaged] and mended.copies[0].tracks == small.old_counts[0]
+
+
+def test_a_copy_the_system_would_not_let_be_read_is_read_again_next_time(
+    nml_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What kept it from being read may pass (a drive busy, a file locked): it is not remembered."""
+    copy = create_backup(nml_path, keep=10)
+    real = restorable_module.read_back
+    refused: list[Path] = []
+
+    def locked(path: Path) -> object:
+        if path == copy:
+            refused.append(path)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(restorable_module, "read_back", locked)
+    first = read_restorable(nml_path)
+    assert first.copies[0].tracks is None and "Permission denied" in (first.copies[0].error or "")
+    assert all(stamp[0] != str(copy) for stamp in first.readings)
+    read_restorable(nml_path, first.readings)
+    assert refused == [copy, copy]

@@ -112,7 +112,7 @@ def test_the_command_lines_listing_keeps_its_counts_too(tmp_path: Path, demo: De
     copy = _traktor_copy(demo, "collection 2026-12-01.nml")
     service = TraktorService(tmp_path / "library.db", cache_dir=tmp_path / "cache")
     assert [item.tracks for item in service.recovery.copies(str(demo.nml))] == [demo.generated.tracks]
-    kept = CopyReadings(tmp_path / "cache").load(demo.nml)
+    kept = CopyReadings(tmp_path / "cache").known(demo.nml)
     assert kept[stamp_of(copy)] == ((demo.generated.tracks, demo.generated.playlists), None)  # type: ignore[index]
 
 
@@ -122,34 +122,77 @@ def test_a_damaged_cache_file_is_read_as_empty_and_written_anew(tmp_path: Path, 
     (tmp_path / "cache" / FILE_NAME).write_bytes(b'{"format": 1, "collections": {"x": ')
     service = TraktorService(tmp_path / "library.db", cache_dir=tmp_path / "cache")
     assert [item.tracks for item in service.recovery.copies(str(demo.nml))] == [demo.generated.tracks]
-    assert len(CopyReadings(tmp_path / "cache").load(demo.nml)) == 2
+    assert len(CopyReadings(tmp_path / "cache").known(demo.nml)) == 2
+
+
+async def test_a_damaged_copy_is_kept_with_its_reason_and_not_read_after_a_restart(
+    restarts: Callable[[], tuple[TraktorService, RecordingManager]], demo: Demo
+) -> None:
+    (first_run, _), (restarted, jobs) = restarts(), restarts()
+    damaged = _traktor_copy(demo, "collection 2026-12-01.nml")
+    damaged.write_bytes(damaged.read_bytes()[:5000])
+    listed = await first_run.recovery.list_copies(str(demo.nml))
+    assert listed[0].tracks is None and listed[0].error, listed
+    again = await restarted.recovery.list_copies(str(demo.nml))
+    assert again == listed
+    known = jobs.sent[-1][1][1]
+    assert known[stamp_of(damaged)] == (None, listed[0].error), "the worker was told why: it did not read it"
 
 
 def test_rows_that_are_not_readings_are_left_out(tmp_path: Path) -> None:
-    good = ["/c/Backup/a.nml", 10, 20, 30, 4, 5]
-    rows = [good, ["/c/Backup/b.nml", 10, -1, 30, 4, 5], ["/c/x", 1, 2], [1, 2, 3, 4, 5, 6], ["/c/y", 1, 2, 3, 4, 5.5]]
-    (tmp_path / FILE_NAME).write_text(json.dumps({"format": 1, "collections": {"/c/collection.nml": {"value": rows}}}))
-    assert CopyReadings(tmp_path).load(Path("/c/collection.nml")) == {("/c/Backup/a.nml", 10, 20, 30): ((4, 5), None)}
+    good = ["/c/Backup/a.nml", 10, 20, 30, 4, 5, None]
+    damaged = ["/c/Backup/d.nml", 10, 20, 31, None, None, "cut off"]
+    rows = [
+        good,
+        damaged,
+        ["/c/Backup/b.nml", 10, -1, 30, 4, 5, None],
+        ["/c/x", 1, 2],
+        [1, 2, 3, 4, 5, 6, None],
+        ["/c/y", 1, 2, 3, 4, 5.5, None],
+        ["/c/z", 1, 2, 3, 4, None, "half"],
+        ["/c/w", 1, 2, 3, True, 5, None],
+    ]
+    (tmp_path / FILE_NAME).write_text(json.dumps({"format": 2, "collections": {"/c/collection.nml": {"value": rows}}}))
+    assert CopyReadings(tmp_path).known(Path("/c/collection.nml")) == {
+        ("/c/Backup/a.nml", 10, 20, 30): ((4, 5), None),
+        ("/c/Backup/d.nml", 10, 20, 31): (None, "cut off"),
+    }
     (tmp_path / FILE_NAME).write_text(
-        json.dumps({"format": 2, "collections": {"/c/collection.nml": {"copies": [good]}}})
+        json.dumps({"format": 1, "collections": {"/c/collection.nml": {"value": [good[:6]]}}})
     )
-    assert CopyReadings(tmp_path).load(Path("/c/collection.nml")) == {}, "another layout is not read"
+    assert CopyReadings(tmp_path).known(Path("/c/collection.nml")) == {}, "another layout is not read"
 
 
 def test_the_most_recently_listed_collections_are_kept(tmp_path: Path) -> None:
     readings = CopyReadings(tmp_path)
     for number in range(KEPT_COLLECTIONS + 2):
-        readings.save(Path(f"/c{number}/collection.nml"), {(f"/c{number}/Backup/a.nml", 1, 2, 3): ((number, 1), None)})
-    kept = [number for number in range(KEPT_COLLECTIONS + 2) if readings.load(Path(f"/c{number}/collection.nml"))]
+        readings.keep(Path(f"/c{number}/collection.nml"), {(f"/c{number}/Backup/a.nml", 1, 2, 3): ((number, 1), None)})
+    kept = [
+        number
+        for number in range(KEPT_COLLECTIONS + 2)
+        if CopyReadings(tmp_path).known(Path(f"/c{number}/collection.nml"))
+    ]
     assert kept == list(range(2, KEPT_COLLECTIONS + 2))
-    # A failed read is not kept: its cause may pass.
-    readings.save(Path("/c0/collection.nml"), {("/c0/Backup/a.nml", 1, 2, 3): (None, "cut off")})
-    assert readings.load(Path("/c0/collection.nml")) == {}
+
+
+def test_readings_kept_unchanged_are_not_written_again(tmp_path: Path) -> None:
+    readings = CopyReadings(tmp_path)
+    collection = Path("/c/collection.nml")
+    readings.keep(collection, {("/c/Backup/a.nml", 1, 2, 3): ((1, 1), None)})
+    written = (tmp_path / FILE_NAME).stat().st_mtime_ns
+    (tmp_path / FILE_NAME).unlink()
+    readings.keep(collection, {("/c/Backup/a.nml", 1, 2, 3): ((1, 1), None)})
+    assert not (tmp_path / FILE_NAME).exists() and written
+    readings.keep(collection, {("/c/Backup/a.nml", 1, 2, 3): ((2, 1), None)})
+    assert CopyReadings(tmp_path).known(collection) == {("/c/Backup/a.nml", 1, 2, 3): ((2, 1), None)}
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_a_read(tmp_path: Path) -> None:
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
     readings = CopyReadings(blocked)
-    readings.save(Path("/c/collection.nml"), {("/c/Backup/a.nml", 1, 2, 3): ((1, 1), None)})  # no exception
-    assert readings.load(Path("/c/collection.nml")) == {}
+    readings.keep(Path("/c/collection.nml"), {("/c/Backup/a.nml", 1, 2, 3): ((1, 1), None)})  # no exception
+    assert CopyReadings(blocked).known(Path("/c/collection.nml")) == {}
+    assert readings.known(Path("/c/collection.nml")) == {("/c/Backup/a.nml", 1, 2, 3): ((1, 1), None)}, (
+        "this run keeps what it read"
+    )

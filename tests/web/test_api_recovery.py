@@ -257,8 +257,10 @@ async def test_the_backups_list_reuses_what_it_read_before(api: Api, demo: Demo)
     assert first and first[0]["differs"] == "same counts as now", first
     recovery = api.state.service.recovery
     backup = Path(first[0]["path"])
-    copy = next(stamp for stamp in recovery._readings if stamp[0] == str(backup))
-    recovery._readings[copy] = ((demo.generated.tracks + 5, first[0]["playlists"]), None)
+    readings = recovery._copy_readings.known(demo.nml)
+    copy = next(stamp for stamp in readings if stamp[0] == str(backup))
+    readings[copy] = ((demo.generated.tracks + 5, first[0]["playlists"]), None)
+    recovery._copy_readings.keep(demo.nml, readings)
     planted = (await api.client.get("/api/traktor/backups")).json()["backups"]
     assert planted[0]["differs"] == "5 more tracks than now", planted
     # A write of the file gives it another stamp: read again, not taken from the planted reading.

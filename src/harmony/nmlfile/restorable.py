@@ -9,6 +9,7 @@ file, newest first.
 Reading every copy costs about a second per 100,000 tracks, and a DJ's backup folder holds ten or more copies
 of that size; a copy never changes once written. So a listing can be given what an earlier one read
 (:func:`read_restorable`'s ``known``, by each file's :data:`Stamp`) and reads only the copies it has not seen.
+A damaged copy is kept so too, with why it cannot be read: its bytes do not change either.
 """
 
 from __future__ import annotations
@@ -131,18 +132,25 @@ def stamp_of(path: Path) -> Stamp | None:
     return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
-def _read(path: Path) -> Reading:
+def _read(path: Path) -> tuple[Reading, bool]:
+    """What reading ``path`` finds, and whether the same version of the file would always read so: its counts,
+    or a fault in its bytes, do not change while its stamp does not; a read the system refused (a drive busy, a
+    lock) may succeed next time."""
     try:
-        return read_back(path).counts, None
-    except (NMLError, OSError) as error:
+        return (read_back(path).counts, None), True
+    except NMLError as error:
+        log.warning("the copy %s is damaged: %s", path, error)
+        return (None, str(error)), True
+    except OSError as error:
         log.warning("the copy %s cannot be read: %s", path, error)
-        return None, str(error)
+        return (None, str(error)), False
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """The copies, newest first, and the counts of every file that could be read (the current file's included),
-    by stamp: what the next listing may be given as ``known``."""
+    """The copies, newest first, and what was read of every file (the current file's included), by stamp: its
+    counts, or why its bytes cannot be read; what the next listing may be given as ``known``. A file the system
+    would not let be read is left out: the next listing tries it again."""
 
     copies: list[RestorableCopy]
     readings: dict[Stamp, Reading]
@@ -161,8 +169,8 @@ def read_restorable(nml_path: str | os.PathLike[str], known: Mapping[Stamp, Read
 
     def counts(path: Path, stamp: Stamp) -> Reading:
         # The stamp is taken before the read: a file changed meanwhile has another by the next listing.
-        reading = known.get(stamp) or _read(path)
-        if reading[0] is not None:  # a failed read is not kept: its cause may pass (a drive busy, a lock)
+        reading, lasting = (known[stamp], True) if stamp in known else _read(path)
+        if lasting:
             readings[stamp] = reading
         return reading
 

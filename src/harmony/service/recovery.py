@@ -149,10 +149,8 @@ class Recovery:
         self._checking: dict[_FileState, asyncio.Future[CollectionHealth]] = {}
         # What the last listing of the copies read, by file stamp: the next one reads only new copies (at 100,000
         # tracks each takes about a second, and the Traktor page lists them at every visit and after each write).
-        # Kept in the cache folder too, for the next run; ``_readings_of`` is the collection they are of.
-        self._readings: dict[Stamp, Reading] = {}
-        self._readings_of: Path | None = None
-        self._saved_readings = CopyReadings(service.cache_dir)
+        # Kept in the cache folder too, for the next run.
+        self._copy_readings = CopyReadings(service.cache_dir)
 
     # --- health -----------------------------------------------------------------------------------------
 
@@ -208,20 +206,15 @@ class Recovery:
     def copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first (blocking)."""
         path = self.service.nml_path(nml_path)
-        known = self._readings if self._readings_of == path else self._saved_readings.load(path)
-        listing = read_restorable(path, known)
-        self._readings, self._readings_of = listing.readings, path
-        if listing.readings != known:
-            self._saved_readings.save(path, listing.readings)
+        listing = read_restorable(path, self._copy_readings.known(path))
+        self._copy_readings.keep(path, listing.readings)
         return listing.copies
 
     async def list_copies(self, nml_path: str | None = None) -> list[RestorableCopy]:
         """Every restorable copy, newest first, read on the sync pool. The current file is read once for this
         and its health: the page asks for both at once, and at 100,000 tracks each read is 150 MB."""
         path = await asyncio.to_thread(self.service.nml_path, nml_path)
-        if self._readings_of != path:  # the file work on a thread, the state set here, on the loop
-            self._readings, self._readings_of = await asyncio.to_thread(self._saved_readings.load, path), path
-        known = dict(self._readings)
+        known = await asyncio.to_thread(self._copy_readings.known, path)
         current = await asyncio.to_thread(stamp_of, path)
         if current not in known:  # else its counts are known: no wait for the check
             try:
@@ -231,10 +224,7 @@ class Recovery:
             known.update(self._checked_counts(current, health))
         listing = await self.service.manager.execute_sync(Job(read_restorable, (str(path), known)))
         assert isinstance(listing, Listing)
-        # Only what this listing saw is kept: a pruned backup's reading goes with it.
-        self._readings, self._readings_of = listing.readings, path
-        if listing.readings != known:
-            await asyncio.to_thread(self._saved_readings.save, path, listing.readings)
+        await asyncio.to_thread(self._copy_readings.keep, path, listing.readings)
         return listing.copies
 
     def _checked_counts(self, current: Stamp | None, health: CollectionHealth | None) -> dict[Stamp, Reading]:
