@@ -216,7 +216,7 @@ def row(page: Any, title: str) -> Any:  # noqa: F811
 
 def search(page: Any, text: str, count: int) -> None:  # noqa: F811
     page.fill("#search", text)
-    wait_for_count(page, f"{count} {'track' if count == 1 else 'tracks'}")
+    wait_for_count(page, f"{count} {'track' if count == 1 else 'tracks'} found")
 
 
 def column_index(page: Any, column: str) -> int:  # noqa: F811
@@ -538,6 +538,12 @@ def test_the_filter_counts_are_the_open_views(page: Any, library_server: Fixture
         arg="No track waits to be exported, but this playlist does: its own edits (its name, its tracks or their "
         "order) go with the next export.",
     )
+    # Beside the playlist's name, the count says what it counts: "0 tracks" read as an empty playlist.
+    wait_for_count(page, "0 tracks pending export")
+    page.fill("#search", "Track")
+    wait_for_count(page, "0 tracks found pending export")
+    page.fill("#search", "")
+    wait_for_count(page, "0 tracks pending export")
     # The whole library's Pending list, its tracks made 0 too: it names the playlists that wait.
     page.route(
         lambda url: "/api/library/tracks" in url and "filter=pending" in url,
@@ -648,7 +654,7 @@ def test_keyboard_only_flow_arrows_to_a_row_enter_type_enter(page: Any, library_
     page.keyboard.press("/")
     page.keyboard.type("Track 0005")
     page.keyboard.press("Enter")
-    wait_for_count(page, "10 tracks")
+    wait_for_count(page, "10 tracks found")
     page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
     page.keyboard.press("ArrowDown")  # arrows to a row: Track 00051
     assert focused(page)["row"] == "3"
@@ -696,7 +702,7 @@ def test_keys_pressed_before_the_rows_come_wait_for_them(page: Any, library_serv
     page.keyboard.type("xy")
     page.wait_for_function("() => document.activeElement.id === 'search'")
     assert page.input_value("#search") == "Track Qzxvxy"
-    wait_for_count(page, "0 tracks")
+    wait_for_count(page, "0 tracks found")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("() => document.activeElement.id") == "search"
 
@@ -799,7 +805,7 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     # Type, Enter: the first matching row has the focus, with a visible outline.
     page.keyboard.type("Track 0004")
     page.keyboard.press("Enter")
-    wait_for_count(page, "10 tracks")
+    wait_for_count(page, "10 tracks found")
     page.wait_for_function("() => document.activeElement.getAttribute('aria-rowindex') === '2'")
     assert focused(page)["outline"] != "none"
     # Arrows move the selection.
@@ -813,7 +819,7 @@ def test_keyboard_only_browsing(page: Any, library_server: Fixture) -> None:  # 
     page.keyboard.press("Shift+ArrowDown")
     page.keyboard.press("Shift+ArrowDown")
     page.wait_for_function("() => document.querySelector('#selection-count').textContent === '3 selected'")
-    assert page.is_visible("#selection-count") and page.text_content("#track-count") == "10 tracks"
+    assert page.is_visible("#selection-count") and page.text_content("#track-count") == "10 tracks found"
     page.keyboard.press("Control+a")
     page.wait_for_function("() => document.querySelector('#selection-count').textContent === '10 selected'")
     page.keyboard.press("ArrowUp")
@@ -1599,12 +1605,12 @@ def test_the_table_is_busy_from_the_first_key_typed(page: Any, library_server: F
     assert page.get_attribute("#tracks-table", "aria-busy") == "false"
     page.fill("#search", "Track 0110")
     assert page.get_attribute("#tracks-table", "aria-busy") == "true"
-    wait_for_count(page, f"{found} tracks")
+    wait_for_count(page, f"{found} tracks found")
     page.fill("#search", "Track 01109")
     page.fill("#search", "Track 0110")
     page.press("#search", "Enter")
     page.wait_for_selector("#tracks-table[aria-busy='false']")
-    assert page.text_content("#track-count") == f"{found} tracks"
+    assert page.text_content("#track-count") == f"{found} tracks found"
     page.fill("#search", "")
     wait_for_count(page, f"{TRACKS:,} tracks")
 

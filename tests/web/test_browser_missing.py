@@ -386,7 +386,7 @@ def test_an_unsure_match_is_relocated_once_ticked_and_a_choice_is_asked_for(
     # The page's link shows the tracks still missing in the library, filtered (both, since the undo).
     page.click("#missing-list")
     page.wait_for_url("**/library")
-    wait_for_count(page, "2 tracks")
+    wait_for_count(page, "2 missing tracks")
     expect(page.locator("#filter-missing")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#tracks-body tr[data-id]")).to_have_count(2)
     expect(page.locator("#tracks-body tr.missing")).to_have_count(2)

@@ -188,9 +188,16 @@ window.HarmonyTable = (() => {
     schedule();
   }
 
+  // The count says what it counts: "0 tracks" beside a playlist's name, with a filter on, read as an empty
+  // playlist.
+  function countWords() {
+    const counted = plural(total, view.filter === "missing" ? "missing track" : "track");
+    return counted + (view.search ? " found" : "") + (view.filter === "pending" ? " pending export" : "");
+  }
+
   function totalChanged() {
     table.setAttribute("aria-rowcount", String(total + 1));
-    countText.textContent = plural(total, "track");
+    countText.textContent = countWords();
     showSelectionCount();
     if (current >= total) current = total - 1;
     document.dispatchEvent(new CustomEvent("harmony:view-total", { detail: { total, view: { ...view } } }));
