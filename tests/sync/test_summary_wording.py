@@ -18,6 +18,17 @@ def test_a_done_import_speaks_in_the_past() -> None:
     assert stats.summary() == "Imported 1 track, Updated 2 tracks, 1 cue point, Imported 1 playlist"
 
 
+def test_a_verb_is_said_once_for_the_counts_that_follow_it() -> None:
+    first = ImportStats(
+        tracks_imported=100_000, cue_points_added=320_962, playlists_imported=509, smart_lists_imported=6
+    )
+    assert first.summary() == "Imported 100,000 tracks, 320,962 cue points, 503 playlists, 6 smart lists"
+    updates = ImportStats(tracks_updated=2, playlists_updated=1, files_lost=1)
+    assert updates.summary() == "Updated 2 tracks, 1 playlist, 1 file no longer found"
+    only_playlists = ImportStats(playlists_imported=2, playlists_updated=1)
+    assert only_playlists.summary() == "Imported 2 playlists, Updated 1 playlist"
+
+
 def test_a_preview_speaks_in_the_future_and_counts_like_the_badges() -> None:
     stats = ImportStats(tracks_imported=20000, cue_points_added=4000, playlists_imported=106, smart_lists_imported=3)
     assert stats.summary(preview=True) == "Would import 20,000 tracks, 103 playlists, 3 smart lists; 4,000 cue points"

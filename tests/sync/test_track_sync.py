@@ -182,7 +182,7 @@ def test_missing_file_is_imported_marked_missing_and_cleared_when_it_appears(wor
     assert result.stats.tracks_imported == 2
     assert result.stats.cue_points_added == 3  # the missing track keeps its cues
     assert result.stats.missing_files == (local_path("gone.mp3"),)
-    assert result.stats.summary() == "Imported 2 tracks (1 file not found), 3 cue points, Imported 1 playlist"
+    assert result.stats.summary() == "Imported 2 tracks (1 file not found), 3 cue points, 1 playlist"
     assert [n.path for n in result.report.new_tracks] == [local_path("here.mp3"), local_path("gone.mp3")]
     gone = world.track("gone.mp3").track
     assert (gone.values.title, gone.missing, gone.last_seen) == ("Gone", True, None)
@@ -218,7 +218,7 @@ def test_stats_json_has_exactly_the_issue_keys(world: World) -> None:
 def test_summary_in_the_seed_words(world: World) -> None:
     world.add("a.mp3", (cue(1.0), cue(2.0)), title="A")
     world.collection.playlists.create_playlist("P", [nml_key("a.mp3")])
-    assert world.sync().stats.summary() == "Imported 1 track, 2 cue points, Imported 1 playlist"
+    assert world.sync().stats.summary() == "Imported 1 track, 2 cue points, 1 playlist"
     world.entry("a.mp3").title = "B"
     assert world.sync().stats.summary() == "Updated 1 track"
     assert world.plan().stats.summary() == "No changes needed"

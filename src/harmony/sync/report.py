@@ -333,26 +333,38 @@ class ImportStats:
             said = [verb + ", ".join(items) for verb, items in groups if items]
             line = f"Would {'; '.join(said)}" if said else ""
         else:
-            parts = [
-                text
-                for count, text in (
-                    (self.tracks_imported, f"Imported {plural(self.tracks_imported, 'track')}{not_found}"),
-                    (self.tracks_updated, f"Updated {plural(self.tracks_updated, 'track')}"),
-                    (self.tracks_removed, f"Removed {plural(self.tracks_removed, 'track')}"),
-                    (cues, plural(cues, "cue point")),
-                    (playlists, f"Imported {plural(playlists, 'playlist')}"),
-                    (self.smart_lists_imported, f"Imported {plural(self.smart_lists_imported, 'smart list')}"),
-                    (self.playlists_updated, f"Updated {plural(self.playlists_updated, 'playlist')}"),
-                    (self.files_lost, f"{plural(self.files_lost, 'file')} no longer found"),
-                    (self.files_found, f"{plural(self.files_found, 'missing file')} found again"),
+            line = _said_once(
+                (
+                    ("Imported", self.tracks_imported, "track", not_found),
+                    ("Updated", self.tracks_updated, "track", ""),
+                    ("Removed", self.tracks_removed, "track", ""),
+                    ("", cues, "cue point", ""),
+                    ("Imported", playlists, "playlist", ""),
+                    ("Imported", self.smart_lists_imported, "smart list", ""),
+                    ("Updated", self.playlists_updated, "playlist", ""),
+                    ("", self.files_lost, "file", " no longer found"),
+                    ("", self.files_found, "missing file", " found again"),
                 )
-                if count
-            ]
-            line = ", ".join(parts)
+            )
         line = with_conflicts(line, self.conflicts, would=preview)
         if self.playlists_kept:
             line += NO_PLAYLISTS_NOTE
         return line
+
+
+def _said_once(parts: Iterable[tuple[str, int, str, str]]) -> str:
+    """The counts that are not 0 as ``verb count noun extra``, each verb said once for the counts that follow it
+    ("Imported 100,000 tracks, 320,962 cue points, 503 playlists": it said "Imported" again for the playlists)
+    and said again after another verb ("Imported 1 track, Updated 2 tracks, Imported 1 playlist")."""
+    said: list[str] = []
+    last = ""
+    for verb, count, noun, extra in parts:
+        if not count:
+            continue
+        counted = plural(count, noun) + extra
+        said.append(counted if not verb or verb == last else f"{verb} {counted}")
+        last = verb or last
+    return ", ".join(said)
 
 
 _Columns = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...], tuple[int, ...]]
