@@ -2528,3 +2528,38 @@ def test_in_a_playlist_the_selection_counts_its_rows(live_server: LiveServer, pa
     page.wait_for_function("() => document.querySelector('#selection-count').textContent === '3 selected'")
     rows.nth(1).locator("td").nth(title).click(modifiers=["Control"])  # B out: the two rows of A
     page.wait_for_function("() => document.querySelector('#selection-count').textContent === '2 selected'")
+
+
+def test_ctrl_a_then_add_to_a_playlist_asks_for_the_ids_once(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """Ctrl-A, then P: every row of the view is added, in its order, from one answer of ids (the page read every
+    row whole for it, 500 at a time: 200 requests and 19 s at 100,000 tracks)."""
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url, headers=library_server.server.token) as client:
+        answer = client.post("/api/playlists", json={"name": "All Found"})
+        assert answer.status_code == 201, answer.text
+        playlist = answer.json()["id"]
+        expected = client.get("/api/library/track-ids", params={"search": "Track 0005", "sort": "-title"}).json()
+    assert expected["total"] == 10
+    open_library(page, library_server)
+    search(page, "Track 0005", 10)
+    page.click("#tracks-head th[data-column='title'] button")
+    page.click("#tracks-head th[data-column='title'] button")
+    page.wait_for_selector("#tracks-head th[data-column='title'][aria-sort='descending']")
+    row(page, "Track 00059").focus()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/api/" in request.url else None)
+    page.keyboard.press("Control+a")
+    page.wait_for_function("() => document.querySelector('#selection-count').textContent === '10 selected'")
+    page.keyboard.press("p")
+    page.wait_for_selector("#picker-dialog[open]")
+    page.keyboard.type("All Found")
+    page.keyboard.press("Enter")
+    with httpx.Client(base_url=library_server.server.url) as client:
+        for _ in range(100):
+            added = client.get(f"/api/playlists/{playlist}/track-ids").json()
+            if added["total"]:
+                break
+            page.wait_for_timeout(50)
+    assert added["ids"] == expected["ids"] and added["positions"] == list(range(10))
+    assert [url for url in asked if "track-ids" in url] and not [url for url in asked if "limit=500" in url], asked

@@ -229,6 +229,30 @@ class Library(LibraryEdits):
                 locate_entry=locate_entry,
             )
 
+    def list_track_ids(
+        self,
+        search: str | None = None,
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        filters: tuple[str, ...] = (),
+        playlist_id: int | None = None,
+        key_notation: str | None = None,
+    ) -> tuple[tuple[int, int | None], ...]:
+        """Every row of the list :meth:`list_tracks` pages, in its order, as ``(track id, position)`` (see
+        :func:`track_list.list_track_ids`)."""
+        with self._read() as conn:
+            notation = key_notation or load_settings(conn).key_notation
+            return track_list.list_track_ids(
+                conn,
+                search,
+                sort=sort,
+                descending=descending,
+                filters=filters,
+                playlist_id=playlist_id,
+                key_notation=notation,
+            )
+
     def get_track(self, track_id: int) -> TrackDetail:
         """A track with its cues."""
         with self._read() as conn:

@@ -51,6 +51,7 @@ __all__ = [
     "ListedTrack",
     "TrackList",
     "key_display",
+    "list_track_ids",
     "list_tracks",
 ]
 
@@ -271,27 +272,8 @@ def list_tracks(
     if limit < 0 or offset < 0:
         raise InvalidFieldError("The limit and the offset cannot be negative.")
     listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
-    total, columns, in_playlist = listing.total, listing.columns, listing.in_playlist
-
-    def page(condition: ColumnElement[bool], order: tuple[Any, ...], size: int, skip: int) -> list[Any]:
-        statement: Select[Any] = select(*columns).select_from(listing.source).where(condition)
-        return list(conn.execute(statement.order_by(*order).limit(size).offset(skip)))
-
-    rows: list[Any] = []
-    start = 0  # where the current tier begins in the whole list
-    for number, tier in enumerate(listing.tiers):
-        if len(rows) >= limit or offset + len(rows) >= total:
-            break
-        last = number == len(listing.tiers) - 1
-        condition = listing.tier_condition(tier)
-        size = total - start if last else listing.count(conn, condition)
-        skip = offset + len(rows) - start
-        if skip < size:
-            keys = (*tier.expressions, listing.tie)
-            backwards = listing.backwards(tier)
-            order = tuple(key.desc() if backwards else key.asc() for key in keys)
-            rows += page(condition, order, min(limit - len(rows), size - skip), skip)
-        start += size
+    total, in_playlist = listing.total, listing.in_playlist
+    rows = _page(conn, listing, listing.columns, limit, offset)
     width = len(TRACK_COLUMNS)
     listed = tuple(
         ListedTrack(
@@ -304,6 +286,49 @@ def list_tracks(
     )
     located = None if locate is None else _located(conn, listing, locate, locate_entry)
     return TrackList(total=total, offset=offset, rows=listed, sort=listing.sort, located=located)
+
+
+def list_track_ids(
+    conn: Connection,
+    search: str | None = None,
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    filters: tuple[str, ...] = (),
+    playlist_id: int | None = None,
+    key_notation: str = "open_key",
+) -> tuple[tuple[int, int | None], ...]:
+    """Every row of the list :func:`list_tracks` pages, in its order, as ``(track id, position)`` (the position
+    None outside a playlist): what an action on all of a view's rows (Ctrl-A) needs, without reading each track
+    whole (at 100,000 tracks, the whole rows took 200 pages and 19 s)."""
+    listing = _listing(conn, search, sort, descending, filters, playlist_id, key_notation)
+    columns = (TRACKS.c.id, ENTRIES.c.position) if listing.in_playlist else (TRACKS.c.id, literal(None))
+    return tuple((row[0], row[1]) for row in _page(conn, listing, columns, listing.total, 0))
+
+
+def _page(conn: Connection, listing: _Listing, columns: tuple[Any, ...], limit: int, offset: int) -> list[Any]:
+    """``columns`` of the ``limit`` rows of ``listing`` from ``offset`` on, tier after tier."""
+
+    def page(condition: ColumnElement[bool], order: tuple[Any, ...], size: int, skip: int) -> list[Any]:
+        statement: Select[Any] = select(*columns).select_from(listing.source).where(condition)
+        return list(conn.execute(statement.order_by(*order).limit(size).offset(skip)))
+
+    rows: list[Any] = []
+    start = 0  # where the current tier begins in the whole list
+    for number, tier in enumerate(listing.tiers):
+        if len(rows) >= limit or offset + len(rows) >= listing.total:
+            break
+        last = number == len(listing.tiers) - 1
+        condition = listing.tier_condition(tier)
+        size = listing.total - start if last else listing.count(conn, condition)
+        skip = offset + len(rows) - start
+        if skip < size:
+            keys = (*tier.expressions, listing.tie)
+            backwards = listing.backwards(tier)
+            order = tuple(key.desc() if backwards else key.asc() for key in keys)
+            rows += page(condition, order, min(limit - len(rows), size - skip), skip)
+        start += size
+    return rows
 
 
 def _located(conn: Connection, listing: _Listing, track_id: int, entry_id: int | None) -> int | None:

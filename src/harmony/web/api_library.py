@@ -168,6 +168,32 @@ LocateEntryParam = Annotated[
 ]
 
 
+def _view(
+    search: str | None, sort: str | None, filter: str | None
+) -> tuple[str | None, str | None, bool, tuple[str, ...]]:
+    """A list's query parameters as the library takes them: the search, the sort key and its direction (``-``
+    first: descending), the filters (comma-separated)."""
+    descending = bool(sort and sort.startswith("-"))
+    key = sort.removeprefix("-") if sort else None
+    text = search.replace("\x00", " ") if search else None
+    return text, key, descending, tuple(name for name in (filter or "").split(",") if name)
+
+
+async def _ids(
+    state: WebState, *, search: str | None, sort: str | None, filter: str | None, playlist_id: int | None = None
+) -> dict[str, Any]:
+    text, key, descending, filters = _view(search, sort, filter)
+    rows = await state.read(
+        lambda library: library.list_track_ids(
+            text, sort=key, descending=descending, filters=filters, playlist_id=playlist_id
+        )
+    )
+    answer: dict[str, Any] = {"total": len(rows), "ids": [track_id for track_id, _ in rows]}
+    if playlist_id is not None:
+        answer["positions"] = [position for _, position in rows]
+    return answer
+
+
 async def _list(
     state: WebState,
     *,
@@ -180,10 +206,7 @@ async def _list(
     locate: int | None = None,
     locate_entry: int | None = None,
 ) -> dict[str, Any]:
-    descending = bool(sort and sort.startswith("-"))
-    key = sort.removeprefix("-") if sort else None
-    text = search.replace("\x00", " ") if search else None
-    filters = tuple(name for name in (filter or "").split(",") if name)
+    text, key, descending, filters = _view(search, sort, filter)
 
     def read(library: Library) -> tuple[TrackList, str]:
         notation = library.settings().key_notation
@@ -232,6 +255,37 @@ async def list_tracks(
     ``locate`` (a track id) also ``located``: that track's index in the whole list, or null when it is not in
     it (the table follows a track an edit moved in the sort)."""
     return await _list(state, search=search, sort=sort, filter=filter, limit=limit, offset=offset, locate=locate)
+
+
+@router.get("/library/track-ids", summary="Every track id of a searched, filtered and sorted list")
+async def list_track_ids(
+    state: Annotated[WebState, Depends(web_state)],
+    search: SearchParam = None,
+    sort: SortParam = None,
+    filter: FilterParam = None,
+) -> dict[str, Any]:
+    """``{"total", "ids"}``: the id of every track ``/api/library/tracks`` lists with the same ``search``,
+    ``sort`` and ``filter``, in its order: what an action on all of them (Ctrl-A, then add to a playlist or
+    edit) needs, in one answer."""
+    return await _ids(state, search=search, sort=sort, filter=filter)
+
+
+@router.get(
+    "/playlists/{playlist_id}/track-ids",
+    summary="Every track id of a playlist's list, with each entry's position",
+    responses=error_responses(404, 409),
+)
+async def playlist_track_ids(
+    state: Annotated[WebState, Depends(web_state)],
+    playlist_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    search: SearchParam = None,
+    sort: PlaylistSortParam = None,
+    filter: FilterParam = None,
+) -> dict[str, Any]:
+    """``{"total", "ids", "positions"}``: the track id and the entry's position (null in a smart list) of every
+    row ``/api/playlists/{playlist_id}/tracks`` lists with the same ``search``, ``sort`` and ``filter``, in its
+    order."""
+    return await _ids(state, search=search, sort=sort, filter=filter, playlist_id=playlist_id)
 
 
 @router.get(

@@ -66,16 +66,22 @@ window.HarmonyTable = (() => {
 
   // --- data ---------------------------------------------------------------------------------------------------
 
+  // The view's list (`what`: "tracks", or "track-ids" for all its ids at once) with `params` and the view's sort,
+  // search and filter.
+  function viewUrl(what, params) {
+    if (view.sort) params.set("sort", (view.descending ? "-" : "") + view.sort);
+    if (view.search) params.set("search", view.search);
+    if (view.filter) params.set("filter", view.filter);
+    return view.playlist ? `/api/playlists/${view.playlist.id}/${what}?${params}` : `/api/library/${what}?${params}`;
+  }
+
   function query(offset, limit, locate = null) {
     const params = new URLSearchParams({ limit: String(limit), offset: String(offset) });
     if (locate) {
       params.set("locate", String(locate.id));
       if (locate.entry_id) params.set("locate_entry", String(locate.entry_id));
     }
-    if (view.sort) params.set("sort", (view.descending ? "-" : "") + view.sort);
-    if (view.search) params.set("search", view.search);
-    if (view.filter) params.set("filter", view.filter);
-    return view.playlist ? `/api/playlists/${view.playlist.id}/tracks?${params}` : `/api/library/tracks?${params}`;
+    return viewUrl("tracks", params);
   }
 
   // `locate`: the focused track, which the answer also finds in the whole list (see `follow`).
@@ -170,6 +176,13 @@ window.HarmonyTable = (() => {
       if (page.tracks.length < 500) break;
     }
     return out;
+  }
+
+  // Every row of the view as {id, position} (Ctrl-A), in one answer of ids: reading the rows whole took 200
+  // requests and 19 s at 100,000 tracks.
+  async function allRows() {
+    const found = await api("GET", viewUrl("track-ids", new URLSearchParams()));
+    return found.ids.map((id, i) => ({ id, position: found.positions ? found.positions[i] : undefined }));
   }
 
   // A view that cannot be read says why in place of the rows (a smart list Harmony cannot evaluate says so plainly,
@@ -674,7 +687,7 @@ window.HarmonyTable = (() => {
 
   // The selected tracks' ids (all the view's for Ctrl-A), and the focused row when nothing is selected.
   async function selectedIds() {
-    if (selectAll) return (await tracksBetween(0, total)).map((t) => t.id);
+    if (selectAll) return (await allRows()).map((row) => row.id);
     if (selected.size) return [...selected];
     const track = trackAt(current);
     return track ? [track.id] : [];
@@ -734,7 +747,7 @@ window.HarmonyTable = (() => {
   // track whose place is not known (the playlist changed since it was selected: an undo, another tab) is taken
   // where the rows now in the page show it.
   async function selectedEntries() {
-    if (selectAll) return (await tracksBetween(0, total)).map((t) => ({ id: t.id, position: t.position }));
+    if (selectAll) return allRows();
     if (selected.size) {
       const unknown = [...selected].some((id) => !selectedPositions.has(id));
       return entriesIn(unknown ? await freshBlocks() : []);
