@@ -178,3 +178,42 @@ def test_the_letters_are_those_the_sort_forms_spell_plain() -> None:
     for letter in "øæœłđðþ":  # each in both cases
         assert letter in plain and letter.upper() in plain, letter
     assert "ı" in plain and "ß" in plain
+
+
+def test_undoing_a_bulk_edit_of_many_tracks_gives_each_its_own_values_back(library_path: Path) -> None:
+    """Many tracks' own values go back by one statement from a temporary table (a statement per track made the
+    search index flush its words at each): each track gets its own, its dates as dates, the index follows."""
+    from datetime import date
+
+    from harmony.library.database import write_connection
+    from harmony.library.errors import TrackNotFoundError
+    from harmony.library.writes import update_tracks
+
+    with Library.open(library_path) as library:
+        ids = library.add_tracks(
+            [
+                (TrackValues(f"/m/{n}.mp3", title=f"Song {n}", comment=f"note{n}" if n % 3 else None), [])
+                for n in range(250)
+            ]
+        )
+        library.edit_tracks(ids, {"comment": "everyone"})
+        assert library.search_tracks("everyone").total == 250
+        library.undo()
+        assert library.search_tracks("everyone").total == 0
+        back = {t.id: t.values.comment for t in library.search_tracks("song", limit=300).tracks}
+        assert back == {track: (f"note{n}" if n % 3 else None) for n, track in enumerate(ids)}
+        assert [t.values.title for t in library.search_tracks("note248").tracks] == ["Song 248"]
+        library.redo()
+        assert library.search_tracks("everyone").total == 250
+
+        # Values of other types, and a track that is not there: refused whole.
+        dated = [(track, {"date_added": date(2020, 1, 1 + n % 28)}) for n, track in enumerate(ids)]
+        with write_connection(library._engine) as conn:
+            assert update_tracks(conn, library.version + 1, dated) == 250
+        assert library.get_track(ids[30]).track.values.date_added == date(2020, 1, 3)
+        with pytest.raises(TrackNotFoundError), write_connection(library._engine) as conn:
+            update_tracks(
+                conn, library.version + 1, [*[(t, {"comment": "gone"}) for t in ids], (99_999, {"comment": "x"})]
+            )
+        assert library.search_tracks("gone").total == 0
+    _index_is_sound(library_path)

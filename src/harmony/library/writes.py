@@ -19,7 +19,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, Final, cast
 
-from sqlalchemy import Column, Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from harmony.collector import gc_paused
@@ -410,19 +410,55 @@ def update_tracks(conn: Connection, version: int | None, updates: Iterable[tuple
         unique = [column for column in _UNIQUE_PATHS if column in fields]
         if len(rows) > 1 and unique:
             _let_go_of_paths(conn, unique, rows)
+        try:
+            updated = _update_each(conn, fields, stamp, rows)
+        except IntegrityError as error:
+            raise _integrity(error) from error
+        if updated != len(rows):
+            require_tracks(conn, (cast(int, row["_id"]) for row in rows))
+        count += len(rows)
+    return count
+
+
+#: From this many tracks on, their values go through a temporary table and one ``UPDATE … FROM``.
+_ONE_STATEMENT_FROM: Final = 100
+
+
+def _update_each(
+    conn: Connection, fields: tuple[str, ...], stamp: Mapping[str, object], rows: list[dict[str, object]]
+) -> int:
+    """Give each track of ``rows`` (``_id`` and ``v_<field>`` values) its own values of ``fields``; returns how
+    many tracks were updated.
+
+    A statement per track made the search index write its pending words at each one (an FTS5 table flushes them
+    at every statement's savepoint): undoing a bulk edit of 28,000 tracks took 2.5 times the edit, which is one
+    ``UPDATE … WHERE id IN`` per 500 tracks. So many tracks' values are put in a temporary table first (no
+    index, no trigger) and written by one statement."""
+    if len(rows) < _ONE_STATEMENT_FROM:
         statement = (
             update(TRACKS)
             .where(TRACKS.c.id == bindparam("_id"))
             .values({**{name: bindparam(f"v_{name}") for name in fields}, **stamp})
         )
-        try:
-            result = conn.execute(statement, rows)
-        except IntegrityError as error:
-            raise _integrity(error) from error
-        if result.rowcount != len(rows):
-            require_tracks(conn, (cast(int, row["_id"]) for row in rows))
-        count += len(rows)
-    return count
+        return int(conn.execute(statement, rows).rowcount)
+    values = Table(
+        "harmony_new_values",
+        MetaData(),
+        Column("_id", Integer, primary_key=True),
+        *(Column(f"v_{name}", TRACKS.c[name].type) for name in fields),
+        prefixes=["TEMPORARY"],
+    )
+    values.create(conn)
+    try:
+        conn.execute(insert(values), rows)
+        statement = (
+            update(TRACKS)
+            .where(TRACKS.c.id == values.c._id)
+            .values({**{name: values.c[f"v_{name}"] for name in fields}, **stamp})
+        )
+        return int(conn.execute(statement).rowcount)
+    finally:
+        values.drop(conn)
 
 
 def _let_go_of_paths(conn: Connection, columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
