@@ -110,20 +110,27 @@ def test_a_damaged_copy_is_not_read_again_while_it_is_the_same_file(
 def test_a_copy_the_system_would_not_let_be_read_is_read_again_next_time(
     nml_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What kept it from being read may pass (a drive busy, a file locked): it is not remembered."""
+    """What kept it from being read may pass (a drive busy, a file locked): it is not remembered. The refusal
+    comes from opening the file, as a lock or a permission gives it (read_back says "cannot read")."""
+    import builtins
+
+    from harmony.nmlfile import readback
+
     copy = create_backup(nml_path, keep=10)
-    real = restorable_module.read_back
+    real_open = builtins.open
     refused: list[Path] = []
 
-    def locked(path: Path) -> object:
-        if path == copy:
-            refused.append(path)
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+    def locked(file: object, *args: object, **kwargs: object) -> object:
+        if Path(str(file)) == copy:
+            refused.append(copy)
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(restorable_module, "read_back", locked)
+    monkeypatch.setattr(readback, "open", locked, raising=False)
+    monkeypatch.setattr(readback.etree, "parse", lambda *args, **kwargs: None)  # libxml2 opens by name: refused too
     first = read_restorable(nml_path)
     assert first.copies[0].tracks is None and "Permission denied" in (first.copies[0].error or "")
-    assert all(stamp[0] != str(copy) for stamp in first.readings)
+    assert refused and all(stamp[0] != str(copy) for stamp in first.readings)
+    refused.clear()
     read_restorable(nml_path, first.readings)
-    assert refused == [copy, copy]
+    assert refused == [copy]

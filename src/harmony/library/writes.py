@@ -10,6 +10,8 @@ stay gapless (0..n-1), so a move or insert shifts its siblings.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -441,16 +443,11 @@ def _update_each(
             .values({**{name: bindparam(f"v_{name}") for name in fields}, **stamp})
         )
         return int(conn.execute(statement, rows).rowcount)
-    values = Table(
-        "harmony_new_values",
-        MetaData(),
-        Column("_id", Integer, primary_key=True),
-        *(Column(f"v_{name}", TRACKS.c[name].type) for name in fields),
-        prefixes=["TEMPORARY"],
-    )
-    values.create(conn)
+    values = _new_values_table(fields)
+    values.create(conn, checkfirst=True)  # kept by the connection, empty, for the next time
     try:
-        conn.execute(insert(values), rows)
+        # A track given twice takes its last values, as one statement per track gave it.
+        conn.execute(insert(values), list({row["_id"]: row for row in rows}.values()))
         statement = (
             update(TRACKS)
             .where(TRACKS.c.id == values.c._id)
@@ -458,7 +455,24 @@ def _update_each(
         )
         return int(conn.execute(statement).rowcount)
     finally:
-        values.drop(conn)
+        conn.execute(delete(values))
+
+
+_NEW_VALUES = MetaData()
+
+
+@functools.cache
+def _new_values_table(fields: tuple[str, ...]) -> Table:
+    """The temporary table for new values of ``fields``: one per set of fields, so that its statements are
+    compiled once (a table made at each call compiled them again and filled the statement cache)."""
+    name = "harmony_new_values_" + hashlib.sha1(" ".join(fields).encode()).hexdigest()[:12]
+    return Table(
+        name,
+        _NEW_VALUES,
+        Column("_id", Integer, primary_key=True),
+        *(Column(f"v_{field}", TRACKS.c[field].type) for field in fields),
+        prefixes=["TEMPORARY"],
+    )
 
 
 def _let_go_of_paths(conn: Connection, columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:

@@ -36,7 +36,7 @@ from harmony.background import Background, started
 from harmony.errors import NMLError
 from harmony.nml import MARKUP, count_tracks_and_playlists
 
-__all__ = ["ReadBack", "read_back"]
+__all__ = ["ReadBack", "UnreadableFileError", "read_back"]
 
 _PIECE = 1 << 20
 _COLLECTION_START = re.compile(rb"""<COLLECTION(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""")
@@ -46,6 +46,11 @@ _ENTRY = re.compile(rb"<ENTRY[\s>/]")
 _TAG_SPAN = 4096
 # A match may start this many bytes before a piece's end and still be cut by it: those bytes wait for the next.
 _OVERLAP = max(7, len(_COLLECTION_END)) - 1
+
+
+class UnreadableFileError(NMLError):
+    """The system would not let the file be read (a lock, a permission, a drive gone): nothing is known of its
+    bytes, and a later read may succeed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +143,7 @@ def _fed(path: Path) -> None:
             while piece := handle.read(_PIECE):
                 parser.feed(piece)
     except OSError as error:
-        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
+        raise UnreadableFileError(f"cannot read {path}: {error.strerror or error}") from None
     parser.close()
 
 
@@ -198,7 +203,7 @@ def _streamed(path: Path, checking: Background[None]) -> ReadBack | None:
         if size == 0:
             raise NMLError("the collection file is empty")
     except OSError as error:
-        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
+        raise UnreadableFileError(f"cannot read {path}: {error.strerror or error}") from None
     if collection_start < 0 or not tail or entries.markup:
         return None
     _raise_if_malformed(checking)  # the skeleton below is only read from a well-formed file
@@ -214,7 +219,7 @@ def _read_whole(path: Path) -> ReadBack:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise NMLError(f"cannot read {path}: {error.strerror or error}") from None
+        raise UnreadableFileError(f"cannot read {path}: {error.strerror or error}") from None
     collection = nml.load(raw)
     collection.check()
     return ReadBack(len(raw), hashlib.sha256(raw).hexdigest(), count_tracks_and_playlists(collection))

@@ -24,7 +24,7 @@ from typing import Literal
 
 from harmony.errors import NMLError
 from harmony.nmlfile.backups import _harmony_backups, backup_folder
-from harmony.nmlfile.readback import read_back
+from harmony.nmlfile.readback import UnreadableFileError, read_back
 
 __all__ = [
     "Listing",
@@ -138,12 +138,12 @@ def _read(path: Path) -> tuple[Reading, bool]:
     lock) may succeed next time."""
     try:
         return (read_back(path).counts, None), True
+    except (UnreadableFileError, OSError) as error:
+        log.warning("the copy %s cannot be read: %s", path, error)
+        return (None, str(error)), False
     except NMLError as error:
         log.warning("the copy %s is damaged: %s", path, error)
         return (None, str(error)), True
-    except OSError as error:
-        log.warning("the copy %s cannot be read: %s", path, error)
-        return (None, str(error)), False
 
 
 @dataclass(frozen=True, slots=True)

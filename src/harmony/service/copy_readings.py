@@ -2,9 +2,9 @@
 
 A listing counts the tracks and playlists of every copy it shows (:mod:`harmony.nmlfile.restorable`): about a
 second per copy at 100,000 tracks, and a DJ's ``Backup/`` folder holds ten or more. A copy never changes once
-written, so its counts (or why it is damaged) are kept by its :data:`~harmony.nmlfile.Stamp` (path, size,
-modification time, inode): without this, every start of ``harmony serve`` and every ``harmony traktor backups``
-read them all again, and every listing read a damaged copy again.
+written, so its counts are kept by its :data:`~harmony.nmlfile.Stamp` (path, size, modification time, inode):
+without this, every start of ``harmony serve`` and every ``harmony traktor backups`` read them all again. Why a
+damaged copy cannot be read is kept too, for the run: every listing read it again.
 """
 
 from __future__ import annotations
@@ -74,7 +74,10 @@ class CopyReadings:
             if self._of == nml_path and self._readings == readings:
                 return
             self._of, self._readings = nml_path, dict(readings)
-            self._file.put(str(nml_path), [_row(stamp, reading) for stamp, reading in readings.items()])
+            # A damaged copy's verdict is kept for this run only: another version of Harmony may read what this
+            # one could not.
+            sound = [_row(stamp, reading) for stamp, reading in readings.items() if reading[0] is not None]
+            self._file.put(str(nml_path), sound)
 
     def _load(self, nml_path: Path) -> dict[Stamp, Reading]:
         rows = self._file.get(str(nml_path))

@@ -267,7 +267,7 @@
     changedElsewhere();
   });
   $("duplicates-again").addEventListener("click", () => {
-    if (state.busy) return;
+    if (state.busy || state.loading) return; // one search at a time: an older answer coming last would win
     $("duplicates-status").textContent = "Looking for duplicates…";
     load().catch((error) => fail("Could not look for duplicates again", error));
   });

@@ -1084,8 +1084,9 @@ window.HarmonyTable = (() => {
       hintReorder();
       return;
     }
+    const playlist = view.playlist;
     const entries = (await selectedEntries()).sort((a, b) => a.position - b.position);
-    if (!entries.length) return;
+    if (!entries.length || !view.playlist || view.playlist.id !== playlist.id) return; // another opened meanwhile
     const positions = entries.map((entry) => entry.position);
     const first = positions[0];
     const last = positions[positions.length - 1];
@@ -1119,6 +1120,7 @@ window.HarmonyTable = (() => {
   // sheet went on to the next track without a word). From the rows, the next track takes its place in the panel.
   async function removeSelection({ fromPanel = false } = {}) {
     if (!view.playlist || view.playlist.smart) return;
+    const playlist = view.playlist;
     let positions;
     try {
       positions = await selectedPlaylistPositions();
@@ -1126,7 +1128,9 @@ window.HarmonyTable = (() => {
       Edits.failed("Not removed", error);
       return;
     }
-    if (await Edits.removeFromPlaylist(view.playlist, positions)) {
+    // Another playlist opened while the places were asked for: they are the first one's (they went to the other).
+    if (!view.playlist || view.playlist.id !== playlist.id) return;
+    if (await Edits.removeFromPlaylist(playlist, positions)) {
       const showing = panelOpen() && !fromPanel;
       if (fromPanel && window.HarmonyPanel) window.HarmonyPanel.close();
       clearSelection();
