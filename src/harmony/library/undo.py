@@ -404,7 +404,7 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     if snap.fields and snap.tracks:
         live = _existing_tracks(conn, snap.tracks)
         # In id order, as the edit wrote them: in the snapshot's order (a set's) the rows and the search index
-        # were reached at random, and undoing a bulk edit of 28,000 tracks took 2.5 times the edit.
+        # were reached at random, and undoing a bulk edit of 28,000 tracks took three times the edit.
         in_order = sorted(snap.tracks.items())
         writes.update_tracks(
             conn, version, ((t, dict(zip(snap.fields, values, strict=True))) for t, values in in_order if t in live)

@@ -433,7 +433,7 @@ def _update_each(
     many tracks were updated.
 
     A statement per track made the search index write its pending words at each one (an FTS5 table flushes them
-    at every statement's savepoint): undoing a bulk edit of 28,000 tracks took 2.5 times the edit, which is one
+    at every statement's savepoint): undoing a bulk edit of 28,000 tracks took three times the edit, which is one
     ``UPDATE … WHERE id IN`` per 500 tracks. So many tracks' values are put in a temporary table first (no
     index, no trigger) and written by one statement."""
     if len(rows) < _ONE_STATEMENT_FROM:
