@@ -89,8 +89,9 @@ STATEFUL = settings(
 
 #: With these settings (Hypothesis 6.170, Schemathesis 4.32), this seed's sequences replay a request the app
 #: answers otherwise the second time: a made-up playlist id, 404 at first, names a playlist a later sequence
-#: created, and Hypothesis stopped with "Inconsistent data generation" (about one seed in 160 did).
-REPLAYED_INTO_A_CHANGED_APP = 25
+#: created, and Hypothesis stopped with "Inconsistent data generation" (about one seed in 160 did). The app's
+#: endpoints change which seeds do: 25 did until the track-ids endpoints came (seeds 26 and 33 of 26–35 then).
+REPLAYED_INTO_A_CHANGED_APP = 26
 
 
 @pytest.mark.timeout(300)
