@@ -20,33 +20,28 @@ from harmony.service.cache_file import CacheFile
 __all__ = ["FILE_NAME", "KEPT_COLLECTIONS", "CopyReadings"]
 
 FILE_NAME: Final = "copy-counts.json"
-#: The file's layout: ``[path, size, modification time (ns), inode, tracks, playlists, why damaged]`` per copy,
-#: the counts null for a damaged copy and its reason null for a sound one.
-LAYOUT: Final = 2
+#: The file's layout: ``[path, size, modification time (ns), inode, tracks, playlists]`` per sound copy (a damaged
+#: copy's verdict is kept for the run only: another version of Harmony may read what this one could not).
+LAYOUT: Final = 1
 #: Collections whose readings are kept, those saved last (a listing saves when what it read changed): a DJ
 #: switches between a few at most.
 KEPT_COLLECTIONS: Final = 8
 
 
-def _row(stamp: Stamp, reading: Reading) -> list[Any]:
-    counts, error = reading
-    tracks, playlists = counts if counts is not None else (None, None)
-    return [*stamp, tracks, playlists, error]
+def _row(stamp: Stamp, reading: Reading) -> list[Any] | None:
+    counts = reading[0]
+    return None if counts is None else [*stamp, *counts]
 
 
 def _reading(row: Any) -> tuple[Stamp, Reading] | None:
     """A stored row back as ``(stamp, reading)``, or None when it is not one (a hand-edited file)."""
-    if not (isinstance(row, list) and len(row) == 7 and isinstance(row[0], str)):
+    if not (isinstance(row, list) and len(row) == 6 and isinstance(row[0], str)):
         return None
-    path, size, modified, inode, tracks, playlists, error = row
-    if not all(type(number) is int and number >= 0 for number in (size, modified, inode)):
+    numbers = row[1:]
+    if not all(type(number) is int and number >= 0 for number in numbers):
         return None
-    stamp = (path, size, modified, inode)
-    if error is None and all(type(count) is int and count >= 0 for count in (tracks, playlists)):
-        return stamp, ((tracks, playlists), None)
-    if isinstance(error, str) and tracks is None and playlists is None:
-        return stamp, (None, error)
-    return None
+    size, modified, inode, tracks, playlists = numbers
+    return (row[0], size, modified, inode), ((tracks, playlists), None)
 
 
 class CopyReadings:
@@ -74,10 +69,7 @@ class CopyReadings:
             if self._of == nml_path and self._readings == readings:
                 return
             self._of, self._readings = nml_path, dict(readings)
-            # A damaged copy's verdict is kept for this run only: another version of Harmony may read what this
-            # one could not.
-            sound = [_row(stamp, reading) for stamp, reading in readings.items() if reading[0] is not None]
-            self._file.put(str(nml_path), sound)
+            self._file.put(str(nml_path), [row for stamp, reading in readings.items() if (row := _row(stamp, reading))])
 
     def _load(self, nml_path: Path) -> dict[Stamp, Reading]:
         rows = self._file.get(str(nml_path))
