@@ -582,7 +582,8 @@ class LibraryEdits:
             for p in wanted:
                 _position(p, len(entries) - 1, "from")
             moving = [entries[p] for p in wanted]
-            rest = [entry for i, entry in enumerate(entries) if i not in set(wanted)]
+            leaving = set(wanted)
+            rest = [entry for i, entry in enumerate(entries) if i not in leaving]
             at = _position(to, len(rest), "to")
             rest[at:at] = moving
             writes.set_playlist_entries(conn, version, playlist_id, rest)

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, exists, func, select
 
 from harmony.library.batches import in_batches
 from harmony.library.database import open_database, read_connection
+from harmony.library.driver_rows import driver_rows
 from harmony.library.health import explain_sqlite_error
 from harmony.library.journal import LibraryStatus, read_status
 from harmony.library.models import (
@@ -191,13 +192,7 @@ class LibraryReader:
 
     def driver_rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         """:meth:`_driver_rows` one row at a time, for a read whose rows need not all be held at once."""
-        driver = self._conn.connection.driver_connection
-        assert driver is not None
-        cursor = driver.cursor()
-        try:
-            yield from cursor.execute(sql)
-        finally:
-            cursor.close()
+        return driver_rows(self._conn, sql)
 
     def unlinked_track_bases(self) -> Iterator[TrackBase]:
         """Bases whose track was deleted in Harmony since they were exchanged."""

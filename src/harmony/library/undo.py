@@ -248,9 +248,7 @@ def capture(conn: Connection, scope: Scope, known: Snapshot | None = None, *, st
             snap.playlists[row[0]] = list(row[1:])
     for playlist_id in sorted(entry_ids):
         exists = conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == playlist_id)).first() is not None
-        snap.entries[playlist_id] = (
-            [list(pair) for pair in writes.playlist_entry_pairs(conn, playlist_id)] if exists else None
-        )
+        snap.entries[playlist_id] = list(map(list, writes.playlist_entry_pairs(conn, playlist_id))) if exists else None
     if stamps:
         snap.stamps = undo_stamps.read_stamps(conn, snap)
     return snap
@@ -379,14 +377,15 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
 
     _restore_rows(conn, version, snap.rows)
 
-    present_tracks = _existing_tracks(conn, {t for pairs in snap.entries.values() if pairs for t, _ in pairs if t})
+    listed = {t for pairs in snap.entries.values() if pairs for t, _ in pairs if t}
+    present_tracks = writes.existing_tracks(conn, listed)
     for pid, pairs in snap.entries.items():
         if pairs is None or conn.execute(select(PLAYLISTS.c.id).where(PLAYLISTS.c.id == pid)).first() is None:
             continue
         kept = [(t, k) for t, k in pairs if (t is None and k is not None) or t in present_tracks]
         writes.set_playlist_entries(conn, version, pid, kept)
 
-    live = _existing_tracks(conn, snap.cues)
+    live = writes.existing_tracks(conn, snap.cues)
     # Every cue of these tracks goes before any comes back: a merge gives the kept track cue ids its
     # merged-away tracks had, so an undo must free them before those tracks' cues return.
     for chunk in in_batches(sorted(live)):
@@ -402,14 +401,14 @@ def restore(conn: Connection, version: int, snap: Snapshot) -> None:
     writes.touch_tracks(conn, version, live)
 
     if snap.fields and snap.tracks:
-        live = _existing_tracks(conn, snap.tracks)
+        live = writes.existing_tracks(conn, snap.tracks)
         # In id order, as the edit wrote them: in the snapshot's order (a set's) the rows and the search index
         # were reached at random, and undoing a bulk edit of 28,000 tracks took three times the edit.
         in_order = sorted(snap.tracks.items())
         writes.update_tracks(
             conn, version, ((t, dict(zip(snap.fields, values, strict=True))) for t, values in in_order if t in live)
         )
-    live = _existing_tracks(conn, snap.marks)
+    live = writes.existing_tracks(conn, snap.marks)
     if live:  # after the paths: a mark goes with the file the track points at
         conn.execute(
             update(TRACKS)
@@ -445,7 +444,7 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
     """Take out the tracks that must not exist and bring back, with their ids and their sync base's link, those
     that must (their cues and playlist entries are restored after them)."""
     writes.delete_tracks(conn, sorted(track_id for track_id, row in rows.items() if row is None))
-    present = _existing_tracks(conn, rows)
+    present = writes.existing_tracks(conn, rows)
     # Tracks still there are updated one by one, before any comes back; those that come back are written
     # together, one statement for all (an undone merge of a group of 12,000 copies brought them back one
     # statement each, in 13–23 s; bench/merge_bench.py).
@@ -483,13 +482,6 @@ def _restore_rows(conn: Connection, version: int, rows: dict[int, dict[str, Any]
             .values(track_id=bindparam("track")),
             relinks,
         )
-
-
-def _existing_tracks(conn: Connection, ids: Iterable[int]) -> set[int]:
-    found: set[int] = set()
-    for chunk in in_batches(sorted(set(ids))):
-        found |= set(conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(chunk))).scalars())
-    return found
 
 
 def _renumber(conn: Connection, parent: int | None) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from harmony.collector import gc_paused
 from harmony.errors import LibraryError
 from harmony.library.batches import in_batches
+from harmony.library.driver_rows import all_driver_rows, rows_with_ids
 from harmony.library.errors import EditConflictError, InvalidFieldError, NotFoundError, TrackNotFoundError
 from harmony.library.fields import (
     COLOR_RE,
@@ -366,11 +367,16 @@ def require_track(conn: Connection, track_id: int) -> None:
 def require_tracks(conn: Connection, track_ids: Iterable[int]) -> None:
     """Raise :class:`TrackNotFoundError` naming the first of ``track_ids`` that does not exist."""
     wanted = sorted(set(track_ids))
-    for chunk in in_batches(wanted):
-        found = set(conn.execute(select(TRACKS.c.id).where(TRACKS.c.id.in_(chunk))).scalars())
-        missing = [track_id for track_id in chunk if track_id not in found]
-        if missing:
-            raise TrackNotFoundError(f"No track with id {missing[0]} in the library.")
+    found = existing_tracks(conn, wanted)
+    if len(found) < len(wanted):
+        missing = next(track_id for track_id in wanted if track_id not in found)
+        raise TrackNotFoundError(f"No track with id {missing} in the library.")
+
+
+def existing_tracks(conn: Connection, track_ids: Iterable[int]) -> set[int]:
+    """Which of ``track_ids`` are tracks of the library."""
+    wanted = sorted(set(track_ids))
+    return {row[0] for row in rows_with_ids(conn, f"SELECT id FROM {TRACKS.name} WHERE id IN ({{ids}})", wanted)}
 
 
 def check_track_changes(changes: Mapping[str, object]) -> dict[str, FieldValue]:
@@ -799,11 +805,34 @@ def delete_playlist(conn: Connection, playlist_id: int) -> None:
 def set_playlist_entries(
     conn: Connection, version: int, playlist_id: int, entries: Sequence[tuple[int | None, str | None]]
 ) -> None:
-    """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed)."""
+    """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed).
+
+    Only the stretch between what the playlist keeps at its start and at its end is written: one entry removed
+    from a 100,000-entry playlist deletes one row and moves the positions after it in one statement, rather
+    than writing every entry again. The entries kept keep their ids. Positions with gaps (a deleted track takes
+    its entries with it) are written anew, every entry, numbered from 0."""
     require_playlist(conn, playlist_id)
-    rows = [(playlist_id, position, track_id, nml_key) for position, (track_id, nml_key) in enumerate(entries)]
+    sql = f"SELECT position, track_id, nml_key FROM {ENTRIES.name} WHERE playlist_id = ? ORDER BY position, id"
+    rows_now = all_driver_rows(conn, sql, (playlist_id,))
+    new = list(entries)
+    start = end = 0
+    if all(row[0] == position for position, row in enumerate(rows_now)):
+        old = [row[1:] for row in rows_now]
+        while start < len(old) and start < len(new) and old[start] == new[start]:
+            start += 1
+        while end < len(old) - start and end < len(new) - start and old[-1 - end] == new[-1 - end]:
+            end += 1
+    old_stop, new_stop = len(rows_now) - end, len(new) - end
+    rows = [(playlist_id, start + i, track_id, nml_key) for i, (track_id, nml_key) in enumerate(new[start:new_stop])]
     _check_entries(conn, rows)
-    conn.execute(delete(ENTRIES).where(ENTRIES.c.playlist_id == playlist_id))
+    at = ENTRIES.c.position
+    in_playlist = ENTRIES.c.playlist_id == playlist_id
+    if start == end == 0:
+        conn.execute(delete(ENTRIES).where(in_playlist))
+    elif old_stop > start:
+        conn.execute(delete(ENTRIES).where(in_playlist, at >= start, at < old_stop))
+    if new_stop != old_stop and end:
+        conn.execute(update(ENTRIES).where(in_playlist, at >= old_stop).values(position=at + (new_stop - old_stop)))
     executemany(conn, _INSERT_ENTRY_SQL, rows)
     conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(changed_version=version))
 
@@ -832,12 +861,8 @@ def _check_entries(
 
 def playlist_entry_pairs(conn: Connection, playlist_id: int) -> list[tuple[int | None, str | None]]:
     """The ``(track_id, nml_key)`` entries of a playlist, in order."""
-    rows = conn.execute(
-        select(ENTRIES.c.track_id, ENTRIES.c.nml_key)
-        .where(ENTRIES.c.playlist_id == playlist_id)
-        .order_by(ENTRIES.c.position)
-    )
-    return [(row.track_id, row.nml_key) for row in rows]
+    sql = f"SELECT track_id, nml_key FROM {ENTRIES.name} WHERE playlist_id = ? ORDER BY position, id"
+    return cast(list[tuple[int | None, str | None]], all_driver_rows(conn, sql, (playlist_id,)))
 
 
 def _check_name(name: object, what: str) -> None:
