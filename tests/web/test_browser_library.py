@@ -2563,3 +2563,36 @@ def test_ctrl_a_then_add_to_a_playlist_asks_for_the_ids_once(page: Any, library_
             page.wait_for_timeout(50)
     assert added["ids"] == expected["ids"] and added["positions"] == list(range(10))
     assert [url for url in asked if "track-ids" in url] and not [url for url in asked if "limit=500" in url], asked
+
+
+def test_an_edit_in_the_tree_reads_the_playlists_once(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """A rename in the tree read the playlists three times (the tree for itself, the page for the edit, the page
+    again for the event stream's word of the same edit): at 100,000 tracks each read is a count of every
+    playlist's entries. Once now; the event of another page's edit still reads them."""
+    open_library(page, library_server)
+    rename = page.locator("#playlist-tree input.rename")
+    page.click("#new-playlist")
+    rename.wait_for()
+    rename.fill("Read Once")
+    page.keyboard.press("Enter")
+    rename.wait_for(state="detached")
+    made = page.locator("#playlist-tree [role='treeitem']", has_text="Read Once")
+    made.wait_for()
+    page.wait_for_timeout(1500)  # the event stream's word of the making has come
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if request.url.endswith("/api/playlists") else None)
+    made.locator(".name").click()
+    page.keyboard.press("F2")
+    rename.wait_for()
+    rename.fill("Read Once Renamed")
+    page.keyboard.press("Enter")
+    page.locator("#playlist-tree [role='treeitem']", has_text="Read Once Renamed").wait_for()
+    page.wait_for_timeout(1500)  # the event stream's word of the rename has come too
+    assert len(asked) == 1, asked
+
+    import httpx
+
+    with httpx.Client(base_url=library_server.server.url, headers=library_server.server.token) as client:
+        assert client.post("/api/playlists", json={"name": "Made Elsewhere"}).status_code == 201
+    page.locator("#playlist-tree [role='treeitem']", has_text="Made Elsewhere").wait_for()
+    assert len(asked) == 2, asked

@@ -69,7 +69,7 @@ window.HarmonyEdits = (() => {
     notes().show("edit", { title: label ? `${done}: ${label}` : done, message: "", color: "gray", autoClose: 5000,
       action: direction === "undo" ? { label: "Redo", run: () => travel("redo", back) }
         : { label: "Undo", run: () => travel("undo", back) } });
-    document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { source: direction } }));
+    document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { source: direction, version: answer.version } }));
     return answer;
   }
 
@@ -307,7 +307,7 @@ window.HarmonyEdits = (() => {
         const answer = await api("PATCH", "/api/library/tracks", { ids, set });
         dialog.close();
         notifyEdit(answer.step);
-        document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { ids } }));
+        document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { ids, version: answer.version } }));
       } catch (problem) {
         error.replaceChildren(sentence(problem.message));
         error.hidden = false;
@@ -347,7 +347,7 @@ window.HarmonyEdits = (() => {
         answer = choice === "skip" ? await post(others, false) : await post(ids, true);
       }
       notifyEdit(answer.step);
-      document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
+      document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true, version: answer.version } }));
       return true;
     } catch (error) {
       failed("Add to playlist", error);
@@ -360,7 +360,7 @@ window.HarmonyEdits = (() => {
     try {
       const answer = await api("POST", `/api/playlists/${playlist.id}/tracks/remove`, { positions });
       notifyEdit(answer.step);
-      document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
+      document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true, version: answer.version } }));
       return true;
     } catch (error) {
       failed("Remove from playlist", error);
@@ -372,7 +372,7 @@ window.HarmonyEdits = (() => {
     try {
       const answer = await api("POST", `/api/playlists/${playlist.id}/tracks/move`, { from, to });
       notifyEdit(answer.step);
-      document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
+      document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true, version: answer.version } }));
       return true;
     } catch (error) {
       failed("Reorder", error);

@@ -379,9 +379,17 @@
 
   // --- live ---------------------------------------------------------------------------------------------------
 
+  // An edit made on this page is told twice: by the page at once, and by the event stream to every page. Its
+  // version tells: a change the view was already read again for (that version or a later one) is not read again.
+  let readFor = 0;
   function libraryChanged(change) {
+    const version = change && change.version;
+    if (version) {
+      if (version <= readFor) return;
+      readFor = version;
+    }
     Table.refresh();
-    if (!change || change.playlists !== false) Tree.load();
+    if (!change || (change.playlists !== false && !change.treeRead)) Tree.load(version);
     refreshCounts();
   }
   onEvent("library_changed", libraryChanged);

@@ -141,9 +141,16 @@ window.HarmonyTree = (() => {
   // Only the last load asked for is drawn: an earlier one may answer after it, with the tree as it was. An earlier
   // one's caller waits for the last one's answer (the page's first load opens the playlist in the address once the
   // tree is read).
+  // `version`: the library's version of the edit the load is for; a load for it, or for a later one, was made
+  // already (the event stream's word of an edit made here may come before the edit's answer, or after it).
   let loads = 0;
   let newest = null;
-  function load() {
+  let loadedFor = 0;
+  function load(version) {
+    if (version) {
+      if (version <= loadedFor) return newest;
+      loadedFor = version;
+    }
     const mine = ++loads;
     newest = loadAndDraw(mine);
     return newest;
@@ -254,9 +261,12 @@ window.HarmonyTree = (() => {
 
   // --- editing ------------------------------------------------------------------------------------------------
 
-  function refreshAll() {
-    document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true } }));
-    return load();
+  // After an edit made here: the tree reads itself (its caller waits for it), the rest of the page follows the
+  // event (`treeRead`: not the tree a second time).
+  function refreshAll(answer) {
+    document.dispatchEvent(new CustomEvent("harmony:library-edited",
+      { detail: { playlists: true, treeRead: true, version: answer.version } }));
+    return load(answer.version);
   }
 
   // A name nothing in `folder` (null: the top level) has yet: the library refuses a second playlist or folder of one
@@ -312,7 +322,7 @@ window.HarmonyTree = (() => {
           ? await api("POST", "/api/folders", { name, parent_id: folder ? folder.id : null })
           : await api("POST", "/api/playlists", { name, folder_id: folder ? folder.id : null });
         Edits.notifyEdit(made.step); // with Undo, as every edit's
-        await refreshAll();
+        await refreshAll(made);
         const k = `${kind}:${made.id}`;
         if (kind === "playlist") open(k, true);
         focusItem(k);
@@ -360,7 +370,7 @@ window.HarmonyTree = (() => {
         try {
           const answer = await api("PATCH", url(entry.node), { name: value });
           Edits.notifyEdit(answer.step); // with Undo, as every edit's
-          await refreshAll();
+          await refreshAll(answer);
           focusItem(k);
         } catch (error) {
           Edits.failed("Rename", error);
@@ -409,7 +419,7 @@ window.HarmonyTree = (() => {
       const answer = await api("DELETE", url(node));
       Edits.notifyEdit(answer.step);
       if (selectedKey === k || (node.kind === "folder" && selectedInside(node))) open("all", true, true);
-      await refreshAll();
+      await refreshAll(answer);
       focusItem(selectedKey);
     } catch (error) {
       Edits.failed("Delete", error);
@@ -446,7 +456,7 @@ window.HarmonyTree = (() => {
       const answer = await api("PATCH", url(node), body);
       Edits.notifyEdit(answer.step);
       if (folder) collapsed.delete(key(folder));
-      await refreshAll();
+      await refreshAll(answer);
       focusItem(k);
     } catch (error) {
       Edits.failed("Move", error);
