@@ -4,8 +4,7 @@ merge one, as one edit."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -43,37 +42,26 @@ class DuplicateReport:
 _FOUND_BY = 10
 
 
-def _candidate(row: tuple[object, ...]) -> DuplicateCandidate:
-    track_id, path, artist, title, duration, size, bitrate, cues, added, missing = row[:_FOUND_BY]
-    return DuplicateCandidate(
-        cast(int, track_id),
-        cast(str, path),
-        cast("str | None", artist),
-        cast("str | None", title),
-        cast("float | None", duration),
-        cast("int | None", size),
-        cast("int | None", bitrate),
-        cast(int, cues),
-        cast("date | None", added),
-        bool(missing),
-    )
+def _candidate(row: tuple[Any, ...]) -> DuplicateCandidate:
+    """The row's track, with the size of its file on disk (None when missing or unreadable), not the one the
+    collection stored (whole kibibytes, or none): equal content means equal bytes."""
+    track_id, path, artist, title, duration, _stored_size, bitrate, cues, added, missing = row[:_FOUND_BY]
+    size = None if missing else _size_on_disk(path)
+    # Built once, with its size (a dataclasses.replace per track was 2 s of a 5 s search at 100,000 tracks).
+    return DuplicateCandidate(track_id, path, artist, title, duration, size, bitrate, cues, added, bool(missing))
 
 
-def _on_disk(track: DuplicateCandidate) -> DuplicateCandidate:
-    if track.missing:
-        return replace(track, file_size=None)
+def _size_on_disk(path: str) -> int | None:
     try:
-        return replace(track, file_size=os.stat(track.path).st_size)
+        return os.stat(path).st_size
     except OSError:
-        return replace(track, file_size=None)
+        return None
 
 
 def find_library_duplicates(library: Library) -> DuplicateReport:
     """The duplicate groups of the library (content hashed only for files of equal size that are here)."""
-    # The sizes on disk, not those the collection stored (whole kibibytes, or none): equal content means
-    # equal bytes.
     rows = library.duplicate_rows()
-    candidates = [_on_disk(_candidate(row)) for row in rows]
+    candidates = [_candidate(row) for row in rows]
     groups = find_duplicates(candidates, content_hash)
     ids = [track_id for group in groups for track_id in group.track_ids]
     playlists = library.playlists_of(ids) if ids else {}
