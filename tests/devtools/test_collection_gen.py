@@ -442,3 +442,16 @@ def test_unwritable_output_is_a_harmony_error_and_leaves_nothing_behind(tmp_path
         generate_collection(existing, tracks=5, files_dir=blocker)
     assert existing.read_text() == "old", "a failed run replaced the output"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["keep.nml", "not-a-folder"]
+
+
+def test_a_smart_list_searches_what_its_name_says() -> None:
+    """"Title has Love" searched the titles for another word: the generator drew the word twice."""
+    import random
+
+    from harmony.devtools.playlist_gen import _smart_list
+
+    named = [_smart_list(random.Random(seed)) for seed in range(300)]
+    titles = [(name, query) for name, query in named if name.startswith("Title has ")]
+    assert titles
+    for name, query in titles:
+        assert query == f'$TITLE % "{name.removeprefix("Title has ")}"'

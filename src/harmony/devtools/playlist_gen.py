@@ -172,16 +172,14 @@ def _pick_tracks(rng: random.Random, tracks: int, genres: Sequence[str | None]) 
 def _smart_list(rng: random.Random) -> tuple[str, str]:
     genre = rng.choice(word_lists.GENRES)
     label = rng.choice(word_lists.LABELS)
+    word = rng.choice(word_lists.TITLE_WORDS)  # one word, named and searched (two draws named one, searched another)
     choices = (
         (f"{genre} Finder", f'$GENRE % "{genre}"'),
         (f"{genre} or {label}", f'$GENRE % "{genre}" | $LABEL % "{label}"'),
         ("Played", "$PLAYED == TRUE"),
         ("New This Month", "$IMPORTDATE >= MONTHS_AGO(1)"),
         ("Five Stars", "$RATING == 5"),
-        (
-            f"Title has {rng.choice(word_lists.TITLE_WORDS)}",
-            f'$TITLE % "{rng.choice(word_lists.TITLE_WORDS)}"',
-        ),
+        (f"Title has {word}", f'$TITLE % "{word}"'),
     )
     return rng.choice(choices)
 
