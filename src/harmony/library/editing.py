@@ -534,8 +534,8 @@ class LibraryEdits:
             if position is not None and position < 0:
                 raise InvalidFieldError(f"Field 'position' must be at least 0, not {position}.")
             at = len(entries) if position is None else min(position, len(entries))  # past the end appends
-            entries[at:at] = [(t, None) for t in ids]
-            writes.set_playlist_entries(conn, version, playlist_id, entries)
+            added = [*entries[:at], *((t, None) for t in ids), *entries[at:]]
+            writes.set_playlist_entries(conn, version, playlist_id, added, now=entries)
             return len(ids)
 
         return self._recorded(
@@ -558,7 +558,7 @@ class LibraryEdits:
             for p in wanted:
                 _position(p, len(entries) - 1, "positions")
             kept = [entry for i, entry in enumerate(entries) if i not in wanted]
-            writes.set_playlist_entries(conn, version, playlist_id, kept)
+            writes.set_playlist_entries(conn, version, playlist_id, kept, now=entries)
             return len(entries) - len(kept)
 
         return self._recorded(
@@ -586,7 +586,7 @@ class LibraryEdits:
             rest = [entry for i, entry in enumerate(entries) if i not in leaving]
             at = _position(to, len(rest), "to")
             rest[at:at] = moving
-            writes.set_playlist_entries(conn, version, playlist_id, rest)
+            writes.set_playlist_entries(conn, version, playlist_id, rest, now=entries)
             return len(moving)
 
         return self._recorded(

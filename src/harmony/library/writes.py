@@ -803,26 +803,31 @@ def delete_playlist(conn: Connection, playlist_id: int) -> None:
 
 
 def set_playlist_entries(
-    conn: Connection, version: int, playlist_id: int, entries: Sequence[tuple[int | None, str | None]]
+    conn: Connection,
+    version: int,
+    playlist_id: int,
+    entries: Sequence[tuple[int | None, str | None]],
+    *,
+    now: Sequence[tuple[int | None, str | None]] | None = None,
 ) -> None:
-    """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed).
+    """Replace a playlist's entries with ``(track_id, nml_key)`` pairs, in order (duplicates allowed). ``now``:
+    its entries as :func:`playlist_entry_pairs` gave them in this transaction, when the caller has them (a read
+    of 100,000 entries is 0.2 s).
 
     Only the stretch between what the playlist keeps at its start and at its end is written: one entry removed
     from a 100,000-entry playlist deletes one row and moves the positions after it in one statement, rather
     than writing every entry again. The entries kept keep their ids. Positions with gaps (a deleted track takes
     its entries with it) are written anew, every entry, numbered from 0."""
     require_playlist(conn, playlist_id)
-    sql = f"SELECT position, track_id, nml_key FROM {ENTRIES.name} WHERE playlist_id = ? ORDER BY position, id"
-    rows_now = all_driver_rows(conn, sql, (playlist_id,))
+    old = list(now) if now is not None else playlist_entry_pairs(conn, playlist_id)
     new = list(entries)
     start = end = 0
-    if all(row[0] == position for position, row in enumerate(rows_now)):
-        old = [row[1:] for row in rows_now]
+    if _positions_from_zero(conn, playlist_id, len(old)):
         while start < len(old) and start < len(new) and old[start] == new[start]:
             start += 1
         while end < len(old) - start and end < len(new) - start and old[-1 - end] == new[-1 - end]:
             end += 1
-    old_stop, new_stop = len(rows_now) - end, len(new) - end
+    old_stop, new_stop = len(old) - end, len(new) - end
     rows = [(playlist_id, start + i, track_id, nml_key) for i, (track_id, nml_key) in enumerate(new[start:new_stop])]
     _check_entries(conn, rows)
     at = ENTRIES.c.position
@@ -835,6 +840,13 @@ def set_playlist_entries(
         conn.execute(update(ENTRIES).where(in_playlist, at >= old_stop).values(position=at + (new_stop - old_stop)))
     executemany(conn, _INSERT_ENTRY_SQL, rows)
     conn.execute(update(PLAYLISTS).where(PLAYLISTS.c.id == playlist_id).values(changed_version=version))
+
+
+def _positions_from_zero(conn: Connection, playlist_id: int, count: int) -> bool:
+    """Whether the playlist's ``count`` entries stand at positions 0 to ``count - 1``, one each."""
+    sql = f"SELECT count(DISTINCT position), min(position), max(position) FROM {ENTRIES.name} WHERE playlist_id = ?"
+    distinct, lowest, highest = all_driver_rows(conn, sql, (playlist_id,))[0]
+    return count == 0 or (distinct == count and lowest == 0 and highest == count - 1)
 
 
 def insert_entries(
