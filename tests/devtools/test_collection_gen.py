@@ -445,7 +445,7 @@ def test_unwritable_output_is_a_harmony_error_and_leaves_nothing_behind(tmp_path
 
 
 def test_a_smart_list_searches_what_its_name_says() -> None:
-    """"Title has Love" searched the titles for another word: the generator drew the word twice."""
+    """ "Title has Love" searched the titles for another word: the generator drew the word twice."""
     import random
 
     from harmony.devtools.playlist_gen import _smart_list
