@@ -1068,6 +1068,13 @@ def test_a_track_plays_and_a_hot_cue_click_seeks(page: Any, panel_server: Fixtur
     assert page.evaluate("document.getElementById('player-audio').paused")
 
 
+PLAY_BLUE = "rgb(37, 99, 235)"
+
+
+def _background(page: Any, selector: str) -> str:
+    return str(page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor"))
+
+
 def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture) -> None:  # noqa: F811
     # A track the import marked missing says so in the panel before anything is tried, and no cover is asked for.
     covers: list[str] = []
@@ -1080,6 +1087,8 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
         if name == "missing":
             assert "lost.mp3" in banner.text_content()
         assert page.is_disabled("#player-play")
+        # It does not look like the blue button it is where the track plays (dimmed, it still read as one).
+        assert _background(page, "#player-play") != PLAY_BLUE
         assert page.text_content("#player-status") == "The audio file is missing, so it cannot be played."
         # The fields stay editable: a DJ can still fix the tags of a track whose drive is unplugged.
         assert page.is_editable("#field-title")
@@ -1097,6 +1106,8 @@ def test_a_track_whose_file_is_missing_says_so(page: Any, panel_server: Fixture)
         )
     assert not any(url.endswith(f"/tracks/{panel_server.ids['imported_missing']}/cover") for url in covers), covers
     open_track(page, panel_server, "plays")  # a file that is there: its cover is asked for
+    page.wait_for_function("() => !document.getElementById('player-play').disabled")
+    assert _background(page, "#player-play") == PLAY_BLUE
     page.wait_for_function(
         "id => document.getElementById('detail-cover').src.endsWith(`/tracks/${id}/cover`)",
         arg=panel_server.ids["plays"],
