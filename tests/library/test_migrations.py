@@ -148,3 +148,37 @@ def test_the_last_ids_start_above_every_row_an_undo_can_bring_back(library_path:
         playlist = library.create_playlist("New")
     assert new == 10
     assert playlist == 1  # no playlist was ever there
+
+
+def test_entry_positions_with_gaps_are_numbered_from_zero(library_path: Path) -> None:
+    """0015: a playlist whose entries stood at 0, 1, 3, 4 (a deleted track's entry left its place empty) reads 0,
+    1, 2, 3 in the same order; another playlist, already from 0, is not written."""
+    Library.open(library_path).close()
+    migrate(library_path, "0014")
+    raw = sqlite3.connect(library_path)
+    for track_id in range(1, 5):
+        raw.execute(
+            "INSERT INTO tracks (id, path, path_key, changed_version) VALUES (?, ?, ?, 1)",
+            (track_id, f"/m/{track_id}.mp3", f"/m/{track_id}.mp3"),
+        )
+    for playlist_id, name in ((1, "Gaps"), (2, "Fine")):
+        raw.execute(
+            "INSERT INTO playlists (id, name, position, uuid, changed_version) VALUES (?, ?, ?, ?, 1)",
+            (playlist_id, name, playlist_id - 1, f"u{playlist_id}"),
+        )
+    rows = [(10, 1, 0, 4), (11, 1, 1, 3), (12, 1, 3, 2), (13, 1, 4, 1), (14, 2, 0, 1), (15, 2, 1, 2)]
+    raw.executemany("INSERT INTO playlist_entries (id, playlist_id, position, track_id) VALUES (?, ?, ?, ?)", rows)
+    raw.commit()
+    raw.close()
+    Library.open(library_path).close()
+    stored = sqlite3.connect(library_path).execute(
+        "SELECT id, playlist_id, position, track_id FROM playlist_entries ORDER BY id"
+    )
+    assert stored.fetchall() == [
+        (10, 1, 0, 4),
+        (11, 1, 1, 3),
+        (12, 1, 2, 2),
+        (13, 1, 3, 1),
+        (14, 2, 0, 1),
+        (15, 2, 1, 2),
+    ]

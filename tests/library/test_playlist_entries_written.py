@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,13 +83,33 @@ def test_moving_entries_keeps_the_rows_outside_the_moved_stretch(library: Librar
     assert [e[0] for e in after[:2] + after[7:]] == [e[0] for e in before[:2] + before[7:]]
 
 
-def test_entries_whose_positions_have_gaps_are_written_anew(library: Library) -> None:
+def test_a_deleted_track_leaves_its_playlists_numbered_from_zero(library: Library) -> None:
+    """The page sends back the positions its rows show: after a track held in the middle of a playlist was
+    deleted, they read 0, 1, 3, 4, 5, and Delete on the row at position 3 removed the one at position 4."""
     ids = library.add_tracks([(track(n), []) for n in range(6)])
     playlist_id = library.create_playlist("Set", track_ids=ids)
-    library.delete_tracks([ids[2]])  # its entry goes with it: positions 0, 1, 3, 4, 5
-    assert [e[1] for e in _entries(library, playlist_id)] == [0, 1, 3, 4, 5]
+    other = library.create_playlist("Other", track_ids=[ids[2], ids[4]])
+    untouched = library.create_playlist("Untouched", track_ids=[ids[0], ids[1]])
+    kept_ids = [e[0] for e in _entries(library, playlist_id)]
+
+    library.delete_tracks([ids[2]])
+
+    assert [e[1:] for e in _entries(library, playlist_id)] == [(p, t) for p, t in enumerate(ids[:2] + ids[3:])]
+    assert [e[0] for e in _entries(library, playlist_id)] == kept_ids[:2] + kept_ids[3:]
+    assert [e[1:] for e in _entries(library, other)] == [(0, ids[4])]
+    assert [e[1:] for e in _entries(library, untouched)] == [(0, ids[0]), (1, ids[1])]
+    library.remove_playlist_entries(playlist_id, [2])  # the row showing position 2: the fourth track
+    assert [e[2] for e in _entries(library, playlist_id)] == [ids[0], ids[1], ids[4], ids[5]]
+
+
+def test_entries_whose_positions_have_gaps_are_written_anew(library: Library, library_path: Path) -> None:
+    ids = library.add_tracks([(track(n), []) for n in range(6)])
+    playlist_id = library.create_playlist("Set", track_ids=ids)
+    with sqlite3.connect(library_path) as raw:  # gaps as no code of this version leaves them: a safety net
+        raw.execute("UPDATE playlist_entries SET position = position + 1 WHERE position >= 3")
+    assert [e[1] for e in _entries(library, playlist_id)] == [0, 1, 2, 4, 5, 6]
 
     library.remove_playlist_entries(playlist_id, [3])
 
-    assert [e[2] for e in _entries(library, playlist_id)] == [ids[0], ids[1], ids[3], ids[5]]
-    assert [e[1] for e in _entries(library, playlist_id)] == [0, 1, 2, 3]
+    assert [e[2] for e in _entries(library, playlist_id)] == [ids[0], ids[1], ids[2], ids[4], ids[5]]
+    assert [e[1] for e in _entries(library, playlist_id)] == [0, 1, 2, 3, 4]

@@ -2596,3 +2596,46 @@ def test_an_edit_in_the_tree_reads_the_playlists_once(page: Any, library_server:
         assert client.post("/api/playlists", json={"name": "Made Elsewhere"}).status_code == 201
     page.locator("#playlist-tree [role='treeitem']", has_text="Made Elsewhere").wait_for()
     assert len(asked) == 2, asked
+
+
+def test_a_word_that_needs_no_tree_does_not_stand_for_one_that_does(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """An edit here that changed no playlist, then another process's new playlist announced with that same
+    version (the watcher says the version it read): the tree was not read for the second word, and the new
+    playlist never showed. The rows are read once per version, the tree once per version that needs it."""
+    open_library(page, library_server)
+    page.wait_for_timeout(1000)  # the page's first reads are done
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda r: asked.append(r.url) if "/api/playlists" in r.url or "/api/library/tracks" in r.url else None,
+    )
+    version = 10**9  # above any version the library has given
+    for playlists in (False, True, True):
+        tell_edited(page, {"version": version, "playlists": playlists})
+    page.wait_for_timeout(1500)
+    assert len([url for url in asked if url.endswith("/api/playlists")]) == 1, asked
+    assert len([url for url in asked if "/api/library/tracks" in url and "offset=" in url]) == 1, asked  # the rows
+
+
+def tell_edited(page: Any, detail: dict[str, Any]) -> None:  # noqa: F811
+    """The page's own word of an edit, as its code says it."""
+    page.evaluate("d => document.dispatchEvent(new CustomEvent('harmony:library-edited', { detail: d }))", detail)
+
+
+def test_the_page_reads_itself_again_when_the_event_stream_comes_back(page: Any, library_server: Fixture) -> None:  # noqa: F811
+    """What the stream said while it was down is lost, and a restarted server's versions may start lower: the
+    rows and the tree are read again, and a version already read before is read again after it."""
+    open_library(page, library_server)
+    page.wait_for_timeout(1000)
+    tell_edited(page, {"version": 5, "playlists": True})
+    page.wait_for_timeout(1000)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/playlists" in r.url or "offset=" in r.url else None)
+    page.evaluate("() => document.dispatchEvent(new CustomEvent('harmony:stream-reopened'))")
+    page.wait_for_timeout(1000)
+    assert len([url for url in asked if url.endswith("/api/playlists")]) == 1, asked
+    assert len([url for url in asked if "offset=" in url]) == 1, asked
+    tell_edited(page, {"version": 5, "playlists": True})
+    page.wait_for_timeout(1000)
+    assert len([url for url in asked if url.endswith("/api/playlists")]) == 2, asked
+    assert len([url for url in asked if "offset=" in url]) == 2, asked

@@ -1071,7 +1071,7 @@ def test_a_track_plays_and_a_hot_cue_click_seeks(page: Any, panel_server: Fixtur
 PLAY_BLUE = "rgb(37, 99, 235)"
 
 
-def _background(page: Any, selector: str) -> str:
+def _background(page: Any, selector: str) -> str:  # noqa: F811
     return str(page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor"))
 
 

@@ -18,7 +18,7 @@ APPLICATION_ID: Final = 0x484D4E59
 #: The newest schema revision this Harmony knows, named here so that opening an up-to-date library (every
 #: command, every worker) compares one stored string instead of loading Alembic and every migration module.
 #: A test checks it against the migrations; Alembic is loaded only to upgrade or to recognise an older revision.
-HEAD_REVISION: Final = "0014"
+HEAD_REVISION: Final = "0015"
 
 
 def default_library_path() -> Path:

@@ -334,8 +334,8 @@ def _page(conn: Connection, listing: _Listing, columns: tuple[Any, ...], limit: 
 def _located(conn: Connection, listing: _Listing, track_id: int, entry_id: int | None) -> int | None:
     """Where track ``track_id`` (in a playlist, entry ``entry_id`` when given) stands in ``listing``."""
     if listing.in_playlist and entry_id is not None:
-        # An entry id names the entry only while the playlist is unchanged (its entries are written anew on every
-        # change, their ids reused): it counts only if it is still this track's, else the track's first entry.
+        # An entry id names the entry while the playlist keeps it (an edit writes the stretch it changed anew,
+        # ids there may be reused): it counts only if it is still this track's, else the track's first entry.
         found = _locate(conn, listing, and_(ENTRIES.c.id == entry_id, TRACKS.c.id == track_id))
         if found is not None:
             return found

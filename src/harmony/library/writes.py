@@ -538,11 +538,27 @@ def touch_tracks(conn: Connection, version: int, track_ids: Iterable[int]) -> No
 
 
 def delete_tracks(conn: Connection, track_ids: Sequence[int]) -> int:
-    """Delete tracks (their cues and playlist entries go with them); return how many existed."""
+    """Delete tracks (their cues and playlist entries go with them); return how many existed. The playlists
+    that held them are numbered again from 0, in their order: the positions a page shows and sends back stay
+    the entries' places in the list."""
+    ids = sorted(set(track_ids))
+    holding = sorted({row[0] for row in rows_with_ids(conn, _PLAYLISTS_HOLDING_SQL, ids)})
     total = 0
-    for chunk in in_batches(track_ids):
+    for chunk in in_batches(ids):
         total += conn.execute(delete(TRACKS).where(TRACKS.c.id.in_(chunk))).rowcount
+    for chunk in in_batches(holding):
+        conn.exec_driver_sql(_RENUMBER_SQL.format(ids=", ".join("?" * len(chunk))), tuple(chunk))
     return total
+
+
+_PLAYLISTS_HOLDING_SQL = f"SELECT DISTINCT playlist_id FROM {ENTRIES.name} WHERE track_id IN ({{ids}})"
+#: The entries of some playlists at positions 0, 1, 2… in their order (SQLite 3.33's ``UPDATE … FROM``).
+_RENUMBER_SQL = (
+    f"UPDATE {ENTRIES.name} SET position = numbered.place FROM (SELECT id, row_number() OVER "
+    f"(PARTITION BY playlist_id ORDER BY position, id) - 1 AS place FROM {ENTRIES.name} "
+    f"WHERE playlist_id IN ({{ids}})) AS numbered "
+    f"WHERE {ENTRIES.name}.id = numbered.id AND {ENTRIES.name}.position != numbered.place"
+)
 
 
 # --- cues ---------------------------------------------------------------------------------------------------
@@ -844,9 +860,12 @@ def set_playlist_entries(
 
 def _positions_from_zero(conn: Connection, playlist_id: int, count: int) -> bool:
     """Whether the playlist's ``count`` entries stand at positions 0 to ``count - 1``, one each."""
-    sql = f"SELECT count(DISTINCT position), min(position), max(position) FROM {ENTRIES.name} WHERE playlist_id = ?"
-    distinct, lowest, highest = all_driver_rows(conn, sql, (playlist_id,))[0]
-    return count == 0 or (distinct == count and lowest == 0 and highest == count - 1)
+    sql = (
+        f"SELECT count(*), count(DISTINCT position), min(position), max(position) FROM {ENTRIES.name} "
+        "WHERE playlist_id = ?"
+    )
+    rows, distinct, lowest, highest = all_driver_rows(conn, sql, (playlist_id,))[0]
+    return rows == distinct == count and (count == 0 or (lowest == 0 and highest == count - 1))
 
 
 def insert_entries(

@@ -72,6 +72,13 @@ window.Harmony = (() => {
   function connect() {
     if (source) return;
     source = new EventSource("/api/events");
+    // Connected again after the stream broke (the server restarted, the machine slept): what was said meanwhile
+    // was missed, and the versions may start again lower (another library). The page reads itself again.
+    let opened = false;
+    source.addEventListener("open", () => {
+      if (opened) document.dispatchEvent(new CustomEvent("harmony:stream-reopened"));
+      opened = true;
+    });
     source.onmessage = (message) => {
       const event = JSON.parse(message.data);
       for (const listener of operationListeners) listener(event);

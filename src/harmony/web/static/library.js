@@ -380,19 +380,25 @@
   // --- live ---------------------------------------------------------------------------------------------------
 
   // An edit made on this page is told twice: by the page at once, and by the event stream to every page. Its
-  // version tells: a change the view was already read again for (that version or a later one) is not read again.
-  let readFor = 0;
+  // version tells: the rows already read again for it (or for a later one) are not read again. The tree keeps
+  // its own account (`Tree.load(version)`): a word that needs no tree must not stand for a later one that does
+  // (another process's new playlist, announced with the version of an edit made here).
+  let rowsReadFor = 0;
   function libraryChanged(change) {
     const version = change && change.version;
-    if (version) {
-      if (version <= readFor) return;
-      readFor = version;
+    if (!version || version > rowsReadFor) {
+      if (version) rowsReadFor = version;
+      Table.refresh();
+      refreshCounts();
     }
-    Table.refresh();
     if (!change || (change.playlists !== false && !change.treeRead)) Tree.load(version);
-    refreshCounts();
   }
   onEvent("library_changed", libraryChanged);
+  document.addEventListener("harmony:stream-reopened", () => {
+    rowsReadFor = 0;
+    Tree.forgetVersions();
+    libraryChanged(null);
+  });
   document.addEventListener("harmony:library-edited", (event) => libraryChanged(event.detail));
   document.addEventListener("harmony:track-saved", () => refreshCounts());
 

@@ -671,6 +671,6 @@ window.HarmonyTree = (() => {
     if (!renaming) focusItem(focusKey);
   }
 
-  return { load, open, playlists, pendingCounts, has: (k) => byKey.has(k), focus: focusTree,
+  return { load, forgetVersions: () => { loadedFor = 0; }, open, playlists, pendingCounts, has: (k) => byKey.has(k), focus: focusTree,
     selected: () => selectedKey };
 })();
