@@ -8,7 +8,9 @@ entries, whether many tracks exist) run here, on the same connection and so in t
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
@@ -18,27 +20,29 @@ from harmony.library.batches import in_batches
 __all__ = ["all_driver_rows", "driver_rows", "rows_with_ids"]
 
 
-def driver_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``sql`` as plain tuples, one at a time."""
+@contextmanager
+def _cursor(conn: Connection) -> Iterator[sqlite3.Cursor]:
+    """A cursor of the driver's connection under ``conn`` (its transaction), closed after use."""
     driver = conn.connection.driver_connection
-    assert driver is not None
+    assert isinstance(driver, sqlite3.Connection)
     cursor = driver.cursor()
     try:
-        yield from cursor.execute(sql, params)
+        yield cursor
     finally:
         cursor.close()
+
+
+def driver_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` as plain tuples, one at a time."""
+    with _cursor(conn) as cursor:
+        yield from cursor.execute(sql, params)
 
 
 def all_driver_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """The rows of ``sql`` as plain tuples, in one list (built by the driver, faster than row by row)."""
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    cursor = driver.cursor()
-    try:
+    with _cursor(conn) as cursor:
         rows: list[tuple[Any, ...]] = cursor.execute(sql, params).fetchall()
         return rows
-    finally:
-        cursor.close()
 
 
 def rows_with_ids(conn: Connection, sql: str, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:

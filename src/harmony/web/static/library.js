@@ -391,7 +391,7 @@
       Table.refresh();
       refreshCounts();
     }
-    if (!change || (change.playlists !== false && !change.treeRead)) Tree.load(version);
+    if (!change || change.playlists !== false) Tree.load(version);
   }
   onEvent("library_changed", libraryChanged);
   document.addEventListener("harmony:stream-reopened", () => {

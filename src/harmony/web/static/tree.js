@@ -261,11 +261,10 @@ window.HarmonyTree = (() => {
 
   // --- editing ------------------------------------------------------------------------------------------------
 
-  // After an edit made here: the tree reads itself (its caller waits for it), the rest of the page follows the
-  // event (`treeRead`: not the tree a second time).
+  // After an edit made here: the page reads itself again for it (the tree once per version, see load); the
+  // caller waits for the tree's read.
   function refreshAll(answer) {
-    document.dispatchEvent(new CustomEvent("harmony:library-edited",
-      { detail: { playlists: true, treeRead: true, version: answer.version } }));
+    document.dispatchEvent(new CustomEvent("harmony:library-edited", { detail: { playlists: true, version: answer.version } }));
     return load(answer.version);
   }
 
